@@ -1,0 +1,99 @@
+import type { Logger } from 'pino';
+import { pino } from 'pino';
+import { accountsModule } from './modules/accounts/index.ts';
+import { administrationModule } from './modules/administration/index.ts';
+import { cityModule } from './modules/city/index.ts';
+import { placesModule } from './modules/places/index.ts';
+import type { Config } from './platform/config.ts';
+import type { AppContext } from './platform/context.ts';
+import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
+import { platformMigrations } from './platform/db/migrations/index.ts';
+import { migrate } from './platform/db/migrator.ts';
+import { createHttpApp, type App } from './platform/http/app.ts';
+import { registerApiDocs, registerOpenApi } from './platform/http/openapi.ts';
+import { registerPlatformRoutes } from './platform/http/platform-routes.ts';
+import { JobQueue } from './platform/jobs/queue.ts';
+import { loggerOptions } from './platform/logger.ts';
+import { Mailer } from './platform/mail/mailer.ts';
+import { buildRegistry, collectMigrations, type ModuleManifest } from './platform/module.ts';
+import { OrganisationRepository } from './platform/organisations/organisations.ts';
+import { registerAssets } from './platform/web/assets.ts';
+import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
+
+/** The modules of this installation, in the order their demo content and pages build on each other. */
+export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule];
+
+export interface BuildOptions {
+  /** Seed the demo city into an empty database (the default for `npm start`). */
+  demo: boolean;
+  /** Run background jobs in this process. Tests turn it off and run jobs explicitly. */
+  worker?: boolean;
+  /** Keep the database in memory (tests) instead of `config.dataDir`. */
+  inMemory?: boolean;
+  log?: Logger;
+}
+
+export interface Platform {
+  app: App;
+  ctx: AppContext;
+  organisations: OrganisationRepository;
+  /** Stops the worker, finishes requests in flight, and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Builds the whole platform: database, migrations, modules, HTTP. `server.ts` only listens. */
+export async function buildPlatform(config: Config, options: BuildOptions): Promise<Platform> {
+  const log = options.log ?? pino(loggerOptions(config));
+  let database: DatabaseHandle | undefined;
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: options.inMemory ? undefined : config.dataDir });
+    log.info({ database: database.kind, location: database.location }, 'database open');
+    const applied = await migrate(database.db, collectMigrations(platformMigrations, MODULES));
+    if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+
+    const registry = buildRegistry(MODULES);
+    const jobs = new JobQueue(database.db, log);
+    const mail = new Mailer(config, database.db, jobs, log);
+    const ctx: AppContext = { config, db: database.db, dbKind: database.kind, log, jobs, mail, registry };
+    for (const module of MODULES) for (const [kind, handler] of Object.entries(module.jobs ?? {})) jobs.register(kind, handler);
+
+    const organisations = new OrganisationRepository(database.db);
+    await ensureOrganisation(ctx, organisations, { demo: options.demo });
+
+    const app = await createHttpApp({ config, db: database.db, log, organisations });
+    app.decorate('siteNavigation', { main: registry.navigation, admin: registry.adminNavigation });
+    app.decorate('publicUrl', config.publicUrl);
+    await registerOpenApi(app, config.publicUrl);
+    const state = { ready: false };
+    registerAssets(app);
+    registerPlatformRoutes(app, ctx, state);
+    registerApiDocs(app);
+    for (const module of MODULES) await module.routes?.(app, ctx);
+    await app.ready();
+    state.ready = true;
+    if (options.worker !== false) jobs.start();
+
+    const handle = database;
+    return {
+      app,
+      ctx,
+      organisations,
+      async close() {
+        state.ready = false;
+        await jobs.stop();
+        await app.close();
+        mail.close();
+        await handle.close();
+      },
+    };
+  } catch (error) {
+    await database?.close().catch(() => {});
+    throw error;
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    publicUrl: URL;
+  }
+}

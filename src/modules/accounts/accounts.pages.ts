@@ -1,0 +1,298 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../platform/context.ts';
+import { consumeRateLimit } from '../../platform/auth/rate-limit.ts';
+import { deleteSession, SESSION_COOKIE } from '../../platform/auth/sessions.ts';
+import { AppError } from '../../platform/errors.ts';
+import { cookieOptions, type App } from '../../platform/http/app.ts';
+import { LANGUAGE_CODES, LANGUAGES } from '../../platform/i18n/languages.ts';
+import { html, raw } from '../../platform/web/html.ts';
+import { csrfField, errorSummary, field, renderPage, setNotice } from '../../platform/web/layout.ts';
+import {
+  confirmEmail,
+  deleteAccount,
+  exportPersonalData,
+  isResetTokenValid,
+  requestPasswordReset,
+  resendConfirmation,
+  resetPassword,
+  signIn,
+  signUp,
+  updateProfile,
+} from './accounts.use-cases.ts';
+import { formText, type FieldErrors } from './accounts.validation.ts';
+
+type Limit = 'signIn' | 'signUp' | 'passwordReset';
+
+/** Counts a public write from this address; over the limit it stops with RATE_LIMITED. */
+async function limit(ctx: AppContext, request: FastifyRequest, rule: Limit): Promise<void> {
+  const { limit: max, windowSeconds } = ctx.config.rateLimits[rule];
+  const result = await consumeRateLimit(ctx.db, request.organisation.id, { key: `${rule}:ip:${request.ip}`, limit: max, windowSeconds });
+  if (!result.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: result.retryAfterSeconds });
+}
+
+/** A local path to go back to after signing in; anything else falls back to the home page. */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : '/';
+}
+
+function translateErrors(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+}
+
+function requireViewer(request: FastifyRequest) {
+  if (request.viewer) return request.viewer;
+  throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
+}
+
+function signUpPage(request: FastifyRequest, reply: FastifyReply, values: { email?: string; displayName?: string } = {}, errors: FieldErrors = {}) {
+  const { t } = request;
+  const messages = translateErrors(request, errors);
+  return renderPage(request, reply, {
+    title: t('signUp.title'),
+    status: Object.keys(errors).length ? 400 : 200,
+    main: html`<h1>${t('signUp.title')}</h1>
+${errorSummary(request, messages)}
+<p>${t('signUp.intro')}</p>
+<form method="post" action="/sign-up" class="stack" novalidate>
+  ${csrfField(request)}
+  ${field({ name: 'displayName', label: t('form.displayName'), value: values.displayName, error: messages.displayName, required: true, autocomplete: 'name', maxlength: 80 })}
+  ${field({ name: 'email', label: t('form.email'), type: 'email', value: values.email, error: messages.email, required: true, autocomplete: 'email' })}
+  ${field({ name: 'password', label: t('form.password'), type: 'password', hint: t('form.password.hint'), error: messages.password, required: true, autocomplete: 'new-password' })}
+  <div class="field${messages.acceptTerms ? ' field--error' : ''}">
+    ${messages.acceptTerms ? html`<p class="field__error" id="acceptTerms-error">${messages.acceptTerms}</p>` : ''}
+    <div class="checkbox"><input type="checkbox" id="acceptTerms" name="acceptTerms" value="yes"${messages.acceptTerms ? raw(' aria-describedby="acceptTerms-error" aria-invalid="true"') : ''}>
+    <label for="acceptTerms">${t('signUp.acceptTerms')}</label></div>
+  </div>
+  <button type="submit" class="button">${t('signUp.submit')}</button>
+</form>
+<p>${t('signUp.haveAccount')} <a href="/sign-in">${t('site.signIn')}</a></p>`,
+  });
+}
+
+function signInPage(request: FastifyRequest, reply: FastifyReply, options: { email?: string; next?: string; error?: string; status?: number; resend?: boolean } = {}) {
+  const { t } = request;
+  const errors: Record<string, string> = options.error ? { email: options.error } : {};
+  return renderPage(request, reply, {
+    title: t('signIn.title'),
+    status: options.status ?? 200,
+    main: html`<h1>${t('signIn.title')}</h1>
+${errorSummary(request, errors)}
+<form method="post" action="/sign-in" class="stack" novalidate>
+  ${csrfField(request)}
+  <input type="hidden" name="next" value="${options.next ?? '/'}">
+  ${field({ name: 'email', label: t('form.email'), type: 'email', value: options.email, required: true, autocomplete: 'username' })}
+  ${field({ name: 'password', label: t('form.password'), type: 'password', required: true, autocomplete: 'current-password' })}
+  <button type="submit" class="button">${t('signIn.submit')}</button>
+</form>
+${
+  options.resend
+    ? html`<form method="post" action="/confirm/resend" class="stack">${csrfField(request)}<input type="hidden" name="email" value="${options.email ?? ''}"><button type="submit" class="button button--secondary">${t('confirm.resend')}</button></form>`
+    : ''
+}
+<p><a href="/password-reset">${t('signIn.forgot')}</a></p>
+<p>${t('signIn.noAccount')} <a href="/sign-up">${t('site.signUp')}</a></p>`,
+  });
+}
+
+function newPasswordPage(request: FastifyRequest, reply: FastifyReply, token: string, errors: FieldErrors = {}) {
+  const { t } = request;
+  const messages = translateErrors(request, errors);
+  return renderPage(request, reply, {
+    title: t('reset.new.title'),
+    noIndex: true,
+    status: Object.keys(errors).length ? 400 : 200,
+    main: html`<h1>${t('reset.new.title')}</h1>
+${errorSummary(request, messages)}
+<form method="post" action="/password-reset/new" class="stack" novalidate>
+  ${csrfField(request)}
+  <input type="hidden" name="token" value="${token}">
+  ${field({ name: 'password', label: t('form.password'), type: 'password', hint: t('form.password.hint'), error: messages.password, required: true, autocomplete: 'new-password' })}
+  <button type="submit" class="button">${t('reset.new.submit')}</button>
+</form>`,
+  });
+}
+
+function accountPage(request: FastifyRequest, reply: FastifyReply, options: { errors?: Record<string, string>; status?: number } = {}) {
+  const { t } = request;
+  const viewer = requireViewer(request);
+  const errors = options.errors ?? {};
+  return renderPage(request, reply, {
+    title: t('account.title'),
+    noIndex: true,
+    status: options.status ?? 200,
+    main: html`<h1>${t('account.title')}</h1>
+${errorSummary(request, errors)}
+<p>${t('account.roles', { role: t(`role.${viewer.role}`) })}</p>
+<section aria-labelledby="profile-title">
+  <h2 id="profile-title">${t('account.profile')}</h2>
+  <form method="post" action="/account/profile" class="stack" novalidate>
+    ${csrfField(request)}
+    <p>${t('form.email')}: <strong>${viewer.email ?? ''}</strong></p>
+    ${field({ name: 'displayName', label: t('form.displayName'), value: viewer.displayName, error: errors.displayName, required: true, autocomplete: 'name', maxlength: 80 })}
+    <div class="field">
+      <label for="language">${t('account.language')}</label>
+      <select id="language" name="language">
+        ${LANGUAGE_CODES.map((code) => html`<option value="${code}" lang="${code}"${(viewer.language ?? request.lang) === code ? raw(' selected') : ''}>${LANGUAGES[code].name}</option>`)}
+      </select>
+    </div>
+    <button type="submit" class="button">${t('form.save')}</button>
+  </form>
+</section>
+<section aria-labelledby="export-title">
+  <h2 id="export-title">${t('account.export.title')}</h2>
+  <p>${t('account.export.text')}</p>
+  <p><a class="button button--secondary" href="/account/export" download>${t('account.export.submit')}</a></p>
+</section>
+<section aria-labelledby="delete-title">
+  <h2 id="delete-title">${t('account.delete.title')}</h2>
+  <p>${t('account.delete.text')}</p>
+  <form method="post" action="/account/delete" class="stack" novalidate>
+    ${csrfField(request)}
+    <div class="checkbox"><input type="checkbox" id="removeContent" name="removeContent" value="yes"><label for="removeContent">${t('account.delete.removeContent')}</label></div>
+    ${field({ name: 'deletePassword', label: t('account.delete.confirm'), type: 'password', error: errors.deletePassword, required: true, autocomplete: 'current-password' })}
+    <button type="submit" class="button button--danger">${t('account.delete.submit')}</button>
+  </form>
+</section>`,
+  });
+}
+
+/** Sign up, confirmation, sign in and out, password reset, and one's own account. */
+export function registerAccountPages(app: App, ctx: AppContext): void {
+  app.get('/sign-up', { schema: { hide: true } }, async (request, reply) => signUpPage(request, reply));
+
+  app.post('/sign-up', { schema: { hide: true } }, async (request, reply) => {
+    await limit(ctx, request, 'signUp');
+    const email = formText(request.body, 'email');
+    const displayName = formText(request.body, 'displayName');
+    const outcome = await signUp(ctx, request.organisation, {
+      email,
+      displayName,
+      password: formText(request.body, 'password'),
+      acceptTerms: formText(request.body, 'acceptTerms') === 'yes',
+      language: request.lang,
+    });
+    if ('invalid' in outcome) return signUpPage(request, reply, { email, displayName }, outcome.invalid);
+    return renderPage(request, reply, {
+      title: request.t('signUp.done.title'),
+      main: html`<h1>${request.t('signUp.done.title')}</h1><p>${request.t('signUp.done.text', { email: email.trim() })}</p>`,
+    });
+  });
+
+  app.get('/confirm', { schema: { hide: true } }, async (request, reply) => {
+    const token = (request.query as { token?: unknown }).token;
+    const outcome = typeof token === 'string' ? await confirmEmail(ctx, request.organisation, token) : { invalidToken: true as const };
+    const ok = 'ok' in outcome;
+    return renderPage(request, reply, {
+      title: request.t('confirm.title'),
+      noIndex: true,
+      status: ok ? 200 : 400,
+      main: html`<h1>${request.t('confirm.title')}</h1>
+<p>${ok ? request.t('confirm.done') : request.t('confirm.invalid')}</p>
+<p><a class="button" href="/sign-in">${request.t('site.signIn')}</a></p>`,
+    });
+  });
+
+  app.post('/confirm/resend', { schema: { hide: true } }, async (request, reply) => {
+    await limit(ctx, request, 'passwordReset');
+    await resendConfirmation(ctx, request.organisation, formText(request.body, 'email'));
+    setNotice(reply, 'confirm.sent');
+    return reply.redirect('/sign-in', 303);
+  });
+
+  app.get('/sign-in', { schema: { hide: true } }, async (request, reply) => signInPage(request, reply, { next: safeNext((request.query as { next?: unknown }).next) }));
+
+  app.post('/sign-in', { schema: { hide: true } }, async (request, reply) => {
+    await limit(ctx, request, 'signIn');
+    const email = formText(request.body, 'email');
+    const next = safeNext(formText(request.body, 'next'));
+    const outcome = await signIn(ctx, request.organisation, email, formText(request.body, 'password'));
+    if ('ok' in outcome) {
+      if (request.sessionToken) await deleteSession(ctx.db, request.sessionToken);
+      reply.setCookie(SESSION_COOKIE, outcome.sessionToken, cookieOptions(ctx.config, request.protocol === 'https', ctx.config.sessionDays * 86_400));
+      return reply.redirect(next, 303);
+    }
+    if ('locked' in outcome) return signInPage(request, reply, { email, next, status: 423, error: request.t('error.ACCOUNT_LOCKED', { minutes: outcome.minutes }) });
+    if ('notConfirmed' in outcome) return signInPage(request, reply, { email, next, status: 403, error: request.t('error.EMAIL_NOT_CONFIRMED'), resend: true });
+    return signInPage(request, reply, { email, next, status: 401, error: request.t('error.INVALID_CREDENTIALS') });
+  });
+
+  app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
+    if (request.sessionToken) await deleteSession(ctx.db, request.sessionToken);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    setNotice(reply, 'account.signedOut');
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/password-reset', { schema: { hide: true } }, async (request, reply) =>
+    renderPage(request, reply, {
+      title: request.t('reset.title'),
+      main: html`<h1>${request.t('reset.title')}</h1>
+<p>${request.t('reset.intro')}</p>
+<form method="post" action="/password-reset" class="stack" novalidate>
+  ${csrfField(request)}
+  ${field({ name: 'email', label: request.t('form.email'), type: 'email', required: true, autocomplete: 'email' })}
+  <button type="submit" class="button">${request.t('reset.submit')}</button>
+</form>`,
+    }),
+  );
+
+  app.post('/password-reset', { schema: { hide: true } }, async (request, reply) => {
+    await limit(ctx, request, 'passwordReset');
+    await requestPasswordReset(ctx, request.organisation, formText(request.body, 'email'), request.lang);
+    return renderPage(request, reply, { title: request.t('reset.title'), main: html`<h1>${request.t('reset.title')}</h1><p>${request.t('reset.sent')}</p>` });
+  });
+
+  app.get('/password-reset/new', { schema: { hide: true } }, async (request, reply) => {
+    const token = (request.query as { token?: unknown }).token;
+    if (typeof token !== 'string' || !(await isResetTokenValid(ctx, request.organisation, token))) {
+      return renderPage(request, reply, {
+        title: request.t('reset.new.title'),
+        status: 400,
+        noIndex: true,
+        main: html`<h1>${request.t('reset.new.title')}</h1><p>${request.t('reset.invalid')}</p><p><a href="/password-reset">${request.t('reset.title')}</a></p>`,
+      });
+    }
+    return newPasswordPage(request, reply, token);
+  });
+
+  app.post('/password-reset/new', { schema: { hide: true } }, async (request, reply) => {
+    const token = formText(request.body, 'token');
+    const outcome = await resetPassword(ctx, request.organisation, token, formText(request.body, 'password'));
+    if ('invalid' in outcome) return newPasswordPage(request, reply, token, outcome.invalid);
+    if ('invalidToken' in outcome) {
+      return renderPage(request, reply, { title: request.t('reset.new.title'), status: 400, main: html`<h1>${request.t('reset.new.title')}</h1><p>${request.t('reset.invalid')}</p>` });
+    }
+    setNotice(reply, 'reset.done');
+    return reply.redirect('/sign-in', 303);
+  });
+
+  app.get('/account', { schema: { hide: true } }, async (request, reply) => {
+    if (!request.viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent('/account')}`, 303);
+    return accountPage(request, reply);
+  });
+
+  app.post('/account/profile', { schema: { hide: true } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const outcome = await updateProfile(ctx, viewer, { displayName: formText(request.body, 'displayName'), language: formText(request.body, 'language') });
+    if ('invalid' in outcome) return accountPage(request, reply, { errors: translateErrors(request, outcome.invalid), status: 400 });
+    setNotice(reply, 'account.saved');
+    return reply.redirect('/account', 303);
+  });
+
+  app.get('/account/export', { schema: { hide: true } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const data = await exportPersonalData(ctx, viewer);
+    reply.header('content-disposition', `attachment; filename="my-data-${new Date().toISOString().slice(0, 10)}.json"`);
+    reply.header('cache-control', 'no-store');
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
+  });
+
+  app.post('/account/delete', { schema: { hide: true } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const outcome = await deleteAccount(ctx, viewer, formText(request.body, 'deletePassword'), formText(request.body, 'removeContent') === 'yes');
+    if ('wrongPassword' in outcome) return accountPage(request, reply, { errors: { deletePassword: request.t('error.WRONG_PASSWORD') }, status: 403 });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    setNotice(reply, 'account.deleted');
+    return reply.redirect('/', 303);
+  });
+}

@@ -1,0 +1,16 @@
+import type { ModuleManifest } from '../../platform/module.ts';
+import * as placesMigration from './migrations/20261123_0100_places.ts';
+import { seedPlaces } from './places.demo.ts';
+import { registerPlacesRoutes } from './places.routes.ts';
+
+export { findDistricts, findDistrictsAt, type District } from './places.repository.ts';
+export { importDistricts } from './import-districts.ts';
+
+/** Places: districts and neighbourhoods, the point-in-district lookup every module uses, GeoJSON for maps. */
+export const placesModule: ModuleManifest = {
+  name: 'places',
+  migrations: { '20261123_0100_places': placesMigration },
+  routes: registerPlacesRoutes,
+  navigation: [{ href: '/districts', label: 'site.districts' }],
+  demo: { order: 0, seed: (ctx, organisation) => seedPlaces(ctx, organisation) },
+};

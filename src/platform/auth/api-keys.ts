@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import type { Executor } from '../db/database.ts';
+import { hashToken, safeEqual } from './tokens.ts';
+
+/** Creates an API key; the plain key is returned once and only its hash is stored. */
+export async function createApiKey(db: Executor, organisationId: number, name: string, createdBy: number | null) {
+  const prefix = randomBytes(6).toString('hex');
+  const secret = randomBytes(24).toString('base64url');
+  const key = `ic_${prefix}_${secret}`;
+  const row = await db
+    .insertInto('core_api_key')
+    .values({ organisation_id: organisationId, name, prefix, key_hash: hashToken(key), created_by: createdBy, last_used_at: null, revoked_at: null })
+    .returning(['id', 'name', 'prefix', 'created_at'])
+    .executeTakeFirstOrThrow();
+  return { ...row, key };
+}
+
+/** The organisation and id of a valid, unrevoked key; undefined for anything else. */
+export async function verifyApiKey(db: Executor, key: string): Promise<{ id: number; organisationId: number; name: string } | undefined> {
+  const match = /^ic_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key);
+  if (!match) return undefined;
+  const row = await db
+    .selectFrom('core_api_key')
+    .select(['id', 'organisation_id', 'name', 'key_hash'])
+    .where('prefix', '=', match[1] as string)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row || !safeEqual(row.key_hash, hashToken(key))) return undefined;
+  await db.updateTable('core_api_key').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
+  return { id: row.id, organisationId: row.organisation_id, name: row.name };
+}

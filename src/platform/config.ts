@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Everything the server reads from its environment, validated once at start. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: URL;
+  /** PostgreSQL connection string; absent means the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  secretKey: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: boolean;
+  mail: { smtpUrl: string | undefined; from: string };
+  sessionDays: number;
+  admin: { email: string; password: string } | undefined;
+  demoPassword: string | undefined;
+  mapTileUrl: string;
+  /** Limits on public writes, per client address and city. Tests lower or raise them. */
+  rateLimits: Record<'signIn' | 'signUp' | 'passwordReset' | 'publicWrite', { limit: number; windowSeconds: number }>;
+  /** Failed sign-ins in a row that lock an account, and for how long. */
+  lockout: { attempts: number; minutes: number };
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const ENVS = ['development', 'production', 'test'] as const;
+
+/**
+ * Reads and validates the configuration from an environment. Returns every problem at once so that
+ * an operator can fix them in one go instead of one restart per mistake.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const problems: string[] = [];
+
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!(ENVS as readonly string[]).includes(nodeEnv)) {
+    problems.push(`NODE_ENV must be one of ${ENVS.join(', ')} (got "${nodeEnv}")`);
+  }
+
+  const port = parseInteger(env.PORT ?? '3000');
+  if (port === undefined || port < 0 || port > 65535) {
+    problems.push(`PORT must be a whole number from 0 to 65535 (got "${env.PORT}")`);
+  }
+
+  const host = env.HOST ?? 'localhost';
+
+  let publicUrl: URL | undefined;
+  const publicUrlText = env.PUBLIC_URL ?? `http://localhost:${port ?? 3000}`;
+  try {
+    publicUrl = new URL(publicUrlText);
+    if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') {
+      problems.push(`PUBLIC_URL must start with http:// or https:// (got "${publicUrlText}")`);
+    }
+  } catch {
+    problems.push(`PUBLIC_URL is not a valid URL (got "${publicUrlText}")`);
+  }
+
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a PostgreSQL URL starting with postgres:// or postgresql://');
+  }
+
+  const dataDir = path.resolve(env.DATA_DIR ?? './data');
+
+  const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  }
+
+  const trustProxyText = env.TRUST_PROXY ?? 'false';
+  if (!['true', 'false'].includes(trustProxyText)) {
+    problems.push(`TRUST_PROXY must be true or false (got "${trustProxyText}")`);
+  }
+
+  const smtpUrl = env.SMTP_URL?.trim() || undefined;
+  if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
+    problems.push('SMTP_URL must start with smtp:// or smtps://');
+  }
+  const mailFrom = env.MAIL_FROM ?? `Interactive City <no-reply@${publicUrl?.hostname ?? 'localhost'}>`;
+  if (!/@/.test(mailFrom)) problems.push(`MAIL_FROM must contain an e-mail address (got "${mailFrom}")`);
+
+  const sessionDays = parseInteger(env.SESSION_DAYS ?? '30');
+  if (sessionDays === undefined || sessionDays < 1 || sessionDays > 365) {
+    problems.push(`SESSION_DAYS must be a whole number from 1 to 365 (got "${env.SESSION_DAYS}")`);
+  }
+
+  let admin: Config['admin'];
+  if (env.ADMIN_EMAIL || env.ADMIN_PASSWORD) {
+    if (!env.ADMIN_EMAIL || !/^[^@\s]+@[^@\s]+$/.test(env.ADMIN_EMAIL)) {
+      problems.push('ADMIN_EMAIL must be an e-mail address when ADMIN_PASSWORD is set');
+    }
+    if (!env.ADMIN_PASSWORD || env.ADMIN_PASSWORD.length < 10) {
+      problems.push('ADMIN_PASSWORD must have at least 10 characters when ADMIN_EMAIL is set');
+    }
+    admin = { email: env.ADMIN_EMAIL ?? '', password: env.ADMIN_PASSWORD ?? '' };
+  }
+
+  const demoPassword = env.DEMO_PASSWORD || undefined;
+  if (demoPassword !== undefined && demoPassword.length < 10) {
+    problems.push('DEMO_PASSWORD must have at least 10 characters');
+  }
+
+  let secretKey = env.SECRET_KEY;
+  if (secretKey !== undefined && secretKey.length < 32) {
+    problems.push('SECRET_KEY must have at least 32 characters');
+  }
+  if (secretKey === undefined && nodeEnv === 'production') {
+    problems.push('SECRET_KEY is required in production (at least 32 random characters, the same on every server)');
+  }
+
+  const mapTileUrl = env.MAP_TILE_URL ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+
+  if (problems.length > 0) return { ok: false, problems };
+
+  secretKey ??= readOrCreateDevelopmentSecret(dataDir);
+
+  return {
+    ok: true,
+    config: {
+      env: nodeEnv as Config['env'],
+      port: port ?? 3000,
+      host,
+      publicUrl: publicUrl as URL,
+      databaseUrl,
+      dataDir,
+      secretKey,
+      logLevel,
+      trustProxy: trustProxyText === 'true',
+      mail: { smtpUrl, from: mailFrom },
+      sessionDays: sessionDays ?? 30,
+      admin,
+      demoPassword,
+      mapTileUrl,
+      rateLimits: {
+        signIn: { limit: 20, windowSeconds: 300 },
+        signUp: { limit: 10, windowSeconds: 3600 },
+        passwordReset: { limit: 5, windowSeconds: 3600 },
+        publicWrite: { limit: 60, windowSeconds: 60 },
+      },
+      lockout: { attempts: 5, minutes: 15 },
+    },
+  };
+}
+
+function parseInteger(text: string): number | undefined {
+  return /^\d+$/.test(text.trim()) ? Number(text) : undefined;
+}
+
+/** Outside production a secret is generated once and kept in the data folder, so sessions survive restarts. */
+function readOrCreateDevelopmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+import { verifyApiKey } from '../auth/api-keys.ts';
+import { findSessionUser, SESSION_COOKIE } from '../auth/sessions.ts';
+import { hmac, randomToken, safeEqual } from '../auth/tokens.ts';
+import { findViewer, type Viewer } from '../auth/users.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { isLanguage, LANGUAGE_CODES, negotiateLanguage, type Language } from '../i18n/languages.ts';
+import { translator, type Translate } from '../i18n/translate.ts';
+import type { Organisation, OrganisationRepository } from '../organisations/organisations.ts';
+import { registerErrorHandling } from './errors.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    organisation: Organisation;
+    viewer: Viewer | null;
+    /** The session cookie's value, even when the session has expired (to tell "expired" from "never signed in"). */
+    sessionToken: string | null;
+    apiClient: { id: number; name: string } | null;
+    lang: Language;
+    t: Translate;
+    csrfToken: string;
+  }
+  interface FastifyContextConfig {
+    /** Set false on routes that authenticate by other means (signed webhooks). */
+    csrf?: boolean;
+  }
+}
+
+export const ANON_COOKIE = 'ic_anon';
+export const LANGUAGE_COOKIE = 'ic_lang';
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface HttpDependencies {
+  config: Config;
+  db: Db;
+  log: Logger;
+  organisations: OrganisationRepository;
+}
+
+/** The expected CSRF token for a visitor: bound to their session, or to an anonymous cookie before sign-in. */
+export function csrfTokenFor(secret: string, sessionOrAnonId: string): string {
+  return hmac(secret, `csrf:${sessionOrAnonId}`);
+}
+
+/**
+ * Builds the Fastify instance with everything every route relies on: request ids, the organisation
+ * chosen by host name, the signed-in viewer, the language, CSRF protection, security headers and
+ * one error format.
+ */
+export async function createHttpApp(deps: HttpDependencies): Promise<App> {
+  const { config, db, organisations } = deps;
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(cookie, { secret: config.secretKey });
+  await app.register(formbody, { bodyLimit: 262_144 });
+
+  app.decorateRequest('organisation', null as unknown as Organisation);
+  app.decorateRequest('viewer', null);
+  app.decorateRequest('sessionToken', null);
+  app.decorateRequest('apiClient', null);
+  app.decorateRequest('lang', 'en');
+  app.decorateRequest('t', null as unknown as Translate);
+  app.decorateRequest('csrfToken', '');
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    const organisation = await organisations.findForHost(request.hostname.split(':')[0] ?? '');
+    if (!organisation) {
+      reply.code(503).send({ error: { code: 'SERVICE_UNAVAILABLE', message: 'No city is configured yet.' } });
+      return reply;
+    }
+    request.organisation = organisation;
+
+    const authorization = request.headers.authorization;
+    if (authorization?.startsWith('Bearer ')) {
+      const key = await verifyApiKey(db, authorization.slice(7).trim());
+      if (key && key.organisationId === organisation.id) request.apiClient = { id: key.id, name: key.name };
+      else {
+        reply.code(401).send({ error: { code: 'INVALID_API_KEY', message: 'The API key is not valid.' } });
+        return reply;
+      }
+    }
+
+    const sessionToken = request.cookies[SESSION_COOKIE];
+    if (sessionToken) {
+      request.sessionToken = sessionToken;
+      const userId = await findSessionUser(db, organisation.id, sessionToken, config.sessionDays);
+      if (userId !== undefined) request.viewer = (await findViewer(db, organisation.id, userId)) ?? null;
+    }
+
+    let anonId = request.cookies[ANON_COOKIE];
+    if (!sessionToken && !anonId) {
+      anonId = randomToken();
+      reply.setCookie(ANON_COOKIE, anonId, cookieOptions(config, request.protocol === 'https'));
+    }
+    request.csrfToken = csrfTokenFor(config.secretKey, sessionToken ?? anonId ?? '');
+
+    request.lang = chooseLanguage(request.viewer, request.query, request.cookies[LANGUAGE_COOKIE], request.headers['accept-language'], organisation);
+    request.t = translator(request.lang);
+  });
+
+  app.addHook('preHandler', async (request) => {
+    if (!UNSAFE_METHODS.has(request.method) || request.apiClient) return;
+    if (request.routeOptions.config.csrf === false) return;
+    const body = request.body as Record<string, unknown> | undefined;
+    const sent = request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);
+    const cookieValue = request.cookies[SESSION_COOKIE] ?? request.cookies[ANON_COOKIE];
+    if (typeof sent !== 'string' || !cookieValue || !safeEqual(sent, csrfTokenFor(config.secretKey, cookieValue))) {
+      throw new AppError('CSRF_TOKEN_INVALID');
+    }
+  });
+
+  registerSecurityHeaders(app, config);
+  registerErrorHandling(app);
+  return app;
+}
+
+/** The language order the city asked for: the account's, then `?lang=`, then the switcher's cookie, then the browser's. */
+function chooseLanguage(
+  viewer: Viewer | null,
+  query: unknown,
+  cookieLanguage: string | undefined,
+  acceptLanguage: string | undefined,
+  organisation: Organisation,
+): Language {
+  if (viewer?.language && isLanguage(viewer.language)) return viewer.language;
+  const param = (query as Record<string, unknown> | undefined)?.lang;
+  if (isLanguage(param)) return param;
+  if (isLanguage(cookieLanguage)) return cookieLanguage;
+  const negotiated = negotiateLanguage(acceptLanguage, LANGUAGE_CODES);
+  if (negotiated) return negotiated;
+  return isLanguage(organisation.defaultLanguage) ? organisation.defaultLanguage : 'en';
+}
+
+/** Cookie attributes used for every cookie the platform sets. */
+export function cookieOptions(config: Config, overHttps: boolean, maxAgeSeconds?: number) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: overHttps || config.publicUrl.protocol === 'https:',
+    ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, errorDefinition } from '../errors.ts';
+import type { MessageKey } from '../i18n/translate.ts';
+import { CATALOGUES } from '../i18n/translate.ts';
+import { html } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+
+interface ClientError {
+  status: number;
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Whether the client wants JSON rather than a page: API routes, or a request that asks for JSON. */
+export function wantsJson(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/') || request.url === '/api') return true;
+  const accept = request.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+/** Maps anything thrown to the error a client may see; unexpected errors become INTERNAL and are logged. */
+export function toClientError(error: unknown, request: FastifyRequest): ClientError {
+  if (error instanceof AppError) {
+    return { status: error.status, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+  }
+  const fastifyError = error as FastifyError & { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> };
+  if (fastifyError.validation) {
+    const problems = fastifyError.validation.map((issue) => {
+      const extra = issue.params?.additionalProperty ? ` (${String(issue.params.additionalProperty)})` : '';
+      const where = issue.instancePath ? issue.instancePath.slice(1).replace(/\//g, '.') : fastifyError.validationContext ?? 'body';
+      return { field: where, message: `${issue.message ?? 'is not valid'}${extra}` };
+    });
+    return { status: 400, code: 'VALIDATION_FAILED', message: `The request is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, details: { problems } };
+  }
+  const code = fastifyError.code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return known('BODY_TOO_LARGE');
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return known('UNSUPPORTED_MEDIA_TYPE');
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fastifyError.statusCode === 400 && error instanceof SyntaxError)) {
+    return known('INVALID_JSON');
+  }
+  if (fastifyError.statusCode === 429) return known('RATE_LIMITED');
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return { status: fastifyError.statusCode, code: 'VALIDATION_FAILED', message: fastifyError.message };
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return known('INTERNAL');
+}
+
+function known(code: string): ClientError {
+  const definition = errorDefinition(code);
+  return { status: definition?.status ?? 500, code, message: definition?.message ?? code };
+}
+
+/** Sends an error in the client's format: JSON `{ error: { code, message } }` or a page. */
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ClientError): FastifyReply {
+  if (error.status === 429) reply.header('retry-after', String(error.details?.retryAfterSeconds ?? 60));
+  if (wantsJson(request) || !request.t) {
+    return reply.code(error.status).type('application/json; charset=utf-8').send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+  }
+  const key = `error.${error.code}`;
+  const message = Object.hasOwn(CATALOGUES.en, key) ? request.t(key as MessageKey) : error.message;
+  const signInLink = error.status === 401 ? html`<p><a class="button" href="/sign-in?next=${encodeURIComponent(request.url)}">${request.t('site.signIn')}</a></p>` : '';
+  return renderPage(request, reply, {
+    title: request.t('error.title'),
+    status: error.status,
+    noIndex: true,
+    main: html`<h1>${request.t('error.title')}</h1><p>${message}</p><p class="muted">${error.code}</p>${signInLink}<p><a href="/">${request.t('error.goHome')}</a></p>`,
+  });
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, toClientError(error, request)));
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsJson(request) || !request.t) return sendError(request, reply, known('NOT_FOUND'));
+    return renderPage(request, reply, {
+      title: request.t('error.notFound.title'),
+      status: 404,
+      noIndex: true,
+      main: html`<h1>${request.t('error.notFound.title')}</h1><p>${request.t('error.notFound.text')}</p><p><a href="/">${request.t('error.goHome')}</a></p>`,
+    });
+  });
+}

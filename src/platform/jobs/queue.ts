@@ -1,0 +1,150 @@
+import type { Logger } from 'pino';
+import { sql } from 'kysely';
+import type { Db, Executor } from '../db/database.ts';
+
+export interface Job<P = unknown> {
+  id: number;
+  organisationId: number | null;
+  kind: string;
+  payload: P;
+  attempts: number;
+}
+
+export type JobHandler = (job: Job<never>) => Promise<void>;
+
+export interface EnqueueOptions {
+  organisationId?: number | null;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+/**
+ * A job queue kept in PostgreSQL (or PGlite), so that work survives restarts and several servers can
+ * share it: a worker claims due jobs with `for update skip locked`, runs them, and retries failures
+ * with exponential back-off. A job whose worker died is taken again once its lease runs out.
+ */
+export class JobQueue {
+  readonly #db: Db;
+  readonly #log: Logger;
+  readonly #handlers = new Map<string, JobHandler>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = true;
+  #wakeRequested = false;
+  #intervalMs = 1000;
+
+  constructor(db: Db, log: Logger) {
+    this.#db = db;
+    this.#log = log;
+  }
+
+  register(kind: string, handler: JobHandler): void {
+    if (this.#handlers.has(kind)) throw new Error(`Job kind ${kind} is registered twice`);
+    this.#handlers.set(kind, handler);
+  }
+
+  /** Adds a job; pass a transaction as `executor` so the job exists only if the work that asked for it commits. */
+  async enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}, executor: Executor = this.#db): Promise<number> {
+    if (!this.#handlers.has(kind)) throw new Error(`No handler for job kind ${kind}`);
+    const row = await executor
+      .insertInto('core_job')
+      .values({
+        organisation_id: options.organisationId ?? null,
+        kind,
+        payload: JSON.stringify(payload),
+        run_at: options.runAt ?? new Date(),
+        ...(options.maxAttempts ? { max_attempts: options.maxAttempts } : {}),
+        last_error: null,
+        locked_until: null,
+        finished_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    this.wake();
+    return row.id;
+  }
+
+  /** Starts polling every `intervalMs`. */
+  start(intervalMs = 1000): void {
+    this.#stopped = false;
+    this.#intervalMs = intervalMs;
+    this.#schedule(0);
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#tick(), delayMs);
+  }
+
+  #tick(): void {
+    if (this.#stopped) return;
+    this.#timer = undefined;
+    this.#wakeRequested = false;
+    this.#running = this.runDue()
+      .catch((error: unknown) => this.#log.error({ err: error }, 'job worker failed'))
+      .then(() => {
+        this.#running = undefined;
+        if (!this.#stopped) this.#schedule(this.#wakeRequested ? 0 : this.#intervalMs);
+      });
+  }
+
+  /** Asks the worker to look again now (after an enqueue in this process). */
+  wake(): void {
+    this.#wakeRequested = true;
+    if (!this.#stopped && !this.#running) this.#schedule(0);
+  }
+
+  /** Stops taking jobs and waits for the ones running. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** Claims and runs the jobs that are due now; returns how many ran. Tests call it directly. */
+  async runDue(limit = 20): Promise<number> {
+    const claimed = await sql<{ id: number; organisation_id: number | null; kind: string; payload: unknown; attempts: number; max_attempts: number }>`
+      update core_job set status = 'running', attempts = attempts + 1, locked_until = now() + interval '5 minutes'
+      where id in (
+        select id from core_job
+        where (status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now())
+        order by run_at
+        limit ${limit}
+        for update skip locked
+      )
+      returning id, organisation_id, kind, payload, attempts, max_attempts`.execute(this.#db);
+
+    for (const row of claimed.rows) {
+      const handler = this.#handlers.get(row.kind);
+      const job: Job<never> = {
+        id: row.id,
+        organisationId: row.organisation_id,
+        kind: row.kind,
+        payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as never,
+        attempts: row.attempts,
+      };
+      try {
+        if (!handler) throw new Error(`No handler for job kind ${row.kind}`);
+        await handler(job);
+        await this.#db.updateTable('core_job').set({ status: 'done', finished_at: new Date(), locked_until: null }).where('id', '=', row.id).execute();
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const final = row.attempts >= row.max_attempts;
+        const delaySeconds = Math.min(3600, 2 ** row.attempts * 5);
+        this.#log.warn({ jobId: row.id, kind: row.kind, attempt: row.attempts, final, error: message }, 'job failed');
+        await this.#db
+          .updateTable('core_job')
+          .set({
+            status: final ? 'failed' : 'queued',
+            last_error: message.slice(0, 2000),
+            locked_until: null,
+            run_at: new Date(Date.now() + delaySeconds * 1000),
+            ...(final ? { finished_at: new Date() } : {}),
+          })
+          .where('id', '=', row.id)
+          .execute();
+      }
+    }
+    return claimed.rows.length;
+  }
+}

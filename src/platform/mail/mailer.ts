@@ -1,0 +1,74 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Db, Executor } from '../db/database.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import { maskEmail } from '../logger.ts';
+
+export interface OutgoingMail {
+  organisationId: number;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * Sends e-mail through a job, so that a slow or failing SMTP server never blocks a request and a mail
+ * is retried until it goes. Every mail is kept in `core_mail`: without SMTP it stays there (the
+ * administrators' outbox page) and is written to the log, which is how development works.
+ */
+export class Mailer {
+  readonly #db: Db;
+  readonly #log: Logger;
+  readonly #config: Config;
+  readonly #jobs: JobQueue;
+  readonly #transport: Transporter | undefined;
+
+  constructor(config: Config, db: Db, jobs: JobQueue, log: Logger) {
+    this.#config = config;
+    this.#db = db;
+    this.#jobs = jobs;
+    this.#log = log;
+    this.#transport = config.mail.smtpUrl ? nodemailer.createTransport(config.mail.smtpUrl) : undefined;
+    jobs.register('mail.send', (job) => this.#deliver((job.payload as { mailId: number }).mailId));
+  }
+
+  /** Stores the mail and queues its delivery; within `executor`'s transaction when one is given. */
+  async send(mail: OutgoingMail, executor: Executor = this.#db): Promise<number> {
+    const row = await executor
+      .insertInto('core_mail')
+      .values({
+        organisation_id: mail.organisationId,
+        to_address: mail.to,
+        subject: mail.subject,
+        text_body: mail.text,
+        status: this.#transport ? 'queued' : 'outbox',
+        error: null,
+        sent_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (this.#transport) {
+      await this.#jobs.enqueue('mail.send', { mailId: row.id }, { organisationId: mail.organisationId, maxAttempts: 8 }, executor);
+    } else {
+      this.#log.info({ mailId: row.id, to: maskEmail(mail.to), subject: mail.subject, text: mail.text }, 'mail kept in the outbox (no SMTP_URL set)');
+    }
+    return row.id;
+  }
+
+  async #deliver(mailId: number): Promise<void> {
+    const mail = await this.#db.selectFrom('core_mail').selectAll().where('id', '=', mailId).executeTakeFirst();
+    if (!mail || mail.status === 'sent' || !this.#transport) return;
+    try {
+      await this.#transport.sendMail({ from: this.#config.mail.from, to: mail.to_address, subject: mail.subject, text: mail.text_body });
+      await this.#db.updateTable('core_mail').set({ status: 'sent', sent_at: new Date(), error: null }).where('id', '=', mailId).execute();
+    } catch (error) {
+      await this.#db.updateTable('core_mail').set({ error: (error as Error).message.slice(0, 500) }).where('id', '=', mailId).execute();
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.#transport?.close();
+  }
+}

@@ -1,0 +1,93 @@
+import type { FastifyRequest } from 'fastify';
+import type { Migration } from 'kysely';
+import type { AppContext } from './context.ts';
+import type { Tx } from './db/database.ts';
+import type { App } from './http/app.ts';
+import type { MessageKey } from './i18n/translate.ts';
+import type { JobHandler } from './jobs/queue.ts';
+import type { Organisation } from './organisations/organisations.ts';
+import type { Html } from './web/html.ts';
+
+/** A link a module adds to the site's navigation or to the administration menu. */
+export interface NavigationLink {
+  href: string;
+  label: MessageKey;
+  /** Shown only to these roles; everyone when absent. */
+  roles?: readonly string[];
+}
+
+/** A block a module contributes to the home page, rendered in the order of `order`. */
+export interface HomeSection {
+  order: number;
+  render(request: FastifyRequest, ctx: AppContext): Promise<Html | null>;
+}
+
+/** How a module takes part in a resident's data export and account deletion (GDPR). */
+export interface PersonalDataProvider {
+  /** What this module holds about the user, as plain JSON. */
+  export(tx: Tx, userId: number): Promise<Record<string, unknown>>;
+  /** Deletes or anonymises what this module holds. `removeContent` asks to delete what they wrote too. */
+  erase(tx: Tx, userId: number, options: { removeContent: boolean }): Promise<void>;
+}
+
+/** Sample content a module adds to a new demo city, after the modules it depends on. */
+export interface DemoSeeder {
+  order: number;
+  seed(ctx: AppContext, organisation: Organisation, people: DemoPeople): Promise<void>;
+}
+
+export interface DemoPeople {
+  admin: number;
+  staff: Record<string, number>;
+  moderator: number;
+  residents: number[];
+  departments: Record<string, number>;
+}
+
+/**
+ * A module declares everything it brings in one manifest; `main.ts` registers the list.
+ * The platform reads manifests and never imports a module.
+ */
+export interface ModuleManifest {
+  name: string;
+  migrations?: Record<string, Migration>;
+  /** Adds the module's routes and pages. */
+  routes?(app: App, ctx: AppContext): void | Promise<void>;
+  jobs?: Record<string, JobHandler>;
+  navigation?: NavigationLink[];
+  adminNavigation?: NavigationLink[];
+  homeSections?: HomeSection[];
+  personalData?: PersonalDataProvider;
+  demo?: DemoSeeder;
+}
+
+/** The manifests' contributions, gathered for the platform's shared pages. */
+export interface Registry {
+  modules: readonly ModuleManifest[];
+  navigation: NavigationLink[];
+  adminNavigation: NavigationLink[];
+  homeSections: HomeSection[];
+  personalData: Array<{ module: string; provider: PersonalDataProvider }>;
+}
+
+export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
+  return {
+    modules,
+    navigation: modules.flatMap((m) => m.navigation ?? []),
+    adminNavigation: modules.flatMap((m) => m.adminNavigation ?? []),
+    homeSections: modules.flatMap((m) => m.homeSections ?? []).sort((a, b) => a.order - b.order),
+    personalData: modules.flatMap((m) => (m.personalData ? [{ module: m.name, provider: m.personalData }] : [])),
+  };
+}
+
+/** All migrations of all modules, keyed by their timestamped names. */
+export function collectMigrations(platform: Record<string, Migration>, modules: readonly ModuleManifest[]): Record<string, Migration> {
+  const all: Record<string, Migration> = { ...platform };
+  for (const module of modules) {
+    for (const [name, migration] of Object.entries(module.migrations ?? {})) {
+      if (all[name]) throw new Error(`Migration ${name} is declared twice`);
+      all[name] = migration;
+    }
+  }
+  return all;
+}
