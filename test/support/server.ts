@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { buildPlatform, type Platform } from '../../src/main.ts';
+import { loadConfig, type Config } from '../../src/platform/config.ts';
+
+export interface TestServer extends Platform {
+  url: string;
+  config: Config;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real platform on a fresh database and a random port: PGlite in memory by default, or a new
+ * PostgreSQL database (created from DATABASE_URL and dropped afterwards) when DATABASE_URL is set.
+ */
+export async function startTestServer(options: { demo?: boolean; env?: Record<string, string>; adjust?: (config: Config) => void } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-test-'));
+  let databaseUrl: string | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  if (process.env.DATABASE_URL) {
+    const name = `ic_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    };
+  }
+  const result = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    PUBLIC_URL: 'http://localhost:3000',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DEMO_PASSWORD: 'demo-password-123',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...options.env,
+  });
+  if (!result.ok) throw new Error(result.problems.join('\n'));
+  const config = result.config;
+  options.adjust?.(config);
+  const platform = await buildPlatform(config, { demo: options.demo ?? false, worker: false, inMemory: true });
+  await platform.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = platform.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    ...platform,
+    config,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await platform.close();
+      await dropDatabase?.();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
