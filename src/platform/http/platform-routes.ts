@@ -5,6 +5,12 @@ import { cookieOptions, LANGUAGE_COOKIE, type App } from './app.ts';
 
 /** Health for process managers and load balancers, the per-city theme, and the language switch. */
 export function registerPlatformRoutes(app: App, ctx: AppContext, state: { ready: boolean }): void {
+  // while stopping, answers close their connection so that keep-alive clients do not hold the shutdown
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!state.ready) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
 
   app.get('/ready', { schema: { hide: true } }, async (_request, reply) => {

@@ -46,6 +46,16 @@ function takeNotice(request: FastifyRequest, reply: FastifyReply): string | unde
   return Object.hasOwn(CATALOGUES.en, key) ? request.t(key as MessageKey) : undefined;
 }
 
+/**
+ * The address this city is served at: its own host name when the request came on one of them (several
+ * cities on one installation), otherwise PUBLIC_URL.
+ */
+export function siteUrl(request: FastifyRequest): URL {
+  const host = request.hostname.split(':')[0] ?? '';
+  if (request.organisation.hosts.includes(host)) return new URL(`${request.server.publicUrl.protocol}//${request.host}`);
+  return request.server.publicUrl;
+}
+
 /** The city's name in the reader's language. */
 export function cityName(request: FastifyRequest): string {
   return localized(request.organisation.name, request.lang, request.organisation.defaultLanguage);
@@ -60,7 +70,7 @@ export function csrfField(request: FastifyRequest): Html {
 export function renderPage(request: FastifyRequest, reply: FastifyReply, options: PageOptions): FastifyReply {
   const { t, lang, organisation, viewer } = request;
   const city = cityName(request);
-  const base = request.server.publicUrl;
+  const base = siteUrl(request);
   const path = options.path ?? request.url.split('?')[0] ?? '/';
   const canonical = new URL(path, base).toString();
   const description = options.description ?? t('home.lead');
@@ -189,7 +199,7 @@ export function field(options: FieldOptions): Html {
 
 /** Formats a date for the reader's language and the city's time zone. */
 export function formatDate(request: FastifyRequest, date: Date, withTime = false): string {
-  return new Intl.DateTimeFormat(request.lang, {
+  return new Intl.DateTimeFormat(LANGUAGES[request.lang].locale.replace('_', '-'), {
     dateStyle: 'long',
     ...(withTime ? { timeStyle: 'short' } : {}),
     timeZone: request.organisation.timeZone,

@@ -1,0 +1,39 @@
+import { MODULES } from '../main.ts';
+import { loadConfig, type Config } from '../platform/config.ts';
+import { openDatabase, type DatabaseHandle } from '../platform/db/database.ts';
+import { lockDataFolder } from '../platform/db/lock.ts';
+import { platformMigrations } from '../platform/db/migrations/index.ts';
+import { migrate } from '../platform/db/migrator.ts';
+import { collectMigrations } from '../platform/module.ts';
+
+export interface CliDatabase extends DatabaseHandle {
+  config: Config;
+}
+
+/**
+ * Opens the configured database for a command-line task, with migrations applied. On PGlite it takes
+ * the data-folder lock first, so a command never writes to the folder of a running server.
+ */
+export async function openDatabaseForCli(): Promise<CliDatabase> {
+  const result = loadConfig();
+  if (!result.ok) {
+    console.error(`The configuration is not valid:\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exit(1);
+  }
+  const { config } = result;
+  const lock = config.databaseUrl ? undefined : lockDataFolder(config.dataDir);
+  if (lock && 'heldBy' in lock) {
+    console.error(`A server (process ${lock.heldBy}) is using ${config.dataDir}. Stop it first: two processes on one PGlite folder corrupt it.`);
+    process.exit(1);
+  }
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  await migrate(handle.db, collectMigrations(platformMigrations, MODULES));
+  return {
+    ...handle,
+    config,
+    async close() {
+      await handle.close();
+      lock?.release();
+    },
+  };
+}

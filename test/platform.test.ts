@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { request as httpRequest } from 'node:http';
+import { loadConfig } from '../src/platform/config.ts';
+import { TestClient } from './support/client.ts';
+import { signedInClient } from './support/factories.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer({ demo: true });
+});
+after(() => server.close());
+
+describe('configuration', () => {
+  test('lists every invalid value at once', () => {
+    const result = loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://db', LOG_LEVEL: 'loud', SMTP_URL: 'http://mail', DATA_DIR: '/tmp/ic-config-test' });
+    assert.equal(result.ok, false);
+    if (result.ok) return;
+    assert.equal(result.problems.length, 5, result.problems.join('\n'));
+    for (const name of ['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'LOG_LEVEL', 'SMTP_URL']) {
+      assert.ok(result.problems.some((problem) => problem.startsWith(name)), `${name} is reported`);
+    }
+  });
+
+  test('requires a secret key in production', () => {
+    const result = loadConfig({ NODE_ENV: 'production', DATA_DIR: '/tmp/ic-config-test' });
+    assert.equal(result.ok, false);
+    assert.ok(!result.ok && result.problems.some((p) => p.startsWith('SECRET_KEY')));
+  });
+});
+
+describe('health and errors', () => {
+  test('reports health and readiness with the database kind', async () => {
+    const health = await fetch(`${server.url}/health`);
+    assert.equal(health.status, 200);
+    const ready = (await (await fetch(`${server.url}/ready`)).json()) as { status: string; database: string };
+    assert.equal(ready.status, 'ready');
+    assert.equal(ready.database, process.env.DATABASE_URL ? 'postgres' : 'pglite');
+  });
+
+  test('answers an unknown API path with a JSON error and an unknown page with an HTML page', async () => {
+    const api = await fetch(`${server.url}/api/v1/nothing-here`);
+    assert.equal(api.status, 404);
+    assert.match(api.headers.get('content-type') ?? '', /application\/json/);
+    assert.deepEqual(((await api.json()) as { error: { code: string } }).error.code, 'NOT_FOUND');
+    const page = await fetch(`${server.url}/nothing-here`);
+    assert.equal(page.status, 404);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+  });
+
+  test('rejects wrong query types with VALIDATION_FAILED', async () => {
+    const response = await fetch(`${server.url}/api/v1/districts/lookup?lat=north&lng=9.8`);
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'VALIDATION_FAILED');
+    assert.match(body.error.message, /lat/);
+  });
+
+  test('every response carries a request id and security headers', async () => {
+    const response = await fetch(`${server.url}/`, { headers: { 'x-request-id': 'trace-me-123' } });
+    assert.equal(response.headers.get('x-request-id'), 'trace-me-123');
+    assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+  });
+});
+
+describe('the demo city', () => {
+  test('shows its home page with districts and news in the reader’s language', async () => {
+    const response = await fetch(`${server.url}/`, { headers: { 'accept-language': 'it-IT,it;q=0.9' } });
+    assert.equal(response.status, 200);
+    const html = await response.text();
+    assert.match(html, /<html lang="it"/);
+    assert.match(html, /Città Vecchia/);
+    assert.match(html, /Bilancio partecipativo 2027/);
+  });
+
+  test('carries Open Graph and Twitter card tags and hreflang alternates', async () => {
+    const html = await (await fetch(`${server.url}/news/harbour-promenade-works`)).text();
+    assert.match(html, /<meta property="og:title" content="Harbour promenade/);
+    assert.match(html, /<meta property="og:type" content="article">/);
+    assert.match(html, /<meta name="twitter:card" content="summary">/);
+    assert.match(html, /<link rel="alternate" hreflang="ro" href="http:\/\/localhost:3000\/news\/harbour-promenade-works\?lang=ro">/);
+  });
+
+  test('chooses the language from the account, then ?lang, then Accept-Language', async () => {
+    const anonymous = await fetch(`${server.url}/?lang=fr`, { headers: { 'accept-language': 'de' } });
+    assert.match(await anonymous.text(), /<html lang="fr"/);
+    const { client } = await signedInClient(server, { language: 'ro' });
+    const page = await client.get('/?lang=fr', { 'accept-language': 'de' });
+    assert.match(await page.text(), /<html lang="ro"/);
+  });
+
+  test('the language switch remembers the choice of a visitor', async () => {
+    const client = new TestClient(server.url);
+    const response = await client.submit('/', '/language', { lang: 'de', next: '/news' });
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get('location'), '/news');
+    assert.match(await (await client.get('/')).text(), /<html lang="de"/);
+  });
+
+  test('serves another city on its own host name', async () => {
+    await server.organisations.insert({ slug: 'brugmont', name: { en: 'Brugmont' }, hosts: ['brugmont.example'], languages: ['en', 'nl'], defaultLanguage: 'nl', map: { lat: 51.2, lng: 3.2 } });
+    const html = await getWithHost(`${server.url}/`, 'brugmont.example');
+    assert.match(html, /Brugmont/);
+    assert.doesNotMatch(html, /Città Vecchia|Old Town/, 'another city’s districts are not shown');
+  });
+});
+
+describe('OpenAPI', () => {
+  test('documents every API route under /api/v1 and renders a readable page', async () => {
+    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    assert.match(document.openapi, /^3\./);
+    const paths = Object.keys(document.paths);
+    assert.ok(paths.includes('/api/v1/districts'));
+    for (const path of paths) assert.ok(path.startsWith('/api/v1/'), `${path} is under /api/v1`);
+    const docs = await fetch(`${server.url}/api/docs`);
+    assert.equal(docs.status, 200);
+    assert.match(await docs.text(), /GET \/api\/v1\/districts/);
+  });
+});
+
+/** fetch() may not set Host; a plain http request can, as a reverse proxy would. */
+function getWithHost(url: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers: { host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(body));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { lockDataFolder } from '../src/platform/db/lock.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const folders: string[] = [];
+after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+
+function tempFolder(): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'ic-process-'));
+  folders.push(folder);
+  return folder;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function run(script: string, args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  let output = '';
+  const child = spawn(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env } });
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+async function waitForReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`${url}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not become ready`);
+}
+
+describe('the server process', { concurrency: false }, () => {
+  test('refuses to start on a data folder another server holds', async () => {
+    const dataDir = tempFolder();
+    const lock = lockDataFolder(dataDir);
+    assert.ok(!('heldBy' in lock));
+    const second = run('src/server.ts', [], { DATA_DIR: dataDir, PORT: String(await freePort()), DATABASE_URL: '' });
+    assert.equal(await second.exit, 1);
+    assert.match(second.output(), /another server \(process \d+\) is using the data folder/);
+    lock.release();
+  });
+
+  test('takes over a lock left by a process that no longer runs', () => {
+    const dataDir = tempFolder();
+    writeFileSync(path.join(dataDir, 'server.lock'), '999999');
+    const lock = lockDataFolder(dataDir);
+    assert.ok(!('heldBy' in lock));
+    lock.release();
+  });
+
+  test('stops cleanly on SIGTERM, releases the folder, and starts again on the same data', { timeout: 120_000 }, async () => {
+    const dataDir = tempFolder();
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', PUBLIC_URL: `http://127.0.0.1:${port}` };
+    const first = run('src/server.ts', ['--no-demo'], env);
+    await waitForReady(`http://127.0.0.1:${port}`);
+    // a request whose headers have arrived but whose body is still on its way when the signal comes
+    const socket = connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const body = 'lang=de&next=%2F';
+    socket.write(`POST /language HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.write(body);
+    await new Promise((resolve) => socket.once('close', resolve));
+    assert.match(answer, /^HTTP\/1\.1 \d{3}/, 'the request in flight is answered');
+    assert.equal(await first.exit, 0, first.output());
+    assert.match(first.output(), /stopped cleanly/);
+    assert.equal(existsSync(path.join(dataDir, 'server.lock')), false);
+
+    const second = run('src/server.ts', ['--no-demo'], env);
+    await waitForReady(`http://127.0.0.1:${port}`);
+    second.child.kill('SIGINT');
+    assert.equal(await second.exit, 0, second.output());
+  });
+
+  test('stops with every configuration problem listed', async () => {
+    const bad = run('src/server.ts', [], { PORT: 'abc', LOG_LEVEL: 'chatty', DATA_DIR: tempFolder() });
+    assert.equal(await bad.exit, 1);
+    assert.match(bad.output(), /PORT must be/);
+    assert.match(bad.output(), /LOG_LEVEL must be/);
+  });
+
+  test('imports districts from a GeoJSON file with the places command', { timeout: 120_000 }, async () => {
+    const dataDir = tempFolder();
+    const file = path.join(dataDir, 'districts.geojson');
+    const square = (x: number) => ({ type: 'Polygon', coordinates: [[[x, 50], [x + 1, 50], [x + 1, 51], [x, 51], [x, 50]]] });
+    writeFileSync(file, JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { code: 'west', name: { en: 'West', nl: 'West' } }, geometry: square(3) },
+        { type: 'Feature', properties: { code: 'west-a', kind: 'neighbourhood', parent: 'west', name: 'Westpoort' }, geometry: square(3) },
+      ],
+    }));
+    const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
+    const start = run('src/server.ts', ['--no-demo'], { ...env, PORT: String(await freePort()) });
+    // the first start creates the city; stop it to free the folder for the command
+    await waitForReadyFromLog(start);
+    start.child.kill('SIGTERM');
+    await start.exit;
+    const imported = run('src/cli/places.ts', ['import', file], env);
+    assert.equal(await imported.exit, 0, imported.output());
+    assert.match(imported.output(), /2 new, 0 updated/);
+    const listed = run('src/cli/places.ts', ['list'], env);
+    assert.equal(await listed.exit, 0);
+    assert.match(listed.output(), /neighbourhood\s+west-a/);
+    const invalid = run('src/cli/places.ts', ['import', path.join(dataDir, 'missing.geojson')], env);
+    assert.equal(await invalid.exit, 1);
+    const usage = run('src/cli/places.ts', [], env);
+    assert.equal(await usage.exit, 2);
+  });
+});
+
+async function waitForReadyFromLog(process: { output: () => string }, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (/is ready at/.test(process.output())) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the server did not start:\n${process.output()}`);
+}
