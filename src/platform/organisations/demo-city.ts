@@ -113,4 +113,7 @@ export async function seedDemoCity(ctx: AppContext, organisations: OrganisationR
 
   // Printed on purpose: demo passwords are how a newcomer signs in. Real accounts' secrets are never logged.
   ctx.log.info(`demo city "${organisation.name.en}" created; demo accounts:\n${printed.join('\n')}`);
+  if (ctx.config.logLevel !== 'silent' && ctx.config.env !== 'test') {
+    process.stdout.write(`\nDemo city "${organisation.name.en}" is ready. Sign in with one of these accounts:\n${printed.join('\n')}\n\n`);
+  }
 }
