@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TestClient } from './support/client.ts';
-import { buildUser, lastMailTo } from './support/factories.ts';
+import { buildUser, lastMailTo, signedInClient } from './support/factories.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 let server: TestServer;
@@ -108,5 +108,57 @@ describe('sign-in protection', () => {
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'SESSION_EXPIRED');
     const anonymous = await new TestClient(server.url).get('/api/v1/me');
     assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, 'AUTHENTICATION_REQUIRED');
+  });
+});
+
+describe('personal data', () => {
+  test('a resident downloads everything held about them as JSON', async () => {
+    const { client, user } = await signedInClient(server, { name: 'Export Me' });
+    const response = await client.get('/account/export');
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-disposition') ?? '', /attachment; filename="my-data-/);
+    const data = (await response.json()) as { account: { email: string; display_name: string }; sessions: unknown[] };
+    assert.equal(data.account.email, user.email);
+    assert.equal(data.account.display_name, 'Export Me');
+    assert.equal(data.sessions.length, 1);
+  });
+
+  test('deleting an account needs the password, erases personal fields and ends the sessions', async () => {
+    const { client, user } = await signedInClient(server, { name: 'Leaving Soon' });
+    const { csrf } = await client.page('/account');
+    const wrong = await client.postForm('/account/delete', { _csrf: csrf, deletePassword: 'not my password' });
+    assert.equal(wrong.status, 403);
+    const stillThere = await server.ctx.db.selectFrom('core_user').select(['email']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    assert.equal(stillThere.email, user.email);
+
+    const deleted = await client.postForm('/account/delete', { _csrf: csrf, deletePassword: user.password });
+    assert.equal(deleted.status, 303);
+    const row = await server.ctx.db.selectFrom('core_user').select(['email', 'display_name', 'password_hash', 'deleted_at']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    assert.equal(row.email, null);
+    assert.equal(row.password_hash, null);
+    assert.equal(row.display_name, 'Deleted account');
+    assert.ok(row.deleted_at);
+    const sessions = await server.ctx.db.selectFrom('core_session').select('id').where('user_id', '=', user.id).execute();
+    assert.equal(sessions.length, 0);
+    const again = await new TestClient(server.url).submit('/sign-in', '/sign-in', { email: user.email, password: user.password });
+    assert.equal(again.status, 401);
+  });
+
+  test('a password reset link sets a new password once and ends other sessions', async () => {
+    const { client: otherDevice, user } = await signedInClient(server);
+    const client = new TestClient(server.url);
+    await client.submit('/password-reset', '/password-reset', { email: user.email });
+    const mail = await lastMailTo(server, user.email);
+    const token = /password-reset\/new\?token=([\w-]+)/.exec(mail?.text_body ?? '')?.[1];
+    assert.ok(token);
+    const short = await client.submit(`/password-reset/new?token=${token}`, '/password-reset/new', { token, password: 'short' });
+    assert.equal(short.status, 400);
+    const done = await client.submit(`/password-reset/new?token=${token}`, '/password-reset/new', { token, password: 'a brand new password' });
+    assert.equal(done.status, 303);
+    const reused = await client.get(`/password-reset/new?token=${token}`);
+    assert.equal(reused.status, 400);
+    assert.equal((await otherDevice.get('/account')).status, 303, 'the other device was signed out');
+    const signIn = await client.submit('/sign-in', '/sign-in', { email: user.email, password: 'a brand new password' });
+    assert.equal(signIn.status, 303);
   });
 });
