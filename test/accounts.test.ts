@@ -90,6 +90,24 @@ describe('sign-in protection', () => {
     assert.equal(evenRight.status, 423, 'a locked account refuses the right password too');
   });
 
+  test('limits how often one address may ask for password resets', async () => {
+    const rule = server.config.rateLimits.passwordReset;
+    const saved = rule.limit;
+    rule.limit = 2;
+    try {
+      const client = new TestClient(server.url);
+      for (let attempt = 0; attempt < 2; attempt++) {
+        assert.equal((await client.submit('/password-reset', '/password-reset', { email: 'someone@example.org' })).status, 200);
+      }
+      const limited = await client.submit('/password-reset', '/password-reset', { email: 'someone@example.org' });
+      assert.equal(limited.status, 429);
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      assert.match(await limited.text(), /RATE_LIMITED/);
+    } finally {
+      rule.limit = saved;
+    }
+  });
+
   test('refuses a form posted with a wrong CSRF token and changes nothing', async () => {
     const user = await buildUser(server);
     const client = new TestClient(server.url);
