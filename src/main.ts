@@ -18,6 +18,7 @@ import { Mailer } from './platform/mail/mailer.ts';
 import { buildRegistry, collectMigrations, type ModuleManifest } from './platform/module.ts';
 import { OrganisationRepository } from './platform/organisations/organisations.ts';
 import { registerAssets } from './platform/web/assets.ts';
+import { registerMaintenance, scheduleMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
 
 /** The modules of this installation, in the order their demo content and pages build on each other. */
@@ -56,6 +57,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     const mail = new Mailer(config, database.db, jobs, log);
     const ctx: AppContext = { config, db: database.db, dbKind: database.kind, log, jobs, mail, registry };
     for (const module of MODULES) for (const [kind, handler] of Object.entries(module.jobs ?? {})) jobs.register(kind, handler);
+    registerMaintenance(ctx);
 
     const organisations = new OrganisationRepository(database.db);
     await ensureOrganisation(ctx, organisations, { demo: options.demo });
@@ -71,7 +73,10 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     for (const module of MODULES) await module.routes?.(app, ctx);
     await app.ready();
     state.ready = true;
-    if (options.worker !== false) jobs.start();
+    if (options.worker !== false) {
+      await scheduleMaintenance(ctx);
+      jobs.start();
+    }
 
     const handle = database;
     return {

@@ -107,6 +107,19 @@ describe('the demo city', () => {
   });
 });
 
+describe('background maintenance', () => {
+  test('removes expired sessions and schedules its next run an hour later', async () => {
+    const { user } = await signedInClient(server);
+    await server.ctx.db.updateTable('core_session').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', user.id).execute();
+    await server.ctx.jobs.enqueue('platform.maintenance', {});
+    await server.ctx.jobs.runDue();
+    const sessions = await server.ctx.db.selectFrom('core_session').select('id').where('user_id', '=', user.id).execute();
+    assert.equal(sessions.length, 0);
+    const next = await server.ctx.db.selectFrom('core_job').select('run_at').where('kind', '=', 'platform.maintenance').where('status', '=', 'queued').executeTakeFirstOrThrow();
+    assert.ok(next.run_at.getTime() > Date.now() + 50 * 60_000);
+  });
+});
+
 describe('OpenAPI', () => {
   test('documents every API route under /api/v1 and renders a readable page', async () => {
     const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
