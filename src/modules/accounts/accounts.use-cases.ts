@@ -23,6 +23,20 @@ async function issueToken(db: Executor, organisationId: number, userId: number, 
   return token;
 }
 
+/** Marks a valid, unused, unexpired token as used and returns its user; undefined otherwise. */
+async function consumeToken(db: Executor, organisationId: number, token: string, purpose: 'confirm_email' | 'reset_password') {
+  return db
+    .updateTable('core_user_token')
+    .set({ used_at: new Date() })
+    .where('id', '=', hashToken(token))
+    .where('organisation_id', '=', organisationId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .returning('user_id')
+    .executeTakeFirst();
+}
+
 function mailText(ctx: AppContext, organisation: Organisation, language: Language, name: string, body: string): string {
   const t = translator(language);
   const city = localized(organisation.name, language, organisation.defaultLanguage);
@@ -98,16 +112,7 @@ export async function signUp(ctx: AppContext, organisation: Organisation, input:
 /** Marks an address as confirmed when the link's token is valid, unused and not expired. */
 export async function confirmEmail(ctx: AppContext, organisation: Organisation, token: string): Promise<{ ok: true } | { invalidToken: true }> {
   return ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .updateTable('core_user_token')
-      .set({ used_at: new Date() })
-      .where('id', '=', hashToken(token))
-      .where('organisation_id', '=', organisation.id)
-      .where('purpose', '=', 'confirm_email')
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', new Date())
-      .returning('user_id')
-      .executeTakeFirst();
+    const row = await consumeToken(tx, organisation.id, token, 'confirm_email');
     if (!row) return { invalidToken: true as const };
     await tx.updateTable('core_user').set({ email_confirmed_at: new Date() }).where('id', '=', row.user_id).where('email_confirmed_at', 'is', null).execute();
     return { ok: true as const };
@@ -199,16 +204,7 @@ export async function resetPassword(ctx: AppContext, organisation: Organisation,
   if (Object.keys(errors).length > 0) return { invalid: errors };
   const passwordHash = await hashPassword(password);
   return ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .updateTable('core_user_token')
-      .set({ used_at: new Date() })
-      .where('id', '=', hashToken(token))
-      .where('organisation_id', '=', organisation.id)
-      .where('purpose', '=', 'reset_password')
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', new Date())
-      .returning('user_id')
-      .executeTakeFirst();
+    const row = await consumeToken(tx, organisation.id, token, 'reset_password');
     if (!row) return { invalidToken: true as const };
     // following the link proves the address, so it also confirms it
     await tx
