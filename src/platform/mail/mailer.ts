@@ -51,7 +51,9 @@ export class Mailer {
     if (this.#transport) {
       await this.#jobs.enqueue('mail.send', { mailId: row.id }, { organisationId: mail.organisationId, maxAttempts: 8 }, executor);
     } else {
-      this.#log.info({ mailId: row.id, to: maskEmail(mail.to), subject: mail.subject, text: mail.text }, 'mail kept in the outbox (no SMTP_URL set)');
+      // outside production the log is the developer's mailbox (links to confirm accounts); in production the body stays out of it
+      const body = this.#config.env === 'production' ? {} : { text: mail.text };
+      this.#log.info({ mailId: row.id, to: maskEmail(mail.to), subject: mail.subject, ...body }, 'mail kept in the outbox (no SMTP_URL set)');
     }
     return row.id;
   }
