@@ -4,6 +4,7 @@ import { accountsModule } from './modules/accounts/index.ts';
 import { administrationModule } from './modules/administration/index.ts';
 import { cityModule } from './modules/city/index.ts';
 import { placesModule } from './modules/places/index.ts';
+import { reportsModule } from './modules/reports/index.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
@@ -22,7 +23,7 @@ import { registerMaintenance, scheduleMaintenance } from './platform/maintenance
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
 
 /** The modules of this installation, in the order their demo content and pages build on each other. */
-export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule];
+export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule, reportsModule];
 
 export interface BuildOptions {
   /** Seed the demo city into an empty database (the default for `npm start`). */

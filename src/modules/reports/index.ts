@@ -1,0 +1,21 @@
+import type { ModuleManifest } from '../../platform/module.ts';
+import * as reportsMigration from './migrations/20261123_0300_reports.ts';
+import { registerOpen311 } from './open311/open311.routes.ts';
+import { seedReports } from './reports.demo.ts';
+import './reports.errors.ts';
+
+export { submitReport, type ReportSubmission, type SubmitOutcome } from './submit-report.ts';
+export { findReports, findReportById, type ReportRow } from './reports.repository.ts';
+
+/**
+ * Reports: problems in public space from any channel, routed to the department in charge, answered in
+ * public; an Open311 GeoReport v2 server at /open311/v2.
+ */
+export const reportsModule: ModuleManifest = {
+  name: 'reports',
+  migrations: { '20261123_0300_reports': reportsMigration },
+  routes(app, ctx) {
+    registerOpen311(app, ctx);
+  },
+  demo: { order: 20, seed: seedReports },
+};
