@@ -6,6 +6,7 @@ import './reports.errors.ts';
 
 export { submitReport, type ReportSubmission, type SubmitOutcome } from './submit-report.ts';
 export { findReports, findReportById, type ReportRow } from './reports.repository.ts';
+export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, setReportHidden } from './manage-report.ts';
 
 /**
  * Reports: problems in public space from any channel, routed to the department in charge, answered in

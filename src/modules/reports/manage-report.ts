@@ -1,0 +1,187 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../platform/context.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { hasRole, type Viewer } from '../../platform/auth/users.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from './reports.schema.ts';
+
+const ALL_STATUSES: readonly string[] = [...OPEN_STATUSES, ...CLOSED_STATUSES];
+
+export function isReportStatus(value: unknown): value is ReportStatus {
+  return typeof value === 'string' && ALL_STATUSES.includes(value);
+}
+
+interface LockedReport {
+  id: number;
+  organisation_id: number;
+  status: ReportStatus;
+  department_id: number | null;
+  category_id: number;
+}
+
+/**
+ * The policy of the reports module for staff actions: administrators act on every report, staff on the
+ * reports of their departments, moderators only hide and show.
+ */
+export function canManageReport(viewer: Viewer | null, report: { department_id: number | null }): boolean {
+  if (!viewer) return false;
+  if (viewer.role === 'admin') return true;
+  return hasRole(viewer, 'staff') && report.department_id !== null && viewer.departmentIds.includes(report.department_id);
+}
+
+async function lockReport(tx: Tx, organisationId: number, reportId: number): Promise<LockedReport> {
+  const report = await tx
+    .selectFrom('reports_report')
+    .select(['id', 'organisation_id', 'status', 'department_id', 'category_id'])
+    .where('id', '=', reportId)
+    .where('organisation_id', '=', organisationId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!report) throw new AppError('REPORT_NOT_FOUND');
+  return { ...report, id: Number(report.id) };
+}
+
+function actor(viewer: Viewer) {
+  return { id: viewer.id, label: viewer.displayName };
+}
+
+/** Changes a report's status, with an optional public answer and internal note; closing sets `closed_at`. */
+export async function changeReportStatus(
+  ctx: AppContext,
+  viewer: Viewer,
+  reportId: number,
+  input: { status: ReportStatus; publicText?: string | undefined; internalNote?: string | undefined },
+): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const report = await lockReport(tx, viewer.organisationId, reportId);
+    if (!canManageReport(viewer, report)) throw new AppError('FORBIDDEN');
+    const closing = (CLOSED_STATUSES as readonly string[]).includes(input.status);
+    await tx
+      .updateTable('reports_report')
+      .set({ status: input.status, updated_at: new Date(), closed_at: closing ? sql`coalesce(closed_at, now())` : null })
+      .where('id', '=', report.id)
+      .execute();
+    await tx
+      .insertInto('reports_update')
+      .values({
+        organisation_id: viewer.organisationId,
+        report_id: report.id,
+        kind: 'status',
+        author_id: viewer.id,
+        author_label: null,
+        status_from: report.status,
+        status_to: input.status,
+        public_text: input.publicText?.trim() || null,
+        internal_note: input.internalNote?.trim() || null,
+        details: '{}',
+        hidden_at: null,
+      })
+      .execute();
+    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.status', subjectType: 'report', subjectId: report.id, before: { status: report.status }, after: { status: input.status } });
+  });
+}
+
+/** Sends a report to another department and/or category, keeping the reason in its history. */
+export async function rerouteReport(
+  ctx: AppContext,
+  viewer: Viewer,
+  reportId: number,
+  input: { departmentId?: number | undefined; categoryId?: number | undefined; reason: string },
+): Promise<void> {
+  const reason = input.reason.trim();
+  if (!reason) throw new AppError('VALIDATION_FAILED', 'Say why the report is re-routed.');
+  await ctx.db.transaction().execute(async (tx) => {
+    const report = await lockReport(tx, viewer.organisationId, reportId);
+    if (!canManageReport(viewer, report)) throw new AppError('FORBIDDEN');
+    if (input.departmentId !== undefined) {
+      const department = await tx.selectFrom('core_department').select('id').where('id', '=', input.departmentId).where('organisation_id', '=', viewer.organisationId).where('archived_at', 'is', null).executeTakeFirst();
+      if (!department) throw new AppError('VALIDATION_FAILED', 'There is no such department.');
+    }
+    if (input.categoryId !== undefined) {
+      const category = await tx.selectFrom('reports_category').select('id').where('id', '=', input.categoryId).where('organisation_id', '=', viewer.organisationId).executeTakeFirst();
+      if (!category) throw new AppError('REPORT_UNKNOWN_CATEGORY');
+    }
+    const after = { departmentId: input.departmentId ?? report.department_id, categoryId: input.categoryId ?? report.category_id };
+    await tx.updateTable('reports_report').set({ department_id: after.departmentId, category_id: after.categoryId, updated_at: new Date() }).where('id', '=', report.id).execute();
+    await tx
+      .insertInto('reports_update')
+      .values({
+        organisation_id: viewer.organisationId,
+        report_id: report.id,
+        kind: 'reroute',
+        author_id: viewer.id,
+        author_label: null,
+        status_from: null,
+        status_to: null,
+        public_text: null,
+        internal_note: reason,
+        details: JSON.stringify({ from: { departmentId: report.department_id, categoryId: report.category_id }, to: after }),
+        hidden_at: null,
+      })
+      .execute();
+    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.reroute', subjectType: 'report', subjectId: report.id, before: { departmentId: report.department_id, categoryId: report.category_id }, after: { ...after, reason } });
+  });
+}
+
+/**
+ * Closes `duplicateId` as a duplicate of `keepId`. Later, subscribers and photos move to the report that
+ * stays (both arrive with their own tables); its history records the merge.
+ */
+export async function mergeDuplicate(ctx: AppContext, viewer: Viewer, duplicateId: number, keepId: number): Promise<void> {
+  if (duplicateId === keepId) throw new AppError('VALIDATION_FAILED', 'A report cannot be a duplicate of itself.');
+  await ctx.db.transaction().execute(async (tx) => {
+    const [first, second] = duplicateId < keepId ? [duplicateId, keepId] : [keepId, duplicateId];
+    const a = await lockReport(tx, viewer.organisationId, first);
+    const b = await lockReport(tx, viewer.organisationId, second);
+    const duplicate = a.id === duplicateId ? a : b;
+    const keep = a.id === keepId ? a : b;
+    if (!canManageReport(viewer, duplicate)) throw new AppError('FORBIDDEN');
+    await tx.updateTable('reports_report').set({ status: 'duplicate', duplicate_of_id: keep.id, updated_at: new Date(), closed_at: sql`coalesce(closed_at, now())` }).where('id', '=', duplicate.id).execute();
+    const line = (reportId: number, kind: 'merge' | 'status', text: string, statusFrom: string | null, statusTo: string | null) =>
+      tx
+        .insertInto('reports_update')
+        .values({ organisation_id: viewer.organisationId, report_id: reportId, kind, author_id: viewer.id, author_label: null, status_from: statusFrom, status_to: statusTo, public_text: text, internal_note: null, details: JSON.stringify({ duplicateId: duplicate.id, keepId: keep.id }), hidden_at: null })
+        .execute();
+    await line(duplicate.id, 'status', `Duplicate of report #${keep.id}, where this problem is followed.`, duplicate.status, 'duplicate');
+    await line(keep.id, 'merge', `Report #${duplicate.id} described the same problem and was merged here.`, null, null);
+    await tx.updateTable('reports_report').set({ updated_at: new Date() }).where('id', '=', keep.id).execute();
+    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.merge', subjectType: 'report', subjectId: duplicate.id, before: { status: duplicate.status }, after: { status: 'duplicate', duplicateOf: keep.id } });
+  });
+}
+
+/** Hides a report from the public (moderation), with the reason logged; `hidden: false` shows it again. */
+export async function setReportHidden(ctx: AppContext, viewer: Viewer, reportId: number, hidden: boolean, reason: string): Promise<void> {
+  if (!hasRole(viewer, 'moderator')) throw new AppError('FORBIDDEN');
+  if (hidden && !reason.trim()) throw new AppError('VALIDATION_FAILED', 'Give the reason for hiding the report.');
+  await ctx.db.transaction().execute(async (tx) => {
+    const report = await lockReport(tx, viewer.organisationId, reportId);
+    await tx.updateTable('reports_report').set({ hidden_at: hidden ? new Date() : null, hidden_reason: hidden ? reason.trim() : null }).where('id', '=', report.id).execute();
+    await tx
+      .insertInto('reports_update')
+      .values({ organisation_id: viewer.organisationId, report_id: report.id, kind: 'hide', author_id: viewer.id, author_label: null, status_from: null, status_to: null, public_text: null, internal_note: reason.trim() || null, details: JSON.stringify({ hidden }), hidden_at: null })
+      .execute();
+    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: hidden ? 'report.hide' : 'report.show', subjectType: 'report', subjectId: report.id, after: { reason: reason.trim() } });
+  });
+}
+
+/**
+ * A resident adds an update to a report, also after it was closed. When they say the problem is still
+ * there, a closed report is reopened for its department.
+ */
+export async function addResidentUpdate(ctx: AppContext, viewer: Viewer, reportId: number, input: { text: string; stillThere: boolean }): Promise<{ reopened: boolean }> {
+  const text = input.text.trim();
+  if (!text) throw new AppError('VALIDATION_FAILED', 'Write your update.');
+  if (text.length > 2000) throw new AppError('VALIDATION_FAILED', 'An update can have at most 2,000 characters.');
+  return ctx.db.transaction().execute(async (tx) => {
+    const report = await lockReport(tx, viewer.organisationId, reportId);
+    const closed = (CLOSED_STATUSES as readonly string[]).includes(report.status);
+    const reopen = closed && input.stillThere && report.status !== 'duplicate';
+    await tx
+      .insertInto('reports_update')
+      .values({ organisation_id: viewer.organisationId, report_id: report.id, kind: reopen ? 'reopen' : 'comment', author_id: viewer.id, author_label: null, status_from: reopen ? report.status : null, status_to: reopen ? 'confirmed' : null, public_text: text, internal_note: null, details: JSON.stringify({ stillThere: input.stillThere }), hidden_at: null })
+      .execute();
+    await tx.updateTable('reports_report').set({ updated_at: new Date(), ...(reopen ? { status: 'confirmed' as const, closed_at: null } : {}) }).where('id', '=', report.id).execute();
+    return { reopened: reopen };
+  });
+}
