@@ -56,11 +56,11 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     const registry = buildRegistry(MODULES);
     const jobs = new JobQueue(database.db, log);
     const mail = new Mailer(config, database.db, jobs, log);
-    const ctx: AppContext = { config, db: database.db, dbKind: database.kind, log, jobs, mail, registry };
+    const organisations = new OrganisationRepository(database.db);
+    const ctx: AppContext = { config, db: database.db, dbKind: database.kind, log, jobs, mail, registry, organisations };
     for (const module of MODULES) for (const [kind, handler] of Object.entries(module.jobs ?? {})) jobs.register(kind, handler);
     registerMaintenance(ctx);
 
-    const organisations = new OrganisationRepository(database.db);
     await ensureOrganisation(ctx, organisations, { demo: options.demo });
 
     const app = await createHttpApp({ config, db: database.db, log, organisations });

@@ -4,6 +4,7 @@ import type { Db } from './db/database.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Registry } from './module.ts';
+import type { OrganisationRepository } from './organisations/organisations.ts';
 
 /** What every use case may need, built once at start and passed down explicitly. */
 export interface AppContext {
@@ -14,4 +15,6 @@ export interface AppContext {
   jobs: JobQueue;
   mail: Mailer;
   registry: Registry;
+  /** The cities of this installation; updates through it refresh the host cache the server reads. */
+  organisations: OrganisationRepository;
 }

@@ -1,6 +1,27 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import './administration.errors.ts';
+import { registerAdministrationApi } from './administration.api.ts';
+import { registerApiKeyPages } from './pages/api-keys.pages.ts';
+import { registerCityPages } from './pages/city.pages.ts';
+import { registerDepartmentPages } from './pages/departments.pages.ts';
+import { registerPeoplePages } from './pages/people.pages.ts';
+import { registerRecordPages } from './pages/records.pages.ts';
 
-/** Administration: the city's settings, departments, users and roles, audit log, outbox and API keys. */
+export { mayAdminister, authorizeAdministration, type AdministrationAction } from './administration.policy.ts';
+
+/**
+ * Administration: the city's settings, departments, people and roles, audit log, outbox and API keys —
+ * as pages under /admin and as JSON under /api/v1/admin. Other modules add their staff tools to the
+ * administration's front page through their manifest's `adminNavigation`.
+ */
 export const administrationModule: ModuleManifest = {
   name: 'administration',
+  routes(app, ctx) {
+    registerCityPages(app, ctx);
+    registerDepartmentPages(app, ctx);
+    registerPeoplePages(app, ctx);
+    registerApiKeyPages(app, ctx);
+    registerRecordPages(app, ctx);
+    registerAdministrationApi(app, ctx);
+  },
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
@@ -52,6 +53,20 @@ export function csrfTokenFor(secret: string, sessionOrAnonId: string): string {
   return hmac(secret, `csrf:${sessionOrAnonId}`);
 }
 
+const validatorPool = AjvCompiler();
+const AJV_OPTIONS = { removeAdditional: false, allErrors: true, useDefaults: true } as const;
+
+/**
+ * Query strings, path parameters and headers arrive as text, so their values are coerced to the
+ * schema's types (`?page=2` → 2). A JSON body is not: `{"name": 42}` where a text is expected is an
+ * error, never quietly stored as "42".
+ */
+function buildValidators(externalSchemas: unknown, options: { customOptions?: object } = {}) {
+  const coercing = validatorPool(externalSchemas as never, { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } } as never);
+  const strict = validatorPool(externalSchemas as never, { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: false } } as never);
+  return (route: { httpPart?: string }) => (route.httpPart === 'body' ? strict(route as never) : coercing(route as never));
+}
+
 /**
  * Builds the Fastify instance with everything every route relies on: request ids, the organisation
  * chosen by host name, the signed-in viewer, the language, CSRF protection, security headers and
@@ -69,7 +84,7 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     bodyLimit: 1_048_576,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: buildValidators as never } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(cookie, { secret: config.secretKey });

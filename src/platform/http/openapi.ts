@@ -4,9 +4,13 @@ import { allErrors } from '../errors.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 
-/** Collects every API route's schema into one OpenAPI 3 document. Register before the routes. */
+/**
+ * Collects every API route's schema into one OpenAPI 3 document. Register before the routes.
+ * Only routes whose schema has `tags` are operations of the API; pages and forms have none and stay out.
+ */
 export async function registerOpenApi(app: FastifyInstance, publicUrl: URL): Promise<void> {
   await app.register(swagger, {
+    hideUntagged: true,
     openapi: {
       openapi: '3.1.0',
       info: {

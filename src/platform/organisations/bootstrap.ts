@@ -1,7 +1,6 @@
 import type { AppContext } from '../context.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { createAdministrator } from '../auth/administrators.ts';
 import { findUserByEmail } from '../auth/users.ts';
-import { recordAudit } from '../audit.ts';
 import { seedDemoCity } from './demo-city.ts';
 import type { OrganisationRepository } from './organisations.ts';
 
@@ -30,25 +29,6 @@ export async function ensureOrganisation(ctx: AppContext, organisations: Organis
   if (!admin) return;
   const organisation = (await organisations.findAll()).find((o) => o.isDefault) ?? (await organisations.findAll())[0];
   if (!organisation || (await findUserByEmail(ctx.db, organisation.id, admin.email))) return;
-  const passwordHash = await hashPassword(admin.password);
-  await ctx.db.transaction().execute(async (tx) => {
-    const user = await tx
-      .insertInto('core_user')
-      .values({
-        organisation_id: organisation.id,
-        email: admin.email.toLowerCase(),
-        display_name: 'Administrator',
-        password_hash: passwordHash,
-        role: 'admin',
-        email_confirmed_at: new Date(),
-        language: null,
-        locked_until: null,
-        birth_year: null,
-        deleted_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, { organisationId: organisation.id, actor: { id: null, label: 'system (ADMIN_EMAIL)' }, action: 'user.create', subjectType: 'user', subjectId: user.id, after: { role: 'admin' } });
-  });
+  await createAdministrator(ctx.db, organisation, { email: admin.email, name: 'Administrator', password: admin.password, actorLabel: 'system (ADMIN_EMAIL)' });
   ctx.log.info('created the first administrator from ADMIN_EMAIL');
 }

@@ -1,0 +1,150 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { Role, Translated } from '../../platform/db/schema.ts';
+
+/** Data access for the administration pages: one query per list, paginated by id (newest first). */
+
+export interface DepartmentSummary {
+  id: number;
+  slug: string;
+  name: Translated;
+  email: string | null;
+  archivedAt: Date | null;
+  memberCount: number;
+}
+
+function parseTranslated(value: Translated | string): Translated {
+  return typeof value === 'string' ? (JSON.parse(value) as Translated) : value;
+}
+
+/** The city's departments with how many people belong to each, active ones first. */
+export async function findDepartments(db: Executor, organisationId: number): Promise<DepartmentSummary[]> {
+  const rows = await db
+    .selectFrom('core_department as d')
+    .select(['d.id', 'd.slug', 'd.name', 'd.email', 'd.archived_at'])
+    .select(sql<number>`(select count(*) from core_department_member m where m.department_id = d.id)`.as('member_count'))
+    .where('d.organisation_id', '=', organisationId)
+    .orderBy(sql`d.archived_at is not null`)
+    .orderBy('d.slug')
+    .execute();
+  return rows.map((row) => ({ id: row.id, slug: row.slug, name: parseTranslated(row.name), email: row.email, archivedAt: row.archived_at, memberCount: Number(row.member_count) }));
+}
+
+export async function findDepartmentById(db: Executor, organisationId: number, id: number): Promise<DepartmentSummary | undefined> {
+  return (await findDepartments(db, organisationId)).find((department) => department.id === id);
+}
+
+export async function findDepartmentMembers(db: Executor, organisationId: number, departmentId: number) {
+  return db
+    .selectFrom('core_department_member as m')
+    .innerJoin('core_user as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.display_name', 'u.email', 'u.role', 'm.created_at'])
+    .where('m.organisation_id', '=', organisationId)
+    .where('m.department_id', '=', departmentId)
+    .orderBy('u.display_name')
+    .execute();
+}
+
+export interface UserListFilter {
+  search?: string;
+  role?: Role;
+  /** Show people with an id lower than this (the next page). */
+  before?: number;
+  limit: number;
+}
+
+/** People of the city (not deleted) with the departments they belong to. */
+function userQuery(db: Executor, organisationId: number) {
+  return db
+    .selectFrom('core_user as u')
+    .select(['u.id', 'u.display_name', 'u.email', 'u.role', 'u.language', 'u.created_at', 'u.email_confirmed_at', 'u.locked_until'])
+    .select(sql<number[]>`coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}')`.as('department_ids'))
+    .where('u.organisation_id', '=', organisationId)
+    .where('u.deleted_at', 'is', null);
+}
+
+export type UserSummary = Awaited<ReturnType<ReturnType<typeof userQuery>['execute']>>[number];
+
+/** People of the city, newest first, matching a name or e-mail and a role. */
+export async function findUsers(db: Executor, organisationId: number, filter: UserListFilter): Promise<{ users: UserSummary[]; hasMore: boolean }> {
+  let query = userQuery(db, organisationId).orderBy('u.id', 'desc').limit(filter.limit + 1);
+  if (filter.role) query = query.where('u.role', '=', filter.role);
+  if (filter.before) query = query.where('u.id', '<', filter.before);
+  const search = filter.search?.trim();
+  if (search) {
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('u.email', 'ilike', pattern), eb('u.display_name', 'ilike', pattern)]));
+  }
+  const rows = await query.execute();
+  return { users: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+}
+
+export async function findUserById(db: Executor, organisationId: number, id: number): Promise<UserSummary | undefined> {
+  return userQuery(db, organisationId).where('u.id', '=', id).executeTakeFirst();
+}
+
+export async function countAdministrators(db: Executor, organisationId: number): Promise<number> {
+  const row = await db
+    .selectFrom('core_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('role', '=', 'admin')
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface AuditFilter {
+  action?: string;
+  before?: number;
+  limit: number;
+}
+
+/** The audit log, newest first; `action` matches a prefix (`department.` lists every department action). */
+export async function findAuditEntries(db: Executor, organisationId: number, filter: AuditFilter) {
+  let query = db
+    .selectFrom('core_audit_log')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1);
+  if (filter.action) query = query.where('action', 'like', `${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (filter.before) query = query.where('id', '<', filter.before);
+  const rows = await query.execute();
+  return { entries: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+}
+
+/** The distinct actions recorded, for the audit log's filter. */
+export async function findAuditActions(db: Executor, organisationId: number): Promise<string[]> {
+  const rows = await db.selectFrom('core_audit_log').select('action').distinct().where('organisation_id', '=', organisationId).orderBy('action').execute();
+  return rows.map((row) => row.action);
+}
+
+/** Mails of the city, newest first. */
+export async function findMails(db: Executor, organisationId: number, filter: { before?: number; limit: number }) {
+  let query = db
+    .selectFrom('core_mail')
+    .select(['id', 'to_address', 'subject', 'status', 'error', 'created_at', 'sent_at'])
+    .where('organisation_id', '=', organisationId)
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1);
+  if (filter.before) query = query.where('id', '<', filter.before);
+  const rows = await query.execute();
+  return { mails: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
+}
+
+export async function findMailById(db: Executor, organisationId: number, id: number) {
+  return db.selectFrom('core_mail').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+}
+
+/** API keys of the city (never their hash), active first. */
+export async function findApiKeys(db: Executor, organisationId: number) {
+  return db
+    .selectFrom('core_api_key as k')
+    .leftJoin('core_user as u', 'u.id', 'k.created_by')
+    .select(['k.id', 'k.name', 'k.prefix', 'k.created_at', 'k.last_used_at', 'k.revoked_at', 'u.display_name as created_by_name'])
+    .where('k.organisation_id', '=', organisationId)
+    .orderBy(sql`k.revoked_at is not null`)
+    .orderBy('k.id', 'desc')
+    .execute();
+}

@@ -1,0 +1,267 @@
+import { createApiKey } from '../../platform/auth/api-keys.ts';
+import { findUserByEmail, type Viewer } from '../../platform/auth/users.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/db/database.ts';
+import type { Role, Translated } from '../../platform/db/schema.ts';
+import { AppError } from '../../platform/errors.ts';
+import { isLanguage } from '../../platform/i18n/languages.ts';
+import type { MessageKey } from '../../platform/i18n/translate.ts';
+import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { countAdministrators, findDepartmentById, findUserById } from './administration.repository.ts';
+import { authorizeAdministration } from './administration.policy.ts';
+
+/** Field errors as message keys, by field name; a use case returns them instead of changing anything. */
+export type FieldErrors = Record<string, MessageKey>;
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
+
+export const ROLES: readonly Role[] = ['resident', 'staff', 'moderator', 'admin'];
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/;
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+
+function actorOf(viewer: Viewer) {
+  return { id: viewer.id, label: viewer.displayName };
+}
+
+/** Keeps the non-empty translations of a staff-written text, trimmed, for the city's languages only. */
+function cleanTranslated(value: Translated, languages: readonly string[], maxLength: number): Translated {
+  const out: Translated = {};
+  for (const language of languages) {
+    const text = value[language]?.trim();
+    if (text) out[language] = text.slice(0, maxLength);
+  }
+  return out;
+}
+
+/** WCAG relative luminance of a #rrggbb colour. */
+function luminance(hex: string): number {
+  const channels = [1, 3, 5].map((start) => Number.parseInt(hex.slice(start, start + 2), 16) / 255);
+  const [r = 0, g = 0, b = 0] = channels.map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Whether white text on this colour reaches the 4.5:1 contrast WCAG AA asks for (buttons, header). */
+export function isReadableUnderWhite(hex: string): boolean {
+  return /^#[0-9a-f]{6}$/i.test(hex) && 1.05 / (luminance(hex) + 0.05) >= 4.5;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return name.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export interface CitySettingsInput {
+  name: Translated;
+  tagline: Translated;
+  languages: string[];
+  defaultLanguage: string;
+  timeZone: string;
+  lat: number;
+  lng: number;
+  zoom: number;
+  primaryColor: string;
+}
+
+/** Changes the city's name, languages, map centre and colours; audited with before and after. */
+export async function updateCitySettings(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: CitySettingsInput): Promise<Outcome<{ organisation: Organisation }>> {
+  authorizeAdministration(viewer, 'manage-city');
+  const errors: FieldErrors = {};
+  const languages: string[] = [...new Set(input.languages)].filter(isLanguage);
+  if (languages.length === 0 || languages.length !== input.languages.length || !languages.includes(input.defaultLanguage)) errors.languages = 'error.LANGUAGES_INVALID';
+  const name = cleanTranslated(input.name, languages, 120);
+  if (!name[input.defaultLanguage]) errors[`name_${input.defaultLanguage}`] = 'error.NAME_MISSING_DEFAULT';
+  if (!isTimeZone(input.timeZone)) errors.timeZone = 'error.TIME_ZONE_INVALID';
+  if (!Number.isFinite(input.lat) || Math.abs(input.lat) > 90 || !Number.isFinite(input.lng) || Math.abs(input.lng) > 180) errors.lat = 'error.COORDINATES_INVALID';
+  if (!Number.isInteger(input.zoom) || input.zoom < 1 || input.zoom > 19) errors.zoom = 'error.COORDINATES_INVALID';
+  if (!isReadableUnderWhite(input.primaryColor)) errors.primaryColor = 'error.COLOUR_INVALID';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+
+  const before = { name: organisation.name, languages: organisation.languages, defaultLanguage: organisation.defaultLanguage, timeZone: organisation.timeZone, map: organisation.map, branding: organisation.branding };
+  const branding = { ...organisation.branding, primaryColor: input.primaryColor.toLowerCase(), tagline: cleanTranslated(input.tagline, languages, 200) };
+  const updated = await inTransaction(ctx.db, async (tx) => {
+    const result = await ctx.organisations.update(
+      organisation.id,
+      { name, languages, defaultLanguage: input.defaultLanguage, timeZone: input.timeZone, map: { lat: input.lat, lng: input.lng, zoom: input.zoom }, branding },
+      tx,
+    );
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'organisation.update',
+      subjectType: 'organisation',
+      subjectId: organisation.id,
+      before,
+      after: { name: result.name, languages: result.languages, defaultLanguage: result.defaultLanguage, timeZone: result.timeZone, map: result.map, branding: result.branding },
+    });
+    return result;
+  });
+  return { ok: true, organisation: updated };
+}
+
+export interface DepartmentInput {
+  slug: string;
+  name: Translated;
+  email: string;
+}
+
+function checkDepartment(input: DepartmentInput, organisation: Organisation, errors: FieldErrors): { name: Translated; email: string | null } {
+  const name = cleanTranslated(input.name, organisation.languages, 120);
+  if (!name[organisation.defaultLanguage]) errors[`name_${organisation.defaultLanguage}`] = 'error.NAME_MISSING_DEFAULT';
+  const email = input.email.trim();
+  if (email && (!EMAIL.test(email) || email.length > 254)) errors.email = 'error.EMAIL_INVALID';
+  return { name, email: email || null };
+}
+
+/** Creates a department; its short name must be unique in the city. */
+export async function createDepartment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: DepartmentInput): Promise<Outcome<{ id: number }>> {
+  authorizeAdministration(viewer, 'manage-departments');
+  const errors: FieldErrors = {};
+  const slug = input.slug.trim().toLowerCase();
+  if (!SLUG.test(slug)) errors.slug = 'error.SLUG_INVALID';
+  const { name, email } = checkDepartment(input, organisation, errors);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return inTransaction(ctx.db, async (tx) => {
+    const taken = await tx.selectFrom('core_department').select('id').where('organisation_id', '=', organisation.id).where('slug', '=', slug).executeTakeFirst();
+    if (taken) return { ok: false, errors: { slug: 'error.SLUG_TAKEN' } };
+    const row = await tx
+      .insertInto('core_department')
+      .values({ organisation_id: organisation.id, slug, name: JSON.stringify(name), email, archived_at: null })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'department.create', subjectType: 'department', subjectId: row.id, after: { slug, name, email } });
+    return { ok: true, id: row.id };
+  });
+}
+
+/** Renames a department or changes its e-mail address. */
+export async function updateDepartment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number, input: Omit<DepartmentInput, 'slug'>): Promise<Outcome<object>> {
+  authorizeAdministration(viewer, 'manage-departments');
+  const department = await findDepartmentById(ctx.db, organisation.id, id);
+  if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
+  const errors: FieldErrors = {};
+  const { name, email } = checkDepartment({ ...input, slug: department.slug }, organisation, errors);
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.updateTable('core_department').set({ name: JSON.stringify(name), email }).where('id', '=', id).where('organisation_id', '=', organisation.id).execute();
+    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'department.update', subjectType: 'department', subjectId: id, before: { name: department.name, email: department.email }, after: { name, email } });
+  });
+  return { ok: true };
+}
+
+/** Archives a department (it keeps its history and members but receives nothing new) or restores it. */
+export async function setDepartmentArchived(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number, archived: boolean): Promise<void> {
+  authorizeAdministration(viewer, 'manage-departments');
+  const department = await findDepartmentById(ctx.db, organisation.id, id);
+  if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
+  if ((department.archivedAt !== null) === archived) return;
+  await inTransaction(ctx.db, async (tx) => {
+    await tx.updateTable('core_department').set({ archived_at: archived ? new Date() : null }).where('id', '=', id).execute();
+    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: archived ? 'department.archive' : 'department.restore', subjectType: 'department', subjectId: id, before: { archived: !archived }, after: { archived } });
+  });
+}
+
+/** Adds a person, found by e-mail address, to a department. */
+export async function addDepartmentMember(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, departmentId: number, email: string): Promise<Outcome<{ userId: number }>> {
+  authorizeAdministration(viewer, 'manage-departments');
+  if (!(await findDepartmentById(ctx.db, organisation.id, departmentId))) throw new AppError('DEPARTMENT_NOT_FOUND');
+  const user = await findUserByEmail(ctx.db, organisation.id, email);
+  if (!user) return { ok: false, errors: { email: 'error.USER_NOT_FOUND' } };
+  await inTransaction(ctx.db, async (tx) => {
+    const inserted = await tx
+      .insertInto('core_department_member')
+      .values({ organisation_id: organisation.id, department_id: departmentId, user_id: user.id })
+      .onConflict((oc) => oc.doNothing())
+      .returning('user_id')
+      .executeTakeFirst();
+    if (inserted) await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'department.member.add', subjectType: 'department', subjectId: departmentId, after: { userId: user.id } });
+  });
+  return { ok: true, userId: user.id };
+}
+
+/** Removes a person from a department. */
+export async function removeDepartmentMember(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, departmentId: number, userId: number): Promise<void> {
+  authorizeAdministration(viewer, 'manage-departments');
+  await inTransaction(ctx.db, async (tx) => {
+    const removed = await tx
+      .deleteFrom('core_department_member')
+      .where('organisation_id', '=', organisation.id)
+      .where('department_id', '=', departmentId)
+      .where('user_id', '=', userId)
+      .returning('user_id')
+      .executeTakeFirst();
+    if (removed) await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'department.member.remove', subjectType: 'department', subjectId: departmentId, before: { userId } });
+  });
+}
+
+/**
+ * Sets a person's role and departments at once. The city always keeps one administrator, so the last
+ * one cannot lose the role (also not by their own hand).
+ */
+export async function updatePerson(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, userId: number, input: { role: Role; departmentIds: number[] }): Promise<void> {
+  authorizeAdministration(viewer, 'manage-people');
+  if (!ROLES.includes(input.role)) throw new AppError('VALIDATION_FAILED', `The role must be one of ${ROLES.join(', ')}.`);
+  await inTransaction(ctx.db, async (tx) => {
+    const person = await findUserById(tx, organisation.id, userId);
+    if (!person) throw new AppError('USER_NOT_FOUND');
+    if (person.role === 'admin' && input.role !== 'admin' && (await countAdministrators(tx, organisation.id)) <= 1) throw new AppError('LAST_ADMIN');
+    const departmentIds = [...new Set(input.departmentIds)].sort((a, b) => a - b);
+    if (departmentIds.length > 0) {
+      const known = await tx.selectFrom('core_department').select('id').where('organisation_id', '=', organisation.id).where('id', 'in', departmentIds).execute();
+      if (known.length !== departmentIds.length) throw new AppError('DEPARTMENT_NOT_FOUND');
+    }
+    await tx.updateTable('core_user').set({ role: input.role }).where('id', '=', userId).execute();
+    await tx.deleteFrom('core_department_member').where('user_id', '=', userId).execute();
+    if (departmentIds.length > 0) {
+      await tx.insertInto('core_department_member').values(departmentIds.map((id) => ({ organisation_id: organisation.id, department_id: id, user_id: userId }))).execute();
+    }
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'user.update',
+      subjectType: 'user',
+      subjectId: userId,
+      before: { role: person.role, departmentIds: person.department_ids },
+      after: { role: input.role, departmentIds },
+    });
+  });
+}
+
+/** Lifts the lock-out after repeated failed sign-ins. */
+export async function unlockPerson(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, userId: number): Promise<void> {
+  authorizeAdministration(viewer, 'manage-people');
+  await inTransaction(ctx.db, async (tx) => {
+    const person = await findUserById(tx, organisation.id, userId);
+    if (!person) throw new AppError('USER_NOT_FOUND');
+    await tx.updateTable('core_user').set({ locked_until: null, failed_sign_ins: 0 }).where('id', '=', userId).execute();
+    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'user.unlock', subjectType: 'user', subjectId: userId, before: { lockedUntil: person.locked_until } });
+  });
+}
+
+/** Issues an API key for a machine client. The plain key is in the result and nowhere else. */
+export async function issueApiKey(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, name: string): Promise<Outcome<{ key: string; id: number; name: string; prefix: string; createdAt: Date }>> {
+  authorizeAdministration(viewer, 'manage-api-keys');
+  const clean = name.trim();
+  if (!clean) return { ok: false, errors: { name: 'error.NAME_REQUIRED' } };
+  if (clean.length > 100) return { ok: false, errors: { name: 'error.NAME_TOO_LONG' } };
+  return inTransaction(ctx.db, async (tx) => {
+    const created = await createApiKey(tx, organisation.id, clean, viewer.id);
+    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'api-key.create', subjectType: 'api-key', subjectId: created.id, after: { name: clean, prefix: created.prefix } });
+    return { ok: true, key: created.key, id: created.id, name: created.name, prefix: created.prefix, createdAt: created.created_at };
+  });
+}
+
+/** Revokes an API key at once; requests with it are refused from then on. */
+export async function revokeApiKey(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number): Promise<void> {
+  authorizeAdministration(viewer, 'manage-api-keys');
+  await inTransaction(ctx.db, async (tx) => {
+    const key = await tx.selectFrom('core_api_key').select(['id', 'name', 'revoked_at']).where('organisation_id', '=', organisation.id).where('id', '=', id).executeTakeFirst();
+    if (!key) throw new AppError('API_KEY_NOT_FOUND');
+    if (key.revoked_at) return;
+    await tx.updateTable('core_api_key').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'api-key.revoke', subjectType: 'api-key', subjectId: id, before: { name: key.name } });
+  });
+}

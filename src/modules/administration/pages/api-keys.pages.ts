@@ -1,0 +1,78 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { html, type Html } from '../../../platform/web/html.ts';
+import { csrfField, errorSummary, field, formatDate, setNotice } from '../../../platform/web/layout.ts';
+import { findApiKeys } from '../administration.repository.ts';
+import { authorizeAdministration } from '../administration.policy.ts';
+import { issueApiKey, revokeApiKey, type FieldErrors } from '../administration.use-cases.ts';
+import { formText, positiveId, renderAdminPage, translateErrors } from './admin-page.ts';
+
+/** API keys: list, create (the key shown once, on the answer to the form) and revoke. */
+export function registerApiKeyPages(app: App, ctx: AppContext): void {
+  app.get('/admin/api-keys', async (request, reply) => {
+    authorizeAdministration(request.viewer, 'manage-api-keys');
+    return keysPage(request, reply);
+  });
+
+  app.post('/admin/api-keys', async (request, reply) => {
+    const name = formText(request.body, 'name');
+    const outcome = await issueApiKey(ctx, request.viewer, request.organisation, name);
+    if (!outcome.ok) return keysPage(request, reply, { name, errors: outcome.errors });
+    // Shown in this answer only (never stored in plain, never redirected through a URL or cookie).
+    return keysPage(request, reply, {
+      created: html`<div class="notice" role="status"><p>${request.t('admin.apiKeys.created', { name: outcome.name })}</p><p class="secret" id="new-key">${outcome.key}</p></div>`,
+      status: 201,
+    });
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/api-keys/:id/revoke', async (request, reply) => {
+    const id = positiveId(request.params.id);
+    if (!id) throw new AppError('API_KEY_NOT_FOUND');
+    await revokeApiKey(ctx, request.viewer, request.organisation, id);
+    setNotice(reply, 'admin.apiKeys.revoked');
+    return reply.redirect('/admin/api-keys', 303);
+  });
+
+  async function keysPage(request: FastifyRequest, reply: FastifyReply, options: { name?: string; errors?: FieldErrors; created?: Html; status?: number } = {}) {
+    const { t, organisation } = request;
+    const errors = translateErrors(request, options.errors ?? {});
+    const keys = await findApiKeys(ctx.db, organisation.id);
+    return renderAdminPage(request, reply, {
+      title: t('admin.apiKeys'),
+      status: Object.keys(errors).length ? 400 : (options.status ?? 200),
+      main: html`<h1>${t('admin.apiKeys')}</h1>
+${options.created ?? ''}
+<p>${t('admin.apiKeys.intro')}</p>
+${
+  keys.length === 0
+    ? html`<p>${t('admin.apiKeys.empty')}</p>`
+    : html`<div class="table-wrap"><table class="data-table">
+  <caption class="visually-hidden">${t('admin.apiKeys')}</caption>
+  <thead><tr><th scope="col">${t('admin.apiKeys.name')}</th><th scope="col">${t('admin.apiKeys.prefix')}</th><th scope="col">${t('admin.createdAt')}</th><th scope="col">${t('admin.apiKeys.lastUsed')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
+  <tbody>${keys.map(
+    (key) => html`<tr>
+    <td>${key.name}${key.created_by_name ? html` <span class="muted">(${key.created_by_name})</span>` : ''}</td>
+    <td><code>ic_${key.prefix}_…</code></td>
+    <td>${formatDate(request, key.created_at)}</td>
+    <td>${key.last_used_at ? formatDate(request, key.last_used_at, true) : t('admin.apiKeys.never')}</td>
+    <td>${
+      key.revoked_at
+        ? t('admin.apiKeys.isRevoked', { date: formatDate(request, key.revoked_at) })
+        : html`<form method="post" action="/admin/api-keys/${key.id}/revoke" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('admin.apiKeys.revoke', { name: key.name })}</button></form>`
+    }</td>
+  </tr>`,
+  )}</tbody>
+</table></div>`
+}
+<h2 id="new-key-title">${t('admin.apiKeys.create')}</h2>
+${errorSummary(request, errors)}
+<form method="post" action="/admin/api-keys" class="stack" novalidate aria-labelledby="new-key-title">
+  ${csrfField(request)}
+  ${field({ name: 'name', label: t('admin.apiKeys.name'), value: options.name, error: errors.name, required: true, maxlength: 100, autocomplete: 'off' })}
+  <button type="submit" class="button">${t('admin.apiKeys.create')}</button>
+</form>`,
+    });
+  }
+}

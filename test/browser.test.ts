@@ -1,0 +1,274 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { translator } from '../src/platform/i18n/translate.ts';
+import { assertNoAxeViolations, CHROMIUM_MISSING, launchBrowser } from './support/browser.ts';
+import { lastMailTo } from './support/factories.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+/**
+ * The platform in a real Chromium: a resident's whole journey by keyboard and mouse, axe-core (WCAG 2.1
+ * A and AA) on every page, the skip link, and forms that work without JavaScript.
+ */
+
+const en = translator('en');
+const DEMO_PASSWORD = 'demo-password-123';
+const ADMIN_PAGES = ['/admin', '/admin/organisation', '/admin/departments', '/admin/users', '/admin/audit', '/admin/outbox', '/admin/api-keys'];
+
+let server: TestServer;
+let browser: Browser | undefined;
+let newsSlug: string;
+
+before(async () => {
+  browser = await launchBrowser();
+  if (!browser) return;
+  server = await startTestServer({
+    demo: true,
+    adjust: (config) => {
+      config.rateLimits.signIn.limit = 1000;
+      config.rateLimits.signUp.limit = 1000;
+    },
+  });
+  const article = await server.ctx.db.selectFrom('city_news').select('slug').where('published_at', 'is not', null).orderBy('published_at', 'desc').executeTakeFirst();
+  assert.ok(article, 'the demo city has published news');
+  newsSlug = article.slug;
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/**
+ * Runs `use` in a fresh browser context (own cookies) against the test server, or skips the test when
+ * Chromium is not installed. Fails if the page reports a Content-Security-Policy violation or a script error.
+ */
+async function inBrowser(t: TestContext, use: (page: Page, context: BrowserContext) => Promise<void>, options: BrowserContextOptions = {}): Promise<void> {
+  if (!browser) {
+    t.skip(CHROMIUM_MISSING);
+    return;
+  }
+  const context = await browser.newContext({ baseURL: server.url, ...options });
+  context.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  try {
+    await use(page, context);
+    assert.deepEqual(problems, [], 'the pages ran without CSP violations or script errors');
+  } finally {
+    await context.close();
+  }
+}
+
+/** Opens a path and checks the status the server answered with. */
+async function open(page: Page, path: string, status = 200): Promise<void> {
+  const response = await page.goto(path);
+  assert.equal(response?.status(), status, `GET ${path}`);
+}
+
+/** Signs in through the sign-in form, as a person would, and waits for the page after it. */
+async function signIn(page: Page, email: string, password: string, next = '/'): Promise<void> {
+  await open(page, `/sign-in?next=${encodeURIComponent(next)}`);
+  const form = page.locator('main form[action="/sign-in"]');
+  await form.getByLabel(en('form.email')).fill(email);
+  await form.getByLabel(en('form.password')).fill(password);
+  await Promise.all([page.waitForURL((url) => url.pathname === next), form.getByRole('button', { name: en('signIn.submit') }).click()]);
+}
+
+/** The page has no horizontal scrolling (WCAG 1.4.10 reflow). */
+async function assertNoHorizontalScroll(page: Page, where: string): Promise<void> {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  assert.ok(scrollWidth <= clientWidth, `${where} scrolls sideways at ${clientWidth}px (content is ${scrollWidth}px wide)`);
+}
+
+describe('a resident in the browser', () => {
+  test('signs up, confirms by the mailed link, signs in, switches language and signs out', async (t) => {
+    await inBrowser(t, async (page) => {
+      const email = `browser.resident.${Date.now()}@example.org`;
+      const password = 'a long enough password';
+
+      await open(page, '/');
+      await Promise.all([page.waitForURL('**/sign-up'), page.getByRole('main').getByRole('link', { name: en('site.signUp') }).click()]);
+      await page.getByRole('heading', { level: 1, name: en('signUp.title') }).waitFor();
+
+      const form = page.locator('main form[action="/sign-up"]');
+      await form.getByLabel(en('form.displayName')).fill('Bruna Browser');
+      await form.getByLabel(en('form.email')).fill(email);
+      await form.getByLabel(en('form.password')).fill(password);
+      // the terms by keyboard: focus the box, tick it with the space bar, submit with Enter on the button
+      await form.getByLabel(en('signUp.acceptTerms')).focus();
+      await page.keyboard.press('Space');
+      assert.equal(await form.getByLabel(en('signUp.acceptTerms')).isChecked(), true);
+      await form.getByRole('button', { name: en('signUp.submit') }).focus();
+      await Promise.all([page.waitForLoadState('load'), page.waitForResponse((r) => r.url().endsWith('/sign-up') && r.request().method() === 'POST'), page.keyboard.press('Enter')]);
+      await page.getByRole('heading', { level: 1, name: en('signUp.done.title') }).waitFor();
+      assert.match((await page.getByRole('main').textContent()) ?? '', new RegExp(email.replace(/\./g, '\\.')));
+
+      const mail = await lastMailTo(server, email);
+      assert.ok(mail, 'a confirmation mail is in the outbox');
+      const link = /https?:\/\/\S+?(\/confirm\?token=[\w-]+)/.exec(mail.text_body);
+      assert.ok(link?.[1], 'the mail carries a confirmation link');
+      await open(page, link[1]);
+      assert.match((await page.getByRole('main').textContent()) ?? '', new RegExp(en('confirm.done').replace(/[.!]/g, '\\$&')));
+
+      await Promise.all([page.waitForURL('**/sign-in'), page.getByRole('main').getByRole('link', { name: en('site.signIn') }).click()]);
+      const signInForm = page.locator('main form[action="/sign-in"]');
+      await signInForm.getByLabel(en('form.email')).fill(email.toUpperCase());
+      await signInForm.getByLabel(en('form.password')).fill(password);
+      await Promise.all([page.waitForURL((url) => url.pathname === '/'), signInForm.getByLabel(en('form.password')).press('Enter')]);
+      await page.getByRole('navigation').getByRole('link', { name: new RegExp(en('site.account')) }).waitFor();
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+
+      // the language switcher, by keyboard: open the <details>, Tab past English to Italiano, press Enter
+      await page.locator('.language-switch summary').focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await page.locator('.language-switch').getAttribute('open'), '');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'English');
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('value')), 'it');
+      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/language') && r.status() === 303), page.keyboard.press('Enter')]);
+      await page.waitForFunction(() => document.documentElement.lang === 'it');
+      assert.equal(new URL(page.url()).pathname, '/', 'the switcher comes back to the same page');
+      const it = translator('it');
+      await page.getByRole('button', { name: it('site.signOut') }).waitFor();
+      assert.equal(await page.locator('.language-switch summary').textContent(), `${it('site.language.choose')}: Italiano`);
+      const saved = await server.ctx.db.selectFrom('core_user').select('language').where('email', '=', email).executeTakeFirstOrThrow();
+      assert.equal(saved.language, 'it', 'the choice is saved on the account');
+      await assertNoAxeViolations(page, '/ in Italian, signed in');
+
+      await open(page, '/account');
+      assert.equal(await page.getByLabel(it('account.language')).inputValue(), 'it');
+
+      await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.getByRole('button', { name: it('site.signOut') }).click()]);
+      await page.getByRole('status').filter({ hasText: it('account.signedOut') }).waitFor();
+      assert.equal(await page.getByRole('button', { name: it('site.signOut') }).count(), 0);
+      assert.equal(await page.getAttribute('html', 'lang'), 'it', 'the language stays after signing out');
+      await page.goto('/account');
+      assert.equal(new URL(page.url()).pathname, '/sign-in', 'the account page now asks to sign in');
+    });
+  });
+});
+
+describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
+  test('on the public pages', async (t) => {
+    await inBrowser(t, async (page) => {
+      const pages: Array<[string, number]> = [
+        ['/', 200],
+        ['/news', 200],
+        [`/news/${newsSlug}`, 200],
+        ['/districts', 200],
+        ['/sign-in', 200],
+        ['/sign-up', 200],
+        ['/password-reset', 200],
+        ['/confirm?token=bad', 400],
+        ['/no-such-page', 404],
+        ['/api/docs', 200],
+      ];
+      for (const [path, status] of pages) {
+        await open(page, path, status);
+        await assertNoAxeViolations(page, path);
+      }
+    });
+  });
+
+  test('with the language menu open', async (t) => {
+    await inBrowser(t, async (page) => {
+      await open(page, '/');
+      await page.locator('.language-switch summary').click();
+      await page.getByRole('button', { name: 'Deutsch' }).waitFor();
+      await assertNoAxeViolations(page, '/ with the language menu open');
+    });
+  });
+
+  test('on a form showing validation errors', async (t) => {
+    await inBrowser(t, async (page) => {
+      await open(page, '/sign-up');
+      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/sign-up') && r.status() === 400), page.getByRole('button', { name: en('signUp.submit') }).click()]);
+      await page.waitForLoadState('load');
+      const summary = page.locator('.error-summary');
+      assert.equal(await summary.getByRole('link').count(), 4, 'each field in error is listed');
+      for (const name of ['displayName', 'email', 'password', 'acceptTerms']) {
+        assert.equal(await page.locator(`#${name}`).getAttribute('aria-invalid'), 'true', `${name} is marked invalid`);
+      }
+      // fields in error are outlined in the error colour, not only described in text
+      const border = await page.locator('#email').evaluate((input) => getComputedStyle(input).borderTopColor);
+      const errorColour = await page.locator('.field__error').first().evaluate((message) => getComputedStyle(message).color);
+      assert.equal(border, errorColour);
+      await assertNoAxeViolations(page, 'POST /sign-up with empty fields');
+      // a link in the summary takes the reader to the field
+      await summary.getByRole('link').first().click();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'displayName');
+    });
+  });
+
+  test('on the signed-in pages: account and administration', async (t) => {
+    await inBrowser(t, async (page) => {
+      await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/account');
+      await assertNoAxeViolations(page, '/account');
+      for (const path of ADMIN_PAGES) {
+        await t.test(path, async () => {
+          await open(page, path);
+          await assertNoAxeViolations(page, path);
+        });
+      }
+    });
+  });
+
+  test('on a 375 px wide phone, with nothing scrolling sideways', async (t) => {
+    await inBrowser(
+      t,
+      async (page) => {
+        await open(page, '/');
+        await assertNoAxeViolations(page, '/ at 375 px');
+        for (const path of ['/', '/news', `/news/${newsSlug}`, '/districts', '/sign-in', '/sign-up', '/api/docs']) {
+          await open(page, path);
+          await assertNoHorizontalScroll(page, path);
+        }
+      },
+      { viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true },
+    );
+  });
+});
+
+describe('keyboard', () => {
+  test('the first Tab reaches the skip link, which moves focus to the main content', async (t) => {
+    await inBrowser(t, async (page) => {
+      await open(page, '/news');
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => ({ className: document.activeElement?.className, text: document.activeElement?.textContent, top: document.activeElement?.getBoundingClientRect().top ?? -1 }));
+      assert.equal(focused.className, 'skip-link');
+      assert.equal(focused.text, en('site.skip'));
+      assert.ok(focused.top >= 0, 'the focused skip link is on screen');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'main');
+      assert.equal(new URL(page.url()).hash, '#main');
+      // the next Tab continues inside the main content, not back in the header
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => Boolean(document.activeElement?.closest('main'))), true);
+    });
+  });
+});
+
+describe('without JavaScript', () => {
+  test('a resident signs in with the form, sees their account in their language and signs out', async (t) => {
+    await inBrowser(
+      t,
+      async (page) => {
+        await page.setContent('<title>off</title><script>document.title = "on"</script>');
+        assert.equal(await page.title(), 'off', 'scripts really are off');
+        await signIn(page, 'giulia@valmora.example', DEMO_PASSWORD, '/account');
+        const it = translator('it');
+        await page.getByRole('heading', { level: 1, name: it('account.title') }).waitFor();
+        assert.equal(await page.getAttribute('html', 'lang'), 'it', 'Giulia reads in Italian');
+        await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.getByRole('button', { name: it('site.signOut') }).click()]);
+        assert.equal(await page.getByRole('button', { name: it('site.signOut') }).count(), 0);
+      },
+      { javaScriptEnabled: false },
+    );
+  });
+});
