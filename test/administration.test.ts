@@ -230,8 +230,8 @@ describe('npm run admin', () => {
     const run = (script: string, args: string[], extra: Record<string, string> = {}) => {
       const child = spawn(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra } });
       let output = '';
-      child.stdout.on('data', (chunk) => (output += chunk));
-      child.stderr.on('data', (chunk) => (output += chunk));
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
       return { child, exit: new Promise<number | null>((resolve) => child.on('exit', resolve)), output: () => output };
     };
     try {

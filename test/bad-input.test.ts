@@ -17,7 +17,7 @@ after(() => server.close());
 
 async function keyCount(): Promise<number> {
   const row = await server.ctx.db.selectFrom('core_api_key').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
+  return row.n;
 }
 
 async function errorOf(response: Response): Promise<{ status: number; code: string; message: string }> {

@@ -35,8 +35,9 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  if (!browser) return; // the server is started only when there is a browser
+  await browser.close();
+  await server.close();
 });
 
 /**

@@ -43,8 +43,8 @@ async function startServer(port: number): Promise<{ child: ChildProcess; exit: P
     cwd: root,
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: databaseUrl, DEMO_PASSWORD: 'demo-password-123', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
   });
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exit = new Promise((resolve) => child.on('exit', resolve));
   running = child;
   const until = Date.now() + 120_000;

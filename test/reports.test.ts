@@ -44,23 +44,23 @@ describe('departments handle their reports', () => {
     await changeReportStatus(server.ctx, roadsOfficer, id, { status: 'fixed', publicText: 'Filled this morning.' });
     const report = await findReportById(server.ctx.db, city.id, id);
     assert.equal(report?.status, 'fixed');
-    assert.equal(report?.isOpen, false);
-    assert.ok(report?.closedAt);
-    assert.equal(report?.lastPublicText, 'Filled this morning.');
+    assert.equal(report.isOpen, false);
+    assert.ok(report.closedAt);
+    assert.equal(report.lastPublicText, 'Filled this morning.');
     const audit = await server.ctx.db.selectFrom('core_audit_log').select(['action', 'before', 'after']).where('subject_id', '=', String(id)).executeTakeFirstOrThrow();
     assert.equal(audit.action, 'report.status');
   });
 
   test('another department may not change it', async () => {
     const id = await newPothole();
-    await assert.rejects(changeReportStatus(server.ctx, parksOfficer, id, { status: 'fixed' }), (error: AppError) => error.code === 'FORBIDDEN');
+    await assert.rejects(changeReportStatus(server.ctx, parksOfficer, id, { status: 'fixed' }), (error) => error instanceof AppError && error.code === 'FORBIDDEN');
     assert.equal((await findReportById(server.ctx.db, city.id, id))?.status, 'new');
   });
 
   test('a report sent to the wrong department is re-routed with its reason kept', async () => {
     const id = await newPothole();
     const parks = await server.ctx.db.selectFrom('core_department').select('id').where('slug', '=', 'parks').executeTakeFirstOrThrow();
-    await assert.rejects(rerouteReport(server.ctx, roadsOfficer, id, { departmentId: parks.id, reason: '  ' }), (error: AppError) => error.code === 'VALIDATION_FAILED');
+    await assert.rejects(rerouteReport(server.ctx, roadsOfficer, id, { departmentId: parks.id, reason: '  ' }), (error) => error instanceof AppError && error.code === 'VALIDATION_FAILED');
     await rerouteReport(server.ctx, roadsOfficer, id, { departmentId: parks.id, reason: 'It is a root lifting the path in the park' });
     assert.equal((await findReportById(server.ctx.db, city.id, id))?.departmentId, parks.id);
     const line = await server.ctx.db.selectFrom('reports_update').select(['internal_note']).where('report_id', '=', id).where('kind', '=', 'reroute').executeTakeFirstOrThrow();
@@ -75,8 +75,8 @@ describe('departments handle their reports', () => {
     await mergeDuplicate(server.ctx, roadsOfficer, duplicate, keep);
     const closed = await findReportById(server.ctx.db, city.id, duplicate);
     assert.equal(closed?.status, 'duplicate');
-    assert.equal(closed?.duplicateOfId, keep);
-    assert.match(closed?.lastPublicText ?? '', new RegExp(`#${keep}`));
+    assert.equal(closed.duplicateOfId, keep);
+    assert.match(closed.lastPublicText ?? '', new RegExp(`#${keep}`));
   });
 
   test('a resident saying the problem is still there reopens a closed report', async () => {
@@ -86,12 +86,12 @@ describe('departments handle their reports', () => {
     assert.equal(outcome.reopened, true);
     const report = await findReportById(server.ctx.db, city.id, id);
     assert.equal(report?.status, 'confirmed');
-    assert.equal(report?.closedAt, null);
+    assert.equal(report.closedAt, null);
   });
 
   test('moderators hide a report with a logged reason; residents cannot', async () => {
     const id = await newPothole();
-    await assert.rejects(setReportHidden(server.ctx, resident, id, true, 'spam'), (error: AppError) => error.code === 'FORBIDDEN');
+    await assert.rejects(setReportHidden(server.ctx, resident, id, true, 'spam'), (error) => error instanceof AppError && error.code === 'FORBIDDEN');
     await setReportHidden(server.ctx, moderator, id, true, 'Contains a phone number');
     assert.equal(await findReportById(server.ctx.db, city.id, id), undefined, 'hidden from public lists');
     const hidden = await findReportById(server.ctx.db, city.id, id, true);

@@ -29,8 +29,8 @@ function freePort(): Promise<number> {
 function run(script: string, args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
   let output = '';
   const child = spawn(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env } });
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exit };
 }
@@ -82,7 +82,7 @@ describe('the server process', { concurrency: false }, () => {
     first.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 300));
     let answer = '';
-    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
     socket.write(body);
     await new Promise((resolve) => socket.once('close', resolve));
     assert.match(answer, /^HTTP\/1\.1 \d{3}/, 'the request in flight is answered');

@@ -27,7 +27,7 @@ export async function findDepartments(db: Executor, organisationId: number): Pro
     .orderBy(sql`d.archived_at is not null`)
     .orderBy('d.slug')
     .execute();
-  return rows.map((row) => ({ id: row.id, slug: row.slug, name: parseTranslated(row.name), email: row.email, archivedAt: row.archived_at, memberCount: Number(row.member_count) }));
+  return rows.map((row) => ({ id: row.id, slug: row.slug, name: parseTranslated(row.name), email: row.email, archivedAt: row.archived_at, memberCount: row.member_count }));
 }
 
 export async function findDepartmentById(db: Executor, organisationId: number, id: number): Promise<DepartmentSummary | undefined> {
@@ -91,7 +91,7 @@ export async function countAdministrators(db: Executor, organisationId: number):
     .where('role', '=', 'admin')
     .where('deleted_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return row.n;
 }
 
 export interface AuditFilter {

@@ -76,7 +76,10 @@ ${news.length === 0 ? html`<p>${t('home.news.empty')}</p>` : html`<ul class="car
   app.get('/news/:slug', { schema: { hide: true } }, async (request, reply) => {
     const { slug } = request.params as { slug: string };
     const article = await findPublishedNewsBySlug(ctx.db, request.organisation.id, slug);
-    if (!article) return reply.callNotFound();
+    if (!article) {
+      reply.callNotFound();
+      return reply;
+    }
     const title = localizedWithLanguage(article.title, request.lang, request.organisation.defaultLanguage).text;
     return renderPage(request, reply, {
       title,

@@ -46,8 +46,9 @@ export function boundingBox(geometry: PolygonGeometry): BoundingBox {
 
 /** Checks that a value is a valid polygon geometry; returns a reason when it is not. */
 export function validateGeometry(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'geometry must be a Polygon or a MultiPolygon';
   const geometry = value as { type?: unknown; coordinates?: unknown };
-  if (!geometry || (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')) return 'geometry must be a Polygon or a MultiPolygon';
+  if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') return 'geometry must be a Polygon or a MultiPolygon';
   const list = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   if (!Array.isArray(list) || list.length === 0) return 'geometry has no coordinates';
   for (const polygon of list) {

@@ -12,34 +12,38 @@ export type ImportOutcome = { ok: true; created: number; updated: number } | { o
  */
 export async function importDistricts(db: Db, organisationId: number, collection: unknown, defaultLanguage: string): Promise<ImportOutcome> {
   const problems: string[] = [];
-  const features = (collection as { type?: unknown; features?: unknown })?.features;
-  if ((collection as { type?: unknown })?.type !== 'FeatureCollection' || !Array.isArray(features)) {
+  if (!isRecord(collection) || collection.type !== 'FeatureCollection' || !Array.isArray(collection.features)) {
     return { ok: false, problems: ['the file must be a GeoJSON FeatureCollection'] };
   }
+  const features: unknown[] = collection.features;
   const inputs: DistrictInput[] = [];
-  features.forEach((feature: { properties?: Record<string, unknown>; geometry?: unknown }, index: number) => {
+  features.forEach((feature, index) => {
     const where = `feature ${index + 1}`;
-    const properties = feature?.properties ?? {};
-    const code = String(properties.code ?? properties.id ?? '').trim();
+    const properties = isRecord(feature) && isRecord(feature.properties) ? feature.properties : {};
+    const geometry = isRecord(feature) ? feature.geometry : undefined;
+    const code = textOf(properties.code ?? properties.id)?.trim() ?? '';
     if (!code) problems.push(`${where}: a "code" property is required`);
     const rawName = properties.name;
     const name = typeof rawName === 'string' ? { [defaultLanguage]: rawName } : rawName;
-    if (!name || typeof name !== 'object' || Object.values(name).some((v) => typeof v !== 'string' || !v.trim())) {
+    if (!isRecord(name) || Object.values(name).some((v) => typeof v !== 'string' || !v.trim())) {
       problems.push(`${where}: "name" must be a text or an object of texts by language`);
     }
     const kind = properties.kind ?? 'district';
     if (kind !== 'district' && kind !== 'neighbourhood') problems.push(`${where}: "kind" must be district or neighbourhood`);
-    const geometryProblem = validateGeometry(feature?.geometry);
+    const geometryProblem = validateGeometry(geometry);
     if (geometryProblem) problems.push(`${where}: ${geometryProblem}`);
     const population = properties.population === undefined ? undefined : Number(properties.population);
     if (population !== undefined && (!Number.isInteger(population) || population < 0)) problems.push(`${where}: "population" must be a whole number`);
+    const hasParent = properties.parent !== undefined && properties.parent !== null && properties.parent !== '';
+    const parentCode = hasParent ? textOf(properties.parent) : undefined;
+    if (hasParent && parentCode === undefined) problems.push(`${where}: "parent" must be the code of a district`);
     inputs.push({
       kind: kind as DistrictInput['kind'],
       code,
-      parentCode: properties.parent ? String(properties.parent) : undefined,
+      parentCode,
       name: name as Record<string, string>,
       population,
-      geometry: feature?.geometry as PolygonGeometry,
+      geometry: geometry as PolygonGeometry,
     });
   });
   if (problems.length > 0) return { ok: false, problems };
@@ -54,4 +58,15 @@ export async function importDistricts(db: Db, organisationId: number, collection
     }
   });
   return { ok: true, created, updated };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A code given as text or as a number (GeoJSON exports often use numeric ids); anything else is no code. */
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return undefined;
 }

@@ -3,7 +3,7 @@ import * as placesMigration from './migrations/20261123_0100_places.ts';
 import { seedPlaces } from './places.demo.ts';
 import { registerPlacesRoutes } from './places.routes.ts';
 
-export { findDistricts, findDistrictsAt, type District } from './places.repository.ts';
+export { findDistricts, findDistrictsAt, findDistrictsWithGeometry, type District, type DistrictWithGeometry } from './places.repository.ts';
 export { importDistricts } from './import-districts.ts';
 
 /** Places: districts and neighbourhoods, the point-in-district lookup every module uses, GeoJSON for maps. */

@@ -18,12 +18,13 @@ export interface DistrictWithGeometry extends District {
 
 const columns = ['id', 'kind', 'code', 'parent_id', 'name', 'population'] as const;
 
-function parse<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+/** A JSON column's value, whether the driver handed it over already parsed or as text. */
+function parseJson(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
 }
 
 function toDistrict(row: { id: number; kind: 'district' | 'neighbourhood'; code: string; parent_id: number | null; name: unknown; population: number | null }): District {
-  return { id: row.id, kind: row.kind, code: row.code, parentId: row.parent_id, name: parse<Translated>(row.name), population: row.population };
+  return { id: row.id, kind: row.kind, code: row.code, parentId: row.parent_id, name: parseJson(row.name) as Translated, population: row.population };
 }
 
 /** All districts and neighbourhoods of a city, without outlines (lists and menus). */
@@ -34,7 +35,7 @@ export async function findDistricts(db: Executor, organisationId: number): Promi
 
 export async function findDistrictsWithGeometry(db: Executor, organisationId: number): Promise<DistrictWithGeometry[]> {
   const rows = await db.selectFrom('places_district').select([...columns, 'geometry']).where('organisation_id', '=', organisationId).orderBy('kind').orderBy('code').execute();
-  return rows.map((row) => ({ ...toDistrict(row), geometry: parse<PolygonGeometry>(row.geometry) }));
+  return rows.map((row) => ({ ...toDistrict(row), geometry: parseJson(row.geometry) as PolygonGeometry }));
 }
 
 /**
@@ -51,7 +52,7 @@ export async function findDistrictsAt(db: Executor, organisationId: number, lng:
     .where('min_lat', '<=', lat)
     .where('max_lat', '>=', lat)
     .execute();
-  return rows.filter((row) => containsPoint(parse<PolygonGeometry>(row.geometry), lng, lat)).map(toDistrict);
+  return rows.filter((row) => containsPoint(parseJson(row.geometry) as PolygonGeometry, lng, lat)).map(toDistrict);
 }
 
 export interface DistrictInput {

@@ -28,16 +28,11 @@ const NUMERIC = 1700;
  */
 export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined; poolSize?: number }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-          if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
-          return pg.types.getTypeParser(oid, format);
-        }) as typeof pg.types.getTypeParser,
-      },
-    });
+    // Counts, bigserial ids and numerics arrive as JS numbers, as they do from PGlite below.
+    const types = new pg.TypeOverrides();
+    types.setTypeParser(INT8, (value) => Number(value));
+    types.setTypeParser(NUMERIC, (value) => Number(value));
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, types });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
     const url = new URL(options.databaseUrl);

@@ -79,7 +79,8 @@ class PGliteDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    (connection as PGliteConnection).release();
+    if (!(connection instanceof PGliteConnection)) throw new Error('PGliteDriver was handed a connection it did not open');
+    connection.release();
   }
 
   async destroy(): Promise<void> {
@@ -107,8 +108,9 @@ class PGliteConnection implements DatabaseConnection {
     };
   }
 
-  // oxlint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+  // Kysely only calls this from `.stream()`, inside its own async generator, so throwing here rejects
+  // the caller's first `next()` just as a generator body would.
+  streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('Streaming queries are not supported on PGlite');
   }
 }

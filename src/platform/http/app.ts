@@ -63,8 +63,8 @@ const AJV_OPTIONS = { removeAdditional: false, allErrors: true, useDefaults: tru
  */
 function buildValidators(externalSchemas: unknown, options: { customOptions?: object } = {}) {
   const coercing = validatorPool(externalSchemas as never, { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } } as never);
-  const strict = validatorPool(externalSchemas as never, { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: false } } as never);
-  return (route: { httpPart?: string }) => (route.httpPart === 'body' ? strict(route as never) : coercing(route as never));
+  const strict = validatorPool(externalSchemas as never, { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
+  return (route: { httpPart?: string }) => (route.httpPart === 'body' ? strict(route) : coercing(route));
 }
 
 /**
@@ -74,8 +74,11 @@ function buildValidators(externalSchemas: unknown, options: { customOptions?: ob
  */
 export async function createHttpApp(deps: HttpDependencies): Promise<App> {
   const { config, db, organisations } = deps;
+  // Widened on purpose: with pino's own Logger type Fastify would infer a logger-specific instance type
+  // that routes and plugins typed against FastifyInstance do not accept.
+  const loggerInstance: FastifyBaseLogger = deps.log;
   const app = Fastify({
-    loggerInstance: deps.log as FastifyBaseLogger,
+    loggerInstance,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();

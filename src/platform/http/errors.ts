@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorDefinition } from '../errors.ts';
-import type { MessageKey } from '../i18n/translate.ts';
+import type { MessageKey, Translate } from '../i18n/translate.ts';
 import { CATALOGUES } from '../i18n/translate.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
@@ -24,10 +24,11 @@ export function toClientError(error: unknown, request: FastifyRequest): ClientEr
   if (error instanceof AppError) {
     return { status: error.status, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
   }
-  const fastifyError = error as FastifyError & { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> };
+  const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const problems = fastifyError.validation.map((issue) => {
-      const extra = issue.params?.additionalProperty ? ` (${String(issue.params.additionalProperty)})` : '';
+      const { additionalProperty } = issue.params;
+      const extra = typeof additionalProperty === 'string' && additionalProperty ? ` (${additionalProperty})` : '';
       const where = issue.instancePath ? issue.instancePath.slice(1).replace(/\//g, '.') : fastifyError.validationContext ?? 'body';
       return { field: where, message: `${issue.message ?? 'is not valid'}${extra}` };
     });
@@ -47,6 +48,15 @@ export function toClientError(error: unknown, request: FastifyRequest): ClientEr
   return known('INTERNAL');
 }
 
+/**
+ * `request.t` is declared as always there, but it starts as null and is set in the preHandler hook:
+ * an error raised before that (unknown host, body parsing, a 404 before hooks ran) has no translator
+ * yet and must be answered without one.
+ */
+function translatorReady(request: FastifyRequest): boolean {
+  return typeof (request as { t: Translate | null }).t === 'function';
+}
+
 function known(code: string): ClientError {
   const definition = errorDefinition(code);
   return { status: definition?.status ?? 500, code, message: definition?.message ?? code };
@@ -54,8 +64,11 @@ function known(code: string): ClientError {
 
 /** Sends an error in the client's format: JSON `{ error: { code, message } }` or a page. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ClientError): FastifyReply {
-  if (error.status === 429) reply.header('retry-after', String(error.details?.retryAfterSeconds ?? 60));
-  if (wantsJson(request) || !request.t) {
+  if (error.status === 429) {
+    const retryAfter = error.details?.retryAfterSeconds;
+    reply.header('retry-after', String(typeof retryAfter === 'number' ? retryAfter : 60));
+  }
+  if (wantsJson(request) || !translatorReady(request)) {
     return reply.code(error.status).type('application/json; charset=utf-8').send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
   }
   const key = `error.${error.code}`;
@@ -72,7 +85,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: C
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toClientError(error, request)));
   app.setNotFoundHandler((request, reply) => {
-    if (wantsJson(request) || !request.t) return sendError(request, reply, known('NOT_FOUND'));
+    if (wantsJson(request) || !translatorReady(request)) return sendError(request, reply, known('NOT_FOUND'));
     return renderPage(request, reply, {
       title: request.t('error.notFound.title'),
       status: 404,

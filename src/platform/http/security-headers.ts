@@ -6,12 +6,7 @@ import type { Config } from '../config.ts';
  * site; map tiles from the configured tile host), no MIME sniffing, no framing, no referrer leak.
  */
 export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
-  let tileOrigin = '';
-  try {
-    tileOrigin = new URL(config.mapTileUrl.replace(/\{[a-z]\}/g, '0')).origin;
-  } catch {
-    tileOrigin = '';
-  }
+  const tileOrigin = originOf(config.mapTileUrl);
   const csp = [
     "default-src 'self'",
     `img-src 'self' data: blob: ${tileOrigin}`.trim(),
@@ -37,4 +32,13 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config): v
     if (type.startsWith('text/html') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
+}
+
+/** The origin of a tile URL template (`https://{s}.tile.example/{z}/{x}/{y}.png`), or '' when it has none. */
+function originOf(tileUrl: string): string {
+  try {
+    return new URL(tileUrl.replace(/\{[a-z]\}/g, '0')).origin;
+  } catch {
+    return '';
+  }
 }

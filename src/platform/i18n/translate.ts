@@ -21,8 +21,11 @@ export type Translate = (key: MessageKey, params?: Record<string, string | numbe
 /** Returns the translation function for a language; `{name}` placeholders are filled from `params`. */
 export function translator(language: Language): Translate {
   const catalogue = CATALOGUES[language];
+  // Some keys are built at run time (`reports.status.${status}` as MessageKey): when English has no
+  // such text either, the key itself is shown rather than `undefined`.
+  const english: Partial<Messages> = en;
   return (key, params) => {
-    const template = catalogue[key] ?? en[key] ?? key;
+    const template = catalogue[key] ?? english[key] ?? key;
     if (!params) return template;
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
   };

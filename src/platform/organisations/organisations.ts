@@ -73,29 +73,29 @@ export class OrganisationRepository {
       .orderBy('is_default', 'asc')
       .limit(1)
       .executeTakeFirst();
-    const organisation = row ? toOrganisation(row as Row) : undefined;
+    const organisation = row ? toOrganisation(row) : undefined;
     this.#byHost.set(host, { organisation, until: Date.now() + OrganisationRepository.CACHE_MS });
     return organisation;
   }
 
   async findById(id: number): Promise<Organisation | undefined> {
     const row = await this.#db.selectFrom('core_organisation').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toOrganisation(row as Row) : undefined;
+    return row ? toOrganisation(row) : undefined;
   }
 
   async findBySlug(slug: string): Promise<Organisation | undefined> {
     const row = await this.#db.selectFrom('core_organisation').selectAll().where('slug', '=', slug).executeTakeFirst();
-    return row ? toOrganisation(row as Row) : undefined;
+    return row ? toOrganisation(row) : undefined;
   }
 
   async findAll(): Promise<Organisation[]> {
     const rows = await this.#db.selectFrom('core_organisation').selectAll().orderBy('id').execute();
-    return rows.map((row) => toOrganisation(row as Row));
+    return rows.map((row) => toOrganisation(row));
   }
 
   async count(): Promise<number> {
     const row = await this.#db.selectFrom('core_organisation').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    return row.n;
   }
 
   async insert(values: NewOrganisation, executor: Executor = this.#db): Promise<Organisation> {
@@ -117,7 +117,7 @@ export class OrganisationRepository {
       .returningAll()
       .executeTakeFirstOrThrow();
     this.#byHost.clear();
-    return toOrganisation(row as Row);
+    return toOrganisation(row);
   }
 
   async update(id: number, values: Partial<Omit<NewOrganisation, 'slug'>>, executor: Executor = this.#db): Promise<Organisation> {
@@ -136,6 +136,6 @@ export class OrganisationRepository {
       .returningAll()
       .executeTakeFirstOrThrow();
     this.#byHost.clear();
-    return toOrganisation(row as Row);
+    return toOrganisation(row);
   }
 }

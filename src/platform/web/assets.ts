@@ -36,7 +36,10 @@ export function registerAssets(app: FastifyInstance): void {
   app.get('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
     const { name } = request.params as { name: string };
     const asset = assets.get(name);
-    if (!asset) return reply.callNotFound();
+    if (!asset) {
+      reply.callNotFound();
+      return reply;
+    }
     const versioned = (request.query as { v?: string }).v === asset.hash;
     reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
     reply.header('etag', `"${asset.hash}"`);

@@ -32,7 +32,7 @@ function render(value: HtmlValue): string {
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Html {
   let out = strings[0] ?? '';
   for (let index = 0; index < values.length; index++) {
-    out += render(values[index] as HtmlValue) + (strings[index + 1] ?? '');
+    out += render(values[index]) + (strings[index + 1] ?? '');
   }
   return new Html(out);
 }
