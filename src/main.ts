@@ -19,7 +19,7 @@ import { Mailer } from './platform/mail/mailer.ts';
 import { buildRegistry, collectMigrations, type ModuleManifest } from './platform/module.ts';
 import { OrganisationRepository } from './platform/organisations/organisations.ts';
 import { registerAssets } from './platform/web/assets.ts';
-import { registerMaintenance, scheduleMaintenance } from './platform/maintenance.ts';
+import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
 
 /** The modules of this installation, in the order their demo content and pages build on each other. */
@@ -58,7 +58,12 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     const mail = new Mailer(config, database.db, jobs, log);
     const organisations = new OrganisationRepository(database.db);
     const ctx: AppContext = { config, db: database.db, dbKind: database.kind, log, jobs, mail, registry, organisations };
-    for (const module of MODULES) for (const [kind, handler] of Object.entries(module.jobs ?? {})) jobs.register(kind, handler);
+    for (const module of MODULES) {
+      for (const [kind, job] of Object.entries(module.jobs?.(ctx) ?? {})) {
+        if (typeof job === 'function') jobs.register(kind, job);
+        else jobs.register(kind, job.handler, { everyMs: job.everyMs });
+      }
+    }
     registerMaintenance(ctx);
 
     await ensureOrganisation(ctx, organisations, { demo: options.demo });
@@ -75,7 +80,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     await app.ready();
     state.ready = true;
     if (options.worker !== false) {
-      await scheduleMaintenance(ctx);
+      await jobs.scheduleRecurring();
       jobs.start();
     }
 

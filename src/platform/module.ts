@@ -53,7 +53,8 @@ export interface ModuleManifest {
   migrations?: Record<string, Migration>;
   /** Adds the module's routes and pages. */
   routes?(app: App, ctx: AppContext): void | Promise<void>;
-  jobs?: Record<string, JobHandler>;
+  /** Background jobs by kind; `everyMs` makes one recur (the platform queues its first run). */
+  jobs?(ctx: AppContext): Record<string, JobHandler | { handler: JobHandler; everyMs: number }>;
   navigation?: NavigationLink[];
   adminNavigation?: NavigationLink[];
   homeSections?: HomeSection[];

@@ -1,5 +1,8 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as reportsMigration from './migrations/20261123_0300_reports.ts';
+import * as residentMigration from './migrations/20261123_0310_reports_resident.ts';
+import { registerResidentPages, renderHomeSection } from './pages/index.ts';
+import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } from './subscriptions.ts';
 import { registerOpen311 } from './open311/open311.routes.ts';
 import { seedReports } from './reports.demo.ts';
 import './reports.errors.ts';
@@ -14,9 +17,17 @@ export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, s
  */
 export const reportsModule: ModuleManifest = {
   name: 'reports',
-  migrations: { '20261123_0300_reports': reportsMigration },
-  routes(app, ctx) {
+  migrations: { '20261123_0300_reports': reportsMigration, '20261123_0310_reports_resident': residentMigration },
+  async routes(app, ctx) {
     registerOpen311(app, ctx);
+    await registerResidentPages(app, ctx);
   },
+  navigation: [{ href: '/reports', label: 'reports.nav' }],
+  homeSections: [{ order: 10, render: renderHomeSection }],
+  personalData: reportsPersonalData,
+  jobs: (ctx) => ({
+    // Mails followers about new public history lines; pages also queue a run at once (notifySoon).
+    [NOTIFY_JOB]: { handler: async () => { await notifySubscribers(ctx); }, everyMs: NOTIFY_EVERY_MS },
+  }),
   demo: { order: 20, seed: seedReports },
 };

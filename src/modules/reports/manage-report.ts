@@ -39,7 +39,7 @@ async function lockReport(tx: Tx, organisationId: number, reportId: number): Pro
     .forUpdate()
     .executeTakeFirst();
   if (!report) throw new AppError('REPORT_NOT_FOUND');
-  return { ...report, id: Number(report.id) };
+  return report;
 }
 
 function actor(viewer: Viewer) {
@@ -51,7 +51,7 @@ export async function changeReportStatus(
   ctx: AppContext,
   viewer: Viewer,
   reportId: number,
-  input: { status: ReportStatus; publicText?: string | undefined; internalNote?: string | undefined },
+  input: { status: ReportStatus; publicText?: string | undefined; internalNote?: string | undefined; details?: Record<string, unknown> | undefined },
 ): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const report = await lockReport(tx, viewer.organisationId, reportId);
@@ -74,11 +74,11 @@ export async function changeReportStatus(
         status_to: input.status,
         public_text: input.publicText?.trim() || null,
         internal_note: input.internalNote?.trim() || null,
-        details: '{}',
+        details: JSON.stringify(input.details ?? {}),
         hidden_at: null,
       })
       .execute();
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.status', subjectType: 'report', subjectId: report.id, before: { status: report.status }, after: { status: input.status } });
+    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.status', subjectType: 'report', subjectId: report.id, before: { status: report.status }, after: { status: input.status, ...input.details } });
   });
 }
 
@@ -125,18 +125,21 @@ export async function rerouteReport(
 }
 
 /**
- * Closes `duplicateId` as a duplicate of `keepId`. Later, subscribers and photos move to the report that
- * stays (both arrive with their own tables); its history records the merge.
+ * Closes `duplicateId` as a duplicate of `keepId`: its followers and photos move to the report that
+ * stays (a follower of both keeps one subscription), and both histories record the merge.
  */
-export async function mergeDuplicate(ctx: AppContext, viewer: Viewer, duplicateId: number, keepId: number): Promise<void> {
+export async function mergeDuplicate(ctx: AppContext, viewer: Viewer, duplicateId: number, keepId: number): Promise<{ movedSubscribers: number; movedPhotos: number }> {
   if (duplicateId === keepId) throw new AppError('VALIDATION_FAILED', 'A report cannot be a duplicate of itself.');
-  await ctx.db.transaction().execute(async (tx) => {
+  return ctx.db.transaction().execute(async (tx) => {
     const [first, second] = duplicateId < keepId ? [duplicateId, keepId] : [keepId, duplicateId];
     const a = await lockReport(tx, viewer.organisationId, first);
     const b = await lockReport(tx, viewer.organisationId, second);
     const duplicate = a.id === duplicateId ? a : b;
     const keep = a.id === keepId ? a : b;
     if (!canManageReport(viewer, duplicate)) throw new AppError('FORBIDDEN');
+    if (duplicate.status === 'duplicate') throw new AppError('VALIDATION_FAILED', `Report #${duplicate.id} is already a duplicate.`);
+    // no chains: residents following the duplicate must land on the report where the work happens
+    if (keep.status === 'duplicate') throw new AppError('VALIDATION_FAILED', `Report #${keep.id} is itself a duplicate; merge into the report it points to.`);
     await tx.updateTable('reports_report').set({ status: 'duplicate', duplicate_of_id: keep.id, updated_at: new Date(), closed_at: sql`coalesce(closed_at, now())` }).where('id', '=', duplicate.id).execute();
     const line = (reportId: number, kind: 'merge' | 'status', text: string, statusFrom: string | null, statusTo: string | null) =>
       tx
@@ -146,7 +149,18 @@ export async function mergeDuplicate(ctx: AppContext, viewer: Viewer, duplicateI
     await line(duplicate.id, 'status', `Duplicate of report #${keep.id}, where this problem is followed.`, duplicate.status, 'duplicate');
     await line(keep.id, 'merge', `Report #${duplicate.id} described the same problem and was merged here.`, null, null);
     await tx.updateTable('reports_report').set({ updated_at: new Date() }).where('id', '=', keep.id).execute();
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.merge', subjectType: 'report', subjectId: duplicate.id, before: { status: duplicate.status }, after: { status: 'duplicate', duplicateOf: keep.id } });
+    // followers move unless they already follow the report that stays (one subscription per person)
+    const moved = await sql<{ id: number }>`
+      update reports_subscription s set report_id = ${keep.id}
+      where s.kind = 'report' and s.report_id = ${duplicate.id}
+        and not exists (select 1 from reports_subscription k where k.kind = 'report' and k.report_id = ${keep.id}
+          and coalesce(k.user_id, 0) = coalesce(s.user_id, 0) and coalesce(k.email, '') = coalesce(s.email, ''))
+      returning s.id`.execute(tx);
+    await tx.deleteFrom('reports_subscription').where('kind', '=', 'report').where('report_id', '=', duplicate.id).execute();
+    const photos = await tx.updateTable('reports_photo').set({ report_id: keep.id, update_id: null }).where('report_id', '=', duplicate.id).executeTakeFirst();
+    const result = { movedSubscribers: moved.rows.length, movedPhotos: Number(photos.numUpdatedRows) };
+    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.merge', subjectType: 'report', subjectId: duplicate.id, before: { status: duplicate.status }, after: { status: 'duplicate', duplicateOf: keep.id, ...result } });
+    return result;
   });
 }
 

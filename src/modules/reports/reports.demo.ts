@@ -4,6 +4,7 @@ import type { DemoPeople } from '../../platform/module.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { findDistricts, findDistrictsAt } from '../places/index.ts';
 import type { QuestionDatatype, QuestionOption, ReportStatus } from './reports.schema.ts';
+import { seedSubscriptions } from './subscriptions.ts';
 import { tileX, tileY } from './tiles.ts';
 
 interface DemoCategory {
@@ -189,4 +190,5 @@ export async function seedReports(ctx: AppContext, organisation: Organisation, p
         .execute();
     }
   }
+  await seedSubscriptions(ctx.db, organisation.id);
 }

@@ -3,9 +3,11 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import type { QuestionDatatype, QuestionOption, ReportStatus } from './reports.schema.ts';
 import './reports.schema.ts';
+import { TILE_ZOOM, tileToLat, tileToLng, tileX, tileY } from './tiles.ts';
 
-function parse<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+/** A JSON column as its type: drivers hand it over parsed, or as text (PGlite for some shapes). */
+function parse<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
 export interface Category {
@@ -35,7 +37,7 @@ export interface Question {
 const categoryColumns = ['id', 'code', 'group_name', 'name', 'description', 'keywords', 'expected_hours', 'default_department_id', 'active'] as const;
 
 function toCategory(row: {
-  id: number; code: string; group_name: unknown; name: unknown; description: unknown; keywords: string; expected_hours: number; default_department_id: number | null; active: boolean;
+  id: number; code: string; group_name: Translated | string; name: Translated | string; description: Translated | string; keywords: string; expected_hours: number; default_department_id: number | null; active: boolean;
 }): Category {
   return {
     id: row.id,
@@ -143,6 +145,17 @@ export interface ReportFilters {
   limit: number;
   offset?: number;
   order?: 'newest' | 'deadline' | 'updated';
+  /** Keyset pagination for `order: 'newest'`: only reports after this one in that order. */
+  before?: { createdAt: Date; id: number };
+  /** Only reports inside this box (through the tile index). */
+  bbox?: BoundingBox;
+}
+
+export interface BoundingBox {
+  minLat: number;
+  minLng: number;
+  maxLat: number;
+  maxLng: number;
 }
 
 /** Reports matching filters, with their category, department and latest public answer, in one query. */
@@ -168,6 +181,13 @@ export async function findReports(db: Executor, organisationId: number, filters:
   if (filters.districtId !== undefined) query = query.where('r.district_id', '=', filters.districtId);
   if (filters.createdFrom) query = query.where('r.created_at', '>=', filters.createdFrom);
   if (filters.createdTo) query = query.where('r.created_at', '<=', filters.createdTo);
+  const { before } = filters;
+  if (before) query = query.where((eb) => eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(before.createdAt, before.id)));
+  if (filters.bbox) {
+    const { bbox } = filters;
+    query = query.where('r.tile_y', '>=', tileY(bbox.maxLat)).where('r.tile_y', '<=', tileY(bbox.minLat)).where('r.tile_x', '>=', tileX(bbox.minLng)).where('r.tile_x', '<=', tileX(bbox.maxLng));
+    query = query.where('r.lat', '>=', bbox.minLat).where('r.lat', '<=', bbox.maxLat).where('r.lng', '>=', bbox.minLng).where('r.lng', '<=', bbox.maxLng);
+  }
   query =
     filters.order === 'deadline'
       ? query.orderBy('r.deadline_at', 'asc').orderBy('r.id', 'asc')
@@ -176,7 +196,7 @@ export async function findReports(db: Executor, organisationId: number, filters:
         : query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc');
   const rows = await query.limit(filters.limit).offset(filters.offset ?? 0).execute();
   return rows.map((row) => ({
-    id: Number(row.id),
+    id: row.id,
     organisationId: row.organisation_id,
     categoryId: row.category_id,
     categoryCode: row.category_code,
@@ -196,7 +216,7 @@ export async function findReports(db: Executor, organisationId: number, filters:
     showName: row.show_name,
     source: row.source,
     token: row.token,
-    duplicateOfId: row.duplicate_of_id === null ? null : Number(row.duplicate_of_id),
+    duplicateOfId: row.duplicate_of_id,
     deadlineAt: row.deadline_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -237,12 +257,168 @@ export async function findPublicUpdates(db: Executor, organisationId: number, fr
     .limit(limit)
     .execute();
   return rows.map((row) => ({
-    id: Number(row.id),
-    reportId: Number(row.report_id),
+    id: idOf(row.id),
+    reportId: idOf(row.report_id),
     kind: row.kind,
     statusTo: row.status_to,
     isOpen: ['new', 'confirmed', 'in_progress', 'planned'].includes(row.status_to ?? row.status),
     publicText: row.public_text,
+    createdAt: row.created_at,
+  }));
+}
+
+/**
+ * A bigint column's value as a number: node-postgres returns bigint (bigserial ids, counts) as strings
+ * although the schema types them as numbers, so the conversion is needed at run time.
+ */
+export function idOf(value: unknown): number {
+  return Number(value);
+}
+
+export interface ReportCluster {
+  count: number;
+  openCount: number;
+  lat: number;
+  lng: number;
+  /** The report's id when the cluster holds a single report. */
+  reportId: number | null;
+  /** The cell's outline, to zoom into it. */
+  bbox: BoundingBox;
+}
+
+export interface ClusterFilters {
+  categoryIds?: number[];
+  statuses?: ReportStatus[];
+  isOpen?: boolean;
+  districtId?: number;
+  createdFrom?: Date;
+  createdTo?: Date;
+}
+
+/**
+ * Public reports in a box grouped into map cells: at map zoom `zoom`, a cell is a quarter of a
+ * 256-pixel tile (about 64 pixels). Grouping is on the stored zoom-20 tile numbers, shifted, so the
+ * query uses the tile index and never computes a distance; one row comes back per non-empty cell.
+ */
+export async function findReportClusters(db: Executor, organisationId: number, bbox: BoundingBox, zoom: number, filters: ClusterFilters = {}): Promise<ReportCluster[]> {
+  const shift = Math.max(0, Math.min(TILE_ZOOM, TILE_ZOOM - Math.round(zoom) - 2));
+  let query = db
+    .selectFrom('reports_report as r')
+    .select([
+      sql<number>`r.tile_x >> ${sql.lit(shift)}`.as('cx'),
+      sql<number>`r.tile_y >> ${sql.lit(shift)}`.as('cy'),
+      sql<string>`count(*)`.as('n'),
+      sql<string>`count(*) filter (where r.is_open)`.as('open_n'),
+      sql<number>`avg(r.lat)`.as('lat'),
+      sql<number>`avg(r.lng)`.as('lng'),
+      sql<string>`min(r.id)`.as('first_id'),
+    ])
+    .where('r.organisation_id', '=', organisationId)
+    .where('r.hidden_at', 'is', null)
+    .where('r.tile_y', '>=', tileY(bbox.maxLat))
+    .where('r.tile_y', '<=', tileY(bbox.minLat))
+    .where('r.tile_x', '>=', tileX(bbox.minLng))
+    .where('r.tile_x', '<=', tileX(bbox.maxLng));
+  if (filters.categoryIds?.length) query = query.where('r.category_id', 'in', filters.categoryIds);
+  if (filters.statuses?.length) query = query.where('r.status', 'in', filters.statuses);
+  if (filters.isOpen !== undefined) query = query.where('r.is_open', '=', filters.isOpen);
+  if (filters.districtId !== undefined) query = query.where('r.district_id', '=', filters.districtId);
+  if (filters.createdFrom) query = query.where('r.created_at', '>=', filters.createdFrom);
+  if (filters.createdTo) query = query.where('r.created_at', '<=', filters.createdTo);
+  const rows = await query.groupBy(['cx', 'cy']).limit(5000).execute();
+  return rows.map((row) => {
+    const count = Number(row.n);
+    const cx = idOf(row.cx);
+    const cy = idOf(row.cy);
+    return {
+      count,
+      openCount: Number(row.open_n),
+      lat: idOf(row.lat),
+      lng: idOf(row.lng),
+      reportId: count === 1 ? Number(row.first_id) : null,
+      bbox: { minLng: tileToLng(cx, shift), maxLng: tileToLng(cx + 1, shift), maxLat: tileToLat(cy, shift), minLat: tileToLat(cy + 1, shift) },
+    };
+  });
+}
+
+export interface NearbyReport {
+  id: number;
+  description: string;
+  status: ReportStatus;
+  address: string | null;
+  createdAt: Date;
+  distanceMeters: number;
+}
+
+/** Metres between two points (haversine; plenty precise at city scale). */
+export function distanceMeters(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLng = (lng2 - lng1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
+  return 6_371_000 * 2 * Math.asin(Math.sqrt(a));
+}
+
+/**
+ * Open public reports of a category within `meters` of a point, nearest first: the possible duplicates
+ * a resident sees before sending. A bounding box on the tile index narrows, the exact distance decides.
+ */
+export async function findOpenReportsNearby(db: Executor, organisationId: number, categoryId: number, lat: number, lng: number, meters: number, limit = 10): Promise<NearbyReport[]> {
+  const dLat = meters / 111_320;
+  const dLng = meters / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+  const rows = await db
+    .selectFrom('reports_report')
+    .select(['id', 'description', 'status', 'address', 'created_at', 'lat', 'lng'])
+    .where('organisation_id', '=', organisationId)
+    .where('hidden_at', 'is', null)
+    .where('is_open', '=', true)
+    .where('category_id', '=', categoryId)
+    .where('tile_y', '>=', tileY(lat + dLat))
+    .where('tile_y', '<=', tileY(lat - dLat))
+    .where('tile_x', '>=', tileX(lng - dLng))
+    .where('tile_x', '<=', tileX(lng + dLng))
+    .limit(500)
+    .execute();
+  return rows
+    .map((row) => ({ id: idOf(row.id), description: row.description, status: row.status, address: row.address, createdAt: row.created_at, distanceMeters: distanceMeters(lat, lng, row.lat, row.lng) }))
+    .filter((row) => row.distanceMeters <= meters)
+    .sort((a, b) => a.distanceMeters - b.distanceMeters)
+    .slice(0, limit);
+}
+
+export interface HistoryLine {
+  id: number;
+  kind: string;
+  statusFrom: string | null;
+  statusTo: string | null;
+  publicText: string | null;
+  authorName: string | null;
+  byStaff: boolean;
+  createdAt: Date;
+}
+
+/** A report's public history, oldest first: never internal notes, re-routing reasons or hidden lines. */
+export async function findPublicHistory(db: Executor, organisationId: number, reportId: number): Promise<HistoryLine[]> {
+  const rows = await db
+    .selectFrom('reports_update as u')
+    .leftJoin('core_user as a', 'a.id', 'u.author_id')
+    .select(['u.id', 'u.kind', 'u.status_from', 'u.status_to', 'u.public_text', 'u.author_label', 'a.display_name', 'a.deleted_at', 'a.role', 'u.created_at'])
+    .where('u.organisation_id', '=', organisationId)
+    .where('u.report_id', '=', reportId)
+    .where('u.hidden_at', 'is', null)
+    .where('u.kind', 'in', ['created', 'status', 'answer', 'comment', 'reopen', 'merge'])
+    .orderBy('u.created_at')
+    .orderBy('u.id')
+    .limit(500)
+    .execute();
+  return rows.map((row) => ({
+    id: idOf(row.id),
+    kind: row.kind,
+    statusFrom: row.status_from,
+    statusTo: row.status_to,
+    publicText: row.public_text,
+    authorName: row.deleted_at ? null : (row.author_label ?? row.display_name ?? null),
+    byStaff: row.role !== null && row.role !== 'resident',
     createdAt: row.created_at,
   }));
 }

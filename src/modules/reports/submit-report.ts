@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { findDistrictsAt } from '../places/index.ts';
-import { findCategoryByCode, findDepartmentFor, findQuestions, type Question } from './reports.repository.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { findCategoryByCode, findDepartmentFor, findQuestions, type Category, type Question } from './reports.repository.ts';
 import { tileX, tileY } from './tiles.ts';
 
 export const MAX_DESCRIPTION = 4000;
@@ -20,6 +21,8 @@ export interface ReportSubmission {
   showName?: boolean;
   source: 'web' | 'open311' | 'inbox' | 'staff';
   apiKeyId?: number | null;
+  /** Work that must commit with the report (attaching photos, subscribing the author); runs in its transaction. */
+  afterInsert?: (tx: Tx, reportId: number) => Promise<void>;
 }
 
 export interface SubmissionProblem {
@@ -35,7 +38,7 @@ export function checkAnswers(questions: Question[], answers: Record<string, stri
   const problems: SubmissionProblem[] = [];
   for (const question of questions) {
     const raw = answers[question.code];
-    const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => String(v).trim()).filter(Boolean);
+    const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.trim()).filter(Boolean);
     const field = `attribute[${question.code}]`;
     if (values.length === 0) {
       if (question.required) problems.push({ code: 'REPORT_MISSING_ANSWER', field, message: `The question "${question.label.en ?? question.code}" (${question.code}) needs an answer.` });
@@ -63,12 +66,18 @@ export function checkAnswers(questions: Question[], answers: Record<string, stri
   return problems;
 }
 
+export interface SubmissionCheck {
+  problems: SubmissionProblem[];
+  category: Category | undefined;
+  districts: Awaited<ReturnType<typeof findDistrictsAt>>;
+}
+
 /**
- * Takes a report from any channel: validates it completely, finds its district and the department in
- * charge, sets its deadline, and stores it with its first history line in one transaction. A report
- * this returns `ok` for is committed to the database before the caller acknowledges it.
+ * Validates a submission completely without storing anything: description, location inside the city,
+ * category and its answers. Pages use it to show every problem at once and to look for similar
+ * reports before sending; `submitReport` runs it again.
  */
-export async function submitReport(ctx: AppContext, organisation: Organisation, input: ReportSubmission): Promise<SubmitOutcome> {
+export async function checkSubmission(ctx: AppContext, organisation: Organisation, input: ReportSubmission): Promise<SubmissionCheck> {
   const problems: SubmissionProblem[] = [];
   const description = input.description.trim();
   // Open311 makes the description optional; residents on the city's own pages are asked for one
@@ -91,6 +100,17 @@ export async function submitReport(ctx: AppContext, organisation: Organisation, 
       problems.push({ code: 'REPORT_OUTSIDE_CITY', field: 'lat', message: 'This place is outside the city. Choose a place within its districts.' });
     }
   }
+  return { problems, category: category && category.active ? category : undefined, districts };
+}
+
+/**
+ * Takes a report from any channel: validates it completely, finds its district and the department in
+ * charge, sets its deadline, and stores it with its first history line in one transaction. A report
+ * this returns `ok` for is committed to the database before the caller acknowledges it.
+ */
+export async function submitReport(ctx: AppContext, organisation: Organisation, input: ReportSubmission): Promise<SubmitOutcome> {
+  const { problems, category, districts } = await checkSubmission(ctx, organisation, input);
+  const description = input.description.trim();
   if (problems.length > 0 || !category) return { invalid: problems };
 
   const departmentId = await findDepartmentFor(ctx.db, category, districts.map((district) => district.id));
@@ -144,7 +164,8 @@ export async function submitReport(ctx: AppContext, organisation: Organisation, 
         hidden_at: null,
       })
       .execute();
-    return Number(row.id);
+    await input.afterInsert?.(tx, row.id);
+    return row.id;
   });
   return { ok: true, id, token, departmentId };
 }

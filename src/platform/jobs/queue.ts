@@ -23,10 +23,13 @@ export interface EnqueueOptions {
  * share it: a worker claims due jobs with `for update skip locked`, runs them, and retries failures
  * with exponential back-off. A job whose worker died is taken again once its lease runs out.
  */
+const RECURRING = { recurring: true } as const;
+
 export class JobQueue {
   readonly #db: Db;
   readonly #log: Logger;
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #recurring = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = true;
@@ -38,9 +41,38 @@ export class JobQueue {
     this.#log = log;
   }
 
-  register(kind: string, handler: JobHandler): void {
+  /**
+   * Registers the handler of a job kind. With `everyMs`, the job recurs: each run queues the next one,
+   * and `scheduleRecurring` queues a first run where none is waiting, so one chain runs per database
+   * however many servers share it.
+   */
+  register(kind: string, handler: JobHandler, options: { everyMs?: number } = {}): void {
     if (this.#handlers.has(kind)) throw new Error(`Job kind ${kind} is registered twice`);
-    this.#handlers.set(kind, handler);
+    const everyMs = options.everyMs;
+    if (everyMs === undefined) {
+      this.#handlers.set(kind, handler);
+      return;
+    }
+    this.#recurring.set(kind, everyMs);
+    this.#handlers.set(kind, async (job) => {
+      await handler(job);
+      // Only the chain's own runs queue the next one; extra runs asked for in between (`enqueue(kind, {})`) don't.
+      if ((job.payload as { recurring?: boolean } | null)?.recurring) await this.enqueue(kind, RECURRING, { runAt: new Date(Date.now() + everyMs) });
+    });
+  }
+
+  /** Queues a first run of every recurring job kind that has no run waiting; the worker calls it on start. */
+  async scheduleRecurring(): Promise<void> {
+    for (const kind of this.#recurring.keys()) {
+      const waiting = await this.#db
+        .selectFrom('core_job')
+        .select('id')
+        .where('kind', '=', kind)
+        .where('status', 'in', ['queued', 'running'])
+        .where(sql<boolean>`payload->>'recurring' = 'true'`)
+        .executeTakeFirst();
+      if (!waiting) await this.enqueue(kind, RECURRING);
+    }
   }
 
   /** Adds a job; pass a transaction as `executor` so the job exists only if the work that asked for it commits. */

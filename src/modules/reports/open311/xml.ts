@@ -22,5 +22,5 @@ function element(name: string, value: XmlValue, indent: string): string {
 
 /** A whole document: `toXml('service_requests', { request: [...] })`. */
 export function toXml(root: string, content: XmlNode | XmlNode[] | Record<string, XmlValue>): string {
-  return `<?xml version="1.0" encoding="utf-8"?>\n${element(root, content as XmlValue, '')}`;
+  return `<?xml version="1.0" encoding="utf-8"?>\n${element(root, content, '')}`;
 }

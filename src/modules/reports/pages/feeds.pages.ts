@@ -1,0 +1,221 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { cityName, csrfField, renderPage, setNotice, siteUrl } from '../../../platform/web/layout.ts';
+import { findDistricts } from '../../places/index.ts';
+import { findCategories, findPublicHistory, findReportById, findReports, type ReportRow } from '../reports.repository.ts';
+import { deleteSubscription, findUserSubscriptions, subscribeNewReports, unsubscribeByToken } from '../subscriptions.ts';
+import { parseBbox, reportCard, reportTitle } from './list.pages.ts';
+import { reportIdParam } from './report.pages.ts';
+import { categoryOptions, escapeXml, formValue, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
+
+interface AtomEntry {
+  id: string;
+  title: string;
+  link: string;
+  updated: Date;
+  published?: Date;
+  summary: string;
+  category?: string;
+}
+
+/** An Atom 1.0 document (RFC 4287): every text escaped, dates in RFC 3339. */
+export function atomFeed(feed: { id: string; title: string; selfLink: string; htmlLink: string; updated: Date; entries: AtomEntry[] }): string {
+  const entry = (item: AtomEntry) => `  <entry>
+    <id>${escapeXml(item.id)}</id>
+    <title>${escapeXml(item.title)}</title>
+    <link rel="alternate" type="text/html" href="${escapeXml(item.link)}"/>
+    <updated>${item.updated.toISOString()}</updated>
+${item.published ? `    <published>${item.published.toISOString()}</published>\n` : ''}${item.category ? `    <category term="${escapeXml(item.category)}"/>\n` : ''}    <summary type="text">${escapeXml(item.summary)}</summary>
+  </entry>`;
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>${escapeXml(feed.id)}</id>
+  <title>${escapeXml(feed.title)}</title>
+  <link rel="self" type="application/atom+xml" href="${escapeXml(feed.selfLink)}"/>
+  <link rel="alternate" type="text/html" href="${escapeXml(feed.htmlLink)}"/>
+  <updated>${feed.updated.toISOString()}</updated>
+  <author><name>${escapeXml(feed.title)}</name></author>
+${feed.entries.map(entry).join('\n')}
+</feed>
+`;
+}
+
+function sendAtom(reply: FastifyReply, body: string): FastifyReply {
+  return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(body);
+}
+
+function subscriptionsPage(request: FastifyRequest, reply: FastifyReply, ctx: AppContext) {
+  return async () => {
+    const { t, organisation } = request;
+    const viewer = request.viewer;
+    if (!viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent('/reports/subscriptions')}`, 303);
+    const [subscriptions, districts, categories] = await Promise.all([findUserSubscriptions(ctx.db, organisation.id, viewer.id), findDistricts(ctx.db, organisation.id), findCategories(ctx.db, organisation.id)]);
+    const query = request.query as Record<string, unknown>;
+    const preset = { district: typeof query.district === 'string' ? query.district : '', category: typeof query.category === 'string' ? query.category : '', bbox: typeof query.bbox === 'string' && parseBbox(query.bbox) ? query.bbox : '' };
+    const describe = (subscription: (typeof subscriptions)[number]): Html => {
+      if (subscription.kind === 'report') return html`<a href="/reports/${subscription.reportId}">${t('reports.subscriptions.report', { id: subscription.reportId ?? 0 })}</a>`;
+      const district = districts.find((d) => d.id === subscription.districtId);
+      const category = categories.find((c) => c.id === subscription.categoryId);
+      const parts = [category ? plain(request, category.name) : '', district ? plain(request, district.name) : '', subscription.hasArea ? t('reports.subscriptions.inArea') : ''].filter(Boolean);
+      return html`${t('reports.subscriptions.newReports')}: ${parts.length ? parts.join(' · ') : t('reports.subscriptions.everywhere')}`;
+    };
+    return renderPage(request, reply, {
+      title: t('reports.subscriptions.title'),
+      noIndex: true,
+      main: html`${stylesheet()}
+<h1>${t('reports.subscriptions.title')}</h1>
+<p>${t('reports.subscriptions.lead')}</p>
+${
+  subscriptions.length === 0
+    ? html`<p>${t('reports.subscriptions.none')}</p>`
+    : html`<ul class="report-list">${subscriptions.map(
+        (subscription) => html`<li class="report-card">${describe(subscription)}
+  <form method="post" action="/reports/subscriptions/${subscription.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('reports.subscriptions.remove')}<span class="visually-hidden">: ${subscription.kind === 'report' ? `#${subscription.reportId}` : t('reports.subscriptions.newReports')}</span></button></form></li>`,
+      )}</ul>`
+}
+<h2>${t('reports.subscriptions.add')}</h2>
+<form method="post" action="/reports/subscriptions" class="stack">
+  ${csrfField(request)}
+  <div class="field"><label for="district">${t('reports.filter.district')}</label><select id="district" name="district"><option value="">${t('reports.filter.any')}</option>${districts
+    .filter((d) => d.kind === 'district')
+    .map((d) => html`<option value="${d.code}"${d.code === preset.district ? raw(' selected') : ''}>${plain(request, d.name)}</option>`)}</select></div>
+  <div class="field"><label for="category">${t('reports.filter.category')}</label><select id="category" name="category"><option value="">${t('reports.filter.any')}</option>${categoryOptions(request, categories, preset.category)}</select></div>
+  ${preset.bbox ? html`<div class="checkbox"><input type="checkbox" id="bbox" name="bbox" value="${preset.bbox}" checked><label for="bbox">${t('reports.subscriptions.area')}</label></div>` : ''}
+  <button type="submit" class="button">${t('reports.subscriptions.submit')}</button>
+</form>`,
+    });
+  };
+}
+
+/** Atom feeds, the subscriptions page and the unsubscribe link of e-mails. */
+export function registerFeedPages(app: App, ctx: AppContext): void {
+  app.get('/reports/feed.atom', { schema: { hide: true } }, async (request, reply) => {
+    const { organisation } = request;
+    const query = request.query as Record<string, unknown>;
+    const [districts, categories] = await Promise.all([findDistricts(ctx.db, organisation.id), findCategories(ctx.db, organisation.id, true)]);
+    const district = districts.find((d) => d.code === query.district);
+    const category = categories.find((c) => c.code === query.category);
+    const reports = await findReports(ctx.db, organisation.id, { limit: 50, order: 'newest', ...(district ? { districtId: district.id } : {}), ...(category ? { categoryCodes: [category.code] } : {}) });
+    const base = siteUrl(request);
+    const filters = [category ? plain(request, category.name) : '', district ? plain(request, district.name) : ''].filter(Boolean).join(' · ');
+    const title = `${request.t('reports.feed.all', { city: cityName(request) })}${filters ? ` — ${filters}` : ''}`;
+    const entry = (report: ReportRow): AtomEntry => ({
+      id: new URL(`/reports/${report.id}`, base).toString(),
+      title: `${reportTitle(request, report, districts)} (${statusLabel(request, report.status)})`,
+      link: new URL(`/reports/${report.id}`, base).toString(),
+      updated: report.updatedAt,
+      published: report.createdAt,
+      summary: report.description,
+      category: report.categoryCode,
+    });
+    return sendAtom(
+      reply,
+      atomFeed({
+        id: new URL(request.url, base).toString(),
+        title,
+        selfLink: new URL(request.url, base).toString(),
+        htmlLink: new URL('/reports', base).toString(),
+        updated: reports.reduce((latest, report) => (report.updatedAt > latest ? report.updatedAt : latest), new Date(0)),
+        entries: reports.map(entry),
+      }),
+    );
+  });
+
+  app.get('/reports/:id/feed.atom', { schema: { hide: true } }, async (request, reply) => {
+    const id = reportIdParam(request);
+    const report = id === undefined ? undefined : await findReportById(ctx.db, request.organisation.id, id);
+    if (!report) return notFound(reply);
+    const [districts, history] = await Promise.all([findDistricts(ctx.db, request.organisation.id), findPublicHistory(ctx.db, request.organisation.id, report.id)]);
+    const base = siteUrl(request);
+    const link = new URL(`/reports/${report.id}`, base).toString();
+    const title = request.t('reports.feed.report', { id: report.id, title: reportTitle(request, report, districts) });
+    return sendAtom(
+      reply,
+      atomFeed({
+        id: link,
+        title,
+        selfLink: new URL(`/reports/${report.id}/feed.atom`, base).toString(),
+        htmlLink: link,
+        updated: history.at(-1)?.createdAt ?? report.updatedAt,
+        entries: history
+          .slice()
+          .reverse()
+          .map((line) => ({
+            id: `${link}#update-${line.id}`,
+            title:
+              line.kind === 'status' && isStatus(line.statusTo)
+                ? request.t('reports.page.history.status', { status: statusLabel(request, line.statusTo) })
+                : request.t(`reports.page.history.${line.kind === 'answer' || line.kind === 'comment' || line.kind === 'reopen' || line.kind === 'merge' || line.kind === 'created' ? line.kind : 'answer'}`),
+            link: `${link}#update-${line.id}`,
+            updated: line.createdAt,
+            summary: line.publicText ?? (line.kind === 'created' ? report.description : ''),
+          })),
+      }),
+    );
+  });
+
+  app.get('/reports/subscriptions', { schema: { hide: true } }, async (request, reply) => subscriptionsPage(request, reply, ctx)());
+
+  app.post('/reports/subscriptions', { schema: { hide: true } }, async (request, reply) => {
+    const viewer = request.viewer;
+    if (!viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
+    const [districts, categories] = await Promise.all([findDistricts(ctx.db, request.organisation.id), findCategories(ctx.db, request.organisation.id)]);
+    const district = districts.find((d) => d.code === formValue(request.body, 'district'));
+    const category = categories.find((c) => c.code === formValue(request.body, 'category'));
+    const bbox = parseBbox(formValue(request.body, 'bbox'));
+    await subscribeNewReports(ctx.db, request.organisation.id, viewer.id, { districtId: district?.id, categoryId: category?.id, bbox });
+    setNotice(reply, 'reports.notice.subscribed');
+    return reply.redirect('/reports/subscriptions', 303);
+  });
+
+  app.post('/reports/subscriptions/:id/delete', { schema: { hide: true } }, async (request, reply) => {
+    const viewer = request.viewer;
+    if (!viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
+    const id = reportIdParam(request);
+    if (id !== undefined) await deleteSubscription(ctx.db, request.organisation.id, viewer.id, id);
+    setNotice(reply, 'reports.notice.unsubscribed');
+    return reply.redirect('/reports/subscriptions', 303);
+  });
+
+  // the link in e-mails shows a confirmation; only the POST removes (link scanners only GET)
+  app.get('/reports/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
+    const token = (request.query as { token?: unknown }).token;
+    const { t } = request;
+    return renderPage(request, reply, {
+      title: t('reports.unsubscribe.title'),
+      noIndex: true,
+      main: html`<h1>${t('reports.unsubscribe.title')}</h1>
+${
+  typeof token === 'string' && token
+    ? html`<p>${t('reports.unsubscribe.confirm')}</p><form method="post" action="/reports/unsubscribe">${csrfField(request)}<input type="hidden" name="token" value="${token}"><button type="submit" class="button">${t('reports.unsubscribe.submit')}</button></form>`
+    : html`<p>${t('reports.unsubscribe.invalid')}</p>`
+}`,
+    });
+  });
+
+  app.post('/reports/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
+    const removed = await unsubscribeByToken(ctx.db, request.organisation.id, formValue(request.body, 'token'));
+    if (!removed) {
+      return renderPage(request, reply, { title: request.t('reports.unsubscribe.title'), status: 404, noIndex: true, main: html`<h1>${request.t('reports.unsubscribe.title')}</h1><p>${request.t('reports.unsubscribe.invalid')}</p>` });
+    }
+    setNotice(reply, 'reports.notice.unsubscribed');
+    return reply.redirect('/reports', 303);
+  });
+}
+
+/** The home page block: the latest reports and the way to send one. */
+export async function renderHomeSection(request: FastifyRequest, ctx: AppContext): Promise<Html | null> {
+  const { t, organisation } = request;
+  const [reports, districts] = await Promise.all([findReports(ctx.db, organisation.id, { limit: 4, order: 'newest' }), findDistricts(ctx.db, organisation.id)]);
+  return html`${stylesheet()}<section aria-labelledby="home-reports">
+  <h2 id="home-reports">${t('reports.home.title')}</h2>
+  <p>${t('reports.home.lead')}</p>
+  <p><a class="button" href="/reports/new">${t('reports.list.new')}</a></p>
+  ${reports.length ? html`<ul class="cards">${reports.map((report) => reportCard(request, report, districts))}</ul>` : ''}
+  <p><a href="/reports">${t('reports.home.all')}</a></p>
+</section>`;
+}
+

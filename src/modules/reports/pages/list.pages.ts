@@ -1,0 +1,329 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../../platform/context.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { formatDate, renderPage } from '../../../platform/web/layout.ts';
+import { findDistricts, type District } from '../../places/index.ts';
+import { findDistrictsWithGeometry } from '../../places/index.ts';
+import { findCategories, findReportClusters, findReports, type BoundingBox, type Category, type ReportFilters, type ReportRow } from '../reports.repository.ts';
+import { cityBounds, MapProjection, renderMap } from './map.ts';
+import { ALL_STATUSES, categoryOptions, excerpt, isStatus, plain, reportsAsset, statusLabel, statusTag, stylesheet } from './shared.ts';
+
+export const PAGE_SIZE = 20;
+
+/** The filters of the list, the map, the API and the feed, as read from a query string. */
+export interface ListQuery {
+  category: string;
+  status: string;
+  district: string;
+  from: string;
+  to: string;
+  bbox: BoundingBox | undefined;
+  before: { createdAt: Date; id: number } | undefined;
+  errors: Record<string, string>;
+}
+
+function one(query: Record<string, unknown>, name: string): string {
+  const value = query[name];
+  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
+  return typeof first === 'string' ? first.trim() : '';
+}
+
+/** `minLng,minLat,maxLng,maxLat` as in OGC/GeoJSON; anything else is ignored. */
+export function parseBbox(text: string): BoundingBox | undefined {
+  const parts = text.split(',').map(Number);
+  if (parts.length !== 4 || parts.some((part) => !Number.isFinite(part))) return undefined;
+  const [minLng, minLat, maxLng, maxLat] = parts as [number, number, number, number];
+  if (minLat >= maxLat || minLng >= maxLng || Math.abs(minLat) > 85 || Math.abs(maxLat) > 85 || Math.abs(minLng) > 180 || Math.abs(maxLng) > 180) return undefined;
+  return { minLat, minLng, maxLat, maxLng };
+}
+
+function parseDay(text: string, endOfDay: boolean): Date | undefined | null {
+  if (!text) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
+  const date = new Date(`${text}T${endOfDay ? '23:59:59.999' : '00:00:00'}Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Reads the list filters; a malformed date is reported in `errors` rather than ignored silently. */
+export function parseListQuery(request: FastifyRequest): ListQuery {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const errors: Record<string, string> = {};
+  const from = one(query, 'from');
+  const to = one(query, 'to');
+  if (parseDay(from, false) === null) errors.from = request.t('reports.filter.invalidDate');
+  if (parseDay(to, true) === null) errors.to = request.t('reports.filter.invalidDate');
+  const beforeText = one(query, 'before');
+  const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_(\d+)$/.exec(beforeText);
+  const before = match && !Number.isNaN(Date.parse(match[1] as string)) ? { createdAt: new Date(match[1] as string), id: Number(match[2]) } : undefined;
+  return { category: one(query, 'category'), status: one(query, 'status'), district: one(query, 'district'), from, to, bbox: parseBbox(one(query, 'bbox')), before, errors };
+}
+
+/** Turns parsed filters into repository filters, given the city's categories and districts. */
+export function toReportFilters(query: ListQuery, districts: District[], limit: number): ReportFilters {
+  const filters: ReportFilters = { limit, order: 'newest' };
+  if (query.category) filters.categoryCodes = [query.category];
+  if (query.status === 'open') filters.isOpen = true;
+  else if (query.status === 'closed') filters.isOpen = false;
+  else if (isStatus(query.status)) filters.statuses = [query.status];
+  const district = districts.find((d) => d.code === query.district);
+  if (district) filters.districtId = district.id;
+  const from = parseDay(query.from, false);
+  const to = parseDay(query.to, true);
+  if (from) filters.createdFrom = from;
+  if (to) filters.createdTo = to;
+  if (query.bbox) filters.bbox = query.bbox;
+  if (query.before) filters.before = query.before;
+  return filters;
+}
+
+/** The query string for the same filters (for links: next page, feed, clearing the area). */
+export function listQueryString(query: ListQuery, change: Partial<Record<'before' | 'bbox', string>> = {}): string {
+  const params = new URLSearchParams();
+  if (query.category) params.set('category', query.category);
+  if (query.status) params.set('status', query.status);
+  if (query.district) params.set('district', query.district);
+  if (query.from && !query.errors.from) params.set('from', query.from);
+  if (query.to && !query.errors.to) params.set('to', query.to);
+  const bbox = change.bbox ?? (query.bbox ? [query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(',') : '');
+  if (bbox) params.set('bbox', bbox);
+  if (change.before) params.set('before', change.before);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+export function cursorOf(report: ReportRow): string {
+  return `${report.createdAt.toISOString()}_${report.id}`;
+}
+
+/** A report's title: its category, and where. */
+export function reportTitle(request: FastifyRequest, report: ReportRow, districts: District[]): string {
+  const district = districts.find((d) => d.id === report.districtId);
+  const where = report.address ?? (district ? plain(request, district.name) : '');
+  return where ? `${plain(request, report.categoryName)} — ${where}` : plain(request, report.categoryName);
+}
+
+/** One report in a list: title linking to it, status, date, district, the start of its description. */
+export function reportCard(request: FastifyRequest, report: ReportRow, districts: District[], headingLevel: 2 | 3 = 3): Html {
+  const district = districts.find((d) => d.id === report.districtId);
+  const heading = html`<a href="/reports/${report.id}">${reportTitle(request, report, districts)}</a>`;
+  return html`<li class="report-card">
+  ${headingLevel === 2 ? html`<h2>${heading}</h2>` : html`<h3>${heading}</h3>`}
+  <p>${statusTag(request, report.status)} <span class="muted">#${report.id} · <time datetime="${report.createdAt.toISOString()}">${request.t('reports.card.reported', { date: formatDate(request, report.createdAt) })}</time>${district ? html` · ${request.t('reports.card.in', { district: plain(request, district.name) })}` : ''}</span></p>
+  <p>${excerpt(report.description, 160)}</p>
+</li>`;
+}
+
+function select(id: string, label: string, options: Html, error?: string): Html {
+  return html`<div class="field${error ? ' field--error' : ''}"><label for="${id}">${label}</label>${error ? html`<p class="field__error" id="${id}-error">${error}</p>` : ''}<select id="${id}" name="${id}">${options}</select></div>`;
+}
+
+function filterForm(request: FastifyRequest, query: ListQuery, categories: Category[], districts: District[]): Html {
+  const { t } = request;
+  const option = (value: string, label: string, current: string) => html`<option value="${value}"${value === current ? raw(' selected') : ''}>${label}</option>`;
+  const dateField = (name: 'from' | 'to', label: string) =>
+    html`<div class="field${query.errors[name] ? ' field--error' : ''}"><label for="${name}">${label}</label>${query.errors[name] ? html`<p class="field__error" id="${name}-error">${query.errors[name]}</p>` : ''}<input type="date" id="${name}" name="${name}" value="${query[name]}"${query.errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : ''}></div>`;
+  return html`<form method="get" action="/reports" class="report-filters" aria-labelledby="filters-title">
+  <h2 id="filters-title" class="visually-hidden">${t('reports.filter.title')}</h2>
+  ${select('category', t('reports.filter.category'), html`${option('', t('reports.filter.any'), query.category)}${categoryOptions(request, categories, query.category)}`)}
+  ${select(
+    'status',
+    t('reports.filter.status'),
+    html`${option('', t('reports.filter.any'), query.status)}${option('open', t('reports.filter.open'), query.status)}${option('closed', t('reports.filter.closed'), query.status)}${ALL_STATUSES.map((status) => option(status, statusLabel(request, status), query.status))}`,
+  )}
+  ${select('district', t('reports.filter.district'), html`${option('', t('reports.filter.any'), query.district)}${districts.filter((d) => d.kind === 'district').map((d) => option(d.code, plain(request, d.name), query.district))}`)}
+  ${dateField('from', t('reports.filter.from'))}
+  ${dateField('to', t('reports.filter.to'))}
+  ${query.bbox ? html`<input type="hidden" name="bbox" value="${[query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(',')}">` : ''}
+  <div><button type="submit" class="button">${t('reports.filter.apply')}</button> <a href="/reports">${t('reports.filter.reset')}</a></div>
+</form>`;
+}
+
+const ReportJson = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  category: Type.Object({ code: Type.String(), name: Type.String() }),
+  status: Type.String(),
+  isOpen: Type.Boolean(),
+  description: Type.String(),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  address: Type.Union([Type.String(), Type.Null()]),
+  districtId: Type.Union([Type.Integer(), Type.Null()]),
+  department: Type.Union([Type.String(), Type.Null()]),
+  authorName: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  closedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastAnswer: Type.Union([Type.String(), Type.Null()]),
+});
+
+const ListQuerySchema = Type.Object({
+  category: Type.Optional(Type.String({ description: 'Category code' })),
+  status: Type.Optional(Type.String({ description: '`open`, `closed` or one status' })),
+  district: Type.Optional(Type.String({ description: 'District code' })),
+  from: Type.Optional(Type.String({ description: 'Reported on or after this day (YYYY-MM-DD)' })),
+  to: Type.Optional(Type.String({ description: 'Reported on or before this day (YYYY-MM-DD)' })),
+  bbox: Type.Optional(Type.String({ description: 'minLng,minLat,maxLng,maxLat' })),
+  before: Type.Optional(Type.String({ description: 'The `next` cursor of the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  lang: Type.Optional(Type.String()),
+});
+
+/** A report as the public API shows it: never the author's e-mail, token or internal notes. */
+export function reportJson(request: FastifyRequest, report: ReportRow) {
+  return {
+    id: report.id,
+    url: `/reports/${report.id}`,
+    category: { code: report.categoryCode, name: plain(request, report.categoryName) },
+    status: report.status,
+    isOpen: report.isOpen,
+    description: report.description,
+    lat: report.lat,
+    lng: report.lng,
+    address: report.address,
+    districtId: report.districtId,
+    department: report.departmentName ? plain(request, report.departmentName) : null,
+    authorName: report.showName ? report.authorName : null,
+    createdAt: report.createdAt.toISOString(),
+    updatedAt: report.updatedAt.toISOString(),
+    closedAt: report.closedAt ? report.closedAt.toISOString() : null,
+    lastAnswer: report.lastPublicText,
+  };
+}
+
+/** The public list and map of reports, and the same data as JSON. */
+export function registerListPages(app: App, ctx: AppContext): void {
+  app.get('/reports', { schema: { hide: true } }, async (request, reply) => {
+    const { t, organisation } = request;
+    const query = parseListQuery(request);
+    const [categories, districts, shapes] = await Promise.all([findCategories(ctx.db, organisation.id), findDistricts(ctx.db, organisation.id), findDistrictsWithGeometry(ctx.db, organisation.id)]);
+    const filters = toReportFilters(query, districts, PAGE_SIZE + 1);
+    const rows = await findReports(ctx.db, organisation.id, filters);
+    const page = rows.slice(0, PAGE_SIZE);
+    const next = rows.length > PAGE_SIZE ? page[page.length - 1] : undefined;
+
+    const projection = new MapProjection(query.bbox ?? cityBounds(shapes, organisation.map));
+    const categoryIds = query.category ? categories.filter((c) => c.code === query.category).map((c) => c.id) : undefined;
+    const clusters = await findReportClusters(ctx.db, organisation.id, projection.bbox, projection.zoom(), {
+      ...(categoryIds ? { categoryIds: categoryIds.length ? categoryIds : [-1] } : {}),
+      ...(filters.statuses ? { statuses: filters.statuses } : {}),
+      ...(filters.isOpen !== undefined ? { isOpen: filters.isOpen } : {}),
+      ...(filters.districtId !== undefined ? { districtId: filters.districtId } : {}),
+      ...(filters.createdFrom ? { createdFrom: filters.createdFrom } : {}),
+      ...(filters.createdTo ? { createdTo: filters.createdTo } : {}),
+    });
+    const total = clusters.reduce((sum, cluster) => sum + cluster.count, 0);
+    const feedQuery = new URLSearchParams();
+    if (query.district) feedQuery.set('district', query.district);
+    if (query.category) feedQuery.set('category', query.category);
+    const feedHref = `/reports/feed.atom${feedQuery.size ? `?${feedQuery.toString()}` : ''}`;
+
+    return renderPage(request, reply, {
+      title: t('reports.list.title'),
+      description: t('reports.list.lead'),
+      scripts: [reportsAsset('reports-map.js')],
+      status: Object.keys(query.errors).length ? 400 : 200,
+      main: html`${stylesheet()}
+<h1>${t('reports.list.title')}</h1>
+<p>${t('reports.list.lead')}</p>
+<p><a class="button" href="/reports/new">${t('reports.list.new')}</a></p>
+${filterForm(request, query, categories, districts)}
+${query.bbox ? html`<p>${t('reports.list.areaActive')} <a href="/reports${listQueryString({ ...query, bbox: undefined })}">${t('reports.list.areaClear')}</a></p>` : ''}
+${renderMap({
+  projection,
+  districts: shapes,
+  districtLabel: (d) => plain(request, d.name),
+  title: t('reports.map.title'),
+  description: t('reports.map.summary', { count: total, places: clusters.length }),
+  clusters,
+  mode: 'browse',
+})}
+<p class="muted">${t('reports.map.zoomHint')}</p>
+<section aria-labelledby="list-title">
+  <h2 id="list-title" class="visually-hidden">${t('reports.list.title')}</h2>
+  ${page.length === 0 ? html`<p>${t('reports.list.empty')}</p>` : html`<ol class="report-list">${page.map((report) => reportCard(request, report, districts))}</ol>`}
+  <nav class="pager" aria-label="${t('reports.list.title')}">
+    ${query.before ? html`<a href="/reports${listQueryString(query)}">${t('reports.list.first')}</a>` : ''}
+    ${next ? html`<a href="/reports${listQueryString(query, { before: cursorOf(next) })}" rel="next">${t('reports.list.older')}</a>` : ''}
+  </nav>
+</section>
+<p><a href="${feedHref}">${t('reports.list.feed')}</a> · <a href="/reports/subscriptions${listQueryString({ ...query, before: undefined })}">${t('reports.list.subscribe')}</a></p>`,
+    });
+  });
+
+  app.get(
+    '/api/v1/reports',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Public reports, newest first, with filters and keyset pagination',
+        querystring: ListQuerySchema,
+        response: { 200: Type.Object({ reports: Type.Array(ReportJson), next: Type.Union([Type.String(), Type.Null()]) }) },
+      },
+    },
+    async (request) => {
+      const query = parseListQuery(request);
+      if (Object.keys(query.errors).length) throw new AppError('VALIDATION_FAILED', 'from and to must be days such as 2026-03-31.');
+      const limit = request.query.limit ?? 50;
+      const districts = await findDistricts(ctx.db, request.organisation.id);
+      const rows = await findReports(ctx.db, request.organisation.id, toReportFilters(query, districts, limit + 1));
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { reports: page.map((report) => reportJson(request, report)), next: rows.length > limit && last ? cursorOf(last) : null };
+    },
+  );
+
+  app.get(
+    '/api/v1/reports/clusters',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Reports in a box grouped into map cells for a zoom level (for map clients)',
+        querystring: Type.Object({
+          bbox: Type.String({ description: 'minLng,minLat,maxLng,maxLat' }),
+          zoom: Type.Number({ minimum: 0, maximum: 22 }),
+          category: Type.Optional(Type.String()),
+          status: Type.Optional(Type.String()),
+          district: Type.Optional(Type.String()),
+          from: Type.Optional(Type.String()),
+          to: Type.Optional(Type.String()),
+          lang: Type.Optional(Type.String()),
+        }),
+        response: {
+          200: Type.Object({
+            clusters: Type.Array(
+              Type.Object({
+                count: Type.Integer(),
+                openCount: Type.Integer(),
+                lat: Type.Number(),
+                lng: Type.Number(),
+                reportId: Type.Union([Type.Integer(), Type.Null()]),
+                bbox: Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const query = parseListQuery(request);
+      if (!query.bbox) throw new AppError('VALIDATION_FAILED', 'bbox must be minLng,minLat,maxLng,maxLat with min below max.');
+      if (Object.keys(query.errors).length) throw new AppError('VALIDATION_FAILED', 'from and to must be days such as 2026-03-31.');
+      const [categories, districts] = await Promise.all([findCategories(ctx.db, request.organisation.id, true), findDistricts(ctx.db, request.organisation.id)]);
+      const filters = toReportFilters(query, districts, 1);
+      const categoryIds = query.category ? categories.filter((c) => c.code === query.category).map((c) => c.id) : [];
+      const clusters = await findReportClusters(ctx.db, request.organisation.id, query.bbox, request.query.zoom, {
+        ...(query.category ? { categoryIds: categoryIds.length ? categoryIds : [-1] } : {}),
+        ...(filters.statuses ? { statuses: filters.statuses } : {}),
+        ...(filters.isOpen !== undefined ? { isOpen: filters.isOpen } : {}),
+        ...(filters.districtId !== undefined ? { districtId: filters.districtId } : {}),
+        ...(filters.createdFrom ? { createdFrom: filters.createdFrom } : {}),
+        ...(filters.createdTo ? { createdTo: filters.createdTo } : {}),
+      });
+      return { clusters: clusters.map((cluster) => ({ ...cluster, bbox: [cluster.bbox.minLng, cluster.bbox.minLat, cluster.bbox.maxLng, cluster.bbox.maxLat] })) };
+    },
+  );
+}
