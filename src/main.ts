@@ -5,6 +5,8 @@ import { administrationModule } from './modules/administration/index.ts';
 import { cityModule } from './modules/city/index.ts';
 import { placesModule } from './modules/places/index.ts';
 import { reportsModule } from './modules/reports/index.ts';
+import { verificationModule } from './modules/verification/index.ts';
+import { budgetsModule } from './modules/budgets/index.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
@@ -23,7 +25,7 @@ import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
 
 /** The modules of this installation, in the order their demo content and pages build on each other. */
-export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule, reportsModule];
+export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule, reportsModule, verificationModule, budgetsModule];
 
 export interface BuildOptions {
   /** Seed the demo city into an empty database (the default for `npm start`). */

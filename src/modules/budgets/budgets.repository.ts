@@ -1,0 +1,411 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { Translated } from '../../platform/db/schema.ts';
+import './budgets.schema.ts';
+import type { Feasibility, FollowUpStatus, Phase, PhaseSetting, ProjectStatus, ResultsMethod, VotingRule } from './budgets.schema.ts';
+
+export interface PhaseDates {
+  kind: Phase;
+  startsAt: Date;
+  endsAt: Date | null;
+}
+
+export interface Budget {
+  id: number;
+  organisationId: number;
+  processId: number | null;
+  title: Translated;
+  description: Translated;
+  votingRule: VotingRule;
+  maxProjects: number | null;
+  maxVotes: number | null;
+  maxVotesPerProject: number | null;
+  minShare: number | null;
+  resultsMethod: ResultsMethod;
+  eligibility: { level: 'email' | 'verified'; minAge: number | null; maxAge: number | null };
+  districtResidentsOnly: boolean;
+  phaseOverride: PhaseSetting | null;
+  resultsPublishedAt: Date | null;
+  phases: PhaseDates[];
+  createdAt: Date;
+}
+
+export interface Heading {
+  id: number;
+  budgetId: number;
+  name: Translated;
+  districtId: number | null;
+  amount: number;
+  position: number;
+}
+
+export interface Project {
+  id: number;
+  budgetId: number;
+  headingId: number;
+  title: Translated;
+  description: Translated;
+  cost: number;
+  authorId: number | null;
+  feasibility: Feasibility;
+  feasibilityExplanation: Translated;
+  status: ProjectStatus;
+  funded: boolean;
+  followUpStatus: FollowUpStatus | null;
+  progress: number;
+}
+
+export interface StoredBallot {
+  id: number;
+  headingId: number;
+  projectIds: number[];
+  votes: number[];
+  totalCost: number;
+  districtHeading: boolean;
+  updatedAt: Date;
+}
+
+/** A JSON column's value, whether the driver handed it over parsed or as text. */
+function json(value: unknown): unknown {
+  return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+}
+
+const budgetColumns = [
+  'b.id',
+  'b.organisation_id',
+  'b.process_id',
+  'b.title',
+  'b.description',
+  'b.voting_rule',
+  'b.max_projects',
+  'b.max_votes',
+  'b.max_votes_per_project',
+  'b.min_share',
+  'b.results_method',
+  'b.eligibility_level',
+  'b.min_age',
+  'b.max_age',
+  'b.district_residents_only',
+  'b.phase_override',
+  'b.results_published_at',
+  'b.created_at',
+] as const;
+
+const phasesColumn = sql`coalesce((select json_agg(json_build_object('kind', p.kind, 'startsAt', p.starts_at, 'endsAt', p.ends_at) order by p.starts_at) from budgets_phase p where p.budget_id = b.id), '[]'::json)`;
+
+type BudgetRow = {
+  id: number;
+  organisation_id: number;
+  process_id: number | null;
+  title: unknown;
+  description: unknown;
+  voting_rule: VotingRule;
+  max_projects: number | null;
+  max_votes: number | null;
+  max_votes_per_project: number | null;
+  min_share: number | null;
+  results_method: ResultsMethod;
+  eligibility_level: 'email' | 'verified';
+  min_age: number | null;
+  max_age: number | null;
+  district_residents_only: boolean;
+  phase_override: PhaseSetting | null;
+  results_published_at: Date | null;
+  created_at: Date;
+  phases: unknown;
+};
+
+function toBudget(row: BudgetRow): Budget {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    processId: row.process_id,
+    title: (json(row.title) as Translated),
+    description: (json(row.description) as Translated),
+    votingRule: row.voting_rule,
+    maxProjects: row.max_projects,
+    maxVotes: row.max_votes,
+    maxVotesPerProject: row.max_votes_per_project,
+    minShare: row.min_share,
+    resultsMethod: row.results_method,
+    eligibility: { level: row.eligibility_level, minAge: row.min_age, maxAge: row.max_age },
+    districtResidentsOnly: row.district_residents_only,
+    phaseOverride: row.phase_override,
+    resultsPublishedAt: row.results_published_at,
+    phases: (json(row.phases) as Array<{ kind: Phase; startsAt: string; endsAt: string | null }>).map((p) => ({ kind: p.kind, startsAt: new Date(p.startsAt), endsAt: p.endsAt ? new Date(p.endsAt) : null })),
+    createdAt: row.created_at,
+  };
+}
+
+/** One budget of a city with its phases, in one query. */
+export async function findBudget(db: Executor, organisationId: number, budgetId: number, options: { lock?: boolean } = {}): Promise<Budget | undefined> {
+  let query = db.selectFrom('budgets_budget as b').select([...budgetColumns, phasesColumn.as('phases')]).where('b.organisation_id', '=', organisationId).where('b.id', '=', budgetId);
+  // FOR SHARE: a ballot being stored keeps staff from closing the ballot under it, and waits for them.
+  if (options.lock) query = query.forShare();
+  const row = await query.executeTakeFirst();
+  return row ? toBudget(row) : undefined;
+}
+
+/** All budgets of a city, newest first. */
+export async function findBudgets(db: Executor, organisationId: number): Promise<Budget[]> {
+  const rows = await db.selectFrom('budgets_budget as b').select([...budgetColumns, phasesColumn.as('phases')]).where('b.organisation_id', '=', organisationId).orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').execute();
+  return rows.map((row) => toBudget(row as BudgetRow));
+}
+
+function toHeading(row: { id: number; budget_id: number; name: unknown; district_id: number | null; amount: number; position: number }): Heading {
+  return { id: row.id, budgetId: row.budget_id, name: (json(row.name) as Translated), districtId: row.district_id, amount: row.amount, position: row.position };
+}
+
+/** The headings of a budget, the city-wide one first. */
+export async function findHeadings(db: Executor, budgetId: number): Promise<Heading[]> {
+  const rows = await db
+    .selectFrom('budgets_heading')
+    .select(['id', 'budget_id', 'name', 'district_id', 'amount', 'position'])
+    .where('budget_id', '=', budgetId)
+    .orderBy(sql`district_id is not null`)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
+  return rows.map(toHeading);
+}
+
+export async function findHeading(db: Executor, budgetId: number, headingId: number): Promise<Heading | undefined> {
+  const row = await db.selectFrom('budgets_heading').select(['id', 'budget_id', 'name', 'district_id', 'amount', 'position']).where('budget_id', '=', budgetId).where('id', '=', headingId).executeTakeFirst();
+  return row ? toHeading(row) : undefined;
+}
+
+const projectColumns = ['id', 'budget_id', 'heading_id', 'title', 'description', 'cost', 'author_id', 'feasibility', 'feasibility_explanation', 'status', 'funded', 'follow_up_status', 'progress'] as const;
+
+function toProject(row: {
+  id: number;
+  budget_id: number;
+  heading_id: number;
+  title: unknown;
+  description: unknown;
+  cost: number;
+  author_id: number | null;
+  feasibility: Feasibility;
+  feasibility_explanation: unknown;
+  status: ProjectStatus;
+  funded: boolean;
+  follow_up_status: FollowUpStatus | null;
+  progress: number;
+}): Project {
+  return {
+    id: row.id,
+    budgetId: row.budget_id,
+    headingId: row.heading_id,
+    title: (json(row.title) as Translated),
+    description: (json(row.description) as Translated),
+    cost: row.cost,
+    authorId: row.author_id,
+    feasibility: row.feasibility,
+    feasibilityExplanation: (json(row.feasibility_explanation) as Translated),
+    status: row.status,
+    funded: row.funded,
+    followUpStatus: row.follow_up_status,
+    progress: row.progress,
+  };
+}
+
+/** Projects of a budget, optionally of one heading, in the order they were proposed. */
+export async function findProjects(db: Executor, budgetId: number, options: { headingId?: number; onBallotOnly?: boolean } = {}): Promise<Project[]> {
+  let query = db.selectFrom('budgets_project').select(projectColumns).where('budget_id', '=', budgetId);
+  if (options.headingId !== undefined) query = query.where('heading_id', '=', options.headingId);
+  if (options.onBallotOnly) query = query.where('status', '=', 'selected').where('feasibility', '=', 'feasible');
+  const rows = await query.orderBy('id').execute();
+  return rows.map(toProject);
+}
+
+export async function findProject(db: Executor, budgetId: number, projectId: number): Promise<Project | undefined> {
+  const row = await db.selectFrom('budgets_project').select(projectColumns).where('budget_id', '=', budgetId).where('id', '=', projectId).executeTakeFirst();
+  return row ? toProject(row) : undefined;
+}
+
+/** The projects with these ids in one budget (ids of other budgets are simply absent). */
+export async function findProjectsByIds(db: Executor, budgetId: number, ids: readonly number[]): Promise<Project[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('budgets_project').select(projectColumns).where('budget_id', '=', budgetId).where('id', 'in', ids).execute();
+  return rows.map(toProject);
+}
+
+function toBallot(row: { id: number; heading_id: number; project_ids: number[]; votes: number[]; total_cost: number; district_heading: boolean; updated_at: Date }): StoredBallot {
+  return { id: row.id, headingId: row.heading_id, projectIds: row.project_ids, votes: row.votes, totalCost: row.total_cost, districtHeading: row.district_heading, updatedAt: row.updated_at };
+}
+
+const ballotColumns = ['id', 'heading_id', 'project_ids', 'votes', 'total_cost', 'district_heading', 'updated_at'] as const;
+
+export async function findBallot(db: Executor, headingId: number, userId: number): Promise<StoredBallot | undefined> {
+  const row = await db.selectFrom('budgets_ballot').select(ballotColumns).where('heading_id', '=', headingId).where('user_id', '=', userId).executeTakeFirst();
+  return row ? toBallot(row) : undefined;
+}
+
+/** A voter's ballots in a budget (at most the city-wide one and one district one). */
+export async function findBallotsOfVoter(db: Executor, budgetId: number, userId: number): Promise<StoredBallot[]> {
+  const rows = await db.selectFrom('budgets_ballot').select(ballotColumns).where('budget_id', '=', budgetId).where('user_id', '=', userId).execute();
+  return rows.map(toBallot);
+}
+
+/**
+ * Stores a voter's ballot in a heading, or replaces the one they had: one statement, decided by the
+ * UNIQUE (heading_id, user_id) constraint, so concurrent identical requests end with exactly one row.
+ */
+export async function upsertBallot(
+  db: Executor,
+  values: { organisationId: number; budgetId: number; headingId: number; userId: number; districtHeading: boolean; projectIds: number[]; votes: number[]; totalCost: number },
+): Promise<StoredBallot> {
+  const row = await db
+    .insertInto('budgets_ballot')
+    .values({
+      organisation_id: values.organisationId,
+      budget_id: values.budgetId,
+      heading_id: values.headingId,
+      user_id: values.userId,
+      district_heading: values.districtHeading,
+      project_ids: values.projectIds,
+      votes: values.votes,
+      total_cost: values.totalCost,
+    })
+    .onConflict((conflict) =>
+      conflict.constraint('budgets_ballot_one_per_heading').doUpdateSet({
+        project_ids: (eb) => eb.ref('excluded.project_ids'),
+        votes: (eb) => eb.ref('excluded.votes'),
+        total_cost: (eb) => eb.ref('excluded.total_cost'),
+        updated_at: sql`now()`,
+      }),
+    )
+    .returning(ballotColumns)
+    .executeTakeFirstOrThrow();
+  return toBallot(row);
+}
+
+/** True in SQL while the budget `b` is in its balloting phase (the same rule as `currentPhase`). */
+const votingOpen = sql<boolean>`(b.phase_override = 'balloting' or (b.phase_override is null and exists (
+  select 1 from budgets_phase p where p.budget_id = b.id and p.kind = 'balloting' and p.starts_at <= now() and (p.ends_at is null or p.ends_at > now()))))`;
+
+/**
+ * Stores or replaces a voter's ballot only while the budget is balloting — one statement, so the phase
+ * test and the write cannot be separated by staff closing the ballot, and the UNIQUE (heading_id,
+ * user_id) constraint with ON CONFLICT DO UPDATE makes concurrent identical requests end in exactly one
+ * row (each waits for the one before it and then updates it). A single statement is its own
+ * transaction: it is applied whole or not at all. Returns undefined when voting is not open.
+ */
+export async function storeBallotWhileVoting(
+  db: Executor,
+  values: { organisationId: number; budgetId: number; headingId: number; userId: number; districtHeading: boolean; projectIds: number[]; votes: number[]; totalCost: number },
+): Promise<StoredBallot | undefined> {
+  const result = await sql<{ id: number; heading_id: number; project_ids: number[]; votes: number[]; total_cost: number; district_heading: boolean; updated_at: Date }>`
+    insert into budgets_ballot (organisation_id, budget_id, heading_id, user_id, district_heading, project_ids, votes, total_cost)
+    select b.organisation_id, b.id, ${values.headingId}, ${values.userId}, ${values.districtHeading}, ${values.projectIds}::int[], ${values.votes}::int[], ${values.totalCost}
+    from budgets_budget b
+    where b.id = ${values.budgetId} and b.organisation_id = ${values.organisationId} and ${votingOpen}
+    on conflict on constraint budgets_ballot_one_per_heading do update
+      set project_ids = excluded.project_ids, votes = excluded.votes, total_cost = excluded.total_cost, updated_at = now()
+    returning id, heading_id, project_ids, votes, total_cost, district_heading, updated_at`.execute(db);
+  const row = result.rows[0];
+  return row ? toBallot(row) : undefined;
+}
+
+/** Withdraws a voter's ballot while the budget is balloting; false when voting is closed or there was none. */
+export async function deleteBallotWhileVoting(db: Executor, organisationId: number, budgetId: number, headingId: number, userId: number): Promise<boolean> {
+  const result = await sql`
+    delete from budgets_ballot where heading_id = ${headingId} and user_id = ${userId}
+      and exists (select 1 from budgets_budget b where b.id = ${budgetId} and b.organisation_id = ${organisationId} and ${votingOpen})`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+export async function deleteBallot(db: Executor, headingId: number, userId: number): Promise<boolean> {
+  const result = await db.deleteFrom('budgets_ballot').where('heading_id', '=', headingId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Per project of a heading: how many ballots chose it and how many votes it got (they differ only with distributed votes). */
+export async function countVotes(db: Executor, headingId: number): Promise<Map<number, { ballots: number; votes: number }>> {
+  const result = await sql<{ project_id: number; ballots: number; votes: number }>`
+    select u.project_id, count(*)::int as ballots, sum(u.votes)::int as votes
+    from budgets_ballot b cross join lateral unnest(b.project_ids, b.votes) as u(project_id, votes)
+    where b.heading_id = ${headingId}
+    group by u.project_id`.execute(db);
+  return new Map(result.rows.map((row) => [row.project_id, { ballots: row.ballots, votes: row.votes }]));
+}
+
+/**
+ * The approval ballots of a heading grouped by identical choice: `{ projectIds, voters }`. Ballots are
+ * stored with sorted ids, so equal choices are equal arrays and PostgreSQL groups them; the Method of
+ * Equal Shares then works on these groups instead of one row per voter.
+ */
+export async function findBallotGroups(db: Executor, headingId: number): Promise<Array<{ projectIds: number[]; voters: number }>> {
+  const result = await sql<{ project_ids: number[]; voters: number }>`
+    select project_ids, count(*)::int as voters from budgets_ballot where heading_id = ${headingId} group by project_ids`.execute(db);
+  return result.rows.map((row) => ({ projectIds: row.project_ids, voters: row.voters }));
+}
+
+export async function countBallots(db: Executor, headingId: number): Promise<number> {
+  const row = await db.selectFrom('budgets_ballot').select((eb) => eb.fn.countAll<number>().as('n')).where('heading_id', '=', headingId).executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export interface StoredResult {
+  headingId: number;
+  projectId: number;
+  method: ResultsMethod;
+  ballots: number;
+  votes: number;
+  funded: boolean;
+  position: number;
+  note: string | null;
+}
+
+/** The published results of a budget, by heading and position. */
+export async function findResults(db: Executor, budgetId: number): Promise<{ results: StoredResult[]; headings: Map<number, { voters: number; spent: number }> }> {
+  const rows = await db.selectFrom('budgets_result').selectAll().where('budget_id', '=', budgetId).orderBy('heading_id').orderBy('position').execute();
+  const headingRows = await db.selectFrom('budgets_heading_result').selectAll().where('budget_id', '=', budgetId).execute();
+  return {
+    results: rows.map((row) => ({ headingId: row.heading_id, projectId: row.project_id, method: row.method, ballots: row.ballots, votes: row.votes, funded: row.funded, position: row.position, note: row.note })),
+    headings: new Map(headingRows.map((row) => [row.heading_id, { voters: row.voters, spent: row.spent }])),
+  };
+}
+
+/** Replaces the stored results of a budget (in the caller's transaction). */
+export async function replaceResults(db: Executor, organisationId: number, budgetId: number, results: StoredResult[], headings: Array<{ headingId: number; voters: number; spent: number }>): Promise<void> {
+  await db.deleteFrom('budgets_result').where('budget_id', '=', budgetId).execute();
+  await db.deleteFrom('budgets_heading_result').where('budget_id', '=', budgetId).execute();
+  if (results.length > 0) {
+    await db
+      .insertInto('budgets_result')
+      .values(results.map((r) => ({ organisation_id: organisationId, budget_id: budgetId, heading_id: r.headingId, project_id: r.projectId, method: r.method, ballots: r.ballots, votes: r.votes, funded: r.funded, position: r.position, note: r.note })))
+      .execute();
+  }
+  if (headings.length > 0) {
+    await db.insertInto('budgets_heading_result').values(headings.map((h) => ({ organisation_id: organisationId, budget_id: budgetId, heading_id: h.headingId, voters: h.voters, spent: h.spent }))).execute();
+  }
+}
+
+export interface Milestone {
+  id: number;
+  projectId: number;
+  title: Translated;
+  description: Translated;
+  happenedOn: string;
+  progress: number | null;
+}
+
+/** Milestones of projects, oldest first. */
+export async function findMilestones(db: Executor, projectIds: readonly number[]): Promise<Milestone[]> {
+  if (projectIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('budgets_milestone')
+    .select(['id', 'project_id', 'title', 'description', sql<string>`to_char(happened_on, 'YYYY-MM-DD')`.as('happened_on'), 'progress'])
+    .where('project_id', 'in', projectIds)
+    .orderBy('happened_on')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, projectId: row.project_id, title: (json(row.title) as Translated), description: (json(row.description) as Translated), happenedOn: row.happened_on, progress: row.progress }));
+}
+
+/** Whether a database error is the violation of a unique constraint, and which (PostgreSQL and PGlite). */
+export function violatedConstraint(error: unknown): string | undefined {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  if (!e || e.code !== '23505') return undefined;
+  return typeof e.constraint === 'string' ? e.constraint : 'unknown';
+}

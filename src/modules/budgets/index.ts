@@ -1,0 +1,36 @@
+import type { ModuleManifest } from '../../platform/module.ts';
+import * as budgetsMigration from './migrations/20261123_0410_budgets.ts';
+import { registerBudgetsApi } from './budgets.api.ts';
+import { seedBudgets } from './budgets.demo.ts';
+import './budgets.errors.ts';
+import { budgetsPersonalData, renderBudgetsHomeSection } from './budgets.home.ts';
+import { registerAdminPages } from './pages/admin.pages.ts';
+import { registerPublicPages } from './pages/public.pages.ts';
+import { registerBudgetAssets } from './pages/shared.ts';
+
+export { castBallot, readOwnBallot, withdrawBallot, type BallotView, type BallotOutcome } from './ballot.use-cases.ts';
+export { currentPhase, checkBallot } from './ballot-rules.ts';
+export { equalShares, winnersByVotes, type BallotGroup, type CandidateProject, type HeadingOutcome } from './results.ts';
+export { computeResults, publishResults } from './results.use-cases.ts';
+export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';
+
+/**
+ * Participatory budgets: headings with their amounts, projects reviewed by staff, phases, ballots under
+ * one of three voting rules, results by votes or by the Method of Equal Shares, and the follow-up of
+ * funded projects. Ballots are private; only counts are published.
+ */
+export const budgetsModule: ModuleManifest = {
+  name: 'budgets',
+  migrations: { '20261123_0410_budgets': budgetsMigration },
+  routes(app, ctx) {
+    registerBudgetAssets(app);
+    registerPublicPages(app, ctx);
+    registerAdminPages(app, ctx);
+    registerBudgetsApi(app, ctx);
+  },
+  navigation: [{ href: '/budgets', label: 'budgets.nav' }],
+  adminNavigation: [{ href: '/admin/budgets', label: 'budgets.admin.title', roles: ['staff'] }],
+  homeSections: [{ order: 20, render: renderBudgetsHomeSection }],
+  personalData: budgetsPersonalData,
+  demo: { order: 30, seed: seedBudgets },
+};

@@ -1,0 +1,328 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.ts';
+import type { Translated } from '../../../platform/db/schema.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { isLanguage, LANGUAGES } from '../../../platform/i18n/languages.ts';
+import type { MessageKey } from '../../../platform/i18n/translate.ts';
+import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { csrfField, errorSummary, field, renderPage, setNotice } from '../../../platform/web/layout.ts';
+import { findDistricts } from '../../places/index.ts';
+import { currentPhase } from '../ballot-rules.ts';
+import { authorizeBudgets } from '../budgets.policy.ts';
+import { findBudget, findBudgets, findHeadings, findMilestones, findProject, findProjects, type Budget, type PhaseDates, type Project } from '../budgets.repository.ts';
+import { FOLLOW_UP_STATUSES, PHASES, VOTING_RULES, type Feasibility, type FollowUpStatus, type PhaseSetting, type ProjectStatus, type VotingRule } from '../budgets.schema.ts';
+import { addHeading, addMilestone, createBudget, saveProject, setPhases, updateBudget, updateFollowUp, type BudgetInput, type FieldErrors, type ProjectInput } from '../manage-budget.ts';
+import { computeResults, publishResults } from '../results.use-cases.ts';
+import { formText, money, number, pathId, phaseLabel, plain, stylesheet, translated, translatedFromForm } from './shared.ts';
+
+function messages(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+}
+
+function optionalInteger(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return /^-?\d{1,15}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
+function select(name: string, label: string, options: ReadonlyArray<[string, string]>, selected: string, error?: string): Html {
+  return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${label}</label>
+${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
+<select id="${name}" name="${name}"${error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : ''}>${options.map(([value, text]) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${text}</option>`)}</select></div>`;
+}
+
+/** One input (or text area) per city language for a staff-written text. */
+function translatedInputs(request: FastifyRequest, prefix: string, label: MessageKey, value: Translated, errors: Record<string, string>, multiline = false): Html {
+  return html`${request.organisation.languages.map((language) => {
+    const name = `${prefix}_${language}`;
+    const error = errors[name];
+    const languageName = isLanguage(language) ? LANGUAGES[language].name : language;
+    const attributes = error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : '';
+    return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${request.t(label)} (${languageName})</label>
+${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
+${multiline ? html`<textarea id="${name}" name="${name}" lang="${language}" rows="4"${attributes}>${value[language] ?? ''}</textarea>` : html`<input type="text" id="${name}" name="${name}" lang="${language}" value="${value[language] ?? ''}" maxlength="200"${attributes}>`}</div>`;
+  })}`;
+}
+
+function budgetFromForm(request: FastifyRequest): BudgetInput {
+  const body = request.body;
+  const languages = request.organisation.languages;
+  const minShare = formText(body, 'minShare').trim();
+  const phase = formText(body, 'phaseOverride');
+  return {
+    title: translatedFromForm(body, 'title', languages),
+    description: translatedFromForm(body, 'description', languages),
+    processId: optionalInteger(formText(body, 'processId')),
+    votingRule: formText(body, 'votingRule') as VotingRule,
+    maxProjects: optionalInteger(formText(body, 'maxProjects')),
+    maxVotes: optionalInteger(formText(body, 'maxVotes')),
+    maxVotesPerProject: optionalInteger(formText(body, 'maxVotesPerProject')),
+    minShare: minShare === '' ? null : Number(minShare.replace(',', '.')) / 100,
+    resultsMethod: formText(body, 'resultsMethod') === 'equal_shares' ? 'equal_shares' : 'votes',
+    eligibilityLevel: formText(body, 'eligibilityLevel') === 'email' ? 'email' : 'verified',
+    minAge: optionalInteger(formText(body, 'minAge')),
+    maxAge: optionalInteger(formText(body, 'maxAge')),
+    districtResidentsOnly: formText(body, 'districtResidentsOnly') === 'yes',
+    phaseOverride: ([...PHASES, 'closed'] as string[]).includes(phase) ? (phase as PhaseSetting) : null,
+  };
+}
+
+function budgetForm(request: FastifyRequest, action: string, values: Partial<BudgetInput>, errors: Record<string, string>): Html {
+  const { t } = request;
+  const text = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
+  return html`<form method="post" action="${action}" class="stack" novalidate>
+${csrfField(request)}
+${translatedInputs(request, 'title', 'budgets.admin.budgetTitle', values.title ?? {}, errors)}
+${translatedInputs(request, 'description', 'budgets.admin.description', values.description ?? {}, errors, true)}
+${select('votingRule', t('budgets.admin.votingRule'), VOTING_RULES.map((rule) => [rule, t(`budgets.rule.name.${rule}` as MessageKey)]), values.votingRule ?? 'approval', errors.votingRule)}
+${field({ name: 'maxProjects', label: t('budgets.admin.maxProjects'), type: 'number', value: text(values.maxProjects), error: errors.maxProjects })}
+${field({ name: 'maxVotes', label: t('budgets.admin.maxVotes'), type: 'number', value: text(values.maxVotes), error: errors.maxVotes })}
+${field({ name: 'maxVotesPerProject', label: t('budgets.admin.maxVotesPerProject'), type: 'number', value: text(values.maxVotesPerProject), error: errors.maxVotesPerProject })}
+${field({ name: 'minShare', label: t('budgets.admin.minShare'), type: 'number', value: values.minShare ? String(Math.round(values.minShare * 100)) : '', error: errors.minShare })}
+${select('resultsMethod', t('budgets.admin.resultsMethod'), [['votes', t('budgets.results.method.votes')], ['equal_shares', t('budgets.results.method.equal_shares')]], values.resultsMethod ?? 'votes', errors.resultsMethod)}
+${select('eligibilityLevel', t('budgets.admin.eligibility'), [['verified', t('budgets.eligibility.verified')], ['email', t('budgets.eligibility.email')]], values.eligibilityLevel ?? 'verified')}
+${field({ name: 'minAge', label: t('budgets.admin.minAge'), type: 'number', value: text(values.minAge), error: errors.minAge })}
+${field({ name: 'maxAge', label: t('budgets.admin.maxAge'), type: 'number', value: text(values.maxAge), error: errors.maxAge })}
+<div class="checkbox"><input type="checkbox" id="districtResidentsOnly" name="districtResidentsOnly" value="yes"${values.districtResidentsOnly ? raw(' checked') : ''}><label for="districtResidentsOnly">${t('budgets.admin.districtResidentsOnly')}</label></div>
+${field({ name: 'processId', label: t('budgets.admin.processId'), type: 'number', value: text(values.processId) })}
+${select('phaseOverride', t('budgets.admin.phaseOverride'), [['', t('budgets.admin.phaseByDates')], ...[...PHASES, 'closed' as const].map((p): [string, string] => [p, p === 'closed' ? t('budgets.phase.none') : phaseLabel(request, p)])], values.phaseOverride ?? '')}
+<button type="submit" class="button">${t('budgets.admin.save')}</button>
+</form>`;
+}
+
+function adminPage(request: FastifyRequest, reply: FastifyReply, title: string, main: Html, status = 200) {
+  reply.header('cache-control', 'no-store');
+  return renderPage(request, reply, { title, noIndex: true, status, main: html`${stylesheet()}<p><a href="/admin">${request.t('site.admin')}</a> › <a href="/admin/budgets">${request.t('budgets.admin.title')}</a></p>${main}` });
+}
+
+/** Staff pages: budgets, their phases and headings, project review, results and follow-up. */
+export function registerAdminPages(app: App, ctx: AppContext): void {
+  app.get('/admin/budgets', async (request, reply) => {
+    authorizeBudgets(request.viewer, 'manage-budgets');
+    return listPage(request, reply, {}, {});
+  });
+
+  app.post('/admin/budgets', async (request, reply) => {
+    const input = budgetFromForm(request);
+    const outcome = await createBudget(ctx, request.viewer, request.organisation, input);
+    if (!outcome.ok) return listPage(request, reply, input, messages(request, outcome.errors));
+    setNotice(reply, 'budgets.admin.saved');
+    return reply.redirect(`/admin/budgets/${outcome.id}`, 303);
+  });
+
+  async function listPage(request: FastifyRequest, reply: FastifyReply, values: Partial<BudgetInput>, errors: Record<string, string>) {
+    const { t } = request;
+    const budgets = await findBudgets(ctx.db, request.organisation.id);
+    return adminPage(
+      request,
+      reply,
+      t('budgets.admin.title'),
+      html`<h1>${t('budgets.admin.title')}</h1>
+<ul>${budgets.map((b) => html`<li><a href="/admin/budgets/${b.id}">${translated(request, b.title)}</a> — ${phaseLabel(request, currentPhase(b))}</li>`)}</ul>
+<h2>${t('budgets.admin.new')}</h2>
+${errorSummary(request, errors)}
+${budgetForm(request, '/admin/budgets', values, errors)}`,
+      Object.keys(errors).length ? 400 : 200,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>('/admin/budgets/:id', async (request, reply) => {
+    authorizeBudgets(request.viewer, 'manage-budgets');
+    return budgetPage(request, reply, pathId(request.params.id));
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/budgets/:id', async (request, reply) => {
+    const id = pathId(request.params.id);
+    const input = budgetFromForm(request);
+    const outcome = await updateBudget(ctx, request.viewer, request.organisation, id, input);
+    if (!outcome.ok) return budgetPage(request, reply, id, { settings: messages(request, outcome.errors) }, input);
+    setNotice(reply, 'budgets.admin.saved');
+    return reply.redirect(`/admin/budgets/${id}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/budgets/:id/phases', async (request, reply) => {
+    const id = pathId(request.params.id);
+    const day = (text: string) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(Number.NaN));
+    const phases: PhaseDates[] = PHASES.flatMap((kind) => {
+      const start = formText(request.body, `${kind}_start`).trim();
+      const end = formText(request.body, `${kind}_end`).trim();
+      return start ? [{ kind, startsAt: day(start), endsAt: end ? day(end) : null }] : [];
+    });
+    const outcome = await setPhases(ctx, request.viewer, request.organisation, id, phases);
+    if (!outcome.ok) return budgetPage(request, reply, id, { phases: messages(request, outcome.errors) });
+    setNotice(reply, 'budgets.admin.saved');
+    return reply.redirect(`/admin/budgets/${id}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/budgets/:id/headings', async (request, reply) => {
+    const id = pathId(request.params.id);
+    const districtText = formText(request.body, 'districtId');
+    const outcome = await addHeading(ctx, request.viewer, request.organisation, id, {
+      name: translatedFromForm(request.body, 'name', request.organisation.languages),
+      districtId: districtText === '' ? null : (optionalInteger(districtText) ?? null),
+      amount: optionalInteger(formText(request.body, 'amount')) ?? Number.NaN,
+    });
+    if (!outcome.ok) return budgetPage(request, reply, id, { headings: messages(request, outcome.errors) });
+    setNotice(reply, 'budgets.admin.saved');
+    return reply.redirect(`/admin/budgets/${id}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/budgets/:id/publish', async (request, reply) => {
+    const id = pathId(request.params.id);
+    await publishResults(ctx, request.viewer, request.organisation, id);
+    setNotice(reply, 'budgets.admin.published');
+    return reply.redirect(`/budgets/${id}/results`, 303);
+  });
+
+  async function budgetPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: { settings?: Record<string, string>; phases?: Record<string, string>; headings?: Record<string, string> } = {}, values?: BudgetInput) {
+    const { t } = request;
+    const budget = await findBudget(ctx.db, request.organisation.id, id);
+    if (!budget) throw new AppError('BUDGET_NOT_FOUND');
+    const headings = await findHeadings(ctx.db, budget.id);
+    const projects = await findProjects(ctx.db, budget.id);
+    const districts = (await findDistricts(ctx.db, request.organisation.id)).filter((d) => d.kind === 'district');
+    const preview = await computeResults(ctx, request.viewer, request.organisation, budget.id);
+    const date = (value: Date | null | undefined) => (value ? value.toISOString().slice(0, 10) : '');
+    const all = { ...errors.settings, ...errors.phases, ...errors.headings };
+    return adminPage(
+      request,
+      reply,
+      plain(request, budget.title),
+      html`<h1>${translated(request, budget.title)}</h1>
+<p>${t('budgets.admin.currentPhase')}: <strong>${phaseLabel(request, currentPhase(budget))}</strong> · <a href="/budgets/${budget.id}">${t('budgets.admin.publicPage')}</a></p>
+${errorSummary(request, all)}
+<details${errors.settings ? raw(' open') : ''}><summary>${t('budgets.admin.settings')}</summary>
+${budgetForm(request, `/admin/budgets/${budget.id}`, values ?? { ...budget, eligibilityLevel: budget.eligibility.level, minAge: budget.eligibility.minAge, maxAge: budget.eligibility.maxAge }, errors.settings ?? {})}
+</details>
+<h2>${t('budgets.phases')}</h2>
+<form method="post" action="/admin/budgets/${budget.id}/phases" class="stack" novalidate>${csrfField(request)}
+<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('budgets.admin.phase')}</th><th scope="col">${t('budgets.admin.starts')}</th><th scope="col">${t('budgets.admin.ends')}</th></tr></thead>
+<tbody>${PHASES.map((kind) => {
+        const dates = budget.phases.find((p) => p.kind === kind);
+        return html`<tr><th scope="row">${phaseLabel(request, kind)}</th>
+<td><input type="date" name="${kind}_start" aria-label="${phaseLabel(request, kind)}: ${t('budgets.admin.starts')}" value="${date(dates?.startsAt)}"${errors.phases?.[`${kind}_start`] ? raw(' aria-invalid="true"') : ''} id="${kind}_start"></td>
+<td><input type="date" name="${kind}_end" aria-label="${phaseLabel(request, kind)}: ${t('budgets.admin.ends')}" value="${date(dates?.endsAt)}" id="${kind}_end"></td></tr>`;
+      })}</tbody></table></div>
+<button type="submit" class="button">${t('budgets.admin.save')}</button></form>
+<h2>${t('budgets.headings')}</h2>
+<ul>${headings.map((h) => html`<li>${translated(request, h.name)} — ${money(request, h.amount)}</li>`)}</ul>
+<form method="post" action="/admin/budgets/${budget.id}/headings" class="stack" novalidate>${csrfField(request)}
+${translatedInputs(request, 'name', 'budgets.admin.headingName', {}, errors.headings ?? {})}
+${select('districtId', t('budgets.admin.district'), [['', t('budgets.heading.cityWide')], ...districts.map((d): [string, string] => [String(d.id), plain(request, d.name)])], '', errors.headings?.districtId)}
+${field({ name: 'amount', label: t('budgets.heading.amount'), type: 'number', error: errors.headings?.amount })}
+<button type="submit" class="button">${t('budgets.admin.addHeading')}</button></form>
+<h2>${t('budgets.projects')}</h2>
+<p><a class="button" href="/admin/budgets/${budget.id}/projects/new">${t('budgets.admin.newProject')}</a></p>
+<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('budgets.results.project')}</th><th scope="col">${t('budgets.project.cost')}</th><th scope="col">${t('budgets.project.feasibility')}</th><th scope="col">${t('budgets.admin.status')}</th></tr></thead>
+<tbody>${projects.map((p) => html`<tr><td><a href="/admin/budgets/${budget.id}/projects/${p.id}">${translated(request, p.title)}</a></td><td>${money(request, p.cost)}</td><td>${t(`budgets.feasibility.${p.feasibility}` as MessageKey)}</td><td>${t(`budgets.status.${p.status}` as MessageKey)}${p.funded ? html` · ${t('budgets.results.funded')}` : ''}</td></tr>`)}</tbody></table></div>
+<h2>${t('budgets.admin.results')}</h2>
+<p>${t(budget.resultsMethod === 'equal_shares' ? 'budgets.results.method.equal_shares' : 'budgets.results.method.votes')}</p>
+${preview.headings.map((h) => html`<h3>${translated(request, h.heading.name)}</h3><p>${t('budgets.results.summary', { voters: number(request, h.voters), spent: money(request, h.spent), amount: money(request, h.heading.amount) })}</p>
+<ol>${h.rows.map((row) => html`<li>${plain(request, projects.find((p) => p.id === row.projectId)?.title)} — ${number(request, row.votes)}${row.funded ? html` — <strong>${t('budgets.results.funded')}</strong>` : ''}</li>`)}</ol>`)}
+<form method="post" action="/admin/budgets/${budget.id}/publish">${csrfField(request)}<button type="submit" class="button">${budget.resultsPublishedAt ? t('budgets.admin.republish') : t('budgets.admin.publish')}</button></form>`,
+      Object.keys(all).length ? 400 : 200,
+    );
+  }
+
+  function projectFromForm(request: FastifyRequest): ProjectInput {
+    const body = request.body;
+    const languages = request.organisation.languages;
+    return {
+      headingId: optionalInteger(formText(body, 'headingId')) ?? 0,
+      title: translatedFromForm(body, 'title', languages),
+      description: translatedFromForm(body, 'description', languages),
+      cost: optionalInteger(formText(body, 'cost')) ?? Number.NaN,
+      feasibility: formText(body, 'feasibility') as Feasibility,
+      feasibilityExplanation: translatedFromForm(body, 'explanation', languages),
+      status: formText(body, 'status') as ProjectStatus,
+    };
+  }
+
+  app.get<{ Params: { id: string; projectId: string } }>('/admin/budgets/:id/projects/:projectId', async (request, reply) => {
+    authorizeBudgets(request.viewer, 'manage-budgets');
+    return projectPage(request, reply, pathId(request.params.id), request.params.projectId === 'new' ? null : pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND'));
+  });
+
+  app.post<{ Params: { id: string; projectId: string } }>('/admin/budgets/:id/projects/:projectId', async (request, reply) => {
+    const id = pathId(request.params.id);
+    const projectId = request.params.projectId === 'new' ? null : pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
+    const input = projectFromForm(request);
+    const outcome = await saveProject(ctx, request.viewer, request.organisation, id, projectId, input);
+    if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors), input);
+    setNotice(reply, 'budgets.admin.saved');
+    return reply.redirect(`/admin/budgets/${id}/projects/${outcome.id}`, 303);
+  });
+
+  app.post<{ Params: { id: string; projectId: string } }>('/admin/budgets/:id/projects/:projectId/follow-up', async (request, reply) => {
+    const id = pathId(request.params.id);
+    const projectId = pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
+    const outcome = await updateFollowUp(ctx, request.viewer, request.organisation, id, projectId, {
+      status: formText(request.body, 'followUpStatus') as FollowUpStatus,
+      progress: optionalInteger(formText(request.body, 'progress')) ?? Number.NaN,
+    });
+    if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
+    setNotice(reply, 'budgets.admin.saved');
+    return reply.redirect(`/admin/budgets/${id}/projects/${projectId}`, 303);
+  });
+
+  app.post<{ Params: { id: string; projectId: string } }>('/admin/budgets/:id/projects/:projectId/milestones', async (request, reply) => {
+    const id = pathId(request.params.id);
+    const projectId = pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
+    const outcome = await addMilestone(ctx, request.viewer, request.organisation, id, projectId, {
+      title: translatedFromForm(request.body, 'milestone', request.organisation.languages),
+      description: {},
+      happenedOn: formText(request.body, 'happenedOn'),
+      progress: optionalInteger(formText(request.body, 'milestoneProgress')),
+    });
+    if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
+    setNotice(reply, 'budgets.admin.saved');
+    return reply.redirect(`/admin/budgets/${id}/projects/${projectId}`, 303);
+  });
+
+  async function projectPage(request: FastifyRequest, reply: FastifyReply, budgetId: number, projectId: number | null, errors: Record<string, string> = {}, values?: ProjectInput) {
+    const { t } = request;
+    const budget: Budget | undefined = await findBudget(ctx.db, request.organisation.id, budgetId);
+    if (!budget) throw new AppError('BUDGET_NOT_FOUND');
+    const project: Project | undefined = projectId === null ? undefined : await findProject(ctx.db, budget.id, projectId);
+    if (projectId !== null && !project) throw new AppError('BUDGET_PROJECT_NOT_FOUND');
+    const headings = await findHeadings(ctx.db, budget.id);
+    const v: Partial<ProjectInput> = values ?? project ?? {};
+    const milestones = project ? await findMilestones(ctx.db, [project.id]) : [];
+    const action = `/admin/budgets/${budget.id}/projects/${project?.id ?? 'new'}`;
+    return adminPage(
+      request,
+      reply,
+      project ? plain(request, project.title) : t('budgets.admin.newProject'),
+      html`<h1>${project ? translated(request, project.title) : t('budgets.admin.newProject')}</h1>
+<p><a href="/admin/budgets/${budget.id}">${translated(request, budget.title)}</a></p>
+${errorSummary(request, errors)}
+<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
+${select('headingId', t('budgets.admin.heading'), headings.map((h): [string, string] => [String(h.id), plain(request, h.name)]), String(v.headingId ?? ''), errors.headingId)}
+${translatedInputs(request, 'title', 'budgets.admin.projectTitle', v.title ?? {}, errors)}
+${translatedInputs(request, 'description', 'budgets.admin.description', v.description ?? {}, errors, true)}
+${field({ name: 'cost', label: t('budgets.project.cost'), type: 'number', value: v.cost === undefined || Number.isNaN(v.cost) ? '' : String(v.cost), error: errors.cost })}
+${select('feasibility', t('budgets.project.feasibility'), (['undecided', 'feasible', 'unfeasible'] as const).map((f): [string, string] => [f, t(`budgets.feasibility.${f}`)]), v.feasibility ?? 'undecided', errors.feasibility)}
+${translatedInputs(request, 'explanation', 'budgets.admin.explanation', v.feasibilityExplanation ?? {}, errors, true)}
+${select('status', t('budgets.admin.status'), (['submitted', 'selected', 'rejected', 'withdrawn'] as const).map((s): [string, string] => [s, t(`budgets.status.${s}`)]), v.status ?? 'submitted', errors.status)}
+<button type="submit" class="button">${t('budgets.admin.save')}</button></form>
+${
+  project?.funded
+    ? html`<h2>${t('budgets.followUp.title')}</h2>
+<form method="post" action="${action}/follow-up" class="stack" novalidate>${csrfField(request)}
+${select('followUpStatus', t('budgets.followUp.status'), FOLLOW_UP_STATUSES.map((s): [string, string] => [s, t(`budgets.followUp.${s}`)]), project.followUpStatus ?? 'planned', errors.followUpStatus)}
+${field({ name: 'progress', label: t('budgets.followUp.progress'), type: 'number', value: String(project.progress), error: errors.progress })}
+<button type="submit" class="button">${t('budgets.admin.save')}</button></form>
+<h3>${t('budgets.followUp.milestones')}</h3>
+<ol>${milestones.map((m) => html`<li>${m.happenedOn} — ${translated(request, m.title)}${m.progress !== null ? ` (${m.progress} %)` : ''}</li>`)}</ol>
+<form method="post" action="${action}/milestones" class="stack" novalidate>${csrfField(request)}
+${translatedInputs(request, 'milestone', 'budgets.admin.milestoneTitle', {}, errors)}
+${field({ name: 'happenedOn', label: t('budgets.admin.milestoneDate'), type: 'date', error: errors.happenedOn })}
+${field({ name: 'milestoneProgress', label: t('budgets.followUp.progress'), type: 'number', error: errors.milestoneProgress })}
+<button type="submit" class="button">${t('budgets.admin.addMilestone')}</button></form>`
+    : ''
+}`,
+      Object.keys(errors).length ? 400 : 200,
+    );
+  }
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import type { Translated } from '../../../platform/db/schema.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { LANGUAGES } from '../../../platform/i18n/languages.ts';
+import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
+import { html, type Html } from '../../../platform/web/html.ts';
+import type { Phase } from '../budgets.schema.ts';
+
+/** Amounts are whole units of this currency. */
+export const CURRENCY = 'EUR';
+
+/** An amount of money in the reader's language ("€ 250,000" / "250.000 €"). */
+export function money(request: FastifyRequest, amount: number): string {
+  return new Intl.NumberFormat(LANGUAGES[request.lang].locale.replace('_', '-'), { style: 'currency', currency: CURRENCY, maximumFractionDigits: 0 }).format(amount);
+}
+
+export function number(request: FastifyRequest, value: number): string {
+  return new Intl.NumberFormat(LANGUAGES[request.lang].locale.replace('_', '-')).format(value);
+}
+
+/** A staff-written text in the reader's language, marked with its language when it is another one. */
+export function translated(request: FastifyRequest, value: Translated | null | undefined): Html {
+  if (!value || Object.keys(value).length === 0) return html``;
+  const { text, lang } = localizedWithLanguage(value, request.lang, request.organisation.defaultLanguage);
+  return lang === request.lang ? html`${text}` : html`<span lang="${lang}">${text}</span>`;
+}
+
+export function plain(request: FastifyRequest, value: Translated | null | undefined): string {
+  return localized(value, request.lang, request.organisation.defaultLanguage);
+}
+
+/** Paragraphs of a multi-line staff text. */
+export function paragraphs(request: FastifyRequest, value: Translated | null | undefined): Html {
+  if (!value || Object.keys(value).length === 0) return html``;
+  const { text, lang } = localizedWithLanguage(value, request.lang, request.organisation.defaultLanguage);
+  const parts = text.split(/\n{2,}/).map((part) => part.trim()).filter(Boolean);
+  return html`<div${lang === request.lang ? '' : html` lang="${lang}"`}>${parts.map((part) => html`<p>${part}</p>`)}</div>`;
+}
+
+export function phaseLabel(request: FastifyRequest, phase: Phase | null): string {
+  return request.t(`budgets.phase.${phase ?? 'none'}` as MessageKey);
+}
+
+/** A positive id from a path parameter; anything else is a 404. */
+export function pathId(value: unknown, code = 'BUDGET_NOT_FOUND'): number {
+  const id = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new AppError(code);
+  return id;
+}
+
+/** A form field as text; repeated or absent fields become ''. */
+export function formText(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** A field sent several times (checkboxes), as texts. */
+export function formList(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** The `prefix_<lang>` fields of a translated text, one per language of the city. */
+export function translatedFromForm(body: unknown, prefix: string, languages: readonly string[]): Translated {
+  return Object.fromEntries(languages.map((language) => [language, formText(body, `${prefix}_${language}`)]));
+}
+
+// ---- the pages' script and stylesheet, versioned by content ----
+
+const folder = path.join(import.meta.dirname, 'assets');
+const types: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const assets = new Map<string, { body: Buffer; type: string; hash: string }>();
+for (const name of readdirSync(folder)) {
+  const body = readFileSync(path.join(folder, name));
+  assets.set(name, { body, type: types[path.extname(name)] ?? 'application/octet-stream', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
+}
+
+/** The URL of one of the budget pages' assets. */
+export function budgetsAsset(name: string): string {
+  const asset = assets.get(name);
+  if (!asset) throw new Error(`Unknown budgets asset ${name}`);
+  return `/budgets/assets/${name}?v=${asset.hash}`;
+}
+
+/** The pages' stylesheet, linked from the page body. */
+export function stylesheet(): Html {
+  return html`<link rel="stylesheet" href="${budgetsAsset('budgets.css')}">`;
+}
+
+export function registerBudgetAssets(app: App): void {
+  app.get('/budgets/assets/:name', { schema: { hide: true } }, async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const asset = assets.get(name);
+    if (!asset) {
+      reply.callNotFound();
+      return reply;
+    }
+    const versioned = (request.query as { v?: string }).v === asset.hash;
+    reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    return reply.type(asset.type).send(asset.body);
+  });
+}

@@ -1,0 +1,29 @@
+import type { ModuleManifest } from '../../platform/module.ts';
+import * as verificationMigration from './migrations/20261123_0400_verification.ts';
+import { registerVerificationApi } from './verification.api.ts';
+import { seedVerification } from './verification.demo.ts';
+import './verification.errors.ts';
+import { registerVerificationPages } from './verification.pages.ts';
+import { verificationPersonalData } from './verification.use-cases.ts';
+
+export { checkEligibility, importCensus, verifyInPerson, verifyWithCensus, type Eligibility, type EligibilityReason, type EligibilityRule, type CensusRow } from './verification.use-cases.ts';
+export { findVerification, type Verification } from './verification.repository.ts';
+export { DEMO_CENSUS } from './verification.demo.ts';
+export { identityHash, normaliseBirthDate, normaliseDocumentNumber } from './identity.ts';
+
+/**
+ * Verification: the levels a resident can reach (confirmed e-mail, verified resident), the census that
+ * administrators import as keyed hashes, self-verification against it, in-person verification by staff,
+ * and the eligibility check other modules (budgets, processes) ask before letting someone take part.
+ */
+export const verificationModule: ModuleManifest = {
+  name: 'verification',
+  migrations: { '20261123_0400_verification': verificationMigration },
+  async routes(app, ctx) {
+    await registerVerificationPages(app, ctx);
+    registerVerificationApi(app, ctx);
+  },
+  adminNavigation: [{ href: '/admin/verification', label: 'verification.admin.title', roles: ['staff'] }],
+  personalData: verificationPersonalData,
+  demo: { order: 25, seed: seedVerification },
+};
