@@ -140,6 +140,8 @@ export async function submitReport(ctx: AppContext, organisation: Organisation, 
         api_key_id: input.apiKeyId ?? null,
         token,
         duplicate_of_id: null,
+        // One instant for all three, so that the deadline is exactly the category's time after creation.
+        created_at: now,
         deadline_at: new Date(now.getTime() + category.expectedHours * 3_600_000),
         updated_at: now,
         closed_at: null,

@@ -26,6 +26,12 @@ export async function verifyApiKey(db: Executor, key: string): Promise<{ id: num
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
   if (!row || !safeEqual(row.key_hash, hashToken(key))) return undefined;
-  await db.updateTable('core_api_key').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
+  // "Last used" needs minutes, not milliseconds: writing it on every request would cost a commit each.
+  await db
+    .updateTable('core_api_key')
+    .set({ last_used_at: new Date() })
+    .where('id', '=', row.id)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(Date.now() - 5 * 60_000))]))
+    .execute();
   return { id: row.id, organisationId: row.organisation_id, name: row.name };
 }

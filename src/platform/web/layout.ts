@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole } from '../auth/users.ts';
+import { dateFormat } from '../i18n/format.ts';
 import { LANGUAGE_CODES, LANGUAGES } from '../i18n/languages.ts';
 import { localized, type MessageKey } from '../i18n/translate.ts';
 import { CATALOGUES } from '../i18n/translate.ts';
@@ -199,7 +200,7 @@ export function field(options: FieldOptions): Html {
 
 /** Formats a date for the reader's language and the city's time zone. */
 export function formatDate(request: FastifyRequest, date: Date, withTime = false): string {
-  return new Intl.DateTimeFormat(LANGUAGES[request.lang].locale.replace('_', '-'), {
+  return dateFormat(LANGUAGES[request.lang].locale.replace('_', '-'), {
     dateStyle: 'long',
     ...(withTime ? { timeStyle: 'short' } : {}),
     timeZone: request.organisation.timeZone,

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { numberFormat } from '../../../platform/i18n/format.ts';
 import { LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
@@ -15,11 +16,11 @@ export const CURRENCY = 'EUR';
 
 /** An amount of money in the reader's language ("€ 250,000" / "250.000 €"). */
 export function money(request: FastifyRequest, amount: number): string {
-  return new Intl.NumberFormat(LANGUAGES[request.lang].locale.replace('_', '-'), { style: 'currency', currency: CURRENCY, maximumFractionDigits: 0 }).format(amount);
+  return numberFormat(LANGUAGES[request.lang].locale.replace('_', '-'), { style: 'currency', currency: CURRENCY, maximumFractionDigits: 0 }).format(amount);
 }
 
 export function number(request: FastifyRequest, value: number): string {
-  return new Intl.NumberFormat(LANGUAGES[request.lang].locale.replace('_', '-')).format(value);
+  return numberFormat(LANGUAGES[request.lang].locale.replace('_', '-')).format(value);
 }
 
 /** A staff-written text in the reader's language, marked with its language when it is another one. */

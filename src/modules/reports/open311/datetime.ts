@@ -1,9 +1,11 @@
+import { dateFormat } from '../../../platform/i18n/format.ts';
+
 /**
  * ISO 8601 with the city's UTC offset, as Open311 asks (`2010-04-14T06:37:38-08:00`), rather than UTC `Z`.
  */
 export function isoWithOffset(date: Date, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+    dateFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',

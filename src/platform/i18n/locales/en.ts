@@ -23,6 +23,7 @@ export const en = {
   'home.title': 'Welcome to {city}',
   'home.lead': 'Report a problem, propose an idea, support others and vote on how the budget is spent — in your language, on any device.',
   'home.districts': 'Our districts',
+  'home.districts.population': '{count} residents',
   'home.districts.empty': 'No districts have been published yet.',
   'home.news': 'Latest news',
   'home.news.empty': 'No news yet.',

@@ -1,0 +1,58 @@
+/**
+ * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports]`
+ *
+ * Starts the real platform with the demo city on a scratch database (PGlite in a temporary folder, or
+ * with --postgres a new database `bench_<random>` on DATABASE_URL or the local server), and a bare
+ * Fastify server beside it, then prints:
+ *   Part 1 — HTTP throughput and latency of the platform against the bare server;
+ *   Part 2 — the reports goals of issue 3 on N loaded reports (map query, statistics, Open311 intake).
+ * Everything the run created is removed at the end, also after an error or Ctrl-C.
+ * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
+ */
+import os from 'node:os';
+import { parseOptions, progress } from './lib.ts';
+import { benchPlatform } from './platform.bench.ts';
+import { benchReports } from './reports.bench.ts';
+import { startEnvironment, type BenchEnvironment } from './setup.ts';
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(
+    `Interactive City bench — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ` +
+      `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${options.postgres ? 'PostgreSQL' : 'PGlite'}${options.quick ? ', quick' : ''}, ` +
+      `load average ${loadAverage()} at start`,
+  );
+
+  let env: BenchEnvironment | undefined;
+  let closing = false;
+  const close = async (): Promise<void> => {
+    if (closing || !env) return;
+    closing = true;
+    await env.close();
+  };
+  process.once('SIGINT', () => {
+    progress('interrupted: removing the scratch database');
+    void close().finally(() => process.exit(130));
+  });
+
+  try {
+    env = await startEnvironment({ postgres: options.postgres });
+    progress(`platform ready in ${env.startSeconds.toFixed(1)} s at ${env.url}; baseline at ${env.bareUrl}`);
+    if (options.parts.has('platform')) await benchPlatform(env, options);
+    if (options.parts.has('reports')) await benchReports(env, options);
+  } finally {
+    // Other work on the machine shares the cores: say how busy it was, so figures are read with that.
+    console.log(`\nLoad average at the end: ${loadAverage()} (1, 5, 15 min) on ${os.cpus().length} cores.`);
+    await close();
+  }
+}
+
+function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(', ');
+}
+
+await main();
