@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { sharedDataDir } from './support/shared-data.ts';
 import { createApiKey } from '../src/platform/auth/api-keys.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
-const recorded = path.resolve(import.meta.dirname, '../../shared/data/open311');
+const recorded = sharedDataDir('open311');
 let server: TestServer;
 let apiKey: string;
 

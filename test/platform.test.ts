@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { after, before, describe, test } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import { loadConfig } from '../src/platform/config.ts';
@@ -103,6 +104,19 @@ describe('the demo city', () => {
     const html = await getWithHost(`${server.url}/`, 'brugmont.example');
     assert.match(html, /Brugmont/);
     assert.doesNotMatch(html, /Città Vecchia|Old Town/, 'another city’s districts are not shown');
+  });
+});
+
+describe('database', () => {
+  test('every table carries the organisation it belongs to', async () => {
+    const { rows } = await sql<{ table_name: string }>`
+      select t.table_name from information_schema.tables t
+      where t.table_schema = current_schema() and t.table_type = 'BASE TABLE'
+        and t.table_name not in ('core_organisation', 'core_migration', 'core_migration_lock')
+        and not exists (select 1 from information_schema.columns c
+                        where c.table_schema = t.table_schema and c.table_name = t.table_name and c.column_name = 'organisation_id')
+      order by 1`.execute(server.ctx.db);
+    assert.deepEqual(rows.map((row) => row.table_name), []);
   });
 });
 

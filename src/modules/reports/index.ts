@@ -1,6 +1,9 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as reportsMigration from './migrations/20261123_0300_reports.ts';
 import * as residentMigration from './migrations/20261123_0310_reports_resident.ts';
+import * as notifiedOrganisationMigration from './migrations/20261123_0311_reports_notified_organisation.ts';
+import * as answerTemplatesMigration from './migrations/20261123_0320_reports_answer_templates.ts';
+import { registerStaffPages, staffNavigation } from './staff/index.ts';
 import { registerResidentPages, renderHomeSection } from './pages/index.ts';
 import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } from './subscriptions.ts';
 import { registerOpen311 } from './open311/open311.routes.ts';
@@ -17,12 +20,14 @@ export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, s
  */
 export const reportsModule: ModuleManifest = {
   name: 'reports',
-  migrations: { '20261123_0300_reports': reportsMigration, '20261123_0310_reports_resident': residentMigration },
+  migrations: { '20261123_0300_reports': reportsMigration, '20261123_0310_reports_resident': residentMigration, '20261123_0311_reports_notified_organisation': notifiedOrganisationMigration, '20261123_0320_reports_answer_templates': answerTemplatesMigration },
   async routes(app, ctx) {
     registerOpen311(app, ctx);
     await registerResidentPages(app, ctx);
+    registerStaffPages(app, ctx);
   },
   navigation: [{ href: '/reports', label: 'reports.nav' }],
+  adminNavigation: staffNavigation,
   homeSections: [{ order: 10, render: renderHomeSection }],
   personalData: reportsPersonalData,
   jobs: (ctx) => ({

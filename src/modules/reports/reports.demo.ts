@@ -89,6 +89,16 @@ const ANSWERS: Partial<Record<ReportStatus, string>> = {
   cannot_fix: 'We looked at it, but we cannot change this: the sign is required by law here.',
 };
 
+/** The answers staff start from, per status and language (staff pages: "start from the template"). */
+const ANSWER_TEMPLATES: Partial<Record<ReportStatus, Translated>> = {
+  confirmed: { en: 'Thank you for your report. We have checked the problem and added it to our work schedule.', it: 'Grazie della segnalazione. Abbiamo verificato il problema e lo abbiamo inserito nel programma dei lavori.', fr: 'Merci pour votre signalement. Nous avons vérifié le problème et l’avons ajouté à notre planning.' },
+  in_progress: { en: 'A crew is working on it now.', it: 'Una squadra ci sta lavorando.', fr: 'Une équipe y travaille en ce moment.' },
+  planned: { en: 'This needs larger works, which are planned for …', it: 'Servono lavori più ampi, previsti per …', fr: 'Cela demande des travaux plus importants, prévus pour …' },
+  fixed: { en: 'Fixed. Thank you for reporting it! If the problem comes back, add an update to this report.', it: 'Risolto. Grazie della segnalazione! Se il problema si ripresenta, aggiunga un aggiornamento a questa segnalazione.', fr: 'C’est réparé. Merci pour votre signalement ! Si le problème revient, ajoutez une mise à jour à ce signalement.' },
+  not_responsible: { en: 'This is not the city’s responsibility, so we cannot act on it ourselves.', it: 'Questo non è di competenza del Comune, quindi non possiamo intervenire direttamente.', fr: 'Cela ne relève pas de la ville : nous ne pouvons pas intervenir nous-mêmes.' },
+  cannot_fix: { en: 'We have looked at it carefully, but we cannot change this, because …', it: 'Abbiamo esaminato con attenzione, ma non possiamo modificarlo perché …', fr: 'Nous avons examiné la situation, mais nous ne pouvons pas la changer, car …' },
+};
+
 /** Categories, routing rules and a few hundred reports of every status, spread over the last months. */
 export async function seedReports(ctx: AppContext, organisation: Organisation, people: DemoPeople): Promise<void> {
   const categoryIds: number[] = [];
@@ -191,4 +201,8 @@ export async function seedReports(ctx: AppContext, organisation: Organisation, p
     }
   }
   await seedSubscriptions(ctx.db, organisation.id);
+  await ctx.db
+    .insertInto('reports_answer_template')
+    .values(Object.entries(ANSWER_TEMPLATES).flatMap(([status, texts]) => Object.entries(texts).map(([language, body]) => ({ organisation_id: organisation.id, status: status as ReportStatus, language, body, updated_by: null }))))
+    .execute();
 }

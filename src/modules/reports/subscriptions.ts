@@ -30,6 +30,7 @@ declare module '../../platform/db/schema.ts' {
     };
     reports_notified: {
       update_id: number;
+      organisation_id: number;
       created_at: CreatedAt;
     };
   }
@@ -189,7 +190,7 @@ export async function notifySubscribers(ctx: AppContext): Promise<number> {
       if (lines.length === 0) return 0;
       const claimed = await tx
         .insertInto('reports_notified')
-        .values(lines.map((line) => ({ update_id: line.id })))
+        .values(lines.map((line) => ({ update_id: line.id, organisation_id: organisation.id })))
         .onConflict((oc) => oc.column('update_id').doNothing())
         .returning('update_id')
         .execute();
@@ -358,5 +359,5 @@ export async function seedSubscriptions(db: Executor, organisationId: number): P
     select organisation_id, 'report', author_id, id, replace(gen_random_uuid()::text, '-', '')
     from reports_report where organisation_id = ${organisationId} and author_id is not null
     on conflict do nothing`.execute(db);
-  await sql`insert into reports_notified (update_id) select id from reports_update where organisation_id = ${organisationId} on conflict do nothing`.execute(db);
+  await sql`insert into reports_notified (update_id, organisation_id) select id, organisation_id from reports_update where organisation_id = ${organisationId} on conflict do nothing`.execute(db);
 }
