@@ -3,6 +3,7 @@ import type { Translated } from '../../platform/db/schema.ts';
 import type { DemoPeople } from '../../platform/module.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { findDistricts, findDistrictsAt } from '../places/index.ts';
+import { paintDemoPhoto } from './demo-photos.ts';
 import type { QuestionDatatype, QuestionOption, ReportStatus } from './reports.schema.ts';
 import { seedSubscriptions } from './subscriptions.ts';
 import { tileX, tileY } from './tiles.ts';
@@ -151,7 +152,7 @@ export async function seedReports(ctx: AppContext, organisation: Organisation, p
     rows.push({ category, categoryId: categoryIds[categoryIndex] as number, lat, lng, status, created, author, sample: category.samples[i % category.samples.length] as string });
   }
 
-  for (const row of rows) {
+  for (const [index, row] of rows.entries()) {
     const inDistricts = await findDistrictsAt(ctx.db, organisation.id, row.lng, row.lat);
     const district = inDistricts.find((d) => d.kind === 'district');
     const departmentId = district?.id === harbour?.id && row.category.code === 'tree' ? (parks ?? null) : (people.departments[row.category.department] ?? null);
@@ -193,6 +194,14 @@ export async function seedReports(ctx: AppContext, organisation: Organisation, p
       .insertInto('reports_update')
       .values({ organisation_id: organisation.id, report_id: inserted.id, kind: 'created', author_id: row.author, author_label: null, status_from: null, status_to: 'new', public_text: null, internal_note: null, details: '{}', created_at: row.created, hidden_at: null })
       .execute();
+    if (index % 3 === 0) {
+      // One report in three comes with a photo of the scene (painted: see demo-photos.ts).
+      const photo = paintDemoPhoto(row.category.code, index + 1);
+      await ctx.db
+        .insertInto('reports_photo')
+        .values({ organisation_id: organisation.id, report_id: inserted.id, update_id: null, author_id: row.author, pending_token: null, content_type: 'image/png', byte_size: photo.data.length, sha256: photo.sha256, data: photo.data, created_at: row.created, hidden_at: null, hidden_reason: null })
+        .execute();
+    }
     if (row.status !== 'new') {
       await ctx.db
         .insertInto('reports_update')
