@@ -7,6 +7,7 @@ import { placesModule } from './modules/places/index.ts';
 import { reportsModule } from './modules/reports/index.ts';
 import { verificationModule } from './modules/verification/index.ts';
 import { budgetsModule } from './modules/budgets/index.ts';
+import { participationModule } from './modules/participation/index.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
@@ -25,7 +26,7 @@ import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
 
 /** The modules of this installation, in the order their demo content and pages build on each other. */
-export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule, reportsModule, verificationModule, budgetsModule];
+export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule, reportsModule, verificationModule, budgetsModule, participationModule];
 
 export interface BuildOptions {
   /** Seed the demo city into an empty database (the default for `npm start`). */

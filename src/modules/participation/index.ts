@@ -1,0 +1,51 @@
+import type { ModuleManifest } from '../../platform/module.ts';
+import * as processesMigration from './migrations/20261123_0500_participation_processes.ts';
+import * as proposalsMigration from './migrations/20261123_0510_participation_proposals.ts';
+import * as conversationMigration from './migrations/20261123_0520_participation_debates_comments.ts';
+import './participation.errors.ts';
+import { registerParticipationApi } from './participation.api.ts';
+import { seedParticipation } from './participation.demo.ts';
+import { registerAdminPages } from './pages/admin.pages.ts';
+import { registerCommentRoutes } from './pages/comments.pages.ts';
+import { registerDebatePages } from './pages/debates.pages.ts';
+import { registerProcessPages } from './pages/processes.pages.ts';
+import { registerProposalPage } from './pages/proposal.pages.ts';
+import { registerProposalPages } from './pages/proposals.pages.ts';
+import { registerParticipationAssets } from './pages/shared.ts';
+import { participationPersonalData } from './personal-data.ts';
+
+export { findProcess, findProcessBySlug, findProcesses, currentPhase, processTime, type Process, type Phase } from './processes.repository.ts';
+export { findProposal, findProposals, type Proposal, type ProposalFilters } from './proposals.repository.ts';
+export { supportProposal, withdrawSupport, type SupportOutcome, type SupportState } from './use-cases/support-proposal.ts';
+
+/**
+ * Participation: processes with a timeline of phases that open parts (proposals, debates, budget,
+ * meetings) for actions (create, support, comment, vote) to eligible residents; proposals with supports,
+ * a threshold that obliges the city to answer, following and withdrawal; debates with arguments for
+ * and against; threaded comments with votes, flags and moderation.
+ */
+export const participationModule: ModuleManifest = {
+  name: 'participation',
+  migrations: {
+    '20261123_0500_participation_processes': processesMigration,
+    '20261123_0510_participation_proposals': proposalsMigration,
+    '20261123_0520_participation_debates_comments': conversationMigration,
+  },
+  routes(app, ctx) {
+    registerParticipationAssets(app);
+    registerProcessPages(app, ctx);
+    registerProposalPages(app, ctx);
+    registerProposalPage(app, ctx);
+    registerDebatePages(app, ctx);
+    registerCommentRoutes(app, ctx);
+    registerAdminPages(app, ctx);
+    registerParticipationApi(app, ctx);
+  },
+  navigation: [{ href: '/processes', label: 'participation.nav' }],
+  adminNavigation: [
+    { href: '/admin/participation', label: 'participation.admin.title', roles: ['staff'] },
+    { href: '/admin/participation/moderation', label: 'participation.moderation.title', roles: ['moderator'] },
+  ],
+  personalData: participationPersonalData,
+  demo: { order: 35, seed: seedParticipation },
+};

@@ -1,0 +1,262 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { App } from '../../../platform/http/app.ts';
+import type { MessageKey } from '../../../platform/i18n/translate.ts';
+import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
+import { findDistricts, type District } from '../../places/index.ts';
+import { findFlaggedComments } from '../conversation.repository.ts';
+import { authorizeParticipation } from '../participation.policy.ts';
+import { PART_ACTIONS, PARTS, type Action, type PhaseParts } from '../participation.schema.ts';
+import { findProcess, findProcesses, processTime, type Phase, type Process } from '../processes.repository.ts';
+import { findAwaitingAnswer } from '../proposals.repository.ts';
+import { createProcess, deletePhase, savePhase, updateProcess, type PhaseInput, type ProcessInput } from '../use-cases/manage-processes.ts';
+import { moderationForm } from './comments.pages.ts';
+import { formList, formText, messages, optionalInteger, pathId, phaseDates, plain, select, stylesheet, translated, translatedFromForm, translatedInputs } from './shared.ts';
+
+const DAY_MS = 86_400_000;
+
+function adminPage(request: FastifyRequest, reply: FastifyReply, title: string, main: Html, status = 200) {
+  reply.header('cache-control', 'no-store');
+  return renderPage(request, reply, { title, noIndex: true, status, main: html`${stylesheet()}<p><a href="/admin">${request.t('site.admin')}</a> › <a href="/admin/participation">${request.t('participation.admin.title')}</a></p>${main}` });
+}
+
+function processFromForm(request: FastifyRequest): ProcessInput {
+  const body = request.body;
+  const languages = request.organisation.languages;
+  const number = (name: string) => optionalInteger(formText(body, name)) ?? Number.NaN;
+  return {
+    slug: formText(body, 'slug').trim().toLowerCase(),
+    title: translatedFromForm(body, 'title', languages),
+    description: translatedFromForm(body, 'description', languages),
+    districtIds: formList(body, 'districtIds').map((id) => (/^\d{1,9}$/.test(id) ? Number(id) : -1)),
+    eligibilityLevel: formText(body, 'eligibilityLevel') === 'verified' ? 'verified' : 'email',
+    minAge: optionalInteger(formText(body, 'minAge')),
+    maxAge: optionalInteger(formText(body, 'maxAge')),
+    residentsOnly: formText(body, 'residentsOnly') === 'yes',
+    supportThreshold: number('supportThreshold'),
+    supportDays: number('supportDays'),
+    answerDays: number('answerDays'),
+  };
+}
+
+function processForm(request: FastifyRequest, action: string, values: Partial<ProcessInput>, districts: District[], errors: Record<string, string>): Html {
+  const { t } = request;
+  const text = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? '' : String(value));
+  const chosen = new Set(values.districtIds ?? []);
+  return html`<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
+${field({ name: 'slug', label: t('participation.admin.slug'), hint: t('participation.admin.slugHint'), value: values.slug ?? '', error: errors.slug, maxlength: 80 })}
+${translatedInputs(request, 'title', 'participation.admin.processTitle', values.title ?? {}, errors)}
+${translatedInputs(request, 'description', 'participation.admin.description', values.description ?? {}, errors, true)}
+<fieldset${errors.districtIds ? raw(' aria-describedby="districtIds-error"') : ''}><legend id="districtIds">${t('participation.process.scope')}</legend>
+<p class="field__hint">${t('participation.admin.scopeHint')}</p>
+${errors.districtIds ? html`<p class="field__error" id="districtIds-error">${errors.districtIds}</p>` : ''}
+${districts.filter((d) => d.kind === 'district').map((d) => html`<div class="checkbox"><input type="checkbox" id="district-${d.id}" name="districtIds" value="${d.id}"${chosen.has(d.id) ? raw(' checked') : ''}><label for="district-${d.id}">${plain(request, d.name)}</label></div>`)}
+</fieldset>
+${select('eligibilityLevel', t('participation.process.whoMay'), [['email', t('participation.eligibility.email')], ['verified', t('participation.eligibility.verified')]], values.eligibilityLevel ?? 'email', errors.eligibilityLevel)}
+${field({ name: 'minAge', label: t('participation.admin.minAge'), type: 'number', value: text(values.minAge), error: errors.minAge })}
+${field({ name: 'maxAge', label: t('participation.admin.maxAge'), type: 'number', value: text(values.maxAge), error: errors.maxAge })}
+<div class="checkbox"><input type="checkbox" id="residentsOnly" name="residentsOnly" value="yes"${values.residentsOnly ? raw(' checked') : ''}><label for="residentsOnly">${t('participation.admin.residentsOnly')}</label></div>
+${field({ name: 'supportThreshold', label: t('participation.admin.threshold'), type: 'number', value: text(values.supportThreshold ?? 100), error: errors.supportThreshold })}
+${field({ name: 'supportDays', label: t('participation.admin.supportDays'), type: 'number', value: text(values.supportDays ?? 90), error: errors.supportDays })}
+${field({ name: 'answerDays', label: t('participation.admin.answerDays'), type: 'number', value: text(values.answerDays ?? 30), error: errors.answerDays })}
+<button type="submit" class="button">${t('participation.admin.save')}</button></form>`;
+}
+
+function day(text: string, plusDays = 0): Date {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) return new Date(Number.NaN);
+  return new Date(new Date(`${text.trim()}T00:00:00Z`).getTime() + plusDays * DAY_MS);
+}
+
+function phaseFromForm(request: FastifyRequest): PhaseInput {
+  const body = request.body;
+  const parts: PhaseParts = {};
+  for (const part of PARTS) {
+    if (formText(body, `open_${part}`) === 'yes') parts[part] = formList(body, `actions_${part}`) as Action[];
+  }
+  return {
+    title: translatedFromForm(body, 'phaseTitle', request.organisation.languages),
+    startsAt: day(formText(body, 'startsOn')),
+    // The form asks for the last day; the phase ends at the midnight after it.
+    endsAt: day(formText(body, 'endsOn'), 1),
+    parts,
+  };
+}
+
+function phaseForm(request: FastifyRequest, action: string, phase: Partial<Phase> | undefined, errors: Record<string, string>): Html {
+  const { t } = request;
+  const iso = (date: Date | undefined) => (date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : '');
+  const parts = phase?.parts ?? {};
+  return html`<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
+${translatedInputs(request, 'phaseTitle', 'participation.admin.phaseTitle', phase?.title ?? {}, errors)}
+${field({ name: 'startsOn', label: t('participation.admin.startsOn'), type: 'date', value: iso(phase?.startsAt), error: errors.startsOn })}
+${field({ name: 'endsOn', label: t('participation.admin.endsOn'), type: 'date', value: phase?.endsAt ? iso(new Date(phase.endsAt.getTime() - DAY_MS)) : '', error: errors.endsOn })}
+${errors.parts ? html`<p class="field__error" id="parts">${errors.parts}</p>` : ''}
+${PARTS.map((part) => html`<fieldset><legend>${t(`participation.part.${part}` as MessageKey)}</legend>
+<div class="checkbox"><input type="checkbox" id="open_${part}" name="open_${part}" value="yes"${parts[part] ? raw(' checked') : ''}><label for="open_${part}">${t('participation.admin.partOpen')}</label></div>
+${PART_ACTIONS[part].map((a) => html`<div class="checkbox"><input type="checkbox" id="actions_${part}_${a}" name="actions_${part}" value="${a}"${parts[part]?.includes(a) ? raw(' checked') : ''}><label for="actions_${part}_${a}">${t(`participation.action.${a}` as MessageKey)}</label></div>`)}
+</fieldset>`)}
+<button type="submit" class="button">${t('participation.admin.save')}</button></form>`;
+}
+
+/** Staff pages: processes and their phases, the proposals waiting for an answer; moderators' queue. */
+export function registerAdminPages(app: App, ctx: AppContext): void {
+  app.get('/admin/participation', async (request, reply) => {
+    authorizeParticipation(request.viewer, 'manage-processes');
+    return listPage(request, reply, {}, {});
+  });
+
+  app.post('/admin/participation/processes', async (request, reply) => {
+    const input = processFromForm(request);
+    const outcome = await createProcess(ctx, request.viewer, request.organisation, input);
+    if (!outcome.ok) return listPage(request, reply, input, messages(request, outcome.errors));
+    setNotice(reply, 'participation.admin.saved');
+    return reply.redirect(`/admin/participation/processes/${outcome.id}`, 303);
+  });
+
+  async function listPage(request: FastifyRequest, reply: FastifyReply, values: Partial<ProcessInput>, errors: Record<string, string>) {
+    const { t } = request;
+    const [processes, districts] = await Promise.all([findProcesses(ctx.db, request.organisation.id), findDistricts(ctx.db, request.organisation.id)]);
+    return adminPage(
+      request,
+      reply,
+      t('participation.admin.title'),
+      html`<h1>${t('participation.admin.title')}</h1>
+<p><a href="/admin/participation/answers">${t('participation.answers.title')}</a> · <a href="/admin/participation/moderation">${t('participation.moderation.title')}</a></p>
+<h2>${t('participation.processes.title')}</h2>
+<ul>${processes.map((p) => html`<li><a href="/admin/participation/processes/${p.id}">${translated(request, p.title)}</a> — ${t(`participation.processes.${processTime(p)}` as MessageKey)}</li>`)}</ul>
+<h2>${t('participation.admin.newProcess')}</h2>
+${errorSummary(request, errors)}
+${processForm(request, '/admin/participation/processes', values, districts, errors)}`,
+      Object.keys(errors).length ? 400 : 200,
+    );
+  }
+
+  app.get<{ Params: { id: string } }>('/admin/participation/processes/:id', async (request, reply) => {
+    authorizeParticipation(request.viewer, 'manage-processes');
+    return processPage(request, reply, pathId(request.params.id, 'PROCESS_NOT_FOUND'));
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/participation/processes/:id', async (request, reply) => {
+    const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+    const input = processFromForm(request);
+    const outcome = await updateProcess(ctx, request.viewer, request.organisation, id, input);
+    if (!outcome.ok) return processPage(request, reply, id, { settings: messages(request, outcome.errors) }, input);
+    setNotice(reply, 'participation.admin.saved');
+    return reply.redirect(`/admin/participation/processes/${id}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/participation/processes/:id/phases', async (request, reply) => {
+    const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+    const input = phaseFromForm(request);
+    const outcome = await savePhase(ctx, request.viewer, request.organisation, id, null, input);
+    if (!outcome.ok) return processPage(request, reply, id, { phase: messages(request, outcome.errors) }, undefined, input);
+    setNotice(reply, 'participation.admin.saved');
+    return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
+  });
+
+  app.get<{ Params: { id: string; phaseId: string } }>('/admin/participation/processes/:id/phases/:phaseId', async (request, reply) => {
+    authorizeParticipation(request.viewer, 'manage-processes');
+    return phasePage(request, reply, pathId(request.params.id, 'PROCESS_NOT_FOUND'), pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND'), {});
+  });
+
+  app.post<{ Params: { id: string; phaseId: string } }>('/admin/participation/processes/:id/phases/:phaseId', async (request, reply) => {
+    const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+    const phaseId = pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND');
+    const input = phaseFromForm(request);
+    const outcome = await savePhase(ctx, request.viewer, request.organisation, id, phaseId, input);
+    if (!outcome.ok) return phasePage(request, reply, id, phaseId, messages(request, outcome.errors), input);
+    setNotice(reply, 'participation.admin.saved');
+    return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
+  });
+
+  app.post<{ Params: { id: string; phaseId: string } }>('/admin/participation/processes/:id/phases/:phaseId/delete', async (request, reply) => {
+    const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+    await deletePhase(ctx, request.viewer, request.organisation, id, pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND'));
+    setNotice(reply, 'participation.admin.saved');
+    return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
+  });
+
+  async function requireProcess(request: FastifyRequest, id: number): Promise<Process> {
+    const process = await findProcess(ctx.db, request.organisation.id, id);
+    if (!process) throw new AppError('PROCESS_NOT_FOUND');
+    return process;
+  }
+
+  async function processPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: { settings?: Record<string, string>; phase?: Record<string, string> } = {}, values?: ProcessInput, phase?: PhaseInput) {
+    const { t } = request;
+    const process = await requireProcess(request, id);
+    const districts = await findDistricts(ctx.db, request.organisation.id);
+    const current: ProcessInput = { ...process, eligibilityLevel: process.eligibility.level, minAge: process.eligibility.minAge, maxAge: process.eligibility.maxAge, residentsOnly: process.eligibility.residentsOnly };
+    return adminPage(
+      request,
+      reply,
+      plain(request, process.title),
+      html`<h1>${translated(request, process.title)}</h1>
+<p><a href="/processes/${process.slug}">${t('participation.admin.publicPage')}</a></p>
+${errorSummary(request, { ...errors.settings, ...errors.phase })}
+<details${errors.settings ? raw(' open') : ''}><summary>${t('participation.admin.settings')}</summary>
+${processForm(request, `/admin/participation/processes/${process.id}`, values ?? current, districts, errors.settings ?? {})}</details>
+<h2 id="phases">${t('participation.process.timeline')}</h2>
+${process.phases.length === 0 ? html`<p>${t('participation.process.noPhases')}</p>` : html`<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('participation.admin.phaseTitle')}</th><th scope="col">${t('participation.admin.dates')}</th><th scope="col">${t('participation.admin.parts')}</th><th scope="col">${t('participation.admin.actions')}</th></tr></thead>
+<tbody>${process.phases.map((p) => html`<tr><th scope="row">${translated(request, p.title)}</th><td>${phaseDates(request, p)}</td>
+<td>${PARTS.filter((part) => p.parts[part]).map((part) => `${t(`participation.part.${part}` as MessageKey)} (${(p.parts[part] ?? []).map((a) => t(`participation.action.${a}` as MessageKey)).join(', ') || t('participation.part.readOnly')})`).join('; ')}</td>
+<td><a href="/admin/participation/processes/${process.id}/phases/${p.id}">${t('participation.admin.edit')}<span class="visually-hidden">: ${plain(request, p.title)}</span></a>
+<form method="post" action="/admin/participation/processes/${process.id}/phases/${p.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('participation.admin.delete')}<span class="visually-hidden">: ${plain(request, p.title)}</span></button></form></td></tr>`)}</tbody></table></div>`}
+<h2>${t('participation.admin.addPhase')}</h2>
+${phaseForm(request, `/admin/participation/processes/${process.id}/phases`, phase, errors.phase ?? {})}`,
+      errors.settings || errors.phase ? 400 : 200,
+    );
+  }
+
+  async function phasePage(request: FastifyRequest, reply: FastifyReply, processId: number, phaseId: number, errors: Record<string, string>, values?: PhaseInput) {
+    const process = await requireProcess(request, processId);
+    const phase = process.phases.find((p) => p.id === phaseId);
+    if (!phase) throw new AppError('PROCESS_PHASE_NOT_FOUND');
+    return adminPage(
+      request,
+      reply,
+      plain(request, phase.title),
+      html`<p><a href="/admin/participation/processes/${process.id}">${translated(request, process.title)}</a></p>
+<h1>${translated(request, phase.title)}</h1>
+${errorSummary(request, errors)}
+${phaseForm(request, `/admin/participation/processes/${process.id}/phases/${phase.id}`, values ?? phase, errors)}`,
+      Object.keys(errors).length ? 400 : 200,
+    );
+  }
+
+  app.get('/admin/participation/answers', async (request, reply) => {
+    authorizeParticipation(request.viewer, 'answer-proposals');
+    const { t } = request;
+    const waiting = await findAwaitingAnswer(ctx.db, request.organisation.id);
+    const now = new Date();
+    return adminPage(
+      request,
+      reply,
+      t('participation.answers.title'),
+      html`<h1>${t('participation.answers.title')}</h1>
+<p>${t('participation.answers.lead')}</p>
+${waiting.length === 0 ? html`<p>${t('participation.answers.none')}</p>` : html`<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('participation.proposal.titleField')}</th><th scope="col">${t('participation.supports.title')}</th><th scope="col">${t('participation.answers.due')}</th></tr></thead>
+<tbody>${waiting.map((p) => html`<tr><th scope="row"><a href="/proposals/${p.id}#answer">${p.title}</a></th><td>${p.supports} / ${p.threshold}</td><td>${p.answerDueAt ? html`${formatDate(request, p.answerDueAt)}${p.answerDueAt < now ? html` <strong>${t('participation.answers.overdue')}</strong>` : ''}` : ''}</td></tr>`)}</tbody></table></div>`}`,
+    );
+  });
+
+  app.get('/admin/participation/moderation', async (request, reply) => {
+    authorizeParticipation(request.viewer, 'moderate');
+    const { t } = request;
+    const flagged = await findFlaggedComments(ctx.db, request.organisation.id);
+    return renderPage(request, reply, {
+      title: t('participation.moderation.title'),
+      noIndex: true,
+      main: html`${stylesheet()}<p><a href="/admin">${t('site.admin')}</a></p><h1>${t('participation.moderation.title')}</h1>
+${flagged.length === 0 ? html`<p>${t('participation.moderation.none')}</p>` : html`<ol class="comment-list">${flagged.map((c) => html`<li class="comment" id="comment-${c.id}">
+<p class="comment__meta"><strong>${c.authorName ?? t('participation.anonymous')}</strong> · ${formatDate(request, c.createdAt, true)} · <a href="/${c.subjectType === 'proposal' ? 'proposals' : 'debates'}/${c.subjectId}#comment-${c.id}">${t('participation.moderation.inContext')}</a></p>
+<p class="comment__body">${c.body}</p>
+<p>${t('participation.moderation.flags', { count: c.flags })}: ${c.reasons.map((r) => t(`participation.flag.${r}` as MessageKey)).join(', ')}</p>
+${moderationForm(request, c, 'queue')}</li>`)}</ol>`}`,
+    });
+  });
+}
+
+

@@ -1,0 +1,193 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { hasRole } from '../../../platform/auth/users.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { App } from '../../../platform/http/app.ts';
+import type { MessageKey } from '../../../platform/i18n/translate.ts';
+import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
+import { findComment, findComments, findVotesAmong, type Comment, type CommentSort } from '../conversation.repository.ts';
+import type { Stance, SubjectType } from '../participation.schema.ts';
+import type { Process } from '../processes.repository.ts';
+import { FLAG_REASONS, flagComment, loadSubject, moderateComment, postComment, voteComment, type CommentInput } from '../use-cases/comments.ts';
+import { takePartBlocker } from '../use-cases/shared.ts';
+import { blockerNotice } from './processes.pages.ts';
+import { formText, messages, number, pathId, queryText, stylesheet, textarea } from './shared.ts';
+
+export function parseCommentSort(request: FastifyRequest): CommentSort {
+  return queryText(request, 'comments') === 'newest' ? 'newest' : 'best';
+}
+
+interface Context {
+  request: FastifyRequest;
+  subject: { type: SubjectType; id: number; process: Process; sort: CommentSort };
+  canComment: boolean;
+  votes: Map<number, number>;
+  moderator: boolean;
+}
+
+function commentItem(c: Context, comment: Comment, replies: Comment[]): Html {
+  const { request } = c;
+  const { t, viewer } = request;
+  const anchor = `comment-${comment.id}`;
+  const vote = c.votes.get(comment.id) ?? 0;
+  const voteButton = (value: 1 | -1, label: string, count: number) =>
+    html`<form method="post" action="/comments/${comment.id}/vote">${csrfField(request)}<input type="hidden" name="value" value="${vote === value ? '0' : value === 1 ? 'up' : 'down'}"><button type="submit" class="link-button" aria-pressed="${vote === value ? 'true' : 'false'}">${label} <span class="visually-hidden">(${t('participation.comment.votesOf', { number: comment.id })})</span>(${number(request, count)})</button></form>`;
+  return html`<li class="comment${comment.stance ? ` comment--${comment.stance}` : ''}" id="${anchor}">
+<p class="comment__meta"><strong>${comment.authorName ?? t('participation.anonymous')}</strong> · <time datetime="${comment.createdAt.toISOString()}">${formatDate(request, comment.createdAt, true)}</time>${comment.stance ? html` · <span class="tag">${t(`participation.stance.${comment.stance}` as MessageKey)}</span>` : ''}</p>
+${comment.hidden ? html`<p class="comment__hidden">${t('participation.comment.hidden')}</p>` : html`<p class="comment__body">${comment.body}</p>`}
+${
+  comment.hidden
+    ? ''
+    : html`<div class="comment-actions">
+<span>${t('participation.comment.score', { score: comment.ups - comment.downs })}</span>
+${viewer ? html`${voteButton(1, t('participation.comment.up'), comment.ups)}${voteButton(-1, t('participation.comment.down'), comment.downs)}` : ''}
+${viewer ? html`<details><summary>${t('participation.comment.flag')}</summary><form method="post" action="/comments/${comment.id}/flag">${csrfField(request)}<label for="flag-${comment.id}">${t('participation.comment.flagReason')}</label> <select id="flag-${comment.id}" name="reason">${FLAG_REASONS.map((r) => html`<option value="${r}">${t(`participation.flag.${r}` as MessageKey)}</option>`)}</select> <button type="submit" class="button button--small button--secondary">${t('participation.comment.flagSend')}</button></form></details>` : ''}
+${c.canComment && comment.parentId === null ? html`<details><summary>${t('participation.comment.reply')}</summary><form method="post" action="/comments" class="stack">${csrfField(request)}
+<input type="hidden" name="subjectType" value="${c.subject.type}"><input type="hidden" name="subjectId" value="${c.subject.id}"><input type="hidden" name="parentId" value="${comment.id}">
+${textarea(`reply-${comment.id}`, t('participation.comment.replyField'), '', { rows: 3, maxlength: 5000 })}
+<button type="submit" class="button button--small">${t('participation.comment.send')}</button></form></details>` : ''}
+</div>`
+}
+${c.moderator ? moderationForm(request, comment) : ''}
+${replies.length > 0 ? html`<ol class="comment-replies">${replies.map((reply) => commentItem(c, reply, []))}</ol>` : ''}
+</li>`;
+}
+
+/** A moderator's form on a comment: hide it with a reason, or show it again. */
+export function moderationForm(request: FastifyRequest, comment: Comment, back = ''): Html {
+  const { t } = request;
+  const backField = back ? html`<input type="hidden" name="back" value="${back}">` : '';
+  if (comment.hidden) {
+    return html`<form method="post" action="/comments/${comment.id}/moderate" class="inline-form">${csrfField(request)}${backField}<input type="hidden" name="hide" value="no"><span class="muted">${t('participation.moderation.hiddenBecause', { reason: comment.hiddenReason ?? '' })}</span> <button type="submit" class="button button--small button--secondary">${t('participation.moderation.show')}</button></form>`;
+  }
+  return html`<details><summary>${t('participation.moderation.hide')}${comment.flags > 0 ? html` (${t('participation.moderation.flags', { count: comment.flags })})` : ''}</summary><form method="post" action="/comments/${comment.id}/moderate" class="stack">${csrfField(request)}${backField}<input type="hidden" name="hide" value="yes">
+<label for="hide-reason-${comment.id}">${t('participation.moderation.reason')}</label><input type="text" id="hide-reason-${comment.id}" name="reason" required maxlength="500">
+<button type="submit" class="button button--small button--danger">${t('participation.moderation.hide')}</button></form></details>`;
+}
+
+/**
+ * The comments of a proposal or debate: sort links (best, newest), the form to comment (or why one
+ * cannot), and the threads. On a debate, arguments for and against stand in two columns above the
+ * other comments.
+ */
+export async function commentsSection(ctx: AppContext, request: FastifyRequest, subject: Context['subject']): Promise<Html> {
+  const { t, viewer, organisation } = request;
+  const comments = await findComments(ctx.db, organisation.id, subject.type, subject.id, subject.sort);
+  const blocker = await takePartBlocker(ctx, viewer, organisation, subject.process, subject.type === 'proposal' ? 'proposals' : 'debates', 'comment');
+  const c: Context = {
+    request,
+    subject,
+    canComment: blocker === undefined,
+    votes: viewer ? await findVotesAmong(ctx.db, viewer.id, comments.map((comment) => comment.id)) : new Map<number, number>(),
+    moderator: hasRole(viewer, 'moderator'),
+  };
+  const repliesOf = new Map<number, Comment[]>();
+  for (const comment of [...comments].sort((a, b) => a.id - b.id)) {
+    if (comment.parentId !== null) repliesOf.set(comment.parentId, [...(repliesOf.get(comment.parentId) ?? []), comment]);
+  }
+  const top = comments.filter((comment) => comment.parentId === null);
+  const list = (items: Comment[]) => (items.length === 0 ? html`<p class="muted">${t('participation.comments.none')}</p>` : html`<ol class="comment-list">${items.map((comment) => commentItem(c, comment, repliesOf.get(comment.id) ?? []))}</ol>`);
+  const base = subject.type === 'proposal' ? `/proposals/${subject.id}` : `/debates/${subject.id}`;
+  const sortLink = (sort: CommentSort) => html`<a href="${base}?comments=${sort}#comments"${subject.sort === sort ? raw(' aria-current="true"') : ''}>${t(`participation.comments.sort.${sort}` as MessageKey)}</a>`;
+  const debate = subject.type === 'debate';
+  const visible = comments.filter((comment) => !comment.hidden).length;
+  return html`<section id="comments" aria-labelledby="comments-title">
+<h2 id="comments-title">${t('participation.comments.title', { count: visible })}</h2>
+<p>${t('participation.comments.sortBy')} ${sortLink('best')} · ${sortLink('newest')}</p>
+${
+  c.canComment
+    ? html`<form method="post" action="/comments" class="stack" id="comment-form">${csrfField(request)}
+<input type="hidden" name="subjectType" value="${subject.type}"><input type="hidden" name="subjectId" value="${subject.id}">
+${debate ? html`<fieldset><legend>${t('participation.stance.legend')}</legend>
+${(['for', 'against', ''] as const).map((stance) => html`<div class="checkbox"><input type="radio" id="stance-${stance || 'none'}" name="stance" value="${stance}"${stance === '' ? raw(' checked') : ''}><label for="stance-${stance || 'none'}">${t(`participation.stance.${stance || 'none'}` as MessageKey)}</label></div>`)}
+</fieldset>` : ''}
+${textarea('body', debate ? t('participation.comment.argumentField') : t('participation.comment.field'), '', { rows: 4, maxlength: 5000 })}
+<button type="submit" class="button">${t('participation.comment.send')}</button></form>`
+    : blocker !== 'PARTICIPATION_CLOSED'
+      ? blockerNotice(request, blocker)
+      : html`<p class="muted">${t('participation.comments.closed')}</p>`
+}
+${
+  debate
+    ? html`<div class="arguments"><section aria-labelledby="arguments-for"><h3 id="arguments-for">${t('participation.arguments.for')}</h3>${list(top.filter((x) => x.stance === 'for'))}</section>
+<section aria-labelledby="arguments-against"><h3 id="arguments-against">${t('participation.arguments.against')}</h3>${list(top.filter((x) => x.stance === 'against'))}</section></div>
+<h3>${t('participation.arguments.other')}</h3>${list(top.filter((x) => x.stance === null))}`
+    : list(top)
+}
+</section>`;
+}
+
+function stanceOf(text: string): Stance | null {
+  return text === 'for' || text === 'against' ? text : null;
+}
+
+/** The forms every comment carries: post (or reply), vote, flag, and the moderators' hide/show. */
+export function registerCommentRoutes(app: App, ctx: AppContext): void {
+  app.post('/comments', async (request, reply) => {
+    const body = request.body;
+    const type = formText(body, 'subjectType');
+    const subjectId = pathId(formText(body, 'subjectId'), type === 'debate' ? 'DEBATE_NOT_FOUND' : 'PROPOSAL_NOT_FOUND');
+    if (type !== 'proposal' && type !== 'debate') throw new AppError('COMMENT_INVALID');
+    const parentText = formText(body, 'parentId');
+    const parentId = parentText === '' ? null : pathId(parentText, 'COMMENT_NOT_FOUND');
+    const input: CommentInput = { subjectType: type, subjectId, parentId, body: formText(body, 'body') || (parentId === null ? '' : formText(body, `reply-${parentId}`)), stance: stanceOf(formText(body, 'stance')) };
+    const outcome = await postComment(ctx, request.viewer, request.organisation, input);
+    if (outcome.ok) {
+      setNotice(reply, 'participation.comment.posted');
+      return reply.redirect(`/${type === 'proposal' ? 'proposals' : 'debates'}/${subjectId}#comment-${outcome.id}`, 303);
+    }
+    if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
+    const errors = outcome.code === 'COMMENT_INVALID' ? messages(request, outcome.errors) : { body: request.t(`participation.error.${outcome.code}` as MessageKey) };
+    return retryPage(request, reply, input, errors, outcome.code === 'COMMENT_INVALID' ? 400 : outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 403);
+  });
+
+  app.post<{ Params: { id: string } }>('/comments/:id/vote', async (request, reply) => {
+    const id = pathId(request.params.id, 'COMMENT_NOT_FOUND');
+    const text = formText(request.body, 'value');
+    const value = text === 'up' ? 1 : text === 'down' ? -1 : text === '0' ? 0 : undefined;
+    if (value === undefined) throw new AppError('COMMENT_INVALID');
+    const outcome = await voteComment(ctx, request.viewer, request.organisation, id, value);
+    if (!outcome.ok) throw new AppError(outcome.code);
+    return reply.redirect(`${outcome.href}#comment-${id}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/comments/:id/flag', async (request, reply) => {
+    const id = pathId(request.params.id, 'COMMENT_NOT_FOUND');
+    const { href } = await flagComment(ctx, request.viewer, request.organisation, id, formText(request.body, 'reason'));
+    setNotice(reply, 'participation.comment.flagged');
+    return reply.redirect(`${href}#comment-${id}`, 303);
+  });
+
+  app.post<{ Params: { id: string } }>('/comments/:id/moderate', async (request, reply) => {
+    const id = pathId(request.params.id, 'COMMENT_NOT_FOUND');
+    const hide = formText(request.body, 'hide') === 'yes';
+    const outcome = await moderateComment(ctx, request.viewer, request.organisation, id, { hide, reason: formText(request.body, 'reason') });
+    if (!outcome.ok) throw new AppError('COMMENT_INVALID', request.t('participation.error.reason'));
+    setNotice(reply, hide ? 'participation.moderation.hidden' : 'participation.moderation.shown');
+    const back = formText(request.body, 'back');
+    if (back === 'queue') return reply.redirect('/admin/participation/moderation', 303);
+    const comment = await findComment(ctx.db, request.organisation.id, id);
+    const { href } = comment ? await loadSubject(ctx, request.organisation, comment.subjectType, comment.subjectId) : { href: '/processes' };
+    return reply.redirect(`${href}#comment-${id}`, 303);
+  });
+
+  /** When a comment is refused: the reason, and the text kept in a form to send again. */
+  async function retryPage(request: FastifyRequest, reply: FastifyReply, input: CommentInput, errors: Record<string, string>, status: number) {
+    const { t } = request;
+    const { href } = await loadSubject(ctx, request.organisation, input.subjectType, input.subjectId);
+    return renderPage(request, reply, {
+      title: t('participation.comment.notPosted'),
+      status,
+      noIndex: true,
+      main: html`${stylesheet()}<h1>${t('participation.comment.notPosted')}</h1>
+${errorSummary(request, errors)}
+<form method="post" action="/comments" class="stack">${csrfField(request)}
+<input type="hidden" name="subjectType" value="${input.subjectType}"><input type="hidden" name="subjectId" value="${input.subjectId}">
+${input.parentId !== null ? html`<input type="hidden" name="parentId" value="${input.parentId}">` : ''}${input.stance ? html`<input type="hidden" name="stance" value="${input.stance}">` : ''}
+${textarea('body', t('participation.comment.field'), input.body, { error: errors.body, rows: 4, maxlength: 5000 })}
+<button type="submit" class="button">${t('participation.comment.send')}</button></form>
+<p><a href="${href}">${t('participation.comment.back')}</a></p>`,
+    });
+  }
+}

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { FastifyRequest } from 'fastify';
+import type { Translated } from '../../../platform/db/schema.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { numberFormat } from '../../../platform/i18n/format.ts';
+import { isLanguage, LANGUAGES } from '../../../platform/i18n/languages.ts';
+import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
+import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { formatDate } from '../../../platform/web/layout.ts';
+import type { Category, ShownStatus } from '../participation.schema.ts';
+import type { Phase, Process } from '../processes.repository.ts';
+import type { Proposal } from '../proposals.repository.ts';
+import type { FieldErrors } from '../use-cases/shared.ts';
+
+/** A staff-written text in the reader's language, marked with its language when it is another one. */
+export function translated(request: FastifyRequest, value: Translated | null | undefined): Html {
+  if (!value || Object.keys(value).length === 0) return html``;
+  const { text, lang } = localizedWithLanguage(value, request.lang, request.organisation.defaultLanguage);
+  return lang === request.lang ? html`${text}` : html`<span lang="${lang}">${text}</span>`;
+}
+
+export function plain(request: FastifyRequest, value: Translated | null | undefined): string {
+  return localized(value, request.lang, request.organisation.defaultLanguage);
+}
+
+/** Paragraphs of a multi-line text (staff-written and translated, or a resident's own). */
+export function paragraphs(request: FastifyRequest, value: Translated | string | null | undefined): Html {
+  if (!value) return html``;
+  const { text, lang } = typeof value === 'string' ? { text: value, lang: request.lang } : localizedWithLanguage(value, request.lang, request.organisation.defaultLanguage);
+  const parts = text.split(/\n{2,}/).map((part) => part.trim()).filter(Boolean);
+  return html`<div class="prose"${lang === request.lang ? '' : html` lang="${lang}"`}>${parts.map((part) => html`<p>${part}</p>`)}</div>`;
+}
+
+export function number(request: FastifyRequest, value: number): string {
+  return numberFormat(LANGUAGES[request.lang].locale.replace('_', '-')).format(value);
+}
+
+export function statusLabel(request: FastifyRequest, status: ShownStatus): string {
+  return request.t(`participation.status.${status}` as MessageKey);
+}
+
+export function statusTag(request: FastifyRequest, status: ShownStatus): Html {
+  return html`<span class="tag proposal-status proposal-status--${status}">${statusLabel(request, status)}</span>`;
+}
+
+export function categoryLabel(request: FastifyRequest, category: Category): string {
+  return request.t(`participation.category.${category}` as MessageKey);
+}
+
+/** The last day of a phase (phases end at midnight after their last day). */
+export function lastDay(phase: Phase): Date {
+  return new Date(phase.endsAt.getTime() - 1);
+}
+
+export function phaseDates(request: FastifyRequest, phase: Phase): string {
+  return `${formatDate(request, phase.startsAt)} – ${formatDate(request, lastDay(phase))}`;
+}
+
+/**
+ * How far a proposal is from its threshold, as a native progress bar with its figures in words (the
+ * bar is for the eye; the sentence carries the content).
+ */
+export function supportMeter(request: FastifyRequest, proposal: Pick<Proposal, 'id' | 'supports' | 'threshold'>): Html {
+  const { t } = request;
+  const missing = Math.max(0, proposal.threshold - proposal.supports);
+  const id = `supports-${proposal.id}`;
+  return html`<div class="support-meter"><progress id="${id}" max="${proposal.threshold}" value="${Math.min(proposal.supports, proposal.threshold)}" aria-describedby="${id}-text"></progress>
+<p id="${id}-text" class="support-meter__text">${t('participation.supports.count', { supports: number(request, proposal.supports), threshold: number(request, proposal.threshold) })}${missing > 0 ? html` · ${t('participation.supports.missing', { missing: number(request, missing) })}` : html` · ${t('participation.supports.reached')}`}</p></div>`;
+}
+
+/** A positive id from a path parameter; anything else is a 404 with `code`. */
+export function pathId(value: unknown, code: string): number {
+  const id = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new AppError(code);
+  return id;
+}
+
+/** A form field as text; repeated or absent fields become ''. */
+export function formText(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** A field sent several times (checkboxes), as texts. */
+export function formList(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** The first value of a query parameter, trimmed. */
+export function queryText(request: FastifyRequest, name: string): string {
+  const value = (request.query as Record<string, unknown> | undefined)?.[name];
+  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
+  return typeof first === 'string' ? first.trim() : '';
+}
+
+export function translatedFromForm(body: unknown, prefix: string, languages: readonly string[]): Translated {
+  return Object.fromEntries(languages.map((language) => [language, formText(body, `${prefix}_${language}`)]));
+}
+
+/** A whole number from a form; '' is null, anything else not a whole number is NaN (reported by validation). */
+export function optionalInteger(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return /^-?\d{1,9}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
+export function messages(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+}
+
+export function select(name: string, label: string, options: ReadonlyArray<readonly [string, string]>, selected: string, error?: string): Html {
+  return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${label}</label>
+${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
+<select id="${name}" name="${name}"${error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : ''}>${options.map(([value, text]) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${text}</option>`)}</select></div>`;
+}
+
+export function textarea(name: string, label: string, value: string, options: { error?: string | undefined; hint?: string; rows?: number; maxlength?: number; required?: boolean } = {}): Html {
+  const describedBy = [options.hint ? `${name}-hint` : '', options.error ? `${name}-error` : ''].filter(Boolean).join(' ');
+  return html`<div class="field${options.error ? ' field--error' : ''}"><label for="${name}">${label}</label>
+${options.hint ? html`<p class="field__hint" id="${name}-hint">${options.hint}</p>` : ''}
+${options.error ? html`<p class="field__error" id="${name}-error">${options.error}</p>` : ''}
+<textarea id="${name}" name="${name}" rows="${options.rows ?? 6}"${options.maxlength ? html` maxlength="${options.maxlength}"` : ''}${options.required ? raw(' required') : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${options.error ? raw(' aria-invalid="true"') : ''}>${value}</textarea></div>`;
+}
+
+/** One input (or text area) per city language for a staff-written text. */
+export function translatedInputs(request: FastifyRequest, prefix: string, label: MessageKey, value: Translated, errors: Record<string, string>, multiline = false): Html {
+  return html`${request.organisation.languages.map((language) => {
+    const name = `${prefix}_${language}`;
+    const error = errors[name];
+    const languageName = isLanguage(language) ? LANGUAGES[language].name : language;
+    const attributes = error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : '';
+    return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${request.t(label)} (${languageName})</label>
+${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
+${multiline ? html`<textarea id="${name}" name="${name}" lang="${language}" rows="4"${attributes}>${value[language] ?? ''}</textarea>` : html`<input type="text" id="${name}" name="${name}" lang="${language}" value="${value[language] ?? ''}" maxlength="200"${attributes}>`}</div>`;
+  })}`;
+}
+
+/** Who may take part in a process, in words. */
+export function eligibilityText(request: FastifyRequest, process: Process, districtNames: string[]): string {
+  const { t } = request;
+  const parts = [t(process.eligibility.level === 'verified' ? 'participation.eligibility.verified' : 'participation.eligibility.email')];
+  const { minAge, maxAge } = process.eligibility;
+  if (minAge !== null && maxAge !== null) parts.push(t('participation.eligibility.ageRange', { min: minAge, max: maxAge }));
+  else if (minAge !== null) parts.push(t('participation.eligibility.minAge', { age: minAge }));
+  else if (maxAge !== null) parts.push(t('participation.eligibility.maxAge', { age: maxAge }));
+  if (process.eligibility.residentsOnly && districtNames.length > 0) parts.push(t('participation.eligibility.residents', { districts: districtNames.join(', ') }));
+  return parts.join(' ');
+}
+
+// ---- the pages' stylesheet, versioned by content ----
+
+const folder = path.join(import.meta.dirname, 'assets');
+const assets = new Map<string, { body: Buffer; hash: string }>();
+for (const name of readdirSync(folder)) {
+  const body = readFileSync(path.join(folder, name));
+  assets.set(name, { body, hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
+}
+
+export function stylesheet(): Html {
+  const asset = assets.get('participation.css');
+  return html`<link rel="stylesheet" href="/participation/assets/participation.css?v=${asset?.hash ?? ''}">`;
+}
+
+export function registerParticipationAssets(app: App): void {
+  app.get('/participation/assets/:name', { schema: { hide: true } }, async (request, reply) => {
+    const { name } = request.params as { name: string };
+    const asset = assets.get(name);
+    if (!asset || !name.endsWith('.css')) {
+      reply.callNotFound();
+      return reply;
+    }
+    const versioned = (request.query as { v?: string }).v === asset.hash;
+    reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    return reply.type('text/css; charset=utf-8').send(asset.body);
+  });
+}

@@ -1,0 +1,28 @@
+import { defineErrors } from '../../platform/errors.ts';
+
+/**
+ * Errors of participation, each with a stable code. A refused action stores nothing; pages explain each
+ * code through `participation.error.<CODE>`.
+ */
+export const participationErrors = defineErrors({
+  PROCESS_NOT_FOUND: { status: 404, message: 'There is no such participatory process in this city.' },
+  PROCESS_PHASE_NOT_FOUND: { status: 404, message: 'This process has no such phase.' },
+  PROPOSAL_NOT_FOUND: { status: 404, message: 'There is no such proposal.' },
+  DEBATE_NOT_FOUND: { status: 404, message: 'There is no such debate.' },
+  COMMENT_NOT_FOUND: { status: 404, message: 'There is no such comment.' },
+  PARTICIPATION_CLOSED: { status: 409, message: 'The current phase of this process does not allow this.' },
+  PARTICIPATION_EMAIL_NOT_CONFIRMED: { status: 403, message: 'Confirm your e-mail address to take part.' },
+  PARTICIPATION_NOT_VERIFIED: { status: 403, message: 'Only verified residents may take part in this process. Verify your account first.' },
+  PARTICIPATION_AGE_NOT_ELIGIBLE: { status: 403, message: 'Your age does not allow you to take part in this process.' },
+  PARTICIPATION_DISTRICT_NOT_ELIGIBLE: { status: 403, message: 'Only residents of the districts of this process may take part.' },
+  PROPOSAL_SUPPORT_CLOSED: { status: 409, message: 'This proposal no longer collects supports.' },
+  PROPOSAL_NOT_WITHDRAWABLE: { status: 409, message: 'Only the author may withdraw a proposal, and only before the city has answered it.' },
+  PROPOSAL_INVALID: { status: 400, message: 'The proposal is not valid.' },
+  COMMENT_INVALID: { status: 400, message: 'The comment is not valid.' },
+  COMMENT_HIDDEN: { status: 409, message: 'This comment has been hidden by a moderator.' },
+});
+
+export type ParticipationErrorCode = keyof typeof participationErrors;
+
+/** The codes an eligibility or phase check can refuse with. */
+export type ParticipationRefusal = 'PARTICIPATION_CLOSED' | 'PARTICIPATION_EMAIL_NOT_CONFIRMED' | 'PARTICIPATION_NOT_VERIFIED' | 'PARTICIPATION_AGE_NOT_ELIGIBLE' | 'PARTICIPATION_DISTRICT_NOT_ELIGIBLE';

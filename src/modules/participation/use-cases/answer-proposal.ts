@@ -1,0 +1,54 @@
+import { recordAudit } from '../../../platform/audit.ts';
+import type { Viewer } from '../../../platform/auth/users.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { isLanguage } from '../../../platform/i18n/languages.ts';
+import { localized, translator, type MessageKey } from '../../../platform/i18n/translate.ts';
+import type { Organisation } from '../../../platform/organisations/organisations.ts';
+import { authorizeParticipation } from '../participation.policy.ts';
+import { ANSWERS, type Answer } from '../participation.schema.ts';
+import { findFollowerEmails, findProposal, storeAnswer } from '../proposals.repository.ts';
+import { actor, type FieldErrors, type Outcome } from './shared.ts';
+
+/**
+ * Staff answer a proposal — accepted, rejected or under evaluation — with a public text; a proposal
+ * past its threshold is waiting for exactly this. The answer is audited and mailed to the followers.
+ * An evaluation may later be followed by the final answer.
+ */
+export async function answerProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, proposalId: number, input: { answer: string; text: string }, now = new Date()): Promise<Outcome<object>> {
+  authorizeParticipation(viewer, 'answer-proposals');
+  const proposal = await findProposal(ctx.db, organisation.id, proposalId);
+  if (!proposal) throw new AppError('PROPOSAL_NOT_FOUND');
+  const errors: FieldErrors = {};
+  if (!(ANSWERS as readonly string[]).includes(input.answer)) errors.answer = 'participation.error.answer';
+  const text = input.text.trim();
+  if (text.length < 2) errors.answerText = 'participation.error.answerText';
+  else if (text.length > 5000) errors.answerText = 'participation.error.tooLong';
+  if (proposal.status === 'withdrawn') errors.answer = 'participation.error.withdrawn';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const answer = input.answer as Answer;
+  const link = new URL(`/proposals/${proposal.id}`, ctx.config.publicUrl).toString();
+  await ctx.db.transaction().execute(async (tx) => {
+    await storeAnswer(tx, proposal.id, answer, text, viewer.id, now);
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: 'participation.proposal.answer',
+      subjectType: 'participation_proposal',
+      subjectId: proposal.id,
+      before: { status: proposal.status, answer: proposal.answerText },
+      after: { status: answer, answer: text },
+    });
+    for (const follower of await findFollowerEmails(tx, proposal.id)) {
+      const language = follower.language && isLanguage(follower.language) ? follower.language : isLanguage(organisation.defaultLanguage) ? organisation.defaultLanguage : 'en';
+      const t = translator(language);
+      const city = localized(organisation.name, language, organisation.defaultLanguage);
+      const status = t(`participation.status.${answer}` as MessageKey);
+      await ctx.mail.send(
+        { organisationId: organisation.id, to: follower.email, subject: t('participation.mail.answered.subject', { title: proposal.title }), text: t('participation.mail.answered.body', { title: proposal.title, status, answer: text, link, city }) },
+        tx,
+      );
+    }
+  });
+  return { ok: true };
+}

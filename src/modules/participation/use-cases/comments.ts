@@ -1,0 +1,114 @@
+import { recordAudit } from '../../../platform/audit.ts';
+import type { Viewer } from '../../../platform/auth/users.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { Organisation } from '../../../platform/organisations/organisations.ts';
+import { checkEligibility } from '../../verification/index.ts';
+import { findComment, findDebate, insertComment, insertFlag, lockComment, setCommentHidden, setCommentVote } from '../conversation.repository.ts';
+import { authorizeParticipation } from '../participation.policy.ts';
+import type { Stance, SubjectType } from '../participation.schema.ts';
+import { findProcess, type Process } from '../processes.repository.ts';
+import { findProposal } from '../proposals.repository.ts';
+import { actor, takePartBlocker, type FieldErrors, type Refused } from './shared.ts';
+
+/** The proposal or debate a comment is about, with its process; hidden or unknown ones are 404s. */
+export async function loadSubject(ctx: AppContext, organisation: Organisation, type: SubjectType, id: number): Promise<{ process: Process; href: string }> {
+  const subject = type === 'proposal' ? await findProposal(ctx.db, organisation.id, id) : await findDebate(ctx.db, organisation.id, id);
+  if (!subject || subject.hidden) throw new AppError(type === 'proposal' ? 'PROPOSAL_NOT_FOUND' : 'DEBATE_NOT_FOUND');
+  const process = await findProcess(ctx.db, organisation.id, subject.processId);
+  if (!process) throw new AppError('PROCESS_NOT_FOUND');
+  return { process, href: type === 'proposal' ? `/proposals/${id}` : `/debates/${id}` };
+}
+
+export interface CommentInput {
+  subjectType: SubjectType;
+  subjectId: number;
+  parentId: number | null;
+  body: string;
+  stance: Stance | null;
+}
+
+export type CommentOutcome = { ok: true; id: number } | Refused | { ok: false; code: 'COMMENT_INVALID'; errors: FieldErrors };
+
+/**
+ * Posts a comment on a proposal or debate when the process's phase opens comments there and the person
+ * is eligible. A reply answers a top-level comment (a reply to a reply joins the same thread); an
+ * argument for or against is a top-level comment on a debate.
+ */
+export async function postComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: CommentInput, now = new Date()): Promise<CommentOutcome> {
+  const { process } = await loadSubject(ctx, organisation, input.subjectType, input.subjectId);
+  const blocker = await takePartBlocker(ctx, viewer, organisation, process, input.subjectType === 'proposal' ? 'proposals' : 'debates', 'comment', now);
+  if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
+  const errors: FieldErrors = {};
+  const body = input.body.trim();
+  if (body.length < 2) errors.body = 'participation.error.commentRequired';
+  else if (body.length > 5000) errors.body = 'participation.error.tooLong';
+  let parentId = input.parentId;
+  if (parentId !== null) {
+    const parent = await findComment(ctx.db, organisation.id, parentId);
+    if (!parent || parent.subjectType !== input.subjectType || parent.subjectId !== input.subjectId) errors.body = 'participation.error.parent';
+    else parentId = parent.parentId ?? parent.id;
+  }
+  const stance = input.subjectType === 'debate' && parentId === null ? input.stance : null;
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'COMMENT_INVALID', errors };
+  const id = await insertComment(ctx.db, { organisationId: organisation.id, subjectType: input.subjectType, subjectId: input.subjectId, parentId, authorId: viewer.id, body, stance });
+  return { ok: true, id };
+}
+
+/**
+ * Up (1) or down (-1) vote on a comment, or 0 to take the vote back; one vote per person and comment
+ * (UNIQUE), changeable. Needs a confirmed e-mail address. Counts are recounted under the comment's lock.
+ */
+export async function voteComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, commentId: number, value: -1 | 0 | 1): Promise<{ ok: true; ups: number; downs: number; href: string } | { ok: false; code: 'PARTICIPATION_EMAIL_NOT_CONFIRMED' | 'COMMENT_HIDDEN' }> {
+  if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
+  const comment = await findComment(ctx.db, organisation.id, commentId);
+  if (!comment) throw new AppError('COMMENT_NOT_FOUND');
+  const { href } = await loadSubject(ctx, organisation, comment.subjectType, comment.subjectId);
+  const eligible = await checkEligibility(ctx.db, organisation.id, viewer.id, { level: 'email' });
+  if (!eligible.ok) return { ok: false, code: 'PARTICIPATION_EMAIL_NOT_CONFIRMED' };
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await lockComment(tx, organisation.id, commentId);
+    if (!row) throw new AppError('COMMENT_NOT_FOUND');
+    if (row.hidden_at) return { ok: false, code: 'COMMENT_HIDDEN' } as const;
+    const counts = await setCommentVote(tx, organisation.id, commentId, viewer.id, value);
+    return { ok: true, ...counts, href } as const;
+  });
+}
+
+export const FLAG_REASONS = ['spam', 'offensive', 'off-topic', 'personal-data'] as const;
+
+/** Flags a comment for the moderators, once per person. */
+export async function flagComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, commentId: number, reason: string): Promise<{ href: string }> {
+  if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
+  const comment = await findComment(ctx.db, organisation.id, commentId);
+  if (!comment) throw new AppError('COMMENT_NOT_FOUND');
+  const { href } = await loadSubject(ctx, organisation, comment.subjectType, comment.subjectId);
+  if (!(FLAG_REASONS as readonly string[]).includes(reason)) throw new AppError('COMMENT_INVALID');
+  if (!comment.hidden) await insertFlag(ctx.db, organisation.id, comment.id, viewer.id, reason);
+  return { href };
+}
+
+/**
+ * A moderator hides a comment with a reason, or shows it again; either way an audit line records who,
+ * when and why. A hidden comment keeps its place in the thread, its text replaced by a notice.
+ */
+export async function moderateComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, commentId: number, input: { hide: boolean; reason: string }, now = new Date()): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  authorizeParticipation(viewer, 'moderate');
+  const comment = await findComment(ctx.db, organisation.id, commentId);
+  if (!comment) throw new AppError('COMMENT_NOT_FOUND');
+  const reason = input.reason.trim();
+  if (input.hide && (reason.length < 2 || reason.length > 500)) return { ok: false, errors: { reason: 'participation.error.reason' } };
+  await ctx.db.transaction().execute(async (tx) => {
+    await setCommentHidden(tx, comment.id, input.hide ? { by: viewer.id, reason, at: now } : null);
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: input.hide ? 'participation.comment.hide' : 'participation.comment.show',
+      subjectType: 'participation_comment',
+      subjectId: comment.id,
+      before: { hidden: comment.hidden, reason: comment.hiddenReason, flags: comment.flags },
+      after: input.hide ? { hidden: true, reason } : { hidden: false, reason: reason || null },
+    });
+  });
+  return { ok: true };
+}

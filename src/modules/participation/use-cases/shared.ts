@@ -1,0 +1,49 @@
+import type { Viewer } from '../../../platform/auth/users.ts';
+import type { AppContext } from '../../../platform/context.ts';
+import type { Translated } from '../../../platform/db/schema.ts';
+import type { MessageKey } from '../../../platform/i18n/translate.ts';
+import type { Organisation } from '../../../platform/organisations/organisations.ts';
+import { checkEligibility, type EligibilityReason } from '../../verification/index.ts';
+import type { ParticipationRefusal } from '../participation.errors.ts';
+import type { Action, Part } from '../participation.schema.ts';
+import { phaseAllows, type Process } from '../processes.repository.ts';
+
+export type FieldErrors = Record<string, MessageKey>;
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
+export type Refused = { ok: false; code: ParticipationRefusal | 'AUTHENTICATION_REQUIRED' };
+
+export function actor(viewer: Viewer) {
+  return { id: viewer.id, label: viewer.displayName };
+}
+
+/** A translated text with blank languages left out and the rest trimmed. */
+export function clean(text: Translated): Translated {
+  const entries: Array<[string, string]> = Object.entries(text).map(([lang, value]) => [lang, value.trim()]);
+  return Object.fromEntries(entries.filter(([, value]) => value !== ''));
+}
+
+const REFUSALS: Record<Exclude<EligibilityReason, 'not-signed-in'>, ParticipationRefusal> = {
+  'email-not-confirmed': 'PARTICIPATION_EMAIL_NOT_CONFIRMED',
+  'not-verified': 'PARTICIPATION_NOT_VERIFIED',
+  age: 'PARTICIPATION_AGE_NOT_ELIGIBLE',
+  district: 'PARTICIPATION_DISTRICT_NOT_ELIGIBLE',
+};
+
+/**
+ * Why this person may not do `action` in `part` of a process now, or undefined when they may: the
+ * phase running now must open the part with that action, and the person must meet the process's
+ * eligibility (verification level, age range, residence in its districts when it asks for that).
+ */
+export async function takePartBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, part: Part, action: Action, now = new Date()): Promise<Refused['code'] | undefined> {
+  if (!phaseAllows(process, part, action, now)) return 'PARTICIPATION_CLOSED';
+  if (!viewer) return 'AUTHENTICATION_REQUIRED';
+  const { eligibility } = process;
+  const eligible = await checkEligibility(ctx.db, organisation.id, viewer.id, {
+    level: eligibility.level,
+    minAge: eligibility.minAge ?? undefined,
+    maxAge: eligibility.maxAge ?? undefined,
+    districtIds: eligibility.residentsOnly && process.districtIds.length > 0 ? process.districtIds : undefined,
+  }, now);
+  if (eligible.ok) return undefined;
+  return eligible.reason === 'not-signed-in' ? 'AUTHENTICATION_REQUIRED' : REFUSALS[eligible.reason];
+}
