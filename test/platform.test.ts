@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { errorMessageKey } from '../src/platform/http/errors.ts';
 import { after, before, describe, test } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import { loadConfig } from '../src/platform/config.ts';
@@ -104,6 +105,14 @@ describe('the demo city', () => {
     const html = await getWithHost(`${server.url}/`, 'brugmont.example');
     assert.match(html, /Brugmont/);
     assert.doesNotMatch(html, /Città Vecchia|Old Town/, 'another city’s districts are not shown');
+  });
+});
+
+describe('error pages', () => {
+  test('find the text of a platform error and of a module error in the catalogue', () => {
+    assert.equal(errorMessageKey('CSRF_TOKEN_INVALID'), 'error.CSRF_TOKEN_INVALID');
+    assert.equal(errorMessageKey('BALLOT_OUTSIDE_PHASE'), 'budgets.error.BALLOT_OUTSIDE_PHASE');
+    assert.equal(errorMessageKey('NO_SUCH_CODE'), undefined);
   });
 });
 

@@ -7,17 +7,17 @@ let counter = 0;
 
 /** A user in the default city, confirmed unless told otherwise. */
 export async function buildUser(server: TestServer, overrides: { email?: string; password?: string; role?: Role; confirmed?: boolean; name?: string; language?: string } = {}) {
-  counter++;
+  const n = ++counter; // taken before any await, so users built at the same time differ
   const organisation = (await server.organisations.findAll())[0];
   if (!organisation) throw new Error('no organisation');
-  const email = overrides.email ?? `person${counter}-${Date.now()}@example.org`;
+  const email = overrides.email ?? `person${n}-${Date.now()}@example.org`;
   const password = overrides.password ?? 'correct horse battery';
   const row = await server.ctx.db
     .insertInto('core_user')
     .values({
       organisation_id: organisation.id,
       email,
-      display_name: overrides.name ?? `Person ${counter}`,
+      display_name: overrides.name ?? `Person ${n}`,
       password_hash: await hashPassword(password),
       role: overrides.role ?? 'resident',
       language: overrides.language ?? null,

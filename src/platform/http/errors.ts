@@ -62,6 +62,23 @@ function known(code: string): ClientError {
   return { status: definition?.status ?? 500, code, message: definition?.message ?? code };
 }
 
+let errorKeys: Map<string, MessageKey> | undefined;
+
+/**
+ * The interface text of an error code: `error.<CODE>` for the platform's, `<module>.error.<CODE>` for a
+ * module's (so that error pages are in the reader's language too); undefined when there is none.
+ */
+export function errorMessageKey(code: string): MessageKey | undefined {
+  if (!errorKeys) {
+    errorKeys = new Map();
+    for (const key of Object.keys(CATALOGUES.en) as MessageKey[]) {
+      const match = /(?:^|\.)error\.([A-Z][A-Z0-9_]*)$/.exec(key);
+      if (match?.[1] && (key.startsWith('error.') || !errorKeys.has(match[1]))) errorKeys.set(match[1], key);
+    }
+  }
+  return errorKeys.get(code);
+}
+
 /** Sends an error in the client's format: JSON `{ error: { code, message } }` or a page. */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ClientError): FastifyReply {
   if (error.status === 429) {
@@ -71,8 +88,8 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: C
   if (wantsJson(request) || !translatorReady(request)) {
     return reply.code(error.status).type('application/json; charset=utf-8').send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
   }
-  const key = `error.${error.code}`;
-  const message = Object.hasOwn(CATALOGUES.en, key) ? request.t(key as MessageKey) : error.message;
+  const key = errorMessageKey(error.code);
+  const message = key ? request.t(key) : error.message;
   const signInLink = error.status === 401 ? html`<p><a class="button" href="/sign-in?next=${encodeURIComponent(request.url)}">${request.t('site.signIn')}</a></p>` : '';
   return renderPage(request, reply, {
     title: request.t('error.title'),
