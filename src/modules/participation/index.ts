@@ -2,12 +2,14 @@ import type { ModuleManifest } from '../../platform/module.ts';
 import * as processesMigration from './migrations/20261123_0500_participation_processes.ts';
 import * as proposalsMigration from './migrations/20261123_0510_participation_proposals.ts';
 import * as conversationMigration from './migrations/20261123_0520_participation_debates_comments.ts';
+import * as meetingsMigration from './migrations/20261123_0530_participation_meetings.ts';
 import './participation.errors.ts';
 import { registerParticipationApi } from './participation.api.ts';
 import { seedParticipation } from './participation.demo.ts';
 import { registerAdminPages } from './pages/admin.pages.ts';
 import { registerCommentRoutes } from './pages/comments.pages.ts';
 import { registerDebatePages } from './pages/debates.pages.ts';
+import { registerMeetingPages } from './pages/meetings.pages.ts';
 import { registerProcessPages } from './pages/processes.pages.ts';
 import { registerProposalPage } from './pages/proposal.pages.ts';
 import { registerProposalPages } from './pages/proposals.pages.ts';
@@ -22,7 +24,8 @@ export { supportProposal, withdrawSupport, type SupportOutcome, type SupportStat
  * Participation: processes with a timeline of phases that open parts (proposals, debates, budget,
  * meetings) for actions (create, support, comment, vote) to eligible residents; proposals with supports,
  * a threshold that obliges the city to answer, following and withdrawal; debates with arguments for
- * and against; threaded comments with votes, flags and moderation.
+ * and against; threaded comments with votes, flags and moderation; meetings with registration up to
+ * their capacity and minutes; a plan (GeoJSON) drawn under a process's proposals.
  */
 export const participationModule: ModuleManifest = {
   name: 'participation',
@@ -30,6 +33,7 @@ export const participationModule: ModuleManifest = {
     '20261123_0500_participation_processes': processesMigration,
     '20261123_0510_participation_proposals': proposalsMigration,
     '20261123_0520_participation_debates_comments': conversationMigration,
+    '20261123_0530_participation_meetings': meetingsMigration,
   },
   routes(app, ctx) {
     registerParticipationAssets(app);
@@ -37,6 +41,7 @@ export const participationModule: ModuleManifest = {
     registerProposalPages(app, ctx);
     registerProposalPage(app, ctx);
     registerDebatePages(app, ctx);
+    registerMeetingPages(app, ctx);
     registerCommentRoutes(app, ctx);
     registerAdminPages(app, ctx);
     registerParticipationApi(app, ctx);

@@ -10,6 +10,7 @@ import { changeSupportCount, insertProposal, insertSupport, storeAnswer } from '
 import { answerProposal } from './use-cases/answer-proposal.ts';
 import { postComment, voteComment } from './use-cases/comments.ts';
 import { createProcess, savePhase, type ProcessInput } from './use-cases/manage-processes.ts';
+import { createMeeting, publishMinutes, registerForMeeting, uploadPlan } from './use-cases/meetings.ts';
 import { startDebate } from './use-cases/start-debate.ts';
 import { submitProposal } from './use-cases/submit-proposal.ts';
 import { supportProposal } from './use-cases/support-proposal.ts';
@@ -114,6 +115,51 @@ export async function seedParticipation(ctx: AppContext, organisation: Organisat
   for (const voter of everyone.slice(0, 3)) await voteComment(ctx, voter, organisation, a1, 1);
   await voteComment(ctx, moderator, organisation, a2, -1);
 
+  // The master plan's layer: three areas of change and the new tram line with its stops, drawn under
+  // the proposals on the map and offered in the proposal form.
+  must(await uploadPlan(ctx, staff, organisation, plan.id, JSON.stringify(MASTER_PLAN)), 'plan');
+
+  // A workshop held last month, with its minutes, and the next one with residents registered.
+  const at = (days: number, hour: number) => new Date(Math.floor(Date.now() / DAY + days) * DAY + (hour - 1) * 3_600_000);
+  const workshop = must(
+    await createMeeting(ctx, staff, organisation, plan.id, {
+      title: { en: 'Workshop: the station quarter', it: 'Laboratorio: il quartiere della stazione', fr: 'Atelier : le quartier de la gare' },
+      description: { en: 'The planning office presents three sketches for the former barracks and listens to residents.', it: 'L’ufficio urbanistica presenta tre schizzi per l’ex caserma e ascolta i residenti.' },
+      startsAt: at(-35, 18),
+      endsAt: at(-35, 20),
+      address: 'Sala civica, Piazza della Stazione 2',
+      lat: 44.1049,
+      lng: 9.8296,
+      onlineUrl: null,
+      capacity: 60,
+      proposalIds: barracks ? [barracks] : [],
+    }),
+    'meeting',
+  );
+  must(
+    await publishMinutes(ctx, staff, organisation, workshop.id, {
+      en: 'Forty-two residents took part. Most preferred the sketch with a public park in the courtyard and homes at affordable rents on three sides.\n\nThe trees of the courtyard stay. The planning office will put this option in the draft plan and present it at the next meeting.',
+      it: 'Hanno partecipato quarantadue residenti. La maggioranza ha preferito lo schizzo con un parco pubblico nel cortile e case a prezzi accessibili su tre lati.\n\nGli alberi del cortile restano. L’ufficio urbanistica inserirà questa opzione nella bozza del piano.',
+    }),
+    'minutes',
+  );
+  const walk = must(
+    await createMeeting(ctx, staff, organisation, plan.id, {
+      title: { en: 'Walk along the river and the new tram line', it: 'Passeggiata lungo il fiume e la nuova tranvia', fr: 'Promenade le long de la rivière et de la nouvelle ligne de tram' },
+      description: { en: 'A two-hour walk from the Mill gardens to the harbour along the planned green belt and tram line, with the planners. Also streamed online.' },
+      startsAt: at(9, 10),
+      endsAt: at(9, 12),
+      address: 'Giardini del Mulino, entrance on Via del Mulino',
+      lat: 44.0993,
+      lng: 9.8175,
+      onlineUrl: 'https://meet.example.org/valmora-master-plan',
+      capacity: 25,
+      proposalIds: [greenBelt, warehouses].filter((id): id is number => id !== undefined),
+    }),
+    'meeting',
+  );
+  for (const resident of [giulia, andrei, claire]) must(await registerForMeeting(ctx, resident, organisation, walk.id), 'registration');
+
   // The youth process: only residents verified as 14 to 18 may take part. Sam (17) is on the census and
   // can verify himself to try; the proposals below came from a school workshop.
   const youth = await process(
@@ -173,3 +219,15 @@ export async function seedParticipation(ctx: AppContext, organisation: Organisat
     await storeAnswer(ctx.db, id, answer, text, staff.id, new Date(Date.now() - 320 * DAY));
   }
 }
+
+/** The demo master plan in the city's box: areas of change, the new tram line and its stops. */
+const MASTER_PLAN = {
+  type: 'FeatureCollection',
+  features: [
+    { type: 'Feature', properties: { name: 'Station quarter: new homes and a park' }, geometry: { type: 'Polygon', coordinates: [[[9.8262, 44.1031], [9.8338, 44.1031], [9.8338, 44.1074], [9.8262, 44.1074], [9.8262, 44.1031]]] } },
+    { type: 'Feature', properties: { name: 'River green belt' }, geometry: { type: 'Polygon', coordinates: [[[9.8101, 44.0972], [9.8229, 44.0985], [9.8232, 44.1003], [9.8104, 44.0994], [9.8101, 44.0972]]] } },
+    { type: 'Feature', properties: { name: 'Harbour: culture and crafts' }, geometry: { type: 'Polygon', coordinates: [[[9.8310, 44.0950], [9.8372, 44.0950], [9.8372, 44.0990], [9.8310, 44.0990], [9.8310, 44.0950]]] } },
+    { type: 'Feature', properties: { name: 'Tram line 1 (new)' }, geometry: { type: 'LineString', coordinates: [[9.8120, 44.1010], [9.8190, 44.1018], [9.8260, 44.1040], [9.8300, 44.1052], [9.8335, 44.1010], [9.8345, 44.0975]] } },
+    { type: 'Feature', properties: { name: 'Tram stops' }, geometry: { type: 'MultiPoint', coordinates: [[9.8120, 44.1010], [9.8260, 44.1040], [9.8300, 44.1052], [9.8345, 44.0975]] } },
+  ],
+};

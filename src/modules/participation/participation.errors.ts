@@ -20,6 +20,17 @@ export const participationErrors = defineErrors({
   PROPOSAL_INVALID: { status: 400, message: 'The proposal is not valid.' },
   COMMENT_INVALID: { status: 400, message: 'The comment is not valid.' },
   COMMENT_HIDDEN: { status: 409, message: 'This comment has been hidden by a moderator.' },
+  MEETING_NOT_FOUND: { status: 404, message: 'There is no such meeting.' },
+  MEETING_FULL: { status: 409, message: 'This meeting is full: every place has been taken.' },
+  MEETING_REGISTRATION_CLOSED: { status: 409, message: 'Registration is closed: the meeting has already started.' },
+  MEETING_NOT_HELD_YET: { status: 409, message: 'Minutes can only be published once the meeting has started.' },
+  PLAN_TOO_LARGE: { status: 413, message: 'The plan file is larger than 2 MB.' },
+  PLAN_NOT_JSON: { status: 400, message: 'The plan file is not valid JSON.' },
+  PLAN_NOT_FEATURE_COLLECTION: { status: 400, message: 'The plan must be a GeoJSON FeatureCollection of Features.' },
+  PLAN_EMPTY: { status: 400, message: 'The plan has no features.' },
+  PLAN_TOO_MANY_FEATURES: { status: 400, message: 'The plan has more than 2,000 features.' },
+  PLAN_GEOMETRY_TYPE: { status: 400, message: 'A feature of the plan has no geometry, or one other than Point, LineString, Polygon or their Multi- forms.' },
+  PLAN_COORDINATES: { status: 400, message: 'A feature of the plan has coordinates out of range or malformed (longitude −180 to 180, latitude −90 to 90, closed polygon rings).' },
 });
 
 export type ParticipationErrorCode = keyof typeof participationErrors;

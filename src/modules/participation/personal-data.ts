@@ -1,4 +1,6 @@
 import type { PersonalDataProvider } from '../../platform/module.ts';
+import { sql } from 'kysely';
+import './meetings.schema.ts';
 import './participation.schema.ts';
 
 /**
@@ -6,7 +8,8 @@ import './participation.schema.ts';
  * proposals they support and follow, and their votes on comments. Erasing anonymises authorship (the
  * texts stay, without a name) and unlinks supports and votes from the person while keeping them counted,
  * so no published total changes; with `removeContent` their proposals, debates and comments are also
- * hidden. Flags are kept unlinked; follows are deleted.
+ * hidden. Flags are kept unlinked; follows are deleted; meeting registrations are deleted and their
+ * places freed.
  */
 export const participationPersonalData: PersonalDataProvider = {
   async export(tx, userId) {
@@ -16,7 +19,9 @@ export const participationPersonalData: PersonalDataProvider = {
     const supports = await tx.selectFrom('participation_support').select(['proposal_id', 'created_at']).where('user_id', '=', userId).orderBy('proposal_id').execute();
     const follows = await tx.selectFrom('participation_follow').select(['proposal_id', 'created_at']).where('user_id', '=', userId).orderBy('proposal_id').execute();
     const votes = await tx.selectFrom('participation_comment_vote').select(['comment_id', 'value', 'created_at']).where('user_id', '=', userId).orderBy('comment_id').execute();
+    const registrations = await tx.selectFrom('participation_meeting_registration').select(['meeting_id', 'created_at']).where('user_id', '=', userId).orderBy('meeting_id').execute();
     return {
+      meetingRegistrations: registrations.map((r) => ({ meetingId: r.meeting_id, createdAt: r.created_at.toISOString() })),
       proposals: proposals.map((p) => ({ id: p.id, processId: p.process_id, title: p.title, body: p.body, category: p.category, districtId: p.district_id, lat: p.lat, lng: p.lng, status: p.status, supports: p.supports_count, createdAt: p.created_at.toISOString() })),
       debates: debates.map((d) => ({ id: d.id, processId: d.process_id, title: d.title, body: d.body, createdAt: d.created_at.toISOString() })),
       comments: comments.map((c) => ({ id: c.id, on: c.subject_type, subjectId: c.subject_id, replyTo: c.parent_id, body: c.body, stance: c.stance, hidden: c.hidden_at !== null, createdAt: c.created_at.toISOString() })),
@@ -41,5 +46,9 @@ export const participationPersonalData: PersonalDataProvider = {
     await tx.updateTable('participation_comment_vote').set({ user_id: null }).where('user_id', '=', userId).execute();
     await tx.updateTable('participation_comment_flag').set({ user_id: null }).where('user_id', '=', userId).execute();
     await tx.deleteFrom('participation_follow').where('user_id', '=', userId).execute();
+    const freed = await tx.deleteFrom('participation_meeting_registration').where('user_id', '=', userId).returning('meeting_id').execute();
+    if (freed.length > 0) await sql`update participation_meeting set registrations_count = registrations_count - 1 where id in (${sql.join(freed.map((r) => r.meeting_id))})`.execute(tx);
+    await tx.updateTable('participation_meeting').set({ minutes_by: null }).where('minutes_by', '=', userId).execute();
+    await tx.updateTable('participation_plan').set({ uploaded_by: null }).where('uploaded_by', '=', userId).execute();
   },
 };

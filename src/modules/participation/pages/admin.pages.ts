@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
@@ -7,6 +8,8 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { findFlaggedComments } from '../conversation.repository.ts';
+import { findPlan, MAX_PLAN_BYTES } from '../plan.ts';
+import { removePlan, uploadPlan } from '../use-cases/meetings.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
 import { PART_ACTIONS, PARTS, type Action, type PhaseParts } from '../participation.schema.ts';
 import { findProcess, findProcesses, processTime, type Phase, type Process } from '../processes.repository.ts';
@@ -178,15 +181,41 @@ ${processForm(request, '/admin/participation/processes', values, districts, erro
     return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
   });
 
+  // The plan arrives as a file (multipart); a file over the limit is cut one byte past it and refused
+  // with PLAN_TOO_LARGE by the use case, so the page can explain it instead of a bare 413.
+  void app.register(async (scope) => {
+    await scope.register(multipart, { attachFieldsToBody: 'keyValues', throwFileSizeLimit: false, limits: { fileSize: MAX_PLAN_BYTES + 1, files: 1, fields: 5, fieldSize: 1024, parts: 6 } });
+    scope.post<{ Params: { id: string } }>('/admin/participation/processes/:id/plan', { bodyLimit: MAX_PLAN_BYTES * 2 }, async (request, reply) => {
+      const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+      const file = (request.body as Record<string, unknown> | undefined)?.planFile;
+      const text = Buffer.isBuffer(file) ? file.toString('utf8') : typeof file === 'string' ? file : '';
+      const outcome = await uploadPlan(ctx, request.viewer, request.organisation, id, text);
+      if (!outcome.ok) {
+        const message = `${request.t(`participation.error.${outcome.code}` as MessageKey)}${outcome.feature ? ` ${request.t('participation.plan.atFeature', { feature: outcome.feature })}` : ''}`;
+        return processPage(request, reply, id, { plan: { planFile: message } });
+      }
+      setNotice(reply, 'participation.plan.saved');
+      return reply.redirect(`/admin/participation/processes/${id}#plan`, 303);
+    });
+  });
+
+  app.post<{ Params: { id: string } }>('/admin/participation/processes/:id/plan/delete', async (request, reply) => {
+    const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+    await removePlan(ctx, request.viewer, request.organisation, id);
+    setNotice(reply, 'participation.plan.removed');
+    return reply.redirect(`/admin/participation/processes/${id}#plan`, 303);
+  });
+
   async function requireProcess(request: FastifyRequest, id: number): Promise<Process> {
     const process = await findProcess(ctx.db, request.organisation.id, id);
     if (!process) throw new AppError('PROCESS_NOT_FOUND');
     return process;
   }
 
-  async function processPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: { settings?: Record<string, string>; phase?: Record<string, string> } = {}, values?: ProcessInput, phase?: PhaseInput) {
+  async function processPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: { settings?: Record<string, string>; phase?: Record<string, string>; plan?: Record<string, string> } = {}, values?: ProcessInput, phase?: PhaseInput) {
     const { t } = request;
     const process = await requireProcess(request, id);
+    const plan = await findPlan(ctx.db, request.organisation.id, process.id);
     const districts = await findDistricts(ctx.db, request.organisation.id);
     const current: ProcessInput = { ...process, eligibilityLevel: process.eligibility.level, minAge: process.eligibility.minAge, maxAge: process.eligibility.maxAge, residentsOnly: process.eligibility.residentsOnly };
     return adminPage(
@@ -195,9 +224,19 @@ ${processForm(request, '/admin/participation/processes', values, districts, erro
       plain(request, process.title),
       html`<h1>${translated(request, process.title)}</h1>
 <p><a href="/processes/${process.slug}">${t('participation.admin.publicPage')}</a></p>
-${errorSummary(request, { ...errors.settings, ...errors.phase })}
+${errorSummary(request, { ...errors.settings, ...errors.phase, ...errors.plan })}
 <details${errors.settings ? raw(' open') : ''}><summary>${t('participation.admin.settings')}</summary>
 ${processForm(request, `/admin/participation/processes/${process.id}`, values ?? current, districts, errors.settings ?? {})}</details>
+<p><a href="/admin/participation/processes/${process.id}/meetings">${t('participation.meetings.manage')}</a></p>
+<h2 id="plan">${t('participation.plan.title')}</h2>
+${plan ? html`<p>${t('participation.plan.current', { count: plan.features.length, date: formatDate(request, plan.updatedAt, true) })} <a href="/proposals?process=${process.slug}&amp;view=map">${t('participation.proposals.map')}</a></p>
+<form method="post" action="/admin/participation/processes/${process.id}/plan/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('participation.plan.remove')}</button></form>` : html`<p>${t('participation.plan.none')}</p>`}
+<form method="post" action="/admin/participation/processes/${process.id}/plan" enctype="multipart/form-data" class="stack">${csrfField(request)}
+<div class="field${errors.plan ? ' field--error' : ''}"><label for="planFile">${t('participation.plan.file')}</label>
+<p class="field__hint" id="planFile-hint">${t('participation.plan.fileHint')}</p>
+${errors.plan?.planFile ? html`<p class="field__error" id="planFile-error">${errors.plan.planFile}</p>` : ''}
+<input type="file" id="planFile" name="planFile" accept=".geojson,.json,application/geo+json,application/json" aria-describedby="planFile-hint${errors.plan ? ' planFile-error' : ''}"${errors.plan ? raw(' aria-invalid="true"') : ''}></div>
+<button type="submit" class="button">${t('participation.plan.upload')}</button></form>
 <h2 id="phases">${t('participation.process.timeline')}</h2>
 ${process.phases.length === 0 ? html`<p>${t('participation.process.noPhases')}</p>` : html`<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('participation.admin.phaseTitle')}</th><th scope="col">${t('participation.admin.dates')}</th><th scope="col">${t('participation.admin.parts')}</th><th scope="col">${t('participation.admin.actions')}</th></tr></thead>
 <tbody>${process.phases.map((p) => html`<tr><th scope="row">${translated(request, p.title)}</th><td>${phaseDates(request, p)}</td>
@@ -206,7 +245,7 @@ ${process.phases.length === 0 ? html`<p>${t('participation.process.noPhases')}</
 <form method="post" action="/admin/participation/processes/${process.id}/phases/${p.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('participation.admin.delete')}<span class="visually-hidden">: ${plain(request, p.title)}</span></button></form></td></tr>`)}</tbody></table></div>`}
 <h2>${t('participation.admin.addPhase')}</h2>
 ${phaseForm(request, `/admin/participation/processes/${process.id}/phases`, phase, errors.phase ?? {})}`,
-      errors.settings || errors.phase ? 400 : 200,
+      errors.settings || errors.phase || errors.plan ? 400 : 200,
     );
   }
 

@@ -8,11 +8,13 @@ import { formatDate, renderPage } from '../../../platform/web/layout.ts';
 import { findBudgets } from '../../budgets/index.ts';
 import { findDistricts } from '../../places/index.ts';
 import { findDebates } from '../conversation.repository.ts';
+import { findMeetings } from '../meetings.repository.ts';
 import { PART_ACTIONS, PARTS, type Action, type Part } from '../participation.schema.ts';
 import { countContributions, currentPhase, findProcessBySlug, findProcesses, processTime, type Process, type ProcessTime } from '../processes.repository.ts';
 import { findProposals } from '../proposals.repository.ts';
 import { takePartBlocker } from '../use-cases/shared.ts';
 import { debateCard } from './debates.pages.ts';
+import { meetingList } from './meetings.pages.ts';
 import { proposalCard } from './proposals.pages.ts';
 import { eligibilityText, paragraphs, phaseDates, plain, stylesheet, translated } from './shared.ts';
 
@@ -88,10 +90,11 @@ ${section('open')}${section('upcoming')}${section('past')}`,
     const phase = currentPhase(process, now);
     const districts = await findDistricts(ctx.db, organisation.id);
     const scope = districts.filter((d) => process.districtIds.includes(d.id)).map((d) => plain(request, d.name));
-    const [top, debates, budgets] = await Promise.all([
+    const [top, debates, budgets, meetings] = await Promise.all([
       findProposals(ctx.db, organisation.id, { processId: process.id, sort: 'supports', limit: 5 }, now),
       findDebates(ctx.db, organisation.id, { processId: process.id, limit: 10 }),
       findBudgets(ctx.db, organisation.id),
+      findMeetings(ctx.db, organisation.id, process.id),
     ]);
     const linked = budgets.filter((b) => b.processId === process.id);
     const canPropose = await takePartBlocker(ctx, request.viewer, organisation, process, 'proposals', 'create', now);
@@ -119,7 +122,9 @@ ${top.length === 0 ? html`<p>${t('participation.proposals.empty')}</p>` : html`<
 ${open('debates') && canDebate === undefined ? html`<p><a class="button" href="/processes/${process.slug}/debates/new">${t('participation.debate.new')}</a></p>` : ''}
 ${debates.length === 0 ? html`<p>${t('participation.debates.empty')}</p>` : html`<ul class="debate-list">${debates.map((d) => debateCard(request, d))}</ul>`}</section>
 ${linked.length > 0 ? html`<section aria-labelledby="process-budgets"><h2 id="process-budgets">${t('participation.part.budget')}</h2><ul>${linked.map((b) => html`<li><a href="/budgets/${b.id}">${translated(request, b.title)}</a></li>`)}</ul></section>` : ''}
-${open('meetings') ? html`<section aria-labelledby="process-meetings"><h2 id="process-meetings">${t('participation.part.meetings')}</h2><p>${t('participation.meetings.soon')}</p></section>` : ''}`,
+${open('meetings') || meetings.length > 0 ? html`<section aria-labelledby="process-meetings"><h2 id="process-meetings">${t('participation.part.meetings')}</h2>
+${meetingList(request, meetings, 3, now, 3)}
+<p><a href="/processes/${process.slug}/meetings">${t('participation.meetings.all')}</a></p></section>` : ''}`,
     });
   });
 }

@@ -7,6 +7,7 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts } from '../../places/index.ts';
+import { findMeetingsAbout } from '../meetings.repository.ts';
 import { ANSWERS } from '../participation.schema.ts';
 import { findProcess } from '../processes.repository.ts';
 import { collectsSupports, findProposal, hasSupported, isFollowing, shownStatus } from '../proposals.repository.ts';
@@ -76,6 +77,7 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
     const missing = Math.max(0, proposal.threshold - proposal.supports);
     const staff = hasRole(viewer, 'staff');
     const comments = await commentsSection(ctx, request, { type: 'proposal', id: proposal.id, process, sort: parseCommentSort(request) });
+    const meetings = await findMeetingsAbout(ctx.db, organisation.id, proposal.id);
     reply.header('cache-control', 'private, no-store');
     return renderPage(request, reply, {
       title: proposal.title,
@@ -105,6 +107,7 @@ ${
 </section>
 ${proposal.answeredAt && proposal.answerText ? html`<section id="answer" aria-labelledby="answer-title" class="proposal-answer"><h2 id="answer-title">${t('participation.answer.title')}</h2>
 <p>${statusTag(request, shown)} <span class="muted">${formatDate(request, proposal.answeredAt)}</span></p>${paragraphs(request, proposal.answerText)}</section>` : ''}
+${meetings.length > 0 ? html`<section aria-labelledby="meetings-title"><h2 id="meetings-title">${t('participation.part.meetings')}</h2><ul>${meetings.map((m) => html`<li><a href="/meetings/${m.id}">${translated(request, m.title)}</a> — ${formatDate(request, m.startsAt, true)}</li>`)}</ul></section>` : ''}
 ${viewer ? html`<form method="post" action="/proposals/${proposal.id}/follow" class="inline-form">${csrfField(request)}<input type="hidden" name="follow" value="${following ? 'no' : 'yes'}"><button type="submit" class="button button--secondary">${following ? t('participation.follow.stop') : t('participation.follow.start')}</button></form>` : ''}
 ${isAuthor && (proposal.status === 'published' || proposal.status === 'threshold_reached') ? html`<form method="post" action="/proposals/${proposal.id}/withdraw" class="inline-form" id="withdraw">${csrfField(request)}<button type="submit" class="button button--danger">${t('participation.proposal.withdraw')}</button></form>` : ''}
 ${staff && proposal.status !== 'withdrawn' ? html`<details${errors.answer || errors.answerText ? html` open` : ''}><summary>${t('participation.answer.give')}</summary>

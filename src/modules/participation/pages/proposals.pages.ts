@@ -7,6 +7,7 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, findDistrictsWithGeometry, type District } from '../../places/index.ts';
+import { featurePoint, findPlan, type PlanFeature } from '../plan.ts';
 import { CATEGORIES, PROPOSAL_STATUSES, type Category, type ShownStatus } from '../participation.schema.ts';
 import { findProcessBySlug, findProcesses, type Process } from '../processes.repository.ts';
 import { cursorOf, findProposals, findSupportedAmong, shownStatus, type Proposal, type ProposalFilters, type ProposalSort } from '../proposals.repository.ts';
@@ -140,6 +141,7 @@ export function registerProposalPages(app: App, ctx: AppContext): void {
     const process = processes.find((p) => p.slug === query.process);
     const title = process ? `${t('participation.proposals.title')} — ${plain(request, process.title)}` : t('participation.proposals.title');
     const shapes = map ? await findDistrictsWithGeometry(ctx.db, organisation.id) : [];
+    const plan = map && process ? await findPlan(ctx.db, organisation.id, process.id) : undefined;
     return renderPage(request, reply, {
       title,
       description: t('participation.proposals.lead'),
@@ -147,7 +149,8 @@ export function registerProposalPages(app: App, ctx: AppContext): void {
 <p>${t('participation.proposals.lead')}</p>
 ${filterForm(request, query, processes, districts)}
 <p>${map ? html`<a href="/proposals${queryString(query, { view: 'list', after: '' })}">${t('participation.proposals.listView')}</a>` : html`<a href="/proposals${queryString(query, { view: 'map', after: '' })}">${t('participation.proposals.map')}</a>`}</p>
-${map ? proposalMap(request, shapes, page, t('participation.proposals.mapTitle', { count: page.length })) : ''}
+${map ? proposalMap(request, shapes, page, t('participation.proposals.mapTitle', { count: page.length }), plan?.features) : ''}
+${plan ? planLegend(request, plan.features) : ''}
 <section aria-labelledby="list-title">
 <h2 id="list-title" class="visually-hidden">${title}</h2>
 ${page.length === 0 ? html`<p>${t('participation.proposals.empty')}</p>` : html`<ol class="proposal-list">${page.map((p) => proposalCard(request, p, districts, supported.has(p.id), 3))}</ol>`}
@@ -181,6 +184,14 @@ ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="ne
       lng: coordinate('lng'),
     };
     if (districtText !== '' && input.districtId === null) input.districtId = -1;
+    // A place picked on the plan stands for its zone's point, unless the author typed coordinates.
+    const zone = formText(body, 'planZone');
+    if (zone !== '' && input.lat === null && input.lng === null) {
+      const plan = await findPlan(ctx.db, request.organisation.id, process.id);
+      const feature = /^\d{1,4}$/.test(zone) ? plan?.features[Number(zone)] : undefined;
+      if (feature) Object.assign(input, featurePoint(feature));
+      else input.lat = Number.NaN;
+    }
     const outcome = await submitProposal(ctx, request.viewer, request.organisation, process, input);
     if (outcome.ok) {
       setNotice(reply, 'participation.proposal.created');
@@ -201,6 +212,8 @@ ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="ne
     const { t } = request;
     const districts = (await findDistricts(ctx.db, request.organisation.id)).filter((d) => d.kind === 'district' && (process.districtIds.length === 0 || process.districtIds.includes(d.id)));
     const blocker = status === 200 ? await takePartBlocker(ctx, request.viewer, request.organisation, process, 'proposals', 'create') : undefined;
+    const plan = await findPlan(ctx.db, request.organisation.id, process.id);
+    const shapes = plan ? await findDistrictsWithGeometry(ctx.db, request.organisation.id) : [];
     reply.header('cache-control', 'private, no-store');
     return renderPage(request, reply, {
       title: t('participation.proposal.new'),
@@ -218,6 +231,8 @@ ${select('category', t('participation.filter.category'), [['', t('participation.
 ${select('districtId', t('participation.filter.district'), [['', t('participation.proposal.noDistrict')], ...districts.map((d): [string, string] => [String(d.id), plain(request, d.name)])], values.districtId === null ? '' : String(values.districtId), errors.districtId)}
 <fieldset><legend>${t('participation.proposal.place')}</legend>
 <p class="field__hint">${t('participation.proposal.placeHint')}</p>
+${plan ? html`${proposalMap(request, shapes, [], t('participation.plan.title'), plan.features)}
+${select('planZone', t('participation.plan.pick'), [['', t('participation.plan.pickNone')], ...plan.features.map((f, i): [string, string] => [String(i), f.name])], '')}` : ''}
 ${field({ name: 'lat', label: t('participation.proposal.lat'), value: values.lat === null ? '' : String(values.lat), error: errors.lat })}
 ${field({ name: 'lng', label: t('participation.proposal.lng'), value: values.lng === null ? '' : String(values.lng) })}
 </fieldset>
@@ -228,3 +243,8 @@ ${field({ name: 'lng', label: t('participation.proposal.lng'), value: values.lng
   }
 }
 
+
+/** The plan's features in words, beside the map (the drawing is hidden from screen readers). */
+export function planLegend(request: FastifyRequest, features: PlanFeature[]): Html {
+  return html`<details class="plan-legend"><summary>${request.t('participation.plan.legend', { count: features.length })}</summary><ul>${features.map((f) => html`<li>${f.name}</li>`)}</ul></details>`;
+}

@@ -36,6 +36,15 @@ const REFUSALS: Record<Exclude<EligibilityReason, 'not-signed-in'>, Participatio
  */
 export async function takePartBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, part: Part, action: Action, now = new Date()): Promise<Refused['code'] | undefined> {
   if (!phaseAllows(process, part, action, now)) return 'PARTICIPATION_CLOSED';
+  return eligibilityBlocker(ctx, viewer, organisation, process, now);
+}
+
+/**
+ * Why this person does not meet a process's eligibility (verification level, age range, residence in
+ * its districts when it asks for that), whatever its phase, or undefined when they do. Meeting
+ * registrations use it directly: a meeting is open until it starts.
+ */
+export async function eligibilityBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, now = new Date()): Promise<Refused['code'] | undefined> {
   if (!viewer) return 'AUTHENTICATION_REQUIRED';
   const { eligibility } = process;
   const eligible = await checkEligibility(ctx.db, organisation.id, viewer.id, {
