@@ -1,11 +1,12 @@
 /**
  * Data and SQL for the reports bench: a bulk loader that fills `reports_report` with generated reports
- * in one `insert … select generate_series` per batch, the public statistics queries (the product has no
- * statistics function yet, so they are written here, to be moved into src/modules/reports), and a way
- * to EXPLAIN ANALYZE the exact SQL a product function sends.
+ * in one `insert … select generate_series` per batch (the table's triggers queue one change per report;
+ * `foldLoadedChanges` moves them into the counters), the former per-request statistics queries for
+ * comparison, and a way to EXPLAIN ANALYZE the exact SQL a product function sends.
  */
 import { CompiledQuery, sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
+import { foldReportChanges } from '../src/modules/reports/reports.repository.ts';
 import { tileX, tileY } from '../src/modules/reports/tiles.ts';
 import { progress, timeOnce } from './lib.ts';
 
@@ -85,9 +86,18 @@ export async function loadReports(db: Db, organisationId: number, count: number)
   return { seconds: ms / 1000 };
 }
 
-/** Vacuums and analyses the reports table, as autovacuum would soon after a load this size. */
+/**
+ * Folds the changes the load queued (one row per report, written by the table's triggers) into the
+ * map and statistics counters, as the product's recurring job would within seconds; returns seconds.
+ */
+export async function foldLoadedChanges(db: Db): Promise<{ seconds: number; folded: number }> {
+  const { ms, result } = await timeOnce(() => foldReportChanges(db));
+  return { seconds: ms / 1000, folded: result };
+}
+
+/** Vacuums and analyses the reports table and the counters, as autovacuum would soon after a load this size. */
 export async function settle(db: Db): Promise<void> {
-  await sql`vacuum analyze reports_report`.execute(db);
+  for (const table of ['reports_report', 'reports_change', 'reports_map_cell', 'reports_status_count', 'reports_resolution_hour']) await sql`vacuum analyze ${sql.table(table)}`.execute(db);
 }
 
 /** How many of `sample` loaded reports have tile numbers that differ from what tiles.ts computes. */
@@ -98,12 +108,11 @@ export async function checkTiles(db: Db, sample = 2000): Promise<{ checked: numb
 }
 
 /**
- * Public statistics of a city — NOT YET IN THE PRODUCT (src/modules/reports has no statistics
- * function); written here so the goal can be measured, to be moved into reports.repository.ts.
- * Reports per status, per category and per district (one grouping-sets scan), and the median time from
- * report to fix for reports marked `fixed`.
+ * Public statistics the way they were computed before the product kept counters (one grouping-sets
+ * scan of every report plus percentile_cont over every fixed report), for comparison with the
+ * product's `findPublicStatistics` (src/modules/reports/statistics.ts), which the goal is measured on.
  */
-export async function findPublicStatistics(db: Db, organisationId: number) {
+export async function scanPublicStatistics(db: Db, organisationId: number) {
   // grouping(…) tells the three groupings apart (a null district is a real group: outside all districts)
   const groups = await sql<{ status: string | null; category_id: number | null; district_id: number | null; grouped: number; n: number }>`
     select status, category_id, district_id, grouping(status, category_id, district_id) as grouped, count(*) as n
@@ -116,17 +125,6 @@ export async function findPublicStatistics(db: Db, organisationId: number) {
     where organisation_id = ${organisationId} and hidden_at is null and status = 'fixed' and closed_at is not null`.execute(db);
   const count = (key: 'status' | 'category_id' | 'district_id', grouped: number) => groups.rows.filter((row) => row.grouped === grouped).map((row) => ({ key: row[key], count: row.n }));
   return { byStatus: count('status', 0b011), byCategory: count('category_id', 0b101), byDistrict: count('district_id', 0b110), medianHoursToFix: median.rows[0]?.hours ?? null };
-}
-
-/** The same figures as four separate queries (the straightforward way), to compare with one scan. */
-export async function findPublicStatisticsSeparately(db: Db, organisationId: number): Promise<number> {
-  let rows = 0;
-  for (const column of ['status', 'category_id', 'district_id'] as const) {
-    const result = await sql`select ${sql.ref(column)}, count(*) from reports_report where organisation_id = ${organisationId} and hidden_at is null group by 1`.execute(db);
-    rows += result.rows.length;
-  }
-  await sql`select percentile_cont(0.5) within group (order by closed_at - created_at) from reports_report where organisation_id = ${organisationId} and hidden_at is null and status = 'fixed'`.execute(db);
-  return rows;
 }
 
 /** Records the queries a product function sends, so they can be EXPLAINed exactly as sent. */

@@ -13,11 +13,13 @@ import { startTestServer, type TestServer } from './support/server.ts';
 
 const en = translator('en');
 const DEMO_PASSWORD = 'demo-password-123';
-const ADMIN_PAGES = ['/admin', '/admin/organisation', '/admin/departments', '/admin/users', '/admin/audit', '/admin/outbox', '/admin/api-keys'];
+const ADMIN_PAGES = ['/admin', '/admin/organisation', '/admin/departments', '/admin/users', '/admin/audit', '/admin/outbox', '/admin/api-keys', '/staff/reports', '/staff/categories', '/staff/routing', '/staff/answer-templates', '/admin/budgets', '/admin/verification', '/admin/participation'];
 
 let server: TestServer;
 let browser: Browser | undefined;
 let newsSlug: string;
+/** One of each module's pages in the demo city. */
+let moduleIds: { report: number; budget: number; process: string; proposal: number; meeting: number };
 
 before(async () => {
   browser = await launchBrowser();
@@ -32,6 +34,14 @@ before(async () => {
   const article = await server.ctx.db.selectFrom('city_news').select('slug').where('published_at', 'is not', null).orderBy('published_at', 'desc').executeTakeFirst();
   assert.ok(article, 'the demo city has published news');
   newsSlug = article.slug;
+  const db = server.ctx.db;
+  moduleIds = {
+    report: (await db.selectFrom('reports_report').select('id').where('hidden_at', 'is', null).orderBy('id').executeTakeFirstOrThrow()).id,
+    budget: (await db.selectFrom('budgets_budget').select('id').orderBy('id').executeTakeFirstOrThrow()).id,
+    process: (await db.selectFrom('participation_process').select('slug').orderBy('id').executeTakeFirstOrThrow()).slug,
+    proposal: (await db.selectFrom('participation_proposal').select('id').orderBy('id').executeTakeFirstOrThrow()).id,
+    meeting: (await db.selectFrom('participation_meeting').select('id').orderBy('id').executeTakeFirstOrThrow()).id,
+  };
 });
 
 after(async () => {
@@ -169,6 +179,17 @@ describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
         ['/confirm?token=bad', 400],
         ['/no-such-page', 404],
         ['/api/docs', 200],
+        ['/reports', 200],
+        ['/reports/new', 200],
+        [`/reports/${moduleIds.report}`, 200],
+        ['/reports/statistics', 200],
+        ['/budgets', 200],
+        [`/budgets/${moduleIds.budget}`, 200],
+        ['/processes', 200],
+        [`/processes/${moduleIds.process}`, 200],
+        ['/proposals', 200],
+        [`/proposals/${moduleIds.proposal}`, 200],
+        [`/meetings/${moduleIds.meeting}`, 200],
       ];
       for (const [path, status] of pages) {
         await open(page, path, status);

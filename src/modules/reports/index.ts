@@ -3,15 +3,18 @@ import * as reportsMigration from './migrations/20261123_0300_reports.ts';
 import * as residentMigration from './migrations/20261123_0310_reports_resident.ts';
 import * as notifiedOrganisationMigration from './migrations/20261123_0311_reports_notified_organisation.ts';
 import * as answerTemplatesMigration from './migrations/20261123_0320_reports_answer_templates.ts';
+import * as speedMigration from './migrations/20261123_0330_reports_speed.ts';
 import { registerStaffPages, staffNavigation } from './staff/index.ts';
 import { registerResidentPages, renderHomeSection } from './pages/index.ts';
 import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } from './subscriptions.ts';
 import { registerOpen311 } from './open311/open311.routes.ts';
 import { seedReports } from './reports.demo.ts';
+import { FOLD_EVERY_MS, FOLD_JOB, registerStatisticsRoutes, runFoldJob } from './statistics.ts';
 import './reports.errors.ts';
 
 export { submitReport, type ReportSubmission, type SubmitOutcome } from './submit-report.ts';
 export { findReports, findReportById, type ReportRow } from './reports.repository.ts';
+export { findPublicStatistics, type PublicStatistics } from './statistics.ts';
 export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, setReportHidden } from './manage-report.ts';
 
 /**
@@ -20,9 +23,10 @@ export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, s
  */
 export const reportsModule: ModuleManifest = {
   name: 'reports',
-  migrations: { '20261123_0300_reports': reportsMigration, '20261123_0310_reports_resident': residentMigration, '20261123_0311_reports_notified_organisation': notifiedOrganisationMigration, '20261123_0320_reports_answer_templates': answerTemplatesMigration },
+  migrations: { '20261123_0300_reports': reportsMigration, '20261123_0310_reports_resident': residentMigration, '20261123_0311_reports_notified_organisation': notifiedOrganisationMigration, '20261123_0320_reports_answer_templates': answerTemplatesMigration, '20261123_0330_reports_speed': speedMigration },
   async routes(app, ctx) {
     registerOpen311(app, ctx);
+    registerStatisticsRoutes(app, ctx);
     await registerResidentPages(app, ctx);
     registerStaffPages(app, ctx);
   },
@@ -33,6 +37,8 @@ export const reportsModule: ModuleManifest = {
   jobs: (ctx) => ({
     // Mails followers about new public history lines; pages also queue a run at once (notifySoon).
     [NOTIFY_JOB]: { handler: async () => { await notifySubscribers(ctx); }, everyMs: NOTIFY_EVERY_MS },
+    // Folds report changes into the map and statistics counters (readers are exact without it).
+    [FOLD_JOB]: { handler: async () => { await runFoldJob(ctx); }, everyMs: FOLD_EVERY_MS },
   }),
   demo: { order: 20, seed: seedReports },
 };

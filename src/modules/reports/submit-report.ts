@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { CompiledQuery, sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import { findDistrictsAt } from '../places/index.ts';
-import type { Tx } from '../../platform/db/database.ts';
-import { findCategoryByCode, findDepartmentFor, findQuestions, type Category, type Question } from './reports.repository.ts';
+import { findDistrictsWithGeometry, type District, type DistrictWithGeometry } from '../places/index.ts';
+import type { Executor, Tx } from '../../platform/db/database.ts';
+import { findCategories, findCityQuestions, findRoutingRules, type Category, type Question, type RoutingRule } from './reports.repository.ts';
 import { tileX, tileY } from './tiles.ts';
 
 export const MAX_DESCRIPTION = 4000;
@@ -66,10 +67,109 @@ export function checkAnswers(questions: Question[], answers: Record<string, stri
   return problems;
 }
 
+/** The call of `reports_submit` (migration 20261123_0330), written once: intake sends it as it is. */
+const SUBMIT_SQL = `select fresh, admitted, new_id from reports_submit($1::bigint, $2::integer, $3::integer, $4::integer, $5::integer, $6::integer,
+  $7::text, $8::double precision, $9::double precision, $10::integer, $11::integer, $12::text, $13::jsonb, $14::integer, $15::text, $16::text,
+  $17::boolean, $18::text, $19::integer, $20::text, $21::timestamptz, $22::timestamptz, $23::jsonb)`;
+
+/** At most this long a process keeps a city's intake configuration (memory only: staleness is checked by version). */
+const INTAKE_CONFIGURATION_MS = 10 * 60_000;
+
+/**
+ * What intake needs to know about a city, read in four queries and kept in memory: its categories
+ * with their questions, the routing rules and the districts with their outlines, so that a report is
+ * validated and routed without a query. `version` is `reports_intake_version` when it was read;
+ * triggers change that number on any write to those tables, and the statement that stores a report
+ * checks it: a report checked against an outdated configuration is not stored, the configuration is
+ * read again and the report checked again. So staff changes apply at once, in every process.
+ */
+interface IntakeConfiguration {
+  version: string;
+  categories: Map<string, { category: Category; questions: Question[] }>;
+  rules: Map<number, RoutingRule[]>;
+  districts: DistrictWithGeometry[];
+}
+
+type CachedConfigurations = Map<number, { expires: number; configuration: Promise<IntakeConfiguration> }>;
+/** Per database handle (a test process may run several platforms), then per city. */
+const configurationsByDatabase = new WeakMap<Executor, CachedConfigurations>();
+
+function configurationsOf(db: Executor): CachedConfigurations {
+  let configurations = configurationsByDatabase.get(db);
+  if (!configurations) {
+    configurations = new Map();
+    configurationsByDatabase.set(db, configurations);
+  }
+  return configurations;
+}
+
+async function intakeVersion(db: Executor): Promise<string> {
+  const row = await sql<{ version: string }>`select version::text as version from reports_intake_version`.execute(db);
+  return row.rows[0]?.version ?? '0';
+}
+
+async function loadIntakeConfiguration(db: Executor, organisationId: number): Promise<IntakeConfiguration> {
+  // the version first: a change committed while the rest is read only causes one more reload
+  const version = await intakeVersion(db);
+  const [categories, questions, rules, districts] = await Promise.all([findCategories(db, organisationId, true), findCityQuestions(db, organisationId), findRoutingRules(db, organisationId), findDistrictsWithGeometry(db, organisationId)]);
+  const byCategory = new Map<number, { category: Category; questions: Question[] }>(categories.map((category) => [category.id, { category, questions: [] }]));
+  for (const question of questions) byCategory.get(question.categoryId)?.questions.push(question);
+  const rulesByCategory = new Map<number, RoutingRule[]>();
+  for (const rule of rules) rulesByCategory.set(rule.categoryId, [...(rulesByCategory.get(rule.categoryId) ?? []), rule]);
+  return { version, categories: new Map([...byCategory.values()].map((entry) => [entry.category.code, entry])), rules: rulesByCategory, districts };
+}
+
+function intakeConfiguration(ctx: AppContext, organisationId: number): Promise<IntakeConfiguration> {
+  const configurations = configurationsOf(ctx.db);
+  const cached = configurations.get(organisationId);
+  if (cached && cached.expires > Date.now()) return cached.configuration;
+  const configuration = loadIntakeConfiguration(ctx.db, organisationId);
+  configurations.set(organisationId, { expires: Date.now() + INTAKE_CONFIGURATION_MS, configuration });
+  configuration.catch(() => configurations.delete(organisationId));
+  return configuration;
+}
+
+/** Makes the next intake in this process read the city's categories, questions, rules and districts again. */
+function forgetIntakeConfiguration(ctx: AppContext, organisationId: number): void {
+  configurationsOf(ctx.db).delete(organisationId);
+}
+
+/**
+ * Ray casting, the same test as `containsPoint` in places/geometry.ts (which places/index.ts does not
+ * export): inside an outer ring and outside its holes.
+ */
+function containsPoint(geometry: DistrictWithGeometry['geometry'], lng: number, lat: number): boolean {
+  const inRing = (ring: number[][]): boolean => {
+    let inside = false;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi = 0, yi = 0] = ring[i] as number[];
+      const [xj = 0, yj = 0] = ring[j] as number[];
+      if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+    return inside;
+  };
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
+  return polygons.some(([outer, ...holes]) => outer !== undefined && inRing(outer) && !holes.some((hole) => inRing(hole)));
+}
+
+/**
+ * The department in charge of a category in these districts: the rule for one of the districts (in
+ * the order given: districts before neighbourhoods), else the category's city-wide rule, else the
+ * category's default department. The same rules as `findDepartmentFor`, from the cached configuration.
+ */
+function departmentFor(configuration: IntakeConfiguration, category: Category, districtIds: number[]): number | null {
+  const rules = configuration.rules.get(category.id) ?? [];
+  for (const districtId of districtIds) {
+    const rule = rules.find((r) => r.districtId === districtId);
+    if (rule) return rule.departmentId;
+  }
+  return rules.find((r) => r.districtId === null)?.departmentId ?? category.defaultDepartmentId;
+}
+
 export interface SubmissionCheck {
   problems: SubmissionProblem[];
   category: Category | undefined;
-  districts: Awaited<ReturnType<typeof findDistrictsAt>>;
+  districts: District[];
 }
 
 /**
@@ -78,6 +178,15 @@ export interface SubmissionCheck {
  * reports before sending; `submitReport` runs it again.
  */
 export async function checkSubmission(ctx: AppContext, organisation: Organisation, input: ReportSubmission): Promise<SubmissionCheck> {
+  let configuration = await intakeConfiguration(ctx, organisation.id);
+  if (configuration.version !== (await intakeVersion(ctx.db))) {
+    forgetIntakeConfiguration(ctx, organisation.id);
+    configuration = await intakeConfiguration(ctx, organisation.id);
+  }
+  return check(configuration, input);
+}
+
+function check(configuration: IntakeConfiguration, input: ReportSubmission): SubmissionCheck {
   const problems: SubmissionProblem[] = [];
   const description = input.description.trim();
   // Open311 makes the description optional; residents on the city's own pages are asked for one
@@ -86,93 +195,89 @@ export async function checkSubmission(ctx: AppContext, organisation: Organisatio
   const validLocation = Number.isFinite(input.lat) && Number.isFinite(input.lng) && Math.abs(input.lat) <= 90 && Math.abs(input.lng) <= 180;
   if (!validLocation) problems.push({ code: 'REPORT_INVALID_LOCATION', field: 'lat', message: 'The location must be a latitude from -90 to 90 and a longitude from -180 to 180.' });
 
-  const category = await findCategoryByCode(ctx.db, organisation.id, input.categoryCode);
-  if (!category || !category.active) {
+  const entry = configuration.categories.get(input.categoryCode);
+  const category = entry?.category.active ? entry.category : undefined;
+  if (!entry || !category) {
     problems.push({ code: 'REPORT_UNKNOWN_CATEGORY', field: 'service_code', message: `There is no category "${input.categoryCode}".` });
   } else {
-    problems.push(...checkAnswers(await findQuestions(ctx.db, category.id), input.answers ?? {}));
+    problems.push(...checkAnswers(entry.questions, input.answers ?? {}));
   }
 
-  let districts: Awaited<ReturnType<typeof findDistrictsAt>> = [];
+  let districts: District[] = [];
   if (validLocation) {
-    districts = await findDistrictsAt(ctx.db, organisation.id, input.lng, input.lat);
-    if (districts.length === 0 && (await cityHasDistricts(ctx, organisation.id))) {
+    districts = configuration.districts.filter((district) => containsPoint(district.geometry, input.lng, input.lat)).map(({ geometry: _geometry, ...district }) => district);
+    if (districts.length === 0 && configuration.districts.length > 0) {
       problems.push({ code: 'REPORT_OUTSIDE_CITY', field: 'lat', message: 'This place is outside the city. Choose a place within its districts.' });
     }
   }
-  return { problems, category: category && category.active ? category : undefined, districts };
+  return { problems, category, districts };
 }
 
 /**
  * Takes a report from any channel: validates it completely, finds its district and the department in
- * charge, sets its deadline, and stores it with its first history line in one transaction. A report
- * this returns `ok` for is committed to the database before the caller acknowledges it.
+ * charge, sets its deadline, and stores it with its first history line. A report this returns `ok` for
+ * is committed to the database before the caller acknowledges it.
  */
 export async function submitReport(ctx: AppContext, organisation: Organisation, input: ReportSubmission): Promise<SubmitOutcome> {
-  const { problems, category, districts } = await checkSubmission(ctx, organisation, input);
-  const description = input.description.trim();
-  if (problems.length > 0 || !category) return { invalid: problems };
-
-  const departmentId = await findDepartmentFor(ctx.db, category, districts.map((district) => district.id));
-  const districtId = districts.find((d) => d.kind === 'district')?.id ?? districts[0]?.id ?? null;
-  const token = randomBytes(12).toString('hex');
-  const now = new Date();
-  const id = await ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('reports_report')
-      .values({
-        organisation_id: organisation.id,
-        category_id: category.id,
-        department_id: departmentId,
-        district_id: districtId,
-        description,
-        lat: input.lat,
-        lng: input.lng,
-        tile_x: tileX(input.lng),
-        tile_y: tileY(input.lat),
-        address: input.address?.trim().slice(0, 300) || null,
-        answers: JSON.stringify(input.answers ?? {}),
-        author_id: input.authorId ?? null,
-        author_name: input.authorName?.trim().slice(0, 120) || null,
-        author_email: input.authorEmail?.trim().toLowerCase() || null,
-        show_name: input.showName ?? false,
-        source: input.source,
-        api_key_id: input.apiKeyId ?? null,
-        token,
-        duplicate_of_id: null,
-        // One instant for all three, so that the deadline is exactly the category's time after creation.
-        created_at: now,
-        deadline_at: new Date(now.getTime() + category.expectedHours * 3_600_000),
-        updated_at: now,
-        closed_at: null,
-        hidden_at: null,
-        hidden_reason: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('reports_update')
-      .values({
-        organisation_id: organisation.id,
-        report_id: row.id,
-        kind: 'created',
-        author_id: input.authorId ?? null,
-        author_label: null,
-        status_from: null,
-        status_to: 'new',
-        public_text: null,
-        internal_note: null,
-        details: JSON.stringify({ departmentId, source: input.source }),
-        hidden_at: null,
-      })
-      .execute();
-    await input.afterInsert?.(tx, row.id);
-    return row.id;
-  });
-  return { ok: true, id, token, departmentId };
+  const outcome = await submitAdmittedReport(ctx, organisation, input, {});
+  if ('refused' in outcome) throw new Error('a report without admission rules cannot be refused');
+  return outcome;
 }
 
-async function cityHasDistricts(ctx: AppContext, organisationId: number): Promise<boolean> {
-  const row = await ctx.db.selectFrom('places_district').select('id').where('organisation_id', '=', organisationId).limit(1).executeTakeFirst();
-  return row !== undefined;
+/**
+ * What must still hold when a valid report is stored: the API key is not revoked — checked in the
+ * statement that stores the report, so a key verified a moment ago may be cached by the caller.
+ */
+export interface Admission {
+  apiKeyId?: number;
+}
+
+export type AdmittedOutcome = SubmitOutcome | { refused: 'api_key' };
+
+/**
+ * `submitReport` for channels with an API key (Open311): everything is checked from the cached
+ * configuration, then configuration version check, key check, report and first history line are one
+ * call of `reports_submit` (migration 20261123_0330) — one round trip, one commit, its statements
+ * planned once per connection. With `afterInsert`, that call and the caller's work share a transaction.
+ */
+export async function submitAdmittedReport(ctx: AppContext, organisation: Organisation, input: ReportSubmission, admission: Admission): Promise<AdmittedOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await storeChecked(ctx, organisation, input, admission, await intakeConfiguration(ctx, organisation.id));
+    if (outcome !== 'outdated') return outcome;
+    forgetIntakeConfiguration(ctx, organisation.id);
+    if (attempt === 5) throw new Error('the intake configuration kept changing while a report was stored');
+  }
+}
+
+async function storeChecked(ctx: AppContext, organisation: Organisation, input: ReportSubmission, admission: Admission, configuration: IntakeConfiguration): Promise<AdmittedOutcome | 'outdated'> {
+  const { problems, category, districts } = check(configuration, input);
+  if (problems.length > 0 || !category) {
+    // a refusal must not come from an outdated configuration either
+    return configuration.version === (await intakeVersion(ctx.db)) ? { invalid: problems } : 'outdated';
+  }
+
+  const departmentId = departmentFor(configuration, category, districts.map((district) => district.id));
+  const districtId = districts.find((d) => d.kind === 'district')?.id ?? districts[0]?.id ?? null;
+  const token = randomBytes(12).toString('hex');
+  // One instant for all three, so that the deadline is exactly the category's time after creation.
+  const now = new Date();
+  const deadline = new Date(now.getTime() + category.expectedHours * 3_600_000);
+
+  const store = async (db: Executor, tx?: Tx) => {
+    const result = await db.executeQuery<{ fresh: boolean; admitted: boolean; new_id: string | null }>(
+      CompiledQuery.raw(SUBMIT_SQL, [
+        configuration.version, admission.apiKeyId ?? null, organisation.id, category.id, departmentId, districtId, input.description.trim(),
+        input.lat, input.lng, tileX(input.lng), tileY(input.lat), input.address?.trim().slice(0, 300) || null, JSON.stringify(input.answers ?? {}),
+        input.authorId ?? null, input.authorName?.trim().slice(0, 120) || null, input.authorEmail?.trim().toLowerCase() || null, input.showName ?? false,
+        input.source, input.apiKeyId ?? null, token, now, deadline, JSON.stringify({ departmentId, source: input.source }),
+      ]),
+    );
+    const row = result.rows[0];
+    if (!row?.fresh) return 'outdated' as const;
+    if (!row.admitted) return { refused: 'api_key' as const };
+    const id = Number(row.new_id);
+    if (tx) await input.afterInsert?.(tx, id);
+    return { ok: true as const, id, token, departmentId };
+  };
+  return input.afterInsert ? ctx.db.transaction().execute((tx) => store(tx, tx)) : store(ctx.db);
 }

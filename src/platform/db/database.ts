@@ -33,6 +33,11 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
     types.setTypeParser(INT8, (value) => Number(value));
     types.setTypeParser(NUMERIC, (value) => Number(value));
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, types });
+    // An idle connection the server closes (restart, failover, a dropped database) must not crash the
+    // process: the pool drops it and opens another on the next query.
+    pool.on('error', (error) => {
+      process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
     const url = new URL(options.databaseUrl);

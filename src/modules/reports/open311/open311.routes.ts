@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { verifyApiKey } from '../../../platform/auth/api-keys.ts';
-import { consumeRateLimit } from '../../../platform/auth/rate-limit.ts';
+import type { RateLimitRule } from '../../../platform/auth/rate-limit.ts';
+import { hashToken } from '../../../platform/auth/tokens.ts';
+import type { Executor } from '../../../platform/db/database.ts';
+import { sql } from 'kysely';
 import { localized } from '../../../platform/i18n/translate.ts';
 import { OrganisationRepository, type Organisation } from '../../../platform/organisations/organisations.ts';
 import { findCategories, findCategoryByCode, findPublicUpdates, findQuestions, findReports, type ReportRow } from '../reports.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
-import { submitReport } from '../submit-report.ts';
+import { submitAdmittedReport } from '../submit-report.ts';
 import { isoWithOffset } from './datetime.ts';
 import { toXml, type XmlNode } from './xml.ts';
 
@@ -70,8 +73,79 @@ function positiveInt(value: unknown, name: string, fallback: number, max: number
   return Math.min(Number(raw), max);
 }
 
+/**
+ * Rate limits counted in the platform's shared table (`core_rate_limit`, the windows of
+ * consumeRateLimit) but reserved in blocks: a process adds a block of hits to the window's counter in
+ * one statement and hands them out from memory, so a busy API key costs one write per block instead of
+ * a write and a commit per request (and no row that every request locks). Never more than `limit`
+ * hits are granted per window across all processes; a block a process does not use up still counts,
+ * so the limit can be reached up to (block − 1) hits per process early. Blocks are 1/20 of the limit,
+ * at most 50: with a small limit every request is counted in the database, as before. Once the window
+ * is full, the process refuses without asking the database again until the next window.
+ */
+class ReservedRateLimits {
+  readonly #blocks = new Map<string, { windowStart: number; left: number; full: boolean; pending: Promise<void> | null }>();
+
+  async take(db: Executor, organisationId: number, rule: RateLimitRule): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+    const windowMs = rule.windowSeconds * 1000;
+    for (;;) {
+      const now = Date.now();
+      const windowStart = Math.floor(now / windowMs) * windowMs;
+      const retryAfterSeconds = Math.ceil((windowStart + windowMs - now) / 1000);
+      const id = `${organisationId}|${rule.key}`;
+      let block = this.#blocks.get(id);
+      if (!block || block.windowStart !== windowStart) {
+        if (this.#blocks.size >= 10_000) this.#blocks.clear();
+        block = { windowStart, left: 0, full: false, pending: null };
+        this.#blocks.set(id, block);
+      }
+      if (block.left > 0) {
+        block.left--;
+        return { allowed: true, retryAfterSeconds };
+      }
+      if (block.full) return { allowed: false, retryAfterSeconds };
+      // one reservation at a time per key and process; the others wait for it and try again
+      const current = block;
+      current.pending ??= this.#reserve(db, organisationId, rule, current).finally(() => {
+        current.pending = null;
+      });
+      await current.pending;
+    }
+  }
+
+  async #reserve(db: Executor, organisationId: number, rule: RateLimitRule, block: { windowStart: number; left: number; full: boolean }): Promise<void> {
+    const size = Math.max(1, Math.min(50, Math.floor(rule.limit / 20)));
+    const row = await sql<{ hits: number }>`
+      insert into core_rate_limit (organisation_id, key, window_start, hits) values (${organisationId}, ${rule.key}, ${new Date(block.windowStart)}, ${size})
+      on conflict (organisation_id, key, window_start) do update set hits = core_rate_limit.hits + ${size}
+      returning hits`.execute(db);
+    const hits = row.rows[0]?.hits ?? size;
+    const granted = Math.max(0, Math.min(size, rule.limit - (hits - size)));
+    block.left += granted;
+    if (granted < size) block.full = true;
+  }
+}
+
+/** How long a verified API key is trusted without reading it again (the report statement re-checks revocation). */
+const VERIFIED_KEY_MS = 60_000;
+
 export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
   const organisations = new OrganisationRepository(ctx.db);
+  const rateLimits = new ReservedRateLimits();
+  // Verified keys by hash, so that intake does not read (and touch) the key row on every request.
+  // Safe because the statement that stores a report checks that the key is still not revoked.
+  const verifiedKeys = new Map<string, { key: { id: number; organisationId: number }; expires: number }>();
+
+  async function verifiedKey(apiKey: string): Promise<{ id: number; organisationId: number } | undefined> {
+    const hash = hashToken(apiKey);
+    const cached = verifiedKeys.get(hash);
+    if (cached && cached.expires > Date.now()) return cached.key;
+    const key = await verifyApiKey(ctx.db, apiKey);
+    if (!key) return undefined;
+    if (verifiedKeys.size >= 1000) verifiedKeys.clear();
+    verifiedKeys.set(hash, { key: { id: key.id, organisationId: key.organisationId }, expires: Date.now() + VERIFIED_KEY_MS });
+    return key;
+  }
 
   /** The city a request is for: `jurisdiction_id` (the city's slug) when given, else the one of the host. */
   async function jurisdiction(request: FastifyRequest): Promise<Organisation> {
@@ -185,22 +259,32 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const input = params(request);
         const organisation = await jurisdiction(request);
         const apiKey = text(input.api_key);
-        const key = apiKey ? await verifyApiKey(ctx.db, apiKey) : undefined;
+        const key = apiKey ? await verifiedKey(apiKey) : undefined;
         if (!key || key.organisationId !== organisation.id) throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
         const { limit, windowSeconds } = ctx.config.rateLimits.publicWrite;
-        const rate = await consumeRateLimit(ctx.db, organisation.id, { key: `open311:key:${key.id}`, limit: limit * 10, windowSeconds });
+        const rate = await rateLimits.take(ctx.db, organisation.id, { key: `open311:key:${key.id}`, limit: limit * 10, windowSeconds });
         if (!rate.allowed) throw new Open311Error(429, `Too many requests for this api_key; try again in ${rate.retryAfterSeconds} seconds`);
+        // A valid report is stored only if its key is still not revoked (checked in the same statement);
+        // a refused one is answered only after the key has been read afresh, as before it was cached.
+        const recheckKey = async (): Promise<void> => {
+          const fresh = await verifyApiKey(ctx.db, apiKey as string);
+          if (!fresh || fresh.organisationId !== organisation.id) throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
+        };
+        const refuse = async (error: Open311Error): Promise<never> => {
+          await recheckKey();
+          throw error;
+        };
 
         const serviceCode = text(input.service_code);
-        if (!serviceCode) throw new Open311Error(400, 'service_code is required');
+        if (!serviceCode) return refuse(new Open311Error(400, 'service_code is required'));
         const latText = text(input.lat);
         const lngText = text(input.long);
         if (latText === undefined || lngText === undefined) {
-          throw new Open311Error(400, text(input.address_string) ? 'This city needs lat and long: address_string alone cannot be placed' : 'lat and long are required');
+          return refuse(new Open311Error(400, text(input.address_string) ? 'This city needs lat and long: address_string alone cannot be placed' : 'lat and long are required'));
         }
         const lat = Number(latText);
         const lng = Number(lngText);
-        if (!Number.isFinite(lat) || !Number.isFinite(lng)) throw new Open311Error(400, 'lat and long must be decimal degrees (WGS 84)');
+        if (!Number.isFinite(lat) || !Number.isFinite(lng)) return refuse(new Open311Error(400, 'lat and long must be decimal degrees (WGS 84)'));
         const answers: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(input)) {
           const match = /^attribute\[([^\]]+)\](\[\])?$/.exec(name);
@@ -211,23 +295,34 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
           for (const [code, value] of Object.entries(attributeObject as Record<string, unknown>)) answers[code] = Array.isArray(value) ? value.map(String) : String(value);
         }
         const email = text(input.email);
-        if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Open311Error(400, 'email is not a valid e-mail address');
+        if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return refuse(new Open311Error(400, 'email is not a valid e-mail address'));
         const name = [text(input.first_name), text(input.last_name)].filter(Boolean).join(' ');
-        const outcome = await submitReport(ctx, organisation, {
-          categoryCode: serviceCode,
-          lat,
-          lng,
-          description: typeof input.description === 'string' ? input.description : '',
-          address: text(input.address_string),
-          answers,
-          authorName: name || undefined,
-          authorEmail: email,
-          source: 'open311',
-          apiKeyId: key.id,
-        });
+        // configuration still current, key still valid, report and first history line: one statement, one commit
+        const outcome = await submitAdmittedReport(
+          ctx,
+          organisation,
+          {
+            categoryCode: serviceCode,
+            lat,
+            lng,
+            description: typeof input.description === 'string' ? input.description : '',
+            address: text(input.address_string),
+            answers,
+            authorName: name || undefined,
+            authorEmail: email,
+            source: 'open311',
+            apiKeyId: key.id,
+          },
+          { apiKeyId: key.id },
+        );
+        if ('refused' in outcome) {
+          verifiedKeys.delete(hashToken(apiKey as string));
+          throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
+        }
         if ('invalid' in outcome) {
           const status = outcome.invalid.some((p) => p.code === 'REPORT_UNKNOWN_CATEGORY') ? 404 : 400;
           const items = outcome.invalid.map((problem) => ({ code: status, description: `${problem.field}: ${problem.message}` }));
+          await recheckKey();
           return send(reply, format, 'errors', 'error', items, status);
         }
         return send(reply, format, 'service_requests', 'request', [{ service_request_id: outcome.id, token: outcome.token, service_notice: '', account_id: '' }], 201);

@@ -229,7 +229,7 @@ export function registerListPages(app: App, ctx: AppContext): void {
       main: html`${stylesheet()}
 <h1>${t('reports.list.title')}</h1>
 <p>${t('reports.list.lead')}</p>
-<p><a class="button" href="/reports/new">${t('reports.list.new')}</a></p>
+<p><a class="button" href="/reports/new">${t('reports.list.new')}</a> <a href="/reports/statistics">${t('reports.statistics.title')}</a></p>
 ${filterForm(request, query, categories, districts)}
 ${query.bbox ? html`<p>${t('reports.list.areaActive')} <a href="/reports${listQueryString({ ...query, bbox: undefined })}">${t('reports.list.areaClear')}</a></p>` : ''}
 ${renderMap({
