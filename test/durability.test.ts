@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import pg from 'pg';
 import { TestClient } from './support/client.ts';
+import { createScratchDatabase } from './support/server.ts';
 
 /**
  * "A report acknowledged to the resident is never lost, also when the server is killed right after":
@@ -57,22 +56,7 @@ async function startServer(port: number): Promise<{ child: ChildProcess; exit: P
 }
 
 test('reports acknowledged through Open311 survive a SIGKILL of the server right after', { timeout: 300_000 }, async () => {
-  if (process.env.DATABASE_URL) {
-    const name = `ic_durability_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
-  }
+  if (process.env.DATABASE_URL) ({ url: databaseUrl, drop: dropDatabase } = await createScratchDatabase(process.env.DATABASE_URL, 'ic_durability'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const first = await startServer(port);

@@ -1,8 +1,7 @@
 import { createAdministrator } from '../platform/auth/administrators.ts';
 import { generatePassword } from '../platform/auth/passwords.ts';
 import { AppError } from '../platform/errors.ts';
-import { OrganisationRepository } from '../platform/organisations/organisations.ts';
-import { openDatabaseForCli } from './cli-support.ts';
+import { chooseCity, openDatabaseForCli, option } from './cli-support.ts';
 
 const USAGE = `Usage:
   npm run admin -- create --email EMAIL [--name NAME] [--org SLUG]   make someone an administrator
@@ -11,11 +10,6 @@ const USAGE = `Usage:
 "create" promotes an existing account, or creates a confirmed one. A new account gets ADMIN_PASSWORD when
 ADMIN_EMAIL names the same person (both set in the environment), otherwise a random password that is
 printed once. Run it while the server is stopped when the city uses the embedded database.`;
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
 
 /** `npm run admin`: creates administrators from the command line (the first one of a new city, say). */
 async function main(args: string[]): Promise<number> {
@@ -27,14 +21,8 @@ async function main(args: string[]): Promise<number> {
   }
   const database = await openDatabaseForCli();
   try {
-    const organisations = new OrganisationRepository(database.db);
-    const slug = option(args, '--org');
-    const all = await organisations.findAll();
-    const organisation = slug ? all.find((o) => o.slug === slug) : (all.find((o) => o.isDefault) ?? all[0]);
-    if (!organisation) {
-      console.error(slug ? `No city with the slug "${slug}". Cities: ${all.map((o) => o.slug).join(', ') || 'none (start the server once)'}` : 'No city yet: start the server once first.');
-      return 1;
-    }
+    const organisation = await chooseCity(database, option(args, '--org'));
+    if (!organisation) return 1;
     if (command === 'list') {
       const admins = await database.db.selectFrom('core_user').select(['id', 'email', 'display_name']).where('organisation_id', '=', organisation.id).where('role', '=', 'admin').where('deleted_at', 'is', null).orderBy('id').execute();
       for (const admin of admins) console.log(`${String(admin.id).padStart(6)}  ${admin.email ?? ''}  ${admin.display_name}`);

@@ -5,6 +5,7 @@ import { lockDataFolder } from '../platform/db/lock.ts';
 import { platformMigrations } from '../platform/db/migrations/index.ts';
 import { migrate } from '../platform/db/migrator.ts';
 import { collectMigrations } from '../platform/module.ts';
+import { OrganisationRepository, type Organisation } from '../platform/organisations/organisations.ts';
 
 export interface CliDatabase extends DatabaseHandle {
   config: Config;
@@ -36,4 +37,20 @@ export async function openDatabaseForCli(): Promise<CliDatabase> {
       lock?.release();
     },
   };
+}
+
+/** The value after a `--name` option, if given. */
+export function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+/** The city a command works on: `--org SLUG`, else the default one; prints why when there is none. */
+export async function chooseCity(database: CliDatabase, slug: string | undefined): Promise<Organisation | undefined> {
+  const all = await new OrganisationRepository(database.db).findAll();
+  const organisation = slug ? all.find((o) => o.slug === slug) : (all.find((o) => o.isDefault) ?? all[0]);
+  if (!organisation) {
+    console.error(slug ? `No city with the slug "${slug}". Cities: ${all.map((o) => o.slug).join(', ') || 'none (start the server once)'}` : 'No city yet: start the server once first.');
+  }
+  return organisation;
 }

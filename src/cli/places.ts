@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { findDistricts, importDistricts } from '../modules/places/index.ts';
-import { OrganisationRepository } from '../platform/organisations/organisations.ts';
-import { openDatabaseForCli } from './cli-support.ts';
+import { chooseCity, openDatabaseForCli, option } from './cli-support.ts';
 
 const USAGE = `Usage:
   npm run places -- import FILE.geojson [--org SLUG]   import or update districts and neighbourhoods
@@ -10,11 +9,6 @@ const USAGE = `Usage:
 Each GeoJSON feature needs a Polygon or MultiPolygon and the properties "code" and "name"
 (a text, or { "en": "…", "it": "…" }); optional "kind" (district | neighbourhood), "parent"
 (the code of its district) and "population".`;
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
 
 /** `npm run places`: imports district outlines from GeoJSON into a city. */
 async function main(args: string[]): Promise<number> {
@@ -38,14 +32,8 @@ async function main(args: string[]): Promise<number> {
   }
   const database = await openDatabaseForCli();
   try {
-    const organisations = new OrganisationRepository(database.db);
-    const slug = option(args, '--org');
-    const all = await organisations.findAll();
-    const organisation = slug ? all.find((o) => o.slug === slug) : (all.find((o) => o.isDefault) ?? all[0]);
-    if (!organisation) {
-      console.error(slug ? `No city with the slug "${slug}". Cities: ${all.map((o) => o.slug).join(', ') || 'none (start the server once)'}` : 'No city yet: start the server once first.');
-      return 1;
-    }
+    const organisation = await chooseCity(database, option(args, '--org'));
+    if (!organisation) return 1;
     if (command === 'list') {
       for (const district of await findDistricts(database.db, organisation.id)) {
         console.log(`${district.kind.padEnd(13)} ${district.code.padEnd(24)} ${Object.values(district.name)[0] ?? ''}`);

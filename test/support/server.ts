@@ -12,6 +12,26 @@ export interface TestServer extends Platform {
   close(): Promise<void>;
 }
 
+/** A new, empty PostgreSQL database beside the one `serverUrl` names, and how to drop it again. */
+export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
 /**
  * Starts the real platform on a fresh database and a random port: PGlite in memory by default, or a new
  * PostgreSQL database (created from DATABASE_URL and dropped afterwards) when DATABASE_URL is set.
@@ -20,22 +40,7 @@ export async function startTestServer(options: { demo?: boolean; env?: Record<st
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-test-'));
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
-  if (process.env.DATABASE_URL) {
-    const name = `ic_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(process.env.DATABASE_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
-  }
+  if (process.env.DATABASE_URL) ({ url: databaseUrl, drop: dropDatabase } = await createScratchDatabase(process.env.DATABASE_URL, 'ic_test'));
   const result = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
