@@ -1,4 +1,6 @@
 import type { MessageKey } from '../../platform/i18n/translate.ts';
+import { formText } from '../../platform/web/forms.ts';
+export { formText };
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 
@@ -19,8 +21,3 @@ export function checkDisplayName(name: string, errors: FieldErrors, field = 'dis
   else if (name.length > 80) errors[field] = 'error.NAME_TOO_LONG';
 }
 
-/** A form field as text: absent, repeated or non-text values become ''. */
-export function formText(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}

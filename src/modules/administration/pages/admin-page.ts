@@ -6,6 +6,8 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { renderPage } from '../../../platform/web/layout.ts';
 import { mayAdminister, type AdministrationAction } from '../administration.policy.ts';
 import type { FieldErrors } from '../administration.use-cases.ts';
+import { formText, formList, translatedFromForm } from '../../../platform/web/forms.ts';
+export { formText, formList, translatedFromForm };
 
 /** The administration's own sections, in menu order, with the right each one needs. */
 export const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; action: AdministrationAction }> = [
@@ -39,19 +41,6 @@ export function renderAdminPage(request: FastifyRequest, reply: FastifyReply, op
   });
 }
 
-/** A form field as text: absent, repeated or non-text values become ''. */
-export function formText(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/** A form field that may be sent several times (checkboxes), as a list of texts. */
-export function formList(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
 /** A positive integer from a path or query parameter, or undefined. */
 export function positiveId(value: unknown): number | undefined {
   const number = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
@@ -61,11 +50,6 @@ export function positiveId(value: unknown): number | undefined {
 /** Field errors from a use case, in the reader's language. */
 export function translateErrors(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
-}
-
-/** The `name_<lang>` fields of a translated text, one per language of the city. */
-export function translatedFromForm(body: unknown, prefix: string, languages: readonly string[]): Translated {
-  return Object.fromEntries(languages.map((language) => [language, formText(body, `${prefix}_${language}`)]));
 }
 
 /** One text input per city language for a staff-written text (`name_en`, `name_it`, …). */

@@ -10,6 +10,8 @@ import { LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import type { Phase } from '../budgets.schema.ts';
+import { formText, formList, translatedFromForm } from '../../../platform/web/forms.ts';
+export { formText, formList, translatedFromForm };
 
 /** Amounts are whole units of this currency. */
 export const CURRENCY = 'EUR';
@@ -51,24 +53,6 @@ export function pathId(value: unknown, code = 'BUDGET_NOT_FOUND'): number {
   const id = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(id) || id < 1) throw new AppError(code);
   return id;
-}
-
-/** A form field as text; repeated or absent fields become ''. */
-export function formText(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/** A field sent several times (checkboxes), as texts. */
-export function formList(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-/** The `prefix_<lang>` fields of a translated text, one per language of the city. */
-export function translatedFromForm(body: unknown, prefix: string, languages: readonly string[]): Translated {
-  return Object.fromEntries(languages.map((language) => [language, formText(body, `${prefix}_${language}`)]));
 }
 
 // ---- the pages' script and stylesheet, versioned by content ----

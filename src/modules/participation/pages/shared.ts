@@ -14,6 +14,8 @@ import type { Category, ShownStatus } from '../participation.schema.ts';
 import type { Phase, Process } from '../processes.repository.ts';
 import type { Proposal } from '../proposals.repository.ts';
 import type { FieldErrors } from '../use-cases/shared.ts';
+import { formText, formList, translatedFromForm } from '../../../platform/web/forms.ts';
+export { formText, formList, translatedFromForm };
 
 /** A staff-written text in the reader's language, marked with its language when it is another one. */
 export function translated(request: FastifyRequest, value: Translated | null | undefined): Html {
@@ -78,28 +80,11 @@ export function pathId(value: unknown, code: string): number {
   return id;
 }
 
-/** A form field as text; repeated or absent fields become ''. */
-export function formText(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/** A field sent several times (checkboxes), as texts. */
-export function formList(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
 /** The first value of a query parameter, trimmed. */
 export function queryText(request: FastifyRequest, name: string): string {
   const value = (request.query as Record<string, unknown> | undefined)?.[name];
   const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   return typeof first === 'string' ? first.trim() : '';
-}
-
-export function translatedFromForm(body: unknown, prefix: string, languages: readonly string[]): Translated {
-  return Object.fromEntries(languages.map((language) => [language, formText(body, `${prefix}_${language}`)]));
 }
 
 /** A whole number from a form; '' is null, anything else not a whole number is NaN (reported by validation). */
