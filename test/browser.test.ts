@@ -257,6 +257,50 @@ describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
   });
 });
 
+describe('subscribing to new reports in an area', () => {
+  test('draws the area with mouse clicks (live, no page load), undoes a corner, subscribes; axe on each state', async (t) => {
+    await inBrowser(t, async (page) => {
+      await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/reports/subscriptions/area');
+      await assertNoAxeViolations(page, '/reports/subscriptions/area');
+      const map = page.getByRole('button', { name: en('reports.area.mapAlt') });
+      const corners = page.getByLabel(en('reports.area.points'));
+      for (const position of [{ x: 180, y: 120 }, { x: 460, y: 140 }, { x: 430, y: 320 }, { x: 200, y: 300 }]) await map.click({ position });
+      assert.equal((await corners.inputValue()).split('\n').length, 4, 'each click adds a corner');
+      assert.equal(new URL(page.url()).pathname, '/reports/subscriptions/area', 'without leaving the page');
+      assert.equal(await page.locator('.area-shape').getAttribute('hidden'), null, 'the shape is drawn');
+      await page.getByRole('button', { name: en('reports.area.undo') }).click();
+      assert.equal((await corners.inputValue()).split('\n').length, 3);
+      assert.equal(await page.locator('.area-corners circle').count(), 3);
+      await assertNoAxeViolations(page, '/reports/subscriptions/area with a shape');
+      await Promise.all([page.waitForURL('**/reports/subscriptions'), page.getByRole('button', { name: en('reports.area.submit') }).click()]);
+      await page.getByRole('img', { name: en('reports.subscriptions.areaShape', { count: 3 }) }).waitFor();
+      await assertNoAxeViolations(page, '/reports/subscriptions with an area');
+
+      await open(page, '/reports/subscriptions/area');
+      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/reports/subscriptions/area') && r.status() === 400), page.getByRole('button', { name: en('reports.area.submit') }).click()]);
+      await page.waitForLoadState('load');
+      assert.equal(await corners.getAttribute('aria-invalid'), 'true');
+      await assertNoAxeViolations(page, 'POST /reports/subscriptions/area with no corners');
+    });
+  });
+
+  test('without JavaScript, each click on the map posts the form and comes back with one corner more', async (t) => {
+    await inBrowser(
+      t,
+      async (page) => {
+        await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/reports/subscriptions/area');
+        for (const [index, position] of [{ x: 180, y: 120 }, { x: 460, y: 140 }, { x: 430, y: 320 }].entries()) {
+          await Promise.all([page.waitForResponse((r) => r.url().endsWith('/reports/subscriptions/area') && r.request().method() === 'POST'), page.getByRole('button', { name: en('reports.area.mapAlt') }).click({ position })]);
+          await page.waitForLoadState('load');
+          assert.equal((await page.getByLabel(en('reports.area.points')).inputValue()).split('\n').length, index + 1);
+        }
+        assert.equal(await page.locator('.area-shape').getAttribute('hidden'), null, 'the server draws the shape');
+      },
+      { javaScriptEnabled: false },
+    );
+  });
+});
+
 describe('keyboard', () => {
   test('the first Tab reaches the skip link, which moves focus to the main content', async (t) => {
     await inBrowser(t, async (page) => {

@@ -64,3 +64,84 @@ export function validateGeometry(value: unknown): string | undefined {
   }
   return undefined;
 }
+
+type Point = readonly [number, number];
+
+function point(position: Position): Point {
+  const [x = 0, y = 0] = position as number[];
+  return [x, y];
+}
+
+/** Which side of the line a→b the point c lies on: > 0 left, < 0 right, 0 on the line. */
+function orientation(a: Point, b: Point, c: Point): number {
+  return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+}
+
+function onSegment(a: Point, b: Point, c: Point): boolean {
+  return Math.min(a[0], b[0]) <= c[0] && c[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= c[1] && c[1] <= Math.max(a[1], b[1]);
+}
+
+/** Whether the segments a–b and c–d share a point (touching and collinear overlap count). */
+export function segmentsIntersect(a: Position, b: Position, c: Position, d: Position): boolean {
+  const [p1, p2, p3, p4] = [point(a), point(b), point(c), point(d)];
+  const o1 = Math.sign(orientation(p1, p2, p3));
+  const o2 = Math.sign(orientation(p1, p2, p4));
+  const o3 = Math.sign(orientation(p3, p4, p1));
+  const o4 = Math.sign(orientation(p3, p4, p2));
+  if (o1 !== o2 && o3 !== o4) return true;
+  return (o1 === 0 && onSegment(p1, p2, p3)) || (o2 === 0 && onSegment(p1, p2, p4)) || (o3 === 0 && onSegment(p3, p4, p1)) || (o4 === 0 && onSegment(p3, p4, p2));
+}
+
+/**
+ * Whether a closed ring (first position repeated last) crosses or touches itself: any two edges that
+ * are not neighbours share a point, or neighbours fold back onto each other. O(n²), meant for rings
+ * people draw (a hundred corners), not for imported district outlines.
+ */
+export function ringSelfIntersects(ring: Position[]): boolean {
+  const edges = ring.length - 1;
+  for (let i = 0; i < edges; i++) {
+    const a = ring[i] as Position;
+    const b = ring[i + 1] as Position;
+    for (let j = i + 1; j < edges; j++) {
+      const c = ring[j] as Position;
+      const d = ring[j + 1] as Position;
+      const neighbours = j === i + 1 || (i === 0 && j === edges - 1);
+      if (!neighbours) {
+        if (segmentsIntersect(a, b, c, d)) return true;
+        continue;
+      }
+      // neighbours share one corner; they must not overlap along a line (a spike going back)
+      const shared = j === i + 1 ? b : a;
+      const [other1, other2] = j === i + 1 ? [a, d] : [b, c];
+      if (orientation(point(other1), point(shared), point(other2)) === 0 && (onSegment(point(shared), point(other1), point(other2)) || onSegment(point(shared), point(other2), point(other1)))) return true;
+    }
+  }
+  return false;
+}
+
+/** The area of a ring in square degrees (shoelace formula); 0 for a ring that encloses nothing. */
+export function ringArea(ring: Position[]): number {
+  let twice = 0;
+  for (let i = 0; i < ring.length - 1; i++) {
+    const [x1, y1] = point(ring[i] as Position);
+    const [x2, y2] = point(ring[i + 1] as Position);
+    twice += x1 * y2 - x2 * y1;
+  }
+  return Math.abs(twice) / 2;
+}
+
+/** Whether a closed ring and a polygon geometry share any part: edges cross, or one holds a corner of the other. */
+export function ringOverlapsGeometry(ring: Position[], geometry: PolygonGeometry): boolean {
+  const ringGeometry: PolygonGeometry = { type: 'Polygon', coordinates: [ring] };
+  if (ring.some(([lng = 0, lat = 0]) => containsPoint(geometry, lng, lat))) return true;
+  for (const [outer] of polygons(geometry)) {
+    if (!outer) continue;
+    if (outer.some(([lng = 0, lat = 0]) => containsPoint(ringGeometry, lng, lat))) return true;
+    for (let i = 0; i < ring.length - 1; i++) {
+      for (let j = 0; j < outer.length - 1; j++) {
+        if (segmentsIntersect(ring[i] as Position, ring[i + 1] as Position, outer[j] as Position, outer[j + 1] as Position)) return true;
+      }
+    }
+  }
+  return false;
+}

@@ -4,6 +4,7 @@ import * as residentMigration from './migrations/20261123_0310_reports_resident.
 import * as notifiedOrganisationMigration from './migrations/20261123_0311_reports_notified_organisation.ts';
 import * as answerTemplatesMigration from './migrations/20261123_0320_reports_answer_templates.ts';
 import * as speedMigration from './migrations/20261123_0330_reports_speed.ts';
+import * as subscriptionAreaMigration from './migrations/20261123_0340_reports_subscription_area.ts';
 import { registerStaffPages, staffNavigation } from './staff/index.ts';
 import { registerResidentPages, renderHomeSection } from './pages/index.ts';
 import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } from './subscriptions.ts';
@@ -23,7 +24,7 @@ export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, s
  */
 export const reportsModule: ModuleManifest = {
   name: 'reports',
-  migrations: { '20261123_0300_reports': reportsMigration, '20261123_0310_reports_resident': residentMigration, '20261123_0311_reports_notified_organisation': notifiedOrganisationMigration, '20261123_0320_reports_answer_templates': answerTemplatesMigration, '20261123_0330_reports_speed': speedMigration },
+  migrations: { '20261123_0300_reports': reportsMigration, '20261123_0310_reports_resident': residentMigration, '20261123_0311_reports_notified_organisation': notifiedOrganisationMigration, '20261123_0320_reports_answer_templates': answerTemplatesMigration, '20261123_0330_reports_speed': speedMigration, '20261123_0340_reports_subscription_area': subscriptionAreaMigration },
   async routes(app, ctx) {
     registerOpen311(app, ctx);
     registerStatisticsRoutes(app, ctx);

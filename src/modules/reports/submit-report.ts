@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import { findDistrictsWithGeometry, type District, type DistrictWithGeometry } from '../places/index.ts';
+import { containsPoint, findDistrictsWithGeometry, type District, type DistrictWithGeometry } from '../places/index.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import { findCategories, findCityQuestions, findRoutingRules, type Category, type Question, type RoutingRule } from './reports.repository.ts';
 import { tileX, tileY } from './tiles.ts';
@@ -132,24 +132,6 @@ function intakeConfiguration(ctx: AppContext, organisationId: number): Promise<I
 /** Makes the next intake in this process read the city's categories, questions, rules and districts again. */
 function forgetIntakeConfiguration(ctx: AppContext, organisationId: number): void {
   configurationsOf(ctx.db).delete(organisationId);
-}
-
-/**
- * Ray casting, the same test as `containsPoint` in places/geometry.ts (which places/index.ts does not
- * export): inside an outer ring and outside its holes.
- */
-function containsPoint(geometry: DistrictWithGeometry['geometry'], lng: number, lat: number): boolean {
-  const inRing = (ring: number[][]): boolean => {
-    let inside = false;
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi = 0, yi = 0] = ring[i] as number[];
-      const [xj = 0, yj = 0] = ring[j] as number[];
-      if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-    }
-    return inside;
-  };
-  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
-  return polygons.some(([outer, ...holes]) => outer !== undefined && inRing(outer) && !holes.some((hole) => inRing(hole)));
 }
 
 /**

@@ -7,6 +7,7 @@ import { isLanguage } from '../../platform/i18n/languages.ts';
 import { localized, translator } from '../../platform/i18n/translate.ts';
 import type { PersonalDataProvider } from '../../platform/module.ts';
 import { deleteAbandonedPhotos } from './photos.ts';
+import { areaContains, readArea, type SubscriptionArea } from './subscription-area.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
@@ -25,6 +26,8 @@ declare module '../../platform/db/schema.ts' {
       min_lng: number | null;
       max_lat: number | null;
       max_lng: number | null;
+      /** A GeoJSON Polygon (one closed ring) for area subscriptions; min/max lat/lng are its box. */
+      area: ColumnType<unknown, string | null | undefined, string | null>;
       unsubscribe_token: string;
       created_at: CreatedAt;
     };
@@ -83,15 +86,20 @@ export async function countFollowers(db: Executor, reportId: number): Promise<nu
 export interface AreaFilter {
   districtId?: number | undefined;
   categoryId?: number | undefined;
-  bbox?: { minLat: number; minLng: number; maxLat: number; maxLng: number } | undefined;
+  /** A validated area (see validateArea); a map rectangle is a 4-corner area. */
+  area?: SubscriptionArea | undefined;
 }
 
-/** Subscribes a resident to new reports in the city, a district, a category and/or a map area. */
+/**
+ * Subscribes a resident to new reports in the city, a district, a category and/or a drawn area
+ * (idempotent: the same filters twice make one subscription).
+ */
 export async function subscribeNewReports(db: Executor, organisationId: number, userId: number, filter: AreaFilter): Promise<void> {
+  const area = filter.area ? JSON.stringify(filter.area.polygon) : null;
   let existing = db.selectFrom('reports_subscription').select('id').where('organisation_id', '=', organisationId).where('kind', '=', 'new_reports').where('user_id', '=', userId);
   existing = filter.districtId === undefined ? existing.where('district_id', 'is', null) : existing.where('district_id', '=', filter.districtId);
   existing = filter.categoryId === undefined ? existing.where('category_id', 'is', null) : existing.where('category_id', '=', filter.categoryId);
-  existing = filter.bbox === undefined ? existing.where('min_lat', 'is', null) : existing.where('min_lat', '=', filter.bbox.minLat).where('max_lat', '=', filter.bbox.maxLat).where('min_lng', '=', filter.bbox.minLng).where('max_lng', '=', filter.bbox.maxLng);
+  existing = area === null ? existing.where('area', 'is', null) : existing.where(sql<boolean>`area = ${area}::jsonb`);
   if (await existing.executeTakeFirst()) return;
   await db
     .insertInto('reports_subscription')
@@ -103,10 +111,11 @@ export async function subscribeNewReports(db: Executor, organisationId: number, 
       report_id: null,
       district_id: filter.districtId ?? null,
       category_id: filter.categoryId ?? null,
-      min_lat: filter.bbox?.minLat ?? null,
-      min_lng: filter.bbox?.minLng ?? null,
-      max_lat: filter.bbox?.maxLat ?? null,
-      max_lng: filter.bbox?.maxLng ?? null,
+      min_lat: filter.area?.bbox.minLat ?? null,
+      min_lng: filter.area?.bbox.minLng ?? null,
+      max_lat: filter.area?.bbox.maxLat ?? null,
+      max_lng: filter.area?.bbox.maxLng ?? null,
+      area,
       unsubscribe_token: token(),
     })
     .execute();
@@ -119,6 +128,7 @@ export interface SubscriptionRow {
   districtId: number | null;
   categoryId: number | null;
   hasArea: boolean;
+  area: SubscriptionArea['polygon'] | null;
   createdAt: Date;
 }
 
@@ -126,13 +136,16 @@ export interface SubscriptionRow {
 export async function findUserSubscriptions(db: Executor, organisationId: number, userId: number): Promise<SubscriptionRow[]> {
   const rows = await db
     .selectFrom('reports_subscription')
-    .select(['id', 'kind', 'report_id', 'district_id', 'category_id', 'min_lat', 'created_at'])
+    .select(['id', 'kind', 'report_id', 'district_id', 'category_id', 'area', 'created_at'])
     .where('organisation_id', '=', organisationId)
     .where('user_id', '=', userId)
     .orderBy('id', 'desc')
     .limit(200)
     .execute();
-  return rows.map((row) => ({ id: idOf(row.id), kind: row.kind, reportId: row.report_id === null ? null : idOf(row.report_id), districtId: row.district_id, categoryId: row.category_id, hasArea: row.min_lat !== null, createdAt: row.created_at }));
+  return rows.map((row) => {
+    const area = readArea(row.area);
+    return { id: idOf(row.id), kind: row.kind, reportId: row.report_id === null ? null : idOf(row.report_id), districtId: row.district_id, categoryId: row.category_id, hasArea: area !== null, area, createdAt: row.created_at };
+  });
 }
 
 /** Removes one of a resident's subscriptions. */
@@ -245,13 +258,14 @@ async function recipientsFor(tx: Tx, organisationId: number, line: PendingLine):
   let query = tx
     .selectFrom('reports_subscription as s')
     .leftJoin('core_user as u', 'u.id', 's.user_id')
-    .select(['s.email', 'u.email as user_email', 'u.language', 'u.email_confirmed_at', 'u.deleted_at', 's.user_id', 's.unsubscribe_token'])
+    .select(['s.email', 'u.email as user_email', 'u.language', 'u.email_confirmed_at', 'u.deleted_at', 's.user_id', 's.unsubscribe_token', 's.area'])
     .where('s.organisation_id', '=', organisationId);
   if (line.kind === 'created') {
     query = query
       .where('s.kind', '=', 'new_reports')
       .where((eb) => eb.or([eb('s.district_id', 'is', null), eb('s.district_id', '=', line.districtId)]))
       .where((eb) => eb.or([eb('s.category_id', 'is', null), eb('s.category_id', '=', line.categoryId)]))
+      // the area's box in SQL (cheap), the polygon itself below
       .where((eb) => eb.or([eb('s.min_lat', 'is', null), eb.and([eb('s.min_lat', '<=', line.lat), eb('s.max_lat', '>=', line.lat), eb('s.min_lng', '<=', line.lng), eb('s.max_lng', '>=', line.lng)])]));
   } else {
     query = query.where('s.kind', '=', 'report').where('s.report_id', '=', line.reportId);
@@ -262,6 +276,7 @@ async function recipientsFor(tx: Tx, organisationId: number, line: PendingLine):
   for (const row of rows) {
     // nobody is mailed about what they did themselves
     if (row.user_id !== null && row.user_id === line.authorId) continue;
+    if (line.kind === 'created' && !areaContains(row.area, line.lat, line.lng)) continue;
     const email = row.user_id !== null ? (row.deleted_at === null && row.email_confirmed_at !== null ? row.user_email : null) : row.email;
     if (!email || seen.has(email)) continue;
     seen.add(email);
@@ -330,12 +345,12 @@ export const reportsPersonalData: PersonalDataProvider = {
       .execute();
     const updates = await tx.selectFrom('reports_update').select(['id', 'report_id', 'kind', 'public_text', 'created_at']).where('author_id', '=', userId).where('kind', 'in', ['comment', 'reopen']).orderBy('id').execute();
     const photos = await tx.selectFrom('reports_photo').select(['id', 'report_id', 'content_type', 'byte_size', 'created_at', 'data']).where('author_id', '=', userId).orderBy('id').execute();
-    const subscriptions = await tx.selectFrom('reports_subscription').select(['id', 'kind', 'report_id', 'district_id', 'category_id', 'min_lat', 'min_lng', 'max_lat', 'max_lng', 'created_at']).where('user_id', '=', userId).orderBy('id').execute();
+    const subscriptions = await tx.selectFrom('reports_subscription').select(['id', 'kind', 'report_id', 'district_id', 'category_id', 'min_lat', 'min_lng', 'max_lat', 'max_lng', 'area', 'created_at']).where('user_id', '=', userId).orderBy('id').execute();
     return {
       reports: reports.map((row) => ({ ...row, id: idOf(row.id), answers: (typeof row.answers === 'string' ? JSON.parse(row.answers) : row.answers) as unknown })),
       updates: updates.map((row) => ({ ...row, id: idOf(row.id), report_id: idOf(row.report_id) })),
       photos: photos.map(({ data, ...row }) => ({ ...row, id: idOf(row.id), report_id: row.report_id === null ? null : idOf(row.report_id), dataUrl: `data:${row.content_type};base64,${Buffer.from(data).toString('base64')}` })),
-      subscriptions: subscriptions.map((row) => ({ ...row, id: idOf(row.id), report_id: row.report_id === null ? null : idOf(row.report_id) })),
+      subscriptions: subscriptions.map((row) => ({ ...row, id: idOf(row.id), report_id: row.report_id === null ? null : idOf(row.report_id), area: readArea(row.area) })),
     };
   },
   async erase(tx, userId, options) {

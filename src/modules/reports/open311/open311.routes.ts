@@ -1,10 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { verifyApiKey } from '../../../platform/auth/api-keys.ts';
-import type { RateLimitRule } from '../../../platform/auth/rate-limit.ts';
+import { ReservedRateLimits } from '../../../platform/auth/rate-limit.ts';
 import { hashToken } from '../../../platform/auth/tokens.ts';
-import type { Executor } from '../../../platform/db/database.ts';
-import { sql } from 'kysely';
 import { localized } from '../../../platform/i18n/translate.ts';
 import { OrganisationRepository, type Organisation } from '../../../platform/organisations/organisations.ts';
 import { findCategories, findCategoryByCode, findPublicUpdates, findQuestions, findReports, type ReportRow } from '../reports.repository.ts';
@@ -71,59 +69,6 @@ function positiveInt(value: unknown, name: string, fallback: number, max: number
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Open311Error(400, `${name} must be a whole number from 1`);
   return Math.min(Number(raw), max);
-}
-
-/**
- * Rate limits counted in the platform's shared table (`core_rate_limit`, the windows of
- * consumeRateLimit) but reserved in blocks: a process adds a block of hits to the window's counter in
- * one statement and hands them out from memory, so a busy API key costs one write per block instead of
- * a write and a commit per request (and no row that every request locks). Never more than `limit`
- * hits are granted per window across all processes; a block a process does not use up still counts,
- * so the limit can be reached up to (block − 1) hits per process early. Blocks are 1/20 of the limit,
- * at most 50: with a small limit every request is counted in the database, as before. Once the window
- * is full, the process refuses without asking the database again until the next window.
- */
-class ReservedRateLimits {
-  readonly #blocks = new Map<string, { windowStart: number; left: number; full: boolean; pending: Promise<void> | null }>();
-
-  async take(db: Executor, organisationId: number, rule: RateLimitRule): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
-    const windowMs = rule.windowSeconds * 1000;
-    for (;;) {
-      const now = Date.now();
-      const windowStart = Math.floor(now / windowMs) * windowMs;
-      const retryAfterSeconds = Math.ceil((windowStart + windowMs - now) / 1000);
-      const id = `${organisationId}|${rule.key}`;
-      let block = this.#blocks.get(id);
-      if (!block || block.windowStart !== windowStart) {
-        if (this.#blocks.size >= 10_000) this.#blocks.clear();
-        block = { windowStart, left: 0, full: false, pending: null };
-        this.#blocks.set(id, block);
-      }
-      if (block.left > 0) {
-        block.left--;
-        return { allowed: true, retryAfterSeconds };
-      }
-      if (block.full) return { allowed: false, retryAfterSeconds };
-      // one reservation at a time per key and process; the others wait for it and try again
-      const current = block;
-      current.pending ??= this.#reserve(db, organisationId, rule, current).finally(() => {
-        current.pending = null;
-      });
-      await current.pending;
-    }
-  }
-
-  async #reserve(db: Executor, organisationId: number, rule: RateLimitRule, block: { windowStart: number; left: number; full: boolean }): Promise<void> {
-    const size = Math.max(1, Math.min(50, Math.floor(rule.limit / 20)));
-    const row = await sql<{ hits: number }>`
-      insert into core_rate_limit (organisation_id, key, window_start, hits) values (${organisationId}, ${rule.key}, ${new Date(block.windowStart)}, ${size})
-      on conflict (organisation_id, key, window_start) do update set hits = core_rate_limit.hits + ${size}
-      returning hits`.execute(db);
-    const hits = row.rows[0]?.hits ?? size;
-    const granted = Math.max(0, Math.min(size, rule.limit - (hits - size)));
-    block.left += granted;
-    if (granted < size) block.full = true;
-  }
 }
 
 /** How long a verified API key is trusted without reading it again (the report statement re-checks revocation). */

@@ -4,10 +4,13 @@ import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { cityName, csrfField, renderPage, setNotice, siteUrl } from '../../../platform/web/layout.ts';
-import { findDistricts } from '../../places/index.ts';
+import { containsPoint, findDistricts, findDistrictsWithGeometry } from '../../places/index.ts';
 import { findCategories, findPublicHistory, findReportById, findReports, type ReportRow } from '../reports.repository.ts';
+import { areaOfBox, cornersOfArea, parseCorners, validateArea, type Corner, type SubscriptionArea } from '../subscription-area.ts';
 import { deleteSubscription, findUserSubscriptions, subscribeNewReports, unsubscribeByToken } from '../subscriptions.ts';
+import { limitSubscribing, registerAreaPages } from './area.pages.ts';
 import { parseBbox, reportCard, reportTitle } from './list.pages.ts';
+import { cityBounds, MapProjection, renderAreaThumbnail } from './map.ts';
 import { reportIdParam } from './report.pages.ts';
 import { categoryOptions, escapeXml, formValue, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
 
@@ -43,6 +46,11 @@ ${feed.entries.map(entry).join('\n')}
 `;
 }
 
+/** An area in a feed's address: `lat,lng;lat,lng;…` (the corners, in order). */
+export function areaQuery(corners: Corner[]): string {
+  return corners.map((corner) => `${corner.lat},${corner.lng}`).join(';');
+}
+
 function sendAtom(reply: FastifyReply, body: string): FastifyReply {
   return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(body);
 }
@@ -52,7 +60,8 @@ function subscriptionsPage(request: FastifyRequest, reply: FastifyReply, ctx: Ap
     const { t, organisation } = request;
     const viewer = request.viewer;
     if (!viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent('/reports/subscriptions')}`, 303);
-    const [subscriptions, districts, categories] = await Promise.all([findUserSubscriptions(ctx.db, organisation.id, viewer.id), findDistricts(ctx.db, organisation.id), findCategories(ctx.db, organisation.id)]);
+    const [subscriptions, districts, categories, shapes] = await Promise.all([findUserSubscriptions(ctx.db, organisation.id, viewer.id), findDistricts(ctx.db, organisation.id), findCategories(ctx.db, organisation.id), findDistrictsWithGeometry(ctx.db, organisation.id)]);
+    const projection = new MapProjection(cityBounds(shapes, organisation.map));
     const query = request.query as Record<string, unknown>;
     const preset = { district: typeof query.district === 'string' ? query.district : '', category: typeof query.category === 'string' ? query.category : '', bbox: typeof query.bbox === 'string' && parseBbox(query.bbox) ? query.bbox : '' };
     const describe = (subscription: (typeof subscriptions)[number]): Html => {
@@ -60,7 +69,13 @@ function subscriptionsPage(request: FastifyRequest, reply: FastifyReply, ctx: Ap
       const district = districts.find((d) => d.id === subscription.districtId);
       const category = categories.find((c) => c.id === subscription.categoryId);
       const parts = [category ? plain(request, category.name) : '', district ? plain(request, district.name) : '', subscription.hasArea ? t('reports.subscriptions.inArea') : ''].filter(Boolean);
-      return html`${t('reports.subscriptions.newReports')}: ${parts.length ? parts.join(' · ') : t('reports.subscriptions.everywhere')}`;
+      const corners = subscription.area ? cornersOfArea(subscription.area) : [];
+      const feed = new URLSearchParams({ area: areaQuery(corners), ...(category ? { category: category.code } : {}) });
+      return html`${t('reports.subscriptions.newReports')}: ${parts.length ? parts.join(' · ') : t('reports.subscriptions.everywhere')}${
+        subscription.area
+          ? html`${renderAreaThumbnail(projection, shapes, corners, t('reports.subscriptions.areaShape', { count: corners.length }))}<a href="/reports/feed.atom?${feed.toString()}">${t('reports.subscriptions.areaFeed')}</a> · `
+          : ''
+      }`;
     };
     return renderPage(request, reply, {
       title: t('reports.subscriptions.title'),
@@ -77,6 +92,7 @@ ${
       )}</ul>`
 }
 <h2>${t('reports.subscriptions.add')}</h2>
+<p><a href="/reports/subscriptions/area${preset.bbox ? `?bbox=${encodeURIComponent(preset.bbox)}` : ''}">${t('reports.subscriptions.draw')}</a></p>
 <form method="post" action="/reports/subscriptions" class="stack">
   ${csrfField(request)}
   <div class="field"><label for="district">${t('reports.filter.district')}</label><select id="district" name="district"><option value="">${t('reports.filter.any')}</option>${districts
@@ -90,17 +106,29 @@ ${
   };
 }
 
-/** Atom feeds, the subscriptions page and the unsubscribe link of e-mails. */
+/** The area of a feed's address, validated like a subscription's; a bad one is a client error. */
+function feedArea(text: string, shapes: Parameters<typeof validateArea>[1], center: { lat: number; lng: number }): SubscriptionArea {
+  const parsed = parseCorners(text.split(';').join('\n'));
+  const outcome = parsed.invalidLines.length ? undefined : validateArea(parsed.corners, shapes, cityBounds(shapes, center));
+  if (!outcome || 'error' in outcome) throw new AppError('VALIDATION_FAILED', 'area must be 3 to 100 corners lat,lng;lat,lng;… over the city whose edges do not cross.');
+  return outcome.ok;
+}
+
+/** Atom feeds, the subscriptions page, drawing an area, and the unsubscribe link of e-mails. */
 export function registerFeedPages(app: App, ctx: AppContext): void {
+  registerAreaPages(app, ctx);
   app.get('/reports/feed.atom', { schema: { hide: true } }, async (request, reply) => {
     const { organisation } = request;
     const query = request.query as Record<string, unknown>;
     const [districts, categories] = await Promise.all([findDistricts(ctx.db, organisation.id), findCategories(ctx.db, organisation.id, true)]);
     const district = districts.find((d) => d.code === query.district);
     const category = categories.find((c) => c.code === query.category);
-    const reports = await findReports(ctx.db, organisation.id, { limit: 50, order: 'newest', ...(district ? { districtId: district.id } : {}), ...(category ? { categoryCodes: [category.code] } : {}) });
+    const area = typeof query.area === 'string' && query.area ? feedArea(query.area, await findDistrictsWithGeometry(ctx.db, organisation.id), request.organisation.map) : undefined;
+    // an area: its box in SQL, then the polygon itself (so more rows are read than shown)
+    const found = await findReports(ctx.db, organisation.id, { limit: area ? 200 : 50, order: 'newest', ...(district ? { districtId: district.id } : {}), ...(category ? { categoryCodes: [category.code] } : {}), ...(area ? { bbox: area.bbox } : {}) });
+    const reports = area ? found.filter((report) => containsPoint(area.polygon, report.lng, report.lat)).slice(0, 50) : found;
     const base = siteUrl(request);
-    const filters = [category ? plain(request, category.name) : '', district ? plain(request, district.name) : ''].filter(Boolean).join(' · ');
+    const filters = [category ? plain(request, category.name) : '', district ? plain(request, district.name) : '', area ? request.t('reports.feed.area') : ''].filter(Boolean).join(' · ');
     const title = `${request.t('reports.feed.all', { city: cityName(request) })}${filters ? ` — ${filters}` : ''}`;
     const entry = (report: ReportRow): AtomEntry => ({
       id: new URL(`/reports/${report.id}`, base).toString(),
@@ -166,7 +194,8 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
     const district = districts.find((d) => d.code === formValue(request.body, 'district'));
     const category = categories.find((c) => c.code === formValue(request.body, 'category'));
     const bbox = parseBbox(formValue(request.body, 'bbox'));
-    await subscribeNewReports(ctx.db, request.organisation.id, viewer.id, { districtId: district?.id, categoryId: category?.id, bbox });
+    await limitSubscribing(ctx, request, viewer.id);
+    await subscribeNewReports(ctx.db, request.organisation.id, viewer.id, { districtId: district?.id, categoryId: category?.id, area: bbox ? areaOfBox(bbox) : undefined });
     setNotice(reply, 'reports.notice.subscribed');
     return reply.redirect('/reports/subscriptions', 303);
   });

@@ -94,6 +94,14 @@ export function listQueryString(query: ListQuery, change: Partial<Record<'before
   return text ? `?${text}` : '';
 }
 
+/** The drawing page starts from the map's view (a rectangle to reshape) and the chosen category. */
+function areaLinkQuery(query: ListQuery): string {
+  const params = new URLSearchParams();
+  if (query.bbox) params.set('bbox', [query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(','));
+  if (query.category) params.set('category', query.category);
+  return params.size ? `?${params.toString()}` : '';
+}
+
 export function cursorOf(report: ReportRow): string {
   return `${report.createdAt.toISOString()}_${report.id}`;
 }
@@ -242,6 +250,7 @@ ${renderMap({
   mode: 'browse',
 })}
 <p class="muted">${t('reports.map.zoomHint')}</p>
+<p><a href="/reports/subscriptions/area${areaLinkQuery(query)}">${t('reports.list.subscribeArea')}</a></p>
 <section aria-labelledby="list-title">
   <h2 id="list-title" class="visually-hidden">${t('reports.list.title')}</h2>
   ${page.length === 0 ? html`<p>${t('reports.list.empty')}</p>` : html`<ol class="report-list">${page.map((report) => reportCard(request, report, districts))}</ol>`}

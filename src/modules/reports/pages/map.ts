@@ -33,6 +33,17 @@ export class MapProjection {
     return round(((this.#top - mercatorY(lat)) / this.#span) * this.height);
   }
 
+  /** The longitude at a horizontal position of the drawing (the inverse of `x`). */
+  lng(x: number): number {
+    return this.bbox.minLng + (x / WIDTH) * (this.bbox.maxLng - this.bbox.minLng);
+  }
+
+  /** The latitude at a vertical position of the drawing (the inverse of `y`). */
+  lat(y: number): number {
+    const m = this.#top - (y / this.height) * this.#span;
+    return (Math.atan(Math.sinh(m)) * 180) / Math.PI;
+  }
+
   /** The map zoom level whose tiles would show this box at the SVG's width. */
   zoom(): number {
     return Math.log2((WIDTH * 360) / (256 * (this.bbox.maxLng - this.bbox.minLng)));
@@ -62,7 +73,7 @@ export function cityBounds(districts: DistrictWithGeometry[], center: { lat: num
   return { minLat: box.minLat - padLat, maxLat: box.maxLat + padLat, minLng: box.minLng - padLng, maxLng: box.maxLng + padLng };
 }
 
-function districtPaths(projection: MapProjection, districts: DistrictWithGeometry[], label: (district: DistrictWithGeometry) => string): Html {
+function districtPaths(projection: MapProjection, districts: DistrictWithGeometry[], label?: (district: DistrictWithGeometry) => string): Html {
   const shown = districts.filter((district) => district.kind === 'district');
   return html`<g class="map-districts">${shown.map((district) => {
     const polygons = district.geometry.type === 'Polygon' ? [district.geometry.coordinates] : district.geometry.coordinates;
@@ -72,7 +83,7 @@ function districtPaths(projection: MapProjection, districts: DistrictWithGeometr
     const outer = polygons[0]?.[0] ?? [];
     const cx = outer.reduce((sum, [lng]) => sum + lng, 0) / Math.max(1, outer.length);
     const cy = outer.reduce((sum, [, lat]) => sum + lat, 0) / Math.max(1, outer.length);
-    return html`<path d="${d}"></path><text x="${projection.x(cx)}" y="${projection.y(cy)}" text-anchor="middle">${label(district)}</text>`;
+    return label ? html`<path d="${d}"></path><text x="${projection.x(cx)}" y="${projection.y(cy)}" text-anchor="middle">${label(district)}</text>` : html`<path d="${d}"></path>`;
   })}</g>`;
 }
 
@@ -113,4 +124,46 @@ export function renderMap(options: MapOptions): Html {
   ${options.marker && Number.isFinite(options.marker.lat) ? html`<g class="map-marker"><circle cx="${projection.x(options.marker.lng)}" cy="${projection.y(options.marker.lat)}" r="9"></circle></g>` : raw('<g class="map-marker" hidden><circle cx="0" cy="0" r="9"></circle></g>')}
 </svg>
 </figure>`;
+}
+
+/**
+ * The city's districts as a standalone SVG document of `width` CSS pixels, for the drawing page's
+ * `<input type="image">`: a click on it sends x/y in those pixels, which the projection turns back into
+ * coordinates. Styles are inside, as a page's stylesheet does not reach an image.
+ */
+export function renderMapImage(projection: MapProjection, districts: DistrictWithGeometry[], label: (district: DistrictWithGeometry) => string, width: number): string {
+  const height = Math.round((projection.height * width) / projection.width);
+  return `<?xml version="1.0" encoding="utf-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${projection.width} ${projection.height}" width="${width}" height="${height}">
+<style>.map-background{fill:#eef2f5}.map-districts path{fill:#fff;stroke:#56606b;stroke-width:2}.map-districts text{fill:#2b3440;font:22px sans-serif}</style>
+<rect class="map-background" x="0" y="0" width="${projection.width}" height="${projection.height}"/>
+${districtPaths(projection, districts, label).value}
+</svg>
+`;
+}
+
+function points(projection: MapProjection, corners: Array<{ lat: number; lng: number }>): string {
+  return corners.map((corner) => `${projection.x(corner.lng)},${projection.y(corner.lat)}`).join(' ');
+}
+
+/**
+ * The area drawn so far, laid over the drawing map (same box): the closed shape from three corners, the
+ * line before, a dot on each corner. Hidden from screen readers: the text field lists the corners.
+ */
+export function renderAreaOverlay(projection: MapProjection, corners: Array<{ lat: number; lng: number }>, width: number): Html {
+  const height = Math.round((projection.height * width) / projection.width);
+  return html`<svg class="area-draw__overlay" viewBox="0 0 ${projection.width} ${projection.height}" width="${width}" height="${height}" aria-hidden="true" focusable="false">
+  <polygon class="area-shape"${corners.length < 3 ? raw(' hidden') : ''} points="${points(projection, corners)}"></polygon>
+  <polyline class="area-line"${corners.length >= 3 ? raw(' hidden') : ''} points="${points(projection, corners)}"></polyline>
+  <g class="area-corners">${corners.map((corner) => html`<circle cx="${projection.x(corner.lng)}" cy="${projection.y(corner.lat)}" r="7"></circle>`)}</g>
+</svg>`;
+}
+
+/** A small picture of a subscription's area over the district outlines, for the list of subscriptions. */
+export function renderAreaThumbnail(projection: MapProjection, districts: DistrictWithGeometry[], corners: Array<{ lat: number; lng: number }>, label: string): Html {
+  return html`<svg class="area-thumbnail" viewBox="0 0 ${projection.width} ${projection.height}" width="160" height="${Math.round((projection.height * 160) / projection.width)}" role="img" aria-label="${label}">
+  <rect class="map-background" x="0" y="0" width="${projection.width}" height="${projection.height}"></rect>
+  ${districtPaths(projection, districts)}
+  <polygon class="area-shape" points="${points(projection, corners)}"></polygon>
+</svg>`;
 }
