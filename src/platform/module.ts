@@ -22,6 +22,23 @@ export interface HomeSection {
   render(request: FastifyRequest, ctx: AppContext): Promise<Html | null>;
 }
 
+/** A thing a page is about, named by its module's type and its id, e.g. `{ type: 'report', id: 42 }`. */
+export interface SubjectRef {
+  type: string;
+  id: number;
+}
+
+/**
+ * A block a module adds to another module's page about a subject (participation adds the comment
+ * thread under a report or a budget project), so that the page's module need not import it. Pages
+ * call `renderSubjectSections` (platform/web/subject-sections.ts); a section returns null for the
+ * subject types it does not know.
+ */
+export interface SubjectSection {
+  order: number;
+  render(request: FastifyRequest, ctx: AppContext, subject: SubjectRef): Promise<Html | null>;
+}
+
 /** How a module takes part in a resident's data export and account deletion (GDPR). */
 export interface PersonalDataProvider {
   /** What this module holds about the user, as plain JSON. */
@@ -58,6 +75,8 @@ export interface ModuleManifest {
   navigation?: NavigationLink[];
   adminNavigation?: NavigationLink[];
   homeSections?: HomeSection[];
+  /** Blocks under other modules' subject pages (see SubjectSection). */
+  subjectSections?: SubjectSection[];
   personalData?: PersonalDataProvider;
   demo?: DemoSeeder;
 }
@@ -68,6 +87,7 @@ export interface Registry {
   navigation: NavigationLink[];
   adminNavigation: NavigationLink[];
   homeSections: HomeSection[];
+  subjectSections: SubjectSection[];
   personalData: Array<{ module: string; provider: PersonalDataProvider }>;
 }
 
@@ -77,6 +97,7 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     navigation: modules.flatMap((m) => m.navigation ?? []),
     adminNavigation: modules.flatMap((m) => m.adminNavigation ?? []),
     homeSections: modules.flatMap((m) => m.homeSections ?? []).sort((a, b) => a.order - b.order),
+    subjectSections: modules.flatMap((m) => m.subjectSections ?? []).sort((a, b) => a.order - b.order),
     personalData: modules.flatMap((m) => (m.personalData ? [{ module: m.name, provider: m.personalData }] : [])),
   };
 }

@@ -1,6 +1,6 @@
 import type { Phase, PhaseSetting } from './budgets.schema.ts';
 import type { BallotErrorCode } from './budgets.errors.ts';
-import type { Budget, Heading, PhaseDates, Project } from './budgets.repository.ts';
+import type { BallotProject, Budget, Heading, PhaseDates, Project } from './budgets.repository.ts';
 
 /**
  * The phase a budget is in: the explicit setting when staff made one ('closed' means none), otherwise
@@ -45,7 +45,7 @@ export function namedProjectIds(input: BallotInput): number[] {
  * share). Returns the ballot as it will be stored: ids sorted ascending with their votes beside them,
  * projects given zero votes left out.
  */
-export function checkBallot(budget: Budget, heading: Heading, projects: ReadonlyMap<number, Project>, input: BallotInput): BallotCheck {
+export function checkBallot(budget: Budget, heading: Heading, projects: ReadonlyMap<number, BallotProject>, input: BallotInput): BallotCheck {
   const distributed = budget.votingRule === 'distributed';
   if (distributed !== (input.votes !== undefined)) return { ok: false, code: 'BALLOT_WRONG_FORMAT' };
 
@@ -65,7 +65,7 @@ export function checkBallot(budget: Budget, heading: Heading, projects: Readonly
   if (unknown.length > 0) return { ok: false, code: 'BALLOT_UNKNOWN_PROJECT', projectIds: unknown };
   const elsewhere = entries.filter(([id]) => projects.get(id)?.headingId !== heading.id).map(([id]) => id);
   if (elsewhere.length > 0) return { ok: false, code: 'BALLOT_PROJECT_OF_OTHER_HEADING', projectIds: elsewhere };
-  const notOnBallot = entries.filter(([id]) => !isOnBallot(projects.get(id) as Project)).map(([id]) => id);
+  const notOnBallot = entries.filter(([id]) => !isOnBallot(projects.get(id) as BallotProject)).map(([id]) => id);
   if (notOnBallot.length > 0) return { ok: false, code: 'BALLOT_PROJECT_NOT_ON_BALLOT', projectIds: notOnBallot };
 
   if (budget.votingRule === 'approval' && budget.maxProjects !== null && entries.length > budget.maxProjects) return { ok: false, code: 'BALLOT_TOO_MANY_PROJECTS' };
@@ -75,7 +75,7 @@ export function checkBallot(budget: Budget, heading: Heading, projects: Readonly
     const cap = budget.maxVotesPerProject;
     if (cap !== null && entries.some(([, votes]) => votes > cap)) return { ok: false, code: 'BALLOT_TOO_MANY_VOTES_ON_PROJECT' };
   }
-  const totalCost = entries.reduce((sum, [id]) => sum + (projects.get(id) as Project).cost, 0);
+  const totalCost = entries.reduce((sum, [id]) => sum + (projects.get(id) as BallotProject).cost, 0);
   if (budget.votingRule === 'knapsack') {
     if (totalCost > heading.amount) return { ok: false, code: 'BALLOT_OVER_AMOUNT' };
     if (budget.minShare !== null && entries.length > 0 && totalCost < Math.ceil(budget.minShare * heading.amount)) return { ok: false, code: 'BALLOT_UNDER_MINIMUM' };

@@ -2,15 +2,15 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Viewer } from '../../platform/auth/users.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import { checkEligibility, type EligibilityReason } from '../verification/index.ts';
+import { checkEligibility, decideEligibility, type Eligibility, type EligibilityReason, type EligibilityRule } from '../verification/index.ts';
 import { checkBallot, currentPhase, namedProjectIds, type BallotInput } from './ballot-rules.ts';
 import type { BallotErrorCode } from './budgets.errors.ts';
 import {
   deleteBallotWhileVoting,
   findBallot,
+  findBallotScope,
   findBudget,
   findHeading,
-  findProjectsByIds,
   storeBallotWhileVoting,
   violatedConstraint,
   type Budget,
@@ -69,19 +69,39 @@ export async function loadBallotScope(ctx: AppContext, organisation: Organisatio
   return { budget, heading };
 }
 
-/** Whether this viewer may vote in this heading now; the first reason why not otherwise. */
-async function mayVote(ctx: AppContext, viewer: Viewer, organisation: Organisation, budget: Budget, heading: Heading): Promise<BallotErrorCode | undefined> {
-  if (currentPhase(budget) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
-  const districtIds = budget.districtResidentsOnly && heading.districtId !== null ? [heading.districtId] : undefined;
-  const eligibility = await checkEligibility(ctx.db, organisation.id, viewer.id, {
+/** Who may vote in a heading, as the verification module's rule. */
+function eligibilityRule(budget: Budget, heading: Heading): EligibilityRule {
+  return {
     level: budget.eligibility.level,
     minAge: budget.eligibility.minAge ?? undefined,
     maxAge: budget.eligibility.maxAge ?? undefined,
-    districtIds,
-  });
-  if (eligibility.ok) return undefined;
-  if (eligibility.reason === 'not-signed-in') throw new AppError('AUTHENTICATION_REQUIRED');
-  return ELIGIBILITY_ERRORS[eligibility.reason];
+    districtIds: budget.districtResidentsOnly && heading.districtId !== null ? [heading.districtId] : undefined,
+  };
+}
+
+/** The first reason why a voter may not vote in this heading now (phase, then eligibility), if any. */
+function votingRefusal(budget: Budget, eligibility: () => Eligibility): BallotErrorCode | undefined {
+  if (currentPhase(budget) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
+  const decided = eligibility();
+  if (decided.ok) return undefined;
+  if (decided.reason === 'not-signed-in') throw new AppError('AUTHENTICATION_REQUIRED');
+  return ELIGIBILITY_ERRORS[decided.reason];
+}
+
+/** Whether this viewer may vote in this heading now; the first reason why not otherwise (for the pages). */
+async function mayVote(ctx: AppContext, viewer: Viewer, organisation: Organisation, budget: Budget, heading: Heading): Promise<BallotErrorCode | undefined> {
+  if (currentPhase(budget) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
+  const eligibility = await checkEligibility(ctx.db, organisation.id, viewer.id, eligibilityRule(budget, heading));
+  return votingRefusal(budget, () => eligibility);
+}
+
+/** The ballot's context in one query; unknown budgets and headings are 404s. */
+async function loadVotingScope(ctx: AppContext, viewer: Viewer, organisation: Organisation, budgetId: number, headingId: number, projectIds: readonly number[], withBallot = false) {
+  const scope = await findBallotScope(ctx.db, { organisationId: organisation.id, budgetId, headingId, userId: viewer.id, projectIds, withBallot });
+  if (!scope) throw new AppError('BUDGET_NOT_FOUND');
+  const { budget, heading } = scope;
+  if (!heading) throw new AppError('BUDGET_HEADING_NOT_FOUND');
+  return { ...scope, budget, heading };
 }
 
 /**
@@ -89,16 +109,18 @@ async function mayVote(ctx: AppContext, viewer: Viewer, organisation: Organisati
  * eligibility, the projects named, the budget's voting rule — and a ballot breaking any is refused
  * whole. Sending the same ballot again changes nothing (idempotent); an empty choice withdraws the
  * ballot. The database makes a second ballot for the same heading, or a second district heading,
- * impossible even when requests race.
+ * impossible even when requests race. Two round trips: one query reads everything the rules need
+ * (`findBallotScope`), one statement writes — and re-checks the phase in the same statement.
  */
 export async function castBallot(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number, input: BallotInput): Promise<BallotOutcome> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-  const { budget, heading } = await loadBallotScope(ctx, organisation, budgetId, headingId);
-  const refused = await mayVote(ctx, viewer, organisation, budget, heading);
+  const named = namedProjectIds(input).filter((id) => Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647);
+  const scope = await loadVotingScope(ctx, viewer, organisation, budgetId, headingId, named);
+  const { budget, heading } = scope;
+  const refused = votingRefusal(budget, () => decideEligibility(scope.voter, eligibilityRule(budget, heading)));
   if (refused) return { ok: false, code: refused };
 
-  const named = namedProjectIds(input).filter((id) => Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647);
-  const projects = new Map((await findProjectsByIds(ctx.db, budget.id, named)).map((project) => [project.id, project]));
+  const projects = new Map(scope.projects.map((project) => [project.id, project]));
   const check = checkBallot(budget, heading, projects, input);
   if (!check.ok) return check.projectIds ? { ok: false, code: check.code, projectIds: check.projectIds } : { ok: false, code: check.code };
 
@@ -128,7 +150,7 @@ export async function castBallot(ctx: AppContext, viewer: Viewer | null, organis
 /** Withdraws the viewer's ballot in a heading while voting is open. */
 export async function withdrawBallot(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number): Promise<BallotOutcome> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-  const { budget, heading } = await loadBallotScope(ctx, organisation, budgetId, headingId);
+  const { budget, heading } = await loadVotingScope(ctx, viewer, organisation, budgetId, headingId, []);
   if (currentPhase(budget) !== 'balloting') return { ok: false, code: 'BALLOT_OUTSIDE_PHASE' };
   const deleted = await deleteBallotWhileVoting(ctx.db, organisation.id, budget.id, heading.id, viewer.id);
   if (!deleted && (await findBallot(ctx.db, heading.id, viewer.id))) return { ok: false, code: 'BALLOT_OUTSIDE_PHASE' };
@@ -138,8 +160,8 @@ export async function withdrawBallot(ctx: AppContext, viewer: Viewer | null, org
 /** The viewer's own ballot in a heading (empty when they have none). */
 export async function readOwnBallot(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number): Promise<BallotView> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-  const { budget, heading } = await loadBallotScope(ctx, organisation, budgetId, headingId);
-  return ballotView(budget, heading, await findBallot(ctx.db, heading.id, viewer.id));
+  const { budget, heading, ballot } = await loadVotingScope(ctx, viewer, organisation, budgetId, headingId, [], true);
+  return ballotView(budget, heading, ballot);
 }
 
 /** Why this viewer could not vote in this heading now, or undefined when they can (for the pages). */

@@ -3,8 +3,10 @@ import { findViewer } from '../../platform/auth/users.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import type { DemoPeople } from '../../platform/module.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { findProcessBySlug } from '../participation/index.ts';
 import { findDistricts } from '../places/index.ts';
 import { upsertBallot } from './budgets.repository.ts';
+import { seedResidentProjects } from './projects.demo.ts';
 import type { Phase } from './budgets.schema.ts';
 import { addHeading, addMilestone, createBudget, saveProject, setPhases, updateFollowUp, type BudgetInput } from './manage-budget.ts';
 import { publishResults } from './results.use-cases.ts';
@@ -96,10 +98,12 @@ async function buildBudget(ctx: AppContext, organisation: Organisation, staffId:
 }
 
 /**
- * Two budgets: this year's, in its balloting phase (knapsack ballots, verified residents aged 14 and
- * over, two demo residents have already voted), and last year's, approval ballots counted with the
- * Method of Equal Shares, results published, funded projects followed with progress and milestones.
- * Last year's ballots come from 150 demo voter accounts that cannot sign in (no e-mail, no password).
+ * Three budgets: this year's, in its balloting phase (knapsack ballots, verified residents aged 14 and
+ * over, two demo residents have already voted) and part of the master-plan process; last year's,
+ * approval ballots counted with the Method of Equal Shares, results published, funded projects
+ * followed with progress and milestones; and next year's, collecting supports for projects residents
+ * proposed. Ballots and supports come from 150 demo voter accounts that cannot sign in (no e-mail, no
+ * password).
  */
 export async function seedBudgets(ctx: AppContext, organisation: Organisation, people: DemoPeople): Promise<void> {
   const staffId = people.staff.participation ?? people.admin;
@@ -177,6 +181,8 @@ export async function seedBudgets(ctx: AppContext, organisation: Organisation, p
         it: 'Scegli come spendere 2,4 milioni di euro del bilancio del prossimo anno: progetti per tutta la città e progetti in un quartiere a tua scelta.\n\nScegli i progetti finché i fondi non finiscono. Puoi cambiare il voto fino alla chiusura.',
         fr: 'Choisissez comment dépenser 2,4 millions d’euros : des projets pour toute la ville et des projets dans un quartier de votre choix.',
       },
+      // The budget the master-plan process puts to the vote (budgets.process_id; the process page lists it).
+      processId: (await findProcessBySlug(ctx.db, organisation.id, 'master-plan-2040'))?.id ?? null,
       votingRule: 'knapsack',
       maxProjects: null,
       resultsMethod: 'votes',
@@ -198,4 +204,28 @@ export async function seedBudgets(ctx: AppContext, organisation: Organisation, p
     if (userId === undefined || headingId === undefined || chosen.length === 0) continue;
     await upsertBallot(ctx.db, { organisationId: organisation.id, budgetId: current.budgetId, headingId, userId, districtHeading: headingId !== cityHeading, projectIds: chosen.map((c) => c.id).sort((a, b) => a - b), votes: chosen.map(() => 1), totalCost: chosen.reduce((s, c) => s + c.cost, 0) });
   }
+
+  const nextYear = await buildBudget(
+    ctx,
+    organisation,
+    staffId,
+    {
+      ...base,
+      title: { en: 'Participatory budget 2028', it: 'Bilancio partecipativo 2028', fr: 'Budget participatif 2028', ro: 'Bugetul participativ 2028', de: 'Bürgerhaushalt 2028' },
+      description: {
+        en: 'Residents proposed projects for 2028. Support the ones you want on the ballot: up to five per heading. The most supported go to the city’s review in a month.',
+        it: 'I residenti hanno proposto i progetti per il 2028. Sostenete quelli che volete sulla scheda: fino a cinque per ambito. I più sostenuti passano fra un mese alla valutazione del Comune.',
+      },
+      eligibilityLevel: 'email',
+      minAge: 16,
+      votingRule: 'approval',
+      maxProjects: 3,
+      resultsMethod: 'votes',
+      maxSupportsPerHeading: 5,
+    },
+    [['submitting', -45, -12], ['supporting', -12, 18], ['review', 18, 48], ['balloting', 48, 68], ['results', 68, 78], ['follow_up', 78, null]],
+    [],
+    { city: 900_000, district: 150_000 },
+  );
+  await seedResidentProjects(ctx, organisation, { budgetId: nextYear.budgetId, headings: nextYear.headings, authors: people.residents, supporters: voters.map((v) => v.id) });
 }

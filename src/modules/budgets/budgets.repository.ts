@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { prepared } from '../../platform/db/prepared.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import './budgets.schema.ts';
 import type { Feasibility, FollowUpStatus, Phase, PhaseSetting, ProjectStatus, ResultsMethod, VotingRule } from './budgets.schema.ts';
+import { eligibilityFactsJson, type EligibilityFacts } from '../verification/index.ts';
 
 export interface PhaseDates {
   kind: Phase;
@@ -28,6 +30,8 @@ export interface Budget {
   resultsPublishedAt: Date | null;
   phases: PhaseDates[];
   createdAt: Date;
+  /** How many projects one resident may support per heading (null: no limit). */
+  maxSupportsPerHeading: number | null;
 }
 
 export interface Heading {
@@ -89,7 +93,11 @@ const budgetColumns = [
   'b.phase_override',
   'b.results_published_at',
   'b.created_at',
+  'b.max_supports_per_heading',
 ] as const;
+
+/** The budget columns as SQL text, for raw templates on hot paths (the names are fixed identifiers). */
+const budgetColumnsSql = sql.raw(budgetColumns.join(', '));
 
 const phasesColumn = sql`coalesce((select json_agg(json_build_object('kind', p.kind, 'startsAt', p.starts_at, 'endsAt', p.ends_at) order by p.starts_at) from budgets_phase p where p.budget_id = b.id), '[]'::json)`;
 
@@ -112,6 +120,7 @@ type BudgetRow = {
   phase_override: PhaseSetting | null;
   results_published_at: Date | null;
   created_at: Date;
+  max_supports_per_heading: number | null;
   phases: unknown;
 };
 
@@ -134,6 +143,7 @@ function toBudget(row: BudgetRow): Budget {
     resultsPublishedAt: row.results_published_at,
     phases: (json(row.phases) as Array<{ kind: Phase; startsAt: string; endsAt: string | null }>).map((p) => ({ kind: p.kind, startsAt: new Date(p.startsAt), endsAt: p.endsAt ? new Date(p.endsAt) : null })),
     createdAt: row.created_at,
+    maxSupportsPerHeading: row.max_supports_per_heading,
   };
 }
 
@@ -301,7 +311,7 @@ export async function storeBallotWhileVoting(
     where b.id = ${values.budgetId} and b.organisation_id = ${values.organisationId} and ${votingOpen}
     on conflict on constraint budgets_ballot_one_per_heading do update
       set project_ids = excluded.project_ids, votes = excluded.votes, total_cost = excluded.total_cost, updated_at = now()
-    returning id, heading_id, project_ids, votes, total_cost, district_heading, updated_at`.execute(db);
+    returning id, heading_id, project_ids, votes, total_cost, district_heading, updated_at ${prepared}`.execute(db);
   const row = result.rows[0];
   return row ? toBallot(row) : undefined;
 }
@@ -312,6 +322,64 @@ export async function deleteBallotWhileVoting(db: Executor, organisationId: numb
     delete from budgets_ballot where heading_id = ${headingId} and user_id = ${userId}
       and exists (select 1 from budgets_budget b where b.id = ${budgetId} and b.organisation_id = ${organisationId} and ${votingOpen})`.execute(db);
   return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/** What the ballot rules need of a project (a ballot names up to a few hundred). */
+export type BallotProject = Pick<Project, 'id' | 'headingId' | 'cost' | 'status' | 'feasibility'>;
+
+/** Everything a ballot is decided on, loaded together by `findBallotScope`. */
+export interface BallotScope {
+  budget: Budget;
+  /** Undefined when the budget has no heading with that id. */
+  heading: Heading | undefined;
+  /** The voter's account and verification (undefined: no such live account in this city). */
+  voter: EligibilityFacts | undefined;
+  /** The named projects that exist in this budget (of any heading). */
+  projects: BallotProject[];
+  /** The voter's stored ballot in the heading, when asked for. */
+  ballot: StoredBallot | undefined;
+}
+
+/**
+ * A ballot's whole context in one query (one round trip, the hot path of voting): the budget with its
+ * phases, the heading, the voter's eligibility facts, the projects the ballot names and, on request,
+ * the voter's stored ballot. Undefined when the city has no such budget.
+ */
+export async function findBallotScope(
+  db: Executor,
+  query: { organisationId: number; budgetId: number; headingId: number; userId: number; projectIds: readonly number[]; withBallot?: boolean },
+): Promise<BallotScope | undefined> {
+  const projects =
+    query.projectIds.length === 0
+      ? sql`'[]'::json`
+      : sql`coalesce((select json_agg(json_build_object('id', p.id, 'headingId', p.heading_id, 'cost', p.cost, 'status', p.status, 'feasibility', p.feasibility))
+          from budgets_project p where p.budget_id = b.id and p.id = any(${[...query.projectIds]}::int[])), '[]'::json)`;
+  const ballot = query.withBallot
+    ? sql`(select json_build_object('id', x.id, 'heading_id', x.heading_id, 'project_ids', x.project_ids, 'votes', x.votes, 'total_cost', x.total_cost, 'district_heading', x.district_heading, 'updated_at', x.updated_at)
+        from budgets_ballot x where x.heading_id = h.id and x.user_id = ${query.userId})`
+    : sql`null::json`;
+  // A raw template rather than the query builder: this runs on every ballot, and building and
+  // compiling a 30-column select costs more server CPU than the query costs the database.
+  const result = await sql<BudgetRow & { heading_id: number | null; heading_name: unknown; heading_district_id: number | null; heading_amount: number | null; heading_position: number | null; voter: unknown; projects: unknown; ballot: unknown }>`
+    select ${budgetColumnsSql}, ${phasesColumn} as phases,
+      h.id as heading_id, h.name as heading_name, h.district_id as heading_district_id, h.amount as heading_amount, h.position as heading_position,
+      ${eligibilityFactsJson(query.organisationId, query.userId)} as voter, ${projects} as projects, ${ballot} as ballot
+    from budgets_budget b left join budgets_heading h on h.budget_id = b.id and h.id = ${query.headingId}
+    where b.organisation_id = ${query.organisationId} and b.id = ${query.budgetId} ${prepared}`.execute(db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  const heading =
+    row.heading_id === null
+      ? undefined
+      : toHeading({ id: row.heading_id, budget_id: row.id, name: row.heading_name, district_id: row.heading_district_id, amount: Number(row.heading_amount), position: Number(row.heading_position) });
+  const stored = json(row.ballot) as (Omit<Parameters<typeof toBallot>[0], 'updated_at'> & { updated_at: string }) | null;
+  return {
+    budget: toBudget(row),
+    heading,
+    voter: (json(row.voter) as EligibilityFacts | null) ?? undefined,
+    projects: json(row.projects) as BallotProject[],
+    ballot: stored ? toBallot({ ...stored, updated_at: new Date(stored.updated_at) }) : undefined,
+  };
 }
 
 export async function deleteBallot(db: Executor, headingId: number, userId: number): Promise<boolean> {

@@ -5,6 +5,8 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Stamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type MaybeStamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string | undefined, string>;
+/** A nullable column that inserts may leave out (added by a later migration). */
+type Maybe<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export const PHASES = ['submitting', 'supporting', 'review', 'balloting', 'results', 'follow_up'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -38,6 +40,7 @@ declare module '../../platform/db/schema.ts' {
       phase_override: PhaseSetting | null;
       results_published_at: MaybeStamp;
       created_at: CreatedAt;
+      max_supports_per_heading: Maybe<number>;
     };
     budgets_phase: {
       organisation_id: number;
@@ -72,6 +75,17 @@ declare module '../../platform/db/schema.ts' {
       progress: Generated<number>;
       created_at: CreatedAt;
       updated_at: Stamp;
+      proposed_cost: Maybe<number>;
+      show_author: Generated<boolean>;
+      lat: Maybe<number>;
+      lng: Maybe<number>;
+    };
+    budgets_support: {
+      organisation_id: number;
+      budget_id: number;
+      project_id: number;
+      user_id: number;
+      created_at: CreatedAt;
     };
     budgets_ballot: {
       id: Generated<number>;

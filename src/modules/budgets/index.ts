@@ -1,9 +1,13 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as budgetsMigration from './migrations/20261123_0410_budgets.ts';
+import * as residentProjectsMigration from './migrations/20261123_0430_budgets_resident_projects.ts';
 import { registerBudgetsApi } from './budgets.api.ts';
 import { seedBudgets } from './budgets.demo.ts';
 import './budgets.errors.ts';
-import { budgetsPersonalData, renderBudgetsHomeSection } from './budgets.home.ts';
+import { renderBudgetsHomeSection } from './budgets.home.ts';
+import { registerProjectsApi } from './projects.api.ts';
+import './projects.errors.ts';
+import { budgetsAndProjectsPersonalData } from './projects.personal-data.ts';
 import { registerAdminPages } from './pages/admin.pages.ts';
 import { registerPublicPages } from './pages/public.pages.ts';
 import { registerBudgetAssets } from './pages/shared.ts';
@@ -13,6 +17,7 @@ export { currentPhase, checkBallot } from './ballot-rules.ts';
 export { equalShares, winnersByVotes, type BallotGroup, type CandidateProject, type HeadingOutcome } from './results.ts';
 export { computeResults, publishResults } from './results.use-cases.ts';
 export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';
+export { findProject, type Budget, type Project } from './budgets.repository.ts';
 
 /**
  * Participatory budgets: headings with their amounts, projects reviewed by staff, phases, ballots under
@@ -21,16 +26,18 @@ export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.r
  */
 export const budgetsModule: ModuleManifest = {
   name: 'budgets',
-  migrations: { '20261123_0410_budgets': budgetsMigration },
+  migrations: { '20261123_0410_budgets': budgetsMigration, '20261123_0430_budgets_resident_projects': residentProjectsMigration },
   routes(app, ctx) {
     registerBudgetAssets(app);
     registerPublicPages(app, ctx);
     registerAdminPages(app, ctx);
     registerBudgetsApi(app, ctx);
+    registerProjectsApi(app, ctx);
   },
   navigation: [{ href: '/budgets', label: 'budgets.nav' }],
   adminNavigation: [{ href: '/admin/budgets', label: 'budgets.admin.title', roles: ['staff'] }],
   homeSections: [{ order: 20, render: renderBudgetsHomeSection }],
-  personalData: budgetsPersonalData,
-  demo: { order: 30, seed: seedBudgets },
+  personalData: budgetsAndProjectsPersonalData,
+  // After participation (35): the budget being voted on belongs to one of its processes.
+  demo: { order: 40, seed: seedBudgets },
 };

@@ -30,6 +30,8 @@ export interface BudgetInput {
   maxAge: number | null;
   districtResidentsOnly: boolean;
   phaseOverride: PhaseSetting | null;
+  /** Projects one resident may support per heading in the supporting phase (null: no limit; absent: unchanged). */
+  maxSupportsPerHeading?: number | null;
 }
 
 function actor(viewer: Viewer) {
@@ -56,6 +58,7 @@ function validateBudget(input: BudgetInput, organisation: Organisation): FieldEr
   const age = (value: number | null) => value === null || (Number.isInteger(value) && value >= 0 && value <= 150);
   if (!age(input.minAge)) errors.minAge = 'budgets.error.age';
   if (!age(input.maxAge) || (input.minAge !== null && input.maxAge !== null && input.maxAge < input.minAge)) errors.maxAge = 'budgets.error.age';
+  if (input.maxSupportsPerHeading !== undefined && !positive(input.maxSupportsPerHeading)) errors.maxSupportsPerHeading = 'budgets.error.maxSupports';
   return errors;
 }
 
@@ -75,6 +78,7 @@ function budgetValues(input: BudgetInput) {
     max_age: input.maxAge,
     district_residents_only: input.districtResidentsOnly,
     phase_override: input.phaseOverride,
+    ...(input.maxSupportsPerHeading !== undefined ? { max_supports_per_heading: input.maxSupportsPerHeading } : {}),
   };
 }
 
@@ -189,7 +193,8 @@ export async function saveProject(ctx: AppContext, viewer: Viewer | null, organi
   if (!['undecided', 'feasible', 'unfeasible'].includes(input.feasibility)) errors.feasibility = 'budgets.error.feasibility';
   if (input.feasibility === 'unfeasible' && !clean(input.feasibilityExplanation)[organisation.defaultLanguage]) errors[`explanation_${organisation.defaultLanguage}`] = 'budgets.error.explanationRequired';
   if (!['submitted', 'selected', 'rejected', 'withdrawn'].includes(input.status)) errors.status = 'budgets.error.status';
-  if (input.status === 'selected' && input.feasibility !== 'feasible') errors.status = 'budgets.error.selectOnlyFeasible';
+  // 'selected' is the pre-selection: a selected project goes to review, and only a feasible one is on
+  // the ballot (isOnBallot), so selecting no longer waits for the feasibility.
   if (current && (current.headingId !== input.headingId || current.cost !== input.cost)) {
     const onBallot = await sql<{ found: number }>`select 1 as found from budgets_ballot where heading_id = ${current.headingId} and project_ids @> array[${current.id}]::int[] limit 1`.execute(ctx.db);
     if (onBallot.rows.length > 0) errors.cost = 'budgets.error.projectLocked';

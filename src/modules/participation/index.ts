@@ -3,11 +3,12 @@ import * as processesMigration from './migrations/20261123_0500_participation_pr
 import * as proposalsMigration from './migrations/20261123_0510_participation_proposals.ts';
 import * as conversationMigration from './migrations/20261123_0520_participation_debates_comments.ts';
 import * as meetingsMigration from './migrations/20261123_0530_participation_meetings.ts';
+import * as commentSubjectsMigration from './migrations/20261123_0540_participation_comment_subjects.ts';
 import './participation.errors.ts';
 import { registerParticipationApi } from './participation.api.ts';
 import { seedParticipation } from './participation.demo.ts';
 import { registerAdminPages } from './pages/admin.pages.ts';
-import { registerCommentRoutes } from './pages/comments.pages.ts';
+import { commentThreadSection, registerCommentRoutes } from './pages/comments.pages.ts';
 import { registerDebatePages } from './pages/debates.pages.ts';
 import { registerMeetingPages } from './pages/meetings.pages.ts';
 import { registerProcessPages } from './pages/processes.pages.ts';
@@ -24,8 +25,9 @@ export { supportProposal, withdrawSupport, type SupportOutcome, type SupportStat
  * Participation: processes with a timeline of phases that open parts (proposals, debates, budget,
  * meetings) for actions (create, support, comment, vote) to eligible residents; proposals with supports,
  * a threshold that obliges the city to answer, following and withdrawal; debates with arguments for
- * and against; threaded comments with votes, flags and moderation; meetings with registration up to
- * their capacity and minutes; a plan (GeoJSON) drawn under a process's proposals.
+ * and against; threaded comments with votes, flags and moderation, on proposals and debates and on
+ * reports and budget projects (shown under their pages through `subjectSections`); meetings with
+ * registration up to their capacity and minutes; a plan (GeoJSON) drawn under a process's proposals.
  */
 export const participationModule: ModuleManifest = {
   name: 'participation',
@@ -34,6 +36,7 @@ export const participationModule: ModuleManifest = {
     '20261123_0510_participation_proposals': proposalsMigration,
     '20261123_0520_participation_debates_comments': conversationMigration,
     '20261123_0530_participation_meetings': meetingsMigration,
+    '20261123_0540_participation_comment_subjects': commentSubjectsMigration,
   },
   routes(app, ctx) {
     registerParticipationAssets(app);
@@ -51,6 +54,8 @@ export const participationModule: ModuleManifest = {
     { href: '/admin/participation', label: 'participation.admin.title', roles: ['staff'] },
     { href: '/admin/participation/moderation', label: 'participation.moderation.title', roles: ['moderator'] },
   ],
+  // the comment thread under report and budget project pages, which do not import this module
+  subjectSections: [commentThreadSection],
   personalData: participationPersonalData,
   demo: { order: 35, seed: seedParticipation },
 };

@@ -19,6 +19,7 @@ export const participationErrors = defineErrors({
   PROPOSAL_NOT_WITHDRAWABLE: { status: 409, message: 'Only the author may withdraw a proposal, and only before the city has answered it.' },
   PROPOSAL_INVALID: { status: 400, message: 'The proposal is not valid.' },
   COMMENT_INVALID: { status: 400, message: 'The comment is not valid.' },
+  COMMENT_SUBJECT_UNKNOWN: { status: 400, message: 'Comments can be about a proposal, a debate, a report or a budget project only.' },
   COMMENT_HIDDEN: { status: 409, message: 'This comment has been hidden by a moderator.' },
   MEETING_NOT_FOUND: { status: 404, message: 'There is no such meeting.' },
   MEETING_FULL: { status: 409, message: 'This meeting is full: every place has been taken.' },

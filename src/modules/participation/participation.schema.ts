@@ -31,7 +31,9 @@ export type ShownStatus = ProposalStatus | 'expired';
 export const ANSWERS = ['evaluating', 'accepted', 'rejected'] as const;
 export type Answer = (typeof ANSWERS)[number];
 
-export type SubjectType = 'proposal' | 'debate';
+/** What comments can be about: this module's proposals and debates, reports, budget projects. */
+export const SUBJECT_TYPES = ['proposal', 'debate', 'report', 'budget_project'] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
 export type Stance = 'for' | 'against';
 
 declare module '../../platform/db/schema.ts' {

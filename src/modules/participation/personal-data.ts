@@ -4,7 +4,8 @@ import './meetings.schema.ts';
 import './participation.schema.ts';
 
 /**
- * Participation in a resident's data export: the proposals, debates and comments they wrote, the
+ * Participation in a resident's data export: the proposals, debates and comments they wrote (comments
+ * on reports and budget projects too, each with its subject type and id), the
  * proposals they support and follow, and their votes on comments. Erasing anonymises authorship (the
  * texts stay, without a name) and unlinks supports and votes from the person while keeping them counted,
  * so no published total changes; with `removeContent` their proposals, debates and comments are also

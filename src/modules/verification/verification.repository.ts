@@ -22,8 +22,28 @@ export async function findVerification(db: Executor, organisationId: number, use
   return row ? { userId: row.user_id, method: row.method, birthYear: row.birth_year, districtId: row.district_id, verifiedAt: row.verified_at } : undefined;
 }
 
+/** What eligibility needs about a person: account state and verification. */
+export interface EligibilityFacts {
+  email_confirmed_at: Date | string | null;
+  declared_birth_year: number | null;
+  verified_birth_year: number | null;
+  district_id: number | null;
+  verified_user: number | null;
+}
+
+/**
+ * The facts of `findEligibilityFacts` as one JSON value (null when there is no such live account), for
+ * another module to embed in its own query so that a hot path needs no second round trip.
+ */
+export function eligibilityFactsJson(organisationId: number, userId: number) {
+  return sql<EligibilityFacts | null>`(select json_build_object('email_confirmed_at', u.email_confirmed_at, 'declared_birth_year', u.birth_year,
+      'verified_birth_year', v.birth_year, 'district_id', v.district_id, 'verified_user', v.user_id)
+    from core_user u left join verification_identity v on v.user_id = u.id
+    where u.id = ${userId} and u.organisation_id = ${organisationId} and u.deleted_at is null)`;
+}
+
 /** What eligibility needs about a person in one query: account state and verification. */
-export async function findEligibilityFacts(db: Executor, organisationId: number, userId: number) {
+export async function findEligibilityFacts(db: Executor, organisationId: number, userId: number): Promise<EligibilityFacts | undefined> {
   return db
     .selectFrom('core_user as u')
     .leftJoin('verification_identity as v', 'v.user_id', 'u.id')

@@ -14,6 +14,7 @@ import {
   findCensusEntry,
   findEligibilityFacts,
   findVerification,
+  type EligibilityFacts,
   insertVerification,
   upsertCensusEntries,
   violatedConstraint,
@@ -187,7 +188,14 @@ export type Eligibility = { ok: true } | { ok: false; reason: EligibilityReason 
  */
 export async function checkEligibility(executor: Executor, organisationId: number, userId: number | null | undefined, rule: EligibilityRule, now = new Date()): Promise<Eligibility> {
   if (userId === null || userId === undefined) return { ok: false, reason: 'not-signed-in' };
-  const facts = await findEligibilityFacts(executor, organisationId, userId);
+  return decideEligibility(await findEligibilityFacts(executor, organisationId, userId), rule, now);
+}
+
+/**
+ * The same decision as `checkEligibility` on facts already loaded — by a hot path that fetches them in
+ * its own query through `eligibilityFactsJson` (a ballot: one round trip instead of two).
+ */
+export function decideEligibility(facts: EligibilityFacts | undefined, rule: EligibilityRule, now = new Date()): Eligibility {
   if (!facts) return { ok: false, reason: 'not-signed-in' };
   if (facts.email_confirmed_at === null) return { ok: false, reason: 'email-not-confirmed' };
   const verified = facts.verified_user !== null;

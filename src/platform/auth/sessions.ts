@@ -1,5 +1,8 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import { hashToken, randomToken } from './tokens.ts';
+import { toViewer, type Viewer } from './users.ts';
 
 export const SESSION_COOKIE = 'ic_session';
 
@@ -19,25 +22,30 @@ export async function createSession(db: Executor, organisationId: number, userId
   return token;
 }
 
-/** The user of a live session, sliding its expiry forward at most once an hour. */
-export async function findSessionUser(db: Executor, organisationId: number, token: string, days: number): Promise<number | undefined> {
+/**
+ * The signed-in person of a live session, with their departments, in one query (it runs on every
+ * request that carries a session cookie, so it is one round trip, not a session lookup followed by a
+ * user lookup). Slides the session's expiry forward at most once an hour.
+ */
+export async function findSessionViewer(db: Executor, organisationId: number, token: string, days: number): Promise<Viewer | undefined> {
   const id = hashToken(token);
-  const session = await db
-    .selectFrom('core_session')
-    .select(['user_id', 'last_seen_at'])
-    .where('id', '=', id)
-    .where('organisation_id', '=', organisationId)
-    .where('expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!session) return undefined;
-  if (Date.now() - session.last_seen_at.getTime() > 3_600_000) {
+  // A raw template, not the query builder: it runs on every signed-in request, and building and
+  // compiling the select cost more server CPU than the (prepared) query costs the database.
+  const result = await sql<Parameters<typeof toViewer>[0] & { last_seen_at: Date }>`
+    select u.id, u.organisation_id, u.email, u.display_name, u.role, u.language, u.email_confirmed_at, s.last_seen_at,
+      coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}') as department_ids
+    from core_session s join core_user u on u.id = s.user_id and u.organisation_id = s.organisation_id
+    where s.id = ${id} and s.organisation_id = ${organisationId} and s.expires_at > ${new Date()} and u.deleted_at is null ${prepared}`.execute(db);
+  const row = result.rows[0];
+  if (!row) return undefined;
+  if (Date.now() - row.last_seen_at.getTime() > 3_600_000) {
     await db
       .updateTable('core_session')
       .set({ last_seen_at: new Date(), expires_at: new Date(Date.now() + days * 86_400_000) })
       .where('id', '=', id)
       .execute();
   }
-  return session.user_id;
+  return toViewer(row);
 }
 
 export async function deleteSession(db: Executor, token: string): Promise<void> {

@@ -42,7 +42,11 @@ export async function findViewer(db: Executor, organisationId: number, userId: n
     .where('organisation_id', '=', organisationId)
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
-  if (!row) return undefined;
+  return row ? toViewer(row) : undefined;
+}
+
+/** A viewer from a `core_user` row and its department ids (shared with the session lookup). */
+export function toViewer(row: { id: number; organisation_id: number; email: string | null; display_name: string; role: Role; language: string | null; email_confirmed_at: Date | null; department_ids: number[] }): Viewer {
   return {
     id: row.id,
     organisationId: row.organisation_id,

@@ -6,9 +6,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { verifyApiKey } from '../auth/api-keys.ts';
-import { findSessionUser, SESSION_COOKIE } from '../auth/sessions.ts';
+import { findSessionViewer, SESSION_COOKIE } from '../auth/sessions.ts';
 import { hmac, randomToken, safeEqual } from '../auth/tokens.ts';
-import { findViewer, type Viewer } from '../auth/users.ts';
+import type { Viewer } from '../auth/users.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
@@ -123,8 +123,7 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     const sessionToken = request.cookies[SESSION_COOKIE];
     if (sessionToken) {
       request.sessionToken = sessionToken;
-      const userId = await findSessionUser(db, organisation.id, sessionToken, config.sessionDays);
-      if (userId !== undefined) request.viewer = (await findViewer(db, organisation.id, userId)) ?? null;
+      request.viewer = (await findSessionViewer(db, organisation.id, sessionToken, config.sessionDays)) ?? null;
     }
 
     let anonId = request.cookies[ANON_COOKIE];
@@ -144,7 +143,9 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     const body = request.body as Record<string, unknown> | undefined;
     const sent = request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);
     const cookieValue = request.cookies[SESSION_COOKIE] ?? request.cookies[ANON_COOKIE];
-    if (typeof sent !== 'string' || !cookieValue || !safeEqual(sent, csrfTokenFor(config.secretKey, cookieValue))) {
+    // When the request carries a cookie, onRequest derived request.csrfToken from this same value
+    // (the session cookie, else the anonymous one): compare with it instead of computing the HMAC again.
+    if (typeof sent !== 'string' || !cookieValue || !safeEqual(sent, request.csrfToken)) {
       throw new AppError('CSRF_TOKEN_INVALID');
     }
   });

@@ -3,7 +3,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
-const folder = path.join(import.meta.dirname, 'assets');
 const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -18,32 +17,55 @@ interface Asset {
   hash: string;
 }
 
-const assets = new Map<string, Asset>();
-for (const name of readdirSync(folder)) {
-  const body = readFileSync(path.join(folder, name));
-  assets.set(name, { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
+/** A folder of static files served under one URL prefix, read once at start. */
+export interface AssetFolder {
+  /** The URL of one of the folder's files, versioned by its content so browsers may cache it forever. */
+  url(name: string): string;
+  /** Adds the route that serves the folder (`<prefix>/:name`). */
+  register(app: FastifyInstance): void;
 }
 
-/** The URL of a static asset, versioned by its content so browsers may cache it forever. */
+/**
+ * Reads a folder of static files to serve under `prefix` (`/assets`, `/inbox/assets`): each file is
+ * answered with its type, an ETag, and a year of caching when asked for under its content hash.
+ */
+export function assetFolder(prefix: string, directory: string): AssetFolder {
+  const files = new Map<string, Asset>();
+  for (const name of readdirSync(directory)) {
+    const body = readFileSync(path.join(directory, name));
+    files.set(name, { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
+  }
+  return {
+    url(name) {
+      const asset = files.get(name);
+      if (!asset) throw new Error(`Unknown asset ${prefix}/${name}`);
+      return `${prefix}/${name}?v=${asset.hash}`;
+    },
+    register(app) {
+      app.get(`${prefix}/:name`, { schema: { hide: true } }, async (request, reply) => {
+        const asset = files.get((request.params as { name: string }).name);
+        if (!asset) {
+          reply.callNotFound();
+          return reply;
+        }
+        const versioned = (request.query as { v?: string }).v === asset.hash;
+        reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+        reply.header('etag', `"${asset.hash}"`);
+        if (request.headers['if-none-match'] === `"${asset.hash}"`) return reply.code(304).send();
+        return reply.type(asset.type).send(asset.body);
+      });
+    },
+  };
+}
+
+const platformAssets = assetFolder('/assets', path.join(import.meta.dirname, 'assets'));
+
+/** The URL of one of the platform's static assets, versioned by its content. */
 export function assetUrl(name: string): string {
-  const asset = assets.get(name);
-  if (!asset) throw new Error(`Unknown asset ${name}`);
-  return `/assets/${name}?v=${asset.hash}`;
+  return platformAssets.url(name);
 }
 
-/** Serves the files of `web/assets`, read once at start. */
+/** Serves the files of `web/assets`. */
 export function registerAssets(app: FastifyInstance): void {
-  app.get('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
-    const { name } = request.params as { name: string };
-    const asset = assets.get(name);
-    if (!asset) {
-      reply.callNotFound();
-      return reply;
-    }
-    const versioned = (request.query as { v?: string }).v === asset.hash;
-    reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-    reply.header('etag', `"${asset.hash}"`);
-    if (request.headers['if-none-match'] === `"${asset.hash}"`) return reply.code(304).send();
-    return reply.type(asset.type).send(asset.body);
-  });
+  platformAssets.register(app);
 }

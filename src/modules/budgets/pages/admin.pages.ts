@@ -15,6 +15,8 @@ import { FOLLOW_UP_STATUSES, PHASES, VOTING_RULES, type Feasibility, type Follow
 import { addHeading, addMilestone, createBudget, saveProject, setPhases, updateBudget, updateFollowUp, type BudgetInput, type FieldErrors, type ProjectInput } from '../manage-budget.ts';
 import { computeResults, publishResults } from '../results.use-cases.ts';
 import { formText, money, number, pathId, phaseLabel, plain, stylesheet, translated, translatedFromForm } from './shared.ts';
+import { registerPreselectionPages } from './preselection.pages.ts';
+import { findResidentProject } from '../projects.repository.ts';
 
 function messages(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
@@ -65,6 +67,7 @@ function budgetFromForm(request: FastifyRequest): BudgetInput {
     maxAge: optionalInteger(formText(body, 'maxAge')),
     districtResidentsOnly: formText(body, 'districtResidentsOnly') === 'yes',
     phaseOverride: ([...PHASES, 'closed'] as string[]).includes(phase) ? (phase as PhaseSetting) : null,
+    maxSupportsPerHeading: optionalInteger(formText(body, 'maxSupportsPerHeading')),
   };
 }
 
@@ -86,6 +89,7 @@ ${field({ name: 'minAge', label: t('budgets.admin.minAge'), type: 'number', valu
 ${field({ name: 'maxAge', label: t('budgets.admin.maxAge'), type: 'number', value: text(values.maxAge), error: errors.maxAge })}
 <div class="checkbox"><input type="checkbox" id="districtResidentsOnly" name="districtResidentsOnly" value="yes"${values.districtResidentsOnly ? raw(' checked') : ''}><label for="districtResidentsOnly">${t('budgets.admin.districtResidentsOnly')}</label></div>
 ${field({ name: 'processId', label: t('budgets.admin.processId'), type: 'number', value: text(values.processId) })}
+${field({ name: 'maxSupportsPerHeading', label: t('budgets.admin.maxSupports'), type: 'number', value: text(values.maxSupportsPerHeading), error: errors.maxSupportsPerHeading })}
 ${select('phaseOverride', t('budgets.admin.phaseOverride'), [['', t('budgets.admin.phaseByDates')], ...[...PHASES, 'closed' as const].map((p): [string, string] => [p, p === 'closed' ? t('budgets.phase.none') : phaseLabel(request, p)])], values.phaseOverride ?? '')}
 <button type="submit" class="button">${t('budgets.admin.save')}</button>
 </form>`;
@@ -98,6 +102,7 @@ function adminPage(request: FastifyRequest, reply: FastifyReply, title: string, 
 
 /** Staff pages: budgets, their phases and headings, project review, results and follow-up. */
 export function registerAdminPages(app: App, ctx: AppContext): void {
+  registerPreselectionPages(app, ctx);
   app.get('/admin/budgets', async (request, reply) => {
     authorizeBudgets(request.viewer, 'manage-budgets');
     return listPage(request, reply, {}, {});
@@ -213,7 +218,7 @@ ${select('districtId', t('budgets.admin.district'), [['', t('budgets.heading.cit
 ${field({ name: 'amount', label: t('budgets.heading.amount'), type: 'number', error: errors.headings?.amount })}
 <button type="submit" class="button">${t('budgets.admin.addHeading')}</button></form>
 <h2>${t('budgets.projects')}</h2>
-<p><a class="button" href="/admin/budgets/${budget.id}/projects/new">${t('budgets.admin.newProject')}</a></p>
+<p><a class="button" href="/admin/budgets/${budget.id}/projects/new">${t('budgets.admin.newProject')}</a> <a class="button button--secondary" href="/admin/budgets/${budget.id}/preselection">${t('budgets.preselection.title')}</a></p>
 <div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('budgets.results.project')}</th><th scope="col">${t('budgets.project.cost')}</th><th scope="col">${t('budgets.project.feasibility')}</th><th scope="col">${t('budgets.admin.status')}</th></tr></thead>
 <tbody>${projects.map((p) => html`<tr><td><a href="/admin/budgets/${budget.id}/projects/${p.id}">${translated(request, p.title)}</a></td><td>${money(request, p.cost)}</td><td>${t(`budgets.feasibility.${p.feasibility}` as MessageKey)}</td><td>${t(`budgets.status.${p.status}` as MessageKey)}${p.funded ? html` · ${t('budgets.results.funded')}` : ''}</td></tr>`)}</tbody></table></div>
 <h2>${t('budgets.admin.results')}</h2>
@@ -289,13 +294,15 @@ ${preview.headings.map((h) => html`<h3>${translated(request, h.heading.name)}</h
     const headings = await findHeadings(ctx.db, budget.id);
     const v: Partial<ProjectInput> = values ?? project ?? {};
     const milestones = project ? await findMilestones(ctx.db, [project.id]) : [];
+    const proposed = project && project.authorId !== null ? await findResidentProject(ctx.db, budget.id, project.id) : undefined;
     const action = `/admin/budgets/${budget.id}/projects/${project?.id ?? 'new'}`;
     return adminPage(
       request,
       reply,
       project ? plain(request, project.title) : t('budgets.admin.newProject'),
       html`<h1>${project ? translated(request, project.title) : t('budgets.admin.newProject')}</h1>
-<p><a href="/admin/budgets/${budget.id}">${translated(request, budget.title)}</a></p>
+<p><a href="/admin/budgets/${budget.id}">${translated(request, budget.title)}</a>${project ? html` · <a href="/budgets/${budget.id}/projects/${project.id}">${t('budgets.admin.publicPage')}</a>` : ''}</p>
+${proposed ? html`<p>${t('budgets.admin.proposedByResident', { cost: money(request, proposed.proposedCost ?? proposed.cost), supports: number(request, proposed.supports) })}</p>` : ''}
 ${errorSummary(request, errors)}
 <form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
 ${select('headingId', t('budgets.admin.heading'), headings.map((h): [string, string] => [String(h.id), plain(request, h.name)]), String(v.headingId ?? ''), errors.headingId)}

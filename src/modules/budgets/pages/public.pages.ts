@@ -9,10 +9,12 @@ import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../.
 import { findDistricts } from '../../places/index.ts';
 import { currentPhase, isOnBallot, type BallotInput } from '../ballot-rules.ts';
 import { ballotView, castBallot, loadBallotScope, votingBlocker, withdrawBallot, type BallotView } from '../ballot.use-cases.ts';
-import { findBallot, findBallotsOfVoter, findBudget, findBudgets, findHeadings, findMilestones, findProject, findProjects, type Budget, type Heading, type Project } from '../budgets.repository.ts';
+import { findBallot, findBallotsOfVoter, findBudget, findBudgets, findHeadings, findProjects, type Budget, type Heading, type Project } from '../budgets.repository.ts';
 import { PHASES } from '../budgets.schema.ts';
 import { budgetsAsset, CURRENCY, formList, formText, money, paragraphs, pathId, phaseLabel, plain, stylesheet, translated } from './shared.ts';
-import { followUpSection, registerResultsPages } from './results.pages.ts';
+import { registerResultsPages } from './results.pages.ts';
+import { projectsSection } from './project-list.ts';
+import { registerProjectPages } from './projects.pages.ts';
 
 /** The residents' side: budgets, headings with their ballot, projects, results and follow-up. */
 export function registerPublicPages(app: App, ctx: AppContext): void {
@@ -39,6 +41,7 @@ ${budgets.length === 0 ? html`<p>${t('budgets.empty')}</p>` : ''}
     const phase = currentPhase(budget);
     const ballots = request.viewer ? await findBallotsOfVoter(ctx.db, budget.id, request.viewer.id) : [];
     const voted = new Set(ballots.map((b) => b.headingId));
+    const projectList = await projectsSection(request, ctx, budget, headings);
     return renderPage(request, reply, {
       title: plain(request, budget.title),
       description: plain(request, budget.description).slice(0, 200) || t('budgets.lead'),
@@ -57,6 +60,7 @@ ${phaseList(request, budget)}
 <p>${heading.districtId === null ? t('budgets.heading.cityWide') : t('budgets.heading.district')} · ${money(request, heading.amount)}</p>
 ${voted.has(heading.id) ? html`<p><span class="tag">${t('budgets.ballot.youVoted')}</span></p>` : ''}</li>`,
       )}</ul>
+${projectList}
 ${budget.resultsPublishedAt ? html`<p><a class="button" href="/budgets/${budget.id}/results">${t('budgets.results.see')}</a></p>` : ''}
 ${phase === 'balloting' ? html`<p class="muted">${t('budgets.ballot.private')}</p>` : ''}`,
     });
@@ -89,28 +93,7 @@ ${phase === 'balloting' ? html`<p class="muted">${t('budgets.ballot.private')}</
     return reply.redirect(`/budgets/${budgetId}/headings/${headingId}`, 303);
   });
 
-  app.get<{ Params: { id: string; projectId: string } }>('/budgets/:id/projects/:projectId', async (request, reply) => {
-    const { t } = request;
-    const budget = await requireBudget(request, pathId(request.params.id));
-    const project = await findProject(ctx.db, budget.id, pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND'));
-    if (!project || project.status === 'withdrawn') throw new AppError('BUDGET_PROJECT_NOT_FOUND');
-    const heading = (await findHeadings(ctx.db, budget.id)).find((h) => h.id === project.headingId);
-    const milestones = project.funded ? await findMilestones(ctx.db, [project.id]) : [];
-    return renderPage(request, reply, {
-      title: plain(request, project.title),
-      description: plain(request, project.description).slice(0, 200),
-      ogType: 'article',
-      main: html`${stylesheet()}<p><a href="/budgets/${budget.id}">${translated(request, budget.title)}</a>${heading ? html` › <a href="/budgets/${budget.id}/headings/${heading.id}">${translated(request, heading.name)}</a>` : ''}</p>
-<h1>${translated(request, project.title)}</h1>
-<p class="ballot-project__cost">${t('budgets.project.cost')}: ${money(request, project.cost)}</p>
-${paragraphs(request, project.description)}
-<h2>${t('budgets.project.feasibility')}</h2>
-<p><span class="tag">${t(`budgets.feasibility.${project.feasibility}` as MessageKey)}</span></p>
-${paragraphs(request, project.feasibilityExplanation)}
-${project.funded ? followUpSection(request, [project], milestones, 2) : ''}`,
-    });
-  });
-
+  registerProjectPages(app, ctx);
   registerResultsPages(app, ctx);
 
   async function requireBudget(request: FastifyRequest, id: number): Promise<Budget> {

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { assetFolder } from '../../../platform/web/assets.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
@@ -57,19 +56,11 @@ export function pathId(value: unknown, code = 'BUDGET_NOT_FOUND'): number {
 
 // ---- the pages' script and stylesheet, versioned by content ----
 
-const folder = path.join(import.meta.dirname, 'assets');
-const types: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
-const assets = new Map<string, { body: Buffer; type: string; hash: string }>();
-for (const name of readdirSync(folder)) {
-  const body = readFileSync(path.join(folder, name));
-  assets.set(name, { body, type: types[path.extname(name)] ?? 'application/octet-stream', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
-}
+const assets = assetFolder('/budgets/assets', path.join(import.meta.dirname, 'assets'));
 
 /** The URL of one of the budget pages' assets. */
 export function budgetsAsset(name: string): string {
-  const asset = assets.get(name);
-  if (!asset) throw new Error(`Unknown budgets asset ${name}`);
-  return `/budgets/assets/${name}?v=${asset.hash}`;
+  return assets.url(name);
 }
 
 /** The pages' stylesheet, linked from the page body. */
@@ -78,15 +69,5 @@ export function stylesheet(): Html {
 }
 
 export function registerBudgetAssets(app: App): void {
-  app.get('/budgets/assets/:name', { schema: { hide: true } }, async (request, reply) => {
-    const { name } = request.params as { name: string };
-    const asset = assets.get(name);
-    if (!asset) {
-      reply.callNotFound();
-      return reply;
-    }
-    const versioned = (request.query as { v?: string }).v === asset.hash;
-    reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-    return reply.type(asset.type).send(asset.body);
-  });
+  assets.register(app);
 }

@@ -15,6 +15,7 @@ import { PART_ACTIONS, PARTS, type Action, type PhaseParts } from '../participat
 import { findProcess, findProcesses, processTime, type Phase, type Process } from '../processes.repository.ts';
 import { findAwaitingAnswer } from '../proposals.repository.ts';
 import { createProcess, deletePhase, savePhase, updateProcess, type PhaseInput, type ProcessInput } from '../use-cases/manage-processes.ts';
+import { commentLink } from '../use-cases/comment-subjects.ts';
 import { moderationForm } from './comments.pages.ts';
 import { formList, formText, messages, optionalInteger, pathId, phaseDates, plain, select, stylesheet, translated, translatedFromForm, translatedInputs } from './shared.ts';
 
@@ -290,7 +291,7 @@ ${waiting.length === 0 ? html`<p>${t('participation.answers.none')}</p>` : html`
       noIndex: true,
       main: html`${stylesheet()}<p><a href="/admin">${t('site.admin')}</a></p><h1>${t('participation.moderation.title')}</h1>
 ${flagged.length === 0 ? html`<p>${t('participation.moderation.none')}</p>` : html`<ol class="comment-list">${flagged.map((c) => html`<li class="comment" id="comment-${c.id}">
-<p class="comment__meta"><strong>${c.authorName ?? t('participation.anonymous')}</strong> · ${formatDate(request, c.createdAt, true)} · <a href="/${c.subjectType === 'proposal' ? 'proposals' : 'debates'}/${c.subjectId}#comment-${c.id}">${t('participation.moderation.inContext')}</a></p>
+<p class="comment__meta"><strong>${c.authorName ?? t('participation.anonymous')}</strong> · ${formatDate(request, c.createdAt, true)} · ${t(`participation.moderation.on.${c.subjectType}`)} · <a href="${commentLink(c)}">${t('participation.moderation.inContext')}</a></p>
 <p class="comment__body">${c.body}</p>
 <p>${t('participation.moderation.flags', { count: c.flags })}: ${c.reasons.map((r) => t(`participation.flag.${r}` as MessageKey)).join(', ')}</p>
 ${moderationForm(request, c, 'queue')}</li>`)}</ol>`}`,

@@ -4,13 +4,14 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
+import type { SubjectSection } from '../../../platform/module.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findComment, findComments, findVotesAmong, type Comment, type CommentSort } from '../conversation.repository.ts';
 import type { Stance, SubjectType } from '../participation.schema.ts';
 import type { Process } from '../processes.repository.ts';
-import { FLAG_REASONS, flagComment, loadSubject, moderateComment, postComment, voteComment, type CommentInput } from '../use-cases/comments.ts';
-import { takePartBlocker } from '../use-cases/shared.ts';
+import { isSubjectType, loadSubject, processSubject, SUBJECT_NOT_FOUND, type CommentSubject } from '../use-cases/comment-subjects.ts';
+import { FLAG_REASONS, flagComment, moderateComment, postComment, voteComment, type CommentInput } from '../use-cases/comments.ts';
 import { blockerNotice } from './processes.pages.ts';
 import { formText, messages, number, pathId, queryText, stylesheet, textarea } from './shared.ts';
 
@@ -18,9 +19,17 @@ export function parseCommentSort(request: FastifyRequest): CommentSort {
   return queryText(request, 'comments') === 'newest' ? 'newest' : 'best';
 }
 
+/** The subject of a thread as a page names it; a proposal's or debate's page passes its process along. */
+export interface ThreadSubject {
+  type: SubjectType;
+  id: number;
+  sort: CommentSort;
+  process?: Process;
+}
+
 interface Context {
   request: FastifyRequest;
-  subject: { type: SubjectType; id: number; process: Process; sort: CommentSort };
+  subject: ThreadSubject;
   canComment: boolean;
   votes: Map<number, number>;
   moderator: boolean;
@@ -67,14 +76,16 @@ export function moderationForm(request: FastifyRequest, comment: Comment, back =
 }
 
 /**
- * The comments of a proposal or debate: sort links (best, newest), the form to comment (or why one
- * cannot), and the threads. On a debate, arguments for and against stand in two columns above the
- * other comments.
+ * The comments of a proposal, debate, report or budget project: sort links (best, newest), the form to
+ * comment (or why one cannot), and the threads. On a debate, arguments for and against stand in two
+ * columns above the other comments.
  */
-export async function commentsSection(ctx: AppContext, request: FastifyRequest, subject: Context['subject']): Promise<Html> {
+export async function commentsSection(ctx: AppContext, request: FastifyRequest, subject: ThreadSubject): Promise<Html> {
   const { t, viewer, organisation } = request;
+  const loaded: CommentSubject =
+    subject.process && (subject.type === 'proposal' || subject.type === 'debate') ? processSubject(ctx, organisation, subject.type, subject.id, subject.process) : await loadSubject(ctx, organisation, subject.type, subject.id);
   const comments = await findComments(ctx.db, organisation.id, subject.type, subject.id, subject.sort);
-  const blocker = await takePartBlocker(ctx, viewer, organisation, subject.process, subject.type === 'proposal' ? 'proposals' : 'debates', 'comment');
+  const blocker = await loaded.blocker(viewer);
   const c: Context = {
     request,
     subject,
@@ -88,12 +99,14 @@ export async function commentsSection(ctx: AppContext, request: FastifyRequest, 
   }
   const top = comments.filter((comment) => comment.parentId === null);
   const list = (items: Comment[]) => (items.length === 0 ? html`<p class="muted">${t('participation.comments.none')}</p>` : html`<ol class="comment-list">${items.map((comment) => commentItem(c, comment, repliesOf.get(comment.id) ?? []))}</ol>`);
-  const base = subject.type === 'proposal' ? `/proposals/${subject.id}` : `/debates/${subject.id}`;
-  const sortLink = (sort: CommentSort) => html`<a href="${base}?comments=${sort}#comments"${subject.sort === sort ? raw(' aria-current="true"') : ''}>${t(`participation.comments.sort.${sort}` as MessageKey)}</a>`;
+  const sortLink = (sort: CommentSort) => html`<a href="${loaded.href}?comments=${sort}#comments"${subject.sort === sort ? raw(' aria-current="true"') : ''}>${t(`participation.comments.sort.${sort}` as MessageKey)}</a>`;
   const debate = subject.type === 'debate';
   const visible = comments.filter((comment) => !comment.hidden).length;
-  return html`<section id="comments" aria-labelledby="comments-title">
+  // pages of other modules do not load participation's stylesheet themselves
+  const foreign = subject.type === 'report' || subject.type === 'budget_project';
+  return html`${foreign ? stylesheet() : ''}<section id="comments" aria-labelledby="comments-title">
 <h2 id="comments-title">${t('participation.comments.title', { count: visible })}</h2>
+${subject.type === 'report' ? html`<p>${t('participation.comments.reportLead')}</p>` : ''}
 <p>${t('participation.comments.sortBy')} ${sortLink('best')} · ${sortLink('newest')}</p>
 ${
   c.canComment
@@ -118,6 +131,24 @@ ${
 </section>`;
 }
 
+/**
+ * Participation's block under other modules' pages (see SubjectSection): the comment thread of a
+ * report or a budget project. Proposals and debates are participation's own pages, which render
+ * their thread directly. A subject that is gone or hidden shows no thread.
+ */
+export const commentThreadSection: SubjectSection = {
+  order: 50,
+  async render(request, ctx, subject) {
+    if (subject.type !== 'report' && subject.type !== 'budget_project') return null;
+    try {
+      return await commentsSection(ctx, request, { type: subject.type, id: subject.id, sort: parseCommentSort(request) });
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return null;
+      throw error;
+    }
+  },
+};
+
 function stanceOf(text: string): Stance | null {
   return text === 'for' || text === 'against' ? text : null;
 }
@@ -127,15 +158,15 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
   app.post('/comments', async (request, reply) => {
     const body = request.body;
     const type = formText(body, 'subjectType');
-    const subjectId = pathId(formText(body, 'subjectId'), type === 'debate' ? 'DEBATE_NOT_FOUND' : 'PROPOSAL_NOT_FOUND');
-    if (type !== 'proposal' && type !== 'debate') throw new AppError('COMMENT_INVALID');
+    if (!isSubjectType(type)) throw new AppError('COMMENT_SUBJECT_UNKNOWN');
+    const subjectId = pathId(formText(body, 'subjectId'), SUBJECT_NOT_FOUND[type]);
     const parentText = formText(body, 'parentId');
     const parentId = parentText === '' ? null : pathId(parentText, 'COMMENT_NOT_FOUND');
     const input: CommentInput = { subjectType: type, subjectId, parentId, body: formText(body, 'body') || (parentId === null ? '' : formText(body, `reply-${parentId}`)), stance: stanceOf(formText(body, 'stance')) };
     const outcome = await postComment(ctx, request.viewer, request.organisation, input);
     if (outcome.ok) {
       setNotice(reply, 'participation.comment.posted');
-      return reply.redirect(`/${type === 'proposal' ? 'proposals' : 'debates'}/${subjectId}#comment-${outcome.id}`, 303);
+      return reply.redirect(`${outcome.href}#comment-${outcome.id}`, 303);
     }
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
     const errors = outcome.code === 'COMMENT_INVALID' ? messages(request, outcome.errors) : { body: request.t(`participation.error.${outcome.code}` as MessageKey) };
@@ -167,10 +198,29 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
     setNotice(reply, hide ? 'participation.moderation.hidden' : 'participation.moderation.shown');
     const back = formText(request.body, 'back');
     if (back === 'queue') return reply.redirect('/admin/participation/moderation', 303);
+    return reply.redirect(await commentAddress(request, id), 303);
+  });
+
+  // Where a comment is read: its subject's page at the comment (links from the moderators' queue).
+  app.get<{ Params: { id: string } }>('/comments/:id', async (request, reply) => {
+    const id = pathId(request.params.id, 'COMMENT_NOT_FOUND');
     const comment = await findComment(ctx.db, request.organisation.id, id);
-    const { href } = comment ? await loadSubject(ctx, request.organisation, comment.subjectType, comment.subjectId) : { href: '/processes' };
+    if (!comment) throw new AppError('COMMENT_NOT_FOUND');
+    const { href } = await loadSubject(ctx, request.organisation, comment.subjectType, comment.subjectId);
     return reply.redirect(`${href}#comment-${id}`, 303);
   });
+
+  /** A comment's place on its subject's page; the moderators' queue when the subject is gone or hidden. */
+  async function commentAddress(request: FastifyRequest, id: number): Promise<string> {
+    const comment = await findComment(ctx.db, request.organisation.id, id);
+    if (!comment) return '/admin/participation/moderation';
+    try {
+      return `${(await loadSubject(ctx, request.organisation, comment.subjectType, comment.subjectId)).href}#comment-${id}`;
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return '/admin/participation/moderation';
+      throw error;
+    }
+  }
 
   /** When a comment is refused: the reason, and the text kept in a form to send again. */
   async function retryPage(request: FastifyRequest, reply: FastifyReply, input: CommentInput, errors: Record<string, string>, status: number) {

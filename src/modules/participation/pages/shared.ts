@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { assetFolder } from '../../../platform/web/assets.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
@@ -139,28 +138,12 @@ export function eligibilityText(request: FastifyRequest, process: Process, distr
 
 // ---- the pages' stylesheet, versioned by content ----
 
-const folder = path.join(import.meta.dirname, 'assets');
-const assets = new Map<string, { body: Buffer; hash: string }>();
-for (const name of readdirSync(folder)) {
-  const body = readFileSync(path.join(folder, name));
-  assets.set(name, { body, hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
-}
+const assets = assetFolder('/participation/assets', path.join(import.meta.dirname, 'assets'));
 
 export function stylesheet(): Html {
-  const asset = assets.get('participation.css');
-  return html`<link rel="stylesheet" href="/participation/assets/participation.css?v=${asset?.hash ?? ''}">`;
+  return html`<link rel="stylesheet" href="${assets.url('participation.css')}">`;
 }
 
 export function registerParticipationAssets(app: App): void {
-  app.get('/participation/assets/:name', { schema: { hide: true } }, async (request, reply) => {
-    const { name } = request.params as { name: string };
-    const asset = assets.get(name);
-    if (!asset || !name.endsWith('.css')) {
-      reply.callNotFound();
-      return reply;
-    }
-    const versioned = (request.query as { v?: string }).v === asset.hash;
-    reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-    return reply.type('text/css; charset=utf-8').send(asset.body);
-  });
+  assets.register(app);
 }

@@ -1,24 +1,20 @@
 import { recordAudit } from '../../../platform/audit.ts';
+import { consumeRateLimit } from '../../../platform/auth/rate-limit.ts';
 import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
 import { checkEligibility } from '../../verification/index.ts';
-import { findComment, findDebate, insertComment, insertFlag, lockComment, setCommentHidden, setCommentVote } from '../conversation.repository.ts';
+import { findComment, insertComment, insertFlag, lockComment, setCommentHidden, setCommentVote } from '../conversation.repository.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
 import type { Stance, SubjectType } from '../participation.schema.ts';
-import { findProcess, type Process } from '../processes.repository.ts';
-import { findProposal } from '../proposals.repository.ts';
-import { actor, takePartBlocker, type FieldErrors, type Refused } from './shared.ts';
+import { loadSubject } from './comment-subjects.ts';
+import { actor, type FieldErrors, type Refused } from './shared.ts';
 
-/** The proposal or debate a comment is about, with its process; hidden or unknown ones are 404s. */
-export async function loadSubject(ctx: AppContext, organisation: Organisation, type: SubjectType, id: number): Promise<{ process: Process; href: string }> {
-  const subject = type === 'proposal' ? await findProposal(ctx.db, organisation.id, id) : await findDebate(ctx.db, organisation.id, id);
-  if (!subject || subject.hidden) throw new AppError(type === 'proposal' ? 'PROPOSAL_NOT_FOUND' : 'DEBATE_NOT_FOUND');
-  const process = await findProcess(ctx.db, organisation.id, subject.processId);
-  if (!process) throw new AppError('PROCESS_NOT_FOUND');
-  return { process, href: type === 'proposal' ? `/proposals/${id}` : `/debates/${id}` };
-}
+export { loadSubject } from './comment-subjects.ts';
+
+/** Comments one person may post in ten minutes, on all subjects together: enough to discuss, not to flood. */
+export const COMMENTS_PER_TEN_MINUTES = 30;
 
 export interface CommentInput {
   subjectType: SubjectType;
@@ -28,16 +24,16 @@ export interface CommentInput {
   stance: Stance | null;
 }
 
-export type CommentOutcome = { ok: true; id: number } | Refused | { ok: false; code: 'COMMENT_INVALID'; errors: FieldErrors };
+export type CommentOutcome = { ok: true; id: number; href: string } | Refused | { ok: false; code: 'COMMENT_INVALID'; errors: FieldErrors };
 
 /**
- * Posts a comment on a proposal or debate when the process's phase opens comments there and the person
- * is eligible. A reply answers a top-level comment (a reply to a reply joins the same thread); an
- * argument for or against is a top-level comment on a debate.
+ * Posts a comment on a proposal, debate, report or budget project when the person may comment on it
+ * now (see CommentSubject). A reply answers a top-level comment (a reply to a reply joins the same
+ * thread); an argument for or against is a top-level comment on a debate. Rate-limited per person.
  */
 export async function postComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: CommentInput, now = new Date()): Promise<CommentOutcome> {
-  const { process } = await loadSubject(ctx, organisation, input.subjectType, input.subjectId);
-  const blocker = await takePartBlocker(ctx, viewer, organisation, process, input.subjectType === 'proposal' ? 'proposals' : 'debates', 'comment', now);
+  const subject = await loadSubject(ctx, organisation, input.subjectType, input.subjectId);
+  const blocker = await subject.blocker(viewer, now);
   if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
   const errors: FieldErrors = {};
   const body = input.body.trim();
@@ -51,8 +47,10 @@ export async function postComment(ctx: AppContext, viewer: Viewer | null, organi
   }
   const stance = input.subjectType === 'debate' && parentId === null ? input.stance : null;
   if (Object.keys(errors).length > 0) return { ok: false, code: 'COMMENT_INVALID', errors };
+  const limit = await consumeRateLimit(ctx.db, organisation.id, { key: `comment:user:${viewer.id}`, limit: COMMENTS_PER_TEN_MINUTES, windowSeconds: 600 });
+  if (!limit.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
   const id = await insertComment(ctx.db, { organisationId: organisation.id, subjectType: input.subjectType, subjectId: input.subjectId, parentId, authorId: viewer.id, body, stance });
-  return { ok: true, id };
+  return { ok: true, id, href: subject.href };
 }
 
 /**

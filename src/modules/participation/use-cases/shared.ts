@@ -3,7 +3,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { Translated } from '../../../platform/db/schema.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
-import { checkEligibility, type EligibilityReason } from '../../verification/index.ts';
+import { checkEligibility, type EligibilityReason, type EligibilityRule } from '../../verification/index.ts';
 import type { ParticipationRefusal } from '../participation.errors.ts';
 import type { Action, Part } from '../participation.schema.ts';
 import { phaseAllows, type Process } from '../processes.repository.ts';
@@ -45,14 +45,22 @@ export async function takePartBlocker(ctx: AppContext, viewer: Viewer | null, or
  * registrations use it directly: a meeting is open until it starts.
  */
 export async function eligibilityBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, now = new Date()): Promise<Refused['code'] | undefined> {
-  if (!viewer) return 'AUTHENTICATION_REQUIRED';
   const { eligibility } = process;
-  const eligible = await checkEligibility(ctx.db, organisation.id, viewer.id, {
+  return ruleBlocker(ctx, viewer, organisation, {
     level: eligibility.level,
     minAge: eligibility.minAge ?? undefined,
     maxAge: eligibility.maxAge ?? undefined,
     districtIds: eligibility.residentsOnly && process.districtIds.length > 0 ? process.districtIds : undefined,
   }, now);
+}
+
+/**
+ * Why this person does not meet an eligibility rule, in participation's refusal codes, or undefined
+ * when they do. Comments on subjects outside a process (reports, budget projects) use it directly.
+ */
+export async function ruleBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, rule: EligibilityRule, now = new Date()): Promise<Refused['code'] | undefined> {
+  if (!viewer) return 'AUTHENTICATION_REQUIRED';
+  const eligible = await checkEligibility(ctx.db, organisation.id, viewer.id, rule, now);
   if (eligible.ok) return undefined;
   return eligible.reason === 'not-signed-in' ? 'AUTHENTICATION_REQUIRED' : REFUSALS[eligible.reason];
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
+import { renderSubjectSections } from '../../../platform/web/subject-sections.ts';
 import { findDistricts } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { addResidentUpdate } from '../manage-report.ts';
@@ -138,7 +139,8 @@ ${photos.length ? html`<h2>${t('reports.page.photos')}</h2><ul class="report-pho
   </form>`
       : html`<p><a href="/sign-in?next=${encodeURIComponent(`/reports/${report.id}`)}">${t('reports.update.signIn')}</a></p>`
   }
-</section>`;
+</section>
+${await renderSubjectSections(request, ctx, { type: 'report', id: report.id })}`;
   return renderPage(request, reply, {
     title: `${title} (#${report.id})`,
     description: `${statusLabel(request, report.status)} — ${excerpt(report.description, 180)}`,

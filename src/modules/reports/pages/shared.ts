@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { assetFolder } from '../../../platform/web/assets.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../../platform/http/app.ts';
 import type { Translated } from '../../../platform/db/schema.ts';
@@ -89,19 +88,11 @@ export function excerpt(text: string, length = 90): string {
 
 // ---- static assets of these pages (script and styles), versioned by content ----
 
-const assetFolder = path.join(import.meta.dirname, 'assets');
-const assetTypes: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
-const assets = new Map<string, { body: Buffer; type: string; hash: string }>();
-for (const name of readdirSync(assetFolder)) {
-  const body = readFileSync(path.join(assetFolder, name));
-  assets.set(name, { body, type: assetTypes[path.extname(name)] ?? 'application/octet-stream', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
-}
+const assets = assetFolder('/reports/assets', path.join(import.meta.dirname, 'assets'));
 
 /** The URL of one of these pages' assets. */
 export function reportsAsset(name: string): string {
-  const asset = assets.get(name);
-  if (!asset) throw new Error(`Unknown reports asset ${name}`);
-  return `/reports/assets/${name}?v=${asset.hash}`;
+  return assets.url(name);
 }
 
 /** The stylesheet link, placed at the top of the page's main content (allowed in the body). */
@@ -116,12 +107,5 @@ export function notFound(reply: FastifyReply): FastifyReply {
 }
 
 export function registerReportAssets(app: App): void {
-  app.get('/reports/assets/:name', { schema: { hide: true } }, async (request, reply) => {
-    const { name } = request.params as { name: string };
-    const asset = assets.get(name);
-    if (!asset) return notFound(reply);
-    const versioned = (request.query as { v?: string }).v === asset.hash;
-    reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-    return reply.type(asset.type).send(asset.body);
-  });
+  assets.register(app);
 }

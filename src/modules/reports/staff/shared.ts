@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { assetFolder } from '../../../platform/web/assets.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
@@ -14,16 +13,11 @@ import { mayDo } from './staff.policy.ts';
 import { findApiKeyIssuer } from './staff.repository.ts';
 import type { FieldErrors } from './staff.use-cases.ts';
 
-const css = readFileSync(path.join(import.meta.dirname, 'assets', 'staff.css'));
-const cssHash = createHash('sha256').update(css).digest('hex').slice(0, 12);
+const assets = assetFolder('/staff/assets', path.join(import.meta.dirname, 'assets'));
 
 /** Serves the staff pages' stylesheet, cached for a year under its content hash. */
 export function registerStaffAssets(app: App): void {
-  app.get('/staff/assets/staff.css', { schema: { hide: true } }, async (request, reply) => {
-    const versioned = (request.query as { v?: string }).v === cssHash;
-    reply.header('cache-control', versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
-    return reply.type('text/css; charset=utf-8').send(css);
-  });
+  assets.register(app);
 }
 
 const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; visible: (viewer: Viewer | null) => boolean }> = [
@@ -43,7 +37,7 @@ export function renderStaffPage(request: FastifyRequest, reply: FastifyReply, op
     title: options.title,
     noIndex: true,
     status: options.status ?? 200,
-    main: html`${stylesheet()}<link rel="stylesheet" href="/staff/assets/staff.css?v=${cssHash}">
+    main: html`${stylesheet()}<link rel="stylesheet" href="${assets.url('staff.css')}">
 ${sections.length > 1 ? html`<nav class="staff-nav" aria-label="${t('reports.staff.nav.label')}"><ul>${sections.map((s) => html`<li><a href="${s.href}"${current === s.href || current.startsWith(`${s.href}/`) ? raw(' aria-current="page"') : ''}>${t(s.label)}</a></li>`)}</ul></nav>` : ''}
 ${options.main}`,
   });

@@ -1,0 +1,160 @@
+/**
+ * The load generator of the ballots bench (bench/ballots.ts): one lane per voter, each sending its
+ * next request as soon as the previous one is answered, over keep-alive `node:http` sockets, in a
+ * worker thread (its own event loop). The bare baseline and the ballot route are driven by this same
+ * code with the same lanes, headers and bodies, so the two figures differ only by the server's work.
+ *
+ * Besides latencies it measures CPU time — of the server's thread, of the load generator's thread and
+ * of the PostgreSQL backends — over exactly the measured window, so that "CPU milliseconds per
+ * request" can be compared even when other work on the machine changes the throughput.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
+export interface Lane {
+  cookie: string;
+  csrf: string;
+  userId: number;
+}
+
+export interface RoundInput {
+  url: string;
+  method: 'PUT' | 'POST';
+  lanes: Lane[];
+  projectIds: number[];
+  maxProjects: number;
+  seconds: number;
+  warmupSeconds: number;
+}
+
+export interface RoundOutput {
+  latencies: number[];
+  acknowledged: number;
+  errors: number;
+  firstError: string | null;
+  elapsed: number;
+  /** Per voter who got at least one 200 (warm-up included): the projects of their last acknowledged request. */
+  lastAcknowledged: Array<[number, number[]]>;
+  /** CPU milliseconds of the load generator's thread during the measured window. */
+  generatorCpuMs: number;
+}
+
+type WorkerMessage = { kind: 'measuring' } | { kind: 'done'; output: RoundOutput };
+
+function randomChoice(projectIds: readonly number[], maxProjects: number): number[] {
+  const count = 1 + Math.floor(Math.random() * maxProjects);
+  const chosen = new Set<number>();
+  while (chosen.size < count) chosen.add(projectIds[Math.floor(Math.random() * projectIds.length)] as number);
+  return [...chosen];
+}
+
+async function generate(input: RoundInput, signal: (message: WorkerMessage) => void): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: input.lanes.length });
+  const send = (lane: Lane, projects: number[]): Promise<{ status: number; ms: number; body: string }> =>
+    new Promise((resolve) => {
+      const body = JSON.stringify({ projects });
+      const start = performance.now();
+      const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), cookie: lane.cookie, 'x-csrf-token': lane.csrf };
+      const request = http.request(input.url, { method: input.method, agent, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - start, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      request.on('error', (error) => resolve({ status: 0, ms: performance.now() - start, body: error.message }));
+      request.end(body);
+    });
+
+  const last = new Map<number, number[]>();
+  const round = async (seconds: number, record: boolean) => {
+    const latencies: number[] = [];
+    let acknowledged = 0;
+    let errors = 0;
+    let firstError: string | null = null;
+    const start = performance.now();
+    const deadline = start + seconds * 1000;
+    await Promise.all(
+      input.lanes.map(async (lane) => {
+        while (performance.now() < deadline) {
+          const projects = randomChoice(input.projectIds, input.maxProjects);
+          const answer = await send(lane, projects);
+          if (answer.status === 200) {
+            last.set(lane.userId, [...projects].sort((a, b) => a - b));
+            acknowledged++;
+          } else {
+            errors++;
+            firstError ??= `${answer.status} ${answer.body.slice(0, 200)}`;
+          }
+          if (record) latencies.push(answer.ms);
+        }
+      }),
+    );
+    return { latencies, acknowledged, errors, firstError, elapsed: (performance.now() - start) / 1000 };
+  };
+  await round(input.warmupSeconds, false);
+  signal({ kind: 'measuring' });
+  const cpuBefore = process.threadCpuUsage();
+  const measured = await round(input.seconds, true);
+  const cpu = process.threadCpuUsage(cpuBefore);
+  agent.destroy();
+  signal({ kind: 'done', output: { ...measured, lastAcknowledged: [...last], generatorCpuMs: (cpu.user + cpu.system) / 1000 } });
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  await generate(workerData as RoundInput, (message) => port.postMessage(message));
+}
+
+/** CPU milliseconds used so far by these processes (PostgreSQL backends), from /proc; 0 where unreadable. */
+function processCpuMs(pids: readonly number[]): number {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // not on Linux, or the backend is on another machine: PostgreSQL CPU is then not reported
+    }
+  }
+  return total;
+}
+
+export interface MeasuredRound extends RoundOutput {
+  /** CPU milliseconds of the server's thread (the platform or the bare server, and PGlite when used). */
+  serverCpuMs: number;
+  /** CPU milliseconds of the PostgreSQL backends serving this database (0 on PGlite). */
+  databaseCpuMs: number;
+}
+
+/**
+ * Runs one round in a worker thread and measures, over exactly its measured window, the CPU of this
+ * (the server's) thread and of the database backends whose pids `backends()` returns.
+ */
+export function runRound(input: RoundInput, backends: () => Promise<number[]>): Promise<MeasuredRound> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: input });
+    let serverBefore: NodeJS.CpuUsage | undefined;
+    let pids: number[] = [];
+    let databaseBefore = 0;
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'measuring') {
+        serverBefore = process.threadCpuUsage();
+        void backends().then((found) => {
+          pids = found;
+          databaseBefore = processCpuMs(pids);
+        }, reject);
+        return;
+      }
+      const server = process.threadCpuUsage(serverBefore);
+      resolve({ ...message.output, serverCpuMs: (server.user + server.system) / 1000, databaseCpuMs: processCpuMs(pids) - databaseBefore });
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load worker exited with code ${code}`));
+    });
+  });
+}
