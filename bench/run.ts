@@ -1,16 +1,24 @@
 /**
- * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports]`
+ * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox]`
  *
  * Starts the real platform with the demo city on a scratch database (PGlite in a temporary folder, or
  * with --postgres a new database `bench_<random>` on DATABASE_URL or the local server), and a bare
  * Fastify server beside it, then prints:
  *   Part 1 — HTTP throughput and latency of the platform against the bare server;
  *   Part 2 — the reports goals of issue 3 on N loaded reports (map query, statistics, Open311 intake).
+ * `--only=ballots` runs bench/ballots.ts instead (issue 4: 200 concurrent voters against the bare insert,
+ * then results on 400,000 ballots — 50,000 with --quick); it is not part of the default run.
+ * `--only=listening` runs bench/listening.bench.ts alone (issue 5: analysis throughput per core, no server).
+ * `--only=inbox` runs bench/inbox.bench.ts (issue 5: webhook ingestion against a bare insert, ingestMessages in
+ * batches, the analysis job against language identification alone); it is not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
  * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
  */
 import os from 'node:os';
 import { parseOptions, progress } from './lib.ts';
+import { benchBallots } from './ballots.ts';
+import { benchInbox } from './inbox.bench.ts';
+import { benchListening } from './listening.bench.ts';
 import { benchPlatform } from './platform.bench.ts';
 import { benchReports } from './reports.bench.ts';
 import { startEnvironment, type BenchEnvironment } from './setup.ts';
@@ -37,10 +45,15 @@ async function main(): Promise<void> {
   });
 
   try {
+    // Listening needs no server: it runs first, and alone with --only=listening.
+    if (options.parts.has('listening')) benchListening(options);
+    if ([...options.parts].every((part) => part === 'listening')) return;
     env = await startEnvironment({ postgres: options.postgres });
     progress(`platform ready in ${env.startSeconds.toFixed(1)} s at ${env.url}; baseline at ${env.bareUrl}`);
     if (options.parts.has('platform')) await benchPlatform(env, options);
     if (options.parts.has('reports')) await benchReports(env, options);
+    if (options.parts.has('inbox')) await benchInbox(env, options);
+    if (options.parts.has('ballots')) await benchBallots(env, { seconds: options.seconds, voters: 200, ballots: options.quick ? 50_000 : 400_000, rounds: 2 });
   } finally {
     // Other work on the machine shares the cores: say how busy it was, so figures are read with that.
     console.log(`\nLoad average at the end: ${loadAverage()} (1, 5, 15 min) on ${os.cpus().length} cores.`);

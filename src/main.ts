@@ -8,6 +8,7 @@ import { reportsModule } from './modules/reports/index.ts';
 import { verificationModule } from './modules/verification/index.ts';
 import { budgetsModule } from './modules/budgets/index.ts';
 import { participationModule } from './modules/participation/index.ts';
+import { inboxModule, startInboundMail } from './modules/inbox/index.ts';
 import type { Config } from './platform/config.ts';
 import type { AppContext } from './platform/context.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
@@ -26,7 +27,7 @@ import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
 
 /** The modules of this installation, in the order their demo content and pages build on each other. */
-export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule, reportsModule, verificationModule, budgetsModule, participationModule];
+export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule, reportsModule, verificationModule, budgetsModule, participationModule, inboxModule];
 
 export interface BuildOptions {
   /** Seed the demo city into an empty database (the default for `npm start`). */
@@ -86,6 +87,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       await jobs.scheduleRecurring();
       jobs.start();
     }
+    const inboundMail = config.inboundSmtpPort === undefined ? undefined : await startInboundMail(ctx, { port: config.inboundSmtpPort, host: config.host });
 
     const handle = database;
     return {
@@ -94,6 +96,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       organisations,
       async close() {
         state.ready = false;
+        await inboundMail?.close();
         await jobs.stop();
         await app.close();
         mail.close();

@@ -13,13 +13,13 @@ import { startTestServer, type TestServer } from './support/server.ts';
 
 const en = translator('en');
 const DEMO_PASSWORD = 'demo-password-123';
-const ADMIN_PAGES = ['/admin', '/admin/organisation', '/admin/departments', '/admin/users', '/admin/audit', '/admin/outbox', '/admin/api-keys', '/staff/reports', '/staff/categories', '/staff/routing', '/staff/answer-templates', '/admin/budgets', '/admin/verification', '/admin/participation'];
+const ADMIN_PAGES = ['/admin', '/admin/organisation', '/admin/departments', '/admin/users', '/admin/audit', '/admin/outbox', '/admin/api-keys', '/staff/reports', '/staff/categories', '/staff/routing', '/staff/answer-templates', '/admin/budgets', '/admin/verification', '/admin/participation', '/admin/inbox/channels', '/staff/inbox', '/staff/inbox/templates', '/staff/inbox/import', '/staff/inbox/listening', '/staff/inbox/codes', '/staff/inbox/people?q=marco', '/admin/inbox/settings', '/admin/inbox/topics/new'];
 
 let server: TestServer;
 let browser: Browser | undefined;
 let newsSlug: string;
 /** One of each module's pages in the demo city. */
-let moduleIds: { report: number; budget: number; process: string; proposal: number; meeting: number };
+let moduleIds: { report: number; budget: number; process: string; proposal: number; meeting: number; residentProject: { budget: number; project: number } };
 
 before(async () => {
   browser = await launchBrowser();
@@ -41,6 +41,8 @@ before(async () => {
     process: (await db.selectFrom('participation_process').select('slug').orderBy('id').executeTakeFirstOrThrow()).slug,
     proposal: (await db.selectFrom('participation_proposal').select('id').orderBy('id').executeTakeFirstOrThrow()).id,
     meeting: (await db.selectFrom('participation_meeting').select('id').orderBy('id').executeTakeFirstOrThrow()).id,
+    // a placed project residents proposed, in the demo budget collecting supports
+    residentProject: await db.selectFrom('budgets_project').select(['budget_id as budget', 'id as project']).where('author_id', 'is not', null).where('lat', 'is not', null).orderBy('id').executeTakeFirstOrThrow(),
   };
 });
 
@@ -185,11 +187,15 @@ describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
         ['/reports/statistics', 200],
         ['/budgets', 200],
         [`/budgets/${moduleIds.budget}`, 200],
+        [`/budgets/${moduleIds.residentProject.budget}`, 200],
+        [`/budgets/${moduleIds.residentProject.budget}/projects/${moduleIds.residentProject.project}`, 200],
+        [`/budgets/${moduleIds.residentProject.budget}/projects/new`, 200],
         ['/processes', 200],
         [`/processes/${moduleIds.process}`, 200],
         ['/proposals', 200],
         [`/proposals/${moduleIds.proposal}`, 200],
         [`/meetings/${moduleIds.meeting}`, 200],
+        ['/contact', 200],
       ];
       for (const [path, status] of pages) {
         await open(page, path, status);
@@ -232,11 +238,31 @@ describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
     await inBrowser(t, async (page) => {
       await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/account');
       await assertNoAxeViolations(page, '/account');
-      for (const path of ADMIN_PAGES) {
+      for (const path of [...ADMIN_PAGES, `/admin/budgets/${moduleIds.residentProject.budget}/preselection`]) {
         await t.test(path, async () => {
           await open(page, path);
           await assertNoAxeViolations(page, path);
         });
+      }
+    });
+  });
+
+  test('on the contact form, an inbox conversation and its report form', async (t) => {
+    await inBrowser(t, async (page) => {
+      await open(page, '/contact');
+      await Promise.all([page.waitForResponse((r) => r.url().endsWith('/contact') && r.status() === 400), page.getByRole('button', { name: en('inbox.contactForm.submit') }).click()]);
+      await page.waitForLoadState('load');
+      await assertNoAxeViolations(page, 'POST /contact with empty fields');
+      const text = `The street light at the corner is out ${Date.now()}`;
+      await page.getByLabel(en('inbox.contactForm.email')).fill('browser.contact@example.org');
+      await page.getByLabel(en('inbox.contactForm.message')).fill(text);
+      await page.getByRole('button', { name: en('inbox.contactForm.submit') }).click();
+      await page.getByText(en('inbox.contactForm.sent')).waitFor();
+      const message = await server.ctx.db.selectFrom('inbox_message').select(['id', 'conversation_id']).where('body', '=', text).executeTakeFirstOrThrow();
+      await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/account');
+      for (const path of [`/staff/inbox/${message.conversation_id}`, `/staff/inbox/${message.conversation_id}/report?message=${message.id}`]) {
+        await open(page, path);
+        await assertNoAxeViolations(page, path);
       }
     });
   });

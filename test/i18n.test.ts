@@ -20,15 +20,15 @@ const others = LANGUAGE_CODES.filter((code) => code !== 'en');
  */
 const SAME_AS_ENGLISH: Record<Exclude<Language, 'en'>, readonly string[]> = {
   it: ['site.home', 'form.password', 'reports.card.in', 'reports.new.no', 'budgets.admin.district'],
-  ro: ['role.moderator', 'role.admin', 'reports.filter.district', 'reports.page.district', 'verification.district', 'budgets.heading.district', 'budgets.project.cost'],
+  ro: ['role.moderator', 'role.admin', 'reports.filter.district', 'reports.page.district', 'verification.district', 'budgets.heading.district', 'budgets.project.cost', 'inbox.listening.negativeShare'],
   pt: ['admin.organisation.lat', 'admin.organisation.lng', 'reports.new.lat', 'reports.new.lng'],
   hu: [],
-  nl: ['site.home', 'role.moderator', 'admin.outbox.status', 'reports.filter.status', 'reports.card.in', 'reports.page.status', 'reports.page.answers', 'reports.staff.status.openGroup', 'reports.staff.categories.code', 'budgets.results.project', 'budgets.followUp.status', 'budgets.admin.status'],
+  nl: ['site.home', 'role.moderator', 'admin.outbox.status', 'reports.filter.status', 'reports.card.in', 'reports.page.status', 'reports.page.answers', 'reports.staff.status.openGroup', 'reports.staff.categories.code', 'budgets.results.project', 'budgets.followUp.status', 'budgets.admin.status', 'inbox.codes.nav', 'inbox.codes.book', 'inbox.codes.name'],
   es: ['reports.new.no'],
-  fr: ['site.admin', 'admin.title', 'admin.organisation.lat', 'admin.organisation.lng', 'admin.audit.action', 'admin.actions', 'admin.pagination', 'reports.new.lat', 'reports.new.lng', 'reports.new.photos', 'reports.page.photos', 'reports.staff.report.description', 'reports.staff.categories.description', 'reports.staff.categories.code', 'reports.staff.categories.questions', 'reports.staff.categories.questionN', 'reports.staff.categories.type.datetime', 'reports.staff.routing.actions', 'budgets.admin.description', 'budgets.admin.milestoneDate'],
+  fr: ['site.admin', 'admin.title', 'admin.organisation.lat', 'admin.organisation.lng', 'admin.audit.action', 'admin.actions', 'admin.pagination', 'reports.new.lat', 'reports.new.lng', 'reports.new.photos', 'reports.page.photos', 'reports.staff.report.description', 'reports.staff.categories.description', 'reports.staff.categories.code', 'reports.staff.categories.questions', 'reports.staff.categories.questionN', 'reports.staff.categories.type.datetime', 'reports.staff.routing.actions', 'budgets.admin.description', 'budgets.admin.milestoneDate', 'inbox.listening.messages', 'inbox.codes.nav', 'inbox.codes.book', 'inbox.codes.name', 'inbox.codes.description', 'inbox.codes.actions'],
   et: ['reports.staff.queue.number'],
   bg: [],
-  de: ['site.admin', 'admin.title', 'admin.departments.name', 'admin.users.name', 'admin.outbox.status', 'reports.filter.status', 'reports.card.in', 'reports.page.status', 'reports.staff.moderation.title', 'reports.staff.categories.name', 'reports.staff.categories.code', 'budgets.followUp.status', 'budgets.admin.phase', 'budgets.admin.status'],
+  de: ['site.admin', 'admin.title', 'admin.departments.name', 'admin.users.name', 'admin.outbox.status', 'reports.filter.status', 'reports.card.in', 'reports.page.status', 'reports.staff.moderation.title', 'reports.staff.categories.name', 'reports.staff.categories.code', 'budgets.followUp.status', 'budgets.admin.phase', 'budgets.admin.status', 'inbox.listening.sentiment.neutral', 'inbox.codes.nav', 'inbox.codes.book', 'inbox.codes.name', 'inbox.people.person'],
 };
 
 /** Words that address the reader informally; the interface uses the formal register (Sie, vous, usted…). */

@@ -24,6 +24,13 @@ describe('configuration', () => {
     }
   });
 
+  test('accepts an inbound mail port and refuses a port that is not one', () => {
+    const good = loadConfig({ INBOUND_SMTP_PORT: '2525', DATA_DIR: '/tmp/ic-config-test' });
+    assert.equal(good.ok && good.config.inboundSmtpPort, 2525);
+    const bad = loadConfig({ INBOUND_SMTP_PORT: '70000', DATA_DIR: '/tmp/ic-config-test' });
+    assert.ok(!bad.ok && bad.problems.some((p) => p.startsWith('INBOUND_SMTP_PORT')));
+  });
+
   test('requires a secret key in production', () => {
     const result = loadConfig({ NODE_ENV: 'production', DATA_DIR: '/tmp/ic-config-test' });
     assert.equal(result.ok, false);

@@ -19,6 +19,8 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   demoPassword: string | undefined;
   mapTileUrl: string;
+  /** Port of the inbox's inbound SMTP listener (mail to the cities' e-mail channels); absent: no listener. */
+  inboundSmtpPort: number | undefined;
   /** Limits on public writes, per client address and city. Tests lower or raise them. */
   rateLimits: Record<'signIn' | 'signUp' | 'passwordReset' | 'publicWrite', { limit: number; windowSeconds: number }>;
   /** Failed sign-ins in a row that lock an account, and for how long. */
@@ -115,6 +117,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
 
   const mapTileUrl = env.MAP_TILE_URL ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 
+  const inboundSmtpText = env.INBOUND_SMTP_PORT?.trim() || undefined;
+  const inboundSmtpPort = inboundSmtpText === undefined ? undefined : parseInteger(inboundSmtpText);
+  if (inboundSmtpText !== undefined && (inboundSmtpPort === undefined || inboundSmtpPort < 1 || inboundSmtpPort > 65535)) {
+    problems.push(`INBOUND_SMTP_PORT must be a whole number from 1 to 65535 (got "${inboundSmtpText}")`);
+  }
+
   if (problems.length > 0) return { ok: false, problems };
 
   secretKey ??= readOrCreateDevelopmentSecret(dataDir);
@@ -136,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       admin,
       demoPassword,
       mapTileUrl,
+      inboundSmtpPort,
       rateLimits: {
         signIn: { limit: 20, windowSeconds: 300 },
         signUp: { limit: 10, windowSeconds: 3600 },

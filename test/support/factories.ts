@@ -44,3 +44,10 @@ export async function signedInClient(server: TestServer, overrides: Parameters<t
 export async function lastMailTo(server: TestServer, address: string) {
   return server.ctx.db.selectFrom('core_mail').selectAll().where('to_address', '=', address).orderBy('id', 'desc').executeTakeFirst();
 }
+
+/** The id of the installation's first city (the only one in most tests). */
+export async function firstOrganisationId(server: TestServer): Promise<number> {
+  const [organisation] = await server.organisations.findAll();
+  if (!organisation) throw new Error('the test server has no city');
+  return organisation.id;
+}

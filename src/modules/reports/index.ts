@@ -14,7 +14,9 @@ import { FOLD_EVERY_MS, FOLD_JOB, registerStatisticsRoutes, runFoldJob } from '.
 import './reports.errors.ts';
 
 export { submitReport, type ReportSubmission, type SubmitOutcome } from './submit-report.ts';
-export { findReports, findReportById, type ReportRow } from './reports.repository.ts';
+export { findCategories, findReports, findReportById, type ReportRow } from './reports.repository.ts';
+export { findPublicUpdates, type Category, type PublicUpdate } from './reports.repository.ts';
+export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
 export { findPublicStatistics, type PublicStatistics } from './statistics.ts';
 export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, setReportHidden } from './manage-report.ts';
 

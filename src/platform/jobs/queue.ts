@@ -96,6 +96,27 @@ export class JobQueue {
     return row.id;
   }
 
+  /**
+   * Queues a job unless one of the same kind for the same city is already waiting: for work that takes
+   * up everything pending when it runs (analysing new messages), so a burst of arrivals queues one run,
+   * not one per arrival. Returns the new job's id, or undefined when one was waiting.
+   */
+  async enqueueUnlessWaiting(kind: string, payload: unknown, options: EnqueueOptions = {}, executor: Executor = this.#db): Promise<number | undefined> {
+    const waiting = await executor
+      .selectFrom('core_job')
+      .select('id')
+      .where('kind', '=', kind)
+      .where('status', '=', 'queued')
+      .where(sql<boolean>`organisation_id is not distinct from ${options.organisationId ?? null}`)
+      .limit(1)
+      .executeTakeFirst();
+    if (waiting) {
+      this.wake();
+      return undefined;
+    }
+    return this.enqueue(kind, payload, options, executor);
+  }
+
   /** Starts polling every `intervalMs`. */
   start(intervalMs = 1000): void {
     this.#stopped = false;

@@ -17,6 +17,8 @@ export interface Geocoder {
   readonly available: boolean;
   search(text: string, limit?: number): Address[] | Promise<Address[]>;
   reverse(lat: number, lng: number): Address | undefined | Promise<Address | undefined>;
+  /** The streets the provider knows, each at its middle (for finding places named in messages); may be empty. */
+  streets(): Address[];
 }
 
 interface Street {
@@ -116,6 +118,10 @@ export class AddressListGeocoder implements Geocoder {
     }
     return best && best.distance <= 150 ? best.address : undefined;
   }
+
+  streets(): Address[] {
+    return this.#streets.map((street) => ({ ...this.#point(street, Math.ceil(street.numbers / 2)), label: street.name }));
+  }
 }
 
 /** A city without an address provider: residents place their report on the map or by coordinates. */
@@ -126,6 +132,9 @@ export class NoGeocoder implements Geocoder {
   }
   reverse(): undefined {
     return undefined;
+  }
+  streets(): Address[] {
+    return [];
   }
 }
 

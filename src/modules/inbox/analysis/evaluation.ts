@@ -1,0 +1,65 @@
+/**
+ * Measuring the analysis against a labelled tweet set laid out as <dir>/<language>/<split>_text.txt
+ * and <split>_labels.txt (one per line, labels 0 negative, 1 neutral, 2 positive): language
+ * identification accuracy, and sentiment macro-F1 before and after learning. Used by
+ * scripts/listening-eval.ts and the tests; the data itself never enters the repository.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Language } from '../../../platform/i18n/languages.ts';
+import type { Classifier } from './classifier.ts';
+import { identifyLanguage } from './language.ts';
+import { SENTIMENTS, type Sentiment } from './sentiment.ts';
+
+/** The folder names of the tweet set and the interface language each is in. */
+export const DATA_LANGUAGES: Record<string, Language> = { english: 'en', french: 'fr', german: 'de', italian: 'it', portuguese: 'pt', spanish: 'es' };
+
+export interface LabelledText {
+  text: string;
+  sentiment: Sentiment;
+}
+
+/** Reads one split of one language; literal `\uXXXX` escapes in the files are decoded. */
+export function readSplit(dir: string, folder: string, split: string): LabelledText[] {
+  const read = (name: string): string[] => readFileSync(path.join(dir, folder, `${split}_${name}.txt`), 'utf8').split('\n');
+  const texts = read('text').map((line) => line.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))));
+  const labels = read('labels');
+  if (texts.length !== labels.length) throw new Error(`${folder}/${split}: ${texts.length} texts but ${labels.length} labels`);
+  return texts.map((text, index) => {
+    const sentiment = SENTIMENTS[Number(labels[index])];
+    if (!sentiment) throw new Error(`${folder}/${split} line ${index + 1}: label "${labels[index]}" is not 0, 1 or 2`);
+    return { text, sentiment };
+  });
+}
+
+/** Macro-averaged F1 over the three sentiments. */
+export function macroF1(gold: readonly Sentiment[], predicted: readonly Sentiment[]): number {
+  let sum = 0;
+  for (const label of SENTIMENTS) {
+    let truePositive = 0;
+    let falsePositive = 0;
+    let falseNegative = 0;
+    gold.forEach((expected, index) => {
+      const actual = predicted[index];
+      if (actual === label && expected === label) truePositive++;
+      else if (actual === label) falsePositive++;
+      else if (expected === label) falseNegative++;
+    });
+    sum += truePositive === 0 ? 0 : (2 * truePositive) / (2 * truePositive + falsePositive + falseNegative);
+  }
+  return sum / SENTIMENTS.length;
+}
+
+/** Share of texts identified as `language`. */
+export function languageAccuracy(texts: readonly LabelledText[], language: Language): number {
+  return texts.filter((row) => identifyLanguage(row.text).language === language).length / Math.max(1, texts.length);
+}
+
+/** Sentiment macro-F1 of a classifier on labelled texts, each in the language identified for it. */
+export function sentimentF1(classifier: Classifier, texts: readonly LabelledText[]): number {
+  const predicted = texts.map((row) => classifier.predict(row.text, identifyLanguage(row.text).language).label as Sentiment);
+  return macroF1(
+    texts.map((row) => row.sentiment),
+    predicted,
+  );
+}

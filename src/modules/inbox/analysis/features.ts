@@ -1,0 +1,150 @@
+/**
+ * What the learnable classifiers see of a message: hashed word unigrams and bigrams (words after a
+ * negation marked), character n-grams inside words (they survive spelling, inflection and elongation),
+ * emoji and emoticons, the lexicon's cues and score. A sparse vector of unit length.
+ */
+import { fold, messageText, type MessageText } from './text.ts';
+import type { LexiconSentiment } from './sentiment.ts';
+
+export const HASH_BITS = 18;
+const MASK = (1 << HASH_BITS) - 1;
+const NEGATIONS = new Set(['not', 'no', 'never', 'ne', 'pas', 'nicht', 'kein', 'keine', 'niet', 'geen', 'nunca', 'nao', 'non', 'nu', 'не', 'ei', 'nem', 'sem', 'mai', 'jamais', 'nie']);
+
+export interface SparseVector {
+  indices: Int32Array;
+  values: Float32Array;
+}
+
+export interface FeatureOptions {
+  /** Smallest and largest character n-gram (0 turns them off). */
+  charMin: number;
+  charMax: number;
+  /** Weight of the character n-grams against the words. */
+  charWeight: number;
+  bigrams: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureOptions = { charMin: 2, charMax: 5, charWeight: 0.5, bigrams: true };
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a continued from `state` over a string (the state of the empty string is FNV_OFFSET). */
+function fnv(state: number, text: string): number {
+  let hash = state;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash;
+}
+
+/** FNV-1a of a string, folded into the hashed feature space. */
+export function hashFeature(name: string): number {
+  return (fnv(FNV_OFFSET, name) >>> 0) & MASK;
+}
+
+const WORD = fnv(FNV_OFFSET, 'w:');
+const NEGATED = fnv(FNV_OFFSET, 'n:');
+const BIGRAM = fnv(FNV_OFFSET, 'b:');
+const CHAR = fnv(FNV_OFFSET, 'c:');
+const SYMBOL = fnv(FNV_OFFSET, 's:');
+const CUE = fnv(FNV_OFFSET, 'l:');
+const SPACE = ' '.charCodeAt(0);
+
+/**
+ * Sums feature weights by index without a Map: a dense array of the whole hashed space, reused by
+ * every call (the analysis is synchronous), and the list of indices touched, in first-touch order.
+ */
+class Accumulator {
+  readonly #weights = new Float64Array(1 << HASH_BITS);
+  readonly #seen = new Uint8Array(1 << HASH_BITS);
+  readonly #touched: number[] = [];
+
+  add(index: number, value: number): void {
+    if (this.#seen[index] === 0) {
+      this.#seen[index] = 1;
+      this.#touched.push(index);
+    }
+    this.#weights[index] = (this.#weights[index] as number) + value;
+  }
+
+  addHash(hash: number, value: number): void {
+    this.add((hash >>> 0) & MASK, value);
+  }
+
+  /** The sums so far, scaled to unit length when `normalise`; empties the accumulator. */
+  take(normalise: boolean): SparseVector {
+    const touched = this.#touched;
+    const weights = this.#weights;
+    let norm = 0;
+    for (const index of touched) norm += (weights[index] as number) ** 2;
+    norm = normalise ? Math.sqrt(norm) || 1 : 1;
+    // A feature whose weights summed to 0 stays in the vector: training still decays its weight.
+    const indices = new Int32Array(touched.length);
+    const values = new Float32Array(touched.length);
+    touched.forEach((index, position) => {
+      indices[position] = index;
+      values[position] = (weights[index] as number) / norm;
+      weights[index] = 0;
+      this.#seen[index] = 0;
+    });
+    touched.length = 0;
+    return { indices, values };
+  }
+}
+
+const accumulator = new Accumulator();
+
+/** Adds the features of the words, their character n-grams and the symbols (everything but the lexicon). */
+function addTextFeatures(message: MessageText, options: FeatureOptions): void {
+  const tokens = message.foldedWords;
+  let negatedUntil = -1;
+  for (let index = 0; index < tokens.length; index++) {
+    const word = tokens[index] as string;
+    if (NEGATIONS.has(word) || word.endsWith("n't")) negatedUntil = index + 3;
+    accumulator.addHash(fnv(WORD, word), 1);
+    if (index <= negatedUntil && index > negatedUntil - 3) accumulator.addHash(fnv(NEGATED, word), 1);
+    if (options.bigrams && index > 0) accumulator.addHash(fnv(fnv(fnv(BIGRAM, tokens[index - 1] as string), '_'), word), 1);
+    if (options.charMax > 0) {
+      // The n-grams of " word ", hashed as "c:" + n-gram while walking the letters (no string per n-gram).
+      const length = word.length + 2;
+      for (let start = 0; start + options.charMin <= length; start++) {
+        let hash = CHAR;
+        for (let end = start; end < length && end - start < options.charMax; end++) {
+          hash ^= end === 0 || end === length - 1 ? SPACE : word.charCodeAt(end - 1);
+          hash = Math.imul(hash, 0x01000193);
+          if (end - start + 1 >= options.charMin) accumulator.addHash(hash, options.charWeight);
+        }
+      }
+    }
+  }
+  for (const symbol of message.prepared.symbols) accumulator.addHash(fnv(SYMBOL, symbol), 1);
+  if (message.prepared.exclamations > 0) accumulator.addHash(fnv(FNV_OFFSET, 'x:exclamation'), 1);
+  if (tokens.length === 0) accumulator.addHash(fnv(FNV_OFFSET, 'x:empty'), 1);
+}
+
+/**
+ * The text part of the features, summed but not scaled, kept on the message so that the sentiment and
+ * the topic classifier (same options) compute it once per message.
+ */
+function textFeatures(message: MessageText, options: FeatureOptions): SparseVector {
+  let cached = message.memo.get(options) as SparseVector | undefined;
+  if (!cached) {
+    addTextFeatures(message, options);
+    message.memo.set(options, (cached = accumulator.take(false)));
+  }
+  return cached;
+}
+
+/** The feature vector of a message (see the file comment). */
+export function featureVector(text: string | MessageText, lexicon: LexiconSentiment | undefined, options: FeatureOptions = DEFAULT_FEATURES): SparseVector {
+  const base = textFeatures(messageText(text), options);
+  for (let k = 0; k < base.indices.length; k++) accumulator.add(base.indices[k] as number, base.values[k] as number);
+  if (lexicon) {
+    for (const cue of lexicon.cues) accumulator.addHash(fnv(CUE, fold(cue)), 1);
+    accumulator.add(hashFeature('lex:positive'), lexicon.positive);
+    accumulator.add(hashFeature('lex:negative'), lexicon.negative);
+    accumulator.add(hashFeature(`lex:${lexicon.sentiment}`), 2);
+  }
+  return accumulator.take(true);
+}

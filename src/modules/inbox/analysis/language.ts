@@ -1,0 +1,192 @@
+/**
+ * Language identification for the eleven interface languages: a naive Bayes model over character
+ * n-grams (1 to 4 letters, with word edges), learnt from text the project ships — its own interface
+ * strings and the informal samples in language-samples.ts. Built once per process, on first use.
+ */
+import { LANGUAGE_CODES, type Language } from '../../../platform/i18n/languages.ts';
+import { CATALOGUES } from '../../../platform/i18n/translate.ts';
+import { LANGUAGE_SAMPLES } from './language-samples.ts';
+import { letterCount, messageText, prepareText, type MessageText } from './text.ts';
+
+export interface LanguageGuess {
+  language: Language | 'unknown';
+  /** Posterior probability of the chosen language, 0–1 (0 when unknown). */
+  confidence: number;
+}
+
+/** Fewer letters than this and the language is 'unknown'. */
+export const MIN_LETTERS = 3;
+/** With at least this many letters outside hashtags, hashtags are left out of identification. */
+const HASHTAG_FREE_LETTERS = 8;
+const HASHTAG = /#[\p{L}\p{N}_]/u;
+const HASHTAGS = /#[\p{L}\p{N}_]+/gu;
+const MAX_ORDER = 4;
+/** The 'order' under which whole words are counted. */
+const WORD_ORDER = MAX_ORDER + 1;
+const SMOOTHING = 0.5;
+/** The informal samples are few but closer to what residents write: they count this many times. */
+const SAMPLE_WEIGHT = 4;
+/** Log-likelihoods of n-grams are summed over many overlapping n-grams: this damps the softmax. */
+const TEMPERATURE = 0.1;
+
+interface LanguageModel {
+  /** For every n-gram seen in any language, its log-probability in each language (LANGUAGE_CODES order). */
+  grams: Map<string, Float32Array>;
+  /** The same rows for n-grams of 1 to MAX_ORDER characters below PACK_BASE, keyed by `packed` (no string per look-up). */
+  packed: Map<number, Float32Array>;
+}
+
+/** Characters below this (Latin, Greek, Cyrillic…) pack four to a number exactly (4 × 13 bits < 2⁵³). */
+const PACK_BASE = 8192;
+const SPACE = 32;
+
+/** The number standing for an n-gram of up to MAX_ORDER characters below PACK_BASE, or undefined. */
+function packed(gram: string): number | undefined {
+  if (gram.length > MAX_ORDER) return undefined;
+  let key = 0;
+  for (let index = 0; index < gram.length; index++) {
+    const code = gram.charCodeAt(index);
+    if (code >= PACK_BASE) return undefined;
+    key = key * PACK_BASE + code;
+  }
+  return key;
+}
+
+let model: LanguageModel | undefined;
+
+/** Letters-only text with single spaces and a space at both ends, lower case. */
+function letters(text: string): string {
+  return ` ${text.toLowerCase().replace(/[^\p{L}]+/gu, ' ').trim()} `;
+}
+
+/** Calls `visit` for every n-gram (1 to MAX_ORDER letters) of a letters-only text, within words and their edges. */
+function forEachGram(text: string, visit: (gram: string, order: number) => void): void {
+  for (let start = 0; start < text.length; start++) {
+    if (text[start] === ' ' && start === text.length - 1) break;
+    for (let order = 1; order <= MAX_ORDER && start + order <= text.length; order++) {
+      const gram = text.slice(start, start + order);
+      if (order > 1 && gram.indexOf(' ', 1) !== -1) break;
+      if (gram === ' ') continue;
+      visit(gram, order);
+    }
+    // Whole words (with both edges) as one more feature: function words are the surest sign of a language.
+    if (text[start] === ' ') {
+      const end = text.indexOf(' ', start + 1);
+      if (end - start > MAX_ORDER - 1) visit(text.slice(start, end + 1), WORD_ORDER);
+    }
+  }
+}
+
+function orderOf(gram: string): number {
+  return gram.length > MAX_ORDER ? WORD_ORDER : gram.length;
+}
+
+/** The text each language learns from: its interface strings (placeholders and markup removed) and its samples. */
+function trainingText(language: Language): string[] {
+  const strings = Object.values(CATALOGUES[language]).map((message) => message.replace(/\{\w+\}|<[^>]*>|https?:\S+/g, ' '));
+  const samples = LANGUAGE_SAMPLES[language].split('\n');
+  return [...strings, ...Array.from({ length: SAMPLE_WEIGHT }, () => samples).flat()];
+}
+
+/** Builds the n-gram model from the shipped text (about 100 ms; once per process). */
+function buildModel(): LanguageModel {
+  const counts = new Map<string, Float64Array>();
+  const totals = LANGUAGE_CODES.map(() => new Float64Array(WORD_ORDER + 1));
+  LANGUAGE_CODES.forEach((language, index) => {
+    for (const line of trainingText(language)) {
+      forEachGram(letters(line), (gram, order) => {
+        let row = counts.get(gram);
+        if (!row) counts.set(gram, (row = new Float64Array(LANGUAGE_CODES.length)));
+        row[index] = (row[index] ?? 0) + 1;
+        const total = totals[index] as Float64Array;
+        total[order] = (total[order] ?? 0) + 1;
+      });
+    }
+  });
+  const vocabulary = new Float64Array(WORD_ORDER + 1);
+  for (const gram of counts.keys()) vocabulary[orderOf(gram)] = (vocabulary[orderOf(gram)] ?? 0) + 1;
+  const grams = new Map<string, Float32Array>();
+  for (const [gram, row] of counts) {
+    const order = orderOf(gram);
+    const logs = new Float32Array(LANGUAGE_CODES.length);
+    for (let index = 0; index < LANGUAGE_CODES.length; index++) {
+      const total = (totals[index] as Float64Array)[order] ?? 0;
+      logs[index] = Math.log(((row[index] ?? 0) + SMOOTHING) / (total + SMOOTHING * (vocabulary[order] ?? 1)));
+    }
+    grams.set(gram, logs);
+  }
+  const packedGrams = new Map<number, Float32Array>();
+  for (const [gram, logs] of grams) {
+    const key = packed(gram);
+    if (key !== undefined) packedGrams.set(key, logs);
+  }
+  return { grams, packed: packedGrams };
+}
+
+/**
+ * Adds the log-probabilities of every n-gram of a letters-only text to `scores` — what forEachGram
+ * visits, in the same order, but with the short n-grams looked up by number; returns how many were known.
+ */
+function scoreGrams(text: string, languageModel: LanguageModel, scores: Float64Array): number {
+  let seen = 0;
+  const add = (logs: Float32Array | undefined): void => {
+    if (!logs) return;
+    seen++;
+    for (let index = 0; index < scores.length; index++) scores[index] = (scores[index] as number) + (logs[index] as number);
+  };
+  for (let start = 0; start < text.length; start++) {
+    const first = text.charCodeAt(start);
+    if (first === SPACE && start === text.length - 1) break;
+    let key = 0;
+    for (let order = 1; order <= MAX_ORDER && start + order <= text.length; order++) {
+      const code = text.charCodeAt(start + order - 1);
+      if (order > 1 && code === SPACE) break;
+      if (code >= PACK_BASE) {
+        // A character beyond the packed range: this start's longer n-grams go by string.
+        for (let rest = order; rest <= MAX_ORDER && start + rest <= text.length; rest++) {
+          const gram = text.slice(start, start + rest);
+          if (rest > 1 && gram.indexOf(' ', 1) !== -1) break;
+          add(languageModel.grams.get(gram));
+        }
+        break;
+      }
+      key = key * PACK_BASE + code;
+      if (order === 1 && code === SPACE) continue;
+      add(languageModel.packed.get(key));
+    }
+    if (first === SPACE) {
+      const end = text.indexOf(' ', start + 1);
+      if (end - start > MAX_ORDER - 1) add(languageModel.grams.get(text.slice(start, end + 1)));
+    }
+  }
+  return seen;
+}
+
+/** Builds the language model now rather than on the first message (for start-up and benchmarks). */
+export function warmLanguageModel(): void {
+  model ??= buildModel();
+}
+
+/**
+ * The language of a message, with its probability. Links, mentions, hashtag signs and emoji are set
+ * apart first; Cyrillic text is Bulgarian (the only interface language written in it).
+ */
+export function identifyLanguage(text: string | MessageText): LanguageGuess {
+  const message = messageText(text);
+  // Hashtags are often names or English slogans: they count only when little else is written.
+  const withoutHashtags = HASHTAG.test(message.raw) ? prepareText(message.raw.replace(HASHTAGS, ' ')).prose : message.prepared.prose;
+  const freeLetters = letterCount(withoutHashtags);
+  const prose = freeLetters >= HASHTAG_FREE_LETTERS ? withoutHashtags : message.prepared.prose;
+  const proseLetters = prose === withoutHashtags ? freeLetters : letterCount(prose);
+  if (proseLetters < MIN_LETTERS) return { language: 'unknown', confidence: 0 };
+  const cyrillic = (prose.match(/\p{Script=Cyrillic}/gu) ?? []).length;
+  if (cyrillic * 2 > proseLetters) return { language: 'bg', confidence: 0.99 };
+  const scores = new Float64Array(LANGUAGE_CODES.length);
+  const seen = scoreGrams(letters(prose), (model ??= buildModel()), scores);
+  if (seen === 0) return { language: 'unknown', confidence: 0 };
+  let best = 0;
+  for (let index = 1; index < scores.length; index++) if ((scores[index] ?? 0) > (scores[best] ?? 0)) best = index;
+  let sum = 0;
+  for (const score of scores) sum += Math.exp((score - (scores[best] ?? 0)) * TEMPERATURE);
+  return { language: LANGUAGE_CODES[best] as Language, confidence: 1 / sum };
+}

@@ -1,0 +1,77 @@
+import type { ModuleManifest } from '../../platform/module.ts';
+import * as inboxMigration from './migrations/20261123_0600_inbox.ts';
+import * as telegramMigration from './migrations/20261123_0620_inbox_telegram.ts';
+import * as reportUpdatesMigration from './migrations/20261123_0610_inbox_report_updates.ts';
+import { registerInboxPages } from './pages/inbox.pages.ts';
+import { registerConversationPages } from './pages/conversation.pages.ts';
+import { registerToReportPages } from './pages/to-report.pages.ts';
+import { registerTemplatePages } from './pages/templates.pages.ts';
+import { REPORT_UPDATES_EVERY_MS, REPORT_UPDATES_JOB, tellReportUpdates } from './report-updates.ts';
+import { registerChannelPages } from './pages/channels.pages.ts';
+import { registerImportPages } from './pages/import.pages.ts';
+import { findChannelRecord } from './channels.repository.ts';
+import { allAdapters } from './channels/index.ts';
+import { ingestMessages, ANALYSE_JOB } from './ingest.ts';
+import { POLL_EVERY_MS, POLL_JOB, pollChannels } from './polling.ts';
+import { DELIVER_JOB, deliverReply } from './replies.ts';
+import { analyseNewMessages } from './analyse.ts';
+import type { InboxChannels } from './channels/channel.ts';
+import { registerListeningPages } from './pages/listening.pages.ts';
+import { registerCodePages } from './pages/codes.pages.ts';
+import { registerPrivacyPages } from './pages/privacy.pages.ts';
+import { registerSettingsPages } from './pages/settings.pages.ts';
+import { inboxAssets } from './pages/shared.ts';
+import { ALERTS_EVERY_MS, ALERTS_JOB, raiseAlerts } from './listening/alerts.ts';
+import { RETENTION_EVERY_MS, RETENTION_JOB, applyRetention, inboxPersonalData } from './listening/privacy.ts';
+import { seedInbox } from './inbox.demo.ts';
+import './inbox.errors.ts';
+import './inbox.schema.ts';
+
+export { startInboundMail, type InboundMail } from './channels/email/listener.ts';
+
+/**
+ * Inbox and listening: everything residents say on every channel (e-mail, Telegram, Mastodon,
+ * Facebook and Instagram pages, feeds, imports, webhooks, the contact form) stored once, analysed
+ * (language, sentiment, topic, district), answered on the channel it came from, turned into reports,
+ * coded, and measured on the listening dashboard.
+ */
+export const inboxModule: ModuleManifest = {
+  name: 'inbox',
+  migrations: { '20261123_0600_inbox': inboxMigration, '20261123_0620_inbox_telegram': telegramMigration, '20261123_0610_inbox_report_updates': reportUpdatesMigration },
+  routes(app, ctx) {
+    const channels: InboxChannels = {
+      findChannel: async (kind, channelId) => {
+        const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, undefined, channelId, kind);
+        return channel?.enabled ? channel : undefined;
+      },
+      ingest: (channel, messages) => ingestMessages(ctx.db, ctx.jobs, channel, messages),
+    };
+    for (const adapter of allAdapters()) adapter.routes?.(app, ctx, channels);
+    registerChannelPages(app, ctx);
+    registerImportPages(app, ctx);
+    registerInboxPages(app, ctx);
+    registerTemplatePages(app, ctx);
+    registerConversationPages(app, ctx);
+    registerToReportPages(app, ctx);
+    inboxAssets.register(app);
+    registerListeningPages(app, ctx);
+    registerCodePages(app, ctx);
+    registerPrivacyPages(app, ctx);
+    registerSettingsPages(app, ctx);
+  },
+  navigation: [{ href: '/contact', label: 'inbox.contact.nav' }],
+  personalData: inboxPersonalData,
+  demo: { order: 50, seed: seedInbox },
+  adminNavigation: [{ href: '/staff/inbox', label: 'inbox.nav', roles: ['staff', 'moderator'] }, { href: '/staff/inbox/listening', label: 'inbox.listening.nav', roles: ['staff', 'moderator'] }, { href: '/admin/inbox/channels', label: 'inbox.channels.nav', roles: ['admin'] }, { href: '/admin/inbox/settings', label: 'inbox.settings.nav', roles: ['admin'] }],
+  jobs: (ctx) => ({
+    [POLL_JOB]: { handler: async () => { await pollChannels(ctx); }, everyMs: POLL_EVERY_MS },
+    [DELIVER_JOB]: async (job) => { await deliverReply(ctx, job); },
+    [ANALYSE_JOB]: async (job) => { await analyseNewMessages(ctx, job.organisationId); },
+    // tells authors on their channel about each public change of the report their message became
+    // listening: jumps in volume or negative sentiment per district and topic
+    [ALERTS_JOB]: { handler: async () => { await raiseAlerts(ctx); }, everyMs: ALERTS_EVERY_MS },
+    // erases personal data of conversations quiet for longer than the city's retention period
+    [RETENTION_JOB]: { handler: async () => { await applyRetention(ctx); }, everyMs: RETENTION_EVERY_MS },
+    [REPORT_UPDATES_JOB]: { handler: async () => { await tellReportUpdates(ctx); }, everyMs: REPORT_UPDATES_EVERY_MS },
+  }),
+};

@@ -1,0 +1,109 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../../../platform/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { App } from '../../../platform/http/app.ts';
+import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
+import { formText } from '../../../platform/web/forms.ts';
+import { html } from '../../../platform/web/html.ts';
+import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
+import { boundingBox, findDistrictsWithGeometry } from '../../places/index.ts';
+import { findCategories } from '../../reports/index.ts';
+import { turnIntoReport } from '../conversations.use-cases.ts';
+import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
+import { codedError, idFrom, inboxViewer, inputField, paramId, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
+
+const DESCRIPTION_MAX = 4000;
+
+interface ReportForm {
+  message: string;
+  category: string;
+  lat: string;
+  lng: string;
+  address: string;
+  description: string;
+}
+
+/** Which form field a refusal of the reports intake belongs to. */
+const FIELD_OF: Record<string, keyof ReportForm> = { REPORT_DESCRIPTION_REQUIRED: 'description', REPORT_DESCRIPTION_TOO_LONG: 'description', REPORT_INVALID_LOCATION: 'lat', REPORT_OUTSIDE_CITY: 'lat', REPORT_UNKNOWN_CATEGORY: 'category', REPORT_MISSING_ANSWER: 'category', REPORT_INVALID_ANSWER: 'category' };
+const MESSAGE_OF: Record<string, MessageKey> = { REPORT_DESCRIPTION_REQUIRED: 'reports.error.description', REPORT_DESCRIPTION_TOO_LONG: 'reports.error.descriptionTooLong', REPORT_INVALID_LOCATION: 'reports.error.location', REPORT_OUTSIDE_CITY: 'reports.error.outside', REPORT_UNKNOWN_CATEGORY: 'reports.error.category' };
+
+/** The form's starting values: the message's text, its coordinates, else the middle of its district, else the city's centre. */
+async function prefill(ctx: AppContext, request: FastifyRequest, message: ThreadMessage): Promise<ReportForm> {
+  let lat = message.lat;
+  let lng = message.lng;
+  if ((lat === null || lng === null) && message.districtId !== null) {
+    const district = (await findDistrictsWithGeometry(ctx.db, request.organisation.id)).find((d) => d.id === message.districtId);
+    if (district) {
+      const box = boundingBox(district.geometry);
+      lat = (box.minLat + box.maxLat) / 2;
+      lng = (box.minLng + box.maxLng) / 2;
+    }
+  }
+  lat ??= request.organisation.map.lat;
+  lng ??= request.organisation.map.lng;
+  return { message: String(message.id), category: '', lat: lat.toFixed(6), lng: lng.toFixed(6), address: message.place ?? '', description: message.body.slice(0, DESCRIPTION_MAX) };
+}
+
+async function renderForm(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, conversationId: number, form: ReportForm, errors: Record<string, FieldError> = {}): Promise<FastifyReply> {
+  const { t, organisation } = request;
+  const categories = (await findCategories(ctx.db, organisation.id)).filter((c) => c.active);
+  const text = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
+  const title = t('inbox.report.title');
+  return renderInboxPage(request, reply, {
+    title,
+    status: Object.keys(errors).length ? 400 : 200,
+    main: html`<p><a href="/staff/inbox/${conversationId}">← ${t('inbox.thread.title')}</a></p>
+<h1>${title}</h1>
+<p>${t('inbox.report.lead')}</p>
+${errorSummary(request, Object.fromEntries(Object.entries(errors).map(([field, error]) => [field, error.message])))}
+<form method="post" action="/staff/inbox/${conversationId}/report">
+  ${csrfField(request)}
+  <input type="hidden" name="message" value="${form.message}">
+  ${selectInput({ name: 'category', label: t('reports.new.category'), value: form.category, required: true, error: errors.category, choices: [{ value: '', label: t('reports.new.chooseOne') }, ...categories.map((c) => ({ value: c.code, label: text(c.name), group: text(c.group) }))] })}
+  ${inputField({ name: 'lat', label: t('reports.new.lat'), value: form.lat, required: true, error: errors.lat })}
+  ${inputField({ name: 'lng', label: t('reports.new.lng'), value: form.lng, required: true })}
+  ${inputField({ name: 'address', label: t('reports.new.address'), value: form.address, maxlength: 300 })}
+  ${textareaInput({ name: 'description', label: t('reports.new.description'), value: form.description, maxlength: DESCRIPTION_MAX, rows: 8, required: true, error: errors.description })}
+  <p class="muted">${t('inbox.report.tellHint')}</p>
+  <button type="submit" class="button">${t('inbox.report.submit')}</button>
+</form>`,
+  });
+}
+
+async function loadMessage(ctx: AppContext, request: FastifyRequest, messageText: string): Promise<{ conversationId: number; message: ThreadMessage }> {
+  inboxViewer(request, 'answer');
+  const conversation = await findConversation(ctx.db, request.organisation.id, paramId(request, 'conversationId'));
+  if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
+  if (conversation.reportId !== null) throw new AppError('INBOX_ALREADY_LINKED');
+  const messageId = idFrom(messageText);
+  const message = (await findThread(ctx.db, request.organisation.id, conversation.id)).find((m) => m.id === messageId && m.direction === 'in');
+  if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
+  return { conversationId: conversation.id, message };
+}
+
+/** Turning a conversation's message into a report: the prefilled form and its submission. */
+export function registerToReportPages(app: App, ctx: AppContext): void {
+  app.get('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
+    const { conversationId, message } = await loadMessage(ctx, request, textOf(request.query, 'message'));
+    return renderForm(ctx, request, reply, conversationId, await prefill(ctx, request, message));
+  });
+
+  app.post('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
+    const body = request.body;
+    const { conversationId, message } = await loadMessage(ctx, request, textOf(body, 'message'));
+    const form: ReportForm = { message: String(message.id), category: textOf(body, 'category'), lat: textOf(body, 'lat'), lng: textOf(body, 'lng'), address: textOf(body, 'address'), description: formText(body, 'description').replace(/\r\n/g, '\n').trim() };
+    const coordinate = (value: string) => (/^-?\d{1,3}(\.\d+)?$/.test(value) ? Number(value) : Number.NaN);
+    const outcome = await turnIntoReport(ctx, request.viewer, request.organisation, conversationId, { messageId: message.id, categoryCode: form.category, lat: coordinate(form.lat), lng: coordinate(form.lng), address: form.address, description: form.description });
+    if ('invalid' in outcome) {
+      const errors: Record<string, FieldError> = {};
+      for (const problem of outcome.invalid) {
+        const field = FIELD_OF[problem.code] ?? 'category';
+        const key = MESSAGE_OF[problem.code];
+        errors[field] ??= codedError(field, problem.code, key ? request.t(key, { question: problem.field }) : problem.message);
+      }
+      return renderForm(ctx, request, reply, conversationId, form, errors);
+    }
+    setNotice(reply, 'inbox.report.done');
+    return reply.redirect(`/staff/inbox/${conversationId}`, 303);
+  });
+}

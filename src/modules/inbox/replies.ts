@@ -1,0 +1,154 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../../platform/context.ts';
+import { inTransaction, type Tx } from '../../platform/db/database.ts';
+import type { JobQueue } from '../../platform/jobs/queue.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Job } from '../../platform/jobs/queue.ts';
+import { ChannelError } from './channels/channel.ts';
+import { adapterFor } from './channels/index.ts';
+import { findChannelRecord } from './channels.repository.ts';
+import './inbox.schema.ts';
+
+/** The job that sends one queued answer on its channel. */
+export const DELIVER_JOB = 'inbox.deliver';
+const DELIVERY_ATTEMPTS = 8;
+const MAX_REPLY = 10_000;
+
+/**
+ * Queues an answer to a conversation on the channel it came from. The answer is stored at once (the
+ * staff member's words are never lost) and sent by a job that retries while the channel is down. The
+ * first answer sets the conversation's first-response time; the conversation then waits for the resident.
+ * Authorisation is the caller's use case's job (the inbox policy's `answer`).
+ */
+export async function queueReply(ctx: AppContext, input: ReplyInput): Promise<number> {
+  return inTransaction(ctx.db, (tx) => queueReplyIn(tx, ctx.jobs, input));
+}
+
+export interface ReplyInput {
+  organisationId: number;
+  conversationId: number;
+  userId: number;
+  text: string;
+}
+
+/** Like `queueReply`, inside the caller's transaction: the answer exists only if the change that asked for it commits. */
+export async function queueReplyIn(tx: Tx, jobs: JobQueue, input: ReplyInput): Promise<number> {
+  const text = input.text.trim();
+  if (text === '') throw new AppError('INBOX_REPLY_EMPTY');
+  if (text.length > MAX_REPLY) throw new AppError('INBOX_REPLY_TOO_LONG');
+  {
+    const conversation = await tx
+      .selectFrom('inbox_conversation as c')
+      .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
+      .select(['c.id', 'c.channel_id', 'c.subject', 'ch.kind'])
+      .where('c.id', '=', input.conversationId)
+      .where('c.organisation_id', '=', input.organisationId)
+      .forUpdate('c')
+      .executeTakeFirst();
+    if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
+    if (!adapterFor(conversation.kind)?.reply) throw new AppError('INBOX_CHANNEL_CANNOT_REPLY');
+    const now = new Date();
+    const message = await tx
+      .insertInto('inbox_message')
+      .values({
+        organisation_id: input.organisationId,
+        conversation_id: conversation.id,
+        channel_id: conversation.channel_id,
+        direction: 'out',
+        external_id: null,
+        in_reply_to: null,
+        author_id: null,
+        sent_by: input.userId,
+        subject: conversation.subject,
+        body: text,
+        url: null,
+        lat: null,
+        lng: null,
+        attachments: '[]',
+        raw: null,
+        sent_at: now,
+        delivery: 'queued',
+        delivery_error: null,
+        language: null,
+        language_confidence: null,
+        sentiment: null,
+        sentiment_score: null,
+        sentiment_by: null,
+        topic: null,
+        topic_by: null,
+        district_id: null,
+        place: null,
+        analysed_at: now,
+        erased_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await sql`
+      update inbox_conversation set
+        message_count = message_count + 1,
+        last_message_at = greatest(last_message_at, ${now}),
+        first_response_at = coalesce(first_response_at, ${now}),
+        status = case when status in ('new', 'open') then 'waiting' else status end
+      where id = ${conversation.id}`.execute(tx);
+    await jobs.enqueue(DELIVER_JOB, { messageId: message.id }, { organisationId: input.organisationId, maxAttempts: DELIVERY_ATTEMPTS }, tx);
+    return message.id;
+  }
+}
+
+/**
+ * Sends one queued answer through its channel's adapter. A refusal that retrying cannot mend (a wrong
+ * token, a blocked bot) marks it failed at once; other failures are retried with back-off by the job
+ * queue, and the last attempt marks it failed. Staff see the state on the conversation.
+ */
+export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number }>): Promise<void> {
+  const message = await ctx.db
+    .selectFrom('inbox_message as m')
+    .innerJoin('inbox_conversation as c', 'c.id', 'm.conversation_id')
+    .leftJoin('inbox_author as a', 'a.id', 'c.author_id')
+    .select(['m.id', 'm.body', 'm.subject', 'm.delivery', 'm.channel_id', 'm.organisation_id', 'c.id as conversation_id', 'c.thread_key', 'a.external_id as author_external_id', 'a.display_name', 'a.handle', 'a.email'])
+    .where('m.id', '=', job.payload.messageId)
+    .executeTakeFirst();
+  if (!message || message.delivery !== 'queued') return;
+  const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, message.organisation_id, message.channel_id);
+  const adapter = channel ? adapterFor(channel.kind) : undefined;
+  if (!channel || !channel.enabled || !adapter?.reply) {
+    await markDelivery(ctx, message.id, 'failed', 'The channel is switched off or cannot send answers.');
+    return;
+  }
+  const thread = await ctx.db
+    .selectFrom('inbox_message')
+    .select(['external_id', 'direction'])
+    .where('conversation_id', '=', message.conversation_id)
+    .where('external_id', 'is not', null)
+    .orderBy('sent_at')
+    .orderBy('id')
+    .execute();
+  const references = thread.map((row) => row.external_id).filter((id): id is string => id !== null);
+  const lastIncoming = [...thread].reverse().find((row) => row.direction === 'in')?.external_id ?? null;
+  try {
+    const sent = await adapter.reply(
+      channel,
+      {
+        text: message.body,
+        subject: message.subject,
+        threadKey: message.thread_key,
+        inReplyTo: lastIncoming,
+        references,
+        to: { externalId: message.author_external_id ?? '', name: message.display_name ?? undefined, handle: message.handle ?? undefined, email: message.email ?? undefined },
+      },
+      AbortSignal.timeout(30_000),
+      ctx,
+    );
+    await ctx.db.updateTable('inbox_message').set({ delivery: 'sent', delivery_error: null, external_id: sent.externalId, url: sent.url ?? null }).where('id', '=', message.id).execute();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const final = !(error instanceof ChannelError && error.retryable) || job.attempts >= DELIVERY_ATTEMPTS;
+    ctx.log.warn({ messageId: message.id, channelId: channel.id, kind: channel.kind, attempt: job.attempts, final, error: reason }, 'inbox answer not delivered');
+    if (final) await markDelivery(ctx, message.id, 'failed', reason);
+    else throw error;
+  }
+}
+
+async function markDelivery(ctx: AppContext, messageId: number, delivery: 'failed', reason: string): Promise<void> {
+  await ctx.db.updateTable('inbox_message').set({ delivery, delivery_error: reason.slice(0, 500) }).where('id', '=', messageId).execute();
+}

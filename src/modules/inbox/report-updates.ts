@@ -1,0 +1,113 @@
+import type { ColumnType } from 'kysely';
+import type { AppContext } from '../../platform/context.ts';
+import { translator, type MessageKey } from '../../platform/i18n/translate.ts';
+import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { findPublicUpdates, type PublicUpdate } from '../reports/index.ts';
+import { adapterFor } from './channels/index.ts';
+import { conversationLanguage, reportLink } from './conversations.use-cases.ts';
+import type { ChannelKind } from './inbox.schema.ts';
+import { queueReplyIn } from './replies.ts';
+import type { Tx } from '../../platform/db/database.ts';
+
+declare module '../../platform/db/schema.ts' {
+  interface Database {
+    inbox_report_notice: {
+      organisation_id: number;
+      conversation_id: number;
+      subject_type: 'report' | 'proposal';
+      update_id: number;
+      message_id: number | null;
+      created_at: ColumnType<Date, Date | string | undefined, never>;
+    };
+  }
+}
+
+/** The recurring job that tells authors about the reports their messages became. */
+export const REPORT_UPDATES_JOB = 'inbox.report-updates';
+export const REPORT_UPDATES_EVERY_MS = 60_000;
+/** History lines older than this are never told (after a long outage, or in a seeded demo). */
+const WINDOW_MS = 3 * 86_400_000;
+const PAGE = 1000;
+/** The public history lines worth telling the author: what changed for them, not the creation they caused. */
+const TOLD_KINDS = new Set(['status', 'answer', 'reopen', 'merge']);
+
+interface LinkedConversation {
+  id: number;
+  kind: ChannelKind;
+}
+
+/**
+ * Tells each linked conversation's channel about every new public history line of its report (status
+ * changes, answers), in the author's language, with the report's public address. A line is claimed
+ * (inbox_report_notice) in the same transaction as the answer that tells it: exactly once, whichever
+ * worker runs it and however often. Returns how many answers were queued.
+ */
+export async function tellReportUpdates(ctx: AppContext): Promise<number> {
+  let told = 0;
+  for (const organisation of await ctx.organisations.findAll()) {
+    const rows = await ctx.db
+      .selectFrom('inbox_conversation as c')
+      .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
+      .select(['c.id', 'c.report_id', 'ch.kind'])
+      .where('c.organisation_id', '=', organisation.id)
+      .where('c.report_id', 'is not', null)
+      .where('ch.archived_at', 'is', null)
+      .execute();
+    const byReport = new Map<number, LinkedConversation[]>();
+    for (const row of rows) {
+      if (row.report_id === null || !adapterFor(row.kind)?.reply) continue;
+      byReport.set(row.report_id, [...(byReport.get(row.report_id) ?? []), { id: row.id, kind: row.kind }]);
+    }
+    if (byReport.size === 0) continue;
+    let from = new Date(Date.now() - WINDOW_MS);
+    const to = new Date();
+    for (;;) {
+      const updates = await findPublicUpdates(ctx.db, organisation.id, from, to, PAGE);
+      for (const update of updates) {
+        if (!TOLD_KINDS.has(update.kind)) continue;
+        for (const conversation of byReport.get(update.reportId) ?? []) {
+          if (await tellOne(ctx, organisation, conversation, update)) told++;
+        }
+      }
+      const last = updates.at(-1);
+      // a page full of lines at one instant would repeat itself: claims make the repeat harmless, the check ends it
+      if (updates.length < PAGE || !last || last.createdAt.getTime() === from.getTime()) break;
+      from = last.createdAt;
+    }
+  }
+  return told;
+}
+
+async function tellOne(ctx: AppContext, organisation: Organisation, conversation: LinkedConversation, update: PublicUpdate): Promise<boolean> {
+  const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
+  const link = reportLink(ctx, update.reportId);
+  const head =
+    update.kind === 'status' && update.statusTo
+      ? t('inbox.report.status', { id: update.reportId, status: t(`reports.status.${update.statusTo}` as MessageKey), link })
+      : update.kind === 'answer'
+        ? t('inbox.report.answer', { id: update.reportId, link })
+        : t('inbox.report.changed', { id: update.reportId, link });
+  const text = update.publicText ? `${head}\n\n${update.publicText}` : head;
+  return ctx.db.transaction().execute(async (tx) => {
+    const claimed = await tx
+      .insertInto('inbox_report_notice')
+      .values({ organisation_id: organisation.id, conversation_id: conversation.id, subject_type: 'report', update_id: update.id, message_id: null })
+      .onConflict((oc) => oc.columns(['conversation_id', 'subject_type', 'update_id']).doNothing())
+      .returning('update_id')
+      .executeTakeFirst();
+    if (!claimed) return false;
+    const sender = await senderFor(tx, organisation.id, conversation.id);
+    if (sender === undefined) return false;
+    const messageId = await queueReplyIn(tx, ctx.jobs, { organisationId: organisation.id, conversationId: conversation.id, userId: sender, text });
+    await tx.updateTable('inbox_report_notice').set({ message_id: messageId }).where('conversation_id', '=', conversation.id).where('subject_type', '=', 'report').where('update_id', '=', update.id).execute();
+    return true;
+  });
+}
+
+/** Whom an automatic answer is sent in the name of: who last answered the conversation, else an administrator. */
+async function senderFor(tx: Tx, organisationId: number, conversationId: number): Promise<number | undefined> {
+  const last = await tx.selectFrom('inbox_message').select('sent_by').where('conversation_id', '=', conversationId).where('direction', '=', 'out').where('sent_by', 'is not', null).orderBy('id', 'desc').executeTakeFirst();
+  if (last?.sent_by) return last.sent_by;
+  const admin = await tx.selectFrom('core_user').select('id').where('organisation_id', '=', organisationId).where('role', '=', 'admin').where('deleted_at', 'is', null).orderBy('id').executeTakeFirst();
+  return admin?.id;
+}
