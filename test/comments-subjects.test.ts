@@ -266,11 +266,15 @@ describe('comments on budget projects and unknown subjects', () => {
   });
 
   test('a budget linked to a process admits those the process admits', async () => {
-    const process = await createProcess(server.ctx, staff.viewer, city, { slug: `budget-process-${Date.now()}`, title: { en: 'Budget process' }, description: { en: 'Open to all.' }, districtIds: [], eligibilityLevel: 'email', minAge: null, maxAge: null, residentsOnly: false, supportThreshold: 10, supportDays: 30, answerDays: 14 });
+    const slug = `budget-process-${Date.now()}`;
+    const process = await createProcess(server.ctx, staff.viewer, city, { slug, title: { en: 'Budget process' }, description: { en: 'Open to all.' }, districtIds: [], eligibilityLevel: 'email', minAge: null, maxAge: null, residentsOnly: false, supportThreshold: 10, supportDays: 30, answerDays: 14 });
     assert.ok(process.ok, JSON.stringify(process));
     const { budgetId, projectId } = await buildBudgetProject({ processId: process.id });
     const resident = await person();
     commentIdFrom(await comment(resident, { subjectType: 'budget_project', subjectId: String(projectId), body: 'Confirmed e-mail is enough here.' }), `/budgets/${budgetId}/projects/${projectId}`);
+    // the process page lists its budget through the budgets module's section (participation imports no budgets code)
+    const processPage = await (await new TestClient(server.url).get(`/processes/${slug}`)).text();
+    assert.match(processPage, new RegExp(`<section aria-labelledby="process-budgets">[\\s\\S]*href="/budgets/${budgetId}"`));
   });
 
   test('an unknown subject type is refused with COMMENT_SUBJECT_UNKNOWN and nothing is stored', async () => {

@@ -47,6 +47,24 @@ export interface PersonalDataProvider {
   erase(tx: Tx, userId: number, options: { removeContent: boolean }): Promise<void>;
 }
 
+/**
+ * Something a module lets residents discuss under its page (a report, a budget project): where it is
+ * shown and who may take part. The module that keeps discussions (participation) finds subjects through
+ * the registry, so it needs no import of the modules whose things are discussed.
+ */
+export interface DiscussedSubject {
+  href: string;
+  /** Who may take part: the rules of a participatory process, or a verification level and age range. */
+  rules: { processId: number } | { level: 'email' | 'verified'; minAge?: number | undefined; maxAge?: number | undefined };
+}
+
+export interface DiscussedSubjectProvider {
+  type: string;
+  /** The error code for an id that does not exist, is hidden or withdrawn. */
+  notFound: string;
+  find(ctx: AppContext, organisationId: number, id: number): Promise<DiscussedSubject | undefined>;
+}
+
 /** Sample content a module adds to a new demo city, after the modules it depends on. */
 export interface DemoSeeder {
   order: number;
@@ -77,6 +95,8 @@ export interface ModuleManifest {
   homeSections?: HomeSection[];
   /** Blocks under other modules' subject pages (see SubjectSection). */
   subjectSections?: SubjectSection[];
+  /** Things of this module residents may discuss (see DiscussedSubjectProvider). */
+  discussedSubjects?: DiscussedSubjectProvider[];
   personalData?: PersonalDataProvider;
   demo?: DemoSeeder;
 }
@@ -88,6 +108,7 @@ export interface Registry {
   adminNavigation: NavigationLink[];
   homeSections: HomeSection[];
   subjectSections: SubjectSection[];
+  discussedSubjects: DiscussedSubjectProvider[];
   personalData: Array<{ module: string; provider: PersonalDataProvider }>;
 }
 
@@ -98,6 +119,7 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     adminNavigation: modules.flatMap((m) => m.adminNavigation ?? []),
     homeSections: modules.flatMap((m) => m.homeSections ?? []).sort((a, b) => a.order - b.order),
     subjectSections: modules.flatMap((m) => m.subjectSections ?? []).sort((a, b) => a.order - b.order),
+    discussedSubjects: modules.flatMap((m) => m.discussedSubjects ?? []),
     personalData: modules.flatMap((m) => (m.personalData ? [{ module: m.name, provider: m.personalData }] : [])),
   };
 }

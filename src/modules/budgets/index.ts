@@ -1,4 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { budgetProjectDiscussion } from './budgets.discussion.ts';
+import { processBudgetsSection } from './pages/process-section.ts';
 import * as budgetsMigration from './migrations/20261123_0410_budgets.ts';
 import * as residentProjectsMigration from './migrations/20261123_0430_budgets_resident_projects.ts';
 import { registerBudgetsApi } from './budgets.api.ts';
@@ -17,7 +19,6 @@ export { currentPhase, checkBallot } from './ballot-rules.ts';
 export { equalShares, winnersByVotes, type BallotGroup, type CandidateProject, type HeadingOutcome } from './results.ts';
 export { computeResults, publishResults } from './results.use-cases.ts';
 export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';
-export { findProject, type Budget, type Project } from './budgets.repository.ts';
 
 /**
  * Participatory budgets: headings with their amounts, projects reviewed by staff, phases, ballots under
@@ -37,6 +38,8 @@ export const budgetsModule: ModuleManifest = {
   navigation: [{ href: '/budgets', label: 'budgets.nav' }],
   adminNavigation: [{ href: '/admin/budgets', label: 'budgets.admin.title', roles: ['staff'] }],
   homeSections: [{ order: 20, render: renderBudgetsHomeSection }],
+  discussedSubjects: [budgetProjectDiscussion],
+  subjectSections: [processBudgetsSection],
   personalData: budgetsAndProjectsPersonalData,
   // After participation (35): the budget being voted on belongs to one of its processes.
   demo: { order: 40, seed: seedBudgets },

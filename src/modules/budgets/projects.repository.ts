@@ -230,3 +230,15 @@ export async function eraseResidentData(db: Executor, userId: number, removeCont
   if (removeContent) await db.deleteFrom('budgets_project').where('author_id', '=', userId).where('status', 'in', ['submitted', 'withdrawn']).execute();
   await db.updateTable('budgets_project').set({ author_id: null, show_author: false }).where('author_id', '=', userId).execute();
 }
+
+/** A project by its id alone with what decides who may discuss it (its budget's process or eligibility); withdrawn ones are left out. */
+export async function findDiscussedProject(db: Executor, organisationId: number, projectId: number) {
+  return db
+    .selectFrom('budgets_project as p')
+    .innerJoin('budgets_budget as b', 'b.id', 'p.budget_id')
+    .select(['p.id', 'p.budget_id', 'b.process_id', 'b.eligibility_level', 'b.min_age', 'b.max_age'])
+    .where('p.id', '=', projectId)
+    .where('b.organisation_id', '=', organisationId)
+    .where('p.status', '!=', 'withdrawn')
+    .executeTakeFirst();
+}

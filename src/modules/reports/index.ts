@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { reportDiscussion } from './reports.discussion.ts';
 import * as reportsMigration from './migrations/20261123_0300_reports.ts';
 import * as residentMigration from './migrations/20261123_0310_reports_resident.ts';
 import * as notifiedOrganisationMigration from './migrations/20261123_0311_reports_notified_organisation.ts';
@@ -36,6 +37,7 @@ export const reportsModule: ModuleManifest = {
   navigation: [{ href: '/reports', label: 'reports.nav' }],
   adminNavigation: staffNavigation,
   homeSections: [{ order: 10, render: renderHomeSection }],
+  discussedSubjects: [reportDiscussion],
   personalData: reportsPersonalData,
   jobs: (ctx) => ({
     // Mails followers about new public history lines; pages also queue a run at once (notifySoon).

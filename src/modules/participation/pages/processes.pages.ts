@@ -2,10 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { renderSubjectSections } from '../../../platform/web/subject-sections.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { formatDate, renderPage } from '../../../platform/web/layout.ts';
-import { findBudgets } from '../../budgets/index.ts';
 import { findDistricts } from '../../places/index.ts';
 import { findDebates } from '../conversation.repository.ts';
 import { findMeetings } from '../meetings.repository.ts';
@@ -90,13 +90,13 @@ ${section('open')}${section('upcoming')}${section('past')}`,
     const phase = currentPhase(process, now);
     const districts = await findDistricts(ctx.db, organisation.id);
     const scope = districts.filter((d) => process.districtIds.includes(d.id)).map((d) => plain(request, d.name));
-    const [top, debates, budgets, meetings] = await Promise.all([
+    const [top, debates, otherParts, meetings] = await Promise.all([
       findProposals(ctx.db, organisation.id, { processId: process.id, sort: 'supports', limit: 5 }, now),
       findDebates(ctx.db, organisation.id, { processId: process.id, limit: 10 }),
-      findBudgets(ctx.db, organisation.id),
+      // the process's budgets and whatever else other modules attach to a process
+      renderSubjectSections(request, ctx, { type: 'process', id: process.id }),
       findMeetings(ctx.db, organisation.id, process.id),
     ]);
-    const linked = budgets.filter((b) => b.processId === process.id);
     const canPropose = await takePartBlocker(ctx, request.viewer, organisation, process, 'proposals', 'create', now);
     const canDebate = await takePartBlocker(ctx, request.viewer, organisation, process, 'debates', 'create', now);
     const open = (part: Part) => phase?.parts[part] !== undefined;
@@ -121,7 +121,7 @@ ${top.length === 0 ? html`<p>${t('participation.proposals.empty')}</p>` : html`<
 <section aria-labelledby="process-debates"><h2 id="process-debates">${t('participation.part.debates')}</h2>
 ${open('debates') && canDebate === undefined ? html`<p><a class="button" href="/processes/${process.slug}/debates/new">${t('participation.debate.new')}</a></p>` : ''}
 ${debates.length === 0 ? html`<p>${t('participation.debates.empty')}</p>` : html`<ul class="debate-list">${debates.map((d) => debateCard(request, d))}</ul>`}</section>
-${linked.length > 0 ? html`<section aria-labelledby="process-budgets"><h2 id="process-budgets">${t('participation.part.budget')}</h2><ul>${linked.map((b) => html`<li><a href="/budgets/${b.id}">${translated(request, b.title)}</a></li>`)}</ul></section>` : ''}
+${otherParts}
 ${open('meetings') || meetings.length > 0 ? html`<section aria-labelledby="process-meetings"><h2 id="process-meetings">${t('participation.part.meetings')}</h2>
 ${meetingList(request, meetings, 3, now, 3)}
 <p><a href="/processes/${process.slug}/meetings">${t('participation.meetings.all')}</a></p></section>` : ''}`,

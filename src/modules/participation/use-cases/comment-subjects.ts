@@ -2,8 +2,6 @@ import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
-import { findBudgets, findProject, type Budget, type Project } from '../../budgets/index.ts';
-import { findReportById } from '../../reports/index.ts';
 import { findDebate } from '../conversation.repository.ts';
 import { SUBJECT_TYPES, type SubjectType } from '../participation.schema.ts';
 import { findProcess, type Process } from '../processes.repository.ts';
@@ -12,10 +10,9 @@ import { eligibilityBlocker, ruleBlocker, takePartBlocker, type Refused } from '
 
 /**
  * What a comment is about, once found visible: where it is shown, and who may comment on it now.
- * Proposals and debates follow their process (phase and eligibility); a report may be discussed by
- * any signed-in person with a confirmed e-mail address while it is not hidden; a budget project by
- * those its budget's linked process admits, else those the budget's own eligibility admits (without
- * its district rule, which is about voting in a district heading).
+ * Proposals and debates follow their process (phase and eligibility); other modules' things (a report,
+ * a budget project) are found through the registry's discussed subjects, which say where they are and
+ * whose rules apply: a process's eligibility (without its phases), or a verification level and ages.
  */
 export interface CommentSubject {
   type: SubjectType;
@@ -56,37 +53,20 @@ export async function loadSubject(ctx: AppContext, organisation: Organisation, t
     if (!process) throw new AppError('PROCESS_NOT_FOUND');
     return processSubject(ctx, organisation, type, id, process);
   }
-  if (type === 'report') {
-    const report = await findReportById(ctx.db, organisation.id, id);
-    if (!report) throw new AppError('REPORT_NOT_FOUND');
-    return { type, id, href: `/reports/${id}`, blocker: (viewer, now = new Date()) => ruleBlocker(ctx, viewer, organisation, { level: 'email' }, now) };
-  }
-  const { budget, project } = await findBudgetProject(ctx, organisation, id);
-  const process = budget.processId === null ? undefined : await findProcess(ctx.db, organisation.id, budget.processId);
+  // Reports, budget projects…: the module that keeps them says where they are and who may take part.
+  const provider = ctx.registry.discussedSubjects.find((candidate) => candidate.type === type);
+  if (!provider) throw new AppError('COMMENT_SUBJECT_UNKNOWN');
+  const subject = await provider.find(ctx, organisation.id, id);
+  if (!subject) throw new AppError(provider.notFound);
+  const { rules } = subject;
+  const process = 'processId' in rules ? await findProcess(ctx.db, organisation.id, rules.processId) : undefined;
   return {
     type,
     id,
-    href: `/budgets/${budget.id}/projects/${project.id}`,
+    href: subject.href,
     blocker: (viewer, now = new Date()) =>
-      process
-        ? eligibilityBlocker(ctx, viewer, organisation, process, now)
-        : ruleBlocker(ctx, viewer, organisation, { level: budget.eligibility.level, minAge: budget.eligibility.minAge ?? undefined, maxAge: budget.eligibility.maxAge ?? undefined }, now),
+      process ? eligibilityBlocker(ctx, viewer, organisation, process, now) : ruleBlocker(ctx, viewer, organisation, 'level' in rules ? rules : { level: 'verified' }, now),
   };
-}
-
-/**
- * A project by its id alone, with its budget; withdrawn projects are not shown. The budgets module
- * finds projects within a budget, so this looks through the city's budgets (a few a year).
- */
-async function findBudgetProject(ctx: AppContext, organisation: Organisation, id: number): Promise<{ budget: Budget; project: Project }> {
-  for (const budget of await findBudgets(ctx.db, organisation.id)) {
-    const project = await findProject(ctx.db, budget.id, id);
-    if (project) {
-      if (project.status === 'withdrawn') break;
-      return { budget, project };
-    }
-  }
-  throw new AppError('BUDGET_PROJECT_NOT_FOUND');
 }
 
 /**
