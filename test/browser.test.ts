@@ -247,7 +247,7 @@ describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
     });
   });
 
-  test('on the contact form, an inbox conversation and its report form', async (t) => {
+  test('on the contact form, an inbox conversation and its report and proposal forms', async (t) => {
     await inBrowser(t, async (page) => {
       await open(page, '/contact');
       await Promise.all([page.waitForResponse((r) => r.url().endsWith('/contact') && r.status() === 400), page.getByRole('button', { name: en('inbox.contactForm.submit') }).click()]);
@@ -260,7 +260,7 @@ describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
       await page.getByText(en('inbox.contactForm.sent')).waitFor();
       const message = await server.ctx.db.selectFrom('inbox_message').select(['id', 'conversation_id']).where('body', '=', text).executeTakeFirstOrThrow();
       await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/account');
-      for (const path of [`/staff/inbox/${message.conversation_id}`, `/staff/inbox/${message.conversation_id}/report?message=${message.id}`]) {
+      for (const path of [`/staff/inbox/${message.conversation_id}`, `/staff/inbox/${message.conversation_id}/report?message=${message.id}`, `/staff/inbox/${message.conversation_id}/proposal?message=${message.id}`]) {
         await open(page, path);
         await assertNoAxeViolations(page, path);
       }

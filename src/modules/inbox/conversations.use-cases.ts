@@ -4,8 +4,9 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLanguage, type Language } from '../../platform/i18n/languages.ts';
-import { translator } from '../../platform/i18n/translate.ts';
+import { translator, type MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { checkProposal, findProcess, insertProposal, newProposal, phaseAllows } from '../participation/index.ts';
 import { submitReport, type SubmitOutcome } from '../reports/index.ts';
 import { recordCorrection } from './analysis/learning.ts';
 import { adapterFor } from './channels/index.ts';
@@ -14,6 +15,10 @@ import { deleteSavedView, findAssignablePeople, findConversation, findTemplate, 
 import type { Translated } from '../../platform/db/schema.ts';
 import { SENTIMENTS, type Sentiment } from './inbox.schema.ts';
 import { queueReplyIn } from './replies.ts';
+
+/** The longest proposal text participation stores, with room kept for the line saying who proposed it. */
+/** Room left in a proposal's text for the line saying where it came from (participation keeps 10,000). */
+export const PROPOSAL_BODY_MAX = 9_500;
 
 function actorOf(viewer: Viewer) {
   return { id: viewer.id, label: viewer.displayName };
@@ -113,6 +118,8 @@ export interface ReportFromMessage {
   lng: number;
   address: string;
   description: string;
+  /** Answers to the category's questions, by question code (a list for a multiple-choice question). */
+  answers?: Record<string, string | string[]>;
 }
 
 /** The public address of a report, as mails and answers give it. */
@@ -140,6 +147,7 @@ export async function turnIntoReport(ctx: AppContext, viewer: Viewer | null, org
     lng: input.lng,
     description: input.description,
     address: input.address || undefined,
+    answers: input.answers ?? {},
     authorName: conversation.authorName ?? undefined,
     showName: false,
     source: 'inbox',
@@ -151,6 +159,67 @@ export async function turnIntoReport(ctx: AppContext, viewer: Viewer | null, org
       const replyId = adapterFor(conversation.channelKind)?.reply ? await queueReplyIn(tx, ctx.jobs, { organisationId: organisation.id, conversationId: conversation.id, userId: viewer.id, text }) : null;
       await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.conversation.report', subjectType: 'inbox_conversation', subjectId: conversation.id, after: { reportId, messageId: input.messageId, replyId } });
     },
+  });
+}
+
+export interface ProposalFromMessage {
+  messageId: number;
+  processId: number | null;
+  title: string;
+  body: string;
+  category: string;
+  districtId: number | null;
+  /** Both or neither; a place without a district gets the district it lies in. */
+  lat: number | null;
+  lng: number | null;
+  /** Whether the proposal names the resident (staff tick it when the person agrees); else "a resident". */
+  showName: boolean;
+}
+
+export type ProposalOutcome = { ok: true; id: number } | { ok: false; code: 'PARTICIPATION_CLOSED' | 'PROPOSAL_INVALID'; errors: Record<string, MessageKey> };
+
+/** The public address of a proposal, as answers on the channels give it. */
+export function proposalLink(ctx: AppContext, proposalId: number): string {
+  return new URL(`/proposals/${proposalId}`, ctx.config.publicUrl).toString();
+}
+
+/**
+ * Turns a conversation's message into a proposal of a process whose current phase takes proposals.
+ * The resident usually has no account (a Telegram or Mastodon person), so the staff member submits it
+ * for them: the proposal's author is the staff member (who may also withdraw it at the resident's
+ * request), and its text ends with a line saying who proposed it and through which channel — by name
+ * only when staff tick it, since the name becomes public. The residents' eligibility rules cannot be
+ * checked for someone without an account: staff vouch for them; the phase is checked as for anyone.
+ * Same checks as participation's submitProposal. Links the conversation, tells the author on their
+ * channel with the proposal's address in their language, and audits — all in one transaction.
+ */
+export async function turnIntoProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, conversationId: number, input: ProposalFromMessage, now = new Date()): Promise<ProposalOutcome> {
+  authorizeInbox(viewer, 'answer');
+  if (!hasRole(viewer, 'staff')) throw new AppError('FORBIDDEN');
+  const conversation = await loadConversation(ctx, viewer, conversationId);
+  if (conversation.proposalId !== null) throw new AppError('INBOX_PROPOSAL_LINKED');
+  const message = await ctx.db.selectFrom('inbox_message').select('id').where('id', '=', input.messageId).where('conversation_id', '=', conversation.id).where('direction', '=', 'in').executeTakeFirst();
+  if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
+  const process = input.processId === null ? undefined : await findProcess(ctx.db, organisation.id, input.processId);
+  if (process && !phaseAllows(process, 'proposals', 'create', now)) return { ok: false, code: 'PARTICIPATION_CLOSED', errors: { process: 'participation.error.PARTICIPATION_CLOSED' } };
+  if (!process) return { ok: false, code: 'PROPOSAL_INVALID', errors: { process: 'inbox.proposal.processRequired' } };
+  const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
+  const channel = t(`inbox.channels.kind.${conversation.channelKind}` as MessageKey);
+  const name = input.showName ? (conversation.authorName ?? conversation.authorHandle) : null;
+  const origin = name ? t('inbox.proposal.origin', { name, channel }) : t('inbox.proposal.originAnonymous', { channel });
+  // The same rules as a resident's own proposal (participation's), with the line saying where it came from.
+  const checked = await checkProposal(ctx, organisation, process, { ...input, body: `${input.body.replace(/\r\n/g, '\n').trim()}\n\n${origin}` });
+  if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', errors: checked.errors };
+  const { title } = checked.proposal;
+  return ctx.db.transaction().execute(async (tx) => {
+    const id = await insertProposal(tx, newProposal(organisation, process, viewer.id, checked.proposal, now));
+    const linked = await tx.updateTable('inbox_conversation').set({ proposal_id: id }).where('id', '=', conversation.id).where('proposal_id', 'is', null).executeTakeFirst();
+    if (Number(linked.numUpdatedRows) !== 1) throw new AppError('INBOX_PROPOSAL_LINKED');
+    const text = t('inbox.proposal.told', { title, link: proposalLink(ctx, id) });
+    // a channel that cannot answer (a feed, an import) still gets its proposal; there is no one to tell
+    const replyId = adapterFor(conversation.channelKind)?.reply ? await queueReplyIn(tx, ctx.jobs, { organisationId: organisation.id, conversationId: conversation.id, userId: viewer.id, text }) : null;
+    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.conversation.proposal', subjectType: 'inbox_conversation', subjectId: conversation.id, after: { proposalId: id, processId: process.id, messageId: input.messageId, replyId, named: name !== null } });
+    return { ok: true as const, id };
   });
 }
 

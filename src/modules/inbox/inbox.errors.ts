@@ -28,6 +28,7 @@ export const inboxErrors = defineErrors({
   INBOX_DEPARTMENT_NOT_FOUND: { status: 400, message: 'There is no such department.' },
   INBOX_LABEL_INVALID: { status: 400, message: 'Unknown sentiment or topic.' },
   INBOX_ALREADY_LINKED: { status: 409, message: 'This conversation is already linked to a report.' },
+  INBOX_PROPOSAL_LINKED: { status: 409, message: 'This conversation is already linked to a proposal.' },
   INBOX_TEMPLATE_NOT_FOUND: { status: 404, message: 'There is no such answer template.' },
   INBOX_TEMPLATE_INVALID: { status: 400, message: 'Give the template a name (up to 120 characters) and at least one text.' },
   INBOX_VIEW_INVALID: { status: 400, message: 'Give the view a name of up to 80 characters.' },

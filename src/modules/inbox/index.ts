@@ -5,8 +5,9 @@ import * as reportUpdatesMigration from './migrations/20261123_0610_inbox_report
 import { registerInboxPages } from './pages/inbox.pages.ts';
 import { registerConversationPages } from './pages/conversation.pages.ts';
 import { registerToReportPages } from './pages/to-report.pages.ts';
+import { registerToProposalPages } from './pages/to-proposal.pages.ts';
 import { registerTemplatePages } from './pages/templates.pages.ts';
-import { REPORT_UPDATES_EVERY_MS, REPORT_UPDATES_JOB, tellReportUpdates } from './report-updates.ts';
+import { REPORT_UPDATES_EVERY_MS, REPORT_UPDATES_JOB, tellProposalUpdates, tellReportUpdates } from './report-updates.ts';
 import { registerChannelPages } from './pages/channels.pages.ts';
 import { registerImportPages } from './pages/import.pages.ts';
 import { findChannelRecord } from './channels.repository.ts';
@@ -53,6 +54,7 @@ export const inboxModule: ModuleManifest = {
     registerTemplatePages(app, ctx);
     registerConversationPages(app, ctx);
     registerToReportPages(app, ctx);
+    registerToProposalPages(app, ctx);
     inboxAssets.register(app);
     registerListeningPages(app, ctx);
     registerCodePages(app, ctx);
@@ -67,11 +69,11 @@ export const inboxModule: ModuleManifest = {
     [POLL_JOB]: { handler: async () => { await pollChannels(ctx); }, everyMs: POLL_EVERY_MS },
     [DELIVER_JOB]: async (job) => { await deliverReply(ctx, job); },
     [ANALYSE_JOB]: async (job) => { await analyseNewMessages(ctx, job.organisationId); },
-    // tells authors on their channel about each public change of the report their message became
     // listening: jumps in volume or negative sentiment per district and topic
     [ALERTS_JOB]: { handler: async () => { await raiseAlerts(ctx); }, everyMs: ALERTS_EVERY_MS },
     // erases personal data of conversations quiet for longer than the city's retention period
     [RETENTION_JOB]: { handler: async () => { await applyRetention(ctx); }, everyMs: RETENTION_EVERY_MS },
-    [REPORT_UPDATES_JOB]: { handler: async () => { await tellReportUpdates(ctx); }, everyMs: REPORT_UPDATES_EVERY_MS },
+    // tells authors on their channel about each public change of the report or proposal their message became
+    [REPORT_UPDATES_JOB]: { handler: async () => { await tellReportUpdates(ctx); await tellProposalUpdates(ctx); }, everyMs: REPORT_UPDATES_EVERY_MS },
   }),
 };

@@ -2,9 +2,10 @@ import type { ColumnType } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import { translator, type MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { findProposal, type Proposal } from '../participation/index.ts';
 import { findPublicUpdates, type PublicUpdate } from '../reports/index.ts';
 import { adapterFor } from './channels/index.ts';
-import { conversationLanguage, reportLink } from './conversations.use-cases.ts';
+import { conversationLanguage, proposalLink, reportLink } from './conversations.use-cases.ts';
 import type { ChannelKind } from './inbox.schema.ts';
 import { queueReplyIn } from './replies.ts';
 import type { Tx } from '../../platform/db/database.ts';
@@ -88,20 +89,101 @@ async function tellOne(ctx: AppContext, organisation: Organisation, conversation
         ? t('inbox.report.answer', { id: update.reportId, link })
         : t('inbox.report.changed', { id: update.reportId, link });
   const text = update.publicText ? `${head}\n\n${update.publicText}` : head;
+  return tellOnce(ctx, organisation.id, conversation.id, 'report', update.id, text);
+}
+
+/**
+ * Queues `text` to a conversation unless this change (subject, update id) was told to it before: the
+ * claim (inbox_report_notice) and the answer are written in one transaction, so exactly once.
+ */
+async function tellOnce(ctx: AppContext, organisationId: number, conversationId: number, subjectType: 'report' | 'proposal', updateId: number, text: string): Promise<boolean> {
   return ctx.db.transaction().execute(async (tx) => {
     const claimed = await tx
       .insertInto('inbox_report_notice')
-      .values({ organisation_id: organisation.id, conversation_id: conversation.id, subject_type: 'report', update_id: update.id, message_id: null })
+      .values({ organisation_id: organisationId, conversation_id: conversationId, subject_type: subjectType, update_id: updateId, message_id: null })
       .onConflict((oc) => oc.columns(['conversation_id', 'subject_type', 'update_id']).doNothing())
       .returning('update_id')
       .executeTakeFirst();
     if (!claimed) return false;
-    const sender = await senderFor(tx, organisation.id, conversation.id);
+    const sender = await senderFor(tx, organisationId, conversationId);
     if (sender === undefined) return false;
-    const messageId = await queueReplyIn(tx, ctx.jobs, { organisationId: organisation.id, conversationId: conversation.id, userId: sender, text });
-    await tx.updateTable('inbox_report_notice').set({ message_id: messageId }).where('conversation_id', '=', conversation.id).where('subject_type', '=', 'report').where('update_id', '=', update.id).execute();
+    const messageId = await queueReplyIn(tx, ctx.jobs, { organisationId, conversationId, userId: sender, text });
+    await tx.updateTable('inbox_report_notice').set({ message_id: messageId }).where('conversation_id', '=', conversationId).where('subject_type', '=', subjectType).where('update_id', '=', updateId).execute();
     return true;
   });
+}
+
+/** A public change of a proposal worth telling its author: what happened, when (if known), and its stable id. */
+interface ProposalEvent {
+  kind: 'threshold' | 'withdrawn' | 'answer' | 'expired';
+  at: Date | null;
+  id: number;
+}
+
+/**
+ * The kind's digit in an event's id. Participation keeps no history of a proposal's changes, only its
+ * current state with the instant of some steps (threshold reached, answered; the support deadline): an
+ * event's id is that instant in milliseconds times ten plus this digit — stable, so the same change
+ * always claims the same notice, and a later answer (an evaluation, then the decision) is a new one;
+ * below 2^53 until the year 30000. A withdrawal happens once and its instant is not exposed: its id is
+ * the digit alone.
+ */
+const EVENT_DIGIT: Record<ProposalEvent['kind'], number> = { threshold: 1, withdrawn: 2, answer: 3, expired: 4 };
+
+function event(kind: ProposalEvent['kind'], at: Date | null): ProposalEvent {
+  return { kind, at, id: (at ? at.getTime() * 10 : 0) + EVENT_DIGIT[kind] };
+}
+
+/** The public changes a proposal has gone through, read from its current state, oldest first. */
+export function proposalEvents(proposal: Proposal, now = new Date()): ProposalEvent[] {
+  const events: ProposalEvent[] = [];
+  if (proposal.thresholdReachedAt) events.push(event('threshold', proposal.thresholdReachedAt));
+  if (proposal.answeredAt && (proposal.status === 'evaluating' || proposal.status === 'accepted' || proposal.status === 'rejected')) events.push(event('answer', proposal.answeredAt));
+  if (proposal.status === 'published' && proposal.supportDeadline <= now) events.push(event('expired', proposal.supportDeadline));
+  events.sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0));
+  if (proposal.status === 'withdrawn') events.push(event('withdrawn', null));
+  return events;
+}
+
+/**
+ * Tells each linked conversation's channel about every public change of the proposal its message
+ * became — support threshold reached, the city's answer (with its text), withdrawal, supports closed
+ * without reaching the threshold — in the author's language, with the proposal's address; each change
+ * once (see tellOnce), and only changes of the last three days. Hidden proposals are not told about.
+ * Returns how many answers were queued.
+ */
+export async function tellProposalUpdates(ctx: AppContext, now = new Date()): Promise<number> {
+  let told = 0;
+  const since = now.getTime() - WINDOW_MS;
+  for (const organisation of await ctx.organisations.findAll()) {
+    const rows = await ctx.db
+      .selectFrom('inbox_conversation as c')
+      .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
+      .select(['c.id', 'c.proposal_id', 'ch.kind'])
+      .where('c.organisation_id', '=', organisation.id)
+      .where('c.proposal_id', 'is not', null)
+      .where('ch.archived_at', 'is', null)
+      .execute();
+    for (const row of rows) {
+      if (row.proposal_id === null || !adapterFor(row.kind)?.reply) continue;
+      // one read per linked proposal: staff link few, and participation's index offers no batch read
+      const proposal = await findProposal(ctx.db, organisation.id, row.proposal_id);
+      if (!proposal || proposal.hidden) continue;
+      const events = proposalEvents(proposal, now).filter((e) => e.at === null || e.at.getTime() >= since);
+      if (events.length === 0) continue;
+      const t = translator(await conversationLanguage(ctx.db, organisation, row.id));
+      const link = proposalLink(ctx, proposal.id);
+      for (const change of events) {
+        const params = { title: proposal.title, link, threshold: proposal.threshold };
+        const text =
+          change.kind === 'answer'
+            ? `${t('inbox.proposal.answer', { ...params, status: t(`participation.status.${proposal.status}` as MessageKey) })}${proposal.answerText ? `\n\n${proposal.answerText}` : ''}`
+            : t(`inbox.proposal.${change.kind}`, params);
+        if (await tellOnce(ctx, organisation.id, row.id, 'proposal', change.id, text)) told++;
+      }
+    }
+  }
+  return told;
 }
 
 /** Whom an automatic answer is sent in the name of: who last answered the conversation, else an administrator. */

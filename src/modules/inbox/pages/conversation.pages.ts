@@ -56,7 +56,8 @@ function messageItem(request: FastifyRequest, conversation: ConversationDetail, 
     <button type="submit" class="button button--small button--secondary">${t('inbox.thread.relabel')}</button>
   </form>
   ${messageCodesForm(request, message.id, coding.codes, coding.applied.get(message.id) ?? [], `/staff/inbox/${conversation.id}#message-${message.id}`)}
-  ${conversation.reportId === null ? html`<p><a href="/staff/inbox/${conversation.id}/report?message=${message.id}">${t('inbox.report.make')}</a></p>` : ''}`
+  ${conversation.reportId === null ? html`<p><a href="/staff/inbox/${conversation.id}/report?message=${message.id}">${t('inbox.report.make')}</a></p>` : ''}
+  ${conversation.proposalId === null ? html`<p><a href="/staff/inbox/${conversation.id}/proposal?message=${message.id}">${t('inbox.proposal.make')}</a></p>` : ''}`
       : ''
   }
 </li>`;
@@ -103,6 +104,7 @@ ${errorSummary(request, errors)}
   <dt>${t('inbox.col.assigned')}</dt><dd>${[name(conversation.departmentName), conversation.assigneeName ?? ''].filter(Boolean).join(' · ') || '—'}</dd>
   <dt>${t('inbox.firstResponse.title')}</dt><dd>${firstResponseNote(request, conversation, goalHours, new Date())}</dd>
   ${conversation.reportId ? html`<dt>${t('inbox.report.linked')}</dt><dd><a href="/staff/reports/${conversation.reportId}">#${conversation.reportId}</a></dd>` : ''}
+  ${conversation.proposalId ? html`<dt>${t('inbox.proposal.linked')}</dt><dd><a href="/proposals/${conversation.proposalId}">#${conversation.proposalId}</a></dd>` : ''}
 </dl>
 <h2>${t('inbox.thread.title')}</h2>
 <ol class="inbox-thread">${thread.map((message) => messageItem(request, conversation, message, labels, answer, coding))}</ol>

@@ -21,22 +21,32 @@ export interface ProposalInput {
 export type SubmitOutcome = { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; errors: FieldErrors };
 
 const DAY_MS = 86_400_000;
+/** The longest text of a proposal. */
+export const PROPOSAL_BODY_MAX = 10_000;
+
+/** A proposal's fields once checked: trimmed, with the district of its place when none was chosen. */
+export interface CheckedProposal {
+  title: string;
+  body: string;
+  category: Category;
+  districtId: number | null;
+  lat: number | null;
+  lng: number | null;
+}
 
 /**
- * A resident submits a proposal to a process whose current phase takes proposals, if they meet its
- * eligibility. It starts collecting supports at once, until the process's deadline, with the process's
- * threshold; the author follows it from the start.
+ * Checks a proposal's fields for a process (title and text lengths, category, place, district inside
+ * the process's scope): the one set of rules for residents' proposals and for those staff publish on a
+ * resident's behalf (from the inbox).
  */
-export async function submitProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, input: ProposalInput, now = new Date()): Promise<SubmitOutcome> {
-  const blocker = await takePartBlocker(ctx, viewer, organisation, process, 'proposals', 'create', now);
-  if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
+export async function checkProposal(ctx: AppContext, organisation: Organisation, process: Process, input: ProposalInput): Promise<{ ok: true; proposal: CheckedProposal } | { ok: false; errors: FieldErrors }> {
   const errors: FieldErrors = {};
   const title = input.title.trim();
-  const body = input.body.trim();
+  const body = input.body.replace(/\r\n/g, '\n').trim();
   if (title.length < 4) errors.title = 'participation.error.titleRequired';
   else if (title.length > 200) errors.title = 'participation.error.tooLong';
   if (body.length < 10) errors.body = 'participation.error.bodyRequired';
-  else if (body.length > 10_000) errors.body = 'participation.error.tooLong';
+  else if (body.length > PROPOSAL_BODY_MAX) errors.body = 'participation.error.tooLong';
   if (!(CATEGORIES as readonly string[]).includes(input.category)) errors.category = 'participation.error.category';
   const located = input.lat !== null || input.lng !== null;
   if (located && (input.lat === null || input.lng === null || !Number.isFinite(input.lat) || !Number.isFinite(input.lng) || Math.abs(input.lat) > 85 || Math.abs(input.lng) > 180)) errors.lat = 'participation.error.place';
@@ -47,23 +57,35 @@ export async function submitProposal(ctx: AppContext, viewer: Viewer | null, org
     districtId = (await findDistrictsAt(ctx.db, organisation.id, input.lng as number, input.lat as number)).find((d) => d.kind === 'district')?.id ?? null;
   }
   if (districtId !== null && process.districtIds.length > 0 && !process.districtIds.includes(districtId) && !errors.districtId) errors.districtId = 'participation.error.outsideScope';
-  if (Object.keys(errors).length > 0) return { ok: false, code: 'PROPOSAL_INVALID', errors };
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, proposal: { title, body, category: input.category as Category, districtId, lat: located ? input.lat : null, lng: located ? input.lng : null } };
+}
 
+/** The row of a new proposal: it collects supports from now until the process's deadline, towards its threshold. */
+export function newProposal(organisation: Organisation, process: Process, authorId: number, proposal: CheckedProposal, now: Date): Parameters<typeof insertProposal>[1] {
+  return {
+    organisationId: organisation.id,
+    processId: process.id,
+    authorId,
+    ...proposal,
+    threshold: process.supportThreshold,
+    supportDeadline: new Date(now.getTime() + process.supportDays * DAY_MS),
+    randomKey: randomInt(0, 2_147_483_647),
+  };
+}
+
+/**
+ * A resident submits a proposal to a process whose current phase takes proposals, if they meet its
+ * eligibility. It starts collecting supports at once, until the process's deadline, with the process's
+ * threshold; the author follows it from the start.
+ */
+export async function submitProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, input: ProposalInput, now = new Date()): Promise<SubmitOutcome> {
+  const blocker = await takePartBlocker(ctx, viewer, organisation, process, 'proposals', 'create', now);
+  if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
+  const checked = await checkProposal(ctx, organisation, process, input);
+  if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', errors: checked.errors };
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const id = await insertProposal(tx, {
-      organisationId: organisation.id,
-      processId: process.id,
-      authorId: viewer.id,
-      title,
-      body,
-      category: input.category as Category,
-      districtId,
-      lat: located ? input.lat : null,
-      lng: located ? input.lng : null,
-      threshold: process.supportThreshold,
-      supportDeadline: new Date(now.getTime() + process.supportDays * DAY_MS),
-      randomKey: randomInt(0, 2_147_483_647),
-    });
+    const id = await insertProposal(tx, newProposal(organisation, process, viewer.id, checked.proposal, now));
     await setFollow(tx, organisation.id, id, viewer.id, true);
     return id;
   });

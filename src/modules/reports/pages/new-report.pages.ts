@@ -1,18 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
-import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { addPhotos, attachPendingPhotos, countPendingPhotos, MAX_PHOTOS, storePendingPhotos } from '../photos.ts';
 import { findCategories, findOpenReportsNearby, findReportById, findQuestions, type Category, type NearbyReport, type Question } from '../reports.repository.ts';
-import { checkSubmission, submitReport, type ReportSubmission, type SubmissionProblem } from '../submit-report.ts';
+import { checkSubmission, submitReport, type ReportSubmission } from '../submit-report.ts';
 import { followReport, notifySoon, type Subscriber } from '../subscriptions.ts';
 import { geocoderFor, type Address } from './geocoder.ts';
 import { cityBounds, MapProjection, renderMap } from './map.ts';
 import { readPhotos, type UploadedPhoto } from './uploads.ts';
-import { categoryOptions, excerpt, formValue, formValues, parseCoordinate, plain, reportsAsset, statusTag, stylesheet, notFound } from './shared.ts';
+import { answerName, answersFromForm, questionFieldId, questionFields, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
+import { categoryOptions, excerpt, formValue, parseCoordinate, plain, reportsAsset, statusTag, stylesheet, notFound } from './shared.ts';
 
 /** Open reports of the same category closer than this are offered as "me too" before sending. */
 export const DUPLICATE_RADIUS_METERS = 250;
@@ -38,68 +38,11 @@ function emptyForm(): ReportForm {
   return { lat: '', lng: '', address: '', category: '', answers: {}, description: '', showName: 'no', email: '', name: '', pendingPhotos: '', keptPhotos: 0 };
 }
 
-function answerName(category: string, question: string): string {
-  return `answer.${category}.${question}`;
-}
-
-function questionId(category: string, question: Question, choiceIndex?: number): string {
-  const base = `q-${category}-${question.code}`;
-  return choiceIndex === undefined ? base : `${base}-${choiceIndex}`;
-}
-
 function fieldIdFor(category: string, questions: Question[], problemField: string): string {
   if (problemField === 'description') return 'description';
   if (problemField === 'lat') return 'lat';
   if (problemField === 'service_code') return 'category';
-  const code = /^attribute\[(.+)\]$/.exec(problemField)?.[1];
-  const question = questions.find((q) => q.code === code);
-  if (!question) return 'category';
-  return question.datatype === 'singlevaluelist' || question.datatype === 'multivaluelist' ? questionId(category, question, 0) : questionId(category, question);
-}
-
-function problemMessage(request: FastifyRequest, problem: SubmissionProblem, questions: Question[]): string {
-  const code = /^attribute\[(.+)\]$/.exec(problem.field)?.[1];
-  const question = questions.find((q) => q.code === code);
-  const label = question ? plain(request, question.label) : '';
-  const keys: Record<string, MessageKey> = {
-    REPORT_DESCRIPTION_REQUIRED: 'reports.error.description',
-    REPORT_DESCRIPTION_TOO_LONG: 'reports.error.descriptionTooLong',
-    REPORT_INVALID_LOCATION: 'reports.error.location',
-    REPORT_OUTSIDE_CITY: 'reports.error.outside',
-    REPORT_UNKNOWN_CATEGORY: 'reports.error.category',
-    REPORT_MISSING_ANSWER: 'reports.error.answerMissing',
-    REPORT_INVALID_ANSWER: 'reports.error.answerInvalid',
-  };
-  const key = keys[problem.code];
-  return key ? request.t(key, { question: label }) : problem.message;
-}
-
-function questionField(request: FastifyRequest, category: Category, question: Question, values: string[], error: string | undefined): Html {
-  const { t } = request;
-  const name = answerName(category.code, question.code);
-  const label = html`${plain(request, question.label)}${question.required ? html` <span class="muted">(${t('form.required')})</span>` : ''}`;
-  const help = plain(request, question.help);
-  const id = questionId(category.code, question);
-  const describedBy = [help ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  const hint = help ? html`<p class="field__hint" id="${id}-hint">${help}</p>` : '';
-  const errorLine = error ? html`<p class="field__error" id="${id}-error">${error}</p>` : '';
-  const aria = html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? raw(' aria-invalid="true"') : ''}`;
-  if (question.datatype === 'singlevaluelist' || question.datatype === 'multivaluelist') {
-    const type = question.datatype === 'singlevaluelist' ? 'radio' : 'checkbox';
-    return html`<fieldset class="field${error ? ' field--error' : ''}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
-  <legend>${label}</legend>${hint}${errorLine}
-  ${question.options.map(
-    (option, index) =>
-      html`<div class="checkbox"><input type="${type}" id="${questionId(category.code, question, index)}" name="${name}" value="${option.key}"${values.includes(option.key) ? raw(' checked') : ''}><label for="${questionId(category.code, question, index)}">${plain(request, option.name)}</label></div>`,
-  )}
-</fieldset>`;
-  }
-  const value = values[0] ?? '';
-  const input =
-    question.datatype === 'text'
-      ? html`<textarea id="${id}" name="${name}" maxlength="1000"${aria}>${value}</textarea>`
-      : html`<input id="${id}" name="${name}" type="${question.datatype === 'number' ? 'number' : question.datatype === 'datetime' ? 'date' : 'text'}"${question.datatype === 'number' ? raw(' step="any"') : ''} value="${value}"${question.datatype === 'string' ? raw(' maxlength="1000"') : ''}${aria}>`;
-  return html`<div class="field${error ? ' field--error' : ''}"><label for="${id}">${label}</label>${hint}${errorLine}${input}</div>`;
+  return questionFieldId(category, questions, problemField) ?? 'category';
 }
 
 interface PageState {
@@ -183,16 +126,7 @@ ${searchBlock}
       ${categoryOptions(request, categories, form.category)}
     </select>
   </div>
-  ${categories.map((category) => {
-    const list = questions.get(category.code) ?? [];
-    if (list.length === 0) return '';
-    const active = category.code === form.category;
-    return html`<fieldset class="questions" data-questions="${category.code}"${active ? '' : raw(' hidden disabled')}>
-    <legend>${t('reports.new.questions', { category: plain(request, category.name) })}</legend>
-    <p class="field__hint">${t('reports.new.questions.hint')}</p>
-    ${list.map((question) => questionField(request, category, question, active ? (form.answers[question.code] ?? []) : [], active ? errors[fieldIdFor(category.code, list, `attribute[${question.code}]`)] : undefined))}
-  </fieldset>`;
-  })}
+  ${questionFields(request, categories, questions, form.category, form.answers, errors)}
 
   <div class="field${errors.description ? ' field--error' : ''}">
     <label for="description">${t('reports.new.description')} <span class="muted">(${t('form.required')})</span></label>
@@ -287,21 +221,8 @@ function readForm(body: unknown, questions: Question[]): ReportForm {
   form.email = formValue(body, 'email');
   form.name = formValue(body, 'name').slice(0, 120);
   form.pendingPhotos = /^[0-9a-f]{32}$/.test(formValue(body, 'pendingPhotos')) ? formValue(body, 'pendingPhotos') : '';
-  for (const question of questions) {
-    const values = formValues(body, answerName(form.category, question.code));
-    if (values.length) form.answers[question.code] = values;
-  }
+  form.answers = answersFromForm(body, form.category, questions);
   return form;
-}
-
-function answersFor(form: ReportForm, questions: Question[]): Record<string, string | string[]> {
-  const answers: Record<string, string | string[]> = {};
-  for (const question of questions) {
-    const values = form.answers[question.code];
-    if (!values?.length) continue;
-    answers[question.code] = question.datatype === 'multivaluelist' ? values : (values[0] as string);
-  }
-  return answers;
 }
 
 /** Handles a submitted report form: validates, offers similar reports, then stores the report. */
@@ -322,7 +243,7 @@ export async function handleReportPost(ctx: AppContext, request: FastifyRequest,
     lng: parseCoordinate(form.lng),
     description: form.description,
     address: form.address,
-    answers: answersFor(form, questions),
+    answers: submissionAnswers(form.answers, questions),
     authorId: viewer?.id ?? null,
     authorName: viewer ? viewer.displayName : form.name,
     authorEmail: viewer ? undefined : form.email,
@@ -332,7 +253,7 @@ export async function handleReportPost(ctx: AppContext, request: FastifyRequest,
   const check = await checkSubmission(ctx, organisation, submission);
   for (const problem of check.problems) {
     const id = fieldIdFor(form.category, questions, problem.field);
-    errors[id] ??= problemMessage(request, problem, questions);
+    errors[id] ??= submissionProblemMessage(request, problem, questions);
   }
   if (!viewer && !EMAIL.test(form.email)) errors.email = t('reports.error.email');
   const photoError = uploads.find((photo) => 'error' in photo);
@@ -369,7 +290,7 @@ export async function handleReportPost(ctx: AppContext, request: FastifyRequest,
   });
   if ('invalid' in outcome) {
     // validated a moment ago; only a concurrent change (a category switched off) gets here
-    for (const problem of outcome.invalid) errors[fieldIdFor(form.category, questions, problem.field)] ??= problemMessage(request, problem, questions);
+    for (const problem of outcome.invalid) errors[fieldIdFor(form.category, questions, problem.field)] ??= submissionProblemMessage(request, problem, questions);
     return newReportPage(ctx, request, reply, { form, errors, status: 400 });
   }
   await notifySoon(ctx);
