@@ -7,7 +7,7 @@ import { formText } from '../../../platform/web/forms.ts';
 import { html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
 import { boundingBox, findDistrictsWithGeometry } from '../../places/index.ts';
-import { findCategories } from '../../reports/index.ts';
+import { answersFromForm, findCategories, findQuestions, questionFieldId, questionFields, submissionAnswers, submissionProblemMessage } from '../../reports/index.ts';
 import { turnIntoReport } from '../conversations.use-cases.ts';
 import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
 import { codedError, idFrom, inboxViewer, inputField, paramId, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
@@ -17,6 +17,8 @@ const DESCRIPTION_MAX = 4000;
 interface ReportForm {
   message: string;
   category: string;
+  /** The chosen category's answers by question code. */
+  answers: Record<string, string[]>;
   lat: string;
   lng: string;
   address: string;
@@ -41,12 +43,13 @@ async function prefill(ctx: AppContext, request: FastifyRequest, message: Thread
   }
   lat ??= request.organisation.map.lat;
   lng ??= request.organisation.map.lng;
-  return { message: String(message.id), category: '', lat: lat.toFixed(6), lng: lng.toFixed(6), address: message.place ?? '', description: message.body.slice(0, DESCRIPTION_MAX) };
+  return { message: String(message.id), category: '', answers: {}, lat: lat.toFixed(6), lng: lng.toFixed(6), address: message.place ?? '', description: message.body.slice(0, DESCRIPTION_MAX) };
 }
 
 async function renderForm(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, conversationId: number, form: ReportForm, errors: Record<string, FieldError> = {}): Promise<FastifyReply> {
   const { t, organisation } = request;
   const categories = (await findCategories(ctx.db, organisation.id)).filter((c) => c.active);
+  const questions = new Map(await Promise.all(categories.map(async (c) => [c.code, await findQuestions(ctx.db, c.id)] as const)));
   const text = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
   const title = t('inbox.report.title');
   return renderInboxPage(request, reply, {
@@ -60,6 +63,7 @@ ${errorSummary(request, Object.fromEntries(Object.entries(errors).map(([field, e
   ${csrfField(request)}
   <input type="hidden" name="message" value="${form.message}">
   ${selectInput({ name: 'category', label: t('reports.new.category'), value: form.category, required: true, error: errors.category, choices: [{ value: '', label: t('reports.new.chooseOne') }, ...categories.map((c) => ({ value: c.code, label: text(c.name), group: text(c.group) }))] })}
+  ${questionFields(request, categories, questions, form.category, form.answers, Object.fromEntries(Object.entries(errors).map(([field, error]) => [field, { code: error.code, message: error.message }])))}
   ${inputField({ name: 'lat', label: t('reports.new.lat'), value: form.lat, required: true, error: errors.lat })}
   ${inputField({ name: 'lng', label: t('reports.new.lng'), value: form.lng, required: true })}
   ${inputField({ name: 'address', label: t('reports.new.address'), value: form.address, maxlength: 300 })}
@@ -91,12 +95,21 @@ export function registerToReportPages(app: App, ctx: AppContext): void {
   app.post('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
     const body = request.body;
     const { conversationId, message } = await loadMessage(ctx, request, textOf(body, 'message'));
-    const form: ReportForm = { message: String(message.id), category: textOf(body, 'category'), lat: textOf(body, 'lat'), lng: textOf(body, 'lng'), address: textOf(body, 'address'), description: formText(body, 'description').replace(/\r\n/g, '\n').trim() };
+    const category = (await findCategories(ctx.db, request.organisation.id)).find((c) => c.code === textOf(body, 'category'));
+    const questions = category ? await findQuestions(ctx.db, category.id) : [];
+    // The chosen category's own questions (required ones are asked again until answered, as on /reports/new).
+    const answers = category ? answersFromForm(body, category.code, questions) : {};
+    const form: ReportForm = { message: String(message.id), category: textOf(body, 'category'), answers, lat: textOf(body, 'lat'), lng: textOf(body, 'lng'), address: textOf(body, 'address'), description: formText(body, 'description').replace(/\r\n/g, '\n').trim() };
     const coordinate = (value: string) => (/^-?\d{1,3}(\.\d+)?$/.test(value) ? Number(value) : Number.NaN);
-    const outcome = await turnIntoReport(ctx, request.viewer, request.organisation, conversationId, { messageId: message.id, categoryCode: form.category, lat: coordinate(form.lat), lng: coordinate(form.lng), address: form.address, description: form.description });
+    const outcome = await turnIntoReport(ctx, request.viewer, request.organisation, conversationId, { messageId: message.id, categoryCode: form.category, lat: coordinate(form.lat), lng: coordinate(form.lng), address: form.address, description: form.description, answers: submissionAnswers(answers, questions) });
     if ('invalid' in outcome) {
       const errors: Record<string, FieldError> = {};
       for (const problem of outcome.invalid) {
+        const questionField = problem.field.startsWith('attribute[') ? questionFieldId(form.category, questions, problem.field) : undefined;
+        if (questionField !== undefined) {
+          errors[questionField] ??= codedError(questionField, problem.code, submissionProblemMessage(request, problem, questions));
+          continue;
+        }
         const field = FIELD_OF[problem.code] ?? 'category';
         const key = MESSAGE_OF[problem.code];
         errors[field] ??= codedError(field, problem.code, key ? request.t(key, { question: problem.field }) : problem.message);
