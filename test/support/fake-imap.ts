@@ -262,13 +262,13 @@ export class FakeImapServer {
         return;
       case 'LOGIN':
         if (state.authenticated) {
-      send(`${tag} BAD Already logged in\r\n`);
-      return;
-    }
+          send(`${tag} BAD Already logged in\r\n`);
+          return;
+        }
         if (args[0] !== this.user || args[1] !== this.password) {
-      send(`${tag} NO [AUTHENTICATIONFAILED] Invalid credentials\r\n`);
-      return;
-    }
+          send(`${tag} NO [AUTHENTICATIONFAILED] Invalid credentials\r\n`);
+          return;
+        }
         state.authenticated = true;
         ok('[CAPABILITY ' + CAPABILITIES + '] Logged in');
         return;
@@ -286,9 +286,9 @@ export class FakeImapServer {
       case 'EXAMINE': {
         state.selected = false;
         if (typeof args[0] !== 'string' || args[0].toUpperCase() !== 'INBOX') {
-      send(`${tag} NO [NONEXISTENT] No such mailbox\r\n`);
-      return;
-    }
+          send(`${tag} NO [NONEXISTENT] No such mailbox\r\n`);
+          return;
+        }
         state.selected = true;
         state.readOnly = verb === 'EXAMINE';
         send('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n');
