@@ -9,7 +9,7 @@ import type { ChannelRecord } from './channels/channel.ts';
 import { findChannelRecord, insertChannel } from './channels.repository.ts';
 import { ensureWebChannel } from './channels/web.ts';
 import { DEMO_CONVERSATIONS, DEMO_FLOW, DEMO_PHRASES, DEMO_PLACE_FORMS, DEMO_WAVE, TOPIC_DEPARTMENTS, TOPIC_NAMES, type DemoChannel } from './demo-messages.ts';
-import { ingestMessages } from './ingest.ts';
+import { ingestMessages, NOT_ANALYSED } from './ingest.ts';
 import { raiseAlerts } from './listening/alerts.ts';
 import type { ConversationStatus } from './inbox.schema.ts';
 import './inbox.schema.ts';
@@ -59,7 +59,7 @@ async function answer(ctx: AppContext, channel: ChannelRecord, conversationId: n
     .values({
       organisation_id: channel.organisationId, conversation_id: conversationId, channel_id: channel.id, direction: 'out', external_id: externalId, in_reply_to: null, author_id: null,
       sent_by: userId ?? null, subject: null, body: text, url: null, lat: null, lng: null, attachments: '[]', raw: null, sent_at: sentAt, delivery: 'sent', delivery_error: null,
-      language: null, language_confidence: null, sentiment: null, sentiment_score: null, sentiment_by: null, topic: null, topic_by: null, district_id: null, place: null, analysed_at: sentAt, erased_at: null,
+      ...NOT_ANALYSED, analysed_at: sentAt, erased_at: null,
     })
     .execute();
   await sql`update inbox_conversation set message_count = message_count + 1, last_message_at = greatest(last_message_at, ${sentAt}), first_response_at = coalesce(first_response_at, ${sentAt}) where id = ${conversationId}`.execute(ctx.db);

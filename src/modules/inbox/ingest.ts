@@ -11,6 +11,9 @@ import './inbox.schema.ts';
 export const ANALYSE_JOB = 'inbox.analyse';
 
 const MAX_BODY = 20_000;
+
+/** The analysis columns of a message before the analysis job (or never, for the city's own answers). */
+export const NOT_ANALYSED = { language: null, language_confidence: null, sentiment: null, sentiment_score: null, sentiment_by: null, topic: null, topic_by: null, district_id: null, place: null } as const;
 const MAX_RAW_BYTES = 64 * 1024;
 
 /**
@@ -90,15 +93,7 @@ async function storeOne(tx: Tx, channel: ChannelRecord, message: IncomingMessage
       sent_at: message.sentAt,
       delivery: null,
       delivery_error: null,
-      language: null,
-      language_confidence: null,
-      sentiment: null,
-      sentiment_score: null,
-      sentiment_by: null,
-      topic: null,
-      topic_by: null,
-      district_id: null,
-      place: null,
+      ...NOT_ANALYSED,
       analysed_at: null,
       erased_at: null,
     })

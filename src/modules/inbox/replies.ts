@@ -7,6 +7,7 @@ import type { Job } from '../../platform/jobs/queue.ts';
 import { ChannelError } from './channels/channel.ts';
 import { adapterFor } from './channels/index.ts';
 import { findChannelRecord } from './channels.repository.ts';
+import { NOT_ANALYSED } from './ingest.ts';
 import './inbox.schema.ts';
 
 /** The job that sends one queued answer on its channel. */
@@ -69,15 +70,7 @@ export async function queueReplyIn(tx: Tx, jobs: JobQueue, input: ReplyInput): P
         sent_at: now,
         delivery: 'queued',
         delivery_error: null,
-        language: null,
-        language_confidence: null,
-        sentiment: null,
-        sentiment_score: null,
-        sentiment_by: null,
-        topic: null,
-        topic_by: null,
-        district_id: null,
-        place: null,
+        ...NOT_ANALYSED,
         analysed_at: now,
         erased_at: null,
       })
