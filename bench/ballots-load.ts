@@ -27,6 +27,12 @@ export interface RoundInput {
   maxProjects: number;
   seconds: number;
   warmupSeconds: number;
+  /**
+   * Open loop: ballots arrive at this many per second (Poisson), each taken by a voter who is not
+   * waiting for an answer, or queued until one is; latency counts from the arrival, so a slow server
+   * cannot hide its queue. Without it, closed loop: every voter sends again as soon as answered.
+   */
+  ratePerSecond?: number;
 }
 
 export interface RoundOutput {
@@ -67,11 +73,60 @@ async function generate(input: RoundInput, signal: (message: WorkerMessage) => v
     });
 
   const last = new Map<number, number[]>();
+  /** What one round counts: latencies, acknowledged and refused answers, and each voter's last acknowledged choice. */
+  const tally = (record: boolean) => {
+    const counted = { latencies: [] as number[], acknowledged: 0, errors: 0, firstError: null as string | null };
+    const answered = (lane: Lane, projects: number[], answer: { status: number; body: string }, ms: number) => {
+      if (answer.status === 200) {
+        last.set(lane.userId, [...projects].sort((a, b) => a - b));
+        counted.acknowledged++;
+      } else {
+        counted.errors++;
+        counted.firstError ??= `${answer.status} ${answer.body.slice(0, 200)}`;
+      }
+      if (record) counted.latencies.push(ms);
+    };
+    return { counted, answered };
+  };
+  const open = async (seconds: number, record: boolean, rate: number) => {
+    const { counted, answered } = tally(record);
+    const start = performance.now();
+    const deadline = start + seconds * 1000;
+    const idle = [...input.lanes];
+    const queued: number[] = [];
+    let inFlight = 0;
+    let drained: () => void = () => {};
+    const allAnswered = new Promise<void>((resolve) => (drained = resolve));
+    let arriving = true;
+    const dispatch = (lane: Lane, arrival: number) => {
+      inFlight++;
+      const projects = randomChoice(input.projectIds, input.maxProjects);
+      void send(lane, projects).then((answer) => {
+        answered(lane, projects, answer, performance.now() - arrival);
+        inFlight--;
+        const next = queued.shift();
+        if (next === undefined) idle.push(lane);
+        else dispatch(lane, next);
+        if (!arriving && inFlight === 0) drained();
+      });
+    };
+    let arrival = start;
+    for (;;) {
+      arrival += (-Math.log(1 - Math.random()) * 1000) / rate;
+      if (arrival >= deadline) break;
+      const wait = arrival - performance.now();
+      if (wait >= 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const lane = idle.pop();
+      if (lane) dispatch(lane, arrival);
+      else queued.push(arrival);
+    }
+    arriving = false;
+    if (inFlight > 0) await allAnswered;
+    return { ...counted, elapsed: (performance.now() - start) / 1000 };
+  };
   const round = async (seconds: number, record: boolean) => {
-    const latencies: number[] = [];
-    let acknowledged = 0;
-    let errors = 0;
-    let firstError: string | null = null;
+    if (input.ratePerSecond !== undefined) return open(seconds, record, input.ratePerSecond);
+    const { counted, answered } = tally(record);
     const start = performance.now();
     const deadline = start + seconds * 1000;
     await Promise.all(
@@ -79,18 +134,11 @@ async function generate(input: RoundInput, signal: (message: WorkerMessage) => v
         while (performance.now() < deadline) {
           const projects = randomChoice(input.projectIds, input.maxProjects);
           const answer = await send(lane, projects);
-          if (answer.status === 200) {
-            last.set(lane.userId, [...projects].sort((a, b) => a - b));
-            acknowledged++;
-          } else {
-            errors++;
-            firstError ??= `${answer.status} ${answer.body.slice(0, 200)}`;
-          }
-          if (record) latencies.push(answer.ms);
+          answered(lane, projects, answer, answer.ms);
         }
       }),
     );
-    return { latencies, acknowledged, errors, firstError, elapsed: (performance.now() - start) / 1000 };
+    return { ...counted, elapsed: (performance.now() - start) / 1000 };
   };
   await round(input.warmupSeconds, false);
   signal({ kind: 'measuring' });

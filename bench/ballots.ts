@@ -11,6 +11,10 @@
  *      ballot …) so that other work on the machine weighs on both alike. Then the database is compared
  *      with what the acknowledged answers say it must hold: exactly one ballot per voter who got a
  *      200, holding the choice of their last 200, and per-project counts to match.
+ *      Latency is measured where the goal puts it: with ballots arriving (open loop, Poisson) at half
+ *      the bare insert's throughput from the same 200 voters — at saturation, with every voter sending
+ *      back to back, latency is bounded below by voters ÷ throughput for any route (Little's law) and
+ *      is shown for information only.
  *   2. N ballots in one heading (400,000 by default): time to compute winners by votes (goal < 1 s)
  *      and the Method of Equal Shares with its completion (goal < 10 s), from the database.
  * Not part of `npm test`: it prints figures, it does not pass or fail.
@@ -190,7 +194,27 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
   const bareFigures = sum(bare);
   const ballotFigures = sum(ballots);
   const ratio = ballotFigures.requestsPerSecond / bareFigures.requestsPerSecond;
-  const p99 = percentile(ballotFigures.latencies, 0.99);
+
+  // Latency at the throughput the first goal asks for: ballots arriving at half the bare insert's
+  // rate from the same 200 voters (open loop), and the bare route at that same rate beside them.
+  const rate = Math.round(THROUGHPUT_GOAL * bareFigures.requestsPerSecond);
+  const openBackends = backendFinder(env);
+  let openBare: MeasuredRound;
+  let openBallots: MeasuredRound;
+  try {
+    const common = { lanes, projectIds, maxProjects: MAX_PROJECTS, seconds: options.seconds, warmupSeconds: 2, ratePerSecond: rate };
+    progress(`open loop: bare insert at ${rate}/s for ${options.seconds} s`);
+    openBare = await runRound({ ...common, url: `${env.bareUrl}/db/insert`, method: 'POST' }, openBackends.find);
+    progress(`open loop: ballots at ${rate}/s for ${options.seconds} s`);
+    openBallots = await runRound({ ...common, url: `${env.url}/api/v1/budgets/${budgetId}/headings/${headingId}/ballot`, method: 'PUT' }, openBackends.find);
+    for (const [userId, projects] of openBallots.lastAcknowledged) last.set(userId, projects);
+  } finally {
+    await openBackends.close();
+  }
+  const openBareFigures = sum([openBare]);
+  const openFigures = sum([openBallots]);
+  const p99 = percentile(openFigures.latencies, 0.99);
+  const closedP99 = percentile(ballotFigures.latencies, 0.99);
   const rows: string[][] = [];
   for (let i = 0; i < options.rounds; i++) {
     const b = sum([bare[i] as MeasuredRound]);
@@ -205,7 +229,12 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
     ['Route', 'Requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Server CPU ms/req', 'PostgreSQL CPU ms/req', 'Client CPU ms/req', 'vs bare insert'],
     rows,
   );
-  const firstError = ballots.find((r) => r.firstError)?.firstError ?? bare.find((r) => r.firstError)?.firstError;
+  printTable(
+    `Ballots: latency at ${formatNumber(rate)} requests/s (${formatPercent(THROUGHPUT_GOAL)} of the bare insert's throughput above), open loop: Poisson arrivals, each taken by one of the ${lanes.length} voters not waiting for an answer; latency from the arrival`,
+    ['Route', 'Requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Server CPU ms/req', 'PostgreSQL CPU ms/req', 'Client CPU ms/req', ''],
+    [row('bare POST /db/insert', openBareFigures, '', env.kind), row('PUT …/ballot', openFigures, '', env.kind)],
+  );
+  const firstError = [...ballots, openBallots].find((r) => r.firstError)?.firstError ?? [...bare, openBare].find((r) => r.firstError)?.firstError;
   if (firstError) console.log(`first error: ${firstError}`);
 
   // What the acknowledged answers say the database must hold, against what it holds — exactly.
@@ -216,7 +245,7 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
   const mismatches = projectIds.filter((id) => (counted.get(id)?.ballots ?? 0) !== (expected.get(id) ?? 0));
   const differingBallots = stored.filter((ballot) => JSON.stringify(ballot.project_ids) !== JSON.stringify(last.get(ballot.user_id))).length;
   const countsMatch = stored.length === last.size && mismatches.length === 0 && differingBallots === 0;
-  const acknowledged = ballots.reduce((total, r) => total + r.acknowledged, 0);
+  const acknowledged = [...ballots, openBallots].reduce((total, r) => total + r.acknowledged, 0);
   printTable('Ballots: integrity after the run', ['Check', 'Value'], [
     ['acknowledged PUTs (200) in the measured windows', formatNumber(acknowledged)],
     ['voters with an acknowledged ballot', formatNumber(last.size)],
@@ -227,7 +256,12 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
   ]);
   printTable('Ballots: goals', ['Goal', 'Measured', 'Verdict'], [
     [`throughput ≥ ${formatPercent(THROUGHPUT_GOAL)} of the bare insert`, formatPercent(ratio), ratio >= THROUGHPUT_GOAL ? 'met' : 'MISSED'],
-    [`p99 < ${P99_GOAL_MS} ms`, `${formatMs(p99)} ms`, p99 < P99_GOAL_MS ? 'met' : 'MISSED'],
+    [`p99 < ${P99_GOAL_MS} ms at ${formatPercent(THROUGHPUT_GOAL)} of the bare insert's throughput (open loop)`, `${formatMs(p99)} ms`, p99 < P99_GOAL_MS ? 'met' : 'MISSED'],
+    [
+      `(for information) p99 at saturation, ${lanes.length} voters sending back to back`,
+      `${formatMs(closedP99)} ms (bare insert ${formatMs(percentile(bareFigures.latencies, 0.99))} ms)`,
+      `at least ${lanes.length} ÷ throughput`,
+    ],
     ['counts equal acknowledged ballots', countsMatch ? 'yes' : 'NO', countsMatch ? 'met' : 'MISSED'],
   ]);
 }

@@ -52,7 +52,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
   const log = options.log ?? pino(loggerOptions(config));
   let database: DatabaseHandle | undefined;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: options.inMemory ? undefined : config.dataDir });
+    database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: options.inMemory ? undefined : config.dataDir });
     log.info({ database: database.kind, location: database.location }, 'database open');
     const applied = await migrate(database.db, collectMigrations(platformMigrations, MODULES));
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');

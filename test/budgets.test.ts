@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { equalShares, winnersByVotes } from '../src/modules/budgets/index.ts';
+import { ballotMemory } from '../src/modules/budgets/ballot-memory.ts';
 import { addHeading, createBudget, saveProject, type BudgetInput } from '../src/modules/budgets/manage-budget.ts';
+import { createProcess } from '../src/modules/participation/use-cases/manage-processes.ts';
 import { findViewer, type Viewer } from '../src/platform/auth/users.ts';
 import type { Organisation } from '../src/platform/organisations/organisations.ts';
 import { TestClient } from './support/client.ts';
@@ -261,6 +263,92 @@ describe('every rule is enforced on the server and a refused ballot stores nothi
     const withdraw = await v.client.request('DELETE', `/api/v1/budgets/${s.budgetId}/headings/${s.north}/ballot`, { headers: { 'x-csrf-token': v.csrf } });
     assert.equal(withdraw.status, 200);
     assert.equal((await put(v, s.budgetId, s.south, { projects: [s.p.s1] })).status, 200, 'after withdrawing, another district is possible');
+  });
+});
+
+/**
+ * A voter's second ballot is checked against the budget and eligibility remembered from their first
+ * (one statement instead of three). These changes are made straight in the database, as another server
+ * process would make them, so nothing in this process forgets what it remembered: the statement that
+ * stores the ballot must notice them by itself.
+ */
+describe('a ballot checked against what an earlier ballot read', () => {
+  async function warm(v: Voter, s: Setup, projects: number[]) {
+    assert.equal((await put(v, s.budgetId, s.city, { projects })).status, 200);
+    assert.ok(ballotMemory(server.ctx.db).budget(organisation.id, s.budgetId), 'the budget is remembered after a ballot');
+    assert.ok(ballotMemory(server.ctx.db).voter(organisation.id, v.id), 'the voter is remembered after a ballot');
+  }
+
+  test('a project whose cost changed since is counted at its new cost', async () => {
+    const s = await buildBudget({ votingRule: 'knapsack', maxProjects: null });
+    const v = await voter();
+    await warm(v, s, [s.p.a]);
+    await server.ctx.db.updateTable('budgets_project').set({ cost: 50 }).where('id', '=', s.p.c).execute();
+    await expectRefused(await put(v, s.budgetId, s.city, { projects: [s.p.a, s.p.c] }), 422, 'BALLOT_OVER_AMOUNT');
+    assert.deepEqual((await ballotRows(v.id)).map((r) => r.project_ids), [[s.p.a]], 'the earlier ballot stays');
+    await server.ctx.db.updateTable('budgets_project').set({ cost: 30 }).where('id', '=', s.p.c).execute();
+    assert.equal((await put(v, s.budgetId, s.city, { projects: [s.p.a, s.p.c] })).status, 200);
+  });
+
+  test('a project taken off the ballot, a closed ballot and a lowered limit are noticed', async () => {
+    const s = await buildBudget();
+    const v = await voter();
+    await warm(v, s, [s.p.a]);
+    await server.ctx.db.updateTable('budgets_project').set({ status: 'rejected' }).where('id', '=', s.p.b).execute();
+    await expectRefused(await put(v, s.budgetId, s.city, { projects: [s.p.b] }), 422, 'BALLOT_PROJECT_NOT_ON_BALLOT');
+    await server.ctx.db.updateTable('budgets_budget').set({ max_projects: 1 }).where('id', '=', s.budgetId).execute();
+    await expectRefused(await put(v, s.budgetId, s.city, { projects: [s.p.a, s.p.c] }), 422, 'BALLOT_TOO_MANY_PROJECTS');
+    await server.ctx.db.updateTable('budgets_budget').set({ phase_override: 'review' }).where('id', '=', s.budgetId).execute();
+    await expectRefused(await put(v, s.budgetId, s.city, { projects: [s.p.c] }), 409, 'BALLOT_OUTSIDE_PHASE');
+    assert.deepEqual((await ballotRows(v.id)).map((r) => r.project_ids), [[s.p.a]]);
+  });
+
+  test('a voter who lost their verification, or whose session ended elsewhere, changes nothing', async () => {
+    const s = await buildBudget();
+    const unverified = await voter();
+    await warm(unverified, s, [s.p.a]);
+    await server.ctx.db.deleteFrom('verification_identity').where('user_id', '=', unverified.id).execute();
+    await expectRefused(await put(unverified, s.budgetId, s.city, { projects: [s.p.b] }), 403, 'BALLOT_NOT_VERIFIED');
+    assert.deepEqual((await ballotRows(unverified.id)).map((r) => r.project_ids), [[s.p.a]]);
+
+    const signedOut = await voter();
+    await warm(signedOut, s, [s.p.a]);
+    await server.ctx.db.deleteFrom('core_session').where('user_id', '=', signedOut.id).execute();
+    await expectRefused(await put(signedOut, s.budgetId, s.city, { projects: [s.p.b] }), 401, 'AUTHENTICATION_REQUIRED');
+    assert.deepEqual((await ballotRows(signedOut.id)).map((r) => r.project_ids), [[s.p.a]]);
+
+    const erased = await voter();
+    await warm(erased, s, [s.p.a]);
+    await server.ctx.db.updateTable('core_user').set({ deleted_at: new Date() }).where('id', '=', erased.id).execute();
+    await expectRefused(await put(erased, s.budgetId, s.city, { projects: [s.p.b] }), 401, 'AUTHENTICATION_REQUIRED');
+    assert.deepEqual((await ballotRows(erased.id)).map((r) => r.project_ids), [[s.p.a]]);
+  });
+
+  test("the linked process's eligibility applies to voting, also when it changes after a ballot", async () => {
+    const process = await createProcess(server.ctx, staff, organisation, {
+      slug: `youth-budget-${Date.now()}`,
+      title: { en: 'Youth budget' },
+      description: { en: 'For young residents.' },
+      districtIds: [],
+      eligibilityLevel: 'verified',
+      minAge: 14,
+      maxAge: 40,
+      residentsOnly: false,
+      supportThreshold: 10,
+      supportDays: 30,
+      answerDays: 14,
+    });
+    assert.ok(process.ok, JSON.stringify(process));
+    const s = await buildBudget({ processId: process.id });
+    const year = new Date().getUTCFullYear();
+    const older = await voter({ birthYear: year - 50 });
+    await expectRefused(await put(older, s.budgetId, s.city, { projects: [s.p.a] }), 403, 'BALLOT_AGE_NOT_ELIGIBLE');
+    const young = await voter({ birthYear: year - 30 });
+    await warm(young, s, [s.p.a]);
+    await server.ctx.db.updateTable('participation_process').set({ max_age: 25 }).where('id', '=', process.id).execute();
+    await expectRefused(await put(young, s.budgetId, s.city, { projects: [s.p.b] }), 403, 'BALLOT_AGE_NOT_ELIGIBLE');
+    assert.deepEqual((await ballotRows(young.id)).map((r) => r.project_ids), [[s.p.a]]);
+    assert.equal((await ballotRows(older.id)).length, 0);
   });
 });
 

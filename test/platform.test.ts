@@ -31,6 +31,17 @@ describe('configuration', () => {
     assert.ok(!bad.ok && bad.problems.some((p) => p.startsWith('INBOUND_SMTP_PORT')));
   });
 
+  test('takes a database pool size, 10 by default, and refuses one that is not a count', () => {
+    const fallback = loadConfig({ DATA_DIR: '/tmp/ic-config-test' });
+    assert.equal(fallback.ok && fallback.config.databasePoolSize, 10);
+    const good = loadConfig({ DATABASE_POOL_SIZE: '4', DATA_DIR: '/tmp/ic-config-test' });
+    assert.equal(good.ok && good.config.databasePoolSize, 4);
+    for (const value of ['0', 'ten', '2.5']) {
+      const bad = loadConfig({ DATABASE_POOL_SIZE: value, DATA_DIR: '/tmp/ic-config-test' });
+      assert.ok(!bad.ok && bad.problems.some((p) => p.startsWith('DATABASE_POOL_SIZE')), value);
+    }
+  });
+
   test('requires a secret key in production', () => {
     const result = loadConfig({ NODE_ENV: 'production', DATA_DIR: '/tmp/ic-config-test' });
     assert.equal(result.ok, false);

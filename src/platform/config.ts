@@ -10,6 +10,8 @@ export interface Config {
   publicUrl: URL;
   /** PostgreSQL connection string; absent means the embedded PGlite database in `dataDir`. */
   databaseUrl: string | undefined;
+  /** Connections to PostgreSQL per server process (unused on PGlite). */
+  databasePoolSize: number;
   dataDir: string;
   secretKey: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -123,6 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
     problems.push(`INBOUND_SMTP_PORT must be a whole number from 1 to 65535 (got "${inboundSmtpText}")`);
   }
 
+  const poolText = env.DATABASE_POOL_SIZE?.trim() || undefined;
+  const databasePoolSize = poolText === undefined ? 10 : parseInteger(poolText);
+  if (databasePoolSize === undefined || databasePoolSize < 1 || databasePoolSize > 1000) {
+    problems.push(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000 (got "${poolText ?? ''}")`);
+  }
+
   if (problems.length > 0) return { ok: false, problems };
 
   secretKey ??= readOrCreateDevelopmentSecret(dataDir);
@@ -135,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       host,
       publicUrl: publicUrl as URL,
       databaseUrl,
+      databasePoolSize: databasePoolSize ?? 10,
       dataDir,
       secretKey,
       logLevel,

@@ -32,12 +32,6 @@ export type BallotCheck =
   | { ok: true; projectIds: number[]; votes: number[]; totalCost: number }
   | { ok: false; code: BallotErrorCode; projectIds?: number[] };
 
-/** The project ids a ballot input names, in the order sent, for loading them. */
-export function namedProjectIds(input: BallotInput): number[] {
-  if (input.projects) return [...input.projects];
-  return Object.keys(input.votes).map(Number);
-}
-
 /**
  * Checks a ballot against the budget's rule, in a fixed order so that one ballot always gets the same
  * answer: format, duplicates, unknown projects, projects of another heading, projects not on the

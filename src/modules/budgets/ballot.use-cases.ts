@@ -2,8 +2,11 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Viewer } from '../../platform/auth/users.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import { checkEligibility, decideEligibility, type Eligibility, type EligibilityReason, type EligibilityRule } from '../verification/index.ts';
-import { checkBallot, currentPhase, namedProjectIds, type BallotInput } from './ballot-rules.ts';
+import type { DeferredSession } from '../../platform/http/app.ts';
+import { processEligibilityRule, type ProcessEligibilityJson } from '../participation/index.ts';
+import { decideEligibility, type EligibilityFacts, type EligibilityReason, type EligibilityRule } from '../verification/index.ts';
+import { ballotMemory } from './ballot-memory.ts';
+import { checkBallot, currentPhase, type BallotInput } from './ballot-rules.ts';
 import type { BallotErrorCode } from './budgets.errors.ts';
 import {
   deleteBallotWhileVoting,
@@ -69,88 +72,141 @@ export async function loadBallotScope(ctx: AppContext, organisation: Organisatio
   return { budget, heading };
 }
 
-/** Who may vote in a heading, as the verification module's rule. */
-function eligibilityRule(budget: Budget, heading: Heading): EligibilityRule {
-  return {
-    level: budget.eligibility.level,
-    minAge: budget.eligibility.minAge ?? undefined,
-    maxAge: budget.eligibility.maxAge ?? undefined,
-    districtIds: budget.districtResidentsOnly && heading.districtId !== null ? [heading.districtId] : undefined,
-  };
+/** Who may vote in a heading: the budget's rule and, when the budget belongs to a process, the process's too. */
+function eligibilityRules(budget: Budget, heading: Heading, process: ProcessEligibilityJson | null): EligibilityRule[] {
+  const rules: EligibilityRule[] = [
+    {
+      level: budget.eligibility.level,
+      minAge: budget.eligibility.minAge ?? undefined,
+      maxAge: budget.eligibility.maxAge ?? undefined,
+      districtIds: budget.districtResidentsOnly && heading.districtId !== null ? [heading.districtId] : undefined,
+    },
+  ];
+  if (process) rules.push(processEligibilityRule(process));
+  return rules;
 }
 
-/** The first reason why a voter may not vote in this heading now (phase, then eligibility), if any. */
-function votingRefusal(budget: Budget, eligibility: () => Eligibility): BallotErrorCode | undefined {
-  if (currentPhase(budget) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
-  const decided = eligibility();
-  if (decided.ok) return undefined;
-  if (decided.reason === 'not-signed-in') throw new AppError('AUTHENTICATION_REQUIRED');
-  return ELIGIBILITY_ERRORS[decided.reason];
+/** The first reason why a voter may not vote in this heading now (phase, then each rule), if any. */
+function votingRefusal(budget: Budget, heading: Heading, process: ProcessEligibilityJson | null, facts: EligibilityFacts | undefined, now = new Date()): BallotErrorCode | undefined {
+  if (currentPhase(budget, now) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
+  for (const rule of eligibilityRules(budget, heading, process)) {
+    const decided = decideEligibility(facts, rule, now);
+    if (decided.ok) continue;
+    if (decided.reason === 'not-signed-in') throw new AppError('AUTHENTICATION_REQUIRED');
+    return ELIGIBILITY_ERRORS[decided.reason];
+  }
+  return undefined;
 }
 
-/** Whether this viewer may vote in this heading now; the first reason why not otherwise (for the pages). */
-async function mayVote(ctx: AppContext, viewer: Viewer, organisation: Organisation, budget: Budget, heading: Heading): Promise<BallotErrorCode | undefined> {
-  if (currentPhase(budget) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
-  const eligibility = await checkEligibility(ctx.db, organisation.id, viewer.id, eligibilityRule(budget, heading));
-  return votingRefusal(budget, () => eligibility);
-}
-
-/** The ballot's context in one query; unknown budgets and headings are 404s. */
-async function loadVotingScope(ctx: AppContext, viewer: Viewer, organisation: Organisation, budgetId: number, headingId: number, projectIds: readonly number[], withBallot = false) {
-  const scope = await findBallotScope(ctx.db, { organisationId: organisation.id, budgetId, headingId, userId: viewer.id, projectIds, withBallot });
+/** The ballot's context read now, in one query; unknown budgets and headings are 404s. */
+async function readVotingScope(ctx: AppContext, viewer: Viewer, organisation: Organisation, budgetId: number, headingId: number, withBallot = false) {
+  const scope = await findBallotScope(ctx.db, { organisationId: organisation.id, budgetId, userId: viewer.id, ...(withBallot ? { ballotInHeading: headingId } : {}) });
   if (!scope) throw new AppError('BUDGET_NOT_FOUND');
-  const { budget, heading } = scope;
+  const heading = scope.budget.headings.find((h) => h.id === headingId);
   if (!heading) throw new AppError('BUDGET_HEADING_NOT_FOUND');
-  return { ...scope, budget, heading };
+  return { ...scope, heading };
 }
+
+/** How many times a ballot is checked and written again when what it was checked against changes meanwhile. */
+const ATTEMPTS = 3;
 
 /**
  * Casts or changes a voter's ballot in one heading. Every rule is checked here on the server — phase,
- * eligibility, the projects named, the budget's voting rule — and a ballot breaking any is refused
- * whole. Sending the same ballot again changes nothing (idempotent); an empty choice withdraws the
- * ballot. The database makes a second ballot for the same heading, or a second district heading,
- * impossible even when requests race. Two round trips: one query reads everything the rules need
- * (`findBallotScope`), one statement writes — and re-checks the phase in the same statement.
+ * eligibility (the budget's and its process's), the projects named, the budget's voting rule — and a
+ * ballot breaking any is refused whole. Sending the same ballot again changes nothing (idempotent); an
+ * empty choice withdraws the ballot. The database makes a second ballot for the same heading, or a
+ * second district heading, impossible even when requests race.
+ *
+ * The hot path costs one statement: the budget and the voter are checked as the voter's previous
+ * ballot read them (`BallotMemory`), and the statement that stores the ballot confirms in the same
+ * step that the phase is open, that the budget, the voter's eligibility and the process's rule are
+ * unchanged and, when `session` is given (the viewer was remembered, not read for this request), that
+ * the session is still live. When any of that fails, or when the remembered data would refuse the
+ * ballot, everything is read again (one query) and the ballot checked and written on fresh data: a
+ * refusal is only ever given on data read for this request.
  */
-export async function castBallot(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number, input: BallotInput): Promise<BallotOutcome> {
-  if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-  const named = namedProjectIds(input).filter((id) => Number.isSafeInteger(id) && id > 0 && id <= 2_147_483_647);
-  const scope = await loadVotingScope(ctx, viewer, organisation, budgetId, headingId, named);
-  const { budget, heading } = scope;
-  const refused = votingRefusal(budget, () => decideEligibility(scope.voter, eligibilityRule(budget, heading)));
-  if (refused) return { ok: false, code: refused };
+export async function castBallot(
+  ctx: AppContext,
+  signedIn: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  headingId: number,
+  input: BallotInput,
+  session: DeferredSession | null = null,
+): Promise<BallotOutcome> {
+  if (!signedIn) throw new AppError('AUTHENTICATION_REQUIRED');
+  let viewer: Viewer = signedIn;
+  let unconfirmed = session;
+  /** The viewer read for this request (the remembered one is confirmed first when there is one). */
+  const confirm = async (): Promise<Viewer> => {
+    if (!unconfirmed) return viewer;
+    const confirmed = await unconfirmed.confirm();
+    unconfirmed = null;
+    if (!confirmed) throw new AppError('AUTHENTICATION_REQUIRED');
+    return confirmed;
+  };
 
-  const projects = new Map(scope.projects.map((project) => [project.id, project]));
-  const check = checkBallot(budget, heading, projects, input);
-  if (!check.ok) return check.projectIds ? { ok: false, code: check.code, projectIds: check.projectIds } : { ok: false, code: check.code };
-
-  if (check.projectIds.length === 0) {
-    await deleteBallotWhileVoting(ctx.db, organisation.id, budget.id, heading.id, viewer.id);
-    return { ok: true, ballot: ballotView(budget, heading, await findBallot(ctx.db, heading.id, viewer.id)) };
+  const memory = ballotMemory(ctx.db);
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    let budgetScope = memory.budget(organisation.id, budgetId);
+    let voter = memory.voter(organisation.id, viewer.id);
+    const remembered = budgetScope !== undefined && voter !== undefined;
+    if (!budgetScope || !voter) {
+      viewer = await confirm();
+      const scope = await readVotingScope(ctx, viewer, organisation, budgetId, headingId);
+      memory.remember(organisation.id, scope.budget, viewer.id, scope.voter);
+      budgetScope = scope.budget;
+      voter = scope.voter;
+    }
+    const { budget } = budgetScope;
+    const heading = budgetScope.headings.find((h) => h.id === headingId);
+    const refused = heading ? votingRefusal(budget, heading, budgetScope.process, voter.facts) : undefined;
+    const check = heading && !refused ? checkBallot(budget, heading, budgetScope.projects, input) : undefined;
+    if (!heading || refused || !check?.ok || voter.text === null) {
+      // A refusal (or an unknown heading) is only given on data read for this request.
+      if (remembered) {
+        memory.forget(organisation.id, budgetId, viewer.id);
+        continue;
+      }
+      if (!heading) throw new AppError('BUDGET_HEADING_NOT_FOUND');
+      if (refused) return { ok: false, code: refused };
+      if (check && !check.ok) return check.projectIds ? { ok: false, code: check.code, projectIds: check.projectIds } : { ok: false, code: check.code };
+      throw new AppError('AUTHENTICATION_REQUIRED');
+    }
+    if (check.projectIds.length === 0) return withdrawBallot(ctx, await confirm(), organisation, budgetId, headingId);
+    try {
+      const stored = await storeBallotWhileVoting(
+        ctx.db,
+        {
+          organisationId: organisation.id,
+          budgetId: budget.id,
+          headingId: heading.id,
+          userId: viewer.id,
+          districtHeading: heading.districtId !== null,
+          projectIds: check.projectIds,
+          votes: check.votes,
+          totalCost: check.totalCost,
+        },
+        { version: budgetScope.version, voterText: voter.text, processText: budgetScope.processText, session: unconfirmed ? { id: unconfirmed.id, viewer } : null },
+      );
+      if (stored) return { ok: true, ballot: ballotView(budget, heading, stored) };
+    } catch (error) {
+      if (violatedConstraint(error) === 'budgets_ballot_one_district_heading') return { ok: false, code: 'BALLOT_SECOND_DISTRICT_HEADING' };
+      throw error;
+    }
+    // Voting closed, the session ended, or something the ballot was checked against changed since it
+    // was read: read everything again and decide anew.
+    memory.forget(organisation.id, budgetId, viewer.id);
+    viewer = await confirm();
   }
-  try {
-    const stored = await storeBallotWhileVoting(ctx.db, {
-      organisationId: organisation.id,
-      budgetId: budget.id,
-      headingId: heading.id,
-      userId: viewer.id,
-      districtHeading: heading.districtId !== null,
-      projectIds: check.projectIds,
-      votes: check.votes,
-      totalCost: check.totalCost,
-    });
-    if (!stored) return { ok: false, code: 'BALLOT_OUTSIDE_PHASE' };
-    return { ok: true, ballot: ballotView(budget, heading, stored) };
-  } catch (error) {
-    if (violatedConstraint(error) === 'budgets_ballot_one_district_heading') return { ok: false, code: 'BALLOT_SECOND_DISTRICT_HEADING' };
-    throw error;
-  }
+  // Changed under three attempts in a row (staff editing the budget this very moment, or closing it).
+  return { ok: false, code: 'BALLOT_OUTSIDE_PHASE' };
 }
 
 /** Withdraws the viewer's ballot in a heading while voting is open. */
 export async function withdrawBallot(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number): Promise<BallotOutcome> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-  const { budget, heading } = await loadVotingScope(ctx, viewer, organisation, budgetId, headingId, []);
+  const { budget: { budget }, heading } = await readVotingScope(ctx, viewer, organisation, budgetId, headingId);
   if (currentPhase(budget) !== 'balloting') return { ok: false, code: 'BALLOT_OUTSIDE_PHASE' };
   const deleted = await deleteBallotWhileVoting(ctx.db, organisation.id, budget.id, heading.id, viewer.id);
   if (!deleted && (await findBallot(ctx.db, heading.id, viewer.id))) return { ok: false, code: 'BALLOT_OUTSIDE_PHASE' };
@@ -160,12 +216,14 @@ export async function withdrawBallot(ctx: AppContext, viewer: Viewer | null, org
 /** The viewer's own ballot in a heading (empty when they have none). */
 export async function readOwnBallot(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number): Promise<BallotView> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-  const { budget, heading, ballot } = await loadVotingScope(ctx, viewer, organisation, budgetId, headingId, [], true);
-  return ballotView(budget, heading, ballot);
+  const { budget, heading, ballot } = await readVotingScope(ctx, viewer, organisation, budgetId, headingId, true);
+  return ballotView(budget.budget, heading, ballot);
 }
 
 /** Why this viewer could not vote in this heading now, or undefined when they can (for the pages). */
 export async function votingBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budget: Budget, heading: Heading): Promise<BallotErrorCode | 'AUTHENTICATION_REQUIRED' | undefined> {
-  if (!viewer) return currentPhase(budget) === 'balloting' ? 'AUTHENTICATION_REQUIRED' : 'BALLOT_OUTSIDE_PHASE';
-  return mayVote(ctx, viewer, organisation, budget, heading);
+  if (currentPhase(budget) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
+  if (!viewer) return 'AUTHENTICATION_REQUIRED';
+  const scope = await readVotingScope(ctx, viewer, organisation, budget.id, heading.id);
+  return votingRefusal(scope.budget.budget, scope.heading, scope.budget.process, scope.voter.facts);
 }

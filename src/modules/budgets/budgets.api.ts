@@ -90,13 +90,15 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
         body: BallotBody,
         response: { 200: Ballot, ...Errors },
       },
+      // The ballot's hot path confirms the session in the statement that stores the ballot (castBallot).
+      config: { session: 'deferred' },
     },
     async (request, reply) => {
       const { projects, votes } = request.body;
       if ((projects === undefined) === (votes === undefined)) throw new AppError('BALLOT_WRONG_FORMAT');
       const input: BallotInput = projects !== undefined ? { projects } : { votes: votes ?? {} };
       reply.header('cache-control', 'private, no-store');
-      return answer(await castBallot(ctx, request.viewer, request.organisation, request.params.budgetId, request.params.headingId, input));
+      return answer(await castBallot(ctx, request.viewer, request.organisation, request.params.budgetId, request.params.headingId, input, request.deferredSession));
     },
   );
 

@@ -4,6 +4,9 @@ import { prepared } from '../../platform/db/prepared.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import './budgets.schema.ts';
 import type { Feasibility, FollowUpStatus, Phase, PhaseSetting, ProjectStatus, ResultsMethod, VotingRule } from './budgets.schema.ts';
+import { liveSessionSql } from '../../platform/auth/sessions.ts';
+import type { Viewer } from '../../platform/auth/users.ts';
+import { processEligibilitySql, type ProcessEligibilityJson } from '../participation/index.ts';
 import { eligibilityFactsJson, type EligibilityFacts } from '../verification/index.ts';
 
 export interface PhaseDates {
@@ -294,26 +297,49 @@ const votingOpen = sql<boolean>`(b.phase_override = 'balloting' or (b.phase_over
   select 1 from budgets_phase p where p.budget_id = b.id and p.kind = 'balloting' and p.starts_at <= now() and (p.ends_at is null or p.ends_at > now()))))`;
 
 /**
- * Stores or replaces a voter's ballot only while the budget is balloting — one statement, so the phase
- * test and the write cannot be separated by staff closing the ballot, and the UNIQUE (heading_id,
- * user_id) constraint with ON CONFLICT DO UPDATE makes concurrent identical requests end in exactly one
- * row (each waits for the one before it and then updates it). A single statement is its own
- * transaction: it is applied whole or not at all. Returns undefined when voting is not open.
+ * What a ballot was checked against, for the statement that stores it to confirm nothing of it has
+ * changed: the budget's version (its settings, phases, headings and projects), the voter's eligibility
+ * facts and the linked process's rule as PostgreSQL renders them, and — when the viewer was remembered
+ * from an earlier request rather than read for this one — the session to confirm.
+ */
+export interface BallotGuard {
+  version: number;
+  voterText: string;
+  processText: string | null;
+  session: { id: string; viewer: Pick<Viewer, 'id' | 'organisationId' | 'role'> } | null;
+}
+
+/**
+ * Stores or replaces a voter's ballot only while the budget is balloting and only if everything the
+ * ballot was checked against is still as it was read (`BallotGuard`) — one statement, so neither the
+ * phase nor any rule can change between the test and the write, and a check made on remembered data
+ * can never store a ballot the current data would refuse. The UNIQUE (heading_id, user_id) constraint
+ * with ON CONFLICT DO UPDATE makes concurrent identical requests end in exactly one row (each waits for
+ * the one before it and then updates it). A single statement is its own transaction: it is applied
+ * whole or not at all. Returns undefined when voting is not open or a guard failed.
  */
 export async function storeBallotWhileVoting(
   db: Executor,
   values: { organisationId: number; budgetId: number; headingId: number; userId: number; districtHeading: boolean; projectIds: number[]; votes: number[]; totalCost: number },
+  guard: BallotGuard,
 ): Promise<StoredBallot | undefined> {
-  const result = await sql<{ id: number; heading_id: number; project_ids: number[]; votes: number[]; total_cost: number; district_heading: boolean; updated_at: Date }>`
+  const session = guard.session ? liveSessionSql(guard.session.id, guard.session.viewer) : sql<boolean>`true`;
+  // Only the id and the time come back: the rest is what was sent (and parsing arrays costs the hot path).
+  const result = await sql<{ id: number; updated_at: Date }>`
     insert into budgets_ballot (organisation_id, budget_id, heading_id, user_id, district_heading, project_ids, votes, total_cost)
     select b.organisation_id, b.id, ${values.headingId}, ${values.userId}, ${values.districtHeading}, ${values.projectIds}::int[], ${values.votes}::int[], ${values.totalCost}
     from budgets_budget b
     where b.id = ${values.budgetId} and b.organisation_id = ${values.organisationId} and ${votingOpen}
+      and b.version = ${guard.version}
+      and ${eligibilityFactsJson(values.organisationId, values.userId)}::text = ${guard.voterText}
+      and ${processEligibilitySql(values.organisationId, sql`b.process_id`)}::text is not distinct from ${guard.processText}::text
+      and ${session}
     on conflict on constraint budgets_ballot_one_per_heading do update
       set project_ids = excluded.project_ids, votes = excluded.votes, total_cost = excluded.total_cost, updated_at = now()
-    returning id, heading_id, project_ids, votes, total_cost, district_heading, updated_at ${prepared}`.execute(db);
+    returning id, updated_at ${prepared}`.execute(db);
   const row = result.rows[0];
-  return row ? toBallot(row) : undefined;
+  if (!row) return undefined;
+  return { id: row.id, headingId: values.headingId, projectIds: values.projectIds, votes: values.votes, totalCost: values.totalCost, districtHeading: values.districtHeading, updatedAt: row.updated_at };
 }
 
 /** Withdraws a voter's ballot while the budget is balloting; false when voting is closed or there was none. */
@@ -327,57 +353,65 @@ export async function deleteBallotWhileVoting(db: Executor, organisationId: numb
 /** What the ballot rules need of a project (a ballot names up to a few hundred). */
 export type BallotProject = Pick<Project, 'id' | 'headingId' | 'cost' | 'status' | 'feasibility'>;
 
-/** Everything a ballot is decided on, loaded together by `findBallotScope`. */
-export interface BallotScope {
+/** A budget as the ballot rules need it — what the ballot's hot path remembers between ballots. */
+export interface BallotBudget {
   budget: Budget;
-  /** Undefined when the budget has no heading with that id. */
-  heading: Heading | undefined;
-  /** The voter's account and verification (undefined: no such live account in this city). */
-  voter: EligibilityFacts | undefined;
-  /** The named projects that exist in this budget (of any heading). */
-  projects: BallotProject[];
-  /** The voter's stored ballot in the heading, when asked for. */
-  ballot: StoredBallot | undefined;
+  /** Changes with any change to the budget, its phases, headings or projects (a trigger keeps it). */
+  version: number;
+  headings: Heading[];
+  /** Every project of the budget, whatever its heading and status, by id. */
+  projects: ReadonlyMap<number, BallotProject>;
+  /** The linked process's eligibility (null without a process) and its text as PostgreSQL renders it. */
+  process: ProcessEligibilityJson | null;
+  processText: string | null;
+}
+
+/** A voter's eligibility facts (undefined: no such live account in this city) and their text as PostgreSQL renders them. */
+export interface BallotVoter {
+  facts: EligibilityFacts | undefined;
+  text: string | null;
 }
 
 /**
- * A ballot's whole context in one query (one round trip, the hot path of voting): the budget with its
- * phases, the heading, the voter's eligibility facts, the projects the ballot names and, on request,
- * the voter's stored ballot. Undefined when the city has no such budget.
+ * A ballot's whole context in one query (one round trip): the budget with its phases, headings,
+ * projects, version and linked process rule, the voter's eligibility facts and, on request, the
+ * voter's stored ballot in a heading. Undefined when the city has no such budget.
  */
 export async function findBallotScope(
   db: Executor,
-  query: { organisationId: number; budgetId: number; headingId: number; userId: number; projectIds: readonly number[]; withBallot?: boolean },
-): Promise<BallotScope | undefined> {
-  const projects =
-    query.projectIds.length === 0
-      ? sql`'[]'::json`
-      : sql`coalesce((select json_agg(json_build_object('id', p.id, 'headingId', p.heading_id, 'cost', p.cost, 'status', p.status, 'feasibility', p.feasibility))
-          from budgets_project p where p.budget_id = b.id and p.id = any(${[...query.projectIds]}::int[])), '[]'::json)`;
-  const ballot = query.withBallot
-    ? sql`(select json_build_object('id', x.id, 'heading_id', x.heading_id, 'project_ids', x.project_ids, 'votes', x.votes, 'total_cost', x.total_cost, 'district_heading', x.district_heading, 'updated_at', x.updated_at)
-        from budgets_ballot x where x.heading_id = h.id and x.user_id = ${query.userId})`
-    : sql`null::json`;
-  // A raw template rather than the query builder: this runs on every ballot, and building and
-  // compiling a 30-column select costs more server CPU than the query costs the database.
-  const result = await sql<BudgetRow & { heading_id: number | null; heading_name: unknown; heading_district_id: number | null; heading_amount: number | null; heading_position: number | null; voter: unknown; projects: unknown; ballot: unknown }>`
-    select ${budgetColumnsSql}, ${phasesColumn} as phases,
-      h.id as heading_id, h.name as heading_name, h.district_id as heading_district_id, h.amount as heading_amount, h.position as heading_position,
-      ${eligibilityFactsJson(query.organisationId, query.userId)} as voter, ${projects} as projects, ${ballot} as ballot
-    from budgets_budget b left join budgets_heading h on h.budget_id = b.id and h.id = ${query.headingId}
+  query: { organisationId: number; budgetId: number; userId: number; ballotInHeading?: number },
+): Promise<{ budget: BallotBudget; voter: BallotVoter; ballot: StoredBallot | undefined } | undefined> {
+  const ballot =
+    query.ballotInHeading === undefined
+      ? sql`null::json`
+      : sql`(select json_build_object('id', x.id, 'heading_id', x.heading_id, 'project_ids', x.project_ids, 'votes', x.votes, 'total_cost', x.total_cost, 'district_heading', x.district_heading, 'updated_at', x.updated_at)
+          from budgets_ballot x where x.budget_id = b.id and x.heading_id = ${query.ballotInHeading} and x.user_id = ${query.userId})`;
+  // A raw template rather than the query builder: building and compiling a 30-column select costs
+  // more server CPU than the query costs the database.
+  const result = await sql<BudgetRow & { version: number; headings: unknown; projects: unknown; process_text: string | null; voter_text: string | null; ballot: unknown }>`
+    select ${budgetColumnsSql}, ${phasesColumn} as phases, b.version,
+      coalesce((select json_agg(json_build_object('id', h.id, 'budget_id', h.budget_id, 'name', h.name, 'district_id', h.district_id, 'amount', h.amount, 'position', h.position) order by h.position, h.id)
+        from budgets_heading h where h.budget_id = b.id), '[]'::json) as headings,
+      coalesce((select json_agg(json_build_object('id', p.id, 'headingId', p.heading_id, 'cost', p.cost, 'status', p.status, 'feasibility', p.feasibility))
+        from budgets_project p where p.budget_id = b.id), '[]'::json) as projects,
+      ${processEligibilitySql(query.organisationId, sql`b.process_id`)}::text as process_text,
+      ${eligibilityFactsJson(query.organisationId, query.userId)}::text as voter_text,
+      ${ballot} as ballot
+    from budgets_budget b
     where b.organisation_id = ${query.organisationId} and b.id = ${query.budgetId} ${prepared}`.execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
-  const heading =
-    row.heading_id === null
-      ? undefined
-      : toHeading({ id: row.heading_id, budget_id: row.id, name: row.heading_name, district_id: row.heading_district_id, amount: Number(row.heading_amount), position: Number(row.heading_position) });
   const stored = json(row.ballot) as (Omit<Parameters<typeof toBallot>[0], 'updated_at'> & { updated_at: string }) | null;
   return {
-    budget: toBudget(row),
-    heading,
-    voter: (json(row.voter) as EligibilityFacts | null) ?? undefined,
-    projects: json(row.projects) as BallotProject[],
+    budget: {
+      budget: toBudget(row),
+      version: row.version,
+      headings: (json(row.headings) as Array<Parameters<typeof toHeading>[0]>).map(toHeading),
+      projects: new Map((json(row.projects) as BallotProject[]).map((project) => [project.id, project])),
+      process: row.process_text === null ? null : (JSON.parse(row.process_text) as ProcessEligibilityJson),
+      processText: row.process_text,
+    },
+    voter: { facts: row.voter_text === null ? undefined : (JSON.parse(row.voter_text) as EligibilityFacts), text: row.voter_text },
     ballot: stored ? toBallot({ ...stored, updated_at: new Date(stored.updated_at) }) : undefined,
   };
 }

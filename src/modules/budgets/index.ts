@@ -3,6 +3,7 @@ import { budgetProjectDiscussion } from './budgets.discussion.ts';
 import { processBudgetsSection } from './pages/process-section.ts';
 import * as budgetsMigration from './migrations/20261123_0410_budgets.ts';
 import * as residentProjectsMigration from './migrations/20261123_0430_budgets_resident_projects.ts';
+import * as versionMigration from './migrations/20261123_0440_budgets_version.ts';
 import { registerBudgetsApi } from './budgets.api.ts';
 import { seedBudgets } from './budgets.demo.ts';
 import './budgets.errors.ts';
@@ -27,7 +28,11 @@ export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.r
  */
 export const budgetsModule: ModuleManifest = {
   name: 'budgets',
-  migrations: { '20261123_0410_budgets': budgetsMigration, '20261123_0430_budgets_resident_projects': residentProjectsMigration },
+  migrations: {
+    '20261123_0410_budgets': budgetsMigration,
+    '20261123_0430_budgets_resident_projects': residentProjectsMigration,
+    '20261123_0440_budgets_version': versionMigration,
+  },
   routes(app, ctx) {
     registerBudgetAssets(app);
     registerPublicPages(app, ctx);

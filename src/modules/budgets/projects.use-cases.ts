@@ -5,7 +5,7 @@ import type { Viewer } from '../../platform/auth/users.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import { findProcess } from '../participation/index.ts';
+import { findProcess, processEligibilityRule } from '../participation/index.ts';
 import { findDistrictsAt } from '../places/index.ts';
 import { checkEligibility, type EligibilityReason, type EligibilityRule } from '../verification/index.ts';
 import { currentPhase } from './ballot-rules.ts';
@@ -75,10 +75,7 @@ export async function eligibilityBlocker(ctx: AppContext, viewer: Viewer | null,
     },
   ];
   const process = budget.processId === null ? undefined : await findProcess(ctx.db, organisation.id, budget.processId);
-  if (process) {
-    const { eligibility } = process;
-    rules.push({ level: eligibility.level, minAge: eligibility.minAge ?? undefined, maxAge: eligibility.maxAge ?? undefined, districtIds: eligibility.residentsOnly && process.districtIds.length > 0 ? process.districtIds : undefined });
-  }
+  if (process) rules.push(processEligibilityRule(process));
   for (const rule of rules) {
     const result = await checkEligibility(ctx.db, organisation.id, viewer.id, rule);
     if (!result.ok) return result.reason === 'not-signed-in' ? 'AUTHENTICATION_REQUIRED' : REASONS[result.reason];

@@ -17,7 +17,19 @@ import { registerProposalPages } from './pages/proposals.pages.ts';
 import { registerParticipationAssets } from './pages/shared.ts';
 import { participationPersonalData } from './personal-data.ts';
 
-export { findProcess, findProcessBySlug, findProcesses, currentPhase, phaseAllows, processTime, type Process, type Phase } from './processes.repository.ts';
+export {
+  findProcess,
+  findProcessBySlug,
+  findProcesses,
+  currentPhase,
+  phaseAllows,
+  processTime,
+  processEligibilityRule,
+  processEligibilitySql,
+  type Process,
+  type Phase,
+  type ProcessEligibilityJson,
+} from './processes.repository.ts';
 export { findProposal, findProposals, insertProposal, type Proposal, type ProposalFilters } from './proposals.repository.ts';
 export { CATEGORIES, type Category } from './participation.schema.ts';
 export { checkProposal, newProposal, type CheckedProposal, type ProposalInput } from './use-cases/submit-proposal.ts';

@@ -1,8 +1,9 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import './participation.schema.ts';
 import type { Action, Part, PhaseParts } from './participation.schema.ts';
+import type { EligibilityRule } from '../verification/index.ts';
 
 export interface Phase {
   id: number;
@@ -28,6 +29,31 @@ export interface Process {
 }
 
 export type ProcessTime = 'open' | 'upcoming' | 'past';
+
+/** Who may take part in a process: its verification level, age range and, when it asks for that, residence in its districts. */
+export function processEligibilityRule(process: Pick<Process, 'eligibility' | 'districtIds'>): EligibilityRule {
+  const { eligibility } = process;
+  return {
+    level: eligibility.level,
+    minAge: eligibility.minAge ?? undefined,
+    maxAge: eligibility.maxAge ?? undefined,
+    districtIds: eligibility.residentsOnly && process.districtIds.length > 0 ? process.districtIds : undefined,
+  };
+}
+
+/** What `processEligibilitySql` gives (null when there is no such process in the city). */
+export type ProcessEligibilityJson = Pick<Process, 'eligibility' | 'districtIds'>;
+
+/**
+ * A process's eligibility as JSON, computed by PostgreSQL inside another module's query — the same
+ * expression both reads it and, compared as text, confirms in a later statement that it has not
+ * changed since (budgets: a ballot checked against a remembered process rule).
+ */
+export function processEligibilitySql(organisationId: number, processId: RawBuilder<unknown>): RawBuilder<ProcessEligibilityJson | null> {
+  // CASE: without a process the lookup is not run at all.
+  return sql<ProcessEligibilityJson | null>`(case when ${processId} is null then null else (select json_build_object('eligibility', json_build_object('level', pe.eligibility_level, 'minAge', pe.min_age, 'maxAge', pe.max_age, 'residentsOnly', pe.residents_only), 'districtIds', pe.district_ids)
+    from participation_process pe where pe.id = ${processId} and pe.organisation_id = ${organisationId}) end)`;
+}
 
 /** A JSON column's value, whether the driver handed it over parsed or as text. */
 export function json(value: unknown): unknown {

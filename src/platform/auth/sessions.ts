@@ -48,6 +48,17 @@ export async function findSessionViewer(db: Executor, organisationId: number, to
   return toViewer(row);
 }
 
+/**
+ * A condition for a statement that acts on a viewer remembered from an earlier request (a route with
+ * `config: { session: 'deferred' }`): true only while the session is live and still belongs to this
+ * person, in this city, with this role. The statement then confirms the session in the same step as
+ * its write, and a signed-out, expired or deleted account changes nothing.
+ */
+export function liveSessionSql(sessionId: string, viewer: Pick<Viewer, 'id' | 'organisationId' | 'role'>) {
+  return sql<boolean>`exists (select 1 from core_session ls join core_user lu on lu.id = ls.user_id and lu.organisation_id = ls.organisation_id
+    where ls.id = ${sessionId} and ls.user_id = ${viewer.id} and ls.organisation_id = ${viewer.organisationId} and ls.expires_at > now() and lu.deleted_at is null and lu.role = ${viewer.role})`;
+}
+
 export async function deleteSession(db: Executor, token: string): Promise<void> {
   await db.deleteFrom('core_session').where('id', '=', hashToken(token)).execute();
 }

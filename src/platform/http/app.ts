@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import type { Logger } from 'pino';
 import { verifyApiKey } from '../auth/api-keys.ts';
 import { findSessionViewer, SESSION_COOKIE } from '../auth/sessions.ts';
-import { hmac, randomToken, safeEqual } from '../auth/tokens.ts';
+import { hashToken, hmac, randomToken, safeEqual } from '../auth/tokens.ts';
 import type { Viewer } from '../auth/users.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
@@ -30,10 +30,77 @@ declare module 'fastify' {
     lang: Language;
     t: Translate;
     csrfToken: string;
+    /**
+     * On a route with `config: { session: 'deferred' }`, when `viewer` was taken from the session
+     * remembered by an earlier request instead of being read now: how the route confirms it. Null
+     * when the viewer was read for this request (or there is none).
+     */
+    deferredSession: DeferredSession | null;
   }
   interface FastifyContextConfig {
     /** Set false on routes that authenticate by other means (signed webhooks). */
     csrf?: boolean;
+    /**
+     * 'deferred': the route confirms the session itself, in the statement that does its work
+     * (`liveSessionSql`), so the platform may hand it the viewer it remembered from a recent request
+     * without a database round trip. Only for a write whose every effect is guarded that way, and
+     * that calls `deferredSession.confirm()` before anything else that depends on who the viewer is
+     * (a refusal, a read, another write).
+     */
+    session?: 'deferred';
+  }
+}
+
+/** A viewer remembered from a recent request, not yet confirmed for this one. */
+export interface DeferredSession {
+  /** The session's stored id (the hash of its cookie), for `liveSessionSql`. */
+  id: string;
+  /** Reads the session now: the viewer (also set on the request, with its language), or null when it has ended. */
+  confirm(): Promise<Viewer | null>;
+}
+
+/** How long a session read for a deferred route is remembered, and how many are. */
+const REMEMBERED_SESSION_MS = 60_000;
+const REMEMBERED_SESSIONS = 20_000;
+
+/**
+ * Values computed from a cookie that are the same on every request carrying it: the CSRF token (an
+ * HMAC, the dearest part of a request's set-up) and, for deferred routes, the viewer last read. Both
+ * are bounded and simply emptied when full.
+ */
+class CookieMemory {
+  private readonly csrf = new Map<string, string>();
+  private readonly sessions = new Map<string, { organisationId: number; viewer: Viewer; sessionId: string; readAt: number }>();
+
+  private readonly secret: string;
+
+  constructor(secret: string) {
+    this.secret = secret;
+  }
+
+  csrfToken(sessionOrAnonId: string): string {
+    let token = this.csrf.get(sessionOrAnonId);
+    if (token === undefined) {
+      if (this.csrf.size >= REMEMBERED_SESSIONS) this.csrf.clear();
+      token = csrfTokenFor(this.secret, sessionOrAnonId);
+      this.csrf.set(sessionOrAnonId, token);
+    }
+    return token;
+  }
+
+  rememberedViewer(organisationId: number, sessionToken: string): { viewer: Viewer; sessionId: string } | undefined {
+    const entry = this.sessions.get(sessionToken);
+    if (!entry || entry.organisationId !== organisationId || Date.now() - entry.readAt > REMEMBERED_SESSION_MS) return undefined;
+    return entry;
+  }
+
+  remember(organisationId: number, sessionToken: string, viewer: Viewer | null): void {
+    if (!viewer) {
+      this.sessions.delete(sessionToken);
+      return;
+    }
+    if (this.sessions.size >= REMEMBERED_SESSIONS) this.sessions.clear();
+    this.sessions.set(sessionToken, { organisationId, viewer, sessionId: hashToken(sessionToken), readAt: Date.now() });
   }
 }
 
@@ -100,6 +167,8 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
   app.decorateRequest('lang', 'en');
   app.decorateRequest('t', null as unknown as Translate);
   app.decorateRequest('csrfToken', '');
+  app.decorateRequest('deferredSession', null);
+  const memory = new CookieMemory(config.secretKey);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -123,7 +192,25 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     const sessionToken = request.cookies[SESSION_COOKIE];
     if (sessionToken) {
       request.sessionToken = sessionToken;
-      request.viewer = (await findSessionViewer(db, organisation.id, sessionToken, config.sessionDays)) ?? null;
+      const deferred = request.routeOptions.config.session === 'deferred';
+      const remembered = deferred ? memory.rememberedViewer(organisation.id, sessionToken) : undefined;
+      if (remembered) {
+        request.viewer = remembered.viewer;
+        request.deferredSession = {
+          id: remembered.sessionId,
+          confirm: async () => {
+            request.deferredSession = null;
+            request.viewer = (await findSessionViewer(db, organisation.id, sessionToken, config.sessionDays)) ?? null;
+            memory.remember(organisation.id, sessionToken, request.viewer);
+            request.lang = chooseLanguage(request.viewer, request.query, request.cookies[LANGUAGE_COOKIE], request.headers['accept-language'], organisation);
+            request.t = translator(request.lang);
+            return request.viewer;
+          },
+        };
+      } else {
+        request.viewer = (await findSessionViewer(db, organisation.id, sessionToken, config.sessionDays)) ?? null;
+        if (deferred) memory.remember(organisation.id, sessionToken, request.viewer);
+      }
     }
 
     let anonId = request.cookies[ANON_COOKIE];
@@ -131,7 +218,7 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
       anonId = randomToken();
       reply.setCookie(ANON_COOKIE, anonId, cookieOptions(config, request.protocol === 'https'));
     }
-    request.csrfToken = csrfTokenFor(config.secretKey, sessionToken ?? anonId ?? '');
+    request.csrfToken = memory.csrfToken(sessionToken ?? anonId ?? '');
 
     request.lang = chooseLanguage(request.viewer, request.query, request.cookies[LANGUAGE_COOKIE], request.headers['accept-language'], organisation);
     request.t = translator(request.lang);

@@ -6,7 +6,7 @@ import type { Organisation } from '../../../platform/organisations/organisations
 import { checkEligibility, type EligibilityReason, type EligibilityRule } from '../../verification/index.ts';
 import type { ParticipationRefusal } from '../participation.errors.ts';
 import type { Action, Part } from '../participation.schema.ts';
-import { phaseAllows, type Process } from '../processes.repository.ts';
+import { phaseAllows, processEligibilityRule, type Process } from '../processes.repository.ts';
 
 export type FieldErrors = Record<string, MessageKey>;
 export type Outcome<T> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
@@ -45,13 +45,7 @@ export async function takePartBlocker(ctx: AppContext, viewer: Viewer | null, or
  * registrations use it directly: a meeting is open until it starts.
  */
 export async function eligibilityBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, now = new Date()): Promise<Refused['code'] | undefined> {
-  const { eligibility } = process;
-  return ruleBlocker(ctx, viewer, organisation, {
-    level: eligibility.level,
-    minAge: eligibility.minAge ?? undefined,
-    maxAge: eligibility.maxAge ?? undefined,
-    districtIds: eligibility.residentsOnly && process.districtIds.length > 0 ? process.districtIds : undefined,
-  }, now);
+  return ruleBlocker(ctx, viewer, organisation, processEligibilityRule(process), now);
 }
 
 /**

@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Осъществим',
   'budgets.feasibility.unfeasible': 'Неосъществим',
   'budgets.status.submitted': 'Подаден',
-  'budgets.status.selected': 'Допуснат до гласуване',
+  'budgets.status.selected': 'Предварително избран',
   'budgets.status.rejected': 'Неизбран',
   'budgets.status.withdrawn': 'Оттеглен',
   'budgets.ballot.title': 'Вашата бюлетина',

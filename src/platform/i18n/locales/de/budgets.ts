@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Machbar',
   'budgets.feasibility.unfeasible': 'Nicht machbar',
   'budgets.status.submitted': 'Eingereicht',
-  'budgets.status.selected': 'Steht zur Abstimmung',
+  'budgets.status.selected': 'Vorausgewählt',
   'budgets.status.rejected': 'Nicht ausgewählt',
   'budgets.status.withdrawn': 'Zurückgezogen',
   'budgets.ballot.title': 'Ihr Stimmzettel',

@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Feasible',
   'budgets.feasibility.unfeasible': 'Not feasible',
   'budgets.status.submitted': 'Submitted',
-  'budgets.status.selected': 'Up for the vote',
+  'budgets.status.selected': 'Pre-selected',
   'budgets.status.rejected': 'Not selected',
   'budgets.status.withdrawn': 'Withdrawn',
   'budgets.ballot.title': 'Your ballot',

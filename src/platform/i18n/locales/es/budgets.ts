@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Viable',
   'budgets.feasibility.unfeasible': 'No viable',
   'budgets.status.submitted': 'Presentado',
-  'budgets.status.selected': 'Sometido a votación',
+  'budgets.status.selected': 'Preseleccionado',
   'budgets.status.rejected': 'No seleccionado',
   'budgets.status.withdrawn': 'Retirado',
   'budgets.ballot.title': 'Su papeleta',

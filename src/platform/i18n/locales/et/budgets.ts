@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Teostatav',
   'budgets.feasibility.unfeasible': 'Ei ole teostatav',
   'budgets.status.submitted': 'Esitatud',
-  'budgets.status.selected': 'Hääletusel',
+  'budgets.status.selected': 'Eelvalitud',
   'budgets.status.rejected': 'Ei valitud',
   'budgets.status.withdrawn': 'Tagasi võetud',
   'budgets.ballot.title': 'Teie hääletussedel',

@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Réalisable',
   'budgets.feasibility.unfeasible': 'Non réalisable',
   'budgets.status.submitted': 'Déposé',
-  'budgets.status.selected': 'Soumis au vote',
+  'budgets.status.selected': 'Présélectionné',
   'budgets.status.rejected': 'Non retenu',
   'budgets.status.withdrawn': 'Retiré',
   'budgets.ballot.title': 'Votre bulletin',

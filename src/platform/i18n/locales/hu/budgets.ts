@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Megvalósítható',
   'budgets.feasibility.unfeasible': 'Nem megvalósítható',
   'budgets.status.submitted': 'Benyújtva',
-  'budgets.status.selected': 'Szavazásra bocsátva',
+  'budgets.status.selected': 'Előválogatott',
   'budgets.status.rejected': 'Nem került kiválasztásra',
   'budgets.status.withdrawn': 'Visszavonva',
   'budgets.ballot.title': 'Az Ön szavazólapja',

@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Fattibile',
   'budgets.feasibility.unfeasible': 'Non fattibile',
   'budgets.status.submitted': 'Presentato',
-  'budgets.status.selected': 'Ammesso al voto',
+  'budgets.status.selected': 'Preselezionato',
   'budgets.status.rejected': 'Non selezionato',
   'budgets.status.withdrawn': 'Ritirato',
   'budgets.ballot.title': 'La sua scheda',

@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Haalbaar',
   'budgets.feasibility.unfeasible': 'Niet haalbaar',
   'budgets.status.submitted': 'Ingediend',
-  'budgets.status.selected': 'Ligt ter stemming',
+  'budgets.status.selected': 'Voorgeselecteerd',
   'budgets.status.rejected': 'Niet geselecteerd',
   'budgets.status.withdrawn': 'Ingetrokken',
   'budgets.ballot.title': 'Uw stembiljet',

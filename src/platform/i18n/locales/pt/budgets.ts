@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Viável',
   'budgets.feasibility.unfeasible': 'Não viável',
   'budgets.status.submitted': 'Apresentado',
-  'budgets.status.selected': 'Em votação',
+  'budgets.status.selected': 'Pré-selecionado',
   'budgets.status.rejected': 'Não selecionado',
   'budgets.status.withdrawn': 'Retirado',
   'budgets.ballot.title': 'O seu boletim de voto',

@@ -80,7 +80,7 @@ export const budgets = {
   'budgets.feasibility.feasible': 'Fezabil',
   'budgets.feasibility.unfeasible': 'Nefezabil',
   'budgets.status.submitted': 'Depus',
-  'budgets.status.selected': 'Supus votului',
+  'budgets.status.selected': 'Preselectat',
   'budgets.status.rejected': 'Neselectat',
   'budgets.status.withdrawn': 'Retras',
   'budgets.ballot.title': 'Buletinul dumneavoastră de vot',
