@@ -81,6 +81,10 @@ describe('health and errors', () => {
     assert.equal(response.headers.get('x-request-id'), 'trace-me-123');
     assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    const api = await fetch(`${server.url}/api/v1/districts/lookup?lat=north&lng=9.8`);
+    assert.equal(api.headers.get('content-security-policy'), "default-src 'none'; frame-ancestors 'none'");
+    assert.equal(api.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(api.headers.get('x-frame-options'), 'DENY');
   });
 });
 

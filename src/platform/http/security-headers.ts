@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 /**
  * Headers on every response: a strict Content-Security-Policy (scripts and styles only from this
  * site; map tiles from the configured tile host), no MIME sniffing, no framing, no referrer leak.
+ * JSON answers get the shortest policy that forbids everything, and none of the headers that only
+ * documents use.
  */
 export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
   const tileOrigin = originOf(config.mapTileUrl);
@@ -20,15 +24,20 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config): v
     "frame-ancestors 'none'",
   ].join('; ');
   app.addHook('onSend', async (request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'strict-origin-when-cross-origin');
     reply.header('x-frame-options', 'DENY');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('content-security-policy', csp);
+    if (type.startsWith('application/json')) {
+      // An API answer is never a document: nothing may load from it or frame it (OWASP's REST headers).
+      reply.header('content-security-policy', API_CSP);
+    } else {
+      reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+      reply.header('cross-origin-opener-policy', 'same-origin');
+      reply.header('content-security-policy', csp);
+    }
     if (request.protocol === 'https' || config.publicUrl.protocol === 'https:') {
       reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     }
-    const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
