@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import { errorMessageKey } from '../src/platform/http/errors.ts';
 import { after, before, describe, test } from 'node:test';
 import { request as httpRequest } from 'node:http';
+import { pino } from 'pino';
 import { loadConfig } from '../src/platform/config.ts';
+import { JobQueue } from '../src/platform/jobs/queue.ts';
 import { TestClient } from './support/client.ts';
 import { signedInClient } from './support/factories.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -170,6 +172,18 @@ describe('background maintenance', () => {
     await server.ctx.jobs.scheduleRecurring();
     const waiting = await server.ctx.db.selectFrom('core_job').select('id').where('kind', '=', 'platform.maintenance').where('status', '=', 'queued').execute();
     assert.equal(waiting.length, 1);
+  });
+
+  test('servers starting at the same moment queue one first run of a recurring job between them', async () => {
+    const log = pino({ level: 'silent' });
+    const servers = Array.from({ length: 4 }, () => {
+      const queue = new JobQueue(server.ctx.db, log);
+      queue.register('test.recurring-race', async () => {}, { everyMs: 60_000 });
+      return queue;
+    });
+    await Promise.all(servers.map((queue) => queue.scheduleRecurring()));
+    const queued = await server.ctx.db.selectFrom('core_job').select('id').where('kind', '=', 'test.recurring-race').where('status', '=', 'queued').execute();
+    assert.equal(queued.length, 1);
   });
 });
 

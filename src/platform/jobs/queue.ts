@@ -61,17 +61,24 @@ export class JobQueue {
     });
   }
 
-  /** Queues a first run of every recurring job kind that has no run waiting; the worker calls it on start. */
+  /**
+   * Queues a first run of every recurring job kind that has no run waiting; the worker calls it on start.
+   * The test and the insert run under a transaction-scoped advisory lock per kind, so servers starting at
+   * the same moment on one database queue one first run between them, not one each.
+   */
   async scheduleRecurring(): Promise<void> {
     for (const kind of this.#recurring.keys()) {
-      const waiting = await this.#db
-        .selectFrom('core_job')
-        .select('id')
-        .where('kind', '=', kind)
-        .where('status', 'in', ['queued', 'running'])
-        .where(sql<boolean>`payload->>'recurring' = 'true'`)
-        .executeTakeFirst();
-      if (!waiting) await this.enqueue(kind, RECURRING);
+      await this.#db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${`ic-recurring:${kind}`}))`.execute(tx);
+        const waiting = await tx
+          .selectFrom('core_job')
+          .select('id')
+          .where('kind', '=', kind)
+          .where('status', 'in', ['queued', 'running'])
+          .where(sql<boolean>`payload->>'recurring' = 'true'`)
+          .executeTakeFirst();
+        if (!waiting) await this.enqueue(kind, RECURRING, {}, tx);
+      });
     }
   }
 
