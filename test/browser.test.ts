@@ -327,6 +327,57 @@ describe('subscribing to new reports in an area', () => {
   });
 });
 
+describe('a category’s own questions', () => {
+  /** A demo category that asks questions of its own. */
+  async function categoryWithQuestions(): Promise<{ code: string }> {
+    return server.ctx.db.selectFrom('reports_category as c').innerJoin('reports_question as q', 'q.category_id', 'c.id').select('c.code').where('c.active', '=', true).orderBy('c.id').executeTakeFirstOrThrow();
+  }
+
+  /** A resident's message whose conversation is not linked to a report yet. */
+  async function messageNotYetAReport(): Promise<{ id: number; conversation_id: number }> {
+    return server.ctx.db.selectFrom('inbox_message as m').innerJoin('inbox_conversation as c', 'c.id', 'm.conversation_id').select(['m.id', 'm.conversation_id']).where('m.direction', '=', 'in').where('c.report_id', 'is', null).orderBy('m.id').executeTakeFirstOrThrow();
+  }
+
+  test('with JavaScript, choosing a category shows only its questions, on the resident’s form and the inbox’s', async (t) => {
+    await inBrowser(t, async (page) => {
+      const category = await categoryWithQuestions();
+      await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/account');
+      const message = await messageNotYetAReport();
+      for (const path of ['/reports/new', `/staff/inbox/${message.conversation_id}/report?message=${message.id}`]) {
+        await open(page, path);
+        const questions = page.locator(`[data-questions="${category.code}"]`);
+        assert.equal(await questions.isVisible(), false, `${path}: hidden before a category is chosen`);
+        assert.equal(await page.locator('[data-questions-step]').isVisible(), false, `${path}: the no-script step is hidden`);
+        await page.locator('select#category').selectOption(category.code);
+        await questions.waitFor({ state: 'visible' });
+        assert.equal(await questions.isDisabled(), false, `${path}: the shown questions are sent`);
+        await assertNoAxeViolations(page, `${path} with ${category.code}’s questions`);
+      }
+    });
+  });
+
+  test('without JavaScript, staff choose the category and ask for its questions: the form comes back with them', async (t) => {
+    await inBrowser(
+      t,
+      async (page) => {
+        const category = await categoryWithQuestions();
+        await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/account');
+        const message = await messageNotYetAReport();
+        await open(page, `/staff/inbox/${message.conversation_id}/report?message=${message.id}`);
+        const questions = page.locator(`[data-questions="${category.code}"]`);
+        assert.equal(await questions.isVisible(), false);
+        await page.locator('select#category').selectOption(category.code);
+        // the form posts to the same address without the message in the query: the page after it
+        await Promise.all([page.waitForURL((url) => url.search === ''), page.getByRole('button', { name: en('inbox.report.showQuestions') }).click()]);
+        assert.equal(await questions.isVisible(), true, 'the chosen category’s questions are on the page');
+        assert.match(await page.content(), new RegExp(`<option value="${category.code}" selected`), 'the choice is kept');
+        assert.equal(await page.getByRole('alert').count(), 0, 'asking for the questions is not a submission: no errors');
+      },
+      { javaScriptEnabled: false },
+    );
+  });
+});
+
 describe('keyboard', () => {
   test('the first Tab reaches the skip link, which moves focus to the main content', async (t) => {
     await inBrowser(t, async (page) => {

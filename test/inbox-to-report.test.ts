@@ -30,6 +30,16 @@ describe('turning a message into a report of a category with its own questions',
     assert.equal(page.response.status, 200);
     assert.match(page.html, /data-questions="pothole"/, 'the questions of each category are on the form');
     const fields = { _csrf: page.csrf, message: String(message.id), category: 'pothole', lat: String(organisation.map.lat), lng: String(organisation.map.lng), address: '', description: 'Deep pothole in Via Nuova, in the bike lane.' };
+    assert.match(page.html, /name="step" value="questions"/, 'without JavaScript a button asks for the chosen category’s questions');
+    assert.match(page.html, /data-questions="pothole" hidden disabled/, 'no category chosen yet: its questions are hidden');
+    const shown = await staff.postForm(`/staff/inbox/${conversationId}/report`, { ...fields, step: 'questions' });
+    assert.equal(shown.status, 200);
+    const shownHtml = await shown.text();
+    assert.match(shownHtml, /data-questions="pothole">/, 'the chosen category’s questions are shown');
+    assert.match(shownHtml, /data-questions="[a-z_]+" hidden disabled/, 'the other categories’ stay hidden');
+    assert.doesNotMatch(shownHtml, /REPORT_MISSING_ANSWER/, 'asking for the questions is not a submission');
+    assert.match(shownHtml, /Deep pothole in Via Nuova/, 'what was typed is kept');
+    assert.equal((await server.ctx.db.selectFrom('inbox_conversation').select('report_id').where('id', '=', conversationId).executeTakeFirstOrThrow()).report_id, null);
     const unanswered = await staff.postForm(`/staff/inbox/${conversationId}/report`, fields);
     assert.equal(unanswered.status, 400);
     assert.match(await unanswered.text(), /REPORT_MISSING_ANSWER/);

@@ -18,7 +18,7 @@ export { submitReport, type ReportSubmission, type SubmitOutcome } from './submi
 export { findCategories, findReports, findReportById, type ReportRow } from './reports.repository.ts';
 export { findPublicUpdates, type Category, type PublicUpdate } from './reports.repository.ts';
 export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
-export { answersFromForm, questionFieldId, questionFields, submissionAnswers, submissionProblemMessage, type QuestionProblem } from './pages/question-fields.ts';
+export { answersFromForm, questionFieldId, questionFields, questionFieldsScript, submissionAnswers, submissionProblemMessage, type QuestionProblem } from './pages/question-fields.ts';
 export { findQuestions, type Question } from './reports.repository.ts';
 export { findPublicStatistics, type PublicStatistics } from './statistics.ts';
 export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, setReportHidden } from './manage-report.ts';

@@ -111,7 +111,7 @@ const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; action: InboxAc
 ];
 
 /** Renders an inbox staff page: never indexed or cached, with the inbox menu. */
-export function renderInboxPage(request: FastifyRequest, reply: FastifyReply, options: { title: string; main: Html; status?: number }): FastifyReply {
+export function renderInboxPage(request: FastifyRequest, reply: FastifyReply, options: { title: string; main: Html; status?: number; scripts?: string[] }): FastifyReply {
   const path = request.url.split('?')[0] ?? '';
   const sections = SECTIONS.filter((section) => mayDoInInbox(request.viewer, section.action));
   reply.header('cache-control', 'no-store');
@@ -119,6 +119,7 @@ export function renderInboxPage(request: FastifyRequest, reply: FastifyReply, op
     title: options.title,
     noIndex: true,
     status: options.status ?? 200,
+    ...(options.scripts ? { scripts: options.scripts } : {}),
     main: html`<link rel="stylesheet" href="/staff/assets/staff.css"><link rel="stylesheet" href="${inboxAssets.url('listening.css')}">
 <nav class="staff-nav" aria-label="${request.t('inbox.listening.sections')}"><ul>${sections.map((s) => html`<li><a href="${s.href}"${path === s.href ? raw(' aria-current="page"') : ''}>${request.t(s.label)}</a></li>`)}</ul></nav>
 ${options.main}`,

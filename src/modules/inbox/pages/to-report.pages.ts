@@ -7,7 +7,7 @@ import { formText } from '../../../platform/web/forms.ts';
 import { html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
 import { boundingBox, findDistrictsWithGeometry } from '../../places/index.ts';
-import { answersFromForm, findCategories, findQuestions, questionFieldId, questionFields, submissionAnswers, submissionProblemMessage } from '../../reports/index.ts';
+import { answersFromForm, findCategories, findQuestions, questionFieldId, questionFields, questionFieldsScript, submissionAnswers, submissionProblemMessage } from '../../reports/index.ts';
 import { turnIntoReport } from '../conversations.use-cases.ts';
 import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
 import { codedError, idFrom, inboxViewer, inputField, paramId, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
@@ -63,6 +63,7 @@ ${errorSummary(request, Object.fromEntries(Object.entries(errors).map(([field, e
   ${csrfField(request)}
   <input type="hidden" name="message" value="${form.message}">
   ${selectInput({ name: 'category', label: t('reports.new.category'), value: form.category, required: true, error: errors.category, choices: [{ value: '', label: t('reports.new.chooseOne') }, ...categories.map((c) => ({ value: c.code, label: text(c.name), group: text(c.group) }))] })}
+  <p data-questions-step><button type="submit" name="step" value="questions" class="button button--secondary" formnovalidate>${t('inbox.report.showQuestions')}</button></p>
   ${questionFields(request, categories, questions, form.category, form.answers, Object.fromEntries(Object.entries(errors).map(([field, error]) => [field, { code: error.code, message: error.message }])))}
   ${inputField({ name: 'lat', label: t('reports.new.lat'), value: form.lat, required: true, error: errors.lat })}
   ${inputField({ name: 'lng', label: t('reports.new.lng'), value: form.lng, required: true })}
@@ -71,6 +72,7 @@ ${errorSummary(request, Object.fromEntries(Object.entries(errors).map(([field, e
   <p class="muted">${t('inbox.report.tellHint')}</p>
   <button type="submit" class="button">${t('inbox.report.submit')}</button>
 </form>`,
+    scripts: [questionFieldsScript()],
   });
 }
 
@@ -80,7 +82,7 @@ async function loadMessage(ctx: AppContext, request: FastifyRequest, messageText
   if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
   if (conversation.reportId !== null) throw new AppError('INBOX_ALREADY_LINKED');
   const messageId = idFrom(messageText);
-  const message = (await findThread(ctx.db, request.organisation.id, conversation.id)).find((m) => m.id === messageId && m.direction === 'in');
+  const message = (await findThread(ctx.db, request.organisation.id, conversation.id)).find((m) => m.id === messageId && m.direction === 'in' && !m.erased);
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
   return { conversationId: conversation.id, message };
 }
@@ -95,11 +97,13 @@ export function registerToReportPages(app: App, ctx: AppContext): void {
   app.post('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
     const body = request.body;
     const { conversationId, message } = await loadMessage(ctx, request, textOf(body, 'message'));
-    const category = (await findCategories(ctx.db, request.organisation.id)).find((c) => c.code === textOf(body, 'category'));
+    const category = (await findCategories(ctx.db, request.organisation.id)).find((c) => c.active && c.code === textOf(body, 'category'));
     const questions = category ? await findQuestions(ctx.db, category.id) : [];
     // The chosen category's own questions (required ones are asked again until answered, as on /reports/new).
     const answers = category ? answersFromForm(body, category.code, questions) : {};
     const form: ReportForm = { message: String(message.id), category: textOf(body, 'category'), answers, lat: textOf(body, 'lat'), lng: textOf(body, 'lng'), address: textOf(body, 'address'), description: formText(body, 'description').replace(/\r\n/g, '\n').trim() };
+    // Without JavaScript, choosing a category and asking for its questions comes back to the form, filled in.
+    if (textOf(body, 'step') === 'questions') return renderForm(ctx, request, reply, conversationId, form);
     const coordinate = (value: string) => (/^-?\d{1,3}(\.\d+)?$/.test(value) ? Number(value) : Number.NaN);
     const outcome = await turnIntoReport(ctx, request.viewer, request.organisation, conversationId, { messageId: message.id, categoryCode: form.category, lat: coordinate(form.lat), lng: coordinate(form.lng), address: form.address, description: form.description, answers: submissionAnswers(answers, questions) });
     if ('invalid' in outcome) {

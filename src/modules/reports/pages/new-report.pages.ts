@@ -11,7 +11,7 @@ import { followReport, notifySoon, type Subscriber } from '../subscriptions.ts';
 import { geocoderFor, type Address } from './geocoder.ts';
 import { cityBounds, MapProjection, renderMap } from './map.ts';
 import { readPhotos, type UploadedPhoto } from './uploads.ts';
-import { answerName, answersFromForm, questionFieldId, questionFields, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
+import { answerName, answersFromForm, questionFieldId, questionFields, questionFieldsScript, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
 import { categoryOptions, excerpt, formValue, parseCoordinate, plain, reportsAsset, statusTag, stylesheet, notFound } from './shared.ts';
 
 /** Open reports of the same category closer than this are offered as "me too" before sending. */
@@ -159,7 +159,7 @@ ${searchBlock}
   </fieldset>
   <button type="submit" class="button">${t('reports.new.submit')}</button>
 </form>`;
-  return renderPage(request, reply, { title: t('reports.new.title'), status: state.status ?? 200, scripts: [reportsAsset('reports-map.js')], main });
+  return renderPage(request, reply, { title: t('reports.new.title'), status: state.status ?? 200, scripts: [reportsAsset('reports-map.js'), questionFieldsScript()], main });
 }
 
 /** Hidden inputs carrying a whole form to the next step. */

@@ -3,7 +3,7 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import type { Category, Question } from '../reports.repository.ts';
 import type { SubmissionProblem } from '../submit-report.ts';
-import { formValues, plain } from './shared.ts';
+import { formValues, plain, reportsAsset } from './shared.ts';
 
 /**
  * A question field's problem: its text, or its text with the stable code of the refusal (shown in the
@@ -85,6 +85,11 @@ function questionField(request: FastifyRequest, category: Category, question: Qu
       ? html`<textarea id="${id}" name="${name}" maxlength="1000"${aria}>${value}</textarea>`
       : html`<input id="${id}" name="${name}" type="${question.datatype === 'number' ? 'number' : question.datatype === 'datetime' ? 'date' : 'text'}"${question.datatype === 'number' ? raw(' step="any"') : ''} value="${value}"${question.datatype === 'string' ? raw(' maxlength="1000"') : ''}${aria}>`;
   return html`<div class="field${error ? ' field--error' : ''}"><label for="${id}">${label}</label>${hint}${errorLine}${input}</div>`;
+}
+
+/** The script that shows only the chosen category's questions (pages without it still work: see `questionFields`). */
+export function questionFieldsScript(): string {
+  return reportsAsset('question-fields.js');
 }
 
 /**

@@ -79,22 +79,6 @@
     }
   }
 
-  // the category's own questions: show only those of the chosen category, and send only those
-  function setupQuestions() {
-    var select = doc.getElementById('category');
-    if (!select) return;
-    function update() {
-      doc.querySelectorAll('[data-questions]').forEach(function (group) {
-        var active = group.getAttribute('data-questions') === select.value;
-        group.hidden = !active;
-        group.disabled = !active;
-      });
-    }
-    select.addEventListener('change', update);
-    update();
-  }
-
   doc.querySelectorAll('svg[data-map="browse"]').forEach(setupBrowse);
   doc.querySelectorAll('svg[data-map="pick"]').forEach(setupPick);
-  setupQuestions();
 })();

@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'Die Meldung wird wie jede andere weitergeleitet; die Person erfährt es auf ihrem Kanal, mit der Adresse der Meldung.',
   'inbox.report.tellHint': 'Nach dem Speichern erhält die Person eine automatische Nachricht mit dem Link zur Meldung und später jede öffentliche Änderung.',
   'inbox.report.submit': 'Meldung anlegen',
+  'inbox.report.showQuestions': 'Fragen dieser Kategorie anzeigen',
   'inbox.report.done': 'Die Meldung ist angelegt und die Person wurde benachrichtigt.',
   'inbox.report.linked': 'Meldung',
   'inbox.report.told': 'Vielen Dank. Ihre Nachricht ist jetzt die Meldung Nr. {id}; Sie können sie hier verfolgen: {link}',

@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'The report is routed like any other; the person is told on their channel, with the report’s address.',
   'inbox.report.tellHint': 'After saving, the person receives an automatic message with the link to the report and, later, each public change.',
   'inbox.report.submit': 'Create the report',
+  'inbox.report.showQuestions': 'Show this category’s questions',
   'inbox.report.done': 'The report is created and the person has been told.',
   'inbox.report.linked': 'Report',
   'inbox.report.told': 'Thank you. Your message is now report #{id}; you can follow it here: {link}',

@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'El aviso se encamina como cualquier otro; la persona recibe la noticia en su canal, con la dirección del aviso.',
   'inbox.report.tellHint': 'Al guardar, la persona recibe un mensaje automático con el enlace al aviso y, después, cada cambio público.',
   'inbox.report.submit': 'Crear el aviso',
+  'inbox.report.showQuestions': 'Mostrar las preguntas de esta categoría',
   'inbox.report.done': 'El aviso está creado y la persona ha sido informada.',
   'inbox.report.linked': 'Aviso',
   'inbox.report.told': 'Gracias. Su mensaje es ahora el aviso n.º {id}; puede seguirlo aquí: {link}',

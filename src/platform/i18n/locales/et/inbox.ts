@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'Teade suunatakse nagu iga teine; isik saab sellest teada oma kanali kaudu koos teate aadressiga.',
   'inbox.report.tellHint': 'Pärast salvestamist saab isik automaatse sõnumi teate lingiga ning hiljem iga avaliku muudatuse.',
   'inbox.report.submit': 'Loo teade',
+  'inbox.report.showQuestions': 'Näita selle kategooria küsimusi',
   'inbox.report.done': 'Teade on loodud ja isikut on teavitatud.',
   'inbox.report.linked': 'Teade',
   'inbox.report.told': 'Aitäh. Teie sõnum on nüüd teade nr {id}; selle käiku saate jälgida siin: {link}',

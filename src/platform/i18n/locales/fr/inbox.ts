@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'Le signalement est acheminé comme les autres ; la personne en est informée sur son canal, avec l’adresse du signalement.',
   'inbox.report.tellHint': 'Après l’enregistrement, la personne reçoit un message automatique avec le lien vers le signalement, puis chaque changement public.',
   'inbox.report.submit': 'Créer le signalement',
+  'inbox.report.showQuestions': 'Afficher les questions de cette catégorie',
   'inbox.report.done': 'Le signalement est créé et la personne a été informée.',
   'inbox.report.linked': 'Signalement',
   'inbox.report.told': 'Merci. Votre message est devenu le signalement n° {id} ; vous pouvez le suivre ici : {link}',

@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'A bejelentés a szokásos módon kerül a felelőshöz; a személy a saját csatornáján értesül, a bejelentés címével.',
   'inbox.report.tellHint': 'Mentés után a személy automatikus üzenetet kap a bejelentés hivatkozásával, később pedig minden nyilvános változásról.',
   'inbox.report.submit': 'Bejelentés létrehozása',
+  'inbox.report.showQuestions': 'A kategória kérdéseinek megjelenítése',
   'inbox.report.done': 'A bejelentés létrejött, a személy értesítést kapott.',
   'inbox.report.linked': 'Bejelentés',
   'inbox.report.told': 'Köszönjük. Üzenete mostantól a(z) {id}. számú bejelentés; itt követheti: {link}',

@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'La segnalazione viene smistata come tutte le altre; la persona ne viene informata sul suo canale, con l’indirizzo della segnalazione.',
   'inbox.report.tellHint': 'Dopo il salvataggio la persona riceve un messaggio automatico con il collegamento alla segnalazione e, in seguito, ogni cambiamento pubblico.',
   'inbox.report.submit': 'Crea la segnalazione',
+  'inbox.report.showQuestions': 'Mostra le domande di questa categoria',
   'inbox.report.done': 'La segnalazione è creata e la persona è stata informata.',
   'inbox.report.linked': 'Segnalazione',
   'inbox.report.told': 'Grazie. Il Suo messaggio è ora la segnalazione n. {id}; può seguirla qui: {link}',

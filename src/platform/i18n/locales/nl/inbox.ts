@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'De melding wordt doorgestuurd zoals elke andere; de persoon hoort het via het eigen kanaal, met het adres van de melding.',
   'inbox.report.tellHint': 'Na het opslaan krijgt de persoon een automatisch bericht met de link naar de melding en later elke openbare wijziging.',
   'inbox.report.submit': 'Melding aanmaken',
+  'inbox.report.showQuestions': 'Vragen van deze categorie tonen',
   'inbox.report.done': 'De melding is aangemaakt en de persoon is op de hoogte gebracht.',
   'inbox.report.linked': 'Melding',
   'inbox.report.told': 'Dank u. Uw bericht is nu melding nr. {id}; u kunt die hier volgen: {link}',

@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'A ocorrência é encaminhada como qualquer outra; a pessoa é avisada no seu canal, com o endereço da ocorrência.',
   'inbox.report.tellHint': 'Depois de guardar, a pessoa recebe uma mensagem automática com a ligação para a ocorrência e, mais tarde, cada alteração pública.',
   'inbox.report.submit': 'Criar a ocorrência',
+  'inbox.report.showQuestions': 'Mostrar as perguntas desta categoria',
   'inbox.report.done': 'A ocorrência está criada e a pessoa foi avisada.',
   'inbox.report.linked': 'Ocorrência',
   'inbox.report.told': 'Obrigado. A sua mensagem é agora a ocorrência n.º {id}; pode acompanhá-la aqui: {link}',

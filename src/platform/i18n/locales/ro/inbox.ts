@@ -89,6 +89,7 @@ export const inbox = {
   'inbox.report.lead': 'Sesizarea este direcționată ca oricare alta; persoana este anunțată pe canalul său, cu adresa sesizării.',
   'inbox.report.tellHint': 'După salvare, persoana primește un mesaj automat cu legătura către sesizare și, ulterior, fiecare schimbare publică.',
   'inbox.report.submit': 'Creați sesizarea',
+  'inbox.report.showQuestions': 'Afișați întrebările acestei categorii',
   'inbox.report.done': 'Sesizarea este creată, iar persoana a fost anunțată.',
   'inbox.report.linked': 'Sesizare',
   'inbox.report.told': 'Vă mulțumim. Mesajul dumneavoastră este acum sesizarea nr. {id}; o puteți urmări aici: {link}',
