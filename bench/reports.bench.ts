@@ -8,7 +8,7 @@
  *       Fastify route doing one raw INSERT into the same table, measured in the same run.
  * When a goal is missed the plan of the query (EXPLAIN ANALYZE) is printed to say why.
  */
-import { MapProjection } from '../src/modules/reports/pages/map.ts';
+import { MapProjection } from '../src/platform/web/svg-map.ts';
 import { findReportClusters, findReportClustersFromRows, findReports, type BoundingBox } from '../src/modules/reports/reports.repository.ts';
 import { findPublicStatistics } from '../src/modules/reports/index.ts';
 import { formatMs, formatNumber, printTable, progress, timeRepeated, type BenchOptions, type Timing } from './lib.ts';

@@ -1,4 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
+import { positionsOf, type MapGeometry } from '../../platform/web/svg-map.ts';
 import './meetings.schema.ts';
 import { json } from './processes.repository.ts';
 
@@ -14,7 +15,7 @@ type Position = [number, number];
 /** A feature of a plan as stored: its geometry (positions as [lng, lat]) and the name shown on the map. */
 export interface PlanFeature {
   name: string;
-  geometry: { type: PlanGeometryType; coordinates: unknown };
+  geometry: MapGeometry;
 }
 
 export interface Plan {
@@ -96,23 +97,6 @@ function coordinates(type: PlanGeometryType, value: unknown): unknown {
   }
 }
 
-/** Every [lng, lat] position of a stored geometry, whatever its type. */
-export function allPositions(geometry: PlanFeature['geometry']): Position[] {
-  const c = geometry.coordinates;
-  switch (geometry.type) {
-    case 'Point':
-      return [c as Position];
-    case 'MultiPoint':
-    case 'LineString':
-      return c as Position[];
-    case 'MultiLineString':
-    case 'Polygon':
-      return (c as Position[][]).flat();
-    case 'MultiPolygon':
-      return (c as Position[][][]).flat(2);
-  }
-}
-
 function nameOf(properties: unknown, index: number): string {
   const props = properties && typeof properties === 'object' ? (properties as Record<string, unknown>) : {};
   const name = [props.name, props.title, props.label].find((value): value is string => typeof value === 'string' && value.trim() !== '');
@@ -148,8 +132,9 @@ export function parsePlan(text: string): PlanParse {
     if (typeof type !== 'string' || !(PLAN_GEOMETRY_TYPES as readonly string[]).includes(type)) return { ok: false, code: 'PLAN_GEOMETRY_TYPE', feature: index + 1 };
     const cleaned = coordinates(type as PlanGeometryType, geometry?.coordinates);
     if (cleaned === undefined) return { ok: false, code: 'PLAN_COORDINATES', feature: index + 1 };
-    const stored: PlanFeature = { name: nameOf(feature.properties, index), geometry: { type: type as PlanGeometryType, coordinates: cleaned } };
-    for (const [lng, lat] of allPositions(stored.geometry)) {
+    // the coordinates were checked against their type just above
+    const stored: PlanFeature = { name: nameOf(feature.properties, index), geometry: { type, coordinates: cleaned } as MapGeometry };
+    for (const [lng = 0, lat = 0] of positionsOf(stored.geometry)) {
       bbox.minLng = Math.min(bbox.minLng, lng);
       bbox.maxLng = Math.max(bbox.maxLng, lng);
       bbox.minLat = Math.min(bbox.minLat, lat);
@@ -166,17 +151,17 @@ export function parsePlan(text: string): PlanParse {
  */
 export function featurePoint(feature: PlanFeature): { lat: number; lng: number } {
   const { geometry } = feature;
-  let points: Position[];
-  if (geometry.type === 'Polygon') points = ((geometry.coordinates as Position[][])[0] ?? []).slice(0, -1);
-  else if (geometry.type === 'MultiPolygon') points = ((geometry.coordinates as Position[][][])[0]?.[0] ?? []).slice(0, -1);
+  let points: number[][];
+  if (geometry.type === 'Polygon') points = (geometry.coordinates[0] ?? []).slice(0, -1);
+  else if (geometry.type === 'MultiPolygon') points = (geometry.coordinates[0]?.[0] ?? []).slice(0, -1);
   else if (geometry.type === 'LineString' || geometry.type === 'MultiLineString') {
-    const line = geometry.type === 'LineString' ? (geometry.coordinates as Position[]) : ((geometry.coordinates as Position[][])[0] ?? []);
+    const line = geometry.type === 'LineString' ? geometry.coordinates : (geometry.coordinates[0] ?? []);
     const middle = line[Math.floor(line.length / 2)];
     points = middle ? [middle] : [];
-  } else points = allPositions(geometry);
+  } else points = positionsOf(geometry);
   const n = Math.max(1, points.length);
-  const lng = points.reduce((sum, [x]) => sum + x, 0) / n;
-  const lat = points.reduce((sum, [, y]) => sum + y, 0) / n;
+  const lng = points.reduce((sum, [x = 0]) => sum + x, 0) / n;
+  const lat = points.reduce((sum, [, y = 0]) => sum + y, 0) / n;
   return { lat: Math.round(lat * 1e6) / 1e6, lng: Math.round(lng * 1e6) / 1e6 };
 }
 

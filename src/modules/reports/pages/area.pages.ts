@@ -11,7 +11,8 @@ import { findCategories, type BoundingBox } from '../reports.repository.ts';
 import { subscribeNewReports } from '../subscriptions.ts';
 import { cornersOfBox, formatCorners, MAX_CORNERS, parseCorners, tidyCorners, validateArea, type Corner } from '../subscription-area.ts';
 import { parseBbox } from './list.pages.ts';
-import { cityBounds, MapProjection, renderAreaOverlay, renderMapImage } from './map.ts';
+import { cityBounds, renderAreaOverlay, renderMapImage } from './map.ts';
+import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { categoryOptions, formValue, plain, reportsAsset, stylesheet } from './shared.ts';
 
 /** The CSS width the drawing map is shown at: a click's x/y (in these pixels) maps back to coordinates. */

@@ -10,7 +10,8 @@ import { areaOfBox, cornersOfArea, parseCorners, validateArea, type Corner, type
 import { deleteSubscription, findUserSubscriptions, subscribeNewReports, unsubscribeByToken } from '../subscriptions.ts';
 import { limitSubscribing, registerAreaPages } from './area.pages.ts';
 import { parseBbox, reportCard, reportTitle } from './list.pages.ts';
-import { cityBounds, MapProjection, renderAreaThumbnail } from './map.ts';
+import { cityBounds, renderAreaThumbnail } from './map.ts';
+import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { reportIdParam } from './report.pages.ts';
 import { categoryOptions, escapeXml, formValue, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
 

@@ -8,7 +8,8 @@ import { formatDate, renderPage } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { findCategories, findReportClusters, findReports, type BoundingBox, type Category, type ReportFilters, type ReportRow } from '../reports.repository.ts';
-import { cityBounds, MapProjection, renderMap } from './map.ts';
+import { cityBounds, renderMap } from './map.ts';
+import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { ALL_STATUSES, categoryOptions, excerpt, isStatus, plain, reportsAsset, statusLabel, statusTag, stylesheet } from './shared.ts';
 
 export const PAGE_SIZE = 20;

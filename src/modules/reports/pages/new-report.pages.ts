@@ -9,7 +9,8 @@ import { findCategories, findOpenReportsNearby, findReportById, findQuestions, t
 import { checkSubmission, submitReport, type ReportSubmission } from '../submit-report.ts';
 import { followReport, notifySoon, type Subscriber } from '../subscriptions.ts';
 import { geocoderFor, type Address } from './geocoder.ts';
-import { cityBounds, MapProjection, renderMap } from './map.ts';
+import { cityBounds, renderMap } from './map.ts';
+import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { readPhotos, type UploadedPhoto } from './uploads.ts';
 import { answerName, answersFromForm, questionFieldId, questionFields, questionFieldsScript, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
 import { categoryOptions, excerpt, formValue, parseCoordinate, plain, reportsAsset, statusTag, stylesheet, notFound } from './shared.ts';

@@ -13,7 +13,8 @@ import { addPhotos, findPhotoData, findReportPhotos, MAX_PHOTOS } from '../photo
 import { findPublicHistory, findQuestions, findReportById, type HistoryLine, type ReportRow } from '../reports.repository.ts';
 import { countFollowers, followReport, isFollowing, notifySoon, unfollowReport } from '../subscriptions.ts';
 import { reportTitle } from './list.pages.ts';
-import { cityBounds, MapProjection, renderMap } from './map.ts';
+import { cityBounds, renderMap } from './map.ts';
+import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { excerpt, formValue, isStatus, plain, reportsAsset, statusLabel, statusMeaning, statusTag, stylesheet, notFound } from './shared.ts';
 import { readPhotos } from './uploads.ts';
 
