@@ -1,5 +1,5 @@
 /**
- * `npx node bench/ballots.ts [--postgres] [--seconds=N] [--voters=N] [--ballots=N] [--rounds=N]`, or
+ * `npx node bench/ballots.ts [--postgres] [--seconds=N] [--voters=N] [--ballots=N] [--rounds=N] [--profile]`, or
  * `npm run bench -- --only=ballots [--postgres] [--seconds=N] [--quick]`
  *
  * Ballots of participatory budgets (issue 4), on the real platform with the demo city (scratch database
@@ -32,7 +32,7 @@ import { createSession } from '../src/platform/auth/sessions.ts';
 import { findViewer } from '../src/platform/auth/users.ts';
 import { csrfTokenFor } from '../src/platform/http/app.ts';
 import { runRound, type Lane, type MeasuredRound } from './ballots-load.ts';
-import { formatMs, formatNumber, formatPercent, percentile, printTable, progress } from './lib.ts';
+import { formatMs, formatNumber, formatPercent, percentile, printTable, printProfile, progress, watchStalls, type Stalls } from './lib.ts';
 import { startEnvironment, type BenchEnvironment } from './setup.ts';
 
 export interface BallotsOptions {
@@ -41,6 +41,8 @@ export interface BallotsOptions {
   ballots: number;
   /** Rounds per route; bare and ballot rounds alternate. */
   rounds: number;
+  /** Print where the server thread spends its time during the first ballot round. */
+  profile?: boolean;
 }
 
 const PROJECTS = 30;
@@ -56,8 +58,8 @@ function parse(argv: readonly string[]): BallotsOptions & { postgres: boolean } 
     if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a whole number from 1`);
     return parsed;
   };
-  for (const arg of argv) if (arg !== '--postgres' && !/^--(seconds|voters|ballots|rounds)=/.test(arg)) throw new Error(`Unknown option ${arg}`);
-  return { postgres: argv.includes('--postgres'), seconds: value('seconds', 10), voters: value('voters', 200), ballots: value('ballots', 400_000), rounds: value('rounds', 2) };
+  for (const arg of argv) if (arg !== '--postgres' && arg !== '--profile' && !/^--(seconds|voters|ballots|rounds)=/.test(arg)) throw new Error(`Unknown option ${arg}`);
+  return { postgres: argv.includes('--postgres'), profile: argv.includes('--profile'), seconds: value('seconds', 10), voters: value('voters', 200), ballots: value('ballots', 400_000), rounds: value('rounds', 2) };
 }
 
 const BUDGET: BudgetInput = {
@@ -183,7 +185,8 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
       progress(`round ${round}/${options.rounds}: bare insert for ${options.seconds} s, ${lanes.length} in flight`);
       bare.push(await runRound({ ...common, url: `${env.bareUrl}/db/insert`, method: 'POST' }, backends.find));
       progress(`round ${round}/${options.rounds}: ballots for ${options.seconds} s, ${lanes.length} voters`);
-      const voted = await runRound({ ...common, url: `${env.url}/api/v1/budgets/${budgetId}/headings/${headingId}/ballot`, method: 'PUT' }, backends.find);
+      const vote = () => runRound({ ...common, url: `${env.url}/api/v1/budgets/${budgetId}/headings/${headingId}/ballot`, method: 'PUT' }, backends.find);
+      const voted = options.profile && round === 1 ? await printProfile('Where the server thread spends its time during ballot round 1 (self time, sampled every 0.1 ms; includes the bare server and the bench)', vote) : await vote();
       ballots.push(voted);
       for (const [userId, projects] of voted.lastAcknowledged) last.set(userId, projects);
     }
@@ -201,12 +204,18 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
   const openBackends = backendFinder(env);
   let openBare: MeasuredRound;
   let openBallots: MeasuredRound;
+  let bareStalls: Stalls;
+  let ballotStalls: Stalls;
   try {
     const common = { lanes, projectIds, maxProjects: MAX_PROJECTS, seconds: options.seconds, warmupSeconds: 2, ratePerSecond: rate };
     progress(`open loop: bare insert at ${rate}/s for ${options.seconds} s`);
+    let stop = watchStalls();
     openBare = await runRound({ ...common, url: `${env.bareUrl}/db/insert`, method: 'POST' }, openBackends.find);
+    bareStalls = stop();
     progress(`open loop: ballots at ${rate}/s for ${options.seconds} s`);
+    stop = watchStalls();
     openBallots = await runRound({ ...common, url: `${env.url}/api/v1/budgets/${budgetId}/headings/${headingId}/ballot`, method: 'PUT' }, openBackends.find);
+    ballotStalls = stop();
     for (const [userId, projects] of openBallots.lastAcknowledged) last.set(userId, projects);
   } finally {
     await openBackends.close();
@@ -233,6 +242,12 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
     `Ballots: latency at ${formatNumber(rate)} requests/s (${formatPercent(THROUGHPUT_GOAL)} of the bare insert's throughput above), open loop: Poisson arrivals, each taken by one of the ${lanes.length} voters not waiting for an answer; latency from the arrival`,
     ['Route', 'Requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Server CPU ms/req', 'PostgreSQL CPU ms/req', 'Client CPU ms/req', ''],
     [row('bare POST /db/insert', openBareFigures, '', env.kind), row('PUT …/ballot', openFigures, '', env.kind)],
+  );
+  const stallRow = (label: string, stalls: Stalls) => [label, formatMs(stalls.loopDelayP99Ms), formatMs(stalls.loopDelayMaxMs), formatMs(stalls.gcPauseMs), formatMs(stalls.gcLongestMs)];
+  printTable(
+    'The server thread during the open-loop rounds (warm-up included): a request waits as long as the event loop is held up',
+    ['Round', 'loop delay p99 ms', 'loop delay max ms', 'GC pauses ms in all', 'longest GC pause ms'],
+    [stallRow('bare POST /db/insert', bareStalls), stallRow('PUT …/ballot', ballotStalls)],
   );
   const firstError = [...ballots, openBallots].find((r) => r.firstError)?.firstError ?? [...bare, openBare].find((r) => r.firstError)?.firstError;
   if (firstError) console.log(`first error: ${firstError}`);

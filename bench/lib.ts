@@ -2,7 +2,10 @@
  * Small shared helpers for the benchmarks: command-line options, percentiles, repeated timing and a
  * plain-text table. No dependencies, so a bench file reads as "what is measured", not "how".
  */
-import { performance } from 'node:perf_hooks';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 
 export interface BenchOptions {
   /** Use PostgreSQL (DATABASE_URL or the local default) instead of PGlite in a temporary folder. */
@@ -117,4 +120,79 @@ export function printTable(title: string, header: readonly string[], rows: Reado
 /** A line of progress on stderr, so that stdout holds only the tables. */
 export function progress(message: string): void {
   process.stderr.write(`· ${message}\n`);
+}
+
+/** What held up this thread's event loop while watched: its longest delays and garbage collection's pauses. */
+export interface Stalls {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gcPauseMs: number;
+  gcLongestMs: number;
+}
+
+/**
+ * Watches this thread's event loop (where the server runs in a bench) until the returned function is
+ * called: a request waiting behind a blocked loop or a GC pause waits as long as it lasts.
+ */
+export function watchStalls(): () => Stalls {
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  let gcPauseMs = 0;
+  let gcLongestMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gcPauseMs += entry.duration;
+      gcLongestMs = Math.max(gcLongestMs, entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  delay.enable();
+  return () => {
+    delay.disable();
+    observer.disconnect();
+    return { loopDelayP99Ms: delay.percentile(99) / 1e6, loopDelayMaxMs: delay.max / 1e6, gcPauseMs, gcLongestMs };
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+/**
+ * Profiles this thread's CPU while `work` runs and prints the functions where it spent the most time
+ * (self time, by function and file), the way to see what a request costs the server.
+ */
+export async function printProfile<T>(title: string, work: () => Promise<T>, top = 40): Promise<T> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: ProfileNode[] } };
+    session.disconnect();
+    const file = path.join(os.tmpdir(), `bench-${Date.now()}.cpuprofile`);
+    await writeFile(file, JSON.stringify(profile));
+    const selfHits = new Map<string, number>();
+    let total = 0;
+    for (const node of profile.nodes) {
+      const hits = node.hitCount ?? 0;
+      if (hits === 0) continue;
+      const { functionName, url, lineNumber } = node.callFrame;
+      const where = url ? `${url.replace(/^file:\/\/.*?\/(node_modules|src|bench)\//, '$1/')}:${lineNumber + 1}` : '';
+      const key = `${functionName || '(anonymous)'} ${where}`.trim();
+      selfHits.set(key, (selfHits.get(key) ?? 0) + hits);
+      total += hits;
+    }
+    const rows = [...selfHits].sort((a, b) => b[1] - a[1]).slice(0, top);
+    printTable(title, ['Function (self time)', 'Share'], rows.map(([key, hits]) => [key.slice(0, 140), formatPercent(hits / total)]));
+    console.log(`The whole profile: ${file} (open it in Chromium's DevTools, Performance tab).`);
+  }
+  return result;
 }

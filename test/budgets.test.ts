@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { equalShares, winnersByVotes } from '../src/modules/budgets/index.ts';
 import { ballotMemory } from '../src/modules/budgets/ballot-memory.ts';
+import { BallotWriter } from '../src/modules/budgets/ballot-writer.ts';
+import { findBallotScope } from '../src/modules/budgets/budgets.repository.ts';
 import { addHeading, createBudget, saveProject, type BudgetInput } from '../src/modules/budgets/manage-budget.ts';
 import { createProcess } from '../src/modules/participation/use-cases/manage-processes.ts';
 import { findViewer, type Viewer } from '../src/platform/auth/users.ts';
@@ -178,6 +180,62 @@ describe('casting a ballot', () => {
     const codes = await Promise.all(responses.map(async (r) => (r.status === 200 ? 'ok' : ((await r.json()) as { error: { code: string } }).error.code)));
     assert.ok(codes.every((code) => code === 'ok' || code === 'BALLOT_SECOND_DISTRICT_HEADING'), codes.join());
     assert.equal((await ballotRows(v.id)).length, 1);
+  });
+});
+
+describe('ballots arriving together are written together', () => {
+  test('40 voters at once: every answer is the stored ballot, to the millisecond', async () => {
+    const s = await buildBudget();
+    const voters = await Promise.all(Array.from({ length: 40 }, () => voter()));
+    const choices = voters.map((_, i) => (i % 3 === 0 ? [s.p.a] : i % 3 === 1 ? [s.p.b, s.p.c] : [s.p.c]));
+    const responses = await Promise.all(voters.map((v, i) => put(v, s.budgetId, s.city, { projects: choices[i] })));
+    assert.deepEqual([...new Set(responses.map((r) => r.status))], [200]);
+    const answers = (await Promise.all(responses.map((r) => r.json()))) as Array<{ projects: number[]; updatedAt: string }>;
+    for (const [i, v] of voters.entries()) {
+      const rows = await ballotRows(v.id);
+      assert.deepEqual(rows.map((row) => row.project_ids), [choices[i]?.toSorted((x, y) => x - y)]);
+      const read = (await (await v.client.get(`/api/v1/budgets/${s.budgetId}/headings/${s.city}/ballot`)).json()) as { projects: number[]; updatedAt: string };
+      assert.deepEqual(read.projects, answers[i]?.projects);
+      assert.equal(read.updatedAt, answers[i]?.updatedAt, 'the time answered is the time stored');
+    }
+  });
+
+  test('one voter’s ballots sent at once are written in the order they arrived: the last one stays', async () => {
+    const s = await buildBudget();
+    const v = await voter();
+    const writer = new BallotWriter(server.ctx.db);
+    const scope = await findBallotScope(server.ctx.db, { organisationId: organisation.id, budgetId: s.budgetId, userId: v.id });
+    assert.ok(scope?.voter.text);
+    const guard = { version: scope.budget.version, voterText: scope.voter.text, processText: scope.budget.processText, session: null };
+    const choices = [[s.p.a], [s.p.b], [s.p.c], [s.p.a, s.p.c], [s.p.b, s.p.c]];
+    const written = await Promise.all(choices.map((projectIds) => writer.write({ values: { organisationId: organisation.id, budgetId: s.budgetId, headingId: s.city, userId: v.id, districtHeading: false, projectIds, votes: projectIds.map(() => 1), totalCost: 0 }, guard })));
+    assert.ok(written.every((ballot) => ballot !== undefined), 'every ballot was stored in its turn');
+    assert.deepEqual((await ballotRows(v.id)).map((row) => row.project_ids), [[s.p.b, s.p.c]]);
+  });
+
+  test('a ballot breaking a constraint in a shared statement is refused alone; the others are stored', async () => {
+    const s = await buildBudget();
+    const voters = await Promise.all(Array.from({ length: 6 }, () => voter()));
+    const [first] = voters;
+    assert.ok(first);
+    const writer = new BallotWriter(server.ctx.db);
+    const write = async (v: Voter, headingId: number, projectIds: number[]) => {
+      const scope = await findBallotScope(server.ctx.db, { organisationId: organisation.id, budgetId: s.budgetId, userId: v.id });
+      assert.ok(scope?.voter.text);
+      return writer.write({
+        values: { organisationId: organisation.id, budgetId: s.budgetId, headingId, userId: v.id, districtHeading: headingId !== s.city, projectIds, votes: projectIds.map(() => 1), totalCost: 20 },
+        guard: { version: scope.budget.version, voterText: scope.voter.text, processText: scope.budget.processText, session: null },
+      });
+    };
+    await write(first, s.north, [s.p.n1]);
+    // The first voter's south ballot breaks "one district heading per voter"; it shares a statement with the others.
+    const results = await Promise.allSettled([write(first, s.south, [s.p.s1]), ...voters.slice(1).map((v) => write(v, s.north, [s.p.n1]))]);
+    const [refused] = results;
+    assert.equal(refused.status, 'rejected');
+    assert.match(String(refused.reason), /budgets_ballot_one_district_heading/);
+    assert.ok(results.slice(1).every((result) => result.status === 'fulfilled' && result.value !== undefined));
+    for (const v of voters.slice(1)) assert.deepEqual(await ballotRows(v.id), [{ heading_id: s.north, project_ids: [s.p.n1] }]);
+    assert.deepEqual(await ballotRows(first.id), [{ heading_id: s.north, project_ids: [s.p.n1] }]);
   });
 });
 

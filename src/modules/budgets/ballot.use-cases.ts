@@ -6,6 +6,7 @@ import type { DeferredSession } from '../../platform/http/app.ts';
 import { processEligibilityRule, type ProcessEligibilityJson } from '../participation/index.ts';
 import { decideEligibility, type EligibilityFacts, type EligibilityReason, type EligibilityRule } from '../verification/index.ts';
 import { ballotMemory } from './ballot-memory.ts';
+import { ballotWriter } from './ballot-writer.ts';
 import { checkBallot, currentPhase, type BallotInput } from './ballot-rules.ts';
 import type { BallotErrorCode } from './budgets.errors.ts';
 import {
@@ -14,11 +15,10 @@ import {
   findBallotScope,
   findBudget,
   findHeading,
-  storeBallotWhileVoting,
   violatedConstraint,
   type Budget,
   type Heading,
-  type StoredBallot,
+  type WrittenBallot,
 } from './budgets.repository.ts';
 
 /** A voter's ballot in one heading as the API and the pages show it to that voter (and to no one else). */
@@ -38,7 +38,7 @@ export interface BallotView {
 export type BallotOutcome = { ok: true; ballot: BallotView } | { ok: false; code: BallotErrorCode; projectIds?: number[] };
 
 /** The view of a stored ballot, or of an empty one. */
-export function ballotView(budget: Budget, heading: Heading, ballot: StoredBallot | undefined): BallotView {
+export function ballotView(budget: Budget, heading: Heading, ballot: WrittenBallot | undefined): BallotView {
   const projectIds = ballot?.projectIds ?? [];
   const votes = ballot?.votes ?? [];
   const totalCost = ballot?.totalCost ?? 0;
@@ -175,9 +175,8 @@ export async function castBallot(
     }
     if (check.projectIds.length === 0) return withdrawBallot(ctx, await confirm(), organisation, budgetId, headingId);
     try {
-      const stored = await storeBallotWhileVoting(
-        ctx.db,
-        {
+      const stored = await ballotWriter(ctx.db).write({
+        values: {
           organisationId: organisation.id,
           budgetId: budget.id,
           headingId: heading.id,
@@ -187,8 +186,8 @@ export async function castBallot(
           votes: check.votes,
           totalCost: check.totalCost,
         },
-        { version: budgetScope.version, voterText: voter.text, processText: budgetScope.processText, session: unconfirmed ? { id: unconfirmed.id, viewer } : null },
-      );
+        guard: { version: budgetScope.version, voterText: voter.text, processText: budgetScope.processText, session: unconfirmed ? { id: unconfirmed.id, viewer } : null },
+      });
       if (stored) return { ok: true, ballot: ballotView(budget, heading, stored) };
     } catch (error) {
       if (violatedConstraint(error) === 'budgets_ballot_one_district_heading') return { ok: false, code: 'BALLOT_SECOND_DISTRICT_HEADING' };

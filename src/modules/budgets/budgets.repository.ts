@@ -72,6 +72,9 @@ export interface StoredBallot {
   updatedAt: Date;
 }
 
+/** A ballot as just written: what was sent, and the time of the change. */
+export type WrittenBallot = Omit<StoredBallot, 'id'>;
+
 /** A JSON column's value, whether the driver handed it over parsed or as text. */
 function json(value: unknown): unknown {
   return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
@@ -309,37 +312,58 @@ export interface BallotGuard {
   session: { id: string; viewer: Pick<Viewer, 'id' | 'organisationId' | 'role'> } | null;
 }
 
+/** A ballot to store, as checked: what to write and what it was checked against. */
+export interface BallotWrite {
+  values: { organisationId: number; budgetId: number; headingId: number; userId: number; districtHeading: boolean; projectIds: number[]; votes: number[]; totalCost: number };
+  guard: BallotGuard;
+}
+
+/** The key of a voter's ballot in a heading (one row per key: the UNIQUE constraint). */
+export function ballotKey(headingId: number, userId: number): string {
+  return `${headingId}:${userId}`;
+}
+
 /**
- * Stores or replaces a voter's ballot only while the budget is balloting and only if everything the
- * ballot was checked against is still as it was read (`BallotGuard`) — one statement, so neither the
- * phase nor any rule can change between the test and the write, and a check made on remembered data
- * can never store a ballot the current data would refuse. The UNIQUE (heading_id, user_id) constraint
- * with ON CONFLICT DO UPDATE makes concurrent identical requests end in exactly one row (each waits for
- * the one before it and then updates it). A single statement is its own transaction: it is applied
- * whole or not at all. Returns undefined when voting is not open or a guard failed.
+ * Stores or replaces voters' ballots — one statement for all of them, each row stored only while its
+ * budget is balloting and only if everything it was checked against is still as it was read
+ * (`BallotGuard`): neither the phase nor any rule can change between the test and the write, and a
+ * check made on remembered data can never store a ballot the current data would refuse. The UNIQUE
+ * (heading_id, user_id) constraint with ON CONFLICT DO UPDATE makes concurrent identical requests end
+ * in exactly one row (each waits for the one before it and then updates it); the writes must name
+ * distinct (heading, voter) pairs. A statement is its own transaction: applied whole or not at all.
+ * Returns the stored ballots by `ballotKey`; a write missing from it was not stored (voting closed or a
+ * guard failed). The time of the change is the server's, written into the row, so that the answer and
+ * the row agree without reading the row back.
  */
-export async function storeBallotWhileVoting(
-  db: Executor,
-  values: { organisationId: number; budgetId: number; headingId: number; userId: number; districtHeading: boolean; projectIds: number[]; votes: number[]; totalCost: number },
-  guard: BallotGuard,
-): Promise<StoredBallot | undefined> {
-  const session = guard.session ? liveSessionSql(guard.session.id, guard.session.viewer) : sql<boolean>`true`;
-  // Only the id and the time come back: the rest is what was sent (and parsing arrays costs the hot path).
-  const result = await sql<{ id: number; updated_at: Date }>`
-    insert into budgets_ballot (organisation_id, budget_id, heading_id, user_id, district_heading, project_ids, votes, total_cost)
-    select b.organisation_id, b.id, ${values.headingId}, ${values.userId}, ${values.districtHeading}, ${values.projectIds}::int[], ${values.votes}::int[], ${values.totalCost}
-    from budgets_budget b
-    where b.id = ${values.budgetId} and b.organisation_id = ${values.organisationId} and ${votingOpen}
-      and b.version = ${guard.version}
-      and ${eligibilityFactsJson(values.organisationId, values.userId)}::text = ${guard.voterText}
-      and ${processEligibilitySql(values.organisationId, sql`b.process_id`)}::text is not distinct from ${guard.processText}::text
-      and ${session}
+export async function storeBallotsWhileVoting(db: Executor, writes: readonly BallotWrite[]): Promise<Map<string, WrittenBallot>> {
+  const updatedAt = new Date();
+  const column = <T>(pick: (write: BallotWrite) => T): T[] => writes.map(pick);
+  const input = sql`unnest(${column((w) => w.values.organisationId)}::int[], ${column((w) => w.values.budgetId)}::int[], ${column((w) => w.values.headingId)}::int[], ${column((w) => w.values.userId)}::int[],
+      ${column((w) => w.values.districtHeading)}::bool[], ${column((w) => `{${w.values.projectIds.join(',')}}`)}::text[], ${column((w) => `{${w.values.votes.join(',')}}`)}::text[], ${column((w) => w.values.totalCost)}::bigint[],
+      ${column((w) => w.guard.version)}::int[], ${column((w) => w.guard.voterText)}::text[], ${column((w) => w.guard.processText)}::text[],
+      ${column((w) => w.guard.session?.id ?? null)}::text[], ${column((w) => w.guard.session?.viewer.role ?? null)}::text[])
+    as i(organisation_id, budget_id, heading_id, user_id, district_heading, project_ids, votes, total_cost, version, voter_text, process_text, session_id, role)`;
+  const session = liveSessionSql(sql<string>`i.session_id`, { id: sql<number>`i.user_id`, organisationId: sql<number>`i.organisation_id`, role: sql<Viewer['role']>`i.role` });
+  // Only the keys come back: the rest is what was sent (and parsing arrays costs the hot path).
+  const result = await sql<{ heading_id: number; user_id: number }>`
+    insert into budgets_ballot (organisation_id, budget_id, heading_id, user_id, district_heading, project_ids, votes, total_cost, updated_at)
+    select b.organisation_id, b.id, i.heading_id, i.user_id, i.district_heading, i.project_ids::int[], i.votes::int[], i.total_cost, ${updatedAt}::timestamptz
+    from ${input} join budgets_budget b on b.id = i.budget_id and b.organisation_id = i.organisation_id
+    where ${votingOpen} and b.version = i.version
+      and ${eligibilityFactsJson(sql<number>`i.organisation_id`, sql<number>`i.user_id`)}::text = i.voter_text
+      and ${processEligibilitySql(sql<number>`i.organisation_id`, sql`b.process_id`)}::text is not distinct from i.process_text
+      and (i.session_id is null or ${session})
     on conflict on constraint budgets_ballot_one_per_heading do update
-      set project_ids = excluded.project_ids, votes = excluded.votes, total_cost = excluded.total_cost, updated_at = now()
-    returning id, updated_at ${prepared}`.execute(db);
-  const row = result.rows[0];
-  if (!row) return undefined;
-  return { id: row.id, headingId: values.headingId, projectIds: values.projectIds, votes: values.votes, totalCost: values.totalCost, districtHeading: values.districtHeading, updatedAt: row.updated_at };
+      set project_ids = excluded.project_ids, votes = excluded.votes, total_cost = excluded.total_cost, updated_at = excluded.updated_at
+    returning heading_id, user_id ${prepared}`.execute(db);
+  const byKey = new Map(writes.map((w) => [ballotKey(w.values.headingId, w.values.userId), w.values]));
+  const stored = new Map<string, WrittenBallot>();
+  for (const row of result.rows) {
+    const key = ballotKey(row.heading_id, row.user_id);
+    const values = byKey.get(key);
+    if (values) stored.set(key, { headingId: values.headingId, projectIds: values.projectIds, votes: values.votes, totalCost: values.totalCost, districtHeading: values.districtHeading, updatedAt });
+  }
+  return stored;
 }
 
 /** Withdraws a voter's ballot while the budget is balloting; false when voting is closed or there was none. */

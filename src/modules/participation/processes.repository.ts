@@ -49,7 +49,7 @@ export type ProcessEligibilityJson = Pick<Process, 'eligibility' | 'districtIds'
  * expression both reads it and, compared as text, confirms in a later statement that it has not
  * changed since (budgets: a ballot checked against a remembered process rule).
  */
-export function processEligibilitySql(organisationId: number, processId: RawBuilder<unknown>): RawBuilder<ProcessEligibilityJson | null> {
+export function processEligibilitySql(organisationId: number | RawBuilder<number>, processId: RawBuilder<unknown>): RawBuilder<ProcessEligibilityJson | null> {
   // CASE: without a process the lookup is not run at all.
   return sql<ProcessEligibilityJson | null>`(case when ${processId} is null then null else (select json_build_object('eligibility', json_build_object('level', pe.eligibility_level, 'minAge', pe.min_age, 'maxAge', pe.max_age, 'residentsOnly', pe.residents_only), 'districtIds', pe.district_ids)
     from participation_process pe where pe.id = ${processId} and pe.organisation_id = ${organisationId}) end)`;

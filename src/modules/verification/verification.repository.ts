@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import './verification.schema.ts';
 import type { VerificationMethod } from './verification.schema.ts';
@@ -35,7 +35,7 @@ export interface EligibilityFacts {
  * The facts of `findEligibilityFacts` as one JSON value (null when there is no such live account), for
  * another module to embed in its own query so that a hot path needs no second round trip.
  */
-export function eligibilityFactsJson(organisationId: number, userId: number) {
+export function eligibilityFactsJson(organisationId: number | RawBuilder<number>, userId: number | RawBuilder<number>) {
   return sql<EligibilityFacts | null>`(select json_build_object('email_confirmed_at', u.email_confirmed_at, 'declared_birth_year', u.birth_year,
       'verified_birth_year', v.birth_year, 'district_id', v.district_id, 'verified_user', v.user_id)
     from core_user u left join verification_identity v on v.user_id = u.id

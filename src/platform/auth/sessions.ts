@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../db/database.ts';
 import { prepared } from '../db/prepared.ts';
 import { hashToken, randomToken } from './tokens.ts';
@@ -54,7 +54,7 @@ export async function findSessionViewer(db: Executor, organisationId: number, to
  * person, in this city, with this role. The statement then confirms the session in the same step as
  * its write, and a signed-out, expired or deleted account changes nothing.
  */
-export function liveSessionSql(sessionId: string, viewer: Pick<Viewer, 'id' | 'organisationId' | 'role'>) {
+export function liveSessionSql(sessionId: string | RawBuilder<string>, viewer: { [K in 'id' | 'organisationId' | 'role']: Viewer[K] | RawBuilder<Viewer[K]> }) {
   return sql<boolean>`exists (select 1 from core_session ls join core_user lu on lu.id = ls.user_id and lu.organisation_id = ls.organisation_id
     where ls.id = ${sessionId} and ls.user_id = ${viewer.id} and ls.organisation_id = ${viewer.organisationId} and ls.expires_at > now() and lu.deleted_at is null and lu.role = ${viewer.role})`;
 }
