@@ -154,21 +154,33 @@ if (!isMainThread && parentPort) {
   await generate(workerData as RoundInput, (message) => port.postMessage(message));
 }
 
-/** CPU milliseconds used so far by these processes (PostgreSQL backends), from /proc; 0 where unreadable. */
-function processCpuMs(pids: readonly number[]): number {
+/** CPU milliseconds used so far by each of these processes (PostgreSQL backends), from /proc; missing where unreadable (gone, or not on Linux). */
+function processCpuMs(pids: readonly number[]): Map<number, number> {
   const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  let total = 0;
+  const used = new Map<number, number>();
   for (const pid of pids) {
     try {
       // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) * tick;
+      used.set(pid, (Number(fields[11]) + Number(fields[12])) * tick);
     } catch {
-      // not on Linux, or the backend is on another machine: PostgreSQL CPU is then not reported
+      // the backend has ended, or is on another machine
     }
   }
-  return total;
+  return used;
+}
+
+/**
+ * The backends' CPU over the window: each backend's growth; a backend that started during the window
+ * counts whole. A backend that ended during the window (the pool closes idle connections) took its
+ * CPU time with it: it is counted in `lost`, and the total is then a lower bound.
+ */
+function backendCpuDelta(before: Map<number, number>, after: Map<number, number>): { ms: number; lost: number } {
+  let ms = 0;
+  for (const [pid, total] of after) ms += total - (before.get(pid) ?? 0);
+  const lost = [...before.keys()].filter((pid) => !after.has(pid)).length;
+  return { ms, lost };
 }
 
 export interface MeasuredRound extends RoundOutput {
@@ -176,6 +188,8 @@ export interface MeasuredRound extends RoundOutput {
   serverCpuMs: number;
   /** CPU milliseconds of the PostgreSQL backends serving this database (0 on PGlite). */
   databaseCpuMs: number;
+  /** Backends that ended during the window: their CPU is missing from `databaseCpuMs`, then a lower bound. */
+  backendsLost: number;
 }
 
 /**
@@ -186,19 +200,20 @@ export function runRound(input: RoundInput, backends: () => Promise<number[]>): 
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: input });
     let serverBefore: NodeJS.CpuUsage | undefined;
-    let pids: number[] = [];
-    let databaseBefore = 0;
+    let databaseBefore = new Map<number, number>();
     worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'measuring') {
         serverBefore = process.threadCpuUsage();
         void backends().then((found) => {
-          pids = found;
-          databaseBefore = processCpuMs(pids);
+          databaseBefore = processCpuMs(found);
         }, reject);
         return;
       }
       const server = process.threadCpuUsage(serverBefore);
-      resolve({ ...message.output, serverCpuMs: (server.user + server.system) / 1000, databaseCpuMs: processCpuMs(pids) - databaseBefore });
+      void backends().then((found) => {
+        const database = backendCpuDelta(databaseBefore, processCpuMs(found));
+        resolve({ ...message.output, serverCpuMs: (server.user + server.system) / 1000, databaseCpuMs: database.ms, backendsLost: database.lost });
+      }, reject);
     });
     worker.once('error', reject);
     worker.once('exit', (code) => {
