@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Viewer } from '../../../platform/auth/users.ts';
+import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
@@ -8,6 +9,7 @@ import { assetFolder } from '../../../platform/web/assets.ts';
 import { renderPage } from '../../../platform/web/layout.ts';
 import type { ChannelKind } from '../inbox.schema.ts';
 import { authorizeInbox, mayDoInInbox, type InboxAction } from '../inbox.policy.ts';
+import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
 
 /** A field's problem: a stable code (also in the page, as `data-code`) and its text in the reader's language. */
 export interface FieldError {
@@ -142,4 +144,20 @@ export function hoursBetween(from: Date, to: Date): number {
 export function firstLine(text: string, length = 100): string {
   const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
   return line.length > length ? `${line.slice(0, length - 1)}…` : line;
+}
+
+/**
+ * A resident's message in a conversation, to turn into a report or a proposal: refused when the
+ * conversation is already linked to one (409), or when the message is not the resident's or was erased.
+ */
+export async function loadIncomingMessage(ctx: AppContext, request: FastifyRequest, messageText: string, into: 'report' | 'proposal'): Promise<{ conversationId: number; message: ThreadMessage }> {
+  inboxViewer(request, 'answer');
+  const conversation = await findConversation(ctx.db, request.organisation.id, paramId(request, 'conversationId'));
+  if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
+  if (into === 'report' && conversation.reportId !== null) throw new AppError('INBOX_ALREADY_LINKED');
+  if (into === 'proposal' && conversation.proposalId !== null) throw new AppError('INBOX_PROPOSAL_LINKED');
+  const messageId = idFrom(messageText);
+  const message = (await findThread(ctx.db, request.organisation.id, conversation.id)).find((m) => m.id === messageId && m.direction === 'in' && !m.erased);
+  if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
+  return { conversationId: conversation.id, message };
 }

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
-import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { formText } from '../../../platform/web/forms.ts';
@@ -9,8 +8,8 @@ import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout
 import { CATEGORIES, findProcesses, phaseAllows } from '../../participation/index.ts';
 import { findDistricts } from '../../places/index.ts';
 import { PROPOSAL_BODY_MAX, turnIntoProposal } from '../conversations.use-cases.ts';
-import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
-import { codedError, firstLine, idFrom, inboxViewer, inputField, paramId, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
+import type { ThreadMessage } from '../inbox.repository.ts';
+import { codedError, loadIncomingMessage, firstLine, idFrom, inputField, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
 
 interface ProposalForm {
   message: string;
@@ -77,17 +76,6 @@ ${processes.length === 0 ? html`<p class="notice">${t('inbox.proposal.noProcess'
   });
 }
 
-async function loadMessage(ctx: AppContext, request: FastifyRequest, messageText: string): Promise<{ conversationId: number; message: ThreadMessage }> {
-  inboxViewer(request, 'answer');
-  const conversation = await findConversation(ctx.db, request.organisation.id, paramId(request, 'conversationId'));
-  if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
-  if (conversation.proposalId !== null) throw new AppError('INBOX_PROPOSAL_LINKED');
-  const messageId = idFrom(messageText);
-  const message = (await findThread(ctx.db, request.organisation.id, conversation.id)).find((m) => m.id === messageId && m.direction === 'in' && !m.erased);
-  if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
-  return { conversationId: conversation.id, message };
-}
-
 /** A coordinate typed in the form: null when blank, NaN when not a number (refused by the use case). */
 function coordinate(value: string): number | null {
   if (value === '') return null;
@@ -97,14 +85,14 @@ function coordinate(value: string): number | null {
 /** Turning a conversation's message into a proposal of an open process: the prefilled form and its submission. */
 export function registerToProposalPages(app: App, ctx: AppContext): void {
   app.get('/staff/inbox/:conversationId/proposal', { schema: { hide: true } }, async (request, reply) => {
-    const { conversationId, message } = await loadMessage(ctx, request, textOf(request.query, 'message'));
+    const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(request.query, 'message'), 'proposal');
     const processes = await openProcesses(ctx, request);
     return renderForm(ctx, request, reply, conversationId, prefill(message, processes.map((p) => p.id)));
   });
 
   app.post('/staff/inbox/:conversationId/proposal', { schema: { hide: true } }, async (request, reply) => {
     const body = request.body;
-    const { conversationId, message } = await loadMessage(ctx, request, textOf(body, 'message'));
+    const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(body, 'message'), 'proposal');
     const form: ProposalForm = {
       message: String(message.id),
       process: textOf(body, 'process'),

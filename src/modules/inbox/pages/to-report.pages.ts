@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
-import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { formText } from '../../../platform/web/forms.ts';
@@ -9,8 +8,8 @@ import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout
 import { boundingBox, findDistrictsWithGeometry } from '../../places/index.ts';
 import { answersFromForm, findCategories, findQuestions, questionFieldId, questionFields, questionFieldsScript, submissionAnswers, submissionProblemMessage } from '../../reports/index.ts';
 import { turnIntoReport } from '../conversations.use-cases.ts';
-import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
-import { codedError, idFrom, inboxViewer, inputField, paramId, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
+import type { ThreadMessage } from '../inbox.repository.ts';
+import { codedError, loadIncomingMessage, inputField, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
 
 const DESCRIPTION_MAX = 4000;
 
@@ -76,27 +75,16 @@ ${errorSummary(request, Object.fromEntries(Object.entries(errors).map(([field, e
   });
 }
 
-async function loadMessage(ctx: AppContext, request: FastifyRequest, messageText: string): Promise<{ conversationId: number; message: ThreadMessage }> {
-  inboxViewer(request, 'answer');
-  const conversation = await findConversation(ctx.db, request.organisation.id, paramId(request, 'conversationId'));
-  if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
-  if (conversation.reportId !== null) throw new AppError('INBOX_ALREADY_LINKED');
-  const messageId = idFrom(messageText);
-  const message = (await findThread(ctx.db, request.organisation.id, conversation.id)).find((m) => m.id === messageId && m.direction === 'in' && !m.erased);
-  if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
-  return { conversationId: conversation.id, message };
-}
-
 /** Turning a conversation's message into a report: the prefilled form and its submission. */
 export function registerToReportPages(app: App, ctx: AppContext): void {
   app.get('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
-    const { conversationId, message } = await loadMessage(ctx, request, textOf(request.query, 'message'));
+    const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(request.query, 'message'), 'report');
     return renderForm(ctx, request, reply, conversationId, await prefill(ctx, request, message));
   });
 
   app.post('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
     const body = request.body;
-    const { conversationId, message } = await loadMessage(ctx, request, textOf(body, 'message'));
+    const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(body, 'message'), 'report');
     const category = (await findCategories(ctx.db, request.organisation.id)).find((c) => c.active && c.code === textOf(body, 'category'));
     const questions = category ? await findQuestions(ctx.db, category.id) : [];
     // The chosen category's own questions (required ones are asked again until answered, as on /reports/new).
