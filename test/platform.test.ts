@@ -187,6 +187,37 @@ describe('background maintenance', () => {
   });
 });
 
+describe('jobs', () => {
+  test('a job waits in the queue, where another server can take it, while a slow one runs', async () => {
+    await server.ctx.jobs.runDue(1000); // nothing else is due
+    const log = pino({ level: 'silent' });
+    const slow = Promise.withResolvers<undefined>();
+    const started = Promise.withResolvers<undefined>();
+    const ran: string[] = [];
+    const worker = (name: string) => {
+      const queue = new JobQueue(server.ctx.db, log);
+      queue.register('test.slow', async () => {
+        ran.push(`${name}: slow`);
+        started.resolve(undefined);
+        await slow.promise;
+      });
+      queue.register('test.quick', async () => {
+        ran.push(`${name}: quick`);
+      });
+      return queue;
+    };
+    const [a, b] = [worker('a'), worker('b')];
+    await a.enqueue('test.slow', {}, { runAt: new Date(Date.now() - 2000) });
+    await a.enqueue('test.quick', {}, { runAt: new Date(Date.now() - 1000) });
+    const first = a.runDue();
+    await started.promise;
+    assert.equal(await b.runDue(), 1, 'the other server takes the job waiting behind the slow one');
+    slow.resolve(undefined);
+    assert.equal(await first, 1);
+    assert.deepEqual(ran, ['a: slow', 'b: quick']);
+  });
+});
+
 describe('OpenAPI', () => {
   test('documents every API route under /api/v1 (and standard protocols at their own path) with a readable page', async () => {
     const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };

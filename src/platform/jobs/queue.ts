@@ -25,6 +25,16 @@ export interface EnqueueOptions {
  */
 const RECURRING = { recurring: true } as const;
 
+/** A job as claimed from the queue. */
+interface ClaimedJob {
+  id: number;
+  organisation_id: number | null;
+  kind: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+}
+
 export class JobQueue {
   readonly #db: Db;
   readonly #log: Logger;
@@ -161,50 +171,67 @@ export class JobQueue {
     await this.#running;
   }
 
-  /** Claims and runs the jobs that are due now; returns how many ran. Tests call it directly. */
+  /**
+   * Runs the jobs that are due now, up to `limit`, and returns how many ran. Each job is claimed just
+   * before it runs (one at a time, skipping those another worker holds), so a job waits in the queue —
+   * where another server can take it — rather than locked behind a slow one. Tests call it directly.
+   */
   async runDue(limit = 20): Promise<number> {
-    const claimed = await sql<{ id: number; organisation_id: number | null; kind: string; payload: unknown; attempts: number; max_attempts: number }>`
+    let ran = 0;
+    while (ran < limit) {
+      const row = await this.#claimOne();
+      if (!row) break;
+      await this.#run(row);
+      ran++;
+    }
+    return ran;
+  }
+
+  /** Takes the oldest due job (or one whose worker's lock ran out) for five minutes. */
+  async #claimOne() {
+    const claimed = await sql<ClaimedJob>`
       update core_job set status = 'running', attempts = attempts + 1, locked_until = now() + interval '5 minutes'
-      where id in (
+      where id = (
         select id from core_job
         where (status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now())
         order by run_at
-        limit ${limit}
+        limit 1
         for update skip locked
       )
       returning id, organisation_id, kind, payload, attempts, max_attempts`.execute(this.#db);
+    return claimed.rows[0];
+  }
 
-    for (const row of claimed.rows) {
-      const handler = this.#handlers.get(row.kind);
-      const job: Job<never> = {
-        id: row.id,
-        organisationId: row.organisation_id,
-        kind: row.kind,
-        payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as never,
-        attempts: row.attempts,
-      };
-      try {
-        if (!handler) throw new Error(`No handler for job kind ${row.kind}`);
-        await handler(job);
-        await this.#db.updateTable('core_job').set({ status: 'done', finished_at: new Date(), locked_until: null }).where('id', '=', row.id).execute();
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const final = row.attempts >= row.max_attempts;
-        const delaySeconds = Math.min(3600, 2 ** row.attempts * 5);
-        this.#log.warn({ jobId: row.id, kind: row.kind, attempt: row.attempts, final, error: message }, 'job failed');
-        await this.#db
-          .updateTable('core_job')
-          .set({
-            status: final ? 'failed' : 'queued',
-            last_error: message.slice(0, 2000),
-            locked_until: null,
-            run_at: new Date(Date.now() + delaySeconds * 1000),
-            ...(final ? { finished_at: new Date() } : {}),
-          })
-          .where('id', '=', row.id)
-          .execute();
-      }
+  /** Runs a claimed job; a failure is retried later with a growing delay, until its last attempt. */
+  async #run(row: ClaimedJob): Promise<void> {
+    const handler = this.#handlers.get(row.kind);
+    const job: Job<never> = {
+      id: row.id,
+      organisationId: row.organisation_id,
+      kind: row.kind,
+      payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as never,
+      attempts: row.attempts,
+    };
+    try {
+      if (!handler) throw new Error(`No handler for job kind ${row.kind}`);
+      await handler(job);
+      await this.#db.updateTable('core_job').set({ status: 'done', finished_at: new Date(), locked_until: null }).where('id', '=', row.id).execute();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const final = row.attempts >= row.max_attempts;
+      const delaySeconds = Math.min(3600, 2 ** row.attempts * 5);
+      this.#log.warn({ jobId: row.id, kind: row.kind, attempt: row.attempts, final, error: message }, 'job failed');
+      await this.#db
+        .updateTable('core_job')
+        .set({
+          status: final ? 'failed' : 'queued',
+          last_error: message.slice(0, 2000),
+          locked_until: null,
+          run_at: new Date(Date.now() + delaySeconds * 1000),
+          ...(final ? { finished_at: new Date() } : {}),
+        })
+        .where('id', '=', row.id)
+        .execute();
     }
-    return claimed.rows.length;
   }
 }
