@@ -57,7 +57,7 @@ function formBodies(places: Place[], keys: string[]): string[] {
 export async function benchIntake(env: BenchEnvironment, options: BenchOptions): Promise<{ ratio: number }> {
   const { db } = env.platform.ctx;
   const city = env.city;
-  const keys = await Promise.all(Array.from({ length: 32 }, (_, index) => createApiKey(db, city.id, `bench ${index}`, null)));
+  const keys = await Promise.all(Array.from({ length: 32 }, (_, index) => createApiKey(db, city.id, `bench ${index}`, null, ['open311'])));
   const places = await placesInCity(env, 200);
   const oneKey = formBodies(places, [keys[0]?.key as string]);
   const manyKeys = formBodies(places, keys.map((key) => key.key));

@@ -5,10 +5,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { translator } from '../src/platform/i18n/translate.ts';
 import { TestClient } from './support/client.ts';
 import { buildUser, lastMailTo, signedInClient } from './support/factories.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
+const en = translator('en');
 let server: TestServer;
 let admin: TestClient;
 let adminId: number;
@@ -41,7 +43,7 @@ describe('who may administer', () => {
       assert.equal((await resident.get(path)).status, 403, path);
     }
     const residentCsrf = ((await (await resident.get('/api/v1/me')).json()) as { csrfToken: string }).csrfToken;
-    const response = await resident.json('POST', '/api/v1/admin/api-keys', { name: 'mine' }, { 'x-csrf-token': residentCsrf });
+    const response = await resident.json('POST', '/api/v1/admin/api-keys', { name: 'mine', scopes: ['open311'] }, { 'x-csrf-token': residentCsrf });
     assert.equal(response.status, 403);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
   });
@@ -56,7 +58,7 @@ describe('who may administer', () => {
   });
 
   test('an API key does not administer', async () => {
-    const created = (await (await admin.json('POST', '/api/v1/admin/api-keys', { name: 'city app' }, { 'x-csrf-token': csrf })).json()) as { key: string };
+    const created = (await (await admin.json('POST', '/api/v1/admin/api-keys', { name: 'city app', scopes: ['reports.read', 'reports.write'] }, { 'x-csrf-token': csrf })).json()) as { key: string };
     const response = await fetch(`${server.url}/api/v1/admin/api-keys`, { headers: { authorization: `Bearer ${created.key}` } });
     assert.equal(response.status, 401);
   });
@@ -186,7 +188,11 @@ describe('people and roles', () => {
 
 describe('API keys', () => {
   test('a key is shown once, stored hashed, works, and stops working when revoked', async () => {
-    const response = await admin.submit('/admin/api-keys', '/admin/api-keys', { name: 'Open311 app' });
+    const unticked = await admin.submit('/admin/api-keys', '/admin/api-keys', { name: 'Open311 app' });
+    assert.equal(unticked.status, 400);
+    assert.match(await unticked.text(), new RegExp(en('error.API_KEY_SCOPES_REQUIRED')), 'a key must be allowed something');
+    assert.equal((await server.ctx.db.selectFrom('core_api_key').select('id').where('name', '=', 'Open311 app').execute()).length, 0, 'nothing stored');
+    const response = await admin.submit('/admin/api-keys', '/admin/api-keys', { name: 'Open311 app', scopes: 'open311' });
     assert.equal(response.status, 201);
     const page = await response.text();
     const shown = /id="new-key">(ic_[0-9a-f]{12}_([A-Za-z0-9_-]{32}))</.exec(page);
@@ -197,6 +203,8 @@ describe('API keys', () => {
     assert.ok(!list.includes(key), 'and never again');
     const stored = await server.ctx.db.selectFrom('core_api_key').selectAll().where('name', '=', 'Open311 app').executeTakeFirstOrThrow();
     assert.ok(!JSON.stringify(stored).includes(secret), 'only a hash is stored');
+    assert.deepEqual(stored.scopes, ['open311'], 'only what was ticked');
+    assert.match(list, new RegExp(en('admin.apiKeys.scope.open311').replace(/[()]/g, '.')), 'the list says what each key may do');
 
     const districts = await fetch(`${server.url}/api/v1/districts`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(districts.status, 200);

@@ -37,9 +37,9 @@ describe('bad input to the JSON API changes nothing', () => {
 
   test('wrong types and unknown fields', async () => {
     const before = await keyCount();
-    const wrongType = await errorOf(await admin.json('POST', '/api/v1/admin/api-keys', { name: 42 }, { 'x-csrf-token': csrf }));
+    const wrongType = await errorOf(await admin.json('POST', '/api/v1/admin/api-keys', { name: 42, scopes: ['open311'] }, { 'x-csrf-token': csrf }));
     assert.deepEqual([wrongType.status, wrongType.code], [400, 'VALIDATION_FAILED']);
-    const unknown = await errorOf(await admin.json('POST', '/api/v1/admin/api-keys', { name: 'ok', isAdmin: true }, { 'x-csrf-token': csrf }));
+    const unknown = await errorOf(await admin.json('POST', '/api/v1/admin/api-keys', { name: 'ok', scopes: ['open311'], isAdmin: true }, { 'x-csrf-token': csrf }));
     assert.deepEqual([unknown.status, unknown.code], [400, 'VALIDATION_FAILED']);
     assert.match(unknown.message, /isAdmin/);
     assert.equal(await keyCount(), before);
@@ -47,21 +47,21 @@ describe('bad input to the JSON API changes nothing', () => {
 
   test('an oversized body', async () => {
     const before = await keyCount();
-    const response = await admin.json('POST', '/api/v1/admin/api-keys', { name: 'x'.repeat(2_000_000) }, { 'x-csrf-token': csrf });
+    const response = await admin.json('POST', '/api/v1/admin/api-keys', { name: 'x'.repeat(2_000_000), scopes: ['open311'] }, { 'x-csrf-token': csrf });
     assert.deepEqual(await errorOf(response).then((e) => [e.status, e.code]), [413, 'BODY_TOO_LARGE']);
     assert.equal(await keyCount(), before);
   });
 
   test('a session write without the CSRF header', async () => {
     const before = await keyCount();
-    const response = await admin.json('POST', '/api/v1/admin/api-keys', { name: 'no token' });
+    const response = await admin.json('POST', '/api/v1/admin/api-keys', { name: 'no token', scopes: ['open311'] });
     assert.deepEqual(await errorOf(response).then((e) => [e.status, e.code]), [403, 'CSRF_TOKEN_INVALID']);
     assert.equal(await keyCount(), before);
   });
 
   test('SQL and HTML in text fields are stored as text and shown escaped', async () => {
     const name = `'); drop table core_user; -- <img src=x onerror=alert(1)>`;
-    const response = await admin.json('POST', '/api/v1/admin/api-keys', { name }, { 'x-csrf-token': csrf });
+    const response = await admin.json('POST', '/api/v1/admin/api-keys', { name, scopes: ['open311'] }, { 'x-csrf-token': csrf });
     assert.equal(response.status, 201);
     const stored = await server.ctx.db.selectFrom('core_api_key').select('name').where('name', '=', name).executeTakeFirst();
     assert.equal(stored?.name, name);

@@ -65,7 +65,7 @@ test('reports acknowledged through Open311 survive a SIGKILL of the server right
   const signIn = await administrator.submit('/sign-in', '/sign-in', { email: 'admin@valmora.example', password: 'demo-password-123' });
   assert.equal(signIn.status, 303, 'the demo administrator signs in');
   const { csrfToken } = (await (await administrator.get('/api/v1/me')).json()) as { csrfToken: string };
-  const { key } = (await (await administrator.json('POST', '/api/v1/admin/api-keys', { name: 'durability test' }, { 'x-csrf-token': csrfToken })).json()) as { key: string };
+  const { key } = (await (await administrator.json('POST', '/api/v1/admin/api-keys', { name: 'durability test', scopes: ['open311'] }, { 'x-csrf-token': csrfToken })).json()) as { key: string };
 
   const lookup = await (await fetch(`${base}/api/v1/districts.geojson`)).json() as { features: Array<{ geometry: { type: string; coordinates: number[][][] | number[][][][] } }> };
   const ring = (lookup.features[0]?.geometry.type === 'Polygon' ? lookup.features[0].geometry.coordinates[0] : (lookup.features[0]?.geometry.coordinates as number[][][][])[0]?.[0]) as number[][];

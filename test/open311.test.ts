@@ -14,7 +14,7 @@ before(async () => {
   server = await startTestServer({ demo: true });
   const organisation = (await server.organisations.findAll())[0];
   assert.ok(organisation);
-  apiKey = (await createApiKey(server.ctx.db, organisation.id, 'open311 test client', null)).key;
+  apiKey = (await createApiKey(server.ctx.db, organisation.id, 'open311 test client', null, ['open311'])).key;
 });
 after(() => server.close());
 
@@ -138,6 +138,12 @@ describe('POST requests', () => {
     }
     const wrongKey = await fetch(`${server.url}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: 'ic_000000000000_wrongwrongwrongwrongwrongwrongwron', service_code: 'pothole', lat: '44.1', long: '9.8' }) });
     assert.equal(wrongKey.status, 403);
+    const organisation = (await server.organisations.findAll())[0];
+    assert.ok(organisation);
+    const staffOnly = (await createApiKey(server.ctx.db, organisation.id, 'staff dashboard', null, ['reports.read', 'reports.write'])).key;
+    const notForIntake = await fetch(`${server.url}/open311/v2/requests.json`, { method: 'POST', body: new URLSearchParams({ api_key: staffOnly, service_code: 'pothole', lat: '44.1', long: '9.8' }) });
+    assert.equal(notForIntake.status, 403, 'a key without the open311 scope submits nothing');
+    assert.match(await notForIntake.text(), /open311 scope/);
     const after = await server.ctx.db.selectFrom('reports_report').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     assert.equal(after.n, before.n);
   });

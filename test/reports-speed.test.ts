@@ -113,7 +113,7 @@ before(async () => {
   admin = await viewerFor('admin@valmora.example');
   const user = await buildUser(server);
   resident = (await findViewer(server.ctx.db, city.id, user.id)) as Viewer;
-  apiKey = (await createApiKey(server.ctx.db, city.id, 'speed test', null)).key;
+  apiKey = (await createApiKey(server.ctx.db, city.id, 'speed test', null, ['open311'])).key;
 });
 after(() => server.close());
 
@@ -204,7 +204,7 @@ describe('clusters from the map counters', () => {
 
 describe('Open311 intake in one statement', () => {
   test('a revoked key is refused at once although it was verified a moment ago, and nothing is stored', async () => {
-    const key = await createApiKey(server.ctx.db, city.id, 'soon revoked', null);
+    const key = await createApiKey(server.ctx.db, city.id, 'soon revoked', null, ['open311']);
     assert.equal((await open311({ service_code: 'graffiti', lat: '44.1', long: '9.8', description: 'first' }, key.key)).status, 201);
     await server.ctx.db.updateTable('core_api_key').set({ revoked_at: new Date() }).where('id', '=', key.id).execute();
     const before = await server.ctx.db.selectFrom('reports_report').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
@@ -218,7 +218,7 @@ describe('Open311 intake in one statement', () => {
     const limited = await startTestServer({ demo: true, adjust: (config) => (config.rateLimits.publicWrite = { limit: 1, windowSeconds: 3600 }) });
     try {
       const organisation = (await limited.organisations.findAll())[0] as Organisation;
-      const key = (await createApiKey(limited.ctx.db, organisation.id, 'limited', null)).key;
+      const key = (await createApiKey(limited.ctx.db, organisation.id, 'limited', null, ['open311'])).key;
       const send = (fields: Record<string, string>) =>
         fetch(`${limited.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ api_key: key, ...fields }).toString() });
       const count = async () => Number((await limited.ctx.db.selectFrom('reports_report').select((eb) => eb.fn.countAll<string>().as('n')).where('source', '=', 'open311').executeTakeFirstOrThrow()).n);

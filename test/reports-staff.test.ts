@@ -385,7 +385,7 @@ describe('the staff API', () => {
 
   test('an API key acts with the rights of the administrator who issued it, named in the audit log', async () => {
     const adminUser = await server.ctx.db.selectFrom('core_user').select('id').where('email', '=', 'admin@valmora.example').executeTakeFirstOrThrow();
-    const key = await createApiKey(server.ctx.db, city.id, 'Work orders', adminUser.id);
+    const key = await createApiKey(server.ctx.db, city.id, 'Work orders', adminUser.id, ['reports.read', 'reports.write']);
     const machine = new TestClient(server.url);
     machine.headers = { authorization: `Bearer ${key.key}` };
     const id = await newReport('tree');
@@ -396,7 +396,18 @@ describe('the staff API', () => {
     assert.equal(changed.status, 200);
     const audit = await server.ctx.db.selectFrom('core_audit_log').select('actor_label').where('action', '=', 'report.status').where('subject_id', '=', String(id)).executeTakeFirstOrThrow();
     assert.equal(audit.actor_label, 'Elena Marchetti (API key “Work orders”)');
-    const orphan = await createApiKey(server.ctx.db, city.id, 'Nobody', null);
+    // A key does only what its scopes allow, whatever its issuer may do.
+    const reader = new TestClient(server.url);
+    reader.headers = { authorization: `Bearer ${(await createApiKey(server.ctx.db, city.id, 'Dashboard', adminUser.id, ['reports.read'])).key}` };
+    assert.equal((await reader.get(`/api/v1/staff/reports?q=${id}&status=all`)).status, 200);
+    const notAllowed = await reader.json('POST', `/api/v1/staff/reports/${id}/status`, { status: 'in_progress', publicText: 'Started.' });
+    assert.equal(notAllowed.status, 403);
+    assert.equal(((await notAllowed.json()) as { error: { code: string } }).error.code, 'API_KEY_SCOPE');
+    const intakeOnly = new TestClient(server.url);
+    intakeOnly.headers = { authorization: `Bearer ${(await createApiKey(server.ctx.db, city.id, 'Open311 app', adminUser.id, ['open311'])).key}` };
+    assert.equal((await intakeOnly.get('/api/v1/staff/reports')).status, 403);
+    assert.equal((await server.ctx.db.selectFrom('reports_report').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status, 'planned', 'nothing changed');
+    const orphan = await createApiKey(server.ctx.db, city.id, 'Nobody', null, ['reports.read']);
     const nobody = new TestClient(server.url);
     nobody.headers = { authorization: `Bearer ${orphan.key}` };
     assert.equal((await nobody.get('/api/v1/staff/reports')).status, 403);

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { isApiKeyScope } from '../../platform/auth/api-keys.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
@@ -14,10 +15,12 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Page = { before: Type.Optional(Type.Integer({ minimum: 1, description: 'Return entries with a smaller id (the next page)' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) };
 const SECURITY = [{ session: [] }];
 
+const Scope = Type.Union([Type.Literal('open311'), Type.Literal('reports.read'), Type.Literal('reports.write')], { description: 'open311: submit reports through Open311; reports.read: read the staff report queues; reports.write: change reports' });
 const ApiKey = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   prefix: Type.String(),
+  scopes: Type.Array(Scope),
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -37,7 +40,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
   app.get('/api/v1/admin/api-keys', { schema: { tags: ['administration'], summary: 'API keys of the city (never the keys themselves)', security: SECURITY, response: { 200: Type.Array(ApiKey), ...Errors } } }, async (request) => {
     authorizeAdministration(request.viewer, 'manage-api-keys');
     const keys = await findApiKeys(ctx.db, request.organisation.id);
-    return keys.map((key) => ({ id: key.id, name: key.name, prefix: key.prefix, createdAt: key.created_at.toISOString(), lastUsedAt: key.last_used_at?.toISOString() ?? null, revokedAt: key.revoked_at?.toISOString() ?? null }));
+    return keys.map((key) => ({ id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes.filter(isApiKeyScope), createdAt: key.created_at.toISOString(), lastUsedAt: key.last_used_at?.toISOString() ?? null, revokedAt: key.revoked_at?.toISOString() ?? null }));
   });
 
   app.post(
@@ -47,14 +50,14 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
         tags: ['administration'],
         summary: 'Create an API key; the key is in this answer only',
         security: SECURITY,
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ id: Type.Integer(), name: Type.String(), prefix: Type.String(), key: Type.String(), createdAt: Type.String({ format: 'date-time' }) }), ...Errors },
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Scope, { minItems: 1, uniqueItems: true, description: 'What the key may do; a key never administers the city' }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ id: Type.Integer(), name: Type.String(), prefix: Type.String(), scopes: Type.Array(Scope), key: Type.String(), createdAt: Type.String({ format: 'date-time' }) }), ...Errors },
       },
     },
     async (request, reply) => {
-      const created = unwrap(request, await issueApiKey(ctx, request.viewer, request.organisation, request.body.name));
+      const created = unwrap(request, await issueApiKey(ctx, request.viewer, request.organisation, request.body.name, request.body.scopes));
       reply.code(201).header('cache-control', 'no-store');
-      return { id: created.id, name: created.name, prefix: created.prefix, key: created.key, createdAt: created.createdAt.toISOString() };
+      return { id: created.id, name: created.name, prefix: created.prefix, scopes: created.scopes, key: created.key, createdAt: created.createdAt.toISOString() };
     },
   );
 

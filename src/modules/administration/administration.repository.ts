@@ -142,7 +142,7 @@ export async function findApiKeys(db: Executor, organisationId: number) {
   return db
     .selectFrom('core_api_key as k')
     .leftJoin('core_user as u', 'u.id', 'k.created_by')
-    .select(['k.id', 'k.name', 'k.prefix', 'k.created_at', 'k.last_used_at', 'k.revoked_at', 'u.display_name as created_by_name'])
+    .select(['k.id', 'k.name', 'k.prefix', 'k.scopes', 'k.created_at', 'k.last_used_at', 'k.revoked_at', 'u.display_name as created_by_name'])
     .where('k.organisation_id', '=', organisationId)
     .orderBy(sql`k.revoked_at is not null`)
     .orderBy('k.id', 'desc')

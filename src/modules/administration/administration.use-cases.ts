@@ -1,4 +1,4 @@
-import { createApiKey } from '../../platform/auth/api-keys.ts';
+import { API_KEY_SCOPES, createApiKey, type ApiKeyScope } from '../../platform/auth/api-keys.ts';
 import { findUserByEmail, type Viewer } from '../../platform/auth/users.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -241,16 +241,23 @@ export async function unlockPerson(ctx: AppContext, viewer: Viewer | null, organ
   });
 }
 
-/** Issues an API key for a machine client. The plain key is in the result and nowhere else. */
-export async function issueApiKey(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, name: string): Promise<Outcome<{ key: string; id: number; name: string; prefix: string; createdAt: Date }>> {
+/**
+ * Issues an API key for a machine client, with only the scopes ticked (at least one; a key never
+ * administers the city). The plain key is in the result and nowhere else.
+ */
+export async function issueApiKey(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, name: string, scopes: readonly string[]): Promise<Outcome<{ key: string; id: number; name: string; prefix: string; scopes: ApiKeyScope[]; createdAt: Date }>> {
   authorizeAdministration(viewer, 'manage-api-keys');
   const clean = name.trim();
-  if (!clean) return { ok: false, errors: { name: 'error.NAME_REQUIRED' } };
-  if (clean.length > 100) return { ok: false, errors: { name: 'error.NAME_TOO_LONG' } };
+  const errors: FieldErrors = {};
+  if (!clean) errors.name = 'error.NAME_REQUIRED';
+  else if (clean.length > 100) errors.name = 'error.NAME_TOO_LONG';
+  const chosen = API_KEY_SCOPES.filter((scope) => scopes.includes(scope));
+  if (chosen.length === 0 || chosen.length !== new Set(scopes).size) errors.scopes = 'error.API_KEY_SCOPES_REQUIRED';
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
   return inTransaction(ctx.db, async (tx) => {
-    const created = await createApiKey(tx, organisation.id, clean, viewer.id);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'api-key.create', subjectType: 'api-key', subjectId: created.id, after: { name: clean, prefix: created.prefix } });
-    return { ok: true, key: created.key, id: created.id, name: created.name, prefix: created.prefix, createdAt: created.created_at };
+    const created = await createApiKey(tx, organisation.id, clean, viewer.id, chosen);
+    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'api-key.create', subjectType: 'api-key', subjectId: created.id, after: { name: clean, prefix: created.prefix, scopes: chosen } });
+    return { ok: true, key: created.key, id: created.id, name: created.name, prefix: created.prefix, scopes: chosen, createdAt: created.created_at };
   });
 }
 

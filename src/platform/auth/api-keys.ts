@@ -2,26 +2,39 @@ import { randomBytes } from 'node:crypto';
 import type { Executor } from '../db/database.ts';
 import { hashToken, safeEqual } from './tokens.ts';
 
+/**
+ * What an API key may do, ticked by the administrator who issues it: submit reports through Open311
+ * (`open311`), read the staff reports API (`reports.read`), act on reports through it (`reports.write`).
+ * A key never administers the city. A request with a key that lacks the scope is refused
+ * (`API_KEY_SCOPE`), whatever its issuer may do.
+ */
+export const API_KEY_SCOPES = ['open311', 'reports.read', 'reports.write'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export function isApiKeyScope(value: string): value is ApiKeyScope {
+  return (API_KEY_SCOPES as readonly string[]).includes(value);
+}
+
 /** Creates an API key; the plain key is returned once and only its hash is stored. */
-export async function createApiKey(db: Executor, organisationId: number, name: string, createdBy: number | null) {
+export async function createApiKey(db: Executor, organisationId: number, name: string, createdBy: number | null, scopes: readonly ApiKeyScope[]) {
   const prefix = randomBytes(6).toString('hex');
   const secret = randomBytes(24).toString('base64url');
   const key = `ic_${prefix}_${secret}`;
   const row = await db
     .insertInto('core_api_key')
-    .values({ organisation_id: organisationId, name, prefix, key_hash: hashToken(key), created_by: createdBy, last_used_at: null, revoked_at: null })
-    .returning(['id', 'name', 'prefix', 'created_at'])
+    .values({ organisation_id: organisationId, name, prefix, key_hash: hashToken(key), created_by: createdBy, last_used_at: null, revoked_at: null, scopes: [...scopes] })
+    .returning(['id', 'name', 'prefix', 'created_at', 'scopes'])
     .executeTakeFirstOrThrow();
   return { ...row, key };
 }
 
 /** The organisation and id of a valid, unrevoked key; undefined for anything else. */
-export async function verifyApiKey(db: Executor, key: string): Promise<{ id: number; organisationId: number; name: string } | undefined> {
+export async function verifyApiKey(db: Executor, key: string): Promise<{ id: number; organisationId: number; name: string; scopes: ApiKeyScope[] } | undefined> {
   const match = /^ic_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key);
   if (!match) return undefined;
   const row = await db
     .selectFrom('core_api_key')
-    .select(['id', 'organisation_id', 'name', 'key_hash'])
+    .select(['id', 'organisation_id', 'name', 'key_hash', 'scopes'])
     .where('prefix', '=', match[1] as string)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
@@ -33,5 +46,5 @@ export async function verifyApiKey(db: Executor, key: string): Promise<{ id: num
     .where('id', '=', row.id)
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(Date.now() - 5 * 60_000))]))
     .execute();
-  return { id: row.id, organisationId: row.organisation_id, name: row.name };
+  return { id: row.id, organisationId: row.organisation_id, name: row.name, scopes: row.scopes.filter(isApiKeyScope) };
 }

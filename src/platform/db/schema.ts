@@ -125,6 +125,8 @@ export interface Database {
     created_at: CreatedAt;
     last_used_at: NullableTimestamp;
     revoked_at: NullableTimestamp;
+    /** What the key may do (`ApiKeyScope`). */
+    scopes: ColumnType<string[], string[] | undefined, string[]>;
   };
   core_rate_limit: {
     organisation_id: number;

@@ -5,7 +5,7 @@ import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
-import { verifyApiKey } from '../auth/api-keys.ts';
+import { verifyApiKey, type ApiKeyScope } from '../auth/api-keys.ts';
 import { findSessionViewer, SESSION_COOKIE } from '../auth/sessions.ts';
 import { hashToken, hmac, randomToken, safeEqual } from '../auth/tokens.ts';
 import type { Viewer } from '../auth/users.ts';
@@ -26,7 +26,7 @@ declare module 'fastify' {
     viewer: Viewer | null;
     /** The session cookie's value, even when the session has expired (to tell "expired" from "never signed in"). */
     sessionToken: string | null;
-    apiClient: { id: number; name: string } | null;
+    apiClient: { id: number; name: string; scopes: readonly ApiKeyScope[] } | null;
     lang: Language;
     t: Translate;
     csrfToken: string;
@@ -182,7 +182,7 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       const key = await verifyApiKey(db, authorization.slice(7).trim());
-      if (key && key.organisationId === organisation.id) request.apiClient = { id: key.id, name: key.name };
+      if (key && key.organisationId === organisation.id) request.apiClient = { id: key.id, name: key.name, scopes: key.scopes };
       else {
         reply.code(401).send({ error: { code: 'INVALID_API_KEY', message: 'The API key is not valid.' } });
         return reply;

@@ -2,12 +2,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { html, type Html } from '../../../platform/web/html.ts';
+import { API_KEY_SCOPES, isApiKeyScope, type ApiKeyScope } from '../../../platform/auth/api-keys.ts';
+import type { MessageKey } from '../../../platform/i18n/translate.ts';
+import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, formatDate, setNotice } from '../../../platform/web/layout.ts';
 import { findApiKeys } from '../administration.repository.ts';
 import { authorizeAdministration } from '../administration.policy.ts';
 import { issueApiKey, revokeApiKey, type FieldErrors } from '../administration.use-cases.ts';
-import { formText, positiveId, renderAdminPage, translateErrors } from './admin-page.ts';
+import { formList, formText, positiveId, renderAdminPage, translateErrors } from './admin-page.ts';
+
+const SCOPE_LABELS: Record<ApiKeyScope, MessageKey> = {
+  open311: 'admin.apiKeys.scope.open311',
+  'reports.read': 'admin.apiKeys.scope.reports.read',
+  'reports.write': 'admin.apiKeys.scope.reports.write',
+};
 
 /** API keys: list, create (the key shown once, on the answer to the form) and revoke. */
 export function registerApiKeyPages(app: App, ctx: AppContext): void {
@@ -18,8 +26,9 @@ export function registerApiKeyPages(app: App, ctx: AppContext): void {
 
   app.post('/admin/api-keys', async (request, reply) => {
     const name = formText(request.body, 'name');
-    const outcome = await issueApiKey(ctx, request.viewer, request.organisation, name);
-    if (!outcome.ok) return keysPage(request, reply, { name, errors: outcome.errors });
+    const scopes = formList(request.body, 'scopes');
+    const outcome = await issueApiKey(ctx, request.viewer, request.organisation, name, scopes);
+    if (!outcome.ok) return keysPage(request, reply, { name, scopes, errors: outcome.errors });
     // Shown in this answer only (never stored in plain, never redirected through a URL or cookie).
     return keysPage(request, reply, {
       created: html`<div class="notice" role="status"><p>${request.t('admin.apiKeys.created', { name: outcome.name })}</p><p class="secret" id="new-key">${outcome.key}</p></div>`,
@@ -35,7 +44,7 @@ export function registerApiKeyPages(app: App, ctx: AppContext): void {
     return reply.redirect('/admin/api-keys', 303);
   });
 
-  async function keysPage(request: FastifyRequest, reply: FastifyReply, options: { name?: string; errors?: FieldErrors; created?: Html; status?: number } = {}) {
+  async function keysPage(request: FastifyRequest, reply: FastifyReply, options: { name?: string; scopes?: string[]; errors?: FieldErrors; created?: Html; status?: number } = {}) {
     const { t, organisation } = request;
     const errors = translateErrors(request, options.errors ?? {});
     const keys = await findApiKeys(ctx.db, organisation.id);
@@ -50,11 +59,12 @@ ${
     ? html`<p>${t('admin.apiKeys.empty')}</p>`
     : html`<div class="table-wrap"><table class="data-table">
   <caption class="visually-hidden">${t('admin.apiKeys')}</caption>
-  <thead><tr><th scope="col">${t('admin.apiKeys.name')}</th><th scope="col">${t('admin.apiKeys.prefix')}</th><th scope="col">${t('admin.createdAt')}</th><th scope="col">${t('admin.apiKeys.lastUsed')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
+  <thead><tr><th scope="col">${t('admin.apiKeys.name')}</th><th scope="col">${t('admin.apiKeys.prefix')}</th><th scope="col">${t('admin.apiKeys.scopes')}</th><th scope="col">${t('admin.createdAt')}</th><th scope="col">${t('admin.apiKeys.lastUsed')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
   <tbody>${keys.map(
     (key) => html`<tr>
     <td>${key.name}${key.created_by_name ? html` <span class="muted">(${key.created_by_name})</span>` : ''}</td>
     <td><code>ic_${key.prefix}_…</code></td>
+    <td><ul class="plain-list">${key.scopes.filter(isApiKeyScope).map((scope) => html`<li>${t(SCOPE_LABELS[scope])}</li>`)}</ul></td>
     <td>${formatDate(request, key.created_at)}</td>
     <td>${key.last_used_at ? formatDate(request, key.last_used_at, true) : t('admin.apiKeys.never')}</td>
     <td>${
@@ -71,6 +81,12 @@ ${errorSummary(request, errors)}
 <form method="post" action="/admin/api-keys" class="stack" novalidate aria-labelledby="new-key-title">
   ${csrfField(request)}
   ${field({ name: 'name', label: t('admin.apiKeys.name'), value: options.name, error: errors.name, required: true, maxlength: 100, autocomplete: 'off' })}
+  <fieldset class="field${errors.scopes ? ' field--error' : ''}" id="scopes" aria-describedby="scopes-hint${errors.scopes ? ' scopes-error' : ''}">
+    <legend>${t('admin.apiKeys.scopes')}</legend>
+    <p class="field__hint" id="scopes-hint">${t('admin.apiKeys.scopesHint')}</p>
+    ${errors.scopes ? html`<p class="field__error" id="scopes-error">${errors.scopes}</p>` : ''}
+    ${API_KEY_SCOPES.map((scope) => html`<div class="checkbox"><input type="checkbox" id="scope-${scope}" name="scopes" value="${scope}"${options.scopes?.includes(scope) ? raw(' checked') : ''}><label for="scope-${scope}">${t(SCOPE_LABELS[scope])}</label></div>`)}
+  </fieldset>
   <button type="submit" class="button">${t('admin.apiKeys.create')}</button>
 </form>`,
     });

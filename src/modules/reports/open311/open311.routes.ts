@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
-import { verifyApiKey } from '../../../platform/auth/api-keys.ts';
+import { verifyApiKey, type ApiKeyScope } from '../../../platform/auth/api-keys.ts';
 import { ReservedRateLimits } from '../../../platform/auth/rate-limit.ts';
 import { hashToken } from '../../../platform/auth/tokens.ts';
 import { localized } from '../../../platform/i18n/translate.ts';
@@ -79,16 +79,16 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
   const rateLimits = new ReservedRateLimits();
   // Verified keys by hash, so that intake does not read (and touch) the key row on every request.
   // Safe because the statement that stores a report checks that the key is still not revoked.
-  const verifiedKeys = new Map<string, { key: { id: number; organisationId: number }; expires: number }>();
+  const verifiedKeys = new Map<string, { key: { id: number; organisationId: number; scopes: readonly ApiKeyScope[] }; expires: number }>();
 
-  async function verifiedKey(apiKey: string): Promise<{ id: number; organisationId: number } | undefined> {
+  async function verifiedKey(apiKey: string): Promise<{ id: number; organisationId: number; scopes: readonly ApiKeyScope[] } | undefined> {
     const hash = hashToken(apiKey);
     const cached = verifiedKeys.get(hash);
     if (cached && cached.expires > Date.now()) return cached.key;
     const key = await verifyApiKey(ctx.db, apiKey);
     if (!key) return undefined;
     if (verifiedKeys.size >= 1000) verifiedKeys.clear();
-    verifiedKeys.set(hash, { key: { id: key.id, organisationId: key.organisationId }, expires: Date.now() + VERIFIED_KEY_MS });
+    verifiedKeys.set(hash, { key: { id: key.id, organisationId: key.organisationId, scopes: key.scopes }, expires: Date.now() + VERIFIED_KEY_MS });
     return key;
   }
 
@@ -206,6 +206,8 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const apiKey = text(input.api_key);
         const key = apiKey ? await verifiedKey(apiKey) : undefined;
         if (!key || key.organisationId !== organisation.id) throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
+        // Scopes are fixed when a key is issued (a change means a new key), so a remembered key's scopes hold.
+        if (!key.scopes.includes('open311')) throw new Open311Error(403, 'this api_key may not submit service requests (it lacks the open311 scope)');
         const { limit, windowSeconds } = ctx.config.rateLimits.publicWrite;
         const rate = await rateLimits.take(ctx.db, organisation.id, { key: `open311:key:${key.id}`, limit: limit * 10, windowSeconds });
         if (!rate.allowed) throw new Open311Error(429, `Too many requests for this api_key; try again in ${rate.retryAfterSeconds} seconds`);

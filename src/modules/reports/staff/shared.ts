@@ -111,12 +111,13 @@ export function textareaField(options: { name: string; label: string; value: str
 
 /**
  * The person a staff request acts for: the signed-in viewer, or for an API key the administrator who
- * issued it (a key carries its issuer's rights; the audit log names both). A key whose issuer is gone
- * may not act.
+ * issued it (a key carries its issuer's rights within its scope; the audit log names both). A key
+ * without the scope the request needs, or whose issuer is gone, may not act.
  */
-export async function staffViewer(ctx: AppContext, request: FastifyRequest): Promise<Viewer> {
+export async function staffViewer(ctx: AppContext, request: FastifyRequest, scope: 'reports.read' | 'reports.write'): Promise<Viewer> {
   if (request.viewer) return request.viewer;
   if (!request.apiClient) throw new AppError('AUTHENTICATION_REQUIRED');
+  if (!request.apiClient.scopes.includes(scope)) throw new AppError('API_KEY_SCOPE', `This API key may not do this: it needs the scope “${scope}”.`);
   const issuerId = await findApiKeyIssuer(ctx.db, request.organisation.id, request.apiClient.id);
   const issuer = issuerId === null ? undefined : await findViewer(ctx.db, request.organisation.id, issuerId);
   if (!issuer) throw new AppError('FORBIDDEN', 'This API key has no one to act for: the person who issued it no longer exists.');

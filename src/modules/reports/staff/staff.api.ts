@@ -99,7 +99,7 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const viewer = await staffViewer(ctx, request);
+      const viewer = await staffViewer(ctx, request, 'reports.read');
       authorize(viewer, 'use-queue');
       const raw = request.query;
       const query = parseQueueQuery({ ...raw, overdue: raw.overdue ? '1' : '', category: raw.category?.toString(), district: raw.district?.toString(), page: raw.page?.toString() });
@@ -137,7 +137,7 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const viewer = await staffViewer(ctx, request);
+      const viewer = await staffViewer(ctx, request, 'reports.write');
       const { body } = request;
       unwrap(request, await giveStatus(ctx, viewer, request.organisation, request.params.id, { status: body.status, publicText: body.publicText ?? '', internalNote: body.internalNote ?? '', referTo: body.referTo ?? '' }));
       const report = await findReportById(ctx.db, request.organisation.id, request.params.id, true);
@@ -162,7 +162,7 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
       },
     },
     async (request) => {
-      const viewer = await staffViewer(ctx, request);
+      const viewer = await staffViewer(ctx, request, 'reports.write');
       unwrap(request, await reroute(ctx, viewer, request.params.id, request.body));
       const report = await findReportById(ctx.db, request.organisation.id, request.params.id, true);
       if (!report) throw new AppError('REPORT_NOT_FOUND');

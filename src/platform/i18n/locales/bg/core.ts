@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Въведете имейл адрес, например name@example.org.',
   'error.NAME_REQUIRED': 'Въведете име.',
   'error.NAME_TOO_LONG': 'Името може да е най-много 80 знака.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Отбележете поне едно право на ключа.',
   'error.TERMS_REQUIRED': 'За да участвате, трябва да приемете кодекса за поведение.',
   'error.WRONG_PASSWORD': 'Паролата не е вярна.',
   'mail.greeting': 'Здравейте, {name},',

@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Geben Sie eine E-Mail-Adresse ein, zum Beispiel name@example.org.',
   'error.NAME_REQUIRED': 'Geben Sie einen Namen ein.',
   'error.NAME_TOO_LONG': 'Der Name darf höchstens 80 Zeichen lang sein.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Kreuzen Sie mindestens eine Berechtigung an.',
   'error.TERMS_REQUIRED': 'Sie müssen die Verhaltensregeln akzeptieren, um mitzumachen.',
   'error.WRONG_PASSWORD': 'Das Passwort ist nicht richtig.',
   'mail.greeting': 'Hallo {name},',

@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Enter an e-mail address such as name@example.org.',
   'error.NAME_REQUIRED': 'Enter a name.',
   'error.NAME_TOO_LONG': 'The name must have at most 80 characters.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Tick at least one thing the key may do.',
   'error.TERMS_REQUIRED': 'You must accept the code of conduct to take part.',
   'error.WRONG_PASSWORD': 'The password is not right.',
   'mail.greeting': 'Hello {name},',

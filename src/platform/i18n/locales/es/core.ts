@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Introduzca una dirección de correo electrónico como name@example.org.',
   'error.NAME_REQUIRED': 'Introduzca un nombre.',
   'error.NAME_TOO_LONG': 'El nombre debe tener como máximo 80 caracteres.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Marque al menos una cosa que pueda hacer la clave.',
   'error.TERMS_REQUIRED': 'Debe aceptar el código de conducta para participar.',
   'error.WRONG_PASSWORD': 'La contraseña no es correcta.',
   'mail.greeting': 'Hola, {name}:',

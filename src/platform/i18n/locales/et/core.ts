@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Sisestage e-posti aadress, näiteks name@example.org.',
   'error.NAME_REQUIRED': 'Sisestage nimi.',
   'error.NAME_TOO_LONG': 'Nimi võib olla kuni 80 märki pikk.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Märkige vähemalt üks õigus.',
   'error.TERMS_REQUIRED': 'Osalemiseks peate nõustuma käitumisjuhendiga.',
   'error.WRONG_PASSWORD': 'Parool ei ole õige.',
   'mail.greeting': 'Tere, {name}!',

@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Saisissez une adresse e-mail telle que name@example.org.',
   'error.NAME_REQUIRED': 'Saisissez un nom.',
   'error.NAME_TOO_LONG': 'Le nom doit comporter au plus 80 caractères.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Cochez au moins une permission.',
   'error.TERMS_REQUIRED': 'Vous devez accepter le code de conduite pour participer.',
   'error.WRONG_PASSWORD': 'Le mot de passe est incorrect.',
   'mail.greeting': 'Bonjour {name},',

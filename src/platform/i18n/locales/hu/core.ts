@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Adjon meg egy e-mail-címet, például: name@example.org.',
   'error.NAME_REQUIRED': 'Adjon meg egy nevet.',
   'error.NAME_TOO_LONG': 'A név legfeljebb 80 karakterből állhat.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Jelöljön be legalább egy jogosultságot.',
   'error.TERMS_REQUIRED': 'A részvételhez el kell fogadnia a magatartási kódexet.',
   'error.WRONG_PASSWORD': 'A jelszó nem megfelelő.',
   'mail.greeting': 'Kedves {name}!',

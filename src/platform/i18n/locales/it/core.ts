@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Inserisca un indirizzo e-mail come name@example.org.',
   'error.NAME_REQUIRED': 'Inserisca un nome.',
   'error.NAME_TOO_LONG': 'Il nome può contenere al massimo 80 caratteri.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Selezioni almeno un’autorizzazione.',
   'error.TERMS_REQUIRED': 'Per partecipare deve accettare il codice di condotta.',
   'error.WRONG_PASSWORD': 'La password non è corretta.',
   'mail.greeting': 'Gentile {name},',

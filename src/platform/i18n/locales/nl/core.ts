@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Vul een e-mailadres in, zoals name@example.org.',
   'error.NAME_REQUIRED': 'Vul een naam in.',
   'error.NAME_TOO_LONG': 'De naam mag hoogstens 80 tekens lang zijn.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Vink ten minste één bevoegdheid aan.',
   'error.TERMS_REQUIRED': 'U moet de gedragscode aanvaarden om deel te nemen.',
   'error.WRONG_PASSWORD': 'Het wachtwoord is niet juist.',
   'mail.greeting': 'Beste {name},',

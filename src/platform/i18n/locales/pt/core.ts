@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Introduza um endereço de e-mail como name@example.org.',
   'error.NAME_REQUIRED': 'Introduza um nome.',
   'error.NAME_TOO_LONG': 'O nome deve ter no máximo 80 caracteres.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Assinale pelo menos uma permissão.',
   'error.TERMS_REQUIRED': 'Tem de aceitar o código de conduta para participar.',
   'error.WRONG_PASSWORD': 'A palavra-passe não está correta.',
   'mail.greeting': 'Olá {name},',

@@ -104,6 +104,7 @@ export const core = {
   'error.EMAIL_INVALID': 'Introduceți o adresă de e-mail de forma name@example.org.',
   'error.NAME_REQUIRED': 'Introduceți un nume.',
   'error.NAME_TOO_LONG': 'Numele trebuie să aibă cel mult 80 de caractere.',
+  'error.API_KEY_SCOPES_REQUIRED': 'Bifați cel puțin o permisiune.',
   'error.TERMS_REQUIRED': 'Trebuie să acceptați codul de conduită pentru a participa.',
   'error.WRONG_PASSWORD': 'Parola nu este corectă.',
   'mail.greeting': 'Bună ziua, {name},',
