@@ -293,10 +293,10 @@ describe('subscribing to new reports in an area', () => {
       for (const position of [{ x: 180, y: 120 }, { x: 460, y: 140 }, { x: 430, y: 320 }, { x: 200, y: 300 }]) await map.click({ position });
       assert.equal((await corners.inputValue()).split('\n').length, 4, 'each click adds a corner');
       assert.equal(new URL(page.url()).pathname, '/reports/subscriptions/area', 'without leaving the page');
-      assert.equal(await page.locator('.area-shape').getAttribute('hidden'), null, 'the shape is drawn');
+      assert.equal(await page.locator('.area-draw--wide .area-shape').getAttribute('hidden'), null, 'the shape is drawn');
       await page.getByRole('button', { name: en('reports.area.undo') }).click();
       assert.equal((await corners.inputValue()).split('\n').length, 3);
-      assert.equal(await page.locator('.area-corners circle').count(), 3);
+      assert.equal(await page.locator('.area-draw--wide .area-corners circle').count(), 3);
       await assertNoAxeViolations(page, '/reports/subscriptions/area with a shape');
       await Promise.all([page.waitForURL('**/reports/subscriptions'), page.getByRole('button', { name: en('reports.area.submit') }).click()]);
       await page.getByRole('img', { name: en('reports.subscriptions.areaShape', { count: 3 }) }).waitFor();
@@ -320,7 +320,7 @@ describe('subscribing to new reports in an area', () => {
           await page.waitForLoadState('load');
           assert.equal((await page.getByLabel(en('reports.area.points')).inputValue()).split('\n').length, index + 1);
         }
-        assert.equal(await page.locator('.area-shape').getAttribute('hidden'), null, 'the server draws the shape');
+        assert.equal(await page.locator('.area-draw--wide .area-shape').getAttribute('hidden'), null, 'the server draws the shape');
       },
       { javaScriptEnabled: false },
     );
@@ -374,6 +374,27 @@ describe('a category’s own questions', () => {
         assert.equal(await page.getByRole('alert').count(), 0, 'asking for the questions is not a submission: no errors');
       },
       { javaScriptEnabled: false },
+    );
+  });
+});
+
+describe('subscribing to an area on a phone', () => {
+  test('without JavaScript, the narrow map fits a 375 px screen and each tap adds a corner', async (t) => {
+    await inBrowser(
+      t,
+      async (page) => {
+        await signIn(page, 'admin@valmora.example', DEMO_PASSWORD, '/reports/subscriptions/area');
+        await assertNoHorizontalScroll(page, '/reports/subscriptions/area at 375 px');
+        const map = page.getByRole('button', { name: en('reports.area.mapAlt') });
+        assert.equal(await map.getAttribute('name'), 'mapsmall', 'the narrow map is the one shown');
+        for (const [index, position] of [{ x: 90, y: 60 }, { x: 230, y: 70 }, { x: 215, y: 160 }].entries()) {
+          await Promise.all([page.waitForResponse((r) => r.url().endsWith('/reports/subscriptions/area') && r.request().method() === 'POST'), map.click({ position })]);
+          await page.waitForLoadState('load');
+          assert.equal((await page.getByLabel(en('reports.area.points')).inputValue()).split('\n').length, index + 1);
+        }
+        await assertNoHorizontalScroll(page, 'the drawing page with a shape at 375 px');
+      },
+      { javaScriptEnabled: false, viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true },
     );
   });
 });

@@ -103,6 +103,14 @@ describe('drawing an area without JavaScript', () => {
     const [lat, lng] = formState(html).points.split('\n')[0]?.split(', ').map(Number) ?? [];
     assert.ok(Math.abs((lat ?? 0) - projection.lat(120 * scale)) < 1e-5 && Math.abs((lng ?? 0) - projection.lng(200 * scale)) < 1e-5, 'the first click becomes the place under the pointer');
 
+    // the narrow map (phones, 320 px wide) maps its clicks back at its own scale: the same place as on the wide one
+    assert.match(html, /<input type="image" name="mapsmall"[^>]* width="320"/, 'a narrow map for phones');
+    const [tapX, tapY] = clicks[3] ?? [0, 0];
+    const narrow = await post(client, html, { 'mapsmall.x': String(tapX / 2), 'mapsmall.y': String(tapY / 2) });
+    const wide = await post(client, html, { 'map.x': String(tapX), 'map.y': String(tapY) });
+    assert.equal(formState(narrow.html).points.split('\n').length, 4);
+    assert.equal(formState(narrow.html).points, formState(wide.html).points);
+
     // a keyboard press on the image button sends 0,0: no corner, a hint to type instead
     const keyboard = await post(client, html, { 'map.x': '0', 'map.y': '0' });
     assert.equal(formState(keyboard.html).points.split('\n').length, 3);

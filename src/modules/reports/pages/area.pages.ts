@@ -17,6 +17,13 @@ import { categoryOptions, formValue, plain, reportsAsset, stylesheet } from './s
 
 /** The CSS width the drawing map is shown at: a click's x/y (in these pixels) maps back to coordinates. */
 export const DRAW_WIDTH = 640;
+/** The drawing map for narrow screens (phones): without a script, CSS shows this one there instead. */
+export const DRAW_WIDTH_NARROW = 320;
+/** The two drawing maps: the image button's name (its click arrives as `<name>.x`, `<name>.y`) and its width. */
+const DRAW_MAPS = [
+  { name: 'map', width: DRAW_WIDTH, className: 'area-draw--wide' },
+  { name: 'mapsmall', width: DRAW_WIDTH_NARROW, className: 'area-draw--narrow' },
+] as const;
 const PATH = '/reports/subscriptions/area';
 
 interface DrawState {
@@ -49,7 +56,6 @@ async function renderDrawPage(request: FastifyRequest, reply: FastifyReply, ctx:
   const { t, organisation } = request;
   const categories = await findCategories(ctx.db, organisation.id);
   const projection = new MapProjection(state.view);
-  const height = Math.round((projection.height * DRAW_WIDTH) / projection.width);
   const { bbox } = projection;
   const image = `${PATH}/map.svg?view=${encodeURIComponent(boxText(state.view))}&lang=${request.lang}`;
   const example = `${Math.round(organisation.map.lat * 1e4) / 1e4}, ${Math.round(organisation.map.lng * 1e4) / 1e4}`;
@@ -66,13 +72,13 @@ ${errorSummary(request, state.errors)}
 <form method="post" action="${PATH}" class="area-form" data-area-form>
   ${csrfField(request)}
   <input type="hidden" name="view" value="${boxText(state.view)}">
-  <div class="area-draw__scroll">
-    <div class="area-draw">
-      <input type="image" name="map" class="area-draw__map" src="${image}" width="${DRAW_WIDTH}" height="${height}" alt="${t('reports.area.mapAlt')}"
+  ${DRAW_MAPS.map(
+    (map) => html`<div class="area-draw ${map.className}">
+      <input type="image" name="${map.name}" class="area-draw__map" src="${image}" width="${map.width}" height="${Math.round((projection.height * map.width) / projection.width)}" alt="${t('reports.area.mapAlt')}"
         data-min-lat="${bbox.minLat}" data-max-lat="${bbox.maxLat}" data-min-lng="${bbox.minLng}" data-max-lng="${bbox.maxLng}" data-width="${projection.width}" data-height="${projection.height}">
-      ${renderAreaOverlay(projection, state.corners, DRAW_WIDTH)}
-    </div>
-  </div>
+      ${renderAreaOverlay(projection, state.corners, map.width)}
+    </div>`,
+  )}
   ${state.hint ? html`<p class="area-form__hint" role="status">${state.hint}</p>` : ''}
   <p class="area-form__count" aria-live="polite" data-template="${t('reports.area.count', { count: '{count}' })}">${t('reports.area.count', { count: state.corners.length })}</p>
   <div class="area-form__actions">
@@ -146,15 +152,17 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
       return renderDrawPage(request, reply, ctx, state, 400);
     }
     let corners = tidyCorners(parsed.corners);
-    const x = Number(formValue(body, 'map.x'));
-    const y = Number(formValue(body, 'map.y'));
-    if (formValue(body, 'map.x') !== '' && Number.isFinite(x) && Number.isFinite(y)) {
+    // A click on either drawing map, in the pixels of the one clicked.
+    const clicked = DRAW_MAPS.find((map) => formValue(body, `${map.name}.x`) !== '');
+    const x = clicked ? Number(formValue(body, `${clicked.name}.x`)) : Number.NaN;
+    const y = clicked ? Number(formValue(body, `${clicked.name}.y`)) : Number.NaN;
+    if (clicked && Number.isFinite(x) && Number.isFinite(y)) {
       // a keyboard activates an image button at 0,0: that is no place on the map
       if (x === 0 && y === 0) state.hint = t('reports.area.keyboardHint');
       else if (corners.length >= MAX_CORNERS) state.errors.points = t('reports.error.REPORT_AREA_TOO_MANY_POINTS');
       else {
         const projection = new MapProjection(view);
-        const scale = projection.width / DRAW_WIDTH;
+        const scale = projection.width / clicked.width;
         corners = tidyCorners([...corners, { lat: projection.lat(y * scale), lng: projection.lng(x * scale) }]);
       }
     } else if (action === 'undo') corners = corners.slice(0, -1);

@@ -127,4 +127,6 @@
   onButton('[data-area-show]', redraw);
   field.addEventListener('input', redraw);
   map.classList.add('area-draw__map--live');
+  // the wide map, fitted to the width, is the one drawn on (the narrow one is for pages without this script)
+  form.classList.add('area-form--live');
 })();
