@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { isApiKeyScope } from '../../platform/auth/api-keys.ts';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../../platform/auth/api-keys.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
@@ -15,7 +15,7 @@ const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Page = { before: Type.Optional(Type.Integer({ minimum: 1, description: 'Return entries with a smaller id (the next page)' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })) };
 const SECURITY = [{ session: [] }];
 
-const Scope = Type.Union([Type.Literal('open311'), Type.Literal('reports.read'), Type.Literal('reports.write')], { description: 'open311: submit reports through Open311; reports.read: read the staff report queues; reports.write: change reports' });
+const Scope = Type.Unsafe<ApiKeyScope>(Type.String({ enum: [...API_KEY_SCOPES], description: 'open311: submit reports through Open311; reports.read: read the staff report queues; reports.write: change reports' }));
 const ApiKey = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
@@ -40,7 +40,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
   app.get('/api/v1/admin/api-keys', { schema: { tags: ['administration'], summary: 'API keys of the city (never the keys themselves)', security: SECURITY, response: { 200: Type.Array(ApiKey), ...Errors } } }, async (request) => {
     authorizeAdministration(request.viewer, 'manage-api-keys');
     const keys = await findApiKeys(ctx.db, request.organisation.id);
-    return keys.map((key) => ({ id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes.filter(isApiKeyScope), createdAt: key.created_at.toISOString(), lastUsedAt: key.last_used_at?.toISOString() ?? null, revokedAt: key.revoked_at?.toISOString() ?? null }));
+    return keys.map((key) => ({ id: key.id, name: key.name, prefix: key.prefix, scopes: key.scopes, createdAt: key.created_at.toISOString(), lastUsedAt: key.last_used_at?.toISOString() ?? null, revokedAt: key.revoked_at?.toISOString() ?? null }));
   });
 
   app.post(

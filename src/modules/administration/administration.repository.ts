@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { isApiKeyScope } from '../../platform/auth/api-keys.ts';
 import type { Role, Translated } from '../../platform/db/schema.ts';
 
 /** Data access for the administration pages: one query per list, paginated by id (newest first). */
@@ -137,9 +138,9 @@ export async function findMailById(db: Executor, organisationId: number, id: num
   return db.selectFrom('core_mail').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
 }
 
-/** API keys of the city (never their hash), active first. */
+/** API keys of the city (never their hash), active first, with the scopes this version knows. */
 export async function findApiKeys(db: Executor, organisationId: number) {
-  return db
+  const keys = await db
     .selectFrom('core_api_key as k')
     .leftJoin('core_user as u', 'u.id', 'k.created_by')
     .select(['k.id', 'k.name', 'k.prefix', 'k.scopes', 'k.created_at', 'k.last_used_at', 'k.revoked_at', 'u.display_name as created_by_name'])
@@ -147,4 +148,5 @@ export async function findApiKeys(db: Executor, organisationId: number) {
     .orderBy(sql`k.revoked_at is not null`)
     .orderBy('k.id', 'desc')
     .execute();
+  return keys.map((key) => ({ ...key, scopes: key.scopes.filter(isApiKeyScope) }));
 }

@@ -133,13 +133,12 @@ function labelAt(positions: Position[]): [number, number] {
  */
 export function areaLayer<T extends { geometry: AreaGeometry }>(projection: MapProjection, areas: T[], options: { label?: (area: T) => string; className?: (area: T) => string | undefined; announced?: boolean } = {}): Html {
   return html`<g class="map-districts"${options.announced ? '' : raw(' aria-hidden="true"')}>${areas.map((area) => {
-    const d = ringsOf(area.geometry)
-      .map((ring) => projection.path(ring, true))
-      .join('');
+    const rings = ringsOf(area.geometry);
+    const d = rings.map((ring) => projection.path(ring, true)).join('');
     const className = options.className?.(area);
     const path = html`<path d="${d}"${className ? html` class="${className}"` : ''}></path>`;
     if (!options.label) return path;
-    const [lng, lat] = labelAt(ringsOf(area.geometry)[0] ?? []);
+    const [lng, lat] = labelAt(rings[0] ?? []);
     return html`${path}<text x="${projection.x(lng)}" y="${projection.y(lat)}" text-anchor="middle">${options.label(area)}</text>`;
   })}</g>`;
 }

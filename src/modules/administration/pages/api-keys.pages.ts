@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { API_KEY_SCOPES, isApiKeyScope, type ApiKeyScope } from '../../../platform/auth/api-keys.ts';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../../../platform/auth/api-keys.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, formatDate, setNotice } from '../../../platform/web/layout.ts';
@@ -64,7 +64,7 @@ ${
     (key) => html`<tr>
     <td>${key.name}${key.created_by_name ? html` <span class="muted">(${key.created_by_name})</span>` : ''}</td>
     <td><code>ic_${key.prefix}_…</code></td>
-    <td><ul class="plain-list">${key.scopes.filter(isApiKeyScope).map((scope) => html`<li>${t(SCOPE_LABELS[scope])}</li>`)}</ul></td>
+    <td><ul class="plain-list">${key.scopes.map((scope) => html`<li>${t(SCOPE_LABELS[scope])}</li>`)}</ul></td>
     <td>${formatDate(request, key.created_at)}</td>
     <td>${key.last_used_at ? formatDate(request, key.last_used_at, true) : t('admin.apiKeys.never')}</td>
     <td>${

@@ -18,7 +18,7 @@ import { categoryOptions, formValue, plain, reportsAsset, stylesheet } from './s
 /** The CSS width the drawing map is shown at: a click's x/y (in these pixels) maps back to coordinates. */
 export const DRAW_WIDTH = 640;
 /** The drawing map for narrow screens (phones): without a script, CSS shows this one there instead. */
-export const DRAW_WIDTH_NARROW = 320;
+const DRAW_WIDTH_NARROW = 320;
 /** The two drawing maps: the image button's name (its click arrives as `<name>.x`, `<name>.y`) and its width. */
 const DRAW_MAPS = [
   { name: 'map', width: DRAW_WIDTH, className: 'area-draw--wide' },
