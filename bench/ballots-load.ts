@@ -62,11 +62,22 @@ async function generate(input: RoundInput, signal: (message: WorkerMessage) => v
     new Promise((resolve) => {
       const body = JSON.stringify({ projects });
       const start = performance.now();
-      const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), cookie: lane.cookie, 'x-csrf-token': lane.csrf };
+      const headers = {
+        'content-type': 'application/json',
+        'content-length': String(Buffer.byteLength(body)),
+        cookie: lane.cookie,
+        'x-csrf-token': lane.csrf,
+      };
       const request = http.request(input.url, { method: input.method, agent, headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, ms: performance.now() - start, body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            ms: performance.now() - start,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       });
       request.on('error', (error) => resolve({ status: 0, ms: performance.now() - start, body: error.message }));
       request.end(body);
@@ -78,7 +89,10 @@ async function generate(input: RoundInput, signal: (message: WorkerMessage) => v
     const counted = { latencies: [] as number[], acknowledged: 0, errors: 0, firstError: null as string | null };
     const answered = (lane: Lane, projects: number[], answer: { status: number; body: string }, ms: number) => {
       if (answer.status === 200) {
-        last.set(lane.userId, [...projects].sort((a, b) => a - b));
+        last.set(
+          lane.userId,
+          [...projects].sort((a, b) => a - b),
+        );
         counted.acknowledged++;
       } else {
         counted.errors++;
@@ -146,7 +160,10 @@ async function generate(input: RoundInput, signal: (message: WorkerMessage) => v
   const measured = await round(input.seconds, true);
   const cpu = process.threadCpuUsage(cpuBefore);
   agent.destroy();
-  signal({ kind: 'done', output: { ...measured, lastAcknowledged: [...last], generatorCpuMs: (cpu.user + cpu.system) / 1000 } });
+  signal({
+    kind: 'done',
+    output: { ...measured, lastAcknowledged: [...last], generatorCpuMs: (cpu.user + cpu.system) / 1000 },
+  });
 }
 
 if (!isMainThread && parentPort) {
@@ -212,7 +229,12 @@ export function runRound(input: RoundInput, backends: () => Promise<number[]>): 
       const server = process.threadCpuUsage(serverBefore);
       void backends().then((found) => {
         const database = backendCpuDelta(databaseBefore, processCpuMs(found));
-        resolve({ ...message.output, serverCpuMs: (server.user + server.system) / 1000, databaseCpuMs: database.ms, backendsLost: database.lost });
+        resolve({
+          ...message.output,
+          serverCpuMs: (server.user + server.system) / 1000,
+          databaseCpuMs: database.ms,
+          backendsLost: database.lost,
+        });
       }, reject);
     });
     worker.once('error', reject);

@@ -32,7 +32,17 @@ import { createSession } from '../src/platform/auth/sessions.ts';
 import { findViewer } from '../src/platform/auth/users.ts';
 import { csrfTokenFor } from '../src/platform/http/app.ts';
 import { runRound, type Lane, type MeasuredRound } from './ballots-load.ts';
-import { formatMs, formatNumber, formatPercent, percentile, printTable, printProfile, progress, watchStalls, type Stalls } from './lib.ts';
+import {
+  formatMs,
+  formatNumber,
+  formatPercent,
+  percentile,
+  printTable,
+  printProfile,
+  progress,
+  watchStalls,
+  type Stalls,
+} from './lib.ts';
 import { startEnvironment, type BenchEnvironment } from './setup.ts';
 
 export interface BallotsOptions {
@@ -58,8 +68,17 @@ function parse(argv: readonly string[]): BallotsOptions & { postgres: boolean } 
     if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a whole number from 1`);
     return parsed;
   };
-  for (const arg of argv) if (arg !== '--postgres' && arg !== '--profile' && !/^--(seconds|voters|ballots|rounds)=/.test(arg)) throw new Error(`Unknown option ${arg}`);
-  return { postgres: argv.includes('--postgres'), profile: argv.includes('--profile'), seconds: value('seconds', 10), voters: value('voters', 200), ballots: value('ballots', 400_000), rounds: value('rounds', 2) };
+  for (const arg of argv)
+    if (arg !== '--postgres' && arg !== '--profile' && !/^--(seconds|voters|ballots|rounds)=/.test(arg))
+      throw new Error(`Unknown option ${arg}`);
+  return {
+    postgres: argv.includes('--postgres'),
+    profile: argv.includes('--profile'),
+    seconds: value('seconds', 10),
+    voters: value('voters', 200),
+    ballots: value('ballots', 400_000),
+    rounds: value('rounds', 2),
+  };
 }
 
 const BUDGET: BudgetInput = {
@@ -82,16 +101,33 @@ const BUDGET: BudgetInput = {
 /** A budget in its balloting phase with one city-wide heading and PROJECTS projects. */
 async function createBenchBudget(env: BenchEnvironment, amount: number, costs: (i: number) => number) {
   const ctx = env.platform.ctx;
-  const adminRow = await ctx.db.selectFrom('core_user').select('id').where('organisation_id', '=', env.city.id).where('role', '=', 'admin').executeTakeFirstOrThrow();
+  const adminRow = await ctx.db
+    .selectFrom('core_user')
+    .select('id')
+    .where('organisation_id', '=', env.city.id)
+    .where('role', '=', 'admin')
+    .executeTakeFirstOrThrow();
   const admin = await findViewer(ctx.db, env.city.id, adminRow.id);
   if (!admin) throw new Error('no administrator');
   const budget = await createBudget(ctx, admin, env.city, BUDGET);
   if (!budget.ok) throw new Error(JSON.stringify(budget.errors));
-  const heading = await addHeading(ctx, admin, env.city, budget.id, { name: { en: 'Whole city' }, districtId: null, amount });
+  const heading = await addHeading(ctx, admin, env.city, budget.id, {
+    name: { en: 'Whole city' },
+    districtId: null,
+    amount,
+  });
   if (!heading.ok) throw new Error(JSON.stringify(heading.errors));
   const projectIds: number[] = [];
   for (let i = 0; i < PROJECTS; i++) {
-    const saved = await saveProject(ctx, admin, env.city, budget.id, null, { headingId: heading.id, title: { en: `Project ${i + 1}` }, description: {}, cost: costs(i), feasibility: 'feasible', feasibilityExplanation: {}, status: 'selected' });
+    const saved = await saveProject(ctx, admin, env.city, budget.id, null, {
+      headingId: heading.id,
+      title: { en: `Project ${i + 1}` },
+      description: {},
+      cost: costs(i),
+      feasibility: 'feasible',
+      feasibilityExplanation: {},
+      status: 'selected',
+    });
     if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
     projectIds.push(saved.id);
   }
@@ -102,18 +138,30 @@ async function createBenchBudget(env: BenchEnvironment, amount: number, costs: (
 async function createVoters(env: BenchEnvironment, count: number, prefix: string): Promise<Lane[]> {
   const db = env.platform.ctx.db;
   await sql`insert into core_user (organisation_id, email, display_name, role, email_confirmed_at)
-    select ${env.city.id}, ${prefix} || g || '@bench.example', 'Bench voter ' || g, 'resident', now() from generate_series(1, ${count}) g`.execute(db);
-  const users = await db.selectFrom('core_user').select('id').where('email', 'like', `${prefix}%@bench.example`).orderBy('id').execute();
+    select ${env.city.id}, ${prefix} || g || '@bench.example', 'Bench voter ' || g, 'resident', now() from generate_series(1, ${count}) g`.execute(
+    db,
+  );
+  const users = await db
+    .selectFrom('core_user')
+    .select('id')
+    .where('email', 'like', `${prefix}%@bench.example`)
+    .orderBy('id')
+    .execute();
   await sql`insert into verification_identity (user_id, organisation_id, method, identity_hash, birth_year)
-    select u.id, ${env.city.id}, 'in_person', 'bench-' || u.id, 1980 from core_user u where u.email like ${`${prefix}%@bench.example`}`.execute(db);
+    select u.id, ${env.city.id}, 'in_person', 'bench-' || u.id, 1980 from core_user u where u.email like ${`${prefix}%@bench.example`}`.execute(
+    db,
+  );
   const lanes: Lane[] = [];
   for (const user of users) {
     const token = await createSession(db, env.city.id, user.id, 1);
-    lanes.push({ cookie: `ic_session=${token}`, csrf: csrfTokenFor(env.platform.ctx.config.secretKey, token), userId: user.id });
+    lanes.push({
+      cookie: `ic_session=${token}`,
+      csrf: csrfTokenFor(env.platform.ctx.config.secretKey, token),
+      userId: user.id,
+    });
   }
   return lanes;
 }
-
 
 /** The pids of the PostgreSQL backends serving the bench database (the platform's pool), for their CPU time. */
 function backendFinder(env: BenchEnvironment): { find: () => Promise<number[]>; close: () => Promise<void> } {
@@ -124,7 +172,9 @@ function backendFinder(env: BenchEnvironment): { find: () => Promise<number[]>; 
   return {
     async find() {
       await connected;
-      const result = await client.query<{ pid: number }>(`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`);
+      const result = await client.query<{ pid: number }>(
+        `select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`,
+      );
       return result.rows.map((row) => row.pid);
     },
     close: () => connected.then(() => client.end()),
@@ -188,8 +238,18 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
       progress(`round ${round}/${options.rounds}: bare insert for ${options.seconds} s, ${lanes.length} in flight`);
       bare.push(await runRound({ ...common, url: `${env.bareUrl}/db/insert`, method: 'POST' }, backends.find));
       progress(`round ${round}/${options.rounds}: ballots for ${options.seconds} s, ${lanes.length} voters`);
-      const vote = () => runRound({ ...common, url: `${env.url}/api/v1/budgets/${budgetId}/headings/${headingId}/ballot`, method: 'PUT' }, backends.find);
-      const voted = options.profile && round === 1 ? await printProfile('Where the server thread spends its time during ballot round 1 (self time, sampled every 0.1 ms; includes the bare server and the bench)', vote) : await vote();
+      const vote = () =>
+        runRound(
+          { ...common, url: `${env.url}/api/v1/budgets/${budgetId}/headings/${headingId}/ballot`, method: 'PUT' },
+          backends.find,
+        );
+      const voted =
+        options.profile && round === 1
+          ? await printProfile(
+              'Where the server thread spends its time during ballot round 1 (self time, sampled every 0.1 ms; includes the bare server and the bench)',
+              vote,
+            )
+          : await vote();
       ballots.push(voted);
       for (const [userId, projects] of voted.lastAcknowledged) last.set(userId, projects);
     }
@@ -210,14 +270,24 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
   let bareStalls: Stalls;
   let ballotStalls: Stalls;
   try {
-    const common = { lanes, projectIds, maxProjects: MAX_PROJECTS, seconds: options.seconds, warmupSeconds: 2, ratePerSecond: rate };
+    const common = {
+      lanes,
+      projectIds,
+      maxProjects: MAX_PROJECTS,
+      seconds: options.seconds,
+      warmupSeconds: 2,
+      ratePerSecond: rate,
+    };
     progress(`open loop: bare insert at ${rate}/s for ${options.seconds} s`);
     let stop = watchStalls();
     openBare = await runRound({ ...common, url: `${env.bareUrl}/db/insert`, method: 'POST' }, openBackends.find);
     bareStalls = stop();
     progress(`open loop: ballots at ${rate}/s for ${options.seconds} s`);
     stop = watchStalls();
-    openBallots = await runRound({ ...common, url: `${env.url}/api/v1/budgets/${budgetId}/headings/${headingId}/ballot`, method: 'PUT' }, openBackends.find);
+    openBallots = await runRound(
+      { ...common, url: `${env.url}/api/v1/budgets/${budgetId}/headings/${headingId}/ballot`, method: 'PUT' },
+      openBackends.find,
+    );
     ballotStalls = stop();
     for (const [userId, projects] of openBallots.lastAcknowledged) last.set(userId, projects);
   } finally {
@@ -232,56 +302,110 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
     const b = sum([bare[i] as MeasuredRound]);
     const v = sum([ballots[i] as MeasuredRound]);
     rows.push(row(`round ${i + 1}: bare POST /db/insert`, b, '100 %', env.kind));
-    rows.push(row(`round ${i + 1}: PUT …/ballot`, v, formatPercent(v.requestsPerSecond / b.requestsPerSecond), env.kind));
+    rows.push(
+      row(`round ${i + 1}: PUT …/ballot`, v, formatPercent(v.requestsPerSecond / b.requestsPerSecond), env.kind),
+    );
   }
   rows.push(row('all rounds: bare POST /db/insert', bareFigures, '100 %', env.kind));
   rows.push(row('all rounds: PUT …/ballot', ballotFigures, formatPercent(ratio), env.kind));
   printTable(
     `Ballots: ${lanes.length} concurrent voters (${env.kind}), ${options.rounds} × ${options.seconds} s per route, alternating; same load generator, lanes, headers, bodies and database pool for both`,
-    ['Route', 'Requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Server CPU ms/req', 'PostgreSQL CPU ms/req', 'Client CPU ms/req', 'vs bare insert'],
+    [
+      'Route',
+      'Requests/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'Errors',
+      'Server CPU ms/req',
+      'PostgreSQL CPU ms/req',
+      'Client CPU ms/req',
+      'vs bare insert',
+    ],
     rows,
   );
   printTable(
     `Ballots: latency at ${formatNumber(rate)} requests/s (${formatPercent(THROUGHPUT_GOAL)} of the bare insert's throughput above), open loop: Poisson arrivals, each taken by one of the ${lanes.length} voters not waiting for an answer; latency from the arrival`,
-    ['Route', 'Requests/s', 'p50 ms', 'p95 ms', 'p99 ms', 'Errors', 'Server CPU ms/req', 'PostgreSQL CPU ms/req', 'Client CPU ms/req', ''],
+    [
+      'Route',
+      'Requests/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'Errors',
+      'Server CPU ms/req',
+      'PostgreSQL CPU ms/req',
+      'Client CPU ms/req',
+      '',
+    ],
     [row('bare POST /db/insert', openBareFigures, '', env.kind), row('PUT …/ballot', openFigures, '', env.kind)],
   );
-  const stallRow = (label: string, stalls: Stalls) => [label, formatMs(stalls.loopDelayP99Ms), formatMs(stalls.loopDelayMaxMs), formatMs(stalls.gcPauseMs), formatMs(stalls.gcLongestMs)];
+  const stallRow = (label: string, stalls: Stalls) => [
+    label,
+    formatMs(stalls.loopDelayP99Ms),
+    formatMs(stalls.loopDelayMaxMs),
+    formatMs(stalls.gcPauseMs),
+    formatMs(stalls.gcLongestMs),
+  ];
   printTable(
     'The server thread during the open-loop rounds (warm-up included): a request waits as long as the event loop is held up',
     ['Round', 'loop delay p99 ms', 'loop delay max ms', 'GC pauses ms in all', 'longest GC pause ms'],
     [stallRow('bare POST /db/insert', bareStalls), stallRow('PUT …/ballot', ballotStalls)],
   );
-  const firstError = [...ballots, openBallots].find((r) => r.firstError)?.firstError ?? [...bare, openBare].find((r) => r.firstError)?.firstError;
+  const firstError =
+    [...ballots, openBallots].find((r) => r.firstError)?.firstError ??
+    [...bare, openBare].find((r) => r.firstError)?.firstError;
   if (firstError) console.log(`first error: ${firstError}`);
 
   // What the acknowledged answers say the database must hold, against what it holds — exactly.
   const expected = new Map<number, number>();
   for (const projects of last.values()) for (const id of projects) expected.set(id, (expected.get(id) ?? 0) + 1);
   const counted = await countVotes(env.platform.ctx.db, headingId);
-  const stored = await env.platform.ctx.db.selectFrom('budgets_ballot').select(['user_id', 'project_ids']).where('heading_id', '=', headingId).execute();
+  const stored = await env.platform.ctx.db
+    .selectFrom('budgets_ballot')
+    .select(['user_id', 'project_ids'])
+    .where('heading_id', '=', headingId)
+    .execute();
   const mismatches = projectIds.filter((id) => (counted.get(id)?.ballots ?? 0) !== (expected.get(id) ?? 0));
-  const differingBallots = stored.filter((ballot) => JSON.stringify(ballot.project_ids) !== JSON.stringify(last.get(ballot.user_id))).length;
+  const differingBallots = stored.filter(
+    (ballot) => JSON.stringify(ballot.project_ids) !== JSON.stringify(last.get(ballot.user_id)),
+  ).length;
   const countsMatch = stored.length === last.size && mismatches.length === 0 && differingBallots === 0;
   const acknowledged = [...ballots, openBallots].reduce((total, r) => total + r.acknowledged, 0);
-  printTable('Ballots: integrity after the run', ['Check', 'Value'], [
-    ['acknowledged PUTs (200) in the measured windows', formatNumber(acknowledged)],
-    ['voters with an acknowledged ballot', formatNumber(last.size)],
-    ['ballot rows in the database', formatNumber(stored.length)],
-    ['stored ballots differing from the voter\'s last acknowledged choice', formatNumber(differingBallots)],
-    ['projects whose count differs from the last acknowledged ballots', formatNumber(mismatches.length)],
-    ['counted ballots equal acknowledged ballots', countsMatch ? 'yes, exactly' : 'NO'],
-  ]);
-  printTable('Ballots: goals', ['Goal', 'Measured', 'Verdict'], [
-    [`throughput ≥ ${formatPercent(THROUGHPUT_GOAL)} of the bare insert`, formatPercent(ratio), ratio >= THROUGHPUT_GOAL ? 'met' : 'MISSED'],
-    [`p99 < ${P99_GOAL_MS} ms at ${formatPercent(THROUGHPUT_GOAL)} of the bare insert's throughput (open loop)`, `${formatMs(p99)} ms`, p99 < P99_GOAL_MS ? 'met' : 'MISSED'],
+  printTable(
+    'Ballots: integrity after the run',
+    ['Check', 'Value'],
     [
-      `(for information) p99 at saturation, ${lanes.length} voters sending back to back`,
-      `${formatMs(closedP99)} ms (bare insert ${formatMs(percentile(bareFigures.latencies, 0.99))} ms)`,
-      `at least ${lanes.length} ÷ throughput`,
+      ['acknowledged PUTs (200) in the measured windows', formatNumber(acknowledged)],
+      ['voters with an acknowledged ballot', formatNumber(last.size)],
+      ['ballot rows in the database', formatNumber(stored.length)],
+      ["stored ballots differing from the voter's last acknowledged choice", formatNumber(differingBallots)],
+      ['projects whose count differs from the last acknowledged ballots', formatNumber(mismatches.length)],
+      ['counted ballots equal acknowledged ballots', countsMatch ? 'yes, exactly' : 'NO'],
     ],
-    ['counts equal acknowledged ballots', countsMatch ? 'yes' : 'NO', countsMatch ? 'met' : 'MISSED'],
-  ]);
+  );
+  printTable(
+    'Ballots: goals',
+    ['Goal', 'Measured', 'Verdict'],
+    [
+      [
+        `throughput ≥ ${formatPercent(THROUGHPUT_GOAL)} of the bare insert`,
+        formatPercent(ratio),
+        ratio >= THROUGHPUT_GOAL ? 'met' : 'MISSED',
+      ],
+      [
+        `p99 < ${P99_GOAL_MS} ms at ${formatPercent(THROUGHPUT_GOAL)} of the bare insert's throughput (open loop)`,
+        `${formatMs(p99)} ms`,
+        p99 < P99_GOAL_MS ? 'met' : 'MISSED',
+      ],
+      [
+        `(for information) p99 at saturation, ${lanes.length} voters sending back to back`,
+        `${formatMs(closedP99)} ms (bare insert ${formatMs(percentile(bareFigures.latencies, 0.99))} ms)`,
+        `at least ${lanes.length} ÷ throughput`,
+      ],
+      ['counts equal acknowledged ballots', countsMatch ? 'yes' : 'NO', countsMatch ? 'met' : 'MISSED'],
+    ],
+  );
 }
 
 function randomMask(random: () => number): number {
@@ -305,7 +429,9 @@ async function benchResults(env: BenchEnvironment, options: BallotsOptions): Pro
   progress(`loading ${formatNumber(options.ballots)} voters and ballots`);
   const started = performance.now();
   await sql`insert into core_user (organisation_id, email, display_name, role, email_confirmed_at)
-    select ${env.city.id}, null, 'Results voter ' || g, 'resident', now() from generate_series(1, ${options.ballots}) g`.execute(db);
+    select ${env.city.id}, null, 'Results voter ' || g, 'resident', now() from generate_series(1, ${options.ballots}) g`.execute(
+    db,
+  );
   let seed = 42;
   const random = () => {
     seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -331,7 +457,9 @@ async function benchResults(env: BenchEnvironment, options: BallotsOptions): Pro
   const budget = await findBudget(db, env.city.id, budgetId);
   const heading = await findHeading(db, budgetId, headingId);
   if (!budget || !heading) throw new Error('bench budget vanished');
-  const groups = await sql<{ n: number }>`select count(distinct project_ids)::int as n from budgets_ballot where heading_id = ${headingId}`.execute(db);
+  const groups = await sql<{
+    n: number;
+  }>`select count(distinct project_ids)::int as n from budgets_ballot where heading_id = ${headingId}`.execute(db);
   const rows: string[][] = [];
   for (const method of ['votes', 'equal_shares'] as const) {
     const runs: number[] = [];
@@ -343,10 +471,18 @@ async function benchResults(env: BenchEnvironment, options: BallotsOptions): Pro
       runs.push(performance.now() - start);
       funded = outcome.rows.filter((r) => r.funded).length;
       spent = outcome.spent;
-      if (outcome.voters !== options.ballots) throw new Error(`counted ${outcome.voters} voters, loaded ${options.ballots}`);
+      if (outcome.voters !== options.ballots)
+        throw new Error(`counted ${outcome.voters} voters, loaded ${options.ballots}`);
     }
     runs.sort((a, b) => a - b);
-    rows.push([method === 'votes' ? 'winners by votes' : 'Method of Equal Shares + completion', formatMs(runs[1] as number), formatMs(runs[0] as number), method === 'votes' ? '< 1,000' : '< 10,000', formatNumber(funded), formatNumber(spent)]);
+    rows.push([
+      method === 'votes' ? 'winners by votes' : 'Method of Equal Shares + completion',
+      formatMs(runs[1] as number),
+      formatMs(runs[0] as number),
+      method === 'votes' ? '< 1,000' : '< 10,000',
+      formatNumber(funded),
+      formatNumber(spent),
+    ]);
   }
   printTable(
     `Results for ${formatNumber(options.ballots)} ballots in one heading (${PROJECTS} projects, ${formatNumber(groups.rows[0]?.n ?? 0)} distinct choices, ${env.kind}); from the database, median of 3`,
@@ -354,7 +490,6 @@ async function benchResults(env: BenchEnvironment, options: BallotsOptions): Pro
     rows,
   );
 }
-
 
 /** Both parts on an environment that is already running (used by bench/run.ts `--only=ballots`). */
 export async function benchBallots(env: BenchEnvironment, options: BallotsOptions): Promise<void> {
@@ -364,7 +499,9 @@ export async function benchBallots(env: BenchEnvironment, options: BallotsOption
 
 async function main(): Promise<void> {
   const options = parse(process.argv.slice(2));
-  console.log(`Interactive City ballots bench — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${options.postgres ? 'PostgreSQL' : 'PGlite'}, load average ${os.loadavg()[0]?.toFixed(1)} at start`);
+  console.log(
+    `Interactive City ballots bench — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${options.postgres ? 'PostgreSQL' : 'PGlite'}, load average ${os.loadavg()[0]?.toFixed(1)} at start`,
+  );
   let env: BenchEnvironment | undefined;
   process.once('SIGINT', () => {
     progress('interrupted: removing the scratch database');
@@ -375,7 +512,12 @@ async function main(): Promise<void> {
     progress(`platform ready in ${env.startSeconds.toFixed(1)} s`);
     await benchBallots(env, options);
   } finally {
-    console.log(`\nLoad average at the end: ${os.loadavg().map((n) => n.toFixed(1)).join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.`);
+    console.log(
+      `\nLoad average at the end: ${os
+        .loadavg()
+        .map((n) => n.toFixed(1))
+        .join(', ')} (1, 5, 15 min) on ${os.cpus().length} cores.`,
+    );
     await env?.close();
   }
 }

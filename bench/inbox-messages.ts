@@ -30,7 +30,16 @@ type Template = (slots: Slots) => string;
 /** Per language: things residents write about, and sentences around them. */
 const LANGUAGES: Record<string, { things: string[]; templates: Template[] }> = {
   en: {
-    things: ['the bins', 'the street light', 'the bus stop', 'the pothole', 'the playground', 'the cycle lane', 'the noise at night', 'the trees'],
+    things: [
+      'the bins',
+      'the street light',
+      'the bus stop',
+      'the pothole',
+      'the playground',
+      'the cycle lane',
+      'the noise at night',
+      'the trees',
+    ],
     templates: [
       (s) => `${s.thing} on ${s.place} has been broken for ${s.days} days, nobody cares 😡 #fail`,
       (s) => `thank you for fixing ${s.thing} near ${s.place} so quickly, great job! 👏`,
@@ -40,7 +49,16 @@ const LANGUAGES: Record<string, { things: string[]; templates: Template[] }> = {
     ],
   },
   fr: {
-    things: ['les poubelles', 'le lampadaire', "l'arrêt de bus", 'le nid-de-poule', "l'aire de jeux", 'la piste cyclable', 'le bruit la nuit', 'les arbres'],
+    things: [
+      'les poubelles',
+      'le lampadaire',
+      "l'arrêt de bus",
+      'le nid-de-poule',
+      "l'aire de jeux",
+      'la piste cyclable',
+      'le bruit la nuit',
+      'les arbres',
+    ],
     templates: [
       (s) => `${s.thing} rue ${s.place} : toujours rien depuis ${s.days} jours, c'est inadmissible 😠`,
       (s) => `merci pour ${s.thing} à ${s.place}, c'est vraiment beaucoup mieux !`,
@@ -49,7 +67,16 @@ const LANGUAGES: Record<string, { things: string[]; templates: Template[] }> = {
     ],
   },
   de: {
-    things: ['die Mülltonnen', 'die Straßenlaterne', 'die Bushaltestelle', 'das Schlagloch', 'der Spielplatz', 'der Radweg', 'der Lärm nachts', 'die Bäume'],
+    things: [
+      'die Mülltonnen',
+      'die Straßenlaterne',
+      'die Bushaltestelle',
+      'das Schlagloch',
+      'der Spielplatz',
+      'der Radweg',
+      'der Lärm nachts',
+      'die Bäume',
+    ],
     templates: [
       (s) => `${s.thing} in der ${s.place} ist seit ${s.days} Tagen kaputt, unmöglich! 😤`,
       (s) => `Danke, ${s.thing} am ${s.place} ist jetzt wirklich viel besser 👍`,
@@ -58,7 +85,16 @@ const LANGUAGES: Record<string, { things: string[]; templates: Template[] }> = {
     ],
   },
   es: {
-    things: ['los contenedores', 'la farola', 'la parada del autobús', 'el bache', 'el parque infantil', 'el carril bici', 'el ruido por la noche', 'los árboles'],
+    things: [
+      'los contenedores',
+      'la farola',
+      'la parada del autobús',
+      'el bache',
+      'el parque infantil',
+      'el carril bici',
+      'el ruido por la noche',
+      'los árboles',
+    ],
     templates: [
       (s) => `${s.thing} de la calle ${s.place} lleva ${s.days} días sin arreglar, qué vergüenza 😡`,
       (s) => `gracias por arreglar ${s.thing} en ${s.place}, ha quedado genial 👏`,
@@ -67,7 +103,16 @@ const LANGUAGES: Record<string, { things: string[]; templates: Template[] }> = {
     ],
   },
   it: {
-    things: ['i cassonetti', 'il lampione', 'la fermata del bus', 'la buca', 'il parco giochi', 'la pista ciclabile', 'il rumore di notte', 'gli alberi'],
+    things: [
+      'i cassonetti',
+      'il lampione',
+      'la fermata del bus',
+      'la buca',
+      'il parco giochi',
+      'la pista ciclabile',
+      'il rumore di notte',
+      'gli alberi',
+    ],
     templates: [
       (s) => `${s.thing} in via ${s.place} è rotto da ${s.days} giorni, che schifo 😠`,
       (s) => `grazie per ${s.thing} a ${s.place}, finalmente è tutto a posto!`,
@@ -76,7 +121,16 @@ const LANGUAGES: Record<string, { things: string[]; templates: Template[] }> = {
     ],
   },
   pt: {
-    things: ['os contentores', 'o candeeiro', 'a paragem do autocarro', 'o buraco', 'o parque infantil', 'a ciclovia', 'o barulho à noite', 'as árvores'],
+    things: [
+      'os contentores',
+      'o candeeiro',
+      'a paragem do autocarro',
+      'o buraco',
+      'o parque infantil',
+      'a ciclovia',
+      'o barulho à noite',
+      'as árvores',
+    ],
     templates: [
       (s) => `${s.thing} na rua ${s.place} está avariado há ${s.days} dias, que vergonha 😡`,
       (s) => `obrigado por arranjarem ${s.thing} em ${s.place}, ficou ótimo!`,
@@ -84,7 +138,16 @@ const LANGUAGES: Record<string, { things: string[]; templates: Template[] }> = {
     ],
   },
   nl: {
-    things: ['de vuilnisbakken', 'de lantaarnpaal', 'de bushalte', 'het gat in de weg', 'de speeltuin', 'het fietspad', 'het lawaai s nachts', 'de bomen'],
+    things: [
+      'de vuilnisbakken',
+      'de lantaarnpaal',
+      'de bushalte',
+      'het gat in de weg',
+      'de speeltuin',
+      'het fietspad',
+      'het lawaai s nachts',
+      'de bomen',
+    ],
     templates: [
       (s) => `${s.thing} in de ${s.place} is al ${s.days} dagen kapot, belachelijk 😤`,
       (s) => `bedankt, ${s.thing} bij ${s.place} is echt veel beter nu 👍`,
@@ -92,7 +155,16 @@ const LANGUAGES: Record<string, { things: string[]; templates: Template[] }> = {
     ],
   },
   ro: {
-    things: ['tomberoanele', 'stâlpul de iluminat', 'stația de autobuz', 'groapa', 'locul de joacă', 'pista de biciclete', 'zgomotul noaptea', 'copacii'],
+    things: [
+      'tomberoanele',
+      'stâlpul de iluminat',
+      'stația de autobuz',
+      'groapa',
+      'locul de joacă',
+      'pista de biciclete',
+      'zgomotul noaptea',
+      'copacii',
+    ],
     templates: [
       (s) => `${s.thing} de pe strada ${s.place} e stricat de ${s.days} zile, e inadmisibil 😠`,
       (s) => `mulțumesc pentru ${s.thing} din ${s.place}, arată minunat acum!`,
@@ -142,8 +214,15 @@ export function generateMessages(source: MessageSource, prefix: string, count: n
   for (let n = 0; n < count; n++) {
     const code = weighted(next);
     const language = LANGUAGES[code] as (typeof LANGUAGES)[string];
-    const slots = { place: source.places[Math.floor(next() * source.places.length)] ?? 'the centre', thing: language.things[Math.floor(next() * language.things.length)] as string, days: 2 + Math.floor(next() * 20) };
-    const extra = source.extraTexts && source.extraTexts.length > 0 && next() < 0.5 ? source.extraTexts[Math.floor(next() * source.extraTexts.length)] : undefined;
+    const slots = {
+      place: source.places[Math.floor(next() * source.places.length)] ?? 'the centre',
+      thing: language.things[Math.floor(next() * language.things.length)] as string,
+      days: 2 + Math.floor(next() * 20),
+    };
+    const extra =
+      source.extraTexts && source.extraTexts.length > 0 && next() < 0.5
+        ? source.extraTexts[Math.floor(next() * source.extraTexts.length)]
+        : undefined;
     const text = extra ?? (language.templates[Math.floor(next() * language.templates.length)] as Template)(slots);
     const authorNumber = Math.floor(next() ** 2 * Math.max(10, count / 3));
     const item: WebhookItem = {
@@ -208,7 +287,10 @@ async function generate(load: WebhookLoad): Promise<WebhookLoadResult> {
   let next = 0;
   const send = (): Promise<{ ms: number; error: string | null }> => {
     const body = JSON.stringify(items[next++ % items.length]);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+    };
     if (load.secret) headers['x-signature-256'] = signBody(load.secret, body);
     const start = performance.now();
     return new Promise((resolve) => {
@@ -217,7 +299,10 @@ async function generate(load: WebhookLoad): Promise<WebhookLoadResult> {
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           const ok = response.statusCode === 200;
-          resolve({ ms: performance.now() - start, error: ok ? null : `${response.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}` });
+          resolve({
+            ms: performance.now() - start,
+            error: ok ? null : `${response.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`,
+          });
         });
       });
       outgoing.on('error', (error) => resolve({ ms: performance.now() - start, error: error.message }));

@@ -11,8 +11,22 @@ import { consumeRateLimit } from '../src/platform/auth/rate-limit.ts';
 import { findDistrictsAt, type District } from '../src/modules/places/index.ts';
 import { submitReport } from '../src/modules/reports/index.ts';
 import { submitAdmittedReport } from '../src/modules/reports/submit-report.ts';
-import { findCategoryByCode, findDepartmentFor, findQuestions, type Category } from '../src/modules/reports/reports.repository.ts';
-import { formatMs, formatNumber, formatPercent, printTable, progress, timeRepeated, type BenchOptions, type Timing } from './lib.ts';
+import {
+  findCategoryByCode,
+  findDepartmentFor,
+  findQuestions,
+  type Category,
+} from '../src/modules/reports/reports.repository.ts';
+import {
+  formatMs,
+  formatNumber,
+  formatPercent,
+  printTable,
+  progress,
+  timeRepeated,
+  type BenchOptions,
+  type Timing,
+} from './lib.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { findDistrictBoxes } from './reports-data.ts';
 import { INTAKE_CATEGORY, insertReportRaw, type BenchEnvironment } from './setup.ts';
@@ -34,7 +48,10 @@ async function placesInCity(env: BenchEnvironment, count: number): Promise<Place
   for (let attempt = 0; places.length < count && attempt < count * 50; attempt++) {
     const d = districts[attempt % districts.length];
     if (!d) break;
-    const place = { lat: d.minLat + random() * (d.maxLat - d.minLat), lng: d.minLng + random() * (d.maxLng - d.minLng) };
+    const place = {
+      lat: d.minLat + random() * (d.maxLat - d.minLat),
+      lng: d.minLng + random() * (d.maxLng - d.minLng),
+    };
     if ((await findDistrictsAt(db, env.city.id, place.lng, place.lat)).length > 0) places.push(place);
   }
   return places;
@@ -57,14 +74,22 @@ function formBodies(places: Place[], keys: string[]): string[] {
 export async function benchIntake(env: BenchEnvironment, options: BenchOptions): Promise<{ ratio: number }> {
   const { db } = env.platform.ctx;
   const city = env.city;
-  const keys = await Promise.all(Array.from({ length: 32 }, (_, index) => createApiKey(db, city.id, `bench ${index}`, null, ['open311'])));
+  const keys = await Promise.all(
+    Array.from({ length: 32 }, (_, index) => createApiKey(db, city.id, `bench ${index}`, null, ['open311'])),
+  );
   const places = await placesInCity(env, 200);
   const oneKey = formBodies(places, [keys[0]?.key as string]);
-  const manyKeys = formBodies(places, keys.map((key) => key.key));
+  const manyKeys = formBodies(
+    places,
+    keys.map((key) => key.key),
+  );
 
   const load = { concurrency: options.concurrency, seconds: options.seconds, warmupSeconds: options.quick ? 0.5 : 2 };
   const post = (url: string, bodies: string[]): Promise<LoadResult> =>
-    runLoad({ url, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, bodies, expect: [201] }, load);
+    runLoad(
+      { url, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, bodies, expect: [201] },
+      load,
+    );
   // Baseline and intake alternate (A B A B): other work on the machine drifts over a minute, and the
   // ratio of the sums is fairer than one round of each. The 32-key round comes last (a diagnostic).
   const rounds: Array<{ name: string; result: LoadResult }> = [];
@@ -77,7 +102,8 @@ export async function benchIntake(env: BenchEnvironment, options: BenchOptions):
   ] as const) {
     progress(`load: ${name} (${options.concurrency} in flight, ${options.seconds} s)`);
     const result = await post(url, bodies);
-    if (result.errors > 0) progress(`  ${result.errors} of ${result.requests} failed, first: ${result.firstError ?? ''}`);
+    if (result.errors > 0)
+      progress(`  ${result.errors} of ${result.requests} failed, first: ${result.firstError ?? ''}`);
     rounds.push({ name, result });
   }
   const rate = (index: number): number => rounds[index]?.result.requestsPerSecond ?? Number.NaN;
@@ -97,7 +123,16 @@ export async function benchIntake(env: BenchEnvironment, options: BenchOptions):
         '',
         '',
       ]),
-      ['Open311 intake, both rounds vs. both baseline rounds', formatNumber((rate(1) + rate(3)) / 2), '', '', '', formatPercent(ratio), `≥ ${formatPercent(INTAKE_GOAL)}`, ratio >= INTAKE_GOAL ? 'met' : 'MISSED'],
+      [
+        'Open311 intake, both rounds vs. both baseline rounds',
+        formatNumber((rate(1) + rate(3)) / 2),
+        '',
+        '',
+        '',
+        formatPercent(ratio),
+        `≥ ${formatPercent(INTAKE_GOAL)}`,
+        ratio >= INTAKE_GOAL ? 'met' : 'MISSED',
+      ],
     ],
   );
 
@@ -106,7 +141,13 @@ export async function benchIntake(env: BenchEnvironment, options: BenchOptions):
 }
 
 /** Each step of Open311 intake alone, one call at a time, in the order the route runs them. */
-async function printSteps(env: BenchEnvironment, key: string, keyId: number, places: Place[], options: BenchOptions): Promise<void> {
+async function printSteps(
+  env: BenchEnvironment,
+  key: string,
+  keyId: number,
+  places: Place[],
+  options: BenchOptions,
+): Promise<void> {
   const { ctx } = env.platform;
   const { db } = ctx;
   const city = env.city;
@@ -117,15 +158,53 @@ async function printSteps(env: BenchEnvironment, key: string, keyId: number, pla
   const place = (): Place => places[next++ % places.length] as Place;
   const districts: District[] = await findDistrictsAt(db, city.id, places[0]?.lng ?? 0, places[0]?.lat ?? 0);
   const steps: Array<[string, Timing]> = [
-    ['verifyApiKey (select + update last_used_at; Open311 caches it 60 s)', await timeRepeated(() => verifyApiKey(db, key), runs)],
-    ['consumeRateLimit (Open311 now reserves blocks of hits)', await timeRepeated(() => consumeRateLimit(db, city.id, { key: `open311:key:${keyId}`, limit: 1e9, windowSeconds: 60 }), runs)],
-    ['before: findCategoryByCode + findQuestions (now cached)', await timeRepeated(async () => findQuestions(db, ((await findCategoryByCode(db, city.id, INTAKE_CATEGORY)) as Category).id), runs)],
-    ['before: findDistrictsAt (now cached outlines)', await timeRepeated(() => findDistrictsAt(db, city.id, place().lng, place().lat), runs)],
-    ['before: findDepartmentFor (now cached rules)', await timeRepeated(() => findDepartmentFor(db, category, districts.map((d) => d.id)), runs)],
-    ['before: transaction of raw insert + history line', await timeRepeated(() => insertWithHistory(env, raw, place()), runs)],
+    [
+      'verifyApiKey (select + update last_used_at; Open311 caches it 60 s)',
+      await timeRepeated(() => verifyApiKey(db, key), runs),
+    ],
+    [
+      'consumeRateLimit (Open311 now reserves blocks of hits)',
+      await timeRepeated(
+        () => consumeRateLimit(db, city.id, { key: `open311:key:${keyId}`, limit: 1e9, windowSeconds: 60 }),
+        runs,
+      ),
+    ],
+    [
+      'before: findCategoryByCode + findQuestions (now cached)',
+      await timeRepeated(
+        async () => findQuestions(db, ((await findCategoryByCode(db, city.id, INTAKE_CATEGORY)) as Category).id),
+        runs,
+      ),
+    ],
+    [
+      'before: findDistrictsAt (now cached outlines)',
+      await timeRepeated(() => findDistrictsAt(db, city.id, place().lng, place().lat), runs),
+    ],
+    [
+      'before: findDepartmentFor (now cached rules)',
+      await timeRepeated(
+        () =>
+          findDepartmentFor(
+            db,
+            category,
+            districts.map((d) => d.id),
+          ),
+        runs,
+      ),
+    ],
+    [
+      'before: transaction of raw insert + history line',
+      await timeRepeated(() => insertWithHistory(env, raw, place()), runs),
+    ],
     ['submitReport, whole (validation … commit)', await timeRepeated(() => submitOnce(env, place()), runs)],
-    ['submitAdmittedReport as Open311 calls it (one statement)', await timeRepeated(() => submitAdmittedOnce(env, keyId, place()), runs)],
-    ['one raw INSERT (the baseline route’s work)', await timeRepeated(() => insertReportRaw(db, city.id, raw, place().lat, place().lng, 'Graffiti'), runs)],
+    [
+      'submitAdmittedReport as Open311 calls it (one statement)',
+      await timeRepeated(() => submitAdmittedOnce(env, keyId, place()), runs),
+    ],
+    [
+      'one raw INSERT (the baseline route’s work)',
+      await timeRepeated(() => insertReportRaw(db, city.id, raw, place().lat, place().lng, 'Graffiti'), runs),
+    ],
   ];
   printTable(
     `Open311 intake, step by step (${env.kind}, one call at a time, ${runs} runs each)`,
@@ -135,23 +214,57 @@ async function printSteps(env: BenchEnvironment, key: string, keyId: number, pla
 }
 
 async function submitOnce(env: BenchEnvironment, place: Place): Promise<void> {
-  const outcome = await submitReport(env.platform.ctx, env.city, { categoryCode: INTAKE_CATEGORY, lat: place.lat, lng: place.lng, description: 'Graffiti, step timing', source: 'open311' });
+  const outcome = await submitReport(env.platform.ctx, env.city, {
+    categoryCode: INTAKE_CATEGORY,
+    lat: place.lat,
+    lng: place.lng,
+    description: 'Graffiti, step timing',
+    source: 'open311',
+  });
   if (!('ok' in outcome)) throw new Error(`submitReport refused the bench report: ${JSON.stringify(outcome.invalid)}`);
 }
 
 async function submitAdmittedOnce(env: BenchEnvironment, keyId: number, place: Place): Promise<void> {
-  const outcome = await submitAdmittedReport(env.platform.ctx, env.city, { categoryCode: INTAKE_CATEGORY, lat: place.lat, lng: place.lng, description: 'Graffiti, step timing', source: 'open311', apiKeyId: keyId }, { apiKeyId: keyId });
+  const outcome = await submitAdmittedReport(
+    env.platform.ctx,
+    env.city,
+    {
+      categoryCode: INTAKE_CATEGORY,
+      lat: place.lat,
+      lng: place.lng,
+      description: 'Graffiti, step timing',
+      source: 'open311',
+      apiKeyId: keyId,
+    },
+    { apiKeyId: keyId },
+  );
   if (!('ok' in outcome)) throw new Error(`submitAdmittedReport refused the bench report: ${JSON.stringify(outcome)}`);
 }
 
 /** The write part of submitReport before it became one statement: a report and its first history line in one transaction. */
-async function insertWithHistory(env: BenchEnvironment, category: { id: number; default_department_id: number | null }, place: Place): Promise<void> {
+async function insertWithHistory(
+  env: BenchEnvironment,
+  category: { id: number; default_department_id: number | null },
+  place: Place,
+): Promise<void> {
   const city = env.city;
   await env.platform.ctx.db.transaction().execute(async (tx) => {
     const id = await insertReportRaw(tx, city.id, category, place.lat, place.lng, 'Graffiti, step timing');
     await tx
       .insertInto('reports_update')
-      .values({ organisation_id: city.id, report_id: id, kind: 'created', author_id: null, author_label: null, status_from: null, status_to: 'new', public_text: null, internal_note: null, details: '{}', hidden_at: null })
+      .values({
+        organisation_id: city.id,
+        report_id: id,
+        kind: 'created',
+        author_id: null,
+        author_label: null,
+        status_from: null,
+        status_to: 'new',
+        public_text: null,
+        internal_note: null,
+        details: '{}',
+        hidden_at: null,
+      })
       .execute();
   });
 }

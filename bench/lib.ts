@@ -24,18 +24,21 @@ export interface BenchOptions {
 
 /** Reads `--postgres`, `--quick`, `--reports=N`, `--seconds=N`, `--concurrency=N`, `--only=platform|reports`. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const value = (name: string): string | undefined => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const value = (name: string): string | undefined =>
+    argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   const quick = argv.includes('--quick');
   const number = (name: string, fallback: number): number => {
     const raw = value(name);
     if (raw === undefined) return fallback;
     const parsed = Number(raw.replaceAll('_', ''));
-    if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a whole number from 1 (got "${raw}")`);
+    if (!Number.isInteger(parsed) || parsed < 1)
+      throw new Error(`--${name} must be a whole number from 1 (got "${raw}")`);
     return parsed;
   };
   const known = new Set(['--postgres', '--quick']);
   for (const arg of argv) {
-    if (!known.has(arg) && !/^--(reports|seconds|concurrency|only)=/.test(arg)) throw new Error(`Unknown option ${arg}`);
+    if (!known.has(arg) && !/^--(reports|seconds|concurrency|only)=/.test(arg))
+      throw new Error(`Unknown option ${arg}`);
   }
   const only = value('only');
   return {
@@ -75,7 +78,12 @@ export async function timeRepeated(work: () => Promise<unknown>, runs: number, w
     samples.push(performance.now() - start);
   }
   samples.sort((a, b) => a - b);
-  return { runs, medianMs: percentile(samples, 0.5), p95Ms: percentile(samples, 0.95), minMs: samples[0] ?? Number.NaN };
+  return {
+    runs,
+    medianMs: percentile(samples, 0.5),
+    p95Ms: percentile(samples, 0.95),
+    minMs: samples[0] ?? Number.NaN,
+  };
 }
 
 /** Measures one call of `work` in milliseconds, with its result. */
@@ -108,12 +116,16 @@ export function formatPercent(ratio: number): string {
  */
 export function printTable(title: string, header: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const numeric = header.map((_, column) => rows.length > 0 && rows.every((row) => /^[-–\d.,\s%×<>≥]*$/.test(row[column] ?? '')));
+  const numeric = header.map(
+    (_, column) => rows.length > 0 && rows.every((row) => /^[-–\d.,\s%×<>≥]*$/.test(row[column] ?? '')),
+  );
   const line = (cells: readonly string[]): string =>
     `| ${cells.map((cell, column) => (numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0))).join(' | ')} |`;
   console.log(`\n${title}\n`);
   console.log(line(header));
-  console.log(`| ${widths.map((width, column) => (numeric[column] ? `${'-'.repeat(Math.max(1, width - 1))}:` : '-'.repeat(width))).join(' | ')} |`);
+  console.log(
+    `| ${widths.map((width, column) => (numeric[column] ? `${'-'.repeat(Math.max(1, width - 1))}:` : '-'.repeat(width))).join(' | ')} |`,
+  );
   for (const row of rows) console.log(line(row));
 }
 
@@ -191,7 +203,11 @@ export async function printProfile<T>(title: string, work: () => Promise<T>, top
       total += hits;
     }
     const rows = [...selfHits].sort((a, b) => b[1] - a[1]).slice(0, top);
-    printTable(title, ['Function (self time)', 'Share'], rows.map(([key, hits]) => [key.slice(0, 140), formatPercent(hits / total)]));
+    printTable(
+      title,
+      ['Function (self time)', 'Share'],
+      rows.map(([key, hits]) => [key.slice(0, 140), formatPercent(hits / total)]),
+    );
     console.log(`The whole profile: ${file} (open it in Chromium's DevTools, Performance tab).`);
   }
   return result;

@@ -6,15 +6,52 @@
  */
 import { performance } from 'node:perf_hooks';
 import { sharedDataDir } from '../test/support/shared-data.ts';
-import { analyseMessage, DEFAULT_TOPICS, identifyLanguage, sentimentClassifier, warmLanguageModel, type Gazetteer } from '../src/modules/inbox/analysis/index.ts';
+import {
+  analyseMessage,
+  DEFAULT_TOPICS,
+  identifyLanguage,
+  sentimentClassifier,
+  warmLanguageModel,
+  type Gazetteer,
+} from '../src/modules/inbox/analysis/index.ts';
 import { DATA_LANGUAGES, readSplit } from '../src/modules/inbox/analysis/evaluation.ts';
 import { LANGUAGE_SAMPLES } from '../src/modules/inbox/analysis/language-samples.ts';
 import { formatMs, formatNumber, printTable, progress, type BenchOptions } from './lib.ts';
 
 const GAZETTEER: Gazetteer = {
   districts: [
-    { id: 1, names: ['Old Town', 'Centre'], geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] } },
-    { id: 2, names: ['Riverside'], geometry: { type: 'Polygon', coordinates: [[[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]]] } },
+    {
+      id: 1,
+      names: ['Old Town', 'Centre'],
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+            [0, 0],
+          ],
+        ],
+      },
+    },
+    {
+      id: 2,
+      names: ['Riverside'],
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [1, 0],
+            [2, 0],
+            [2, 1],
+            [1, 1],
+            [1, 0],
+          ],
+        ],
+      },
+    },
   ],
   streets: [{ name: 'Station Road', districtId: 2 }],
 };
@@ -30,8 +67,17 @@ function benchTexts(): { texts: string[]; source: string; training: Array<{ text
     };
   } catch {
     const lines = Object.values(LANGUAGE_SAMPLES).flatMap((block) => block.split('\n'));
-    const texts = Array.from({ length: 2000 }, (_, index) => `${lines[index % lines.length]} @user #city${index % 7} http://t.co/x`);
-    return { texts, source: 'generated text (no shared data)', training: texts.slice(0, 1839).map((text, index) => ({ text, label: ['negative', 'neutral', 'positive'][index % 3] as string })) };
+    const texts = Array.from(
+      { length: 2000 },
+      (_, index) => `${lines[index % lines.length]} @user #city${index % 7} http://t.co/x`,
+    );
+    return {
+      texts,
+      source: 'generated text (no shared data)',
+      training: texts
+        .slice(0, 1839)
+        .map((text, index) => ({ text, label: ['negative', 'neutral', 'positive'][index % 3] as string })),
+    };
   }
 }
 
@@ -56,7 +102,9 @@ export function benchListening(options: BenchOptions): void {
   warmLanguageModel();
   const buildMs = performance.now() - started;
   started = performance.now();
-  const trained = sentimentClassifier(training.map((row) => ({ ...row, language: identifyLanguage(row.text).language })));
+  const trained = sentimentClassifier(
+    training.map((row) => ({ ...row, language: identifyLanguage(row.text).language })),
+  );
   trained.predict('warm up', 'en');
   const trainMs = performance.now() - started;
   const plain = { gazetteer: GAZETTEER, topics: DEFAULT_TOPICS };
@@ -70,8 +118,15 @@ export function benchListening(options: BenchOptions): void {
     [
       ['language identification alone', formatNumber(language), formatNumber(1e6 / language), '1.00'],
       ['full analysis, lexicon and rules', formatNumber(full), formatNumber(1e6 / full), (full / language).toFixed(2)],
-      ['full analysis, trained sentiment', formatNumber(fullTrained), formatNumber(1e6 / fullTrained), (fullTrained / language).toFixed(2)],
+      [
+        'full analysis, trained sentiment',
+        formatNumber(fullTrained),
+        formatNumber(1e6 / fullTrained),
+        (fullTrained / language).toFixed(2),
+      ],
     ],
   );
-  console.log(`\nLanguage model built in ${formatMs(buildMs)} ms; sentiment classifier trained on ${training.length} corrections in ${formatMs(trainMs)} ms.`);
+  console.log(
+    `\nLanguage model built in ${formatMs(buildMs)} ms; sentiment classifier trained on ${training.length} corrections in ${formatMs(trainMs)} ms.`,
+  );
 }

@@ -64,7 +64,11 @@ function send(agent: http.Agent, request: LoadRequest, body: string | undefined)
       response.on('end', () => {
         const status = response.statusCode ?? 0;
         const ok = expect.includes(status);
-        resolve({ ms: performance.now() - start, ok, error: ok ? null : `${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}` });
+        resolve({
+          ms: performance.now() - start,
+          ok,
+          error: ok ? null : `${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`,
+        });
       });
     });
     outgoing.on('error', (error) => resolve({ ms: performance.now() - start, ok: false, error: error.message }));

@@ -25,7 +25,11 @@ export async function benchPlatform(env: BenchEnvironment, options: BenchOptions
     { name: 'home page (HTML)', target: 'GET /', request: { url: `${env.url}/` } },
     { name: 'sign-in page (HTML)', target: 'GET /sign-in', request: { url: `${env.url}/sign-in` } },
     { name: 'database floor: select 1', target: 'bare GET /db/select', request: { url: `${env.bareUrl}/db/select` } },
-    { name: 'database floor: one insert', target: 'bare POST /db/insert', request: { url: `${env.bareUrl}/db/insert`, method: 'POST' } },
+    {
+      name: 'database floor: one insert',
+      target: 'bare POST /db/insert',
+      request: { url: `${env.bareUrl}/db/insert`, method: 'POST' },
+    },
   ];
 
   const rows: PlatformRow[] = [];
@@ -33,7 +37,8 @@ export async function benchPlatform(env: BenchEnvironment, options: BenchOptions
   for (const round of rounds) {
     progress(`load: ${round.target} (${options.concurrency} in flight, ${options.seconds} s)`);
     const result = await runLoad(round.request, load);
-    if (result.errors > 0) progress(`  ${result.errors} of ${result.requests} failed, first: ${result.firstError ?? ''}`);
+    if (result.errors > 0)
+      progress(`  ${result.errors} of ${result.requests} failed, first: ${result.firstError ?? ''}`);
     baseline ??= result.requestsPerSecond;
     rows.push({ ...round, result, ratio: result.requestsPerSecond / baseline });
   }

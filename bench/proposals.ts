@@ -25,7 +25,8 @@ function parse(argv: readonly string[]) {
     if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a whole number from 1`);
     return parsed;
   };
-  for (const arg of argv) if (arg !== '--postgres' && !/^--(proposals|runs)=/.test(arg)) throw new Error(`Unknown option ${arg}`);
+  for (const arg of argv)
+    if (arg !== '--postgres' && !/^--(proposals|runs)=/.test(arg)) throw new Error(`Unknown option ${arg}`);
   return { postgres: argv.includes('--postgres'), proposals: value('proposals', 10_000), runs: value('runs', 60) };
 }
 
@@ -36,7 +37,12 @@ async function main(): Promise<void> {
     const { db } = env.platform.ctx;
     const process = await findProcessBySlug(db, env.city.id, 'master-plan-2040');
     if (!process) throw new Error('the demo master plan process is missing');
-    const author = await db.selectFrom('core_user').select('id').where('organisation_id', '=', env.city.id).orderBy('id').executeTakeFirstOrThrow();
+    const author = await db
+      .selectFrom('core_user')
+      .select('id')
+      .where('organisation_id', '=', env.city.id)
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
 
     progress(`loading ${options.proposals.toLocaleString('en-GB')} proposals`);
     // Supports follow a long tail (most proposals have a few, some many), as on real platforms.
@@ -52,7 +58,12 @@ async function main(): Promise<void> {
              floor(random() * 2147483646)::int, now() - (g || ' minutes')::interval
       from generate_series(1, ${options.proposals}) g`.execute(db);
     await sql`analyze participation_proposal`.execute(db);
-    const total = (await db.selectFrom('participation_proposal').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+    const total = (
+      await db
+        .selectFrom('participation_proposal')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n;
 
     const slug = process.slug;
     const page = async (path: string): Promise<string> => {
@@ -61,13 +72,18 @@ async function main(): Promise<void> {
       if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
       return body;
     };
-    const second = /href="\/proposals\?([^"]*after=[^"]+)" rel="next"/.exec(await page(`/proposals?process=${slug}&sort=supports`))?.[1]?.replaceAll('&amp;', '&');
+    const second = /href="\/proposals\?([^"]*after=[^"]+)" rel="next"/
+      .exec(await page(`/proposals?process=${slug}&sort=supports`))?.[1]
+      ?.replaceAll('&amp;', '&');
     if (!second) throw new Error('no next page link');
     const cases: Array<[string, string]> = [
       ['random order (the default)', `/proposals?process=${slug}`],
       ['most supported', `/proposals?process=${slug}&sort=supports`],
       ['newest', `/proposals?process=${slug}&sort=newest`],
-      ['filtered: category + district, most supported', `/proposals?process=${slug}&sort=supports&category=mobility&district=harbour`],
+      [
+        'filtered: category + district, most supported',
+        `/proposals?process=${slug}&sort=supports&category=mobility&district=harbour`,
+      ],
       ['filtered: status threshold reached', `/proposals?process=${slug}&sort=newest&status=threshold_reached`],
       ['second page (keyset cursor), most supported', `/proposals?${second}`],
       ['map view (up to 500 placed proposals)', `/proposals?process=${slug}&view=map`],
@@ -75,12 +91,20 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     for (const [label, path] of cases) {
       const timing = await timeRepeated(() => page(path), options.runs, 5);
-      rows.push([label, formatMs(timing.medianMs), formatMs(timing.p95Ms), label.startsWith('map') ? '' : timing.medianMs < GOAL_MS ? 'yes' : 'NO']);
+      rows.push([
+        label,
+        formatMs(timing.medianMs),
+        formatMs(timing.p95Ms),
+        label.startsWith('map') ? '' : timing.medianMs < GOAL_MS ? 'yes' : 'NO',
+      ]);
     }
     const queries: Array<[string, ProposalFilters]> = [
       ['query only: random', { processId: process.id, sort: 'random', seed: 123_456_789, limit: 21 }],
       ['query only: most supported', { processId: process.id, sort: 'supports', limit: 21 }],
-      ['query only: newest, category filter', { processId: process.id, sort: 'newest', category: 'culture', limit: 21 }],
+      [
+        'query only: newest, category filter',
+        { processId: process.id, sort: 'newest', category: 'culture', limit: 21 },
+      ],
     ];
     for (const [label, filters] of queries) {
       const timing = await timeRepeated(() => findProposals(db, env.city.id, filters), options.runs, 5);

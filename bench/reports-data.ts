@@ -4,7 +4,16 @@
  * `foldLoadedChanges` moves them into the counters), the former per-request statistics queries for
  * comparison, and a way to EXPLAIN ANALYZE the exact SQL a product function sends.
  */
-import { CompiledQuery, sql, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import {
+  CompiledQuery,
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
 import { foldReportChanges } from '../src/modules/reports/reports.repository.ts';
 import { tileX, tileY } from '../src/modules/reports/tiles.ts';
@@ -28,7 +37,14 @@ export async function findDistrictBoxes(db: Db, organisationId: number): Promise
     .where('kind', '=', 'district')
     .orderBy('code')
     .execute();
-  return rows.map((row) => ({ id: row.id, code: row.code, minLat: row.min_lat, minLng: row.min_lng, maxLat: row.max_lat, maxLng: row.max_lng }));
+  return rows.map((row) => ({
+    id: row.id,
+    code: row.code,
+    minLat: row.min_lat,
+    minLng: row.min_lng,
+    maxLat: row.max_lat,
+    maxLng: row.max_lng,
+  }));
 }
 
 /**
@@ -40,11 +56,27 @@ export async function findDistrictBoxes(db: Db, organisationId: number): Promise
  * in SQL with the formulas of tiles.ts; `checkTiles` compares a sample with tiles.ts afterwards.
  */
 export async function loadReports(db: Db, organisationId: number, count: number): Promise<{ seconds: number }> {
-  const categories = await db.selectFrom('reports_category').select(['id', 'default_department_id', 'expected_hours']).where('organisation_id', '=', organisationId).orderBy('id').execute();
+  const categories = await db
+    .selectFrom('reports_category')
+    .select(['id', 'default_department_id', 'expected_hours'])
+    .where('organisation_id', '=', organisationId)
+    .orderBy('id')
+    .execute();
   const districts = await findDistrictBoxes(db, organisationId);
-  if (categories.length === 0 || districts.length === 0) throw new Error('the demo city has no categories or districts');
-  const categoryValues = sql.join(categories.map((c, index) => sql`(${sql.lit(index)}, ${sql.lit(c.id)}, ${sql.lit(c.default_department_id ?? 0)}, ${sql.lit(c.expected_hours)})`));
-  const districtValues = sql.join(districts.map((d, index) => sql`(${sql.lit(index)}, ${sql.lit(d.id)}, ${sql.lit(d.minLat)}, ${sql.lit(d.minLng)}, ${sql.lit(d.maxLat)}, ${sql.lit(d.maxLng)})`));
+  if (categories.length === 0 || districts.length === 0)
+    throw new Error('the demo city has no categories or districts');
+  const categoryValues = sql.join(
+    categories.map(
+      (c, index) =>
+        sql`(${sql.lit(index)}, ${sql.lit(c.id)}, ${sql.lit(c.default_department_id ?? 0)}, ${sql.lit(c.expected_hours)})`,
+    ),
+  );
+  const districtValues = sql.join(
+    districts.map(
+      (d, index) =>
+        sql`(${sql.lit(index)}, ${sql.lit(d.id)}, ${sql.lit(d.minLat)}, ${sql.lit(d.minLng)}, ${sql.lit(d.maxLat)}, ${sql.lit(d.maxLng)})`,
+    ),
+  );
   const batch = 100_000;
   const { ms } = await timeOnce(async () => {
     for (let first = 1; first <= count; first += batch) {
@@ -97,12 +129,24 @@ export async function foldLoadedChanges(db: Db): Promise<{ seconds: number; fold
 
 /** Vacuums and analyses the reports table and the counters, as autovacuum would soon after a load this size. */
 export async function settle(db: Db): Promise<void> {
-  for (const table of ['reports_report', 'reports_change', 'reports_map_cell', 'reports_status_count', 'reports_resolution_hour']) await sql`vacuum analyze ${sql.table(table)}`.execute(db);
+  for (const table of [
+    'reports_report',
+    'reports_change',
+    'reports_map_cell',
+    'reports_status_count',
+    'reports_resolution_hour',
+  ])
+    await sql`vacuum analyze ${sql.table(table)}`.execute(db);
 }
 
 /** How many of `sample` loaded reports have tile numbers that differ from what tiles.ts computes. */
 export async function checkTiles(db: Db, sample = 2000): Promise<{ checked: number; mismatched: number }> {
-  const rows = await db.selectFrom('reports_report').select(['lat', 'lng', 'tile_x', 'tile_y']).orderBy('id', 'desc').limit(sample).execute();
+  const rows = await db
+    .selectFrom('reports_report')
+    .select(['lat', 'lng', 'tile_x', 'tile_y'])
+    .orderBy('id', 'desc')
+    .limit(sample)
+    .execute();
   const mismatched = rows.filter((row) => row.tile_x !== tileX(row.lng) || row.tile_y !== tileY(row.lat)).length;
   return { checked: rows.length, mismatched };
 }
@@ -114,7 +158,13 @@ export async function checkTiles(db: Db, sample = 2000): Promise<{ checked: numb
  */
 export async function scanPublicStatistics(db: Db, organisationId: number) {
   // grouping(…) tells the three groupings apart (a null district is a real group: outside all districts)
-  const groups = await sql<{ status: string | null; category_id: number | null; district_id: number | null; grouped: number; n: number }>`
+  const groups = await sql<{
+    status: string | null;
+    category_id: number | null;
+    district_id: number | null;
+    grouped: number;
+    n: number;
+  }>`
     select status, category_id, district_id, grouping(status, category_id, district_id) as grouped, count(*) as n
     from reports_report
     where organisation_id = ${organisationId} and hidden_at is null
@@ -122,9 +172,17 @@ export async function scanPublicStatistics(db: Db, organisationId: number) {
   const median = await sql<{ hours: number | null }>`
     select percentile_cont(0.5) within group (order by extract(epoch from closed_at - created_at)) / 3600 as hours
     from reports_report
-    where organisation_id = ${organisationId} and hidden_at is null and status = 'fixed' and closed_at is not null`.execute(db);
-  const count = (key: 'status' | 'category_id' | 'district_id', grouped: number) => groups.rows.filter((row) => row.grouped === grouped).map((row) => ({ key: row[key], count: row.n }));
-  return { byStatus: count('status', 0b011), byCategory: count('category_id', 0b101), byDistrict: count('district_id', 0b110), medianHoursToFix: median.rows[0]?.hours ?? null };
+    where organisation_id = ${organisationId} and hidden_at is null and status = 'fixed' and closed_at is not null`.execute(
+    db,
+  );
+  const count = (key: 'status' | 'category_id' | 'district_id', grouped: number) =>
+    groups.rows.filter((row) => row.grouped === grouped).map((row) => ({ key: row[key], count: row.n }));
+  return {
+    byStatus: count('status', 0b011),
+    byCategory: count('category_id', 0b101),
+    byDistrict: count('district_id', 0b110),
+    medianHoursToFix: median.rows[0]?.hours ?? null,
+  };
 }
 
 /** Records the queries a product function sends, so they can be EXPLAINed exactly as sent. */
@@ -146,12 +204,16 @@ export async function explainLast(db: Db, work: (recording: Db) => Promise<unkno
   const last = capture.nodes.at(-1);
   if (!last) return '(no query was sent)';
   const compiled = db.getExecutor().compileQuery(last.node, last.args.queryId);
-  const result = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${compiled.sql}`, [...compiled.parameters]));
+  const result = await db.executeQuery<{ 'QUERY PLAN': string }>(
+    CompiledQuery.raw(`explain (analyze, buffers) ${compiled.sql}`, [...compiled.parameters]),
+  );
   return `${compiled.sql}\n${result.rows.map((row) => row['QUERY PLAN']).join('\n')}`;
 }
 
 /** EXPLAIN (ANALYZE, BUFFERS) of a statement written here. */
 export async function explainSql(db: Db, statement: string, parameters: unknown[] = []): Promise<string> {
-  const result = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${statement}`, parameters));
+  const result = await db.executeQuery<{ 'QUERY PLAN': string }>(
+    CompiledQuery.raw(`explain (analyze, buffers) ${statement}`, parameters),
+  );
   return result.rows.map((row) => row['QUERY PLAN']).join('\n');
 }

@@ -9,11 +9,24 @@
  * When a goal is missed the plan of the query (EXPLAIN ANALYZE) is printed to say why.
  */
 import { MapProjection } from '../src/platform/web/svg-map.ts';
-import { findReportClusters, findReportClustersFromRows, findReports, type BoundingBox } from '../src/modules/reports/reports.repository.ts';
+import {
+  findReportClusters,
+  findReportClustersFromRows,
+  findReports,
+  type BoundingBox,
+} from '../src/modules/reports/reports.repository.ts';
 import { findPublicStatistics } from '../src/modules/reports/index.ts';
 import { formatMs, formatNumber, printTable, progress, timeRepeated, type BenchOptions, type Timing } from './lib.ts';
 import { benchIntake } from './intake.bench.ts';
-import { checkTiles, explainLast, findDistrictBoxes, foldLoadedChanges, loadReports, scanPublicStatistics, settle } from './reports-data.ts';
+import {
+  checkTiles,
+  explainLast,
+  findDistrictBoxes,
+  foldLoadedChanges,
+  loadReports,
+  scanPublicStatistics,
+  settle,
+} from './reports-data.ts';
 import type { BenchEnvironment } from './setup.ts';
 
 const MAP_GOAL_MS = 20;
@@ -30,15 +43,30 @@ export async function benchReports(env: BenchEnvironment, options: BenchOptions)
   progress('vacuum analyze reports_report and the counters');
   await settle(db);
   const tiles = await checkTiles(db);
-  if (tiles.mismatched > 0) progress(`warning: ${tiles.mismatched} of ${tiles.checked} loaded reports have tile numbers that differ from tiles.ts`);
-  const total = Number((await db.selectFrom('reports_report').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  if (tiles.mismatched > 0)
+    progress(
+      `warning: ${tiles.mismatched} of ${tiles.checked} loaded reports have tile numbers that differ from tiles.ts`,
+    );
+  const total = Number(
+    (
+      await db
+        .selectFrom('reports_report')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   const runs = options.quick ? 20 : 60;
   const slowRuns = options.quick ? 5 : 10;
 
   // (a) the map of one district, as the reports page draws it: the box of the district, at the zoom
   // MapProjection gives that box; every district in turn, so no single cell of the cache is favoured.
   const districts = await findDistrictBoxes(db, city.id);
-  const boxes: BoundingBox[] = districts.map((d) => ({ minLat: d.minLat, minLng: d.minLng, maxLat: d.maxLat, maxLng: d.maxLng }));
+  const boxes: BoundingBox[] = districts.map((d) => ({
+    minLat: d.minLat,
+    minLng: d.minLng,
+    maxLat: d.maxLat,
+    maxLng: d.maxLng,
+  }));
   const cycle = <T>(items: T[]): (() => T) => {
     let next = 0;
     return () => items[next++ % items.length] as T;
@@ -47,12 +75,25 @@ export async function benchReports(env: BenchEnvironment, options: BenchOptions)
     const box = cycle(boxes);
     return timeRepeated(() => {
       const b = box();
-      return (rows ? findReportClustersFromRows : findReportClusters)(db, city.id, b, new MapProjection(b).zoom(), filters);
+      return (rows ? findReportClustersFromRows : findReportClusters)(
+        db,
+        city.id,
+        b,
+        new MapProjection(b).zoom(),
+        filters,
+      );
     }, count);
   };
   const clusterAll = await clusters({}, runs);
   const clusterOpen = await clusters({ isOpen: true }, runs);
-  const categoryId = (await db.selectFrom('reports_category').select('id').where('organisation_id', '=', city.id).orderBy('id').executeTakeFirstOrThrow()).id;
+  const categoryId = (
+    await db
+      .selectFrom('reports_category')
+      .select('id')
+      .where('organisation_id', '=', city.id)
+      .orderBy('id')
+      .executeTakeFirstOrThrow()
+  ).id;
   const clusterCategory = await clusters({ categoryIds: [categoryId], isOpen: true }, runs);
   const clusterRows = await clusters({}, slowRuns, true);
   const clusterRecent = await clusters({ createdFrom: new Date(Date.now() - 90 * 86_400_000) }, slowRuns);
@@ -63,11 +104,20 @@ export async function benchReports(env: BenchEnvironment, options: BenchOptions)
     maxLat: Math.max(...boxes.map((b) => b.maxLat)),
     maxLng: Math.max(...boxes.map((b) => b.maxLng)),
   };
-  const clusterCity = await timeRepeated(() => findReportClusters(db, city.id, wholeCity, new MapProjection(wholeCity).zoom()), runs);
+  const clusterCity = await timeRepeated(
+    () => findReportClusters(db, city.id, wholeCity, new MapProjection(wholeCity).zoom()),
+    runs,
+  );
   const listBox = cycle(boxes);
-  const list = await timeRepeated(() => findReports(db, city.id, { limit: 21, order: 'newest', bbox: listBox() }), runs);
+  const list = await timeRepeated(
+    () => findReports(db, city.id, { limit: 21, order: 'newest', bbox: listBox() }),
+    runs,
+  );
   const firstBox = boxes[0] as BoundingBox;
-  const inBox = (await findReportClusters(db, city.id, firstBox, new MapProjection(firstBox).zoom())).reduce((sum, cluster) => sum + cluster.count, 0);
+  const inBox = (await findReportClusters(db, city.id, firstBox, new MapProjection(firstBox).zoom())).reduce(
+    (sum, cluster) => sum + cluster.count,
+    0,
+  );
 
   // (b) public statistics: the product's function (counters + histogram + one short index scan), and
   // for comparison the per-request scan that was measured before the counters existed
@@ -81,15 +131,63 @@ export async function benchReports(env: BenchEnvironment, options: BenchOptions)
     `Part 2 — reports (${env.kind}, ${formatNumber(total)} reports, loaded in ${loadSeconds.toFixed(0)} s, ${formatNumber(fold.folded)} changes folded in ${fold.seconds.toFixed(1)} s; a district box holds ${formatNumber(inBox)})`,
     ['Measure', 'Product function / route', 'runs', 'median ms', 'p95 ms', 'goal', 'result'],
     [
-      row('(a) map of a district, all reports', 'findReportClusters(box, zoom)', clusterAll, `< ${MAP_GOAL_MS} ms`, goal(clusterAll.medianMs < MAP_GOAL_MS)),
-      row('(a) map of a district, open reports', 'findReportClusters(…, {isOpen})', clusterOpen, `< ${MAP_GOAL_MS} ms`, goal(clusterOpen.medianMs < MAP_GOAL_MS)),
-      row('(a) map of a district, one category, open', 'findReportClusters(…, {categoryIds, isOpen})', clusterCategory, `< ${MAP_GOAL_MS} ms`, goal(clusterCategory.medianMs < MAP_GOAL_MS)),
-      row('(a) map of the whole city, all reports', 'findReportClusters(city box)', clusterCity, `< ${MAP_GOAL_MS} ms`, goal(clusterCity.medianMs < MAP_GOAL_MS)),
-      row('(a) list beside the map, 21 newest', 'findReports({bbox, limit: 21})', list, `< ${MAP_GOAL_MS} ms`, goal(list.medianMs < MAP_GOAL_MS)),
-      row('    map of a district, last 90 days (reads reports)', 'findReportClusters(…, {createdFrom})', clusterRecent, '–', ''),
-      row('    map of a district, one status (reads reports)', 'findReportClusters(…, {statuses})', clusterStatus, '–', ''),
+      row(
+        '(a) map of a district, all reports',
+        'findReportClusters(box, zoom)',
+        clusterAll,
+        `< ${MAP_GOAL_MS} ms`,
+        goal(clusterAll.medianMs < MAP_GOAL_MS),
+      ),
+      row(
+        '(a) map of a district, open reports',
+        'findReportClusters(…, {isOpen})',
+        clusterOpen,
+        `< ${MAP_GOAL_MS} ms`,
+        goal(clusterOpen.medianMs < MAP_GOAL_MS),
+      ),
+      row(
+        '(a) map of a district, one category, open',
+        'findReportClusters(…, {categoryIds, isOpen})',
+        clusterCategory,
+        `< ${MAP_GOAL_MS} ms`,
+        goal(clusterCategory.medianMs < MAP_GOAL_MS),
+      ),
+      row(
+        '(a) map of the whole city, all reports',
+        'findReportClusters(city box)',
+        clusterCity,
+        `< ${MAP_GOAL_MS} ms`,
+        goal(clusterCity.medianMs < MAP_GOAL_MS),
+      ),
+      row(
+        '(a) list beside the map, 21 newest',
+        'findReports({bbox, limit: 21})',
+        list,
+        `< ${MAP_GOAL_MS} ms`,
+        goal(list.medianMs < MAP_GOAL_MS),
+      ),
+      row(
+        '    map of a district, last 90 days (reads reports)',
+        'findReportClusters(…, {createdFrom})',
+        clusterRecent,
+        '–',
+        '',
+      ),
+      row(
+        '    map of a district, one status (reads reports)',
+        'findReportClusters(…, {statuses})',
+        clusterStatus,
+        '–',
+        '',
+      ),
       row('    map of a district from reports (before)', 'findReportClustersFromRows', clusterRows, '–', ''),
-      row('(b) statistics: counts + exact median', 'findPublicStatistics', statistics, `< ${STATISTICS_GOAL_MS} ms`, goal(statistics.medianMs < STATISTICS_GOAL_MS)),
+      row(
+        '(b) statistics: counts + exact median',
+        'findPublicStatistics',
+        statistics,
+        `< ${STATISTICS_GOAL_MS} ms`,
+        goal(statistics.medianMs < STATISTICS_GOAL_MS),
+      ),
       row('    statistics by scanning reports (before)', 'bench: scanPublicStatistics', statisticsScan, '–', ''),
     ],
   );
@@ -100,7 +198,12 @@ export async function benchReports(env: BenchEnvironment, options: BenchOptions)
       `median time to fix ${figures.medianHoursToFix?.toFixed(3) ?? '–'} h over ${formatNumber(figures.fixedCount)} fixed reports ` +
       `(scan: ${scanned.medianHoursToFix?.toFixed(3) ?? '–'} h; ${scannedCounts}).`,
   );
-  if (figures.medianHoursToFix === null || scanned.medianHoursToFix === null || Math.abs(figures.medianHoursToFix - scanned.medianHoursToFix) > 1e-6) progress('warning: the median from the counters differs from the scan');
+  if (
+    figures.medianHoursToFix === null ||
+    scanned.medianHoursToFix === null ||
+    Math.abs(figures.medianHoursToFix - scanned.medianHoursToFix) > 1e-6
+  )
+    progress('warning: the median from the counters differs from the scan');
 
   // (c) Open311 intake against one raw INSERT, same bodies, same run (prints its own tables)
   await benchIntake(env, options);
@@ -109,11 +212,15 @@ export async function benchReports(env: BenchEnvironment, options: BenchOptions)
   const box = boxes[0] as BoundingBox;
   if (clusterAll.medianMs >= MAP_GOAL_MS || clusterOpen.medianMs >= MAP_GOAL_MS) {
     console.log(`\nEXPLAIN ANALYZE — findReportClusters, district ${districts[0]?.code ?? ''}, all reports:\n`);
-    console.log(await explainLast(db, (recording) => findReportClusters(recording, city.id, box, new MapProjection(box).zoom())));
+    console.log(
+      await explainLast(db, (recording) => findReportClusters(recording, city.id, box, new MapProjection(box).zoom())),
+    );
   }
   if (list.medianMs >= MAP_GOAL_MS) {
     console.log(`\nEXPLAIN ANALYZE — findReports with a district box:\n`);
-    console.log(await explainLast(db, (recording) => findReports(recording, city.id, { limit: 21, order: 'newest', bbox: box })));
+    console.log(
+      await explainLast(db, (recording) => findReports(recording, city.id, { limit: 21, order: 'newest', bbox: box })),
+    );
   }
   if (statistics.medianMs >= STATISTICS_GOAL_MS) {
     console.log(`\nEXPLAIN ANALYZE — findPublicStatistics, its last query (the median's index scan):\n`);

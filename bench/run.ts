@@ -53,7 +53,13 @@ async function main(): Promise<void> {
     if (options.parts.has('platform')) await benchPlatform(env, options);
     if (options.parts.has('reports')) await benchReports(env, options);
     if (options.parts.has('inbox')) await benchInbox(env, options);
-    if (options.parts.has('ballots')) await benchBallots(env, { seconds: options.seconds, voters: 200, ballots: options.quick ? 50_000 : 400_000, rounds: 2 });
+    if (options.parts.has('ballots'))
+      await benchBallots(env, {
+        seconds: options.seconds,
+        voters: 200,
+        ballots: options.quick ? 50_000 : 400_000,
+        rounds: 2,
+      });
   } finally {
     // Other work on the machine shares the cores: say how busy it was, so figures are read with that.
     console.log(`\nLoad average at the end: ${loadAverage()} (1, 5, 15 min) on ${os.cpus().length} cores.`);

@@ -101,7 +101,9 @@ export async function startEnvironment(options: { postgres: boolean }): Promise<
     config.rateLimits.publicWrite = { limit: 1_000_000_000, windowSeconds: 60 };
 
     const started = performance.now();
-    progress(`starting the platform on ${scratch.databaseUrl ? `PostgreSQL (pool of ${config.databasePoolSize} connections)` : 'PGlite'} with the demo city`);
+    progress(
+      `starting the platform on ${scratch.databaseUrl ? `PostgreSQL (pool of ${config.databasePoolSize} connections)` : 'PGlite'} with the demo city`,
+    );
     const platform = await buildPlatform(config, { demo: true, worker: true });
     const startSeconds = (performance.now() - started) / 1000;
     await settleBackgroundWork(platform.ctx.db);
@@ -138,7 +140,11 @@ export async function startEnvironment(options: { postgres: boolean }): Promise<
 async function settleBackgroundWork(db: Db): Promise<void> {
   const started = performance.now();
   while (performance.now() - started < 60_000) {
-    const due = await sql<{ n: number }>`select count(*)::int as n from core_job where (status = 'queued' and run_at <= now()) or status = 'running'`.execute(db);
+    const due = await sql<{
+      n: number;
+    }>`select count(*)::int as n from core_job where (status = 'queued' and run_at <= now()) or status = 'running'`.execute(
+      db,
+    );
     if ((due.rows[0]?.n ?? 0) === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -157,8 +163,15 @@ function baseUrl(app: FastifyInstance): string {
  * table; `/reports/insert` inserts one report with one raw INSERT (what Open311 intake is compared to).
  */
 async function startBareServer(db: Db, city: Organisation): Promise<FastifyInstance> {
-  await sql`create table if not exists bench_row (id bigserial primary key, note text not null, created_at timestamptz not null default now())`.execute(db);
-  const category = await db.selectFrom('reports_category').select(['id', 'default_department_id']).where('organisation_id', '=', city.id).where('code', '=', INTAKE_CATEGORY).executeTakeFirstOrThrow();
+  await sql`create table if not exists bench_row (id bigserial primary key, note text not null, created_at timestamptz not null default now())`.execute(
+    db,
+  );
+  const category = await db
+    .selectFrom('reports_category')
+    .select(['id', 'default_department_id'])
+    .where('organisation_id', '=', city.id)
+    .where('code', '=', INTAKE_CATEGORY)
+    .executeTakeFirstOrThrow();
   const bare = Fastify({ logger: false });
   await bare.register(formbody);
   bare.get('/ok', async () => ({ ok: true }));
@@ -172,7 +185,14 @@ async function startBareServer(db: Db, city: Organisation): Promise<FastifyInsta
   });
   bare.post('/reports/insert', async (request, reply) => {
     const body = request.body as Record<string, string | undefined>;
-    const id = await insertReportRaw(db, city.id, category, Number(body.lat), Number(body.long), body.description ?? '');
+    const id = await insertReportRaw(
+      db,
+      city.id,
+      category,
+      Number(body.lat),
+      Number(body.long),
+      body.description ?? '',
+    );
     return reply.code(201).send([{ service_request_id: id }]);
   });
   await bare.listen({ port: 0, host: '127.0.0.1' });
@@ -180,7 +200,14 @@ async function startBareServer(db: Db, city: Organisation): Promise<FastifyInsta
 }
 
 /** One report stored with one raw INSERT and nothing else: the floor Open311 intake is compared with. */
-export async function insertReportRaw(db: Db, organisationId: number, category: { id: number; default_department_id: number | null }, lat: number, lng: number, description: string): Promise<number> {
+export async function insertReportRaw(
+  db: Db,
+  organisationId: number,
+  category: { id: number; default_department_id: number | null },
+  lat: number,
+  lng: number,
+  description: string,
+): Promise<number> {
   const row = await sql<{ id: number }>`
     insert into reports_report (organisation_id, category_id, department_id, description, lat, lng, tile_x, tile_y, source, token)
     values (${organisationId}, ${category.id}, ${category.default_department_id}, ${description}, ${lat}, ${lng}, ${tileX(lng)}, ${tileY(lat)}, 'open311', ${randomBytes(12).toString('hex')})

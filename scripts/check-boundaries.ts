@@ -91,8 +91,45 @@ function listSourceFiles(folder: string): string[] {
 }
 
 // A `/` after one of these characters (or words) starts a regular expression, otherwise it divides.
-const REGEX_AFTER_CHARACTER = new Set(['', '(', ',', '=', ':', '[', '!', '&', '|', '?', '{', '}', ';', '+', '-', '*', '%', '<', '>', '~', '^']);
-const REGEX_AFTER_WORD = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'yield', 'await', 'instanceof']);
+const REGEX_AFTER_CHARACTER = new Set([
+  '',
+  '(',
+  ',',
+  '=',
+  ':',
+  '[',
+  '!',
+  '&',
+  '|',
+  '?',
+  '{',
+  '}',
+  ';',
+  '+',
+  '-',
+  '*',
+  '%',
+  '<',
+  '>',
+  '~',
+  '^',
+]);
+const REGEX_AFTER_WORD = new Set([
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'yield',
+  'await',
+  'instanceof',
+]);
 
 /**
  * The module specifiers a source file refers to, with the line each one is on. A small lexer walks
@@ -154,10 +191,12 @@ export function findImports(source: string): ImportReference[] {
       const start = index;
       const startLine = line;
       advance(1);
-      while (index < source.length && source[index] !== char && source[index] !== '\n') advance(source[index] === '\\' ? 2 : 1);
+      while (index < source.length && source[index] !== char && source[index] !== '\n')
+        advance(source[index] === '\\' ? 2 : 1);
       const value = source.slice(start + 1, index);
       advance(1);
-      if (/(?:\bfrom|(?<![.\w$])import)\s*$|(?<![.\w$])import\s*\(\s*$/.test(code)) references.push({ specifier: value, line: startLine });
+      if (/(?:\bfrom|(?<![.\w$])import)\s*$|(?<![.\w$])import\s*\(\s*$/.test(code))
+        references.push({ specifier: value, line: startLine });
       emit(' ""');
     } else if (char === '`') {
       advance(1);
@@ -209,7 +248,9 @@ if (import.meta.main) {
   const violations = checkBoundaries(srcRoot);
   for (const violation of violations) console.error(formatViolation(violation));
   if (violations.length > 0) {
-    console.error(`\n${violations.length} import boundary violation${violations.length === 1 ? '' : 's'} (docs/ARCHITECTURE.md: modular monolith).`);
+    console.error(
+      `\n${violations.length} import boundary violation${violations.length === 1 ? '' : 's'} (docs/ARCHITECTURE.md: modular monolith).`,
+    );
     process.exit(1);
   }
   console.log(`Import boundaries: no violations in ${path.relative(process.cwd(), srcRoot) || '.'}.`);

@@ -25,7 +25,9 @@ function option(name: string, fallback?: string): string | undefined {
 
 const dir = option('data');
 if (!dir) {
-  console.error('Usage: npm run --silent listening:eval -- --data DIR [--train train] [--eval val] [--only english,german]');
+  console.error(
+    'Usage: npm run --silent listening:eval -- --data DIR [--train train] [--eval val] [--only english,german]',
+  );
   process.exit(2);
 }
 const trainSplit = option('train', 'train') as string;
@@ -47,16 +49,37 @@ try {
     const language = DATA_LANGUAGES[folder] as string;
     const train = readSplit(dir, folder, trainSplit);
     const evaluation = readSplit(dir, folder, evalSplit);
-    const city = await organisations.insert({ slug: `eval-${folder}`, name: { en: `Eval ${folder}` }, languages: [DATA_LANGUAGES[folder] as string], defaultLanguage: DATA_LANGUAGES[folder] as string, map: { lat: 0, lng: 0 } });
+    const city = await organisations.insert({
+      slug: `eval-${folder}`,
+      name: { en: `Eval ${folder}` },
+      languages: [DATA_LANGUAGES[folder] as string],
+      defaultLanguage: DATA_LANGUAGES[folder] as string,
+      map: { lat: 0, lng: 0 },
+    });
     const started = performance.now();
     for (const row of train) {
-      await recordCorrection(handle.db, city.id, { kind: 'sentiment', language: identifyLanguage(row.text).language, text: row.text, label: row.sentiment });
+      await recordCorrection(handle.db, city.id, {
+        kind: 'sentiment',
+        language: identifyLanguage(row.text).language,
+        text: row.text,
+        label: row.sentiment,
+      });
     }
     const trained = await classifierFor(handle.db, city.id, 'sentiment');
-    const scores = { langid: languageAccuracy(evaluation, DATA_LANGUAGES[folder] as never), f1_lexicon: sentimentF1(lexiconOnly, evaluation), f1_trained: sentimentF1(trained, evaluation) };
+    const scores = {
+      langid: languageAccuracy(evaluation, DATA_LANGUAGES[folder] as never),
+      f1_lexicon: sentimentF1(lexiconOnly, evaluation),
+      f1_trained: sentimentF1(trained, evaluation),
+    };
     const seconds = (performance.now() - started) / 1000;
-    results[folder] = { langid: round(scores.langid), f1_lexicon: round(scores.f1_lexicon), f1_trained: round(scores.f1_trained) };
-    console.log(`| ${folder} (${language}) | ${train.length} | ${scores.langid.toFixed(3)} | ${scores.f1_lexicon.toFixed(3)} | ${scores.f1_trained.toFixed(3)} | ${seconds.toFixed(1)} |`);
+    results[folder] = {
+      langid: round(scores.langid),
+      f1_lexicon: round(scores.f1_lexicon),
+      f1_trained: round(scores.f1_trained),
+    };
+    console.log(
+      `| ${folder} (${language}) | ${train.length} | ${scores.langid.toFixed(3)} | ${scores.f1_lexicon.toFixed(3)} | ${scores.f1_trained.toFixed(3)} | ${seconds.toFixed(1)} |`,
+    );
   }
 } finally {
   await handle.close();

@@ -25,6 +25,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...options, ...files], { cwd: root, stdio: 'inherit' });
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...options, ...files], {
+  cwd: root,
+  stdio: 'inherit',
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -27,7 +27,17 @@ import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
 
 /** The modules of this installation, in the order their demo content and pages build on each other. */
-export const MODULES: readonly ModuleManifest[] = [cityModule, placesModule, accountsModule, administrationModule, reportsModule, verificationModule, budgetsModule, participationModule, inboxModule];
+export const MODULES: readonly ModuleManifest[] = [
+  cityModule,
+  placesModule,
+  accountsModule,
+  administrationModule,
+  reportsModule,
+  verificationModule,
+  budgetsModule,
+  participationModule,
+  inboxModule,
+];
 
 export interface BuildOptions {
   /** Seed the demo city into an empty database (the default for `npm start`). */
@@ -52,7 +62,11 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
   const log = options.log ?? pino(loggerOptions(config));
   let database: DatabaseHandle | undefined;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: options.inMemory ? undefined : config.dataDir });
+    database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      poolSize: config.databasePoolSize,
+      dataDir: options.inMemory ? undefined : config.dataDir,
+    });
     log.info({ database: database.kind, location: database.location }, 'database open');
     const applied = await migrate(database.db, collectMigrations(platformMigrations, MODULES));
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
@@ -61,7 +75,16 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     const jobs = new JobQueue(database.db, log);
     const mail = new Mailer(config, database.db, jobs, log);
     const organisations = new OrganisationRepository(database.db);
-    const ctx: AppContext = { config, db: database.db, dbKind: database.kind, log, jobs, mail, registry, organisations };
+    const ctx: AppContext = {
+      config,
+      db: database.db,
+      dbKind: database.kind,
+      log,
+      jobs,
+      mail,
+      registry,
+      organisations,
+    };
     for (const module of MODULES) {
       for (const [kind, job] of Object.entries(module.jobs?.(ctx) ?? {})) {
         if (typeof job === 'function') jobs.register(kind, job);
@@ -87,7 +110,10 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       await jobs.scheduleRecurring();
       jobs.start();
     }
-    const inboundMail = config.inboundSmtpPort === undefined ? undefined : await startInboundMail(ctx, { port: config.inboundSmtpPort, host: config.host });
+    const inboundMail =
+      config.inboundSmtpPort === undefined
+        ? undefined
+        : await startInboundMail(ctx, { port: config.inboundSmtpPort, host: config.host });
 
     const handle = database;
     return {

@@ -8,7 +8,9 @@ import { loggerOptions } from './platform/logger.ts';
 async function start(): Promise<void> {
   const result = loadConfig();
   if (!result.ok) {
-    console.error(`Interactive City cannot start. Fix the configuration:\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
+    console.error(
+      `Interactive City cannot start. Fix the configuration:\n${result.problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     process.exit(1);
   }
   const { config } = result;

@@ -14,7 +14,12 @@ describe('signing up, confirming, signing in and out', () => {
   test('a new resident confirms their address by the mailed link and can then sign in', async () => {
     const client = new TestClient(server.url);
     const email = 'new.resident@example.org';
-    const signUp = await client.submit('/sign-up', '/sign-up', { displayName: 'Nora Resident', email, password: 'a long enough password', acceptTerms: 'yes' });
+    const signUp = await client.submit('/sign-up', '/sign-up', {
+      displayName: 'Nora Resident',
+      email,
+      password: 'a long enough password',
+      acceptTerms: 'yes',
+    });
     assert.equal(signUp.status, 200);
     assert.match(await signUp.text(), /new\.resident@example\.org/);
 
@@ -30,7 +35,10 @@ describe('signing up, confirming, signing in and out', () => {
     const again = await client.get(`/confirm?token=${link[1]}`);
     assert.equal(again.status, 400, 'a confirmation link works once');
 
-    const signIn = await client.submit('/sign-in', '/sign-in', { email: 'New.Resident@example.org', password: 'a long enough password' });
+    const signIn = await client.submit('/sign-in', '/sign-in', {
+      email: 'New.Resident@example.org',
+      password: 'a long enough password',
+    });
     assert.equal(signIn.status, 303);
     const account = await client.get('/account');
     assert.equal(account.status, 200);
@@ -44,21 +52,35 @@ describe('signing up, confirming, signing in and out', () => {
 
   test('rejects a sign-up with missing and invalid fields, listing each, and stores nothing', async () => {
     const client = new TestClient(server.url);
-    const before = await server.ctx.db.selectFrom('core_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const response = await client.submit('/sign-up', '/sign-up', { displayName: '', email: 'not-an-address', password: 'short' });
+    const before = await server.ctx.db
+      .selectFrom('core_user')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const response = await client.submit('/sign-up', '/sign-up', {
+      displayName: '',
+      email: 'not-an-address',
+      password: 'short',
+    });
     assert.equal(response.status, 400);
     const html = await response.text();
     assert.match(html, /href="#displayName"/);
     assert.match(html, /href="#email"/);
     assert.match(html, /href="#password"/);
     assert.match(html, /href="#acceptTerms"/);
-    const afterCount = await server.ctx.db.selectFrom('core_user').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const afterCount = await server.ctx.db
+      .selectFrom('core_user')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(afterCount.n, before.n);
   });
 
   test('escapes HTML sent in a name instead of rendering it', async () => {
     const client = new TestClient(server.url);
-    const response = await client.submit('/sign-up', '/sign-up', { displayName: '<script>alert(1)</script>', email: 'bad', password: 'x' });
+    const response = await client.submit('/sign-up', '/sign-up', {
+      displayName: '<script>alert(1)</script>',
+      email: 'bad',
+      password: 'x',
+    });
     const html = await response.text();
     assert.ok(!html.includes('<script>alert(1)</script>'));
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
@@ -67,9 +89,18 @@ describe('signing up, confirming, signing in and out', () => {
   test('signing up again with a taken address says the same and mails the owner instead', async () => {
     const user = await buildUser(server);
     const client = new TestClient(server.url);
-    const response = await client.submit('/sign-up', '/sign-up', { displayName: 'Someone', email: user.email, password: 'another long password', acceptTerms: 'yes' });
+    const response = await client.submit('/sign-up', '/sign-up', {
+      displayName: 'Someone',
+      email: user.email,
+      password: 'another long password',
+      acceptTerms: 'yes',
+    });
     assert.equal(response.status, 200);
-    const count = await server.ctx.db.selectFrom('core_user').select((eb) => eb.fn.countAll<number>().as('n')).where('email', '=', user.email).executeTakeFirstOrThrow();
+    const count = await server.ctx.db
+      .selectFrom('core_user')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('email', '=', user.email)
+      .executeTakeFirstOrThrow();
     assert.equal(count.n, 1);
     const mail = await lastMailTo(server, user.email);
     assert.match(mail?.text_body ?? '', /password-reset/);
@@ -97,7 +128,10 @@ describe('sign-in protection', () => {
     try {
       const client = new TestClient(server.url);
       for (let attempt = 0; attempt < 2; attempt++) {
-        assert.equal((await client.submit('/password-reset', '/password-reset', { email: 'someone@example.org' })).status, 200);
+        assert.equal(
+          (await client.submit('/password-reset', '/password-reset', { email: 'someone@example.org' })).status,
+          200,
+        );
       }
       const limited = await client.submit('/password-reset', '/password-reset', { email: 'someone@example.org' });
       assert.equal(limited.status, 429);
@@ -146,19 +180,34 @@ describe('personal data', () => {
     const { csrf } = await client.page('/account');
     const wrong = await client.postForm('/account/delete', { _csrf: csrf, deletePassword: 'not my password' });
     assert.equal(wrong.status, 403);
-    const stillThere = await server.ctx.db.selectFrom('core_user').select(['email']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    const stillThere = await server.ctx.db
+      .selectFrom('core_user')
+      .select(['email'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     assert.equal(stillThere.email, user.email);
 
     const deleted = await client.postForm('/account/delete', { _csrf: csrf, deletePassword: user.password });
     assert.equal(deleted.status, 303);
-    const row = await server.ctx.db.selectFrom('core_user').select(['email', 'display_name', 'password_hash', 'deleted_at']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await server.ctx.db
+      .selectFrom('core_user')
+      .select(['email', 'display_name', 'password_hash', 'deleted_at'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     assert.equal(row.email, null);
     assert.equal(row.password_hash, null);
     assert.equal(row.display_name, 'Deleted account');
     assert.ok(row.deleted_at);
-    const sessions = await server.ctx.db.selectFrom('core_session').select('id').where('user_id', '=', user.id).execute();
+    const sessions = await server.ctx.db
+      .selectFrom('core_session')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .execute();
     assert.equal(sessions.length, 0);
-    const again = await new TestClient(server.url).submit('/sign-in', '/sign-in', { email: user.email, password: user.password });
+    const again = await new TestClient(server.url).submit('/sign-in', '/sign-in', {
+      email: user.email,
+      password: user.password,
+    });
     assert.equal(again.status, 401);
   });
 
@@ -169,9 +218,15 @@ describe('personal data', () => {
     const mail = await lastMailTo(server, user.email);
     const token = /password-reset\/new\?token=([\w-]+)/.exec(mail?.text_body ?? '')?.[1];
     assert.ok(token);
-    const short = await client.submit(`/password-reset/new?token=${token}`, '/password-reset/new', { token, password: 'short' });
+    const short = await client.submit(`/password-reset/new?token=${token}`, '/password-reset/new', {
+      token,
+      password: 'short',
+    });
     assert.equal(short.status, 400);
-    const done = await client.submit(`/password-reset/new?token=${token}`, '/password-reset/new', { token, password: 'a brand new password' });
+    const done = await client.submit(`/password-reset/new?token=${token}`, '/password-reset/new', {
+      token,
+      password: 'a brand new password',
+    });
     assert.equal(done.status, 303);
     const reused = await client.get(`/password-reset/new?token=${token}`);
     assert.equal(reused.status, 400);

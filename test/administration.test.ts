@@ -39,11 +39,24 @@ describe('who may administer', () => {
     assert.equal(anonymous.status, 401);
     assert.match(await anonymous.text(), /href="\/sign-in\?next=%2Fadmin%2Fdepartments"/);
     const { client: resident } = await signedInClient(server);
-    for (const path of ['/admin', '/admin/organisation', '/admin/departments', '/admin/users', '/admin/audit', '/admin/outbox', '/admin/api-keys']) {
+    for (const path of [
+      '/admin',
+      '/admin/organisation',
+      '/admin/departments',
+      '/admin/users',
+      '/admin/audit',
+      '/admin/outbox',
+      '/admin/api-keys',
+    ]) {
       assert.equal((await resident.get(path)).status, 403, path);
     }
     const residentCsrf = ((await (await resident.get('/api/v1/me')).json()) as { csrfToken: string }).csrfToken;
-    const response = await resident.json('POST', '/api/v1/admin/api-keys', { name: 'mine', scopes: ['open311'] }, { 'x-csrf-token': residentCsrf });
+    const response = await resident.json(
+      'POST',
+      '/api/v1/admin/api-keys',
+      { name: 'mine', scopes: ['open311'] },
+      { 'x-csrf-token': residentCsrf },
+    );
     assert.equal(response.status, 403);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'FORBIDDEN');
   });
@@ -58,8 +71,17 @@ describe('who may administer', () => {
   });
 
   test('an API key does not administer', async () => {
-    const created = (await (await admin.json('POST', '/api/v1/admin/api-keys', { name: 'city app', scopes: ['reports.read', 'reports.write'] }, { 'x-csrf-token': csrf })).json()) as { key: string };
-    const response = await fetch(`${server.url}/api/v1/admin/api-keys`, { headers: { authorization: `Bearer ${created.key}` } });
+    const created = (await (
+      await admin.json(
+        'POST',
+        '/api/v1/admin/api-keys',
+        { name: 'city app', scopes: ['reports.read', 'reports.write'] },
+        { 'x-csrf-token': csrf },
+      )
+    ).json()) as { key: string };
+    const response = await fetch(`${server.url}/api/v1/admin/api-keys`, {
+      headers: { authorization: `Bearer ${created.key}` },
+    });
     assert.equal(response.status, 401);
   });
 });
@@ -122,14 +144,25 @@ describe('city settings', () => {
 
 describe('departments', () => {
   test('an administrator creates a department, refuses a taken short name, adds a member who then acts as staff', async () => {
-    const created = await admin.submit('/admin/departments', '/admin/departments', { name_en: 'Parks and green spaces', slug: 'parks', email: 'parks@city.example' });
+    const created = await admin.submit('/admin/departments', '/admin/departments', {
+      name_en: 'Parks and green spaces',
+      slug: 'parks',
+      email: 'parks@city.example',
+    });
     assert.equal(created.status, 303);
     const location = created.headers.get('location') ?? '';
     assert.match(location, /^\/admin\/departments\/\d+$/);
-    const again = await admin.submit('/admin/departments', '/admin/departments', { name_en: 'Parks again', slug: 'parks', email: '' });
+    const again = await admin.submit('/admin/departments', '/admin/departments', {
+      name_en: 'Parks again',
+      slug: 'parks',
+      email: '',
+    });
     assert.equal(again.status, 400);
     assert.match(await again.text(), /Another department already uses this short name/);
-    assert.equal((await server.ctx.db.selectFrom('core_department').select('id').where('slug', '=', 'parks').execute()).length, 1);
+    assert.equal(
+      (await server.ctx.db.selectFrom('core_department').select('id').where('slug', '=', 'parks').execute()).length,
+      1,
+    );
 
     const gardener = await buildUser(server, { name: 'Gardener' });
     const added = await admin.submit(location, `${location}/members`, { memberEmail: gardener.email });
@@ -138,23 +171,48 @@ describe('departments', () => {
     assert.equal(unknown.status, 400);
     const page = await (await admin.get(location)).text();
     assert.match(page, /Gardener/);
-    const members = await server.ctx.db.selectFrom('core_department_member').select('user_id').where('department_id', '=', Number(location.split('/').pop())).execute();
-    assert.deepEqual(members.map((m) => m.user_id), [gardener.id]);
+    const members = await server.ctx.db
+      .selectFrom('core_department_member')
+      .select('user_id')
+      .where('department_id', '=', Number(location.split('/').pop()))
+      .execute();
+    assert.deepEqual(
+      members.map((m) => m.user_id),
+      [gardener.id],
+    );
     assert.equal((await auditRows('department.member.add')).length, 1);
   });
 
   test('the departments API validates, creates and archives', async () => {
-    const invalid = await admin.json('POST', '/api/v1/admin/departments', { slug: 'Not A Slug!', name: { en: 'Waste' } }, { 'x-csrf-token': csrf });
+    const invalid = await admin.json(
+      'POST',
+      '/api/v1/admin/departments',
+      { slug: 'Not A Slug!', name: { en: 'Waste' } },
+      { 'x-csrf-token': csrf },
+    );
     assert.equal(invalid.status, 400);
     const body = (await invalid.json()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, 'VALIDATION_FAILED');
     assert.match(body.error.message, /slug/);
-    const created = await admin.json('POST', '/api/v1/admin/departments', { slug: 'waste', name: { en: 'Waste collection', it: 'Raccolta rifiuti' } }, { 'x-csrf-token': csrf });
+    const created = await admin.json(
+      'POST',
+      '/api/v1/admin/departments',
+      { slug: 'waste', name: { en: 'Waste collection', it: 'Raccolta rifiuti' } },
+      { 'x-csrf-token': csrf },
+    );
     assert.equal(created.status, 201);
     const department = (await created.json()) as { id: number; archived: boolean };
-    const archived = await admin.json('PATCH', `/api/v1/admin/departments/${department.id}`, { archived: true }, { 'x-csrf-token': csrf });
+    const archived = await admin.json(
+      'PATCH',
+      `/api/v1/admin/departments/${department.id}`,
+      { archived: true },
+      { 'x-csrf-token': csrf },
+    );
     assert.equal(((await archived.json()) as { archived: boolean }).archived, true);
-    const list = (await (await admin.get('/api/v1/admin/departments')).json()) as Array<{ slug: string; archived: boolean }>;
+    const list = (await (await admin.get('/api/v1/admin/departments')).json()) as Array<{
+      slug: string;
+      archived: boolean;
+    }>;
     assert.equal(list.find((d) => d.slug === 'waste')?.archived, true);
   });
 });
@@ -162,10 +220,19 @@ describe('departments', () => {
 describe('people and roles', () => {
   test('an administrator makes someone a moderator in a department; the audit log has before and after', async () => {
     const person = await buildUser(server, { name: 'Mara Moderator' });
-    const department = (await server.ctx.db.selectFrom('core_department').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
-    const response = await admin.submit(`/admin/users/${person.id}`, `/admin/users/${person.id}`, { role: 'moderator', departmentIds: String(department) });
+    const department = (
+      await server.ctx.db.selectFrom('core_department').select('id').orderBy('id').executeTakeFirstOrThrow()
+    ).id;
+    const response = await admin.submit(`/admin/users/${person.id}`, `/admin/users/${person.id}`, {
+      role: 'moderator',
+      departmentIds: String(department),
+    });
     assert.equal(response.status, 303);
-    const row = await server.ctx.db.selectFrom('core_user').select('role').where('id', '=', person.id).executeTakeFirstOrThrow();
+    const row = await server.ctx.db
+      .selectFrom('core_user')
+      .select('role')
+      .where('id', '=', person.id)
+      .executeTakeFirstOrThrow();
     assert.equal(row.role, 'moderator');
     const [entry] = (await auditRows('user.update')).slice(-1);
     assert.deepEqual(parse(entry?.before), { role: 'resident', departmentIds: [] });
@@ -176,12 +243,26 @@ describe('people and roles', () => {
   });
 
   test('the last administrator cannot give up the role', async () => {
-    const others = await server.ctx.db.selectFrom('core_user').select('id').where('role', '=', 'admin').where('id', '!=', adminId).execute();
+    const others = await server.ctx.db
+      .selectFrom('core_user')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('id', '!=', adminId)
+      .execute();
     assert.equal(others.length, 0, 'the only administrator');
-    const response = await admin.json('PATCH', `/api/v1/admin/users/${adminId}`, { role: 'resident', departmentIds: [] }, { 'x-csrf-token': csrf });
+    const response = await admin.json(
+      'PATCH',
+      `/api/v1/admin/users/${adminId}`,
+      { role: 'resident', departmentIds: [] },
+      { 'x-csrf-token': csrf },
+    );
     assert.equal(response.status, 409);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'LAST_ADMIN');
-    const row = await server.ctx.db.selectFrom('core_user').select('role').where('id', '=', adminId).executeTakeFirstOrThrow();
+    const row = await server.ctx.db
+      .selectFrom('core_user')
+      .select('role')
+      .where('id', '=', adminId)
+      .executeTakeFirstOrThrow();
     assert.equal(row.role, 'admin');
   });
 });
@@ -190,9 +271,20 @@ describe('API keys', () => {
   test('a key is shown once, stored hashed, works, and stops working when revoked', async () => {
     const unticked = await admin.submit('/admin/api-keys', '/admin/api-keys', { name: 'Open311 app' });
     assert.equal(unticked.status, 400);
-    assert.match(await unticked.text(), new RegExp(en('error.API_KEY_SCOPES_REQUIRED')), 'a key must be allowed something');
-    assert.equal((await server.ctx.db.selectFrom('core_api_key').select('id').where('name', '=', 'Open311 app').execute()).length, 0, 'nothing stored');
-    const response = await admin.submit('/admin/api-keys', '/admin/api-keys', { name: 'Open311 app', scopes: 'open311' });
+    assert.match(
+      await unticked.text(),
+      new RegExp(en('error.API_KEY_SCOPES_REQUIRED')),
+      'a key must be allowed something',
+    );
+    assert.equal(
+      (await server.ctx.db.selectFrom('core_api_key').select('id').where('name', '=', 'Open311 app').execute()).length,
+      0,
+      'nothing stored',
+    );
+    const response = await admin.submit('/admin/api-keys', '/admin/api-keys', {
+      name: 'Open311 app',
+      scopes: 'open311',
+    });
     assert.equal(response.status, 201);
     const page = await response.text();
     const shown = /id="new-key">(ic_[0-9a-f]{12}_([A-Za-z0-9_-]{32}))</.exec(page);
@@ -201,10 +293,18 @@ describe('API keys', () => {
     assert.ok(key && secret, 'the key is on the answer to the form');
     const list = await (await admin.get('/admin/api-keys')).text();
     assert.ok(!list.includes(key), 'and never again');
-    const stored = await server.ctx.db.selectFrom('core_api_key').selectAll().where('name', '=', 'Open311 app').executeTakeFirstOrThrow();
+    const stored = await server.ctx.db
+      .selectFrom('core_api_key')
+      .selectAll()
+      .where('name', '=', 'Open311 app')
+      .executeTakeFirstOrThrow();
     assert.ok(!JSON.stringify(stored).includes(secret), 'only a hash is stored');
     assert.deepEqual(stored.scopes, ['open311'], 'only what was ticked');
-    assert.match(list, new RegExp(en('admin.apiKeys.scope.open311').replace(/[()]/g, '.')), 'the list says what each key may do');
+    assert.match(
+      list,
+      new RegExp(en('admin.apiKeys.scope.open311').replace(/[()]/g, '.')),
+      'the list says what each key may do',
+    );
 
     const districts = await fetch(`${server.url}/api/v1/districts`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(districts.status, 200);
@@ -212,7 +312,10 @@ describe('API keys', () => {
     assert.equal(revoked.status, 303);
     const refused = await fetch(`${server.url}/api/v1/districts`, { headers: { authorization: `Bearer ${key}` } });
     assert.equal(refused.status, 401);
-    assert.deepEqual((await auditRows('api-key.revoke')).map((r) => r.subject_id), [String(stored.id)]);
+    assert.deepEqual(
+      (await auditRows('api-key.revoke')).map((r) => r.subject_id),
+      [String(stored.id)],
+    );
   });
 });
 
@@ -220,7 +323,12 @@ describe('audit log and outbox pages', () => {
   test('the outbox shows the confirmation mail of a new account with its link; the audit page lists actions', async () => {
     const email = `new-${Date.now()}@example.org`;
     const anonymous = new TestClient(server.url);
-    await anonymous.submit('/sign-up', '/sign-up', { displayName: 'Newcomer', email, password: 'a long enough password', acceptTerms: 'yes' });
+    await anonymous.submit('/sign-up', '/sign-up', {
+      displayName: 'Newcomer',
+      email,
+      password: 'a long enough password',
+      acceptTerms: 'yes',
+    });
     const mail = await lastMailTo(server, email);
     assert.ok(mail);
     const outbox = await (await admin.get('/admin/outbox')).text();
@@ -238,7 +346,10 @@ describe('npm run admin', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-admin-cli-'));
     const root = path.resolve(import.meta.dirname, '..');
     const run = (script: string, args: string[], extra: Record<string, string> = {}) => {
-      const child = spawn(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra } });
+      const child = spawn(process.execPath, [script, ...args], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra },
+      });
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -257,7 +368,14 @@ describe('npm run admin', () => {
       });
       const serverProcess = run('src/server.ts', ['--no-demo'], { PORT: String(port), LOG_LEVEL: 'info' });
       const until = Date.now() + 60_000;
-      while (Date.now() < until && !(await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 200));
+      while (
+        Date.now() < until &&
+        !(await fetch(`http://127.0.0.1:${port}/ready`).then(
+          (r) => r.ok,
+          () => false,
+        ))
+      )
+        await new Promise((r) => setTimeout(r, 200));
       serverProcess.child.kill('SIGTERM');
       assert.equal(await serverProcess.exit, 0);
 

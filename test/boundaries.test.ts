@@ -26,7 +26,9 @@ function writeTree(files: Record<string, string>): string {
 
 /** The violations of a tree as `path-inside-src:line`, the easiest form to compare. */
 function violationsOf(root: string): string[] {
-  return checkBoundaries(root).map((violation) => `${path.relative(root, violation.file).split(path.sep).join('/')}:${violation.line}`);
+  return checkBoundaries(root).map(
+    (violation) => `${path.relative(root, violation.file).split(path.sep).join('/')}:${violation.line}`,
+  );
 }
 
 const moduleFiles = {
@@ -38,7 +40,8 @@ describe('platform never imports from modules', () => {
   test('reports a platform file that imports a module, even through its index.ts', () => {
     const root = writeTree({
       ...moduleFiles,
-      'platform/http/app.ts': "import { readFileSync } from 'node:fs';\nimport { findDistricts } from '../../modules/places/index.ts';\n",
+      'platform/http/app.ts':
+        "import { readFileSync } from 'node:fs';\nimport { findDistricts } from '../../modules/places/index.ts';\n",
     });
     const violations = checkBoundaries(root);
     assert.deepEqual(violationsOf(root), ['platform/http/app.ts:2']);
@@ -75,7 +78,8 @@ describe('a module imports another module only through its index.ts', () => {
         "import { schema } from './reports.schema.ts';",
         "import { render } from './pages/shared.ts';",
       ].join('\n'),
-      'modules/reports/pages/shared.ts': "import { schema } from '../reports.schema.ts';\nimport { findDistricts } from '../../places/index.ts';\n",
+      'modules/reports/pages/shared.ts':
+        "import { schema } from '../reports.schema.ts';\nimport { findDistricts } from '../../places/index.ts';\n",
       'modules/reports/reports.schema.ts': 'export const schema = {};\n',
       'platform/errors.ts': 'export class AppError extends Error {}\n',
     });
@@ -86,7 +90,8 @@ describe('a module imports another module only through its index.ts', () => {
     const root = writeTree({
       ...moduleFiles,
       // from pages/, `../places/…` stays inside reports; `../../places/…` leaves it
-      'modules/reports/pages/map.ts': "import { a } from '../places/inner.ts';\nimport type { B } from '../../places/places.repository.ts';\n",
+      'modules/reports/pages/map.ts':
+        "import { a } from '../places/inner.ts';\nimport type { B } from '../../places/places.repository.ts';\n",
       'modules/reports/places/inner.ts': 'export const a = 1;\n',
       'modules/reports/index.ts': "export * from '../../modules/places/places.repository.ts';\n",
     });
@@ -98,17 +103,21 @@ describe('a module imports another module only through its index.ts', () => {
       ...moduleFiles,
       'modules/city/city.pages.ts': [
         '// import { findDistricts } from "../places/places.repository.ts";',
-        "const text = 'import x from \"../places/places.repository.ts\"';",
+        'const text = \'import x from "../places/places.repository.ts"\';',
         'const page = `export * from "../places/places.repository.ts" ${text}`;',
         "export type { District } from '../places/places.repository.ts';",
-        "import type {",
+        'import type {',
         '  Other,',
         "} from '../places/places.repository.ts';",
         "const later = await import('../places/places.repository.ts');",
         'export { page, later };',
       ].join('\n'),
     });
-    assert.deepEqual(violationsOf(root), ['modules/city/city.pages.ts:4', 'modules/city/city.pages.ts:7', 'modules/city/city.pages.ts:8']);
+    assert.deepEqual(violationsOf(root), [
+      'modules/city/city.pages.ts:4',
+      'modules/city/city.pages.ts:7',
+      'modules/city/city.pages.ts:8',
+    ]);
   });
 
   test('leaves files outside platform/ and modules/ (main.ts, cli/) alone', () => {
@@ -139,9 +148,15 @@ describe('the script', () => {
       ...moduleFiles,
       'modules/reports/submit-report.ts': "\nimport { findDistricts } from '../places/places.repository.ts';\n",
     });
-    const run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/check-boundaries.ts'), root], { cwd: path.dirname(root), encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/check-boundaries.ts'), root], {
+      cwd: path.dirname(root),
+      encoding: 'utf8',
+    });
     assert.equal(run.status, 1, run.stderr);
-    assert.match(run.stderr, /^src\/modules\/reports\/submit-report\.ts:2: module 'reports' imports modules\/places\/places\.repository\.ts/m);
+    assert.match(
+      run.stderr,
+      /^src\/modules\/reports\/submit-report\.ts:2: module 'reports' imports modules\/places\/places\.repository\.ts/m,
+    );
     const violation = checkBoundaries(root)[0];
     assert.ok(violation);
     assert.equal(formatViolation(violation, path.dirname(root)), run.stderr.split('\n')[0]);
@@ -149,12 +164,17 @@ describe('the script', () => {
 
   test('exits 0 on a tree without violations', () => {
     const root = writeTree(moduleFiles);
-    const run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/check-boundaries.ts'), root], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/check-boundaries.ts'), root], {
+      encoding: 'utf8',
+    });
     assert.equal(run.status, 0, run.stderr);
   });
 });
 
 test('the real src/ tree keeps its boundaries', () => {
   const violations = checkBoundaries(path.join(repoRoot, 'src'));
-  assert.deepEqual(violations.map((violation) => formatViolation(violation, repoRoot)), []);
+  assert.deepEqual(
+    violations.map((violation) => formatViolation(violation, repoRoot)),
+    [],
+  );
 });

@@ -26,12 +26,23 @@ interface Person {
 }
 
 /** A signed-in person (session made directly); `verified` adds an in-person verification. */
-async function person(options: { role?: 'resident' | 'staff' | 'moderator'; confirmed?: boolean; verified?: boolean } = {}): Promise<Person> {
+async function person(
+  options: { role?: 'resident' | 'staff' | 'moderator'; confirmed?: boolean; verified?: boolean } = {},
+): Promise<Person> {
   const user = await buildUser(server, { role: options.role ?? 'resident', confirmed: options.confirmed ?? true });
   if (options.verified) {
     await server.ctx.db
       .insertInto('verification_identity')
-      .values({ user_id: user.id, organisation_id: city.id, method: 'in_person', identity_hash: `comments-${user.id}`, census_id: null, birth_year: 1990, district_id: null, verified_by: null })
+      .values({
+        user_id: user.id,
+        organisation_id: city.id,
+        method: 'in_person',
+        identity_hash: `comments-${user.id}`,
+        census_id: null,
+        birth_year: 1990,
+        district_id: null,
+        verified_by: null,
+      })
       .execute();
   }
   const token = await createSession(server.ctx.db, city.id, user.id, 30);
@@ -62,12 +73,21 @@ async function errorCode(response: Response): Promise<string | undefined> {
 }
 
 async function countComments(): Promise<number> {
-  const row = await server.ctx.db.selectFrom('participation_comment').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await server.ctx.db
+    .selectFrom('participation_comment')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 async function buildReport(description: string): Promise<number> {
-  const outcome = await submitReport(server.ctx, city, { categoryCode: 'graffiti', lat: city.map.lat, lng: city.map.lng, description, source: 'web' });
+  const outcome = await submitReport(server.ctx, city, {
+    categoryCode: 'graffiti',
+    lat: city.map.lat,
+    lng: city.map.lng,
+    description,
+    source: 'web',
+  });
   assert.ok('ok' in outcome, JSON.stringify(outcome));
   return outcome.id;
 }
@@ -90,12 +110,26 @@ const BUDGET: BudgetInput = {
 };
 
 /** A budget with one heading and one project, created through the staff use cases. */
-async function buildBudgetProject(overrides: Partial<BudgetInput> = {}): Promise<{ budgetId: number; projectId: number }> {
+async function buildBudgetProject(
+  overrides: Partial<BudgetInput> = {},
+): Promise<{ budgetId: number; projectId: number }> {
   const budget = await createBudget(server.ctx, staff.viewer, city, { ...BUDGET, ...overrides });
   assert.ok(budget.ok, JSON.stringify(budget));
-  const heading = await addHeading(server.ctx, staff.viewer, city, budget.id, { name: { en: 'Whole city' }, districtId: null, amount: 100_000 });
+  const heading = await addHeading(server.ctx, staff.viewer, city, budget.id, {
+    name: { en: 'Whole city' },
+    districtId: null,
+    amount: 100_000,
+  });
   assert.ok(heading.ok, JSON.stringify(heading));
-  const project = await saveProject(server.ctx, staff.viewer, city, budget.id, null, { headingId: heading.id, title: { en: 'Benches along the river' }, description: { en: 'Twenty benches.' }, cost: 20_000, feasibility: 'undecided', feasibilityExplanation: {}, status: 'submitted' });
+  const project = await saveProject(server.ctx, staff.viewer, city, budget.id, null, {
+    headingId: heading.id,
+    title: { en: 'Benches along the river' },
+    description: { en: 'Twenty benches.' },
+    cost: 20_000,
+    feasibility: 'undecided',
+    feasibilityExplanation: {},
+    status: 'submitted',
+  });
   assert.ok(project.ok, JSON.stringify(project));
   return { budgetId: budget.id, projectId: project.id };
 }
@@ -119,7 +153,14 @@ describe('comments on reports', () => {
 
     const giulia = await person();
     const andrei = await person();
-    const first = commentIdFrom(await comment(giulia, { subjectType: 'report', subjectId: String(reportId), body: 'Same here <script>alert(1)</script> & worse after rain' }), path);
+    const first = commentIdFrom(
+      await comment(giulia, {
+        subjectType: 'report',
+        subjectId: String(reportId),
+        body: 'Same here <script>alert(1)</script> & worse after rain',
+      }),
+      path,
+    );
     const page = await (await giulia.client.get(path)).text();
     assert.match(page, new RegExp(`<li class="comment" id="comment-${first}"`));
     assert.match(page, /Same here &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; worse after rain/);
@@ -127,13 +168,47 @@ describe('comments on reports', () => {
     assert.match(page, /add an update above instead/, 'the thread says it is not the way to reopen the report');
     assert.match(page, /action="\/reports\/\d+\/updates"/, 'the report’s own update form is still there');
 
-    const reply = commentIdFrom(await comment(andrei, { subjectType: 'report', subjectId: String(reportId), parentId: String(first), [`reply-${first}`]: 'The city fixed the one next to it last week.' }), path);
-    const nested = commentIdFrom(await comment(giulia, { subjectType: 'report', subjectId: String(reportId), parentId: String(reply), body: 'Good to know.' }), path);
-    const parents = await server.ctx.db.selectFrom('participation_comment').select(['id', 'parent_id', 'subject_type']).where('id', 'in', [reply, nested]).orderBy('id').execute();
-    assert.deepEqual(parents.map((row) => [row.parent_id, row.subject_type]), [[first, 'report'], [first, 'report']], 'a reply to a reply joins the thread');
+    const reply = commentIdFrom(
+      await comment(andrei, {
+        subjectType: 'report',
+        subjectId: String(reportId),
+        parentId: String(first),
+        [`reply-${first}`]: 'The city fixed the one next to it last week.',
+      }),
+      path,
+    );
+    const nested = commentIdFrom(
+      await comment(giulia, {
+        subjectType: 'report',
+        subjectId: String(reportId),
+        parentId: String(reply),
+        body: 'Good to know.',
+      }),
+      path,
+    );
+    const parents = await server.ctx.db
+      .selectFrom('participation_comment')
+      .select(['id', 'parent_id', 'subject_type'])
+      .where('id', 'in', [reply, nested])
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      parents.map((row) => [row.parent_id, row.subject_type]),
+      [
+        [first, 'report'],
+        [first, 'report'],
+      ],
+      'a reply to a reply joins the thread',
+    );
 
-    const vote = (who: Person, id: number, value: string) => who.client.postForm(`/comments/${id}/vote`, { _csrf: who.csrf, value });
-    const counts = (id: number) => server.ctx.db.selectFrom('participation_comment').select(['ups', 'downs']).where('id', '=', id).executeTakeFirstOrThrow();
+    const vote = (who: Person, id: number, value: string) =>
+      who.client.postForm(`/comments/${id}/vote`, { _csrf: who.csrf, value });
+    const counts = (id: number) =>
+      server.ctx.db
+        .selectFrom('participation_comment')
+        .select(['ups', 'downs'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
     const upvote = await vote(andrei, first, 'up');
     assert.equal(upvote.status, 303);
     assert.equal(upvote.headers.get('location'), `${path}#comment-${first}`);
@@ -143,18 +218,39 @@ describe('comments on reports', () => {
     assert.deepEqual(await counts(first), { ups: 0, downs: 1 }, 'the vote is changed, not added');
     await vote(andrei, first, 'up');
     const unconfirmed = await person({ confirmed: false });
-    const refusedVote = await unconfirmed.client.request('POST', `/comments/${first}/vote`, { body: new URLSearchParams({ _csrf: unconfirmed.csrf, value: 'up' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+    const refusedVote = await unconfirmed.client.request('POST', `/comments/${first}/vote`, {
+      body: new URLSearchParams({ _csrf: unconfirmed.csrf, value: 'up' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    });
     assert.equal(refusedVote.status, 403);
     assert.equal(await errorCode(refusedVote), 'PARTICIPATION_EMAIL_NOT_CONFIRMED');
     const before = await countComments();
-    const refusedComment = await comment(unconfirmed, { subjectType: 'report', subjectId: String(reportId), body: 'Not yet confirmed.' });
+    const refusedComment = await comment(unconfirmed, {
+      subjectType: 'report',
+      subjectId: String(reportId),
+      body: 'Not yet confirmed.',
+    });
     assert.equal(refusedComment.status, 403);
     assert.equal(await countComments(), before, 'a refused comment stores nothing');
 
-    const latest = commentIdFrom(await comment(andrei, { subjectType: 'report', subjectId: String(reportId), body: 'A newer remark.' }), path);
-    const order = (html: string) => [...html.matchAll(/<li class="comment[^"]*" id="comment-(\d+)"/g)].map((m) => Number(m[1])).filter((id) => id === first || id === latest);
-    assert.deepEqual(order(await (await giulia.client.get(`${path}?comments=best`)).text()), [first, latest], 'best: the up-voted comment first');
-    assert.deepEqual(order(await (await giulia.client.get(`${path}?comments=newest`)).text()), [latest, first], 'newest: the latest first');
+    const latest = commentIdFrom(
+      await comment(andrei, { subjectType: 'report', subjectId: String(reportId), body: 'A newer remark.' }),
+      path,
+    );
+    const order = (html: string) =>
+      [...html.matchAll(/<li class="comment[^"]*" id="comment-(\d+)"/g)]
+        .map((m) => Number(m[1]))
+        .filter((id) => id === first || id === latest);
+    assert.deepEqual(
+      order(await (await giulia.client.get(`${path}?comments=best`)).text()),
+      [first, latest],
+      'best: the up-voted comment first',
+    );
+    assert.deepEqual(
+      order(await (await giulia.client.get(`${path}?comments=newest`)).text()),
+      [latest, first],
+      'newest: the latest first',
+    );
   });
 
   test('a flagged report comment reaches the moderators’ queue; a moderator hides it with a reason, audited', async () => {
@@ -162,8 +258,18 @@ describe('comments on reports', () => {
     const path = `/reports/${reportId}`;
     const author = await person();
     const flagger = await person();
-    const id = commentIdFrom(await comment(author, { subjectType: 'report', subjectId: String(reportId), body: 'Call me at 555-0100, I know who did it' }), path);
-    const flagged = await flagger.client.postForm(`/comments/${id}/flag`, { _csrf: flagger.csrf, reason: 'personal-data' });
+    const id = commentIdFrom(
+      await comment(author, {
+        subjectType: 'report',
+        subjectId: String(reportId),
+        body: 'Call me at 555-0100, I know who did it',
+      }),
+      path,
+    );
+    const flagged = await flagger.client.postForm(`/comments/${id}/flag`, {
+      _csrf: flagger.csrf,
+      reason: 'personal-data',
+    });
     assert.equal(flagged.status, 303);
     assert.equal(flagged.headers.get('location'), `${path}#comment-${id}`);
 
@@ -171,12 +277,30 @@ describe('comments on reports', () => {
     assert.match(queue, new RegExp(`id="comment-${id}"`));
     assert.match(queue, /On a report/);
     assert.match(queue, new RegExp(`href="/reports/${reportId}#comment-${id}"`));
-    assert.equal((await flagger.client.postForm(`/comments/${id}/moderate`, { _csrf: flagger.csrf, hide: 'yes', reason: 'Phone number' })).status, 403);
+    assert.equal(
+      (
+        await flagger.client.postForm(`/comments/${id}/moderate`, {
+          _csrf: flagger.csrf,
+          hide: 'yes',
+          reason: 'Phone number',
+        })
+      ).status,
+      403,
+    );
 
-    const hidden = await moderator.client.postForm(`/comments/${id}/moderate`, { _csrf: moderator.csrf, hide: 'yes', reason: 'Phone number in a comment' });
+    const hidden = await moderator.client.postForm(`/comments/${id}/moderate`, {
+      _csrf: moderator.csrf,
+      hide: 'yes',
+      reason: 'Phone number in a comment',
+    });
     assert.equal(hidden.status, 303);
     assert.equal(hidden.headers.get('location'), `${path}#comment-${id}`);
-    const audit = await server.ctx.db.selectFrom('core_audit_log').selectAll().where('action', '=', 'participation.comment.hide').where('subject_id', '=', String(id)).execute();
+    const audit = await server.ctx.db
+      .selectFrom('core_audit_log')
+      .selectAll()
+      .where('action', '=', 'participation.comment.hide')
+      .where('subject_id', '=', String(id))
+      .execute();
     assert.equal(audit.length, 1);
     const line = audit[0];
     assert.ok(line);
@@ -199,8 +323,20 @@ describe('comments on reports', () => {
     try {
       const reportId = await buildReport('Graffiti on the underpass.');
       const resident = await person();
-      const first = commentIdFrom(await comment(resident, { subjectType: 'report', subjectId: String(reportId), body: 'It is back after the cleaning.' }), `/reports/${reportId}`);
-      await comment(moderator, { subjectType: 'report', subjectId: String(reportId), parentId: String(first), body: 'Thank you, noted.' });
+      const first = commentIdFrom(
+        await comment(resident, {
+          subjectType: 'report',
+          subjectId: String(reportId),
+          body: 'It is back after the cleaning.',
+        }),
+        `/reports/${reportId}`,
+      );
+      await comment(moderator, {
+        subjectType: 'report',
+        subjectId: String(reportId),
+        parentId: String(first),
+        body: 'Thank you, noted.',
+      });
       const context = await browser.newContext({ baseURL: server.url });
       const token = moderator.client.cookies.get(SESSION_COOKIE) ?? '';
       await context.addCookies([{ name: SESSION_COOKIE, value: token, url: server.url }]);
@@ -217,18 +353,35 @@ describe('comments on reports', () => {
   test('a hidden report refuses comments, votes and flags with REPORT_NOT_FOUND and stores nothing', async () => {
     const reportId = await buildReport('Pothole that turns out to be private land.');
     const resident = await person();
-    const id = commentIdFrom(await comment(resident, { subjectType: 'report', subjectId: String(reportId), body: 'Seen it too.' }), `/reports/${reportId}`);
+    const id = commentIdFrom(
+      await comment(resident, { subjectType: 'report', subjectId: String(reportId), body: 'Seen it too.' }),
+      `/reports/${reportId}`,
+    );
     await setReportHidden(server.ctx, moderator.viewer, reportId, true, 'Private land, not the city’s');
     const before = await countComments();
-    const refused = await comment(resident, { subjectType: 'report', subjectId: String(reportId), body: 'Still there?' }, true);
+    const refused = await comment(
+      resident,
+      { subjectType: 'report', subjectId: String(reportId), body: 'Still there?' },
+      true,
+    );
     assert.equal(refused.status, 404);
     assert.equal(await errorCode(refused), 'REPORT_NOT_FOUND');
     assert.equal(await countComments(), before);
-    const vote = await resident.client.request('POST', `/comments/${id}/vote`, { body: new URLSearchParams({ _csrf: resident.csrf, value: 'up' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+    const vote = await resident.client.request('POST', `/comments/${id}/vote`, {
+      body: new URLSearchParams({ _csrf: resident.csrf, value: 'up' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    });
     assert.equal(await errorCode(vote), 'REPORT_NOT_FOUND');
-    const votes = await server.ctx.db.selectFrom('participation_comment_vote').select('id').where('comment_id', '=', id).execute();
+    const votes = await server.ctx.db
+      .selectFrom('participation_comment_vote')
+      .select('id')
+      .where('comment_id', '=', id)
+      .execute();
     assert.equal(votes.length, 0);
-    assert.equal((await comment(resident, { subjectType: 'report', subjectId: '99999999', body: 'No such report.' }, true)).status, 404);
+    assert.equal(
+      (await comment(resident, { subjectType: 'report', subjectId: '99999999', body: 'No such report.' }, true)).status,
+      404,
+    );
   });
 });
 
@@ -237,44 +390,114 @@ describe('comments on budget projects and unknown subjects', () => {
     const { budgetId, projectId } = await buildBudgetProject();
     const path = `/budgets/${budgetId}/projects/${projectId}`;
     const verified = await person({ verified: true });
-    const id = commentIdFrom(await comment(verified, { subjectType: 'budget_project', subjectId: String(projectId), body: 'Please add shade trees too.' }), path);
-    const stored = await server.ctx.db.selectFrom('participation_comment').select(['subject_type', 'subject_id', 'author_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    const id = commentIdFrom(
+      await comment(verified, {
+        subjectType: 'budget_project',
+        subjectId: String(projectId),
+        body: 'Please add shade trees too.',
+      }),
+      path,
+    );
+    const stored = await server.ctx.db
+      .selectFrom('participation_comment')
+      .select(['subject_type', 'subject_id', 'author_id'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     assert.deepEqual(stored, { subject_type: 'budget_project', subject_id: projectId, author_id: verified.id });
 
     const before = await countComments();
     const unverified = await person();
-    const refused = await comment(unverified, { subjectType: 'budget_project', subjectId: String(projectId), body: 'I am not verified.' });
+    const refused = await comment(unverified, {
+      subjectType: 'budget_project',
+      subjectId: String(projectId),
+      body: 'I am not verified.',
+    });
     assert.equal(refused.status, 403, 'the budget asks for verified residents');
     assert.match(await refused.text(), /Only verified residents may take part/);
     assert.equal(await countComments(), before);
 
     const other = await person({ verified: true });
-    assert.equal((await other.client.postForm(`/comments/${id}/vote`, { _csrf: other.csrf, value: 'up' })).headers.get('location'), `${path}#comment-${id}`);
-    const reply = commentIdFrom(await comment(other, { subjectType: 'budget_project', subjectId: String(projectId), parentId: String(id), body: 'Agreed.' }), path);
+    assert.equal(
+      (await other.client.postForm(`/comments/${id}/vote`, { _csrf: other.csrf, value: 'up' })).headers.get('location'),
+      `${path}#comment-${id}`,
+    );
+    const reply = commentIdFrom(
+      await comment(other, {
+        subjectType: 'budget_project',
+        subjectId: String(projectId),
+        parentId: String(id),
+        body: 'Agreed.',
+      }),
+      path,
+    );
     const link = await new TestClient(server.url).get(`/comments/${reply}`);
     assert.equal(link.status, 303);
-    assert.equal(link.headers.get('location'), `${path}#comment-${reply}`, 'the moderators’ link finds the project’s page');
+    assert.equal(
+      link.headers.get('location'),
+      `${path}#comment-${reply}`,
+      'the moderators’ link finds the project’s page',
+    );
     await other.client.postForm(`/comments/${reply}/flag`, { _csrf: other.csrf, reason: 'off-topic' });
     const queue = await (await moderator.client.get('/admin/participation/moderation')).text();
     assert.match(queue, /On a budget project/);
     assert.match(queue, new RegExp(`href="/comments/${reply}"`));
 
-    await saveProject(server.ctx, staff.viewer, city, budgetId, projectId, { headingId: (await server.ctx.db.selectFrom('budgets_heading').select('id').where('budget_id', '=', budgetId).executeTakeFirstOrThrow()).id, title: { en: 'Benches along the river' }, description: {}, cost: 20_000, feasibility: 'undecided', feasibilityExplanation: {}, status: 'withdrawn' });
-    const withdrawn = await comment(verified, { subjectType: 'budget_project', subjectId: String(projectId), body: 'Why withdrawn?' }, true);
+    await saveProject(server.ctx, staff.viewer, city, budgetId, projectId, {
+      headingId: (
+        await server.ctx.db
+          .selectFrom('budgets_heading')
+          .select('id')
+          .where('budget_id', '=', budgetId)
+          .executeTakeFirstOrThrow()
+      ).id,
+      title: { en: 'Benches along the river' },
+      description: {},
+      cost: 20_000,
+      feasibility: 'undecided',
+      feasibilityExplanation: {},
+      status: 'withdrawn',
+    });
+    const withdrawn = await comment(
+      verified,
+      { subjectType: 'budget_project', subjectId: String(projectId), body: 'Why withdrawn?' },
+      true,
+    );
     assert.equal(withdrawn.status, 404);
     assert.equal(await errorCode(withdrawn), 'BUDGET_PROJECT_NOT_FOUND');
   });
 
   test('a budget linked to a process admits those the process admits', async () => {
     const slug = `budget-process-${Date.now()}`;
-    const process = await createProcess(server.ctx, staff.viewer, city, { slug, title: { en: 'Budget process' }, description: { en: 'Open to all.' }, districtIds: [], eligibilityLevel: 'email', minAge: null, maxAge: null, residentsOnly: false, supportThreshold: 10, supportDays: 30, answerDays: 14 });
+    const process = await createProcess(server.ctx, staff.viewer, city, {
+      slug,
+      title: { en: 'Budget process' },
+      description: { en: 'Open to all.' },
+      districtIds: [],
+      eligibilityLevel: 'email',
+      minAge: null,
+      maxAge: null,
+      residentsOnly: false,
+      supportThreshold: 10,
+      supportDays: 30,
+      answerDays: 14,
+    });
     assert.ok(process.ok, JSON.stringify(process));
     const { budgetId, projectId } = await buildBudgetProject({ processId: process.id });
     const resident = await person();
-    commentIdFrom(await comment(resident, { subjectType: 'budget_project', subjectId: String(projectId), body: 'Confirmed e-mail is enough here.' }), `/budgets/${budgetId}/projects/${projectId}`);
+    commentIdFrom(
+      await comment(resident, {
+        subjectType: 'budget_project',
+        subjectId: String(projectId),
+        body: 'Confirmed e-mail is enough here.',
+      }),
+      `/budgets/${budgetId}/projects/${projectId}`,
+    );
     // the process page lists its budget through the budgets module's section (participation imports no budgets code)
     const processPage = await (await new TestClient(server.url).get(`/processes/${slug}`)).text();
-    assert.match(processPage, new RegExp(`<section aria-labelledby="process-budgets">[\\s\\S]*href="/budgets/${budgetId}"`));
+    assert.match(
+      processPage,
+      new RegExp(`<section aria-labelledby="process-budgets">[\\s\\S]*href="/budgets/${budgetId}"`),
+    );
   });
 
   test('an unknown subject type is refused with COMMENT_SUBJECT_UNKNOWN and nothing is stored', async () => {
@@ -295,8 +518,16 @@ describe('comments on budget projects and unknown subjects', () => {
     const { projectId } = await buildBudgetProject({ eligibilityLevel: 'email' });
     const resident = await person();
     await comment(resident, { subjectType: 'report', subjectId: String(reportId), body: 'My report comment.' });
-    await comment(resident, { subjectType: 'budget_project', subjectId: String(projectId), body: 'My project comment.' });
-    const exported = (await server.ctx.db.transaction().execute((tx) => participationPersonalData.export(tx, resident.id))) as { comments: Array<{ on: string; subjectId: number; body: string }> };
+    await comment(resident, {
+      subjectType: 'budget_project',
+      subjectId: String(projectId),
+      body: 'My project comment.',
+    });
+    const exported = (await server.ctx.db
+      .transaction()
+      .execute((tx) => participationPersonalData.export(tx, resident.id))) as {
+      comments: Array<{ on: string; subjectId: number; body: string }>;
+    };
     assert.deepEqual(
       exported.comments.map((c) => [c.on, c.subjectId, c.body]),
       [
@@ -304,8 +535,14 @@ describe('comments on budget projects and unknown subjects', () => {
         ['budget_project', projectId, 'My project comment.'],
       ],
     );
-    await server.ctx.db.transaction().execute((tx) => participationPersonalData.erase(tx, resident.id, { removeContent: true }));
-    const rows = await server.ctx.db.selectFrom('participation_comment').select(['author_id', 'hidden_at']).where('body', 'in', ['My report comment.', 'My project comment.']).execute();
+    await server.ctx.db
+      .transaction()
+      .execute((tx) => participationPersonalData.erase(tx, resident.id, { removeContent: true }));
+    const rows = await server.ctx.db
+      .selectFrom('participation_comment')
+      .select(['author_id', 'hidden_at'])
+      .where('body', 'in', ['My report comment.', 'My project comment.'])
+      .execute();
     assert.equal(rows.length, 2);
     assert.ok(rows.every((row) => row.author_id === null && row.hidden_at !== null));
   });

@@ -63,7 +63,9 @@ const CLEAR_SENTIMENT: Record<Language, [positive: string, negative: string]> = 
 };
 
 test('scores clear positive and negative messages in every interface language', () => {
-  for (const [language, [positive, negative]] of Object.entries(CLEAR_SENTIMENT) as Array<[Language, [string, string]]>) {
+  for (const [language, [positive, negative]] of Object.entries(CLEAR_SENTIMENT) as Array<
+    [Language, [string, string]]
+  >) {
     assert.equal(lexiconSentiment(positive, language).sentiment, 'positive', positive);
     assert.equal(lexiconSentiment(negative, language).sentiment, 'negative', negative);
   }
@@ -84,18 +86,57 @@ test('keyword rules find the topic, including German compounds and unaccented sp
 
 const GAZETTEER: Gazetteer = {
   districts: [
-    { id: 11, names: ['Old Town', 'Città Vecchia'], geometry: { type: 'Polygon', coordinates: [[[9.7, 44.1], [9.8, 44.1], [9.8, 44.2], [9.7, 44.2], [9.7, 44.1]]] } },
-    { id: 12, names: ['Harbour'], geometry: { type: 'MultiPolygon', coordinates: [[[[9.8, 44.1], [9.9, 44.1], [9.9, 44.2], [9.8, 44.2], [9.8, 44.1]]]] } },
+    {
+      id: 11,
+      names: ['Old Town', 'Città Vecchia'],
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [9.7, 44.1],
+            [9.8, 44.1],
+            [9.8, 44.2],
+            [9.7, 44.2],
+            [9.7, 44.1],
+          ],
+        ],
+      },
+    },
+    {
+      id: 12,
+      names: ['Harbour'],
+      geometry: {
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            [
+              [9.8, 44.1],
+              [9.9, 44.1],
+              [9.9, 44.2],
+              [9.8, 44.2],
+              [9.8, 44.1],
+            ],
+          ],
+        ],
+      },
+    },
   ],
   streets: [{ name: 'Via Garibaldi', districtId: 12 }],
 };
 
 test('places a message by its coordinates, else by a district or street named in its text', () => {
   assert.deepEqual(locateMessage(GAZETTEER, 'anything', 44.15, 9.85), { districtId: 12, source: 'coordinates' });
-  assert.deepEqual(locateMessage(GAZETTEER, 'buca enorme in VIA GARIBALDÌ', null, null), { districtId: 12, source: 'street-name', name: 'Via Garibaldi' });
+  assert.deepEqual(locateMessage(GAZETTEER, 'buca enorme in VIA GARIBALDÌ', null, null), {
+    districtId: 12,
+    source: 'street-name',
+    name: 'Via Garibaldi',
+  });
   assert.equal(locateMessage(GAZETTEER, 'rumore in citta vecchia stanotte').districtId, 11);
   assert.equal(locateMessage(GAZETTEER, 'nothing here', 10, 10).districtId, null);
-  const analysis = analyseMessage({ text: 'Die Straßenlaterne vor dem Haus ist seit Tagen kaputt, furchtbar', lat: 44.15, lng: 9.75 }, { gazetteer: GAZETTEER, topics: DEFAULT_TOPICS });
+  const analysis = analyseMessage(
+    { text: 'Die Straßenlaterne vor dem Haus ist seit Tagen kaputt, furchtbar', lat: 44.15, lng: 9.75 },
+    { gazetteer: GAZETTEER, topics: DEFAULT_TOPICS },
+  );
   assert.equal(analysis.language, 'de');
   assert.equal(analysis.sentiment, 'negative');
   assert.equal(analysis.topic, 'lighting');
@@ -107,21 +148,36 @@ test('one analysis shares the prepared text and features, with the same result a
     { text: positive, label: 'positive' },
     { text: negative, label: 'negative' },
   ]);
-  const sentimentModel = sentimentClassifier(examples.map((example) => ({ ...example, language: identifyLanguage(example.text).language })));
+  const sentimentModel = sentimentClassifier(
+    examples.map((example) => ({ ...example, language: identifyLanguage(example.text).language })),
+  );
   const topicModel = topicClassifier(
     DEFAULT_TOPICS,
     Object.values(SHORT_TEXTS).map((text) => ({ text, label: 'waste', language: identifyLanguage(text).language })),
   );
-  const texts = [...Object.values(SHORT_TEXTS), ...examples.map((example) => example.text), 'the bus stop 🚏 is broken again!!! #fail @city http://t.co/x', '東京 the street light on Station Road is out 😡'];
+  const texts = [
+    ...Object.values(SHORT_TEXTS),
+    ...examples.map((example) => example.text),
+    'the bus stop 🚏 is broken again!!! #fail @city http://t.co/x',
+    '東京 the street light on Station Road is out 😡',
+  ];
   for (const text of texts) {
-    const analysis = analyseMessage({ text }, { gazetteer: GAZETTEER, topics: DEFAULT_TOPICS, sentimentModel, topicModel });
+    const analysis = analyseMessage(
+      { text },
+      { gazetteer: GAZETTEER, topics: DEFAULT_TOPICS, sentimentModel, topicModel },
+    );
     const language = identifyLanguage(text);
     const sentiment = sentimentModel.predict(text, language.language);
     const topic = topicModel.predict(text, language.language);
     assert.equal(analysis.language, language.language, text);
     assert.equal(analysis.languageConfidence, language.confidence, text);
     assert.equal(analysis.sentiment, sentiment.label, text);
-    assert.ok(Math.abs(analysis.sentimentScore - ((sentiment.probabilities.positive ?? 0) - (sentiment.probabilities.negative ?? 0))) < 1e-9, text);
+    assert.ok(
+      Math.abs(
+        analysis.sentimentScore - ((sentiment.probabilities.positive ?? 0) - (sentiment.probabilities.negative ?? 0)),
+      ) < 1e-9,
+      text,
+    );
     assert.equal(analysis.topic, topic.label === 'other' ? null : topic.label, text);
     assert.ok(Math.abs(analysis.topicConfidence - topic.confidence) < 1e-9, text);
   }
@@ -130,12 +186,29 @@ test('one analysis shares the prepared text and features, with the same result a
 
 test('staff corrections stored in the database change the city’s classifier, and only that city’s', async () => {
   const organisations = new OrganisationRepository(server.ctx.db);
-  const city = await organisations.insert({ slug: 'learning-city', name: { en: 'Learning' }, languages: ['en'], defaultLanguage: 'en', map: { lat: 0, lng: 0 } });
-  const other = await organisations.insert({ slug: 'other-city', name: { en: 'Other' }, languages: ['en'], defaultLanguage: 'en', map: { lat: 0, lng: 0 } });
+  const city = await organisations.insert({
+    slug: 'learning-city',
+    name: { en: 'Learning' },
+    languages: ['en'],
+    defaultLanguage: 'en',
+    map: { lat: 0, lng: 0 },
+  });
+  const other = await organisations.insert({
+    slug: 'other-city',
+    name: { en: 'Other' },
+    languages: ['en'],
+    defaultLanguage: 'en',
+    map: { lat: 0, lng: 0 },
+  });
   const message = 'the skatepark crew is painting murals on the underpass';
   const before = await classifierFor(server.ctx.db, city.id, 'topic');
   assert.equal(before.predict(message, 'en').label, 'other');
-  for (const text of ['murals painted on the underpass', 'new mural by the skatepark crew', 'street art festival with murals', 'painting murals downtown']) {
+  for (const text of [
+    'murals painted on the underpass',
+    'new mural by the skatepark crew',
+    'street art festival with murals',
+    'painting murals downtown',
+  ]) {
     await recordCorrection(server.ctx.db, city.id, { kind: 'topic', language: 'en', text, label: 'events' });
   }
   const after = await classifierFor(server.ctx.db, city.id, 'topic');
@@ -147,7 +220,13 @@ test('staff corrections stored in the database change the city’s classifier, a
   const sentence = 'the council finally answered my request';
   const sentimentBefore = (await classifierFor(server.ctx.db, city.id, 'sentiment')).predict(sentence, 'en').label;
   const wanted = sentimentBefore === 'positive' ? 'negative' : 'positive';
-  for (let i = 0; i < 4; i++) await recordCorrection(server.ctx.db, city.id, { kind: 'sentiment', language: 'en', text: `${sentence} ${['again', 'today', 'at last', 'now'][i]}`, label: wanted });
+  for (let i = 0; i < 4; i++)
+    await recordCorrection(server.ctx.db, city.id, {
+      kind: 'sentiment',
+      language: 'en',
+      text: `${sentence} ${['again', 'today', 'at last', 'now'][i]}`,
+      label: wanted,
+    });
   assert.equal((await classifierFor(server.ctx.db, city.id, 'sentiment')).predict(sentence, 'en').label, wanted);
 });
 
@@ -159,10 +238,18 @@ test('on the shared tweet set, learning from the train split beats the fastText 
   for (const [folder, baseline] of Object.entries(BASELINE)) {
     const train = readSplit(dir, folder, 'train');
     const evaluation = readSplit(dir, folder, 'val');
-    const classifier = sentimentClassifier(train.map((row) => ({ text: row.text, label: row.sentiment, language: identifyLanguage(row.text).language })));
+    const classifier = sentimentClassifier(
+      train.map((row) => ({ text: row.text, label: row.sentiment, language: identifyLanguage(row.text).language })),
+    );
     const trained = sentimentF1(classifier, evaluation);
     assert.ok(trained > baseline, `${folder}: trained F1 ${trained.toFixed(3)} ≤ baseline ${baseline}`);
-    assert.ok(trained > sentimentF1(sentimentClassifier(), evaluation), `${folder}: learning did not improve on the lexicon`);
-    assert.ok(languageAccuracy(evaluation, folder === 'english' ? 'en' : 'de') > 0.9, `${folder}: language identification`);
+    assert.ok(
+      trained > sentimentF1(sentimentClassifier(), evaluation),
+      `${folder}: learning did not improve on the lexicon`,
+    );
+    assert.ok(
+      languageAccuracy(evaluation, folder === 'english' ? 'en' : 'de') > 0.9,
+      `${folder}: language identification`,
+    );
   }
 });

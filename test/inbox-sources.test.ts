@@ -20,7 +20,8 @@ import { startTestServer, type TestServer } from './support/server.ts';
 
 const FIXTURES = new URL('./fixtures/inbox/', import.meta.url);
 const fixture = (path: string) => readFileSync(new URL(path, FIXTURES));
-const sign = (secret: string, body: string | Buffer) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+const sign = (secret: string, body: string | Buffer) =>
+  `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** The value, or a failed test when it is missing. */
 function must<T>(value: T | null | undefined, what = 'value'): T {
@@ -33,7 +34,11 @@ interface WebhookAnswer {
   received?: number;
   stored?: number;
   duplicates?: number;
-  error?: { code: string; message: string; details?: { item: number | null; problems: Array<{ item: number | null; field: string }> } };
+  error?: {
+    code: string;
+    message: string;
+    details?: { item: number | null; problems: Array<{ item: number | null; field: string }> };
+  };
 }
 
 let server: TestServer;
@@ -69,17 +74,37 @@ function json(response: ServerResponse, status: number, body: unknown): ServerRe
   return response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-async function channelOf(kind: ChannelKind, settings: Record<string, unknown>, secrets: Record<string, string>): Promise<ChannelRecord> {
-  const id = await insertChannel(server.ctx.db, server.config.secretKey, { organisationId, kind, name: `${kind} test`, settings, secrets });
+async function channelOf(
+  kind: ChannelKind,
+  settings: Record<string, unknown>,
+  secrets: Record<string, string>,
+): Promise<ChannelRecord> {
+  const id = await insertChannel(server.ctx.db, server.config.secretKey, {
+    organisationId,
+    kind,
+    name: `${kind} test`,
+    settings,
+    secrets,
+  });
   return must(await findChannelRecord(server.ctx.db, server.config.secretKey, organisationId, id));
 }
 
 async function messagesOf(channelId: number) {
-  return server.ctx.db.selectFrom('inbox_message').selectAll().where('channel_id', '=', channelId).where('direction', '=', 'in').orderBy('id').execute();
+  return server.ctx.db
+    .selectFrom('inbox_message')
+    .selectAll()
+    .where('channel_id', '=', channelId)
+    .where('direction', '=', 'in')
+    .orderBy('id')
+    .execute();
 }
 
 async function post(path: string, body: string | Buffer, headers: Record<string, string>) {
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json', ...headers } });
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   return { status: response.status, body: (await response.json()) as WebhookAnswer };
 }
 
@@ -92,7 +117,11 @@ async function answer(conversationId: number, text: string, attempts = 1) {
   } catch (error) {
     thrown = error;
   }
-  const row = await server.ctx.db.selectFrom('inbox_message').selectAll().where('id', '=', messageId).executeTakeFirstOrThrow();
+  const row = await server.ctx.db
+    .selectFrom('inbox_message')
+    .selectAll()
+    .where('id', '=', messageId)
+    .executeTakeFirstOrThrow();
   return { row, thrown };
 }
 
@@ -112,10 +141,24 @@ describe('Facebook and Instagram pages (Graph API webhooks)', () => {
 
   before(async () => {
     graph = await startFake((request, _body, response) => {
-      if (graphMode === 'expired') return json(response, 400, { error: { message: 'Error validating access token: Session has expired on Thursday, 20-Nov-25 10:00:00 PST.', type: 'OAuthException', code: 190, error_subcode: 463, fbtrace_id: 'AbCdEf' } });
-      if (graphMode === 'down') return json(response, 500, { error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, fbtrace_id: 'XyZ' } });
-      if (request.url?.startsWith('/v21.0/me?')) return json(response, 200, { id: '104857392018475', name: 'Primăria Alba Iulia' });
-      if (request.url === '/v21.0/me/messages') return json(response, 200, { recipient_id: '6283947102938475', message_id: 'm_reply_1' });
+      if (graphMode === 'expired')
+        return json(response, 400, {
+          error: {
+            message: 'Error validating access token: Session has expired on Thursday, 20-Nov-25 10:00:00 PST.',
+            type: 'OAuthException',
+            code: 190,
+            error_subcode: 463,
+            fbtrace_id: 'AbCdEf',
+          },
+        });
+      if (graphMode === 'down')
+        return json(response, 500, {
+          error: { message: 'An unknown error has occurred.', type: 'OAuthException', code: 1, fbtrace_id: 'XyZ' },
+        });
+      if (request.url?.startsWith('/v21.0/me?'))
+        return json(response, 200, { id: '104857392018475', name: 'Primăria Alba Iulia' });
+      if (request.url === '/v21.0/me/messages')
+        return json(response, 200, { recipient_id: '6283947102938475', message_id: 'm_reply_1' });
       return json(response, 200, { id: `reply_${graph.requests.length}` });
     });
     const secrets = { appSecret: APP_SECRET, verifyToken: 'verify-me-please', pageAccessToken: 'EAAG-page-token' };
@@ -124,15 +167,22 @@ describe('Facebook and Instagram pages (Graph API webhooks)', () => {
   });
   after(async () => graph.close());
 
-  const deliver = (channel: ChannelRecord, body: string | Buffer, signature = sign(APP_SECRET, body)) => post(`/inbox/meta/${channel.id}`, body, { 'x-hub-signature-256': signature });
+  const deliver = (channel: ChannelRecord, body: string | Buffer, signature = sign(APP_SECRET, body)) =>
+    post(`/inbox/meta/${channel.id}`, body, { 'x-hub-signature-256': signature });
 
   test('answers the verification handshake only with the right verify token', async () => {
-    const good = await fetch(`${server.url}/inbox/meta/${facebook.id}?hub.mode=subscribe&hub.verify_token=verify-me-please&hub.challenge=1158201444`);
+    const good = await fetch(
+      `${server.url}/inbox/meta/${facebook.id}?hub.mode=subscribe&hub.verify_token=verify-me-please&hub.challenge=1158201444`,
+    );
     assert.equal(good.status, 200);
     assert.equal(await good.text(), '1158201444');
-    const wrong = await fetch(`${server.url}/inbox/meta/${facebook.id}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444`);
+    const wrong = await fetch(
+      `${server.url}/inbox/meta/${facebook.id}?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444`,
+    );
     assert.equal(wrong.status, 403);
-    const instagramChannel = await fetch(`${server.url}/inbox/meta/${instagram.id}?hub.mode=subscribe&hub.verify_token=verify-me-please&hub.challenge=42`);
+    const instagramChannel = await fetch(
+      `${server.url}/inbox/meta/${instagram.id}?hub.mode=subscribe&hub.verify_token=verify-me-please&hub.challenge=42`,
+    );
     assert.equal(await instagramChannel.text(), '42');
   });
 
@@ -141,7 +191,11 @@ describe('Facebook and Instagram pages (Graph API webhooks)', () => {
     const forged = await deliver(facebook, body, sign('not-the-app-secret', body));
     assert.equal(forged.status, 401);
     assert.equal(forged.body.error?.code, 'INBOX_WEBHOOK_SIGNATURE');
-    const tampered = await deliver(facebook, Buffer.from(body.toString('utf8').replace('groapă', 'gaură')), sign(APP_SECRET, body));
+    const tampered = await deliver(
+      facebook,
+      Buffer.from(body.toString('utf8').replace('groapă', 'gaură')),
+      sign(APP_SECRET, body),
+    );
     assert.equal(tampered.status, 401);
     const missing = await post(`/inbox/meta/${facebook.id}`, body, {});
     assert.equal(missing.status, 401);
@@ -149,7 +203,11 @@ describe('Facebook and Instagram pages (Graph API webhooks)', () => {
   });
 
   test('refuses a malformed payload with 400 and stores nothing', async () => {
-    for (const body of ['{"object":"page"}', '{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":"add","post_id":"1_2"}}]}]}', 'not json']) {
+    for (const body of [
+      '{"object":"page"}',
+      '{"object":"page","entry":[{"id":"1","changes":[{"field":"feed","value":{"item":"comment","verb":"add","post_id":"1_2"}}]}]}',
+      'not json',
+    ]) {
       const refused = await deliver(facebook, body);
       assert.equal(refused.status, 400, body);
       assert.equal(refused.body.error?.code, 'INBOX_WEBHOOK_PAYLOAD');
@@ -161,45 +219,93 @@ describe('Facebook and Instagram pages (Graph API webhooks)', () => {
     const body = fixture('meta/feed-comment.json');
     const first = await deliver(facebook, body);
     const again = await deliver(facebook, body);
-    assert.deepEqual([first.status, first.body.stored, again.status, again.body.stored, again.body.duplicates], [200, 1, 200, 0, 1]);
+    assert.deepEqual(
+      [first.status, first.body.stored, again.status, again.body.stored, again.body.duplicates],
+      [200, 1, 200, 0, 1],
+    );
     const stored = must((await messagesOf(facebook.id))[0]);
     assert.equal(stored.external_id, '893746251029384_1029384756102938');
     assert.match(stored.body, /groapă uriașă/);
     assert.equal(stored.url, 'https://www.facebook.com/104857392018475/posts/pfbid02Xk7d9QmRb');
     assert.equal(stored.sent_at.toISOString(), new Date(1763631125 * 1000).toISOString());
-    const author = await server.ctx.db.selectFrom('inbox_author').selectAll().where('id', '=', must(stored.author_id)).executeTakeFirstOrThrow();
+    const author = await server.ctx.db
+      .selectFrom('inbox_author')
+      .selectAll()
+      .where('id', '=', must(stored.author_id))
+      .executeTakeFirstOrThrow();
     assert.deepEqual([author.external_id, author.display_name], ['7394810293847561', 'Maria Popescu']);
   });
 
-  test('stores Messenger messages with attachments, Instagram comments and Instagram messages, but not the page\'s echoes', async () => {
+  test("stores Messenger messages with attachments, Instagram comments and Instagram messages, but not the page's echoes", async () => {
     assert.equal((await deliver(facebook, fixture('meta/messenger-message.json'))).body.stored, 1);
     assert.equal((await deliver(instagram, fixture('meta/instagram-comment.json'))).body.stored, 1);
     const direct = await deliver(instagram, fixture('meta/instagram-message.json'));
     assert.deepEqual([direct.body.received, direct.body.stored], [1, 1]);
     const messenger = must((await messagesOf(facebook.id)).find((m) => m.external_id?.startsWith('m_')));
     assert.match(messenger.body, /gunoiul/);
-    assert.equal((messenger.attachments as Array<{ url?: string }>)[0]?.url, 'https://scontent.xx.fbcdn.net/v/t1.15752-9/468213_n.jpg');
+    assert.equal(
+      (messenger.attachments as Array<{ url?: string }>)[0]?.url,
+      'https://scontent.xx.fbcdn.net/v/t1.15752-9/468213_n.jpg',
+    );
     const insta = await messagesOf(instagram.id);
-    assert.deepEqual(insta.map((m) => m.external_id).sort(), ['17865799348089039', 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1ODIyMzA0OTE0'].sort());
+    assert.deepEqual(
+      insta.map((m) => m.external_id).sort(),
+      ['17865799348089039', 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1ODIyMzA0OTE0'].sort(),
+    );
   });
 
   test('answers a comment, a Messenger chat and an Instagram comment on the right Graph endpoints', async () => {
-    const conversationOf = async (externalId: string) => (await server.ctx.db.selectFrom('inbox_message').select('conversation_id').where('external_id', '=', externalId).executeTakeFirstOrThrow()).conversation_id;
+    const conversationOf = async (externalId: string) =>
+      (
+        await server.ctx.db
+          .selectFrom('inbox_message')
+          .select('conversation_id')
+          .where('external_id', '=', externalId)
+          .executeTakeFirstOrThrow()
+      ).conversation_id;
     graph.requests.length = 0;
-    const comment = await answer(await conversationOf('893746251029384_1029384756102938'), 'Echipa de drumuri ajunge mâine.');
-    const chat = await answer(await conversationOf('m_Xk3bQ9s8dN2vL7pR1tY6uW0aZc4eF5gH8iJ2kM3nO6qS9vU1xB4yD7zA0cE3fG'), 'De luni, în fiecare marți.');
+    const comment = await answer(
+      await conversationOf('893746251029384_1029384756102938'),
+      'Echipa de drumuri ajunge mâine.',
+    );
+    const chat = await answer(
+      await conversationOf('m_Xk3bQ9s8dN2vL7pR1tY6uW0aZc4eF5gH8iJ2kM3nO6qS9vU1xB4yD7zA0cE3fG'),
+      'De luni, în fiecare marți.',
+    );
     const insta = await answer(await conversationOf('17865799348089039'), 'Mulțumim!');
     assert.deepEqual([comment.row.delivery, chat.row.delivery, insta.row.delivery], ['sent', 'sent', 'sent']);
     assert.equal(chat.row.external_id, 'm_reply_1');
     const [onComment, onChat, onInsta] = graph.requests;
-    assert.deepEqual([onComment?.method, onComment?.path, JSON.parse(onComment?.body ?? '{}')], ['POST', '/v21.0/893746251029384_1029384756102938/comments', { message: 'Echipa de drumuri ajunge mâine.' }]);
+    assert.deepEqual(
+      [onComment?.method, onComment?.path, JSON.parse(onComment?.body ?? '{}')],
+      ['POST', '/v21.0/893746251029384_1029384756102938/comments', { message: 'Echipa de drumuri ajunge mâine.' }],
+    );
     assert.equal(onComment?.headers.authorization, 'Bearer EAAG-page-token');
-    assert.deepEqual([onChat?.path, JSON.parse(onChat?.body ?? '{}')], ['/v21.0/me/messages', { recipient: { id: '6283947102938475' }, messaging_type: 'RESPONSE', message: { text: 'De luni, în fiecare marți.' } }]);
-    assert.deepEqual([onInsta?.path, JSON.parse(onInsta?.body ?? '{}')], ['/v21.0/17865799348089039/replies', { message: 'Mulțumim!' }]);
+    assert.deepEqual(
+      [onChat?.path, JSON.parse(onChat?.body ?? '{}')],
+      [
+        '/v21.0/me/messages',
+        {
+          recipient: { id: '6283947102938475' },
+          messaging_type: 'RESPONSE',
+          message: { text: 'De luni, în fiecare marți.' },
+        },
+      ],
+    );
+    assert.deepEqual(
+      [onInsta?.path, JSON.parse(onInsta?.body ?? '{}')],
+      ['/v21.0/17865799348089039/replies', { message: 'Mulțumim!' }],
+    );
   });
 
   test('an expired token (Graph error 190) fails the answer at once; a Graph 500 is retried', async () => {
-    const conversationId = (await server.ctx.db.selectFrom('inbox_message').select('conversation_id').where('external_id', '=', '893746251029384_1029384756102938').executeTakeFirstOrThrow()).conversation_id;
+    const conversationId = (
+      await server.ctx.db
+        .selectFrom('inbox_message')
+        .select('conversation_id')
+        .where('external_id', '=', '893746251029384_1029384756102938')
+        .executeTakeFirstOrThrow()
+    ).conversation_id;
     graphMode = 'expired';
     const expired = await answer(conversationId, 'Try with an expired token');
     assert.equal(expired.thrown, undefined);
@@ -232,11 +338,21 @@ describe('feeds (RSS and Atom)', () => {
       const etag = `"news-v${rssVersion}"`;
       if (request.url === '/news.xml') {
         if (request.headers['if-none-match'] === etag) return void response.writeHead(304).end();
-        return void response.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag }).end(rssVersion === 1 ? news : news.replace('</channel>', `${extra}</channel>`));
+        return void response
+          .writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', etag })
+          .end(rssVersion === 1 ? news : news.replace('</channel>', `${extra}</channel>`));
       }
-      const files: Record<string, string> = { '/atom.xml': 'feeds/blog-atom.xml', '/latin1.xml': 'feeds/latin1-rss.xml', '/broken.xml': 'feeds/broken.xml', '/page.html': 'feeds/not-a-feed.html' };
+      const files: Record<string, string> = {
+        '/atom.xml': 'feeds/blog-atom.xml',
+        '/latin1.xml': 'feeds/latin1-rss.xml',
+        '/broken.xml': 'feeds/broken.xml',
+        '/page.html': 'feeds/not-a-feed.html',
+      };
       const file = files[request.url ?? ''];
-      if (file) return void response.writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'application/xml' }).end(fixture(file));
+      if (file)
+        return void response
+          .writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'application/xml' })
+          .end(fixture(file));
       response.writeHead(503).end('maintenance');
     });
   });
@@ -283,7 +399,11 @@ describe('feeds (RSS and Atom)', () => {
     assert.equal(lane.url, `${site.url}/2025/11/new-bike-lane`); // relative links resolve against the feed's address
     assert.match(lane.body, /The new lane is great\.\n\nBut the crossing/);
     assert.equal(lane.sent_at.toISOString(), '2025-11-18T06:00:00.000Z');
-    const authors = await server.ctx.db.selectFrom('inbox_author').select(['id', 'display_name']).where('id', 'in', [must(lane.author_id), must(winter.author_id)]).execute();
+    const authors = await server.ctx.db
+      .selectFrom('inbox_author')
+      .select(['id', 'display_name'])
+      .where('id', 'in', [must(lane.author_id), must(winter.author_id)])
+      .execute();
     assert.deepEqual(authors.map((a) => a.display_name).sort(), ['Elena Pop', 'Radu Ionescu']);
   });
 
@@ -293,7 +413,11 @@ describe('feeds (RSS and Atom)', () => {
     const entry = must((await messagesOf(channel.id))[0]);
     assert.equal(entry.subject, 'Fête de la rue Émile-Zola : près de 2 000 visiteurs');
     assert.match(entry.body, /Très belle journée.*Déçus/);
-    const author = await server.ctx.db.selectFrom('inbox_author').selectAll().where('id', '=', must(entry.author_id)).executeTakeFirstOrThrow();
+    const author = await server.ctx.db
+      .selectFrom('inbox_author')
+      .selectAll()
+      .where('id', '=', must(entry.author_id))
+      .executeTakeFirstOrThrow();
     assert.deepEqual([author.display_name, author.email], ['Hélène Müller', 'redaction@quartier.example']);
   });
 
@@ -310,7 +434,10 @@ describe('feeds (RSS and Atom)', () => {
       throw new Error('the poll should have failed');
     };
     const broken = await attempt('/broken.xml');
-    assert.deepEqual([broken.retryable, /not well-formed XML: <\/channel> does not close <item> \(line 8\)/.test(broken.message)], [false, true]);
+    assert.deepEqual(
+      [broken.retryable, /not well-formed XML: <\/channel> does not close <item> \(line 8\)/.test(broken.message)],
+      [false, true],
+    );
     const page = await attempt('/page.html');
     assert.deepEqual([page.retryable, /HTML page, not an RSS or Atom feed/.test(page.message)], [false, true]);
     const down = await attempt('/gone-for-maintenance.xml');
@@ -319,7 +446,11 @@ describe('feeds (RSS and Atom)', () => {
     await assert.rejects(pollFeed(closed, AbortSignal.timeout(5000)), (error: ChannelError) => error.retryable);
     const worker = await pollChannels(server.ctx, new Date(Date.now() + 86_400_000));
     assert.ok(worker.failed >= 4);
-    const broke = await server.ctx.db.selectFrom('inbox_channel').select(['status', 'last_error']).where('id', '=', must(channels[0])).executeTakeFirstOrThrow();
+    const broke = await server.ctx.db
+      .selectFrom('inbox_channel')
+      .select(['status', 'last_error'])
+      .where('id', '=', must(channels[0]))
+      .executeTakeFirstOrThrow();
     assert.equal(broke.status, 'failing');
     assert.match(broke.last_error ?? '', /not well-formed XML/);
   });
@@ -329,17 +460,35 @@ describe('feeds (RSS and Atom)', () => {
     assert.throws(() => parseXml('<a>'), /never closed/);
     assert.throws(() => parseXml('<a/><b/>'), /second root/);
     const doc = parseXml('<!DOCTYPE x [<!ENTITY lol "lol">]><x a="1 &amp; 2">&lol;<![CDATA[<b>]]>&#233;</x>');
-    assert.deepEqual([doc.attributes.a, doc.children.map((child) => (typeof child === 'string' ? child : `<${child.name}>`)).join('')], ['1 & 2', '&lol;<b>é']);
+    assert.deepEqual(
+      [doc.attributes.a, doc.children.map((child) => (typeof child === 'string' ? child : `<${child.name}>`)).join('')],
+      ['1 & 2', '&lol;<b>é'],
+    );
   });
 });
 
 /** Posts a multipart form like a browser with a file input. */
-async function postFile(client: TestClient, path: string, fields: Record<string, string>, file?: { name: string; content: Buffer | string }) {
+async function postFile(
+  client: TestClient,
+  path: string,
+  fields: Record<string, string>,
+  file?: { name: string; content: Buffer | string },
+) {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  if (file) form.append('file', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]), file.name);
+  if (file)
+    form.append(
+      'file',
+      new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]),
+      file.name,
+    );
   const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-  const response = await fetch(`${server.url}${path}`, { method: 'POST', body: form, headers: { cookie }, redirect: 'manual' });
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    body: form,
+    headers: { cookie },
+    redirect: 'manual',
+  });
   return { status: response.status, html: await response.text() };
 }
 
@@ -352,7 +501,17 @@ describe('file import (CSV and JSON exports)', () => {
     csrf = (await admin.page('/staff/inbox/import')).csrf;
   });
 
-  const importedCount = async () => Number((await server.ctx.db.selectFrom('inbox_message as m').innerJoin('inbox_channel as c', 'c.id', 'm.channel_id').select((eb) => eb.fn.countAll<string>().as('n')).where('c.kind', '=', 'import').executeTakeFirstOrThrow()).n);
+  const importedCount = async () =>
+    Number(
+      (
+        await server.ctx.db
+          .selectFrom('inbox_message as m')
+          .innerJoin('inbox_channel as c', 'c.id', 'm.channel_id')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('c.kind', '=', 'import')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   test('is for administrators only', async () => {
     const { client: staff } = await signedInClient(server, { role: 'staff' });
@@ -365,7 +524,14 @@ describe('file import (CSV and JSON exports)', () => {
   test('reads quotes, commas and line breaks inside quotes, a BOM and semicolons', () => {
     const document = parseCsv('\uFEFFa;b;c\r\n1;"x; ""y""\r\nz";3\n\n4;5;6');
     assert.equal(document.delimiter, ';');
-    assert.deepEqual(document.records.map((r) => [r.line, ...r.fields]), [[1, 'a', 'b', 'c'], [2, '1', 'x; "y"\nz', '3'], [5, '4', '5', '6']]);
+    assert.deepEqual(
+      document.records.map((r) => [r.line, ...r.fields]),
+      [
+        [1, 'a', 'b', 'c'],
+        [2, '1', 'x; "y"\nz', '3'],
+        [5, '4', '5', '6'],
+      ],
+    );
     assert.equal(parseCsv('a,b\n1,"open').unterminatedAt, 2);
     assert.equal(parseImportDate('20/11/2025 08:00')?.toISOString(), '2025-11-20T08:00:00.000Z');
     assert.equal(parseImportDate('31/04/2025'), undefined);
@@ -381,40 +547,95 @@ describe('file import (CSV and JSON exports)', () => {
     assert.match(preview.html, /Ionescu, Mihai/);
     assert.equal(await importedCount(), 0);
     const content = fixture('import/hootsuite-export.csv').toString('utf8');
-    const done = await postFile(admin, '/staff/inbox/import', { _csrf: csrf, content, fileName: file.name, channelId: 'new', newChannelName: 'Hootsuite' });
+    const done = await postFile(admin, '/staff/inbox/import', {
+      _csrf: csrf,
+      content,
+      fileName: file.name,
+      channelId: 'new',
+      newChannelName: 'Hootsuite',
+    });
     assert.match(done.html, /Imported: 3\. Already in the inbox: 0\. Refused: 2\./);
-    const channel = await server.ctx.db.selectFrom('inbox_channel').select('id').where('kind', '=', 'import').where('name', '=', 'Hootsuite').executeTakeFirstOrThrow();
-    const again = await postFile(admin, '/staff/inbox/import', { _csrf: csrf, content, fileName: file.name, channelId: String(channel.id) });
+    const channel = await server.ctx.db
+      .selectFrom('inbox_channel')
+      .select('id')
+      .where('kind', '=', 'import')
+      .where('name', '=', 'Hootsuite')
+      .executeTakeFirstOrThrow();
+    const again = await postFile(admin, '/staff/inbox/import', {
+      _csrf: csrf,
+      content,
+      fileName: file.name,
+      channelId: String(channel.id),
+    });
     assert.match(again.html, /Imported: 0\. Already in the inbox: 3\./);
     const stored = await messagesOf(channel.id);
     assert.equal(stored.length, 3);
     assert.ok(stored.some((m) => m.body === 'Thank you for the new playground!\nThe kids love it.'));
-    const audit = await server.ctx.db.selectFrom('core_audit_log').selectAll().where('action', '=', 'inbox.import').execute();
+    const audit = await server.ctx.db
+      .selectFrom('core_audit_log')
+      .selectAll()
+      .where('action', '=', 'inbox.import')
+      .execute();
     assert.equal(audit.length, 2);
   });
 
   test('imports a Brandwatch-like export with a BOM, semicolons, ids and coordinates, and a JSON export', async () => {
-    const csv = await postFile(admin, '/staff/inbox/import', { _csrf: csrf, content: fixture('import/brandwatch-export.csv').toString('utf8'), fileName: 'brandwatch.csv', channelId: 'new', newChannelName: 'Brandwatch' });
+    const csv = await postFile(admin, '/staff/inbox/import', {
+      _csrf: csrf,
+      content: fixture('import/brandwatch-export.csv').toString('utf8'),
+      fileName: 'brandwatch.csv',
+      channelId: 'new',
+      newChannelName: 'Brandwatch',
+    });
     assert.match(csv.html, /Imported: 2\. Already in the inbox: 0\. Refused: 1\./);
     assert.match(csv.html, /Line 4: the coordinates are incomplete or out of range/);
-    const park = await server.ctx.db.selectFrom('inbox_message').selectAll().where('external_id', '=', 'news:br-10001').executeTakeFirstOrThrow();
+    const park = await server.ctx.db
+      .selectFrom('inbox_message')
+      .selectAll()
+      .where('external_id', '=', 'news:br-10001')
+      .executeTakeFirstOrThrow();
     assert.deepEqual([park.lat, park.lng, park.body], [46.0677, 23.57, 'Parcul Unirii este foarte curat; felicitări!']);
-    const jsonFile = await postFile(admin, '/staff/inbox/import', { _csrf: csrf, fileName: 'messages.json', channelId: 'new', newChannelName: 'App' }, { name: 'messages.json', content: fixture('import/messages.json') });
+    const jsonFile = await postFile(
+      admin,
+      '/staff/inbox/import',
+      { _csrf: csrf, fileName: 'messages.json', channelId: 'new', newChannelName: 'App' },
+      { name: 'messages.json', content: fixture('import/messages.json') },
+    );
     assert.match(jsonFile.html, /Imported: 2\. Already in the inbox: 0\. Refused: 2\./);
-    const dutch = await server.ctx.db.selectFrom('inbox_message').selectAll().where('external_id', '=', '502').executeTakeFirstOrThrow();
-    assert.deepEqual([dutch.body, dutch.sent_at.toISOString(), dutch.lat], ['De fietsenstalling bij het station is vol.', '2025-11-20T08:30:00.000Z', 46.07]);
+    const dutch = await server.ctx.db
+      .selectFrom('inbox_message')
+      .selectAll()
+      .where('external_id', '=', '502')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      [dutch.body, dutch.sent_at.toISOString(), dutch.lat],
+      ['De fietsenstalling bij het station is vol.', '2025-11-20T08:30:00.000Z', 46.07],
+    );
   });
 
   test('previews a JSON export by item and refuses a file over the size limit with a clear message', async () => {
-    const json = await postFile(admin, '/staff/inbox/import/preview', { _csrf: csrf }, { name: 'messages.json', content: fixture('import/messages.json') });
+    const json = await postFile(
+      admin,
+      '/staff/inbox/import/preview',
+      { _csrf: csrf },
+      { name: 'messages.json', content: fixture('import/messages.json') },
+    );
     assert.match(json.html, /Rows read: 4\. Ready to import: 2\. Refused: 2\./);
     assert.match(json.html, /Item 3: the text is empty/);
     assert.match(json.html, /Item 4: this item is not an object/);
     const big = `Date,Author,Text\n${'2025-11-20,A,x\n'.repeat(400_000)}`;
-    const tooLarge = await postFile(admin, '/staff/inbox/import/preview', { _csrf: csrf }, { name: 'big.csv', content: big });
+    const tooLarge = await postFile(
+      admin,
+      '/staff/inbox/import/preview',
+      { _csrf: csrf },
+      { name: 'big.csv', content: big },
+    );
     assert.equal(tooLarge.status, 422);
     assert.match(tooLarge.html, /larger than the import limit of 5 MB/);
-    const noText = await postFile(admin, '/staff/inbox/import/preview', { _csrf: csrf, content: 'Date,Author\n2025-11-20,A\n' });
+    const noText = await postFile(admin, '/staff/inbox/import/preview', {
+      _csrf: csrf,
+      content: 'Date,Author\n2025-11-20,A\n',
+    });
     assert.match(noText.html, /No column holds the text/);
   });
 });
@@ -424,7 +645,13 @@ describe('generic signed JSON webhook', () => {
   let channel: ChannelRecord;
   let strict: ChannelRecord;
   let answers: Fake;
-  const item = (id: string, extra: Record<string, unknown> = {}) => ({ id, text: `Message ${id}`, author: { id: 'caller-7', name: 'Giulia', email: 'giulia@example.org' }, sent_at: '2025-11-20T09:30:00Z', ...extra });
+  const item = (id: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    text: `Message ${id}`,
+    author: { id: 'caller-7', name: 'Giulia', email: 'giulia@example.org' },
+    sent_at: '2025-11-20T09:30:00Z',
+    ...extra,
+  });
   const send = (target: ChannelRecord, payload: unknown, headers: Record<string, string> = {}) => {
     const body = JSON.stringify(payload);
     return post(`/api/v1/inbox/webhook/${target.id}`, body, { 'x-signature-256': sign(SECRET, body), ...headers });
@@ -451,40 +678,74 @@ describe('generic signed JSON webhook', () => {
 
   test('refuses a whole batch with the index of each bad item and stores nothing from it', async () => {
     const before = (await messagesOf(channel.id)).length;
-    const refused = await send(channel, [item('cc-10'), { ...item('cc-11'), text: '' }, { ...item('cc-12'), sent_at: 'yesterday', colour: 'red' }]);
+    const refused = await send(channel, [
+      item('cc-10'),
+      { ...item('cc-11'), text: '' },
+      { ...item('cc-12'), sent_at: 'yesterday', colour: 'red' },
+    ]);
     assert.equal(refused.status, 400);
     const error = must(refused.body.error);
     const details = must(error.details);
     assert.equal(error.code, 'INBOX_WEBHOOK_PAYLOAD');
     assert.equal(details.item, 1);
-    assert.deepEqual(details.problems.map((p) => `${String(p.item)}:${p.field}`), ['1:text', '2:colour', '2:sent_at']);
+    assert.deepEqual(
+      details.problems.map((p) => `${String(p.item)}:${p.field}`),
+      ['1:text', '2:colour', '2:sent_at'],
+    );
     assert.match(error.message, /item 1: text is required/);
-    const tooMany = await send(channel, Array.from({ length: 101 }, (_, i) => item(`many-${i}`)));
+    const tooMany = await send(
+      channel,
+      Array.from({ length: 101 }, (_, i) => item(`many-${i}`)),
+    );
     assert.equal(tooMany.status, 400);
     assert.equal((await messagesOf(channel.id)).length, before);
   });
 
   test('refuses bad signatures and requests outside the five-minute window', async () => {
     const body = JSON.stringify(item('cc-20'));
-    assert.equal((await post(`/api/v1/inbox/webhook/${channel.id}`, body, { 'x-signature-256': sign('wrong', body) })).status, 401);
-    assert.equal((await post(`/api/v1/inbox/webhook/${channel.id}`, body, {})).body.error?.code, 'INBOX_WEBHOOK_SIGNATURE');
+    assert.equal(
+      (await post(`/api/v1/inbox/webhook/${channel.id}`, body, { 'x-signature-256': sign('wrong', body) })).status,
+      401,
+    );
+    assert.equal(
+      (await post(`/api/v1/inbox/webhook/${channel.id}`, body, {})).body.error?.code,
+      'INBOX_WEBHOOK_SIGNATURE',
+    );
     const now = String(Math.floor(Date.now() / 1000));
-    const stamped = await post(`/api/v1/inbox/webhook/${channel.id}`, body, { 'x-timestamp': now, 'x-signature-256': sign(SECRET, `${now}.${body}`) });
+    const stamped = await post(`/api/v1/inbox/webhook/${channel.id}`, body, {
+      'x-timestamp': now,
+      'x-signature-256': sign(SECRET, `${now}.${body}`),
+    });
     assert.equal(stamped.status, 200);
     const old = String(Math.floor(Date.now() / 1000) - 600);
-    const replayed = await post(`/api/v1/inbox/webhook/${channel.id}`, body, { 'x-timestamp': old, 'x-signature-256': sign(SECRET, `${old}.${body}`) });
+    const replayed = await post(`/api/v1/inbox/webhook/${channel.id}`, body, {
+      'x-timestamp': old,
+      'x-signature-256': sign(SECRET, `${old}.${body}`),
+    });
     assert.deepEqual([replayed.status, replayed.body.error?.code], [401, 'INBOX_WEBHOOK_TIMESTAMP']);
-    const moved = await post(`/api/v1/inbox/webhook/${channel.id}`, body, { 'x-timestamp': now, 'x-signature-256': sign(SECRET, `${old}.${body}`) });
+    const moved = await post(`/api/v1/inbox/webhook/${channel.id}`, body, {
+      'x-timestamp': now,
+      'x-signature-256': sign(SECRET, `${old}.${body}`),
+    });
     assert.equal(moved.body.error?.code, 'INBOX_WEBHOOK_SIGNATURE');
     const unstamped = await send(strict, item('strict-1'));
     assert.equal(unstamped.body.error?.code, 'INBOX_WEBHOOK_TIMESTAMP');
-    assert.equal((await post('/api/v1/inbox/webhook/999999', body, { 'x-signature-256': sign(SECRET, body) })).status, 404);
+    assert.equal(
+      (await post('/api/v1/inbox/webhook/999999', body, { 'x-signature-256': sign(SECRET, body) })).status,
+      404,
+    );
   });
 
   test('is documented in the OpenAPI document and keeps JSON parsing elsewhere unchanged', async () => {
-    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
     assert.deepEqual(document.paths['/api/v1/inbox/webhook/{channelId}']?.post?.tags, ['inbox']);
-    const elsewhere = await fetch(`${server.url}/api/v1/me/verification`, { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
+    const elsewhere = await fetch(`${server.url}/api/v1/me/verification`, {
+      method: 'POST',
+      body: '{not json',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(((await elsewhere.json()) as { error: { code: string } }).error.code, 'INVALID_JSON');
   });
 
@@ -494,12 +755,21 @@ describe('generic signed JSON webhook', () => {
     assert.deepEqual([sent.row.delivery, sent.row.external_id], ['sent', 'ticket-99']);
     const request = must(answers.requests.at(-1));
     assert.equal(request.path, '/answers');
-    assert.equal(request.headers['x-signature-256'], sign(SECRET, `${String(request.headers['x-timestamp'])}.${request.body}`));
+    assert.equal(
+      request.headers['x-signature-256'],
+      sign(SECRET, `${String(request.headers['x-timestamp'])}.${request.body}`),
+    );
     const sentBody = JSON.parse(request.body) as { thread_id: string; text: string; to: { id: string } };
-    assert.deepEqual([sentBody.thread_id, sentBody.text, sentBody.to.id], ['case-1', 'We have sent a crew.', 'caller-7']);
+    assert.deepEqual(
+      [sentBody.thread_id, sentBody.text, sentBody.to.id],
+      ['case-1', 'We have sent a crew.', 'caller-7'],
+    );
     const now = String(Math.floor(Date.now() / 1000));
     const body = JSON.stringify(item('strict-3'));
-    await post(`/api/v1/inbox/webhook/${strict.id}`, body, { 'x-timestamp': now, 'x-signature-256': sign(SECRET, `${now}.${body}`) });
+    await post(`/api/v1/inbox/webhook/${strict.id}`, body, {
+      'x-timestamp': now,
+      'x-signature-256': sign(SECRET, `${now}.${body}`),
+    });
     const unanswerable = await answer(must((await messagesOf(strict.id))[0]).conversation_id, 'No reply address');
     assert.equal(unanswerable.row.delivery, 'failed');
   });

@@ -18,11 +18,21 @@ after(() => server.close());
 
 describe('configuration', () => {
   test('lists every invalid value at once', () => {
-    const result = loadConfig({ PORT: 'eighty', PUBLIC_URL: 'ftp://x', DATABASE_URL: 'mysql://db', LOG_LEVEL: 'loud', SMTP_URL: 'http://mail', DATA_DIR: '/tmp/ic-config-test' });
+    const result = loadConfig({
+      PORT: 'eighty',
+      PUBLIC_URL: 'ftp://x',
+      DATABASE_URL: 'mysql://db',
+      LOG_LEVEL: 'loud',
+      SMTP_URL: 'http://mail',
+      DATA_DIR: '/tmp/ic-config-test',
+    });
     assert.equal(result.ok, false);
     assert.equal(result.problems.length, 5, result.problems.join('\n'));
     for (const name of ['PORT', 'PUBLIC_URL', 'DATABASE_URL', 'LOG_LEVEL', 'SMTP_URL']) {
-      assert.ok(result.problems.some((problem) => problem.startsWith(name)), `${name} is reported`);
+      assert.ok(
+        result.problems.some((problem) => problem.startsWith(name)),
+        `${name} is reported`,
+      );
     }
   });
 
@@ -105,7 +115,10 @@ describe('the demo city', () => {
     assert.match(html, /<meta property="og:title" content="Harbour promenade/);
     assert.match(html, /<meta property="og:type" content="article">/);
     assert.match(html, /<meta name="twitter:card" content="summary">/);
-    assert.match(html, /<link rel="alternate" hreflang="ro" href="http:\/\/localhost:3000\/news\/harbour-promenade-works\?lang=ro">/);
+    assert.match(
+      html,
+      /<link rel="alternate" hreflang="ro" href="http:\/\/localhost:3000\/news\/harbour-promenade-works\?lang=ro">/,
+    );
   });
 
   test('chooses the language from the account, then ?lang, then Accept-Language', async () => {
@@ -125,7 +138,14 @@ describe('the demo city', () => {
   });
 
   test('serves another city on its own host name', async () => {
-    await server.organisations.insert({ slug: 'brugmont', name: { en: 'Brugmont' }, hosts: ['brugmont.example'], languages: ['en', 'nl'], defaultLanguage: 'nl', map: { lat: 51.2, lng: 3.2 } });
+    await server.organisations.insert({
+      slug: 'brugmont',
+      name: { en: 'Brugmont' },
+      hosts: ['brugmont.example'],
+      languages: ['en', 'nl'],
+      defaultLanguage: 'nl',
+      map: { lat: 51.2, lng: 3.2 },
+    });
     const html = await getWithHost(`${server.url}/`, 'brugmont.example');
     assert.match(html, /Brugmont/);
     assert.doesNotMatch(html, /Città Vecchia|Old Town/, 'another city’s districts are not shown');
@@ -151,26 +171,47 @@ describe('database', () => {
         and not exists (select 1 from information_schema.columns c
                         where c.table_schema = t.table_schema and c.table_name = t.table_name and c.column_name = 'organisation_id')
       order by 1`.execute(server.ctx.db);
-    assert.deepEqual(rows.map((row) => row.table_name), []);
+    assert.deepEqual(
+      rows.map((row) => row.table_name),
+      [],
+    );
   });
 });
 
 describe('background maintenance', () => {
   test('removes expired sessions and schedules its next run an hour later', async () => {
     const { user } = await signedInClient(server);
-    await server.ctx.db.updateTable('core_session').set({ expires_at: new Date(Date.now() - 1000) }).where('user_id', '=', user.id).execute();
+    await server.ctx.db
+      .updateTable('core_session')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('user_id', '=', user.id)
+      .execute();
     await server.ctx.jobs.scheduleRecurring();
     await server.ctx.jobs.runDue();
-    const sessions = await server.ctx.db.selectFrom('core_session').select('id').where('user_id', '=', user.id).execute();
+    const sessions = await server.ctx.db
+      .selectFrom('core_session')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .execute();
     assert.equal(sessions.length, 0);
-    const next = await server.ctx.db.selectFrom('core_job').select('run_at').where('kind', '=', 'platform.maintenance').where('status', '=', 'queued').execute();
+    const next = await server.ctx.db
+      .selectFrom('core_job')
+      .select('run_at')
+      .where('kind', '=', 'platform.maintenance')
+      .where('status', '=', 'queued')
+      .execute();
     assert.equal(next.length, 1, 'one next run');
     assert.ok((next[0]?.run_at.getTime() ?? 0) > Date.now() + 50 * 60_000);
     // a run asked for in between does not start a second chain
     await server.ctx.jobs.enqueue('platform.maintenance', {}, { runAt: new Date() });
     await server.ctx.jobs.runDue();
     await server.ctx.jobs.scheduleRecurring();
-    const waiting = await server.ctx.db.selectFrom('core_job').select('id').where('kind', '=', 'platform.maintenance').where('status', '=', 'queued').execute();
+    const waiting = await server.ctx.db
+      .selectFrom('core_job')
+      .select('id')
+      .where('kind', '=', 'platform.maintenance')
+      .where('status', '=', 'queued')
+      .execute();
     assert.equal(waiting.length, 1);
   });
 
@@ -182,7 +223,12 @@ describe('background maintenance', () => {
       return queue;
     });
     await Promise.all(servers.map((queue) => queue.scheduleRecurring()));
-    const queued = await server.ctx.db.selectFrom('core_job').select('id').where('kind', '=', 'test.recurring-race').where('status', '=', 'queued').execute();
+    const queued = await server.ctx.db
+      .selectFrom('core_job')
+      .select('id')
+      .where('kind', '=', 'test.recurring-race')
+      .where('status', '=', 'queued')
+      .execute();
     assert.equal(queued.length, 1);
   });
 });
@@ -220,12 +266,16 @@ describe('jobs', () => {
 
 describe('OpenAPI', () => {
   test('documents every API route under /api/v1 (and standard protocols at their own path) with a readable page', async () => {
-    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const document = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     assert.match(document.openapi, /^3\./);
     const paths = Object.keys(document.paths);
     assert.ok(paths.includes('/api/v1/districts'));
     // Our own API lives under /api/v1; a published standard keeps the path its clients expect (Open311 GeoReport v2).
-    for (const path of paths) assert.ok(path.startsWith('/api/v1/') || path.startsWith('/open311/v2/'), `${path} is under /api/v1`);
+    for (const path of paths)
+      assert.ok(path.startsWith('/api/v1/') || path.startsWith('/open311/v2/'), `${path} is under /api/v1`);
     assert.ok(paths.includes('/api/v1/admin/api-keys'));
     const docs = await fetch(`${server.url}/api/docs`);
     assert.equal(docs.status, 200);

@@ -46,7 +46,12 @@ function lines(corners: Array<[number, number]>): string {
 }
 
 function unescape(text: string): string {
-  return text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return text
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** What the drawing page holds: its token, the map view and the corners in the text field. */
@@ -58,14 +63,29 @@ function formState(html: string): { csrf: string; view: string; points: string }
   };
 }
 
-async function post(client: TestClient, html: string, fields: Record<string, string>): Promise<{ response: Response; html: string }> {
+async function post(
+  client: TestClient,
+  html: string,
+  fields: Record<string, string>,
+): Promise<{ response: Response; html: string }> {
   const state = formState(html);
-  const response = await client.postForm(AREA, { _csrf: state.csrf, view: state.view, points: state.points, category: '', ...fields });
+  const response = await client.postForm(AREA, {
+    _csrf: state.csrf,
+    view: state.view,
+    points: state.points,
+    category: '',
+    ...fields,
+  });
   return { response, html: response.status === 303 ? '' : await response.text() };
 }
 
 async function areaSubscriptions(userId: number) {
-  return server.ctx.db.selectFrom('reports_subscription').select(['id', 'area', 'min_lat', 'max_lat', 'min_lng', 'max_lng', 'category_id']).where('user_id', '=', userId).where('kind', '=', 'new_reports').execute();
+  return server.ctx.db
+    .selectFrom('reports_subscription')
+    .select(['id', 'area', 'min_lat', 'max_lat', 'min_lng', 'max_lng', 'category_id'])
+    .where('user_id', '=', userId)
+    .where('kind', '=', 'new_reports')
+    .execute();
 }
 
 function ringOf(area: unknown): number[][] {
@@ -75,7 +95,13 @@ function ringOf(area: unknown): number[][] {
 }
 
 async function report(lat: number, lng: number, description: string): Promise<number> {
-  const outcome = await submitReport(server.ctx, city, { categoryCode: 'graffiti', lat, lng, description, source: 'web' });
+  const outcome = await submitReport(server.ctx, city, {
+    categoryCode: 'graffiti',
+    lat,
+    lng,
+    description,
+    source: 'web',
+  });
   assert.ok('ok' in outcome, `the report is accepted: ${JSON.stringify(outcome)}`);
   return outcome.id;
 }
@@ -85,13 +111,22 @@ describe('drawing an area without JavaScript', () => {
     const { client, user } = await signedInClient(server);
     const page = await client.page(AREA);
     assert.equal(page.response.status, 200);
-    assert.match(page.html, /<input type="image" name="map"[^>]* width="640"/, 'the map is an image button of a known size');
+    assert.match(
+      page.html,
+      /<input type="image" name="map"[^>]* width="640"/,
+      'the map is an image button of a known size',
+    );
     let html = page.html;
     const view = formState(html).view.split(',').map(Number) as [number, number, number, number];
     const projection = new MapProjection({ minLng: view[0], minLat: view[1], maxLng: view[2], maxLat: view[3] });
     const scale = projection.width / DRAW_WIDTH;
 
-    const clicks: Array<[number, number]> = [[200, 120], [420, 140], [380, 300], [250, 330]];
+    const clicks: Array<[number, number]> = [
+      [200, 120],
+      [420, 140],
+      [380, 300],
+      [250, 330],
+    ];
     for (const [index, [x, y]] of clicks.slice(0, 3).entries()) {
       const step = await post(client, html, { 'map.x': String(x), 'map.y': String(y) });
       assert.equal(step.response.status, 200);
@@ -101,7 +136,11 @@ describe('drawing an area without JavaScript', () => {
     assert.match(html, /Corners so far: 3/);
     assert.match(html, /<polygon class="area-shape" points="[\d., ]+"/, 'three corners are drawn as a closed shape');
     const [lat, lng] = formState(html).points.split('\n')[0]?.split(', ').map(Number) ?? [];
-    assert.ok(Math.abs((lat ?? 0) - projection.lat(120 * scale)) < 1e-5 && Math.abs((lng ?? 0) - projection.lng(200 * scale)) < 1e-5, 'the first click becomes the place under the pointer');
+    assert.ok(
+      Math.abs((lat ?? 0) - projection.lat(120 * scale)) < 1e-5 &&
+        Math.abs((lng ?? 0) - projection.lng(200 * scale)) < 1e-5,
+      'the first click becomes the place under the pointer',
+    );
 
     // the narrow map (phones, 320 px wide) maps its clicks back at its own scale: the same place as on the wide one
     assert.match(html, /<input type="image" name="mapsmall"[^>]* width="320"/, 'a narrow map for phones');
@@ -119,7 +158,8 @@ describe('drawing an area without JavaScript', () => {
     const undone = await post(client, html, { action: 'undo' });
     assert.equal(formState(undone.html).points.split('\n').length, 2);
     html = undone.html;
-    for (const [x, y] of clicks.slice(2)) html = (await post(client, html, { 'map.x': String(x), 'map.y': String(y) })).html;
+    for (const [x, y] of clicks.slice(2))
+      html = (await post(client, html, { 'map.x': String(x), 'map.y': String(y) })).html;
     assert.equal(formState(html).points.split('\n').length, 4);
 
     const cleared = await post(client, html, { action: 'clear' });
@@ -138,7 +178,10 @@ describe('drawing an area without JavaScript', () => {
     assert.equal(row.max_lng, Math.max(...ring.map((p) => p[0] ?? 0)));
 
     const list = await client.page('/reports/subscriptions');
-    assert.match(list.html, /<svg class="area-thumbnail"[^>]*role="img" aria-label="The area drawn on the map, with 4 corners"/);
+    assert.match(
+      list.html,
+      /<svg class="area-thumbnail"[^>]*role="img" aria-label="The area drawn on the map, with 4 corners"/,
+    );
     const remove = new RegExp(`action="/reports/subscriptions/${row.id}/delete"`);
     assert.match(list.html, remove);
     const deleted = await client.postForm(`/reports/subscriptions/${row.id}/delete`, { _csrf: list.csrf });
@@ -164,7 +207,10 @@ describe('drawing an area without JavaScript', () => {
   test('typed corners subscribe too, with a category', async () => {
     const { client, user } = await signedInClient(server);
     const page = await client.page(AREA);
-    const typed = lines(concaveCorners()).replace(/^([\d.]+), ([\d.]+)$/m, (_all, lat: string, lng: string) => `${lat.replace('.', ',')}; ${lng.replace('.', ',')}`);
+    const typed = lines(concaveCorners()).replace(
+      /^([\d.]+), ([\d.]+)$/m,
+      (_all, lat: string, lng: string) => `${lat.replace('.', ',')}; ${lng.replace('.', ',')}`,
+    );
     const response = await post(client, page.html, { points: typed, category: 'graffiti', action: 'subscribe' });
     assert.equal(response.response.status, 303);
     const [row] = await areaSubscriptions(user.id);
@@ -178,12 +224,44 @@ describe('drawing an area without JavaScript', () => {
     const page = await client.page(AREA);
     const { lat, lng } = city.map;
     const cases: Array<[string, RegExp]> = [
-      [lines([[lat, lng], [lat + 0.01, lng]]), /Draw at least 3 corners\./],
+      [
+        lines([
+          [lat, lng],
+          [lat + 0.01, lng],
+        ]),
+        /Draw at least 3 corners\./,
+      ],
       // a bow tie: the second and fourth edges cross
-      [lines([[lat, lng], [lat + 0.01, lng + 0.01], [lat, lng + 0.01], [lat + 0.01, lng]]), /The edges of the area cross each other/],
-      [lines([[lat + 1, lng + 1], [lat + 1.01, lng + 1], [lat + 1.01, lng + 1.01]]), /The area lies outside the city/],
-      [`${lat}, ${lng}\nnorth of the station\n${lat + 0.01}, ${lng}`, /Each line must be a latitude and a longitude[^<]*Lines to correct: 2\./],
-      [lines(Array.from({ length: 101 }, (_, i): [number, number] => [lat + 0.01 * Math.sin((2 * Math.PI * i) / 101), lng + 0.01 * Math.cos((2 * Math.PI * i) / 101)])), /at most 100 corners/],
+      [
+        lines([
+          [lat, lng],
+          [lat + 0.01, lng + 0.01],
+          [lat, lng + 0.01],
+          [lat + 0.01, lng],
+        ]),
+        /The edges of the area cross each other/,
+      ],
+      [
+        lines([
+          [lat + 1, lng + 1],
+          [lat + 1.01, lng + 1],
+          [lat + 1.01, lng + 1.01],
+        ]),
+        /The area lies outside the city/,
+      ],
+      [
+        `${lat}, ${lng}\nnorth of the station\n${lat + 0.01}, ${lng}`,
+        /Each line must be a latitude and a longitude[^<]*Lines to correct: 2\./,
+      ],
+      [
+        lines(
+          Array.from({ length: 101 }, (_, i): [number, number] => [
+            lat + 0.01 * Math.sin((2 * Math.PI * i) / 101),
+            lng + 0.01 * Math.cos((2 * Math.PI * i) / 101),
+          ]),
+        ),
+        /at most 100 corners/,
+      ],
     ];
     for (const [points, message] of cases) {
       const refused = await post(client, page.html, { points, action: 'subscribe' });
@@ -199,13 +277,26 @@ describe('mailing and feeds for an area', () => {
   test('the notify job mails an area subscriber only for reports inside the polygon, not elsewhere in its box', async () => {
     const area = await signedInClient(server);
     const page = await area.client.page(AREA);
-    assert.equal((await post(area.client, page.html, { points: lines(concaveCorners()), action: 'subscribe' })).response.status, 303);
+    assert.equal(
+      (await post(area.client, page.html, { points: lines(concaveCorners()), action: 'subscribe' })).response.status,
+      303,
+    );
     // the same rectangle through the older form: a 4-corner area holding the whole box
     const box = await signedInClient(server);
     const { lat, lng } = city.map;
     const subscriptions = await box.client.page('/reports/subscriptions');
     const bbox = [lng - 0.015, lat - 0.01, lng + 0.015, lat + 0.01].join(',');
-    assert.equal((await box.client.postForm('/reports/subscriptions', { _csrf: subscriptions.csrf, district: '', category: '', bbox })).status, 303);
+    assert.equal(
+      (
+        await box.client.postForm('/reports/subscriptions', {
+          _csrf: subscriptions.csrf,
+          district: '',
+          category: '',
+          bbox,
+        })
+      ).status,
+      303,
+    );
     const [boxRow] = await areaSubscriptions(box.user.id);
     assert.equal(ringOf(boxRow?.area).length, 5);
 
@@ -215,15 +306,28 @@ describe('mailing and feeds for an area', () => {
     await server.ctx.jobs.enqueue(NOTIFY_JOB, {});
     await server.ctx.jobs.runDue();
 
-    const subjectsOf = async (address: string) => (await server.ctx.db.selectFrom('core_mail').select('subject').where('to_address', '=', address).execute()).map((mail) => mail.subject);
+    const subjectsOf = async (address: string) =>
+      (await server.ctx.db.selectFrom('core_mail').select('subject').where('to_address', '=', address).execute()).map(
+        (mail) => mail.subject,
+      );
     const areaMail = await lastMailTo(server, area.user.email);
     assert.ok(areaMail, 'the area subscriber got a mail');
     const areaSubjects = await subjectsOf(area.user.email);
-    assert.ok(areaSubjects.some((subject) => subject.includes(`#${inside}`)), 'about the report inside the polygon');
-    assert.ok(!areaSubjects.some((subject) => subject.includes(`#${notch}`)), 'not about the report in the notch (inside the box, outside the polygon)');
+    assert.ok(
+      areaSubjects.some((subject) => subject.includes(`#${inside}`)),
+      'about the report inside the polygon',
+    );
+    assert.ok(
+      !areaSubjects.some((subject) => subject.includes(`#${notch}`)),
+      'not about the report in the notch (inside the box, outside the polygon)',
+    );
     assert.ok(!areaSubjects.some((subject) => subject.includes(`#${outside}`)));
     const boxSubjects = await subjectsOf(box.user.email);
-    assert.ok(boxSubjects.some((subject) => subject.includes(`#${inside}`)) && boxSubjects.some((subject) => subject.includes(`#${notch}`)), 'the rectangle holds both');
+    assert.ok(
+      boxSubjects.some((subject) => subject.includes(`#${inside}`)) &&
+        boxSubjects.some((subject) => subject.includes(`#${notch}`)),
+      'the rectangle holds both',
+    );
     assert.ok(!boxSubjects.some((subject) => subject.includes(`#${outside}`)));
 
     // the area's Atom feed, as linked from the subscriptions page
@@ -234,7 +338,9 @@ describe('mailing and feeds for an area', () => {
     assert.match(feed, new RegExp(`/reports/${inside}</id>`));
     assert.doesNotMatch(feed, new RegExp(`/reports/${notch}</id>`));
     assert.doesNotMatch(feed, new RegExp(`/reports/${outside}</id>`));
-    const bad = await area.client.get(`/reports/feed.atom?area=${encodeURIComponent(`${lat},${lng};${lat + 0.01},${lng}`)}`);
+    const bad = await area.client.get(
+      `/reports/feed.atom?area=${encodeURIComponent(`${lat},${lng};${lat + 0.01},${lng}`)}`,
+    );
     assert.equal(bad.status, 400);
   });
 });

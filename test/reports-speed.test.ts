@@ -4,8 +4,23 @@ import { sql } from 'kysely';
 import { createApiKey } from '../src/platform/auth/api-keys.ts';
 import { findViewer, type Viewer } from '../src/platform/auth/users.ts';
 import type { Organisation } from '../src/platform/organisations/organisations.ts';
-import { addResidentUpdate, changeReportStatus, findPublicStatistics, mergeDuplicate, rerouteReport, setReportHidden, submitReport } from '../src/modules/reports/index.ts';
-import { findReportClustersFromCells, findReportClustersFromRows, foldReportChanges, type BoundingBox, type ClusterFilters, type ReportCluster } from '../src/modules/reports/reports.repository.ts';
+import {
+  addResidentUpdate,
+  changeReportStatus,
+  findPublicStatistics,
+  mergeDuplicate,
+  rerouteReport,
+  setReportHidden,
+  submitReport,
+} from '../src/modules/reports/index.ts';
+import {
+  findReportClustersFromCells,
+  findReportClustersFromRows,
+  foldReportChanges,
+  type BoundingBox,
+  type ClusterFilters,
+  type ReportCluster,
+} from '../src/modules/reports/reports.repository.ts';
 import { OPEN_STATUSES } from '../src/modules/reports/reports.schema.ts';
 import { buildUser } from './support/factories.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -19,24 +34,45 @@ let resident: Viewer;
 let apiKey: string;
 
 async function viewerFor(email: string): Promise<Viewer> {
-  const user = await server.ctx.db.selectFrom('core_user').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  const user = await server.ctx.db
+    .selectFrom('core_user')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
   const viewer = await findViewer(server.ctx.db, city.id, user.id);
   assert.ok(viewer);
   return viewer;
 }
 
 function open311(fields: Record<string, string>, key = apiKey): Promise<Response> {
-  return fetch(`${server.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ api_key: key, ...fields }).toString() });
+  return fetch(`${server.url}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ api_key: key, ...fields }).toString(),
+  });
 }
 
 async function intake(lat: number, lng: number, code = 'graffiti'): Promise<number> {
-  const response = await open311({ service_code: code, lat: String(lat), long: String(lng), description: 'Speed test report' });
+  const response = await open311({
+    service_code: code,
+    lat: String(lat),
+    long: String(lng),
+    description: 'Speed test report',
+  });
   assert.equal(response.status, 201, await response.clone().text());
   return ((await response.json()) as Array<{ service_request_id: number }>)[0]?.service_request_id ?? 0;
 }
 
 async function pothole(): Promise<number> {
-  const outcome = await submitReport(server.ctx, city, { categoryCode: 'pothole', lat: 44.105, lng: 9.8, description: 'A hole', answers: { location_type: 'street' }, source: 'web', authorId: resident.id });
+  const outcome = await submitReport(server.ctx, city, {
+    categoryCode: 'pothole',
+    lat: 44.105,
+    lng: 9.8,
+    description: 'A hole',
+    answers: { location_type: 'street' },
+    source: 'web',
+    authorId: resident.id,
+  });
   assert.ok('ok' in outcome);
   return outcome.id;
 }
@@ -53,8 +89,11 @@ async function mapCounters(): Promise<{ counted: Map<string, string>; direct: Ma
     ) as c group by 1 having sum(n) <> 0`.execute(server.ctx.db);
   const direct = await sql<{ k: string; n: string; s: string }>`
     select concat_ws(':', l, tile_y >> l, tile_x >> l, category_id, coalesce(district_id, 0), is_open) as k, count(*) as n, sum(id) as s
-    from reports_report, unnest(${sql.val(LEVELS)}::int[]) as l where organisation_id = ${city.id} and hidden_at is null group by 1`.execute(server.ctx.db);
-  const toMap = (rows: Array<{ k: string; n: string; s: string }>) => new Map(rows.map((row) => [row.k, `${row.n}/${row.s}`]));
+    from reports_report, unnest(${sql.val(LEVELS)}::int[]) as l where organisation_id = ${city.id} and hidden_at is null group by 1`.execute(
+    server.ctx.db,
+  );
+  const toMap = (rows: Array<{ k: string; n: string; s: string }>) =>
+    new Map(rows.map((row) => [row.k, `${row.n}/${row.s}`]));
   return { counted: toMap(counted.rows), direct: toMap(direct.rows) };
 }
 
@@ -63,10 +102,19 @@ async function statistics() {
   const counted = await findPublicStatistics(server.ctx.db, city.id);
   const db = server.ctx.db;
   const group = async (column: 'status' | 'category_id' | 'district_id') =>
-    (await sql<{ key: string | number | null; n: string }>`select ${sql.ref(column)} as key, count(*) as n from reports_report where organisation_id = ${city.id} and hidden_at is null group by 1 order by 1`.execute(db)).rows.map((row) => [row.key, Number(row.n)]);
+    (
+      await sql<{
+        key: string | number | null;
+        n: string;
+      }>`select ${sql.ref(column)} as key, count(*) as n from reports_report where organisation_id = ${city.id} and hidden_at is null group by 1 order by 1`.execute(
+        db,
+      )
+    ).rows.map((row) => [row.key, Number(row.n)]);
   const median = await sql<{ hours: number | null; n: string }>`
     select percentile_cont(0.5) within group (order by extract(epoch from closed_at - created_at)) / 3600 as hours, count(*) as n
-    from reports_report where organisation_id = ${city.id} and hidden_at is null and status = 'fixed' and closed_at is not null`.execute(db);
+    from reports_report where organisation_id = ${city.id} and hidden_at is null and status = 'fixed' and closed_at is not null`.execute(
+    db,
+  );
   return {
     counted: {
       byStatus: counted.byStatus.map((row) => [row.status, row.count]).sort(),
@@ -78,7 +126,9 @@ async function statistics() {
     direct: {
       byStatus: (await group('status')).sort(),
       byCategory: await group('category_id'),
-      byDistrict: (await group('district_id')).sort((a, b) => (a[0] === null ? -1 : b[0] === null ? 1 : Number(a[0]) - Number(b[0]))),
+      byDistrict: (await group('district_id')).sort((a, b) =>
+        a[0] === null ? -1 : b[0] === null ? 1 : Number(a[0]) - Number(b[0]),
+      ),
       fixed: Number(median.rows[0]?.n ?? 0),
       median: median.rows[0]?.hours ?? null,
     },
@@ -96,9 +146,16 @@ async function assertCountersExact(when: string): Promise<void> {
     const { median: countedMedian, ...counted } = figures.counted;
     const { median: directMedian, ...direct } = figures.direct;
     assert.deepEqual(counted, direct, `statistics ${when} (${phase})`);
-    assert.ok(directMedian !== null && countedMedian !== null && Math.abs(countedMedian - directMedian) < 1e-9, `median ${when} (${phase}): ${countedMedian} vs ${directMedian}`);
+    assert.ok(
+      directMedian !== null && countedMedian !== null && Math.abs(countedMedian - directMedian) < 1e-9,
+      `median ${when} (${phase}): ${countedMedian} vs ${directMedian}`,
+    );
   }
-  assert.equal(Number((await sql<{ n: string }>`select count(*) as n from reports_change`.execute(server.ctx.db)).rows[0]?.n), 0, 'folding empties the change table');
+  assert.equal(
+    Number((await sql<{ n: string }>`select count(*) as n from reports_change`.execute(server.ctx.db)).rows[0]?.n),
+    0,
+    'folding empties the change table',
+  );
 }
 
 function sortClusters(clusters: ReportCluster[]): ReportCluster[] {
@@ -106,7 +163,10 @@ function sortClusters(clusters: ReportCluster[]): ReportCluster[] {
 }
 
 before(async () => {
-  server = await startTestServer({ demo: true, adjust: (config) => (config.rateLimits.publicWrite = { limit: 1000, windowSeconds: 60 }) });
+  server = await startTestServer({
+    demo: true,
+    adjust: (config) => (config.rateLimits.publicWrite = { limit: 1000, windowSeconds: 60 }),
+  });
   city = (await server.organisations.findAll())[0] as Organisation;
   roadsOfficer = await viewerFor('roads@valmora.example');
   moderator = await viewerFor('moderator@valmora.example');
@@ -140,13 +200,24 @@ describe('map and statistics counters stay exact through every write path', () =
 
     await setReportHidden(server.ctx, moderator, second, false, '');
     await mergeDuplicate(server.ctx, roadsOfficer, fourth, third);
-    const graffiti = await server.ctx.db.selectFrom('reports_category').select('id').where('code', '=', 'graffiti').executeTakeFirstOrThrow();
-    await rerouteReport(server.ctx, roadsOfficer, third, { categoryId: graffiti.id, reason: 'It is paint, not a hole' });
+    const graffiti = await server.ctx.db
+      .selectFrom('reports_category')
+      .select('id')
+      .where('code', '=', 'graffiti')
+      .executeTakeFirstOrThrow();
+    await rerouteReport(server.ctx, roadsOfficer, third, {
+      categoryId: graffiti.id,
+      reason: 'It is paint, not a hole',
+    });
     await assertCountersExact('after showing, merging and re-routing');
 
     // any other write counts too: a durations change in SQL, a moved report, a deleted one
-    await sql`update reports_report set closed_at = created_at + interval '3 days 5 hours' where id = ${first}`.execute(server.ctx.db);
-    await sql`update reports_report set lat = 44.1, lng = 9.81, tile_x = tile_x + 9, tile_y = tile_y - 7 where id = ${second}`.execute(server.ctx.db);
+    await sql`update reports_report set closed_at = created_at + interval '3 days 5 hours' where id = ${first}`.execute(
+      server.ctx.db,
+    );
+    await sql`update reports_report set lat = 44.1, lng = 9.81, tile_x = tile_x + 9, tile_y = tile_y - 7 where id = ${second}`.execute(
+      server.ctx.db,
+    );
     await sql`delete from reports_update where report_id = ${fourth}`.execute(server.ctx.db);
     await sql`update reports_report set duplicate_of_id = null where id = ${fourth}`.execute(server.ctx.db);
     await sql`delete from reports_report where id = ${fourth}`.execute(server.ctx.db);
@@ -157,7 +228,9 @@ describe('map and statistics counters stay exact through every write path', () =
     for (let i = 0; i < 3; i++) {
       const id = await pothole();
       await changeReportStatus(server.ctx, roadsOfficer, id, { status: 'fixed' });
-      await sql`update reports_report set closed_at = created_at + make_interval(hours => ${i * 37 + 1}, secs => ${i * 13.5}) where id = ${id}`.execute(server.ctx.db);
+      await sql`update reports_report set closed_at = created_at + make_interval(hours => ${i * 37 + 1}, secs => ${i * 13.5}) where id = ${id}`.execute(
+        server.ctx.db,
+      );
       await assertCountersExact(`after fixed report ${i + 1}`);
     }
   });
@@ -168,11 +241,29 @@ describe('clusters from the map counters', () => {
 
   test('equal the clusters computed from the reports, at every zoom and filter the counters serve', async () => {
     const boxes: BoundingBox[] = [
-      { minLat: city.map.lat - 0.03, maxLat: city.map.lat + 0.03, minLng: city.map.lng - 0.05, maxLng: city.map.lng + 0.05 },
-      { minLat: city.map.lat - 0.004, maxLat: city.map.lat + 0.011, minLng: city.map.lng - 0.02, maxLng: city.map.lng + 0.004 },
+      {
+        minLat: city.map.lat - 0.03,
+        maxLat: city.map.lat + 0.03,
+        minLng: city.map.lng - 0.05,
+        maxLng: city.map.lng + 0.05,
+      },
+      {
+        minLat: city.map.lat - 0.004,
+        maxLat: city.map.lat + 0.011,
+        minLng: city.map.lng - 0.02,
+        maxLng: city.map.lng + 0.004,
+      },
     ];
-    const category = await server.ctx.db.selectFrom('reports_category').select('id').where('code', '=', 'pothole').executeTakeFirstOrThrow();
-    const district = await server.ctx.db.selectFrom('places_district').select('id').where('code', '=', 'old-town').executeTakeFirstOrThrow();
+    const category = await server.ctx.db
+      .selectFrom('reports_category')
+      .select('id')
+      .where('code', '=', 'pothole')
+      .executeTakeFirstOrThrow();
+    const district = await server.ctx.db
+      .selectFrom('places_district')
+      .select('id')
+      .where('code', '=', 'old-town')
+      .executeTakeFirstOrThrow();
     const filters = [...filterSets, { categoryIds: [category.id] }, { districtId: district.id, isOpen: true }];
     await intake(44.1, 9.8); // one change pending, read from reports_change
     let compared = 0;
@@ -196,37 +287,86 @@ describe('clusters from the map counters', () => {
   });
 
   test('a status list that contradicts isOpen matches nothing', async () => {
-    const box = { minLat: city.map.lat - 0.03, maxLat: city.map.lat + 0.03, minLng: city.map.lng - 0.05, maxLng: city.map.lng + 0.05 };
-    assert.deepEqual(await findReportClustersFromCells(server.ctx.db, city.id, box, 13, { statuses: [...OPEN_STATUSES], isOpen: false }), []);
-    assert.deepEqual(await findReportClustersFromRows(server.ctx.db, city.id, box, 13, { statuses: [...OPEN_STATUSES], isOpen: false }), []);
+    const box = {
+      minLat: city.map.lat - 0.03,
+      maxLat: city.map.lat + 0.03,
+      minLng: city.map.lng - 0.05,
+      maxLng: city.map.lng + 0.05,
+    };
+    assert.deepEqual(
+      await findReportClustersFromCells(server.ctx.db, city.id, box, 13, {
+        statuses: [...OPEN_STATUSES],
+        isOpen: false,
+      }),
+      [],
+    );
+    assert.deepEqual(
+      await findReportClustersFromRows(server.ctx.db, city.id, box, 13, {
+        statuses: [...OPEN_STATUSES],
+        isOpen: false,
+      }),
+      [],
+    );
   });
 });
 
 describe('Open311 intake in one statement', () => {
   test('a revoked key is refused at once although it was verified a moment ago, and nothing is stored', async () => {
     const key = await createApiKey(server.ctx.db, city.id, 'soon revoked', null, ['open311']);
-    assert.equal((await open311({ service_code: 'graffiti', lat: '44.1', long: '9.8', description: 'first' }, key.key)).status, 201);
+    assert.equal(
+      (await open311({ service_code: 'graffiti', lat: '44.1', long: '9.8', description: 'first' }, key.key)).status,
+      201,
+    );
     await server.ctx.db.updateTable('core_api_key').set({ revoked_at: new Date() }).where('id', '=', key.id).execute();
-    const before = await server.ctx.db.selectFrom('reports_report').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    const refused = await open311({ service_code: 'graffiti', lat: '44.1', long: '9.8', description: 'second' }, key.key);
+    const before = await server.ctx.db
+      .selectFrom('reports_report')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const refused = await open311(
+      { service_code: 'graffiti', lat: '44.1', long: '9.8', description: 'second' },
+      key.key,
+    );
     assert.equal(refused.status, 403);
-    const after = await server.ctx.db.selectFrom('reports_report').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const after = await server.ctx.db
+      .selectFrom('reports_report')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(after.n, before.n);
   });
 
   test('the rate limit counts valid and invalid requests and stores nothing beyond it', async () => {
-    const limited = await startTestServer({ demo: true, adjust: (config) => (config.rateLimits.publicWrite = { limit: 1, windowSeconds: 3600 }) });
+    const limited = await startTestServer({
+      demo: true,
+      adjust: (config) => (config.rateLimits.publicWrite = { limit: 1, windowSeconds: 3600 }),
+    });
     try {
       const organisation = (await limited.organisations.findAll())[0] as Organisation;
       const key = (await createApiKey(limited.ctx.db, organisation.id, 'limited', null, ['open311'])).key;
       const send = (fields: Record<string, string>) =>
-        fetch(`${limited.url}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ api_key: key, ...fields }).toString() });
-      const count = async () => Number((await limited.ctx.db.selectFrom('reports_report').select((eb) => eb.fn.countAll<string>().as('n')).where('source', '=', 'open311').executeTakeFirstOrThrow()).n);
+        fetch(`${limited.url}/open311/v2/requests.json`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ api_key: key, ...fields }).toString(),
+        });
+      const count = async () =>
+        Number(
+          (
+            await limited.ctx.db
+              .selectFrom('reports_report')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .where('source', '=', 'open311')
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const stored = await count();
       const statuses: number[] = [];
       // the limit for Open311 is ten times the public write limit: 10 per window
-      for (let i = 0; i < 4; i++) statuses.push((await send({ service_code: 'no-such-service', lat: '44.1', long: '9.8' })).status);
-      for (let i = 0; i < 8; i++) statuses.push((await send({ service_code: 'graffiti', lat: '44.1', long: '9.8', description: `n${i}` })).status);
+      for (let i = 0; i < 4; i++)
+        statuses.push((await send({ service_code: 'no-such-service', lat: '44.1', long: '9.8' })).status);
+      for (let i = 0; i < 8; i++)
+        statuses.push(
+          (await send({ service_code: 'graffiti', lat: '44.1', long: '9.8', description: `n${i}` })).status,
+        );
       assert.deepEqual(statuses, [404, 404, 404, 404, 201, 201, 201, 201, 201, 201, 429, 429]);
       assert.equal(await count(), stored + 6);
     } finally {
@@ -235,17 +375,43 @@ describe('Open311 intake in one statement', () => {
   });
 
   test('a routing rule added in the database applies to the next report at once', async () => {
-    const graffiti = await server.ctx.db.selectFrom('reports_category').select(['id', 'default_department_id']).where('code', '=', 'graffiti').executeTakeFirstOrThrow();
-    const parks = await server.ctx.db.selectFrom('core_department').select('id').where('slug', '=', 'parks').executeTakeFirstOrThrow();
-    const station = await server.ctx.db.selectFrom('places_district').select('id').where('code', '=', 'university').executeTakeFirstOrThrow();
+    const graffiti = await server.ctx.db
+      .selectFrom('reports_category')
+      .select(['id', 'default_department_id'])
+      .where('code', '=', 'graffiti')
+      .executeTakeFirstOrThrow();
+    const parks = await server.ctx.db
+      .selectFrom('core_department')
+      .select('id')
+      .where('slug', '=', 'parks')
+      .executeTakeFirstOrThrow();
+    const station = await server.ctx.db
+      .selectFrom('places_district')
+      .select('id')
+      .where('code', '=', 'university')
+      .executeTakeFirstOrThrow();
     assert.notEqual(graffiti.default_department_id, parks.id);
-    const place = await server.ctx.db.selectFrom('places_district').select(['min_lat', 'max_lat', 'min_lng', 'max_lng']).where('id', '=', station.id).executeTakeFirstOrThrow();
+    const place = await server.ctx.db
+      .selectFrom('places_district')
+      .select(['min_lat', 'max_lat', 'min_lng', 'max_lng'])
+      .where('id', '=', station.id)
+      .executeTakeFirstOrThrow();
     const lat = (place.min_lat + place.max_lat) / 2;
     const lng = (place.min_lng + place.max_lng) / 2;
-    const departmentOf = async (id: number) => (await server.ctx.db.selectFrom('reports_report').select('department_id').where('id', '=', id).executeTakeFirstOrThrow()).department_id;
+    const departmentOf = async (id: number) =>
+      (
+        await server.ctx.db
+          .selectFrom('reports_report')
+          .select('department_id')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).department_id;
     const beforeRule = await intake(lat, lng); // caches the configuration
     assert.notEqual(await departmentOf(beforeRule), parks.id);
-    await server.ctx.db.insertInto('reports_routing_rule').values({ organisation_id: city.id, category_id: graffiti.id, district_id: station.id, department_id: parks.id }).execute();
+    await server.ctx.db
+      .insertInto('reports_routing_rule')
+      .values({ organisation_id: city.id, category_id: graffiti.id, district_id: station.id, department_id: parks.id })
+      .execute();
     assert.equal(await departmentOf(await intake(lat, lng)), parks.id);
   });
 });
@@ -268,14 +434,29 @@ describe('the statistics API', () => {
   test('GET /api/v1/reports/statistics gives the counts and the median', async () => {
     const response = await fetch(`${server.url}/api/v1/reports/statistics`);
     assert.equal(response.status, 200);
-    const body = (await response.json()) as { total: number; byStatus: Array<{ status: string; count: number }>; byCategory: Array<{ code: string; count: number }>; byDistrict: Array<{ code: string | null; count: number }>; fixed: number; medianHoursToFix: number | null };
+    const body = (await response.json()) as {
+      total: number;
+      byStatus: Array<{ status: string; count: number }>;
+      byCategory: Array<{ code: string; count: number }>;
+      byDistrict: Array<{ code: string | null; count: number }>;
+      fixed: number;
+      medianHoursToFix: number | null;
+    };
     const figures = await statistics();
-    assert.equal(body.total, figures.direct.byStatus.reduce((sum, [, n]) => sum + Number(n), 0));
+    assert.equal(
+      body.total,
+      figures.direct.byStatus.reduce((sum, [, n]) => sum + Number(n), 0),
+    );
     assert.deepEqual(body.byStatus.map((row) => [row.status, row.count]).sort(), figures.direct.byStatus);
-    assert.equal(body.byCategory.reduce((sum, row) => sum + row.count, 0), body.total);
+    assert.equal(
+      body.byCategory.reduce((sum, row) => sum + row.count, 0),
+      body.total,
+    );
     assert.ok(body.byCategory.some((row) => row.code === 'graffiti'));
     assert.ok(body.byDistrict.some((row) => row.code === 'old-town'));
     assert.equal(body.fixed, figures.direct.fixed);
-    assert.ok(body.medianHoursToFix !== null && Math.abs(body.medianHoursToFix - (figures.direct.median ?? Number.NaN)) < 1e-9);
+    assert.ok(
+      body.medianHoursToFix !== null && Math.abs(body.medianHoursToFix - (figures.direct.median ?? Number.NaN)) < 1e-9,
+    );
   });
 });

@@ -26,9 +26,16 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(script: string, args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
   let output = '';
-  const child = spawn(process.execPath, [script, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env } });
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+  });
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -67,34 +74,46 @@ describe('the server process', { concurrency: false }, () => {
     lock.release();
   });
 
-  test('stops cleanly on SIGTERM, releases the folder, and starts again on the same data', { timeout: 120_000 }, async () => {
-    const dataDir = tempFolder();
-    const port = await freePort();
-    const env = { DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', PUBLIC_URL: `http://127.0.0.1:${port}` };
-    const first = run('src/server.ts', ['--no-demo'], env);
-    await waitForReady(`http://127.0.0.1:${port}`);
-    // a request whose headers have arrived but whose body is still on its way when the signal comes
-    const socket = connect(port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    const body = 'lang=de&next=%2F';
-    socket.write(`POST /language HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    first.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    let answer = '';
-    socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
-    socket.write(body);
-    await new Promise((resolve) => socket.once('close', resolve));
-    assert.match(answer, /^HTTP\/1\.1 \d{3}/, 'the request in flight is answered');
-    assert.equal(await first.exit, 0, first.output());
-    assert.match(first.output(), /stopped cleanly/);
-    assert.equal(existsSync(path.join(dataDir, 'server.lock')), false);
+  test(
+    'stops cleanly on SIGTERM, releases the folder, and starts again on the same data',
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = tempFolder();
+      const port = await freePort();
+      const env = {
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: '',
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+      };
+      const first = run('src/server.ts', ['--no-demo'], env);
+      await waitForReady(`http://127.0.0.1:${port}`);
+      // a request whose headers have arrived but whose body is still on its way when the signal comes
+      const socket = connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const body = 'lang=de&next=%2F';
+      socket.write(
+        `POST /language HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      first.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+      socket.write(body);
+      await new Promise((resolve) => socket.once('close', resolve));
+      assert.match(answer, /^HTTP\/1\.1 \d{3}/, 'the request in flight is answered');
+      assert.equal(await first.exit, 0, first.output());
+      assert.match(first.output(), /stopped cleanly/);
+      assert.equal(existsSync(path.join(dataDir, 'server.lock')), false);
 
-    const second = run('src/server.ts', ['--no-demo'], env);
-    await waitForReady(`http://127.0.0.1:${port}`);
-    second.child.kill('SIGINT');
-    assert.equal(await second.exit, 0, second.output());
-  });
+      const second = run('src/server.ts', ['--no-demo'], env);
+      await waitForReady(`http://127.0.0.1:${port}`);
+      second.child.kill('SIGINT');
+      assert.equal(await second.exit, 0, second.output());
+    },
+  );
 
   test('stops with every configuration problem listed', async () => {
     const bad = run('src/server.ts', [], { PORT: 'abc', LOG_LEVEL: 'chatty', DATA_DIR: tempFolder() });
@@ -106,14 +125,32 @@ describe('the server process', { concurrency: false }, () => {
   test('imports districts from a GeoJSON file with the places command', { timeout: 120_000 }, async () => {
     const dataDir = tempFolder();
     const file = path.join(dataDir, 'districts.geojson');
-    const square = (x: number) => ({ type: 'Polygon', coordinates: [[[x, 50], [x + 1, 50], [x + 1, 51], [x, 51], [x, 50]]] });
-    writeFileSync(file, JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        { type: 'Feature', properties: { code: 'west', name: { en: 'West', nl: 'West' } }, geometry: square(3) },
-        { type: 'Feature', properties: { code: 'west-a', kind: 'neighbourhood', parent: 'west', name: 'Westpoort' }, geometry: square(3) },
+    const square = (x: number) => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, 50],
+          [x + 1, 50],
+          [x + 1, 51],
+          [x, 51],
+          [x, 50],
+        ],
       ],
-    }));
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          { type: 'Feature', properties: { code: 'west', name: { en: 'West', nl: 'West' } }, geometry: square(3) },
+          {
+            type: 'Feature',
+            properties: { code: 'west-a', kind: 'neighbourhood', parent: 'west', name: 'Westpoort' },
+            geometry: square(3),
+          },
+        ],
+      }),
+    );
     const env = { DATA_DIR: dataDir, DATABASE_URL: '' };
     const start = run('src/server.ts', ['--no-demo'], { ...env, PORT: String(await freePort()) });
     // the first start creates the city; stop it to free the folder for the command

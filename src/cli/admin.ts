@@ -24,19 +24,37 @@ async function main(args: string[]): Promise<number> {
     const organisation = await chooseCity(database, option(args, '--org'));
     if (!organisation) return 1;
     if (command === 'list') {
-      const admins = await database.db.selectFrom('core_user').select(['id', 'email', 'display_name']).where('organisation_id', '=', organisation.id).where('role', '=', 'admin').where('deleted_at', 'is', null).orderBy('id').execute();
-      for (const admin of admins) console.log(`${String(admin.id).padStart(6)}  ${admin.email ?? ''}  ${admin.display_name}`);
+      const admins = await database.db
+        .selectFrom('core_user')
+        .select(['id', 'email', 'display_name'])
+        .where('organisation_id', '=', organisation.id)
+        .where('role', '=', 'admin')
+        .where('deleted_at', 'is', null)
+        .orderBy('id')
+        .execute();
+      for (const admin of admins)
+        console.log(`${String(admin.id).padStart(6)}  ${admin.email ?? ''}  ${admin.display_name}`);
       return 0;
     }
     const configured = database.config.admin;
-    const given = configured && configured.email.toLowerCase() === (email as string).toLowerCase() ? configured.password : undefined;
+    const given =
+      configured && configured.email.toLowerCase() === (email as string).toLowerCase()
+        ? configured.password
+        : undefined;
     const password = given ?? generatePassword();
-    const outcome = await createAdministrator(database.db, organisation, { email: email as string, name: option(args, '--name') ?? '', password, actorLabel: 'system (npm run admin)' });
+    const outcome = await createAdministrator(database.db, organisation, {
+      email: email as string,
+      name: option(args, '--name') ?? '',
+      password,
+      actorLabel: 'system (npm run admin)',
+    });
     if (outcome.created) {
       console.log(`Created the administrator ${email} in ${organisation.slug}.`);
       if (!given) console.log(`Password (shown once, change it after signing in): ${password}`);
     } else {
-      console.log(`${email} already had an account in ${organisation.slug}: it is now an administrator (password unchanged).`);
+      console.log(
+        `${email} already had an account in ${organisation.slug}: it is now an administrator (password unchanged).`,
+      );
     }
     return 0;
   } catch (error) {

@@ -24,7 +24,9 @@ export async function openDatabaseForCli(): Promise<CliDatabase> {
   const { config } = result;
   const lock = config.databaseUrl ? undefined : lockDataFolder(config.dataDir);
   if (lock && 'heldBy' in lock) {
-    console.error(`A server (process ${lock.heldBy}) is using ${config.dataDir}. Stop it first: two processes on one PGlite folder corrupt it.`);
+    console.error(
+      `A server (process ${lock.heldBy}) is using ${config.dataDir}. Stop it first: two processes on one PGlite folder corrupt it.`,
+    );
     process.exit(1);
   }
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
@@ -50,7 +52,11 @@ export async function chooseCity(database: CliDatabase, slug: string | undefined
   const all = await new OrganisationRepository(database.db).findAll();
   const organisation = slug ? all.find((o) => o.slug === slug) : (all.find((o) => o.isDefault) ?? all[0]);
   if (!organisation) {
-    console.error(slug ? `No city with the slug "${slug}". Cities: ${all.map((o) => o.slug).join(', ') || 'none (start the server once)'}` : 'No city yet: start the server once first.');
+    console.error(
+      slug
+        ? `No city with the slug "${slug}". Cities: ${all.map((o) => o.slug).join(', ') || 'none (start the server once)'}`
+        : 'No city yet: start the server once first.',
+    );
   }
   return organisation;
 }

@@ -121,7 +121,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
 
   const inboundSmtpText = env.INBOUND_SMTP_PORT?.trim() || undefined;
   const inboundSmtpPort = inboundSmtpText === undefined ? undefined : parseInteger(inboundSmtpText);
-  if (inboundSmtpText !== undefined && (inboundSmtpPort === undefined || inboundSmtpPort < 1 || inboundSmtpPort > 65535)) {
+  if (
+    inboundSmtpText !== undefined &&
+    (inboundSmtpPort === undefined || inboundSmtpPort < 1 || inboundSmtpPort > 65535)
+  ) {
     problems.push(`INBOUND_SMTP_PORT must be a whole number from 1 to 65535 (got "${inboundSmtpText}")`);
   }
 

@@ -29,7 +29,10 @@ export const platformErrors = defineErrors({
   AUTHENTICATION_REQUIRED: { status: 401, message: 'Sign in to do this.' },
   SESSION_EXPIRED: { status: 401, message: 'Your session has expired. Sign in again.' },
   INVALID_API_KEY: { status: 401, message: 'The API key is not valid.' },
-  API_KEY_SCOPE: { status: 403, message: 'This API key may not do this: ask the administrator for a key with the right scope.' },
+  API_KEY_SCOPE: {
+    status: 403,
+    message: 'This API key may not do this: ask the administrator for a key with the right scope.',
+  },
   CSRF_TOKEN_INVALID: {
     status: 403,
     message: 'The form has expired or was not sent from this site. Reload the page and try again.',

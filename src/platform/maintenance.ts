@@ -13,10 +13,17 @@ export function registerMaintenance(ctx: AppContext): void {
     'platform.maintenance',
     async () => {
       const now = new Date();
-          await ctx.db.deleteFrom('core_session').where('expires_at', '<', now).execute();
-    await ctx.db.deleteFrom('core_user_token').where((eb) => eb.or([eb('expires_at', '<', now), eb('used_at', 'is not', null)])).execute();
-    await pruneRateLimits(ctx.db);
-    await ctx.db.deleteFrom('core_job').where('status', '=', 'done').where('finished_at', '<', new Date(Date.now() - 7 * 24 * HOUR)).execute();
+      await ctx.db.deleteFrom('core_session').where('expires_at', '<', now).execute();
+      await ctx.db
+        .deleteFrom('core_user_token')
+        .where((eb) => eb.or([eb('expires_at', '<', now), eb('used_at', 'is not', null)]))
+        .execute();
+      await pruneRateLimits(ctx.db);
+      await ctx.db
+        .deleteFrom('core_job')
+        .where('status', '=', 'done')
+        .where('finished_at', '<', new Date(Date.now() - 7 * 24 * HOUR))
+        .execute();
     },
     { everyMs: HOUR },
   );

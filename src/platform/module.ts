@@ -55,7 +55,8 @@ export interface PersonalDataProvider {
 export interface DiscussedSubject {
   href: string;
   /** Who may take part: the rules of a participatory process, or a verification level and age range. */
-  rules: { processId: number } | { level: 'email' | 'verified'; minAge?: number | undefined; maxAge?: number | undefined };
+  rules:
+    { processId: number } | { level: 'email' | 'verified'; minAge?: number | undefined; maxAge?: number | undefined };
 }
 
 export interface DiscussedSubjectProvider {
@@ -125,7 +126,10 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
 }
 
 /** All migrations of all modules, keyed by their timestamped names. */
-export function collectMigrations(platform: Record<string, Migration>, modules: readonly ModuleManifest[]): Record<string, Migration> {
+export function collectMigrations(
+  platform: Record<string, Migration>,
+  modules: readonly ModuleManifest[],
+): Record<string, Migration> {
   const all: Record<string, Migration> = { ...platform };
   for (const module of modules) {
     for (const [name, migration] of Object.entries(module.migrations ?? {})) {

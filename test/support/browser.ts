@@ -13,12 +13,22 @@ export const CHROMIUM_MISSING = 'Chromium not installed: apt-get install -y chro
  */
 export async function launchBrowser(): Promise<Browser | undefined> {
   if (!existsSync(CHROMIUM_PATH)) {
-    if (process.env.CI === 'true') throw new Error(`${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH}; set CHROMIUM_PATH to use another one)`);
+    if (process.env.CI === 'true')
+      throw new Error(`${CHROMIUM_MISSING} (looked for ${CHROMIUM_PATH}; set CHROMIUM_PATH to use another one)`);
     return undefined;
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -51,7 +61,11 @@ export async function axeViolations(page: Page): Promise<Violation[]> {
       impact: violation.impact ?? null,
       help: violation.help,
       helpUrl: violation.helpUrl,
-      nodes: violation.nodes.map((node) => ({ target: node.target.map(String).join(' '), html: node.html, summary: node.failureSummary ?? '' })),
+      nodes: violation.nodes.map((node) => ({
+        target: node.target.map(String).join(' '),
+        html: node.html,
+        summary: node.failureSummary ?? '',
+      })),
     }));
   }, AXE_TAGS);
 }

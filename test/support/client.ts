@@ -11,7 +11,11 @@ export class TestClient {
     this.baseUrl = baseUrl;
   }
 
-  async request(method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    method: string,
+    path: string,
+    init: { body?: string; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
@@ -44,7 +48,10 @@ export class TestClient {
 
   /** Posts a form as a browser would (urlencoded). */
   postForm(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.request('POST', path, { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.request('POST', path, {
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 
   /** Fetches `pagePath` for a token, then posts the form with it. */
@@ -54,6 +61,9 @@ export class TestClient {
   }
 
   json(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    return this.request(method, path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+    return this.request(method, path, {
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': 'application/json', ...headers },
+    });
   }
 }

@@ -6,7 +6,17 @@ import { TestClient } from './client.ts';
 let counter = 0;
 
 /** A user in the default city, confirmed unless told otherwise. */
-export async function buildUser(server: TestServer, overrides: { email?: string; password?: string; role?: Role; confirmed?: boolean; name?: string; language?: string } = {}) {
+export async function buildUser(
+  server: TestServer,
+  overrides: {
+    email?: string;
+    password?: string;
+    role?: Role;
+    confirmed?: boolean;
+    name?: string;
+    language?: string;
+  } = {},
+) {
   const n = ++counter; // taken before any await, so users built at the same time differ
   const organisation = (await server.organisations.findAll())[0];
   if (!organisation) throw new Error('no organisation');
@@ -42,7 +52,12 @@ export async function signedInClient(server: TestServer, overrides: Parameters<t
 
 /** The last mail sent to an address (from the outbox table). */
 export async function lastMailTo(server: TestServer, address: string) {
-  return server.ctx.db.selectFrom('core_mail').selectAll().where('to_address', '=', address).orderBy('id', 'desc').executeTakeFirst();
+  return server.ctx.db
+    .selectFrom('core_mail')
+    .selectAll()
+    .where('to_address', '=', address)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
 }
 
 /** The id of the installation's first city (the only one in most tests). */

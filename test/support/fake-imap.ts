@@ -222,7 +222,13 @@ export class FakeImapServer {
     });
   }
 
-  private command(text: string, literals: string[], state: { authenticated: boolean; selected: boolean; readOnly: boolean }, send: (text: string | Buffer) => void, socket: Socket): void {
+  private command(
+    text: string,
+    literals: string[],
+    state: { authenticated: boolean; selected: boolean; readOnly: boolean },
+    send: (text: string | Buffer) => void,
+    socket: Socket,
+  ): void {
     const [tag = '*', name = '', ...rest] = tokenize(text, literals);
     const args = rest;
     if (typeof tag !== 'string' || typeof name !== 'string') {
@@ -279,7 +285,8 @@ export class FakeImapServer {
       case 'LIST':
       case 'LSUB':
         if (args[1] === '' && verb === 'LIST') send('* LIST (\\Noselect) "/" ""\r\n');
-        else if (typeof args[1] === 'string' && /^(inbox|\*|%)$/i.test(args[1])) send(`* ${verb} (\\HasNoChildren) "/" INBOX\r\n`);
+        else if (typeof args[1] === 'string' && /^(inbox|\*|%)$/i.test(args[1]))
+          send(`* ${verb} (\\HasNoChildren) "/" INBOX\r\n`);
         ok();
         return;
       case 'SELECT':
@@ -292,9 +299,13 @@ export class FakeImapServer {
         state.selected = true;
         state.readOnly = verb === 'EXAMINE';
         send('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n');
-        send(`* OK [PERMANENTFLAGS (${state.readOnly ? '' : '\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*'})] Flags permitted\r\n`);
+        send(
+          `* OK [PERMANENTFLAGS (${state.readOnly ? '' : '\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*'})] Flags permitted\r\n`,
+        );
         send(`* ${this.messages.length} EXISTS\r\n* 0 RECENT\r\n`);
-        send(`* OK [UIDVALIDITY ${this.uidValidity}] UIDs valid\r\n* OK [UIDNEXT ${this.nextUid}] Predicted next UID\r\n`);
+        send(
+          `* OK [UIDVALIDITY ${this.uidValidity}] UIDs valid\r\n* OK [UIDNEXT ${this.nextUid}] Predicted next UID\r\n`,
+        );
         ok(`[${state.readOnly ? 'READ-ONLY' : 'READ-WRITE'}] ${verb} completed`);
         return;
       }
@@ -325,7 +336,8 @@ export class FakeImapServer {
     let found: StoredMessage[];
     if (key.toUpperCase() === 'ALL') found = this.messages;
     else if (key.toUpperCase() === 'UID' && value) found = this.messages.filter((m) => inSet(value, m.uid, maxUid));
-    else if (/^[\d:*,]+$/.test(key)) found = this.messages.filter((_, index) => inSet(key, index + 1, this.messages.length));
+    else if (/^[\d:*,]+$/.test(key))
+      found = this.messages.filter((_, index) => inSet(key, index + 1, this.messages.length));
     else {
       send(`${tag} BAD Unsupported search\r\n`);
       return;
@@ -335,16 +347,30 @@ export class FakeImapServer {
   }
 
   /** (UID) FETCH set items: UID, FLAGS, RFC822.SIZE, INTERNALDATE, ENVELOPE, BODY[]/BODY.PEEK[] with HEADER/TEXT and partials. */
-  private fetch(tag: string, args: Token[], byUid: boolean, readOnly: boolean, send: (text: string | Buffer) => void): void {
+  private fetch(
+    tag: string,
+    args: Token[],
+    byUid: boolean,
+    readOnly: boolean,
+    send: (text: string | Buffer) => void,
+  ): void {
     const [set, itemArg] = args;
     if (typeof set !== 'string' || itemArg === undefined) {
       send(`${tag} BAD Missing arguments\r\n`);
       return;
     }
-    let items = (Array.isArray(itemArg) ? itemArg : [itemArg]).map((item) => (typeof item === 'string' ? item.toUpperCase() : ''));
-    items = items.flatMap((item) => ({ ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'], FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'] })[item] ?? [item]);
+    let items = (Array.isArray(itemArg) ? itemArg : [itemArg]).map((item) =>
+      typeof item === 'string' ? item.toUpperCase() : '',
+    );
+    items = items.flatMap(
+      (item) =>
+        ({ ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'], FAST: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE'] })[
+          item
+        ] ?? [item],
+    );
     if (byUid && !items.includes('UID')) items.unshift('UID');
-    const known = /^(UID|FLAGS|RFC822\.SIZE|INTERNALDATE|ENVELOPE|RFC822|RFC822\.HEADER|BODY(\.PEEK)?\[(HEADER|TEXT)?\](<\d+\.\d+>)?)$/;
+    const known =
+      /^(UID|FLAGS|RFC822\.SIZE|INTERNALDATE|ENVELOPE|RFC822|RFC822\.HEADER|BODY(\.PEEK)?\[(HEADER|TEXT)?\](<\d+\.\d+>)?)$/;
     if (items.some((item) => !known.test(item))) {
       send(`${tag} BAD Unsupported fetch item\r\n`);
       return;
@@ -365,7 +391,12 @@ export class FakeImapServer {
         else if (item !== 'FLAGS') {
           const match = /^(RFC822(?:\.HEADER)?|BODY(\.PEEK)?\[(HEADER|TEXT)?\])(?:<(\d+)\.(\d+)>)?$/.exec(item);
           const section = match?.[3] ?? (item === 'RFC822.HEADER' ? 'HEADER' : '');
-          let bytes = section === 'HEADER' ? message.source.subarray(0, headerEnd) : section === 'TEXT' ? message.source.subarray(headerEnd) : message.source;
+          let bytes =
+            section === 'HEADER'
+              ? message.source.subarray(0, headerEnd)
+              : section === 'TEXT'
+                ? message.source.subarray(headerEnd)
+                : message.source;
           const start = match?.[4] === undefined ? undefined : Number(match[4]);
           if (start !== undefined) bytes = bytes.subarray(start, start + Number(match?.[5]));
           if (!match?.[2] && item !== 'RFC822.HEADER') seen = true;
@@ -378,7 +409,8 @@ export class FakeImapServer {
       const line: Array<string | Buffer> = [`* ${index + 1} FETCH (`];
       parts.forEach((part, at) => {
         const previous = parts[at - 1];
-        if (at > 0 && typeof part === 'string' && !(typeof previous === 'string' && previous.endsWith('\r\n'))) line.push(' ');
+        if (at > 0 && typeof part === 'string' && !(typeof previous === 'string' && previous.endsWith('\r\n')))
+          line.push(' ');
         line.push(part);
       });
       line.push(')\r\n');

@@ -13,7 +13,10 @@ export interface TestServer extends Platform {
 }
 
 /** A new, empty PostgreSQL database beside the one `serverUrl` names, and how to drop it again. */
-export async function createScratchDatabase(serverUrl: string, prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createScratchDatabase(
+  serverUrl: string,
+  prefix: string,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -36,11 +39,14 @@ export async function createScratchDatabase(serverUrl: string, prefix: string): 
  * Starts the real platform on a fresh database and a random port: PGlite in memory by default, or a new
  * PostgreSQL database (created from DATABASE_URL and dropped afterwards) when DATABASE_URL is set.
  */
-export async function startTestServer(options: { demo?: boolean; env?: Record<string, string>; adjust?: (config: Config) => void } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { demo?: boolean; env?: Record<string, string>; adjust?: (config: Config) => void } = {},
+): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-test-'));
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
-  if (process.env.DATABASE_URL) ({ url: databaseUrl, drop: dropDatabase } = await createScratchDatabase(process.env.DATABASE_URL, 'ic_test'));
+  if (process.env.DATABASE_URL)
+    ({ url: databaseUrl, drop: dropDatabase } = await createScratchDatabase(process.env.DATABASE_URL, 'ic_test'));
   const result = loadConfig({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,

@@ -17,5 +17,7 @@ export function sharedDataDir(subfolder: string): string {
     const folder = path.join(candidate, subfolder);
     if (existsSync(folder)) return folder;
   }
-  throw new Error(`Shared test data "${subfolder}" not found in ${candidates.join(', ')}. Set SHARED_DATA_DIR to the folder holding it.`);
+  throw new Error(
+    `Shared test data "${subfolder}" not found in ${candidates.join(', ')}. Set SHARED_DATA_DIR to the folder holding it.`,
+  );
 }

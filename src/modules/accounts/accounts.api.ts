@@ -32,12 +32,30 @@ export function registerAccountApi(app: App, ctx: AppContext): void {
     async (request) => {
       const viewer = request.viewer;
       if (!viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
-      return { id: viewer.id, displayName: viewer.displayName, email: viewer.email, role: viewer.role, language: viewer.language, departmentIds: viewer.departmentIds, csrfToken: request.csrfToken };
+      return {
+        id: viewer.id,
+        displayName: viewer.displayName,
+        email: viewer.email,
+        role: viewer.role,
+        language: viewer.language,
+        departmentIds: viewer.departmentIds,
+        csrfToken: request.csrfToken,
+      };
     },
   );
 
-  app.get('/api/v1/me/export', { schema: { tags: ['accounts'], summary: 'Everything held about the signed-in account (GDPR export)', security: [{ session: [] }] } }, async (request) => {
-    if (!request.viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
-    return exportPersonalData(ctx, request.viewer);
-  });
+  app.get(
+    '/api/v1/me/export',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Everything held about the signed-in account (GDPR export)',
+        security: [{ session: [] }],
+      },
+    },
+    async (request) => {
+      if (!request.viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
+      return exportPersonalData(ctx, request.viewer);
+    },
+  );
 }

@@ -26,7 +26,11 @@ type Limit = 'signIn' | 'signUp' | 'passwordReset';
 /** Counts a public write from this address; over the limit it stops with RATE_LIMITED. */
 async function limit(ctx: AppContext, request: FastifyRequest, rule: Limit): Promise<void> {
   const { limit: max, windowSeconds } = ctx.config.rateLimits[rule];
-  const result = await consumeRateLimit(ctx.db, request.organisation.id, { key: `${rule}:ip:${request.ip}`, limit: max, windowSeconds });
+  const result = await consumeRateLimit(ctx.db, request.organisation.id, {
+    key: `${rule}:ip:${request.ip}`,
+    limit: max,
+    windowSeconds,
+  });
   if (!result.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: result.retryAfterSeconds });
 }
 
@@ -44,7 +48,12 @@ function requireViewer(request: FastifyRequest) {
   throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
 }
 
-function signUpPage(request: FastifyRequest, reply: FastifyReply, values: { email?: string; displayName?: string } = {}, errors: FieldErrors = {}) {
+function signUpPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  values: { email?: string; displayName?: string } = {},
+  errors: FieldErrors = {},
+) {
   const { t } = request;
   const messages = translateErrors(request, errors);
   return renderPage(request, reply, {
@@ -69,7 +78,11 @@ ${errorSummary(request, messages)}
   });
 }
 
-function signInPage(request: FastifyRequest, reply: FastifyReply, options: { email?: string; next?: string; error?: string; status?: number; resend?: boolean } = {}) {
+function signInPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { email?: string; next?: string; error?: string; status?: number; resend?: boolean } = {},
+) {
   const { t } = request;
   const errors: Record<string, string> = options.error ? { email: options.error } : {};
   return renderPage(request, reply, {
@@ -112,7 +125,11 @@ ${errorSummary(request, messages)}
   });
 }
 
-function accountPage(request: FastifyRequest, reply: FastifyReply, options: { errors?: Record<string, string>; status?: number } = {}) {
+function accountPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { errors?: Record<string, string>; status?: number } = {},
+) {
   const { t } = request;
   const viewer = requireViewer(request);
   const errors = options.errors ?? {};
@@ -180,7 +197,10 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.get('/confirm', { schema: { hide: true } }, async (request, reply) => {
     const token = (request.query as { token?: unknown }).token;
-    const outcome = typeof token === 'string' ? await confirmEmail(ctx, request.organisation, token) : { invalidToken: true as const };
+    const outcome =
+      typeof token === 'string'
+        ? await confirmEmail(ctx, request.organisation, token)
+        : { invalidToken: true as const };
     const ok = 'ok' in outcome;
     return renderPage(request, reply, {
       title: request.t('confirm.title'),
@@ -199,7 +219,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     return reply.redirect('/sign-in', 303);
   });
 
-  app.get('/sign-in', { schema: { hide: true } }, async (request, reply) => signInPage(request, reply, { next: safeNext((request.query as { next?: unknown }).next) }));
+  app.get('/sign-in', { schema: { hide: true } }, async (request, reply) =>
+    signInPage(request, reply, { next: safeNext((request.query as { next?: unknown }).next) }),
+  );
 
   app.post('/sign-in', { schema: { hide: true } }, async (request, reply) => {
     await limit(ctx, request, 'signIn');
@@ -208,11 +230,28 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await signIn(ctx, request.organisation, email, formText(request.body, 'password'));
     if ('ok' in outcome) {
       if (request.sessionToken) await deleteSession(ctx.db, request.sessionToken);
-      reply.setCookie(SESSION_COOKIE, outcome.sessionToken, cookieOptions(ctx.config, request.protocol === 'https', ctx.config.sessionDays * 86_400));
+      reply.setCookie(
+        SESSION_COOKIE,
+        outcome.sessionToken,
+        cookieOptions(ctx.config, request.protocol === 'https', ctx.config.sessionDays * 86_400),
+      );
       return reply.redirect(next, 303);
     }
-    if ('locked' in outcome) return signInPage(request, reply, { email, next, status: 423, error: request.t('error.ACCOUNT_LOCKED', { minutes: outcome.minutes }) });
-    if ('notConfirmed' in outcome) return signInPage(request, reply, { email, next, status: 403, error: request.t('error.EMAIL_NOT_CONFIRMED'), resend: true });
+    if ('locked' in outcome)
+      return signInPage(request, reply, {
+        email,
+        next,
+        status: 423,
+        error: request.t('error.ACCOUNT_LOCKED', { minutes: outcome.minutes }),
+      });
+    if ('notConfirmed' in outcome)
+      return signInPage(request, reply, {
+        email,
+        next,
+        status: 403,
+        error: request.t('error.EMAIL_NOT_CONFIRMED'),
+        resend: true,
+      });
     return signInPage(request, reply, { email, next, status: 401, error: request.t('error.INVALID_CREDENTIALS') });
   });
 
@@ -239,7 +278,10 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
   app.post('/password-reset', { schema: { hide: true } }, async (request, reply) => {
     await limit(ctx, request, 'passwordReset');
     await requestPasswordReset(ctx, request.organisation, formText(request.body, 'email'), request.lang);
-    return renderPage(request, reply, { title: request.t('reset.title'), main: html`<h1>${request.t('reset.title')}</h1><p>${request.t('reset.sent')}</p>` });
+    return renderPage(request, reply, {
+      title: request.t('reset.title'),
+      main: html`<h1>${request.t('reset.title')}</h1><p>${request.t('reset.sent')}</p>`,
+    });
   });
 
   app.get('/password-reset/new', { schema: { hide: true } }, async (request, reply) => {
@@ -260,7 +302,11 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await resetPassword(ctx, request.organisation, token, formText(request.body, 'password'));
     if ('invalid' in outcome) return newPasswordPage(request, reply, token, outcome.invalid);
     if ('invalidToken' in outcome) {
-      return renderPage(request, reply, { title: request.t('reset.new.title'), status: 400, main: html`<h1>${request.t('reset.new.title')}</h1><p>${request.t('reset.invalid')}</p>` });
+      return renderPage(request, reply, {
+        title: request.t('reset.new.title'),
+        status: 400,
+        main: html`<h1>${request.t('reset.new.title')}</h1><p>${request.t('reset.invalid')}</p>`,
+      });
     }
     setNotice(reply, 'reset.done');
     return reply.redirect('/sign-in', 303);
@@ -273,8 +319,12 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.post('/account/profile', { schema: { hide: true } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    const outcome = await updateProfile(ctx, viewer, { displayName: formText(request.body, 'displayName'), language: formText(request.body, 'language') });
-    if ('invalid' in outcome) return accountPage(request, reply, { errors: translateErrors(request, outcome.invalid), status: 400 });
+    const outcome = await updateProfile(ctx, viewer, {
+      displayName: formText(request.body, 'displayName'),
+      language: formText(request.body, 'language'),
+    });
+    if ('invalid' in outcome)
+      return accountPage(request, reply, { errors: translateErrors(request, outcome.invalid), status: 400 });
     setNotice(reply, 'account.saved');
     return reply.redirect('/account', 303);
   });
@@ -289,8 +339,17 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.post('/account/delete', { schema: { hide: true } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    const outcome = await deleteAccount(ctx, viewer, formText(request.body, 'deletePassword'), formText(request.body, 'removeContent') === 'yes');
-    if ('wrongPassword' in outcome) return accountPage(request, reply, { errors: { deletePassword: request.t('error.WRONG_PASSWORD') }, status: 403 });
+    const outcome = await deleteAccount(
+      ctx,
+      viewer,
+      formText(request.body, 'deletePassword'),
+      formText(request.body, 'removeContent') === 'yes',
+    );
+    if ('wrongPassword' in outcome)
+      return accountPage(request, reply, {
+        errors: { deletePassword: request.t('error.WRONG_PASSWORD') },
+        status: 403,
+      });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     setNotice(reply, 'account.deleted');
     return reply.redirect('/', 303);

@@ -14,17 +14,35 @@ import { checkDisplayName, checkEmail, checkPassword, type FieldErrors } from '.
 const CONFIRM_HOURS = 48;
 const RESET_HOURS = 2;
 
-async function issueToken(db: Executor, organisationId: number, userId: number, purpose: 'confirm_email' | 'reset_password', hours: number): Promise<string> {
+async function issueToken(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+  purpose: 'confirm_email' | 'reset_password',
+  hours: number,
+): Promise<string> {
   const token = randomToken();
   await db
     .insertInto('core_user_token')
-    .values({ id: hashToken(token), organisation_id: organisationId, user_id: userId, purpose, expires_at: new Date(Date.now() + hours * 3_600_000), used_at: null })
+    .values({
+      id: hashToken(token),
+      organisation_id: organisationId,
+      user_id: userId,
+      purpose,
+      expires_at: new Date(Date.now() + hours * 3_600_000),
+      used_at: null,
+    })
     .execute();
   return token;
 }
 
 /** Marks a valid, unused, unexpired token as used and returns its user; undefined otherwise. */
-async function consumeToken(db: Executor, organisationId: number, token: string, purpose: 'confirm_email' | 'reset_password') {
+async function consumeToken(
+  db: Executor,
+  organisationId: number,
+  token: string,
+  purpose: 'confirm_email' | 'reset_password',
+) {
   return db
     .updateTable('core_user_token')
     .set({ used_at: new Date() })
@@ -43,13 +61,23 @@ function mailText(ctx: AppContext, organisation: Organisation, language: Languag
   return `${t('mail.greeting', { name })}\n\n${body}\n\n${t('mail.signature', { city })}`;
 }
 
-async function sendConfirmation(ctx: AppContext, db: Executor, organisation: Organisation, user: { id: number; email: string; name: string; language: Language }): Promise<void> {
+async function sendConfirmation(
+  ctx: AppContext,
+  db: Executor,
+  organisation: Organisation,
+  user: { id: number; email: string; name: string; language: Language },
+): Promise<void> {
   const token = await issueToken(db, organisation.id, user.id, 'confirm_email', CONFIRM_HOURS);
   const t = translator(user.language);
   const city = localized(organisation.name, user.language, organisation.defaultLanguage);
   const link = new URL(`/confirm?token=${token}`, ctx.config.publicUrl).toString();
   await ctx.mail.send(
-    { organisationId: organisation.id, to: user.email, subject: t('mail.confirm.subject', { city }), text: mailText(ctx, organisation, user.language, user.name, t('mail.confirm.body', { link })) },
+    {
+      organisationId: organisation.id,
+      to: user.email,
+      subject: t('mail.confirm.subject', { city }),
+      text: mailText(ctx, organisation, user.language, user.name, t('mail.confirm.body', { link })),
+    },
     db,
   );
 }
@@ -66,7 +94,11 @@ export interface SignUpInput {
  * Creates a resident account and mails a confirmation link. An address that already has an account
  * gets the same answer (so the form does not reveal who is registered) and that owner gets a mail.
  */
-export async function signUp(ctx: AppContext, organisation: Organisation, input: SignUpInput): Promise<{ ok: true } | { invalid: FieldErrors }> {
+export async function signUp(
+  ctx: AppContext,
+  organisation: Organisation,
+  input: SignUpInput,
+): Promise<{ ok: true } | { invalid: FieldErrors }> {
   const errors: FieldErrors = {};
   const email = input.email.trim().toLowerCase();
   checkDisplayName(input.displayName, errors);
@@ -83,7 +115,12 @@ export async function signUp(ctx: AppContext, organisation: Organisation, input:
       const city = localized(organisation.name, input.language, organisation.defaultLanguage);
       const link = new URL('/password-reset', ctx.config.publicUrl).toString();
       await ctx.mail.send(
-        { organisationId: organisation.id, to: email, subject: t('mail.reset.subject', { city }), text: mailText(ctx, organisation, input.language, existing.display_name, t('mail.reset.body', { link })) },
+        {
+          organisationId: organisation.id,
+          to: email,
+          subject: t('mail.reset.subject', { city }),
+          text: mailText(ctx, organisation, input.language, existing.display_name, t('mail.reset.body', { link })),
+        },
         tx,
       );
       return;
@@ -104,17 +141,31 @@ export async function signUp(ctx: AppContext, organisation: Organisation, input:
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await sendConfirmation(ctx, tx, organisation, { id: user.id, email, name: input.displayName.trim(), language: input.language });
+    await sendConfirmation(ctx, tx, organisation, {
+      id: user.id,
+      email,
+      name: input.displayName.trim(),
+      language: input.language,
+    });
   });
   return { ok: true };
 }
 
 /** Marks an address as confirmed when the link's token is valid, unused and not expired. */
-export async function confirmEmail(ctx: AppContext, organisation: Organisation, token: string): Promise<{ ok: true } | { invalidToken: true }> {
+export async function confirmEmail(
+  ctx: AppContext,
+  organisation: Organisation,
+  token: string,
+): Promise<{ ok: true } | { invalidToken: true }> {
   return ctx.db.transaction().execute(async (tx) => {
     const row = await consumeToken(tx, organisation.id, token, 'confirm_email');
     if (!row) return { invalidToken: true as const };
-    await tx.updateTable('core_user').set({ email_confirmed_at: new Date() }).where('id', '=', row.user_id).where('email_confirmed_at', 'is', null).execute();
+    await tx
+      .updateTable('core_user')
+      .set({ email_confirmed_at: new Date() })
+      .where('id', '=', row.user_id)
+      .where('email_confirmed_at', 'is', null)
+      .execute();
     return { ok: true as const };
   });
 }
@@ -123,7 +174,12 @@ export async function confirmEmail(ctx: AppContext, organisation: Organisation, 
 export async function resendConfirmation(ctx: AppContext, organisation: Organisation, email: string): Promise<void> {
   const user = await findUserByEmail(ctx.db, organisation.id, email);
   if (!user || user.email_confirmed_at || !user.email) return;
-  await sendConfirmation(ctx, ctx.db, organisation, { id: user.id, email: user.email, name: user.display_name, language: isLanguage(user.language) ? user.language : 'en' });
+  await sendConfirmation(ctx, ctx.db, organisation, {
+    id: user.id,
+    email: user.email,
+    name: user.display_name,
+    language: isLanguage(user.language) ? user.language : 'en',
+  });
 }
 
 export type SignInOutcome =
@@ -136,7 +192,12 @@ export type SignInOutcome =
  * Checks the password and opens a session. After `lockout.attempts` failures in a row the account is
  * locked for `lockout.minutes`, whatever password comes next; time spent is the same for unknown addresses.
  */
-export async function signIn(ctx: AppContext, organisation: Organisation, email: string, password: string): Promise<SignInOutcome> {
+export async function signIn(
+  ctx: AppContext,
+  organisation: Organisation,
+  email: string,
+  password: string,
+): Promise<SignInOutcome> {
   const user = await findUserByEmail(ctx.db, organisation.id, email);
   if (!user || !user.password_hash) {
     await verifyPassword(password, await DUMMY_HASH_PROMISE);
@@ -154,20 +215,33 @@ export async function signIn(ctx: AppContext, organisation: Organisation, email:
       .returning('failed_sign_ins')
       .executeTakeFirstOrThrow();
     if (updated.failed_sign_ins >= attempts) {
-      await ctx.db.updateTable('core_user').set({ locked_until: new Date(Date.now() + minutes * 60_000), failed_sign_ins: 0 }).where('id', '=', user.id).execute();
+      await ctx.db
+        .updateTable('core_user')
+        .set({ locked_until: new Date(Date.now() + minutes * 60_000), failed_sign_ins: 0 })
+        .where('id', '=', user.id)
+        .execute();
       ctx.log.warn({ userId: user.id }, 'account locked after repeated failed sign-ins');
       return { locked: true, minutes };
     }
     return { invalidCredentials: true };
   }
   if (!user.email_confirmed_at) return { notConfirmed: true };
-  await ctx.db.updateTable('core_user').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', user.id).execute();
+  await ctx.db
+    .updateTable('core_user')
+    .set({ failed_sign_ins: 0, locked_until: null })
+    .where('id', '=', user.id)
+    .execute();
   const sessionToken = await createSession(ctx.db, organisation.id, user.id, ctx.config.sessionDays);
   return { ok: true, sessionToken, userId: user.id };
 }
 
 /** Mails a reset link when the address has an account; the answer is the same either way. */
-export async function requestPasswordReset(ctx: AppContext, organisation: Organisation, email: string, language: Language): Promise<void> {
+export async function requestPasswordReset(
+  ctx: AppContext,
+  organisation: Organisation,
+  email: string,
+  language: Language,
+): Promise<void> {
   const user = await findUserByEmail(ctx.db, organisation.id, email.trim());
   if (!user || !user.email) return;
   const userLanguage = isLanguage(user.language) ? user.language : language;
@@ -177,7 +251,12 @@ export async function requestPasswordReset(ctx: AppContext, organisation: Organi
     const city = localized(organisation.name, userLanguage, organisation.defaultLanguage);
     const link = new URL(`/password-reset/new?token=${token}`, ctx.config.publicUrl).toString();
     await ctx.mail.send(
-      { organisationId: organisation.id, to: user.email as string, subject: t('mail.reset.subject', { city }), text: mailText(ctx, organisation, userLanguage, user.display_name, t('mail.reset.body', { link })) },
+      {
+        organisationId: organisation.id,
+        to: user.email as string,
+        subject: t('mail.reset.subject', { city }),
+        text: mailText(ctx, organisation, userLanguage, user.display_name, t('mail.reset.body', { link })),
+      },
       tx,
     );
   });
@@ -198,7 +277,12 @@ export async function isResetTokenValid(ctx: AppContext, organisation: Organisat
 }
 
 /** Sets a new password from a reset link; ends every session of that account and lifts a lock. */
-export async function resetPassword(ctx: AppContext, organisation: Organisation, token: string, password: string): Promise<{ ok: true } | { invalidToken: true } | { invalid: FieldErrors }> {
+export async function resetPassword(
+  ctx: AppContext,
+  organisation: Organisation,
+  token: string,
+  password: string,
+): Promise<{ ok: true } | { invalidToken: true } | { invalid: FieldErrors }> {
   const errors: FieldErrors = {};
   checkPassword(password, errors);
   if (Object.keys(errors).length > 0) return { invalid: errors };
@@ -209,7 +293,12 @@ export async function resetPassword(ctx: AppContext, organisation: Organisation,
     // following the link proves the address, so it also confirms it
     await tx
       .updateTable('core_user')
-      .set({ password_hash: passwordHash, failed_sign_ins: 0, locked_until: null, email_confirmed_at: sql`coalesce(email_confirmed_at, now())` })
+      .set({
+        password_hash: passwordHash,
+        failed_sign_ins: 0,
+        locked_until: null,
+        email_confirmed_at: sql`coalesce(email_confirmed_at, now())`,
+      })
       .where('id', '=', row.user_id)
       .execute();
     await deleteUserSessions(tx, row.user_id);
@@ -218,7 +307,11 @@ export async function resetPassword(ctx: AppContext, organisation: Organisation,
 }
 
 /** Changes one's own name and language. */
-export async function updateProfile(ctx: AppContext, viewer: Viewer, input: { displayName: string; language: string }): Promise<{ ok: true } | { invalid: FieldErrors }> {
+export async function updateProfile(
+  ctx: AppContext,
+  viewer: Viewer,
+  input: { displayName: string; language: string },
+): Promise<{ ok: true } | { invalid: FieldErrors }> {
   const errors: FieldErrors = {};
   checkDisplayName(input.displayName, errors);
   if (Object.keys(errors).length > 0) return { invalid: errors };
@@ -238,17 +331,31 @@ export async function exportPersonalData(ctx: AppContext, viewer: Viewer): Promi
       .select(['id', 'email', 'display_name', 'language', 'role', 'email_confirmed_at', 'birth_year', 'created_at'])
       .where('id', '=', viewer.id)
       .executeTakeFirstOrThrow();
-    const sessions = await tx.selectFrom('core_session').select(['created_at', 'last_seen_at', 'expires_at']).where('user_id', '=', viewer.id).execute();
+    const sessions = await tx
+      .selectFrom('core_session')
+      .select(['created_at', 'last_seen_at', 'expires_at'])
+      .where('user_id', '=', viewer.id)
+      .execute();
     const departments = await tx
       .selectFrom('core_department_member as m')
       .innerJoin('core_department as d', 'd.id', 'm.department_id')
       .select(['d.slug', 'd.name', 'm.created_at'])
       .where('m.user_id', '=', viewer.id)
       .execute();
-    const mails = await tx.selectFrom('core_mail').select(['subject', 'created_at', 'status']).where('to_address', '=', account.email ?? '').where('organisation_id', '=', viewer.organisationId).execute();
-    const staffActions = await tx.selectFrom('core_audit_log').select(['action', 'subject_type', 'subject_id', 'created_at']).where('actor_user_id', '=', viewer.id).execute();
+    const mails = await tx
+      .selectFrom('core_mail')
+      .select(['subject', 'created_at', 'status'])
+      .where('to_address', '=', account.email ?? '')
+      .where('organisation_id', '=', viewer.organisationId)
+      .execute();
+    const staffActions = await tx
+      .selectFrom('core_audit_log')
+      .select(['action', 'subject_type', 'subject_id', 'created_at'])
+      .where('actor_user_id', '=', viewer.id)
+      .execute();
     const modules: Record<string, unknown> = {};
-    for (const { module, provider } of ctx.registry.personalData) modules[module] = await provider.export(tx, viewer.id);
+    for (const { module, provider } of ctx.registry.personalData)
+      modules[module] = await provider.export(tx, viewer.id);
     return { exportedAt: new Date().toISOString(), account, sessions, departments, mails, staffActions, ...modules };
   });
 }
@@ -257,22 +364,50 @@ export async function exportPersonalData(ctx: AppContext, viewer: Viewer): Promi
  * Deletes the viewer's account: personal fields are erased and sign-in becomes impossible. What they
  * wrote stays, shown as from a deleted account, unless `removeContent` asks each module to delete it.
  */
-export async function deleteAccount(ctx: AppContext, viewer: Viewer, password: string, removeContent: boolean): Promise<{ ok: true } | { wrongPassword: true }> {
-  const user = await ctx.db.selectFrom('core_user').select(['password_hash']).where('id', '=', viewer.id).executeTakeFirstOrThrow();
+export async function deleteAccount(
+  ctx: AppContext,
+  viewer: Viewer,
+  password: string,
+  removeContent: boolean,
+): Promise<{ ok: true } | { wrongPassword: true }> {
+  const user = await ctx.db
+    .selectFrom('core_user')
+    .select(['password_hash'])
+    .where('id', '=', viewer.id)
+    .executeTakeFirstOrThrow();
   if (!user.password_hash || !(await verifyPassword(password, user.password_hash))) return { wrongPassword: true };
   await ctx.db.transaction().execute(async (tx) => {
     for (const { provider } of ctx.registry.personalData) await provider.erase(tx, viewer.id, { removeContent });
     await tx.deleteFrom('core_session').where('user_id', '=', viewer.id).execute();
     await tx.deleteFrom('core_user_token').where('user_id', '=', viewer.id).execute();
     await tx.deleteFrom('core_department_member').where('user_id', '=', viewer.id).execute();
-    if (viewer.email) await tx.deleteFrom('core_mail').where('to_address', '=', viewer.email).where('organisation_id', '=', viewer.organisationId).execute();
+    if (viewer.email)
+      await tx
+        .deleteFrom('core_mail')
+        .where('to_address', '=', viewer.email)
+        .where('organisation_id', '=', viewer.organisationId)
+        .execute();
     await tx
       .updateTable('core_user')
-      .set({ email: null, display_name: 'Deleted account', password_hash: null, language: null, birth_year: null, role: 'resident', deleted_at: new Date() })
+      .set({
+        email: null,
+        display_name: 'Deleted account',
+        password_hash: null,
+        language: null,
+        birth_year: null,
+        role: 'resident',
+        deleted_at: new Date(),
+      })
       .where('id', '=', viewer.id)
       .execute();
     if (viewer.role !== 'resident') {
-      await recordAudit(tx, { organisationId: viewer.organisationId, actor: { id: viewer.id, label: viewer.displayName }, action: 'user.delete_own_account', subjectType: 'user', subjectId: viewer.id });
+      await recordAudit(tx, {
+        organisationId: viewer.organisationId,
+        actor: { id: viewer.id, label: viewer.displayName },
+        action: 'user.delete_own_account',
+        subjectType: 'user',
+        subjectId: viewer.id,
+      });
     }
   });
   return { ok: true };

@@ -20,4 +20,3 @@ export function checkDisplayName(name: string, errors: FieldErrors, field = 'dis
   if (!name.trim()) errors[field] = 'error.NAME_REQUIRED';
   else if (name.length > 80) errors[field] = 'error.NAME_TOO_LONG';
 }
-

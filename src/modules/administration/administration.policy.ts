@@ -7,7 +7,14 @@ import { hasRole, type Viewer } from '../../platform/auth/users.ts';
  * the administration's front page is open to every member of staff and to moderators, who find their
  * own tools there. API keys never administer: a machine client acts only through the APIs made for it.
  */
-export type AdministrationAction = 'open-administration' | 'manage-city' | 'manage-departments' | 'manage-people' | 'manage-api-keys' | 'read-audit-log' | 'read-outbox';
+export type AdministrationAction =
+  | 'open-administration'
+  | 'manage-city'
+  | 'manage-departments'
+  | 'manage-people'
+  | 'manage-api-keys'
+  | 'read-audit-log'
+  | 'read-outbox';
 
 export function mayAdminister(viewer: Viewer | null, action: AdministrationAction): boolean {
   if (action === 'open-administration') return hasRole(viewer, 'staff') || hasRole(viewer, 'moderator');

@@ -23,15 +23,28 @@ export async function findDepartments(db: Executor, organisationId: number): Pro
   const rows = await db
     .selectFrom('core_department as d')
     .select(['d.id', 'd.slug', 'd.name', 'd.email', 'd.archived_at'])
-    .select(sql<number>`(select count(*) from core_department_member m where m.department_id = d.id)`.as('member_count'))
+    .select(
+      sql<number>`(select count(*) from core_department_member m where m.department_id = d.id)`.as('member_count'),
+    )
     .where('d.organisation_id', '=', organisationId)
     .orderBy(sql`d.archived_at is not null`)
     .orderBy('d.slug')
     .execute();
-  return rows.map((row) => ({ id: row.id, slug: row.slug, name: parseTranslated(row.name), email: row.email, archivedAt: row.archived_at, memberCount: row.member_count }));
+  return rows.map((row) => ({
+    id: row.id,
+    slug: row.slug,
+    name: parseTranslated(row.name),
+    email: row.email,
+    archivedAt: row.archived_at,
+    memberCount: row.member_count,
+  }));
 }
 
-export async function findDepartmentById(db: Executor, organisationId: number, id: number): Promise<DepartmentSummary | undefined> {
+export async function findDepartmentById(
+  db: Executor,
+  organisationId: number,
+  id: number,
+): Promise<DepartmentSummary | undefined> {
   return (await findDepartments(db, organisationId)).find((department) => department.id === id);
 }
 
@@ -58,8 +71,23 @@ export interface UserListFilter {
 function userQuery(db: Executor, organisationId: number) {
   return db
     .selectFrom('core_user as u')
-    .select(['u.id', 'u.display_name', 'u.email', 'u.role', 'u.language', 'u.created_at', 'u.email_confirmed_at', 'u.locked_until'])
-    .select(sql<number[]>`coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}')`.as('department_ids'))
+    .select([
+      'u.id',
+      'u.display_name',
+      'u.email',
+      'u.role',
+      'u.language',
+      'u.created_at',
+      'u.email_confirmed_at',
+      'u.locked_until',
+    ])
+    .select(
+      sql<
+        number[]
+      >`coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}')`.as(
+        'department_ids',
+      ),
+    )
     .where('u.organisation_id', '=', organisationId)
     .where('u.deleted_at', 'is', null);
 }
@@ -67,8 +95,14 @@ function userQuery(db: Executor, organisationId: number) {
 export type UserSummary = Awaited<ReturnType<ReturnType<typeof userQuery>['execute']>>[number];
 
 /** People of the city, newest first, matching a name or e-mail and a role. */
-export async function findUsers(db: Executor, organisationId: number, filter: UserListFilter): Promise<{ users: UserSummary[]; hasMore: boolean }> {
-  let query = userQuery(db, organisationId).orderBy('u.id', 'desc').limit(filter.limit + 1);
+export async function findUsers(
+  db: Executor,
+  organisationId: number,
+  filter: UserListFilter,
+): Promise<{ users: UserSummary[]; hasMore: boolean }> {
+  let query = userQuery(db, organisationId)
+    .orderBy('u.id', 'desc')
+    .limit(filter.limit + 1);
   if (filter.role) query = query.where('u.role', '=', filter.role);
   if (filter.before) query = query.where('u.id', '<', filter.before);
   const search = filter.search?.trim();
@@ -117,7 +151,13 @@ export async function findAuditEntries(db: Executor, organisationId: number, fil
 
 /** The distinct actions recorded, for the audit log's filter. */
 export async function findAuditActions(db: Executor, organisationId: number): Promise<string[]> {
-  const rows = await db.selectFrom('core_audit_log').select('action').distinct().where('organisation_id', '=', organisationId).orderBy('action').execute();
+  const rows = await db
+    .selectFrom('core_audit_log')
+    .select('action')
+    .distinct()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('action')
+    .execute();
   return rows.map((row) => row.action);
 }
 
@@ -135,7 +175,12 @@ export async function findMails(db: Executor, organisationId: number, filter: { 
 }
 
 export async function findMailById(db: Executor, organisationId: number, id: number) {
-  return db.selectFrom('core_mail').selectAll().where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+  return db
+    .selectFrom('core_mail')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 /** API keys of the city (never their hash), active first, with the scopes this version knows. */
@@ -143,7 +188,16 @@ export async function findApiKeys(db: Executor, organisationId: number) {
   const keys = await db
     .selectFrom('core_api_key as k')
     .leftJoin('core_user as u', 'u.id', 'k.created_by')
-    .select(['k.id', 'k.name', 'k.prefix', 'k.scopes', 'k.created_at', 'k.last_used_at', 'k.revoked_at', 'u.display_name as created_by_name'])
+    .select([
+      'k.id',
+      'k.name',
+      'k.prefix',
+      'k.scopes',
+      'k.created_at',
+      'k.last_used_at',
+      'k.revoked_at',
+      'u.display_name as created_by_name',
+    ])
     .where('k.organisation_id', '=', organisationId)
     .orderBy(sql`k.revoked_at is not null`)
     .orderBy('k.id', 'desc')

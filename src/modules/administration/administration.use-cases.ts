@@ -67,25 +67,59 @@ export interface CitySettingsInput {
 }
 
 /** Changes the city's name, languages, map centre and colours; audited with before and after. */
-export async function updateCitySettings(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: CitySettingsInput): Promise<Outcome<{ organisation: Organisation }>> {
+export async function updateCitySettings(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  input: CitySettingsInput,
+): Promise<Outcome<{ organisation: Organisation }>> {
   authorizeAdministration(viewer, 'manage-city');
   const errors: FieldErrors = {};
   const languages: string[] = [...new Set(input.languages)].filter(isLanguage);
-  if (languages.length === 0 || languages.length !== input.languages.length || !languages.includes(input.defaultLanguage)) errors.languages = 'error.LANGUAGES_INVALID';
+  if (
+    languages.length === 0 ||
+    languages.length !== input.languages.length ||
+    !languages.includes(input.defaultLanguage)
+  )
+    errors.languages = 'error.LANGUAGES_INVALID';
   const name = cleanTranslated(input.name, languages, 120);
   if (!name[input.defaultLanguage]) errors[`name_${input.defaultLanguage}`] = 'error.NAME_MISSING_DEFAULT';
   if (!isTimeZone(input.timeZone)) errors.timeZone = 'error.TIME_ZONE_INVALID';
-  if (!Number.isFinite(input.lat) || Math.abs(input.lat) > 90 || !Number.isFinite(input.lng) || Math.abs(input.lng) > 180) errors.lat = 'error.COORDINATES_INVALID';
+  if (
+    !Number.isFinite(input.lat) ||
+    Math.abs(input.lat) > 90 ||
+    !Number.isFinite(input.lng) ||
+    Math.abs(input.lng) > 180
+  )
+    errors.lat = 'error.COORDINATES_INVALID';
   if (!Number.isInteger(input.zoom) || input.zoom < 1 || input.zoom > 19) errors.zoom = 'error.COORDINATES_INVALID';
   if (!isReadableUnderWhite(input.primaryColor)) errors.primaryColor = 'error.COLOUR_INVALID';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
-  const before = { name: organisation.name, languages: organisation.languages, defaultLanguage: organisation.defaultLanguage, timeZone: organisation.timeZone, map: organisation.map, branding: organisation.branding };
-  const branding = { ...organisation.branding, primaryColor: input.primaryColor.toLowerCase(), tagline: cleanTranslated(input.tagline, languages, 200) };
+  const before = {
+    name: organisation.name,
+    languages: organisation.languages,
+    defaultLanguage: organisation.defaultLanguage,
+    timeZone: organisation.timeZone,
+    map: organisation.map,
+    branding: organisation.branding,
+  };
+  const branding = {
+    ...organisation.branding,
+    primaryColor: input.primaryColor.toLowerCase(),
+    tagline: cleanTranslated(input.tagline, languages, 200),
+  };
   const updated = await inTransaction(ctx.db, async (tx) => {
     const result = await ctx.organisations.update(
       organisation.id,
-      { name, languages, defaultLanguage: input.defaultLanguage, timeZone: input.timeZone, map: { lat: input.lat, lng: input.lng, zoom: input.zoom }, branding },
+      {
+        name,
+        languages,
+        defaultLanguage: input.defaultLanguage,
+        timeZone: input.timeZone,
+        map: { lat: input.lat, lng: input.lng, zoom: input.zoom },
+        branding,
+      },
       tx,
     );
     await recordAudit(tx, {
@@ -95,7 +129,14 @@ export async function updateCitySettings(ctx: AppContext, viewer: Viewer | null,
       subjectType: 'organisation',
       subjectId: organisation.id,
       before,
-      after: { name: result.name, languages: result.languages, defaultLanguage: result.defaultLanguage, timeZone: result.timeZone, map: result.map, branding: result.branding },
+      after: {
+        name: result.name,
+        languages: result.languages,
+        defaultLanguage: result.defaultLanguage,
+        timeZone: result.timeZone,
+        map: result.map,
+        branding: result.branding,
+      },
     });
     return result;
   });
@@ -108,16 +149,26 @@ export interface DepartmentInput {
   email: string;
 }
 
-function checkDepartment(input: DepartmentInput, organisation: Organisation, errors: FieldErrors): { name: Translated; email: string | null } {
+function checkDepartment(
+  input: DepartmentInput,
+  organisation: Organisation,
+  errors: FieldErrors,
+): { name: Translated; email: string | null } {
   const name = cleanTranslated(input.name, organisation.languages, 120);
-  if (!name[organisation.defaultLanguage]) errors[`name_${organisation.defaultLanguage}`] = 'error.NAME_MISSING_DEFAULT';
+  if (!name[organisation.defaultLanguage])
+    errors[`name_${organisation.defaultLanguage}`] = 'error.NAME_MISSING_DEFAULT';
   const email = input.email.trim();
   if (email && (!EMAIL.test(email) || email.length > 254)) errors.email = 'error.EMAIL_INVALID';
   return { name, email: email || null };
 }
 
 /** Creates a department; its short name must be unique in the city. */
-export async function createDepartment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: DepartmentInput): Promise<Outcome<{ id: number }>> {
+export async function createDepartment(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  input: DepartmentInput,
+): Promise<Outcome<{ id: number }>> {
   authorizeAdministration(viewer, 'manage-departments');
   const errors: FieldErrors = {};
   const slug = input.slug.trim().toLowerCase();
@@ -125,20 +176,38 @@ export async function createDepartment(ctx: AppContext, viewer: Viewer | null, o
   const { name, email } = checkDepartment(input, organisation, errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return inTransaction(ctx.db, async (tx) => {
-    const taken = await tx.selectFrom('core_department').select('id').where('organisation_id', '=', organisation.id).where('slug', '=', slug).executeTakeFirst();
+    const taken = await tx
+      .selectFrom('core_department')
+      .select('id')
+      .where('organisation_id', '=', organisation.id)
+      .where('slug', '=', slug)
+      .executeTakeFirst();
     if (taken) return { ok: false, errors: { slug: 'error.SLUG_TAKEN' } };
     const row = await tx
       .insertInto('core_department')
       .values({ organisation_id: organisation.id, slug, name: JSON.stringify(name), email, archived_at: null })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'department.create', subjectType: 'department', subjectId: row.id, after: { slug, name, email } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'department.create',
+      subjectType: 'department',
+      subjectId: row.id,
+      after: { slug, name, email },
+    });
     return { ok: true, id: row.id };
   });
 }
 
 /** Renames a department or changes its e-mail address. */
-export async function updateDepartment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number, input: Omit<DepartmentInput, 'slug'>): Promise<Outcome<object>> {
+export async function updateDepartment(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+  input: Omit<DepartmentInput, 'slug'>,
+): Promise<Outcome<object>> {
   authorizeAdministration(viewer, 'manage-departments');
   const department = await findDepartmentById(ctx.db, organisation.id, id);
   if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
@@ -146,26 +215,63 @@ export async function updateDepartment(ctx: AppContext, viewer: Viewer | null, o
   const { name, email } = checkDepartment({ ...input, slug: department.slug }, organisation, errors);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   await inTransaction(ctx.db, async (tx) => {
-    await tx.updateTable('core_department').set({ name: JSON.stringify(name), email }).where('id', '=', id).where('organisation_id', '=', organisation.id).execute();
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'department.update', subjectType: 'department', subjectId: id, before: { name: department.name, email: department.email }, after: { name, email } });
+    await tx
+      .updateTable('core_department')
+      .set({ name: JSON.stringify(name), email })
+      .where('id', '=', id)
+      .where('organisation_id', '=', organisation.id)
+      .execute();
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'department.update',
+      subjectType: 'department',
+      subjectId: id,
+      before: { name: department.name, email: department.email },
+      after: { name, email },
+    });
   });
   return { ok: true };
 }
 
 /** Archives a department (it keeps its history and members but receives nothing new) or restores it. */
-export async function setDepartmentArchived(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number, archived: boolean): Promise<void> {
+export async function setDepartmentArchived(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+  archived: boolean,
+): Promise<void> {
   authorizeAdministration(viewer, 'manage-departments');
   const department = await findDepartmentById(ctx.db, organisation.id, id);
   if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
   if ((department.archivedAt !== null) === archived) return;
   await inTransaction(ctx.db, async (tx) => {
-    await tx.updateTable('core_department').set({ archived_at: archived ? new Date() : null }).where('id', '=', id).execute();
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: archived ? 'department.archive' : 'department.restore', subjectType: 'department', subjectId: id, before: { archived: !archived }, after: { archived } });
+    await tx
+      .updateTable('core_department')
+      .set({ archived_at: archived ? new Date() : null })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: archived ? 'department.archive' : 'department.restore',
+      subjectType: 'department',
+      subjectId: id,
+      before: { archived: !archived },
+      after: { archived },
+    });
   });
 }
 
 /** Adds a person, found by e-mail address, to a department. */
-export async function addDepartmentMember(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, departmentId: number, email: string): Promise<Outcome<{ userId: number }>> {
+export async function addDepartmentMember(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  departmentId: number,
+  email: string,
+): Promise<Outcome<{ userId: number }>> {
   authorizeAdministration(viewer, 'manage-departments');
   if (!(await findDepartmentById(ctx.db, organisation.id, departmentId))) throw new AppError('DEPARTMENT_NOT_FOUND');
   const user = await findUserByEmail(ctx.db, organisation.id, email);
@@ -177,13 +283,27 @@ export async function addDepartmentMember(ctx: AppContext, viewer: Viewer | null
       .onConflict((oc) => oc.doNothing())
       .returning('user_id')
       .executeTakeFirst();
-    if (inserted) await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'department.member.add', subjectType: 'department', subjectId: departmentId, after: { userId: user.id } });
+    if (inserted)
+      await recordAudit(tx, {
+        organisationId: organisation.id,
+        actor: actorOf(viewer),
+        action: 'department.member.add',
+        subjectType: 'department',
+        subjectId: departmentId,
+        after: { userId: user.id },
+      });
   });
   return { ok: true, userId: user.id };
 }
 
 /** Removes a person from a department. */
-export async function removeDepartmentMember(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, departmentId: number, userId: number): Promise<void> {
+export async function removeDepartmentMember(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  departmentId: number,
+  userId: number,
+): Promise<void> {
   authorizeAdministration(viewer, 'manage-departments');
   await inTransaction(ctx.db, async (tx) => {
     const removed = await tx
@@ -193,7 +313,15 @@ export async function removeDepartmentMember(ctx: AppContext, viewer: Viewer | n
       .where('user_id', '=', userId)
       .returning('user_id')
       .executeTakeFirst();
-    if (removed) await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'department.member.remove', subjectType: 'department', subjectId: departmentId, before: { userId } });
+    if (removed)
+      await recordAudit(tx, {
+        organisationId: organisation.id,
+        actor: actorOf(viewer),
+        action: 'department.member.remove',
+        subjectType: 'department',
+        subjectId: departmentId,
+        before: { userId },
+      });
   });
 }
 
@@ -201,22 +329,38 @@ export async function removeDepartmentMember(ctx: AppContext, viewer: Viewer | n
  * Sets a person's role and departments at once. The city always keeps one administrator, so the last
  * one cannot lose the role (also not by their own hand).
  */
-export async function updatePerson(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, userId: number, input: { role: Role; departmentIds: number[] }): Promise<void> {
+export async function updatePerson(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  userId: number,
+  input: { role: Role; departmentIds: number[] },
+): Promise<void> {
   authorizeAdministration(viewer, 'manage-people');
-  if (!ROLES.includes(input.role)) throw new AppError('VALIDATION_FAILED', `The role must be one of ${ROLES.join(', ')}.`);
+  if (!ROLES.includes(input.role))
+    throw new AppError('VALIDATION_FAILED', `The role must be one of ${ROLES.join(', ')}.`);
   await inTransaction(ctx.db, async (tx) => {
     const person = await findUserById(tx, organisation.id, userId);
     if (!person) throw new AppError('USER_NOT_FOUND');
-    if (person.role === 'admin' && input.role !== 'admin' && (await countAdministrators(tx, organisation.id)) <= 1) throw new AppError('LAST_ADMIN');
+    if (person.role === 'admin' && input.role !== 'admin' && (await countAdministrators(tx, organisation.id)) <= 1)
+      throw new AppError('LAST_ADMIN');
     const departmentIds = [...new Set(input.departmentIds)].sort((a, b) => a - b);
     if (departmentIds.length > 0) {
-      const known = await tx.selectFrom('core_department').select('id').where('organisation_id', '=', organisation.id).where('id', 'in', departmentIds).execute();
+      const known = await tx
+        .selectFrom('core_department')
+        .select('id')
+        .where('organisation_id', '=', organisation.id)
+        .where('id', 'in', departmentIds)
+        .execute();
       if (known.length !== departmentIds.length) throw new AppError('DEPARTMENT_NOT_FOUND');
     }
     await tx.updateTable('core_user').set({ role: input.role }).where('id', '=', userId).execute();
     await tx.deleteFrom('core_department_member').where('user_id', '=', userId).execute();
     if (departmentIds.length > 0) {
-      await tx.insertInto('core_department_member').values(departmentIds.map((id) => ({ organisation_id: organisation.id, department_id: id, user_id: userId }))).execute();
+      await tx
+        .insertInto('core_department_member')
+        .values(departmentIds.map((id) => ({ organisation_id: organisation.id, department_id: id, user_id: userId })))
+        .execute();
     }
     await recordAudit(tx, {
       organisationId: organisation.id,
@@ -231,13 +375,29 @@ export async function updatePerson(ctx: AppContext, viewer: Viewer | null, organ
 }
 
 /** Lifts the lock-out after repeated failed sign-ins. */
-export async function unlockPerson(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, userId: number): Promise<void> {
+export async function unlockPerson(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  userId: number,
+): Promise<void> {
   authorizeAdministration(viewer, 'manage-people');
   await inTransaction(ctx.db, async (tx) => {
     const person = await findUserById(tx, organisation.id, userId);
     if (!person) throw new AppError('USER_NOT_FOUND');
-    await tx.updateTable('core_user').set({ locked_until: null, failed_sign_ins: 0 }).where('id', '=', userId).execute();
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'user.unlock', subjectType: 'user', subjectId: userId, before: { lockedUntil: person.locked_until } });
+    await tx
+      .updateTable('core_user')
+      .set({ locked_until: null, failed_sign_ins: 0 })
+      .where('id', '=', userId)
+      .execute();
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'user.unlock',
+      subjectType: 'user',
+      subjectId: userId,
+      before: { lockedUntil: person.locked_until },
+    });
   });
 }
 
@@ -245,7 +405,13 @@ export async function unlockPerson(ctx: AppContext, viewer: Viewer | null, organ
  * Issues an API key for a machine client, with only the scopes ticked (at least one; a key never
  * administers the city). The plain key is in the result and nowhere else.
  */
-export async function issueApiKey(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, name: string, scopes: readonly string[]): Promise<Outcome<{ key: string; id: number; name: string; prefix: string; scopes: ApiKeyScope[]; createdAt: Date }>> {
+export async function issueApiKey(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  name: string,
+  scopes: readonly string[],
+): Promise<Outcome<{ key: string; id: number; name: string; prefix: string; scopes: ApiKeyScope[]; createdAt: Date }>> {
   authorizeAdministration(viewer, 'manage-api-keys');
   const clean = name.trim();
   const errors: FieldErrors = {};
@@ -256,19 +422,51 @@ export async function issueApiKey(ctx: AppContext, viewer: Viewer | null, organi
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return inTransaction(ctx.db, async (tx) => {
     const created = await createApiKey(tx, organisation.id, clean, viewer.id, chosen);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'api-key.create', subjectType: 'api-key', subjectId: created.id, after: { name: clean, prefix: created.prefix, scopes: chosen } });
-    return { ok: true, key: created.key, id: created.id, name: created.name, prefix: created.prefix, scopes: chosen, createdAt: created.created_at };
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'api-key.create',
+      subjectType: 'api-key',
+      subjectId: created.id,
+      after: { name: clean, prefix: created.prefix, scopes: chosen },
+    });
+    return {
+      ok: true,
+      key: created.key,
+      id: created.id,
+      name: created.name,
+      prefix: created.prefix,
+      scopes: chosen,
+      createdAt: created.created_at,
+    };
   });
 }
 
 /** Revokes an API key at once; requests with it are refused from then on. */
-export async function revokeApiKey(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number): Promise<void> {
+export async function revokeApiKey(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+): Promise<void> {
   authorizeAdministration(viewer, 'manage-api-keys');
   await inTransaction(ctx.db, async (tx) => {
-    const key = await tx.selectFrom('core_api_key').select(['id', 'name', 'revoked_at']).where('organisation_id', '=', organisation.id).where('id', '=', id).executeTakeFirst();
+    const key = await tx
+      .selectFrom('core_api_key')
+      .select(['id', 'name', 'revoked_at'])
+      .where('organisation_id', '=', organisation.id)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!key) throw new AppError('API_KEY_NOT_FOUND');
     if (key.revoked_at) return;
     await tx.updateTable('core_api_key').set({ revoked_at: new Date() }).where('id', '=', id).execute();
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'api-key.revoke', subjectType: 'api-key', subjectId: id, before: { name: key.name } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'api-key.revoke',
+      subjectType: 'api-key',
+      subjectId: id,
+      before: { name: key.name },
+    });
   });
 }

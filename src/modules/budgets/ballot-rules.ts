@@ -10,7 +10,9 @@ import type { BallotProject, Budget, Heading, PhaseDates, Project } from './budg
 export function currentPhase(budget: Pick<Budget, 'phaseOverride' | 'phases'>, now = new Date()): Phase | null {
   if (budget.phaseOverride) return budget.phaseOverride === 'closed' ? null : budget.phaseOverride;
   const time = now.getTime();
-  const open = budget.phases.filter((phase) => phase.startsAt.getTime() <= time && (phase.endsAt === null || phase.endsAt.getTime() > time));
+  const open = budget.phases.filter(
+    (phase) => phase.startsAt.getTime() <= time && (phase.endsAt === null || phase.endsAt.getTime() > time),
+  );
   return open.sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime())[0]?.kind ?? null;
 }
 
@@ -20,13 +22,16 @@ export function overlappingPhases(phases: readonly PhaseDates[]): [Phase, Phase]
   for (let index = 1; index < sorted.length; index++) {
     const previous = sorted[index - 1] as PhaseDates;
     const phase = sorted[index] as PhaseDates;
-    if (previous.endsAt === null || previous.endsAt.getTime() > phase.startsAt.getTime()) return [previous.kind, phase.kind];
+    if (previous.endsAt === null || previous.endsAt.getTime() > phase.startsAt.getTime())
+      return [previous.kind, phase.kind];
   }
   return undefined;
 }
 
 /** What a voter sends: a list of projects (approval, knapsack) or votes per project (distributed). */
-export type BallotInput = { projects: readonly number[]; votes?: undefined } | { votes: Readonly<Record<string, number>>; projects?: undefined };
+export type BallotInput =
+  | { projects: readonly number[]; votes?: undefined }
+  | { votes: Readonly<Record<string, number>>; projects?: undefined };
 
 export type BallotCheck =
   | { ok: true; projectIds: number[]; votes: number[]; totalCost: number }
@@ -39,7 +44,12 @@ export type BallotCheck =
  * share). Returns the ballot as it will be stored: ids sorted ascending with their votes beside them,
  * projects given zero votes left out.
  */
-export function checkBallot(budget: Budget, heading: Heading, projects: ReadonlyMap<number, BallotProject>, input: BallotInput): BallotCheck {
+export function checkBallot(
+  budget: Budget,
+  heading: Heading,
+  projects: ReadonlyMap<number, BallotProject>,
+  input: BallotInput,
+): BallotCheck {
   const distributed = budget.votingRule === 'distributed';
   if (distributed !== (input.votes !== undefined)) return { ok: false, code: 'BALLOT_WRONG_FORMAT' };
 
@@ -50,7 +60,8 @@ export function checkBallot(budget: Budget, heading: Heading, projects: Readonly
   } else {
     entries = [];
     for (const [key, votes] of Object.entries(input.votes)) {
-      if (!/^[1-9]\d{0,9}$/.test(key) || !Number.isInteger(votes) || votes < 0) return { ok: false, code: 'BALLOT_WRONG_FORMAT' };
+      if (!/^[1-9]\d{0,9}$/.test(key) || !Number.isInteger(votes) || votes < 0)
+        return { ok: false, code: 'BALLOT_WRONG_FORMAT' };
       if (votes > 0) entries.push([Number(key), votes]);
     }
   }
@@ -62,17 +73,20 @@ export function checkBallot(budget: Budget, heading: Heading, projects: Readonly
   const notOnBallot = entries.filter(([id]) => !isOnBallot(projects.get(id) as BallotProject)).map(([id]) => id);
   if (notOnBallot.length > 0) return { ok: false, code: 'BALLOT_PROJECT_NOT_ON_BALLOT', projectIds: notOnBallot };
 
-  if (budget.votingRule === 'approval' && budget.maxProjects !== null && entries.length > budget.maxProjects) return { ok: false, code: 'BALLOT_TOO_MANY_PROJECTS' };
+  if (budget.votingRule === 'approval' && budget.maxProjects !== null && entries.length > budget.maxProjects)
+    return { ok: false, code: 'BALLOT_TOO_MANY_PROJECTS' };
   if (distributed) {
     const total = entries.reduce((sum, [, votes]) => sum + votes, 0);
     if (budget.maxVotes !== null && total > budget.maxVotes) return { ok: false, code: 'BALLOT_TOO_MANY_VOTES' };
     const cap = budget.maxVotesPerProject;
-    if (cap !== null && entries.some(([, votes]) => votes > cap)) return { ok: false, code: 'BALLOT_TOO_MANY_VOTES_ON_PROJECT' };
+    if (cap !== null && entries.some(([, votes]) => votes > cap))
+      return { ok: false, code: 'BALLOT_TOO_MANY_VOTES_ON_PROJECT' };
   }
   const totalCost = entries.reduce((sum, [id]) => sum + (projects.get(id) as BallotProject).cost, 0);
   if (budget.votingRule === 'knapsack') {
     if (totalCost > heading.amount) return { ok: false, code: 'BALLOT_OVER_AMOUNT' };
-    if (budget.minShare !== null && entries.length > 0 && totalCost < Math.ceil(budget.minShare * heading.amount)) return { ok: false, code: 'BALLOT_UNDER_MINIMUM' };
+    if (budget.minShare !== null && entries.length > 0 && totalCost < Math.ceil(budget.minShare * heading.amount))
+      return { ok: false, code: 'BALLOT_UNDER_MINIMUM' };
   }
 
   entries.sort((a, b) => a[0] - b[0]);

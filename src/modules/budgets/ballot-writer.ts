@@ -48,7 +48,7 @@ export class BallotWriter {
     while (this.#running < STATEMENTS_AT_ONCE && this.#waiting.length > 0) {
       const batch: Waiting[] = [];
       const keys = new Set<string>();
-      for (let i = 0; i < this.#waiting.length && batch.length < MOST_PER_STATEMENT; ) {
+      for (let i = 0; i < this.#waiting.length && batch.length < MOST_PER_STATEMENT;) {
         const item = this.#waiting[i] as Waiting;
         // the voter's earlier ballot is being written, or is already in this statement: this one waits its turn
         if (this.#writing.has(item.key) || keys.has(item.key)) {

@@ -4,7 +4,12 @@ import { AppError } from '../../platform/errors.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import type { DeferredSession } from '../../platform/http/app.ts';
 import { processEligibilityRule, type ProcessEligibilityJson } from '../participation/index.ts';
-import { decideEligibility, type EligibilityFacts, type EligibilityReason, type EligibilityRule } from '../verification/index.ts';
+import {
+  decideEligibility,
+  type EligibilityFacts,
+  type EligibilityReason,
+  type EligibilityRule,
+} from '../verification/index.ts';
 import { ballotMemory } from './ballot-memory.ts';
 import { ballotWriter } from './ballot-writer.ts';
 import { checkBallot, currentPhase, type BallotInput } from './ballot-rules.ts';
@@ -35,7 +40,8 @@ export interface BallotView {
   updatedAt: string | null;
 }
 
-export type BallotOutcome = { ok: true; ballot: BallotView } | { ok: false; code: BallotErrorCode; projectIds?: number[] };
+export type BallotOutcome =
+  { ok: true; ballot: BallotView } | { ok: false; code: BallotErrorCode; projectIds?: number[] };
 
 /** The view of a stored ballot, or of an empty one. */
 export function ballotView(budget: Budget, heading: Heading, ballot: WrittenBallot | undefined): BallotView {
@@ -64,7 +70,12 @@ const ELIGIBILITY_ERRORS: Record<Exclude<EligibilityReason, 'not-signed-in'>, Ba
 };
 
 /** The budget and heading a ballot is about; unknown ones are 404s, not ballot errors. */
-export async function loadBallotScope(ctx: AppContext, organisation: Organisation, budgetId: number, headingId: number): Promise<{ budget: Budget; heading: Heading }> {
+export async function loadBallotScope(
+  ctx: AppContext,
+  organisation: Organisation,
+  budgetId: number,
+  headingId: number,
+): Promise<{ budget: Budget; heading: Heading }> {
   const budget = await findBudget(ctx.db, organisation.id, budgetId);
   if (!budget) throw new AppError('BUDGET_NOT_FOUND');
   const heading = await findHeading(ctx.db, budget.id, headingId);
@@ -87,7 +98,13 @@ function eligibilityRules(budget: Budget, heading: Heading, process: ProcessElig
 }
 
 /** The first reason why a voter may not vote in this heading now (phase, then each rule), if any. */
-function votingRefusal(budget: Budget, heading: Heading, process: ProcessEligibilityJson | null, facts: EligibilityFacts | undefined, now = new Date()): BallotErrorCode | undefined {
+function votingRefusal(
+  budget: Budget,
+  heading: Heading,
+  process: ProcessEligibilityJson | null,
+  facts: EligibilityFacts | undefined,
+  now = new Date(),
+): BallotErrorCode | undefined {
   if (currentPhase(budget, now) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
   for (const rule of eligibilityRules(budget, heading, process)) {
     const decided = decideEligibility(facts, rule, now);
@@ -99,8 +116,20 @@ function votingRefusal(budget: Budget, heading: Heading, process: ProcessEligibi
 }
 
 /** The ballot's context read now, in one query; unknown budgets and headings are 404s. */
-async function readVotingScope(ctx: AppContext, viewer: Viewer, organisation: Organisation, budgetId: number, headingId: number, withBallot = false) {
-  const scope = await findBallotScope(ctx.db, { organisationId: organisation.id, budgetId, userId: viewer.id, ...(withBallot ? { ballotInHeading: headingId } : {}) });
+async function readVotingScope(
+  ctx: AppContext,
+  viewer: Viewer,
+  organisation: Organisation,
+  budgetId: number,
+  headingId: number,
+  withBallot = false,
+) {
+  const scope = await findBallotScope(ctx.db, {
+    organisationId: organisation.id,
+    budgetId,
+    userId: viewer.id,
+    ...(withBallot ? { ballotInHeading: headingId } : {}),
+  });
   if (!scope) throw new AppError('BUDGET_NOT_FOUND');
   const heading = scope.budget.headings.find((h) => h.id === headingId);
   if (!heading) throw new AppError('BUDGET_HEADING_NOT_FOUND');
@@ -170,7 +199,10 @@ export async function castBallot(
       }
       if (!heading) throw new AppError('BUDGET_HEADING_NOT_FOUND');
       if (refused) return { ok: false, code: refused };
-      if (check && !check.ok) return check.projectIds ? { ok: false, code: check.code, projectIds: check.projectIds } : { ok: false, code: check.code };
+      if (check && !check.ok)
+        return check.projectIds
+          ? { ok: false, code: check.code, projectIds: check.projectIds }
+          : { ok: false, code: check.code };
       throw new AppError('AUTHENTICATION_REQUIRED');
     }
     if (check.projectIds.length === 0) return withdrawBallot(ctx, await confirm(), organisation, budgetId, headingId);
@@ -186,11 +218,17 @@ export async function castBallot(
           votes: check.votes,
           totalCost: check.totalCost,
         },
-        guard: { version: budgetScope.version, voterText: voter.text, processText: budgetScope.processText, session: unconfirmed ? { id: unconfirmed.id, viewer } : null },
+        guard: {
+          version: budgetScope.version,
+          voterText: voter.text,
+          processText: budgetScope.processText,
+          session: unconfirmed ? { id: unconfirmed.id, viewer } : null,
+        },
       });
       if (stored) return { ok: true, ballot: ballotView(budget, heading, stored) };
     } catch (error) {
-      if (violatedConstraint(error) === 'budgets_ballot_one_district_heading') return { ok: false, code: 'BALLOT_SECOND_DISTRICT_HEADING' };
+      if (violatedConstraint(error) === 'budgets_ballot_one_district_heading')
+        return { ok: false, code: 'BALLOT_SECOND_DISTRICT_HEADING' };
       throw error;
     }
     // Voting closed, the session ended, or something the ballot was checked against changed since it
@@ -203,9 +241,18 @@ export async function castBallot(
 }
 
 /** Withdraws the viewer's ballot in a heading while voting is open. */
-export async function withdrawBallot(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number): Promise<BallotOutcome> {
+export async function withdrawBallot(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  headingId: number,
+): Promise<BallotOutcome> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-  const { budget: { budget }, heading } = await readVotingScope(ctx, viewer, organisation, budgetId, headingId);
+  const {
+    budget: { budget },
+    heading,
+  } = await readVotingScope(ctx, viewer, organisation, budgetId, headingId);
   if (currentPhase(budget) !== 'balloting') return { ok: false, code: 'BALLOT_OUTSIDE_PHASE' };
   const deleted = await deleteBallotWhileVoting(ctx.db, organisation.id, budget.id, heading.id, viewer.id);
   if (!deleted && (await findBallot(ctx.db, heading.id, viewer.id))) return { ok: false, code: 'BALLOT_OUTSIDE_PHASE' };
@@ -213,14 +260,26 @@ export async function withdrawBallot(ctx: AppContext, viewer: Viewer | null, org
 }
 
 /** The viewer's own ballot in a heading (empty when they have none). */
-export async function readOwnBallot(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number): Promise<BallotView> {
+export async function readOwnBallot(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  headingId: number,
+): Promise<BallotView> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
   const { budget, heading, ballot } = await readVotingScope(ctx, viewer, organisation, budgetId, headingId, true);
   return ballotView(budget.budget, heading, ballot);
 }
 
 /** Why this viewer could not vote in this heading now, or undefined when they can (for the pages). */
-export async function votingBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budget: Budget, heading: Heading): Promise<BallotErrorCode | 'AUTHENTICATION_REQUIRED' | undefined> {
+export async function votingBlocker(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budget: Budget,
+  heading: Heading,
+): Promise<BallotErrorCode | 'AUTHENTICATION_REQUIRED' | undefined> {
   if (currentPhase(budget) !== 'balloting') return 'BALLOT_OUTSIDE_PHASE';
   if (!viewer) return 'AUTHENTICATION_REQUIRED';
   const scope = await readVotingScope(ctx, viewer, organisation, budget.id, heading.id);

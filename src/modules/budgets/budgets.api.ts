@@ -8,7 +8,14 @@ import { findBudget, findBudgets, findHeadings, findProjects, findResults } from
 import { publishResults } from './results.use-cases.ts';
 
 const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
-const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const Errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+  422: ErrorResponse,
+};
 const SECURITY = [{ session: [] }];
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const BallotParams = Type.Object({ budgetId: Id, headingId: Id });
@@ -19,7 +26,9 @@ const Ballot = Type.Object({
   headingId: Type.Integer(),
   rule: Type.String({ description: 'approval, knapsack or distributed' }),
   projects: Type.Array(Type.Integer(), { description: 'Chosen project ids, ascending' }),
-  votes: Type.Record(Type.String(), Type.Integer(), { description: 'Votes per chosen project id (1 each unless distributed)' }),
+  votes: Type.Record(Type.String(), Type.Integer(), {
+    description: 'Votes per chosen project id (1 each unless distributed)',
+  }),
   totalCost: Type.Integer(),
   amount: Type.Integer(),
   remaining: Type.Integer(),
@@ -30,7 +39,11 @@ const Ballot = Type.Object({
 const BallotBody = Type.Object(
   {
     projects: Type.Optional(Type.Array(Id, { maxItems: 500, description: 'For approval and knapsack budgets' })),
-    votes: Type.Optional(Type.Record(Type.String({ pattern: '^[1-9][0-9]{0,9}$' }), Type.Integer({ minimum: 0, maximum: 10_000 }), { description: 'For distributed budgets: votes per project id' })),
+    votes: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[1-9][0-9]{0,9}$' }), Type.Integer({ minimum: 0, maximum: 10_000 }), {
+        description: 'For distributed budgets: votes per project id',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -43,38 +56,91 @@ function answer(outcome: BallotOutcome) {
 
 /** Budgets, headings and projects (public), the voter's own ballot (private), published results (public). */
 export function registerBudgetsApi(app: App, ctx: AppContext): void {
-  app.get('/api/v1/budgets', { schema: { tags: ['budgets'], summary: 'Participatory budgets of the city, newest first' } }, async (request) => {
-    const budgets = await findBudgets(ctx.db, request.organisation.id);
-    return budgets.map((b) => ({ id: b.id, title: b.title, phase: currentPhase(b), votingRule: b.votingRule, resultsPublished: b.resultsPublishedAt !== null }));
-  });
+  app.get(
+    '/api/v1/budgets',
+    { schema: { tags: ['budgets'], summary: 'Participatory budgets of the city, newest first' } },
+    async (request) => {
+      const budgets = await findBudgets(ctx.db, request.organisation.id);
+      return budgets.map((b) => ({
+        id: b.id,
+        title: b.title,
+        phase: currentPhase(b),
+        votingRule: b.votingRule,
+        resultsPublished: b.resultsPublishedAt !== null,
+      }));
+    },
+  );
 
-  app.get('/api/v1/budgets/:budgetId', { schema: { tags: ['budgets'], summary: 'A budget with its phases, headings and projects', params: BudgetParams } }, async (request) => {
-    const budget = await findBudget(ctx.db, request.organisation.id, request.params.budgetId);
-    if (!budget) throw new AppError('BUDGET_NOT_FOUND');
-    const headings = await findHeadings(ctx.db, budget.id);
-    const projects = await findProjects(ctx.db, budget.id);
-    return {
-      id: budget.id,
-      title: budget.title,
-      description: budget.description,
-      processId: budget.processId,
-      phase: currentPhase(budget),
-      phases: budget.phases.map((p) => ({ kind: p.kind, startsAt: p.startsAt.toISOString(), endsAt: p.endsAt?.toISOString() ?? null })),
-      votingRule: { rule: budget.votingRule, maxProjects: budget.maxProjects, maxVotes: budget.maxVotes, maxVotesPerProject: budget.maxVotesPerProject, minShare: budget.minShare },
-      eligibility: budget.eligibility,
-      resultsMethod: budget.resultsMethod,
-      headings: headings.map((h) => ({ id: h.id, name: h.name, districtId: h.districtId, amount: h.amount })),
-      projects: projects
-        .filter((p) => p.status !== 'withdrawn')
-        .map((p) => ({ id: p.id, headingId: p.headingId, title: p.title, description: p.description, cost: p.cost, feasibility: p.feasibility, feasibilityExplanation: p.feasibilityExplanation, onBallot: isOnBallot(p), funded: p.funded, followUp: p.funded ? { status: p.followUpStatus, progress: p.progress } : null })),
-    };
-  });
+  app.get(
+    '/api/v1/budgets/:budgetId',
+    { schema: { tags: ['budgets'], summary: 'A budget with its phases, headings and projects', params: BudgetParams } },
+    async (request) => {
+      const budget = await findBudget(ctx.db, request.organisation.id, request.params.budgetId);
+      if (!budget) throw new AppError('BUDGET_NOT_FOUND');
+      const headings = await findHeadings(ctx.db, budget.id);
+      const projects = await findProjects(ctx.db, budget.id);
+      return {
+        id: budget.id,
+        title: budget.title,
+        description: budget.description,
+        processId: budget.processId,
+        phase: currentPhase(budget),
+        phases: budget.phases.map((p) => ({
+          kind: p.kind,
+          startsAt: p.startsAt.toISOString(),
+          endsAt: p.endsAt?.toISOString() ?? null,
+        })),
+        votingRule: {
+          rule: budget.votingRule,
+          maxProjects: budget.maxProjects,
+          maxVotes: budget.maxVotes,
+          maxVotesPerProject: budget.maxVotesPerProject,
+          minShare: budget.minShare,
+        },
+        eligibility: budget.eligibility,
+        resultsMethod: budget.resultsMethod,
+        headings: headings.map((h) => ({ id: h.id, name: h.name, districtId: h.districtId, amount: h.amount })),
+        projects: projects
+          .filter((p) => p.status !== 'withdrawn')
+          .map((p) => ({
+            id: p.id,
+            headingId: p.headingId,
+            title: p.title,
+            description: p.description,
+            cost: p.cost,
+            feasibility: p.feasibility,
+            feasibilityExplanation: p.feasibilityExplanation,
+            onBallot: isOnBallot(p),
+            funded: p.funded,
+            followUp: p.funded ? { status: p.followUpStatus, progress: p.progress } : null,
+          })),
+      };
+    },
+  );
 
   const ballotPath = '/api/v1/budgets/:budgetId/headings/:headingId/ballot';
-  app.get(ballotPath, { schema: { tags: ['budgets'], summary: 'Your ballot in a heading (empty when you have none)', security: SECURITY, params: BallotParams, response: { 200: Ballot, ...Errors } } }, async (request, reply) => {
-    reply.header('cache-control', 'private, no-store');
-    return readOwnBallot(ctx, request.viewer, request.organisation, request.params.budgetId, request.params.headingId);
-  });
+  app.get(
+    ballotPath,
+    {
+      schema: {
+        tags: ['budgets'],
+        summary: 'Your ballot in a heading (empty when you have none)',
+        security: SECURITY,
+        params: BallotParams,
+        response: { 200: Ballot, ...Errors },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return readOwnBallot(
+        ctx,
+        request.viewer,
+        request.organisation,
+        request.params.budgetId,
+        request.params.headingId,
+      );
+    },
+  );
 
   app.put(
     ballotPath,
@@ -98,37 +164,97 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
       if ((projects === undefined) === (votes === undefined)) throw new AppError('BALLOT_WRONG_FORMAT');
       const input: BallotInput = projects !== undefined ? { projects } : { votes: votes ?? {} };
       reply.header('cache-control', 'private, no-store');
-      return answer(await castBallot(ctx, request.viewer, request.organisation, request.params.budgetId, request.params.headingId, input, request.deferredSession));
+      return answer(
+        await castBallot(
+          ctx,
+          request.viewer,
+          request.organisation,
+          request.params.budgetId,
+          request.params.headingId,
+          input,
+          request.deferredSession,
+        ),
+      );
     },
   );
 
-  app.delete(ballotPath, { schema: { tags: ['budgets'], summary: 'Withdraw your ballot in a heading', security: SECURITY, params: BallotParams, response: { 200: Ballot, ...Errors } } }, async (request) =>
-    answer(await withdrawBallot(ctx, request.viewer, request.organisation, request.params.budgetId, request.params.headingId)),
+  app.delete(
+    ballotPath,
+    {
+      schema: {
+        tags: ['budgets'],
+        summary: 'Withdraw your ballot in a heading',
+        security: SECURITY,
+        params: BallotParams,
+        response: { 200: Ballot, ...Errors },
+      },
+    },
+    async (request) =>
+      answer(
+        await withdrawBallot(
+          ctx,
+          request.viewer,
+          request.organisation,
+          request.params.budgetId,
+          request.params.headingId,
+        ),
+      ),
   );
 
-  app.get('/api/v1/budgets/:budgetId/results', { schema: { tags: ['budgets'], summary: 'Published results: per heading, voters and per-project counts', params: BudgetParams } }, async (request) => {
-    const budget = await findBudget(ctx.db, request.organisation.id, request.params.budgetId);
-    if (!budget) throw new AppError('BUDGET_NOT_FOUND');
-    if (!budget.resultsPublishedAt) throw new AppError('BUDGET_RESULTS_NOT_PUBLISHED');
-    const { results, headings } = await findResults(ctx.db, budget.id);
-    return {
-      budgetId: budget.id,
-      method: budget.resultsMethod,
-      publishedAt: budget.resultsPublishedAt.toISOString(),
-      headings: (await findHeadings(ctx.db, budget.id)).map((h) => ({
-        id: h.id,
-        name: h.name,
-        amount: h.amount,
-        voters: headings.get(h.id)?.voters ?? 0,
-        spent: headings.get(h.id)?.spent ?? 0,
-        projects: results.filter((r) => r.headingId === h.id).map((r) => ({ projectId: r.projectId, position: r.position, ballots: r.ballots, votes: r.votes, funded: r.funded, note: r.note })),
-      })),
-    };
-  });
+  app.get(
+    '/api/v1/budgets/:budgetId/results',
+    {
+      schema: {
+        tags: ['budgets'],
+        summary: 'Published results: per heading, voters and per-project counts',
+        params: BudgetParams,
+      },
+    },
+    async (request) => {
+      const budget = await findBudget(ctx.db, request.organisation.id, request.params.budgetId);
+      if (!budget) throw new AppError('BUDGET_NOT_FOUND');
+      if (!budget.resultsPublishedAt) throw new AppError('BUDGET_RESULTS_NOT_PUBLISHED');
+      const { results, headings } = await findResults(ctx.db, budget.id);
+      return {
+        budgetId: budget.id,
+        method: budget.resultsMethod,
+        publishedAt: budget.resultsPublishedAt.toISOString(),
+        headings: (await findHeadings(ctx.db, budget.id)).map((h) => ({
+          id: h.id,
+          name: h.name,
+          amount: h.amount,
+          voters: headings.get(h.id)?.voters ?? 0,
+          spent: headings.get(h.id)?.spent ?? 0,
+          projects: results
+            .filter((r) => r.headingId === h.id)
+            .map((r) => ({
+              projectId: r.projectId,
+              position: r.position,
+              ballots: r.ballots,
+              votes: r.votes,
+              funded: r.funded,
+              note: r.note,
+            })),
+        })),
+      };
+    },
+  );
 
-  app.post('/api/v1/budgets/:budgetId/results', { schema: { tags: ['budgets'], summary: 'Compute and publish the results (staff)', security: SECURITY, params: BudgetParams } }, async (request) => {
-    const { headings } = await publishResults(ctx, request.viewer, request.organisation, request.params.budgetId);
-    return { headings: headings.map((h) => ({ id: h.heading.id, voters: h.voters, spent: h.spent, projects: h.rows })) };
-  });
+  app.post(
+    '/api/v1/budgets/:budgetId/results',
+    {
+      schema: {
+        tags: ['budgets'],
+        summary: 'Compute and publish the results (staff)',
+        security: SECURITY,
+        params: BudgetParams,
+      },
+    },
+    async (request) => {
+      const { headings } = await publishResults(ctx, request.viewer, request.organisation, request.params.budgetId);
+      return {
+        headings: headings.map((h) => ({ id: h.heading.id, voters: h.voters, spent: h.spent, projects: h.rows })),
+      };
+    },
+  );
 }
-

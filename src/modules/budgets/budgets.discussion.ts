@@ -14,7 +14,14 @@ export const budgetProjectDiscussion: DiscussedSubjectProvider = {
     if (!project) return undefined;
     return {
       href: `/budgets/${project.budget_id}/projects/${project.id}`,
-      rules: project.process_id !== null ? { processId: project.process_id } : { level: project.eligibility_level, minAge: project.min_age ?? undefined, maxAge: project.max_age ?? undefined },
+      rules:
+        project.process_id !== null
+          ? { processId: project.process_id }
+          : {
+              level: project.eligibility_level,
+              minAge: project.min_age ?? undefined,
+              maxAge: project.max_age ?? undefined,
+            },
     };
   },
 };

@@ -23,8 +23,21 @@ export async function renderBudgetsHomeSection(request: FastifyRequest, ctx: App
  */
 export const budgetsPersonalData: PersonalDataProvider = {
   async export(tx, userId) {
-    const ballots = await tx.selectFrom('budgets_ballot').select(['budget_id', 'heading_id', 'project_ids', 'votes', 'created_at', 'updated_at']).where('user_id', '=', userId).execute();
-    return { ballots: ballots.map((b) => ({ budgetId: b.budget_id, headingId: b.heading_id, projectIds: b.project_ids, votes: b.votes, createdAt: b.created_at.toISOString(), updatedAt: b.updated_at.toISOString() })) };
+    const ballots = await tx
+      .selectFrom('budgets_ballot')
+      .select(['budget_id', 'heading_id', 'project_ids', 'votes', 'created_at', 'updated_at'])
+      .where('user_id', '=', userId)
+      .execute();
+    return {
+      ballots: ballots.map((b) => ({
+        budgetId: b.budget_id,
+        headingId: b.heading_id,
+        projectIds: b.project_ids,
+        votes: b.votes,
+        createdAt: b.created_at.toISOString(),
+        updatedAt: b.updated_at.toISOString(),
+      })),
+    };
   },
   async erase(tx, userId) {
     await tx.deleteFrom('budgets_ballot').where('user_id', '=', userId).execute();

@@ -3,7 +3,15 @@ import type { Executor } from '../../platform/db/database.ts';
 import { prepared } from '../../platform/db/prepared.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import './budgets.schema.ts';
-import type { Feasibility, FollowUpStatus, Phase, PhaseSetting, ProjectStatus, ResultsMethod, VotingRule } from './budgets.schema.ts';
+import type {
+  Feasibility,
+  FollowUpStatus,
+  Phase,
+  PhaseSetting,
+  ProjectStatus,
+  ResultsMethod,
+  VotingRule,
+} from './budgets.schema.ts';
 import { liveSessionSql } from '../../platform/auth/sessions.ts';
 import type { Viewer } from '../../platform/auth/users.ts';
 import { processEligibilitySql, type ProcessEligibilityJson } from '../participation/index.ts';
@@ -135,8 +143,8 @@ function toBudget(row: BudgetRow): Budget {
     id: row.id,
     organisationId: row.organisation_id,
     processId: row.process_id,
-    title: (json(row.title) as Translated),
-    description: (json(row.description) as Translated),
+    title: json(row.title) as Translated,
+    description: json(row.description) as Translated,
     votingRule: row.voting_rule,
     maxProjects: row.max_projects,
     maxVotes: row.max_votes,
@@ -147,15 +155,28 @@ function toBudget(row: BudgetRow): Budget {
     districtResidentsOnly: row.district_residents_only,
     phaseOverride: row.phase_override,
     resultsPublishedAt: row.results_published_at,
-    phases: (json(row.phases) as Array<{ kind: Phase; startsAt: string; endsAt: string | null }>).map((p) => ({ kind: p.kind, startsAt: new Date(p.startsAt), endsAt: p.endsAt ? new Date(p.endsAt) : null })),
+    phases: (json(row.phases) as Array<{ kind: Phase; startsAt: string; endsAt: string | null }>).map((p) => ({
+      kind: p.kind,
+      startsAt: new Date(p.startsAt),
+      endsAt: p.endsAt ? new Date(p.endsAt) : null,
+    })),
     createdAt: row.created_at,
     maxSupportsPerHeading: row.max_supports_per_heading,
   };
 }
 
 /** One budget of a city with its phases, in one query. */
-export async function findBudget(db: Executor, organisationId: number, budgetId: number, options: { lock?: boolean } = {}): Promise<Budget | undefined> {
-  let query = db.selectFrom('budgets_budget as b').select([...budgetColumns, phasesColumn.as('phases')]).where('b.organisation_id', '=', organisationId).where('b.id', '=', budgetId);
+export async function findBudget(
+  db: Executor,
+  organisationId: number,
+  budgetId: number,
+  options: { lock?: boolean } = {},
+): Promise<Budget | undefined> {
+  let query = db
+    .selectFrom('budgets_budget as b')
+    .select([...budgetColumns, phasesColumn.as('phases')])
+    .where('b.organisation_id', '=', organisationId)
+    .where('b.id', '=', budgetId);
   // FOR SHARE: a ballot being stored keeps staff from closing the ballot under it, and waits for them.
   if (options.lock) query = query.forShare();
   const row = await query.executeTakeFirst();
@@ -164,12 +185,32 @@ export async function findBudget(db: Executor, organisationId: number, budgetId:
 
 /** All budgets of a city, newest first. */
 export async function findBudgets(db: Executor, organisationId: number): Promise<Budget[]> {
-  const rows = await db.selectFrom('budgets_budget as b').select([...budgetColumns, phasesColumn.as('phases')]).where('b.organisation_id', '=', organisationId).orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').execute();
+  const rows = await db
+    .selectFrom('budgets_budget as b')
+    .select([...budgetColumns, phasesColumn.as('phases')])
+    .where('b.organisation_id', '=', organisationId)
+    .orderBy('b.created_at', 'desc')
+    .orderBy('b.id', 'desc')
+    .execute();
   return rows.map((row) => toBudget(row as BudgetRow));
 }
 
-function toHeading(row: { id: number; budget_id: number; name: unknown; district_id: number | null; amount: number; position: number }): Heading {
-  return { id: row.id, budgetId: row.budget_id, name: (json(row.name) as Translated), districtId: row.district_id, amount: row.amount, position: row.position };
+function toHeading(row: {
+  id: number;
+  budget_id: number;
+  name: unknown;
+  district_id: number | null;
+  amount: number;
+  position: number;
+}): Heading {
+  return {
+    id: row.id,
+    budgetId: row.budget_id,
+    name: json(row.name) as Translated,
+    districtId: row.district_id,
+    amount: row.amount,
+    position: row.position,
+  };
 }
 
 /** The headings of a budget, the city-wide one first. */
@@ -186,11 +227,30 @@ export async function findHeadings(db: Executor, budgetId: number): Promise<Head
 }
 
 export async function findHeading(db: Executor, budgetId: number, headingId: number): Promise<Heading | undefined> {
-  const row = await db.selectFrom('budgets_heading').select(['id', 'budget_id', 'name', 'district_id', 'amount', 'position']).where('budget_id', '=', budgetId).where('id', '=', headingId).executeTakeFirst();
+  const row = await db
+    .selectFrom('budgets_heading')
+    .select(['id', 'budget_id', 'name', 'district_id', 'amount', 'position'])
+    .where('budget_id', '=', budgetId)
+    .where('id', '=', headingId)
+    .executeTakeFirst();
   return row ? toHeading(row) : undefined;
 }
 
-const projectColumns = ['id', 'budget_id', 'heading_id', 'title', 'description', 'cost', 'author_id', 'feasibility', 'feasibility_explanation', 'status', 'funded', 'follow_up_status', 'progress'] as const;
+const projectColumns = [
+  'id',
+  'budget_id',
+  'heading_id',
+  'title',
+  'description',
+  'cost',
+  'author_id',
+  'feasibility',
+  'feasibility_explanation',
+  'status',
+  'funded',
+  'follow_up_status',
+  'progress',
+] as const;
 
 function toProject(row: {
   id: number;
@@ -211,12 +271,12 @@ function toProject(row: {
     id: row.id,
     budgetId: row.budget_id,
     headingId: row.heading_id,
-    title: (json(row.title) as Translated),
-    description: (json(row.description) as Translated),
+    title: json(row.title) as Translated,
+    description: json(row.description) as Translated,
     cost: row.cost,
     authorId: row.author_id,
     feasibility: row.feasibility,
-    feasibilityExplanation: (json(row.feasibility_explanation) as Translated),
+    feasibilityExplanation: json(row.feasibility_explanation) as Translated,
     status: row.status,
     funded: row.funded,
     followUpStatus: row.follow_up_status,
@@ -225,7 +285,11 @@ function toProject(row: {
 }
 
 /** Projects of a budget, optionally of one heading, in the order they were proposed. */
-export async function findProjects(db: Executor, budgetId: number, options: { headingId?: number; onBallotOnly?: boolean } = {}): Promise<Project[]> {
+export async function findProjects(
+  db: Executor,
+  budgetId: number,
+  options: { headingId?: number; onBallotOnly?: boolean } = {},
+): Promise<Project[]> {
   let query = db.selectFrom('budgets_project').select(projectColumns).where('budget_id', '=', budgetId);
   if (options.headingId !== undefined) query = query.where('heading_id', '=', options.headingId);
   if (options.onBallotOnly) query = query.where('status', '=', 'selected').where('feasibility', '=', 'feasible');
@@ -234,31 +298,75 @@ export async function findProjects(db: Executor, budgetId: number, options: { he
 }
 
 export async function findProject(db: Executor, budgetId: number, projectId: number): Promise<Project | undefined> {
-  const row = await db.selectFrom('budgets_project').select(projectColumns).where('budget_id', '=', budgetId).where('id', '=', projectId).executeTakeFirst();
+  const row = await db
+    .selectFrom('budgets_project')
+    .select(projectColumns)
+    .where('budget_id', '=', budgetId)
+    .where('id', '=', projectId)
+    .executeTakeFirst();
   return row ? toProject(row) : undefined;
 }
 
 /** The projects with these ids in one budget (ids of other budgets are simply absent). */
 export async function findProjectsByIds(db: Executor, budgetId: number, ids: readonly number[]): Promise<Project[]> {
   if (ids.length === 0) return [];
-  const rows = await db.selectFrom('budgets_project').select(projectColumns).where('budget_id', '=', budgetId).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('budgets_project')
+    .select(projectColumns)
+    .where('budget_id', '=', budgetId)
+    .where('id', 'in', ids)
+    .execute();
   return rows.map(toProject);
 }
 
-function toBallot(row: { id: number; heading_id: number; project_ids: number[]; votes: number[]; total_cost: number; district_heading: boolean; updated_at: Date }): StoredBallot {
-  return { id: row.id, headingId: row.heading_id, projectIds: row.project_ids, votes: row.votes, totalCost: row.total_cost, districtHeading: row.district_heading, updatedAt: row.updated_at };
+function toBallot(row: {
+  id: number;
+  heading_id: number;
+  project_ids: number[];
+  votes: number[];
+  total_cost: number;
+  district_heading: boolean;
+  updated_at: Date;
+}): StoredBallot {
+  return {
+    id: row.id,
+    headingId: row.heading_id,
+    projectIds: row.project_ids,
+    votes: row.votes,
+    totalCost: row.total_cost,
+    districtHeading: row.district_heading,
+    updatedAt: row.updated_at,
+  };
 }
 
-const ballotColumns = ['id', 'heading_id', 'project_ids', 'votes', 'total_cost', 'district_heading', 'updated_at'] as const;
+const ballotColumns = [
+  'id',
+  'heading_id',
+  'project_ids',
+  'votes',
+  'total_cost',
+  'district_heading',
+  'updated_at',
+] as const;
 
 export async function findBallot(db: Executor, headingId: number, userId: number): Promise<StoredBallot | undefined> {
-  const row = await db.selectFrom('budgets_ballot').select(ballotColumns).where('heading_id', '=', headingId).where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('budgets_ballot')
+    .select(ballotColumns)
+    .where('heading_id', '=', headingId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return row ? toBallot(row) : undefined;
 }
 
 /** A voter's ballots in a budget (at most the city-wide one and one district one). */
 export async function findBallotsOfVoter(db: Executor, budgetId: number, userId: number): Promise<StoredBallot[]> {
-  const rows = await db.selectFrom('budgets_ballot').select(ballotColumns).where('budget_id', '=', budgetId).where('user_id', '=', userId).execute();
+  const rows = await db
+    .selectFrom('budgets_ballot')
+    .select(ballotColumns)
+    .where('budget_id', '=', budgetId)
+    .where('user_id', '=', userId)
+    .execute();
   return rows.map(toBallot);
 }
 
@@ -268,7 +376,16 @@ export async function findBallotsOfVoter(db: Executor, budgetId: number, userId:
  */
 export async function upsertBallot(
   db: Executor,
-  values: { organisationId: number; budgetId: number; headingId: number; userId: number; districtHeading: boolean; projectIds: number[]; votes: number[]; totalCost: number },
+  values: {
+    organisationId: number;
+    budgetId: number;
+    headingId: number;
+    userId: number;
+    districtHeading: boolean;
+    projectIds: number[];
+    votes: number[];
+    totalCost: number;
+  },
 ): Promise<StoredBallot> {
   const row = await db
     .insertInto('budgets_ballot')
@@ -314,7 +431,16 @@ export interface BallotGuard {
 
 /** A ballot to store, as checked: what to write and what it was checked against. */
 export interface BallotWrite {
-  values: { organisationId: number; budgetId: number; headingId: number; userId: number; districtHeading: boolean; projectIds: number[]; votes: number[]; totalCost: number };
+  values: {
+    organisationId: number;
+    budgetId: number;
+    headingId: number;
+    userId: number;
+    districtHeading: boolean;
+    projectIds: number[];
+    votes: number[];
+    totalCost: number;
+  };
   guard: BallotGuard;
 }
 
@@ -335,7 +461,10 @@ export function ballotKey(headingId: number, userId: number): string {
  * guard failed). The time of the change is the server's, written into the row, so that the answer and
  * the row agree without reading the row back.
  */
-export async function storeBallotsWhileVoting(db: Executor, writes: readonly BallotWrite[]): Promise<Map<string, WrittenBallot>> {
+export async function storeBallotsWhileVoting(
+  db: Executor,
+  writes: readonly BallotWrite[],
+): Promise<Map<string, WrittenBallot>> {
   const updatedAt = new Date();
   const column = <T>(pick: (write: BallotWrite) => T): T[] => writes.map(pick);
   const input = sql`unnest(${column((w) => w.values.organisationId)}::int[], ${column((w) => w.values.budgetId)}::int[], ${column((w) => w.values.headingId)}::int[], ${column((w) => w.values.userId)}::int[],
@@ -343,7 +472,11 @@ export async function storeBallotsWhileVoting(db: Executor, writes: readonly Bal
       ${column((w) => w.guard.version)}::int[], ${column((w) => w.guard.voterText)}::text[], ${column((w) => w.guard.processText)}::text[],
       ${column((w) => w.guard.session?.id ?? null)}::text[], ${column((w) => w.guard.session?.viewer.role ?? null)}::text[])
     as i(organisation_id, budget_id, heading_id, user_id, district_heading, project_ids, votes, total_cost, version, voter_text, process_text, session_id, role)`;
-  const session = liveSessionSql(sql<string>`i.session_id`, { id: sql<number>`i.user_id`, organisationId: sql<number>`i.organisation_id`, role: sql<Viewer['role']>`i.role` });
+  const session = liveSessionSql(sql<string>`i.session_id`, {
+    id: sql<number>`i.user_id`,
+    organisationId: sql<number>`i.organisation_id`,
+    role: sql<Viewer['role']>`i.role`,
+  });
   // Only the keys come back: the rest is what was sent (and parsing arrays costs the hot path).
   const result = await sql<{ heading_id: number; user_id: number }>`
     insert into budgets_ballot (organisation_id, budget_id, heading_id, user_id, district_heading, project_ids, votes, total_cost, updated_at)
@@ -361,16 +494,32 @@ export async function storeBallotsWhileVoting(db: Executor, writes: readonly Bal
   for (const row of result.rows) {
     const key = ballotKey(row.heading_id, row.user_id);
     const values = byKey.get(key);
-    if (values) stored.set(key, { headingId: values.headingId, projectIds: values.projectIds, votes: values.votes, totalCost: values.totalCost, districtHeading: values.districtHeading, updatedAt });
+    if (values)
+      stored.set(key, {
+        headingId: values.headingId,
+        projectIds: values.projectIds,
+        votes: values.votes,
+        totalCost: values.totalCost,
+        districtHeading: values.districtHeading,
+        updatedAt,
+      });
   }
   return stored;
 }
 
 /** Withdraws a voter's ballot while the budget is balloting; false when voting is closed or there was none. */
-export async function deleteBallotWhileVoting(db: Executor, organisationId: number, budgetId: number, headingId: number, userId: number): Promise<boolean> {
+export async function deleteBallotWhileVoting(
+  db: Executor,
+  organisationId: number,
+  budgetId: number,
+  headingId: number,
+  userId: number,
+): Promise<boolean> {
   const result = await sql`
     delete from budgets_ballot where heading_id = ${headingId} and user_id = ${userId}
-      and exists (select 1 from budgets_budget b where b.id = ${budgetId} and b.organisation_id = ${organisationId} and ${votingOpen})`.execute(db);
+      and exists (select 1 from budgets_budget b where b.id = ${budgetId} and b.organisation_id = ${organisationId} and ${votingOpen})`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
@@ -412,7 +561,16 @@ export async function findBallotScope(
           from budgets_ballot x where x.budget_id = b.id and x.heading_id = ${query.ballotInHeading} and x.user_id = ${query.userId})`;
   // A raw template rather than the query builder: building and compiling a 30-column select costs
   // more server CPU than the query costs the database.
-  const result = await sql<BudgetRow & { version: number; headings: unknown; projects: unknown; process_text: string | null; voter_text: string | null; ballot: unknown }>`
+  const result = await sql<
+    BudgetRow & {
+      version: number;
+      headings: unknown;
+      projects: unknown;
+      process_text: string | null;
+      voter_text: string | null;
+      ballot: unknown;
+    }
+  >`
     select ${budgetColumnsSql}, ${phasesColumn} as phases, b.version,
       coalesce((select json_agg(json_build_object('id', h.id, 'budget_id', h.budget_id, 'name', h.name, 'district_id', h.district_id, 'amount', h.amount, 'position', h.position) order by h.position, h.id)
         from budgets_heading h where h.budget_id = b.id), '[]'::json) as headings,
@@ -425,7 +583,8 @@ export async function findBallotScope(
     where b.organisation_id = ${query.organisationId} and b.id = ${query.budgetId} ${prepared}`.execute(db);
   const row = result.rows[0];
   if (!row) return undefined;
-  const stored = json(row.ballot) as (Omit<Parameters<typeof toBallot>[0], 'updated_at'> & { updated_at: string }) | null;
+  const stored = json(row.ballot) as
+    (Omit<Parameters<typeof toBallot>[0], 'updated_at'> & { updated_at: string }) | null;
   return {
     budget: {
       budget: toBudget(row),
@@ -435,18 +594,28 @@ export async function findBallotScope(
       process: row.process_text === null ? null : (JSON.parse(row.process_text) as ProcessEligibilityJson),
       processText: row.process_text,
     },
-    voter: { facts: row.voter_text === null ? undefined : (JSON.parse(row.voter_text) as EligibilityFacts), text: row.voter_text },
+    voter: {
+      facts: row.voter_text === null ? undefined : (JSON.parse(row.voter_text) as EligibilityFacts),
+      text: row.voter_text,
+    },
     ballot: stored ? toBallot({ ...stored, updated_at: new Date(stored.updated_at) }) : undefined,
   };
 }
 
 export async function deleteBallot(db: Executor, headingId: number, userId: number): Promise<boolean> {
-  const result = await db.deleteFrom('budgets_ballot').where('heading_id', '=', headingId).where('user_id', '=', userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('budgets_ballot')
+    .where('heading_id', '=', headingId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
 /** Per project of a heading: how many ballots chose it and how many votes it got (they differ only with distributed votes). */
-export async function countVotes(db: Executor, headingId: number): Promise<Map<number, { ballots: number; votes: number }>> {
+export async function countVotes(
+  db: Executor,
+  headingId: number,
+): Promise<Map<number, { ballots: number; votes: number }>> {
   const result = await sql<{ project_id: number; ballots: number; votes: number }>`
     select u.project_id, count(*)::int as ballots, sum(u.votes)::int as votes
     from budgets_ballot b cross join lateral unnest(b.project_ids, b.votes) as u(project_id, votes)
@@ -460,14 +629,23 @@ export async function countVotes(db: Executor, headingId: number): Promise<Map<n
  * stored with sorted ids, so equal choices are equal arrays and PostgreSQL groups them; the Method of
  * Equal Shares then works on these groups instead of one row per voter.
  */
-export async function findBallotGroups(db: Executor, headingId: number): Promise<Array<{ projectIds: number[]; voters: number }>> {
+export async function findBallotGroups(
+  db: Executor,
+  headingId: number,
+): Promise<Array<{ projectIds: number[]; voters: number }>> {
   const result = await sql<{ project_ids: number[]; voters: number }>`
-    select project_ids, count(*)::int as voters from budgets_ballot where heading_id = ${headingId} group by project_ids`.execute(db);
+    select project_ids, count(*)::int as voters from budgets_ballot where heading_id = ${headingId} group by project_ids`.execute(
+    db,
+  );
   return result.rows.map((row) => ({ projectIds: row.project_ids, voters: row.voters }));
 }
 
 export async function countBallots(db: Executor, headingId: number): Promise<number> {
-  const row = await db.selectFrom('budgets_ballot').select((eb) => eb.fn.countAll<number>().as('n')).where('heading_id', '=', headingId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('budgets_ballot')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('heading_id', '=', headingId)
+    .executeTakeFirstOrThrow();
   return row.n;
 }
 
@@ -483,27 +661,79 @@ export interface StoredResult {
 }
 
 /** The published results of a budget, by heading and position. */
-export async function findResults(db: Executor, budgetId: number): Promise<{ results: StoredResult[]; headings: Map<number, { voters: number; spent: number }> }> {
-  const rows = await db.selectFrom('budgets_result').selectAll().where('budget_id', '=', budgetId).orderBy('heading_id').orderBy('position').execute();
-  const headingRows = await db.selectFrom('budgets_heading_result').selectAll().where('budget_id', '=', budgetId).execute();
+export async function findResults(
+  db: Executor,
+  budgetId: number,
+): Promise<{ results: StoredResult[]; headings: Map<number, { voters: number; spent: number }> }> {
+  const rows = await db
+    .selectFrom('budgets_result')
+    .selectAll()
+    .where('budget_id', '=', budgetId)
+    .orderBy('heading_id')
+    .orderBy('position')
+    .execute();
+  const headingRows = await db
+    .selectFrom('budgets_heading_result')
+    .selectAll()
+    .where('budget_id', '=', budgetId)
+    .execute();
   return {
-    results: rows.map((row) => ({ headingId: row.heading_id, projectId: row.project_id, method: row.method, ballots: row.ballots, votes: row.votes, funded: row.funded, position: row.position, note: row.note })),
+    results: rows.map((row) => ({
+      headingId: row.heading_id,
+      projectId: row.project_id,
+      method: row.method,
+      ballots: row.ballots,
+      votes: row.votes,
+      funded: row.funded,
+      position: row.position,
+      note: row.note,
+    })),
     headings: new Map(headingRows.map((row) => [row.heading_id, { voters: row.voters, spent: row.spent }])),
   };
 }
 
 /** Replaces the stored results of a budget (in the caller's transaction). */
-export async function replaceResults(db: Executor, organisationId: number, budgetId: number, results: StoredResult[], headings: Array<{ headingId: number; voters: number; spent: number }>): Promise<void> {
+export async function replaceResults(
+  db: Executor,
+  organisationId: number,
+  budgetId: number,
+  results: StoredResult[],
+  headings: Array<{ headingId: number; voters: number; spent: number }>,
+): Promise<void> {
   await db.deleteFrom('budgets_result').where('budget_id', '=', budgetId).execute();
   await db.deleteFrom('budgets_heading_result').where('budget_id', '=', budgetId).execute();
   if (results.length > 0) {
     await db
       .insertInto('budgets_result')
-      .values(results.map((r) => ({ organisation_id: organisationId, budget_id: budgetId, heading_id: r.headingId, project_id: r.projectId, method: r.method, ballots: r.ballots, votes: r.votes, funded: r.funded, position: r.position, note: r.note })))
+      .values(
+        results.map((r) => ({
+          organisation_id: organisationId,
+          budget_id: budgetId,
+          heading_id: r.headingId,
+          project_id: r.projectId,
+          method: r.method,
+          ballots: r.ballots,
+          votes: r.votes,
+          funded: r.funded,
+          position: r.position,
+          note: r.note,
+        })),
+      )
       .execute();
   }
   if (headings.length > 0) {
-    await db.insertInto('budgets_heading_result').values(headings.map((h) => ({ organisation_id: organisationId, budget_id: budgetId, heading_id: h.headingId, voters: h.voters, spent: h.spent }))).execute();
+    await db
+      .insertInto('budgets_heading_result')
+      .values(
+        headings.map((h) => ({
+          organisation_id: organisationId,
+          budget_id: budgetId,
+          heading_id: h.headingId,
+          voters: h.voters,
+          spent: h.spent,
+        })),
+      )
+      .execute();
   }
 }
 
@@ -521,12 +751,26 @@ export async function findMilestones(db: Executor, projectIds: readonly number[]
   if (projectIds.length === 0) return [];
   const rows = await db
     .selectFrom('budgets_milestone')
-    .select(['id', 'project_id', 'title', 'description', sql<string>`to_char(happened_on, 'YYYY-MM-DD')`.as('happened_on'), 'progress'])
+    .select([
+      'id',
+      'project_id',
+      'title',
+      'description',
+      sql<string>`to_char(happened_on, 'YYYY-MM-DD')`.as('happened_on'),
+      'progress',
+    ])
     .where('project_id', 'in', projectIds)
     .orderBy('happened_on')
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({ id: row.id, projectId: row.project_id, title: (json(row.title) as Translated), description: (json(row.description) as Translated), happenedOn: row.happened_on, progress: row.progress }));
+  return rows.map((row) => ({
+    id: row.id,
+    projectId: row.project_id,
+    title: json(row.title) as Translated,
+    description: json(row.description) as Translated,
+    happenedOn: row.happened_on,
+    progress: row.progress,
+  }));
 }
 
 /** Whether a database error is the violation of a unique constraint, and which (PostgreSQL and PGlite). */

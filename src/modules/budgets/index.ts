@@ -17,7 +17,13 @@ import { registerBudgetAssets } from './pages/shared.ts';
 
 export { castBallot, readOwnBallot, withdrawBallot, type BallotView, type BallotOutcome } from './ballot.use-cases.ts';
 export { currentPhase, checkBallot } from './ballot-rules.ts';
-export { equalShares, winnersByVotes, type BallotGroup, type CandidateProject, type HeadingOutcome } from './results.ts';
+export {
+  equalShares,
+  winnersByVotes,
+  type BallotGroup,
+  type CandidateProject,
+  type HeadingOutcome,
+} from './results.ts';
 export { computeResults, publishResults } from './results.use-cases.ts';
 export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';
 

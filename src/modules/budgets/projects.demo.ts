@@ -18,14 +18,93 @@ interface DemoProposal {
 
 // Residents write in their own language; the pages mark a text in another language with `lang`.
 const PROPOSALS: DemoProposal[] = [
-  { heading: 'city', author: 0, showAuthor: true, cost: 320_000, popularity: 0.55, title: { it: 'Pedibus: percorsi sicuri casa-scuola' }, description: { it: 'Strisce pedonali rialzate, segnaletica e volontari formati su dieci percorsi verso le scuole elementari.\n\nI bambini vanno a scuola a piedi insieme, e le strade intorno alle scuole diventano più tranquille.' } },
-  { heading: 'city', author: 1, showAuthor: false, cost: 260_000, popularity: 0.4, title: { ro: 'Stații de reparat biciclete' }, description: { ro: 'Douăsprezece stații cu pompă și unelte, lângă parcuri și stațiile de autobuz, pentru reparații rapide.' } },
-  { heading: 'city', author: 2, showAuthor: true, cost: 180_000, popularity: 0.3, title: { fr: 'Boîtes à livres dans chaque quartier', en: 'Book-swap boxes in every district' }, description: { fr: 'Des boîtes à livres abritées de la pluie, entretenues avec les bibliothèques de quartier.', en: 'Rain-proof book-swap boxes, looked after with the district libraries.' } },
-  { heading: 'city', author: 0, showAuthor: true, cost: 450_000, popularity: 0.22, title: { en: 'Solar panels on school roofs' }, description: { en: 'Panels on four school roofs; the savings pay for school trips. Pupils follow the production on a screen in the hall.' } },
-  { heading: 'harbour', author: 1, showAuthor: true, cost: 85_000, popularity: 0.18, place: [0.6, 0.4], title: { en: 'Shade and water at the ferry queue' }, description: { en: 'A canopy and a drinking fountain where people wait for the summer ferries in full sun.' } },
-  { heading: 'riverside', author: 2, showAuthor: false, cost: 120_000, popularity: 0.2, place: [0.3, 0.5], title: { fr: 'Un ponton de baignade surveillé', en: 'A supervised swimming pontoon' }, description: { fr: 'Un ponton flottant sur la rivière, surveillé en juillet et août, avec des vestiaires.', en: 'A floating pontoon on the river, supervised in July and August, with changing rooms.' } },
-  { heading: 'old-town', author: 3, showAuthor: true, cost: 60_000, popularity: 0.12, place: [0.5, 0.5], title: { en: 'Free Wi-Fi and sockets in the library courtyard' }, description: { en: 'So students can work outside in spring: Wi-Fi, sockets and a few tables under the arcades.' } },
-  { heading: 'university', author: 0, showAuthor: false, cost: 140_000, popularity: 0.15, title: { it: 'Rastrelliere coperte al Campus' }, description: { it: 'Duecento posti bici coperti e illuminati vicino alle aule, con stalli per le cargo bike.' } },
+  {
+    heading: 'city',
+    author: 0,
+    showAuthor: true,
+    cost: 320_000,
+    popularity: 0.55,
+    title: { it: 'Pedibus: percorsi sicuri casa-scuola' },
+    description: {
+      it: 'Strisce pedonali rialzate, segnaletica e volontari formati su dieci percorsi verso le scuole elementari.\n\nI bambini vanno a scuola a piedi insieme, e le strade intorno alle scuole diventano più tranquille.',
+    },
+  },
+  {
+    heading: 'city',
+    author: 1,
+    showAuthor: false,
+    cost: 260_000,
+    popularity: 0.4,
+    title: { ro: 'Stații de reparat biciclete' },
+    description: {
+      ro: 'Douăsprezece stații cu pompă și unelte, lângă parcuri și stațiile de autobuz, pentru reparații rapide.',
+    },
+  },
+  {
+    heading: 'city',
+    author: 2,
+    showAuthor: true,
+    cost: 180_000,
+    popularity: 0.3,
+    title: { fr: 'Boîtes à livres dans chaque quartier', en: 'Book-swap boxes in every district' },
+    description: {
+      fr: 'Des boîtes à livres abritées de la pluie, entretenues avec les bibliothèques de quartier.',
+      en: 'Rain-proof book-swap boxes, looked after with the district libraries.',
+    },
+  },
+  {
+    heading: 'city',
+    author: 0,
+    showAuthor: true,
+    cost: 450_000,
+    popularity: 0.22,
+    title: { en: 'Solar panels on school roofs' },
+    description: {
+      en: 'Panels on four school roofs; the savings pay for school trips. Pupils follow the production on a screen in the hall.',
+    },
+  },
+  {
+    heading: 'harbour',
+    author: 1,
+    showAuthor: true,
+    cost: 85_000,
+    popularity: 0.18,
+    place: [0.6, 0.4],
+    title: { en: 'Shade and water at the ferry queue' },
+    description: { en: 'A canopy and a drinking fountain where people wait for the summer ferries in full sun.' },
+  },
+  {
+    heading: 'riverside',
+    author: 2,
+    showAuthor: false,
+    cost: 120_000,
+    popularity: 0.2,
+    place: [0.3, 0.5],
+    title: { fr: 'Un ponton de baignade surveillé', en: 'A supervised swimming pontoon' },
+    description: {
+      fr: 'Un ponton flottant sur la rivière, surveillé en juillet et août, avec des vestiaires.',
+      en: 'A floating pontoon on the river, supervised in July and August, with changing rooms.',
+    },
+  },
+  {
+    heading: 'old-town',
+    author: 3,
+    showAuthor: true,
+    cost: 60_000,
+    popularity: 0.12,
+    place: [0.5, 0.5],
+    title: { en: 'Free Wi-Fi and sockets in the library courtyard' },
+    description: { en: 'So students can work outside in spring: Wi-Fi, sockets and a few tables under the arcades.' },
+  },
+  {
+    heading: 'university',
+    author: 0,
+    showAuthor: false,
+    cost: 140_000,
+    popularity: 0.15,
+    title: { it: 'Rastrelliere coperte al Campus' },
+    description: { it: 'Duecento posti bici coperti e illuminati vicino alle aule, con stalli per le cargo bike.' },
+  },
 ];
 
 /** The same numbers on every installation. */
@@ -43,7 +122,11 @@ function random(seed: number): () => number {
  * five per heading: no heading has more than five projects) and two from the first demo resident, so
  * that she sees the "withdraw my support" form.
  */
-export async function seedResidentProjects(ctx: AppContext, organisation: Organisation, input: { budgetId: number; headings: Map<string, number>; authors: number[]; supporters: number[] }): Promise<void> {
+export async function seedResidentProjects(
+  ctx: AppContext,
+  organisation: Organisation,
+  input: { budgetId: number; headings: Map<string, number>; authors: number[]; supporters: number[] },
+): Promise<void> {
   const districts = new Map((await findDistrictsWithGeometry(ctx.db, organisation.id)).map((d) => [d.code, d]));
   const next = random(2028);
   const created: Array<{ id: number; popularity: number }> = [];
@@ -57,7 +140,10 @@ export async function seedResidentProjects(ctx: AppContext, organisation: Organi
       const lngs = ring.map((p) => p[0]);
       const lats = ring.map((p) => p[1]);
       const [fx, fy] = proposal.place;
-      place = { lng: Math.min(...lngs) + fx * (Math.max(...lngs) - Math.min(...lngs)), lat: Math.min(...lats) + fy * (Math.max(...lats) - Math.min(...lats)) };
+      place = {
+        lng: Math.min(...lngs) + fx * (Math.max(...lngs) - Math.min(...lngs)),
+        lat: Math.min(...lats) + fy * (Math.max(...lats) - Math.min(...lats)),
+      };
     }
     const row = await ctx.db
       .insertInto('budgets_project')
@@ -80,8 +166,25 @@ export async function seedResidentProjects(ctx: AppContext, organisation: Organi
       .executeTakeFirstOrThrow();
     created.push({ id: row.id, popularity: proposal.popularity });
   }
-  const supports = input.supporters.flatMap((userId) => created.filter((p) => next() < p.popularity).map((p) => ({ organisation_id: organisation.id, budget_id: input.budgetId, project_id: p.id, user_id: userId })));
+  const supports = input.supporters.flatMap((userId) =>
+    created
+      .filter((p) => next() < p.popularity)
+      .map((p) => ({ organisation_id: organisation.id, budget_id: input.budgetId, project_id: p.id, user_id: userId })),
+  );
   const first = input.authors[0];
-  if (first !== undefined) supports.push(...created.slice(1, 3).map((p) => ({ organisation_id: organisation.id, budget_id: input.budgetId, project_id: p.id, user_id: first })));
-  if (supports.length > 0) await ctx.db.insertInto('budgets_support').values(supports).onConflict((conflict) => conflict.doNothing()).execute();
+  if (first !== undefined)
+    supports.push(
+      ...created.slice(1, 3).map((p) => ({
+        organisation_id: organisation.id,
+        budget_id: input.budgetId,
+        project_id: p.id,
+        user_id: first,
+      })),
+    );
+  if (supports.length > 0)
+    await ctx.db
+      .insertInto('budgets_support')
+      .values(supports)
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
 }

@@ -83,15 +83,27 @@ const selectProjects = sql`
   from budgets_project pr left join core_user u on u.id = pr.author_id and u.deleted_at is null`;
 
 /** The projects of a budget that residents see (not withdrawn), optionally of one heading, oldest first. */
-export async function findResidentProjects(db: Executor, budgetId: number, options: { headingId?: number | undefined } = {}): Promise<ResidentProject[]> {
+export async function findResidentProjects(
+  db: Executor,
+  budgetId: number,
+  options: { headingId?: number | undefined } = {},
+): Promise<ResidentProject[]> {
   const heading = options.headingId === undefined ? sql`` : sql`and pr.heading_id = ${options.headingId}`;
-  const result = await sql<ProjectRow>`${selectProjects} where pr.budget_id = ${budgetId} and pr.status <> 'withdrawn' ${heading} order by pr.id`.execute(db);
+  const result =
+    await sql<ProjectRow>`${selectProjects} where pr.budget_id = ${budgetId} and pr.status <> 'withdrawn' ${heading} order by pr.id`.execute(
+      db,
+    );
   return result.rows.map(toProject);
 }
 
 /** One project of a budget, whatever its status. */
-export async function findResidentProject(db: Executor, budgetId: number, projectId: number): Promise<ResidentProject | undefined> {
-  const result = await sql<ProjectRow>`${selectProjects} where pr.budget_id = ${budgetId} and pr.id = ${projectId}`.execute(db);
+export async function findResidentProject(
+  db: Executor,
+  budgetId: number,
+  projectId: number,
+): Promise<ResidentProject | undefined> {
+  const result =
+    await sql<ProjectRow>`${selectProjects} where pr.budget_id = ${budgetId} and pr.id = ${projectId}`.execute(db);
   const row = result.rows[0];
   return row ? toProject(row) : undefined;
 }
@@ -123,7 +135,11 @@ export async function insertProjectWhileSubmitting(db: Executor, v: ProposalValu
 }
 
 /** Changes an author's own project while the budget takes proposals and the project is still submitted. */
-export async function updateProjectWhileSubmitting(db: Executor, projectId: number, v: ProposalValues): Promise<boolean> {
+export async function updateProjectWhileSubmitting(
+  db: Executor,
+  projectId: number,
+  v: ProposalValues,
+): Promise<boolean> {
   const result = await sql`
     update budgets_project pr set heading_id = ${v.headingId}, title = ${JSON.stringify(v.title)}::jsonb, description = ${JSON.stringify(v.description)}::jsonb,
       cost = ${v.cost}, proposed_cost = ${v.cost}, show_author = ${v.showAuthor}, lat = ${v.lat}, lng = ${v.lng}, updated_at = now()
@@ -134,7 +150,13 @@ export async function updateProjectWhileSubmitting(db: Executor, projectId: numb
 }
 
 /** Withdraws an author's own project while the budget takes proposals; false when that is not possible. */
-export async function withdrawProjectWhileSubmitting(db: Executor, organisationId: number, budgetId: number, projectId: number, authorId: number): Promise<boolean> {
+export async function withdrawProjectWhileSubmitting(
+  db: Executor,
+  organisationId: number,
+  budgetId: number,
+  projectId: number,
+  authorId: number,
+): Promise<boolean> {
   const result = await sql`
     update budgets_project pr set status = 'withdrawn', updated_at = now()
     from budgets_budget b
@@ -150,7 +172,10 @@ export async function withdrawProjectWhileSubmitting(db: Executor, organisationI
  * caller holds a transaction-scoped lock per resident and heading so that racing supports of different
  * projects cannot both take the last one. Returns whether a row was added.
  */
-export async function insertSupportWhileSupporting(db: Executor, v: { organisationId: number; budgetId: number; projectId: number; userId: number }): Promise<boolean> {
+export async function insertSupportWhileSupporting(
+  db: Executor,
+  v: { organisationId: number; budgetId: number; projectId: number; userId: number },
+): Promise<boolean> {
   const result = await sql`
     insert into budgets_support (organisation_id, budget_id, project_id, user_id)
     select b.organisation_id, b.id, pr.id, ${v.userId}
@@ -169,32 +194,56 @@ export async function lockSupportsOf(db: Executor, userId: number, headingId: nu
 }
 
 /** Takes a support back while the budget is in its supporting phase; false when closed or there was none. */
-export async function deleteSupportWhileSupporting(db: Executor, organisationId: number, budgetId: number, projectId: number, userId: number): Promise<boolean> {
+export async function deleteSupportWhileSupporting(
+  db: Executor,
+  organisationId: number,
+  budgetId: number,
+  projectId: number,
+  userId: number,
+): Promise<boolean> {
   const result = await sql`
     delete from budgets_support s using budgets_budget b
-    where s.project_id = ${projectId} and s.user_id = ${userId} and s.budget_id = b.id and b.id = ${budgetId} and b.organisation_id = ${organisationId} and ${phaseOpen('supporting')}`.execute(db);
+    where s.project_id = ${projectId} and s.user_id = ${userId} and s.budget_id = b.id and b.id = ${budgetId} and b.organisation_id = ${organisationId} and ${phaseOpen('supporting')}`.execute(
+    db,
+  );
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 export async function hasSupported(db: Executor, projectId: number, userId: number): Promise<boolean> {
-  const row = await db.selectFrom('budgets_support').select('project_id').where('project_id', '=', projectId).where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('budgets_support')
+    .select('project_id')
+    .where('project_id', '=', projectId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 /** The projects of a budget this resident supports. */
 export async function findSupportedProjects(db: Executor, budgetId: number, userId: number): Promise<Set<number>> {
-  const rows = await db.selectFrom('budgets_support').select('project_id').where('budget_id', '=', budgetId).where('user_id', '=', userId).execute();
+  const rows = await db
+    .selectFrom('budgets_support')
+    .select('project_id')
+    .where('budget_id', '=', budgetId)
+    .where('user_id', '=', userId)
+    .execute();
   return new Set(rows.map((row) => row.project_id));
 }
 
 /** How many projects of one heading this resident supports. */
 export async function countSupportsInHeading(db: Executor, userId: number, headingId: number): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*)::int as n from budgets_support s join budgets_project q on q.id = s.project_id where s.user_id = ${userId} and q.heading_id = ${headingId}`.execute(db);
+  const result = await sql<{
+    n: number;
+  }>`select count(*)::int as n from budgets_support s join budgets_project q on q.id = s.project_id where s.user_id = ${userId} and q.heading_id = ${headingId}`.execute(
+    db,
+  );
   return result.rows[0]?.n ?? 0;
 }
 
 export async function countSupports(db: Executor, projectId: number): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*)::int as n from budgets_support where project_id = ${projectId}`.execute(db);
+  const result = await sql<{
+    n: number;
+  }>`select count(*)::int as n from budgets_support where project_id = ${projectId}`.execute(db);
   return result.rows[0]?.n ?? 0;
 }
 
@@ -202,8 +251,17 @@ export async function countSupports(db: Executor, projectId: number): Promise<nu
  * Staff's pre-selection: the listed projects go to review ('selected'), the others still in the running
  * are not selected ('rejected'). Withdrawn projects stay withdrawn. Returns the statuses before.
  */
-export async function setPreselection(db: Executor, budgetId: number, selectedIds: readonly number[]): Promise<Array<{ id: number; status: ProjectStatus }>> {
-  const before = await db.selectFrom('budgets_project').select(['id', 'status']).where('budget_id', '=', budgetId).where('status', '<>', 'withdrawn').execute();
+export async function setPreselection(
+  db: Executor,
+  budgetId: number,
+  selectedIds: readonly number[],
+): Promise<Array<{ id: number; status: ProjectStatus }>> {
+  const before = await db
+    .selectFrom('budgets_project')
+    .select(['id', 'status'])
+    .where('budget_id', '=', budgetId)
+    .where('status', '<>', 'withdrawn')
+    .execute();
   const ids = selectedIds.length > 0 ? selectedIds : [0];
   await sql`
     update budgets_project set status = case when id = any(${ids}::int[]) then 'selected' else 'rejected' end, updated_at = now()
@@ -213,11 +271,31 @@ export async function setPreselection(db: Executor, budgetId: number, selectedId
 
 /** A resident's supports and own projects, for their data export. */
 export async function exportResidentData(db: Executor, userId: number) {
-  const supports = await db.selectFrom('budgets_support').select(['budget_id', 'project_id', 'created_at']).where('user_id', '=', userId).execute();
-  const projects = await db.selectFrom('budgets_project').select(['id', 'budget_id', 'title', 'description', 'proposed_cost', 'status', 'created_at']).where('author_id', '=', userId).execute();
+  const supports = await db
+    .selectFrom('budgets_support')
+    .select(['budget_id', 'project_id', 'created_at'])
+    .where('user_id', '=', userId)
+    .execute();
+  const projects = await db
+    .selectFrom('budgets_project')
+    .select(['id', 'budget_id', 'title', 'description', 'proposed_cost', 'status', 'created_at'])
+    .where('author_id', '=', userId)
+    .execute();
   return {
-    supports: supports.map((s) => ({ budgetId: s.budget_id, projectId: s.project_id, createdAt: s.created_at.toISOString() })),
-    projects: projects.map((p) => ({ id: p.id, budgetId: p.budget_id, title: json(p.title), description: json(p.description), estimatedCost: p.proposed_cost, status: p.status, createdAt: p.created_at.toISOString() })),
+    supports: supports.map((s) => ({
+      budgetId: s.budget_id,
+      projectId: s.project_id,
+      createdAt: s.created_at.toISOString(),
+    })),
+    projects: projects.map((p) => ({
+      id: p.id,
+      budgetId: p.budget_id,
+      title: json(p.title),
+      description: json(p.description),
+      estimatedCost: p.proposed_cost,
+      status: p.status,
+      createdAt: p.created_at.toISOString(),
+    })),
   };
 }
 
@@ -227,8 +305,17 @@ export async function exportResidentData(db: Executor, userId: number) {
  */
 export async function eraseResidentData(db: Executor, userId: number, removeContent: boolean): Promise<void> {
   await db.deleteFrom('budgets_support').where('user_id', '=', userId).execute();
-  if (removeContent) await db.deleteFrom('budgets_project').where('author_id', '=', userId).where('status', 'in', ['submitted', 'withdrawn']).execute();
-  await db.updateTable('budgets_project').set({ author_id: null, show_author: false }).where('author_id', '=', userId).execute();
+  if (removeContent)
+    await db
+      .deleteFrom('budgets_project')
+      .where('author_id', '=', userId)
+      .where('status', 'in', ['submitted', 'withdrawn'])
+      .execute();
+  await db
+    .updateTable('budgets_project')
+    .set({ author_id: null, show_author: false })
+    .where('author_id', '=', userId)
+    .execute();
 }
 
 /** A project by its id alone with what decides who may discuss it (its budget's process or eligibility); withdrawn ones are left out. */

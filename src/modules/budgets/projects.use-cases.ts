@@ -64,7 +64,13 @@ const REASONS: Record<Exclude<EligibilityReason, 'not-signed-in'>, ProjectErrorC
  * for voting (level, age, residence in a district heading's district when the budget asks for that),
  * and, when the budget belongs to a participatory process, that process's rule too.
  */
-export async function eligibilityBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budget: Budget, heading: Heading): Promise<Refusal | undefined> {
+export async function eligibilityBlocker(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budget: Budget,
+  heading: Heading,
+): Promise<Refusal | undefined> {
   if (!viewer) return 'AUTHENTICATION_REQUIRED';
   const rules: EligibilityRule[] = [
     {
@@ -90,7 +96,12 @@ async function requireBudget(ctx: AppContext, organisation: Organisation, budget
 }
 
 /** Checks a resident's texts, cost and place; the place must lie in a district heading's district. */
-async function validate(ctx: AppContext, organisation: Organisation, heading: Heading, input: ResidentProjectInput): Promise<{ code: ProjectErrorCode; errors: FieldErrors } | undefined> {
+async function validate(
+  ctx: AppContext,
+  organisation: Organisation,
+  heading: Heading,
+  input: ResidentProjectInput,
+): Promise<{ code: ProjectErrorCode; errors: FieldErrors } | undefined> {
   const errors: FieldErrors = {};
   const title = input.title.trim();
   const description = input.description.trim();
@@ -100,8 +111,20 @@ async function validate(ctx: AppContext, organisation: Organisation, heading: He
   const located = input.lat !== null || input.lng !== null;
   if (located) {
     const { lat, lng } = input;
-    if (lat === null || lng === null || !Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 85 || Math.abs(lng) > 180) errors.lat = 'budgets.propose.error.place';
-    else if (heading.districtId !== null && !(await findDistrictsAt(ctx.db, organisation.id, lng, lat)).some((d) => d.id === heading.districtId)) errors.lat = 'budgets.propose.error.placeOutside';
+    if (
+      lat === null ||
+      lng === null ||
+      !Number.isFinite(lat) ||
+      !Number.isFinite(lng) ||
+      Math.abs(lat) > 85 ||
+      Math.abs(lng) > 180
+    )
+      errors.lat = 'budgets.propose.error.place';
+    else if (
+      heading.districtId !== null &&
+      !(await findDistrictsAt(ctx.db, organisation.id, lng, lat)).some((d) => d.id === heading.districtId)
+    )
+      errors.lat = 'budgets.propose.error.placeOutside';
   }
   const costValid = Number.isSafeInteger(input.cost) && input.cost >= 1 && input.cost <= heading.amount;
   if (!costValid) errors.cost = 'budgets.propose.error.cost';
@@ -110,17 +133,30 @@ async function validate(ctx: AppContext, organisation: Organisation, heading: He
 }
 
 /** The scope of a proposal: the budget in its submitting phase, a heading of it, an eligible author. */
-async function proposalScope(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, headingId: number): Promise<{ ok: true; heading: Heading } | { ok: false; code: Refusal; errors?: FieldErrors }> {
+async function proposalScope(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  headingId: number,
+): Promise<{ ok: true; heading: Heading } | { ok: false; code: Refusal; errors?: FieldErrors }> {
   if (!viewer) return { ok: false, code: 'AUTHENTICATION_REQUIRED' };
   const budget = await requireBudget(ctx, organisation, budgetId);
   if (currentPhase(budget) !== 'submitting') return { ok: false, code: 'BUDGET_PROPOSING_CLOSED' };
   const heading = await findHeading(ctx.db, budget.id, headingId);
-  if (!heading) return { ok: false, code: 'BUDGET_PROJECT_UNKNOWN_HEADING', errors: { headingId: 'budgets.error.heading' } };
+  if (!heading)
+    return { ok: false, code: 'BUDGET_PROJECT_UNKNOWN_HEADING', errors: { headingId: 'budgets.error.heading' } };
   const blocker = await eligibilityBlocker(ctx, viewer, organisation, budget, heading);
   return blocker ? { ok: false, code: blocker } : { ok: true, heading };
 }
 
-function values(organisation: Organisation, budgetId: number, viewer: Viewer, input: ResidentProjectInput, language: string): ProposalValues {
+function values(
+  organisation: Organisation,
+  budgetId: number,
+  viewer: Viewer,
+  input: ResidentProjectInput,
+  language: string,
+): ProposalValues {
   return {
     organisationId: organisation.id,
     budgetId,
@@ -140,19 +176,36 @@ function values(organisation: Organisation, budgetId: number, viewer: Viewer, in
  * voting), cost (at most the heading's amount; staff may correct it later), texts and place are checked
  * in that order, and a refused proposal stores nothing. Limited per resident and hour.
  */
-export async function proposeProject(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, input: ResidentProjectInput, language: string): Promise<ProposeOutcome> {
+export async function proposeProject(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  input: ResidentProjectInput,
+  language: string,
+): Promise<ProposeOutcome> {
   const scope = await proposalScope(ctx, viewer, organisation, budgetId, input.headingId);
   if (!scope.ok || !viewer) return scope.ok ? { ok: false, code: 'AUTHENTICATION_REQUIRED' } : scope;
   const invalid = await validate(ctx, organisation, scope.heading, input);
   if (invalid) return { ok: false, ...invalid };
-  const limit = await consumeRateLimit(ctx.db, organisation.id, { key: `budget-project:user:${viewer.id}`, limit: PROPOSALS_PER_HOUR, windowSeconds: 3600 });
+  const limit = await consumeRateLimit(ctx.db, organisation.id, {
+    key: `budget-project:user:${viewer.id}`,
+    limit: PROPOSALS_PER_HOUR,
+    windowSeconds: 3600,
+  });
   if (!limit.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
   const id = await insertProjectWhileSubmitting(ctx.db, values(organisation, budgetId, viewer, input, language));
   return id === undefined ? { ok: false, code: 'BUDGET_PROPOSING_CLOSED' } : { ok: true, id };
 }
 
 /** The author's own project, or why they may not change it. */
-async function ownProject(ctx: AppContext, viewer: Viewer, organisation: Organisation, budgetId: number, projectId: number): Promise<ResidentProject> {
+async function ownProject(
+  ctx: AppContext,
+  viewer: Viewer,
+  organisation: Organisation,
+  budgetId: number,
+  projectId: number,
+): Promise<ResidentProject> {
   await requireBudget(ctx, organisation, budgetId);
   const project = await findResidentProject(ctx.db, budgetId, projectId);
   if (!project || project.status === 'withdrawn') throw new AppError('BUDGET_PROJECT_NOT_FOUND');
@@ -161,7 +214,15 @@ async function ownProject(ctx: AppContext, viewer: Viewer, organisation: Organis
 }
 
 /** The author changes their project while the budget still takes proposals (the same checks as proposing). */
-export async function editOwnProject(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, projectId: number, input: ResidentProjectInput, language: string): Promise<ProposeOutcome> {
+export async function editOwnProject(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  projectId: number,
+  input: ResidentProjectInput,
+  language: string,
+): Promise<ProposeOutcome> {
   if (!viewer) return { ok: false, code: 'AUTHENTICATION_REQUIRED' };
   const project = await ownProject(ctx, viewer, organisation, budgetId, projectId);
   if (project.status !== 'submitted') return { ok: false, code: 'BUDGET_PROJECT_NOT_EDITABLE' };
@@ -169,12 +230,22 @@ export async function editOwnProject(ctx: AppContext, viewer: Viewer | null, org
   if (!scope.ok) return scope;
   const invalid = await validate(ctx, organisation, scope.heading, input);
   if (invalid) return { ok: false, ...invalid };
-  const done = await updateProjectWhileSubmitting(ctx.db, project.id, values(organisation, budgetId, viewer, input, language));
+  const done = await updateProjectWhileSubmitting(
+    ctx.db,
+    project.id,
+    values(organisation, budgetId, viewer, input, language),
+  );
   return done ? { ok: true, id: project.id } : { ok: false, code: 'BUDGET_PROPOSING_CLOSED' };
 }
 
 /** The author withdraws their project while the budget still takes proposals. */
-export async function withdrawOwnProject(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, projectId: number): Promise<{ ok: true } | { ok: false; code: Refusal }> {
+export async function withdrawOwnProject(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  projectId: number,
+): Promise<{ ok: true } | { ok: false; code: Refusal }> {
   if (!viewer) return { ok: false, code: 'AUTHENTICATION_REQUIRED' };
   const project = await ownProject(ctx, viewer, organisation, budgetId, projectId);
   if (project.status !== 'submitted') return { ok: false, code: 'BUDGET_PROJECT_NOT_EDITABLE' };
@@ -196,53 +267,111 @@ async function supportScope(ctx: AppContext, organisation: Organisation, budgetI
  * primary key decides races, so a repeated support changes nothing), within the budget's limit of
  * supports per heading when it has one. A refused support stores nothing.
  */
-export async function supportProject(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, projectId: number): Promise<SupportOutcome> {
+export async function supportProject(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  projectId: number,
+): Promise<SupportOutcome> {
   if (!viewer) return { ok: false, code: 'AUTHENTICATION_REQUIRED' };
   const { budget, project, heading } = await supportScope(ctx, organisation, budgetId, projectId);
   if (currentPhase(budget) !== 'supporting') return { ok: false, code: 'BUDGET_SUPPORTING_CLOSED' };
   const blocker = await eligibilityBlocker(ctx, viewer, organisation, budget, heading);
   if (blocker) return { ok: false, code: blocker };
-  if (project.status !== 'submitted' && project.status !== 'selected') return { ok: false, code: 'BUDGET_PROJECT_NOT_SUPPORTABLE' };
-  const limit = await consumeRateLimit(ctx.db, organisation.id, { key: `budget-support:user:${viewer.id}`, limit: SUPPORT_CHANGES_PER_MINUTE, windowSeconds: 60 });
+  if (project.status !== 'submitted' && project.status !== 'selected')
+    return { ok: false, code: 'BUDGET_PROJECT_NOT_SUPPORTABLE' };
+  const limit = await consumeRateLimit(ctx.db, organisation.id, {
+    key: `budget-support:user:${viewer.id}`,
+    limit: SUPPORT_CHANGES_PER_MINUTE,
+    windowSeconds: 60,
+  });
   if (!limit.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
   const outcome = await ctx.db.transaction().execute(async (tx): Promise<SupportOutcome> => {
     await lockSupportsOf(tx, viewer.id, heading.id);
-    if (await insertSupportWhileSupporting(tx, { organisationId: organisation.id, budgetId: budget.id, projectId: project.id, userId: viewer.id })) return { ok: true, support: { projectId: project.id, supported: true, supports: 0 } };
-    if (await hasSupported(tx, project.id, viewer.id)) return { ok: true, support: { projectId: project.id, supported: true, supports: 0 } };
+    if (
+      await insertSupportWhileSupporting(tx, {
+        organisationId: organisation.id,
+        budgetId: budget.id,
+        projectId: project.id,
+        userId: viewer.id,
+      })
+    )
+      return { ok: true, support: { projectId: project.id, supported: true, supports: 0 } };
+    if (await hasSupported(tx, project.id, viewer.id))
+      return { ok: true, support: { projectId: project.id, supported: true, supports: 0 } };
     const fresh = await findBudget(tx, organisation.id, budget.id);
     if (!fresh || currentPhase(fresh) !== 'supporting') return { ok: false, code: 'BUDGET_SUPPORTING_CLOSED' };
-    return { ok: false, code: fresh.maxSupportsPerHeading !== null ? 'BUDGET_SUPPORT_LIMIT' : 'BUDGET_PROJECT_NOT_SUPPORTABLE' };
+    return {
+      ok: false,
+      code: fresh.maxSupportsPerHeading !== null ? 'BUDGET_SUPPORT_LIMIT' : 'BUDGET_PROJECT_NOT_SUPPORTABLE',
+    };
   });
-  return outcome.ok ? { ok: true, support: { ...outcome.support, supports: await countSupports(ctx.db, project.id) } } : outcome;
+  return outcome.ok
+    ? { ok: true, support: { ...outcome.support, supports: await countSupports(ctx.db, project.id) } }
+    : outcome;
 }
 
 /** Takes a support back until the supporting phase ends; idempotent (no support, no change). */
-export async function withdrawProjectSupport(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, projectId: number): Promise<SupportOutcome> {
+export async function withdrawProjectSupport(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  projectId: number,
+): Promise<SupportOutcome> {
   if (!viewer) return { ok: false, code: 'AUTHENTICATION_REQUIRED' };
   const { budget, project } = await supportScope(ctx, organisation, budgetId, projectId);
   if (currentPhase(budget) !== 'supporting') return { ok: false, code: 'BUDGET_SUPPORTING_CLOSED' };
   const deleted = await deleteSupportWhileSupporting(ctx.db, organisation.id, budget.id, project.id, viewer.id);
-  if (!deleted && (await hasSupported(ctx.db, project.id, viewer.id))) return { ok: false, code: 'BUDGET_SUPPORTING_CLOSED' };
-  return { ok: true, support: { projectId: project.id, supported: false, supports: await countSupports(ctx.db, project.id) } };
+  if (!deleted && (await hasSupported(ctx.db, project.id, viewer.id)))
+    return { ok: false, code: 'BUDGET_SUPPORTING_CLOSED' };
+  return {
+    ok: true,
+    support: { projectId: project.id, supported: false, supports: await countSupports(ctx.db, project.id) },
+  };
 }
 
 /** The viewer's support of one project and its count (for the pages and the API). */
-export async function readSupport(ctx: AppContext, viewer: Viewer | null, project: ResidentProject): Promise<SupportState> {
-  return { projectId: project.id, supported: viewer ? await hasSupported(ctx.db, project.id, viewer.id) : false, supports: project.supports };
+export async function readSupport(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  project: ResidentProject,
+): Promise<SupportState> {
+  return {
+    projectId: project.id,
+    supported: viewer ? await hasSupported(ctx.db, project.id, viewer.id) : false,
+    supports: project.supports,
+  };
 }
 
 /**
  * Staff's pre-selection: the chosen projects go to review, the others are not selected. Allowed until
  * voting starts — after that ballots name the projects and the choice is locked.
  */
-export async function preselectProjects(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number, selectedIds: readonly number[]): Promise<{ ok: true } | { ok: false; code: ProjectErrorCode }> {
+export async function preselectProjects(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+  selectedIds: readonly number[],
+): Promise<{ ok: true } | { ok: false; code: ProjectErrorCode }> {
   authorizeBudgets(viewer, 'manage-budgets');
   const budget = await requireBudget(ctx, organisation, budgetId);
   const phase = currentPhase(budget);
-  if (phase === 'balloting' || phase === 'results' || phase === 'follow_up') return { ok: false, code: 'BUDGET_PRESELECTION_CLOSED' };
+  if (phase === 'balloting' || phase === 'results' || phase === 'follow_up')
+    return { ok: false, code: 'BUDGET_PRESELECTION_CLOSED' };
   await ctx.db.transaction().execute(async (tx) => {
     const before = await setPreselection(tx, budget.id, selectedIds);
-    await recordAudit(tx, { organisationId: organisation.id, actor: { id: viewer.id, label: viewer.displayName }, action: 'budget.preselection', subjectType: 'budget', subjectId: budget.id, before, after: { selected: [...selectedIds].sort((a, b) => a - b) } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: { id: viewer.id, label: viewer.displayName },
+      action: 'budget.preselection',
+      subjectType: 'budget',
+      subjectId: budget.id,
+      before,
+      after: { selected: [...selectedIds].sort((a, b) => a - b) },
+    });
   });
   return { ok: true };
 }

@@ -138,7 +138,11 @@ function equalSharesRun(prepared: Prepared, perVoter: number): number[] {
         continue;
       }
       const current = best >= 0 ? (projects[best] as CandidateProject) : undefined;
-      if (best < 0 || rho < bestRho * (1 - 1e-9) || (rho <= bestRho * (1 + 1e-9) && current && byVotes(project, current) < 0)) {
+      if (
+        best < 0 ||
+        rho < bestRho * (1 - 1e-9) ||
+        (rho <= bestRho * (1 + 1e-9) && current && byVotes(project, current) < 0)
+      ) {
         best = i;
         bestRho = rho;
       }
@@ -147,7 +151,8 @@ function equalSharesRun(prepared: Prepared, perVoter: number): number[] {
     if (best < 0) return chosen;
     const project = projects[best] as CandidateProject;
     const cap = bestRho * project.cost;
-    for (const g of supporters[best] as Int32Array) budgets[g] = Math.max(0, (budgets[g] as number) - Math.min(budgets[g] as number, cap));
+    for (const g of supporters[best] as Int32Array)
+      budgets[g] = Math.max(0, (budgets[g] as number) - Math.min(budgets[g] as number, cap));
     chosen.push(best);
     candidates = candidates.filter((i) => i !== best);
   }
@@ -164,11 +169,17 @@ function equalSharesRun(prepared: Prepared, perVoter: number): number[] {
  * Projects are ranked: funded by MES in the order chosen, then funded by completion, then the rest by
  * votes.
  */
-export function equalShares(amount: number, projects: readonly CandidateProject[], groups: readonly BallotGroup[], options: EqualSharesOptions = {}): HeadingOutcome {
+export function equalShares(
+  amount: number,
+  projects: readonly CandidateProject[],
+  groups: readonly BallotGroup[],
+  options: EqualSharesOptions = {},
+): HeadingOutcome {
   const prepared = prepare(projects, groups);
   const stepShare = options.stepShare ?? 0.01;
   const maxSteps = options.maxSteps ?? 400;
-  const costOf = (chosen: readonly number[]) => chosen.reduce((sum, i) => sum + (prepared.projects[i] as CandidateProject).cost, 0);
+  const costOf = (chosen: readonly number[]) =>
+    chosen.reduce((sum, i) => sum + (prepared.projects[i] as CandidateProject).cost, 0);
   const fitsMore = (chosen: readonly number[]) => {
     const left = amount - costOf(chosen);
     const taken = new Set(chosen);
@@ -185,7 +196,11 @@ export function equalShares(amount: number, projects: readonly CandidateProject[
     }
   }
 
-  const ranking: HeadingOutcome['ranking'] = chosen.map((i) => ({ id: (prepared.projects[i] as CandidateProject).id, funded: true, note: 'equal-shares' as const }));
+  const ranking: HeadingOutcome['ranking'] = chosen.map((i) => ({
+    id: (prepared.projects[i] as CandidateProject).id,
+    funded: true,
+    note: 'equal-shares' as const,
+  }));
   let left = amount - costOf(chosen);
   const taken = new Set(ranking.map((r) => r.id));
   for (const project of [...prepared.projects].sort(byVotes)) {

@@ -6,7 +6,18 @@ import { AppError } from '../../platform/errors.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { isOnBallot } from './ballot-rules.ts';
 import { authorizeBudgets } from './budgets.policy.ts';
-import { countBallots, countVotes, findBallotGroups, findBudget, findHeadings, findProjects, replaceResults, type Budget, type Heading, type StoredResult } from './budgets.repository.ts';
+import {
+  countBallots,
+  countVotes,
+  findBallotGroups,
+  findBudget,
+  findHeadings,
+  findProjects,
+  replaceResults,
+  type Budget,
+  type Heading,
+  type StoredResult,
+} from './budgets.repository.ts';
 import { equalShares, winnersByVotes, type HeadingOutcome } from './results.ts';
 
 export interface HeadingResults {
@@ -25,25 +36,42 @@ export async function computeHeadingResults(db: Executor, budget: Budget, headin
   const projects = (await findProjects(db, budget.id, { headingId: heading.id })).filter(isOnBallot);
   const counts = await countVotes(db, heading.id);
   const voters = await countBallots(db, heading.id);
-  const candidates = projects.map((project) => ({ id: project.id, cost: project.cost, votes: counts.get(project.id)?.votes ?? 0 }));
+  const candidates = projects.map((project) => ({
+    id: project.id,
+    cost: project.cost,
+    votes: counts.get(project.id)?.votes ?? 0,
+  }));
   let outcome: HeadingOutcome;
-  if (budget.resultsMethod === 'equal_shares') outcome = equalShares(heading.amount, candidates, await findBallotGroups(db, heading.id));
+  if (budget.resultsMethod === 'equal_shares')
+    outcome = equalShares(heading.amount, candidates, await findBallotGroups(db, heading.id));
   else outcome = winnersByVotes(heading.amount, candidates);
   return {
     heading,
     voters,
     spent: outcome.spent,
-    rows: outcome.ranking.map((entry) => ({ projectId: entry.id, ballots: counts.get(entry.id)?.ballots ?? 0, votes: counts.get(entry.id)?.votes ?? 0, funded: entry.funded, note: entry.note })),
+    rows: outcome.ranking.map((entry) => ({
+      projectId: entry.id,
+      ballots: counts.get(entry.id)?.ballots ?? 0,
+      votes: counts.get(entry.id)?.votes ?? 0,
+      funded: entry.funded,
+      note: entry.note,
+    })),
   };
 }
 
 /** Results of every heading of a budget, computed now (staff preview; the public sees published ones). */
-export async function computeResults(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number): Promise<{ budget: Budget; headings: HeadingResults[] }> {
+export async function computeResults(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+): Promise<{ budget: Budget; headings: HeadingResults[] }> {
   authorizeBudgets(viewer, 'manage-budgets');
   const budget = await findBudget(ctx.db, organisation.id, budgetId);
   if (!budget) throw new AppError('BUDGET_NOT_FOUND');
   const headings: HeadingResults[] = [];
-  for (const heading of await findHeadings(ctx.db, budget.id)) headings.push(await computeHeadingResults(ctx.db, budget, heading));
+  for (const heading of await findHeadings(ctx.db, budget.id))
+    headings.push(await computeHeadingResults(ctx.db, budget, heading));
   return { budget, headings };
 }
 
@@ -52,28 +80,61 @@ export async function computeResults(ctx: AppContext, viewer: Viewer | null, org
  * projects (their follow-up starts as "planned") and dates the publication. Publishing again replaces
  * the previous figures. Only aggregates are stored: who voted for what never leaves the ballots table.
  */
-export async function publishResults(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, budgetId: number): Promise<{ headings: HeadingResults[] }> {
+export async function publishResults(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  budgetId: number,
+): Promise<{ headings: HeadingResults[] }> {
   const { budget, headings } = await computeResults(ctx, viewer, organisation, budgetId);
   authorizeBudgets(viewer, 'manage-budgets');
   const rows: StoredResult[] = headings.flatMap((h) =>
-    h.rows.map((row, position) => ({ headingId: h.heading.id, projectId: row.projectId, method: budget.resultsMethod, ballots: row.ballots, votes: row.votes, funded: row.funded, position: position + 1, note: row.note })),
+    h.rows.map((row, position) => ({
+      headingId: h.heading.id,
+      projectId: row.projectId,
+      method: budget.resultsMethod,
+      ballots: row.ballots,
+      votes: row.votes,
+      funded: row.funded,
+      position: position + 1,
+      note: row.note,
+    })),
   );
   const funded = rows.filter((row) => row.funded).map((row) => row.projectId);
   await ctx.db.transaction().execute(async (tx) => {
-    await replaceResults(tx, budget.organisationId, budget.id, rows, headings.map((h) => ({ headingId: h.heading.id, voters: h.voters, spent: h.spent })));
+    await replaceResults(
+      tx,
+      budget.organisationId,
+      budget.id,
+      rows,
+      headings.map((h) => ({ headingId: h.heading.id, voters: h.voters, spent: h.spent })),
+    );
     await tx.updateTable('budgets_project').set({ funded: false }).where('budget_id', '=', budget.id).execute();
     if (funded.length > 0) {
       await tx.updateTable('budgets_project').set({ funded: true }).where('id', 'in', funded).execute();
-      await tx.updateTable('budgets_project').set({ follow_up_status: 'planned' }).where('id', 'in', funded).where('follow_up_status', 'is', null).execute();
+      await tx
+        .updateTable('budgets_project')
+        .set({ follow_up_status: 'planned' })
+        .where('id', 'in', funded)
+        .where('follow_up_status', 'is', null)
+        .execute();
     }
-    await tx.updateTable('budgets_budget').set({ results_published_at: new Date() }).where('id', '=', budget.id).execute();
+    await tx
+      .updateTable('budgets_budget')
+      .set({ results_published_at: new Date() })
+      .where('id', '=', budget.id)
+      .execute();
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: { id: viewer.id, label: viewer.displayName },
       action: 'budget.results.publish',
       subjectType: 'budget',
       subjectId: budget.id,
-      after: { method: budget.resultsMethod, funded, voters: headings.map((h) => ({ headingId: h.heading.id, voters: h.voters })) },
+      after: {
+        method: budget.resultsMethod,
+        funded,
+        voters: headings.map((h) => ({ headingId: h.heading.id, voters: h.voters })),
+      },
     });
   });
   return { headings };

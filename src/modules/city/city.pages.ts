@@ -33,7 +33,10 @@ function newsCard(request: FastifyRequest, article: NewsArticle): Html {
 export function registerCityPages(app: App, ctx: AppContext): void {
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const { t, organisation } = request;
-    const [districts, news] = await Promise.all([findDistricts(ctx.db, organisation.id), findLatestNews(ctx.db, organisation.id, 4)]);
+    const [districts, news] = await Promise.all([
+      findDistricts(ctx.db, organisation.id),
+      findLatestNews(ctx.db, organisation.id, 4),
+    ]);
     const sections = await Promise.all(ctx.registry.homeSections.map((section) => section.render(request, ctx)));
     const tagline = organisation.branding.tagline;
     return renderPage(request, reply, {
@@ -58,7 +61,10 @@ ${sections}
       ? html`<p>${t('home.districts.empty')}</p>`
       : html`<ul class="cards">${districts
           .filter((d) => d.kind === 'district')
-          .map((d) => html`<li class="card"><h3><a href="/districts#district-${d.code}">${text(request, d.name)}</a></h3>${d.population ? html`<p class="muted">${request.t('home.districts.population', { count: numberFormat(request.lang).format(d.population) })}</p>` : ''}</li>`)}</ul>`
+          .map(
+            (d) =>
+              html`<li class="card"><h3><a href="/districts#district-${d.code}">${text(request, d.name)}</a></h3>${d.population ? html`<p class="muted">${request.t('home.districts.population', { count: numberFormat(request.lang).format(d.population) })}</p>` : ''}</li>`,
+          )}</ul>`
   }
 </section>`,
     });

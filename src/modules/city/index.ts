@@ -8,6 +8,9 @@ export const cityModule: ModuleManifest = {
   name: 'city',
   migrations: { '20261123_0200_city_news': newsMigration },
   routes: registerCityPages,
-  navigation: [{ href: '/', label: 'site.home' }, { href: '/news', label: 'site.news' }],
+  navigation: [
+    { href: '/', label: 'site.home' },
+    { href: '/news', label: 'site.news' },
+  ],
   demo: { order: 10, seed: seedCity },
 };

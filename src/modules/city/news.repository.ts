@@ -16,7 +16,12 @@ function parse(value: unknown): Translated {
 }
 
 /** The latest published news of a city, newest first. */
-export async function findLatestNews(db: Executor, organisationId: number, limit: number, offset = 0): Promise<NewsArticle[]> {
+export async function findLatestNews(
+  db: Executor,
+  organisationId: number,
+  limit: number,
+  offset = 0,
+): Promise<NewsArticle[]> {
   const rows = await db
     .selectFrom('city_news')
     .select(['id', 'slug', 'title', 'summary', 'body', 'published_at'])
@@ -27,10 +32,21 @@ export async function findLatestNews(db: Executor, organisationId: number, limit
     .limit(limit)
     .offset(offset)
     .execute();
-  return rows.map((row) => ({ id: row.id, slug: row.slug, title: parse(row.title), summary: parse(row.summary), body: parse(row.body), publishedAt: row.published_at as Date }));
+  return rows.map((row) => ({
+    id: row.id,
+    slug: row.slug,
+    title: parse(row.title),
+    summary: parse(row.summary),
+    body: parse(row.body),
+    publishedAt: row.published_at as Date,
+  }));
 }
 
-export async function findPublishedNewsBySlug(db: Executor, organisationId: number, slug: string): Promise<NewsArticle | undefined> {
+export async function findPublishedNewsBySlug(
+  db: Executor,
+  organisationId: number,
+  slug: string,
+): Promise<NewsArticle | undefined> {
   const row = await db
     .selectFrom('city_news')
     .select(['id', 'slug', 'title', 'summary', 'body', 'published_at'])
@@ -39,13 +55,30 @@ export async function findPublishedNewsBySlug(db: Executor, organisationId: numb
     .where('published_at', 'is not', null)
     .where('published_at', '<=', new Date())
     .executeTakeFirst();
-  return row ? { id: row.id, slug: row.slug, title: parse(row.title), summary: parse(row.summary), body: parse(row.body), publishedAt: row.published_at as Date } : undefined;
+  return row
+    ? {
+        id: row.id,
+        slug: row.slug,
+        title: parse(row.title),
+        summary: parse(row.summary),
+        body: parse(row.body),
+        publishedAt: row.published_at as Date,
+      }
+    : undefined;
 }
 
 export async function insertNews(
   db: Executor,
   organisationId: number,
-  article: { slug: string; title: Translated; summary: Translated; body: Translated; publishedAt: Date; authorId?: number; districtId?: number },
+  article: {
+    slug: string;
+    title: Translated;
+    summary: Translated;
+    body: Translated;
+    publishedAt: Date;
+    authorId?: number;
+    districtId?: number;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('city_news')

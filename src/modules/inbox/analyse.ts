@@ -4,7 +4,15 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { findDistrictsWithGeometry } from '../places/index.ts';
 import { geocoderFor } from '../reports/index.ts';
-import { analyseMessage, classifierFor, containsPoint, DEFAULT_TOPICS, type AnalysisContext, type Gazetteer, type TopicRule } from './analysis/index.ts';
+import {
+  analyseMessage,
+  classifierFor,
+  containsPoint,
+  DEFAULT_TOPICS,
+  type AnalysisContext,
+  type Gazetteer,
+  type TopicRule,
+} from './analysis/index.ts';
 import { ANALYSE_JOB } from './ingest.ts';
 import './inbox.schema.ts';
 
@@ -14,9 +22,18 @@ const BATCHES_PER_RUN = 25;
 
 /** The city's topics as the classifier reads them: its own list, or the shipped defaults while it has none. */
 export async function topicRulesFor(db: Executor, organisationId: number): Promise<TopicRule[]> {
-  const rows = await db.selectFrom('inbox_topic').select(['key', 'keywords']).where('organisation_id', '=', organisationId).where('archived_at', 'is', null).orderBy('key').execute();
+  const rows = await db
+    .selectFrom('inbox_topic')
+    .select(['key', 'keywords'])
+    .where('organisation_id', '=', organisationId)
+    .where('archived_at', 'is', null)
+    .orderBy('key')
+    .execute();
   if (rows.length === 0) return [...DEFAULT_TOPICS];
-  return rows.map((row) => ({ key: row.key, keywords: typeof row.keywords === 'string' ? (JSON.parse(row.keywords) as TopicRule['keywords']) : row.keywords }));
+  return rows.map((row) => ({
+    key: row.key,
+    keywords: typeof row.keywords === 'string' ? (JSON.parse(row.keywords) as TopicRule['keywords']) : row.keywords,
+  }));
 }
 
 /**
@@ -24,7 +41,9 @@ export async function topicRulesFor(db: Executor, organisationId: number): Promi
  * the streets its address provider knows, each placed in the district that contains its middle.
  */
 export async function gazetteerFor(db: Executor, organisation: Organisation): Promise<Gazetteer> {
-  const districts = (await findDistrictsWithGeometry(db, organisation.id)).filter((district) => district.kind === 'district');
+  const districts = (await findDistrictsWithGeometry(db, organisation.id)).filter(
+    (district) => district.kind === 'district',
+  );
   const streets = geocoderFor(organisation)
     .streets()
     .flatMap((street) => {
@@ -32,7 +51,11 @@ export async function gazetteerFor(db: Executor, organisation: Organisation): Pr
       return district ? [{ name: street.label, districtId: district.id }] : [];
     });
   return {
-    districts: districts.map((district) => ({ id: district.id, names: [...new Set(Object.values(district.name))], geometry: district.geometry })),
+    districts: districts.map((district) => ({
+      id: district.id,
+      names: [...new Set(Object.values(district.name))],
+      geometry: district.geometry,
+    })),
     streets,
   };
 }
@@ -40,7 +63,11 @@ export async function gazetteerFor(db: Executor, organisation: Organisation): Pr
 /** Everything the analysis of one city's messages needs, loaded once per run. */
 export async function analysisContextFor(ctx: AppContext, organisation: Organisation): Promise<AnalysisContext> {
   const topics = await topicRulesFor(ctx.db, organisation.id);
-  const [gazetteer, sentimentModel, topicModel] = await Promise.all([gazetteerFor(ctx.db, organisation), classifierFor(ctx.db, organisation.id, 'sentiment'), classifierFor(ctx.db, organisation.id, 'topic', topics)]);
+  const [gazetteer, sentimentModel, topicModel] = await Promise.all([
+    gazetteerFor(ctx.db, organisation),
+    classifierFor(ctx.db, organisation.id, 'sentiment'),
+    classifierFor(ctx.db, organisation.id, 'topic', topics),
+  ]);
   return { gazetteer, topics, sentimentModel, topicModel };
 }
 
@@ -51,7 +78,18 @@ export async function analysisContextFor(ctx: AppContext, organisation: Organisa
  * never overwritten. Returns how many messages were analysed.
  */
 export async function analyseNewMessages(ctx: AppContext, organisationId: number | null): Promise<number> {
-  const cities = organisationId !== null ? [organisationId] : (await ctx.db.selectFrom('inbox_message').select('organisation_id').where('analysed_at', 'is', null).where('direction', '=', 'in').distinct().execute()).map((row) => row.organisation_id);
+  const cities =
+    organisationId !== null
+      ? [organisationId]
+      : (
+          await ctx.db
+            .selectFrom('inbox_message')
+            .select('organisation_id')
+            .where('analysed_at', 'is', null)
+            .where('direction', '=', 'in')
+            .distinct()
+            .execute()
+        ).map((row) => row.organisation_id);
   let analysed = 0;
   for (const cityId of cities) {
     const organisation = await ctx.organisations.findById(cityId);
@@ -69,7 +107,14 @@ export async function analyseNewMessages(ctx: AppContext, organisationId: number
         .execute();
       if (messages.length === 0) break;
       const rows = messages.map((message) => {
-        const result = analyseMessage({ text: message.subject ? `${message.subject}\n${message.body}` : message.body, lat: message.lat, lng: message.lng }, context);
+        const result = analyseMessage(
+          {
+            text: message.subject ? `${message.subject}\n${message.body}` : message.body,
+            lat: message.lat,
+            lng: message.lng,
+          },
+          context,
+        );
         return { id: message.id, conversationId: message.conversation_id, ...result };
       });
       // One statement per batch: the values list joins the analysis onto the rows.
@@ -88,7 +133,9 @@ export async function analyseNewMessages(ctx: AppContext, organisationId: number
         update inbox_conversation c set department_id = t.department_id
         from batch m join inbox_topic t on t.organisation_id = m.organisation_id and t.key = m.topic and t.department_id is not null
         where c.id = m.conversation_id and c.department_id is null and c.assignee_id is null
-          and not exists (select 1 from inbox_message e where e.conversation_id = m.conversation_id and e.direction = 'in' and e.id < m.id)`.execute(ctx.db);
+          and not exists (select 1 from inbox_message e where e.conversation_id = m.conversation_id and e.direction = 'in' and e.id < m.id)`.execute(
+        ctx.db,
+      );
       analysed += rows.length;
       if (batch === BATCHES_PER_RUN - 1) await ctx.jobs.enqueue(ANALYSE_JOB, {}, { organisationId: cityId });
     }

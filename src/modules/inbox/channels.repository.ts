@@ -26,7 +26,14 @@ function json<T>(value: T | string): T {
 
 /** The city's channels (not archived), for the channel pages and the inbox filters. */
 export async function findChannels(db: Executor, organisationId: number, secretKey: string): Promise<ChannelSummary[]> {
-  const rows = await db.selectFrom('inbox_channel').selectAll().where('organisation_id', '=', organisationId).where('archived_at', 'is', null).orderBy('kind').orderBy('name').execute();
+  const rows = await db
+    .selectFrom('inbox_channel')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('archived_at', 'is', null)
+    .orderBy('kind')
+    .orderBy('name')
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     kind: row.kind,
@@ -43,7 +50,13 @@ export async function findChannels(db: Executor, organisationId: number, secretK
 }
 
 /** One channel with its credentials opened, for adapters. `kind` narrows webhook lookups. */
-export async function findChannelRecord(db: Executor, secretKey: string, organisationId: number | undefined, channelId: number, kind?: ChannelKind): Promise<(ChannelRecord & { enabled: boolean }) | undefined> {
+export async function findChannelRecord(
+  db: Executor,
+  secretKey: string,
+  organisationId: number | undefined,
+  channelId: number,
+  kind?: ChannelKind,
+): Promise<(ChannelRecord & { enabled: boolean }) | undefined> {
   let query = db.selectFrom('inbox_channel').selectAll().where('id', '=', channelId).where('archived_at', 'is', null);
   if (organisationId !== undefined) query = query.where('organisation_id', '=', organisationId);
   if (kind) query = query.where('kind', '=', kind);
@@ -62,7 +75,18 @@ export async function findChannelRecord(db: Executor, secretKey: string, organis
 }
 
 /** Creates a channel; secrets are sealed before they reach the database. Returns its id. */
-export async function insertChannel(db: Executor, secretKey: string, input: { organisationId: number; kind: ChannelKind; name: string; settings: Record<string, unknown>; secrets: Record<string, string>; enabled?: boolean }): Promise<number> {
+export async function insertChannel(
+  db: Executor,
+  secretKey: string,
+  input: {
+    organisationId: number;
+    kind: ChannelKind;
+    name: string;
+    settings: Record<string, unknown>;
+    secrets: Record<string, string>;
+    enabled?: boolean;
+  },
+): Promise<number> {
   const row = await db
     .insertInto('inbox_channel')
     .values({
@@ -87,10 +111,19 @@ export async function insertChannel(db: Executor, secretKey: string, input: { or
  * Changes a channel's name, settings and switch. Secrets given replace those of the same name; a
  * secret left out is kept (forms never show stored secrets, so an empty field means "unchanged").
  */
-export async function updateChannel(db: Executor, secretKey: string, organisationId: number, channelId: number, change: { name?: string; settings?: Record<string, unknown>; secrets?: Record<string, string>; enabled?: boolean }): Promise<void> {
+export async function updateChannel(
+  db: Executor,
+  secretKey: string,
+  organisationId: number,
+  channelId: number,
+  change: { name?: string; settings?: Record<string, unknown>; secrets?: Record<string, string>; enabled?: boolean },
+): Promise<void> {
   const current = await findChannelRecord(db, secretKey, organisationId, channelId);
   if (!current) return;
-  const secrets = { ...current.secrets, ...Object.fromEntries(Object.entries(change.secrets ?? {}).filter(([, value]) => value !== '')) };
+  const secrets = {
+    ...current.secrets,
+    ...Object.fromEntries(Object.entries(change.secrets ?? {}).filter(([, value]) => value !== '')),
+  };
   await db
     .updateTable('inbox_channel')
     .set({
@@ -106,18 +139,42 @@ export async function updateChannel(db: Executor, secretKey: string, organisatio
 
 /** Archives a channel: its conversations stay, it receives and sends nothing more. */
 export async function archiveChannel(db: Executor, organisationId: number, channelId: number): Promise<void> {
-  await db.updateTable('inbox_channel').set({ archived_at: new Date(), enabled: false }).where('id', '=', channelId).where('organisation_id', '=', organisationId).execute();
+  await db
+    .updateTable('inbox_channel')
+    .set({ archived_at: new Date(), enabled: false })
+    .where('id', '=', channelId)
+    .where('organisation_id', '=', organisationId)
+    .execute();
 }
 
 /** Enabled channels of the given kinds in every city, for the polling worker. */
-export async function findPollableChannels(db: Db, kinds: ChannelKind[]): Promise<Array<{ id: number; organisationId: number; kind: ChannelKind; lastPolledAt: Date | null }>> {
+export async function findPollableChannels(
+  db: Db,
+  kinds: ChannelKind[],
+): Promise<Array<{ id: number; organisationId: number; kind: ChannelKind; lastPolledAt: Date | null }>> {
   if (kinds.length === 0) return [];
-  const rows = await db.selectFrom('inbox_channel').select(['id', 'organisation_id', 'kind', 'last_polled_at']).where('enabled', '=', true).where('archived_at', 'is', null).where('kind', 'in', kinds).orderBy('id').execute();
-  return rows.map((row) => ({ id: row.id, organisationId: row.organisation_id, kind: row.kind, lastPolledAt: row.last_polled_at }));
+  const rows = await db
+    .selectFrom('inbox_channel')
+    .select(['id', 'organisation_id', 'kind', 'last_polled_at'])
+    .where('enabled', '=', true)
+    .where('archived_at', 'is', null)
+    .where('kind', 'in', kinds)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    organisationId: row.organisation_id,
+    kind: row.kind,
+    lastPolledAt: row.last_polled_at,
+  }));
 }
 
 /** Records a good contact with the channel (and the new cursor, in the same transaction as the messages). */
-export async function markChannelOk(db: Executor, channelId: number, change: { cursor?: unknown; polled?: boolean; received?: boolean }): Promise<void> {
+export async function markChannelOk(
+  db: Executor,
+  channelId: number,
+  change: { cursor?: unknown; polled?: boolean; received?: boolean },
+): Promise<void> {
   await db
     .updateTable('inbox_channel')
     .set({
@@ -136,7 +193,12 @@ export async function markChannelOk(db: Executor, channelId: number, change: { c
 export async function markChannelFailing(db: Executor, channelId: number, error: string): Promise<void> {
   await db
     .updateTable('inbox_channel')
-    .set({ status: 'failing', last_error: error.slice(0, 500), failures: sql<number>`failures + 1`, last_polled_at: new Date() })
+    .set({
+      status: 'failing',
+      last_error: error.slice(0, 500),
+      failures: sql<number>`failures + 1`,
+      last_polled_at: new Date(),
+    })
     .where('id', '=', channelId)
     .execute();
 }

@@ -11,7 +11,17 @@ import { submitReport, type SubmitOutcome } from '../reports/index.ts';
 import { recordCorrection } from './analysis/learning.ts';
 import { adapterFor } from './channels/index.ts';
 import { authorizeInbox } from './inbox.policy.ts';
-import { deleteSavedView, findAssignablePeople, findConversation, findTemplate, findTopics, insertSavedView, insertTemplate, updateTemplate, type ConversationDetail } from './inbox.repository.ts';
+import {
+  deleteSavedView,
+  findAssignablePeople,
+  findConversation,
+  findTemplate,
+  findTopics,
+  insertSavedView,
+  insertTemplate,
+  updateTemplate,
+  type ConversationDetail,
+} from './inbox.repository.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { SENTIMENTS, type Sentiment } from './inbox.schema.ts';
 import { queueReplyIn } from './replies.ts';
@@ -31,8 +41,20 @@ async function loadConversation(ctx: AppContext, viewer: Viewer, conversationId:
 }
 
 /** The language to write to a conversation's author in: their latest message's, if the city speaks it, else the city's. */
-export async function conversationLanguage(db: Executor, organisation: Organisation, conversationId: number): Promise<Language> {
-  const row = await db.selectFrom('inbox_message').select('language').where('conversation_id', '=', conversationId).where('direction', '=', 'in').where('language', 'is not', null).orderBy('sent_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+export async function conversationLanguage(
+  db: Executor,
+  organisation: Organisation,
+  conversationId: number,
+): Promise<Language> {
+  const row = await db
+    .selectFrom('inbox_message')
+    .select('language')
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'in')
+    .where('language', 'is not', null)
+    .orderBy('sent_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
   if (isLanguage(row?.language) && organisation.languages.includes(row.language)) return row.language;
   return isLanguage(organisation.defaultLanguage) ? organisation.defaultLanguage : 'en';
 }
@@ -41,43 +63,107 @@ export async function conversationLanguage(db: Executor, organisation: Organisat
  * Gives a conversation to a department and/or a person. A person must be staff; when a department is
  * chosen too, a member of it (administrators may be given anything). Audited.
  */
-export async function assignConversation(ctx: AppContext, viewer: Viewer | null, conversationId: number, input: { departmentId: number | null; assigneeId: number | null }): Promise<void> {
+export async function assignConversation(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  conversationId: number,
+  input: { departmentId: number | null; assigneeId: number | null },
+): Promise<void> {
   authorizeInbox(viewer, 'answer');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   if (input.departmentId !== null) {
-    const department = await ctx.db.selectFrom('core_department').select('id').where('organisation_id', '=', viewer.organisationId).where('id', '=', input.departmentId).where('archived_at', 'is', null).executeTakeFirst();
+    const department = await ctx.db
+      .selectFrom('core_department')
+      .select('id')
+      .where('organisation_id', '=', viewer.organisationId)
+      .where('id', '=', input.departmentId)
+      .where('archived_at', 'is', null)
+      .executeTakeFirst();
     if (!department) throw new AppError('INBOX_DEPARTMENT_NOT_FOUND');
   }
   if (input.assigneeId !== null) {
     const person = (await findAssignablePeople(ctx.db, viewer.organisationId)).find((p) => p.id === input.assigneeId);
-    const role = person ? (await ctx.db.selectFrom('core_user').select('role').where('id', '=', person.id).executeTakeFirstOrThrow()).role : undefined;
-    if (!person || (input.departmentId !== null && role !== 'admin' && !person.departmentIds.includes(input.departmentId))) throw new AppError('INBOX_ASSIGNEE_INVALID');
+    const role = person
+      ? (await ctx.db.selectFrom('core_user').select('role').where('id', '=', person.id).executeTakeFirstOrThrow()).role
+      : undefined;
+    if (
+      !person ||
+      (input.departmentId !== null && role !== 'admin' && !person.departmentIds.includes(input.departmentId))
+    )
+      throw new AppError('INBOX_ASSIGNEE_INVALID');
   }
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.updateTable('inbox_conversation').set({ department_id: input.departmentId, assignee_id: input.assigneeId }).where('id', '=', conversation.id).execute();
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actorOf(viewer), action: 'inbox.conversation.assign', subjectType: 'inbox_conversation', subjectId: conversation.id, before: { departmentId: conversation.departmentId, assigneeId: conversation.assigneeId }, after: input });
+    await tx
+      .updateTable('inbox_conversation')
+      .set({ department_id: input.departmentId, assignee_id: input.assigneeId })
+      .where('id', '=', conversation.id)
+      .execute();
+    await recordAudit(tx, {
+      organisationId: viewer.organisationId,
+      actor: actorOf(viewer),
+      action: 'inbox.conversation.assign',
+      subjectType: 'inbox_conversation',
+      subjectId: conversation.id,
+      before: { departmentId: conversation.departmentId, assigneeId: conversation.assigneeId },
+      after: input,
+    });
   });
 }
 
 /** Marks a conversation done, or opens it again. Audited. */
-export async function setConversationDone(ctx: AppContext, viewer: Viewer | null, conversationId: number, done: boolean): Promise<void> {
+export async function setConversationDone(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  conversationId: number,
+  done: boolean,
+): Promise<void> {
   authorizeInbox(viewer, 'answer');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   const status = done ? 'done' : 'open';
   if (conversation.status === status) return;
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.updateTable('inbox_conversation').set({ status, done_at: done ? new Date() : null }).where('id', '=', conversation.id).execute();
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actorOf(viewer), action: done ? 'inbox.conversation.done' : 'inbox.conversation.reopen', subjectType: 'inbox_conversation', subjectId: conversation.id, before: { status: conversation.status }, after: { status } });
+    await tx
+      .updateTable('inbox_conversation')
+      .set({ status, done_at: done ? new Date() : null })
+      .where('id', '=', conversation.id)
+      .execute();
+    await recordAudit(tx, {
+      organisationId: viewer.organisationId,
+      actor: actorOf(viewer),
+      action: done ? 'inbox.conversation.done' : 'inbox.conversation.reopen',
+      subjectType: 'inbox_conversation',
+      subjectId: conversation.id,
+      before: { status: conversation.status },
+      after: { status },
+    });
   });
 }
 
 /** Answers on the channel the conversation came from (queued, retried by the delivery job). Audited with the answer. */
-export async function answerConversation(ctx: AppContext, viewer: Viewer | null, conversationId: number, text: string, templateId: number | null): Promise<number> {
+export async function answerConversation(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  conversationId: number,
+  text: string,
+  templateId: number | null,
+): Promise<number> {
   authorizeInbox(viewer, 'answer');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   return ctx.db.transaction().execute(async (tx) => {
-    const messageId = await queueReplyIn(tx, ctx.jobs, { organisationId: viewer.organisationId, conversationId: conversation.id, userId: viewer.id, text });
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actorOf(viewer), action: 'inbox.conversation.answer', subjectType: 'inbox_conversation', subjectId: conversation.id, after: { messageId, templateId } });
+    const messageId = await queueReplyIn(tx, ctx.jobs, {
+      organisationId: viewer.organisationId,
+      conversationId: conversation.id,
+      userId: viewer.id,
+      text,
+    });
+    await recordAudit(tx, {
+      organisationId: viewer.organisationId,
+      actor: actorOf(viewer),
+      action: 'inbox.conversation.answer',
+      subjectType: 'inbox_conversation',
+      subjectId: conversation.id,
+      after: { messageId, templateId },
+    });
     return messageId;
   });
 }
@@ -86,15 +172,30 @@ export async function answerConversation(ctx: AppContext, viewer: Viewer | null,
  * Relabels an incoming message's sentiment and/or topic ('' leaves it as it is). The message keeps the
  * staff label, and the correction teaches the city's classifier. Audited.
  */
-export async function relabelMessage(ctx: AppContext, viewer: Viewer | null, conversationId: number, messageId: number, input: { sentiment: string; topic: string }): Promise<void> {
+export async function relabelMessage(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  conversationId: number,
+  messageId: number,
+  input: { sentiment: string; topic: string },
+): Promise<void> {
   authorizeInbox(viewer, 'answer');
   const conversation = await loadConversation(ctx, viewer, conversationId);
-  const message = await ctx.db.selectFrom('inbox_message').select(['id', 'body', 'language', 'sentiment', 'topic']).where('id', '=', messageId).where('conversation_id', '=', conversation.id).where('direction', '=', 'in').where('erased_at', 'is', null).executeTakeFirst();
+  const message = await ctx.db
+    .selectFrom('inbox_message')
+    .select(['id', 'body', 'language', 'sentiment', 'topic'])
+    .where('id', '=', messageId)
+    .where('conversation_id', '=', conversation.id)
+    .where('direction', '=', 'in')
+    .where('erased_at', 'is', null)
+    .executeTakeFirst();
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
   const sentiment = input.sentiment === '' ? undefined : input.sentiment;
   const topic = input.topic === '' ? undefined : input.topic;
-  if (sentiment !== undefined && !(SENTIMENTS as readonly string[]).includes(sentiment)) throw new AppError('INBOX_LABEL_INVALID');
-  if (topic !== undefined && !(await findTopics(ctx.db, viewer.organisationId)).some((t) => t.key === topic)) throw new AppError('INBOX_LABEL_INVALID');
+  if (sentiment !== undefined && !(SENTIMENTS as readonly string[]).includes(sentiment))
+    throw new AppError('INBOX_LABEL_INVALID');
+  if (topic !== undefined && !(await findTopics(ctx.db, viewer.organisationId)).some((t) => t.key === topic))
+    throw new AppError('INBOX_LABEL_INVALID');
   const changeSentiment = sentiment !== undefined && sentiment !== message.sentiment;
   const changeTopic = topic !== undefined && topic !== message.topic;
   if (!changeSentiment && !changeTopic) return;
@@ -102,12 +203,39 @@ export async function relabelMessage(ctx: AppContext, viewer: Viewer | null, con
   await ctx.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('inbox_message')
-      .set({ ...(changeSentiment ? { sentiment: sentiment as Sentiment, sentiment_by: viewer.id } : {}), ...(changeTopic ? { topic, topic_by: viewer.id } : {}) })
+      .set({
+        ...(changeSentiment ? { sentiment: sentiment as Sentiment, sentiment_by: viewer.id } : {}),
+        ...(changeTopic ? { topic, topic_by: viewer.id } : {}),
+      })
       .where('id', '=', message.id)
       .execute();
-    if (changeSentiment) await recordCorrection(tx, viewer.organisationId, { kind: 'sentiment', language, text: message.body, label: sentiment, messageId: message.id, createdBy: viewer.id });
-    if (changeTopic) await recordCorrection(tx, viewer.organisationId, { kind: 'topic', language, text: message.body, label: topic, messageId: message.id, createdBy: viewer.id });
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actorOf(viewer), action: 'inbox.message.relabel', subjectType: 'inbox_message', subjectId: message.id, before: { sentiment: message.sentiment, topic: message.topic }, after: { sentiment: changeSentiment ? sentiment : message.sentiment, topic: changeTopic ? topic : message.topic } });
+    if (changeSentiment)
+      await recordCorrection(tx, viewer.organisationId, {
+        kind: 'sentiment',
+        language,
+        text: message.body,
+        label: sentiment,
+        messageId: message.id,
+        createdBy: viewer.id,
+      });
+    if (changeTopic)
+      await recordCorrection(tx, viewer.organisationId, {
+        kind: 'topic',
+        language,
+        text: message.body,
+        label: topic,
+        messageId: message.id,
+        createdBy: viewer.id,
+      });
+    await recordAudit(tx, {
+      organisationId: viewer.organisationId,
+      actor: actorOf(viewer),
+      action: 'inbox.message.relabel',
+      subjectType: 'inbox_message',
+      subjectId: message.id,
+      before: { sentiment: message.sentiment, topic: message.topic },
+      after: { sentiment: changeSentiment ? sentiment : message.sentiment, topic: changeTopic ? topic : message.topic },
+    });
   });
 }
 
@@ -133,12 +261,24 @@ export function reportLink(ctx: AppContext, reportId: number): string {
  * channel, with the report's public address, in their language — all in the report's transaction.
  * The report-updates job then tells them each public change. Audited.
  */
-export async function turnIntoReport(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, conversationId: number, input: ReportFromMessage): Promise<SubmitOutcome> {
+export async function turnIntoReport(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  conversationId: number,
+  input: ReportFromMessage,
+): Promise<SubmitOutcome> {
   authorizeInbox(viewer, 'answer');
   if (!hasRole(viewer, 'staff')) throw new AppError('FORBIDDEN');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   if (conversation.reportId !== null) throw new AppError('INBOX_ALREADY_LINKED');
-  const message = await ctx.db.selectFrom('inbox_message').select('id').where('id', '=', input.messageId).where('conversation_id', '=', conversation.id).where('direction', '=', 'in').executeTakeFirst();
+  const message = await ctx.db
+    .selectFrom('inbox_message')
+    .select('id')
+    .where('id', '=', input.messageId)
+    .where('conversation_id', '=', conversation.id)
+    .where('direction', '=', 'in')
+    .executeTakeFirst();
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
   const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
   return submitReport(ctx, organisation, {
@@ -152,12 +292,31 @@ export async function turnIntoReport(ctx: AppContext, viewer: Viewer | null, org
     showName: false,
     source: 'inbox',
     afterInsert: async (tx, reportId) => {
-      const linked = await tx.updateTable('inbox_conversation').set({ report_id: reportId }).where('id', '=', conversation.id).where('report_id', 'is', null).executeTakeFirst();
+      const linked = await tx
+        .updateTable('inbox_conversation')
+        .set({ report_id: reportId })
+        .where('id', '=', conversation.id)
+        .where('report_id', 'is', null)
+        .executeTakeFirst();
       if (Number(linked.numUpdatedRows) !== 1) throw new AppError('INBOX_ALREADY_LINKED');
       const text = t('inbox.report.told', { id: reportId, link: reportLink(ctx, reportId) });
       // a channel that cannot answer (a feed, an import) still gets its report; there is no one to tell
-      const replyId = adapterFor(conversation.channelKind)?.reply ? await queueReplyIn(tx, ctx.jobs, { organisationId: organisation.id, conversationId: conversation.id, userId: viewer.id, text }) : null;
-      await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.conversation.report', subjectType: 'inbox_conversation', subjectId: conversation.id, after: { reportId, messageId: input.messageId, replyId } });
+      const replyId = adapterFor(conversation.channelKind)?.reply
+        ? await queueReplyIn(tx, ctx.jobs, {
+            organisationId: organisation.id,
+            conversationId: conversation.id,
+            userId: viewer.id,
+            text,
+          })
+        : null;
+      await recordAudit(tx, {
+        organisationId: organisation.id,
+        actor: actorOf(viewer),
+        action: 'inbox.conversation.report',
+        subjectType: 'inbox_conversation',
+        subjectId: conversation.id,
+        after: { reportId, messageId: input.messageId, replyId },
+      });
     },
   });
 }
@@ -176,7 +335,9 @@ export interface ProposalFromMessage {
   showName: boolean;
 }
 
-export type ProposalOutcome = { ok: true; id: number } | { ok: false; code: 'PARTICIPATION_CLOSED' | 'PROPOSAL_INVALID'; errors: Record<string, MessageKey> };
+export type ProposalOutcome =
+  | { ok: true; id: number }
+  | { ok: false; code: 'PARTICIPATION_CLOSED' | 'PROPOSAL_INVALID'; errors: Record<string, MessageKey> };
 
 /** The public address of a proposal, as answers on the channels give it. */
 export function proposalLink(ctx: AppContext, proposalId: number): string {
@@ -193,38 +354,81 @@ export function proposalLink(ctx: AppContext, proposalId: number): string {
  * Same checks as participation's submitProposal. Links the conversation, tells the author on their
  * channel with the proposal's address in their language, and audits — all in one transaction.
  */
-export async function turnIntoProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, conversationId: number, input: ProposalFromMessage, now = new Date()): Promise<ProposalOutcome> {
+export async function turnIntoProposal(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  conversationId: number,
+  input: ProposalFromMessage,
+  now = new Date(),
+): Promise<ProposalOutcome> {
   authorizeInbox(viewer, 'answer');
   if (!hasRole(viewer, 'staff')) throw new AppError('FORBIDDEN');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   if (conversation.proposalId !== null) throw new AppError('INBOX_PROPOSAL_LINKED');
-  const message = await ctx.db.selectFrom('inbox_message').select('id').where('id', '=', input.messageId).where('conversation_id', '=', conversation.id).where('direction', '=', 'in').executeTakeFirst();
+  const message = await ctx.db
+    .selectFrom('inbox_message')
+    .select('id')
+    .where('id', '=', input.messageId)
+    .where('conversation_id', '=', conversation.id)
+    .where('direction', '=', 'in')
+    .executeTakeFirst();
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
   const process = input.processId === null ? undefined : await findProcess(ctx.db, organisation.id, input.processId);
-  if (process && !phaseAllows(process, 'proposals', 'create', now)) return { ok: false, code: 'PARTICIPATION_CLOSED', errors: { process: 'participation.error.PARTICIPATION_CLOSED' } };
+  if (process && !phaseAllows(process, 'proposals', 'create', now))
+    return { ok: false, code: 'PARTICIPATION_CLOSED', errors: { process: 'participation.error.PARTICIPATION_CLOSED' } };
   if (!process) return { ok: false, code: 'PROPOSAL_INVALID', errors: { process: 'inbox.proposal.processRequired' } };
   const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
   const channel = t(`inbox.channels.kind.${conversation.channelKind}` as MessageKey);
   const name = input.showName ? (conversation.authorName ?? conversation.authorHandle) : null;
-  const origin = name ? t('inbox.proposal.origin', { name, channel }) : t('inbox.proposal.originAnonymous', { channel });
+  const origin = name
+    ? t('inbox.proposal.origin', { name, channel })
+    : t('inbox.proposal.originAnonymous', { channel });
   // The same rules as a resident's own proposal (participation's), with the line saying where it came from.
-  const checked = await checkProposal(ctx, organisation, process, { ...input, body: `${input.body.replace(/\r\n/g, '\n').trim()}\n\n${origin}` });
+  const checked = await checkProposal(ctx, organisation, process, {
+    ...input,
+    body: `${input.body.replace(/\r\n/g, '\n').trim()}\n\n${origin}`,
+  });
   if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', errors: checked.errors };
   const { title } = checked.proposal;
   return ctx.db.transaction().execute(async (tx) => {
     const id = await insertProposal(tx, newProposal(organisation, process, viewer.id, checked.proposal, now));
-    const linked = await tx.updateTable('inbox_conversation').set({ proposal_id: id }).where('id', '=', conversation.id).where('proposal_id', 'is', null).executeTakeFirst();
+    const linked = await tx
+      .updateTable('inbox_conversation')
+      .set({ proposal_id: id })
+      .where('id', '=', conversation.id)
+      .where('proposal_id', 'is', null)
+      .executeTakeFirst();
     if (Number(linked.numUpdatedRows) !== 1) throw new AppError('INBOX_PROPOSAL_LINKED');
     const text = t('inbox.proposal.told', { title, link: proposalLink(ctx, id) });
     // a channel that cannot answer (a feed, an import) still gets its proposal; there is no one to tell
-    const replyId = adapterFor(conversation.channelKind)?.reply ? await queueReplyIn(tx, ctx.jobs, { organisationId: organisation.id, conversationId: conversation.id, userId: viewer.id, text }) : null;
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.conversation.proposal', subjectType: 'inbox_conversation', subjectId: conversation.id, after: { proposalId: id, processId: process.id, messageId: input.messageId, replyId, named: name !== null } });
+    const replyId = adapterFor(conversation.channelKind)?.reply
+      ? await queueReplyIn(tx, ctx.jobs, {
+          organisationId: organisation.id,
+          conversationId: conversation.id,
+          userId: viewer.id,
+          text,
+        })
+      : null;
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'inbox.conversation.proposal',
+      subjectType: 'inbox_conversation',
+      subjectId: conversation.id,
+      after: { proposalId: id, processId: process.id, messageId: input.messageId, replyId, named: name !== null },
+    });
     return { ok: true as const, id };
   });
 }
 
 /** Saves the current filters of the inbox under a name, for the person who saves them. */
-export async function saveView(ctx: AppContext, viewer: Viewer | null, name: string, filters: Record<string, string>): Promise<number> {
+export async function saveView(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  name: string,
+  filters: Record<string, string>,
+): Promise<number> {
   authorizeInbox(viewer, 'read');
   const clean = name.trim();
   if (clean === '' || clean.length > 80) throw new AppError('INBOX_VIEW_INVALID');
@@ -238,37 +442,80 @@ export async function removeView(ctx: AppContext, viewer: Viewer | null, viewId:
 }
 
 /** Checks a template's name and texts (in the city's languages; empty ones dropped). */
-function cleanTemplate(organisation: Organisation, name: string, texts: Translated): { name: string; texts: Translated } {
+function cleanTemplate(
+  organisation: Organisation,
+  name: string,
+  texts: Translated,
+): { name: string; texts: Translated } {
   const cleanTexts: Translated = {};
   for (const [language, text] of Object.entries(texts)) {
     const clean = text.replace(/\r\n/g, '\n').trim();
     if (organisation.languages.includes(language) && clean !== '') cleanTexts[language] = clean;
   }
   const cleanName = name.trim();
-  if (cleanName === '' || cleanName.length > 120 || Object.keys(cleanTexts).length === 0 || Object.values(cleanTexts).some((text) => text.length > 10_000)) throw new AppError('INBOX_TEMPLATE_INVALID');
+  if (
+    cleanName === '' ||
+    cleanName.length > 120 ||
+    Object.keys(cleanTexts).length === 0 ||
+    Object.values(cleanTexts).some((text) => text.length > 10_000)
+  )
+    throw new AppError('INBOX_TEMPLATE_INVALID');
   return { name: cleanName, texts: cleanTexts };
 }
 
 /** Creates an answer template (administrators). Audited. */
-export async function createTemplate(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, name: string, texts: Translated): Promise<number> {
+export async function createTemplate(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  name: string,
+  texts: Translated,
+): Promise<number> {
   authorizeInbox(viewer, 'configure');
   const clean = cleanTemplate(organisation, name, texts);
   return ctx.db.transaction().execute(async (tx) => {
     const id = await insertTemplate(tx, organisation.id, clean.name, clean.texts);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.template.create', subjectType: 'inbox_template', subjectId: id, after: clean });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'inbox.template.create',
+      subjectType: 'inbox_template',
+      subjectId: id,
+      after: clean,
+    });
     return id;
   });
 }
 
 /** Changes a template's name and texts, or archives it / brings it back (administrators). Audited. */
-export async function changeTemplate(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, templateId: number, change: { name: string; texts: Translated } | { archived: boolean }): Promise<void> {
+export async function changeTemplate(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  templateId: number,
+  change: { name: string; texts: Translated } | { archived: boolean },
+): Promise<void> {
   authorizeInbox(viewer, 'configure');
   const before = await findTemplate(ctx.db, organisation.id, templateId);
   if (!before) throw new AppError('INBOX_TEMPLATE_NOT_FOUND');
-  const after = 'archived' in change ? { archived: change.archived } : cleanTemplate(organisation, change.name, change.texts);
+  const after =
+    'archived' in change ? { archived: change.archived } : cleanTemplate(organisation, change.name, change.texts);
   await ctx.db.transaction().execute(async (tx) => {
     await updateTemplate(tx, organisation.id, templateId, after);
-    const action = 'archived' in after ? (after.archived ? 'inbox.template.archive' : 'inbox.template.restore') : 'inbox.template.edit';
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action, subjectType: 'inbox_template', subjectId: templateId, before: { name: before.name, texts: before.texts, archived: before.archived }, after });
+    const action =
+      'archived' in after
+        ? after.archived
+          ? 'inbox.template.archive'
+          : 'inbox.template.restore'
+        : 'inbox.template.edit';
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action,
+      subjectType: 'inbox_template',
+      subjectId: templateId,
+      before: { name: before.name, texts: before.texts, archived: before.archived },
+      after,
+    });
   });
 }

@@ -61,7 +61,16 @@ function filtered(db: Executor, organisationId: number, filters: ConversationFil
     .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
     .leftJoin('inbox_author as a', 'a.id', 'c.author_id')
     .leftJoinLateral(
-      (eb) => eb.selectFrom('inbox_message as m').select(['m.body', 'm.language', 'm.sentiment', 'm.topic', 'm.district_id']).whereRef('m.conversation_id', '=', 'c.id').where('m.direction', '=', 'in').orderBy('m.sent_at').orderBy('m.id').limit(1).as('f'),
+      (eb) =>
+        eb
+          .selectFrom('inbox_message as m')
+          .select(['m.body', 'm.language', 'm.sentiment', 'm.topic', 'm.district_id'])
+          .whereRef('m.conversation_id', '=', 'c.id')
+          .where('m.direction', '=', 'in')
+          .orderBy('m.sent_at')
+          .orderBy('m.id')
+          .limit(1)
+          .as('f'),
       (join) => join.onTrue(),
     )
     .leftJoin('core_user as u', 'u.id', 'c.assignee_id')
@@ -89,7 +98,13 @@ function filtered(db: Executor, organisationId: number, filters: ConversationFil
             eb('a.display_name', 'ilike', pattern),
             eb('a.email', 'ilike', pattern),
             eb('a.handle', 'ilike', pattern),
-            eb.exists(eb.selectFrom('inbox_message as t').select('t.id').whereRef('t.conversation_id', '=', 'c.id').where('t.body', 'ilike', pattern)),
+            eb.exists(
+              eb
+                .selectFrom('inbox_message as t')
+                .select('t.id')
+                .whereRef('t.conversation_id', '=', 'c.id')
+                .where('t.body', 'ilike', pattern),
+            ),
           ]),
         );
       }
@@ -101,13 +116,41 @@ function filtered(db: Executor, organisationId: number, filters: ConversationFil
  * One page of the inbox, most recent activity first, after `cursor` (keyset pagination: a page costs
  * the same however deep it is, and rows arriving meanwhile neither repeat nor vanish between pages).
  */
-export async function findConversations(db: Executor, organisationId: number, filters: ConversationFilters, cursor: ListCursor | undefined, limit: number): Promise<ConversationRow[]> {
+export async function findConversations(
+  db: Executor,
+  organisationId: number,
+  filters: ConversationFilters,
+  cursor: ListCursor | undefined,
+  limit: number,
+): Promise<ConversationRow[]> {
   let query = filtered(db, organisationId, filters);
-  if (cursor) query = query.where(sql<boolean>`(c.last_message_at, c.id) < (timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id}::integer)`);
+  if (cursor)
+    query = query.where(
+      sql<boolean>`(c.last_message_at, c.id) < (timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id}::integer)`,
+    );
   const rows = await query
     .select([
-      'c.id', 'ch.kind', 'ch.name as channel_name', 'c.author_id', 'a.display_name', 'a.handle', 'a.email', 'c.subject', 'f.body', 'f.language', 'f.sentiment', 'f.topic', 'f.district_id',
-      'c.status', 'u.display_name as assignee_name', 'd.name as department_name', 'c.message_count', 'c.first_message_at', 'c.last_message_at', 'c.first_response_at', 'c.report_id',
+      'c.id',
+      'ch.kind',
+      'ch.name as channel_name',
+      'c.author_id',
+      'a.display_name',
+      'a.handle',
+      'a.email',
+      'c.subject',
+      'f.body',
+      'f.language',
+      'f.sentiment',
+      'f.topic',
+      'f.district_id',
+      'c.status',
+      'u.display_name as assignee_name',
+      'd.name as department_name',
+      'c.message_count',
+      'c.first_message_at',
+      'c.last_message_at',
+      'c.first_response_at',
+      'c.report_id',
       sql<string>`(extract(epoch from c.last_message_at) * 1000000)::bigint::text`.as('micros'),
     ])
     .orderBy('c.last_message_at', 'desc')
@@ -141,7 +184,11 @@ export async function findConversations(db: Executor, organisationId: number, fi
 }
 
 /** How many conversations of each status match the filters (the status filter itself left aside). */
-export async function countByStatus(db: Executor, organisationId: number, filters: ConversationFilters): Promise<Record<ConversationStatus, number>> {
+export async function countByStatus(
+  db: Executor,
+  organisationId: number,
+  filters: ConversationFilters,
+): Promise<Record<ConversationStatus, number>> {
   const rows = await filtered(db, organisationId, { ...filters, status: undefined })
     .select(['c.status', (eb) => eb.fn.countAll<number>().as('n')])
     .groupBy('c.status')
@@ -153,11 +200,18 @@ export async function countByStatus(db: Executor, organisationId: number, filter
 
 /** The hours within which the city means to answer a first message (its inbox setting, else 48). */
 export async function findFirstResponseGoal(db: Executor, organisationId: number): Promise<number> {
-  const row = await db.selectFrom('inbox_setting').select('first_response_goal_hours').where('organisation_id', '=', organisationId).executeTakeFirst();
+  const row = await db
+    .selectFrom('inbox_setting')
+    .select('first_response_goal_hours')
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
   return row?.first_response_goal_hours ?? 48;
 }
 
-export interface ConversationDetail extends Omit<ConversationRow, 'cursor' | 'firstBody' | 'language' | 'sentiment' | 'topic' | 'districtId'> {
+export interface ConversationDetail extends Omit<
+  ConversationRow,
+  'cursor' | 'firstBody' | 'language' | 'sentiment' | 'topic' | 'districtId'
+> {
   channelId: number;
   departmentId: number | null;
   assigneeId: number | null;
@@ -167,20 +221,62 @@ export interface ConversationDetail extends Omit<ConversationRow, 'cursor' | 'fi
 }
 
 /** One conversation of the city with its channel, author and assignment. */
-export async function findConversation(db: Executor, organisationId: number, id: number): Promise<ConversationDetail | undefined> {
+export async function findConversation(
+  db: Executor,
+  organisationId: number,
+  id: number,
+): Promise<ConversationDetail | undefined> {
   const row = await filtered(db, organisationId, {})
     .where('c.id', '=', id)
     .select([
-      'c.id', 'ch.kind', 'ch.name as channel_name', 'c.channel_id', 'c.author_id', 'a.display_name', 'a.handle', 'a.email', 'a.external_id', 'c.subject', 'c.status', 'u.display_name as assignee_name',
-      'd.name as department_name', 'c.department_id', 'c.assignee_id', 'c.message_count', 'c.first_message_at', 'c.last_message_at', 'c.first_response_at', 'c.done_at', 'c.report_id', 'c.proposal_id',
+      'c.id',
+      'ch.kind',
+      'ch.name as channel_name',
+      'c.channel_id',
+      'c.author_id',
+      'a.display_name',
+      'a.handle',
+      'a.email',
+      'a.external_id',
+      'c.subject',
+      'c.status',
+      'u.display_name as assignee_name',
+      'd.name as department_name',
+      'c.department_id',
+      'c.assignee_id',
+      'c.message_count',
+      'c.first_message_at',
+      'c.last_message_at',
+      'c.first_response_at',
+      'c.done_at',
+      'c.report_id',
+      'c.proposal_id',
     ])
     .executeTakeFirst();
   if (!row) return undefined;
   return {
-    id: row.id, channelKind: row.kind, channelName: row.channel_name, channelId: row.channel_id, authorId: row.author_id, authorName: row.display_name, authorHandle: row.handle, authorEmail: row.email,
-    authorExternalId: row.external_id, subject: row.subject, status: row.status, assigneeName: row.assignee_name, departmentName: row.department_name === null ? null : json<Translated>(row.department_name),
-    departmentId: row.department_id, assigneeId: row.assignee_id, messageCount: row.message_count, firstMessageAt: row.first_message_at, lastMessageAt: row.last_message_at,
-    firstResponseAt: row.first_response_at, doneAt: row.done_at, reportId: row.report_id, proposalId: row.proposal_id,
+    id: row.id,
+    channelKind: row.kind,
+    channelName: row.channel_name,
+    channelId: row.channel_id,
+    authorId: row.author_id,
+    authorName: row.display_name,
+    authorHandle: row.handle,
+    authorEmail: row.email,
+    authorExternalId: row.external_id,
+    subject: row.subject,
+    status: row.status,
+    assigneeName: row.assignee_name,
+    departmentName: row.department_name === null ? null : json<Translated>(row.department_name),
+    departmentId: row.department_id,
+    assigneeId: row.assignee_id,
+    messageCount: row.message_count,
+    firstMessageAt: row.first_message_at,
+    lastMessageAt: row.last_message_at,
+    firstResponseAt: row.first_response_at,
+    doneAt: row.done_at,
+    reportId: row.report_id,
+    proposalId: row.proposal_id,
   };
 }
 
@@ -207,11 +303,35 @@ export interface ThreadMessage {
 }
 
 /** A conversation's messages, incoming and outgoing, oldest first. */
-export async function findThread(db: Executor, organisationId: number, conversationId: number): Promise<ThreadMessage[]> {
+export async function findThread(
+  db: Executor,
+  organisationId: number,
+  conversationId: number,
+): Promise<ThreadMessage[]> {
   const rows = await db
     .selectFrom('inbox_message as m')
     .leftJoin('core_user as s', 's.id', 'm.sent_by')
-    .select(['m.id', 'm.direction', 'm.body', 'm.subject', 'm.url', 'm.lat', 'm.lng', 'm.sent_at', 'm.delivery', 'm.delivery_error', 's.display_name', 'm.language', 'm.sentiment', 'm.sentiment_by', 'm.topic', 'm.topic_by', 'm.district_id', 'm.place', 'm.erased_at'])
+    .select([
+      'm.id',
+      'm.direction',
+      'm.body',
+      'm.subject',
+      'm.url',
+      'm.lat',
+      'm.lng',
+      'm.sent_at',
+      'm.delivery',
+      'm.delivery_error',
+      's.display_name',
+      'm.language',
+      'm.sentiment',
+      'm.sentiment_by',
+      'm.topic',
+      'm.topic_by',
+      'm.district_id',
+      'm.place',
+      'm.erased_at',
+    ])
     .where('m.organisation_id', '=', organisationId)
     .where('m.conversation_id', '=', conversationId)
     .orderBy('m.sent_at')
@@ -219,20 +339,59 @@ export async function findThread(db: Executor, organisationId: number, conversat
     .limit(1000)
     .execute();
   return rows.map((row) => ({
-    id: row.id, direction: row.direction, body: row.body, subject: row.subject, url: row.url, lat: row.lat, lng: row.lng, sentAt: row.sent_at, delivery: row.delivery,
-    deliveryError: row.delivery_error, sentByName: row.display_name, language: row.language, sentiment: row.sentiment, sentimentByStaff: row.sentiment_by !== null, topic: row.topic,
-    topicByStaff: row.topic_by !== null, districtId: row.district_id, place: row.place, erased: row.erased_at !== null,
+    id: row.id,
+    direction: row.direction,
+    body: row.body,
+    subject: row.subject,
+    url: row.url,
+    lat: row.lat,
+    lng: row.lng,
+    sentAt: row.sent_at,
+    delivery: row.delivery,
+    deliveryError: row.delivery_error,
+    sentByName: row.display_name,
+    language: row.language,
+    sentiment: row.sentiment,
+    sentimentByStaff: row.sentiment_by !== null,
+    topic: row.topic,
+    topicByStaff: row.topic_by !== null,
+    districtId: row.district_id,
+    place: row.place,
+    erased: row.erased_at !== null,
   }));
 }
 
 /** The author's other conversations in the city, newest first. */
-export async function findAuthorConversations(db: Executor, organisationId: number, authorId: number, exceptId: number): Promise<Array<{ id: number; subject: string | null; status: ConversationStatus; lastMessageAt: Date }>> {
-  const rows = await db.selectFrom('inbox_conversation').select(['id', 'subject', 'status', 'last_message_at']).where('organisation_id', '=', organisationId).where('author_id', '=', authorId).where('id', '!=', exceptId).orderBy('last_message_at', 'desc').limit(20).execute();
-  return rows.map((row) => ({ id: row.id, subject: row.subject, status: row.status, lastMessageAt: row.last_message_at }));
+export async function findAuthorConversations(
+  db: Executor,
+  organisationId: number,
+  authorId: number,
+  exceptId: number,
+): Promise<Array<{ id: number; subject: string | null; status: ConversationStatus; lastMessageAt: Date }>> {
+  const rows = await db
+    .selectFrom('inbox_conversation')
+    .select(['id', 'subject', 'status', 'last_message_at'])
+    .where('organisation_id', '=', organisationId)
+    .where('author_id', '=', authorId)
+    .where('id', '!=', exceptId)
+    .orderBy('last_message_at', 'desc')
+    .limit(20)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    subject: row.subject,
+    status: row.status,
+    lastMessageAt: row.last_message_at,
+  }));
 }
 
 /** The thread key of this person's latest contact-form conversation active since `since` and not yet a report. */
-export async function findWebThreadFor(db: Executor, channelId: number, email: string, since: Date): Promise<string | undefined> {
+export async function findWebThreadFor(
+  db: Executor,
+  channelId: number,
+  email: string,
+  since: Date,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom('inbox_conversation as c')
     .innerJoin('inbox_author as a', 'a.id', 'c.author_id')
@@ -248,30 +407,78 @@ export async function findWebThreadFor(db: Executor, channelId: number, email: s
 }
 
 /** Records the district and place a resident gave with a contact-form message. */
-export async function setMessagePlace(db: Db, channelId: number, externalId: string, districtId: number | null, place: string | null): Promise<void> {
-  await db.updateTable('inbox_message').set({ district_id: districtId, place }).where('channel_id', '=', channelId).where('external_id', '=', externalId).execute();
+export async function setMessagePlace(
+  db: Db,
+  channelId: number,
+  externalId: string,
+  districtId: number | null,
+  place: string | null,
+): Promise<void> {
+  await db
+    .updateTable('inbox_message')
+    .set({ district_id: districtId, place })
+    .where('channel_id', '=', channelId)
+    .where('external_id', '=', externalId)
+    .execute();
 }
 
 /** The city's topics (not archived), for filters and relabelling. */
-export async function findTopics(db: Executor, organisationId: number): Promise<Array<{ key: string; names: Translated }>> {
-  const rows = await db.selectFrom('inbox_topic').select(['key', 'names']).where('organisation_id', '=', organisationId).where('archived_at', 'is', null).orderBy('key').execute();
+export async function findTopics(
+  db: Executor,
+  organisationId: number,
+): Promise<Array<{ key: string; names: Translated }>> {
+  const rows = await db
+    .selectFrom('inbox_topic')
+    .select(['key', 'names'])
+    .where('organisation_id', '=', organisationId)
+    .where('archived_at', 'is', null)
+    .orderBy('key')
+    .execute();
   return rows.map((row) => ({ key: row.key, names: json<Translated>(row.names) }));
 }
 
 /** The city's departments that are not archived. */
-export async function findActiveDepartments(db: Executor, organisationId: number): Promise<Array<{ id: number; name: Translated }>> {
-  const rows = await db.selectFrom('core_department').select(['id', 'name']).where('organisation_id', '=', organisationId).where('archived_at', 'is', null).orderBy('slug').execute();
+export async function findActiveDepartments(
+  db: Executor,
+  organisationId: number,
+): Promise<Array<{ id: number; name: Translated }>> {
+  const rows = await db
+    .selectFrom('core_department')
+    .select(['id', 'name'])
+    .where('organisation_id', '=', organisationId)
+    .where('archived_at', 'is', null)
+    .orderBy('slug')
+    .execute();
   return rows.map((row) => ({ id: row.id, name: json<Translated>(row.name) }));
 }
 
 /** People who can be given a conversation: staff and administrators, and members of departments. */
-export async function findAssignablePeople(db: Executor, organisationId: number): Promise<Array<{ id: number; name: string; departmentIds: number[] }>> {
+export async function findAssignablePeople(
+  db: Executor,
+  organisationId: number,
+): Promise<Array<{ id: number; name: string; departmentIds: number[] }>> {
   const rows = await db
     .selectFrom('core_user as u')
-    .select(['u.id', 'u.display_name', 'u.role', sql<number[]>`coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}')`.as('department_ids')])
+    .select([
+      'u.id',
+      'u.display_name',
+      'u.role',
+      sql<
+        number[]
+      >`coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}')`.as(
+        'department_ids',
+      ),
+    ])
     .where('u.organisation_id', '=', organisationId)
     .where('u.deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('u.role', 'in', ['staff', 'admin']), eb.exists(eb.selectFrom('core_department_member as dm').select('dm.user_id').whereRef('dm.user_id', '=', 'u.id'))]))
+    .where((eb) =>
+      eb.or([
+        eb('u.role', 'in', ['staff', 'admin']),
+        eb.exists(
+          eb.selectFrom('core_department_member as dm').select('dm.user_id').whereRef('dm.user_id', '=', 'u.id'),
+        ),
+      ]),
+    )
     .orderBy('u.display_name')
     .limit(1000)
     .execute();
@@ -279,19 +486,50 @@ export async function findAssignablePeople(db: Executor, organisationId: number)
 }
 
 /** A member of staff's saved views of the inbox, by name. */
-export async function findSavedViews(db: Executor, organisationId: number, userId: number): Promise<Array<{ id: number; name: string; filters: Record<string, string> }>> {
-  const rows = await db.selectFrom('inbox_saved_view').select(['id', 'name', 'filters']).where('organisation_id', '=', organisationId).where('user_id', '=', userId).orderBy('name').limit(100).execute();
+export async function findSavedViews(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+): Promise<Array<{ id: number; name: string; filters: Record<string, string> }>> {
+  const rows = await db
+    .selectFrom('inbox_saved_view')
+    .select(['id', 'name', 'filters'])
+    .where('organisation_id', '=', organisationId)
+    .where('user_id', '=', userId)
+    .orderBy('name')
+    .limit(100)
+    .execute();
   return rows.map((row) => ({ id: row.id, name: row.name, filters: json<Record<string, string>>(row.filters) }));
 }
 
-export async function insertSavedView(db: Executor, organisationId: number, userId: number, name: string, filters: Record<string, string>): Promise<number> {
-  const row = await db.insertInto('inbox_saved_view').values({ organisation_id: organisationId, user_id: userId, name, filters: JSON.stringify(filters) }).returning('id').executeTakeFirstOrThrow();
+export async function insertSavedView(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+  name: string,
+  filters: Record<string, string>,
+): Promise<number> {
+  const row = await db
+    .insertInto('inbox_saved_view')
+    .values({ organisation_id: organisationId, user_id: userId, name, filters: JSON.stringify(filters) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
 /** Deletes one of the person's own views; false when there was none. */
-export async function deleteSavedView(db: Executor, organisationId: number, userId: number, id: number): Promise<boolean> {
-  const result = await db.deleteFrom('inbox_saved_view').where('organisation_id', '=', organisationId).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+export async function deleteSavedView(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+  id: number,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('inbox_saved_view')
+    .where('organisation_id', '=', organisationId)
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 
@@ -303,23 +541,53 @@ export interface AnswerTemplate {
 }
 
 /** The city's answer templates, by name; archived ones only when asked. */
-export async function findTemplates(db: Executor, organisationId: number, includeArchived = false): Promise<AnswerTemplate[]> {
-  let query = db.selectFrom('inbox_template').select(['id', 'name', 'texts', 'archived_at']).where('organisation_id', '=', organisationId);
+export async function findTemplates(
+  db: Executor,
+  organisationId: number,
+  includeArchived = false,
+): Promise<AnswerTemplate[]> {
+  let query = db
+    .selectFrom('inbox_template')
+    .select(['id', 'name', 'texts', 'archived_at'])
+    .where('organisation_id', '=', organisationId);
   if (!includeArchived) query = query.where('archived_at', 'is', null);
   const rows = await query.orderBy('archived_at', 'desc').orderBy('name').limit(500).execute();
-  return rows.map((row) => ({ id: row.id, name: row.name, texts: json<Translated>(row.texts), archived: row.archived_at !== null }));
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    texts: json<Translated>(row.texts),
+    archived: row.archived_at !== null,
+  }));
 }
 
-export async function findTemplate(db: Executor, organisationId: number, id: number): Promise<AnswerTemplate | undefined> {
+export async function findTemplate(
+  db: Executor,
+  organisationId: number,
+  id: number,
+): Promise<AnswerTemplate | undefined> {
   return (await findTemplates(db, organisationId, true)).find((template) => template.id === id);
 }
 
-export async function insertTemplate(db: Executor, organisationId: number, name: string, texts: Translated): Promise<number> {
-  const row = await db.insertInto('inbox_template').values({ organisation_id: organisationId, name, texts: JSON.stringify(texts), archived_at: null }).returning('id').executeTakeFirstOrThrow();
+export async function insertTemplate(
+  db: Executor,
+  organisationId: number,
+  name: string,
+  texts: Translated,
+): Promise<number> {
+  const row = await db
+    .insertInto('inbox_template')
+    .values({ organisation_id: organisationId, name, texts: JSON.stringify(texts), archived_at: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function updateTemplate(db: Executor, organisationId: number, id: number, change: { name?: string; texts?: Translated; archived?: boolean }): Promise<void> {
+export async function updateTemplate(
+  db: Executor,
+  organisationId: number,
+  id: number,
+  change: { name?: string; texts?: Translated; archived?: boolean },
+): Promise<void> {
   await db
     .updateTable('inbox_template')
     .set({

@@ -8,7 +8,17 @@ type Json<T> = ColumnType<T, string | undefined, string>;
 type MaybeJson<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
 /** The kinds of channel the inbox speaks; each has one adapter in ./channels. */
-export const CHANNEL_KINDS = ['email', 'telegram', 'mastodon', 'facebook', 'instagram', 'feed', 'import', 'webhook', 'web'] as const;
+export const CHANNEL_KINDS = [
+  'email',
+  'telegram',
+  'mastodon',
+  'facebook',
+  'instagram',
+  'feed',
+  'import',
+  'webhook',
+  'web',
+] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export type ChannelStatus = 'new' | 'ok' | 'failing';
 export const CONVERSATION_STATUSES = ['new', 'open', 'waiting', 'done'] as const;

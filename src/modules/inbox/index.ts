@@ -7,7 +7,12 @@ import { registerConversationPages } from './pages/conversation.pages.ts';
 import { registerToReportPages } from './pages/to-report.pages.ts';
 import { registerToProposalPages } from './pages/to-proposal.pages.ts';
 import { registerTemplatePages } from './pages/templates.pages.ts';
-import { REPORT_UPDATES_EVERY_MS, REPORT_UPDATES_JOB, tellProposalUpdates, tellReportUpdates } from './report-updates.ts';
+import {
+  REPORT_UPDATES_EVERY_MS,
+  REPORT_UPDATES_JOB,
+  tellProposalUpdates,
+  tellReportUpdates,
+} from './report-updates.ts';
 import { registerChannelPages } from './pages/channels.pages.ts';
 import { registerImportPages } from './pages/import.pages.ts';
 import { findChannelRecord } from './channels.repository.ts';
@@ -38,7 +43,11 @@ export { startInboundMail, type InboundMail } from './channels/email/listener.ts
  */
 export const inboxModule: ModuleManifest = {
   name: 'inbox',
-  migrations: { '20261123_0600_inbox': inboxMigration, '20261123_0620_inbox_telegram': telegramMigration, '20261123_0610_inbox_report_updates': reportUpdatesMigration },
+  migrations: {
+    '20261123_0600_inbox': inboxMigration,
+    '20261123_0620_inbox_telegram': telegramMigration,
+    '20261123_0610_inbox_report_updates': reportUpdatesMigration,
+  },
   routes(app, ctx) {
     const channels: InboxChannels = {
       findChannel: async (kind, channelId) => {
@@ -64,16 +73,46 @@ export const inboxModule: ModuleManifest = {
   navigation: [{ href: '/contact', label: 'inbox.contact.nav' }],
   personalData: inboxPersonalData,
   demo: { order: 50, seed: seedInbox },
-  adminNavigation: [{ href: '/staff/inbox', label: 'inbox.nav', roles: ['staff', 'moderator'] }, { href: '/staff/inbox/listening', label: 'inbox.listening.nav', roles: ['staff', 'moderator'] }, { href: '/admin/inbox/channels', label: 'inbox.channels.nav', roles: ['admin'] }, { href: '/admin/inbox/settings', label: 'inbox.settings.nav', roles: ['admin'] }],
+  adminNavigation: [
+    { href: '/staff/inbox', label: 'inbox.nav', roles: ['staff', 'moderator'] },
+    { href: '/staff/inbox/listening', label: 'inbox.listening.nav', roles: ['staff', 'moderator'] },
+    { href: '/admin/inbox/channels', label: 'inbox.channels.nav', roles: ['admin'] },
+    { href: '/admin/inbox/settings', label: 'inbox.settings.nav', roles: ['admin'] },
+  ],
   jobs: (ctx) => ({
-    [POLL_JOB]: { handler: async () => { await pollChannels(ctx); }, everyMs: POLL_EVERY_MS },
-    [DELIVER_JOB]: async (job) => { await deliverReply(ctx, job); },
-    [ANALYSE_JOB]: async (job) => { await analyseNewMessages(ctx, job.organisationId); },
+    [POLL_JOB]: {
+      handler: async () => {
+        await pollChannels(ctx);
+      },
+      everyMs: POLL_EVERY_MS,
+    },
+    [DELIVER_JOB]: async (job) => {
+      await deliverReply(ctx, job);
+    },
+    [ANALYSE_JOB]: async (job) => {
+      await analyseNewMessages(ctx, job.organisationId);
+    },
     // listening: jumps in volume or negative sentiment per district and topic
-    [ALERTS_JOB]: { handler: async () => { await raiseAlerts(ctx); }, everyMs: ALERTS_EVERY_MS },
+    [ALERTS_JOB]: {
+      handler: async () => {
+        await raiseAlerts(ctx);
+      },
+      everyMs: ALERTS_EVERY_MS,
+    },
     // erases personal data of conversations quiet for longer than the city's retention period
-    [RETENTION_JOB]: { handler: async () => { await applyRetention(ctx); }, everyMs: RETENTION_EVERY_MS },
+    [RETENTION_JOB]: {
+      handler: async () => {
+        await applyRetention(ctx);
+      },
+      everyMs: RETENTION_EVERY_MS,
+    },
     // tells authors on their channel about each public change of the report or proposal their message became
-    [REPORT_UPDATES_JOB]: { handler: async () => { await tellReportUpdates(ctx); await tellProposalUpdates(ctx); }, everyMs: REPORT_UPDATES_EVERY_MS },
+    [REPORT_UPDATES_JOB]: {
+      handler: async () => {
+        await tellReportUpdates(ctx);
+        await tellProposalUpdates(ctx);
+      },
+      everyMs: REPORT_UPDATES_EVERY_MS,
+    },
   }),
 };

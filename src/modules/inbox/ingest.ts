@@ -13,7 +13,17 @@ export const ANALYSE_JOB = 'inbox.analyse';
 const MAX_BODY = 20_000;
 
 /** The analysis columns of a message before the analysis job (or never, for the city's own answers). */
-export const NOT_ANALYSED = { language: null, language_confidence: null, sentiment: null, sentiment_score: null, sentiment_by: null, topic: null, topic_by: null, district_id: null, place: null } as const;
+export const NOT_ANALYSED = {
+  language: null,
+  language_confidence: null,
+  sentiment: null,
+  sentiment_score: null,
+  sentiment_by: null,
+  topic: null,
+  topic_by: null,
+  district_id: null,
+  place: null,
+} as const;
 const MAX_RAW_BYTES = 64 * 1024;
 
 /**
@@ -24,7 +34,13 @@ const MAX_RAW_BYTES = 64 * 1024;
  * reopens when its author writes again, and the analysis job is queued in the same transaction. When
  * the adapter polls, its new cursor is saved in that transaction too: a crash re-reads, it never skips.
  */
-export async function ingestMessages(db: Db, jobs: JobQueue, channel: ChannelRecord, messages: IncomingMessage[], options: { cursor?: unknown } = {}): Promise<IngestOutcome> {
+export async function ingestMessages(
+  db: Db,
+  jobs: JobQueue,
+  channel: ChannelRecord,
+  messages: IncomingMessage[],
+  options: { cursor?: unknown } = {},
+): Promise<IngestOutcome> {
   return inTransaction(db, async (tx) => {
     const outcome: IngestOutcome = { stored: 0, duplicates: 0, conversationIds: [] };
     for (const incoming of messages) {
@@ -36,9 +52,14 @@ export async function ingestMessages(db: Db, jobs: JobQueue, channel: ChannelRec
         if (!outcome.conversationIds.includes(conversationId)) outcome.conversationIds.push(conversationId);
       }
     }
-    if (outcome.stored > 0) await jobs.enqueueUnlessWaiting(ANALYSE_JOB, {}, { organisationId: channel.organisationId }, tx);
+    if (outcome.stored > 0)
+      await jobs.enqueueUnlessWaiting(ANALYSE_JOB, {}, { organisationId: channel.organisationId }, tx);
     if (outcome.stored > 0 || options.cursor !== undefined) {
-      await markChannelOk(tx, channel.id, { cursor: options.cursor, received: outcome.stored > 0, polled: options.cursor !== undefined });
+      await markChannelOk(tx, channel.id, {
+        cursor: options.cursor,
+        received: outcome.stored > 0,
+        polled: options.cursor !== undefined,
+      });
     }
     return outcome;
   });
@@ -46,7 +67,12 @@ export async function ingestMessages(db: Db, jobs: JobQueue, channel: ChannelRec
 
 /** Stores one message; returns its conversation, or undefined when it was already stored. */
 async function storeOne(tx: Tx, channel: ChannelRecord, message: IncomingMessage): Promise<number | undefined> {
-  const known = await tx.selectFrom('inbox_message').select('id').where('channel_id', '=', channel.id).where('external_id', '=', message.externalId).executeTakeFirst();
+  const known = await tx
+    .selectFrom('inbox_message')
+    .select('id')
+    .where('channel_id', '=', channel.id)
+    .where('external_id', '=', message.externalId)
+    .executeTakeFirst();
   if (known) return undefined;
 
   const author = await tx
@@ -121,9 +147,19 @@ async function storeOne(tx: Tx, channel: ChannelRecord, message: IncomingMessage
  * (also our own answers, whose external ids the channel gave us), else the channel's thread key, else
  * a thread of its own.
  */
-async function conversationFor(tx: Tx, channel: ChannelRecord, message: IncomingMessage, authorId: number): Promise<number> {
+async function conversationFor(
+  tx: Tx,
+  channel: ChannelRecord,
+  message: IncomingMessage,
+  authorId: number,
+): Promise<number> {
   if (message.inReplyTo) {
-    const parent = await tx.selectFrom('inbox_message').select('conversation_id').where('channel_id', '=', channel.id).where('external_id', '=', message.inReplyTo).executeTakeFirst();
+    const parent = await tx
+      .selectFrom('inbox_message')
+      .select('conversation_id')
+      .where('channel_id', '=', channel.id)
+      .where('external_id', '=', message.inReplyTo)
+      .executeTakeFirst();
     if (parent) return parent.conversation_id;
   }
   const threadKey = message.threadKey ?? message.inReplyTo ?? message.externalId;
@@ -145,7 +181,9 @@ async function conversationFor(tx: Tx, channel: ChannelRecord, message: Incoming
       first_response_at: null,
       done_at: null,
     })
-    .onConflict((oc) => oc.constraint('inbox_conversation_one_per_thread').doUpdateSet({ thread_key: sql<string>`excluded.thread_key` }))
+    .onConflict((oc) =>
+      oc.constraint('inbox_conversation_one_per_thread').doUpdateSet({ thread_key: sql<string>`excluded.thread_key` }),
+    )
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -157,16 +195,33 @@ async function conversationFor(tx: Tx, channel: ChannelRecord, message: Incoming
  */
 function normalise(message: IncomingMessage): IncomingMessage {
   const text = message.text.replace(/\p{Cc}(?<![\t\n\r])/gu, '').trim();
-  const location = message.location && Number.isFinite(message.location.lat) && Number.isFinite(message.location.lng) && Math.abs(message.location.lat) <= 90 && Math.abs(message.location.lng) <= 180 ? message.location : undefined;
-  const sentAt = Number.isNaN(message.sentAt.getTime()) || message.sentAt.getTime() > Date.now() + 86_400_000 ? new Date() : message.sentAt;
+  const location =
+    message.location &&
+    Number.isFinite(message.location.lat) &&
+    Number.isFinite(message.location.lng) &&
+    Math.abs(message.location.lat) <= 90 &&
+    Math.abs(message.location.lng) <= 180
+      ? message.location
+      : undefined;
+  const sentAt =
+    Number.isNaN(message.sentAt.getTime()) || message.sentAt.getTime() > Date.now() + 86_400_000
+      ? new Date()
+      : message.sentAt;
   let raw = message.raw;
-  if (raw !== undefined && JSON.stringify(raw).length > MAX_RAW_BYTES) raw = { truncated: true, bytes: JSON.stringify(raw).length };
+  if (raw !== undefined && JSON.stringify(raw).length > MAX_RAW_BYTES)
+    raw = { truncated: true, bytes: JSON.stringify(raw).length };
   return {
     ...message,
     externalId: shortId(message.externalId),
     threadKey: message.threadKey === undefined ? undefined : shortId(message.threadKey),
     inReplyTo: message.inReplyTo === undefined ? undefined : shortId(message.inReplyTo),
-    author: { ...message.author, externalId: shortId(message.author.externalId), name: message.author.name?.slice(0, 200), handle: message.author.handle?.slice(0, 200), email: message.author.email?.slice(0, 320) },
+    author: {
+      ...message.author,
+      externalId: shortId(message.author.externalId),
+      name: message.author.name?.slice(0, 200),
+      handle: message.author.handle?.slice(0, 200),
+      email: message.author.email?.slice(0, 320),
+    },
     subject: message.subject?.replace(/\p{Cc}(?<![\t\n\r])/gu, '').slice(0, 500),
     text: text.length > MAX_BODY ? `${text.slice(0, MAX_BODY - 1)}…` : text,
     location,

@@ -13,16 +13,28 @@ const POLL_TIMEOUT_MS = 60_000;
  * often (doubling up to an hour), so a channel that is down is retried without flooding its server.
  * One channel's failure is recorded on the channel (status, last error) and never stops the others.
  */
-export async function pollChannels(ctx: AppContext, now = new Date()): Promise<{ polled: number; stored: number; failed: number }> {
-  const kinds = allAdapters().filter((adapter) => adapter.poll !== undefined).map((adapter) => adapter.kind);
+export async function pollChannels(
+  ctx: AppContext,
+  now = new Date(),
+): Promise<{ polled: number; stored: number; failed: number }> {
+  const kinds = allAdapters()
+    .filter((adapter) => adapter.poll !== undefined)
+    .map((adapter) => adapter.kind);
   const result = { polled: 0, stored: 0, failed: 0 };
   for (const due of await findPollableChannels(ctx.db, kinds)) {
     const adapter = adapterFor(due.kind);
     if (!adapter?.poll) continue;
     const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, due.organisationId, due.id);
     if (!channel) continue;
-    const failures = await ctx.db.selectFrom('inbox_channel').select('failures').where('id', '=', due.id).executeTakeFirstOrThrow();
-    const everyMs = (adapter.pollEverySeconds ?? 60) * 1000 * Math.min(2 ** failures.failures, 3600 / (adapter.pollEverySeconds ?? 60));
+    const failures = await ctx.db
+      .selectFrom('inbox_channel')
+      .select('failures')
+      .where('id', '=', due.id)
+      .executeTakeFirstOrThrow();
+    const everyMs =
+      (adapter.pollEverySeconds ?? 60) *
+      1000 *
+      Math.min(2 ** failures.failures, 3600 / (adapter.pollEverySeconds ?? 60));
     if (due.lastPolledAt && now.getTime() - due.lastPolledAt.getTime() < everyMs) continue;
     result.polled += 1;
     try {

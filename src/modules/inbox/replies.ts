@@ -83,7 +83,12 @@ export async function queueReplyIn(tx: Tx, jobs: JobQueue, input: ReplyInput): P
         first_response_at = coalesce(first_response_at, ${now}),
         status = case when status in ('new', 'open') then 'waiting' else status end
       where id = ${conversation.id}`.execute(tx);
-    await jobs.enqueue(DELIVER_JOB, { messageId: message.id }, { organisationId: input.organisationId, maxAttempts: DELIVERY_ATTEMPTS }, tx);
+    await jobs.enqueue(
+      DELIVER_JOB,
+      { messageId: message.id },
+      { organisationId: input.organisationId, maxAttempts: DELIVERY_ATTEMPTS },
+      tx,
+    );
     return message.id;
   }
 }
@@ -98,7 +103,20 @@ export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number
     .selectFrom('inbox_message as m')
     .innerJoin('inbox_conversation as c', 'c.id', 'm.conversation_id')
     .leftJoin('inbox_author as a', 'a.id', 'c.author_id')
-    .select(['m.id', 'm.body', 'm.subject', 'm.delivery', 'm.channel_id', 'm.organisation_id', 'c.id as conversation_id', 'c.thread_key', 'a.external_id as author_external_id', 'a.display_name', 'a.handle', 'a.email'])
+    .select([
+      'm.id',
+      'm.body',
+      'm.subject',
+      'm.delivery',
+      'm.channel_id',
+      'm.organisation_id',
+      'c.id as conversation_id',
+      'c.thread_key',
+      'a.external_id as author_external_id',
+      'a.display_name',
+      'a.handle',
+      'a.email',
+    ])
     .where('m.id', '=', job.payload.messageId)
     .executeTakeFirst();
   if (!message || message.delivery !== 'queued') return;
@@ -127,21 +145,37 @@ export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number
         threadKey: message.thread_key,
         inReplyTo: lastIncoming,
         references,
-        to: { externalId: message.author_external_id ?? '', name: message.display_name ?? undefined, handle: message.handle ?? undefined, email: message.email ?? undefined },
+        to: {
+          externalId: message.author_external_id ?? '',
+          name: message.display_name ?? undefined,
+          handle: message.handle ?? undefined,
+          email: message.email ?? undefined,
+        },
       },
       AbortSignal.timeout(30_000),
       ctx,
     );
-    await ctx.db.updateTable('inbox_message').set({ delivery: 'sent', delivery_error: null, external_id: sent.externalId, url: sent.url ?? null }).where('id', '=', message.id).execute();
+    await ctx.db
+      .updateTable('inbox_message')
+      .set({ delivery: 'sent', delivery_error: null, external_id: sent.externalId, url: sent.url ?? null })
+      .where('id', '=', message.id)
+      .execute();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const final = !(error instanceof ChannelError && error.retryable) || job.attempts >= DELIVERY_ATTEMPTS;
-    ctx.log.warn({ messageId: message.id, channelId: channel.id, kind: channel.kind, attempt: job.attempts, final, error: reason }, 'inbox answer not delivered');
+    ctx.log.warn(
+      { messageId: message.id, channelId: channel.id, kind: channel.kind, attempt: job.attempts, final, error: reason },
+      'inbox answer not delivered',
+    );
     if (final) await markDelivery(ctx, message.id, 'failed', reason);
     else throw error;
   }
 }
 
 async function markDelivery(ctx: AppContext, messageId: number, delivery: 'failed', reason: string): Promise<void> {
-  await ctx.db.updateTable('inbox_message').set({ delivery, delivery_error: reason.slice(0, 500) }).where('id', '=', messageId).execute();
+  await ctx.db
+    .updateTable('inbox_message')
+    .set({ delivery, delivery_error: reason.slice(0, 500) })
+    .where('id', '=', messageId)
+    .execute();
 }

@@ -79,12 +79,21 @@ export async function tellReportUpdates(ctx: AppContext): Promise<number> {
   return told;
 }
 
-async function tellOne(ctx: AppContext, organisation: Organisation, conversation: LinkedConversation, update: PublicUpdate): Promise<boolean> {
+async function tellOne(
+  ctx: AppContext,
+  organisation: Organisation,
+  conversation: LinkedConversation,
+  update: PublicUpdate,
+): Promise<boolean> {
   const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
   const link = reportLink(ctx, update.reportId);
   const head =
     update.kind === 'status' && update.statusTo
-      ? t('inbox.report.status', { id: update.reportId, status: t(`reports.status.${update.statusTo}` as MessageKey), link })
+      ? t('inbox.report.status', {
+          id: update.reportId,
+          status: t(`reports.status.${update.statusTo}` as MessageKey),
+          link,
+        })
       : update.kind === 'answer'
         ? t('inbox.report.answer', { id: update.reportId, link })
         : t('inbox.report.changed', { id: update.reportId, link });
@@ -96,11 +105,24 @@ async function tellOne(ctx: AppContext, organisation: Organisation, conversation
  * Queues `text` to a conversation unless this change (subject, update id) was told to it before: the
  * claim (inbox_report_notice) and the answer are written in one transaction, so exactly once.
  */
-async function tellOnce(ctx: AppContext, organisationId: number, conversationId: number, subjectType: 'report' | 'proposal', updateId: number, text: string): Promise<boolean> {
+async function tellOnce(
+  ctx: AppContext,
+  organisationId: number,
+  conversationId: number,
+  subjectType: 'report' | 'proposal',
+  updateId: number,
+  text: string,
+): Promise<boolean> {
   return ctx.db.transaction().execute(async (tx) => {
     const claimed = await tx
       .insertInto('inbox_report_notice')
-      .values({ organisation_id: organisationId, conversation_id: conversationId, subject_type: subjectType, update_id: updateId, message_id: null })
+      .values({
+        organisation_id: organisationId,
+        conversation_id: conversationId,
+        subject_type: subjectType,
+        update_id: updateId,
+        message_id: null,
+      })
       .onConflict((oc) => oc.columns(['conversation_id', 'subject_type', 'update_id']).doNothing())
       .returning('update_id')
       .executeTakeFirst();
@@ -108,7 +130,13 @@ async function tellOnce(ctx: AppContext, organisationId: number, conversationId:
     const sender = await senderFor(tx, organisationId, conversationId);
     if (sender === undefined) return false;
     const messageId = await queueReplyIn(tx, ctx.jobs, { organisationId, conversationId, userId: sender, text });
-    await tx.updateTable('inbox_report_notice').set({ message_id: messageId }).where('conversation_id', '=', conversationId).where('subject_type', '=', subjectType).where('update_id', '=', updateId).execute();
+    await tx
+      .updateTable('inbox_report_notice')
+      .set({ message_id: messageId })
+      .where('conversation_id', '=', conversationId)
+      .where('subject_type', '=', subjectType)
+      .where('update_id', '=', updateId)
+      .execute();
     return true;
   });
 }
@@ -138,8 +166,13 @@ function event(kind: ProposalEvent['kind'], at: Date | null): ProposalEvent {
 export function proposalEvents(proposal: Proposal, now = new Date()): ProposalEvent[] {
   const events: ProposalEvent[] = [];
   if (proposal.thresholdReachedAt) events.push(event('threshold', proposal.thresholdReachedAt));
-  if (proposal.answeredAt && (proposal.status === 'evaluating' || proposal.status === 'accepted' || proposal.status === 'rejected')) events.push(event('answer', proposal.answeredAt));
-  if (proposal.status === 'published' && proposal.supportDeadline <= now) events.push(event('expired', proposal.supportDeadline));
+  if (
+    proposal.answeredAt &&
+    (proposal.status === 'evaluating' || proposal.status === 'accepted' || proposal.status === 'rejected')
+  )
+    events.push(event('answer', proposal.answeredAt));
+  if (proposal.status === 'published' && proposal.supportDeadline <= now)
+    events.push(event('expired', proposal.supportDeadline));
   events.sort((a, b) => (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0));
   if (proposal.status === 'withdrawn') events.push(event('withdrawn', null));
   return events;
@@ -188,8 +221,22 @@ export async function tellProposalUpdates(ctx: AppContext, now = new Date()): Pr
 
 /** Whom an automatic answer is sent in the name of: who last answered the conversation, else an administrator. */
 async function senderFor(tx: Tx, organisationId: number, conversationId: number): Promise<number | undefined> {
-  const last = await tx.selectFrom('inbox_message').select('sent_by').where('conversation_id', '=', conversationId).where('direction', '=', 'out').where('sent_by', 'is not', null).orderBy('id', 'desc').executeTakeFirst();
+  const last = await tx
+    .selectFrom('inbox_message')
+    .select('sent_by')
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'out')
+    .where('sent_by', 'is not', null)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
   if (last?.sent_by) return last.sent_by;
-  const admin = await tx.selectFrom('core_user').select('id').where('organisation_id', '=', organisationId).where('role', '=', 'admin').where('deleted_at', 'is', null).orderBy('id').executeTakeFirst();
+  const admin = await tx
+    .selectFrom('core_user')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('role', '=', 'admin')
+    .where('deleted_at', 'is', null)
+    .orderBy('id')
+    .executeTakeFirst();
   return admin?.id;
 }

@@ -30,10 +30,21 @@ export {
   type Phase,
   type ProcessEligibilityJson,
 } from './processes.repository.ts';
-export { findProposal, findProposals, insertProposal, type Proposal, type ProposalFilters } from './proposals.repository.ts';
+export {
+  findProposal,
+  findProposals,
+  insertProposal,
+  type Proposal,
+  type ProposalFilters,
+} from './proposals.repository.ts';
 export { CATEGORIES, type Category } from './participation.schema.ts';
 export { checkProposal, newProposal, type CheckedProposal, type ProposalInput } from './use-cases/submit-proposal.ts';
-export { supportProposal, withdrawSupport, type SupportOutcome, type SupportState } from './use-cases/support-proposal.ts';
+export {
+  supportProposal,
+  withdrawSupport,
+  type SupportOutcome,
+  type SupportState,
+} from './use-cases/support-proposal.ts';
 
 /**
  * Participation: processes with a timeline of phases that open parts (proposals, debates, budget,

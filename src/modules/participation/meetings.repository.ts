@@ -36,12 +36,31 @@ export interface MeetingValues {
   proposalIds: number[];
 }
 
-const proposalIdsColumn = sql<number[]>`coalesce((select array_agg(mp.proposal_id order by mp.proposal_id) from participation_meeting_proposal mp where mp.meeting_id = m.id), '{}')`;
+const proposalIdsColumn = sql<
+  number[]
+>`coalesce((select array_agg(mp.proposal_id order by mp.proposal_id) from participation_meeting_proposal mp where mp.meeting_id = m.id), '{}')`;
 
 function query(db: Executor, organisationId: number) {
   return db
     .selectFrom('participation_meeting as m')
-    .select(['m.id', 'm.organisation_id', 'm.process_id', 'm.title', 'm.description', 'm.starts_at', 'm.ends_at', 'm.address', 'm.lat', 'm.lng', 'm.online_url', 'm.capacity', 'm.registrations_count', 'm.minutes', 'm.minutes_published_at', proposalIdsColumn.as('proposal_ids')])
+    .select([
+      'm.id',
+      'm.organisation_id',
+      'm.process_id',
+      'm.title',
+      'm.description',
+      'm.starts_at',
+      'm.ends_at',
+      'm.address',
+      'm.lat',
+      'm.lng',
+      'm.online_url',
+      'm.capacity',
+      'm.registrations_count',
+      'm.minutes',
+      'm.minutes_published_at',
+      proposalIdsColumn.as('proposal_ids'),
+    ])
     .where('m.organisation_id', '=', organisationId);
 }
 
@@ -76,7 +95,11 @@ export async function findMeeting(db: Executor, organisationId: number, id: numb
 
 /** The meetings of a process in date order. */
 export async function findMeetings(db: Executor, organisationId: number, processId: number): Promise<Meeting[]> {
-  const rows = await query(db, organisationId).where('m.process_id', '=', processId).orderBy('m.starts_at').orderBy('m.id').execute();
+  const rows = await query(db, organisationId)
+    .where('m.process_id', '=', processId)
+    .orderBy('m.starts_at')
+    .orderBy('m.id')
+    .execute();
   return rows.map(toMeeting);
 }
 
@@ -94,24 +117,67 @@ function columns(values: MeetingValues) {
   };
 }
 
-async function linkProposals(db: Executor, organisationId: number, meetingId: number, proposalIds: number[]): Promise<void> {
+async function linkProposals(
+  db: Executor,
+  organisationId: number,
+  meetingId: number,
+  proposalIds: number[],
+): Promise<void> {
   await db.deleteFrom('participation_meeting_proposal').where('meeting_id', '=', meetingId).execute();
-  if (proposalIds.length > 0) await db.insertInto('participation_meeting_proposal').values(proposalIds.map((proposalId) => ({ organisation_id: organisationId, meeting_id: meetingId, proposal_id: proposalId }))).execute();
+  if (proposalIds.length > 0)
+    await db
+      .insertInto('participation_meeting_proposal')
+      .values(
+        proposalIds.map((proposalId) => ({
+          organisation_id: organisationId,
+          meeting_id: meetingId,
+          proposal_id: proposalId,
+        })),
+      )
+      .execute();
 }
 
-export async function insertMeeting(db: Executor, organisationId: number, processId: number, values: MeetingValues): Promise<number> {
-  const row = await db.insertInto('participation_meeting').values({ organisation_id: organisationId, process_id: processId, ...columns(values) }).returning('id').executeTakeFirstOrThrow();
+export async function insertMeeting(
+  db: Executor,
+  organisationId: number,
+  processId: number,
+  values: MeetingValues,
+): Promise<number> {
+  const row = await db
+    .insertInto('participation_meeting')
+    .values({ organisation_id: organisationId, process_id: processId, ...columns(values) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   await linkProposals(db, organisationId, row.id, values.proposalIds);
   return row.id;
 }
 
-export async function updateMeetingRow(db: Executor, organisationId: number, meetingId: number, values: MeetingValues): Promise<void> {
-  await db.updateTable('participation_meeting').set({ ...columns(values), updated_at: new Date() }).where('id', '=', meetingId).execute();
+export async function updateMeetingRow(
+  db: Executor,
+  organisationId: number,
+  meetingId: number,
+  values: MeetingValues,
+): Promise<void> {
+  await db
+    .updateTable('participation_meeting')
+    .set({ ...columns(values), updated_at: new Date() })
+    .where('id', '=', meetingId)
+    .execute();
   await linkProposals(db, organisationId, meetingId, values.proposalIds);
 }
 
-export async function storeMinutes(db: Executor, meetingId: number, minutes: Translated, userId: number, at: Date): Promise<void> {
-  await db.updateTable('participation_meeting').set({ minutes: JSON.stringify(minutes), minutes_published_at: at, minutes_by: userId, updated_at: at }).where('id', '=', meetingId).execute();
+export async function storeMinutes(
+  db: Executor,
+  meetingId: number,
+  minutes: Translated,
+  userId: number,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('participation_meeting')
+    .set({ minutes: JSON.stringify(minutes), minutes_published_at: at, minutes_by: userId, updated_at: at })
+    .where('id', '=', meetingId)
+    .execute();
 }
 
 /**
@@ -140,7 +206,12 @@ export async function releasePlace(db: Executor, meetingId: number): Promise<voi
 }
 
 /** Inserts a registration unless this person has one already (the UNIQUE constraint decides); true when inserted. */
-export async function insertRegistration(db: Executor, organisationId: number, meetingId: number, userId: number): Promise<boolean> {
+export async function insertRegistration(
+  db: Executor,
+  organisationId: number,
+  meetingId: number,
+  userId: number,
+): Promise<boolean> {
   const row = await db
     .insertInto('participation_meeting_registration')
     .values({ organisation_id: organisationId, meeting_id: meetingId, user_id: userId })
@@ -151,22 +222,51 @@ export async function insertRegistration(db: Executor, organisationId: number, m
 }
 
 export async function deleteRegistration(db: Executor, meetingId: number, userId: number): Promise<boolean> {
-  const row = await db.deleteFrom('participation_meeting_registration').where('meeting_id', '=', meetingId).where('user_id', '=', userId).returning('id').executeTakeFirst();
+  const row = await db
+    .deleteFrom('participation_meeting_registration')
+    .where('meeting_id', '=', meetingId)
+    .where('user_id', '=', userId)
+    .returning('id')
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 export async function isRegistered(db: Executor, meetingId: number, userId: number): Promise<boolean> {
-  return (await db.selectFrom('participation_meeting_registration').select('id').where('meeting_id', '=', meetingId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('participation_meeting_registration')
+      .select('id')
+      .where('meeting_id', '=', meetingId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** Which of these proposals exist, are visible and belong to the process. */
-export async function proposalsOfProcess(db: Executor, organisationId: number, processId: number, ids: number[]): Promise<Array<{ id: number; title: string }>> {
+export async function proposalsOfProcess(
+  db: Executor,
+  organisationId: number,
+  processId: number,
+  ids: number[],
+): Promise<Array<{ id: number; title: string }>> {
   if (ids.length === 0) return [];
-  return db.selectFrom('participation_proposal').select(['id', 'title']).where('organisation_id', '=', organisationId).where('process_id', '=', processId).where('id', 'in', ids).where('hidden_at', 'is', null).orderBy('id').execute();
+  return db
+    .selectFrom('participation_proposal')
+    .select(['id', 'title'])
+    .where('organisation_id', '=', organisationId)
+    .where('process_id', '=', processId)
+    .where('id', 'in', ids)
+    .where('hidden_at', 'is', null)
+    .orderBy('id')
+    .execute();
 }
 
 /** The meetings that discuss a proposal, in date order (for the proposal's page). */
-export async function findMeetingsAbout(db: Executor, organisationId: number, proposalId: number): Promise<Array<{ id: number; title: Translated; startsAt: Date }>> {
+export async function findMeetingsAbout(
+  db: Executor,
+  organisationId: number,
+  proposalId: number,
+): Promise<Array<{ id: number; title: Translated; startsAt: Date }>> {
   const rows = await db
     .selectFrom('participation_meeting_proposal as mp')
     .innerJoin('participation_meeting as m', 'm.id', 'mp.meeting_id')

@@ -20,7 +20,9 @@ const PhaseJson = Type.Object({
   title: Translated,
   startsAt: Type.String({ format: 'date-time' }),
   endsAt: Type.String({ format: 'date-time' }),
-  parts: Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Open parts (proposals, debates, budget, meetings) with the actions each allows' }),
+  parts: Type.Record(Type.String(), Type.Array(Type.String()), {
+    description: 'Open parts (proposals, debates, budget, meetings) with the actions each allows',
+  }),
 });
 
 const ProcessJson = Type.Object({
@@ -31,7 +33,12 @@ const ProcessJson = Type.Object({
   description: Translated,
   time: Type.Union([Type.Literal('open'), Type.Literal('upcoming'), Type.Literal('past')]),
   districtIds: Type.Array(Type.Integer()),
-  eligibility: Type.Object({ level: Type.String(), minAge: Type.Union([Type.Integer(), Type.Null()]), maxAge: Type.Union([Type.Integer(), Type.Null()]), residentsOnly: Type.Boolean() }),
+  eligibility: Type.Object({
+    level: Type.String(),
+    minAge: Type.Union([Type.Integer(), Type.Null()]),
+    maxAge: Type.Union([Type.Integer(), Type.Null()]),
+    residentsOnly: Type.Boolean(),
+  }),
   proposals: Type.Object({ supportThreshold: Type.Integer(), supportDays: Type.Integer(), answerDays: Type.Integer() }),
   currentPhaseId: Type.Union([Type.Integer(), Type.Null()]),
   phases: Type.Array(PhaseJson),
@@ -47,7 +54,9 @@ const ProposalJson = Type.Object({
   districtId: Type.Union([Type.Integer(), Type.Null()]),
   lat: Type.Union([Type.Number(), Type.Null()]),
   lng: Type.Union([Type.Number(), Type.Null()]),
-  status: Type.String({ description: 'published, threshold_reached, evaluating, accepted, rejected, withdrawn or expired' }),
+  status: Type.String({
+    description: 'published, threshold_reached, evaluating, accepted, rejected, withdrawn or expired',
+  }),
   supports: Type.Integer(),
   threshold: Type.Integer(),
   supportDeadline: Type.String({ format: 'date-time' }),
@@ -72,9 +81,23 @@ const ListQuerySchema = Type.Object(
     category: Type.Optional(Type.Unsafe<Category>(Type.String({ enum: [...CATEGORIES] }))),
     district: Type.Optional(Type.String({ maxLength: 80, description: 'District code' })),
     status: Type.Optional(Type.Unsafe<ShownStatus>(Type.String({ enum: [...PROPOSAL_STATUSES, 'expired'] }))),
-    sort: Type.Optional(Type.Union([Type.Literal('random'), Type.Literal('supports'), Type.Literal('newest')], { default: 'random' })),
-    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_646, description: 'Seed of the random order; the same seed gives the same order' })),
-    after: Type.Optional(Type.String({ maxLength: 40, pattern: '^-?[0-9]{1,10}(_[0-9]{1,10})?$', description: 'The `next` cursor of the previous page' })),
+    sort: Type.Optional(
+      Type.Union([Type.Literal('random'), Type.Literal('supports'), Type.Literal('newest')], { default: 'random' }),
+    ),
+    seed: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 2_147_483_646,
+        description: 'Seed of the random order; the same seed gives the same order',
+      }),
+    ),
+    after: Type.Optional(
+      Type.String({
+        maxLength: 40,
+        pattern: '^-?[0-9]{1,10}(_[0-9]{1,10})?$',
+        description: 'The `next` cursor of the previous page',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     lang: Type.Optional(Type.String()),
   },
@@ -82,7 +105,13 @@ const ListQuerySchema = Type.Object(
 );
 
 function phaseJson(phase: Phase) {
-  return { id: phase.id, title: phase.title, startsAt: phase.startsAt.toISOString(), endsAt: phase.endsAt.toISOString(), parts: phase.parts as Record<string, string[]> };
+  return {
+    id: phase.id,
+    title: phase.title,
+    startsAt: phase.startsAt.toISOString(),
+    endsAt: phase.endsAt.toISOString(),
+    parts: phase.parts as Record<string, string[]>,
+  };
 }
 
 /** A proposal as the public API shows it: never the author's account or e-mail, only the shown name. */
@@ -115,32 +144,50 @@ function answer(outcome: SupportOutcome) {
 
 /** Processes and proposals (public), and a resident's support of a proposal (idempotent PUT/DELETE). */
 export function registerParticipationApi(app: App, ctx: AppContext): void {
-  app.get('/api/v1/processes', { schema: { tags: ['participation'], summary: 'Participatory processes of the city, with their phases', response: { 200: Type.Array(ProcessJson) } } }, async (request) => {
-    const now = new Date();
-    const processes = await findProcesses(ctx.db, request.organisation.id);
-    return processes.map((p) => ({
-      id: p.id,
-      slug: p.slug,
-      url: `/processes/${p.slug}`,
-      title: p.title,
-      description: p.description,
-      time: processTime(p, now),
-      districtIds: p.districtIds,
-      eligibility: p.eligibility,
-      proposals: { supportThreshold: p.supportThreshold, supportDays: p.supportDays, answerDays: p.answerDays },
-      currentPhaseId: currentPhase(p, now)?.id ?? null,
-      phases: p.phases.map(phaseJson),
-    }));
-  });
+  app.get(
+    '/api/v1/processes',
+    {
+      schema: {
+        tags: ['participation'],
+        summary: 'Participatory processes of the city, with their phases',
+        response: { 200: Type.Array(ProcessJson) },
+      },
+    },
+    async (request) => {
+      const now = new Date();
+      const processes = await findProcesses(ctx.db, request.organisation.id);
+      return processes.map((p) => ({
+        id: p.id,
+        slug: p.slug,
+        url: `/processes/${p.slug}`,
+        title: p.title,
+        description: p.description,
+        time: processTime(p, now),
+        districtIds: p.districtIds,
+        eligibility: p.eligibility,
+        proposals: { supportThreshold: p.supportThreshold, supportDays: p.supportDays, answerDays: p.answerDays },
+        currentPhaseId: currentPhase(p, now)?.id ?? null,
+        phases: p.phases.map(phaseJson),
+      }));
+    },
+  );
 
   app.get(
     '/api/v1/proposals',
     {
       schema: {
         tags: ['participation'],
-        summary: 'Proposals with filters, in random (stable per seed), most supported or newest order, with keyset pagination',
+        summary:
+          'Proposals with filters, in random (stable per seed), most supported or newest order, with keyset pagination',
         querystring: ListQuerySchema,
-        response: { 200: Type.Object({ proposals: Type.Array(ProposalJson), seed: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]) }), 400: ErrorResponse },
+        response: {
+          200: Type.Object({
+            proposals: Type.Array(ProposalJson),
+            seed: Type.Integer(),
+            next: Type.Union([Type.String(), Type.Null()]),
+          }),
+          400: ErrorResponse,
+        },
       },
     },
     async (request) => {
@@ -156,22 +203,40 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
         view: 'list',
       };
       const limit = q.limit ?? 20;
-      const [processes, districts] = await Promise.all([findProcesses(ctx.db, request.organisation.id), findDistricts(ctx.db, request.organisation.id)]);
+      const [processes, districts] = await Promise.all([
+        findProcesses(ctx.db, request.organisation.id),
+        findDistricts(ctx.db, request.organisation.id),
+      ]);
       const filters = toFilters(query, processes, districts, limit + 1);
       if (!filters) throw new AppError('VALIDATION_FAILED', 'There is no process or district with this slug or code.');
       const now = new Date();
       const rows = await findProposals(ctx.db, request.organisation.id, filters, now);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { proposals: page.map((p) => proposalJson(p, now)), seed: query.seed, next: rows.length > limit && last ? cursorOf(last, query.sort) : null };
+      return {
+        proposals: page.map((p) => proposalJson(p, now)),
+        seed: query.seed,
+        next: rows.length > limit && last ? cursorOf(last, query.sort) : null,
+      };
     },
   );
 
   const supportPath = '/api/v1/proposals/:id/support';
-  app.get(supportPath, { schema: { tags: ['participation'], summary: 'Your support of a proposal and how far it is from its threshold', params: ProposalParams, response: { 200: SupportJson, ...Errors } } }, async (request, reply) => {
-    reply.header('cache-control', 'private, no-store');
-    return readSupport(ctx, request.viewer, request.organisation, request.params.id);
-  });
+  app.get(
+    supportPath,
+    {
+      schema: {
+        tags: ['participation'],
+        summary: 'Your support of a proposal and how far it is from its threshold',
+        params: ProposalParams,
+        response: { 200: SupportJson, ...Errors },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return readSupport(ctx, request.viewer, request.organisation, request.params.id);
+    },
+  );
 
   app.put(
     supportPath,
@@ -195,7 +260,15 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
 
   app.delete(
     supportPath,
-    { schema: { tags: ['participation'], summary: 'Take your support back while the proposal collects supports (idempotent)', security: SECURITY, params: ProposalParams, response: { 200: SupportJson, ...Errors } } },
+    {
+      schema: {
+        tags: ['participation'],
+        summary: 'Take your support back while the proposal collects supports (idempotent)',
+        security: SECURITY,
+        params: ProposalParams,
+        response: { 200: SupportJson, ...Errors },
+      },
+    },
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       return answer(await withdrawSupport(ctx, request.viewer, request.organisation, request.params.id));

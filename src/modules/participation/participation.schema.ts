@@ -21,11 +21,28 @@ export const PART_ACTIONS: Record<Part, readonly Action[]> = {
 /** The open parts of a phase with the actions each allows; a part absent is closed. */
 export type PhaseParts = Partial<Record<Part, Action[]>>;
 
-export const CATEGORIES = ['mobility', 'environment', 'urbanism', 'culture', 'social', 'economy', 'sport', 'education', 'other'] as const;
+export const CATEGORIES = [
+  'mobility',
+  'environment',
+  'urbanism',
+  'culture',
+  'social',
+  'economy',
+  'sport',
+  'education',
+  'other',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Stored statuses; "expired" is derived (published, deadline passed, threshold not reached). */
-export const PROPOSAL_STATUSES = ['published', 'threshold_reached', 'evaluating', 'accepted', 'rejected', 'withdrawn'] as const;
+export const PROPOSAL_STATUSES = [
+  'published',
+  'threshold_reached',
+  'evaluating',
+  'accepted',
+  'rejected',
+  'withdrawn',
+] as const;
 export type ProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 export type ShownStatus = ProposalStatus | 'expired';
 export const ANSWERS = ['evaluating', 'accepted', 'rejected'] as const;

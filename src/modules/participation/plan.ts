@@ -8,7 +8,14 @@ export const MAX_PLAN_BYTES = 2 * 1024 * 1024;
 /** At most this many features, so the map stays quick to draw on the server. */
 export const MAX_PLAN_FEATURES = 2000;
 
-export const PLAN_GEOMETRY_TYPES = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon'] as const;
+export const PLAN_GEOMETRY_TYPES = [
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+] as const;
 export type PlanGeometryType = (typeof PLAN_GEOMETRY_TYPES)[number];
 type Position = [number, number];
 
@@ -26,14 +33,23 @@ export interface Plan {
 }
 
 /** Why a plan file was refused; each is an error code of participation with its own message. */
-export type PlanProblem = 'PLAN_TOO_LARGE' | 'PLAN_NOT_JSON' | 'PLAN_NOT_FEATURE_COLLECTION' | 'PLAN_EMPTY' | 'PLAN_TOO_MANY_FEATURES' | 'PLAN_GEOMETRY_TYPE' | 'PLAN_COORDINATES';
+export type PlanProblem =
+  | 'PLAN_TOO_LARGE'
+  | 'PLAN_NOT_JSON'
+  | 'PLAN_NOT_FEATURE_COLLECTION'
+  | 'PLAN_EMPTY'
+  | 'PLAN_TOO_MANY_FEATURES'
+  | 'PLAN_GEOMETRY_TYPE'
+  | 'PLAN_COORDINATES';
 
-export type PlanParse = { ok: true; features: PlanFeature[]; bbox: Plan['bbox'] } | { ok: false; code: PlanProblem; feature?: number };
+export type PlanParse =
+  { ok: true; features: PlanFeature[]; bbox: Plan['bbox'] } | { ok: false; code: PlanProblem; feature?: number };
 
 function position(value: unknown): Position | undefined {
   if (!Array.isArray(value) || value.length < 2 || value.length > 3) return undefined;
   const [lng, lat] = value as unknown[];
-  if (typeof lng !== 'number' || typeof lat !== 'number' || !Number.isFinite(lng) || !Number.isFinite(lat)) return undefined;
+  if (typeof lng !== 'number' || typeof lat !== 'number' || !Number.isFinite(lng) || !Number.isFinite(lat))
+    return undefined;
   if (lng < -180 || lng > 180 || lat < -90 || lat > 90) return undefined;
   return [lng, lat];
 }
@@ -99,7 +115,9 @@ function coordinates(type: PlanGeometryType, value: unknown): unknown {
 
 function nameOf(properties: unknown, index: number): string {
   const props = properties && typeof properties === 'object' ? (properties as Record<string, unknown>) : {};
-  const name = [props.name, props.title, props.label].find((value): value is string => typeof value === 'string' && value.trim() !== '');
+  const name = [props.name, props.title, props.label].find(
+    (value): value is string => typeof value === 'string' && value.trim() !== '',
+  );
   return (name ?? `#${index + 1}`).trim().slice(0, 120);
 }
 
@@ -118,7 +136,13 @@ export function parsePlan(text: string): PlanParse {
   } catch {
     return { ok: false, code: 'PLAN_NOT_JSON' };
   }
-  if (!data || typeof data !== 'object' || (data as { type?: unknown }).type !== 'FeatureCollection' || !Array.isArray((data as { features?: unknown }).features)) return { ok: false, code: 'PLAN_NOT_FEATURE_COLLECTION' };
+  if (
+    !data ||
+    typeof data !== 'object' ||
+    (data as { type?: unknown }).type !== 'FeatureCollection' ||
+    !Array.isArray((data as { features?: unknown }).features)
+  )
+    return { ok: false, code: 'PLAN_NOT_FEATURE_COLLECTION' };
   const raw = (data as { features: unknown[] }).features;
   if (raw.length === 0) return { ok: false, code: 'PLAN_EMPTY' };
   if (raw.length > MAX_PLAN_FEATURES) return { ok: false, code: 'PLAN_TOO_MANY_FEATURES' };
@@ -126,14 +150,19 @@ export function parsePlan(text: string): PlanParse {
   const bbox = { minLng: Infinity, minLat: Infinity, maxLng: -Infinity, maxLat: -Infinity };
   for (const [index, item] of raw.entries()) {
     const feature = item as { type?: unknown; geometry?: unknown; properties?: unknown } | null;
-    if (!feature || typeof feature !== 'object' || feature.type !== 'Feature') return { ok: false, code: 'PLAN_NOT_FEATURE_COLLECTION', feature: index + 1 };
+    if (!feature || typeof feature !== 'object' || feature.type !== 'Feature')
+      return { ok: false, code: 'PLAN_NOT_FEATURE_COLLECTION', feature: index + 1 };
     const geometry = feature.geometry as { type?: unknown; coordinates?: unknown } | null;
     const type = geometry && typeof geometry === 'object' ? geometry.type : undefined;
-    if (typeof type !== 'string' || !(PLAN_GEOMETRY_TYPES as readonly string[]).includes(type)) return { ok: false, code: 'PLAN_GEOMETRY_TYPE', feature: index + 1 };
+    if (typeof type !== 'string' || !(PLAN_GEOMETRY_TYPES as readonly string[]).includes(type))
+      return { ok: false, code: 'PLAN_GEOMETRY_TYPE', feature: index + 1 };
     const cleaned = coordinates(type as PlanGeometryType, geometry?.coordinates);
     if (cleaned === undefined) return { ok: false, code: 'PLAN_COORDINATES', feature: index + 1 };
     // the coordinates were checked against their type just above
-    const stored: PlanFeature = { name: nameOf(feature.properties, index), geometry: { type, coordinates: cleaned } as MapGeometry };
+    const stored: PlanFeature = {
+      name: nameOf(feature.properties, index),
+      geometry: { type, coordinates: cleaned } as MapGeometry,
+    };
     for (const [lng = 0, lat = 0] of positionsOf(stored.geometry)) {
       bbox.minLng = Math.min(bbox.minLng, lng);
       bbox.maxLng = Math.max(bbox.maxLng, lng);
@@ -167,14 +196,40 @@ export function featurePoint(feature: PlanFeature): { lat: number; lng: number }
 
 /** The plan of a process, if it has one. */
 export async function findPlan(db: Executor, organisationId: number, processId: number): Promise<Plan | undefined> {
-  const row = await db.selectFrom('participation_plan').selectAll().where('organisation_id', '=', organisationId).where('process_id', '=', processId).executeTakeFirst();
+  const row = await db
+    .selectFrom('participation_plan')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('process_id', '=', processId)
+    .executeTakeFirst();
   if (!row) return undefined;
-  return { processId: row.process_id, features: json(row.features) as PlanFeature[], bbox: { minLng: row.min_lng, minLat: row.min_lat, maxLng: row.max_lng, maxLat: row.max_lat }, updatedAt: row.updated_at };
+  return {
+    processId: row.process_id,
+    features: json(row.features) as PlanFeature[],
+    bbox: { minLng: row.min_lng, minLat: row.min_lat, maxLng: row.max_lng, maxLat: row.max_lat },
+    updatedAt: row.updated_at,
+  };
 }
 
 /** Stores (or replaces) the plan of a process. */
-export async function storePlan(db: Executor, organisationId: number, processId: number, features: PlanFeature[], bbox: Plan['bbox'], userId: number | null): Promise<void> {
-  const values = { features: JSON.stringify(features), feature_count: features.length, min_lng: bbox.minLng, min_lat: bbox.minLat, max_lng: bbox.maxLng, max_lat: bbox.maxLat, uploaded_by: userId, updated_at: new Date() };
+export async function storePlan(
+  db: Executor,
+  organisationId: number,
+  processId: number,
+  features: PlanFeature[],
+  bbox: Plan['bbox'],
+  userId: number | null,
+): Promise<void> {
+  const values = {
+    features: JSON.stringify(features),
+    feature_count: features.length,
+    min_lng: bbox.minLng,
+    min_lat: bbox.minLat,
+    max_lng: bbox.maxLng,
+    max_lat: bbox.maxLat,
+    uploaded_by: userId,
+    updated_at: new Date(),
+  };
   await db
     .insertInto('participation_plan')
     .values({ organisation_id: organisationId, process_id: processId, ...values })
@@ -183,6 +238,10 @@ export async function storePlan(db: Executor, organisationId: number, processId:
 }
 
 export async function deletePlanRow(db: Executor, organisationId: number, processId: number): Promise<boolean> {
-  const result = await db.deleteFrom('participation_plan').where('organisation_id', '=', organisationId).where('process_id', '=', processId).executeTakeFirst();
+  const result = await db
+    .deleteFrom('participation_plan')
+    .where('organisation_id', '=', organisationId)
+    .where('process_id', '=', processId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }

@@ -112,7 +112,11 @@ function toProposal(row: ProposalRow): Proposal & { randomKey: number } {
 }
 
 function base(db: Executor, organisationId: number) {
-  return db.selectFrom('participation_proposal as pr').leftJoin('core_user as u', 'u.id', 'pr.author_id').select(proposalColumns).where('pr.organisation_id', '=', organisationId);
+  return db
+    .selectFrom('participation_proposal as pr')
+    .leftJoin('core_user as u', 'u.id', 'pr.author_id')
+    .select(proposalColumns)
+    .where('pr.organisation_id', '=', organisationId);
 }
 
 export async function findProposal(db: Executor, organisationId: number, id: number): Promise<Proposal | undefined> {
@@ -137,7 +141,11 @@ export interface ProposalFilters {
   limit: number;
 }
 
-type ListQuery = SelectQueryBuilder<Database & { pr: Database['participation_proposal']; u: Database['core_user'] }, 'pr' | 'u', ProposalRow>;
+type ListQuery = SelectQueryBuilder<
+  Database & { pr: Database['participation_proposal']; u: Database['core_user'] },
+  'pr' | 'u',
+  ProposalRow
+>;
 
 function filtered(query: ListQuery, filters: ProposalFilters, now: Date): ListQuery {
   let q = query.where('pr.hidden_at', 'is', null);
@@ -175,16 +183,30 @@ function parseCursor(text: string | undefined, sort: ProposalSort): [number, num
  * repeats nor skips anything, and different from one visitor to the next. Keyset pagination: the
  * cost of a page does not grow with how far one pages.
  */
-export async function findProposals(db: Executor, organisationId: number, filters: ProposalFilters, now = new Date()): Promise<Array<Proposal & { randomKey: number }>> {
+export async function findProposals(
+  db: Executor,
+  organisationId: number,
+  filters: ProposalFilters,
+  now = new Date(),
+): Promise<Array<Proposal & { randomKey: number }>> {
   const cursor = parseCursor(filters.after, filters.sort);
   const query = filtered(base(db, organisationId), filters, now);
   if (filters.sort === 'newest') {
     const q = cursor ? query.where('pr.id', '<', cursor[1]) : query;
-    return (await q.orderBy('pr.organisation_id').orderBy('pr.id', 'desc').limit(filters.limit).execute()).map(toProposal);
+    return (await q.orderBy('pr.organisation_id').orderBy('pr.id', 'desc').limit(filters.limit).execute()).map(
+      toProposal,
+    );
   }
   if (filters.sort === 'supports') {
     const q = cursor ? query.where(sql<boolean>`(pr.supports_count, pr.id) < (${cursor[0]}, ${cursor[1]})`) : query;
-    return (await q.orderBy('pr.organisation_id').orderBy('pr.supports_count', 'desc').orderBy('pr.id', 'desc').limit(filters.limit).execute()).map(toProposal);
+    return (
+      await q
+        .orderBy('pr.organisation_id')
+        .orderBy('pr.supports_count', 'desc')
+        .orderBy('pr.id', 'desc')
+        .limit(filters.limit)
+        .execute()
+    ).map(toProposal);
   }
   const seed = filters.seed ?? 0;
   const ordered = (q: ListQuery) => q.orderBy('pr.organisation_id').orderBy('pr.random_key').orderBy('pr.id');
@@ -198,8 +220,13 @@ export async function findProposals(db: Executor, organisationId: number, filter
   }
   if (rows.length < filters.limit) {
     let second = query.where('pr.random_key', '<', seed);
-    if (cursor && !inFirstLap) second = second.where(sql<boolean>`(pr.random_key, pr.id) > (${cursor[0]}, ${cursor[1]})`);
-    rows.push(...(await ordered(second).limit(filters.limit - rows.length).execute()));
+    if (cursor && !inFirstLap)
+      second = second.where(sql<boolean>`(pr.random_key, pr.id) > (${cursor[0]}, ${cursor[1]})`);
+    rows.push(
+      ...(await ordered(second)
+        .limit(filters.limit - rows.length)
+        .execute()),
+    );
   }
   return rows.map(toProposal);
 }
@@ -253,7 +280,12 @@ export async function lockProposal(db: Executor, organisationId: number, id: num
 }
 
 /** Adds a support unless this person already gave one; true when a row was added. */
-export async function insertSupport(db: Executor, organisationId: number, proposalId: number, userId: number): Promise<boolean> {
+export async function insertSupport(
+  db: Executor,
+  organisationId: number,
+  proposalId: number,
+  userId: number,
+): Promise<boolean> {
   const rows = await db
     .insertInto('participation_support')
     .values({ organisation_id: organisationId, proposal_id: proposalId, user_id: userId })
@@ -264,7 +296,12 @@ export async function insertSupport(db: Executor, organisationId: number, propos
 }
 
 export async function deleteSupport(db: Executor, proposalId: number, userId: number): Promise<boolean> {
-  const rows = await db.deleteFrom('participation_support').where('proposal_id', '=', proposalId).where('user_id', '=', userId).returning('id').execute();
+  const rows = await db
+    .deleteFrom('participation_support')
+    .where('proposal_id', '=', proposalId)
+    .where('user_id', '=', userId)
+    .returning('id')
+    .execute();
   return rows.length > 0;
 }
 
@@ -272,7 +309,13 @@ export async function deleteSupport(db: Executor, proposalId: number, userId: nu
  * Moves the count by `delta`; the first time it reaches the threshold the proposal becomes
  * "threshold reached" and the city's answer falls due `answerDays` later. Returns the new state.
  */
-export async function changeSupportCount(db: Executor, proposalId: number, delta: 1 | -1, answerDays: number, now: Date) {
+export async function changeSupportCount(
+  db: Executor,
+  proposalId: number,
+  delta: 1 | -1,
+  answerDays: number,
+  now: Date,
+) {
   return db
     .updateTable('participation_proposal')
     .set({
@@ -287,30 +330,66 @@ export async function changeSupportCount(db: Executor, proposalId: number, delta
 }
 
 export async function hasSupported(db: Executor, proposalId: number, userId: number): Promise<boolean> {
-  return (await db.selectFrom('participation_support').select('id').where('proposal_id', '=', proposalId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('participation_support')
+      .select('id')
+      .where('proposal_id', '=', proposalId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** Which of these proposals the person supports (one query for a whole list page). */
 export async function findSupportedAmong(db: Executor, userId: number, proposalIds: number[]): Promise<Set<number>> {
   if (proposalIds.length === 0) return new Set();
-  const rows = await db.selectFrom('participation_support').select('proposal_id').where('user_id', '=', userId).where('proposal_id', 'in', proposalIds).execute();
+  const rows = await db
+    .selectFrom('participation_support')
+    .select('proposal_id')
+    .where('user_id', '=', userId)
+    .where('proposal_id', 'in', proposalIds)
+    .execute();
   return new Set(rows.map((row) => row.proposal_id));
 }
 
-export async function setFollow(db: Executor, organisationId: number, proposalId: number, userId: number, follow: boolean): Promise<void> {
+export async function setFollow(
+  db: Executor,
+  organisationId: number,
+  proposalId: number,
+  userId: number,
+  follow: boolean,
+): Promise<void> {
   if (follow) {
-    await db.insertInto('participation_follow').values({ organisation_id: organisationId, proposal_id: proposalId, user_id: userId }).onConflict((oc) => oc.columns(['proposal_id', 'user_id']).doNothing()).execute();
+    await db
+      .insertInto('participation_follow')
+      .values({ organisation_id: organisationId, proposal_id: proposalId, user_id: userId })
+      .onConflict((oc) => oc.columns(['proposal_id', 'user_id']).doNothing())
+      .execute();
   } else {
-    await db.deleteFrom('participation_follow').where('proposal_id', '=', proposalId).where('user_id', '=', userId).execute();
+    await db
+      .deleteFrom('participation_follow')
+      .where('proposal_id', '=', proposalId)
+      .where('user_id', '=', userId)
+      .execute();
   }
 }
 
 export async function isFollowing(db: Executor, proposalId: number, userId: number): Promise<boolean> {
-  return (await db.selectFrom('participation_follow').select('user_id').where('proposal_id', '=', proposalId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('participation_follow')
+      .select('user_id')
+      .where('proposal_id', '=', proposalId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** The e-mail addresses of a proposal's followers (for the answer notice). */
-export async function findFollowerEmails(db: Executor, proposalId: number): Promise<Array<{ email: string; language: string | null }>> {
+export async function findFollowerEmails(
+  db: Executor,
+  proposalId: number,
+): Promise<Array<{ email: string; language: string | null }>> {
   const rows = await db
     .selectFrom('participation_follow as f')
     .innerJoin('core_user as u', 'u.id', 'f.user_id')
@@ -322,8 +401,19 @@ export async function findFollowerEmails(db: Executor, proposalId: number): Prom
   return rows.flatMap((row) => (row.email ? [{ email: row.email, language: row.language }] : []));
 }
 
-export async function storeAnswer(db: Executor, proposalId: number, answer: Answer, text: string, staffId: number, now: Date): Promise<void> {
-  await db.updateTable('participation_proposal').set({ status: answer, answer_text: text, answered_at: now, answered_by: staffId }).where('id', '=', proposalId).execute();
+export async function storeAnswer(
+  db: Executor,
+  proposalId: number,
+  answer: Answer,
+  text: string,
+  staffId: number,
+  now: Date,
+): Promise<void> {
+  await db
+    .updateTable('participation_proposal')
+    .set({ status: answer, answer_text: text, answered_at: now, answered_by: staffId })
+    .where('id', '=', proposalId)
+    .execute();
 }
 
 export async function markWithdrawn(db: Executor, proposalId: number, now: Date): Promise<boolean> {
@@ -339,6 +429,10 @@ export async function markWithdrawn(db: Executor, proposalId: number, now: Date)
 
 /** Proposals past their threshold still waiting for the city's answer, the most overdue first. */
 export async function findAwaitingAnswer(db: Executor, organisationId: number): Promise<Proposal[]> {
-  const rows = await base(db, organisationId).where('pr.status', '=', 'threshold_reached').orderBy('pr.answer_due_at').limit(200).execute();
+  const rows = await base(db, organisationId)
+    .where('pr.status', '=', 'threshold_reached')
+    .orderBy('pr.answer_due_at')
+    .limit(200)
+    .execute();
   return rows.map(toProposal);
 }

@@ -1,6 +1,7 @@
 /** GeoJSON geometry for districts: polygons and multipolygons, WGS 84 longitude/latitude. */
 export type Position = [number, number] | number[];
-export type PolygonGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
+export type PolygonGeometry =
+  { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
 
 export interface BoundingBox {
   minLng: number;
@@ -26,7 +27,10 @@ function inRing(lng: number, lat: number, ring: Position[]): boolean {
 
 /** Whether a point lies in the geometry (inside an outer ring and outside its holes). */
 export function containsPoint(geometry: PolygonGeometry, lng: number, lat: number): boolean {
-  return polygons(geometry).some(([outer, ...holes]) => outer !== undefined && inRing(lng, lat, outer) && !holes.some((hole) => inRing(lng, lat, hole)));
+  return polygons(geometry).some(
+    ([outer, ...holes]) =>
+      outer !== undefined && inRing(lng, lat, outer) && !holes.some((hole) => inRing(lng, lat, hole)),
+  );
 }
 
 export function boundingBox(geometry: PolygonGeometry): BoundingBox {
@@ -48,7 +52,8 @@ export function boundingBox(geometry: PolygonGeometry): BoundingBox {
 export function validateGeometry(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'geometry must be a Polygon or a MultiPolygon';
   const geometry = value as { type?: unknown; coordinates?: unknown };
-  if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon') return 'geometry must be a Polygon or a MultiPolygon';
+  if (geometry.type !== 'Polygon' && geometry.type !== 'MultiPolygon')
+    return 'geometry must be a Polygon or a MultiPolygon';
   const list = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   if (!Array.isArray(list) || list.length === 0) return 'geometry has no coordinates';
   for (const polygon of list) {
@@ -58,7 +63,8 @@ export function validateGeometry(value: unknown): string | undefined {
       for (const position of ring) {
         if (!Array.isArray(position) || position.length < 2) return 'a position needs a longitude and a latitude';
         const [lng, lat] = position as unknown[];
-        if (typeof lng !== 'number' || typeof lat !== 'number' || Math.abs(lng) > 180 || Math.abs(lat) > 90) return `position ${JSON.stringify(position)} is not a longitude/latitude pair`;
+        if (typeof lng !== 'number' || typeof lat !== 'number' || Math.abs(lng) > 180 || Math.abs(lat) > 90)
+          return `position ${JSON.stringify(position)} is not a longitude/latitude pair`;
       }
     }
   }
@@ -78,7 +84,12 @@ function orientation(a: Point, b: Point, c: Point): number {
 }
 
 function onSegment(a: Point, b: Point, c: Point): boolean {
-  return Math.min(a[0], b[0]) <= c[0] && c[0] <= Math.max(a[0], b[0]) && Math.min(a[1], b[1]) <= c[1] && c[1] <= Math.max(a[1], b[1]);
+  return (
+    Math.min(a[0], b[0]) <= c[0] &&
+    c[0] <= Math.max(a[0], b[0]) &&
+    Math.min(a[1], b[1]) <= c[1] &&
+    c[1] <= Math.max(a[1], b[1])
+  );
 }
 
 /** Whether the segments a–b and c–d share a point (touching and collinear overlap count). */
@@ -89,7 +100,12 @@ export function segmentsIntersect(a: Position, b: Position, c: Position, d: Posi
   const o3 = Math.sign(orientation(p3, p4, p1));
   const o4 = Math.sign(orientation(p3, p4, p2));
   if (o1 !== o2 && o3 !== o4) return true;
-  return (o1 === 0 && onSegment(p1, p2, p3)) || (o2 === 0 && onSegment(p1, p2, p4)) || (o3 === 0 && onSegment(p3, p4, p1)) || (o4 === 0 && onSegment(p3, p4, p2));
+  return (
+    (o1 === 0 && onSegment(p1, p2, p3)) ||
+    (o2 === 0 && onSegment(p1, p2, p4)) ||
+    (o3 === 0 && onSegment(p3, p4, p1)) ||
+    (o4 === 0 && onSegment(p3, p4, p2))
+  );
 }
 
 /**
@@ -113,7 +129,12 @@ export function ringSelfIntersects(ring: Position[]): boolean {
       // neighbours share one corner; they must not overlap along a line (a spike going back)
       const shared = j === i + 1 ? b : a;
       const [other1, other2] = j === i + 1 ? [a, d] : [b, c];
-      if (orientation(point(other1), point(shared), point(other2)) === 0 && (onSegment(point(shared), point(other1), point(other2)) || onSegment(point(shared), point(other2), point(other1)))) return true;
+      if (
+        orientation(point(other1), point(shared), point(other2)) === 0 &&
+        (onSegment(point(shared), point(other1), point(other2)) ||
+          onSegment(point(shared), point(other2), point(other1)))
+      )
+        return true;
     }
   }
   return false;
@@ -139,7 +160,15 @@ export function ringOverlapsGeometry(ring: Position[], geometry: PolygonGeometry
     if (outer.some(([lng = 0, lat = 0]) => containsPoint(ringGeometry, lng, lat))) return true;
     for (let i = 0; i < ring.length - 1; i++) {
       for (let j = 0; j < outer.length - 1; j++) {
-        if (segmentsIntersect(ring[i] as Position, ring[i + 1] as Position, outer[j] as Position, outer[j + 1] as Position)) return true;
+        if (
+          segmentsIntersect(
+            ring[i] as Position,
+            ring[i + 1] as Position,
+            outer[j] as Position,
+            outer[j + 1] as Position,
+          )
+        )
+          return true;
       }
     }
   }

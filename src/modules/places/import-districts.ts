@@ -10,7 +10,12 @@ export type ImportOutcome = { ok: true; created: number; updated: number } | { o
  * (`district` or `neighbourhood`, default district), `parent` (a district's code) and `population`.
  * Nothing is written unless every feature is valid. Districts are written before neighbourhoods.
  */
-export async function importDistricts(db: Db, organisationId: number, collection: unknown, defaultLanguage: string): Promise<ImportOutcome> {
+export async function importDistricts(
+  db: Db,
+  organisationId: number,
+  collection: unknown,
+  defaultLanguage: string,
+): Promise<ImportOutcome> {
   const problems: string[] = [];
   if (!isRecord(collection) || collection.type !== 'FeatureCollection' || !Array.isArray(collection.features)) {
     return { ok: false, problems: ['the file must be a GeoJSON FeatureCollection'] };
@@ -29,11 +34,13 @@ export async function importDistricts(db: Db, organisationId: number, collection
       problems.push(`${where}: "name" must be a text or an object of texts by language`);
     }
     const kind = properties.kind ?? 'district';
-    if (kind !== 'district' && kind !== 'neighbourhood') problems.push(`${where}: "kind" must be district or neighbourhood`);
+    if (kind !== 'district' && kind !== 'neighbourhood')
+      problems.push(`${where}: "kind" must be district or neighbourhood`);
     const geometryProblem = validateGeometry(geometry);
     if (geometryProblem) problems.push(`${where}: ${geometryProblem}`);
     const population = properties.population === undefined ? undefined : Number(properties.population);
-    if (population !== undefined && (!Number.isInteger(population) || population < 0)) problems.push(`${where}: "population" must be a whole number`);
+    if (population !== undefined && (!Number.isInteger(population) || population < 0))
+      problems.push(`${where}: "population" must be a whole number`);
     const hasParent = properties.parent !== undefined && properties.parent !== null && properties.parent !== '';
     const parentCode = hasParent ? textOf(properties.parent) : undefined;
     if (hasParent && parentCode === undefined) problems.push(`${where}: "parent" must be the code of a district`);

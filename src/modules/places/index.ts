@@ -3,9 +3,23 @@ import * as placesMigration from './migrations/20261123_0100_places.ts';
 import { seedPlaces } from './places.demo.ts';
 import { registerPlacesRoutes } from './places.routes.ts';
 
-export { findDistricts, findDistrictsAt, findDistrictsWithGeometry, type District, type DistrictWithGeometry } from './places.repository.ts';
+export {
+  findDistricts,
+  findDistrictsAt,
+  findDistrictsWithGeometry,
+  type District,
+  type DistrictWithGeometry,
+} from './places.repository.ts';
 export { importDistricts } from './import-districts.ts';
-export { boundingBox, containsPoint, ringArea, ringOverlapsGeometry, ringSelfIntersects, type PolygonGeometry, type Position } from './geometry.ts';
+export {
+  boundingBox,
+  containsPoint,
+  ringArea,
+  ringOverlapsGeometry,
+  ringSelfIntersects,
+  type PolygonGeometry,
+  type Position,
+} from './geometry.ts';
 
 /** Places: districts and neighbourhoods, the point-in-district lookup every module uses, GeoJSON for maps. */
 export const placesModule: ModuleManifest = {

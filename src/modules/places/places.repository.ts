@@ -23,18 +23,44 @@ function parseJson(value: unknown): unknown {
   return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
 }
 
-function toDistrict(row: { id: number; kind: 'district' | 'neighbourhood'; code: string; parent_id: number | null; name: unknown; population: number | null }): District {
-  return { id: row.id, kind: row.kind, code: row.code, parentId: row.parent_id, name: parseJson(row.name) as Translated, population: row.population };
+function toDistrict(row: {
+  id: number;
+  kind: 'district' | 'neighbourhood';
+  code: string;
+  parent_id: number | null;
+  name: unknown;
+  population: number | null;
+}): District {
+  return {
+    id: row.id,
+    kind: row.kind,
+    code: row.code,
+    parentId: row.parent_id,
+    name: parseJson(row.name) as Translated,
+    population: row.population,
+  };
 }
 
 /** All districts and neighbourhoods of a city, without outlines (lists and menus). */
 export async function findDistricts(db: Executor, organisationId: number): Promise<District[]> {
-  const rows = await db.selectFrom('places_district').select(columns).where('organisation_id', '=', organisationId).orderBy('kind').orderBy('code').execute();
+  const rows = await db
+    .selectFrom('places_district')
+    .select(columns)
+    .where('organisation_id', '=', organisationId)
+    .orderBy('kind')
+    .orderBy('code')
+    .execute();
   return rows.map(toDistrict);
 }
 
 export async function findDistrictsWithGeometry(db: Executor, organisationId: number): Promise<DistrictWithGeometry[]> {
-  const rows = await db.selectFrom('places_district').select([...columns, 'geometry']).where('organisation_id', '=', organisationId).orderBy('kind').orderBy('code').execute();
+  const rows = await db
+    .selectFrom('places_district')
+    .select([...columns, 'geometry'])
+    .where('organisation_id', '=', organisationId)
+    .orderBy('kind')
+    .orderBy('code')
+    .execute();
   return rows.map((row) => ({ ...toDistrict(row), geometry: parseJson(row.geometry) as PolygonGeometry }));
 }
 
@@ -42,7 +68,12 @@ export async function findDistrictsWithGeometry(db: Executor, organisationId: nu
  * The districts and neighbourhoods containing a point: the bounding-box index narrows the candidates in
  * SQL, the exact polygon test runs here. Works the same on PGlite and PostgreSQL (no PostGIS needed).
  */
-export async function findDistrictsAt(db: Executor, organisationId: number, lng: number, lat: number): Promise<District[]> {
+export async function findDistrictsAt(
+  db: Executor,
+  organisationId: number,
+  lng: number,
+  lat: number,
+): Promise<District[]> {
   const rows = await db
     .selectFrom('places_district')
     .select([...columns, 'geometry'])
@@ -65,10 +96,19 @@ export interface DistrictInput {
 }
 
 /** Inserts or replaces a district by its code; the parent is matched by code among this city's districts. */
-export async function upsertDistrict(db: Executor, organisationId: number, input: DistrictInput): Promise<{ id: number; created: boolean }> {
+export async function upsertDistrict(
+  db: Executor,
+  organisationId: number,
+  input: DistrictInput,
+): Promise<{ id: number; created: boolean }> {
   const box = boundingBox(input.geometry);
   const parent = input.parentCode
-    ? await db.selectFrom('places_district').select('id').where('organisation_id', '=', organisationId).where('code', '=', input.parentCode).executeTakeFirst()
+    ? await db
+        .selectFrom('places_district')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .where('code', '=', input.parentCode)
+        .executeTakeFirst()
     : undefined;
   const values = {
     kind: input.kind,
@@ -81,11 +121,20 @@ export async function upsertDistrict(db: Executor, organisationId: number, input
     max_lat: box.maxLat,
     population: input.population ?? null,
   };
-  const existing = await db.selectFrom('places_district').select('id').where('organisation_id', '=', organisationId).where('code', '=', input.code).executeTakeFirst();
+  const existing = await db
+    .selectFrom('places_district')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('code', '=', input.code)
+    .executeTakeFirst();
   if (existing) {
     await db.updateTable('places_district').set(values).where('id', '=', existing.id).execute();
     return { id: existing.id, created: false };
   }
-  const row = await db.insertInto('places_district').values({ organisation_id: organisationId, code: input.code, ...values }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('places_district')
+    .values({ organisation_id: organisationId, code: input.code, ...values })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { id: row.id, created: true };
 }

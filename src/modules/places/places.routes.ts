@@ -18,7 +18,13 @@ const DistrictSchema = Type.Object({
 export function registerPlacesRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/districts',
-    { schema: { tags: ['places'], summary: 'Districts and neighbourhoods of the city', response: { 200: Type.Object({ districts: Type.Array(DistrictSchema) }) } } },
+    {
+      schema: {
+        tags: ['places'],
+        summary: 'Districts and neighbourhoods of the city',
+        response: { 200: Type.Object({ districts: Type.Array(DistrictSchema) }) },
+      },
+    },
     async (request) => ({ districts: await findDistricts(ctx.db, request.organisation.id) }),
   );
 
@@ -52,11 +58,17 @@ export function registerPlacesRoutes(app: App, ctx: AppContext): void {
       schema: {
         tags: ['places'],
         summary: 'Which district and neighbourhood contain a point',
-        querystring: Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }), lang: Type.Optional(Type.String()) }),
+        querystring: Type.Object({
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          lng: Type.Number({ minimum: -180, maximum: 180 }),
+          lang: Type.Optional(Type.String()),
+        }),
         response: { 200: Type.Object({ districts: Type.Array(DistrictSchema) }) },
       },
     },
-    async (request) => ({ districts: await findDistrictsAt(ctx.db, request.organisation.id, request.query.lng, request.query.lat) }),
+    async (request) => ({
+      districts: await findDistrictsAt(ctx.db, request.organisation.id, request.query.lng, request.query.lat),
+    }),
   );
 
   app.get('/districts', { schema: { hide: true } }, async (request, reply) => {

@@ -38,12 +38,14 @@ class Canvas {
   }
 
   rect(x: number, y: number, w: number, h: number, colour: Colour, noise = 12): void {
-    for (let j = Math.max(0, Math.floor(y)); j < Math.min(this.height, y + h); j++) for (let i = Math.max(0, Math.floor(x)); i < Math.min(this.width, x + w); i++) this.#set(i, j, colour, noise);
+    for (let j = Math.max(0, Math.floor(y)); j < Math.min(this.height, y + h); j++)
+      for (let i = Math.max(0, Math.floor(x)); i < Math.min(this.width, x + w); i++) this.#set(i, j, colour, noise);
   }
 
   ellipse(cx: number, cy: number, rx: number, ry: number, colour: Colour, noise = 12): void {
     for (let j = Math.floor(cy - ry); j <= cy + ry; j++) {
-      for (let i = Math.floor(cx - rx); i <= cx + rx; i++) if (((i - cx) / rx) ** 2 + ((j - cy) / ry) ** 2 <= 1) this.#set(i, j, colour, noise);
+      for (let i = Math.floor(cx - rx); i <= cx + rx; i++)
+        if (((i - cx) / rx) ** 2 + ((j - cy) / ry) ** 2 <= 1) this.#set(i, j, colour, noise);
     }
   }
 
@@ -66,7 +68,12 @@ class Canvas {
     header.writeUInt32BE(this.width, 0);
     header.writeUInt32BE(this.height, 4);
     header.set([8, 2, 0, 0, 0], 8); // 8 bits, truecolour, deflate, no filter method, no interlace
-    return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]);
+    return Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', header),
+      chunk('IDAT', deflateSync(rows)),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
   }
 }
 
@@ -81,7 +88,14 @@ const SCENES: Record<string, (c: Canvas) => void> = {
     c.rect(0, 0, c.width, c.height * 0.3, SKY, 6);
     c.rect(0, c.height * 0.3, c.width, c.height, ASPHALT, 18);
     c.rect(c.width * 0.48, c.height * 0.3, 6, c.height, [230, 230, 220], 4);
-    c.ellipse(c.width * (0.3 + c.random() * 0.4), c.height * 0.68, 46 + c.random() * 20, 18 + c.random() * 8, [38, 36, 34], 10);
+    c.ellipse(
+      c.width * (0.3 + c.random() * 0.4),
+      c.height * 0.68,
+      46 + c.random() * 20,
+      18 + c.random() * 8,
+      [38, 36, 34],
+      10,
+    );
   },
   streetlight(c) {
     c.rect(0, 0, c.width, c.height, [24, 30, 58], 6);
@@ -94,15 +108,35 @@ const SCENES: Record<string, (c: Canvas) => void> = {
   litter(c) {
     c.rect(0, 0, c.width, c.height * 0.45, WALL, 10);
     c.rect(0, c.height * 0.45, c.width, c.height, PAVEMENT, 14);
-    for (let i = 0; i < 5; i++) c.ellipse(c.width * (0.2 + c.random() * 0.6), c.height * (0.6 + c.random() * 0.25), 22 + c.random() * 12, 18 + c.random() * 8, [30, 30, 32], 14);
+    for (let i = 0; i < 5; i++)
+      c.ellipse(
+        c.width * (0.2 + c.random() * 0.6),
+        c.height * (0.6 + c.random() * 0.25),
+        22 + c.random() * 12,
+        18 + c.random() * 8,
+        [30, 30, 32],
+        14,
+      );
     c.rect(c.width * 0.7, c.height * 0.3, 40, 60, [40, 110, 60], 10);
   },
   graffiti(c) {
     c.rect(0, 0, c.width, c.height, WALL, 14);
-    const colours: Colour[] = [[200, 30, 60], [30, 90, 200], [240, 200, 20], [20, 20, 20]];
+    const colours: Colour[] = [
+      [200, 30, 60],
+      [30, 90, 200],
+      [240, 200, 20],
+      [20, 20, 20],
+    ];
     for (let i = 0; i < 7; i++) {
       const colour = colours[Math.floor(c.random() * colours.length)] ?? ASPHALT;
-      c.ellipse(c.width * (0.15 + c.random() * 0.7), c.height * (0.25 + c.random() * 0.5), 30 + c.random() * 30, 6 + c.random() * 10, colour, 8);
+      c.ellipse(
+        c.width * (0.15 + c.random() * 0.7),
+        c.height * (0.25 + c.random() * 0.5),
+        30 + c.random() * 30,
+        6 + c.random() * 10,
+        colour,
+        8,
+      );
     }
   },
   tree(c) {

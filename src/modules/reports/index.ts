@@ -18,10 +18,24 @@ export { submitReport, type ReportSubmission, type SubmitOutcome } from './submi
 export { findCategories, findReports, findReportById, type ReportRow } from './reports.repository.ts';
 export { findPublicUpdates, type Category, type PublicUpdate } from './reports.repository.ts';
 export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
-export { answersFromForm, questionFieldId, questionFields, questionFieldsScript, submissionAnswers, submissionProblemMessage, type QuestionProblem } from './pages/question-fields.ts';
+export {
+  answersFromForm,
+  questionFieldId,
+  questionFields,
+  questionFieldsScript,
+  submissionAnswers,
+  submissionProblemMessage,
+  type QuestionProblem,
+} from './pages/question-fields.ts';
 export { findQuestions, type Question } from './reports.repository.ts';
 export { findPublicStatistics, type PublicStatistics } from './statistics.ts';
-export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, setReportHidden } from './manage-report.ts';
+export {
+  addResidentUpdate,
+  changeReportStatus,
+  mergeDuplicate,
+  rerouteReport,
+  setReportHidden,
+} from './manage-report.ts';
 
 /**
  * Reports: problems in public space from any channel, routed to the department in charge, answered in
@@ -29,7 +43,14 @@ export { addResidentUpdate, changeReportStatus, mergeDuplicate, rerouteReport, s
  */
 export const reportsModule: ModuleManifest = {
   name: 'reports',
-  migrations: { '20261123_0300_reports': reportsMigration, '20261123_0310_reports_resident': residentMigration, '20261123_0311_reports_notified_organisation': notifiedOrganisationMigration, '20261123_0320_reports_answer_templates': answerTemplatesMigration, '20261123_0330_reports_speed': speedMigration, '20261123_0340_reports_subscription_area': subscriptionAreaMigration },
+  migrations: {
+    '20261123_0300_reports': reportsMigration,
+    '20261123_0310_reports_resident': residentMigration,
+    '20261123_0311_reports_notified_organisation': notifiedOrganisationMigration,
+    '20261123_0320_reports_answer_templates': answerTemplatesMigration,
+    '20261123_0330_reports_speed': speedMigration,
+    '20261123_0340_reports_subscription_area': subscriptionAreaMigration,
+  },
   async routes(app, ctx) {
     registerOpen311(app, ctx);
     registerStatisticsRoutes(app, ctx);
@@ -43,9 +64,19 @@ export const reportsModule: ModuleManifest = {
   personalData: reportsPersonalData,
   jobs: (ctx) => ({
     // Mails followers about new public history lines; pages also queue a run at once (notifySoon).
-    [NOTIFY_JOB]: { handler: async () => { await notifySubscribers(ctx); }, everyMs: NOTIFY_EVERY_MS },
+    [NOTIFY_JOB]: {
+      handler: async () => {
+        await notifySubscribers(ctx);
+      },
+      everyMs: NOTIFY_EVERY_MS,
+    },
     // Folds report changes into the map and statistics counters (readers are exact without it).
-    [FOLD_JOB]: { handler: async () => { await runFoldJob(ctx); }, everyMs: FOLD_EVERY_MS },
+    [FOLD_JOB]: {
+      handler: async () => {
+        await runFoldJob(ctx);
+      },
+      everyMs: FOLD_EVERY_MS,
+    },
   }),
   demo: { order: 20, seed: seedReports },
 };

@@ -27,7 +27,9 @@ interface LockedReport {
 export function canManageReport(viewer: Viewer | null, report: { department_id: number | null }): boolean {
   if (!viewer) return false;
   if (viewer.role === 'admin') return true;
-  return hasRole(viewer, 'staff') && report.department_id !== null && viewer.departmentIds.includes(report.department_id);
+  return (
+    hasRole(viewer, 'staff') && report.department_id !== null && viewer.departmentIds.includes(report.department_id)
+  );
 }
 
 async function lockReport(tx: Tx, organisationId: number, reportId: number): Promise<LockedReport> {
@@ -51,7 +53,12 @@ export async function changeReportStatus(
   ctx: AppContext,
   viewer: Viewer,
   reportId: number,
-  input: { status: ReportStatus; publicText?: string | undefined; internalNote?: string | undefined; details?: Record<string, unknown> | undefined },
+  input: {
+    status: ReportStatus;
+    publicText?: string | undefined;
+    internalNote?: string | undefined;
+    details?: Record<string, unknown> | undefined;
+  },
 ): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const report = await lockReport(tx, viewer.organisationId, reportId);
@@ -59,7 +66,11 @@ export async function changeReportStatus(
     const closing = (CLOSED_STATUSES as readonly string[]).includes(input.status);
     await tx
       .updateTable('reports_report')
-      .set({ status: input.status, updated_at: new Date(), closed_at: closing ? sql`coalesce(closed_at, now())` : null })
+      .set({
+        status: input.status,
+        updated_at: new Date(),
+        closed_at: closing ? sql`coalesce(closed_at, now())` : null,
+      })
       .where('id', '=', report.id)
       .execute();
     await tx
@@ -78,7 +89,15 @@ export async function changeReportStatus(
         hidden_at: null,
       })
       .execute();
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.status', subjectType: 'report', subjectId: report.id, before: { status: report.status }, after: { status: input.status, ...input.details } });
+    await recordAudit(tx, {
+      organisationId: viewer.organisationId,
+      actor: actor(viewer),
+      action: 'report.status',
+      subjectType: 'report',
+      subjectId: report.id,
+      before: { status: report.status },
+      after: { status: input.status, ...input.details },
+    });
   });
 }
 
@@ -95,15 +114,33 @@ export async function rerouteReport(
     const report = await lockReport(tx, viewer.organisationId, reportId);
     if (!canManageReport(viewer, report)) throw new AppError('FORBIDDEN');
     if (input.departmentId !== undefined) {
-      const department = await tx.selectFrom('core_department').select('id').where('id', '=', input.departmentId).where('organisation_id', '=', viewer.organisationId).where('archived_at', 'is', null).executeTakeFirst();
+      const department = await tx
+        .selectFrom('core_department')
+        .select('id')
+        .where('id', '=', input.departmentId)
+        .where('organisation_id', '=', viewer.organisationId)
+        .where('archived_at', 'is', null)
+        .executeTakeFirst();
       if (!department) throw new AppError('VALIDATION_FAILED', 'There is no such department.');
     }
     if (input.categoryId !== undefined) {
-      const category = await tx.selectFrom('reports_category').select('id').where('id', '=', input.categoryId).where('organisation_id', '=', viewer.organisationId).executeTakeFirst();
+      const category = await tx
+        .selectFrom('reports_category')
+        .select('id')
+        .where('id', '=', input.categoryId)
+        .where('organisation_id', '=', viewer.organisationId)
+        .executeTakeFirst();
       if (!category) throw new AppError('REPORT_UNKNOWN_CATEGORY');
     }
-    const after = { departmentId: input.departmentId ?? report.department_id, categoryId: input.categoryId ?? report.category_id };
-    await tx.updateTable('reports_report').set({ department_id: after.departmentId, category_id: after.categoryId, updated_at: new Date() }).where('id', '=', report.id).execute();
+    const after = {
+      departmentId: input.departmentId ?? report.department_id,
+      categoryId: input.categoryId ?? report.category_id,
+    };
+    await tx
+      .updateTable('reports_report')
+      .set({ department_id: after.departmentId, category_id: after.categoryId, updated_at: new Date() })
+      .where('id', '=', report.id)
+      .execute();
     await tx
       .insertInto('reports_update')
       .values({
@@ -116,11 +153,22 @@ export async function rerouteReport(
         status_to: null,
         public_text: null,
         internal_note: reason,
-        details: JSON.stringify({ from: { departmentId: report.department_id, categoryId: report.category_id }, to: after }),
+        details: JSON.stringify({
+          from: { departmentId: report.department_id, categoryId: report.category_id },
+          to: after,
+        }),
         hidden_at: null,
       })
       .execute();
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.reroute', subjectType: 'report', subjectId: report.id, before: { departmentId: report.department_id, categoryId: report.category_id }, after: { ...after, reason } });
+    await recordAudit(tx, {
+      organisationId: viewer.organisationId,
+      actor: actor(viewer),
+      action: 'report.reroute',
+      subjectType: 'report',
+      subjectId: report.id,
+      before: { departmentId: report.department_id, categoryId: report.category_id },
+      after: { ...after, reason },
+    });
   });
 }
 
@@ -128,7 +176,12 @@ export async function rerouteReport(
  * Closes `duplicateId` as a duplicate of `keepId`: its followers and photos move to the report that
  * stays (a follower of both keeps one subscription), and both histories record the merge.
  */
-export async function mergeDuplicate(ctx: AppContext, viewer: Viewer, duplicateId: number, keepId: number): Promise<{ movedSubscribers: number; movedPhotos: number }> {
+export async function mergeDuplicate(
+  ctx: AppContext,
+  viewer: Viewer,
+  duplicateId: number,
+  keepId: number,
+): Promise<{ movedSubscribers: number; movedPhotos: number }> {
   if (duplicateId === keepId) throw new AppError('VALIDATION_FAILED', 'A report cannot be a duplicate of itself.');
   return ctx.db.transaction().execute(async (tx) => {
     const [first, second] = duplicateId < keepId ? [duplicateId, keepId] : [keepId, duplicateId];
@@ -137,16 +190,54 @@ export async function mergeDuplicate(ctx: AppContext, viewer: Viewer, duplicateI
     const duplicate = a.id === duplicateId ? a : b;
     const keep = a.id === keepId ? a : b;
     if (!canManageReport(viewer, duplicate)) throw new AppError('FORBIDDEN');
-    if (duplicate.status === 'duplicate') throw new AppError('VALIDATION_FAILED', `Report #${duplicate.id} is already a duplicate.`);
+    if (duplicate.status === 'duplicate')
+      throw new AppError('VALIDATION_FAILED', `Report #${duplicate.id} is already a duplicate.`);
     // no chains: residents following the duplicate must land on the report where the work happens
-    if (keep.status === 'duplicate') throw new AppError('VALIDATION_FAILED', `Report #${keep.id} is itself a duplicate; merge into the report it points to.`);
-    await tx.updateTable('reports_report').set({ status: 'duplicate', duplicate_of_id: keep.id, updated_at: new Date(), closed_at: sql`coalesce(closed_at, now())` }).where('id', '=', duplicate.id).execute();
-    const line = (reportId: number, kind: 'merge' | 'status', text: string, statusFrom: string | null, statusTo: string | null) =>
+    if (keep.status === 'duplicate')
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `Report #${keep.id} is itself a duplicate; merge into the report it points to.`,
+      );
+    await tx
+      .updateTable('reports_report')
+      .set({
+        status: 'duplicate',
+        duplicate_of_id: keep.id,
+        updated_at: new Date(),
+        closed_at: sql`coalesce(closed_at, now())`,
+      })
+      .where('id', '=', duplicate.id)
+      .execute();
+    const line = (
+      reportId: number,
+      kind: 'merge' | 'status',
+      text: string,
+      statusFrom: string | null,
+      statusTo: string | null,
+    ) =>
       tx
         .insertInto('reports_update')
-        .values({ organisation_id: viewer.organisationId, report_id: reportId, kind, author_id: viewer.id, author_label: null, status_from: statusFrom, status_to: statusTo, public_text: text, internal_note: null, details: JSON.stringify({ duplicateId: duplicate.id, keepId: keep.id }), hidden_at: null })
+        .values({
+          organisation_id: viewer.organisationId,
+          report_id: reportId,
+          kind,
+          author_id: viewer.id,
+          author_label: null,
+          status_from: statusFrom,
+          status_to: statusTo,
+          public_text: text,
+          internal_note: null,
+          details: JSON.stringify({ duplicateId: duplicate.id, keepId: keep.id }),
+          hidden_at: null,
+        })
         .execute();
-    await line(duplicate.id, 'status', `Duplicate of report #${keep.id}, where this problem is followed.`, duplicate.status, 'duplicate');
+    await line(
+      duplicate.id,
+      'status',
+      `Duplicate of report #${keep.id}, where this problem is followed.`,
+      duplicate.status,
+      'duplicate',
+    );
     await line(keep.id, 'merge', `Report #${duplicate.id} described the same problem and was merged here.`, null, null);
     await tx.updateTable('reports_report').set({ updated_at: new Date() }).where('id', '=', keep.id).execute();
     // followers move unless they already follow the report that stays (one subscription per person)
@@ -156,26 +247,71 @@ export async function mergeDuplicate(ctx: AppContext, viewer: Viewer, duplicateI
         and not exists (select 1 from reports_subscription k where k.kind = 'report' and k.report_id = ${keep.id}
           and coalesce(k.user_id, 0) = coalesce(s.user_id, 0) and coalesce(k.email, '') = coalesce(s.email, ''))
       returning s.id`.execute(tx);
-    await tx.deleteFrom('reports_subscription').where('kind', '=', 'report').where('report_id', '=', duplicate.id).execute();
-    const photos = await tx.updateTable('reports_photo').set({ report_id: keep.id, update_id: null }).where('report_id', '=', duplicate.id).executeTakeFirst();
+    await tx
+      .deleteFrom('reports_subscription')
+      .where('kind', '=', 'report')
+      .where('report_id', '=', duplicate.id)
+      .execute();
+    const photos = await tx
+      .updateTable('reports_photo')
+      .set({ report_id: keep.id, update_id: null })
+      .where('report_id', '=', duplicate.id)
+      .executeTakeFirst();
     const result = { movedSubscribers: moved.rows.length, movedPhotos: Number(photos.numUpdatedRows) };
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: 'report.merge', subjectType: 'report', subjectId: duplicate.id, before: { status: duplicate.status }, after: { status: 'duplicate', duplicateOf: keep.id, ...result } });
+    await recordAudit(tx, {
+      organisationId: viewer.organisationId,
+      actor: actor(viewer),
+      action: 'report.merge',
+      subjectType: 'report',
+      subjectId: duplicate.id,
+      before: { status: duplicate.status },
+      after: { status: 'duplicate', duplicateOf: keep.id, ...result },
+    });
     return result;
   });
 }
 
 /** Hides a report from the public (moderation), with the reason logged; `hidden: false` shows it again. */
-export async function setReportHidden(ctx: AppContext, viewer: Viewer, reportId: number, hidden: boolean, reason: string): Promise<void> {
+export async function setReportHidden(
+  ctx: AppContext,
+  viewer: Viewer,
+  reportId: number,
+  hidden: boolean,
+  reason: string,
+): Promise<void> {
   if (!hasRole(viewer, 'moderator')) throw new AppError('FORBIDDEN');
   if (hidden && !reason.trim()) throw new AppError('VALIDATION_FAILED', 'Give the reason for hiding the report.');
   await ctx.db.transaction().execute(async (tx) => {
     const report = await lockReport(tx, viewer.organisationId, reportId);
-    await tx.updateTable('reports_report').set({ hidden_at: hidden ? new Date() : null, hidden_reason: hidden ? reason.trim() : null }).where('id', '=', report.id).execute();
+    await tx
+      .updateTable('reports_report')
+      .set({ hidden_at: hidden ? new Date() : null, hidden_reason: hidden ? reason.trim() : null })
+      .where('id', '=', report.id)
+      .execute();
     await tx
       .insertInto('reports_update')
-      .values({ organisation_id: viewer.organisationId, report_id: report.id, kind: 'hide', author_id: viewer.id, author_label: null, status_from: null, status_to: null, public_text: null, internal_note: reason.trim() || null, details: JSON.stringify({ hidden }), hidden_at: null })
+      .values({
+        organisation_id: viewer.organisationId,
+        report_id: report.id,
+        kind: 'hide',
+        author_id: viewer.id,
+        author_label: null,
+        status_from: null,
+        status_to: null,
+        public_text: null,
+        internal_note: reason.trim() || null,
+        details: JSON.stringify({ hidden }),
+        hidden_at: null,
+      })
       .execute();
-    await recordAudit(tx, { organisationId: viewer.organisationId, actor: actor(viewer), action: hidden ? 'report.hide' : 'report.show', subjectType: 'report', subjectId: report.id, after: { reason: reason.trim() } });
+    await recordAudit(tx, {
+      organisationId: viewer.organisationId,
+      actor: actor(viewer),
+      action: hidden ? 'report.hide' : 'report.show',
+      subjectType: 'report',
+      subjectId: report.id,
+      after: { reason: reason.trim() },
+    });
   });
 }
 
@@ -183,7 +319,12 @@ export async function setReportHidden(ctx: AppContext, viewer: Viewer, reportId:
  * A resident adds an update to a report, also after it was closed. When they say the problem is still
  * there, a closed report is reopened for its department.
  */
-export async function addResidentUpdate(ctx: AppContext, viewer: Viewer, reportId: number, input: { text: string; stillThere: boolean }): Promise<{ reopened: boolean }> {
+export async function addResidentUpdate(
+  ctx: AppContext,
+  viewer: Viewer,
+  reportId: number,
+  input: { text: string; stillThere: boolean },
+): Promise<{ reopened: boolean }> {
   const text = input.text.trim();
   if (!text) throw new AppError('VALIDATION_FAILED', 'Write your update.');
   if (text.length > 2000) throw new AppError('VALIDATION_FAILED', 'An update can have at most 2,000 characters.');
@@ -193,9 +334,25 @@ export async function addResidentUpdate(ctx: AppContext, viewer: Viewer, reportI
     const reopen = closed && input.stillThere && report.status !== 'duplicate';
     await tx
       .insertInto('reports_update')
-      .values({ organisation_id: viewer.organisationId, report_id: report.id, kind: reopen ? 'reopen' : 'comment', author_id: viewer.id, author_label: null, status_from: reopen ? report.status : null, status_to: reopen ? 'confirmed' : null, public_text: text, internal_note: null, details: JSON.stringify({ stillThere: input.stillThere }), hidden_at: null })
+      .values({
+        organisation_id: viewer.organisationId,
+        report_id: report.id,
+        kind: reopen ? 'reopen' : 'comment',
+        author_id: viewer.id,
+        author_label: null,
+        status_from: reopen ? report.status : null,
+        status_to: reopen ? 'confirmed' : null,
+        public_text: text,
+        internal_note: null,
+        details: JSON.stringify({ stillThere: input.stillThere }),
+        hidden_at: null,
+      })
       .execute();
-    await tx.updateTable('reports_report').set({ updated_at: new Date(), ...(reopen ? { status: 'confirmed' as const, closed_at: null } : {}) }).where('id', '=', report.id).execute();
+    await tx
+      .updateTable('reports_report')
+      .set({ updated_at: new Date(), ...(reopen ? { status: 'confirmed' as const, closed_at: null } : {}) })
+      .where('id', '=', report.id)
+      .execute();
     return { reopened: reopen };
   });
 }

@@ -6,6 +6,8 @@ export const reportDiscussion: DiscussedSubjectProvider = {
   type: 'report',
   notFound: 'REPORT_NOT_FOUND',
   async find(ctx, organisationId, id) {
-    return (await findReportById(ctx.db, organisationId, id)) ? { href: `/reports/${id}`, rules: { level: 'email' } } : undefined;
+    return (await findReportById(ctx.db, organisationId, id))
+      ? { href: `/reports/${id}`, rules: { level: 'email' } }
+      : undefined;
   },
 };

@@ -2,7 +2,10 @@ import { defineErrors } from '../../platform/errors.ts';
 
 export const reportErrors = defineErrors({
   REPORT_NOT_FOUND: { status: 404, message: 'There is no such report.' },
-  REPORT_INVALID_LOCATION: { status: 400, message: 'The location must be a latitude from -90 to 90 and a longitude from -180 to 180.' },
+  REPORT_INVALID_LOCATION: {
+    status: 400,
+    message: 'The location must be a latitude from -90 to 90 and a longitude from -180 to 180.',
+  },
   REPORT_OUTSIDE_CITY: { status: 400, message: 'This place is outside the city. Choose a place within its districts.' },
   REPORT_UNKNOWN_CATEGORY: { status: 400, message: 'There is no such category.' },
   REPORT_DESCRIPTION_REQUIRED: { status: 400, message: 'Describe the problem.' },

@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Translated } from '../../platform/db/schema.ts';
-import { CLOSED_STATUSES, OPEN_STATUSES, type QuestionDatatype, type QuestionOption, type ReportStatus } from './reports.schema.ts';
+import {
+  CLOSED_STATUSES,
+  OPEN_STATUSES,
+  type QuestionDatatype,
+  type QuestionOption,
+  type ReportStatus,
+} from './reports.schema.ts';
 import './reports.schema.ts';
 import { TILE_ZOOM, tileToLat, tileToLng, tileX, tileY } from './tiles.ts';
 
@@ -34,10 +40,28 @@ export interface Question {
   sort: number;
 }
 
-const categoryColumns = ['id', 'code', 'group_name', 'name', 'description', 'keywords', 'expected_hours', 'default_department_id', 'active'] as const;
+const categoryColumns = [
+  'id',
+  'code',
+  'group_name',
+  'name',
+  'description',
+  'keywords',
+  'expected_hours',
+  'default_department_id',
+  'active',
+] as const;
 
 function toCategory(row: {
-  id: number; code: string; group_name: Translated | string; name: Translated | string; description: Translated | string; keywords: string; expected_hours: number; default_department_id: number | null; active: boolean;
+  id: number;
+  code: string;
+  group_name: Translated | string;
+  name: Translated | string;
+  description: Translated | string;
+  keywords: string;
+  expected_hours: number;
+  default_department_id: number | null;
+  active: boolean;
 }): Category {
   return {
     id: row.id,
@@ -53,38 +77,91 @@ function toCategory(row: {
 }
 
 /** The city's categories in display order; only those residents can choose unless `includeInactive`. */
-export async function findCategories(db: Executor, organisationId: number, includeInactive = false): Promise<Category[]> {
+export async function findCategories(
+  db: Executor,
+  organisationId: number,
+  includeInactive = false,
+): Promise<Category[]> {
   let query = db.selectFrom('reports_category').select(categoryColumns).where('organisation_id', '=', organisationId);
   if (!includeInactive) query = query.where('active', '=', true);
   const rows = await query.orderBy('sort').orderBy('code').execute();
   return rows.map(toCategory);
 }
 
-export async function findCategoryByCode(db: Executor, organisationId: number, code: string): Promise<Category | undefined> {
-  const row = await db.selectFrom('reports_category').select(categoryColumns).where('organisation_id', '=', organisationId).where('code', '=', code).executeTakeFirst();
+export async function findCategoryByCode(
+  db: Executor,
+  organisationId: number,
+  code: string,
+): Promise<Category | undefined> {
+  const row = await db
+    .selectFrom('reports_category')
+    .select(categoryColumns)
+    .where('organisation_id', '=', organisationId)
+    .where('code', '=', code)
+    .executeTakeFirst();
   return row ? toCategory(row) : undefined;
 }
 
-export async function findCategoryById(db: Executor, organisationId: number, id: number): Promise<Category | undefined> {
-  const row = await db.selectFrom('reports_category').select(categoryColumns).where('organisation_id', '=', organisationId).where('id', '=', id).executeTakeFirst();
+export async function findCategoryById(
+  db: Executor,
+  organisationId: number,
+  id: number,
+): Promise<Category | undefined> {
+  const row = await db
+    .selectFrom('reports_category')
+    .select(categoryColumns)
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? toCategory(row) : undefined;
 }
 
 function toQuestion(row: {
-  id: number; category_id: number; code: string; datatype: QuestionDatatype; required: boolean; label: Translated | string; help: Translated | string; options: QuestionOption[] | string; sort: number;
+  id: number;
+  category_id: number;
+  code: string;
+  datatype: QuestionDatatype;
+  required: boolean;
+  label: Translated | string;
+  help: Translated | string;
+  options: QuestionOption[] | string;
+  sort: number;
 }): Question {
-  return { id: row.id, categoryId: row.category_id, code: row.code, datatype: row.datatype, required: row.required, label: parse(row.label), help: parse(row.help), options: parse(row.options), sort: row.sort };
+  return {
+    id: row.id,
+    categoryId: row.category_id,
+    code: row.code,
+    datatype: row.datatype,
+    required: row.required,
+    label: parse(row.label),
+    help: parse(row.help),
+    options: parse(row.options),
+    sort: row.sort,
+  };
 }
 
 /** The questions of one category, in order. */
 export async function findQuestions(db: Executor, categoryId: number): Promise<Question[]> {
-  const rows = await db.selectFrom('reports_question').selectAll().where('category_id', '=', categoryId).orderBy('sort').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('reports_question')
+    .selectAll()
+    .where('category_id', '=', categoryId)
+    .orderBy('sort')
+    .orderBy('id')
+    .execute();
   return rows.map(toQuestion);
 }
 
 /** The questions of all of a city's categories, in order within each category (intake configuration). */
 export async function findCityQuestions(db: Executor, organisationId: number): Promise<Question[]> {
-  const rows = await db.selectFrom('reports_question').selectAll().where('organisation_id', '=', organisationId).orderBy('category_id').orderBy('sort').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('reports_question')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('category_id')
+    .orderBy('sort')
+    .orderBy('id')
+    .execute();
   return rows.map(toQuestion);
 }
 
@@ -96,23 +173,42 @@ export interface RoutingRule {
 
 /** All routing rules of a city (intake configuration); `findDepartmentFor` says how they apply. */
 export async function findRoutingRules(db: Executor, organisationId: number): Promise<RoutingRule[]> {
-  const rows = await db.selectFrom('reports_routing_rule').select(['category_id', 'district_id', 'department_id']).where('organisation_id', '=', organisationId).orderBy('id').execute();
-  return rows.map((row) => ({ categoryId: row.category_id, districtId: row.district_id, departmentId: row.department_id }));
+  const rows = await db
+    .selectFrom('reports_routing_rule')
+    .select(['category_id', 'district_id', 'department_id'])
+    .where('organisation_id', '=', organisationId)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    categoryId: row.category_id,
+    districtId: row.district_id,
+    departmentId: row.department_id,
+  }));
 }
 
 /**
  * The department in charge of a category in a district: the rule for that district, else the
  * category's city-wide rule, else the category's default department.
  */
-export async function findDepartmentFor(db: Executor, category: Category, districtIds: number[]): Promise<number | null> {
+export async function findDepartmentFor(
+  db: Executor,
+  category: Category,
+  districtIds: number[],
+): Promise<number | null> {
   const rules = await db
     .selectFrom('reports_routing_rule')
     .select(['district_id', 'department_id'])
     .where('category_id', '=', category.id)
-    .where((eb) => eb.or([eb('district_id', 'is', null), ...(districtIds.length ? [eb('district_id', 'in', districtIds)] : [])]))
+    .where((eb) =>
+      eb.or([eb('district_id', 'is', null), ...(districtIds.length ? [eb('district_id', 'in', districtIds)] : [])]),
+    )
     .execute();
   const specific = rules.find((rule) => rule.district_id !== null);
-  return specific?.department_id ?? rules.find((rule) => rule.district_id === null)?.department_id ?? category.defaultDepartmentId;
+  return (
+    specific?.department_id ??
+    rules.find((rule) => rule.district_id === null)?.department_id ??
+    category.defaultDepartmentId
+  );
 }
 
 export interface ReportRow {
@@ -179,10 +275,37 @@ export async function findReports(db: Executor, organisationId: number, filters:
     .innerJoin('reports_category as c', 'c.id', 'r.category_id')
     .leftJoin('core_department as d', 'd.id', 'r.department_id')
     .select([
-      'r.id', 'r.organisation_id', 'r.category_id', 'c.code as category_code', 'c.name as category_name', 'r.department_id', 'd.name as department_name',
-      'r.district_id', 'r.status', 'r.is_open', 'r.description', 'r.lat', 'r.lng', 'r.address', 'r.answers', 'r.author_id', 'r.author_name', 'r.show_name',
-      'r.source', 'r.token', 'r.duplicate_of_id', 'r.deadline_at', 'r.created_at', 'r.updated_at', 'r.closed_at', 'r.hidden_at',
-      sql<string | null>`(select u.public_text from reports_update u where u.report_id = r.id and u.public_text is not null and u.hidden_at is null order by u.created_at desc, u.id desc limit 1)`.as('last_public_text'),
+      'r.id',
+      'r.organisation_id',
+      'r.category_id',
+      'c.code as category_code',
+      'c.name as category_name',
+      'r.department_id',
+      'd.name as department_name',
+      'r.district_id',
+      'r.status',
+      'r.is_open',
+      'r.description',
+      'r.lat',
+      'r.lng',
+      'r.address',
+      'r.answers',
+      'r.author_id',
+      'r.author_name',
+      'r.show_name',
+      'r.source',
+      'r.token',
+      'r.duplicate_of_id',
+      'r.deadline_at',
+      'r.created_at',
+      'r.updated_at',
+      'r.closed_at',
+      'r.hidden_at',
+      sql<
+        string | null
+      >`(select u.public_text from reports_update u where u.report_id = r.id and u.public_text is not null and u.hidden_at is null order by u.created_at desc, u.id desc limit 1)`.as(
+        'last_public_text',
+      ),
     ])
     .where('r.organisation_id', '=', organisationId);
   if (!filters.includeHidden) query = query.where('r.hidden_at', 'is', null);
@@ -196,11 +319,20 @@ export async function findReports(db: Executor, organisationId: number, filters:
   if (filters.createdFrom) query = query.where('r.created_at', '>=', filters.createdFrom);
   if (filters.createdTo) query = query.where('r.created_at', '<=', filters.createdTo);
   const { before } = filters;
-  if (before) query = query.where((eb) => eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(before.createdAt, before.id)));
+  if (before)
+    query = query.where((eb) => eb(eb.refTuple('r.created_at', 'r.id'), '<', eb.tuple(before.createdAt, before.id)));
   if (filters.bbox) {
     const { bbox } = filters;
-    query = query.where('r.tile_y', '>=', tileY(bbox.maxLat)).where('r.tile_y', '<=', tileY(bbox.minLat)).where('r.tile_x', '>=', tileX(bbox.minLng)).where('r.tile_x', '<=', tileX(bbox.maxLng));
-    query = query.where('r.lat', '>=', bbox.minLat).where('r.lat', '<=', bbox.maxLat).where('r.lng', '>=', bbox.minLng).where('r.lng', '<=', bbox.maxLng);
+    query = query
+      .where('r.tile_y', '>=', tileY(bbox.maxLat))
+      .where('r.tile_y', '<=', tileY(bbox.minLat))
+      .where('r.tile_x', '>=', tileX(bbox.minLng))
+      .where('r.tile_x', '<=', tileX(bbox.maxLng));
+    query = query
+      .where('r.lat', '>=', bbox.minLat)
+      .where('r.lat', '<=', bbox.maxLat)
+      .where('r.lng', '>=', bbox.minLng)
+      .where('r.lng', '<=', bbox.maxLng);
   }
   query =
     filters.order === 'deadline'
@@ -208,7 +340,10 @@ export async function findReports(db: Executor, organisationId: number, filters:
       : filters.order === 'updated'
         ? query.orderBy('r.updated_at', 'desc').orderBy('r.id', 'desc')
         : query.orderBy('r.created_at', 'desc').orderBy('r.id', 'desc');
-  const rows = await query.limit(filters.limit).offset(filters.offset ?? 0).execute();
+  const rows = await query
+    .limit(filters.limit)
+    .offset(filters.offset ?? 0)
+    .execute();
   return rows.map((row) => ({
     id: row.id,
     organisationId: row.organisation_id,
@@ -240,7 +375,12 @@ export async function findReports(db: Executor, organisationId: number, filters:
   }));
 }
 
-export async function findReportById(db: Executor, organisationId: number, id: number, includeHidden = false): Promise<ReportRow | undefined> {
+export async function findReportById(
+  db: Executor,
+  organisationId: number,
+  id: number,
+  includeHidden = false,
+): Promise<ReportRow | undefined> {
   const [row] = await findReports(db, organisationId, { ids: [id], limit: 1, includeHidden });
   return row;
 }
@@ -256,7 +396,13 @@ export interface PublicUpdate {
 }
 
 /** Public history lines of all reports in a period, oldest first (Open311 servicerequestupdates). */
-export async function findPublicUpdates(db: Executor, organisationId: number, from: Date, to: Date, limit: number): Promise<PublicUpdate[]> {
+export async function findPublicUpdates(
+  db: Executor,
+  organisationId: number,
+  from: Date,
+  to: Date,
+  limit: number,
+): Promise<PublicUpdate[]> {
   const rows = await db
     .selectFrom('reports_update as u')
     .innerJoin('reports_report as r', 'r.id', 'u.report_id')
@@ -321,10 +467,18 @@ export function clusterShift(zoom: number): number {
 
 /** The range of cells (at `shift`) that a box touches: whole cells, so a cluster always counts its whole cell. */
 function cellRange(bbox: BoundingBox, shift: number): { minX: number; maxX: number; minY: number; maxY: number } {
-  return { minX: tileX(bbox.minLng) >> shift, maxX: tileX(bbox.maxLng) >> shift, minY: tileY(bbox.maxLat) >> shift, maxY: tileY(bbox.minLat) >> shift };
+  return {
+    minX: tileX(bbox.minLng) >> shift,
+    maxX: tileX(bbox.maxLng) >> shift,
+    minY: tileY(bbox.maxLat) >> shift,
+    maxY: tileY(bbox.minLat) >> shift,
+  };
 }
 
-function toCluster(row: { cx: unknown; cy: unknown; n: unknown; open_n: unknown; lat: unknown; lng: unknown; id: unknown }, shift: number): ReportCluster {
+function toCluster(
+  row: { cx: unknown; cy: unknown; n: unknown; open_n: unknown; lat: unknown; lng: unknown; id: unknown },
+  shift: number,
+): ReportCluster {
   const count = Number(row.n);
   const cx = idOf(row.cx);
   const cy = idOf(row.cy);
@@ -334,7 +488,12 @@ function toCluster(row: { cx: unknown; cy: unknown; n: unknown; open_n: unknown;
     lat: Number(row.lat),
     lng: Number(row.lng),
     reportId: count === 1 ? Number(row.id) : null,
-    bbox: { minLng: tileToLng(cx, shift), maxLng: tileToLng(cx + 1, shift), maxLat: tileToLat(cy, shift), minLat: tileToLat(cy + 1, shift) },
+    bbox: {
+      minLng: tileToLng(cx, shift),
+      maxLng: tileToLng(cx + 1, shift),
+      maxLat: tileToLat(cy, shift),
+      minLat: tileToLat(cy + 1, shift),
+    },
   };
 }
 
@@ -363,17 +522,31 @@ function cellFilter(filters: ClusterFilters): { isOpen: boolean | undefined; not
  * snapshot, exact) whenever the filters allow it, so a district with 170,000 reports costs a few
  * thousand counter rows; a date range, a single status or a street-level zoom reads the reports.
  */
-export async function findReportClusters(db: Executor, organisationId: number, bbox: BoundingBox, zoom: number, filters: ClusterFilters = {}): Promise<ReportCluster[]> {
+export async function findReportClusters(
+  db: Executor,
+  organisationId: number,
+  bbox: BoundingBox,
+  zoom: number,
+  filters: ClusterFilters = {},
+): Promise<ReportCluster[]> {
   const shift = clusterShift(zoom);
-  if (shift >= FIRST_CELL_LEVEL && cellFilter(filters)) return findReportClustersFromCells(db, organisationId, bbox, zoom, filters);
+  if (shift >= FIRST_CELL_LEVEL && cellFilter(filters))
+    return findReportClustersFromCells(db, organisationId, bbox, zoom, filters);
   return findReportClustersFromRows(db, organisationId, bbox, zoom, filters);
 }
 
 /** `findReportClusters` from the map counters (zoom 16 or wider, no date range nor single status). */
-export async function findReportClustersFromCells(db: Executor, organisationId: number, bbox: BoundingBox, zoom: number, filters: ClusterFilters = {}): Promise<ReportCluster[]> {
+export async function findReportClustersFromCells(
+  db: Executor,
+  organisationId: number,
+  bbox: BoundingBox,
+  zoom: number,
+  filters: ClusterFilters = {},
+): Promise<ReportCluster[]> {
   const shift = clusterShift(zoom);
   const cells = cellFilter(filters);
-  if (shift < FIRST_CELL_LEVEL || !cells) throw new Error('these clusters need the reports themselves (findReportClustersFromRows)');
+  if (shift < FIRST_CELL_LEVEL || !cells)
+    throw new Error('these clusters need the reports themselves (findReportClustersFromRows)');
   if (cells.nothing) return [];
   const { isOpen } = cells;
   const level = Math.min(shift, LAST_CELL_LEVEL);
@@ -384,9 +557,13 @@ export async function findReportClustersFromCells(db: Executor, organisationId: 
   const down = level - FIRST_CELL_LEVEL; // from the pending changes' cells to the level's
   const where = (prefix: string) => {
     const parts = [];
-    if (filters.categoryIds?.length) parts.push(sql`and ${sql.raw(prefix)}category_id in (${sql.join(filters.categoryIds)})`);
+    if (filters.categoryIds?.length)
+      parts.push(sql`and ${sql.raw(prefix)}category_id in (${sql.join(filters.categoryIds)})`);
     if (isOpen !== undefined) parts.push(sql`and ${sql.raw(prefix)}is_open = ${isOpen}`);
-    if (filters.districtId !== undefined) parts.push(sql`and ${sql.raw(prefix)}${sql.raw(prefix === 'm.' ? 'district_key' : 'district_id')} = ${filters.districtId}`);
+    if (filters.districtId !== undefined)
+      parts.push(
+        sql`and ${sql.raw(prefix)}${sql.raw(prefix === 'm.' ? 'district_key' : 'district_id')} = ${filters.districtId}`,
+      );
     return sql.join(parts, sql` `);
   };
   const rows = await sql<{ cx: number; cy: number; n: string; open_n: string; lat: number; lng: number; id: string }>`
@@ -410,7 +587,13 @@ export async function findReportClustersFromCells(db: Executor, organisationId: 
 }
 
 /** `findReportClusters` from the reports themselves, through the tile index: any filter, any zoom. */
-export async function findReportClustersFromRows(db: Executor, organisationId: number, bbox: BoundingBox, zoom: number, filters: ClusterFilters = {}): Promise<ReportCluster[]> {
+export async function findReportClustersFromRows(
+  db: Executor,
+  organisationId: number,
+  bbox: BoundingBox,
+  zoom: number,
+  filters: ClusterFilters = {},
+): Promise<ReportCluster[]> {
   const shift = clusterShift(zoom);
   const range = cellRange(bbox, shift);
   let query = db
@@ -472,7 +655,15 @@ export function distanceMeters(lat1: number, lng1: number, lat2: number, lng2: n
  * Open public reports of a category within `meters` of a point, nearest first: the possible duplicates
  * a resident sees before sending. A bounding box on the tile index narrows, the exact distance decides.
  */
-export async function findOpenReportsNearby(db: Executor, organisationId: number, categoryId: number, lat: number, lng: number, meters: number, limit = 10): Promise<NearbyReport[]> {
+export async function findOpenReportsNearby(
+  db: Executor,
+  organisationId: number,
+  categoryId: number,
+  lat: number,
+  lng: number,
+  meters: number,
+  limit = 10,
+): Promise<NearbyReport[]> {
   const dLat = meters / 111_320;
   const dLng = meters / (111_320 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
   const rows = await db
@@ -489,7 +680,14 @@ export async function findOpenReportsNearby(db: Executor, organisationId: number
     .limit(500)
     .execute();
   return rows
-    .map((row) => ({ id: idOf(row.id), description: row.description, status: row.status, address: row.address, createdAt: row.created_at, distanceMeters: distanceMeters(lat, lng, row.lat, row.lng) }))
+    .map((row) => ({
+      id: idOf(row.id),
+      description: row.description,
+      status: row.status,
+      address: row.address,
+      createdAt: row.created_at,
+      distanceMeters: distanceMeters(lat, lng, row.lat, row.lng),
+    }))
     .filter((row) => row.distanceMeters <= meters)
     .sort((a, b) => a.distanceMeters - b.distanceMeters)
     .slice(0, limit);
@@ -507,11 +705,26 @@ export interface HistoryLine {
 }
 
 /** A report's public history, oldest first: never internal notes, re-routing reasons or hidden lines. */
-export async function findPublicHistory(db: Executor, organisationId: number, reportId: number): Promise<HistoryLine[]> {
+export async function findPublicHistory(
+  db: Executor,
+  organisationId: number,
+  reportId: number,
+): Promise<HistoryLine[]> {
   const rows = await db
     .selectFrom('reports_update as u')
     .leftJoin('core_user as a', 'a.id', 'u.author_id')
-    .select(['u.id', 'u.kind', 'u.status_from', 'u.status_to', 'u.public_text', 'u.author_label', 'a.display_name', 'a.deleted_at', 'a.role', 'u.created_at'])
+    .select([
+      'u.id',
+      'u.kind',
+      'u.status_from',
+      'u.status_to',
+      'u.public_text',
+      'u.author_label',
+      'a.display_name',
+      'a.deleted_at',
+      'a.role',
+      'u.created_at',
+    ])
     .where('u.organisation_id', '=', organisationId)
     .where('u.report_id', '=', reportId)
     .where('u.hidden_at', 'is', null)

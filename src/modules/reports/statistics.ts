@@ -37,7 +37,10 @@ const ALL_STATUSES: readonly ReportStatus[] = [...OPEN_STATUSES, ...CLOSED_STATU
  */
 export async function findPublicStatistics(db: Executor, organisationId: number): Promise<PublicStatistics> {
   if (db.isTransaction) return readStatistics(db, organisationId);
-  return db.transaction().setIsolationLevel('repeatable read').execute((tx) => readStatistics(tx, organisationId));
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute((tx) => readStatistics(tx, organisationId));
 }
 
 async function readStatistics(tx: Executor, organisationId: number): Promise<PublicStatistics> {
@@ -77,16 +80,26 @@ async function readStatistics(tx: Executor, organisationId: number): Promise<Pub
 
   return {
     total,
-    byStatus: ALL_STATUSES.filter((status) => byStatus.has(status)).map((status) => ({ status, count: byStatus.get(status) ?? 0 })),
+    byStatus: ALL_STATUSES.filter((status) => byStatus.has(status)).map((status) => ({
+      status,
+      count: byStatus.get(status) ?? 0,
+    })),
     byCategory: [...byCategory].sort((a, b) => a[0] - b[0]).map(([categoryId, count]) => ({ categoryId, count })),
-    byDistrict: [...byDistrict].sort((a, b) => a[0] - b[0]).map(([key, count]) => ({ districtId: key === 0 ? null : key, count })),
+    byDistrict: [...byDistrict]
+      .sort((a, b) => a[0] - b[0])
+      .map(([key, count]) => ({ districtId: key === 0 ? null : key, count })),
     fixedCount,
     medianHoursToFix: await medianHours(tx, organisationId, histogram, fixedCount),
   };
 }
 
 /** The median duration (as percentile_cont(0.5)) from the histogram and the index, in hours. */
-async function medianHours(tx: Executor, organisationId: number, histogram: Array<{ hour: number; n: number }>, count: number): Promise<number | null> {
+async function medianHours(
+  tx: Executor,
+  organisationId: number,
+  histogram: Array<{ hour: number; n: number }>,
+  count: number,
+): Promise<number | null> {
   if (count === 0) return null;
   const low = Math.floor((count - 1) / 2); // 0-based ranks of the middle value(s)
   const high = Math.ceil((count - 1) / 2);
@@ -146,7 +159,13 @@ export function registerStatisticsRoutes(app: App, ctx: AppContext): void {
             total: Count,
             byStatus: Type.Array(Type.Object({ status: Type.String(), open: Type.Boolean(), count: Count })),
             byCategory: Type.Array(Type.Object({ code: Type.String(), name: Name, count: Count })),
-            byDistrict: Type.Array(Type.Object({ code: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Name, Type.Null()]), count: Count })),
+            byDistrict: Type.Array(
+              Type.Object({
+                code: Type.Union([Type.String(), Type.Null()]),
+                name: Type.Union([Name, Type.Null()]),
+                count: Count,
+              }),
+            ),
             fixed: Count,
             medianHoursToFix: Type.Union([Type.Number(), Type.Null()]),
           }),
@@ -155,14 +174,26 @@ export function registerStatisticsRoutes(app: App, ctx: AppContext): void {
     },
     async (request) => {
       const { organisation } = request;
-      const [statistics, categories, districts] = await Promise.all([findPublicStatistics(ctx.db, organisation.id), findCategories(ctx.db, organisation.id, true), findDistricts(ctx.db, organisation.id)]);
+      const [statistics, categories, districts] = await Promise.all([
+        findPublicStatistics(ctx.db, organisation.id),
+        findCategories(ctx.db, organisation.id, true),
+        findDistricts(ctx.db, organisation.id),
+      ]);
       const name = (value: Translated) => localized(value, request.lang, organisation.defaultLanguage);
       return {
         total: statistics.total,
-        byStatus: statistics.byStatus.map((row) => ({ status: row.status, open: (OPEN_STATUSES as readonly string[]).includes(row.status), count: row.count })),
+        byStatus: statistics.byStatus.map((row) => ({
+          status: row.status,
+          open: (OPEN_STATUSES as readonly string[]).includes(row.status),
+          count: row.count,
+        })),
         byCategory: statistics.byCategory.map((row) => {
           const category = categories.find((c) => c.id === row.categoryId);
-          return { code: category?.code ?? String(row.categoryId), name: category ? name(category.name) : '', count: row.count };
+          return {
+            code: category?.code ?? String(row.categoryId),
+            name: category ? name(category.name) : '',
+            count: row.count,
+          };
         }),
         byDistrict: statistics.byDistrict.map((row) => {
           const district = districts.find((d) => d.id === row.districtId);
@@ -176,11 +207,20 @@ export function registerStatisticsRoutes(app: App, ctx: AppContext): void {
 
   app.get('/reports/statistics', { schema: { hide: true } }, async (request, reply) => {
     const { t, organisation, lang } = request;
-    const [statistics, categories, districts] = await Promise.all([findPublicStatistics(ctx.db, organisation.id), findCategories(ctx.db, organisation.id, true), findDistricts(ctx.db, organisation.id)]);
+    const [statistics, categories, districts] = await Promise.all([
+      findPublicStatistics(ctx.db, organisation.id),
+      findCategories(ctx.db, organisation.id, true),
+      findDistricts(ctx.db, organisation.id),
+    ]);
     const number = new Intl.NumberFormat(lang);
     const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
     const name = (value: Translated) => localized(value, lang, organisation.defaultLanguage);
-    const table = (id: string, caption: string, header: string, rows: Array<{ label: string; count: number }>): Html => html`<section aria-labelledby="${id}">
+    const table = (
+      id: string,
+      caption: string,
+      header: string,
+      rows: Array<{ label: string; count: number }>,
+    ): Html => html`<section aria-labelledby="${id}">
 <h2 id="${id}">${caption}</h2>
 <div class="table-wrap"><table class="data-table">
   <caption class="visually-hidden">${caption}</caption>
@@ -197,15 +237,30 @@ export function registerStatisticsRoutes(app: App, ctx: AppContext): void {
 <p>${t('reports.statistics.lead')}</p>
 <p>${t('reports.statistics.total', { count: number.format(statistics.total) })}</p>
 <p>${median === null ? t('reports.statistics.noMedian') : t('reports.statistics.median', { time: formatDuration(lang, median), count: number.format(statistics.fixedCount) })}</p>
-${table('by-status', t('reports.statistics.byStatus'), t('reports.filter.status'), statistics.byStatus.map((row) => ({ label: statusLabel(request, row.status), count: row.count })))}
-${table('by-category', t('reports.statistics.byCategory'), t('reports.filter.category'), statistics.byCategory.map((row) => {
-  const category = categories.find((c) => c.id === row.categoryId);
-  return { label: category ? name(category.name) : String(row.categoryId), count: row.count };
-}))}
-${table('by-district', t('reports.statistics.byDistrict'), t('reports.filter.district'), statistics.byDistrict.map((row) => {
-  const district = districts.find((d) => d.id === row.districtId);
-  return { label: district ? name(district.name) : t('reports.statistics.outside'), count: row.count };
-}))}`,
+${table(
+  'by-status',
+  t('reports.statistics.byStatus'),
+  t('reports.filter.status'),
+  statistics.byStatus.map((row) => ({ label: statusLabel(request, row.status), count: row.count })),
+)}
+${table(
+  'by-category',
+  t('reports.statistics.byCategory'),
+  t('reports.filter.category'),
+  statistics.byCategory.map((row) => {
+    const category = categories.find((c) => c.id === row.categoryId);
+    return { label: category ? name(category.name) : String(row.categoryId), count: row.count };
+  }),
+)}
+${table(
+  'by-district',
+  t('reports.statistics.byDistrict'),
+  t('reports.filter.district'),
+  statistics.byDistrict.map((row) => {
+    const district = districts.find((d) => d.id === row.districtId);
+    return { label: district ? name(district.name) : t('reports.statistics.outside'), count: row.count };
+  }),
+)}`,
     });
   });
 }
@@ -213,5 +268,7 @@ ${table('by-district', t('reports.statistics.byDistrict'), t('reports.filter.dis
 /** A duration in hours as the reader's language writes it: hours up to two days, days beyond. */
 export function formatDuration(lang: string, hours: number): string {
   const [unit, value] = hours < 48 ? (['hour', hours] as const) : (['day', hours / 24] as const);
-  return new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 1 }).format(value);
+  return new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 1 }).format(
+    value,
+  );
 }

@@ -4,7 +4,14 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { containsPoint, findDistrictsWithGeometry, type District, type DistrictWithGeometry } from '../places/index.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
-import { findCategories, findCityQuestions, findRoutingRules, type Category, type Question, type RoutingRule } from './reports.repository.ts';
+import {
+  findCategories,
+  findCityQuestions,
+  findRoutingRules,
+  type Category,
+  type Question,
+  type RoutingRule,
+} from './reports.repository.ts';
 import { tileX, tileY } from './tiles.ts';
 
 export const MAX_DESCRIPTION = 4000;
@@ -32,7 +39,8 @@ export interface SubmissionProblem {
   message: string;
 }
 
-export type SubmitOutcome = { ok: true; id: number; token: string; departmentId: number | null } | { invalid: SubmissionProblem[] };
+export type SubmitOutcome =
+  { ok: true; id: number; token: string; departmentId: number | null } | { invalid: SubmissionProblem[] };
 
 /** Checks answers against a category's questions: required ones present, values of the right type and list. */
 export function checkAnswers(questions: Question[], answers: Record<string, string | string[]>): SubmissionProblem[] {
@@ -42,11 +50,17 @@ export function checkAnswers(questions: Question[], answers: Record<string, stri
     const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.trim()).filter(Boolean);
     const field = `attribute[${question.code}]`;
     if (values.length === 0) {
-      if (question.required) problems.push({ code: 'REPORT_MISSING_ANSWER', field, message: `The question "${question.label.en ?? question.code}" (${question.code}) needs an answer.` });
+      if (question.required)
+        problems.push({
+          code: 'REPORT_MISSING_ANSWER',
+          field,
+          message: `The question "${question.label.en ?? question.code}" (${question.code}) needs an answer.`,
+        });
       continue;
     }
     const keys = new Set(question.options.map((option) => option.key));
-    const bad = (why: string) => problems.push({ code: 'REPORT_INVALID_ANSWER', field, message: `The answer to ${question.code} ${why}.` });
+    const bad = (why: string) =>
+      problems.push({ code: 'REPORT_INVALID_ANSWER', field, message: `The answer to ${question.code} ${why}.` });
     switch (question.datatype) {
       case 'number':
         if (values.length > 1 || !Number.isFinite(Number(values[0]))) bad('must be one number');
@@ -61,7 +75,8 @@ export function checkAnswers(questions: Question[], answers: Record<string, stri
         if (values.some((value) => !keys.has(value))) bad(`must be among ${[...keys].join(', ')}`);
         break;
       default:
-        if (values.length > 1 || (values[0] as string).length > 1000) bad('must be one text of at most 1,000 characters');
+        if (values.length > 1 || (values[0] as string).length > 1000)
+          bad('must be one text of at most 1,000 characters');
     }
   }
   return problems;
@@ -111,12 +126,25 @@ async function intakeVersion(db: Executor): Promise<string> {
 async function loadIntakeConfiguration(db: Executor, organisationId: number): Promise<IntakeConfiguration> {
   // the version first: a change committed while the rest is read only causes one more reload
   const version = await intakeVersion(db);
-  const [categories, questions, rules, districts] = await Promise.all([findCategories(db, organisationId, true), findCityQuestions(db, organisationId), findRoutingRules(db, organisationId), findDistrictsWithGeometry(db, organisationId)]);
-  const byCategory = new Map<number, { category: Category; questions: Question[] }>(categories.map((category) => [category.id, { category, questions: [] }]));
+  const [categories, questions, rules, districts] = await Promise.all([
+    findCategories(db, organisationId, true),
+    findCityQuestions(db, organisationId),
+    findRoutingRules(db, organisationId),
+    findDistrictsWithGeometry(db, organisationId),
+  ]);
+  const byCategory = new Map<number, { category: Category; questions: Question[] }>(
+    categories.map((category) => [category.id, { category, questions: [] }]),
+  );
   for (const question of questions) byCategory.get(question.categoryId)?.questions.push(question);
   const rulesByCategory = new Map<number, RoutingRule[]>();
-  for (const rule of rules) rulesByCategory.set(rule.categoryId, [...(rulesByCategory.get(rule.categoryId) ?? []), rule]);
-  return { version, categories: new Map([...byCategory.values()].map((entry) => [entry.category.code, entry])), rules: rulesByCategory, districts };
+  for (const rule of rules)
+    rulesByCategory.set(rule.categoryId, [...(rulesByCategory.get(rule.categoryId) ?? []), rule]);
+  return {
+    version,
+    categories: new Map([...byCategory.values()].map((entry) => [entry.category.code, entry])),
+    rules: rulesByCategory,
+    districts,
+  };
 }
 
 function intakeConfiguration(ctx: AppContext, organisationId: number): Promise<IntakeConfiguration> {
@@ -159,7 +187,11 @@ export interface SubmissionCheck {
  * category and its answers. Pages use it to show every problem at once and to look for similar
  * reports before sending; `submitReport` runs it again.
  */
-export async function checkSubmission(ctx: AppContext, organisation: Organisation, input: ReportSubmission): Promise<SubmissionCheck> {
+export async function checkSubmission(
+  ctx: AppContext,
+  organisation: Organisation,
+  input: ReportSubmission,
+): Promise<SubmissionCheck> {
   let configuration = await intakeConfiguration(ctx, organisation.id);
   if (configuration.version !== (await intakeVersion(ctx.db))) {
     forgetIntakeConfiguration(ctx, organisation.id);
@@ -172,24 +204,46 @@ function check(configuration: IntakeConfiguration, input: ReportSubmission): Sub
   const problems: SubmissionProblem[] = [];
   const description = input.description.trim();
   // Open311 makes the description optional; residents on the city's own pages are asked for one
-  if (!description && input.source !== 'open311') problems.push({ code: 'REPORT_DESCRIPTION_REQUIRED', field: 'description', message: 'Describe the problem.' });
-  if (description.length > MAX_DESCRIPTION) problems.push({ code: 'REPORT_DESCRIPTION_TOO_LONG', field: 'description', message: `The description has ${description.length} characters; at most ${MAX_DESCRIPTION} are accepted.` });
-  const validLocation = Number.isFinite(input.lat) && Number.isFinite(input.lng) && Math.abs(input.lat) <= 90 && Math.abs(input.lng) <= 180;
-  if (!validLocation) problems.push({ code: 'REPORT_INVALID_LOCATION', field: 'lat', message: 'The location must be a latitude from -90 to 90 and a longitude from -180 to 180.' });
+  if (!description && input.source !== 'open311')
+    problems.push({ code: 'REPORT_DESCRIPTION_REQUIRED', field: 'description', message: 'Describe the problem.' });
+  if (description.length > MAX_DESCRIPTION)
+    problems.push({
+      code: 'REPORT_DESCRIPTION_TOO_LONG',
+      field: 'description',
+      message: `The description has ${description.length} characters; at most ${MAX_DESCRIPTION} are accepted.`,
+    });
+  const validLocation =
+    Number.isFinite(input.lat) && Number.isFinite(input.lng) && Math.abs(input.lat) <= 90 && Math.abs(input.lng) <= 180;
+  if (!validLocation)
+    problems.push({
+      code: 'REPORT_INVALID_LOCATION',
+      field: 'lat',
+      message: 'The location must be a latitude from -90 to 90 and a longitude from -180 to 180.',
+    });
 
   const entry = configuration.categories.get(input.categoryCode);
   const category = entry?.category.active ? entry.category : undefined;
   if (!entry || !category) {
-    problems.push({ code: 'REPORT_UNKNOWN_CATEGORY', field: 'service_code', message: `There is no category "${input.categoryCode}".` });
+    problems.push({
+      code: 'REPORT_UNKNOWN_CATEGORY',
+      field: 'service_code',
+      message: `There is no category "${input.categoryCode}".`,
+    });
   } else {
     problems.push(...checkAnswers(entry.questions, input.answers ?? {}));
   }
 
   let districts: District[] = [];
   if (validLocation) {
-    districts = configuration.districts.filter((district) => containsPoint(district.geometry, input.lng, input.lat)).map(({ geometry: _geometry, ...district }) => district);
+    districts = configuration.districts
+      .filter((district) => containsPoint(district.geometry, input.lng, input.lat))
+      .map(({ geometry: _geometry, ...district }) => district);
     if (districts.length === 0 && configuration.districts.length > 0) {
-      problems.push({ code: 'REPORT_OUTSIDE_CITY', field: 'lat', message: 'This place is outside the city. Choose a place within its districts.' });
+      problems.push({
+        code: 'REPORT_OUTSIDE_CITY',
+        field: 'lat',
+        message: 'This place is outside the city. Choose a place within its districts.',
+      });
     }
   }
   return { problems, category, districts };
@@ -200,7 +254,11 @@ function check(configuration: IntakeConfiguration, input: ReportSubmission): Sub
  * charge, sets its deadline, and stores it with its first history line. A report this returns `ok` for
  * is committed to the database before the caller acknowledges it.
  */
-export async function submitReport(ctx: AppContext, organisation: Organisation, input: ReportSubmission): Promise<SubmitOutcome> {
+export async function submitReport(
+  ctx: AppContext,
+  organisation: Organisation,
+  input: ReportSubmission,
+): Promise<SubmitOutcome> {
   const outcome = await submitAdmittedReport(ctx, organisation, input, {});
   if ('refused' in outcome) throw new Error('a report without admission rules cannot be refused');
   return outcome;
@@ -222,23 +280,44 @@ export type AdmittedOutcome = SubmitOutcome | { refused: 'api_key' };
  * call of `reports_submit` (migration 20261123_0330) — one round trip, one commit, its statements
  * planned once per connection. With `afterInsert`, that call and the caller's work share a transaction.
  */
-export async function submitAdmittedReport(ctx: AppContext, organisation: Organisation, input: ReportSubmission, admission: Admission): Promise<AdmittedOutcome> {
+export async function submitAdmittedReport(
+  ctx: AppContext,
+  organisation: Organisation,
+  input: ReportSubmission,
+  admission: Admission,
+): Promise<AdmittedOutcome> {
   for (let attempt = 1; ; attempt++) {
-    const outcome = await storeChecked(ctx, organisation, input, admission, await intakeConfiguration(ctx, organisation.id));
+    const outcome = await storeChecked(
+      ctx,
+      organisation,
+      input,
+      admission,
+      await intakeConfiguration(ctx, organisation.id),
+    );
     if (outcome !== 'outdated') return outcome;
     forgetIntakeConfiguration(ctx, organisation.id);
     if (attempt === 5) throw new Error('the intake configuration kept changing while a report was stored');
   }
 }
 
-async function storeChecked(ctx: AppContext, organisation: Organisation, input: ReportSubmission, admission: Admission, configuration: IntakeConfiguration): Promise<AdmittedOutcome | 'outdated'> {
+async function storeChecked(
+  ctx: AppContext,
+  organisation: Organisation,
+  input: ReportSubmission,
+  admission: Admission,
+  configuration: IntakeConfiguration,
+): Promise<AdmittedOutcome | 'outdated'> {
   const { problems, category, districts } = check(configuration, input);
   if (problems.length > 0 || !category) {
     // a refusal must not come from an outdated configuration either
     return configuration.version === (await intakeVersion(ctx.db)) ? { invalid: problems } : 'outdated';
   }
 
-  const departmentId = departmentFor(configuration, category, districts.map((district) => district.id));
+  const departmentId = departmentFor(
+    configuration,
+    category,
+    districts.map((district) => district.id),
+  );
   const districtId = districts.find((d) => d.kind === 'district')?.id ?? districts[0]?.id ?? null;
   const token = randomBytes(12).toString('hex');
   // One instant for all three, so that the deadline is exactly the category's time after creation.
@@ -248,10 +327,29 @@ async function storeChecked(ctx: AppContext, organisation: Organisation, input: 
   const store = async (db: Executor, tx?: Tx) => {
     const result = await db.executeQuery<{ fresh: boolean; admitted: boolean; new_id: string | null }>(
       CompiledQuery.raw(SUBMIT_SQL, [
-        configuration.version, admission.apiKeyId ?? null, organisation.id, category.id, departmentId, districtId, input.description.trim(),
-        input.lat, input.lng, tileX(input.lng), tileY(input.lat), input.address?.trim().slice(0, 300) || null, JSON.stringify(input.answers ?? {}),
-        input.authorId ?? null, input.authorName?.trim().slice(0, 120) || null, input.authorEmail?.trim().toLowerCase() || null, input.showName ?? false,
-        input.source, input.apiKeyId ?? null, token, now, deadline, JSON.stringify({ departmentId, source: input.source }),
+        configuration.version,
+        admission.apiKeyId ?? null,
+        organisation.id,
+        category.id,
+        departmentId,
+        districtId,
+        input.description.trim(),
+        input.lat,
+        input.lng,
+        tileX(input.lng),
+        tileY(input.lat),
+        input.address?.trim().slice(0, 300) || null,
+        JSON.stringify(input.answers ?? {}),
+        input.authorId ?? null,
+        input.authorName?.trim().slice(0, 120) || null,
+        input.authorEmail?.trim().toLowerCase() || null,
+        input.showName ?? false,
+        input.source,
+        input.apiKeyId ?? null,
+        token,
+        now,
+        deadline,
+        JSON.stringify({ departmentId, source: input.source }),
       ]),
     );
     const row = result.rows[0];

@@ -1,14 +1,32 @@
 import { defineErrors } from '../../platform/errors.ts';
-import { boundingBox, containsPoint, ringArea, ringOverlapsGeometry, ringSelfIntersects, type DistrictWithGeometry, type PolygonGeometry, type Position } from '../places/index.ts';
+import {
+  boundingBox,
+  containsPoint,
+  ringArea,
+  ringOverlapsGeometry,
+  ringSelfIntersects,
+  type DistrictWithGeometry,
+  type PolygonGeometry,
+  type Position,
+} from '../places/index.ts';
 import type { BoundingBox } from './reports.repository.ts';
 
 /** Why a drawn area is refused; pages show `reports.error.<CODE>` in the reader's language. */
 export const areaErrors = defineErrors({
-  REPORT_AREA_INVALID_POINT: { status: 400, message: 'Each line must be a latitude and a longitude, such as 45.4642, 9.1900.' },
+  REPORT_AREA_INVALID_POINT: {
+    status: 400,
+    message: 'Each line must be a latitude and a longitude, such as 45.4642, 9.1900.',
+  },
   REPORT_AREA_TOO_FEW_POINTS: { status: 400, message: 'Draw at least 3 corners.' },
   REPORT_AREA_TOO_MANY_POINTS: { status: 400, message: 'An area can have at most 100 corners.' },
-  REPORT_AREA_SELF_INTERSECTING: { status: 400, message: 'The edges of the area cross each other. Set the corners in order around the area.' },
-  REPORT_AREA_OUTSIDE_CITY: { status: 400, message: 'The area lies outside the city. Draw it over the city’s districts.' },
+  REPORT_AREA_SELF_INTERSECTING: {
+    status: 400,
+    message: 'The edges of the area cross each other. Set the corners in order around the area.',
+  },
+  REPORT_AREA_OUTSIDE_CITY: {
+    status: 400,
+    message: 'The area lies outside the city. Draw it over the city’s districts.',
+  },
 });
 export type AreaErrorCode = keyof typeof areaErrors;
 
@@ -41,7 +59,8 @@ export function parseCorners(text: string): { corners: Corner[]; invalidLines: n
     const match = LINE.exec(trimmed);
     const lat = Number(match?.[1]?.replace(',', '.'));
     const lng = Number(match?.[2]?.replace(',', '.'));
-    if (!match || !Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 85 || Math.abs(lng) > 180) invalidLines.push(index + 1);
+    if (!match || !Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 85 || Math.abs(lng) > 180)
+      invalidLines.push(index + 1);
     else corners.push({ lat, lng });
   });
   return { corners, invalidLines };
@@ -58,7 +77,9 @@ function round6(value: number): number {
 
 /** Drops a corner repeated right after itself, and a last corner that repeats the first (the ring closes anyway). */
 export function tidyCorners(corners: Corner[]): Corner[] {
-  const tidy = corners.filter((corner, index) => index === 0 || corner.lat !== corners[index - 1]?.lat || corner.lng !== corners[index - 1]?.lng);
+  const tidy = corners.filter(
+    (corner, index) => index === 0 || corner.lat !== corners[index - 1]?.lat || corner.lng !== corners[index - 1]?.lng,
+  );
   const first = tidy[0];
   const last = tidy.at(-1);
   if (tidy.length > 1 && first && last && first.lat === last.lat && first.lng === last.lng) tidy.pop();
@@ -80,7 +101,11 @@ export function cornersOfBox(box: BoundingBox): Corner[] {
  * it over the city (one of its districts, or the map's box when the city has no districts). Returns the
  * closed polygon and its box, or the code of the first problem.
  */
-export function validateArea(input: Corner[], districts: DistrictWithGeometry[], cityBox: BoundingBox): { ok: SubscriptionArea } | { error: AreaErrorCode } {
+export function validateArea(
+  input: Corner[],
+  districts: DistrictWithGeometry[],
+  cityBox: BoundingBox,
+): { ok: SubscriptionArea } | { error: AreaErrorCode } {
   const corners = tidyCorners(input);
   if (corners.length < MIN_CORNERS) return { error: 'REPORT_AREA_TOO_FEW_POINTS' };
   if (corners.length > MAX_CORNERS) return { error: 'REPORT_AREA_TOO_MANY_POINTS' };
@@ -89,7 +114,20 @@ export function validateArea(input: Corner[], districts: DistrictWithGeometry[],
   if (ringArea(ring) < 1e-10 || ringSelfIntersects(ring)) return { error: 'REPORT_AREA_SELF_INTERSECTING' };
   const city: PolygonGeometry[] = districts.length
     ? districts.map((district) => district.geometry)
-    : [{ type: 'Polygon', coordinates: [[[cityBox.minLng, cityBox.minLat], [cityBox.maxLng, cityBox.minLat], [cityBox.maxLng, cityBox.maxLat], [cityBox.minLng, cityBox.maxLat], [cityBox.minLng, cityBox.minLat]]] }];
+    : [
+        {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [cityBox.minLng, cityBox.minLat],
+              [cityBox.maxLng, cityBox.minLat],
+              [cityBox.maxLng, cityBox.maxLat],
+              [cityBox.minLng, cityBox.maxLat],
+              [cityBox.minLng, cityBox.minLat],
+            ],
+          ],
+        },
+      ];
   if (!city.some((geometry) => ringOverlapsGeometry(ring, geometry))) return { error: 'REPORT_AREA_OUTSIDE_CITY' };
   const polygon: SubscriptionArea['polygon'] = { type: 'Polygon', coordinates: [ring] };
   return { ok: { polygon, bbox: boundingBox(polygon) } };
@@ -100,7 +138,9 @@ export function readArea(value: unknown): SubscriptionArea['polygon'] | null {
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
   if (!parsed || typeof parsed !== 'object') return null;
   const polygon = parsed as { type?: unknown; coordinates?: unknown };
-  return polygon.type === 'Polygon' && Array.isArray(polygon.coordinates) && Array.isArray(polygon.coordinates[0]) ? (polygon as SubscriptionArea['polygon']) : null;
+  return polygon.type === 'Polygon' && Array.isArray(polygon.coordinates) && Array.isArray(polygon.coordinates[0])
+    ? (polygon as SubscriptionArea['polygon'])
+    : null;
 }
 
 /** Whether a stored area holds a point; a subscription without an area holds every point. */

@@ -47,7 +47,12 @@ function token(): string {
 }
 
 /** Follows one report (idempotent): its status changes, answers and updates are e-mailed. */
-export async function followReport(db: Executor, organisationId: number, reportId: number, who: Subscriber): Promise<void> {
+export async function followReport(
+  db: Executor,
+  organisationId: number,
+  reportId: number,
+  who: Subscriber,
+): Promise<void> {
   await db
     .insertInto('reports_subscription')
     .values({
@@ -64,22 +69,49 @@ export async function followReport(db: Executor, organisationId: number, reportI
       max_lng: null,
       unsubscribe_token: token(),
     })
-    .onConflict((oc) => oc.expression(sql`report_id, coalesce(user_id, 0), coalesce(email, '')`).where('kind', '=', 'report').doNothing())
+    .onConflict((oc) =>
+      oc
+        .expression(sql`report_id, coalesce(user_id, 0), coalesce(email, '')`)
+        .where('kind', '=', 'report')
+        .doNothing(),
+    )
     .execute();
 }
 
 /** Stops following a report. */
-export async function unfollowReport(db: Executor, organisationId: number, reportId: number, userId: number): Promise<void> {
-  await db.deleteFrom('reports_subscription').where('organisation_id', '=', organisationId).where('kind', '=', 'report').where('report_id', '=', reportId).where('user_id', '=', userId).execute();
+export async function unfollowReport(
+  db: Executor,
+  organisationId: number,
+  reportId: number,
+  userId: number,
+): Promise<void> {
+  await db
+    .deleteFrom('reports_subscription')
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '=', 'report')
+    .where('report_id', '=', reportId)
+    .where('user_id', '=', userId)
+    .execute();
 }
 
 export async function isFollowing(db: Executor, reportId: number, userId: number): Promise<boolean> {
-  const row = await db.selectFrom('reports_subscription').select('id').where('kind', '=', 'report').where('report_id', '=', reportId).where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('reports_subscription')
+    .select('id')
+    .where('kind', '=', 'report')
+    .where('report_id', '=', reportId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
 export async function countFollowers(db: Executor, reportId: number): Promise<number> {
-  const row = await db.selectFrom('reports_subscription').select((eb) => eb.fn.countAll<string>().as('n')).where('kind', '=', 'report').where('report_id', '=', reportId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('reports_subscription')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('kind', '=', 'report')
+    .where('report_id', '=', reportId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -94,11 +126,27 @@ export interface AreaFilter {
  * Subscribes a resident to new reports in the city, a district, a category and/or a drawn area
  * (idempotent: the same filters twice make one subscription).
  */
-export async function subscribeNewReports(db: Executor, organisationId: number, userId: number, filter: AreaFilter): Promise<void> {
+export async function subscribeNewReports(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+  filter: AreaFilter,
+): Promise<void> {
   const area = filter.area ? JSON.stringify(filter.area.polygon) : null;
-  let existing = db.selectFrom('reports_subscription').select('id').where('organisation_id', '=', organisationId).where('kind', '=', 'new_reports').where('user_id', '=', userId);
-  existing = filter.districtId === undefined ? existing.where('district_id', 'is', null) : existing.where('district_id', '=', filter.districtId);
-  existing = filter.categoryId === undefined ? existing.where('category_id', 'is', null) : existing.where('category_id', '=', filter.categoryId);
+  let existing = db
+    .selectFrom('reports_subscription')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '=', 'new_reports')
+    .where('user_id', '=', userId);
+  existing =
+    filter.districtId === undefined
+      ? existing.where('district_id', 'is', null)
+      : existing.where('district_id', '=', filter.districtId);
+  existing =
+    filter.categoryId === undefined
+      ? existing.where('category_id', 'is', null)
+      : existing.where('category_id', '=', filter.categoryId);
   existing = area === null ? existing.where('area', 'is', null) : existing.where(sql<boolean>`area = ${area}::jsonb`);
   if (await existing.executeTakeFirst()) return;
   await db
@@ -133,7 +181,11 @@ export interface SubscriptionRow {
 }
 
 /** A resident's subscriptions, newest first. */
-export async function findUserSubscriptions(db: Executor, organisationId: number, userId: number): Promise<SubscriptionRow[]> {
+export async function findUserSubscriptions(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+): Promise<SubscriptionRow[]> {
   const rows = await db
     .selectFrom('reports_subscription')
     .select(['id', 'kind', 'report_id', 'district_id', 'category_id', 'area', 'created_at'])
@@ -144,19 +196,46 @@ export async function findUserSubscriptions(db: Executor, organisationId: number
     .execute();
   return rows.map((row) => {
     const area = readArea(row.area);
-    return { id: idOf(row.id), kind: row.kind, reportId: row.report_id === null ? null : idOf(row.report_id), districtId: row.district_id, categoryId: row.category_id, hasArea: area !== null, area, createdAt: row.created_at };
+    return {
+      id: idOf(row.id),
+      kind: row.kind,
+      reportId: row.report_id === null ? null : idOf(row.report_id),
+      districtId: row.district_id,
+      categoryId: row.category_id,
+      hasArea: area !== null,
+      area,
+      createdAt: row.created_at,
+    };
   });
 }
 
 /** Removes one of a resident's subscriptions. */
-export async function deleteSubscription(db: Executor, organisationId: number, userId: number, id: number): Promise<boolean> {
-  const result = await db.deleteFrom('reports_subscription').where('organisation_id', '=', organisationId).where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+export async function deleteSubscription(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+  id: number,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('reports_subscription')
+    .where('organisation_id', '=', organisationId)
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
 /** Removes the subscription a mail's unsubscribe link names; works without signing in. */
-export async function unsubscribeByToken(db: Executor, organisationId: number, unsubscribeToken: string): Promise<boolean> {
-  const result = await db.deleteFrom('reports_subscription').where('organisation_id', '=', organisationId).where('unsubscribe_token', '=', unsubscribeToken).executeTakeFirst();
+export async function unsubscribeByToken(
+  db: Executor,
+  organisationId: number,
+  unsubscribeToken: string,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('reports_subscription')
+    .where('organisation_id', '=', organisationId)
+    .where('unsubscribe_token', '=', unsubscribeToken)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -195,7 +274,10 @@ interface Recipient {
  * enqueue an extra run at once.
  */
 export async function notifySubscribers(ctx: AppContext): Promise<number> {
-  const organisations = await ctx.db.selectFrom('core_organisation').select(['id', 'default_language', 'name']).execute();
+  const organisations = await ctx.db
+    .selectFrom('core_organisation')
+    .select(['id', 'default_language', 'name'])
+    .execute();
   let sent = 0;
   for (const organisation of organisations) {
     sent += await ctx.db.transaction().execute(async (tx) => {
@@ -212,14 +294,24 @@ export async function notifySubscribers(ctx: AppContext): Promise<number> {
       for (const line of lines) {
         if (!mine.has(line.id)) continue;
         for (const recipient of await recipientsFor(tx, organisation.id, line)) {
-          await ctx.mail.send({ organisationId: organisation.id, to: recipient.email, ...composeMail(ctx, organisation, line, recipient) }, tx);
+          await ctx.mail.send(
+            {
+              organisationId: organisation.id,
+              to: recipient.email,
+              ...composeMail(ctx, organisation, line, recipient),
+            },
+            tx,
+          );
           count++;
         }
       }
       return count;
     });
   }
-  await ctx.db.deleteFrom('reports_notified').where('created_at', '<', sql<Date>`now() - interval '4 days'`).execute();
+  await ctx.db
+    .deleteFrom('reports_notified')
+    .where('created_at', '<', sql<Date>`now() - interval '4 days'`)
+    .execute();
   await deleteAbandonedPhotos(ctx.db, new Date(Date.now() - 86_400_000));
   return sent;
 }
@@ -229,13 +321,29 @@ async function pendingLines(tx: Tx, organisationId: number): Promise<PendingLine
     .selectFrom('reports_update as u')
     .innerJoin('reports_report as r', 'r.id', 'u.report_id')
     .innerJoin('reports_category as c', 'c.id', 'r.category_id')
-    .select(['u.id', 'u.report_id', 'u.kind', 'u.status_to', 'u.public_text', 'u.author_id', 'r.district_id', 'r.category_id', 'c.name as category_name', 'r.lat', 'r.lng'])
+    .select([
+      'u.id',
+      'u.report_id',
+      'u.kind',
+      'u.status_to',
+      'u.public_text',
+      'u.author_id',
+      'r.district_id',
+      'r.category_id',
+      'c.name as category_name',
+      'r.lat',
+      'r.lng',
+    ])
     .where('u.organisation_id', '=', organisationId)
     .where('u.created_at', '>', sql<Date>`now() - ${sql.raw(NOTIFY_WINDOW)}`)
     .where('u.kind', 'in', MAIL_KINDS)
     .where('u.hidden_at', 'is', null)
     .where('r.hidden_at', 'is', null)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('reports_notified as n').select('n.update_id').whereRef('n.update_id', '=', 'u.id'))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(eb.selectFrom('reports_notified as n').select('n.update_id').whereRef('n.update_id', '=', 'u.id')),
+      ),
+    )
     .orderBy('u.id')
     .limit(500)
     .execute();
@@ -258,7 +366,16 @@ async function recipientsFor(tx: Tx, organisationId: number, line: PendingLine):
   let query = tx
     .selectFrom('reports_subscription as s')
     .leftJoin('core_user as u', 'u.id', 's.user_id')
-    .select(['s.email', 'u.email as user_email', 'u.language', 'u.email_confirmed_at', 'u.deleted_at', 's.user_id', 's.unsubscribe_token', 's.area'])
+    .select([
+      's.email',
+      'u.email as user_email',
+      'u.language',
+      'u.email_confirmed_at',
+      'u.deleted_at',
+      's.user_id',
+      's.unsubscribe_token',
+      's.area',
+    ])
     .where('s.organisation_id', '=', organisationId);
   if (line.kind === 'created') {
     query = query
@@ -266,7 +383,17 @@ async function recipientsFor(tx: Tx, organisationId: number, line: PendingLine):
       .where((eb) => eb.or([eb('s.district_id', 'is', null), eb('s.district_id', '=', line.districtId)]))
       .where((eb) => eb.or([eb('s.category_id', 'is', null), eb('s.category_id', '=', line.categoryId)]))
       // the area's box in SQL (cheap), the polygon itself below
-      .where((eb) => eb.or([eb('s.min_lat', 'is', null), eb.and([eb('s.min_lat', '<=', line.lat), eb('s.max_lat', '>=', line.lat), eb('s.min_lng', '<=', line.lng), eb('s.max_lng', '>=', line.lng)])]));
+      .where((eb) =>
+        eb.or([
+          eb('s.min_lat', 'is', null),
+          eb.and([
+            eb('s.min_lat', '<=', line.lat),
+            eb('s.max_lat', '>=', line.lat),
+            eb('s.min_lng', '<=', line.lng),
+            eb('s.max_lng', '>=', line.lng),
+          ]),
+        ]),
+      );
   } else {
     query = query.where('s.kind', '=', 'report').where('s.report_id', '=', line.reportId);
   }
@@ -277,7 +404,12 @@ async function recipientsFor(tx: Tx, organisationId: number, line: PendingLine):
     // nobody is mailed about what they did themselves
     if (row.user_id !== null && row.user_id === line.authorId) continue;
     if (line.kind === 'created' && !areaContains(row.area, line.lat, line.lng)) continue;
-    const email = row.user_id !== null ? (row.deleted_at === null && row.email_confirmed_at !== null ? row.user_email : null) : row.email;
+    const email =
+      row.user_id !== null
+        ? row.deleted_at === null && row.email_confirmed_at !== null
+          ? row.user_email
+          : null
+        : row.email;
     if (!email || seen.has(email)) continue;
     seen.add(email);
     recipients.push({ email, language: row.language, unsubscribeToken: row.unsubscribe_token });
@@ -285,13 +417,25 @@ async function recipientsFor(tx: Tx, organisationId: number, line: PendingLine):
   return recipients;
 }
 
-function composeMail(ctx: AppContext, organisation: { default_language: string; name: unknown }, line: PendingLine, recipient: Recipient): { subject: string; text: string } {
-  const language = isLanguage(recipient.language) ? recipient.language : isLanguage(organisation.default_language) ? organisation.default_language : 'en';
+function composeMail(
+  ctx: AppContext,
+  organisation: { default_language: string; name: unknown },
+  line: PendingLine,
+  recipient: Recipient,
+): { subject: string; text: string } {
+  const language = isLanguage(recipient.language)
+    ? recipient.language
+    : isLanguage(organisation.default_language)
+      ? organisation.default_language
+      : 'en';
   const t = translator(language);
   const city = localized(parseJson(organisation.name), language, organisation.default_language);
   const category = localized(parseJson(line.categoryName), language, organisation.default_language);
   const link = new URL(`/reports/${line.reportId}`, ctx.config.publicUrl).toString();
-  const unsubscribe = new URL(`/reports/unsubscribe?token=${recipient.unsubscribeToken}`, ctx.config.publicUrl).toString();
+  const unsubscribe = new URL(
+    `/reports/unsubscribe?token=${recipient.unsubscribeToken}`,
+    ctx.config.publicUrl,
+  ).toString();
   const params = { id: line.reportId, category, city, link };
   let subject: string;
   let body: string;
@@ -339,27 +483,96 @@ export const reportsPersonalData: PersonalDataProvider = {
   async export(tx, userId) {
     const reports = await tx
       .selectFrom('reports_report')
-      .select(['id', 'status', 'description', 'address', 'lat', 'lng', 'answers', 'author_name', 'author_email', 'show_name', 'created_at', 'updated_at'])
+      .select([
+        'id',
+        'status',
+        'description',
+        'address',
+        'lat',
+        'lng',
+        'answers',
+        'author_name',
+        'author_email',
+        'show_name',
+        'created_at',
+        'updated_at',
+      ])
       .where('author_id', '=', userId)
       .orderBy('id')
       .execute();
-    const updates = await tx.selectFrom('reports_update').select(['id', 'report_id', 'kind', 'public_text', 'created_at']).where('author_id', '=', userId).where('kind', 'in', ['comment', 'reopen']).orderBy('id').execute();
-    const photos = await tx.selectFrom('reports_photo').select(['id', 'report_id', 'content_type', 'byte_size', 'created_at', 'data']).where('author_id', '=', userId).orderBy('id').execute();
-    const subscriptions = await tx.selectFrom('reports_subscription').select(['id', 'kind', 'report_id', 'district_id', 'category_id', 'min_lat', 'min_lng', 'max_lat', 'max_lng', 'area', 'created_at']).where('user_id', '=', userId).orderBy('id').execute();
+    const updates = await tx
+      .selectFrom('reports_update')
+      .select(['id', 'report_id', 'kind', 'public_text', 'created_at'])
+      .where('author_id', '=', userId)
+      .where('kind', 'in', ['comment', 'reopen'])
+      .orderBy('id')
+      .execute();
+    const photos = await tx
+      .selectFrom('reports_photo')
+      .select(['id', 'report_id', 'content_type', 'byte_size', 'created_at', 'data'])
+      .where('author_id', '=', userId)
+      .orderBy('id')
+      .execute();
+    const subscriptions = await tx
+      .selectFrom('reports_subscription')
+      .select([
+        'id',
+        'kind',
+        'report_id',
+        'district_id',
+        'category_id',
+        'min_lat',
+        'min_lng',
+        'max_lat',
+        'max_lng',
+        'area',
+        'created_at',
+      ])
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute();
     return {
-      reports: reports.map((row) => ({ ...row, id: idOf(row.id), answers: (typeof row.answers === 'string' ? JSON.parse(row.answers) : row.answers) as unknown })),
+      reports: reports.map((row) => ({
+        ...row,
+        id: idOf(row.id),
+        answers: (typeof row.answers === 'string' ? JSON.parse(row.answers) : row.answers) as unknown,
+      })),
       updates: updates.map((row) => ({ ...row, id: idOf(row.id), report_id: idOf(row.report_id) })),
-      photos: photos.map(({ data, ...row }) => ({ ...row, id: idOf(row.id), report_id: row.report_id === null ? null : idOf(row.report_id), dataUrl: `data:${row.content_type};base64,${Buffer.from(data).toString('base64')}` })),
-      subscriptions: subscriptions.map((row) => ({ ...row, id: idOf(row.id), report_id: row.report_id === null ? null : idOf(row.report_id), area: readArea(row.area) })),
+      photos: photos.map(({ data, ...row }) => ({
+        ...row,
+        id: idOf(row.id),
+        report_id: row.report_id === null ? null : idOf(row.report_id),
+        dataUrl: `data:${row.content_type};base64,${Buffer.from(data).toString('base64')}`,
+      })),
+      subscriptions: subscriptions.map((row) => ({
+        ...row,
+        id: idOf(row.id),
+        report_id: row.report_id === null ? null : idOf(row.report_id),
+        area: readArea(row.area),
+      })),
     };
   },
   async erase(tx, userId, options) {
     await tx.deleteFrom('reports_subscription').where('user_id', '=', userId).execute();
-    await tx.updateTable('reports_report').set({ author_name: null, author_email: null, show_name: false }).where('author_id', '=', userId).execute();
+    await tx
+      .updateTable('reports_report')
+      .set({ author_name: null, author_email: null, show_name: false })
+      .where('author_id', '=', userId)
+      .execute();
     if (options.removeContent) {
       await tx.deleteFrom('reports_photo').where('author_id', '=', userId).execute();
-      await tx.updateTable('reports_update').set({ hidden_at: new Date() }).where('author_id', '=', userId).where('kind', 'in', ['comment', 'reopen']).execute();
-      await tx.updateTable('reports_report').set({ hidden_at: new Date(), hidden_reason: 'Removed at the request of its author' }).where('author_id', '=', userId).where('hidden_at', 'is', null).execute();
+      await tx
+        .updateTable('reports_update')
+        .set({ hidden_at: new Date() })
+        .where('author_id', '=', userId)
+        .where('kind', 'in', ['comment', 'reopen'])
+        .execute();
+      await tx
+        .updateTable('reports_report')
+        .set({ hidden_at: new Date(), hidden_reason: 'Removed at the request of its author' })
+        .where('author_id', '=', userId)
+        .where('hidden_at', 'is', null)
+        .execute();
     }
   },
 };
@@ -374,5 +587,7 @@ export async function seedSubscriptions(db: Executor, organisationId: number): P
     select organisation_id, 'report', author_id, id, replace(gen_random_uuid()::text, '-', '')
     from reports_report where organisation_id = ${organisationId} and author_id is not null
     on conflict do nothing`.execute(db);
-  await sql`insert into reports_notified (update_id, organisation_id) select id, organisation_id from reports_update where organisation_id = ${organisationId} on conflict do nothing`.execute(db);
+  await sql`insert into reports_notified (update_id, organisation_id) select id, organisation_id from reports_update where organisation_id = ${organisationId} on conflict do nothing`.execute(
+    db,
+  );
 }

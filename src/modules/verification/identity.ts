@@ -5,7 +5,10 @@ import { hmac } from '../../platform/auth/tokens.ts';
  * slashes do not matter ("ab 123-456" and "AB123456" are the same document).
  */
 export function normaliseDocumentNumber(text: string): string {
-  return text.normalize('NFKC').toUpperCase().replace(/[\s.\-/]/g, '');
+  return text
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s.\-/]/g, '');
 }
 
 /** A valid document number after normalisation: 4 to 32 letters and digits. */
@@ -40,6 +43,11 @@ export function normaliseBirthDate(text: string, today = new Date()): string | u
  * normalised document number and the birth date. Without the key a leaked table cannot be matched
  * against a list of document numbers. Changing SECRET_KEY means importing the census again.
  */
-export function identityHash(secretKey: string, organisationId: number, documentNumber: string, birthDate: string): string {
+export function identityHash(
+  secretKey: string,
+  organisationId: number,
+  documentNumber: string,
+  birthDate: string,
+): string {
   return hmac(secretKey, `census:v1:${organisationId}:${documentNumber}:${birthDate}`);
 }

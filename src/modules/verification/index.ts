@@ -6,8 +6,23 @@ import './verification.errors.ts';
 import { registerVerificationPages } from './verification.pages.ts';
 import { verificationPersonalData } from './verification.use-cases.ts';
 
-export { checkEligibility, decideEligibility, importCensus, verifyInPerson, verifyWithCensus, type Eligibility, type EligibilityReason, type EligibilityRule, type CensusRow } from './verification.use-cases.ts';
-export { findVerification, eligibilityFactsJson, type EligibilityFacts, type Verification } from './verification.repository.ts';
+export {
+  checkEligibility,
+  decideEligibility,
+  importCensus,
+  verifyInPerson,
+  verifyWithCensus,
+  type Eligibility,
+  type EligibilityReason,
+  type EligibilityRule,
+  type CensusRow,
+} from './verification.use-cases.ts';
+export {
+  findVerification,
+  eligibilityFactsJson,
+  type EligibilityFacts,
+  type Verification,
+} from './verification.repository.ts';
 export { DEMO_CENSUS } from './verification.demo.ts';
 export { identityHash, normaliseBirthDate, normaliseDocumentNumber } from './identity.ts';
 

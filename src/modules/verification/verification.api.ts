@@ -35,13 +35,18 @@ export function registerVerificationApi(app: App, ctx: AppContext): void {
       schema: {
         tags: ['verification'],
         summary: 'Import census rows (only a keyed hash of document number and birth date is stored)',
-        description: 'Send up to 50,000 rows per request. Rows already on the census keep their entry and get the district given. Birth dates as YYYY-MM-DD (DD/MM/YYYY is accepted too).',
+        description:
+          'Send up to 50,000 rows per request. Rows already on the census keep their entry and get the district given. Birth dates as YYYY-MM-DD (DD/MM/YYYY is accepted too).',
         security: SECURITY,
         body: Type.Object(
           {
             rows: Type.Array(
               Type.Object(
-                { documentNumber: Type.String({ maxLength: 64 }), birthDate: Type.String({ maxLength: 20 }), districtCode: Type.Optional(Type.String({ maxLength: 60 })) },
+                {
+                  documentNumber: Type.String({ maxLength: 64 }),
+                  birthDate: Type.String({ maxLength: 20 }),
+                  districtCode: Type.Optional(Type.String({ maxLength: 60 })),
+                },
                 { additionalProperties: false },
               ),
               { maxItems: 50_000 },
@@ -63,11 +68,25 @@ export function registerVerificationApi(app: App, ctx: AppContext): void {
     async (request) => importCensus(ctx, request.viewer, request.organisation, request.body.rows),
   );
 
-  app.get('/api/v1/me/verification', { schema: { tags: ['verification'], summary: 'Your verification level', security: SECURITY, response: { 200: VerificationStatus, ...Errors } } }, async (request, reply) => {
-    if (!request.viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-    reply.header('cache-control', 'no-store');
-    return status(request.viewer.emailConfirmed, await findVerification(ctx.db, request.organisation.id, request.viewer.id));
-  });
+  app.get(
+    '/api/v1/me/verification',
+    {
+      schema: {
+        tags: ['verification'],
+        summary: 'Your verification level',
+        security: SECURITY,
+        response: { 200: VerificationStatus, ...Errors },
+      },
+    },
+    async (request, reply) => {
+      if (!request.viewer) throw new AppError('AUTHENTICATION_REQUIRED');
+      reply.header('cache-control', 'no-store');
+      return status(
+        request.viewer.emailConfirmed,
+        await findVerification(ctx.db, request.organisation.id, request.viewer.id),
+      );
+    },
+  );
 
   app.post(
     '/api/v1/me/verification',
@@ -76,7 +95,10 @@ export function registerVerificationApi(app: App, ctx: AppContext): void {
         tags: ['verification'],
         summary: 'Verify your account against the census',
         security: SECURITY,
-        body: Type.Object({ documentNumber: Type.String({ maxLength: 64 }), birthDate: Type.String({ maxLength: 20 }) }, { additionalProperties: false }),
+        body: Type.Object(
+          { documentNumber: Type.String({ maxLength: 64 }), birthDate: Type.String({ maxLength: 20 }) },
+          { additionalProperties: false },
+        ),
         response: { 200: VerificationStatus, ...Errors, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse },
       },
     },

@@ -9,7 +9,13 @@ import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } fro
 import { findDistricts } from '../places/index.ts';
 import { authorizeVerification, mayVerify } from './verification.policy.ts';
 import { countCensus, findVerification } from './verification.repository.ts';
-import { importCensus, parseCensusCsv, verifyInPerson, verifyWithCensus, type CensusImportResult } from './verification.use-cases.ts';
+import {
+  importCensus,
+  parseCensusCsv,
+  verifyInPerson,
+  verifyWithCensus,
+  type CensusImportResult,
+} from './verification.use-cases.ts';
 
 const MAX_CENSUS_BYTES = 20 * 1024 * 1024;
 
@@ -33,13 +39,24 @@ export async function registerVerificationPages(app: App, ctx: AppContext): Prom
     if (!request.viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
     const values = { documentNumber: text(request.body, 'documentNumber'), birthDate: text(request.body, 'birthDate') };
     const outcome = await verifyWithCensus(ctx, request.viewer, request.organisation, values);
-    if (!outcome.ok) return residentPage(request, reply, { [outcome.field ?? 'documentNumber']: request.t(verificationErrorKey(outcome.code)) }, values.birthDate);
+    if (!outcome.ok)
+      return residentPage(
+        request,
+        reply,
+        { [outcome.field ?? 'documentNumber']: request.t(verificationErrorKey(outcome.code)) },
+        values.birthDate,
+      );
     setNotice(reply, 'verification.done');
     const next = text(request.body, 'next');
     return reply.redirect(/^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/account/verification', 303);
   });
 
-  async function residentPage(request: FastifyRequest, reply: FastifyReply, errors: Record<string, string> = {}, birthDate = '') {
+  async function residentPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: Record<string, string> = {},
+    birthDate = '',
+  ) {
     const { t, viewer, organisation } = request;
     if (!viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent('/account/verification')}`, 303);
     const verification = await findVerification(ctx.db, organisation.id, viewer.id);
@@ -83,27 +100,44 @@ ${
   app.post('/admin/verification/in-person', async (request, reply) => {
     authorizeVerification(request.viewer, 'verify-in-person');
     const districtText = text(request.body, 'districtId');
-    const values = { email: text(request.body, 'email'), documentNumber: text(request.body, 'documentNumber'), birthDate: text(request.body, 'birthDate'), districtId: /^\d{1,9}$/.test(districtText) ? Number(districtText) : null };
+    const values = {
+      email: text(request.body, 'email'),
+      documentNumber: text(request.body, 'documentNumber'),
+      birthDate: text(request.body, 'birthDate'),
+      districtId: /^\d{1,9}$/.test(districtText) ? Number(districtText) : null,
+    };
     const outcome = await verifyInPerson(ctx, request.viewer, request.organisation, values);
-    if (!outcome.ok) return staffPage(request, reply, { errors: { [outcome.field ?? 'email']: request.t(verificationErrorKey(outcome.code)) }, email: values.email });
+    if (!outcome.ok)
+      return staffPage(request, reply, {
+        errors: { [outcome.field ?? 'email']: request.t(verificationErrorKey(outcome.code)) },
+        email: values.email,
+      });
     setNotice(reply, 'verification.inPerson.done');
     return reply.redirect('/admin/verification', 303);
   });
 
   // The census file arrives as multipart (a file input) or urlencoded (pasted into the text area).
   await app.register(async (scope) => {
-    await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_CENSUS_BYTES, files: 1, fields: 10, fieldSize: MAX_CENSUS_BYTES, parts: 12 } });
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: MAX_CENSUS_BYTES, files: 1, fields: 10, fieldSize: MAX_CENSUS_BYTES, parts: 12 },
+    });
     scope.post('/admin/verification/census', { bodyLimit: MAX_CENSUS_BYTES + 65_536 }, async (request, reply) => {
       authorizeVerification(request.viewer, 'import-census');
       const csv = text(request.body, 'file').trim() || text(request.body, 'csv');
       const parsed = parseCensusCsv(csv);
-      if (parsed.problem) return staffPage(request, reply, { errors: { csv: request.t('verification.census.badHeader') } });
+      if (parsed.problem)
+        return staffPage(request, reply, { errors: { csv: request.t('verification.census.badHeader') } });
       const result = await importCensus(ctx, request.viewer, request.organisation, parsed.rows);
       return staffPage(request, reply, { result });
     });
   });
 
-  async function staffPage(request: FastifyRequest, reply: FastifyReply, options: { errors?: Record<string, string>; email?: string; result?: CensusImportResult } = {}) {
+  async function staffPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { errors?: Record<string, string>; email?: string; result?: CensusImportResult } = {},
+  ) {
     const { t, organisation, viewer } = request;
     const errors = options.errors ?? {};
     const counts = await countCensus(ctx.db, organisation.id);

@@ -12,14 +12,26 @@ export interface Verification {
 }
 
 /** The verification of one account, if it has one. */
-export async function findVerification(db: Executor, organisationId: number, userId: number): Promise<Verification | undefined> {
+export async function findVerification(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+): Promise<Verification | undefined> {
   const row = await db
     .selectFrom('verification_identity')
     .select(['user_id', 'method', 'birth_year', 'district_id', 'verified_at'])
     .where('organisation_id', '=', organisationId)
     .where('user_id', '=', userId)
     .executeTakeFirst();
-  return row ? { userId: row.user_id, method: row.method, birthYear: row.birth_year, districtId: row.district_id, verifiedAt: row.verified_at } : undefined;
+  return row
+    ? {
+        userId: row.user_id,
+        method: row.method,
+        birthYear: row.birth_year,
+        districtId: row.district_id,
+        verifiedAt: row.verified_at,
+      }
+    : undefined;
 }
 
 /** What eligibility needs about a person: account state and verification. */
@@ -43,11 +55,22 @@ export function eligibilityFactsJson(organisationId: number | RawBuilder<number>
 }
 
 /** What eligibility needs about a person in one query: account state and verification. */
-export async function findEligibilityFacts(db: Executor, organisationId: number, userId: number): Promise<EligibilityFacts | undefined> {
+export async function findEligibilityFacts(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+): Promise<EligibilityFacts | undefined> {
   return db
     .selectFrom('core_user as u')
     .leftJoin('verification_identity as v', 'v.user_id', 'u.id')
-    .select(['u.id', 'u.email_confirmed_at', 'u.birth_year as declared_birth_year', 'v.birth_year as verified_birth_year', 'v.district_id', 'v.user_id as verified_user'])
+    .select([
+      'u.id',
+      'u.email_confirmed_at',
+      'u.birth_year as declared_birth_year',
+      'v.birth_year as verified_birth_year',
+      'v.district_id',
+      'v.user_id as verified_user',
+    ])
     .where('u.id', '=', userId)
     .where('u.organisation_id', '=', organisationId)
     .where('u.deleted_at', 'is', null)
@@ -55,22 +78,43 @@ export async function findEligibilityFacts(db: Executor, organisationId: number,
 }
 
 export async function findCensusEntry(db: Executor, organisationId: number, hash: string) {
-  return db.selectFrom('verification_census').select(['id', 'district_id']).where('organisation_id', '=', organisationId).where('identity_hash', '=', hash).executeTakeFirst();
+  return db
+    .selectFrom('verification_census')
+    .select(['id', 'district_id'])
+    .where('organisation_id', '=', organisationId)
+    .where('identity_hash', '=', hash)
+    .executeTakeFirst();
 }
 
 /**
  * Adds census entries or updates the district of those already there, in one statement per batch.
  * Returns how many were new.
  */
-export async function upsertCensusEntries(db: Executor, organisationId: number, importedBy: number | null, entries: Array<{ hash: string; districtId: number | null }>): Promise<{ inserted: number; updated: number }> {
+export async function upsertCensusEntries(
+  db: Executor,
+  organisationId: number,
+  importedBy: number | null,
+  entries: Array<{ hash: string; districtId: number | null }>,
+): Promise<{ inserted: number; updated: number }> {
   let inserted = 0;
   let updated = 0;
   for (let start = 0; start < entries.length; start += 1000) {
     const batch = entries.slice(start, start + 1000);
     const rows = await db
       .insertInto('verification_census')
-      .values(batch.map((entry) => ({ organisation_id: organisationId, identity_hash: entry.hash, district_id: entry.districtId, imported_by: importedBy })))
-      .onConflict((conflict) => conflict.columns(['organisation_id', 'identity_hash']).doUpdateSet({ district_id: (eb) => eb.ref('excluded.district_id'), imported_by: importedBy }))
+      .values(
+        batch.map((entry) => ({
+          organisation_id: organisationId,
+          identity_hash: entry.hash,
+          district_id: entry.districtId,
+          imported_by: importedBy,
+        })),
+      )
+      .onConflict((conflict) =>
+        conflict
+          .columns(['organisation_id', 'identity_hash'])
+          .doUpdateSet({ district_id: (eb) => eb.ref('excluded.district_id'), imported_by: importedBy }),
+      )
       // xmax = 0 only for a row this statement inserted (PostgreSQL's way of telling insert from update).
       .returning(sql<boolean>`(xmax = 0)`.as('inserted'))
       .execute();
@@ -84,7 +128,16 @@ export async function upsertCensusEntries(db: Executor, organisationId: number, 
 
 export async function insertVerification(
   db: Executor,
-  values: { organisationId: number; userId: number; method: VerificationMethod; hash: string; censusId: number | null; birthYear: number; districtId: number | null; verifiedBy: number | null },
+  values: {
+    organisationId: number;
+    userId: number;
+    method: VerificationMethod;
+    hash: string;
+    censusId: number | null;
+    birthYear: number;
+    districtId: number | null;
+    verifiedBy: number | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('verification_identity')
@@ -101,10 +154,18 @@ export async function insertVerification(
     .execute();
 }
 
-export async function countCensus(db: Executor, organisationId: number): Promise<{ entries: number; verified: number }> {
+export async function countCensus(
+  db: Executor,
+  organisationId: number,
+): Promise<{ entries: number; verified: number }> {
   const row = await db
     .selectFrom('verification_census')
-    .select((eb) => [eb.fn.countAll<number>().as('entries'), sql<number>`(select count(*) from verification_identity v where v.organisation_id = ${organisationId})`.as('verified')])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('entries'),
+      sql<number>`(select count(*) from verification_identity v where v.organisation_id = ${organisationId})`.as(
+        'verified',
+      ),
+    ])
     .where('organisation_id', '=', organisationId)
     .executeTakeFirstOrThrow();
   return { entries: row.entries, verified: row.verified };

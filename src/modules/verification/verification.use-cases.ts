@@ -44,9 +44,16 @@ const ATTEMPTS_PER_HOUR = 10;
  * date, with the district when given; the plain values are dropped here and never reach the database.
  * Rows already there keep their entry (and any account verified with it) and get the new district.
  */
-export async function importCensus(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, rows: readonly CensusRow[]): Promise<CensusImportResult> {
+export async function importCensus(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  rows: readonly CensusRow[],
+): Promise<CensusImportResult> {
   authorizeVerification(viewer, 'import-census');
-  const districts = new Map((await findDistricts(ctx.db, organisation.id)).map((district) => [district.code.toLowerCase(), district.id]));
+  const districts = new Map(
+    (await findDistricts(ctx.db, organisation.id)).map((district) => [district.code.toLowerCase(), district.id]),
+  );
   const rejected: CensusImportResult['rejected'] = [];
   const byHash = new Map<string, number | null>();
   rows.forEach((row, index) => {
@@ -74,21 +81,41 @@ export async function importCensus(ctx: AppContext, viewer: Viewer | null, organ
   return { received: rows.length, ...counts, rejected };
 }
 
-export type VerifyOutcome = { ok: true; verification: Verification } | { ok: false; code: 'VERIFICATION_INVALID_INPUT' | 'VERIFICATION_NO_MATCH' | 'VERIFICATION_IDENTITY_IN_USE' | 'VERIFICATION_ALREADY_VERIFIED'; field?: 'documentNumber' | 'birthDate' };
+export type VerifyOutcome =
+  | { ok: true; verification: Verification }
+  | {
+      ok: false;
+      code:
+        | 'VERIFICATION_INVALID_INPUT'
+        | 'VERIFICATION_NO_MATCH'
+        | 'VERIFICATION_IDENTITY_IN_USE'
+        | 'VERIFICATION_ALREADY_VERIFIED';
+      field?: 'documentNumber' | 'birthDate';
+    };
 
 /**
  * A resident verifies their own account: the document number and birth date they type are hashed as
  * the census was, and a matching entry that no other account uses makes this account a verified
  * resident, with the birth year and the census district. Attempts are limited per account.
  */
-export async function verifyWithCensus(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: { documentNumber: string; birthDate: string }): Promise<VerifyOutcome> {
+export async function verifyWithCensus(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  input: { documentNumber: string; birthDate: string },
+): Promise<VerifyOutcome> {
   authorizeVerification(viewer, 'verify-self');
-  if (await findVerification(ctx.db, organisation.id, viewer.id)) return { ok: false, code: 'VERIFICATION_ALREADY_VERIFIED' };
+  if (await findVerification(ctx.db, organisation.id, viewer.id))
+    return { ok: false, code: 'VERIFICATION_ALREADY_VERIFIED' };
   const document = normaliseDocumentNumber(input.documentNumber);
   if (!isDocumentNumber(document)) return { ok: false, code: 'VERIFICATION_INVALID_INPUT', field: 'documentNumber' };
   const birthDate = normaliseBirthDate(input.birthDate);
   if (!birthDate) return { ok: false, code: 'VERIFICATION_INVALID_INPUT', field: 'birthDate' };
-  const limit = await consumeRateLimit(ctx.db, organisation.id, { key: `verification:user:${viewer.id}`, limit: ATTEMPTS_PER_HOUR, windowSeconds: 3600 });
+  const limit = await consumeRateLimit(ctx.db, organisation.id, {
+    key: `verification:user:${viewer.id}`,
+    limit: ATTEMPTS_PER_HOUR,
+    windowSeconds: 3600,
+  });
   if (!limit.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
 
   const hash = identityHash(ctx.config.secretKey, organisation.id, document, birthDate);
@@ -114,7 +141,10 @@ export async function verifyInPerson(
   viewer: Viewer | null,
   organisation: Organisation,
   input: { email: string; documentNumber: string; birthDate: string; districtId: number | null },
-): Promise<VerifyOutcome | { ok: false; code: 'VERIFICATION_USER_NOT_FOUND' | 'VERIFICATION_UNKNOWN_DISTRICT'; field: 'email' | 'districtId' }> {
+): Promise<
+  | VerifyOutcome
+  | { ok: false; code: 'VERIFICATION_USER_NOT_FOUND' | 'VERIFICATION_UNKNOWN_DISTRICT'; field: 'email' | 'districtId' }
+> {
   authorizeVerification(viewer, 'verify-in-person');
   const user = await findUserByEmail(ctx.db, organisation.id, input.email);
   if (!user) return { ok: false, code: 'VERIFICATION_USER_NOT_FOUND', field: 'email' };
@@ -122,16 +152,28 @@ export async function verifyInPerson(
   if (!isDocumentNumber(document)) return { ok: false, code: 'VERIFICATION_INVALID_INPUT', field: 'documentNumber' };
   const birthDate = normaliseBirthDate(input.birthDate);
   if (!birthDate) return { ok: false, code: 'VERIFICATION_INVALID_INPUT', field: 'birthDate' };
-  if (input.districtId !== null && !(await findDistricts(ctx.db, organisation.id)).some((district) => district.id === input.districtId)) {
+  if (
+    input.districtId !== null &&
+    !(await findDistricts(ctx.db, organisation.id)).some((district) => district.id === input.districtId)
+  ) {
     return { ok: false, code: 'VERIFICATION_UNKNOWN_DISTRICT', field: 'districtId' };
   }
-  if (await findVerification(ctx.db, organisation.id, user.id)) return { ok: false, code: 'VERIFICATION_ALREADY_VERIFIED' };
+  if (await findVerification(ctx.db, organisation.id, user.id))
+    return { ok: false, code: 'VERIFICATION_ALREADY_VERIFIED' };
   const hash = identityHash(ctx.config.secretKey, organisation.id, document, birthDate);
   const census = await findCensusEntry(ctx.db, organisation.id, hash);
   return saveVerification(
     ctx,
     organisation,
-    { userId: user.id, method: 'in_person', hash, censusId: census?.id ?? null, birthYear: Number(birthDate.slice(0, 4)), districtId: input.districtId ?? census?.district_id ?? null, verifiedBy: viewer.id },
+    {
+      userId: user.id,
+      method: 'in_person',
+      hash,
+      censusId: census?.id ?? null,
+      birthYear: Number(birthDate.slice(0, 4)),
+      districtId: input.districtId ?? census?.district_id ?? null,
+      verifiedBy: viewer.id,
+    },
     viewer,
   );
 }
@@ -140,7 +182,15 @@ export async function verifyInPerson(
 async function saveVerification(
   ctx: AppContext,
   organisation: Organisation,
-  values: { userId: number; method: 'census' | 'in_person'; hash: string; censusId: number | null; birthYear: number; districtId: number | null; verifiedBy: number | null },
+  values: {
+    userId: number;
+    method: 'census' | 'in_person';
+    hash: string;
+    censusId: number | null;
+    birthYear: number;
+    districtId: number | null;
+    verifiedBy: number | null;
+  },
   staff?: Viewer,
 ): Promise<VerifyOutcome> {
   try {
@@ -153,7 +203,12 @@ async function saveVerification(
           action: 'verification.in_person',
           subjectType: 'user',
           subjectId: values.userId,
-          after: { method: values.method, birthYear: values.birthYear, districtId: values.districtId, onCensus: values.censusId !== null },
+          after: {
+            method: values.method,
+            birthYear: values.birthYear,
+            districtId: values.districtId,
+            onCensus: values.censusId !== null,
+          },
         });
       }
     });
@@ -186,7 +241,13 @@ export type Eligibility = { ok: true } | { ok: false; reason: EligibilityReason 
  * declared, which counts only for rules at the e-mail level. A district can only be proven by a
  * verification, so a district rule asks an unverified person to verify ('not-verified').
  */
-export async function checkEligibility(executor: Executor, organisationId: number, userId: number | null | undefined, rule: EligibilityRule, now = new Date()): Promise<Eligibility> {
+export async function checkEligibility(
+  executor: Executor,
+  organisationId: number,
+  userId: number | null | undefined,
+  rule: EligibilityRule,
+  now = new Date(),
+): Promise<Eligibility> {
   if (userId === null || userId === undefined) return { ok: false, reason: 'not-signed-in' };
   return decideEligibility(await findEligibilityFacts(executor, organisationId, userId), rule, now);
 }
@@ -195,7 +256,11 @@ export async function checkEligibility(executor: Executor, organisationId: numbe
  * The same decision as `checkEligibility` on facts already loaded — by a hot path that fetches them in
  * its own query through `eligibilityFactsJson` (a ballot: one round trip instead of two).
  */
-export function decideEligibility(facts: EligibilityFacts | undefined, rule: EligibilityRule, now = new Date()): Eligibility {
+export function decideEligibility(
+  facts: EligibilityFacts | undefined,
+  rule: EligibilityRule,
+  now = new Date(),
+): Eligibility {
   if (!facts) return { ok: false, reason: 'not-signed-in' };
   if (facts.email_confirmed_at === null) return { ok: false, reason: 'email-not-confirmed' };
   const verified = facts.verified_user !== null;
@@ -204,11 +269,13 @@ export function decideEligibility(facts: EligibilityFacts | undefined, rule: Eli
     const birthYear = verified ? facts.verified_birth_year : rule.level === 'email' ? facts.declared_birth_year : null;
     if (birthYear === null) return { ok: false, reason: verified || rule.level === 'email' ? 'age' : 'not-verified' };
     const age = now.getUTCFullYear() - birthYear;
-    if ((rule.minAge !== undefined && age < rule.minAge) || (rule.maxAge !== undefined && age > rule.maxAge)) return { ok: false, reason: 'age' };
+    if ((rule.minAge !== undefined && age < rule.minAge) || (rule.maxAge !== undefined && age > rule.maxAge))
+      return { ok: false, reason: 'age' };
   }
   if (rule.districtIds && rule.districtIds.length > 0) {
     if (!verified) return { ok: false, reason: 'not-verified' };
-    if (facts.district_id === null || !rule.districtIds.includes(facts.district_id)) return { ok: false, reason: 'district' };
+    if (facts.district_id === null || !rule.districtIds.includes(facts.district_id))
+      return { ok: false, reason: 'district' };
   }
   return { ok: true };
 }
@@ -220,8 +287,22 @@ export function decideEligibility(facts: EligibilityFacts | undefined, rule: Eli
  */
 export const verificationPersonalData: PersonalDataProvider = {
   async export(tx, userId) {
-    const row = await tx.selectFrom('verification_identity').select(['method', 'birth_year', 'district_id', 'verified_at']).where('user_id', '=', userId).executeTakeFirst();
-    return { verification: row ? { level: 'verified', method: row.method, birthYear: row.birth_year, districtId: row.district_id, verifiedAt: row.verified_at.toISOString() } : null };
+    const row = await tx
+      .selectFrom('verification_identity')
+      .select(['method', 'birth_year', 'district_id', 'verified_at'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return {
+      verification: row
+        ? {
+            level: 'verified',
+            method: row.method,
+            birthYear: row.birth_year,
+            districtId: row.district_id,
+            verifiedAt: row.verified_at.toISOString(),
+          }
+        : null,
+    };
   },
   async erase(tx, userId) {
     await deleteVerification(tx, userId);
@@ -233,7 +314,10 @@ export const verificationPersonalData: PersonalDataProvider = {
  * underscores or spaces, any case), comma or semicolon separated, quoted fields allowed.
  */
 export function parseCensusCsv(text: string): { rows: CensusRow[]; problem?: 'header' } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   const header = lines.shift();
   if (!header) return { rows: [], problem: 'header' };
   const separator = (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ';' : ',';
@@ -245,7 +329,11 @@ export function parseCensusCsv(text: string): { rows: CensusRow[]; problem?: 'he
   return {
     rows: lines.map((line) => {
       const cells = splitCsvLine(line, separator);
-      return { documentNumber: cells[documentColumn] ?? '', birthDate: cells[birthColumn] ?? '', districtCode: districtColumn >= 0 ? cells[districtColumn] : undefined };
+      return {
+        documentNumber: cells[documentColumn] ?? '',
+        birthDate: cells[birthColumn] ?? '',
+        districtCode: districtColumn >= 0 ? cells[districtColumn] : undefined,
+      };
     }),
   };
 }

@@ -12,17 +12,34 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
  * Makes a person an administrator (command line, or ADMIN_EMAIL on a first start): an existing account is promoted, otherwise a
  * confirmed account is created with the given password. Recorded in the audit log as a system action by `actorLabel`.
  */
-export async function createAdministrator(db: Executor, organisation: Organisation, input: { email: string; name: string; password: string; actorLabel: string }): Promise<{ created: boolean; userId: number }> {
+export async function createAdministrator(
+  db: Executor,
+  organisation: Organisation,
+  input: { email: string; name: string; password: string; actorLabel: string },
+): Promise<{ created: boolean; userId: number }> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw new AppError('VALIDATION_FAILED', `"${input.email}" is not an e-mail address.`);
   const existing = await findUserByEmail(db, organisation.id, email);
-  if (!existing && input.password.length < 10) throw new AppError('VALIDATION_FAILED', 'The password must have at least 10 characters.');
+  if (!existing && input.password.length < 10)
+    throw new AppError('VALIDATION_FAILED', 'The password must have at least 10 characters.');
   const passwordHash = existing ? null : await hashPassword(input.password);
   return db.transaction().execute(async (tx) => {
     const actor = { id: null, label: input.actorLabel };
     if (existing) {
-      await tx.updateTable('core_user').set({ role: 'admin', email_confirmed_at: sql`coalesce(email_confirmed_at, now())` }).where('id', '=', existing.id).execute();
-      await recordAudit(tx, { organisationId: organisation.id, actor, action: 'user.update', subjectType: 'user', subjectId: existing.id, before: { role: existing.role }, after: { role: 'admin' } });
+      await tx
+        .updateTable('core_user')
+        .set({ role: 'admin', email_confirmed_at: sql`coalesce(email_confirmed_at, now())` })
+        .where('id', '=', existing.id)
+        .execute();
+      await recordAudit(tx, {
+        organisationId: organisation.id,
+        actor,
+        action: 'user.update',
+        subjectType: 'user',
+        subjectId: existing.id,
+        before: { role: existing.role },
+        after: { role: 'admin' },
+      });
       return { created: false, userId: existing.id };
     }
     const user = await tx
@@ -41,7 +58,14 @@ export async function createAdministrator(db: Executor, organisation: Organisati
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await recordAudit(tx, { organisationId: organisation.id, actor, action: 'user.create', subjectType: 'user', subjectId: user.id, after: { role: 'admin' } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor,
+      action: 'user.create',
+      subjectType: 'user',
+      subjectId: user.id,
+      after: { role: 'admin' },
+    });
     return { created: true, userId: user.id };
   });
 }

@@ -16,20 +16,38 @@ export function isApiKeyScope(value: string): value is ApiKeyScope {
 }
 
 /** Creates an API key; the plain key is returned once and only its hash is stored. */
-export async function createApiKey(db: Executor, organisationId: number, name: string, createdBy: number | null, scopes: readonly ApiKeyScope[]) {
+export async function createApiKey(
+  db: Executor,
+  organisationId: number,
+  name: string,
+  createdBy: number | null,
+  scopes: readonly ApiKeyScope[],
+) {
   const prefix = randomBytes(6).toString('hex');
   const secret = randomBytes(24).toString('base64url');
   const key = `ic_${prefix}_${secret}`;
   const row = await db
     .insertInto('core_api_key')
-    .values({ organisation_id: organisationId, name, prefix, key_hash: hashToken(key), created_by: createdBy, last_used_at: null, revoked_at: null, scopes: [...scopes] })
+    .values({
+      organisation_id: organisationId,
+      name,
+      prefix,
+      key_hash: hashToken(key),
+      created_by: createdBy,
+      last_used_at: null,
+      revoked_at: null,
+      scopes: [...scopes],
+    })
     .returning(['id', 'name', 'prefix', 'created_at', 'scopes'])
     .executeTakeFirstOrThrow();
   return { ...row, key };
 }
 
 /** The organisation and id of a valid, unrevoked key; undefined for anything else. */
-export async function verifyApiKey(db: Executor, key: string): Promise<{ id: number; organisationId: number; name: string; scopes: ApiKeyScope[] } | undefined> {
+export async function verifyApiKey(
+  db: Executor,
+  key: string,
+): Promise<{ id: number; organisationId: number; name: string; scopes: ApiKeyScope[] } | undefined> {
   const match = /^ic_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key);
   if (!match) return undefined;
   const row = await db

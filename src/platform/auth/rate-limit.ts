@@ -12,7 +12,11 @@ export interface RateLimitRule {
  * Counts one hit against a fixed window kept in the database, so that every server process shares the
  * same counters. Returns whether the hit is within the limit and, if not, when to try again.
  */
-export async function consumeRateLimit(db: Executor, organisationId: number, rule: RateLimitRule): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+export async function consumeRateLimit(
+  db: Executor,
+  organisationId: number,
+  rule: RateLimitRule,
+): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(Date.now() / windowMs) * windowMs);
   const row = await sql<{ hits: number }>`
@@ -36,9 +40,16 @@ export async function consumeRateLimit(db: Executor, organisationId: number, rul
  * keyed clients (Open311 API keys); keep one instance per process and use `consumeRateLimit` for rare hits.
  */
 export class ReservedRateLimits {
-  readonly #blocks = new Map<string, { windowStart: number; left: number; full: boolean; pending: Promise<void> | null }>();
+  readonly #blocks = new Map<
+    string,
+    { windowStart: number; left: number; full: boolean; pending: Promise<void> | null }
+  >();
 
-  async take(db: Executor, organisationId: number, rule: RateLimitRule): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+  async take(
+    db: Executor,
+    organisationId: number,
+    rule: RateLimitRule,
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
     const windowMs = rule.windowSeconds * 1000;
     for (;;) {
       const now = Date.now();
@@ -65,7 +76,12 @@ export class ReservedRateLimits {
     }
   }
 
-  async #reserve(db: Executor, organisationId: number, rule: RateLimitRule, block: { windowStart: number; left: number; full: boolean }): Promise<void> {
+  async #reserve(
+    db: Executor,
+    organisationId: number,
+    rule: RateLimitRule,
+    block: { windowStart: number; left: number; full: boolean },
+  ): Promise<void> {
     const size = Math.max(1, Math.min(50, Math.floor(rule.limit / 20)));
     const row = await sql<{ hits: number }>`
       insert into core_rate_limit (organisation_id, key, window_start, hits) values (${organisationId}, ${rule.key}, ${new Date(block.windowStart)}, ${size})
@@ -80,5 +96,8 @@ export class ReservedRateLimits {
 
 /** Removes windows that have ended; run by a periodic job. */
 export async function pruneRateLimits(db: Executor): Promise<void> {
-  await db.deleteFrom('core_rate_limit').where('window_start', '<', new Date(Date.now() - 86_400_000)).execute();
+  await db
+    .deleteFrom('core_rate_limit')
+    .where('window_start', '<', new Date(Date.now() - 86_400_000))
+    .execute();
 }

@@ -34,7 +34,9 @@ export async function findViewer(db: Executor, organisationId: number, userId: n
       'role',
       'language',
       'email_confirmed_at',
-      sql<number[]>`coalesce((select array_agg(department_id order by department_id) from core_department_member m where m.user_id = core_user.id), '{}')`.as(
+      sql<
+        number[]
+      >`coalesce((select array_agg(department_id order by department_id) from core_department_member m where m.user_id = core_user.id), '{}')`.as(
         'department_ids',
       ),
     ])
@@ -46,7 +48,16 @@ export async function findViewer(db: Executor, organisationId: number, userId: n
 }
 
 /** A viewer from a `core_user` row and its department ids (shared with the session lookup). */
-export function toViewer(row: { id: number; organisation_id: number; email: string | null; display_name: string; role: Role; language: string | null; email_confirmed_at: Date | null; department_ids: number[] }): Viewer {
+export function toViewer(row: {
+  id: number;
+  organisation_id: number;
+  email: string | null;
+  display_name: string;
+  role: Role;
+  language: string | null;
+  email_confirmed_at: Date | null;
+  department_ids: number[];
+}): Viewer {
   return {
     id: row.id,
     organisationId: row.organisation_id,

@@ -27,7 +27,11 @@ const NUMERIC = 1700;
  * Opens the database the configuration names: PostgreSQL when a URL is given, otherwise PGlite in a
  * folder (or in memory when `dataDir` is undefined, for tests). Both speak the same SQL.
  */
-export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined; poolSize?: number }): Promise<DatabaseHandle> {
+export async function openDatabase(options: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  poolSize?: number;
+}): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     // Counts, bigserial ids and numerics arrive as JS numbers, as they do from PGlite below.
     const types = new pg.TypeOverrides();

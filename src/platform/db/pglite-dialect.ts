@@ -79,7 +79,8 @@ class PGliteDriver implements Driver {
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
-    if (!(connection instanceof PGliteConnection)) throw new Error('PGliteDriver was handed a connection it did not open');
+    if (!(connection instanceof PGliteConnection))
+      throw new Error('PGliteDriver was handed a connection it did not open');
     connection.release();
   }
 

@@ -38,7 +38,11 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
       const client = await pool.connect();
       const query = (textOrCursor: unknown, parameters?: readonly unknown[]): Promise<unknown> => {
         if (typeof textOrCursor === 'string' && textOrCursor.includes(PREPARED_MARKER)) {
-          return client.query({ name: statementName(textOrCursor), text: textOrCursor, values: parameters ? [...parameters] : [] });
+          return client.query({
+            name: statementName(textOrCursor),
+            text: textOrCursor,
+            values: parameters ? [...parameters] : [],
+          });
         }
         return client.query(textOrCursor as string, parameters ? [...parameters] : undefined);
       };

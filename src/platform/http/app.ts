@@ -3,7 +3,13 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { verifyApiKey, type ApiKeyScope } from '../auth/api-keys.ts';
 import { findSessionViewer, SESSION_COOKIE } from '../auth/sessions.ts';
@@ -18,7 +24,13 @@ import type { Organisation, OrganisationRepository } from '../organisations/orga
 import { registerErrorHandling } from './errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
-export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -70,7 +82,10 @@ const REMEMBERED_SESSIONS = 20_000;
  */
 class CookieMemory {
   private readonly csrf = new Map<string, string>();
-  private readonly sessions = new Map<string, { organisationId: number; viewer: Viewer; sessionId: string; readAt: number }>();
+  private readonly sessions = new Map<
+    string,
+    { organisationId: number; viewer: Viewer; sessionId: string; readAt: number }
+  >();
 
   private readonly secret: string;
 
@@ -90,7 +105,8 @@ class CookieMemory {
 
   rememberedViewer(organisationId: number, sessionToken: string): { viewer: Viewer; sessionId: string } | undefined {
     const entry = this.sessions.get(sessionToken);
-    if (!entry || entry.organisationId !== organisationId || Date.now() - entry.readAt > REMEMBERED_SESSION_MS) return undefined;
+    if (!entry || entry.organisationId !== organisationId || Date.now() - entry.readAt > REMEMBERED_SESSION_MS)
+      return undefined;
     return entry;
   }
 
@@ -129,8 +145,14 @@ const AJV_OPTIONS = { removeAdditional: false, allErrors: true, useDefaults: tru
  * error, never quietly stored as "42".
  */
 function buildValidators(externalSchemas: unknown, options: { customOptions?: object } = {}) {
-  const coercing = validatorPool(externalSchemas as never, { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } } as never);
-  const strict = validatorPool(externalSchemas as never, { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: false } });
+  const coercing = validatorPool(
+    externalSchemas as never,
+    { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } } as never,
+  );
+  const strict = validatorPool(externalSchemas as never, {
+    ...options,
+    customOptions: { ...AJV_OPTIONS, coerceTypes: false },
+  });
   return (route: { httpPart?: string }) => (route.httpPart === 'body' ? strict(route) : coercing(route));
 }
 
@@ -182,7 +204,8 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       const key = await verifyApiKey(db, authorization.slice(7).trim());
-      if (key && key.organisationId === organisation.id) request.apiClient = { id: key.id, name: key.name, scopes: key.scopes };
+      if (key && key.organisationId === organisation.id)
+        request.apiClient = { id: key.id, name: key.name, scopes: key.scopes };
       else {
         reply.code(401).send({ error: { code: 'INVALID_API_KEY', message: 'The API key is not valid.' } });
         return reply;
@@ -202,7 +225,13 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
             request.deferredSession = null;
             request.viewer = (await findSessionViewer(db, organisation.id, sessionToken, config.sessionDays)) ?? null;
             memory.remember(organisation.id, sessionToken, request.viewer);
-            request.lang = chooseLanguage(request.viewer, request.query, request.cookies[LANGUAGE_COOKIE], request.headers['accept-language'], organisation);
+            request.lang = chooseLanguage(
+              request.viewer,
+              request.query,
+              request.cookies[LANGUAGE_COOKIE],
+              request.headers['accept-language'],
+              organisation,
+            );
             request.t = translator(request.lang);
             return request.viewer;
           },
@@ -220,7 +249,13 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     }
     request.csrfToken = memory.csrfToken(sessionToken ?? anonId ?? '');
 
-    request.lang = chooseLanguage(request.viewer, request.query, request.cookies[LANGUAGE_COOKIE], request.headers['accept-language'], organisation);
+    request.lang = chooseLanguage(
+      request.viewer,
+      request.query,
+      request.cookies[LANGUAGE_COOKIE],
+      request.headers['accept-language'],
+      organisation,
+    );
     request.t = translator(request.lang);
   });
 

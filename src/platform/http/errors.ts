@@ -22,22 +22,38 @@ export function wantsJson(request: FastifyRequest): boolean {
 /** Maps anything thrown to the error a client may see; unexpected errors become INTERNAL and are logged. */
 export function toClientError(error: unknown, request: FastifyRequest): ClientError {
   if (error instanceof AppError) {
-    return { status: error.status, code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    };
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const problems = fastifyError.validation.map((issue) => {
       const { additionalProperty } = issue.params;
       const extra = typeof additionalProperty === 'string' && additionalProperty ? ` (${additionalProperty})` : '';
-      const where = issue.instancePath ? issue.instancePath.slice(1).replace(/\//g, '.') : fastifyError.validationContext ?? 'body';
+      const where = issue.instancePath
+        ? issue.instancePath.slice(1).replace(/\//g, '.')
+        : (fastifyError.validationContext ?? 'body');
       return { field: where, message: `${issue.message ?? 'is not valid'}${extra}` };
     });
-    return { status: 400, code: 'VALIDATION_FAILED', message: `The request is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, details: { problems } };
+    return {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: `The request is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`,
+      details: { problems },
+    };
   }
   const code = fastifyError.code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return known('BODY_TOO_LARGE');
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return known('UNSUPPORTED_MEDIA_TYPE');
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (fastifyError.statusCode === 400 && error instanceof SyntaxError)) {
+  if (
+    code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+    (fastifyError.statusCode === 400 && error instanceof SyntaxError)
+  ) {
     return known('INVALID_JSON');
   }
   if (fastifyError.statusCode === 429) return known('RATE_LIMITED');
@@ -86,11 +102,19 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: C
     reply.header('retry-after', String(typeof retryAfter === 'number' ? retryAfter : 60));
   }
   if (wantsJson(request) || !translatorReady(request)) {
-    return reply.code(error.status).type('application/json; charset=utf-8').send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+    return reply
+      .code(error.status)
+      .type('application/json; charset=utf-8')
+      .send({
+        error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) },
+      });
   }
   const key = errorMessageKey(error.code);
   const message = key ? request.t(key) : error.message;
-  const signInLink = error.status === 401 ? html`<p><a class="button" href="/sign-in?next=${encodeURIComponent(request.url)}">${request.t('site.signIn')}</a></p>` : '';
+  const signInLink =
+    error.status === 401
+      ? html`<p><a class="button" href="/sign-in?next=${encodeURIComponent(request.url)}">${request.t('site.signIn')}</a></p>`
+      : '';
   return renderPage(request, reply, {
     title: request.t('error.title'),
     status: error.status,

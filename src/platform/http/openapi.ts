@@ -16,13 +16,19 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: URL): Pro
       info: {
         title: 'Interactive City API',
         version: '1',
-        description: 'Open API of Interactive City. Errors are `{ "error": { "code", "message" } }` with a stable code.',
+        description:
+          'Open API of Interactive City. Errors are `{ "error": { "code", "message" } }` with a stable code.',
       },
       servers: [{ url: publicUrl.origin }],
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created by an administrator.' },
-          session: { type: 'apiKey', in: 'cookie', name: 'ic_session', description: 'A signed-in session; writes also need the X-CSRF-Token header.' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'ic_session',
+            description: 'A signed-in session; writes also need the X-CSRF-Token header.',
+          },
         },
       },
     },

@@ -38,7 +38,11 @@ export function localized(value: Translated | null | undefined, language: string
 }
 
 /** Like `localized`, also telling which language the text is in (for a `lang` attribute). */
-export function localizedWithLanguage(value: Translated, language: string, fallback: string): { text: string; lang: string } {
+export function localizedWithLanguage(
+  value: Translated,
+  language: string,
+  fallback: string,
+): { text: string; lang: string } {
   if (value[language]) return { text: value[language], lang: language };
   if (value[fallback]) return { text: value[fallback], lang: fallback };
   const [lang = language, text = ''] = Object.entries(value)[0] ?? [];

@@ -67,7 +67,8 @@ export class JobQueue {
     this.#handlers.set(kind, async (job) => {
       await handler(job);
       // Only the chain's own runs queue the next one; extra runs asked for in between (`enqueue(kind, {})`) don't.
-      if ((job.payload as { recurring?: boolean } | null)?.recurring) await this.enqueue(kind, RECURRING, { runAt: new Date(Date.now() + everyMs) });
+      if ((job.payload as { recurring?: boolean } | null)?.recurring)
+        await this.enqueue(kind, RECURRING, { runAt: new Date(Date.now() + everyMs) });
     });
   }
 
@@ -93,7 +94,12 @@ export class JobQueue {
   }
 
   /** Adds a job; pass a transaction as `executor` so the job exists only if the work that asked for it commits. */
-  async enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}, executor: Executor = this.#db): Promise<number> {
+  async enqueue(
+    kind: string,
+    payload: unknown,
+    options: EnqueueOptions = {},
+    executor: Executor = this.#db,
+  ): Promise<number> {
     if (!this.#handlers.has(kind)) throw new Error(`No handler for job kind ${kind}`);
     const row = await executor
       .insertInto('core_job')
@@ -118,7 +124,12 @@ export class JobQueue {
    * up everything pending when it runs (analysing new messages), so a burst of arrivals queues one run,
    * not one per arrival. Returns the new job's id, or undefined when one was waiting.
    */
-  async enqueueUnlessWaiting(kind: string, payload: unknown, options: EnqueueOptions = {}, executor: Executor = this.#db): Promise<number | undefined> {
+  async enqueueUnlessWaiting(
+    kind: string,
+    payload: unknown,
+    options: EnqueueOptions = {},
+    executor: Executor = this.#db,
+  ): Promise<number | undefined> {
     const waiting = await executor
       .selectFrom('core_job')
       .select('id')
@@ -215,7 +226,11 @@ export class JobQueue {
     try {
       if (!handler) throw new Error(`No handler for job kind ${row.kind}`);
       await handler(job);
-      await this.#db.updateTable('core_job').set({ status: 'done', finished_at: new Date(), locked_until: null }).where('id', '=', row.id).execute();
+      await this.#db
+        .updateTable('core_job')
+        .set({ status: 'done', finished_at: new Date(), locked_until: null })
+        .where('id', '=', row.id)
+        .execute();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const final = row.attempts >= row.max_attempts;

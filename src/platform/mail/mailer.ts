@@ -49,11 +49,19 @@ export class Mailer {
       .returning('id')
       .executeTakeFirstOrThrow();
     if (this.#transport) {
-      await this.#jobs.enqueue('mail.send', { mailId: row.id }, { organisationId: mail.organisationId, maxAttempts: 8 }, executor);
+      await this.#jobs.enqueue(
+        'mail.send',
+        { mailId: row.id },
+        { organisationId: mail.organisationId, maxAttempts: 8 },
+        executor,
+      );
     } else {
       // outside production the log is the developer's mailbox (links to confirm accounts); in production the body stays out of it
       const body = this.#config.env === 'production' ? {} : { text: mail.text };
-      this.#log.info({ mailId: row.id, to: maskEmail(mail.to), subject: mail.subject, ...body }, 'mail kept in the outbox (no SMTP_URL set)');
+      this.#log.info(
+        { mailId: row.id, to: maskEmail(mail.to), subject: mail.subject, ...body },
+        'mail kept in the outbox (no SMTP_URL set)',
+      );
     }
     return row.id;
   }
@@ -62,10 +70,23 @@ export class Mailer {
     const mail = await this.#db.selectFrom('core_mail').selectAll().where('id', '=', mailId).executeTakeFirst();
     if (!mail || mail.status === 'sent' || !this.#transport) return;
     try {
-      await this.#transport.sendMail({ from: this.#config.mail.from, to: mail.to_address, subject: mail.subject, text: mail.text_body });
-      await this.#db.updateTable('core_mail').set({ status: 'sent', sent_at: new Date(), error: null }).where('id', '=', mailId).execute();
+      await this.#transport.sendMail({
+        from: this.#config.mail.from,
+        to: mail.to_address,
+        subject: mail.subject,
+        text: mail.text_body,
+      });
+      await this.#db
+        .updateTable('core_mail')
+        .set({ status: 'sent', sent_at: new Date(), error: null })
+        .where('id', '=', mailId)
+        .execute();
     } catch (error) {
-      await this.#db.updateTable('core_mail').set({ error: (error as Error).message.slice(0, 500) }).where('id', '=', mailId).execute();
+      await this.#db
+        .updateTable('core_mail')
+        .set({ error: (error as Error).message.slice(0, 500) })
+        .where('id', '=', mailId)
+        .execute();
       throw error;
     }
   }

@@ -9,7 +9,11 @@ import type { OrganisationRepository } from './organisations.ts';
  * `--no-demo`, an empty default city). Then creates the first administrator from ADMIN_EMAIL and
  * ADMIN_PASSWORD when they are set and that account does not exist yet.
  */
-export async function ensureOrganisation(ctx: AppContext, organisations: OrganisationRepository, options: { demo: boolean }): Promise<void> {
+export async function ensureOrganisation(
+  ctx: AppContext,
+  organisations: OrganisationRepository,
+  options: { demo: boolean },
+): Promise<void> {
   if ((await organisations.count()) === 0) {
     if (options.demo) {
       await seedDemoCity(ctx, organisations);
@@ -29,6 +33,11 @@ export async function ensureOrganisation(ctx: AppContext, organisations: Organis
   if (!admin) return;
   const organisation = (await organisations.findAll()).find((o) => o.isDefault) ?? (await organisations.findAll())[0];
   if (!organisation || (await findUserByEmail(ctx.db, organisation.id, admin.email))) return;
-  await createAdministrator(ctx.db, organisation, { email: admin.email, name: 'Administrator', password: admin.password, actorLabel: 'system (ADMIN_EMAIL)' });
+  await createAdministrator(ctx.db, organisation, {
+    email: admin.email,
+    name: 'Administrator',
+    password: admin.password,
+    actorLabel: 'system (ADMIN_EMAIL)',
+  });
   ctx.log.info('created the first administrator from ADMIN_EMAIL');
 }

@@ -16,8 +16,17 @@ export interface Organisation {
 }
 
 type Row = {
-  id: number; slug: string; name: Translated | string; hosts: string[]; is_default: boolean; languages: string[];
-  default_language: string; time_zone: string; map_center_lat: number; map_center_lng: number; map_zoom: number;
+  id: number;
+  slug: string;
+  name: Translated | string;
+  hosts: string[];
+  is_default: boolean;
+  languages: string[];
+  default_language: string;
+  time_zone: string;
+  map_center_lat: number;
+  map_center_lng: number;
+  map_zoom: number;
   branding: Organisation['branding'] | string;
 };
 
@@ -94,7 +103,10 @@ export class OrganisationRepository {
   }
 
   async count(): Promise<number> {
-    const row = await this.#db.selectFrom('core_organisation').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.#db
+      .selectFrom('core_organisation')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return row.n;
   }
 
@@ -120,7 +132,11 @@ export class OrganisationRepository {
     return toOrganisation(row);
   }
 
-  async update(id: number, values: Partial<Omit<NewOrganisation, 'slug'>>, executor: Executor = this.#db): Promise<Organisation> {
+  async update(
+    id: number,
+    values: Partial<Omit<NewOrganisation, 'slug'>>,
+    executor: Executor = this.#db,
+  ): Promise<Organisation> {
     const row = await executor
       .updateTable('core_organisation')
       .set({
@@ -129,7 +145,9 @@ export class OrganisationRepository {
         ...(values.languages ? { languages: values.languages } : {}),
         ...(values.defaultLanguage ? { default_language: values.defaultLanguage } : {}),
         ...(values.timeZone ? { time_zone: values.timeZone } : {}),
-        ...(values.map ? { map_center_lat: values.map.lat, map_center_lng: values.map.lng, map_zoom: values.map.zoom ?? 13 } : {}),
+        ...(values.map
+          ? { map_center_lat: values.map.lat, map_center_lng: values.map.lng, map_zoom: values.map.zoom ?? 13 }
+          : {}),
         ...(values.branding ? { branding: JSON.stringify(values.branding) } : {}),
       })
       .where('id', '=', id)

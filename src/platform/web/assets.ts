@@ -33,7 +33,11 @@ export function assetFolder(prefix: string, directory: string): AssetFolder {
   const files = new Map<string, Asset>();
   for (const name of readdirSync(directory)) {
     const body = readFileSync(path.join(directory, name));
-    files.set(name, { body, type: TYPES[path.extname(name)] ?? 'application/octet-stream', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) });
+    files.set(name, {
+      body,
+      type: TYPES[path.extname(name)] ?? 'application/octet-stream',
+      hash: createHash('sha256').update(body).digest('hex').slice(0, 12),
+    });
   }
   return {
     url(name) {

@@ -53,7 +53,8 @@ function takeNotice(request: FastifyRequest, reply: FastifyReply): string | unde
  */
 export function siteUrl(request: FastifyRequest): URL {
   const host = request.hostname.split(':')[0] ?? '';
-  if (request.organisation.hosts.includes(host)) return new URL(`${request.server.publicUrl.protocol}//${request.host}`);
+  if (request.organisation.hosts.includes(host))
+    return new URL(`${request.server.publicUrl.protocol}//${request.host}`);
   return request.server.publicUrl;
 }
 
@@ -185,7 +186,9 @@ export interface FieldOptions {
 
 /** A labelled input with its hint and error wired to it for screen readers. */
 export function field(options: FieldOptions): Html {
-  const describedBy = [options.hint ? `${options.name}-hint` : '', options.error ? `${options.name}-error` : ''].filter(Boolean).join(' ');
+  const describedBy = [options.hint ? `${options.name}-hint` : '', options.error ? `${options.name}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return html`<div class="field${options.error ? ' field--error' : ''}">
   <label for="${options.name}">${options.label}</label>
   ${options.hint ? html`<p class="field__hint" id="${options.name}-hint">${options.hint}</p>` : ''}

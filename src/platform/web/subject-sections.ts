@@ -8,7 +8,13 @@ import { html, type Html } from './html.ts';
  * order: a page shows, say, the comments on a report without its module importing participation.
  * Empty when no module has anything for this subject type.
  */
-export async function renderSubjectSections(request: FastifyRequest, ctx: AppContext, subject: SubjectRef): Promise<Html> {
-  const sections = await Promise.all(ctx.registry.subjectSections.map((section) => section.render(request, ctx, subject)));
+export async function renderSubjectSections(
+  request: FastifyRequest,
+  ctx: AppContext,
+  subject: SubjectRef,
+): Promise<Html> {
+  const sections = await Promise.all(
+    ctx.registry.subjectSections.map((section) => section.render(request, ctx, subject)),
+  );
   return html`${sections}`;
 }

@@ -18,10 +18,16 @@ export interface MapBox {
 }
 
 /** The GeoJSON geometries a map draws as areas. */
-export type AreaGeometry = { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
+export type AreaGeometry =
+  { type: 'Polygon'; coordinates: Position[][] } | { type: 'MultiPolygon'; coordinates: Position[][][] };
 
 /** Any GeoJSON geometry but a collection. */
-export type MapGeometry = AreaGeometry | { type: 'Point'; coordinates: Position } | { type: 'MultiPoint'; coordinates: Position[] } | { type: 'LineString'; coordinates: Position[] } | { type: 'MultiLineString'; coordinates: Position[][] };
+export type MapGeometry =
+  | AreaGeometry
+  | { type: 'Point'; coordinates: Position }
+  | { type: 'MultiPoint'; coordinates: Position[] }
+  | { type: 'LineString'; coordinates: Position[] }
+  | { type: 'MultiLineString'; coordinates: Position[][] };
 
 const WIDTH = 1000;
 
@@ -106,7 +112,10 @@ function ringsOf(geometry: AreaGeometry): Position[][] {
  * kilometres when there is nothing to frame (no position, or all at one point).
  */
 export function boxAround(positions: Iterable<Position>, center: { lat: number; lng: number }, margin = 0.05): MapBox {
-  let minLat = Infinity, maxLat = -Infinity, minLng = Infinity, maxLng = -Infinity;
+  let minLat = Infinity,
+    maxLat = -Infinity,
+    minLng = Infinity,
+    maxLng = -Infinity;
   for (const [lng = Number.NaN, lat = Number.NaN] of positions) {
     if (!Number.isFinite(lng) || !Number.isFinite(lat)) continue;
     minLat = Math.min(minLat, lat);
@@ -114,7 +123,13 @@ export function boxAround(positions: Iterable<Position>, center: { lat: number; 
     minLng = Math.min(minLng, lng);
     maxLng = Math.max(maxLng, lng);
   }
-  if (!Number.isFinite(minLat) || maxLat - minLat < 1e-6 || maxLng - minLng < 1e-6) return { minLat: center.lat - 0.03, maxLat: center.lat + 0.03, minLng: center.lng - 0.05, maxLng: center.lng + 0.05 };
+  if (!Number.isFinite(minLat) || maxLat - minLat < 1e-6 || maxLng - minLng < 1e-6)
+    return {
+      minLat: center.lat - 0.03,
+      maxLat: center.lat + 0.03,
+      minLng: center.lng - 0.05,
+      maxLng: center.lng + 0.05,
+    };
   const padLat = (maxLat - minLat) * margin;
   const padLng = (maxLng - minLng) * margin;
   return { minLat: minLat - padLat, maxLat: maxLat + padLat, minLng: minLng - padLng, maxLng: maxLng + padLng };
@@ -123,7 +138,10 @@ export function boxAround(positions: Iterable<Position>, center: { lat: number; 
 /** Where a label of these positions goes: their average (good enough for the compact shapes of districts). */
 function labelAt(positions: Position[]): [number, number] {
   const count = Math.max(1, positions.length);
-  return [positions.reduce((sum, [lng = 0]) => sum + lng, 0) / count, positions.reduce((sum, [, lat = 0]) => sum + lat, 0) / count];
+  return [
+    positions.reduce((sum, [lng = 0]) => sum + lng, 0) / count,
+    positions.reduce((sum, [, lat = 0]) => sum + lat, 0) / count,
+  ];
 }
 
 /**
@@ -131,7 +149,11 @@ function labelAt(positions: Position[]): [number, number] {
  * its first ring when `label` is given, and a class of its own when `className` gives one. Hidden from
  * screen readers unless `announced`: pages name the places in words.
  */
-export function areaLayer<T extends { geometry: AreaGeometry }>(projection: MapProjection, areas: T[], options: { label?: (area: T) => string; className?: (area: T) => string | undefined; announced?: boolean } = {}): Html {
+export function areaLayer<T extends { geometry: AreaGeometry }>(
+  projection: MapProjection,
+  areas: T[],
+  options: { label?: (area: T) => string; className?: (area: T) => string | undefined; announced?: boolean } = {},
+): Html {
   return html`<g class="map-districts"${options.announced ? '' : raw(' aria-hidden="true"')}>${areas.map((area) => {
     const rings = ringsOf(area.geometry);
     const d = rings.map((ring) => projection.path(ring, true)).join('');
@@ -148,7 +170,11 @@ export function areaLayer<T extends { geometry: AreaGeometry }>(projection: MapP
  * filled, lines stroked, points as small squares (`{className}__area`, `__line`, `__point`), each
  * labelled with its name. Hidden from screen readers: the page lists them.
  */
-export function featureLayer(projection: MapProjection, features: Array<{ geometry: MapGeometry; name: string }>, className: string): Html {
+export function featureLayer(
+  projection: MapProjection,
+  features: Array<{ geometry: MapGeometry; name: string }>,
+  className: string,
+): Html {
   return html`<g class="${className}" aria-hidden="true">${features.map((feature) => {
     const geometry = feature.geometry;
     let shape: Html;
@@ -186,7 +212,16 @@ export function linkLayer(projection: MapProjection, links: MapLink[]): Html {
  * A map figure: `<figure class="city-map {className}">` (the look every map shares, in app.css) around an SVG with its title (and description), the layers
  * drawn in order. `role` is `img` for a picture and `group` when it holds links.
  */
-export function mapFigure(options: { className: string; projection: MapProjection; id: string; title: string; description?: string; role: 'img' | 'group'; svgAttributes?: Html; layers: Html[] }): Html {
+export function mapFigure(options: {
+  className: string;
+  projection: MapProjection;
+  id: string;
+  title: string;
+  description?: string;
+  role: 'img' | 'group';
+  svgAttributes?: Html;
+  layers: Html[];
+}): Html {
   const { projection, id } = options;
   const labelledBy = options.description === undefined ? `${id}-title` : `${id}-title ${id}-desc`;
   return html`<figure class="city-map ${options.className}">

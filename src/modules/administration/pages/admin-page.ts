@@ -20,7 +20,11 @@ export const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; action: 
 ];
 
 /** Renders an administration page: never indexed, never cached, with the section menu above. */
-export function renderAdminPage(request: FastifyRequest, reply: FastifyReply, options: { title: string; main: Html; status?: number }): FastifyReply {
+export function renderAdminPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { title: string; main: Html; status?: number },
+): FastifyReply {
   const { t, viewer } = request;
   const path = request.url.split('?')[0] ?? '';
   const sections = SECTIONS.filter((section) => mayAdminister(viewer, section.action));
@@ -53,7 +57,18 @@ export function translateErrors(request: FastifyRequest, errors: FieldErrors): R
 }
 
 /** One text input per city language for a staff-written text (`name_en`, `name_it`, …). */
-export function translatedFields(request: FastifyRequest, options: { prefix: string; label: MessageKey; value: Translated; languages: readonly string[]; errors: Record<string, string>; maxlength: number; required?: string }): Html {
+export function translatedFields(
+  request: FastifyRequest,
+  options: {
+    prefix: string;
+    label: MessageKey;
+    value: Translated;
+    languages: readonly string[];
+    errors: Record<string, string>;
+    maxlength: number;
+    required?: string;
+  },
+): Html {
   return html`${options.languages.map((language) => {
     const name = `${options.prefix}_${language}`;
     const error = options.errors[name];

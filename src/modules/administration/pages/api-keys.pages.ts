@@ -44,7 +44,11 @@ export function registerApiKeyPages(app: App, ctx: AppContext): void {
     return reply.redirect('/admin/api-keys', 303);
   });
 
-  async function keysPage(request: FastifyRequest, reply: FastifyReply, options: { name?: string; scopes?: string[]; errors?: FieldErrors; created?: Html; status?: number } = {}) {
+  async function keysPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { name?: string; scopes?: string[]; errors?: FieldErrors; created?: Html; status?: number } = {},
+  ) {
     const { t, organisation } = request;
     const errors = translateErrors(request, options.errors ?? {});
     const keys = await findApiKeys(ctx.db, organisation.id);

@@ -8,7 +8,15 @@ import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, setNotice } from '../../../platform/web/layout.ts';
 import { authorizeAdministration, mayAdminister } from '../administration.policy.ts';
 import { updateCitySettings, type CitySettingsInput, type FieldErrors } from '../administration.use-cases.ts';
-import { SECTIONS, formList, formText, renderAdminPage, translateErrors, translatedFields, translatedFromForm } from './admin-page.ts';
+import {
+  SECTIONS,
+  formList,
+  formText,
+  renderAdminPage,
+  translateErrors,
+  translatedFields,
+  translatedFromForm,
+} from './admin-page.ts';
 
 /** The administration's front page (every member of staff) and the city settings (administrators). */
 export function registerCityPages(app: App, ctx: AppContext): void {
@@ -16,7 +24,9 @@ export function registerCityPages(app: App, ctx: AppContext): void {
     authorizeAdministration(request.viewer, 'open-administration');
     const { t, viewer } = request;
     const own = SECTIONS.filter((section) => mayAdminister(viewer, section.action));
-    const fromModules = request.server.siteNavigation.admin.filter((link) => !link.roles || link.roles.some((role) => hasRole(viewer, role as Role)));
+    const fromModules = request.server.siteNavigation.admin.filter(
+      (link) => !link.roles || link.roles.some((role) => hasRole(viewer, role as Role)),
+    );
     const links = [...fromModules, ...own];
     return renderAdminPage(request, reply, {
       title: t('admin.title'),
@@ -65,11 +75,18 @@ export function registerCityPages(app: App, ctx: AppContext): void {
   });
 }
 
-function settingsPage(request: FastifyRequest, reply: FastifyReply, values: CitySettingsInput, fieldErrors: FieldErrors = {}) {
+function settingsPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  values: CitySettingsInput,
+  fieldErrors: FieldErrors = {},
+) {
   const { t, organisation } = request;
   const errors = translateErrors(request, fieldErrors);
   // Names and taglines are asked for in every language the city offers, plus any being switched on.
-  const languages = LANGUAGE_CODES.filter((code) => values.languages.includes(code) || organisation.languages.includes(code));
+  const languages = LANGUAGE_CODES.filter(
+    (code) => values.languages.includes(code) || organisation.languages.includes(code),
+  );
   return renderAdminPage(request, reply, {
     title: t('admin.organisation'),
     status: Object.keys(errors).length ? 400 : 200,
@@ -83,7 +100,9 @@ ${errorSummary(request, errors)}
     <legend>${t('admin.organisation.languages')}</legend>
     ${errors.languages ? html`<p class="field__error" id="languages-error">${errors.languages}</p>` : ''}
     ${LANGUAGE_CODES.map(
-      (code) => html`<div class="checkbox"><input type="checkbox" id="language-${code}" name="languages" value="${code}"${values.languages.includes(code) ? raw(' checked') : ''}>
+      (
+        code,
+      ) => html`<div class="checkbox"><input type="checkbox" id="language-${code}" name="languages" value="${code}"${values.languages.includes(code) ? raw(' checked') : ''}>
       <label for="language-${code}" lang="${code}">${LANGUAGES[code].name}</label></div>`,
     )}
   </fieldset>

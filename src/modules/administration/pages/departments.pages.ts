@@ -7,8 +7,23 @@ import { html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, setNotice } from '../../../platform/web/layout.ts';
 import { findDepartmentById, findDepartmentMembers, findDepartments } from '../administration.repository.ts';
 import { authorizeAdministration } from '../administration.policy.ts';
-import { addDepartmentMember, createDepartment, removeDepartmentMember, setDepartmentArchived, updateDepartment, type DepartmentInput, type FieldErrors } from '../administration.use-cases.ts';
-import { formText, positiveId, renderAdminPage, translateErrors, translatedFields, translatedFromForm } from './admin-page.ts';
+import {
+  addDepartmentMember,
+  createDepartment,
+  removeDepartmentMember,
+  setDepartmentArchived,
+  updateDepartment,
+  type DepartmentInput,
+  type FieldErrors,
+} from '../administration.use-cases.ts';
+import {
+  formText,
+  positiveId,
+  renderAdminPage,
+  translateErrors,
+  translatedFields,
+  translatedFromForm,
+} from './admin-page.ts';
 
 /** Departments: the list, a new one, and each one's name, e-mail address and members. */
 export function registerDepartmentPages(app: App, ctx: AppContext): void {
@@ -18,7 +33,11 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
   });
 
   app.post('/admin/departments', async (request, reply) => {
-    const input: DepartmentInput = { slug: formText(request.body, 'slug'), name: translatedFromForm(request.body, 'name', request.organisation.languages), email: formText(request.body, 'email') };
+    const input: DepartmentInput = {
+      slug: formText(request.body, 'slug'),
+      name: translatedFromForm(request.body, 'name', request.organisation.languages),
+      email: formText(request.body, 'email'),
+    };
     const outcome = await createDepartment(ctx, request.viewer, request.organisation, input);
     if (!outcome.ok) return listPage(request, reply, input, outcome.errors);
     setNotice(reply, 'admin.departments.created');
@@ -32,7 +51,10 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/departments/:id', async (request, reply) => {
     const id = departmentId(request.params.id);
-    const input = { name: translatedFromForm(request.body, 'name', request.organisation.languages), email: formText(request.body, 'email') };
+    const input = {
+      name: translatedFromForm(request.body, 'name', request.organisation.languages),
+      email: formText(request.body, 'email'),
+    };
     const outcome = await updateDepartment(ctx, request.viewer, request.organisation, id, input);
     if (!outcome.ok) return departmentPage(request, reply, id, input, outcome.errors);
     setNotice(reply, 'admin.departments.saved');
@@ -51,21 +73,37 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
     const id = departmentId(request.params.id);
     const email = formText(request.body, 'memberEmail');
     const outcome = await addDepartmentMember(ctx, request.viewer, request.organisation, id, email);
-    if (!outcome.ok) return departmentPage(request, reply, id, undefined, { memberEmail: outcome.errors.email ?? 'error.USER_NOT_FOUND' }, email);
+    if (!outcome.ok)
+      return departmentPage(
+        request,
+        reply,
+        id,
+        undefined,
+        { memberEmail: outcome.errors.email ?? 'error.USER_NOT_FOUND' },
+        email,
+      );
     setNotice(reply, 'admin.departments.memberAdded');
     return reply.redirect(`/admin/departments/${id}`, 303);
   });
 
-  app.post<{ Params: { id: string; userId: string } }>('/admin/departments/:id/members/:userId/remove', async (request, reply) => {
-    const id = departmentId(request.params.id);
-    const userId = positiveId(request.params.userId);
-    if (!userId) throw new AppError('USER_NOT_FOUND');
-    await removeDepartmentMember(ctx, request.viewer, request.organisation, id, userId);
-    setNotice(reply, 'admin.departments.memberRemoved');
-    return reply.redirect(`/admin/departments/${id}`, 303);
-  });
+  app.post<{ Params: { id: string; userId: string } }>(
+    '/admin/departments/:id/members/:userId/remove',
+    async (request, reply) => {
+      const id = departmentId(request.params.id);
+      const userId = positiveId(request.params.userId);
+      if (!userId) throw new AppError('USER_NOT_FOUND');
+      await removeDepartmentMember(ctx, request.viewer, request.organisation, id, userId);
+      setNotice(reply, 'admin.departments.memberRemoved');
+      return reply.redirect(`/admin/departments/${id}`, 303);
+    },
+  );
 
-  async function listPage(request: FastifyRequest, reply: FastifyReply, values: DepartmentInput, fieldErrors: FieldErrors = {}) {
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: DepartmentInput,
+    fieldErrors: FieldErrors = {},
+  ) {
     const { t, organisation, lang } = request;
     const errors = translateErrors(request, fieldErrors);
     const departments = await findDepartments(ctx.db, organisation.id);
@@ -101,7 +139,14 @@ ${errorSummary(request, errors)}
     });
   }
 
-  async function departmentPage(request: FastifyRequest, reply: FastifyReply, id: number, values?: Omit<DepartmentInput, 'slug'>, fieldErrors: FieldErrors = {}, memberEmail = '') {
+  async function departmentPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    values?: Omit<DepartmentInput, 'slug'>,
+    fieldErrors: FieldErrors = {},
+    memberEmail = '',
+  ) {
     const { t, organisation, lang } = request;
     const department = await findDepartmentById(ctx.db, organisation.id, id);
     if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');

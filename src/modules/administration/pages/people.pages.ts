@@ -19,8 +19,18 @@ export function registerPeoplePages(app: App, ctx: AppContext): void {
     const { t, organisation, lang } = request;
     const search = (request.query.q ?? '').slice(0, 200);
     const role = ROLES.find((candidate) => candidate === request.query.role);
-    const { users, hasMore } = await findUsers(ctx.db, organisation.id, { search, role, before: positiveId(request.query.before), limit: PAGE_SIZE });
-    const departments = new Map((await findDepartments(ctx.db, organisation.id)).map((d) => [d.id, localized(d.name, lang, organisation.defaultLanguage)]));
+    const { users, hasMore } = await findUsers(ctx.db, organisation.id, {
+      search,
+      role,
+      before: positiveId(request.query.before),
+      limit: PAGE_SIZE,
+    });
+    const departments = new Map(
+      (await findDepartments(ctx.db, organisation.id)).map((d) => [
+        d.id,
+        localized(d.name, lang, organisation.defaultLanguage),
+      ]),
+    );
     return renderAdminPage(request, reply, {
       title: t('admin.users'),
       main: html`<h1>${t('admin.users')}</h1>
@@ -72,7 +82,9 @@ ${olderLink(request, hasMore, users.at(-1)?.id)}`,
   <fieldset class="field">
     <legend>${t('admin.users.departments')}</legend>
     ${departments.map(
-      (department) => html`<div class="checkbox"><input type="checkbox" id="department-${department.id}" name="departmentIds" value="${department.id}"${person.department_ids.includes(department.id) ? raw(' checked') : ''}>
+      (
+        department,
+      ) => html`<div class="checkbox"><input type="checkbox" id="department-${department.id}" name="departmentIds" value="${department.id}"${person.department_ids.includes(department.id) ? raw(' checked') : ''}>
       <label for="department-${department.id}">${localized(department.name, lang, organisation.defaultLanguage)}${department.archivedAt ? html` (${t('admin.departments.isArchived')})` : ''}</label></div>`,
     )}
   </fieldset>

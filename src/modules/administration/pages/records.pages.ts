@@ -21,7 +21,11 @@ export function registerRecordPages(app: App, ctx: AppContext): void {
     const { t, organisation } = request;
     const actions = await findAuditActions(ctx.db, organisation.id);
     const action = actions.includes(request.query.action ?? '') ? request.query.action : undefined;
-    const { entries, hasMore } = await findAuditEntries(ctx.db, organisation.id, { action, before: positiveId(request.query.before), limit: PAGE_SIZE });
+    const { entries, hasMore } = await findAuditEntries(ctx.db, organisation.id, {
+      action,
+      before: positiveId(request.query.before),
+      limit: PAGE_SIZE,
+    });
     return renderAdminPage(request, reply, {
       title: t('admin.audit'),
       main: html`<h1>${t('admin.audit')}</h1>
@@ -62,7 +66,10 @@ ${olderLink(request, hasMore, entries.at(-1)?.id)}`,
   app.get<{ Querystring: Record<string, string | undefined> }>('/admin/outbox', async (request, reply) => {
     authorizeAdministration(request.viewer, 'read-outbox');
     const { t, organisation } = request;
-    const { mails, hasMore } = await findMails(ctx.db, organisation.id, { before: positiveId(request.query.before), limit: PAGE_SIZE });
+    const { mails, hasMore } = await findMails(ctx.db, organisation.id, {
+      before: positiveId(request.query.before),
+      limit: PAGE_SIZE,
+    });
     return renderAdminPage(request, reply, {
       title: t('admin.outbox'),
       main: html`<h1>${t('admin.outbox')}</h1>

@@ -59,8 +59,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       position integer not null default 0,
       unique (budget_id, id)
     )`.execute(db);
-  await sql`create unique index budgets_heading_one_city_wide on budgets_heading (budget_id) where district_id is null`.execute(db);
-  await sql`create unique index budgets_heading_one_per_district on budgets_heading (budget_id, district_id) where district_id is not null`.execute(db);
+  await sql`create unique index budgets_heading_one_city_wide on budgets_heading (budget_id) where district_id is null`.execute(
+    db,
+  );
+  await sql`create unique index budgets_heading_one_per_district on budgets_heading (budget_id, district_id) where district_id is not null`.execute(
+    db,
+  );
 
   await sql`
     create table budgets_project (
@@ -101,7 +105,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       constraint budgets_ballot_one_per_heading unique (heading_id, user_id),
       check (cardinality(project_ids) > 0 and cardinality(project_ids) = cardinality(votes))
     )`.execute(db);
-  await sql`create unique index budgets_ballot_one_district_heading on budgets_ballot (budget_id, user_id) where district_heading`.execute(db);
+  await sql`create unique index budgets_ballot_one_district_heading on budgets_ballot (budget_id, user_id) where district_heading`.execute(
+    db,
+  );
   await sql`create index budgets_ballot_user on budgets_ballot (user_id)`.execute(db);
 
   await sql`

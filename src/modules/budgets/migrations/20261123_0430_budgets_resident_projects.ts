@@ -9,7 +9,9 @@ import { sql, type Kysely } from 'kysely';
  * limit how many projects one resident supports in each heading.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await sql`alter table budgets_budget add column max_supports_per_heading integer check (max_supports_per_heading between 1 and 1000)`.execute(db);
+  await sql`alter table budgets_budget add column max_supports_per_heading integer check (max_supports_per_heading between 1 and 1000)`.execute(
+    db,
+  );
   await sql`
     alter table budgets_project
       add column proposed_cost bigint check (proposed_cost > 0),

@@ -18,7 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       return new;
     end
     $$`.execute(db);
-  await sql`create trigger budgets_budget_version before update on budgets_budget for each row execute function budgets_budget_changed()`.execute(db);
+  await sql`create trigger budgets_budget_version before update on budgets_budget for each row execute function budgets_budget_changed()`.execute(
+    db,
+  );
   await sql`
     create function budgets_part_changed() returns trigger language plpgsql as $$
     begin
@@ -34,6 +36,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end
     $$`.execute(db);
   for (const table of ['budgets_phase', 'budgets_heading', 'budgets_project']) {
-    await sql`create trigger ${sql.raw(`${table}_version`)} after insert or update or delete on ${sql.table(table)} for each row execute function budgets_part_changed()`.execute(db);
+    await sql`create trigger ${sql.raw(`${table}_version`)} after insert or update or delete on ${sql.table(table)} for each row execute function budgets_part_changed()`.execute(
+      db,
+    );
   }
 }

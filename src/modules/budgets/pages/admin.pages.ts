@@ -10,11 +10,51 @@ import { csrfField, errorSummary, field, renderPage, setNotice } from '../../../
 import { findDistricts } from '../../places/index.ts';
 import { currentPhase } from '../ballot-rules.ts';
 import { authorizeBudgets } from '../budgets.policy.ts';
-import { findBudget, findBudgets, findHeadings, findMilestones, findProject, findProjects, type Budget, type PhaseDates, type Project } from '../budgets.repository.ts';
-import { FOLLOW_UP_STATUSES, PHASES, VOTING_RULES, type Feasibility, type FollowUpStatus, type PhaseSetting, type ProjectStatus, type VotingRule } from '../budgets.schema.ts';
-import { addHeading, addMilestone, createBudget, saveProject, setPhases, updateBudget, updateFollowUp, type BudgetInput, type FieldErrors, type ProjectInput } from '../manage-budget.ts';
+import {
+  findBudget,
+  findBudgets,
+  findHeadings,
+  findMilestones,
+  findProject,
+  findProjects,
+  type Budget,
+  type PhaseDates,
+  type Project,
+} from '../budgets.repository.ts';
+import {
+  FOLLOW_UP_STATUSES,
+  PHASES,
+  VOTING_RULES,
+  type Feasibility,
+  type FollowUpStatus,
+  type PhaseSetting,
+  type ProjectStatus,
+  type VotingRule,
+} from '../budgets.schema.ts';
+import {
+  addHeading,
+  addMilestone,
+  createBudget,
+  saveProject,
+  setPhases,
+  updateBudget,
+  updateFollowUp,
+  type BudgetInput,
+  type FieldErrors,
+  type ProjectInput,
+} from '../manage-budget.ts';
 import { computeResults, publishResults } from '../results.use-cases.ts';
-import { formText, money, number, pathId, phaseLabel, plain, stylesheet, translated, translatedFromForm } from './shared.ts';
+import {
+  formText,
+  money,
+  number,
+  pathId,
+  phaseLabel,
+  plain,
+  stylesheet,
+  translated,
+  translatedFromForm,
+} from './shared.ts';
 import { registerPreselectionPages } from './preselection.pages.ts';
 import { findResidentProject } from '../projects.repository.ts';
 
@@ -28,14 +68,27 @@ function optionalInteger(text: string): number | null {
   return /^-?\d{1,15}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
 }
 
-function select(name: string, label: string, options: ReadonlyArray<[string, string]>, selected: string, error?: string): Html {
+function select(
+  name: string,
+  label: string,
+  options: ReadonlyArray<[string, string]>,
+  selected: string,
+  error?: string,
+): Html {
   return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${label}</label>
 ${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
 <select id="${name}" name="${name}"${error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : ''}>${options.map(([value, text]) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${text}</option>`)}</select></div>`;
 }
 
 /** One input (or text area) per city language for a staff-written text. */
-function translatedInputs(request: FastifyRequest, prefix: string, label: MessageKey, value: Translated, errors: Record<string, string>, multiline = false): Html {
+function translatedInputs(
+  request: FastifyRequest,
+  prefix: string,
+  label: MessageKey,
+  value: Translated,
+  errors: Record<string, string>,
+  multiline = false,
+): Html {
   return html`${request.organisation.languages.map((language) => {
     const name = `${prefix}_${language}`;
     const error = errors[name];
@@ -71,20 +124,48 @@ function budgetFromForm(request: FastifyRequest): BudgetInput {
   };
 }
 
-function budgetForm(request: FastifyRequest, action: string, values: Partial<BudgetInput>, errors: Record<string, string>): Html {
+function budgetForm(
+  request: FastifyRequest,
+  action: string,
+  values: Partial<BudgetInput>,
+  errors: Record<string, string>,
+): Html {
   const { t } = request;
   const text = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
   return html`<form method="post" action="${action}" class="stack" novalidate>
 ${csrfField(request)}
 ${translatedInputs(request, 'title', 'budgets.admin.budgetTitle', values.title ?? {}, errors)}
 ${translatedInputs(request, 'description', 'budgets.admin.description', values.description ?? {}, errors, true)}
-${select('votingRule', t('budgets.admin.votingRule'), VOTING_RULES.map((rule) => [rule, t(`budgets.rule.name.${rule}` as MessageKey)]), values.votingRule ?? 'approval', errors.votingRule)}
+${select(
+  'votingRule',
+  t('budgets.admin.votingRule'),
+  VOTING_RULES.map((rule) => [rule, t(`budgets.rule.name.${rule}` as MessageKey)]),
+  values.votingRule ?? 'approval',
+  errors.votingRule,
+)}
 ${field({ name: 'maxProjects', label: t('budgets.admin.maxProjects'), type: 'number', value: text(values.maxProjects), error: errors.maxProjects })}
 ${field({ name: 'maxVotes', label: t('budgets.admin.maxVotes'), type: 'number', value: text(values.maxVotes), error: errors.maxVotes })}
 ${field({ name: 'maxVotesPerProject', label: t('budgets.admin.maxVotesPerProject'), type: 'number', value: text(values.maxVotesPerProject), error: errors.maxVotesPerProject })}
 ${field({ name: 'minShare', label: t('budgets.admin.minShare'), type: 'number', value: values.minShare ? String(Math.round(values.minShare * 100)) : '', error: errors.minShare })}
-${select('resultsMethod', t('budgets.admin.resultsMethod'), [['votes', t('budgets.results.method.votes')], ['equal_shares', t('budgets.results.method.equal_shares')]], values.resultsMethod ?? 'votes', errors.resultsMethod)}
-${select('eligibilityLevel', t('budgets.admin.eligibility'), [['verified', t('budgets.eligibility.verified')], ['email', t('budgets.eligibility.email')]], values.eligibilityLevel ?? 'verified')}
+${select(
+  'resultsMethod',
+  t('budgets.admin.resultsMethod'),
+  [
+    ['votes', t('budgets.results.method.votes')],
+    ['equal_shares', t('budgets.results.method.equal_shares')],
+  ],
+  values.resultsMethod ?? 'votes',
+  errors.resultsMethod,
+)}
+${select(
+  'eligibilityLevel',
+  t('budgets.admin.eligibility'),
+  [
+    ['verified', t('budgets.eligibility.verified')],
+    ['email', t('budgets.eligibility.email')],
+  ],
+  values.eligibilityLevel ?? 'verified',
+)}
 ${field({ name: 'minAge', label: t('budgets.admin.minAge'), type: 'number', value: text(values.minAge), error: errors.minAge })}
 ${field({ name: 'maxAge', label: t('budgets.admin.maxAge'), type: 'number', value: text(values.maxAge), error: errors.maxAge })}
 <div class="checkbox"><input type="checkbox" id="districtResidentsOnly" name="districtResidentsOnly" value="yes"${values.districtResidentsOnly ? raw(' checked') : ''}><label for="districtResidentsOnly">${t('budgets.admin.districtResidentsOnly')}</label></div>
@@ -97,7 +178,12 @@ ${select('phaseOverride', t('budgets.admin.phaseOverride'), [['', t('budgets.adm
 
 function adminPage(request: FastifyRequest, reply: FastifyReply, title: string, main: Html, status = 200) {
   reply.header('cache-control', 'no-store');
-  return renderPage(request, reply, { title, noIndex: true, status, main: html`${stylesheet()}<p><a href="/admin">${request.t('site.admin')}</a> › <a href="/admin/budgets">${request.t('budgets.admin.title')}</a></p>${main}` });
+  return renderPage(request, reply, {
+    title,
+    noIndex: true,
+    status,
+    main: html`${stylesheet()}<p><a href="/admin">${request.t('site.admin')}</a> › <a href="/admin/budgets">${request.t('budgets.admin.title')}</a></p>${main}`,
+  });
 }
 
 /** Staff pages: budgets, their phases and headings, project review, results and follow-up. */
@@ -116,7 +202,12 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
     return reply.redirect(`/admin/budgets/${outcome.id}`, 303);
   });
 
-  async function listPage(request: FastifyRequest, reply: FastifyReply, values: Partial<BudgetInput>, errors: Record<string, string>) {
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Partial<BudgetInput>,
+    errors: Record<string, string>,
+  ) {
     const { t } = request;
     const budgets = await findBudgets(ctx.db, request.organisation.id);
     return adminPage(
@@ -148,7 +239,8 @@ ${budgetForm(request, '/admin/budgets', values, errors)}`,
 
   app.post<{ Params: { id: string } }>('/admin/budgets/:id/phases', async (request, reply) => {
     const id = pathId(request.params.id);
-    const day = (text: string) => (/^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(Number.NaN));
+    const day = (text: string) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(Number.NaN);
     const phases: PhaseDates[] = PHASES.flatMap((kind) => {
       const start = formText(request.body, `${kind}_start`).trim();
       const end = formText(request.body, `${kind}_end`).trim();
@@ -180,7 +272,17 @@ ${budgetForm(request, '/admin/budgets', values, errors)}`,
     return reply.redirect(`/budgets/${id}/results`, 303);
   });
 
-  async function budgetPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: { settings?: Record<string, string>; phases?: Record<string, string>; headings?: Record<string, string> } = {}, values?: BudgetInput) {
+  async function budgetPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    errors: {
+      settings?: Record<string, string>;
+      phases?: Record<string, string>;
+      headings?: Record<string, string>;
+    } = {},
+    values?: BudgetInput,
+  ) {
     const { t } = request;
     const budget = await findBudget(ctx.db, request.organisation.id, id);
     if (!budget) throw new AppError('BUDGET_NOT_FOUND');
@@ -223,8 +325,12 @@ ${field({ name: 'amount', label: t('budgets.heading.amount'), type: 'number', er
 <tbody>${projects.map((p) => html`<tr><td><a href="/admin/budgets/${budget.id}/projects/${p.id}">${translated(request, p.title)}</a></td><td>${money(request, p.cost)}</td><td>${t(`budgets.feasibility.${p.feasibility}` as MessageKey)}</td><td>${t(`budgets.status.${p.status}` as MessageKey)}${p.funded ? html` · ${t('budgets.results.funded')}` : ''}</td></tr>`)}</tbody></table></div>
 <h2>${t('budgets.admin.results')}</h2>
 <p>${t(budget.resultsMethod === 'equal_shares' ? 'budgets.results.method.equal_shares' : 'budgets.results.method.votes')}</p>
-${preview.headings.map((h) => html`<h3>${translated(request, h.heading.name)}</h3><p>${t('budgets.results.summary', { voters: number(request, h.voters), spent: money(request, h.spent), amount: money(request, h.heading.amount) })}</p>
-<ol>${h.rows.map((row) => html`<li>${plain(request, projects.find((p) => p.id === row.projectId)?.title)} — ${number(request, row.votes)}${row.funded ? html` — <strong>${t('budgets.results.funded')}</strong>` : ''}</li>`)}</ol>`)}
+${preview.headings.map(
+  (
+    h,
+  ) => html`<h3>${translated(request, h.heading.name)}</h3><p>${t('budgets.results.summary', { voters: number(request, h.voters), spent: money(request, h.spent), amount: money(request, h.heading.amount) })}</p>
+<ol>${h.rows.map((row) => html`<li>${plain(request, projects.find((p) => p.id === row.projectId)?.title)} — ${number(request, row.votes)}${row.funded ? html` — <strong>${t('budgets.results.funded')}</strong>` : ''}</li>`)}</ol>`,
+)}
 <form method="post" action="/admin/budgets/${budget.id}/publish">${csrfField(request)}<button type="submit" class="button">${budget.resultsPublishedAt ? t('budgets.admin.republish') : t('budgets.admin.publish')}</button></form>`,
       Object.keys(all).length ? 400 : 200,
     );
@@ -244,57 +350,84 @@ ${preview.headings.map((h) => html`<h3>${translated(request, h.heading.name)}</h
     };
   }
 
-  app.get<{ Params: { id: string; projectId: string } }>('/admin/budgets/:id/projects/:projectId', async (request, reply) => {
-    authorizeBudgets(request.viewer, 'manage-budgets');
-    return projectPage(request, reply, pathId(request.params.id), request.params.projectId === 'new' ? null : pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND'));
-  });
+  app.get<{ Params: { id: string; projectId: string } }>(
+    '/admin/budgets/:id/projects/:projectId',
+    async (request, reply) => {
+      authorizeBudgets(request.viewer, 'manage-budgets');
+      return projectPage(
+        request,
+        reply,
+        pathId(request.params.id),
+        request.params.projectId === 'new' ? null : pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND'),
+      );
+    },
+  );
 
-  app.post<{ Params: { id: string; projectId: string } }>('/admin/budgets/:id/projects/:projectId', async (request, reply) => {
-    const id = pathId(request.params.id);
-    const projectId = request.params.projectId === 'new' ? null : pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
-    const input = projectFromForm(request);
-    const outcome = await saveProject(ctx, request.viewer, request.organisation, id, projectId, input);
-    if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors), input);
-    setNotice(reply, 'budgets.admin.saved');
-    return reply.redirect(`/admin/budgets/${id}/projects/${outcome.id}`, 303);
-  });
+  app.post<{ Params: { id: string; projectId: string } }>(
+    '/admin/budgets/:id/projects/:projectId',
+    async (request, reply) => {
+      const id = pathId(request.params.id);
+      const projectId =
+        request.params.projectId === 'new' ? null : pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
+      const input = projectFromForm(request);
+      const outcome = await saveProject(ctx, request.viewer, request.organisation, id, projectId, input);
+      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors), input);
+      setNotice(reply, 'budgets.admin.saved');
+      return reply.redirect(`/admin/budgets/${id}/projects/${outcome.id}`, 303);
+    },
+  );
 
-  app.post<{ Params: { id: string; projectId: string } }>('/admin/budgets/:id/projects/:projectId/follow-up', async (request, reply) => {
-    const id = pathId(request.params.id);
-    const projectId = pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
-    const outcome = await updateFollowUp(ctx, request.viewer, request.organisation, id, projectId, {
-      status: formText(request.body, 'followUpStatus') as FollowUpStatus,
-      progress: optionalInteger(formText(request.body, 'progress')) ?? Number.NaN,
-    });
-    if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
-    setNotice(reply, 'budgets.admin.saved');
-    return reply.redirect(`/admin/budgets/${id}/projects/${projectId}`, 303);
-  });
+  app.post<{ Params: { id: string; projectId: string } }>(
+    '/admin/budgets/:id/projects/:projectId/follow-up',
+    async (request, reply) => {
+      const id = pathId(request.params.id);
+      const projectId = pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
+      const outcome = await updateFollowUp(ctx, request.viewer, request.organisation, id, projectId, {
+        status: formText(request.body, 'followUpStatus') as FollowUpStatus,
+        progress: optionalInteger(formText(request.body, 'progress')) ?? Number.NaN,
+      });
+      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
+      setNotice(reply, 'budgets.admin.saved');
+      return reply.redirect(`/admin/budgets/${id}/projects/${projectId}`, 303);
+    },
+  );
 
-  app.post<{ Params: { id: string; projectId: string } }>('/admin/budgets/:id/projects/:projectId/milestones', async (request, reply) => {
-    const id = pathId(request.params.id);
-    const projectId = pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
-    const outcome = await addMilestone(ctx, request.viewer, request.organisation, id, projectId, {
-      title: translatedFromForm(request.body, 'milestone', request.organisation.languages),
-      description: {},
-      happenedOn: formText(request.body, 'happenedOn'),
-      progress: optionalInteger(formText(request.body, 'milestoneProgress')),
-    });
-    if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
-    setNotice(reply, 'budgets.admin.saved');
-    return reply.redirect(`/admin/budgets/${id}/projects/${projectId}`, 303);
-  });
+  app.post<{ Params: { id: string; projectId: string } }>(
+    '/admin/budgets/:id/projects/:projectId/milestones',
+    async (request, reply) => {
+      const id = pathId(request.params.id);
+      const projectId = pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
+      const outcome = await addMilestone(ctx, request.viewer, request.organisation, id, projectId, {
+        title: translatedFromForm(request.body, 'milestone', request.organisation.languages),
+        description: {},
+        happenedOn: formText(request.body, 'happenedOn'),
+        progress: optionalInteger(formText(request.body, 'milestoneProgress')),
+      });
+      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
+      setNotice(reply, 'budgets.admin.saved');
+      return reply.redirect(`/admin/budgets/${id}/projects/${projectId}`, 303);
+    },
+  );
 
-  async function projectPage(request: FastifyRequest, reply: FastifyReply, budgetId: number, projectId: number | null, errors: Record<string, string> = {}, values?: ProjectInput) {
+  async function projectPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    budgetId: number,
+    projectId: number | null,
+    errors: Record<string, string> = {},
+    values?: ProjectInput,
+  ) {
     const { t } = request;
     const budget: Budget | undefined = await findBudget(ctx.db, request.organisation.id, budgetId);
     if (!budget) throw new AppError('BUDGET_NOT_FOUND');
-    const project: Project | undefined = projectId === null ? undefined : await findProject(ctx.db, budget.id, projectId);
+    const project: Project | undefined =
+      projectId === null ? undefined : await findProject(ctx.db, budget.id, projectId);
     if (projectId !== null && !project) throw new AppError('BUDGET_PROJECT_NOT_FOUND');
     const headings = await findHeadings(ctx.db, budget.id);
     const v: Partial<ProjectInput> = values ?? project ?? {};
     const milestones = project ? await findMilestones(ctx.db, [project.id]) : [];
-    const proposed = project && project.authorId !== null ? await findResidentProject(ctx.db, budget.id, project.id) : undefined;
+    const proposed =
+      project && project.authorId !== null ? await findResidentProject(ctx.db, budget.id, project.id) : undefined;
     const action = `/admin/budgets/${budget.id}/projects/${project?.id ?? 'new'}`;
     return adminPage(
       request,
@@ -305,19 +438,46 @@ ${preview.headings.map((h) => html`<h3>${translated(request, h.heading.name)}</h
 ${proposed ? html`<p>${t('budgets.admin.proposedByResident', { cost: money(request, proposed.proposedCost ?? proposed.cost), supports: number(request, proposed.supports) })}</p>` : ''}
 ${errorSummary(request, errors)}
 <form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
-${select('headingId', t('budgets.admin.heading'), headings.map((h): [string, string] => [String(h.id), plain(request, h.name)]), String(v.headingId ?? ''), errors.headingId)}
+${select(
+  'headingId',
+  t('budgets.admin.heading'),
+  headings.map((h): [string, string] => [String(h.id), plain(request, h.name)]),
+  String(v.headingId ?? ''),
+  errors.headingId,
+)}
 ${translatedInputs(request, 'title', 'budgets.admin.projectTitle', v.title ?? {}, errors)}
 ${translatedInputs(request, 'description', 'budgets.admin.description', v.description ?? {}, errors, true)}
 ${field({ name: 'cost', label: t('budgets.project.cost'), type: 'number', value: v.cost === undefined || Number.isNaN(v.cost) ? '' : String(v.cost), error: errors.cost })}
-${select('feasibility', t('budgets.project.feasibility'), (['undecided', 'feasible', 'unfeasible'] as const).map((f): [string, string] => [f, t(`budgets.feasibility.${f}`)]), v.feasibility ?? 'undecided', errors.feasibility)}
+${select(
+  'feasibility',
+  t('budgets.project.feasibility'),
+  (['undecided', 'feasible', 'unfeasible'] as const).map((f): [string, string] => [f, t(`budgets.feasibility.${f}`)]),
+  v.feasibility ?? 'undecided',
+  errors.feasibility,
+)}
 ${translatedInputs(request, 'explanation', 'budgets.admin.explanation', v.feasibilityExplanation ?? {}, errors, true)}
-${select('status', t('budgets.admin.status'), (['submitted', 'selected', 'rejected', 'withdrawn'] as const).map((s): [string, string] => [s, t(`budgets.status.${s}`)]), v.status ?? 'submitted', errors.status)}
+${select(
+  'status',
+  t('budgets.admin.status'),
+  (['submitted', 'selected', 'rejected', 'withdrawn'] as const).map((s): [string, string] => [
+    s,
+    t(`budgets.status.${s}`),
+  ]),
+  v.status ?? 'submitted',
+  errors.status,
+)}
 <button type="submit" class="button">${t('budgets.admin.save')}</button></form>
 ${
   project?.funded
     ? html`<h2>${t('budgets.followUp.title')}</h2>
 <form method="post" action="${action}/follow-up" class="stack" novalidate>${csrfField(request)}
-${select('followUpStatus', t('budgets.followUp.status'), FOLLOW_UP_STATUSES.map((s): [string, string] => [s, t(`budgets.followUp.${s}`)]), project.followUpStatus ?? 'planned', errors.followUpStatus)}
+${select(
+  'followUpStatus',
+  t('budgets.followUp.status'),
+  FOLLOW_UP_STATUSES.map((s): [string, string] => [s, t(`budgets.followUp.${s}`)]),
+  project.followUpStatus ?? 'planned',
+  errors.followUpStatus,
+)}
 ${field({ name: 'progress', label: t('budgets.followUp.progress'), type: 'number', value: String(project.progress), error: errors.progress })}
 <button type="submit" class="button">${t('budgets.admin.save')}</button></form>
 <h3>${t('budgets.followUp.milestones')}</h3>

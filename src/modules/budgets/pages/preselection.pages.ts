@@ -27,7 +27,9 @@ export function registerPreselectionPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/budgets/:id/preselection', async (request, reply) => {
     const id = pathId(request.params.id);
-    const selected = formList(request.body, 'selected').filter((value) => /^\d{1,9}$/.test(value)).map(Number);
+    const selected = formList(request.body, 'selected')
+      .filter((value) => /^\d{1,9}$/.test(value))
+      .map(Number);
     const outcome = await preselectProjects(ctx, request.viewer, request.organisation, id, selected);
     if (!outcome.ok) return page(request, reply, id, outcome.code);
     setNotice(reply, 'budgets.admin.saved');
@@ -41,7 +43,9 @@ export function registerPreselectionPages(app: App, ctx: AppContext): void {
     const headings = await findHeadings(ctx.db, budget.id);
     const projects = sortProjects(await findResidentProjects(ctx.db, budget.id), 'supports', 0);
     const title = t('budgets.preselection.title');
-    const errors: Record<string, string> = errorCode ? { 'preselection-form': t(`budgets.error.${errorCode}` as MessageKey) } : {};
+    const errors: Record<string, string> = errorCode
+      ? { 'preselection-form': t(`budgets.error.${errorCode}` as MessageKey) }
+      : {};
     reply.header('cache-control', 'no-store');
     return renderPage(request, reply, {
       title,

@@ -58,15 +58,27 @@ export function sortProjects(projects: ResidentProject[], sort: Sort, seed: numb
  * supports, and the way to propose one while the budget takes proposals. Empty in later phases, where
  * the headings' ballots list the projects.
  */
-export async function projectsSection(request: FastifyRequest, ctx: AppContext, budget: Budget, headings: Heading[]): Promise<Html> {
+export async function projectsSection(
+  request: FastifyRequest,
+  ctx: AppContext,
+  budget: Budget,
+  headings: Heading[],
+): Promise<Html> {
   const phase = currentPhase(budget);
   if (phase !== 'submitting' && phase !== 'supporting' && phase !== 'review') return html``;
   const { t } = request;
   const query = listQuery(request.query);
-  const projects = sortProjects(await findResidentProjects(ctx.db, budget.id, { headingId: query.headingId }), query.sort, query.seed);
-  const supported = request.viewer ? await findSupportedProjects(ctx.db, budget.id, request.viewer.id) : new Set<number>();
+  const projects = sortProjects(
+    await findResidentProjects(ctx.db, budget.id, { headingId: query.headingId }),
+    query.sort,
+    query.seed,
+  );
+  const supported = request.viewer
+    ? await findSupportedProjects(ctx.db, budget.id, request.viewer.id)
+    : new Set<number>();
   const names = new Map(headings.map((h) => [h.id, h]));
-  const option = (value: string, text: string, selected: boolean) => html`<option value="${value}"${selected ? raw(' selected') : ''}>${text}</option>`;
+  const option = (value: string, text: string, selected: boolean) =>
+    html`<option value="${value}"${selected ? raw(' selected') : ''}>${text}</option>`;
   const card = (project: ResidentProject) => html`<li class="ballot-project">
   <h3><a href="/budgets/${budget.id}/projects/${project.id}">${translated(request, project.title)}</a></h3>
   <p>${plain(request, names.get(project.headingId)?.name)} · <span class="ballot-project__cost">${money(request, project.cost)}</span></p>

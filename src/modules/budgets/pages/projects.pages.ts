@@ -9,10 +9,34 @@ import { renderSubjectSections } from '../../../platform/web/subject-sections.ts
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { currentPhase } from '../ballot-rules.ts';
 import { findBudget, findHeadings, findMilestones, type Budget, type Heading } from '../budgets.repository.ts';
-import { countSupportsInHeading, findResidentProject, findSupportedProjects, type ResidentProject } from '../projects.repository.ts';
-import { editOwnProject, eligibilityBlocker, proposeProject, supportProject, withdrawOwnProject, withdrawProjectSupport, type ResidentProjectInput } from '../projects.use-cases.ts';
+import {
+  countSupportsInHeading,
+  findResidentProject,
+  findSupportedProjects,
+  type ResidentProject,
+} from '../projects.repository.ts';
+import {
+  editOwnProject,
+  eligibilityBlocker,
+  proposeProject,
+  supportProject,
+  withdrawOwnProject,
+  withdrawProjectSupport,
+  type ResidentProjectInput,
+} from '../projects.use-cases.ts';
 import { projectMap } from './project-map.ts';
-import { budgetsAsset, formText, money, number, paragraphs, pathId, phaseLabel, plain, stylesheet, translated } from './shared.ts';
+import {
+  budgetsAsset,
+  formText,
+  money,
+  number,
+  paragraphs,
+  pathId,
+  phaseLabel,
+  plain,
+  stylesheet,
+  translated,
+} from './shared.ts';
 import { followUpSection } from './results.pages.ts';
 import { blockerNotice, projectStatus, statusLabel } from './project-parts.ts';
 
@@ -33,7 +57,9 @@ function inputFromForm(body: unknown): ResidentProjectInput {
     const text = formText(body, name).trim().replace(',', '.');
     return text === '' ? null : Number(text);
   };
-  const cost = formText(body, 'cost').trim().replace(/[\s.,'’]/g, '');
+  const cost = formText(body, 'cost')
+    .trim()
+    .replace(/[\s.,'’]/g, '');
   const heading = formText(body, 'headingId');
   return {
     headingId: /^\d{1,9}$/.test(heading) ? Number(heading) : 0,
@@ -63,7 +89,15 @@ export function registerProjectPages(app: App, ctx: AppContext): void {
   app.get<{ Params: { id: string } }>('/budgets/:id/projects/new', async (request, reply) => {
     const budget = await requireBudget(request, request.params.id);
     const headingText = (request.query as { heading?: string }).heading ?? '';
-    const empty: ResidentProjectInput = { headingId: /^\d{1,9}$/.test(headingText) ? Number(headingText) : 0, title: '', description: '', cost: Number.NaN, lat: null, lng: null, showAuthor: false };
+    const empty: ResidentProjectInput = {
+      headingId: /^\d{1,9}$/.test(headingText) ? Number(headingText) : 0,
+      title: '',
+      description: '',
+      cost: Number.NaN,
+      lat: null,
+      lng: null,
+      showAuthor: false,
+    };
     return formPage(request, reply, budget, null, empty);
   });
 
@@ -76,69 +110,121 @@ export function registerProjectPages(app: App, ctx: AppContext): void {
       return reply.redirect(`/budgets/${budget.id}/projects/${outcome.id}`, 303);
     }
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
-    return formPage(request, reply, budget, null, input, { code: outcome.code, fields: fieldMessages(request, outcome.errors) });
+    return formPage(request, reply, budget, null, input, {
+      code: outcome.code,
+      fields: fieldMessages(request, outcome.errors),
+    });
   });
 
-  app.get<{ Params: { id: string; projectId: string } }>('/budgets/:id/projects/:projectId/edit', async (request, reply) => {
-    const budget = await requireBudget(request, request.params.id);
-    const project = await requireProject(budget, request.params.projectId);
-    if (!request.viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-    if (project.authorId !== request.viewer.id) throw new AppError('BUDGET_PROJECT_NOT_YOURS');
-    const input: ResidentProjectInput = { headingId: project.headingId, title: plain(request, project.title), description: plain(request, project.description), cost: project.proposedCost ?? project.cost, lat: project.lat, lng: project.lng, showAuthor: project.showAuthor };
-    return formPage(request, reply, budget, project, input);
-  });
+  app.get<{ Params: { id: string; projectId: string } }>(
+    '/budgets/:id/projects/:projectId/edit',
+    async (request, reply) => {
+      const budget = await requireBudget(request, request.params.id);
+      const project = await requireProject(budget, request.params.projectId);
+      if (!request.viewer) throw new AppError('AUTHENTICATION_REQUIRED');
+      if (project.authorId !== request.viewer.id) throw new AppError('BUDGET_PROJECT_NOT_YOURS');
+      const input: ResidentProjectInput = {
+        headingId: project.headingId,
+        title: plain(request, project.title),
+        description: plain(request, project.description),
+        cost: project.proposedCost ?? project.cost,
+        lat: project.lat,
+        lng: project.lng,
+        showAuthor: project.showAuthor,
+      };
+      return formPage(request, reply, budget, project, input);
+    },
+  );
 
-  app.post<{ Params: { id: string; projectId: string } }>('/budgets/:id/projects/:projectId/edit', async (request, reply) => {
-    const budget = await requireBudget(request, request.params.id);
-    const project = await requireProject(budget, request.params.projectId);
-    const input = inputFromForm(request.body);
-    const outcome = await editOwnProject(ctx, request.viewer, request.organisation, budget.id, project.id, input, request.lang);
-    if (outcome.ok) {
-      setNotice(reply, 'budgets.propose.saved');
-      return reply.redirect(`/budgets/${budget.id}/projects/${project.id}`, 303);
-    }
-    if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
-    return formPage(request, reply, budget, project, input, { code: outcome.code, fields: fieldMessages(request, outcome.errors) });
-  });
+  app.post<{ Params: { id: string; projectId: string } }>(
+    '/budgets/:id/projects/:projectId/edit',
+    async (request, reply) => {
+      const budget = await requireBudget(request, request.params.id);
+      const project = await requireProject(budget, request.params.projectId);
+      const input = inputFromForm(request.body);
+      const outcome = await editOwnProject(
+        ctx,
+        request.viewer,
+        request.organisation,
+        budget.id,
+        project.id,
+        input,
+        request.lang,
+      );
+      if (outcome.ok) {
+        setNotice(reply, 'budgets.propose.saved');
+        return reply.redirect(`/budgets/${budget.id}/projects/${project.id}`, 303);
+      }
+      if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
+      return formPage(request, reply, budget, project, input, {
+        code: outcome.code,
+        fields: fieldMessages(request, outcome.errors),
+      });
+    },
+  );
 
-  app.post<{ Params: { id: string; projectId: string } }>('/budgets/:id/projects/:projectId/withdraw', async (request, reply) => {
-    const budget = await requireBudget(request, request.params.id);
-    const project = await requireProject(budget, request.params.projectId);
-    const outcome = await withdrawOwnProject(ctx, request.viewer, request.organisation, budget.id, project.id);
-    if (!outcome.ok) throw new AppError(outcome.code);
-    setNotice(reply, 'budgets.propose.withdrawn');
-    return reply.redirect(`/budgets/${budget.id}`, 303);
-  });
+  app.post<{ Params: { id: string; projectId: string } }>(
+    '/budgets/:id/projects/:projectId/withdraw',
+    async (request, reply) => {
+      const budget = await requireBudget(request, request.params.id);
+      const project = await requireProject(budget, request.params.projectId);
+      const outcome = await withdrawOwnProject(ctx, request.viewer, request.organisation, budget.id, project.id);
+      if (!outcome.ok) throw new AppError(outcome.code);
+      setNotice(reply, 'budgets.propose.withdrawn');
+      return reply.redirect(`/budgets/${budget.id}`, 303);
+    },
+  );
 
   app.get<{ Params: { id: string; projectId: string } }>('/budgets/:id/projects/:projectId', async (request, reply) => {
     const budget = await requireBudget(request, request.params.id);
     return projectPage(request, reply, budget, await requireProject(budget, request.params.projectId));
   });
 
-  for (const [path, action] of [['support', supportProject], ['support/withdraw', withdrawProjectSupport]] as const) {
-    app.post<{ Params: { id: string; projectId: string } }>(`/budgets/:id/projects/:projectId/${path}`, async (request, reply) => {
-      const budget = await requireBudget(request, request.params.id);
-      const project = await requireProject(budget, request.params.projectId);
-      const outcome = await action(ctx, request.viewer, request.organisation, budget.id, project.id);
-      if (!outcome.ok) {
-        if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
-        return projectPage(request, reply, budget, project, { code: outcome.code });
-      }
-      setNotice(reply, outcome.support.supported ? 'budgets.support.added' : 'budgets.support.removed');
-      return reply.redirect(`/budgets/${budget.id}/projects/${project.id}#support`, 303);
-    });
+  for (const [path, action] of [
+    ['support', supportProject],
+    ['support/withdraw', withdrawProjectSupport],
+  ] as const) {
+    app.post<{ Params: { id: string; projectId: string } }>(
+      `/budgets/:id/projects/:projectId/${path}`,
+      async (request, reply) => {
+        const budget = await requireBudget(request, request.params.id);
+        const project = await requireProject(budget, request.params.projectId);
+        const outcome = await action(ctx, request.viewer, request.organisation, budget.id, project.id);
+        if (!outcome.ok) {
+          if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
+          return projectPage(request, reply, budget, project, { code: outcome.code });
+        }
+        setNotice(reply, outcome.support.supported ? 'budgets.support.added' : 'budgets.support.removed');
+        return reply.redirect(`/budgets/${budget.id}/projects/${project.id}#support`, 303);
+      },
+    );
   }
 
-  function fieldMessages(request: FastifyRequest, errors: Record<string, MessageKey> | undefined): Record<string, string> | undefined {
+  function fieldMessages(
+    request: FastifyRequest,
+    errors: Record<string, MessageKey> | undefined,
+  ): Record<string, string> | undefined {
     return errors ? Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)])) : undefined;
   }
 
-  async function formPage(request: FastifyRequest, reply: FastifyReply, budget: Budget, project: ResidentProject | null, values: ResidentProjectInput, error?: PageError) {
+  async function formPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    budget: Budget,
+    project: ResidentProject | null,
+    values: ResidentProjectInput,
+    error?: PageError,
+  ) {
     const { t } = request;
     const headings = await findHeadings(ctx.db, budget.id);
     const phase = currentPhase(budget);
     const heading = headings.find((h) => h.id === values.headingId) ?? headings[0];
-    const blocker = phase !== 'submitting' ? 'BUDGET_PROPOSING_CLOSED' : heading ? await eligibilityBlocker(ctx, request.viewer, request.organisation, budget, heading) : undefined;
+    const blocker =
+      phase !== 'submitting'
+        ? 'BUDGET_PROPOSING_CLOSED'
+        : heading
+          ? await eligibilityBlocker(ctx, request.viewer, request.organisation, budget, heading)
+          : undefined;
     const errors = error?.fields ?? (error ? { title: t(`budgets.error.${error.code}` as MessageKey) } : {});
     const title = project ? t('budgets.propose.editTitle') : t('budgets.propose.title');
     const action = project ? `/budgets/${budget.id}/projects/${project.id}/edit` : `/budgets/${budget.id}/projects`;
@@ -175,21 +261,38 @@ ${field({ name: 'lng', label: t('budgets.propose.lng'), value: values.lng === nu
     });
   }
 
-  async function projectPage(request: FastifyRequest, reply: FastifyReply, budget: Budget, project: ResidentProject, error?: PageError) {
+  async function projectPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    budget: Budget,
+    project: ResidentProject,
+    error?: PageError,
+  ) {
     const { t } = request;
     const viewer = request.viewer;
     const phase = currentPhase(budget);
     const headings = await findHeadings(ctx.db, budget.id);
     const heading = headings.find((h) => h.id === project.headingId);
     const supported = viewer ? (await findSupportedProjects(ctx.db, budget.id, viewer.id)).has(project.id) : false;
-    const blocker = phase === 'supporting' && heading ? await eligibilityBlocker(ctx, viewer, request.organisation, budget, heading) : undefined;
-    const used = viewer && heading && budget.maxSupportsPerHeading !== null && phase === 'supporting' ? await countSupportsInHeading(ctx.db, viewer.id, heading.id) : undefined;
+    const blocker =
+      phase === 'supporting' && heading
+        ? await eligibilityBlocker(ctx, viewer, request.organisation, budget, heading)
+        : undefined;
+    const used =
+      viewer && heading && budget.maxSupportsPerHeading !== null && phase === 'supporting'
+        ? await countSupportsInHeading(ctx.db, viewer.id, heading.id)
+        : undefined;
     const shapes = project.lat !== null ? await findDistrictsWithGeometry(ctx.db, request.organisation.id) : [];
     const milestones = project.funded ? await findMilestones(ctx.db, [project.id]) : [];
     const status = projectStatus(budget, project);
     const isAuthor = viewer !== null && project.authorId === viewer.id;
-    const errors: Record<string, string> = error ? { 'support-title': t(`budgets.error.${error.code}` as MessageKey) } : {};
-    const author = project.authorId === null && project.proposedCost === null ? t('budgets.project.byCity') : project.authorName ?? t('budgets.project.byResident');
+    const errors: Record<string, string> = error
+      ? { 'support-title': t(`budgets.error.${error.code}` as MessageKey) }
+      : {};
+    const author =
+      project.authorId === null && project.proposedCost === null
+        ? t('budgets.project.byCity')
+        : (project.authorName ?? t('budgets.project.byResident'));
     if (viewer) reply.header('cache-control', 'private, no-store');
     const supportAction = `/budgets/${budget.id}/projects/${project.id}/support`;
     // The comment thread comes from whichever module provides one (participation), through the platform.
@@ -252,7 +355,10 @@ ${comments}`,
 }
 
 function headingSelect(request: FastifyRequest, headings: Heading[], selected: number, error?: string): Html {
-  const options = headings.map((h): [string, string] => [String(h.id), `${plain(request, h.name)} — ${money(request, h.amount)}`]);
+  const options = headings.map((h): [string, string] => [
+    String(h.id),
+    `${plain(request, h.name)} — ${money(request, h.amount)}`,
+  ]);
   return html`<div class="field${error ? ' field--error' : ''}"><label for="headingId">${request.t('budgets.propose.headingField')}</label>
 <p class="field__hint" id="headingId-hint">${request.t('budgets.propose.headingHint')}</p>
 ${error ? html`<p class="field__error" id="headingId-error">${error}</p>` : ''}

@@ -8,10 +8,39 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts } from '../../places/index.ts';
 import { currentPhase, isOnBallot, type BallotInput } from '../ballot-rules.ts';
-import { ballotView, castBallot, loadBallotScope, votingBlocker, withdrawBallot, type BallotView } from '../ballot.use-cases.ts';
-import { findBallot, findBallotsOfVoter, findBudget, findBudgets, findHeadings, findProjects, type Budget, type Heading, type Project } from '../budgets.repository.ts';
+import {
+  ballotView,
+  castBallot,
+  loadBallotScope,
+  votingBlocker,
+  withdrawBallot,
+  type BallotView,
+} from '../ballot.use-cases.ts';
+import {
+  findBallot,
+  findBallotsOfVoter,
+  findBudget,
+  findBudgets,
+  findHeadings,
+  findProjects,
+  type Budget,
+  type Heading,
+  type Project,
+} from '../budgets.repository.ts';
 import { PHASES } from '../budgets.schema.ts';
-import { budgetsAsset, CURRENCY, formList, formText, money, paragraphs, pathId, phaseLabel, plain, stylesheet, translated } from './shared.ts';
+import {
+  budgetsAsset,
+  CURRENCY,
+  formList,
+  formText,
+  money,
+  paragraphs,
+  pathId,
+  phaseLabel,
+  plain,
+  stylesheet,
+  translated,
+} from './shared.ts';
 import { registerResultsPages } from './results.pages.ts';
 import { projectsSection } from './project-list.ts';
 import { registerProjectPages } from './projects.pages.ts';
@@ -28,7 +57,9 @@ export function registerPublicPages(app: App, ctx: AppContext): void {
 <p>${t('budgets.lead')}</p>
 ${budgets.length === 0 ? html`<p>${t('budgets.empty')}</p>` : ''}
 <ul class="cards">${budgets.map(
-        (budget) => html`<li class="card"><h2><a href="/budgets/${budget.id}">${translated(request, budget.title)}</a></h2>
+        (
+          budget,
+        ) => html`<li class="card"><h2><a href="/budgets/${budget.id}">${translated(request, budget.title)}</a></h2>
 <p><span class="tag">${phaseLabel(request, currentPhase(budget))}</span></p></li>`,
       )}</ul>`,
     });
@@ -56,7 +87,9 @@ ${phaseList(request, budget)}
 <p>${t('budgets.oneDistrict')}</p>
 <h2>${t('budgets.headings')}</h2>
 <ul class="cards">${headings.map(
-        (heading) => html`<li class="card"><h3><a href="/budgets/${budget.id}/headings/${heading.id}">${translated(request, heading.name)}</a></h3>
+        (
+          heading,
+        ) => html`<li class="card"><h3><a href="/budgets/${budget.id}/headings/${heading.id}">${translated(request, heading.name)}</a></h3>
 <p>${heading.districtId === null ? t('budgets.heading.cityWide') : t('budgets.heading.district')} · ${money(request, heading.amount)}</p>
 ${voted.has(heading.id) ? html`<p><span class="tag">${t('budgets.ballot.youVoted')}</span></p>` : ''}</li>`,
       )}</ul>
@@ -67,31 +100,49 @@ ${phase === 'balloting' ? html`<p class="muted">${t('budgets.ballot.private')}</
   });
 
   app.get<{ Params: { id: string; headingId: string } }>('/budgets/:id/headings/:headingId', async (request, reply) => {
-    const { budget, heading } = await loadBallotScope(ctx, request.organisation, pathId(request.params.id), pathId(request.params.headingId, 'BUDGET_HEADING_NOT_FOUND'));
+    const { budget, heading } = await loadBallotScope(
+      ctx,
+      request.organisation,
+      pathId(request.params.id),
+      pathId(request.params.headingId, 'BUDGET_HEADING_NOT_FOUND'),
+    );
     const stored = request.viewer ? await findBallot(ctx.db, heading.id, request.viewer.id) : undefined;
     return headingPage(request, reply, budget, heading, ballotView(budget, heading, stored));
   });
 
-  app.post<{ Params: { id: string; headingId: string } }>('/budgets/:id/headings/:headingId/ballot', async (request, reply) => {
-    const budgetId = pathId(request.params.id);
-    const headingId = pathId(request.params.headingId, 'BUDGET_HEADING_NOT_FOUND');
-    const { budget, heading } = await loadBallotScope(ctx, request.organisation, budgetId, headingId);
-    const input = ballotFromForm(request.body, budget);
-    if (!input) return headingPage(request, reply, budget, heading, ballotView(budget, heading, undefined), { code: 'BALLOT_WRONG_FORMAT' });
-    const outcome = await castBallot(ctx, request.viewer, request.organisation, budgetId, headingId, input);
-    if (!outcome.ok) return headingPage(request, reply, budget, heading, await submittedView(budget, heading, input), { code: outcome.code, projectIds: outcome.projectIds });
-    setNotice(reply, outcome.ballot.projects.length > 0 ? 'budgets.ballot.saved' : 'budgets.ballot.withdrawn');
-    return reply.redirect(`/budgets/${budgetId}/headings/${headingId}#ballot`, 303);
-  });
+  app.post<{ Params: { id: string; headingId: string } }>(
+    '/budgets/:id/headings/:headingId/ballot',
+    async (request, reply) => {
+      const budgetId = pathId(request.params.id);
+      const headingId = pathId(request.params.headingId, 'BUDGET_HEADING_NOT_FOUND');
+      const { budget, heading } = await loadBallotScope(ctx, request.organisation, budgetId, headingId);
+      const input = ballotFromForm(request.body, budget);
+      if (!input)
+        return headingPage(request, reply, budget, heading, ballotView(budget, heading, undefined), {
+          code: 'BALLOT_WRONG_FORMAT',
+        });
+      const outcome = await castBallot(ctx, request.viewer, request.organisation, budgetId, headingId, input);
+      if (!outcome.ok)
+        return headingPage(request, reply, budget, heading, await submittedView(budget, heading, input), {
+          code: outcome.code,
+          projectIds: outcome.projectIds,
+        });
+      setNotice(reply, outcome.ballot.projects.length > 0 ? 'budgets.ballot.saved' : 'budgets.ballot.withdrawn');
+      return reply.redirect(`/budgets/${budgetId}/headings/${headingId}#ballot`, 303);
+    },
+  );
 
-  app.post<{ Params: { id: string; headingId: string } }>('/budgets/:id/headings/:headingId/ballot/withdraw', async (request, reply) => {
-    const budgetId = pathId(request.params.id);
-    const headingId = pathId(request.params.headingId, 'BUDGET_HEADING_NOT_FOUND');
-    const outcome = await withdrawBallot(ctx, request.viewer, request.organisation, budgetId, headingId);
-    if (!outcome.ok) throw new AppError(outcome.code);
-    setNotice(reply, 'budgets.ballot.withdrawn');
-    return reply.redirect(`/budgets/${budgetId}/headings/${headingId}`, 303);
-  });
+  app.post<{ Params: { id: string; headingId: string } }>(
+    '/budgets/:id/headings/:headingId/ballot/withdraw',
+    async (request, reply) => {
+      const budgetId = pathId(request.params.id);
+      const headingId = pathId(request.params.headingId, 'BUDGET_HEADING_NOT_FOUND');
+      const outcome = await withdrawBallot(ctx, request.viewer, request.organisation, budgetId, headingId);
+      if (!outcome.ok) throw new AppError(outcome.code);
+      setNotice(reply, 'budgets.ballot.withdrawn');
+      return reply.redirect(`/budgets/${budgetId}/headings/${headingId}`, 303);
+    },
+  );
 
   registerProjectPages(app, ctx);
   registerResultsPages(app, ctx);
@@ -105,7 +156,9 @@ ${phase === 'balloting' ? html`<p class="muted">${t('budgets.ballot.private')}</
   /** What the voter sent, shown back with their errors so they can fix it (totals recomputed here). */
   async function submittedView(budget: Budget, heading: Heading, input: BallotInput): Promise<BallotView> {
     const projects = new Map((await findProjects(ctx.db, budget.id, { headingId: heading.id })).map((p) => [p.id, p]));
-    const entries: Array<[number, number]> = input.projects ? input.projects.map((id) => [id, 1]) : Object.entries(input.votes).map(([id, votes]) => [Number(id), votes]);
+    const entries: Array<[number, number]> = input.projects
+      ? input.projects.map((id) => [id, 1])
+      : Object.entries(input.votes).map(([id, votes]) => [Number(id), votes]);
     const chosen = entries.filter(([id, votes]) => projects.has(id) && votes > 0);
     const totalCost = chosen.reduce((sum, [id]) => sum + (projects.get(id)?.cost ?? 0), 0);
     return {
@@ -118,23 +171,43 @@ ${phase === 'balloting' ? html`<p class="muted">${t('budgets.ballot.private')}</
     };
   }
 
-  async function headingPage(request: FastifyRequest, reply: FastifyReply, budget: Budget, heading: Heading, ballot: BallotView, error?: { code: string; projectIds?: number[] | undefined }) {
+  async function headingPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    budget: Budget,
+    heading: Heading,
+    ballot: BallotView,
+    error?: { code: string; projectIds?: number[] | undefined },
+  ) {
     const { t } = request;
-    const projects = (await findProjects(ctx.db, budget.id, { headingId: heading.id })).filter((p) => p.status !== 'withdrawn');
+    const projects = (await findProjects(ctx.db, budget.id, { headingId: heading.id })).filter(
+      (p) => p.status !== 'withdrawn',
+    );
     const onBallot = projects.filter(isOnBallot);
     const others = projects.filter((p) => !isOnBallot(p));
     const phase = currentPhase(budget);
     const blocker = await votingBlocker(ctx, request.viewer, request.organisation, budget, heading);
-    const district = heading.districtId !== null ? (await findDistricts(ctx.db, request.organisation.id)).find((d) => d.id === heading.districtId) : undefined;
+    const district =
+      heading.districtId !== null
+        ? (await findDistricts(ctx.db, request.organisation.id)).find((d) => d.id === heading.districtId)
+        : undefined;
     const errors: Record<string, string> = error ? { ballot: t(`budgets.error.${error.code}` as MessageKey) } : {};
     const flagged = new Set(error?.projectIds ?? []);
     const distributed = budget.votingRule === 'distributed';
-    const limit = budget.votingRule === 'approval' ? (budget.maxProjects ?? 0) : distributed ? (budget.maxVotes ?? 0) : 0;
+    const limit =
+      budget.votingRule === 'approval' ? (budget.maxProjects ?? 0) : distributed ? (budget.maxVotes ?? 0) : 0;
     reply.header('cache-control', 'private, no-store');
     const totalText = (view: BallotView): Html => {
       const parts: string[] = [];
       if (budget.votingRule !== 'distributed') {
-        parts.push(view.remaining >= 0 ? t('budgets.ballot.total', { total: money(request, view.totalCost), left: money(request, view.remaining) }) : t('budgets.ballot.over', { total: money(request, view.totalCost), over: money(request, -view.remaining) }));
+        parts.push(
+          view.remaining >= 0
+            ? t('budgets.ballot.total', { total: money(request, view.totalCost), left: money(request, view.remaining) })
+            : t('budgets.ballot.over', {
+                total: money(request, view.totalCost),
+                over: money(request, -view.remaining),
+              }),
+        );
       }
       if (limit > 0) parts.push(t('budgets.ballot.count', { used: view.votesUsed, limit }));
       return html`${parts.join(' ')}`;
@@ -157,7 +230,11 @@ ${phase === 'balloting' ? html`<p class="muted">${t('budgets.ballot.private')}</
     };
     return renderPage(request, reply, {
       title: plain(request, heading.name),
-      status: error ? (error.code === 'BALLOT_OUTSIDE_PHASE' || error.code === 'BALLOT_SECOND_DISTRICT_HEADING' ? 409 : 422) : 200,
+      status: error
+        ? error.code === 'BALLOT_OUTSIDE_PHASE' || error.code === 'BALLOT_SECOND_DISTRICT_HEADING'
+          ? 409
+          : 422
+        : 200,
       scripts: canVote ? [budgetsAsset('ballot.js')] : [],
       main: html`${stylesheet()}<p><a href="/budgets/${budget.id}">${translated(request, budget.title)}</a></p>
 <h1>${translated(request, heading.name)}</h1>
@@ -226,10 +303,14 @@ export function ruleText(request: FastifyRequest, budget: Budget): string {
   const { t } = request;
   if (budget.votingRule === 'approval') return t('budgets.rule.approval', { n: budget.maxProjects ?? 0 });
   if (budget.votingRule === 'distributed') {
-    const perProject = budget.maxVotesPerProject ? ` ${t('budgets.rule.perProject', { n: budget.maxVotesPerProject })}` : '';
+    const perProject = budget.maxVotesPerProject
+      ? ` ${t('budgets.rule.perProject', { n: budget.maxVotesPerProject })}`
+      : '';
     return t('budgets.rule.distributed', { n: budget.maxVotes ?? 0 }) + perProject;
   }
-  const minimum = budget.minShare ? ` ${t('budgets.rule.minShare', { percent: Math.round(budget.minShare * 100) })}` : '';
+  const minimum = budget.minShare
+    ? ` ${t('budgets.rule.minShare', { percent: Math.round(budget.minShare * 100) })}`
+    : '';
   return t('budgets.rule.knapsack') + minimum;
 }
 
@@ -241,4 +322,3 @@ function phaseList(request: FastifyRequest, budget: Budget): Html {
     return html`<li${kind === current ? raw(' aria-current="step"') : ''}>${phaseLabel(request, kind)}${dates ? html`<br><span class="muted">${formatDate(request, dates.startsAt)}${dates.endsAt ? html` – ${formatDate(request, dates.endsAt)}` : ''}</span>` : ''}</li>`;
   })}</ol>`;
 }
-

@@ -5,7 +5,17 @@ import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { formatDate, renderPage } from '../../../platform/web/layout.ts';
-import { findBudget, findHeadings, findMilestones, findProjects, findResults, type Heading, type Milestone, type Project, type StoredResult } from '../budgets.repository.ts';
+import {
+  findBudget,
+  findHeadings,
+  findMilestones,
+  findProjects,
+  findResults,
+  type Heading,
+  type Milestone,
+  type Project,
+  type StoredResult,
+} from '../budgets.repository.ts';
 import { money, number, pathId, plain, stylesheet, translated } from './shared.ts';
 
 /**
@@ -37,7 +47,12 @@ ${rows.map((row, index) => {
 }
 
 /** Funded projects with their follow-up: status, progress and milestones. */
-export function followUpSection(request: FastifyRequest, projects: Project[], milestones: Milestone[], level: 2 | 3): Html {
+export function followUpSection(
+  request: FastifyRequest,
+  projects: Project[],
+  milestones: Milestone[],
+  level: 2 | 3,
+): Html {
   const { t } = request;
   const heading = (content: Html) => (level === 2 ? html`<h2>${content}</h2>` : html`<h3>${content}</h3>`);
   return html`<section aria-label="${t('budgets.followUp.title')}">${heading(html`${t('budgets.followUp.title')}`)}
@@ -79,8 +94,14 @@ export function registerResultsPages(app: App, ctx: AppContext): void {
     const { t } = request;
     const { budget, headings, projects, results, totals } = await load(request, request.params.id);
     const funded = [...projects.values()].filter((p) => p.funded);
-    const milestones = await findMilestones(ctx.db, funded.map((p) => p.id));
-    const methodNote = budget.resultsMethod === 'equal_shares' ? t('budgets.results.method.equal_shares') : t('budgets.results.method.votes');
+    const milestones = await findMilestones(
+      ctx.db,
+      funded.map((p) => p.id),
+    );
+    const methodNote =
+      budget.resultsMethod === 'equal_shares'
+        ? t('budgets.results.method.equal_shares')
+        : t('budgets.results.method.votes');
     return renderPage(request, reply, {
       title: t('budgets.results.title', { budget: plain(request, budget.title) }),
       description: methodNote,
@@ -113,12 +134,27 @@ ${funded.length > 0 ? followUpSection(request, funded, milestones, 3) : ''}
   app.get<{ Params: { id: string } }>('/budgets/:id/results.csv', async (request, reply) => {
     const { budget, headings, projects, results } = await load(request, request.params.id);
     const lang = request.organisation.defaultLanguage;
-    const lines = [['heading_id', 'heading', 'position', 'project_id', 'project', 'cost', 'ballots', 'votes', 'funded', 'note'].join(',')];
+    const lines = [
+      ['heading_id', 'heading', 'position', 'project_id', 'project', 'cost', 'ballots', 'votes', 'funded', 'note'].join(
+        ',',
+      ),
+    ];
     for (const row of results) {
       const heading = headings.find((h) => h.id === row.headingId);
       const project = projects.get(row.projectId);
       lines.push(
-        [row.headingId, heading?.name[lang] ?? Object.values(heading?.name ?? {})[0] ?? '', row.position, row.projectId, project?.title[lang] ?? Object.values(project?.title ?? {})[0] ?? '', project?.cost ?? 0, row.ballots, row.votes, row.funded, row.note ?? '']
+        [
+          row.headingId,
+          heading?.name[lang] ?? Object.values(heading?.name ?? {})[0] ?? '',
+          row.position,
+          row.projectId,
+          project?.title[lang] ?? Object.values(project?.title ?? {})[0] ?? '',
+          project?.cost ?? 0,
+          row.ballots,
+          row.votes,
+          row.funded,
+          row.note ?? '',
+        ]
           .map(csvCell)
           .join(','),
       );
@@ -127,4 +163,3 @@ ${funded.length > 0 ? followUpSection(request, funded, milestones, 3) : ''}
     return reply.type('text/csv; charset=utf-8').send(`${lines.join('\r\n')}\r\n`);
   });
 }
-

@@ -17,7 +17,11 @@ export const CURRENCY = 'EUR';
 
 /** An amount of money in the reader's language ("€ 250,000" / "250.000 €"). */
 export function money(request: FastifyRequest, amount: number): string {
-  return numberFormat(LANGUAGES[request.lang].locale.replace('_', '-'), { style: 'currency', currency: CURRENCY, maximumFractionDigits: 0 }).format(amount);
+  return numberFormat(LANGUAGES[request.lang].locale.replace('_', '-'), {
+    style: 'currency',
+    currency: CURRENCY,
+    maximumFractionDigits: 0,
+  }).format(amount);
 }
 
 export function number(request: FastifyRequest, value: number): string {
@@ -39,7 +43,10 @@ export function plain(request: FastifyRequest, value: Translated | null | undefi
 export function paragraphs(request: FastifyRequest, value: Translated | null | undefined): Html {
   if (!value || Object.keys(value).length === 0) return html``;
   const { text, lang } = localizedWithLanguage(value, request.lang, request.organisation.defaultLanguage);
-  const parts = text.split(/\n{2,}/).map((part) => part.trim()).filter(Boolean);
+  const parts = text
+    .split(/\n{2,}/)
+    .map((part) => part.trim())
+    .filter(Boolean);
   return html`<div${lang === request.lang ? '' : html` lang="${lang}"`}>${parts.map((part) => html`<p>${part}</p>`)}</div>`;
 }
 

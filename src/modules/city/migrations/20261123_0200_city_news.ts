@@ -16,5 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       unique (organisation_id, slug)
     )`.execute(db);
-  await sql`create index city_news_published on city_news (organisation_id, published_at desc) where published_at is not null`.execute(db);
+  await sql`create index city_news_published on city_news (organisation_id, published_at desc) where published_at is not null`.execute(
+    db,
+  );
 }

@@ -68,7 +68,11 @@ export class Classifier {
   }
 
   /** A classifier trained on `examples` (what `classifierFor` builds from the corrections table). */
-  static fromExamples(spec: ClassifierSpec, examples: Iterable<TrainingExample>, options: TrainingOptions = DEFAULT_TRAINING): Classifier {
+  static fromExamples(
+    spec: ClassifierSpec,
+    examples: Iterable<TrainingExample>,
+    options: TrainingOptions = DEFAULT_TRAINING,
+  ): Classifier {
     const classifier = new Classifier(spec, options);
     for (const example of examples) classifier.learn(example);
     return classifier;
@@ -100,7 +104,8 @@ export class Classifier {
     const logits = this.#logits(encoded);
     const probabilities = softmax(logits);
     let best = 0;
-    for (let index = 1; index < probabilities.length; index++) if ((probabilities[index] ?? 0) > (probabilities[best] ?? 0)) best = index;
+    for (let index = 1; index < probabilities.length; index++)
+      if ((probabilities[index] ?? 0) > (probabilities[best] ?? 0)) best = index;
     return {
       label: this.#labels[best] as string,
       confidence: probabilities[best] ?? 0,
@@ -117,7 +122,8 @@ export class Classifier {
       if (this.#weights) {
         const offset = c * DIMENSIONS;
         const { indices, values } = encoded.vector;
-        for (let k = 0; k < indices.length; k++) sum += (this.#weights[offset + (indices[k] as number)] ?? 0) * (values[k] as number);
+        for (let k = 0; k < indices.length; k++)
+          sum += (this.#weights[offset + (indices[k] as number)] ?? 0) * (values[k] as number);
       }
       logits[c] = sum;
     });

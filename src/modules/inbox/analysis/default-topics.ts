@@ -11,7 +11,11 @@ export interface TopicRule {
   keywords: Partial<Record<Language, readonly string[]>>;
 }
 
-const w = (text: string): string[] => text.split(',').map((keyword) => keyword.trim()).filter(Boolean);
+const w = (text: string): string[] =>
+  text
+    .split(',')
+    .map((keyword) => keyword.trim())
+    .filter(Boolean);
 
 export const DEFAULT_TOPICS: readonly TopicRule[] = [
   {
@@ -33,17 +37,39 @@ export const DEFAULT_TOPICS: readonly TopicRule[] = [
   {
     key: 'mobility',
     keywords: {
-      en: w('bus, buses, tram, train, metro, traffic, parking, road, roads, pothole, cycle lane, bike, bicycle, pavement, sidewalk, crossing, car, cars'),
-      fr: w('bus, tram, métro, train, circulation, trafic, stationnement, parking, route, chaussée, nid-de-poule, piste cyclable, vélo, trottoir, passage piéton, voiture, bouchon'),
-      de: w('bus, straßenbahn, tram, bahn, zug, verkehr, stau, parkplatz, parken, straße, schlagloch, radweg, fahrrad, gehweg, zebrastreifen, auto, ampel'),
-      nl: w('bus, tram, trein, metro, verkeer, file, parkeren, parkeerplaats, weg, gat in de weg, fietspad, fiets, stoep, zebrapad, auto, stoplicht'),
-      es: w('autobús, bus, tranvía, metro, tren, tráfico, atasco, aparcamiento, aparcar, calle, carretera, bache, carril bici, bicicleta, acera, paso de peatones, coche, semáforo'),
-      pt: w('autocarro, ônibus, elétrico, metro, metrô, comboio, trem, trânsito, estacionamento, estrada, buraco, ciclovia, bicicleta, passeio, calçada, passadeira, carro, semáforo'),
-      it: w('autobus, bus, tram, metro, treno, traffico, parcheggio, strada, buca, pista ciclabile, bici, bicicletta, marciapiede, strisce, auto, semaforo'),
-      ro: w('autobuz, tramvai, metrou, tren, trafic, parcare, stradă, drum, groapă, pistă de biciclete, bicicletă, trotuar, trecere de pietoni, mașină, semafor'),
-      hu: w('busz, villamos, metró, vonat, forgalom, dugó, parkoló, parkolás, út, utca, kátyú, kerékpárút, bicikli, járda, zebra, autó, lámpa'),
-      et: w('buss, tramm, rong, liiklus, ummik, parkimine, parkla, tänav, auk, jalgrattatee, ratas, kõnnitee, ülekäigurada, auto, valgusfoor'),
-      bg: w('автобус, трамвай, метро, влак, трафик, задръстване, паркинг, паркиране, път, улица, дупка, велоалея, велосипед, тротоар, пешеходна пътека, кола, светофар'),
+      en: w(
+        'bus, buses, tram, train, metro, traffic, parking, road, roads, pothole, cycle lane, bike, bicycle, pavement, sidewalk, crossing, car, cars',
+      ),
+      fr: w(
+        'bus, tram, métro, train, circulation, trafic, stationnement, parking, route, chaussée, nid-de-poule, piste cyclable, vélo, trottoir, passage piéton, voiture, bouchon',
+      ),
+      de: w(
+        'bus, straßenbahn, tram, bahn, zug, verkehr, stau, parkplatz, parken, straße, schlagloch, radweg, fahrrad, gehweg, zebrastreifen, auto, ampel',
+      ),
+      nl: w(
+        'bus, tram, trein, metro, verkeer, file, parkeren, parkeerplaats, weg, gat in de weg, fietspad, fiets, stoep, zebrapad, auto, stoplicht',
+      ),
+      es: w(
+        'autobús, bus, tranvía, metro, tren, tráfico, atasco, aparcamiento, aparcar, calle, carretera, bache, carril bici, bicicleta, acera, paso de peatones, coche, semáforo',
+      ),
+      pt: w(
+        'autocarro, ônibus, elétrico, metro, metrô, comboio, trem, trânsito, estacionamento, estrada, buraco, ciclovia, bicicleta, passeio, calçada, passadeira, carro, semáforo',
+      ),
+      it: w(
+        'autobus, bus, tram, metro, treno, traffico, parcheggio, strada, buca, pista ciclabile, bici, bicicletta, marciapiede, strisce, auto, semaforo',
+      ),
+      ro: w(
+        'autobuz, tramvai, metrou, tren, trafic, parcare, stradă, drum, groapă, pistă de biciclete, bicicletă, trotuar, trecere de pietoni, mașină, semafor',
+      ),
+      hu: w(
+        'busz, villamos, metró, vonat, forgalom, dugó, parkoló, parkolás, út, utca, kátyú, kerékpárút, bicikli, járda, zebra, autó, lámpa',
+      ),
+      et: w(
+        'buss, tramm, rong, liiklus, ummik, parkimine, parkla, tänav, auk, jalgrattatee, ratas, kõnnitee, ülekäigurada, auto, valgusfoor',
+      ),
+      bg: w(
+        'автобус, трамвай, метро, влак, трафик, задръстване, паркинг, паркиране, път, улица, дупка, велоалея, велосипед, тротоар, пешеходна пътека, кола, светофар',
+      ),
     },
   },
   {
@@ -65,17 +91,39 @@ export const DEFAULT_TOPICS: readonly TopicRule[] = [
   {
     key: 'safety',
     keywords: {
-      en: w('safety, unsafe, danger, dangerous, crime, theft, stolen, police, vandalism, fight, assault, drugs, burglary'),
-      fr: w('sécurité, insécurité, danger, dangereux, vol, volé, police, vandalisme, agression, bagarre, drogue, cambriolage'),
-      de: w('sicherheit, unsicher, gefahr, gefährlich, kriminalität, diebstahl, gestohlen, polizei, vandalismus, überfall, schlägerei, drogen, einbruch'),
-      nl: w('veiligheid, onveilig, gevaar, gevaarlijk, criminaliteit, diefstal, gestolen, politie, vandalisme, overval, vechtpartij, drugs, inbraak'),
-      es: w('seguridad, inseguridad, peligro, peligroso, delito, robo, robado, policía, vandalismo, agresión, pelea, drogas'),
-      pt: w('segurança, insegurança, perigo, perigoso, crime, roubo, furto, roubado, polícia, vandalismo, assalto, briga, drogas'),
-      it: w('sicurezza, insicurezza, pericolo, pericoloso, criminalità, furto, rubato, polizia, vandalismo, aggressione, rissa, droga, spaccio'),
-      ro: w('siguranță, nesiguranță, pericol, periculos, infracțiune, furt, furat, poliție, vandalism, agresiune, bătaie, droguri'),
-      hu: w('biztonság, veszély, veszélyes, bűnözés, lopás, ellopták, rendőr, rendőrség, vandalizmus, támadás, verekedés, drog, betörés'),
-      et: w('turvalisus, ohutus, oht, ohtlik, kuritegevus, vargus, varastati, politsei, vandalism, rünnak, kaklus, narkootikum, sissemurdmine'),
-      bg: w('сигурност, опасност, опасно, престъпност, кражба, откраднат, полиция, вандализъм, нападение, бой, наркотици, обир'),
+      en: w(
+        'safety, unsafe, danger, dangerous, crime, theft, stolen, police, vandalism, fight, assault, drugs, burglary',
+      ),
+      fr: w(
+        'sécurité, insécurité, danger, dangereux, vol, volé, police, vandalisme, agression, bagarre, drogue, cambriolage',
+      ),
+      de: w(
+        'sicherheit, unsicher, gefahr, gefährlich, kriminalität, diebstahl, gestohlen, polizei, vandalismus, überfall, schlägerei, drogen, einbruch',
+      ),
+      nl: w(
+        'veiligheid, onveilig, gevaar, gevaarlijk, criminaliteit, diefstal, gestolen, politie, vandalisme, overval, vechtpartij, drugs, inbraak',
+      ),
+      es: w(
+        'seguridad, inseguridad, peligro, peligroso, delito, robo, robado, policía, vandalismo, agresión, pelea, drogas',
+      ),
+      pt: w(
+        'segurança, insegurança, perigo, perigoso, crime, roubo, furto, roubado, polícia, vandalismo, assalto, briga, drogas',
+      ),
+      it: w(
+        'sicurezza, insicurezza, pericolo, pericoloso, criminalità, furto, rubato, polizia, vandalismo, aggressione, rissa, droga, spaccio',
+      ),
+      ro: w(
+        'siguranță, nesiguranță, pericol, periculos, infracțiune, furt, furat, poliție, vandalism, agresiune, bătaie, droguri',
+      ),
+      hu: w(
+        'biztonság, veszély, veszélyes, bűnözés, lopás, ellopták, rendőr, rendőrség, vandalizmus, támadás, verekedés, drog, betörés',
+      ),
+      et: w(
+        'turvalisus, ohutus, oht, ohtlik, kuritegevus, vargus, varastati, politsei, vandalism, rünnak, kaklus, narkootikum, sissemurdmine',
+      ),
+      bg: w(
+        'сигурност, опасност, опасно, престъпност, кражба, откраднат, полиция, вандализъм, нападение, бой, наркотици, обир',
+      ),
     },
   },
   {
@@ -84,12 +132,22 @@ export const DEFAULT_TOPICS: readonly TopicRule[] = [
       en: w('event, festival, concert, exhibition, museum, theatre, theater, library, market, fair, show, culture'),
       fr: w('événement, festival, concert, exposition, musée, théâtre, bibliothèque, marché, fête, spectacle, culture'),
       de: w('veranstaltung, festival, konzert, ausstellung, museum, theater, bibliothek, markt, fest, kultur'),
-      nl: w('evenement, festival, concert, tentoonstelling, museum, theater, bibliotheek, markt, feest, voorstelling, cultuur'),
-      es: w('evento, festival, concierto, exposición, museo, teatro, biblioteca, mercado, fiesta, espectáculo, cultura'),
-      pt: w('evento, festival, concerto, show, exposição, museu, teatro, biblioteca, mercado, festa, espetáculo, cultura'),
-      it: w('evento, festival, concerto, mostra, museo, teatro, biblioteca, mercato, festa, spettacolo, cultura, sagra'),
+      nl: w(
+        'evenement, festival, concert, tentoonstelling, museum, theater, bibliotheek, markt, feest, voorstelling, cultuur',
+      ),
+      es: w(
+        'evento, festival, concierto, exposición, museo, teatro, biblioteca, mercado, fiesta, espectáculo, cultura',
+      ),
+      pt: w(
+        'evento, festival, concerto, show, exposição, museu, teatro, biblioteca, mercado, festa, espetáculo, cultura',
+      ),
+      it: w(
+        'evento, festival, concerto, mostra, museo, teatro, biblioteca, mercato, festa, spettacolo, cultura, sagra',
+      ),
       ro: w('eveniment, festival, concert, expoziție, muzeu, teatru, bibliotecă, târg, piață, spectacol, cultură'),
-      hu: w('rendezvény, esemény, fesztivál, koncert, kiállítás, múzeum, színház, könyvtár, vásár, piac, előadás, kultúra'),
+      hu: w(
+        'rendezvény, esemény, fesztivál, koncert, kiállítás, múzeum, színház, könyvtár, vásár, piac, előadás, kultúra',
+      ),
       et: w('üritus, festival, kontsert, näitus, muuseum, teater, raamatukogu, turg, laat, etendus, kultuur'),
       bg: w('събитие, фестивал, концерт, изложба, музей, театър, библиотека, пазар, панаир, спектакъл, култура'),
     },
@@ -161,15 +219,29 @@ export const DEFAULT_TOPICS: readonly TopicRule[] = [
   {
     key: 'administration',
     keywords: {
-      en: w('council, city hall, permit, form, office, appointment, tax, taxes, fee, website, opening hours, service, staff'),
-      fr: w('mairie, hôtel de ville, permis, formulaire, guichet, rendez-vous, impôt, taxe, site web, horaires, service, agent'),
-      de: w('rathaus, stadtverwaltung, verwaltung, antrag, formular, amt, termin, steuer, gebühr, webseite, öffnungszeiten, bürgerbüro'),
-      nl: w('gemeente, stadhuis, vergunning, formulier, loket, afspraak, belasting, leges, website, openingstijden, dienst'),
+      en: w(
+        'council, city hall, permit, form, office, appointment, tax, taxes, fee, website, opening hours, service, staff',
+      ),
+      fr: w(
+        'mairie, hôtel de ville, permis, formulaire, guichet, rendez-vous, impôt, taxe, site web, horaires, service, agent',
+      ),
+      de: w(
+        'rathaus, stadtverwaltung, verwaltung, antrag, formular, amt, termin, steuer, gebühr, webseite, öffnungszeiten, bürgerbüro',
+      ),
+      nl: w(
+        'gemeente, stadhuis, vergunning, formulier, loket, afspraak, belasting, leges, website, openingstijden, dienst',
+      ),
       es: w('ayuntamiento, licencia, permiso, formulario, ventanilla, cita, impuesto, tasa, web, horario, trámite'),
-      pt: w('câmara municipal, prefeitura, licença, formulário, balcão, marcação, imposto, taxa, site, horário, atendimento'),
-      it: w('comune, municipio, permesso, modulo, sportello, appuntamento, tassa, tributi, sito, orari, ufficio, anagrafe'),
+      pt: w(
+        'câmara municipal, prefeitura, licença, formulário, balcão, marcação, imposto, taxa, site, horário, atendimento',
+      ),
+      it: w(
+        'comune, municipio, permesso, modulo, sportello, appuntamento, tassa, tributi, sito, orari, ufficio, anagrafe',
+      ),
       ro: w('primărie, primăria, autorizație, formular, ghișeu, programare, taxă, impozit, site, program, funcționar'),
-      hu: w('önkormányzat, polgármesteri hivatal, hivatal, engedély, nyomtatvány, ügyfélszolgálat, időpont, adó, díj, honlap, ügyintézés'),
+      hu: w(
+        'önkormányzat, polgármesteri hivatal, hivatal, engedély, nyomtatvány, ügyfélszolgálat, időpont, adó, díj, honlap, ügyintézés',
+      ),
       et: w('linnavalitsus, vallavalitsus, luba, taotlus, vorm, teenindus, aeg, maks, tasu, veebileht, lahtiolekuaeg'),
       bg: w('община, общината, кметство, разрешение, формуляр, гише, час, данък, такса, сайт, работно време, служител'),
     },

@@ -12,7 +12,14 @@ import { identifyLanguage } from './language.ts';
 import { SENTIMENTS, type Sentiment } from './sentiment.ts';
 
 /** The folder names of the tweet set and the interface language each is in. */
-export const DATA_LANGUAGES: Record<string, Language> = { english: 'en', french: 'fr', german: 'de', italian: 'it', portuguese: 'pt', spanish: 'es' };
+export const DATA_LANGUAGES: Record<string, Language> = {
+  english: 'en',
+  french: 'fr',
+  german: 'de',
+  italian: 'it',
+  portuguese: 'pt',
+  spanish: 'es',
+};
 
 export interface LabelledText {
   text: string;
@@ -21,10 +28,14 @@ export interface LabelledText {
 
 /** Reads one split of one language; literal `\uXXXX` escapes in the files are decoded. */
 export function readSplit(dir: string, folder: string, split: string): LabelledText[] {
-  const read = (name: string): string[] => readFileSync(path.join(dir, folder, `${split}_${name}.txt`), 'utf8').split('\n');
-  const texts = read('text').map((line) => line.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))));
+  const read = (name: string): string[] =>
+    readFileSync(path.join(dir, folder, `${split}_${name}.txt`), 'utf8').split('\n');
+  const texts = read('text').map((line) =>
+    line.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+  );
   const labels = read('labels');
-  if (texts.length !== labels.length) throw new Error(`${folder}/${split}: ${texts.length} texts but ${labels.length} labels`);
+  if (texts.length !== labels.length)
+    throw new Error(`${folder}/${split}: ${texts.length} texts but ${labels.length} labels`);
   return texts.map((text, index) => {
     const sentiment = SENTIMENTS[Number(labels[index])];
     if (!sentiment) throw new Error(`${folder}/${split} line ${index + 1}: label "${labels[index]}" is not 0, 1 or 2`);
@@ -57,7 +68,9 @@ export function languageAccuracy(texts: readonly LabelledText[], language: Langu
 
 /** Sentiment macro-F1 of a classifier on labelled texts, each in the language identified for it. */
 export function sentimentF1(classifier: Classifier, texts: readonly LabelledText[]): number {
-  const predicted = texts.map((row) => classifier.predict(row.text, identifyLanguage(row.text).language).label as Sentiment);
+  const predicted = texts.map(
+    (row) => classifier.predict(row.text, identifyLanguage(row.text).language).label as Sentiment,
+  );
   return macroF1(
     texts.map((row) => row.sentiment),
     predicted,

@@ -8,7 +8,29 @@ import type { LexiconSentiment } from './sentiment.ts';
 
 export const HASH_BITS = 18;
 const MASK = (1 << HASH_BITS) - 1;
-const NEGATIONS = new Set(['not', 'no', 'never', 'ne', 'pas', 'nicht', 'kein', 'keine', 'niet', 'geen', 'nunca', 'nao', 'non', 'nu', 'не', 'ei', 'nem', 'sem', 'mai', 'jamais', 'nie']);
+const NEGATIONS = new Set([
+  'not',
+  'no',
+  'never',
+  'ne',
+  'pas',
+  'nicht',
+  'kein',
+  'keine',
+  'niet',
+  'geen',
+  'nunca',
+  'nao',
+  'non',
+  'nu',
+  'не',
+  'ei',
+  'nem',
+  'sem',
+  'mai',
+  'jamais',
+  'nie',
+]);
 
 export interface SparseVector {
   indices: Int32Array;
@@ -104,7 +126,8 @@ function addTextFeatures(message: MessageText, options: FeatureOptions): void {
     if (NEGATIONS.has(word) || word.endsWith("n't")) negatedUntil = index + 3;
     accumulator.addHash(fnv(WORD, word), 1);
     if (index <= negatedUntil && index > negatedUntil - 3) accumulator.addHash(fnv(NEGATED, word), 1);
-    if (options.bigrams && index > 0) accumulator.addHash(fnv(fnv(fnv(BIGRAM, tokens[index - 1] as string), '_'), word), 1);
+    if (options.bigrams && index > 0)
+      accumulator.addHash(fnv(fnv(fnv(BIGRAM, tokens[index - 1] as string), '_'), word), 1);
     if (options.charMax > 0) {
       // The n-grams of " word ", hashed as "c:" + n-gram while walking the letters (no string per n-gram).
       const length = word.length + 2;
@@ -137,7 +160,11 @@ function textFeatures(message: MessageText, options: FeatureOptions): SparseVect
 }
 
 /** The feature vector of a message (see the file comment). */
-export function featureVector(text: string | MessageText, lexicon: LexiconSentiment | undefined, options: FeatureOptions = DEFAULT_FEATURES): SparseVector {
+export function featureVector(
+  text: string | MessageText,
+  lexicon: LexiconSentiment | undefined,
+  options: FeatureOptions = DEFAULT_FEATURES,
+): SparseVector {
   const base = textFeatures(messageText(text), options);
   for (let k = 0; k < base.indices.length; k++) accumulator.add(base.indices[k] as number, base.values[k] as number);
   if (lexicon) {

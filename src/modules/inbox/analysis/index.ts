@@ -17,7 +17,14 @@ export { Classifier, type Prediction, type TrainingExample } from './classifier.
 export { DEFAULT_TOPICS, type TopicRule } from './default-topics.ts';
 export { identifyLanguage, warmLanguageModel, type LanguageGuess } from './language.ts';
 export { classifierFor, recordCorrection, type ClassifierKind, type Correction } from './learning.ts';
-export { containsPoint, locateMessage, type Gazetteer, type GazetteerDistrict, type GazetteerStreet, type PlaceMatch } from './place.ts';
+export {
+  containsPoint,
+  locateMessage,
+  type Gazetteer,
+  type GazetteerDistrict,
+  type GazetteerStreet,
+  type PlaceMatch,
+} from './place.ts';
 export { lexiconSentiment, SENTIMENTS, type Sentiment } from './sentiment.ts';
 export { sentimentClassifier } from './sentiment-model.ts';
 export { matchTopics, NO_TOPIC, topicClassifier } from './topics.ts';

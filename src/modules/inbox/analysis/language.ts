@@ -56,7 +56,10 @@ let model: LanguageModel | undefined;
 
 /** Letters-only text with single spaces and a space at both ends, lower case. */
 function letters(text: string): string {
-  return ` ${text.toLowerCase().replace(/[^\p{L}]+/gu, ' ').trim()} `;
+  return ` ${text
+    .toLowerCase()
+    .replace(/[^\p{L}]+/gu, ' ')
+    .trim()} `;
 }
 
 /** Calls `visit` for every n-gram (1 to MAX_ORDER letters) of a letters-only text, within words and their edges. */
@@ -83,7 +86,9 @@ function orderOf(gram: string): number {
 
 /** The text each language learns from: its interface strings (placeholders and markup removed) and its samples. */
 function trainingText(language: Language): string[] {
-  const strings = Object.values(CATALOGUES[language]).map((message) => message.replace(/\{\w+\}|<[^>]*>|https?:\S+/g, ' '));
+  const strings = Object.values(CATALOGUES[language]).map((message) =>
+    message.replace(/\{\w+\}|<[^>]*>|https?:\S+/g, ' '),
+  );
   const samples = LANGUAGE_SAMPLES[language].split('\n');
   return [...strings, ...Array.from({ length: SAMPLE_WEIGHT }, () => samples).flat()];
 }
@@ -132,7 +137,8 @@ function scoreGrams(text: string, languageModel: LanguageModel, scores: Float64A
   const add = (logs: Float32Array | undefined): void => {
     if (!logs) return;
     seen++;
-    for (let index = 0; index < scores.length; index++) scores[index] = (scores[index] as number) + (logs[index] as number);
+    for (let index = 0; index < scores.length; index++)
+      scores[index] = (scores[index] as number) + (logs[index] as number);
   };
   for (let start = 0; start < text.length; start++) {
     const first = text.charCodeAt(start);
@@ -174,7 +180,9 @@ export function warmLanguageModel(): void {
 export function identifyLanguage(text: string | MessageText): LanguageGuess {
   const message = messageText(text);
   // Hashtags are often names or English slogans: they count only when little else is written.
-  const withoutHashtags = HASHTAG.test(message.raw) ? prepareText(message.raw.replace(HASHTAGS, ' ')).prose : message.prepared.prose;
+  const withoutHashtags = HASHTAG.test(message.raw)
+    ? prepareText(message.raw.replace(HASHTAGS, ' ')).prose
+    : message.prepared.prose;
   const freeLetters = letterCount(withoutHashtags);
   const prose = freeLetters >= HASHTAG_FREE_LETTERS ? withoutHashtags : message.prepared.prose;
   const proseLetters = prose === withoutHashtags ? freeLetters : letterCount(prose);

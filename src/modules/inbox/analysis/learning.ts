@@ -72,7 +72,12 @@ function topicsSignature(topics: readonly TopicRule[]): string {
  * The city's classifier of one kind, trained on all its corrections (the lexicon or keyword rules
  * alone while there are none). Cheap when nothing changed: one indexed query for the newest id.
  */
-export async function classifierFor(db: Executor, organisationId: number, kind: ClassifierKind, topics: readonly TopicRule[] = DEFAULT_TOPICS): Promise<Classifier> {
+export async function classifierFor(
+  db: Executor,
+  organisationId: number,
+  kind: ClassifierKind,
+  topics: readonly TopicRule[] = DEFAULT_TOPICS,
+): Promise<Classifier> {
   const latest = await db
     .selectFrom('inbox_classifier_example')
     .select((eb) => [eb.fn.max('id').as('latest'), eb.fn.countAll<number>().as('count')])
@@ -90,7 +95,11 @@ export async function classifierFor(db: Executor, organisationId: number, kind: 
     .where('kind', '=', kind)
     .orderBy('id')
     .execute();
-  const examples: TrainingExample[] = rows.map((row) => ({ text: row.text, label: row.label, language: isLanguage(row.language) ? row.language : 'unknown' }));
+  const examples: TrainingExample[] = rows.map((row) => ({
+    text: row.text,
+    label: row.label,
+    language: isLanguage(row.language) ? row.language : 'unknown',
+  }));
   const classifier = kind === 'sentiment' ? sentimentClassifier(examples) : topicClassifier(topics, examples);
   cache.set(key, { version, classifier });
   return classifier;

@@ -42,7 +42,13 @@ function patternEntries(language: Language): Array<[string, number, number]> {
 }
 
 function buildLexicon(language: Language): Lexicon {
-  const lexicon: Lexicon = { words: new Map(), stems: new Map(), negations: new Set(), intensifiers: new Map(), foldable: !['de', 'hu', 'et'].includes(language) };
+  const lexicon: Lexicon = {
+    words: new Map(),
+    stems: new Map(),
+    negations: new Set(),
+    intensifiers: new Map(),
+    foldable: !['de', 'hu', 'et'].includes(language),
+  };
   const addWord = (form: string, polarity: number): void => {
     const lower = form.toLowerCase();
     lexicon.words.set(lower, polarity);

@@ -34,13 +34,23 @@ export interface PlaceMatch {
   name?: string;
 }
 
-const namePatterns = new WeakMap<Gazetteer, Array<{ pattern: RegExp; districtId: number; name: string; source: 'district-name' | 'street-name' }>>();
+const namePatterns = new WeakMap<
+  Gazetteer,
+  Array<{ pattern: RegExp; districtId: number; name: string; source: 'district-name' | 'street-name' }>
+>();
 
-function patternsOf(gazetteer: Gazetteer): Array<{ pattern: RegExp; districtId: number; name: string; source: 'district-name' | 'street-name' }> {
+function patternsOf(
+  gazetteer: Gazetteer,
+): Array<{ pattern: RegExp; districtId: number; name: string; source: 'district-name' | 'street-name' }> {
   let patterns = namePatterns.get(gazetteer);
   if (patterns) return patterns;
   const entry = (name: string, districtId: number, source: 'district-name' | 'street-name') => ({
-    pattern: new RegExp(`(?<![\\p{L}\\p{N}])${fold(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[\s-]+/g, '[\\s-]+')}(?![\\p{L}\\p{N}])`, 'u'),
+    pattern: new RegExp(
+      `(?<![\\p{L}\\p{N}])${fold(name)
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/[\s-]+/g, '[\\s-]+')}(?![\\p{L}\\p{N}])`,
+      'u',
+    ),
     districtId,
     name,
     source,
@@ -48,7 +58,9 @@ function patternsOf(gazetteer: Gazetteer): Array<{ pattern: RegExp; districtId: 
   // Streets first and longest names first: "Park Street" says more than the district "Park".
   patterns = [
     ...(gazetteer.streets ?? []).map((street) => entry(street.name, street.districtId, 'street-name')),
-    ...gazetteer.districts.flatMap((district) => district.names.map((name) => entry(name, district.id, 'district-name'))),
+    ...gazetteer.districts.flatMap((district) =>
+      district.names.map((name) => entry(name, district.id, 'district-name')),
+    ),
   ]
     .filter((candidate) => candidate.name.trim().length >= 3)
     .sort((a, b) => (a.source === b.source ? b.name.length - a.name.length : a.source === 'street-name' ? -1 : 1));
@@ -57,14 +69,22 @@ function patternsOf(gazetteer: Gazetteer): Array<{ pattern: RegExp; districtId: 
 }
 
 /** The district of a message: by its coordinates when it has them and they fall in a district, else by a name in its text. */
-export function locateMessage(gazetteer: Gazetteer, text: string | MessageText, lat?: number | null, lng?: number | null): PlaceMatch {
+export function locateMessage(
+  gazetteer: Gazetteer,
+  text: string | MessageText,
+  lat?: number | null,
+  lng?: number | null,
+): PlaceMatch {
   if (typeof lat === 'number' && typeof lng === 'number' && Number.isFinite(lat) && Number.isFinite(lng)) {
-    const district = gazetteer.districts.find((candidate) => candidate.geometry && containsPoint(candidate.geometry, lng, lat));
+    const district = gazetteer.districts.find(
+      (candidate) => candidate.geometry && containsPoint(candidate.geometry, lng, lat),
+    );
     if (district) return { districtId: district.id, source: 'coordinates' };
   }
   const folded = typeof text === 'string' ? fold(text) : text.foldedRaw;
   for (const candidate of patternsOf(gazetteer)) {
-    if (candidate.pattern.test(folded)) return { districtId: candidate.districtId, source: candidate.source, name: candidate.name };
+    if (candidate.pattern.test(folded))
+      return { districtId: candidate.districtId, source: candidate.source, name: candidate.name };
   }
   return { districtId: null, source: 'none' };
 }

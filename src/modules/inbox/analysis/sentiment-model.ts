@@ -3,7 +3,14 @@
  * message's words, character n-grams, emoji and lexicon cues (features.ts).
  */
 import type { Language } from '../../../platform/i18n/languages.ts';
-import { Classifier, DEFAULT_TRAINING, NO_FEATURES, type ClassifierSpec, type TrainingExample, type TrainingOptions } from './classifier.ts';
+import {
+  Classifier,
+  DEFAULT_TRAINING,
+  NO_FEATURES,
+  type ClassifierSpec,
+  type TrainingExample,
+  type TrainingOptions,
+} from './classifier.ts';
 import { DEFAULT_FEATURES, featureVector, type FeatureOptions } from './features.ts';
 import { lexiconSentiment, SENTIMENTS } from './sentiment.ts';
 import { messageText, type MessageText } from './text.ts';
@@ -18,12 +25,19 @@ export function sentimentSpec(features: FeatureOptions = DEFAULT_FEATURES): Clas
     encode(text: string | MessageText, language: Language | 'unknown', withFeatures = true) {
       const message = messageText(text);
       const lexicon = lexiconSentiment(message, language);
-      return { vector: withFeatures ? featureVector(message, lexicon, features) : NO_FEATURES, prior: new Map([[lexicon.sentiment, PRIOR_LOGIT]]) };
+      return {
+        vector: withFeatures ? featureVector(message, lexicon, features) : NO_FEATURES,
+        prior: new Map([[lexicon.sentiment, PRIOR_LOGIT]]),
+      };
     },
   };
 }
 
 /** A sentiment classifier trained on `examples` (none: the lexicon alone). */
-export function sentimentClassifier(examples: Iterable<TrainingExample> = [], options: TrainingOptions = DEFAULT_TRAINING, features: FeatureOptions = DEFAULT_FEATURES): Classifier {
+export function sentimentClassifier(
+  examples: Iterable<TrainingExample> = [],
+  options: TrainingOptions = DEFAULT_TRAINING,
+  features: FeatureOptions = DEFAULT_FEATURES,
+): Classifier {
   return Classifier.fromExamples(sentimentSpec(features), examples, options);
 }

@@ -28,10 +28,14 @@ const NEGATION_REACH = 3;
 const NEGATED = -0.5;
 
 const POSITIVE_SYMBOLS = new Set(
-  '😀 😃 😄 😁 😆 😂 🤣 😊 😇 🙂 😉 😍 🥰 😘 😗 😙 😚 😋 😛 😜 🤪 😝 🤗 🤩 😎 🥳 👍 👏 🙌 💪 🎉 🎊 ❤ 🧡 💛 💚 💙 💜 🖤 🤍 💕 💖 💗 💓 💞 💘 💝 ♥ ✨ 🌟 ⭐ 🔥 💯 ✅ 🙏 😻 🌞 ☀ 👌 ✌ 🤘 🍾 🥂 😅 ☺ :) :-) :)) :D :-D ;) ;-) =) =D xD XD :P :p <3 ^^ ^_^ (: (;'.split(' '),
+  '😀 😃 😄 😁 😆 😂 🤣 😊 😇 🙂 😉 😍 🥰 😘 😗 😙 😚 😋 😛 😜 🤪 😝 🤗 🤩 😎 🥳 👍 👏 🙌 💪 🎉 🎊 ❤ 🧡 💛 💚 💙 💜 🖤 🤍 💕 💖 💗 💓 💞 💘 💝 ♥ ✨ 🌟 ⭐ 🔥 💯 ✅ 🙏 😻 🌞 ☀ 👌 ✌ 🤘 🍾 🥂 😅 ☺ :) :-) :)) :D :-D ;) ;-) =) =D xD XD :P :p <3 ^^ ^_^ (: (;'.split(
+    ' ',
+  ),
 );
 const NEGATIVE_SYMBOLS = new Set(
-  '😞 😔 😟 😕 🙁 ☹ 😣 😖 😫 😩 🥺 😢 😭 😤 😠 😡 🤬 😱 😨 😰 😥 😓 🤢 🤮 😒 🙄 😬 😑 😐 💔 👎 😪 😿 🤦 💩 ⚠ 🚫 ❌ 😷 🤕 :( :-( :(( :/ :-/ :\\ ;( :\'( D: T_T ):'.split(' '),
+  "😞 😔 😟 😕 🙁 ☹ 😣 😖 😫 😩 🥺 😢 😭 😤 😠 😡 🤬 😱 😨 😰 😥 😓 🤢 🤮 😒 🙄 😬 😑 😐 💔 👎 😪 😿 🤦 💩 ⚠ 🚫 ❌ 😷 🤕 :( :-( :(( :/ :-/ :\\ ;( :'( D: T_T ):".split(
+    ' ',
+  ),
 );
 
 /** Polarity of an emoji or emoticon, or 0. */
@@ -44,7 +48,10 @@ export function symbolPolarity(symbol: string): number {
 }
 
 /** The sentiment of a message by its language's lexicon (English when the language is unknown). */
-export function lexiconSentiment(text: string | PreparedText | MessageText, language: Language | 'unknown'): LexiconSentiment {
+export function lexiconSentiment(
+  text: string | PreparedText | MessageText,
+  language: Language | 'unknown',
+): LexiconSentiment {
   const message = text instanceof MessageText ? text : undefined;
   const prepared = message ? message.prepared : typeof text === 'string' ? prepareText(text) : (text as PreparedText);
   const lexicon = lexiconFor(language === 'unknown' ? 'en' : language);

@@ -7,7 +7,8 @@
 const URL_PATTERN = /\b(?:https?:\/\/|www\.)\S+|\bhttps?\b(?::\/\/)?/giu;
 const MENTION_PATTERN = /(^|[^\p{L}\p{N}_])@[\p{L}\p{N}_.]+/gu;
 const EMOJI_PATTERN = /\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}])*/gu;
-const EMOTICON_PATTERN = /(?:^|\s)([:;=8xX][-'^o]?[)(\][dDpP/\\|*3]+|[)(]+[-'^]?[:;=]|<3+|\^_*\^|T_+T|[xX][dD]+)(?=\s|$|[.,!?])/gu;
+const EMOTICON_PATTERN =
+  /(?:^|\s)([:;=8xX][-'^o]?[)(\][dDpP/\\|*3]+|[)(]+[-'^]?[:;=]|<3+|\^_*\^|T_+T|[xX][dD]+)(?=\s|$|[.,!?])/gu;
 
 export interface PreparedText {
   /** The words, with links, mentions, emoji and emoticons removed and '#' dropped from hashtags. */
@@ -100,10 +101,21 @@ export function fold(text: string): string {
 
 /** The words of a text in lower case, letter runs of three or more shortened to two ("sooooo" → "soo"). */
 export function words(prose: string): string[] {
-  return (prose.toLowerCase().replace(/[’`´]/g, "'").match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? [])
-    // French and Italian elisions (l'acqua, j'aime, qu'il) are two words; English contractions stay one.
-    .flatMap((word) => (/^(?:\p{L}{1,2}|qu|dell|all|nell|sull|dall)'\p{L}{2,}/u.test(word) && !/'(?:s|t|re|ve|ll|d|m)$/.test(word) ? word.split("'").map((part, index) => (index === 0 ? `${part}'` : part)) : [word]))
-    .map((word) => word.replace(/(\p{L})\1{2,}/gu, '$1$1'));
+  return (
+    (
+      prose
+        .toLowerCase()
+        .replace(/[’`´]/g, "'")
+        .match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) ?? []
+    )
+      // French and Italian elisions (l'acqua, j'aime, qu'il) are two words; English contractions stay one.
+      .flatMap((word) =>
+        /^(?:\p{L}{1,2}|qu|dell|all|nell|sull|dall)'\p{L}{2,}/u.test(word) && !/'(?:s|t|re|ve|ll|d|m)$/.test(word)
+          ? word.split("'").map((part, index) => (index === 0 ? `${part}'` : part))
+          : [word],
+      )
+      .map((word) => word.replace(/(\p{L})\1{2,}/gu, '$1$1'))
+  );
 }
 
 /** A word with every doubled letter reduced to one ("sooo" → "so"), the second try of a lookup. */

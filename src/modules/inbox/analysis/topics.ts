@@ -3,7 +3,14 @@
  * corrections that starts from the rules (their matches are its prior).
  */
 import type { Language } from '../../../platform/i18n/languages.ts';
-import { Classifier, DEFAULT_TRAINING, NO_FEATURES, type ClassifierSpec, type TrainingExample, type TrainingOptions } from './classifier.ts';
+import {
+  Classifier,
+  DEFAULT_TRAINING,
+  NO_FEATURES,
+  type ClassifierSpec,
+  type TrainingExample,
+  type TrainingOptions,
+} from './classifier.ts';
 import type { TopicRule } from './default-topics.ts';
 import { featureVector } from './features.ts';
 import { fold, messageText, type MessageText } from './text.ts';
@@ -63,14 +70,22 @@ function compile(topics: readonly TopicRule[]): CompiledRule[] {
  * How strongly each topic's keywords occur in a text (one per keyword found, more for long ones) (accents and case ignored), with the keywords of the
  * message's language, or of every language when it is unknown or has none for that topic.
  */
-export function matchTopics(text: string | MessageText, language: Language | 'unknown', topics: readonly TopicRule[]): Map<string, number> {
+export function matchTopics(
+  text: string | MessageText,
+  language: Language | 'unknown',
+  topics: readonly TopicRule[],
+): Map<string, number> {
   const folded = messageText(text).foldedProse;
   const hits = new Map<string, number>();
   for (const rule of compile(topics)) {
     const pattern = (language !== 'unknown' ? rule.patterns.get(language) : undefined) ?? rule.patterns.get('any');
     if (!pattern) continue;
     const matches = folded.match(pattern) ?? [];
-    if (matches.length > 0) hits.set(rule.key, matches.reduce((sum, match) => sum + Math.max(1, match.length / LETTERS_PER_HIT), 0));
+    if (matches.length > 0)
+      hits.set(
+        rule.key,
+        matches.reduce((sum, match) => sum + Math.max(1, match.length / LETTERS_PER_HIT), 0),
+      );
   }
   return hits;
 }
@@ -91,6 +106,10 @@ export function topicSpec(topics: readonly TopicRule[]): ClassifierSpec {
 }
 
 /** A topic classifier for a city's topics, trained on `examples` (none: the keyword rules alone). */
-export function topicClassifier(topics: readonly TopicRule[], examples: Iterable<TrainingExample> = [], options: TrainingOptions = DEFAULT_TRAINING): Classifier {
+export function topicClassifier(
+  topics: readonly TopicRule[],
+  examples: Iterable<TrainingExample> = [],
+  options: TrainingOptions = DEFAULT_TRAINING,
+): Classifier {
   return Classifier.fromExamples(topicSpec(topics), examples, options);
 }

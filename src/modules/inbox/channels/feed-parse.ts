@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { childElement, childElements, htmlToText, localName, parseXml, textContent, XmlError, type XmlElement } from './xml.ts';
+import {
+  childElement,
+  childElements,
+  htmlToText,
+  localName,
+  parseXml,
+  textContent,
+  XmlError,
+  type XmlElement,
+} from './xml.ts';
 
 /** One entry of a feed (an RSS item or an Atom entry), in plain text. */
 export interface FeedEntry {
@@ -54,7 +63,8 @@ export function decodeFeed(bytes: Uint8Array, contentType: string | null): strin
       // not really this encoding; try the next candidate
     }
   }
-  if (unknown.length > 0 && declared && unknown.includes(declared)) throw new FeedFormatError(`the feed's encoding "${declared.slice(0, 40)}" is not supported`);
+  if (unknown.length > 0 && declared && unknown.includes(declared))
+    throw new FeedFormatError(`the feed's encoding "${declared.slice(0, 40)}" is not supported`);
   return new TextDecoder('windows-1252').decode(bytes);
 }
 
@@ -87,13 +97,20 @@ function absolute(link: string, base: string): string | undefined {
 function atomText(element: XmlElement | undefined): string {
   if (!element) return '';
   const type = element.attributes.type ?? 'text';
-  if (type === 'html' || type === 'xhtml' || type === 'text/html') return htmlToText(type === 'xhtml' ? serialise(element) : textContent(element));
+  if (type === 'html' || type === 'xhtml' || type === 'text/html')
+    return htmlToText(type === 'xhtml' ? serialise(element) : textContent(element));
   return textContent(element).trim();
 }
 
 /** Markup of an element's children, for xhtml content, so that htmlToText sees the paragraphs. */
 function serialise(element: XmlElement): string {
-  return element.children.map((child) => (typeof child === 'string' ? child.replace(/&/g, '&amp;').replace(/</g, '&lt;') : `<${localName(child.name)}>${serialise(child)}</${localName(child.name)}>`)).join('');
+  return element.children
+    .map((child) =>
+      typeof child === 'string'
+        ? child.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+        : `<${localName(child.name)}>${serialise(child)}</${localName(child.name)}>`,
+    )
+    .join('');
 }
 
 /** A stable id for an entry that has none: its link, else a hash of its title and text. */
@@ -106,12 +123,22 @@ function rssEntries(items: XmlElement[], base: string): FeedEntry[] {
     const title = htmlToText(firstText(item, 'title'));
     const html = firstText(item, 'content:encoded', 'description', 'summary');
     const text = htmlToText(html);
-    const url = absolute(firstText(item, 'link'), base) ?? absolute(childElement(item, 'link', true)?.attributes.href ?? '', base);
+    const url =
+      absolute(firstText(item, 'link'), base) ??
+      absolute(childElement(item, 'link', true)?.attributes.href ?? '', base);
     const guid = firstText(item, 'guid');
     const author = firstText(item, 'dc:creator', 'author');
     const email = /[^\s()<>]+@[^\s()<>]+/.exec(author)?.[0];
     const name = /\(([^)]+)\)/.exec(author)?.[1] ?? (email ? undefined : author);
-    return { id: guid || fallbackId(url, title, text), title, text, author: name || undefined, authorEmail: email, url, published: dateOf(firstText(item, 'pubDate', 'dc:date', 'published', 'updated')) };
+    return {
+      id: guid || fallbackId(url, title, text),
+      title,
+      text,
+      author: name || undefined,
+      authorEmail: email,
+      url,
+      published: dateOf(firstText(item, 'pubDate', 'dc:date', 'published', 'updated')),
+    };
   });
 }
 
@@ -126,8 +153,18 @@ function atomEntries(feed: XmlElement, base: string): FeedEntry[] {
     const author = childElement(entry, 'author', true);
     const authorName = author ? textContent(childElement(author, 'name', true)).trim() : feedAuthor;
     const id = textContent(childElement(entry, 'id', true)).trim();
-    const published = dateOf(textContent(childElement(entry, 'published', true)).trim()) ?? dateOf(textContent(childElement(entry, 'updated', true)).trim());
-    return { id: id || fallbackId(url, title, text), title, text, author: authorName || undefined, authorEmail: author ? textContent(childElement(author, 'email', true)).trim() || undefined : undefined, url, published };
+    const published =
+      dateOf(textContent(childElement(entry, 'published', true)).trim()) ??
+      dateOf(textContent(childElement(entry, 'updated', true)).trim());
+    return {
+      id: id || fallbackId(url, title, text),
+      title,
+      text,
+      author: authorName || undefined,
+      authorEmail: author ? textContent(childElement(author, 'email', true)).trim() || undefined : undefined,
+      url,
+      published,
+    };
   });
 }
 
@@ -140,19 +177,31 @@ export function parseFeed(source: string, feedUrl: string): ParsedFeed {
   try {
     root = parseXml(source);
   } catch (error) {
-    if (error instanceof XmlError && /<html[\s>]/i.test(source.slice(0, 2000))) throw new FeedFormatError('the address gives an HTML page, not an RSS or Atom feed');
+    if (error instanceof XmlError && /<html[\s>]/i.test(source.slice(0, 2000)))
+      throw new FeedFormatError('the address gives an HTML page, not an RSS or Atom feed');
     if (error instanceof XmlError) throw new FeedFormatError(`the feed is not well-formed XML: ${error.message}`);
     throw error;
   }
   const kind = localName(root.name).toLowerCase();
   if (kind === 'rss') {
     const channel = childElement(root, 'channel') ?? root;
-    return { format: 'rss', title: htmlToText(firstText(channel, 'title')), entries: rssEntries(childElements(channel, 'item'), feedUrl) };
+    return {
+      format: 'rss',
+      title: htmlToText(firstText(channel, 'title')),
+      entries: rssEntries(childElements(channel, 'item'), feedUrl),
+    };
   }
   if (kind === 'rdf') {
     const channel = childElement(root, 'channel', true);
-    return { format: 'rss', title: channel ? htmlToText(firstText(channel, 'title')) : '', entries: rssEntries(childElements(root, 'item', true), feedUrl) };
+    return {
+      format: 'rss',
+      title: channel ? htmlToText(firstText(channel, 'title')) : '',
+      entries: rssEntries(childElements(root, 'item', true), feedUrl),
+    };
   }
-  if (kind === 'feed') return { format: 'atom', title: atomText(childElement(root, 'title', true)), entries: atomEntries(root, feedUrl) };
-  throw new FeedFormatError(`the document is not an RSS or Atom feed (its root element is <${root.name.slice(0, 40)}>)`);
+  if (kind === 'feed')
+    return { format: 'atom', title: atomText(childElement(root, 'title', true)), entries: atomEntries(root, feedUrl) };
+  throw new FeedFormatError(
+    `the document is not an RSS or Atom feed (its root element is <${root.name.slice(0, 40)}>)`,
+  );
 }

@@ -33,14 +33,17 @@ function readCursor(value: unknown): FeedCursor {
 
 function feedUrl(channel: ChannelRecord): string {
   const url = typeof channel.settings.url === 'string' ? channel.settings.url.trim() : '';
-  if (!/^https?:\/\/\S+$/i.test(url)) throw new ChannelError('Feed: the channel has no http(s) feed address', { retryable: false });
+  if (!/^https?:\/\/\S+$/i.test(url))
+    throw new ChannelError('Feed: the channel has no http(s) feed address', { retryable: false });
   return url;
 }
 
 /** Minutes between two fetches of this feed (setting `intervalMinutes`, 5 to 1440, default 30). */
 function intervalMinutes(channel: ChannelRecord): number {
   const value = Number(channel.settings.intervalMinutes);
-  return Number.isFinite(value) && value > 0 ? Math.min(1440, Math.max(5, Math.round(value))) : DEFAULT_INTERVAL_MINUTES;
+  return Number.isFinite(value) && value > 0
+    ? Math.min(1440, Math.max(5, Math.round(value)))
+    : DEFAULT_INTERVAL_MINUTES;
 }
 
 /**
@@ -48,7 +51,11 @@ function intervalMinutes(channel: ChannelRecord): number {
  * with its new validators. A feed that is down (network, time-out, 5xx, 429) is a retryable
  * ChannelError; a refusal (404, 410, 401) is not, and neither is an oversized document.
  */
-export async function fetchFeed(url: string, cursor: FeedCursor, signal: AbortSignal): Promise<{ unchanged: true } | { unchanged: false; text: string; etag?: string; lastModified?: string }> {
+export async function fetchFeed(
+  url: string,
+  cursor: FeedCursor,
+  signal: AbortSignal,
+): Promise<{ unchanged: true } | { unchanged: false; text: string; etag?: string; lastModified?: string }> {
   let response: Response;
   try {
     response = await fetch(url, {
@@ -62,7 +69,10 @@ export async function fetchFeed(url: string, cursor: FeedCursor, signal: AbortSi
       signal: AbortSignal.any([signal, AbortSignal.timeout(20_000)]),
     });
   } catch (error) {
-    throw new ChannelError(`Feed: the site did not answer (${error instanceof Error ? error.name : 'network error'})`, { retryable: true, cause: error });
+    throw new ChannelError(`Feed: the site did not answer (${error instanceof Error ? error.name : 'network error'})`, {
+      retryable: true,
+      cause: error,
+    });
   }
   if (response.status === 304) {
     await response.body?.cancel();
@@ -76,15 +86,23 @@ export async function fetchFeed(url: string, cursor: FeedCursor, signal: AbortSi
   const declared = Number(response.headers.get('content-length'));
   if (declared > MAX_FEED_BYTES) {
     await response.body?.cancel();
-    throw new ChannelError(`Feed: the document is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB`, { retryable: false });
+    throw new ChannelError(`Feed: the document is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB`, {
+      retryable: false,
+    });
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength > MAX_FEED_BYTES) throw new ChannelError(`Feed: the document is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB`, { retryable: false });
+  if (bytes.byteLength > MAX_FEED_BYTES)
+    throw new ChannelError(`Feed: the document is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB`, {
+      retryable: false,
+    });
   let text: string;
   try {
     text = decodeFeed(bytes, response.headers.get('content-type'));
   } catch (error) {
-    throw new ChannelError(`Feed: ${error instanceof Error ? error.message : 'unreadable document'}`, { retryable: false, cause: error });
+    throw new ChannelError(`Feed: ${error instanceof Error ? error.message : 'unreadable document'}`, {
+      retryable: false,
+      cause: error,
+    });
   }
   const etag = response.headers.get('etag') ?? undefined;
   const lastModified = response.headers.get('last-modified') ?? undefined;
@@ -92,17 +110,35 @@ export async function fetchFeed(url: string, cursor: FeedCursor, signal: AbortSi
 }
 
 /** An entry as an inbox message: the site (or the entry's author) speaks, the title is the subject. */
-export function entryToMessage(entry: FeedEntry, feed: { title: string; url: string }, fetchedAt: Date): IncomingMessage {
+export function entryToMessage(
+  entry: FeedEntry,
+  feed: { title: string; url: string },
+  fetchedAt: Date,
+): IncomingMessage {
   const site = new URL(feed.url).host;
   return {
     externalId: entry.id,
     threadKey: `entry:${entry.id}`,
-    author: entry.author || entry.authorEmail ? { externalId: `${site}:${entry.authorEmail ?? entry.author ?? ''}`, name: entry.author ?? feed.title, email: entry.authorEmail } : { externalId: site, name: feed.title || site },
+    author:
+      entry.author || entry.authorEmail
+        ? {
+            externalId: `${site}:${entry.authorEmail ?? entry.author ?? ''}`,
+            name: entry.author ?? feed.title,
+            email: entry.authorEmail,
+          }
+        : { externalId: site, name: feed.title || site },
     subject: entry.title || undefined,
     text: entry.text || entry.title,
     url: entry.url,
     sentAt: entry.published ?? fetchedAt,
-    raw: { feed: feed.url, id: entry.id, title: entry.title, link: entry.url, author: entry.author, published: entry.published?.toISOString() },
+    raw: {
+      feed: feed.url,
+      id: entry.id,
+      title: entry.title,
+      link: entry.url,
+      author: entry.author,
+      published: entry.published?.toISOString(),
+    },
   };
 }
 
@@ -111,17 +147,26 @@ export function entryToMessage(entry: FeedEntry, feed: { title: string; url: str
  * nothing on a 304, else the entries not seen before. Malformed XML or a page that is not a feed is a
  * ChannelError that retrying cannot mend, with a message staff can act on.
  */
-export async function pollFeed(channel: ChannelRecord, signal: AbortSignal, now = new Date()): Promise<{ messages: IncomingMessage[]; cursor: FeedCursor }> {
+export async function pollFeed(
+  channel: ChannelRecord,
+  signal: AbortSignal,
+  now = new Date(),
+): Promise<{ messages: IncomingMessage[]; cursor: FeedCursor }> {
   const url = feedUrl(channel);
   const cursor = readCursor(channel.cursor);
-  if (cursor.fetchedAt && now.getTime() - new Date(cursor.fetchedAt).getTime() < intervalMinutes(channel) * 60_000 - 5_000) return { messages: [], cursor };
+  if (
+    cursor.fetchedAt &&
+    now.getTime() - new Date(cursor.fetchedAt).getTime() < intervalMinutes(channel) * 60_000 - 5_000
+  )
+    return { messages: [], cursor };
   const fetched = await fetchFeed(url, cursor, signal);
   if (fetched.unchanged) return { messages: [], cursor: { ...cursor, fetchedAt: now.toISOString() } };
   let feed;
   try {
     feed = parseFeed(fetched.text, url);
   } catch (error) {
-    if (error instanceof FeedFormatError) throw new ChannelError(`Feed: ${error.message}`, { retryable: false, cause: error });
+    if (error instanceof FeedFormatError)
+      throw new ChannelError(`Feed: ${error.message}`, { retryable: false, cause: error });
     throw error;
   }
   const seen = new Set(cursor.seen);
@@ -130,7 +175,12 @@ export async function pollFeed(channel: ChannelRecord, signal: AbortSignal, now 
   const remembered = [...fresh.map((entry) => entry.id), ...cursor.seen].slice(0, SEEN_KEPT);
   return {
     messages,
-    cursor: { ...(fetched.etag ? { etag: fetched.etag } : {}), ...(fetched.lastModified ? { lastModified: fetched.lastModified } : {}), fetchedAt: now.toISOString(), seen: remembered },
+    cursor: {
+      ...(fetched.etag ? { etag: fetched.etag } : {}),
+      ...(fetched.lastModified ? { lastModified: fetched.lastModified } : {}),
+      fetchedAt: now.toISOString(),
+      seen: remembered,
+    },
   };
 }
 
@@ -139,7 +189,12 @@ export const feedAdapter: ChannelAdapter = {
   kind: 'feed',
   fields: [
     { name: 'url', label: 'inbox.sources.feed.url', hint: 'inbox.sources.feed.url.hint', type: 'url', required: true },
-    { name: 'intervalMinutes', label: 'inbox.sources.feed.interval', hint: 'inbox.sources.feed.interval.hint', type: 'number' },
+    {
+      name: 'intervalMinutes',
+      label: 'inbox.sources.feed.interval',
+      hint: 'inbox.sources.feed.interval.hint',
+      type: 'number',
+    },
   ],
   pollEverySeconds: 300,
   poll: (channel, signal) => pollFeed(channel, signal),

@@ -5,13 +5,19 @@ import { ChannelError } from './channel.ts';
  * server errors become retryable ChannelErrors; other refusals (a wrong token, a bad request) do not.
  * The URL is not put in the message, because some APIs carry the token in it (Telegram).
  */
-export async function callChannelApi<T>(url: string, init: RequestInit & { signal: AbortSignal; what: string; timeoutMs?: number }): Promise<T> {
+export async function callChannelApi<T>(
+  url: string,
+  init: RequestInit & { signal: AbortSignal; what: string; timeoutMs?: number },
+): Promise<T> {
   const signal = AbortSignal.any([init.signal, AbortSignal.timeout(init.timeoutMs ?? 15_000)]);
   let response: Response;
   try {
     response = await fetch(url, { ...init, signal });
   } catch (error) {
-    throw new ChannelError(`${init.what}: the channel did not answer (${error instanceof Error ? error.name : 'network error'})`, { retryable: true, cause: error });
+    throw new ChannelError(
+      `${init.what}: the channel did not answer (${error instanceof Error ? error.name : 'network error'})`,
+      { retryable: true, cause: error },
+    );
   }
   const text = await response.text();
   if (!response.ok) {

@@ -34,9 +34,15 @@ export function previewImport(viewer: Viewer | null, text: string, fileName: str
 }
 
 /** The city's import channels, for the page's choice. */
-export async function importChannels(ctx: AppContext, viewer: Viewer | null, organisationId: number): Promise<Array<{ id: number; name: string }>> {
+export async function importChannels(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisationId: number,
+): Promise<Array<{ id: number; name: string }>> {
   authorizeInbox(viewer, 'configure');
-  return (await findChannels(ctx.db, organisationId, ctx.config.secretKey)).filter((channel) => channel.kind === 'import').map((channel) => ({ id: channel.id, name: channel.name }));
+  return (await findChannels(ctx.db, organisationId, ctx.config.secretKey))
+    .filter((channel) => channel.kind === 'import')
+    .map((channel) => ({ id: channel.id, name: channel.name }));
 }
 
 /**
@@ -44,24 +50,56 @@ export async function importChannels(ctx: AppContext, viewer: Viewer | null, org
  * rows are stored in one transaction, each once: rows already imported count as duplicates. The
  * import is written to the audit log with its counts.
  */
-export async function importFile(ctx: AppContext, viewer: Viewer | null, organisationId: number, input: { text: string; fileName: string; channelId: number | null; newChannelName: string }): Promise<ImportOutcome> {
+export async function importFile(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisationId: number,
+  input: { text: string; fileName: string; channelId: number | null; newChannelName: string },
+): Promise<ImportOutcome> {
   authorizeInbox(viewer, 'configure');
   const parsed = previewImport(viewer, input.text, input.fileName);
   let channelId = input.channelId;
   if (channelId === null) {
     const name = input.newChannelName.trim().slice(0, 120) || input.fileName.trim().slice(0, 120) || 'Import';
-    channelId = await insertChannel(ctx.db, ctx.config.secretKey, { organisationId, kind: 'import', name, settings: {}, secrets: {} });
+    channelId = await insertChannel(ctx.db, ctx.config.secretKey, {
+      organisationId,
+      kind: 'import',
+      name,
+      settings: {},
+      secrets: {},
+    });
   }
   const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, organisationId, channelId, 'import');
   if (!channel) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
-  const outcome = parsed.rows.length > 0 ? await ingestMessages(ctx.db, ctx.jobs, channel, parsed.rows.map((row) => row.message)) : { stored: 0, duplicates: 0 };
+  const outcome =
+    parsed.rows.length > 0
+      ? await ingestMessages(
+          ctx.db,
+          ctx.jobs,
+          channel,
+          parsed.rows.map((row) => row.message),
+        )
+      : { stored: 0, duplicates: 0 };
   await recordAudit(ctx.db, {
     organisationId,
     actor: { id: viewer.id, label: viewer.displayName },
     action: 'inbox.import',
     subjectType: 'inbox_channel',
     subjectId: channel.id,
-    after: { file: input.fileName.slice(0, 200), format: parsed.format, total: parsed.total, stored: outcome.stored, duplicates: outcome.duplicates, refused: parsed.problems.length },
+    after: {
+      file: input.fileName.slice(0, 200),
+      format: parsed.format,
+      total: parsed.total,
+      stored: outcome.stored,
+      duplicates: outcome.duplicates,
+      refused: parsed.problems.length,
+    },
   });
-  return { channelId: channel.id, total: parsed.total, stored: outcome.stored, duplicates: outcome.duplicates, problems: parsed.problems };
+  return {
+    channelId: channel.id,
+    total: parsed.total,
+    stored: outcome.stored,
+    duplicates: outcome.duplicates,
+    problems: parsed.problems,
+  };
 }

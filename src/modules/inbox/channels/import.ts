@@ -13,18 +13,98 @@ import { parseCsv } from './csv.ts';
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 20_000;
 
-export type ImportField = 'id' | 'date' | 'author' | 'authorId' | 'handle' | 'email' | 'text' | 'title' | 'url' | 'channel' | 'lat' | 'lng' | 'thread' | 'inReplyTo';
+export type ImportField =
+  | 'id'
+  | 'date'
+  | 'author'
+  | 'authorId'
+  | 'handle'
+  | 'email'
+  | 'text'
+  | 'title'
+  | 'url'
+  | 'channel'
+  | 'lat'
+  | 'lng'
+  | 'thread'
+  | 'inReplyTo';
 export type RowProblem = 'no-text' | 'bad-date' | 'bad-location' | 'not-an-object' | 'unterminated-quote';
 
 /** Header names other tools use, compared without case, spaces or punctuation. */
 const ALIASES: Record<ImportField, string[]> = {
-  id: ['id', 'messageid', 'postid', 'tweetid', 'commentid', 'mentionid', 'resourceid', 'guid', 'uid', 'externalid', 'identifier'],
-  date: ['date', 'datetime', 'dateandtime', 'createdat', 'created', 'createdtime', 'time', 'timestamp', 'sentat', 'sent', 'published', 'publishedat', 'publishdate', 'postdate', 'dateposted', 'datecreated', 'datum', 'fecha', 'data'],
-  author: ['author', 'authorname', 'fullname', 'name', 'user', 'username', 'from', 'fromname', 'sender', 'postedby', 'profilename', 'autor', 'auteur'],
+  id: [
+    'id',
+    'messageid',
+    'postid',
+    'tweetid',
+    'commentid',
+    'mentionid',
+    'resourceid',
+    'guid',
+    'uid',
+    'externalid',
+    'identifier',
+  ],
+  date: [
+    'date',
+    'datetime',
+    'dateandtime',
+    'createdat',
+    'created',
+    'createdtime',
+    'time',
+    'timestamp',
+    'sentat',
+    'sent',
+    'published',
+    'publishedat',
+    'publishdate',
+    'postdate',
+    'dateposted',
+    'datecreated',
+    'datum',
+    'fecha',
+    'data',
+  ],
+  author: [
+    'author',
+    'authorname',
+    'fullname',
+    'name',
+    'user',
+    'username',
+    'from',
+    'fromname',
+    'sender',
+    'postedby',
+    'profilename',
+    'autor',
+    'auteur',
+  ],
   authorId: ['authorid', 'userid', 'fromid', 'profileid', 'senderid'],
   handle: ['handle', 'authorhandle', 'screenname', 'twitterscreenname', 'account', 'profile'],
   email: ['email', 'authoremail', 'mail', 'emailaddress'],
-  text: ['text', 'fulltext', 'message', 'content', 'body', 'snippet', 'post', 'comment', 'messagetext', 'mention', 'mentioncontent', 'posttext', 'caption', 'description', 'texto', 'texte', 'testo', 'tekst', 'nachricht'],
+  text: [
+    'text',
+    'fulltext',
+    'message',
+    'content',
+    'body',
+    'snippet',
+    'post',
+    'comment',
+    'messagetext',
+    'mention',
+    'mentioncontent',
+    'posttext',
+    'caption',
+    'description',
+    'texto',
+    'texte',
+    'testo',
+    'tekst',
+    'nachricht',
+  ],
   title: ['title', 'subject', 'headline'],
   url: ['url', 'link', 'permalink', 'posturl', 'originalurl', 'messageurl', 'mentionurl'],
   channel: ['channel', 'source', 'network', 'socialnetwork', 'platform', 'pagetype', 'contentsource', 'sourcetype'],
@@ -35,11 +115,16 @@ const ALIASES: Record<ImportField, string[]> = {
 };
 
 function key(name: string): string {
-  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 const FIELD_OF = new Map<string, ImportField>();
-for (const [field, names] of Object.entries(ALIASES) as Array<[ImportField, string[]]>) for (const name of names) if (!FIELD_OF.has(name)) FIELD_OF.set(name, field);
+for (const [field, names] of Object.entries(ALIASES) as Array<[ImportField, string[]]>)
+  for (const name of names) if (!FIELD_OF.has(name)) FIELD_OF.set(name, field);
 
 /** Which field each header means (the first header that means a field wins), by position. */
 export function mapHeaders(headers: readonly string[]): Array<ImportField | undefined> {
@@ -92,27 +177,51 @@ export function parseImportDate(value: string): Date | undefined {
   const text = value.trim();
   if (text === '') return undefined;
   if (/^\d{10}(\d{3})?$/.test(text)) return new Date(Number(text) * (text.length === 10 ? 1000 : 1));
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$/i.exec(text);
+  const iso =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?$/i.exec(
+      text,
+    );
   const local = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?$/i.exec(text);
   let parts: { y: number; m: number; d: number; h: number; min: number; s: number; zone: string } | undefined;
-  if (iso) parts = { y: Number(iso[1]), m: Number(iso[2]), d: Number(iso[3]), h: Number(iso[4] ?? 0), min: Number(iso[5] ?? 0), s: Number(iso[6] ?? 0), zone: iso[7] ?? 'Z' };
+  if (iso)
+    parts = {
+      y: Number(iso[1]),
+      m: Number(iso[2]),
+      d: Number(iso[3]),
+      h: Number(iso[4] ?? 0),
+      min: Number(iso[5] ?? 0),
+      s: Number(iso[6] ?? 0),
+      zone: iso[7] ?? 'Z',
+    };
   else if (local) {
     let [a, b] = [Number(local[1]), Number(local[2])];
     if (b > 12 && a <= 12) [a, b] = [b, a];
     let hour = Number(local[4] ?? 0);
     if (local[7]?.toUpperCase() === 'PM' && hour < 12) hour += 12;
     if (local[7]?.toUpperCase() === 'AM' && hour === 12) hour = 0;
-    parts = { y: Number(local[3]), m: b, d: a, h: hour, min: Number(local[5] ?? 0), s: Number(local[6] ?? 0), zone: 'Z' };
+    parts = {
+      y: Number(local[3]),
+      m: b,
+      d: a,
+      h: hour,
+      min: Number(local[5] ?? 0),
+      s: Number(local[6] ?? 0),
+      zone: 'Z',
+    };
   }
   if (!parts) {
     const loose = new Date(text);
     return Number.isNaN(loose.getTime()) ? undefined : loose;
   }
-  if (parts.m < 1 || parts.m > 12 || parts.d < 1 || parts.d > 31 || parts.h > 23 || parts.min > 59 || parts.s > 59) return undefined;
+  if (parts.m < 1 || parts.m > 12 || parts.d < 1 || parts.d > 31 || parts.h > 23 || parts.min > 59 || parts.s > 59)
+    return undefined;
   const zone = /^(UTC|GMT|Z)$/i.test(parts.zone) ? 'Z' : parts.zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-  const date = new Date(`${pad(parts.y, 4)}-${pad(parts.m)}-${pad(parts.d)}T${pad(parts.h)}:${pad(parts.min)}:${pad(parts.s)}${zone}`);
-  if (Number.isNaN(date.getTime()) || new Date(Date.UTC(parts.y, parts.m - 1, parts.d)).getUTCDate() !== parts.d) return undefined; // 31 April
+  const date = new Date(
+    `${pad(parts.y, 4)}-${pad(parts.m)}-${pad(parts.d)}T${pad(parts.h)}:${pad(parts.min)}:${pad(parts.s)}${zone}`,
+  );
+  if (Number.isNaN(date.getTime()) || new Date(Date.UTC(parts.y, parts.m - 1, parts.d)).getUTCDate() !== parts.d)
+    return undefined; // 31 April
   return date;
 }
 
@@ -134,14 +243,23 @@ export function rowToMessage(values: Partial<Record<ImportField, string>>, raw: 
   const author = (values.author ?? '').trim();
   const handle = (values.handle ?? '').trim();
   const network = (values.channel ?? '').trim();
-  const authorKey = (values.authorId ?? '').trim() || handle || (values.email ?? '').trim().toLowerCase() || author || 'anonymous';
+  const authorKey =
+    (values.authorId ?? '').trim() || handle || (values.email ?? '').trim().toLowerCase() || author || 'anonymous';
   const id = (values.id ?? '').trim();
   const url = (values.url ?? '').trim();
   return {
-    externalId: id !== '' ? `${network ? `${key(network)}:` : ''}${id}` : `sha256:${createHash('sha256').update(`${sentAt.toISOString()}\n${author}\n${text}`).digest('hex')}`,
+    externalId:
+      id !== ''
+        ? `${network ? `${key(network)}:` : ''}${id}`
+        : `sha256:${createHash('sha256').update(`${sentAt.toISOString()}\n${author}\n${text}`).digest('hex')}`,
     threadKey: values.thread?.trim() || undefined,
     inReplyTo: values.inReplyTo?.trim() || undefined,
-    author: { externalId: network ? `${key(network)}:${authorKey}` : authorKey, name: author || handle || undefined, handle: handle || undefined, email: values.email?.trim() || undefined },
+    author: {
+      externalId: network ? `${key(network)}:${authorKey}` : authorKey,
+      name: author || handle || undefined,
+      handle: handle || undefined,
+      email: values.email?.trim() || undefined,
+    },
     subject: values.title?.trim() || undefined,
     text,
     url: /^https?:\/\/\S+$/i.test(url) ? url : undefined,
@@ -181,7 +299,15 @@ function jsonValues(item: Record<string, unknown>): Array<[string, string]> {
     else if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       for (const [inner, innerValue] of Object.entries(value)) {
         const innerText = stringValue(innerValue);
-        if (innerText !== undefined) pairs.push([name === 'author' || name === 'from' || name === 'user' ? (inner === 'name' ? name : `${name} ${inner}`) : `${name} ${inner}`, innerText]);
+        if (innerText !== undefined)
+          pairs.push([
+            name === 'author' || name === 'from' || name === 'user'
+              ? inner === 'name'
+                ? name
+                : `${name} ${inner}`
+              : `${name} ${inner}`,
+            innerText,
+          ]);
       }
     }
   }
@@ -201,7 +327,8 @@ export function parseImportFile(text: string, fileName = ''): ParsedImport {
     if (records.length > MAX_IMPORT_ROWS) throw new ImportFileError('too-many-rows');
     const headers = new Map<string, ImportField | undefined>();
     records.forEach((record, index) => {
-      if (typeof record !== 'object' || record === null || Array.isArray(record)) return void problems.push({ position: index + 1, problem: 'not-an-object' });
+      if (typeof record !== 'object' || record === null || Array.isArray(record))
+        return void problems.push({ position: index + 1, problem: 'not-an-object' });
       const pairs = jsonValues(record as Record<string, unknown>);
       const fields = mapHeaders(pairs.map(([name]) => name));
       const values: Partial<Record<ImportField, string>> = {};
@@ -215,7 +342,13 @@ export function parseImportFile(text: string, fileName = ''): ParsedImport {
       else rows.push({ position: index + 1, message });
     });
     if (![...headers.values()].includes('text') && records.length > 0) throw new ImportFileError('no-text-column');
-    return { format: 'json', columns: [...headers].map(([header, field]) => ({ header, field })), rows, problems, total: records.length };
+    return {
+      format: 'json',
+      columns: [...headers].map(([header, field]) => ({ header, field })),
+      rows,
+      problems,
+      total: records.length,
+    };
   }
   const document = parseCsv(trimmed);
   const [header, ...records] = document.records;
@@ -228,12 +361,22 @@ export function parseImportFile(text: string, fileName = ''): ParsedImport {
     fields.forEach((field, i) => {
       if (field) values[field] = record.fields[i] ?? '';
     });
-    const message = rowToMessage(values, Object.fromEntries(header.fields.map((name, i) => [name, record.fields[i] ?? ''])));
+    const message = rowToMessage(
+      values,
+      Object.fromEntries(header.fields.map((name, i) => [name, record.fields[i] ?? ''])),
+    );
     if (typeof message === 'string') problems.push({ position: record.line, problem: message });
     else rows.push({ position: record.line, message });
   }
-  if (document.unterminatedAt !== undefined) problems.push({ position: document.unterminatedAt, problem: 'unterminated-quote' });
-  return { format: 'csv', columns: header.fields.map((name, i) => ({ header: name, field: fields[i] })), rows, problems, total: records.length + (document.unterminatedAt !== undefined ? 1 : 0) };
+  if (document.unterminatedAt !== undefined)
+    problems.push({ position: document.unterminatedAt, problem: 'unterminated-quote' });
+  return {
+    format: 'csv',
+    columns: header.fields.map((name, i) => ({ header: name, field: fields[i] })),
+    rows,
+    problems,
+    total: records.length + (document.unterminatedAt !== undefined ? 1 : 0),
+  };
 }
 
 /** Import channels receive files through the staff import page; they cannot answer and need no settings. */

@@ -14,7 +14,17 @@ import { webAdapter } from './web.ts';
  * Every channel adapter of the inbox. An adapter is added here once; the worker, the webhook routes,
  * the channel pages and the answer delivery all find it through `adapterFor`.
  */
-const ADAPTERS: ChannelAdapter[] = [emailAdapter, telegramAdapter, mastodonAdapter, facebookAdapter, instagramAdapter, feedAdapter, importAdapter, webhookAdapter, webAdapter];
+const ADAPTERS: ChannelAdapter[] = [
+  emailAdapter,
+  telegramAdapter,
+  mastodonAdapter,
+  facebookAdapter,
+  instagramAdapter,
+  feedAdapter,
+  importAdapter,
+  webhookAdapter,
+  webAdapter,
+];
 
 const byKind = new Map<ChannelKind, ChannelAdapter>(ADAPTERS.map((adapter) => [adapter.kind, adapter]));
 
@@ -28,4 +38,13 @@ export function allAdapters(): readonly ChannelAdapter[] {
   return ADAPTERS;
 }
 
-export { ChannelError, type ChannelAdapter, type ChannelField, type ChannelRecord, type IncomingMessage, type InboxChannels, type OutgoingReply, type SentReply } from './channel.ts';
+export {
+  ChannelError,
+  type ChannelAdapter,
+  type ChannelField,
+  type ChannelRecord,
+  type IncomingMessage,
+  type InboxChannels,
+  type OutgoingReply,
+  type SentReply,
+} from './channel.ts';

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { AttachmentInfo } from '../inbox.schema.ts';
-import { ChannelError, type ChannelAdapter, type ChannelRecord, type IncomingMessage, type OutgoingReply, type SentReply } from './channel.ts';
+import {
+  ChannelError,
+  type ChannelAdapter,
+  type ChannelRecord,
+  type IncomingMessage,
+  type OutgoingReply,
+  type SentReply,
+} from './channel.ts';
 import { callChannelApi } from './http.ts';
 
 /** The parts of Mastodon's Account entity the inbox reads. */
@@ -24,7 +31,13 @@ interface MastodonStatus {
   content: string;
   spoiler_text?: string;
   account: MastodonAccount;
-  media_attachments?: Array<{ id: string; type: string; url: string | null; remote_url?: string | null; description?: string | null }>;
+  media_attachments?: Array<{
+    id: string;
+    type: string;
+    url: string | null;
+    remote_url?: string | null;
+    description?: string | null;
+  }>;
 }
 
 /** Mastodon's Notification entity (only mentions are asked for). */
@@ -52,7 +65,8 @@ function setting(channel: { settings: Record<string, unknown> }, name: string): 
 
 function instanceOf(channel: ChannelRecord): string {
   const instance = setting(channel, 'instance').trim().replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(instance)) throw new ChannelError('Mastodon: the instance address is not set', { retryable: false });
+  if (!/^https?:\/\//.test(instance))
+    throw new ChannelError('Mastodon: the instance address is not set', { retryable: false });
   return instance;
 }
 
@@ -64,7 +78,14 @@ function headers(channel: ChannelRecord): Record<string, string> {
 
 /** The hashtags a channel follows, without `#`, lower case, at most ten. */
 export function hashtagsOf(channel: ChannelRecord): string[] {
-  return [...new Set(setting(channel, 'hashtags').split(/[\s,]+/).map((tag) => tag.replace(/^#/, '').toLowerCase()).filter((tag) => /^[\p{L}\p{N}_]{1,100}$/u.test(tag)))].slice(0, 10);
+  return [
+    ...new Set(
+      setting(channel, 'hashtags')
+        .split(/[\s,]+/)
+        .map((tag) => tag.replace(/^#/, '').toLowerCase())
+        .filter((tag) => /^[\p{L}\p{N}_]{1,100}$/u.test(tag)),
+    ),
+  ].slice(0, 10);
 }
 
 /** Mastodon ids are numeric strings (snowflakes); compares them without losing precision. */
@@ -104,31 +125,52 @@ export function statusToMessage(status: MastodonStatus, threads: Map<string, str
     externalId: status.id,
     threadKey,
     inReplyTo: status.in_reply_to_id ?? undefined,
-    author: { externalId: status.account.acct, name: status.account.display_name || status.account.username, handle: `@${status.account.acct}` },
+    author: {
+      externalId: status.account.acct,
+      name: status.account.display_name || status.account.username,
+      handle: `@${status.account.acct}`,
+    },
     text: spoiler + statusText(status.content),
     url: status.url ?? status.uri,
     attachments,
     sentAt: new Date(status.created_at),
-    raw: { id: status.id, uri: status.uri, visibility: status.visibility, language: status.language, in_reply_to_id: status.in_reply_to_id },
+    raw: {
+      id: status.id,
+      uri: status.uri,
+      visibility: status.visibility,
+      language: status.language,
+      in_reply_to_id: status.in_reply_to_id,
+    },
   };
 }
 
 /** Polls mentions and each hashtag since the cursor, oldest first, each status once. */
-async function poll(channel: ChannelRecord, signal: AbortSignal): Promise<{ messages: IncomingMessage[]; cursor: MastodonCursor }> {
+async function poll(
+  channel: ChannelRecord,
+  signal: AbortSignal,
+): Promise<{ messages: IncomingMessage[]; cursor: MastodonCursor }> {
   const instance = instanceOf(channel);
   const auth = headers(channel);
   const previous = (channel.cursor ?? {}) as MastodonCursor;
-  const cursor: MastodonCursor = { ...(previous.mentions ? { mentions: previous.mentions } : {}), tags: { ...previous.tags } };
+  const cursor: MastodonCursor = {
+    ...(previous.mentions ? { mentions: previous.mentions } : {}),
+    tags: { ...previous.tags },
+  };
   const statuses = new Map<string, MastodonStatus>();
 
   const mentionUrl = new URL(`${instance}/api/v1/notifications`);
   mentionUrl.searchParams.append('types[]', 'mention');
   mentionUrl.searchParams.set('limit', String(PAGE));
   if (previous.mentions) mentionUrl.searchParams.set('since_id', previous.mentions);
-  const notifications = await callChannelApi<MastodonNotification[]>(mentionUrl.toString(), { headers: auth, signal, what: 'Mastodon notifications' });
+  const notifications = await callChannelApi<MastodonNotification[]>(mentionUrl.toString(), {
+    headers: auth,
+    signal,
+    what: 'Mastodon notifications',
+  });
   for (const notification of Array.isArray(notifications) ? notifications : []) {
     if (newer(notification.id, cursor.mentions)) cursor.mentions = notification.id;
-    if (notification.type === 'mention' && notification.status) statuses.set(notification.status.id, notification.status);
+    if (notification.type === 'mention' && notification.status)
+      statuses.set(notification.status.id, notification.status);
   }
 
   for (const tag of hashtagsOf(channel)) {
@@ -136,7 +178,11 @@ async function poll(channel: ChannelRecord, signal: AbortSignal): Promise<{ mess
     tagUrl.searchParams.set('limit', String(PAGE));
     const since = previous.tags?.[tag];
     if (since) tagUrl.searchParams.set('since_id', since);
-    const timeline = await callChannelApi<MastodonStatus[]>(tagUrl.toString(), { headers: auth, signal, what: `Mastodon hashtag ${tag}` });
+    const timeline = await callChannelApi<MastodonStatus[]>(tagUrl.toString(), {
+      headers: auth,
+      signal,
+      what: `Mastodon hashtag ${tag}`,
+    });
     for (const status of Array.isArray(timeline) ? timeline : []) {
       if (newer(status.id, cursor.tags?.[tag])) (cursor.tags ??= {})[tag] = status.id;
       statuses.set(status.id, status);
@@ -159,7 +205,10 @@ async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: Abor
   let visibility: MastodonStatus['visibility'] = 'unlisted';
   let acct = answer.to.handle?.replace(/^@/, '') ?? answer.to.externalId;
   try {
-    const original = await callChannelApi<MastodonStatus>(`${instance}/api/v1/statuses/${encodeURIComponent(inReplyTo)}`, { headers: auth, signal, what: 'Mastodon status' });
+    const original = await callChannelApi<MastodonStatus>(
+      `${instance}/api/v1/statuses/${encodeURIComponent(inReplyTo)}`,
+      { headers: auth, signal, what: 'Mastodon status' },
+    );
     if (original.visibility === 'direct' || original.visibility === 'private') visibility = original.visibility;
     if (original.account.acct) acct = original.account.acct;
   } catch (error) {
@@ -181,7 +230,11 @@ async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: Abor
 /** Checks the token: which account it acts for. */
 async function health(channel: ChannelRecord, signal: AbortSignal): Promise<{ ok: boolean; detail?: string }> {
   try {
-    const account = await callChannelApi<MastodonAccount>(`${instanceOf(channel)}/api/v1/accounts/verify_credentials`, { headers: headers(channel), signal, what: 'Mastodon account' });
+    const account = await callChannelApi<MastodonAccount>(`${instanceOf(channel)}/api/v1/accounts/verify_credentials`, {
+      headers: headers(channel),
+      signal,
+      what: 'Mastodon account',
+    });
     return { ok: true, detail: `@${account.acct}` };
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };
@@ -192,9 +245,21 @@ async function health(channel: ChannelRecord, signal: AbortSignal): Promise<{ ok
 export const mastodonAdapter: ChannelAdapter = {
   kind: 'mastodon',
   fields: [
-    { name: 'instance', label: 'inbox.channels.field.instance', hint: 'inbox.channels.field.instanceHint', type: 'url', required: true },
+    {
+      name: 'instance',
+      label: 'inbox.channels.field.instance',
+      hint: 'inbox.channels.field.instanceHint',
+      type: 'url',
+      required: true,
+    },
     { name: 'hashtags', label: 'inbox.channels.field.hashtags', hint: 'inbox.channels.field.hashtagsHint' },
-    { name: 'token', label: 'inbox.channels.field.accessToken', hint: 'inbox.channels.field.accessTokenHint', secret: true, required: true },
+    {
+      name: 'token',
+      label: 'inbox.channels.field.accessToken',
+      hint: 'inbox.channels.field.accessTokenHint',
+      secret: true,
+      required: true,
+    },
   ],
   pollEverySeconds: 60,
   poll,

@@ -23,7 +23,11 @@ function isObject(value: unknown): value is Json {
 }
 
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' && Number.isFinite(value)
+      ? String(value)
+      : undefined;
 }
 
 function required(value: Json, name: string, where: string): string {
@@ -36,7 +40,11 @@ function required(value: Json, name: string, where: string): string {
 function dateFrom(value: unknown, fallback: Date): Date {
   if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < 1e12 ? value * 1000 : value);
   if (typeof value === 'string' && value !== '') {
-    const parsed = new Date(/^\d+$/.test(value) ? Number(value) * (value.length <= 10 ? 1000 : 1) : value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    const parsed = new Date(
+      /^\d+$/.test(value)
+        ? Number(value) * (value.length <= 10 ? 1000 : 1)
+        : value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'),
+    );
     if (!Number.isNaN(parsed.getTime())) return parsed;
   }
   return fallback;
@@ -47,9 +55,11 @@ function dateFrom(value: unknown, fallback: Date): Date {
  * webhook (no `object`, no `entry` list) or a comment or message lacks the fields that identify it.
  */
 export function messagesFromMetaDelivery(payload: unknown, pageIds: readonly string[] = []): IncomingMessage[] {
-  if (!isObject(payload) || typeof payload.object !== 'string' || !Array.isArray(payload.entry)) throw new MetaPayloadError('not a Graph API webhook: "object" and "entry" are required');
+  if (!isObject(payload) || typeof payload.object !== 'string' || !Array.isArray(payload.entry))
+    throw new MetaPayloadError('not a Graph API webhook: "object" and "entry" are required');
   const instagram = payload.object === 'instagram';
-  if (!instagram && payload.object !== 'page') throw new MetaPayloadError(`deliveries for "${payload.object.slice(0, 40)}" are not handled here`);
+  if (!instagram && payload.object !== 'page')
+    throw new MetaPayloadError(`deliveries for "${payload.object.slice(0, 40)}" are not handled here`);
   const messages: IncomingMessage[] = [];
   payload.entry.forEach((entry, index) => {
     const where = `entry[${index}]`;
@@ -58,12 +68,20 @@ export function messagesFromMetaDelivery(payload: unknown, pageIds: readonly str
     if (pageIds.length > 0 && !pageIds.includes(accountId)) return;
     const received = dateFrom(entry.time, new Date());
     const own = new Set([accountId, ...pageIds]);
-    if (entry.changes !== undefined && !Array.isArray(entry.changes)) throw new MetaPayloadError(`${where}.changes is not a list`);
-    if (entry.messaging !== undefined && !Array.isArray(entry.messaging)) throw new MetaPayloadError(`${where}.messaging is not a list`);
+    if (entry.changes !== undefined && !Array.isArray(entry.changes))
+      throw new MetaPayloadError(`${where}.changes is not a list`);
+    if (entry.messaging !== undefined && !Array.isArray(entry.messaging))
+      throw new MetaPayloadError(`${where}.messaging is not a list`);
     (entry.changes as unknown[] | undefined)?.forEach((change, changeIndex) => {
       const at = `${where}.changes[${changeIndex}]`;
-      if (!isObject(change) || typeof change.field !== 'string' || !isObject(change.value)) throw new MetaPayloadError(`${at} needs "field" and "value"`);
-      const message = change.field === 'feed' ? feedComment(change.value, at, own, received) : change.field === 'comments' ? instagramComment(change.value, at, own, received) : undefined;
+      if (!isObject(change) || typeof change.field !== 'string' || !isObject(change.value))
+        throw new MetaPayloadError(`${at} needs "field" and "value"`);
+      const message =
+        change.field === 'feed'
+          ? feedComment(change.value, at, own, received)
+          : change.field === 'comments'
+            ? instagramComment(change.value, at, own, received)
+            : undefined;
       if (message) messages.push({ ...message, raw: change });
     });
     (entry.messaging as unknown[] | undefined)?.forEach((event, eventIndex) => {
@@ -92,7 +110,10 @@ function feedComment(value: Json, at: string, own: Set<string>, received: Date):
     author: { externalId: authorId ?? 'facebook:unknown', name: text(from.name) },
     text: text(value.message) ?? '',
     url: text(post.permalink_url),
-    attachments: typeof value.photo === 'string' ? [{ filename: 'photo', contentType: 'image/*', size: 0, url: value.photo }] : undefined,
+    attachments:
+      typeof value.photo === 'string'
+        ? [{ filename: 'photo', contentType: 'image/*', size: 0, url: value.photo }]
+        : undefined,
     sentAt: dateFrom(value.created_time, received),
   };
 }
@@ -132,7 +153,19 @@ function directMessage(event: unknown, at: string, own: Set<string>, instagram: 
       if (!isObject(attachment)) continue;
       const kind = text(attachment.type) ?? 'file';
       const url = isObject(attachment.payload) ? text(attachment.payload.url) : undefined;
-      attachments.push({ filename: kind, contentType: kind === 'image' ? 'image/*' : kind === 'video' ? 'video/*' : kind === 'audio' ? 'audio/*' : 'application/octet-stream', size: 0, ...(url ? { url } : {}) });
+      attachments.push({
+        filename: kind,
+        contentType:
+          kind === 'image'
+            ? 'image/*'
+            : kind === 'video'
+              ? 'video/*'
+              : kind === 'audio'
+                ? 'audio/*'
+                : 'application/octet-stream',
+        size: 0,
+        ...(url ? { url } : {}),
+      });
     }
   }
   const replyTo = isObject(message.reply_to) ? text(message.reply_to.mid) : undefined;

@@ -35,12 +35,23 @@ export function signatureMatches(header: unknown, secret: string | undefined, bo
 export function rawBodyRoutes(app: App, register: (scope: App) => void): void {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_request, body, done) =>
+      done(null, body),
+    );
     // Senders are machines: every refusal is JSON `{ error: { code, message, details } }`, never a page.
     scope.setErrorHandler((error, request, reply) => {
       const refusal = toClientError(error, request);
       if (refusal.status === 429) reply.header('retry-after', '600');
-      return reply.code(refusal.status).type('application/json; charset=utf-8').send({ error: { code: refusal.code, message: refusal.message, ...(refusal.details ? { details: refusal.details } : {}) } });
+      return reply
+        .code(refusal.status)
+        .type('application/json; charset=utf-8')
+        .send({
+          error: {
+            code: refusal.code,
+            message: refusal.message,
+            ...(refusal.details ? { details: refusal.details } : {}),
+          },
+        });
     });
     register(scope);
   });
@@ -54,7 +65,8 @@ export function rawBody(request: FastifyRequest): Buffer {
 /** A webhook path's channel id, or CHANNEL_NOT_FOUND for anything that is not a plain positive number. */
 export function channelIdParam(params: unknown): number {
   const text = (params as Record<string, unknown> | undefined)?.channelId;
-  if (typeof text !== 'string' || !/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
+  if (typeof text !== 'string' || !/^[1-9]\d{0,9}$/.test(text) || Number(text) > 2_147_483_647)
+    throw new AppError('INBOX_CHANNEL_NOT_FOUND');
   return Number(text);
 }
 
@@ -64,7 +76,11 @@ export function channelIdParam(params: unknown): number {
  * secret costs time. Callers reach this before they parse anything of the body.
  */
 export async function refuseForgery(ctx: AppContext, request: FastifyRequest, organisationId: number): Promise<never> {
-  const limit = await consumeRateLimit(ctx.db, organisationId, { key: `inbox-webhook-forged:ip:${request.ip}`, limit: 30, windowSeconds: 600 });
+  const limit = await consumeRateLimit(ctx.db, organisationId, {
+    key: `inbox-webhook-forged:ip:${request.ip}`,
+    limit: 30,
+    windowSeconds: 600,
+  });
   if (!limit.allowed) throw new AppError('RATE_LIMITED');
   throw new AppError('INBOX_WEBHOOK_SIGNATURE');
 }

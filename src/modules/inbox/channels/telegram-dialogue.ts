@@ -49,38 +49,97 @@ function languageFor(organisation: Organisation, code: string | undefined): Lang
 /** Whether a text is the command (`/report`, `/report@CityBot`) or one of the given button labels. */
 function is(text: string, command: string, ...labels: string[]): boolean {
   const first = text.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
-  return first === `/${command}` || first.startsWith(`/${command}@`) || labels.some((label) => label.toLowerCase() === text.trim().toLowerCase());
+  return (
+    first === `/${command}` ||
+    first.startsWith(`/${command}@`) ||
+    labels.some((label) => label.toLowerCase() === text.trim().toLowerCase())
+  );
 }
 
-async function say(turn: Turn, key: MessageKey, extra: Record<string, unknown> = {}, params?: Record<string, string | number>): Promise<void> {
+async function say(
+  turn: Turn,
+  key: MessageKey,
+  extra: Record<string, unknown> = {},
+  params?: Record<string, string | number>,
+): Promise<void> {
   await sendTelegramMessage(turn.channel, turn.chatId, turn.t(key, params), extra);
 }
 
 const REMOVE_KEYBOARD = { reply_markup: { remove_keyboard: true } };
 
-async function setStep(turn: Turn, step: Step, change: { category_code?: string; lat?: number | null; lng?: number | null; address?: string | null; photo_file_id?: string | null } = {}): Promise<void> {
+async function setStep(
+  turn: Turn,
+  step: Step,
+  change: {
+    category_code?: string;
+    lat?: number | null;
+    lng?: number | null;
+    address?: string | null;
+    photo_file_id?: string | null;
+  } = {},
+): Promise<void> {
   await turn.ctx.db
     .insertInto('inbox_telegram_dialogue')
-    .values({ organisation_id: turn.organisation.id, channel_id: turn.channel.id, chat_id: turn.chatId, step, language: turn.language, category_code: null, lat: null, lng: null, address: null, photo_file_id: null, ...change })
-    .onConflict((oc) => oc.columns(['channel_id', 'chat_id']).doUpdateSet({ step, language: turn.language, updated_at: new Date(), ...change }))
+    .values({
+      organisation_id: turn.organisation.id,
+      channel_id: turn.channel.id,
+      chat_id: turn.chatId,
+      step,
+      language: turn.language,
+      category_code: null,
+      lat: null,
+      lng: null,
+      address: null,
+      photo_file_id: null,
+      ...change,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['channel_id', 'chat_id'])
+        .doUpdateSet({ step, language: turn.language, updated_at: new Date(), ...change }),
+    )
     .execute();
 }
 
 async function askCategory(turn: Turn): Promise<void> {
   const categories = await findCategories(turn.ctx.db, turn.organisation.id);
-  const names = categories.map((category) => localized(category.name, turn.language, turn.organisation.defaultLanguage));
+  const names = categories.map((category) =>
+    localized(category.name, turn.language, turn.organisation.defaultLanguage),
+  );
   const list = names.map((name, index) => `${index + 1}. ${name}`).join('\n');
   await sendTelegramMessage(turn.channel, turn.chatId, `${turn.t('inbox.channels.telegram.askCategory')}\n\n${list}`, {
-    reply_markup: { keyboard: [...names.map((name) => [{ text: name }]), [{ text: turn.t('inbox.channels.telegram.cancelButton') }]], one_time_keyboard: true, resize_keyboard: true },
+    reply_markup: {
+      keyboard: [...names.map((name) => [{ text: name }]), [{ text: turn.t('inbox.channels.telegram.cancelButton') }]],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    },
   });
 }
 
 async function askPlace(turn: Turn): Promise<void> {
-  await say(turn, 'inbox.channels.telegram.askPlace', { reply_markup: { keyboard: [[{ text: turn.t('inbox.channels.telegram.locationButton'), request_location: true }], [{ text: turn.t('inbox.channels.telegram.cancelButton') }]], one_time_keyboard: true, resize_keyboard: true } });
+  await say(turn, 'inbox.channels.telegram.askPlace', {
+    reply_markup: {
+      keyboard: [
+        [{ text: turn.t('inbox.channels.telegram.locationButton'), request_location: true }],
+        [{ text: turn.t('inbox.channels.telegram.cancelButton') }],
+      ],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    },
+  });
 }
 
 async function askPhoto(turn: Turn): Promise<void> {
-  await say(turn, 'inbox.channels.telegram.askPhoto', { reply_markup: { keyboard: [[{ text: turn.t('inbox.channels.telegram.skipButton') }], [{ text: turn.t('inbox.channels.telegram.cancelButton') }]], one_time_keyboard: true, resize_keyboard: true } });
+  await say(turn, 'inbox.channels.telegram.askPhoto', {
+    reply_markup: {
+      keyboard: [
+        [{ text: turn.t('inbox.channels.telegram.skipButton') }],
+        [{ text: turn.t('inbox.channels.telegram.cancelButton') }],
+      ],
+      one_time_keyboard: true,
+      resize_keyboard: true,
+    },
+  });
 }
 
 /**
@@ -89,28 +148,51 @@ async function askPhoto(turn: Turn): Promise<void> {
  * module. The state is a row per chat, so every server process can take the next turn. The report is
  * linked to the chat's conversation, whose answers (and the report's status updates) go back to the chat.
  */
-export async function continueDialogue(ctx: AppContext, channel: ChannelRecord, message: TelegramMessage, conversationId: number | undefined): Promise<void> {
+export async function continueDialogue(
+  ctx: AppContext,
+  channel: ChannelRecord,
+  message: TelegramMessage,
+  conversationId: number | undefined,
+): Promise<void> {
   const organisation = await ctx.organisations.findById(channel.organisationId);
   if (!organisation) return;
   const chatId = String(message.chat.id);
-  const row = await ctx.db.selectFrom('inbox_telegram_dialogue').selectAll().where('channel_id', '=', channel.id).where('chat_id', '=', chatId).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('inbox_telegram_dialogue')
+    .selectAll()
+    .where('channel_id', '=', channel.id)
+    .where('chat_id', '=', chatId)
+    .executeTakeFirst();
   const state = row && Date.now() - row.updated_at.getTime() < STALE_MS ? row : undefined;
-  const language = state && isLanguage(state.language) ? state.language : languageFor(organisation, message.from?.language_code);
+  const language =
+    state && isLanguage(state.language) ? state.language : languageFor(organisation, message.from?.language_code);
   const t = translator(language);
   const turn: Turn = { ctx, channel, organisation, chatId, language, t };
   const text = (message.text ?? message.caption ?? '').trim();
 
   if (is(text, 'report', t('inbox.channels.telegram.reportButton'))) {
-    await setStep(turn, 'category', { category_code: undefined, lat: null, lng: null, address: null, photo_file_id: null });
+    await setStep(turn, 'category', {
+      category_code: undefined,
+      lat: null,
+      lng: null,
+      address: null,
+      photo_file_id: null,
+    });
     return askCategory(turn);
   }
   if (state && is(text, 'cancel', t('inbox.channels.telegram.cancelButton'))) {
-    await ctx.db.deleteFrom('inbox_telegram_dialogue').where('channel_id', '=', channel.id).where('chat_id', '=', chatId).execute();
+    await ctx.db
+      .deleteFrom('inbox_telegram_dialogue')
+      .where('channel_id', '=', channel.id)
+      .where('chat_id', '=', chatId)
+      .execute();
     return say(turn, 'inbox.channels.telegram.cancelled', REMOVE_KEYBOARD);
   }
   if (!state) {
     if (is(text, 'start') || is(text, 'help')) {
-      await say(turn, 'inbox.channels.telegram.welcome', { reply_markup: { keyboard: [[{ text: t('inbox.channels.telegram.reportButton') }]], resize_keyboard: true } });
+      await say(turn, 'inbox.channels.telegram.welcome', {
+        reply_markup: { keyboard: [[{ text: t('inbox.channels.telegram.reportButton') }]], resize_keyboard: true },
+      });
     }
     return;
   }
@@ -118,19 +200,29 @@ export async function continueDialogue(ctx: AppContext, channel: ChannelRecord, 
   if (state.step === 'category') {
     const categories = await findCategories(ctx.db, organisation.id);
     const number = /^\d{1,3}$/.test(text) ? Number(text) : 0;
-    const chosen = categories[number - 1] ?? categories.find((category) => Object.values(category.name).some((name) => name.toLowerCase() === text.toLowerCase()));
+    const chosen =
+      categories[number - 1] ??
+      categories.find((category) =>
+        Object.values(category.name).some((name) => name.toLowerCase() === text.toLowerCase()),
+      );
     if (!chosen) return askCategory(turn);
     await setStep(turn, 'place', { category_code: chosen.code });
     return askPlace(turn);
   }
   if (state.step === 'place') {
-    if (message.location) await setStep(turn, 'photo', { lat: message.location.latitude, lng: message.location.longitude, address: null });
+    if (message.location)
+      await setStep(turn, 'photo', { lat: message.location.latitude, lng: message.location.longitude, address: null });
     else if (text.length >= 3 && !text.startsWith('/')) {
       // The city's address provider places a street named in the chat; an unknown one keeps the words for staff.
       const [found] = await geocoderFor(turn.organisation).search(text.slice(0, 300), 1);
-      await setStep(turn, 'photo', found ? { address: found.label, lat: found.lat, lng: found.lng } : { address: text.slice(0, 300), lat: null, lng: null });
-    }
-    else return askPlace(turn);
+      await setStep(
+        turn,
+        'photo',
+        found
+          ? { address: found.label, lat: found.lat, lng: found.lng }
+          : { address: text.slice(0, 300), lat: null, lng: null },
+      );
+    } else return askPlace(turn);
     return askPhoto(turn);
   }
   if (state.step === 'photo') {
@@ -145,7 +237,19 @@ export async function continueDialogue(ctx: AppContext, channel: ChannelRecord, 
 }
 
 /** Files the collected report; a place outside the city sends the resident back to the place step. */
-async function fileReport(turn: Turn, state: { category_code: string | null; lat: number | null; lng: number | null; address: string | null; photo_file_id: string | null }, description: string, message: TelegramMessage, conversationId: number | undefined): Promise<void> {
+async function fileReport(
+  turn: Turn,
+  state: {
+    category_code: string | null;
+    lat: number | null;
+    lng: number | null;
+    address: string | null;
+    photo_file_id: string | null;
+  },
+  description: string,
+  message: TelegramMessage,
+  conversationId: number | undefined,
+): Promise<void> {
   const { ctx, organisation } = turn;
   const located = state.lat !== null && state.lng !== null;
   const outcome = await submitReport(ctx, organisation, {
@@ -165,13 +269,36 @@ async function fileReport(turn: Turn, state: { category_code: string | null; lat
       await say(turn, 'inbox.channels.telegram.outsideCity');
       return askPlace(turn);
     }
-    ctx.log.info({ channelId: turn.channel.id, problems: outcome.invalid.map((problem) => problem.code) }, 'telegram report refused');
-    await ctx.db.deleteFrom('inbox_telegram_dialogue').where('channel_id', '=', turn.channel.id).where('chat_id', '=', turn.chatId).execute();
+    ctx.log.info(
+      { channelId: turn.channel.id, problems: outcome.invalid.map((problem) => problem.code) },
+      'telegram report refused',
+    );
+    await ctx.db
+      .deleteFrom('inbox_telegram_dialogue')
+      .where('channel_id', '=', turn.channel.id)
+      .where('chat_id', '=', turn.chatId)
+      .execute();
     return say(turn, 'inbox.channels.telegram.refused', REMOVE_KEYBOARD);
   }
-  await ctx.db.deleteFrom('inbox_telegram_dialogue').where('channel_id', '=', turn.channel.id).where('chat_id', '=', turn.chatId).execute();
-  if (conversationId !== undefined) await ctx.db.updateTable('inbox_conversation').set({ report_id: outcome.id }).where('id', '=', conversationId).where('organisation_id', '=', organisation.id).execute();
+  await ctx.db
+    .deleteFrom('inbox_telegram_dialogue')
+    .where('channel_id', '=', turn.channel.id)
+    .where('chat_id', '=', turn.chatId)
+    .execute();
+  if (conversationId !== undefined)
+    await ctx.db
+      .updateTable('inbox_conversation')
+      .set({ report_id: outcome.id })
+      .where('id', '=', conversationId)
+      .where('organisation_id', '=', organisation.id)
+      .execute();
   const host = organisation.hosts[0];
-  const base = !host || host === ctx.config.publicUrl.hostname ? ctx.config.publicUrl.origin : `${ctx.config.publicUrl.protocol}//${host}`;
-  await say(turn, 'inbox.channels.telegram.filed', REMOVE_KEYBOARD, { number: outcome.id, url: `${base}/reports/${outcome.id}` });
+  const base =
+    !host || host === ctx.config.publicUrl.hostname
+      ? ctx.config.publicUrl.origin
+      : `${ctx.config.publicUrl.protocol}//${host}`;
+  await say(turn, 'inbox.channels.telegram.filed', REMOVE_KEYBOARD, {
+    number: outcome.id,
+    url: `${base}/reports/${outcome.id}`,
+  });
 }

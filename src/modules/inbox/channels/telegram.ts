@@ -3,7 +3,15 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { AttachmentInfo } from '../inbox.schema.ts';
-import { ChannelError, type ChannelAdapter, type ChannelRecord, type InboxChannels, type IncomingMessage, type OutgoingReply, type SentReply } from './channel.ts';
+import {
+  ChannelError,
+  type ChannelAdapter,
+  type ChannelRecord,
+  type InboxChannels,
+  type IncomingMessage,
+  type OutgoingReply,
+  type SentReply,
+} from './channel.ts';
 import { callChannelApi } from './http.ts';
 import { continueDialogue } from './telegram-dialogue.ts';
 
@@ -44,12 +52,19 @@ const MAX_MESSAGE = 4096;
 function methodUrl(channel: ChannelRecord, method: string): string {
   const token = channel.secrets.token;
   if (!token) throw new ChannelError('Telegram: the bot token is not set', { retryable: false });
-  const base = (typeof channel.settings.apiBase === 'string' && channel.settings.apiBase ? channel.settings.apiBase : API_BASE).replace(/\/+$/, '');
+  const base = (
+    typeof channel.settings.apiBase === 'string' && channel.settings.apiBase ? channel.settings.apiBase : API_BASE
+  ).replace(/\/+$/, '');
   return `${base}/bot${token}/${method}`;
 }
 
 /** Calls a Bot API method; Telegram answers `{ ok, result }` and `{ ok: false, description }`. */
-export async function callTelegram<T>(channel: ChannelRecord, method: string, body: Record<string, unknown>, signal: AbortSignal): Promise<T> {
+export async function callTelegram<T>(
+  channel: ChannelRecord,
+  method: string,
+  body: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<T> {
   const answer = await callChannelApi<{ ok: boolean; result?: T; description?: string }>(methodUrl(channel, method), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -57,13 +72,27 @@ export async function callTelegram<T>(channel: ChannelRecord, method: string, bo
     signal,
     what: `Telegram ${method}`,
   });
-  if (!answer.ok) throw new ChannelError(`Telegram ${method}: ${(answer.description ?? 'refused').slice(0, 200)}`, { retryable: false });
+  if (!answer.ok)
+    throw new ChannelError(`Telegram ${method}: ${(answer.description ?? 'refused').slice(0, 200)}`, {
+      retryable: false,
+    });
   return answer.result as T;
 }
 
 /** Sends a text to a chat (cut to Telegram's 4096 characters), with an optional keyboard. */
-export async function sendTelegramMessage(channel: ChannelRecord, chatId: string, text: string, extra: Record<string, unknown> = {}, signal = AbortSignal.timeout(15_000)): Promise<TelegramMessage> {
-  return callTelegram<TelegramMessage>(channel, 'sendMessage', { chat_id: chatId, text: text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text, ...extra }, signal);
+export async function sendTelegramMessage(
+  channel: ChannelRecord,
+  chatId: string,
+  text: string,
+  extra: Record<string, unknown> = {},
+  signal = AbortSignal.timeout(15_000),
+): Promise<TelegramMessage> {
+  return callTelegram<TelegramMessage>(
+    channel,
+    'sendMessage',
+    { chat_id: chatId, text: text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text, ...extra },
+    signal,
+  );
 }
 
 /** A Telegram message as an inbox message: the chat is the conversation, `chat:message` the id. */
@@ -72,8 +101,18 @@ export function telegramToMessage(update: TelegramUpdate, message: TelegramMessa
   const from = message.from;
   const attachments: AttachmentInfo[] = [];
   const photo = message.photo?.at(-1);
-  if (photo) attachments.push({ filename: `photo-${photo.file_unique_id}.jpg`, contentType: 'image/jpeg', size: photo.file_size ?? 0 });
-  if (message.document) attachments.push({ filename: message.document.file_name ?? 'document', contentType: message.document.mime_type ?? 'application/octet-stream', size: message.document.file_size ?? 0 });
+  if (photo)
+    attachments.push({
+      filename: `photo-${photo.file_unique_id}.jpg`,
+      contentType: 'image/jpeg',
+      size: photo.file_size ?? 0,
+    });
+  if (message.document)
+    attachments.push({
+      filename: message.document.file_name ?? 'document',
+      contentType: message.document.mime_type ?? 'application/octet-stream',
+      size: message.document.file_size ?? 0,
+    });
   return {
     externalId: `${chatId}:${message.message_id}`,
     threadKey: chatId,
@@ -104,31 +143,55 @@ function secretMatches(given: unknown, expected: string | undefined): boolean {
  * stored once (Telegram retries deliveries), then the report dialogue answers when the resident is in it.
  */
 function routes(app: App, ctx: AppContext, inbox: InboxChannels): void {
-  app.post<{ Params: { channelId: string } }>('/inbox/telegram/:channelId', { schema: { hide: true }, bodyLimit: 1024 * 1024, config: { csrf: false } }, async (request) => {
-    const channelId = /^\d{1,9}$/.test(request.params.channelId) ? Number(request.params.channelId) : undefined;
-    const channel = channelId === undefined ? undefined : await inbox.findChannel('telegram', channelId);
-    if (!channel) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
-    if (!secretMatches(request.headers['x-telegram-bot-api-secret-token'], channel.secrets.webhookSecret)) throw new AppError('INBOX_WEBHOOK_SIGNATURE');
-    const update = request.body as TelegramUpdate | undefined;
-    if (!update || typeof update !== 'object' || typeof update.update_id !== 'number') throw new AppError('INBOX_WEBHOOK_PAYLOAD');
-    const message = update.message;
-    // other updates (edits, channel posts, button answers) are acknowledged and not stored
-    if (!message || typeof message !== 'object' || typeof message.message_id !== 'number' || typeof (message.chat as TelegramMessage['chat'] | undefined)?.id !== 'number' || typeof message.date !== 'number') return { ok: true };
-    const outcome = await inbox.ingest(channel, [telegramToMessage(update, message)]);
-    if (outcome.stored === 0) return { ok: true };
-    try {
-      await continueDialogue(ctx, channel, message, outcome.conversationIds[0]);
-    } catch (error) {
-      ctx.log.warn({ channelId: channel.id, error: error instanceof Error ? error.message : String(error) }, 'telegram dialogue step failed');
-    }
-    return { ok: true };
-  });
+  app.post<{ Params: { channelId: string } }>(
+    '/inbox/telegram/:channelId',
+    { schema: { hide: true }, bodyLimit: 1024 * 1024, config: { csrf: false } },
+    async (request) => {
+      const channelId = /^\d{1,9}$/.test(request.params.channelId) ? Number(request.params.channelId) : undefined;
+      const channel = channelId === undefined ? undefined : await inbox.findChannel('telegram', channelId);
+      if (!channel) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
+      if (!secretMatches(request.headers['x-telegram-bot-api-secret-token'], channel.secrets.webhookSecret))
+        throw new AppError('INBOX_WEBHOOK_SIGNATURE');
+      const update = request.body as TelegramUpdate | undefined;
+      if (!update || typeof update !== 'object' || typeof update.update_id !== 'number')
+        throw new AppError('INBOX_WEBHOOK_PAYLOAD');
+      const message = update.message;
+      // other updates (edits, channel posts, button answers) are acknowledged and not stored
+      if (
+        !message ||
+        typeof message !== 'object' ||
+        typeof message.message_id !== 'number' ||
+        typeof (message.chat as TelegramMessage['chat'] | undefined)?.id !== 'number' ||
+        typeof message.date !== 'number'
+      )
+        return { ok: true };
+      const outcome = await inbox.ingest(channel, [telegramToMessage(update, message)]);
+      if (outcome.stored === 0) return { ok: true };
+      try {
+        await continueDialogue(ctx, channel, message, outcome.conversationIds[0]);
+      } catch (error) {
+        ctx.log.warn(
+          { channelId: channel.id, error: error instanceof Error ? error.message : String(error) },
+          'telegram dialogue step failed',
+        );
+      }
+      return { ok: true };
+    },
+  );
 }
 
 /** Answers in the chat, as a reply to the resident's last message when there is one. */
 async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: AbortSignal): Promise<SentReply> {
-  const replyTo = answer.inReplyTo?.startsWith(`${answer.threadKey}:`) ? Number(answer.inReplyTo.slice(answer.threadKey.length + 1)) : undefined;
-  const sent = await sendTelegramMessage(channel, answer.threadKey, answer.text, replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}, signal);
+  const replyTo = answer.inReplyTo?.startsWith(`${answer.threadKey}:`)
+    ? Number(answer.inReplyTo.slice(answer.threadKey.length + 1))
+    : undefined;
+  const sent = await sendTelegramMessage(
+    channel,
+    answer.threadKey,
+    answer.text,
+    replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {},
+    signal,
+  );
   return { externalId: `${answer.threadKey}:${sent.message_id}` };
 }
 
@@ -144,16 +207,33 @@ async function health(channel: ChannelRecord, signal: AbortSignal): Promise<{ ok
 
 /** Tells Telegram where to send updates, with the secret it must put in each request's header. */
 export async function setTelegramWebhook(channel: ChannelRecord, url: string, signal: AbortSignal): Promise<void> {
-  if (!channel.secrets.webhookSecret) throw new ChannelError('Telegram: the webhook secret is not set', { retryable: false });
-  await callTelegram<boolean>(channel, 'setWebhook', { url, secret_token: channel.secrets.webhookSecret, allowed_updates: ['message'] }, signal);
+  if (!channel.secrets.webhookSecret)
+    throw new ChannelError('Telegram: the webhook secret is not set', { retryable: false });
+  await callTelegram<boolean>(
+    channel,
+    'setWebhook',
+    { url, secret_token: channel.secrets.webhookSecret, allowed_updates: ['message'] },
+    signal,
+  );
 }
 
 /** Telegram bot: residents chat with the city and file reports step by step. */
 export const telegramAdapter: ChannelAdapter = {
   kind: 'telegram',
   fields: [
-    { name: 'token', label: 'inbox.channels.field.botToken', hint: 'inbox.channels.field.botTokenHint', secret: true, required: true },
-    { name: 'webhookSecret', label: 'inbox.channels.field.webhookSecret', hint: 'inbox.channels.field.webhookSecretHint', secret: true },
+    {
+      name: 'token',
+      label: 'inbox.channels.field.botToken',
+      hint: 'inbox.channels.field.botTokenHint',
+      secret: true,
+      required: true,
+    },
+    {
+      name: 'webhookSecret',
+      label: 'inbox.channels.field.webhookSecret',
+      hint: 'inbox.channels.field.webhookSecretHint',
+      secret: true,
+    },
     { name: 'apiBase', label: 'inbox.channels.field.apiBase', hint: 'inbox.channels.field.apiBaseHint', type: 'url' },
   ],
   routes,

@@ -19,9 +19,15 @@ export const webAdapter: ChannelAdapter = {
   },
   async reply(channel, reply, _signal, ctx) {
     const to = (reply.to.email ?? reply.to.externalId).trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to)) throw new ChannelError('The person left no e-mail address to answer to.', { retryable: false });
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to))
+      throw new ChannelError('The person left no e-mail address to answer to.', { retryable: false });
     const subject = reply.subject ? `Re: ${reply.subject.replace(/^re:\s*/i, '')}` : 'Re:';
-    const mailId = await ctx.mail.send({ organisationId: channel.organisationId, to, subject: subject.slice(0, 200), text: reply.text });
+    const mailId = await ctx.mail.send({
+      organisationId: channel.organisationId,
+      to,
+      subject: subject.slice(0, 200),
+      text: reply.text,
+    });
     return { externalId: `mail:${mailId}` };
   },
   async health() {
@@ -41,13 +47,27 @@ export async function ensureWebChannel(ctx: AppContext, organisationId: number):
 }
 
 async function findOrCreate(db: Db, secretKey: string, organisationId: number): Promise<number> {
-  const find = (executor: Db) => executor.selectFrom('inbox_channel').select('id').where('organisation_id', '=', organisationId).where('kind', '=', 'web').where('archived_at', 'is', null).orderBy('id').executeTakeFirst();
+  const find = (executor: Db) =>
+    executor
+      .selectFrom('inbox_channel')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('kind', '=', 'web')
+      .where('archived_at', 'is', null)
+      .orderBy('id')
+      .executeTakeFirst();
   const existing = await find(db);
   if (existing) return existing.id;
   return db.transaction().execute(async (tx) => {
     await sql`select pg_advisory_xact_lock(hashtext('inbox.web-channel'), ${organisationId})`.execute(tx);
     const again = await find(tx);
     if (again) return again.id;
-    return insertChannel(tx, secretKey, { organisationId, kind: 'web', name: 'Contact form', settings: {}, secrets: {} });
+    return insertChannel(tx, secretKey, {
+      organisationId,
+      kind: 'web',
+      name: 'Contact form',
+      settings: {},
+      secrets: {},
+    });
   });
 }

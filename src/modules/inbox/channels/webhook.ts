@@ -3,7 +3,15 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { ChannelError, type ChannelAdapter, type ChannelRecord, type IncomingMessage, type InboxChannels, type OutgoingReply, type SentReply } from './channel.ts';
+import {
+  ChannelError,
+  type ChannelAdapter,
+  type ChannelRecord,
+  type IncomingMessage,
+  type InboxChannels,
+  type OutgoingReply,
+  type SentReply,
+} from './channel.ts';
 import { callChannelApi } from './http.ts';
 import { channelIdParam, rawBody, rawBodyRoutes, refuseForgery, signatureMatches, signatureOf } from './signatures.ts';
 
@@ -18,7 +26,18 @@ import { channelIdParam, rawBody, rawBodyRoutes, refuseForgery, signatureMatches
 const REPLAY_WINDOW_SECONDS = 300;
 /** The most messages one request may carry. */
 export const WEBHOOK_MAX_ITEMS = 100;
-const ITEM_FIELDS = new Set(['id', 'text', 'author', 'sent_at', 'thread_id', 'in_reply_to', 'subject', 'url', 'lat', 'lng']);
+const ITEM_FIELDS = new Set([
+  'id',
+  'text',
+  'author',
+  'sent_at',
+  'thread_id',
+  'in_reply_to',
+  'subject',
+  'url',
+  'lat',
+  'lng',
+]);
 
 /** One reason a webhook item was refused: its index in the array (null for a single object), the field, what is wrong. */
 export interface WebhookProblem {
@@ -37,7 +56,12 @@ function idText(value: unknown): string | undefined {
   return undefined;
 }
 
-function optionalText(item: Record<string, unknown>, name: string, max: number, problem: (field: string, message: string) => void): string | undefined {
+function optionalText(
+  item: Record<string, unknown>,
+  name: string,
+  max: number,
+  problem: (field: string, message: string) => void,
+): string | undefined {
   const value = item[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > max) {
@@ -51,10 +75,16 @@ function optionalText(item: Record<string, unknown>, name: string, max: number, 
  * Checks a webhook body (one message or an array of up to 100) and turns it into inbox messages. Every
  * problem of every item is listed, so a sender can fix a whole batch at once; any problem refuses all.
  */
-export function messagesFromWebhook(payload: unknown): { ok: true; messages: IncomingMessage[] } | { ok: false; problems: WebhookProblem[] } {
+export function messagesFromWebhook(
+  payload: unknown,
+): { ok: true; messages: IncomingMessage[] } | { ok: false; problems: WebhookProblem[] } {
   const single = !Array.isArray(payload);
   const items: unknown[] = Array.isArray(payload) ? payload : [payload];
-  if (items.length === 0 || items.length > WEBHOOK_MAX_ITEMS) return { ok: false, problems: [{ item: null, field: 'body', message: `must hold 1 to ${WEBHOOK_MAX_ITEMS} messages` }] };
+  if (items.length === 0 || items.length > WEBHOOK_MAX_ITEMS)
+    return {
+      ok: false,
+      problems: [{ item: null, field: 'body', message: `must hold 1 to ${WEBHOOK_MAX_ITEMS} messages` }],
+    };
   const problems: WebhookProblem[] = [];
   const messages: IncomingMessage[] = [];
   items.forEach((item, index) => {
@@ -76,9 +106,14 @@ export function messagesFromWebhook(payload: unknown): { ok: true; messages: Inc
     else if (authorId === undefined) problem('author.id', 'is required');
     const name = author ? optionalText(author, 'name', 200, (_f, m) => problem('author.name', m)) : undefined;
     const email = author ? optionalText(author, 'email', 320, (_f, m) => problem('author.email', m)) : undefined;
-    if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) problem('author.email', 'is not an e-mail address');
-    const sentAt = typeof item.sent_at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(item.sent_at) ? new Date(item.sent_at) : undefined;
-    if (!sentAt || Number.isNaN(sentAt.getTime())) problem('sent_at', 'is required (an ISO 8601 date and time, e.g. 2026-11-23T09:30:00Z)');
+    if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      problem('author.email', 'is not an e-mail address');
+    const sentAt =
+      typeof item.sent_at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(item.sent_at)
+        ? new Date(item.sent_at)
+        : undefined;
+    if (!sentAt || Number.isNaN(sentAt.getTime()))
+      problem('sent_at', 'is required (an ISO 8601 date and time, e.g. 2026-11-23T09:30:00Z)');
     else if (sentAt.getTime() > Date.now() + 86_400_000) problem('sent_at', 'is in the future');
     const threadId = optionalText(item, 'thread_id', 300, problem);
     const inReplyTo = optionalText(item, 'in_reply_to', 300, problem);
@@ -88,8 +123,10 @@ export function messagesFromWebhook(payload: unknown): { ok: true; messages: Inc
     const hasLat = item.lat !== undefined && item.lat !== null;
     const hasLng = item.lng !== undefined && item.lng !== null;
     if (hasLat !== hasLng) problem(hasLat ? 'lng' : 'lat', 'is required when the other coordinate is given');
-    if (hasLat && (typeof item.lat !== 'number' || Math.abs(item.lat) > 90)) problem('lat', 'must be a number from -90 to 90');
-    if (hasLng && (typeof item.lng !== 'number' || Math.abs(item.lng) > 180)) problem('lng', 'must be a number from -180 to 180');
+    if (hasLat && (typeof item.lat !== 'number' || Math.abs(item.lat) > 90))
+      problem('lat', 'must be a number from -90 to 90');
+    if (hasLng && (typeof item.lng !== 'number' || Math.abs(item.lng) > 180))
+      problem('lng', 'must be a number from -180 to 180');
     if (problems.length > 0 || id === undefined || authorId === undefined || !sentAt) return;
     messages.push({
       externalId: id,
@@ -108,18 +145,26 @@ export function messagesFromWebhook(payload: unknown): { ok: true; messages: Inc
 }
 
 const Author = Type.Object({
-  id: Type.Union([Type.String({ maxLength: 300 }), Type.Integer()], { description: 'The person\'s stable id in the sending system.' }),
+  id: Type.Union([Type.String({ maxLength: 300 }), Type.Integer()], {
+    description: "The person's stable id in the sending system.",
+  }),
   name: Type.Optional(Type.String({ maxLength: 200 })),
   email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
 });
 const Item = Type.Object(
   {
-    id: Type.Union([Type.String({ minLength: 1, maxLength: 300 }), Type.Integer()], { description: 'Unique per channel; a message sent twice is stored once.' }),
+    id: Type.Union([Type.String({ minLength: 1, maxLength: 300 }), Type.Integer()], {
+      description: 'Unique per channel; a message sent twice is stored once.',
+    }),
     text: Type.String({ minLength: 1, maxLength: 20_000 }),
     author: Author,
     sent_at: Type.String({ format: 'date-time' }),
-    thread_id: Type.Optional(Type.String({ maxLength: 300, description: 'Messages with the same thread id form one conversation.' })),
-    in_reply_to: Type.Optional(Type.String({ maxLength: 300, description: 'The id of an earlier message this one answers.' })),
+    thread_id: Type.Optional(
+      Type.String({ maxLength: 300, description: 'Messages with the same thread id form one conversation.' }),
+    ),
+    in_reply_to: Type.Optional(
+      Type.String({ maxLength: 300, description: 'The id of an earlier message this one answers.' }),
+    ),
     subject: Type.Optional(Type.String({ maxLength: 500 })),
     url: Type.Optional(Type.String({ format: 'uri' })),
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
@@ -127,7 +172,9 @@ const Item = Type.Object(
   },
   { additionalProperties: false },
 );
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }) });
+const ErrorResponse = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
+});
 
 function setting(channel: ChannelRecord, name: string): string {
   const value = channel.settings[name];
@@ -150,7 +197,7 @@ export function registerWebhookRoutes(app: App, ctx: AppContext, inbox: InboxCha
         validatorCompiler: () => () => true,
         schema: {
           tags: ['inbox'],
-          summary: 'Send residents\' messages to the inbox (signed JSON webhook)',
+          summary: "Send residents' messages to the inbox (signed JSON webhook)",
           description:
             `Header \`X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the channel's secret>\`. Optional \`X-Timestamp: <Unix seconds>\`: then sign \`<timestamp>.<raw body>\`; the request must arrive within ${REPLAY_WINDOW_SECONDS / 60} minutes (channels can require it). ` +
             `The body is one message or an array of up to ${WEBHOOK_MAX_ITEMS}. A message already received (same id) is counted as a duplicate. One invalid item refuses the whole request (400, with the item's index), and nothing is stored.`,
@@ -174,8 +221,13 @@ export function registerWebhookRoutes(app: App, ctx: AppContext, inbox: InboxCha
         const timestamp = request.headers['x-timestamp'];
         const stamped = typeof timestamp === 'string' && timestamp !== '';
         const signed = stamped ? Buffer.concat([Buffer.from(`${timestamp}.`), body]) : body;
-        if (!signatureMatches(request.headers['x-signature-256'], channel.secrets.secret, signed)) return refuseForgery(ctx, request, channel.organisationId);
-        if (stamped ? !/^\d{9,11}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > REPLAY_WINDOW_SECONDS : requiresTimestamp(channel)) {
+        if (!signatureMatches(request.headers['x-signature-256'], channel.secrets.secret, signed))
+          return refuseForgery(ctx, request, channel.organisationId);
+        if (
+          stamped
+            ? !/^\d{9,11}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > REPLAY_WINDOW_SECONDS
+            : requiresTimestamp(channel)
+        ) {
           throw new AppError('INBOX_WEBHOOK_TIMESTAMP');
         }
         let payload: unknown;
@@ -187,10 +239,19 @@ export function registerWebhookRoutes(app: App, ctx: AppContext, inbox: InboxCha
         const parsed = messagesFromWebhook(payload);
         if (!parsed.ok) {
           const first = parsed.problems[0];
-          throw new AppError('INBOX_WEBHOOK_PAYLOAD', `The webhook payload is not valid: ${parsed.problems.slice(0, 5).map((p) => `${p.item === null ? '' : `item ${p.item}: `}${p.field} ${p.message}`).join('; ')}.`, { problems: parsed.problems.slice(0, 100), item: first?.item ?? null });
+          throw new AppError(
+            'INBOX_WEBHOOK_PAYLOAD',
+            `The webhook payload is not valid: ${parsed.problems
+              .slice(0, 5)
+              .map((p) => `${p.item === null ? '' : `item ${p.item}: `}${p.field} ${p.message}`)
+              .join('; ')}.`,
+            { problems: parsed.problems.slice(0, 100), item: first?.item ?? null },
+          );
         }
         const outcome = await inbox.ingest(channel, parsed.messages);
-        return reply.code(200).send({ received: parsed.messages.length, stored: outcome.stored, duplicates: outcome.duplicates });
+        return reply
+          .code(200)
+          .send({ received: parsed.messages.length, stored: outcome.stored, duplicates: outcome.duplicates });
       },
     );
   });
@@ -200,20 +261,39 @@ export function registerWebhookRoutes(app: App, ctx: AppContext, inbox: InboxCha
  * Sends an answer to the sending system's `reply_url`: a JSON object signed like incoming requests
  * (`X-Timestamp`, `X-Signature-256` over `<timestamp>.<body>`). A channel without one cannot answer.
  */
-export async function replyOnWebhook(channel: ChannelRecord, reply: OutgoingReply, signal: AbortSignal): Promise<SentReply> {
+export async function replyOnWebhook(
+  channel: ChannelRecord,
+  reply: OutgoingReply,
+  signal: AbortSignal,
+): Promise<SentReply> {
   const target = setting(channel, 'reply_url');
-  if (!target) throw new ChannelError('Webhook: this channel has no reply address; answer the person another way', { retryable: false });
-  if (!/^https?:\/\//i.test(target)) throw new ChannelError('Webhook: the reply address is not an http(s) URL', { retryable: false });
+  if (!target)
+    throw new ChannelError('Webhook: this channel has no reply address; answer the person another way', {
+      retryable: false,
+    });
+  if (!/^https?:\/\//i.test(target))
+    throw new ChannelError('Webhook: the reply address is not an http(s) URL', { retryable: false });
   const secret = channel.secrets.secret;
   if (!secret) throw new ChannelError('Webhook: the channel has no secret to sign with', { retryable: false });
   const id = randomUUID();
-  const body = JSON.stringify({ id, thread_id: reply.threadKey, in_reply_to: reply.inReplyTo, text: reply.text, to: { id: reply.to.externalId, name: reply.to.name ?? null, email: reply.to.email ?? null }, sent_at: new Date().toISOString() });
+  const body = JSON.stringify({
+    id,
+    thread_id: reply.threadKey,
+    in_reply_to: reply.inReplyTo,
+    text: reply.text,
+    to: { id: reply.to.externalId, name: reply.to.name ?? null, email: reply.to.email ?? null },
+    sent_at: new Date().toISOString(),
+  });
   const timestamp = String(Math.floor(Date.now() / 1000));
   const answer = await callChannelApi<{ id?: unknown }>(target, {
     method: 'POST',
     what: 'Webhook reply',
     signal,
-    headers: { 'content-type': 'application/json', 'x-timestamp': timestamp, 'x-signature-256': signatureOf(secret, `${timestamp}.${body}`) },
+    headers: {
+      'content-type': 'application/json',
+      'x-timestamp': timestamp,
+      'x-signature-256': signatureOf(secret, `${timestamp}.${body}`),
+    },
     body,
   });
   return { externalId: typeof answer.id === 'string' && answer.id !== '' ? answer.id.slice(0, 300) : id };
@@ -223,9 +303,25 @@ export async function replyOnWebhook(channel: ChannelRecord, reply: OutgoingRepl
 export const webhookAdapter: ChannelAdapter = {
   kind: 'webhook',
   fields: [
-    { name: 'secret', label: 'inbox.sources.webhook.secret', hint: 'inbox.sources.webhook.secret.hint', secret: true, required: true },
-    { name: 'reply_url', label: 'inbox.sources.webhook.replyUrl', hint: 'inbox.sources.webhook.replyUrl.hint', type: 'url' },
-    { name: 'requireTimestamp', label: 'inbox.sources.webhook.requireTimestamp', hint: 'inbox.sources.webhook.requireTimestamp.hint', type: 'checkbox' },
+    {
+      name: 'secret',
+      label: 'inbox.sources.webhook.secret',
+      hint: 'inbox.sources.webhook.secret.hint',
+      secret: true,
+      required: true,
+    },
+    {
+      name: 'reply_url',
+      label: 'inbox.sources.webhook.replyUrl',
+      hint: 'inbox.sources.webhook.replyUrl.hint',
+      type: 'url',
+    },
+    {
+      name: 'requireTimestamp',
+      label: 'inbox.sources.webhook.requireTimestamp',
+      hint: 'inbox.sources.webhook.requireTimestamp.hint',
+      type: 'checkbox',
+    },
   ],
   routes: registerWebhookRoutes,
   webhookPath: (channelId: number) => `/api/v1/inbox/webhook/${channelId}`,

@@ -30,9 +30,38 @@ const NAME = /^[A-Za-z_\u00C0-\uFFFF][\w.\-:\u00B7\u00C0-\uFFFF]*/;
 
 /** Entities HTML uses that feeds leak into XML text by mistake; anything else unknown stays as written. */
 const NAMED: Record<string, string> = {
-  lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: '\u00A0', copy: '©', reg: '®', hellip: '…', mdash: '—', ndash: '–',
-  laquo: '«', raquo: '»', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', bdquo: '„', euro: '€', eacute: 'é', egrave: 'è',
-  agrave: 'à', aacute: 'á', ccedil: 'ç', ouml: 'ö', uuml: 'ü', auml: 'ä', szlig: 'ß', iacute: 'í', oacute: 'ó', uacute: 'ú', ntilde: 'ñ',
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00A0',
+  copy: '©',
+  reg: '®',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  laquo: '«',
+  raquo: '»',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  bdquo: '„',
+  euro: '€',
+  eacute: 'é',
+  egrave: 'è',
+  agrave: 'à',
+  aacute: 'á',
+  ccedil: 'ç',
+  ouml: 'ö',
+  uuml: 'ü',
+  auml: 'ä',
+  szlig: 'ß',
+  iacute: 'í',
+  oacute: 'ó',
+  uacute: 'ú',
+  ntilde: 'ñ',
 };
 
 /** Replaces `&name;`, `&#NN;` and `&#xHH;` by their characters; unknown names and stray `&` stay as they are. */
@@ -41,7 +70,9 @@ export function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|[A-Za-z][A-Za-z0-9]{1,31});/g, (whole, ref: string) => {
     if (ref.startsWith('#')) {
       const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\uFFFD';
+      return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
+        ? String.fromCodePoint(code)
+        : '\uFFFD';
     }
     return NAMED[ref] ?? whole;
   });
@@ -153,7 +184,11 @@ export function localName(name: string): string {
 
 /** The child elements of an element, optionally only those with a name (matched with its prefix, or by local name when `local`). */
 export function childElements(element: XmlElement, name?: string, local = false): XmlElement[] {
-  return element.children.filter((child): child is XmlElement => typeof child !== 'string' && (name === undefined || (local ? localName(child.name) === name : child.name === name)));
+  return element.children.filter(
+    (child): child is XmlElement =>
+      typeof child !== 'string' &&
+      (name === undefined || (local ? localName(child.name) === name : child.name === name)),
+  );
 }
 
 /** The first child element with that name, if any. */

@@ -26,23 +26,48 @@ export async function findCodes(db: Executor, organisationId: number): Promise<C
   const rows = await db
     .selectFrom('inbox_code as c')
     .leftJoin('inbox_message_code as mc', 'mc.code_id', 'c.id')
-    .select(['c.id', 'c.parent_id', 'c.name', 'c.description', 'c.archived_at', (eb) => eb.fn.count<number>('mc.message_id').as('uses')])
+    .select([
+      'c.id',
+      'c.parent_id',
+      'c.name',
+      'c.description',
+      'c.archived_at',
+      (eb) => eb.fn.count<number>('mc.message_id').as('uses'),
+    ])
     .where('c.organisation_id', '=', organisationId)
     .groupBy(['c.id'])
     .orderBy(sql`c.archived_at is not null`)
     .orderBy('c.name')
     .execute();
-  return rows.map((row) => ({ id: row.id, parentId: row.parent_id, name: row.name, description: row.description, archived: row.archived_at !== null, uses: row.uses }));
+  return rows.map((row) => ({
+    id: row.id,
+    parentId: row.parent_id,
+    name: row.name,
+    description: row.description,
+    archived: row.archived_at !== null,
+    uses: row.uses,
+  }));
 }
 
 export type CodeInput = { name: string; description: string; parentId: number | null };
 
 /** Checks a code's fields; returns field errors as message keys. */
-function validate(input: CodeInput, codes: Code[], codeId: number | undefined): Record<string, 'inbox.codes.error.name' | 'inbox.codes.error.duplicate' | 'inbox.codes.error.parent' | 'inbox.codes.error.description'> {
+function validate(
+  input: CodeInput,
+  codes: Code[],
+  codeId: number | undefined,
+): Record<
+  string,
+  | 'inbox.codes.error.name'
+  | 'inbox.codes.error.duplicate'
+  | 'inbox.codes.error.parent'
+  | 'inbox.codes.error.description'
+> {
   const errors: ReturnType<typeof validate> = {};
   const name = input.name.trim();
   if (name.length < 1 || name.length > 80) errors.name = 'inbox.codes.error.name';
-  else if (codes.some((code) => code.id !== codeId && code.name.toLowerCase() === name.toLowerCase())) errors.name = 'inbox.codes.error.duplicate';
+  else if (codes.some((code) => code.id !== codeId && code.name.toLowerCase() === name.toLowerCase()))
+    errors.name = 'inbox.codes.error.duplicate';
   if (input.description.length > 500) errors.description = 'inbox.codes.error.description';
   if (input.parentId !== null) {
     const parent = codes.find((code) => code.id === input.parentId);
@@ -53,7 +78,13 @@ function validate(input: CodeInput, codes: Code[], codeId: number | undefined): 
 }
 
 /** Creates or changes a code (configure right); returns field errors instead of saving when the input is wrong. */
-export async function saveCode(db: Db, viewer: Viewer | null, organisationId: number, codeId: number | undefined, input: CodeInput): Promise<{ ok: true; id: number } | { ok: false; errors: ReturnType<typeof validate> }> {
+export async function saveCode(
+  db: Db,
+  viewer: Viewer | null,
+  organisationId: number,
+  codeId: number | undefined,
+  input: CodeInput,
+): Promise<{ ok: true; id: number } | { ok: false; errors: ReturnType<typeof validate> }> {
   authorizeInbox(viewer, 'answer');
   const codes = await findCodes(db, organisationId);
   if (codeId !== undefined && !codes.some((code) => code.id === codeId)) throw new AppError('INBOX_CODE_NOT_FOUND');
@@ -61,29 +92,77 @@ export async function saveCode(db: Db, viewer: Viewer | null, organisationId: nu
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const values = { name: input.name.trim(), description: input.description.trim() || null, parent_id: input.parentId };
   return inTransaction(db, async (tx) => {
-    const id = codeId === undefined
-      ? (await tx.insertInto('inbox_code').values({ organisation_id: organisationId, ...values, archived_at: null }).returning('id').executeTakeFirstOrThrow()).id
-      : (await tx.updateTable('inbox_code').set(values).where('id', '=', codeId).where('organisation_id', '=', organisationId).returning('id').executeTakeFirstOrThrow()).id;
-    await recordAudit(tx, { organisationId, actor: { id: viewer.id, label: viewer.displayName }, action: codeId === undefined ? 'inbox.code.create' : 'inbox.code.update', subjectType: 'inbox_code', subjectId: id, after: values });
+    const id =
+      codeId === undefined
+        ? (
+            await tx
+              .insertInto('inbox_code')
+              .values({ organisation_id: organisationId, ...values, archived_at: null })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id
+        : (
+            await tx
+              .updateTable('inbox_code')
+              .set(values)
+              .where('id', '=', codeId)
+              .where('organisation_id', '=', organisationId)
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id;
+    await recordAudit(tx, {
+      organisationId,
+      actor: { id: viewer.id, label: viewer.displayName },
+      action: codeId === undefined ? 'inbox.code.create' : 'inbox.code.update',
+      subjectType: 'inbox_code',
+      subjectId: id,
+      after: values,
+    });
     return { ok: true as const, id };
   });
 }
 
 /** Archives or restores a code: archived codes stay on the messages they were applied to but are no longer offered. */
-export async function setCodeArchived(db: Db, viewer: Viewer | null, organisationId: number, codeId: number, archived: boolean): Promise<void> {
+export async function setCodeArchived(
+  db: Db,
+  viewer: Viewer | null,
+  organisationId: number,
+  codeId: number,
+  archived: boolean,
+): Promise<void> {
   authorizeInbox(viewer, 'answer');
   await inTransaction(db, async (tx) => {
-    const result = await tx.updateTable('inbox_code').set({ archived_at: archived ? new Date() : null }).where('id', '=', codeId).where('organisation_id', '=', organisationId).executeTakeFirst();
+    const result = await tx
+      .updateTable('inbox_code')
+      .set({ archived_at: archived ? new Date() : null })
+      .where('id', '=', codeId)
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw new AppError('INBOX_CODE_NOT_FOUND');
-    await recordAudit(tx, { organisationId, actor: { id: viewer.id, label: viewer.displayName }, action: archived ? 'inbox.code.archive' : 'inbox.code.restore', subjectType: 'inbox_code', subjectId: codeId });
+    await recordAudit(tx, {
+      organisationId,
+      actor: { id: viewer.id, label: viewer.displayName },
+      action: archived ? 'inbox.code.archive' : 'inbox.code.restore',
+      subjectType: 'inbox_code',
+      subjectId: codeId,
+    });
   });
 }
 
 /** The codes applied to each of the given messages. */
-export async function findMessageCodes(db: Executor, organisationId: number, messageIds: number[]): Promise<Map<number, number[]>> {
+export async function findMessageCodes(
+  db: Executor,
+  organisationId: number,
+  messageIds: number[],
+): Promise<Map<number, number[]>> {
   const map = new Map<number, number[]>();
   if (messageIds.length === 0) return map;
-  const rows = await db.selectFrom('inbox_message_code').select(['message_id', 'code_id']).where('organisation_id', '=', organisationId).where('message_id', 'in', messageIds).execute();
+  const rows = await db
+    .selectFrom('inbox_message_code')
+    .select(['message_id', 'code_id'])
+    .where('organisation_id', '=', organisationId)
+    .where('message_id', 'in', messageIds)
+    .execute();
   for (const row of rows) map.set(row.message_id, [...(map.get(row.message_id) ?? []), row.code_id]);
   return map;
 }
@@ -92,21 +171,56 @@ export async function findMessageCodes(db: Executor, organisationId: number, mes
  * Sets the codes of one incoming message to exactly `codeIds` (a form with one checkbox per code sends
  * the whole set). Unknown or archived codes are refused; codes already applied are kept as they were.
  */
-export async function setMessageCodes(db: Db, viewer: Viewer | null, organisationId: number, messageId: number, codeIds: number[]): Promise<void> {
+export async function setMessageCodes(
+  db: Db,
+  viewer: Viewer | null,
+  organisationId: number,
+  messageId: number,
+  codeIds: number[],
+): Promise<void> {
   authorizeInbox(viewer, 'answer');
   await inTransaction(db, async (tx) => {
-    const message = await tx.selectFrom('inbox_message').select('id').where('id', '=', messageId).where('organisation_id', '=', organisationId).executeTakeFirst();
+    const message = await tx
+      .selectFrom('inbox_message')
+      .select('id')
+      .where('id', '=', messageId)
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirst();
     if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
-    const current = (await tx.selectFrom('inbox_message_code').select('code_id').where('message_id', '=', messageId).execute()).map((row) => row.code_id);
+    const current = (
+      await tx.selectFrom('inbox_message_code').select('code_id').where('message_id', '=', messageId).execute()
+    ).map((row) => row.code_id);
     const wanted = [...new Set(codeIds)];
     const added = wanted.filter((id) => !current.includes(id));
     if (added.length > 0) {
-      const usable = await tx.selectFrom('inbox_code').select('id').where('organisation_id', '=', organisationId).where('archived_at', 'is', null).where('id', 'in', added).execute();
+      const usable = await tx
+        .selectFrom('inbox_code')
+        .select('id')
+        .where('organisation_id', '=', organisationId)
+        .where('archived_at', 'is', null)
+        .where('id', 'in', added)
+        .execute();
       if (usable.length !== added.length) throw new AppError('INBOX_CODE_NOT_FOUND');
-      await tx.insertInto('inbox_message_code').values(added.map((codeId) => ({ organisation_id: organisationId, message_id: messageId, code_id: codeId, coded_by: viewer.id }))).onConflict((oc) => oc.doNothing()).execute();
+      await tx
+        .insertInto('inbox_message_code')
+        .values(
+          added.map((codeId) => ({
+            organisation_id: organisationId,
+            message_id: messageId,
+            code_id: codeId,
+            coded_by: viewer.id,
+          })),
+        )
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
     const removed = current.filter((id) => !wanted.includes(id));
-    if (removed.length > 0) await tx.deleteFrom('inbox_message_code').where('message_id', '=', messageId).where('code_id', 'in', removed).execute();
+    if (removed.length > 0)
+      await tx
+        .deleteFrom('inbox_message_code')
+        .where('message_id', '=', messageId)
+        .where('code_id', 'in', removed)
+        .execute();
   });
 }
 
@@ -118,7 +232,11 @@ export interface CodingAnalysis {
 }
 
 /** Counts of each code and of each pair of codes on the same message, for messages of a period. */
-export async function analyseCoding(db: Executor, organisationId: number, range: { from: Date; to: Date }): Promise<CodingAnalysis> {
+export async function analyseCoding(
+  db: Executor,
+  organisationId: number,
+  range: { from: Date; to: Date },
+): Promise<CodingAnalysis> {
   const inRange = sql`m.organisation_id = ${organisationId} and m.sent_at >= ${range.from} and m.sent_at < ${range.to}`;
   const [counts, pairs, coded] = await Promise.all([
     sql<{ code_id: number; count: number }>`
@@ -129,7 +247,11 @@ export async function analyseCoding(db: Executor, organisationId: number, range:
       from inbox_message_code x join inbox_message_code y on y.message_id = x.message_id and y.code_id > x.code_id
       join inbox_message m on m.id = x.message_id
       where ${inRange} group by x.code_id, y.code_id order by count desc`.execute(db),
-    sql<{ n: number }>`select count(distinct mc.message_id)::int as n from inbox_message_code mc join inbox_message m on m.id = mc.message_id where ${inRange}`.execute(db),
+    sql<{
+      n: number;
+    }>`select count(distinct mc.message_id)::int as n from inbox_message_code mc join inbox_message m on m.id = mc.message_id where ${inRange}`.execute(
+      db,
+    ),
   ]);
   return {
     codedMessages: coded.rows[0]?.n ?? 0,

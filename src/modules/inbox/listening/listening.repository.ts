@@ -51,8 +51,17 @@ export async function findVolumeByDay(db: Executor, scope: ListeningScope): Prom
 }
 
 /** Messages of the period per district or per topic, with their sentiment, largest first. */
-export async function findVolumeBy(db: Executor, scope: ListeningScope, dimension: 'district' | 'topic' | 'channel' | 'language'): Promise<GroupVolume[]> {
-  const column = { district: sql`m.district_id::text`, topic: sql`m.topic`, channel: sql`m.channel_id::text`, language: sql`m.language` }[dimension];
+export async function findVolumeBy(
+  db: Executor,
+  scope: ListeningScope,
+  dimension: 'district' | 'topic' | 'channel' | 'language',
+): Promise<GroupVolume[]> {
+  const column = {
+    district: sql`m.district_id::text`,
+    topic: sql`m.topic`,
+    channel: sql`m.channel_id::text`,
+    language: sql`m.language`,
+  }[dimension];
   const result = await sql<GroupVolume>`
     select ${column} as key, ${COUNTS}
     from inbox_message m where ${scoped(scope)}
@@ -61,7 +70,11 @@ export async function findVolumeBy(db: Executor, scope: ListeningScope, dimensio
 }
 
 /** The texts of the period for term counting, newest first, at most `limit` (erased ones are empty and skipped). */
-export async function findTexts(db: Executor, scope: ListeningScope, limit = 5000): Promise<Array<{ body: string; language: string | null; sentiment: Sentiment | null }>> {
+export async function findTexts(
+  db: Executor,
+  scope: ListeningScope,
+  limit = 5000,
+): Promise<Array<{ body: string; language: string | null; sentiment: Sentiment | null }>> {
   const result = await sql<{ body: string; language: string | null; sentiment: Sentiment | null }>`
     select m.body, m.language, m.sentiment from inbox_message m
     where ${scoped(scope)} and m.erased_at is null
@@ -75,9 +88,33 @@ export async function findTexts(db: Executor, scope: ListeningScope, limit = 500
  * `baselineNegativeShare` describe the `baselineDays` before the window. Rows with a null district or
  * topic stand for "all" of that dimension (grouping sets).
  */
-export async function findAlertFigures(db: Executor, organisationId: number, windowStart: Date, windowEnd: Date, baselineDays: number): Promise<Array<{ districtId: number | null; topic: string | null; recent: number; recentNegative: number; baseline: number; baselineNegative: number }>> {
+export async function findAlertFigures(
+  db: Executor,
+  organisationId: number,
+  windowStart: Date,
+  windowEnd: Date,
+  baselineDays: number,
+): Promise<
+  Array<{
+    districtId: number | null;
+    topic: string | null;
+    recent: number;
+    recentNegative: number;
+    baseline: number;
+    baselineNegative: number;
+  }>
+> {
   const baselineStart = new Date(windowStart.getTime() - baselineDays * 86_400_000);
-  const result = await sql<{ district_id: number | null; topic: string | null; recent: number; recent_negative: number; baseline: number; baseline_negative: number; grouped_district: number; grouped_topic: number }>`
+  const result = await sql<{
+    district_id: number | null;
+    topic: string | null;
+    recent: number;
+    recent_negative: number;
+    baseline: number;
+    baseline_negative: number;
+    grouped_district: number;
+    grouped_topic: number;
+  }>`
     select m.district_id, m.topic,
       count(*) filter (where m.sent_at >= ${windowStart})::int as recent,
       count(*) filter (where m.sent_at >= ${windowStart} and m.sentiment = 'negative')::int as recent_negative,

@@ -32,7 +32,9 @@ async function eraseMessages(tx: Tx, where: ReturnType<typeof sql>): Promise<num
   await sql`
     update inbox_conversation c set subject = null, author_id = null
     where c.id in (${sql.join(conversations)})
-      and not exists (select 1 from inbox_message m where m.conversation_id = c.id and m.erased_at is null)`.execute(tx);
+      and not exists (select 1 from inbox_message m where m.conversation_id = c.id and m.erased_at is null)`.execute(
+    tx,
+  );
   // Authors of whom nothing is left are forgotten entirely.
   await sql`
     delete from inbox_author a
@@ -70,27 +72,74 @@ export interface AuthorMatch {
 }
 
 /** People in the inbox whose name, handle or e-mail address contains the text (for requests to see or erase their data). */
-export async function searchAuthors(db: Executor, viewer: Viewer | null, organisationId: number, text: string): Promise<AuthorMatch[]> {
+export async function searchAuthors(
+  db: Executor,
+  viewer: Viewer | null,
+  organisationId: number,
+  text: string,
+): Promise<AuthorMatch[]> {
   authorizeInbox(viewer, 'erase');
-  const pattern = `%${text.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${text
+    .trim()
+    .toLowerCase()
+    .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   if (text.trim().length < 2) return [];
-  const rows = await sql<{ id: number; channel_kind: string; display_name: string | null; handle: string | null; email: string | null; messages: number; last_message_at: Date | null }>`
+  const rows = await sql<{
+    id: number;
+    channel_kind: string;
+    display_name: string | null;
+    handle: string | null;
+    email: string | null;
+    messages: number;
+    last_message_at: Date | null;
+  }>`
     select a.id, a.channel_kind, a.display_name, a.handle, a.email, count(m.id)::int as messages, max(m.sent_at) as last_message_at
     from inbox_author a left join inbox_message m on m.author_id = a.id
     where a.organisation_id = ${organisationId}
       and (lower(a.display_name) like ${pattern} or lower(a.handle) like ${pattern} or lower(a.email) like ${pattern} or lower(a.external_id) like ${pattern})
     group by a.id order by last_message_at desc nulls last limit 50`.execute(db);
-  return rows.rows.map((row) => ({ id: row.id, channelKind: row.channel_kind, name: row.display_name, handle: row.handle, email: row.email, messages: row.messages, lastMessageAt: row.last_message_at }));
+  return rows.rows.map((row) => ({
+    id: row.id,
+    channelKind: row.channel_kind,
+    name: row.display_name,
+    handle: row.handle,
+    email: row.email,
+    messages: row.messages,
+    lastMessageAt: row.last_message_at,
+  }));
 }
 
 /** Everything the inbox holds about one person, as plain JSON (their request to see their data). */
-export async function exportAuthor(db: Executor, organisationId: number, authorId: number): Promise<Record<string, unknown>> {
-  const author = await db.selectFrom('inbox_author').select(['id', 'channel_kind', 'external_id', 'display_name', 'handle', 'email', 'created_at']).where('id', '=', authorId).where('organisation_id', '=', organisationId).executeTakeFirst();
+export async function exportAuthor(
+  db: Executor,
+  organisationId: number,
+  authorId: number,
+): Promise<Record<string, unknown>> {
+  const author = await db
+    .selectFrom('inbox_author')
+    .select(['id', 'channel_kind', 'external_id', 'display_name', 'handle', 'email', 'created_at'])
+    .where('id', '=', authorId)
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst();
   if (!author) throw new AppError('INBOX_AUTHOR_NOT_FOUND');
   const messages = await db
     .selectFrom('inbox_message as m')
     .innerJoin('inbox_channel as ch', 'ch.id', 'm.channel_id')
-    .select(['m.id', 'm.conversation_id', 'ch.kind as channel', 'm.sent_at', 'm.subject', 'm.body', 'm.url', 'm.lat', 'm.lng', 'm.language', 'm.sentiment', 'm.topic', 'm.district_id'])
+    .select([
+      'm.id',
+      'm.conversation_id',
+      'ch.kind as channel',
+      'm.sent_at',
+      'm.subject',
+      'm.body',
+      'm.url',
+      'm.lat',
+      'm.lng',
+      'm.language',
+      'm.sentiment',
+      'm.topic',
+      'm.district_id',
+    ])
     .where('m.author_id', '=', authorId)
     .orderBy('m.sent_at')
     .execute();
@@ -98,27 +147,55 @@ export async function exportAuthor(db: Executor, organisationId: number, authorI
     .selectFrom('inbox_message as m')
     .select(['m.id', 'm.conversation_id', 'm.sent_at', 'm.body', 'm.delivery'])
     .where('m.direction', '=', 'out')
-    .where('m.conversation_id', 'in', db.selectFrom('inbox_conversation').select('id').where('author_id', '=', authorId))
+    .where(
+      'm.conversation_id',
+      'in',
+      db.selectFrom('inbox_conversation').select('id').where('author_id', '=', authorId),
+    )
     .orderBy('m.sent_at')
     .execute();
   return { author, messages, answersFromTheCity: answers };
 }
 
 /** Erases one person's messages and identity from the inbox (their request to be forgotten), audited. */
-export async function eraseAuthor(db: Db, viewer: Viewer | null, organisationId: number, authorId: number): Promise<number> {
+export async function eraseAuthor(
+  db: Db,
+  viewer: Viewer | null,
+  organisationId: number,
+  authorId: number,
+): Promise<number> {
   authorizeInbox(viewer, 'erase');
   return inTransaction(db, async (tx) => {
-    const author = await tx.selectFrom('inbox_author').select(['id', 'channel_kind']).where('id', '=', authorId).where('organisation_id', '=', organisationId).executeTakeFirst();
+    const author = await tx
+      .selectFrom('inbox_author')
+      .select(['id', 'channel_kind'])
+      .where('id', '=', authorId)
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirst();
     if (!author) throw new AppError('INBOX_AUTHOR_NOT_FOUND');
     const erased = await eraseAuthorRows(tx, authorId);
-    await recordAudit(tx, { organisationId, actor: { id: viewer.id, label: viewer.displayName }, action: 'inbox.author.erase', subjectType: 'inbox_author', subjectId: authorId, after: { channel: author.channel_kind, messages: erased } });
+    await recordAudit(tx, {
+      organisationId,
+      actor: { id: viewer.id, label: viewer.displayName },
+      action: 'inbox.author.erase',
+      subjectType: 'inbox_author',
+      subjectId: authorId,
+      after: { channel: author.channel_kind, messages: erased },
+    });
     return erased;
   });
 }
 
 async function eraseAuthorRows(tx: Tx, authorId: number): Promise<number> {
-  const erased = await eraseMessages(tx, sql`(m.author_id = ${authorId} or m.conversation_id in (select id from inbox_conversation where author_id = ${authorId}))`);
-  await tx.updateTable('inbox_conversation').set({ author_id: null, subject: null }).where('author_id', '=', authorId).execute();
+  const erased = await eraseMessages(
+    tx,
+    sql`(m.author_id = ${authorId} or m.conversation_id in (select id from inbox_conversation where author_id = ${authorId}))`,
+  );
+  await tx
+    .updateTable('inbox_conversation')
+    .set({ author_id: null, subject: null })
+    .where('author_id', '=', authorId)
+    .execute();
   await tx.deleteFrom('inbox_author').where('id', '=', authorId).execute();
   return erased;
 }
@@ -126,7 +203,11 @@ async function eraseAuthorRows(tx: Tx, authorId: number): Promise<number> {
 /** A resident's account may be linked to inbox authors (the contact form when signed in): export and erase them with the account. */
 export const inboxPersonalData: PersonalDataProvider = {
   async export(tx, userId) {
-    const authors = await tx.selectFrom('inbox_author').select(['id', 'organisation_id']).where('user_id', '=', userId).execute();
+    const authors = await tx
+      .selectFrom('inbox_author')
+      .select(['id', 'organisation_id'])
+      .where('user_id', '=', userId)
+      .execute();
     return { inbox: await Promise.all(authors.map((author) => exportAuthor(tx, author.organisation_id, author.id))) };
   },
   async erase(tx, userId) {

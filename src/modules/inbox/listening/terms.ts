@@ -33,7 +33,12 @@ export interface TermCount {
  * does not dominate), with their change against the texts of the previous period of the same length.
  * Words in `ignore` (the city's place names) are left out.
  */
-export function topTerms(texts: readonly string[], previous: readonly string[], limit = 30, ignore: ReadonlySet<string> = new Set()): TermCount[] {
+export function topTerms(
+  texts: readonly string[],
+  previous: readonly string[],
+  limit = 30,
+  ignore: ReadonlySet<string> = new Set(),
+): TermCount[] {
   const now = documentFrequencies(texts);
   const before = documentFrequencies(previous);
   for (const word of ignore) now.delete(word);
@@ -44,7 +49,11 @@ export function topTerms(texts: readonly string[], previous: readonly string[], 
   return rows.map(([term, count]) => {
     const earlier = before.get(term);
     const rate = count / Math.max(1, texts.length);
-    return { term, count, change: earlier === undefined || previous.length === 0 ? null : rate / (earlier / previous.length) };
+    return {
+      term,
+      count,
+      change: earlier === undefined || previous.length === 0 ? null : rate / (earlier / previous.length),
+    };
   });
 }
 

@@ -50,7 +50,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       constraint inbox_author_one_per_channel unique (organisation_id, channel_kind, external_id)
     )`.execute(db);
   await sql`create index inbox_author_user on inbox_author (user_id) where user_id is not null`.execute(db);
-  await sql`create index inbox_author_email on inbox_author (organisation_id, lower(email)) where email is not null`.execute(db);
+  await sql`create index inbox_author_email on inbox_author (organisation_id, lower(email)) where email is not null`.execute(
+    db,
+  );
 
   await sql`
     create table inbox_conversation (
@@ -74,9 +76,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       constraint inbox_conversation_one_per_thread unique (channel_id, thread_key)
     )`.execute(db);
-  await sql`create index inbox_conversation_queue on inbox_conversation (organisation_id, status, last_message_at desc)`.execute(db);
-  await sql`create index inbox_conversation_department on inbox_conversation (organisation_id, department_id, status)`.execute(db);
-  await sql`create index inbox_conversation_assignee on inbox_conversation (assignee_id, status) where assignee_id is not null`.execute(db);
+  await sql`create index inbox_conversation_queue on inbox_conversation (organisation_id, status, last_message_at desc)`.execute(
+    db,
+  );
+  await sql`create index inbox_conversation_department on inbox_conversation (organisation_id, department_id, status)`.execute(
+    db,
+  );
+  await sql`create index inbox_conversation_assignee on inbox_conversation (assignee_id, status) where assignee_id is not null`.execute(
+    db,
+  );
   await sql`create index inbox_conversation_author on inbox_conversation (author_id)`.execute(db);
 
   await sql`
@@ -114,10 +122,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       erased_at timestamptz,
       check ((direction = 'in') = (delivery is null))
     )`.execute(db);
-  await sql`create unique index inbox_message_once on inbox_message (channel_id, external_id) where external_id is not null`.execute(db);
+  await sql`create unique index inbox_message_once on inbox_message (channel_id, external_id) where external_id is not null`.execute(
+    db,
+  );
   await sql`create index inbox_message_conversation on inbox_message (conversation_id, sent_at)`.execute(db);
-  await sql`create index inbox_message_listening on inbox_message (organisation_id, sent_at) where direction = 'in'`.execute(db);
-  await sql`create index inbox_message_unanalysed on inbox_message (id) where analysed_at is null and direction = 'in'`.execute(db);
+  await sql`create index inbox_message_listening on inbox_message (organisation_id, sent_at) where direction = 'in'`.execute(
+    db,
+  );
+  await sql`create index inbox_message_unanalysed on inbox_message (id) where analysed_at is null and direction = 'in'`.execute(
+    db,
+  );
   await sql`create index inbox_message_author on inbox_message (author_id)`.execute(db);
   await sql`create index inbox_message_outbox on inbox_message (id) where delivery = 'queued'`.execute(db);
 
@@ -145,7 +159,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_by integer references core_user(id) on delete set null,
       created_at timestamptz not null default now()
     )`.execute(db);
-  await sql`create index inbox_classifier_example_city on inbox_classifier_example (organisation_id, kind, id)`.execute(db);
+  await sql`create index inbox_classifier_example_city on inbox_classifier_example (organisation_id, kind, id)`.execute(
+    db,
+  );
 
   await sql`
     create table inbox_template (
@@ -205,7 +221,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       acknowledged_by integer references core_user(id) on delete set null,
       created_at timestamptz not null default now()
     )`.execute(db);
-  await sql`create unique index inbox_alert_once on inbox_alert (organisation_id, kind, coalesce(district_id, 0), coalesce(topic, ''), window_start)`.execute(db);
+  await sql`create unique index inbox_alert_once on inbox_alert (organisation_id, kind, coalesce(district_id, 0), coalesce(topic, ''), window_start)`.execute(
+    db,
+  );
 
   await sql`
     create table inbox_setting (
@@ -216,7 +234,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['inbox_setting', 'inbox_alert', 'inbox_message_code', 'inbox_code', 'inbox_saved_view', 'inbox_template', 'inbox_classifier_example', 'inbox_topic', 'inbox_message', 'inbox_conversation', 'inbox_author', 'inbox_channel']) {
+  for (const table of [
+    'inbox_setting',
+    'inbox_alert',
+    'inbox_message_code',
+    'inbox_code',
+    'inbox_saved_view',
+    'inbox_template',
+    'inbox_classifier_example',
+    'inbox_topic',
+    'inbox_message',
+    'inbox_conversation',
+    'inbox_author',
+    'inbox_channel',
+  ]) {
     await sql`drop table if exists ${sql.table(table)}`.execute(db);
   }
 }

@@ -16,7 +16,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       primary key (conversation_id, subject_type, update_id)
     )`.execute(db);
-  await sql`create index inbox_conversation_report on inbox_conversation (organisation_id, report_id) where report_id is not null`.execute(db);
+  await sql`create index inbox_conversation_report on inbox_conversation (organisation_id, report_id) where report_id is not null`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -5,13 +5,31 @@ import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { formText } from '../../../platform/web/forms.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
-import { csrfField, errorSummary, field, formatDate, renderPage, setNotice, siteUrl } from '../../../platform/web/layout.ts';
+import {
+  csrfField,
+  errorSummary,
+  field,
+  formatDate,
+  renderPage,
+  setNotice,
+  siteUrl,
+} from '../../../platform/web/layout.ts';
 import { findChannels, type ChannelSummary } from '../channels.repository.ts';
 import type { ChannelAdapter } from '../channels/channel.ts';
 import { adapterFor } from '../channels/index.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
 import { CHANNEL_KINDS, type ChannelKind } from '../inbox.schema.ts';
-import { changeChannel, channelOf, checkChannel, createChannel, fieldId, registerTelegramWebhook, retireChannel, switchChannel, type ChannelInput } from './channels.use-cases.ts';
+import {
+  changeChannel,
+  channelOf,
+  checkChannel,
+  createChannel,
+  fieldId,
+  registerTelegramWebhook,
+  retireChannel,
+  switchChannel,
+  type ChannelInput,
+} from './channels.use-cases.ts';
 
 const BASE = '/admin/inbox/channels';
 
@@ -25,13 +43,19 @@ function kindLabel(request: FastifyRequest, kind: ChannelKind): string {
 
 function page(request: FastifyRequest, reply: FastifyReply, title: string, main: Html, status = 200): FastifyReply {
   reply.header('cache-control', 'no-store');
-  return renderPage(request, reply, { title, noIndex: true, status, main: html`<p><a href="/admin">← ${request.t('admin.title')}</a></p>${main}` });
+  return renderPage(request, reply, {
+    title,
+    noIndex: true,
+    status,
+    main: html`<p><a href="/admin">← ${request.t('admin.title')}</a></p>${main}`,
+  });
 }
 
 function statusText(request: FastifyRequest, channel: ChannelSummary): Html {
   const { t } = request;
   if (!channel.enabled) return html`${t('inbox.channels.status.off')}`;
-  if (channel.status === 'failing') return html`<strong>${t('inbox.channels.status.failing', { failures: channel.failures })}</strong>${channel.lastError ? html`<br><span class="muted">${channel.lastError}</span>` : ''}`;
+  if (channel.status === 'failing')
+    return html`<strong>${t('inbox.channels.status.failing', { failures: channel.failures })}</strong>${channel.lastError ? html`<br><span class="muted">${channel.lastError}</span>` : ''}`;
   return html`${t(channel.status === 'ok' ? 'inbox.channels.status.ok' : 'inbox.channels.status.new')}`;
 }
 
@@ -49,22 +73,41 @@ async function listPage(ctx: AppContext, request: FastifyRequest, reply: Fastify
   const { t, organisation } = request;
   const channels = await findChannels(ctx.db, organisation.id, ctx.config.secretKey);
   const kinds = CHANNEL_KINDS.filter((kind) => adapterFor(kind));
-  return page(request, reply, t('inbox.channels.title'), html`<h1>${t('inbox.channels.title')}</h1>
+  return page(
+    request,
+    reply,
+    t('inbox.channels.title'),
+    html`<h1>${t('inbox.channels.title')}</h1>
 <p>${t('inbox.channels.lead')}</p>
-${channels.length === 0 ? html`<p>${t('inbox.channels.empty')}</p>` : html`<div class="table-wrap"><table class="data-table">
+${
+  channels.length === 0
+    ? html`<p>${t('inbox.channels.empty')}</p>`
+    : html`<div class="table-wrap"><table class="data-table">
 <thead><tr><th scope="col">${t('inbox.channels.name')}</th><th scope="col">${t('inbox.channels.kind')}</th><th scope="col">${t('inbox.channels.status')}</th><th scope="col">${t('inbox.channels.lastPolled')}</th><th scope="col">${t('inbox.channels.lastReceived')}</th></tr></thead>
 <tbody>${channels.map((channel) => html`<tr><td><a href="${BASE}/${channel.id}">${channel.name}</a></td><td>${kindLabel(request, channel.kind)}</td><td>${statusText(request, channel)}</td><td>${when(request, channel.lastPolledAt)}</td><td>${when(request, channel.lastReceivedAt)}</td></tr>`)}</tbody>
-</table></div>`}
+</table></div>`
+}
 <h2 id="add">${t('inbox.channels.add')}</h2>
 <form method="get" action="${BASE}/new">
   <div class="field"><label for="kind">${t('inbox.channels.kind')}</label>
   <select id="kind" name="kind">${kinds.map((kind) => html`<option value="${kind}">${kindLabel(request, kind)}</option>`)}</select></div>
   <button type="submit" class="button">${t('inbox.channels.continue')}</button>
-</form>`);
+</form>`,
+  );
 }
 
 /** The channel form built from the adapter's fields; secrets are password inputs that are never filled in. */
-function channelForm(request: FastifyRequest, adapter: ChannelAdapter, options: { action: string; name: string; values: Record<string, string>; storedSecrets: string[]; errors: Record<string, string> }): Html {
+function channelForm(
+  request: FastifyRequest,
+  adapter: ChannelAdapter,
+  options: {
+    action: string;
+    name: string;
+    values: Record<string, string>;
+    storedSecrets: string[];
+    errors: Record<string, string>;
+  },
+): Html {
   const { t } = request;
   return html`${errorSummary(request, options.errors)}
 <form method="post" action="${options.action}">
@@ -80,11 +123,17 @@ function channelForm(request: FastifyRequest, adapter: ChannelAdapter, options: 
       return html`<div class="field${error ? ' field--error' : ''}"><label for="${id}">${t(item.label)}</label>${item.hint ? html`<p class="field__hint" id="${id}-hint">${t(item.hint)}</p>` : ''}${error ? html`<p class="field__error" id="${id}-error">${error}</p>` : ''}<textarea id="${id}" name="${id}" rows="4"${item.hint ? html` aria-describedby="${id}-hint"` : ''}>${options.values[id] ?? ''}</textarea></div>`;
     }
     const stored = item.secret && options.storedSecrets.includes(item.name);
-    const hint = [item.hint ? t(item.hint) : '', stored ? t('inbox.channels.secretStored') : ''].filter(Boolean).join(' ');
+    const hint = [item.hint ? t(item.hint) : '', stored ? t('inbox.channels.secretStored') : '']
+      .filter(Boolean)
+      .join(' ');
     return field({
       name: id,
       label: t(item.label),
-      type: item.secret ? 'password' : item.type === 'url' || item.type === 'email' || item.type === 'number' ? item.type : 'text',
+      type: item.secret
+        ? 'password'
+        : item.type === 'url' || item.type === 'email' || item.type === 'number'
+          ? item.type
+          : 'text',
       value: item.secret ? '' : (options.values[id] ?? ''),
       required: Boolean(item.required) && !stored,
       ...(item.secret ? { autocomplete: 'new-password' } : {}),
@@ -98,7 +147,8 @@ function channelForm(request: FastifyRequest, adapter: ChannelAdapter, options: 
 
 function inputFrom(request: FastifyRequest, adapter: ChannelAdapter): ChannelInput {
   const values: Record<string, string> = {};
-  for (const item of adapter.fields) values[fieldId(adapter, item.name)] = formText(request.body, fieldId(adapter, item.name));
+  for (const item of adapter.fields)
+    values[fieldId(adapter, item.name)] = formText(request.body, fieldId(adapter, item.name));
   return { name: formText(request.body, 'name'), values };
 }
 
@@ -106,23 +156,62 @@ function translate(request: FastifyRequest, errors: Record<string, MessageKey>):
   return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
 }
 
-function newPage(request: FastifyRequest, reply: FastifyReply, kind: ChannelKind, input: ChannelInput, errors: Record<string, string> = {}): FastifyReply {
+function newPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  kind: ChannelKind,
+  input: ChannelInput,
+  errors: Record<string, string> = {},
+): FastifyReply {
   const adapter = adapterFor(kind);
   if (!adapter) throw new AppError('NOT_FOUND');
   const title = request.t('inbox.channels.new', { kind: kindLabel(request, kind) });
-  return page(request, reply, title, html`<h1>${title}</h1>${channelForm(request, adapter, { action: `${BASE}/new?kind=${kind}`, name: input.name, values: input.values, storedSecrets: [], errors })}`, Object.keys(errors).length > 0 ? 400 : 200);
+  return page(
+    request,
+    reply,
+    title,
+    html`<h1>${title}</h1>${channelForm(request, adapter, { action: `${BASE}/new?kind=${kind}`, name: input.name, values: input.values, storedSecrets: [], errors })}`,
+    Object.keys(errors).length > 0 ? 400 : 200,
+  );
 }
 
-async function channelPage(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, id: number, state: { input?: ChannelInput; errors?: Record<string, string>; check?: { ok: boolean; detail?: string | undefined } } = {}): Promise<FastifyReply> {
+async function channelPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: number,
+  state: {
+    input?: ChannelInput;
+    errors?: Record<string, string>;
+    check?: { ok: boolean; detail?: string | undefined };
+  } = {},
+): Promise<FastifyReply> {
   const { t, organisation } = request;
   const channel = await channelOf(ctx, organisation, id);
   const summary = (await findChannels(ctx.db, organisation.id, ctx.config.secretKey)).find((item) => item.id === id);
   const adapter = adapterFor(channel.kind);
   if (!adapter || !summary) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
-  const values = state.input?.values ?? Object.fromEntries(adapter.fields.filter((item) => !item.secret).map((item) => [fieldId(adapter, item.name), item.type === 'checkbox' ? (channel.settings[item.name] === true ? '1' : '') : settingText(channel.settings[item.name])]));
+  const values =
+    state.input?.values ??
+    Object.fromEntries(
+      adapter.fields
+        .filter((item) => !item.secret)
+        .map((item) => [
+          fieldId(adapter, item.name),
+          item.type === 'checkbox'
+            ? channel.settings[item.name] === true
+              ? '1'
+              : ''
+            : settingText(channel.settings[item.name]),
+        ]),
+    );
   const csrf = csrfField(request);
   const title = `${channel.name} (${kindLabel(request, channel.kind)})`;
-  return page(request, reply, title, html`<p><a href="${BASE}">← ${t('inbox.channels.title')}</a></p>
+  return page(
+    request,
+    reply,
+    title,
+    html`<p><a href="${BASE}">← ${t('inbox.channels.title')}</a></p>
 <h1>${title}</h1>
 <dl class="summary-list">
   <dt>${t('inbox.channels.status')}</dt><dd>${statusText(request, summary)}</dd>
@@ -138,12 +227,19 @@ ${channel.kind === 'telegram' ? html`<form method="post" action="${BASE}/${id}/t
 <form method="post" action="${BASE}/${id}/archive" class="inline-form">${csrf}<button type="submit" class="button">${t('inbox.channels.archive')}</button></form>
 </div>
 <h2>${t('inbox.channels.settings')}</h2>
-${channelForm(request, adapter, { action: `${BASE}/${id}`, name: state.input?.name ?? channel.name, values, storedSecrets: Object.keys(channel.secrets), errors: state.errors ?? {} })}`, state.errors && Object.keys(state.errors).length > 0 ? 400 : 200);
+${channelForm(request, adapter, { action: `${BASE}/${id}`, name: state.input?.name ?? channel.name, values, storedSecrets: Object.keys(channel.secrets), errors: state.errors ?? {} })}`,
+    state.errors && Object.keys(state.errors).length > 0 ? 400 : 200,
+  );
 }
 
 function kindOf(request: FastifyRequest): ChannelKind {
   const kind = (request.query as Record<string, unknown>).kind;
-  if (typeof kind !== 'string' || !(CHANNEL_KINDS as readonly string[]).includes(kind) || !adapterFor(kind as ChannelKind)) throw new AppError('NOT_FOUND');
+  if (
+    typeof kind !== 'string' ||
+    !(CHANNEL_KINDS as readonly string[]).includes(kind) ||
+    !adapterFor(kind as ChannelKind)
+  )
+    throw new AppError('NOT_FOUND');
   return kind as ChannelKind;
 }
 
@@ -206,7 +302,13 @@ export function registerChannelPages(app: App, ctx: AppContext): void {
   });
   app.post(`${BASE}/:id/telegram-webhook`, { schema: { hide: true } }, async (request, reply) => {
     const id = idOf(request);
-    const check = await registerTelegramWebhook(ctx, request.viewer, request.organisation, id, webhookUrl(request, 'telegram', id) ?? '');
+    const check = await registerTelegramWebhook(
+      ctx,
+      request.viewer,
+      request.organisation,
+      id,
+      webhookUrl(request, 'telegram', id) ?? '',
+    );
     return channelPage(ctx, request, reply, id, { check });
   });
 }

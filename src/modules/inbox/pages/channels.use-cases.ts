@@ -35,7 +35,11 @@ export function fieldId(adapter: ChannelAdapter, name: string): string {
  * secret only when none is stored yet), addresses and numbers well formed. Secrets left empty are not
  * returned, so the stored ones stay.
  */
-function validate(adapter: ChannelAdapter, input: ChannelInput, storedSecrets: string[]): { settings: Record<string, unknown>; secrets: Record<string, string>; errors: Record<string, MessageKey> } {
+function validate(
+  adapter: ChannelAdapter,
+  input: ChannelInput,
+  storedSecrets: string[],
+): { settings: Record<string, unknown>; secrets: Record<string, string>; errors: Record<string, MessageKey> } {
   const errors: Record<string, MessageKey> = {};
   const settings: Record<string, unknown> = {};
   const secrets: Record<string, string> = {};
@@ -72,30 +76,60 @@ function validate(adapter: ChannelAdapter, input: ChannelInput, storedSecrets: s
 }
 
 /** Adds a channel of a kind this installation has an adapter for. A Telegram webhook secret is made up when none is given. */
-export async function createChannel(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, kind: ChannelKind, input: ChannelInput): Promise<ChannelOutcome> {
+export async function createChannel(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  kind: ChannelKind,
+  input: ChannelInput,
+): Promise<ChannelOutcome> {
   authorizeInbox(viewer, 'configure');
   const adapter = adapterFor(kind);
   if (!adapter) throw new AppError('NOT_FOUND');
   const { settings, secrets, errors } = validate(adapter, input, []);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  if (adapter.fields.some((field) => field.name === 'webhookSecret' && field.secret) && !secrets.webhookSecret) secrets.webhookSecret = randomBytes(24).toString('base64url');
+  if (adapter.fields.some((field) => field.name === 'webhookSecret' && field.secret) && !secrets.webhookSecret)
+    secrets.webhookSecret = randomBytes(24).toString('base64url');
   const id = await inTransaction(ctx.db, async (tx) => {
-    const id = await insertChannel(tx, ctx.config.secretKey, { organisationId: organisation.id, kind, name: input.name.trim(), settings, secrets });
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.channel.created', subjectType: 'inbox_channel', subjectId: id, after: { kind, name: input.name.trim(), settings, secretsSet: Object.keys(secrets) } });
+    const id = await insertChannel(tx, ctx.config.secretKey, {
+      organisationId: organisation.id,
+      kind,
+      name: input.name.trim(),
+      settings,
+      secrets,
+    });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'inbox.channel.created',
+      subjectType: 'inbox_channel',
+      subjectId: id,
+      after: { kind, name: input.name.trim(), settings, secretsSet: Object.keys(secrets) },
+    });
     return id;
   });
   return { ok: true, id };
 }
 
 /** The city's channel with its credentials, or INBOX_CHANNEL_NOT_FOUND. */
-export async function channelOf(ctx: AppContext, organisation: Organisation, id: number): Promise<ChannelRecord & { enabled: boolean }> {
+export async function channelOf(
+  ctx: AppContext,
+  organisation: Organisation,
+  id: number,
+): Promise<ChannelRecord & { enabled: boolean }> {
   const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, organisation.id, id);
   if (!channel) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
   return channel;
 }
 
 /** Changes a channel's name and settings; secrets typed replace the stored ones, empty ones keep them. */
-export async function changeChannel(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number, input: ChannelInput): Promise<ChannelOutcome> {
+export async function changeChannel(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+  input: ChannelInput,
+): Promise<ChannelOutcome> {
   authorizeInbox(viewer, 'configure');
   const channel = await channelOf(ctx, organisation, id);
   const adapter = adapterFor(channel.kind);
@@ -104,33 +138,72 @@ export async function changeChannel(ctx: AppContext, viewer: Viewer | null, orga
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   await inTransaction(ctx.db, async (tx) => {
     await updateChannel(tx, ctx.config.secretKey, organisation.id, id, { name: input.name.trim(), settings, secrets });
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.channel.changed', subjectType: 'inbox_channel', subjectId: id, before: { name: channel.name, settings: channel.settings }, after: { name: input.name.trim(), settings, secretsChanged: Object.keys(secrets) } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'inbox.channel.changed',
+      subjectType: 'inbox_channel',
+      subjectId: id,
+      before: { name: channel.name, settings: channel.settings },
+      after: { name: input.name.trim(), settings, secretsChanged: Object.keys(secrets) },
+    });
   });
   return { ok: true, id };
 }
 
 /** Switches a channel on or off; off, it neither receives nor sends. */
-export async function switchChannel(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number, enabled: boolean): Promise<void> {
+export async function switchChannel(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+  enabled: boolean,
+): Promise<void> {
   authorizeInbox(viewer, 'configure');
   const channel = await channelOf(ctx, organisation, id);
   await inTransaction(ctx.db, async (tx) => {
     await updateChannel(tx, ctx.config.secretKey, organisation.id, id, { enabled });
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: enabled ? 'inbox.channel.enabled' : 'inbox.channel.disabled', subjectType: 'inbox_channel', subjectId: id, before: { enabled: channel.enabled }, after: { enabled } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: enabled ? 'inbox.channel.enabled' : 'inbox.channel.disabled',
+      subjectType: 'inbox_channel',
+      subjectId: id,
+      before: { enabled: channel.enabled },
+      after: { enabled },
+    });
   });
 }
 
 /** Archives a channel: its conversations stay in the inbox. */
-export async function retireChannel(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number): Promise<void> {
+export async function retireChannel(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+): Promise<void> {
   authorizeInbox(viewer, 'configure');
   const channel = await channelOf(ctx, organisation, id);
   await inTransaction(ctx.db, async (tx) => {
     await archiveChannel(tx, organisation.id, id);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.channel.archived', subjectType: 'inbox_channel', subjectId: id, before: { kind: channel.kind, name: channel.name } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'inbox.channel.archived',
+      subjectType: 'inbox_channel',
+      subjectId: id,
+      before: { kind: channel.kind, name: channel.name },
+    });
   });
 }
 
 /** Asks the channel's service whether the settings work (adapter.health); changes nothing. */
-export async function checkChannel(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number): Promise<{ ok: boolean; detail?: string }> {
+export async function checkChannel(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+): Promise<{ ok: boolean; detail?: string }> {
   authorizeInbox(viewer, 'configure');
   const channel = await channelOf(ctx, organisation, id);
   const adapter = adapterFor(channel.kind);
@@ -143,7 +216,13 @@ export async function checkChannel(ctx: AppContext, viewer: Viewer | null, organ
 }
 
 /** Registers the bot's webhook address with Telegram, with the channel's secret token. Audited. */
-export async function registerTelegramWebhook(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number, url: string): Promise<{ ok: boolean; detail?: string }> {
+export async function registerTelegramWebhook(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+  url: string,
+): Promise<{ ok: boolean; detail?: string }> {
   authorizeInbox(viewer, 'configure');
   const channel = await channelOf(ctx, organisation, id);
   if (channel.kind !== 'telegram') throw new AppError('INBOX_CHANNEL_NOT_FOUND');
@@ -152,6 +231,13 @@ export async function registerTelegramWebhook(ctx: AppContext, viewer: Viewer | 
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };
   }
-  await recordAudit(ctx.db, { organisationId: organisation.id, actor: actorOf(viewer), action: 'inbox.channel.webhook-set', subjectType: 'inbox_channel', subjectId: id, after: { url } });
+  await recordAudit(ctx.db, {
+    organisationId: organisation.id,
+    actor: actorOf(viewer),
+    action: 'inbox.channel.webhook-set',
+    subjectType: 'inbox_channel',
+    subjectId: id,
+    after: { url },
+  });
   return { ok: true };
 }

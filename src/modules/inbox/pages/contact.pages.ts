@@ -30,20 +30,38 @@ type ContactErrors = Partial<Record<keyof ContactForm, string>>;
 /** Checks the form; returns error codes by field (empty when the form can be sent). */
 export function checkContactForm(form: ContactForm, districts: District[]): ContactErrors {
   const errors: ContactErrors = {};
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email) || form.email.length > CONTACT_LIMITS.email) errors.email = 'INBOX_CONTACT_EMAIL_INVALID';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email) || form.email.length > CONTACT_LIMITS.email)
+    errors.email = 'INBOX_CONTACT_EMAIL_INVALID';
   if (form.message === '') errors.message = 'INBOX_CONTACT_MESSAGE_REQUIRED';
   else if (form.message.length > CONTACT_LIMITS.message) errors.message = 'INBOX_CONTACT_TOO_LONG';
   if (form.name.length > CONTACT_LIMITS.name) errors.name = 'INBOX_CONTACT_TOO_LONG';
   if (form.place.length > CONTACT_LIMITS.place) errors.place = 'INBOX_CONTACT_TOO_LONG';
-  if (form.district !== '' && !districts.some((d) => String(d.id) === form.district)) errors.district = 'INBOX_CONTACT_DISTRICT_UNKNOWN';
+  if (form.district !== '' && !districts.some((d) => String(d.id) === form.district))
+    errors.district = 'INBOX_CONTACT_DISTRICT_UNKNOWN';
   return errors;
 }
 
-function renderContact(request: FastifyRequest, reply: FastifyReply, districts: District[], form: ContactForm, errors: ContactErrors = {}, open = true): FastifyReply {
+function renderContact(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  districts: District[],
+  form: ContactForm,
+  errors: ContactErrors = {},
+  open = true,
+): FastifyReply {
   const { t } = request;
-  const messages = Object.fromEntries(Object.entries(errors).map(([field, code]) => [field, t(`inbox.error.${code}` as never)]));
-  const error = (field: keyof ContactForm) => (errors[field] ? codedError(field, errors[field], messages[field] ?? '') : undefined);
-  const districtChoices = [{ value: '', label: t('inbox.contactForm.districtNone') }, ...districts.map((d) => ({ value: String(d.id), label: localized(d.name, request.lang, request.organisation.defaultLanguage) }))];
+  const messages = Object.fromEntries(
+    Object.entries(errors).map(([field, code]) => [field, t(`inbox.error.${code}` as never)]),
+  );
+  const error = (field: keyof ContactForm) =>
+    errors[field] ? codedError(field, errors[field], messages[field] ?? '') : undefined;
+  const districtChoices = [
+    { value: '', label: t('inbox.contactForm.districtNone') },
+    ...districts.map((d) => ({
+      value: String(d.id),
+      label: localized(d.name, request.lang, request.organisation.defaultLanguage),
+    })),
+  ];
   return renderPage(request, reply, {
     title: t('inbox.contactForm.title'),
     description: t('inbox.contactForm.lead', { city: cityName(request) }),
@@ -83,17 +101,33 @@ function formFrom(body: unknown): ContactForm {
  * (once, threaded, analysed like every other channel) and says so on the next page. Rate-limited per
  * address like every public write; refused input is shown again with every problem and stores nothing.
  */
-export function registerContactPages(app: App, ctx: AppContext, inbox: InboxChannels, ensureWebChannel: (ctx: AppContext, organisationId: number) => Promise<ChannelRecord | undefined>): void {
-  const cityDistricts = async (organisationId: number) => (await findDistricts(ctx.db, organisationId)).filter((d) => d.kind === 'district');
+export function registerContactPages(
+  app: App,
+  ctx: AppContext,
+  inbox: InboxChannels,
+  ensureWebChannel: (ctx: AppContext, organisationId: number) => Promise<ChannelRecord | undefined>,
+): void {
+  const cityDistricts = async (organisationId: number) =>
+    (await findDistricts(ctx.db, organisationId)).filter((d) => d.kind === 'district');
 
   app.get('/contact', { schema: { hide: true } }, async (request, reply) => {
     const channel = await ensureWebChannel(ctx, request.organisation.id);
-    return renderContact(request, reply, await cityDistricts(request.organisation.id), formFrom({}), {}, channel !== undefined);
+    return renderContact(
+      request,
+      reply,
+      await cityDistricts(request.organisation.id),
+      formFrom({}),
+      {},
+      channel !== undefined,
+    );
   });
 
   app.post('/contact', { schema: { hide: true } }, async (request, reply) => {
     const organisationId = request.organisation.id;
-    const rate = await consumeRateLimit(ctx.db, organisationId, { key: `inbox-contact:ip:${request.ip}`, ...ctx.config.rateLimits.publicWrite });
+    const rate = await consumeRateLimit(ctx.db, organisationId, {
+      key: `inbox-contact:ip:${request.ip}`,
+      ...ctx.config.rateLimits.publicWrite,
+    });
     if (!rate.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: rate.retryAfterSeconds });
     const channel = await ensureWebChannel(ctx, organisationId);
     if (!channel) throw new AppError('INBOX_CHANNEL_DISABLED');
@@ -117,7 +151,8 @@ export function registerContactPages(app: App, ctx: AppContext, inbox: InboxChan
         raw: { form: 'contact', language: request.lang, districtId, place: form.place || null },
       },
     ]);
-    if (districtId !== null || form.place) await setMessagePlace(ctx.db, channel.id, externalId, districtId, form.place || null);
+    if (districtId !== null || form.place)
+      await setMessagePlace(ctx.db, channel.id, externalId, districtId, form.place || null);
     setNotice(reply, 'inbox.contactForm.sent');
     return reply.redirect('/contact', 303);
   });

@@ -6,15 +6,43 @@ import { localized, type MessageKey } from '../../../platform/i18n/translate.ts'
 import { formText } from '../../../platform/web/forms.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate, setNotice } from '../../../platform/web/layout.ts';
-import { answerConversation, assignConversation, conversationLanguage, relabelMessage, setConversationDone } from '../conversations.use-cases.ts';
+import {
+  answerConversation,
+  assignConversation,
+  conversationLanguage,
+  relabelMessage,
+  setConversationDone,
+} from '../conversations.use-cases.ts';
 import { adapterFor } from '../channels/index.ts';
 import { mayDoInInbox } from '../inbox.policy.ts';
 import { findCodes, findMessageCodes, type Code } from '../listening/coding.ts';
 import { messageCodesForm } from './codes.pages.ts';
-import { findActiveDepartments, findAssignablePeople, findAuthorConversations, findConversation, findFirstResponseGoal, findTemplates, findThread, type ConversationDetail, type ThreadMessage } from '../inbox.repository.ts';
+import {
+  findActiveDepartments,
+  findAssignablePeople,
+  findAuthorConversations,
+  findConversation,
+  findFirstResponseGoal,
+  findTemplates,
+  findThread,
+  type ConversationDetail,
+  type ThreadMessage,
+} from '../inbox.repository.ts';
 import { SENTIMENTS } from '../inbox.schema.ts';
 import { firstResponseNote, labelsFor, type Labels } from './inbox.pages.ts';
-import { channelLabel, codedError, firstLine, idFrom, inboxViewer, paramId, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
+import {
+  channelLabel,
+  codedError,
+  firstLine,
+  idFrom,
+  inboxViewer,
+  paramId,
+  renderInboxPage,
+  selectInput,
+  textareaInput,
+  textOf,
+  type FieldError,
+} from './shared.ts';
 
 const ANSWER_MAX = 10_000;
 
@@ -30,7 +58,14 @@ async function load(ctx: AppContext, request: FastifyRequest): Promise<Conversat
   return conversation;
 }
 
-function messageItem(request: FastifyRequest, conversation: ConversationDetail, message: ThreadMessage, labels: Labels & { topics: Array<{ key: string; name: string }> }, answer: boolean, coding: { codes: Code[]; applied: Map<number, number[]> }): Html {
+function messageItem(
+  request: FastifyRequest,
+  conversation: ConversationDetail,
+  message: ThreadMessage,
+  labels: Labels & { topics: Array<{ key: string; name: string }> },
+  answer: boolean,
+  coding: { codes: Code[]; applied: Map<number, number[]> },
+): Html {
   const { t } = request;
   const when = html`<time datetime="${message.sentAt.toISOString()}">${formatDate(request, message.sentAt, true)}</time>`;
   if (message.direction === 'out') {
@@ -63,7 +98,14 @@ function messageItem(request: FastifyRequest, conversation: ConversationDetail, 
 </li>`;
 }
 
-async function renderConversation(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, conversation: ConversationDetail, form: FormState = { errors: {} }, status = 200): Promise<FastifyReply> {
+async function renderConversation(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  conversation: ConversationDetail,
+  form: FormState = { errors: {} },
+  status = 200,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
   const viewer = inboxViewer(request, 'read');
   const answer = mayDoInInbox(viewer, 'answer');
@@ -74,24 +116,44 @@ async function renderConversation(ctx: AppContext, request: FastifyRequest, repl
     findTemplates(ctx.db, organisation.id),
     findActiveDepartments(ctx.db, organisation.id),
     findAssignablePeople(ctx.db, organisation.id),
-    conversation.authorId === null ? Promise.resolve([]) : findAuthorConversations(ctx.db, organisation.id, conversation.authorId, conversation.id),
+    conversation.authorId === null
+      ? Promise.resolve([])
+      : findAuthorConversations(ctx.db, organisation.id, conversation.authorId, conversation.id),
     conversationLanguage(ctx.db, organisation, conversation.id),
   ]);
-  const coding = { codes: await findCodes(ctx.db, organisation.id), applied: await findMessageCodes(ctx.db, organisation.id, thread.filter((m) => m.direction === 'in').map((m) => m.id)) };
-  const name = (value: Record<string, string> | null) => (value ? localized(value, request.lang, organisation.defaultLanguage) : '');
+  const coding = {
+    codes: await findCodes(ctx.db, organisation.id),
+    applied: await findMessageCodes(
+      ctx.db,
+      organisation.id,
+      thread.filter((m) => m.direction === 'in').map((m) => m.id),
+    ),
+  };
+  const name = (value: Record<string, string> | null) =>
+    value ? localized(value, request.lang, organisation.defaultLanguage) : '';
   const templateId = idFrom(textOf(request.query, 'template'));
   const template = templates.find((tpl) => tpl.id === templateId);
-  const templateText = template ? (template.texts[language] ?? template.texts[organisation.defaultLanguage] ?? Object.values(template.texts)[0] ?? '') : '';
+  const templateText = template
+    ? (template.texts[language] ??
+      template.texts[organisation.defaultLanguage] ??
+      Object.values(template.texts)[0] ??
+      '')
+    : '';
   const canReply = adapterFor(conversation.channelKind)?.reply !== undefined;
   const firstIncoming = thread.find((m) => m.direction === 'in');
   const title = conversation.subject ?? firstLine(firstIncoming?.body ?? '', 80);
   const errors = Object.fromEntries(Object.entries(form.errors).map(([field, error]) => [field, error.message]));
-  const departmentChoices = [{ value: '', label: t('inbox.filter.nobody') }, ...departments.map((d) => ({ value: String(d.id), label: name(d.name) }))];
+  const departmentChoices = [
+    { value: '', label: t('inbox.filter.nobody') },
+    ...departments.map((d) => ({ value: String(d.id), label: name(d.name) })),
+  ];
   const personChoices = [
     { value: '', label: t('inbox.filter.nobody') },
     ...people.flatMap((p) => {
       const groups = p.departmentIds.map((id) => departments.find((d) => d.id === id)).filter((d) => d !== undefined);
-      return groups.length ? groups.map((d) => ({ value: String(p.id), label: p.name, group: name(d.name) })) : [{ value: String(p.id), label: p.name, group: t('inbox.assign.otherStaff') }];
+      return groups.length
+        ? groups.map((d) => ({ value: String(p.id), label: p.name, group: name(d.name) }))
+        : [{ value: String(p.id), label: p.name, group: t('inbox.assign.otherStaff') }];
     }),
   ];
   const main = html`<p><a href="/staff/inbox">← ${t('inbox.title')}</a></p>
@@ -156,21 +218,44 @@ ${
 }
 
 /** Shows the conversation again with a form's error (400), for refusals a form can fix. */
-async function refuse(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, conversation: ConversationDetail, error: unknown, field: string, answer?: string): Promise<FastifyReply> {
+async function refuse(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  conversation: ConversationDetail,
+  error: unknown,
+  field: string,
+  answer?: string,
+): Promise<FastifyReply> {
   if (!(error instanceof AppError) || error.status !== 400) throw error;
   const message = request.t(`inbox.error.${error.code}` as MessageKey);
-  return renderConversation(ctx, request, reply, conversation, { errors: { [field]: codedError(field, error.code, message) }, ...(answer !== undefined ? { answer } : {}) }, 400);
+  return renderConversation(
+    ctx,
+    request,
+    reply,
+    conversation,
+    { errors: { [field]: codedError(field, error.code, message) }, ...(answer !== undefined ? { answer } : {}) },
+    400,
+  );
 }
 
 /** A conversation's page and its forms: answer (with templates), assign, done/reopen, relabel. */
 export function registerConversationPages(app: App, ctx: AppContext): void {
-  app.get('/staff/inbox/:conversationId', { schema: { hide: true } }, async (request, reply) => renderConversation(ctx, request, reply, await load(ctx, request)));
+  app.get('/staff/inbox/:conversationId', { schema: { hide: true } }, async (request, reply) =>
+    renderConversation(ctx, request, reply, await load(ctx, request)),
+  );
 
   app.post('/staff/inbox/:conversationId/answer', { schema: { hide: true } }, async (request, reply) => {
     const conversation = await load(ctx, request);
     const text = formText(request.body, 'text').replace(/\r\n/g, '\n');
     try {
-      await answerConversation(ctx, request.viewer, conversation.id, text, idFrom(textOf(request.body, 'templateId')) ?? null);
+      await answerConversation(
+        ctx,
+        request.viewer,
+        conversation.id,
+        text,
+        idFrom(textOf(request.body, 'templateId')) ?? null,
+      );
     } catch (error) {
       return refuse(ctx, request, reply, conversation, error, 'answer-text', text);
     }
@@ -180,11 +265,21 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/inbox/:conversationId/assign', { schema: { hide: true } }, async (request, reply) => {
     const conversation = await load(ctx, request);
-    const input = { departmentId: idFrom(textOf(request.body, 'departmentId')) ?? null, assigneeId: idFrom(textOf(request.body, 'assigneeId')) ?? null };
+    const input = {
+      departmentId: idFrom(textOf(request.body, 'departmentId')) ?? null,
+      assigneeId: idFrom(textOf(request.body, 'assigneeId')) ?? null,
+    };
     try {
       await assignConversation(ctx, request.viewer, conversation.id, input);
     } catch (error) {
-      return refuse(ctx, request, reply, conversation, error, (error as AppError).code === 'INBOX_DEPARTMENT_NOT_FOUND' ? 'departmentId' : 'assigneeId');
+      return refuse(
+        ctx,
+        request,
+        reply,
+        conversation,
+        error,
+        (error as AppError).code === 'INBOX_DEPARTMENT_NOT_FOUND' ? 'departmentId' : 'assigneeId',
+      );
     }
     setNotice(reply, 'inbox.assign.done');
     return reply.redirect(`/staff/inbox/${conversation.id}`, 303);
@@ -198,10 +293,17 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
     return reply.redirect(`/staff/inbox/${conversation.id}`, 303);
   });
 
-  app.post('/staff/inbox/:conversationId/messages/:messageId/labels', { schema: { hide: true } }, async (request, reply) => {
-    const conversation = await load(ctx, request);
-    await relabelMessage(ctx, request.viewer, conversation.id, paramId(request, 'messageId'), { sentiment: textOf(request.body, 'sentiment'), topic: textOf(request.body, 'topic') });
-    setNotice(reply, 'inbox.thread.relabelled');
-    return reply.redirect(`/staff/inbox/${conversation.id}#message-${paramId(request, 'messageId')}`, 303);
-  });
+  app.post(
+    '/staff/inbox/:conversationId/messages/:messageId/labels',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const conversation = await load(ctx, request);
+      await relabelMessage(ctx, request.viewer, conversation.id, paramId(request, 'messageId'), {
+        sentiment: textOf(request.body, 'sentiment'),
+        topic: textOf(request.body, 'topic'),
+      });
+      setNotice(reply, 'inbox.thread.relabelled');
+      return reply.redirect(`/staff/inbox/${conversation.id}#message-${paramId(request, 'messageId')}`, 303);
+    },
+  );
 }

@@ -37,7 +37,8 @@ function uploaded(body: unknown): { text: string; fileName: string } {
 
 function errorText(request: FastifyRequest, error: AppError): string {
   const reason = error.details?.reason;
-  if (error.code === 'INBOX_IMPORT_FORMAT' && typeof reason === 'string') return request.t(`inbox.sources.import.reason.${reason}` as MessageKey);
+  if (error.code === 'INBOX_IMPORT_FORMAT' && typeof reason === 'string')
+    return request.t(`inbox.sources.import.reason.${reason}` as MessageKey);
   if (error.code === 'INBOX_IMPORT_TOO_LARGE') return request.t('inbox.error.INBOX_IMPORT_TOO_LARGE');
   return error.message;
 }
@@ -47,15 +48,21 @@ function refusedFile<T>(request: FastifyRequest, read: () => T): T | { refused: 
   try {
     return read();
   } catch (error) {
-    if (error instanceof AppError && error.code.startsWith('INBOX_IMPORT_')) return { refused: errorText(request, error) };
+    if (error instanceof AppError && error.code.startsWith('INBOX_IMPORT_'))
+      return { refused: errorText(request, error) };
     throw error;
   }
 }
 
 function page(request: FastifyRequest, reply: FastifyReply, main: Html, status = 200): FastifyReply {
   reply.header('cache-control', 'no-store');
-  return renderPage(request, reply, { title: request.t('inbox.sources.import.title'), noIndex: true, status, main: html`<p><a href="/staff/inbox">← ${request.t('inbox.nav')}</a></p>
-<h1>${request.t('inbox.sources.import.title')}</h1>${main}` });
+  return renderPage(request, reply, {
+    title: request.t('inbox.sources.import.title'),
+    noIndex: true,
+    status,
+    main: html`<p><a href="/staff/inbox">← ${request.t('inbox.nav')}</a></p>
+<h1>${request.t('inbox.sources.import.title')}</h1>${main}`,
+  });
 }
 
 function uploadForm(request: FastifyRequest, error?: string): Html {
@@ -74,7 +81,11 @@ function uploadForm(request: FastifyRequest, error?: string): Html {
 </form>`;
 }
 
-function problemList(request: FastifyRequest, format: ParsedImport['format'], problems: ParsedImport['problems']): Html {
+function problemList(
+  request: FastifyRequest,
+  format: ParsedImport['format'],
+  problems: ParsedImport['problems'],
+): Html {
   const { t } = request;
   if (problems.length === 0) return html``;
   return html`<h2>${t('inbox.sources.import.problems', { count: problems.length })}</h2>
@@ -82,10 +93,19 @@ function problemList(request: FastifyRequest, format: ParsedImport['format'], pr
 ${problems.length > LISTED_PROBLEMS ? html`<p class="muted">${t('inbox.sources.import.moreProblems', { count: problems.length - LISTED_PROBLEMS })}</p>` : ''}`;
 }
 
-function previewPage(request: FastifyRequest, reply: FastifyReply, parsed: ParsedImport, file: { text: string; fileName: string }, channels: Array<{ id: number; name: string }>): FastifyReply {
+function previewPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  parsed: ParsedImport,
+  file: { text: string; fileName: string },
+  channels: Array<{ id: number; name: string }>,
+): FastifyReply {
   const { t } = request;
   const mapped = parsed.columns.filter((column) => column.field);
-  return page(request, reply, html`<p>${t('inbox.sources.import.summary', { total: parsed.total, good: parsed.rows.length, refused: parsed.problems.length })}</p>
+  return page(
+    request,
+    reply,
+    html`<p>${t('inbox.sources.import.summary', { total: parsed.total, good: parsed.rows.length, refused: parsed.problems.length })}</p>
 <h2>${t('inbox.sources.import.columns')}</h2>
 <ul>${mapped.map((column) => html`<li>${column.header} → ${t(`inbox.sources.import.field.${column.field ?? 'text'}` as MessageKey)}</li>`)}</ul>
 <h2>${t('inbox.sources.import.firstRows', { count: Math.min(PREVIEW_ROWS, parsed.rows.length) })}</h2>
@@ -109,14 +129,24 @@ ${
 </form>`
     : ''
 }
-<p><a href="${PATH}">${t('inbox.sources.import.again')}</a></p>`);
+<p><a href="${PATH}">${t('inbox.sources.import.again')}</a></p>`,
+  );
 }
 
-function resultPage(request: FastifyRequest, reply: FastifyReply, outcome: ImportOutcome, format: ParsedImport['format']): FastifyReply {
+function resultPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  outcome: ImportOutcome,
+  format: ParsedImport['format'],
+): FastifyReply {
   const { t } = request;
-  return page(request, reply, html`<div class="notice" role="status"><p>${t('inbox.sources.import.done', { stored: outcome.stored, duplicates: outcome.duplicates, refused: outcome.problems.length })}</p></div>
+  return page(
+    request,
+    reply,
+    html`<div class="notice" role="status"><p>${t('inbox.sources.import.done', { stored: outcome.stored, duplicates: outcome.duplicates, refused: outcome.problems.length })}</p></div>
 ${problemList(request, format, outcome.problems)}
-<p><a href="/staff/inbox">${t('inbox.nav')}</a> · <a href="${PATH}">${t('inbox.sources.import.again')}</a></p>`);
+<p><a href="/staff/inbox">${t('inbox.nav')}</a> · <a href="${PATH}">${t('inbox.sources.import.again')}</a></p>`,
+  );
 }
 
 /**
@@ -152,7 +182,13 @@ export function registerImportPages(app: App, ctx: AppContext): void {
         return { file, parsed: previewImport(request.viewer, file.text, file.fileName) };
       });
       if ('refused' in read) return page(request, reply, uploadForm(request, read.refused), 422);
-      return previewPage(request, reply, read.parsed, read.file, await importChannels(ctx, request.viewer, request.organisation.id));
+      return previewPage(
+        request,
+        reply,
+        read.parsed,
+        read.file,
+        await importChannels(ctx, request.viewer, request.organisation.id),
+      );
     });
 
     scope.post(PATH, { bodyLimit: MAX_IMPORT_BYTES * 2 + 65_536 }, async (request, reply) => {

@@ -10,13 +10,47 @@ import { csrfField, formatDate, setNotice } from '../../../platform/web/layout.t
 import { findDistricts, type District } from '../../places/index.ts';
 import { findChannels } from '../channels.repository.ts';
 import { removeView, saveView } from '../conversations.use-cases.ts';
-import { countByStatus, findActiveDepartments, findAssignablePeople, findConversations, findFirstResponseGoal, findSavedViews, findTopics, type ConversationFilters, type ConversationRow, type ListCursor } from '../inbox.repository.ts';
+import {
+  countByStatus,
+  findActiveDepartments,
+  findAssignablePeople,
+  findConversations,
+  findFirstResponseGoal,
+  findSavedViews,
+  findTopics,
+  type ConversationFilters,
+  type ConversationRow,
+  type ListCursor,
+} from '../inbox.repository.ts';
 import { CONVERSATION_STATUSES, SENTIMENTS, type ConversationStatus, type Sentiment } from '../inbox.schema.ts';
-import { channelLabel, firstLine, hoursBetween, idFrom, inboxViewer, inputField, paramId, renderInboxPage, selectInput, textOf } from './shared.ts';
+import {
+  channelLabel,
+  firstLine,
+  hoursBetween,
+  idFrom,
+  inboxViewer,
+  inputField,
+  paramId,
+  renderInboxPage,
+  selectInput,
+  textOf,
+} from './shared.ts';
 
 export const PAGE_SIZE = 50;
 /** The query-string fields of the inbox's filters, in the order the form shows them. */
-export const FILTER_FIELDS = ['status', 'channel', 'language', 'sentiment', 'topic', 'district', 'assignee', 'department', 'from', 'to', 'q'] as const;
+export const FILTER_FIELDS = [
+  'status',
+  'channel',
+  'language',
+  'sentiment',
+  'topic',
+  'district',
+  'assignee',
+  'department',
+  'from',
+  'to',
+  'q',
+] as const;
 type FilterQuery = Record<(typeof FILTER_FIELDS)[number], string>;
 
 /** The filters as typed in the address (kept as text to show them again and to save them in a view). */
@@ -34,7 +68,9 @@ function dateOf(text: string, addDays = 0): Date | undefined {
 export function toFilters(query: FilterQuery, viewer: Viewer): ConversationFilters {
   const numberOrNone = (text: string): number | 'none' | undefined => (text === 'none' ? 'none' : idFrom(text));
   return {
-    status: (CONVERSATION_STATUSES as readonly string[]).includes(query.status) ? (query.status as ConversationStatus) : undefined,
+    status: (CONVERSATION_STATUSES as readonly string[]).includes(query.status)
+      ? (query.status as ConversationStatus)
+      : undefined,
     channelId: idFrom(query.channel),
     language: isLanguage(query.language) ? query.language : undefined,
     sentiment: (SENTIMENTS as readonly string[]).includes(query.sentiment) ? (query.sentiment as Sentiment) : undefined,
@@ -64,16 +100,26 @@ function parseCursor(text: string): ListCursor | undefined {
 /** "3 hours", "2 days": how long ago, in whole units. */
 export function age(request: FastifyRequest, from: Date, now: Date): string {
   const hours = hoursBetween(from, now);
-  return hours < 48 ? request.t('inbox.age.hours', { count: hours }) : request.t('inbox.age.days', { count: Math.floor(hours / 24) });
+  return hours < 48
+    ? request.t('inbox.age.hours', { count: hours })
+    : request.t('inbox.age.days', { count: Math.floor(hours / 24) });
 }
 
 /** The first-response marker: answered after N hours, or waiting N hours — in words, marked when over the goal. */
-export function firstResponseNote(request: FastifyRequest, row: { firstMessageAt: Date; firstResponseAt: Date | null; status: ConversationStatus }, goalHours: number, now: Date): Html {
-  if (row.firstResponseAt) return html`<span class="muted">${request.t('inbox.firstResponse.after', { hours: hoursBetween(row.firstMessageAt, row.firstResponseAt) })}</span>`;
+export function firstResponseNote(
+  request: FastifyRequest,
+  row: { firstMessageAt: Date; firstResponseAt: Date | null; status: ConversationStatus },
+  goalHours: number,
+  now: Date,
+): Html {
+  if (row.firstResponseAt)
+    return html`<span class="muted">${request.t('inbox.firstResponse.after', { hours: hoursBetween(row.firstMessageAt, row.firstResponseAt) })}</span>`;
   if (row.status === 'done') return html``;
   const hours = hoursBetween(row.firstMessageAt, now);
   const text = request.t('inbox.firstResponse.waiting', { hours });
-  return hours > goalHours ? html`<strong class="staff-overdue inbox-late">${text} ${request.t('inbox.firstResponse.overGoal', { goal: goalHours })}</strong>` : html`<span>${text}</span>`;
+  return hours > goalHours
+    ? html`<strong class="staff-overdue inbox-late">${text} ${request.t('inbox.firstResponse.overGoal', { goal: goalHours })}</strong>`
+    : html`<span>${text}</span>`;
 }
 
 /** Labels of the values the list shows, in the reader's language. */
@@ -85,9 +131,15 @@ export interface Labels {
   status(value: ConversationStatus): string;
 }
 
-export async function labelsFor(ctx: AppContext, request: FastifyRequest): Promise<Labels & { topics: Array<{ key: string; name: string }>; districts: District[] }> {
+export async function labelsFor(
+  ctx: AppContext,
+  request: FastifyRequest,
+): Promise<Labels & { topics: Array<{ key: string; name: string }>; districts: District[] }> {
   const { organisation } = request;
-  const [topics, districts] = await Promise.all([findTopics(ctx.db, organisation.id), findDistricts(ctx.db, organisation.id)]);
+  const [topics, districts] = await Promise.all([
+    findTopics(ctx.db, organisation.id),
+    findDistricts(ctx.db, organisation.id),
+  ]);
   const text = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
   const topicNames = topics.map((topic) => ({ key: topic.key, name: text(topic.names) || topic.key }));
   return {
@@ -101,9 +153,20 @@ export async function labelsFor(ctx: AppContext, request: FastifyRequest): Promi
   };
 }
 
-function conversationRow(request: FastifyRequest, row: ConversationRow, labels: Labels, goalHours: number, now: Date): Html {
+function conversationRow(
+  request: FastifyRequest,
+  row: ConversationRow,
+  labels: Labels,
+  goalHours: number,
+  now: Date,
+): Html {
   const author = row.authorName ?? row.authorHandle ?? row.authorEmail ?? request.t('inbox.anonymous');
-  const assigned = [row.departmentName ? localized(row.departmentName, request.lang, request.organisation.defaultLanguage) : '', row.assigneeName ?? ''].filter(Boolean).join(' · ');
+  const assigned = [
+    row.departmentName ? localized(row.departmentName, request.lang, request.organisation.defaultLanguage) : '',
+    row.assigneeName ?? '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return html`<tr>
   <td>${channelLabel(row.channelKind, row.channelName)}</td>
   <td>${author}</td>

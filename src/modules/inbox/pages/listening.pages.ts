@@ -10,7 +10,15 @@ import { csrfField, formatDate, setNotice } from '../../../platform/web/layout.t
 import { findDistricts } from '../../places/index.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
 import { acknowledgeAlert, findAlerts } from '../listening/alerts.ts';
-import { findTexts, findVolumeBy, findVolumeByDay, type DayVolume, type GroupVolume, type ListeningScope, type SentimentCounts } from '../listening/listening.repository.ts';
+import {
+  findTexts,
+  findVolumeBy,
+  findVolumeByDay,
+  type DayVolume,
+  type GroupVolume,
+  type ListeningScope,
+  type SentimentCounts,
+} from '../listening/listening.repository.ts';
 import { termsOf, topTerms } from '../listening/terms.ts';
 import { gazetteerFor } from '../analyse.ts';
 import { valueOf } from './listening-shared.ts';
@@ -21,12 +29,27 @@ const PERIODS = [7, 30, 90] as const;
 /** The city's topics and channels by key, for labels and filters. */
 async function labels(ctx: AppContext, organisationId: number) {
   const [topics, channels, districts] = await Promise.all([
-    ctx.db.selectFrom('inbox_topic').select(['key', 'names']).where('organisation_id', '=', organisationId).where('archived_at', 'is', null).orderBy('key').execute(),
-    ctx.db.selectFrom('inbox_channel').select(['id', 'name', 'kind']).where('organisation_id', '=', organisationId).where('archived_at', 'is', null).orderBy('name').execute(),
+    ctx.db
+      .selectFrom('inbox_topic')
+      .select(['key', 'names'])
+      .where('organisation_id', '=', organisationId)
+      .where('archived_at', 'is', null)
+      .orderBy('key')
+      .execute(),
+    ctx.db
+      .selectFrom('inbox_channel')
+      .select(['id', 'name', 'kind'])
+      .where('organisation_id', '=', organisationId)
+      .where('archived_at', 'is', null)
+      .orderBy('name')
+      .execute(),
     findDistricts(ctx.db, organisationId),
   ]);
   return {
-    topics: topics.map((topic) => ({ key: topic.key, names: typeof topic.names === 'string' ? (JSON.parse(topic.names) as Record<string, string>) : topic.names })),
+    topics: topics.map((topic) => ({
+      key: topic.key,
+      names: typeof topic.names === 'string' ? (JSON.parse(topic.names) as Record<string, string>) : topic.names,
+    })),
     channels,
     districts: districts.filter((district) => district.kind === 'district'),
   };
@@ -34,7 +57,10 @@ async function labels(ctx: AppContext, organisationId: number) {
 
 type Labels = Awaited<ReturnType<typeof labels>>;
 
-function scopeFrom(request: FastifyRequest, now: Date): { scope: ListeningScope; previous: ListeningScope; days: number } {
+function scopeFrom(
+  request: FastifyRequest,
+  now: Date,
+): { scope: ListeningScope; previous: ListeningScope; days: number } {
   const query = request.query;
   const daysText = Number(valueOf(query, 'days'));
   const days = (PERIODS as readonly number[]).includes(daysText) ? daysText : 30;
@@ -52,13 +78,26 @@ function scopeFrom(request: FastifyRequest, now: Date): { scope: ListeningScope;
 }
 
 function sum(rows: readonly SentimentCounts[]): SentimentCounts {
-  return rows.reduce((total, row) => ({ total: total.total + row.total, negative: total.negative + row.negative, neutral: total.neutral + row.neutral, positive: total.positive + row.positive }), { total: 0, negative: 0, neutral: 0, positive: 0 });
+  return rows.reduce(
+    (total, row) => ({
+      total: total.total + row.total,
+      negative: total.negative + row.negative,
+      neutral: total.neutral + row.neutral,
+      positive: total.positive + row.positive,
+    }),
+    { total: 0, negative: 0, neutral: 0, positive: 0 },
+  );
 }
 
 /** Every day of the period, with zero for days without messages, so the chart's bars line up with the calendar. */
 function fillDays(rows: DayVolume[], scope: ListeningScope, days: number): DayVolume[] {
   const byDay = new Map(rows.map((row) => [row.day, row]));
-  const dayOf = new Intl.DateTimeFormat('en-CA', { timeZone: scope.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const dayOf = new Intl.DateTimeFormat('en-CA', {
+    timeZone: scope.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   return Array.from({ length: days }, (_, index) => {
     const day = dayOf.format(new Date(scope.to.getTime() - (days - 1 - index) * 86_400_000));
     return byDay.get(day) ?? { day, total: 0, negative: 0, neutral: 0, positive: 0 };
@@ -78,7 +117,9 @@ function dayChart(request: FastifyRequest, rows: DayVolume[]): Html {
     return (['negative', 'neutral', 'positive'] as const).map((sentiment) => {
       const h = (row[sentiment] / max) * (height - 10);
       y -= h;
-      return h > 0 ? html`<rect class="listening-bar listening-bar--${sentiment}" x="${x}" y="${y.toFixed(1)}" width="${barWidth}" height="${h.toFixed(1)}"><title>${row.day}: ${row[sentiment]} ${t(`inbox.listening.sentiment.${sentiment}`)}</title></rect>` : '';
+      return h > 0
+        ? html`<rect class="listening-bar listening-bar--${sentiment}" x="${x}" y="${y.toFixed(1)}" width="${barWidth}" height="${h.toFixed(1)}"><title>${row.day}: ${row[sentiment]} ${t(`inbox.listening.sentiment.${sentiment}`)}</title></rect>`
+        : '';
     });
   });
   return html`<figure class="listening-chart">
@@ -91,7 +132,12 @@ function share(part: number, total: number): number {
   return total === 0 ? 0 : part / total;
 }
 
-function groupTable(request: FastifyRequest, caption: string, rows: GroupVolume[], labelOf: (key: string | null) => string): Html {
+function groupTable(
+  request: FastifyRequest,
+  caption: string,
+  rows: GroupVolume[],
+  labelOf: (key: string | null) => string,
+): Html {
   const { t } = request;
   const count = numberFormat(request.lang);
   const percent = numberFormat(request.lang, { style: 'percent', maximumFractionDigits: 0 });
@@ -105,7 +151,8 @@ function groupTable(request: FastifyRequest, caption: string, rows: GroupVolume[
 
 function filters(request: FastifyRequest, scope: ListeningScope, days: number, names: Labels): Html {
   const { t, lang, organisation } = request;
-  const option = (value: string | number, label: string, selected: boolean) => html`<option value="${value}"${selected ? raw(' selected') : ''}>${label}</option>`;
+  const option = (value: string | number, label: string, selected: boolean) =>
+    html`<option value="${value}"${selected ? raw(' selected') : ''}>${label}</option>`;
   return html`<form class="filters" method="get" action="/staff/inbox/listening">
 <div class="field"><label for="days">${t('inbox.listening.period')}</label><select id="days" name="days">${PERIODS.map((period) => option(period, t('inbox.listening.lastDays', { days: period }), period === days))}</select></div>
 <div class="field"><label for="district">${t('inbox.listening.district')}</label><select id="district" name="district">${option('', t('inbox.listening.all'), scope.districtId === undefined)}${names.districts.map((district) => option(district.id, localized(district.name, lang, organisation.defaultLanguage), district.id === scope.districtId))}</select></div>
@@ -118,17 +165,18 @@ function filters(request: FastifyRequest, scope: ListeningScope, days: number, n
 async function renderDashboard(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { t, lang, organisation } = request;
   const { scope, previous, days } = scopeFrom(request, new Date());
-  const [names, byDay, byDistrict, byTopic, byLanguage, texts, previousTexts, previousTotal, alerts] = await Promise.all([
-    labels(ctx, organisation.id),
-    findVolumeByDay(ctx.db, scope),
-    findVolumeBy(ctx.db, scope, 'district'),
-    findVolumeBy(ctx.db, scope, 'topic'),
-    findVolumeBy(ctx.db, scope, 'language'),
-    findTexts(ctx.db, scope),
-    findTexts(ctx.db, previous),
-    findVolumeByDay(ctx.db, previous),
-    findAlerts(ctx.db, organisation.id),
-  ]);
+  const [names, byDay, byDistrict, byTopic, byLanguage, texts, previousTexts, previousTotal, alerts] =
+    await Promise.all([
+      labels(ctx, organisation.id),
+      findVolumeByDay(ctx.db, scope),
+      findVolumeBy(ctx.db, scope, 'district'),
+      findVolumeBy(ctx.db, scope, 'topic'),
+      findVolumeBy(ctx.db, scope, 'language'),
+      findTexts(ctx.db, scope),
+      findTexts(ctx.db, previous),
+      findVolumeByDay(ctx.db, previous),
+      findAlerts(ctx.db, organisation.id),
+    ]);
   const totals = sum(byDay);
   const before = sum(previousTotal);
   const count = numberFormat(lang);
@@ -139,22 +187,41 @@ async function renderDashboard(ctx: AppContext, request: FastifyRequest, reply: 
   };
   const topicName = (key: string | null) => {
     const topic = names.topics.find((entry) => entry.key === key);
-    return topic ? localized(topic.names, lang, organisation.defaultLanguage) : key ?? t('inbox.listening.noTopic');
+    return topic ? localized(topic.names, lang, organisation.defaultLanguage) : (key ?? t('inbox.listening.noTopic'));
   };
-  const languageName = (key: string | null) => (key && key in LANGUAGES ? LANGUAGES[key as keyof typeof LANGUAGES].name : key ?? t('inbox.listening.unknownLanguage'));
+  const languageName = (key: string | null) =>
+    key && key in LANGUAGES
+      ? LANGUAGES[key as keyof typeof LANGUAGES].name
+      : (key ?? t('inbox.listening.unknownLanguage'));
   const places = await gazetteerFor(ctx.db, organisation);
   // Street and district names are places, not topics: the district tables already count them.
-  const placeWords = new Set([...places.districts.flatMap((district) => district.names), ...(places.streets ?? []).map((street) => street.name)].flatMap((name) => termsOf(name)));
-  const terms = topTerms(texts.map((row) => row.body), previousTexts.map((row) => row.body), 30, placeWords);
+  const placeWords = new Set(
+    [
+      ...places.districts.flatMap((district) => district.names),
+      ...(places.streets ?? []).map((street) => street.name),
+    ].flatMap((name) => termsOf(name)),
+  );
+  const terms = topTerms(
+    texts.map((row) => row.body),
+    previousTexts.map((row) => row.body),
+    30,
+    placeWords,
+  );
   const main = html`<h1>${t('inbox.listening.title')}</h1>
 <p>${t('inbox.listening.lead')}</p>
 ${filters(request, scope, days, names)}
-${alerts.length > 0 ? html`<section aria-labelledby="alerts-title" class="listening-alerts"><h2 id="alerts-title">${t('inbox.alerts.title')}</h2><ul>${alerts.map((alert) => html`<li>
+${
+  alerts.length > 0
+    ? html`<section aria-labelledby="alerts-title" class="listening-alerts"><h2 id="alerts-title">${t('inbox.alerts.title')}</h2><ul>${alerts.map(
+        (alert) => html`<li>
 <strong>${t(alert.kind === 'volume' ? 'inbox.alerts.volume' : 'inbox.alerts.negative', { subject: alert.district_id !== null ? districtName(String(alert.district_id)) : topicName(alert.topic) })}</strong>
 ${alert.kind === 'volume' ? t('inbox.alerts.volumeDetail', { observed: count.format(alert.observed), expected: count.format(alert.expected) }) : t('inbox.alerts.negativeDetail', { observed: percent.format(alert.observed), expected: percent.format(alert.expected) })}
 <span class="muted">${formatDate(request, alert.window_end, true)}</span>
 <form class="inline-form" method="post" action="/staff/inbox/alerts/${alert.id}/acknowledge">${csrfField(request)}<button class="link-button" type="submit">${t('inbox.alerts.acknowledge')}</button></form>
-</li>`)}</ul></section>` : ''}
+</li>`,
+      )}</ul></section>`
+    : ''
+}
 <section aria-labelledby="summary-title"><h2 id="summary-title">${t('inbox.listening.summary')}</h2>
 <ul class="cards">
 <li class="card"><p class="listening-figure">${count.format(totals.total)}</p><p>${t('inbox.listening.messagesInPeriod', { days })}${before.total > 0 ? html` <span class="muted">(${t('inbox.listening.previous', { count: count.format(before.total) })})</span>` : ''}</p></li>
@@ -163,7 +230,12 @@ ${alert.kind === 'volume' ? t('inbox.alerts.volumeDetail', { observed: count.for
 </ul></section>
 <section aria-labelledby="volume-heading"><h2 id="volume-heading">${t('inbox.listening.perDay')}</h2>
 ${dayChart(request, fillDays(byDay, scope, days))}
-<details><summary>${t('inbox.listening.asTable')}</summary>${groupTable(request, t('inbox.listening.perDay'), byDay.map((row) => ({ ...row, key: row.day })), (key) => key ?? '')}</details>
+<details><summary>${t('inbox.listening.asTable')}</summary>${groupTable(
+    request,
+    t('inbox.listening.perDay'),
+    byDay.map((row) => ({ ...row, key: row.day })),
+    (key) => key ?? '',
+  )}</details>
 <p><a href="/staff/inbox/listening.csv?${new URLSearchParams(Object.entries({ days: String(days), district: scope.districtId?.toString() ?? '', topic: scope.topic ?? '', channel: scope.channelId?.toString() ?? '' }).filter(([, v]) => v !== '')).toString()}">${t('inbox.listening.csv')}</a></p>
 </section>
 <div class="listening-grid">
@@ -171,21 +243,27 @@ ${dayChart(request, fillDays(byDay, scope, days))}
 <section aria-labelledby="topic-heading"><h2 id="topic-heading">${t('inbox.listening.perTopic')}</h2>${groupTable(request, t('inbox.listening.perTopic'), byTopic, topicName)}</section>
 <section aria-labelledby="language-heading"><h2 id="language-heading">${t('inbox.listening.perLanguage')}</h2>${groupTable(request, t('inbox.listening.perLanguage'), byLanguage, languageName)}</section>
 <section aria-labelledby="terms-heading"><h2 id="terms-heading">${t('inbox.listening.terms')}</h2>
-${terms.length === 0 ? html`<p>${t('inbox.listening.none')}</p>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t('inbox.listening.terms')}"><table class="data-table listening-terms"><caption class="visually-hidden">${t('inbox.listening.terms')}</caption>
+${
+  terms.length === 0
+    ? html`<p>${t('inbox.listening.none')}</p>`
+    : html`<div class="table-wrap" tabindex="0" role="region" aria-label="${t('inbox.listening.terms')}"><table class="data-table listening-terms"><caption class="visually-hidden">${t('inbox.listening.terms')}</caption>
 <thead><tr><th scope="col">${t('inbox.listening.terms')}</th><th scope="col" class="numeric">${t('inbox.listening.messages')}</th><th scope="col" class="numeric">${t('inbox.listening.change')}</th></tr></thead>
-<tbody>${terms.map((term) => html`<tr><th scope="row">${term.term}</th><td class="numeric">${count.format(term.count)}</td><td class="numeric">${term.change !== null ? `×${numberFormat(lang, { maximumFractionDigits: 1 }).format(term.change)}` : previousTexts.length > 0 ? t('inbox.listening.new') : '—'}</td></tr>`)}</tbody></table></div>`}
+<tbody>${terms.map((term) => html`<tr><th scope="row">${term.term}</th><td class="numeric">${count.format(term.count)}</td><td class="numeric">${term.change !== null ? `×${numberFormat(lang, { maximumFractionDigits: 1 }).format(term.change)}` : previousTexts.length > 0 ? t('inbox.listening.new') : '—'}</td></tr>`)}</tbody></table></div>`
+}
 </section>
 </div>
 `;
   return renderInboxPage(request, reply, { title: t('inbox.listening.title'), main });
 }
 
-
 /** The daily figures as CSV (one row per day and sentiment count), for the city's own analyses. */
 async function dashboardCsv(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { scope, days } = scopeFrom(request, new Date());
   const rows = fillDays(await findVolumeByDay(ctx.db, scope), scope, days);
-  const lines = ['day,messages,negative,neutral,positive', ...rows.map((row) => `${row.day},${row.total},${row.negative},${row.neutral},${row.positive}`)];
+  const lines = [
+    'day,messages,negative,neutral,positive',
+    ...rows.map((row) => `${row.day},${row.total},${row.negative},${row.neutral},${row.positive}`),
+  ];
   reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="listening.csv"');
   return reply.type('text/csv; charset=utf-8').send(`${lines.join('\r\n')}\r\n`);
 }
@@ -203,7 +281,8 @@ export function registerListeningPages(app: App, ctx: AppContext): void {
   app.post('/staff/inbox/alerts/:id/acknowledge', { schema: { hide: true } }, async (request, reply) => {
     authorizeInbox(request.viewer, 'read');
     const id = positiveInteger((request.params as { id: string }).id);
-    if (id === undefined || !(await acknowledgeAlert(ctx.db, request.organisation.id, id, request.viewer.id))) throw new AppError('INBOX_ALERT_NOT_FOUND');
+    if (id === undefined || !(await acknowledgeAlert(ctx.db, request.organisation.id, id, request.viewer.id)))
+      throw new AppError('INBOX_ALERT_NOT_FOUND');
     setNotice(reply, 'inbox.alerts.acknowledged');
     return reply.redirect('/staff/inbox/listening', 303);
   });

@@ -23,14 +23,24 @@ async function renderPeople(ctx: AppContext, request: FastifyRequest, reply: Fas
 <div class="field"><label for="q">${t('inbox.people.search')}</label><input id="q" name="q" type="search" value="${query}" maxlength="200"></div>
 <button class="button" type="submit">${t('inbox.people.find')}</button>
 </form>
-${query === '' ? '' : people.length === 0 ? html`<p>${t('inbox.people.none')}</p>` : html`<div class="table-wrap"><table class="data-table"><caption>${t('inbox.people.results', { count: count.format(people.length) })}</caption>
+${
+  query === ''
+    ? ''
+    : people.length === 0
+      ? html`<p>${t('inbox.people.none')}</p>`
+      : html`<div class="table-wrap"><table class="data-table"><caption>${t('inbox.people.results', { count: count.format(people.length) })}</caption>
 <thead><tr><th scope="col">${t('inbox.people.person')}</th><th scope="col">${t('inbox.people.channel')}</th><th scope="col" class="numeric">${t('inbox.listening.messages')}</th><th scope="col">${t('inbox.people.last')}</th><th scope="col">${t('inbox.codes.actions')}</th></tr></thead>
-<tbody>${people.map((person) => html`<tr><th scope="row">${person.name ?? person.handle ?? person.email ?? t('inbox.people.unnamed')}${person.email ? html`<br><span class="muted">${person.email}</span>` : ''}${person.handle ? html`<br><span class="muted">${person.handle}</span>` : ''}</th>
+<tbody>${people.map(
+          (
+            person,
+          ) => html`<tr><th scope="row">${person.name ?? person.handle ?? person.email ?? t('inbox.people.unnamed')}${person.email ? html`<br><span class="muted">${person.email}</span>` : ''}${person.handle ? html`<br><span class="muted">${person.handle}</span>` : ''}</th>
 <td>${person.channelKind}</td><td class="numeric">${count.format(person.messages)}</td><td>${person.lastMessageAt ? formatDate(request, person.lastMessageAt) : '—'}</td>
 <td><a href="/staff/inbox/people/${person.id}/export.json">${t('inbox.people.export')}</a>
 <form method="post" action="/staff/inbox/people/${person.id}/erase">${csrfField(request)}
 <div class="checkbox"><input type="checkbox" id="confirm-${person.id}" name="confirm" value="yes" required><label for="confirm-${person.id}">${t('inbox.people.confirm')}</label></div>
-<button class="button button--small button--danger" type="submit">${t('inbox.people.erase')}</button></form></td></tr>`)}</tbody></table></div>`}`;
+<button class="button button--small button--danger" type="submit">${t('inbox.people.erase')}</button></form></td></tr>`,
+        )}</tbody></table></div>`
+}`;
   return renderInboxPage(request, reply, { title: t('inbox.people.title'), main });
 }
 
@@ -45,8 +55,16 @@ export function registerPrivacyPages(app: App, ctx: AppContext): void {
     const id = positiveInteger((request.params as { id: string }).id);
     if (id === undefined) throw new AppError('INBOX_AUTHOR_NOT_FOUND');
     const data = await exportAuthor(ctx.db, request.organisation.id, id);
-    await recordAudit(ctx.db, { organisationId: request.organisation.id, actor: { id: request.viewer.id, label: request.viewer.displayName }, action: 'inbox.author.export', subjectType: 'inbox_author', subjectId: id });
-    reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="inbox-person-${id}.json"`);
+    await recordAudit(ctx.db, {
+      organisationId: request.organisation.id,
+      actor: { id: request.viewer.id, label: request.viewer.displayName },
+      action: 'inbox.author.export',
+      subjectType: 'inbox_author',
+      subjectId: id,
+    });
+    reply
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="inbox-person-${id}.json"`);
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(data, null, 2));
   });
   app.post('/staff/inbox/people/:id/erase', { schema: { hide: true } }, async (request, reply) => {

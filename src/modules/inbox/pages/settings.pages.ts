@@ -9,7 +9,14 @@ import { formText } from '../../../platform/web/forms.ts';
 import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, field, setNotice } from '../../../platform/web/layout.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
-import { findInboxSettings, findTopics, saveInboxSettings, saveTopic, setTopicArchived, type Topic } from '../listening/settings.ts';
+import {
+  findInboxSettings,
+  findTopics,
+  saveInboxSettings,
+  saveTopic,
+  setTopicArchived,
+  type Topic,
+} from '../listening/settings.ts';
 import { idFrom as positiveInteger, renderInboxPage } from './shared.ts';
 
 function languageName(code: string): string {
@@ -17,13 +24,26 @@ function languageName(code: string): string {
 }
 
 async function departments(ctx: AppContext, organisationId: number): Promise<Array<{ id: number; name: Translated }>> {
-  const rows = await ctx.db.selectFrom('core_department').select(['id', 'name']).where('organisation_id', '=', organisationId).where('archived_at', 'is', null).orderBy('slug').execute();
-  return rows.map((row) => ({ id: row.id, name: typeof row.name === 'string' ? (JSON.parse(row.name) as Translated) : row.name }));
+  const rows = await ctx.db
+    .selectFrom('core_department')
+    .select(['id', 'name'])
+    .where('organisation_id', '=', organisationId)
+    .where('archived_at', 'is', null)
+    .orderBy('slug')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    name: typeof row.name === 'string' ? (JSON.parse(row.name) as Translated) : row.name,
+  }));
 }
 
 async function renderSettings(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { t, lang, organisation } = request;
-  const [settings, topics, units] = await Promise.all([findInboxSettings(ctx.db, organisation.id), findTopics(ctx.db, organisation.id, { includeArchived: true }), departments(ctx, organisation.id)]);
+  const [settings, topics, units] = await Promise.all([
+    findInboxSettings(ctx.db, organisation.id),
+    findTopics(ctx.db, organisation.id, { includeArchived: true }),
+    departments(ctx, organisation.id),
+  ]);
   const main = html`<h1>${t('inbox.settings.title')}</h1>
 <section aria-labelledby="retention-title"><h2 id="retention-title">${t('inbox.settings.retention')}</h2>
 <form method="post" action="/admin/inbox/settings">${csrfField(request)}
@@ -35,28 +55,41 @@ ${field({ name: 'firstResponseGoalHours', label: t('inbox.settings.goalHours'), 
 <p>${t('inbox.topics.lead')}</p>
 <div class="table-wrap"><table class="data-table"><caption class="visually-hidden">${t('inbox.topics.title')}</caption>
 <thead><tr><th scope="col">${t('inbox.topics.name')}</th><th scope="col">${t('inbox.topics.key')}</th><th scope="col">${t('inbox.topics.keywords')}</th><th scope="col">${t('inbox.topics.department')}</th><th scope="col">${t('inbox.codes.actions')}</th></tr></thead>
-<tbody>${topics.map((topic) => html`<tr${topic.archived ? raw(' class="muted"') : ''}><th scope="row">${localized(topic.names, lang, organisation.defaultLanguage)}${topic.archived ? html` <span class="tag">${t('inbox.codes.archived')}</span>` : ''}</th><td><code>${topic.key}</code></td>
+<tbody>${topics.map(
+    (
+      topic,
+    ) => html`<tr${topic.archived ? raw(' class="muted"') : ''}><th scope="row">${localized(topic.names, lang, organisation.defaultLanguage)}${topic.archived ? html` <span class="tag">${t('inbox.codes.archived')}</span>` : ''}</th><td><code>${topic.key}</code></td>
 <td>${(topic.keywords[lang] ?? topic.keywords[organisation.defaultLanguage] ?? []).slice(0, 8).join(', ')}</td>
 <td>${localized(units.find((unit) => unit.id === topic.departmentId)?.name, lang, organisation.defaultLanguage) || '—'}</td>
 <td><a href="/admin/inbox/topics/${topic.id}">${t('inbox.codes.edit')}<span class="visually-hidden"> ${localized(topic.names, lang, organisation.defaultLanguage)}</span></a>
-<form class="inline-form" method="post" action="/admin/inbox/topics/${topic.id}/${topic.archived ? 'restore' : 'archive'}">${csrfField(request)}<button class="link-button" type="submit">${t(topic.archived ? 'inbox.codes.restore' : 'inbox.codes.archive')}<span class="visually-hidden"> ${localized(topic.names, lang, organisation.defaultLanguage)}</span></button></form></td></tr>`)}</tbody></table></div>
+<form class="inline-form" method="post" action="/admin/inbox/topics/${topic.id}/${topic.archived ? 'restore' : 'archive'}">${csrfField(request)}<button class="link-button" type="submit">${t(topic.archived ? 'inbox.codes.restore' : 'inbox.codes.archive')}<span class="visually-hidden"> ${localized(topic.names, lang, organisation.defaultLanguage)}</span></button></form></td></tr>`,
+  )}</tbody></table></div>
 <p><a class="button button--secondary" href="/admin/inbox/topics/new">${t('inbox.topics.new')}</a></p>
 </section>`;
   return renderInboxPage(request, reply, { title: t('inbox.settings.title'), main });
 }
 
-async function renderTopic(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, topic: Topic | undefined): Promise<FastifyReply> {
+async function renderTopic(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  topic: Topic | undefined,
+): Promise<FastifyReply> {
   const { t, lang, organisation } = request;
   const units = await departments(ctx, organisation.id);
-  const title = topic ? t('inbox.topics.editTitle', { name: localized(topic.names, lang, organisation.defaultLanguage) }) : t('inbox.topics.new');
+  const title = topic
+    ? t('inbox.topics.editTitle', { name: localized(topic.names, lang, organisation.defaultLanguage) })
+    : t('inbox.topics.new');
   const main = html`<h1>${title}</h1>
 <form method="post" action="/admin/inbox/topics/${topic ? topic.id : 'new'}">${csrfField(request)}
 ${topic ? html`<p>${t('inbox.topics.key')}: <code>${topic.key}</code></p>` : field({ name: 'key', label: t('inbox.topics.key'), hint: t('inbox.topics.keyHint'), required: true, maxlength: 40 })}
-${organisation.languages.map((language) => html`<fieldset class="field"><legend>${languageName(language)}</legend>
+${organisation.languages.map(
+  (language) => html`<fieldset class="field"><legend>${languageName(language)}</legend>
 ${field({ name: `name_${language}`, label: t('inbox.topics.nameIn', { language: languageName(language) }), value: topic?.names[language] ?? '', required: language === organisation.defaultLanguage, maxlength: 80 })}
 <div class="field"><label for="keywords_${language}">${t('inbox.topics.keywordsIn', { language: languageName(language) })}</label><p class="field__hint" id="keywords_${language}-hint">${t('inbox.topics.keywordsHint')}</p>
 <textarea id="keywords_${language}" name="keywords_${language}" lang="${language}" rows="3" aria-describedby="keywords_${language}-hint">${(topic?.keywords[language] ?? []).join(', ')}</textarea></div>
-</fieldset>`)}
+</fieldset>`,
+)}
 <div class="field"><label for="departmentId">${t('inbox.topics.department')}</label><select id="departmentId" name="departmentId"><option value="">—</option>${units.map((unit) => html`<option value="${unit.id}"${unit.id === topic?.departmentId ? raw(' selected') : ''}>${localized(unit.name, lang, organisation.defaultLanguage)}</option>`)}</select></div>
 <button class="button" type="submit">${t('inbox.settings.save')}</button>
 </form>
@@ -71,7 +104,10 @@ export function registerSettingsPages(app: App, ctx: AppContext): void {
     return renderSettings(ctx, request, reply);
   });
   app.post('/admin/inbox/settings', { schema: { hide: true } }, async (request, reply) => {
-    await saveInboxSettings(ctx.db, request.viewer, request.organisation.id, { retentionDays: Number(formText(request.body, 'retentionDays')), firstResponseGoalHours: Number(formText(request.body, 'firstResponseGoalHours')) });
+    await saveInboxSettings(ctx.db, request.viewer, request.organisation.id, {
+      retentionDays: Number(formText(request.body, 'retentionDays')),
+      firstResponseGoalHours: Number(formText(request.body, 'firstResponseGoalHours')),
+    });
     setNotice(reply, 'inbox.settings.saved');
     return reply.redirect('/admin/inbox/settings', 303);
   });
@@ -79,7 +115,9 @@ export function registerSettingsPages(app: App, ctx: AppContext): void {
     authorizeInbox(request.viewer, 'configure');
     const { id } = request.params as { id: string };
     if (id === 'new') return renderTopic(ctx, request, reply, undefined);
-    const topic = (await findTopics(ctx.db, request.organisation.id, { includeArchived: true })).find((entry) => entry.id === positiveInteger(id));
+    const topic = (await findTopics(ctx.db, request.organisation.id, { includeArchived: true })).find(
+      (entry) => entry.id === positiveInteger(id),
+    );
     if (!topic) throw new AppError('INBOX_TOPIC_INVALID');
     return renderTopic(ctx, request, reply, topic);
   });
@@ -87,13 +125,23 @@ export function registerSettingsPages(app: App, ctx: AppContext): void {
     authorizeInbox(request.viewer, 'configure');
     const { id } = request.params as { id: string };
     const languages = request.organisation.languages;
-    const existing = id === 'new' ? undefined : (await findTopics(ctx.db, request.organisation.id, { includeArchived: true })).find((entry) => entry.id === positiveInteger(id));
+    const existing =
+      id === 'new'
+        ? undefined
+        : (await findTopics(ctx.db, request.organisation.id, { includeArchived: true })).find(
+            (entry) => entry.id === positiveInteger(id),
+          );
     if (id !== 'new' && !existing) throw new AppError('INBOX_TOPIC_INVALID');
     await saveTopic(ctx.db, request.viewer, request.organisation.id, {
       id: existing?.id,
       key: existing?.key ?? formText(request.body, 'key'),
       names: Object.fromEntries(languages.map((language) => [language, formText(request.body, `name_${language}`)])),
-      keywords: { ...existing?.keywords, ...Object.fromEntries(languages.map((language) => [language, formText(request.body, `keywords_${language}`).split(/[,\n]/)])) },
+      keywords: {
+        ...existing?.keywords,
+        ...Object.fromEntries(
+          languages.map((language) => [language, formText(request.body, `keywords_${language}`).split(/[,\n]/)]),
+        ),
+      },
       departmentId: positiveInteger(formText(request.body, 'departmentId')) ?? null,
     });
     setNotice(reply, 'inbox.settings.saved');

@@ -43,7 +43,15 @@ interface FieldBase {
 }
 
 /** A labelled `<input>` with hint and error wired for screen readers. */
-export function inputField(options: FieldBase & { value: string; type?: 'text' | 'email' | 'date' | 'number'; maxlength?: number; autocomplete?: string; step?: string }): Html {
+export function inputField(
+  options: FieldBase & {
+    value: string;
+    type?: 'text' | 'email' | 'date' | 'number';
+    maxlength?: number;
+    autocomplete?: string;
+    step?: string;
+  },
+): Html {
   const id = options.id ?? options.name;
   return html`<div class="field${options.error ? ' field--error' : ''}">
   ${head(id, options.label, options.hint, options.error)}
@@ -52,11 +60,15 @@ export function inputField(options: FieldBase & { value: string; type?: 'text' |
 }
 
 /** A labelled `<select>`; choices may be grouped. */
-export function selectInput(options: FieldBase & { value: string; choices: Array<{ value: string; label: string; group?: string }> }): Html {
+export function selectInput(
+  options: FieldBase & { value: string; choices: Array<{ value: string; label: string; group?: string }> },
+): Html {
   const id = options.id ?? options.name;
   const groups = new Map<string, Array<{ value: string; label: string }>>();
-  for (const choice of options.choices) groups.set(choice.group ?? '', [...(groups.get(choice.group ?? '') ?? []), choice]);
-  const option = (choice: { value: string; label: string }) => html`<option value="${choice.value}"${choice.value === options.value ? raw(' selected') : ''}>${choice.label}</option>`;
+  for (const choice of options.choices)
+    groups.set(choice.group ?? '', [...(groups.get(choice.group ?? '') ?? []), choice]);
+  const option = (choice: { value: string; label: string }) =>
+    html`<option value="${choice.value}"${choice.value === options.value ? raw(' selected') : ''}>${choice.label}</option>`;
   return html`<div class="field${options.error ? ' field--error' : ''}">
   ${head(id, options.label, options.hint, options.error)}
   <select id="${id}" name="${options.name}"${options.required ? raw(' required') : ''}${described(id, options.hint, options.error)}>${[...groups].map(([group, choices]) => (group ? html`<optgroup label="${group}">${choices.map(option)}</optgroup>` : choices.map(option)))}</select>
@@ -64,7 +76,9 @@ export function selectInput(options: FieldBase & { value: string; choices: Array
 }
 
 /** A labelled `<textarea>`. */
-export function textareaInput(options: FieldBase & { value: string; maxlength: number; rows?: number; lang?: string }): Html {
+export function textareaInput(
+  options: FieldBase & { value: string; maxlength: number; rows?: number; lang?: string },
+): Html {
   const id = options.id ?? options.name;
   return html`<div class="field${options.error ? ' field--error' : ''}">
   ${head(id, options.label, options.hint, options.error)}
@@ -113,7 +127,11 @@ const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; action: InboxAc
 ];
 
 /** Renders an inbox staff page: never indexed or cached, with the inbox menu. */
-export function renderInboxPage(request: FastifyRequest, reply: FastifyReply, options: { title: string; main: Html; status?: number; scripts?: string[] }): FastifyReply {
+export function renderInboxPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { title: string; main: Html; status?: number; scripts?: string[] },
+): FastifyReply {
   const path = request.url.split('?')[0] ?? '';
   const sections = SECTIONS.filter((section) => mayDoInInbox(request.viewer, section.action));
   reply.header('cache-control', 'no-store');
@@ -128,7 +146,17 @@ ${options.main}`,
   });
 }
 
-const CHANNEL_ICONS: Record<ChannelKind, string> = { email: '✉', telegram: '✈', mastodon: '🐘', facebook: 'f', instagram: '◎', feed: '☷', import: '⇪', webhook: '⚡', web: '⌂' };
+const CHANNEL_ICONS: Record<ChannelKind, string> = {
+  email: '✉',
+  telegram: '✈',
+  mastodon: '🐘',
+  facebook: 'f',
+  instagram: '◎',
+  feed: '☷',
+  import: '⇪',
+  webhook: '⚡',
+  web: '⌂',
+};
 
 /** A channel's icon (decorative) and its name. */
 export function channelLabel(kind: ChannelKind, name: string): Html {
@@ -142,7 +170,11 @@ export function hoursBetween(from: Date, to: Date): number {
 
 /** The first non-empty line of a text, cut to `length` characters. */
 export function firstLine(text: string, length = 100): string {
-  const line = text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const line =
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? '';
   return line.length > length ? `${line.slice(0, length - 1)}…` : line;
 }
 
@@ -150,14 +182,21 @@ export function firstLine(text: string, length = 100): string {
  * A resident's message in a conversation, to turn into a report or a proposal: refused when the
  * conversation is already linked to one (409), or when the message is not the resident's or was erased.
  */
-export async function loadIncomingMessage(ctx: AppContext, request: FastifyRequest, messageText: string, into: 'report' | 'proposal'): Promise<{ conversationId: number; message: ThreadMessage }> {
+export async function loadIncomingMessage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  messageText: string,
+  into: 'report' | 'proposal',
+): Promise<{ conversationId: number; message: ThreadMessage }> {
   inboxViewer(request, 'answer');
   const conversation = await findConversation(ctx.db, request.organisation.id, paramId(request, 'conversationId'));
   if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
   if (into === 'report' && conversation.reportId !== null) throw new AppError('INBOX_ALREADY_LINKED');
   if (into === 'proposal' && conversation.proposalId !== null) throw new AppError('INBOX_PROPOSAL_LINKED');
   const messageId = idFrom(messageText);
-  const message = (await findThread(ctx.db, request.organisation.id, conversation.id)).find((m) => m.id === messageId && m.direction === 'in' && !m.erased);
+  const message = (await findThread(ctx.db, request.organisation.id, conversation.id)).find(
+    (m) => m.id === messageId && m.direction === 'in' && !m.erased,
+  );
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
   return { conversationId: conversation.id, message };
 }

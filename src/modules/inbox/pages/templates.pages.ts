@@ -10,7 +10,16 @@ import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout
 import { changeTemplate, createTemplate } from '../conversations.use-cases.ts';
 import { mayDoInInbox } from '../inbox.policy.ts';
 import { findTemplates, type AnswerTemplate } from '../inbox.repository.ts';
-import { codedError, inboxViewer, inputField, paramId, renderInboxPage, textareaInput, textOf, type FieldError } from './shared.ts';
+import {
+  codedError,
+  inboxViewer,
+  inputField,
+  paramId,
+  renderInboxPage,
+  textareaInput,
+  textOf,
+  type FieldError,
+} from './shared.ts';
 
 const TEXT_MAX = 10_000;
 
@@ -19,7 +28,12 @@ function languageName(code: string): string {
 }
 
 /** The fields of one template (name and a text per city language); `prefix` keeps ids unique on the page. */
-function templateFields(request: FastifyRequest, prefix: string, values: { name: string; texts: Record<string, string> }, error?: FieldError): Html {
+function templateFields(
+  request: FastifyRequest,
+  prefix: string,
+  values: { name: string; texts: Record<string, string> },
+  error?: FieldError,
+): Html {
   return html`${inputField({ name: 'name', id: `${prefix}-name`, label: request.t('inbox.templates.name'), value: values.name, maxlength: 120, required: true, error })}
   ${request.organisation.languages.map((language) => textareaInput({ name: `text_${language}`, id: `${prefix}-text-${language}`, label: request.t('inbox.templates.text', { language: languageName(language) }), value: values.texts[language] ?? '', maxlength: TEXT_MAX, rows: 4, lang: language }))}`;
 }
@@ -38,7 +52,15 @@ function templateItem(request: FastifyRequest, template: AnswerTemplate, configu
 </li>`;
 }
 
-async function renderTemplates(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, state: { errors: Record<string, FieldError>; draft: { name: string; texts: Record<string, string> } } = { errors: {}, draft: { name: '', texts: {} } }): Promise<FastifyReply> {
+async function renderTemplates(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: { errors: Record<string, FieldError>; draft: { name: string; texts: Record<string, string> } } = {
+    errors: {},
+    draft: { name: '', texts: {} },
+  },
+): Promise<FastifyReply> {
   const viewer = inboxViewer(request, 'answer');
   const { t } = request;
   const configure = mayDoInInbox(viewer, 'configure');
@@ -68,10 +90,15 @@ function refusal(request: FastifyRequest, error: unknown, field: string): Record
 
 /** Answer templates: staff read them (and pick them when answering); administrators write and archive them. */
 export function registerTemplatePages(app: App, ctx: AppContext): void {
-  app.get('/staff/inbox/templates', { schema: { hide: true } }, async (request, reply) => renderTemplates(ctx, request, reply));
+  app.get('/staff/inbox/templates', { schema: { hide: true } }, async (request, reply) =>
+    renderTemplates(ctx, request, reply),
+  );
 
   app.post('/staff/inbox/templates', { schema: { hide: true } }, async (request, reply) => {
-    const draft = { name: formText(request.body, 'name'), texts: translatedFromForm(request.body, 'text', request.organisation.languages) };
+    const draft = {
+      name: formText(request.body, 'name'),
+      texts: translatedFromForm(request.body, 'text', request.organisation.languages),
+    };
     try {
       await createTemplate(ctx, request.viewer, request.organisation, draft.name, draft.texts);
     } catch (error) {
@@ -84,9 +111,15 @@ export function registerTemplatePages(app: App, ctx: AppContext): void {
   app.post('/staff/inbox/templates/:templateId', { schema: { hide: true } }, async (request, reply) => {
     const templateId = paramId(request, 'templateId');
     try {
-      await changeTemplate(ctx, request.viewer, request.organisation, templateId, { name: formText(request.body, 'name'), texts: translatedFromForm(request.body, 'text', request.organisation.languages) });
+      await changeTemplate(ctx, request.viewer, request.organisation, templateId, {
+        name: formText(request.body, 'name'),
+        texts: translatedFromForm(request.body, 'text', request.organisation.languages),
+      });
     } catch (error) {
-      return renderTemplates(ctx, request, reply, { errors: refusal(request, error, `template-${templateId}-name`), draft: { name: '', texts: {} } });
+      return renderTemplates(ctx, request, reply, {
+        errors: refusal(request, error, `template-${templateId}-name`),
+        draft: { name: '', texts: {} },
+      });
     }
     setNotice(reply, 'inbox.templates.saved');
     return reply.redirect(`/staff/inbox/templates#template-${templateId}`, 303);

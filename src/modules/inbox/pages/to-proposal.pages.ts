@@ -9,7 +9,18 @@ import { CATEGORIES, findProcesses, phaseAllows } from '../../participation/inde
 import { findDistricts } from '../../places/index.ts';
 import { PROPOSAL_BODY_MAX, turnIntoProposal } from '../conversations.use-cases.ts';
 import type { ThreadMessage } from '../inbox.repository.ts';
-import { codedError, loadIncomingMessage, firstLine, idFrom, inputField, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
+import {
+  codedError,
+  loadIncomingMessage,
+  firstLine,
+  idFrom,
+  inputField,
+  renderInboxPage,
+  selectInput,
+  textareaInput,
+  textOf,
+  type FieldError,
+} from './shared.ts';
 
 interface ProposalForm {
   message: string;
@@ -40,12 +51,25 @@ function prefill(message: ThreadMessage, processIds: number[]): ProposalForm {
 
 /** The city's processes whose phase running now takes new proposals. */
 async function openProcesses(ctx: AppContext, request: FastifyRequest) {
-  return (await findProcesses(ctx.db, request.organisation.id)).filter((process) => phaseAllows(process, 'proposals', 'create'));
+  return (await findProcesses(ctx.db, request.organisation.id)).filter((process) =>
+    phaseAllows(process, 'proposals', 'create'),
+  );
 }
 
-async function renderForm(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, conversationId: number, form: ProposalForm, errors: Record<string, FieldError> = {}, status = 200): Promise<FastifyReply> {
+async function renderForm(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  conversationId: number,
+  form: ProposalForm,
+  errors: Record<string, FieldError> = {},
+  status = 200,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
-  const [processes, districts] = await Promise.all([openProcesses(ctx, request), findDistricts(ctx.db, organisation.id)]);
+  const [processes, districts] = await Promise.all([
+    openProcesses(ctx, request),
+    findDistricts(ctx.db, organisation.id),
+  ]);
   const text = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
   const title = t('inbox.proposal.title');
   return renderInboxPage(request, reply, {
@@ -85,9 +109,23 @@ function coordinate(value: string): number | null {
 /** Turning a conversation's message into a proposal of an open process: the prefilled form and its submission. */
 export function registerToProposalPages(app: App, ctx: AppContext): void {
   app.get('/staff/inbox/:conversationId/proposal', { schema: { hide: true } }, async (request, reply) => {
-    const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(request.query, 'message'), 'proposal');
+    const { conversationId, message } = await loadIncomingMessage(
+      ctx,
+      request,
+      textOf(request.query, 'message'),
+      'proposal',
+    );
     const processes = await openProcesses(ctx, request);
-    return renderForm(ctx, request, reply, conversationId, prefill(message, processes.map((p) => p.id)));
+    return renderForm(
+      ctx,
+      request,
+      reply,
+      conversationId,
+      prefill(
+        message,
+        processes.map((p) => p.id),
+      ),
+    );
   });
 
   app.post('/staff/inbox/:conversationId/proposal', { schema: { hide: true } }, async (request, reply) => {
@@ -116,8 +154,21 @@ export function registerToProposalPages(app: App, ctx: AppContext): void {
       showName: form.showName,
     });
     if (!outcome.ok) {
-      const errors = Object.fromEntries(Object.entries(outcome.errors).map(([field, key]) => [field, codedError(field, field === 'process' ? outcome.code : 'PROPOSAL_INVALID', request.t(key))]));
-      return renderForm(ctx, request, reply, conversationId, form, errors, outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 400);
+      const errors = Object.fromEntries(
+        Object.entries(outcome.errors).map(([field, key]) => [
+          field,
+          codedError(field, field === 'process' ? outcome.code : 'PROPOSAL_INVALID', request.t(key)),
+        ]),
+      );
+      return renderForm(
+        ctx,
+        request,
+        reply,
+        conversationId,
+        form,
+        errors,
+        outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 400,
+      );
     }
     setNotice(reply, 'inbox.proposal.done');
     return reply.redirect(`/staff/inbox/${conversationId}`, 303);

@@ -6,10 +6,28 @@ import { formText } from '../../../platform/web/forms.ts';
 import { html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
 import { boundingBox, findDistrictsWithGeometry } from '../../places/index.ts';
-import { answersFromForm, findCategories, findQuestions, questionFieldId, questionFields, questionFieldsScript, submissionAnswers, submissionProblemMessage } from '../../reports/index.ts';
+import {
+  answersFromForm,
+  findCategories,
+  findQuestions,
+  questionFieldId,
+  questionFields,
+  questionFieldsScript,
+  submissionAnswers,
+  submissionProblemMessage,
+} from '../../reports/index.ts';
 import { turnIntoReport } from '../conversations.use-cases.ts';
 import type { ThreadMessage } from '../inbox.repository.ts';
-import { codedError, loadIncomingMessage, inputField, renderInboxPage, selectInput, textareaInput, textOf, type FieldError } from './shared.ts';
+import {
+  codedError,
+  loadIncomingMessage,
+  inputField,
+  renderInboxPage,
+  selectInput,
+  textareaInput,
+  textOf,
+  type FieldError,
+} from './shared.ts';
 
 const DESCRIPTION_MAX = 4000;
 
@@ -25,15 +43,31 @@ interface ReportForm {
 }
 
 /** Which form field a refusal of the reports intake belongs to. */
-const FIELD_OF: Record<string, keyof ReportForm> = { REPORT_DESCRIPTION_REQUIRED: 'description', REPORT_DESCRIPTION_TOO_LONG: 'description', REPORT_INVALID_LOCATION: 'lat', REPORT_OUTSIDE_CITY: 'lat', REPORT_UNKNOWN_CATEGORY: 'category', REPORT_MISSING_ANSWER: 'category', REPORT_INVALID_ANSWER: 'category' };
-const MESSAGE_OF: Record<string, MessageKey> = { REPORT_DESCRIPTION_REQUIRED: 'reports.error.description', REPORT_DESCRIPTION_TOO_LONG: 'reports.error.descriptionTooLong', REPORT_INVALID_LOCATION: 'reports.error.location', REPORT_OUTSIDE_CITY: 'reports.error.outside', REPORT_UNKNOWN_CATEGORY: 'reports.error.category' };
+const FIELD_OF: Record<string, keyof ReportForm> = {
+  REPORT_DESCRIPTION_REQUIRED: 'description',
+  REPORT_DESCRIPTION_TOO_LONG: 'description',
+  REPORT_INVALID_LOCATION: 'lat',
+  REPORT_OUTSIDE_CITY: 'lat',
+  REPORT_UNKNOWN_CATEGORY: 'category',
+  REPORT_MISSING_ANSWER: 'category',
+  REPORT_INVALID_ANSWER: 'category',
+};
+const MESSAGE_OF: Record<string, MessageKey> = {
+  REPORT_DESCRIPTION_REQUIRED: 'reports.error.description',
+  REPORT_DESCRIPTION_TOO_LONG: 'reports.error.descriptionTooLong',
+  REPORT_INVALID_LOCATION: 'reports.error.location',
+  REPORT_OUTSIDE_CITY: 'reports.error.outside',
+  REPORT_UNKNOWN_CATEGORY: 'reports.error.category',
+};
 
 /** The form's starting values: the message's text, its coordinates, else the middle of its district, else the city's centre. */
 async function prefill(ctx: AppContext, request: FastifyRequest, message: ThreadMessage): Promise<ReportForm> {
   let lat = message.lat;
   let lng = message.lng;
   if ((lat === null || lng === null) && message.districtId !== null) {
-    const district = (await findDistrictsWithGeometry(ctx.db, request.organisation.id)).find((d) => d.id === message.districtId);
+    const district = (await findDistrictsWithGeometry(ctx.db, request.organisation.id)).find(
+      (d) => d.id === message.districtId,
+    );
     if (district) {
       const box = boundingBox(district.geometry);
       lat = (box.minLat + box.maxLat) / 2;
@@ -42,13 +76,30 @@ async function prefill(ctx: AppContext, request: FastifyRequest, message: Thread
   }
   lat ??= request.organisation.map.lat;
   lng ??= request.organisation.map.lng;
-  return { message: String(message.id), category: '', answers: {}, lat: lat.toFixed(6), lng: lng.toFixed(6), address: message.place ?? '', description: message.body.slice(0, DESCRIPTION_MAX) };
+  return {
+    message: String(message.id),
+    category: '',
+    answers: {},
+    lat: lat.toFixed(6),
+    lng: lng.toFixed(6),
+    address: message.place ?? '',
+    description: message.body.slice(0, DESCRIPTION_MAX),
+  };
 }
 
-async function renderForm(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, conversationId: number, form: ReportForm, errors: Record<string, FieldError> = {}): Promise<FastifyReply> {
+async function renderForm(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  conversationId: number,
+  form: ReportForm,
+  errors: Record<string, FieldError> = {},
+): Promise<FastifyReply> {
   const { t, organisation } = request;
   const categories = (await findCategories(ctx.db, organisation.id)).filter((c) => c.active);
-  const questions = new Map(await Promise.all(categories.map(async (c) => [c.code, await findQuestions(ctx.db, c.id)] as const)));
+  const questions = new Map(
+    await Promise.all(categories.map(async (c) => [c.code, await findQuestions(ctx.db, c.id)] as const)),
+  );
   const text = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
   const title = t('inbox.report.title');
   return renderInboxPage(request, reply, {
@@ -78,33 +129,66 @@ ${errorSummary(request, Object.fromEntries(Object.entries(errors).map(([field, e
 /** Turning a conversation's message into a report: the prefilled form and its submission. */
 export function registerToReportPages(app: App, ctx: AppContext): void {
   app.get('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
-    const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(request.query, 'message'), 'report');
+    const { conversationId, message } = await loadIncomingMessage(
+      ctx,
+      request,
+      textOf(request.query, 'message'),
+      'report',
+    );
     return renderForm(ctx, request, reply, conversationId, await prefill(ctx, request, message));
   });
 
   app.post('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
     const body = request.body;
     const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(body, 'message'), 'report');
-    const category = (await findCategories(ctx.db, request.organisation.id)).find((c) => c.active && c.code === textOf(body, 'category'));
+    const category = (await findCategories(ctx.db, request.organisation.id)).find(
+      (c) => c.active && c.code === textOf(body, 'category'),
+    );
     const questions = category ? await findQuestions(ctx.db, category.id) : [];
     // The chosen category's own questions (required ones are asked again until answered, as on /reports/new).
     const answers = category ? answersFromForm(body, category.code, questions) : {};
-    const form: ReportForm = { message: String(message.id), category: textOf(body, 'category'), answers, lat: textOf(body, 'lat'), lng: textOf(body, 'lng'), address: textOf(body, 'address'), description: formText(body, 'description').replace(/\r\n/g, '\n').trim() };
+    const form: ReportForm = {
+      message: String(message.id),
+      category: textOf(body, 'category'),
+      answers,
+      lat: textOf(body, 'lat'),
+      lng: textOf(body, 'lng'),
+      address: textOf(body, 'address'),
+      description: formText(body, 'description').replace(/\r\n/g, '\n').trim(),
+    };
     // Without JavaScript, choosing a category and asking for its questions comes back to the form, filled in.
     if (textOf(body, 'step') === 'questions') return renderForm(ctx, request, reply, conversationId, form);
     const coordinate = (value: string) => (/^-?\d{1,3}(\.\d+)?$/.test(value) ? Number(value) : Number.NaN);
-    const outcome = await turnIntoReport(ctx, request.viewer, request.organisation, conversationId, { messageId: message.id, categoryCode: form.category, lat: coordinate(form.lat), lng: coordinate(form.lng), address: form.address, description: form.description, answers: submissionAnswers(answers, questions) });
+    const outcome = await turnIntoReport(ctx, request.viewer, request.organisation, conversationId, {
+      messageId: message.id,
+      categoryCode: form.category,
+      lat: coordinate(form.lat),
+      lng: coordinate(form.lng),
+      address: form.address,
+      description: form.description,
+      answers: submissionAnswers(answers, questions),
+    });
     if ('invalid' in outcome) {
       const errors: Record<string, FieldError> = {};
       for (const problem of outcome.invalid) {
-        const questionField = problem.field.startsWith('attribute[') ? questionFieldId(form.category, questions, problem.field) : undefined;
+        const questionField = problem.field.startsWith('attribute[')
+          ? questionFieldId(form.category, questions, problem.field)
+          : undefined;
         if (questionField !== undefined) {
-          errors[questionField] ??= codedError(questionField, problem.code, submissionProblemMessage(request, problem, questions));
+          errors[questionField] ??= codedError(
+            questionField,
+            problem.code,
+            submissionProblemMessage(request, problem, questions),
+          );
           continue;
         }
         const field = FIELD_OF[problem.code] ?? 'category';
         const key = MESSAGE_OF[problem.code];
-        errors[field] ??= codedError(field, problem.code, key ? request.t(key, { question: problem.field }) : problem.message);
+        errors[field] ??= codedError(
+          field,
+          problem.code,
+          key ? request.t(key, { question: problem.field }) : problem.message,
+        );
       }
       return renderForm(ctx, request, reply, conversationId, form, errors);
     }

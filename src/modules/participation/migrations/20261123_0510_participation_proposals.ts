@@ -40,11 +40,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       check ((lat is null) = (lng is null))
     )`.execute(db);
-  await sql`create index participation_proposal_newest on participation_proposal (organisation_id, id desc)`.execute(db);
-  await sql`create index participation_proposal_supports on participation_proposal (organisation_id, supports_count desc, id desc)`.execute(db);
-  await sql`create index participation_proposal_random on participation_proposal (organisation_id, random_key, id)`.execute(db);
+  await sql`create index participation_proposal_newest on participation_proposal (organisation_id, id desc)`.execute(
+    db,
+  );
+  await sql`create index participation_proposal_supports on participation_proposal (organisation_id, supports_count desc, id desc)`.execute(
+    db,
+  );
+  await sql`create index participation_proposal_random on participation_proposal (organisation_id, random_key, id)`.execute(
+    db,
+  );
   await sql`create index participation_proposal_author on participation_proposal (author_id)`.execute(db);
-  await sql`create index participation_proposal_answer_due on participation_proposal (organisation_id, answer_due_at) where status = 'threshold_reached'`.execute(db);
+  await sql`create index participation_proposal_answer_due on participation_proposal (organisation_id, answer_due_at) where status = 'threshold_reached'`.execute(
+    db,
+  );
 
   await sql`
     create table participation_support (

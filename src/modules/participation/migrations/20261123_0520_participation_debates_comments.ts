@@ -41,9 +41,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       check (stance is null or (subject_type = 'debate' and parent_id is null))
     )`.execute(db);
-  await sql`create index participation_comment_subject on participation_comment (subject_type, subject_id, created_at)`.execute(db);
+  await sql`create index participation_comment_subject on participation_comment (subject_type, subject_id, created_at)`.execute(
+    db,
+  );
   await sql`create index participation_comment_author on participation_comment (author_id)`.execute(db);
-  await sql`create index participation_comment_flagged on participation_comment (organisation_id, flags desc) where flags > 0 and hidden_at is null`.execute(db);
+  await sql`create index participation_comment_flagged on participation_comment (organisation_id, flags desc) where flags > 0 and hidden_at is null`.execute(
+    db,
+  );
 
   await sql`
     create table participation_comment_vote (

@@ -47,7 +47,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       constraint participation_meeting_registration_one_per_resident unique (meeting_id, user_id)
     )`.execute(db);
-  await sql`create index participation_meeting_registration_user on participation_meeting_registration (user_id)`.execute(db);
+  await sql`create index participation_meeting_registration_user on participation_meeting_registration (user_id)`.execute(
+    db,
+  );
 
   await sql`
     create table participation_meeting_proposal (
@@ -56,7 +58,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       proposal_id integer not null references participation_proposal(id) on delete cascade,
       primary key (meeting_id, proposal_id)
     )`.execute(db);
-  await sql`create index participation_meeting_proposal_proposal on participation_meeting_proposal (proposal_id)`.execute(db);
+  await sql`create index participation_meeting_proposal_proposal on participation_meeting_proposal (proposal_id)`.execute(
+    db,
+  );
 
   await sql`
     create table participation_plan (

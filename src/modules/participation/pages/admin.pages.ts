@@ -14,16 +14,41 @@ import { authorizeParticipation } from '../participation.policy.ts';
 import { PART_ACTIONS, PARTS, type Action, type PhaseParts } from '../participation.schema.ts';
 import { findProcess, findProcesses, processTime, type Phase, type Process } from '../processes.repository.ts';
 import { findAwaitingAnswer } from '../proposals.repository.ts';
-import { createProcess, deletePhase, savePhase, updateProcess, type PhaseInput, type ProcessInput } from '../use-cases/manage-processes.ts';
+import {
+  createProcess,
+  deletePhase,
+  savePhase,
+  updateProcess,
+  type PhaseInput,
+  type ProcessInput,
+} from '../use-cases/manage-processes.ts';
 import { commentLink } from '../use-cases/comment-subjects.ts';
 import { moderationForm } from './comments.pages.ts';
-import { formList, formText, messages, optionalInteger, pathId, phaseDates, plain, select, stylesheet, translated, translatedFromForm, translatedInputs } from './shared.ts';
+import {
+  formList,
+  formText,
+  messages,
+  optionalInteger,
+  pathId,
+  phaseDates,
+  plain,
+  select,
+  stylesheet,
+  translated,
+  translatedFromForm,
+  translatedInputs,
+} from './shared.ts';
 
 const DAY_MS = 86_400_000;
 
 function adminPage(request: FastifyRequest, reply: FastifyReply, title: string, main: Html, status = 200) {
   reply.header('cache-control', 'no-store');
-  return renderPage(request, reply, { title, noIndex: true, status, main: html`${stylesheet()}<p><a href="/admin">${request.t('site.admin')}</a> › <a href="/admin/participation">${request.t('participation.admin.title')}</a></p>${main}` });
+  return renderPage(request, reply, {
+    title,
+    noIndex: true,
+    status,
+    main: html`${stylesheet()}<p><a href="/admin">${request.t('site.admin')}</a> › <a href="/admin/participation">${request.t('participation.admin.title')}</a></p>${main}`,
+  });
 }
 
 function processFromForm(request: FastifyRequest): ProcessInput {
@@ -45,9 +70,16 @@ function processFromForm(request: FastifyRequest): ProcessInput {
   };
 }
 
-function processForm(request: FastifyRequest, action: string, values: Partial<ProcessInput>, districts: District[], errors: Record<string, string>): Html {
+function processForm(
+  request: FastifyRequest,
+  action: string,
+  values: Partial<ProcessInput>,
+  districts: District[],
+  errors: Record<string, string>,
+): Html {
   const { t } = request;
-  const text = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? '' : String(value));
+  const text = (value: number | null | undefined) =>
+    value === null || value === undefined || Number.isNaN(value) ? '' : String(value);
   const chosen = new Set(values.districtIds ?? []);
   return html`<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
 ${field({ name: 'slug', label: t('participation.admin.slug'), hint: t('participation.admin.slugHint'), value: values.slug ?? '', error: errors.slug, maxlength: 80 })}
@@ -58,7 +90,16 @@ ${translatedInputs(request, 'description', 'participation.admin.description', va
 ${errors.districtIds ? html`<p class="field__error" id="districtIds-error">${errors.districtIds}</p>` : ''}
 ${districts.filter((d) => d.kind === 'district').map((d) => html`<div class="checkbox"><input type="checkbox" id="district-${d.id}" name="districtIds" value="${d.id}"${chosen.has(d.id) ? raw(' checked') : ''}><label for="district-${d.id}">${plain(request, d.name)}</label></div>`)}
 </fieldset>
-${select('eligibilityLevel', t('participation.process.whoMay'), [['email', t('participation.eligibility.email')], ['verified', t('participation.eligibility.verified')]], values.eligibilityLevel ?? 'email', errors.eligibilityLevel)}
+${select(
+  'eligibilityLevel',
+  t('participation.process.whoMay'),
+  [
+    ['email', t('participation.eligibility.email')],
+    ['verified', t('participation.eligibility.verified')],
+  ],
+  values.eligibilityLevel ?? 'email',
+  errors.eligibilityLevel,
+)}
 ${field({ name: 'minAge', label: t('participation.admin.minAge'), type: 'number', value: text(values.minAge), error: errors.minAge })}
 ${field({ name: 'maxAge', label: t('participation.admin.maxAge'), type: 'number', value: text(values.maxAge), error: errors.maxAge })}
 <div class="checkbox"><input type="checkbox" id="residentsOnly" name="residentsOnly" value="yes"${values.residentsOnly ? raw(' checked') : ''}><label for="residentsOnly">${t('participation.admin.residentsOnly')}</label></div>
@@ -88,19 +129,27 @@ function phaseFromForm(request: FastifyRequest): PhaseInput {
   };
 }
 
-function phaseForm(request: FastifyRequest, action: string, phase: Partial<Phase> | undefined, errors: Record<string, string>): Html {
+function phaseForm(
+  request: FastifyRequest,
+  action: string,
+  phase: Partial<Phase> | undefined,
+  errors: Record<string, string>,
+): Html {
   const { t } = request;
-  const iso = (date: Date | undefined) => (date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : '');
+  const iso = (date: Date | undefined) =>
+    date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : '';
   const parts = phase?.parts ?? {};
   return html`<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
 ${translatedInputs(request, 'phaseTitle', 'participation.admin.phaseTitle', phase?.title ?? {}, errors)}
 ${field({ name: 'startsOn', label: t('participation.admin.startsOn'), type: 'date', value: iso(phase?.startsAt), error: errors.startsOn })}
 ${field({ name: 'endsOn', label: t('participation.admin.endsOn'), type: 'date', value: phase?.endsAt ? iso(new Date(phase.endsAt.getTime() - DAY_MS)) : '', error: errors.endsOn })}
 ${errors.parts ? html`<p class="field__error" id="parts">${errors.parts}</p>` : ''}
-${PARTS.map((part) => html`<fieldset><legend>${t(`participation.part.${part}` as MessageKey)}</legend>
+${PARTS.map(
+  (part) => html`<fieldset><legend>${t(`participation.part.${part}` as MessageKey)}</legend>
 <div class="checkbox"><input type="checkbox" id="open_${part}" name="open_${part}" value="yes"${parts[part] ? raw(' checked') : ''}><label for="open_${part}">${t('participation.admin.partOpen')}</label></div>
 ${PART_ACTIONS[part].map((a) => html`<div class="checkbox"><input type="checkbox" id="actions_${part}_${a}" name="actions_${part}" value="${a}"${parts[part]?.includes(a) ? raw(' checked') : ''}><label for="actions_${part}_${a}">${t(`participation.action.${a}` as MessageKey)}</label></div>`)}
-</fieldset>`)}
+</fieldset>`,
+)}
 <button type="submit" class="button">${t('participation.admin.save')}</button></form>`;
 }
 
@@ -119,9 +168,17 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
     return reply.redirect(`/admin/participation/processes/${outcome.id}`, 303);
   });
 
-  async function listPage(request: FastifyRequest, reply: FastifyReply, values: Partial<ProcessInput>, errors: Record<string, string>) {
+  async function listPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    values: Partial<ProcessInput>,
+    errors: Record<string, string>,
+  ) {
     const { t } = request;
-    const [processes, districts] = await Promise.all([findProcesses(ctx.db, request.organisation.id), findDistricts(ctx.db, request.organisation.id)]);
+    const [processes, districts] = await Promise.all([
+      findProcesses(ctx.db, request.organisation.id),
+      findDistricts(ctx.db, request.organisation.id),
+    ]);
     return adminPage(
       request,
       reply,
@@ -155,49 +212,79 @@ ${processForm(request, '/admin/participation/processes', values, districts, erro
     const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
     const input = phaseFromForm(request);
     const outcome = await savePhase(ctx, request.viewer, request.organisation, id, null, input);
-    if (!outcome.ok) return processPage(request, reply, id, { phase: messages(request, outcome.errors) }, undefined, input);
+    if (!outcome.ok)
+      return processPage(request, reply, id, { phase: messages(request, outcome.errors) }, undefined, input);
     setNotice(reply, 'participation.admin.saved');
     return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
   });
 
-  app.get<{ Params: { id: string; phaseId: string } }>('/admin/participation/processes/:id/phases/:phaseId', async (request, reply) => {
-    authorizeParticipation(request.viewer, 'manage-processes');
-    return phasePage(request, reply, pathId(request.params.id, 'PROCESS_NOT_FOUND'), pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND'), {});
-  });
+  app.get<{ Params: { id: string; phaseId: string } }>(
+    '/admin/participation/processes/:id/phases/:phaseId',
+    async (request, reply) => {
+      authorizeParticipation(request.viewer, 'manage-processes');
+      return phasePage(
+        request,
+        reply,
+        pathId(request.params.id, 'PROCESS_NOT_FOUND'),
+        pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND'),
+        {},
+      );
+    },
+  );
 
-  app.post<{ Params: { id: string; phaseId: string } }>('/admin/participation/processes/:id/phases/:phaseId', async (request, reply) => {
-    const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
-    const phaseId = pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND');
-    const input = phaseFromForm(request);
-    const outcome = await savePhase(ctx, request.viewer, request.organisation, id, phaseId, input);
-    if (!outcome.ok) return phasePage(request, reply, id, phaseId, messages(request, outcome.errors), input);
-    setNotice(reply, 'participation.admin.saved');
-    return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
-  });
+  app.post<{ Params: { id: string; phaseId: string } }>(
+    '/admin/participation/processes/:id/phases/:phaseId',
+    async (request, reply) => {
+      const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+      const phaseId = pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND');
+      const input = phaseFromForm(request);
+      const outcome = await savePhase(ctx, request.viewer, request.organisation, id, phaseId, input);
+      if (!outcome.ok) return phasePage(request, reply, id, phaseId, messages(request, outcome.errors), input);
+      setNotice(reply, 'participation.admin.saved');
+      return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
+    },
+  );
 
-  app.post<{ Params: { id: string; phaseId: string } }>('/admin/participation/processes/:id/phases/:phaseId/delete', async (request, reply) => {
-    const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
-    await deletePhase(ctx, request.viewer, request.organisation, id, pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND'));
-    setNotice(reply, 'participation.admin.saved');
-    return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
-  });
+  app.post<{ Params: { id: string; phaseId: string } }>(
+    '/admin/participation/processes/:id/phases/:phaseId/delete',
+    async (request, reply) => {
+      const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+      await deletePhase(
+        ctx,
+        request.viewer,
+        request.organisation,
+        id,
+        pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND'),
+      );
+      setNotice(reply, 'participation.admin.saved');
+      return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
+    },
+  );
 
   // The plan arrives as a file (multipart); a file over the limit is cut one byte past it and refused
   // with PLAN_TOO_LARGE by the use case, so the page can explain it instead of a bare 413.
   void app.register(async (scope) => {
-    await scope.register(multipart, { attachFieldsToBody: 'keyValues', throwFileSizeLimit: false, limits: { fileSize: MAX_PLAN_BYTES + 1, files: 1, fields: 5, fieldSize: 1024, parts: 6 } });
-    scope.post<{ Params: { id: string } }>('/admin/participation/processes/:id/plan', { bodyLimit: MAX_PLAN_BYTES * 2 }, async (request, reply) => {
-      const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
-      const file = (request.body as Record<string, unknown> | undefined)?.planFile;
-      const text = Buffer.isBuffer(file) ? file.toString('utf8') : typeof file === 'string' ? file : '';
-      const outcome = await uploadPlan(ctx, request.viewer, request.organisation, id, text);
-      if (!outcome.ok) {
-        const message = `${request.t(`participation.error.${outcome.code}` as MessageKey)}${outcome.feature ? ` ${request.t('participation.plan.atFeature', { feature: outcome.feature })}` : ''}`;
-        return processPage(request, reply, id, { plan: { planFile: message } });
-      }
-      setNotice(reply, 'participation.plan.saved');
-      return reply.redirect(`/admin/participation/processes/${id}#plan`, 303);
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      throwFileSizeLimit: false,
+      limits: { fileSize: MAX_PLAN_BYTES + 1, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
     });
+    scope.post<{ Params: { id: string } }>(
+      '/admin/participation/processes/:id/plan',
+      { bodyLimit: MAX_PLAN_BYTES * 2 },
+      async (request, reply) => {
+        const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
+        const file = (request.body as Record<string, unknown> | undefined)?.planFile;
+        const text = Buffer.isBuffer(file) ? file.toString('utf8') : typeof file === 'string' ? file : '';
+        const outcome = await uploadPlan(ctx, request.viewer, request.organisation, id, text);
+        if (!outcome.ok) {
+          const message = `${request.t(`participation.error.${outcome.code}` as MessageKey)}${outcome.feature ? ` ${request.t('participation.plan.atFeature', { feature: outcome.feature })}` : ''}`;
+          return processPage(request, reply, id, { plan: { planFile: message } });
+        }
+        setNotice(reply, 'participation.plan.saved');
+        return reply.redirect(`/admin/participation/processes/${id}#plan`, 303);
+      },
+    );
   });
 
   app.post<{ Params: { id: string } }>('/admin/participation/processes/:id/plan/delete', async (request, reply) => {
@@ -213,12 +300,25 @@ ${processForm(request, '/admin/participation/processes', values, districts, erro
     return process;
   }
 
-  async function processPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: { settings?: Record<string, string>; phase?: Record<string, string>; plan?: Record<string, string> } = {}, values?: ProcessInput, phase?: PhaseInput) {
+  async function processPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    errors: { settings?: Record<string, string>; phase?: Record<string, string>; plan?: Record<string, string> } = {},
+    values?: ProcessInput,
+    phase?: PhaseInput,
+  ) {
     const { t } = request;
     const process = await requireProcess(request, id);
     const plan = await findPlan(ctx.db, request.organisation.id, process.id);
     const districts = await findDistricts(ctx.db, request.organisation.id);
-    const current: ProcessInput = { ...process, eligibilityLevel: process.eligibility.level, minAge: process.eligibility.minAge, maxAge: process.eligibility.maxAge, residentsOnly: process.eligibility.residentsOnly };
+    const current: ProcessInput = {
+      ...process,
+      eligibilityLevel: process.eligibility.level,
+      minAge: process.eligibility.minAge,
+      maxAge: process.eligibility.maxAge,
+      residentsOnly: process.eligibility.residentsOnly,
+    };
     return adminPage(
       request,
       reply,
@@ -230,8 +330,12 @@ ${errorSummary(request, { ...errors.settings, ...errors.phase, ...errors.plan })
 ${processForm(request, `/admin/participation/processes/${process.id}`, values ?? current, districts, errors.settings ?? {})}</details>
 <p><a href="/admin/participation/processes/${process.id}/meetings">${t('participation.meetings.manage')}</a></p>
 <h2 id="plan">${t('participation.plan.title')}</h2>
-${plan ? html`<p>${t('participation.plan.current', { count: plan.features.length, date: formatDate(request, plan.updatedAt, true) })} <a href="/proposals?process=${process.slug}&amp;view=map">${t('participation.proposals.map')}</a></p>
-<form method="post" action="/admin/participation/processes/${process.id}/plan/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('participation.plan.remove')}</button></form>` : html`<p>${t('participation.plan.none')}</p>`}
+${
+  plan
+    ? html`<p>${t('participation.plan.current', { count: plan.features.length, date: formatDate(request, plan.updatedAt, true) })} <a href="/proposals?process=${process.slug}&amp;view=map">${t('participation.proposals.map')}</a></p>
+<form method="post" action="/admin/participation/processes/${process.id}/plan/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('participation.plan.remove')}</button></form>`
+    : html`<p>${t('participation.plan.none')}</p>`
+}
 <form method="post" action="/admin/participation/processes/${process.id}/plan" enctype="multipart/form-data" class="stack">${csrfField(request)}
 <div class="field${errors.plan ? ' field--error' : ''}"><label for="planFile">${t('participation.plan.file')}</label>
 <p class="field__hint" id="planFile-hint">${t('participation.plan.fileHint')}</p>
@@ -239,18 +343,36 @@ ${errors.plan?.planFile ? html`<p class="field__error" id="planFile-error">${err
 <input type="file" id="planFile" name="planFile" accept=".geojson,.json,application/geo+json,application/json" aria-describedby="planFile-hint${errors.plan ? ' planFile-error' : ''}"${errors.plan ? raw(' aria-invalid="true"') : ''}></div>
 <button type="submit" class="button">${t('participation.plan.upload')}</button></form>
 <h2 id="phases">${t('participation.process.timeline')}</h2>
-${process.phases.length === 0 ? html`<p>${t('participation.process.noPhases')}</p>` : html`<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('participation.admin.phaseTitle')}</th><th scope="col">${t('participation.admin.dates')}</th><th scope="col">${t('participation.admin.parts')}</th><th scope="col">${t('participation.admin.actions')}</th></tr></thead>
-<tbody>${process.phases.map((p) => html`<tr><th scope="row">${translated(request, p.title)}</th><td>${phaseDates(request, p)}</td>
-<td>${PARTS.filter((part) => p.parts[part]).map((part) => `${t(`participation.part.${part}` as MessageKey)} (${(p.parts[part] ?? []).map((a) => t(`participation.action.${a}` as MessageKey)).join(', ') || t('participation.part.readOnly')})`).join('; ')}</td>
+${
+  process.phases.length === 0
+    ? html`<p>${t('participation.process.noPhases')}</p>`
+    : html`<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('participation.admin.phaseTitle')}</th><th scope="col">${t('participation.admin.dates')}</th><th scope="col">${t('participation.admin.parts')}</th><th scope="col">${t('participation.admin.actions')}</th></tr></thead>
+<tbody>${process.phases.map(
+        (p) => html`<tr><th scope="row">${translated(request, p.title)}</th><td>${phaseDates(request, p)}</td>
+<td>${PARTS.filter((part) => p.parts[part])
+          .map(
+            (part) =>
+              `${t(`participation.part.${part}` as MessageKey)} (${(p.parts[part] ?? []).map((a) => t(`participation.action.${a}` as MessageKey)).join(', ') || t('participation.part.readOnly')})`,
+          )
+          .join('; ')}</td>
 <td><a href="/admin/participation/processes/${process.id}/phases/${p.id}">${t('participation.admin.edit')}<span class="visually-hidden">: ${plain(request, p.title)}</span></a>
-<form method="post" action="/admin/participation/processes/${process.id}/phases/${p.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('participation.admin.delete')}<span class="visually-hidden">: ${plain(request, p.title)}</span></button></form></td></tr>`)}</tbody></table></div>`}
+<form method="post" action="/admin/participation/processes/${process.id}/phases/${p.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('participation.admin.delete')}<span class="visually-hidden">: ${plain(request, p.title)}</span></button></form></td></tr>`,
+      )}</tbody></table></div>`
+}
 <h2>${t('participation.admin.addPhase')}</h2>
 ${phaseForm(request, `/admin/participation/processes/${process.id}/phases`, phase, errors.phase ?? {})}`,
       errors.settings || errors.phase || errors.plan ? 400 : 200,
     );
   }
 
-  async function phasePage(request: FastifyRequest, reply: FastifyReply, processId: number, phaseId: number, errors: Record<string, string>, values?: PhaseInput) {
+  async function phasePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    processId: number,
+    phaseId: number,
+    errors: Record<string, string>,
+    values?: PhaseInput,
+  ) {
     const process = await requireProcess(request, processId);
     const phase = process.phases.find((p) => p.id === phaseId);
     if (!phase) throw new AppError('PROCESS_PHASE_NOT_FOUND');
@@ -277,8 +399,12 @@ ${phaseForm(request, `/admin/participation/processes/${process.id}/phases/${phas
       t('participation.answers.title'),
       html`<h1>${t('participation.answers.title')}</h1>
 <p>${t('participation.answers.lead')}</p>
-${waiting.length === 0 ? html`<p>${t('participation.answers.none')}</p>` : html`<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('participation.proposal.titleField')}</th><th scope="col">${t('participation.supports.title')}</th><th scope="col">${t('participation.answers.due')}</th></tr></thead>
-<tbody>${waiting.map((p) => html`<tr><th scope="row"><a href="/proposals/${p.id}#answer">${p.title}</a></th><td>${p.supports} / ${p.threshold}</td><td>${p.answerDueAt ? html`${formatDate(request, p.answerDueAt)}${p.answerDueAt < now ? html` <strong>${t('participation.answers.overdue')}</strong>` : ''}` : ''}</td></tr>`)}</tbody></table></div>`}`,
+${
+  waiting.length === 0
+    ? html`<p>${t('participation.answers.none')}</p>`
+    : html`<div class="table-wrap"><table class="data-table"><thead><tr><th scope="col">${t('participation.proposal.titleField')}</th><th scope="col">${t('participation.supports.title')}</th><th scope="col">${t('participation.answers.due')}</th></tr></thead>
+<tbody>${waiting.map((p) => html`<tr><th scope="row"><a href="/proposals/${p.id}#answer">${p.title}</a></th><td>${p.supports} / ${p.threshold}</td><td>${p.answerDueAt ? html`${formatDate(request, p.answerDueAt)}${p.answerDueAt < now ? html` <strong>${t('participation.answers.overdue')}</strong>` : ''}` : ''}</td></tr>`)}</tbody></table></div>`
+}`,
     );
   });
 
@@ -290,13 +416,17 @@ ${waiting.length === 0 ? html`<p>${t('participation.answers.none')}</p>` : html`
       title: t('participation.moderation.title'),
       noIndex: true,
       main: html`${stylesheet()}<p><a href="/admin">${t('site.admin')}</a></p><h1>${t('participation.moderation.title')}</h1>
-${flagged.length === 0 ? html`<p>${t('participation.moderation.none')}</p>` : html`<ol class="comment-list">${flagged.map((c) => html`<li class="comment" id="comment-${c.id}">
+${
+  flagged.length === 0
+    ? html`<p>${t('participation.moderation.none')}</p>`
+    : html`<ol class="comment-list">${flagged.map(
+        (c) => html`<li class="comment" id="comment-${c.id}">
 <p class="comment__meta"><strong>${c.authorName ?? t('participation.anonymous')}</strong> · ${formatDate(request, c.createdAt, true)} · ${t(`participation.moderation.on.${c.subjectType}`)} · <a href="${commentLink(c)}">${t('participation.moderation.inContext')}</a></p>
 <p class="comment__body">${c.body}</p>
 <p>${t('participation.moderation.flags', { count: c.flags })}: ${c.reasons.map((r) => t(`participation.flag.${r}` as MessageKey)).join(', ')}</p>
-${moderationForm(request, c, 'queue')}</li>`)}</ol>`}`,
+${moderationForm(request, c, 'queue')}</li>`,
+      )}</ol>`
+}`,
     });
   });
 }
-
-

@@ -7,11 +7,30 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import type { SubjectSection } from '../../../platform/module.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
-import { findComment, findComments, findVotesAmong, type Comment, type CommentSort } from '../conversation.repository.ts';
+import {
+  findComment,
+  findComments,
+  findVotesAmong,
+  type Comment,
+  type CommentSort,
+} from '../conversation.repository.ts';
 import type { Stance, SubjectType } from '../participation.schema.ts';
 import type { Process } from '../processes.repository.ts';
-import { isSubjectType, loadSubject, processSubject, SUBJECT_NOT_FOUND, type CommentSubject } from '../use-cases/comment-subjects.ts';
-import { FLAG_REASONS, flagComment, moderateComment, postComment, voteComment, type CommentInput } from '../use-cases/comments.ts';
+import {
+  isSubjectType,
+  loadSubject,
+  processSubject,
+  SUBJECT_NOT_FOUND,
+  type CommentSubject,
+} from '../use-cases/comment-subjects.ts';
+import {
+  FLAG_REASONS,
+  flagComment,
+  moderateComment,
+  postComment,
+  voteComment,
+  type CommentInput,
+} from '../use-cases/comments.ts';
 import { blockerNotice } from './processes.pages.ts';
 import { formText, messages, number, pathId, queryText, stylesheet, textarea } from './shared.ts';
 
@@ -52,10 +71,14 @@ ${
 <span>${t('participation.comment.score', { score: comment.ups - comment.downs })}</span>
 ${viewer ? html`${voteButton(1, t('participation.comment.up'), comment.ups)}${voteButton(-1, t('participation.comment.down'), comment.downs)}` : ''}
 ${viewer ? html`<details><summary>${t('participation.comment.flag')}</summary><form method="post" action="/comments/${comment.id}/flag">${csrfField(request)}<label for="flag-${comment.id}">${t('participation.comment.flagReason')}</label> <select id="flag-${comment.id}" name="reason">${FLAG_REASONS.map((r) => html`<option value="${r}">${t(`participation.flag.${r}` as MessageKey)}</option>`)}</select> <button type="submit" class="button button--small button--secondary">${t('participation.comment.flagSend')}</button></form></details>` : ''}
-${c.canComment && comment.parentId === null ? html`<details><summary>${t('participation.comment.reply')}</summary><form method="post" action="/comments" class="stack">${csrfField(request)}
+${
+  c.canComment && comment.parentId === null
+    ? html`<details><summary>${t('participation.comment.reply')}</summary><form method="post" action="/comments" class="stack">${csrfField(request)}
 <input type="hidden" name="subjectType" value="${c.subject.type}"><input type="hidden" name="subjectId" value="${c.subject.id}"><input type="hidden" name="parentId" value="${comment.id}">
 ${textarea(`reply-${comment.id}`, t('participation.comment.replyField'), '', { rows: 3, maxlength: 5000 })}
-<button type="submit" class="button button--small">${t('participation.comment.send')}</button></form></details>` : ''}
+<button type="submit" class="button button--small">${t('participation.comment.send')}</button></form></details>`
+    : ''
+}
 </div>`
 }
 ${c.moderator ? moderationForm(request, comment) : ''}
@@ -83,23 +106,36 @@ export function moderationForm(request: FastifyRequest, comment: Comment, back =
 export async function commentsSection(ctx: AppContext, request: FastifyRequest, subject: ThreadSubject): Promise<Html> {
   const { t, viewer, organisation } = request;
   const loaded: CommentSubject =
-    subject.process && (subject.type === 'proposal' || subject.type === 'debate') ? processSubject(ctx, organisation, subject.type, subject.id, subject.process) : await loadSubject(ctx, organisation, subject.type, subject.id);
+    subject.process && (subject.type === 'proposal' || subject.type === 'debate')
+      ? processSubject(ctx, organisation, subject.type, subject.id, subject.process)
+      : await loadSubject(ctx, organisation, subject.type, subject.id);
   const comments = await findComments(ctx.db, organisation.id, subject.type, subject.id, subject.sort);
   const blocker = await loaded.blocker(viewer);
   const c: Context = {
     request,
     subject,
     canComment: blocker === undefined,
-    votes: viewer ? await findVotesAmong(ctx.db, viewer.id, comments.map((comment) => comment.id)) : new Map<number, number>(),
+    votes: viewer
+      ? await findVotesAmong(
+          ctx.db,
+          viewer.id,
+          comments.map((comment) => comment.id),
+        )
+      : new Map<number, number>(),
     moderator: hasRole(viewer, 'moderator'),
   };
   const repliesOf = new Map<number, Comment[]>();
   for (const comment of [...comments].sort((a, b) => a.id - b.id)) {
-    if (comment.parentId !== null) repliesOf.set(comment.parentId, [...(repliesOf.get(comment.parentId) ?? []), comment]);
+    if (comment.parentId !== null)
+      repliesOf.set(comment.parentId, [...(repliesOf.get(comment.parentId) ?? []), comment]);
   }
   const top = comments.filter((comment) => comment.parentId === null);
-  const list = (items: Comment[]) => (items.length === 0 ? html`<p class="muted">${t('participation.comments.none')}</p>` : html`<ol class="comment-list">${items.map((comment) => commentItem(c, comment, repliesOf.get(comment.id) ?? []))}</ol>`);
-  const sortLink = (sort: CommentSort) => html`<a href="${loaded.href}?comments=${sort}#comments"${subject.sort === sort ? raw(' aria-current="true"') : ''}>${t(`participation.comments.sort.${sort}` as MessageKey)}</a>`;
+  const list = (items: Comment[]) =>
+    items.length === 0
+      ? html`<p class="muted">${t('participation.comments.none')}</p>`
+      : html`<ol class="comment-list">${items.map((comment) => commentItem(c, comment, repliesOf.get(comment.id) ?? []))}</ol>`;
+  const sortLink = (sort: CommentSort) =>
+    html`<a href="${loaded.href}?comments=${sort}#comments"${subject.sort === sort ? raw(' aria-current="true"') : ''}>${t(`participation.comments.sort.${sort}` as MessageKey)}</a>`;
   const debate = subject.type === 'debate';
   const visible = comments.filter((comment) => !comment.hidden).length;
   // pages of other modules do not load participation's stylesheet themselves
@@ -112,9 +148,13 @@ ${
   c.canComment
     ? html`<form method="post" action="/comments" class="stack" id="comment-form">${csrfField(request)}
 <input type="hidden" name="subjectType" value="${subject.type}"><input type="hidden" name="subjectId" value="${subject.id}">
-${debate ? html`<fieldset><legend>${t('participation.stance.legend')}</legend>
+${
+  debate
+    ? html`<fieldset><legend>${t('participation.stance.legend')}</legend>
 ${(['for', 'against', ''] as const).map((stance) => html`<div class="checkbox"><input type="radio" id="stance-${stance || 'none'}" name="stance" value="${stance}"${stance === '' ? raw(' checked') : ''}><label for="stance-${stance || 'none'}">${t(`participation.stance.${stance || 'none'}` as MessageKey)}</label></div>`)}
-</fieldset>` : ''}
+</fieldset>`
+    : ''
+}
 ${textarea('body', debate ? t('participation.comment.argumentField') : t('participation.comment.field'), '', { rows: 4, maxlength: 5000 })}
 <button type="submit" class="button">${t('participation.comment.send')}</button></form>`
     : blocker !== 'PARTICIPATION_CLOSED'
@@ -141,7 +181,11 @@ export const commentThreadSection: SubjectSection = {
   async render(request, ctx, subject) {
     if (subject.type !== 'report' && subject.type !== 'budget_project') return null;
     try {
-      return await commentsSection(ctx, request, { type: subject.type, id: subject.id, sort: parseCommentSort(request) });
+      return await commentsSection(ctx, request, {
+        type: subject.type,
+        id: subject.id,
+        sort: parseCommentSort(request),
+      });
     } catch (error) {
       if (error instanceof AppError && error.status === 404) return null;
       throw error;
@@ -162,15 +206,30 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
     const subjectId = pathId(formText(body, 'subjectId'), SUBJECT_NOT_FOUND[type]);
     const parentText = formText(body, 'parentId');
     const parentId = parentText === '' ? null : pathId(parentText, 'COMMENT_NOT_FOUND');
-    const input: CommentInput = { subjectType: type, subjectId, parentId, body: formText(body, 'body') || (parentId === null ? '' : formText(body, `reply-${parentId}`)), stance: stanceOf(formText(body, 'stance')) };
+    const input: CommentInput = {
+      subjectType: type,
+      subjectId,
+      parentId,
+      body: formText(body, 'body') || (parentId === null ? '' : formText(body, `reply-${parentId}`)),
+      stance: stanceOf(formText(body, 'stance')),
+    };
     const outcome = await postComment(ctx, request.viewer, request.organisation, input);
     if (outcome.ok) {
       setNotice(reply, 'participation.comment.posted');
       return reply.redirect(`${outcome.href}#comment-${outcome.id}`, 303);
     }
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
-    const errors = outcome.code === 'COMMENT_INVALID' ? messages(request, outcome.errors) : { body: request.t(`participation.error.${outcome.code}` as MessageKey) };
-    return retryPage(request, reply, input, errors, outcome.code === 'COMMENT_INVALID' ? 400 : outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 403);
+    const errors =
+      outcome.code === 'COMMENT_INVALID'
+        ? messages(request, outcome.errors)
+        : { body: request.t(`participation.error.${outcome.code}` as MessageKey) };
+    return retryPage(
+      request,
+      reply,
+      input,
+      errors,
+      outcome.code === 'COMMENT_INVALID' ? 400 : outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 403,
+    );
   });
 
   app.post<{ Params: { id: string } }>('/comments/:id/vote', async (request, reply) => {
@@ -193,7 +252,10 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
   app.post<{ Params: { id: string } }>('/comments/:id/moderate', async (request, reply) => {
     const id = pathId(request.params.id, 'COMMENT_NOT_FOUND');
     const hide = formText(request.body, 'hide') === 'yes';
-    const outcome = await moderateComment(ctx, request.viewer, request.organisation, id, { hide, reason: formText(request.body, 'reason') });
+    const outcome = await moderateComment(ctx, request.viewer, request.organisation, id, {
+      hide,
+      reason: formText(request.body, 'reason'),
+    });
     if (!outcome.ok) throw new AppError('COMMENT_INVALID', request.t('participation.error.reason'));
     setNotice(reply, hide ? 'participation.moderation.hidden' : 'participation.moderation.shown');
     const back = formText(request.body, 'back');
@@ -223,7 +285,13 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
   }
 
   /** When a comment is refused: the reason, and the text kept in a form to send again. */
-  async function retryPage(request: FastifyRequest, reply: FastifyReply, input: CommentInput, errors: Record<string, string>, status: number) {
+  async function retryPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    input: CommentInput,
+    errors: Record<string, string>,
+    status: number,
+  ) {
     const { t } = request;
     const { href } = await loadSubject(ctx, request.organisation, input.subjectType, input.subjectId);
     return renderPage(request, reply, {

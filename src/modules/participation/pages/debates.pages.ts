@@ -26,7 +26,12 @@ export function registerDebatePages(app: App, ctx: AppContext): void {
     if (!debate || debate.hidden) throw new AppError('DEBATE_NOT_FOUND');
     const process = await findProcess(ctx.db, organisation.id, debate.processId);
     if (!process) throw new AppError('DEBATE_NOT_FOUND');
-    const comments = await commentsSection(ctx, request, { type: 'debate', id: debate.id, process, sort: parseCommentSort(request) });
+    const comments = await commentsSection(ctx, request, {
+      type: 'debate',
+      id: debate.id,
+      process,
+      sort: parseCommentSort(request),
+    });
     reply.header('cache-control', 'private, no-store');
     return renderPage(request, reply, {
       title: debate.title,
@@ -58,11 +63,28 @@ ${comments}`,
       return reply.redirect(`/debates/${outcome.id}`, 303);
     }
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
-    const errors = outcome.code === 'PROPOSAL_INVALID' ? messages(request, outcome.errors) : { title: request.t(`participation.error.${outcome.code}` as MessageKey) };
-    return newDebatePage(request, reply, process, input, errors, outcome.code === 'PROPOSAL_INVALID' ? 400 : outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 403);
+    const errors =
+      outcome.code === 'PROPOSAL_INVALID'
+        ? messages(request, outcome.errors)
+        : { title: request.t(`participation.error.${outcome.code}` as MessageKey) };
+    return newDebatePage(
+      request,
+      reply,
+      process,
+      input,
+      errors,
+      outcome.code === 'PROPOSAL_INVALID' ? 400 : outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 403,
+    );
   });
 
-  function newDebatePage(request: FastifyRequest, reply: FastifyReply, process: Process, values: { title: string; body: string }, errors: Record<string, string>, status = 200) {
+  function newDebatePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    process: Process,
+    values: { title: string; body: string },
+    errors: Record<string, string>,
+    status = 200,
+  ) {
     const { t } = request;
     reply.header('cache-control', 'private, no-store');
     return renderPage(request, reply, {

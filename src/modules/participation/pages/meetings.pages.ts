@@ -8,10 +8,28 @@ import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } fro
 import { findMeeting, findMeetings, isRegistered, proposalsOfProcess, type Meeting } from '../meetings.repository.ts';
 import { authorizeParticipation, mayParticipation } from '../participation.policy.ts';
 import { findProcess, findProcessBySlug, type Process } from '../processes.repository.ts';
-import { cancelRegistration, createMeeting, publishMinutes, registerForMeeting, updateMeeting, type MeetingInput } from '../use-cases/meetings.ts';
+import {
+  cancelRegistration,
+  createMeeting,
+  publishMinutes,
+  registerForMeeting,
+  updateMeeting,
+  type MeetingInput,
+} from '../use-cases/meetings.ts';
 import { eligibilityBlocker } from '../use-cases/shared.ts';
 import { blockerNotice } from './processes.pages.ts';
-import { formText, messages, number, paragraphs, pathId, plain, stylesheet, translated, translatedFromForm, translatedInputs } from './shared.ts';
+import {
+  formText,
+  messages,
+  number,
+  paragraphs,
+  pathId,
+  plain,
+  stylesheet,
+  translated,
+  translatedFromForm,
+  translatedInputs,
+} from './shared.ts';
 
 /**
  * The instant a wall-clock date and time in a time zone stands for ("2026-12-03", "18:30" in
@@ -24,8 +42,30 @@ export function zonedTime(day: string, time: string, timeZone: string): Date {
   const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
   if (new Date(wall).getUTCDate() !== Number(d[3])) return new Date(Number.NaN);
   const offset = (at: number) => {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]));
-    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) - at;
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+        .formatToParts(new Date(at))
+        .map((p) => [p.type, p.value]),
+    );
+    return (
+      Date.UTC(
+        Number(parts.year),
+        Number(parts.month) - 1,
+        Number(parts.day),
+        Number(parts.hour),
+        Number(parts.minute),
+        Number(parts.second),
+      ) - at
+    );
   };
   let at = wall - offset(wall);
   at = wall - offset(at);
@@ -34,13 +74,30 @@ export function zonedTime(day: string, time: string, timeZone: string): Date {
 
 /** A date and time as the wall clock of the city shows it: ["2026-12-03", "18:30"]. */
 function wallClock(date: Date, timeZone: string): [string, string] {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(date).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
   return [`${parts.year}-${parts.month}-${parts.day}`, `${parts.hour}:${parts.minute}`];
 }
 
 function placesLeft(request: FastifyRequest, meeting: Meeting): string {
   const left = meeting.capacity - meeting.registrations;
-  return left > 0 ? request.t('participation.meetings.placesLeft', { left: number(request, left), capacity: number(request, meeting.capacity) }) : request.t('participation.meetings.full');
+  return left > 0
+    ? request.t('participation.meetings.placesLeft', {
+        left: number(request, left),
+        capacity: number(request, meeting.capacity),
+      })
+    : request.t('participation.meetings.full');
 }
 
 function when(request: FastifyRequest, meeting: Meeting): Html {
@@ -53,7 +110,13 @@ function where(request: FastifyRequest, meeting: Meeting): Html {
 }
 
 /** The meetings of a process as a list of cards, coming ones first, then past ones from the latest (at most `limit`). */
-export function meetingList(request: FastifyRequest, meetings: Meeting[], headingLevel: 2 | 3, now = new Date(), limit = Infinity): Html {
+export function meetingList(
+  request: FastifyRequest,
+  meetings: Meeting[],
+  headingLevel: 2 | 3,
+  now = new Date(),
+  limit = Infinity,
+): Html {
   const { t } = request;
   if (meetings.length === 0) return html`<p>${t('participation.meetings.none')}</p>`;
   const coming = meetings.filter((m) => m.endsAt > now);
@@ -93,11 +156,23 @@ function meetingFromForm(request: FastifyRequest): MeetingInput {
   };
 }
 
-function meetingForm(request: FastifyRequest, action: string, values: Partial<MeetingInput>, errors: Record<string, string>): Html {
+function meetingForm(
+  request: FastifyRequest,
+  action: string,
+  values: Partial<MeetingInput>,
+  errors: Record<string, string>,
+): Html {
   const { t, organisation } = request;
-  const start = values.startsAt && !Number.isNaN(values.startsAt.getTime()) ? wallClock(values.startsAt, organisation.timeZone) : ['', ''];
-  const end = values.endsAt && !Number.isNaN(values.endsAt.getTime()) ? wallClock(values.endsAt, organisation.timeZone) : ['', ''];
-  const text = (value: number | null | undefined) => (value === null || value === undefined || Number.isNaN(value) ? '' : String(value));
+  const start =
+    values.startsAt && !Number.isNaN(values.startsAt.getTime())
+      ? wallClock(values.startsAt, organisation.timeZone)
+      : ['', ''];
+  const end =
+    values.endsAt && !Number.isNaN(values.endsAt.getTime())
+      ? wallClock(values.endsAt, organisation.timeZone)
+      : ['', ''];
+  const text = (value: number | null | undefined) =>
+    value === null || value === undefined || Number.isNaN(value) ? '' : String(value);
   return html`<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
 ${translatedInputs(request, 'title', 'participation.meetings.titleField', values.title ?? {}, errors)}
 ${translatedInputs(request, 'description', 'participation.admin.description', values.description ?? {}, errors, true)}
@@ -138,22 +213,38 @@ ${meetingList(request, meetings, 2)}`,
     });
   });
 
-  app.get<{ Params: { id: string } }>('/meetings/:id', async (request, reply) => meetingPage(request, reply, pathId(request.params.id, 'MEETING_NOT_FOUND')));
+  app.get<{ Params: { id: string } }>('/meetings/:id', async (request, reply) =>
+    meetingPage(request, reply, pathId(request.params.id, 'MEETING_NOT_FOUND')),
+  );
 
   app.post<{ Params: { id: string } }>('/meetings/:id/registration', async (request, reply) => {
     const id = pathId(request.params.id, 'MEETING_NOT_FOUND');
     const cancel = formText(request.body, 'register') === 'no';
-    const outcome = cancel ? await cancelRegistration(ctx, request.viewer, request.organisation, id) : await registerForMeeting(ctx, request.viewer, request.organisation, id);
+    const outcome = cancel
+      ? await cancelRegistration(ctx, request.viewer, request.organisation, id)
+      : await registerForMeeting(ctx, request.viewer, request.organisation, id);
     if (!outcome.ok) {
       if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
       const conflict = outcome.code === 'MEETING_FULL' || outcome.code === 'MEETING_REGISTRATION_CLOSED';
-      return meetingPage(request, reply, id, { register: request.t(`participation.error.${outcome.code}` as MessageKey) }, conflict ? 409 : 403);
+      return meetingPage(
+        request,
+        reply,
+        id,
+        { register: request.t(`participation.error.${outcome.code}` as MessageKey) },
+        conflict ? 409 : 403,
+      );
     }
     setNotice(reply, cancel ? 'participation.meetings.cancelled' : 'participation.meetings.registered');
     return reply.redirect(`/meetings/${id}#registration`, 303);
   });
 
-  async function meetingPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: Record<string, string> = {}, status = 200) {
+  async function meetingPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    errors: Record<string, string> = {},
+    status = 200,
+  ) {
     const { t, organisation, viewer } = request;
     const meeting = await findMeeting(ctx.db, organisation.id, id);
     if (!meeting) throw new AppError('MEETING_NOT_FOUND');
@@ -202,7 +293,14 @@ ${mayParticipation(viewer, 'manage-processes') ? html`<p><a href="/admin/partici
 
   // ---- staff ----
 
-  function adminPage(request: FastifyRequest, reply: FastifyReply, process: Process, title: string, main: Html, status: number) {
+  function adminPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    process: Process,
+    title: string,
+    main: Html,
+    status: number,
+  ) {
     reply.header('cache-control', 'no-store');
     return renderPage(request, reply, {
       title,
@@ -218,7 +316,13 @@ ${mayParticipation(viewer, 'manage-processes') ? html`<p><a href="/admin/partici
     return process;
   }
 
-  async function processMeetingsPage(request: FastifyRequest, reply: FastifyReply, processId: number, values: Partial<MeetingInput>, errors: Record<string, string>) {
+  async function processMeetingsPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    processId: number,
+    values: Partial<MeetingInput>,
+    errors: Record<string, string>,
+  ) {
     const { t } = request;
     const process = await requireProcess(request, processId);
     const meetings = await findMeetings(ctx.db, request.organisation.id, process.id);
@@ -250,7 +354,14 @@ ${meetingForm(request, `/admin/participation/processes/${process.id}/meetings`, 
     return reply.redirect(`/admin/participation/meetings/${outcome.id}`, 303);
   });
 
-  async function editPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: { meeting?: Record<string, string>; minutes?: Record<string, string> } = {}, values?: MeetingInput, minutes?: Record<string, string>) {
+  async function editPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    errors: { meeting?: Record<string, string>; minutes?: Record<string, string> } = {},
+    values?: MeetingInput,
+    minutes?: Record<string, string>,
+  ) {
     const { t } = request;
     const meeting = await findMeeting(ctx.db, request.organisation.id, id);
     if (!meeting) throw new AppError('MEETING_NOT_FOUND');
@@ -266,11 +377,13 @@ ${meetingForm(request, `/admin/participation/processes/${process.id}/meetings`, 
 <p>${t('participation.meetings.registrations', { count: meeting.registrations, capacity: meeting.capacity })}</p>
 ${errorSummary(request, { ...errors.meeting, ...errors.minutes })}
 <h2>${t('participation.meetings.minutes')}</h2>
-${held
-  ? html`<form method="post" action="/admin/participation/meetings/${meeting.id}/minutes" class="stack" novalidate>${csrfField(request)}
+${
+  held
+    ? html`<form method="post" action="/admin/participation/meetings/${meeting.id}/minutes" class="stack" novalidate>${csrfField(request)}
 ${translatedInputs(request, 'minutes', 'participation.meetings.minutes', minutes ?? meeting.minutes ?? {}, errors.minutes ?? {}, true)}
 <button type="submit" class="button">${t('participation.meetings.publishMinutes')}</button></form>`
-  : html`<p>${t('participation.error.MEETING_NOT_HELD_YET')}</p>`}
+    : html`<p>${t('participation.error.MEETING_NOT_HELD_YET')}</p>`
+}
 <h2>${t('participation.meetings.edit')}</h2>
 ${meetingForm(request, `/admin/participation/meetings/${meeting.id}`, values ?? meeting, errors.meeting ?? {})}`,
       errors.meeting || errors.minutes ? 400 : 200,
@@ -296,7 +409,14 @@ ${meetingForm(request, `/admin/participation/meetings/${meeting.id}`, values ?? 
     const minutes = translatedFromForm(request.body, 'minutes', request.organisation.languages);
     const outcome = await publishMinutes(ctx, request.viewer, request.organisation, id, minutes);
     if (!outcome.ok) {
-      const errors = 'code' in outcome ? { [`minutes_${request.organisation.defaultLanguage}`]: request.t('participation.error.MEETING_NOT_HELD_YET') } : messages(request, outcome.errors);
+      const errors =
+        'code' in outcome
+          ? {
+              [`minutes_${request.organisation.defaultLanguage}`]: request.t(
+                'participation.error.MEETING_NOT_HELD_YET',
+              ),
+            }
+          : messages(request, outcome.errors);
       return editPage(request, reply, id, { minutes: errors }, undefined, minutes);
     }
     setNotice(reply, 'participation.meetings.minutesSaved');

@@ -10,7 +10,15 @@ import { findDistricts } from '../../places/index.ts';
 import { findDebates } from '../conversation.repository.ts';
 import { findMeetings } from '../meetings.repository.ts';
 import { PART_ACTIONS, PARTS, type Action, type Part } from '../participation.schema.ts';
-import { countContributions, currentPhase, findProcessBySlug, findProcesses, processTime, type Process, type ProcessTime } from '../processes.repository.ts';
+import {
+  countContributions,
+  currentPhase,
+  findProcessBySlug,
+  findProcesses,
+  processTime,
+  type Process,
+  type ProcessTime,
+} from '../processes.repository.ts';
 import { findProposals } from '../proposals.repository.ts';
 import { takePartBlocker } from '../use-cases/shared.ts';
 import { debateCard } from './debates.pages.ts';
@@ -22,8 +30,10 @@ import { eligibilityText, paragraphs, phaseDates, plain, stylesheet, translated 
 export function blockerNotice(request: FastifyRequest, code: string | undefined): Html {
   if (!code) return html``;
   const { t } = request;
-  if (code === 'AUTHENTICATION_REQUIRED') return html`<p class="notice"><a href="/sign-in?next=${encodeURIComponent(request.url)}">${t('participation.signInToTakePart')}</a></p>`;
-  if (code === 'PARTICIPATION_NOT_VERIFIED') return html`<p class="notice">${t('participation.error.PARTICIPATION_NOT_VERIFIED')} <a href="/account/verification?next=${encodeURIComponent(request.url)}">${t('participation.verify')}</a></p>`;
+  if (code === 'AUTHENTICATION_REQUIRED')
+    return html`<p class="notice"><a href="/sign-in?next=${encodeURIComponent(request.url)}">${t('participation.signInToTakePart')}</a></p>`;
+  if (code === 'PARTICIPATION_NOT_VERIFIED')
+    return html`<p class="notice">${t('participation.error.PARTICIPATION_NOT_VERIFIED')} <a href="/account/verification?next=${encodeURIComponent(request.url)}">${t('participation.verify')}</a></p>`;
   return html`<p class="notice">${t(`participation.error.${code}` as MessageKey)}</p>`;
 }
 
@@ -57,20 +67,27 @@ export function registerProcessPages(app: App, ctx: AppContext): void {
   app.get('/processes', async (request, reply) => {
     const { t } = request;
     const processes = await findProcesses(ctx.db, request.organisation.id);
-    const counts = await countContributions(ctx.db, processes.map((p) => p.id));
+    const counts = await countContributions(
+      ctx.db,
+      processes.map((p) => p.id),
+    );
     const now = new Date();
     const group = (time: ProcessTime) => processes.filter((p) => processTime(p, now) === time);
     const section = (time: ProcessTime) => {
       const list = group(time);
       return html`<section aria-labelledby="processes-${time}"><h2 id="processes-${time}">${t(`participation.processes.${time}` as MessageKey)}</h2>
-${list.length === 0 ? html`<p>${t('participation.processes.none')}</p>` : html`<ul class="cards">${list.map((p) => {
+${
+  list.length === 0
+    ? html`<p>${t('participation.processes.none')}</p>`
+    : html`<ul class="cards">${list.map((p) => {
         const phase = currentPhase(p, now);
         const count = counts.get(p.id);
         return html`<li class="card"><h3><a href="/processes/${p.slug}">${translated(request, p.title)}</a></h3>
 ${phase ? html`<p>${t('participation.process.currentPhase')}: <strong>${translated(request, phase.title)}</strong></p>` : ''}
 ${p.phases[0] ? html`<p class="muted">${formatDate(request, p.phases[0].startsAt)}</p>` : ''}
 <p>${t('participation.process.counts', { proposals: count?.proposals ?? 0, debates: count?.debates ?? 0 })}</p></li>`;
-      })}</ul>`}</section>`;
+      })}</ul>`
+}</section>`;
     };
     return renderPage(request, reply, {
       title: t('participation.processes.title'),
@@ -122,9 +139,13 @@ ${top.length === 0 ? html`<p>${t('participation.proposals.empty')}</p>` : html`<
 ${open('debates') && canDebate === undefined ? html`<p><a class="button" href="/processes/${process.slug}/debates/new">${t('participation.debate.new')}</a></p>` : ''}
 ${debates.length === 0 ? html`<p>${t('participation.debates.empty')}</p>` : html`<ul class="debate-list">${debates.map((d) => debateCard(request, d))}</ul>`}</section>
 ${otherParts}
-${open('meetings') || meetings.length > 0 ? html`<section aria-labelledby="process-meetings"><h2 id="process-meetings">${t('participation.part.meetings')}</h2>
+${
+  open('meetings') || meetings.length > 0
+    ? html`<section aria-labelledby="process-meetings"><h2 id="process-meetings">${t('participation.part.meetings')}</h2>
 ${meetingList(request, meetings, 3, now, 3)}
-<p><a href="/processes/${process.slug}/meetings">${t('participation.meetings.all')}</a></p></section>` : ''}`,
+<p><a href="/processes/${process.slug}/meetings">${t('participation.meetings.all')}</a></p></section>`
+    : ''
+}`,
     });
   });
 }

@@ -18,19 +18,43 @@ import { supportProposal, withdrawSupport } from '../use-cases/support-proposal.
 import { withdrawProposal } from '../use-cases/withdraw-proposal.ts';
 import { commentsSection, parseCommentSort } from './comments.pages.ts';
 import { blockerNotice } from './processes.pages.ts';
-import { categoryLabel, formText, messages, paragraphs, pathId, plain, select, statusLabel, statusTag, stylesheet, supportMeter, textarea, translated } from './shared.ts';
+import {
+  categoryLabel,
+  formText,
+  messages,
+  paragraphs,
+  pathId,
+  plain,
+  select,
+  statusLabel,
+  statusTag,
+  stylesheet,
+  supportMeter,
+  textarea,
+  translated,
+} from './shared.ts';
 
 /** A proposal's page and the forms on it: support, follow, withdraw, and the staff's answer. */
 export function registerProposalPage(app: App, ctx: AppContext): void {
-  app.get<{ Params: { id: string } }>('/proposals/:id', async (request, reply) => proposalPage(request, reply, pathId(request.params.id, 'PROPOSAL_NOT_FOUND')));
+  app.get<{ Params: { id: string } }>('/proposals/:id', async (request, reply) =>
+    proposalPage(request, reply, pathId(request.params.id, 'PROPOSAL_NOT_FOUND')),
+  );
 
   app.post<{ Params: { id: string } }>('/proposals/:id/support', async (request, reply) => {
     const id = pathId(request.params.id, 'PROPOSAL_NOT_FOUND');
     const remove = formText(request.body, 'support') === 'no';
-    const outcome = remove ? await withdrawSupport(ctx, request.viewer, request.organisation, id) : await supportProposal(ctx, request.viewer, request.organisation, id);
+    const outcome = remove
+      ? await withdrawSupport(ctx, request.viewer, request.organisation, id)
+      : await supportProposal(ctx, request.viewer, request.organisation, id);
     if (!outcome.ok) {
       if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
-      return proposalPage(request, reply, id, { support: request.t(`participation.error.${outcome.code}` as MessageKey) }, outcome.code === 'PARTICIPATION_CLOSED' || outcome.code === 'PROPOSAL_SUPPORT_CLOSED' ? 409 : 403);
+      return proposalPage(
+        request,
+        reply,
+        id,
+        { support: request.t(`participation.error.${outcome.code}` as MessageKey) },
+        outcome.code === 'PARTICIPATION_CLOSED' || outcome.code === 'PROPOSAL_SUPPORT_CLOSED' ? 409 : 403,
+      );
     }
     setNotice(reply, remove ? 'participation.support.removed' : 'participation.support.added');
     return reply.redirect(`/proposals/${id}#support`, 303);
@@ -47,20 +71,36 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
   app.post<{ Params: { id: string } }>('/proposals/:id/withdraw', async (request, reply) => {
     const id = pathId(request.params.id, 'PROPOSAL_NOT_FOUND');
     const outcome = await withdrawProposal(ctx, request.viewer, request.organisation, id);
-    if (!outcome.ok) return proposalPage(request, reply, id, { withdraw: request.t('participation.error.PROPOSAL_NOT_WITHDRAWABLE') }, 409);
+    if (!outcome.ok)
+      return proposalPage(
+        request,
+        reply,
+        id,
+        { withdraw: request.t('participation.error.PROPOSAL_NOT_WITHDRAWABLE') },
+        409,
+      );
     setNotice(reply, 'participation.proposal.withdrawn');
     return reply.redirect(`/proposals/${id}`, 303);
   });
 
   app.post<{ Params: { id: string } }>('/proposals/:id/answer', async (request, reply) => {
     const id = pathId(request.params.id, 'PROPOSAL_NOT_FOUND');
-    const outcome = await answerProposal(ctx, request.viewer, request.organisation, id, { answer: formText(request.body, 'answer'), text: formText(request.body, 'answerText') });
+    const outcome = await answerProposal(ctx, request.viewer, request.organisation, id, {
+      answer: formText(request.body, 'answer'),
+      text: formText(request.body, 'answerText'),
+    });
     if (!outcome.ok) return proposalPage(request, reply, id, messages(request, outcome.errors), 400);
     setNotice(reply, 'participation.answer.saved');
     return reply.redirect(`/proposals/${id}#answer`, 303);
   });
 
-  async function proposalPage(request: FastifyRequest, reply: FastifyReply, id: number, errors: Record<string, string> = {}, status = 200) {
+  async function proposalPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    errors: Record<string, string> = {},
+    status = 200,
+  ) {
     const { t, viewer, organisation } = request;
     const proposal = await findProposal(ctx.db, organisation.id, id);
     if (!proposal || proposal.hidden) throw new AppError('PROPOSAL_NOT_FOUND');
@@ -72,11 +112,19 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
     const supported = viewer ? await hasSupported(ctx.db, proposal.id, viewer.id) : false;
     const following = viewer ? await isFollowing(ctx.db, proposal.id, viewer.id) : false;
     const collecting = collectsSupports(proposal, now);
-    const blocker = collecting && !supported ? await takePartBlocker(ctx, viewer, organisation, process, 'proposals', 'support', now) : undefined;
+    const blocker =
+      collecting && !supported
+        ? await takePartBlocker(ctx, viewer, organisation, process, 'proposals', 'support', now)
+        : undefined;
     const isAuthor = viewer !== null && proposal.authorId === viewer.id;
     const missing = Math.max(0, proposal.threshold - proposal.supports);
     const staff = hasRole(viewer, 'staff');
-    const comments = await commentsSection(ctx, request, { type: 'proposal', id: proposal.id, process, sort: parseCommentSort(request) });
+    const comments = await commentsSection(ctx, request, {
+      type: 'proposal',
+      id: proposal.id,
+      process,
+      sort: parseCommentSort(request),
+    });
     const meetings = await findMeetingsAbout(ctx.db, organisation.id, proposal.id);
     reply.header('cache-control', 'private, no-store');
     return renderPage(request, reply, {
@@ -105,16 +153,32 @@ ${
         : ''
 }
 </section>
-${proposal.answeredAt && proposal.answerText ? html`<section id="answer" aria-labelledby="answer-title" class="proposal-answer"><h2 id="answer-title">${t('participation.answer.title')}</h2>
-<p>${statusTag(request, shown)} <span class="muted">${formatDate(request, proposal.answeredAt)}</span></p>${paragraphs(request, proposal.answerText)}</section>` : ''}
+${
+  proposal.answeredAt && proposal.answerText
+    ? html`<section id="answer" aria-labelledby="answer-title" class="proposal-answer"><h2 id="answer-title">${t('participation.answer.title')}</h2>
+<p>${statusTag(request, shown)} <span class="muted">${formatDate(request, proposal.answeredAt)}</span></p>${paragraphs(request, proposal.answerText)}</section>`
+    : ''
+}
 ${meetings.length > 0 ? html`<section aria-labelledby="meetings-title"><h2 id="meetings-title">${t('participation.part.meetings')}</h2><ul>${meetings.map((m) => html`<li><a href="/meetings/${m.id}">${translated(request, m.title)}</a> — ${formatDate(request, m.startsAt, true)}</li>`)}</ul></section>` : ''}
 ${viewer ? html`<form method="post" action="/proposals/${proposal.id}/follow" class="inline-form">${csrfField(request)}<input type="hidden" name="follow" value="${following ? 'no' : 'yes'}"><button type="submit" class="button button--secondary">${following ? t('participation.follow.stop') : t('participation.follow.start')}</button></form>` : ''}
 ${isAuthor && (proposal.status === 'published' || proposal.status === 'threshold_reached') ? html`<form method="post" action="/proposals/${proposal.id}/withdraw" class="inline-form" id="withdraw">${csrfField(request)}<button type="submit" class="button button--danger">${t('participation.proposal.withdraw')}</button></form>` : ''}
-${staff && proposal.status !== 'withdrawn' ? html`<details${errors.answer || errors.answerText ? html` open` : ''}><summary>${t('participation.answer.give')}</summary>
+${
+  staff && proposal.status !== 'withdrawn'
+    ? html`<details${errors.answer || errors.answerText ? html` open` : ''}><summary>${t('participation.answer.give')}</summary>
 <form method="post" action="/proposals/${proposal.id}/answer" class="stack" novalidate>${csrfField(request)}
-${select('answer', t('participation.answer.decision'), ANSWERS.map((a): [string, string] => [a, statusLabel(request, a)]), proposal.status === 'accepted' || proposal.status === 'rejected' || proposal.status === 'evaluating' ? proposal.status : 'evaluating', errors.answer)}
+${select(
+  'answer',
+  t('participation.answer.decision'),
+  ANSWERS.map((a): [string, string] => [a, statusLabel(request, a)]),
+  proposal.status === 'accepted' || proposal.status === 'rejected' || proposal.status === 'evaluating'
+    ? proposal.status
+    : 'evaluating',
+  errors.answer,
+)}
 ${textarea('answerText', t('participation.answer.text'), proposal.answerText ?? '', { error: errors.answerText, rows: 6, maxlength: 5000 })}
-<button type="submit" class="button">${t('participation.answer.publish')}</button></form></details>` : ''}
+<button type="submit" class="button">${t('participation.answer.publish')}</button></form></details>`
+    : ''
+}
 ${comments}`,
     });
   }

@@ -10,12 +10,33 @@ import { findDistricts, findDistrictsWithGeometry, type District } from '../../p
 import { featurePoint, findPlan, type PlanFeature } from '../plan.ts';
 import { CATEGORIES, PROPOSAL_STATUSES, type Category, type ShownStatus } from '../participation.schema.ts';
 import { findProcessBySlug, findProcesses, type Process } from '../processes.repository.ts';
-import { cursorOf, findProposals, findSupportedAmong, shownStatus, type Proposal, type ProposalFilters, type ProposalSort } from '../proposals.repository.ts';
+import {
+  cursorOf,
+  findProposals,
+  findSupportedAmong,
+  shownStatus,
+  type Proposal,
+  type ProposalFilters,
+  type ProposalSort,
+} from '../proposals.repository.ts';
 import { takePartBlocker } from '../use-cases/shared.ts';
 import { submitProposal, type ProposalInput } from '../use-cases/submit-proposal.ts';
 import { blockerNotice } from './processes.pages.ts';
 import { proposalMap } from './map.ts';
-import { categoryLabel, formText, messages, plain, queryText, select, statusLabel, statusTag, stylesheet, supportMeter, textarea, translated } from './shared.ts';
+import {
+  categoryLabel,
+  formText,
+  messages,
+  plain,
+  queryText,
+  select,
+  statusLabel,
+  statusTag,
+  stylesheet,
+  supportMeter,
+  textarea,
+  translated,
+} from './shared.ts';
 
 export const PAGE_SIZE = 20;
 const SORTS: readonly ProposalSort[] = ['random', 'supports', 'newest'];
@@ -74,7 +95,13 @@ function queryString(query: ListQuery, change: Partial<ListQuery> = {}): string 
 }
 
 /** One proposal in a list: title, status, supports, category and district. */
-export function proposalCard(request: FastifyRequest, proposal: Proposal, districts: District[], supported: boolean, headingLevel: 2 | 3 = 2): Html {
+export function proposalCard(
+  request: FastifyRequest,
+  proposal: Proposal,
+  districts: District[],
+  supported: boolean,
+  headingLevel: 2 | 3 = 2,
+): Html {
   const { t } = request;
   const district = districts.find((d) => d.id === proposal.districtId);
   const status = shownStatus(proposal);
@@ -95,7 +122,12 @@ ${select('process', t('participation.filter.process'), [any, ...processes.map((p
 ${select('category', t('participation.filter.category'), [any, ...CATEGORIES.map((c): [string, string] => [c, categoryLabel(request, c)])], query.category)}
 ${select('district', t('participation.filter.district'), [any, ...districts.filter((d) => d.kind === 'district').map((d): [string, string] => [d.code, plain(request, d.name)])], query.district)}
 ${select('status', t('participation.filter.status'), [any, ...SHOWN_STATUSES.map((s): [string, string] => [s, statusLabel(request, s)])], query.status)}
-${select('sort', t('participation.filter.sort'), SORTS.map((s): [string, string] => [s, t(`participation.sort.${s}` as MessageKey)]), query.sort)}
+${select(
+  'sort',
+  t('participation.filter.sort'),
+  SORTS.map((s): [string, string] => [s, t(`participation.sort.${s}` as MessageKey)]),
+  query.sort,
+)}
 <input type="hidden" name="seed" value="${query.seed}">
 ${query.view === 'map' ? html`<input type="hidden" name="view" value="map">` : ''}
 <div><button type="submit" class="button">${t('participation.filter.apply')}</button> <a href="/proposals">${t('participation.filter.reset')}</a></div>
@@ -103,7 +135,12 @@ ${query.view === 'map' ? html`<input type="hidden" name="view" value="map">` : '
 }
 
 /** Turns the parsed query into repository filters, given the city's processes and districts. */
-export function toFilters(query: ListQuery, processes: Process[], districts: District[], limit: number): ProposalFilters | undefined {
+export function toFilters(
+  query: ListQuery,
+  processes: Process[],
+  districts: District[],
+  limit: number,
+): ProposalFilters | undefined {
   const filters: ProposalFilters = { sort: query.sort, seed: query.seed, limit, after: query.after || undefined };
   if (query.process) {
     const process = processes.find((p) => p.slug === query.process);
@@ -125,7 +162,10 @@ export function registerProposalPages(app: App, ctx: AppContext): void {
   app.get('/proposals', async (request, reply) => {
     const { t, organisation } = request;
     const query = parseListQuery(request);
-    const [processes, districts] = await Promise.all([findProcesses(ctx.db, organisation.id), findDistricts(ctx.db, organisation.id)]);
+    const [processes, districts] = await Promise.all([
+      findProcesses(ctx.db, organisation.id),
+      findDistricts(ctx.db, organisation.id),
+    ]);
     const map = query.view === 'map';
     const filters = toFilters(query, processes, districts, map ? 500 : PAGE_SIZE + 1);
     if (map && filters) {
@@ -137,9 +177,17 @@ export function registerProposalPages(app: App, ctx: AppContext): void {
     const page = map ? rows : rows.slice(0, PAGE_SIZE);
     const last = page[page.length - 1];
     const next = !map && rows.length > PAGE_SIZE && last ? cursorOf(last, query.sort) : undefined;
-    const supported = request.viewer ? await findSupportedAmong(ctx.db, request.viewer.id, page.map((p) => p.id)) : new Set<number>();
+    const supported = request.viewer
+      ? await findSupportedAmong(
+          ctx.db,
+          request.viewer.id,
+          page.map((p) => p.id),
+        )
+      : new Set<number>();
     const process = processes.find((p) => p.slug === query.process);
-    const title = process ? `${t('participation.proposals.title')} — ${plain(request, process.title)}` : t('participation.proposals.title');
+    const title = process
+      ? `${t('participation.proposals.title')} — ${plain(request, process.title)}`
+      : t('participation.proposals.title');
     const shapes = map ? await findDistrictsWithGeometry(ctx.db, organisation.id) : [];
     const plan = map && process ? await findPlan(ctx.db, organisation.id, process.id) : undefined;
     return renderPage(request, reply, {
@@ -154,17 +202,27 @@ ${plan ? planLegend(request, plan.features) : ''}
 <section aria-labelledby="list-title">
 <h2 id="list-title" class="visually-hidden">${title}</h2>
 ${page.length === 0 ? html`<p>${t('participation.proposals.empty')}</p>` : html`<ol class="proposal-list">${page.map((p) => proposalCard(request, p, districts, supported.has(p.id), 3))}</ol>`}
-${map ? '' : html`<nav class="pager" aria-label="${t('participation.proposals.pages')}">
+${
+  map
+    ? ''
+    : html`<nav class="pager" aria-label="${t('participation.proposals.pages')}">
 ${query.after ? html`<a href="/proposals${queryString(query, { after: '' })}">${t('participation.proposals.first')}</a>` : ''}
 ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="next">${t('participation.proposals.next')}</a>` : ''}
-</nav>`}
+</nav>`
+}
 </section>`,
     });
   });
 
   app.get<{ Params: { slug: string } }>('/processes/:slug/proposals/new', async (request, reply) => {
     const process = await requireProcess(request.organisation.id, request.params.slug);
-    return newProposalPage(request, reply, process, { title: '', body: '', category: '', districtId: null, lat: null, lng: null }, {});
+    return newProposalPage(
+      request,
+      reply,
+      process,
+      { title: '', body: '', category: '', districtId: null, lat: null, lng: null },
+      {},
+    );
   });
 
   app.post<{ Params: { slug: string } }>('/processes/:slug/proposals', async (request, reply) => {
@@ -198,8 +256,18 @@ ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="ne
       return reply.redirect(`/proposals/${outcome.id}`, 303);
     }
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
-    const errors = outcome.code === 'PROPOSAL_INVALID' ? messages(request, outcome.errors) : { title: request.t(`participation.error.${outcome.code}` as MessageKey) };
-    return newProposalPage(request, reply, process, input, errors, outcome.code === 'PROPOSAL_INVALID' ? 400 : outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 403);
+    const errors =
+      outcome.code === 'PROPOSAL_INVALID'
+        ? messages(request, outcome.errors)
+        : { title: request.t(`participation.error.${outcome.code}` as MessageKey) };
+    return newProposalPage(
+      request,
+      reply,
+      process,
+      input,
+      errors,
+      outcome.code === 'PROPOSAL_INVALID' ? 400 : outcome.code === 'PARTICIPATION_CLOSED' ? 409 : 403,
+    );
   });
 
   async function requireProcess(organisationId: number, slug: string): Promise<Process> {
@@ -208,10 +276,22 @@ ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="ne
     return process;
   }
 
-  async function newProposalPage(request: FastifyRequest, reply: FastifyReply, process: Process, values: ProposalInput, errors: Record<string, string>, status = 200) {
+  async function newProposalPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    process: Process,
+    values: ProposalInput,
+    errors: Record<string, string>,
+    status = 200,
+  ) {
     const { t } = request;
-    const districts = (await findDistricts(ctx.db, request.organisation.id)).filter((d) => d.kind === 'district' && (process.districtIds.length === 0 || process.districtIds.includes(d.id)));
-    const blocker = status === 200 ? await takePartBlocker(ctx, request.viewer, request.organisation, process, 'proposals', 'create') : undefined;
+    const districts = (await findDistricts(ctx.db, request.organisation.id)).filter(
+      (d) => d.kind === 'district' && (process.districtIds.length === 0 || process.districtIds.includes(d.id)),
+    );
+    const blocker =
+      status === 200
+        ? await takePartBlocker(ctx, request.viewer, request.organisation, process, 'proposals', 'create')
+        : undefined;
     const plan = await findPlan(ctx.db, request.organisation.id, process.id);
     const shapes = plan ? await findDistrictsWithGeometry(ctx.db, request.organisation.id) : [];
     reply.header('cache-control', 'private, no-store');
@@ -223,7 +303,10 @@ ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="ne
 <h1>${t('participation.proposal.new')}</h1>
 ${blockerNotice(request, blocker)}
 ${errorSummary(request, errors)}
-${blocker ? '' : html`<form method="post" action="/processes/${process.slug}/proposals" class="stack" novalidate>
+${
+  blocker
+    ? ''
+    : html`<form method="post" action="/processes/${process.slug}/proposals" class="stack" novalidate>
 ${csrfField(request)}
 ${field({ name: 'title', label: t('participation.proposal.titleField'), value: values.title, error: errors.title, required: true, maxlength: 200 })}
 ${textarea('body', t('participation.proposal.bodyField'), values.body, { error: errors.body, hint: t('participation.proposal.bodyHint'), rows: 10, maxlength: 10000, required: true })}
@@ -231,18 +314,22 @@ ${select('category', t('participation.filter.category'), [['', t('participation.
 ${select('districtId', t('participation.filter.district'), [['', t('participation.proposal.noDistrict')], ...districts.map((d): [string, string] => [String(d.id), plain(request, d.name)])], values.districtId === null ? '' : String(values.districtId), errors.districtId)}
 <fieldset><legend>${t('participation.proposal.place')}</legend>
 <p class="field__hint">${t('participation.proposal.placeHint')}</p>
-${plan ? html`${proposalMap(request, shapes, [], t('participation.plan.title'), plan.features)}
-${select('planZone', t('participation.plan.pick'), [['', t('participation.plan.pickNone')], ...plan.features.map((f, i): [string, string] => [String(i), f.name])], '')}` : ''}
+${
+  plan
+    ? html`${proposalMap(request, shapes, [], t('participation.plan.title'), plan.features)}
+${select('planZone', t('participation.plan.pick'), [['', t('participation.plan.pickNone')], ...plan.features.map((f, i): [string, string] => [String(i), f.name])], '')}`
+    : ''
+}
 ${field({ name: 'lat', label: t('participation.proposal.lat'), value: values.lat === null ? '' : String(values.lat), error: errors.lat })}
 ${field({ name: 'lng', label: t('participation.proposal.lng'), value: values.lng === null ? '' : String(values.lng) })}
 </fieldset>
 <p>${t('participation.proposal.rules', { threshold: process.supportThreshold, days: process.supportDays })}</p>
 <button type="submit" class="button">${t('participation.proposal.submit')}</button>
-</form>`}`,
+</form>`
+}`,
     });
   }
 }
-
 
 /** The plan's features in words, beside the map (the drawing is hidden from screen readers). */
 export function planLegend(request: FastifyRequest, features: PlanFeature[]): Html {

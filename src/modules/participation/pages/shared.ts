@@ -30,8 +30,14 @@ export function plain(request: FastifyRequest, value: Translated | null | undefi
 /** Paragraphs of a multi-line text (staff-written and translated, or a resident's own). */
 export function paragraphs(request: FastifyRequest, value: Translated | string | null | undefined): Html {
   if (!value) return html``;
-  const { text, lang } = typeof value === 'string' ? { text: value, lang: request.lang } : localizedWithLanguage(value, request.lang, request.organisation.defaultLanguage);
-  const parts = text.split(/\n{2,}/).map((part) => part.trim()).filter(Boolean);
+  const { text, lang } =
+    typeof value === 'string'
+      ? { text: value, lang: request.lang }
+      : localizedWithLanguage(value, request.lang, request.organisation.defaultLanguage);
+  const parts = text
+    .split(/\n{2,}/)
+    .map((part) => part.trim())
+    .filter(Boolean);
   return html`<div class="prose"${lang === request.lang ? '' : html` lang="${lang}"`}>${parts.map((part) => html`<p>${part}</p>`)}</div>`;
 }
 
@@ -97,14 +103,27 @@ export function messages(request: FastifyRequest, errors: FieldErrors): Record<s
   return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
 }
 
-export function select(name: string, label: string, options: ReadonlyArray<readonly [string, string]>, selected: string, error?: string): Html {
+export function select(
+  name: string,
+  label: string,
+  options: ReadonlyArray<readonly [string, string]>,
+  selected: string,
+  error?: string,
+): Html {
   return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${label}</label>
 ${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
 <select id="${name}" name="${name}"${error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : ''}>${options.map(([value, text]) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${text}</option>`)}</select></div>`;
 }
 
-export function textarea(name: string, label: string, value: string, options: { error?: string | undefined; hint?: string; rows?: number; maxlength?: number; required?: boolean } = {}): Html {
-  const describedBy = [options.hint ? `${name}-hint` : '', options.error ? `${name}-error` : ''].filter(Boolean).join(' ');
+export function textarea(
+  name: string,
+  label: string,
+  value: string,
+  options: { error?: string | undefined; hint?: string; rows?: number; maxlength?: number; required?: boolean } = {},
+): Html {
+  const describedBy = [options.hint ? `${name}-hint` : '', options.error ? `${name}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return html`<div class="field${options.error ? ' field--error' : ''}"><label for="${name}">${label}</label>
 ${options.hint ? html`<p class="field__hint" id="${name}-hint">${options.hint}</p>` : ''}
 ${options.error ? html`<p class="field__error" id="${name}-error">${options.error}</p>` : ''}
@@ -112,7 +131,14 @@ ${options.error ? html`<p class="field__error" id="${name}-error">${options.erro
 }
 
 /** One input (or text area) per city language for a staff-written text. */
-export function translatedInputs(request: FastifyRequest, prefix: string, label: MessageKey, value: Translated, errors: Record<string, string>, multiline = false): Html {
+export function translatedInputs(
+  request: FastifyRequest,
+  prefix: string,
+  label: MessageKey,
+  value: Translated,
+  errors: Record<string, string>,
+  multiline = false,
+): Html {
   return html`${request.organisation.languages.map((language) => {
     const name = `${prefix}_${language}`;
     const error = errors[name];
@@ -127,12 +153,20 @@ ${multiline ? html`<textarea id="${name}" name="${name}" lang="${language}" rows
 /** Who may take part in a process, in words. */
 export function eligibilityText(request: FastifyRequest, process: Process, districtNames: string[]): string {
   const { t } = request;
-  const parts = [t(process.eligibility.level === 'verified' ? 'participation.eligibility.verified' : 'participation.eligibility.email')];
+  const parts = [
+    t(
+      process.eligibility.level === 'verified'
+        ? 'participation.eligibility.verified'
+        : 'participation.eligibility.email',
+    ),
+  ];
   const { minAge, maxAge } = process.eligibility;
-  if (minAge !== null && maxAge !== null) parts.push(t('participation.eligibility.ageRange', { min: minAge, max: maxAge }));
+  if (minAge !== null && maxAge !== null)
+    parts.push(t('participation.eligibility.ageRange', { min: minAge, max: maxAge }));
   else if (minAge !== null) parts.push(t('participation.eligibility.minAge', { age: minAge }));
   else if (maxAge !== null) parts.push(t('participation.eligibility.maxAge', { age: maxAge }));
-  if (process.eligibility.residentsOnly && districtNames.length > 0) parts.push(t('participation.eligibility.residents', { districts: districtNames.join(', ') }));
+  if (process.eligibility.residentsOnly && districtNames.length > 0)
+    parts.push(t('participation.eligibility.residents', { districts: districtNames.join(', ') }));
   return parts.join(' ');
 }
 

@@ -15,7 +15,14 @@ import { actor, type FieldErrors, type Outcome } from './shared.ts';
  * past its threshold is waiting for exactly this. The answer is audited and mailed to the followers.
  * An evaluation may later be followed by the final answer.
  */
-export async function answerProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, proposalId: number, input: { answer: string; text: string }, now = new Date()): Promise<Outcome<object>> {
+export async function answerProposal(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  proposalId: number,
+  input: { answer: string; text: string },
+  now = new Date(),
+): Promise<Outcome<object>> {
   authorizeParticipation(viewer, 'answer-proposals');
   const proposal = await findProposal(ctx.db, organisation.id, proposalId);
   if (!proposal) throw new AppError('PROPOSAL_NOT_FOUND');
@@ -40,12 +47,22 @@ export async function answerProposal(ctx: AppContext, viewer: Viewer | null, org
       after: { status: answer, answer: text },
     });
     for (const follower of await findFollowerEmails(tx, proposal.id)) {
-      const language = follower.language && isLanguage(follower.language) ? follower.language : isLanguage(organisation.defaultLanguage) ? organisation.defaultLanguage : 'en';
+      const language =
+        follower.language && isLanguage(follower.language)
+          ? follower.language
+          : isLanguage(organisation.defaultLanguage)
+            ? organisation.defaultLanguage
+            : 'en';
       const t = translator(language);
       const city = localized(organisation.name, language, organisation.defaultLanguage);
       const status = t(`participation.status.${answer}` as MessageKey);
       await ctx.mail.send(
-        { organisationId: organisation.id, to: follower.email, subject: t('participation.mail.answered.subject', { title: proposal.title }), text: t('participation.mail.answered.body', { title: proposal.title, status, answer: text, link, city }) },
+        {
+          organisationId: organisation.id,
+          to: follower.email,
+          subject: t('participation.mail.answered.subject', { title: proposal.title }),
+          text: t('participation.mail.answered.body', { title: proposal.title, status, answer: text, link, city }),
+        },
         tx,
       );
     }

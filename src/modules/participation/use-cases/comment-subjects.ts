@@ -35,19 +35,42 @@ export const SUBJECT_NOT_FOUND: Record<SubjectType, string> = {
 };
 
 /** A proposal or debate whose process the caller already holds (its page loaded it): no query. */
-export function processSubject(ctx: AppContext, organisation: Organisation, type: 'proposal' | 'debate', id: number, process: Process): CommentSubject {
+export function processSubject(
+  ctx: AppContext,
+  organisation: Organisation,
+  type: 'proposal' | 'debate',
+  id: number,
+  process: Process,
+): CommentSubject {
   return {
     type,
     id,
     href: type === 'proposal' ? `/proposals/${id}` : `/debates/${id}`,
-    blocker: (viewer, now = new Date()) => takePartBlocker(ctx, viewer, organisation, process, type === 'proposal' ? 'proposals' : 'debates', 'comment', now),
+    blocker: (viewer, now = new Date()) =>
+      takePartBlocker(
+        ctx,
+        viewer,
+        organisation,
+        process,
+        type === 'proposal' ? 'proposals' : 'debates',
+        'comment',
+        now,
+      ),
   };
 }
 
 /** Finds the subject of a comment; an unknown or hidden one is its type's 404 (nothing is stored). */
-export async function loadSubject(ctx: AppContext, organisation: Organisation, type: SubjectType, id: number): Promise<CommentSubject> {
+export async function loadSubject(
+  ctx: AppContext,
+  organisation: Organisation,
+  type: SubjectType,
+  id: number,
+): Promise<CommentSubject> {
   if (type === 'proposal' || type === 'debate') {
-    const subject = type === 'proposal' ? await findProposal(ctx.db, organisation.id, id) : await findDebate(ctx.db, organisation.id, id);
+    const subject =
+      type === 'proposal'
+        ? await findProposal(ctx.db, organisation.id, id)
+        : await findDebate(ctx.db, organisation.id, id);
     if (!subject || subject.hidden) throw new AppError(SUBJECT_NOT_FOUND[type]);
     const process = await findProcess(ctx.db, organisation.id, subject.processId);
     if (!process) throw new AppError('PROCESS_NOT_FOUND');
@@ -65,7 +88,9 @@ export async function loadSubject(ctx: AppContext, organisation: Organisation, t
     id,
     href: subject.href,
     blocker: (viewer, now = new Date()) =>
-      process ? eligibilityBlocker(ctx, viewer, organisation, process, now) : ruleBlocker(ctx, viewer, organisation, 'level' in rules ? rules : { level: 'verified' }, now),
+      process
+        ? eligibilityBlocker(ctx, viewer, organisation, process, now)
+        : ruleBlocker(ctx, viewer, organisation, 'level' in rules ? rules : { level: 'verified' }, now),
   };
 }
 
@@ -74,6 +99,8 @@ export async function loadSubject(ctx: AppContext, organisation: Organisation, t
  * address needs only the id, else `/comments/:id`, which finds the subject and redirects there.
  */
 export function commentLink(comment: { id: number; subjectType: SubjectType; subjectId: number }): string {
-  const base = { proposal: '/proposals/', debate: '/debates/', report: '/reports/', budget_project: undefined }[comment.subjectType];
+  const base = { proposal: '/proposals/', debate: '/debates/', report: '/reports/', budget_project: undefined }[
+    comment.subjectType
+  ];
   return base ? `${base}${comment.subjectId}#comment-${comment.id}` : `/comments/${comment.id}`;
 }

@@ -5,7 +5,14 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
 import { checkEligibility } from '../../verification/index.ts';
-import { findComment, insertComment, insertFlag, lockComment, setCommentHidden, setCommentVote } from '../conversation.repository.ts';
+import {
+  findComment,
+  insertComment,
+  insertFlag,
+  lockComment,
+  setCommentHidden,
+  setCommentVote,
+} from '../conversation.repository.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
 import type { Stance, SubjectType } from '../participation.schema.ts';
 import { loadSubject } from './comment-subjects.ts';
@@ -24,14 +31,21 @@ export interface CommentInput {
   stance: Stance | null;
 }
 
-export type CommentOutcome = { ok: true; id: number; href: string } | Refused | { ok: false; code: 'COMMENT_INVALID'; errors: FieldErrors };
+export type CommentOutcome =
+  { ok: true; id: number; href: string } | Refused | { ok: false; code: 'COMMENT_INVALID'; errors: FieldErrors };
 
 /**
  * Posts a comment on a proposal, debate, report or budget project when the person may comment on it
  * now (see CommentSubject). A reply answers a top-level comment (a reply to a reply joins the same
  * thread); an argument for or against is a top-level comment on a debate. Rate-limited per person.
  */
-export async function postComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: CommentInput, now = new Date()): Promise<CommentOutcome> {
+export async function postComment(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  input: CommentInput,
+  now = new Date(),
+): Promise<CommentOutcome> {
   const subject = await loadSubject(ctx, organisation, input.subjectType, input.subjectId);
   const blocker = await subject.blocker(viewer, now);
   if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
@@ -42,14 +56,27 @@ export async function postComment(ctx: AppContext, viewer: Viewer | null, organi
   let parentId = input.parentId;
   if (parentId !== null) {
     const parent = await findComment(ctx.db, organisation.id, parentId);
-    if (!parent || parent.subjectType !== input.subjectType || parent.subjectId !== input.subjectId) errors.body = 'participation.error.parent';
+    if (!parent || parent.subjectType !== input.subjectType || parent.subjectId !== input.subjectId)
+      errors.body = 'participation.error.parent';
     else parentId = parent.parentId ?? parent.id;
   }
   const stance = input.subjectType === 'debate' && parentId === null ? input.stance : null;
   if (Object.keys(errors).length > 0) return { ok: false, code: 'COMMENT_INVALID', errors };
-  const limit = await consumeRateLimit(ctx.db, organisation.id, { key: `comment:user:${viewer.id}`, limit: COMMENTS_PER_TEN_MINUTES, windowSeconds: 600 });
+  const limit = await consumeRateLimit(ctx.db, organisation.id, {
+    key: `comment:user:${viewer.id}`,
+    limit: COMMENTS_PER_TEN_MINUTES,
+    windowSeconds: 600,
+  });
   if (!limit.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: limit.retryAfterSeconds });
-  const id = await insertComment(ctx.db, { organisationId: organisation.id, subjectType: input.subjectType, subjectId: input.subjectId, parentId, authorId: viewer.id, body, stance });
+  const id = await insertComment(ctx.db, {
+    organisationId: organisation.id,
+    subjectType: input.subjectType,
+    subjectId: input.subjectId,
+    parentId,
+    authorId: viewer.id,
+    body,
+    stance,
+  });
   return { ok: true, id, href: subject.href };
 }
 
@@ -57,7 +84,16 @@ export async function postComment(ctx: AppContext, viewer: Viewer | null, organi
  * Up (1) or down (-1) vote on a comment, or 0 to take the vote back; one vote per person and comment
  * (UNIQUE), changeable. Needs a confirmed e-mail address. Counts are recounted under the comment's lock.
  */
-export async function voteComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, commentId: number, value: -1 | 0 | 1): Promise<{ ok: true; ups: number; downs: number; href: string } | { ok: false; code: 'PARTICIPATION_EMAIL_NOT_CONFIRMED' | 'COMMENT_HIDDEN' }> {
+export async function voteComment(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  commentId: number,
+  value: -1 | 0 | 1,
+): Promise<
+  | { ok: true; ups: number; downs: number; href: string }
+  | { ok: false; code: 'PARTICIPATION_EMAIL_NOT_CONFIRMED' | 'COMMENT_HIDDEN' }
+> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
   const comment = await findComment(ctx.db, organisation.id, commentId);
   if (!comment) throw new AppError('COMMENT_NOT_FOUND');
@@ -76,7 +112,13 @@ export async function voteComment(ctx: AppContext, viewer: Viewer | null, organi
 export const FLAG_REASONS = ['spam', 'offensive', 'off-topic', 'personal-data'] as const;
 
 /** Flags a comment for the moderators, once per person. */
-export async function flagComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, commentId: number, reason: string): Promise<{ href: string }> {
+export async function flagComment(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  commentId: number,
+  reason: string,
+): Promise<{ href: string }> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
   const comment = await findComment(ctx.db, organisation.id, commentId);
   if (!comment) throw new AppError('COMMENT_NOT_FOUND');
@@ -90,12 +132,20 @@ export async function flagComment(ctx: AppContext, viewer: Viewer | null, organi
  * A moderator hides a comment with a reason, or shows it again; either way an audit line records who,
  * when and why. A hidden comment keeps its place in the thread, its text replaced by a notice.
  */
-export async function moderateComment(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, commentId: number, input: { hide: boolean; reason: string }, now = new Date()): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+export async function moderateComment(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  commentId: number,
+  input: { hide: boolean; reason: string },
+  now = new Date(),
+): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
   authorizeParticipation(viewer, 'moderate');
   const comment = await findComment(ctx.db, organisation.id, commentId);
   if (!comment) throw new AppError('COMMENT_NOT_FOUND');
   const reason = input.reason.trim();
-  if (input.hide && (reason.length < 2 || reason.length > 500)) return { ok: false, errors: { reason: 'participation.error.reason' } };
+  if (input.hide && (reason.length < 2 || reason.length > 500))
+    return { ok: false, errors: { reason: 'participation.error.reason' } };
   await ctx.db.transaction().execute(async (tx) => {
     await setCommentHidden(tx, comment.id, input.hide ? { by: viewer.id, reason, at: now } : null);
     await recordAudit(tx, {

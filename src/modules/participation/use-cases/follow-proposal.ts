@@ -5,7 +5,13 @@ import type { Organisation } from '../../../platform/organisations/organisations
 import { findProposal, setFollow } from '../proposals.repository.ts';
 
 /** A signed-in person follows a proposal (mailed when the city answers it) or stops following it. Idempotent. */
-export async function followProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, proposalId: number, follow: boolean): Promise<void> {
+export async function followProposal(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  proposalId: number,
+  follow: boolean,
+): Promise<void> {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
   const proposal = await findProposal(ctx.db, organisation.id, proposalId);
   if (!proposal || proposal.hidden) throw new AppError('PROPOSAL_NOT_FOUND');

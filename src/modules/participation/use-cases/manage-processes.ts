@@ -7,52 +7,92 @@ import type { Organisation } from '../../../platform/organisations/organisations
 import { findDistricts } from '../../places/index.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
 import { PART_ACTIONS, PARTS, type PhaseParts } from '../participation.schema.ts';
-import { deletePhaseRow, findProcess, insertPhase, insertProcess, slugTaken, updatePhaseRow, updateProcessRow, type ProcessValues } from '../processes.repository.ts';
+import {
+  deletePhaseRow,
+  findProcess,
+  insertPhase,
+  insertProcess,
+  slugTaken,
+  updatePhaseRow,
+  updateProcessRow,
+  type ProcessValues,
+} from '../processes.repository.ts';
 import { actor, clean, type FieldErrors, type Outcome } from './shared.ts';
 
 export type ProcessInput = ProcessValues;
 
-async function validateProcess(ctx: AppContext, organisation: Organisation, input: ProcessInput, exceptId: number | null): Promise<FieldErrors> {
+async function validateProcess(
+  ctx: AppContext,
+  organisation: Organisation,
+  input: ProcessInput,
+  exceptId: number | null,
+): Promise<FieldErrors> {
   const errors: FieldErrors = {};
   const title = clean(input.title);
   const titleField = `title_${organisation.defaultLanguage}`;
   if (!title[organisation.defaultLanguage]) errors[titleField] = 'participation.error.titleRequired';
   else if (Object.values(title).some((text) => text.length > 200)) errors[titleField] = 'participation.error.tooLong';
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug) || input.slug.length > 80) errors.slug = 'participation.error.slug';
-  else if (await slugTaken(ctx.db, organisation.id, input.slug, exceptId)) errors.slug = 'participation.error.slugTaken';
+  else if (await slugTaken(ctx.db, organisation.id, input.slug, exceptId))
+    errors.slug = 'participation.error.slugTaken';
   const known = new Set((await findDistricts(ctx.db, organisation.id)).map((district) => district.id));
   if (input.districtIds.some((id) => !known.has(id))) errors.districtIds = 'participation.error.district';
   const age = (value: number | null) => value === null || (Number.isInteger(value) && value >= 0 && value <= 150);
   if (!age(input.minAge)) errors.minAge = 'participation.error.age';
-  if (!age(input.maxAge) || (input.minAge !== null && input.maxAge !== null && input.maxAge < input.minAge)) errors.maxAge = 'participation.error.age';
+  if (!age(input.maxAge) || (input.minAge !== null && input.maxAge !== null && input.maxAge < input.minAge))
+    errors.maxAge = 'participation.error.age';
   const whole = (value: number, max: number) => Number.isInteger(value) && value >= 1 && value <= max;
   if (!whole(input.supportThreshold, 10_000_000)) errors.supportThreshold = 'participation.error.number';
   if (!whole(input.supportDays, 3650)) errors.supportDays = 'participation.error.number';
   if (!whole(input.answerDays, 3650)) errors.answerDays = 'participation.error.number';
-  if (input.residentsOnly && input.districtIds.length === 0) errors.districtIds = 'participation.error.residentsNeedDistricts';
+  if (input.residentsOnly && input.districtIds.length === 0)
+    errors.districtIds = 'participation.error.residentsNeedDistricts';
   return errors;
 }
 
 function cleaned(input: ProcessInput): ProcessInput {
-  return { ...input, title: clean(input.title), description: clean(input.description), districtIds: [...new Set(input.districtIds)].sort((a, b) => a - b) };
+  return {
+    ...input,
+    title: clean(input.title),
+    description: clean(input.description),
+    districtIds: [...new Set(input.districtIds)].sort((a, b) => a - b),
+  };
 }
 
 /** Creates a process (no phases yet). Audited. */
-export async function createProcess(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: ProcessInput): Promise<Outcome<{ id: number }>> {
+export async function createProcess(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  input: ProcessInput,
+): Promise<Outcome<{ id: number }>> {
   authorizeParticipation(viewer, 'manage-processes');
   const errors = await validateProcess(ctx, organisation, input, null);
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const values = cleaned(input);
   const id = await ctx.db.transaction().execute(async (tx) => {
     const id = await insertProcess(tx, organisation.id, values);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: 'participation.process.create', subjectType: 'participation_process', subjectId: id, after: values });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: 'participation.process.create',
+      subjectType: 'participation_process',
+      subjectId: id,
+      after: values,
+    });
     return id;
   });
   return { ok: true, id };
 }
 
 /** Changes a process's texts, scope, eligibility and proposal rules. Audited with before and after. */
-export async function updateProcess(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, processId: number, input: ProcessInput): Promise<Outcome<object>> {
+export async function updateProcess(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  processId: number,
+  input: ProcessInput,
+): Promise<Outcome<object>> {
   authorizeParticipation(viewer, 'manage-processes');
   const process = await findProcess(ctx.db, organisation.id, processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
@@ -62,7 +102,15 @@ export async function updateProcess(ctx: AppContext, viewer: Viewer | null, orga
   await ctx.db.transaction().execute(async (tx) => {
     await updateProcessRow(tx, process.id, values);
     const { phases: _phases, ...before } = process;
-    await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: 'participation.process.update', subjectType: 'participation_process', subjectId: process.id, before, after: values });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: 'participation.process.update',
+      subjectType: 'participation_process',
+      subjectId: process.id,
+      before,
+      after: values,
+    });
   });
   return { ok: true };
 }
@@ -90,7 +138,14 @@ function normaliseParts(parts: PhaseParts): PhaseParts | undefined {
  * Adds a phase to a process (`phaseId` null) or changes one: a title, dates (end after start, no overlap
  * with the other phases) and the parts it opens with what each allows. Audited.
  */
-export async function savePhase(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, processId: number, phaseId: number | null, input: PhaseInput): Promise<Outcome<{ id: number }>> {
+export async function savePhase(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  processId: number,
+  phaseId: number | null,
+  input: PhaseInput,
+): Promise<Outcome<{ id: number }>> {
   authorizeParticipation(viewer, 'manage-processes');
   const process = await findProcess(ctx.db, organisation.id, processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
@@ -98,15 +153,19 @@ export async function savePhase(ctx: AppContext, viewer: Viewer | null, organisa
   if (phaseId !== null && !current) throw new AppError('PROCESS_PHASE_NOT_FOUND');
   const errors: FieldErrors = {};
   const title = clean(input.title);
-  if (!title[organisation.defaultLanguage]) errors[`phaseTitle_${organisation.defaultLanguage}`] = 'participation.error.titleRequired';
-  else if (Object.values(title).some((text) => text.length > 200)) errors[`phaseTitle_${organisation.defaultLanguage}`] = 'participation.error.tooLong';
+  if (!title[organisation.defaultLanguage])
+    errors[`phaseTitle_${organisation.defaultLanguage}`] = 'participation.error.titleRequired';
+  else if (Object.values(title).some((text) => text.length > 200))
+    errors[`phaseTitle_${organisation.defaultLanguage}`] = 'participation.error.tooLong';
   if (Number.isNaN(input.startsAt.getTime())) errors.startsOn = 'participation.error.date';
   if (Number.isNaN(input.endsAt.getTime())) errors.endsOn = 'participation.error.date';
   else if (!errors.startsOn && input.endsAt <= input.startsAt) errors.endsOn = 'participation.error.phaseEnd';
   const parts = normaliseParts(input.parts);
   if (!parts) errors.parts = 'participation.error.parts';
   if (!errors.startsOn && !errors.endsOn) {
-    const overlaps = process.phases.some((phase) => phase.id !== phaseId && phase.startsAt < input.endsAt && input.startsAt < phase.endsAt);
+    const overlaps = process.phases.some(
+      (phase) => phase.id !== phaseId && phase.startsAt < input.endsAt && input.startsAt < phase.endsAt,
+    );
     if (overlaps) errors.startsOn = 'participation.error.phaseOverlap';
   }
   if (Object.keys(errors).length > 0 || !parts) return { ok: false, errors };
@@ -117,20 +176,41 @@ export async function savePhase(ctx: AppContext, viewer: Viewer | null, organisa
       await updatePhaseRow(tx, current.id, values);
       id = current.id;
     } else id = await insertPhase(tx, organisation.id, process.id, values);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: current ? 'participation.phase.update' : 'participation.phase.create', subjectType: 'participation_process', subjectId: process.id, before: current, after: { id, ...values } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: current ? 'participation.phase.update' : 'participation.phase.create',
+      subjectType: 'participation_process',
+      subjectId: process.id,
+      before: current,
+      after: { id, ...values },
+    });
     return id;
   });
   return { ok: true, id };
 }
 
 /** Removes a phase from a process's timeline. Audited. */
-export async function deletePhase(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, processId: number, phaseId: number): Promise<void> {
+export async function deletePhase(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  processId: number,
+  phaseId: number,
+): Promise<void> {
   authorizeParticipation(viewer, 'manage-processes');
   const process = await findProcess(ctx.db, organisation.id, processId);
   const phase = process?.phases.find((p) => p.id === phaseId);
   if (!process || !phase) throw new AppError('PROCESS_PHASE_NOT_FOUND');
   await ctx.db.transaction().execute(async (tx) => {
     await deletePhaseRow(tx, phase.id);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: 'participation.phase.delete', subjectType: 'participation_process', subjectId: process.id, before: phase });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: 'participation.phase.delete',
+      subjectType: 'participation_process',
+      subjectId: process.id,
+      before: phase,
+    });
   });
 }

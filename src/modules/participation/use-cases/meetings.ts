@@ -4,7 +4,19 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { Translated } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
-import { deleteRegistration, findMeeting, insertMeeting, insertRegistration, proposalsOfProcess, releasePlace, storeMinutes, takePlace, updateMeetingRow, type Meeting, type MeetingValues } from '../meetings.repository.ts';
+import {
+  deleteRegistration,
+  findMeeting,
+  insertMeeting,
+  insertRegistration,
+  proposalsOfProcess,
+  releasePlace,
+  storeMinutes,
+  takePlace,
+  updateMeetingRow,
+  type Meeting,
+  type MeetingValues,
+} from '../meetings.repository.ts';
 import type { ParticipationRefusal } from '../participation.errors.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
 import { deletePlanRow, parsePlan, storePlan, type PlanProblem } from '../plan.ts';
@@ -13,7 +25,12 @@ import { actor, clean, eligibilityBlocker, type FieldErrors, type Outcome } from
 
 export type MeetingInput = MeetingValues;
 
-async function validateMeeting(ctx: AppContext, organisation: Organisation, process: Process, input: MeetingInput): Promise<FieldErrors> {
+async function validateMeeting(
+  ctx: AppContext,
+  organisation: Organisation,
+  process: Process,
+  input: MeetingInput,
+): Promise<FieldErrors> {
   const errors: FieldErrors = {};
   const title = clean(input.title);
   const titleField = `title_${organisation.defaultLanguage}`;
@@ -26,10 +43,18 @@ async function validateMeeting(ctx: AppContext, organisation: Organisation, proc
   const url = input.onlineUrl?.trim() ?? '';
   if (address === '' && url === '') errors.address = 'participation.meetings.error.placeRequired';
   if (address.length > 300) errors.address = 'participation.error.tooLong';
-  if (url !== '' && (!/^https?:\/\/[^\s]+$/.test(url) || url.length > 500 || !URL.canParse(url))) errors.onlineUrl = 'participation.meetings.error.url';
-  if ((input.lat === null) !== (input.lng === null) || (input.lat !== null && (!Number.isFinite(input.lat) || input.lat < -90 || input.lat > 90)) || (input.lng !== null && (!Number.isFinite(input.lng) || input.lng < -180 || input.lng > 180))) errors.lat = 'participation.error.place';
-  if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 100_000) errors.capacity = 'participation.error.number';
-  if (input.proposalIds.some((id) => !Number.isSafeInteger(id) || id < 1)) errors.proposalIds = 'participation.meetings.error.proposals';
+  if (url !== '' && (!/^https?:\/\/[^\s]+$/.test(url) || url.length > 500 || !URL.canParse(url)))
+    errors.onlineUrl = 'participation.meetings.error.url';
+  if (
+    (input.lat === null) !== (input.lng === null) ||
+    (input.lat !== null && (!Number.isFinite(input.lat) || input.lat < -90 || input.lat > 90)) ||
+    (input.lng !== null && (!Number.isFinite(input.lng) || input.lng < -180 || input.lng > 180))
+  )
+    errors.lat = 'participation.error.place';
+  if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 100_000)
+    errors.capacity = 'participation.error.number';
+  if (input.proposalIds.some((id) => !Number.isSafeInteger(id) || id < 1))
+    errors.proposalIds = 'participation.meetings.error.proposals';
   else {
     const unique = [...new Set(input.proposalIds)];
     const found = await proposalsOfProcess(ctx.db, organisation.id, process.id, unique);
@@ -54,7 +79,13 @@ function cleaned(input: MeetingInput): MeetingInput {
  * optional coordinates) or an online link or both, a capacity, and proposals of the same process it
  * discusses. Audited.
  */
-export async function createMeeting(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, processId: number, input: MeetingInput): Promise<Outcome<{ id: number }>> {
+export async function createMeeting(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  processId: number,
+  input: MeetingInput,
+): Promise<Outcome<{ id: number }>> {
   authorizeParticipation(viewer, 'manage-processes');
   const process = await findProcess(ctx.db, organisation.id, processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
@@ -63,7 +94,14 @@ export async function createMeeting(ctx: AppContext, viewer: Viewer | null, orga
   const values = cleaned(input);
   const id = await ctx.db.transaction().execute(async (tx) => {
     const id = await insertMeeting(tx, organisation.id, process.id, values);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: 'participation.meeting.create', subjectType: 'participation_meeting', subjectId: id, after: values });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: 'participation.meeting.create',
+      subjectType: 'participation_meeting',
+      subjectId: id,
+      after: values,
+    });
     return id;
   });
   return { ok: true, id };
@@ -73,51 +111,93 @@ export async function createMeeting(ctx: AppContext, viewer: Viewer | null, orga
  * Changes a meeting (staff). The capacity cannot go below the registrations already taken (the
  * CHECK on the table says the same). Audited with before and after.
  */
-export async function updateMeeting(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, meetingId: number, input: MeetingInput): Promise<Outcome<object>> {
+export async function updateMeeting(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  meetingId: number,
+  input: MeetingInput,
+): Promise<Outcome<object>> {
   authorizeParticipation(viewer, 'manage-processes');
   const meeting = await findMeeting(ctx.db, organisation.id, meetingId);
   if (!meeting) throw new AppError('MEETING_NOT_FOUND');
   const process = await findProcess(ctx.db, organisation.id, meeting.processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
   const errors = await validateMeeting(ctx, organisation, process, input);
-  if (!errors.capacity && input.capacity < meeting.registrations) errors.capacity = 'participation.meetings.error.capacityBelowRegistrations';
+  if (!errors.capacity && input.capacity < meeting.registrations)
+    errors.capacity = 'participation.meetings.error.capacityBelowRegistrations';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const values = cleaned(input);
   try {
     await ctx.db.transaction().execute(async (tx) => {
       await updateMeetingRow(tx, organisation.id, meeting.id, values);
-      await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: 'participation.meeting.update', subjectType: 'participation_meeting', subjectId: meeting.id, before: meeting, after: values });
+      await recordAudit(tx, {
+        organisationId: organisation.id,
+        actor: actor(viewer),
+        action: 'participation.meeting.update',
+        subjectType: 'participation_meeting',
+        subjectId: meeting.id,
+        before: meeting,
+        after: values,
+      });
     });
   } catch (error) {
     // Registrations taken between the check above and the update: the CHECK refused the lower capacity.
-    if (error instanceof Error && /check constraint/i.test(error.message)) return { ok: false, errors: { capacity: 'participation.meetings.error.capacityBelowRegistrations' } };
+    if (error instanceof Error && /check constraint/i.test(error.message))
+      return { ok: false, errors: { capacity: 'participation.meetings.error.capacityBelowRegistrations' } };
     throw error;
   }
   return { ok: true };
 }
 
 /** Publishes (or corrects) the minutes of a meeting once it has started (staff). Audited with before and after. */
-export async function publishMinutes(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, meetingId: number, minutes: Translated, now = new Date()): Promise<Outcome<object> | { ok: false; code: 'MEETING_NOT_HELD_YET' }> {
+export async function publishMinutes(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  meetingId: number,
+  minutes: Translated,
+  now = new Date(),
+): Promise<Outcome<object> | { ok: false; code: 'MEETING_NOT_HELD_YET' }> {
   authorizeParticipation(viewer, 'manage-processes');
   const meeting = await findMeeting(ctx.db, organisation.id, meetingId);
   if (!meeting) throw new AppError('MEETING_NOT_FOUND');
   if (meeting.startsAt > now) return { ok: false, code: 'MEETING_NOT_HELD_YET' };
   const text = clean(minutes);
   const field = `minutes_${organisation.defaultLanguage}`;
-  if (!text[organisation.defaultLanguage]) return { ok: false, errors: { [field]: 'participation.meetings.error.minutesRequired' } };
-  if (Object.values(text).some((value) => value.length > 20_000)) return { ok: false, errors: { [field]: 'participation.error.tooLong' } };
+  if (!text[organisation.defaultLanguage])
+    return { ok: false, errors: { [field]: 'participation.meetings.error.minutesRequired' } };
+  if (Object.values(text).some((value) => value.length > 20_000))
+    return { ok: false, errors: { [field]: 'participation.error.tooLong' } };
   await ctx.db.transaction().execute(async (tx) => {
     await storeMinutes(tx, meeting.id, text, viewer.id, now);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: 'participation.meeting.minutes', subjectType: 'participation_meeting', subjectId: meeting.id, before: meeting.minutes, after: text });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: 'participation.meeting.minutes',
+      subjectType: 'participation_meeting',
+      subjectId: meeting.id,
+      before: meeting.minutes,
+      after: text,
+    });
   });
   return { ok: true };
 }
 
-export type RegistrationOutcome = { ok: true; registered: boolean; registrations: number } | { ok: false; code: ParticipationRefusal | 'AUTHENTICATION_REQUIRED' | 'MEETING_FULL' | 'MEETING_REGISTRATION_CLOSED' };
+export type RegistrationOutcome =
+  | { ok: true; registered: boolean; registrations: number }
+  | {
+      ok: false;
+      code: ParticipationRefusal | 'AUTHENTICATION_REQUIRED' | 'MEETING_FULL' | 'MEETING_REGISTRATION_CLOSED';
+    };
 
 class Full extends Error {}
 
-async function meetingAndProcess(ctx: AppContext, organisation: Organisation, meetingId: number): Promise<{ meeting: Meeting; process: Process }> {
+async function meetingAndProcess(
+  ctx: AppContext,
+  organisation: Organisation,
+  meetingId: number,
+): Promise<{ meeting: Meeting; process: Process }> {
   const meeting = await findMeeting(ctx.db, organisation.id, meetingId);
   if (!meeting) throw new AppError('MEETING_NOT_FOUND');
   const process = await findProcess(ctx.db, organisation.id, meeting.processId);
@@ -132,7 +212,13 @@ async function meetingAndProcess(ctx: AppContext, organisation: Organisation, me
  * registrations for the last places never exceed the capacity: the ones too late get MEETING_FULL and
  * store nothing.
  */
-export async function registerForMeeting(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, meetingId: number, now = new Date()): Promise<RegistrationOutcome> {
+export async function registerForMeeting(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  meetingId: number,
+  now = new Date(),
+): Promise<RegistrationOutcome> {
   const { meeting, process } = await meetingAndProcess(ctx, organisation, meetingId);
   if (meeting.startsAt <= now) return { ok: false, code: 'MEETING_REGISTRATION_CLOSED' };
   const blocker = await eligibilityBlocker(ctx, viewer, organisation, process, now);
@@ -151,7 +237,13 @@ export async function registerForMeeting(ctx: AppContext, viewer: Viewer | null,
 }
 
 /** Cancels a resident's registration before the meeting starts, freeing the place. Cancelling twice changes nothing. */
-export async function cancelRegistration(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, meetingId: number, now = new Date()): Promise<RegistrationOutcome> {
+export async function cancelRegistration(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  meetingId: number,
+  now = new Date(),
+): Promise<RegistrationOutcome> {
   if (!viewer) return { ok: false, code: 'AUTHENTICATION_REQUIRED' };
   const { meeting } = await meetingAndProcess(ctx, organisation, meetingId);
   if (meeting.startsAt <= now) return { ok: false, code: 'MEETING_REGISTRATION_CLOSED' };
@@ -167,7 +259,13 @@ export async function cancelRegistration(ctx: AppContext, viewer: Viewer | null,
  * (staff), after `parsePlan` has checked it; a refused file stores nothing. Audited with the number of
  * features and their bounding box (not the whole file).
  */
-export async function uploadPlan(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, processId: number, text: string): Promise<{ ok: true; features: number } | { ok: false; code: PlanProblem; feature?: number }> {
+export async function uploadPlan(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  processId: number,
+  text: string,
+): Promise<{ ok: true; features: number } | { ok: false; code: PlanProblem; feature?: number }> {
   authorizeParticipation(viewer, 'manage-processes');
   const process = await findProcess(ctx.db, organisation.id, processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
@@ -175,17 +273,36 @@ export async function uploadPlan(ctx: AppContext, viewer: Viewer | null, organis
   if (!parsed.ok) return parsed;
   await ctx.db.transaction().execute(async (tx) => {
     await storePlan(tx, organisation.id, process.id, parsed.features, parsed.bbox, viewer.id);
-    await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: 'participation.plan.upload', subjectType: 'participation_process', subjectId: process.id, after: { features: parsed.features.length, bbox: parsed.bbox } });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: 'participation.plan.upload',
+      subjectType: 'participation_process',
+      subjectId: process.id,
+      after: { features: parsed.features.length, bbox: parsed.bbox },
+    });
   });
   return { ok: true, features: parsed.features.length };
 }
 
 /** Removes the plan of a process (staff). Audited. */
-export async function removePlan(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, processId: number): Promise<void> {
+export async function removePlan(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  processId: number,
+): Promise<void> {
   authorizeParticipation(viewer, 'manage-processes');
   const process = await findProcess(ctx.db, organisation.id, processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
   await ctx.db.transaction().execute(async (tx) => {
-    if (await deletePlanRow(tx, organisation.id, process.id)) await recordAudit(tx, { organisationId: organisation.id, actor: actor(viewer), action: 'participation.plan.delete', subjectType: 'participation_process', subjectId: process.id });
+    if (await deletePlanRow(tx, organisation.id, process.id))
+      await recordAudit(tx, {
+        organisationId: organisation.id,
+        actor: actor(viewer),
+        action: 'participation.plan.delete',
+        subjectType: 'participation_process',
+        subjectId: process.id,
+      });
   });
 }

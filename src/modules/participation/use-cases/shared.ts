@@ -34,7 +34,15 @@ const REFUSALS: Record<Exclude<EligibilityReason, 'not-signed-in'>, Participatio
  * phase running now must open the part with that action, and the person must meet the process's
  * eligibility (verification level, age range, residence in its districts when it asks for that).
  */
-export async function takePartBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, part: Part, action: Action, now = new Date()): Promise<Refused['code'] | undefined> {
+export async function takePartBlocker(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  process: Process,
+  part: Part,
+  action: Action,
+  now = new Date(),
+): Promise<Refused['code'] | undefined> {
   if (!phaseAllows(process, part, action, now)) return 'PARTICIPATION_CLOSED';
   return eligibilityBlocker(ctx, viewer, organisation, process, now);
 }
@@ -44,7 +52,13 @@ export async function takePartBlocker(ctx: AppContext, viewer: Viewer | null, or
  * its districts when it asks for that), whatever its phase, or undefined when they do. Meeting
  * registrations use it directly: a meeting is open until it starts.
  */
-export async function eligibilityBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, now = new Date()): Promise<Refused['code'] | undefined> {
+export async function eligibilityBlocker(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  process: Process,
+  now = new Date(),
+): Promise<Refused['code'] | undefined> {
   return ruleBlocker(ctx, viewer, organisation, processEligibilityRule(process), now);
 }
 
@@ -52,7 +66,13 @@ export async function eligibilityBlocker(ctx: AppContext, viewer: Viewer | null,
  * Why this person does not meet an eligibility rule, in participation's refusal codes, or undefined
  * when they do. Comments on subjects outside a process (reports, budget projects) use it directly.
  */
-export async function ruleBlocker(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, rule: EligibilityRule, now = new Date()): Promise<Refused['code'] | undefined> {
+export async function ruleBlocker(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  rule: EligibilityRule,
+  now = new Date(),
+): Promise<Refused['code'] | undefined> {
   if (!viewer) return 'AUTHENTICATION_REQUIRED';
   const eligible = await checkEligibility(ctx.db, organisation.id, viewer.id, rule, now);
   if (eligible.ok) return undefined;

@@ -5,14 +5,22 @@ import { insertDebate } from '../conversation.repository.ts';
 import type { Process } from '../processes.repository.ts';
 import { takePartBlocker, type FieldErrors, type Refused } from './shared.ts';
 
-export type DebateOutcome = { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; errors: FieldErrors };
+export type DebateOutcome =
+  { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; errors: FieldErrors };
 
 /**
  * Opens a debate: an open question under which people post arguments for and against. Residents may
  * when the current phase opens debates for creation and they are eligible; staff may at any time
  * (they frame the questions of their processes).
  */
-export async function startDebate(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, input: { title: string; body: string }, now = new Date()): Promise<DebateOutcome> {
+export async function startDebate(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  process: Process,
+  input: { title: string; body: string },
+  now = new Date(),
+): Promise<DebateOutcome> {
   if (!hasRole(viewer, 'staff')) {
     const blocker = await takePartBlocker(ctx, viewer, organisation, process, 'debates', 'create', now);
     if (blocker) return { ok: false, code: blocker };
@@ -26,6 +34,12 @@ export async function startDebate(ctx: AppContext, viewer: Viewer | null, organi
   if (body.length < 10) errors.body = 'participation.error.bodyRequired';
   else if (body.length > 10_000) errors.body = 'participation.error.tooLong';
   if (Object.keys(errors).length > 0) return { ok: false, code: 'PROPOSAL_INVALID', errors };
-  const id = await insertDebate(ctx.db, { organisationId: organisation.id, processId: process.id, authorId: viewer.id, title, body });
+  const id = await insertDebate(ctx.db, {
+    organisationId: organisation.id,
+    processId: process.id,
+    authorId: viewer.id,
+    title,
+    body,
+  });
   return { ok: true, id };
 }

@@ -18,7 +18,8 @@ export interface ProposalInput {
   lng: number | null;
 }
 
-export type SubmitOutcome = { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; errors: FieldErrors };
+export type SubmitOutcome =
+  { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; errors: FieldErrors };
 
 const DAY_MS = 86_400_000;
 /** The longest text of a proposal. */
@@ -39,7 +40,12 @@ export interface CheckedProposal {
  * the process's scope): the one set of rules for residents' proposals and for those staff publish on a
  * resident's behalf (from the inbox).
  */
-export async function checkProposal(ctx: AppContext, organisation: Organisation, process: Process, input: ProposalInput): Promise<{ ok: true; proposal: CheckedProposal } | { ok: false; errors: FieldErrors }> {
+export async function checkProposal(
+  ctx: AppContext,
+  organisation: Organisation,
+  process: Process,
+  input: ProposalInput,
+): Promise<{ ok: true; proposal: CheckedProposal } | { ok: false; errors: FieldErrors }> {
   const errors: FieldErrors = {};
   const title = input.title.trim();
   const body = input.body.replace(/\r\n/g, '\n').trim();
@@ -49,20 +55,55 @@ export async function checkProposal(ctx: AppContext, organisation: Organisation,
   else if (body.length > PROPOSAL_BODY_MAX) errors.body = 'participation.error.tooLong';
   if (!(CATEGORIES as readonly string[]).includes(input.category)) errors.category = 'participation.error.category';
   const located = input.lat !== null || input.lng !== null;
-  if (located && (input.lat === null || input.lng === null || !Number.isFinite(input.lat) || !Number.isFinite(input.lng) || Math.abs(input.lat) > 85 || Math.abs(input.lng) > 180)) errors.lat = 'participation.error.place';
+  if (
+    located &&
+    (input.lat === null ||
+      input.lng === null ||
+      !Number.isFinite(input.lat) ||
+      !Number.isFinite(input.lng) ||
+      Math.abs(input.lat) > 85 ||
+      Math.abs(input.lng) > 180)
+  )
+    errors.lat = 'participation.error.place';
   let districtId = input.districtId;
   const districts = await findDistricts(ctx.db, organisation.id);
-  if (districtId !== null && !districts.some((d) => d.id === districtId && d.kind === 'district')) errors.districtId = 'participation.error.district';
+  if (districtId !== null && !districts.some((d) => d.id === districtId && d.kind === 'district'))
+    errors.districtId = 'participation.error.district';
   if (districtId === null && located && !errors.lat) {
-    districtId = (await findDistrictsAt(ctx.db, organisation.id, input.lng as number, input.lat as number)).find((d) => d.kind === 'district')?.id ?? null;
+    districtId =
+      (await findDistrictsAt(ctx.db, organisation.id, input.lng as number, input.lat as number)).find(
+        (d) => d.kind === 'district',
+      )?.id ?? null;
   }
-  if (districtId !== null && process.districtIds.length > 0 && !process.districtIds.includes(districtId) && !errors.districtId) errors.districtId = 'participation.error.outsideScope';
+  if (
+    districtId !== null &&
+    process.districtIds.length > 0 &&
+    !process.districtIds.includes(districtId) &&
+    !errors.districtId
+  )
+    errors.districtId = 'participation.error.outsideScope';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, proposal: { title, body, category: input.category as Category, districtId, lat: located ? input.lat : null, lng: located ? input.lng : null } };
+  return {
+    ok: true,
+    proposal: {
+      title,
+      body,
+      category: input.category as Category,
+      districtId,
+      lat: located ? input.lat : null,
+      lng: located ? input.lng : null,
+    },
+  };
 }
 
 /** The row of a new proposal: it collects supports from now until the process's deadline, towards its threshold. */
-export function newProposal(organisation: Organisation, process: Process, authorId: number, proposal: CheckedProposal, now: Date): Parameters<typeof insertProposal>[1] {
+export function newProposal(
+  organisation: Organisation,
+  process: Process,
+  authorId: number,
+  proposal: CheckedProposal,
+  now: Date,
+): Parameters<typeof insertProposal>[1] {
   return {
     organisationId: organisation.id,
     processId: process.id,
@@ -79,7 +120,14 @@ export function newProposal(organisation: Organisation, process: Process, author
  * eligibility. It starts collecting supports at once, until the process's deadline, with the process's
  * threshold; the author follows it from the start.
  */
-export async function submitProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, process: Process, input: ProposalInput, now = new Date()): Promise<SubmitOutcome> {
+export async function submitProposal(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  process: Process,
+  input: ProposalInput,
+  now = new Date(),
+): Promise<SubmitOutcome> {
   const blocker = await takePartBlocker(ctx, viewer, organisation, process, 'proposals', 'create', now);
   if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
   const checked = await checkProposal(ctx, organisation, process, input);

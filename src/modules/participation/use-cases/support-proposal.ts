@@ -4,7 +4,16 @@ import { AppError } from '../../../platform/errors.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
 import type { ProposalStatus, ShownStatus } from '../participation.schema.ts';
 import { findProcess, phaseAllows } from '../processes.repository.ts';
-import { changeSupportCount, collectsSupports, deleteSupport, findProposal, hasSupported, insertSupport, lockProposal, shownStatus } from '../proposals.repository.ts';
+import {
+  changeSupportCount,
+  collectsSupports,
+  deleteSupport,
+  findProposal,
+  hasSupported,
+  insertSupport,
+  lockProposal,
+  shownStatus,
+} from '../proposals.repository.ts';
 import { takePartBlocker, type Refused } from './shared.ts';
 
 /** A proposal's support count as its supporter sees it after their request. */
@@ -18,7 +27,8 @@ export interface SupportState {
   status: ShownStatus;
 }
 
-export type SupportOutcome = { ok: true; support: SupportState } | Refused | { ok: false; code: 'PROPOSAL_SUPPORT_CLOSED' };
+export type SupportOutcome =
+  { ok: true; support: SupportState } | Refused | { ok: false; code: 'PROPOSAL_SUPPORT_CLOSED' };
 
 async function loadScope(ctx: AppContext, organisation: Organisation, proposalId: number) {
   const proposal = await findProposal(ctx.db, organisation.id, proposalId);
@@ -28,9 +38,21 @@ async function loadScope(ctx: AppContext, organisation: Organisation, proposalId
   return { proposal, process };
 }
 
-function state(proposalId: number, supported: boolean, row: { supports_count: number; threshold: number; status: ProposalStatus; support_deadline: Date }, now: Date): SupportState {
+function state(
+  proposalId: number,
+  supported: boolean,
+  row: { supports_count: number; threshold: number; status: ProposalStatus; support_deadline: Date },
+  now: Date,
+): SupportState {
   const status = shownStatus({ status: row.status, supportDeadline: row.support_deadline }, now);
-  return { proposalId, supported, supports: row.supports_count, threshold: row.threshold, missing: Math.max(0, row.threshold - row.supports_count), status };
+  return {
+    proposalId,
+    supported,
+    supports: row.supports_count,
+    threshold: row.threshold,
+    missing: Math.max(0, row.threshold - row.supports_count),
+    status,
+  };
 }
 
 /**
@@ -40,7 +62,13 @@ function state(proposalId: number, supported: boolean, row: { supports_count: nu
  * "threshold reached" and starts the city's time to answer. The proposal's row is locked while
  * counting, so racing supports are counted one after another.
  */
-export async function supportProposal(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, proposalId: number, now = new Date()): Promise<SupportOutcome> {
+export async function supportProposal(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  proposalId: number,
+  now = new Date(),
+): Promise<SupportOutcome> {
   const { process } = await loadScope(ctx, organisation, proposalId);
   const blocker = await takePartBlocker(ctx, viewer, organisation, process, 'proposals', 'support', now);
   if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
@@ -48,8 +76,10 @@ export async function supportProposal(ctx: AppContext, viewer: Viewer | null, or
     const row = await lockProposal(tx, organisation.id, proposalId);
     if (!row || row.hidden_at) throw new AppError('PROPOSAL_NOT_FOUND');
     if (await hasSupported(tx, proposalId, viewer.id)) return { ok: true, support: state(proposalId, true, row, now) };
-    if (!collectsSupports({ status: row.status, supportDeadline: row.support_deadline }, now)) return { ok: false, code: 'PROPOSAL_SUPPORT_CLOSED' };
-    if (!(await insertSupport(tx, organisation.id, proposalId, viewer.id))) return { ok: true, support: state(proposalId, true, row, now) };
+    if (!collectsSupports({ status: row.status, supportDeadline: row.support_deadline }, now))
+      return { ok: false, code: 'PROPOSAL_SUPPORT_CLOSED' };
+    if (!(await insertSupport(tx, organisation.id, proposalId, viewer.id)))
+      return { ok: true, support: state(proposalId, true, row, now) };
     const updated = await changeSupportCount(tx, proposalId, 1, process.answerDays, now);
     return { ok: true, support: state(proposalId, true, { ...row, ...updated }, now) };
   });
@@ -59,15 +89,23 @@ export async function supportProposal(ctx: AppContext, viewer: Viewer | null, or
  * Takes a support back while the proposal still collects supports; idempotent (no support, no
  * change). A proposal that has reached its threshold keeps that status.
  */
-export async function withdrawSupport(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, proposalId: number, now = new Date()): Promise<SupportOutcome> {
+export async function withdrawSupport(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  proposalId: number,
+  now = new Date(),
+): Promise<SupportOutcome> {
   if (!viewer) return { ok: false, code: 'AUTHENTICATION_REQUIRED' };
   const { process } = await loadScope(ctx, organisation, proposalId);
   return ctx.db.transaction().execute(async (tx): Promise<SupportOutcome> => {
     const row = await lockProposal(tx, organisation.id, proposalId);
     if (!row || row.hidden_at) throw new AppError('PROPOSAL_NOT_FOUND');
-    if (!(await hasSupported(tx, proposalId, viewer.id))) return { ok: true, support: state(proposalId, false, row, now) };
+    if (!(await hasSupported(tx, proposalId, viewer.id)))
+      return { ok: true, support: state(proposalId, false, row, now) };
     if (!phaseAllows(process, 'proposals', 'support', now)) return { ok: false, code: 'PARTICIPATION_CLOSED' };
-    if (!collectsSupports({ status: row.status, supportDeadline: row.support_deadline }, now)) return { ok: false, code: 'PROPOSAL_SUPPORT_CLOSED' };
+    if (!collectsSupports({ status: row.status, supportDeadline: row.support_deadline }, now))
+      return { ok: false, code: 'PROPOSAL_SUPPORT_CLOSED' };
     await deleteSupport(tx, proposalId, viewer.id);
     const updated = await changeSupportCount(tx, proposalId, -1, process.answerDays, now);
     return { ok: true, support: state(proposalId, false, { ...row, ...updated }, now) };
@@ -75,8 +113,24 @@ export async function withdrawSupport(ctx: AppContext, viewer: Viewer | null, or
 }
 
 /** The viewer's support state for one proposal (for the API's GET and the pages). */
-export async function readSupport(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, proposalId: number, now = new Date()): Promise<SupportState> {
+export async function readSupport(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  proposalId: number,
+  now = new Date(),
+): Promise<SupportState> {
   const { proposal } = await loadScope(ctx, organisation, proposalId);
   const supported = viewer ? await hasSupported(ctx.db, proposalId, viewer.id) : false;
-  return state(proposalId, supported, { supports_count: proposal.supports, threshold: proposal.threshold, status: proposal.status, support_deadline: proposal.supportDeadline }, now);
+  return state(
+    proposalId,
+    supported,
+    {
+      supports_count: proposal.supports,
+      threshold: proposal.threshold,
+      status: proposal.status,
+      support_deadline: proposal.supportDeadline,
+    },
+    now,
+  );
 }

@@ -19,5 +19,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       unique (organisation_id, code)
     )`.execute(db);
-  await sql`create index places_district_bbox on places_district (organisation_id, min_lng, max_lng, min_lat, max_lat)`.execute(db);
+  await sql`create index places_district_bbox on places_district (organisation_id, min_lng, max_lng, min_lat, max_lat)`.execute(
+    db,
+  );
 }

@@ -46,7 +46,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       department_id integer not null references core_department(id),
       created_at timestamptz not null default now()
     )`.execute(db);
-  await sql`create unique index reports_routing_rule_one on reports_routing_rule (category_id, coalesce(district_id, 0))`.execute(db);
+  await sql`create unique index reports_routing_rule_one on reports_routing_rule (category_id, coalesce(district_id, 0))`.execute(
+    db,
+  );
 
   await sql`
     create table reports_report (
@@ -79,7 +81,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       hidden_at timestamptz,
       hidden_reason text
     )`.execute(db);
-  await sql`create index reports_report_tile on reports_report (organisation_id, tile_y, tile_x) where hidden_at is null`.execute(db);
+  await sql`create index reports_report_tile on reports_report (organisation_id, tile_y, tile_x) where hidden_at is null`.execute(
+    db,
+  );
   await sql`create index reports_report_recent on reports_report (organisation_id, created_at desc)`.execute(db);
   await sql`create index reports_report_queue on reports_report (department_id, deadline_at) where is_open`.execute(db);
   await sql`create index reports_report_updated on reports_report (organisation_id, updated_at desc)`.execute(db);

@@ -46,9 +46,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       check (user_id is not null or email is not null),
       check ((kind = 'report') = (report_id is not null))
     )`.execute(db);
-  await sql`create unique index reports_subscription_follow on reports_subscription (report_id, coalesce(user_id, 0), coalesce(email, '')) where kind = 'report'`.execute(db);
-  await sql`create index reports_subscription_new on reports_subscription (organisation_id, district_id) where kind = 'new_reports'`.execute(db);
-  await sql`create index reports_subscription_user on reports_subscription (user_id) where user_id is not null`.execute(db);
+  await sql`create unique index reports_subscription_follow on reports_subscription (report_id, coalesce(user_id, 0), coalesce(email, '')) where kind = 'report'`.execute(
+    db,
+  );
+  await sql`create index reports_subscription_new on reports_subscription (organisation_id, district_id) where kind = 'new_reports'`.execute(
+    db,
+  );
+  await sql`create index reports_subscription_user on reports_subscription (user_id) where user_id is not null`.execute(
+    db,
+  );
 
   await sql`
     create table reports_notified (

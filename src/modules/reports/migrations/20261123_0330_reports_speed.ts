@@ -111,9 +111,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end
     $$`.execute(db);
   // A trigger with transition tables has one event each (a PostgreSQL rule).
-  await sql`create trigger reports_report_changes_insert after insert on reports_report referencing new table as new_rows for each statement execute function reports_record_change()`.execute(db);
-  await sql`create trigger reports_report_changes_update after update on reports_report referencing old table as old_rows new table as new_rows for each statement execute function reports_record_change()`.execute(db);
-  await sql`create trigger reports_report_changes_delete after delete on reports_report referencing old table as old_rows for each statement execute function reports_record_change()`.execute(db);
+  await sql`create trigger reports_report_changes_insert after insert on reports_report referencing new table as new_rows for each statement execute function reports_record_change()`.execute(
+    db,
+  );
+  await sql`create trigger reports_report_changes_update after update on reports_report referencing old table as old_rows new table as new_rows for each statement execute function reports_record_change()`.execute(
+    db,
+  );
+  await sql`create trigger reports_report_changes_delete after delete on reports_report referencing old table as old_rows for each statement execute function reports_record_change()`.execute(
+    db,
+  );
 
   // Moves every pending change into the counters, atomically; one fold at a time (others return 0).
   await sql`
@@ -157,7 +163,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Intake keeps a city's categories, questions, routing rules and districts in memory; this number
   // changes with any write to them, and the statement that stores a report checks it, so a report is
   // never validated or routed against configuration that has changed since (see submit-report.ts).
-  await sql`create table reports_intake_version (id boolean primary key default true check (id), version bigint not null)`.execute(db);
+  await sql`create table reports_intake_version (id boolean primary key default true check (id), version bigint not null)`.execute(
+    db,
+  );
   await sql`insert into reports_intake_version (version) values (1)`.execute(db);
   await sql`
     create function reports_bump_intake_version() returns trigger language plpgsql as $$
@@ -167,7 +175,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     end
     $$`.execute(db);
   for (const table of ['reports_category', 'reports_question', 'reports_routing_rule', 'places_district']) {
-    await sql`create trigger ${sql.raw(`${table}_intake_version`)} after insert or update or delete or truncate on ${sql.table(table)} for each statement execute function reports_bump_intake_version()`.execute(db);
+    await sql`create trigger ${sql.raw(`${table}_intake_version`)} after insert or update or delete or truncate on ${sql.table(table)} for each statement execute function reports_bump_intake_version()`.execute(
+      db,
+    );
   }
 
   // Intake's write, in one call (one round trip, one commit, plans prepared once per connection): the

@@ -15,5 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     where min_lat is not null`.execute(db);
   await sql`
     alter table reports_subscription add constraint reports_subscription_area_box
-    check ((area is null) = (min_lat is null) and (min_lat is null) = (max_lat is null) and (min_lng is null) = (max_lng is null) and (min_lat is null) = (min_lng is null))`.execute(db);
+    check ((area is null) = (min_lat is null) and (min_lat is null) = (max_lat is null) and (min_lng is null) = (max_lng is null) and (min_lat is null) = (min_lng is null))`.execute(
+    db,
+  );
 }

@@ -18,7 +18,14 @@ export function isoWithOffset(date: Date, timeZone: string): string {
       .formatToParts(date)
       .map((part) => [part.type, part.value]),
   ) as Record<string, string>;
-  const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const local = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
   const offsetMinutes = Math.round((local - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
   const sign = offsetMinutes >= 0 ? '+' : '-';
   const hours = String(Math.floor(Math.abs(offsetMinutes) / 60)).padStart(2, '0');

@@ -5,7 +5,14 @@ import { ReservedRateLimits } from '../../../platform/auth/rate-limit.ts';
 import { hashToken } from '../../../platform/auth/tokens.ts';
 import { localized } from '../../../platform/i18n/translate.ts';
 import { OrganisationRepository, type Organisation } from '../../../platform/organisations/organisations.ts';
-import { findCategories, findCategoryByCode, findPublicUpdates, findQuestions, findReports, type ReportRow } from '../reports.repository.ts';
+import {
+  findCategories,
+  findCategoryByCode,
+  findPublicUpdates,
+  findQuestions,
+  findReports,
+  type ReportRow,
+} from '../reports.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { submitAdmittedReport } from '../submit-report.ts';
 import { isoWithOffset } from './datetime.ts';
@@ -31,9 +38,19 @@ const DATATYPE_DESCRIPTIONS: Record<string, string> = {
   multivaluelist: 'Any of the listed values',
 };
 
-function send(reply: FastifyReply, format: Format, root: string, item: string, items: XmlNode[], status = 200): FastifyReply {
+function send(
+  reply: FastifyReply,
+  format: Format,
+  root: string,
+  item: string,
+  items: XmlNode[],
+  status = 200,
+): FastifyReply {
   if (format === 'json') return reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(items));
-  return reply.code(status).type('text/xml; charset=utf-8').send(toXml(root, { [item]: items }));
+  return reply
+    .code(status)
+    .type('text/xml; charset=utf-8')
+    .send(toXml(root, { [item]: items }));
 }
 
 function sendError(reply: FastifyReply, format: Format, status: number, description: string): FastifyReply {
@@ -48,7 +65,10 @@ function splitFormat(file: string): { name: string; format: Format } {
 }
 
 function params(request: FastifyRequest): Record<string, unknown> {
-  return { ...(request.query as Record<string, unknown>), ...((request.body as Record<string, unknown> | undefined) ?? {}) };
+  return {
+    ...(request.query as Record<string, unknown>),
+    ...((request.body as Record<string, unknown> | undefined) ?? {}),
+  };
 }
 
 function text(value: unknown): string | undefined {
@@ -60,7 +80,8 @@ function dateParam(value: unknown, name: string): Date | undefined {
   const raw = text(value);
   if (raw === undefined) return undefined;
   const date = new Date(raw);
-  if (Number.isNaN(date.getTime())) throw new Open311Error(400, `${name} must be a date and time in ISO 8601 (w3) format`);
+  if (Number.isNaN(date.getTime()))
+    throw new Open311Error(400, `${name} must be a date and time in ISO 8601 (w3) format`);
   return date;
 }
 
@@ -79,16 +100,24 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
   const rateLimits = new ReservedRateLimits();
   // Verified keys by hash, so that intake does not read (and touch) the key row on every request.
   // Safe because the statement that stores a report checks that the key is still not revoked.
-  const verifiedKeys = new Map<string, { key: { id: number; organisationId: number; scopes: readonly ApiKeyScope[] }; expires: number }>();
+  const verifiedKeys = new Map<
+    string,
+    { key: { id: number; organisationId: number; scopes: readonly ApiKeyScope[] }; expires: number }
+  >();
 
-  async function verifiedKey(apiKey: string): Promise<{ id: number; organisationId: number; scopes: readonly ApiKeyScope[] } | undefined> {
+  async function verifiedKey(
+    apiKey: string,
+  ): Promise<{ id: number; organisationId: number; scopes: readonly ApiKeyScope[] } | undefined> {
     const hash = hashToken(apiKey);
     const cached = verifiedKeys.get(hash);
     if (cached && cached.expires > Date.now()) return cached.key;
     const key = await verifyApiKey(ctx.db, apiKey);
     if (!key) return undefined;
     if (verifiedKeys.size >= 1000) verifiedKeys.clear();
-    verifiedKeys.set(hash, { key: { id: key.id, organisationId: key.organisationId, scopes: key.scopes }, expires: Date.now() + VERIFIED_KEY_MS });
+    verifiedKeys.set(hash, {
+      key: { id: key.id, organisationId: key.organisationId, scopes: key.scopes },
+      expires: Date.now() + VERIFIED_KEY_MS,
+    });
     return key;
   }
 
@@ -134,7 +163,9 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         request.log.error({ err: error }, 'Open311 request failed');
         return sendError(reply, format, 500, 'The server could not answer this request');
       });
-      scope.setNotFoundHandler((request, reply) => sendError(reply, /\.json(\?|$)/.test(request.url) ? 'json' : 'xml', 404, 'There is no such Open311 resource'));
+      scope.setNotFoundHandler((request, reply) =>
+        sendError(reply, /\.json(\?|$)/.test(request.url) ? 'json' : 'xml', 404, 'There is no such Open311 resource'),
+      );
 
       scope.get('/discovery.:format', async (request, reply) => {
         const { format } = splitFormat(`discovery.${(request.params as { format: string }).format}`);
@@ -143,11 +174,22 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
           changeset: isoWithOffset(new Date('2026-11-23T00:00:00Z'), request.organisation.timeZone),
           contact: `Open data team of ${localized(request.organisation.name, 'en', request.organisation.defaultLanguage)}`,
           key_service: new URL('/admin/api-keys', ctx.config.publicUrl).toString(),
-          endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: base, changeset: '2026-11-23T00:00:00Z', type: 'production', formats: ['text/xml', 'application/json'] }],
+          endpoints: [
+            {
+              specification: 'http://wiki.open311.org/GeoReport_v2',
+              url: base,
+              changeset: '2026-11-23T00:00:00Z',
+              type: 'production',
+              formats: ['text/xml', 'application/json'],
+            },
+          ],
         };
         if (format === 'json') return reply.type('application/json; charset=utf-8').send(JSON.stringify(discovery));
         return reply.type('text/xml; charset=utf-8').send(
-          toXml('discovery', { ...discovery, endpoints: { endpoint: discovery.endpoints.map((e) => ({ ...e, formats: { format: e.formats } })) } }),
+          toXml('discovery', {
+            ...discovery,
+            endpoints: { endpoint: discovery.endpoints.map((e) => ({ ...e, formats: { format: e.formats } })) },
+          }),
         );
       });
 
@@ -157,7 +199,14 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const lang = organisation.defaultLanguage;
         const categories = await findCategories(ctx.db, organisation.id);
         const withQuestions = new Set(
-          (await ctx.db.selectFrom('reports_question').select('category_id').where('organisation_id', '=', organisation.id).groupBy('category_id').execute()).map((r) => r.category_id),
+          (
+            await ctx.db
+              .selectFrom('reports_question')
+              .select('category_id')
+              .where('organisation_id', '=', organisation.id)
+              .groupBy('category_id')
+              .execute()
+          ).map((r) => r.category_id),
         );
         return send(
           reply,
@@ -195,7 +244,10 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const definition = { service_code: category.code, attributes };
         if (format === 'json') return reply.type('application/json; charset=utf-8').send(JSON.stringify(definition));
         return reply.type('text/xml; charset=utf-8').send(
-          toXml('service_definition', { service_code: category.code, attributes: { attribute: attributes.map((a) => ({ ...a, values: { value: a.values } })) } }),
+          toXml('service_definition', {
+            service_code: category.code,
+            attributes: { attribute: attributes.map((a) => ({ ...a, values: { value: a.values } })) },
+          }),
         );
       });
 
@@ -205,17 +257,28 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const organisation = await jurisdiction(request);
         const apiKey = text(input.api_key);
         const key = apiKey ? await verifiedKey(apiKey) : undefined;
-        if (!key || key.organisationId !== organisation.id) throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
+        if (!key || key.organisationId !== organisation.id)
+          throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
         // Scopes are fixed when a key is issued (a change means a new key), so a remembered key's scopes hold.
-        if (!key.scopes.includes('open311')) throw new Open311Error(403, 'this api_key may not submit service requests (it lacks the open311 scope)');
+        if (!key.scopes.includes('open311'))
+          throw new Open311Error(403, 'this api_key may not submit service requests (it lacks the open311 scope)');
         const { limit, windowSeconds } = ctx.config.rateLimits.publicWrite;
-        const rate = await rateLimits.take(ctx.db, organisation.id, { key: `open311:key:${key.id}`, limit: limit * 10, windowSeconds });
-        if (!rate.allowed) throw new Open311Error(429, `Too many requests for this api_key; try again in ${rate.retryAfterSeconds} seconds`);
+        const rate = await rateLimits.take(ctx.db, organisation.id, {
+          key: `open311:key:${key.id}`,
+          limit: limit * 10,
+          windowSeconds,
+        });
+        if (!rate.allowed)
+          throw new Open311Error(
+            429,
+            `Too many requests for this api_key; try again in ${rate.retryAfterSeconds} seconds`,
+          );
         // A valid report is stored only if its key is still not revoked (checked in the same statement);
         // a refused one is answered only after the key has been read afresh, as before it was cached.
         const recheckKey = async (): Promise<void> => {
           const fresh = await verifyApiKey(ctx.db, apiKey as string);
-          if (!fresh || fresh.organisationId !== organisation.id) throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
+          if (!fresh || fresh.organisationId !== organisation.id)
+            throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
         };
         const refuse = async (error: Open311Error): Promise<never> => {
           await recheckKey();
@@ -227,22 +290,37 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const latText = text(input.lat);
         const lngText = text(input.long);
         if (latText === undefined || lngText === undefined) {
-          return refuse(new Open311Error(400, text(input.address_string) ? 'This city needs lat and long: address_string alone cannot be placed' : 'lat and long are required'));
+          return refuse(
+            new Open311Error(
+              400,
+              text(input.address_string)
+                ? 'This city needs lat and long: address_string alone cannot be placed'
+                : 'lat and long are required',
+            ),
+          );
         }
         const lat = Number(latText);
         const lng = Number(lngText);
-        if (!Number.isFinite(lat) || !Number.isFinite(lng)) return refuse(new Open311Error(400, 'lat and long must be decimal degrees (WGS 84)'));
+        if (!Number.isFinite(lat) || !Number.isFinite(lng))
+          return refuse(new Open311Error(400, 'lat and long must be decimal degrees (WGS 84)'));
         const answers: Record<string, string | string[]> = {};
         for (const [name, value] of Object.entries(input)) {
           const match = /^attribute\[([^\]]+)\](\[\])?$/.exec(name);
-          if (match) answers[match[1] as string] = Array.isArray(value) ? value.map(String) : match[2] ? [String(value)] : String(value);
+          if (match)
+            answers[match[1] as string] = Array.isArray(value)
+              ? value.map(String)
+              : match[2]
+                ? [String(value)]
+                : String(value);
         }
         const attributeObject = input.attribute;
         if (attributeObject && typeof attributeObject === 'object' && !Array.isArray(attributeObject)) {
-          for (const [code, value] of Object.entries(attributeObject as Record<string, unknown>)) answers[code] = Array.isArray(value) ? value.map(String) : String(value);
+          for (const [code, value] of Object.entries(attributeObject as Record<string, unknown>))
+            answers[code] = Array.isArray(value) ? value.map(String) : String(value);
         }
         const email = text(input.email);
-        if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return refuse(new Open311Error(400, 'email is not a valid e-mail address'));
+        if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+          return refuse(new Open311Error(400, 'email is not a valid e-mail address'));
         const name = [text(input.first_name), text(input.last_name)].filter(Boolean).join(' ');
         // configuration still current, key still valid, report and first history line: one statement, one commit
         const outcome = await submitAdmittedReport(
@@ -268,21 +346,37 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         }
         if ('invalid' in outcome) {
           const status = outcome.invalid.some((p) => p.code === 'REPORT_UNKNOWN_CATEGORY') ? 404 : 400;
-          const items = outcome.invalid.map((problem) => ({ code: status, description: `${problem.field}: ${problem.message}` }));
+          const items = outcome.invalid.map((problem) => ({
+            code: status,
+            description: `${problem.field}: ${problem.message}`,
+          }));
           await recheckKey();
           return send(reply, format, 'errors', 'error', items, status);
         }
-        return send(reply, format, 'service_requests', 'request', [{ service_request_id: outcome.id, token: outcome.token, service_notice: '', account_id: '' }], 201);
+        return send(
+          reply,
+          format,
+          'service_requests',
+          'request',
+          [{ service_request_id: outcome.id, token: outcome.token, service_notice: '', account_id: '' }],
+          201,
+        );
       });
 
       scope.get('/requests.:format', async (request, reply) => {
         const { format } = splitFormat(`requests.${(request.params as { format: string }).format}`);
         const input = params(request);
         const organisation = await jurisdiction(request);
-        const ids = text(input.service_request_id)?.split(',').map((id) => id.trim());
-        if (ids?.some((id) => !/^\d+$/.test(id))) throw new Open311Error(400, 'service_request_id must be a comma-separated list of numbers');
-        const statusParam = text(input.status)?.split(',').map((s) => s.trim());
-        if (statusParam?.some((s) => s !== 'open' && s !== 'closed')) throw new Open311Error(400, 'status must be open, closed, or both separated by a comma');
+        const ids = text(input.service_request_id)
+          ?.split(',')
+          .map((id) => id.trim());
+        if (ids?.some((id) => !/^\d+$/.test(id)))
+          throw new Open311Error(400, 'service_request_id must be a comma-separated list of numbers');
+        const statusParam = text(input.status)
+          ?.split(',')
+          .map((s) => s.trim());
+        if (statusParam?.some((s) => s !== 'open' && s !== 'closed'))
+          throw new Open311Error(400, 'status must be open, closed, or both separated by a comma');
         const statuses: ReportStatus[] = [];
         if (statusParam?.includes('open')) statuses.push(...OPEN_STATUSES);
         if (statusParam?.includes('closed')) statuses.push(...CLOSED_STATUSES);
@@ -293,14 +387,22 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const page = positiveInt(input.page, 'page', 1, 1_000_000);
         const reports = await findReports(ctx.db, organisation.id, {
           ...(ids ? { ids: ids.map(Number) } : {}),
-          ...(text(input.service_code) ? { categoryCodes: (text(input.service_code) as string).split(',').map((c) => c.trim()) } : {}),
+          ...(text(input.service_code)
+            ? { categoryCodes: (text(input.service_code) as string).split(',').map((c) => c.trim()) }
+            : {}),
           ...(statuses.length ? { statuses } : {}),
           ...(start ? { createdFrom: start } : {}),
           ...(end ? { createdTo: end } : {}),
           limit: pageSize,
           offset: (page - 1) * pageSize,
         });
-        return send(reply, format, 'service_requests', 'request', reports.map((report) => requestItem(report, organisation)));
+        return send(
+          reply,
+          format,
+          'service_requests',
+          'request',
+          reports.map((report) => requestItem(report, organisation)),
+        );
       });
 
       scope.get('/requests/:file', async (request, reply) => {
@@ -309,7 +411,13 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         if (!/^\d+$/.test(id)) throw new Open311Error(404, `service_request_id ${id} was not found`);
         const reports = await findReports(ctx.db, organisation.id, { ids: [Number(id)], limit: 1 });
         if (reports.length === 0) throw new Open311Error(404, `service_request_id ${id} was not found`);
-        return send(reply, format, 'service_requests', 'request', reports.map((report) => requestItem(report, organisation)));
+        return send(
+          reply,
+          format,
+          'service_requests',
+          'request',
+          reports.map((report) => requestItem(report, organisation)),
+        );
       });
 
       scope.get('/tokens/:file', async (request, reply) => {
@@ -327,7 +435,13 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const organisation = await jurisdiction(request);
         const end = dateParam(input.end_date, 'end_date') ?? new Date();
         const start = dateParam(input.start_date, 'start_date') ?? new Date(end.getTime() - 86_400_000);
-        const updates = await findPublicUpdates(ctx.db, organisation.id, start, end, positiveInt(input.page_size, 'page_size', 1000, 1000));
+        const updates = await findPublicUpdates(
+          ctx.db,
+          organisation.id,
+          start,
+          end,
+          positiveInt(input.page_size, 'page_size', 1000, 1000),
+        );
         return send(
           reply,
           format,

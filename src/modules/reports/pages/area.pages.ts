@@ -9,7 +9,15 @@ import { csrfField, errorSummary, renderPage, setNotice } from '../../../platfor
 import { findDistrictsWithGeometry, type DistrictWithGeometry } from '../../places/index.ts';
 import { findCategories, type BoundingBox } from '../reports.repository.ts';
 import { subscribeNewReports } from '../subscriptions.ts';
-import { cornersOfBox, formatCorners, MAX_CORNERS, parseCorners, tidyCorners, validateArea, type Corner } from '../subscription-area.ts';
+import {
+  cornersOfBox,
+  formatCorners,
+  MAX_CORNERS,
+  parseCorners,
+  tidyCorners,
+  validateArea,
+  type Corner,
+} from '../subscription-area.ts';
 import { parseBbox } from './list.pages.ts';
 import { cityBounds, renderAreaOverlay, renderMapImage } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
@@ -44,15 +52,29 @@ function boxText(box: BoundingBox): string {
 function around(box: BoundingBox): BoundingBox {
   const padLat = (box.maxLat - box.minLat) / 4;
   const padLng = (box.maxLng - box.minLng) / 4;
-  return { minLat: box.minLat - padLat, maxLat: box.maxLat + padLat, minLng: box.minLng - padLng, maxLng: box.maxLng + padLng };
+  return {
+    minLat: box.minLat - padLat,
+    maxLat: box.maxLat + padLat,
+    minLng: box.minLng - padLng,
+    maxLng: box.maxLng + padLng,
+  };
 }
 
-async function cityShapes(ctx: AppContext, request: FastifyRequest): Promise<{ shapes: DistrictWithGeometry[]; bounds: BoundingBox }> {
+async function cityShapes(
+  ctx: AppContext,
+  request: FastifyRequest,
+): Promise<{ shapes: DistrictWithGeometry[]; bounds: BoundingBox }> {
   const shapes = await findDistrictsWithGeometry(ctx.db, request.organisation.id);
   return { shapes, bounds: cityBounds(shapes, request.organisation.map) };
 }
 
-async function renderDrawPage(request: FastifyRequest, reply: FastifyReply, ctx: AppContext, state: DrawState, status: number): Promise<FastifyReply> {
+async function renderDrawPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: AppContext,
+  state: DrawState,
+  status: number,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
   const categories = await findCategories(ctx.db, organisation.id);
   const projection = new MapProjection(state.view);
@@ -107,7 +129,10 @@ function requireViewer(request: FastifyRequest): number {
 
 /** Counts a subscription made by a resident against the public-write limit (a form cannot flood the table). */
 export async function limitSubscribing(ctx: AppContext, request: FastifyRequest, userId: number): Promise<void> {
-  const rate = await consumeRateLimit(ctx.db, request.organisation.id, { key: `reports-subscribe:user:${userId}`, ...ctx.config.rateLimits.publicWrite });
+  const rate = await consumeRateLimit(ctx.db, request.organisation.id, {
+    key: `reports-subscribe:user:${userId}`,
+    ...ctx.config.rateLimits.publicWrite,
+  });
   if (!rate.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: rate.retryAfterSeconds });
 }
 
@@ -124,7 +149,14 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
     const { bounds } = await cityShapes(ctx, request);
     const preset = parseBbox(typeof query.bbox === 'string' ? query.bbox : '');
     const corners = preset ? cornersOfBox(preset) : [];
-    const state: DrawState = { text: formatCorners(corners), corners, view: preset ? around(preset) : bounds, category: typeof query.category === 'string' ? query.category : '', errors: {}, hint: '' };
+    const state: DrawState = {
+      text: formatCorners(corners),
+      corners,
+      view: preset ? around(preset) : bounds,
+      category: typeof query.category === 'string' ? query.category : '',
+      errors: {},
+      hint: '',
+    };
     return renderDrawPage(request, reply, ctx, state, 200);
   });
 
@@ -132,7 +164,12 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
     const { shapes, bounds } = await cityShapes(ctx, request);
     const { view: viewText } = request.query as Record<string, unknown>;
     const view = parseBbox(typeof viewText === 'string' ? viewText : '') ?? bounds;
-    const body = renderMapImage(new MapProjection(view), shapes, (district) => plain(request, district.name), DRAW_WIDTH);
+    const body = renderMapImage(
+      new MapProjection(view),
+      shapes,
+      (district) => plain(request, district.name),
+      DRAW_WIDTH,
+    );
     return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(body);
   });
 
@@ -173,7 +210,10 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
         await limitSubscribing(ctx, request, userId);
         const categories = await findCategories(ctx.db, request.organisation.id);
         const chosen = categories.find((c) => c.code === category);
-        await subscribeNewReports(ctx.db, request.organisation.id, userId, { categoryId: chosen?.id, area: outcome.ok });
+        await subscribeNewReports(ctx.db, request.organisation.id, userId, {
+          categoryId: chosen?.id,
+          area: outcome.ok,
+        });
         setNotice(reply, 'reports.notice.subscribed');
         return reply.redirect('/reports/subscriptions', 303);
       }

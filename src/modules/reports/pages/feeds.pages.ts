@@ -5,9 +5,27 @@ import type { App } from '../../../platform/http/app.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { cityName, csrfField, renderPage, setNotice, siteUrl } from '../../../platform/web/layout.ts';
 import { containsPoint, findDistricts, findDistrictsWithGeometry } from '../../places/index.ts';
-import { findCategories, findPublicHistory, findReportById, findReports, type ReportRow } from '../reports.repository.ts';
-import { areaOfBox, cornersOfArea, parseCorners, validateArea, type Corner, type SubscriptionArea } from '../subscription-area.ts';
-import { deleteSubscription, findUserSubscriptions, subscribeNewReports, unsubscribeByToken } from '../subscriptions.ts';
+import {
+  findCategories,
+  findPublicHistory,
+  findReportById,
+  findReports,
+  type ReportRow,
+} from '../reports.repository.ts';
+import {
+  areaOfBox,
+  cornersOfArea,
+  parseCorners,
+  validateArea,
+  type Corner,
+  type SubscriptionArea,
+} from '../subscription-area.ts';
+import {
+  deleteSubscription,
+  findUserSubscriptions,
+  subscribeNewReports,
+  unsubscribeByToken,
+} from '../subscriptions.ts';
 import { limitSubscribing, registerAreaPages } from './area.pages.ts';
 import { parseBbox, reportCard, reportTitle } from './list.pages.ts';
 import { cityBounds, renderAreaThumbnail } from './map.ts';
@@ -26,7 +44,14 @@ interface AtomEntry {
 }
 
 /** An Atom 1.0 document (RFC 4287): every text escaped, dates in RFC 3339. */
-export function atomFeed(feed: { id: string; title: string; selfLink: string; htmlLink: string; updated: Date; entries: AtomEntry[] }): string {
+export function atomFeed(feed: {
+  id: string;
+  title: string;
+  selfLink: string;
+  htmlLink: string;
+  updated: Date;
+  entries: AtomEntry[];
+}): string {
   const entry = (item: AtomEntry) => `  <entry>
     <id>${escapeXml(item.id)}</id>
     <title>${escapeXml(item.title)}</title>
@@ -61,15 +86,29 @@ function subscriptionsPage(request: FastifyRequest, reply: FastifyReply, ctx: Ap
     const { t, organisation } = request;
     const viewer = request.viewer;
     if (!viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent('/reports/subscriptions')}`, 303);
-    const [subscriptions, districts, categories, shapes] = await Promise.all([findUserSubscriptions(ctx.db, organisation.id, viewer.id), findDistricts(ctx.db, organisation.id), findCategories(ctx.db, organisation.id), findDistrictsWithGeometry(ctx.db, organisation.id)]);
+    const [subscriptions, districts, categories, shapes] = await Promise.all([
+      findUserSubscriptions(ctx.db, organisation.id, viewer.id),
+      findDistricts(ctx.db, organisation.id),
+      findCategories(ctx.db, organisation.id),
+      findDistrictsWithGeometry(ctx.db, organisation.id),
+    ]);
     const projection = new MapProjection(cityBounds(shapes, organisation.map));
     const query = request.query as Record<string, unknown>;
-    const preset = { district: typeof query.district === 'string' ? query.district : '', category: typeof query.category === 'string' ? query.category : '', bbox: typeof query.bbox === 'string' && parseBbox(query.bbox) ? query.bbox : '' };
+    const preset = {
+      district: typeof query.district === 'string' ? query.district : '',
+      category: typeof query.category === 'string' ? query.category : '',
+      bbox: typeof query.bbox === 'string' && parseBbox(query.bbox) ? query.bbox : '',
+    };
     const describe = (subscription: (typeof subscriptions)[number]): Html => {
-      if (subscription.kind === 'report') return html`<a href="/reports/${subscription.reportId}">${t('reports.subscriptions.report', { id: subscription.reportId ?? 0 })}</a>`;
+      if (subscription.kind === 'report')
+        return html`<a href="/reports/${subscription.reportId}">${t('reports.subscriptions.report', { id: subscription.reportId ?? 0 })}</a>`;
       const district = districts.find((d) => d.id === subscription.districtId);
       const category = categories.find((c) => c.id === subscription.categoryId);
-      const parts = [category ? plain(request, category.name) : '', district ? plain(request, district.name) : '', subscription.hasArea ? t('reports.subscriptions.inArea') : ''].filter(Boolean);
+      const parts = [
+        category ? plain(request, category.name) : '',
+        district ? plain(request, district.name) : '',
+        subscription.hasArea ? t('reports.subscriptions.inArea') : '',
+      ].filter(Boolean);
       const corners = subscription.area ? cornersOfArea(subscription.area) : [];
       const feed = new URLSearchParams({ area: areaQuery(corners), ...(category ? { category: category.code } : {}) });
       return html`${t('reports.subscriptions.newReports')}: ${parts.length ? parts.join(' · ') : t('reports.subscriptions.everywhere')}${
@@ -98,7 +137,10 @@ ${
   ${csrfField(request)}
   <div class="field"><label for="district">${t('reports.filter.district')}</label><select id="district" name="district"><option value="">${t('reports.filter.any')}</option>${districts
     .filter((d) => d.kind === 'district')
-    .map((d) => html`<option value="${d.code}"${d.code === preset.district ? raw(' selected') : ''}>${plain(request, d.name)}</option>`)}</select></div>
+    .map(
+      (d) =>
+        html`<option value="${d.code}"${d.code === preset.district ? raw(' selected') : ''}>${plain(request, d.name)}</option>`,
+    )}</select></div>
   <div class="field"><label for="category">${t('reports.filter.category')}</label><select id="category" name="category"><option value="">${t('reports.filter.any')}</option>${categoryOptions(request, categories, preset.category)}</select></div>
   ${preset.bbox ? html`<div class="checkbox"><input type="checkbox" id="bbox" name="bbox" value="${preset.bbox}" checked><label for="bbox">${t('reports.subscriptions.area')}</label></div>` : ''}
   <button type="submit" class="button">${t('reports.subscriptions.submit')}</button>
@@ -108,10 +150,20 @@ ${
 }
 
 /** The area of a feed's address, validated like a subscription's; a bad one is a client error. */
-function feedArea(text: string, shapes: Parameters<typeof validateArea>[1], center: { lat: number; lng: number }): SubscriptionArea {
+function feedArea(
+  text: string,
+  shapes: Parameters<typeof validateArea>[1],
+  center: { lat: number; lng: number },
+): SubscriptionArea {
   const parsed = parseCorners(text.split(';').join('\n'));
-  const outcome = parsed.invalidLines.length ? undefined : validateArea(parsed.corners, shapes, cityBounds(shapes, center));
-  if (!outcome || 'error' in outcome) throw new AppError('VALIDATION_FAILED', 'area must be 3 to 100 corners lat,lng;lat,lng;… over the city whose edges do not cross.');
+  const outcome = parsed.invalidLines.length
+    ? undefined
+    : validateArea(parsed.corners, shapes, cityBounds(shapes, center));
+  if (!outcome || 'error' in outcome)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'area must be 3 to 100 corners lat,lng;lat,lng;… over the city whose edges do not cross.',
+    );
   return outcome.ok;
 }
 
@@ -121,15 +173,35 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
   app.get('/reports/feed.atom', { schema: { hide: true } }, async (request, reply) => {
     const { organisation } = request;
     const query = request.query as Record<string, unknown>;
-    const [districts, categories] = await Promise.all([findDistricts(ctx.db, organisation.id), findCategories(ctx.db, organisation.id, true)]);
+    const [districts, categories] = await Promise.all([
+      findDistricts(ctx.db, organisation.id),
+      findCategories(ctx.db, organisation.id, true),
+    ]);
     const district = districts.find((d) => d.code === query.district);
     const category = categories.find((c) => c.code === query.category);
-    const area = typeof query.area === 'string' && query.area ? feedArea(query.area, await findDistrictsWithGeometry(ctx.db, organisation.id), request.organisation.map) : undefined;
+    const area =
+      typeof query.area === 'string' && query.area
+        ? feedArea(query.area, await findDistrictsWithGeometry(ctx.db, organisation.id), request.organisation.map)
+        : undefined;
     // an area: its box in SQL, then the polygon itself (so more rows are read than shown)
-    const found = await findReports(ctx.db, organisation.id, { limit: area ? 200 : 50, order: 'newest', ...(district ? { districtId: district.id } : {}), ...(category ? { categoryCodes: [category.code] } : {}), ...(area ? { bbox: area.bbox } : {}) });
-    const reports = area ? found.filter((report) => containsPoint(area.polygon, report.lng, report.lat)).slice(0, 50) : found;
+    const found = await findReports(ctx.db, organisation.id, {
+      limit: area ? 200 : 50,
+      order: 'newest',
+      ...(district ? { districtId: district.id } : {}),
+      ...(category ? { categoryCodes: [category.code] } : {}),
+      ...(area ? { bbox: area.bbox } : {}),
+    });
+    const reports = area
+      ? found.filter((report) => containsPoint(area.polygon, report.lng, report.lat)).slice(0, 50)
+      : found;
     const base = siteUrl(request);
-    const filters = [category ? plain(request, category.name) : '', district ? plain(request, district.name) : '', area ? request.t('reports.feed.area') : ''].filter(Boolean).join(' · ');
+    const filters = [
+      category ? plain(request, category.name) : '',
+      district ? plain(request, district.name) : '',
+      area ? request.t('reports.feed.area') : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     const title = `${request.t('reports.feed.all', { city: cityName(request) })}${filters ? ` — ${filters}` : ''}`;
     const entry = (report: ReportRow): AtomEntry => ({
       id: new URL(`/reports/${report.id}`, base).toString(),
@@ -147,7 +219,10 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
         title,
         selfLink: new URL(request.url, base).toString(),
         htmlLink: new URL('/reports', base).toString(),
-        updated: reports.reduce((latest, report) => (report.updatedAt > latest ? report.updatedAt : latest), new Date(0)),
+        updated: reports.reduce(
+          (latest, report) => (report.updatedAt > latest ? report.updatedAt : latest),
+          new Date(0),
+        ),
         entries: reports.map(entry),
       }),
     );
@@ -157,7 +232,10 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
     const id = reportIdParam(request);
     const report = id === undefined ? undefined : await findReportById(ctx.db, request.organisation.id, id);
     if (!report) return notFound(reply);
-    const [districts, history] = await Promise.all([findDistricts(ctx.db, request.organisation.id), findPublicHistory(ctx.db, request.organisation.id, report.id)]);
+    const [districts, history] = await Promise.all([
+      findDistricts(ctx.db, request.organisation.id),
+      findPublicHistory(ctx.db, request.organisation.id, report.id),
+    ]);
     const base = siteUrl(request);
     const link = new URL(`/reports/${report.id}`, base).toString();
     const title = request.t('reports.feed.report', { id: report.id, title: reportTitle(request, report, districts) });
@@ -177,7 +255,9 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
             title:
               line.kind === 'status' && isStatus(line.statusTo)
                 ? request.t('reports.page.history.status', { status: statusLabel(request, line.statusTo) })
-                : request.t(`reports.page.history.${line.kind === 'answer' || line.kind === 'comment' || line.kind === 'reopen' || line.kind === 'merge' || line.kind === 'created' ? line.kind : 'answer'}`),
+                : request.t(
+                    `reports.page.history.${line.kind === 'answer' || line.kind === 'comment' || line.kind === 'reopen' || line.kind === 'merge' || line.kind === 'created' ? line.kind : 'answer'}`,
+                  ),
             link: `${link}#update-${line.id}`,
             updated: line.createdAt,
             summary: line.publicText ?? (line.kind === 'created' ? report.description : ''),
@@ -186,17 +266,26 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
     );
   });
 
-  app.get('/reports/subscriptions', { schema: { hide: true } }, async (request, reply) => subscriptionsPage(request, reply, ctx)());
+  app.get('/reports/subscriptions', { schema: { hide: true } }, async (request, reply) =>
+    subscriptionsPage(request, reply, ctx)(),
+  );
 
   app.post('/reports/subscriptions', { schema: { hide: true } }, async (request, reply) => {
     const viewer = request.viewer;
     if (!viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
-    const [districts, categories] = await Promise.all([findDistricts(ctx.db, request.organisation.id), findCategories(ctx.db, request.organisation.id)]);
+    const [districts, categories] = await Promise.all([
+      findDistricts(ctx.db, request.organisation.id),
+      findCategories(ctx.db, request.organisation.id),
+    ]);
     const district = districts.find((d) => d.code === formValue(request.body, 'district'));
     const category = categories.find((c) => c.code === formValue(request.body, 'category'));
     const bbox = parseBbox(formValue(request.body, 'bbox'));
     await limitSubscribing(ctx, request, viewer.id);
-    await subscribeNewReports(ctx.db, request.organisation.id, viewer.id, { districtId: district?.id, categoryId: category?.id, area: bbox ? areaOfBox(bbox) : undefined });
+    await subscribeNewReports(ctx.db, request.organisation.id, viewer.id, {
+      districtId: district?.id,
+      categoryId: category?.id,
+      area: bbox ? areaOfBox(bbox) : undefined,
+    });
     setNotice(reply, 'reports.notice.subscribed');
     return reply.redirect('/reports/subscriptions', 303);
   });
@@ -229,7 +318,12 @@ ${
   app.post('/reports/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
     const removed = await unsubscribeByToken(ctx.db, request.organisation.id, formValue(request.body, 'token'));
     if (!removed) {
-      return renderPage(request, reply, { title: request.t('reports.unsubscribe.title'), status: 404, noIndex: true, main: html`<h1>${request.t('reports.unsubscribe.title')}</h1><p>${request.t('reports.unsubscribe.invalid')}</p>` });
+      return renderPage(request, reply, {
+        title: request.t('reports.unsubscribe.title'),
+        status: 404,
+        noIndex: true,
+        main: html`<h1>${request.t('reports.unsubscribe.title')}</h1><p>${request.t('reports.unsubscribe.invalid')}</p>`,
+      });
     }
     setNotice(reply, 'reports.notice.unsubscribed');
     return reply.redirect('/reports', 303);
@@ -239,7 +333,10 @@ ${
 /** The home page block: the latest reports and the way to send one. */
 export async function renderHomeSection(request: FastifyRequest, ctx: AppContext): Promise<Html | null> {
   const { t, organisation } = request;
-  const [reports, districts] = await Promise.all([findReports(ctx.db, organisation.id, { limit: 4, order: 'newest' }), findDistricts(ctx.db, organisation.id)]);
+  const [reports, districts] = await Promise.all([
+    findReports(ctx.db, organisation.id, { limit: 4, order: 'newest' }),
+    findDistricts(ctx.db, organisation.id),
+  ]);
   return html`${stylesheet()}<section aria-labelledby="home-reports">
   <h2 id="home-reports">${t('reports.home.title')}</h2>
   <p>${t('reports.home.lead')}</p>
@@ -248,4 +345,3 @@ export async function renderHomeSection(request: FastifyRequest, ctx: AppContext
   <p><a href="/reports">${t('reports.home.all')}</a></p>
 </section>`;
 }
-

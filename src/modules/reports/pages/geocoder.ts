@@ -95,7 +95,9 @@ export class AddressListGeocoder implements Geocoder {
     const nameWords = words.filter((word) => word !== numberWord && word !== normalise(this.#city));
     if (nameWords.length === 0) return [];
     const number = numberWord ? Number(numberWord) : undefined;
-    const matches = this.#streets.filter((street) => nameWords.every((word) => street.key.split(' ').some((part) => part.startsWith(word))));
+    const matches = this.#streets.filter((street) =>
+      nameWords.every((word) => street.key.split(' ').some((part) => part.startsWith(word))),
+    );
     const results: Address[] = [];
     for (const street of matches) {
       if (number !== undefined && number >= 1 && number <= street.numbers) results.push(this.#point(street, number));
@@ -120,7 +122,10 @@ export class AddressListGeocoder implements Geocoder {
   }
 
   streets(): Address[] {
-    return this.#streets.map((street) => ({ ...this.#point(street, Math.ceil(street.numbers / 2)), label: street.name }));
+    return this.#streets.map((street) => ({
+      ...this.#point(street, Math.ceil(street.numbers / 2)),
+      label: street.name,
+    }));
   }
 }
 
@@ -149,7 +154,10 @@ export function geocoderFor(organisation: Organisation): Geocoder {
   const hit = cache.get(organisation.id);
   if (hit) return hit;
   const city = organisation.name[organisation.defaultLanguage] ?? Object.values(organisation.name)[0] ?? '';
-  const geocoder = organisation.slug === 'valmora' ? new AddressListGeocoder(organisation.map, VALMORA_STREETS, city) : new NoGeocoder();
+  const geocoder =
+    organisation.slug === 'valmora'
+      ? new AddressListGeocoder(organisation.map, VALMORA_STREETS, city)
+      : new NoGeocoder();
   cache.set(organisation.id, geocoder);
   return geocoder;
 }

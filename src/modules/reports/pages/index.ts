@@ -21,6 +21,8 @@ export async function registerResidentPages(app: App, ctx: AppContext): Promise<
   registerReportPages(app, ctx);
   await withPhotoUploads(app, (scope) => {
     scope.post('/reports', { schema: { hide: true } }, async (request, reply) => handleReportPost(ctx, request, reply));
-    scope.post('/reports/:id/updates', { schema: { hide: true } }, async (request, reply) => handleUpdatePost(ctx, request, reply));
+    scope.post('/reports/:id/updates', { schema: { hide: true } }, async (request, reply) =>
+      handleUpdatePost(ctx, request, reply),
+    );
   });
 }

@@ -7,10 +7,28 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { formatDate, renderPage } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
-import { findCategories, findReportClusters, findReports, type BoundingBox, type Category, type ReportFilters, type ReportRow } from '../reports.repository.ts';
+import {
+  findCategories,
+  findReportClusters,
+  findReports,
+  type BoundingBox,
+  type Category,
+  type ReportFilters,
+  type ReportRow,
+} from '../reports.repository.ts';
 import { cityBounds, renderMap } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
-import { ALL_STATUSES, categoryOptions, excerpt, isStatus, plain, reportsAsset, statusLabel, statusTag, stylesheet } from './shared.ts';
+import {
+  ALL_STATUSES,
+  categoryOptions,
+  excerpt,
+  isStatus,
+  plain,
+  reportsAsset,
+  statusLabel,
+  statusTag,
+  stylesheet,
+} from './shared.ts';
 
 export const PAGE_SIZE = 20;
 
@@ -37,7 +55,15 @@ export function parseBbox(text: string): BoundingBox | undefined {
   const parts = text.split(',').map(Number);
   if (parts.length !== 4 || parts.some((part) => !Number.isFinite(part))) return undefined;
   const [minLng, minLat, maxLng, maxLat] = parts as [number, number, number, number];
-  if (minLat >= maxLat || minLng >= maxLng || Math.abs(minLat) > 85 || Math.abs(maxLat) > 85 || Math.abs(minLng) > 180 || Math.abs(maxLng) > 180) return undefined;
+  if (
+    minLat >= maxLat ||
+    minLng >= maxLng ||
+    Math.abs(minLat) > 85 ||
+    Math.abs(maxLat) > 85 ||
+    Math.abs(minLng) > 180 ||
+    Math.abs(maxLng) > 180
+  )
+    return undefined;
   return { minLat, minLng, maxLat, maxLng };
 }
 
@@ -58,8 +84,20 @@ export function parseListQuery(request: FastifyRequest): ListQuery {
   if (parseDay(to, true) === null) errors.to = request.t('reports.filter.invalidDate');
   const beforeText = one(query, 'before');
   const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_(\d+)$/.exec(beforeText);
-  const before = match && !Number.isNaN(Date.parse(match[1] as string)) ? { createdAt: new Date(match[1] as string), id: Number(match[2]) } : undefined;
-  return { category: one(query, 'category'), status: one(query, 'status'), district: one(query, 'district'), from, to, bbox: parseBbox(one(query, 'bbox')), before, errors };
+  const before =
+    match && !Number.isNaN(Date.parse(match[1] as string))
+      ? { createdAt: new Date(match[1] as string), id: Number(match[2]) }
+      : undefined;
+  return {
+    category: one(query, 'category'),
+    status: one(query, 'status'),
+    district: one(query, 'district'),
+    from,
+    to,
+    bbox: parseBbox(one(query, 'bbox')),
+    before,
+    errors,
+  };
 }
 
 /** Turns parsed filters into repository filters, given the city's categories and districts. */
@@ -88,7 +126,9 @@ export function listQueryString(query: ListQuery, change: Partial<Record<'before
   if (query.district) params.set('district', query.district);
   if (query.from && !query.errors.from) params.set('from', query.from);
   if (query.to && !query.errors.to) params.set('to', query.to);
-  const bbox = change.bbox ?? (query.bbox ? [query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(',') : '');
+  const bbox =
+    change.bbox ??
+    (query.bbox ? [query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(',') : '');
   if (bbox) params.set('bbox', bbox);
   if (change.before) params.set('before', change.before);
   const text = params.toString();
@@ -98,7 +138,8 @@ export function listQueryString(query: ListQuery, change: Partial<Record<'before
 /** The drawing page starts from the map's view (a rectangle to reshape) and the chosen category. */
 function areaLinkQuery(query: ListQuery): string {
   const params = new URLSearchParams();
-  if (query.bbox) params.set('bbox', [query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(','));
+  if (query.bbox)
+    params.set('bbox', [query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(','));
   if (query.category) params.set('category', query.category);
   return params.size ? `?${params.toString()}` : '';
 }
@@ -115,7 +156,12 @@ export function reportTitle(request: FastifyRequest, report: ReportRow, district
 }
 
 /** One report in a list: title linking to it, status, date, district, the start of its description. */
-export function reportCard(request: FastifyRequest, report: ReportRow, districts: District[], headingLevel: 2 | 3 = 3): Html {
+export function reportCard(
+  request: FastifyRequest,
+  report: ReportRow,
+  districts: District[],
+  headingLevel: 2 | 3 = 3,
+): Html {
   const district = districts.find((d) => d.id === report.districtId);
   const heading = html`<a href="/reports/${report.id}">${reportTitle(request, report, districts)}</a>`;
   return html`<li class="report-card">
@@ -131,7 +177,8 @@ function select(id: string, label: string, options: Html, error?: string): Html 
 
 function filterForm(request: FastifyRequest, query: ListQuery, categories: Category[], districts: District[]): Html {
   const { t } = request;
-  const option = (value: string, label: string, current: string) => html`<option value="${value}"${value === current ? raw(' selected') : ''}>${label}</option>`;
+  const option = (value: string, label: string, current: string) =>
+    html`<option value="${value}"${value === current ? raw(' selected') : ''}>${label}</option>`;
   const dateField = (name: 'from' | 'to', label: string) =>
     html`<div class="field${query.errors[name] ? ' field--error' : ''}"><label for="${name}">${label}</label>${query.errors[name] ? html`<p class="field__error" id="${name}-error">${query.errors[name]}</p>` : ''}<input type="date" id="${name}" name="${name}" value="${query[name]}"${query.errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : ''}></div>`;
   return html`<form method="get" action="/reports" class="report-filters" aria-labelledby="filters-title">
@@ -208,14 +255,20 @@ export function registerListPages(app: App, ctx: AppContext): void {
   app.get('/reports', { schema: { hide: true } }, async (request, reply) => {
     const { t, organisation } = request;
     const query = parseListQuery(request);
-    const [categories, districts, shapes] = await Promise.all([findCategories(ctx.db, organisation.id), findDistricts(ctx.db, organisation.id), findDistrictsWithGeometry(ctx.db, organisation.id)]);
+    const [categories, districts, shapes] = await Promise.all([
+      findCategories(ctx.db, organisation.id),
+      findDistricts(ctx.db, organisation.id),
+      findDistrictsWithGeometry(ctx.db, organisation.id),
+    ]);
     const filters = toReportFilters(query, districts, PAGE_SIZE + 1);
     const rows = await findReports(ctx.db, organisation.id, filters);
     const page = rows.slice(0, PAGE_SIZE);
     const next = rows.length > PAGE_SIZE ? page[page.length - 1] : undefined;
 
     const projection = new MapProjection(query.bbox ?? cityBounds(shapes, organisation.map));
-    const categoryIds = query.category ? categories.filter((c) => c.code === query.category).map((c) => c.id) : undefined;
+    const categoryIds = query.category
+      ? categories.filter((c) => c.code === query.category).map((c) => c.id)
+      : undefined;
     const clusters = await findReportClusters(ctx.db, organisation.id, projection.bbox, projection.zoom(), {
       ...(categoryIds ? { categoryIds: categoryIds.length ? categoryIds : [-1] } : {}),
       ...(filters.statuses ? { statuses: filters.statuses } : {}),
@@ -271,18 +324,24 @@ ${renderMap({
         tags: ['reports'],
         summary: 'Public reports, newest first, with filters and keyset pagination',
         querystring: ListQuerySchema,
-        response: { 200: Type.Object({ reports: Type.Array(ReportJson), next: Type.Union([Type.String(), Type.Null()]) }) },
+        response: {
+          200: Type.Object({ reports: Type.Array(ReportJson), next: Type.Union([Type.String(), Type.Null()]) }),
+        },
       },
     },
     async (request) => {
       const query = parseListQuery(request);
-      if (Object.keys(query.errors).length) throw new AppError('VALIDATION_FAILED', 'from and to must be days such as 2026-03-31.');
+      if (Object.keys(query.errors).length)
+        throw new AppError('VALIDATION_FAILED', 'from and to must be days such as 2026-03-31.');
       const limit = request.query.limit ?? 50;
       const districts = await findDistricts(ctx.db, request.organisation.id);
       const rows = await findReports(ctx.db, request.organisation.id, toReportFilters(query, districts, limit + 1));
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      return { reports: page.map((report) => reportJson(request, report)), next: rows.length > limit && last ? cursorOf(last) : null };
+      return {
+        reports: page.map((report) => reportJson(request, report)),
+        next: rows.length > limit && last ? cursorOf(last) : null,
+      };
     },
   );
 
@@ -320,9 +379,14 @@ ${renderMap({
     },
     async (request) => {
       const query = parseListQuery(request);
-      if (!query.bbox) throw new AppError('VALIDATION_FAILED', 'bbox must be minLng,minLat,maxLng,maxLat with min below max.');
-      if (Object.keys(query.errors).length) throw new AppError('VALIDATION_FAILED', 'from and to must be days such as 2026-03-31.');
-      const [categories, districts] = await Promise.all([findCategories(ctx.db, request.organisation.id, true), findDistricts(ctx.db, request.organisation.id)]);
+      if (!query.bbox)
+        throw new AppError('VALIDATION_FAILED', 'bbox must be minLng,minLat,maxLng,maxLat with min below max.');
+      if (Object.keys(query.errors).length)
+        throw new AppError('VALIDATION_FAILED', 'from and to must be days such as 2026-03-31.');
+      const [categories, districts] = await Promise.all([
+        findCategories(ctx.db, request.organisation.id, true),
+        findDistricts(ctx.db, request.organisation.id),
+      ]);
       const filters = toReportFilters(query, districts, 1);
       const categoryIds = query.category ? categories.filter((c) => c.code === query.category).map((c) => c.id) : [];
       const clusters = await findReportClusters(ctx.db, request.organisation.id, query.bbox, request.query.zoom, {
@@ -333,7 +397,12 @@ ${renderMap({
         ...(filters.createdFrom ? { createdFrom: filters.createdFrom } : {}),
         ...(filters.createdTo ? { createdTo: filters.createdTo } : {}),
       });
-      return { clusters: clusters.map((cluster) => ({ ...cluster, bbox: [cluster.bbox.minLng, cluster.bbox.minLat, cluster.bbox.maxLng, cluster.bbox.maxLat] })) };
+      return {
+        clusters: clusters.map((cluster) => ({
+          ...cluster,
+          bbox: [cluster.bbox.minLng, cluster.bbox.minLat, cluster.bbox.maxLng, cluster.bbox.maxLat],
+        })),
+      };
     },
   );
 }

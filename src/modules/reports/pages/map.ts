@@ -13,7 +13,11 @@ export function cityBounds(districts: DistrictWithGeometry[], center: { lat: num
 }
 
 /** The districts' outlines (not their neighbourhoods'), labelled when `label` is given. */
-function districtPaths(projection: MapProjection, districts: DistrictWithGeometry[], label?: (district: DistrictWithGeometry) => string): Html {
+function districtPaths(
+  projection: MapProjection,
+  districts: DistrictWithGeometry[],
+  label?: (district: DistrictWithGeometry) => string,
+): Html {
   return areaLayer(
     projection,
     districts.filter((district) => district.kind === 'district'),
@@ -59,7 +63,9 @@ export function renderMap(options: MapOptions): Html {
         return html`<g class="map-cluster${closed ? ' map-cluster--closed' : ''}" data-min-lat="${cluster.bbox.minLat}" data-max-lat="${cluster.bbox.maxLat}" data-min-lng="${cluster.bbox.minLng}" data-max-lng="${cluster.bbox.maxLng}"${cluster.reportId ? html` data-report="${cluster.reportId}"` : ''}>
 <circle cx="${projection.x(cluster.lng)}" cy="${projection.y(cluster.lat)}" r="${Math.round(radius * 10) / 10}"></circle>${cluster.count > 1 ? html`<text x="${projection.x(cluster.lng)}" y="${projection.y(cluster.lat)}" text-anchor="middle" dominant-baseline="central">${cluster.count}</text>` : ''}</g>`;
       })}</g>`,
-      options.marker && Number.isFinite(options.marker.lat) ? html`<g class="map-marker"><circle cx="${projection.x(options.marker.lng)}" cy="${projection.y(options.marker.lat)}" r="9"></circle></g>` : raw('<g class="map-marker" hidden><circle cx="0" cy="0" r="9"></circle></g>'),
+      options.marker && Number.isFinite(options.marker.lat)
+        ? html`<g class="map-marker"><circle cx="${projection.x(options.marker.lng)}" cy="${projection.y(options.marker.lat)}" r="9"></circle></g>`
+        : raw('<g class="map-marker" hidden><circle cx="0" cy="0" r="9"></circle></g>'),
     ],
   });
 }
@@ -69,7 +75,12 @@ export function renderMap(options: MapOptions): Html {
  * `<input type="image">`: a click on it sends x/y in those pixels, which the projection turns back into
  * coordinates. Styles are inside, as a page's stylesheet does not reach an image.
  */
-export function renderMapImage(projection: MapProjection, districts: DistrictWithGeometry[], label: (district: DistrictWithGeometry) => string, width: number): string {
+export function renderMapImage(
+  projection: MapProjection,
+  districts: DistrictWithGeometry[],
+  label: (district: DistrictWithGeometry) => string,
+  width: number,
+): string {
   const height = Math.round((projection.height * width) / projection.width);
   return `<?xml version="1.0" encoding="utf-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${projection.width} ${projection.height}" width="${width}" height="${height}">
@@ -88,7 +99,11 @@ function points(projection: MapProjection, corners: Array<{ lat: number; lng: nu
  * The area drawn so far, laid over the drawing map (same box): the closed shape from three corners, the
  * line before, a dot on each corner. Hidden from screen readers: the text field lists the corners.
  */
-export function renderAreaOverlay(projection: MapProjection, corners: Array<{ lat: number; lng: number }>, width: number): Html {
+export function renderAreaOverlay(
+  projection: MapProjection,
+  corners: Array<{ lat: number; lng: number }>,
+  width: number,
+): Html {
   const height = Math.round((projection.height * width) / projection.width);
   return html`<svg class="area-draw__overlay" viewBox="0 0 ${projection.width} ${projection.height}" width="${width}" height="${height}" aria-hidden="true" focusable="false">
   <polygon class="area-shape"${corners.length < 3 ? raw(' hidden') : ''} points="${points(projection, corners)}"></polygon>
@@ -98,7 +113,12 @@ export function renderAreaOverlay(projection: MapProjection, corners: Array<{ la
 }
 
 /** A small picture of a subscription's area over the district outlines, for the list of subscriptions. */
-export function renderAreaThumbnail(projection: MapProjection, districts: DistrictWithGeometry[], corners: Array<{ lat: number; lng: number }>, label: string): Html {
+export function renderAreaThumbnail(
+  projection: MapProjection,
+  districts: DistrictWithGeometry[],
+  corners: Array<{ lat: number; lng: number }>,
+  label: string,
+): Html {
   return html`<svg class="area-thumbnail" viewBox="0 0 ${projection.width} ${projection.height}" width="160" height="${Math.round((projection.height * 160) / projection.width)}" role="img" aria-label="${label}">
   <rect class="map-background" x="0" y="0" width="${projection.width}" height="${projection.height}"></rect>
   ${districtPaths(projection, districts)}

@@ -5,15 +5,41 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { addPhotos, attachPendingPhotos, countPendingPhotos, MAX_PHOTOS, storePendingPhotos } from '../photos.ts';
-import { findCategories, findOpenReportsNearby, findReportById, findQuestions, type Category, type NearbyReport, type Question } from '../reports.repository.ts';
+import {
+  findCategories,
+  findOpenReportsNearby,
+  findReportById,
+  findQuestions,
+  type Category,
+  type NearbyReport,
+  type Question,
+} from '../reports.repository.ts';
 import { checkSubmission, submitReport, type ReportSubmission } from '../submit-report.ts';
 import { followReport, notifySoon, type Subscriber } from '../subscriptions.ts';
 import { geocoderFor, type Address } from './geocoder.ts';
 import { cityBounds, renderMap } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { readPhotos, type UploadedPhoto } from './uploads.ts';
-import { answerName, answersFromForm, questionFieldId, questionFields, questionFieldsScript, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
-import { categoryOptions, excerpt, formValue, parseCoordinate, plain, reportsAsset, statusTag, stylesheet, notFound } from './shared.ts';
+import {
+  answerName,
+  answersFromForm,
+  questionFieldId,
+  questionFields,
+  questionFieldsScript,
+  submissionAnswers,
+  submissionProblemMessage,
+} from './question-fields.ts';
+import {
+  categoryOptions,
+  excerpt,
+  formValue,
+  parseCoordinate,
+  plain,
+  reportsAsset,
+  statusTag,
+  stylesheet,
+  notFound,
+} from './shared.ts';
 
 /** Open reports of the same category closer than this are offered as "me too" before sending. */
 export const DUPLICATE_RADIUS_METERS = 250;
@@ -36,7 +62,19 @@ interface ReportForm {
 }
 
 function emptyForm(): ReportForm {
-  return { lat: '', lng: '', address: '', category: '', answers: {}, description: '', showName: 'no', email: '', name: '', pendingPhotos: '', keptPhotos: 0 };
+  return {
+    lat: '',
+    lng: '',
+    address: '',
+    category: '',
+    answers: {},
+    description: '',
+    showName: 'no',
+    email: '',
+    name: '',
+    pendingPhotos: '',
+    keptPhotos: 0,
+  };
 }
 
 function fieldIdFor(category: string, questions: Question[], problemField: string): string {
@@ -53,7 +91,12 @@ interface PageState {
   status?: number;
 }
 
-async function newReportPage(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, state: PageState): Promise<FastifyReply> {
+async function newReportPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: PageState,
+): Promise<FastifyReply> {
   const { t, organisation, viewer } = request;
   const { form, errors } = state;
   const categories = await findCategories(ctx.db, organisation.id);
@@ -81,11 +124,17 @@ ${
       ? html`<p role="status">${t('reports.new.search.unavailable')}</p>`
       : search.results.length === 0
         ? html`<p role="status">${t('reports.new.search.none', { query: search.query })}</p>`
-        : html`<section aria-labelledby="results-title"><h3 id="results-title">${t('reports.new.search.results')}</h3><ul class="address-results">${search.results.map((address) => {
-            const params = new URLSearchParams({ lat: String(address.lat), lng: String(address.lng), address: address.label });
-            if (form.category) params.set('category', form.category);
-            return html`<li><a href="/reports/new?${params.toString()}#report-form">${address.label}</a></li>`;
-          })}</ul></section>`
+        : html`<section aria-labelledby="results-title"><h3 id="results-title">${t('reports.new.search.results')}</h3><ul class="address-results">${search.results.map(
+            (address) => {
+              const params = new URLSearchParams({
+                lat: String(address.lat),
+                lng: String(address.lng),
+                address: address.label,
+              });
+              if (form.category) params.set('category', form.category);
+              return html`<li><a href="/reports/new?${params.toString()}#report-form">${address.label}</a></li>`;
+            },
+          )}</ul></section>`
     : ''
 }`;
 
@@ -160,7 +209,12 @@ ${searchBlock}
   </fieldset>
   <button type="submit" class="button">${t('reports.new.submit')}</button>
 </form>`;
-  return renderPage(request, reply, { title: t('reports.new.title'), status: state.status ?? 200, scripts: [reportsAsset('reports-map.js'), questionFieldsScript()], main });
+  return renderPage(request, reply, {
+    title: t('reports.new.title'),
+    status: state.status ?? 200,
+    scripts: [reportsAsset('reports-map.js'), questionFieldsScript()],
+    main,
+  });
 }
 
 /** Hidden inputs carrying a whole form to the next step. */
@@ -176,11 +230,18 @@ function hiddenForm(form: ReportForm): Html {
     ['name', form.name],
     ['pendingPhotos', form.pendingPhotos],
   ];
-  for (const [code, values] of Object.entries(form.answers)) for (const value of values) pairs.push([answerName(form.category, code), value]);
+  for (const [code, values] of Object.entries(form.answers))
+    for (const value of values) pairs.push([answerName(form.category, code), value]);
   return html`${pairs.filter(([, value]) => value !== '').map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}`;
 }
 
-function similarPage(request: FastifyRequest, reply: FastifyReply, form: ReportForm, nearby: NearbyReport[], category: Category): FastifyReply {
+function similarPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  form: ReportForm,
+  nearby: NearbyReport[],
+  category: Category,
+): FastifyReply {
   const { t } = request;
   return renderPage(request, reply, {
     title: t('reports.similar.title'),
@@ -227,7 +288,11 @@ function readForm(body: unknown, questions: Question[]): ReportForm {
 }
 
 /** Handles a submitted report form: validates, offers similar reports, then stores the report. */
-export async function handleReportPost(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function handleReportPost(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const { organisation, viewer, t } = request;
   const categories = await findCategories(ctx.db, organisation.id);
   const chosen = categories.find((c) => c.code === formValue(request.body, 'category'));
@@ -259,13 +324,21 @@ export async function handleReportPost(ctx: AppContext, request: FastifyRequest,
   if (!viewer && !EMAIL.test(form.email)) errors.email = t('reports.error.email');
   const photoError = uploads.find((photo) => 'error' in photo);
   const goodPhotos = uploads.flatMap((photo) => ('ok' in photo ? [{ type: photo.type, data: photo.data }] : []));
-  if (photoError && 'error' in photoError) errors.photos = t(photoError.error === 'PHOTO_TOO_LARGE' ? 'reports.error.photoSize' : 'reports.error.photoType');
+  if (photoError && 'error' in photoError)
+    errors.photos = t(photoError.error === 'PHOTO_TOO_LARGE' ? 'reports.error.photoSize' : 'reports.error.photoType');
   else if (goodPhotos.length + form.keptPhotos > MAX_PHOTOS) errors.photos = t('reports.error.photoCount');
 
   if (Object.keys(errors).length > 0) {
     // photos that passed are kept for the next try, so the resident does not pick them again
     if (!errors.photos && goodPhotos.length) {
-      form.pendingPhotos = (await storePendingPhotos(ctx.db, organisation.id, viewer?.id ?? null, goodPhotos, form.pendingPhotos || undefined)) ?? '';
+      form.pendingPhotos =
+        (await storePendingPhotos(
+          ctx.db,
+          organisation.id,
+          viewer?.id ?? null,
+          goodPhotos,
+          form.pendingPhotos || undefined,
+        )) ?? '';
       form.keptPhotos += goodPhotos.length;
     }
     return newReportPage(ctx, request, reply, { form, errors, status: 400 });
@@ -273,9 +346,23 @@ export async function handleReportPost(ctx: AppContext, request: FastifyRequest,
 
   const category = check.category as Category;
   if (formValue(request.body, 'confirmNew') !== 'yes') {
-    const nearby = await findOpenReportsNearby(ctx.db, organisation.id, category.id, submission.lat, submission.lng, DUPLICATE_RADIUS_METERS);
+    const nearby = await findOpenReportsNearby(
+      ctx.db,
+      organisation.id,
+      category.id,
+      submission.lat,
+      submission.lng,
+      DUPLICATE_RADIUS_METERS,
+    );
     if (nearby.length > 0) {
-      form.pendingPhotos = (await storePendingPhotos(ctx.db, organisation.id, viewer?.id ?? null, goodPhotos, form.pendingPhotos || undefined)) ?? '';
+      form.pendingPhotos =
+        (await storePendingPhotos(
+          ctx.db,
+          organisation.id,
+          viewer?.id ?? null,
+          goodPhotos,
+          form.pendingPhotos || undefined,
+        )) ?? '';
       return similarPage(request, reply, form, nearby, category);
     }
   }
@@ -291,7 +378,12 @@ export async function handleReportPost(ctx: AppContext, request: FastifyRequest,
   });
   if ('invalid' in outcome) {
     // validated a moment ago; only a concurrent change (a category switched off) gets here
-    for (const problem of outcome.invalid) errors[fieldIdFor(form.category, questions, problem.field)] ??= submissionProblemMessage(request, problem, questions);
+    for (const problem of outcome.invalid)
+      errors[fieldIdFor(form.category, questions, problem.field)] ??= submissionProblemMessage(
+        request,
+        problem,
+        questions,
+      );
     return newReportPage(ctx, request, reply, { form, errors, status: 400 });
   }
   await notifySoon(ctx);
@@ -327,7 +419,8 @@ export function registerNewReportPages(app: App, ctx: AppContext): void {
     const report = Number.isSafeInteger(id) ? await findReportById(ctx.db, request.organisation.id, id) : undefined;
     if (!report) return notFound(reply);
     const email = formValue(request.body, 'email');
-    if (!request.viewer && !EMAIL.test(email)) return reply.redirect(`/sign-in?next=${encodeURIComponent(`/reports/${id}`)}`, 303);
+    if (!request.viewer && !EMAIL.test(email))
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(`/reports/${id}`)}`, 303);
     await followReport(ctx.db, request.organisation.id, id, request.viewer ? { userId: request.viewer.id } : { email });
     setNotice(reply, 'reports.notice.meToo');
     return reply.redirect(`/reports/${id}`, 303);

@@ -30,7 +30,9 @@ export function questionFieldId(category: string, questions: Question[], problem
   const code = /^attribute\[(.+)\]$/.exec(problemField)?.[1];
   const question = questions.find((q) => q.code === code);
   if (!question) return undefined;
-  return question.datatype === 'singlevaluelist' || question.datatype === 'multivaluelist' ? questionId(category, question, 0) : questionId(category, question);
+  return question.datatype === 'singlevaluelist' || question.datatype === 'multivaluelist'
+    ? questionId(category, question, 0)
+    : questionId(category, question);
 }
 
 const PROBLEM_KEYS: Record<string, MessageKey> = {
@@ -44,7 +46,11 @@ const PROBLEM_KEYS: Record<string, MessageKey> = {
 };
 
 /** A refusal of the reports intake in the reader's language, naming the question it is about. */
-export function submissionProblemMessage(request: FastifyRequest, problem: SubmissionProblem, questions: Question[]): string {
+export function submissionProblemMessage(
+  request: FastifyRequest,
+  problem: SubmissionProblem,
+  questions: Question[],
+): string {
   const code = /^attribute\[(.+)\]$/.exec(problem.field)?.[1];
   const question = questions.find((q) => q.code === code);
   const label = question ? plain(request, question.label) : '';
@@ -58,7 +64,13 @@ function errorParts(problem: QuestionProblem | undefined): { message: string; co
 }
 
 /** One question as a labelled input, textarea, or fieldset of radio buttons / checkboxes. */
-function questionField(request: FastifyRequest, category: Category, question: Question, values: string[], problem: QuestionProblem | undefined): Html {
+function questionField(
+  request: FastifyRequest,
+  category: Category,
+  question: Question,
+  values: string[],
+  problem: QuestionProblem | undefined,
+): Html {
   const { t } = request;
   const error = errorParts(problem);
   const name = answerName(category.code, question.code);
@@ -67,7 +79,9 @@ function questionField(request: FastifyRequest, category: Category, question: Qu
   const id = questionId(category.code, question);
   const describedBy = [help ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   const hint = help ? html`<p class="field__hint" id="${id}-hint">${help}</p>` : '';
-  const errorLine = error ? html`<p class="field__error" id="${id}-error"${error.code ? html` data-code="${error.code}"` : ''}>${error.message}</p>` : '';
+  const errorLine = error
+    ? html`<p class="field__error" id="${id}-error"${error.code ? html` data-code="${error.code}"` : ''}>${error.message}</p>`
+    : '';
   const aria = html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? raw(' aria-invalid="true"') : ''}`;
   if (question.datatype === 'singlevaluelist' || question.datatype === 'multivaluelist') {
     const type = question.datatype === 'singlevaluelist' ? 'radio' : 'checkbox';
@@ -100,7 +114,14 @@ export function questionFieldsScript(): string {
  * `values` are the chosen category's answers by question code; `errors` are keyed by field id
  * (see `questionFieldId`).
  */
-export function questionFields(request: FastifyRequest, categories: Category[], questionsByCategory: Map<string, Question[]>, chosenCategory: string, values: Record<string, string[]>, errors: Record<string, QuestionProblem>): Html {
+export function questionFields(
+  request: FastifyRequest,
+  categories: Category[],
+  questionsByCategory: Map<string, Question[]>,
+  chosenCategory: string,
+  values: Record<string, string[]>,
+  errors: Record<string, QuestionProblem>,
+): Html {
   const { t } = request;
   return html`${categories.map((category) => {
     const list = questionsByCategory.get(category.code) ?? [];
@@ -125,7 +146,10 @@ export function answersFromForm(body: unknown, category: string, questions: Ques
 }
 
 /** Answers as the reports intake takes them: one value, or a list for a multiple-choice question. */
-export function submissionAnswers(values: Record<string, string[]>, questions: Question[]): Record<string, string | string[]> {
+export function submissionAnswers(
+  values: Record<string, string[]>,
+  questions: Question[],
+): Record<string, string | string[]> {
   const answers: Record<string, string | string[]> = {};
   for (const question of questions) {
     const list = values[question.code];

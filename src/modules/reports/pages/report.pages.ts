@@ -10,12 +10,29 @@ import { findDistricts } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { addResidentUpdate } from '../manage-report.ts';
 import { addPhotos, findPhotoData, findReportPhotos, MAX_PHOTOS } from '../photos.ts';
-import { findPublicHistory, findQuestions, findReportById, type HistoryLine, type ReportRow } from '../reports.repository.ts';
+import {
+  findPublicHistory,
+  findQuestions,
+  findReportById,
+  type HistoryLine,
+  type ReportRow,
+} from '../reports.repository.ts';
 import { countFollowers, followReport, isFollowing, notifySoon, unfollowReport } from '../subscriptions.ts';
 import { reportTitle } from './list.pages.ts';
 import { cityBounds, renderMap } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
-import { excerpt, formValue, isStatus, plain, reportsAsset, statusLabel, statusMeaning, statusTag, stylesheet, notFound } from './shared.ts';
+import {
+  excerpt,
+  formValue,
+  isStatus,
+  plain,
+  reportsAsset,
+  statusLabel,
+  statusMeaning,
+  statusTag,
+  stylesheet,
+  notFound,
+} from './shared.ts';
 import { readPhotos } from './uploads.ts';
 
 /** The id in `/reports/:id`, or undefined when it is not a positive integer. */
@@ -51,7 +68,14 @@ interface UpdateState {
   errors: Record<string, string>;
 }
 
-async function reportPage(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, report: ReportRow, update: UpdateState = { text: '', stillThere: false, errors: {} }, status = 200): Promise<FastifyReply> {
+async function reportPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  report: ReportRow,
+  update: UpdateState = { text: '', stillThere: false, errors: {} },
+  status = 200,
+): Promise<FastifyReply> {
   const { t, organisation, viewer } = request;
   const [districts, shapes, history, photos, questions, followers, following] = await Promise.all([
     findDistricts(ctx.db, organisation.id),
@@ -66,7 +90,12 @@ async function reportPage(ctx: AppContext, request: FastifyRequest, reply: Fasti
   const title = reportTitle(request, report, districts);
   // a small map around the report: its district, or 600 m around it
   const shape = shapes.find((s) => s.id === report.districtId);
-  const around = { minLat: report.lat - 0.0055, maxLat: report.lat + 0.0055, minLng: report.lng - 0.008, maxLng: report.lng + 0.008 };
+  const around = {
+    minLat: report.lat - 0.0055,
+    maxLat: report.lat + 0.0055,
+    minLng: report.lng - 0.008,
+    maxLng: report.lng + 0.008,
+  };
   const projection = new MapProjection(shape ? cityBounds([shape], organisation.map) : around);
   const answered = questions.filter((q) => report.answers[q.code] !== undefined && report.answers[q.code] !== '');
   const answerText = (code: string, value: string | string[]) => {
@@ -159,7 +188,11 @@ async function loadReport(ctx: AppContext, request: FastifyRequest): Promise<Rep
 }
 
 /** Handles a resident's update (text, "still there", photos) sent as multipart. */
-export async function handleUpdatePost(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function handleUpdatePost(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const viewer = request.viewer;
   if (!viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
   const report = await loadReport(ctx, request);
@@ -174,14 +207,22 @@ export async function handleUpdatePost(ctx: AppContext, request: FastifyRequest,
   if (!text) errors.text = request.t('reports.error.updateText');
   else if (text.length > 2000) errors.text = request.t('reports.error.updateTooLong');
   const bad = uploads.find((photo) => 'error' in photo);
-  if (bad && 'error' in bad) errors.photos = request.t(bad.error === 'PHOTO_TOO_LARGE' ? 'reports.error.photoSize' : 'reports.error.photoType');
+  if (bad && 'error' in bad)
+    errors.photos = request.t(bad.error === 'PHOTO_TOO_LARGE' ? 'reports.error.photoSize' : 'reports.error.photoType');
   else if (uploads.length > MAX_PHOTOS) errors.photos = request.t('reports.error.photoCount');
   if (Object.keys(errors).length) return reportPage(ctx, request, reply, report, { text, stillThere, errors }, 400);
 
   const { reopened } = await addResidentUpdate(ctx, viewer, report.id, { text, stillThere });
   const good = uploads.flatMap((photo) => ('ok' in photo ? [{ type: photo.type, data: photo.data }] : []));
   if (good.length) {
-    const line = await ctx.db.selectFrom('reports_update').select('id').where('report_id', '=', report.id).where('author_id', '=', viewer.id).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const line = await ctx.db
+      .selectFrom('reports_update')
+      .select('id')
+      .where('report_id', '=', report.id)
+      .where('author_id', '=', viewer.id)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     await addPhotos(ctx.db, request.organisation.id, report.id, line ? idOf(line.id) : null, viewer.id, good);
   }
   await followReport(ctx.db, request.organisation.id, report.id, { userId: viewer.id });

@@ -52,7 +52,10 @@ export function formValue(body: unknown, name: string): string {
 export function formValues(body: unknown, name: string): string[] {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter(Boolean);
+  return list
+    .filter((item): item is string => typeof item === 'string')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** A number typed in a form: accepts a decimal comma; empty or invalid gives NaN. */
@@ -75,7 +78,10 @@ export function categoryOptions(request: FastifyRequest, categories: Category[],
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[character] ?? character);
+  return text.replace(
+    /[&<>"']/g,
+    (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[character] ?? character,
+  );
 }
 
 /** Shortens a text to a title-sized excerpt on a word boundary. */

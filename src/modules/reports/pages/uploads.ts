@@ -43,6 +43,8 @@ export async function withPhotoUploads(app: App, routes: (scope: App) => void): 
 /** The photos of a multipart field, each checked (type by magic bytes, size) and stripped of metadata. Empty file inputs are skipped. */
 export function readPhotos(body: unknown, name: string): UploadedPhoto[] {
   const value = (body as Record<string, unknown> | undefined)?.[name];
-  const parts = (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter(isFilePart).filter((part) => part.data.length > 0 || part.truncated);
+  const parts = (Array.isArray(value) ? value : value === undefined ? [] : [value])
+    .filter(isFilePart)
+    .filter((part) => part.data.length > 0 || part.truncated);
   return parts.map((part) => preparePhoto(part.data, part.truncated));
 }

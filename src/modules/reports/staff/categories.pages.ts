@@ -12,11 +12,28 @@ import { plain, statusLabel } from '../pages/shared.ts';
 import { findCategories, findCategoryById, findQuestions, type Question } from '../reports.repository.ts';
 import type { QuestionDatatype } from '../reports.schema.ts';
 import { findRoutingRules } from './categories.repository.ts';
-import { DATATYPES, formatOptions, removeRoutingRule, saveCategory, setRoutingRule, type CategoryInput, type QuestionInput } from './categories.use-cases.ts';
+import {
+  DATATYPES,
+  formatOptions,
+  removeRoutingRule,
+  saveCategory,
+  setRoutingRule,
+  type CategoryInput,
+  type QuestionInput,
+} from './categories.use-cases.ts';
 import { authorize } from './staff.policy.ts';
 import { findAnswerTemplates, findDepartments } from './staff.repository.ts';
 import { PUBLIC_ANSWER_MAX, saveAnswerTemplates, SETTABLE_STATUSES } from './staff.use-cases.ts';
-import { idFrom, paramId, rawTextOf, renderStaffPage, selectField, textareaField, textOf, translateErrors } from './shared.ts';
+import {
+  idFrom,
+  paramId,
+  rawTextOf,
+  renderStaffPage,
+  selectField,
+  textareaField,
+  textOf,
+  translateErrors,
+} from './shared.ts';
 
 /** Blank question rows the form offers for adding questions (more after saving). */
 const NEW_QUESTION_ROWS = 2;
@@ -26,7 +43,17 @@ function languageName(code: string): string {
 }
 
 /** One text input per city language (`name_en`, `name_it`, …); the main language's is required. */
-function translatedInputs(request: FastifyRequest, options: { prefix: string; label: MessageKey; value: Translated; errors: Record<string, string>; maxlength: number; required: boolean }): Html {
+function translatedInputs(
+  request: FastifyRequest,
+  options: {
+    prefix: string;
+    label: MessageKey;
+    value: Translated;
+    errors: Record<string, string>;
+    maxlength: number;
+    required: boolean;
+  },
+): Html {
   const { organisation } = request;
   return html`${organisation.languages.map((language) => {
     const name = `${options.prefix}_${language}`;
@@ -55,12 +82,21 @@ const DATATYPE_LABELS: Record<QuestionDatatype, MessageKey> = {
 
 // ---- categories ----
 
-async function renderCategoryList(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+async function renderCategoryList(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
   const [categories, departments, counts] = await Promise.all([
     findCategories(ctx.db, organisation.id, true),
     findDepartments(ctx.db, organisation.id),
-    ctx.db.selectFrom('reports_question').select(['category_id', (eb) => eb.fn.countAll<number>().as('n')]).where('organisation_id', '=', organisation.id).groupBy('category_id').execute(),
+    ctx.db
+      .selectFrom('reports_question')
+      .select(['category_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('organisation_id', '=', organisation.id)
+      .groupBy('category_id')
+      .execute(),
   ]);
   const main = html`<h1>${t('reports.staff.categories.title')}</h1>
 <p>${t('reports.staff.categories.lead')}</p>
@@ -88,10 +124,23 @@ interface CategoryFormValues {
 }
 
 function questionInputs(questions: Question[], languages: readonly string[]): QuestionInput[] {
-  return questions.map((q) => ({ id: q.id, code: q.code, datatype: q.datatype, required: q.required, label: q.label, options: formatOptions(q.options, languages), remove: false }));
+  return questions.map((q) => ({
+    id: q.id,
+    code: q.code,
+    datatype: q.datatype,
+    required: q.required,
+    label: q.label,
+    options: formatOptions(q.options, languages),
+    remove: false,
+  }));
 }
 
-function questionFieldset(request: FastifyRequest, question: QuestionInput, index: number, errors: Record<string, string>): Html {
+function questionFieldset(
+  request: FastifyRequest,
+  question: QuestionInput,
+  index: number,
+  errors: Record<string, string>,
+): Html {
   const { t, organisation } = request;
   const prefix = `q${index}`;
   const isNew = question.id === undefined;
@@ -107,13 +156,26 @@ function questionFieldset(request: FastifyRequest, question: QuestionInput, inde
 </fieldset>`;
 }
 
-async function renderCategoryForm(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, id: number | undefined, values: CategoryFormValues, status = 200): Promise<FastifyReply> {
+async function renderCategoryForm(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: number | undefined,
+  values: CategoryFormValues,
+  status = 200,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
-  const departments = (await findDepartments(ctx.db, organisation.id)).filter((d) => !d.archived || String(d.id) === values.input.defaultDepartmentId);
+  const departments = (await findDepartments(ctx.db, organisation.id)).filter(
+    (d) => !d.archived || String(d.id) === values.input.defaultDepartmentId,
+  );
   const { input, errors } = values;
   const questions = [...input.questions];
-  while (questions.filter((q) => q.id === undefined).length < NEW_QUESTION_ROWS) questions.push({ code: '', datatype: 'string', required: false, label: {}, options: '', remove: false });
-  const title = id === undefined ? t('reports.staff.categories.new') : t('reports.staff.categories.edit', { name: plain(request, input.name) });
+  while (questions.filter((q) => q.id === undefined).length < NEW_QUESTION_ROWS)
+    questions.push({ code: '', datatype: 'string', required: false, label: {}, options: '', remove: false });
+  const title =
+    id === undefined
+      ? t('reports.staff.categories.new')
+      : t('reports.staff.categories.edit', { name: plain(request, input.name) });
   const main = html`<p><a href="/staff/categories">← ${t('reports.staff.categories.title')}</a></p>
 <h1>${title}</h1>
 ${errorSummary(request, errors)}
@@ -170,21 +232,47 @@ function categoryInputFrom(request: FastifyRequest): CategoryInput {
 }
 
 /** The field names in errors are those of the submitted rows; the page shows the same rows, so they match. */
-async function handleCategoryPost(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, id: number | undefined): Promise<FastifyReply> {
+async function handleCategoryPost(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: number | undefined,
+): Promise<FastifyReply> {
   authorize(request.viewer, 'configure');
   const input = categoryInputFrom(request);
   const outcome = await saveCategory(ctx, request.viewer, request.organisation, id, input);
-  if (!outcome.ok) return renderCategoryForm(ctx, request, reply, id, { input, errors: translateErrors(request, outcome.errors) }, 400);
+  if (!outcome.ok)
+    return renderCategoryForm(
+      ctx,
+      request,
+      reply,
+      id,
+      { input, errors: translateErrors(request, outcome.errors) },
+      400,
+    );
   setNotice(reply, 'reports.staff.notice.categorySaved');
   return reply.redirect(`/staff/categories/${outcome.id}`, 303);
 }
 
 // ---- routing ----
 
-async function renderRouting(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, errors: Record<string, string> = {}, values: Record<string, string> = {}, status = 200): Promise<FastifyReply> {
+async function renderRouting(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  errors: Record<string, string> = {},
+  values: Record<string, string> = {},
+  status = 200,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
-  const [categories, departments, districts, rules] = await Promise.all([findCategories(ctx.db, organisation.id, true), findDepartments(ctx.db, organisation.id), findDistricts(ctx.db, organisation.id), findRoutingRules(ctx.db, organisation.id)]);
-  const name = (list: Array<{ id: number; name: Translated }>, id: number | null) => plain(request, list.find((item) => item.id === id)?.name);
+  const [categories, departments, districts, rules] = await Promise.all([
+    findCategories(ctx.db, organisation.id, true),
+    findDepartments(ctx.db, organisation.id),
+    findDistricts(ctx.db, organisation.id),
+    findRoutingRules(ctx.db, organisation.id),
+  ]);
+  const name = (list: Array<{ id: number; name: Translated }>, id: number | null) =>
+    plain(request, list.find((item) => item.id === id)?.name);
   const main = html`<h1>${t('reports.staff.routing.title')}</h1>
 <p>${t('reports.staff.routing.lead')}</p>
 ${errorSummary(request, errors)}
@@ -194,7 +282,9 @@ ${errorSummary(request, errors)}
 <tbody>${categories.map((category) => {
     const own = rules.filter((rule) => rule.categoryId === category.id);
     return html`${own.map(
-      (rule) => html`<tr><td>${plain(request, category.name)}</td><td>${rule.districtId === null ? t('reports.staff.routing.wholeCity') : name(districts, rule.districtId)}</td><td>${name(departments, rule.departmentId)}</td>
+      (
+        rule,
+      ) => html`<tr><td>${plain(request, category.name)}</td><td>${rule.districtId === null ? t('reports.staff.routing.wholeCity') : name(districts, rule.districtId)}</td><td>${name(departments, rule.departmentId)}</td>
   <td><form method="post" action="/staff/routing/${rule.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('reports.staff.routing.remove')}<span class="visually-hidden">: ${plain(request, category.name)}, ${rule.districtId === null ? t('reports.staff.routing.wholeCity') : name(districts, rule.districtId)}</span></button></form></td></tr>`,
     )}${own.some((rule) => rule.districtId === null) ? '' : html`<tr><td>${plain(request, category.name)}</td><td>${t('reports.staff.routing.default')}</td><td>${name(departments, category.defaultDepartmentId) || t('reports.page.noDepartment')}</td><td><a href="/staff/categories/${category.id}">${t('reports.staff.routing.editDefault')}<span class="visually-hidden">: ${plain(request, category.name)}</span></a></td></tr>`}`;
   })}</tbody>
@@ -214,10 +304,20 @@ ${errorSummary(request, errors)}
 
 // ---- answer templates ----
 
-async function renderTemplates(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, errors: Record<string, string> = {}, values?: Record<string, string>, status = 200): Promise<FastifyReply> {
+async function renderTemplates(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  errors: Record<string, string> = {},
+  values?: Record<string, string>,
+  status = 200,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
   const templates = await findAnswerTemplates(ctx.db, organisation.id);
-  const valueOf = (s: string, language: string) => values?.[`template-${s}-${language}`] ?? templates.find((tpl) => tpl.status === s && tpl.language === language)?.body ?? '';
+  const valueOf = (s: string, language: string) =>
+    values?.[`template-${s}-${language}`] ??
+    templates.find((tpl) => tpl.status === s && tpl.language === language)?.body ??
+    '';
   const main = html`<h1>${t('reports.staff.templates.title')}</h1>
 <p>${t('reports.staff.templates.lead')}</p>
 ${errorSummary(request, errors)}
@@ -242,10 +342,23 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
 
   app.get('/staff/categories/new', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
-    const empty: CategoryInput = { code: '', name: {}, group: {}, description: {}, keywords: '', deadlineDays: '5', defaultDepartmentId: '', active: true, sort: '0', questions: [] };
+    const empty: CategoryInput = {
+      code: '',
+      name: {},
+      group: {},
+      description: {},
+      keywords: '',
+      deadlineDays: '5',
+      defaultDepartmentId: '',
+      active: true,
+      sort: '0',
+      questions: [],
+    };
     return renderCategoryForm(ctx, request, reply, undefined, { input: empty, errors: {} });
   });
-  app.post('/staff/categories/new', { schema: { hide: true } }, async (request, reply) => handleCategoryPost(ctx, request, reply, undefined));
+  app.post('/staff/categories/new', { schema: { hide: true } }, async (request, reply) =>
+    handleCategoryPost(ctx, request, reply, undefined),
+  );
 
   app.get('/staff/categories/:id', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
@@ -254,9 +367,23 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
     if (!category) throw new AppError('NOT_FOUND');
     const questions = await findQuestions(ctx.db, category.id);
     const input: CategoryInput = {
-      code: category.code, name: category.name, group: category.group, description: category.description, keywords: category.keywords,
-      deadlineDays: String(Number((category.expectedHours / 24).toFixed(2))), defaultDepartmentId: category.defaultDepartmentId === null ? '' : String(category.defaultDepartmentId),
-      active: category.active, sort: String((await ctx.db.selectFrom('reports_category').select('sort').where('id', '=', category.id).executeTakeFirstOrThrow()).sort),
+      code: category.code,
+      name: category.name,
+      group: category.group,
+      description: category.description,
+      keywords: category.keywords,
+      deadlineDays: String(Number((category.expectedHours / 24).toFixed(2))),
+      defaultDepartmentId: category.defaultDepartmentId === null ? '' : String(category.defaultDepartmentId),
+      active: category.active,
+      sort: String(
+        (
+          await ctx.db
+            .selectFrom('reports_category')
+            .select('sort')
+            .where('id', '=', category.id)
+            .executeTakeFirstOrThrow()
+        ).sort,
+      ),
       questions: questionInputs(questions, request.organisation.languages),
     };
     return renderCategoryForm(ctx, request, reply, category.id, { input, errors: {} });
@@ -264,7 +391,8 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
   app.post('/staff/categories/:id', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
     const id = paramId(request);
-    if (id === undefined || !(await findCategoryById(ctx.db, request.organisation.id, id))) throw new AppError('NOT_FOUND');
+    if (id === undefined || !(await findCategoryById(ctx.db, request.organisation.id, id)))
+      throw new AppError('NOT_FOUND');
     return handleCategoryPost(ctx, request, reply, id);
   });
 
@@ -274,8 +402,16 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
   });
   app.post('/staff/routing', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
-    const values = { categoryId: textOf(request.body, 'categoryId'), districtId: textOf(request.body, 'districtId'), departmentId: textOf(request.body, 'departmentId') };
-    const outcome = await setRoutingRule(ctx, request.viewer, request.organisation, { categoryId: idFrom(values.categoryId), districtId: idFrom(values.districtId) ?? null, departmentId: idFrom(values.departmentId) });
+    const values = {
+      categoryId: textOf(request.body, 'categoryId'),
+      districtId: textOf(request.body, 'districtId'),
+      departmentId: textOf(request.body, 'departmentId'),
+    };
+    const outcome = await setRoutingRule(ctx, request.viewer, request.organisation, {
+      categoryId: idFrom(values.categoryId),
+      districtId: idFrom(values.districtId) ?? null,
+      departmentId: idFrom(values.departmentId),
+    });
     if (!outcome.ok) return renderRouting(ctx, request, reply, translateErrors(request, outcome.errors), values, 400);
     setNotice(reply, 'reports.staff.notice.routingSaved');
     return reply.redirect('/staff/routing', 303);
@@ -296,9 +432,23 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
     authorize(request.viewer, 'configure');
     // only the texts the form sent: a field that is absent is left alone, never taken as emptied
     const sent = new Set(Object.keys(request.body ?? {}));
-    const entries = SETTABLE_STATUSES.flatMap((s) => request.organisation.languages.map((language) => ({ status: s, language, body: rawTextOf(request.body, `template-${s}-${language}`) }))).filter((e) => sent.has(`template-${e.status}-${e.language}`));
+    const entries = SETTABLE_STATUSES.flatMap((s) =>
+      request.organisation.languages.map((language) => ({
+        status: s,
+        language,
+        body: rawTextOf(request.body, `template-${s}-${language}`),
+      })),
+    ).filter((e) => sent.has(`template-${e.status}-${e.language}`));
     const outcome = await saveAnswerTemplates(ctx, request.viewer, request.organisation, entries);
-    if (!outcome.ok) return renderTemplates(ctx, request, reply, translateErrors(request, outcome.errors), Object.fromEntries(entries.map((e) => [`template-${e.status}-${e.language}`, e.body])), 400);
+    if (!outcome.ok)
+      return renderTemplates(
+        ctx,
+        request,
+        reply,
+        translateErrors(request, outcome.errors),
+        Object.fromEntries(entries.map((e) => [`template-${e.status}-${e.language}`, e.body])),
+        400,
+      );
     setNotice(reply, 'reports.staff.notice.templatesSaved');
     return reply.redirect('/staff/answer-templates', 303);
   });

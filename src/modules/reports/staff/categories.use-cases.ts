@@ -7,12 +7,29 @@ import type { Organisation } from '../../../platform/organisations/organisations
 import { findDistricts } from '../../places/index.ts';
 import { findCategoryById, findQuestions } from '../reports.repository.ts';
 import type { QuestionDatatype, QuestionOption } from '../reports.schema.ts';
-import { categoryCodeTaken, deleteRoutingRule, findRoutingRules, insertCategory, replaceQuestions, updateCategory, upsertRoutingRule, type CategoryRecord, type QuestionRecord } from './categories.repository.ts';
+import {
+  categoryCodeTaken,
+  deleteRoutingRule,
+  findRoutingRules,
+  insertCategory,
+  replaceQuestions,
+  updateCategory,
+  upsertRoutingRule,
+  type CategoryRecord,
+  type QuestionRecord,
+} from './categories.repository.ts';
 import { authorize } from './staff.policy.ts';
 import { findDepartments } from './staff.repository.ts';
 import type { FieldErrors, Outcome } from './staff.use-cases.ts';
 
-export const DATATYPES: readonly QuestionDatatype[] = ['string', 'text', 'number', 'datetime', 'singlevaluelist', 'multivaluelist'];
+export const DATATYPES: readonly QuestionDatatype[] = [
+  'string',
+  'text',
+  'number',
+  'datetime',
+  'singlevaluelist',
+  'multivaluelist',
+];
 const CODE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const NAME_MAX = 120;
 const DESCRIPTION_MAX = 500;
@@ -60,7 +77,10 @@ function clean(value: Translated, languages: readonly string[], max: number): Tr
 /** Reads choices written one per line as `key = name | name | …`, the names in the order of `languages`. */
 export function parseOptions(text: string, languages: readonly string[]): QuestionOption[] | undefined {
   const options: QuestionOption[] = [];
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const match = /^([a-z0-9][a-z0-9_-]{0,39})\s*=\s*(.+)$/.exec(line);
     if (!match) return undefined;
     const names = (match[2] as string).split('|').map((n) => n.trim());
@@ -77,7 +97,15 @@ export function parseOptions(text: string, languages: readonly string[]): Questi
 
 /** Writes choices back in the form `parseOptions` reads. */
 export function formatOptions(options: QuestionOption[], languages: readonly string[]): string {
-  return options.map((option) => `${option.key} = ${languages.map((language) => option.name[language] ?? '').join(' | ').replace(/( \| )+$/, '')}`).join('\n');
+  return options
+    .map(
+      (option) =>
+        `${option.key} = ${languages
+          .map((language) => option.name[language] ?? '')
+          .join(' | ')
+          .replace(/( \| )+$/, '')}`,
+    )
+    .join('\n');
 }
 
 /** The snapshot of a category kept in the audit log. */
@@ -85,7 +113,16 @@ async function snapshot(ctx: AppContext, organisationId: number, id: number) {
   const category = await findCategoryById(ctx.db, organisationId, id);
   if (!category) return null;
   const questions = await findQuestions(ctx.db, id);
-  return { ...category, questions: questions.map(({ code, datatype, required, label, options }) => ({ code, datatype, required, label, options })) };
+  return {
+    ...category,
+    questions: questions.map(({ code, datatype, required, label, options }) => ({
+      code,
+      datatype,
+      required,
+      label,
+      options,
+    })),
+  };
 }
 
 /**
@@ -93,25 +130,35 @@ async function snapshot(ctx: AppContext, organisationId: number, id: number) {
  * a unique code, a name in the city's main language, a deadline in days, a known department, and for
  * each question a unique code, a label and, for choices, at least one choice. Audited with before and after.
  */
-export async function saveCategory(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number | undefined, input: CategoryInput): Promise<Outcome<{ id: number }>> {
+export async function saveCategory(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number | undefined,
+  input: CategoryInput,
+): Promise<Outcome<{ id: number }>> {
   authorize(viewer, 'configure');
   const languages = organisation.languages;
   const main = organisation.defaultLanguage;
   const errors: FieldErrors = {};
   const code = input.code.trim().toLowerCase();
   if (!CODE.test(code)) errors.code = 'reports.staff.categories.error.code';
-  else if (await categoryCodeTaken(ctx.db, organisation.id, code, id)) errors.code = 'reports.staff.categories.error.codeTaken';
+  else if (await categoryCodeTaken(ctx.db, organisation.id, code, id))
+    errors.code = 'reports.staff.categories.error.codeTaken';
   const name = clean(input.name, languages, NAME_MAX);
   if (!name[main]) errors[`name_${main}`] = 'reports.staff.categories.error.name';
   const group = clean(input.group, languages, NAME_MAX);
   if (!group[main]) errors[`group_${main}`] = 'reports.staff.categories.error.group';
   const days = Number(input.deadlineDays.replace(',', '.'));
-  if (!Number.isFinite(days) || days < 0.25 || days > 365) errors.deadlineDays = 'reports.staff.categories.error.deadline';
+  if (!Number.isFinite(days) || days < 0.25 || days > 365)
+    errors.deadlineDays = 'reports.staff.categories.error.deadline';
   const sort = input.sort.trim() === '' ? 0 : Number(input.sort);
   if (!Number.isSafeInteger(sort) || Math.abs(sort) > 10_000) errors.sort = 'reports.staff.categories.error.sort';
   let defaultDepartmentId: number | null = null;
   if (input.defaultDepartmentId) {
-    const department = (await findDepartments(ctx.db, organisation.id)).find((d) => String(d.id) === input.defaultDepartmentId && !d.archived);
+    const department = (await findDepartments(ctx.db, organisation.id)).find(
+      (d) => String(d.id) === input.defaultDepartmentId && !d.archived,
+    );
     if (!department) errors.defaultDepartmentId = 'reports.staff.categories.error.department';
     else defaultDepartmentId = department.id;
   }
@@ -119,21 +166,33 @@ export async function saveCategory(ctx: AppContext, viewer: Viewer | null, organ
   const existing = id === undefined ? [] : await findQuestions(ctx.db, id);
   const questions: QuestionRecord[] = [];
   input.questions.forEach((question, index) => {
-    const blank = !question.code.trim() && Object.values(question.label).every((text) => !text.trim()) && !question.options.trim();
+    const blank =
+      !question.code.trim() && Object.values(question.label).every((text) => !text.trim()) && !question.options.trim();
     if (question.remove || (question.id === undefined && blank)) return;
     const prefix = `q${index}`;
-    if (question.id !== undefined && !existing.some((q) => q.id === question.id)) throw new AppError('VALIDATION_FAILED', 'This question belongs to another category.');
+    if (question.id !== undefined && !existing.some((q) => q.id === question.id))
+      throw new AppError('VALIDATION_FAILED', 'This question belongs to another category.');
     const questionCode = question.code.trim().toLowerCase();
     if (!CODE.test(questionCode)) errors[`${prefix}_code`] = 'reports.staff.categories.error.questionCode';
-    else if (questions.some((q) => q.code === questionCode)) errors[`${prefix}_code`] = 'reports.staff.categories.error.questionCodeTwice';
+    else if (questions.some((q) => q.code === questionCode))
+      errors[`${prefix}_code`] = 'reports.staff.categories.error.questionCodeTwice';
     const datatype = DATATYPES.find((d) => d === question.datatype);
     if (!datatype) errors[`${prefix}_datatype`] = 'reports.staff.categories.error.datatype';
     const label = clean(question.label, languages, 200);
     if (!label[main]) errors[`${prefix}_label_${main}`] = 'reports.staff.categories.error.questionLabel';
     const choice = datatype === 'singlevaluelist' || datatype === 'multivaluelist';
     const options = choice ? parseOptions(question.options, languages) : [];
-    if (choice && (!options || options.length === 0)) errors[`${prefix}_options`] = 'reports.staff.categories.error.options';
-    questions.push({ id: question.id, code: questionCode, datatype: datatype ?? 'string', required: question.required, label, options: options ?? [], sort: questions.length });
+    if (choice && (!options || options.length === 0))
+      errors[`${prefix}_options`] = 'reports.staff.categories.error.options';
+    questions.push({
+      id: question.id,
+      code: questionCode,
+      datatype: datatype ?? 'string',
+      required: question.required,
+      label,
+      options: options ?? [],
+      sort: questions.length,
+    });
   });
   if (questions.length > MAX_QUESTIONS) errors.questions = 'reports.staff.categories.error.tooManyQuestions';
   if (Object.keys(errors).length) return { ok: false, errors };
@@ -162,7 +221,16 @@ export async function saveCategory(ctx: AppContext, viewer: Viewer | null, organ
       subjectType: 'report_category',
       subjectId: categoryId,
       before,
-      after: { ...record, questions: questions.map(({ code: c, datatype, required, label, options }) => ({ code: c, datatype, required, label, options })) },
+      after: {
+        ...record,
+        questions: questions.map(({ code: c, datatype, required, label, options }) => ({
+          code: c,
+          datatype,
+          required,
+          label,
+          options,
+        })),
+      },
     });
     return categoryId;
   });
@@ -173,18 +241,36 @@ export async function saveCategory(ctx: AppContext, viewer: Viewer | null, organ
  * Sends a category's reports in a district (or in the whole city, `districtId` null) to a department;
  * replaces the rule already there. Audited with the department before and after.
  */
-export async function setRoutingRule(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, input: { categoryId: number | undefined; districtId: number | null; departmentId: number | undefined }): Promise<Outcome> {
+export async function setRoutingRule(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  input: { categoryId: number | undefined; districtId: number | null; departmentId: number | undefined },
+): Promise<Outcome> {
   authorize(viewer, 'configure');
   const errors: FieldErrors = {};
-  const category = input.categoryId === undefined ? undefined : await findCategoryById(ctx.db, organisation.id, input.categoryId);
+  const category =
+    input.categoryId === undefined ? undefined : await findCategoryById(ctx.db, organisation.id, input.categoryId);
   if (!category) errors.categoryId = 'reports.staff.routing.error.category';
-  if (input.districtId !== null && !(await findDistricts(ctx.db, organisation.id)).some((d) => d.id === input.districtId)) errors.districtId = 'reports.staff.routing.error.district';
-  const department = (await findDepartments(ctx.db, organisation.id)).find((d) => d.id === input.departmentId && !d.archived);
+  if (
+    input.districtId !== null &&
+    !(await findDistricts(ctx.db, organisation.id)).some((d) => d.id === input.districtId)
+  )
+    errors.districtId = 'reports.staff.routing.error.district';
+  const department = (await findDepartments(ctx.db, organisation.id)).find(
+    (d) => d.id === input.departmentId && !d.archived,
+  );
   if (!department) errors.departmentId = 'reports.staff.routing.error.department';
   if (!category || !department || Object.keys(errors).length) return { ok: false, errors };
   await ctx.db.transaction().execute(async (tx) => {
-    const before = (await findRoutingRules(tx, organisation.id)).find((r) => r.categoryId === category.id && r.districtId === input.districtId);
-    await upsertRoutingRule(tx, organisation.id, { categoryId: category.id, districtId: input.districtId, departmentId: department.id });
+    const before = (await findRoutingRules(tx, organisation.id)).find(
+      (r) => r.categoryId === category.id && r.districtId === input.districtId,
+    );
+    await upsertRoutingRule(tx, organisation.id, {
+      categoryId: category.id,
+      districtId: input.districtId,
+      departmentId: department.id,
+    });
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),
@@ -199,11 +285,24 @@ export async function setRoutingRule(ctx: AppContext, viewer: Viewer | null, org
 }
 
 /** Removes a routing rule; reports then follow the city-wide rule or the category's default department. */
-export async function removeRoutingRule(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number): Promise<void> {
+export async function removeRoutingRule(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+): Promise<void> {
   authorize(viewer, 'configure');
   await ctx.db.transaction().execute(async (tx) => {
     const removed = await deleteRoutingRule(tx, organisation.id, id);
     if (!removed) throw new AppError('NOT_FOUND');
-    await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'report.routing.delete', subjectType: 'report_routing_rule', subjectId: id, before: removed, after: null });
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'report.routing.delete',
+      subjectType: 'report_routing_rule',
+      subjectId: id,
+      before: removed,
+      after: null,
+    });
   });
 }

@@ -9,11 +9,39 @@ import { excerpt, plain, statusLabel, statusTag } from '../pages/shared.ts';
 import { findCategories } from '../reports.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { csvRow } from './csv.ts';
-import { parseQueueQuery, QUEUE_COUNT_CAP, QUEUE_PAGE_SIZE, queueFilters, queueSearch, resolveScope, type QueueQuery, type QueueScope } from './queue.ts';
+import {
+  parseQueueQuery,
+  QUEUE_COUNT_CAP,
+  QUEUE_PAGE_SIZE,
+  queueFilters,
+  queueSearch,
+  resolveScope,
+  type QueueQuery,
+  type QueueScope,
+} from './queue.ts';
 import { authorize } from './staff.policy.ts';
 import { countQueue, findDepartments, findQueue, type QueueRow } from './staff.repository.ts';
-import { BULK_MAX, bulkGiveStatus, bulkReroute, PUBLIC_ANSWER_MAX, REASON_MAX, REFER_TO_MAX, SETTABLE_STATUSES, type BulkResult } from './staff.use-cases.ts';
-import { idFrom, overdueMarker, rawTextOf, renderStaffPage, selectField, textareaField, textOf, textsOf, translateErrors } from './shared.ts';
+import {
+  BULK_MAX,
+  bulkGiveStatus,
+  bulkReroute,
+  PUBLIC_ANSWER_MAX,
+  REASON_MAX,
+  REFER_TO_MAX,
+  SETTABLE_STATUSES,
+  type BulkResult,
+} from './staff.use-cases.ts';
+import {
+  idFrom,
+  overdueMarker,
+  rawTextOf,
+  renderStaffPage,
+  selectField,
+  textareaField,
+  textOf,
+  textsOf,
+  translateErrors,
+} from './shared.ts';
 
 /** What the bulk form sent, kept when it is shown again with errors. */
 interface BulkState {
@@ -26,24 +54,57 @@ interface BulkState {
   reason: string;
 }
 
-const EMPTY_BULK: BulkState = { errors: {}, ids: new Set(), status: '', publicText: '', referTo: '', departmentId: '', reason: '' };
+const EMPTY_BULK: BulkState = {
+  errors: {},
+  ids: new Set(),
+  status: '',
+  publicText: '',
+  referTo: '',
+  departmentId: '',
+  reason: '',
+};
 
 /** Status choices grouped as residents see them: open, then closed. */
 export function statusChoices(request: FastifyRequest, statuses: readonly ReportStatus[]) {
   const open = request.t('reports.staff.status.openGroup');
   const closed = request.t('reports.staff.status.closedGroup');
-  return statuses.map((status) => ({ value: status, label: statusLabel(request, status), group: (OPEN_STATUSES as readonly string[]).includes(status) ? open : closed }));
+  return statuses.map((status) => ({
+    value: status,
+    label: statusLabel(request, status),
+    group: (OPEN_STATUSES as readonly string[]).includes(status) ? open : closed,
+  }));
 }
 
 function districtName(request: FastifyRequest, districts: District[], id: number | null): string {
   return id === null ? '' : plain(request, districts.find((d) => d.id === id)?.name);
 }
 
-function filterForm(request: FastifyRequest, query: QueueQuery, scope: QueueScope, categories: Awaited<ReturnType<typeof findCategories>>, districts: District[]): Html {
+function filterForm(
+  request: FastifyRequest,
+  query: QueueQuery,
+  scope: QueueScope,
+  categories: Awaited<ReturnType<typeof findCategories>>,
+  districts: District[],
+): Html {
   const { t } = request;
   const departmentChoices = [
-    ...(scope.choices.length > 1 || request.viewer?.role === 'admin' ? [{ value: 'all', label: request.viewer?.role === 'admin' ? t('reports.staff.filter.allDepartments') : t('reports.staff.filter.myDepartments') }] : []),
-    ...scope.choices.map((d) => ({ value: String(d.id), label: d.archived ? t('reports.staff.archivedDepartment', { name: plain(request, d.name) }) : plain(request, d.name) })),
+    ...(scope.choices.length > 1 || request.viewer?.role === 'admin'
+      ? [
+          {
+            value: 'all',
+            label:
+              request.viewer?.role === 'admin'
+                ? t('reports.staff.filter.allDepartments')
+                : t('reports.staff.filter.myDepartments'),
+          },
+        ]
+      : []),
+    ...scope.choices.map((d) => ({
+      value: String(d.id),
+      label: d.archived
+        ? t('reports.staff.archivedDepartment', { name: plain(request, d.name) })
+        : plain(request, d.name),
+    })),
   ];
   const statusOptions = [
     { value: 'open', label: t('reports.filter.open') },
@@ -58,7 +119,15 @@ function filterForm(request: FastifyRequest, query: QueueQuery, scope: QueueScop
   ${selectField({ name: 'category', label: t('reports.filter.category'), choices: [{ value: '', label: t('reports.filter.any') }, ...categories.map((c) => ({ value: String(c.id), label: plain(request, c.name), group: plain(request, c.group) }))], value: query.category })}
   ${selectField({ name: 'district', label: t('reports.filter.district'), choices: [{ value: '', label: t('reports.filter.any') }, ...districts.filter((d) => d.kind === 'district').map((d) => ({ value: String(d.id), label: plain(request, d.name) }))], value: query.district })}
   <div class="field"><label for="q">${t('reports.staff.filter.text')}</label><input type="text" id="q" name="q" value="${query.q}" maxlength="200"></div>
-  ${selectField({ name: 'sort', label: t('reports.staff.filter.sort'), choices: [{ value: 'deadline', label: t('reports.staff.filter.sortDeadline') }, { value: 'newest', label: t('reports.staff.filter.sortNewest') }], value: query.sort })}
+  ${selectField({
+    name: 'sort',
+    label: t('reports.staff.filter.sort'),
+    choices: [
+      { value: 'deadline', label: t('reports.staff.filter.sortDeadline') },
+      { value: 'newest', label: t('reports.staff.filter.sortNewest') },
+    ],
+    value: query.sort,
+  })}
   <div class="checkbox"><input type="checkbox" id="overdue" name="overdue" value="1"${query.overdue ? raw(' checked') : ''}><label for="overdue">${t('reports.staff.filter.overdue')}</label></div>
   <div><button type="submit" class="button">${t('reports.filter.apply')}</button> <a href="/staff/reports${scope.chosen !== 'all' || request.viewer?.role === 'admin' ? `?department=${scope.chosen}` : ''}">${t('reports.filter.reset')}</a></div>
 </form>`;
@@ -82,13 +151,26 @@ function resultNotice(request: FastifyRequest): Html {
   const query = request.query as Record<string, unknown>;
   const done = idFrom(textOf(query, 'done')) ?? (textOf(query, 'done') === '0' ? 0 : undefined);
   if (done === undefined) return html``;
-  const failed = textOf(query, 'failed').split(',').map(idFrom).filter((id): id is number => id !== undefined).slice(0, BULK_MAX);
+  const failed = textOf(query, 'failed')
+    .split(',')
+    .map(idFrom)
+    .filter((id): id is number => id !== undefined)
+    .slice(0, BULK_MAX);
   return html`<div class="notice" role="status"><p>${request.t('reports.staff.bulk.done', { count: done })}</p>${
-    failed.length ? html`<p>${request.t('reports.staff.bulk.failed', { count: failed.length })} ${failed.map((id, i) => html`${i ? ', ' : ''}<a href="/staff/reports/${id}">#${id}</a>`)}</p>` : ''
+    failed.length
+      ? html`<p>${request.t('reports.staff.bulk.failed', { count: failed.length })} ${failed.map((id, i) => html`${i ? ', ' : ''}<a href="/staff/reports/${id}">#${id}</a>`)}</p>`
+      : ''
   }</div>`;
 }
 
-async function renderQueue(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, query: QueueQuery, bulk: BulkState = EMPTY_BULK, status = 200): Promise<FastifyReply> {
+async function renderQueue(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: QueueQuery,
+  bulk: BulkState = EMPTY_BULK,
+  status = 200,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
   const viewer = request.viewer;
   authorize(viewer, 'use-queue');
@@ -103,9 +185,14 @@ async function renderQueue(ctx: AppContext, request: FastifyRequest, reply: Fast
   ]);
   const now = new Date();
   const chosen = scope.chosen === 'all' ? undefined : scope.choices.find((d) => String(d.id) === scope.chosen);
-  const title = chosen ? t('reports.staff.queue.titleOf', { department: plain(request, chosen.name) }) : t('reports.staff.queue.title');
+  const title = chosen
+    ? t('reports.staff.queue.titleOf', { department: plain(request, chosen.name) })
+    : t('reports.staff.queue.title');
   const pages = Math.max(1, Math.ceil(Math.min(total, QUEUE_COUNT_CAP) / QUEUE_PAGE_SIZE));
-  const countText = total > QUEUE_COUNT_CAP ? t('reports.staff.queue.countMore', { count: QUEUE_COUNT_CAP.toLocaleString(request.lang) }) : t('reports.staff.queue.count', { count: total });
+  const countText =
+    total > QUEUE_COUNT_CAP
+      ? t('reports.staff.queue.countMore', { count: QUEUE_COUNT_CAP.toLocaleString(request.lang) })
+      : t('reports.staff.queue.count', { count: total });
   const search = queueSearch(query);
   const targets = departments.filter((d) => !d.archived);
   const errors = bulk.errors;
@@ -161,24 +248,64 @@ ${
 export const CSV_MAX_ROWS = 100_000;
 const CSV_BATCH = 1000;
 
-const CSV_HEADER = ['id', 'status', 'status_label', 'category', 'department', 'district', 'address', 'latitude', 'longitude', 'reported_at', 'deadline_at', 'overdue_days', 'hidden', 'description', 'last_public_answer', 'url'];
+const CSV_HEADER = [
+  'id',
+  'status',
+  'status_label',
+  'category',
+  'department',
+  'district',
+  'address',
+  'latitude',
+  'longitude',
+  'reported_at',
+  'deadline_at',
+  'overdue_days',
+  'hidden',
+  'description',
+  'last_public_answer',
+  'url',
+];
 
 /** The filtered queue as CSV, streamed in batches so a long queue never sits in memory whole. */
-async function* queueCsv(ctx: AppContext, request: FastifyRequest, filters: ReturnType<typeof queueFilters>): AsyncGenerator<string> {
+async function* queueCsv(
+  ctx: AppContext,
+  request: FastifyRequest,
+  filters: ReturnType<typeof queueFilters>,
+): AsyncGenerator<string> {
   const { organisation } = request;
   const districts = await findDistricts(ctx.db, organisation.id);
   const base = siteUrl(request);
   const now = new Date();
   yield `\uFEFF${csvRow(CSV_HEADER)}`;
   for (let offset = 0; offset < CSV_MAX_ROWS; offset += CSV_BATCH) {
-    const rows = await findQueue(ctx.db, organisation.id, filters, { limit: Math.min(CSV_BATCH, CSV_MAX_ROWS - offset), offset });
+    const rows = await findQueue(ctx.db, organisation.id, filters, {
+      limit: Math.min(CSV_BATCH, CSV_MAX_ROWS - offset),
+      offset,
+    });
     let chunk = '';
     for (const row of rows) {
-      const overdueDays = row.isOpen && row.deadlineAt && row.deadlineAt < now ? Math.floor((now.getTime() - row.deadlineAt.getTime()) / 86_400_000) : null;
+      const overdueDays =
+        row.isOpen && row.deadlineAt && row.deadlineAt < now
+          ? Math.floor((now.getTime() - row.deadlineAt.getTime()) / 86_400_000)
+          : null;
       chunk += csvRow([
-        row.id, row.status, statusLabel(request, row.status), plain(request, row.categoryName), plain(request, row.departmentName), districtName(request, districts, row.districtId),
-        row.address, row.lat, row.lng, { raw: row.createdAt.toISOString() }, row.deadlineAt ? { raw: row.deadlineAt.toISOString() } : null, overdueDays,
-        row.hiddenAt ? 'yes' : 'no', row.description, row.lastPublicText, { raw: new URL(`/reports/${row.id}`, base).toString() },
+        row.id,
+        row.status,
+        statusLabel(request, row.status),
+        plain(request, row.categoryName),
+        plain(request, row.departmentName),
+        districtName(request, districts, row.districtId),
+        row.address,
+        row.lat,
+        row.lng,
+        { raw: row.createdAt.toISOString() },
+        row.deadlineAt ? { raw: row.deadlineAt.toISOString() } : null,
+        overdueDays,
+        row.hiddenAt ? 'yes' : 'no',
+        row.description,
+        row.lastPublicText,
+        { raw: new URL(`/reports/${row.id}`, base).toString() },
       ]);
     }
     yield chunk;
@@ -190,7 +317,11 @@ async function* queueCsv(ctx: AppContext, request: FastifyRequest, filters: Retu
 function bulkStateFrom(body: unknown): BulkState {
   return {
     errors: {},
-    ids: new Set(textsOf(body, 'ids').map(idFrom).filter((id): id is number => id !== undefined)),
+    ids: new Set(
+      textsOf(body, 'ids')
+        .map(idFrom)
+        .filter((id): id is number => id !== undefined),
+    ),
     status: textOf(body, 'status'),
     publicText: rawTextOf(body, 'publicText'),
     referTo: textOf(body, 'referTo'),
@@ -201,7 +332,9 @@ function bulkStateFrom(body: unknown): BulkState {
 
 /** The department queue, its bulk actions and its CSV export. */
 export function registerQueuePages(app: App, ctx: AppContext): void {
-  app.get('/staff/reports', { schema: { hide: true } }, async (request, reply) => renderQueue(ctx, request, reply, parseQueueQuery(request.query)));
+  app.get('/staff/reports', { schema: { hide: true } }, async (request, reply) =>
+    renderQueue(ctx, request, reply, parseQueueQuery(request.query)),
+  );
 
   app.get('/staff/reports.csv', { schema: { hide: true } }, async (request, reply) => {
     const viewer = request.viewer;
@@ -209,8 +342,15 @@ export function registerQueuePages(app: App, ctx: AppContext): void {
     const query = parseQueueQuery(request.query);
     const scope = resolveScope(viewer, await findDepartments(ctx.db, request.organisation.id), query);
     const day = new Date().toISOString().slice(0, 10);
-    reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="reports-${scope.chosen === 'all' ? 'all' : `department-${scope.chosen}`}-${day}.csv"`);
-    return reply.type('text/csv; charset=utf-8').send(Readable.from(queueCsv(ctx, request, queueFilters(query, scope))));
+    reply
+      .header('cache-control', 'no-store')
+      .header(
+        'content-disposition',
+        `attachment; filename="reports-${scope.chosen === 'all' ? 'all' : `department-${scope.chosen}`}-${day}.csv"`,
+      );
+    return reply
+      .type('text/csv; charset=utf-8')
+      .send(Readable.from(queueCsv(ctx, request, queueFilters(query, scope))));
   });
 
   app.post('/staff/reports/bulk', { schema: { hide: true } }, async (request, reply) => {
@@ -222,11 +362,23 @@ export function registerQueuePages(app: App, ctx: AppContext): void {
     const ids = [...state.ids];
     const action = textOf(request.body, 'action');
     let outcome: Awaited<ReturnType<typeof bulkGiveStatus>>;
-    if (action === 'reroute') outcome = await bulkReroute(ctx, viewer, ids, { departmentId: idFrom(state.departmentId), reason: state.reason });
-    else outcome = await bulkGiveStatus(ctx, viewer, request.organisation, ids, { status: state.status, publicText: state.publicText, internalNote: '', referTo: state.referTo });
+    if (action === 'reroute')
+      outcome = await bulkReroute(ctx, viewer, ids, { departmentId: idFrom(state.departmentId), reason: state.reason });
+    else
+      outcome = await bulkGiveStatus(ctx, viewer, request.organisation, ids, {
+        status: state.status,
+        publicText: state.publicText,
+        internalNote: '',
+        referTo: state.referTo,
+      });
     if (!outcome.ok) {
       // keyed by the bulk fields' ids, which the error summary links to
-      const errors = Object.fromEntries(Object.entries(translateErrors(request, outcome.errors)).map(([name, message]) => [name === 'ids' ? 'ids' : `bulk-${name}`, message]));
+      const errors = Object.fromEntries(
+        Object.entries(translateErrors(request, outcome.errors)).map(([name, message]) => [
+          name === 'ids' ? 'ids' : `bulk-${name}`,
+          message,
+        ]),
+      );
       return renderQueue(ctx, request, reply, query, { ...state, errors }, 400);
     }
     return reply.redirect(`/staff/reports${bulkResultSearch(query, outcome.result)}`, 303);
@@ -240,4 +392,3 @@ function bulkResultSearch(query: QueueQuery, result: BulkResult): string {
   if (result.failed.length) params.set('failed', result.failed.map((f) => f.id).join(','));
   return `?${params.toString()}`;
 }
-

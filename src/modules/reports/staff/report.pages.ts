@@ -9,12 +9,51 @@ import { csrfField, errorSummary, formatDate, setNotice } from '../../../platfor
 import { findDistricts, type District } from '../../places/index.ts';
 import { canManageReport, isReportStatus } from '../manage-report.ts';
 import { excerpt, plain, statusLabel, statusMeaning, statusTag } from '../pages/shared.ts';
-import { findCategories, findOpenReportsNearby, findQuestions, findReportById, type ReportRow } from '../reports.repository.ts';
+import {
+  findCategories,
+  findOpenReportsNearby,
+  findQuestions,
+  findReportById,
+  type ReportRow,
+} from '../reports.repository.ts';
 import { statusChoices } from './queue.pages.ts';
 import { mayDo, mayViewReport } from './staff.policy.ts';
-import { findAnswerTemplates, findDepartments, findReportInternals, findStaffHistory, findStaffPhotoData, findStaffPhotos, type Department, type StaffHistoryLine } from './staff.repository.ts';
-import { giveStatus, mergeInto, moderatePhoto, moderateReport, NOTE_MAX, PUBLIC_ANSWER_MAX, REASON_MAX, REFER_TO_MAX, reroute, residentLanguage, SETTABLE_STATUSES, templateFor, type Outcome } from './staff.use-cases.ts';
-import { idFrom, overdueMarker, paramId, rawTextOf, renderStaffPage, selectField, textareaField, textOf, translateErrors } from './shared.ts';
+import {
+  findAnswerTemplates,
+  findDepartments,
+  findReportInternals,
+  findStaffHistory,
+  findStaffPhotoData,
+  findStaffPhotos,
+  type Department,
+  type StaffHistoryLine,
+} from './staff.repository.ts';
+import {
+  giveStatus,
+  mergeInto,
+  moderatePhoto,
+  moderateReport,
+  NOTE_MAX,
+  PUBLIC_ANSWER_MAX,
+  REASON_MAX,
+  REFER_TO_MAX,
+  reroute,
+  residentLanguage,
+  SETTABLE_STATUSES,
+  templateFor,
+  type Outcome,
+} from './staff.use-cases.ts';
+import {
+  idFrom,
+  overdueMarker,
+  paramId,
+  rawTextOf,
+  renderStaffPage,
+  selectField,
+  textareaField,
+  textOf,
+  translateErrors,
+} from './shared.ts';
 
 /** What a form on the report page sent, kept when the page is shown again with its errors. */
 interface FormState {
@@ -39,19 +78,28 @@ function departmentName(request: FastifyRequest, departments: Department[], id: 
   return department ? plain(request, department.name) : request.t('reports.page.noDepartment');
 }
 
-function historyLine(request: FastifyRequest, line: StaffHistoryLine, departments: Department[], categories: Awaited<ReturnType<typeof findCategories>>): Html {
+function historyLine(
+  request: FastifyRequest,
+  line: StaffHistoryLine,
+  departments: Department[],
+  categories: Awaited<ReturnType<typeof findCategories>>,
+): Html {
   const { t } = request;
   const status = (value: string | null) => (isReportStatus(value) ? statusLabel(request, value) : (value ?? ''));
   const categoryName = (id: unknown) => plain(request, categories.find((c) => c.id === id)?.name) || String(id);
   let what: Html;
-  if (line.kind === 'status') what = html`${t('reports.staff.history.status', { from: status(line.statusFrom), to: status(line.statusTo) })}`;
+  if (line.kind === 'status')
+    what = html`${t('reports.staff.history.status', { from: status(line.statusFrom), to: status(line.statusTo) })}`;
   else if (line.kind === 'reroute') {
     const from = (line.details.from ?? {}) as { departmentId?: number; categoryId?: number };
     const to = (line.details.to ?? {}) as { departmentId?: number; categoryId?: number };
     what = html`${t('reports.staff.history.reroute', { from: departmentName(request, departments, from.departmentId), to: departmentName(request, departments, to.departmentId) })}${
-      from.categoryId !== to.categoryId ? html` ${t('reports.staff.history.recategorised', { from: categoryName(from.categoryId), to: categoryName(to.categoryId) })}` : ''
+      from.categoryId !== to.categoryId
+        ? html` ${t('reports.staff.history.recategorised', { from: categoryName(from.categoryId), to: categoryName(to.categoryId) })}`
+        : ''
     }`;
-  } else if (line.kind === 'hide') what = html`${line.details.hidden ? t('reports.staff.history.hidden') : t('reports.staff.history.shown')}`;
+  } else if (line.kind === 'hide')
+    what = html`${line.details.hidden ? t('reports.staff.history.hidden') : t('reports.staff.history.shown')}`;
   else if (line.kind === 'merge') what = html`${t('reports.page.history.merge')}`;
   else if (line.kind === 'created') what = html`${t('reports.page.history.created')}`;
   else if (line.kind === 'reopen') what = html`${t('reports.page.history.reopen')}`;
@@ -66,24 +114,34 @@ function historyLine(request: FastifyRequest, line: StaffHistoryLine, department
 </li>`;
 }
 
-async function renderReport(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, report: ReportRow, form: FormState = NO_FORM, status = 200): Promise<FastifyReply> {
+async function renderReport(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  report: ReportRow,
+  form: FormState = NO_FORM,
+  status = 200,
+): Promise<FastifyReply> {
   const { t, organisation } = request;
   const viewer = request.viewer;
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
   const manage = canManageReport(viewer, { department_id: report.departmentId });
   const moderate = mayDo(viewer, 'moderate');
-  const [internals, history, photos, questions, departments, categories, districts, templates, nearby, language] = await Promise.all([
-    findReportInternals(ctx.db, organisation.id, report.id),
-    findStaffHistory(ctx.db, organisation.id, report.id),
-    findStaffPhotos(ctx.db, organisation.id, report.id),
-    findQuestions(ctx.db, report.categoryId),
-    findDepartments(ctx.db, organisation.id),
-    findCategories(ctx.db, organisation.id, true),
-    findDistricts(ctx.db, organisation.id),
-    findAnswerTemplates(ctx.db, organisation.id),
-    report.isOpen ? findOpenReportsNearby(ctx.db, organisation.id, report.categoryId, report.lat, report.lng, 250, 6) : Promise.resolve([]),
-    residentLanguage(ctx, organisation, report.id),
-  ]);
+  const [internals, history, photos, questions, departments, categories, districts, templates, nearby, language] =
+    await Promise.all([
+      findReportInternals(ctx.db, organisation.id, report.id),
+      findStaffHistory(ctx.db, organisation.id, report.id),
+      findStaffPhotos(ctx.db, organisation.id, report.id),
+      findQuestions(ctx.db, report.categoryId),
+      findDepartments(ctx.db, organisation.id),
+      findCategories(ctx.db, organisation.id, true),
+      findDistricts(ctx.db, organisation.id),
+      findAnswerTemplates(ctx.db, organisation.id),
+      report.isOpen
+        ? findOpenReportsNearby(ctx.db, organisation.id, report.categoryId, report.lat, report.lng, 250, 6)
+        : Promise.resolve([]),
+      residentLanguage(ctx, organisation, report.id),
+    ]);
   const district: District | undefined = districts.find((d) => d.id === report.districtId);
   const now = new Date();
   const errors = form.errors;
@@ -91,16 +149,26 @@ async function renderReport(ctx: AppContext, request: FastifyRequest, reply: Fas
 
   // the status form starts from the template of the status asked for in the address (?status=fixed)
   const askedStatus = textOf(request.query, 'status');
-  const chosenStatus = values.status ?? (isReportStatus(askedStatus) && SETTABLE_STATUSES.includes(askedStatus) ? askedStatus : '');
-  const template = values.publicText === undefined && isReportStatus(chosenStatus) ? await templateFor(ctx, organisation, report.id, chosenStatus) : undefined;
+  const chosenStatus =
+    values.status ?? (isReportStatus(askedStatus) && SETTABLE_STATUSES.includes(askedStatus) ? askedStatus : '');
+  const template =
+    values.publicText === undefined && isReportStatus(chosenStatus)
+      ? await templateFor(ctx, organisation, report.id, chosenStatus)
+      : undefined;
   const publicText = values.publicText ?? template?.body ?? '';
-  const templateStatuses = SETTABLE_STATUSES.filter((s) => templates.some((tpl) => tpl.status === s && (tpl.language === language || tpl.language === organisation.defaultLanguage)));
+  const templateStatuses = SETTABLE_STATUSES.filter((s) =>
+    templates.some(
+      (tpl) => tpl.status === s && (tpl.language === language || tpl.language === organisation.defaultLanguage),
+    ),
+  );
   const languageName = (code: string) => (isLanguage(code) ? LANGUAGES[code].name : code);
 
   const answered = questions.filter((q) => report.answers[q.code] !== undefined && report.answers[q.code] !== '');
   const answerText = (code: string, value: string | string[]) => {
     const question = questions.find((q) => q.code === code);
-    return (Array.isArray(value) ? value : [value]).map((v) => plain(request, question?.options.find((o) => o.key === v)?.name) || v).join(', ');
+    return (Array.isArray(value) ? value : [value])
+      .map((v) => plain(request, question?.options.find((o) => o.key === v)?.name) || v)
+      .join(', ');
   };
   const title = `#${report.id} ${plain(request, report.categoryName)} — ${excerpt(report.description, 60)}`;
   const candidates = nearby.filter((n) => n.id !== report.id);
@@ -194,7 +262,8 @@ ${
     ${
       candidates.length
         ? html`<fieldset class="field"><legend>${t('reports.staff.merge.nearby')}</legend>${candidates.map(
-            (c) => html`<div class="checkbox"><input type="radio" id="keep-${c.id}" name="keepChoice" value="${c.id}"${values.keepChoice === String(c.id) ? raw(' checked') : ''}><label for="keep-${c.id}"><a href="/staff/reports/${c.id}">#${c.id}</a> ${excerpt(c.description, 70)} <span class="muted">(${t('reports.similar.distance', { meters: Math.round(c.distanceMeters) })}, ${statusLabel(request, c.status)})</span></label></div>`,
+            (c) =>
+              html`<div class="checkbox"><input type="radio" id="keep-${c.id}" name="keepChoice" value="${c.id}"${values.keepChoice === String(c.id) ? raw(' checked') : ''}><label for="keep-${c.id}"><a href="/staff/reports/${c.id}">#${c.id}</a> ${excerpt(c.description, 70)} <span class="muted">(${t('reports.similar.distance', { meters: Math.round(c.distanceMeters) })}, ${statusLabel(request, c.status)})</span></label></div>`,
           )}</fieldset>`
         : ''
     }
@@ -231,20 +300,33 @@ ${
 }
 
 /** Shows the page again with the form's errors, or goes back to it with a notice. */
-async function finish(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, report: ReportRow, outcome: Outcome, values: Record<string, string>, notice: MessageKey, anchor = ''): Promise<FastifyReply> {
-  if (!outcome.ok) return renderReport(ctx, request, reply, report, { errors: translateErrors(request, outcome.errors), values }, 400);
+async function finish(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  report: ReportRow,
+  outcome: Outcome,
+  values: Record<string, string>,
+  notice: MessageKey,
+  anchor = '',
+): Promise<FastifyReply> {
+  if (!outcome.ok)
+    return renderReport(ctx, request, reply, report, { errors: translateErrors(request, outcome.errors), values }, 400);
   setNotice(reply, notice);
   return reply.redirect(`/staff/reports/${report.id}${anchor}`, 303);
 }
 
 /** The staff page of one report and its forms: status with public answer, re-route, merge, moderation. */
 export function registerReportPages(app: App, ctx: AppContext): void {
-  app.get('/staff/reports/:id', { schema: { hide: true } }, async (request, reply) => renderReport(ctx, request, reply, await loadViewable(ctx, request)));
+  app.get('/staff/reports/:id', { schema: { hide: true } }, async (request, reply) =>
+    renderReport(ctx, request, reply, await loadViewable(ctx, request)),
+  );
 
   app.get('/staff/reports/:id/photos/:photoId', { schema: { hide: true } }, async (request, reply) => {
     const report = await loadViewable(ctx, request);
     const photoId = paramId(request, 'photoId');
-    const photo = photoId === undefined ? undefined : await findStaffPhotoData(ctx.db, request.organisation.id, report.id, photoId);
+    const photo =
+      photoId === undefined ? undefined : await findStaffPhotoData(ctx.db, request.organisation.id, report.id, photoId);
     if (!photo) throw new AppError('NOT_FOUND');
     return reply.header('cache-control', 'private, no-store').type(photo.contentType).send(photo.data);
   });
@@ -252,16 +334,35 @@ export function registerReportPages(app: App, ctx: AppContext): void {
   app.post('/staff/reports/:id/status', { schema: { hide: true } }, async (request, reply) => {
     const report = await loadViewable(ctx, request);
     const body = request.body;
-    const values = { status: textOf(body, 'status'), publicText: rawTextOf(body, 'publicText'), internalNote: rawTextOf(body, 'internalNote'), referTo: textOf(body, 'referTo') };
-    const outcome = await giveStatus(ctx, request.viewer as NonNullable<typeof request.viewer>, request.organisation, report.id, values);
+    const values = {
+      status: textOf(body, 'status'),
+      publicText: rawTextOf(body, 'publicText'),
+      internalNote: rawTextOf(body, 'internalNote'),
+      referTo: textOf(body, 'referTo'),
+    };
+    const outcome = await giveStatus(
+      ctx,
+      request.viewer as NonNullable<typeof request.viewer>,
+      request.organisation,
+      report.id,
+      values,
+    );
     return finish(ctx, request, reply, report, outcome, values, 'reports.staff.notice.status');
   });
 
   app.post('/staff/reports/:id/reroute', { schema: { hide: true } }, async (request, reply) => {
     const report = await loadViewable(ctx, request);
     const body = request.body;
-    const values = { departmentId: textOf(body, 'departmentId'), categoryId: textOf(body, 'categoryId'), reason: rawTextOf(body, 'reason') };
-    const outcome = await reroute(ctx, request.viewer as NonNullable<typeof request.viewer>, report.id, { departmentId: idFrom(values.departmentId), categoryId: idFrom(values.categoryId), reason: values.reason });
+    const values = {
+      departmentId: textOf(body, 'departmentId'),
+      categoryId: textOf(body, 'categoryId'),
+      reason: rawTextOf(body, 'reason'),
+    };
+    const outcome = await reroute(ctx, request.viewer as NonNullable<typeof request.viewer>, report.id, {
+      departmentId: idFrom(values.departmentId),
+      categoryId: idFrom(values.categoryId),
+      reason: values.reason,
+    });
     return finish(ctx, request, reply, report, outcome, values, 'reports.staff.notice.rerouted');
   });
 
@@ -269,7 +370,12 @@ export function registerReportPages(app: App, ctx: AppContext): void {
     const report = await loadViewable(ctx, request);
     const body = request.body;
     const values = { keepId: textOf(body, 'keepId'), keepChoice: textOf(body, 'keepChoice') };
-    const outcome = await mergeInto(ctx, request.viewer as NonNullable<typeof request.viewer>, report.id, values.keepId || values.keepChoice);
+    const outcome = await mergeInto(
+      ctx,
+      request.viewer as NonNullable<typeof request.viewer>,
+      report.id,
+      values.keepId || values.keepChoice,
+    );
     return finish(ctx, request, reply, report, outcome, values, 'reports.staff.notice.merged');
   });
 
@@ -277,8 +383,22 @@ export function registerReportPages(app: App, ctx: AppContext): void {
     const report = await loadViewable(ctx, request);
     const hidden = textOf(request.body, 'hidden') === '1';
     const reason = textOf(request.body, 'reason');
-    const outcome = await moderateReport(ctx, request.viewer as NonNullable<typeof request.viewer>, report.id, hidden, reason);
-    return finish(ctx, request, reply, report, outcome, { hideReason: reason }, hidden ? 'reports.staff.notice.hidden' : 'reports.staff.notice.shown');
+    const outcome = await moderateReport(
+      ctx,
+      request.viewer as NonNullable<typeof request.viewer>,
+      report.id,
+      hidden,
+      reason,
+    );
+    return finish(
+      ctx,
+      request,
+      reply,
+      report,
+      outcome,
+      { hideReason: reason },
+      hidden ? 'reports.staff.notice.hidden' : 'reports.staff.notice.shown',
+    );
   });
 
   app.post('/staff/reports/:id/photos/:photoId/visibility', { schema: { hide: true } }, async (request, reply) => {
@@ -286,7 +406,22 @@ export function registerReportPages(app: App, ctx: AppContext): void {
     const photoId = paramId(request, 'photoId');
     if (photoId === undefined) throw new AppError('NOT_FOUND');
     const hidden = textOf(request.body, 'hidden') === '1';
-    const outcome = await moderatePhoto(ctx, request.viewer as NonNullable<typeof request.viewer>, report.id, photoId, hidden, textOf(request.body, 'reason'));
-    return finish(ctx, request, reply, report, outcome, {}, hidden ? 'reports.staff.notice.photoHidden' : 'reports.staff.notice.photoShown');
+    const outcome = await moderatePhoto(
+      ctx,
+      request.viewer as NonNullable<typeof request.viewer>,
+      report.id,
+      photoId,
+      hidden,
+      textOf(request.body, 'reason'),
+    );
+    return finish(
+      ctx,
+      request,
+      reply,
+      report,
+      outcome,
+      {},
+      hidden ? 'reports.staff.notice.photoHidden' : 'reports.staff.notice.photoShown',
+    );
   });
 }

@@ -24,11 +24,19 @@ const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; visible: (viewe
   { href: '/staff/reports', label: 'reports.staff.nav.queue', visible: (viewer) => mayDo(viewer, 'use-queue') },
   { href: '/staff/categories', label: 'reports.staff.nav.categories', visible: (viewer) => mayDo(viewer, 'configure') },
   { href: '/staff/routing', label: 'reports.staff.nav.routing', visible: (viewer) => mayDo(viewer, 'configure') },
-  { href: '/staff/answer-templates', label: 'reports.staff.nav.templates', visible: (viewer) => mayDo(viewer, 'configure') },
+  {
+    href: '/staff/answer-templates',
+    label: 'reports.staff.nav.templates',
+    visible: (viewer) => mayDo(viewer, 'configure'),
+  },
 ];
 
 /** Renders a staff page: never indexed or cached, with the reports staff menu and stylesheets. */
-export function renderStaffPage(request: FastifyRequest, reply: FastifyReply, options: { title: string; main: Html; status?: number }): FastifyReply {
+export function renderStaffPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { title: string; main: Html; status?: number },
+): FastifyReply {
   const { t, viewer } = request;
   const current = request.url.split('?')[0] ?? '';
   const sections = SECTIONS.filter((section) => section.visible(viewer));
@@ -61,7 +69,10 @@ export function rawTextOf(source: unknown, name: string): string {
 export function textsOf(source: unknown, name: string): string[] {
   const value = (source as Record<string, unknown> | undefined)?.[name];
   const list: unknown[] = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((item): item is string => typeof item === 'string').map((item) => item.trim()).filter(Boolean);
+  return list
+    .filter((item): item is string => typeof item === 'string')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** A positive integer id from text, or undefined. */
@@ -81,12 +92,23 @@ export function translateErrors(request: FastifyRequest, errors: FieldErrors): R
 }
 
 /** A `<select>` with its label, hint and error wired for screen readers. */
-export function selectField(options: { name: string; label: string; choices: Array<{ value: string; label: string; group?: string }>; value: string; error?: string | undefined; hint?: string; required?: boolean; id?: string }): Html {
+export function selectField(options: {
+  name: string;
+  label: string;
+  choices: Array<{ value: string; label: string; group?: string }>;
+  value: string;
+  error?: string | undefined;
+  hint?: string;
+  required?: boolean;
+  id?: string;
+}): Html {
   const id = options.id ?? options.name;
   const describedBy = [options.hint ? `${id}-hint` : '', options.error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  const option = (choice: { value: string; label: string }) => html`<option value="${choice.value}"${choice.value === options.value ? raw(' selected') : ''}>${choice.label}</option>`;
+  const option = (choice: { value: string; label: string }) =>
+    html`<option value="${choice.value}"${choice.value === options.value ? raw(' selected') : ''}>${choice.label}</option>`;
   const groups = new Map<string, Array<{ value: string; label: string }>>();
-  for (const choice of options.choices) groups.set(choice.group ?? '', [...(groups.get(choice.group ?? '') ?? []), choice]);
+  for (const choice of options.choices)
+    groups.set(choice.group ?? '', [...(groups.get(choice.group ?? '') ?? []), choice]);
   return html`<div class="field${options.error ? ' field--error' : ''}">
   <label for="${id}">${options.label}</label>
   ${options.hint ? html`<p class="field__hint" id="${id}-hint">${options.hint}</p>` : ''}
@@ -98,7 +120,18 @@ export function selectField(options: { name: string; label: string; choices: Arr
 }
 
 /** A `<textarea>` with its label, hint and error. */
-export function textareaField(options: { name: string; label: string; value: string; error?: string | undefined; hint?: string | undefined; required?: boolean; maxlength: number; rows?: number; id?: string; lang?: string }): Html {
+export function textareaField(options: {
+  name: string;
+  label: string;
+  value: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  required?: boolean;
+  maxlength: number;
+  rows?: number;
+  id?: string;
+  lang?: string;
+}): Html {
   const id = options.id ?? options.name;
   const describedBy = [options.hint ? `${id}-hint` : '', options.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return html`<div class="field${options.error ? ' field--error' : ''}">
@@ -114,13 +147,19 @@ export function textareaField(options: { name: string; label: string; value: str
  * issued it (a key carries its issuer's rights within its scope; the audit log names both). A key
  * without the scope the request needs, or whose issuer is gone, may not act.
  */
-export async function staffViewer(ctx: AppContext, request: FastifyRequest, scope: 'reports.read' | 'reports.write'): Promise<Viewer> {
+export async function staffViewer(
+  ctx: AppContext,
+  request: FastifyRequest,
+  scope: 'reports.read' | 'reports.write',
+): Promise<Viewer> {
   if (request.viewer) return request.viewer;
   if (!request.apiClient) throw new AppError('AUTHENTICATION_REQUIRED');
-  if (!request.apiClient.scopes.includes(scope)) throw new AppError('API_KEY_SCOPE', `This API key may not do this: it needs the scope “${scope}”.`);
+  if (!request.apiClient.scopes.includes(scope))
+    throw new AppError('API_KEY_SCOPE', `This API key may not do this: it needs the scope “${scope}”.`);
   const issuerId = await findApiKeyIssuer(ctx.db, request.organisation.id, request.apiClient.id);
   const issuer = issuerId === null ? undefined : await findViewer(ctx.db, request.organisation.id, issuerId);
-  if (!issuer) throw new AppError('FORBIDDEN', 'This API key has no one to act for: the person who issued it no longer exists.');
+  if (!issuer)
+    throw new AppError('FORBIDDEN', 'This API key has no one to act for: the person who issued it no longer exists.');
   return { ...issuer, displayName: `${issuer.displayName} (API key “${request.apiClient.name}”)` };
 }
 

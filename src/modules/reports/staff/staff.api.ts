@@ -9,7 +9,16 @@ import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.sc
 import { parseQueueQuery, QUEUE_COUNT_CAP, queueFilters, resolveScope } from './queue.ts';
 import { authorize } from './staff.policy.ts';
 import { countQueue, findDepartments, findQueue, type QueueRow } from './staff.repository.ts';
-import { giveStatus, NOTE_MAX, PUBLIC_ANSWER_MAX, REASON_MAX, REFER_TO_MAX, reroute, SETTABLE_STATUSES, type Outcome } from './staff.use-cases.ts';
+import {
+  giveStatus,
+  NOTE_MAX,
+  PUBLIC_ANSWER_MAX,
+  REASON_MAX,
+  REFER_TO_MAX,
+  reroute,
+  SETTABLE_STATUSES,
+  type Outcome,
+} from './staff.use-cases.ts';
 import { staffViewer } from './shared.ts';
 
 const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
@@ -40,12 +49,30 @@ const QueueReport = Type.Object({
 
 const QueueQuerystring = Type.Object(
   {
-    department: Type.Optional(Type.String({ pattern: '^(all|[1-9][0-9]{0,14})$', description: 'A department id, or "all" (every department you may see). Default: your first department; for administrators all.' })),
-    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('all'), ...ALL.map((status) => Type.Literal(status))], { default: 'open' })),
+    department: Type.Optional(
+      Type.String({
+        pattern: '^(all|[1-9][0-9]{0,14})$',
+        description:
+          'A department id, or "all" (every department you may see). Default: your first department; for administrators all.',
+      }),
+    ),
+    status: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal('open'),
+          Type.Literal('closed'),
+          Type.Literal('all'),
+          ...ALL.map((status) => Type.Literal(status)),
+        ],
+        { default: 'open' },
+      ),
+    ),
     category: Type.Optional(Type.Integer({ minimum: 1, description: 'Category id' })),
     district: Type.Optional(Type.Integer({ minimum: 1, description: 'District id' })),
     overdue: Type.Optional(Type.Boolean({ description: 'Only open reports past their deadline' })),
-    q: Type.Optional(Type.String({ maxLength: 200, description: 'A report number, or words in the description or address' })),
+    q: Type.Optional(
+      Type.String({ maxLength: 200, description: 'A report number, or words in the description or address' }),
+    ),
     sort: Type.Optional(Type.Union([Type.Literal('deadline'), Type.Literal('newest')], { default: 'deadline' })),
     page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
     pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
@@ -78,7 +105,11 @@ function present(request: FastifyRequest, row: QueueRow, now: Date) {
 function unwrap<T>(request: FastifyRequest, outcome: Outcome<T>): T {
   if (outcome.ok) return outcome;
   const problems = Object.entries(outcome.errors).map(([field, key]) => ({ field, message: request.t(key) }));
-  throw new AppError('VALIDATION_FAILED', `The request is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`, { problems });
+  throw new AppError(
+    'VALIDATION_FAILED',
+    `The request is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`,
+    { problems },
+  );
 }
 
 /**
@@ -95,14 +126,29 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
         summary: 'A department queue of reports, with filters',
         security: SECURITY,
         querystring: QueueQuerystring,
-        response: { 200: Type.Object({ reports: Type.Array(QueueReport), total: Type.Integer(), totalIsCapped: Type.Boolean(), page: Type.Integer(), pageSize: Type.Integer() }), ...Errors },
+        response: {
+          200: Type.Object({
+            reports: Type.Array(QueueReport),
+            total: Type.Integer(),
+            totalIsCapped: Type.Boolean(),
+            page: Type.Integer(),
+            pageSize: Type.Integer(),
+          }),
+          ...Errors,
+        },
       },
     },
     async (request) => {
       const viewer = await staffViewer(ctx, request, 'reports.read');
       authorize(viewer, 'use-queue');
       const raw = request.query;
-      const query = parseQueueQuery({ ...raw, overdue: raw.overdue ? '1' : '', category: raw.category?.toString(), district: raw.district?.toString(), page: raw.page?.toString() });
+      const query = parseQueueQuery({
+        ...raw,
+        overdue: raw.overdue ? '1' : '',
+        category: raw.category?.toString(),
+        district: raw.district?.toString(),
+        page: raw.page?.toString(),
+      });
       const pageSize = raw.pageSize ?? 50;
       const scope = resolveScope(viewer, await findDepartments(ctx.db, request.organisation.id), query);
       const filters = queueFilters(query, scope);
@@ -111,7 +157,13 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
         countQueue(ctx.db, request.organisation.id, filters, QUEUE_COUNT_CAP),
       ]);
       const now = new Date();
-      return { reports: rows.map((row) => present(request, row, now)), total: Math.min(total, QUEUE_COUNT_CAP), totalIsCapped: total > QUEUE_COUNT_CAP, page: query.page, pageSize };
+      return {
+        reports: rows.map((row) => present(request, row, now)),
+        total: Math.min(total, QUEUE_COUNT_CAP),
+        totalIsCapped: total > QUEUE_COUNT_CAP,
+        page: query.page,
+        pageSize,
+      };
     },
   );
 
@@ -121,7 +173,8 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
       schema: {
         tags: ['reports (staff)'],
         summary: 'Give a report a new status, with a public answer',
-        description: '"duplicate" is not set here: merge the report instead. "not_responsible" needs `referTo`, whom the resident should contact instead.',
+        description:
+          '"duplicate" is not set here: merge the report instead. "not_responsible" needs `referTo`, whom the resident should contact instead.',
         security: SECURITY,
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
         body: Type.Object(
@@ -133,13 +186,28 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ id: Type.Integer(), status: StatusLiteral, lastPublicText: Type.Union([Type.String(), Type.Null()]) }), ...Errors },
+        response: {
+          200: Type.Object({
+            id: Type.Integer(),
+            status: StatusLiteral,
+            lastPublicText: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...Errors,
+        },
       },
     },
     async (request) => {
       const viewer = await staffViewer(ctx, request, 'reports.write');
       const { body } = request;
-      unwrap(request, await giveStatus(ctx, viewer, request.organisation, request.params.id, { status: body.status, publicText: body.publicText ?? '', internalNote: body.internalNote ?? '', referTo: body.referTo ?? '' }));
+      unwrap(
+        request,
+        await giveStatus(ctx, viewer, request.organisation, request.params.id, {
+          status: body.status,
+          publicText: body.publicText ?? '',
+          internalNote: body.internalNote ?? '',
+          referTo: body.referTo ?? '',
+        }),
+      );
       const report = await findReportById(ctx.db, request.organisation.id, request.params.id, true);
       if (!report) throw new AppError('REPORT_NOT_FOUND');
       return { id: report.id, status: report.status, lastPublicText: report.lastPublicText };
@@ -155,10 +223,21 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
         security: SECURITY,
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
         body: Type.Object(
-          { departmentId: Type.Optional(Type.Integer({ minimum: 1 })), categoryId: Type.Optional(Type.Integer({ minimum: 1 })), reason: Type.String({ minLength: 1, maxLength: REASON_MAX }) },
+          {
+            departmentId: Type.Optional(Type.Integer({ minimum: 1 })),
+            categoryId: Type.Optional(Type.Integer({ minimum: 1 })),
+            reason: Type.String({ minLength: 1, maxLength: REASON_MAX }),
+          },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ id: Type.Integer(), departmentId: Type.Union([Type.Integer(), Type.Null()]), categoryId: Type.Integer() }), ...Errors },
+        response: {
+          200: Type.Object({
+            id: Type.Integer(),
+            departmentId: Type.Union([Type.Integer(), Type.Null()]),
+            categoryId: Type.Integer(),
+          }),
+          ...Errors,
+        },
       },
     },
     async (request) => {

@@ -5,11 +5,24 @@ import { AppError } from '../../../platform/errors.ts';
 import { isLanguage, type Language } from '../../../platform/i18n/languages.ts';
 import { translator, type MessageKey } from '../../../platform/i18n/translate.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
-import { canManageReport, changeReportStatus, isReportStatus, mergeDuplicate, rerouteReport, setReportHidden } from '../manage-report.ts';
+import {
+  canManageReport,
+  changeReportStatus,
+  isReportStatus,
+  mergeDuplicate,
+  rerouteReport,
+  setReportHidden,
+} from '../manage-report.ts';
 import { findReportById } from '../reports.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { authorize } from './staff.policy.ts';
-import { findAnswerTemplate, findAnswerTemplates, findReportInternals, saveAnswerTemplate, setPhotoHidden } from './staff.repository.ts';
+import {
+  findAnswerTemplate,
+  findAnswerTemplates,
+  findReportInternals,
+  saveAnswerTemplate,
+  setPhotoHidden,
+} from './staff.repository.ts';
 
 /** Field errors as message keys, by field name; a use case returns them instead of changing anything. */
 export type FieldErrors = Record<string, MessageKey>;
@@ -23,7 +36,9 @@ export const REFER_TO_MAX = 500;
 export const BULK_MAX = 200;
 
 /** The statuses a status form offers: every status but "duplicate", which only a merge sets (it needs the report that stays). */
-export const SETTABLE_STATUSES: readonly ReportStatus[] = [...OPEN_STATUSES, ...CLOSED_STATUSES].filter((status) => status !== 'duplicate');
+export const SETTABLE_STATUSES: readonly ReportStatus[] = [...OPEN_STATUSES, ...CLOSED_STATUSES].filter(
+  (status) => status !== 'duplicate',
+);
 
 function actorOf(viewer: Viewer) {
   return { id: viewer.id, label: viewer.displayName };
@@ -37,7 +52,11 @@ async function loadManageable(ctx: AppContext, viewer: Viewer, reportId: number)
 }
 
 /** The language a resident reads their report's answers in: their account's, else the city's default. */
-export async function residentLanguage(ctx: AppContext, organisation: Organisation, reportId: number): Promise<Language> {
+export async function residentLanguage(
+  ctx: AppContext,
+  organisation: Organisation,
+  reportId: number,
+): Promise<Language> {
   const internals = await findReportInternals(ctx.db, organisation.id, reportId);
   const language = internals?.authorLanguage;
   if (isLanguage(language) && organisation.languages.includes(language)) return language;
@@ -48,9 +67,16 @@ export async function residentLanguage(ctx: AppContext, organisation: Organisati
  * The answer template to start from for a status on a report: in the resident's language, else the
  * city's default language; '' when the city has written none.
  */
-export async function templateFor(ctx: AppContext, organisation: Organisation, reportId: number, status: ReportStatus): Promise<{ body: string; language: string } | undefined> {
+export async function templateFor(
+  ctx: AppContext,
+  organisation: Organisation,
+  reportId: number,
+  status: ReportStatus,
+): Promise<{ body: string; language: string } | undefined> {
   const language = await residentLanguage(ctx, organisation, reportId);
-  const template = await findAnswerTemplate(ctx.db, organisation.id, status, [...new Set([language, organisation.defaultLanguage])]);
+  const template = await findAnswerTemplate(ctx.db, organisation.id, status, [
+    ...new Set([language, organisation.defaultLanguage]),
+  ]);
   return template ? { body: template.body, language: template.language } : undefined;
 }
 
@@ -64,7 +90,8 @@ export interface StatusInput {
 
 function checkStatusInput(input: StatusInput): FieldErrors {
   const errors: FieldErrors = {};
-  if (!isReportStatus(input.status) || !SETTABLE_STATUSES.includes(input.status)) errors.status = 'reports.staff.error.status';
+  if (!isReportStatus(input.status) || !SETTABLE_STATUSES.includes(input.status))
+    errors.status = 'reports.staff.error.status';
   if (input.publicText.trim().length > PUBLIC_ANSWER_MAX) errors.publicText = 'reports.staff.error.answerTooLong';
   if (input.internalNote.trim().length > NOTE_MAX) errors.internalNote = 'reports.staff.error.noteTooLong';
   if (input.status === 'not_responsible' && !input.referTo.trim()) errors.referTo = 'reports.staff.error.referTo';
@@ -73,7 +100,13 @@ function checkStatusInput(input: StatusInput): FieldErrors {
 }
 
 /** Sets the status; `changeReportStatus` locks the report and checks the viewer may handle it. */
-async function applyStatus(ctx: AppContext, viewer: Viewer, organisation: Organisation, reportId: number, input: StatusInput): Promise<void> {
+async function applyStatus(
+  ctx: AppContext,
+  viewer: Viewer,
+  organisation: Organisation,
+  reportId: number,
+  input: StatusInput,
+): Promise<void> {
   const status = input.status as ReportStatus;
   const referTo = status === 'not_responsible' ? input.referTo.trim() : '';
   let publicText = input.publicText.trim();
@@ -82,14 +115,25 @@ async function applyStatus(ctx: AppContext, viewer: Viewer, organisation: Organi
     const t = translator(await residentLanguage(ctx, organisation, reportId));
     publicText = [publicText, t('reports.staff.referTo.public', { contact: referTo })].filter(Boolean).join('\n\n');
   }
-  await changeReportStatus(ctx, viewer, reportId, { status, publicText, internalNote: input.internalNote, details: referTo ? { referTo } : undefined });
+  await changeReportStatus(ctx, viewer, reportId, {
+    status,
+    publicText,
+    internalNote: input.internalNote,
+    details: referTo ? { referTo } : undefined,
+  });
 }
 
 /**
  * Gives one report a new status with a public answer (and an internal note). "Not our responsibility"
  * needs whom to contact instead; "duplicate" is set by merging, never here.
  */
-export async function giveStatus(ctx: AppContext, viewer: Viewer, organisation: Organisation, reportId: number, input: StatusInput): Promise<Outcome> {
+export async function giveStatus(
+  ctx: AppContext,
+  viewer: Viewer,
+  organisation: Organisation,
+  reportId: number,
+  input: StatusInput,
+): Promise<Outcome> {
   await loadManageable(ctx, viewer, reportId);
   const errors = checkStatusInput(input);
   if (Object.keys(errors).length) return { ok: false, errors };
@@ -124,7 +168,13 @@ async function eachReport(ids: number[], action: (id: number) => Promise<void>):
 }
 
 /** Gives several reports the same status and the same public answer; each change is audited on its own. */
-export async function bulkGiveStatus(ctx: AppContext, viewer: Viewer, organisation: Organisation, ids: number[], input: StatusInput): Promise<Outcome<{ result: BulkResult }>> {
+export async function bulkGiveStatus(
+  ctx: AppContext,
+  viewer: Viewer,
+  organisation: Organisation,
+  ids: number[],
+  input: StatusInput,
+): Promise<Outcome<{ result: BulkResult }>> {
   authorize(viewer, 'use-queue');
   const errors = { ...checkIds(ids), ...checkStatusInput(input) };
   if (Object.keys(errors).length) return { ok: false, errors };
@@ -139,37 +189,62 @@ export interface RerouteInput {
 
 function checkReroute(input: RerouteInput): FieldErrors {
   const errors: FieldErrors = {};
-  if (input.departmentId === undefined && input.categoryId === undefined) errors.departmentId = 'reports.staff.error.rerouteTarget';
+  if (input.departmentId === undefined && input.categoryId === undefined)
+    errors.departmentId = 'reports.staff.error.rerouteTarget';
   if (!input.reason.trim()) errors.reason = 'reports.staff.error.reason';
   else if (input.reason.trim().length > REASON_MAX) errors.reason = 'reports.staff.error.reasonTooLong';
   return errors;
 }
 
 /** Sends a report to another department and/or category; the reason is required and kept in its history. */
-export async function reroute(ctx: AppContext, viewer: Viewer, reportId: number, input: RerouteInput): Promise<Outcome> {
+export async function reroute(
+  ctx: AppContext,
+  viewer: Viewer,
+  reportId: number,
+  input: RerouteInput,
+): Promise<Outcome> {
   const report = await loadManageable(ctx, viewer, reportId);
   const errors = checkReroute(input);
   const sameDepartment = input.departmentId === undefined || input.departmentId === report.departmentId;
   const sameCategory = input.categoryId === undefined || input.categoryId === report.categoryId;
   if (!errors.departmentId && sameDepartment && sameCategory) errors.departmentId = 'reports.staff.error.rerouteSame';
   if (Object.keys(errors).length) return { ok: false, errors };
-  await rerouteReport(ctx, viewer, reportId, { departmentId: sameDepartment ? undefined : input.departmentId, categoryId: sameCategory ? undefined : input.categoryId, reason: input.reason });
+  await rerouteReport(ctx, viewer, reportId, {
+    departmentId: sameDepartment ? undefined : input.departmentId,
+    categoryId: sameCategory ? undefined : input.categoryId,
+    reason: input.reason,
+  });
   return { ok: true };
 }
 
 /** Sends several reports to another department with one reason. */
-export async function bulkReroute(ctx: AppContext, viewer: Viewer, ids: number[], input: { departmentId?: number | undefined; reason: string }): Promise<Outcome<{ result: BulkResult }>> {
+export async function bulkReroute(
+  ctx: AppContext,
+  viewer: Viewer,
+  ids: number[],
+  input: { departmentId?: number | undefined; reason: string },
+): Promise<Outcome<{ result: BulkResult }>> {
   authorize(viewer, 'use-queue');
   const errors = { ...checkIds(ids), ...checkReroute(input) };
   if (Object.keys(errors).length) return { ok: false, errors };
-  return { ok: true, result: await eachReport(ids, (id) => rerouteReport(ctx, viewer, id, { departmentId: input.departmentId, reason: input.reason })) };
+  return {
+    ok: true,
+    result: await eachReport(ids, (id) =>
+      rerouteReport(ctx, viewer, id, { departmentId: input.departmentId, reason: input.reason }),
+    ),
+  };
 }
 
 /**
  * Closes a report as a duplicate of another one (typed as `123` or `#123`); its followers and photos
  * move to the report that stays.
  */
-export async function mergeInto(ctx: AppContext, viewer: Viewer, duplicateId: number, keepText: string): Promise<Outcome<{ keepId: number; movedSubscribers: number; movedPhotos: number }>> {
+export async function mergeInto(
+  ctx: AppContext,
+  viewer: Viewer,
+  duplicateId: number,
+  keepText: string,
+): Promise<Outcome<{ keepId: number; movedSubscribers: number; movedPhotos: number }>> {
   await loadManageable(ctx, viewer, duplicateId);
   const match = /^#?\s*(\d{1,15})$/.exec(keepText.trim());
   if (!match) return { ok: false, errors: { keepId: 'reports.staff.error.keepId' } };
@@ -183,20 +258,35 @@ export async function mergeInto(ctx: AppContext, viewer: Viewer, duplicateId: nu
 }
 
 /** Hides a report from the public with a reason, or shows it again (moderators). */
-export async function moderateReport(ctx: AppContext, viewer: Viewer, reportId: number, hidden: boolean, reason: string): Promise<Outcome> {
+export async function moderateReport(
+  ctx: AppContext,
+  viewer: Viewer,
+  reportId: number,
+  hidden: boolean,
+  reason: string,
+): Promise<Outcome> {
   authorize(viewer, 'moderate');
   if (hidden && !reason.trim()) return { ok: false, errors: { hideReason: 'reports.staff.error.hideReason' } };
-  if (reason.trim().length > REASON_MAX) return { ok: false, errors: { hideReason: 'reports.staff.error.reasonTooLong' } };
+  if (reason.trim().length > REASON_MAX)
+    return { ok: false, errors: { hideReason: 'reports.staff.error.reasonTooLong' } };
   await setReportHidden(ctx, viewer, reportId, hidden, reason);
   return { ok: true };
 }
 
 /** Hides one photo of a report with a reason, or shows it again (moderators); audited. */
-export async function moderatePhoto(ctx: AppContext, viewer: Viewer, reportId: number, photoId: number, hidden: boolean, reason: string): Promise<Outcome> {
+export async function moderatePhoto(
+  ctx: AppContext,
+  viewer: Viewer,
+  reportId: number,
+  photoId: number,
+  hidden: boolean,
+  reason: string,
+): Promise<Outcome> {
   authorize(viewer, 'moderate');
   const text = reason.trim();
   if (hidden && !text) return { ok: false, errors: { [`photoReason-${photoId}`]: 'reports.staff.error.hideReason' } };
-  if (text.length > REASON_MAX) return { ok: false, errors: { [`photoReason-${photoId}`]: 'reports.staff.error.reasonTooLong' } };
+  if (text.length > REASON_MAX)
+    return { ok: false, errors: { [`photoReason-${photoId}`]: 'reports.staff.error.reasonTooLong' } };
   await ctx.db.transaction().execute(async (tx) => {
     const before = await setPhotoHidden(tx, viewer.organisationId, reportId, photoId, hidden, text || null);
     if (!before) throw new AppError('NOT_FOUND');
@@ -217,12 +307,19 @@ export async function moderatePhoto(ctx: AppContext, viewer: Viewer, reportId: n
  * Saves the answer templates of the city (administrators): one text per status and city language; an
  * empty text removes that template. Only the templates that changed are written and audited.
  */
-export async function saveAnswerTemplates(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, entries: Array<{ status: string; language: string; body: string }>): Promise<Outcome<{ changed: number }>> {
+export async function saveAnswerTemplates(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  entries: Array<{ status: string; language: string; body: string }>,
+): Promise<Outcome<{ changed: number }>> {
   authorize(viewer, 'configure');
   const errors: FieldErrors = {};
   for (const entry of entries) {
-    if (!isReportStatus(entry.status) || !organisation.languages.includes(entry.language)) throw new AppError('VALIDATION_FAILED', 'Unknown status or language.');
-    if (entry.body.trim().length > PUBLIC_ANSWER_MAX) errors[`template-${entry.status}-${entry.language}`] = 'reports.staff.error.answerTooLong';
+    if (!isReportStatus(entry.status) || !organisation.languages.includes(entry.language))
+      throw new AppError('VALIDATION_FAILED', 'Unknown status or language.');
+    if (entry.body.trim().length > PUBLIC_ANSWER_MAX)
+      errors[`template-${entry.status}-${entry.language}`] = 'reports.staff.error.answerTooLong';
   }
   if (Object.keys(errors).length) return { ok: false, errors };
   return ctx.db.transaction().execute(async (tx) => {
@@ -232,8 +329,21 @@ export async function saveAnswerTemplates(ctx: AppContext, viewer: Viewer | null
       const body = entry.body.trim().replace(/\r\n/g, '\n');
       const before = existing.find((t) => t.status === entry.status && t.language === entry.language)?.body ?? '';
       if (before === body) continue;
-      await saveAnswerTemplate(tx, organisation.id, { status: entry.status as ReportStatus, language: entry.language, body }, viewer.id);
-      await recordAudit(tx, { organisationId: organisation.id, actor: actorOf(viewer), action: 'report.answer-template', subjectType: 'report_answer_template', subjectId: `${entry.status}/${entry.language}`, before: { body: before || null }, after: { body: body || null } });
+      await saveAnswerTemplate(
+        tx,
+        organisation.id,
+        { status: entry.status as ReportStatus, language: entry.language, body },
+        viewer.id,
+      );
+      await recordAudit(tx, {
+        organisationId: organisation.id,
+        actor: actorOf(viewer),
+        action: 'report.answer-template',
+        subjectType: 'report_answer_template',
+        subjectId: `${entry.status}/${entry.language}`,
+        before: { body: before || null },
+        after: { body: body || null },
+      });
       changed++;
     }
     return { ok: true as const, changed };

@@ -18,7 +18,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       branding jsonb not null default '{}',
       created_at timestamptz not null default now()
     )`.execute(db);
-  await sql`create unique index core_organisation_one_default on core_organisation (is_default) where is_default`.execute(db);
+  await sql`create unique index core_organisation_one_default on core_organisation (is_default) where is_default`.execute(
+    db,
+  );
 
   await sql`
     create table core_user (
@@ -36,7 +38,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       deleted_at timestamptz
     )`.execute(db);
-  await sql`create unique index core_user_email on core_user (organisation_id, lower(email)) where email is not null`.execute(db);
+  await sql`create unique index core_user_email on core_user (organisation_id, lower(email)) where email is not null`.execute(
+    db,
+  );
 
   await sql`
     create table core_user_token (

@@ -10,4 +10,14 @@ import { inboxSources } from './bg/inbox-sources.ts';
 import { inboxListening } from './bg/inbox-listening.ts';
 
 /** bg interface strings, one file per part of the platform in ./bg/. Every key of en.ts must be here. */
-export const bg: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const bg: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

@@ -10,4 +10,14 @@ import { inboxSources } from './de/inbox-sources.ts';
 import { inboxListening } from './de/inbox-listening.ts';
 
 /** de interface strings, one file per part of the platform in ./de/. Every key of en.ts must be here. */
-export const de: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const de: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

@@ -13,7 +13,17 @@ import { inboxListening } from './en/inbox-listening.ts';
  * other language must define every key (the `Messages` type makes a missing key a type error, and
  * test/i18n.test.ts checks the placeholders match).
  */
-export const en = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening } as const;
+export const en = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+} as const;
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;

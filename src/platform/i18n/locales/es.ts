@@ -10,4 +10,14 @@ import { inboxSources } from './es/inbox-sources.ts';
 import { inboxListening } from './es/inbox-listening.ts';
 
 /** es interface strings, one file per part of the platform in ./es/. Every key of en.ts must be here. */
-export const es: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const es: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

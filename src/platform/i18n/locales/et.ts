@@ -10,4 +10,14 @@ import { inboxSources } from './et/inbox-sources.ts';
 import { inboxListening } from './et/inbox-listening.ts';
 
 /** et interface strings, one file per part of the platform in ./et/. Every key of en.ts must be here. */
-export const et: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const et: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

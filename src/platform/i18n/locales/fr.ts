@@ -10,4 +10,14 @@ import { inboxSources } from './fr/inbox-sources.ts';
 import { inboxListening } from './fr/inbox-listening.ts';
 
 /** fr interface strings, one file per part of the platform in ./fr/. Every key of en.ts must be here. */
-export const fr: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const fr: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

@@ -10,4 +10,14 @@ import { inboxSources } from './hu/inbox-sources.ts';
 import { inboxListening } from './hu/inbox-listening.ts';
 
 /** hu interface strings, one file per part of the platform in ./hu/. Every key of en.ts must be here. */
-export const hu: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const hu: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

@@ -10,4 +10,14 @@ import { inboxSources } from './it/inbox-sources.ts';
 import { inboxListening } from './it/inbox-listening.ts';
 
 /** it interface strings, one file per part of the platform in ./it/. Every key of en.ts must be here. */
-export const it: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const it: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

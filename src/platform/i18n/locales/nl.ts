@@ -10,4 +10,14 @@ import { inboxSources } from './nl/inbox-sources.ts';
 import { inboxListening } from './nl/inbox-listening.ts';
 
 /** nl interface strings, one file per part of the platform in ./nl/. Every key of en.ts must be here. */
-export const nl: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const nl: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

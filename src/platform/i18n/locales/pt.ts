@@ -10,4 +10,14 @@ import { inboxSources } from './pt/inbox-sources.ts';
 import { inboxListening } from './pt/inbox-listening.ts';
 
 /** pt interface strings, one file per part of the platform in ./pt/. Every key of en.ts must be here. */
-export const pt: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const pt: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

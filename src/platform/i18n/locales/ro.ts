@@ -10,4 +10,14 @@ import { inboxSources } from './ro/inbox-sources.ts';
 import { inboxListening } from './ro/inbox-listening.ts';
 
 /** ro interface strings, one file per part of the platform in ./ro/. Every key of en.ts must be here. */
-export const ro: Messages = { ...core, ...administration, ...reports, ...budgets, ...participation, ...inbox, ...inboxChannels, ...inboxSources, ...inboxListening };
+export const ro: Messages = {
+  ...core,
+  ...administration,
+  ...reports,
+  ...budgets,
+  ...participation,
+  ...inbox,
+  ...inboxChannels,
+  ...inboxSources,
+  ...inboxListening,
+};

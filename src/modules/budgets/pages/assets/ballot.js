@@ -46,7 +46,11 @@
     var left = amount - total;
     var parts = [];
     if (rule === 'knapsack' || rule === 'approval') {
-      parts.push(left >= 0 ? fill(templates.total, { total: format.format(total), left: format.format(left) }) : fill(templates.over, { total: format.format(total), over: format.format(-left) }));
+      parts.push(
+        left >= 0
+          ? fill(templates.total, { total: format.format(total), left: format.format(left) })
+          : fill(templates.over, { total: format.format(total), over: format.format(-left) }),
+      );
     }
     if (limit > 0) parts.push(fill(templates.count, { used: String(used), limit: String(limit) }));
     output.textContent = parts.join(' ');

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { ChannelError, type ChannelAdapter, type ChannelRecord, type OutgoingReply, type SentReply } from '../channel.ts';
+import {
+  ChannelError,
+  type ChannelAdapter,
+  type ChannelRecord,
+  type OutgoingReply,
+  type SentReply,
+} from '../channel.ts';
 import { checkMailbox, pollMailbox } from './imap.ts';
 
 /** A text setting of a channel ('' when absent or not text). */
@@ -28,15 +34,20 @@ function smtpTransport(channel: ChannelRecord) {
 
 /** An SMTP failure as a ChannelError: permanent (5xx, refused login) or worth retrying (4xx, network). */
 function smtpError(error: unknown): ChannelError {
-  const responseCode = typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : undefined;
+  const responseCode =
+    typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : undefined;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const permanent = code === 'EAUTH' || (responseCode !== undefined && responseCode >= 500);
-  return new ChannelError(`SMTP: ${responseCode ? `the server answered ${responseCode}` : code || 'failure'}`, { retryable: !permanent, cause: error });
+  return new ChannelError(`SMTP: ${responseCode ? `the server answered ${responseCode}` : code || 'failure'}`, {
+    retryable: !permanent,
+    cause: error,
+  });
 }
 
 function address(channel: ChannelRecord): string {
   const value = setting(channel, 'address').trim();
-  if (!/^[^@\s]+@[^@\s]+$/.test(value)) throw new ChannelError('E-mail: the channel has no address', { retryable: false });
+  if (!/^[^@\s]+@[^@\s]+$/.test(value))
+    throw new ChannelError('E-mail: the channel has no address', { retryable: false });
   return value;
 }
 
@@ -97,8 +108,19 @@ async function health(channel: ChannelRecord): Promise<{ ok: boolean; detail?: s
 export const emailAdapter: ChannelAdapter = {
   kind: 'email',
   fields: [
-    { name: 'address', label: 'inbox.channels.field.address', hint: 'inbox.channels.field.addressHint', type: 'email', required: true },
-    { name: 'maxMegabytes', label: 'inbox.channels.field.maxMegabytes', hint: 'inbox.channels.field.maxMegabytesHint', type: 'number' },
+    {
+      name: 'address',
+      label: 'inbox.channels.field.address',
+      hint: 'inbox.channels.field.addressHint',
+      type: 'email',
+      required: true,
+    },
+    {
+      name: 'maxMegabytes',
+      label: 'inbox.channels.field.maxMegabytes',
+      hint: 'inbox.channels.field.maxMegabytesHint',
+      type: 'number',
+    },
     { name: 'imapHost', label: 'inbox.channels.field.imapHost', hint: 'inbox.channels.field.imapHostHint' },
     { name: 'imapPort', label: 'inbox.channels.field.imapPort', type: 'number' },
     { name: 'imapTls', label: 'inbox.channels.field.imapTls', type: 'checkbox' },

@@ -57,8 +57,10 @@ const NETWORK_FAILURES: Record<string, RegExp> = {
   'the server refused the connection': /^ECONNREFUSED$/,
   'the server name was not found': /^(ENOTFOUND|EAI_AGAIN)$/,
   'the server did not answer in time': /^(ETIMEDOUT|ETIMEOUT|CONNECT_TIMEOUT|GREETING_TIMEOUT|UPGRADE_TIMEOUT)$/,
-  'the connection was lost': /^(ECONNRESET|EPIPE|NoConnection|EConnectionClosed|ClosedAfterConnectText|ClosedAfterConnectTLS)$/,
-  "the server's TLS certificate was not accepted": /^(ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_)/,
+  'the connection was lost':
+    /^(ECONNRESET|EPIPE|NoConnection|EConnectionClosed|ClosedAfterConnectText|ClosedAfterConnectTLS)$/,
+  "the server's TLS certificate was not accepted":
+    /^(ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_)/,
 };
 
 /**
@@ -68,15 +70,24 @@ const NETWORK_FAILURES: Record<string, RegExp> = {
  */
 export function imapError(error: unknown): ChannelError {
   if (error instanceof ChannelError) return error;
-  if (errorField(error, 'authenticationFailed') === 'true') return new ChannelError('IMAP: the server refused the user name or password', { retryable: false, cause: error });
-  if (errorField(error, 'mailboxMissing') === 'true') return new ChannelError('IMAP: the mailbox has no INBOX', { retryable: false, cause: error });
+  if (errorField(error, 'authenticationFailed') === 'true')
+    return new ChannelError('IMAP: the server refused the user name or password', { retryable: false, cause: error });
+  if (errorField(error, 'mailboxMissing') === 'true')
+    return new ChannelError('IMAP: the mailbox has no INBOX', { retryable: false, cause: error });
   const status = errorField(error, 'responseStatus');
-  const text = errorField(error, 'responseText').replace(/[\r\n]+/g, ' ').slice(0, 200);
-  if (status && text) return new ChannelError(`IMAP: the server answered ${status}: ${text}`, { retryable: true, cause: error });
+  const text = errorField(error, 'responseText')
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 200);
+  if (status && text)
+    return new ChannelError(`IMAP: the server answered ${status}: ${text}`, { retryable: true, cause: error });
   const code = errorField(error, 'code');
   const meaning = Object.entries(NETWORK_FAILURES).find(([, pattern]) => pattern.test(code))?.[0];
-  if (code) return new ChannelError(`IMAP: ${meaning ? `${meaning} (${code})` : code}`, { retryable: true, cause: error });
-  return new ChannelError(`IMAP: ${error instanceof Error ? error.message.slice(0, 200) : 'failure'}`, { retryable: true, cause: error });
+  if (code)
+    return new ChannelError(`IMAP: ${meaning ? `${meaning} (${code})` : code}`, { retryable: true, cause: error });
+  return new ChannelError(`IMAP: ${error instanceof Error ? error.message.slice(0, 200) : 'failure'}`, {
+    retryable: true,
+    cause: error,
+  });
 }
 
 /**
@@ -85,7 +96,10 @@ export function imapError(error: unknown): ChannelError {
  * mailbox is read again from the start, and the inbox's Message-ID check stores nothing twice. A mail
  * above the size limit is not downloaded: a note with its headers is stored instead.
  */
-export async function pollMailbox(channel: ChannelRecord, signal: AbortSignal): Promise<{ messages: IncomingMessage[]; cursor: ImapCursor }> {
+export async function pollMailbox(
+  channel: ChannelRecord,
+  signal: AbortSignal,
+): Promise<{ messages: IncomingMessage[]; cursor: ImapCursor }> {
   const client = imapClient(channel);
   const abort = () => client.close();
   signal.addEventListener('abort', abort, { once: true });
@@ -97,7 +111,8 @@ export async function pollMailbox(channel: ChannelRecord, signal: AbortSignal): 
       const mailbox = client.mailbox;
       const uidValidity = mailbox ? String(mailbox.uidValidity) : '0';
       const previous = channel.cursor as Partial<ImapCursor> | null;
-      const lastUid = previous?.uidValidity === uidValidity && typeof previous.lastUid === 'number' ? previous.lastUid : 0;
+      const lastUid =
+        previous?.uidValidity === uidValidity && typeof previous.lastUid === 'number' ? previous.lastUid : 0;
       const maxBytes = maxBytesOf(channel);
       const found: Array<{ uid: number; size: number }> = [];
       for await (const item of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
@@ -110,9 +125,16 @@ export async function pollMailbox(channel: ChannelRecord, signal: AbortSignal): 
         if (size > maxBytes) {
           const head = await client.fetchOne(String(uid), { envelope: true }, { uid: true });
           const envelope = head ? head.envelope : undefined;
-          const headers = { messageId: envelope?.messageId, from: envelope?.from?.[0]?.address?.toLowerCase(), subject: envelope?.subject, date: validDate(envelope?.date) };
+          const headers = {
+            messageId: envelope?.messageId,
+            from: envelope?.from?.[0]?.address?.toLowerCase(),
+            subject: envelope?.subject,
+            date: validDate(envelope?.date),
+          };
           // without a Message-ID the id comes from what stays when the mailbox is renumbered (not the UID)
-          const fallbackId = `imap:sha256:${createHash('sha256').update(JSON.stringify([headers.from, headers.subject, headers.date?.toISOString(), size])).digest('hex')}`;
+          const fallbackId = `imap:sha256:${createHash('sha256')
+            .update(JSON.stringify([headers.from, headers.subject, headers.date?.toISOString(), size]))
+            .digest('hex')}`;
           messages.push(oversizedMail(headers, size, maxBytes, fallbackId));
           continue;
         }
@@ -124,7 +146,12 @@ export async function pollMailbox(channel: ChannelRecord, signal: AbortSignal): 
       lock.release();
     }
   } catch (error) {
-    throw signal.aborted ? new ChannelError('IMAP: the server did not answer in time; the poll was stopped', { retryable: true, cause: error }) : imapError(error);
+    throw signal.aborted
+      ? new ChannelError('IMAP: the server did not answer in time; the poll was stopped', {
+          retryable: true,
+          cause: error,
+        })
+      : imapError(error);
   } finally {
     signal.removeEventListener('abort', abort);
     await client.logout().catch(() => client.close());

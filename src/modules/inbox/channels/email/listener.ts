@@ -81,15 +81,24 @@ export async function startInboundMail(ctx: AppContext, options: { port: number;
       if (channels.length === 0) return smtpError(550, '5.1.1 No such mailbox here');
       const args: unknown = session.envelope.mailFrom ? session.envelope.mailFrom.args : undefined;
       const declared = args && typeof args === 'object' ? Number((args as Record<string, string>).SIZE ?? 0) : 0;
-      if (declared > Math.max(...channels.map(maxBytesOf))) return smtpError(552, '5.3.4 Message size exceeds fixed maximum message size');
+      if (declared > Math.max(...channels.map(maxBytesOf)))
+        return smtpError(552, '5.3.4 Message size exceeds fixed maximum message size');
       return null;
     } catch (error) {
-      ctx.log.error({ error: error instanceof Error ? error.message : String(error) }, 'inbound mail: recipient lookup failed');
+      ctx.log.error(
+        { error: error instanceof Error ? error.message : String(error) },
+        'inbound mail: recipient lookup failed',
+      );
       return smtpError(451, '4.3.0 Temporary failure, try again later');
     }
   }
 
-  async function deliver(source: Buffer, bytes: number, sizeExceeded: boolean, session: SMTPServerSession): Promise<Error | null> {
+  async function deliver(
+    source: Buffer,
+    bytes: number,
+    sizeExceeded: boolean,
+    session: SMTPServerSession,
+  ): Promise<Error | null> {
     const channels = (await Promise.all(session.envelope.rcptTo.map((rcpt) => channelsFor(ctx, rcpt.address)))).flat();
     const unique = [...new Map(channels.map((channel) => [channel.id, channel])).values()];
     const limit = Math.max(0, ...unique.map(maxBytesOf));
@@ -100,7 +109,10 @@ export async function startInboundMail(ctx: AppContext, options: { port: number;
     for (const channel of unique) {
       const message = await parseMail(source, { maxBytes: maxBytesOf(channel) });
       const outcome = await ingestMessages(ctx.db, ctx.jobs, channel, [message]);
-      ctx.log.info({ channelId: channel.id, stored: outcome.stored, duplicates: outcome.duplicates }, 'inbound mail received');
+      ctx.log.info(
+        { channelId: channel.id, stored: outcome.stored, duplicates: outcome.duplicates },
+        'inbound mail received',
+      );
     }
     return null;
   }

@@ -43,7 +43,10 @@
         return;
       }
       var url = new URL(globalThis.location.href);
-      url.searchParams.set('bbox', [group.dataset.minLng, group.dataset.minLat, group.dataset.maxLng, group.dataset.maxLat].join(','));
+      url.searchParams.set(
+        'bbox',
+        [group.dataset.minLng, group.dataset.minLat, group.dataset.maxLng, group.dataset.maxLat].join(','),
+      );
       url.searchParams.delete('before');
       globalThis.location.href = url.toString();
     });

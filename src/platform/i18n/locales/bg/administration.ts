@@ -20,7 +20,8 @@ export const administration = {
   'admin.organisation.tagline': 'Мото ({language})',
   'admin.organisation.saved': 'Настройките на общината са запазени.',
   'admin.departments': 'Отдели',
-  'admin.departments.intro': 'Отделите получават сигнали и съобщения и отговарят на жителите. Служителите принадлежат към един или повече отдели.',
+  'admin.departments.intro':
+    'Отделите получават сигнали и съобщения и отговарят на жителите. Служителите принадлежат към един или повече отдели.',
   'admin.departments.empty': 'Все още няма отдели.',
   'admin.departments.members': 'Членове',
   'admin.departments.memberCount': 'Членове: {count}',
@@ -69,7 +70,8 @@ export const administration = {
   'admin.audit.action': 'Действие',
   'admin.audit.empty': 'Все още нищо не е записано.',
   'admin.outbox': 'Изходяща поща',
-  'admin.outbox.intro': 'Имейли, които платформата е изпратила или задържала. Без SMTP сървър те остават тук и в дневника.',
+  'admin.outbox.intro':
+    'Имейли, които платформата е изпратила или задържала. Без SMTP сървър те остават тук и в дневника.',
   'admin.outbox.to': 'До',
   'admin.outbox.subject': 'Тема',
   'admin.outbox.status': 'Състояние',
@@ -79,7 +81,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'задържан в изходящата поща',
   'admin.outbox.status.failed': 'неуспешен',
   'admin.apiKeys': 'API ключове',
-  'admin.apiKeys.intro': 'Ключовете позволяват на други системи (приложение на общината, клиент на Open311) да използват API. Ключът се показва само веднъж: копирайте го сега.',
+  'admin.apiKeys.intro':
+    'Ключовете позволяват на други системи (приложение на общината, клиент на Open311) да използват API. Ключът се показва само веднъж: копирайте го сега.',
   'admin.apiKeys.name': 'За какво е ключът',
   'admin.apiKeys.create': 'Създаване на ключ',
   'admin.apiKeys.created': 'Ключът „{name}“ е създаден. Копирайте го сега: няма да бъде показан отново.',
@@ -91,7 +94,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'отменен на {date}',
   'admin.apiKeys.empty': 'Все още няма API ключове.',
   'admin.apiKeys.scopes': 'Какво може ключът',
-  'admin.apiKeys.scopesHint': 'Отбележете само това, което другата система наистина използва. Ключът никога не управлява общината; за да промените правата на ключ, създайте нов ключ и отменете стария.',
+  'admin.apiKeys.scopesHint':
+    'Отбележете само това, което другата система наистина използва. Ключът никога не управлява общината; за да промените правата на ключ, създайте нов ключ и отменете стария.',
   'admin.apiKeys.scope.open311': 'Подаване на сигнали чрез Open311 (приложение на общината или на партньор)',
   'admin.apiKeys.scope.reports.read': 'Четене на списъците със сигнали на служителите',
   'admin.apiKeys.scope.reports.write': 'Промяна на сигнали: статус, отговори, отдел',

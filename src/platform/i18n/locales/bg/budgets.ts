@@ -1,7 +1,8 @@
 /** bg interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Потвърждаване на профила Ви',
-  'verification.intro': 'Потвърдените жители могат да гласуват в партиципативните бюджети. Въведете номера на документа си за самоличност и датата си на раждане: сравняваме ги с регистъра на населението на общината, който ги съхранява само в кодиран вид.',
+  'verification.intro':
+    'Потвърдените жители могат да гласуват в партиципативните бюджети. Въведете номера на документа си за самоличност и датата си на раждане: сравняваме ги с регистъра на населението на общината, който ги съхранява само в кодиран вид.',
   'verification.level': 'Вашето ниво',
   'verification.level.none': 'Имейл адресът все още не е потвърден',
   'verification.level.email': 'Имейл адресът е потвърден (без потвърждение като жител)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Район',
   'verification.district.none': 'Без район',
   'verification.documentNumber': 'Номер на документа за самоличност',
-  'verification.documentNumber.hint': 'Както е отпечатан на личната Ви карта или разрешението за пребиваване; интервалите и тиретата нямат значение.',
+  'verification.documentNumber.hint':
+    'Както е отпечатан на личната Ви карта или разрешението за пребиваване; интервалите и тиретата нямат значение.',
   'verification.birthDate': 'Дата на раждане',
   'verification.submit': 'Потвърждаване',
   'verification.done': 'Профилът Ви вече е потвърден.',
-  'verification.inPersonHint': 'Не сте в регистъра или не се получава? Служителите в центъра за услуги на гражданите могат да Ви потвърдят лично с документа Ви за самоличност.',
-  'verification.error.VERIFICATION_NO_MATCH': 'В регистъра няма жител с този номер на документ и тази дата на раждане. Проверете двете и опитайте отново.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Тази самоличност вече е свързана с друг профил. Всеки жител може да потвърди само един профил.',
+  'verification.inPersonHint':
+    'Не сте в регистъра или не се получава? Служителите в центъра за услуги на гражданите могат да Ви потвърдят лично с документа Ви за самоличност.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'В регистъра няма жител с този номер на документ и тази дата на раждане. Проверете двете и опитайте отново.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Тази самоличност вече е свързана с друг профил. Всеки жител може да потвърди само един профил.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Този профил вече е потвърден.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Въведете номер на документ (от 4 до 32 букви и цифри) и действителна дата на раждане.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Въведете номер на документ (от 4 до 32 букви и цифри) и действителна дата на раждане.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Няма профил с този имейл адрес.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Изберете район на този град.',
   'verification.admin.title': 'Потвърждаване на жители',
   'verification.admin.counts': 'Записи в регистъра: {entries}. Потвърдени профили: {verified}.',
   'verification.inPerson.title': 'Лично потвърждаване на жител',
-  'verification.inPerson.intro': 'Проверете документа за самоличност на жителя, след това въведете имейл адреса на профила му. Това се записва в одитния дневник; номерът на документа не се съхранява.',
+  'verification.inPerson.intro':
+    'Проверете документа за самоличност на жителя, след това въведете имейл адреса на профила му. Това се записва в одитния дневник; номерът на документа не се съхранява.',
   'verification.inPerson.email': 'Имейл адрес на профила',
   'verification.inPerson.submit': 'Потвърждаване на този жител',
   'verification.inPerson.done': 'Жителят е потвърден.',
   'verification.census.title': 'Импортиране на регистъра на населението',
-  'verification.census.intro': 'CSV файл с колоните documentNumber, birthDate (ГГГГ-ММ-ДД или ДД/ММ/ГГГГ) и по желание districtCode. Съхранява се само хеш с ключ от номера на документа и датата на раждане; жителите, които вече са в регистъра, запазват записа си.',
+  'verification.census.intro':
+    'CSV файл с колоните documentNumber, birthDate (ГГГГ-ММ-ДД или ДД/ММ/ГГГГ) и по желание districtCode. Съхранява се само хеш с ключ от номера на документа и датата на раждане; жителите, които вече са в регистъра, запазват записа си.',
   'verification.census.file': 'CSV файл',
   'verification.census.paste': 'Или поставете CSV тук',
   'verification.census.submit': 'Импортиране',
   'verification.census.badHeader': 'Първият ред трябва да съдържа имената на колоните documentNumber и birthDate.',
-  'verification.census.result': 'Прочетени редове: {received}; добавени: {inserted}, обновени: {updated}, пропуснати: {rejected}.',
+  'verification.census.result':
+    'Прочетени редове: {received}; добавени: {inserted}, обновени: {updated}, пропуснати: {rejected}.',
   'verification.census.rejectedRow': 'Ред {row}',
   'verification.census.problem.document-number': 'номерът на документа е невалиден',
   'verification.census.problem.birth-date': 'датата на раждане не е действителна дата',
   'verification.census.problem.district': 'няма район с този код',
   'budgets.nav': 'Бюджет',
   'budgets.title': 'Партиципативни бюджети',
-  'budgets.lead': 'Жителите решават как да се харчи част от бюджета на общината: предлагайте проекти, а след това гласувайте за тези, които искате.',
+  'budgets.lead':
+    'Жителите решават как да се харчи част от бюджета на общината: предлагайте проекти, а след това гласувайте за тези, които искате.',
   'budgets.empty': 'Все още няма партиципативен бюджет.',
   'budgets.home.title': 'Партиципативен бюджет',
   'budgets.phases': 'Етапи',
@@ -58,7 +68,8 @@ export const budgets = {
   'budgets.rule.approval': 'Изберете до {n} проекта във всяко направление.',
   'budgets.rule.knapsack': 'Избирайте проекти, докато парите на направлението свършат.',
   'budgets.rule.minShare': 'Изборът Ви трябва да използва поне {percent} % от тях.',
-  'budgets.rule.distributed': 'Разпределете {n} гласа между проектите на всяко направление; можете да дадете няколко на един проект.',
+  'budgets.rule.distributed':
+    'Разпределете {n} гласа между проектите на всяко направление; можете да дадете няколко на един проект.',
   'budgets.rule.perProject': 'Най-много {n} гласа за един проект.',
   'budgets.rule.name.approval': 'Одобрение: най-много N проекта',
   'budgets.rule.name.knapsack': 'В рамките на сумата (раница)',
@@ -102,7 +113,8 @@ export const budgets = {
   'budgets.ballot.verify': 'Потвърдете профила си',
   'budgets.ballot.private': 'Гласуването Ви е тайно: публикуват се само общите резултати по проекти.',
   'budgets.error.BALLOT_OUTSIDE_PHASE': 'В момента гласуването за този бюджет не е отворено.',
-  'budgets.error.BALLOT_WRONG_FORMAT': 'Бюлетината не можа да бъде прочетена. Презаредете страницата и опитайте отново.',
+  'budgets.error.BALLOT_WRONG_FORMAT':
+    'Бюлетината не можа да бъде прочетена. Презаредете страницата и опитайте отново.',
   'budgets.error.BALLOT_DUPLICATE_PROJECT': 'Един проект се среща два пъти в бюлетината Ви.',
   'budgets.error.BALLOT_UNKNOWN_PROJECT': 'Бюлетината Ви съдържа проект, който не е част от този бюджет.',
   'budgets.error.BALLOT_PROJECT_OF_OTHER_HEADING': 'Бюлетината Ви съдържа проект от друго направление.',
@@ -110,9 +122,11 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'Избрали сте повече проекти от позволеното.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Дали сте повече гласове, отколкото имате.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Дали сте на един проект повече гласове от позволеното.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'Избраните проекти струват повече от сумата на това направление. Премахнете един и запазете отново.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'Избраните проекти струват повече от сумата на това направление. Премахнете един и запазете отново.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'Избраните проекти не достигат минималния дял за това направление.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Вече сте гласували в друг район. Първо оттеглете онази бюлетина, за да гласувате тук.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Вече сте гласували в друг район. Първо оттеглете онази бюлетина, за да гласувате тук.',
   'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'В направлението на този район могат да гласуват само жителите му.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Потвърдете имейл адреса си, за да гласувате.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'В този бюджет могат да гласуват само потвърдени жители.',
@@ -121,11 +135,13 @@ export const budgets = {
   'budgets.error.titleRequired': 'Въведете заглавие на основния език на общината.',
   'budgets.error.titleTooLong': 'Заглавието е твърде дълго (най-много 200 знака).',
   'budgets.error.votingRule': 'Изберете правило за гласуване.',
-  'budgets.error.rulesLocked': 'Вече има подадени бюлетини: правилото за гласуване и ограниченията му не могат да се променят.',
+  'budgets.error.rulesLocked':
+    'Вече има подадени бюлетини: правилото за гласуване и ограниченията му не могат да се променят.',
   'budgets.error.maxProjects': 'Въведете колко проекта може да избере един гласоподавател (от 1 до 1000).',
   'budgets.error.maxVotes': 'Въведете брой гласове от 1 до 1000.',
   'budgets.error.minShare': 'Въведете процент над 0 и най-много 100.',
-  'budgets.error.equalSharesNeedsApproval': 'Методът на равните дялове изисква бюлетини, в които се избират проекти, а не разпределени гласове.',
+  'budgets.error.equalSharesNeedsApproval':
+    'Методът на равните дялове изисква бюлетини, в които се избират проекти, а не разпределени гласове.',
   'budgets.error.age': 'Въведете възраст от 0 до 150; максималната не може да е по-малка от минималната.',
   'budgets.error.date': 'Въведете действителна дата.',
   'budgets.error.phaseEnd': 'Един етап трябва да приключва след началото си.',
@@ -138,17 +154,21 @@ export const budgets = {
   'budgets.error.explanationRequired': 'Обяснете защо проектът е неосъществим.',
   'budgets.error.status': 'Изберете статус.',
   'budgets.error.selectOnlyFeasible': 'До гласуване може да бъде допуснат само осъществим проект.',
-  'budgets.error.projectLocked': 'Този проект вече е в бюлетини: направлението и стойността му не могат да се променят.',
+  'budgets.error.projectLocked':
+    'Този проект вече е в бюлетини: направлението и стойността му не могат да се променят.',
   'budgets.error.progress': 'Въведете напредък от 0 до 100.',
   'budgets.results.see': 'Вижте резултатите',
   'budgets.results.title': 'Резултати: {budget}',
-  'budgets.results.method.votes': 'Проектите се финансират по реда на гласовете си, докато се побират в остатъка от сумата; проект, който вече не се побира, се пропуска.',
-  'budgets.results.method.equal_shares': 'Проектите се финансират по метода на равните дялове: всеки гласоподавател разполага с равен дял от сумата, а проектите се плащат от поддръжниците им; остатъкът след това се разпределя по гласове.',
+  'budgets.results.method.votes':
+    'Проектите се финансират по реда на гласовете си, докато се побират в остатъка от сумата; проект, който вече не се побира, се пропуска.',
+  'budgets.results.method.equal_shares':
+    'Проектите се финансират по метода на равните дялове: всеки гласоподавател разполага с равен дял от сумата, а проектите се плащат от поддръжниците им; остатъкът след това се разпределя по гласове.',
   'budgets.results.published': 'Публикувани на {date}',
   'budgets.results.csv': 'Изтегляне в CSV',
   'budgets.results.summary': 'Гласоподаватели: {voters}. Финансирано: {spent} от {amount}.',
   'budgets.results.chartTitle': 'Гласове по проекти – {heading}',
-  'budgets.results.chartCaption': 'По-тъмните стълбове са финансираните проекти. Таблицата по-долу съдържа същите данни.',
+  'budgets.results.chartCaption':
+    'По-тъмните стълбове са финансираните проекти. Таблицата по-долу съдържа същите данни.',
   'budgets.results.tableCaption': 'Резултати – {heading}',
   'budgets.results.project': 'Проект',
   'budgets.results.ballots': 'Бюлетини',
@@ -227,7 +247,8 @@ export const budgets = {
   'budgets.propose.title': 'Предложете проект',
   'budgets.propose.editTitle': 'Променете проекта си',
   'budgets.propose.headingField': 'Направление',
-  'budgets.propose.headingHint': 'Целият град или районът, за който е проектът. Стойността трябва да се побира в сумата на направлението.',
+  'budgets.propose.headingHint':
+    'Целият град или районът, за който е проектът. Стойността трябва да се побира в сумата на направлението.',
   'budgets.propose.titleField': 'Заглавие',
   'budgets.propose.descriptionField': 'Описание',
   'budgets.propose.descriptionHint': 'Какво трябва да се направи, къде и защо е важно (поне 10 знака).',
@@ -260,7 +281,8 @@ export const budgets = {
   'budgets.support.added': 'Подкрепата Ви е отчетена.',
   'budgets.support.removed': 'Подкрепата Ви е оттеглена.',
   'budgets.support.closed': 'Проектите могат да се подкрепят само във фазата на подкрепа (сега: {phase}).',
-  'budgets.support.lead': 'Подкрепете проектите, които искате да видите в бюлетината: най-подкрепените отиват на преглед от общината. Можете да оттеглите подкрепа до края на тази фаза.',
+  'budgets.support.lead':
+    'Подкрепете проектите, които искате да видите в бюлетината: най-подкрепените отиват на преглед от общината. Можете да оттеглите подкрепа до края на тази фаза.',
   'budgets.support.limit': 'Можете да подкрепите до {limit} проекта във всяко направление.',
   'budgets.support.used': 'Подкрепяте {used} от разрешените {limit} проекта в това направление.',
   'budgets.list.heading': 'Направление',
@@ -273,7 +295,8 @@ export const budgets = {
   'budgets.list.count': 'Проекти: {count}',
   'budgets.list.empty': 'Все още няма проекти.',
   'budgets.preselection.title': 'Предварителен подбор и преглед',
-  'budgets.preselection.lead': 'Проектите по направления, най-подкрепените първи. Отбележете тези, които отиват на преглед от общината; останалите се отбелязват като неизбрани. Отворете проект, за да запишете осъществимостта му с обяснение: в бюлетината влизат само избрани и осъществими проекти.',
+  'budgets.preselection.lead':
+    'Проектите по направления, най-подкрепените първи. Отбележете тези, които отиват на преглед от общината; останалите се отбелязват като неизбрани. Отворете проект, за да запишете осъществимостта му с обяснение: в бюлетината влизат само избрани и осъществими проекти.',
   'budgets.preselection.toReview': 'За преглед',
   'budgets.preselection.save': 'Запазване на подбора',
   'budgets.admin.maxSupports': 'Проекти, които един жител може да подкрепи във всяко направление (по желание)',
@@ -282,7 +305,8 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Този бюджет не приема предложения за проекти в момента.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Проектите на този бюджет не могат да се подкрепят в момента.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Изберете направление на този бюджет.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Въведете цяла сума, по-голяма от нула и не по-голяма от сумата на направлението.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Въведете цяла сума, по-голяма от нула и не по-голяма от сумата на направлението.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Проверете полетата, отбелязани с грешка.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Само авторът може да промени или оттегли този проект.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Този проект вече не може да се променя.',

@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Канали',
   'inbox.channels.title': 'Канали на входящата кутия',
-  'inbox.channels.lead': 'Каналите, по които жителите се обръщат към общината. Всеки от тях носи съобщенията си във входящата кутия, а отговорите се връщат по същия път.',
+  'inbox.channels.lead':
+    'Каналите, по които жителите се обръщат към общината. Всеки от тях носи съобщенията си във входящата кутия, а отговорите се връщат по същия път.',
   'inbox.channels.empty': 'Все още няма настроен канал.',
   'inbox.channels.name': 'Име',
   'inbox.channels.kind': 'Вид',
@@ -47,23 +48,29 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Подписана уебкука',
   'inbox.channels.kind.web': 'Форма за контакт',
   'inbox.channels.field.instance': 'Сървър на Mastodon',
-  'inbox.channels.field.instanceHint': 'Адресът на сървъра, на който е профилът на общината, например https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'Адресът на сървъра, на който е профилът на общината, например https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Следени хаштагове',
   'inbox.channels.field.hashtagsHint': 'Разделени със запетаи или интервали, без #; най-много десет.',
   'inbox.channels.field.accessToken': 'Токен за достъп',
-  'inbox.channels.field.accessTokenHint': 'Създаден на сървъра в Предпочитания › Разработка, с правата read и write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Създаден на сървъра в Предпочитания › Разработка, с правата read и write:statuses.',
   'inbox.channels.field.botToken': 'Токен на бота',
   'inbox.channels.field.botTokenHint': 'Токенът, който BotFather е дал при създаването на бота.',
   'inbox.channels.field.webhookSecret': 'Тайна на уебкуката',
-  'inbox.channels.field.webhookSecretHint': 'Проверява се при всяко съобщение, изпратено от Telegram. Оставете празно, за да бъде създадена автоматично.',
+  'inbox.channels.field.webhookSecretHint':
+    'Проверява се при всяко съобщение, изпратено от Telegram. Оставете празно, за да бъде създадена автоматично.',
   'inbox.channels.field.apiBase': 'Адрес на Bot API',
   'inbox.channels.field.apiBaseHint': 'Оставете празно за https://api.telegram.org.',
   'inbox.channels.field.address': 'Имейл адрес на общината',
-  'inbox.channels.field.addressHint': 'Писмата до този адрес, които достигат до сървъра за входяща поща, се съхраняват тук; отговорите се изпращат от него.',
+  'inbox.channels.field.addressHint':
+    'Писмата до този адрес, които достигат до сървъра за входяща поща, се съхраняват тук; отговорите се изпращат от него.',
   'inbox.channels.field.maxMegabytes': 'Ограничение на размера в MB',
-  'inbox.channels.field.maxMegabytesHint': 'По-големите писма се отказват; по-големите прикачени файлове се отбелязват, но не се пазят. По подразбиране: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'По-големите писма се отказват; по-големите прикачени файлове се отбелязват, но не се пазят. По подразбиране: 10.',
   'inbox.channels.field.imapHost': 'IMAP сървър',
-  'inbox.channels.field.imapHostHint': 'По избор: пощенска кутия, която се чете на всеки две минути, без нищо да се отбелязва или премества.',
+  'inbox.channels.field.imapHostHint':
+    'По избор: пощенска кутия, която се чете на всеки две минути, без нищо да се отбелязва или премества.',
   'inbox.channels.field.imapPort': 'IMAP порт',
   'inbox.channels.field.imapTls': 'IMAP през TLS',
   'inbox.channels.field.imapUser': 'IMAP потребителско име',
@@ -74,17 +81,21 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP през TLS от самото начало (порт 465)',
   'inbox.channels.field.smtpUser': 'SMTP потребителско име',
   'inbox.channels.field.smtpPassword': 'SMTP парола',
-  'inbox.channels.telegram.welcome': 'Здравейте! Пишете ни тук и общината ще Ви отговори. За да сигнализирате за проблем в публичното пространство, изпратете /report или натиснете бутона.',
+  'inbox.channels.telegram.welcome':
+    'Здравейте! Пишете ни тук и общината ще Ви отговори. За да сигнализирате за проблем в публичното пространство, изпратете /report или натиснете бутона.',
   'inbox.channels.telegram.reportButton': 'Сигнал за проблем',
   'inbox.channels.telegram.cancelButton': 'Отказ',
   'inbox.channels.telegram.locationButton': 'Изпращане на местоположението ми',
   'inbox.channels.telegram.skipButton': 'Пропускане',
   'inbox.channels.telegram.askCategory': 'Какъв вид е проблемът? Изберете категория или изпратете номера ѝ.',
-  'inbox.channels.telegram.askPlace': 'Къде се намира? Изпратете местоположение (кламер › Местоположение) или напишете улицата и номера.',
+  'inbox.channels.telegram.askPlace':
+    'Къде се намира? Изпратете местоположение (кламер › Местоположение) или напишете улицата и номера.',
   'inbox.channels.telegram.askPhoto': 'Можете да изпратите снимка на проблема или да пропуснете тази стъпка.',
   'inbox.channels.telegram.askDescription': 'Моля, опишете проблема с няколко думи.',
   'inbox.channels.telegram.cancelled': 'Сигналът е отменен. Можете да започнете отново по всяко време с /report.',
   'inbox.channels.telegram.outsideCity': 'Това място е извън общината.',
-  'inbox.channels.telegram.refused': 'Сигналът не можа да бъде подаден. Моля, опитайте отново с /report или ни пишете тук.',
-  'inbox.channels.telegram.filed': 'Благодарим Ви! Вашият сигнал с номер {number} е подаден: {url} — ще Ви информираме тук как напредва.',
+  'inbox.channels.telegram.refused':
+    'Сигналът не можа да бъде подаден. Моля, опитайте отново с /report или ни пишете тук.',
+  'inbox.channels.telegram.filed':
+    'Благодарим Ви! Вашият сигнал с номер {number} е подаден: {url} — ще Ви информираме тук как напредва.',
 };

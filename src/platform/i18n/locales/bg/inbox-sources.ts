@@ -2,30 +2,39 @@
 export const inboxSources = {
   'inbox.contact.nav': 'Връзка с общината',
   'inbox.sources.meta.pageId': 'ID на страницата или на профила в Instagram',
-  'inbox.sources.meta.pageId.hint': 'По избор. Ако е посочен, се запазват само доставките за този ID, а собствените му коментари никога не се приемат за коментари на жители.',
+  'inbox.sources.meta.pageId.hint':
+    'По избор. Ако е посочен, се запазват само доставките за този ID, а собствените му коментари никога не се приемат за коментари на жители.',
   'inbox.sources.meta.appSecret': 'Таен ключ на приложението',
-  'inbox.sources.meta.appSecret.hint': 'От основните настройки на приложението в Meta; с него се проверява подписът X-Hub-Signature-256 на всяка доставка.',
+  'inbox.sources.meta.appSecret.hint':
+    'От основните настройки на приложението в Meta; с него се проверява подписът X-Hub-Signature-256 на всяка доставка.',
   'inbox.sources.meta.verifyToken': 'Токен за потвърждение',
-  'inbox.sources.meta.verifyToken.hint': 'Дълъг случаен текст по Ваш избор; въведете същия в настройките за webhook на приложението в Meta.',
+  'inbox.sources.meta.verifyToken.hint':
+    'Дълъг случаен текст по Ваш избор; въведете същия в настройките за webhook на приложението в Meta.',
   'inbox.sources.meta.pageAccessToken': 'Токен за достъп до страницата',
-  'inbox.sources.meta.pageAccessToken.hint': 'Дълготраен токен на страницата с право да чете коментари и съобщения и да отговаря на тях.',
+  'inbox.sources.meta.pageAccessToken.hint':
+    'Дълготраен токен на страницата с право да чете коментари и съобщения и да отговаря на тях.',
   'inbox.sources.meta.graphBase': 'Адрес на Graph API',
   'inbox.sources.meta.graphBase.hint': 'Оставете празно за https://graph.facebook.com.',
   'inbox.sources.meta.graphVersion': 'Версия на Graph API (по подразбиране v21.0)',
   'inbox.sources.webhook.secret': 'Таен ключ за подписване',
-  'inbox.sources.webhook.secret.hint': 'Изпращащата система подписва всяка заявка с него (X-Signature-256: sha256=HMAC на съдържанието).',
+  'inbox.sources.webhook.secret.hint':
+    'Изпращащата система подписва всяка заявка с него (X-Signature-256: sha256=HMAC на съдържанието).',
   'inbox.sources.webhook.replyUrl': 'Адрес за отговорите',
-  'inbox.sources.webhook.replyUrl.hint': 'По избор. Отговорите на служителите се изпращат там като подписан JSON; без него по този канал не може да се отговаря.',
+  'inbox.sources.webhook.replyUrl.hint':
+    'По избор. Отговорите на служителите се изпращат там като подписан JSON; без него по този канал не може да се отговаря.',
   'inbox.sources.webhook.requireTimestamp': 'Изисквайте времеви печат',
-  'inbox.sources.webhook.requireTimestamp.hint': 'Отхвърляйте заявки без заглавка X-Timestamp, за да не може прихваната заявка да бъде изпратена отново по-късно.',
+  'inbox.sources.webhook.requireTimestamp.hint':
+    'Отхвърляйте заявки без заглавка X-Timestamp, за да не може прихваната заявка да бъде изпратена отново по-късно.',
   'inbox.sources.feed.url': 'Адрес на емисията',
   'inbox.sources.feed.url.hint': 'Адресът на RSS или Atom емисия на местен блог или новинарски сайт.',
   'inbox.sources.feed.interval': 'Минути между две проверки',
   'inbox.sources.feed.interval.hint': 'От 5 до 1440; 30, ако полето остане празно.',
   'inbox.sources.import.title': 'Внасяне на съобщения от файл',
-  'inbox.sources.import.lead': 'Качете CSV или JSON експорт от друг инструмент (система за социални мрежи, инструмент за наблюдение, електронна таблица). Разпознават се колони като Date, Author, Full Text или Message, Url, Latitude и Longitude. Преди внасянето ще видите преглед.',
+  'inbox.sources.import.lead':
+    'Качете CSV или JSON експорт от друг инструмент (система за социални мрежи, инструмент за наблюдение, електронна таблица). Разпознават се колони като Date, Author, Full Text или Message, Url, Latitude и Longitude. Преди внасянето ще видите преглед.',
   'inbox.sources.import.file': 'Файл',
-  'inbox.sources.import.file.hint': 'CSV (разделен със запетая, точка и запетая или табулация) или JSON, най-много {megabytes} MB.',
+  'inbox.sources.import.file.hint':
+    'CSV (разделен със запетая, точка и запетая или табулация) или JSON, най-много {megabytes} MB.',
   'inbox.sources.import.paste': 'Или поставете съдържанието тук',
   'inbox.sources.import.preview': 'Показване на прегледа',
   'inbox.sources.import.summary': 'Прочетени редове: {total}. Готови за внасяне: {good}. Отхвърлени: {refused}.',
@@ -42,7 +51,8 @@ export const inboxSources = {
   'inbox.sources.import.problem.unterminated-quote': 'отворените тук кавички никога не се затварят',
   'inbox.sources.import.reason.too-many-rows': 'Файлът има повече от 20 000 реда; разделете го на по-малки файлове.',
   'inbox.sources.import.reason.unreadable': 'Файлът не е нито CSV таблица, нито JSON списък със съобщения.',
-  'inbox.sources.import.reason.no-text-column': 'Нито една колона не съдържа текста на съобщенията (например „Text“, „Full Text“, „Message“ или „Content“).',
+  'inbox.sources.import.reason.no-text-column':
+    'Нито една колона не съдържа текста на съобщенията (например „Text“, „Full Text“, „Message“ или „Content“).',
   'inbox.sources.import.reason.empty': 'Файлът е празен.',
   'inbox.sources.import.field.id': 'Идентификатор',
   'inbox.sources.import.field.date': 'Дата',
@@ -65,7 +75,9 @@ export const inboxSources = {
   'inbox.sources.import.submit': 'Внасяне на {count} съобщения',
   'inbox.sources.import.done': 'Внесени: {stored}. Вече във входящата кутия: {duplicates}. Отхвърлени: {refused}.',
   'inbox.sources.import.again': 'Внасяне на друг файл',
-  'inbox.error.INBOX_WEBHOOK_TIMESTAMP': 'Времевият печат на заявката липсва или се различава с повече от пет минути; подпишете я отново с текущото време.',
-  'inbox.error.INBOX_IMPORT_TOO_LARGE': 'Файлът надхвърля ограничението за внасяне от 5 MB; разделете го на по-малки файлове.',
+  'inbox.error.INBOX_WEBHOOK_TIMESTAMP':
+    'Времевият печат на заявката липсва или се различава с повече от пет минути; подпишете я отново с текущото време.',
+  'inbox.error.INBOX_IMPORT_TOO_LARGE':
+    'Файлът надхвърля ограничението за внасяне от 5 MB; разделете го на по-малки файлове.',
   'inbox.error.INBOX_IMPORT_FORMAT': 'Файлът не може да бъде внесен: не е CSV или JSON експорт с колона за текст.',
 };

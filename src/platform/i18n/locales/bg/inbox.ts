@@ -87,7 +87,8 @@ export const inbox = {
   'inbox.report.make': 'Превърнете това съобщение в сигнал',
   'inbox.report.title': 'Превръщане на съобщение в сигнал',
   'inbox.report.lead': 'Сигналът се насочва като всеки друг; лицето се уведомява по своя канал, с адреса на сигнала.',
-  'inbox.report.tellHint': 'След запазване лицето получава автоматично съобщение с връзка към сигнала, а по-късно и всяка публична промяна.',
+  'inbox.report.tellHint':
+    'След запазване лицето получава автоматично съобщение с връзка към сигнала, а по-късно и всяка публична промяна.',
   'inbox.report.submit': 'Създайте сигнала',
   'inbox.report.showQuestions': 'Покажете въпросите на тази категория',
   'inbox.report.done': 'Сигналът е създаден и лицето е уведомено.',
@@ -97,7 +98,8 @@ export const inbox = {
   'inbox.report.answer': 'Общината отговори по сигнал № {id}: {link}',
   'inbox.report.changed': 'Сигнал № {id} е променен: {link}',
   'inbox.templates.title': 'Шаблони за отговор',
-  'inbox.templates.lead': 'Начални текстове за отговори на всеки език на общината; входящите избират езика на разговора.',
+  'inbox.templates.lead':
+    'Начални текстове за отговори на всеки език на общината; входящите избират езика на разговора.',
   'inbox.templates.none': 'Все още няма шаблони за отговор.',
   'inbox.templates.name': 'Име',
   'inbox.templates.text': 'Текст на {language}',
@@ -121,13 +123,15 @@ export const inbox = {
   'inbox.contactForm.place': 'Място',
   'inbox.contactForm.placeHint': 'По желание: улица, адрес или ориентир.',
   'inbox.contactForm.message': 'Вашето съобщение',
-  'inbox.contactForm.privacy': 'Общината използва адреса Ви само за да Ви отговори и изтрива тези съобщения след срока за съхранение.',
+  'inbox.contactForm.privacy':
+    'Общината използва адреса Ви само за да Ви отговори и изтрива тези съобщения след срока за съхранение.',
   'inbox.contactForm.submit': 'Изпратете съобщението',
   'inbox.contactForm.sent': 'Благодарим Ви: съобщението Ви стигна до общината. Отговорът ще дойде по имейл.',
   'inbox.contactForm.closed': 'Формулярът за връзка в момента е затворен.',
   'inbox.error.INBOX_CONVERSATION_NOT_FOUND': 'Такъв разговор няма във входящите.',
   'inbox.error.INBOX_MESSAGE_NOT_FOUND': 'Такова съобщение няма във входящите.',
-  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY': 'По този канал не могат да се изпращат отговори; свържете се с лицето по друг начин.',
+  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY':
+    'По този канал не могат да се изпращат отговори; свържете се с лицето по друг начин.',
   'inbox.error.INBOX_CHANNEL_DISABLED': 'Този канал е изключен.',
   'inbox.error.INBOX_REPLY_EMPTY': 'Напишете отговор, преди да го изпратите.',
   'inbox.error.INBOX_REPLY_TOO_LONG': 'Отговорът е твърде дълъг за този канал.',
@@ -135,7 +139,8 @@ export const inbox = {
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Напишете съобщението си.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'Това поле е по-дълго от позволеното.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Изберете район от списъка.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'Това лице не може да бъде определено: не е служител или не е член на избрания отдел.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'Това лице не може да бъде определено: не е служител или не е член на избрания отдел.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Изберете отдел от списъка.',
   'inbox.error.INBOX_LABEL_INVALID': 'Изберете настроение и тема от списъците.',
   'inbox.error.INBOX_ALREADY_LINKED': 'Този разговор вече е свързан със сигнал.',
@@ -144,26 +149,33 @@ export const inbox = {
   'inbox.error.INBOX_VIEW_INVALID': 'Дайте на изгледа име до 80 знака.',
   'inbox.proposal.make': 'Превърнете това съобщение в предложение',
   'inbox.proposal.title': 'Превръщане на съобщение в предложение',
-  'inbox.proposal.lead': 'Предложението се публикува в избрания процес от името на лицето, като го внася общината; лицето се уведомява по своя канал, с адреса на предложението.',
+  'inbox.proposal.lead':
+    'Предложението се публикува в избрания процес от името на лицето, като го внася общината; лицето се уведомява по своя канал, с адреса на предложението.',
   'inbox.proposal.noProcess': 'В момента нито един процес не приема нови предложения.',
   'inbox.proposal.process': 'Процес',
   'inbox.proposal.processHint': 'Показани са само процесите, чиято текуща фаза приема нови предложения.',
   'inbox.proposal.chooseProcess': 'Изберете процес',
   'inbox.proposal.processRequired': 'Изберете процес, който приема предложения.',
   'inbox.proposal.body': 'Текст на предложението',
-  'inbox.proposal.bodyHint': 'Думите на лицето, при нужда подредени. Накрая се добавя ред кой го е предложил и по какъв канал.',
+  'inbox.proposal.bodyHint':
+    'Думите на лицето, при нужда подредени. Накрая се добавя ред кой го е предложил и по какъв канал.',
   'inbox.proposal.showName': 'Посочете името на лицето в предложението',
-  'inbox.proposal.showNameHint': 'Името става публично. Отбележете само ако лицето е съгласно; иначе в предложението пише „жител“.',
-  'inbox.proposal.tellHint': 'След запазване лицето получава автоматично съобщение с връзка към предложението, а по-късно и всяка публична промяна: достигнат праг, отговор на общината, оттегляне.',
+  'inbox.proposal.showNameHint':
+    'Името става публично. Отбележете само ако лицето е съгласно; иначе в предложението пише „жител“.',
+  'inbox.proposal.tellHint':
+    'След запазване лицето получава автоматично съобщение с връзка към предложението, а по-късно и всяка публична промяна: достигнат праг, отговор на общината, оттегляне.',
   'inbox.proposal.submit': 'Публикуване на предложението',
   'inbox.proposal.done': 'Предложението е публикувано и лицето е уведомено.',
   'inbox.proposal.linked': 'Предложение',
   'inbox.proposal.origin': 'Предложено от {name} ({channel}), публикувано от общината.',
   'inbox.proposal.originAnonymous': 'Предложено от жител ({channel}), публикувано от общината.',
-  'inbox.proposal.told': 'Благодарим Ви. Съобщението Ви вече е предложението „{title}“: жителите могат да го подкрепят, а Вие можете да го следите тук: {link}',
-  'inbox.proposal.threshold': 'Вашето предложение „{title}“ събра {threshold} подкрепи: общината ще отговори на него. {link}',
+  'inbox.proposal.told':
+    'Благодарим Ви. Съобщението Ви вече е предложението „{title}“: жителите могат да го подкрепят, а Вие можете да го следите тук: {link}',
+  'inbox.proposal.threshold':
+    'Вашето предложение „{title}“ събра {threshold} подкрепи: общината ще отговори на него. {link}',
   'inbox.proposal.answer': 'Общината отговори на Вашето предложение „{title}“: {status}. {link}',
   'inbox.proposal.withdrawn': 'Предложението „{title}“ е оттеглено. {link}',
-  'inbox.proposal.expired': 'Срокът за подкрепа на предложението „{title}“ изтече; то не събра {threshold} подкрепи. {link}',
+  'inbox.proposal.expired':
+    'Срокът за подкрепа на предложението „{title}“ изтече; то не събра {threshold} подкрепи. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'Този разговор вече е свързан с предложение.',
 };

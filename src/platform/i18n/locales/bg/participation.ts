@@ -2,7 +2,8 @@
 export const participation = {
   'participation.nav': 'Участие',
   'participation.processes.title': 'Процеси на участие',
-  'participation.processes.lead': 'Консултации, в които жителите предлагат, подкрепят, обсъждат и решават заедно с града.',
+  'participation.processes.lead':
+    'Консултации, в които жителите предлагат, подкрепят, обсъждат и решават заедно с града.',
   'participation.processes.open': 'Отворени сега',
   'participation.processes.upcoming': 'Предстоящи',
   'participation.processes.past': 'Приключили',
@@ -16,7 +17,8 @@ export const participation = {
   'participation.process.wholeCity': 'Целият град',
   'participation.process.whoMay': 'Кой може да участва',
   'participation.process.rules': 'Правила за предложенията',
-  'participation.process.rulesText': 'Предложение, което събере {threshold} подкрепи за {days} дни, получава писмен отговор от града в срок от {answerDays} дни.',
+  'participation.process.rulesText':
+    'Предложение, което събере {threshold} подкрепи за {days} дни, получава писмен отговор от града в срок от {answerDays} дни.',
   'participation.part.proposals': 'Предложения',
   'participation.part.debates': 'Дебати',
   'participation.part.budget': 'Бюджет с участие',
@@ -91,15 +93,18 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Изберете тема',
   'participation.proposal.noDistrict': 'Без конкретен район',
   'participation.proposal.place': 'Място на картата (по желание)',
-  'participation.proposal.placeHint': 'Координати на мястото, за което се отнася предложението; районът се определя автоматично.',
+  'participation.proposal.placeHint':
+    'Координати на мястото, за което се отнася предложението; районът се определя автоматично.',
   'participation.proposal.lat': 'Географска ширина, напр. 44.1035',
   'participation.proposal.lng': 'Географска дължина, напр. 9.8245',
-  'participation.proposal.rules': 'Вашето предложение ще събира подкрепа {days} дни; при {threshold} подкрепи градът трябва да отговори.',
+  'participation.proposal.rules':
+    'Вашето предложение ще събира подкрепа {days} дни; при {threshold} подкрепи градът трябва да отговори.',
   'participation.proposal.submit': 'Публикуване на предложението',
   'participation.proposal.created': 'Вашето предложение е публикувано. Споделете го, за да събере подкрепа.',
   'participation.proposal.by': 'от {name}, {date}',
   'participation.proposal.placed': 'Място',
-  'participation.proposal.authorDistance': 'На Вашето предложение му трябват още {missing} подкрепи преди {date}, за да получи отговор от града.',
+  'participation.proposal.authorDistance':
+    'На Вашето предложение му трябват още {missing} подкрепи преди {date}, за да получи отговор от града.',
   'participation.proposal.answerDue': 'Градът трябва да отговори до {date}.',
   'participation.proposal.withdraw': 'Оттеглям предложението си',
   'participation.proposal.withdrawn': 'Вашето предложение е оттеглено.',
@@ -139,7 +144,8 @@ export const participation = {
   'participation.comments.sort.newest': 'най-нови',
   'participation.comments.none': 'Все още няма нищо тук.',
   'participation.comments.closed': 'Коментарите са затворени в този етап.',
-  'participation.comments.reportLead': 'Тук можете да обсъдите този сигнал с други жители. За да съобщите на града, че проблемът все още е налице, вместо това добавете допълнение по-горе.',
+  'participation.comments.reportLead':
+    'Тук можете да обсъдите този сигнал с други жители. За да съобщите на града, че проблемът все още е налице, вместо това добавете допълнение по-горе.',
   'participation.comment.field': 'Вашият коментар',
   'participation.comment.argumentField': 'Вашият аргумент или коментар',
   'participation.comment.send': 'Изпращане',
@@ -231,11 +237,15 @@ export const participation = {
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Този процес е за друга възрастова група.',
   'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Този процес е за жители на други райони.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Това предложение вече не събира подкрепа.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Само авторът може да оттегли предложение и само преди градът да е отговорил.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Коментарите могат да се отнасят само до предложение, дебат, сигнал или бюджетен проект.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Само авторът може да оттегли предложение и само преди градът да е отговорил.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Коментарите могат да се отнасят само до предложение, дебат, сигнал или бюджетен проект.',
   'participation.mail.answered.subject': 'Градът отговори: {title}',
-  'participation.mail.answered.body': 'Предложението „{title}“, което следвате, има отговор: {status}.\n\n{answer}\n\nПрочетете го на {link}\n\n{city}',
-  'participation.meetings.lead': 'Публичните срещи на този процес: работилници, изслушвания и разходки, на които жителите обсъждат предложения с общината.',
+  'participation.mail.answered.body':
+    'Предложението „{title}“, което следвате, има отговор: {status}.\n\n{answer}\n\nПрочетете го на {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Публичните срещи на този процес: работилници, изслушвания и разходки, на които жителите обсъждат предложения с общината.',
   'participation.meetings.none': 'Все още няма обявени срещи.',
   'participation.meetings.all': 'Всички срещи на този процес',
   'participation.meetings.manage': 'Управление на срещите',
@@ -273,19 +283,22 @@ export const participation = {
   'participation.meetings.endTime': 'Краен час',
   'participation.meetings.timeHint': 'В 24-часов формат, например 18:30.',
   'participation.meetings.proposalIds': 'Обсъждани предложения (номера)',
-  'participation.meetings.proposalIdsHint': 'Номерата на предложения от този процес, разделени със запетаи, например 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'Номерата на предложения от този процес, разделени със запетаи, например 12, 15.',
   'participation.meetings.error.time': 'Въведете час, например 18:30.',
   'participation.meetings.error.endBeforeStart': 'Крайният час трябва да е след началния.',
   'participation.meetings.error.placeRequired': 'Посочете адрес или онлайн връзка.',
   'participation.meetings.error.url': 'Въведете уеб адрес, който започва с https://.',
   'participation.meetings.error.proposals': 'Един от тези номера не е предложение от този процес.',
-  'participation.meetings.error.capacityBelowRegistrations': 'Капацитетът не може да е по-малък от вече направените записвания.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'Капацитетът не може да е по-малък от вече направените записвания.',
   'participation.meetings.error.minutesRequired': 'Първо напишете протокола.',
   'participation.plan.title': 'План на процеса',
   'participation.plan.none': 'Този процес все още няма план.',
   'participation.plan.current': 'Планът има {count} обекта; качен на {date}.',
   'participation.plan.file': 'Файл на плана (GeoJSON)',
-  'participation.plan.fileHint': 'GeoJSON FeatureCollection до 2 MB, в географска дължина и ширина (WGS 84). Свойството „name“ дава име на всеки обект.',
+  'participation.plan.fileHint':
+    'GeoJSON FeatureCollection до 2 MB, в географска дължина и ширина (WGS 84). Свойството „name“ дава име на всеки обект.',
   'participation.plan.upload': 'Качете плана',
   'participation.plan.remove': 'Премахнете плана',
   'participation.plan.saved': 'Планът е запазен.',
@@ -302,6 +315,8 @@ export const participation = {
   'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'Планът трябва да е GeoJSON FeatureCollection от обекти.',
   'participation.error.PLAN_EMPTY': 'Планът няма обекти.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'Планът има повече от 2000 обекта.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Обект от плана няма геометрия или тя е различна от точка, линия или многоъгълник.',
-  'participation.error.PLAN_COORDINATES': 'Обект от плана има грешни координати или координати извън обхвата (дължина от −180 до 180, ширина от −90 до 90, затворени пръстени на многоъгълници).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Обект от плана няма геометрия или тя е различна от точка, линия или многоъгълник.',
+  'participation.error.PLAN_COORDINATES':
+    'Обект от плана има грешни координати или координати извън обхвата (дължина от −180 до 180, ширина от −90 до 90, затворени пръстени на многоъгълници).',
 };

@@ -5,7 +5,8 @@ export const administration = {
   'admin.section.city': 'Die Stadt',
   'admin.section.work': 'Arbeit',
   'admin.organisation': 'Einstellungen der Stadt',
-  'admin.organisation.intro': 'Name, Sprachen, Karte und Farben der Stadt, wie die Einwohnerinnen und Einwohner sie sehen.',
+  'admin.organisation.intro':
+    'Name, Sprachen, Karte und Farben der Stadt, wie die Einwohnerinnen und Einwohner sie sehen.',
   'admin.organisation.name': 'Name der Stadt ({language})',
   'admin.organisation.languages': 'Sprachen für die Einwohnerinnen und Einwohner',
   'admin.organisation.defaultLanguage': 'Standardsprache',
@@ -20,7 +21,8 @@ export const administration = {
   'admin.organisation.tagline': 'Slogan ({language})',
   'admin.organisation.saved': 'Die Einstellungen der Stadt wurden gespeichert.',
   'admin.departments': 'Fachbereiche',
-  'admin.departments.intro': 'Fachbereiche erhalten Meldungen und Nachrichten und antworten den Einwohnerinnen und Einwohnern. Mitarbeitende gehören einem oder mehreren Fachbereichen an.',
+  'admin.departments.intro':
+    'Fachbereiche erhalten Meldungen und Nachrichten und antworten den Einwohnerinnen und Einwohnern. Mitarbeitende gehören einem oder mehreren Fachbereichen an.',
   'admin.departments.empty': 'Noch keine Fachbereiche.',
   'admin.departments.members': 'Mitglieder',
   'admin.departments.memberCount': '{count} Mitglieder',
@@ -69,7 +71,8 @@ export const administration = {
   'admin.audit.action': 'Handlung',
   'admin.audit.empty': 'Es wurde noch nichts protokolliert.',
   'admin.outbox': 'Postausgang',
-  'admin.outbox.intro': 'E-Mails, die die Plattform gesendet oder zurückgehalten hat. Ohne SMTP-Server bleiben sie hier und im Protokoll.',
+  'admin.outbox.intro':
+    'E-Mails, die die Plattform gesendet oder zurückgehalten hat. Ohne SMTP-Server bleiben sie hier und im Protokoll.',
   'admin.outbox.to': 'An',
   'admin.outbox.subject': 'Betreff',
   'admin.outbox.status': 'Status',
@@ -79,10 +82,12 @@ export const administration = {
   'admin.outbox.status.outbox': 'im Postausgang zurückgehalten',
   'admin.outbox.status.failed': 'fehlgeschlagen',
   'admin.apiKeys': 'API-Schlüssel',
-  'admin.apiKeys.intro': 'Mit Schlüsseln können andere Systeme (eine App der Stadt, ein Open311-Client) die API nutzen. Ein Schlüssel wird nur einmal angezeigt: Kopieren Sie ihn jetzt.',
+  'admin.apiKeys.intro':
+    'Mit Schlüsseln können andere Systeme (eine App der Stadt, ein Open311-Client) die API nutzen. Ein Schlüssel wird nur einmal angezeigt: Kopieren Sie ihn jetzt.',
   'admin.apiKeys.name': 'Wofür der Schlüssel ist',
   'admin.apiKeys.create': 'Schlüssel erstellen',
-  'admin.apiKeys.created': 'Der Schlüssel „{name}“ wurde erstellt. Kopieren Sie ihn jetzt: Er wird nicht noch einmal angezeigt.',
+  'admin.apiKeys.created':
+    'Der Schlüssel „{name}“ wurde erstellt. Kopieren Sie ihn jetzt: Er wird nicht noch einmal angezeigt.',
   'admin.apiKeys.prefix': 'Schlüssel beginnt mit',
   'admin.apiKeys.lastUsed': 'Zuletzt verwendet',
   'admin.apiKeys.never': 'nie',
@@ -91,7 +96,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'widerrufen am {date}',
   'admin.apiKeys.empty': 'Noch keine API-Schlüssel.',
   'admin.apiKeys.scopes': 'Was der Schlüssel darf',
-  'admin.apiKeys.scopesHint': 'Kreuzen Sie nur an, was das andere System braucht. Ein Schlüssel verwaltet nie die Stadt; um zu ändern, was ein Schlüssel darf, legen Sie einen neuen an und widerrufen Sie den alten.',
+  'admin.apiKeys.scopesHint':
+    'Kreuzen Sie nur an, was das andere System braucht. Ein Schlüssel verwaltet nie die Stadt; um zu ändern, was ein Schlüssel darf, legen Sie einen neuen an und widerrufen Sie den alten.',
   'admin.apiKeys.scope.open311': 'Meldungen über Open311 einreichen (eine Stadt-App, die App eines Partners)',
   'admin.apiKeys.scope.reports.read': 'Die Meldungslisten der Mitarbeitenden lesen',
   'admin.apiKeys.scope.reports.write': 'Meldungen bearbeiten: Status, Antworten, Abteilung',

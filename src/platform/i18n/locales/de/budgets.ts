@@ -1,7 +1,8 @@
 /** de interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Konto verifizieren',
-  'verification.intro': 'Verifizierte Einwohnerinnen und Einwohner können im Bürgerhaushalt abstimmen. Geben Sie die Nummer Ihres Ausweisdokuments und Ihr Geburtsdatum ein: Wir gleichen sie mit dem Melderegister der Stadt ab, das sie nur in verschlüsselter Form enthält.',
+  'verification.intro':
+    'Verifizierte Einwohnerinnen und Einwohner können im Bürgerhaushalt abstimmen. Geben Sie die Nummer Ihres Ausweisdokuments und Ihr Geburtsdatum ein: Wir gleichen sie mit dem Melderegister der Stadt ab, das sie nur in verschlüsselter Form enthält.',
   'verification.level': 'Ihre Stufe',
   'verification.level.none': 'E-Mail-Adresse noch nicht bestätigt',
   'verification.level.email': 'E-Mail-Adresse bestätigt (nicht als Einwohner/in verifiziert)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Stadtbezirk',
   'verification.district.none': 'Kein Stadtbezirk',
   'verification.documentNumber': 'Nummer des Ausweisdokuments',
-  'verification.documentNumber.hint': 'Wie auf Ihrem Personalausweis oder Aufenthaltstitel gedruckt; Leerzeichen und Bindestriche spielen keine Rolle.',
+  'verification.documentNumber.hint':
+    'Wie auf Ihrem Personalausweis oder Aufenthaltstitel gedruckt; Leerzeichen und Bindestriche spielen keine Rolle.',
   'verification.birthDate': 'Geburtsdatum',
   'verification.submit': 'Verifizieren',
   'verification.done': 'Ihr Konto ist jetzt verifiziert.',
-  'verification.inPersonHint': 'Nicht im Melderegister oder es funktioniert nicht? Die Mitarbeitenden im Bürgerbüro können Sie persönlich mit Ihrem Ausweisdokument verifizieren.',
-  'verification.error.VERIFICATION_NO_MATCH': 'Im Melderegister gibt es niemanden mit dieser Dokumentnummer und diesem Geburtsdatum. Prüfen Sie beides und versuchen Sie es erneut.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Diese Identität ist bereits mit einem anderen Konto verknüpft. Jede Person kann nur ein Konto verifizieren.',
+  'verification.inPersonHint':
+    'Nicht im Melderegister oder es funktioniert nicht? Die Mitarbeitenden im Bürgerbüro können Sie persönlich mit Ihrem Ausweisdokument verifizieren.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'Im Melderegister gibt es niemanden mit dieser Dokumentnummer und diesem Geburtsdatum. Prüfen Sie beides und versuchen Sie es erneut.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Diese Identität ist bereits mit einem anderen Konto verknüpft. Jede Person kann nur ein Konto verifizieren.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Dieses Konto ist bereits verifiziert.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Geben Sie eine Dokumentnummer (4 bis 32 Buchstaben und Ziffern) und ein gültiges Geburtsdatum ein.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Geben Sie eine Dokumentnummer (4 bis 32 Buchstaben und Ziffern) und ein gültiges Geburtsdatum ein.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Es gibt kein Konto mit dieser E-Mail-Adresse.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Wählen Sie einen Stadtbezirk dieser Stadt.',
   'verification.admin.title': 'Verifizierung von Einwohnerinnen und Einwohnern',
   'verification.admin.counts': 'Einträge im Melderegister: {entries}. Verifizierte Konten: {verified}.',
   'verification.inPerson.title': 'Eine Person persönlich verifizieren',
-  'verification.inPerson.intro': 'Prüfen Sie das Ausweisdokument der Person und geben Sie dann die E-Mail-Adresse ihres Kontos ein. Dies wird im Protokoll festgehalten; die Dokumentnummer wird nicht gespeichert.',
+  'verification.inPerson.intro':
+    'Prüfen Sie das Ausweisdokument der Person und geben Sie dann die E-Mail-Adresse ihres Kontos ein. Dies wird im Protokoll festgehalten; die Dokumentnummer wird nicht gespeichert.',
   'verification.inPerson.email': 'E-Mail-Adresse des Kontos',
   'verification.inPerson.submit': 'Diese Person verifizieren',
   'verification.inPerson.done': 'Die Person ist verifiziert.',
   'verification.census.title': 'Melderegister importieren',
-  'verification.census.intro': 'Eine CSV-Datei mit den Spalten documentNumber, birthDate (JJJJ-MM-TT oder TT/MM/JJJJ) und optional districtCode. Gespeichert wird nur ein verschlüsselter Hash aus Dokumentnummer und Geburtsdatum; wer schon im Register steht, behält seinen Eintrag.',
+  'verification.census.intro':
+    'Eine CSV-Datei mit den Spalten documentNumber, birthDate (JJJJ-MM-TT oder TT/MM/JJJJ) und optional districtCode. Gespeichert wird nur ein verschlüsselter Hash aus Dokumentnummer und Geburtsdatum; wer schon im Register steht, behält seinen Eintrag.',
   'verification.census.file': 'CSV-Datei',
   'verification.census.paste': 'Oder fügen Sie die CSV-Daten hier ein',
   'verification.census.submit': 'Importieren',
   'verification.census.badHeader': 'Die erste Zeile muss die Spalten documentNumber und birthDate benennen.',
-  'verification.census.result': '{received} Zeilen gelesen: {inserted} hinzugefügt, {updated} aktualisiert, {rejected} ausgelassen.',
+  'verification.census.result':
+    '{received} Zeilen gelesen: {inserted} hinzugefügt, {updated} aktualisiert, {rejected} ausgelassen.',
   'verification.census.rejectedRow': 'Zeile {row}',
   'verification.census.problem.document-number': 'die Dokumentnummer ist ungültig',
   'verification.census.problem.birth-date': 'das Geburtsdatum ist kein gültiges Datum',
   'verification.census.problem.district': 'es gibt keinen Stadtbezirk mit diesem Code',
   'budgets.nav': 'Bürgerhaushalt',
   'budgets.title': 'Bürgerhaushalte',
-  'budgets.lead': 'Die Einwohnerinnen und Einwohner entscheiden, wofür ein Teil des städtischen Haushalts ausgegeben wird: Schlagen Sie Projekte vor und stimmen Sie dann für die Projekte ab, die Sie möchten.',
+  'budgets.lead':
+    'Die Einwohnerinnen und Einwohner entscheiden, wofür ein Teil des städtischen Haushalts ausgegeben wird: Schlagen Sie Projekte vor und stimmen Sie dann für die Projekte ab, die Sie möchten.',
   'budgets.empty': 'Es gibt noch keinen Bürgerhaushalt.',
   'budgets.home.title': 'Bürgerhaushalt',
   'budgets.phases': 'Phasen',
@@ -58,7 +68,8 @@ export const budgets = {
   'budgets.rule.approval': 'Wählen Sie in jedem Budgetbereich bis zu {n} Projekte.',
   'budgets.rule.knapsack': 'Wählen Sie Projekte, bis das Geld des Budgetbereichs aufgebraucht ist.',
   'budgets.rule.minShare': 'Ihre Auswahl muss mindestens {percent} % davon ausschöpfen.',
-  'budgets.rule.distributed': 'Verteilen Sie {n} Stimmen auf die Projekte jedes Budgetbereichs; Sie können einem Projekt mehrere geben.',
+  'budgets.rule.distributed':
+    'Verteilen Sie {n} Stimmen auf die Projekte jedes Budgetbereichs; Sie können einem Projekt mehrere geben.',
   'budgets.rule.perProject': 'Höchstens {n} Stimmen für ein Projekt.',
   'budgets.rule.name.approval': 'Zustimmung: höchstens N Projekte',
   'budgets.rule.name.knapsack': 'Im Rahmen des Betrags (Rucksackverfahren)',
@@ -102,7 +113,8 @@ export const budgets = {
   'budgets.ballot.verify': 'Konto verifizieren',
   'budgets.ballot.private': 'Ihre Stimmabgabe ist geheim: Veröffentlicht werden nur die Summen je Projekt.',
   'budgets.error.BALLOT_OUTSIDE_PHASE': 'Die Abstimmung für diesen Haushalt ist derzeit nicht geöffnet.',
-  'budgets.error.BALLOT_WRONG_FORMAT': 'Der Stimmzettel konnte nicht gelesen werden. Laden Sie die Seite neu und versuchen Sie es erneut.',
+  'budgets.error.BALLOT_WRONG_FORMAT':
+    'Der Stimmzettel konnte nicht gelesen werden. Laden Sie die Seite neu und versuchen Sie es erneut.',
   'budgets.error.BALLOT_DUPLICATE_PROJECT': 'Ein Projekt steht zweimal auf Ihrem Stimmzettel.',
   'budgets.error.BALLOT_UNKNOWN_PROJECT': 'Ihr Stimmzettel nennt ein Projekt, das es in diesem Haushalt nicht gibt.',
   'budgets.error.BALLOT_PROJECT_OF_OTHER_HEADING': 'Ihr Stimmzettel nennt ein Projekt aus einem anderen Budgetbereich.',
@@ -110,23 +122,31 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'Sie haben mehr Projekte gewählt als erlaubt.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Sie haben mehr Stimmen vergeben, als Sie haben.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Sie haben einem Projekt mehr Stimmen gegeben als erlaubt.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'Die gewählten Projekte kosten mehr als der Betrag dieses Budgetbereichs. Entfernen Sie eines und speichern Sie erneut.',
-  'budgets.error.BALLOT_UNDER_MINIMUM': 'Die gewählten Projekte erreichen nicht den Mindestanteil dieses Budgetbereichs.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Sie haben bereits in einem anderen Stadtbezirk abgestimmt. Ziehen Sie zuerst diesen Stimmzettel zurück, um hier abzustimmen.',
-  'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Nur Einwohnerinnen und Einwohner dieses Stadtbezirks dürfen in seinem Budgetbereich abstimmen.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'Die gewählten Projekte kosten mehr als der Betrag dieses Budgetbereichs. Entfernen Sie eines und speichern Sie erneut.',
+  'budgets.error.BALLOT_UNDER_MINIMUM':
+    'Die gewählten Projekte erreichen nicht den Mindestanteil dieses Budgetbereichs.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Sie haben bereits in einem anderen Stadtbezirk abgestimmt. Ziehen Sie zuerst diesen Stimmzettel zurück, um hier abzustimmen.',
+  'budgets.error.BALLOT_DISTRICT_NOT_YOURS':
+    'Nur Einwohnerinnen und Einwohner dieses Stadtbezirks dürfen in seinem Budgetbereich abstimmen.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Bestätigen Sie Ihre E-Mail-Adresse, um abzustimmen.',
-  'budgets.error.BALLOT_NOT_VERIFIED': 'Nur verifizierte Einwohnerinnen und Einwohner dürfen in diesem Haushalt abstimmen.',
+  'budgets.error.BALLOT_NOT_VERIFIED':
+    'Nur verifizierte Einwohnerinnen und Einwohner dürfen in diesem Haushalt abstimmen.',
   'budgets.error.BALLOT_AGE_NOT_ELIGIBLE': 'Ihr Alter erlaubt Ihnen nicht, in diesem Haushalt abzustimmen.',
   'budgets.error.AUTHENTICATION_REQUIRED': 'Melden Sie sich an, um abzustimmen.',
   'budgets.error.titleRequired': 'Geben Sie einen Titel in der Hauptsprache der Stadt ein.',
   'budgets.error.titleTooLong': 'Der Titel ist zu lang (höchstens 200 Zeichen).',
   'budgets.error.votingRule': 'Wählen Sie ein Abstimmungsverfahren.',
-  'budgets.error.rulesLocked': 'Es wurden bereits Stimmen abgegeben: Das Abstimmungsverfahren und seine Grenzen können nicht mehr geändert werden.',
+  'budgets.error.rulesLocked':
+    'Es wurden bereits Stimmen abgegeben: Das Abstimmungsverfahren und seine Grenzen können nicht mehr geändert werden.',
   'budgets.error.maxProjects': 'Geben Sie an, wie viele Projekte eine Person wählen darf (1 bis 1000).',
   'budgets.error.maxVotes': 'Geben Sie eine Stimmenzahl von 1 bis 1000 ein.',
   'budgets.error.minShare': 'Geben Sie einen Prozentsatz über 0 und höchstens 100 ein.',
-  'budgets.error.equalSharesNeedsApproval': 'Die Methode der gleichen Anteile erfordert Stimmzettel, auf denen Projekte ausgewählt werden, nicht verteilte Stimmen.',
-  'budgets.error.age': 'Geben Sie ein Alter von 0 bis 150 ein; das Höchstalter darf nicht unter dem Mindestalter liegen.',
+  'budgets.error.equalSharesNeedsApproval':
+    'Die Methode der gleichen Anteile erfordert Stimmzettel, auf denen Projekte ausgewählt werden, nicht verteilte Stimmen.',
+  'budgets.error.age':
+    'Geben Sie ein Alter von 0 bis 150 ein; das Höchstalter darf nicht unter dem Mindestalter liegen.',
   'budgets.error.date': 'Geben Sie ein gültiges Datum ein.',
   'budgets.error.phaseEnd': 'Eine Phase muss nach ihrem Beginn enden.',
   'budgets.error.phaseOverlap': 'Phasen dürfen sich nicht überschneiden: Diese beginnt, bevor die vorherige endet.',
@@ -138,17 +158,21 @@ export const budgets = {
   'budgets.error.explanationRequired': 'Erklären Sie, warum das Projekt nicht machbar ist.',
   'budgets.error.status': 'Wählen Sie einen Status.',
   'budgets.error.selectOnlyFeasible': 'Nur ein machbares Projekt kann zur Abstimmung gestellt werden.',
-  'budgets.error.projectLocked': 'Dieses Projekt steht bereits auf Stimmzetteln: Budgetbereich und Kosten können nicht mehr geändert werden.',
+  'budgets.error.projectLocked':
+    'Dieses Projekt steht bereits auf Stimmzetteln: Budgetbereich und Kosten können nicht mehr geändert werden.',
   'budgets.error.progress': 'Geben Sie einen Fortschritt von 0 bis 100 ein.',
   'budgets.results.see': 'Ergebnisse ansehen',
   'budgets.results.title': 'Ergebnisse: {budget}',
-  'budgets.results.method.votes': 'Die Projekte werden in der Reihenfolge ihrer Stimmen finanziert, solange sie in den verbleibenden Betrag passen; ein Projekt, das nicht mehr passt, wird übersprungen.',
-  'budgets.results.method.equal_shares': 'Die Projekte werden nach der Methode der gleichen Anteile finanziert: Jede abstimmende Person verfügt über einen gleichen Anteil des Betrags, und Projekte werden von ihren Unterstützerinnen und Unterstützern bezahlt; der Rest wird dann nach Stimmen vergeben.',
+  'budgets.results.method.votes':
+    'Die Projekte werden in der Reihenfolge ihrer Stimmen finanziert, solange sie in den verbleibenden Betrag passen; ein Projekt, das nicht mehr passt, wird übersprungen.',
+  'budgets.results.method.equal_shares':
+    'Die Projekte werden nach der Methode der gleichen Anteile finanziert: Jede abstimmende Person verfügt über einen gleichen Anteil des Betrags, und Projekte werden von ihren Unterstützerinnen und Unterstützern bezahlt; der Rest wird dann nach Stimmen vergeben.',
   'budgets.results.published': 'Veröffentlicht am {date}',
   'budgets.results.csv': 'Als CSV herunterladen',
   'budgets.results.summary': '{voters} Abstimmende. Finanziert: {spent} von {amount}.',
   'budgets.results.chartTitle': 'Stimmen je Projekt in {heading}',
-  'budgets.results.chartCaption': 'Dunklere Balken sind finanzierte Projekte. Die Tabelle unten enthält dieselben Zahlen.',
+  'budgets.results.chartCaption':
+    'Dunklere Balken sind finanzierte Projekte. Die Tabelle unten enthält dieselben Zahlen.',
   'budgets.results.tableCaption': 'Ergebnisse in {heading}',
   'budgets.results.project': 'Projekt',
   'budgets.results.ballots': 'Stimmzettel',
@@ -185,7 +209,8 @@ export const budgets = {
   'budgets.admin.eligibility': 'Wer abstimmen darf',
   'budgets.admin.minAge': 'Mindestalter (optional)',
   'budgets.admin.maxAge': 'Höchstalter (optional)',
-  'budgets.admin.districtResidentsOnly': 'Budgetbereiche der Stadtbezirke nur für in diesem Bezirk verifizierte Einwohner/innen',
+  'budgets.admin.districtResidentsOnly':
+    'Budgetbereiche der Stadtbezirke nur für in diesem Bezirk verifizierte Einwohner/innen',
   'budgets.admin.processId': 'Nummer des Beteiligungsverfahrens (optional)',
   'budgets.admin.phaseOverride': 'Aktuelle Phase',
   'budgets.admin.phaseByDates': 'Nach den Daten bestimmt',
@@ -227,7 +252,8 @@ export const budgets = {
   'budgets.propose.title': 'Projekt vorschlagen',
   'budgets.propose.editTitle': 'Ihr Projekt ändern',
   'budgets.propose.headingField': 'Budgetbereich',
-  'budgets.propose.headingHint': 'Die ganze Stadt oder der Stadtteil, für den das Projekt gedacht ist. Die Kosten müssen in den Betrag des Budgetbereichs passen.',
+  'budgets.propose.headingHint':
+    'Die ganze Stadt oder der Stadtteil, für den das Projekt gedacht ist. Die Kosten müssen in den Betrag des Budgetbereichs passen.',
   'budgets.propose.titleField': 'Titel',
   'budgets.propose.descriptionField': 'Beschreibung',
   'budgets.propose.descriptionHint': 'Was getan werden soll, wo und warum es wichtig ist (mindestens 10 Zeichen).',
@@ -240,7 +266,8 @@ export const budgets = {
   'budgets.propose.showAuthor': 'Meinen Namen beim Projekt zeigen',
   'budgets.propose.submit': 'Projekt einreichen',
   'budgets.propose.save': 'Änderungen speichern',
-  'budgets.propose.created': 'Ihr Projekt ist eingereicht. Sie können es ändern oder zurückziehen, solange Projekte gesammelt werden.',
+  'budgets.propose.created':
+    'Ihr Projekt ist eingereicht. Sie können es ändern oder zurückziehen, solange Projekte gesammelt werden.',
   'budgets.propose.saved': 'Ihr Projekt ist gespeichert.',
   'budgets.propose.withdrawn': 'Ihr Projekt ist zurückgezogen.',
   'budgets.propose.edit': 'Projekt ändern',
@@ -260,7 +287,8 @@ export const budgets = {
   'budgets.support.added': 'Ihre Unterstützung ist gezählt.',
   'budgets.support.removed': 'Ihre Unterstützung ist zurückgezogen.',
   'budgets.support.closed': 'Projekte können nur in der Unterstützungsphase unterstützt werden (jetzt: {phase}).',
-  'budgets.support.lead': 'Unterstützen Sie die Projekte, die Sie auf dem Stimmzettel sehen möchten: Die meistunterstützten gehen in die Prüfung der Stadt. Sie können eine Unterstützung bis zum Ende dieser Phase zurückziehen.',
+  'budgets.support.lead':
+    'Unterstützen Sie die Projekte, die Sie auf dem Stimmzettel sehen möchten: Die meistunterstützten gehen in die Prüfung der Stadt. Sie können eine Unterstützung bis zum Ende dieser Phase zurückziehen.',
   'budgets.support.limit': 'Sie können je Budgetbereich bis zu {limit} Projekte unterstützen.',
   'budgets.support.used': 'Sie unterstützen {used} der {limit} erlaubten Projekte in diesem Budgetbereich.',
   'budgets.list.heading': 'Budgetbereich',
@@ -273,24 +301,32 @@ export const budgets = {
   'budgets.list.count': '{count} Projekte',
   'budgets.list.empty': 'Noch keine Projekte.',
   'budgets.preselection.title': 'Vorauswahl und Prüfung',
-  'budgets.preselection.lead': 'Die Projekte nach Budgetbereich, die meistunterstützten zuerst. Kreuzen Sie an, welche in die Prüfung der Stadt gehen; die anderen gelten als nicht ausgewählt. Öffnen Sie ein Projekt, um seine Umsetzbarkeit mit Begründung festzuhalten: Nur ausgewählte, umsetzbare Projekte stehen auf dem Stimmzettel.',
+  'budgets.preselection.lead':
+    'Die Projekte nach Budgetbereich, die meistunterstützten zuerst. Kreuzen Sie an, welche in die Prüfung der Stadt gehen; die anderen gelten als nicht ausgewählt. Öffnen Sie ein Projekt, um seine Umsetzbarkeit mit Begründung festzuhalten: Nur ausgewählte, umsetzbare Projekte stehen auf dem Stimmzettel.',
   'budgets.preselection.toReview': 'Zur Prüfung',
   'budgets.preselection.save': 'Vorauswahl speichern',
   'budgets.admin.maxSupports': 'Projekte, die eine Person je Budgetbereich unterstützen darf (optional)',
-  'budgets.admin.proposedByResident': 'Von einer Einwohnerin oder einem Einwohner vorgeschlagen, geschätzt auf {cost}. Unterstützungen: {supports}.',
+  'budgets.admin.proposedByResident':
+    'Von einer Einwohnerin oder einem Einwohner vorgeschlagen, geschätzt auf {cost}. Unterstützungen: {supports}.',
   'budgets.error.maxSupports': 'Geben Sie eine Zahl von 1 bis 1000 ein.',
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Dieser Haushalt nimmt zurzeit keine Projektvorschläge an.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Projekte dieses Haushalts können zurzeit nicht unterstützt werden.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Wählen Sie einen Budgetbereich dieses Haushalts.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Geben Sie einen ganzen Betrag über null ein, höchstens den Betrag des Budgetbereichs.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Geben Sie einen ganzen Betrag über null ein, höchstens den Betrag des Budgetbereichs.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Prüfen Sie die markierten Felder.',
-  'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Nur die Verfasserin oder der Verfasser kann dieses Projekt ändern oder zurückziehen.',
+  'budgets.error.BUDGET_PROJECT_NOT_YOURS':
+    'Nur die Verfasserin oder der Verfasser kann dieses Projekt ändern oder zurückziehen.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Dieses Projekt kann nicht mehr geändert werden.',
   'budgets.error.BUDGET_PROJECT_NOT_SUPPORTABLE': 'Dieses Projekt nimmt keine Unterstützungen an.',
-  'budgets.error.BUDGET_SUPPORT_LIMIT': 'Sie haben alle Ihre Unterstützungen in diesem Budgetbereich vergeben. Ziehen Sie zuerst eine zurück.',
+  'budgets.error.BUDGET_SUPPORT_LIMIT':
+    'Sie haben alle Ihre Unterstützungen in diesem Budgetbereich vergeben. Ziehen Sie zuerst eine zurück.',
   'budgets.error.BUDGET_EMAIL_NOT_CONFIRMED': 'Bestätigen Sie Ihre E-Mail-Adresse, um an diesem Haushalt mitzuwirken.',
-  'budgets.error.BUDGET_NOT_VERIFIED': 'Nur verifizierte Einwohnerinnen und Einwohner können an diesem Haushalt mitwirken.',
+  'budgets.error.BUDGET_NOT_VERIFIED':
+    'Nur verifizierte Einwohnerinnen und Einwohner können an diesem Haushalt mitwirken.',
   'budgets.error.BUDGET_AGE_NOT_ELIGIBLE': 'Ihr Alter erlaubt Ihnen nicht, an diesem Haushalt mitzuwirken.',
-  'budgets.error.BUDGET_DISTRICT_NOT_ELIGIBLE': 'Nur Einwohnerinnen und Einwohner dieses Stadtteils können an seinem Budgetbereich mitwirken.',
-  'budgets.error.BUDGET_PRESELECTION_CLOSED': 'Die Abstimmung hat begonnen: Die Vorauswahl kann nicht mehr geändert werden.',
+  'budgets.error.BUDGET_DISTRICT_NOT_ELIGIBLE':
+    'Nur Einwohnerinnen und Einwohner dieses Stadtteils können an seinem Budgetbereich mitwirken.',
+  'budgets.error.BUDGET_PRESELECTION_CLOSED':
+    'Die Abstimmung hat begonnen: Die Vorauswahl kann nicht mehr geändert werden.',
 };

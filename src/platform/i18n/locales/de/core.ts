@@ -14,10 +14,12 @@ export const core = {
   'site.account': 'Mein Konto',
   'site.admin': 'Administration',
   'site.footer.openData': 'Offene Daten und API',
-  'site.footer.about': 'Interactive City ist Open-Source-Software, um gemeinsam zuzuhören, zu antworten und zu entscheiden.',
+  'site.footer.about':
+    'Interactive City ist Open-Source-Software, um gemeinsam zuzuhören, zu antworten und zu entscheiden.',
   'site.poweredBy': 'Betrieben mit Interactive City',
   'home.title': 'Willkommen in {city}',
-  'home.lead': 'Melden Sie ein Problem, schlagen Sie eine Idee vor, unterstützen Sie andere und stimmen Sie darüber ab, wofür das Budget ausgegeben wird – in Ihrer Sprache, auf jedem Gerät.',
+  'home.lead':
+    'Melden Sie ein Problem, schlagen Sie eine Idee vor, unterstützen Sie andere und stimmen Sie darüber ab, wofür das Budget ausgegeben wird – in Ihrer Sprache, auf jedem Gerät.',
   'home.districts': 'Unsere Stadtbezirke',
   'home.districts.population': '{count} Einwohnerinnen und Einwohner',
   'home.districts.empty': 'Es wurden noch keine Stadtbezirke veröffentlicht.',
@@ -57,9 +59,11 @@ export const core = {
   'confirm.pending': 'Ihre E-Mail-Adresse ist noch nicht bestätigt. Sehen Sie in Ihrem Posteingang nach.',
   'confirm.sent': 'Falls ein Konto mit dieser Adresse noch bestätigt werden muss, haben wir einen neuen Link gesendet.',
   'reset.title': 'Passwort zurücksetzen',
-  'reset.intro': 'Geben Sie Ihre E-Mail-Adresse ein. Wir senden Ihnen dann einen Link, mit dem Sie ein neues Passwort wählen können.',
+  'reset.intro':
+    'Geben Sie Ihre E-Mail-Adresse ein. Wir senden Ihnen dann einen Link, mit dem Sie ein neues Passwort wählen können.',
   'reset.submit': 'Link senden',
-  'reset.sent': 'Falls für diese Adresse ein Konto existiert, haben wir einen Link zum Zurücksetzen des Passworts gesendet.',
+  'reset.sent':
+    'Falls für diese Adresse ein Konto existiert, haben wir einen Link zum Zurücksetzen des Passworts gesendet.',
   'reset.new.title': 'Neues Passwort wählen',
   'reset.new.submit': 'Neues Passwort speichern',
   'reset.invalid': 'Dieser Link zum Zurücksetzen ist ungültig oder abgelaufen.',
@@ -74,7 +78,8 @@ export const core = {
   'account.export.text': 'Laden Sie alles, was wir über Sie gespeichert haben, als JSON-Datei herunter.',
   'account.export.submit': 'Meine Daten herunterladen',
   'account.delete.title': 'Mein Konto löschen',
-  'account.delete.text': 'Ihr Konto wird sofort gelöscht. Was Sie geschrieben haben, bleibt ohne Ihren Namen erhalten, es sei denn, Sie bitten uns, es ebenfalls zu entfernen.',
+  'account.delete.text':
+    'Ihr Konto wird sofort gelöscht. Was Sie geschrieben haben, bleibt ohne Ihren Namen erhalten, es sei denn, Sie bitten uns, es ebenfalls zu entfernen.',
   'account.delete.removeContent': 'Auch alles entfernen, was ich geschrieben habe',
   'account.delete.confirm': 'Geben Sie zur Bestätigung Ihr Passwort ein',
   'account.delete.submit': 'Mein Konto löschen',
@@ -89,7 +94,8 @@ export const core = {
   'error.notFound.text': 'Unter dieser Adresse gibt es nichts. Die Seite wurde möglicherweise verschoben.',
   'error.goHome': 'Zur Startseite',
   'error.VALIDATION_FAILED': 'Einige Felder sind nicht korrekt ausgefüllt.',
-  'error.CSRF_TOKEN_INVALID': 'Das Formular ist abgelaufen oder wurde nicht von dieser Website gesendet. Laden Sie die Seite neu und versuchen Sie es erneut.',
+  'error.CSRF_TOKEN_INVALID':
+    'Das Formular ist abgelaufen oder wurde nicht von dieser Website gesendet. Laden Sie die Seite neu und versuchen Sie es erneut.',
   'error.RATE_LIMITED': 'Zu viele Versuche. Warten Sie einen Moment und versuchen Sie es erneut.',
   'error.AUTHENTICATION_REQUIRED': 'Melden Sie sich an, um dies zu tun.',
   'error.SESSION_EXPIRED': 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
@@ -97,7 +103,8 @@ export const core = {
   'error.INTERNAL': 'Bei uns ist ein Fehler aufgetreten. Er wurde protokolliert.',
   'error.INVALID_CREDENTIALS': 'Die E-Mail-Adresse oder das Passwort ist nicht richtig.',
   'error.ACCOUNT_LOCKED': 'Zu viele fehlgeschlagene Versuche. Dieses Konto ist für {minutes} Minuten gesperrt.',
-  'error.EMAIL_NOT_CONFIRMED': 'Bestätigen Sie Ihre E-Mail-Adresse, bevor Sie sich anmelden. Wir können Ihnen einen neuen Link senden.',
+  'error.EMAIL_NOT_CONFIRMED':
+    'Bestätigen Sie Ihre E-Mail-Adresse, bevor Sie sich anmelden. Wir können Ihnen einen neuen Link senden.',
   'error.EMAIL_TAKEN': 'Es gibt bereits ein Konto mit dieser E-Mail-Adresse.',
   'error.PASSWORD_TOO_SHORT': 'Das Passwort muss mindestens 10 Zeichen lang sein.',
   'error.PASSWORD_TOO_LONG': 'Das Passwort darf höchstens 200 Zeichen lang sein.',
@@ -109,9 +116,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'Das Passwort ist nicht richtig.',
   'mail.greeting': 'Hallo {name},',
   'mail.confirm.subject': 'Bestätigen Sie Ihr Konto bei {city}',
-  'mail.confirm.body': 'Öffnen Sie diesen Link, um Ihre E-Mail-Adresse zu bestätigen:\n\n{link}\n\nDer Link ist 48 Stunden lang gültig. Wenn Sie kein Konto erstellt haben, ignorieren Sie diese E-Mail.',
+  'mail.confirm.body':
+    'Öffnen Sie diesen Link, um Ihre E-Mail-Adresse zu bestätigen:\n\n{link}\n\nDer Link ist 48 Stunden lang gültig. Wenn Sie kein Konto erstellt haben, ignorieren Sie diese E-Mail.',
   'mail.reset.subject': 'Setzen Sie Ihr Passwort bei {city} zurück',
-  'mail.reset.body': 'Öffnen Sie diesen Link, um ein neues Passwort zu wählen:\n\n{link}\n\nDer Link ist 2 Stunden lang gültig. Wenn Sie dies nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.',
+  'mail.reset.body':
+    'Öffnen Sie diesen Link, um ein neues Passwort zu wählen:\n\n{link}\n\nDer Link ist 2 Stunden lang gültig. Wenn Sie dies nicht angefordert haben, ignorieren Sie diese E-Mail: Ihr Passwort bleibt unverändert.',
   'mail.signature': 'Das Team von {city}',
   'error.LAST_ADMIN': 'Die Stadt muss mindestens eine Administratorin oder einen Administrator behalten.',
   'error.SLUG_INVALID': 'Verwenden Sie Kleinbuchstaben, Ziffern und Bindestriche (2 bis 60 Zeichen).',
@@ -120,6 +129,7 @@ export const core = {
   'error.USER_NOT_FOUND': 'Mit dieser E-Mail-Adresse gibt es hier kein Konto.',
   'error.COLOUR_INVALID': 'Geben Sie eine Farbe wie #0b4f8a ein, dunkel genug für weißen Text.',
   'error.TIME_ZONE_INVALID': 'Diese Zeitzone ist nicht bekannt. Verwenden Sie einen Namen wie Europe/Berlin.',
-  'error.COORDINATES_INVALID': 'Geben Sie einen Breitengrad zwischen -90 und 90 und einen Längengrad zwischen -180 und 180 ein.',
+  'error.COORDINATES_INVALID':
+    'Geben Sie einen Breitengrad zwischen -90 und 90 und einen Längengrad zwischen -180 und 180 ein.',
   'error.LANGUAGES_INVALID': 'Wählen Sie mindestens eine Sprache, einschließlich der Standardsprache.',
 };

@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Kanäle',
   'inbox.channels.title': 'Kanäle des Posteingangs',
-  'inbox.channels.lead': 'Die Kanäle, über die die Bürgerinnen und Bürger die Stadt erreichen. Jeder bringt seine Nachrichten in den Posteingang, und Antworten gehen auf demselben Weg zurück.',
+  'inbox.channels.lead':
+    'Die Kanäle, über die die Bürgerinnen und Bürger die Stadt erreichen. Jeder bringt seine Nachrichten in den Posteingang, und Antworten gehen auf demselben Weg zurück.',
   'inbox.channels.empty': 'Es ist noch kein Kanal eingerichtet.',
   'inbox.channels.name': 'Bezeichnung',
   'inbox.channels.kind': 'Art',
@@ -26,7 +27,8 @@ export const inboxChannels = {
   'inbox.channels.switchOff': 'Ausschalten',
   'inbox.channels.switchOn': 'Einschalten',
   'inbox.channels.archive': 'Archivieren',
-  'inbox.channels.secretStored': 'Ein Wert ist gespeichert und wird nicht angezeigt; lassen Sie das Feld leer, um ihn zu behalten.',
+  'inbox.channels.secretStored':
+    'Ein Wert ist gespeichert und wird nicht angezeigt; lassen Sie das Feld leer, um ihn zu behalten.',
   'inbox.channels.notice.created': 'Der Kanal wurde hinzugefügt.',
   'inbox.channels.notice.saved': 'Der Kanal wurde gespeichert.',
   'inbox.channels.notice.on': 'Der Kanal ist eingeschaltet.',
@@ -47,23 +49,29 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Signierter Webhook',
   'inbox.channels.kind.web': 'Kontaktformular',
   'inbox.channels.field.instance': 'Mastodon-Server',
-  'inbox.channels.field.instanceHint': 'Die Adresse des Servers, auf dem das Konto der Stadt liegt, z. B. https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'Die Adresse des Servers, auf dem das Konto der Stadt liegt, z. B. https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Verfolgte Hashtags',
   'inbox.channels.field.hashtagsHint': 'Durch Kommas oder Leerzeichen getrennt, ohne #; höchstens zehn.',
   'inbox.channels.field.accessToken': 'Zugriffstoken',
-  'inbox.channels.field.accessTokenHint': 'Auf dem Server unter Einstellungen › Entwicklung erstellt, mit den Berechtigungen read und write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Auf dem Server unter Einstellungen › Entwicklung erstellt, mit den Berechtigungen read und write:statuses.',
   'inbox.channels.field.botToken': 'Bot-Token',
   'inbox.channels.field.botTokenHint': 'Das Token, das BotFather beim Anlegen des Bots ausgegeben hat.',
   'inbox.channels.field.webhookSecret': 'Webhook-Geheimnis',
-  'inbox.channels.field.webhookSecretHint': 'Wird bei jeder Nachricht von Telegram geprüft. Leer lassen, um eines erzeugen zu lassen.',
+  'inbox.channels.field.webhookSecretHint':
+    'Wird bei jeder Nachricht von Telegram geprüft. Leer lassen, um eines erzeugen zu lassen.',
   'inbox.channels.field.apiBase': 'Adresse der Bot-API',
   'inbox.channels.field.apiBaseHint': 'Leer lassen für https://api.telegram.org.',
   'inbox.channels.field.address': 'E-Mail-Adresse der Stadt',
-  'inbox.channels.field.addressHint': 'Post an diese Adresse, die den Eingangs-Mailserver erreicht, wird hier gespeichert; Antworten werden von ihr aus gesendet.',
+  'inbox.channels.field.addressHint':
+    'Post an diese Adresse, die den Eingangs-Mailserver erreicht, wird hier gespeichert; Antworten werden von ihr aus gesendet.',
   'inbox.channels.field.maxMegabytes': 'Größenbegrenzung in MB',
-  'inbox.channels.field.maxMegabytesHint': 'Größere E-Mails werden abgelehnt; größere Anhänge werden vermerkt, nicht aufbewahrt. Standard: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'Größere E-Mails werden abgelehnt; größere Anhänge werden vermerkt, nicht aufbewahrt. Standard: 10.',
   'inbox.channels.field.imapHost': 'IMAP-Server',
-  'inbox.channels.field.imapHostHint': 'Optional: ein Postfach, das alle zwei Minuten gelesen wird, ohne etwas zu markieren oder zu verschieben.',
+  'inbox.channels.field.imapHostHint':
+    'Optional: ein Postfach, das alle zwei Minuten gelesen wird, ohne etwas zu markieren oder zu verschieben.',
   'inbox.channels.field.imapPort': 'IMAP-Port',
   'inbox.channels.field.imapTls': 'IMAP über TLS',
   'inbox.channels.field.imapUser': 'IMAP-Benutzername',
@@ -74,17 +82,22 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP von Beginn an über TLS (Port 465)',
   'inbox.channels.field.smtpUser': 'SMTP-Benutzername',
   'inbox.channels.field.smtpPassword': 'SMTP-Passwort',
-  'inbox.channels.telegram.welcome': 'Guten Tag! Schreiben Sie uns hier, und die Stadt antwortet Ihnen. Um ein Problem im öffentlichen Raum zu melden, senden Sie /report oder drücken Sie die Schaltfläche.',
+  'inbox.channels.telegram.welcome':
+    'Guten Tag! Schreiben Sie uns hier, und die Stadt antwortet Ihnen. Um ein Problem im öffentlichen Raum zu melden, senden Sie /report oder drücken Sie die Schaltfläche.',
   'inbox.channels.telegram.reportButton': 'Problem melden',
   'inbox.channels.telegram.cancelButton': 'Abbrechen',
   'inbox.channels.telegram.locationButton': 'Meinen Standort senden',
   'inbox.channels.telegram.skipButton': 'Überspringen',
-  'inbox.channels.telegram.askCategory': 'Um welche Art von Problem handelt es sich? Wählen Sie eine Kategorie oder senden Sie ihre Nummer.',
-  'inbox.channels.telegram.askPlace': 'Wo ist es? Senden Sie einen Standort (Büroklammer › Standort) oder schreiben Sie Straße und Hausnummer.',
+  'inbox.channels.telegram.askCategory':
+    'Um welche Art von Problem handelt es sich? Wählen Sie eine Kategorie oder senden Sie ihre Nummer.',
+  'inbox.channels.telegram.askPlace':
+    'Wo ist es? Senden Sie einen Standort (Büroklammer › Standort) oder schreiben Sie Straße und Hausnummer.',
   'inbox.channels.telegram.askPhoto': 'Sie können ein Foto des Problems senden oder diesen Schritt überspringen.',
   'inbox.channels.telegram.askDescription': 'Bitte beschreiben Sie das Problem in wenigen Worten.',
   'inbox.channels.telegram.cancelled': 'Die Meldung wurde abgebrochen. Sie können jederzeit mit /report neu beginnen.',
   'inbox.channels.telegram.outsideCity': 'Dieser Ort liegt außerhalb der Stadt.',
-  'inbox.channels.telegram.refused': 'Die Meldung konnte nicht eingereicht werden. Bitte versuchen Sie es erneut mit /report oder schreiben Sie uns hier.',
-  'inbox.channels.telegram.filed': 'Vielen Dank! Ihre Meldung Nummer {number} ist eingegangen: {url} — wir informieren Sie hier über den Fortgang.',
+  'inbox.channels.telegram.refused':
+    'Die Meldung konnte nicht eingereicht werden. Bitte versuchen Sie es erneut mit /report oder schreiben Sie uns hier.',
+  'inbox.channels.telegram.filed':
+    'Vielen Dank! Ihre Meldung Nummer {number} ist eingegangen: {url} — wir informieren Sie hier über den Fortgang.',
 };

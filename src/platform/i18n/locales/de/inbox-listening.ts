@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Stimmungsbild',
   'inbox.listening.sections': 'Bereiche des Posteingangs',
   'inbox.listening.title': 'Stimmungsbild',
-  'inbox.listening.lead': 'Was Einwohnerinnen und Einwohner auf allen Kanälen sagen: wie viel, in welcher Stimmung, wo und worüber, im Vergleich zum Zeitraum davor.',
+  'inbox.listening.lead':
+    'Was Einwohnerinnen und Einwohner auf allen Kanälen sagen: wie viel, in welcher Stimmung, wo und worüber, im Vergleich zum Zeitraum davor.',
   'inbox.listening.period': 'Zeitraum',
   'inbox.listening.lastDays': 'Letzte {days} Tage',
   'inbox.listening.district': 'Stadtbezirk',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'Die Warnung ist als gesehen markiert.',
   'inbox.codes.nav': 'Codes',
   'inbox.codes.title': 'Codebuch',
-  'inbox.codes.lead': 'Die eigenen Codes der Stadt für die qualitative Auswertung: Wenden Sie sie in einer Unterhaltung auf Nachrichten an und sehen Sie dann, wie oft jeder vorkommt und welche gemeinsam auftreten.',
+  'inbox.codes.lead':
+    'Die eigenen Codes der Stadt für die qualitative Auswertung: Wenden Sie sie in einer Unterhaltung auf Nachrichten an und sehen Sie dann, wie oft jeder vorkommt und welche gemeinsam auftreten.',
   'inbox.codes.book': 'Codes',
   'inbox.codes.empty': 'Das Codebuch ist leer. Legen Sie unten den ersten Code an.',
   'inbox.codes.name': 'Code',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'Die Beschreibung darf höchstens 500 Zeichen haben.',
   'inbox.people.nav': 'Personenbezogene Daten',
   'inbox.people.title': 'Anfragen zu personenbezogenen Daten',
-  'inbox.people.lead': 'Finden Sie eine Person, die der Stadt geschrieben hat, um ihr eine Kopie dessen zu geben, was der Posteingang über sie enthält, oder um es auf ihren Wunsch zu löschen. Beim Löschen werden der Text ihrer Nachrichten und ihre Identität entfernt; die Zahlen des Stimmungsbilds bleiben.',
+  'inbox.people.lead':
+    'Finden Sie eine Person, die der Stadt geschrieben hat, um ihr eine Kopie dessen zu geben, was der Posteingang über sie enthält, oder um es auf ihren Wunsch zu löschen. Beim Löschen werden der Text ihrer Nachrichten und ihre Identität entfernt; die Zahlen des Stimmungsbilds bleiben.',
   'inbox.people.search': 'Name, Kontoname oder E-Mail-Adresse',
   'inbox.people.find': 'Suchen',
   'inbox.people.none': 'Niemand im Posteingang passt dazu.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'Einstellungen des Posteingangs',
   'inbox.settings.retention': 'Aufbewahrung und Antwortziel',
   'inbox.settings.retentionDays': 'Personenbezogene Daten aufbewahren (Tage)',
-  'inbox.settings.retentionHint': '7 bis 3.650 Tage nach der letzten Nachricht einer Unterhaltung; danach werden ihre Texte und Verfasser automatisch gelöscht.',
+  'inbox.settings.retentionHint':
+    '7 bis 3.650 Tage nach der letzten Nachricht einer Unterhaltung; danach werden ihre Texte und Verfasser automatisch gelöscht.',
   'inbox.settings.goalHours': 'Erste Antwort innerhalb von (Stunden)',
   'inbox.settings.goalHint': 'Unterhaltungen, die länger warten, werden im Posteingang markiert.',
   'inbox.settings.save': 'Speichern',
   'inbox.settings.saved': 'Die Einstellungen sind gespeichert.',
   'inbox.topics.title': 'Themen',
-  'inbox.topics.lead': 'Die eigenen Themen der Stadt. Nachrichten werden zuerst nach ihren Schlüsselwörtern eingeordnet, dann nach dem, was die Mitarbeitenden beim Korrigieren von Themen beigebracht haben.',
+  'inbox.topics.lead':
+    'Die eigenen Themen der Stadt. Nachrichten werden zuerst nach ihren Schlüsselwörtern eingeordnet, dann nach dem, was die Mitarbeitenden beim Korrigieren von Themen beigebracht haben.',
   'inbox.topics.name': 'Thema',
   'inbox.topics.key': 'Schlüssel',
   'inbox.topics.keyHint': 'Kleinbuchstaben, Ziffern, Binde- oder Unterstriche; er lässt sich später nicht ändern.',
@@ -114,7 +119,10 @@ export const inboxListening = {
   'inbox.error.INBOX_CODE_NOT_FOUND': 'Das Codebuch enthält keinen solchen Code.',
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'Der Posteingang kennt keine solche Person.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'Es gibt keine solche offene Warnung.',
-  'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Setzen Sie das Häkchen, um die Löschung zu bestätigen; sie lässt sich nicht rückgängig machen.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'Die Aufbewahrungsdauer muss 7 bis 3.650 Tage und das Antwortziel 1 bis 720 Stunden betragen.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'Ein Thema braucht einen Schlüssel aus Kleinbuchstaben, Ziffern, Binde- oder Unterstrichen und einen Namen mit höchstens 80 Zeichen.',
+  'inbox.error.INBOX_ERASE_NOT_CONFIRMED':
+    'Setzen Sie das Häkchen, um die Löschung zu bestätigen; sie lässt sich nicht rückgängig machen.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'Die Aufbewahrungsdauer muss 7 bis 3.650 Tage und das Antwortziel 1 bis 720 Stunden betragen.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'Ein Thema braucht einen Schlüssel aus Kleinbuchstaben, Ziffern, Binde- oder Unterstrichen und einen Namen mit höchstens 80 Zeichen.',
 };

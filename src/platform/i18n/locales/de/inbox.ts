@@ -77,7 +77,8 @@ export const inbox = {
   'inbox.answer.hint': 'Wird auf dem Kanal gesendet, über den die Nachricht kam: {channel}.',
   'inbox.answer.send': 'Antwort senden',
   'inbox.answer.queued': 'Die Antwort ist unterwegs.',
-  'inbox.answer.cannot': 'Auf diesem Kanal können keine Antworten gesendet werden; bitte kontaktieren Sie die Person auf anderem Weg.',
+  'inbox.answer.cannot':
+    'Auf diesem Kanal können keine Antworten gesendet werden; bitte kontaktieren Sie die Person auf anderem Weg.',
   'inbox.assign.title': 'Zuweisung',
   'inbox.assign.person': 'Zuständige Person',
   'inbox.assign.personHint': 'Unter einer Abteilung stehen deren Mitglieder.',
@@ -86,18 +87,22 @@ export const inbox = {
   'inbox.assign.done': 'Die Zuweisung ist gespeichert.',
   'inbox.report.make': 'Aus dieser Nachricht eine Meldung machen',
   'inbox.report.title': 'Aus einer Nachricht eine Meldung machen',
-  'inbox.report.lead': 'Die Meldung wird wie jede andere weitergeleitet; die Person erfährt es auf ihrem Kanal, mit der Adresse der Meldung.',
-  'inbox.report.tellHint': 'Nach dem Speichern erhält die Person eine automatische Nachricht mit dem Link zur Meldung und später jede öffentliche Änderung.',
+  'inbox.report.lead':
+    'Die Meldung wird wie jede andere weitergeleitet; die Person erfährt es auf ihrem Kanal, mit der Adresse der Meldung.',
+  'inbox.report.tellHint':
+    'Nach dem Speichern erhält die Person eine automatische Nachricht mit dem Link zur Meldung und später jede öffentliche Änderung.',
   'inbox.report.submit': 'Meldung anlegen',
   'inbox.report.showQuestions': 'Fragen dieser Kategorie anzeigen',
   'inbox.report.done': 'Die Meldung ist angelegt und die Person wurde benachrichtigt.',
   'inbox.report.linked': 'Meldung',
-  'inbox.report.told': 'Vielen Dank. Ihre Nachricht ist jetzt die Meldung Nr. {id}; Sie können sie hier verfolgen: {link}',
+  'inbox.report.told':
+    'Vielen Dank. Ihre Nachricht ist jetzt die Meldung Nr. {id}; Sie können sie hier verfolgen: {link}',
   'inbox.report.status': 'Die Meldung Nr. {id} hat einen neuen Stand: {status}. {link}',
   'inbox.report.answer': 'Die Stadt hat zur Meldung Nr. {id} geantwortet: {link}',
   'inbox.report.changed': 'Die Meldung Nr. {id} wurde geändert: {link}',
   'inbox.templates.title': 'Antwortvorlagen',
-  'inbox.templates.lead': 'Texte als Ausgangspunkt für Antworten, in jeder Sprache der Stadt; der Posteingang wählt die Sprache des Gesprächs.',
+  'inbox.templates.lead':
+    'Texte als Ausgangspunkt für Antworten, in jeder Sprache der Stadt; der Posteingang wählt die Sprache des Gesprächs.',
   'inbox.templates.none': 'Es gibt noch keine Antwortvorlagen.',
   'inbox.templates.name': 'Bezeichnung',
   'inbox.templates.text': 'Text auf {language}',
@@ -111,7 +116,8 @@ export const inbox = {
   'inbox.templates.restored': 'Die Vorlage kann wieder verwendet werden.',
   'inbox.templates.archivedTag': 'Archiviert',
   'inbox.contactForm.title': 'Kontakt zur Stadt',
-  'inbox.contactForm.lead': 'Schreiben Sie an {city}: eine Frage, einen Vorschlag oder eine Beschwerde. Die Stadt antwortet per E-Mail.',
+  'inbox.contactForm.lead':
+    'Schreiben Sie an {city}: eine Frage, einen Vorschlag oder eine Beschwerde. Die Stadt antwortet per E-Mail.',
   'inbox.contactForm.name': 'Ihr Name',
   'inbox.contactForm.optional': 'Freiwillig.',
   'inbox.contactForm.email': 'Ihre E-Mail-Adresse',
@@ -121,13 +127,15 @@ export const inbox = {
   'inbox.contactForm.place': 'Ort',
   'inbox.contactForm.placeHint': 'Freiwillig: eine Straße, eine Adresse oder ein markanter Punkt.',
   'inbox.contactForm.message': 'Ihre Nachricht',
-  'inbox.contactForm.privacy': 'Die Stadt verwendet Ihre Adresse nur für die Antwort und löscht diese Nachrichten nach ihrer Aufbewahrungsfrist.',
+  'inbox.contactForm.privacy':
+    'Die Stadt verwendet Ihre Adresse nur für die Antwort und löscht diese Nachrichten nach ihrer Aufbewahrungsfrist.',
   'inbox.contactForm.submit': 'Nachricht senden',
   'inbox.contactForm.sent': 'Vielen Dank: Ihre Nachricht ist bei der Stadt angekommen. Die Antwort kommt per E-Mail.',
   'inbox.contactForm.closed': 'Das Kontaktformular ist zurzeit geschlossen.',
   'inbox.error.INBOX_CONVERSATION_NOT_FOUND': 'Dieses Gespräch gibt es im Posteingang nicht.',
   'inbox.error.INBOX_MESSAGE_NOT_FOUND': 'Diese Nachricht gibt es im Posteingang nicht.',
-  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY': 'Auf diesem Kanal können keine Antworten gesendet werden; bitte kontaktieren Sie die Person auf anderem Weg.',
+  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY':
+    'Auf diesem Kanal können keine Antworten gesendet werden; bitte kontaktieren Sie die Person auf anderem Weg.',
   'inbox.error.INBOX_CHANNEL_DISABLED': 'Dieser Kanal ist ausgeschaltet.',
   'inbox.error.INBOX_REPLY_EMPTY': 'Schreiben Sie eine Antwort, bevor Sie sie senden.',
   'inbox.error.INBOX_REPLY_TOO_LONG': 'Die Antwort ist für diesen Kanal zu lang.',
@@ -135,35 +143,45 @@ export const inbox = {
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Schreiben Sie Ihre Nachricht.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'Dieses Feld ist länger als erlaubt.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Wählen Sie einen Stadtteil aus der Liste.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'Diese Person kann nicht zugewiesen werden: kein Personal oder kein Mitglied der gewählten Abteilung.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'Diese Person kann nicht zugewiesen werden: kein Personal oder kein Mitglied der gewählten Abteilung.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Wählen Sie eine Abteilung aus der Liste.',
   'inbox.error.INBOX_LABEL_INVALID': 'Wählen Sie Stimmung und Thema aus den Listen.',
   'inbox.error.INBOX_ALREADY_LINKED': 'Dieses Gespräch ist bereits mit einer Meldung verknüpft.',
   'inbox.error.INBOX_TEMPLATE_NOT_FOUND': 'Diese Antwortvorlage gibt es nicht.',
-  'inbox.error.INBOX_TEMPLATE_INVALID': 'Geben Sie der Vorlage eine Bezeichnung (bis 120 Zeichen) und mindestens einen Text.',
+  'inbox.error.INBOX_TEMPLATE_INVALID':
+    'Geben Sie der Vorlage eine Bezeichnung (bis 120 Zeichen) und mindestens einen Text.',
   'inbox.error.INBOX_VIEW_INVALID': 'Geben Sie der Ansicht einen Namen mit höchstens 80 Zeichen.',
   'inbox.proposal.make': 'Aus dieser Nachricht einen Vorschlag machen',
   'inbox.proposal.title': 'Aus einer Nachricht einen Vorschlag machen',
-  'inbox.proposal.lead': 'Der Vorschlag wird im gewählten Verfahren im Namen der Person veröffentlicht, mit der Stadt als Einreicherin; die Person erfährt es auf ihrem Kanal, mit der Adresse des Vorschlags.',
+  'inbox.proposal.lead':
+    'Der Vorschlag wird im gewählten Verfahren im Namen der Person veröffentlicht, mit der Stadt als Einreicherin; die Person erfährt es auf ihrem Kanal, mit der Adresse des Vorschlags.',
   'inbox.proposal.noProcess': 'Derzeit nimmt kein Verfahren neue Vorschläge an.',
   'inbox.proposal.process': 'Verfahren',
   'inbox.proposal.processHint': 'Aufgeführt sind nur Verfahren, deren aktuelle Phase neue Vorschläge annimmt.',
   'inbox.proposal.chooseProcess': 'Verfahren wählen',
   'inbox.proposal.processRequired': 'Wählen Sie ein Verfahren, das Vorschläge annimmt.',
   'inbox.proposal.body': 'Text des Vorschlags',
-  'inbox.proposal.bodyHint': 'Die Worte der Person, bei Bedarf geglättet. Am Ende wird eine Zeile angefügt, wer ihn über welchen Kanal vorgeschlagen hat.',
+  'inbox.proposal.bodyHint':
+    'Die Worte der Person, bei Bedarf geglättet. Am Ende wird eine Zeile angefügt, wer ihn über welchen Kanal vorgeschlagen hat.',
   'inbox.proposal.showName': 'Die Person im Vorschlag namentlich nennen',
-  'inbox.proposal.showNameHint': 'Der Name wird öffentlich. Kreuzen Sie dies nur mit dem Einverständnis der Person an; sonst steht dort „eine Einwohnerin oder ein Einwohner“.',
-  'inbox.proposal.tellHint': 'Nach dem Speichern erhält die Person eine automatische Nachricht mit dem Link zum Vorschlag und später jede öffentliche Änderung: Schwelle erreicht, Antwort der Stadt, Rückzug.',
+  'inbox.proposal.showNameHint':
+    'Der Name wird öffentlich. Kreuzen Sie dies nur mit dem Einverständnis der Person an; sonst steht dort „eine Einwohnerin oder ein Einwohner“.',
+  'inbox.proposal.tellHint':
+    'Nach dem Speichern erhält die Person eine automatische Nachricht mit dem Link zum Vorschlag und später jede öffentliche Änderung: Schwelle erreicht, Antwort der Stadt, Rückzug.',
   'inbox.proposal.submit': 'Vorschlag veröffentlichen',
   'inbox.proposal.done': 'Der Vorschlag ist veröffentlicht und die Person wurde benachrichtigt.',
   'inbox.proposal.linked': 'Vorschlag',
   'inbox.proposal.origin': 'Vorgeschlagen von {name} ({channel}), veröffentlicht von der Stadt.',
-  'inbox.proposal.originAnonymous': 'Vorgeschlagen von einer Einwohnerin oder einem Einwohner ({channel}), veröffentlicht von der Stadt.',
-  'inbox.proposal.told': 'Vielen Dank. Ihre Nachricht ist jetzt der Vorschlag „{title}“: Einwohnerinnen und Einwohner können ihn unterstützen, und Sie können ihn hier verfolgen: {link}',
-  'inbox.proposal.threshold': 'Ihr Vorschlag „{title}“ hat {threshold} Unterstützungen erreicht: Die Stadt wird ihn beantworten. {link}',
+  'inbox.proposal.originAnonymous':
+    'Vorgeschlagen von einer Einwohnerin oder einem Einwohner ({channel}), veröffentlicht von der Stadt.',
+  'inbox.proposal.told':
+    'Vielen Dank. Ihre Nachricht ist jetzt der Vorschlag „{title}“: Einwohnerinnen und Einwohner können ihn unterstützen, und Sie können ihn hier verfolgen: {link}',
+  'inbox.proposal.threshold':
+    'Ihr Vorschlag „{title}“ hat {threshold} Unterstützungen erreicht: Die Stadt wird ihn beantworten. {link}',
   'inbox.proposal.answer': 'Die Stadt hat auf Ihren Vorschlag „{title}“ geantwortet: {status}. {link}',
   'inbox.proposal.withdrawn': 'Der Vorschlag „{title}“ wurde zurückgezogen. {link}',
-  'inbox.proposal.expired': 'Die Frist zur Unterstützung des Vorschlags „{title}“ ist abgelaufen; er hat {threshold} Unterstützungen nicht erreicht. {link}',
+  'inbox.proposal.expired':
+    'Die Frist zur Unterstützung des Vorschlags „{title}“ ist abgelaufen; er hat {threshold} Unterstützungen nicht erreicht. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'Dieses Gespräch ist bereits mit einem Vorschlag verknüpft.',
 };

@@ -2,7 +2,8 @@
 export const participation = {
   'participation.nav': 'Beteiligung',
   'participation.processes.title': 'Beteiligungsverfahren',
-  'participation.processes.lead': 'Verfahren, in denen Einwohnerinnen und Einwohner mit der Stadt vorschlagen, unterstützen, diskutieren und entscheiden.',
+  'participation.processes.lead':
+    'Verfahren, in denen Einwohnerinnen und Einwohner mit der Stadt vorschlagen, unterstützen, diskutieren und entscheiden.',
   'participation.processes.open': 'Jetzt offen',
   'participation.processes.upcoming': 'Demnächst',
   'participation.processes.past': 'Abgeschlossen',
@@ -16,7 +17,8 @@ export const participation = {
   'participation.process.wholeCity': 'Die ganze Stadt',
   'participation.process.whoMay': 'Wer teilnehmen darf',
   'participation.process.rules': 'Regeln für Vorschläge',
-  'participation.process.rulesText': 'Ein Vorschlag, der in {days} Tagen {threshold} Unterstützungen sammelt, erhält innerhalb von {answerDays} Tagen eine schriftliche Antwort der Stadt.',
+  'participation.process.rulesText':
+    'Ein Vorschlag, der in {days} Tagen {threshold} Unterstützungen sammelt, erhält innerhalb von {answerDays} Tagen eine schriftliche Antwort der Stadt.',
   'participation.part.proposals': 'Vorschläge',
   'participation.part.debates': 'Debatten',
   'participation.part.budget': 'Bürgerhaushalt',
@@ -91,15 +93,18 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Wählen Sie ein Thema',
   'participation.proposal.noDistrict': 'Kein bestimmter Stadtteil',
   'participation.proposal.place': 'Ort auf der Karte (freiwillig)',
-  'participation.proposal.placeHint': 'Koordinaten des Ortes, um den es geht; der Stadtteil wird dann selbst ermittelt.',
+  'participation.proposal.placeHint':
+    'Koordinaten des Ortes, um den es geht; der Stadtteil wird dann selbst ermittelt.',
   'participation.proposal.lat': 'Breitengrad, z. B. 44.1035',
   'participation.proposal.lng': 'Längengrad, z. B. 9.8245',
-  'participation.proposal.rules': 'Ihr Vorschlag sammelt {days} Tage lang Unterstützungen; mit {threshold} Unterstützungen muss die Stadt antworten.',
+  'participation.proposal.rules':
+    'Ihr Vorschlag sammelt {days} Tage lang Unterstützungen; mit {threshold} Unterstützungen muss die Stadt antworten.',
   'participation.proposal.submit': 'Vorschlag veröffentlichen',
   'participation.proposal.created': 'Ihr Vorschlag ist veröffentlicht. Teilen Sie ihn, um Unterstützung zu sammeln.',
   'participation.proposal.by': 'von {name}, {date}',
   'participation.proposal.placed': 'Ort',
-  'participation.proposal.authorDistance': 'Ihrem Vorschlag fehlen bis zum {date} noch {missing} Unterstützungen, damit die Stadt antwortet.',
+  'participation.proposal.authorDistance':
+    'Ihrem Vorschlag fehlen bis zum {date} noch {missing} Unterstützungen, damit die Stadt antwortet.',
   'participation.proposal.answerDue': 'Die Stadt muss bis zum {date} antworten.',
   'participation.proposal.withdraw': 'Meinen Vorschlag zurückziehen',
   'participation.proposal.withdrawn': 'Ihr Vorschlag wurde zurückgezogen.',
@@ -139,7 +144,8 @@ export const participation = {
   'participation.comments.sort.newest': 'neueste',
   'participation.comments.none': 'Hier gibt es noch nichts.',
   'participation.comments.closed': 'In dieser Phase sind Kommentare geschlossen.',
-  'participation.comments.reportLead': 'Hier können Sie diese Meldung mit anderen Einwohnerinnen und Einwohnern besprechen. Um der Stadt mitzuteilen, dass das Problem noch besteht, fügen Sie stattdessen oben einen Nachtrag hinzu.',
+  'participation.comments.reportLead':
+    'Hier können Sie diese Meldung mit anderen Einwohnerinnen und Einwohnern besprechen. Um der Stadt mitzuteilen, dass das Problem noch besteht, fügen Sie stattdessen oben einen Nachtrag hinzu.',
   'participation.comment.field': 'Ihr Kommentar',
   'participation.comment.argumentField': 'Ihr Argument oder Kommentar',
   'participation.comment.send': 'Senden',
@@ -188,7 +194,8 @@ export const participation = {
   'participation.admin.scopeHint': 'Kreuzen Sie keinen Stadtteil an, wenn das Verfahren die ganze Stadt betrifft.',
   'participation.admin.minAge': 'Mindestalter (freiwillig)',
   'participation.admin.maxAge': 'Höchstalter (freiwillig)',
-  'participation.admin.residentsOnly': 'Nur in den betroffenen Stadtteilen verifizierte Einwohnerinnen und Einwohner dürfen teilnehmen',
+  'participation.admin.residentsOnly':
+    'Nur in den betroffenen Stadtteilen verifizierte Einwohnerinnen und Einwohner dürfen teilnehmen',
   'participation.admin.threshold': 'Nötige Unterstützungen für eine Antwort',
   'participation.admin.supportDays': 'Tage, in denen ein Vorschlag Unterstützungen sammelt',
   'participation.admin.answerDays': 'Tage, die die Stadt für die Antwort hat',
@@ -213,9 +220,11 @@ export const participation = {
   'participation.error.slug': 'Verwenden Sie nur Kleinbuchstaben, Ziffern und Bindestriche.',
   'participation.error.slugTaken': 'Ein anderes Verfahren hat bereits diese Adresse.',
   'participation.error.level': 'Wählen Sie, wer teilnehmen darf.',
-  'participation.error.age': 'Geben Sie ein Alter von 0 bis 150 ein; das Höchstalter darf nicht unter dem Mindestalter liegen.',
+  'participation.error.age':
+    'Geben Sie ein Alter von 0 bis 150 ein; das Höchstalter darf nicht unter dem Mindestalter liegen.',
   'participation.error.number': 'Geben Sie eine ganze Zahl ab 1 ein.',
-  'participation.error.residentsNeedDistricts': 'Wählen Sie die Stadtteile, deren Einwohnerinnen und Einwohner teilnehmen dürfen.',
+  'participation.error.residentsNeedDistricts':
+    'Wählen Sie die Stadtteile, deren Einwohnerinnen und Einwohner teilnehmen dürfen.',
   'participation.error.date': 'Geben Sie ein Datum wie 2026-03-31 ein.',
   'participation.error.phaseEnd': 'Der letzte Tag darf nicht vor dem ersten liegen.',
   'participation.error.phaseOverlap': 'Diese Termine überschneiden sich mit einer anderen Phase des Verfahrens.',
@@ -227,15 +236,21 @@ export const participation = {
   'participation.error.reason': 'Nennen Sie den Grund in wenigen Worten.',
   'participation.error.PARTICIPATION_CLOSED': 'Die aktuelle Phase dieses Verfahrens erlaubt das nicht.',
   'participation.error.PARTICIPATION_EMAIL_NOT_CONFIRMED': 'Bestätigen Sie Ihre E-Mail-Adresse, um teilzunehmen.',
-  'participation.error.PARTICIPATION_NOT_VERIFIED': 'Nur verifizierte Einwohnerinnen und Einwohner dürfen an diesem Verfahren teilnehmen.',
+  'participation.error.PARTICIPATION_NOT_VERIFIED':
+    'Nur verifizierte Einwohnerinnen und Einwohner dürfen an diesem Verfahren teilnehmen.',
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Dieses Verfahren richtet sich an eine andere Altersgruppe.',
-  'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Dieses Verfahren richtet sich an die Bevölkerung anderer Stadtteile.',
+  'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE':
+    'Dieses Verfahren richtet sich an die Bevölkerung anderer Stadtteile.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Dieser Vorschlag sammelt keine Unterstützungen mehr.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Nur wer einen Vorschlag verfasst hat, kann ihn zurückziehen, und nur bevor die Stadt geantwortet hat.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Kommentare können sich nur auf einen Vorschlag, eine Debatte, eine Meldung oder ein Haushaltsprojekt beziehen.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Nur wer einen Vorschlag verfasst hat, kann ihn zurückziehen, und nur bevor die Stadt geantwortet hat.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Kommentare können sich nur auf einen Vorschlag, eine Debatte, eine Meldung oder ein Haushaltsprojekt beziehen.',
   'participation.mail.answered.subject': 'Die Stadt hat geantwortet: {title}',
-  'participation.mail.answered.body': 'Der Vorschlag „{title}“, dem Sie folgen, hat eine Antwort: {status}.\n\n{answer}\n\nLesen Sie sie unter {link}\n\n{city}',
-  'participation.meetings.lead': 'Öffentliche Treffen dieses Verfahrens: Werkstätten, Anhörungen und Rundgänge, bei denen Einwohnerinnen und Einwohner Vorschläge mit der Stadt besprechen.',
+  'participation.mail.answered.body':
+    'Der Vorschlag „{title}“, dem Sie folgen, hat eine Antwort: {status}.\n\n{answer}\n\nLesen Sie sie unter {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Öffentliche Treffen dieses Verfahrens: Werkstätten, Anhörungen und Rundgänge, bei denen Einwohnerinnen und Einwohner Vorschläge mit der Stadt besprechen.',
   'participation.meetings.none': 'Es wurden noch keine Treffen angekündigt.',
   'participation.meetings.all': 'Alle Treffen dieses Verfahrens',
   'participation.meetings.manage': 'Treffen verwalten',
@@ -273,19 +288,22 @@ export const participation = {
   'participation.meetings.endTime': 'Ende',
   'participation.meetings.timeHint': 'Im 24-Stunden-Format, zum Beispiel 18:30.',
   'participation.meetings.proposalIds': 'Besprochene Vorschläge (Nummern)',
-  'participation.meetings.proposalIdsHint': 'Die Nummern von Vorschlägen dieses Verfahrens, durch Kommas getrennt, zum Beispiel 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'Die Nummern von Vorschlägen dieses Verfahrens, durch Kommas getrennt, zum Beispiel 12, 15.',
   'participation.meetings.error.time': 'Geben Sie eine Uhrzeit wie 18:30 ein.',
   'participation.meetings.error.endBeforeStart': 'Das Ende muss nach dem Beginn liegen.',
   'participation.meetings.error.placeRequired': 'Geben Sie eine Adresse oder einen Online-Link an.',
   'participation.meetings.error.url': 'Geben Sie eine Webadresse ein, die mit https:// beginnt.',
   'participation.meetings.error.proposals': 'Eine dieser Nummern ist kein Vorschlag dieses Verfahrens.',
-  'participation.meetings.error.capacityBelowRegistrations': 'Die Platzzahl darf nicht unter den bereits erfolgten Anmeldungen liegen.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'Die Platzzahl darf nicht unter den bereits erfolgten Anmeldungen liegen.',
   'participation.meetings.error.minutesRequired': 'Schreiben Sie zuerst das Protokoll.',
   'participation.plan.title': 'Plan des Verfahrens',
   'participation.plan.none': 'Dieses Verfahren hat noch keinen Plan.',
   'participation.plan.current': 'Der Plan hat {count} Elemente; hochgeladen am {date}.',
   'participation.plan.file': 'Plandatei (GeoJSON)',
-  'participation.plan.fileHint': 'Eine GeoJSON-FeatureCollection von höchstens 2 MB, in Längen- und Breitengrad (WGS 84). Die Eigenschaft „name“ benennt jedes Element.',
+  'participation.plan.fileHint':
+    'Eine GeoJSON-FeatureCollection von höchstens 2 MB, in Längen- und Breitengrad (WGS 84). Die Eigenschaft „name“ benennt jedes Element.',
   'participation.plan.upload': 'Den Plan hochladen',
   'participation.plan.remove': 'Den Plan entfernen',
   'participation.plan.saved': 'Der Plan wurde gespeichert.',
@@ -302,6 +320,8 @@ export const participation = {
   'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'Der Plan muss eine GeoJSON-FeatureCollection aus Elementen sein.',
   'participation.error.PLAN_EMPTY': 'Der Plan enthält keine Elemente.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'Der Plan hat mehr als 2.000 Elemente.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Ein Element des Plans hat keine Geometrie oder eine andere als Punkt, Linie oder Polygon.',
-  'participation.error.PLAN_COORDINATES': 'Ein Element des Plans hat fehlerhafte Koordinaten oder solche außerhalb des Bereichs (Länge −180 bis 180, Breite −90 bis 90, geschlossene Polygonringe).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Ein Element des Plans hat keine Geometrie oder eine andere als Punkt, Linie oder Polygon.',
+  'participation.error.PLAN_COORDINATES':
+    'Ein Element des Plans hat fehlerhafte Koordinaten oder solche außerhalb des Bereichs (Länge −180 bis 180, Breite −90 bis 90, geschlossene Polygonringe).',
 };

@@ -2,7 +2,8 @@
 export const reports = {
   'reports.nav': 'Meldungen',
   'reports.list.title': 'Gemeldete Probleme',
-  'reports.list.lead': 'Probleme im öffentlichen Raum, die Einwohnerinnen und Einwohner gemeldet haben, und was die Stadt dagegen tut.',
+  'reports.list.lead':
+    'Probleme im öffentlichen Raum, die Einwohnerinnen und Einwohner gemeldet haben, und was die Stadt dagegen tut.',
   'reports.list.new': 'Problem melden',
   'reports.list.empty': 'Keine Meldungen entsprechen diesen Filtern.',
   'reports.list.older': 'Ältere Meldungen',
@@ -27,9 +28,11 @@ export const reports = {
   'reports.map.summary': '{count} Meldungen an {places} Orten auf der Karte. Die Liste enthält alle Meldungen.',
   'reports.map.zoomHint': 'Wählen Sie eine Gruppe auf der Karte, um näher heranzugehen.',
   'reports.statistics.title': 'Statistik der gemeldeten Probleme',
-  'reports.statistics.lead': 'Wie viele Probleme Einwohnerinnen und Einwohner gemeldet haben, was aus ihnen geworden ist und wie lange die Stadt braucht, um sie zu beheben. Die Zahlen sind immer aktuell.',
+  'reports.statistics.lead':
+    'Wie viele Probleme Einwohnerinnen und Einwohner gemeldet haben, was aus ihnen geworden ist und wie lange die Stadt braucht, um sie zu beheben. Die Zahlen sind immer aktuell.',
   'reports.statistics.total': 'Insgesamt {count} öffentliche Meldungen.',
-  'reports.statistics.median': 'Die Hälfte der als behoben markierten Probleme wurde innerhalb von {time} nach der Meldung behoben ({count} behobene Meldungen).',
+  'reports.statistics.median':
+    'Die Hälfte der als behoben markierten Probleme wurde innerhalb von {time} nach der Meldung behoben ({count} behobene Meldungen).',
   'reports.statistics.noMedian': 'Bisher wurde keine Meldung als behoben markiert.',
   'reports.statistics.byStatus': 'Meldungen nach Status',
   'reports.statistics.byCategory': 'Meldungen nach Kategorie',
@@ -54,20 +57,26 @@ export const reports = {
   'reports.meaning.confirmed': 'Der Fachbereich hat das Problem geprüft und wird sich darum kümmern.',
   'reports.meaning.in_progress': 'Die Arbeiten daran laufen.',
   'reports.meaning.planned': 'Die Behebung ist im Rahmen größerer Arbeiten geplant.',
-  'reports.meaning.fixed': 'Laut Fachbereich ist das Problem behoben. Wenn es noch besteht, teilen Sie es uns unten mit.',
-  'reports.meaning.not_responsible': 'Dafür ist eine andere Stelle zuständig; die Antwort nennt, an wen Sie sich wenden können.',
+  'reports.meaning.fixed':
+    'Laut Fachbereich ist das Problem behoben. Wenn es noch besteht, teilen Sie es uns unten mit.',
+  'reports.meaning.not_responsible':
+    'Dafür ist eine andere Stelle zuständig; die Antwort nennt, an wen Sie sich wenden können.',
   'reports.meaning.duplicate': 'Dasselbe Problem wird in einer anderen Meldung verfolgt.',
   'reports.meaning.cannot_fix': 'Der Fachbereich kann daran nichts ändern; die Antwort erklärt, warum.',
   'reports.new.title': 'Problem melden',
-  'reports.new.lead': 'Teilen Sie der Stadt ein Problem in einer Straße, einem Park oder an einem anderen öffentlichen Ort mit. Mit „erforderlich“ markierte Felder müssen ausgefüllt werden.',
-  'reports.new.signInHint': 'Melden Sie sich an, um Ihre Meldung zu verfolgen und in Ihrem Konto zu sehen, oder geben Sie unten Ihre E-Mail-Adresse an, um Neuigkeiten zu erhalten.',
+  'reports.new.lead':
+    'Teilen Sie der Stadt ein Problem in einer Straße, einem Park oder an einem anderen öffentlichen Ort mit. Mit „erforderlich“ markierte Felder müssen ausgefüllt werden.',
+  'reports.new.signInHint':
+    'Melden Sie sich an, um Ihre Meldung zu verfolgen und in Ihrem Konto zu sehen, oder geben Sie unten Ihre E-Mail-Adresse an, um Neuigkeiten zu erhalten.',
   'reports.new.place': 'Wo ist das Problem?',
   'reports.new.search': 'Adresse suchen',
   'reports.new.search.hint': 'Zum Beispiel: Hafenstraße 12',
   'reports.new.search.submit': 'Suchen',
   'reports.new.search.results': 'Gefundene Adressen – wählen Sie eine aus',
-  'reports.new.search.none': 'Keine Adresse passt zu „{query}“. Versuchen Sie es nur mit dem Straßennamen oder wählen Sie den Ort auf der Karte.',
-  'reports.new.search.unavailable': 'Die Adresssuche ist in dieser Stadt nicht verfügbar. Wählen Sie den Ort auf der Karte oder geben Sie seine Koordinaten ein.',
+  'reports.new.search.none':
+    'Keine Adresse passt zu „{query}“. Versuchen Sie es nur mit dem Straßennamen oder wählen Sie den Ort auf der Karte.',
+  'reports.new.search.unavailable':
+    'Die Adresssuche ist in dieser Stadt nicht verfügbar. Wählen Sie den Ort auf der Karte oder geben Sie seine Koordinaten ein.',
   'reports.new.placeChosen': 'Gewählter Ort: {place}',
   'reports.new.address': 'Adresse oder Beschreibung des Ortes',
   'reports.new.address.hint': 'Freiwillig. Zum Beispiel: vor Hausnummer 12, nahe der Bushaltestelle.',
@@ -81,14 +90,16 @@ export const reports = {
   'reports.new.description': 'Beschreiben Sie das Problem',
   'reports.new.description.hint': 'Was ist nicht in Ordnung, und seit wann? Höchstens 4.000 Zeichen.',
   'reports.new.photos': 'Fotos',
-  'reports.new.photos.hint': 'Freiwillig. Bis zu 3 Fotos, JPEG, PNG oder WebP, je höchstens 5 MB. Wir entfernen die Standortdaten daraus.',
+  'reports.new.photos.hint':
+    'Freiwillig. Bis zu 3 Fotos, JPEG, PNG oder WebP, je höchstens 5 MB. Wir entfernen die Standortdaten daraus.',
   'reports.new.photos.kept': '{count} zuvor gewählte(s) Foto(s) bleiben bei dieser Meldung.',
   'reports.new.showName': 'Ihren Namen bei der Meldung anzeigen?',
   'reports.new.showName.yes': 'Ja, meinen Namen anzeigen',
   'reports.new.showName.no': 'Nein, ohne meinen Namen veröffentlichen',
   'reports.new.contact': 'Wie wir Sie erreichen',
   'reports.new.email': 'Ihre E-Mail-Adresse',
-  'reports.new.email.hint': 'Ohne Konto erforderlich. Wir senden Ihnen Neuigkeiten zu dieser Meldung; die Adresse wird nie angezeigt.',
+  'reports.new.email.hint':
+    'Ohne Konto erforderlich. Wir senden Ihnen Neuigkeiten zu dieser Meldung; die Adresse wird nie angezeigt.',
   'reports.new.name': 'Ihr Name',
   'reports.new.name.hint': 'Freiwillig. Wird nur angezeigt, wenn Sie das unten wählen.',
   'reports.new.submit': 'Meldung senden',
@@ -96,14 +107,16 @@ export const reports = {
   'reports.new.no': 'Nein',
   'reports.new.chooseOne': 'Bitte wählen',
   'reports.similar.title': 'Ist es eine dieser Meldungen?',
-  'reports.similar.lead': 'Diese offenen Meldungen derselben Art liegen weniger als 250 Meter von Ihrem Ort entfernt. Wenn Ihr Problem darunter ist, folgen Sie lieber dieser Meldung: Sie erhalten deren Neuigkeiten, und die Stadt sieht, dass mehr Menschen betroffen sind.',
+  'reports.similar.lead':
+    'Diese offenen Meldungen derselben Art liegen weniger als 250 Meter von Ihrem Ort entfernt. Wenn Ihr Problem darunter ist, folgen Sie lieber dieser Meldung: Sie erhalten deren Neuigkeiten, und die Stadt sieht, dass mehr Menschen betroffen sind.',
   'reports.similar.distance': 'etwa {meters} m entfernt',
   'reports.similar.meToo': 'Betrifft mich auch: dieser Meldung folgen',
   'reports.similar.different': 'Mein Problem ist ein anderes',
   'reports.similar.send': 'Meine Meldung senden',
   'reports.error.description': 'Beschreiben Sie das Problem.',
   'reports.error.descriptionTooLong': 'Die Beschreibung darf höchstens 4.000 Zeichen lang sein.',
-  'reports.error.location': 'Wählen Sie den Ort: Suchen Sie eine Adresse, wählen Sie ihn auf der Karte oder geben Sie Breiten- und Längengrad ein.',
+  'reports.error.location':
+    'Wählen Sie den Ort: Suchen Sie eine Adresse, wählen Sie ihn auf der Karte oder geben Sie Breiten- und Längengrad ein.',
   'reports.error.outside': 'Dieser Ort liegt außerhalb der Stadt. Wählen Sie einen Ort innerhalb ihrer Stadtbezirke.',
   'reports.error.category': 'Wählen Sie, um welche Art von Problem es sich handelt.',
   'reports.error.answerMissing': 'Beantworten Sie „{question}“.',
@@ -115,7 +128,8 @@ export const reports = {
   'reports.error.updateText': 'Schreiben Sie Ihren Nachtrag.',
   'reports.error.updateTooLong': 'Ein Nachtrag darf höchstens 2.000 Zeichen lang sein.',
   'reports.notice.sent': 'Vielen Dank, Ihre Meldung wurde gesendet. Sie erhalten Neuigkeiten dazu.',
-  'reports.notice.meToo': 'Sie folgen jetzt dieser Meldung. Danke, dass Sie uns mitteilen, dass Sie auch betroffen sind.',
+  'reports.notice.meToo':
+    'Sie folgen jetzt dieser Meldung. Danke, dass Sie uns mitteilen, dass Sie auch betroffen sind.',
   'reports.notice.followed': 'Sie folgen jetzt dieser Meldung.',
   'reports.notice.unfollowed': 'Sie folgen dieser Meldung nicht mehr.',
   'reports.notice.updated': 'Ihr Nachtrag wurde hinzugefügt.',
@@ -142,7 +156,8 @@ export const reports = {
   'reports.page.history.status': 'Status geändert in „{status}“.',
   'reports.page.history.answer': 'Antwort des Fachbereichs.',
   'reports.page.history.comment': 'Nachtrag einer Einwohnerin oder eines Einwohners.',
-  'reports.page.history.reopen': 'Wieder geöffnet: Laut einer Einwohnerin oder einem Einwohner besteht das Problem noch.',
+  'reports.page.history.reopen':
+    'Wieder geöffnet: Laut einer Einwohnerin oder einem Einwohner besteht das Problem noch.',
   'reports.page.history.merge': 'Eine andere Meldung desselben Problems wurde hier zusammengeführt.',
   'reports.page.history.byStaff': 'Mitarbeitende der Stadt',
   'reports.page.followers': '{count} Personen folgen dieser Meldung.',
@@ -152,7 +167,8 @@ export const reports = {
   'reports.page.feed': 'Atom-Feed dieser Meldung',
   'reports.page.back': 'Alle Meldungen',
   'reports.update.title': 'Nachtrag hinzufügen',
-  'reports.update.lead': 'Gibt es etwas Neues? Teilen Sie es dem Fachbereich mit – auch nachdem die Meldung abgeschlossen wurde.',
+  'reports.update.lead':
+    'Gibt es etwas Neues? Teilen Sie es dem Fachbereich mit – auch nachdem die Meldung abgeschlossen wurde.',
   'reports.update.text': 'Ihr Nachtrag',
   'reports.update.stillThere': 'Das Problem besteht noch',
   'reports.update.stillThere.hint': 'Öffnet eine abgeschlossene Meldung für den Fachbereich wieder.',
@@ -160,7 +176,8 @@ export const reports = {
   'reports.update.submit': 'Meinen Nachtrag hinzufügen',
   'reports.update.signIn': 'Melden Sie sich an, um einen Nachtrag hinzuzufügen',
   'reports.subscriptions.title': 'Meine Abonnements für Meldungen',
-  'reports.subscriptions.lead': 'Wir schreiben Ihnen, wenn sich eine Meldung ändert, der Sie folgen, und wenn neue Meldungen dort eingehen, wo Sie es gewünscht haben.',
+  'reports.subscriptions.lead':
+    'Wir schreiben Ihnen, wenn sich eine Meldung ändert, der Sie folgen, und wenn neue Meldungen dort eingehen, wo Sie es gewünscht haben.',
   'reports.subscriptions.none': 'Sie haben noch keine Abonnements.',
   'reports.subscriptions.report': 'Meldung #{id}',
   'reports.subscriptions.newReports': 'Neue Meldungen',
@@ -176,22 +193,29 @@ export const reports = {
   'reports.list.subscribeArea': 'Neue Meldungen in einem Gebiet der Karte abonnieren',
   'reports.feed.area': 'auf der Karte gezeichnetes Gebiet',
   'reports.area.title': 'Neue Meldungen in einem Gebiet abonnieren',
-  'reports.area.lead': 'Zeichnen Sie das Gebiet auf der Karte: Jeder Ort, den Sie auswählen, fügt einen Eckpunkt hinzu, und das Gebiet schließt sich von selbst. Wir senden Ihnen jede neue Meldung darin per E-Mail.',
-  'reports.area.mapAlt': 'Karte der Stadt: Wählen Sie einen Ort, um einen Eckpunkt des Gebiets hinzuzufügen. Ohne Zeigegerät geben Sie die Eckpunkte im Feld darunter ein.',
+  'reports.area.lead':
+    'Zeichnen Sie das Gebiet auf der Karte: Jeder Ort, den Sie auswählen, fügt einen Eckpunkt hinzu, und das Gebiet schließt sich von selbst. Wir senden Ihnen jede neue Meldung darin per E-Mail.',
+  'reports.area.mapAlt':
+    'Karte der Stadt: Wählen Sie einen Ort, um einen Eckpunkt des Gebiets hinzuzufügen. Ohne Zeigegerät geben Sie die Eckpunkte im Feld darunter ein.',
   'reports.area.count': 'Bisher gesetzte Eckpunkte: {count}',
   'reports.area.undo': 'Letzten Punkt zurücknehmen',
   'reports.area.clear': 'Leeren',
   'reports.area.points': 'Eckpunkte des Gebiets',
-  'reports.area.pointsHint': 'Ein Eckpunkt pro Zeile, als Breitengrad, Längengrad (zum Beispiel {example}); mindestens 3 und höchstens {max} Eckpunkte, der Reihe nach rund um das Gebiet.',
+  'reports.area.pointsHint':
+    'Ein Eckpunkt pro Zeile, als Breitengrad, Längengrad (zum Beispiel {example}); mindestens 3 und höchstens {max} Eckpunkte, der Reihe nach rund um das Gebiet.',
   'reports.area.badLines': 'Zu korrigierende Zeilen: {lines}.',
   'reports.area.show': 'Auf der Karte zeigen',
   'reports.area.submit': 'Dieses Gebiet abonnieren',
-  'reports.area.keyboardHint': 'Um einen Eckpunkt mit der Tastatur hinzuzufügen, geben Sie seinen Breiten- und Längengrad in das Feld der Eckpunkte ein.',
-  'reports.error.REPORT_AREA_INVALID_POINT': 'Jede Zeile muss einen Breiten- und einen Längengrad enthalten, zum Beispiel 45.4642, 9.1900.',
+  'reports.area.keyboardHint':
+    'Um einen Eckpunkt mit der Tastatur hinzuzufügen, geben Sie seinen Breiten- und Längengrad in das Feld der Eckpunkte ein.',
+  'reports.error.REPORT_AREA_INVALID_POINT':
+    'Jede Zeile muss einen Breiten- und einen Längengrad enthalten, zum Beispiel 45.4642, 9.1900.',
   'reports.error.REPORT_AREA_TOO_FEW_POINTS': 'Zeichnen Sie mindestens 3 Eckpunkte.',
   'reports.error.REPORT_AREA_TOO_MANY_POINTS': 'Ein Gebiet kann höchstens 100 Eckpunkte haben.',
-  'reports.error.REPORT_AREA_SELF_INTERSECTING': 'Die Ränder des Gebiets kreuzen sich. Setzen Sie die Eckpunkte der Reihe nach rund um das Gebiet.',
-  'reports.error.REPORT_AREA_OUTSIDE_CITY': 'Das Gebiet liegt außerhalb der Stadt. Zeichnen Sie es über die Stadtteile.',
+  'reports.error.REPORT_AREA_SELF_INTERSECTING':
+    'Die Ränder des Gebiets kreuzen sich. Setzen Sie die Eckpunkte der Reihe nach rund um das Gebiet.',
+  'reports.error.REPORT_AREA_OUTSIDE_CITY':
+    'Das Gebiet liegt außerhalb der Stadt. Zeichnen Sie es über die Stadtteile.',
   'reports.unsubscribe.title': 'Diese E-Mails abbestellen',
   'reports.unsubscribe.confirm': 'Die E-Mails dieses Abonnements abbestellen?',
   'reports.unsubscribe.submit': 'Abbestellen',
@@ -199,14 +223,16 @@ export const reports = {
   'reports.feed.all': 'Meldungen in {city}',
   'reports.feed.report': 'Meldung #{id}: {title}',
   'reports.home.title': 'Neueste Meldungen',
-  'reports.home.lead': 'Sehen Sie etwas Kaputtes, Verschmutztes oder Gefährliches an einem öffentlichen Ort? Sagen Sie es der Stadt.',
+  'reports.home.lead':
+    'Sehen Sie etwas Kaputtes, Verschmutztes oder Gefährliches an einem öffentlichen Ort? Sagen Sie es der Stadt.',
   'reports.home.all': 'Alle Meldungen auf der Karte ansehen',
   'reports.mail.new.subject': 'Neue Meldung in {city}: {category} (#{id})',
   'reports.mail.new.body': 'Dort, wo Sie benachrichtigt werden möchten, ist eine neue Meldung eingegangen: {category}.',
   'reports.mail.status.subject': 'Meldung #{id} ist jetzt „{status}“',
   'reports.mail.status.body': 'Die Meldung #{id} ({category}), der Sie folgen, ist jetzt „{status}“.',
   'reports.mail.reopened.subject': 'Meldung #{id} wurde wieder geöffnet',
-  'reports.mail.reopened.body': 'Laut einer Einwohnerin oder einem Einwohner besteht das Problem der Meldung #{id} ({category}) noch; sie ist wieder offen.',
+  'reports.mail.reopened.body':
+    'Laut einer Einwohnerin oder einem Einwohner besteht das Problem der Meldung #{id} ({category}) noch; sie ist wieder offen.',
   'reports.mail.update.subject': 'Neuigkeiten zu Meldung #{id}',
   'reports.mail.update.body': 'Es gibt Neuigkeiten zur Meldung #{id} ({category}), der Sie folgen.',
   'reports.mail.answer': 'Die Nachricht:',
@@ -235,7 +261,8 @@ export const reports = {
   'reports.staff.queue.countMore': 'Mehr als {count} Meldungen gefunden.',
   'reports.staff.queue.page': 'Seite {page} von {pages}',
   'reports.staff.queue.csv': 'Diese Meldungen als CSV exportieren',
-  'reports.staff.queue.noDepartment': 'Sie gehören noch keinem Fachbereich an, daher ist Ihr Eingang leer. Eine Administratorin oder ein Administrator kann Sie einem Fachbereich zuordnen.',
+  'reports.staff.queue.noDepartment':
+    'Sie gehören noch keinem Fachbereich an, daher ist Ihr Eingang leer. Eine Administratorin oder ein Administrator kann Sie einem Fachbereich zuordnen.',
   'reports.staff.queue.selectColumn': 'Auswahl',
   'reports.staff.queue.select': 'Meldung #{id} auswählen',
   'reports.staff.queue.number': 'Nummer',
@@ -250,18 +277,23 @@ export const reports = {
   'reports.staff.bulk.rerouteTitle': 'Ausgewählte Meldungen an einen anderen Fachbereich weiterleiten',
   'reports.staff.bulk.rerouteSubmit': 'Weiterleiten',
   'reports.staff.bulk.done': '{count} Meldungen wurden geändert.',
-  'reports.staff.bulk.failed': '{count} Meldungen konnten nicht geändert werden (sie gehören einem anderen Fachbereich oder existieren nicht mehr):',
+  'reports.staff.bulk.failed':
+    '{count} Meldungen konnten nicht geändert werden (sie gehören einem anderen Fachbereich oder existieren nicht mehr):',
   'reports.staff.status.openGroup': 'Offen',
   'reports.staff.status.closedGroup': 'Abgeschlossen',
   'reports.staff.status.title': 'Status ändern',
   'reports.staff.status.new': 'Neuer Status',
-  'reports.staff.status.duplicateHint': 'Um eine Meldung als Duplikat abzuschließen, führen Sie sie unten mit der anderen Meldung zusammen.',
+  'reports.staff.status.duplicateHint':
+    'Um eine Meldung als Duplikat abzuschließen, führen Sie sie unten mit der anderen Meldung zusammen.',
   'reports.staff.status.templates': 'Antwort mit der Vorlage beginnen (Sprache: {language}), für:',
-  'reports.staff.status.templateUsed': 'Die Antwort unten ist die Vorlage für „{status}“ (Sprache: {language}). Passen Sie sie vor dem Senden an.',
+  'reports.staff.status.templateUsed':
+    'Die Antwort unten ist die Vorlage für „{status}“ (Sprache: {language}). Passen Sie sie vor dem Senden an.',
   'reports.staff.status.publicText': 'Öffentliche Antwort',
-  'reports.staff.status.publicTextHint': 'Wird bei der Meldung veröffentlicht und an ihre Follower gesendet. Freiwillig.',
+  'reports.staff.status.publicTextHint':
+    'Wird bei der Meldung veröffentlicht und an ihre Follower gesendet. Freiwillig.',
   'reports.staff.status.referTo': 'Stattdessen zuständige Stelle',
-  'reports.staff.status.referToHint': 'Erforderlich bei „Nicht Sache der Stadt“: die zuständige Stelle und wie sie zu erreichen ist.',
+  'reports.staff.status.referToHint':
+    'Erforderlich bei „Nicht Sache der Stadt“: die zuständige Stelle und wie sie zu erreichen ist.',
   'reports.staff.status.internalNote': 'Interne Notiz',
   'reports.staff.status.internalNoteHint': 'Nur für Mitarbeitende sichtbar. Freiwillig.',
   'reports.staff.status.submit': 'Status speichern',
@@ -273,7 +305,8 @@ export const reports = {
   'reports.staff.reroute.reasonHint': 'Erforderlich. Wird im Verlauf der Meldung für Mitarbeitende gespeichert.',
   'reports.staff.reroute.submit': 'Meldung weiterleiten',
   'reports.staff.merge.title': 'Mit einer anderen Meldung zusammenführen',
-  'reports.staff.merge.lead': 'Beschreibt eine andere Meldung dasselbe Problem, wird diese als Duplikat davon abgeschlossen. Ihre Follower und Fotos gehen auf die verbleibende Meldung über.',
+  'reports.staff.merge.lead':
+    'Beschreibt eine andere Meldung dasselbe Problem, wird diese als Duplikat davon abgeschlossen. Ihre Follower und Fotos gehen auf die verbleibende Meldung über.',
   'reports.staff.merge.nearby': 'Offene Meldungen derselben Art im Umkreis von 250 Metern',
   'reports.staff.merge.keepId': 'Oder die Nummer der verbleibenden Meldung',
   'reports.staff.merge.keepIdHint': 'Zum Beispiel 1234.',
@@ -295,7 +328,8 @@ export const reports = {
   'reports.staff.report.source': 'Eingegangen über',
   'reports.staff.report.followers': 'Follower',
   'reports.staff.report.description': 'Beschreibung',
-  'reports.staff.report.readOnly': 'Diese Meldung gehört einem anderen Fachbereich: Sie können sie lesen, aber nicht ändern.',
+  'reports.staff.report.readOnly':
+    'Diese Meldung gehört einem anderen Fachbereich: Sie können sie lesen, aber nicht ändern.',
   'reports.staff.history.status': 'Status geändert von „{from}“ in „{to}“.',
   'reports.staff.history.reroute': 'Weitergeleitet von {from} an {to}.',
   'reports.staff.history.recategorised': 'Kategorie geändert von {from} in {to}.',
@@ -321,16 +355,19 @@ export const reports = {
   'reports.staff.error.noneSelected': 'Wählen Sie mindestens eine Meldung aus.',
   'reports.staff.error.tooMany': 'Wählen Sie höchstens 200 Meldungen auf einmal aus.',
   'reports.staff.error.rerouteTarget': 'Wählen Sie den Fachbereich, an den die Meldung geht.',
-  'reports.staff.error.rerouteSame': 'Wählen Sie einen anderen Fachbereich oder eine andere Kategorie als die aktuellen.',
+  'reports.staff.error.rerouteSame':
+    'Wählen Sie einen anderen Fachbereich oder eine andere Kategorie als die aktuellen.',
   'reports.staff.error.reason': 'Geben Sie den Grund an.',
   'reports.staff.error.reasonTooLong': 'Der Grund darf höchstens 1.000 Zeichen lang sein.',
   'reports.staff.error.keepId': 'Geben Sie die Nummer der verbleibenden Meldung ein, zum Beispiel 1234.',
   'reports.staff.error.keepSelf': 'Eine Meldung kann nicht mit sich selbst zusammengeführt werden.',
   'reports.staff.error.keepMissing': 'Es gibt keine Meldung mit dieser Nummer.',
-  'reports.staff.error.keepDuplicate': 'Diese Meldung ist selbst ein Duplikat. Führen Sie mit der Meldung zusammen, auf die sie verweist.',
+  'reports.staff.error.keepDuplicate':
+    'Diese Meldung ist selbst ein Duplikat. Führen Sie mit der Meldung zusammen, auf die sie verweist.',
   'reports.staff.error.hideReason': 'Geben Sie den Grund für das Ausblenden an.',
   'reports.staff.categories.title': 'Kategorien der Meldungen',
-  'reports.staff.categories.lead': 'Die Arten von Problemen, die Einwohnerinnen und Einwohner melden können, gruppiert wie sie sie sehen, mit den Fragen jeder Kategorie, der erwarteten Bearbeitungszeit und dem standardmäßig zuständigen Fachbereich.',
+  'reports.staff.categories.lead':
+    'Die Arten von Problemen, die Einwohnerinnen und Einwohner melden können, gruppiert wie sie sie sehen, mit den Fragen jeder Kategorie, der erwarteten Bearbeitungszeit und dem standardmäßig zuständigen Fachbereich.',
   'reports.staff.categories.new': 'Neue Kategorie',
   'reports.staff.categories.edit': 'Kategorie: {name}',
   'reports.staff.categories.required': 'erforderlich',
@@ -341,7 +378,8 @@ export const reports = {
   'reports.staff.categories.description': 'Beschreibung',
   'reports.staff.categories.descriptionIn': 'Beschreibung ({language})',
   'reports.staff.categories.code': 'Code',
-  'reports.staff.categories.codeHint': 'Kleinbuchstaben, Ziffern, „-“ und „_“; wird in Adressen und von Open311-Clients verwendet.',
+  'reports.staff.categories.codeHint':
+    'Kleinbuchstaben, Ziffern, „-“ und „_“; wird in Adressen und von Open311-Clients verwendet.',
   'reports.staff.categories.keywords': 'Suchbegriffe',
   'reports.staff.categories.deadline': 'Erwartete Bearbeitungszeit',
   'reports.staff.categories.deadlineHint': 'In Tagen. Eine Meldung, die danach noch offen ist, ist überfällig.',
@@ -352,7 +390,8 @@ export const reports = {
   'reports.staff.categories.active': 'Angeboten',
   'reports.staff.categories.activeLabel': 'Einwohnerinnen und Einwohner können diese Kategorie wählen',
   'reports.staff.categories.questions': 'Fragen',
-  'reports.staff.categories.questionsLead': 'Zusätzliche Fragen, die bei dieser Kategorie beantwortet werden. Lassen Sie eine neue Frage leer, um keine hinzuzufügen.',
+  'reports.staff.categories.questionsLead':
+    'Zusätzliche Fragen, die bei dieser Kategorie beantwortet werden. Lassen Sie eine neue Frage leer, um keine hinzuzufügen.',
   'reports.staff.categories.questionNew': 'Neue Frage',
   'reports.staff.categories.questionN': 'Frage {n}',
   'reports.staff.categories.questionCode': 'Code der Frage',
@@ -361,7 +400,8 @@ export const reports = {
   'reports.staff.categories.questionRequired': 'Eine Antwort ist erforderlich',
   'reports.staff.categories.questionRemove': 'Diese Frage entfernen',
   'reports.staff.categories.options': 'Auswahlmöglichkeiten',
-  'reports.staff.categories.optionsHint': 'Für Einfach- und Mehrfachauswahl: eine pro Zeile, als Code = Name, mit den Namen in dieser Reihenfolge: {languages}.',
+  'reports.staff.categories.optionsHint':
+    'Für Einfach- und Mehrfachauswahl: eine pro Zeile, als Code = Name, mit den Namen in dieser Reihenfolge: {languages}.',
   'reports.staff.categories.type.string': 'Kurzer Text',
   'reports.staff.categories.type.text': 'Langer Text',
   'reports.staff.categories.type.number': 'Zahl',
@@ -369,7 +409,8 @@ export const reports = {
   'reports.staff.categories.type.singlevaluelist': 'Einfachauswahl',
   'reports.staff.categories.type.multivaluelist': 'Mehrfachauswahl',
   'reports.staff.categories.save': 'Kategorie speichern',
-  'reports.staff.categories.error.code': 'Geben Sie einen Code aus Kleinbuchstaben, Ziffern, „-“ oder „_“ ein, zum Beispiel street_light.',
+  'reports.staff.categories.error.code':
+    'Geben Sie einen Code aus Kleinbuchstaben, Ziffern, „-“ oder „_“ ein, zum Beispiel street_light.',
   'reports.staff.categories.error.codeTaken': 'Eine andere Kategorie hat bereits diesen Code.',
   'reports.staff.categories.error.name': 'Geben Sie den Namen in der Hauptsprache der Stadt ein.',
   'reports.staff.categories.error.group': 'Geben Sie die Gruppe in der Hauptsprache der Stadt ein.',
@@ -380,10 +421,12 @@ export const reports = {
   'reports.staff.categories.error.questionCodeTwice': 'Zwei Fragen können nicht denselben Code haben.',
   'reports.staff.categories.error.datatype': 'Wählen Sie die Art der Antwort.',
   'reports.staff.categories.error.questionLabel': 'Geben Sie die Frage in der Hauptsprache der Stadt ein.',
-  'reports.staff.categories.error.options': 'Schreiben Sie mindestens eine Auswahlmöglichkeit, eine pro Zeile als Code = Name.',
+  'reports.staff.categories.error.options':
+    'Schreiben Sie mindestens eine Auswahlmöglichkeit, eine pro Zeile als Code = Name.',
   'reports.staff.categories.error.tooManyQuestions': 'Eine Kategorie kann höchstens 20 Fragen stellen.',
   'reports.staff.routing.title': 'Zuständigkeiten für Meldungen',
-  'reports.staff.routing.lead': 'Welcher Fachbereich die Meldungen einer Kategorie erhält. Zuerst gilt eine Regel für einen Stadtbezirk, dann die Regel für die ganze Stadt, dann der Standard-Fachbereich der Kategorie.',
+  'reports.staff.routing.lead':
+    'Welcher Fachbereich die Meldungen einer Kategorie erhält. Zuerst gilt eine Regel für einen Stadtbezirk, dann die Regel für die ganze Stadt, dann der Standard-Fachbereich der Kategorie.',
   'reports.staff.routing.wholeCity': 'Gesamte Stadt',
   'reports.staff.routing.default': 'Überall sonst (Standard der Kategorie)',
   'reports.staff.routing.editDefault': 'Standard ändern',
@@ -395,7 +438,8 @@ export const reports = {
   'reports.staff.routing.error.district': 'Wählen Sie einen Stadtbezirk der Stadt.',
   'reports.staff.routing.error.department': 'Wählen Sie einen Fachbereich der Stadt.',
   'reports.staff.templates.title': 'Antwortvorlagen',
-  'reports.staff.templates.lead': 'Die öffentliche Antwort, mit der Mitarbeitende beginnen, wenn sie einer Meldung einen Status geben – in der Sprache der meldenden Person. Lassen Sie einen Text leer, wenn es keine Vorlage geben soll.',
+  'reports.staff.templates.lead':
+    'Die öffentliche Antwort, mit der Mitarbeitende beginnen, wenn sie einer Meldung einen Status geben – in der Sprache der meldenden Person. Lassen Sie einen Text leer, wenn es keine Vorlage geben soll.',
   'reports.staff.templates.in': 'Sprache: {language}',
   'reports.staff.templates.save': 'Vorlagen speichern',
   'reports.staff.notice.categorySaved': 'Die Kategorie wurde gespeichert.',

@@ -20,7 +20,8 @@ export const administration = {
   'admin.organisation.tagline': 'Tagline ({language})',
   'admin.organisation.saved': 'The city settings have been saved.',
   'admin.departments': 'Departments',
-  'admin.departments.intro': 'Departments receive reports and messages and answer residents. Staff belong to one or more departments.',
+  'admin.departments.intro':
+    'Departments receive reports and messages and answer residents. Staff belong to one or more departments.',
   'admin.departments.empty': 'No departments yet.',
   'admin.departments.members': 'Members',
   'admin.departments.memberCount': '{count} members',
@@ -79,7 +80,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'kept in the outbox',
   'admin.outbox.status.failed': 'failed',
   'admin.apiKeys': 'API keys',
-  'admin.apiKeys.intro': 'Keys let other systems (a city app, an Open311 client) use the API. A key is shown once: copy it now.',
+  'admin.apiKeys.intro':
+    'Keys let other systems (a city app, an Open311 client) use the API. A key is shown once: copy it now.',
   'admin.apiKeys.name': 'What the key is for',
   'admin.apiKeys.create': 'Create a key',
   'admin.apiKeys.created': 'The key “{name}” has been created. Copy it now: it will not be shown again.',
@@ -91,7 +93,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'revoked on {date}',
   'admin.apiKeys.empty': 'No API keys yet.',
   'admin.apiKeys.scopes': 'What the key may do',
-  'admin.apiKeys.scopesHint': 'Tick only what the other system needs. A key never administers the city; to change what a key may do, create a new key and revoke the old one.',
+  'admin.apiKeys.scopesHint':
+    'Tick only what the other system needs. A key never administers the city; to change what a key may do, create a new key and revoke the old one.',
   'admin.apiKeys.scope.open311': 'Submit reports through Open311 (a city app, a partner’s app)',
   'admin.apiKeys.scope.reports.read': 'Read the staff report queues',
   'admin.apiKeys.scope.reports.write': 'Change reports: status, answers, department',

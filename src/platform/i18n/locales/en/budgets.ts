@@ -1,7 +1,8 @@
 /** English interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Verify your account',
-  'verification.intro': 'Verified residents can vote in participatory budgets. Enter the number of your identity document and your birth date: we compare them with the city’s census, which holds only a coded form of them.',
+  'verification.intro':
+    'Verified residents can vote in participatory budgets. Enter the number of your identity document and your birth date: we compare them with the city’s census, which holds only a coded form of them.',
   'verification.level': 'Your level',
   'verification.level.none': 'E-mail address not confirmed yet',
   'verification.level.email': 'E-mail address confirmed (not verified as a resident)',
@@ -12,26 +13,33 @@ export const budgets = {
   'verification.district': 'District',
   'verification.district.none': 'No district',
   'verification.documentNumber': 'Identity document number',
-  'verification.documentNumber.hint': 'As printed on your identity card or residence permit; spaces and dashes do not matter.',
+  'verification.documentNumber.hint':
+    'As printed on your identity card or residence permit; spaces and dashes do not matter.',
   'verification.birthDate': 'Birth date',
   'verification.submit': 'Verify',
   'verification.done': 'Your account is now verified.',
-  'verification.inPersonHint': 'Not on the census or it does not work? Staff at the citizens’ desk can verify you in person with your identity document.',
-  'verification.error.VERIFICATION_NO_MATCH': 'No resident with this document number and birth date is on the census. Check both and try again.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'This identity already backs another account. Each resident can verify one account only.',
+  'verification.inPersonHint':
+    'Not on the census or it does not work? Staff at the citizens’ desk can verify you in person with your identity document.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'No resident with this document number and birth date is on the census. Check both and try again.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'This identity already backs another account. Each resident can verify one account only.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'This account is already verified.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Enter a document number (4 to 32 letters and digits) and a real birth date.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Enter a document number (4 to 32 letters and digits) and a real birth date.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'There is no account with this e-mail address.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Choose a district of this city.',
   'verification.admin.title': 'Resident verification',
   'verification.admin.counts': 'Census entries: {entries}. Verified accounts: {verified}.',
   'verification.inPerson.title': 'Verify a resident in person',
-  'verification.inPerson.intro': 'Check the resident’s identity document, then enter the e-mail address of their account. This is recorded in the audit log; the document number is not stored.',
+  'verification.inPerson.intro':
+    'Check the resident’s identity document, then enter the e-mail address of their account. This is recorded in the audit log; the document number is not stored.',
   'verification.inPerson.email': 'E-mail address of the account',
   'verification.inPerson.submit': 'Verify this resident',
   'verification.inPerson.done': 'The resident is verified.',
   'verification.census.title': 'Import the census',
-  'verification.census.intro': 'A CSV file with the columns documentNumber, birthDate (YYYY-MM-DD or DD/MM/YYYY) and optionally districtCode. Only a keyed hash of document number and birth date is stored; residents already on the census keep their entry.',
+  'verification.census.intro':
+    'A CSV file with the columns documentNumber, birthDate (YYYY-MM-DD or DD/MM/YYYY) and optionally districtCode. Only a keyed hash of document number and birth date is stored; residents already on the census keep their entry.',
   'verification.census.file': 'CSV file',
   'verification.census.paste': 'Or paste the CSV here',
   'verification.census.submit': 'Import',
@@ -43,7 +51,8 @@ export const budgets = {
   'verification.census.problem.district': 'there is no district with this code',
   'budgets.nav': 'Budget',
   'budgets.title': 'Participatory budgets',
-  'budgets.lead': 'Residents decide how part of the city’s budget is spent: propose projects, then vote for those you want.',
+  'budgets.lead':
+    'Residents decide how part of the city’s budget is spent: propose projects, then vote for those you want.',
   'budgets.empty': 'There is no participatory budget yet.',
   'budgets.home.title': 'Participatory budget',
   'budgets.phases': 'Phases',
@@ -58,7 +67,8 @@ export const budgets = {
   'budgets.rule.approval': 'Choose up to {n} projects in each heading.',
   'budgets.rule.knapsack': 'Choose projects until the money of the heading runs out.',
   'budgets.rule.minShare': 'Your choice must spend at least {percent} % of it.',
-  'budgets.rule.distributed': 'Share {n} votes among the projects of each heading; you may give several to one project.',
+  'budgets.rule.distributed':
+    'Share {n} votes among the projects of each heading; you may give several to one project.',
   'budgets.rule.perProject': 'At most {n} votes on one project.',
   'budgets.rule.name.approval': 'Approval: at most N projects',
   'budgets.rule.name.knapsack': 'Within the amount (knapsack)',
@@ -110,9 +120,11 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'You chose more projects than allowed.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'You gave more votes than you have.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'You gave one project more votes than allowed.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'The projects you chose cost more than the amount of this heading. Remove one and save again.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'The projects you chose cost more than the amount of this heading. Remove one and save again.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'The projects you chose do not reach the minimum share of this heading.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'You already voted in another district. Withdraw that ballot first to vote here.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'You already voted in another district. Withdraw that ballot first to vote here.',
   'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Only residents of this district may vote in its heading.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Confirm your e-mail address to vote.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'Only verified residents may vote in this budget.',
@@ -125,7 +137,8 @@ export const budgets = {
   'budgets.error.maxProjects': 'Enter how many projects a voter may choose (1 to 1000).',
   'budgets.error.maxVotes': 'Enter a number of votes from 1 to 1000.',
   'budgets.error.minShare': 'Enter a percentage above 0 and at most 100.',
-  'budgets.error.equalSharesNeedsApproval': 'The Method of Equal Shares needs ballots that choose projects, not distributed votes.',
+  'budgets.error.equalSharesNeedsApproval':
+    'The Method of Equal Shares needs ballots that choose projects, not distributed votes.',
   'budgets.error.age': 'Enter an age from 0 to 150; the maximum may not be below the minimum.',
   'budgets.error.date': 'Enter a real date.',
   'budgets.error.phaseEnd': 'A phase must end after it starts.',
@@ -142,8 +155,10 @@ export const budgets = {
   'budgets.error.progress': 'Enter a progress from 0 to 100.',
   'budgets.results.see': 'See the results',
   'budgets.results.title': 'Results: {budget}',
-  'budgets.results.method.votes': 'Projects are funded in the order of their votes, as long as they fit in what is left of the amount; a project that no longer fits is skipped.',
-  'budgets.results.method.equal_shares': 'Projects are funded with the Method of Equal Shares: each voter controls an equal share of the amount and projects are paid by their supporters; what is left is then spent by votes.',
+  'budgets.results.method.votes':
+    'Projects are funded in the order of their votes, as long as they fit in what is left of the amount; a project that no longer fits is skipped.',
+  'budgets.results.method.equal_shares':
+    'Projects are funded with the Method of Equal Shares: each voter controls an equal share of the amount and projects are paid by their supporters; what is left is then spent by votes.',
   'budgets.results.published': 'Published on {date}',
   'budgets.results.csv': 'Download as CSV',
   'budgets.results.summary': '{voters} voters. Funded: {spent} of {amount}.',
@@ -227,7 +242,8 @@ export const budgets = {
   'budgets.propose.title': 'Propose a project',
   'budgets.propose.editTitle': 'Change your project',
   'budgets.propose.headingField': 'Heading',
-  'budgets.propose.headingHint': 'The whole city, or the district the project is for. The cost must fit in the heading’s amount.',
+  'budgets.propose.headingHint':
+    'The whole city, or the district the project is for. The cost must fit in the heading’s amount.',
   'budgets.propose.titleField': 'Title',
   'budgets.propose.descriptionField': 'Description',
   'budgets.propose.descriptionHint': 'What should be done, where, and why it matters (at least 10 characters).',
@@ -240,7 +256,8 @@ export const budgets = {
   'budgets.propose.showAuthor': 'Show my name on the project',
   'budgets.propose.submit': 'Submit the project',
   'budgets.propose.save': 'Save the changes',
-  'budgets.propose.created': 'Your project is submitted. You can change or withdraw it while projects are being collected.',
+  'budgets.propose.created':
+    'Your project is submitted. You can change or withdraw it while projects are being collected.',
   'budgets.propose.saved': 'Your project is saved.',
   'budgets.propose.withdrawn': 'Your project is withdrawn.',
   'budgets.propose.edit': 'Change the project',
@@ -260,7 +277,8 @@ export const budgets = {
   'budgets.support.added': 'Your support is counted.',
   'budgets.support.removed': 'Your support is withdrawn.',
   'budgets.support.closed': 'Projects can be supported only in the supporting phase (now: {phase}).',
-  'budgets.support.lead': 'Support the projects you want to see on the ballot: the most supported go to the city’s review. You can withdraw a support until this phase ends.',
+  'budgets.support.lead':
+    'Support the projects you want to see on the ballot: the most supported go to the city’s review. You can withdraw a support until this phase ends.',
   'budgets.support.limit': 'You may support up to {limit} projects in each heading.',
   'budgets.support.used': 'You support {used} of the {limit} projects allowed in this heading.',
   'budgets.list.heading': 'Heading',
@@ -273,7 +291,8 @@ export const budgets = {
   'budgets.list.count': '{count} projects',
   'budgets.list.empty': 'No projects yet.',
   'budgets.preselection.title': 'Pre-selection and review',
-  'budgets.preselection.lead': 'Projects by heading, the most supported first. Tick the ones that go to the city’s review; the others are marked as not selected. Open a project to record its feasibility with an explanation: only selected, feasible projects are on the ballot.',
+  'budgets.preselection.lead':
+    'Projects by heading, the most supported first. Tick the ones that go to the city’s review; the others are marked as not selected. Open a project to record its feasibility with an explanation: only selected, feasible projects are on the ballot.',
   'budgets.preselection.toReview': 'To review',
   'budgets.preselection.save': 'Save the pre-selection',
   'budgets.admin.maxSupports': 'Projects a resident may support per heading (optional)',

@@ -17,7 +17,8 @@ export const core = {
   'site.footer.about': 'Interactive City is open-source software for listening, answering and deciding together.',
   'site.poweredBy': 'Powered by Interactive City',
   'home.title': 'Welcome to {city}',
-  'home.lead': 'Report a problem, propose an idea, support others and vote on how the budget is spent — in your language, on any device.',
+  'home.lead':
+    'Report a problem, propose an idea, support others and vote on how the budget is spent — in your language, on any device.',
   'home.districts': 'Our districts',
   'home.districts.population': '{count} residents',
   'home.districts.empty': 'No districts have been published yet.',
@@ -74,7 +75,8 @@ export const core = {
   'account.export.text': 'Download everything we hold about you, as a JSON file.',
   'account.export.submit': 'Download my data',
   'account.delete.title': 'Delete my account',
-  'account.delete.text': 'Your account is deleted at once. What you wrote stays, without your name, unless you ask us to remove it too.',
+  'account.delete.text':
+    'Your account is deleted at once. What you wrote stays, without your name, unless you ask us to remove it too.',
   'account.delete.removeContent': 'Also remove everything I wrote',
   'account.delete.confirm': 'Type your password to confirm',
   'account.delete.submit': 'Delete my account',
@@ -109,9 +111,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'The password is not right.',
   'mail.greeting': 'Hello {name},',
   'mail.confirm.subject': 'Confirm your account at {city}',
-  'mail.confirm.body': 'Open this link to confirm your e-mail address:\n\n{link}\n\nThe link works for 48 hours. If you did not create an account, ignore this e-mail.',
+  'mail.confirm.body':
+    'Open this link to confirm your e-mail address:\n\n{link}\n\nThe link works for 48 hours. If you did not create an account, ignore this e-mail.',
   'mail.reset.subject': 'Reset your password at {city}',
-  'mail.reset.body': 'Open this link to choose a new password:\n\n{link}\n\nThe link works for 2 hours. If you did not ask for it, ignore this e-mail: your password stays the same.',
+  'mail.reset.body':
+    'Open this link to choose a new password:\n\n{link}\n\nThe link works for 2 hours. If you did not ask for it, ignore this e-mail: your password stays the same.',
   'mail.signature': 'The {city} team',
   'error.LAST_ADMIN': 'The city must keep at least one administrator.',
   'error.SLUG_INVALID': 'Use lower-case letters, digits and hyphens (2 to 60 characters).',

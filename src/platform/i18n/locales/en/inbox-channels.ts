@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Channels',
   'inbox.channels.title': 'Inbox channels',
-  'inbox.channels.lead': 'The channels on which residents reach the city. Each one brings its messages into the inbox, and answers go back the same way.',
+  'inbox.channels.lead':
+    'The channels on which residents reach the city. Each one brings its messages into the inbox, and answers go back the same way.',
   'inbox.channels.empty': 'No channel has been set up yet.',
   'inbox.channels.name': 'Name',
   'inbox.channels.kind': 'Kind',
@@ -47,11 +48,13 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Signed webhook',
   'inbox.channels.kind.web': 'Contact form',
   'inbox.channels.field.instance': 'Mastodon server',
-  'inbox.channels.field.instanceHint': 'The address of the server the city’s account is on, e.g. https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'The address of the server the city’s account is on, e.g. https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Hashtags to follow',
   'inbox.channels.field.hashtagsHint': 'Separated by commas or spaces, without #; at most ten.',
   'inbox.channels.field.accessToken': 'Access token',
-  'inbox.channels.field.accessTokenHint': 'Created under Preferences › Development on the server, with the read and write:statuses scopes.',
+  'inbox.channels.field.accessTokenHint':
+    'Created under Preferences › Development on the server, with the read and write:statuses scopes.',
   'inbox.channels.field.botToken': 'Bot token',
   'inbox.channels.field.botTokenHint': 'The token BotFather gave when the bot was created.',
   'inbox.channels.field.webhookSecret': 'Webhook secret',
@@ -59,11 +62,14 @@ export const inboxChannels = {
   'inbox.channels.field.apiBase': 'Bot API address',
   'inbox.channels.field.apiBaseHint': 'Leave empty for https://api.telegram.org.',
   'inbox.channels.field.address': 'The city’s e-mail address',
-  'inbox.channels.field.addressHint': 'Mail to this address reaching the inbound mail server is stored here; answers are sent from it.',
+  'inbox.channels.field.addressHint':
+    'Mail to this address reaching the inbound mail server is stored here; answers are sent from it.',
   'inbox.channels.field.maxMegabytes': 'Size limit in MB',
-  'inbox.channels.field.maxMegabytesHint': 'Larger mails are refused; larger attachments are noted, not kept. Default: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'Larger mails are refused; larger attachments are noted, not kept. Default: 10.',
   'inbox.channels.field.imapHost': 'IMAP server',
-  'inbox.channels.field.imapHostHint': 'Optional: a mailbox read every two minutes, without marking or moving anything.',
+  'inbox.channels.field.imapHostHint':
+    'Optional: a mailbox read every two minutes, without marking or moving anything.',
   'inbox.channels.field.imapPort': 'IMAP port',
   'inbox.channels.field.imapTls': 'IMAP over TLS',
   'inbox.channels.field.imapUser': 'IMAP user name',
@@ -74,17 +80,21 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP over TLS from the start (port 465)',
   'inbox.channels.field.smtpUser': 'SMTP user name',
   'inbox.channels.field.smtpPassword': 'SMTP password',
-  'inbox.channels.telegram.welcome': 'Hello! Write to us here and the city will answer. To report a problem in public space, send /report or press the button.',
+  'inbox.channels.telegram.welcome':
+    'Hello! Write to us here and the city will answer. To report a problem in public space, send /report or press the button.',
   'inbox.channels.telegram.reportButton': 'Report a problem',
   'inbox.channels.telegram.cancelButton': 'Cancel',
   'inbox.channels.telegram.locationButton': 'Send my location',
   'inbox.channels.telegram.skipButton': 'Skip',
   'inbox.channels.telegram.askCategory': 'What kind of problem is it? Choose a category or send its number.',
-  'inbox.channels.telegram.askPlace': 'Where is it? Send a location (paper clip › Location) or write the street and house number.',
+  'inbox.channels.telegram.askPlace':
+    'Where is it? Send a location (paper clip › Location) or write the street and house number.',
   'inbox.channels.telegram.askPhoto': 'You may send a photo of the problem, or skip this step.',
   'inbox.channels.telegram.askDescription': 'Please describe the problem in a few words.',
   'inbox.channels.telegram.cancelled': 'The report has been cancelled. You can start again at any time with /report.',
   'inbox.channels.telegram.outsideCity': 'This place is outside the city.',
-  'inbox.channels.telegram.refused': 'The report could not be filed. Please try again with /report, or write to us here.',
-  'inbox.channels.telegram.filed': 'Thank you! Your report number {number} has been filed: {url} — we will tell you here how it progresses.',
+  'inbox.channels.telegram.refused':
+    'The report could not be filed. Please try again with /report, or write to us here.',
+  'inbox.channels.telegram.filed':
+    'Thank you! Your report number {number} has been filed: {url} — we will tell you here how it progresses.',
 } as const;

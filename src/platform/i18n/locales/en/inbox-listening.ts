@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Listening',
   'inbox.listening.sections': 'Inbox sections',
   'inbox.listening.title': 'Listening',
-  'inbox.listening.lead': 'What residents say on every channel: how much, in which mood, where and about what, compared with the period before.',
+  'inbox.listening.lead':
+    'What residents say on every channel: how much, in which mood, where and about what, compared with the period before.',
   'inbox.listening.period': 'Period',
   'inbox.listening.lastDays': 'Last {days} days',
   'inbox.listening.district': 'District',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'The alert is marked as seen.',
   'inbox.codes.nav': 'Codes',
   'inbox.codes.title': 'Code book',
-  'inbox.codes.lead': 'The city’s own codes for qualitative analysis: apply them to messages in a conversation, then see how often each occurs and which occur together.',
+  'inbox.codes.lead':
+    'The city’s own codes for qualitative analysis: apply them to messages in a conversation, then see how often each occurs and which occur together.',
   'inbox.codes.book': 'Codes',
   'inbox.codes.empty': 'The code book is empty. Add the first code below.',
   'inbox.codes.name': 'Code',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'The description can have at most 500 characters.',
   'inbox.people.nav': 'Personal data',
   'inbox.people.title': 'Requests about personal data',
-  'inbox.people.lead': 'Find a person who wrote to the city to give them a copy of what the inbox holds about them, or to erase it on their request. Erasing removes their messages’ text and their identity; the figures of the dashboard stay.',
+  'inbox.people.lead':
+    'Find a person who wrote to the city to give them a copy of what the inbox holds about them, or to erase it on their request. Erasing removes their messages’ text and their identity; the figures of the dashboard stay.',
   'inbox.people.search': 'Name, handle or e-mail address',
   'inbox.people.find': 'Find',
   'inbox.people.none': 'Nobody in the inbox matches.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'Inbox settings',
   'inbox.settings.retention': 'Retention and response goal',
   'inbox.settings.retentionDays': 'Keep personal data for (days)',
-  'inbox.settings.retentionHint': 'From 7 to 3,650 days after a conversation’s last message; then its texts and authors are erased automatically.',
+  'inbox.settings.retentionHint':
+    'From 7 to 3,650 days after a conversation’s last message; then its texts and authors are erased automatically.',
   'inbox.settings.goalHours': 'First answer within (hours)',
   'inbox.settings.goalHint': 'Conversations waiting longer are marked in the inbox.',
   'inbox.settings.save': 'Save',
   'inbox.settings.saved': 'The settings are saved.',
   'inbox.topics.title': 'Topics',
-  'inbox.topics.lead': 'The city’s own topics. Messages are sorted into them by their keywords first, then by what staff taught when correcting topics.',
+  'inbox.topics.lead':
+    'The city’s own topics. Messages are sorted into them by their keywords first, then by what staff taught when correcting topics.',
   'inbox.topics.name': 'Topic',
   'inbox.topics.key': 'Key',
   'inbox.topics.keyHint': 'Lower-case letters, digits, dashes or underscores; it cannot change later.',
@@ -115,6 +120,8 @@ export const inboxListening = {
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'The inbox has no such person.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'There is no such open alert.',
   'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Tick the box to confirm the erasure; it cannot be undone.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'The retention period must be 7 to 3,650 days and the first-answer goal 1 to 720 hours.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'A topic needs a key of lower-case letters, digits, dashes or underscores and a name of at most 80 characters.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'The retention period must be 7 to 3,650 days and the first-answer goal 1 to 720 hours.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'A topic needs a key of lower-case letters, digits, dashes or underscores and a name of at most 80 characters.',
 } as const;

@@ -2,28 +2,36 @@
 export const inboxSources = {
   'inbox.contact.nav': 'Contact the city',
   'inbox.sources.meta.pageId': 'Page or Instagram account ID',
-  'inbox.sources.meta.pageId.hint': 'Optional. When given, only deliveries for this ID are kept and its own comments are never taken for residents’ ones.',
+  'inbox.sources.meta.pageId.hint':
+    'Optional. When given, only deliveries for this ID are kept and its own comments are never taken for residents’ ones.',
   'inbox.sources.meta.appSecret': 'App secret',
-  'inbox.sources.meta.appSecret.hint': 'From the Meta app’s basic settings; it checks the X-Hub-Signature-256 signature of every delivery.',
+  'inbox.sources.meta.appSecret.hint':
+    'From the Meta app’s basic settings; it checks the X-Hub-Signature-256 signature of every delivery.',
   'inbox.sources.meta.verifyToken': 'Verify token',
-  'inbox.sources.meta.verifyToken.hint': 'A long random text of your choice; enter the same one in the webhook settings of the Meta app.',
+  'inbox.sources.meta.verifyToken.hint':
+    'A long random text of your choice; enter the same one in the webhook settings of the Meta app.',
   'inbox.sources.meta.pageAccessToken': 'Page access token',
-  'inbox.sources.meta.pageAccessToken.hint': 'A long-lived page token with permission to read and answer comments and messages.',
+  'inbox.sources.meta.pageAccessToken.hint':
+    'A long-lived page token with permission to read and answer comments and messages.',
   'inbox.sources.meta.graphBase': 'Graph API address',
   'inbox.sources.meta.graphBase.hint': 'Leave empty for https://graph.facebook.com.',
   'inbox.sources.meta.graphVersion': 'Graph API version (default v21.0)',
   'inbox.sources.webhook.secret': 'Signing secret',
-  'inbox.sources.webhook.secret.hint': 'The sending system signs each request with it (X-Signature-256: sha256=HMAC of the body).',
+  'inbox.sources.webhook.secret.hint':
+    'The sending system signs each request with it (X-Signature-256: sha256=HMAC of the body).',
   'inbox.sources.webhook.replyUrl': 'Address for answers',
-  'inbox.sources.webhook.replyUrl.hint': 'Optional. Staff answers are posted there as signed JSON; without it, answers cannot be sent on this channel.',
+  'inbox.sources.webhook.replyUrl.hint':
+    'Optional. Staff answers are posted there as signed JSON; without it, answers cannot be sent on this channel.',
   'inbox.sources.webhook.requireTimestamp': 'Require a time stamp',
-  'inbox.sources.webhook.requireTimestamp.hint': 'Refuse requests without an X-Timestamp header, so that a captured request cannot be sent again later.',
+  'inbox.sources.webhook.requireTimestamp.hint':
+    'Refuse requests without an X-Timestamp header, so that a captured request cannot be sent again later.',
   'inbox.sources.feed.url': 'Feed address',
   'inbox.sources.feed.url.hint': 'The address of an RSS or Atom feed of a local blog or news site.',
   'inbox.sources.feed.interval': 'Minutes between checks',
   'inbox.sources.feed.interval.hint': 'From 5 to 1440; 30 when left empty.',
   'inbox.sources.import.title': 'Import messages from a file',
-  'inbox.sources.import.lead': 'Upload a CSV or JSON export of another tool (social media suite, listening tool, spreadsheet). Columns such as Date, Author, Full Text or Message, Url, Latitude and Longitude are recognised. You will see a preview before anything is imported.',
+  'inbox.sources.import.lead':
+    'Upload a CSV or JSON export of another tool (social media suite, listening tool, spreadsheet). Columns such as Date, Author, Full Text or Message, Url, Latitude and Longitude are recognised. You will see a preview before anything is imported.',
   'inbox.sources.import.file': 'File',
   'inbox.sources.import.file.hint': 'CSV (comma, semicolon or tab separated) or JSON, at most {megabytes} MB.',
   'inbox.sources.import.paste': 'Or paste the contents here',
@@ -42,7 +50,8 @@ export const inboxSources = {
   'inbox.sources.import.problem.unterminated-quote': 'a quotation mark opened here is never closed',
   'inbox.sources.import.reason.too-many-rows': 'The file has more than 20,000 rows; split it into smaller files.',
   'inbox.sources.import.reason.unreadable': 'The file is neither a CSV table nor a JSON list of messages.',
-  'inbox.sources.import.reason.no-text-column': 'No column holds the text of the messages (for example “Text”, “Full Text”, “Message” or “Content”).',
+  'inbox.sources.import.reason.no-text-column':
+    'No column holds the text of the messages (for example “Text”, “Full Text”, “Message” or “Content”).',
   'inbox.sources.import.reason.empty': 'The file is empty.',
   'inbox.sources.import.field.id': 'Identifier',
   'inbox.sources.import.field.date': 'Date',
@@ -65,7 +74,9 @@ export const inboxSources = {
   'inbox.sources.import.submit': 'Import {count} messages',
   'inbox.sources.import.done': 'Imported: {stored}. Already in the inbox: {duplicates}. Refused: {refused}.',
   'inbox.sources.import.again': 'Import another file',
-  'inbox.error.INBOX_WEBHOOK_TIMESTAMP': 'The time stamp of the request is missing or more than five minutes off; sign it again with the current time.',
-  'inbox.error.INBOX_IMPORT_TOO_LARGE': 'The file is larger than the import limit of 5 MB; split it into smaller files.',
+  'inbox.error.INBOX_WEBHOOK_TIMESTAMP':
+    'The time stamp of the request is missing or more than five minutes off; sign it again with the current time.',
+  'inbox.error.INBOX_IMPORT_TOO_LARGE':
+    'The file is larger than the import limit of 5 MB; split it into smaller files.',
   'inbox.error.INBOX_IMPORT_FORMAT': 'The file cannot be imported: it is not a CSV or JSON export with a text column.',
 } as const;

@@ -86,8 +86,10 @@ export const inbox = {
   'inbox.assign.done': 'The assignment is saved.',
   'inbox.report.make': 'Turn this message into a report',
   'inbox.report.title': 'Turn a message into a report',
-  'inbox.report.lead': 'The report is routed like any other; the person is told on their channel, with the report’s address.',
-  'inbox.report.tellHint': 'After saving, the person receives an automatic message with the link to the report and, later, each public change.',
+  'inbox.report.lead':
+    'The report is routed like any other; the person is told on their channel, with the report’s address.',
+  'inbox.report.tellHint':
+    'After saving, the person receives an automatic message with the link to the report and, later, each public change.',
   'inbox.report.submit': 'Create the report',
   'inbox.report.showQuestions': 'Show this category’s questions',
   'inbox.report.done': 'The report is created and the person has been told.',
@@ -97,7 +99,8 @@ export const inbox = {
   'inbox.report.answer': 'The city has answered on report #{id}: {link}',
   'inbox.report.changed': 'Report #{id} has changed: {link}',
   'inbox.templates.title': 'Answer templates',
-  'inbox.templates.lead': 'Texts to start answers from, in each language of the city; the inbox picks the conversation’s language.',
+  'inbox.templates.lead':
+    'Texts to start answers from, in each language of the city; the inbox picks the conversation’s language.',
   'inbox.templates.none': 'There are no answer templates yet.',
   'inbox.templates.name': 'Name',
   'inbox.templates.text': 'Text in {language}',
@@ -121,7 +124,8 @@ export const inbox = {
   'inbox.contactForm.place': 'Place',
   'inbox.contactForm.placeHint': 'Optional: a street, an address or a landmark.',
   'inbox.contactForm.message': 'Your message',
-  'inbox.contactForm.privacy': 'The city uses your address only to answer you and deletes these messages after its retention period.',
+  'inbox.contactForm.privacy':
+    'The city uses your address only to answer you and deletes these messages after its retention period.',
   'inbox.contactForm.submit': 'Send the message',
   'inbox.contactForm.sent': 'Thank you: your message has reached the city. The answer will come by e-mail.',
   'inbox.contactForm.closed': 'The contact form is closed at the moment.',
@@ -135,7 +139,8 @@ export const inbox = {
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Write your message.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'This field is longer than allowed.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Choose a district from the list.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'This person cannot be assigned: not staff, or not a member of the chosen department.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'This person cannot be assigned: not staff, or not a member of the chosen department.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Choose a department from the list.',
   'inbox.error.INBOX_LABEL_INVALID': 'Choose a sentiment and a topic from the lists.',
   'inbox.error.INBOX_ALREADY_LINKED': 'This conversation is already linked to a report.',
@@ -144,26 +149,33 @@ export const inbox = {
   'inbox.error.INBOX_VIEW_INVALID': 'Give the view a name of up to 80 characters.',
   'inbox.proposal.make': 'Turn this message into a proposal',
   'inbox.proposal.title': 'Turn a message into a proposal',
-  'inbox.proposal.lead': 'The proposal is published in the chosen process on the person’s behalf, with the city as submitter; the person is told on their channel, with the proposal’s address.',
+  'inbox.proposal.lead':
+    'The proposal is published in the chosen process on the person’s behalf, with the city as submitter; the person is told on their channel, with the proposal’s address.',
   'inbox.proposal.noProcess': 'No process takes new proposals at the moment.',
   'inbox.proposal.process': 'Process',
   'inbox.proposal.processHint': 'Only processes whose current phase takes new proposals are listed.',
   'inbox.proposal.chooseProcess': 'Choose a process',
   'inbox.proposal.processRequired': 'Choose a process that takes proposals.',
   'inbox.proposal.body': 'Text of the proposal',
-  'inbox.proposal.bodyHint': 'The person’s words, tidied if needed. A line saying who proposed it and through which channel is added at the end.',
+  'inbox.proposal.bodyHint':
+    'The person’s words, tidied if needed. A line saying who proposed it and through which channel is added at the end.',
   'inbox.proposal.showName': 'Name the person on the proposal',
-  'inbox.proposal.showNameHint': 'Their name becomes public. Tick only if the person agrees; otherwise the proposal says “a resident”.',
-  'inbox.proposal.tellHint': 'After saving, the person receives an automatic message with the link to the proposal and, later, each public change: threshold reached, the city’s answer, withdrawal.',
+  'inbox.proposal.showNameHint':
+    'Their name becomes public. Tick only if the person agrees; otherwise the proposal says “a resident”.',
+  'inbox.proposal.tellHint':
+    'After saving, the person receives an automatic message with the link to the proposal and, later, each public change: threshold reached, the city’s answer, withdrawal.',
   'inbox.proposal.submit': 'Publish the proposal',
   'inbox.proposal.done': 'The proposal is published and the person has been told.',
   'inbox.proposal.linked': 'Proposal',
   'inbox.proposal.origin': 'Proposed by {name} ({channel}), published by the city.',
   'inbox.proposal.originAnonymous': 'Proposed by a resident ({channel}), published by the city.',
-  'inbox.proposal.told': 'Thank you. Your message is now the proposal “{title}”: residents can support it, and you can follow it here: {link}',
-  'inbox.proposal.threshold': 'Your proposal “{title}” has reached {threshold} supports: the city will answer it. {link}',
+  'inbox.proposal.told':
+    'Thank you. Your message is now the proposal “{title}”: residents can support it, and you can follow it here: {link}',
+  'inbox.proposal.threshold':
+    'Your proposal “{title}” has reached {threshold} supports: the city will answer it. {link}',
   'inbox.proposal.answer': 'The city has answered your proposal “{title}”: {status}. {link}',
   'inbox.proposal.withdrawn': 'The proposal “{title}” has been withdrawn. {link}',
-  'inbox.proposal.expired': 'The time for supporting the proposal “{title}” is over; it did not reach {threshold} supports. {link}',
+  'inbox.proposal.expired':
+    'The time for supporting the proposal “{title}” is over; it did not reach {threshold} supports. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'This conversation is already linked to a proposal.',
 } as const;

@@ -16,7 +16,8 @@ export const participation = {
   'participation.process.wholeCity': 'The whole city',
   'participation.process.whoMay': 'Who may take part',
   'participation.process.rules': 'Rules for proposals',
-  'participation.process.rulesText': 'A proposal that gathers {threshold} supports within {days} days receives a written answer from the city within {answerDays} days.',
+  'participation.process.rulesText':
+    'A proposal that gathers {threshold} supports within {days} days receives a written answer from the city within {answerDays} days.',
   'participation.part.proposals': 'Proposals',
   'participation.part.debates': 'Debates',
   'participation.part.budget': 'Participatory budget',
@@ -91,15 +92,18 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Choose a topic',
   'participation.proposal.noDistrict': 'No particular district',
   'participation.proposal.place': 'Place on the map (optional)',
-  'participation.proposal.placeHint': 'Coordinates of the place the proposal is about; its district is then found by itself.',
+  'participation.proposal.placeHint':
+    'Coordinates of the place the proposal is about; its district is then found by itself.',
   'participation.proposal.lat': 'Latitude, e.g. 44.1035',
   'participation.proposal.lng': 'Longitude, e.g. 9.8245',
-  'participation.proposal.rules': 'Your proposal will collect supports for {days} days; with {threshold} supports the city must answer it.',
+  'participation.proposal.rules':
+    'Your proposal will collect supports for {days} days; with {threshold} supports the city must answer it.',
   'participation.proposal.submit': 'Publish the proposal',
   'participation.proposal.created': 'Your proposal is published. Share it to gather supports.',
   'participation.proposal.by': 'by {name}, {date}',
   'participation.proposal.placed': 'Place',
-  'participation.proposal.authorDistance': 'Your proposal needs {missing} more supports before {date} to receive an answer from the city.',
+  'participation.proposal.authorDistance':
+    'Your proposal needs {missing} more supports before {date} to receive an answer from the city.',
   'participation.proposal.answerDue': 'The city must answer by {date}.',
   'participation.proposal.withdraw': 'Withdraw my proposal',
   'participation.proposal.withdrawn': 'Your proposal has been withdrawn.',
@@ -139,7 +143,8 @@ export const participation = {
   'participation.comments.sort.newest': 'newest',
   'participation.comments.none': 'Nothing here yet.',
   'participation.comments.closed': 'Comments are closed in this phase.',
-  'participation.comments.reportLead': 'Discuss this report with other residents here. To tell the city that the problem is still there, add an update above instead.',
+  'participation.comments.reportLead':
+    'Discuss this report with other residents here. To tell the city that the problem is still there, add an update above instead.',
   'participation.comment.field': 'Your comment',
   'participation.comment.argumentField': 'Your argument or comment',
   'participation.comment.send': 'Send',
@@ -231,11 +236,15 @@ export const participation = {
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'This process is for another age group.',
   'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'This process is for residents of other districts.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'This proposal no longer collects supports.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Only the author can withdraw a proposal, and only before the city has answered it.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Comments can be about a proposal, a debate, a report or a budget project only.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Only the author can withdraw a proposal, and only before the city has answered it.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Comments can be about a proposal, a debate, a report or a budget project only.',
   'participation.mail.answered.subject': 'The city has answered: {title}',
-  'participation.mail.answered.body': 'The proposal “{title}” that you follow has an answer: {status}.\n\n{answer}\n\nRead it on {link}\n\n{city}',
-  'participation.meetings.lead': 'Public meetings of this process: workshops, hearings and walks where residents discuss proposals with the city.',
+  'participation.mail.answered.body':
+    'The proposal “{title}” that you follow has an answer: {status}.\n\n{answer}\n\nRead it on {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Public meetings of this process: workshops, hearings and walks where residents discuss proposals with the city.',
   'participation.meetings.none': 'No meetings have been announced yet.',
   'participation.meetings.all': 'All meetings of this process',
   'participation.meetings.manage': 'Manage meetings',
@@ -273,19 +282,22 @@ export const participation = {
   'participation.meetings.endTime': 'End time',
   'participation.meetings.timeHint': 'As on a 24-hour clock, for example 18:30.',
   'participation.meetings.proposalIds': 'Proposals discussed (numbers)',
-  'participation.meetings.proposalIdsHint': 'The numbers of proposals of this process, separated by commas, for example 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'The numbers of proposals of this process, separated by commas, for example 12, 15.',
   'participation.meetings.error.time': 'Enter a time such as 18:30.',
   'participation.meetings.error.endBeforeStart': 'The end time must be after the start time.',
   'participation.meetings.error.placeRequired': 'Give an address or an online link.',
   'participation.meetings.error.url': 'Enter a web address starting with https://.',
   'participation.meetings.error.proposals': 'One of these numbers is not a proposal of this process.',
-  'participation.meetings.error.capacityBelowRegistrations': 'The capacity cannot be lower than the registrations already taken.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'The capacity cannot be lower than the registrations already taken.',
   'participation.meetings.error.minutesRequired': 'Write the minutes first.',
   'participation.plan.title': 'Plan of the process',
   'participation.plan.none': 'This process has no plan yet.',
   'participation.plan.current': 'The plan has {count} features; uploaded on {date}.',
   'participation.plan.file': 'Plan file (GeoJSON)',
-  'participation.plan.fileHint': 'A GeoJSON FeatureCollection of at most 2 MB, in longitude and latitude (WGS 84). A “name” property labels each feature.',
+  'participation.plan.fileHint':
+    'A GeoJSON FeatureCollection of at most 2 MB, in longitude and latitude (WGS 84). A “name” property labels each feature.',
   'participation.plan.upload': 'Upload the plan',
   'participation.plan.remove': 'Remove the plan',
   'participation.plan.saved': 'The plan has been saved.',
@@ -302,6 +314,8 @@ export const participation = {
   'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'The plan must be a GeoJSON FeatureCollection of features.',
   'participation.error.PLAN_EMPTY': 'The plan has no features.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'The plan has more than 2,000 features.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'A feature of the plan has no geometry, or one other than point, line or polygon.',
-  'participation.error.PLAN_COORDINATES': 'A feature of the plan has malformed coordinates or coordinates out of range (longitude −180 to 180, latitude −90 to 90, closed polygon rings).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'A feature of the plan has no geometry, or one other than point, line or polygon.',
+  'participation.error.PLAN_COORDINATES':
+    'A feature of the plan has malformed coordinates or coordinates out of range (longitude −180 to 180, latitude −90 to 90, closed polygon rings).',
 } as const;

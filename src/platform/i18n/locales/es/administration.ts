@@ -5,7 +5,8 @@ export const administration = {
   'admin.section.city': 'La ciudad',
   'admin.section.work': 'Trabajo',
   'admin.organisation': 'Configuración de la ciudad',
-  'admin.organisation.intro': 'El nombre, los idiomas, el mapa y los colores de la ciudad, tal como los ven los vecinos.',
+  'admin.organisation.intro':
+    'El nombre, los idiomas, el mapa y los colores de la ciudad, tal como los ven los vecinos.',
   'admin.organisation.name': 'Nombre de la ciudad ({language})',
   'admin.organisation.languages': 'Idiomas que se ofrecen a los vecinos',
   'admin.organisation.defaultLanguage': 'Idioma predeterminado',
@@ -16,11 +17,13 @@ export const administration = {
   'admin.organisation.lng': 'Longitud',
   'admin.organisation.zoom': 'Nivel de zoom (1–19)',
   'admin.organisation.colour': 'Color principal',
-  'admin.organisation.colour.hint': 'Un color oscuro con el formato #0b4f8a, para que el texto blanco sobre él siga siendo legible.',
+  'admin.organisation.colour.hint':
+    'Un color oscuro con el formato #0b4f8a, para que el texto blanco sobre él siga siendo legible.',
   'admin.organisation.tagline': 'Lema ({language})',
   'admin.organisation.saved': 'La configuración de la ciudad se ha guardado.',
   'admin.departments': 'Departamentos',
-  'admin.departments.intro': 'Los departamentos reciben avisos y mensajes y responden a los vecinos. El personal pertenece a uno o varios departamentos.',
+  'admin.departments.intro':
+    'Los departamentos reciben avisos y mensajes y responden a los vecinos. El personal pertenece a uno o varios departamentos.',
   'admin.departments.empty': 'Todavía no hay departamentos.',
   'admin.departments.members': 'Miembros',
   'admin.departments.memberCount': '{count} miembros',
@@ -69,7 +72,8 @@ export const administration = {
   'admin.audit.action': 'Acción',
   'admin.audit.empty': 'Todavía no se ha registrado nada.',
   'admin.outbox': 'Bandeja de salida',
-  'admin.outbox.intro': 'Correos que la plataforma ha enviado o retenido. Sin un servidor SMTP se quedan aquí y en el registro.',
+  'admin.outbox.intro':
+    'Correos que la plataforma ha enviado o retenido. Sin un servidor SMTP se quedan aquí y en el registro.',
   'admin.outbox.to': 'Para',
   'admin.outbox.subject': 'Asunto',
   'admin.outbox.status': 'Estado',
@@ -79,7 +83,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'retenido en la bandeja de salida',
   'admin.outbox.status.failed': 'fallido',
   'admin.apiKeys': 'Claves de API',
-  'admin.apiKeys.intro': 'Las claves permiten que otros sistemas (una aplicación municipal, un cliente Open311) usen la API. Una clave se muestra una sola vez: cópiela ahora.',
+  'admin.apiKeys.intro':
+    'Las claves permiten que otros sistemas (una aplicación municipal, un cliente Open311) usen la API. Una clave se muestra una sola vez: cópiela ahora.',
   'admin.apiKeys.name': 'Para qué sirve la clave',
   'admin.apiKeys.create': 'Crear una clave',
   'admin.apiKeys.created': 'Se ha creado la clave «{name}». Cópiela ahora: no se volverá a mostrar.',
@@ -91,7 +96,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'revocada el {date}',
   'admin.apiKeys.empty': 'Todavía no hay claves de API.',
   'admin.apiKeys.scopes': 'Qué puede hacer la clave',
-  'admin.apiKeys.scopesHint': 'Marque solo lo que necesita el otro sistema. Una clave nunca administra la ciudad; para cambiar lo que puede hacer, cree una clave nueva y revoque la anterior.',
+  'admin.apiKeys.scopesHint':
+    'Marque solo lo que necesita el otro sistema. Una clave nunca administra la ciudad; para cambiar lo que puede hacer, cree una clave nueva y revoque la anterior.',
   'admin.apiKeys.scope.open311': 'Enviar avisos mediante Open311 (una aplicación municipal o de un socio)',
   'admin.apiKeys.scope.reports.read': 'Leer las colas de avisos del personal',
   'admin.apiKeys.scope.reports.write': 'Modificar avisos: estado, respuestas, departamento',

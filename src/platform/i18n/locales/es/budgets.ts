@@ -1,7 +1,8 @@
 /** es interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Verifique su cuenta',
-  'verification.intro': 'Los vecinos verificados pueden votar en los presupuestos participativos. Introduzca el número de su documento de identidad y su fecha de nacimiento: los comparamos con el padrón municipal, que solo guarda una forma codificada de ellos.',
+  'verification.intro':
+    'Los vecinos verificados pueden votar en los presupuestos participativos. Introduzca el número de su documento de identidad y su fecha de nacimiento: los comparamos con el padrón municipal, que solo guarda una forma codificada de ellos.',
   'verification.level': 'Su nivel',
   'verification.level.none': 'Dirección de correo electrónico aún no confirmada',
   'verification.level.email': 'Dirección de correo electrónico confirmada (no verificado como vecino)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Distrito',
   'verification.district.none': 'Ningún distrito',
   'verification.documentNumber': 'Número del documento de identidad',
-  'verification.documentNumber.hint': 'Tal como figura en su DNI o tarjeta de residencia; los espacios y guiones no importan.',
+  'verification.documentNumber.hint':
+    'Tal como figura en su DNI o tarjeta de residencia; los espacios y guiones no importan.',
   'verification.birthDate': 'Fecha de nacimiento',
   'verification.submit': 'Verificar',
   'verification.done': 'Su cuenta ya está verificada.',
-  'verification.inPersonHint': '¿No figura en el padrón o no funciona? El personal de la oficina de atención a la ciudadanía puede verificarle en persona con su documento de identidad.',
-  'verification.error.VERIFICATION_NO_MATCH': 'En el padrón no figura ningún vecino con este número de documento y esta fecha de nacimiento. Compruebe ambos e inténtelo de nuevo.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Esta identidad ya respalda otra cuenta. Cada vecino solo puede verificar una cuenta.',
+  'verification.inPersonHint':
+    '¿No figura en el padrón o no funciona? El personal de la oficina de atención a la ciudadanía puede verificarle en persona con su documento de identidad.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'En el padrón no figura ningún vecino con este número de documento y esta fecha de nacimiento. Compruebe ambos e inténtelo de nuevo.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Esta identidad ya respalda otra cuenta. Cada vecino solo puede verificar una cuenta.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Esta cuenta ya está verificada.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Introduzca un número de documento (de 4 a 32 letras y cifras) y una fecha de nacimiento real.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Introduzca un número de documento (de 4 a 32 letras y cifras) y una fecha de nacimiento real.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'No hay ninguna cuenta con esta dirección de correo electrónico.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Elija un distrito de esta ciudad.',
   'verification.admin.title': 'Verificación de vecinos',
   'verification.admin.counts': 'Entradas del padrón: {entries}. Cuentas verificadas: {verified}.',
   'verification.inPerson.title': 'Verificar a un vecino en persona',
-  'verification.inPerson.intro': 'Compruebe el documento de identidad del vecino y luego introduzca la dirección de correo de su cuenta. Esto queda anotado en el registro de auditoría; el número del documento no se guarda.',
+  'verification.inPerson.intro':
+    'Compruebe el documento de identidad del vecino y luego introduzca la dirección de correo de su cuenta. Esto queda anotado en el registro de auditoría; el número del documento no se guarda.',
   'verification.inPerson.email': 'Dirección de correo electrónico de la cuenta',
   'verification.inPerson.submit': 'Verificar a este vecino',
   'verification.inPerson.done': 'El vecino está verificado.',
   'verification.census.title': 'Importar el padrón',
-  'verification.census.intro': 'Un archivo CSV con las columnas documentNumber, birthDate (AAAA-MM-DD o DD/MM/AAAA) y, opcionalmente, districtCode. Solo se guarda un hash con clave del número de documento y la fecha de nacimiento; los vecinos que ya figuran en el padrón conservan su entrada.',
+  'verification.census.intro':
+    'Un archivo CSV con las columnas documentNumber, birthDate (AAAA-MM-DD o DD/MM/AAAA) y, opcionalmente, districtCode. Solo se guarda un hash con clave del número de documento y la fecha de nacimiento; los vecinos que ya figuran en el padrón conservan su entrada.',
   'verification.census.file': 'Archivo CSV',
   'verification.census.paste': 'O pegue aquí el CSV',
   'verification.census.submit': 'Importar',
   'verification.census.badHeader': 'La primera línea debe nombrar las columnas documentNumber y birthDate.',
-  'verification.census.result': '{received} filas leídas: {inserted} añadidas, {updated} actualizadas, {rejected} descartadas.',
+  'verification.census.result':
+    '{received} filas leídas: {inserted} añadidas, {updated} actualizadas, {rejected} descartadas.',
   'verification.census.rejectedRow': 'Fila {row}',
   'verification.census.problem.document-number': 'el número de documento no es válido',
   'verification.census.problem.birth-date': 'la fecha de nacimiento no es una fecha real',
   'verification.census.problem.district': 'no hay ningún distrito con este código',
   'budgets.nav': 'Presupuestos',
   'budgets.title': 'Presupuestos participativos',
-  'budgets.lead': 'Los vecinos deciden en qué se gasta una parte del presupuesto municipal: proponga proyectos y después vote los que prefiera.',
+  'budgets.lead':
+    'Los vecinos deciden en qué se gasta una parte del presupuesto municipal: proponga proyectos y después vote los que prefiera.',
   'budgets.empty': 'Todavía no hay ningún presupuesto participativo.',
   'budgets.home.title': 'Presupuesto participativo',
   'budgets.phases': 'Fases',
@@ -58,7 +68,8 @@ export const budgets = {
   'budgets.rule.approval': 'Elija hasta {n} proyectos en cada partida.',
   'budgets.rule.knapsack': 'Elija proyectos hasta agotar el importe de la partida.',
   'budgets.rule.minShare': 'Su selección debe gastar al menos el {percent} % de él.',
-  'budgets.rule.distributed': 'Reparta {n} votos entre los proyectos de cada partida; puede dar varios a un mismo proyecto.',
+  'budgets.rule.distributed':
+    'Reparta {n} votos entre los proyectos de cada partida; puede dar varios a un mismo proyecto.',
   'budgets.rule.perProject': 'Como máximo {n} votos a un mismo proyecto.',
   'budgets.rule.name.approval': 'Aprobación: como máximo N proyectos',
   'budgets.rule.name.knapsack': 'Dentro del importe (mochila)',
@@ -110,9 +121,11 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'Ha elegido más proyectos de los permitidos.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Ha dado más votos de los que tiene.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Ha dado a un proyecto más votos de los permitidos.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'Los proyectos elegidos cuestan más que el importe de esta partida. Quite uno y vuelva a guardar.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'Los proyectos elegidos cuestan más que el importe de esta partida. Quite uno y vuelva a guardar.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'Los proyectos elegidos no alcanzan la proporción mínima de esta partida.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Ya ha votado en otro distrito. Retire primero esa papeleta para votar aquí.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Ya ha votado en otro distrito. Retire primero esa papeleta para votar aquí.',
   'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Solo los vecinos de este distrito pueden votar en su partida.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Confirme su dirección de correo electrónico para votar.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'En este presupuesto solo pueden votar los vecinos verificados.',
@@ -121,11 +134,13 @@ export const budgets = {
   'budgets.error.titleRequired': 'Introduzca un título en el idioma principal de la ciudad.',
   'budgets.error.titleTooLong': 'El título es demasiado largo (200 caracteres como máximo).',
   'budgets.error.votingRule': 'Elija un sistema de votación.',
-  'budgets.error.rulesLocked': 'Ya se han emitido papeletas: el sistema de votación y sus límites ya no pueden cambiar.',
+  'budgets.error.rulesLocked':
+    'Ya se han emitido papeletas: el sistema de votación y sus límites ya no pueden cambiar.',
   'budgets.error.maxProjects': 'Indique cuántos proyectos puede elegir cada votante (de 1 a 1000).',
   'budgets.error.maxVotes': 'Introduzca un número de votos de 1 a 1000.',
   'budgets.error.minShare': 'Introduzca un porcentaje mayor que 0 y de 100 como máximo.',
-  'budgets.error.equalSharesNeedsApproval': 'El método de partes iguales requiere papeletas en las que se eligen proyectos, no votos repartidos.',
+  'budgets.error.equalSharesNeedsApproval':
+    'El método de partes iguales requiere papeletas en las que se eligen proyectos, no votos repartidos.',
   'budgets.error.age': 'Introduzca una edad de 0 a 150; la máxima no puede ser inferior a la mínima.',
   'budgets.error.date': 'Introduzca una fecha real.',
   'budgets.error.phaseEnd': 'Una fase debe terminar después de empezar.',
@@ -142,13 +157,16 @@ export const budgets = {
   'budgets.error.progress': 'Introduzca un avance de 0 a 100.',
   'budgets.results.see': 'Ver los resultados',
   'budgets.results.title': 'Resultados: {budget}',
-  'budgets.results.method.votes': 'Los proyectos se financian por orden de votos, mientras quepan en lo que queda del importe; un proyecto que ya no cabe se salta.',
-  'budgets.results.method.equal_shares': 'Los proyectos se financian con el método de partes iguales: cada votante controla una parte igual del importe y los proyectos los pagan quienes los apoyan; lo que sobra se reparte después por votos.',
+  'budgets.results.method.votes':
+    'Los proyectos se financian por orden de votos, mientras quepan en lo que queda del importe; un proyecto que ya no cabe se salta.',
+  'budgets.results.method.equal_shares':
+    'Los proyectos se financian con el método de partes iguales: cada votante controla una parte igual del importe y los proyectos los pagan quienes los apoyan; lo que sobra se reparte después por votos.',
   'budgets.results.published': 'Publicados el {date}',
   'budgets.results.csv': 'Descargar en CSV',
   'budgets.results.summary': '{voters} votantes. Financiado: {spent} de {amount}.',
   'budgets.results.chartTitle': 'Votos por proyecto: {heading}',
-  'budgets.results.chartCaption': 'Las barras más oscuras son proyectos financiados. La tabla de abajo contiene las mismas cifras.',
+  'budgets.results.chartCaption':
+    'Las barras más oscuras son proyectos financiados. La tabla de abajo contiene las mismas cifras.',
   'budgets.results.tableCaption': 'Resultados: {heading}',
   'budgets.results.project': 'Proyecto',
   'budgets.results.ballots': 'Papeletas',
@@ -227,12 +245,14 @@ export const budgets = {
   'budgets.propose.title': 'Proponer un proyecto',
   'budgets.propose.editTitle': 'Modificar su proyecto',
   'budgets.propose.headingField': 'Partida',
-  'budgets.propose.headingHint': 'Toda la ciudad o el distrito al que se destina el proyecto. El coste debe caber en el importe de la partida.',
+  'budgets.propose.headingHint':
+    'Toda la ciudad o el distrito al que se destina el proyecto. El coste debe caber en el importe de la partida.',
   'budgets.propose.titleField': 'Título',
   'budgets.propose.descriptionField': 'Descripción',
   'budgets.propose.descriptionHint': 'Qué hay que hacer, dónde y por qué es importante (al menos 10 caracteres).',
   'budgets.propose.costField': 'Coste estimado en euros',
-  'budgets.propose.costHint': 'Un importe entero. El personal municipal lo revisa durante la evaluación y puede corregirlo.',
+  'budgets.propose.costHint':
+    'Un importe entero. El personal municipal lo revisa durante la evaluación y puede corregirlo.',
   'budgets.propose.place': 'Lugar',
   'budgets.propose.placeHint': 'Opcional: las coordenadas del lugar, por ejemplo copiadas de una aplicación de mapas.',
   'budgets.propose.lat': 'Latitud (grados decimales)',
@@ -240,7 +260,8 @@ export const budgets = {
   'budgets.propose.showAuthor': 'Mostrar mi nombre en el proyecto',
   'budgets.propose.submit': 'Enviar el proyecto',
   'budgets.propose.save': 'Guardar los cambios',
-  'budgets.propose.created': 'Su proyecto se ha enviado. Puede modificarlo o retirarlo mientras siga abierta la recogida de proyectos.',
+  'budgets.propose.created':
+    'Su proyecto se ha enviado. Puede modificarlo o retirarlo mientras siga abierta la recogida de proyectos.',
   'budgets.propose.saved': 'Su proyecto se ha guardado.',
   'budgets.propose.withdrawn': 'Su proyecto se ha retirado.',
   'budgets.propose.edit': 'Modificar el proyecto',
@@ -260,7 +281,8 @@ export const budgets = {
   'budgets.support.added': 'Su apoyo se ha contado.',
   'budgets.support.removed': 'Su apoyo se ha retirado.',
   'budgets.support.closed': 'Los proyectos solo pueden apoyarse en la fase de apoyos (fase actual: {phase}).',
-  'budgets.support.lead': 'Apoye los proyectos que quiera ver en la votación: los más apoyados pasan a la revisión del ayuntamiento. Puede retirar un apoyo hasta que termine esta fase.',
+  'budgets.support.lead':
+    'Apoye los proyectos que quiera ver en la votación: los más apoyados pasan a la revisión del ayuntamiento. Puede retirar un apoyo hasta que termine esta fase.',
   'budgets.support.limit': 'Puede apoyar hasta {limit} proyectos en cada partida.',
   'budgets.support.used': 'Usted apoya {used} de los {limit} proyectos permitidos en esta partida.',
   'budgets.list.heading': 'Partida',
@@ -273,7 +295,8 @@ export const budgets = {
   'budgets.list.count': '{count} proyectos',
   'budgets.list.empty': 'Todavía no hay proyectos.',
   'budgets.preselection.title': 'Preselección y revisión',
-  'budgets.preselection.lead': 'Proyectos por partida, los más apoyados primero. Marque los que pasan a la revisión municipal; los demás quedan como no seleccionados. Abra un proyecto para registrar su viabilidad con una explicación: solo los proyectos seleccionados y viables van a la votación.',
+  'budgets.preselection.lead':
+    'Proyectos por partida, los más apoyados primero. Marque los que pasan a la revisión municipal; los demás quedan como no seleccionados. Abra un proyecto para registrar su viabilidad con una explicación: solo los proyectos seleccionados y viables van a la votación.',
   'budgets.preselection.toReview': 'A revisar',
   'budgets.preselection.save': 'Guardar la preselección',
   'budgets.admin.maxSupports': 'Proyectos que un vecino puede apoyar por partida (opcional)',
@@ -282,13 +305,15 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Este presupuesto no admite propuestas de proyectos en este momento.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Los proyectos de este presupuesto no pueden apoyarse en este momento.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Elija una partida de este presupuesto.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Indique un importe entero mayor que cero y no superior al importe de la partida.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Indique un importe entero mayor que cero y no superior al importe de la partida.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Revise los campos marcados con error.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Solo el autor puede modificar o retirar este proyecto.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Este proyecto ya no puede modificarse.',
   'budgets.error.BUDGET_PROJECT_NOT_SUPPORTABLE': 'Este proyecto no admite apoyos.',
   'budgets.error.BUDGET_SUPPORT_LIMIT': 'Ya ha usado todos sus apoyos en esta partida. Retire primero uno.',
-  'budgets.error.BUDGET_EMAIL_NOT_CONFIRMED': 'Confirme su dirección de correo electrónico para participar en este presupuesto.',
+  'budgets.error.BUDGET_EMAIL_NOT_CONFIRMED':
+    'Confirme su dirección de correo electrónico para participar en este presupuesto.',
   'budgets.error.BUDGET_NOT_VERIFIED': 'En este presupuesto solo pueden participar los vecinos verificados.',
   'budgets.error.BUDGET_AGE_NOT_ELIGIBLE': 'Su edad no le permite participar en este presupuesto.',
   'budgets.error.BUDGET_DISTRICT_NOT_ELIGIBLE': 'Solo los vecinos de este distrito pueden participar en su partida.',

@@ -17,7 +17,8 @@ export const core = {
   'site.footer.about': 'Interactive City es software de código abierto para escuchar, responder y decidir juntos.',
   'site.poweredBy': 'Funciona con Interactive City',
   'home.title': 'Bienvenido a {city}',
-  'home.lead': 'Comunique un problema, proponga una idea, apoye las de otras personas y vote en qué se gasta el presupuesto, en su idioma y desde cualquier dispositivo.',
+  'home.lead':
+    'Comunique un problema, proponga una idea, apoye las de otras personas y vote en qué se gasta el presupuesto, en su idioma y desde cualquier dispositivo.',
   'home.districts': 'Nuestros distritos',
   'home.districts.population': '{count} habitantes',
   'home.districts.empty': 'Todavía no se ha publicado ningún distrito.',
@@ -57,7 +58,8 @@ export const core = {
   'confirm.pending': 'Su dirección de correo electrónico aún no está confirmada. Revise su bandeja de entrada.',
   'confirm.sent': 'Si hay una cuenta pendiente de confirmar con esa dirección, le hemos enviado un enlace nuevo.',
   'reset.title': 'Restablecer su contraseña',
-  'reset.intro': 'Introduzca su dirección de correo electrónico y le enviaremos un enlace para elegir una contraseña nueva.',
+  'reset.intro':
+    'Introduzca su dirección de correo electrónico y le enviaremos un enlace para elegir una contraseña nueva.',
   'reset.submit': 'Enviar el enlace',
   'reset.sent': 'Si existe una cuenta con esa dirección, le hemos enviado un enlace para restablecer su contraseña.',
   'reset.new.title': 'Elija una contraseña nueva',
@@ -74,7 +76,8 @@ export const core = {
   'account.export.text': 'Descargue todos los datos que tenemos sobre usted en un archivo JSON.',
   'account.export.submit': 'Descargar mis datos',
   'account.delete.title': 'Eliminar mi cuenta',
-  'account.delete.text': 'Su cuenta se elimina de inmediato. Lo que haya escrito se mantiene, sin su nombre, salvo que nos pida que también lo eliminemos.',
+  'account.delete.text':
+    'Su cuenta se elimina de inmediato. Lo que haya escrito se mantiene, sin su nombre, salvo que nos pida que también lo eliminemos.',
   'account.delete.removeContent': 'Eliminar también todo lo que he escrito',
   'account.delete.confirm': 'Escriba su contraseña para confirmar',
   'account.delete.submit': 'Eliminar mi cuenta',
@@ -89,7 +92,8 @@ export const core = {
   'error.notFound.text': 'No hay nada en esta dirección. Es posible que se haya movido.',
   'error.goHome': 'Ir a la página de inicio',
   'error.VALIDATION_FAILED': 'Algunos campos no están bien rellenados.',
-  'error.CSRF_TOKEN_INVALID': 'El formulario ha caducado o no se ha enviado desde este sitio. Recargue la página e inténtelo de nuevo.',
+  'error.CSRF_TOKEN_INVALID':
+    'El formulario ha caducado o no se ha enviado desde este sitio. Recargue la página e inténtelo de nuevo.',
   'error.RATE_LIMITED': 'Demasiados intentos. Espere un momento e inténtelo de nuevo.',
   'error.AUTHENTICATION_REQUIRED': 'Inicie sesión para hacer esto.',
   'error.SESSION_EXPIRED': 'Su sesión ha caducado. Vuelva a iniciar sesión.',
@@ -97,7 +101,8 @@ export const core = {
   'error.INTERNAL': 'Algo ha fallado por nuestra parte. Ha quedado registrado.',
   'error.INVALID_CREDENTIALS': 'La dirección de correo electrónico o la contraseña no son correctas.',
   'error.ACCOUNT_LOCKED': 'Demasiados intentos fallidos. Esta cuenta está bloqueada durante {minutes} minutos.',
-  'error.EMAIL_NOT_CONFIRMED': 'Confirme su dirección de correo electrónico antes de iniciar sesión. Podemos enviarle un enlace nuevo.',
+  'error.EMAIL_NOT_CONFIRMED':
+    'Confirme su dirección de correo electrónico antes de iniciar sesión. Podemos enviarle un enlace nuevo.',
   'error.EMAIL_TAKEN': 'Ya existe una cuenta con esta dirección de correo electrónico.',
   'error.PASSWORD_TOO_SHORT': 'La contraseña debe tener al menos 10 caracteres.',
   'error.PASSWORD_TOO_LONG': 'La contraseña debe tener como máximo 200 caracteres.',
@@ -109,9 +114,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'La contraseña no es correcta.',
   'mail.greeting': 'Hola, {name}:',
   'mail.confirm.subject': 'Confirme su cuenta en {city}',
-  'mail.confirm.body': 'Abra este enlace para confirmar su dirección de correo electrónico:\n\n{link}\n\nEl enlace es válido durante 48 horas. Si no ha creado ninguna cuenta, ignore este correo.',
+  'mail.confirm.body':
+    'Abra este enlace para confirmar su dirección de correo electrónico:\n\n{link}\n\nEl enlace es válido durante 48 horas. Si no ha creado ninguna cuenta, ignore este correo.',
   'mail.reset.subject': 'Restablezca su contraseña en {city}',
-  'mail.reset.body': 'Abra este enlace para elegir una contraseña nueva:\n\n{link}\n\nEl enlace es válido durante 2 horas. Si no lo ha solicitado, ignore este correo: su contraseña no cambiará.',
+  'mail.reset.body':
+    'Abra este enlace para elegir una contraseña nueva:\n\n{link}\n\nEl enlace es válido durante 2 horas. Si no lo ha solicitado, ignore este correo: su contraseña no cambiará.',
   'mail.signature': 'El equipo de {city}',
   'error.LAST_ADMIN': 'La ciudad debe conservar al menos un administrador.',
   'error.SLUG_INVALID': 'Use letras minúsculas, cifras y guiones (de 2 a 60 caracteres).',

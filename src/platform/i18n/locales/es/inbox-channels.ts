@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Canales',
   'inbox.channels.title': 'Canales de la bandeja de entrada',
-  'inbox.channels.lead': 'Los canales por los que los vecinos se dirigen a la ciudad. Cada uno trae sus mensajes a la bandeja de entrada y las respuestas vuelven por el mismo camino.',
+  'inbox.channels.lead':
+    'Los canales por los que los vecinos se dirigen a la ciudad. Cada uno trae sus mensajes a la bandeja de entrada y las respuestas vuelven por el mismo camino.',
   'inbox.channels.empty': 'Todavía no se ha configurado ningún canal.',
   'inbox.channels.name': 'Nombre',
   'inbox.channels.kind': 'Tipo',
@@ -47,21 +48,26 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Webhook firmado',
   'inbox.channels.kind.web': 'Formulario de contacto',
   'inbox.channels.field.instance': 'Servidor de Mastodon',
-  'inbox.channels.field.instanceHint': 'La dirección del servidor donde está la cuenta de la ciudad, por ejemplo https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'La dirección del servidor donde está la cuenta de la ciudad, por ejemplo https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Etiquetas que seguir',
   'inbox.channels.field.hashtagsHint': 'Separadas por comas o espacios, sin #; diez como máximo.',
   'inbox.channels.field.accessToken': 'Token de acceso',
-  'inbox.channels.field.accessTokenHint': 'Creado en Preferencias › Desarrollo en el servidor, con los permisos read y write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Creado en Preferencias › Desarrollo en el servidor, con los permisos read y write:statuses.',
   'inbox.channels.field.botToken': 'Token del bot',
   'inbox.channels.field.botTokenHint': 'El token que dio BotFather al crear el bot.',
   'inbox.channels.field.webhookSecret': 'Secreto del webhook',
-  'inbox.channels.field.webhookSecretHint': 'Se comprueba en cada mensaje que envía Telegram. Déjelo vacío para que se genere uno.',
+  'inbox.channels.field.webhookSecretHint':
+    'Se comprueba en cada mensaje que envía Telegram. Déjelo vacío para que se genere uno.',
   'inbox.channels.field.apiBase': 'Dirección de la Bot API',
   'inbox.channels.field.apiBaseHint': 'Déjelo vacío para https://api.telegram.org.',
   'inbox.channels.field.address': 'Dirección de correo de la ciudad',
-  'inbox.channels.field.addressHint': 'El correo enviado a esta dirección que llega al servidor de correo entrante se guarda aquí; las respuestas salen de ella.',
+  'inbox.channels.field.addressHint':
+    'El correo enviado a esta dirección que llega al servidor de correo entrante se guarda aquí; las respuestas salen de ella.',
   'inbox.channels.field.maxMegabytes': 'Límite de tamaño en MB',
-  'inbox.channels.field.maxMegabytesHint': 'Los correos más grandes se rechazan; los adjuntos más grandes se anotan, no se guardan. Por defecto: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'Los correos más grandes se rechazan; los adjuntos más grandes se anotan, no se guardan. Por defecto: 10.',
   'inbox.channels.field.imapHost': 'Servidor IMAP',
   'inbox.channels.field.imapHostHint': 'Opcional: un buzón que se lee cada dos minutos, sin marcar ni mover nada.',
   'inbox.channels.field.imapPort': 'Puerto IMAP',
@@ -74,17 +80,21 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP con TLS desde el inicio (puerto 465)',
   'inbox.channels.field.smtpUser': 'Usuario SMTP',
   'inbox.channels.field.smtpPassword': 'Contraseña SMTP',
-  'inbox.channels.telegram.welcome': '¡Hola! Escríbanos aquí y la ciudad le responderá. Para comunicar un problema en el espacio público, envíe /report o pulse el botón.',
+  'inbox.channels.telegram.welcome':
+    '¡Hola! Escríbanos aquí y la ciudad le responderá. Para comunicar un problema en el espacio público, envíe /report o pulse el botón.',
   'inbox.channels.telegram.reportButton': 'Comunicar un problema',
   'inbox.channels.telegram.cancelButton': 'Cancelar',
   'inbox.channels.telegram.locationButton': 'Enviar mi ubicación',
   'inbox.channels.telegram.skipButton': 'Omitir',
   'inbox.channels.telegram.askCategory': '¿Qué tipo de problema es? Elija una categoría o envíe su número.',
-  'inbox.channels.telegram.askPlace': '¿Dónde está? Envíe una ubicación (clip › Ubicación) o escriba la calle y el número.',
+  'inbox.channels.telegram.askPlace':
+    '¿Dónde está? Envíe una ubicación (clip › Ubicación) o escriba la calle y el número.',
   'inbox.channels.telegram.askPhoto': 'Puede enviar una foto del problema u omitir este paso.',
   'inbox.channels.telegram.askDescription': 'Describa el problema en pocas palabras, por favor.',
   'inbox.channels.telegram.cancelled': 'Se ha cancelado el aviso. Puede volver a empezar cuando quiera con /report.',
   'inbox.channels.telegram.outsideCity': 'Este lugar está fuera de la ciudad.',
-  'inbox.channels.telegram.refused': 'No se ha podido registrar el aviso. Inténtelo de nuevo con /report o escríbanos aquí.',
-  'inbox.channels.telegram.filed': '¡Gracias! Su aviso número {number} se ha registrado: {url} — le informaremos aquí de cómo avanza.',
+  'inbox.channels.telegram.refused':
+    'No se ha podido registrar el aviso. Inténtelo de nuevo con /report o escríbanos aquí.',
+  'inbox.channels.telegram.filed':
+    '¡Gracias! Su aviso número {number} se ha registrado: {url} — le informaremos aquí de cómo avanza.',
 };

@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Escucha',
   'inbox.listening.sections': 'Secciones de la bandeja de entrada',
   'inbox.listening.title': 'Escucha',
-  'inbox.listening.lead': 'Lo que dicen los vecinos en todos los canales: cuánto, con qué ánimo, dónde y sobre qué, comparado con el periodo anterior.',
+  'inbox.listening.lead':
+    'Lo que dicen los vecinos en todos los canales: cuánto, con qué ánimo, dónde y sobre qué, comparado con el periodo anterior.',
   'inbox.listening.period': 'Periodo',
   'inbox.listening.lastDays': 'Últimos {days} días',
   'inbox.listening.district': 'Distrito',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'La alerta está marcada como vista.',
   'inbox.codes.nav': 'Códigos',
   'inbox.codes.title': 'Libro de códigos',
-  'inbox.codes.lead': 'Los códigos propios de la ciudad para el análisis cualitativo: aplíquelos a los mensajes de una conversación y vea después cuántas veces aparece cada uno y cuáles aparecen juntos.',
+  'inbox.codes.lead':
+    'Los códigos propios de la ciudad para el análisis cualitativo: aplíquelos a los mensajes de una conversación y vea después cuántas veces aparece cada uno y cuáles aparecen juntos.',
   'inbox.codes.book': 'Códigos',
   'inbox.codes.empty': 'El libro de códigos está vacío. Añada el primer código más abajo.',
   'inbox.codes.name': 'Código',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'La descripción puede tener como máximo 500 caracteres.',
   'inbox.people.nav': 'Datos personales',
   'inbox.people.title': 'Solicitudes sobre datos personales',
-  'inbox.people.lead': 'Busque a una persona que escribió a la ciudad para entregarle una copia de lo que la bandeja de entrada guarda sobre ella, o para borrarlo a petición suya. Borrar elimina el texto de sus mensajes y su identidad; las cifras del panel se mantienen.',
+  'inbox.people.lead':
+    'Busque a una persona que escribió a la ciudad para entregarle una copia de lo que la bandeja de entrada guarda sobre ella, o para borrarlo a petición suya. Borrar elimina el texto de sus mensajes y su identidad; las cifras del panel se mantienen.',
   'inbox.people.search': 'Nombre, usuario o correo electrónico',
   'inbox.people.find': 'Buscar',
   'inbox.people.none': 'Nadie en la bandeja de entrada coincide.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'Configuración de la bandeja de entrada',
   'inbox.settings.retention': 'Conservación y objetivo de respuesta',
   'inbox.settings.retentionDays': 'Conservar los datos personales durante (días)',
-  'inbox.settings.retentionHint': 'De 7 a 3650 días después del último mensaje de una conversación; después se borran automáticamente sus textos y autores.',
+  'inbox.settings.retentionHint':
+    'De 7 a 3650 días después del último mensaje de una conversación; después se borran automáticamente sus textos y autores.',
   'inbox.settings.goalHours': 'Primera respuesta en (horas)',
   'inbox.settings.goalHint': 'Las conversaciones que esperan más se marcan en la bandeja de entrada.',
   'inbox.settings.save': 'Guardar',
   'inbox.settings.saved': 'La configuración está guardada.',
   'inbox.topics.title': 'Temas',
-  'inbox.topics.lead': 'Los temas propios de la ciudad. Los mensajes se clasifican primero por sus palabras clave y después según lo que el personal enseñó al corregir temas.',
+  'inbox.topics.lead':
+    'Los temas propios de la ciudad. Los mensajes se clasifican primero por sus palabras clave y después según lo que el personal enseñó al corregir temas.',
   'inbox.topics.name': 'Tema',
   'inbox.topics.key': 'Clave',
   'inbox.topics.keyHint': 'Letras minúsculas, cifras, guiones o guiones bajos; no se podrá cambiar después.',
@@ -115,6 +120,8 @@ export const inboxListening = {
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'La bandeja de entrada no conoce a esa persona.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'No existe esa alerta abierta.',
   'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Marque la casilla para confirmar el borrado; no se puede deshacer.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'La conservación debe ser de 7 a 3650 días y el objetivo de primera respuesta de 1 a 720 horas.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'Un tema necesita una clave de letras minúsculas, cifras, guiones o guiones bajos y un nombre de 80 caracteres como máximo.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'La conservación debe ser de 7 a 3650 días y el objetivo de primera respuesta de 1 a 720 horas.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'Un tema necesita una clave de letras minúsculas, cifras, guiones o guiones bajos y un nombre de 80 caracteres como máximo.',
 };

@@ -86,8 +86,10 @@ export const inbox = {
   'inbox.assign.done': 'La asignación está guardada.',
   'inbox.report.make': 'Convertir este mensaje en un aviso',
   'inbox.report.title': 'Convertir un mensaje en un aviso',
-  'inbox.report.lead': 'El aviso se encamina como cualquier otro; la persona recibe la noticia en su canal, con la dirección del aviso.',
-  'inbox.report.tellHint': 'Al guardar, la persona recibe un mensaje automático con el enlace al aviso y, después, cada cambio público.',
+  'inbox.report.lead':
+    'El aviso se encamina como cualquier otro; la persona recibe la noticia en su canal, con la dirección del aviso.',
+  'inbox.report.tellHint':
+    'Al guardar, la persona recibe un mensaje automático con el enlace al aviso y, después, cada cambio público.',
   'inbox.report.submit': 'Crear el aviso',
   'inbox.report.showQuestions': 'Mostrar las preguntas de esta categoría',
   'inbox.report.done': 'El aviso está creado y la persona ha sido informada.',
@@ -97,7 +99,8 @@ export const inbox = {
   'inbox.report.answer': 'El ayuntamiento ha respondido al aviso n.º {id}: {link}',
   'inbox.report.changed': 'El aviso n.º {id} ha cambiado: {link}',
   'inbox.templates.title': 'Plantillas de respuesta',
-  'inbox.templates.lead': 'Textos de partida para las respuestas, en cada idioma de la ciudad; la bandeja elige el idioma de la conversación.',
+  'inbox.templates.lead':
+    'Textos de partida para las respuestas, en cada idioma de la ciudad; la bandeja elige el idioma de la conversación.',
   'inbox.templates.none': 'Todavía no hay plantillas de respuesta.',
   'inbox.templates.name': 'Nombre',
   'inbox.templates.text': 'Texto en {language}',
@@ -111,7 +114,8 @@ export const inbox = {
   'inbox.templates.restored': 'La plantilla se puede usar de nuevo.',
   'inbox.templates.archivedTag': 'Archivada',
   'inbox.contactForm.title': 'Contactar con el ayuntamiento',
-  'inbox.contactForm.lead': 'Escriba a {city}: una pregunta, una sugerencia o una queja. El ayuntamiento responde por correo electrónico.',
+  'inbox.contactForm.lead':
+    'Escriba a {city}: una pregunta, una sugerencia o una queja. El ayuntamiento responde por correo electrónico.',
   'inbox.contactForm.name': 'Su nombre',
   'inbox.contactForm.optional': 'Opcional.',
   'inbox.contactForm.email': 'Su dirección de correo electrónico',
@@ -121,21 +125,26 @@ export const inbox = {
   'inbox.contactForm.place': 'Lugar',
   'inbox.contactForm.placeHint': 'Opcional: una calle, una dirección o un punto de referencia.',
   'inbox.contactForm.message': 'Su mensaje',
-  'inbox.contactForm.privacy': 'El ayuntamiento usa su dirección solo para responderle y borra estos mensajes al terminar su plazo de conservación.',
+  'inbox.contactForm.privacy':
+    'El ayuntamiento usa su dirección solo para responderle y borra estos mensajes al terminar su plazo de conservación.',
   'inbox.contactForm.submit': 'Enviar el mensaje',
-  'inbox.contactForm.sent': 'Gracias: su mensaje ha llegado al ayuntamiento. La respuesta llegará por correo electrónico.',
+  'inbox.contactForm.sent':
+    'Gracias: su mensaje ha llegado al ayuntamiento. La respuesta llegará por correo electrónico.',
   'inbox.contactForm.closed': 'El formulario de contacto está cerrado en este momento.',
   'inbox.error.INBOX_CONVERSATION_NOT_FOUND': 'Esta conversación no existe en la bandeja de entrada.',
   'inbox.error.INBOX_MESSAGE_NOT_FOUND': 'Este mensaje no existe en la bandeja de entrada.',
-  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY': 'Por este canal no se pueden enviar respuestas; contacte con la persona de otro modo.',
+  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY':
+    'Por este canal no se pueden enviar respuestas; contacte con la persona de otro modo.',
   'inbox.error.INBOX_CHANNEL_DISABLED': 'Este canal está desactivado.',
   'inbox.error.INBOX_REPLY_EMPTY': 'Escriba una respuesta antes de enviarla.',
   'inbox.error.INBOX_REPLY_TOO_LONG': 'La respuesta es demasiado larga para este canal.',
-  'inbox.error.INBOX_CONTACT_EMAIL_INVALID': 'Indique una dirección de correo electrónico a la que el ayuntamiento pueda responder.',
+  'inbox.error.INBOX_CONTACT_EMAIL_INVALID':
+    'Indique una dirección de correo electrónico a la que el ayuntamiento pueda responder.',
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Escriba su mensaje.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'Este campo supera la longitud permitida.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Elija un distrito de la lista.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'No se puede asignar a esta persona: no es personal municipal o no pertenece al departamento elegido.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'No se puede asignar a esta persona: no es personal municipal o no pertenece al departamento elegido.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Elija un departamento de la lista.',
   'inbox.error.INBOX_LABEL_INVALID': 'Elija un tono y un tema de las listas.',
   'inbox.error.INBOX_ALREADY_LINKED': 'Esta conversación ya está vinculada a un aviso.',
@@ -144,26 +153,33 @@ export const inbox = {
   'inbox.error.INBOX_VIEW_INVALID': 'Dé a la vista un nombre de hasta 80 caracteres.',
   'inbox.proposal.make': 'Convertir este mensaje en una propuesta',
   'inbox.proposal.title': 'Convertir un mensaje en una propuesta',
-  'inbox.proposal.lead': 'La propuesta se publica en el proceso elegido en nombre de la persona, con la ciudad como remitente; la persona recibe el aviso en su canal, con la dirección de la propuesta.',
+  'inbox.proposal.lead':
+    'La propuesta se publica en el proceso elegido en nombre de la persona, con la ciudad como remitente; la persona recibe el aviso en su canal, con la dirección de la propuesta.',
   'inbox.proposal.noProcess': 'En este momento ningún proceso admite nuevas propuestas.',
   'inbox.proposal.process': 'Proceso',
   'inbox.proposal.processHint': 'Solo se muestran los procesos cuya fase actual admite nuevas propuestas.',
   'inbox.proposal.chooseProcess': 'Elija un proceso',
   'inbox.proposal.processRequired': 'Elija un proceso que admita propuestas.',
   'inbox.proposal.body': 'Texto de la propuesta',
-  'inbox.proposal.bodyHint': 'Las palabras de la persona, ordenadas si hace falta. Al final se añade una línea que indica quién la propuso y por qué canal.',
+  'inbox.proposal.bodyHint':
+    'Las palabras de la persona, ordenadas si hace falta. Al final se añade una línea que indica quién la propuso y por qué canal.',
   'inbox.proposal.showName': 'Nombrar a la persona en la propuesta',
-  'inbox.proposal.showNameHint': 'Su nombre se hace público. Márquelo solo si la persona está de acuerdo; si no, la propuesta indica «un vecino».',
-  'inbox.proposal.tellHint': 'Tras guardar, la persona recibe un mensaje automático con el enlace a la propuesta y, después, cada cambio público: umbral alcanzado, respuesta de la ciudad, retirada.',
+  'inbox.proposal.showNameHint':
+    'Su nombre se hace público. Márquelo solo si la persona está de acuerdo; si no, la propuesta indica «un vecino».',
+  'inbox.proposal.tellHint':
+    'Tras guardar, la persona recibe un mensaje automático con el enlace a la propuesta y, después, cada cambio público: umbral alcanzado, respuesta de la ciudad, retirada.',
   'inbox.proposal.submit': 'Publicar la propuesta',
   'inbox.proposal.done': 'La propuesta está publicada y la persona ha sido informada.',
   'inbox.proposal.linked': 'Propuesta',
   'inbox.proposal.origin': 'Propuesta por {name} ({channel}), publicada por la ciudad.',
   'inbox.proposal.originAnonymous': 'Propuesta por un vecino ({channel}), publicada por la ciudad.',
-  'inbox.proposal.told': 'Gracias. Su mensaje es ahora la propuesta «{title}»: los vecinos pueden apoyarla y usted puede seguirla aquí: {link}',
-  'inbox.proposal.threshold': 'Su propuesta «{title}» ha alcanzado {threshold} apoyos: la ciudad le dará respuesta. {link}',
+  'inbox.proposal.told':
+    'Gracias. Su mensaje es ahora la propuesta «{title}»: los vecinos pueden apoyarla y usted puede seguirla aquí: {link}',
+  'inbox.proposal.threshold':
+    'Su propuesta «{title}» ha alcanzado {threshold} apoyos: la ciudad le dará respuesta. {link}',
   'inbox.proposal.answer': 'La ciudad ha respondido a su propuesta «{title}»: {status}. {link}',
   'inbox.proposal.withdrawn': 'La propuesta «{title}» ha sido retirada. {link}',
-  'inbox.proposal.expired': 'El plazo para apoyar la propuesta «{title}» ha terminado; no alcanzó {threshold} apoyos. {link}',
+  'inbox.proposal.expired':
+    'El plazo para apoyar la propuesta «{title}» ha terminado; no alcanzó {threshold} apoyos. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'Esta conversación ya está vinculada a una propuesta.',
 };

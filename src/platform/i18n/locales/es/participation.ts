@@ -16,7 +16,8 @@ export const participation = {
   'participation.process.wholeCity': 'Toda la ciudad',
   'participation.process.whoMay': 'Quién puede participar',
   'participation.process.rules': 'Reglas de las propuestas',
-  'participation.process.rulesText': 'Una propuesta que reúne {threshold} apoyos en {days} días recibe una respuesta escrita de la ciudad en un plazo de {answerDays} días.',
+  'participation.process.rulesText':
+    'Una propuesta que reúne {threshold} apoyos en {days} días recibe una respuesta escrita de la ciudad en un plazo de {answerDays} días.',
   'participation.part.proposals': 'Propuestas',
   'participation.part.debates': 'Debates abiertos',
   'participation.part.budget': 'Presupuesto participativo',
@@ -91,15 +92,18 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Elija un tema',
   'participation.proposal.noDistrict': 'Ningún distrito en particular',
   'participation.proposal.place': 'Lugar en el mapa (opcional)',
-  'participation.proposal.placeHint': 'Coordenadas del lugar al que se refiere la propuesta; el distrito se encuentra automáticamente.',
+  'participation.proposal.placeHint':
+    'Coordenadas del lugar al que se refiere la propuesta; el distrito se encuentra automáticamente.',
   'participation.proposal.lat': 'Latitud, p. ej. 44.1035',
   'participation.proposal.lng': 'Longitud, p. ej. 9.8245',
-  'participation.proposal.rules': 'Su propuesta recogerá apoyos durante {days} días; con {threshold} apoyos la ciudad deberá responderla.',
+  'participation.proposal.rules':
+    'Su propuesta recogerá apoyos durante {days} días; con {threshold} apoyos la ciudad deberá responderla.',
   'participation.proposal.submit': 'Publicar la propuesta',
   'participation.proposal.created': 'Su propuesta está publicada. Compártala para reunir apoyos.',
   'participation.proposal.by': 'de {name}, {date}',
   'participation.proposal.placed': 'Lugar',
-  'participation.proposal.authorDistance': 'A su propuesta le faltan {missing} apoyos antes del {date} para recibir una respuesta de la ciudad.',
+  'participation.proposal.authorDistance':
+    'A su propuesta le faltan {missing} apoyos antes del {date} para recibir una respuesta de la ciudad.',
   'participation.proposal.answerDue': 'La ciudad debe responder antes del {date}.',
   'participation.proposal.withdraw': 'Retirar mi propuesta',
   'participation.proposal.withdrawn': 'Su propuesta se ha retirado.',
@@ -139,7 +143,8 @@ export const participation = {
   'participation.comments.sort.newest': 'más recientes',
   'participation.comments.none': 'Aún no hay nada aquí.',
   'participation.comments.closed': 'Los comentarios están cerrados en esta fase.',
-  'participation.comments.reportLead': 'Aquí puede comentar este aviso con otros vecinos. Para indicar a la ciudad que el problema sigue ahí, añada en su lugar una actualización más arriba.',
+  'participation.comments.reportLead':
+    'Aquí puede comentar este aviso con otros vecinos. Para indicar a la ciudad que el problema sigue ahí, añada en su lugar una actualización más arriba.',
   'participation.comment.field': 'Su comentario',
   'participation.comment.argumentField': 'Su argumento o comentario',
   'participation.comment.send': 'Enviar',
@@ -231,11 +236,15 @@ export const participation = {
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Este proceso es para otro grupo de edad.',
   'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Este proceso es para los vecinos de otros distritos.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Esta propuesta ya no recoge apoyos.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Solo su autor puede retirar una propuesta, y solo antes de que la ciudad responda.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Los comentarios solo pueden referirse a una propuesta, un debate, un aviso o un proyecto de presupuestos.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Solo su autor puede retirar una propuesta, y solo antes de que la ciudad responda.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Los comentarios solo pueden referirse a una propuesta, un debate, un aviso o un proyecto de presupuestos.',
   'participation.mail.answered.subject': 'La ciudad ha respondido: {title}',
-  'participation.mail.answered.body': 'La propuesta «{title}» que usted sigue tiene respuesta: {status}.\n\n{answer}\n\nPuede leerla en {link}\n\n{city}',
-  'participation.meetings.lead': 'Reuniones públicas de este proceso: talleres, audiencias y paseos en los que los vecinos debaten propuestas con la ciudad.',
+  'participation.mail.answered.body':
+    'La propuesta «{title}» que usted sigue tiene respuesta: {status}.\n\n{answer}\n\nPuede leerla en {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Reuniones públicas de este proceso: talleres, audiencias y paseos en los que los vecinos debaten propuestas con la ciudad.',
   'participation.meetings.none': 'Todavía no se ha anunciado ninguna reunión.',
   'participation.meetings.all': 'Todas las reuniones de este proceso',
   'participation.meetings.manage': 'Gestionar las reuniones',
@@ -273,19 +282,22 @@ export const participation = {
   'participation.meetings.endTime': 'Hora de fin',
   'participation.meetings.timeHint': 'En formato de 24 horas, por ejemplo 18:30.',
   'participation.meetings.proposalIds': 'Propuestas debatidas (números)',
-  'participation.meetings.proposalIdsHint': 'Los números de propuestas de este proceso, separados por comas, por ejemplo 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'Los números de propuestas de este proceso, separados por comas, por ejemplo 12, 15.',
   'participation.meetings.error.time': 'Introduzca una hora como 18:30.',
   'participation.meetings.error.endBeforeStart': 'La hora de fin debe ser posterior a la de inicio.',
   'participation.meetings.error.placeRequired': 'Indique una dirección o un enlace en línea.',
   'participation.meetings.error.url': 'Introduzca una dirección web que empiece por https://.',
   'participation.meetings.error.proposals': 'Uno de estos números no es una propuesta de este proceso.',
-  'participation.meetings.error.capacityBelowRegistrations': 'El aforo no puede ser inferior a las inscripciones ya realizadas.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'El aforo no puede ser inferior a las inscripciones ya realizadas.',
   'participation.meetings.error.minutesRequired': 'Escriba primero el acta.',
   'participation.plan.title': 'Plano del proceso',
   'participation.plan.none': 'Este proceso aún no tiene plano.',
   'participation.plan.current': 'El plano tiene {count} elementos; subido el {date}.',
   'participation.plan.file': 'Archivo del plano (GeoJSON)',
-  'participation.plan.fileHint': 'Una FeatureCollection GeoJSON de 2 MB como máximo, en longitud y latitud (WGS 84). La propiedad «name» da nombre a cada elemento.',
+  'participation.plan.fileHint':
+    'Una FeatureCollection GeoJSON de 2 MB como máximo, en longitud y latitud (WGS 84). La propiedad «name» da nombre a cada elemento.',
   'participation.plan.upload': 'Subir el plano',
   'participation.plan.remove': 'Quitar el plano',
   'participation.plan.saved': 'El plano se ha guardado.',
@@ -302,6 +314,8 @@ export const participation = {
   'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'El plano debe ser una FeatureCollection GeoJSON de elementos.',
   'participation.error.PLAN_EMPTY': 'El plano no tiene elementos.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'El plano tiene más de 2000 elementos.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Un elemento del plano no tiene geometría, o tiene una distinta de punto, línea o polígono.',
-  'participation.error.PLAN_COORDINATES': 'Un elemento del plano tiene coordenadas mal formadas o fuera de rango (longitud de −180 a 180, latitud de −90 a 90, anillos de polígono cerrados).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Un elemento del plano no tiene geometría, o tiene una distinta de punto, línea o polígono.',
+  'participation.error.PLAN_COORDINATES':
+    'Un elemento del plano tiene coordenadas mal formadas o fuera de rango (longitud de −180 a 180, latitud de −90 a 90, anillos de polígono cerrados).',
 };

@@ -2,7 +2,8 @@
 export const reports = {
   'reports.nav': 'Avisos',
   'reports.list.title': 'Problemas comunicados',
-  'reports.list.lead': 'Problemas en la vía pública que han comunicado los vecinos y lo que hace la ciudad para resolverlos.',
+  'reports.list.lead':
+    'Problemas en la vía pública que han comunicado los vecinos y lo que hace la ciudad para resolverlos.',
   'reports.list.new': 'Comunicar un problema',
   'reports.list.empty': 'Ningún aviso coincide con estos filtros.',
   'reports.list.older': 'Avisos anteriores',
@@ -27,9 +28,11 @@ export const reports = {
   'reports.map.summary': '{count} avisos mostrados en el mapa en {places} lugares. La lista incluye todos los avisos.',
   'reports.map.zoomHint': 'Seleccione un grupo en el mapa para verlo más de cerca.',
   'reports.statistics.title': 'Estadísticas de los problemas comunicados',
-  'reports.statistics.lead': 'Cuántos problemas han comunicado los vecinos, qué ha sido de ellos y cuánto tarda la ciudad en resolverlos. Las cifras están siempre al día.',
+  'reports.statistics.lead':
+    'Cuántos problemas han comunicado los vecinos, qué ha sido de ellos y cuánto tarda la ciudad en resolverlos. Las cifras están siempre al día.',
   'reports.statistics.total': '{count} avisos públicos en total.',
-  'reports.statistics.median': 'La mitad de los problemas marcados como resueltos se resolvió en un plazo de {time} desde el aviso ({count} avisos resueltos).',
+  'reports.statistics.median':
+    'La mitad de los problemas marcados como resueltos se resolvió en un plazo de {time} desde el aviso ({count} avisos resueltos).',
   'reports.statistics.noMedian': 'Todavía no se ha marcado ningún aviso como resuelto.',
   'reports.statistics.byStatus': 'Avisos por estado',
   'reports.statistics.byCategory': 'Avisos por categoría',
@@ -59,15 +62,19 @@ export const reports = {
   'reports.meaning.duplicate': 'El mismo problema se sigue en otro aviso.',
   'reports.meaning.cannot_fix': 'El departamento no puede cambiar esto; la respuesta explica por qué.',
   'reports.new.title': 'Comunicar un problema',
-  'reports.new.lead': 'Comunique a la ciudad un problema en una calle, un parque u otro espacio público. Los campos marcados como «obligatorio» deben rellenarse.',
-  'reports.new.signInHint': 'Inicie sesión para seguir su aviso y verlo en su cuenta, o indique más abajo su correo electrónico para recibir novedades.',
+  'reports.new.lead':
+    'Comunique a la ciudad un problema en una calle, un parque u otro espacio público. Los campos marcados como «obligatorio» deben rellenarse.',
+  'reports.new.signInHint':
+    'Inicie sesión para seguir su aviso y verlo en su cuenta, o indique más abajo su correo electrónico para recibir novedades.',
   'reports.new.place': '¿Dónde está el problema?',
   'reports.new.search': 'Buscar una dirección',
   'reports.new.search.hint': 'Por ejemplo: Calle del Puerto 12',
   'reports.new.search.submit': 'Buscar',
   'reports.new.search.results': 'Direcciones encontradas: elija una',
-  'reports.new.search.none': 'Ninguna dirección coincide con «{query}». Pruebe solo con el nombre de la calle o elija el lugar en el mapa.',
-  'reports.new.search.unavailable': 'La búsqueda de direcciones no está disponible en esta ciudad. Elija el lugar en el mapa o escriba sus coordenadas.',
+  'reports.new.search.none':
+    'Ninguna dirección coincide con «{query}». Pruebe solo con el nombre de la calle o elija el lugar en el mapa.',
+  'reports.new.search.unavailable':
+    'La búsqueda de direcciones no está disponible en esta ciudad. Elija el lugar en el mapa o escriba sus coordenadas.',
   'reports.new.placeChosen': 'Lugar elegido: {place}',
   'reports.new.address': 'Dirección o descripción del lugar',
   'reports.new.address.hint': 'Opcional. Por ejemplo: delante del número 12, cerca de la parada de autobús.',
@@ -81,7 +88,8 @@ export const reports = {
   'reports.new.description': 'Describa el problema',
   'reports.new.description.hint': '¿Qué ocurre y desde cuándo? Como máximo 4000 caracteres.',
   'reports.new.photos': 'Fotos',
-  'reports.new.photos.hint': 'Opcional. Hasta 3 fotos, JPEG, PNG o WebP, de 5 MB como máximo cada una. Eliminamos de ellas los datos de ubicación.',
+  'reports.new.photos.hint':
+    'Opcional. Hasta 3 fotos, JPEG, PNG o WebP, de 5 MB como máximo cada una. Eliminamos de ellas los datos de ubicación.',
   'reports.new.photos.kept': 'Se conservan con este aviso {count} foto(s) que eligió antes.',
   'reports.new.showName': '¿Mostrar su nombre con el aviso?',
   'reports.new.showName.yes': 'Sí, mostrar mi nombre',
@@ -96,14 +104,16 @@ export const reports = {
   'reports.new.no': 'No',
   'reports.new.chooseOne': 'Elija una opción',
   'reports.similar.title': '¿Es alguno de estos?',
-  'reports.similar.lead': 'Estos avisos abiertos del mismo tipo están a menos de 250 metros del lugar indicado. Si el suyo es uno de ellos, sígalo en lugar de enviar otro: recibirá sus novedades y la ciudad verá que afecta a más personas.',
+  'reports.similar.lead':
+    'Estos avisos abiertos del mismo tipo están a menos de 250 metros del lugar indicado. Si el suyo es uno de ellos, sígalo en lugar de enviar otro: recibirá sus novedades y la ciudad verá que afecta a más personas.',
   'reports.similar.distance': 'a unos {meters} m',
   'reports.similar.meToo': 'A mí también: seguir este aviso',
   'reports.similar.different': 'Mi problema es otro',
   'reports.similar.send': 'Enviar mi aviso',
   'reports.error.description': 'Describa el problema.',
   'reports.error.descriptionTooLong': 'La descripción debe tener como máximo 4000 caracteres.',
-  'reports.error.location': 'Elija el lugar: busque una dirección, selecciónelo en el mapa o escriba una latitud y una longitud.',
+  'reports.error.location':
+    'Elija el lugar: busque una dirección, selecciónelo en el mapa o escriba una latitud y una longitud.',
   'reports.error.outside': 'Este lugar está fuera de la ciudad. Elija un lugar dentro de sus distritos.',
   'reports.error.category': 'Elija qué tipo de problema es.',
   'reports.error.answerMissing': 'Responda a «{question}».',
@@ -160,7 +170,8 @@ export const reports = {
   'reports.update.submit': 'Añadir mi actualización',
   'reports.update.signIn': 'Inicie sesión para añadir una actualización',
   'reports.subscriptions.title': 'Mis suscripciones a avisos',
-  'reports.subscriptions.lead': 'Le escribimos cuando cambia un aviso que sigue y cuando se envían avisos nuevos donde lo ha pedido.',
+  'reports.subscriptions.lead':
+    'Le escribimos cuando cambia un aviso que sigue y cuando se envían avisos nuevos donde lo ha pedido.',
   'reports.subscriptions.none': 'Todavía no tiene suscripciones.',
   'reports.subscriptions.report': 'Aviso n.º {id}',
   'reports.subscriptions.newReports': 'Avisos nuevos',
@@ -176,22 +187,29 @@ export const reports = {
   'reports.list.subscribeArea': 'Suscribirse a los avisos nuevos en una zona del mapa',
   'reports.feed.area': 'zona dibujada en el mapa',
   'reports.area.title': 'Suscribirse a los avisos nuevos en una zona',
-  'reports.area.lead': 'Dibuje la zona en el mapa: cada lugar que seleccione añade un vértice, y la zona se cierra sola. Le enviaremos por correo cada aviso nuevo que haya dentro.',
-  'reports.area.mapAlt': 'Mapa de la ciudad: seleccione un lugar para añadir un vértice de la zona. Sin dispositivo señalador, escriba los vértices en el campo de abajo.',
+  'reports.area.lead':
+    'Dibuje la zona en el mapa: cada lugar que seleccione añade un vértice, y la zona se cierra sola. Le enviaremos por correo cada aviso nuevo que haya dentro.',
+  'reports.area.mapAlt':
+    'Mapa de la ciudad: seleccione un lugar para añadir un vértice de la zona. Sin dispositivo señalador, escriba los vértices en el campo de abajo.',
   'reports.area.count': 'Vértices marcados hasta ahora: {count}',
   'reports.area.undo': 'Deshacer el último punto',
   'reports.area.clear': 'Borrar',
   'reports.area.points': 'Vértices de la zona',
-  'reports.area.pointsHint': 'Un vértice por línea, como latitud, longitud (por ejemplo {example}); al menos 3 y como máximo {max} vértices, en orden alrededor de la zona.',
+  'reports.area.pointsHint':
+    'Un vértice por línea, como latitud, longitud (por ejemplo {example}); al menos 3 y como máximo {max} vértices, en orden alrededor de la zona.',
   'reports.area.badLines': 'Líneas que corregir: {lines}.',
   'reports.area.show': 'Mostrar en el mapa',
   'reports.area.submit': 'Suscribirse a esta zona',
-  'reports.area.keyboardHint': 'Para añadir un vértice con el teclado, escriba su latitud y su longitud en el campo de vértices.',
-  'reports.error.REPORT_AREA_INVALID_POINT': 'Cada línea debe contener una latitud y una longitud, por ejemplo 45.4642, 9.1900.',
+  'reports.area.keyboardHint':
+    'Para añadir un vértice con el teclado, escriba su latitud y su longitud en el campo de vértices.',
+  'reports.error.REPORT_AREA_INVALID_POINT':
+    'Cada línea debe contener una latitud y una longitud, por ejemplo 45.4642, 9.1900.',
   'reports.error.REPORT_AREA_TOO_FEW_POINTS': 'Dibuje al menos 3 vértices.',
   'reports.error.REPORT_AREA_TOO_MANY_POINTS': 'Una zona puede tener como máximo 100 vértices.',
-  'reports.error.REPORT_AREA_SELF_INTERSECTING': 'Los bordes de la zona se cruzan. Coloque los vértices en orden alrededor de la zona.',
-  'reports.error.REPORT_AREA_OUTSIDE_CITY': 'La zona está fuera de la ciudad. Dibújela sobre los distritos de la ciudad.',
+  'reports.error.REPORT_AREA_SELF_INTERSECTING':
+    'Los bordes de la zona se cruzan. Coloque los vértices en orden alrededor de la zona.',
+  'reports.error.REPORT_AREA_OUTSIDE_CITY':
+    'La zona está fuera de la ciudad. Dibújela sobre los distritos de la ciudad.',
   'reports.unsubscribe.title': 'Dejar de recibir estos correos',
   'reports.unsubscribe.confirm': '¿Dejar de recibir los correos de esta suscripción?',
   'reports.unsubscribe.submit': 'Cancelar la suscripción',
@@ -206,7 +224,8 @@ export const reports = {
   'reports.mail.status.subject': 'El aviso n.º {id} está ahora «{status}»',
   'reports.mail.status.body': 'El aviso n.º {id} ({category}) que sigue está ahora «{status}».',
   'reports.mail.reopened.subject': 'El aviso n.º {id} se ha reabierto',
-  'reports.mail.reopened.body': 'Un vecino indica que el problema del aviso n.º {id} ({category}) sigue ahí; vuelve a estar abierto.',
+  'reports.mail.reopened.body':
+    'Un vecino indica que el problema del aviso n.º {id} ({category}) sigue ahí; vuelve a estar abierto.',
   'reports.mail.update.subject': 'Novedades sobre el aviso n.º {id}',
   'reports.mail.update.body': 'Hay novedades sobre el aviso n.º {id} ({category}) que sigue.',
   'reports.mail.answer': 'El mensaje:',
@@ -235,7 +254,8 @@ export const reports = {
   'reports.staff.queue.countMore': 'Coinciden más de {count} avisos.',
   'reports.staff.queue.page': 'Página {page} de {pages}',
   'reports.staff.queue.csv': 'Exportar estos avisos en CSV',
-  'reports.staff.queue.noDepartment': 'Todavía no pertenece a ningún departamento, así que su bandeja está vacía. Un administrador puede añadirle a uno.',
+  'reports.staff.queue.noDepartment':
+    'Todavía no pertenece a ningún departamento, así que su bandeja está vacía. Un administrador puede añadirle a uno.',
   'reports.staff.queue.selectColumn': 'Selección',
   'reports.staff.queue.select': 'Seleccionar el aviso n.º {id}',
   'reports.staff.queue.number': 'Número',
@@ -257,11 +277,13 @@ export const reports = {
   'reports.staff.status.new': 'Nuevo estado',
   'reports.staff.status.duplicateHint': 'Para cerrar un aviso como duplicado, únalo más abajo al otro aviso.',
   'reports.staff.status.templates': 'Empezar la respuesta a partir de la plantilla (idioma: {language}) para:',
-  'reports.staff.status.templateUsed': 'La respuesta de abajo es la plantilla para «{status}» (idioma: {language}). Adáptela antes de enviarla.',
+  'reports.staff.status.templateUsed':
+    'La respuesta de abajo es la plantilla para «{status}» (idioma: {language}). Adáptela antes de enviarla.',
   'reports.staff.status.publicText': 'Respuesta pública',
   'reports.staff.status.publicTextHint': 'Se publica en el aviso y se envía por correo a quienes lo siguen. Opcional.',
   'reports.staff.status.referTo': 'A quién dirigirse',
-  'reports.staff.status.referToHint': 'Obligatorio para «No es competencia municipal»: el organismo responsable y cómo contactar con él.',
+  'reports.staff.status.referToHint':
+    'Obligatorio para «No es competencia municipal»: el organismo responsable y cómo contactar con él.',
   'reports.staff.status.internalNote': 'Nota interna',
   'reports.staff.status.internalNoteHint': 'Solo la ve el personal. Opcional.',
   'reports.staff.status.submit': 'Guardar el estado',
@@ -273,7 +295,8 @@ export const reports = {
   'reports.staff.reroute.reasonHint': 'Obligatorio. Se guarda en el historial del aviso para el personal.',
   'reports.staff.reroute.submit': 'Reasignar el aviso',
   'reports.staff.merge.title': 'Unir a otro aviso',
-  'reports.staff.merge.lead': 'Si otro aviso describe el mismo problema, este se cierra como duplicado suyo. Quienes lo siguen y sus fotos pasan al aviso que se mantiene.',
+  'reports.staff.merge.lead':
+    'Si otro aviso describe el mismo problema, este se cierra como duplicado suyo. Quienes lo siguen y sus fotos pasan al aviso que se mantiene.',
   'reports.staff.merge.nearby': 'Avisos abiertos del mismo tipo a menos de 250 metros',
   'reports.staff.merge.keepId': 'O el número del aviso que se mantiene',
   'reports.staff.merge.keepIdHint': 'Por ejemplo, 1234.',
@@ -330,7 +353,8 @@ export const reports = {
   'reports.staff.error.keepDuplicate': 'Ese aviso es a su vez un duplicado. Haga la unión con el aviso al que remite.',
   'reports.staff.error.hideReason': 'Indique el motivo para ocultarlo.',
   'reports.staff.categories.title': 'Categorías de avisos',
-  'reports.staff.categories.lead': 'Los tipos de problemas que pueden comunicar los vecinos, agrupados tal como ellos los ven, con las preguntas de cada uno, el plazo previsto de resolución y el departamento responsable por defecto.',
+  'reports.staff.categories.lead':
+    'Los tipos de problemas que pueden comunicar los vecinos, agrupados tal como ellos los ven, con las preguntas de cada uno, el plazo previsto de resolución y el departamento responsable por defecto.',
   'reports.staff.categories.new': 'Nueva categoría',
   'reports.staff.categories.edit': 'Categoría: {name}',
   'reports.staff.categories.required': 'obligatorio',
@@ -341,10 +365,12 @@ export const reports = {
   'reports.staff.categories.description': 'Descripción',
   'reports.staff.categories.descriptionIn': 'Descripción ({language})',
   'reports.staff.categories.code': 'Código',
-  'reports.staff.categories.codeHint': 'Letras minúsculas, cifras, «-» y «_»; se usa en las direcciones web y en los clientes Open311.',
+  'reports.staff.categories.codeHint':
+    'Letras minúsculas, cifras, «-» y «_»; se usa en las direcciones web y en los clientes Open311.',
   'reports.staff.categories.keywords': 'Palabras de búsqueda',
   'reports.staff.categories.deadline': 'Plazo previsto de resolución',
-  'reports.staff.categories.deadlineHint': 'En días. Un aviso que sigue abierto después de este plazo está fuera de plazo.',
+  'reports.staff.categories.deadlineHint':
+    'En días. Un aviso que sigue abierto después de este plazo está fuera de plazo.',
   'reports.staff.categories.days': '{days} días',
   'reports.staff.categories.defaultDepartment': 'Departamento responsable por defecto',
   'reports.staff.categories.defaultDepartmentHint': 'Se usa cuando ninguna regla de asignación indica un departamento.',
@@ -352,7 +378,8 @@ export const reports = {
   'reports.staff.categories.active': 'Disponible',
   'reports.staff.categories.activeLabel': 'Los vecinos pueden elegir esta categoría',
   'reports.staff.categories.questions': 'Preguntas',
-  'reports.staff.categories.questionsLead': 'Preguntas adicionales que responden los vecinos en esta categoría. Deje vacía una pregunta nueva para no añadir ninguna.',
+  'reports.staff.categories.questionsLead':
+    'Preguntas adicionales que responden los vecinos en esta categoría. Deje vacía una pregunta nueva para no añadir ninguna.',
   'reports.staff.categories.questionNew': 'Nueva pregunta',
   'reports.staff.categories.questionN': 'Pregunta {n}',
   'reports.staff.categories.questionCode': 'Código de la pregunta',
@@ -361,7 +388,8 @@ export const reports = {
   'reports.staff.categories.questionRequired': 'La respuesta es obligatoria',
   'reports.staff.categories.questionRemove': 'Quitar esta pregunta',
   'reports.staff.categories.options': 'Opciones',
-  'reports.staff.categories.optionsHint': 'Para selección única y múltiple: una por línea, con la forma código = nombre, con los nombres en este orden: {languages}.',
+  'reports.staff.categories.optionsHint':
+    'Para selección única y múltiple: una por línea, con la forma código = nombre, con los nombres en este orden: {languages}.',
   'reports.staff.categories.type.string': 'Texto corto',
   'reports.staff.categories.type.text': 'Texto largo',
   'reports.staff.categories.type.number': 'Número',
@@ -369,7 +397,8 @@ export const reports = {
   'reports.staff.categories.type.singlevaluelist': 'Selección única',
   'reports.staff.categories.type.multivaluelist': 'Selección múltiple',
   'reports.staff.categories.save': 'Guardar la categoría',
-  'reports.staff.categories.error.code': 'Introduzca un código de letras minúsculas, cifras, «-» o «_», por ejemplo street_light.',
+  'reports.staff.categories.error.code':
+    'Introduzca un código de letras minúsculas, cifras, «-» o «_», por ejemplo street_light.',
   'reports.staff.categories.error.codeTaken': 'Otra categoría ya tiene este código.',
   'reports.staff.categories.error.name': 'Introduzca el nombre en el idioma principal de la ciudad.',
   'reports.staff.categories.error.group': 'Introduzca el grupo en el idioma principal de la ciudad.',
@@ -383,7 +412,8 @@ export const reports = {
   'reports.staff.categories.error.options': 'Escriba al menos una opción, una por línea con la forma código = nombre.',
   'reports.staff.categories.error.tooManyQuestions': 'Una categoría puede hacer como máximo 20 preguntas.',
   'reports.staff.routing.title': 'Asignación de avisos',
-  'reports.staff.routing.lead': 'Qué departamento recibe los avisos de una categoría. Primero se aplica la regla de un distrito, después la de toda la ciudad y, por último, el departamento por defecto de la categoría.',
+  'reports.staff.routing.lead':
+    'Qué departamento recibe los avisos de una categoría. Primero se aplica la regla de un distrito, después la de toda la ciudad y, por último, el departamento por defecto de la categoría.',
   'reports.staff.routing.wholeCity': 'Toda la ciudad',
   'reports.staff.routing.default': 'En el resto (valor por defecto de la categoría)',
   'reports.staff.routing.editDefault': 'Cambiar el valor por defecto',
@@ -395,7 +425,8 @@ export const reports = {
   'reports.staff.routing.error.district': 'Elija un distrito de la ciudad.',
   'reports.staff.routing.error.department': 'Elija un departamento de la ciudad.',
   'reports.staff.templates.title': 'Plantillas de respuesta',
-  'reports.staff.templates.lead': 'La respuesta pública de la que parte el personal al dar un estado a un aviso, en el idioma del vecino. Deje un texto vacío para no tener plantilla.',
+  'reports.staff.templates.lead':
+    'La respuesta pública de la que parte el personal al dar un estado a un aviso, en el idioma del vecino. Deje un texto vacío para no tener plantilla.',
   'reports.staff.templates.in': 'Idioma: {language}',
   'reports.staff.templates.save': 'Guardar las plantillas',
   'reports.staff.notice.categorySaved': 'La categoría se ha guardado.',

@@ -20,7 +20,8 @@ export const administration = {
   'admin.organisation.tagline': 'Tunnuslause ({language})',
   'admin.organisation.saved': 'Linna seaded on salvestatud.',
   'admin.departments': 'Osakonnad',
-  'admin.departments.intro': 'Osakonnad saavad teateid ja sõnumeid ning vastavad elanikele. Töötajad kuuluvad ühte või mitmesse osakonda.',
+  'admin.departments.intro':
+    'Osakonnad saavad teateid ja sõnumeid ning vastavad elanikele. Töötajad kuuluvad ühte või mitmesse osakonda.',
   'admin.departments.empty': 'Osakondi veel ei ole.',
   'admin.departments.members': 'Liikmed',
   'admin.departments.memberCount': 'Liikmeid: {count}',
@@ -69,7 +70,8 @@ export const administration = {
   'admin.audit.action': 'Toiming',
   'admin.audit.empty': 'Midagi pole veel logitud.',
   'admin.outbox': 'Väljuvad kirjad',
-  'admin.outbox.intro': 'E-kirjad, mille platvorm on saatnud või kinni hoidnud. Ilma SMTP-serverita jäävad need siia ja logisse.',
+  'admin.outbox.intro':
+    'E-kirjad, mille platvorm on saatnud või kinni hoidnud. Ilma SMTP-serverita jäävad need siia ja logisse.',
   'admin.outbox.to': 'Saaja',
   'admin.outbox.subject': 'Teema',
   'admin.outbox.status': 'Olek',
@@ -79,7 +81,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'hoitud väljuvates kirjades',
   'admin.outbox.status.failed': 'ebaõnnestus',
   'admin.apiKeys': 'API-võtmed',
-  'admin.apiKeys.intro': 'Võtmed võimaldavad teistel süsteemidel (linna rakendus, Open311 klient) API-t kasutada. Võtit näidatakse ainult üks kord: kopeerige see kohe.',
+  'admin.apiKeys.intro':
+    'Võtmed võimaldavad teistel süsteemidel (linna rakendus, Open311 klient) API-t kasutada. Võtit näidatakse ainult üks kord: kopeerige see kohe.',
   'admin.apiKeys.name': 'Milleks võti on',
   'admin.apiKeys.create': 'Loo võti',
   'admin.apiKeys.created': 'Võti „{name}“ on loodud. Kopeerige see kohe: seda ei näidata enam.',
@@ -91,7 +94,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'tühistatud {date}',
   'admin.apiKeys.empty': 'API-võtmeid veel ei ole.',
   'admin.apiKeys.scopes': 'Mida võti tohib teha',
-  'admin.apiKeys.scopesHint': 'Märkige ainult see, mida teine süsteem vajab. Võti ei halda kunagi linna; võtme õiguste muutmiseks looge uus võti ja tühistage vana.',
+  'admin.apiKeys.scopesHint':
+    'Märkige ainult see, mida teine süsteem vajab. Võti ei halda kunagi linna; võtme õiguste muutmiseks looge uus võti ja tühistage vana.',
   'admin.apiKeys.scope.open311': 'Esitada teateid Open311 kaudu (linna või partneri rakendus)',
   'admin.apiKeys.scope.reports.read': 'Lugeda töötajate teadete järjekordi',
   'admin.apiKeys.scope.reports.write': 'Muuta teateid: olek, vastused, osakond',

@@ -1,7 +1,8 @@
 /** et interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Konto tõendamine',
-  'verification.intro': 'Tõendatud elanikud saavad hääletada kaasava eelarve üle. Sisestage oma isikut tõendava dokumendi number ja sünniaeg: võrdleme neid linna rahvastikuregistri andmetega, kus neid hoitakse ainult kodeeritud kujul.',
+  'verification.intro':
+    'Tõendatud elanikud saavad hääletada kaasava eelarve üle. Sisestage oma isikut tõendava dokumendi number ja sünniaeg: võrdleme neid linna rahvastikuregistri andmetega, kus neid hoitakse ainult kodeeritud kujul.',
   'verification.level': 'Teie tase',
   'verification.level.none': 'E-posti aadress on veel kinnitamata',
   'verification.level.email': 'E-posti aadress on kinnitatud (elanikuna tõendamata)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Linnaosa',
   'verification.district.none': 'Linnaosa puudub',
   'verification.documentNumber': 'Isikut tõendava dokumendi number',
-  'verification.documentNumber.hint': 'Nagu see on trükitud teie isikutunnistusele või elamisloale; tühikud ja sidekriipsud ei loe.',
+  'verification.documentNumber.hint':
+    'Nagu see on trükitud teie isikutunnistusele või elamisloale; tühikud ja sidekriipsud ei loe.',
   'verification.birthDate': 'Sünniaeg',
   'verification.submit': 'Tõenda',
   'verification.done': 'Teie konto on nüüd tõendatud.',
-  'verification.inPersonHint': 'Te ei ole registris või see ei tööta? Klienditeeninduse töötajad saavad teid isiklikult tõendada teie isikut tõendava dokumendi alusel.',
-  'verification.error.VERIFICATION_NO_MATCH': 'Registris ei ole selle dokumendinumbri ja sünniajaga elanikku. Kontrollige mõlemat ja proovige uuesti.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'See isik on juba teise kontoga seotud. Iga elanik saab tõendada ainult ühe konto.',
+  'verification.inPersonHint':
+    'Te ei ole registris või see ei tööta? Klienditeeninduse töötajad saavad teid isiklikult tõendada teie isikut tõendava dokumendi alusel.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'Registris ei ole selle dokumendinumbri ja sünniajaga elanikku. Kontrollige mõlemat ja proovige uuesti.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'See isik on juba teise kontoga seotud. Iga elanik saab tõendada ainult ühe konto.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'See konto on juba tõendatud.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Sisestage dokumendi number (4 kuni 32 tähte ja numbrit) ja tegelik sünniaeg.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Sisestage dokumendi number (4 kuni 32 tähte ja numbrit) ja tegelik sünniaeg.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Selle e-posti aadressiga kontot ei ole.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Valige selle linna linnaosa.',
   'verification.admin.title': 'Elanike tõendamine',
   'verification.admin.counts': 'Kirjeid registris: {entries}. Tõendatud kontosid: {verified}.',
   'verification.inPerson.title': 'Elaniku isiklik tõendamine',
-  'verification.inPerson.intro': 'Kontrollige elaniku isikut tõendavat dokumenti ja sisestage seejärel tema konto e-posti aadress. See märgitakse auditilogisse; dokumendi numbrit ei salvestata.',
+  'verification.inPerson.intro':
+    'Kontrollige elaniku isikut tõendavat dokumenti ja sisestage seejärel tema konto e-posti aadress. See märgitakse auditilogisse; dokumendi numbrit ei salvestata.',
   'verification.inPerson.email': 'Konto e-posti aadress',
   'verification.inPerson.submit': 'Tõenda see elanik',
   'verification.inPerson.done': 'Elanik on tõendatud.',
   'verification.census.title': 'Rahvastikuregistri import',
-  'verification.census.intro': 'CSV-fail veergudega documentNumber, birthDate (AAAA-KK-PP või PP/KK/AAAA) ja soovi korral districtCode. Salvestatakse ainult dokumendinumbri ja sünniaja võtmega räsi; juba registris olevate elanike kirjed jäävad alles.',
+  'verification.census.intro':
+    'CSV-fail veergudega documentNumber, birthDate (AAAA-KK-PP või PP/KK/AAAA) ja soovi korral districtCode. Salvestatakse ainult dokumendinumbri ja sünniaja võtmega räsi; juba registris olevate elanike kirjed jäävad alles.',
   'verification.census.file': 'CSV-fail',
   'verification.census.paste': 'Või kleepige CSV siia',
   'verification.census.submit': 'Impordi',
   'verification.census.badHeader': 'Esimesel real peavad olema veergude nimed documentNumber ja birthDate.',
-  'verification.census.result': 'Loetud ridu: {received}; lisatud {inserted}, uuendatud {updated}, välja jäetud {rejected}.',
+  'verification.census.result':
+    'Loetud ridu: {received}; lisatud {inserted}, uuendatud {updated}, välja jäetud {rejected}.',
   'verification.census.rejectedRow': 'Rida {row}',
   'verification.census.problem.document-number': 'dokumendi number ei ole korrektne',
   'verification.census.problem.birth-date': 'sünniaeg ei ole tegelik kuupäev',
   'verification.census.problem.district': 'selle koodiga linnaosa ei ole',
   'budgets.nav': 'Kaasav eelarve',
   'budgets.title': 'Kaasavad eelarved',
-  'budgets.lead': 'Elanikud otsustavad, kuidas kasutada osa linna eelarvest: esitage projekte ja hääletage seejärel nende poolt, mida soovite.',
+  'budgets.lead':
+    'Elanikud otsustavad, kuidas kasutada osa linna eelarvest: esitage projekte ja hääletage seejärel nende poolt, mida soovite.',
   'budgets.empty': 'Kaasavat eelarvet veel ei ole.',
   'budgets.home.title': 'Kaasav eelarve',
   'budgets.phases': 'Etapid',
@@ -102,7 +112,8 @@ export const budgets = {
   'budgets.ballot.verify': 'Tõendage oma konto',
   'budgets.ballot.private': 'Teie hääl on salajane: avaldatakse ainult projektide kogusummad.',
   'budgets.error.BALLOT_OUTSIDE_PHASE': 'Selle eelarve hääletus ei ole praegu avatud.',
-  'budgets.error.BALLOT_WRONG_FORMAT': 'Hääletussedelit ei õnnestunud lugeda. Laadige leht uuesti ja proovige veel kord.',
+  'budgets.error.BALLOT_WRONG_FORMAT':
+    'Hääletussedelit ei õnnestunud lugeda. Laadige leht uuesti ja proovige veel kord.',
   'budgets.error.BALLOT_DUPLICATE_PROJECT': 'Üks projekt on teie hääletussedelil kaks korda.',
   'budgets.error.BALLOT_UNKNOWN_PROJECT': 'Teie hääletussedelil on projekt, mida selles eelarves ei ole.',
   'budgets.error.BALLOT_PROJECT_OF_OTHER_HEADING': 'Teie hääletussedelil on teise eelarveosa projekt.',
@@ -110,10 +121,13 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'Valisite rohkem projekte, kui on lubatud.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Andsite rohkem hääli, kui teil on.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Andsite ühele projektile rohkem hääli, kui on lubatud.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'Valitud projektid maksavad rohkem kui selle eelarveosa summa. Eemaldage üks ja salvestage uuesti.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'Valitud projektid maksavad rohkem kui selle eelarveosa summa. Eemaldage üks ja salvestage uuesti.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'Valitud projektid ei küüni selle eelarveosa miinimumosani.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Olete juba teises linnaosas hääletanud. Siin hääletamiseks võtke esmalt see hääletussedel tagasi.',
-  'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Selle linnaosa eelarveosas saavad hääletada ainult selle linnaosa elanikud.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Olete juba teises linnaosas hääletanud. Siin hääletamiseks võtke esmalt see hääletussedel tagasi.',
+  'budgets.error.BALLOT_DISTRICT_NOT_YOURS':
+    'Selle linnaosa eelarveosas saavad hääletada ainult selle linnaosa elanikud.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Hääletamiseks kinnitage oma e-posti aadress.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'Selle eelarve üle saavad hääletada ainult tõendatud elanikud.',
   'budgets.error.BALLOT_AGE_NOT_ELIGIBLE': 'Teie vanus ei võimalda teil selle eelarve üle hääletada.',
@@ -125,7 +139,8 @@ export const budgets = {
   'budgets.error.maxProjects': 'Sisestage, mitu projekti võib hääletaja valida (1 kuni 1000).',
   'budgets.error.maxVotes': 'Sisestage häälte arv vahemikus 1 kuni 1000.',
   'budgets.error.minShare': 'Sisestage protsent, mis on suurem kui 0 ja kuni 100.',
-  'budgets.error.equalSharesNeedsApproval': 'Võrdsete osade meetod nõuab hääletussedeleid, kus valitakse projekte, mitte jagatud hääli.',
+  'budgets.error.equalSharesNeedsApproval':
+    'Võrdsete osade meetod nõuab hääletussedeleid, kus valitakse projekte, mitte jagatud hääli.',
   'budgets.error.age': 'Sisestage vanus vahemikus 0 kuni 150; ülempiir ei tohi olla alampiirist väiksem.',
   'budgets.error.date': 'Sisestage tegelik kuupäev.',
   'budgets.error.phaseEnd': 'Etapp peab lõppema pärast algust.',
@@ -138,12 +153,15 @@ export const budgets = {
   'budgets.error.explanationRequired': 'Selgitage, miks projekt ei ole teostatav.',
   'budgets.error.status': 'Valige olek.',
   'budgets.error.selectOnlyFeasible': 'Hääletusele saab panna ainult teostatava projekti.',
-  'budgets.error.projectLocked': 'See projekt on juba hääletussedelitel: selle eelarveosa ja maksumust ei saa enam muuta.',
+  'budgets.error.projectLocked':
+    'See projekt on juba hääletussedelitel: selle eelarveosa ja maksumust ei saa enam muuta.',
   'budgets.error.progress': 'Sisestage edenemine vahemikus 0 kuni 100.',
   'budgets.results.see': 'Vaata tulemusi',
   'budgets.results.title': 'Tulemused: {budget}',
-  'budgets.results.method.votes': 'Projekte rahastatakse häälte järjekorras, kuni need mahuvad summa järelejäänud ossa; projekt, mis enam ei mahu, jäetakse vahele.',
-  'budgets.results.method.equal_shares': 'Projekte rahastatakse võrdsete osade meetodil: iga hääletaja käsutab võrdset osa summast ja projektide eest maksavad nende toetajad; järelejäänu jagatakse seejärel häälte järgi.',
+  'budgets.results.method.votes':
+    'Projekte rahastatakse häälte järjekorras, kuni need mahuvad summa järelejäänud ossa; projekt, mis enam ei mahu, jäetakse vahele.',
+  'budgets.results.method.equal_shares':
+    'Projekte rahastatakse võrdsete osade meetodil: iga hääletaja käsutab võrdset osa summast ja projektide eest maksavad nende toetajad; järelejäänu jagatakse seejärel häälte järgi.',
   'budgets.results.published': 'Avaldatud {date}',
   'budgets.results.csv': 'Laadi alla CSV-failina',
   'budgets.results.summary': 'Hääletajaid: {voters}. Rahastatud: {spent}/{amount}.',
@@ -227,12 +245,14 @@ export const budgets = {
   'budgets.propose.title': 'Esitage projekt',
   'budgets.propose.editTitle': 'Muutke oma projekti',
   'budgets.propose.headingField': 'Eelarveosa',
-  'budgets.propose.headingHint': 'Kogu linn või linnaosa, mille jaoks projekt on. Maksumus peab mahtuma eelarveosa summasse.',
+  'budgets.propose.headingHint':
+    'Kogu linn või linnaosa, mille jaoks projekt on. Maksumus peab mahtuma eelarveosa summasse.',
   'budgets.propose.titleField': 'Pealkiri',
   'budgets.propose.descriptionField': 'Kirjeldus',
   'budgets.propose.descriptionHint': 'Mida teha, kus ja miks see on oluline (vähemalt 10 tähemärki).',
   'budgets.propose.costField': 'Hinnanguline maksumus eurodes',
-  'budgets.propose.costHint': 'Täisarvuline summa. Linna töötajad kontrollivad seda hindamise käigus ja võivad seda parandada.',
+  'budgets.propose.costHint':
+    'Täisarvuline summa. Linna töötajad kontrollivad seda hindamise käigus ja võivad seda parandada.',
   'budgets.propose.place': 'Asukoht',
   'budgets.propose.placeHint': 'Valikuline: asukoha koordinaadid, näiteks kaardirakendusest kopeeritud.',
   'budgets.propose.lat': 'Laiuskraad (kümnendkraadides)',
@@ -240,7 +260,8 @@ export const budgets = {
   'budgets.propose.showAuthor': 'Näita projekti juures minu nime',
   'budgets.propose.submit': 'Esita projekt',
   'budgets.propose.save': 'Salvesta muudatused',
-  'budgets.propose.created': 'Teie projekt on esitatud. Saate seda muuta või tagasi võtta seni, kuni projekte kogutakse.',
+  'budgets.propose.created':
+    'Teie projekt on esitatud. Saate seda muuta või tagasi võtta seni, kuni projekte kogutakse.',
   'budgets.propose.saved': 'Teie projekt on salvestatud.',
   'budgets.propose.withdrawn': 'Teie projekt on tagasi võetud.',
   'budgets.propose.edit': 'Muuda projekti',
@@ -260,7 +281,8 @@ export const budgets = {
   'budgets.support.added': 'Teie toetus on arvesse võetud.',
   'budgets.support.removed': 'Teie toetus on tagasi võetud.',
   'budgets.support.closed': 'Projekte saab toetada ainult toetamise etapis (praegu: {phase}).',
-  'budgets.support.lead': 'Toetage projekte, mida soovite näha hääletussedelil: enim toetatud lähevad linna hindamisele. Toetuse saate tagasi võtta kuni selle etapi lõpuni.',
+  'budgets.support.lead':
+    'Toetage projekte, mida soovite näha hääletussedelil: enim toetatud lähevad linna hindamisele. Toetuse saate tagasi võtta kuni selle etapi lõpuni.',
   'budgets.support.limit': 'Igas eelarveosas saate toetada kuni {limit} projekti.',
   'budgets.support.used': 'Teie toetate {used} projekti sellest eelarveosast lubatud {limit} projektist.',
   'budgets.list.heading': 'Eelarveosa',
@@ -273,7 +295,8 @@ export const budgets = {
   'budgets.list.count': '{count} projekti',
   'budgets.list.empty': 'Projekte veel ei ole.',
   'budgets.preselection.title': 'Eelvalik ja hindamine',
-  'budgets.preselection.lead': 'Projektid eelarveosade kaupa, enim toetatud eespool. Märkige need, mis lähevad linna hindamisele; ülejäänud märgitakse valimata projektideks. Avage projekt, et selle teostatavus koos selgitusega kirja panna: hääletussedelile jõuavad ainult valitud ja teostatavad projektid.',
+  'budgets.preselection.lead':
+    'Projektid eelarveosade kaupa, enim toetatud eespool. Märkige need, mis lähevad linna hindamisele; ülejäänud märgitakse valimata projektideks. Avage projekt, et selle teostatavus koos selgitusega kirja panna: hääletussedelile jõuavad ainult valitud ja teostatavad projektid.',
   'budgets.preselection.toReview': 'Hindamisele',
   'budgets.preselection.save': 'Salvesta eelvalik',
   'budgets.admin.maxSupports': 'Projektid, mida üks elanik võib eelarveosa kohta toetada (valikuline)',
@@ -282,12 +305,14 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'See eelarve ei võta praegu projektiettepanekuid vastu.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Selle eelarve projekte ei saa praegu toetada.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Valige selle eelarve eelarveosa.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Sisestage nullist suurem täisarvuline summa, mis ei ületa eelarveosa summat.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Sisestage nullist suurem täisarvuline summa, mis ei ületa eelarveosa summat.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Kontrollige vigaseks märgitud välju.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Seda projekti saab muuta või tagasi võtta ainult selle esitaja.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Seda projekti ei saa enam muuta.',
   'budgets.error.BUDGET_PROJECT_NOT_SUPPORTABLE': 'See projekt ei võta toetusi vastu.',
-  'budgets.error.BUDGET_SUPPORT_LIMIT': 'Olete kõik oma toetused selles eelarveosas ära kasutanud. Võtke esmalt üks tagasi.',
+  'budgets.error.BUDGET_SUPPORT_LIMIT':
+    'Olete kõik oma toetused selles eelarveosas ära kasutanud. Võtke esmalt üks tagasi.',
   'budgets.error.BUDGET_EMAIL_NOT_CONFIRMED': 'Selles eelarves osalemiseks kinnitage oma e-posti aadress.',
   'budgets.error.BUDGET_NOT_VERIFIED': 'Selles eelarves saavad osaleda ainult tõendatud elanikud.',
   'budgets.error.BUDGET_AGE_NOT_ELIGIBLE': 'Teie vanus ei luba selles eelarves osaleda.',

@@ -17,7 +17,8 @@ export const core = {
   'site.footer.about': 'Interactive City on avatud lähtekoodiga tarkvara, et üheskoos kuulata, vastata ja otsustada.',
   'site.poweredBy': 'Põhineb tarkvaral Interactive City',
   'home.title': 'Tere tulemast – {city}',
-  'home.lead': 'Teatage probleemist, pakkuge välja idee, toetage teiste ettepanekuid ja hääletage eelarve kasutamise üle – oma keeles ja mis tahes seadmes.',
+  'home.lead':
+    'Teatage probleemist, pakkuge välja idee, toetage teiste ettepanekuid ja hääletage eelarve kasutamise üle – oma keeles ja mis tahes seadmes.',
   'home.districts': 'Meie linnaosad',
   'home.districts.population': 'Elanikke: {count}',
   'home.districts.empty': 'Ühtegi linnaosa ei ole veel avaldatud.',
@@ -74,7 +75,8 @@ export const core = {
   'account.export.text': 'Laadige kõik teie kohta talletatud andmed alla JSON-failina.',
   'account.export.submit': 'Laadi minu andmed alla',
   'account.delete.title': 'Minu konto kustutamine',
-  'account.delete.text': 'Teie konto kustutatakse kohe. Teie kirjutatu jääb alles ilma teie nimeta, kui te ei palu meil ka seda eemaldada.',
+  'account.delete.text':
+    'Teie konto kustutatakse kohe. Teie kirjutatu jääb alles ilma teie nimeta, kui te ei palu meil ka seda eemaldada.',
   'account.delete.removeContent': 'Eemaldage ka kõik, mida olen kirjutanud',
   'account.delete.confirm': 'Kinnitamiseks sisestage oma parool',
   'account.delete.submit': 'Kustuta minu konto',
@@ -89,7 +91,8 @@ export const core = {
   'error.notFound.text': 'Sellel aadressil ei ole midagi. Leht võib olla teisaldatud.',
   'error.goHome': 'Mine avalehele',
   'error.VALIDATION_FAILED': 'Mõned väljad ei ole õigesti täidetud.',
-  'error.CSRF_TOKEN_INVALID': 'Vorm on aegunud või ei saadetud seda sellelt saidilt. Laadige leht uuesti ja proovige veel kord.',
+  'error.CSRF_TOKEN_INVALID':
+    'Vorm on aegunud või ei saadetud seda sellelt saidilt. Laadige leht uuesti ja proovige veel kord.',
   'error.RATE_LIMITED': 'Liiga palju katseid. Oodake veidi ja proovige uuesti.',
   'error.AUTHENTICATION_REQUIRED': 'Selleks logige sisse.',
   'error.SESSION_EXPIRED': 'Teie seanss on aegunud. Logige uuesti sisse.',
@@ -109,9 +112,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'Parool ei ole õige.',
   'mail.greeting': 'Tere, {name}!',
   'mail.confirm.subject': 'Kinnitage oma konto – {city}',
-  'mail.confirm.body': 'Avage see link, et kinnitada oma e-posti aadress:\n\n{link}\n\nLink kehtib 48 tundi. Kui te kontot ei loonud, jätke see e-kiri tähelepanuta.',
+  'mail.confirm.body':
+    'Avage see link, et kinnitada oma e-posti aadress:\n\n{link}\n\nLink kehtib 48 tundi. Kui te kontot ei loonud, jätke see e-kiri tähelepanuta.',
   'mail.reset.subject': 'Parooli lähtestamine – {city}',
-  'mail.reset.body': 'Avage see link, et valida uus parool:\n\n{link}\n\nLink kehtib 2 tundi. Kui te seda ei taotlenud, jätke see e-kiri tähelepanuta: teie parool jääb samaks.',
+  'mail.reset.body':
+    'Avage see link, et valida uus parool:\n\n{link}\n\nLink kehtib 2 tundi. Kui te seda ei taotlenud, jätke see e-kiri tähelepanuta: teie parool jääb samaks.',
   'mail.signature': 'Lugupidamisega, {city}',
   'error.LAST_ADMIN': 'Linnal peab jääma vähemalt üks administraator.',
   'error.SLUG_INVALID': 'Kasutage väiketähti, numbreid ja sidekriipse (2 kuni 60 märki).',

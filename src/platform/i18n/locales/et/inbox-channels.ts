@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Kanalid',
   'inbox.channels.title': 'Postkasti kanalid',
-  'inbox.channels.lead': 'Kanalid, mille kaudu elanikud linnani jõuavad. Iga kanal toob oma sõnumid postkasti ja vastused lähevad sama teed tagasi.',
+  'inbox.channels.lead':
+    'Kanalid, mille kaudu elanikud linnani jõuavad. Iga kanal toob oma sõnumid postkasti ja vastused lähevad sama teed tagasi.',
   'inbox.channels.empty': 'Ühtegi kanalit pole veel seadistatud.',
   'inbox.channels.name': 'Nimi',
   'inbox.channels.kind': 'Liik',
@@ -51,19 +52,24 @@ export const inboxChannels = {
   'inbox.channels.field.hashtags': 'Jälgitavad teemaviited',
   'inbox.channels.field.hashtagsHint': 'Komade või tühikutega eraldatud, ilma #-märgita; kõige rohkem kümme.',
   'inbox.channels.field.accessToken': 'Juurdepääsuluba',
-  'inbox.channels.field.accessTokenHint': 'Loodud serveris jaotises Eelistused › Arendus, õigustega read ja write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Loodud serveris jaotises Eelistused › Arendus, õigustega read ja write:statuses.',
   'inbox.channels.field.botToken': 'Roboti luba',
   'inbox.channels.field.botTokenHint': 'Luba, mille BotFather andis roboti loomisel.',
   'inbox.channels.field.webhookSecret': 'Veebikonksu saladus',
-  'inbox.channels.field.webhookSecretHint': 'Kontrollitakse iga Telegrami saadetud sõnumi juures. Jätke tühjaks, et see luuakse automaatselt.',
+  'inbox.channels.field.webhookSecretHint':
+    'Kontrollitakse iga Telegrami saadetud sõnumi juures. Jätke tühjaks, et see luuakse automaatselt.',
   'inbox.channels.field.apiBase': 'Bot API aadress',
   'inbox.channels.field.apiBaseHint': 'Jätke tühjaks, et kasutada https://api.telegram.org.',
   'inbox.channels.field.address': 'Linna e-posti aadress',
-  'inbox.channels.field.addressHint': 'Sellele aadressile saadetud kirjad, mis jõuavad sissetulevate kirjade serverisse, salvestatakse siia; vastused saadetakse sellelt aadressilt.',
+  'inbox.channels.field.addressHint':
+    'Sellele aadressile saadetud kirjad, mis jõuavad sissetulevate kirjade serverisse, salvestatakse siia; vastused saadetakse sellelt aadressilt.',
   'inbox.channels.field.maxMegabytes': 'Suuruse piirang MB-des',
-  'inbox.channels.field.maxMegabytesHint': 'Suuremad kirjad lükatakse tagasi; suuremad manused märgitakse, kuid neid ei säilitata. Vaikimisi: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'Suuremad kirjad lükatakse tagasi; suuremad manused märgitakse, kuid neid ei säilitata. Vaikimisi: 10.',
   'inbox.channels.field.imapHost': 'IMAP-server',
-  'inbox.channels.field.imapHostHint': 'Valikuline: postkast, mida loetakse iga kahe minuti järel, midagi märkimata või teisaldamata.',
+  'inbox.channels.field.imapHostHint':
+    'Valikuline: postkast, mida loetakse iga kahe minuti järel, midagi märkimata või teisaldamata.',
   'inbox.channels.field.imapPort': 'IMAP-port',
   'inbox.channels.field.imapTls': 'IMAP üle TLS-i',
   'inbox.channels.field.imapUser': 'IMAP-i kasutajanimi',
@@ -74,17 +80,21 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP algusest peale üle TLS-i (port 465)',
   'inbox.channels.field.smtpUser': 'SMTP kasutajanimi',
   'inbox.channels.field.smtpPassword': 'SMTP parool',
-  'inbox.channels.telegram.welcome': 'Tere! Kirjutage meile siia ja linn vastab Teile. Avalikus ruumis oleva probleemist teatamiseks saatke /report või vajutage nuppu.',
+  'inbox.channels.telegram.welcome':
+    'Tere! Kirjutage meile siia ja linn vastab Teile. Avalikus ruumis oleva probleemist teatamiseks saatke /report või vajutage nuppu.',
   'inbox.channels.telegram.reportButton': 'Teata probleemist',
   'inbox.channels.telegram.cancelButton': 'Tühista',
   'inbox.channels.telegram.locationButton': 'Saada minu asukoht',
   'inbox.channels.telegram.skipButton': 'Jäta vahele',
   'inbox.channels.telegram.askCategory': 'Mis liiki probleemiga on tegu? Valige kategooria või saatke selle number.',
-  'inbox.channels.telegram.askPlace': 'Kus see asub? Saatke asukoht (kirjaklamber › Asukoht) või kirjutage tänav ja majanumber.',
+  'inbox.channels.telegram.askPlace':
+    'Kus see asub? Saatke asukoht (kirjaklamber › Asukoht) või kirjutage tänav ja majanumber.',
   'inbox.channels.telegram.askPhoto': 'Võite saata probleemist foto või selle sammu vahele jätta.',
   'inbox.channels.telegram.askDescription': 'Palun kirjeldage probleemi mõne sõnaga.',
   'inbox.channels.telegram.cancelled': 'Teade on tühistatud. Võite igal ajal uuesti alustada käsuga /report.',
   'inbox.channels.telegram.outsideCity': 'See koht asub väljaspool linna.',
-  'inbox.channels.telegram.refused': 'Teadet ei õnnestunud esitada. Palun proovige uuesti käsuga /report või kirjutage meile siia.',
-  'inbox.channels.telegram.filed': 'Aitäh! Teie teade numbriga {number} on esitatud: {url} — anname Teile siin teada, kuidas see edeneb.',
+  'inbox.channels.telegram.refused':
+    'Teadet ei õnnestunud esitada. Palun proovige uuesti käsuga /report või kirjutage meile siia.',
+  'inbox.channels.telegram.filed':
+    'Aitäh! Teie teade numbriga {number} on esitatud: {url} — anname Teile siin teada, kuidas see edeneb.',
 };

@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Kuulamine',
   'inbox.listening.sections': 'Postkasti osad',
   'inbox.listening.title': 'Kuulamine',
-  'inbox.listening.lead': 'Mida elanikud kõigis kanalites ütlevad: kui palju, millises meeleolus, kus ja millest, võrreldes eelmise perioodiga.',
+  'inbox.listening.lead':
+    'Mida elanikud kõigis kanalites ütlevad: kui palju, millises meeleolus, kus ja millest, võrreldes eelmise perioodiga.',
   'inbox.listening.period': 'Periood',
   'inbox.listening.lastDays': 'Viimased {days} päeva',
   'inbox.listening.district': 'Linnaosa',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'Hoiatus on märgitud nähtuks.',
   'inbox.codes.nav': 'Koodid',
   'inbox.codes.title': 'Koodiraamat',
-  'inbox.codes.lead': 'Linna enda koodid kvalitatiivseks analüüsiks: rakendage neid vestluse sõnumitele ja vaadake siis, kui sageli iga kood esineb ja millised esinevad koos.',
+  'inbox.codes.lead':
+    'Linna enda koodid kvalitatiivseks analüüsiks: rakendage neid vestluse sõnumitele ja vaadake siis, kui sageli iga kood esineb ja millised esinevad koos.',
   'inbox.codes.book': 'Koodid',
   'inbox.codes.empty': 'Koodiraamat on tühi. Lisage allpool esimene kood.',
   'inbox.codes.name': 'Kood',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'Kirjeldus võib olla kuni 500 märki.',
   'inbox.people.nav': 'Isikuandmed',
   'inbox.people.title': 'Isikuandmetega seotud taotlused',
-  'inbox.people.lead': 'Leidke linnale kirjutanud inimene, et anda talle koopia sellest, mida postkast tema kohta hoiab, või kustutada see tema taotlusel. Kustutamine eemaldab sõnumite teksti ja isiku andmed; ülevaate arvud jäävad.',
+  'inbox.people.lead':
+    'Leidke linnale kirjutanud inimene, et anda talle koopia sellest, mida postkast tema kohta hoiab, või kustutada see tema taotlusel. Kustutamine eemaldab sõnumite teksti ja isiku andmed; ülevaate arvud jäävad.',
   'inbox.people.search': 'Nimi, kasutajanimi või e-posti aadress',
   'inbox.people.find': 'Otsi',
   'inbox.people.none': 'Postkastis ei vasta keegi otsingule.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'Postkasti seaded',
   'inbox.settings.retention': 'Säilitamine ja vastamise eesmärk',
   'inbox.settings.retentionDays': 'Isikuandmete säilitamise aeg (päevades)',
-  'inbox.settings.retentionHint': '7 kuni 3650 päeva pärast vestluse viimast sõnumit; seejärel kustutatakse tekstid ja autorid automaatselt.',
+  'inbox.settings.retentionHint':
+    '7 kuni 3650 päeva pärast vestluse viimast sõnumit; seejärel kustutatakse tekstid ja autorid automaatselt.',
   'inbox.settings.goalHours': 'Esimene vastus (tundide jooksul)',
   'inbox.settings.goalHint': 'Kauem ootavad vestlused märgitakse postkastis.',
   'inbox.settings.save': 'Salvesta',
   'inbox.settings.saved': 'Seaded on salvestatud.',
   'inbox.topics.title': 'Teemad',
-  'inbox.topics.lead': 'Linna enda teemad. Sõnumid jaotatakse esmalt märksõnade järgi, seejärel selle järgi, mida töötajad teemasid parandades süsteemile õpetasid.',
+  'inbox.topics.lead':
+    'Linna enda teemad. Sõnumid jaotatakse esmalt märksõnade järgi, seejärel selle järgi, mida töötajad teemasid parandades süsteemile õpetasid.',
   'inbox.topics.name': 'Teema',
   'inbox.topics.key': 'Võti',
   'inbox.topics.keyHint': 'Väiketähed, numbrid, sidekriipsud või alakriipsud; hiljem muuta ei saa.',
@@ -115,6 +120,8 @@ export const inboxListening = {
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'Postkastis sellist isikut pole.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'Sellist avatud hoiatust pole.',
   'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Kustutamise kinnitamiseks märkige ruut; seda ei saa tagasi võtta.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'Säilitamisaeg peab olema 7 kuni 3650 päeva ja esimese vastuse eesmärk 1 kuni 720 tundi.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'Teemal peab olema väiketähtedest, numbritest, sidekriipsudest või alakriipsudest võti ja kuni 80 märgi pikkune nimi.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'Säilitamisaeg peab olema 7 kuni 3650 päeva ja esimese vastuse eesmärk 1 kuni 720 tundi.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'Teemal peab olema väiketähtedest, numbritest, sidekriipsudest või alakriipsudest võti ja kuni 80 märgi pikkune nimi.',
 };

@@ -2,30 +2,39 @@
 export const inboxSources = {
   'inbox.contact.nav': 'Võtke linnaga ühendust',
   'inbox.sources.meta.pageId': 'Lehe või Instagrami konto ID',
-  'inbox.sources.meta.pageId.hint': 'Valikuline. Kui see on antud, säilitatakse ainult selle ID saadetised ning konto enda kommentaare ei peeta kunagi elanike omadeks.',
+  'inbox.sources.meta.pageId.hint':
+    'Valikuline. Kui see on antud, säilitatakse ainult selle ID saadetised ning konto enda kommentaare ei peeta kunagi elanike omadeks.',
   'inbox.sources.meta.appSecret': 'Rakenduse saladus',
-  'inbox.sources.meta.appSecret.hint': 'Meta rakenduse põhiseadetest; sellega kontrollitakse iga saadetise allkirja X-Hub-Signature-256.',
+  'inbox.sources.meta.appSecret.hint':
+    'Meta rakenduse põhiseadetest; sellega kontrollitakse iga saadetise allkirja X-Hub-Signature-256.',
   'inbox.sources.meta.verifyToken': 'Kinnitusmärk',
-  'inbox.sources.meta.verifyToken.hint': 'Teie valitud pikk juhuslik tekst; sisestage sama tekst Meta rakenduse veebikonksu seadetesse.',
+  'inbox.sources.meta.verifyToken.hint':
+    'Teie valitud pikk juhuslik tekst; sisestage sama tekst Meta rakenduse veebikonksu seadetesse.',
   'inbox.sources.meta.pageAccessToken': 'Lehe juurdepääsumärk',
-  'inbox.sources.meta.pageAccessToken.hint': 'Pikaajaline lehe juurdepääsumärk, millel on õigus kommentaare ja sõnumeid lugeda ja neile vastata.',
+  'inbox.sources.meta.pageAccessToken.hint':
+    'Pikaajaline lehe juurdepääsumärk, millel on õigus kommentaare ja sõnumeid lugeda ja neile vastata.',
   'inbox.sources.meta.graphBase': 'Graph API aadress',
   'inbox.sources.meta.graphBase.hint': 'Jätke tühjaks, et kasutada aadressi https://graph.facebook.com.',
   'inbox.sources.meta.graphVersion': 'Graph API versioon (vaikimisi v21.0)',
   'inbox.sources.webhook.secret': 'Allkirjastamise saladus',
-  'inbox.sources.webhook.secret.hint': 'Saatev süsteem allkirjastab sellega iga päringu (X-Signature-256: sha256=sisu HMAC).',
+  'inbox.sources.webhook.secret.hint':
+    'Saatev süsteem allkirjastab sellega iga päringu (X-Signature-256: sha256=sisu HMAC).',
   'inbox.sources.webhook.replyUrl': 'Vastuste aadress',
-  'inbox.sources.webhook.replyUrl.hint': 'Valikuline. Töötajate vastused saadetakse sinna allkirjastatud JSON-ina; ilma selleta ei saa selles kanalis vastata.',
+  'inbox.sources.webhook.replyUrl.hint':
+    'Valikuline. Töötajate vastused saadetakse sinna allkirjastatud JSON-ina; ilma selleta ei saa selles kanalis vastata.',
   'inbox.sources.webhook.requireTimestamp': 'Nõua ajatemplit',
-  'inbox.sources.webhook.requireTimestamp.hint': 'Lükake tagasi päringud, millel puudub päis X-Timestamp, et pealtkuulatud päringut ei saaks hiljem uuesti saata.',
+  'inbox.sources.webhook.requireTimestamp.hint':
+    'Lükake tagasi päringud, millel puudub päis X-Timestamp, et pealtkuulatud päringut ei saaks hiljem uuesti saata.',
   'inbox.sources.feed.url': 'Uudisvoo aadress',
   'inbox.sources.feed.url.hint': 'Kohaliku blogi või uudisteportaali RSS- või Atom-voo aadress.',
   'inbox.sources.feed.interval': 'Minutid kahe kontrolli vahel',
   'inbox.sources.feed.interval.hint': '5 kuni 1440; tühjaks jätmisel 30.',
   'inbox.sources.import.title': 'Sõnumite importimine failist',
-  'inbox.sources.import.lead': 'Laadige üles mõne muu tööriista (sotsiaalmeedia haldur, meediaseire tööriist, arvutustabel) CSV- või JSON-eksport. Tuvastatakse veerud nagu Date, Author, Full Text või Message, Url, Latitude ja Longitude. Enne importimist näete eelvaadet.',
+  'inbox.sources.import.lead':
+    'Laadige üles mõne muu tööriista (sotsiaalmeedia haldur, meediaseire tööriist, arvutustabel) CSV- või JSON-eksport. Tuvastatakse veerud nagu Date, Author, Full Text või Message, Url, Latitude ja Longitude. Enne importimist näete eelvaadet.',
   'inbox.sources.import.file': 'Fail',
-  'inbox.sources.import.file.hint': 'CSV (eraldatud koma, semikooloni või tabeldusmärgiga) või JSON, kuni {megabytes} MB.',
+  'inbox.sources.import.file.hint':
+    'CSV (eraldatud koma, semikooloni või tabeldusmärgiga) või JSON, kuni {megabytes} MB.',
   'inbox.sources.import.paste': 'Või kleepige sisu siia',
   'inbox.sources.import.preview': 'Näita eelvaadet',
   'inbox.sources.import.summary': 'Loetud ridu: {total}. Importimiseks valmis: {good}. Tagasi lükatud: {refused}.',
@@ -42,7 +51,8 @@ export const inboxSources = {
   'inbox.sources.import.problem.unterminated-quote': 'siin avatud jutumärk ei sulgu kunagi',
   'inbox.sources.import.reason.too-many-rows': 'Failis on üle 20 000 rea; jagage see väiksemateks failideks.',
   'inbox.sources.import.reason.unreadable': 'Fail ei ole CSV-tabel ega sõnumite JSON-loend.',
-  'inbox.sources.import.reason.no-text-column': 'Ükski veerg ei sisalda sõnumite teksti (näiteks „Text“, „Full Text“, „Message“ või „Content“).',
+  'inbox.sources.import.reason.no-text-column':
+    'Ükski veerg ei sisalda sõnumite teksti (näiteks „Text“, „Full Text“, „Message“ või „Content“).',
   'inbox.sources.import.reason.empty': 'Fail on tühi.',
   'inbox.sources.import.field.id': 'Tunnus',
   'inbox.sources.import.field.date': 'Kuupäev',
@@ -65,7 +75,8 @@ export const inboxSources = {
   'inbox.sources.import.submit': 'Impordi {count} sõnumit',
   'inbox.sources.import.done': 'Imporditud: {stored}. Juba postkastis: {duplicates}. Tagasi lükatud: {refused}.',
   'inbox.sources.import.again': 'Impordi veel üks fail',
-  'inbox.error.INBOX_WEBHOOK_TIMESTAMP': 'Päringu ajatempel puudub või erineb rohkem kui viis minutit; allkirjastage päring uuesti praeguse ajaga.',
+  'inbox.error.INBOX_WEBHOOK_TIMESTAMP':
+    'Päringu ajatempel puudub või erineb rohkem kui viis minutit; allkirjastage päring uuesti praeguse ajaga.',
   'inbox.error.INBOX_IMPORT_TOO_LARGE': 'Fail ületab 5 MB importimispiirangu; jagage see väiksemateks failideks.',
   'inbox.error.INBOX_IMPORT_FORMAT': 'Faili ei saa importida: see ei ole tekstiveeruga CSV- ega JSON-eksport.',
 };

@@ -2,7 +2,8 @@
 export const participation = {
   'participation.nav': 'Kaasamine',
   'participation.processes.title': 'Kaasamisprotsessid',
-  'participation.processes.lead': 'Arutelud, kus elanikud teevad koos linnaga ettepanekuid, toetavad, vaidlevad ja otsustavad.',
+  'participation.processes.lead':
+    'Arutelud, kus elanikud teevad koos linnaga ettepanekuid, toetavad, vaidlevad ja otsustavad.',
   'participation.processes.open': 'Praegu avatud',
   'participation.processes.upcoming': 'Tulemas',
   'participation.processes.past': 'Lõppenud',
@@ -16,7 +17,8 @@ export const participation = {
   'participation.process.wholeCity': 'Kogu linn',
   'participation.process.whoMay': 'Kes saab osaleda',
   'participation.process.rules': 'Ettepanekute reeglid',
-  'participation.process.rulesText': 'Ettepanek, mis kogub {days} päevaga {threshold} toetust, saab linnalt kirjaliku vastuse {answerDays} päeva jooksul.',
+  'participation.process.rulesText':
+    'Ettepanek, mis kogub {days} päevaga {threshold} toetust, saab linnalt kirjaliku vastuse {answerDays} päeva jooksul.',
   'participation.part.proposals': 'Ettepanekud',
   'participation.part.debates': 'Arutelud',
   'participation.part.budget': 'Kaasav eelarve',
@@ -94,12 +96,14 @@ export const participation = {
   'participation.proposal.placeHint': 'Koha koordinaadid, mida ettepanek puudutab; linnaosa leitakse siis ise.',
   'participation.proposal.lat': 'Laiuskraad, nt 44.1035',
   'participation.proposal.lng': 'Pikkuskraad, nt 9.8245',
-  'participation.proposal.rules': 'Teie ettepanek kogub toetust {days} päeva; {threshold} toetuse korral peab linn vastama.',
+  'participation.proposal.rules':
+    'Teie ettepanek kogub toetust {days} päeva; {threshold} toetuse korral peab linn vastama.',
   'participation.proposal.submit': 'Avalda ettepanek',
   'participation.proposal.created': 'Teie ettepanek on avaldatud. Jagage seda, et toetust koguda.',
   'participation.proposal.by': '{name}, {date}',
   'participation.proposal.placed': 'Asukoht',
-  'participation.proposal.authorDistance': 'Teie ettepanek vajab enne {date} veel {missing} toetust, et saada linnalt vastus.',
+  'participation.proposal.authorDistance':
+    'Teie ettepanek vajab enne {date} veel {missing} toetust, et saada linnalt vastus.',
   'participation.proposal.answerDue': 'Linn peab vastama hiljemalt {date}.',
   'participation.proposal.withdraw': 'Võtan oma ettepaneku tagasi',
   'participation.proposal.withdrawn': 'Teie ettepanek on tagasi võetud.',
@@ -139,7 +143,8 @@ export const participation = {
   'participation.comments.sort.newest': 'uusimad',
   'participation.comments.none': 'Siin pole veel midagi.',
   'participation.comments.closed': 'Selles etapis ei saa kommenteerida.',
-  'participation.comments.reportLead': 'Siin saate seda teadet teiste elanikega arutada. Kui soovite linnale teada anda, et probleem on endiselt olemas, lisage selle asemel ülal täiendus.',
+  'participation.comments.reportLead':
+    'Siin saate seda teadet teiste elanikega arutada. Kui soovite linnale teada anda, et probleem on endiselt olemas, lisage selle asemel ülal täiendus.',
   'participation.comment.field': 'Teie kommentaar',
   'participation.comment.argumentField': 'Teie argument või kommentaar',
   'participation.comment.send': 'Saada',
@@ -231,11 +236,15 @@ export const participation = {
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'See protsess on mõeldud teisele vanuserühmale.',
   'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'See protsess on mõeldud teiste linnaosade elanikele.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'See ettepanek ei kogu enam toetust.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Ettepaneku saab tagasi võtta ainult selle autor ja ainult enne linna vastust.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Kommentaar saab käia ainult ettepaneku, arutelu, teate või eelarveprojekti kohta.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Ettepaneku saab tagasi võtta ainult selle autor ja ainult enne linna vastust.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Kommentaar saab käia ainult ettepaneku, arutelu, teate või eelarveprojekti kohta.',
   'participation.mail.answered.subject': 'Linn on vastanud: {title}',
-  'participation.mail.answered.body': 'Teie jälgitav ettepanek „{title}” on saanud vastuse: {status}.\n\n{answer}\n\nLugege seda aadressil {link}\n\n{city}',
-  'participation.meetings.lead': 'Selle protsessi avalikud kohtumised: töötoad, arutelud ja jalutuskäigud, kus elanikud arutavad ettepanekuid linnaga.',
+  'participation.mail.answered.body':
+    'Teie jälgitav ettepanek „{title}” on saanud vastuse: {status}.\n\n{answer}\n\nLugege seda aadressil {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Selle protsessi avalikud kohtumised: töötoad, arutelud ja jalutuskäigud, kus elanikud arutavad ettepanekuid linnaga.',
   'participation.meetings.none': 'Ühtegi kohtumist pole veel välja kuulutatud.',
   'participation.meetings.all': 'Kõik selle protsessi kohtumised',
   'participation.meetings.manage': 'Kohtumiste haldamine',
@@ -279,13 +288,15 @@ export const participation = {
   'participation.meetings.error.placeRequired': 'Märkige aadress või veebilink.',
   'participation.meetings.error.url': 'Sisestage veebiaadress, mis algab https://.',
   'participation.meetings.error.proposals': 'Üks neist numbritest ei ole selle protsessi ettepanek.',
-  'participation.meetings.error.capacityBelowRegistrations': 'Kohtade arv ei saa olla väiksem kui juba tehtud registreerimiste arv.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'Kohtade arv ei saa olla väiksem kui juba tehtud registreerimiste arv.',
   'participation.meetings.error.minutesRequired': 'Kirjutage kõigepealt protokoll.',
   'participation.plan.title': 'Protsessi plaan',
   'participation.plan.none': 'Sellel protsessil pole veel plaani.',
   'participation.plan.current': 'Plaanis on {count} objekti; üles laaditud {date}.',
   'participation.plan.file': 'Plaani fail (GeoJSON)',
-  'participation.plan.fileHint': 'GeoJSON FeatureCollection kuni 2 MB, pikkus- ja laiuskraadides (WGS 84). Omadus „name” annab igale objektile nime.',
+  'participation.plan.fileHint':
+    'GeoJSON FeatureCollection kuni 2 MB, pikkus- ja laiuskraadides (WGS 84). Omadus „name” annab igale objektile nime.',
   'participation.plan.upload': 'Laadige plaan üles',
   'participation.plan.remove': 'Eemaldage plaan',
   'participation.plan.saved': 'Plaan on salvestatud.',
@@ -302,6 +313,8 @@ export const participation = {
   'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'Plaan peab olema objektidest koosnev GeoJSON FeatureCollection.',
   'participation.error.PLAN_EMPTY': 'Plaanis pole ühtegi objekti.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'Plaanis on üle 2000 objekti.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Plaani ühel objektil puudub geomeetria või on see muu kui punkt, joon või hulknurk.',
-  'participation.error.PLAN_COORDINATES': 'Plaani ühe objekti koordinaadid on vigased või lubatud vahemikust väljas (pikkus −180 kuni 180, laius −90 kuni 90, suletud hulknurga rõngad).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Plaani ühel objektil puudub geomeetria või on see muu kui punkt, joon või hulknurk.',
+  'participation.error.PLAN_COORDINATES':
+    'Plaani ühe objekti koordinaadid on vigased või lubatud vahemikust väljas (pikkus −180 kuni 180, laius −90 kuni 90, suletud hulknurga rõngad).',
 };

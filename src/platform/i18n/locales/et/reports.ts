@@ -27,9 +27,11 @@ export const reports = {
   'reports.map.summary': 'Kaardil on {count} teadet {places} kohas. Loendis on kõik teated.',
   'reports.map.zoomHint': 'Lähemalt vaatamiseks valige kaardil rühm.',
   'reports.statistics.title': 'Teatatud probleemide statistika',
-  'reports.statistics.lead': 'Kui palju probleeme on elanikud teatanud, mis neist on saanud ja kui kaua kulub linnal nende lahendamiseks. Arvud on alati ajakohased.',
+  'reports.statistics.lead':
+    'Kui palju probleeme on elanikud teatanud, mis neist on saanud ja kui kaua kulub linnal nende lahendamiseks. Arvud on alati ajakohased.',
   'reports.statistics.total': 'Kokku {count} avalikku teadet.',
-  'reports.statistics.median': 'Pooled lahendatuks märgitud probleemidest lahendati {time} jooksul pärast teatamist ({count} lahendatud teadet).',
+  'reports.statistics.median':
+    'Pooled lahendatuks märgitud probleemidest lahendati {time} jooksul pärast teatamist ({count} lahendatud teadet).',
   'reports.statistics.noMedian': 'Ühtegi teadet pole veel lahendatuks märgitud.',
   'reports.statistics.byStatus': 'Teated oleku järgi',
   'reports.statistics.byCategory': 'Teated kategooria järgi',
@@ -54,20 +56,25 @@ export const reports = {
   'reports.meaning.confirmed': 'Osakond on probleemi kontrollinud ja tegeleb sellega.',
   'reports.meaning.in_progress': 'Tööd on käimas.',
   'reports.meaning.planned': 'Parandus on kavandatud suuremate tööde osana.',
-  'reports.meaning.fixed': 'Osakonna sõnul on probleem lahendatud. Kui see on endiselt alles, andke meile allpool teada.',
+  'reports.meaning.fixed':
+    'Osakonna sõnul on probleem lahendatud. Kui see on endiselt alles, andke meile allpool teada.',
   'reports.meaning.not_responsible': 'Selle eest vastutab teine asutus; vastusest leiate, kelle poole pöörduda.',
   'reports.meaning.duplicate': 'Sama probleemi jälgitakse teises teates.',
   'reports.meaning.cannot_fix': 'Osakond ei saa seda muuta; vastuses on selgitatud, miks.',
   'reports.new.title': 'Teata probleemist',
-  'reports.new.lead': 'Andke linnale teada probleemist tänaval, pargis või muus avalikus kohas. Väljad märkega „kohustuslik“ tuleb täita.',
-  'reports.new.signInHint': 'Logige sisse, et oma teadet jälgida ja seda oma kontol näha, või sisestage allpool oma e-posti aadress, et saada uudiseid.',
+  'reports.new.lead':
+    'Andke linnale teada probleemist tänaval, pargis või muus avalikus kohas. Väljad märkega „kohustuslik“ tuleb täita.',
+  'reports.new.signInHint':
+    'Logige sisse, et oma teadet jälgida ja seda oma kontol näha, või sisestage allpool oma e-posti aadress, et saada uudiseid.',
   'reports.new.place': 'Kus probleem asub?',
   'reports.new.search': 'Otsi aadressi',
   'reports.new.search.hint': 'Näiteks: Sadama 12',
   'reports.new.search.submit': 'Otsi',
   'reports.new.search.results': 'Leitud aadressid – valige üks',
-  'reports.new.search.none': 'Päringule „{query}“ ei vasta ükski aadress. Proovige ainult tänava nimega või valige koht kaardil.',
-  'reports.new.search.unavailable': 'Aadressiotsing ei ole selles linnas saadaval. Valige koht kaardil või sisestage selle koordinaadid.',
+  'reports.new.search.none':
+    'Päringule „{query}“ ei vasta ükski aadress. Proovige ainult tänava nimega või valige koht kaardil.',
+  'reports.new.search.unavailable':
+    'Aadressiotsing ei ole selles linnas saadaval. Valige koht kaardil või sisestage selle koordinaadid.',
   'reports.new.placeChosen': 'Valitud koht: {place}',
   'reports.new.address': 'Koha aadress või kirjeldus',
   'reports.new.address.hint': 'Valikuline. Näiteks: maja nr 12 ees, bussipeatuse lähedal.',
@@ -81,14 +88,16 @@ export const reports = {
   'reports.new.description': 'Kirjeldage probleemi',
   'reports.new.description.hint': 'Mis on valesti ja mis ajast? Kuni 4000 märki.',
   'reports.new.photos': 'Fotod',
-  'reports.new.photos.hint': 'Valikuline. Kuni 3 fotot, JPEG, PNG või WebP, igaüks kuni 5 MB. Eemaldame neist asukohaandmed.',
+  'reports.new.photos.hint':
+    'Valikuline. Kuni 3 fotot, JPEG, PNG või WebP, igaüks kuni 5 MB. Eemaldame neist asukohaandmed.',
   'reports.new.photos.kept': 'Varem valitud fotod ({count}) jäävad selle teate juurde.',
   'reports.new.showName': 'Kas näidata teate juures teie nime?',
   'reports.new.showName.yes': 'Jah, näidake minu nime',
   'reports.new.showName.no': 'Ei, avaldage ilma minu nimeta',
   'reports.new.contact': 'Kuidas saame teiega ühendust võtta',
   'reports.new.email': 'Teie e-posti aadress',
-  'reports.new.email.hint': 'Kohustuslik, kui teil pole kontot. Saadame teile selle teate kohta uudiseid; aadressi ei näidata kunagi.',
+  'reports.new.email.hint':
+    'Kohustuslik, kui teil pole kontot. Saadame teile selle teate kohta uudiseid; aadressi ei näidata kunagi.',
   'reports.new.name': 'Teie nimi',
   'reports.new.name.hint': 'Valikuline. Näidatakse ainult siis, kui te allpool nii valite.',
   'reports.new.submit': 'Saada teade',
@@ -96,7 +105,8 @@ export const reports = {
   'reports.new.no': 'Ei',
   'reports.new.chooseOne': 'Valige üks',
   'reports.similar.title': 'Kas see on üks neist?',
-  'reports.similar.lead': 'Need sama liiki avatud teated asuvad teie valitud kohast kuni 250 meetri kaugusel. Kui teie probleem on nende hulgas, jälgige pigem seda teadet: saate selle uudiseid ja linn näeb, et see puudutab rohkem inimesi.',
+  'reports.similar.lead':
+    'Need sama liiki avatud teated asuvad teie valitud kohast kuni 250 meetri kaugusel. Kui teie probleem on nende hulgas, jälgige pigem seda teadet: saate selle uudiseid ja linn näeb, et see puudutab rohkem inimesi.',
   'reports.similar.distance': 'umbes {meters} m kaugusel',
   'reports.similar.meToo': 'Puudutab ka mind: jälgi seda teadet',
   'reports.similar.different': 'Minu probleem on teine',
@@ -160,7 +170,8 @@ export const reports = {
   'reports.update.submit': 'Lisa minu täiendus',
   'reports.update.signIn': 'Täienduse lisamiseks logige sisse',
   'reports.subscriptions.title': 'Minu teadete tellimused',
-  'reports.subscriptions.lead': 'Kirjutame teile, kui teie jälgitav teade muutub ja kui teie soovitud piirkonnas saadetakse uusi teateid.',
+  'reports.subscriptions.lead':
+    'Kirjutame teile, kui teie jälgitav teade muutub ja kui teie soovitud piirkonnas saadetakse uusi teateid.',
   'reports.subscriptions.none': 'Teil ei ole veel tellimusi.',
   'reports.subscriptions.report': 'Teade #{id}',
   'reports.subscriptions.newReports': 'Uued teated',
@@ -176,13 +187,16 @@ export const reports = {
   'reports.list.subscribeArea': 'Telli kaardi ühe ala uued teated',
   'reports.feed.area': 'kaardile joonistatud ala',
   'reports.area.title': 'Ühe ala uute teadete tellimine',
-  'reports.area.lead': 'Joonistage ala kaardile: iga valitud koht lisab ühe nurga ja ala sulgub ise. Saadame teile e-postiga iga uue teate, mis jääb ala sisse.',
-  'reports.area.mapAlt': 'Linna kaart: valige koht, et lisada ala nurk. Ilma osutusseadmeta sisestage nurgad allolevale väljale.',
+  'reports.area.lead':
+    'Joonistage ala kaardile: iga valitud koht lisab ühe nurga ja ala sulgub ise. Saadame teile e-postiga iga uue teate, mis jääb ala sisse.',
+  'reports.area.mapAlt':
+    'Linna kaart: valige koht, et lisada ala nurk. Ilma osutusseadmeta sisestage nurgad allolevale väljale.',
   'reports.area.count': 'Seni lisatud nurki: {count}',
   'reports.area.undo': 'Võta viimane punkt tagasi',
   'reports.area.clear': 'Tühjenda',
   'reports.area.points': 'Ala nurgad',
-  'reports.area.pointsHint': 'Üks nurk rea kohta, kujul laiuskraad, pikkuskraad (näiteks {example}); vähemalt 3 ja kõige rohkem {max} nurka, järjest ümber ala.',
+  'reports.area.pointsHint':
+    'Üks nurk rea kohta, kujul laiuskraad, pikkuskraad (näiteks {example}); vähemalt 3 ja kõige rohkem {max} nurka, järjest ümber ala.',
   'reports.area.badLines': 'Parandamist vajavad read: {lines}.',
   'reports.area.show': 'Näita kaardil',
   'reports.area.submit': 'Telli selle ala teated',
@@ -206,7 +220,8 @@ export const reports = {
   'reports.mail.status.subject': 'Teate #{id} uus olek: „{status}“',
   'reports.mail.status.body': 'Teie jälgitava teate #{id} ({category}) uus olek on „{status}“.',
   'reports.mail.reopened.subject': 'Teade #{id} avati uuesti',
-  'reports.mail.reopened.body': 'Elaniku sõnul on teate #{id} ({category}) probleem endiselt alles; teade on taas avatud.',
+  'reports.mail.reopened.body':
+    'Elaniku sõnul on teate #{id} ({category}) probleem endiselt alles; teade on taas avatud.',
   'reports.mail.update.subject': 'Uudiseid teate #{id} kohta',
   'reports.mail.update.body': 'Teie jälgitava teate #{id} ({category}) kohta on uudiseid.',
   'reports.mail.answer': 'Sõnum:',
@@ -235,7 +250,8 @@ export const reports = {
   'reports.staff.queue.countMore': 'Leitud teateid: üle {count}.',
   'reports.staff.queue.page': 'Leht {page}/{pages}',
   'reports.staff.queue.csv': 'Ekspordi need teated CSV-failina',
-  'reports.staff.queue.noDepartment': 'Te ei kuulu veel ühtegi osakonda, seega on teie töönimekiri tühi. Administraator saab teid osakonda lisada.',
+  'reports.staff.queue.noDepartment':
+    'Te ei kuulu veel ühtegi osakonda, seega on teie töönimekiri tühi. Administraator saab teid osakonda lisada.',
   'reports.staff.queue.selectColumn': 'Vali',
   'reports.staff.queue.select': 'Vali teade #{id}',
   'reports.staff.queue.number': 'Number',
@@ -257,11 +273,14 @@ export const reports = {
   'reports.staff.status.new': 'Uus olek',
   'reports.staff.status.duplicateHint': 'Teate sulgemiseks korduvana liitke see allpool teise teatega.',
   'reports.staff.status.templates': 'Alusta vastust mallist (keel: {language}) olekule:',
-  'reports.staff.status.templateUsed': 'Allolev vastus on oleku „{status}“ mall (keel: {language}). Kohandage seda enne saatmist.',
+  'reports.staff.status.templateUsed':
+    'Allolev vastus on oleku „{status}“ mall (keel: {language}). Kohandage seda enne saatmist.',
   'reports.staff.status.publicText': 'Avalik vastus',
-  'reports.staff.status.publicTextHint': 'Avaldatakse teate juures ja saadetakse e-postiga selle jälgijatele. Valikuline.',
+  'reports.staff.status.publicTextHint':
+    'Avaldatakse teate juures ja saadetakse e-postiga selle jälgijatele. Valikuline.',
   'reports.staff.status.referTo': 'Kelle poole pöörduda',
-  'reports.staff.status.referToHint': 'Kohustuslik oleku „Ei kuulu linna pädevusse“ korral: vastutav asutus ja selle kontaktid.',
+  'reports.staff.status.referToHint':
+    'Kohustuslik oleku „Ei kuulu linna pädevusse“ korral: vastutav asutus ja selle kontaktid.',
   'reports.staff.status.internalNote': 'Sisemärkus',
   'reports.staff.status.internalNoteHint': 'Näevad ainult töötajad. Valikuline.',
   'reports.staff.status.submit': 'Salvesta olek',
@@ -273,7 +292,8 @@ export const reports = {
   'reports.staff.reroute.reasonHint': 'Kohustuslik. Jääb töötajatele teate ajalukku.',
   'reports.staff.reroute.submit': 'Suuna teade ümber',
   'reports.staff.merge.title': 'Liitmine teise teatega',
-  'reports.staff.merge.lead': 'Kui teine teade kirjeldab sama probleemi, suletakse see teade selle korduvana. Selle jälgijad ja fotod lähevad üle allesjäävale teatele.',
+  'reports.staff.merge.lead':
+    'Kui teine teade kirjeldab sama probleemi, suletakse see teade selle korduvana. Selle jälgijad ja fotod lähevad üle allesjäävale teatele.',
   'reports.staff.merge.nearby': 'Sama liiki avatud teated kuni 250 meetri kaugusel',
   'reports.staff.merge.keepId': 'Või allesjääva teate number',
   'reports.staff.merge.keepIdHint': 'Näiteks 1234.',
@@ -330,7 +350,8 @@ export const reports = {
   'reports.staff.error.keepDuplicate': 'See teade on ise korduv. Liitke teatega, millele see viitab.',
   'reports.staff.error.hideReason': 'Märkige peitmise põhjus.',
   'reports.staff.categories.title': 'Teadete kategooriad',
-  'reports.staff.categories.lead': 'Probleemide liigid, millest elanikud saavad teatada, rühmitatud nii, nagu nemad neid näevad, koos iga liigi küsimuste, eeldatava lahendamisaja ja vaikimisi vastutava osakonnaga.',
+  'reports.staff.categories.lead':
+    'Probleemide liigid, millest elanikud saavad teatada, rühmitatud nii, nagu nemad neid näevad, koos iga liigi küsimuste, eeldatava lahendamisaja ja vaikimisi vastutava osakonnaga.',
   'reports.staff.categories.new': 'Uus kategooria',
   'reports.staff.categories.edit': 'Kategooria: {name}',
   'reports.staff.categories.required': 'kohustuslik',
@@ -341,7 +362,8 @@ export const reports = {
   'reports.staff.categories.description': 'Kirjeldus',
   'reports.staff.categories.descriptionIn': 'Kirjeldus ({language})',
   'reports.staff.categories.code': 'Kood',
-  'reports.staff.categories.codeHint': 'Väiketähed, numbrid, „-“ ja „_“; kasutatakse aadressides ja Open311 klientides.',
+  'reports.staff.categories.codeHint':
+    'Väiketähed, numbrid, „-“ ja „_“; kasutatakse aadressides ja Open311 klientides.',
   'reports.staff.categories.keywords': 'Otsingusõnad',
   'reports.staff.categories.deadline': 'Eeldatav lahendamisaeg',
   'reports.staff.categories.deadlineHint': 'Päevades. Teade, mis on pärast seda aega veel avatud, on tähtaja ületanud.',
@@ -352,7 +374,8 @@ export const reports = {
   'reports.staff.categories.active': 'Pakutav',
   'reports.staff.categories.activeLabel': 'Elanikud saavad selle kategooria valida',
   'reports.staff.categories.questions': 'Küsimused',
-  'reports.staff.categories.questionsLead': 'Lisaküsimused, millele elanikud selles kategoorias vastavad. Kui te ei soovi küsimust lisada, jätke uus küsimus tühjaks.',
+  'reports.staff.categories.questionsLead':
+    'Lisaküsimused, millele elanikud selles kategoorias vastavad. Kui te ei soovi küsimust lisada, jätke uus küsimus tühjaks.',
   'reports.staff.categories.questionNew': 'Uus küsimus',
   'reports.staff.categories.questionN': 'Küsimus {n}',
   'reports.staff.categories.questionCode': 'Küsimuse kood',
@@ -361,7 +384,8 @@ export const reports = {
   'reports.staff.categories.questionRequired': 'Vastus on kohustuslik',
   'reports.staff.categories.questionRemove': 'Eemalda see küsimus',
   'reports.staff.categories.options': 'Valikud',
-  'reports.staff.categories.optionsHint': 'Üksik- ja mitmikvaliku puhul: üks rea kohta kujul kood = nimi, nimed selles järjekorras: {languages}.',
+  'reports.staff.categories.optionsHint':
+    'Üksik- ja mitmikvaliku puhul: üks rea kohta kujul kood = nimi, nimed selles järjekorras: {languages}.',
   'reports.staff.categories.type.string': 'Lühike tekst',
   'reports.staff.categories.type.text': 'Pikk tekst',
   'reports.staff.categories.type.number': 'Arv',
@@ -369,7 +393,8 @@ export const reports = {
   'reports.staff.categories.type.singlevaluelist': 'Üksikvalik',
   'reports.staff.categories.type.multivaluelist': 'Mitmikvalik',
   'reports.staff.categories.save': 'Salvesta kategooria',
-  'reports.staff.categories.error.code': 'Sisestage kood väiketähtedest, numbritest, „-“ või „_“ märgist, näiteks street_light.',
+  'reports.staff.categories.error.code':
+    'Sisestage kood väiketähtedest, numbritest, „-“ või „_“ märgist, näiteks street_light.',
   'reports.staff.categories.error.codeTaken': 'Sellel koodil on juba teine kategooria.',
   'reports.staff.categories.error.name': 'Sisestage nimi linna põhikeeles.',
   'reports.staff.categories.error.group': 'Sisestage rühm linna põhikeeles.',
@@ -383,7 +408,8 @@ export const reports = {
   'reports.staff.categories.error.options': 'Kirjutage vähemalt üks valik, üks rea kohta kujul kood = nimi.',
   'reports.staff.categories.error.tooManyQuestions': 'Kategoorias võib olla kuni 20 küsimust.',
   'reports.staff.routing.title': 'Teadete suunamine',
-  'reports.staff.routing.lead': 'Milline osakond saab kategooria teated. Esmalt kehtib linnaosa reegel, seejärel kogu linna reegel ja lõpuks kategooria vaikeosakond.',
+  'reports.staff.routing.lead':
+    'Milline osakond saab kategooria teated. Esmalt kehtib linnaosa reegel, seejärel kogu linna reegel ja lõpuks kategooria vaikeosakond.',
   'reports.staff.routing.wholeCity': 'Kogu linn',
   'reports.staff.routing.default': 'Kõikjal mujal (kategooria vaikeväärtus)',
   'reports.staff.routing.editDefault': 'Muuda vaikeväärtust',
@@ -395,7 +421,8 @@ export const reports = {
   'reports.staff.routing.error.district': 'Valige linna linnaosa.',
   'reports.staff.routing.error.department': 'Valige linna osakond.',
   'reports.staff.templates.title': 'Vastusemallid',
-  'reports.staff.templates.lead': 'Avalik vastus, millest töötajad lähtuvad, kui nad teatele oleku annavad, elaniku keeles. Kui malli pole vaja, jätke tekst tühjaks.',
+  'reports.staff.templates.lead':
+    'Avalik vastus, millest töötajad lähtuvad, kui nad teatele oleku annavad, elaniku keeles. Kui malli pole vaja, jätke tekst tühjaks.',
   'reports.staff.templates.in': 'Keel: {language}',
   'reports.staff.templates.save': 'Salvesta mallid',
   'reports.staff.notice.categorySaved': 'Kategooria on salvestatud.',

@@ -5,7 +5,8 @@ export const administration = {
   'admin.section.city': 'La ville',
   'admin.section.work': 'Travail',
   'admin.organisation': 'Paramètres de la ville',
-  'admin.organisation.intro': 'Le nom, les langues, la carte et les couleurs de la ville, tels que les habitants les voient.',
+  'admin.organisation.intro':
+    'Le nom, les langues, la carte et les couleurs de la ville, tels que les habitants les voient.',
   'admin.organisation.name': 'Nom de la ville ({language})',
   'admin.organisation.languages': 'Langues proposées aux habitants',
   'admin.organisation.defaultLanguage': 'Langue par défaut',
@@ -16,11 +17,13 @@ export const administration = {
   'admin.organisation.lng': 'Longitude',
   'admin.organisation.zoom': 'Niveau de zoom (1–19)',
   'admin.organisation.colour': 'Couleur principale',
-  'admin.organisation.colour.hint': 'Une couleur foncée au format #0b4f8a, pour que le texte blanc reste lisible dessus.',
+  'admin.organisation.colour.hint':
+    'Une couleur foncée au format #0b4f8a, pour que le texte blanc reste lisible dessus.',
   'admin.organisation.tagline': 'Slogan ({language})',
   'admin.organisation.saved': 'Les paramètres de la ville ont été enregistrés.',
   'admin.departments': 'Services',
-  'admin.departments.intro': 'Les services reçoivent les signalements et les messages et répondent aux habitants. Les agents appartiennent à un ou plusieurs services.',
+  'admin.departments.intro':
+    'Les services reçoivent les signalements et les messages et répondent aux habitants. Les agents appartiennent à un ou plusieurs services.',
   'admin.departments.empty': 'Aucun service pour le moment.',
   'admin.departments.members': 'Membres',
   'admin.departments.memberCount': '{count} membres',
@@ -69,7 +72,8 @@ export const administration = {
   'admin.audit.action': 'Action',
   'admin.audit.empty': 'Rien n’a encore été enregistré.',
   'admin.outbox': 'Boîte d’envoi',
-  'admin.outbox.intro': 'Les e-mails que la plateforme a envoyés ou conservés. Sans serveur SMTP, ils restent ici et dans le journal.',
+  'admin.outbox.intro':
+    'Les e-mails que la plateforme a envoyés ou conservés. Sans serveur SMTP, ils restent ici et dans le journal.',
   'admin.outbox.to': 'Destinataire',
   'admin.outbox.subject': 'Objet',
   'admin.outbox.status': 'État',
@@ -79,7 +83,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'conservé dans la boîte d’envoi',
   'admin.outbox.status.failed': 'échec',
   'admin.apiKeys': 'Clés d’API',
-  'admin.apiKeys.intro': 'Les clés permettent à d’autres systèmes (une application de la ville, un client Open311) d’utiliser l’API. Une clé n’est affichée qu’une fois : copiez-la maintenant.',
+  'admin.apiKeys.intro':
+    'Les clés permettent à d’autres systèmes (une application de la ville, un client Open311) d’utiliser l’API. Une clé n’est affichée qu’une fois : copiez-la maintenant.',
   'admin.apiKeys.name': 'À quoi sert la clé',
   'admin.apiKeys.create': 'Créer une clé',
   'admin.apiKeys.created': 'La clé « {name} » a été créée. Copiez-la maintenant : elle ne sera plus affichée.',
@@ -91,8 +96,10 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'révoquée le {date}',
   'admin.apiKeys.empty': 'Aucune clé d’API pour le moment.',
   'admin.apiKeys.scopes': 'Ce que la clé permet',
-  'admin.apiKeys.scopesHint': 'Ne cochez que ce dont l’autre système a besoin. Une clé n’administre jamais la ville ; pour changer ce qu’une clé permet, créez-en une nouvelle et révoquez l’ancienne.',
-  'admin.apiKeys.scope.open311': 'Envoyer des signalements par Open311 (une application de la ville ou d’un partenaire)',
+  'admin.apiKeys.scopesHint':
+    'Ne cochez que ce dont l’autre système a besoin. Une clé n’administre jamais la ville ; pour changer ce qu’une clé permet, créez-en une nouvelle et révoquez l’ancienne.',
+  'admin.apiKeys.scope.open311':
+    'Envoyer des signalements par Open311 (une application de la ville ou d’un partenaire)',
   'admin.apiKeys.scope.reports.read': 'Consulter les files de signalements des agents',
   'admin.apiKeys.scope.reports.write': 'Modifier les signalements : statut, réponses, service',
   'admin.createdAt': 'Créée le',

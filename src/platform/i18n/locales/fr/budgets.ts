@@ -1,7 +1,8 @@
 /** fr interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Vérifier votre compte',
-  'verification.intro': 'Les habitants vérifiés peuvent voter aux budgets participatifs. Saisissez le numéro de votre pièce d’identité et votre date de naissance : nous les comparons au registre de la population de la ville, qui n’en conserve qu’une forme codée.',
+  'verification.intro':
+    'Les habitants vérifiés peuvent voter aux budgets participatifs. Saisissez le numéro de votre pièce d’identité et votre date de naissance : nous les comparons au registre de la population de la ville, qui n’en conserve qu’une forme codée.',
   'verification.level': 'Votre niveau',
   'verification.level.none': 'Adresse e-mail pas encore confirmée',
   'verification.level.email': 'Adresse e-mail confirmée (non vérifié comme habitant)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Arrondissement',
   'verification.district.none': 'Aucun arrondissement',
   'verification.documentNumber': 'Numéro de la pièce d’identité',
-  'verification.documentNumber.hint': 'Tel qu’imprimé sur votre carte d’identité ou votre titre de séjour ; les espaces et les tirets n’ont pas d’importance.',
+  'verification.documentNumber.hint':
+    'Tel qu’imprimé sur votre carte d’identité ou votre titre de séjour ; les espaces et les tirets n’ont pas d’importance.',
   'verification.birthDate': 'Date de naissance',
   'verification.submit': 'Vérifier',
   'verification.done': 'Votre compte est maintenant vérifié.',
-  'verification.inPersonHint': 'Vous n’êtes pas dans le registre, ou cela ne fonctionne pas ? Les agents de l’accueil de la mairie peuvent vous vérifier en personne avec votre pièce d’identité.',
-  'verification.error.VERIFICATION_NO_MATCH': 'Aucun habitant avec ce numéro de pièce et cette date de naissance ne figure au registre. Vérifiez les deux et réessayez.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Cette identité est déjà associée à un autre compte. Chaque habitant ne peut vérifier qu’un seul compte.',
+  'verification.inPersonHint':
+    'Vous n’êtes pas dans le registre, ou cela ne fonctionne pas ? Les agents de l’accueil de la mairie peuvent vous vérifier en personne avec votre pièce d’identité.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'Aucun habitant avec ce numéro de pièce et cette date de naissance ne figure au registre. Vérifiez les deux et réessayez.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Cette identité est déjà associée à un autre compte. Chaque habitant ne peut vérifier qu’un seul compte.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Ce compte est déjà vérifié.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Saisissez un numéro de pièce (4 à 32 lettres et chiffres) et une date de naissance réelle.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Saisissez un numéro de pièce (4 à 32 lettres et chiffres) et une date de naissance réelle.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Aucun compte n’existe avec cette adresse e-mail.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Choisissez un arrondissement de cette ville.',
   'verification.admin.title': 'Vérification des habitants',
   'verification.admin.counts': 'Entrées du registre : {entries}. Comptes vérifiés : {verified}.',
   'verification.inPerson.title': 'Vérifier un habitant en personne',
-  'verification.inPerson.intro': 'Contrôlez la pièce d’identité de l’habitant, puis saisissez l’adresse e-mail de son compte. Cette action est inscrite au journal d’audit ; le numéro de la pièce n’est pas conservé.',
+  'verification.inPerson.intro':
+    'Contrôlez la pièce d’identité de l’habitant, puis saisissez l’adresse e-mail de son compte. Cette action est inscrite au journal d’audit ; le numéro de la pièce n’est pas conservé.',
   'verification.inPerson.email': 'Adresse e-mail du compte',
   'verification.inPerson.submit': 'Vérifier cet habitant',
   'verification.inPerson.done': 'L’habitant est vérifié.',
   'verification.census.title': 'Importer le registre de la population',
-  'verification.census.intro': 'Un fichier CSV avec les colonnes documentNumber, birthDate (AAAA-MM-JJ ou JJ/MM/AAAA) et, en option, districtCode. Seule une empreinte chiffrée du numéro de pièce et de la date de naissance est conservée ; les habitants déjà au registre gardent leur entrée.',
+  'verification.census.intro':
+    'Un fichier CSV avec les colonnes documentNumber, birthDate (AAAA-MM-JJ ou JJ/MM/AAAA) et, en option, districtCode. Seule une empreinte chiffrée du numéro de pièce et de la date de naissance est conservée ; les habitants déjà au registre gardent leur entrée.',
   'verification.census.file': 'Fichier CSV',
   'verification.census.paste': 'Ou collez le CSV ici',
   'verification.census.submit': 'Importer',
   'verification.census.badHeader': 'La première ligne doit nommer les colonnes documentNumber et birthDate.',
-  'verification.census.result': '{received} lignes lues : {inserted} ajoutées, {updated} mises à jour, {rejected} écartées.',
+  'verification.census.result':
+    '{received} lignes lues : {inserted} ajoutées, {updated} mises à jour, {rejected} écartées.',
   'verification.census.rejectedRow': 'Ligne {row}',
   'verification.census.problem.document-number': 'le numéro de pièce n’est pas valide',
   'verification.census.problem.birth-date': 'la date de naissance n’est pas une date réelle',
   'verification.census.problem.district': 'aucun arrondissement ne porte ce code',
   'budgets.nav': 'Budget participatif',
   'budgets.title': 'Budgets participatifs',
-  'budgets.lead': 'Les habitants décident de l’utilisation d’une partie du budget de la ville : proposez des projets, puis votez pour ceux que vous souhaitez.',
+  'budgets.lead':
+    'Les habitants décident de l’utilisation d’une partie du budget de la ville : proposez des projets, puis votez pour ceux que vous souhaitez.',
   'budgets.empty': 'Il n’y a pas encore de budget participatif.',
   'budgets.home.title': 'Budget participatif',
   'budgets.phases': 'Étapes',
@@ -58,7 +68,8 @@ export const budgets = {
   'budgets.rule.approval': 'Choisissez jusqu’à {n} projets dans chaque enveloppe.',
   'budgets.rule.knapsack': 'Choisissez des projets jusqu’à épuisement du montant de l’enveloppe.',
   'budgets.rule.minShare': 'Votre choix doit en utiliser au moins {percent} %.',
-  'budgets.rule.distributed': 'Répartissez {n} voix entre les projets de chaque enveloppe ; vous pouvez en donner plusieurs à un même projet.',
+  'budgets.rule.distributed':
+    'Répartissez {n} voix entre les projets de chaque enveloppe ; vous pouvez en donner plusieurs à un même projet.',
   'budgets.rule.perProject': 'Au plus {n} voix pour un même projet.',
   'budgets.rule.name.approval': 'Approbation : au plus N projets',
   'budgets.rule.name.knapsack': 'Dans la limite du montant (sac à dos)',
@@ -67,7 +78,8 @@ export const budgets = {
   'budgets.eligibility.email': 'Toute personne ayant une adresse e-mail confirmée peut voter.',
   'budgets.eligibility.minAge': 'À partir de {age} ans.',
   'budgets.eligibility.maxAge': 'Jusqu’à {age} ans.',
-  'budgets.oneDistrict': 'Vous votez dans l’enveloppe de toute la ville et dans l’enveloppe d’un arrondissement de votre choix.',
+  'budgets.oneDistrict':
+    'Vous votez dans l’enveloppe de toute la ville et dans l’enveloppe d’un arrondissement de votre choix.',
   'budgets.headings': 'Enveloppes',
   'budgets.heading.cityWide': 'Toute la ville',
   'budgets.heading.district': 'Arrondissement',
@@ -110,10 +122,13 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'Vous avez choisi plus de projets que permis.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Vous avez attribué plus de voix que vous n’en avez.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Vous avez attribué à un projet plus de voix que permis.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'Les projets choisis coûtent plus que le montant de cette enveloppe. Retirez-en un et enregistrez de nouveau.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'Les projets choisis coûtent plus que le montant de cette enveloppe. Retirez-en un et enregistrez de nouveau.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'Les projets choisis n’atteignent pas la part minimale de cette enveloppe.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Vous avez déjà voté dans un autre arrondissement. Retirez d’abord ce bulletin pour voter ici.',
-  'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Seuls les habitants de cet arrondissement peuvent voter dans son enveloppe.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Vous avez déjà voté dans un autre arrondissement. Retirez d’abord ce bulletin pour voter ici.',
+  'budgets.error.BALLOT_DISTRICT_NOT_YOURS':
+    'Seuls les habitants de cet arrondissement peuvent voter dans son enveloppe.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Confirmez votre adresse e-mail pour voter.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'Seuls les habitants vérifiés peuvent voter à ce budget.',
   'budgets.error.BALLOT_AGE_NOT_ELIGIBLE': 'Votre âge ne vous permet pas de voter à ce budget.',
@@ -121,15 +136,18 @@ export const budgets = {
   'budgets.error.titleRequired': 'Saisissez un titre dans la langue principale de la ville.',
   'budgets.error.titleTooLong': 'Le titre est trop long (200 caractères au maximum).',
   'budgets.error.votingRule': 'Choisissez un mode de vote.',
-  'budgets.error.rulesLocked': 'Des bulletins ont été déposés : le mode de vote et ses limites ne peuvent plus changer.',
+  'budgets.error.rulesLocked':
+    'Des bulletins ont été déposés : le mode de vote et ses limites ne peuvent plus changer.',
   'budgets.error.maxProjects': 'Indiquez combien de projets un votant peut choisir (1 à 1000).',
   'budgets.error.maxVotes': 'Saisissez un nombre de voix de 1 à 1000.',
   'budgets.error.minShare': 'Saisissez un pourcentage supérieur à 0 et d’au plus 100.',
-  'budgets.error.equalSharesNeedsApproval': 'La méthode des parts égales exige des bulletins qui choisissent des projets, et non des voix réparties.',
+  'budgets.error.equalSharesNeedsApproval':
+    'La méthode des parts égales exige des bulletins qui choisissent des projets, et non des voix réparties.',
   'budgets.error.age': 'Saisissez un âge de 0 à 150 ; le maximum ne peut pas être inférieur au minimum.',
   'budgets.error.date': 'Saisissez une date réelle.',
   'budgets.error.phaseEnd': 'Une étape doit se terminer après son début.',
-  'budgets.error.phaseOverlap': 'Les étapes ne peuvent pas se chevaucher : celle-ci commence avant la fin de la précédente.',
+  'budgets.error.phaseOverlap':
+    'Les étapes ne peuvent pas se chevaucher : celle-ci commence avant la fin de la précédente.',
   'budgets.error.amount': 'Saisissez un montant entier supérieur à zéro.',
   'budgets.error.district': 'Choisissez un arrondissement de cette ville.',
   'budgets.error.headingExists': 'Ce budget a déjà une enveloppe pour ce territoire.',
@@ -138,17 +156,21 @@ export const budgets = {
   'budgets.error.explanationRequired': 'Expliquez pourquoi le projet n’est pas réalisable.',
   'budgets.error.status': 'Choisissez un statut.',
   'budgets.error.selectOnlyFeasible': 'Seul un projet réalisable peut être soumis au vote.',
-  'budgets.error.projectLocked': 'Ce projet figure déjà dans des bulletins : son enveloppe et son coût ne peuvent plus changer.',
+  'budgets.error.projectLocked':
+    'Ce projet figure déjà dans des bulletins : son enveloppe et son coût ne peuvent plus changer.',
   'budgets.error.progress': 'Saisissez un avancement de 0 à 100.',
   'budgets.results.see': 'Voir les résultats',
   'budgets.results.title': 'Résultats : {budget}',
-  'budgets.results.method.votes': 'Les projets sont financés dans l’ordre de leurs voix, tant qu’ils tiennent dans ce qui reste du montant ; un projet qui ne tient plus est passé.',
-  'budgets.results.method.equal_shares': 'Les projets sont financés selon la méthode des parts égales : chaque votant dispose d’une part égale du montant et les projets sont payés par leurs soutiens ; le reste est ensuite attribué selon les voix.',
+  'budgets.results.method.votes':
+    'Les projets sont financés dans l’ordre de leurs voix, tant qu’ils tiennent dans ce qui reste du montant ; un projet qui ne tient plus est passé.',
+  'budgets.results.method.equal_shares':
+    'Les projets sont financés selon la méthode des parts égales : chaque votant dispose d’une part égale du montant et les projets sont payés par leurs soutiens ; le reste est ensuite attribué selon les voix.',
   'budgets.results.published': 'Publiés le {date}',
   'budgets.results.csv': 'Télécharger au format CSV',
   'budgets.results.summary': '{voters} votants. Financé : {spent} sur {amount}.',
   'budgets.results.chartTitle': 'Voix par projet — {heading}',
-  'budgets.results.chartCaption': 'Les barres plus foncées sont les projets financés. Le tableau ci-dessous donne les mêmes chiffres.',
+  'budgets.results.chartCaption':
+    'Les barres plus foncées sont les projets financés. Le tableau ci-dessous donne les mêmes chiffres.',
   'budgets.results.tableCaption': 'Résultats — {heading}',
   'budgets.results.project': 'Projet',
   'budgets.results.ballots': 'Bulletins',
@@ -185,7 +207,8 @@ export const budgets = {
   'budgets.admin.eligibility': 'Qui peut voter',
   'budgets.admin.minAge': 'Âge minimal (facultatif)',
   'budgets.admin.maxAge': 'Âge maximal (facultatif)',
-  'budgets.admin.districtResidentsOnly': 'Enveloppes d’arrondissement réservées aux habitants vérifiés dans cet arrondissement',
+  'budgets.admin.districtResidentsOnly':
+    'Enveloppes d’arrondissement réservées aux habitants vérifiés dans cet arrondissement',
   'budgets.admin.processId': 'Numéro du processus participatif (facultatif)',
   'budgets.admin.phaseOverride': 'Étape en cours',
   'budgets.admin.phaseByDates': 'Déterminée par les dates',
@@ -227,20 +250,24 @@ export const budgets = {
   'budgets.propose.title': 'Proposer un projet',
   'budgets.propose.editTitle': 'Modifier votre projet',
   'budgets.propose.headingField': 'Enveloppe',
-  'budgets.propose.headingHint': 'Toute la ville, ou le quartier auquel le projet est destiné. Le coût doit tenir dans le montant de l’enveloppe.',
+  'budgets.propose.headingHint':
+    'Toute la ville, ou le quartier auquel le projet est destiné. Le coût doit tenir dans le montant de l’enveloppe.',
   'budgets.propose.titleField': 'Titre',
   'budgets.propose.descriptionField': 'Présentation',
   'budgets.propose.descriptionHint': 'Ce qu’il faut faire, où, et pourquoi c’est important (10 caractères au moins).',
   'budgets.propose.costField': 'Coût estimé en euros',
-  'budgets.propose.costHint': 'Un montant entier. Les services de la ville le vérifient lors de l’examen et peuvent le corriger.',
+  'budgets.propose.costHint':
+    'Un montant entier. Les services de la ville le vérifient lors de l’examen et peuvent le corriger.',
   'budgets.propose.place': 'Lieu',
-  'budgets.propose.placeHint': 'Facultatif : les coordonnées du lieu, copiées par exemple depuis une application de cartographie.',
+  'budgets.propose.placeHint':
+    'Facultatif : les coordonnées du lieu, copiées par exemple depuis une application de cartographie.',
   'budgets.propose.lat': 'Latitude (degrés décimaux)',
   'budgets.propose.lng': 'Longitude (degrés décimaux)',
   'budgets.propose.showAuthor': 'Afficher mon nom sur le projet',
   'budgets.propose.submit': 'Déposer le projet',
   'budgets.propose.save': 'Enregistrer les modifications',
-  'budgets.propose.created': 'Votre projet est déposé. Vous pouvez le modifier ou le retirer tant que la collecte des projets est ouverte.',
+  'budgets.propose.created':
+    'Votre projet est déposé. Vous pouvez le modifier ou le retirer tant que la collecte des projets est ouverte.',
   'budgets.propose.saved': 'Votre projet est enregistré.',
   'budgets.propose.withdrawn': 'Votre projet est retiré.',
   'budgets.propose.edit': 'Modifier le projet',
@@ -248,7 +275,8 @@ export const budgets = {
   'budgets.propose.signIn': 'Connectez-vous pour participer',
   'budgets.propose.error.title': 'Saisissez un titre de 4 à 200 caractères.',
   'budgets.propose.error.description': 'Saisissez une présentation de 10 à 5000 caractères.',
-  'budgets.propose.error.cost': 'Saisissez un montant entier supérieur à zéro et au plus égal au montant de l’enveloppe.',
+  'budgets.propose.error.cost':
+    'Saisissez un montant entier supérieur à zéro et au plus égal au montant de l’enveloppe.',
   'budgets.propose.error.place': 'Saisissez la latitude et la longitude en degrés décimaux, ou aucune des deux.',
   'budgets.propose.error.placeOutside': 'Ce lieu n’est pas dans le quartier de l’enveloppe.',
   'budgets.support.title': 'Soutiens',
@@ -259,8 +287,10 @@ export const budgets = {
   'budgets.support.youSupport': 'Vous soutenez ce projet.',
   'budgets.support.added': 'Votre soutien est compté.',
   'budgets.support.removed': 'Votre soutien est retiré.',
-  'budgets.support.closed': 'Les projets ne peuvent être soutenus que pendant la phase de soutien (phase actuelle : {phase}).',
-  'budgets.support.lead': 'Soutenez les projets que vous voulez voir soumis au vote : les plus soutenus passent à l’examen de la ville. Vous pouvez retirer un soutien jusqu’à la fin de cette phase.',
+  'budgets.support.closed':
+    'Les projets ne peuvent être soutenus que pendant la phase de soutien (phase actuelle : {phase}).',
+  'budgets.support.lead':
+    'Soutenez les projets que vous voulez voir soumis au vote : les plus soutenus passent à l’examen de la ville. Vous pouvez retirer un soutien jusqu’à la fin de cette phase.',
   'budgets.support.limit': 'Vous pouvez soutenir jusqu’à {limit} projets par enveloppe.',
   'budgets.support.used': 'Vous soutenez {used} des {limit} projets permis dans cette enveloppe.',
   'budgets.list.heading': 'Enveloppe',
@@ -273,7 +303,8 @@ export const budgets = {
   'budgets.list.count': '{count} projets',
   'budgets.list.empty': 'Aucun projet pour l’instant.',
   'budgets.preselection.title': 'Présélection et examen',
-  'budgets.preselection.lead': 'Les projets par enveloppe, les plus soutenus d’abord. Cochez ceux qui passent à l’examen de la ville ; les autres sont marqués comme non retenus. Ouvrez un projet pour indiquer sa faisabilité avec une explication : seuls les projets retenus et réalisables sont soumis au vote.',
+  'budgets.preselection.lead':
+    'Les projets par enveloppe, les plus soutenus d’abord. Cochez ceux qui passent à l’examen de la ville ; les autres sont marqués comme non retenus. Ouvrez un projet pour indiquer sa faisabilité avec une explication : seuls les projets retenus et réalisables sont soumis au vote.',
   'budgets.preselection.toReview': 'À examiner',
   'budgets.preselection.save': 'Enregistrer la présélection',
   'budgets.admin.maxSupports': 'Projets qu’un habitant peut soutenir par enveloppe (facultatif)',
@@ -282,15 +313,18 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Ce budget ne reçoit pas de propositions de projets en ce moment.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Les projets de ce budget ne peuvent pas être soutenus en ce moment.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Choisissez une enveloppe de ce budget.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Saisissez un montant entier supérieur à zéro et au plus égal au montant de l’enveloppe.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Saisissez un montant entier supérieur à zéro et au plus égal au montant de l’enveloppe.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Vérifiez les champs signalés en erreur.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Seul l’auteur peut modifier ou retirer ce projet.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Ce projet ne peut plus être modifié.',
   'budgets.error.BUDGET_PROJECT_NOT_SUPPORTABLE': 'Ce projet ne reçoit pas de soutiens.',
-  'budgets.error.BUDGET_SUPPORT_LIMIT': 'Vous avez utilisé tous vos soutiens dans cette enveloppe. Retirez-en d’abord un.',
+  'budgets.error.BUDGET_SUPPORT_LIMIT':
+    'Vous avez utilisé tous vos soutiens dans cette enveloppe. Retirez-en d’abord un.',
   'budgets.error.BUDGET_EMAIL_NOT_CONFIRMED': 'Confirmez votre adresse e-mail pour participer à ce budget.',
   'budgets.error.BUDGET_NOT_VERIFIED': 'Seuls les habitants vérifiés peuvent participer à ce budget.',
   'budgets.error.BUDGET_AGE_NOT_ELIGIBLE': 'Votre âge ne vous permet pas de participer à ce budget.',
-  'budgets.error.BUDGET_DISTRICT_NOT_ELIGIBLE': 'Seuls les habitants de ce quartier peuvent participer à son enveloppe.',
+  'budgets.error.BUDGET_DISTRICT_NOT_ELIGIBLE':
+    'Seuls les habitants de ce quartier peuvent participer à son enveloppe.',
   'budgets.error.BUDGET_PRESELECTION_CLOSED': 'Le vote a commencé : la présélection ne peut plus changer.',
 };

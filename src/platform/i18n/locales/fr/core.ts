@@ -17,7 +17,8 @@ export const core = {
   'site.footer.about': 'Interactive City est un logiciel libre pour écouter, répondre et décider ensemble.',
   'site.poweredBy': 'Propulsé par Interactive City',
   'home.title': 'Bienvenue à {city}',
-  'home.lead': 'Signalez un problème, proposez une idée, soutenez celles des autres et votez sur l’utilisation du budget — dans votre langue, sur tous vos appareils.',
+  'home.lead':
+    'Signalez un problème, proposez une idée, soutenez celles des autres et votez sur l’utilisation du budget — dans votre langue, sur tous vos appareils.',
   'home.districts': 'Nos arrondissements',
   'home.districts.population': '{count} habitants',
   'home.districts.empty': 'Aucun arrondissement n’a encore été publié.',
@@ -59,7 +60,8 @@ export const core = {
   'reset.title': 'Réinitialiser votre mot de passe',
   'reset.intro': 'Saisissez votre adresse e-mail et nous vous enverrons un lien pour choisir un nouveau mot de passe.',
   'reset.submit': 'Envoyer le lien',
-  'reset.sent': 'Si un compte existe pour cette adresse, nous avons envoyé un lien pour réinitialiser son mot de passe.',
+  'reset.sent':
+    'Si un compte existe pour cette adresse, nous avons envoyé un lien pour réinitialiser son mot de passe.',
   'reset.new.title': 'Choisissez un nouveau mot de passe',
   'reset.new.submit': 'Enregistrer le nouveau mot de passe',
   'reset.invalid': 'Ce lien de réinitialisation n’est pas valide ou a expiré.',
@@ -74,7 +76,8 @@ export const core = {
   'account.export.text': 'Téléchargez toutes les données que nous détenons à votre sujet, dans un fichier JSON.',
   'account.export.submit': 'Télécharger mes données',
   'account.delete.title': 'Supprimer mon compte',
-  'account.delete.text': 'Votre compte est supprimé immédiatement. Ce que vous avez écrit reste en ligne, sans votre nom, sauf si vous nous demandez de le supprimer également.',
+  'account.delete.text':
+    'Votre compte est supprimé immédiatement. Ce que vous avez écrit reste en ligne, sans votre nom, sauf si vous nous demandez de le supprimer également.',
   'account.delete.removeContent': 'Supprimer aussi tout ce que j’ai écrit',
   'account.delete.confirm': 'Saisissez votre mot de passe pour confirmer',
   'account.delete.submit': 'Supprimer mon compte',
@@ -89,7 +92,8 @@ export const core = {
   'error.notFound.text': 'Il n’y a rien à cette adresse. La page a peut-être été déplacée.',
   'error.goHome': 'Aller à la page d’accueil',
   'error.VALIDATION_FAILED': 'Certains champs ne sont pas remplis correctement.',
-  'error.CSRF_TOKEN_INVALID': 'Le formulaire a expiré ou n’a pas été envoyé depuis ce site. Rechargez la page et réessayez.',
+  'error.CSRF_TOKEN_INVALID':
+    'Le formulaire a expiré ou n’a pas été envoyé depuis ce site. Rechargez la page et réessayez.',
   'error.RATE_LIMITED': 'Trop de tentatives. Patientez un instant et réessayez.',
   'error.AUTHENTICATION_REQUIRED': 'Connectez-vous pour effectuer cette action.',
   'error.SESSION_EXPIRED': 'Votre session a expiré. Reconnectez-vous.',
@@ -97,7 +101,8 @@ export const core = {
   'error.INTERNAL': 'Une erreur s’est produite de notre côté. Elle a été enregistrée.',
   'error.INVALID_CREDENTIALS': 'L’adresse e-mail ou le mot de passe est incorrect.',
   'error.ACCOUNT_LOCKED': 'Trop de tentatives échouées. Ce compte est bloqué pendant {minutes} minutes.',
-  'error.EMAIL_NOT_CONFIRMED': 'Confirmez votre adresse e-mail avant de vous connecter. Nous pouvons vous envoyer un nouveau lien.',
+  'error.EMAIL_NOT_CONFIRMED':
+    'Confirmez votre adresse e-mail avant de vous connecter. Nous pouvons vous envoyer un nouveau lien.',
   'error.EMAIL_TAKEN': 'Un compte existe déjà avec cette adresse e-mail.',
   'error.PASSWORD_TOO_SHORT': 'Le mot de passe doit comporter au moins 10 caractères.',
   'error.PASSWORD_TOO_LONG': 'Le mot de passe doit comporter au plus 200 caractères.',
@@ -109,9 +114,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'Le mot de passe est incorrect.',
   'mail.greeting': 'Bonjour {name},',
   'mail.confirm.subject': 'Confirmez votre compte sur {city}',
-  'mail.confirm.body': 'Ouvrez ce lien pour confirmer votre adresse e-mail :\n\n{link}\n\nLe lien est valable 48 heures. Si vous n’avez pas créé de compte, ignorez cet e-mail.',
+  'mail.confirm.body':
+    'Ouvrez ce lien pour confirmer votre adresse e-mail :\n\n{link}\n\nLe lien est valable 48 heures. Si vous n’avez pas créé de compte, ignorez cet e-mail.',
   'mail.reset.subject': 'Réinitialisez votre mot de passe sur {city}',
-  'mail.reset.body': 'Ouvrez ce lien pour choisir un nouveau mot de passe :\n\n{link}\n\nLe lien est valable 2 heures. Si vous ne l’avez pas demandé, ignorez cet e-mail : votre mot de passe reste inchangé.',
+  'mail.reset.body':
+    'Ouvrez ce lien pour choisir un nouveau mot de passe :\n\n{link}\n\nLe lien est valable 2 heures. Si vous ne l’avez pas demandé, ignorez cet e-mail : votre mot de passe reste inchangé.',
   'mail.signature': 'L’équipe de {city}',
   'error.LAST_ADMIN': 'La ville doit conserver au moins un administrateur.',
   'error.SLUG_INVALID': 'Utilisez des lettres minuscules, des chiffres et des traits d’union (2 à 60 caractères).',

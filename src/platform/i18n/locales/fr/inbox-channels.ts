@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Canaux',
   'inbox.channels.title': 'Canaux de la messagerie',
-  'inbox.channels.lead': 'Les canaux par lesquels les habitants joignent la ville. Chacun apporte ses messages dans la messagerie, et les réponses repartent par le même chemin.',
+  'inbox.channels.lead':
+    'Les canaux par lesquels les habitants joignent la ville. Chacun apporte ses messages dans la messagerie, et les réponses repartent par le même chemin.',
   'inbox.channels.empty': 'Aucun canal n’a encore été configuré.',
   'inbox.channels.name': 'Nom',
   'inbox.channels.kind': 'Type',
@@ -26,7 +27,8 @@ export const inboxChannels = {
   'inbox.channels.switchOff': 'Désactiver',
   'inbox.channels.switchOn': 'Activer',
   'inbox.channels.archive': 'Archiver',
-  'inbox.channels.secretStored': 'Une valeur est enregistrée et n’est pas affichée ; laissez le champ vide pour la conserver.',
+  'inbox.channels.secretStored':
+    'Une valeur est enregistrée et n’est pas affichée ; laissez le champ vide pour la conserver.',
   'inbox.channels.notice.created': 'Le canal a été ajouté.',
   'inbox.channels.notice.saved': 'Le canal a été enregistré.',
   'inbox.channels.notice.on': 'Le canal est activé.',
@@ -47,23 +49,29 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Webhook signé',
   'inbox.channels.kind.web': 'Formulaire de contact',
   'inbox.channels.field.instance': 'Serveur Mastodon',
-  'inbox.channels.field.instanceHint': 'L’adresse du serveur où se trouve le compte de la ville, par exemple https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'L’adresse du serveur où se trouve le compte de la ville, par exemple https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Hashtags à suivre',
   'inbox.channels.field.hashtagsHint': 'Séparés par des virgules ou des espaces, sans # ; dix au plus.',
   'inbox.channels.field.accessToken': 'Jeton d’accès',
-  'inbox.channels.field.accessTokenHint': 'Créé dans Préférences › Développement sur le serveur, avec les autorisations read et write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Créé dans Préférences › Développement sur le serveur, avec les autorisations read et write:statuses.',
   'inbox.channels.field.botToken': 'Jeton du bot',
   'inbox.channels.field.botTokenHint': 'Le jeton donné par BotFather à la création du bot.',
   'inbox.channels.field.webhookSecret': 'Secret du webhook',
-  'inbox.channels.field.webhookSecretHint': 'Vérifié à chaque message envoyé par Telegram. Laissez vide pour qu’il soit généré.',
+  'inbox.channels.field.webhookSecretHint':
+    'Vérifié à chaque message envoyé par Telegram. Laissez vide pour qu’il soit généré.',
   'inbox.channels.field.apiBase': 'Adresse de la Bot API',
   'inbox.channels.field.apiBaseHint': 'Laissez vide pour https://api.telegram.org.',
   'inbox.channels.field.address': 'Adresse e-mail de la ville',
-  'inbox.channels.field.addressHint': 'Le courrier adressé à cette adresse et reçu par le serveur de courrier entrant est enregistré ici ; les réponses partent de cette adresse.',
+  'inbox.channels.field.addressHint':
+    'Le courrier adressé à cette adresse et reçu par le serveur de courrier entrant est enregistré ici ; les réponses partent de cette adresse.',
   'inbox.channels.field.maxMegabytes': 'Taille maximale en Mo',
-  'inbox.channels.field.maxMegabytesHint': 'Les courriers plus grands sont refusés ; les pièces jointes plus grandes sont signalées, non conservées. Par défaut : 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'Les courriers plus grands sont refusés ; les pièces jointes plus grandes sont signalées, non conservées. Par défaut : 10.',
   'inbox.channels.field.imapHost': 'Serveur IMAP',
-  'inbox.channels.field.imapHostHint': 'Facultatif : une boîte lue toutes les deux minutes, sans rien marquer ni déplacer.',
+  'inbox.channels.field.imapHostHint':
+    'Facultatif : une boîte lue toutes les deux minutes, sans rien marquer ni déplacer.',
   'inbox.channels.field.imapPort': 'Port IMAP',
   'inbox.channels.field.imapTls': 'IMAP via TLS',
   'inbox.channels.field.imapUser': 'Nom d’utilisateur IMAP',
@@ -74,17 +82,23 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP via TLS dès la connexion (port 465)',
   'inbox.channels.field.smtpUser': 'Nom d’utilisateur SMTP',
   'inbox.channels.field.smtpPassword': 'Mot de passe SMTP',
-  'inbox.channels.telegram.welcome': 'Bonjour ! Écrivez-nous ici et la ville vous répondra. Pour signaler un problème dans l’espace public, envoyez /report ou appuyez sur le bouton.',
+  'inbox.channels.telegram.welcome':
+    'Bonjour ! Écrivez-nous ici et la ville vous répondra. Pour signaler un problème dans l’espace public, envoyez /report ou appuyez sur le bouton.',
   'inbox.channels.telegram.reportButton': 'Signaler un problème',
   'inbox.channels.telegram.cancelButton': 'Annuler',
   'inbox.channels.telegram.locationButton': 'Envoyer ma position',
   'inbox.channels.telegram.skipButton': 'Passer',
-  'inbox.channels.telegram.askCategory': 'De quel type de problème s’agit-il ? Choisissez une catégorie ou envoyez son numéro.',
-  'inbox.channels.telegram.askPlace': 'Où se trouve-t-il ? Envoyez une position (trombone › Position) ou écrivez la rue et le numéro.',
+  'inbox.channels.telegram.askCategory':
+    'De quel type de problème s’agit-il ? Choisissez une catégorie ou envoyez son numéro.',
+  'inbox.channels.telegram.askPlace':
+    'Où se trouve-t-il ? Envoyez une position (trombone › Position) ou écrivez la rue et le numéro.',
   'inbox.channels.telegram.askPhoto': 'Vous pouvez envoyer une photo du problème ou passer cette étape.',
   'inbox.channels.telegram.askDescription': 'Veuillez décrire le problème en quelques mots.',
-  'inbox.channels.telegram.cancelled': 'Le signalement a été annulé. Vous pouvez recommencer à tout moment avec /report.',
+  'inbox.channels.telegram.cancelled':
+    'Le signalement a été annulé. Vous pouvez recommencer à tout moment avec /report.',
   'inbox.channels.telegram.outsideCity': 'Ce lieu se trouve en dehors de la ville.',
-  'inbox.channels.telegram.refused': 'Le signalement n’a pas pu être enregistré. Veuillez réessayer avec /report ou nous écrire ici.',
-  'inbox.channels.telegram.filed': 'Merci ! Votre signalement numéro {number} a été enregistré : {url} — nous vous tiendrons informé ici de son avancement.',
+  'inbox.channels.telegram.refused':
+    'Le signalement n’a pas pu être enregistré. Veuillez réessayer avec /report ou nous écrire ici.',
+  'inbox.channels.telegram.filed':
+    'Merci ! Votre signalement numéro {number} a été enregistré : {url} — nous vous tiendrons informé ici de son avancement.',
 };

@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Écoute',
   'inbox.listening.sections': 'Rubriques de la boîte de réception',
   'inbox.listening.title': 'Écoute',
-  'inbox.listening.lead': 'Ce que disent les habitants sur tous les canaux : combien, dans quelle humeur, où et à quel sujet, par rapport à la période précédente.',
+  'inbox.listening.lead':
+    'Ce que disent les habitants sur tous les canaux : combien, dans quelle humeur, où et à quel sujet, par rapport à la période précédente.',
   'inbox.listening.period': 'Période',
   'inbox.listening.lastDays': '{days} derniers jours',
   'inbox.listening.district': 'Quartier',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'L’alerte est marquée comme vue.',
   'inbox.codes.nav': 'Codes',
   'inbox.codes.title': 'Grille de codage',
-  'inbox.codes.lead': 'Les codes propres à la ville pour l’analyse qualitative : appliquez-les aux messages d’une conversation, puis voyez la fréquence de chacun et ceux qui apparaissent ensemble.',
+  'inbox.codes.lead':
+    'Les codes propres à la ville pour l’analyse qualitative : appliquez-les aux messages d’une conversation, puis voyez la fréquence de chacun et ceux qui apparaissent ensemble.',
   'inbox.codes.book': 'Codes',
   'inbox.codes.empty': 'La grille de codage est vide. Ajoutez le premier code ci-dessous.',
   'inbox.codes.name': 'Code',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'La description ne peut dépasser 500 caractères.',
   'inbox.people.nav': 'Données personnelles',
   'inbox.people.title': 'Demandes relatives aux données personnelles',
-  'inbox.people.lead': 'Retrouvez une personne qui a écrit à la ville pour lui remettre une copie de ce que la boîte de réception contient à son sujet, ou pour l’effacer à sa demande. L’effacement supprime le texte de ses messages et son identité ; les chiffres du tableau de bord restent.',
+  'inbox.people.lead':
+    'Retrouvez une personne qui a écrit à la ville pour lui remettre une copie de ce que la boîte de réception contient à son sujet, ou pour l’effacer à sa demande. L’effacement supprime le texte de ses messages et son identité ; les chiffres du tableau de bord restent.',
   'inbox.people.search': 'Nom, identifiant ou adresse e-mail',
   'inbox.people.find': 'Rechercher',
   'inbox.people.none': 'Personne ne correspond dans la boîte de réception.',
@@ -94,16 +97,20 @@ export const inboxListening = {
   'inbox.settings.title': 'Paramètres de la boîte de réception',
   'inbox.settings.retention': 'Conservation et délai de réponse',
   'inbox.settings.retentionDays': 'Conserver les données personnelles pendant (jours)',
-  'inbox.settings.retentionHint': 'De 7 à 3 650 jours après le dernier message d’une conversation ; ensuite ses textes et ses auteurs sont effacés automatiquement.',
+  'inbox.settings.retentionHint':
+    'De 7 à 3 650 jours après le dernier message d’une conversation ; ensuite ses textes et ses auteurs sont effacés automatiquement.',
   'inbox.settings.goalHours': 'Première réponse sous (heures)',
-  'inbox.settings.goalHint': 'Les conversations qui attendent plus longtemps sont signalées dans la boîte de réception.',
+  'inbox.settings.goalHint':
+    'Les conversations qui attendent plus longtemps sont signalées dans la boîte de réception.',
   'inbox.settings.save': 'Enregistrer',
   'inbox.settings.saved': 'Les paramètres sont enregistrés.',
   'inbox.topics.title': 'Thèmes',
-  'inbox.topics.lead': 'Les thèmes propres à la ville. Les messages y sont classés d’abord par leurs mots-clés, puis selon ce que le personnel a appris au système en corrigeant les thèmes.',
+  'inbox.topics.lead':
+    'Les thèmes propres à la ville. Les messages y sont classés d’abord par leurs mots-clés, puis selon ce que le personnel a appris au système en corrigeant les thèmes.',
   'inbox.topics.name': 'Thème',
   'inbox.topics.key': 'Clé',
-  'inbox.topics.keyHint': 'Lettres minuscules, chiffres, tirets ou traits de soulignement ; elle ne pourra plus changer.',
+  'inbox.topics.keyHint':
+    'Lettres minuscules, chiffres, tirets ou traits de soulignement ; elle ne pourra plus changer.',
   'inbox.topics.keywords': 'Mots-clés',
   'inbox.topics.department': 'Service responsable',
   'inbox.topics.new': 'Nouveau thème',
@@ -115,6 +122,8 @@ export const inboxListening = {
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'La boîte de réception ne connaît pas cette personne.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'Cette alerte n’existe pas ou n’est plus ouverte.',
   'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Cochez la case pour confirmer l’effacement ; il est irréversible.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'La durée de conservation doit être de 7 à 3 650 jours et le délai de première réponse de 1 à 720 heures.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'Un thème demande une clé en lettres minuscules, chiffres, tirets ou traits de soulignement et un nom de 80 caractères au plus.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'La durée de conservation doit être de 7 à 3 650 jours et le délai de première réponse de 1 à 720 heures.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'Un thème demande une clé en lettres minuscules, chiffres, tirets ou traits de soulignement et un nom de 80 caractères au plus.',
 };

@@ -86,8 +86,10 @@ export const inbox = {
   'inbox.assign.done': 'L’attribution est enregistrée.',
   'inbox.report.make': 'Transformer ce message en signalement',
   'inbox.report.title': 'Transformer un message en signalement',
-  'inbox.report.lead': 'Le signalement est acheminé comme les autres ; la personne en est informée sur son canal, avec l’adresse du signalement.',
-  'inbox.report.tellHint': 'Après l’enregistrement, la personne reçoit un message automatique avec le lien vers le signalement, puis chaque changement public.',
+  'inbox.report.lead':
+    'Le signalement est acheminé comme les autres ; la personne en est informée sur son canal, avec l’adresse du signalement.',
+  'inbox.report.tellHint':
+    'Après l’enregistrement, la personne reçoit un message automatique avec le lien vers le signalement, puis chaque changement public.',
   'inbox.report.submit': 'Créer le signalement',
   'inbox.report.showQuestions': 'Afficher les questions de cette catégorie',
   'inbox.report.done': 'Le signalement est créé et la personne a été informée.',
@@ -97,7 +99,8 @@ export const inbox = {
   'inbox.report.answer': 'La ville a répondu au signalement n° {id} : {link}',
   'inbox.report.changed': 'Le signalement n° {id} a changé : {link}',
   'inbox.templates.title': 'Modèles de réponse',
-  'inbox.templates.lead': 'Des textes pour commencer les réponses, dans chaque langue de la ville ; la boîte de réception choisit la langue de la conversation.',
+  'inbox.templates.lead':
+    'Des textes pour commencer les réponses, dans chaque langue de la ville ; la boîte de réception choisit la langue de la conversation.',
   'inbox.templates.none': 'Il n’y a pas encore de modèle de réponse.',
   'inbox.templates.name': 'Nom',
   'inbox.templates.text': 'Texte en {language}',
@@ -111,7 +114,8 @@ export const inbox = {
   'inbox.templates.restored': 'Le modèle peut de nouveau être utilisé.',
   'inbox.templates.archivedTag': 'Archivé',
   'inbox.contactForm.title': 'Contacter la ville',
-  'inbox.contactForm.lead': 'Écrivez à {city} : une question, une suggestion ou une réclamation. La ville répond par courriel.',
+  'inbox.contactForm.lead':
+    'Écrivez à {city} : une question, une suggestion ou une réclamation. La ville répond par courriel.',
   'inbox.contactForm.name': 'Votre nom',
   'inbox.contactForm.optional': 'Facultatif.',
   'inbox.contactForm.email': 'Votre adresse électronique',
@@ -121,7 +125,8 @@ export const inbox = {
   'inbox.contactForm.place': 'Lieu',
   'inbox.contactForm.placeHint': 'Facultatif : une rue, une adresse ou un point de repère.',
   'inbox.contactForm.message': 'Votre message',
-  'inbox.contactForm.privacy': 'La ville n’utilise votre adresse que pour vous répondre et supprime ces messages après leur durée de conservation.',
+  'inbox.contactForm.privacy':
+    'La ville n’utilise votre adresse que pour vous répondre et supprime ces messages après leur durée de conservation.',
   'inbox.contactForm.submit': 'Envoyer le message',
   'inbox.contactForm.sent': 'Merci : votre message est bien parvenu à la ville. La réponse arrivera par courriel.',
   'inbox.contactForm.closed': 'Le formulaire de contact est fermé pour le moment.',
@@ -135,7 +140,8 @@ export const inbox = {
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Rédigez votre message.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'Ce champ dépasse la longueur permise.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Choisissez un quartier dans la liste.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'Cette personne ne peut pas être chargée : elle n’est pas agent ou pas membre du service choisi.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'Cette personne ne peut pas être chargée : elle n’est pas agent ou pas membre du service choisi.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Choisissez un service dans la liste.',
   'inbox.error.INBOX_LABEL_INVALID': 'Choisissez un ressenti et un thème dans les listes.',
   'inbox.error.INBOX_ALREADY_LINKED': 'Cette conversation est déjà liée à un signalement.',
@@ -144,26 +150,34 @@ export const inbox = {
   'inbox.error.INBOX_VIEW_INVALID': 'Donnez à la vue un nom de 80 caractères au plus.',
   'inbox.proposal.make': 'Transformer ce message en proposition',
   'inbox.proposal.title': 'Transformer un message en proposition',
-  'inbox.proposal.lead': 'La proposition est publiée dans la démarche choisie au nom de la personne, la ville en étant l’auteur du dépôt ; la personne est informée sur son canal, avec l’adresse de la proposition.',
+  'inbox.proposal.lead':
+    'La proposition est publiée dans la démarche choisie au nom de la personne, la ville en étant l’auteur du dépôt ; la personne est informée sur son canal, avec l’adresse de la proposition.',
   'inbox.proposal.noProcess': 'Aucune démarche n’accepte de nouvelles propositions en ce moment.',
   'inbox.proposal.process': 'Démarche',
-  'inbox.proposal.processHint': 'Seules les démarches dont la phase en cours accepte de nouvelles propositions sont listées.',
+  'inbox.proposal.processHint':
+    'Seules les démarches dont la phase en cours accepte de nouvelles propositions sont listées.',
   'inbox.proposal.chooseProcess': 'Choisissez une démarche',
   'inbox.proposal.processRequired': 'Choisissez une démarche qui accepte des propositions.',
   'inbox.proposal.body': 'Texte de la proposition',
-  'inbox.proposal.bodyHint': 'Les mots de la personne, mis au propre si besoin. Une ligne indiquant qui l’a proposée et par quel canal est ajoutée à la fin.',
+  'inbox.proposal.bodyHint':
+    'Les mots de la personne, mis au propre si besoin. Une ligne indiquant qui l’a proposée et par quel canal est ajoutée à la fin.',
   'inbox.proposal.showName': 'Nommer la personne sur la proposition',
-  'inbox.proposal.showNameHint': 'Son nom devient public. Cochez seulement si la personne est d’accord ; sinon la proposition indique « un habitant ».',
-  'inbox.proposal.tellHint': 'Après l’enregistrement, la personne reçoit un message automatique avec le lien vers la proposition puis chaque changement public : seuil atteint, réponse de la ville, retrait.',
+  'inbox.proposal.showNameHint':
+    'Son nom devient public. Cochez seulement si la personne est d’accord ; sinon la proposition indique « un habitant ».',
+  'inbox.proposal.tellHint':
+    'Après l’enregistrement, la personne reçoit un message automatique avec le lien vers la proposition puis chaque changement public : seuil atteint, réponse de la ville, retrait.',
   'inbox.proposal.submit': 'Publier la proposition',
   'inbox.proposal.done': 'La proposition est publiée et la personne a été informée.',
   'inbox.proposal.linked': 'Proposition',
   'inbox.proposal.origin': 'Proposée par {name} ({channel}), publiée par la ville.',
   'inbox.proposal.originAnonymous': 'Proposée par un habitant ({channel}), publiée par la ville.',
-  'inbox.proposal.told': 'Merci. Votre message est devenu la proposition « {title} » : les habitants peuvent la soutenir, et vous pouvez la suivre ici : {link}',
-  'inbox.proposal.threshold': 'Votre proposition « {title} » a atteint {threshold} soutiens : la ville va y répondre. {link}',
+  'inbox.proposal.told':
+    'Merci. Votre message est devenu la proposition « {title} » : les habitants peuvent la soutenir, et vous pouvez la suivre ici : {link}',
+  'inbox.proposal.threshold':
+    'Votre proposition « {title} » a atteint {threshold} soutiens : la ville va y répondre. {link}',
   'inbox.proposal.answer': 'La ville a répondu à votre proposition « {title} » : {status}. {link}',
   'inbox.proposal.withdrawn': 'La proposition « {title} » a été retirée. {link}',
-  'inbox.proposal.expired': 'Le délai de soutien de la proposition « {title} » est écoulé ; elle n’a pas atteint {threshold} soutiens. {link}',
+  'inbox.proposal.expired':
+    'Le délai de soutien de la proposition « {title} » est écoulé ; elle n’a pas atteint {threshold} soutiens. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'Cette conversation est déjà liée à une proposition.',
 };

@@ -2,7 +2,8 @@
 export const participation = {
   'participation.nav': 'Participation citoyenne',
   'participation.processes.title': 'Démarches participatives',
-  'participation.processes.lead': 'Consultations dans lesquelles les habitants proposent, soutiennent, débattent et décident avec la ville.',
+  'participation.processes.lead':
+    'Consultations dans lesquelles les habitants proposent, soutiennent, débattent et décident avec la ville.',
   'participation.processes.open': 'En cours',
   'participation.processes.upcoming': 'À venir',
   'participation.processes.past': 'Terminées',
@@ -16,7 +17,8 @@ export const participation = {
   'participation.process.wholeCity': 'Toute la ville',
   'participation.process.whoMay': 'Qui peut participer',
   'participation.process.rules': 'Règles des propositions',
-  'participation.process.rulesText': 'Une proposition qui réunit {threshold} soutiens en {days} jours reçoit une réponse écrite de la ville sous {answerDays} jours.',
+  'participation.process.rulesText':
+    'Une proposition qui réunit {threshold} soutiens en {days} jours reçoit une réponse écrite de la ville sous {answerDays} jours.',
   'participation.part.proposals': 'Propositions',
   'participation.part.debates': 'Débats',
   'participation.part.budget': 'Budget participatif',
@@ -94,12 +96,14 @@ export const participation = {
   'participation.proposal.placeHint': 'Coordonnées du lieu concerné ; le quartier est alors trouvé automatiquement.',
   'participation.proposal.lat': 'Latitude, par ex. 44.1035',
   'participation.proposal.lng': 'Longitude, par ex. 9.8245',
-  'participation.proposal.rules': 'Votre proposition recueillera des soutiens pendant {days} jours ; avec {threshold} soutiens, la ville devra y répondre.',
+  'participation.proposal.rules':
+    'Votre proposition recueillera des soutiens pendant {days} jours ; avec {threshold} soutiens, la ville devra y répondre.',
   'participation.proposal.submit': 'Publier la proposition',
   'participation.proposal.created': 'Votre proposition est publiée. Partagez-la pour recueillir des soutiens.',
   'participation.proposal.by': 'par {name}, le {date}',
   'participation.proposal.placed': 'Lieu',
-  'participation.proposal.authorDistance': 'Il manque {missing} soutiens à votre proposition avant le {date} pour recevoir une réponse de la ville.',
+  'participation.proposal.authorDistance':
+    'Il manque {missing} soutiens à votre proposition avant le {date} pour recevoir une réponse de la ville.',
   'participation.proposal.answerDue': 'La ville doit répondre avant le {date}.',
   'participation.proposal.withdraw': 'Retirer ma proposition',
   'participation.proposal.withdrawn': 'Votre proposition a été retirée.',
@@ -139,7 +143,8 @@ export const participation = {
   'participation.comments.sort.newest': 'les plus récents',
   'participation.comments.none': 'Rien pour l’instant.',
   'participation.comments.closed': 'Les commentaires sont fermés pendant cette phase.',
-  'participation.comments.reportLead': 'Vous pouvez discuter ici de ce signalement avec d’autres habitants. Pour indiquer à la ville que le problème est toujours là, ajoutez plutôt un complément ci-dessus.',
+  'participation.comments.reportLead':
+    'Vous pouvez discuter ici de ce signalement avec d’autres habitants. Pour indiquer à la ville que le problème est toujours là, ajoutez plutôt un complément ci-dessus.',
   'participation.comment.field': 'Votre commentaire',
   'participation.comment.argumentField': 'Votre argument ou commentaire',
   'participation.comment.send': 'Envoyer',
@@ -229,13 +234,18 @@ export const participation = {
   'participation.error.PARTICIPATION_EMAIL_NOT_CONFIRMED': 'Confirmez votre adresse e-mail pour participer.',
   'participation.error.PARTICIPATION_NOT_VERIFIED': 'Seuls les habitants vérifiés peuvent participer à cette démarche.',
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Cette démarche s’adresse à une autre tranche d’âge.',
-  'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Cette démarche s’adresse aux habitants d’autres quartiers.',
+  'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE':
+    'Cette démarche s’adresse aux habitants d’autres quartiers.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Cette proposition ne recueille plus de soutiens.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Seul l’auteur peut retirer une proposition, et seulement avant la réponse de la ville.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Un commentaire ne peut porter que sur une proposition, un débat, un signalement ou un projet du budget participatif.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Seul l’auteur peut retirer une proposition, et seulement avant la réponse de la ville.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Un commentaire ne peut porter que sur une proposition, un débat, un signalement ou un projet du budget participatif.',
   'participation.mail.answered.subject': 'La ville a répondu : {title}',
-  'participation.mail.answered.body': 'La proposition « {title} » que vous suivez a reçu une réponse : {status}.\n\n{answer}\n\nÀ lire sur {link}\n\n{city}',
-  'participation.meetings.lead': 'Les réunions publiques de ce processus : ateliers, auditions et promenades où les habitants discutent des propositions avec la ville.',
+  'participation.mail.answered.body':
+    'La proposition « {title} » que vous suivez a reçu une réponse : {status}.\n\n{answer}\n\nÀ lire sur {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Les réunions publiques de ce processus : ateliers, auditions et promenades où les habitants discutent des propositions avec la ville.',
   'participation.meetings.none': 'Aucune réunion n’a encore été annoncée.',
   'participation.meetings.all': 'Toutes les réunions de ce processus',
   'participation.meetings.manage': 'Gérer les réunions',
@@ -273,19 +283,22 @@ export const participation = {
   'participation.meetings.endTime': 'Heure de fin',
   'participation.meetings.timeHint': 'Au format 24 heures, par exemple 18:30.',
   'participation.meetings.proposalIds': 'Propositions discutées (numéros)',
-  'participation.meetings.proposalIdsHint': 'Les numéros de propositions de ce processus, séparés par des virgules, par exemple 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'Les numéros de propositions de ce processus, séparés par des virgules, par exemple 12, 15.',
   'participation.meetings.error.time': 'Saisissez une heure comme 18:30.',
   'participation.meetings.error.endBeforeStart': 'L’heure de fin doit être après l’heure de début.',
   'participation.meetings.error.placeRequired': 'Indiquez une adresse ou un lien en ligne.',
   'participation.meetings.error.url': 'Saisissez une adresse web commençant par https://.',
   'participation.meetings.error.proposals': 'L’un de ces numéros n’est pas une proposition de ce processus.',
-  'participation.meetings.error.capacityBelowRegistrations': 'La capacité ne peut pas être inférieure aux inscriptions déjà prises.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'La capacité ne peut pas être inférieure aux inscriptions déjà prises.',
   'participation.meetings.error.minutesRequired': 'Rédigez d’abord le compte rendu.',
   'participation.plan.title': 'Plan du processus',
   'participation.plan.none': 'Ce processus n’a pas encore de plan.',
   'participation.plan.current': 'Le plan compte {count} éléments ; téléversé le {date}.',
   'participation.plan.file': 'Fichier du plan (GeoJSON)',
-  'participation.plan.fileHint': 'Une FeatureCollection GeoJSON de 2 Mo au plus, en longitude et latitude (WGS 84). La propriété « name » nomme chaque élément.',
+  'participation.plan.fileHint':
+    'Une FeatureCollection GeoJSON de 2 Mo au plus, en longitude et latitude (WGS 84). La propriété « name » nomme chaque élément.',
   'participation.plan.upload': 'Téléverser le plan',
   'participation.plan.remove': 'Retirer le plan',
   'participation.plan.saved': 'Le plan a été enregistré.',
@@ -302,6 +315,8 @@ export const participation = {
   'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'Le plan doit être une FeatureCollection GeoJSON d’éléments.',
   'participation.error.PLAN_EMPTY': 'Le plan ne contient aucun élément.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'Le plan compte plus de 2 000 éléments.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Un élément du plan n’a pas de géométrie, ou une autre que point, ligne ou polygone.',
-  'participation.error.PLAN_COORDINATES': 'Un élément du plan a des coordonnées mal formées ou hors limites (longitude de −180 à 180, latitude de −90 à 90, anneaux de polygone fermés).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Un élément du plan n’a pas de géométrie, ou une autre que point, ligne ou polygone.',
+  'participation.error.PLAN_COORDINATES':
+    'Un élément du plan a des coordonnées mal formées ou hors limites (longitude de −180 à 180, latitude de −90 à 90, anneaux de polygone fermés).',
 };

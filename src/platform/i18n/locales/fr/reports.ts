@@ -2,7 +2,8 @@
 export const reports = {
   'reports.nav': 'Signalements',
   'reports.list.title': 'Problèmes signalés',
-  'reports.list.lead': 'Les problèmes dans l’espace public signalés par les habitants, et ce que la ville fait pour les résoudre.',
+  'reports.list.lead':
+    'Les problèmes dans l’espace public signalés par les habitants, et ce que la ville fait pour les résoudre.',
   'reports.list.new': 'Signaler un problème',
   'reports.list.empty': 'Aucun signalement ne correspond à ces filtres.',
   'reports.list.older': 'Signalements plus anciens',
@@ -24,12 +25,15 @@ export const reports = {
   'reports.filter.reset': 'Effacer les filtres',
   'reports.filter.invalidDate': 'Saisissez une date telle que 2026-03-31.',
   'reports.map.title': 'Carte des signalements',
-  'reports.map.summary': '{count} signalements affichés sur la carte en {places} endroits. La liste donne tous les signalements.',
+  'reports.map.summary':
+    '{count} signalements affichés sur la carte en {places} endroits. La liste donne tous les signalements.',
   'reports.map.zoomHint': 'Sélectionnez un groupe sur la carte pour voir de plus près.',
   'reports.statistics.title': 'Statistiques des problèmes signalés',
-  'reports.statistics.lead': 'Combien de problèmes les habitants ont signalés, ce qu’ils sont devenus et combien de temps la ville met à les résoudre. Les chiffres sont toujours à jour.',
+  'reports.statistics.lead':
+    'Combien de problèmes les habitants ont signalés, ce qu’ils sont devenus et combien de temps la ville met à les résoudre. Les chiffres sont toujours à jour.',
   'reports.statistics.total': '{count} signalements publics au total.',
-  'reports.statistics.median': 'La moitié des problèmes marqués comme résolus l’ont été dans un délai de {time} après le signalement ({count} signalements résolus).',
+  'reports.statistics.median':
+    'La moitié des problèmes marqués comme résolus l’ont été dans un délai de {time} après le signalement ({count} signalements résolus).',
   'reports.statistics.noMedian': 'Aucun signalement n’a encore été marqué comme résolu.',
   'reports.statistics.byStatus': 'Signalements par état',
   'reports.statistics.byCategory': 'Signalements par catégorie',
@@ -59,15 +63,19 @@ export const reports = {
   'reports.meaning.duplicate': 'Le même problème est suivi dans un autre signalement.',
   'reports.meaning.cannot_fix': 'Le service ne peut rien y changer ; la réponse explique pourquoi.',
   'reports.new.title': 'Signaler un problème',
-  'reports.new.lead': 'Informez la ville d’un problème dans une rue, un parc ou un autre lieu public. Les champs marqués « obligatoire » doivent être remplis.',
-  'reports.new.signInHint': 'Connectez-vous pour suivre votre signalement et le retrouver dans votre compte, ou indiquez votre adresse e-mail ci-dessous pour recevoir les nouvelles.',
+  'reports.new.lead':
+    'Informez la ville d’un problème dans une rue, un parc ou un autre lieu public. Les champs marqués « obligatoire » doivent être remplis.',
+  'reports.new.signInHint':
+    'Connectez-vous pour suivre votre signalement et le retrouver dans votre compte, ou indiquez votre adresse e-mail ci-dessous pour recevoir les nouvelles.',
   'reports.new.place': 'Où se trouve le problème ?',
   'reports.new.search': 'Rechercher une adresse',
   'reports.new.search.hint': 'Par exemple : 12 rue du Port',
   'reports.new.search.submit': 'Rechercher',
   'reports.new.search.results': 'Adresses trouvées — choisissez-en une',
-  'reports.new.search.none': 'Aucune adresse ne correspond à « {query} ». Essayez avec le nom de la rue seulement, ou choisissez l’endroit sur la carte.',
-  'reports.new.search.unavailable': 'La recherche d’adresse n’est pas disponible dans cette ville. Choisissez l’endroit sur la carte ou saisissez ses coordonnées.',
+  'reports.new.search.none':
+    'Aucune adresse ne correspond à « {query} ». Essayez avec le nom de la rue seulement, ou choisissez l’endroit sur la carte.',
+  'reports.new.search.unavailable':
+    'La recherche d’adresse n’est pas disponible dans cette ville. Choisissez l’endroit sur la carte ou saisissez ses coordonnées.',
   'reports.new.placeChosen': 'Endroit choisi : {place}',
   'reports.new.address': 'Adresse ou description du lieu',
   'reports.new.address.hint': 'Facultatif. Par exemple : devant le numéro 12, près de l’arrêt de bus.',
@@ -81,14 +89,16 @@ export const reports = {
   'reports.new.description': 'Décrivez le problème',
   'reports.new.description.hint': 'Qu’est-ce qui ne va pas, et depuis quand ? 4 000 caractères au maximum.',
   'reports.new.photos': 'Photos',
-  'reports.new.photos.hint': 'Facultatif. Jusqu’à 3 photos, JPEG, PNG ou WebP, de 5 Mo au plus chacune. Nous en retirons les données de localisation.',
+  'reports.new.photos.hint':
+    'Facultatif. Jusqu’à 3 photos, JPEG, PNG ou WebP, de 5 Mo au plus chacune. Nous en retirons les données de localisation.',
   'reports.new.photos.kept': '{count} photo(s) choisie(s) précédemment sont conservée(s) avec ce signalement.',
   'reports.new.showName': 'Afficher votre nom avec le signalement ?',
   'reports.new.showName.yes': 'Oui, afficher mon nom',
   'reports.new.showName.no': 'Non, publier sans mon nom',
   'reports.new.contact': 'Comment vous joindre',
   'reports.new.email': 'Votre adresse e-mail',
-  'reports.new.email.hint': 'Obligatoire sans compte. Nous vous envoyons les nouvelles de ce signalement ; elle n’est jamais affichée.',
+  'reports.new.email.hint':
+    'Obligatoire sans compte. Nous vous envoyons les nouvelles de ce signalement ; elle n’est jamais affichée.',
   'reports.new.name': 'Votre nom',
   'reports.new.name.hint': 'Facultatif. Affiché uniquement si vous le choisissez ci-dessous.',
   'reports.new.submit': 'Envoyer le signalement',
@@ -96,15 +106,18 @@ export const reports = {
   'reports.new.no': 'Non',
   'reports.new.chooseOne': 'Choisissez',
   'reports.similar.title': 'S’agit-il de l’un de ceux-ci ?',
-  'reports.similar.lead': 'Ces signalements ouverts du même type se trouvent à moins de 250 mètres de votre emplacement. Si le vôtre en fait partie, suivez-le plutôt : vous recevrez ses nouvelles et la ville verra que davantage de personnes sont concernées.',
+  'reports.similar.lead':
+    'Ces signalements ouverts du même type se trouvent à moins de 250 mètres de votre emplacement. Si le vôtre en fait partie, suivez-le plutôt : vous recevrez ses nouvelles et la ville verra que davantage de personnes sont concernées.',
   'reports.similar.distance': 'à environ {meters} m',
   'reports.similar.meToo': 'Moi aussi : suivre ce signalement',
   'reports.similar.different': 'Mon problème est différent',
   'reports.similar.send': 'Envoyer mon signalement',
   'reports.error.description': 'Décrivez le problème.',
   'reports.error.descriptionTooLong': 'La description doit comporter au plus 4 000 caractères.',
-  'reports.error.location': 'Choisissez l’endroit : recherchez une adresse, sélectionnez-le sur la carte ou saisissez une latitude et une longitude.',
-  'reports.error.outside': 'Cet endroit est en dehors de la ville. Choisissez un endroit situé dans ses arrondissements.',
+  'reports.error.location':
+    'Choisissez l’endroit : recherchez une adresse, sélectionnez-le sur la carte ou saisissez une latitude et une longitude.',
+  'reports.error.outside':
+    'Cet endroit est en dehors de la ville. Choisissez un endroit situé dans ses arrondissements.',
   'reports.error.category': 'Choisissez le type de problème.',
   'reports.error.answerMissing': 'Répondez à « {question} ».',
   'reports.error.answerInvalid': 'La réponse à « {question} » n’est pas valide.',
@@ -115,7 +128,8 @@ export const reports = {
   'reports.error.updateText': 'Rédigez votre complément.',
   'reports.error.updateTooLong': 'Un complément peut comporter au plus 2 000 caractères.',
   'reports.notice.sent': 'Merci, votre signalement a été envoyé. Vous recevrez ses nouvelles.',
-  'reports.notice.meToo': 'Vous suivez désormais ce signalement. Merci de nous avoir indiqué qu’il vous concerne aussi.',
+  'reports.notice.meToo':
+    'Vous suivez désormais ce signalement. Merci de nous avoir indiqué qu’il vous concerne aussi.',
   'reports.notice.followed': 'Vous suivez désormais ce signalement.',
   'reports.notice.unfollowed': 'Vous ne suivez plus ce signalement.',
   'reports.notice.updated': 'Votre complément a été ajouté.',
@@ -160,7 +174,8 @@ export const reports = {
   'reports.update.submit': 'Ajouter mon complément',
   'reports.update.signIn': 'Connectez-vous pour ajouter un complément',
   'reports.subscriptions.title': 'Mes abonnements aux signalements',
-  'reports.subscriptions.lead': 'Nous vous écrivons lorsqu’un signalement que vous suivez change, et lorsque de nouveaux signalements sont envoyés là où vous l’avez demandé.',
+  'reports.subscriptions.lead':
+    'Nous vous écrivons lorsqu’un signalement que vous suivez change, et lorsque de nouveaux signalements sont envoyés là où vous l’avez demandé.',
   'reports.subscriptions.none': 'Vous n’avez encore aucun abonnement.',
   'reports.subscriptions.report': 'Signalement n° {id}',
   'reports.subscriptions.newReports': 'Nouveaux signalements',
@@ -176,22 +191,29 @@ export const reports = {
   'reports.list.subscribeArea': 'Recevoir les nouveaux signalements d’une zone de la carte',
   'reports.feed.area': 'zone dessinée sur la carte',
   'reports.area.title': 'S’abonner aux nouveaux signalements d’une zone',
-  'reports.area.lead': 'Dessinez la zone sur la carte : chaque endroit que vous sélectionnez ajoute un sommet, et la zone se ferme d’elle-même. Nous vous enverrons par e-mail chaque nouveau signalement situé à l’intérieur.',
-  'reports.area.mapAlt': 'Carte de la ville : sélectionnez un endroit pour ajouter un sommet de la zone. Sans dispositif de pointage, saisissez les sommets dans le champ ci-dessous.',
+  'reports.area.lead':
+    'Dessinez la zone sur la carte : chaque endroit que vous sélectionnez ajoute un sommet, et la zone se ferme d’elle-même. Nous vous enverrons par e-mail chaque nouveau signalement situé à l’intérieur.',
+  'reports.area.mapAlt':
+    'Carte de la ville : sélectionnez un endroit pour ajouter un sommet de la zone. Sans dispositif de pointage, saisissez les sommets dans le champ ci-dessous.',
   'reports.area.count': 'Sommets placés : {count}',
   'reports.area.undo': 'Annuler le dernier point',
   'reports.area.clear': 'Effacer',
   'reports.area.points': 'Sommets de la zone',
-  'reports.area.pointsHint': 'Un sommet par ligne, sous la forme latitude, longitude (par exemple {example}) ; au moins 3 et au plus {max} sommets, dans l’ordre autour de la zone.',
+  'reports.area.pointsHint':
+    'Un sommet par ligne, sous la forme latitude, longitude (par exemple {example}) ; au moins 3 et au plus {max} sommets, dans l’ordre autour de la zone.',
   'reports.area.badLines': 'Lignes à corriger : {lines}.',
   'reports.area.show': 'Afficher sur la carte',
   'reports.area.submit': 'S’abonner à cette zone',
-  'reports.area.keyboardHint': 'Pour ajouter un sommet au clavier, saisissez sa latitude et sa longitude dans le champ des sommets.',
-  'reports.error.REPORT_AREA_INVALID_POINT': 'Chaque ligne doit contenir une latitude et une longitude, par exemple 45.4642, 9.1900.',
+  'reports.area.keyboardHint':
+    'Pour ajouter un sommet au clavier, saisissez sa latitude et sa longitude dans le champ des sommets.',
+  'reports.error.REPORT_AREA_INVALID_POINT':
+    'Chaque ligne doit contenir une latitude et une longitude, par exemple 45.4642, 9.1900.',
   'reports.error.REPORT_AREA_TOO_FEW_POINTS': 'Dessinez au moins 3 sommets.',
   'reports.error.REPORT_AREA_TOO_MANY_POINTS': 'Une zone peut avoir au plus 100 sommets.',
-  'reports.error.REPORT_AREA_SELF_INTERSECTING': 'Les bords de la zone se croisent. Placez les sommets dans l’ordre autour de la zone.',
-  'reports.error.REPORT_AREA_OUTSIDE_CITY': 'La zone se trouve en dehors de la ville. Dessinez-la sur les quartiers de la ville.',
+  'reports.error.REPORT_AREA_SELF_INTERSECTING':
+    'Les bords de la zone se croisent. Placez les sommets dans l’ordre autour de la zone.',
+  'reports.error.REPORT_AREA_OUTSIDE_CITY':
+    'La zone se trouve en dehors de la ville. Dessinez-la sur les quartiers de la ville.',
   'reports.unsubscribe.title': 'Ne plus recevoir ces e-mails',
   'reports.unsubscribe.confirm': 'Arrêter les e-mails de cet abonnement ?',
   'reports.unsubscribe.submit': 'Se désabonner',
@@ -199,14 +221,16 @@ export const reports = {
   'reports.feed.all': 'Signalements à {city}',
   'reports.feed.report': 'Signalement n° {id} : {title}',
   'reports.home.title': 'Signalements récents',
-  'reports.home.lead': 'Vous voyez quelque chose de cassé, de sale ou de dangereux dans un lieu public ? Signalez-le à la ville.',
+  'reports.home.lead':
+    'Vous voyez quelque chose de cassé, de sale ou de dangereux dans un lieu public ? Signalez-le à la ville.',
   'reports.home.all': 'Voir tous les signalements sur la carte',
   'reports.mail.new.subject': 'Nouveau signalement à {city} : {category} (n° {id})',
   'reports.mail.new.body': 'Un nouveau signalement a été envoyé là où vous avez demandé à être prévenu : {category}.',
   'reports.mail.status.subject': 'Le signalement n° {id} est maintenant « {status} »',
   'reports.mail.status.body': 'Le signalement n° {id} ({category}) que vous suivez est maintenant « {status} ».',
   'reports.mail.reopened.subject': 'Le signalement n° {id} a été rouvert',
-  'reports.mail.reopened.body': 'Un habitant indique que le problème du signalement n° {id} ({category}) persiste ; il est de nouveau ouvert.',
+  'reports.mail.reopened.body':
+    'Un habitant indique que le problème du signalement n° {id} ({category}) persiste ; il est de nouveau ouvert.',
   'reports.mail.update.subject': 'Du nouveau sur le signalement n° {id}',
   'reports.mail.update.body': 'Il y a du nouveau sur le signalement n° {id} ({category}) que vous suivez.',
   'reports.mail.answer': 'Le message :',
@@ -235,7 +259,8 @@ export const reports = {
   'reports.staff.queue.countMore': 'Plus de {count} signalements correspondent.',
   'reports.staff.queue.page': 'Page {page} sur {pages}',
   'reports.staff.queue.csv': 'Exporter ces signalements au format CSV',
-  'reports.staff.queue.noDepartment': 'Vous n’êtes encore membre d’aucun service, votre file est donc vide. Un administrateur peut vous ajouter à un service.',
+  'reports.staff.queue.noDepartment':
+    'Vous n’êtes encore membre d’aucun service, votre file est donc vide. Un administrateur peut vous ajouter à un service.',
   'reports.staff.queue.selectColumn': 'Sélection',
   'reports.staff.queue.select': 'Sélectionner le signalement n° {id}',
   'reports.staff.queue.number': 'Numéro',
@@ -250,18 +275,23 @@ export const reports = {
   'reports.staff.bulk.rerouteTitle': 'Transmettre les signalements sélectionnés à un autre service',
   'reports.staff.bulk.rerouteSubmit': 'Les transmettre',
   'reports.staff.bulk.done': '{count} signalements ont été modifiés.',
-  'reports.staff.bulk.failed': '{count} signalements n’ont pas pu être modifiés (ils relèvent d’un autre service ou n’existent plus) :',
+  'reports.staff.bulk.failed':
+    '{count} signalements n’ont pas pu être modifiés (ils relèvent d’un autre service ou n’existent plus) :',
   'reports.staff.status.openGroup': 'Ouverts',
   'reports.staff.status.closedGroup': 'Clos',
   'reports.staff.status.title': 'Modifier l’état',
   'reports.staff.status.new': 'Nouvel état',
-  'reports.staff.status.duplicateHint': 'Pour clore un signalement comme doublon, fusionnez-le ci-dessous avec l’autre signalement.',
+  'reports.staff.status.duplicateHint':
+    'Pour clore un signalement comme doublon, fusionnez-le ci-dessous avec l’autre signalement.',
   'reports.staff.status.templates': 'Commencer la réponse à partir du modèle (langue : {language}) pour :',
-  'reports.staff.status.templateUsed': 'La réponse ci-dessous est le modèle pour « {status} » (langue : {language}). Adaptez-la avant l’envoi.',
+  'reports.staff.status.templateUsed':
+    'La réponse ci-dessous est le modèle pour « {status} » (langue : {language}). Adaptez-la avant l’envoi.',
   'reports.staff.status.publicText': 'Réponse publique',
-  'reports.staff.status.publicTextHint': 'Publiée sur le signalement et envoyée par e-mail aux personnes qui le suivent. Facultatif.',
+  'reports.staff.status.publicTextHint':
+    'Publiée sur le signalement et envoyée par e-mail aux personnes qui le suivent. Facultatif.',
   'reports.staff.status.referTo': 'Qui contacter à la place',
-  'reports.staff.status.referToHint': 'Obligatoire pour « Hors compétence de la ville » : l’organisme compétent et comment le joindre.',
+  'reports.staff.status.referToHint':
+    'Obligatoire pour « Hors compétence de la ville » : l’organisme compétent et comment le joindre.',
   'reports.staff.status.internalNote': 'Note interne',
   'reports.staff.status.internalNoteHint': 'Visible par les agents uniquement. Facultatif.',
   'reports.staff.status.submit': 'Enregistrer l’état',
@@ -273,7 +303,8 @@ export const reports = {
   'reports.staff.reroute.reasonHint': 'Obligatoire. Conservé dans l’historique du signalement, pour les agents.',
   'reports.staff.reroute.submit': 'Transmettre le signalement',
   'reports.staff.merge.title': 'Fusionner avec un autre signalement',
-  'reports.staff.merge.lead': 'Si un autre signalement décrit le même problème, celui-ci est clos comme doublon. Les personnes qui le suivent et ses photos passent au signalement conservé.',
+  'reports.staff.merge.lead':
+    'Si un autre signalement décrit le même problème, celui-ci est clos comme doublon. Les personnes qui le suivent et ses photos passent au signalement conservé.',
   'reports.staff.merge.nearby': 'Signalements ouverts du même type à moins de 250 mètres',
   'reports.staff.merge.keepId': 'Ou le numéro du signalement conservé',
   'reports.staff.merge.keepIdHint': 'Par exemple 1234.',
@@ -295,7 +326,8 @@ export const reports = {
   'reports.staff.report.source': 'Envoyé via',
   'reports.staff.report.followers': 'Personnes qui le suivent',
   'reports.staff.report.description': 'Description',
-  'reports.staff.report.readOnly': 'Ce signalement relève d’un autre service : vous pouvez le lire, mais pas le modifier.',
+  'reports.staff.report.readOnly':
+    'Ce signalement relève d’un autre service : vous pouvez le lire, mais pas le modifier.',
   'reports.staff.history.status': 'État passé de « {from} » à « {to} ».',
   'reports.staff.history.reroute': 'Transmis de {from} à {to}.',
   'reports.staff.history.recategorised': 'Catégorie passée de {from} à {to}.',
@@ -327,10 +359,12 @@ export const reports = {
   'reports.staff.error.keepId': 'Saisissez le numéro du signalement conservé, par exemple 1234.',
   'reports.staff.error.keepSelf': 'Un signalement ne peut pas être fusionné avec lui-même.',
   'reports.staff.error.keepMissing': 'Aucun signalement ne porte ce numéro.',
-  'reports.staff.error.keepDuplicate': 'Ce signalement est lui-même un doublon. Fusionnez avec le signalement auquel il renvoie.',
+  'reports.staff.error.keepDuplicate':
+    'Ce signalement est lui-même un doublon. Fusionnez avec le signalement auquel il renvoie.',
   'reports.staff.error.hideReason': 'Indiquez le motif du masquage.',
   'reports.staff.categories.title': 'Catégories de signalements',
-  'reports.staff.categories.lead': 'Les types de problèmes que les habitants peuvent signaler, regroupés comme ils les voient, avec les questions de chaque catégorie, le délai de traitement prévu et le service compétent par défaut.',
+  'reports.staff.categories.lead':
+    'Les types de problèmes que les habitants peuvent signaler, regroupés comme ils les voient, avec les questions de chaque catégorie, le délai de traitement prévu et le service compétent par défaut.',
   'reports.staff.categories.new': 'Nouvelle catégorie',
   'reports.staff.categories.edit': 'Catégorie : {name}',
   'reports.staff.categories.required': 'obligatoire',
@@ -341,7 +375,8 @@ export const reports = {
   'reports.staff.categories.description': 'Description',
   'reports.staff.categories.descriptionIn': 'Description ({language})',
   'reports.staff.categories.code': 'Code',
-  'reports.staff.categories.codeHint': 'Lettres minuscules, chiffres, « - » et « _ » ; utilisé dans les adresses et par les clients Open311.',
+  'reports.staff.categories.codeHint':
+    'Lettres minuscules, chiffres, « - » et « _ » ; utilisé dans les adresses et par les clients Open311.',
   'reports.staff.categories.keywords': 'Mots de recherche',
   'reports.staff.categories.deadline': 'Délai de traitement prévu',
   'reports.staff.categories.deadlineHint': 'En jours. Un signalement encore ouvert après ce délai est en retard.',
@@ -352,7 +387,8 @@ export const reports = {
   'reports.staff.categories.active': 'Proposée',
   'reports.staff.categories.activeLabel': 'Les habitants peuvent choisir cette catégorie',
   'reports.staff.categories.questions': 'Questions',
-  'reports.staff.categories.questionsLead': 'Questions supplémentaires auxquelles les habitants répondent pour cette catégorie. Laissez une nouvelle question vide pour n’en ajouter aucune.',
+  'reports.staff.categories.questionsLead':
+    'Questions supplémentaires auxquelles les habitants répondent pour cette catégorie. Laissez une nouvelle question vide pour n’en ajouter aucune.',
   'reports.staff.categories.questionNew': 'Nouvelle question',
   'reports.staff.categories.questionN': 'Question {n}',
   'reports.staff.categories.questionCode': 'Code de la question',
@@ -361,7 +397,8 @@ export const reports = {
   'reports.staff.categories.questionRequired': 'Une réponse est obligatoire',
   'reports.staff.categories.questionRemove': 'Supprimer cette question',
   'reports.staff.categories.options': 'Choix',
-  'reports.staff.categories.optionsHint': 'Pour les choix uniques et multiples : un par ligne, sous la forme code = nom, avec les noms dans cet ordre : {languages}.',
+  'reports.staff.categories.optionsHint':
+    'Pour les choix uniques et multiples : un par ligne, sous la forme code = nom, avec les noms dans cet ordre : {languages}.',
   'reports.staff.categories.type.string': 'Texte court',
   'reports.staff.categories.type.text': 'Texte long',
   'reports.staff.categories.type.number': 'Nombre',
@@ -369,7 +406,8 @@ export const reports = {
   'reports.staff.categories.type.singlevaluelist': 'Choix unique',
   'reports.staff.categories.type.multivaluelist': 'Choix multiple',
   'reports.staff.categories.save': 'Enregistrer la catégorie',
-  'reports.staff.categories.error.code': 'Saisissez un code en lettres minuscules, chiffres, « - » ou « _ », par exemple street_light.',
+  'reports.staff.categories.error.code':
+    'Saisissez un code en lettres minuscules, chiffres, « - » ou « _ », par exemple street_light.',
   'reports.staff.categories.error.codeTaken': 'Une autre catégorie a déjà ce code.',
   'reports.staff.categories.error.name': 'Saisissez le nom dans la langue principale de la ville.',
   'reports.staff.categories.error.group': 'Saisissez le groupe dans la langue principale de la ville.',
@@ -383,7 +421,8 @@ export const reports = {
   'reports.staff.categories.error.options': 'Écrivez au moins un choix, un par ligne sous la forme code = nom.',
   'reports.staff.categories.error.tooManyQuestions': 'Une catégorie peut poser au plus 20 questions.',
   'reports.staff.routing.title': 'Attribution des signalements',
-  'reports.staff.routing.lead': 'Le service qui reçoit les signalements d’une catégorie. Une règle propre à un arrondissement s’applique d’abord, puis la règle pour toute la ville, puis le service par défaut de la catégorie.',
+  'reports.staff.routing.lead':
+    'Le service qui reçoit les signalements d’une catégorie. Une règle propre à un arrondissement s’applique d’abord, puis la règle pour toute la ville, puis le service par défaut de la catégorie.',
   'reports.staff.routing.wholeCity': 'Toute la ville',
   'reports.staff.routing.default': 'Partout ailleurs (par défaut de la catégorie)',
   'reports.staff.routing.editDefault': 'Modifier le service par défaut',
@@ -395,7 +434,8 @@ export const reports = {
   'reports.staff.routing.error.district': 'Choisissez un arrondissement de la ville.',
   'reports.staff.routing.error.department': 'Choisissez un service de la ville.',
   'reports.staff.templates.title': 'Modèles de réponse',
-  'reports.staff.templates.lead': 'La réponse publique dont les agents partent quand ils donnent un état à un signalement, dans la langue de l’habitant. Laissez un texte vide pour ne pas avoir de modèle.',
+  'reports.staff.templates.lead':
+    'La réponse publique dont les agents partent quand ils donnent un état à un signalement, dans la langue de l’habitant. Laissez un texte vide pour ne pas avoir de modèle.',
   'reports.staff.templates.in': 'Langue : {language}',
   'reports.staff.templates.save': 'Enregistrer les modèles',
   'reports.staff.notice.categorySaved': 'La catégorie a été enregistrée.',

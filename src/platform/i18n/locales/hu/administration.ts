@@ -20,7 +20,8 @@ export const administration = {
   'admin.organisation.tagline': 'Jelmondat ({language})',
   'admin.organisation.saved': 'A város beállításait mentettük.',
   'admin.departments': 'Osztályok',
-  'admin.departments.intro': 'Az osztályok fogadják a bejelentéseket és üzeneteket, és válaszolnak a lakosoknak. A munkatársak egy vagy több osztályhoz tartoznak.',
+  'admin.departments.intro':
+    'Az osztályok fogadják a bejelentéseket és üzeneteket, és válaszolnak a lakosoknak. A munkatársak egy vagy több osztályhoz tartoznak.',
   'admin.departments.empty': 'Még nincsenek osztályok.',
   'admin.departments.members': 'Tagok',
   'admin.departments.memberCount': '{count} tag',
@@ -69,7 +70,8 @@ export const administration = {
   'admin.audit.action': 'Művelet',
   'admin.audit.empty': 'Még semmit sem rögzítettünk.',
   'admin.outbox': 'Kimenő levelek',
-  'admin.outbox.intro': 'A platform által elküldött vagy visszatartott e-mailek. SMTP-kiszolgáló nélkül itt és a naplóban maradnak.',
+  'admin.outbox.intro':
+    'A platform által elküldött vagy visszatartott e-mailek. SMTP-kiszolgáló nélkül itt és a naplóban maradnak.',
   'admin.outbox.to': 'Címzett',
   'admin.outbox.subject': 'Tárgy',
   'admin.outbox.status': 'Állapot',
@@ -79,7 +81,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'a kimenő levelek között tartva',
   'admin.outbox.status.failed': 'sikertelen',
   'admin.apiKeys': 'API-kulcsok',
-  'admin.apiKeys.intro': 'A kulcsokkal más rendszerek (a város alkalmazása, egy Open311-kliens) használhatják az API-t. A kulcs csak egyszer jelenik meg: másolja ki most.',
+  'admin.apiKeys.intro':
+    'A kulcsokkal más rendszerek (a város alkalmazása, egy Open311-kliens) használhatják az API-t. A kulcs csak egyszer jelenik meg: másolja ki most.',
   'admin.apiKeys.name': 'Mire szolgál a kulcs',
   'admin.apiKeys.create': 'Kulcs létrehozása',
   'admin.apiKeys.created': 'A(z) „{name}” kulcsot létrehoztuk. Másolja ki most: többé nem jelenik meg.',
@@ -91,7 +94,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'visszavonva: {date}',
   'admin.apiKeys.empty': 'Még nincsenek API-kulcsok.',
   'admin.apiKeys.scopes': 'Mire használható a kulcs',
-  'admin.apiKeys.scopesHint': 'Csak azt jelölje be, amire a másik rendszernek szüksége van. Kulccsal soha nem lehet a várost adminisztrálni; a jogok módosításához hozzon létre új kulcsot, és vonja vissza a régit.',
+  'admin.apiKeys.scopesHint':
+    'Csak azt jelölje be, amire a másik rendszernek szüksége van. Kulccsal soha nem lehet a várost adminisztrálni; a jogok módosításához hozzon létre új kulcsot, és vonja vissza a régit.',
   'admin.apiKeys.scope.open311': 'Bejelentések beküldése Open311-en keresztül (városi vagy partneri alkalmazás)',
   'admin.apiKeys.scope.reports.read': 'A munkatársak bejelentési listáinak olvasása',
   'admin.apiKeys.scope.reports.write': 'Bejelentések módosítása: állapot, válaszok, osztály',

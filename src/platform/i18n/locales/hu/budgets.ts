@@ -1,7 +1,8 @@
 /** hu interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Fiókja hitelesítése',
-  'verification.intro': 'A hitelesített lakosok szavazhatnak a részvételi költségvetésekről. Adja meg a személyazonosító okmánya számát és a születési dátumát: ezeket a város népesség-nyilvántartásával vetjük össze, amely csak kódolt formában tárolja őket.',
+  'verification.intro':
+    'A hitelesített lakosok szavazhatnak a részvételi költségvetésekről. Adja meg a személyazonosító okmánya számát és a születési dátumát: ezeket a város népesség-nyilvántartásával vetjük össze, amely csak kódolt formában tárolja őket.',
   'verification.level': 'Az Ön szintje',
   'verification.level.none': 'Az e-mail-cím még nincs megerősítve',
   'verification.level.email': 'Az e-mail-cím megerősítve (lakosként nincs hitelesítve)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Kerület',
   'verification.district.none': 'Nincs kerület',
   'verification.documentNumber': 'A személyazonosító okmány száma',
-  'verification.documentNumber.hint': 'Ahogy a személyi igazolványán vagy tartózkodási engedélyén szerepel; a szóközök és kötőjelek nem számítanak.',
+  'verification.documentNumber.hint':
+    'Ahogy a személyi igazolványán vagy tartózkodási engedélyén szerepel; a szóközök és kötőjelek nem számítanak.',
   'verification.birthDate': 'Születési dátum',
   'verification.submit': 'Hitelesítés',
   'verification.done': 'Fiókja most már hitelesítve van.',
-  'verification.inPersonHint': 'Nem szerepel a nyilvántartásban, vagy nem működik? Az ügyfélszolgálat munkatársai személyesen is hitelesíthetik a személyazonosító okmánya alapján.',
-  'verification.error.VERIFICATION_NO_MATCH': 'A nyilvántartásban nincs lakos ezzel az okmányszámmal és születési dátummal. Ellenőrizze mindkettőt, és próbálja újra.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Ez a személyazonosság már egy másik fiókhoz tartozik. Minden lakos csak egy fiókot hitelesíthet.',
+  'verification.inPersonHint':
+    'Nem szerepel a nyilvántartásban, vagy nem működik? Az ügyfélszolgálat munkatársai személyesen is hitelesíthetik a személyazonosító okmánya alapján.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'A nyilvántartásban nincs lakos ezzel az okmányszámmal és születési dátummal. Ellenőrizze mindkettőt, és próbálja újra.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Ez a személyazonosság már egy másik fiókhoz tartozik. Minden lakos csak egy fiókot hitelesíthet.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Ez a fiók már hitelesítve van.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Adjon meg egy okmányszámot (4–32 betű és számjegy) és egy valós születési dátumot.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Adjon meg egy okmányszámot (4–32 betű és számjegy) és egy valós születési dátumot.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Ezzel az e-mail-címmel nincs fiók.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Válassza ki a város egyik kerületét.',
   'verification.admin.title': 'Lakosok hitelesítése',
   'verification.admin.counts': 'Nyilvántartási tételek: {entries}. Hitelesített fiókok: {verified}.',
   'verification.inPerson.title': 'Lakos személyes hitelesítése',
-  'verification.inPerson.intro': 'Ellenőrizze a lakos személyazonosító okmányát, majd adja meg a fiókja e-mail-címét. Ez bekerül az eseménynaplóba; az okmányszámot nem tároljuk.',
+  'verification.inPerson.intro':
+    'Ellenőrizze a lakos személyazonosító okmányát, majd adja meg a fiókja e-mail-címét. Ez bekerül az eseménynaplóba; az okmányszámot nem tároljuk.',
   'verification.inPerson.email': 'A fiók e-mail-címe',
   'verification.inPerson.submit': 'A lakos hitelesítése',
   'verification.inPerson.done': 'A lakos hitelesítve van.',
   'verification.census.title': 'A népesség-nyilvántartás importálása',
-  'verification.census.intro': 'CSV-fájl a documentNumber, a birthDate (ÉÉÉÉ-HH-NN vagy NN/HH/ÉÉÉÉ) és opcionálisan a districtCode oszloppal. Csak az okmányszám és a születési dátum kulcsos hash-értékét tároljuk; a már nyilvántartott lakosok tétele megmarad.',
+  'verification.census.intro':
+    'CSV-fájl a documentNumber, a birthDate (ÉÉÉÉ-HH-NN vagy NN/HH/ÉÉÉÉ) és opcionálisan a districtCode oszloppal. Csak az okmányszám és a születési dátum kulcsos hash-értékét tároljuk; a már nyilvántartott lakosok tétele megmarad.',
   'verification.census.file': 'CSV-fájl',
   'verification.census.paste': 'Vagy illessze be ide a CSV-t',
   'verification.census.submit': 'Importálás',
   'verification.census.badHeader': 'Az első sorban a documentNumber és a birthDate oszlopnévnek kell szerepelnie.',
-  'verification.census.result': '{received} sor beolvasva: {inserted} hozzáadva, {updated} frissítve, {rejected} kihagyva.',
+  'verification.census.result':
+    '{received} sor beolvasva: {inserted} hozzáadva, {updated} frissítve, {rejected} kihagyva.',
   'verification.census.rejectedRow': '{row}. sor',
   'verification.census.problem.document-number': 'az okmányszám érvénytelen',
   'verification.census.problem.birth-date': 'a születési dátum nem valós dátum',
   'verification.census.problem.district': 'nincs ilyen kódú kerület',
   'budgets.nav': 'Költségvetés',
   'budgets.title': 'Részvételi költségvetések',
-  'budgets.lead': 'A lakosok döntik el, mire fordítsák a városi költségvetés egy részét: javasoljon projekteket, majd szavazzon azokra, amelyeket szeretne.',
+  'budgets.lead':
+    'A lakosok döntik el, mire fordítsák a városi költségvetés egy részét: javasoljon projekteket, majd szavazzon azokra, amelyeket szeretne.',
   'budgets.empty': 'Még nincs részvételi költségvetés.',
   'budgets.home.title': 'Részvételi költségvetés',
   'budgets.phases': 'Szakaszok',
@@ -58,7 +68,8 @@ export const budgets = {
   'budgets.rule.approval': 'Minden keretben legfeljebb {n} projektet választhat.',
   'budgets.rule.knapsack': 'Válasszon projekteket, amíg el nem fogy a keret összege.',
   'budgets.rule.minShare': 'A választott projekteknek a keret legalább {percent} %-át fel kell használniuk.',
-  'budgets.rule.distributed': 'Osszon szét {n} szavazatot az egyes keretek projektjei között; egy projektnek többet is adhat.',
+  'budgets.rule.distributed':
+    'Osszon szét {n} szavazatot az egyes keretek projektjei között; egy projektnek többet is adhat.',
   'budgets.rule.perProject': 'Egy projektre legfeljebb {n} szavazat.',
   'budgets.rule.name.approval': 'Jóváhagyás: legfeljebb N projekt',
   'budgets.rule.name.knapsack': 'A kereten belül (hátizsák)',
@@ -102,17 +113,21 @@ export const budgets = {
   'budgets.ballot.verify': 'Fiókja hitelesítése',
   'budgets.ballot.private': 'A szavazata titkos: csak a projektenkénti összesítéseket tesszük közzé.',
   'budgets.error.BALLOT_OUTSIDE_PHASE': 'A szavazás erről a költségvetésről most nincs nyitva.',
-  'budgets.error.BALLOT_WRONG_FORMAT': 'A szavazólapot nem sikerült beolvasni. Töltse be újra az oldalt, és próbálja újra.',
+  'budgets.error.BALLOT_WRONG_FORMAT':
+    'A szavazólapot nem sikerült beolvasni. Töltse be újra az oldalt, és próbálja újra.',
   'budgets.error.BALLOT_DUPLICATE_PROJECT': 'Egy projekt kétszer szerepel a szavazólapján.',
-  'budgets.error.BALLOT_UNKNOWN_PROJECT': 'A szavazólapja olyan projektet tartalmaz, amely nem része ennek a költségvetésnek.',
+  'budgets.error.BALLOT_UNKNOWN_PROJECT':
+    'A szavazólapja olyan projektet tartalmaz, amely nem része ennek a költségvetésnek.',
   'budgets.error.BALLOT_PROJECT_OF_OTHER_HEADING': 'A szavazólapja egy másik keret projektjét tartalmazza.',
   'budgets.error.BALLOT_PROJECT_NOT_ON_BALLOT': 'A szavazólapja szavazásra nem bocsátott projektet tartalmaz.',
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'A megengedettnél több projektet választott.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Több szavazatot adott le, mint amennyi Önnek van.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Egy projektnek a megengedettnél több szavazatot adott.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'A választott projektek többe kerülnek, mint a keret összege. Vegyen ki egyet, és mentsen újra.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'A választott projektek többe kerülnek, mint a keret összege. Vegyen ki egyet, és mentsen újra.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'A választott projektek nem érik el a keret minimális arányát.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Már szavazott egy másik kerületben. Ahhoz, hogy itt szavazhasson, előbb vonja vissza azt a szavazólapot.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Már szavazott egy másik kerületben. Ahhoz, hogy itt szavazhasson, előbb vonja vissza azt a szavazólapot.',
   'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'A kerület keretében csak a kerület lakosai szavazhatnak.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'A szavazáshoz erősítse meg az e-mail-címét.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'Erről a költségvetésről csak hitelesített lakosok szavazhatnak.',
@@ -125,7 +140,8 @@ export const budgets = {
   'budgets.error.maxProjects': 'Adja meg, hány projektet választhat egy szavazó (1–1000).',
   'budgets.error.maxVotes': 'Adjon meg egy szavazatszámot 1 és 1000 között.',
   'budgets.error.minShare': 'Adjon meg egy 0-nál nagyobb, legfeljebb 100 százalékos értéket.',
-  'budgets.error.equalSharesNeedsApproval': 'Az egyenlő részesedések módszeréhez projektválasztó szavazólapok kellenek, nem szétosztott szavazatok.',
+  'budgets.error.equalSharesNeedsApproval':
+    'Az egyenlő részesedések módszeréhez projektválasztó szavazólapok kellenek, nem szétosztott szavazatok.',
   'budgets.error.age': 'Adjon meg egy életkort 0 és 150 között; a felső korhatár nem lehet kisebb az alsónál.',
   'budgets.error.date': 'Adjon meg egy valós dátumot.',
   'budgets.error.phaseEnd': 'Egy szakasznak a kezdete után kell véget érnie.',
@@ -142,13 +158,16 @@ export const budgets = {
   'budgets.error.progress': 'Adjon meg egy 0 és 100 közötti előrehaladást.',
   'budgets.results.see': 'Az eredmények megtekintése',
   'budgets.results.title': 'Eredmények: {budget}',
-  'budgets.results.method.votes': 'A projekteket szavazataik sorrendjében finanszírozzuk, amíg beleférnek a keret maradékába; a már bele nem férő projektet kihagyjuk.',
-  'budgets.results.method.equal_shares': 'A projekteket az egyenlő részesedések módszerével finanszírozzuk: minden szavazó a keret egyenlő részéről rendelkezik, a projekteket pedig támogatóik fizetik; a maradékot ezután a szavazatok szerint osztjuk el.',
+  'budgets.results.method.votes':
+    'A projekteket szavazataik sorrendjében finanszírozzuk, amíg beleférnek a keret maradékába; a már bele nem férő projektet kihagyjuk.',
+  'budgets.results.method.equal_shares':
+    'A projekteket az egyenlő részesedések módszerével finanszírozzuk: minden szavazó a keret egyenlő részéről rendelkezik, a projekteket pedig támogatóik fizetik; a maradékot ezután a szavazatok szerint osztjuk el.',
   'budgets.results.published': 'Közzétéve: {date}',
   'budgets.results.csv': 'Letöltés CSV-fájlként',
   'budgets.results.summary': 'Szavazók: {voters}. Finanszírozva: {spent} / {amount}.',
   'budgets.results.chartTitle': 'Szavazatok projektenként – {heading}',
-  'budgets.results.chartCaption': 'A sötétebb oszlopok a finanszírozott projektek. Az alábbi táblázat ugyanezeket az adatokat tartalmazza.',
+  'budgets.results.chartCaption':
+    'A sötétebb oszlopok a finanszírozott projektek. Az alábbi táblázat ugyanezeket az adatokat tartalmazza.',
   'budgets.results.tableCaption': 'Eredmények – {heading}',
   'budgets.results.project': 'Projekt',
   'budgets.results.ballots': 'Szavazólapok',
@@ -227,7 +246,8 @@ export const budgets = {
   'budgets.propose.title': 'Projekt javaslása',
   'budgets.propose.editTitle': 'Projektje módosítása',
   'budgets.propose.headingField': 'Keret',
-  'budgets.propose.headingHint': 'Az egész város vagy az a városrész, amelynek a projekt szól. A költségnek bele kell férnie a keret összegébe.',
+  'budgets.propose.headingHint':
+    'Az egész város vagy az a városrész, amelynek a projekt szól. A költségnek bele kell férnie a keret összegébe.',
   'budgets.propose.titleField': 'Cím',
   'budgets.propose.descriptionField': 'Leírás',
   'budgets.propose.descriptionHint': 'Mit kell tenni, hol, és miért fontos (legalább 10 karakter).',
@@ -260,7 +280,8 @@ export const budgets = {
   'budgets.support.added': 'Támogatását beszámítottuk.',
   'budgets.support.removed': 'Támogatását visszavontuk.',
   'budgets.support.closed': 'Projekteket csak a támogatási szakaszban lehet támogatni (most: {phase}).',
-  'budgets.support.lead': 'Támogassa azokat a projekteket, amelyeket a szavazólapon szeretne látni: a legtöbbet támogatottak a város vizsgálatára kerülnek. A támogatást e szakasz végéig visszavonhatja.',
+  'budgets.support.lead':
+    'Támogassa azokat a projekteket, amelyeket a szavazólapon szeretne látni: a legtöbbet támogatottak a város vizsgálatára kerülnek. A támogatást e szakasz végéig visszavonhatja.',
   'budgets.support.limit': 'Keretenként legfeljebb {limit} projektet támogathat.',
   'budgets.support.used': 'Ön {used} projektet támogat az ebben a keretben engedélyezett {limit} közül.',
   'budgets.list.heading': 'Keret',
@@ -273,7 +294,8 @@ export const budgets = {
   'budgets.list.count': '{count} projekt',
   'budgets.list.empty': 'Még nincs projekt.',
   'budgets.preselection.title': 'Előválogatás és vizsgálat',
-  'budgets.preselection.lead': 'A projektek keretenként, a legtöbbet támogatottak elöl. Jelölje be azokat, amelyek a város vizsgálatára kerülnek; a többi nem kiválasztottként jelenik meg. Nyisson meg egy projektet, hogy indoklással rögzítse a megvalósíthatóságát: a szavazólapra csak a kiválasztott, megvalósítható projektek kerülnek.',
+  'budgets.preselection.lead':
+    'A projektek keretenként, a legtöbbet támogatottak elöl. Jelölje be azokat, amelyek a város vizsgálatára kerülnek; a többi nem kiválasztottként jelenik meg. Nyisson meg egy projektet, hogy indoklással rögzítse a megvalósíthatóságát: a szavazólapra csak a kiválasztott, megvalósítható projektek kerülnek.',
   'budgets.preselection.toReview': 'Vizsgálatra',
   'budgets.preselection.save': 'Előválogatás mentése',
   'budgets.admin.maxSupports': 'Keretenként egy lakos által támogatható projektek száma (nem kötelező)',
@@ -282,7 +304,8 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Ez a költségvetés most nem fogad projektjavaslatokat.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Ennek a költségvetésnek a projektjei most nem támogathatók.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Válasszon egy keretet ebből a költségvetésből.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Adjon meg nullánál nagyobb egész összeget, legfeljebb a keret összegét.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Adjon meg nullánál nagyobb egész összeget, legfeljebb a keret összegét.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Ellenőrizze a hibásnak jelölt mezőket.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Ezt a projektet csak a javaslattevő módosíthatja vagy vonhatja vissza.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Ez a projekt már nem módosítható.',

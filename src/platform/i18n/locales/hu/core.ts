@@ -14,10 +14,12 @@ export const core = {
   'site.account': 'Saját fiók',
   'site.admin': 'Adminisztráció',
   'site.footer.openData': 'Nyílt adatok és API',
-  'site.footer.about': 'Az Interactive City nyílt forráskódú szoftver a közös meghallgatáshoz, válaszadáshoz és döntéshozatalhoz.',
+  'site.footer.about':
+    'Az Interactive City nyílt forráskódú szoftver a közös meghallgatáshoz, válaszadáshoz és döntéshozatalhoz.',
   'site.poweredBy': 'Az oldalt az Interactive City működteti',
   'home.title': '{city} üdvözli Önt',
-  'home.lead': 'Jelezzen problémát, javasoljon ötletet, támogassa mások javaslatait, és szavazzon a költségvetés felhasználásáról – az Ön nyelvén, bármilyen eszközön.',
+  'home.lead':
+    'Jelezzen problémát, javasoljon ötletet, támogassa mások javaslatait, és szavazzon a költségvetés felhasználásáról – az Ön nyelvén, bármilyen eszközön.',
   'home.districts': 'Kerületeink',
   'home.districts.population': '{count} lakos',
   'home.districts.empty': 'Még nem tettek közzé egyetlen kerületet sem.',
@@ -74,7 +76,8 @@ export const core = {
   'account.export.text': 'Töltsön le mindent, amit Önről tárolunk, egy JSON-fájlban.',
   'account.export.submit': 'Adataim letöltése',
   'account.delete.title': 'Fiókom törlése',
-  'account.delete.text': 'Fiókját azonnal töröljük. Amit írt, az megmarad, de a neve nélkül, hacsak nem kéri, hogy azt is eltávolítsuk.',
+  'account.delete.text':
+    'Fiókját azonnal töröljük. Amit írt, az megmarad, de a neve nélkül, hacsak nem kéri, hogy azt is eltávolítsuk.',
   'account.delete.removeContent': 'Mindazt is távolítsák el, amit írtam',
   'account.delete.confirm': 'A megerősítéshez írja be a jelszavát',
   'account.delete.submit': 'Fiókom törlése',
@@ -89,7 +92,8 @@ export const core = {
   'error.notFound.text': 'Ezen a címen nincs semmi. Lehet, hogy az oldal máshová került.',
   'error.goHome': 'Ugrás a kezdőlapra',
   'error.VALIDATION_FAILED': 'Néhány mező nincs helyesen kitöltve.',
-  'error.CSRF_TOKEN_INVALID': 'Az űrlap lejárt, vagy nem erről a webhelyről küldték el. Töltse be újra az oldalt, és próbálja újra.',
+  'error.CSRF_TOKEN_INVALID':
+    'Az űrlap lejárt, vagy nem erről a webhelyről küldték el. Töltse be újra az oldalt, és próbálja újra.',
   'error.RATE_LIMITED': 'Túl sok próbálkozás. Várjon egy kicsit, és próbálja újra.',
   'error.AUTHENTICATION_REQUIRED': 'Ehhez be kell jelentkeznie.',
   'error.SESSION_EXPIRED': 'A munkamenete lejárt. Jelentkezzen be újra.',
@@ -109,9 +113,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'A jelszó nem megfelelő.',
   'mail.greeting': 'Kedves {name}!',
   'mail.confirm.subject': '{city}: erősítse meg a fiókját',
-  'mail.confirm.body': 'Az e-mail-címe megerősítéséhez nyissa meg ezt a linket:\n\n{link}\n\nA link 48 óráig érvényes. Ha nem hozott létre fiókot, hagyja figyelmen kívül ezt az e-mailt.',
+  'mail.confirm.body':
+    'Az e-mail-címe megerősítéséhez nyissa meg ezt a linket:\n\n{link}\n\nA link 48 óráig érvényes. Ha nem hozott létre fiókot, hagyja figyelmen kívül ezt az e-mailt.',
   'mail.reset.subject': '{city}: jelszó visszaállítása',
-  'mail.reset.body': 'Új jelszó választásához nyissa meg ezt a linket:\n\n{link}\n\nA link 2 óráig érvényes. Ha nem Ön kérte, hagyja figyelmen kívül ezt az e-mailt: a jelszava nem változik.',
+  'mail.reset.body':
+    'Új jelszó választásához nyissa meg ezt a linket:\n\n{link}\n\nA link 2 óráig érvényes. Ha nem Ön kérte, hagyja figyelmen kívül ezt az e-mailt: a jelszava nem változik.',
   'mail.signature': '{city} csapata',
   'error.LAST_ADMIN': 'A városnak legalább egy adminisztrátort meg kell tartania.',
   'error.SLUG_INVALID': 'Használjon kisbetűket, számjegyeket és kötőjeleket (2–60 karakter).',

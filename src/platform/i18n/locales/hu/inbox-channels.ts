@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Csatornák',
   'inbox.channels.title': 'A beérkező üzenetek csatornái',
-  'inbox.channels.lead': 'Azok a csatornák, amelyeken a lakók elérik a várost. Mindegyik a beérkező üzenetek közé hozza üzeneteit, a válaszok pedig ugyanazon az úton mennek vissza.',
+  'inbox.channels.lead':
+    'Azok a csatornák, amelyeken a lakók elérik a várost. Mindegyik a beérkező üzenetek közé hozza üzeneteit, a válaszok pedig ugyanazon az úton mennek vissza.',
   'inbox.channels.empty': 'Még nincs beállított csatorna.',
   'inbox.channels.name': 'Név',
   'inbox.channels.kind': 'Fajta',
@@ -26,7 +27,8 @@ export const inboxChannels = {
   'inbox.channels.switchOff': 'Kikapcsolás',
   'inbox.channels.switchOn': 'Bekapcsolás',
   'inbox.channels.archive': 'Archiválás',
-  'inbox.channels.secretStored': 'Egy érték el van tárolva, de nem jelenik meg; hagyja üresen a mezőt, ha meg kívánja tartani.',
+  'inbox.channels.secretStored':
+    'Egy érték el van tárolva, de nem jelenik meg; hagyja üresen a mezőt, ha meg kívánja tartani.',
   'inbox.channels.notice.created': 'A csatorna hozzáadva.',
   'inbox.channels.notice.saved': 'A csatorna mentve.',
   'inbox.channels.notice.on': 'A csatorna be van kapcsolva.',
@@ -47,23 +49,29 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Aláírt webhook',
   'inbox.channels.kind.web': 'Kapcsolatfelvételi űrlap',
   'inbox.channels.field.instance': 'Mastodon-szerver',
-  'inbox.channels.field.instanceHint': 'Annak a szervernek a címe, amelyen a város fiókja van, például https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'Annak a szervernek a címe, amelyen a város fiókja van, például https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Követett hashtagek',
   'inbox.channels.field.hashtagsHint': 'Vesszővel vagy szóközzel elválasztva, # nélkül; legfeljebb tíz.',
   'inbox.channels.field.accessToken': 'Hozzáférési token',
-  'inbox.channels.field.accessTokenHint': 'A szerveren a Beállítások › Fejlesztés menüben létrehozva, read és write:statuses jogosultsággal.',
+  'inbox.channels.field.accessTokenHint':
+    'A szerveren a Beállítások › Fejlesztés menüben létrehozva, read és write:statuses jogosultsággal.',
   'inbox.channels.field.botToken': 'Bottoken',
   'inbox.channels.field.botTokenHint': 'A token, amelyet a BotFather a bot létrehozásakor adott.',
   'inbox.channels.field.webhookSecret': 'Webhooktitok',
-  'inbox.channels.field.webhookSecretHint': 'A Telegram minden üzeneténél ellenőrizve. Hagyja üresen, ha létre kívánja hozatni.',
+  'inbox.channels.field.webhookSecretHint':
+    'A Telegram minden üzeneténél ellenőrizve. Hagyja üresen, ha létre kívánja hozatni.',
   'inbox.channels.field.apiBase': 'A Bot API címe',
   'inbox.channels.field.apiBaseHint': 'Hagyja üresen a https://api.telegram.org használatához.',
   'inbox.channels.field.address': 'A város e-mail-címe',
-  'inbox.channels.field.addressHint': 'Az erre a címre küldött, a bejövő levelezőszerverre érkező leveleket itt tároljuk; a válaszok erről a címről mennek ki.',
+  'inbox.channels.field.addressHint':
+    'Az erre a címre küldött, a bejövő levelezőszerverre érkező leveleket itt tároljuk; a válaszok erről a címről mennek ki.',
   'inbox.channels.field.maxMegabytes': 'Méretkorlát MB-ban',
-  'inbox.channels.field.maxMegabytesHint': 'A nagyobb leveleket elutasítjuk; a nagyobb mellékleteket feljegyezzük, de nem őrizzük meg. Alapértelmezés: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'A nagyobb leveleket elutasítjuk; a nagyobb mellékleteket feljegyezzük, de nem őrizzük meg. Alapértelmezés: 10.',
   'inbox.channels.field.imapHost': 'IMAP-szerver',
-  'inbox.channels.field.imapHostHint': 'Nem kötelező: egy postafiók, amelyet kétpercenként olvasunk, anélkül hogy bármit megjelölnénk vagy áthelyeznénk.',
+  'inbox.channels.field.imapHostHint':
+    'Nem kötelező: egy postafiók, amelyet kétpercenként olvasunk, anélkül hogy bármit megjelölnénk vagy áthelyeznénk.',
   'inbox.channels.field.imapPort': 'IMAP-port',
   'inbox.channels.field.imapTls': 'IMAP TLS-en keresztül',
   'inbox.channels.field.imapUser': 'IMAP-felhasználónév',
@@ -74,17 +82,21 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP kezdettől TLS-en keresztül (465-ös port)',
   'inbox.channels.field.smtpUser': 'SMTP-felhasználónév',
   'inbox.channels.field.smtpPassword': 'SMTP-jelszó',
-  'inbox.channels.telegram.welcome': 'Jó napot kívánunk! Írjon nekünk itt, és a város válaszol Önnek. Közterületi probléma bejelentéséhez küldje el a /report parancsot, vagy nyomja meg a gombot.',
+  'inbox.channels.telegram.welcome':
+    'Jó napot kívánunk! Írjon nekünk itt, és a város válaszol Önnek. Közterületi probléma bejelentéséhez küldje el a /report parancsot, vagy nyomja meg a gombot.',
   'inbox.channels.telegram.reportButton': 'Probléma bejelentése',
   'inbox.channels.telegram.cancelButton': 'Mégse',
   'inbox.channels.telegram.locationButton': 'Helyzetem elküldése',
   'inbox.channels.telegram.skipButton': 'Kihagyás',
   'inbox.channels.telegram.askCategory': 'Milyen jellegű a probléma? Válasszon kategóriát, vagy küldje el a számát.',
-  'inbox.channels.telegram.askPlace': 'Hol van? Küldjön helyzetet (gemkapocs › Helyzet), vagy írja meg az utcát és a házszámot.',
+  'inbox.channels.telegram.askPlace':
+    'Hol van? Küldjön helyzetet (gemkapocs › Helyzet), vagy írja meg az utcát és a házszámot.',
   'inbox.channels.telegram.askPhoto': 'Küldhet fényképet a problémáról, vagy kihagyhatja ezt a lépést.',
   'inbox.channels.telegram.askDescription': 'Kérjük, írja le néhány szóban a problémát.',
   'inbox.channels.telegram.cancelled': 'A bejelentés megszakítva. Bármikor újrakezdheti a /report paranccsal.',
   'inbox.channels.telegram.outsideCity': 'Ez a hely a városon kívül esik.',
-  'inbox.channels.telegram.refused': 'A bejelentést nem sikerült rögzíteni. Kérjük, próbálja újra a /report paranccsal, vagy írjon nekünk itt.',
-  'inbox.channels.telegram.filed': 'Köszönjük! {number} számú bejelentését rögzítettük: {url} — itt tájékoztatjuk az előrehaladásáról.',
+  'inbox.channels.telegram.refused':
+    'A bejelentést nem sikerült rögzíteni. Kérjük, próbálja újra a /report paranccsal, vagy írjon nekünk itt.',
+  'inbox.channels.telegram.filed':
+    'Köszönjük! {number} számú bejelentését rögzítettük: {url} — itt tájékoztatjuk az előrehaladásáról.',
 };

@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Hangulatfigyelés',
   'inbox.listening.sections': 'A beérkezett üzenetek részei',
   'inbox.listening.title': 'Hangulatfigyelés',
-  'inbox.listening.lead': 'Mit mondanak a lakók az összes csatornán: mennyit, milyen hangulatban, hol és miről, az előző időszakhoz képest.',
+  'inbox.listening.lead':
+    'Mit mondanak a lakók az összes csatornán: mennyit, milyen hangulatban, hol és miről, az előző időszakhoz képest.',
   'inbox.listening.period': 'Időszak',
   'inbox.listening.lastDays': 'Az elmúlt {days} nap',
   'inbox.listening.district': 'Kerület',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'A riasztás láttamozottként van megjelölve.',
   'inbox.codes.nav': 'Kódok',
   'inbox.codes.title': 'Kódkönyv',
-  'inbox.codes.lead': 'A város saját kódjai a minőségi elemzéshez: alkalmazza őket egy beszélgetés üzeneteire, majd nézze meg, milyen gyakran fordul elő mindegyik, és melyek fordulnak elő együtt.',
+  'inbox.codes.lead':
+    'A város saját kódjai a minőségi elemzéshez: alkalmazza őket egy beszélgetés üzeneteire, majd nézze meg, milyen gyakran fordul elő mindegyik, és melyek fordulnak elő együtt.',
   'inbox.codes.book': 'Kódok',
   'inbox.codes.empty': 'A kódkönyv üres. Vegye fel alább az első kódot.',
   'inbox.codes.name': 'Kód',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'A leírás legfeljebb 500 karakter lehet.',
   'inbox.people.nav': 'Személyes adatok',
   'inbox.people.title': 'Személyes adatokra vonatkozó kérelmek',
-  'inbox.people.lead': 'Keresse meg a városnak író személyt, hogy átadja neki annak másolatát, amit a beérkezett üzenetek róla tárolnak, vagy kérésére törölje azt. A törlés eltávolítja az üzenetek szövegét és a személyazonosságot; az áttekintés számai megmaradnak.',
+  'inbox.people.lead':
+    'Keresse meg a városnak író személyt, hogy átadja neki annak másolatát, amit a beérkezett üzenetek róla tárolnak, vagy kérésére törölje azt. A törlés eltávolítja az üzenetek szövegét és a személyazonosságot; az áttekintés számai megmaradnak.',
   'inbox.people.search': 'Név, felhasználónév vagy e-mail-cím',
   'inbox.people.find': 'Keresés',
   'inbox.people.none': 'Senki sem felel meg a keresésnek.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'A beérkezett üzenetek beállításai',
   'inbox.settings.retention': 'Megőrzés és válaszadási cél',
   'inbox.settings.retentionDays': 'Személyes adatok megőrzése (nap)',
-  'inbox.settings.retentionHint': 'A beszélgetés utolsó üzenete után 7–3650 napig; ezután a szövegek és a szerzők automatikusan törlődnek.',
+  'inbox.settings.retentionHint':
+    'A beszélgetés utolsó üzenete után 7–3650 napig; ezután a szövegek és a szerzők automatikusan törlődnek.',
   'inbox.settings.goalHours': 'Első válasz határideje (óra)',
   'inbox.settings.goalHint': 'A tovább váró beszélgetések meg vannak jelölve a beérkezett üzenetek között.',
   'inbox.settings.save': 'Mentés',
   'inbox.settings.saved': 'A beállítások mentve.',
   'inbox.topics.title': 'Témák',
-  'inbox.topics.lead': 'A város saját témái. Az üzeneteket előbb a kulcsszavaik, majd aszerint soroljuk be, amit a munkatársak a témák javításával megtanítottak a rendszernek.',
+  'inbox.topics.lead':
+    'A város saját témái. Az üzeneteket előbb a kulcsszavaik, majd aszerint soroljuk be, amit a munkatársak a témák javításával megtanítottak a rendszernek.',
   'inbox.topics.name': 'Téma',
   'inbox.topics.key': 'Kulcs',
   'inbox.topics.keyHint': 'Kisbetűk, számjegyek, kötőjelek vagy aláhúzásjelek; később nem módosítható.',
@@ -114,7 +119,10 @@ export const inboxListening = {
   'inbox.error.INBOX_CODE_NOT_FOUND': 'A kódkönyvben nincs ilyen kód.',
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'A beérkezett üzenetek között nincs ilyen személy.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'Nincs ilyen nyitott riasztás.',
-  'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'A törlés megerősítéséhez jelölje be a négyzetet; a törlés nem vonható vissza.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'A megőrzési időnek 7 és 3650 nap, az első válasz céljának 1 és 720 óra között kell lennie.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'A témához kisbetűkből, számjegyekből, kötőjelekből vagy aláhúzásjelekből álló kulcs és legfeljebb 80 karakteres név kell.',
+  'inbox.error.INBOX_ERASE_NOT_CONFIRMED':
+    'A törlés megerősítéséhez jelölje be a négyzetet; a törlés nem vonható vissza.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'A megőrzési időnek 7 és 3650 nap, az első válasz céljának 1 és 720 óra között kell lennie.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'A témához kisbetűkből, számjegyekből, kötőjelekből vagy aláhúzásjelekből álló kulcs és legfeljebb 80 karakteres név kell.',
 };

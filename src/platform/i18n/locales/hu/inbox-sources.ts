@@ -2,30 +2,39 @@
 export const inboxSources = {
   'inbox.contact.nav': 'Kapcsolat a várossal',
   'inbox.sources.meta.pageId': 'Az oldal vagy az Instagram-fiók azonosítója',
-  'inbox.sources.meta.pageId.hint': 'Nem kötelező. Ha megadja, csak az ehhez az azonosítóhoz érkező kézbesítések maradnak meg, és a saját hozzászólásait a rendszer soha nem veszi lakossági hozzászólásnak.',
+  'inbox.sources.meta.pageId.hint':
+    'Nem kötelező. Ha megadja, csak az ehhez az azonosítóhoz érkező kézbesítések maradnak meg, és a saját hozzászólásait a rendszer soha nem veszi lakossági hozzászólásnak.',
   'inbox.sources.meta.appSecret': 'Alkalmazástitok',
-  'inbox.sources.meta.appSecret.hint': 'A Meta-alkalmazás alapbeállításai között található; ezzel ellenőrizzük minden kézbesítés X-Hub-Signature-256 aláírását.',
+  'inbox.sources.meta.appSecret.hint':
+    'A Meta-alkalmazás alapbeállításai között található; ezzel ellenőrizzük minden kézbesítés X-Hub-Signature-256 aláírását.',
   'inbox.sources.meta.verifyToken': 'Ellenőrző token',
-  'inbox.sources.meta.verifyToken.hint': 'Egy Ön által választott hosszú, véletlenszerű szöveg; ugyanezt adja meg a Meta-alkalmazás webhook-beállításaiban.',
+  'inbox.sources.meta.verifyToken.hint':
+    'Egy Ön által választott hosszú, véletlenszerű szöveg; ugyanezt adja meg a Meta-alkalmazás webhook-beállításaiban.',
   'inbox.sources.meta.pageAccessToken': 'Oldal-hozzáférési token',
-  'inbox.sources.meta.pageAccessToken.hint': 'Hosszú élettartamú oldaltoken, amely jogosult hozzászólások és üzenetek olvasására és megválaszolására.',
+  'inbox.sources.meta.pageAccessToken.hint':
+    'Hosszú élettartamú oldaltoken, amely jogosult hozzászólások és üzenetek olvasására és megválaszolására.',
   'inbox.sources.meta.graphBase': 'A Graph API címe',
   'inbox.sources.meta.graphBase.hint': 'Hagyja üresen a https://graph.facebook.com használatához.',
   'inbox.sources.meta.graphVersion': 'A Graph API verziója (alapértelmezés: v21.0)',
   'inbox.sources.webhook.secret': 'Aláíró titok',
-  'inbox.sources.webhook.secret.hint': 'A küldő rendszer ezzel írja alá minden kérését (X-Signature-256: sha256=a törzs HMAC-ja).',
+  'inbox.sources.webhook.secret.hint':
+    'A küldő rendszer ezzel írja alá minden kérését (X-Signature-256: sha256=a törzs HMAC-ja).',
   'inbox.sources.webhook.replyUrl': 'Cím a válaszokhoz',
-  'inbox.sources.webhook.replyUrl.hint': 'Nem kötelező. A munkatársak válaszai aláírt JSON-ként oda kerülnek; enélkül ezen a csatornán nem lehet válaszolni.',
+  'inbox.sources.webhook.replyUrl.hint':
+    'Nem kötelező. A munkatársak válaszai aláírt JSON-ként oda kerülnek; enélkül ezen a csatornán nem lehet válaszolni.',
   'inbox.sources.webhook.requireTimestamp': 'Időbélyeg megkövetelése',
-  'inbox.sources.webhook.requireTimestamp.hint': 'Az X-Timestamp fejléc nélküli kérések elutasítása, hogy egy elfogott kérést később ne lehessen újra elküldeni.',
+  'inbox.sources.webhook.requireTimestamp.hint':
+    'Az X-Timestamp fejléc nélküli kérések elutasítása, hogy egy elfogott kérést később ne lehessen újra elküldeni.',
   'inbox.sources.feed.url': 'A hírcsatorna címe',
   'inbox.sources.feed.url.hint': 'Egy helyi blog vagy hírportál RSS- vagy Atom-csatornájának címe.',
   'inbox.sources.feed.interval': 'Percek két lekérdezés között',
   'inbox.sources.feed.interval.hint': '5 és 1440 között; üresen hagyva 30.',
   'inbox.sources.import.title': 'Üzenetek importálása fájlból',
-  'inbox.sources.import.lead': 'Töltsön fel egy másik eszközből (közösségimédia-kezelő, médiafigyelő eszköz, táblázat) származó CSV- vagy JSON-exportot. A rendszer felismeri például a Date, Author, Full Text vagy Message, Url, Latitude és Longitude oszlopokat. Az importálás előtt előnézetet lát.',
+  'inbox.sources.import.lead':
+    'Töltsön fel egy másik eszközből (közösségimédia-kezelő, médiafigyelő eszköz, táblázat) származó CSV- vagy JSON-exportot. A rendszer felismeri például a Date, Author, Full Text vagy Message, Url, Latitude és Longitude oszlopokat. Az importálás előtt előnézetet lát.',
   'inbox.sources.import.file': 'Fájl',
-  'inbox.sources.import.file.hint': 'CSV (vesszővel, pontosvesszővel vagy tabulátorral tagolva) vagy JSON, legfeljebb {megabytes} MB.',
+  'inbox.sources.import.file.hint':
+    'CSV (vesszővel, pontosvesszővel vagy tabulátorral tagolva) vagy JSON, legfeljebb {megabytes} MB.',
   'inbox.sources.import.paste': 'Vagy illessze be ide a tartalmat',
   'inbox.sources.import.preview': 'Előnézet megjelenítése',
   'inbox.sources.import.summary': 'Beolvasott sorok: {total}. Importálásra kész: {good}. Elutasítva: {refused}.',
@@ -42,7 +51,8 @@ export const inboxSources = {
   'inbox.sources.import.problem.unterminated-quote': 'az itt megnyitott idézőjel sehol sincs lezárva',
   'inbox.sources.import.reason.too-many-rows': 'A fájl több mint 20 000 sort tartalmaz; ossza fel kisebb fájlokra.',
   'inbox.sources.import.reason.unreadable': 'A fájl se nem CSV-táblázat, se nem üzenetek JSON-listája.',
-  'inbox.sources.import.reason.no-text-column': 'Egyik oszlop sem tartalmazza az üzenetek szövegét (például „Text”, „Full Text”, „Message” vagy „Content”).',
+  'inbox.sources.import.reason.no-text-column':
+    'Egyik oszlop sem tartalmazza az üzenetek szövegét (például „Text”, „Full Text”, „Message” vagy „Content”).',
   'inbox.sources.import.reason.empty': 'A fájl üres.',
   'inbox.sources.import.field.id': 'Azonosító',
   'inbox.sources.import.field.date': 'Dátum',
@@ -63,9 +73,11 @@ export const inboxSources = {
   'inbox.sources.import.newChannel': 'Új importcsatorna',
   'inbox.sources.import.newChannelName': 'Az új importcsatorna neve',
   'inbox.sources.import.submit': '{count} üzenet importálása',
-  'inbox.sources.import.done': 'Importálva: {stored}. Már a beérkező üzenetek között: {duplicates}. Elutasítva: {refused}.',
+  'inbox.sources.import.done':
+    'Importálva: {stored}. Már a beérkező üzenetek között: {duplicates}. Elutasítva: {refused}.',
   'inbox.sources.import.again': 'Másik fájl importálása',
-  'inbox.error.INBOX_WEBHOOK_TIMESTAMP': 'A kérés időbélyege hiányzik vagy több mint öt perccel eltér; írja alá újra az aktuális idővel.',
+  'inbox.error.INBOX_WEBHOOK_TIMESTAMP':
+    'A kérés időbélyege hiányzik vagy több mint öt perccel eltér; írja alá újra az aktuális idővel.',
   'inbox.error.INBOX_IMPORT_TOO_LARGE': 'A fájl nagyobb az 5 MB-os importálási korlátnál; ossza fel kisebb fájlokra.',
   'inbox.error.INBOX_IMPORT_FORMAT': 'A fájl nem importálható: nem szövegoszlopot tartalmazó CSV- vagy JSON-export.',
 };

@@ -86,8 +86,10 @@ export const inbox = {
   'inbox.assign.done': 'A kiosztás mentve.',
   'inbox.report.make': 'Bejelentés készítése ebből az üzenetből',
   'inbox.report.title': 'Bejelentés készítése üzenetből',
-  'inbox.report.lead': 'A bejelentés a szokásos módon kerül a felelőshöz; a személy a saját csatornáján értesül, a bejelentés címével.',
-  'inbox.report.tellHint': 'Mentés után a személy automatikus üzenetet kap a bejelentés hivatkozásával, később pedig minden nyilvános változásról.',
+  'inbox.report.lead':
+    'A bejelentés a szokásos módon kerül a felelőshöz; a személy a saját csatornáján értesül, a bejelentés címével.',
+  'inbox.report.tellHint':
+    'Mentés után a személy automatikus üzenetet kap a bejelentés hivatkozásával, később pedig minden nyilvános változásról.',
   'inbox.report.submit': 'Bejelentés létrehozása',
   'inbox.report.showQuestions': 'A kategória kérdéseinek megjelenítése',
   'inbox.report.done': 'A bejelentés létrejött, a személy értesítést kapott.',
@@ -97,7 +99,8 @@ export const inbox = {
   'inbox.report.answer': 'A város válaszolt a(z) {id}. számú bejelentésre: {link}',
   'inbox.report.changed': 'A(z) {id}. számú bejelentés megváltozott: {link}',
   'inbox.templates.title': 'Válaszsablonok',
-  'inbox.templates.lead': 'Kiinduló szövegek a válaszokhoz a város minden nyelvén; a beérkezett üzenetek a beszélgetés nyelvét választják.',
+  'inbox.templates.lead':
+    'Kiinduló szövegek a válaszokhoz a város minden nyelvén; a beérkezett üzenetek a beszélgetés nyelvét választják.',
   'inbox.templates.none': 'Még nincs válaszsablon.',
   'inbox.templates.name': 'Név',
   'inbox.templates.text': 'Szöveg – {language}',
@@ -121,7 +124,8 @@ export const inbox = {
   'inbox.contactForm.place': 'Helyszín',
   'inbox.contactForm.placeHint': 'Nem kötelező: utca, cím vagy tájékozódási pont.',
   'inbox.contactForm.message': 'Az Ön üzenete',
-  'inbox.contactForm.privacy': 'A város az Ön címét csak a válaszhoz használja, és ezeket az üzeneteket a megőrzési idő után törli.',
+  'inbox.contactForm.privacy':
+    'A város az Ön címét csak a válaszhoz használja, és ezeket az üzeneteket a megőrzési idő után törli.',
   'inbox.contactForm.submit': 'Üzenet küldése',
   'inbox.contactForm.sent': 'Köszönjük: üzenete megérkezett a városhoz. A válasz e-mailben érkezik.',
   'inbox.contactForm.closed': 'A kapcsolatfelvételi űrlap jelenleg zárva van.',
@@ -135,7 +139,8 @@ export const inbox = {
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Írja meg az üzenetét.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'Ez a mező hosszabb a megengedettnél.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Válasszon kerületet a listából.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'Ez a személy nem jelölhető ki: nem munkatárs, vagy nem tagja a választott osztálynak.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'Ez a személy nem jelölhető ki: nem munkatárs, vagy nem tagja a választott osztálynak.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Válasszon osztályt a listából.',
   'inbox.error.INBOX_LABEL_INVALID': 'Válasszon hangulatot és témát a listákból.',
   'inbox.error.INBOX_ALREADY_LINKED': 'Ez a beszélgetés már egy bejelentéshez kapcsolódik.',
@@ -144,26 +149,33 @@ export const inbox = {
   'inbox.error.INBOX_VIEW_INVALID': 'Adjon a nézetnek legfeljebb 80 karakteres nevet.',
   'inbox.proposal.make': 'Javaslat készítése ebből az üzenetből',
   'inbox.proposal.title': 'Javaslat készítése egy üzenetből',
-  'inbox.proposal.lead': 'A javaslat a kiválasztott folyamatban jelenik meg a személy nevében, benyújtóként a város szerepel; a személy a saját csatornáján kap értesítést a javaslat címével.',
+  'inbox.proposal.lead':
+    'A javaslat a kiválasztott folyamatban jelenik meg a személy nevében, benyújtóként a város szerepel; a személy a saját csatornáján kap értesítést a javaslat címével.',
   'inbox.proposal.noProcess': 'Jelenleg egyetlen folyamat sem fogad új javaslatokat.',
   'inbox.proposal.process': 'Folyamat',
   'inbox.proposal.processHint': 'Csak azok a folyamatok szerepelnek, amelyek aktuális szakasza új javaslatokat fogad.',
   'inbox.proposal.chooseProcess': 'Válasszon folyamatot',
   'inbox.proposal.processRequired': 'Válasszon olyan folyamatot, amely javaslatokat fogad.',
   'inbox.proposal.body': 'A javaslat szövege',
-  'inbox.proposal.bodyHint': 'A személy saját szavai, szükség esetén rendbe téve. A végére egy sor kerül arról, ki javasolta és milyen csatornán.',
+  'inbox.proposal.bodyHint':
+    'A személy saját szavai, szükség esetén rendbe téve. A végére egy sor kerül arról, ki javasolta és milyen csatornán.',
   'inbox.proposal.showName': 'A személy nevének feltüntetése a javaslaton',
-  'inbox.proposal.showNameHint': 'A név nyilvánossá válik. Csak a személy beleegyezésével jelölje be; különben a javaslaton „egy lakos” szerepel.',
-  'inbox.proposal.tellHint': 'Mentés után a személy automatikus üzenetet kap a javaslat linkjével, később pedig minden nyilvános változásról: küszöb elérése, a város válasza, visszavonás.',
+  'inbox.proposal.showNameHint':
+    'A név nyilvánossá válik. Csak a személy beleegyezésével jelölje be; különben a javaslaton „egy lakos” szerepel.',
+  'inbox.proposal.tellHint':
+    'Mentés után a személy automatikus üzenetet kap a javaslat linkjével, később pedig minden nyilvános változásról: küszöb elérése, a város válasza, visszavonás.',
   'inbox.proposal.submit': 'Javaslat közzététele',
   'inbox.proposal.done': 'A javaslat megjelent, a személy értesítést kapott.',
   'inbox.proposal.linked': 'Javaslat',
   'inbox.proposal.origin': 'Javasolta: {name} ({channel}), közzétette a város.',
   'inbox.proposal.originAnonymous': 'Javasolta: egy lakos ({channel}), közzétette a város.',
-  'inbox.proposal.told': 'Köszönjük. Üzenete mostantól a(z) „{title}” javaslat: a lakosok támogathatják, Ön pedig itt követheti: {link}',
-  'inbox.proposal.threshold': 'Az Ön „{title}” javaslata elérte a(z) {threshold} támogatást: a város válaszolni fog rá. {link}',
+  'inbox.proposal.told':
+    'Köszönjük. Üzenete mostantól a(z) „{title}” javaslat: a lakosok támogathatják, Ön pedig itt követheti: {link}',
+  'inbox.proposal.threshold':
+    'Az Ön „{title}” javaslata elérte a(z) {threshold} támogatást: a város válaszolni fog rá. {link}',
   'inbox.proposal.answer': 'A város válaszolt az Ön „{title}” javaslatára: {status}. {link}',
   'inbox.proposal.withdrawn': 'A(z) „{title}” javaslatot visszavonták. {link}',
-  'inbox.proposal.expired': 'A(z) „{title}” javaslat támogatási ideje lejárt; nem érte el a(z) {threshold} támogatást. {link}',
+  'inbox.proposal.expired':
+    'A(z) „{title}” javaslat támogatási ideje lejárt; nem érte el a(z) {threshold} támogatást. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'Ez a beszélgetés már egy javaslathoz kapcsolódik.',
 };

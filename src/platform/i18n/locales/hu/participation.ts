@@ -2,7 +2,8 @@
 export const participation = {
   'participation.nav': 'Részvétel',
   'participation.processes.title': 'Részvételi folyamatok',
-  'participation.processes.lead': 'Egyeztetések, amelyekben a lakók javasolnak, támogatnak, vitatkoznak és döntenek a várossal együtt.',
+  'participation.processes.lead':
+    'Egyeztetések, amelyekben a lakók javasolnak, támogatnak, vitatkoznak és döntenek a várossal együtt.',
   'participation.processes.open': 'Most nyitott',
   'participation.processes.upcoming': 'Hamarosan',
   'participation.processes.past': 'Lezárult',
@@ -16,7 +17,8 @@ export const participation = {
   'participation.process.wholeCity': 'Az egész város',
   'participation.process.whoMay': 'Ki vehet részt',
   'participation.process.rules': 'A javaslatok szabályai',
-  'participation.process.rulesText': 'Az a javaslat, amely {days} nap alatt {threshold} támogatást gyűjt, {answerDays} napon belül írásos választ kap a várostól.',
+  'participation.process.rulesText':
+    'Az a javaslat, amely {days} nap alatt {threshold} támogatást gyűjt, {answerDays} napon belül írásos választ kap a várostól.',
   'participation.part.proposals': 'Javaslatok',
   'participation.part.debates': 'Viták',
   'participation.part.budget': 'Részvételi költségvetés',
@@ -91,15 +93,18 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Válasszon témát',
   'participation.proposal.noDistrict': 'Nem egy adott kerület',
   'participation.proposal.place': 'Hely a térképen (nem kötelező)',
-  'participation.proposal.placeHint': 'A javaslat által érintett hely koordinátái; a kerületet a rendszer magától megtalálja.',
+  'participation.proposal.placeHint':
+    'A javaslat által érintett hely koordinátái; a kerületet a rendszer magától megtalálja.',
   'participation.proposal.lat': 'Szélesség, pl. 44.1035',
   'participation.proposal.lng': 'Hosszúság, pl. 9.8245',
-  'participation.proposal.rules': 'Javaslata {days} napig gyűjt támogatást; {threshold} támogatás esetén a városnak válaszolnia kell.',
+  'participation.proposal.rules':
+    'Javaslata {days} napig gyűjt támogatást; {threshold} támogatás esetén a városnak válaszolnia kell.',
   'participation.proposal.submit': 'Javaslat közzététele',
   'participation.proposal.created': 'Javaslatát közzétettük. Ossza meg, hogy támogatást gyűjtsön.',
   'participation.proposal.by': '{name}, {date}',
   'participation.proposal.placed': 'Hely',
-  'participation.proposal.authorDistance': 'Javaslatának {date} előtt még {missing} támogatásra van szüksége ahhoz, hogy a város válaszoljon rá.',
+  'participation.proposal.authorDistance':
+    'Javaslatának {date} előtt még {missing} támogatásra van szüksége ahhoz, hogy a város válaszoljon rá.',
   'participation.proposal.answerDue': 'A városnak {date} napig kell válaszolnia.',
   'participation.proposal.withdraw': 'Javaslatom visszavonása',
   'participation.proposal.withdrawn': 'Javaslatát visszavontuk.',
@@ -139,7 +144,8 @@ export const participation = {
   'participation.comments.sort.newest': 'legújabb',
   'participation.comments.none': 'Itt még nincs semmi.',
   'participation.comments.closed': 'Ebben a szakaszban nem lehet hozzászólni.',
-  'participation.comments.reportLead': 'Itt megvitathatja ezt a bejelentést más lakosokkal. Ha jelezni szeretné a városnak, hogy a probléma továbbra is fennáll, inkább adjon hozzá fent egy kiegészítést.',
+  'participation.comments.reportLead':
+    'Itt megvitathatja ezt a bejelentést más lakosokkal. Ha jelezni szeretné a városnak, hogy a probléma továbbra is fennáll, inkább adjon hozzá fent egy kiegészítést.',
   'participation.comment.field': 'Az Ön hozzászólása',
   'participation.comment.argumentField': 'Az Ön érve vagy hozzászólása',
   'participation.comment.send': 'Küldés',
@@ -231,11 +237,15 @@ export const participation = {
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Ez a folyamat egy másik korosztálynak szól.',
   'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Ez a folyamat más kerületek lakóinak szól.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Ez a javaslat már nem gyűjt támogatást.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Javaslatot csak a szerzője vonhat vissza, és csak a város válasza előtt.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Hozzászólni csak javaslathoz, vitához, bejelentéshez vagy költségvetési projekthez lehet.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Javaslatot csak a szerzője vonhat vissza, és csak a város válasza előtt.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Hozzászólni csak javaslathoz, vitához, bejelentéshez vagy költségvetési projekthez lehet.',
   'participation.mail.answered.subject': 'A város válaszolt: {title}',
-  'participation.mail.answered.body': 'Az Ön által követett „{title}” javaslatra válasz érkezett: {status}.\n\n{answer}\n\nOlvassa el itt: {link}\n\n{city}',
-  'participation.meetings.lead': 'A folyamat nyilvános találkozói: műhelyek, meghallgatások és séták, ahol a lakók a várossal együtt vitatják meg a javaslatokat.',
+  'participation.mail.answered.body':
+    'Az Ön által követett „{title}” javaslatra válasz érkezett: {status}.\n\n{answer}\n\nOlvassa el itt: {link}\n\n{city}',
+  'participation.meetings.lead':
+    'A folyamat nyilvános találkozói: műhelyek, meghallgatások és séták, ahol a lakók a várossal együtt vitatják meg a javaslatokat.',
   'participation.meetings.none': 'Még nem hirdettek meg találkozót.',
   'participation.meetings.all': 'A folyamat összes találkozója',
   'participation.meetings.manage': 'Találkozók kezelése',
@@ -279,13 +289,15 @@ export const participation = {
   'participation.meetings.error.placeRequired': 'Adjon meg egy címet vagy egy online hivatkozást.',
   'participation.meetings.error.url': 'Adjon meg egy https:// kezdetű webcímet.',
   'participation.meetings.error.proposals': 'A számok egyike nem ennek a folyamatnak a javaslata.',
-  'participation.meetings.error.capacityBelowRegistrations': 'A férőhely nem lehet kevesebb a már meglévő jelentkezéseknél.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'A férőhely nem lehet kevesebb a már meglévő jelentkezéseknél.',
   'participation.meetings.error.minutesRequired': 'Előbb írja meg a jegyzőkönyvet.',
   'participation.plan.title': 'A folyamat terve',
   'participation.plan.none': 'Ennek a folyamatnak még nincs terve.',
   'participation.plan.current': 'A tervben {count} elem van; feltöltve: {date}.',
   'participation.plan.file': 'A terv fájlja (GeoJSON)',
-  'participation.plan.fileHint': 'Legfeljebb 2 MB méretű GeoJSON FeatureCollection, hosszúsági és szélességi fokokban (WGS 84). A „name” tulajdonság adja az elemek nevét.',
+  'participation.plan.fileHint':
+    'Legfeljebb 2 MB méretű GeoJSON FeatureCollection, hosszúsági és szélességi fokokban (WGS 84). A „name” tulajdonság adja az elemek nevét.',
   'participation.plan.upload': 'A terv feltöltése',
   'participation.plan.remove': 'A terv eltávolítása',
   'participation.plan.saved': 'A tervet elmentettük.',
@@ -299,9 +311,12 @@ export const participation = {
   'participation.error.MEETING_NOT_HELD_YET': 'A jegyzőkönyv csak a találkozó kezdete után tehető közzé.',
   'participation.error.PLAN_TOO_LARGE': 'A terv fájlja nagyobb 2 MB-nál.',
   'participation.error.PLAN_NOT_JSON': 'A terv fájlja nem érvényes JSON.',
-  'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'A tervnek elemekből álló GeoJSON FeatureCollectionnek kell lennie.',
+  'participation.error.PLAN_NOT_FEATURE_COLLECTION':
+    'A tervnek elemekből álló GeoJSON FeatureCollectionnek kell lennie.',
   'participation.error.PLAN_EMPTY': 'A tervben nincs elem.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'A tervben több mint 2000 elem van.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'A terv egyik elemének nincs geometriája, vagy az nem pont, vonal vagy sokszög.',
-  'participation.error.PLAN_COORDINATES': 'A terv egyik elemének koordinátái hibásak vagy tartományon kívüliek (hosszúság −180 és 180, szélesség −90 és 90 között, zárt sokszöggyűrűk).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'A terv egyik elemének nincs geometriája, vagy az nem pont, vonal vagy sokszög.',
+  'participation.error.PLAN_COORDINATES':
+    'A terv egyik elemének koordinátái hibásak vagy tartományon kívüliek (hosszúság −180 és 180, szélesség −90 és 90 között, zárt sokszöggyűrűk).',
 };

@@ -20,7 +20,8 @@ export const administration = {
   'admin.organisation.tagline': 'Motto ({language})',
   'admin.organisation.saved': 'Le impostazioni del Comune sono state salvate.',
   'admin.departments': 'Uffici',
-  'admin.departments.intro': 'Gli uffici ricevono segnalazioni e messaggi e rispondono ai cittadini. Il personale appartiene a uno o più uffici.',
+  'admin.departments.intro':
+    'Gli uffici ricevono segnalazioni e messaggi e rispondono ai cittadini. Il personale appartiene a uno o più uffici.',
   'admin.departments.empty': 'Ancora nessun ufficio.',
   'admin.departments.members': 'Membri',
   'admin.departments.memberCount': '{count} membri',
@@ -69,7 +70,8 @@ export const administration = {
   'admin.audit.action': 'Azione',
   'admin.audit.empty': 'Non è stato ancora registrato nulla.',
   'admin.outbox': 'Posta in uscita',
-  'admin.outbox.intro': 'Le e-mail che la piattaforma ha inviato o trattenuto. Senza un server SMTP restano qui e nel registro.',
+  'admin.outbox.intro':
+    'Le e-mail che la piattaforma ha inviato o trattenuto. Senza un server SMTP restano qui e nel registro.',
   'admin.outbox.to': 'Destinatario',
   'admin.outbox.subject': 'Oggetto',
   'admin.outbox.status': 'Stato',
@@ -79,7 +81,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'trattenuta nella posta in uscita',
   'admin.outbox.status.failed': 'non riuscita',
   'admin.apiKeys': 'Chiavi API',
-  'admin.apiKeys.intro': 'Le chiavi permettono ad altri sistemi (un’app del Comune, un client Open311) di usare l’API. Una chiave viene mostrata una sola volta: la copi subito.',
+  'admin.apiKeys.intro':
+    'Le chiavi permettono ad altri sistemi (un’app del Comune, un client Open311) di usare l’API. Una chiave viene mostrata una sola volta: la copi subito.',
   'admin.apiKeys.name': 'A cosa serve la chiave',
   'admin.apiKeys.create': 'Crea una chiave',
   'admin.apiKeys.created': 'La chiave «{name}» è stata creata. La copi subito: non verrà mostrata di nuovo.',
@@ -91,7 +94,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'revocata il {date}',
   'admin.apiKeys.empty': 'Ancora nessuna chiave API.',
   'admin.apiKeys.scopes': 'Che cosa può fare la chiave',
-  'admin.apiKeys.scopesHint': 'Selezioni solo ciò che serve all’altro sistema. Una chiave non amministra mai la città; per cambiare ciò che una chiave può fare, ne crei una nuova e revochi la vecchia.',
+  'admin.apiKeys.scopesHint':
+    'Selezioni solo ciò che serve all’altro sistema. Una chiave non amministra mai la città; per cambiare ciò che una chiave può fare, ne crei una nuova e revochi la vecchia.',
   'admin.apiKeys.scope.open311': 'Inviare segnalazioni tramite Open311 (un’app del Comune o di un partner)',
   'admin.apiKeys.scope.reports.read': 'Leggere le code di segnalazioni del personale',
   'admin.apiKeys.scope.reports.write': 'Modificare le segnalazioni: stato, risposte, ufficio',

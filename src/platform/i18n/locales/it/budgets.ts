@@ -1,7 +1,8 @@
 /** it interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Verifica dell’account',
-  'verification.intro': 'I residenti verificati possono votare nei bilanci partecipativi. Inserisca il numero del suo documento d’identità e la sua data di nascita: li confrontiamo con l’anagrafe del Comune, che ne conserva solo una forma codificata.',
+  'verification.intro':
+    'I residenti verificati possono votare nei bilanci partecipativi. Inserisca il numero del suo documento d’identità e la sua data di nascita: li confrontiamo con l’anagrafe del Comune, che ne conserva solo una forma codificata.',
   'verification.level': 'Il suo livello',
   'verification.level.none': 'Indirizzo e-mail non ancora confermato',
   'verification.level.email': 'Indirizzo e-mail confermato (non verificato come residente)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Circoscrizione',
   'verification.district.none': 'Nessuna circoscrizione',
   'verification.documentNumber': 'Numero del documento d’identità',
-  'verification.documentNumber.hint': 'Come stampato sulla carta d’identità o sul permesso di soggiorno; spazi e trattini non contano.',
+  'verification.documentNumber.hint':
+    'Come stampato sulla carta d’identità o sul permesso di soggiorno; spazi e trattini non contano.',
   'verification.birthDate': 'Data di nascita',
   'verification.submit': 'Verifica',
   'verification.done': 'Il suo account è ora verificato.',
-  'verification.inPersonHint': 'Non risulta in anagrafe o la verifica non funziona? Il personale dello sportello per i cittadini può verificarla di persona con il suo documento d’identità.',
-  'verification.error.VERIFICATION_NO_MATCH': 'In anagrafe non risulta nessun residente con questo numero di documento e questa data di nascita. Controlli entrambi e riprovi.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Questa identità è già associata a un altro account. Ogni residente può verificare un solo account.',
+  'verification.inPersonHint':
+    'Non risulta in anagrafe o la verifica non funziona? Il personale dello sportello per i cittadini può verificarla di persona con il suo documento d’identità.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'In anagrafe non risulta nessun residente con questo numero di documento e questa data di nascita. Controlli entrambi e riprovi.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Questa identità è già associata a un altro account. Ogni residente può verificare un solo account.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Questo account è già verificato.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Inserisca un numero di documento (da 4 a 32 lettere e cifre) e una data di nascita reale.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Inserisca un numero di documento (da 4 a 32 lettere e cifre) e una data di nascita reale.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Non esiste un account con questo indirizzo e-mail.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Scelga una circoscrizione di questo Comune.',
   'verification.admin.title': 'Verifica dei residenti',
   'verification.admin.counts': 'Voci in anagrafe: {entries}. Account verificati: {verified}.',
   'verification.inPerson.title': 'Verificare un residente di persona',
-  'verification.inPerson.intro': 'Controlli il documento d’identità del residente, poi inserisca l’indirizzo e-mail del suo account. L’operazione viene annotata nel registro delle attività; il numero del documento non viene conservato.',
+  'verification.inPerson.intro':
+    'Controlli il documento d’identità del residente, poi inserisca l’indirizzo e-mail del suo account. L’operazione viene annotata nel registro delle attività; il numero del documento non viene conservato.',
   'verification.inPerson.email': 'Indirizzo e-mail dell’account',
   'verification.inPerson.submit': 'Verifica questo residente',
   'verification.inPerson.done': 'Il residente è verificato.',
   'verification.census.title': 'Importa l’anagrafe',
-  'verification.census.intro': 'Un file CSV con le colonne documentNumber, birthDate (AAAA-MM-GG o GG/MM/AAAA) e, facoltativamente, districtCode. Viene conservato solo un hash con chiave del numero di documento e della data di nascita; i residenti già in anagrafe mantengono la loro voce.',
+  'verification.census.intro':
+    'Un file CSV con le colonne documentNumber, birthDate (AAAA-MM-GG o GG/MM/AAAA) e, facoltativamente, districtCode. Viene conservato solo un hash con chiave del numero di documento e della data di nascita; i residenti già in anagrafe mantengono la loro voce.',
   'verification.census.file': 'File CSV',
   'verification.census.paste': 'Oppure incolli qui il CSV',
   'verification.census.submit': 'Importa',
   'verification.census.badHeader': 'La prima riga deve indicare le colonne documentNumber e birthDate.',
-  'verification.census.result': '{received} righe lette: {inserted} aggiunte, {updated} aggiornate, {rejected} scartate.',
+  'verification.census.result':
+    '{received} righe lette: {inserted} aggiunte, {updated} aggiornate, {rejected} scartate.',
   'verification.census.rejectedRow': 'Riga {row}',
   'verification.census.problem.document-number': 'il numero del documento non è valido',
   'verification.census.problem.birth-date': 'la data di nascita non è una data reale',
   'verification.census.problem.district': 'non esiste una circoscrizione con questo codice',
   'budgets.nav': 'Bilancio partecipativo',
   'budgets.title': 'Bilanci partecipativi',
-  'budgets.lead': 'I cittadini decidono come spendere una parte del bilancio comunale: proponga dei progetti, poi voti quelli che preferisce.',
+  'budgets.lead':
+    'I cittadini decidono come spendere una parte del bilancio comunale: proponga dei progetti, poi voti quelli che preferisce.',
   'budgets.empty': 'Non c’è ancora nessun bilancio partecipativo.',
   'budgets.home.title': 'Bilancio partecipativo',
   'budgets.phases': 'Fasi',
@@ -58,7 +68,8 @@ export const budgets = {
   'budgets.rule.approval': 'Scelga fino a {n} progetti in ogni ambito.',
   'budgets.rule.knapsack': 'Scelga progetti fino a esaurire la somma dell’ambito.',
   'budgets.rule.minShare': 'La sua scelta deve impiegarne almeno il {percent} %.',
-  'budgets.rule.distributed': 'Distribuisca {n} voti tra i progetti di ogni ambito; può darne più di uno allo stesso progetto.',
+  'budgets.rule.distributed':
+    'Distribuisca {n} voti tra i progetti di ogni ambito; può darne più di uno allo stesso progetto.',
   'budgets.rule.perProject': 'Al massimo {n} voti per un singolo progetto.',
   'budgets.rule.name.approval': 'Approvazione: al massimo N progetti',
   'budgets.rule.name.knapsack': 'Entro la somma disponibile (zaino)',
@@ -110,9 +121,11 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'Ha scelto più progetti di quelli consentiti.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Ha assegnato più voti di quelli di cui dispone.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Ha assegnato a un progetto più voti di quelli consentiti.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'I progetti scelti costano più della somma di questo ambito. Ne tolga uno e salvi di nuovo.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'I progetti scelti costano più della somma di questo ambito. Ne tolga uno e salvi di nuovo.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'I progetti scelti non raggiungono la quota minima di questo ambito.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Ha già votato in un’altra circoscrizione. Per votare qui, ritiri prima quella scheda.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Ha già votato in un’altra circoscrizione. Per votare qui, ritiri prima quella scheda.',
   'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Solo i residenti di questa circoscrizione possono votare nel suo ambito.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Confermi il suo indirizzo e-mail per votare.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'In questo bilancio possono votare solo i residenti verificati.',
@@ -121,11 +134,13 @@ export const budgets = {
   'budgets.error.titleRequired': 'Inserisca un titolo nella lingua principale del Comune.',
   'budgets.error.titleTooLong': 'Il titolo è troppo lungo (al massimo 200 caratteri).',
   'budgets.error.votingRule': 'Scelga un sistema di voto.',
-  'budgets.error.rulesLocked': 'Sono già state espresse schede: il sistema di voto e i suoi limiti non possono più cambiare.',
+  'budgets.error.rulesLocked':
+    'Sono già state espresse schede: il sistema di voto e i suoi limiti non possono più cambiare.',
   'budgets.error.maxProjects': 'Indichi quanti progetti può scegliere un votante (da 1 a 1000).',
   'budgets.error.maxVotes': 'Inserisca un numero di voti da 1 a 1000.',
   'budgets.error.minShare': 'Inserisca una percentuale maggiore di 0 e al massimo 100.',
-  'budgets.error.equalSharesNeedsApproval': 'Il metodo delle quote uguali richiede schede in cui si scelgono progetti, non voti distribuiti.',
+  'budgets.error.equalSharesNeedsApproval':
+    'Il metodo delle quote uguali richiede schede in cui si scelgono progetti, non voti distribuiti.',
   'budgets.error.age': 'Inserisca un’età da 0 a 150; il massimo non può essere inferiore al minimo.',
   'budgets.error.date': 'Inserisca una data reale.',
   'budgets.error.phaseEnd': 'Una fase deve terminare dopo il suo inizio.',
@@ -138,17 +153,21 @@ export const budgets = {
   'budgets.error.explanationRequired': 'Spieghi perché il progetto non è fattibile.',
   'budgets.error.status': 'Scelga uno stato.',
   'budgets.error.selectOnlyFeasible': 'Solo un progetto fattibile può essere ammesso al voto.',
-  'budgets.error.projectLocked': 'Questo progetto è già presente nelle schede: ambito e costo non possono più cambiare.',
+  'budgets.error.projectLocked':
+    'Questo progetto è già presente nelle schede: ambito e costo non possono più cambiare.',
   'budgets.error.progress': 'Inserisca un avanzamento da 0 a 100.',
   'budgets.results.see': 'Vedi i risultati',
   'budgets.results.title': 'Risultati: {budget}',
-  'budgets.results.method.votes': 'I progetti vengono finanziati in ordine di voti, finché rientrano nella somma rimasta; un progetto che non vi rientra più viene saltato.',
-  'budgets.results.method.equal_shares': 'I progetti vengono finanziati con il metodo delle quote uguali: ogni votante dispone di una quota uguale della somma e i progetti sono pagati da chi li sostiene; ciò che resta viene poi assegnato in base ai voti.',
+  'budgets.results.method.votes':
+    'I progetti vengono finanziati in ordine di voti, finché rientrano nella somma rimasta; un progetto che non vi rientra più viene saltato.',
+  'budgets.results.method.equal_shares':
+    'I progetti vengono finanziati con il metodo delle quote uguali: ogni votante dispone di una quota uguale della somma e i progetti sono pagati da chi li sostiene; ciò che resta viene poi assegnato in base ai voti.',
   'budgets.results.published': 'Pubblicati il {date}',
   'budgets.results.csv': 'Scarica in CSV',
   'budgets.results.summary': '{voters} votanti. Finanziati: {spent} su {amount}.',
   'budgets.results.chartTitle': 'Voti per progetto: {heading}',
-  'budgets.results.chartCaption': 'Le barre più scure indicano i progetti finanziati. La tabella qui sotto riporta gli stessi dati.',
+  'budgets.results.chartCaption':
+    'Le barre più scure indicano i progetti finanziati. La tabella qui sotto riporta gli stessi dati.',
   'budgets.results.tableCaption': 'Risultati: {heading}',
   'budgets.results.project': 'Progetto',
   'budgets.results.ballots': 'Schede',
@@ -185,7 +204,8 @@ export const budgets = {
   'budgets.admin.eligibility': 'Chi può votare',
   'budgets.admin.minAge': 'Età minima (facoltativa)',
   'budgets.admin.maxAge': 'Età massima (facoltativa)',
-  'budgets.admin.districtResidentsOnly': 'Ambiti di circoscrizione solo per i residenti verificati in quella circoscrizione',
+  'budgets.admin.districtResidentsOnly':
+    'Ambiti di circoscrizione solo per i residenti verificati in quella circoscrizione',
   'budgets.admin.processId': 'Numero del processo partecipativo (facoltativo)',
   'budgets.admin.phaseOverride': 'Fase attuale',
   'budgets.admin.phaseByDates': 'Determinata dalle date',
@@ -227,12 +247,14 @@ export const budgets = {
   'budgets.propose.title': 'Proponga un progetto',
   'budgets.propose.editTitle': 'Modifichi il suo progetto',
   'budgets.propose.headingField': 'Ambito',
-  'budgets.propose.headingHint': 'Tutta la città o il quartiere a cui è destinato il progetto. Il costo deve rientrare nell’importo dell’ambito.',
+  'budgets.propose.headingHint':
+    'Tutta la città o il quartiere a cui è destinato il progetto. Il costo deve rientrare nell’importo dell’ambito.',
   'budgets.propose.titleField': 'Titolo',
   'budgets.propose.descriptionField': 'Descrizione',
   'budgets.propose.descriptionHint': 'Che cosa fare, dove e perché è importante (almeno 10 caratteri).',
   'budgets.propose.costField': 'Costo stimato in euro',
-  'budgets.propose.costHint': 'Un importo intero. Gli uffici comunali lo verificano durante la valutazione e possono correggerlo.',
+  'budgets.propose.costHint':
+    'Un importo intero. Gli uffici comunali lo verificano durante la valutazione e possono correggerlo.',
   'budgets.propose.place': 'Luogo',
   'budgets.propose.placeHint': 'Facoltativo: le coordinate del luogo, per esempio copiate da un’applicazione di mappe.',
   'budgets.propose.lat': 'Latitudine (gradi decimali)',
@@ -240,7 +262,8 @@ export const budgets = {
   'budgets.propose.showAuthor': 'Mostra il mio nome sul progetto',
   'budgets.propose.submit': 'Invia il progetto',
   'budgets.propose.save': 'Salva le modifiche',
-  'budgets.propose.created': 'Il suo progetto è stato inviato. Può modificarlo o ritirarlo finché la raccolta dei progetti è aperta.',
+  'budgets.propose.created':
+    'Il suo progetto è stato inviato. Può modificarlo o ritirarlo finché la raccolta dei progetti è aperta.',
   'budgets.propose.saved': 'Il suo progetto è stato salvato.',
   'budgets.propose.withdrawn': 'Il suo progetto è stato ritirato.',
   'budgets.propose.edit': 'Modifica il progetto',
@@ -249,7 +272,8 @@ export const budgets = {
   'budgets.propose.error.title': 'Inserisca un titolo da 4 a 200 caratteri.',
   'budgets.propose.error.description': 'Inserisca una descrizione da 10 a 5000 caratteri.',
   'budgets.propose.error.cost': 'Inserisca un importo intero maggiore di zero e non superiore all’importo dell’ambito.',
-  'budgets.propose.error.place': 'Inserisca sia la latitudine sia la longitudine in gradi decimali, oppure nessuna delle due.',
+  'budgets.propose.error.place':
+    'Inserisca sia la latitudine sia la longitudine in gradi decimali, oppure nessuna delle due.',
   'budgets.propose.error.placeOutside': 'Questo luogo non si trova nel quartiere dell’ambito.',
   'budgets.support.title': 'Sostegni',
   'budgets.support.count': 'Sostegni',
@@ -260,7 +284,8 @@ export const budgets = {
   'budgets.support.added': 'Il suo sostegno è stato registrato.',
   'budgets.support.removed': 'Il suo sostegno è stato ritirato.',
   'budgets.support.closed': 'I progetti si possono sostenere solo nella fase di sostegno (fase attuale: {phase}).',
-  'budgets.support.lead': 'Sostenga i progetti che vorrebbe vedere sulla scheda: i più sostenuti passano alla valutazione del Comune. Può ritirare un sostegno fino alla fine di questa fase.',
+  'budgets.support.lead':
+    'Sostenga i progetti che vorrebbe vedere sulla scheda: i più sostenuti passano alla valutazione del Comune. Può ritirare un sostegno fino alla fine di questa fase.',
   'budgets.support.limit': 'Può sostenere fino a {limit} progetti per ciascun ambito.',
   'budgets.support.used': 'Lei sostiene {used} dei {limit} progetti consentiti in questo ambito.',
   'budgets.list.heading': 'Ambito',
@@ -273,7 +298,8 @@ export const budgets = {
   'budgets.list.count': '{count} progetti',
   'budgets.list.empty': 'Ancora nessun progetto.',
   'budgets.preselection.title': 'Preselezione e valutazione',
-  'budgets.preselection.lead': 'Progetti per ambito, i più sostenuti per primi. Spunti quelli che passano alla valutazione del Comune; gli altri risultano non selezionati. Apra un progetto per registrarne la fattibilità con una motivazione: sulla scheda vanno solo i progetti selezionati e fattibili.',
+  'budgets.preselection.lead':
+    'Progetti per ambito, i più sostenuti per primi. Spunti quelli che passano alla valutazione del Comune; gli altri risultano non selezionati. Apra un progetto per registrarne la fattibilità con una motivazione: sulla scheda vanno solo i progetti selezionati e fattibili.',
   'budgets.preselection.toReview': 'Da valutare',
   'budgets.preselection.save': 'Salva la preselezione',
   'budgets.admin.maxSupports': 'Progetti che un residente può sostenere per ambito (facoltativo)',
@@ -282,7 +308,8 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Al momento questo bilancio non accetta proposte di progetti.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Al momento i progetti di questo bilancio non si possono sostenere.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Scelga un ambito di questo bilancio.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Inserisca un importo intero maggiore di zero e non superiore all’importo dell’ambito.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Inserisca un importo intero maggiore di zero e non superiore all’importo dell’ambito.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Controlli i campi segnalati.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Solo l’autore può modificare o ritirare questo progetto.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Questo progetto non può più essere modificato.',
@@ -291,6 +318,7 @@ export const budgets = {
   'budgets.error.BUDGET_EMAIL_NOT_CONFIRMED': 'Confermi il suo indirizzo e-mail per partecipare a questo bilancio.',
   'budgets.error.BUDGET_NOT_VERIFIED': 'A questo bilancio possono partecipare solo i residenti verificati.',
   'budgets.error.BUDGET_AGE_NOT_ELIGIBLE': 'La sua età non le consente di partecipare a questo bilancio.',
-  'budgets.error.BUDGET_DISTRICT_NOT_ELIGIBLE': 'Solo i residenti di questo quartiere possono partecipare al suo ambito.',
+  'budgets.error.BUDGET_DISTRICT_NOT_ELIGIBLE':
+    'Solo i residenti di questo quartiere possono partecipare al suo ambito.',
   'budgets.error.BUDGET_PRESELECTION_CLOSED': 'La votazione è iniziata: la preselezione non può più cambiare.',
 };

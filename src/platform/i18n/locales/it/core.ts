@@ -17,7 +17,8 @@ export const core = {
   'site.footer.about': 'Interactive City è un software open source per ascoltare, rispondere e decidere insieme.',
   'site.poweredBy': 'Realizzato con Interactive City',
   'home.title': 'Benvenuti a {city}',
-  'home.lead': 'Segnali un problema, proponga un’idea, sostenga quelle degli altri e voti su come spendere il bilancio, nella sua lingua e da qualsiasi dispositivo.',
+  'home.lead':
+    'Segnali un problema, proponga un’idea, sostenga quelle degli altri e voti su come spendere il bilancio, nella sua lingua e da qualsiasi dispositivo.',
   'home.districts': 'Le nostre circoscrizioni',
   'home.districts.population': '{count} abitanti',
   'home.districts.empty': 'Non è stata ancora pubblicata nessuna circoscrizione.',
@@ -74,7 +75,8 @@ export const core = {
   'account.export.text': 'Scarichi tutti i dati che conserviamo su di lei, in un file JSON.',
   'account.export.submit': 'Scarica i miei dati',
   'account.delete.title': 'Elimina il mio account',
-  'account.delete.text': 'Il suo account viene eliminato subito. Ciò che ha scritto resta, senza il suo nome, a meno che non ci chieda di rimuovere anche quello.',
+  'account.delete.text':
+    'Il suo account viene eliminato subito. Ciò che ha scritto resta, senza il suo nome, a meno che non ci chieda di rimuovere anche quello.',
   'account.delete.removeContent': 'Rimuovi anche tutto ciò che ho scritto',
   'account.delete.confirm': 'Inserisca la sua password per confermare',
   'account.delete.submit': 'Elimina il mio account',
@@ -89,7 +91,8 @@ export const core = {
   'error.notFound.text': 'Non c’è nulla a questo indirizzo. La pagina potrebbe essere stata spostata.',
   'error.goHome': 'Vai alla pagina iniziale',
   'error.VALIDATION_FAILED': 'Alcuni campi non sono compilati correttamente.',
-  'error.CSRF_TOKEN_INVALID': 'Il modulo è scaduto o non è stato inviato da questo sito. Ricarichi la pagina e riprovi.',
+  'error.CSRF_TOKEN_INVALID':
+    'Il modulo è scaduto o non è stato inviato da questo sito. Ricarichi la pagina e riprovi.',
   'error.RATE_LIMITED': 'Troppi tentativi. Attenda un momento e riprovi.',
   'error.AUTHENTICATION_REQUIRED': 'Per farlo è necessario accedere.',
   'error.SESSION_EXPIRED': 'La sua sessione è scaduta. Acceda di nuovo.',
@@ -109,9 +112,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'La password non è corretta.',
   'mail.greeting': 'Gentile {name},',
   'mail.confirm.subject': 'Confermi il suo account su {city}',
-  'mail.confirm.body': 'Apra questo link per confermare il suo indirizzo e-mail:\n\n{link}\n\nIl link è valido per 48 ore. Se non ha creato un account, ignori questa e-mail.',
+  'mail.confirm.body':
+    'Apra questo link per confermare il suo indirizzo e-mail:\n\n{link}\n\nIl link è valido per 48 ore. Se non ha creato un account, ignori questa e-mail.',
   'mail.reset.subject': 'Reimposti la sua password su {city}',
-  'mail.reset.body': 'Apra questo link per scegliere una nuova password:\n\n{link}\n\nIl link è valido per 2 ore. Se non l’ha richiesto lei, ignori questa e-mail: la sua password resta invariata.',
+  'mail.reset.body':
+    'Apra questo link per scegliere una nuova password:\n\n{link}\n\nIl link è valido per 2 ore. Se non l’ha richiesto lei, ignori questa e-mail: la sua password resta invariata.',
   'mail.signature': 'Lo staff di {city}',
   'error.LAST_ADMIN': 'Il Comune deve mantenere almeno un amministratore.',
   'error.SLUG_INVALID': 'Usi lettere minuscole, cifre e trattini (da 2 a 60 caratteri).',

@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Canali',
   'inbox.channels.title': 'Canali della casella',
-  'inbox.channels.lead': 'I canali attraverso cui i cittadini raggiungono il Comune. Ognuno porta i suoi messaggi nella casella e le risposte tornano per la stessa via.',
+  'inbox.channels.lead':
+    'I canali attraverso cui i cittadini raggiungono il Comune. Ognuno porta i suoi messaggi nella casella e le risposte tornano per la stessa via.',
   'inbox.channels.empty': 'Non è ancora stato configurato alcun canale.',
   'inbox.channels.name': 'Nome',
   'inbox.channels.kind': 'Tipo',
@@ -47,23 +48,29 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Webhook firmato',
   'inbox.channels.kind.web': 'Modulo di contatto',
   'inbox.channels.field.instance': 'Server Mastodon',
-  'inbox.channels.field.instanceHint': 'L’indirizzo del server su cui si trova l’account del Comune, ad esempio https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'L’indirizzo del server su cui si trova l’account del Comune, ad esempio https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Hashtag da seguire',
   'inbox.channels.field.hashtagsHint': 'Separati da virgole o spazi, senza #; al massimo dieci.',
   'inbox.channels.field.accessToken': 'Token di accesso',
-  'inbox.channels.field.accessTokenHint': 'Creato sul server in Preferenze › Sviluppo, con i permessi read e write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Creato sul server in Preferenze › Sviluppo, con i permessi read e write:statuses.',
   'inbox.channels.field.botToken': 'Token del bot',
   'inbox.channels.field.botTokenHint': 'Il token fornito da BotFather alla creazione del bot.',
   'inbox.channels.field.webhookSecret': 'Segreto del webhook',
-  'inbox.channels.field.webhookSecretHint': 'Verificato a ogni messaggio inviato da Telegram. Lasci vuoto per farne generare uno.',
+  'inbox.channels.field.webhookSecretHint':
+    'Verificato a ogni messaggio inviato da Telegram. Lasci vuoto per farne generare uno.',
   'inbox.channels.field.apiBase': 'Indirizzo della Bot API',
   'inbox.channels.field.apiBaseHint': 'Lasci vuoto per https://api.telegram.org.',
   'inbox.channels.field.address': 'Indirizzo e-mail del Comune',
-  'inbox.channels.field.addressHint': 'La posta inviata a questo indirizzo che raggiunge il server di posta in entrata viene registrata qui; le risposte partono da questo indirizzo.',
+  'inbox.channels.field.addressHint':
+    'La posta inviata a questo indirizzo che raggiunge il server di posta in entrata viene registrata qui; le risposte partono da questo indirizzo.',
   'inbox.channels.field.maxMegabytes': 'Limite di dimensione in MB',
-  'inbox.channels.field.maxMegabytesHint': 'I messaggi più grandi vengono rifiutati; gli allegati più grandi vengono segnalati, non conservati. Predefinito: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'I messaggi più grandi vengono rifiutati; gli allegati più grandi vengono segnalati, non conservati. Predefinito: 10.',
   'inbox.channels.field.imapHost': 'Server IMAP',
-  'inbox.channels.field.imapHostHint': 'Facoltativo: una casella letta ogni due minuti, senza segnare né spostare nulla.',
+  'inbox.channels.field.imapHostHint':
+    'Facoltativo: una casella letta ogni due minuti, senza segnare né spostare nulla.',
   'inbox.channels.field.imapPort': 'Porta IMAP',
   'inbox.channels.field.imapTls': 'IMAP su TLS',
   'inbox.channels.field.imapUser': 'Nome utente IMAP',
@@ -74,17 +81,23 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP su TLS dall’inizio (porta 465)',
   'inbox.channels.field.smtpUser': 'Nome utente SMTP',
   'inbox.channels.field.smtpPassword': 'Password SMTP',
-  'inbox.channels.telegram.welcome': 'Buongiorno! Ci scriva qui e il Comune Le risponderà. Per segnalare un problema nello spazio pubblico, invii /report o prema il pulsante.',
+  'inbox.channels.telegram.welcome':
+    'Buongiorno! Ci scriva qui e il Comune Le risponderà. Per segnalare un problema nello spazio pubblico, invii /report o prema il pulsante.',
   'inbox.channels.telegram.reportButton': 'Segnala un problema',
   'inbox.channels.telegram.cancelButton': 'Annulla',
   'inbox.channels.telegram.locationButton': 'Invia la mia posizione',
   'inbox.channels.telegram.skipButton': 'Salta',
-  'inbox.channels.telegram.askCategory': 'Di che tipo di problema si tratta? Scelga una categoria o invii il suo numero.',
-  'inbox.channels.telegram.askPlace': 'Dove si trova? Invii una posizione (graffetta › Posizione) o scriva via e numero civico.',
+  'inbox.channels.telegram.askCategory':
+    'Di che tipo di problema si tratta? Scelga una categoria o invii il suo numero.',
+  'inbox.channels.telegram.askPlace':
+    'Dove si trova? Invii una posizione (graffetta › Posizione) o scriva via e numero civico.',
   'inbox.channels.telegram.askPhoto': 'Può inviare una foto del problema o saltare questo passaggio.',
   'inbox.channels.telegram.askDescription': 'Descriva il problema in poche parole.',
-  'inbox.channels.telegram.cancelled': 'La segnalazione è stata annullata. Può ricominciare in qualsiasi momento con /report.',
+  'inbox.channels.telegram.cancelled':
+    'La segnalazione è stata annullata. Può ricominciare in qualsiasi momento con /report.',
   'inbox.channels.telegram.outsideCity': 'Questo luogo è fuori dal Comune.',
-  'inbox.channels.telegram.refused': 'Non è stato possibile registrare la segnalazione. Riprovi con /report o ci scriva qui.',
-  'inbox.channels.telegram.filed': 'Grazie! La Sua segnalazione numero {number} è stata registrata: {url} — La terremo informata qui sui progressi.',
+  'inbox.channels.telegram.refused':
+    'Non è stato possibile registrare la segnalazione. Riprovi con /report o ci scriva qui.',
+  'inbox.channels.telegram.filed':
+    'Grazie! La Sua segnalazione numero {number} è stata registrata: {url} — La terremo informata qui sui progressi.',
 };

@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Ascolto',
   'inbox.listening.sections': 'Sezioni della posta in arrivo',
   'inbox.listening.title': 'Ascolto',
-  'inbox.listening.lead': 'Che cosa dicono i cittadini su tutti i canali: quanto, con quale stato d’animo, dove e su che cosa, rispetto al periodo precedente.',
+  'inbox.listening.lead':
+    'Che cosa dicono i cittadini su tutti i canali: quanto, con quale stato d’animo, dove e su che cosa, rispetto al periodo precedente.',
   'inbox.listening.period': 'Periodo',
   'inbox.listening.lastDays': 'Ultimi {days} giorni',
   'inbox.listening.district': 'Quartiere',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'L’avviso è segnato come visto.',
   'inbox.codes.nav': 'Codici',
   'inbox.codes.title': 'Codebook',
-  'inbox.codes.lead': 'I codici propri del Comune per l’analisi qualitativa: li applichi ai messaggi di una conversazione, poi veda quanto spesso ricorre ciascuno e quali compaiono insieme.',
+  'inbox.codes.lead':
+    'I codici propri del Comune per l’analisi qualitativa: li applichi ai messaggi di una conversazione, poi veda quanto spesso ricorre ciascuno e quali compaiono insieme.',
   'inbox.codes.book': 'Codici',
   'inbox.codes.empty': 'Il codebook è vuoto. Aggiunga qui sotto il primo codice.',
   'inbox.codes.name': 'Codice',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'La descrizione può avere al massimo 500 caratteri.',
   'inbox.people.nav': 'Dati personali',
   'inbox.people.title': 'Richieste sui dati personali',
-  'inbox.people.lead': 'Trovi una persona che ha scritto al Comune per darle una copia di ciò che la posta in arrivo conserva su di lei, o per cancellarlo su sua richiesta. La cancellazione elimina il testo dei suoi messaggi e la sua identità; i dati del cruscotto restano.',
+  'inbox.people.lead':
+    'Trovi una persona che ha scritto al Comune per darle una copia di ciò che la posta in arrivo conserva su di lei, o per cancellarlo su sua richiesta. La cancellazione elimina il testo dei suoi messaggi e la sua identità; i dati del cruscotto restano.',
   'inbox.people.search': 'Nome, account o indirizzo e-mail',
   'inbox.people.find': 'Cerca',
   'inbox.people.none': 'Nessuno nella posta in arrivo corrisponde.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'Impostazioni della posta in arrivo',
   'inbox.settings.retention': 'Conservazione e obiettivo di risposta',
   'inbox.settings.retentionDays': 'Conserva i dati personali per (giorni)',
-  'inbox.settings.retentionHint': 'Da 7 a 3650 giorni dopo l’ultimo messaggio di una conversazione; poi testi e autori vengono cancellati automaticamente.',
+  'inbox.settings.retentionHint':
+    'Da 7 a 3650 giorni dopo l’ultimo messaggio di una conversazione; poi testi e autori vengono cancellati automaticamente.',
   'inbox.settings.goalHours': 'Prima risposta entro (ore)',
   'inbox.settings.goalHint': 'Le conversazioni che attendono più a lungo sono segnalate nella posta in arrivo.',
   'inbox.settings.save': 'Salva',
   'inbox.settings.saved': 'Le impostazioni sono salvate.',
   'inbox.topics.title': 'Temi',
-  'inbox.topics.lead': 'I temi propri del Comune. I messaggi vi sono assegnati prima in base alle parole chiave, poi in base a ciò che il personale ha insegnato correggendo i temi.',
+  'inbox.topics.lead':
+    'I temi propri del Comune. I messaggi vi sono assegnati prima in base alle parole chiave, poi in base a ciò che il personale ha insegnato correggendo i temi.',
   'inbox.topics.name': 'Tema',
   'inbox.topics.key': 'Chiave',
   'inbox.topics.keyHint': 'Lettere minuscole, cifre, trattini o trattini bassi; non potrà essere cambiata in seguito.',
@@ -115,6 +120,8 @@ export const inboxListening = {
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'La posta in arrivo non conosce questa persona.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'Non esiste un avviso aperto di questo tipo.',
   'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Spunti la casella per confermare la cancellazione; non si può annullare.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'La conservazione deve essere da 7 a 3650 giorni e l’obiettivo di prima risposta da 1 a 720 ore.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'Un tema richiede una chiave di lettere minuscole, cifre, trattini o trattini bassi e un nome di al massimo 80 caratteri.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'La conservazione deve essere da 7 a 3650 giorni e l’obiettivo di prima risposta da 1 a 720 ore.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'Un tema richiede una chiave di lettere minuscole, cifre, trattini o trattini bassi e un nome di al massimo 80 caratteri.',
 };

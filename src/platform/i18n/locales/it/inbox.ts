@@ -86,8 +86,10 @@ export const inbox = {
   'inbox.assign.done': 'L’assegnazione è salvata.',
   'inbox.report.make': 'Trasforma questo messaggio in segnalazione',
   'inbox.report.title': 'Trasformare un messaggio in segnalazione',
-  'inbox.report.lead': 'La segnalazione viene smistata come tutte le altre; la persona ne viene informata sul suo canale, con l’indirizzo della segnalazione.',
-  'inbox.report.tellHint': 'Dopo il salvataggio la persona riceve un messaggio automatico con il collegamento alla segnalazione e, in seguito, ogni cambiamento pubblico.',
+  'inbox.report.lead':
+    'La segnalazione viene smistata come tutte le altre; la persona ne viene informata sul suo canale, con l’indirizzo della segnalazione.',
+  'inbox.report.tellHint':
+    'Dopo il salvataggio la persona riceve un messaggio automatico con il collegamento alla segnalazione e, in seguito, ogni cambiamento pubblico.',
   'inbox.report.submit': 'Crea la segnalazione',
   'inbox.report.showQuestions': 'Mostra le domande di questa categoria',
   'inbox.report.done': 'La segnalazione è creata e la persona è stata informata.',
@@ -97,7 +99,8 @@ export const inbox = {
   'inbox.report.answer': 'Il Comune ha risposto alla segnalazione n. {id}: {link}',
   'inbox.report.changed': 'La segnalazione n. {id} è cambiata: {link}',
   'inbox.templates.title': 'Modelli di risposta',
-  'inbox.templates.lead': 'Testi da cui partire per rispondere, in ogni lingua del Comune; la posta in arrivo sceglie la lingua della conversazione.',
+  'inbox.templates.lead':
+    'Testi da cui partire per rispondere, in ogni lingua del Comune; la posta in arrivo sceglie la lingua della conversazione.',
   'inbox.templates.none': 'Non ci sono ancora modelli di risposta.',
   'inbox.templates.name': 'Nome',
   'inbox.templates.text': 'Testo in {language}',
@@ -111,7 +114,8 @@ export const inbox = {
   'inbox.templates.restored': 'Il modello si può usare di nuovo.',
   'inbox.templates.archivedTag': 'Archiviato',
   'inbox.contactForm.title': 'Contatta il Comune',
-  'inbox.contactForm.lead': 'Scriva a {city}: una domanda, un suggerimento o un reclamo. Il Comune risponde per e-mail.',
+  'inbox.contactForm.lead':
+    'Scriva a {city}: una domanda, un suggerimento o un reclamo. Il Comune risponde per e-mail.',
   'inbox.contactForm.name': 'Il Suo nome',
   'inbox.contactForm.optional': 'Facoltativo.',
   'inbox.contactForm.email': 'Il Suo indirizzo e-mail',
@@ -121,13 +125,15 @@ export const inbox = {
   'inbox.contactForm.place': 'Luogo',
   'inbox.contactForm.placeHint': 'Facoltativo: una via, un indirizzo o un punto di riferimento.',
   'inbox.contactForm.message': 'Il Suo messaggio',
-  'inbox.contactForm.privacy': 'Il Comune usa il Suo indirizzo solo per risponderLe e cancella questi messaggi al termine del periodo di conservazione.',
+  'inbox.contactForm.privacy':
+    'Il Comune usa il Suo indirizzo solo per risponderLe e cancella questi messaggi al termine del periodo di conservazione.',
   'inbox.contactForm.submit': 'Invia il messaggio',
   'inbox.contactForm.sent': 'Grazie: il Suo messaggio è arrivato al Comune. La risposta arriverà per e-mail.',
   'inbox.contactForm.closed': 'Il modulo di contatto al momento è chiuso.',
   'inbox.error.INBOX_CONVERSATION_NOT_FOUND': 'Questa conversazione non esiste nella posta in arrivo.',
   'inbox.error.INBOX_MESSAGE_NOT_FOUND': 'Questo messaggio non esiste nella posta in arrivo.',
-  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY': 'Su questo canale non si possono inviare risposte; contatti la persona in altro modo.',
+  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY':
+    'Su questo canale non si possono inviare risposte; contatti la persona in altro modo.',
   'inbox.error.INBOX_CHANNEL_DISABLED': 'Questo canale è disattivato.',
   'inbox.error.INBOX_REPLY_EMPTY': 'Scriva una risposta prima di inviarla.',
   'inbox.error.INBOX_REPLY_TOO_LONG': 'La risposta è troppo lunga per questo canale.',
@@ -135,7 +141,8 @@ export const inbox = {
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Scriva il Suo messaggio.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'Questo campo supera la lunghezza consentita.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Scelga un quartiere dall’elenco.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'Questa persona non può essere incaricata: non fa parte del personale o dell’ufficio scelto.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'Questa persona non può essere incaricata: non fa parte del personale o dell’ufficio scelto.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Scelga un ufficio dall’elenco.',
   'inbox.error.INBOX_LABEL_INVALID': 'Scelga tono e tema dagli elenchi.',
   'inbox.error.INBOX_ALREADY_LINKED': 'Questa conversazione è già collegata a una segnalazione.',
@@ -144,26 +151,33 @@ export const inbox = {
   'inbox.error.INBOX_VIEW_INVALID': 'Dia alla vista un nome di al massimo 80 caratteri.',
   'inbox.proposal.make': 'Trasformare questo messaggio in una proposta',
   'inbox.proposal.title': 'Trasformare un messaggio in una proposta',
-  'inbox.proposal.lead': 'La proposta viene pubblicata nel processo scelto per conto della persona, con la città come proponente formale; la persona ne è informata sul suo canale, con l’indirizzo della proposta.',
+  'inbox.proposal.lead':
+    'La proposta viene pubblicata nel processo scelto per conto della persona, con la città come proponente formale; la persona ne è informata sul suo canale, con l’indirizzo della proposta.',
   'inbox.proposal.noProcess': 'Al momento nessun processo accetta nuove proposte.',
   'inbox.proposal.process': 'Processo',
   'inbox.proposal.processHint': 'Sono elencati solo i processi la cui fase in corso accetta nuove proposte.',
   'inbox.proposal.chooseProcess': 'Scelga un processo',
   'inbox.proposal.processRequired': 'Scelga un processo che accetta proposte.',
   'inbox.proposal.body': 'Testo della proposta',
-  'inbox.proposal.bodyHint': 'Le parole della persona, sistemate se necessario. Alla fine si aggiunge una riga che dice chi l’ha proposta e attraverso quale canale.',
+  'inbox.proposal.bodyHint':
+    'Le parole della persona, sistemate se necessario. Alla fine si aggiunge una riga che dice chi l’ha proposta e attraverso quale canale.',
   'inbox.proposal.showName': 'Indicare il nome della persona nella proposta',
-  'inbox.proposal.showNameHint': 'Il nome diventa pubblico. Lo selezioni solo con il consenso della persona; altrimenti la proposta indica «un residente».',
-  'inbox.proposal.tellHint': 'Dopo il salvataggio la persona riceve un messaggio automatico con il link alla proposta e, in seguito, ogni cambiamento pubblico: soglia raggiunta, risposta della città, ritiro.',
+  'inbox.proposal.showNameHint':
+    'Il nome diventa pubblico. Lo selezioni solo con il consenso della persona; altrimenti la proposta indica «un residente».',
+  'inbox.proposal.tellHint':
+    'Dopo il salvataggio la persona riceve un messaggio automatico con il link alla proposta e, in seguito, ogni cambiamento pubblico: soglia raggiunta, risposta della città, ritiro.',
   'inbox.proposal.submit': 'Pubblicare la proposta',
   'inbox.proposal.done': 'La proposta è pubblicata e la persona è stata informata.',
   'inbox.proposal.linked': 'Proposta',
   'inbox.proposal.origin': 'Proposta da {name} ({channel}), pubblicata dalla città.',
   'inbox.proposal.originAnonymous': 'Proposta da un residente ({channel}), pubblicata dalla città.',
-  'inbox.proposal.told': 'Grazie. Il Suo messaggio è ora la proposta «{title}»: i residenti possono sostenerla e Lei può seguirla qui: {link}',
-  'inbox.proposal.threshold': 'La Sua proposta «{title}» ha raggiunto {threshold} sostegni: la città le darà una risposta. {link}',
+  'inbox.proposal.told':
+    'Grazie. Il Suo messaggio è ora la proposta «{title}»: i residenti possono sostenerla e Lei può seguirla qui: {link}',
+  'inbox.proposal.threshold':
+    'La Sua proposta «{title}» ha raggiunto {threshold} sostegni: la città le darà una risposta. {link}',
   'inbox.proposal.answer': 'La città ha risposto alla Sua proposta «{title}»: {status}. {link}',
   'inbox.proposal.withdrawn': 'La proposta «{title}» è stata ritirata. {link}',
-  'inbox.proposal.expired': 'Il periodo per sostenere la proposta «{title}» è terminato; non ha raggiunto {threshold} sostegni. {link}',
+  'inbox.proposal.expired':
+    'Il periodo per sostenere la proposta «{title}» è terminato; non ha raggiunto {threshold} sostegni. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'Questa conversazione è già collegata a una proposta.',
 };

@@ -2,7 +2,8 @@
 export const participation = {
   'participation.nav': 'Partecipazione',
   'participation.processes.title': 'Processi partecipativi',
-  'participation.processes.lead': 'Consultazioni in cui i residenti propongono, sostengono, discutono e decidono insieme alla città.',
+  'participation.processes.lead':
+    'Consultazioni in cui i residenti propongono, sostengono, discutono e decidono insieme alla città.',
   'participation.processes.open': 'Aperti ora',
   'participation.processes.upcoming': 'In arrivo',
   'participation.processes.past': 'Conclusi',
@@ -16,7 +17,8 @@ export const participation = {
   'participation.process.wholeCity': 'Tutta la città',
   'participation.process.whoMay': 'Chi può partecipare',
   'participation.process.rules': 'Regole per le proposte',
-  'participation.process.rulesText': 'Una proposta che raccoglie {threshold} sostegni entro {days} giorni riceve una risposta scritta dalla città entro {answerDays} giorni.',
+  'participation.process.rulesText':
+    'Una proposta che raccoglie {threshold} sostegni entro {days} giorni riceve una risposta scritta dalla città entro {answerDays} giorni.',
   'participation.part.proposals': 'Proposte',
   'participation.part.debates': 'Dibattiti',
   'participation.part.budget': 'Bilancio partecipativo',
@@ -91,15 +93,18 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Scelga un tema',
   'participation.proposal.noDistrict': 'Nessun quartiere in particolare',
   'participation.proposal.place': 'Luogo sulla mappa (facoltativo)',
-  'participation.proposal.placeHint': 'Coordinate del luogo a cui si riferisce la proposta; il quartiere viene trovato automaticamente.',
+  'participation.proposal.placeHint':
+    'Coordinate del luogo a cui si riferisce la proposta; il quartiere viene trovato automaticamente.',
   'participation.proposal.lat': 'Latitudine, ad es. 44.1035',
   'participation.proposal.lng': 'Longitudine, ad es. 9.8245',
-  'participation.proposal.rules': 'La Sua proposta raccoglierà sostegni per {days} giorni; con {threshold} sostegni la città dovrà rispondere.',
+  'participation.proposal.rules':
+    'La Sua proposta raccoglierà sostegni per {days} giorni; con {threshold} sostegni la città dovrà rispondere.',
   'participation.proposal.submit': 'Pubblica la proposta',
   'participation.proposal.created': 'La Sua proposta è pubblicata. La condivida per raccogliere sostegni.',
   'participation.proposal.by': 'di {name}, {date}',
   'participation.proposal.placed': 'Luogo',
-  'participation.proposal.authorDistance': 'Alla Sua proposta mancano {missing} sostegni entro il {date} per ricevere una risposta dalla città.',
+  'participation.proposal.authorDistance':
+    'Alla Sua proposta mancano {missing} sostegni entro il {date} per ricevere una risposta dalla città.',
   'participation.proposal.answerDue': 'La città deve rispondere entro il {date}.',
   'participation.proposal.withdraw': 'Ritira la mia proposta',
   'participation.proposal.withdrawn': 'La Sua proposta è stata ritirata.',
@@ -139,7 +144,8 @@ export const participation = {
   'participation.comments.sort.newest': 'più recenti',
   'participation.comments.none': 'Ancora niente qui.',
   'participation.comments.closed': 'In questa fase i commenti sono chiusi.',
-  'participation.comments.reportLead': 'Qui può discutere questa segnalazione con altri residenti. Per comunicare alla città che il problema è ancora presente, aggiunga invece un aggiornamento qui sopra.',
+  'participation.comments.reportLead':
+    'Qui può discutere questa segnalazione con altri residenti. Per comunicare alla città che il problema è ancora presente, aggiunga invece un aggiornamento qui sopra.',
   'participation.comment.field': 'Il Suo commento',
   'participation.comment.argumentField': 'Il Suo argomento o commento',
   'participation.comment.send': 'Invia',
@@ -227,15 +233,21 @@ export const participation = {
   'participation.error.reason': 'Indichi il motivo in poche parole.',
   'participation.error.PARTICIPATION_CLOSED': 'La fase attuale di questo processo non lo consente.',
   'participation.error.PARTICIPATION_EMAIL_NOT_CONFIRMED': 'Confermi il Suo indirizzo e-mail per partecipare.',
-  'participation.error.PARTICIPATION_NOT_VERIFIED': 'Solo i residenti verificati possono partecipare a questo processo.',
+  'participation.error.PARTICIPATION_NOT_VERIFIED':
+    'Solo i residenti verificati possono partecipare a questo processo.',
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Questo processo è rivolto a un’altra fascia d’età.',
-  'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Questo processo è rivolto ai residenti di altri quartieri.',
+  'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE':
+    'Questo processo è rivolto ai residenti di altri quartieri.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Questa proposta non raccoglie più sostegni.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Solo l’autore può ritirare una proposta, e solo prima che la città abbia risposto.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'I commenti possono riguardare solo una proposta, un dibattito, una segnalazione o un progetto del bilancio partecipativo.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Solo l’autore può ritirare una proposta, e solo prima che la città abbia risposto.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'I commenti possono riguardare solo una proposta, un dibattito, una segnalazione o un progetto del bilancio partecipativo.',
   'participation.mail.answered.subject': 'La città ha risposto: {title}',
-  'participation.mail.answered.body': 'La proposta «{title}» che Lei segue ha una risposta: {status}.\n\n{answer}\n\nLa legga su {link}\n\n{city}',
-  'participation.meetings.lead': 'Incontri pubblici di questo percorso: laboratori, audizioni e passeggiate in cui i residenti discutono le proposte con la città.',
+  'participation.mail.answered.body':
+    'La proposta «{title}» che Lei segue ha una risposta: {status}.\n\n{answer}\n\nLa legga su {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Incontri pubblici di questo percorso: laboratori, audizioni e passeggiate in cui i residenti discutono le proposte con la città.',
   'participation.meetings.none': 'Non è ancora stato annunciato alcun incontro.',
   'participation.meetings.all': 'Tutti gli incontri di questo percorso',
   'participation.meetings.manage': 'Gestire gli incontri',
@@ -273,19 +285,22 @@ export const participation = {
   'participation.meetings.endTime': 'Ora di fine',
   'participation.meetings.timeHint': 'Nel formato 24 ore, per esempio 18:30.',
   'participation.meetings.proposalIds': 'Proposte discusse (numeri)',
-  'participation.meetings.proposalIdsHint': 'I numeri delle proposte di questo percorso, separati da virgole, per esempio 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'I numeri delle proposte di questo percorso, separati da virgole, per esempio 12, 15.',
   'participation.meetings.error.time': 'Inserire un orario come 18:30.',
   'participation.meetings.error.endBeforeStart': 'L’ora di fine deve essere successiva all’ora di inizio.',
   'participation.meetings.error.placeRequired': 'Indicare un indirizzo o un link online.',
   'participation.meetings.error.url': 'Inserire un indirizzo web che inizi con https://.',
   'participation.meetings.error.proposals': 'Uno di questi numeri non corrisponde a una proposta di questo percorso.',
-  'participation.meetings.error.capacityBelowRegistrations': 'La capienza non può essere inferiore alle iscrizioni già ricevute.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'La capienza non può essere inferiore alle iscrizioni già ricevute.',
   'participation.meetings.error.minutesRequired': 'Scrivere prima il verbale.',
   'participation.plan.title': 'Planimetria del percorso',
   'participation.plan.none': 'Questo percorso non ha ancora una planimetria.',
   'participation.plan.current': 'La planimetria ha {count} elementi; caricata il {date}.',
   'participation.plan.file': 'File della planimetria (GeoJSON)',
-  'participation.plan.fileHint': 'Una FeatureCollection GeoJSON di al massimo 2 MB, in longitudine e latitudine (WGS 84). La proprietà “name” dà il nome a ogni elemento.',
+  'participation.plan.fileHint':
+    'Una FeatureCollection GeoJSON di al massimo 2 MB, in longitudine e latitudine (WGS 84). La proprietà “name” dà il nome a ogni elemento.',
   'participation.plan.upload': 'Caricare la planimetria',
   'participation.plan.remove': 'Rimuovere la planimetria',
   'participation.plan.saved': 'La planimetria è stata salvata.',
@@ -299,9 +314,12 @@ export const participation = {
   'participation.error.MEETING_NOT_HELD_YET': 'Il verbale può essere pubblicato solo dopo l’inizio dell’incontro.',
   'participation.error.PLAN_TOO_LARGE': 'Il file della planimetria supera 2 MB.',
   'participation.error.PLAN_NOT_JSON': 'Il file della planimetria non è un JSON valido.',
-  'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'La planimetria deve essere una FeatureCollection GeoJSON di elementi.',
+  'participation.error.PLAN_NOT_FEATURE_COLLECTION':
+    'La planimetria deve essere una FeatureCollection GeoJSON di elementi.',
   'participation.error.PLAN_EMPTY': 'La planimetria non contiene elementi.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'La planimetria ha più di 2.000 elementi.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Un elemento della planimetria non ha geometria, o ne ha una diversa da punto, linea o poligono.',
-  'participation.error.PLAN_COORDINATES': 'Un elemento della planimetria ha coordinate malformate o fuori intervallo (longitudine da −180 a 180, latitudine da −90 a 90, anelli dei poligoni chiusi).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Un elemento della planimetria non ha geometria, o ne ha una diversa da punto, linea o poligono.',
+  'participation.error.PLAN_COORDINATES':
+    'Un elemento della planimetria ha coordinate malformate o fuori intervallo (longitudine da −180 a 180, latitudine da −90 a 90, anelli dei poligoni chiusi).',
 };

@@ -2,7 +2,8 @@
 export const reports = {
   'reports.nav': 'Segnalazioni',
   'reports.list.title': 'Problemi segnalati',
-  'reports.list.lead': 'I problemi negli spazi pubblici segnalati dai cittadini e ciò che il Comune sta facendo per risolverli.',
+  'reports.list.lead':
+    'I problemi negli spazi pubblici segnalati dai cittadini e ciò che il Comune sta facendo per risolverli.',
   'reports.list.new': 'Segnala un problema',
   'reports.list.empty': 'Nessuna segnalazione corrisponde a questi filtri.',
   'reports.list.older': 'Segnalazioni meno recenti',
@@ -24,12 +25,15 @@ export const reports = {
   'reports.filter.reset': 'Azzera i filtri',
   'reports.filter.invalidDate': 'Inserisca una data come 2026-03-31.',
   'reports.map.title': 'Mappa delle segnalazioni',
-  'reports.map.summary': '{count} segnalazioni mostrate sulla mappa in {places} luoghi. L’elenco riporta tutte le segnalazioni.',
+  'reports.map.summary':
+    '{count} segnalazioni mostrate sulla mappa in {places} luoghi. L’elenco riporta tutte le segnalazioni.',
   'reports.map.zoomHint': 'Selezioni un gruppo sulla mappa per vedere più da vicino.',
   'reports.statistics.title': 'Statistiche dei problemi segnalati',
-  'reports.statistics.lead': 'Quanti problemi hanno segnalato i residenti, che cosa ne è stato e quanto tempo impiega la città a risolverli. I dati sono sempre aggiornati.',
+  'reports.statistics.lead':
+    'Quanti problemi hanno segnalato i residenti, che cosa ne è stato e quanto tempo impiega la città a risolverli. I dati sono sempre aggiornati.',
   'reports.statistics.total': '{count} segnalazioni pubbliche in totale.',
-  'reports.statistics.median': 'La metà dei problemi segnati come risolti è stata risolta entro {time} dalla segnalazione ({count} segnalazioni risolte).',
+  'reports.statistics.median':
+    'La metà dei problemi segnati come risolti è stata risolta entro {time} dalla segnalazione ({count} segnalazioni risolte).',
   'reports.statistics.noMedian': 'Nessuna segnalazione è ancora stata segnata come risolta.',
   'reports.statistics.byStatus': 'Segnalazioni per stato',
   'reports.statistics.byCategory': 'Segnalazioni per categoria',
@@ -59,15 +63,19 @@ export const reports = {
   'reports.meaning.duplicate': 'Lo stesso problema è seguito in un’altra segnalazione.',
   'reports.meaning.cannot_fix': 'L’ufficio non può intervenire; la risposta spiega perché.',
   'reports.new.title': 'Segnala un problema',
-  'reports.new.lead': 'Segnali al Comune un problema in una strada, in un parco o in un altro luogo pubblico. I campi contrassegnati come «obbligatorio» devono essere compilati.',
-  'reports.new.signInHint': 'Acceda per seguire la sua segnalazione e ritrovarla nel suo account, oppure indichi qui sotto il suo indirizzo e-mail per ricevere gli aggiornamenti.',
+  'reports.new.lead':
+    'Segnali al Comune un problema in una strada, in un parco o in un altro luogo pubblico. I campi contrassegnati come «obbligatorio» devono essere compilati.',
+  'reports.new.signInHint':
+    'Acceda per seguire la sua segnalazione e ritrovarla nel suo account, oppure indichi qui sotto il suo indirizzo e-mail per ricevere gli aggiornamenti.',
   'reports.new.place': 'Dove si trova il problema?',
   'reports.new.search': 'Cerca un indirizzo',
   'reports.new.search.hint': 'Per esempio: Via del Porto 12',
   'reports.new.search.submit': 'Cerca',
   'reports.new.search.results': 'Indirizzi trovati: ne scelga uno',
-  'reports.new.search.none': 'Nessun indirizzo corrisponde a «{query}». Provi solo con il nome della via, oppure scelga il luogo sulla mappa.',
-  'reports.new.search.unavailable': 'La ricerca degli indirizzi non è disponibile in questo Comune. Scelga il luogo sulla mappa o ne inserisca le coordinate.',
+  'reports.new.search.none':
+    'Nessun indirizzo corrisponde a «{query}». Provi solo con il nome della via, oppure scelga il luogo sulla mappa.',
+  'reports.new.search.unavailable':
+    'La ricerca degli indirizzi non è disponibile in questo Comune. Scelga il luogo sulla mappa o ne inserisca le coordinate.',
   'reports.new.placeChosen': 'Luogo scelto: {place}',
   'reports.new.address': 'Indirizzo o descrizione del luogo',
   'reports.new.address.hint': 'Facoltativo. Per esempio: davanti al civico 12, vicino alla fermata dell’autobus.',
@@ -81,14 +89,16 @@ export const reports = {
   'reports.new.description': 'Descriva il problema',
   'reports.new.description.hint': 'Che cosa non va, e da quando? Al massimo 4.000 caratteri.',
   'reports.new.photos': 'Foto',
-  'reports.new.photos.hint': 'Facoltativo. Fino a 3 foto, JPEG, PNG o WebP, di 5 MB al massimo ciascuna. Ne rimuoviamo i dati di posizione.',
+  'reports.new.photos.hint':
+    'Facoltativo. Fino a 3 foto, JPEG, PNG o WebP, di 5 MB al massimo ciascuna. Ne rimuoviamo i dati di posizione.',
   'reports.new.photos.kept': '{count} foto scelte in precedenza restano allegate a questa segnalazione.',
   'reports.new.showName': 'Mostrare il suo nome con la segnalazione?',
   'reports.new.showName.yes': 'Sì, mostra il mio nome',
   'reports.new.showName.no': 'No, pubblica senza il mio nome',
   'reports.new.contact': 'Come possiamo contattarla',
   'reports.new.email': 'Il suo indirizzo e-mail',
-  'reports.new.email.hint': 'Obbligatorio senza account. Le inviamo gli aggiornamenti su questa segnalazione; non viene mai mostrato.',
+  'reports.new.email.hint':
+    'Obbligatorio senza account. Le inviamo gli aggiornamenti su questa segnalazione; non viene mai mostrato.',
   'reports.new.name': 'Il suo nome',
   'reports.new.name.hint': 'Facoltativo. Viene mostrato solo se lo sceglie qui sotto.',
   'reports.new.submit': 'Invia la segnalazione',
@@ -96,15 +106,18 @@ export const reports = {
   'reports.new.no': 'No',
   'reports.new.chooseOne': 'Scelga',
   'reports.similar.title': 'Si tratta di una di queste?',
-  'reports.similar.lead': 'Queste segnalazioni aperte dello stesso tipo si trovano a meno di 250 metri dal luogo indicato. Se la sua è una di queste, la segua invece di inviarne una nuova: riceverà i suoi aggiornamenti e il Comune vedrà che le persone coinvolte sono di più.',
+  'reports.similar.lead':
+    'Queste segnalazioni aperte dello stesso tipo si trovano a meno di 250 metri dal luogo indicato. Se la sua è una di queste, la segua invece di inviarne una nuova: riceverà i suoi aggiornamenti e il Comune vedrà che le persone coinvolte sono di più.',
   'reports.similar.distance': 'a circa {meters} m',
   'reports.similar.meToo': 'Anche io: segui questa segnalazione',
   'reports.similar.different': 'Il mio problema è diverso',
   'reports.similar.send': 'Invia la mia segnalazione',
   'reports.error.description': 'Descriva il problema.',
   'reports.error.descriptionTooLong': 'La descrizione può contenere al massimo 4.000 caratteri.',
-  'reports.error.location': 'Scelga il luogo: cerchi un indirizzo, lo selezioni sulla mappa o inserisca latitudine e longitudine.',
-  'reports.error.outside': 'Questo luogo è fuori dal territorio comunale. Scelga un luogo all’interno delle sue circoscrizioni.',
+  'reports.error.location':
+    'Scelga il luogo: cerchi un indirizzo, lo selezioni sulla mappa o inserisca latitudine e longitudine.',
+  'reports.error.outside':
+    'Questo luogo è fuori dal territorio comunale. Scelga un luogo all’interno delle sue circoscrizioni.',
   'reports.error.category': 'Scelga il tipo di problema.',
   'reports.error.answerMissing': 'Risponda a «{question}».',
   'reports.error.answerInvalid': 'La risposta a «{question}» non è valida.',
@@ -160,7 +173,8 @@ export const reports = {
   'reports.update.submit': 'Aggiungi il mio aggiornamento',
   'reports.update.signIn': 'Acceda per aggiungere un aggiornamento',
   'reports.subscriptions.title': 'Le mie iscrizioni alle segnalazioni',
-  'reports.subscriptions.lead': 'Le scriviamo quando cambia una segnalazione che segue e quando arrivano nuove segnalazioni nelle zone che ha indicato.',
+  'reports.subscriptions.lead':
+    'Le scriviamo quando cambia una segnalazione che segue e quando arrivano nuove segnalazioni nelle zone che ha indicato.',
   'reports.subscriptions.none': 'Non ha ancora nessuna iscrizione.',
   'reports.subscriptions.report': 'Segnalazione n. {id}',
   'reports.subscriptions.newReports': 'Nuove segnalazioni',
@@ -176,22 +190,29 @@ export const reports = {
   'reports.list.subscribeArea': 'Iscriviti alle nuove segnalazioni in un’area della mappa',
   'reports.feed.area': 'area disegnata sulla mappa',
   'reports.area.title': 'Iscrizione alle nuove segnalazioni in un’area',
-  'reports.area.lead': 'Disegni l’area sulla mappa: ogni punto che seleziona aggiunge un vertice e l’area si chiude da sola. Le invieremo per e-mail ogni nuova segnalazione al suo interno.',
-  'reports.area.mapAlt': 'Mappa della città: selezioni un punto per aggiungere un vertice dell’area. Senza un dispositivo di puntamento, scriva i vertici nel campo qui sotto.',
+  'reports.area.lead':
+    'Disegni l’area sulla mappa: ogni punto che seleziona aggiunge un vertice e l’area si chiude da sola. Le invieremo per e-mail ogni nuova segnalazione al suo interno.',
+  'reports.area.mapAlt':
+    'Mappa della città: selezioni un punto per aggiungere un vertice dell’area. Senza un dispositivo di puntamento, scriva i vertici nel campo qui sotto.',
   'reports.area.count': 'Vertici inseriti finora: {count}',
   'reports.area.undo': 'Annulla l’ultimo punto',
   'reports.area.clear': 'Cancella tutto',
   'reports.area.points': 'Vertici dell’area',
-  'reports.area.pointsHint': 'Un vertice per riga, come latitudine, longitudine (ad esempio {example}); almeno 3 e al massimo {max} vertici, in ordine intorno all’area.',
+  'reports.area.pointsHint':
+    'Un vertice per riga, come latitudine, longitudine (ad esempio {example}); almeno 3 e al massimo {max} vertici, in ordine intorno all’area.',
   'reports.area.badLines': 'Righe da correggere: {lines}.',
   'reports.area.show': 'Mostra sulla mappa',
   'reports.area.submit': 'Iscriviti a quest’area',
-  'reports.area.keyboardHint': 'Per aggiungere un vertice con la tastiera, scriva la sua latitudine e longitudine nel campo dei vertici.',
-  'reports.error.REPORT_AREA_INVALID_POINT': 'Ogni riga deve contenere una latitudine e una longitudine, ad esempio 45.4642, 9.1900.',
+  'reports.area.keyboardHint':
+    'Per aggiungere un vertice con la tastiera, scriva la sua latitudine e longitudine nel campo dei vertici.',
+  'reports.error.REPORT_AREA_INVALID_POINT':
+    'Ogni riga deve contenere una latitudine e una longitudine, ad esempio 45.4642, 9.1900.',
   'reports.error.REPORT_AREA_TOO_FEW_POINTS': 'Disegni almeno 3 vertici.',
   'reports.error.REPORT_AREA_TOO_MANY_POINTS': 'Un’area può avere al massimo 100 vertici.',
-  'reports.error.REPORT_AREA_SELF_INTERSECTING': 'I lati dell’area si incrociano. Inserisca i vertici in ordine intorno all’area.',
-  'reports.error.REPORT_AREA_OUTSIDE_CITY': 'L’area si trova fuori dal Comune. La disegni sopra i quartieri della città.',
+  'reports.error.REPORT_AREA_SELF_INTERSECTING':
+    'I lati dell’area si incrociano. Inserisca i vertici in ordine intorno all’area.',
+  'reports.error.REPORT_AREA_OUTSIDE_CITY':
+    'L’area si trova fuori dal Comune. La disegni sopra i quartieri della città.',
   'reports.unsubscribe.title': 'Interrompere queste e-mail',
   'reports.unsubscribe.confirm': 'Interrompere le e-mail di questa iscrizione?',
   'reports.unsubscribe.submit': 'Annulla l’iscrizione',
@@ -202,11 +223,13 @@ export const reports = {
   'reports.home.lead': 'Ha visto qualcosa di rotto, sporco o pericoloso in un luogo pubblico? Lo segnali al Comune.',
   'reports.home.all': 'Vedi tutte le segnalazioni sulla mappa',
   'reports.mail.new.subject': 'Nuova segnalazione a {city}: {category} (n. {id})',
-  'reports.mail.new.body': 'È stata inviata una nuova segnalazione in una zona per cui ha chiesto di essere avvisato: {category}.',
+  'reports.mail.new.body':
+    'È stata inviata una nuova segnalazione in una zona per cui ha chiesto di essere avvisato: {category}.',
   'reports.mail.status.subject': 'La segnalazione n. {id} è ora «{status}»',
   'reports.mail.status.body': 'La segnalazione n. {id} ({category}) che segue è ora «{status}».',
   'reports.mail.reopened.subject': 'La segnalazione n. {id} è stata riaperta',
-  'reports.mail.reopened.body': 'Un cittadino segnala che il problema della segnalazione n. {id} ({category}) persiste; è di nuovo aperta.',
+  'reports.mail.reopened.body':
+    'Un cittadino segnala che il problema della segnalazione n. {id} ({category}) persiste; è di nuovo aperta.',
   'reports.mail.update.subject': 'Novità sulla segnalazione n. {id}',
   'reports.mail.update.body': 'Ci sono novità sulla segnalazione n. {id} ({category}) che segue.',
   'reports.mail.answer': 'Il messaggio:',
@@ -235,7 +258,8 @@ export const reports = {
   'reports.staff.queue.countMore': 'Più di {count} segnalazioni corrispondono.',
   'reports.staff.queue.page': 'Pagina {page} di {pages}',
   'reports.staff.queue.csv': 'Esporta queste segnalazioni in CSV',
-  'reports.staff.queue.noDepartment': 'Non fa ancora parte di nessun ufficio, quindi la sua coda è vuota. Un amministratore può aggiungerla a un ufficio.',
+  'reports.staff.queue.noDepartment':
+    'Non fa ancora parte di nessun ufficio, quindi la sua coda è vuota. Un amministratore può aggiungerla a un ufficio.',
   'reports.staff.queue.selectColumn': 'Selezione',
   'reports.staff.queue.select': 'Seleziona la segnalazione n. {id}',
   'reports.staff.queue.number': 'Numero',
@@ -250,18 +274,23 @@ export const reports = {
   'reports.staff.bulk.rerouteTitle': 'Invia le segnalazioni selezionate a un altro ufficio',
   'reports.staff.bulk.rerouteSubmit': 'Riassegnale',
   'reports.staff.bulk.done': '{count} segnalazioni sono state modificate.',
-  'reports.staff.bulk.failed': 'Non è stato possibile modificare {count} segnalazioni (di un altro ufficio o non più presenti):',
+  'reports.staff.bulk.failed':
+    'Non è stato possibile modificare {count} segnalazioni (di un altro ufficio o non più presenti):',
   'reports.staff.status.openGroup': 'Aperte',
   'reports.staff.status.closedGroup': 'Chiuse',
   'reports.staff.status.title': 'Cambia lo stato',
   'reports.staff.status.new': 'Nuovo stato',
-  'reports.staff.status.duplicateHint': 'Per chiudere una segnalazione come duplicato, la unisca all’altra segnalazione qui sotto.',
+  'reports.staff.status.duplicateHint':
+    'Per chiudere una segnalazione come duplicato, la unisca all’altra segnalazione qui sotto.',
   'reports.staff.status.templates': 'Inizia la risposta dal modello (lingua: {language}) per:',
-  'reports.staff.status.templateUsed': 'La risposta qui sotto è il modello per «{status}» (lingua: {language}). La adatti prima di inviarla.',
+  'reports.staff.status.templateUsed':
+    'La risposta qui sotto è il modello per «{status}» (lingua: {language}). La adatti prima di inviarla.',
   'reports.staff.status.publicText': 'Risposta pubblica',
-  'reports.staff.status.publicTextHint': 'Pubblicata sulla segnalazione e inviata per e-mail a chi la segue. Facoltativa.',
+  'reports.staff.status.publicTextHint':
+    'Pubblicata sulla segnalazione e inviata per e-mail a chi la segue. Facoltativa.',
   'reports.staff.status.referTo': 'A chi rivolgersi invece',
-  'reports.staff.status.referToHint': 'Obbligatorio per «Non di competenza del Comune»: l’ente competente e come contattarlo.',
+  'reports.staff.status.referToHint':
+    'Obbligatorio per «Non di competenza del Comune»: l’ente competente e come contattarlo.',
   'reports.staff.status.internalNote': 'Nota interna',
   'reports.staff.status.internalNoteHint': 'Visibile solo al personale. Facoltativa.',
   'reports.staff.status.submit': 'Salva lo stato',
@@ -273,7 +302,8 @@ export const reports = {
   'reports.staff.reroute.reasonHint': 'Obbligatorio. Resta nella cronologia della segnalazione, visibile al personale.',
   'reports.staff.reroute.submit': 'Riassegna la segnalazione',
   'reports.staff.merge.title': 'Unisci a un’altra segnalazione',
-  'reports.staff.merge.lead': 'Se un’altra segnalazione descrive lo stesso problema, questa viene chiusa come suo duplicato. Chi la segue e le sue foto passano alla segnalazione che resta.',
+  'reports.staff.merge.lead':
+    'Se un’altra segnalazione descrive lo stesso problema, questa viene chiusa come suo duplicato. Chi la segue e le sue foto passano alla segnalazione che resta.',
   'reports.staff.merge.nearby': 'Segnalazioni aperte dello stesso tipo entro 250 metri',
   'reports.staff.merge.keepId': 'Oppure il numero della segnalazione che resta',
   'reports.staff.merge.keepIdHint': 'Per esempio 1234.',
@@ -295,7 +325,8 @@ export const reports = {
   'reports.staff.report.source': 'Inviata tramite',
   'reports.staff.report.followers': 'Persone che la seguono',
   'reports.staff.report.description': 'Descrizione',
-  'reports.staff.report.readOnly': 'Questa segnalazione appartiene a un altro ufficio: può leggerla, ma non modificarla.',
+  'reports.staff.report.readOnly':
+    'Questa segnalazione appartiene a un altro ufficio: può leggerla, ma non modificarla.',
   'reports.staff.history.status': 'Stato cambiato da «{from}» a «{to}».',
   'reports.staff.history.reroute': 'Riassegnata da {from} a {to}.',
   'reports.staff.history.recategorised': 'Categoria cambiata da {from} a {to}.',
@@ -327,10 +358,12 @@ export const reports = {
   'reports.staff.error.keepId': 'Inserisca il numero della segnalazione che resta, per esempio 1234.',
   'reports.staff.error.keepSelf': 'Una segnalazione non può essere unita a sé stessa.',
   'reports.staff.error.keepMissing': 'Non esiste una segnalazione con questo numero.',
-  'reports.staff.error.keepDuplicate': 'Quella segnalazione è a sua volta un duplicato. La unisca alla segnalazione a cui rimanda.',
+  'reports.staff.error.keepDuplicate':
+    'Quella segnalazione è a sua volta un duplicato. La unisca alla segnalazione a cui rimanda.',
   'reports.staff.error.hideReason': 'Indichi il motivo per cui la nasconde.',
   'reports.staff.categories.title': 'Categorie delle segnalazioni',
-  'reports.staff.categories.lead': 'I tipi di problema che i cittadini possono segnalare, raggruppati come li vedono loro, con le domande di ciascuno, il tempo previsto per la risoluzione e l’ufficio competente predefinito.',
+  'reports.staff.categories.lead':
+    'I tipi di problema che i cittadini possono segnalare, raggruppati come li vedono loro, con le domande di ciascuno, il tempo previsto per la risoluzione e l’ufficio competente predefinito.',
   'reports.staff.categories.new': 'Nuova categoria',
   'reports.staff.categories.edit': 'Categoria: {name}',
   'reports.staff.categories.required': 'obbligatorio',
@@ -341,7 +374,8 @@ export const reports = {
   'reports.staff.categories.description': 'Descrizione',
   'reports.staff.categories.descriptionIn': 'Descrizione ({language})',
   'reports.staff.categories.code': 'Codice',
-  'reports.staff.categories.codeHint': 'Lettere minuscole, cifre, «-» e «_»; usato negli indirizzi e dai client Open311.',
+  'reports.staff.categories.codeHint':
+    'Lettere minuscole, cifre, «-» e «_»; usato negli indirizzi e dai client Open311.',
   'reports.staff.categories.keywords': 'Parole di ricerca',
   'reports.staff.categories.deadline': 'Tempo di risoluzione previsto',
   'reports.staff.categories.deadlineHint': 'In giorni. Una segnalazione ancora aperta dopo questo tempo è in ritardo.',
@@ -352,7 +386,8 @@ export const reports = {
   'reports.staff.categories.active': 'Disponibile',
   'reports.staff.categories.activeLabel': 'I cittadini possono scegliere questa categoria',
   'reports.staff.categories.questions': 'Domande',
-  'reports.staff.categories.questionsLead': 'Domande aggiuntive a cui i cittadini rispondono per questa categoria. Lasci vuota una nuova domanda per non aggiungerne.',
+  'reports.staff.categories.questionsLead':
+    'Domande aggiuntive a cui i cittadini rispondono per questa categoria. Lasci vuota una nuova domanda per non aggiungerne.',
   'reports.staff.categories.questionNew': 'Nuova domanda',
   'reports.staff.categories.questionN': 'Domanda {n}',
   'reports.staff.categories.questionCode': 'Codice della domanda',
@@ -361,7 +396,8 @@ export const reports = {
   'reports.staff.categories.questionRequired': 'La risposta è obbligatoria',
   'reports.staff.categories.questionRemove': 'Rimuovi questa domanda',
   'reports.staff.categories.options': 'Opzioni',
-  'reports.staff.categories.optionsHint': 'Per la scelta singola e multipla: una per riga, nella forma codice = nome, con i nomi in quest’ordine: {languages}.',
+  'reports.staff.categories.optionsHint':
+    'Per la scelta singola e multipla: una per riga, nella forma codice = nome, con i nomi in quest’ordine: {languages}.',
   'reports.staff.categories.type.string': 'Testo breve',
   'reports.staff.categories.type.text': 'Testo lungo',
   'reports.staff.categories.type.number': 'Numero',
@@ -369,7 +405,8 @@ export const reports = {
   'reports.staff.categories.type.singlevaluelist': 'Scelta singola',
   'reports.staff.categories.type.multivaluelist': 'Scelta multipla',
   'reports.staff.categories.save': 'Salva la categoria',
-  'reports.staff.categories.error.code': 'Inserisca un codice di lettere minuscole, cifre, «-» o «_», per esempio street_light.',
+  'reports.staff.categories.error.code':
+    'Inserisca un codice di lettere minuscole, cifre, «-» o «_», per esempio street_light.',
   'reports.staff.categories.error.codeTaken': 'Un’altra categoria ha già questo codice.',
   'reports.staff.categories.error.name': 'Inserisca il nome nella lingua principale del Comune.',
   'reports.staff.categories.error.group': 'Inserisca il gruppo nella lingua principale del Comune.',
@@ -383,7 +420,8 @@ export const reports = {
   'reports.staff.categories.error.options': 'Scriva almeno un’opzione, una per riga nella forma codice = nome.',
   'reports.staff.categories.error.tooManyQuestions': 'Una categoria può porre al massimo 20 domande.',
   'reports.staff.routing.title': 'Smistamento delle segnalazioni',
-  'reports.staff.routing.lead': 'Quale ufficio riceve le segnalazioni di una categoria. Prima vale la regola di una circoscrizione, poi quella per tutto il Comune, poi l’ufficio predefinito della categoria.',
+  'reports.staff.routing.lead':
+    'Quale ufficio riceve le segnalazioni di una categoria. Prima vale la regola di una circoscrizione, poi quella per tutto il Comune, poi l’ufficio predefinito della categoria.',
   'reports.staff.routing.wholeCity': 'Tutto il Comune',
   'reports.staff.routing.default': 'Ovunque altrove (predefinito della categoria)',
   'reports.staff.routing.editDefault': 'Modifica il predefinito',
@@ -395,7 +433,8 @@ export const reports = {
   'reports.staff.routing.error.district': 'Scelga una circoscrizione del Comune.',
   'reports.staff.routing.error.department': 'Scelga un ufficio del Comune.',
   'reports.staff.templates.title': 'Modelli di risposta',
-  'reports.staff.templates.lead': 'La risposta pubblica da cui il personale parte quando assegna uno stato a una segnalazione, nella lingua del cittadino. Lasci vuoto un testo per non avere un modello.',
+  'reports.staff.templates.lead':
+    'La risposta pubblica da cui il personale parte quando assegna uno stato a una segnalazione, nella lingua del cittadino. Lasci vuoto un testo per non avere un modello.',
   'reports.staff.templates.in': 'Lingua: {language}',
   'reports.staff.templates.save': 'Salva i modelli',
   'reports.staff.notice.categorySaved': 'La categoria è stata salvata.',

@@ -20,7 +20,8 @@ export const administration = {
   'admin.organisation.tagline': 'Slogan ({language})',
   'admin.organisation.saved': 'De instellingen van de stad zijn opgeslagen.',
   'admin.departments': 'Diensten',
-  'admin.departments.intro': 'Diensten ontvangen meldingen en berichten en antwoorden de inwoners. Medewerkers horen bij een of meer diensten.',
+  'admin.departments.intro':
+    'Diensten ontvangen meldingen en berichten en antwoorden de inwoners. Medewerkers horen bij een of meer diensten.',
   'admin.departments.empty': 'Nog geen diensten.',
   'admin.departments.members': 'Leden',
   'admin.departments.memberCount': '{count} leden',
@@ -69,7 +70,8 @@ export const administration = {
   'admin.audit.action': 'Handeling',
   'admin.audit.empty': 'Er is nog niets geregistreerd.',
   'admin.outbox': 'Postvak uit',
-  'admin.outbox.intro': 'E-mails die het platform verstuurd of bijgehouden heeft. Zonder SMTP-server blijven ze hier en in het logboek.',
+  'admin.outbox.intro':
+    'E-mails die het platform verstuurd of bijgehouden heeft. Zonder SMTP-server blijven ze hier en in het logboek.',
   'admin.outbox.to': 'Aan',
   'admin.outbox.subject': 'Onderwerp',
   'admin.outbox.status': 'Status',
@@ -79,7 +81,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'bijgehouden in postvak uit',
   'admin.outbox.status.failed': 'mislukt',
   'admin.apiKeys': 'API-sleutels',
-  'admin.apiKeys.intro': 'Met sleutels kunnen andere systemen (een app van de stad, een Open311-client) de API gebruiken. Een sleutel wordt maar één keer getoond: kopieer hem nu.',
+  'admin.apiKeys.intro':
+    'Met sleutels kunnen andere systemen (een app van de stad, een Open311-client) de API gebruiken. Een sleutel wordt maar één keer getoond: kopieer hem nu.',
   'admin.apiKeys.name': 'Waarvoor de sleutel dient',
   'admin.apiKeys.create': 'Sleutel aanmaken',
   'admin.apiKeys.created': 'De sleutel ‘{name}’ is aangemaakt. Kopieer hem nu: hij wordt niet meer getoond.',
@@ -91,7 +94,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'ingetrokken op {date}',
   'admin.apiKeys.empty': 'Nog geen API-sleutels.',
   'admin.apiKeys.scopes': 'Wat de sleutel mag',
-  'admin.apiKeys.scopesHint': 'Vink alleen aan wat het andere systeem nodig heeft. Een sleutel beheert nooit de stad; om te wijzigen wat een sleutel mag, maakt u een nieuwe sleutel aan en trekt u de oude in.',
+  'admin.apiKeys.scopesHint':
+    'Vink alleen aan wat het andere systeem nodig heeft. Een sleutel beheert nooit de stad; om te wijzigen wat een sleutel mag, maakt u een nieuwe sleutel aan en trekt u de oude in.',
   'admin.apiKeys.scope.open311': 'Meldingen indienen via Open311 (een app van de stad of van een partner)',
   'admin.apiKeys.scope.reports.read': 'De meldingenlijsten van medewerkers lezen',
   'admin.apiKeys.scope.reports.write': 'Meldingen wijzigen: status, antwoorden, afdeling',

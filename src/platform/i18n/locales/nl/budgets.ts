@@ -1,7 +1,8 @@
 /** nl interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Uw account verifiëren',
-  'verification.intro': 'Geverifieerde inwoners kunnen stemmen over de burgerbegrotingen. Vul het nummer van uw identiteitsdocument en uw geboortedatum in: we vergelijken ze met het bevolkingsregister van de stad, dat ze alleen in gecodeerde vorm bewaart.',
+  'verification.intro':
+    'Geverifieerde inwoners kunnen stemmen over de burgerbegrotingen. Vul het nummer van uw identiteitsdocument en uw geboortedatum in: we vergelijken ze met het bevolkingsregister van de stad, dat ze alleen in gecodeerde vorm bewaart.',
   'verification.level': 'Uw niveau',
   'verification.level.none': 'E-mailadres nog niet bevestigd',
   'verification.level.email': 'E-mailadres bevestigd (niet geverifieerd als inwoner)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Stadsdeel',
   'verification.district.none': 'Geen stadsdeel',
   'verification.documentNumber': 'Nummer van het identiteitsdocument',
-  'verification.documentNumber.hint': 'Zoals gedrukt op uw identiteitskaart of verblijfskaart; spaties en streepjes maken niet uit.',
+  'verification.documentNumber.hint':
+    'Zoals gedrukt op uw identiteitskaart of verblijfskaart; spaties en streepjes maken niet uit.',
   'verification.birthDate': 'Geboortedatum',
   'verification.submit': 'Verifiëren',
   'verification.done': 'Uw account is nu geverifieerd.',
-  'verification.inPersonHint': 'Staat u niet in het register of lukt het niet? De medewerkers van het onthaal kunnen u persoonlijk verifiëren met uw identiteitsdocument.',
-  'verification.error.VERIFICATION_NO_MATCH': 'Er staat geen inwoner met dit documentnummer en deze geboortedatum in het register. Controleer beide en probeer het opnieuw.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Deze identiteit is al aan een ander account gekoppeld. Elke inwoner kan maar één account verifiëren.',
+  'verification.inPersonHint':
+    'Staat u niet in het register of lukt het niet? De medewerkers van het onthaal kunnen u persoonlijk verifiëren met uw identiteitsdocument.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'Er staat geen inwoner met dit documentnummer en deze geboortedatum in het register. Controleer beide en probeer het opnieuw.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Deze identiteit is al aan een ander account gekoppeld. Elke inwoner kan maar één account verifiëren.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Dit account is al geverifieerd.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Vul een documentnummer (4 tot 32 letters en cijfers) en een bestaande geboortedatum in.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Vul een documentnummer (4 tot 32 letters en cijfers) en een bestaande geboortedatum in.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Er is geen account met dit e-mailadres.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Kies een stadsdeel van deze stad.',
   'verification.admin.title': 'Verificatie van inwoners',
   'verification.admin.counts': 'Vermeldingen in het register: {entries}. Geverifieerde accounts: {verified}.',
   'verification.inPerson.title': 'Een inwoner persoonlijk verifiëren',
-  'verification.inPerson.intro': 'Controleer het identiteitsdocument van de inwoner en vul daarna het e-mailadres van zijn of haar account in. Dit wordt in het auditlogboek vastgelegd; het documentnummer wordt niet bewaard.',
+  'verification.inPerson.intro':
+    'Controleer het identiteitsdocument van de inwoner en vul daarna het e-mailadres van zijn of haar account in. Dit wordt in het auditlogboek vastgelegd; het documentnummer wordt niet bewaard.',
   'verification.inPerson.email': 'E-mailadres van het account',
   'verification.inPerson.submit': 'Deze inwoner verifiëren',
   'verification.inPerson.done': 'De inwoner is geverifieerd.',
   'verification.census.title': 'Het bevolkingsregister importeren',
-  'verification.census.intro': 'Een CSV-bestand met de kolommen documentNumber, birthDate (JJJJ-MM-DD of DD/MM/JJJJ) en eventueel districtCode. Alleen een hash met sleutel van documentnummer en geboortedatum wordt bewaard; inwoners die al in het register staan, behouden hun vermelding.',
+  'verification.census.intro':
+    'Een CSV-bestand met de kolommen documentNumber, birthDate (JJJJ-MM-DD of DD/MM/JJJJ) en eventueel districtCode. Alleen een hash met sleutel van documentnummer en geboortedatum wordt bewaard; inwoners die al in het register staan, behouden hun vermelding.',
   'verification.census.file': 'CSV-bestand',
   'verification.census.paste': 'Of plak de CSV hier',
   'verification.census.submit': 'Importeren',
   'verification.census.badHeader': 'De eerste regel moet de kolommen documentNumber en birthDate vermelden.',
-  'verification.census.result': '{received} regels gelezen: {inserted} toegevoegd, {updated} bijgewerkt, {rejected} weggelaten.',
+  'verification.census.result':
+    '{received} regels gelezen: {inserted} toegevoegd, {updated} bijgewerkt, {rejected} weggelaten.',
   'verification.census.rejectedRow': 'Regel {row}',
   'verification.census.problem.document-number': 'het documentnummer is niet geldig',
   'verification.census.problem.birth-date': 'de geboortedatum is geen bestaande datum',
   'verification.census.problem.district': 'er is geen stadsdeel met deze code',
   'budgets.nav': 'Burgerbegroting',
   'budgets.title': 'Burgerbegrotingen',
-  'budgets.lead': 'Inwoners beslissen hoe een deel van het stadsbudget wordt besteed: stel projecten voor en stem daarna op de projecten die u wilt.',
+  'budgets.lead':
+    'Inwoners beslissen hoe een deel van het stadsbudget wordt besteed: stel projecten voor en stem daarna op de projecten die u wilt.',
   'budgets.empty': 'Er is nog geen burgerbegroting.',
   'budgets.home.title': 'Burgerbegroting',
   'budgets.phases': 'Fasen',
@@ -58,7 +68,8 @@ export const budgets = {
   'budgets.rule.approval': 'Kies tot {n} projecten per budgetpost.',
   'budgets.rule.knapsack': 'Kies projecten tot het geld van de budgetpost op is.',
   'budgets.rule.minShare': 'Uw keuze moet er minstens {percent} % van besteden.',
-  'budgets.rule.distributed': 'Verdeel {n} stemmen over de projecten van elke budgetpost; u mag er meerdere aan één project geven.',
+  'budgets.rule.distributed':
+    'Verdeel {n} stemmen over de projecten van elke budgetpost; u mag er meerdere aan één project geven.',
   'budgets.rule.perProject': 'Hoogstens {n} stemmen op één project.',
   'budgets.rule.name.approval': 'Goedkeuring: hoogstens N projecten',
   'budgets.rule.name.knapsack': 'Binnen het bedrag (knapzak)',
@@ -102,7 +113,8 @@ export const budgets = {
   'budgets.ballot.verify': 'Uw account verifiëren',
   'budgets.ballot.private': 'Uw stem is geheim: alleen de totalen per project worden gepubliceerd.',
   'budgets.error.BALLOT_OUTSIDE_PHASE': 'De stemming voor deze begroting is nu niet open.',
-  'budgets.error.BALLOT_WRONG_FORMAT': 'Het stembiljet kon niet worden gelezen. Laad de pagina opnieuw en probeer het nog eens.',
+  'budgets.error.BALLOT_WRONG_FORMAT':
+    'Het stembiljet kon niet worden gelezen. Laad de pagina opnieuw en probeer het nog eens.',
   'budgets.error.BALLOT_DUPLICATE_PROJECT': 'Een project staat twee keer op uw stembiljet.',
   'budgets.error.BALLOT_UNKNOWN_PROJECT': 'Uw stembiljet vermeldt een project dat niet in deze begroting zit.',
   'budgets.error.BALLOT_PROJECT_OF_OTHER_HEADING': 'Uw stembiljet vermeldt een project van een andere budgetpost.',
@@ -110,9 +122,11 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'U hebt meer projecten gekozen dan toegestaan.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'U hebt meer stemmen gegeven dan u hebt.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'U hebt een project meer stemmen gegeven dan toegestaan.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'De gekozen projecten kosten meer dan het bedrag van deze budgetpost. Verwijder er een en sla opnieuw op.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'De gekozen projecten kosten meer dan het bedrag van deze budgetpost. Verwijder er een en sla opnieuw op.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'De gekozen projecten halen het minimumaandeel van deze budgetpost niet.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'U hebt al in een ander stadsdeel gestemd. Trek eerst dat stembiljet in om hier te stemmen.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'U hebt al in een ander stadsdeel gestemd. Trek eerst dat stembiljet in om hier te stemmen.',
   'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Alleen inwoners van dit stadsdeel mogen in zijn budgetpost stemmen.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Bevestig uw e-mailadres om te stemmen.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'Alleen geverifieerde inwoners mogen over deze begroting stemmen.',
@@ -121,12 +135,15 @@ export const budgets = {
   'budgets.error.titleRequired': 'Vul een titel in de hoofdtaal van de stad in.',
   'budgets.error.titleTooLong': 'De titel is te lang (hoogstens 200 tekens).',
   'budgets.error.votingRule': 'Kies een stemregel.',
-  'budgets.error.rulesLocked': 'Er zijn al stembiljetten ingediend: de stemregel en haar grenzen kunnen niet meer veranderen.',
+  'budgets.error.rulesLocked':
+    'Er zijn al stembiljetten ingediend: de stemregel en haar grenzen kunnen niet meer veranderen.',
   'budgets.error.maxProjects': 'Vul in hoeveel projecten een kiezer mag kiezen (1 tot 1000).',
   'budgets.error.maxVotes': 'Vul een aantal stemmen van 1 tot 1000 in.',
   'budgets.error.minShare': 'Vul een percentage boven 0 en hoogstens 100 in.',
-  'budgets.error.equalSharesNeedsApproval': 'De methode van gelijke aandelen vraagt stembiljetten waarop projecten gekozen worden, geen verdeelde stemmen.',
-  'budgets.error.age': 'Vul een leeftijd van 0 tot 150 in; de maximumleeftijd mag niet lager zijn dan de minimumleeftijd.',
+  'budgets.error.equalSharesNeedsApproval':
+    'De methode van gelijke aandelen vraagt stembiljetten waarop projecten gekozen worden, geen verdeelde stemmen.',
+  'budgets.error.age':
+    'Vul een leeftijd van 0 tot 150 in; de maximumleeftijd mag niet lager zijn dan de minimumleeftijd.',
   'budgets.error.date': 'Vul een bestaande datum in.',
   'budgets.error.phaseEnd': 'Een fase moet eindigen na haar begin.',
   'budgets.error.phaseOverlap': 'Fasen mogen elkaar niet overlappen: deze begint voordat de vorige eindigt.',
@@ -138,17 +155,21 @@ export const budgets = {
   'budgets.error.explanationRequired': 'Leg uit waarom het project niet haalbaar is.',
   'budgets.error.status': 'Kies een status.',
   'budgets.error.selectOnlyFeasible': 'Alleen een haalbaar project kan ter stemming worden voorgelegd.',
-  'budgets.error.projectLocked': 'Dit project staat al op stembiljetten: budgetpost en kosten kunnen niet meer veranderen.',
+  'budgets.error.projectLocked':
+    'Dit project staat al op stembiljetten: budgetpost en kosten kunnen niet meer veranderen.',
   'budgets.error.progress': 'Vul een voortgang van 0 tot 100 in.',
   'budgets.results.see': 'De resultaten bekijken',
   'budgets.results.title': 'Resultaten: {budget}',
-  'budgets.results.method.votes': 'De projecten worden gefinancierd in de volgorde van hun stemmen, zolang ze passen in wat er van het bedrag overblijft; een project dat niet meer past, wordt overgeslagen.',
-  'budgets.results.method.equal_shares': 'De projecten worden gefinancierd met de methode van gelijke aandelen: elke kiezer beheert een gelijk deel van het bedrag en projecten worden betaald door wie ze steunt; wat overblijft, wordt daarna volgens de stemmen besteed.',
+  'budgets.results.method.votes':
+    'De projecten worden gefinancierd in de volgorde van hun stemmen, zolang ze passen in wat er van het bedrag overblijft; een project dat niet meer past, wordt overgeslagen.',
+  'budgets.results.method.equal_shares':
+    'De projecten worden gefinancierd met de methode van gelijke aandelen: elke kiezer beheert een gelijk deel van het bedrag en projecten worden betaald door wie ze steunt; wat overblijft, wordt daarna volgens de stemmen besteed.',
   'budgets.results.published': 'Gepubliceerd op {date}',
   'budgets.results.csv': 'Downloaden als CSV',
   'budgets.results.summary': '{voters} kiezers. Gefinancierd: {spent} van {amount}.',
   'budgets.results.chartTitle': 'Stemmen per project: {heading}',
-  'budgets.results.chartCaption': 'Donkerdere balken zijn gefinancierde projecten. De tabel hieronder bevat dezelfde cijfers.',
+  'budgets.results.chartCaption':
+    'Donkerdere balken zijn gefinancierde projecten. De tabel hieronder bevat dezelfde cijfers.',
   'budgets.results.tableCaption': 'Resultaten: {heading}',
   'budgets.results.project': 'Project',
   'budgets.results.ballots': 'Stembiljetten',
@@ -185,7 +206,8 @@ export const budgets = {
   'budgets.admin.eligibility': 'Wie mag stemmen',
   'budgets.admin.minAge': 'Minimumleeftijd (optioneel)',
   'budgets.admin.maxAge': 'Maximumleeftijd (optioneel)',
-  'budgets.admin.districtResidentsOnly': 'Budgetposten van stadsdelen alleen voor inwoners die in dat stadsdeel geverifieerd zijn',
+  'budgets.admin.districtResidentsOnly':
+    'Budgetposten van stadsdelen alleen voor inwoners die in dat stadsdeel geverifieerd zijn',
   'budgets.admin.processId': 'Nummer van het participatietraject (optioneel)',
   'budgets.admin.phaseOverride': 'Huidige fase',
   'budgets.admin.phaseByDates': 'Bepaald door de data',
@@ -227,12 +249,14 @@ export const budgets = {
   'budgets.propose.title': 'Een project voorstellen',
   'budgets.propose.editTitle': 'Uw project wijzigen',
   'budgets.propose.headingField': 'Budgetpost',
-  'budgets.propose.headingHint': 'De hele stad, of de wijk waarvoor het project bedoeld is. De kosten moeten binnen het bedrag van de budgetpost passen.',
+  'budgets.propose.headingHint':
+    'De hele stad, of de wijk waarvoor het project bedoeld is. De kosten moeten binnen het bedrag van de budgetpost passen.',
   'budgets.propose.titleField': 'Titel',
   'budgets.propose.descriptionField': 'Beschrijving',
   'budgets.propose.descriptionHint': 'Wat er moet gebeuren, waar, en waarom het belangrijk is (minstens 10 tekens).',
   'budgets.propose.costField': 'Geschatte kosten in euro',
-  'budgets.propose.costHint': 'Een heel bedrag. Medewerkers van de gemeente controleren het bij de beoordeling en kunnen het corrigeren.',
+  'budgets.propose.costHint':
+    'Een heel bedrag. Medewerkers van de gemeente controleren het bij de beoordeling en kunnen het corrigeren.',
   'budgets.propose.place': 'Plaats',
   'budgets.propose.placeHint': 'Optioneel: de coördinaten van de plaats, bijvoorbeeld gekopieerd uit een kaartapp.',
   'budgets.propose.lat': 'Breedtegraad (decimale graden)',
@@ -240,7 +264,8 @@ export const budgets = {
   'budgets.propose.showAuthor': 'Mijn naam bij het project tonen',
   'budgets.propose.submit': 'Project indienen',
   'budgets.propose.save': 'Wijzigingen opslaan',
-  'budgets.propose.created': 'Uw project is ingediend. U kunt het wijzigen of intrekken zolang projecten worden verzameld.',
+  'budgets.propose.created':
+    'Uw project is ingediend. U kunt het wijzigen of intrekken zolang projecten worden verzameld.',
   'budgets.propose.saved': 'Uw project is opgeslagen.',
   'budgets.propose.withdrawn': 'Uw project is ingetrokken.',
   'budgets.propose.edit': 'Project wijzigen',
@@ -260,7 +285,8 @@ export const budgets = {
   'budgets.support.added': 'Uw steun is geteld.',
   'budgets.support.removed': 'Uw steun is ingetrokken.',
   'budgets.support.closed': 'Projecten kunnen alleen in de steunfase worden gesteund (nu: {phase}).',
-  'budgets.support.lead': 'Steun de projecten die u op het stembiljet wilt zien: de meest gesteunde gaan naar de beoordeling door de gemeente. U kunt uw steun intrekken tot deze fase eindigt.',
+  'budgets.support.lead':
+    'Steun de projecten die u op het stembiljet wilt zien: de meest gesteunde gaan naar de beoordeling door de gemeente. U kunt uw steun intrekken tot deze fase eindigt.',
   'budgets.support.limit': 'U kunt per budgetpost tot {limit} projecten steunen.',
   'budgets.support.used': 'U steunt {used} van de {limit} toegestane projecten in deze budgetpost.',
   'budgets.list.heading': 'Budgetpost',
@@ -273,7 +299,8 @@ export const budgets = {
   'budgets.list.count': '{count} projecten',
   'budgets.list.empty': 'Nog geen projecten.',
   'budgets.preselection.title': 'Voorselectie en beoordeling',
-  'budgets.preselection.lead': 'Projecten per budgetpost, de meest gesteunde eerst. Vink aan welke naar de beoordeling door de gemeente gaan; de andere worden als niet geselecteerd gemarkeerd. Open een project om de haalbaarheid met een toelichting vast te leggen: alleen geselecteerde, haalbare projecten komen op het stembiljet.',
+  'budgets.preselection.lead':
+    'Projecten per budgetpost, de meest gesteunde eerst. Vink aan welke naar de beoordeling door de gemeente gaan; de andere worden als niet geselecteerd gemarkeerd. Open een project om de haalbaarheid met een toelichting vast te leggen: alleen geselecteerde, haalbare projecten komen op het stembiljet.',
   'budgets.preselection.toReview': 'Te beoordelen',
   'budgets.preselection.save': 'Voorselectie opslaan',
   'budgets.admin.maxSupports': 'Projecten die een inwoner per budgetpost mag steunen (optioneel)',
@@ -282,12 +309,14 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Deze begroting neemt nu geen projectvoorstellen aan.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Projecten van deze begroting kunnen nu niet worden gesteund.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Kies een budgetpost van deze begroting.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Vul een heel bedrag boven nul in, ten hoogste het bedrag van de budgetpost.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Vul een heel bedrag boven nul in, ten hoogste het bedrag van de budgetpost.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Controleer de gemarkeerde velden.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Alleen de indiener kan dit project wijzigen of intrekken.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Dit project kan niet meer worden gewijzigd.',
   'budgets.error.BUDGET_PROJECT_NOT_SUPPORTABLE': 'Dit project neemt geen steunbetuigingen aan.',
-  'budgets.error.BUDGET_SUPPORT_LIMIT': 'U hebt al uw steunbetuigingen in deze budgetpost gebruikt. Trek er eerst een in.',
+  'budgets.error.BUDGET_SUPPORT_LIMIT':
+    'U hebt al uw steunbetuigingen in deze budgetpost gebruikt. Trek er eerst een in.',
   'budgets.error.BUDGET_EMAIL_NOT_CONFIRMED': 'Bevestig uw e-mailadres om mee te doen aan deze begroting.',
   'budgets.error.BUDGET_NOT_VERIFIED': 'Alleen geverifieerde inwoners kunnen meedoen aan deze begroting.',
   'budgets.error.BUDGET_AGE_NOT_ELIGIBLE': 'Uw leeftijd staat niet toe dat u meedoet aan deze begroting.',

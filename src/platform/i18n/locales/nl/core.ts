@@ -17,7 +17,8 @@ export const core = {
   'site.footer.about': 'Interactive City is opensourcesoftware om samen te luisteren, te antwoorden en te beslissen.',
   'site.poweredBy': 'Mogelijk gemaakt door Interactive City',
   'home.title': 'Welkom in {city}',
-  'home.lead': 'Meld een probleem, stel een idee voor, steun de ideeën van anderen en stem mee over hoe het budget wordt besteed — in uw taal, op elk toestel.',
+  'home.lead':
+    'Meld een probleem, stel een idee voor, steun de ideeën van anderen en stem mee over hoe het budget wordt besteed — in uw taal, op elk toestel.',
   'home.districts': 'Onze stadsdelen',
   'home.districts.population': '{count} inwoners',
   'home.districts.empty': 'Er zijn nog geen stadsdelen gepubliceerd.',
@@ -59,7 +60,8 @@ export const core = {
   'reset.title': 'Uw wachtwoord opnieuw instellen',
   'reset.intro': 'Vul uw e-mailadres in en we sturen u een link om een nieuw wachtwoord te kiezen.',
   'reset.submit': 'Link versturen',
-  'reset.sent': 'Als er voor dat adres een account bestaat, hebben we een link gestuurd om het wachtwoord opnieuw in te stellen.',
+  'reset.sent':
+    'Als er voor dat adres een account bestaat, hebben we een link gestuurd om het wachtwoord opnieuw in te stellen.',
   'reset.new.title': 'Kies een nieuw wachtwoord',
   'reset.new.submit': 'Nieuw wachtwoord opslaan',
   'reset.invalid': 'Deze link om uw wachtwoord opnieuw in te stellen is niet geldig of verlopen.',
@@ -74,7 +76,8 @@ export const core = {
   'account.export.text': 'Download alles wat we over u bewaren, als JSON-bestand.',
   'account.export.submit': 'Mijn gegevens downloaden',
   'account.delete.title': 'Mijn account verwijderen',
-  'account.delete.text': 'Uw account wordt meteen verwijderd. Wat u geschreven hebt, blijft staan, zonder uw naam, tenzij u ons vraagt om dat ook te verwijderen.',
+  'account.delete.text':
+    'Uw account wordt meteen verwijderd. Wat u geschreven hebt, blijft staan, zonder uw naam, tenzij u ons vraagt om dat ook te verwijderen.',
   'account.delete.removeContent': 'Ook alles verwijderen wat ik geschreven heb',
   'account.delete.confirm': 'Typ uw wachtwoord om te bevestigen',
   'account.delete.submit': 'Mijn account verwijderen',
@@ -89,7 +92,8 @@ export const core = {
   'error.notFound.text': 'Er staat niets op dit adres. Misschien is de pagina verplaatst.',
   'error.goHome': 'Naar de startpagina',
   'error.VALIDATION_FAILED': 'Sommige velden zijn niet correct ingevuld.',
-  'error.CSRF_TOKEN_INVALID': 'Het formulier is verlopen of is niet vanaf deze site verstuurd. Laad de pagina opnieuw en probeer het nog eens.',
+  'error.CSRF_TOKEN_INVALID':
+    'Het formulier is verlopen of is niet vanaf deze site verstuurd. Laad de pagina opnieuw en probeer het nog eens.',
   'error.RATE_LIMITED': 'Te veel pogingen. Wacht even en probeer het opnieuw.',
   'error.AUTHENTICATION_REQUIRED': 'Log in om dit te doen.',
   'error.SESSION_EXPIRED': 'Uw sessie is verlopen. Log opnieuw in.',
@@ -109,9 +113,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'Het wachtwoord is niet juist.',
   'mail.greeting': 'Beste {name},',
   'mail.confirm.subject': 'Bevestig uw account bij {city}',
-  'mail.confirm.body': 'Open deze link om uw e-mailadres te bevestigen:\n\n{link}\n\nDe link is 48 uur geldig. Hebt u geen account aangemaakt? Dan kunt u deze e-mail negeren.',
+  'mail.confirm.body':
+    'Open deze link om uw e-mailadres te bevestigen:\n\n{link}\n\nDe link is 48 uur geldig. Hebt u geen account aangemaakt? Dan kunt u deze e-mail negeren.',
   'mail.reset.subject': 'Stel uw wachtwoord opnieuw in bij {city}',
-  'mail.reset.body': 'Open deze link om een nieuw wachtwoord te kiezen:\n\n{link}\n\nDe link is 2 uur geldig. Hebt u dit niet gevraagd? Dan kunt u deze e-mail negeren: uw wachtwoord blijft hetzelfde.',
+  'mail.reset.body':
+    'Open deze link om een nieuw wachtwoord te kiezen:\n\n{link}\n\nDe link is 2 uur geldig. Hebt u dit niet gevraagd? Dan kunt u deze e-mail negeren: uw wachtwoord blijft hetzelfde.',
   'mail.signature': 'Het team van {city}',
   'error.LAST_ADMIN': 'De stad moet minstens één beheerder behouden.',
   'error.SLUG_INVALID': 'Gebruik kleine letters, cijfers en koppeltekens (2 tot 60 tekens).',

@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Kanalen',
   'inbox.channels.title': 'Kanalen van de inbox',
-  'inbox.channels.lead': 'De kanalen waarlangs inwoners de gemeente bereiken. Elk kanaal brengt zijn berichten in de inbox, en antwoorden gaan langs dezelfde weg terug.',
+  'inbox.channels.lead':
+    'De kanalen waarlangs inwoners de gemeente bereiken. Elk kanaal brengt zijn berichten in de inbox, en antwoorden gaan langs dezelfde weg terug.',
   'inbox.channels.empty': 'Er is nog geen kanaal ingesteld.',
   'inbox.channels.name': 'Naam',
   'inbox.channels.kind': 'Soort',
@@ -26,7 +27,8 @@ export const inboxChannels = {
   'inbox.channels.switchOff': 'Uitschakelen',
   'inbox.channels.switchOn': 'Inschakelen',
   'inbox.channels.archive': 'Archiveren',
-  'inbox.channels.secretStored': 'Er is een waarde opgeslagen die niet wordt getoond; laat het veld leeg om die te behouden.',
+  'inbox.channels.secretStored':
+    'Er is een waarde opgeslagen die niet wordt getoond; laat het veld leeg om die te behouden.',
   'inbox.channels.notice.created': 'Het kanaal is toegevoegd.',
   'inbox.channels.notice.saved': 'Het kanaal is opgeslagen.',
   'inbox.channels.notice.on': 'Het kanaal is ingeschakeld.',
@@ -47,23 +49,29 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Ondertekende webhook',
   'inbox.channels.kind.web': 'Contactformulier',
   'inbox.channels.field.instance': 'Mastodon-server',
-  'inbox.channels.field.instanceHint': 'Het adres van de server waarop het account van de gemeente staat, bijvoorbeeld https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'Het adres van de server waarop het account van de gemeente staat, bijvoorbeeld https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Te volgen hashtags',
   'inbox.channels.field.hashtagsHint': 'Gescheiden door komma’s of spaties, zonder #; hoogstens tien.',
   'inbox.channels.field.accessToken': 'Toegangstoken',
-  'inbox.channels.field.accessTokenHint': 'Aangemaakt op de server onder Voorkeuren › Ontwikkelen, met de rechten read en write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Aangemaakt op de server onder Voorkeuren › Ontwikkelen, met de rechten read en write:statuses.',
   'inbox.channels.field.botToken': 'Bottoken',
   'inbox.channels.field.botTokenHint': 'Het token dat BotFather gaf bij het aanmaken van de bot.',
   'inbox.channels.field.webhookSecret': 'Webhookgeheim',
-  'inbox.channels.field.webhookSecretHint': 'Wordt bij elk bericht van Telegram gecontroleerd. Laat leeg om er een te laten aanmaken.',
+  'inbox.channels.field.webhookSecretHint':
+    'Wordt bij elk bericht van Telegram gecontroleerd. Laat leeg om er een te laten aanmaken.',
   'inbox.channels.field.apiBase': 'Adres van de Bot API',
   'inbox.channels.field.apiBaseHint': 'Laat leeg voor https://api.telegram.org.',
   'inbox.channels.field.address': 'E-mailadres van de gemeente',
-  'inbox.channels.field.addressHint': 'Post aan dit adres die de inkomende mailserver bereikt, wordt hier opgeslagen; antwoorden worden vanaf dit adres verstuurd.',
+  'inbox.channels.field.addressHint':
+    'Post aan dit adres die de inkomende mailserver bereikt, wordt hier opgeslagen; antwoorden worden vanaf dit adres verstuurd.',
   'inbox.channels.field.maxMegabytes': 'Maximale grootte in MB',
-  'inbox.channels.field.maxMegabytesHint': 'Grotere e-mails worden geweigerd; grotere bijlagen worden vermeld, niet bewaard. Standaard: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'Grotere e-mails worden geweigerd; grotere bijlagen worden vermeld, niet bewaard. Standaard: 10.',
   'inbox.channels.field.imapHost': 'IMAP-server',
-  'inbox.channels.field.imapHostHint': 'Optioneel: een mailbox die elke twee minuten wordt gelezen, zonder iets te markeren of te verplaatsen.',
+  'inbox.channels.field.imapHostHint':
+    'Optioneel: een mailbox die elke twee minuten wordt gelezen, zonder iets te markeren of te verplaatsen.',
   'inbox.channels.field.imapPort': 'IMAP-poort',
   'inbox.channels.field.imapTls': 'IMAP via TLS',
   'inbox.channels.field.imapUser': 'IMAP-gebruikersnaam',
@@ -74,17 +82,21 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP vanaf het begin via TLS (poort 465)',
   'inbox.channels.field.smtpUser': 'SMTP-gebruikersnaam',
   'inbox.channels.field.smtpPassword': 'SMTP-wachtwoord',
-  'inbox.channels.telegram.welcome': 'Goedendag! Schrijf ons hier en de gemeente antwoordt u. Om een probleem in de openbare ruimte te melden, stuurt u /report of drukt u op de knop.',
+  'inbox.channels.telegram.welcome':
+    'Goedendag! Schrijf ons hier en de gemeente antwoordt u. Om een probleem in de openbare ruimte te melden, stuurt u /report of drukt u op de knop.',
   'inbox.channels.telegram.reportButton': 'Een probleem melden',
   'inbox.channels.telegram.cancelButton': 'Annuleren',
   'inbox.channels.telegram.locationButton': 'Mijn locatie sturen',
   'inbox.channels.telegram.skipButton': 'Overslaan',
   'inbox.channels.telegram.askCategory': 'Om wat voor probleem gaat het? Kies een categorie of stuur het nummer ervan.',
-  'inbox.channels.telegram.askPlace': 'Waar is het? Stuur een locatie (paperclip › Locatie) of schrijf de straat en het huisnummer.',
+  'inbox.channels.telegram.askPlace':
+    'Waar is het? Stuur een locatie (paperclip › Locatie) of schrijf de straat en het huisnummer.',
   'inbox.channels.telegram.askPhoto': 'U kunt een foto van het probleem sturen of deze stap overslaan.',
   'inbox.channels.telegram.askDescription': 'Beschrijf het probleem alstublieft in een paar woorden.',
   'inbox.channels.telegram.cancelled': 'De melding is geannuleerd. U kunt altijd opnieuw beginnen met /report.',
   'inbox.channels.telegram.outsideCity': 'Deze plek ligt buiten de gemeente.',
-  'inbox.channels.telegram.refused': 'De melding kon niet worden ingediend. Probeer het opnieuw met /report of schrijf ons hier.',
-  'inbox.channels.telegram.filed': 'Dank u! Uw melding nummer {number} is ingediend: {url} — wij houden u hier op de hoogte van de voortgang.',
+  'inbox.channels.telegram.refused':
+    'De melding kon niet worden ingediend. Probeer het opnieuw met /report of schrijf ons hier.',
+  'inbox.channels.telegram.filed':
+    'Dank u! Uw melding nummer {number} is ingediend: {url} — wij houden u hier op de hoogte van de voortgang.',
 };

@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Luisteren',
   'inbox.listening.sections': 'Onderdelen van de inbox',
   'inbox.listening.title': 'Luisteren',
-  'inbox.listening.lead': 'Wat inwoners op alle kanalen zeggen: hoeveel, in welke stemming, waar en waarover, vergeleken met de periode ervoor.',
+  'inbox.listening.lead':
+    'Wat inwoners op alle kanalen zeggen: hoeveel, in welke stemming, waar en waarover, vergeleken met de periode ervoor.',
   'inbox.listening.period': 'Periode',
   'inbox.listening.lastDays': 'Afgelopen {days} dagen',
   'inbox.listening.district': 'Wijk',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'Het signaal is als gezien gemarkeerd.',
   'inbox.codes.nav': 'Codes',
   'inbox.codes.title': 'Codeboek',
-  'inbox.codes.lead': 'De eigen codes van de gemeente voor kwalitatieve analyse: pas ze toe op berichten in een gesprek en zie daarna hoe vaak elke code voorkomt en welke samen voorkomen.',
+  'inbox.codes.lead':
+    'De eigen codes van de gemeente voor kwalitatieve analyse: pas ze toe op berichten in een gesprek en zie daarna hoe vaak elke code voorkomt en welke samen voorkomen.',
   'inbox.codes.book': 'Codes',
   'inbox.codes.empty': 'Het codeboek is leeg. Voeg hieronder de eerste code toe.',
   'inbox.codes.name': 'Code',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'De omschrijving mag hoogstens 500 tekens hebben.',
   'inbox.people.nav': 'Persoonsgegevens',
   'inbox.people.title': 'Verzoeken over persoonsgegevens',
-  'inbox.people.lead': 'Zoek iemand die de gemeente schreef om een kopie te geven van wat de inbox over die persoon bewaart, of om het op verzoek te wissen. Wissen verwijdert de tekst van de berichten en de identiteit; de cijfers van het overzicht blijven.',
+  'inbox.people.lead':
+    'Zoek iemand die de gemeente schreef om een kopie te geven van wat de inbox over die persoon bewaart, of om het op verzoek te wissen. Wissen verwijdert de tekst van de berichten en de identiteit; de cijfers van het overzicht blijven.',
   'inbox.people.search': 'Naam, accountnaam of e-mailadres',
   'inbox.people.find': 'Zoeken',
   'inbox.people.none': 'Niemand in de inbox komt overeen.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'Instellingen van de inbox',
   'inbox.settings.retention': 'Bewaartermijn en antwoorddoel',
   'inbox.settings.retentionDays': 'Persoonsgegevens bewaren gedurende (dagen)',
-  'inbox.settings.retentionHint': '7 tot 3.650 dagen na het laatste bericht van een gesprek; daarna worden de teksten en afzenders automatisch gewist.',
+  'inbox.settings.retentionHint':
+    '7 tot 3.650 dagen na het laatste bericht van een gesprek; daarna worden de teksten en afzenders automatisch gewist.',
   'inbox.settings.goalHours': 'Eerste antwoord binnen (uur)',
   'inbox.settings.goalHint': 'Gesprekken die langer wachten, worden in de inbox gemarkeerd.',
   'inbox.settings.save': 'Opslaan',
   'inbox.settings.saved': 'De instellingen zijn opgeslagen.',
   'inbox.topics.title': 'Onderwerpen',
-  'inbox.topics.lead': 'De eigen onderwerpen van de gemeente. Berichten worden eerst op hun trefwoorden ingedeeld, daarna op wat medewerkers het systeem leerden door onderwerpen te corrigeren.',
+  'inbox.topics.lead':
+    'De eigen onderwerpen van de gemeente. Berichten worden eerst op hun trefwoorden ingedeeld, daarna op wat medewerkers het systeem leerden door onderwerpen te corrigeren.',
   'inbox.topics.name': 'Onderwerp',
   'inbox.topics.key': 'Sleutel',
   'inbox.topics.keyHint': 'Kleine letters, cijfers, streepjes of liggende streepjes; kan later niet meer veranderen.',
@@ -114,7 +119,10 @@ export const inboxListening = {
   'inbox.error.INBOX_CODE_NOT_FOUND': 'Het codeboek heeft zo’n code niet.',
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'De inbox kent deze persoon niet.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'Zo’n open signaal bestaat niet.',
-  'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Vink het vakje aan om het wissen te bevestigen; het kan niet ongedaan worden gemaakt.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'De bewaartermijn moet 7 tot 3.650 dagen zijn en het antwoorddoel 1 tot 720 uur.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'Een onderwerp heeft een sleutel van kleine letters, cijfers, streepjes of liggende streepjes nodig en een naam van hoogstens 80 tekens.',
+  'inbox.error.INBOX_ERASE_NOT_CONFIRMED':
+    'Vink het vakje aan om het wissen te bevestigen; het kan niet ongedaan worden gemaakt.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'De bewaartermijn moet 7 tot 3.650 dagen zijn en het antwoorddoel 1 tot 720 uur.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'Een onderwerp heeft een sleutel van kleine letters, cijfers, streepjes of liggende streepjes nodig en een naam van hoogstens 80 tekens.',
 };

@@ -77,7 +77,8 @@ export const inbox = {
   'inbox.answer.hint': 'Wordt verzonden via het kanaal waarlangs het bericht binnenkwam: {channel}.',
   'inbox.answer.send': 'Antwoord verzenden',
   'inbox.answer.queued': 'Het antwoord is onderweg.',
-  'inbox.answer.cannot': 'Via dit kanaal kunnen geen antwoorden worden verzonden; neem op een andere manier contact op.',
+  'inbox.answer.cannot':
+    'Via dit kanaal kunnen geen antwoorden worden verzonden; neem op een andere manier contact op.',
   'inbox.assign.title': 'Toewijzing',
   'inbox.assign.person': 'Persoon',
   'inbox.assign.personHint': 'Medewerkers onder een afdeling zijn lid daarvan.',
@@ -86,8 +87,10 @@ export const inbox = {
   'inbox.assign.done': 'De toewijzing is opgeslagen.',
   'inbox.report.make': 'Van dit bericht een melding maken',
   'inbox.report.title': 'Van een bericht een melding maken',
-  'inbox.report.lead': 'De melding wordt doorgestuurd zoals elke andere; de persoon hoort het via het eigen kanaal, met het adres van de melding.',
-  'inbox.report.tellHint': 'Na het opslaan krijgt de persoon een automatisch bericht met de link naar de melding en later elke openbare wijziging.',
+  'inbox.report.lead':
+    'De melding wordt doorgestuurd zoals elke andere; de persoon hoort het via het eigen kanaal, met het adres van de melding.',
+  'inbox.report.tellHint':
+    'Na het opslaan krijgt de persoon een automatisch bericht met de link naar de melding en later elke openbare wijziging.',
   'inbox.report.submit': 'Melding aanmaken',
   'inbox.report.showQuestions': 'Vragen van deze categorie tonen',
   'inbox.report.done': 'De melding is aangemaakt en de persoon is op de hoogte gebracht.',
@@ -97,7 +100,8 @@ export const inbox = {
   'inbox.report.answer': 'De gemeente heeft op melding nr. {id} gereageerd: {link}',
   'inbox.report.changed': 'Melding nr. {id} is gewijzigd: {link}',
   'inbox.templates.title': 'Antwoordsjablonen',
-  'inbox.templates.lead': 'Teksten om antwoorden mee te beginnen, in elke taal van de gemeente; het postvak kiest de taal van het gesprek.',
+  'inbox.templates.lead':
+    'Teksten om antwoorden mee te beginnen, in elke taal van de gemeente; het postvak kiest de taal van het gesprek.',
   'inbox.templates.none': 'Er zijn nog geen antwoordsjablonen.',
   'inbox.templates.name': 'Naam',
   'inbox.templates.text': 'Tekst in het {language}',
@@ -111,7 +115,8 @@ export const inbox = {
   'inbox.templates.restored': 'Het sjabloon kan weer worden gebruikt.',
   'inbox.templates.archivedTag': 'Gearchiveerd',
   'inbox.contactForm.title': 'Contact met de gemeente',
-  'inbox.contactForm.lead': 'Schrijf aan {city}: een vraag, een suggestie of een klacht. De gemeente antwoordt per e-mail.',
+  'inbox.contactForm.lead':
+    'Schrijf aan {city}: een vraag, een suggestie of een klacht. De gemeente antwoordt per e-mail.',
   'inbox.contactForm.name': 'Uw naam',
   'inbox.contactForm.optional': 'Niet verplicht.',
   'inbox.contactForm.email': 'Uw e-mailadres',
@@ -121,13 +126,15 @@ export const inbox = {
   'inbox.contactForm.place': 'Plaats',
   'inbox.contactForm.placeHint': 'Niet verplicht: een straat, een adres of een herkenningspunt.',
   'inbox.contactForm.message': 'Uw bericht',
-  'inbox.contactForm.privacy': 'De gemeente gebruikt uw adres alleen om u te antwoorden en wist deze berichten na de bewaartermijn.',
+  'inbox.contactForm.privacy':
+    'De gemeente gebruikt uw adres alleen om u te antwoorden en wist deze berichten na de bewaartermijn.',
   'inbox.contactForm.submit': 'Bericht verzenden',
   'inbox.contactForm.sent': 'Dank u: uw bericht is bij de gemeente aangekomen. Het antwoord komt per e-mail.',
   'inbox.contactForm.closed': 'Het contactformulier is op dit moment gesloten.',
   'inbox.error.INBOX_CONVERSATION_NOT_FOUND': 'Dit gesprek bestaat niet in het postvak.',
   'inbox.error.INBOX_MESSAGE_NOT_FOUND': 'Dit bericht bestaat niet in het postvak.',
-  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY': 'Via dit kanaal kunnen geen antwoorden worden verzonden; neem op een andere manier contact op.',
+  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY':
+    'Via dit kanaal kunnen geen antwoorden worden verzonden; neem op een andere manier contact op.',
   'inbox.error.INBOX_CHANNEL_DISABLED': 'Dit kanaal is uitgeschakeld.',
   'inbox.error.INBOX_REPLY_EMPTY': 'Schrijf een antwoord voordat u het verzendt.',
   'inbox.error.INBOX_REPLY_TOO_LONG': 'Het antwoord is te lang voor dit kanaal.',
@@ -135,7 +142,8 @@ export const inbox = {
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Schrijf uw bericht.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'Dit veld is langer dan toegestaan.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Kies een wijk uit de lijst.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'Deze persoon kan niet worden toegewezen: geen medewerker of geen lid van de gekozen afdeling.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'Deze persoon kan niet worden toegewezen: geen medewerker of geen lid van de gekozen afdeling.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Kies een afdeling uit de lijst.',
   'inbox.error.INBOX_LABEL_INVALID': 'Kies een toon en een onderwerp uit de lijsten.',
   'inbox.error.INBOX_ALREADY_LINKED': 'Dit gesprek is al aan een melding gekoppeld.',
@@ -144,26 +152,34 @@ export const inbox = {
   'inbox.error.INBOX_VIEW_INVALID': 'Geef de weergave een naam van hoogstens 80 tekens.',
   'inbox.proposal.make': 'Van dit bericht een voorstel maken',
   'inbox.proposal.title': 'Van een bericht een voorstel maken',
-  'inbox.proposal.lead': 'Het voorstel wordt namens de persoon in het gekozen traject gepubliceerd, met de stad als indiener; de persoon hoort het via het eigen kanaal, met het adres van het voorstel.',
+  'inbox.proposal.lead':
+    'Het voorstel wordt namens de persoon in het gekozen traject gepubliceerd, met de stad als indiener; de persoon hoort het via het eigen kanaal, met het adres van het voorstel.',
   'inbox.proposal.noProcess': 'Op dit moment neemt geen enkel traject nieuwe voorstellen aan.',
   'inbox.proposal.process': 'Traject',
-  'inbox.proposal.processHint': 'Alleen trajecten waarvan de huidige fase nieuwe voorstellen aanneemt, staan in de lijst.',
+  'inbox.proposal.processHint':
+    'Alleen trajecten waarvan de huidige fase nieuwe voorstellen aanneemt, staan in de lijst.',
   'inbox.proposal.chooseProcess': 'Kies een traject',
   'inbox.proposal.processRequired': 'Kies een traject dat voorstellen aanneemt.',
   'inbox.proposal.body': 'Tekst van het voorstel',
-  'inbox.proposal.bodyHint': 'De woorden van de persoon, zo nodig opgeschoond. Aan het eind wordt een regel toegevoegd met wie het voorstelde en via welk kanaal.',
+  'inbox.proposal.bodyHint':
+    'De woorden van de persoon, zo nodig opgeschoond. Aan het eind wordt een regel toegevoegd met wie het voorstelde en via welk kanaal.',
   'inbox.proposal.showName': 'De persoon bij naam noemen in het voorstel',
-  'inbox.proposal.showNameHint': 'De naam wordt openbaar. Vink dit alleen aan als de persoon ermee instemt; anders staat er „een inwoner”.',
-  'inbox.proposal.tellHint': 'Na het opslaan krijgt de persoon een automatisch bericht met de link naar het voorstel en later elke openbare wijziging: drempel gehaald, antwoord van de stad, intrekking.',
+  'inbox.proposal.showNameHint':
+    'De naam wordt openbaar. Vink dit alleen aan als de persoon ermee instemt; anders staat er „een inwoner”.',
+  'inbox.proposal.tellHint':
+    'Na het opslaan krijgt de persoon een automatisch bericht met de link naar het voorstel en later elke openbare wijziging: drempel gehaald, antwoord van de stad, intrekking.',
   'inbox.proposal.submit': 'Voorstel publiceren',
   'inbox.proposal.done': 'Het voorstel is gepubliceerd en de persoon is op de hoogte gebracht.',
   'inbox.proposal.linked': 'Voorstel',
   'inbox.proposal.origin': 'Voorgesteld door {name} ({channel}), gepubliceerd door de stad.',
   'inbox.proposal.originAnonymous': 'Voorgesteld door een inwoner ({channel}), gepubliceerd door de stad.',
-  'inbox.proposal.told': 'Dank u. Uw bericht is nu het voorstel „{title}”: inwoners kunnen het steunen en u kunt het hier volgen: {link}',
-  'inbox.proposal.threshold': 'Uw voorstel „{title}” heeft {threshold} steunbetuigingen gehaald: de stad zal erop antwoorden. {link}',
+  'inbox.proposal.told':
+    'Dank u. Uw bericht is nu het voorstel „{title}”: inwoners kunnen het steunen en u kunt het hier volgen: {link}',
+  'inbox.proposal.threshold':
+    'Uw voorstel „{title}” heeft {threshold} steunbetuigingen gehaald: de stad zal erop antwoorden. {link}',
   'inbox.proposal.answer': 'De stad heeft op uw voorstel „{title}” geantwoord: {status}. {link}',
   'inbox.proposal.withdrawn': 'Het voorstel „{title}” is ingetrokken. {link}',
-  'inbox.proposal.expired': 'De termijn om het voorstel „{title}” te steunen is voorbij; het heeft geen {threshold} steunbetuigingen gehaald. {link}',
+  'inbox.proposal.expired':
+    'De termijn om het voorstel „{title}” te steunen is voorbij; het heeft geen {threshold} steunbetuigingen gehaald. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'Dit gesprek is al aan een voorstel gekoppeld.',
 };

@@ -2,7 +2,8 @@
 export const participation = {
   'participation.nav': 'Inspraak',
   'participation.processes.title': 'Inspraaktrajecten',
-  'participation.processes.lead': 'Raadplegingen waarin inwoners samen met de stad voorstellen doen, steunen, debatteren en beslissen.',
+  'participation.processes.lead':
+    'Raadplegingen waarin inwoners samen met de stad voorstellen doen, steunen, debatteren en beslissen.',
   'participation.processes.open': 'Nu open',
   'participation.processes.upcoming': 'Binnenkort',
   'participation.processes.past': 'Afgerond',
@@ -16,7 +17,8 @@ export const participation = {
   'participation.process.wholeCity': 'De hele stad',
   'participation.process.whoMay': 'Wie mag meedoen',
   'participation.process.rules': 'Regels voor voorstellen',
-  'participation.process.rulesText': 'Een voorstel dat binnen {days} dagen {threshold} steunbetuigingen krijgt, ontvangt binnen {answerDays} dagen een schriftelijk antwoord van de stad.',
+  'participation.process.rulesText':
+    'Een voorstel dat binnen {days} dagen {threshold} steunbetuigingen krijgt, ontvangt binnen {answerDays} dagen een schriftelijk antwoord van de stad.',
   'participation.part.proposals': 'Voorstellen',
   'participation.part.debates': 'Debatten',
   'participation.part.budget': 'Burgerbegroting',
@@ -91,15 +93,18 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Kies een thema',
   'participation.proposal.noDistrict': 'Geen bepaalde wijk',
   'participation.proposal.place': 'Plaats op de kaart (optioneel)',
-  'participation.proposal.placeHint': 'Coördinaten van de plaats waarover het voorstel gaat; de wijk wordt dan vanzelf bepaald.',
+  'participation.proposal.placeHint':
+    'Coördinaten van de plaats waarover het voorstel gaat; de wijk wordt dan vanzelf bepaald.',
   'participation.proposal.lat': 'Breedtegraad, bijv. 44.1035',
   'participation.proposal.lng': 'Lengtegraad, bijv. 9.8245',
-  'participation.proposal.rules': 'Uw voorstel verzamelt {days} dagen lang steun; met {threshold} steunbetuigingen moet de stad antwoorden.',
+  'participation.proposal.rules':
+    'Uw voorstel verzamelt {days} dagen lang steun; met {threshold} steunbetuigingen moet de stad antwoorden.',
   'participation.proposal.submit': 'Voorstel publiceren',
   'participation.proposal.created': 'Uw voorstel is gepubliceerd. Deel het om steun te verzamelen.',
   'participation.proposal.by': 'door {name}, {date}',
   'participation.proposal.placed': 'Plaats',
-  'participation.proposal.authorDistance': 'Uw voorstel heeft vóór {date} nog {missing} steunbetuigingen nodig om een antwoord van de stad te krijgen.',
+  'participation.proposal.authorDistance':
+    'Uw voorstel heeft vóór {date} nog {missing} steunbetuigingen nodig om een antwoord van de stad te krijgen.',
   'participation.proposal.answerDue': 'De stad moet uiterlijk {date} antwoorden.',
   'participation.proposal.withdraw': 'Mijn voorstel intrekken',
   'participation.proposal.withdrawn': 'Uw voorstel is ingetrokken.',
@@ -139,7 +144,8 @@ export const participation = {
   'participation.comments.sort.newest': 'nieuwste',
   'participation.comments.none': 'Hier staat nog niets.',
   'participation.comments.closed': 'In deze fase kan niet worden gereageerd.',
-  'participation.comments.reportLead': 'Hier kunt u deze melding met andere bewoners bespreken. Wilt u de stad laten weten dat het probleem er nog is, voeg dan hierboven een update toe.',
+  'participation.comments.reportLead':
+    'Hier kunt u deze melding met andere bewoners bespreken. Wilt u de stad laten weten dat het probleem er nog is, voeg dan hierboven een update toe.',
   'participation.comment.field': 'Uw reactie',
   'participation.comment.argumentField': 'Uw argument of reactie',
   'participation.comment.send': 'Versturen',
@@ -231,11 +237,15 @@ export const participation = {
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Dit traject is voor een andere leeftijdsgroep.',
   'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Dit traject is voor inwoners van andere wijken.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Dit voorstel verzamelt geen steun meer.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Alleen de indiener kan een voorstel intrekken, en alleen voordat de stad heeft geantwoord.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Een reactie kan alleen over een voorstel, een debat, een melding of een project van de burgerbegroting gaan.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Alleen de indiener kan een voorstel intrekken, en alleen voordat de stad heeft geantwoord.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Een reactie kan alleen over een voorstel, een debat, een melding of een project van de burgerbegroting gaan.',
   'participation.mail.answered.subject': 'De stad heeft geantwoord: {title}',
-  'participation.mail.answered.body': 'Het voorstel ‘{title}’ dat u volgt heeft een antwoord: {status}.\n\n{answer}\n\nLees het op {link}\n\n{city}',
-  'participation.meetings.lead': 'Openbare bijeenkomsten van dit proces: werkplaatsen, hoorzittingen en wandelingen waarin bewoners voorstellen met de stad bespreken.',
+  'participation.mail.answered.body':
+    'Het voorstel ‘{title}’ dat u volgt heeft een antwoord: {status}.\n\n{answer}\n\nLees het op {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Openbare bijeenkomsten van dit proces: werkplaatsen, hoorzittingen en wandelingen waarin bewoners voorstellen met de stad bespreken.',
   'participation.meetings.none': 'Er zijn nog geen bijeenkomsten aangekondigd.',
   'participation.meetings.all': 'Alle bijeenkomsten van dit proces',
   'participation.meetings.manage': 'Bijeenkomsten beheren',
@@ -273,19 +283,22 @@ export const participation = {
   'participation.meetings.endTime': 'Eindtijd',
   'participation.meetings.timeHint': 'In 24-uursnotatie, bijvoorbeeld 18:30.',
   'participation.meetings.proposalIds': 'Besproken voorstellen (nummers)',
-  'participation.meetings.proposalIdsHint': 'De nummers van voorstellen van dit proces, gescheiden door komma’s, bijvoorbeeld 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'De nummers van voorstellen van dit proces, gescheiden door komma’s, bijvoorbeeld 12, 15.',
   'participation.meetings.error.time': 'Vul een tijd in zoals 18:30.',
   'participation.meetings.error.endBeforeStart': 'De eindtijd moet na de begintijd liggen.',
   'participation.meetings.error.placeRequired': 'Geef een adres of een onlinelink.',
   'participation.meetings.error.url': 'Vul een webadres in dat begint met https://.',
   'participation.meetings.error.proposals': 'Een van deze nummers is geen voorstel van dit proces.',
-  'participation.meetings.error.capacityBelowRegistrations': 'De capaciteit kan niet lager zijn dan het aantal inschrijvingen.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'De capaciteit kan niet lager zijn dan het aantal inschrijvingen.',
   'participation.meetings.error.minutesRequired': 'Schrijf eerst het verslag.',
   'participation.plan.title': 'Plankaart van het proces',
   'participation.plan.none': 'Dit proces heeft nog geen plankaart.',
   'participation.plan.current': 'De plankaart heeft {count} elementen; geüpload op {date}.',
   'participation.plan.file': 'Bestand van de plankaart (GeoJSON)',
-  'participation.plan.fileHint': 'Een GeoJSON-FeatureCollection van hoogstens 2 MB, in lengte- en breedtegraad (WGS 84). De eigenschap “name” geeft elk element een naam.',
+  'participation.plan.fileHint':
+    'Een GeoJSON-FeatureCollection van hoogstens 2 MB, in lengte- en breedtegraad (WGS 84). De eigenschap “name” geeft elk element een naam.',
   'participation.plan.upload': 'De plankaart uploaden',
   'participation.plan.remove': 'De plankaart verwijderen',
   'participation.plan.saved': 'De plankaart is opgeslagen.',
@@ -299,9 +312,12 @@ export const participation = {
   'participation.error.MEETING_NOT_HELD_YET': 'Het verslag kan pas worden gepubliceerd als de bijeenkomst begonnen is.',
   'participation.error.PLAN_TOO_LARGE': 'Het bestand van de plankaart is groter dan 2 MB.',
   'participation.error.PLAN_NOT_JSON': 'Het bestand van de plankaart is geen geldige JSON.',
-  'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'De plankaart moet een GeoJSON-FeatureCollection van elementen zijn.',
+  'participation.error.PLAN_NOT_FEATURE_COLLECTION':
+    'De plankaart moet een GeoJSON-FeatureCollection van elementen zijn.',
   'participation.error.PLAN_EMPTY': 'De plankaart heeft geen elementen.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'De plankaart heeft meer dan 2000 elementen.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Een element van de plankaart heeft geen geometrie, of een andere dan punt, lijn of veelhoek.',
-  'participation.error.PLAN_COORDINATES': 'Een element van de plankaart heeft onjuiste coördinaten of coördinaten buiten bereik (lengte −180 tot 180, breedte −90 tot 90, gesloten veelhoekringen).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Een element van de plankaart heeft geen geometrie, of een andere dan punt, lijn of veelhoek.',
+  'participation.error.PLAN_COORDINATES':
+    'Een element van de plankaart heeft onjuiste coördinaten of coördinaten buiten bereik (lengte −180 tot 180, breedte −90 tot 90, gesloten veelhoekringen).',
 };

@@ -16,11 +16,13 @@ export const administration = {
   'admin.organisation.lng': 'Longitude',
   'admin.organisation.zoom': 'Nível de zoom (1–19)',
   'admin.organisation.colour': 'Cor principal',
-  'admin.organisation.colour.hint': 'Uma cor escura no formato #0b4f8a, para que o texto branco sobre ela continue legível.',
+  'admin.organisation.colour.hint':
+    'Uma cor escura no formato #0b4f8a, para que o texto branco sobre ela continue legível.',
   'admin.organisation.tagline': 'Lema ({language})',
   'admin.organisation.saved': 'As definições do município foram guardadas.',
   'admin.departments': 'Serviços',
-  'admin.departments.intro': 'Os serviços recebem ocorrências e mensagens e respondem aos munícipes. Os funcionários pertencem a um ou mais serviços.',
+  'admin.departments.intro':
+    'Os serviços recebem ocorrências e mensagens e respondem aos munícipes. Os funcionários pertencem a um ou mais serviços.',
   'admin.departments.empty': 'Ainda não há serviços.',
   'admin.departments.members': 'Membros',
   'admin.departments.memberCount': '{count} membros',
@@ -79,7 +81,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'retido na caixa de saída',
   'admin.outbox.status.failed': 'falhou',
   'admin.apiKeys': 'Chaves de API',
-  'admin.apiKeys.intro': 'As chaves permitem que outros sistemas (uma aplicação do município, um cliente Open311) usem a API. Uma chave só é mostrada uma vez: copie-a agora.',
+  'admin.apiKeys.intro':
+    'As chaves permitem que outros sistemas (uma aplicação do município, um cliente Open311) usem a API. Uma chave só é mostrada uma vez: copie-a agora.',
   'admin.apiKeys.name': 'Para que serve a chave',
   'admin.apiKeys.create': 'Criar uma chave',
   'admin.apiKeys.created': 'A chave «{name}» foi criada. Copie-a agora: não voltará a ser mostrada.',
@@ -91,7 +94,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'revogada a {date}',
   'admin.apiKeys.empty': 'Ainda não há chaves de API.',
   'admin.apiKeys.scopes': 'O que a chave pode fazer',
-  'admin.apiKeys.scopesHint': 'Assinale apenas o que o outro sistema precisa. Uma chave nunca administra a cidade; para mudar o que uma chave pode fazer, crie uma nova e revogue a antiga.',
+  'admin.apiKeys.scopesHint':
+    'Assinale apenas o que o outro sistema precisa. Uma chave nunca administra a cidade; para mudar o que uma chave pode fazer, crie uma nova e revogue a antiga.',
   'admin.apiKeys.scope.open311': 'Enviar ocorrências por Open311 (uma aplicação do município ou de um parceiro)',
   'admin.apiKeys.scope.reports.read': 'Ler as filas de ocorrências dos serviços',
   'admin.apiKeys.scope.reports.write': 'Alterar ocorrências: estado, respostas, serviço',

@@ -1,7 +1,8 @@
 /** pt interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Verificar a sua conta',
-  'verification.intro': 'Os munícipes verificados podem votar nos orçamentos participativos. Introduza o número do seu documento de identificação e a sua data de nascimento: comparamo-los com o recenseamento do município, que só guarda uma forma codificada desses dados.',
+  'verification.intro':
+    'Os munícipes verificados podem votar nos orçamentos participativos. Introduza o número do seu documento de identificação e a sua data de nascimento: comparamo-los com o recenseamento do município, que só guarda uma forma codificada desses dados.',
   'verification.level': 'O seu nível',
   'verification.level.none': 'Endereço de e-mail ainda não confirmado',
   'verification.level.email': 'Endereço de e-mail confirmado (não verificado como munícipe)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'Freguesia',
   'verification.district.none': 'Nenhuma freguesia',
   'verification.documentNumber': 'Número do documento de identificação',
-  'verification.documentNumber.hint': 'Tal como impresso no cartão de cidadão ou na autorização de residência; os espaços e hífenes não contam.',
+  'verification.documentNumber.hint':
+    'Tal como impresso no cartão de cidadão ou na autorização de residência; os espaços e hífenes não contam.',
   'verification.birthDate': 'Data de nascimento',
   'verification.submit': 'Verificar',
   'verification.done': 'A sua conta está agora verificada.',
-  'verification.inPersonHint': 'Não consta do recenseamento ou não funciona? Os funcionários do balcão de atendimento ao munícipe podem verificá-lo presencialmente com o seu documento de identificação.',
-  'verification.error.VERIFICATION_NO_MATCH': 'Não consta do recenseamento nenhum munícipe com este número de documento e esta data de nascimento. Verifique ambos e tente novamente.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Esta identidade já está associada a outra conta. Cada munícipe só pode verificar uma conta.',
+  'verification.inPersonHint':
+    'Não consta do recenseamento ou não funciona? Os funcionários do balcão de atendimento ao munícipe podem verificá-lo presencialmente com o seu documento de identificação.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'Não consta do recenseamento nenhum munícipe com este número de documento e esta data de nascimento. Verifique ambos e tente novamente.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Esta identidade já está associada a outra conta. Cada munícipe só pode verificar uma conta.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Esta conta já está verificada.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Introduza um número de documento (de 4 a 32 letras e algarismos) e uma data de nascimento real.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Introduza um número de documento (de 4 a 32 letras e algarismos) e uma data de nascimento real.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Não existe nenhuma conta com este endereço de e-mail.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Escolha uma freguesia deste município.',
   'verification.admin.title': 'Verificação de munícipes',
   'verification.admin.counts': 'Registos no recenseamento: {entries}. Contas verificadas: {verified}.',
   'verification.inPerson.title': 'Verificar um munícipe presencialmente',
-  'verification.inPerson.intro': 'Confira o documento de identificação do munícipe e depois introduza o endereço de e-mail da conta dele. Isto fica no registo de auditoria; o número do documento não é guardado.',
+  'verification.inPerson.intro':
+    'Confira o documento de identificação do munícipe e depois introduza o endereço de e-mail da conta dele. Isto fica no registo de auditoria; o número do documento não é guardado.',
   'verification.inPerson.email': 'Endereço de e-mail da conta',
   'verification.inPerson.submit': 'Verificar este munícipe',
   'verification.inPerson.done': 'O munícipe está verificado.',
   'verification.census.title': 'Importar o recenseamento',
-  'verification.census.intro': 'Um ficheiro CSV com as colunas documentNumber, birthDate (AAAA-MM-DD ou DD/MM/AAAA) e, opcionalmente, districtCode. Só é guardado um hash com chave do número do documento e da data de nascimento; os munícipes que já constam do recenseamento mantêm o seu registo.',
+  'verification.census.intro':
+    'Um ficheiro CSV com as colunas documentNumber, birthDate (AAAA-MM-DD ou DD/MM/AAAA) e, opcionalmente, districtCode. Só é guardado um hash com chave do número do documento e da data de nascimento; os munícipes que já constam do recenseamento mantêm o seu registo.',
   'verification.census.file': 'Ficheiro CSV',
   'verification.census.paste': 'Ou cole aqui o CSV',
   'verification.census.submit': 'Importar',
   'verification.census.badHeader': 'A primeira linha tem de indicar as colunas documentNumber e birthDate.',
-  'verification.census.result': '{received} linhas lidas: {inserted} adicionadas, {updated} atualizadas, {rejected} excluídas.',
+  'verification.census.result':
+    '{received} linhas lidas: {inserted} adicionadas, {updated} atualizadas, {rejected} excluídas.',
   'verification.census.rejectedRow': 'Linha {row}',
   'verification.census.problem.document-number': 'o número do documento não é válido',
   'verification.census.problem.birth-date': 'a data de nascimento não é uma data real',
   'verification.census.problem.district': 'não existe nenhuma freguesia com este código',
   'budgets.nav': 'Orçamento participativo',
   'budgets.title': 'Orçamentos participativos',
-  'budgets.lead': 'Os munícipes decidem como é gasta uma parte do orçamento municipal: proponha projetos e depois vote nos que prefere.',
+  'budgets.lead':
+    'Os munícipes decidem como é gasta uma parte do orçamento municipal: proponha projetos e depois vote nos que prefere.',
   'budgets.empty': 'Ainda não há nenhum orçamento participativo.',
   'budgets.home.title': 'Orçamento participativo',
   'budgets.phases': 'Fases',
@@ -110,9 +120,11 @@ export const budgets = {
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'Escolheu mais projetos do que o permitido.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Atribuiu mais votos do que os que tem.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Atribuiu a um projeto mais votos do que o permitido.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'Os projetos escolhidos custam mais do que o montante desta rubrica. Retire um e guarde novamente.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'Os projetos escolhidos custam mais do que o montante desta rubrica. Retire um e guarde novamente.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'Os projetos escolhidos não atingem a parte mínima desta rubrica.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Já votou noutra freguesia. Retire primeiro esse boletim para votar aqui.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Já votou noutra freguesia. Retire primeiro esse boletim para votar aqui.',
   'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Só os munícipes desta freguesia podem votar na respetiva rubrica.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Confirme o seu endereço de e-mail para votar.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'Só os munícipes verificados podem votar neste orçamento.',
@@ -121,11 +133,13 @@ export const budgets = {
   'budgets.error.titleRequired': 'Introduza um título no idioma principal do município.',
   'budgets.error.titleTooLong': 'O título é demasiado longo (200 caracteres no máximo).',
   'budgets.error.votingRule': 'Escolha um sistema de votação.',
-  'budgets.error.rulesLocked': 'Já foram entregues boletins: o sistema de votação e os seus limites já não podem mudar.',
+  'budgets.error.rulesLocked':
+    'Já foram entregues boletins: o sistema de votação e os seus limites já não podem mudar.',
   'budgets.error.maxProjects': 'Indique quantos projetos cada votante pode escolher (de 1 a 1000).',
   'budgets.error.maxVotes': 'Introduza um número de votos de 1 a 1000.',
   'budgets.error.minShare': 'Introduza uma percentagem superior a 0 e no máximo 100.',
-  'budgets.error.equalSharesNeedsApproval': 'O método das partes iguais exige boletins em que se escolhem projetos, não votos distribuídos.',
+  'budgets.error.equalSharesNeedsApproval':
+    'O método das partes iguais exige boletins em que se escolhem projetos, não votos distribuídos.',
   'budgets.error.age': 'Introduza uma idade de 0 a 150; a máxima não pode ser inferior à mínima.',
   'budgets.error.date': 'Introduza uma data real.',
   'budgets.error.phaseEnd': 'Uma fase tem de terminar depois de começar.',
@@ -142,13 +156,16 @@ export const budgets = {
   'budgets.error.progress': 'Introduza uma execução de 0 a 100.',
   'budgets.results.see': 'Ver os resultados',
   'budgets.results.title': 'Resultados: {budget}',
-  'budgets.results.method.votes': 'Os projetos são financiados pela ordem dos votos, desde que caibam no que resta do montante; um projeto que já não cabe é ignorado.',
-  'budgets.results.method.equal_shares': 'Os projetos são financiados pelo método das partes iguais: cada votante controla uma parte igual do montante e os projetos são pagos por quem os apoia; o que sobra é depois atribuído pelos votos.',
+  'budgets.results.method.votes':
+    'Os projetos são financiados pela ordem dos votos, desde que caibam no que resta do montante; um projeto que já não cabe é ignorado.',
+  'budgets.results.method.equal_shares':
+    'Os projetos são financiados pelo método das partes iguais: cada votante controla uma parte igual do montante e os projetos são pagos por quem os apoia; o que sobra é depois atribuído pelos votos.',
   'budgets.results.published': 'Publicados a {date}',
   'budgets.results.csv': 'Descarregar em CSV',
   'budgets.results.summary': '{voters} votantes. Financiado: {spent} de {amount}.',
   'budgets.results.chartTitle': 'Votos por projeto: {heading}',
-  'budgets.results.chartCaption': 'As barras mais escuras são projetos financiados. A tabela abaixo tem os mesmos números.',
+  'budgets.results.chartCaption':
+    'As barras mais escuras são projetos financiados. A tabela abaixo tem os mesmos números.',
   'budgets.results.tableCaption': 'Resultados: {heading}',
   'budgets.results.project': 'Projeto',
   'budgets.results.ballots': 'Boletins',
@@ -227,12 +244,14 @@ export const budgets = {
   'budgets.propose.title': 'Propor um projeto',
   'budgets.propose.editTitle': 'Alterar o seu projeto',
   'budgets.propose.headingField': 'Rubrica',
-  'budgets.propose.headingHint': 'A cidade inteira ou o bairro a que o projeto se destina. O custo tem de caber no montante da rubrica.',
+  'budgets.propose.headingHint':
+    'A cidade inteira ou o bairro a que o projeto se destina. O custo tem de caber no montante da rubrica.',
   'budgets.propose.titleField': 'Título',
   'budgets.propose.descriptionField': 'Descrição',
   'budgets.propose.descriptionHint': 'O que deve ser feito, onde e porque é importante (pelo menos 10 caracteres).',
   'budgets.propose.costField': 'Custo estimado em euros',
-  'budgets.propose.costHint': 'Um montante inteiro. Os serviços municipais verificam-no durante a análise e podem corrigi-lo.',
+  'budgets.propose.costHint':
+    'Um montante inteiro. Os serviços municipais verificam-no durante a análise e podem corrigi-lo.',
   'budgets.propose.place': 'Local',
   'budgets.propose.placeHint': 'Opcional: as coordenadas do local, por exemplo copiadas de uma aplicação de mapas.',
   'budgets.propose.lat': 'Latitude (graus decimais)',
@@ -240,7 +259,8 @@ export const budgets = {
   'budgets.propose.showAuthor': 'Mostrar o meu nome no projeto',
   'budgets.propose.submit': 'Enviar o projeto',
   'budgets.propose.save': 'Guardar as alterações',
-  'budgets.propose.created': 'O seu projeto foi enviado. Pode alterá-lo ou retirá-lo enquanto a recolha de projetos estiver aberta.',
+  'budgets.propose.created':
+    'O seu projeto foi enviado. Pode alterá-lo ou retirá-lo enquanto a recolha de projetos estiver aberta.',
   'budgets.propose.saved': 'O seu projeto foi guardado.',
   'budgets.propose.withdrawn': 'O seu projeto foi retirado.',
   'budgets.propose.edit': 'Alterar o projeto',
@@ -260,7 +280,8 @@ export const budgets = {
   'budgets.support.added': 'O seu apoio foi contado.',
   'budgets.support.removed': 'O seu apoio foi retirado.',
   'budgets.support.closed': 'Os projetos só podem ser apoiados na fase de apoios (fase atual: {phase}).',
-  'budgets.support.lead': 'Apoie os projetos que quer ver no boletim: os mais apoiados passam à análise da câmara municipal. Pode retirar um apoio até ao fim desta fase.',
+  'budgets.support.lead':
+    'Apoie os projetos que quer ver no boletim: os mais apoiados passam à análise da câmara municipal. Pode retirar um apoio até ao fim desta fase.',
   'budgets.support.limit': 'Pode apoiar até {limit} projetos em cada rubrica.',
   'budgets.support.used': 'Apoia {used} dos {limit} projetos permitidos nesta rubrica.',
   'budgets.list.heading': 'Rubrica',
@@ -273,7 +294,8 @@ export const budgets = {
   'budgets.list.count': '{count} projetos',
   'budgets.list.empty': 'Ainda não há projetos.',
   'budgets.preselection.title': 'Pré-seleção e análise',
-  'budgets.preselection.lead': 'Projetos por rubrica, os mais apoiados primeiro. Assinale os que passam à análise municipal; os outros ficam como não selecionados. Abra um projeto para registar a sua viabilidade com uma explicação: só os projetos selecionados e viáveis vão a votação.',
+  'budgets.preselection.lead':
+    'Projetos por rubrica, os mais apoiados primeiro. Assinale os que passam à análise municipal; os outros ficam como não selecionados. Abra um projeto para registar a sua viabilidade com uma explicação: só os projetos selecionados e viáveis vão a votação.',
   'budgets.preselection.toReview': 'Para análise',
   'budgets.preselection.save': 'Guardar a pré-seleção',
   'budgets.admin.maxSupports': 'Projetos que um munícipe pode apoiar por rubrica (opcional)',
@@ -282,7 +304,8 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Este orçamento não aceita propostas de projetos neste momento.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Os projetos deste orçamento não podem ser apoiados neste momento.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Escolha uma rubrica deste orçamento.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Indique um montante inteiro superior a zero e não superior ao montante da rubrica.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Indique um montante inteiro superior a zero e não superior ao montante da rubrica.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Verifique os campos assinalados com erro.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Só o autor pode alterar ou retirar este projeto.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Este projeto já não pode ser alterado.',

@@ -17,7 +17,8 @@ export const core = {
   'site.footer.about': 'A Interactive City é um software de código aberto para ouvir, responder e decidir em conjunto.',
   'site.poweredBy': 'Desenvolvido com Interactive City',
   'home.title': 'Bem-vindo a {city}',
-  'home.lead': 'Comunique um problema, proponha uma ideia, apoie as propostas de outras pessoas e vote na forma como o orçamento é gasto — no seu idioma, em qualquer dispositivo.',
+  'home.lead':
+    'Comunique um problema, proponha uma ideia, apoie as propostas de outras pessoas e vote na forma como o orçamento é gasto — no seu idioma, em qualquer dispositivo.',
   'home.districts': 'As nossas freguesias',
   'home.districts.population': '{count} habitantes',
   'home.districts.empty': 'Ainda não foi publicada nenhuma freguesia.',
@@ -74,7 +75,8 @@ export const core = {
   'account.export.text': 'Descarregue tudo o que temos sobre si, num ficheiro JSON.',
   'account.export.submit': 'Descarregar os meus dados',
   'account.delete.title': 'Eliminar a minha conta',
-  'account.delete.text': 'A sua conta é eliminada de imediato. O que escreveu permanece, sem o seu nome, a menos que nos peça para também o remover.',
+  'account.delete.text':
+    'A sua conta é eliminada de imediato. O que escreveu permanece, sem o seu nome, a menos que nos peça para também o remover.',
   'account.delete.removeContent': 'Remover também tudo o que escrevi',
   'account.delete.confirm': 'Introduza a sua palavra-passe para confirmar',
   'account.delete.submit': 'Eliminar a minha conta',
@@ -89,7 +91,8 @@ export const core = {
   'error.notFound.text': 'Não existe nada neste endereço. A página pode ter mudado de sítio.',
   'error.goHome': 'Ir para a página inicial',
   'error.VALIDATION_FAILED': 'Alguns campos não estão preenchidos corretamente.',
-  'error.CSRF_TOKEN_INVALID': 'O formulário expirou ou não foi enviado a partir deste site. Recarregue a página e tente novamente.',
+  'error.CSRF_TOKEN_INVALID':
+    'O formulário expirou ou não foi enviado a partir deste site. Recarregue a página e tente novamente.',
   'error.RATE_LIMITED': 'Demasiadas tentativas. Aguarde um momento e tente novamente.',
   'error.AUTHENTICATION_REQUIRED': 'Inicie sessão para fazer isto.',
   'error.SESSION_EXPIRED': 'A sua sessão expirou. Inicie sessão novamente.',
@@ -97,7 +100,8 @@ export const core = {
   'error.INTERNAL': 'Ocorreu um erro do nosso lado. Foi registado.',
   'error.INVALID_CREDENTIALS': 'O endereço de e-mail ou a palavra-passe não estão corretos.',
   'error.ACCOUNT_LOCKED': 'Demasiadas tentativas falhadas. Esta conta está bloqueada durante {minutes} minutos.',
-  'error.EMAIL_NOT_CONFIRMED': 'Confirme o seu endereço de e-mail antes de iniciar sessão. Podemos enviar-lhe uma nova ligação.',
+  'error.EMAIL_NOT_CONFIRMED':
+    'Confirme o seu endereço de e-mail antes de iniciar sessão. Podemos enviar-lhe uma nova ligação.',
   'error.EMAIL_TAKEN': 'Já existe uma conta com este endereço de e-mail.',
   'error.PASSWORD_TOO_SHORT': 'A palavra-passe deve ter pelo menos 10 caracteres.',
   'error.PASSWORD_TOO_LONG': 'A palavra-passe deve ter no máximo 200 caracteres.',
@@ -109,9 +113,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'A palavra-passe não está correta.',
   'mail.greeting': 'Olá {name},',
   'mail.confirm.subject': 'Confirme a sua conta em {city}',
-  'mail.confirm.body': 'Abra esta ligação para confirmar o seu endereço de e-mail:\n\n{link}\n\nA ligação é válida durante 48 horas. Se não criou uma conta, ignore este e-mail.',
+  'mail.confirm.body':
+    'Abra esta ligação para confirmar o seu endereço de e-mail:\n\n{link}\n\nA ligação é válida durante 48 horas. Se não criou uma conta, ignore este e-mail.',
   'mail.reset.subject': 'Reponha a sua palavra-passe em {city}',
-  'mail.reset.body': 'Abra esta ligação para escolher uma nova palavra-passe:\n\n{link}\n\nA ligação é válida durante 2 horas. Se não a pediu, ignore este e-mail: a sua palavra-passe mantém-se.',
+  'mail.reset.body':
+    'Abra esta ligação para escolher uma nova palavra-passe:\n\n{link}\n\nA ligação é válida durante 2 horas. Se não a pediu, ignore este e-mail: a sua palavra-passe mantém-se.',
   'mail.signature': 'A equipa de {city}',
   'error.LAST_ADMIN': 'O município tem de manter pelo menos um administrador.',
   'error.SLUG_INVALID': 'Utilize letras minúsculas, algarismos e hífenes (de 2 a 60 caracteres).',

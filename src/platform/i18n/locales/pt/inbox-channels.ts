@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Canais',
   'inbox.channels.title': 'Canais da caixa de entrada',
-  'inbox.channels.lead': 'Os canais pelos quais os munícipes contactam a cidade. Cada um traz as suas mensagens para a caixa de entrada e as respostas voltam pelo mesmo caminho.',
+  'inbox.channels.lead':
+    'Os canais pelos quais os munícipes contactam a cidade. Cada um traz as suas mensagens para a caixa de entrada e as respostas voltam pelo mesmo caminho.',
   'inbox.channels.empty': 'Ainda não foi configurado nenhum canal.',
   'inbox.channels.name': 'Nome',
   'inbox.channels.kind': 'Tipo',
@@ -47,21 +48,26 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Webhook assinado',
   'inbox.channels.kind.web': 'Formulário de contacto',
   'inbox.channels.field.instance': 'Servidor Mastodon',
-  'inbox.channels.field.instanceHint': 'O endereço do servidor onde está a conta da cidade, por exemplo https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'O endereço do servidor onde está a conta da cidade, por exemplo https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Hashtags a seguir',
   'inbox.channels.field.hashtagsHint': 'Separadas por vírgulas ou espaços, sem #; no máximo dez.',
   'inbox.channels.field.accessToken': 'Token de acesso',
-  'inbox.channels.field.accessTokenHint': 'Criado em Preferências › Desenvolvimento no servidor, com as permissões read e write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Criado em Preferências › Desenvolvimento no servidor, com as permissões read e write:statuses.',
   'inbox.channels.field.botToken': 'Token do bot',
   'inbox.channels.field.botTokenHint': 'O token que o BotFather deu ao criar o bot.',
   'inbox.channels.field.webhookSecret': 'Segredo do webhook',
-  'inbox.channels.field.webhookSecretHint': 'Verificado em cada mensagem enviada pelo Telegram. Deixe vazio para que seja gerado um.',
+  'inbox.channels.field.webhookSecretHint':
+    'Verificado em cada mensagem enviada pelo Telegram. Deixe vazio para que seja gerado um.',
   'inbox.channels.field.apiBase': 'Endereço da Bot API',
   'inbox.channels.field.apiBaseHint': 'Deixe vazio para https://api.telegram.org.',
   'inbox.channels.field.address': 'Endereço de e-mail da cidade',
-  'inbox.channels.field.addressHint': 'O correio enviado para este endereço que chega ao servidor de correio de entrada é guardado aqui; as respostas saem deste endereço.',
+  'inbox.channels.field.addressHint':
+    'O correio enviado para este endereço que chega ao servidor de correio de entrada é guardado aqui; as respostas saem deste endereço.',
   'inbox.channels.field.maxMegabytes': 'Limite de tamanho em MB',
-  'inbox.channels.field.maxMegabytesHint': 'Mensagens maiores são recusadas; anexos maiores são assinalados, não guardados. Predefinição: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'Mensagens maiores são recusadas; anexos maiores são assinalados, não guardados. Predefinição: 10.',
   'inbox.channels.field.imapHost': 'Servidor IMAP',
   'inbox.channels.field.imapHostHint': 'Opcional: uma caixa lida de dois em dois minutos, sem marcar nem mover nada.',
   'inbox.channels.field.imapPort': 'Porta IMAP',
@@ -74,17 +80,21 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP sobre TLS desde o início (porta 465)',
   'inbox.channels.field.smtpUser': 'Nome de utilizador SMTP',
   'inbox.channels.field.smtpPassword': 'Palavra-passe SMTP',
-  'inbox.channels.telegram.welcome': 'Olá! Escreva-nos aqui e a cidade responder-lhe-á. Para comunicar um problema no espaço público, envie /report ou carregue no botão.',
+  'inbox.channels.telegram.welcome':
+    'Olá! Escreva-nos aqui e a cidade responder-lhe-á. Para comunicar um problema no espaço público, envie /report ou carregue no botão.',
   'inbox.channels.telegram.reportButton': 'Comunicar um problema',
   'inbox.channels.telegram.cancelButton': 'Cancelar',
   'inbox.channels.telegram.locationButton': 'Enviar a minha localização',
   'inbox.channels.telegram.skipButton': 'Saltar',
   'inbox.channels.telegram.askCategory': 'Que tipo de problema é? Escolha uma categoria ou envie o seu número.',
-  'inbox.channels.telegram.askPlace': 'Onde fica? Envie uma localização (clipe › Localização) ou escreva a rua e o número.',
+  'inbox.channels.telegram.askPlace':
+    'Onde fica? Envie uma localização (clipe › Localização) ou escreva a rua e o número.',
   'inbox.channels.telegram.askPhoto': 'Pode enviar uma fotografia do problema ou saltar este passo.',
   'inbox.channels.telegram.askDescription': 'Descreva o problema em poucas palavras, por favor.',
   'inbox.channels.telegram.cancelled': 'A ocorrência foi cancelada. Pode recomeçar a qualquer momento com /report.',
   'inbox.channels.telegram.outsideCity': 'Este local fica fora da cidade.',
-  'inbox.channels.telegram.refused': 'Não foi possível registar a ocorrência. Tente novamente com /report ou escreva-nos aqui.',
-  'inbox.channels.telegram.filed': 'Obrigado! A sua ocorrência número {number} foi registada: {url} — iremos informá-lo aqui sobre o andamento.',
+  'inbox.channels.telegram.refused':
+    'Não foi possível registar a ocorrência. Tente novamente com /report ou escreva-nos aqui.',
+  'inbox.channels.telegram.filed':
+    'Obrigado! A sua ocorrência número {number} foi registada: {url} — iremos informá-lo aqui sobre o andamento.',
 };

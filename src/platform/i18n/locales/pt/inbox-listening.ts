@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Escuta',
   'inbox.listening.sections': 'Secções da caixa de entrada',
   'inbox.listening.title': 'Escuta',
-  'inbox.listening.lead': 'O que os munícipes dizem em todos os canais: quanto, com que ânimo, onde e sobre o quê, em comparação com o período anterior.',
+  'inbox.listening.lead':
+    'O que os munícipes dizem em todos os canais: quanto, com que ânimo, onde e sobre o quê, em comparação com o período anterior.',
   'inbox.listening.period': 'Período',
   'inbox.listening.lastDays': 'Últimos {days} dias',
   'inbox.listening.district': 'Freguesia',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'O alerta está marcado como visto.',
   'inbox.codes.nav': 'Códigos',
   'inbox.codes.title': 'Livro de códigos',
-  'inbox.codes.lead': 'Os códigos próprios do município para a análise qualitativa: aplique-os às mensagens de uma conversa e veja depois quantas vezes surge cada um e quais surgem juntos.',
+  'inbox.codes.lead':
+    'Os códigos próprios do município para a análise qualitativa: aplique-os às mensagens de uma conversa e veja depois quantas vezes surge cada um e quais surgem juntos.',
   'inbox.codes.book': 'Códigos',
   'inbox.codes.empty': 'O livro de códigos está vazio. Acrescente o primeiro código abaixo.',
   'inbox.codes.name': 'Código',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'A descrição pode ter no máximo 500 caracteres.',
   'inbox.people.nav': 'Dados pessoais',
   'inbox.people.title': 'Pedidos sobre dados pessoais',
-  'inbox.people.lead': 'Encontre uma pessoa que escreveu ao município para lhe entregar uma cópia do que a caixa de entrada guarda sobre ela, ou para o apagar a seu pedido. Apagar remove o texto das suas mensagens e a sua identidade; os números do painel mantêm-se.',
+  'inbox.people.lead':
+    'Encontre uma pessoa que escreveu ao município para lhe entregar uma cópia do que a caixa de entrada guarda sobre ela, ou para o apagar a seu pedido. Apagar remove o texto das suas mensagens e a sua identidade; os números do painel mantêm-se.',
   'inbox.people.search': 'Nome, conta ou endereço de e-mail',
   'inbox.people.find': 'Procurar',
   'inbox.people.none': 'Ninguém na caixa de entrada corresponde.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'Definições da caixa de entrada',
   'inbox.settings.retention': 'Conservação e objetivo de resposta',
   'inbox.settings.retentionDays': 'Conservar os dados pessoais durante (dias)',
-  'inbox.settings.retentionHint': 'De 7 a 3650 dias após a última mensagem de uma conversa; depois os seus textos e autores são apagados automaticamente.',
+  'inbox.settings.retentionHint':
+    'De 7 a 3650 dias após a última mensagem de uma conversa; depois os seus textos e autores são apagados automaticamente.',
   'inbox.settings.goalHours': 'Primeira resposta em (horas)',
   'inbox.settings.goalHint': 'As conversas que esperam mais tempo são assinaladas na caixa de entrada.',
   'inbox.settings.save': 'Guardar',
   'inbox.settings.saved': 'As definições estão guardadas.',
   'inbox.topics.title': 'Temas',
-  'inbox.topics.lead': 'Os temas próprios do município. As mensagens são classificadas primeiro pelas palavras-chave e depois pelo que os serviços ensinaram ao corrigir temas.',
+  'inbox.topics.lead':
+    'Os temas próprios do município. As mensagens são classificadas primeiro pelas palavras-chave e depois pelo que os serviços ensinaram ao corrigir temas.',
   'inbox.topics.name': 'Tema',
   'inbox.topics.key': 'Chave',
   'inbox.topics.keyHint': 'Letras minúsculas, algarismos, hífenes ou sublinhados; não poderá ser alterada depois.',
@@ -115,6 +120,8 @@ export const inboxListening = {
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'A caixa de entrada não conhece essa pessoa.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'Não existe esse alerta aberto.',
   'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Assinale a caixa para confirmar o apagamento; não pode ser desfeito.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'A conservação deve ser de 7 a 3650 dias e o objetivo de primeira resposta de 1 a 720 horas.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'Um tema precisa de uma chave de letras minúsculas, algarismos, hífenes ou sublinhados e de um nome com 80 caracteres no máximo.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'A conservação deve ser de 7 a 3650 dias e o objetivo de primeira resposta de 1 a 720 horas.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'Um tema precisa de uma chave de letras minúsculas, algarismos, hífenes ou sublinhados e de um nome com 80 caracteres no máximo.',
 };

@@ -16,7 +16,8 @@ export const participation = {
   'participation.process.wholeCity': 'Toda a cidade',
   'participation.process.whoMay': 'Quem pode participar',
   'participation.process.rules': 'Regras das propostas',
-  'participation.process.rulesText': 'Uma proposta que reúna {threshold} apoios em {days} dias recebe uma resposta escrita da cidade no prazo de {answerDays} dias.',
+  'participation.process.rulesText':
+    'Uma proposta que reúna {threshold} apoios em {days} dias recebe uma resposta escrita da cidade no prazo de {answerDays} dias.',
   'participation.part.proposals': 'Propostas',
   'participation.part.debates': 'Debates abertos',
   'participation.part.budget': 'Orçamento participativo',
@@ -91,15 +92,18 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Escolha um tema',
   'participation.proposal.noDistrict': 'Nenhum bairro em particular',
   'participation.proposal.place': 'Local no mapa (opcional)',
-  'participation.proposal.placeHint': 'Coordenadas do local a que a proposta se refere; o bairro é encontrado automaticamente.',
+  'participation.proposal.placeHint':
+    'Coordenadas do local a que a proposta se refere; o bairro é encontrado automaticamente.',
   'participation.proposal.lat': 'Latitude, por ex. 44.1035',
   'participation.proposal.lng': 'Longitude, por ex. 9.8245',
-  'participation.proposal.rules': 'A sua proposta recolherá apoios durante {days} dias; com {threshold} apoios a cidade terá de responder.',
+  'participation.proposal.rules':
+    'A sua proposta recolherá apoios durante {days} dias; com {threshold} apoios a cidade terá de responder.',
   'participation.proposal.submit': 'Publicar a proposta',
   'participation.proposal.created': 'A sua proposta está publicada. Partilhe-a para reunir apoios.',
   'participation.proposal.by': 'por {name}, {date}',
   'participation.proposal.placed': 'Local',
-  'participation.proposal.authorDistance': 'Faltam à sua proposta {missing} apoios até {date} para receber uma resposta da cidade.',
+  'participation.proposal.authorDistance':
+    'Faltam à sua proposta {missing} apoios até {date} para receber uma resposta da cidade.',
   'participation.proposal.answerDue': 'A cidade tem de responder até {date}.',
   'participation.proposal.withdraw': 'Retirar a minha proposta',
   'participation.proposal.withdrawn': 'A sua proposta foi retirada.',
@@ -139,7 +143,8 @@ export const participation = {
   'participation.comments.sort.newest': 'mais recentes',
   'participation.comments.none': 'Ainda não há nada aqui.',
   'participation.comments.closed': 'Os comentários estão fechados nesta fase.',
-  'participation.comments.reportLead': 'Aqui pode discutir esta ocorrência com outros residentes. Para informar a cidade de que o problema continua, acrescente antes uma atualização mais acima.',
+  'participation.comments.reportLead':
+    'Aqui pode discutir esta ocorrência com outros residentes. Para informar a cidade de que o problema continua, acrescente antes uma atualização mais acima.',
   'participation.comment.field': 'O seu comentário',
   'participation.comment.argumentField': 'O seu argumento ou comentário',
   'participation.comment.send': 'Enviar',
@@ -231,11 +236,15 @@ export const participation = {
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Este processo destina-se a outra faixa etária.',
   'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Este processo destina-se a residentes de outros bairros.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Esta proposta já não recolhe apoios.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Só o autor pode retirar uma proposta, e apenas antes de a cidade responder.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Os comentários só podem referir-se a uma proposta, um debate, uma ocorrência ou um projeto do orçamento participativo.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Só o autor pode retirar uma proposta, e apenas antes de a cidade responder.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Os comentários só podem referir-se a uma proposta, um debate, uma ocorrência ou um projeto do orçamento participativo.',
   'participation.mail.answered.subject': 'A cidade respondeu: {title}',
-  'participation.mail.answered.body': 'A proposta «{title}» que segue tem resposta: {status}.\n\n{answer}\n\nLeia-a em {link}\n\n{city}',
-  'participation.meetings.lead': 'Reuniões públicas deste processo: oficinas, audições e passeios em que os residentes discutem propostas com a cidade.',
+  'participation.mail.answered.body':
+    'A proposta «{title}» que segue tem resposta: {status}.\n\n{answer}\n\nLeia-a em {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Reuniões públicas deste processo: oficinas, audições e passeios em que os residentes discutem propostas com a cidade.',
   'participation.meetings.none': 'Ainda não foi anunciada nenhuma reunião.',
   'participation.meetings.all': 'Todas as reuniões deste processo',
   'participation.meetings.manage': 'Gerir as reuniões',
@@ -273,19 +282,22 @@ export const participation = {
   'participation.meetings.endTime': 'Hora de fim',
   'participation.meetings.timeHint': 'No formato de 24 horas, por exemplo 18:30.',
   'participation.meetings.proposalIds': 'Propostas discutidas (números)',
-  'participation.meetings.proposalIdsHint': 'Os números das propostas deste processo, separados por vírgulas, por exemplo 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'Os números das propostas deste processo, separados por vírgulas, por exemplo 12, 15.',
   'participation.meetings.error.time': 'Introduza uma hora como 18:30.',
   'participation.meetings.error.endBeforeStart': 'A hora de fim deve ser posterior à hora de início.',
   'participation.meetings.error.placeRequired': 'Indique uma morada ou uma ligação online.',
   'participation.meetings.error.url': 'Introduza um endereço web que comece por https://.',
   'participation.meetings.error.proposals': 'Um destes números não é uma proposta deste processo.',
-  'participation.meetings.error.capacityBelowRegistrations': 'A capacidade não pode ser inferior às inscrições já feitas.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'A capacidade não pode ser inferior às inscrições já feitas.',
   'participation.meetings.error.minutesRequired': 'Escreva primeiro a ata.',
   'participation.plan.title': 'Planta do processo',
   'participation.plan.none': 'Este processo ainda não tem planta.',
   'participation.plan.current': 'A planta tem {count} elementos; carregada em {date}.',
   'participation.plan.file': 'Ficheiro da planta (GeoJSON)',
-  'participation.plan.fileHint': 'Uma FeatureCollection GeoJSON de no máximo 2 MB, em longitude e latitude (WGS 84). A propriedade “name” dá nome a cada elemento.',
+  'participation.plan.fileHint':
+    'Uma FeatureCollection GeoJSON de no máximo 2 MB, em longitude e latitude (WGS 84). A propriedade “name” dá nome a cada elemento.',
   'participation.plan.upload': 'Carregar a planta',
   'participation.plan.remove': 'Remover a planta',
   'participation.plan.saved': 'A planta foi guardada.',
@@ -302,6 +314,8 @@ export const participation = {
   'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'A planta deve ser uma FeatureCollection GeoJSON de elementos.',
   'participation.error.PLAN_EMPTY': 'A planta não tem elementos.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'A planta tem mais de 2000 elementos.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Um elemento da planta não tem geometria, ou tem uma diferente de ponto, linha ou polígono.',
-  'participation.error.PLAN_COORDINATES': 'Um elemento da planta tem coordenadas mal formadas ou fora dos limites (longitude de −180 a 180, latitude de −90 a 90, anéis de polígono fechados).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Um elemento da planta não tem geometria, ou tem uma diferente de ponto, linha ou polígono.',
+  'participation.error.PLAN_COORDINATES':
+    'Um elemento da planta tem coordenadas mal formadas ou fora dos limites (longitude de −180 a 180, latitude de −90 a 90, anéis de polígono fechados).',
 };

@@ -2,7 +2,8 @@
 export const reports = {
   'reports.nav': 'Ocorrências',
   'reports.list.title': 'Problemas comunicados',
-  'reports.list.lead': 'Problemas no espaço público comunicados pelos munícipes, e o que o município está a fazer para os resolver.',
+  'reports.list.lead':
+    'Problemas no espaço público comunicados pelos munícipes, e o que o município está a fazer para os resolver.',
   'reports.list.new': 'Comunicar um problema',
   'reports.list.empty': 'Nenhuma ocorrência corresponde a estes filtros.',
   'reports.list.older': 'Ocorrências mais antigas',
@@ -24,12 +25,15 @@ export const reports = {
   'reports.filter.reset': 'Limpar filtros',
   'reports.filter.invalidDate': 'Introduza uma data como 2026-03-31.',
   'reports.map.title': 'Mapa das ocorrências',
-  'reports.map.summary': '{count} ocorrências mostradas no mapa em {places} locais. A lista apresenta todas as ocorrências.',
+  'reports.map.summary':
+    '{count} ocorrências mostradas no mapa em {places} locais. A lista apresenta todas as ocorrências.',
   'reports.map.zoomHint': 'Selecione um grupo no mapa para ver mais de perto.',
   'reports.statistics.title': 'Estatísticas dos problemas comunicados',
-  'reports.statistics.lead': 'Quantos problemas os residentes comunicaram, o que aconteceu com eles e quanto tempo a cidade demora a resolvê-los. Os números estão sempre atualizados.',
+  'reports.statistics.lead':
+    'Quantos problemas os residentes comunicaram, o que aconteceu com eles e quanto tempo a cidade demora a resolvê-los. Os números estão sempre atualizados.',
   'reports.statistics.total': '{count} ocorrências públicas no total.',
-  'reports.statistics.median': 'Metade dos problemas marcados como resolvidos foi resolvida em até {time} após a comunicação ({count} ocorrências resolvidas).',
+  'reports.statistics.median':
+    'Metade dos problemas marcados como resolvidos foi resolvida em até {time} após a comunicação ({count} ocorrências resolvidas).',
   'reports.statistics.noMedian': 'Ainda nenhuma ocorrência foi marcada como resolvida.',
   'reports.statistics.byStatus': 'Ocorrências por estado',
   'reports.statistics.byCategory': 'Ocorrências por categoria',
@@ -59,15 +63,19 @@ export const reports = {
   'reports.meaning.duplicate': 'O mesmo problema é acompanhado noutra ocorrência.',
   'reports.meaning.cannot_fix': 'O serviço não pode alterar isto; a resposta explica porquê.',
   'reports.new.title': 'Comunicar um problema',
-  'reports.new.lead': 'Informe o município sobre um problema numa rua, num jardim ou noutro espaço público. Os campos marcados como «obrigatório» têm de ser preenchidos.',
-  'reports.new.signInHint': 'Inicie sessão para acompanhar a sua ocorrência e vê-la na sua conta, ou indique abaixo o seu endereço de e-mail para receber atualizações.',
+  'reports.new.lead':
+    'Informe o município sobre um problema numa rua, num jardim ou noutro espaço público. Os campos marcados como «obrigatório» têm de ser preenchidos.',
+  'reports.new.signInHint':
+    'Inicie sessão para acompanhar a sua ocorrência e vê-la na sua conta, ou indique abaixo o seu endereço de e-mail para receber atualizações.',
   'reports.new.place': 'Onde está o problema?',
   'reports.new.search': 'Pesquisar um endereço',
   'reports.new.search.hint': 'Por exemplo: Rua do Porto 12',
   'reports.new.search.submit': 'Pesquisar',
   'reports.new.search.results': 'Endereços encontrados — escolha um',
-  'reports.new.search.none': 'Nenhum endereço corresponde a «{query}». Experimente apenas o nome da rua, ou escolha o local no mapa.',
-  'reports.new.search.unavailable': 'A pesquisa de endereços não está disponível neste município. Escolha o local no mapa ou escreva as suas coordenadas.',
+  'reports.new.search.none':
+    'Nenhum endereço corresponde a «{query}». Experimente apenas o nome da rua, ou escolha o local no mapa.',
+  'reports.new.search.unavailable':
+    'A pesquisa de endereços não está disponível neste município. Escolha o local no mapa ou escreva as suas coordenadas.',
   'reports.new.placeChosen': 'Local escolhido: {place}',
   'reports.new.address': 'Endereço ou descrição do local',
   'reports.new.address.hint': 'Opcional. Por exemplo: em frente ao número 12, perto da paragem de autocarro.',
@@ -81,7 +89,8 @@ export const reports = {
   'reports.new.description': 'Descreva o problema',
   'reports.new.description.hint': 'O que está mal, e desde quando? No máximo 4000 caracteres.',
   'reports.new.photos': 'Fotografias',
-  'reports.new.photos.hint': 'Opcional. Até 3 fotografias, JPEG, PNG ou WebP, com 5 MB no máximo cada. Removemos delas os dados de localização.',
+  'reports.new.photos.hint':
+    'Opcional. Até 3 fotografias, JPEG, PNG ou WebP, com 5 MB no máximo cada. Removemos delas os dados de localização.',
   'reports.new.photos.kept': '{count} fotografia(s) que escolheu antes ficam associadas a esta ocorrência.',
   'reports.new.showName': 'Mostrar o seu nome com a ocorrência?',
   'reports.new.showName.yes': 'Sim, mostrar o meu nome',
@@ -96,14 +105,16 @@ export const reports = {
   'reports.new.no': 'Não',
   'reports.new.chooseOne': 'Escolha uma opção',
   'reports.similar.title': 'É uma destas?',
-  'reports.similar.lead': 'Estas ocorrências abertas do mesmo tipo estão a menos de 250 metros do local indicado. Se a sua for uma delas, acompanhe-a em vez de enviar outra: receberá as suas atualizações e o município verá que há mais pessoas afetadas.',
+  'reports.similar.lead':
+    'Estas ocorrências abertas do mesmo tipo estão a menos de 250 metros do local indicado. Se a sua for uma delas, acompanhe-a em vez de enviar outra: receberá as suas atualizações e o município verá que há mais pessoas afetadas.',
   'reports.similar.distance': 'a cerca de {meters} m',
   'reports.similar.meToo': 'Eu também: acompanhar esta ocorrência',
   'reports.similar.different': 'O meu problema é outro',
   'reports.similar.send': 'Enviar a minha ocorrência',
   'reports.error.description': 'Descreva o problema.',
   'reports.error.descriptionTooLong': 'A descrição deve ter no máximo 4000 caracteres.',
-  'reports.error.location': 'Escolha o local: pesquise um endereço, selecione-o no mapa ou escreva uma latitude e uma longitude.',
+  'reports.error.location':
+    'Escolha o local: pesquise um endereço, selecione-o no mapa ou escreva uma latitude e uma longitude.',
   'reports.error.outside': 'Este local fica fora do município. Escolha um local dentro das suas freguesias.',
   'reports.error.category': 'Escolha o tipo de problema.',
   'reports.error.answerMissing': 'Responda a «{question}».',
@@ -160,7 +171,8 @@ export const reports = {
   'reports.update.submit': 'Adicionar a minha atualização',
   'reports.update.signIn': 'Inicie sessão para adicionar uma atualização',
   'reports.subscriptions.title': 'As minhas subscrições de ocorrências',
-  'reports.subscriptions.lead': 'Enviamos-lhe um e-mail quando uma ocorrência que acompanha muda, e quando são enviadas novas ocorrências onde o pediu.',
+  'reports.subscriptions.lead':
+    'Enviamos-lhe um e-mail quando uma ocorrência que acompanha muda, e quando são enviadas novas ocorrências onde o pediu.',
   'reports.subscriptions.none': 'Ainda não tem subscrições.',
   'reports.subscriptions.report': 'Ocorrência n.º {id}',
   'reports.subscriptions.newReports': 'Novas ocorrências',
@@ -176,21 +188,27 @@ export const reports = {
   'reports.list.subscribeArea': 'Subscrever novas ocorrências numa área do mapa',
   'reports.feed.area': 'área desenhada no mapa',
   'reports.area.title': 'Subscrever novas ocorrências numa área',
-  'reports.area.lead': 'Desenhe a área no mapa: cada local que selecionar acrescenta um vértice, e a área fecha-se sozinha. Enviar-lhe-emos por e-mail cada nova ocorrência dentro dela.',
-  'reports.area.mapAlt': 'Mapa do município: selecione um local para acrescentar um vértice da área. Sem dispositivo apontador, escreva os vértices no campo abaixo.',
+  'reports.area.lead':
+    'Desenhe a área no mapa: cada local que selecionar acrescenta um vértice, e a área fecha-se sozinha. Enviar-lhe-emos por e-mail cada nova ocorrência dentro dela.',
+  'reports.area.mapAlt':
+    'Mapa do município: selecione um local para acrescentar um vértice da área. Sem dispositivo apontador, escreva os vértices no campo abaixo.',
   'reports.area.count': 'Vértices marcados até agora: {count}',
   'reports.area.undo': 'Anular o último ponto',
   'reports.area.clear': 'Limpar',
   'reports.area.points': 'Vértices da área',
-  'reports.area.pointsHint': 'Um vértice por linha, como latitude, longitude (por exemplo {example}); pelo menos 3 e no máximo {max} vértices, por ordem à volta da área.',
+  'reports.area.pointsHint':
+    'Um vértice por linha, como latitude, longitude (por exemplo {example}); pelo menos 3 e no máximo {max} vértices, por ordem à volta da área.',
   'reports.area.badLines': 'Linhas a corrigir: {lines}.',
   'reports.area.show': 'Mostrar no mapa',
   'reports.area.submit': 'Subscrever esta área',
-  'reports.area.keyboardHint': 'Para acrescentar um vértice com o teclado, escreva a sua latitude e longitude no campo dos vértices.',
-  'reports.error.REPORT_AREA_INVALID_POINT': 'Cada linha deve ter uma latitude e uma longitude, por exemplo 45.4642, 9.1900.',
+  'reports.area.keyboardHint':
+    'Para acrescentar um vértice com o teclado, escreva a sua latitude e longitude no campo dos vértices.',
+  'reports.error.REPORT_AREA_INVALID_POINT':
+    'Cada linha deve ter uma latitude e uma longitude, por exemplo 45.4642, 9.1900.',
   'reports.error.REPORT_AREA_TOO_FEW_POINTS': 'Desenhe pelo menos 3 vértices.',
   'reports.error.REPORT_AREA_TOO_MANY_POINTS': 'Uma área pode ter no máximo 100 vértices.',
-  'reports.error.REPORT_AREA_SELF_INTERSECTING': 'Os lados da área cruzam-se. Coloque os vértices por ordem à volta da área.',
+  'reports.error.REPORT_AREA_SELF_INTERSECTING':
+    'Os lados da área cruzam-se. Coloque os vértices por ordem à volta da área.',
   'reports.error.REPORT_AREA_OUTSIDE_CITY': 'A área fica fora do município. Desenhe-a sobre os bairros do município.',
   'reports.unsubscribe.title': 'Deixar de receber estes e-mails',
   'reports.unsubscribe.confirm': 'Deixar de receber os e-mails desta subscrição?',
@@ -202,11 +220,13 @@ export const reports = {
   'reports.home.lead': 'Viu algo partido, sujo ou perigoso num espaço público? Comunique-o ao município.',
   'reports.home.all': 'Ver todas as ocorrências no mapa',
   'reports.mail.new.subject': 'Nova ocorrência em {city}: {category} (n.º {id})',
-  'reports.mail.new.body': 'Foi enviada uma nova ocorrência numa zona sobre a qual pediu para ser informado: {category}.',
+  'reports.mail.new.body':
+    'Foi enviada uma nova ocorrência numa zona sobre a qual pediu para ser informado: {category}.',
   'reports.mail.status.subject': 'A ocorrência n.º {id} está agora «{status}»',
   'reports.mail.status.body': 'A ocorrência n.º {id} ({category}) que acompanha está agora «{status}».',
   'reports.mail.reopened.subject': 'A ocorrência n.º {id} foi reaberta',
-  'reports.mail.reopened.body': 'Um munícipe indica que o problema da ocorrência n.º {id} ({category}) persiste; está novamente aberta.',
+  'reports.mail.reopened.body':
+    'Um munícipe indica que o problema da ocorrência n.º {id} ({category}) persiste; está novamente aberta.',
   'reports.mail.update.subject': 'Novidades sobre a ocorrência n.º {id}',
   'reports.mail.update.body': 'Há novidades sobre a ocorrência n.º {id} ({category}) que acompanha.',
   'reports.mail.answer': 'A mensagem:',
@@ -235,7 +255,8 @@ export const reports = {
   'reports.staff.queue.countMore': 'Mais de {count} ocorrências correspondem.',
   'reports.staff.queue.page': 'Página {page} de {pages}',
   'reports.staff.queue.csv': 'Exportar estas ocorrências em CSV',
-  'reports.staff.queue.noDepartment': 'Ainda não pertence a nenhum serviço, por isso a sua fila está vazia. Um administrador pode adicioná-lo a um serviço.',
+  'reports.staff.queue.noDepartment':
+    'Ainda não pertence a nenhum serviço, por isso a sua fila está vazia. Um administrador pode adicioná-lo a um serviço.',
   'reports.staff.queue.selectColumn': 'Selecionar',
   'reports.staff.queue.select': 'Selecionar a ocorrência n.º {id}',
   'reports.staff.queue.number': 'Número',
@@ -250,18 +271,22 @@ export const reports = {
   'reports.staff.bulk.rerouteTitle': 'Enviar as ocorrências selecionadas para outro serviço',
   'reports.staff.bulk.rerouteSubmit': 'Reencaminhar',
   'reports.staff.bulk.done': 'Foram alteradas {count} ocorrências.',
-  'reports.staff.bulk.failed': 'Não foi possível alterar {count} ocorrências (pertencem a outro serviço ou já não existem):',
+  'reports.staff.bulk.failed':
+    'Não foi possível alterar {count} ocorrências (pertencem a outro serviço ou já não existem):',
   'reports.staff.status.openGroup': 'Abertas',
   'reports.staff.status.closedGroup': 'Encerradas',
   'reports.staff.status.title': 'Alterar o estado',
   'reports.staff.status.new': 'Novo estado',
-  'reports.staff.status.duplicateHint': 'Para encerrar uma ocorrência como duplicada, agregue-a abaixo à outra ocorrência.',
+  'reports.staff.status.duplicateHint':
+    'Para encerrar uma ocorrência como duplicada, agregue-a abaixo à outra ocorrência.',
   'reports.staff.status.templates': 'Começar a resposta a partir do modelo (idioma: {language}) para:',
-  'reports.staff.status.templateUsed': 'A resposta abaixo é o modelo para «{status}» (idioma: {language}). Adapte-a antes de enviar.',
+  'reports.staff.status.templateUsed':
+    'A resposta abaixo é o modelo para «{status}» (idioma: {language}). Adapte-a antes de enviar.',
   'reports.staff.status.publicText': 'Resposta pública',
   'reports.staff.status.publicTextHint': 'Publicada na ocorrência e enviada por e-mail a quem a acompanha. Opcional.',
   'reports.staff.status.referTo': 'A quem se dirigir',
-  'reports.staff.status.referToHint': 'Obrigatório para «Fora da competência do município»: a entidade responsável e como a contactar.',
+  'reports.staff.status.referToHint':
+    'Obrigatório para «Fora da competência do município»: a entidade responsável e como a contactar.',
   'reports.staff.status.internalNote': 'Nota interna',
   'reports.staff.status.internalNoteHint': 'Só os funcionários a veem. Opcional.',
   'reports.staff.status.submit': 'Guardar o estado',
@@ -273,7 +298,8 @@ export const reports = {
   'reports.staff.reroute.reasonHint': 'Obrigatório. Fica no histórico da ocorrência, para os funcionários.',
   'reports.staff.reroute.submit': 'Reencaminhar a ocorrência',
   'reports.staff.merge.title': 'Agregar a outra ocorrência',
-  'reports.staff.merge.lead': 'Se outra ocorrência descrever o mesmo problema, esta é encerrada como duplicada. Quem a acompanha e as suas fotografias passam para a ocorrência que se mantém.',
+  'reports.staff.merge.lead':
+    'Se outra ocorrência descrever o mesmo problema, esta é encerrada como duplicada. Quem a acompanha e as suas fotografias passam para a ocorrência que se mantém.',
   'reports.staff.merge.nearby': 'Ocorrências abertas do mesmo tipo num raio de 250 metros',
   'reports.staff.merge.keepId': 'Ou o número da ocorrência que se mantém',
   'reports.staff.merge.keepIdHint': 'Por exemplo, 1234.',
@@ -327,10 +353,12 @@ export const reports = {
   'reports.staff.error.keepId': 'Introduza o número da ocorrência que se mantém, por exemplo 1234.',
   'reports.staff.error.keepSelf': 'Uma ocorrência não pode ser agregada a si própria.',
   'reports.staff.error.keepMissing': 'Não existe nenhuma ocorrência com este número.',
-  'reports.staff.error.keepDuplicate': 'Essa ocorrência é ela própria duplicada. Agregue à ocorrência para a qual remete.',
+  'reports.staff.error.keepDuplicate':
+    'Essa ocorrência é ela própria duplicada. Agregue à ocorrência para a qual remete.',
   'reports.staff.error.hideReason': 'Indique o motivo para a ocultar.',
   'reports.staff.categories.title': 'Categorias de ocorrências',
-  'reports.staff.categories.lead': 'Os tipos de problemas que os munícipes podem comunicar, agrupados como eles os veem, com as perguntas de cada um, o prazo previsto de resolução e o serviço responsável por predefinição.',
+  'reports.staff.categories.lead':
+    'Os tipos de problemas que os munícipes podem comunicar, agrupados como eles os veem, com as perguntas de cada um, o prazo previsto de resolução e o serviço responsável por predefinição.',
   'reports.staff.categories.new': 'Nova categoria',
   'reports.staff.categories.edit': 'Categoria: {name}',
   'reports.staff.categories.required': 'obrigatório',
@@ -341,7 +369,8 @@ export const reports = {
   'reports.staff.categories.description': 'Descrição',
   'reports.staff.categories.descriptionIn': 'Descrição ({language})',
   'reports.staff.categories.code': 'Código',
-  'reports.staff.categories.codeHint': 'Letras minúsculas, algarismos, «-» e «_»; usado nos endereços e pelos clientes Open311.',
+  'reports.staff.categories.codeHint':
+    'Letras minúsculas, algarismos, «-» e «_»; usado nos endereços e pelos clientes Open311.',
   'reports.staff.categories.keywords': 'Palavras de pesquisa',
   'reports.staff.categories.deadline': 'Prazo previsto de resolução',
   'reports.staff.categories.deadlineHint': 'Em dias. Uma ocorrência ainda aberta depois deste prazo está em atraso.',
@@ -352,7 +381,8 @@ export const reports = {
   'reports.staff.categories.active': 'Disponível',
   'reports.staff.categories.activeLabel': 'Os munícipes podem escolher esta categoria',
   'reports.staff.categories.questions': 'Perguntas',
-  'reports.staff.categories.questionsLead': 'Perguntas adicionais a que os munícipes respondem nesta categoria. Deixe uma pergunta nova vazia para não acrescentar nenhuma.',
+  'reports.staff.categories.questionsLead':
+    'Perguntas adicionais a que os munícipes respondem nesta categoria. Deixe uma pergunta nova vazia para não acrescentar nenhuma.',
   'reports.staff.categories.questionNew': 'Nova pergunta',
   'reports.staff.categories.questionN': 'Pergunta {n}',
   'reports.staff.categories.questionCode': 'Código da pergunta',
@@ -361,7 +391,8 @@ export const reports = {
   'reports.staff.categories.questionRequired': 'A resposta é obrigatória',
   'reports.staff.categories.questionRemove': 'Remover esta pergunta',
   'reports.staff.categories.options': 'Opções',
-  'reports.staff.categories.optionsHint': 'Para escolha única e múltipla: uma por linha, na forma código = nome, com os nomes por esta ordem: {languages}.',
+  'reports.staff.categories.optionsHint':
+    'Para escolha única e múltipla: uma por linha, na forma código = nome, com os nomes por esta ordem: {languages}.',
   'reports.staff.categories.type.string': 'Texto curto',
   'reports.staff.categories.type.text': 'Texto longo',
   'reports.staff.categories.type.number': 'Número',
@@ -369,7 +400,8 @@ export const reports = {
   'reports.staff.categories.type.singlevaluelist': 'Escolha única',
   'reports.staff.categories.type.multivaluelist': 'Escolha múltipla',
   'reports.staff.categories.save': 'Guardar a categoria',
-  'reports.staff.categories.error.code': 'Introduza um código com letras minúsculas, algarismos, «-» ou «_», por exemplo street_light.',
+  'reports.staff.categories.error.code':
+    'Introduza um código com letras minúsculas, algarismos, «-» ou «_», por exemplo street_light.',
   'reports.staff.categories.error.codeTaken': 'Outra categoria já tem este código.',
   'reports.staff.categories.error.name': 'Introduza o nome no idioma principal do município.',
   'reports.staff.categories.error.group': 'Introduza o grupo no idioma principal do município.',
@@ -383,7 +415,8 @@ export const reports = {
   'reports.staff.categories.error.options': 'Escreva pelo menos uma opção, uma por linha na forma código = nome.',
   'reports.staff.categories.error.tooManyQuestions': 'Uma categoria pode fazer no máximo 20 perguntas.',
   'reports.staff.routing.title': 'Encaminhamento de ocorrências',
-  'reports.staff.routing.lead': 'Que serviço recebe as ocorrências de uma categoria. Primeiro aplica-se a regra de uma freguesia, depois a regra para todo o município e, por fim, o serviço predefinido da categoria.',
+  'reports.staff.routing.lead':
+    'Que serviço recebe as ocorrências de uma categoria. Primeiro aplica-se a regra de uma freguesia, depois a regra para todo o município e, por fim, o serviço predefinido da categoria.',
   'reports.staff.routing.wholeCity': 'Todo o município',
   'reports.staff.routing.default': 'Em todos os outros locais (predefinição da categoria)',
   'reports.staff.routing.editDefault': 'Alterar a predefinição',
@@ -395,7 +428,8 @@ export const reports = {
   'reports.staff.routing.error.district': 'Escolha uma freguesia do município.',
   'reports.staff.routing.error.department': 'Escolha um serviço do município.',
   'reports.staff.templates.title': 'Modelos de resposta',
-  'reports.staff.templates.lead': 'A resposta pública de que os funcionários partem ao atribuir um estado a uma ocorrência, no idioma do munícipe. Deixe um texto vazio para não ter modelo.',
+  'reports.staff.templates.lead':
+    'A resposta pública de que os funcionários partem ao atribuir um estado a uma ocorrência, no idioma do munícipe. Deixe um texto vazio para não ter modelo.',
   'reports.staff.templates.in': 'Idioma: {language}',
   'reports.staff.templates.save': 'Guardar os modelos',
   'reports.staff.notice.categorySaved': 'A categoria foi guardada.',

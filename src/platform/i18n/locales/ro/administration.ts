@@ -16,11 +16,13 @@ export const administration = {
   'admin.organisation.lng': 'Longitudine',
   'admin.organisation.zoom': 'Nivel de zoom (1–19)',
   'admin.organisation.colour': 'Culoarea principală',
-  'admin.organisation.colour.hint': 'O culoare închisă, în formatul #0b4f8a, astfel încât textul alb de pe ea să rămână lizibil.',
+  'admin.organisation.colour.hint':
+    'O culoare închisă, în formatul #0b4f8a, astfel încât textul alb de pe ea să rămână lizibil.',
   'admin.organisation.tagline': 'Slogan ({language})',
   'admin.organisation.saved': 'Setările orașului au fost salvate.',
   'admin.departments': 'Departamente',
-  'admin.departments.intro': 'Departamentele primesc sesizări și mesaje și le răspund locuitorilor. Fiecare angajat face parte din unul sau mai multe departamente.',
+  'admin.departments.intro':
+    'Departamentele primesc sesizări și mesaje și le răspund locuitorilor. Fiecare angajat face parte din unul sau mai multe departamente.',
   'admin.departments.empty': 'Nu există încă departamente.',
   'admin.departments.members': 'Membri',
   'admin.departments.memberCount': 'Membri: {count}',
@@ -69,7 +71,8 @@ export const administration = {
   'admin.audit.action': 'Acțiune',
   'admin.audit.empty': 'Nu s-a înregistrat încă nimic.',
   'admin.outbox': 'Mesaje trimise',
-  'admin.outbox.intro': 'E-mailurile pe care platforma le-a trimis sau le-a păstrat. Fără un server SMTP, ele rămân aici și în jurnal.',
+  'admin.outbox.intro':
+    'E-mailurile pe care platforma le-a trimis sau le-a păstrat. Fără un server SMTP, ele rămân aici și în jurnal.',
   'admin.outbox.to': 'Către',
   'admin.outbox.subject': 'Subiect',
   'admin.outbox.status': 'Stare',
@@ -79,7 +82,8 @@ export const administration = {
   'admin.outbox.status.outbox': 'păstrat în lista de mesaje',
   'admin.outbox.status.failed': 'eșuat',
   'admin.apiKeys': 'Chei API',
-  'admin.apiKeys.intro': 'Cheile permit altor sisteme (o aplicație a orașului, un client Open311) să folosească API-ul. O cheie este afișată o singură dată: copiați-o acum.',
+  'admin.apiKeys.intro':
+    'Cheile permit altor sisteme (o aplicație a orașului, un client Open311) să folosească API-ul. O cheie este afișată o singură dată: copiați-o acum.',
   'admin.apiKeys.name': 'La ce folosește cheia',
   'admin.apiKeys.create': 'Creați o cheie',
   'admin.apiKeys.created': 'Cheia „{name}” a fost creată. Copiați-o acum: nu va mai fi afișată.',
@@ -91,7 +95,8 @@ export const administration = {
   'admin.apiKeys.isRevoked': 'revocată pe {date}',
   'admin.apiKeys.empty': 'Nu există încă chei API.',
   'admin.apiKeys.scopes': 'Ce poate face cheia',
-  'admin.apiKeys.scopesHint': 'Bifați doar ce îi trebuie celuilalt sistem. O cheie nu administrează niciodată orașul; pentru a schimba ce poate face o cheie, creați una nouă și revocați-o pe cea veche.',
+  'admin.apiKeys.scopesHint':
+    'Bifați doar ce îi trebuie celuilalt sistem. O cheie nu administrează niciodată orașul; pentru a schimba ce poate face o cheie, creați una nouă și revocați-o pe cea veche.',
   'admin.apiKeys.scope.open311': 'Trimiterea de sesizări prin Open311 (o aplicație a primăriei sau a unui partener)',
   'admin.apiKeys.scope.reports.read': 'Citirea listelor de sesizări ale personalului',
   'admin.apiKeys.scope.reports.write': 'Modificarea sesizărilor: stare, răspunsuri, departament',

@@ -1,7 +1,8 @@
 /** ro interface strings: participatory budgets and resident verification. */
 export const budgets = {
   'verification.title': 'Verificați-vă contul',
-  'verification.intro': 'Locuitorii verificați pot vota în bugetele participative. Introduceți numărul actului dumneavoastră de identitate și data nașterii: le comparăm cu evidența populației a orașului, care păstrează doar o formă codificată a acestora.',
+  'verification.intro':
+    'Locuitorii verificați pot vota în bugetele participative. Introduceți numărul actului dumneavoastră de identitate și data nașterii: le comparăm cu evidența populației a orașului, care păstrează doar o formă codificată a acestora.',
   'verification.level': 'Nivelul dumneavoastră',
   'verification.level.none': 'Adresa de e-mail nu este încă confirmată',
   'verification.level.email': 'Adresa de e-mail este confirmată (nu sunteți verificat ca locuitor)',
@@ -12,38 +13,47 @@ export const budgets = {
   'verification.district': 'District',
   'verification.district.none': 'Niciun district',
   'verification.documentNumber': 'Numărul actului de identitate',
-  'verification.documentNumber.hint': 'Așa cum este tipărit pe cartea de identitate sau pe permisul de ședere; spațiile și cratimele nu contează.',
+  'verification.documentNumber.hint':
+    'Așa cum este tipărit pe cartea de identitate sau pe permisul de ședere; spațiile și cratimele nu contează.',
   'verification.birthDate': 'Data nașterii',
   'verification.submit': 'Verificați',
   'verification.done': 'Contul dumneavoastră este acum verificat.',
-  'verification.inPersonHint': 'Nu figurați în evidență sau verificarea nu funcționează? Personalul de la ghișeul pentru cetățeni vă poate verifica în persoană, pe baza actului de identitate.',
-  'verification.error.VERIFICATION_NO_MATCH': 'În evidență nu există niciun locuitor cu acest număr de act și această dată a nașterii. Verificați ambele date și încercați din nou.',
-  'verification.error.VERIFICATION_IDENTITY_IN_USE': 'Această identitate este deja asociată altui cont. Fiecare locuitor poate verifica un singur cont.',
+  'verification.inPersonHint':
+    'Nu figurați în evidență sau verificarea nu funcționează? Personalul de la ghișeul pentru cetățeni vă poate verifica în persoană, pe baza actului de identitate.',
+  'verification.error.VERIFICATION_NO_MATCH':
+    'În evidență nu există niciun locuitor cu acest număr de act și această dată a nașterii. Verificați ambele date și încercați din nou.',
+  'verification.error.VERIFICATION_IDENTITY_IN_USE':
+    'Această identitate este deja asociată altui cont. Fiecare locuitor poate verifica un singur cont.',
   'verification.error.VERIFICATION_ALREADY_VERIFIED': 'Acest cont este deja verificat.',
-  'verification.error.VERIFICATION_INVALID_INPUT': 'Introduceți un număr de act (între 4 și 32 de litere și cifre) și o dată a nașterii reală.',
+  'verification.error.VERIFICATION_INVALID_INPUT':
+    'Introduceți un număr de act (între 4 și 32 de litere și cifre) și o dată a nașterii reală.',
   'verification.error.VERIFICATION_USER_NOT_FOUND': 'Nu există niciun cont cu această adresă de e-mail.',
   'verification.error.VERIFICATION_UNKNOWN_DISTRICT': 'Alegeți un district al acestui oraș.',
   'verification.admin.title': 'Verificarea locuitorilor',
   'verification.admin.counts': 'Înregistrări în evidență: {entries}. Conturi verificate: {verified}.',
   'verification.inPerson.title': 'Verificați un locuitor în persoană',
-  'verification.inPerson.intro': 'Verificați actul de identitate al locuitorului, apoi introduceți adresa de e-mail a contului său. Operațiunea este înregistrată în jurnalul de audit; numărul actului nu este stocat.',
+  'verification.inPerson.intro':
+    'Verificați actul de identitate al locuitorului, apoi introduceți adresa de e-mail a contului său. Operațiunea este înregistrată în jurnalul de audit; numărul actului nu este stocat.',
   'verification.inPerson.email': 'Adresa de e-mail a contului',
   'verification.inPerson.submit': 'Verificați acest locuitor',
   'verification.inPerson.done': 'Locuitorul este verificat.',
   'verification.census.title': 'Importați evidența populației',
-  'verification.census.intro': 'Un fișier CSV cu coloanele documentNumber, birthDate (AAAA-LL-ZZ sau ZZ/LL/AAAA) și, opțional, districtCode. Se stochează doar un hash cu cheie al numărului actului și al datei nașterii; locuitorii aflați deja în evidență își păstrează înregistrarea.',
+  'verification.census.intro':
+    'Un fișier CSV cu coloanele documentNumber, birthDate (AAAA-LL-ZZ sau ZZ/LL/AAAA) și, opțional, districtCode. Se stochează doar un hash cu cheie al numărului actului și al datei nașterii; locuitorii aflați deja în evidență își păstrează înregistrarea.',
   'verification.census.file': 'Fișier CSV',
   'verification.census.paste': 'Sau lipiți aici conținutul CSV',
   'verification.census.submit': 'Importați',
   'verification.census.badHeader': 'Primul rând trebuie să numească coloanele documentNumber și birthDate.',
-  'verification.census.result': 'Rânduri citite: {received}; adăugate: {inserted}, actualizate: {updated}, omise: {rejected}.',
+  'verification.census.result':
+    'Rânduri citite: {received}; adăugate: {inserted}, actualizate: {updated}, omise: {rejected}.',
   'verification.census.rejectedRow': 'Rândul {row}',
   'verification.census.problem.document-number': 'numărul actului nu este valid',
   'verification.census.problem.birth-date': 'data nașterii nu este o dată reală',
   'verification.census.problem.district': 'nu există niciun district cu acest cod',
   'budgets.nav': 'Buget participativ',
   'budgets.title': 'Bugete participative',
-  'budgets.lead': 'Locuitorii decid cum se cheltuiește o parte din bugetul orașului: propuneți proiecte, apoi votați-le pe cele pe care le doriți.',
+  'budgets.lead':
+    'Locuitorii decid cum se cheltuiește o parte din bugetul orașului: propuneți proiecte, apoi votați-le pe cele pe care le doriți.',
   'budgets.empty': 'Nu există încă niciun buget participativ.',
   'budgets.home.title': 'Buget participativ',
   'budgets.phases': 'Etape',
@@ -58,7 +68,8 @@ export const budgets = {
   'budgets.rule.approval': 'Alegeți cel mult {n} proiecte în fiecare secțiune.',
   'budgets.rule.knapsack': 'Alegeți proiecte până se epuizează suma secțiunii.',
   'budgets.rule.minShare': 'Alegerea dumneavoastră trebuie să folosească cel puțin {percent} % din ea.',
-  'budgets.rule.distributed': 'Împărțiți {n} voturi între proiectele fiecărei secțiuni; puteți da mai multe aceluiași proiect.',
+  'budgets.rule.distributed':
+    'Împărțiți {n} voturi între proiectele fiecărei secțiuni; puteți da mai multe aceluiași proiect.',
   'budgets.rule.perProject': 'Cel mult {n} voturi pentru un singur proiect.',
   'budgets.rule.name.approval': 'Aprobare: cel mult N proiecte',
   'budgets.rule.name.knapsack': 'În limita sumei (rucsac)',
@@ -104,15 +115,19 @@ export const budgets = {
   'budgets.error.BALLOT_OUTSIDE_PHASE': 'Votul pentru acest buget nu este deschis acum.',
   'budgets.error.BALLOT_WRONG_FORMAT': 'Buletinul nu a putut fi citit. Reîncărcați pagina și încercați din nou.',
   'budgets.error.BALLOT_DUPLICATE_PROJECT': 'Un proiect apare de două ori în buletinul dumneavoastră.',
-  'budgets.error.BALLOT_UNKNOWN_PROJECT': 'Buletinul dumneavoastră conține un proiect care nu face parte din acest buget.',
+  'budgets.error.BALLOT_UNKNOWN_PROJECT':
+    'Buletinul dumneavoastră conține un proiect care nu face parte din acest buget.',
   'budgets.error.BALLOT_PROJECT_OF_OTHER_HEADING': 'Buletinul dumneavoastră conține un proiect din altă secțiune.',
-  'budgets.error.BALLOT_PROJECT_NOT_ON_BALLOT': 'Buletinul dumneavoastră conține un proiect care nu este supus votului.',
+  'budgets.error.BALLOT_PROJECT_NOT_ON_BALLOT':
+    'Buletinul dumneavoastră conține un proiect care nu este supus votului.',
   'budgets.error.BALLOT_TOO_MANY_PROJECTS': 'Ați ales mai multe proiecte decât este permis.',
   'budgets.error.BALLOT_TOO_MANY_VOTES': 'Ați acordat mai multe voturi decât aveți.',
   'budgets.error.BALLOT_TOO_MANY_VOTES_ON_PROJECT': 'Ați acordat unui proiect mai multe voturi decât este permis.',
-  'budgets.error.BALLOT_OVER_AMOUNT': 'Proiectele alese costă mai mult decât suma acestei secțiuni. Eliminați unul și salvați din nou.',
+  'budgets.error.BALLOT_OVER_AMOUNT':
+    'Proiectele alese costă mai mult decât suma acestei secțiuni. Eliminați unul și salvați din nou.',
   'budgets.error.BALLOT_UNDER_MINIMUM': 'Proiectele alese nu ating partea minimă a acestei secțiuni.',
-  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING': 'Ați votat deja în alt district. Retrageți mai întâi acel buletin pentru a vota aici.',
+  'budgets.error.BALLOT_SECOND_DISTRICT_HEADING':
+    'Ați votat deja în alt district. Retrageți mai întâi acel buletin pentru a vota aici.',
   'budgets.error.BALLOT_DISTRICT_NOT_YOURS': 'Doar locuitorii acestui district pot vota în secțiunea lui.',
   'budgets.error.BALLOT_EMAIL_NOT_CONFIRMED': 'Confirmați adresa de e-mail pentru a vota.',
   'budgets.error.BALLOT_NOT_VERIFIED': 'Doar locuitorii verificați pot vota în acest buget.',
@@ -125,7 +140,8 @@ export const budgets = {
   'budgets.error.maxProjects': 'Precizați câte proiecte poate alege un votant (între 1 și 1000).',
   'budgets.error.maxVotes': 'Introduceți un număr de voturi între 1 și 1000.',
   'budgets.error.minShare': 'Introduceți un procent mai mare decât 0 și cel mult 100.',
-  'budgets.error.equalSharesNeedsApproval': 'Metoda părților egale necesită buletine în care se aleg proiecte, nu voturi împărțite.',
+  'budgets.error.equalSharesNeedsApproval':
+    'Metoda părților egale necesită buletine în care se aleg proiecte, nu voturi împărțite.',
   'budgets.error.age': 'Introduceți o vârstă între 0 și 150; vârsta maximă nu poate fi sub cea minimă.',
   'budgets.error.date': 'Introduceți o dată reală.',
   'budgets.error.phaseEnd': 'O etapă trebuie să se încheie după ce începe.',
@@ -142,13 +158,16 @@ export const budgets = {
   'budgets.error.progress': 'Introduceți un progres între 0 și 100.',
   'budgets.results.see': 'Vedeți rezultatele',
   'budgets.results.title': 'Rezultate: {budget}',
-  'budgets.results.method.votes': 'Proiectele sunt finanțate în ordinea voturilor, cât timp încap în ce a rămas din sumă; un proiect care nu mai încape este sărit.',
-  'budgets.results.method.equal_shares': 'Proiectele sunt finanțate prin metoda părților egale: fiecare votant controlează o parte egală din sumă, iar proiectele sunt plătite de susținătorii lor; ce rămâne este apoi alocat după voturi.',
+  'budgets.results.method.votes':
+    'Proiectele sunt finanțate în ordinea voturilor, cât timp încap în ce a rămas din sumă; un proiect care nu mai încape este sărit.',
+  'budgets.results.method.equal_shares':
+    'Proiectele sunt finanțate prin metoda părților egale: fiecare votant controlează o parte egală din sumă, iar proiectele sunt plătite de susținătorii lor; ce rămâne este apoi alocat după voturi.',
   'budgets.results.published': 'Publicate pe {date}',
   'budgets.results.csv': 'Descărcați în format CSV',
   'budgets.results.summary': 'Votanți: {voters}. Finanțat: {spent} din {amount}.',
   'budgets.results.chartTitle': 'Voturi pe proiect: {heading}',
-  'budgets.results.chartCaption': 'Barele mai închise sunt proiectele finanțate. Tabelul de mai jos conține aceleași cifre.',
+  'budgets.results.chartCaption':
+    'Barele mai închise sunt proiectele finanțate. Tabelul de mai jos conține aceleași cifre.',
   'budgets.results.tableCaption': 'Rezultate: {heading}',
   'budgets.results.project': 'Proiect',
   'budgets.results.ballots': 'Buletine',
@@ -185,7 +204,8 @@ export const budgets = {
   'budgets.admin.eligibility': 'Cine poate vota',
   'budgets.admin.minAge': 'Vârsta minimă (opțional)',
   'budgets.admin.maxAge': 'Vârsta maximă (opțional)',
-  'budgets.admin.districtResidentsOnly': 'Secțiunile districtelor doar pentru locuitorii verificați în districtul respectiv',
+  'budgets.admin.districtResidentsOnly':
+    'Secțiunile districtelor doar pentru locuitorii verificați în districtul respectiv',
   'budgets.admin.processId': 'Numărul procesului participativ (opțional)',
   'budgets.admin.phaseOverride': 'Etapa curentă',
   'budgets.admin.phaseByDates': 'Stabilită după date',
@@ -227,7 +247,8 @@ export const budgets = {
   'budgets.propose.title': 'Propuneți un proiect',
   'budgets.propose.editTitle': 'Modificați proiectul dumneavoastră',
   'budgets.propose.headingField': 'Secțiune',
-  'budgets.propose.headingHint': 'Tot orașul sau cartierul pentru care este proiectul. Costul trebuie să încapă în suma secțiunii.',
+  'budgets.propose.headingHint':
+    'Tot orașul sau cartierul pentru care este proiectul. Costul trebuie să încapă în suma secțiunii.',
   'budgets.propose.titleField': 'Titlu',
   'budgets.propose.descriptionField': 'Descriere',
   'budgets.propose.descriptionHint': 'Ce trebuie făcut, unde și de ce contează (cel puțin 10 caractere).',
@@ -240,7 +261,8 @@ export const budgets = {
   'budgets.propose.showAuthor': 'Afișați numele meu pe proiect',
   'budgets.propose.submit': 'Trimiteți proiectul',
   'budgets.propose.save': 'Salvați modificările',
-  'budgets.propose.created': 'Proiectul dumneavoastră a fost trimis. Îl puteți modifica sau retrage cât timp se colectează proiecte.',
+  'budgets.propose.created':
+    'Proiectul dumneavoastră a fost trimis. Îl puteți modifica sau retrage cât timp se colectează proiecte.',
   'budgets.propose.saved': 'Proiectul dumneavoastră a fost salvat.',
   'budgets.propose.withdrawn': 'Proiectul dumneavoastră a fost retras.',
   'budgets.propose.edit': 'Modificați proiectul',
@@ -260,7 +282,8 @@ export const budgets = {
   'budgets.support.added': 'Susținerea dumneavoastră a fost numărată.',
   'budgets.support.removed': 'Susținerea dumneavoastră a fost retrasă.',
   'budgets.support.closed': 'Proiectele pot fi susținute doar în faza de susținere (acum: {phase}).',
-  'budgets.support.lead': 'Susțineți proiectele pe care doriți să le vedeți pe buletinul de vot: cele mai susținute ajung la analiza primăriei. Puteți retrage o susținere până la sfârșitul acestei faze.',
+  'budgets.support.lead':
+    'Susțineți proiectele pe care doriți să le vedeți pe buletinul de vot: cele mai susținute ajung la analiza primăriei. Puteți retrage o susținere până la sfârșitul acestei faze.',
   'budgets.support.limit': 'Puteți susține cel mult {limit} proiecte în fiecare secțiune.',
   'budgets.support.used': 'Susțineți {used} din cele {limit} proiecte permise în această secțiune.',
   'budgets.list.heading': 'Secțiune',
@@ -273,7 +296,8 @@ export const budgets = {
   'budgets.list.count': '{count} proiecte',
   'budgets.list.empty': 'Încă nu există proiecte.',
   'budgets.preselection.title': 'Preselecție și analiză',
-  'budgets.preselection.lead': 'Proiectele pe secțiuni, cele mai susținute mai întâi. Bifați-le pe cele care merg la analiza primăriei; celelalte sunt marcate ca neselectate. Deschideți un proiect pentru a înregistra fezabilitatea sa cu o explicație: pe buletinul de vot ajung doar proiectele selectate și fezabile.',
+  'budgets.preselection.lead':
+    'Proiectele pe secțiuni, cele mai susținute mai întâi. Bifați-le pe cele care merg la analiza primăriei; celelalte sunt marcate ca neselectate. Deschideți un proiect pentru a înregistra fezabilitatea sa cu o explicație: pe buletinul de vot ajung doar proiectele selectate și fezabile.',
   'budgets.preselection.toReview': 'De analizat',
   'budgets.preselection.save': 'Salvați preselecția',
   'budgets.admin.maxSupports': 'Proiecte pe care un locuitor le poate susține în fiecare secțiune (opțional)',
@@ -282,12 +306,14 @@ export const budgets = {
   'budgets.error.BUDGET_PROPOSING_CLOSED': 'Acest buget nu primește propuneri de proiecte acum.',
   'budgets.error.BUDGET_SUPPORTING_CLOSED': 'Proiectele acestui buget nu pot fi susținute acum.',
   'budgets.error.BUDGET_PROJECT_UNKNOWN_HEADING': 'Alegeți o secțiune a acestui buget.',
-  'budgets.error.BUDGET_PROJECT_INVALID_COST': 'Introduceți o sumă întreagă mai mare decât zero și cel mult egală cu suma secțiunii.',
+  'budgets.error.BUDGET_PROJECT_INVALID_COST':
+    'Introduceți o sumă întreagă mai mare decât zero și cel mult egală cu suma secțiunii.',
   'budgets.error.BUDGET_PROJECT_INVALID': 'Verificați câmpurile marcate cu erori.',
   'budgets.error.BUDGET_PROJECT_NOT_YOURS': 'Doar autorul poate modifica sau retrage acest proiect.',
   'budgets.error.BUDGET_PROJECT_NOT_EDITABLE': 'Acest proiect nu mai poate fi modificat.',
   'budgets.error.BUDGET_PROJECT_NOT_SUPPORTABLE': 'Acest proiect nu primește susțineri.',
-  'budgets.error.BUDGET_SUPPORT_LIMIT': 'Ați folosit toate susținerile dumneavoastră în această secțiune. Retrageți mai întâi una.',
+  'budgets.error.BUDGET_SUPPORT_LIMIT':
+    'Ați folosit toate susținerile dumneavoastră în această secțiune. Retrageți mai întâi una.',
   'budgets.error.BUDGET_EMAIL_NOT_CONFIRMED': 'Confirmați adresa de e-mail pentru a participa la acest buget.',
   'budgets.error.BUDGET_NOT_VERIFIED': 'Doar locuitorii verificați pot participa la acest buget.',
   'budgets.error.BUDGET_AGE_NOT_ELIGIBLE': 'Vârsta dumneavoastră nu vă permite să participați la acest buget.',

@@ -14,10 +14,12 @@ export const core = {
   'site.account': 'Contul meu',
   'site.admin': 'Administrare',
   'site.footer.openData': 'Date deschise și API',
-  'site.footer.about': 'Interactive City este un software open-source pentru a asculta, a răspunde și a decide împreună.',
+  'site.footer.about':
+    'Interactive City este un software open-source pentru a asculta, a răspunde și a decide împreună.',
   'site.poweredBy': 'Funcționează cu Interactive City',
   'home.title': 'Bine ați venit în {city}',
-  'home.lead': 'Semnalați o problemă, propuneți o idee, susțineți propunerile altora și votați cum se cheltuiește bugetul — în limba dumneavoastră, pe orice dispozitiv.',
+  'home.lead':
+    'Semnalați o problemă, propuneți o idee, susțineți propunerile altora și votați cum se cheltuiește bugetul — în limba dumneavoastră, pe orice dispozitiv.',
   'home.districts': 'Districtele noastre',
   'home.districts.population': 'Locuitori: {count}',
   'home.districts.empty': 'Nu a fost publicat încă niciun district.',
@@ -25,7 +27,8 @@ export const core = {
   'home.news.empty': 'Nu există încă știri.',
   'home.news.readMore': 'Citiți mai mult: {title}',
   'home.join': 'Implicați-vă',
-  'home.join.text': 'Creați un cont pentru a urmări ce se întâmplă în districtul dumneavoastră și pentru a vă spune părerea.',
+  'home.join.text':
+    'Creați un cont pentru a urmări ce se întâmplă în districtul dumneavoastră și pentru a vă spune părerea.',
   'news.title': 'Știri din {city}',
   'news.published': 'Publicat pe {date}',
   'news.back': 'Înapoi la toate știrile',
@@ -74,7 +77,8 @@ export const core = {
   'account.export.text': 'Descărcați tot ce deținem despre dumneavoastră, într-un fișier JSON.',
   'account.export.submit': 'Descărcați datele mele',
   'account.delete.title': 'Ștergerea contului',
-  'account.delete.text': 'Contul dumneavoastră este șters imediat. Ce ați scris rămâne, fără numele dumneavoastră, cu excepția cazului în care ne cereți să eliminăm și acest conținut.',
+  'account.delete.text':
+    'Contul dumneavoastră este șters imediat. Ce ați scris rămâne, fără numele dumneavoastră, cu excepția cazului în care ne cereți să eliminăm și acest conținut.',
   'account.delete.removeContent': 'Doresc să fie eliminat și tot ce am scris',
   'account.delete.confirm': 'Introduceți parola pentru a confirma',
   'account.delete.submit': 'Ștergeți contul meu',
@@ -89,7 +93,8 @@ export const core = {
   'error.notFound.text': 'Nu există nimic la această adresă. Este posibil să fi fost mutată.',
   'error.goHome': 'Mergeți la pagina principală',
   'error.VALIDATION_FAILED': 'Unele câmpuri nu sunt completate corect.',
-  'error.CSRF_TOKEN_INVALID': 'Formularul a expirat sau nu a fost trimis de pe acest site. Reîncărcați pagina și încercați din nou.',
+  'error.CSRF_TOKEN_INVALID':
+    'Formularul a expirat sau nu a fost trimis de pe acest site. Reîncărcați pagina și încercați din nou.',
   'error.RATE_LIMITED': 'Prea multe încercări. Așteptați puțin și încercați din nou.',
   'error.AUTHENTICATION_REQUIRED': 'Autentificați-vă pentru a face acest lucru.',
   'error.SESSION_EXPIRED': 'Sesiunea a expirat. Autentificați-vă din nou.',
@@ -109,9 +114,11 @@ export const core = {
   'error.WRONG_PASSWORD': 'Parola nu este corectă.',
   'mail.greeting': 'Bună ziua, {name},',
   'mail.confirm.subject': 'Confirmați-vă contul pe {city}',
-  'mail.confirm.body': 'Deschideți acest link pentru a vă confirma adresa de e-mail:\n\n{link}\n\nLinkul este valabil 48 de ore. Dacă nu ați creat un cont, ignorați acest e-mail.',
+  'mail.confirm.body':
+    'Deschideți acest link pentru a vă confirma adresa de e-mail:\n\n{link}\n\nLinkul este valabil 48 de ore. Dacă nu ați creat un cont, ignorați acest e-mail.',
   'mail.reset.subject': 'Resetați-vă parola pe {city}',
-  'mail.reset.body': 'Deschideți acest link pentru a alege o parolă nouă:\n\n{link}\n\nLinkul este valabil 2 ore. Dacă nu ați solicitat acest lucru, ignorați acest e-mail: parola dumneavoastră rămâne aceeași.',
+  'mail.reset.body':
+    'Deschideți acest link pentru a alege o parolă nouă:\n\n{link}\n\nLinkul este valabil 2 ore. Dacă nu ați solicitat acest lucru, ignorați acest e-mail: parola dumneavoastră rămâne aceeași.',
   'mail.signature': 'Echipa {city}',
   'error.LAST_ADMIN': 'Orașul trebuie să păstreze cel puțin un administrator.',
   'error.SLUG_INVALID': 'Folosiți litere mici, cifre și cratime (între 2 și 60 de caractere).',

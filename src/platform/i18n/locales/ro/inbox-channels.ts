@@ -2,7 +2,8 @@
 export const inboxChannels = {
   'inbox.channels.nav': 'Canale',
   'inbox.channels.title': 'Canalele inboxului',
-  'inbox.channels.lead': 'Canalele prin care locuitorii ajung la primărie. Fiecare aduce mesajele sale în inbox, iar răspunsurile pleacă înapoi pe același drum.',
+  'inbox.channels.lead':
+    'Canalele prin care locuitorii ajung la primărie. Fiecare aduce mesajele sale în inbox, iar răspunsurile pleacă înapoi pe același drum.',
   'inbox.channels.empty': 'Nu a fost configurat încă niciun canal.',
   'inbox.channels.name': 'Nume',
   'inbox.channels.kind': 'Tip',
@@ -47,21 +48,26 @@ export const inboxChannels = {
   'inbox.channels.kind.webhook': 'Webhook semnat',
   'inbox.channels.kind.web': 'Formular de contact',
   'inbox.channels.field.instance': 'Server Mastodon',
-  'inbox.channels.field.instanceHint': 'Adresa serverului pe care se află contul primăriei, de exemplu https://mastodon.social.',
+  'inbox.channels.field.instanceHint':
+    'Adresa serverului pe care se află contul primăriei, de exemplu https://mastodon.social.',
   'inbox.channels.field.hashtags': 'Hashtaguri urmărite',
   'inbox.channels.field.hashtagsHint': 'Separate prin virgule sau spații, fără #; cel mult zece.',
   'inbox.channels.field.accessToken': 'Token de acces',
-  'inbox.channels.field.accessTokenHint': 'Creat pe server la Preferințe › Dezvoltare, cu permisiunile read și write:statuses.',
+  'inbox.channels.field.accessTokenHint':
+    'Creat pe server la Preferințe › Dezvoltare, cu permisiunile read și write:statuses.',
   'inbox.channels.field.botToken': 'Tokenul botului',
   'inbox.channels.field.botTokenHint': 'Tokenul dat de BotFather la crearea botului.',
   'inbox.channels.field.webhookSecret': 'Secretul webhookului',
-  'inbox.channels.field.webhookSecretHint': 'Verificat la fiecare mesaj trimis de Telegram. Lăsați gol pentru a fi generat unul.',
+  'inbox.channels.field.webhookSecretHint':
+    'Verificat la fiecare mesaj trimis de Telegram. Lăsați gol pentru a fi generat unul.',
   'inbox.channels.field.apiBase': 'Adresa Bot API',
   'inbox.channels.field.apiBaseHint': 'Lăsați gol pentru https://api.telegram.org.',
   'inbox.channels.field.address': 'Adresa de e-mail a primăriei',
-  'inbox.channels.field.addressHint': 'Mesajele trimise la această adresă care ajung la serverul de e-mail de intrare sunt salvate aici; răspunsurile pleacă de la ea.',
+  'inbox.channels.field.addressHint':
+    'Mesajele trimise la această adresă care ajung la serverul de e-mail de intrare sunt salvate aici; răspunsurile pleacă de la ea.',
   'inbox.channels.field.maxMegabytes': 'Limită de mărime în MB',
-  'inbox.channels.field.maxMegabytesHint': 'Mesajele mai mari sunt refuzate; atașamentele mai mari sunt menționate, nu păstrate. Implicit: 10.',
+  'inbox.channels.field.maxMegabytesHint':
+    'Mesajele mai mari sunt refuzate; atașamentele mai mari sunt menționate, nu păstrate. Implicit: 10.',
   'inbox.channels.field.imapHost': 'Server IMAP',
   'inbox.channels.field.imapHostHint': 'Opțional: o căsuță citită la fiecare două minute, fără a marca sau muta nimic.',
   'inbox.channels.field.imapPort': 'Port IMAP',
@@ -74,17 +80,21 @@ export const inboxChannels = {
   'inbox.channels.field.smtpSecure': 'SMTP prin TLS de la început (portul 465)',
   'inbox.channels.field.smtpUser': 'Nume de utilizator SMTP',
   'inbox.channels.field.smtpPassword': 'Parolă SMTP',
-  'inbox.channels.telegram.welcome': 'Bună ziua! Scrieți-ne aici și primăria vă va răspunde. Pentru a semnala o problemă în spațiul public, trimiteți /report sau apăsați butonul.',
+  'inbox.channels.telegram.welcome':
+    'Bună ziua! Scrieți-ne aici și primăria vă va răspunde. Pentru a semnala o problemă în spațiul public, trimiteți /report sau apăsați butonul.',
   'inbox.channels.telegram.reportButton': 'Semnalați o problemă',
   'inbox.channels.telegram.cancelButton': 'Anulați',
   'inbox.channels.telegram.locationButton': 'Trimiteți locația mea',
   'inbox.channels.telegram.skipButton': 'Săriți peste',
   'inbox.channels.telegram.askCategory': 'Ce fel de problemă este? Alegeți o categorie sau trimiteți numărul ei.',
-  'inbox.channels.telegram.askPlace': 'Unde se află? Trimiteți o locație (agrafă › Locație) sau scrieți strada și numărul.',
+  'inbox.channels.telegram.askPlace':
+    'Unde se află? Trimiteți o locație (agrafă › Locație) sau scrieți strada și numărul.',
   'inbox.channels.telegram.askPhoto': 'Puteți trimite o fotografie a problemei sau puteți sări peste acest pas.',
   'inbox.channels.telegram.askDescription': 'Vă rugăm să descrieți problema în câteva cuvinte.',
   'inbox.channels.telegram.cancelled': 'Sesizarea a fost anulată. Puteți reîncepe oricând cu /report.',
   'inbox.channels.telegram.outsideCity': 'Acest loc se află în afara orașului.',
-  'inbox.channels.telegram.refused': 'Sesizarea nu a putut fi înregistrată. Vă rugăm să încercați din nou cu /report sau să ne scrieți aici.',
-  'inbox.channels.telegram.filed': 'Vă mulțumim! Sesizarea dumneavoastră cu numărul {number} a fost înregistrată: {url} — vă vom informa aici despre stadiul ei.',
+  'inbox.channels.telegram.refused':
+    'Sesizarea nu a putut fi înregistrată. Vă rugăm să încercați din nou cu /report sau să ne scrieți aici.',
+  'inbox.channels.telegram.filed':
+    'Vă mulțumim! Sesizarea dumneavoastră cu numărul {number} a fost înregistrată: {url} — vă vom informa aici despre stadiul ei.',
 };

@@ -3,7 +3,8 @@ export const inboxListening = {
   'inbox.listening.nav': 'Ascultare',
   'inbox.listening.sections': 'Secțiunile mesajelor primite',
   'inbox.listening.title': 'Ascultare',
-  'inbox.listening.lead': 'Ce spun locuitorii pe toate canalele: cât, în ce stare de spirit, unde și despre ce, în comparație cu perioada anterioară.',
+  'inbox.listening.lead':
+    'Ce spun locuitorii pe toate canalele: cât, în ce stare de spirit, unde și despre ce, în comparație cu perioada anterioară.',
   'inbox.listening.period': 'Perioadă',
   'inbox.listening.lastDays': 'Ultimele {days} zile',
   'inbox.listening.district': 'Cartier',
@@ -45,7 +46,8 @@ export const inboxListening = {
   'inbox.alerts.acknowledged': 'Alerta este marcată ca văzută.',
   'inbox.codes.nav': 'Coduri',
   'inbox.codes.title': 'Registrul de coduri',
-  'inbox.codes.lead': 'Codurile proprii ale primăriei pentru analiza calitativă: aplicați-le mesajelor dintr-o conversație, apoi vedeți cât de des apare fiecare și care apar împreună.',
+  'inbox.codes.lead':
+    'Codurile proprii ale primăriei pentru analiza calitativă: aplicați-le mesajelor dintr-o conversație, apoi vedeți cât de des apare fiecare și care apar împreună.',
   'inbox.codes.book': 'Coduri',
   'inbox.codes.empty': 'Registrul de coduri este gol. Adăugați primul cod mai jos.',
   'inbox.codes.name': 'Cod',
@@ -77,7 +79,8 @@ export const inboxListening = {
   'inbox.codes.error.description': 'Descrierea poate avea cel mult 500 de caractere.',
   'inbox.people.nav': 'Date personale',
   'inbox.people.title': 'Cereri privind datele personale',
-  'inbox.people.lead': 'Găsiți o persoană care a scris primăriei pentru a-i da o copie a ceea ce păstrează despre ea mesageria, sau pentru a le șterge la cererea ei. Ștergerea elimină textul mesajelor și identitatea; cifrele tabloului de bord rămân.',
+  'inbox.people.lead':
+    'Găsiți o persoană care a scris primăriei pentru a-i da o copie a ceea ce păstrează despre ea mesageria, sau pentru a le șterge la cererea ei. Ștergerea elimină textul mesajelor și identitatea; cifrele tabloului de bord rămân.',
   'inbox.people.search': 'Nume, cont sau adresă de e-mail',
   'inbox.people.find': 'Căutați',
   'inbox.people.none': 'Nu corespunde nimeni din mesageria primită.',
@@ -94,13 +97,15 @@ export const inboxListening = {
   'inbox.settings.title': 'Setările mesageriei',
   'inbox.settings.retention': 'Păstrare și termen de răspuns',
   'inbox.settings.retentionDays': 'Păstrați datele personale timp de (zile)',
-  'inbox.settings.retentionHint': 'Între 7 și 3.650 de zile după ultimul mesaj al unei conversații; apoi textele și autorii sunt șterși automat.',
+  'inbox.settings.retentionHint':
+    'Între 7 și 3.650 de zile după ultimul mesaj al unei conversații; apoi textele și autorii sunt șterși automat.',
   'inbox.settings.goalHours': 'Primul răspuns în (ore)',
   'inbox.settings.goalHint': 'Conversațiile care așteaptă mai mult sunt marcate în mesageria primită.',
   'inbox.settings.save': 'Salvați',
   'inbox.settings.saved': 'Setările sunt salvate.',
   'inbox.topics.title': 'Teme',
-  'inbox.topics.lead': 'Temele proprii ale primăriei. Mesajele sunt încadrate mai întâi după cuvintele-cheie, apoi după ce a învățat sistemul din corecturile personalului.',
+  'inbox.topics.lead':
+    'Temele proprii ale primăriei. Mesajele sunt încadrate mai întâi după cuvintele-cheie, apoi după ce a învățat sistemul din corecturile personalului.',
   'inbox.topics.name': 'Temă',
   'inbox.topics.key': 'Cheie',
   'inbox.topics.keyHint': 'Litere mici, cifre, cratime sau liniuțe de subliniere; nu mai poate fi schimbată ulterior.',
@@ -115,6 +120,8 @@ export const inboxListening = {
   'inbox.error.INBOX_AUTHOR_NOT_FOUND': 'Mesageria nu cunoaște această persoană.',
   'inbox.error.INBOX_ALERT_NOT_FOUND': 'Nu există o astfel de alertă deschisă.',
   'inbox.error.INBOX_ERASE_NOT_CONFIRMED': 'Bifați căsuța pentru a confirma ștergerea; nu poate fi anulată.',
-  'inbox.error.INBOX_SETTINGS_INVALID': 'Păstrarea trebuie să fie între 7 și 3.650 de zile, iar termenul primului răspuns între 1 și 720 de ore.',
-  'inbox.error.INBOX_TOPIC_INVALID': 'O temă are nevoie de o cheie din litere mici, cifre, cratime sau liniuțe de subliniere și de un nume de cel mult 80 de caractere.',
+  'inbox.error.INBOX_SETTINGS_INVALID':
+    'Păstrarea trebuie să fie între 7 și 3.650 de zile, iar termenul primului răspuns între 1 și 720 de ore.',
+  'inbox.error.INBOX_TOPIC_INVALID':
+    'O temă are nevoie de o cheie din litere mici, cifre, cratime sau liniuțe de subliniere și de un nume de cel mult 80 de caractere.',
 };

@@ -2,30 +2,39 @@
 export const inboxSources = {
   'inbox.contact.nav': 'Contactați primăria',
   'inbox.sources.meta.pageId': 'ID-ul paginii sau al contului de Instagram',
-  'inbox.sources.meta.pageId.hint': 'Opțional. Dacă este completat, se păstrează doar livrările pentru acest ID, iar comentariile proprii nu sunt niciodată luate drept comentarii ale locuitorilor.',
+  'inbox.sources.meta.pageId.hint':
+    'Opțional. Dacă este completat, se păstrează doar livrările pentru acest ID, iar comentariile proprii nu sunt niciodată luate drept comentarii ale locuitorilor.',
   'inbox.sources.meta.appSecret': 'Cheia secretă a aplicației',
-  'inbox.sources.meta.appSecret.hint': 'Din setările de bază ale aplicației Meta; cu ea se verifică semnătura X-Hub-Signature-256 a fiecărei livrări.',
+  'inbox.sources.meta.appSecret.hint':
+    'Din setările de bază ale aplicației Meta; cu ea se verifică semnătura X-Hub-Signature-256 a fiecărei livrări.',
   'inbox.sources.meta.verifyToken': 'Token de verificare',
-  'inbox.sources.meta.verifyToken.hint': 'Un text lung și aleatoriu ales de dumneavoastră; introduceți același text în setările de webhook ale aplicației Meta.',
+  'inbox.sources.meta.verifyToken.hint':
+    'Un text lung și aleatoriu ales de dumneavoastră; introduceți același text în setările de webhook ale aplicației Meta.',
   'inbox.sources.meta.pageAccessToken': 'Token de acces al paginii',
-  'inbox.sources.meta.pageAccessToken.hint': 'Un token de pagină de lungă durată, cu permisiunea de a citi și a răspunde la comentarii și mesaje.',
+  'inbox.sources.meta.pageAccessToken.hint':
+    'Un token de pagină de lungă durată, cu permisiunea de a citi și a răspunde la comentarii și mesaje.',
   'inbox.sources.meta.graphBase': 'Adresa Graph API',
   'inbox.sources.meta.graphBase.hint': 'Lăsați gol pentru https://graph.facebook.com.',
   'inbox.sources.meta.graphVersion': 'Versiunea Graph API (implicit v21.0)',
   'inbox.sources.webhook.secret': 'Secret de semnare',
-  'inbox.sources.webhook.secret.hint': 'Sistemul expeditor semnează fiecare cerere cu acesta (X-Signature-256: sha256=HMAC al conținutului).',
+  'inbox.sources.webhook.secret.hint':
+    'Sistemul expeditor semnează fiecare cerere cu acesta (X-Signature-256: sha256=HMAC al conținutului).',
   'inbox.sources.webhook.replyUrl': 'Adresa pentru răspunsuri',
-  'inbox.sources.webhook.replyUrl.hint': 'Opțional. Răspunsurile personalului sunt trimise acolo ca JSON semnat; fără ea, pe acest canal nu se poate răspunde.',
+  'inbox.sources.webhook.replyUrl.hint':
+    'Opțional. Răspunsurile personalului sunt trimise acolo ca JSON semnat; fără ea, pe acest canal nu se poate răspunde.',
   'inbox.sources.webhook.requireTimestamp': 'Cereți o marcă temporală',
-  'inbox.sources.webhook.requireTimestamp.hint': 'Refuzați cererile fără antetul X-Timestamp, astfel încât o cerere interceptată să nu poată fi retrimisă mai târziu.',
+  'inbox.sources.webhook.requireTimestamp.hint':
+    'Refuzați cererile fără antetul X-Timestamp, astfel încât o cerere interceptată să nu poată fi retrimisă mai târziu.',
   'inbox.sources.feed.url': 'Adresa fluxului',
   'inbox.sources.feed.url.hint': 'Adresa unui flux RSS sau Atom al unui blog local sau al unui site de știri.',
   'inbox.sources.feed.interval': 'Minute între două verificări',
   'inbox.sources.feed.interval.hint': 'Între 5 și 1440; 30 dacă rămâne gol.',
   'inbox.sources.import.title': 'Importați mesaje dintr-un fișier',
-  'inbox.sources.import.lead': 'Încărcați un export CSV sau JSON dintr-un alt instrument (suită de rețele sociale, instrument de monitorizare, foaie de calcul). Sunt recunoscute coloane precum Date, Author, Full Text sau Message, Url, Latitude și Longitude. Veți vedea o previzualizare înainte de orice import.',
+  'inbox.sources.import.lead':
+    'Încărcați un export CSV sau JSON dintr-un alt instrument (suită de rețele sociale, instrument de monitorizare, foaie de calcul). Sunt recunoscute coloane precum Date, Author, Full Text sau Message, Url, Latitude și Longitude. Veți vedea o previzualizare înainte de orice import.',
   'inbox.sources.import.file': 'Fișier',
-  'inbox.sources.import.file.hint': 'CSV (separat prin virgulă, punct și virgulă sau tabulator) sau JSON, cel mult {megabytes} MB.',
+  'inbox.sources.import.file.hint':
+    'CSV (separat prin virgulă, punct și virgulă sau tabulator) sau JSON, cel mult {megabytes} MB.',
   'inbox.sources.import.paste': 'Sau lipiți conținutul aici',
   'inbox.sources.import.preview': 'Afișați previzualizarea',
   'inbox.sources.import.summary': 'Rânduri citite: {total}. Gata de import: {good}. Refuzate: {refused}.',
@@ -42,7 +51,8 @@ export const inboxSources = {
   'inbox.sources.import.problem.unterminated-quote': 'ghilimelele deschise aici nu sunt închise niciodată',
   'inbox.sources.import.reason.too-many-rows': 'Fișierul are peste 20.000 de rânduri; împărțiți-l în fișiere mai mici.',
   'inbox.sources.import.reason.unreadable': 'Fișierul nu este nici un tabel CSV, nici o listă JSON de mesaje.',
-  'inbox.sources.import.reason.no-text-column': 'Nicio coloană nu conține textul mesajelor (de exemplu „Text”, „Full Text”, „Message” sau „Content”).',
+  'inbox.sources.import.reason.no-text-column':
+    'Nicio coloană nu conține textul mesajelor (de exemplu „Text”, „Full Text”, „Message” sau „Content”).',
   'inbox.sources.import.reason.empty': 'Fișierul este gol.',
   'inbox.sources.import.field.id': 'Identificator',
   'inbox.sources.import.field.date': 'Dată',
@@ -65,7 +75,9 @@ export const inboxSources = {
   'inbox.sources.import.submit': 'Importați {count} mesaje',
   'inbox.sources.import.done': 'Importate: {stored}. Deja în căsuța de mesaje: {duplicates}. Refuzate: {refused}.',
   'inbox.sources.import.again': 'Importați alt fișier',
-  'inbox.error.INBOX_WEBHOOK_TIMESTAMP': 'Marca temporală a cererii lipsește sau diferă cu mai mult de cinci minute; semnați-o din nou cu ora curentă.',
+  'inbox.error.INBOX_WEBHOOK_TIMESTAMP':
+    'Marca temporală a cererii lipsește sau diferă cu mai mult de cinci minute; semnați-o din nou cu ora curentă.',
   'inbox.error.INBOX_IMPORT_TOO_LARGE': 'Fișierul depășește limita de import de 5 MB; împărțiți-l în fișiere mai mici.',
-  'inbox.error.INBOX_IMPORT_FORMAT': 'Fișierul nu poate fi importat: nu este un export CSV sau JSON cu o coloană de text.',
+  'inbox.error.INBOX_IMPORT_FORMAT':
+    'Fișierul nu poate fi importat: nu este un export CSV sau JSON cu o coloană de text.',
 };

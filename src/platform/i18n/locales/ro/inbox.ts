@@ -86,8 +86,10 @@ export const inbox = {
   'inbox.assign.done': 'Atribuirea este salvată.',
   'inbox.report.make': 'Transformați acest mesaj într-o sesizare',
   'inbox.report.title': 'Transformarea unui mesaj în sesizare',
-  'inbox.report.lead': 'Sesizarea este direcționată ca oricare alta; persoana este anunțată pe canalul său, cu adresa sesizării.',
-  'inbox.report.tellHint': 'După salvare, persoana primește un mesaj automat cu legătura către sesizare și, ulterior, fiecare schimbare publică.',
+  'inbox.report.lead':
+    'Sesizarea este direcționată ca oricare alta; persoana este anunțată pe canalul său, cu adresa sesizării.',
+  'inbox.report.tellHint':
+    'După salvare, persoana primește un mesaj automat cu legătura către sesizare și, ulterior, fiecare schimbare publică.',
   'inbox.report.submit': 'Creați sesizarea',
   'inbox.report.showQuestions': 'Afișați întrebările acestei categorii',
   'inbox.report.done': 'Sesizarea este creată, iar persoana a fost anunțată.',
@@ -97,7 +99,8 @@ export const inbox = {
   'inbox.report.answer': 'Primăria a răspuns la sesizarea nr. {id}: {link}',
   'inbox.report.changed': 'Sesizarea nr. {id} s-a schimbat: {link}',
   'inbox.templates.title': 'Șabloane de răspuns',
-  'inbox.templates.lead': 'Texte de pornire pentru răspunsuri, în fiecare limbă a orașului; căsuța alege limba conversației.',
+  'inbox.templates.lead':
+    'Texte de pornire pentru răspunsuri, în fiecare limbă a orașului; căsuța alege limba conversației.',
   'inbox.templates.none': 'Nu există încă șabloane de răspuns.',
   'inbox.templates.name': 'Nume',
   'inbox.templates.text': 'Textul în {language}',
@@ -111,7 +114,8 @@ export const inbox = {
   'inbox.templates.restored': 'Șablonul poate fi folosit din nou.',
   'inbox.templates.archivedTag': 'Arhivat',
   'inbox.contactForm.title': 'Contactați primăria',
-  'inbox.contactForm.lead': 'Scrieți către {city}: o întrebare, o sugestie sau o reclamație. Primăria răspunde prin e-mail.',
+  'inbox.contactForm.lead':
+    'Scrieți către {city}: o întrebare, o sugestie sau o reclamație. Primăria răspunde prin e-mail.',
   'inbox.contactForm.name': 'Numele dumneavoastră',
   'inbox.contactForm.optional': 'Opțional.',
   'inbox.contactForm.email': 'Adresa dumneavoastră de e-mail',
@@ -121,13 +125,15 @@ export const inbox = {
   'inbox.contactForm.place': 'Loc',
   'inbox.contactForm.placeHint': 'Opțional: o stradă, o adresă sau un reper.',
   'inbox.contactForm.message': 'Mesajul dumneavoastră',
-  'inbox.contactForm.privacy': 'Primăria folosește adresa dumneavoastră doar pentru a vă răspunde și șterge aceste mesaje la sfârșitul perioadei de păstrare.',
+  'inbox.contactForm.privacy':
+    'Primăria folosește adresa dumneavoastră doar pentru a vă răspunde și șterge aceste mesaje la sfârșitul perioadei de păstrare.',
   'inbox.contactForm.submit': 'Trimiteți mesajul',
   'inbox.contactForm.sent': 'Vă mulțumim: mesajul dumneavoastră a ajuns la primărie. Răspunsul va veni prin e-mail.',
   'inbox.contactForm.closed': 'Formularul de contact este închis momentan.',
   'inbox.error.INBOX_CONVERSATION_NOT_FOUND': 'Această conversație nu există în căsuța de mesaje.',
   'inbox.error.INBOX_MESSAGE_NOT_FOUND': 'Acest mesaj nu există în căsuța de mesaje.',
-  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY': 'Pe acest canal nu se pot trimite răspunsuri; contactați persoana în alt mod.',
+  'inbox.error.INBOX_CHANNEL_CANNOT_REPLY':
+    'Pe acest canal nu se pot trimite răspunsuri; contactați persoana în alt mod.',
   'inbox.error.INBOX_CHANNEL_DISABLED': 'Acest canal este oprit.',
   'inbox.error.INBOX_REPLY_EMPTY': 'Scrieți un răspuns înainte de a-l trimite.',
   'inbox.error.INBOX_REPLY_TOO_LONG': 'Răspunsul este prea lung pentru acest canal.',
@@ -135,7 +141,8 @@ export const inbox = {
   'inbox.error.INBOX_CONTACT_MESSAGE_REQUIRED': 'Scrieți mesajul dumneavoastră.',
   'inbox.error.INBOX_CONTACT_TOO_LONG': 'Acest câmp depășește lungimea permisă.',
   'inbox.error.INBOX_CONTACT_DISTRICT_UNKNOWN': 'Alegeți un cartier din listă.',
-  'inbox.error.INBOX_ASSIGNEE_INVALID': 'Această persoană nu poate fi desemnată: nu face parte din personal sau din direcția aleasă.',
+  'inbox.error.INBOX_ASSIGNEE_INVALID':
+    'Această persoană nu poate fi desemnată: nu face parte din personal sau din direcția aleasă.',
   'inbox.error.INBOX_DEPARTMENT_NOT_FOUND': 'Alegeți o direcție din listă.',
   'inbox.error.INBOX_LABEL_INVALID': 'Alegeți un ton și o temă din liste.',
   'inbox.error.INBOX_ALREADY_LINKED': 'Această conversație este deja legată de o sesizare.',
@@ -144,26 +151,33 @@ export const inbox = {
   'inbox.error.INBOX_VIEW_INVALID': 'Dați vizualizării un nume de cel mult 80 de caractere.',
   'inbox.proposal.make': 'Transformați acest mesaj într-o propunere',
   'inbox.proposal.title': 'Transformarea unui mesaj într-o propunere',
-  'inbox.proposal.lead': 'Propunerea este publicată în procesul ales în numele persoanei, orașul fiind cel care o depune; persoana este anunțată pe canalul său, cu adresa propunerii.',
+  'inbox.proposal.lead':
+    'Propunerea este publicată în procesul ales în numele persoanei, orașul fiind cel care o depune; persoana este anunțată pe canalul său, cu adresa propunerii.',
   'inbox.proposal.noProcess': 'În acest moment niciun proces nu primește propuneri noi.',
   'inbox.proposal.process': 'Proces',
   'inbox.proposal.processHint': 'Sunt afișate doar procesele a căror fază curentă primește propuneri noi.',
   'inbox.proposal.chooseProcess': 'Alegeți un proces',
   'inbox.proposal.processRequired': 'Alegeți un proces care primește propuneri.',
   'inbox.proposal.body': 'Textul propunerii',
-  'inbox.proposal.bodyHint': 'Cuvintele persoanei, îngrijite dacă e nevoie. La sfârșit se adaugă un rând care arată cine a propus-o și prin ce canal.',
+  'inbox.proposal.bodyHint':
+    'Cuvintele persoanei, îngrijite dacă e nevoie. La sfârșit se adaugă un rând care arată cine a propus-o și prin ce canal.',
   'inbox.proposal.showName': 'Numiți persoana în propunere',
-  'inbox.proposal.showNameHint': 'Numele devine public. Bifați doar dacă persoana este de acord; altfel propunerea indică „un locuitor”.',
-  'inbox.proposal.tellHint': 'După salvare, persoana primește un mesaj automat cu linkul către propunere și, ulterior, fiecare schimbare publică: prag atins, răspunsul orașului, retragere.',
+  'inbox.proposal.showNameHint':
+    'Numele devine public. Bifați doar dacă persoana este de acord; altfel propunerea indică „un locuitor”.',
+  'inbox.proposal.tellHint':
+    'După salvare, persoana primește un mesaj automat cu linkul către propunere și, ulterior, fiecare schimbare publică: prag atins, răspunsul orașului, retragere.',
   'inbox.proposal.submit': 'Publicați propunerea',
   'inbox.proposal.done': 'Propunerea este publicată, iar persoana a fost anunțată.',
   'inbox.proposal.linked': 'Propunere',
   'inbox.proposal.origin': 'Propusă de {name} ({channel}), publicată de oraș.',
   'inbox.proposal.originAnonymous': 'Propusă de un locuitor ({channel}), publicată de oraș.',
-  'inbox.proposal.told': 'Vă mulțumim. Mesajul dumneavoastră este acum propunerea „{title}”: locuitorii o pot susține, iar dumneavoastră o puteți urmări aici: {link}',
-  'inbox.proposal.threshold': 'Propunerea dumneavoastră „{title}” a atins {threshold} susțineri: orașul îi va răspunde. {link}',
+  'inbox.proposal.told':
+    'Vă mulțumim. Mesajul dumneavoastră este acum propunerea „{title}”: locuitorii o pot susține, iar dumneavoastră o puteți urmări aici: {link}',
+  'inbox.proposal.threshold':
+    'Propunerea dumneavoastră „{title}” a atins {threshold} susțineri: orașul îi va răspunde. {link}',
   'inbox.proposal.answer': 'Orașul a răspuns propunerii dumneavoastră „{title}”: {status}. {link}',
   'inbox.proposal.withdrawn': 'Propunerea „{title}” a fost retrasă. {link}',
-  'inbox.proposal.expired': 'Perioada de susținere a propunerii „{title}” s-a încheiat; nu a atins {threshold} susțineri. {link}',
+  'inbox.proposal.expired':
+    'Perioada de susținere a propunerii „{title}” s-a încheiat; nu a atins {threshold} susțineri. {link}',
   'inbox.error.INBOX_PROPOSAL_LINKED': 'Această conversație este deja legată de o propunere.',
 };

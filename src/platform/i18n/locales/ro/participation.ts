@@ -16,7 +16,8 @@ export const participation = {
   'participation.process.wholeCity': 'Tot orașul',
   'participation.process.whoMay': 'Cine poate participa',
   'participation.process.rules': 'Reguli pentru propuneri',
-  'participation.process.rulesText': 'O propunere care strânge {threshold} susțineri în {days} zile primește un răspuns scris de la oraș în {answerDays} zile.',
+  'participation.process.rulesText':
+    'O propunere care strânge {threshold} susțineri în {days} zile primește un răspuns scris de la oraș în {answerDays} zile.',
   'participation.part.proposals': 'Propuneri',
   'participation.part.debates': 'Dezbateri',
   'participation.part.budget': 'Buget participativ',
@@ -91,15 +92,19 @@ export const participation = {
   'participation.proposal.chooseCategory': 'Alegeți o temă',
   'participation.proposal.noDistrict': 'Niciun cartier anume',
   'participation.proposal.place': 'Loc pe hartă (opțional)',
-  'participation.proposal.placeHint': 'Coordonatele locului la care se referă propunerea; cartierul este găsit automat.',
+  'participation.proposal.placeHint':
+    'Coordonatele locului la care se referă propunerea; cartierul este găsit automat.',
   'participation.proposal.lat': 'Latitudine, de ex. 44.1035',
   'participation.proposal.lng': 'Longitudine, de ex. 9.8245',
-  'participation.proposal.rules': 'Propunerea dumneavoastră va strânge susțineri timp de {days} zile; cu {threshold} susțineri orașul trebuie să răspundă.',
+  'participation.proposal.rules':
+    'Propunerea dumneavoastră va strânge susțineri timp de {days} zile; cu {threshold} susțineri orașul trebuie să răspundă.',
   'participation.proposal.submit': 'Publicați propunerea',
-  'participation.proposal.created': 'Propunerea dumneavoastră este publicată. Distribuiți-o pentru a strânge susțineri.',
+  'participation.proposal.created':
+    'Propunerea dumneavoastră este publicată. Distribuiți-o pentru a strânge susțineri.',
   'participation.proposal.by': 'de {name}, {date}',
   'participation.proposal.placed': 'Loc',
-  'participation.proposal.authorDistance': 'Propunerii dumneavoastră îi mai lipsesc {missing} susțineri până la {date} pentru a primi un răspuns de la oraș.',
+  'participation.proposal.authorDistance':
+    'Propunerii dumneavoastră îi mai lipsesc {missing} susțineri până la {date} pentru a primi un răspuns de la oraș.',
   'participation.proposal.answerDue': 'Orașul trebuie să răspundă până la {date}.',
   'participation.proposal.withdraw': 'Îmi retrag propunerea',
   'participation.proposal.withdrawn': 'Propunerea dumneavoastră a fost retrasă.',
@@ -139,7 +144,8 @@ export const participation = {
   'participation.comments.sort.newest': 'cele mai noi',
   'participation.comments.none': 'Încă nimic aici.',
   'participation.comments.closed': 'Comentariile sunt închise în această etapă.',
-  'participation.comments.reportLead': 'Aici puteți discuta această sesizare cu alți locuitori. Pentru a anunța orașul că problema persistă, adăugați în schimb o completare mai sus.',
+  'participation.comments.reportLead':
+    'Aici puteți discuta această sesizare cu alți locuitori. Pentru a anunța orașul că problema persistă, adăugați în schimb o completare mai sus.',
   'participation.comment.field': 'Comentariul dumneavoastră',
   'participation.comment.argumentField': 'Argumentul sau comentariul dumneavoastră',
   'participation.comment.send': 'Trimiteți',
@@ -229,13 +235,18 @@ export const participation = {
   'participation.error.PARTICIPATION_EMAIL_NOT_CONFIRMED': 'Confirmați adresa de e-mail pentru a participa.',
   'participation.error.PARTICIPATION_NOT_VERIFIED': 'Doar locuitorii verificați pot participa la acest proces.',
   'participation.error.PARTICIPATION_AGE_NOT_ELIGIBLE': 'Acest proces este destinat altei grupe de vârstă.',
-  'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE': 'Acest proces este destinat locuitorilor din alte cartiere.',
+  'participation.error.PARTICIPATION_DISTRICT_NOT_ELIGIBLE':
+    'Acest proces este destinat locuitorilor din alte cartiere.',
   'participation.error.PROPOSAL_SUPPORT_CLOSED': 'Această propunere nu mai strânge susțineri.',
-  'participation.error.PROPOSAL_NOT_WITHDRAWABLE': 'Doar autorul poate retrage o propunere, și doar înainte ca orașul să răspundă.',
-  'participation.error.COMMENT_SUBJECT_UNKNOWN': 'Comentariile se pot referi doar la o propunere, o dezbatere, o sesizare sau un proiect din bugetul participativ.',
+  'participation.error.PROPOSAL_NOT_WITHDRAWABLE':
+    'Doar autorul poate retrage o propunere, și doar înainte ca orașul să răspundă.',
+  'participation.error.COMMENT_SUBJECT_UNKNOWN':
+    'Comentariile se pot referi doar la o propunere, o dezbatere, o sesizare sau un proiect din bugetul participativ.',
   'participation.mail.answered.subject': 'Orașul a răspuns: {title}',
-  'participation.mail.answered.body': 'Propunerea „{title}” pe care o urmăriți are un răspuns: {status}.\n\n{answer}\n\nCitiți-l la {link}\n\n{city}',
-  'participation.meetings.lead': 'Întâlnirile publice ale acestui proces: ateliere, audieri și plimbări în care locuitorii discută propunerile cu primăria.',
+  'participation.mail.answered.body':
+    'Propunerea „{title}” pe care o urmăriți are un răspuns: {status}.\n\n{answer}\n\nCitiți-l la {link}\n\n{city}',
+  'participation.meetings.lead':
+    'Întâlnirile publice ale acestui proces: ateliere, audieri și plimbări în care locuitorii discută propunerile cu primăria.',
   'participation.meetings.none': 'Nu a fost anunțată încă nicio întâlnire.',
   'participation.meetings.all': 'Toate întâlnirile acestui proces',
   'participation.meetings.manage': 'Gestionarea întâlnirilor',
@@ -273,19 +284,22 @@ export const participation = {
   'participation.meetings.endTime': 'Ora de sfârșit',
   'participation.meetings.timeHint': 'În format de 24 de ore, de exemplu 18:30.',
   'participation.meetings.proposalIds': 'Propuneri discutate (numere)',
-  'participation.meetings.proposalIdsHint': 'Numerele propunerilor acestui proces, separate prin virgule, de exemplu 12, 15.',
+  'participation.meetings.proposalIdsHint':
+    'Numerele propunerilor acestui proces, separate prin virgule, de exemplu 12, 15.',
   'participation.meetings.error.time': 'Introduceți o oră precum 18:30.',
   'participation.meetings.error.endBeforeStart': 'Ora de sfârșit trebuie să fie după ora de început.',
   'participation.meetings.error.placeRequired': 'Indicați o adresă sau un link online.',
   'participation.meetings.error.url': 'Introduceți o adresă web care începe cu https://.',
   'participation.meetings.error.proposals': 'Unul dintre aceste numere nu este o propunere a acestui proces.',
-  'participation.meetings.error.capacityBelowRegistrations': 'Capacitatea nu poate fi mai mică decât înscrierile deja făcute.',
+  'participation.meetings.error.capacityBelowRegistrations':
+    'Capacitatea nu poate fi mai mică decât înscrierile deja făcute.',
   'participation.meetings.error.minutesRequired': 'Scrieți mai întâi procesul-verbal.',
   'participation.plan.title': 'Planul procesului',
   'participation.plan.none': 'Acest proces nu are încă un plan.',
   'participation.plan.current': 'Planul are {count} elemente; încărcat la {date}.',
   'participation.plan.file': 'Fișierul planului (GeoJSON)',
-  'participation.plan.fileHint': 'O FeatureCollection GeoJSON de cel mult 2 MB, în longitudine și latitudine (WGS 84). Proprietatea „name” denumește fiecare element.',
+  'participation.plan.fileHint':
+    'O FeatureCollection GeoJSON de cel mult 2 MB, în longitudine și latitudine (WGS 84). Proprietatea „name” denumește fiecare element.',
   'participation.plan.upload': 'Încărcați planul',
   'participation.plan.remove': 'Eliminați planul',
   'participation.plan.saved': 'Planul a fost salvat.',
@@ -302,6 +316,8 @@ export const participation = {
   'participation.error.PLAN_NOT_FEATURE_COLLECTION': 'Planul trebuie să fie o FeatureCollection GeoJSON de elemente.',
   'participation.error.PLAN_EMPTY': 'Planul nu are niciun element.',
   'participation.error.PLAN_TOO_MANY_FEATURES': 'Planul are peste 2.000 de elemente.',
-  'participation.error.PLAN_GEOMETRY_TYPE': 'Un element al planului nu are geometrie sau are alta decât punct, linie sau poligon.',
-  'participation.error.PLAN_COORDINATES': 'Un element al planului are coordonate greșite sau în afara limitelor (longitudine între −180 și 180, latitudine între −90 și 90, inele de poligon închise).',
+  'participation.error.PLAN_GEOMETRY_TYPE':
+    'Un element al planului nu are geometrie sau are alta decât punct, linie sau poligon.',
+  'participation.error.PLAN_COORDINATES':
+    'Un element al planului are coordonate greșite sau în afara limitelor (longitudine între −180 și 180, latitudine între −90 și 90, inele de poligon închise).',
 };
