@@ -10,6 +10,13 @@ import { budgetsModule } from './modules/budgets/index.ts';
 import { participationModule } from './modules/participation/index.ts';
 import { inboxModule, startInboundMail } from './modules/inbox/index.ts';
 import type { Config } from './platform/config.ts';
+import {
+  installCatalogues,
+  platformCatalogue,
+  readCatalogues,
+  type CatalogueSource,
+} from './platform/i18n/catalogues.ts';
+import { LANGUAGE_CODES } from './platform/i18n/languages.ts';
 import type { AppContext } from './platform/context.ts';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.ts';
 import { platformMigrations } from './platform/db/migrations/index.ts';
@@ -38,6 +45,13 @@ export const MODULES: readonly ModuleManifest[] = [
   participationModule,
   inboxModule,
 ];
+
+/** The catalogues of interface strings the modules hand over, with the platform's own first. */
+export const CATALOGUE_SOURCES: readonly CatalogueSource[] = [
+  platformCatalogue,
+  ...MODULES.flatMap((module) => (module.locales ? [{ name: module.name, folder: module.locales }] : [])),
+];
+installCatalogues(readCatalogues(CATALOGUE_SOURCES, LANGUAGE_CODES));
 
 export interface BuildOptions {
   /** Seed the demo city into an empty database (the default for `npm start`). */

@@ -471,9 +471,9 @@ describe('supports', () => {
     assert.equal(added.status, 303);
     const after = await r.client.page(`/budgets/${s.budgetId}/projects/${project}`);
     assert.match(after.html, new RegExp(`action="/budgets/${s.budgetId}/projects/${project}/support/withdraw"`));
-    assert.match(after.html, /1 supports/);
+    assert.match(after.html, /\b1 support\b(?!s)/);
     const list = await new TestClient(server.url).get(`/budgets/${s.budgetId}?sort=supports`);
-    assert.match(await list.text(), /1 supports/);
+    assert.match(await list.text(), /\b1 support\b(?!s)/);
     const removed = await r.client.postForm(`/budgets/${s.budgetId}/projects/${project}/support/withdraw`, {
       _csrf: after.csrf,
     });

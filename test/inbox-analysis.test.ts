@@ -14,7 +14,7 @@ import {
   type Gazetteer,
 } from '../src/modules/inbox/analysis/index.ts';
 import { languageAccuracy, readSplit, sentimentF1 } from '../src/modules/inbox/analysis/evaluation.ts';
-import type { Language } from '../src/platform/i18n/languages.ts';
+import type { MessageLanguage } from '../src/modules/inbox/analysis/languages.ts';
 import { OrganisationRepository } from '../src/platform/organisations/organisations.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { sharedDataDir } from './support/shared-data.ts';
@@ -25,7 +25,7 @@ before(async () => {
 });
 after(() => server.close());
 
-const SHORT_TEXTS: Record<Language, string> = {
+const SHORT_TEXTS: Record<MessageLanguage, string> = {
   en: 'the bins on our street were not emptied again this week',
   fr: "les poubelles de notre rue n'ont pas été vidées cette semaine",
   de: 'die Mülltonnen in unserer Straße wurden wieder nicht geleert',
@@ -48,7 +48,7 @@ test('identifies the language of short messages in all eleven interface language
   assert.deepEqual(identifyLanguage('@user 👍 http://t.co/x'), { language: 'unknown', confidence: 0 });
 });
 
-const CLEAR_SENTIMENT: Record<Language, [positive: string, negative: string]> = {
+const CLEAR_SENTIMENT: Record<MessageLanguage, [positive: string, negative: string]> = {
   en: ['thank you, the new park is wonderful', 'the street is dirty and the smell is horrible'],
   fr: 'merci, le nouveau parc est magnifique|la rue est sale, c’est horrible'.split('|') as [string, string],
   de: ['danke, der neue Park ist wunderbar', 'die Straße ist dreckig, einfach schrecklich'],
@@ -64,7 +64,7 @@ const CLEAR_SENTIMENT: Record<Language, [positive: string, negative: string]> = 
 
 test('scores clear positive and negative messages in every interface language', () => {
   for (const [language, [positive, negative]] of Object.entries(CLEAR_SENTIMENT) as Array<
-    [Language, [string, string]]
+    [MessageLanguage, [string, string]]
   >) {
     assert.equal(lexiconSentiment(positive, language).sentiment, 'positive', positive);
     assert.equal(lexiconSentiment(negative, language).sentiment, 'negative', negative);

@@ -392,7 +392,7 @@ describe('supports', () => {
     const supporters = [await person(), await person(), await person()];
     await Promise.all(supporters.slice(0, 2).map((s) => support(s, id)));
     const page = await (await author.client.get(`/proposals/${id}`)).text();
-    assert.match(page, /Your proposal needs 1 more supports before/);
+    assert.match(page, /Your proposal needs 1 more support before/);
     assert.equal((await proposalRow(id)).status, 'published');
     const last = (await (await support(supporters[2] as Person, id)).json()) as { status: string; missing: number };
     assert.deepEqual([last.status, last.missing], ['threshold_reached', 0]);
@@ -559,7 +559,7 @@ describe('debates and comments', () => {
     await flagger.client.postForm(`/comments/${commentId}/flag`, { _csrf: flagger.csrf, reason: 'spam' });
     const queue = await (await moderator.client.get('/admin/participation/moderation')).text();
     assert.match(queue, /Buy my miracle pills/);
-    assert.match(queue, /reported 1 times/);
+    assert.match(queue, /reported 1 time\b/);
 
     assert.equal(
       (

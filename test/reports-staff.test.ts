@@ -1085,7 +1085,7 @@ describe('in a real browser', () => {
       await page.locator('#bulk-status').selectOption('confirmed');
       await page.locator('#bulk-publicText').fill('Checked on site.');
       await Promise.all([page.waitForURL(/done=1/), page.getByRole('button', { name: 'Change their status' }).click()]);
-      assert.match(await page.locator('main').innerText(), /1 reports were changed/);
+      assert.match(await page.locator('main').innerText(), /1 report was changed/);
       assert.equal((await findReportById(server.ctx.db, city.id, id))?.status, 'confirmed');
     } finally {
       await context.close();

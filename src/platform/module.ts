@@ -86,6 +86,8 @@ export interface DemoPeople {
  */
 export interface ModuleManifest {
   name: string;
+  /** The module's interface strings: a folder of i18next JSON v4 files, `<language>.json` (platform/i18n/catalogues.ts). */
+  locales?: URL;
   migrations?: Record<string, Migration>;
   /** Adds the module's routes and pages. */
   routes?(app: App, ctx: AppContext): void | Promise<void>;

@@ -242,7 +242,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
         email,
         next,
         status: 423,
-        error: request.t('error.ACCOUNT_LOCKED', { minutes: outcome.minutes }),
+        error: request.t('error.ACCOUNT_LOCKED', { count: outcome.minutes }),
       });
     if ('notConfirmed' in outcome)
       return signInPage(request, reply, {

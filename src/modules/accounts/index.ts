@@ -2,14 +2,22 @@ import type { ModuleManifest } from '../../platform/module.ts';
 import './accounts.errors.ts';
 import { registerAccountApi } from './accounts.api.ts';
 import { registerAccountPages } from './accounts.pages.ts';
+import type catalogue from './locales/en.json';
 
 export { safeNext } from './accounts.pages.ts';
 
 /** Accounts: sign up, e-mail confirmation, sign in and out, password reset, profile, data export and deletion. */
 export const accountsModule: ModuleManifest = {
   name: 'accounts',
+  locales: new URL('./locales/', import.meta.url),
   routes(app, ctx) {
     registerAccountPages(app, ctx);
     registerAccountApi(app, ctx);
   },
 };
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    accounts: typeof catalogue;
+  }
+}

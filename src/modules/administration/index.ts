@@ -6,6 +6,7 @@ import { registerCityPages } from './pages/city.pages.ts';
 import { registerDepartmentPages } from './pages/departments.pages.ts';
 import { registerPeoplePages } from './pages/people.pages.ts';
 import { registerRecordPages } from './pages/records.pages.ts';
+import type catalogue from './locales/en.json';
 
 export { mayAdminister, authorizeAdministration, type AdministrationAction } from './administration.policy.ts';
 
@@ -16,6 +17,7 @@ export { mayAdminister, authorizeAdministration, type AdministrationAction } fro
  */
 export const administrationModule: ModuleManifest = {
   name: 'administration',
+  locales: new URL('./locales/', import.meta.url),
   routes(app, ctx) {
     registerCityPages(app, ctx);
     registerDepartmentPages(app, ctx);
@@ -25,3 +27,9 @@ export const administrationModule: ModuleManifest = {
     registerAdministrationApi(app, ctx);
   },
 };
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    administration: typeof catalogue;
+  }
+}

@@ -24,6 +24,7 @@ export {
   type CandidateProject,
   type HeadingOutcome,
 } from './results.ts';
+import type catalogue from './locales/en.json';
 export { computeResults, publishResults } from './results.use-cases.ts';
 export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';
 
@@ -34,6 +35,7 @@ export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.r
  */
 export const budgetsModule: ModuleManifest = {
   name: 'budgets',
+  locales: new URL('./locales/', import.meta.url),
   migrations: {
     '20261123_0410_budgets': budgetsMigration,
     '20261123_0430_budgets_resident_projects': residentProjectsMigration,
@@ -55,3 +57,9 @@ export const budgetsModule: ModuleManifest = {
   // After participation (35): the budget being voted on belongs to one of its processes.
   demo: { order: 40, seed: seedBudgets },
 };
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    budgets: typeof catalogue;
+  }
+}

@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
-import { numberFormat } from '../../platform/i18n/format.ts';
 import { localizedWithLanguage } from '../../platform/i18n/translate.ts';
 import { html, type Html } from '../../platform/web/html.ts';
 import { cityName, formatDate, renderPage } from '../../platform/web/layout.ts';
@@ -63,7 +62,7 @@ ${sections}
           .filter((d) => d.kind === 'district')
           .map(
             (d) =>
-              html`<li class="card"><h3><a href="/districts#district-${d.code}">${text(request, d.name)}</a></h3>${d.population ? html`<p class="muted">${request.t('home.districts.population', { count: numberFormat(request.lang).format(d.population) })}</p>` : ''}</li>`,
+              html`<li class="card"><h3><a href="/districts#district-${d.code}">${text(request, d.name)}</a></h3>${d.population ? html`<p class="muted">${request.t('home.districts.population', { count: d.population })}</p>` : ''}</li>`,
           )}</ul>`
   }
 </section>`,

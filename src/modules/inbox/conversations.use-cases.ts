@@ -9,6 +9,7 @@ import type { Organisation } from '../../platform/organisations/organisations.ts
 import { checkProposal, findProcess, insertProposal, newProposal, phaseAllows } from '../participation/index.ts';
 import { submitReport, type SubmitOutcome } from '../reports/index.ts';
 import { recordCorrection } from './analysis/learning.ts';
+import { isMessageLanguage } from './analysis/languages.ts';
 import { adapterFor } from './channels/index.ts';
 import { authorizeInbox } from './inbox.policy.ts';
 import {
@@ -199,7 +200,7 @@ export async function relabelMessage(
   const changeSentiment = sentiment !== undefined && sentiment !== message.sentiment;
   const changeTopic = topic !== undefined && topic !== message.topic;
   if (!changeSentiment && !changeTopic) return;
-  const language = isLanguage(message.language) ? message.language : 'unknown';
+  const language = isMessageLanguage(message.language) ? message.language : 'unknown';
   await ctx.db.transaction().execute(async (tx) => {
     await tx
       .updateTable('inbox_message')

@@ -32,6 +32,7 @@ import { RETENTION_EVERY_MS, RETENTION_JOB, applyRetention, inboxPersonalData } 
 import { seedInbox } from './inbox.demo.ts';
 import './inbox.errors.ts';
 import './inbox.schema.ts';
+import type catalogue from './locales/en.json';
 
 export { startInboundMail, type InboundMail } from './channels/email/listener.ts';
 
@@ -43,6 +44,7 @@ export { startInboundMail, type InboundMail } from './channels/email/listener.ts
  */
 export const inboxModule: ModuleManifest = {
   name: 'inbox',
+  locales: new URL('./locales/', import.meta.url),
   migrations: {
     '20261123_0600_inbox': inboxMigration,
     '20261123_0620_inbox_telegram': telegramMigration,
@@ -116,3 +118,9 @@ export const inboxModule: ModuleManifest = {
     },
   }),
 };
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    inbox: typeof catalogue;
+  }
+}

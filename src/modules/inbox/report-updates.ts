@@ -207,7 +207,7 @@ export async function tellProposalUpdates(ctx: AppContext, now = new Date()): Pr
       const t = translator(await conversationLanguage(ctx.db, organisation, row.id));
       const link = proposalLink(ctx, proposal.id);
       for (const change of events) {
-        const params = { title: proposal.title, link, threshold: proposal.threshold };
+        const params = { title: proposal.title, link, count: proposal.threshold };
         const text =
           change.kind === 'answer'
             ? `${t('inbox.proposal.answer', { ...params, status: t(`participation.status.${proposal.status}` as MessageKey) })}${proposal.answerText ? `\n\n${proposal.answerText}` : ''}`

@@ -45,6 +45,7 @@ export {
   type SupportOutcome,
   type SupportState,
 } from './use-cases/support-proposal.ts';
+import type catalogue from './locales/en.json';
 
 /**
  * Participation: processes with a timeline of phases that open parts (proposals, debates, budget,
@@ -56,6 +57,7 @@ export {
  */
 export const participationModule: ModuleManifest = {
   name: 'participation',
+  locales: new URL('./locales/', import.meta.url),
   migrations: {
     '20261123_0500_participation_processes': processesMigration,
     '20261123_0510_participation_proposals': proposalsMigration,
@@ -84,3 +86,9 @@ export const participationModule: ModuleManifest = {
   personalData: participationPersonalData,
   demo: { order: 35, seed: seedParticipation },
 };
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    participation: typeof catalogue;
+  }
+}

@@ -20,12 +20,20 @@ export {
   type PolygonGeometry,
   type Position,
 } from './geometry.ts';
+import type catalogue from './locales/en.json';
 
 /** Places: districts and neighbourhoods, the point-in-district lookup every module uses, GeoJSON for maps. */
 export const placesModule: ModuleManifest = {
   name: 'places',
+  locales: new URL('./locales/', import.meta.url),
   migrations: { '20261123_0100_places': placesMigration },
   routes: registerPlacesRoutes,
   navigation: [{ href: '/districts', label: 'site.districts' }],
   demo: { order: 0, seed: (ctx, organisation) => seedPlaces(ctx, organisation) },
 };
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    places: typeof catalogue;
+  }
+}

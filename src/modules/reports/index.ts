@@ -36,6 +36,7 @@ export {
   rerouteReport,
   setReportHidden,
 } from './manage-report.ts';
+import type catalogue from './locales/en.json';
 
 /**
  * Reports: problems in public space from any channel, routed to the department in charge, answered in
@@ -43,6 +44,7 @@ export {
  */
 export const reportsModule: ModuleManifest = {
   name: 'reports',
+  locales: new URL('./locales/', import.meta.url),
   migrations: {
     '20261123_0300_reports': reportsMigration,
     '20261123_0310_reports_resident': residentMigration,
@@ -80,3 +82,9 @@ export const reportsModule: ModuleManifest = {
   }),
   demo: { order: 20, seed: seedReports },
 };
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    reports: typeof catalogue;
+  }
+}

@@ -235,8 +235,8 @@ export function registerStatisticsRoutes(app: App, ctx: AppContext): void {
       main: html`${stylesheet()}
 <h1>${t('reports.statistics.title')}</h1>
 <p>${t('reports.statistics.lead')}</p>
-<p>${t('reports.statistics.total', { count: number.format(statistics.total) })}</p>
-<p>${median === null ? t('reports.statistics.noMedian') : t('reports.statistics.median', { time: formatDuration(lang, median), count: number.format(statistics.fixedCount) })}</p>
+<p>${t('reports.statistics.total', { count: statistics.total })}</p>
+<p>${median === null ? t('reports.statistics.noMedian') : t('reports.statistics.median', { time: formatDuration(lang, median), count: statistics.fixedCount })}</p>
 ${table(
   'by-status',
   t('reports.statistics.byStatus'),

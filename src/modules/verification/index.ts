@@ -23,6 +23,7 @@ export {
   type EligibilityFacts,
   type Verification,
 } from './verification.repository.ts';
+import type catalogue from './locales/en.json';
 export { DEMO_CENSUS } from './verification.demo.ts';
 export { identityHash, normaliseBirthDate, normaliseDocumentNumber } from './identity.ts';
 
@@ -33,6 +34,7 @@ export { identityHash, normaliseBirthDate, normaliseDocumentNumber } from './ide
  */
 export const verificationModule: ModuleManifest = {
   name: 'verification',
+  locales: new URL('./locales/', import.meta.url),
   migrations: { '20261123_0400_verification': verificationMigration },
   async routes(app, ctx) {
     await registerVerificationPages(app, ctx);
@@ -42,3 +44,9 @@ export const verificationModule: ModuleManifest = {
   personalData: verificationPersonalData,
   demo: { order: 25, seed: seedVerification },
 };
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    verification: typeof catalogue;
+  }
+}

@@ -154,7 +154,7 @@ ${errorSummary(request, errors)}
 <p>${t('verification.admin.counts', { entries: counts.entries, verified: counts.verified })}</p>
 ${
   result
-    ? html`<div class="notice" role="status"><p>${t('verification.census.result', { received: result.received, inserted: result.inserted, updated: result.updated, rejected: result.rejected.length })}</p>
+    ? html`<div class="notice" role="status"><p>${t('verification.census.result', { count: result.received, inserted: result.inserted, updated: result.updated, rejected: result.rejected.length })}</p>
 ${result.rejected.length ? html`<ul>${result.rejected.slice(0, 50).map((r) => html`<li>${t('verification.census.rejectedRow', { row: r.row })}: ${t(`verification.census.problem.${r.problem}` as MessageKey)}</li>`)}</ul>` : ''}</div>`
     : ''
 }

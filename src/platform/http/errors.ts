@@ -1,7 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorDefinition } from '../errors.ts';
-import type { MessageKey, Translate } from '../i18n/translate.ts';
-import { CATALOGUES } from '../i18n/translate.ts';
+import { messageKeys, type MessageKey, type Translate } from '../i18n/translate.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 
@@ -87,7 +86,7 @@ let errorKeys: Map<string, MessageKey> | undefined;
 export function errorMessageKey(code: string): MessageKey | undefined {
   if (!errorKeys) {
     errorKeys = new Map();
-    for (const key of Object.keys(CATALOGUES.en) as MessageKey[]) {
+    for (const key of messageKeys()) {
       const match = /(?:^|\.)error\.([A-Z][A-Z0-9_]*)$/.exec(key);
       if (match?.[1] && (key.startsWith('error.') || !errorKeys.has(match[1]))) errorKeys.set(match[1], key);
     }

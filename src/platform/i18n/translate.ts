@@ -1,34 +1,89 @@
 import type { Translated } from '../db/schema.ts';
-import { en, type MessageKey, type Messages } from './locales/en.ts';
-import { bg } from './locales/bg.ts';
-import { de } from './locales/de.ts';
-import { es } from './locales/es.ts';
-import { et } from './locales/et.ts';
-import { fr } from './locales/fr.ts';
-import { hu } from './locales/hu.ts';
-import { it } from './locales/it.ts';
-import { nl } from './locales/nl.ts';
-import { pt } from './locales/pt.ts';
-import { ro } from './locales/ro.ts';
-import type { Language } from './languages.ts';
+import { catalogueOf, PLURAL_CATEGORIES, type Catalogue, type MessageKey } from './catalogues.ts';
+import { numberFormat } from './format.ts';
+import { LANGUAGES, type Language } from './languages.ts';
 
-export type { MessageKey, Messages };
+export type { MessageKey };
 
-export const CATALOGUES: Record<Language, Partial<Messages>> = { en, it, ro, pt, hu, nl, es, fr, et, bg, de };
+/**
+ * Values for a message's `{{placeholders}}`. `count` also chooses the plural form (`<key>_one`,
+ * `<key>_few`, … by the language's CLDR rules) and is written with the language's digit grouping.
+ */
+export interface MessageParams {
+  count?: number;
+  [name: string]: string | number | undefined;
+}
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+export type Translate = (key: MessageKey, params?: MessageParams) => string;
 
-/** Returns the translation function for a language; `{name}` placeholders are filled from `params`. */
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+/** The BCP 47 tag `Intl` wants for an interface language (`pt` → `pt-PT`). */
+export function intlLocale(language: string): string {
+  const known = (LANGUAGES as Record<string, { locale: string } | undefined>)[language];
+  return known ? known.locale.replace('_', '-') : language;
+}
+
+/** The CLDR plural category of `count` in a language: `one`, `few`, `many`, `other`… */
+export function pluralCategory(language: string, count: number): Intl.LDMLPluralRule {
+  let rules = pluralRules.get(language);
+  if (!rules) {
+    rules = new Intl.PluralRules(intlLocale(language));
+    pluralRules.set(language, rules);
+  }
+  return rules.select(count);
+}
+
+/** The text of `key` in one catalogue, in the plural form `count` needs when the key has plural forms. */
+function pick(catalogue: Catalogue, language: string, key: string, count: number | undefined): string | undefined {
+  if (count !== undefined) {
+    const form = catalogue[`${key}_${pluralCategory(language, count)}`] ?? catalogue[`${key}_other`];
+    if (form !== undefined) return form;
+  }
+  // a plural message asked for without a count reads in its general form
+  return catalogue[key] ?? catalogue[`${key}_other`];
+}
+
+/** Returns the translation function for a language; texts missing in it are taken from English. */
 export function translator(language: Language): Translate {
-  const catalogue = CATALOGUES[language];
-  // Some keys are built at run time (`reports.status.${status}` as MessageKey): when English has no
-  // such text either, the key itself is shown rather than `undefined`.
-  const english: Partial<Messages> = en;
+  const locale = intlLocale(language);
   return (key, params) => {
-    const template = catalogue[key] ?? english[key] ?? key;
+    const count = typeof params?.count === 'number' ? params.count : undefined;
+    // Some keys are built at run time (`reports.status.${status}` as MessageKey): when English has no
+    // such text either, the key itself is shown rather than `undefined`.
+    const template =
+      pick(catalogueOf(language), language, key, count) ?? pick(catalogueOf('en'), 'en', key, count) ?? key;
     if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+    return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) => {
+      const value = params[name];
+      if (value === undefined) return whole;
+      return name === 'count' && typeof value === 'number' ? numberFormat(locale).format(value) : String(value);
+    });
   };
+}
+
+/** Whether a key names a message (with or without plural forms); for keys that arrive from outside (a cookie). */
+export function hasMessage(key: string): key is MessageKey {
+  const english = catalogueOf('en');
+  return Object.hasOwn(english, key) || Object.hasOwn(english, `${key}_other`);
+}
+
+/** Every message key, plural forms folded into their key, in catalogue order. */
+export function messageKeys(): MessageKey[] {
+  const keys = new Set<string>();
+  for (const key of Object.keys(catalogueOf('en'))) keys.add(pluralBase(key));
+  return [...keys] as MessageKey[];
+}
+
+/** A catalogue key without its plural suffix. */
+export function pluralBase(key: string): string {
+  for (const category of PLURAL_CATEGORIES) if (key.endsWith(`_${category}`)) return key.slice(0, -category.length - 1);
+  return key;
+}
+
+/** Every text of a language (all plural forms), e.g. to learn what the interface itself looks like. */
+export function messageTexts(language: string): string[] {
+  return Object.values(catalogueOf(language));
 }
 
 /** Picks the text of a staff-written field in the reader's language, else the city's default, else any. */

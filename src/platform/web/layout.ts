@@ -2,8 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasRole } from '../auth/users.ts';
 import { dateFormat } from '../i18n/format.ts';
 import { LANGUAGE_CODES, LANGUAGES } from '../i18n/languages.ts';
-import { localized, type MessageKey } from '../i18n/translate.ts';
-import { CATALOGUES } from '../i18n/translate.ts';
+import { hasMessage, localized, type MessageKey } from '../i18n/translate.ts';
 import type { NavigationLink } from '../module.ts';
 import { assetUrl } from './assets.ts';
 import { html, raw, type Html } from './html.ts';
@@ -44,7 +43,7 @@ function takeNotice(request: FastifyRequest, reply: FastifyReply): string | unde
   const key = request.cookies[NOTICE_COOKIE];
   if (!key) return undefined;
   reply.clearCookie(NOTICE_COOKIE, { path: '/' });
-  return Object.hasOwn(CATALOGUES.en, key) ? request.t(key as MessageKey) : undefined;
+  return hasMessage(key) ? request.t(key) : undefined;
 }
 
 /**

@@ -328,7 +328,7 @@ ${field({ name: 'amount', label: t('budgets.heading.amount'), type: 'number', er
 ${preview.headings.map(
   (
     h,
-  ) => html`<h3>${translated(request, h.heading.name)}</h3><p>${t('budgets.results.summary', { voters: number(request, h.voters), spent: money(request, h.spent), amount: money(request, h.heading.amount) })}</p>
+  ) => html`<h3>${translated(request, h.heading.name)}</h3><p>${t('budgets.results.summary', { count: h.voters, spent: money(request, h.spent), amount: money(request, h.heading.amount) })}</p>
 <ol>${h.rows.map((row) => html`<li>${plain(request, projects.find((p) => p.id === row.projectId)?.title)} — ${number(request, row.votes)}${row.funded ? html` — <strong>${t('budgets.results.funded')}</strong>` : ''}</li>`)}</ol>`,
 )}
 <form method="post" action="/admin/budgets/${budget.id}/publish">${csrfField(request)}<button type="submit" class="button">${budget.resultsPublishedAt ? t('budgets.admin.republish') : t('budgets.admin.publish')}</button></form>`,

@@ -5,7 +5,7 @@ import { currentPhase } from '../ballot-rules.ts';
 import type { Budget, Heading } from '../budgets.repository.ts';
 import { findResidentProjects, findSupportedProjects, type ResidentProject } from '../projects.repository.ts';
 import { projectStatus, statusLabel } from './project-parts.ts';
-import { budgetsAsset, money, number, plain, translated } from './shared.ts';
+import { budgetsAsset, money, plain, translated } from './shared.ts';
 
 export const SORTS = ['random', 'supports', 'newest'] as const;
 export type Sort = (typeof SORTS)[number];
@@ -82,13 +82,13 @@ export async function projectsSection(
   const card = (project: ResidentProject) => html`<li class="ballot-project">
   <h3><a href="/budgets/${budget.id}/projects/${project.id}">${translated(request, project.title)}</a></h3>
   <p>${plain(request, names.get(project.headingId)?.name)} · <span class="ballot-project__cost">${money(request, project.cost)}</span></p>
-  <p><span class="tag">${statusLabel(request, projectStatus(budget, project))}</span> · ${t('budgets.support.supports', { count: number(request, project.supports) })}${supported.has(project.id) ? html` · <strong>${t('budgets.support.youSupport')}</strong>` : ''}</p>
+  <p><span class="tag">${statusLabel(request, projectStatus(budget, project))}</span> · ${t('budgets.support.supports', { count: project.supports })}${supported.has(project.id) ? html` · <strong>${t('budgets.support.youSupport')}</strong>` : ''}</p>
 </li>`;
   return html`<link rel="stylesheet" href="${budgetsAsset('projects.css')}">
 <section aria-labelledby="projects-title">
 <h2 id="projects-title">${t('budgets.projects')}</h2>
 ${phase === 'submitting' ? html`<p><a class="button" href="/budgets/${budget.id}/projects/new">${t('budgets.propose.title')}</a></p>` : ''}
-${phase === 'supporting' ? html`<p>${t('budgets.support.lead')}${budget.maxSupportsPerHeading !== null ? ` ${t('budgets.support.limit', { limit: budget.maxSupportsPerHeading })}` : ''}</p>` : ''}
+${phase === 'supporting' ? html`<p>${t('budgets.support.lead')}${budget.maxSupportsPerHeading !== null ? ` ${t('budgets.support.limit', { count: budget.maxSupportsPerHeading })}` : ''}</p>` : ''}
 <form method="get" action="/budgets/${budget.id}" class="project-filters">
   <div class="field"><label for="filter-heading">${t('budgets.list.heading')}</label>
   <select id="filter-heading" name="heading">${option('', t('budgets.list.allHeadings'), query.headingId === undefined)}${headings.map((h) => option(String(h.id), plain(request, h.name), h.id === query.headingId))}</select></div>
@@ -97,7 +97,7 @@ ${phase === 'supporting' ? html`<p>${t('budgets.support.lead')}${budget.maxSuppo
   <input type="hidden" name="seed" value="${query.seed}">
   <button type="submit" class="button button--secondary">${t('budgets.list.apply')}</button>
 </form>
-<p role="status">${t('budgets.list.count', { count: number(request, projects.length) })}</p>
+<p role="status">${t('budgets.list.count', { count: projects.length })}</p>
 ${projects.length === 0 ? html`<p>${t('budgets.list.empty')}</p>` : html`<ul class="ballot-projects">${projects.map(card)}</ul>`}
 </section>`;
 }

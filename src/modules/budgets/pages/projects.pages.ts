@@ -29,7 +29,6 @@ import {
   budgetsAsset,
   formText,
   money,
-  number,
   paragraphs,
   pathId,
   phaseLabel,
@@ -334,7 +333,7 @@ ${paragraphs(request, project.feasibilityExplanation)}`
 }
 <section id="support" class="support-box" aria-labelledby="support-title">
 <h2 id="support-title">${t('budgets.support.title')}</h2>
-<p class="support-count">${t('budgets.support.supports', { count: number(request, project.supports) })}</p>
+<p class="support-count">${t('budgets.support.supports', { count: project.supports })}</p>
 ${
   phase !== 'supporting'
     ? html`<p>${t('budgets.support.closed', { phase: phaseLabel(request, phase) })}</p>`
@@ -346,7 +345,7 @@ ${
           ? html`<form method="post" action="${supportAction}">${csrfField(request)}<button type="submit" class="button">${t('budgets.support.add')}<span class="visually-hidden">: ${plain(request, project.title)}</span></button></form>`
           : ''
 }
-${used !== undefined && budget.maxSupportsPerHeading !== null ? html`<p class="muted">${t('budgets.support.used', { used, limit: budget.maxSupportsPerHeading })}</p>` : ''}
+${used !== undefined && budget.maxSupportsPerHeading !== null ? html`<p class="muted">${t('budgets.support.used', { used, count: budget.maxSupportsPerHeading })}</p>` : ''}
 </section>
 ${project.funded ? followUpSection(request, [project], milestones, 2) : ''}
 ${comments}`,

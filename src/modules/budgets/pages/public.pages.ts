@@ -301,12 +301,12 @@ function ballotFromForm(body: unknown, budget: Budget): BallotInput | undefined 
 /** The voting rule in words. */
 export function ruleText(request: FastifyRequest, budget: Budget): string {
   const { t } = request;
-  if (budget.votingRule === 'approval') return t('budgets.rule.approval', { n: budget.maxProjects ?? 0 });
+  if (budget.votingRule === 'approval') return t('budgets.rule.approval', { count: budget.maxProjects ?? 0 });
   if (budget.votingRule === 'distributed') {
     const perProject = budget.maxVotesPerProject
-      ? ` ${t('budgets.rule.perProject', { n: budget.maxVotesPerProject })}`
+      ? ` ${t('budgets.rule.perProject', { count: budget.maxVotesPerProject })}`
       : '';
-    return t('budgets.rule.distributed', { n: budget.maxVotes ?? 0 }) + perProject;
+    return t('budgets.rule.distributed', { count: budget.maxVotes ?? 0 }) + perProject;
   }
   const minimum = budget.minShare
     ? ` ${t('budgets.rule.minShare', { percent: Math.round(budget.minShare * 100) })}`

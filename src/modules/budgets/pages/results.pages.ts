@@ -115,7 +115,7 @@ ${headings.map((heading) => {
   const votesLabel = budget.votingRule === 'distributed' ? t('budgets.results.votes') : t('budgets.results.ballots');
   return html`<section aria-labelledby="heading-${heading.id}">
 <h2 id="heading-${heading.id}">${translated(request, heading.name)}</h2>
-<p>${t('budgets.results.summary', { voters: number(request, total?.voters ?? 0), spent: money(request, total?.spent ?? 0), amount: money(request, heading.amount) })}</p>
+<p>${t('budgets.results.summary', { count: total?.voters ?? 0, spent: money(request, total?.spent ?? 0), amount: money(request, heading.amount) })}</p>
 ${chart(request, heading, rows, projects)}
 <div class="table-wrap"><table class="data-table">
 <caption class="visually-hidden">${t('budgets.results.tableCaption', { heading: plain(request, heading.name) })}</caption>

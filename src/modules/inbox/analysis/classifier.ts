@@ -5,13 +5,13 @@
  * an example, and the weights are refitted from all examples (a few hundred milliseconds for
  * thousands), so rebuilding it from a table of corrections is cheap.
  */
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 import { HASH_BITS, type SparseVector } from './features.ts';
 import type { MessageText } from './text.ts';
 
 export interface TrainingExample {
   text: string;
-  language: Language | 'unknown';
+  language: MessageLanguage | 'unknown';
   label: string;
 }
 
@@ -26,7 +26,7 @@ export interface ClassifierSpec {
   /** The labels known before any example (examples may add more). */
   labels: readonly string[];
   /** Without `withFeatures` the vector may be left empty (a classifier with no examples reads only the prior). */
-  encode(text: string | MessageText, language: Language | 'unknown', withFeatures?: boolean): Encoded;
+  encode(text: string | MessageText, language: MessageLanguage | 'unknown', withFeatures?: boolean): Encoded;
 }
 
 /** The empty feature vector. */
@@ -94,7 +94,7 @@ export class Classifier {
    * The most likely label of a message, with the probability of each label. Pass a MessageText to
    * share its preparation with the other analysers; with no examples, no features are computed.
    */
-  predict(text: string | MessageText, language: Language | 'unknown'): Prediction {
+  predict(text: string | MessageText, language: MessageLanguage | 'unknown'): Prediction {
     return this.predictEncoded(this.#spec.encode(text, language, this.#examples.length > 0));
   }
 

@@ -4,11 +4,11 @@
  * Estonian and Hungarian, whose compounds glue words together, a keyword of five letters or more also
  * matches inside a word ("abfall" in "Sperrabfall"). Cities edit their own list.
  */
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 
 export interface TopicRule {
   key: string;
-  keywords: Partial<Record<Language, readonly string[]>>;
+  keywords: Partial<Record<MessageLanguage, readonly string[]>>;
 }
 
 const w = (text: string): string[] =>

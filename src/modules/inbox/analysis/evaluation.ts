@@ -6,13 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 import type { Classifier } from './classifier.ts';
 import { identifyLanguage } from './language.ts';
 import { SENTIMENTS, type Sentiment } from './sentiment.ts';
 
 /** The folder names of the tweet set and the interface language each is in. */
-export const DATA_LANGUAGES: Record<string, Language> = {
+export const DATA_LANGUAGES: Record<string, MessageLanguage> = {
   english: 'en',
   french: 'fr',
   german: 'de',
@@ -62,7 +62,7 @@ export function macroF1(gold: readonly Sentiment[], predicted: readonly Sentimen
 }
 
 /** Share of texts identified as `language`. */
-export function languageAccuracy(texts: readonly LabelledText[], language: Language): number {
+export function languageAccuracy(texts: readonly LabelledText[], language: MessageLanguage): number {
   return texts.filter((row) => identifyLanguage(row.text).language === language).length / Math.max(1, texts.length);
 }
 

@@ -3,7 +3,7 @@
  * lexicons, keyword rules and each city's staff corrections. Pure TypeScript, nothing downloaded.
  * The rest of the inbox imports from this file only.
  */
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 import type { Classifier } from './classifier.ts';
 import type { TopicRule } from './default-topics.ts';
 import { identifyLanguage } from './language.ts';
@@ -16,6 +16,7 @@ import { NO_TOPIC, topicClassifier } from './topics.ts';
 export { Classifier, type Prediction, type TrainingExample } from './classifier.ts';
 export { DEFAULT_TOPICS, type TopicRule } from './default-topics.ts';
 export { identifyLanguage, warmLanguageModel, type LanguageGuess } from './language.ts';
+export { isMessageLanguage, MESSAGE_LANGUAGES, type MessageLanguage } from './languages.ts';
 export { classifierFor, recordCorrection, type ClassifierKind, type Correction } from './learning.ts';
 export {
   containsPoint,
@@ -44,7 +45,7 @@ export interface AnalysisContext {
 }
 
 export interface MessageAnalysis {
-  language: Language | 'unknown';
+  language: MessageLanguage | 'unknown';
   languageConfidence: number;
   sentiment: Sentiment;
   /** Positive minus negative probability, −1 to 1. */

@@ -4,9 +4,9 @@
  * complaints to a city, small talk about television, sport and politics. Sentences are separated by
  * newlines; nothing here comes from a data set.
  */
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 
-export const LANGUAGE_SAMPLES: Record<Language, string> = {
+export const LANGUAGE_SAMPLES: Record<MessageLanguage, string> = {
   en: `I can't believe it's already Friday lol
 what are you doing tonight? we should go out
 this is so annoying, the bus is late again and nobody tells us anything

@@ -1,15 +1,15 @@
 /**
- * Language identification for the eleven interface languages: a naive Bayes model over character
+ * Language identification for the languages the inbox reads (./languages.ts): a naive Bayes model over character
  * n-grams (1 to 4 letters, with word edges), learnt from text the project ships — its own interface
  * strings and the informal samples in language-samples.ts. Built once per process, on first use.
  */
-import { LANGUAGE_CODES, type Language } from '../../../platform/i18n/languages.ts';
-import { CATALOGUES } from '../../../platform/i18n/translate.ts';
+import { MESSAGE_LANGUAGES, type MessageLanguage } from './languages.ts';
+import { messageTexts } from '../../../platform/i18n/translate.ts';
 import { LANGUAGE_SAMPLES } from './language-samples.ts';
 import { letterCount, messageText, prepareText, type MessageText } from './text.ts';
 
 export interface LanguageGuess {
-  language: Language | 'unknown';
+  language: MessageLanguage | 'unknown';
   /** Posterior probability of the chosen language, 0–1 (0 when unknown). */
   confidence: number;
 }
@@ -30,7 +30,7 @@ const SAMPLE_WEIGHT = 4;
 const TEMPERATURE = 0.1;
 
 interface LanguageModel {
-  /** For every n-gram seen in any language, its log-probability in each language (LANGUAGE_CODES order). */
+  /** For every n-gram seen in any language, its log-probability in each language (MESSAGE_LANGUAGES order). */
   grams: Map<string, Float32Array>;
   /** The same rows for n-grams of 1 to MAX_ORDER characters below PACK_BASE, keyed by `packed` (no string per look-up). */
   packed: Map<number, Float32Array>;
@@ -85,10 +85,8 @@ function orderOf(gram: string): number {
 }
 
 /** The text each language learns from: its interface strings (placeholders and markup removed) and its samples. */
-function trainingText(language: Language): string[] {
-  const strings = Object.values(CATALOGUES[language]).map((message) =>
-    message.replace(/\{\w+\}|<[^>]*>|https?:\S+/g, ' '),
-  );
+function trainingText(language: MessageLanguage): string[] {
+  const strings = messageTexts(language).map((message) => message.replace(/\{\{\w+\}\}|<[^>]*>|https?:\S+/g, ' '));
   const samples = LANGUAGE_SAMPLES[language].split('\n');
   return [...strings, ...Array.from({ length: SAMPLE_WEIGHT }, () => samples).flat()];
 }
@@ -96,12 +94,12 @@ function trainingText(language: Language): string[] {
 /** Builds the n-gram model from the shipped text (about 100 ms; once per process). */
 function buildModel(): LanguageModel {
   const counts = new Map<string, Float64Array>();
-  const totals = LANGUAGE_CODES.map(() => new Float64Array(WORD_ORDER + 1));
-  LANGUAGE_CODES.forEach((language, index) => {
+  const totals = MESSAGE_LANGUAGES.map(() => new Float64Array(WORD_ORDER + 1));
+  MESSAGE_LANGUAGES.forEach((language, index) => {
     for (const line of trainingText(language)) {
       forEachGram(letters(line), (gram, order) => {
         let row = counts.get(gram);
-        if (!row) counts.set(gram, (row = new Float64Array(LANGUAGE_CODES.length)));
+        if (!row) counts.set(gram, (row = new Float64Array(MESSAGE_LANGUAGES.length)));
         row[index] = (row[index] ?? 0) + 1;
         const total = totals[index] as Float64Array;
         total[order] = (total[order] ?? 0) + 1;
@@ -113,8 +111,8 @@ function buildModel(): LanguageModel {
   const grams = new Map<string, Float32Array>();
   for (const [gram, row] of counts) {
     const order = orderOf(gram);
-    const logs = new Float32Array(LANGUAGE_CODES.length);
-    for (let index = 0; index < LANGUAGE_CODES.length; index++) {
+    const logs = new Float32Array(MESSAGE_LANGUAGES.length);
+    for (let index = 0; index < MESSAGE_LANGUAGES.length; index++) {
       const total = (totals[index] as Float64Array)[order] ?? 0;
       logs[index] = Math.log(((row[index] ?? 0) + SMOOTHING) / (total + SMOOTHING * (vocabulary[order] ?? 1)));
     }
@@ -189,12 +187,12 @@ export function identifyLanguage(text: string | MessageText): LanguageGuess {
   if (proseLetters < MIN_LETTERS) return { language: 'unknown', confidence: 0 };
   const cyrillic = (prose.match(/\p{Script=Cyrillic}/gu) ?? []).length;
   if (cyrillic * 2 > proseLetters) return { language: 'bg', confidence: 0.99 };
-  const scores = new Float64Array(LANGUAGE_CODES.length);
+  const scores = new Float64Array(MESSAGE_LANGUAGES.length);
   const seen = scoreGrams(letters(prose), (model ??= buildModel()), scores);
   if (seen === 0) return { language: 'unknown', confidence: 0 };
   let best = 0;
   for (let index = 1; index < scores.length; index++) if ((scores[index] ?? 0) > (scores[best] ?? 0)) best = index;
   let sum = 0;
   for (const score of scores) sum += Math.exp((score - (scores[best] ?? 0)) * TEMPERATURE);
-  return { language: LANGUAGE_CODES[best] as Language, confidence: 1 / sum };
+  return { language: MESSAGE_LANGUAGES[best] as MessageLanguage, confidence: 1 / sum };
 }

@@ -6,7 +6,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { Executor } from '../../../platform/db/database.ts';
-import { isLanguage, type Language } from '../../../platform/i18n/languages.ts';
+import { isMessageLanguage, type MessageLanguage } from './languages.ts';
 import type { Classifier, TrainingExample } from './classifier.ts';
 import { DEFAULT_TOPICS, type TopicRule } from './default-topics.ts';
 import { sentimentClassifier } from './sentiment-model.ts';
@@ -32,7 +32,7 @@ declare module '../../../platform/db/schema.ts' {
 
 export interface Correction {
   kind: ClassifierKind;
-  language: Language | 'unknown';
+  language: MessageLanguage | 'unknown';
   text: string;
   label: string;
   messageId?: number | null;
@@ -98,7 +98,7 @@ export async function classifierFor(
   const examples: TrainingExample[] = rows.map((row) => ({
     text: row.text,
     label: row.label,
-    language: isLanguage(row.language) ? row.language : 'unknown',
+    language: isMessageLanguage(row.language) ? row.language : 'unknown',
   }));
   const classifier = kind === 'sentiment' ? sentimentClassifier(examples) : topicClassifier(topics, examples);
   cache.set(key, { version, classifier });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 import { EAST } from './lexicons/words-east.ts';
 import { WEST } from './lexicons/words-west.ts';
 import type { WordLists } from './lexicons/word-lists.ts';
@@ -23,14 +23,14 @@ export interface Lexicon {
   foldable: boolean;
 }
 
-const PATTERN_LANGUAGES = new Set<Language>(['en', 'fr', 'it', 'nl']);
-const LISTS: Record<Language, WordLists> = { ...WEST, ...EAST };
+const PATTERN_LANGUAGES = new Set<MessageLanguage>(['en', 'fr', 'it', 'nl']);
+const LISTS: Record<MessageLanguage, WordLists> = { ...WEST, ...EAST };
 const WORD_POLARITY = 0.6;
 const STRONG_POLARITY = 1;
 const INTENSIFIER = 1.5;
-const cache = new Map<Language, Lexicon>();
+const cache = new Map<MessageLanguage, Lexicon>();
 
-function patternEntries(language: Language): Array<[string, number, number]> {
+function patternEntries(language: MessageLanguage): Array<[string, number, number]> {
   const file = path.join(import.meta.dirname, 'lexicons', `${language}-sentiment.tsv`);
   const rows: Array<[string, number, number]> = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
@@ -41,7 +41,7 @@ function patternEntries(language: Language): Array<[string, number, number]> {
   return rows;
 }
 
-function buildLexicon(language: Language): Lexicon {
+function buildLexicon(language: MessageLanguage): Lexicon {
   const lexicon: Lexicon = {
     words: new Map(),
     stems: new Map(),
@@ -83,7 +83,7 @@ function buildLexicon(language: Language): Lexicon {
 }
 
 /** The lexicon of a language (built on first use). */
-export function lexiconFor(language: Language): Lexicon {
+export function lexiconFor(language: MessageLanguage): Lexicon {
   let lexicon = cache.get(language);
   if (!lexicon) cache.set(language, (lexicon = buildLexicon(language)));
   return lexicon;

@@ -2,7 +2,7 @@
  * The learnable sentiment classifier: the lexicon's verdict is its prior, and its features are the
  * message's words, character n-grams, emoji and lexicon cues (features.ts).
  */
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 import {
   Classifier,
   DEFAULT_TRAINING,
@@ -22,7 +22,7 @@ const PRIOR_LOGIT = Math.log(3);
 export function sentimentSpec(features: FeatureOptions = DEFAULT_FEATURES): ClassifierSpec {
   return {
     labels: SENTIMENTS,
-    encode(text: string | MessageText, language: Language | 'unknown', withFeatures = true) {
+    encode(text: string | MessageText, language: MessageLanguage | 'unknown', withFeatures = true) {
       const message = messageText(text);
       const lexicon = lexiconSentiment(message, language);
       return {

@@ -4,7 +4,7 @@
  * their mean (−1 to 1), and a score near zero is neutral. This is what the learnable classifier
  * starts from before staff have corrected anything.
  */
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 import { lexiconFor, polarityOf } from './lexicon.ts';
 import { fold, MessageText, prepareText, words, type PreparedText } from './text.ts';
 
@@ -50,7 +50,7 @@ export function symbolPolarity(symbol: string): number {
 /** The sentiment of a message by its language's lexicon (English when the language is unknown). */
 export function lexiconSentiment(
   text: string | PreparedText | MessageText,
-  language: Language | 'unknown',
+  language: MessageLanguage | 'unknown',
 ): LexiconSentiment {
   const message = text instanceof MessageText ? text : undefined;
   const prepared = message ? message.prepared : typeof text === 'string' ? prepareText(text) : (text as PreparedText);

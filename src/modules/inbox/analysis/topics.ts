@@ -2,7 +2,7 @@
  * Topics: keyword rules from the city's topic list, then a learnable classifier over staff
  * corrections that starts from the rules (their matches are its prior).
  */
-import type { Language } from '../../../platform/i18n/languages.ts';
+import type { MessageLanguage } from './languages.ts';
 import {
   Classifier,
   DEFAULT_TRAINING,
@@ -17,7 +17,7 @@ import { fold, messageText, type MessageText } from './text.ts';
 
 /** The label of a message no topic fits. */
 export const NO_TOPIC = 'other';
-const COMPOUNDING = new Set<Language>(['de', 'nl', 'et', 'hu']);
+const COMPOUNDING = new Set<MessageLanguage>(['de', 'nl', 'et', 'hu']);
 const COMPOUND_MIN = 5;
 /** Keywords shorter than this match whole words only ("bin" is not in "binoculars"). */
 const SHORT_KEYWORD = 4;
@@ -29,7 +29,7 @@ const NO_TOPIC_LOGIT = 1;
 interface CompiledRule {
   key: string;
   /** Per language (and 'any' for all languages together): a pattern matching any of its keywords. */
-  patterns: Map<Language | 'any', RegExp>;
+  patterns: Map<MessageLanguage | 'any', RegExp>;
 }
 
 const compiled = new WeakMap<readonly TopicRule[], CompiledRule[]>();
@@ -51,9 +51,9 @@ function compile(topics: readonly TopicRule[]): CompiledRule[] {
   let rules = compiled.get(topics);
   if (rules) return rules;
   rules = topics.map((topic) => {
-    const patterns = new Map<Language | 'any', RegExp>();
+    const patterns = new Map<MessageLanguage | 'any', RegExp>();
     const all: string[] = [];
-    for (const [language, keywords] of Object.entries(topic.keywords) as Array<[Language, readonly string[]]>) {
+    for (const [language, keywords] of Object.entries(topic.keywords) as Array<[MessageLanguage, readonly string[]]>) {
       const pattern = patternFor(keywords, COMPOUNDING.has(language));
       if (pattern) patterns.set(language, pattern);
       all.push(...keywords);
@@ -72,7 +72,7 @@ function compile(topics: readonly TopicRule[]): CompiledRule[] {
  */
 export function matchTopics(
   text: string | MessageText,
-  language: Language | 'unknown',
+  language: MessageLanguage | 'unknown',
   topics: readonly TopicRule[],
 ): Map<string, number> {
   const folded = messageText(text).foldedProse;
@@ -94,7 +94,7 @@ export function matchTopics(
 export function topicSpec(topics: readonly TopicRule[]): ClassifierSpec {
   return {
     labels: [...topics.map((topic) => topic.key), NO_TOPIC],
-    encode(text: string | MessageText, language: Language | 'unknown', withFeatures = true) {
+    encode(text: string | MessageText, language: MessageLanguage | 'unknown', withFeatures = true) {
       const message = messageText(text);
       const hits = matchTopics(message, language, topics);
       const prior = new Map<string, number>();

@@ -55,7 +55,7 @@ function statusText(request: FastifyRequest, channel: ChannelSummary): Html {
   const { t } = request;
   if (!channel.enabled) return html`${t('inbox.channels.status.off')}`;
   if (channel.status === 'failing')
-    return html`<strong>${t('inbox.channels.status.failing', { failures: channel.failures })}</strong>${channel.lastError ? html`<br><span class="muted">${channel.lastError}</span>` : ''}`;
+    return html`<strong>${t('inbox.channels.status.failing', { count: channel.failures })}</strong>${channel.lastError ? html`<br><span class="muted">${channel.lastError}</span>` : ''}`;
   return html`${t(channel.status === 'ok' ? 'inbox.channels.status.ok' : 'inbox.channels.status.new')}`;
 }
 

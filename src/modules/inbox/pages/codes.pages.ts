@@ -134,8 +134,8 @@ ${
 </section>
 ${mayEdit ? html`<section aria-labelledby="new-title"><h2 id="new-title">${t('inbox.codes.new')}</h2>${codeForm(request, codes, '/staff/inbox/codes', form.values, form.errors, t('inbox.codes.create'))}</section>` : ''}
 <section aria-labelledby="analysis-title"><h2 id="analysis-title">${t('inbox.codes.analysis')}</h2>
-<form class="filters" method="get" action="/staff/inbox/codes"><div class="field"><label for="days">${t('inbox.listening.period')}</label><select id="days" name="days">${PERIODS.map((period) => html`<option value="${period}"${period === days ? raw(' selected') : ''}>${t('inbox.listening.lastDays', { days: period })}</option>`)}</select></div><button class="button" type="submit">${t('inbox.listening.show')}</button></form>
-<p>${t('inbox.codes.codedMessages', { count: count.format(analysis.codedMessages) })} <a href="/staff/inbox/codes.csv?days=${days}">${t('inbox.codes.csv')}</a></p>
+<form class="filters" method="get" action="/staff/inbox/codes"><div class="field"><label for="days">${t('inbox.listening.period')}</label><select id="days" name="days">${PERIODS.map((period) => html`<option value="${period}"${period === days ? raw(' selected') : ''}>${t('inbox.listening.lastDays', { count: period })}</option>`)}</select></div><button class="button" type="submit">${t('inbox.listening.show')}</button></form>
+<p>${t('inbox.codes.codedMessages', { count: analysis.codedMessages })} <a href="/staff/inbox/codes.csv?days=${days}">${t('inbox.codes.csv')}</a></p>
 ${
   used.length === 0
     ? ''

@@ -240,7 +240,7 @@ ${
   ${inputField({ name: 'name', id: 'view-name', label: t('inbox.views.name'), value: '', maxlength: 80, required: true })}
   <button type="submit" class="button button--secondary">${t('inbox.views.save')}</button>
 </form>
-<p role="status">${t('inbox.goal', { hours: goalHours })}</p>
+<p role="status">${t('inbox.goal', { count: goalHours })}</p>
 ${
   page.length === 0
     ? html`<p>${t('inbox.empty')}</p>`

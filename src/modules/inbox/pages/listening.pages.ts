@@ -154,7 +154,7 @@ function filters(request: FastifyRequest, scope: ListeningScope, days: number, n
   const option = (value: string | number, label: string, selected: boolean) =>
     html`<option value="${value}"${selected ? raw(' selected') : ''}>${label}</option>`;
   return html`<form class="filters" method="get" action="/staff/inbox/listening">
-<div class="field"><label for="days">${t('inbox.listening.period')}</label><select id="days" name="days">${PERIODS.map((period) => option(period, t('inbox.listening.lastDays', { days: period }), period === days))}</select></div>
+<div class="field"><label for="days">${t('inbox.listening.period')}</label><select id="days" name="days">${PERIODS.map((period) => option(period, t('inbox.listening.lastDays', { count: period }), period === days))}</select></div>
 <div class="field"><label for="district">${t('inbox.listening.district')}</label><select id="district" name="district">${option('', t('inbox.listening.all'), scope.districtId === undefined)}${names.districts.map((district) => option(district.id, localized(district.name, lang, organisation.defaultLanguage), district.id === scope.districtId))}</select></div>
 <div class="field"><label for="topic">${t('inbox.listening.topic')}</label><select id="topic" name="topic">${option('', t('inbox.listening.all'), scope.topic === undefined)}${names.topics.map((topic) => option(topic.key, localized(topic.names, lang, organisation.defaultLanguage), topic.key === scope.topic))}</select></div>
 <div class="field"><label for="channel">${t('inbox.listening.channel')}</label><select id="channel" name="channel">${option('', t('inbox.listening.all'), scope.channelId === undefined)}${names.channels.map((channel) => option(channel.id, channel.name, channel.id === scope.channelId))}</select></div>
@@ -224,7 +224,7 @@ ${alert.kind === 'volume' ? t('inbox.alerts.volumeDetail', { observed: count.for
 }
 <section aria-labelledby="summary-title"><h2 id="summary-title">${t('inbox.listening.summary')}</h2>
 <ul class="cards">
-<li class="card"><p class="listening-figure">${count.format(totals.total)}</p><p>${t('inbox.listening.messagesInPeriod', { days })}${before.total > 0 ? html` <span class="muted">(${t('inbox.listening.previous', { count: count.format(before.total) })})</span>` : ''}</p></li>
+<li class="card"><p class="listening-figure">${count.format(totals.total)}</p><p>${t('inbox.listening.messagesInPeriod', { count: days })}${before.total > 0 ? html` <span class="muted">(${t('inbox.listening.previous', { count: before.total })})</span>` : ''}</p></li>
 <li class="card"><p class="listening-figure">${percent.format(share(totals.negative, totals.total))}</p><p>${t('inbox.listening.negativeShare')}${before.total > 0 ? html` <span class="muted">(${t('inbox.listening.previousShare', { share: percent.format(share(before.negative, before.total)) })})</span>` : ''}</p></li>
 <li class="card"><p class="listening-figure">${percent.format(share(totals.positive, totals.total))}</p><p>${t('inbox.listening.positiveShare')}</p></li>
 </ul></section>

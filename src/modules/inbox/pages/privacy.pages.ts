@@ -28,7 +28,7 @@ ${
     ? ''
     : people.length === 0
       ? html`<p>${t('inbox.people.none')}</p>`
-      : html`<div class="table-wrap"><table class="data-table"><caption>${t('inbox.people.results', { count: count.format(people.length) })}</caption>
+      : html`<div class="table-wrap"><table class="data-table"><caption>${t('inbox.people.results', { count: people.length })}</caption>
 <thead><tr><th scope="col">${t('inbox.people.person')}</th><th scope="col">${t('inbox.people.channel')}</th><th scope="col" class="numeric">${t('inbox.listening.messages')}</th><th scope="col">${t('inbox.people.last')}</th><th scope="col">${t('inbox.codes.actions')}</th></tr></thead>
 <tbody>${people.map(
           (

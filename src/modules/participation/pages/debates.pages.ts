@@ -15,7 +15,7 @@ import { formText, messages, paragraphs, pathId, stylesheet, textarea, translate
 export function debateCard(request: FastifyRequest, debate: Debate): Html {
   const { t } = request;
   return html`<li class="debate-card"><h3><a href="/debates/${debate.id}">${debate.title}</a></h3>
-<p class="muted">${t('participation.debate.counts', { for: debate.argumentsFor, against: debate.argumentsAgainst, comments: debate.comments })}</p></li>`;
+<p class="muted">${t('participation.debate.counts', { for: debate.argumentsFor, against: debate.argumentsAgainst, comments: t('participation.debate.commentCount', { count: debate.comments }) })}</p></li>`;
 }
 
 /** A debate's page with its arguments and comments, and the form to open a debate. */
@@ -41,7 +41,7 @@ export function registerDebatePages(app: App, ctx: AppContext): void {
 <h1>${debate.title}</h1>
 <p class="muted">${t('participation.proposal.by', { name: debate.authorName ?? t('participation.anonymous'), date: formatDate(request, debate.createdAt) })}</p>
 ${paragraphs(request, debate.body)}
-<p>${t('participation.debate.counts', { for: debate.argumentsFor, against: debate.argumentsAgainst, comments: debate.comments })}</p>
+<p>${t('participation.debate.counts', { for: debate.argumentsFor, against: debate.argumentsAgainst, comments: t('participation.debate.commentCount', { count: debate.comments }) })}</p>
 ${comments}`,
     });
   });

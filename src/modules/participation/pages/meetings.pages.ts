@@ -95,7 +95,7 @@ function placesLeft(request: FastifyRequest, meeting: Meeting): string {
   return left > 0
     ? request.t('participation.meetings.placesLeft', {
         left: number(request, left),
-        capacity: number(request, meeting.capacity),
+        count: meeting.capacity,
       })
     : request.t('participation.meetings.full');
 }
@@ -374,7 +374,7 @@ ${meetingForm(request, `/admin/participation/processes/${process.id}/meetings`, 
       plain(request, meeting.title),
       html`<h1>${translated(request, meeting.title)}</h1>
 <p><a href="/meetings/${meeting.id}">${t('participation.admin.publicPage')}</a> · <a href="/admin/participation/processes/${process.id}/meetings">${t('participation.meetings.manage')}</a></p>
-<p>${t('participation.meetings.registrations', { count: meeting.registrations, capacity: meeting.capacity })}</p>
+<p>${t('participation.meetings.registrations', { taken: meeting.registrations, count: meeting.capacity })}</p>
 ${errorSummary(request, { ...errors.meeting, ...errors.minutes })}
 <h2>${t('participation.meetings.minutes')}</h2>
 ${

@@ -85,7 +85,7 @@ ${
         return html`<li class="card"><h3><a href="/processes/${p.slug}">${translated(request, p.title)}</a></h3>
 ${phase ? html`<p>${t('participation.process.currentPhase')}: <strong>${translated(request, phase.title)}</strong></p>` : ''}
 ${p.phases[0] ? html`<p class="muted">${formatDate(request, p.phases[0].startsAt)}</p>` : ''}
-<p>${t('participation.process.counts', { proposals: count?.proposals ?? 0, debates: count?.debates ?? 0 })}</p></li>`;
+<p>${t('participation.process.proposalCount', { count: count?.proposals ?? 0 })} · ${t('participation.process.debateCount', { count: count?.debates ?? 0 })}</p></li>`;
       })}</ul>`
 }</section>`;
     };
@@ -128,7 +128,7 @@ ${paragraphs(request, process.description)}
 <dl class="facts">
 <dt>${t('participation.process.scope')}</dt><dd>${scope.length > 0 ? scope.join(', ') : t('participation.process.wholeCity')}</dd>
 <dt>${t('participation.process.whoMay')}</dt><dd>${eligibilityText(request, process, scope)}</dd>
-<dt>${t('participation.process.rules')}</dt><dd>${t('participation.process.rulesText', { threshold: process.supportThreshold, days: process.supportDays, answerDays: process.answerDays })}</dd>
+<dt>${t('participation.process.rules')}</dt><dd>${t('participation.process.rulesText', { supports: t('participation.process.rules.supports', { count: process.supportThreshold }), days: t('participation.process.rules.days', { count: process.supportDays }), answerDays: t('participation.process.rules.days', { count: process.answerDays }) })}</dd>
 </dl>
 ${timeline(request, process)}
 <section aria-labelledby="process-proposals"><h2 id="process-proposals">${t('participation.part.proposals')}</h2>

@@ -141,7 +141,7 @@ ${proposal.lat !== null && proposal.lng !== null ? html`<p>${t('participation.pr
 <section id="support" aria-labelledby="support-title"><h2 id="support-title">${t('participation.supports.title')}</h2>
 ${supportMeter(request, proposal)}
 ${collecting ? html`<p>${t('participation.supports.until', { date: formatDate(request, proposal.supportDeadline) })}</p>` : ''}
-${isAuthor && collecting && missing > 0 ? html`<p class="notice">${t('participation.proposal.authorDistance', { missing, date: formatDate(request, proposal.supportDeadline) })}</p>` : ''}
+${isAuthor && collecting && missing > 0 ? html`<p class="notice">${t('participation.proposal.authorDistance', { count: missing, date: formatDate(request, proposal.supportDeadline) })}</p>` : ''}
 ${shown === 'threshold_reached' && proposal.answerDueAt ? html`<p>${t('participation.proposal.answerDue', { date: formatDate(request, proposal.answerDueAt) })}</p>` : ''}
 ${
   supported

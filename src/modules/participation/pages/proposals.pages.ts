@@ -323,7 +323,7 @@ ${select('planZone', t('participation.plan.pick'), [['', t('participation.plan.p
 ${field({ name: 'lat', label: t('participation.proposal.lat'), value: values.lat === null ? '' : String(values.lat), error: errors.lat })}
 ${field({ name: 'lng', label: t('participation.proposal.lng'), value: values.lng === null ? '' : String(values.lng) })}
 </fieldset>
-<p>${t('participation.proposal.rules', { threshold: process.supportThreshold, days: process.supportDays })}</p>
+<p>${t('participation.proposal.rules', { days: t('participation.proposal.rules.days', { count: process.supportDays }), supports: t('participation.proposal.rules.supports', { count: process.supportThreshold }) })}</p>
 <button type="submit" class="button">${t('participation.proposal.submit')}</button>
 </form>`
 }`,

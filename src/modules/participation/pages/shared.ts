@@ -75,7 +75,7 @@ export function supportMeter(request: FastifyRequest, proposal: Pick<Proposal, '
   const missing = Math.max(0, proposal.threshold - proposal.supports);
   const id = `supports-${proposal.id}`;
   return html`<div class="support-meter"><progress id="${id}" max="${proposal.threshold}" value="${Math.min(proposal.supports, proposal.threshold)}" aria-describedby="${id}-text"></progress>
-<p id="${id}-text" class="support-meter__text">${t('participation.supports.count', { supports: number(request, proposal.supports), threshold: number(request, proposal.threshold) })}${missing > 0 ? html` · ${t('participation.supports.missing', { missing: number(request, missing) })}` : html` · ${t('participation.supports.reached')}`}</p></div>`;
+<p id="${id}-text" class="support-meter__text">${t('participation.supports.count', { supports: number(request, proposal.supports), count: proposal.threshold })}${missing > 0 ? html` · ${t('participation.supports.missing', { count: missing })}` : html` · ${t('participation.supports.reached')}`}</p></div>`;
 }
 
 /** A positive id from a path parameter; anything else is a 404 with `code`. */

@@ -102,7 +102,7 @@ ${errorSummary(request, state.errors)}
     </div>`,
   )}
   ${state.hint ? html`<p class="area-form__hint" role="status">${state.hint}</p>` : ''}
-  <p class="area-form__count" aria-live="polite" data-template="${t('reports.area.count', { count: '{count}' })}">${t('reports.area.count', { count: state.corners.length })}</p>
+  <p class="area-form__count" aria-live="polite" data-template="${t('reports.area.count', { corners: '{count}' })}">${t('reports.area.count', { corners: state.corners.length })}</p>
   <div class="area-form__actions">
     <button type="submit" name="action" value="undo" class="button button--secondary" data-area-undo>${t('reports.area.undo')}</button>
     <button type="submit" name="action" value="clear" class="button button--secondary" data-area-clear>${t('reports.area.clear')}</button>

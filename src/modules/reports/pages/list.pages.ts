@@ -299,7 +299,7 @@ ${renderMap({
   districts: shapes,
   districtLabel: (d) => plain(request, d.name),
   title: t('reports.map.title'),
-  description: t('reports.map.summary', { count: total, places: clusters.length }),
+  description: t('reports.map.summary', { count: total, places: t('reports.map.places', { count: clusters.length }) }),
   clusters,
   mode: 'browse',
 })}

@@ -108,7 +108,7 @@ async function renderCategoryList(
   <td>${plain(request, c.group)}</td>
   <td><a href="/staff/categories/${c.id}">${plain(request, c.name)}</a></td>
   <td><code>${c.code}</code></td>
-  <td>${t('reports.staff.categories.days', { days: Number((c.expectedHours / 24).toFixed(2)) })}</td>
+  <td>${t('reports.staff.categories.days', { count: Number((c.expectedHours / 24).toFixed(2)) })}</td>
   <td>${plain(request, departments.find((d) => d.id === c.defaultDepartmentId)?.name) || '—'}</td>
   <td>${counts.find((row) => row.category_id === c.id)?.n ?? 0}</td>
   <td>${c.active ? t('reports.new.yes') : t('reports.new.no')}</td>

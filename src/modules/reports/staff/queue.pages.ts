@@ -191,7 +191,7 @@ async function renderQueue(
   const pages = Math.max(1, Math.ceil(Math.min(total, QUEUE_COUNT_CAP) / QUEUE_PAGE_SIZE));
   const countText =
     total > QUEUE_COUNT_CAP
-      ? t('reports.staff.queue.countMore', { count: QUEUE_COUNT_CAP.toLocaleString(request.lang) })
+      ? t('reports.staff.queue.countMore', { count: QUEUE_COUNT_CAP })
       : t('reports.staff.queue.count', { count: total });
   const search = queueSearch(query);
   const targets = departments.filter((d) => !d.archived);

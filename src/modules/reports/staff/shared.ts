@@ -172,5 +172,5 @@ export function daysBetween(from: Date, to: Date): number {
 export function overdueMarker(request: FastifyRequest, deadlineAt: Date | null, isOpen: boolean, now: Date): Html {
   if (!isOpen || !deadlineAt || deadlineAt.getTime() >= now.getTime()) return html``;
   const days = daysBetween(deadlineAt, now);
-  return html`<strong class="staff-overdue">${days >= 1 ? request.t('reports.staff.overdueDays', { days }) : request.t('reports.staff.overdue')}</strong>`;
+  return html`<strong class="staff-overdue">${days >= 1 ? request.t('reports.staff.overdueDays', { count: days }) : request.t('reports.staff.overdue')}</strong>`;
 }
