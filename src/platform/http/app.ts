@@ -21,6 +21,7 @@ import { AppError } from '../errors.ts';
 import { isLanguage, LANGUAGE_CODES, negotiateLanguage, type Language } from '../i18n/languages.ts';
 import { translator, type Translate } from '../i18n/translate.ts';
 import type { Organisation, OrganisationRepository } from '../organisations/organisations.ts';
+import { RequestLogController } from '../logger.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
@@ -168,6 +169,8 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
   const loggerInstance: FastifyBaseLogger = deps.log;
   const app = Fastify({
     loggerInstance,
+    // one line per request, written when the answer is sent
+    logController: new RequestLogController(),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
