@@ -184,6 +184,35 @@ describe('the server process', { concurrency: false }, () => {
     assert.ok(lines.some((line) => /stopped cleanly/.test(line)));
   });
 
+  test(
+    'stopping the npm process behind npm start (SIGTERM or SIGINT) stops the server cleanly',
+    { timeout: 180_000 },
+    async () => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const env = {
+        DATA_DIR: tempFolder(),
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: '',
+        PUBLIC_URL: url,
+        LOG_FORMAT: 'json',
+      };
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        const npm = runNpmStart(env);
+        try {
+          await waitForReady(url);
+          npm.child.kill(signal);
+          await waitForClosed(port, 10_000);
+          await npm.exit;
+          assert.match(npm.output(), /stopped cleanly/, npm.output());
+        } finally {
+          npm.killServer();
+        }
+      }
+    },
+  );
+
   test('imports districts from a GeoJSON file with the places command', { timeout: 120_000 }, async () => {
     const dataDir = tempFolder();
     const file = path.join(dataDir, 'districts.geojson');
@@ -231,6 +260,49 @@ describe('the server process', { concurrency: false }, () => {
     assert.equal(await usage.exit, 2);
   });
 });
+
+/**
+ * `npm start -- --no-demo` as an operator runs it (npm from PATH), and how to stop the server it started if a
+ * test fails half-way: the server's process id is in its JSON log lines.
+ */
+function runNpmStart(env: Record<string, string>): ReturnType<typeof run> & { killServer: () => void } {
+  let output = '';
+  const child = spawn('npm', ['start', '--', '--no-demo'], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+  });
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const killServer = () => {
+    const serverPid = /"pid":(\d+)/.exec(output)?.[1];
+    if (serverPid === undefined) return;
+    try {
+      process.kill(Number(serverPid), 'SIGKILL');
+    } catch {
+      // already stopped, as it should be
+    }
+  };
+  return { child, output: () => output, exit, killServer };
+}
+
+/** Resolves when nothing listens on the port any more; fails after `timeoutMs`. */
+async function waitForClosed(port: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`port ${port} is still open after ${timeoutMs} ms`);
+}
 
 /** Starts `src/server.ts` on an empty data folder and a free port, and waits until it answers. */
 async function startServer(
