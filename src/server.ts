@@ -1,8 +1,7 @@
-import { pino } from 'pino';
 import { buildPlatform } from './main.ts';
 import { loadConfig } from './platform/config.ts';
 import { lockDataFolder } from './platform/db/lock.ts';
-import { loggerOptions } from './platform/logger.ts';
+import { createLogger } from './platform/logger.ts';
 
 /** Starts the server: validate the configuration, lock the data folder, build, listen, stop cleanly. */
 async function start(): Promise<void> {
@@ -14,7 +13,7 @@ async function start(): Promise<void> {
     process.exit(1);
   }
   const { config } = result;
-  const log = pino(loggerOptions(config));
+  const log = createLogger(config);
   const args = process.argv.slice(2);
 
   // PGlite keeps its files in the data folder and does not lock them: two processes would corrupt it.

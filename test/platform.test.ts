@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import { pino } from 'pino';
 import { loadConfig } from '../src/platform/config.ts';
+import { loggedUrl } from '../src/platform/logger.ts';
 import { JobQueue } from '../src/platform/jobs/queue.ts';
 import { TestClient } from './support/client.ts';
 import { signedInClient } from './support/factories.ts';
@@ -52,6 +53,25 @@ describe('configuration', () => {
       const bad = loadConfig({ DATABASE_POOL_SIZE: value, DATA_DIR: '/tmp/ic-config-test' });
       assert.ok(!bad.ok && bad.problems.some((p) => p.startsWith('DATABASE_POOL_SIZE')), value);
     }
+  });
+
+  test('logs readable lines at a terminal and JSON lines elsewhere, unless LOG_FORMAT says which', () => {
+    const format = (env: Record<string, string>, stdoutIsTTY: boolean) => {
+      const result = loadConfig({ DATA_DIR: '/tmp/ic-config-test', ...env }, { stdoutIsTTY });
+      return result.ok ? result.config.logFormat : result.problems.join('; ');
+    };
+    assert.equal(format({}, true), 'pretty');
+    assert.equal(format({}, false), 'json');
+    assert.equal(format({ LOG_FORMAT: 'json' }, true), 'json');
+    assert.equal(format({ LOG_FORMAT: 'pretty' }, false), 'pretty');
+    assert.match(format({ LOG_FORMAT: 'colour' }, true), /^LOG_FORMAT must be one of json, pretty/);
+  });
+
+  test('logs the path of a URL and only the names of its query parameters', () => {
+    assert.equal(loggedUrl('/reports/12'), '/reports/12');
+    assert.equal(loggedUrl('/account/confirm?token=abc123&next=%2F'), '/account/confirm?token=*&next=*');
+    assert.equal(loggedUrl('/search?q=a&q=b&giulia%40valmora.example'), '/search?q=*&?');
+    assert.ok(loggedUrl(`/${'x'.repeat(500)}`).length <= 200);
   });
 
   test('requires a secret key in production', () => {

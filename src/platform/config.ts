@@ -15,6 +15,8 @@ export interface Config {
   dataDir: string;
   secretKey: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** 'pretty': coloured, readable lines for a person at a terminal; 'json': one JSON object a line, for machines. */
+  logFormat: 'json' | 'pretty';
   trustProxy: boolean;
   mail: { smtpUrl: string | undefined; from: string };
   sessionDays: number;
@@ -32,13 +34,18 @@ export interface Config {
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
 const ENVS = ['development', 'production', 'test'] as const;
 
 /**
  * Reads and validates the configuration from an environment. Returns every problem at once so that
- * an operator can fix them in one go instead of one restart per mistake.
+ * an operator can fix them in one go instead of one restart per mistake. `terminal` says whether the
+ * standard output is a terminal, which decides the log format when LOG_FORMAT does not.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  terminal: { stdoutIsTTY: boolean } = { stdoutIsTTY: process.stdout.isTTY },
+): ConfigResult {
   const problems: string[] = [];
 
   const nodeEnv = env.NODE_ENV ?? 'development';
@@ -74,6 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const logLevel = (env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  }
+
+  const logFormatText = env.LOG_FORMAT?.trim() || (terminal.stdoutIsTTY ? 'pretty' : 'json');
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormatText)) {
+    problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${env.LOG_FORMAT}")`);
   }
 
   const trustProxyText = env.TRUST_PROXY ?? 'false';
@@ -150,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
       dataDir,
       secretKey,
       logLevel,
+      logFormat: logFormatText as Config['logFormat'],
       trustProxy: trustProxyText === 'true',
       mail: { smtpUrl, from: mailFrom },
       sessionDays: sessionDays ?? 30,

@@ -1,8 +1,13 @@
-import type { LoggerOptions } from 'pino';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 import type { Config } from './config.ts';
 
+/** The fields of the one line logged per request; the readable format folds them into its message. */
+const REQUEST_FIELDS = ['method', 'url', 'status', 'ms'] as const;
+
 /**
- * Structured JSON logs. Secrets and personal data are redacted by path so that a careless
+ * Structured logs. Secrets and personal data are redacted by path so that a careless
  * `log.info({ body })` cannot leak a password, a token or an e-mail address.
  */
 export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
@@ -27,11 +32,67 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
     },
     serializers: {
       req(request: { method: string; url: string; id: string }) {
-        // the query string can carry tokens (confirmation links): log the path only
-        return { method: request.method, path: request.url.split('?')[0], id: request.id };
+        return { method: request.method, url: loggedUrl(request.url), id: request.id };
       },
     },
   };
+}
+
+/**
+ * The server's logger: JSON lines (one object a line, for log collectors, containers and files) or, for a
+ * person at a terminal, coloured readable lines through pino-pretty. Both are written synchronously, so the
+ * last lines before `process.exit` are not lost.
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  destination: DestinationStream = process.stdout,
+): Logger {
+  const options = loggerOptions(config);
+  if (config.logFormat === 'json') return destination === process.stdout ? pino(options) : pino(options, destination);
+  const prettify = prettyFactory({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: ['pid', 'hostname', 'reqId', ...REQUEST_FIELDS].join(','),
+    messageFormat: (line, messageKey) => {
+      const message = typeof line[messageKey] === 'string' ? line[messageKey] : '';
+      return typeof line.reqId === 'string' ? `${message} (${line.reqId})` : message;
+    },
+  });
+  return pino(options, { write: (line: string) => destination.write(prettify(line)) });
+}
+
+/**
+ * Logs one line per request, when its answer is sent: method, path, status, time taken and (bound by
+ * Fastify) the request id. Fastify's own pair of lines ("incoming request", "request completed") is not
+ * written. Query-string values are left out: confirmation links and searches carry tokens and addresses.
+ */
+export class RequestLogController extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const fields = {
+      method: request.method,
+      url: loggedUrl(request.url),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
+    const message = `${fields.method} ${fields.url} ${fields.status} ${fields.ms} ms`;
+    if (error) reply.log.error({ ...fields, err: error }, `${message} (answer not completed)`);
+    else if (fields.status >= 500) reply.log.error(fields, message);
+    else reply.log.info(fields, message);
+  }
+}
+
+/**
+ * A URL fit for a log line: the path and the names of its query parameters, without their values
+ * (`/confirm?token=*`); a name that does not look like one is shown as `?`. At most 200 characters.
+ */
+export function loggedUrl(url: string): string {
+  const mark = url.indexOf('?');
+  const path = mark < 0 ? url : url.slice(0, mark);
+  const names = mark < 0 ? [] : [...new Set(new URLSearchParams(url.slice(mark + 1)).keys())];
+  const shown = names.map((name) => (/^[A-Za-z_][\w.[\]-]{0,39}$/.test(name) ? `${name}=*` : '?'));
+  const logged = shown.length > 0 ? `${path}?${shown.join('&')}` : path;
+  return logged.length > 200 ? `${logged.slice(0, 199)}…` : logged;
 }
 
 /** Masks an e-mail address for a log line: `j***@example.org`. */

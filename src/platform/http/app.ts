@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { AjvCompiler } from '@fastify/ajv-compiler';
@@ -21,6 +22,7 @@ import { AppError } from '../errors.ts';
 import { isLanguage, LANGUAGE_CODES, negotiateLanguage, type Language } from '../i18n/languages.ts';
 import { translator, type Translate } from '../i18n/translate.ts';
 import type { Organisation, OrganisationRepository } from '../organisations/organisations.ts';
+import { RequestLogController } from '../logger.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
@@ -70,6 +72,16 @@ export interface DeferredSession {
   /** Reads the session now: the viewer (also set on the request, with its language), or null when it has ended. */
   confirm(): Promise<Viewer | null>;
 }
+
+/**
+ * Answers compressed when the client accepts it: text (HTML, CSS, JavaScript, CSV, plain text, XML, JSON and
+ * their `+json`/`+xml` kinds such as GeoJSON and Atom, SVG) of at least 1 KB; the plugin adds the types mime-db
+ * marks compressible. PNG, JPEG and other binary files are already compressed; smaller answers gain less than the
+ * work costs. Brotli runs at quality 4 (the plugin's default), about as fast as gzip.
+ */
+const COMPRESSIBLE_TYPES =
+  /^(?:text\/(?:html|css|csv|plain|xml|javascript|calendar)|application\/(?:json|javascript|xml|[\w.-]+\+(?:json|xml))|image\/svg\+xml)\s*(?:;|$)/i;
+const COMPRESS_THRESHOLD_BYTES = 1024;
 
 /** How long a session read for a deferred route is remembered, and how many are. */
 const REMEMBERED_SESSION_MS = 60_000;
@@ -168,6 +180,8 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
   const loggerInstance: FastifyBaseLogger = deps.log;
   const app = Fastify({
     loggerInstance,
+    // one line per request, written when the answer is sent
+    logController: new RequestLogController(),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -179,6 +193,14 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     schemaController: { compilersFactory: { buildValidator: buildValidators as never } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Before any route: the plugin adds its hook to each route as it is declared.
+  await app.register(compress, {
+    encodings: ['br', 'gzip'],
+    threshold: COMPRESS_THRESHOLD_BYTES,
+    customTypes: COMPRESSIBLE_TYPES,
+    // requests are read as they come, as before: a compressed request body is not unpacked
+    globalDecompression: false,
+  });
   await app.register(cookie, { secret: config.secretKey });
   await app.register(formbody, { bodyLimit: 262_144 });
 
