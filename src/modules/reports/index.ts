@@ -36,6 +36,7 @@ export {
   type QuestionProblem,
 } from './pages/question-fields.ts';
 export { findQuestions, type Question } from './reports.repository.ts';
+export { reportFormChoices, type ReportFormChoices } from './report-form.use-cases.ts';
 export { findPublicStatistics, type PublicStatistics } from './statistics.ts';
 export {
   addResidentUpdate,
