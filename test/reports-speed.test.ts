@@ -22,6 +22,13 @@ import {
   type ReportCluster,
 } from '../src/modules/reports/reports.repository.ts';
 import { OPEN_STATUSES } from '../src/modules/reports/reports.schema.ts';
+import {
+  argumentType,
+  findIntakeVersion,
+  storeReport,
+  SUBMIT_ARGUMENTS,
+  type SubmitArguments,
+} from '../src/modules/reports/intake.repository.ts';
 import { buildUser } from './support/factories.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -413,6 +420,139 @@ describe('Open311 intake in one statement', () => {
       .values({ organisation_id: city.id, category_id: graffiti.id, district_id: station.id, department_id: parks.id })
       .execute();
     assert.equal(await departmentOf(await intake(lat, lng)), parks.id);
+  });
+});
+
+describe('the intake statement and the district version', () => {
+  test('reports_submit declares exactly the arguments of the list the call is built from', async () => {
+    const { rows } = await sql<{ args: string }>`
+      select pg_get_function_identity_arguments(p.oid) as args from pg_proc p
+      where p.proname = 'reports_submit' and p.pronamespace = current_schema()::regnamespace`.execute(server.ctx.db);
+    assert.equal(rows.length, 1, 'one reports_submit, the earlier signature dropped');
+    const declared = (rows[0]?.args ?? '')
+      .split(', ')
+      .filter((argument) => !argument.startsWith('OUT '))
+      .sort();
+    const listed = (Object.keys(SUBMIT_ARGUMENTS) as Array<keyof SubmitArguments>)
+      .map((name) => `p_${name} ${argumentType(name).replace('timestamptz', 'timestamp with time zone')}`)
+      .sort();
+    assert.deepEqual(declared, listed);
+  });
+
+  test('the trigger on places_district is places’ own: it moves the city’s district number, not reports’', async () => {
+    const { rows } = await sql<{ name: string }>`
+      select tgname as name from pg_trigger
+      where tgrelid = 'places_district'::regclass and not tgisinternal order by 1`.execute(server.ctx.db);
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      ['places_district_version', 'places_district_version_truncate'],
+    );
+    const elsewhere = (await server.organisations.findAll()).find((organisation) => organisation.id !== city.id);
+    const before = await findIntakeVersion(server.ctx.db, city.id);
+    const beforeElsewhere = elsewhere && (await findIntakeVersion(server.ctx.db, elsewhere.id));
+    await server.ctx.db
+      .updateTable('places_district')
+      .set((eb) => ({ population: eb.ref('population') }))
+      .where('organisation_id', '=', city.id)
+      .where('code', '=', 'harbour')
+      .execute();
+    const after = await findIntakeVersion(server.ctx.db, city.id);
+    assert.equal(after.intake, before.intake);
+    assert.equal(Number(after.places), Number(before.places) + 1);
+    if (elsewhere) assert.deepEqual(await findIntakeVersion(server.ctx.db, elsewhere.id), beforeElsewhere);
+  });
+
+  test('a report checked against outdated district outlines is not stored', async () => {
+    const version = await findIntakeVersion(server.ctx.db, city.id);
+    const category = await server.ctx.db
+      .selectFrom('reports_category')
+      .select('id')
+      .where('organisation_id', '=', city.id)
+      .where('code', '=', 'graffiti')
+      .executeTakeFirstOrThrow();
+    const report = (places: string): SubmitArguments => ({
+      intake_version: version.intake,
+      places_version: places,
+      organisation_id: city.id,
+      category_id: category.id,
+      department_id: null,
+      district_id: null,
+      description: 'checked against old outlines',
+      lat: 44.1,
+      lng: 9.8,
+      tile_x: 0,
+      tile_y: 0,
+      address: null,
+      answers: {},
+      author_id: null,
+      author_name: null,
+      author_email: null,
+      show_name: false,
+      source: 'web',
+      api_key_id: null,
+      token: 'a'.repeat(24),
+      created_at: new Date(),
+      deadline_at: new Date(),
+    });
+    assert.equal(await storeReport(server.ctx.db, report(String(Number(version.places) - 1))), 'outdated');
+    const stored = await server.ctx.db
+      .selectFrom('reports_report')
+      .select('id')
+      .where('description', '=', 'checked against old outlines')
+      .execute();
+    assert.equal(stored.length, 0);
+  });
+
+  test('a district outline changed in the database applies to the next report at once', async () => {
+    const district = await server.ctx.db
+      .selectFrom('places_district')
+      .select(['id', 'geometry', 'min_lat', 'max_lat', 'min_lng', 'max_lng'])
+      .where('organisation_id', '=', city.id)
+      .where('code', '=', 'university')
+      .executeTakeFirstOrThrow();
+    const lat = (district.min_lat + district.max_lat) / 2;
+    const lng = (district.min_lng + district.max_lng) / 2;
+    const districtOf = async (id: number) =>
+      (
+        await server.ctx.db
+          .selectFrom('reports_report')
+          .select('district_id')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).district_id;
+    assert.equal(await districtOf(await intake(lat, lng)), district.id); // caches the outlines
+    const far = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [0.01, 0],
+          [0.01, 0.01],
+          [0, 0],
+        ],
+      ],
+    };
+    await server.ctx.db
+      .updateTable('places_district')
+      .set({ geometry: JSON.stringify(far), min_lat: 0, max_lat: 0.01, min_lng: 0, max_lng: 0.01 })
+      .where('id', '=', district.id)
+      .execute();
+    try {
+      const moved = await intake(lat, lng);
+      assert.notEqual(await districtOf(moved), district.id);
+    } finally {
+      await server.ctx.db
+        .updateTable('places_district')
+        .set({
+          geometry: JSON.stringify(district.geometry),
+          min_lat: district.min_lat,
+          max_lat: district.max_lat,
+          min_lng: district.min_lng,
+          max_lng: district.max_lng,
+        })
+        .where('id', '=', district.id)
+        .execute();
+    }
   });
 });
 

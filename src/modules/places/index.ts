@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as placesMigration from './migrations/20261123_0100_places.ts';
+import * as districtVersionMigration from './migrations/20261207_0100_places_district_version.ts';
 import { seedPlaces } from './places.demo.ts';
 import { registerPlacesRoutes } from './places.routes.ts';
 
@@ -22,11 +23,18 @@ export {
 } from './geometry.ts';
 import type catalogue from './locales/en.json';
 
-/** Places: districts and neighbourhoods, the point-in-district lookup every module uses, GeoJSON for maps. */
+/**
+ * Places: districts and neighbourhoods, the point-in-district lookup every module uses, GeoJSON for maps.
+ * In SQL, `places_districts_version(city)` is a number that changes with any write to the city's
+ * districts: a module keeping outlines in memory compares it to know whether its copy is current.
+ */
 export const placesModule: ModuleManifest = {
   name: 'places',
   locales: new URL('./locales/', import.meta.url),
-  migrations: { '20261123_0100_places': placesMigration },
+  migrations: {
+    '20261123_0100_places': placesMigration,
+    '20261207_0100_places_district_version': districtVersionMigration,
+  },
   routes: registerPlacesRoutes,
   navigation: [{ href: '/districts', label: 'site.districts' }],
   demo: { order: 0, seed: (ctx, organisation) => seedPlaces(ctx, organisation) },

@@ -6,6 +6,8 @@ import * as notifiedOrganisationMigration from './migrations/20261123_0311_repor
 import * as answerTemplatesMigration from './migrations/20261123_0320_reports_answer_templates.ts';
 import * as speedMigration from './migrations/20261123_0330_reports_speed.ts';
 import * as subscriptionAreaMigration from './migrations/20261123_0340_reports_subscription_area.ts';
+import * as withoutPlacesTriggerMigration from './migrations/20261207_0300_reports_intake_without_places_trigger.ts';
+import * as namedSubmitMigration from './migrations/20261207_0310_reports_submit_named_arguments.ts';
 import { registerStaffPages, staffNavigation } from './staff/index.ts';
 import { registerResidentPages, renderHomeSection } from './pages/index.ts';
 import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } from './subscriptions.ts';
@@ -14,7 +16,13 @@ import { seedReports } from './reports.demo.ts';
 import { FOLD_EVERY_MS, FOLD_JOB, registerStatisticsRoutes, runFoldJob } from './statistics.ts';
 import './reports.errors.ts';
 
-export { submitReport, type ReportSubmission, type SubmitOutcome } from './submit-report.ts';
+export {
+  submitReport,
+  type KeyedReportSubmission,
+  type KeyRefused,
+  type ReportSubmission,
+  type SubmitOutcome,
+} from './submit-report.ts';
 export { findCategories, findReports, findReportById, type ReportRow } from './reports.repository.ts';
 export { findPublicUpdates, type Category, type PublicUpdate } from './reports.repository.ts';
 export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
@@ -28,6 +36,7 @@ export {
   type QuestionProblem,
 } from './pages/question-fields.ts';
 export { findQuestions, type Question } from './reports.repository.ts';
+export { reportFormChoices, type ReportFormChoices } from './report-form.use-cases.ts';
 export { findPublicStatistics, type PublicStatistics } from './statistics.ts';
 export {
   addResidentUpdate,
@@ -52,6 +61,8 @@ export const reportsModule: ModuleManifest = {
     '20261123_0320_reports_answer_templates': answerTemplatesMigration,
     '20261123_0330_reports_speed': speedMigration,
     '20261123_0340_reports_subscription_area': subscriptionAreaMigration,
+    '20261207_0300_reports_intake_without_places_trigger': withoutPlacesTriggerMigration,
+    '20261207_0310_reports_submit_named_arguments': namedSubmitMigration,
   },
   async routes(app, ctx) {
     registerOpen311(app, ctx);

@@ -171,7 +171,7 @@ export interface RoutingRule {
   departmentId: number;
 }
 
-/** All routing rules of a city (intake configuration); `findDepartmentFor` says how they apply. */
+/** All routing rules of a city (intake configuration); `departmentFor` in intake-configuration.ts says how they apply. */
 export async function findRoutingRules(db: Executor, organisationId: number): Promise<RoutingRule[]> {
   const rows = await db
     .selectFrom('reports_routing_rule')
@@ -184,31 +184,6 @@ export async function findRoutingRules(db: Executor, organisationId: number): Pr
     districtId: row.district_id,
     departmentId: row.department_id,
   }));
-}
-
-/**
- * The department in charge of a category in a district: the rule for that district, else the
- * category's city-wide rule, else the category's default department.
- */
-export async function findDepartmentFor(
-  db: Executor,
-  category: Category,
-  districtIds: number[],
-): Promise<number | null> {
-  const rules = await db
-    .selectFrom('reports_routing_rule')
-    .select(['district_id', 'department_id'])
-    .where('category_id', '=', category.id)
-    .where((eb) =>
-      eb.or([eb('district_id', 'is', null), ...(districtIds.length ? [eb('district_id', 'in', districtIds)] : [])]),
-    )
-    .execute();
-  const specific = rules.find((rule) => rule.district_id !== null);
-  return (
-    specific?.department_id ??
-    rules.find((rule) => rule.district_id === null)?.department_id ??
-    category.defaultDepartmentId
-  );
 }
 
 export interface ReportRow {

@@ -14,7 +14,7 @@ import {
   type ReportRow,
 } from '../reports.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
-import { submitAdmittedReport } from '../submit-report.ts';
+import { submitReport } from '../submit-report.ts';
 import { isoWithOffset } from './datetime.ts';
 import { toXml, type XmlNode } from './xml.ts';
 
@@ -323,23 +323,18 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
           return refuse(new Open311Error(400, 'email is not a valid e-mail address'));
         const name = [text(input.first_name), text(input.last_name)].filter(Boolean).join(' ');
         // configuration still current, key still valid, report and first history line: one statement, one commit
-        const outcome = await submitAdmittedReport(
-          ctx,
-          organisation,
-          {
-            categoryCode: serviceCode,
-            lat,
-            lng,
-            description: typeof input.description === 'string' ? input.description : '',
-            address: text(input.address_string),
-            answers,
-            authorName: name || undefined,
-            authorEmail: email,
-            source: 'open311',
-            apiKeyId: key.id,
-          },
-          { apiKeyId: key.id },
-        );
+        const outcome = await submitReport(ctx, organisation, {
+          categoryCode: serviceCode,
+          lat,
+          lng,
+          description: typeof input.description === 'string' ? input.description : '',
+          address: text(input.address_string),
+          answers,
+          authorName: name || undefined,
+          authorEmail: email,
+          source: 'open311',
+          apiKeyId: key.id,
+        });
         if ('refused' in outcome) {
           verifiedKeys.delete(hashToken(apiKey as string));
           throw new Open311Error(403, 'api_key is missing or not valid for this jurisdiction');
