@@ -31,7 +31,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create or replace function places_count_district_change() returns trigger language plpgsql as $$
     begin
       if tg_op = 'TRUNCATE' then
-        update places_district_version set version = version + 1;
+        -- every city, also those without a row yet (still at 0)
+        insert into places_district_version as v (organisation_id, version) select id, 1 from core_organisation
+        on conflict (organisation_id) do update set version = v.version + 1;
         return null;
       end if;
       if tg_op in ('UPDATE', 'DELETE') then
