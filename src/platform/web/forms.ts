@@ -1,6 +1,7 @@
 import { Type, type Static, type TProperties, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import type { Translated } from '../db/schema.ts';
+import { AppError } from '../errors.ts';
 import type { MessageKey, Translate } from '../i18n/translate.ts';
 import { parseId } from '../validation.ts';
 
@@ -18,7 +19,8 @@ export { parseId };
  * - booleans (checkboxes): true for `yes`, `on`, `true` or `1`, false otherwise or when absent;
  * - arrays (checkbox lists, multiple selects): a field sent once is a one-element list, an absent one
  *   an empty list; each item is coerced as above;
- * - an optional field left empty is absent from the value.
+ * - an optional field left empty is absent from the value; an absent text field with a default
+ *   (`FormText`, `TrimmedText`: '') reads as that default.
  *
  * Fields the schema does not declare (the CSRF token, buttons) are left out of the value; anything
  * else (file parts) is passed through as it is, for the schema to accept (`Type.Unknown()`).
@@ -49,6 +51,7 @@ type FieldSchema = TSchema & {
   items?: FieldSchema;
   anyOf?: FieldSchema[];
   const?: unknown;
+  default?: unknown;
 };
 
 const validators = new WeakMap<TSchema, ReturnType<typeof Compile>>();
@@ -102,6 +105,7 @@ function coerceScalar(schema: FieldSchema, raw: unknown): unknown {
 }
 
 function coerceField(schema: FieldSchema, raw: unknown): unknown {
+  if (raw === undefined && typeof schema.default === 'string') return schema.default;
   if (kindOf(schema) === 'array') {
     const list = Array.isArray(raw) ? (raw as unknown[]) : raw === undefined ? [] : [raw];
     const items = schema.items ?? {};
@@ -178,9 +182,22 @@ export function readForm<S extends FormSchema>(schema: S, body: unknown): FormOu
   return { ok: false, errors: fieldErrors(schema, value) };
 }
 
-/** Text the form trims before validating it (what a resident types in a text input). */
+/** A text field as sent (not trimmed: passwords, tokens); absent reads as ''. */
+export function FormText(options: { minLength?: number; maxLength?: number } = {}) {
+  return Type.String({ default: '', ...options });
+}
+
+/** A text field trimmed before validation (what a resident types in a text input); absent reads as ''. */
 export function TrimmedText(options: { minLength?: number; maxLength?: number } = {}) {
-  return Type.String({ ...options, trim: true });
+  return Type.String({ default: '', ...options, trim: true });
+}
+
+/**
+ * The error for a form that cannot have come from the page (a field of the wrong type, a list
+ * where one value is expected): 400 with the field errors, as the API answers.
+ */
+export function invalidForm(errors: readonly FieldError[]): AppError {
+  return new AppError('VALIDATION_FAILED', undefined, { fields: errors });
 }
 
 /** A checkbox (or a hidden yes/no): true when sent as `yes`, `on`, `true` or `1`. */
