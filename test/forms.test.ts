@@ -9,6 +9,7 @@ import { Email, Id, isEmail, parseId } from '../src/platform/validation.ts';
 import {
   Checkbox,
   fieldErrorTexts,
+  FormText,
   IdList,
   perLanguages,
   readForm,
@@ -110,7 +111,8 @@ describe('readForm', () => {
       level: 'other',
       email: 'not-an-address',
     });
-    assert.deepEqual(form, {
+    assert.deepEqual(form.ok ? undefined : form.input.districtIds, [3, 'x', 0], 'what was read, to show again');
+    assert.deepEqual(form.ok ? form : { ok: form.ok, errors: form.errors }, {
       ok: false,
       errors: [
         { field: 'title', code: 'required' },
@@ -122,13 +124,15 @@ describe('readForm', () => {
       ],
     });
     const other = readForm(Form, { ...valid, title: 'x'.repeat(11), count: '100' });
-    assert.deepEqual(other, {
-      ok: false,
-      errors: [
-        { field: 'title', code: 'too-long' },
-        { field: 'count', code: 'out-of-range' },
-      ],
-    });
+    assert.deepEqual(other.ok ? other : other.errors, [
+      { field: 'title', code: 'too-long' },
+      { field: 'count', code: 'out-of-range' },
+    ]);
+  });
+
+  test('absent text fields with a default read as empty; present ones are kept as sent', () => {
+    const form = readForm(Type.Object({ password: FormText(), name: TrimmedText() }), { password: ' x ' });
+    assert.deepEqual(form, { ok: true, value: { password: ' x ', name: '' } });
   });
 
   test('a missing body reads as an empty form', () => {
@@ -246,10 +250,15 @@ describe('parseId', () => {
     const form = Type.Object({ id: Id });
     assert.equal(readForm(form, { id: '2147483647' }).ok, true);
     assert.deepEqual(readForm(form, { id: '2147483648' }), {
+      input: { id: 2147483648 },
       ok: false,
       errors: [{ field: 'id', code: 'out-of-range' }],
     });
-    assert.deepEqual(readForm(form, { id: '0' }), { ok: false, errors: [{ field: 'id', code: 'out-of-range' }] });
+    assert.deepEqual(readForm(form, { id: '0' }), {
+      input: { id: 0 },
+      ok: false,
+      errors: [{ field: 'id', code: 'out-of-range' }],
+    });
   });
 });
 

@@ -35,8 +35,12 @@ export interface FieldError {
   code: FieldErrorCode;
 }
 
-/** The outcome of reading a form: its typed value, or one error per faulty field. */
-export type FormOutcome<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
+/**
+ * The outcome of reading a form: its typed value, or one error per faulty field together with the
+ * fields as read (coerced where they could be), to show the form again with what was typed.
+ */
+export type FormOutcome<T> =
+  { ok: true; value: T } | { ok: false; errors: FieldError[]; input: { readonly [K in keyof T]?: unknown } };
 
 /** A form schema: an object whose properties are the form's fields. */
 export interface FormSchema extends TSchema {
@@ -179,7 +183,7 @@ function fieldErrors(schema: FormSchema, value: Record<string, unknown>): FieldE
 export function readForm<S extends FormSchema>(schema: S, body: unknown): FormOutcome<Static<S>> {
   const value = coerceForm(schema, body);
   if (validatorFor(schema).Check(value)) return { ok: true, value: value as Static<S> };
-  return { ok: false, errors: fieldErrors(schema, value) };
+  return { ok: false, errors: fieldErrors(schema, value), input: value as { [K in keyof Static<S>]?: unknown } };
 }
 
 /** A text field as sent (not trimmed: passwords, tokens); absent reads as ''. */
