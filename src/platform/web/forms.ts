@@ -183,7 +183,18 @@ function fieldErrors(schema: FormSchema, value: Record<string, unknown>): FieldE
 export function readForm<S extends FormSchema>(schema: S, body: unknown): FormOutcome<Static<S>> {
   const value = coerceForm(schema, body);
   if (validatorFor(schema).Check(value)) return { ok: true, value: value as Static<S> };
-  return { ok: false, errors: fieldErrors(schema, value), input: value as { [K in keyof Static<S>]?: unknown } };
+  return { ok: false, errors: fieldErrors(schema, value), input: value };
+}
+
+/**
+ * The fields of a form that were read correctly: all of them when it was valid, otherwise those
+ * without an error. For a page whose use case reports a field left empty and a field filled in wrongly
+ * alike, or that shows the form again.
+ */
+export function validFields<T>(form: FormOutcome<T>): Partial<T> {
+  if (form.ok) return form.value;
+  const faulty = new Set(form.errors.map((error) => error.field));
+  return Object.fromEntries(Object.entries(form.input).filter(([field]) => !faulty.has(field))) as Partial<T>;
 }
 
 /** A text field as sent (not trimmed: passwords, tokens); absent reads as ''. */
@@ -214,9 +225,9 @@ export function IdList() {
   return Type.Array(Type.Integer({ minimum: 1, maximum: 2_147_483_647 }));
 }
 
-/** The `<prefix>_<lang>` text fields of a staff-written text, one per language, as schema properties. */
+/** The `<prefix>_<lang>` text fields of a staff-written text, one per language, as schema properties (absent: ''). */
 export function translatedFields(prefix: string, languages: readonly string[]): TProperties {
-  return Object.fromEntries(languages.map((language) => [`${prefix}_${language}`, Type.String()]));
+  return Object.fromEntries(languages.map((language) => [`${prefix}_${language}`, FormText()]));
 }
 
 /** The `<prefix>_<lang>` fields of a read form gathered into one translated text ('' where absent). */
