@@ -14,8 +14,8 @@ export { parseId };
  *
  * - text: a repeated field gives its first value; a multipart text part sent as a Buffer is read as
  *   UTF-8; trimmed only when the schema says `trim: true` (passwords and the like are not);
- * - integers and numbers: decimal text (trimmed) becomes a number, anything else stays text and is
- *   refused with `invalid`;
+ * - integers and numbers: decimal text (trimmed; a number may have a decimal comma) becomes a
+ *   number, anything else stays text and is refused with `invalid`;
  * - booleans (checkboxes): true for `yes`, `on`, `true` or `1`, false otherwise or when absent;
  * - arrays (checkbox lists, multiple selects): a field sent once is a one-element list, an absent one
  *   an empty list; each item is coerced as above;
@@ -98,7 +98,8 @@ function coerceScalar(schema: FieldSchema, raw: unknown): unknown {
     case 'integer':
     case 'number': {
       if (typeof value !== 'string') return value;
-      const text = value.trim();
+      // A decimal comma is read as a point where a fraction is allowed ('12,5' → 12.5).
+      const text = kindOf(schema) === 'number' ? value.trim().replace(/^(-?\d+),(\d+)$/, '$1.$2') : value.trim();
       return /^-?\d+(\.\d+)?$/.test(text) && text.length <= 20 ? Number(text) : text;
     }
     case 'boolean':
@@ -195,6 +196,25 @@ export function validFields<T>(form: FormOutcome<T>): Partial<T> {
   if (form.ok) return form.value;
   const faulty = new Set(form.errors.map((error) => error.field));
   return Object.fromEntries(Object.entries(form.input).filter(([field]) => !faulty.has(field))) as Partial<T>;
+}
+
+/**
+ * For a page whose use case checks numbers itself (and names the field): the form's value with every
+ * number field the schema refused (text that is not a number) set to NaN, for the use case to refuse
+ * together with its other checks. A refused field of any other kind means a body no page sends.
+ */
+export function withNumbersAsNaN<S extends FormSchema>(schema: S, form: FormOutcome<Static<S>>): Static<S> {
+  if (form.ok) return form.value;
+  const value: Record<string, unknown> = { ...form.input };
+  const other: FieldError[] = [];
+  for (const error of form.errors) {
+    const property = schema.properties[error.field];
+    const kind = property ? kindOf(property) : 'unknown';
+    if (kind === 'integer' || kind === 'number') value[error.field] = Number.NaN;
+    else other.push(error);
+  }
+  if (other.length > 0) throw invalidForm(other);
+  return value as Static<S>;
 }
 
 /** A text field as sent (not trimmed: passwords, tokens); absent reads as ''. */
