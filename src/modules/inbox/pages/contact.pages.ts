@@ -5,7 +5,6 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { localized } from '../../../platform/i18n/translate.ts';
-import { formText } from '../../../platform/web/forms.ts';
 import { html } from '../../../platform/web/html.ts';
 import { cityName, csrfField, errorSummary, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
@@ -13,6 +12,8 @@ import type { ChannelRecord, InboxChannels } from '../channels/channel.ts';
 import { findWebThreadFor, setMessagePlace } from '../inbox.repository.ts';
 import { codedError, inputField, selectInput, textareaInput } from './shared.ts';
 import { isEmail } from '../../../platform/validation.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { ContactFormSchema } from '../inbox.forms.ts';
 
 export const CONTACT_LIMITS = { name: 120, email: 320, place: 300, message: 4000 } as const;
 /** A person's contact-form messages within this many days continue one conversation. */
@@ -87,13 +88,9 @@ ${
 }
 
 function formFrom(body: unknown): ContactForm {
-  return {
-    name: formText(body, 'name').trim(),
-    email: formText(body, 'email').trim(),
-    district: formText(body, 'district').trim(),
-    place: formText(body, 'place').trim(),
-    message: formText(body, 'message').replace(/\r\n/g, '\n').trim(),
-  };
+  const form = readForm(ContactFormSchema, body);
+  if (!form.ok) throw invalidForm(form.errors);
+  return { ...form.value, message: form.value.message.replace(/\r\n/g, '\n') };
 }
 
 /**
