@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isEmail } from './validation.ts';
 
 /** Everything the server reads from its environment, validated once at start. */
 export interface Config {
@@ -107,7 +108,7 @@ export function loadConfig(
 
   let admin: Config['admin'];
   if (env.ADMIN_EMAIL || env.ADMIN_PASSWORD) {
-    if (!env.ADMIN_EMAIL || !/^[^@\s]+@[^@\s]+$/.test(env.ADMIN_EMAIL)) {
+    if (!env.ADMIN_EMAIL || !isEmail(env.ADMIN_EMAIL)) {
       problems.push('ADMIN_EMAIL must be an e-mail address when ADMIN_PASSWORD is set');
     }
     if (!env.ADMIN_PASSWORD || env.ADMIN_PASSWORD.length < 10) {

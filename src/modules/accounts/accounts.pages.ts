@@ -6,7 +6,16 @@ import { AppError } from '../../platform/errors.ts';
 import { cookieOptions, type App } from '../../platform/http/app.ts';
 import { LANGUAGE_CODES, LANGUAGES } from '../../platform/i18n/languages.ts';
 import { html, raw } from '../../platform/web/html.ts';
+import { invalidForm, readForm } from '../../platform/web/forms.ts';
 import { csrfField, errorSummary, field, renderPage, setNotice } from '../../platform/web/layout.ts';
+import {
+  DeleteAccountForm,
+  EmailForm,
+  NewPasswordForm,
+  ProfileForm,
+  SignInForm,
+  SignUpForm,
+} from './accounts.schema.ts';
 import {
   confirmEmail,
   deleteAccount,
@@ -19,7 +28,7 @@ import {
   signUp,
   updateProfile,
 } from './accounts.use-cases.ts';
-import { formText, type FieldErrors } from './accounts.validation.ts';
+import type { FieldErrors } from './accounts.validation.ts';
 
 type Limit = 'signIn' | 'signUp' | 'passwordReset';
 
@@ -179,13 +188,14 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.post('/sign-up', { schema: { hide: true } }, async (request, reply) => {
     await limit(ctx, request, 'signUp');
-    const email = formText(request.body, 'email');
-    const displayName = formText(request.body, 'displayName');
+    const form = readForm(SignUpForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const { email, displayName, password, acceptTerms } = form.value;
     const outcome = await signUp(ctx, request.organisation, {
       email,
       displayName,
-      password: formText(request.body, 'password'),
-      acceptTerms: formText(request.body, 'acceptTerms') === 'yes',
+      password,
+      acceptTerms,
       language: request.lang,
     });
     if ('invalid' in outcome) return signUpPage(request, reply, { email, displayName }, outcome.invalid);
@@ -214,7 +224,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.post('/confirm/resend', { schema: { hide: true } }, async (request, reply) => {
     await limit(ctx, request, 'passwordReset');
-    await resendConfirmation(ctx, request.organisation, formText(request.body, 'email'));
+    const form = readForm(EmailForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    await resendConfirmation(ctx, request.organisation, form.value.email);
     setNotice(reply, 'confirm.sent');
     return reply.redirect('/sign-in', 303);
   });
@@ -225,9 +237,11 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.post('/sign-in', { schema: { hide: true } }, async (request, reply) => {
     await limit(ctx, request, 'signIn');
-    const email = formText(request.body, 'email');
-    const next = safeNext(formText(request.body, 'next'));
-    const outcome = await signIn(ctx, request.organisation, email, formText(request.body, 'password'));
+    const form = readForm(SignInForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const { email, password } = form.value;
+    const next = safeNext(form.value.next);
+    const outcome = await signIn(ctx, request.organisation, email, password);
     if ('ok' in outcome) {
       if (request.sessionToken) await deleteSession(ctx.db, request.sessionToken);
       reply.setCookie(
@@ -277,7 +291,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.post('/password-reset', { schema: { hide: true } }, async (request, reply) => {
     await limit(ctx, request, 'passwordReset');
-    await requestPasswordReset(ctx, request.organisation, formText(request.body, 'email'), request.lang);
+    const form = readForm(EmailForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    await requestPasswordReset(ctx, request.organisation, form.value.email, request.lang);
     return renderPage(request, reply, {
       title: request.t('reset.title'),
       main: html`<h1>${request.t('reset.title')}</h1><p>${request.t('reset.sent')}</p>`,
@@ -298,8 +314,10 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
   });
 
   app.post('/password-reset/new', { schema: { hide: true } }, async (request, reply) => {
-    const token = formText(request.body, 'token');
-    const outcome = await resetPassword(ctx, request.organisation, token, formText(request.body, 'password'));
+    const form = readForm(NewPasswordForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const { token, password } = form.value;
+    const outcome = await resetPassword(ctx, request.organisation, token, password);
     if ('invalid' in outcome) return newPasswordPage(request, reply, token, outcome.invalid);
     if ('invalidToken' in outcome) {
       return renderPage(request, reply, {
@@ -319,10 +337,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.post('/account/profile', { schema: { hide: true } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    const outcome = await updateProfile(ctx, viewer, {
-      displayName: formText(request.body, 'displayName'),
-      language: formText(request.body, 'language'),
-    });
+    const form = readForm(ProfileForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const outcome = await updateProfile(ctx, viewer, form.value);
     if ('invalid' in outcome)
       return accountPage(request, reply, { errors: translateErrors(request, outcome.invalid), status: 400 });
     setNotice(reply, 'account.saved');
@@ -339,12 +356,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.post('/account/delete', { schema: { hide: true } }, async (request, reply) => {
     const viewer = requireViewer(request);
-    const outcome = await deleteAccount(
-      ctx,
-      viewer,
-      formText(request.body, 'deletePassword'),
-      formText(request.body, 'removeContent') === 'yes',
-    );
+    const form = readForm(DeleteAccountForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const outcome = await deleteAccount(ctx, viewer, form.value.deletePassword, form.value.removeContent);
     if ('wrongPassword' in outcome)
       return accountPage(request, reply, {
         errors: { deletePassword: request.t('error.WRONG_PASSWORD') },

@@ -1,14 +1,11 @@
 import type { MessageKey } from '../../platform/i18n/translate.ts';
-import { formText } from '../../platform/web/forms.ts';
-export { formText };
-
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
+import { isEmail } from '../../platform/validation.ts';
 
 /** Field errors as message keys, by field name. */
 export type FieldErrors = Record<string, MessageKey>;
 
 export function checkEmail(email: string, errors: FieldErrors, field = 'email'): void {
-  if (!EMAIL.test(email) || email.length > 254) errors[field] = 'error.EMAIL_INVALID';
+  if (!isEmail(email)) errors[field] = 'error.EMAIL_INVALID';
 }
 
 export function checkPassword(password: string, errors: FieldErrors, field = 'password'): void {

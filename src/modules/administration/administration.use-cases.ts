@@ -8,6 +8,7 @@ import { AppError } from '../../platform/errors.ts';
 import { isLanguage } from '../../platform/i18n/languages.ts';
 import type { MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { isEmail } from '../../platform/validation.ts';
 import { countAdministrators, findDepartmentById, findUserById } from './administration.repository.ts';
 import { authorizeAdministration } from './administration.policy.ts';
 
@@ -17,7 +18,6 @@ export type Outcome<T> = ({ ok: true } & T) | { ok: false; errors: FieldErrors }
 
 export const ROLES: readonly Role[] = ['resident', 'staff', 'moderator', 'admin'];
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 
 function actorOf(viewer: Viewer) {
   return { id: viewer.id, label: viewer.displayName };
@@ -158,7 +158,7 @@ function checkDepartment(
   if (!name[organisation.defaultLanguage])
     errors[`name_${organisation.defaultLanguage}`] = 'error.NAME_MISSING_DEFAULT';
   const email = input.email.trim();
-  if (email && (!EMAIL.test(email) || email.length > 254)) errors.email = 'error.EMAIL_INVALID';
+  if (email && !isEmail(email)) errors.email = 'error.EMAIL_INVALID';
   return { name, email: email || null };
 }
 

@@ -5,10 +5,12 @@ import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { localized, type MessageKey } from '../../platform/i18n/translate.ts';
 import { html, raw } from '../../platform/web/html.ts';
+import { invalidForm, readForm } from '../../platform/web/forms.ts';
 import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../platform/web/layout.ts';
 import { findDistricts } from '../places/index.ts';
 import { authorizeVerification, mayVerify } from './verification.policy.ts';
 import { countCensus, findVerification } from './verification.repository.ts';
+import { CensusImportForm, CensusVerificationForm, InPersonVerificationForm } from './verification.forms.ts';
 import {
   importCensus,
   parseCensusCsv,
@@ -18,13 +20,6 @@ import {
 } from './verification.use-cases.ts';
 
 const MAX_CENSUS_BYTES = 20 * 1024 * 1024;
-
-function text(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  return '';
-}
 
 /** The message key explaining a verification error code to the person who made it. */
 export function verificationErrorKey(code: string): MessageKey {
@@ -37,7 +32,9 @@ export async function registerVerificationPages(app: App, ctx: AppContext): Prom
 
   app.post('/account/verification', async (request, reply) => {
     if (!request.viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
-    const values = { documentNumber: text(request.body, 'documentNumber'), birthDate: text(request.body, 'birthDate') };
+    const form = readForm(CensusVerificationForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const values = { documentNumber: form.value.documentNumber, birthDate: form.value.birthDate };
     const outcome = await verifyWithCensus(ctx, request.viewer, request.organisation, values);
     if (!outcome.ok)
       return residentPage(
@@ -47,7 +44,7 @@ export async function registerVerificationPages(app: App, ctx: AppContext): Prom
         values.birthDate,
       );
     setNotice(reply, 'verification.done');
-    const next = text(request.body, 'next');
+    const { next } = form.value;
     return reply.redirect(/^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/account/verification', 303);
   });
 
@@ -99,13 +96,9 @@ ${
 
   app.post('/admin/verification/in-person', async (request, reply) => {
     authorizeVerification(request.viewer, 'verify-in-person');
-    const districtText = text(request.body, 'districtId');
-    const values = {
-      email: text(request.body, 'email'),
-      documentNumber: text(request.body, 'documentNumber'),
-      birthDate: text(request.body, 'birthDate'),
-      districtId: /^\d{1,9}$/.test(districtText) ? Number(districtText) : null,
-    };
+    const form = readForm(InPersonVerificationForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const values = { ...form.value, districtId: form.value.districtId ?? null };
     const outcome = await verifyInPerson(ctx, request.viewer, request.organisation, values);
     if (!outcome.ok)
       return staffPage(request, reply, {
@@ -124,7 +117,9 @@ ${
     });
     scope.post('/admin/verification/census', { bodyLimit: MAX_CENSUS_BYTES + 65_536 }, async (request, reply) => {
       authorizeVerification(request.viewer, 'import-census');
-      const csv = text(request.body, 'file').trim() || text(request.body, 'csv');
+      const form = readForm(CensusImportForm, request.body);
+      if (!form.ok) throw invalidForm(form.errors);
+      const csv = form.value.file.trim() || form.value.csv;
       const parsed = parseCensusCsv(csv);
       if (parsed.problem)
         return staffPage(request, reply, { errors: { csv: request.t('verification.census.badHeader') } });

@@ -4,9 +4,8 @@ import type { Executor } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Organisation } from '../organisations/organisations.ts';
 import { hashPassword } from './passwords.ts';
+import { isEmail } from '../validation.ts';
 import { findUserByEmail } from './users.ts';
-
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
 
 /**
  * Makes a person an administrator (command line, or ADMIN_EMAIL on a first start): an existing account is promoted, otherwise a
@@ -18,7 +17,7 @@ export async function createAdministrator(
   input: { email: string; name: string; password: string; actorLabel: string },
 ): Promise<{ created: boolean; userId: number }> {
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) throw new AppError('VALIDATION_FAILED', `"${input.email}" is not an e-mail address.`);
+  if (!isEmail(email)) throw new AppError('VALIDATION_FAILED', `"${input.email}" is not an e-mail address.`);
   const existing = await findUserByEmail(db, organisation.id, email);
   if (!existing && input.password.length < 10)
     throw new AppError('VALIDATION_FAILED', 'The password must have at least 10 characters.');

@@ -23,6 +23,7 @@ import { isLanguage, LANGUAGE_CODES, negotiateLanguage, type Language } from '..
 import { translator, type Translate } from '../i18n/translate.ts';
 import type { Organisation, OrganisationRepository } from '../organisations/organisations.ts';
 import { RequestLogController } from '../logger.ts';
+import { EMAIL_FORMAT, isEmail } from '../validation.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
@@ -156,13 +157,17 @@ const AJV_OPTIONS = { removeAdditional: false, allErrors: true, useDefaults: tru
  * schema's types (`?page=2` → 2). A JSON body is not: `{"name": 42}` where a text is expected is an
  * error, never quietly stored as "42".
  */
-function buildValidators(externalSchemas: unknown, options: { customOptions?: object } = {}) {
+export function buildValidators(externalSchemas: unknown, options: { customOptions?: object } = {}) {
+  // The platform's one e-mail rule replaces ajv-formats' `email`, so the API and the forms agree.
+  const onCreate = (ajv: { addFormat(name: string, check: (value: string) => boolean): unknown }) =>
+    ajv.addFormat(EMAIL_FORMAT, isEmail);
   const coercing = validatorPool(
     externalSchemas as never,
-    { ...options, customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } } as never,
+    { ...options, onCreate, customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } } as never,
   );
   const strict = validatorPool(externalSchemas as never, {
     ...options,
+    onCreate,
     customOptions: { ...AJV_OPTIONS, coerceTypes: false },
   });
   return (route: { httpPart?: string }) => (route.httpPart === 'body' ? strict(route) : coercing(route));

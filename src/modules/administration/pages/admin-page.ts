@@ -6,8 +6,6 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { renderPage } from '../../../platform/web/layout.ts';
 import { mayAdminister, type AdministrationAction } from '../administration.policy.ts';
 import type { FieldErrors } from '../administration.use-cases.ts';
-import { formText, formList, translatedFromForm } from '../../../platform/web/forms.ts';
-export { formText, formList, translatedFromForm };
 
 /** The administration's own sections, in menu order, with the right each one needs. */
 export const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; action: AdministrationAction }> = [
@@ -43,12 +41,6 @@ export function renderAdminPage(
 <div class="admin-content">${options.main}</div>
 </div>`,
   });
-}
-
-/** A positive integer from a path or query parameter, or undefined. */
-export function positiveId(value: unknown): number | undefined {
-  const number = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : Number.NaN;
-  return Number.isSafeInteger(number) && number > 0 ? number : undefined;
 }
 
 /** Field errors from a use case, in the reader's language. */

@@ -9,7 +9,9 @@ import { csrfField, errorSummary, field, formatDate, setNotice } from '../../../
 import { findApiKeys } from '../administration.repository.ts';
 import { authorizeAdministration } from '../administration.policy.ts';
 import { issueApiKey, revokeApiKey, type FieldErrors } from '../administration.use-cases.ts';
-import { formList, formText, positiveId, renderAdminPage, translateErrors } from './admin-page.ts';
+import { invalidForm, parseId, readForm } from '../../../platform/web/forms.ts';
+import { ApiKeyForm } from '../administration.schema.ts';
+import { renderAdminPage, translateErrors } from './admin-page.ts';
 
 const SCOPE_LABELS: Record<ApiKeyScope, MessageKey> = {
   open311: 'admin.apiKeys.scope.open311',
@@ -25,8 +27,9 @@ export function registerApiKeyPages(app: App, ctx: AppContext): void {
   });
 
   app.post('/admin/api-keys', async (request, reply) => {
-    const name = formText(request.body, 'name');
-    const scopes = formList(request.body, 'scopes');
+    const form = readForm(ApiKeyForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const { name, scopes } = form.value;
     const outcome = await issueApiKey(ctx, request.viewer, request.organisation, name, scopes);
     if (!outcome.ok) return keysPage(request, reply, { name, scopes, errors: outcome.errors });
     // Shown in this answer only (never stored in plain, never redirected through a URL or cookie).
@@ -37,7 +40,7 @@ export function registerApiKeyPages(app: App, ctx: AppContext): void {
   });
 
   app.post<{ Params: { id: string } }>('/admin/api-keys/:id/revoke', async (request, reply) => {
-    const id = positiveId(request.params.id);
+    const id = parseId(request.params.id);
     if (!id) throw new AppError('API_KEY_NOT_FOUND');
     await revokeApiKey(ctx, request.viewer, request.organisation, id);
     setNotice(reply, 'admin.apiKeys.revoked');

@@ -8,15 +8,9 @@ import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, setNotice } from '../../../platform/web/layout.ts';
 import { authorizeAdministration, mayAdminister } from '../administration.policy.ts';
 import { updateCitySettings, type CitySettingsInput, type FieldErrors } from '../administration.use-cases.ts';
-import {
-  SECTIONS,
-  formList,
-  formText,
-  renderAdminPage,
-  translateErrors,
-  translatedFields,
-  translatedFromForm,
-} from './admin-page.ts';
+import { readForm, translatedValue, validFields } from '../../../platform/web/forms.ts';
+import { CitySettingsForm } from '../administration.schema.ts';
+import { SECTIONS, renderAdminPage, translateErrors, translatedFields } from './admin-page.ts';
 
 /** The administration's front page (every member of staff) and the city settings (administrators). */
 export function registerCityPages(app: App, ctx: AppContext): void {
@@ -55,18 +49,18 @@ export function registerCityPages(app: App, ctx: AppContext): void {
   });
 
   app.post('/admin/organisation', async (request, reply) => {
-    const body = request.body;
-    const languages = formList(body, 'languages');
+    // Only a coordinate can be refused here (not a number): the use case refuses it as it does an empty one.
+    const form = validFields(readForm(CitySettingsForm, request.body));
     const input: CitySettingsInput = {
-      name: translatedFromForm(body, 'name', LANGUAGE_CODES),
-      tagline: translatedFromForm(body, 'tagline', LANGUAGE_CODES),
-      languages,
-      defaultLanguage: formText(body, 'defaultLanguage'),
-      timeZone: formText(body, 'timeZone').trim(),
-      lat: Number(formText(body, 'lat') || Number.NaN),
-      lng: Number(formText(body, 'lng') || Number.NaN),
-      zoom: Number(formText(body, 'zoom') || Number.NaN),
-      primaryColor: formText(body, 'primaryColor').trim(),
+      name: translatedValue(form, 'name', LANGUAGE_CODES),
+      tagline: translatedValue(form, 'tagline', LANGUAGE_CODES),
+      languages: form.languages ?? [],
+      defaultLanguage: form.defaultLanguage ?? '',
+      timeZone: form.timeZone ?? '',
+      lat: form.lat ?? Number.NaN,
+      lng: form.lng ?? Number.NaN,
+      zoom: form.zoom ?? Number.NaN,
+      primaryColor: form.primaryColor ?? '',
     };
     const outcome = await updateCitySettings(ctx, request.viewer, request.organisation, input);
     if (!outcome.ok) return settingsPage(request, reply, input, outcome.errors);

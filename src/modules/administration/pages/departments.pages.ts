@@ -16,14 +16,14 @@ import {
   type DepartmentInput,
   type FieldErrors,
 } from '../administration.use-cases.ts';
+import { invalidForm, parseId, readForm, translatedValue } from '../../../platform/web/forms.ts';
 import {
-  formText,
-  positiveId,
-  renderAdminPage,
-  translateErrors,
-  translatedFields,
-  translatedFromForm,
-} from './admin-page.ts';
+  ArchiveDepartmentForm,
+  DepartmentForm,
+  DepartmentMemberForm,
+  NewDepartmentForm,
+} from '../administration.schema.ts';
+import { renderAdminPage, translateErrors, translatedFields } from './admin-page.ts';
 
 /** Departments: the list, a new one, and each one's name, e-mail address and members. */
 export function registerDepartmentPages(app: App, ctx: AppContext): void {
@@ -33,10 +33,13 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
   });
 
   app.post('/admin/departments', async (request, reply) => {
+    const { languages } = request.organisation;
+    const form = readForm(NewDepartmentForm(languages), request.body);
+    if (!form.ok) throw invalidForm(form.errors);
     const input: DepartmentInput = {
-      slug: formText(request.body, 'slug'),
-      name: translatedFromForm(request.body, 'name', request.organisation.languages),
-      email: formText(request.body, 'email'),
+      slug: form.value.slug,
+      name: translatedValue(form.value, 'name', languages),
+      email: form.value.email,
     };
     const outcome = await createDepartment(ctx, request.viewer, request.organisation, input);
     if (!outcome.ok) return listPage(request, reply, input, outcome.errors);
@@ -51,10 +54,10 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/departments/:id', async (request, reply) => {
     const id = departmentId(request.params.id);
-    const input = {
-      name: translatedFromForm(request.body, 'name', request.organisation.languages),
-      email: formText(request.body, 'email'),
-    };
+    const { languages } = request.organisation;
+    const form = readForm(DepartmentForm(languages), request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const input = { name: translatedValue(form.value, 'name', languages), email: form.value.email };
     const outcome = await updateDepartment(ctx, request.viewer, request.organisation, id, input);
     if (!outcome.ok) return departmentPage(request, reply, id, input, outcome.errors);
     setNotice(reply, 'admin.departments.saved');
@@ -63,7 +66,9 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/departments/:id/archive', async (request, reply) => {
     const id = departmentId(request.params.id);
-    const archive = formText(request.body, 'archived') !== 'no';
+    const form = readForm(ArchiveDepartmentForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const archive = form.value.archived !== 'no';
     await setDepartmentArchived(ctx, request.viewer, request.organisation, id, archive);
     setNotice(reply, archive ? 'admin.departments.archived' : 'admin.departments.restored');
     return reply.redirect(`/admin/departments/${id}`, 303);
@@ -71,7 +76,9 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/departments/:id/members', async (request, reply) => {
     const id = departmentId(request.params.id);
-    const email = formText(request.body, 'memberEmail');
+    const form = readForm(DepartmentMemberForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const email = form.value.memberEmail;
     const outcome = await addDepartmentMember(ctx, request.viewer, request.organisation, id, email);
     if (!outcome.ok)
       return departmentPage(
@@ -90,7 +97,7 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
     '/admin/departments/:id/members/:userId/remove',
     async (request, reply) => {
       const id = departmentId(request.params.id);
-      const userId = positiveId(request.params.userId);
+      const userId = parseId(request.params.userId);
       if (!userId) throw new AppError('USER_NOT_FOUND');
       await removeDepartmentMember(ctx, request.viewer, request.organisation, id, userId);
       setNotice(reply, 'admin.departments.memberRemoved');
@@ -190,7 +197,7 @@ ${
 }
 
 function departmentId(value: string): number {
-  const id = positiveId(value);
+  const id = parseId(value);
   if (!id) throw new AppError('DEPARTMENT_NOT_FOUND');
   return id;
 }

@@ -8,7 +8,9 @@ import { csrfField, formatDate, setNotice } from '../../../platform/web/layout.t
 import { findDepartments, findUserById, findUsers } from '../administration.repository.ts';
 import { authorizeAdministration } from '../administration.policy.ts';
 import { ROLES, unlockPerson, updatePerson } from '../administration.use-cases.ts';
-import { formList, formText, olderLink, positiveId, renderAdminPage } from './admin-page.ts';
+import { invalidForm, parseId, readForm } from '../../../platform/web/forms.ts';
+import { PersonForm } from '../administration.schema.ts';
+import { olderLink, renderAdminPage } from './admin-page.ts';
 
 const PAGE_SIZE = 50;
 
@@ -22,7 +24,7 @@ export function registerPeoplePages(app: App, ctx: AppContext): void {
     const { users, hasMore } = await findUsers(ctx.db, organisation.id, {
       search,
       role,
-      before: positiveId(request.query.before),
+      before: parseId(request.query.before),
       limit: PAGE_SIZE,
     });
     const departments = new Map(
@@ -100,9 +102,14 @@ ${
 
   app.post<{ Params: { id: string } }>('/admin/users/:id', async (request, reply) => {
     const id = personId(request.params.id);
-    const role = formText(request.body, 'role') as Role;
-    const departmentIds = formList(request.body, 'departmentIds').map((value) => positiveId(value) ?? -1);
-    await updatePerson(ctx, request.viewer, request.organisation, id, { role, departmentIds });
+    const form = readForm(PersonForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    // The role is checked by the use case (after the viewer's rights), as it was sent.
+    const role = form.value.role as Role;
+    await updatePerson(ctx, request.viewer, request.organisation, id, {
+      role,
+      departmentIds: form.value.departmentIds,
+    });
     setNotice(reply, 'admin.users.saved');
     return reply.redirect(`/admin/users/${id}`, 303);
   });
@@ -116,7 +123,7 @@ ${
 }
 
 function personId(value: string): number {
-  const id = positiveId(value);
+  const id = parseId(value);
   if (!id) throw new AppError('USER_NOT_FOUND');
   return id;
 }

@@ -5,7 +5,8 @@ import { html, raw } from '../../../platform/web/html.ts';
 import { formatDate } from '../../../platform/web/layout.ts';
 import { findAuditActions, findAuditEntries, findMailById, findMails } from '../administration.repository.ts';
 import { authorizeAdministration } from '../administration.policy.ts';
-import { olderLink, positiveId, renderAdminPage } from './admin-page.ts';
+import { parseId } from '../../../platform/web/forms.ts';
+import { olderLink, renderAdminPage } from './admin-page.ts';
 
 const PAGE_SIZE = 50;
 
@@ -23,7 +24,7 @@ export function registerRecordPages(app: App, ctx: AppContext): void {
     const action = actions.includes(request.query.action ?? '') ? request.query.action : undefined;
     const { entries, hasMore } = await findAuditEntries(ctx.db, organisation.id, {
       action,
-      before: positiveId(request.query.before),
+      before: parseId(request.query.before),
       limit: PAGE_SIZE,
     });
     return renderAdminPage(request, reply, {
@@ -67,7 +68,7 @@ ${olderLink(request, hasMore, entries.at(-1)?.id)}`,
     authorizeAdministration(request.viewer, 'read-outbox');
     const { t, organisation } = request;
     const { mails, hasMore } = await findMails(ctx.db, organisation.id, {
-      before: positiveId(request.query.before),
+      before: parseId(request.query.before),
       limit: PAGE_SIZE,
     });
     return renderAdminPage(request, reply, {
@@ -97,7 +98,7 @@ ${olderLink(request, hasMore, mails.at(-1)?.id)}`,
   app.get<{ Params: { id: string } }>('/admin/outbox/:id', async (request, reply) => {
     authorizeAdministration(request.viewer, 'read-outbox');
     const { t, organisation } = request;
-    const id = positiveId(request.params.id);
+    const id = parseId(request.params.id);
     const mail = id ? await findMailById(ctx.db, organisation.id, id) : undefined;
     if (!mail) throw new AppError('NOT_FOUND');
     return renderAdminPage(request, reply, {

@@ -44,28 +44,14 @@ import {
   type ProjectInput,
 } from '../manage-budget.ts';
 import { computeResults, publishResults } from '../results.use-cases.ts';
-import {
-  formText,
-  money,
-  number,
-  pathId,
-  phaseLabel,
-  plain,
-  stylesheet,
-  translated,
-  translatedFromForm,
-} from './shared.ts';
+import { readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
+import { BudgetForm, FollowUpForm, HeadingForm, MilestoneForm, PhasesForm, ProjectForm } from '../budgets.forms.ts';
+import { money, number, pathId, phaseLabel, plain, stylesheet, translated } from './shared.ts';
 import { registerPreselectionPages } from './preselection.pages.ts';
 import { findResidentProject } from '../projects.repository.ts';
 
 function messages(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
-}
-
-function optionalInteger(text: string): number | null {
-  const trimmed = text.trim();
-  if (trimmed === '') return null;
-  return /^-?\d{1,15}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
 }
 
 function select(
@@ -101,26 +87,26 @@ ${multiline ? html`<textarea id="${name}" name="${name}" lang="${language}" rows
 }
 
 function budgetFromForm(request: FastifyRequest): BudgetInput {
-  const body = request.body;
   const languages = request.organisation.languages;
-  const minShare = formText(body, 'minShare').trim();
-  const phase = formText(body, 'phaseOverride');
+  const schema = BudgetForm(languages);
+  const form = withNumbersAsNaN(schema, readForm(schema, request.body));
+  const phase = form.phaseOverride;
   return {
-    title: translatedFromForm(body, 'title', languages),
-    description: translatedFromForm(body, 'description', languages),
-    processId: optionalInteger(formText(body, 'processId')),
-    votingRule: formText(body, 'votingRule') as VotingRule,
-    maxProjects: optionalInteger(formText(body, 'maxProjects')),
-    maxVotes: optionalInteger(formText(body, 'maxVotes')),
-    maxVotesPerProject: optionalInteger(formText(body, 'maxVotesPerProject')),
-    minShare: minShare === '' ? null : Number(minShare.replace(',', '.')) / 100,
-    resultsMethod: formText(body, 'resultsMethod') === 'equal_shares' ? 'equal_shares' : 'votes',
-    eligibilityLevel: formText(body, 'eligibilityLevel') === 'email' ? 'email' : 'verified',
-    minAge: optionalInteger(formText(body, 'minAge')),
-    maxAge: optionalInteger(formText(body, 'maxAge')),
-    districtResidentsOnly: formText(body, 'districtResidentsOnly') === 'yes',
+    title: translatedValue(form, 'title', languages),
+    description: translatedValue(form, 'description', languages),
+    processId: form.processId ?? null,
+    votingRule: form.votingRule as VotingRule,
+    maxProjects: form.maxProjects ?? null,
+    maxVotes: form.maxVotes ?? null,
+    maxVotesPerProject: form.maxVotesPerProject ?? null,
+    minShare: form.minShare === undefined ? null : form.minShare / 100,
+    resultsMethod: form.resultsMethod === 'equal_shares' ? 'equal_shares' : 'votes',
+    eligibilityLevel: form.eligibilityLevel === 'email' ? 'email' : 'verified',
+    minAge: form.minAge ?? null,
+    maxAge: form.maxAge ?? null,
+    districtResidentsOnly: form.districtResidentsOnly,
     phaseOverride: ([...PHASES, 'closed'] as string[]).includes(phase) ? (phase as PhaseSetting) : null,
-    maxSupportsPerHeading: optionalInteger(formText(body, 'maxSupportsPerHeading')),
+    maxSupportsPerHeading: form.maxSupportsPerHeading ?? null,
   };
 }
 
@@ -241,9 +227,10 @@ ${budgetForm(request, '/admin/budgets', values, errors)}`,
     const id = pathId(request.params.id);
     const day = (text: string) =>
       /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(Number.NaN);
+    const form = withNumbersAsNaN(PhasesForm, readForm(PhasesForm, request.body));
     const phases: PhaseDates[] = PHASES.flatMap((kind) => {
-      const start = formText(request.body, `${kind}_start`).trim();
-      const end = formText(request.body, `${kind}_end`).trim();
+      const start = form[`${kind}_start`] ?? '';
+      const end = form[`${kind}_end`] ?? '';
       return start ? [{ kind, startsAt: day(start), endsAt: end ? day(end) : null }] : [];
     });
     const outcome = await setPhases(ctx, request.viewer, request.organisation, id, phases);
@@ -254,11 +241,13 @@ ${budgetForm(request, '/admin/budgets', values, errors)}`,
 
   app.post<{ Params: { id: string } }>('/admin/budgets/:id/headings', async (request, reply) => {
     const id = pathId(request.params.id);
-    const districtText = formText(request.body, 'districtId');
+    const { languages } = request.organisation;
+    const schema = HeadingForm(languages);
+    const form = withNumbersAsNaN(schema, readForm(schema, request.body));
     const outcome = await addHeading(ctx, request.viewer, request.organisation, id, {
-      name: translatedFromForm(request.body, 'name', request.organisation.languages),
-      districtId: districtText === '' ? null : (optionalInteger(districtText) ?? null),
-      amount: optionalInteger(formText(request.body, 'amount')) ?? Number.NaN,
+      name: translatedValue(form, 'name', languages),
+      districtId: form.districtId ?? null,
+      amount: form.amount ?? Number.NaN,
     });
     if (!outcome.ok) return budgetPage(request, reply, id, { headings: messages(request, outcome.errors) });
     setNotice(reply, 'budgets.admin.saved');
@@ -337,16 +326,17 @@ ${preview.headings.map(
   }
 
   function projectFromForm(request: FastifyRequest): ProjectInput {
-    const body = request.body;
     const languages = request.organisation.languages;
+    const schema = ProjectForm(languages);
+    const form = withNumbersAsNaN(schema, readForm(schema, request.body));
     return {
-      headingId: optionalInteger(formText(body, 'headingId')) ?? 0,
-      title: translatedFromForm(body, 'title', languages),
-      description: translatedFromForm(body, 'description', languages),
-      cost: optionalInteger(formText(body, 'cost')) ?? Number.NaN,
-      feasibility: formText(body, 'feasibility') as Feasibility,
-      feasibilityExplanation: translatedFromForm(body, 'explanation', languages),
-      status: formText(body, 'status') as ProjectStatus,
+      headingId: form.headingId ?? 0,
+      title: translatedValue(form, 'title', languages),
+      description: translatedValue(form, 'description', languages),
+      cost: form.cost ?? Number.NaN,
+      feasibility: form.feasibility as Feasibility,
+      feasibilityExplanation: translatedValue(form, 'explanation', languages),
+      status: form.status as ProjectStatus,
     };
   }
 
@@ -382,9 +372,10 @@ ${preview.headings.map(
     async (request, reply) => {
       const id = pathId(request.params.id);
       const projectId = pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
+      const form = withNumbersAsNaN(FollowUpForm, readForm(FollowUpForm, request.body));
       const outcome = await updateFollowUp(ctx, request.viewer, request.organisation, id, projectId, {
-        status: formText(request.body, 'followUpStatus') as FollowUpStatus,
-        progress: optionalInteger(formText(request.body, 'progress')) ?? Number.NaN,
+        status: form.followUpStatus as FollowUpStatus,
+        progress: form.progress ?? Number.NaN,
       });
       if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
       setNotice(reply, 'budgets.admin.saved');
@@ -397,11 +388,14 @@ ${preview.headings.map(
     async (request, reply) => {
       const id = pathId(request.params.id);
       const projectId = pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
+      const { languages } = request.organisation;
+      const schema = MilestoneForm(languages);
+      const form = withNumbersAsNaN(schema, readForm(schema, request.body));
       const outcome = await addMilestone(ctx, request.viewer, request.organisation, id, projectId, {
-        title: translatedFromForm(request.body, 'milestone', request.organisation.languages),
+        title: translatedValue(form, 'milestone', languages),
         description: {},
-        happenedOn: formText(request.body, 'happenedOn'),
-        progress: optionalInteger(formText(request.body, 'milestoneProgress')),
+        happenedOn: form.happenedOn,
+        progress: form.milestoneProgress ?? null,
       });
       if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
       setNotice(reply, 'budgets.admin.saved');

@@ -12,7 +12,9 @@ import { findResidentProjects } from '../projects.repository.ts';
 import { preselectProjects } from '../projects.use-cases.ts';
 import { sortProjects } from './project-list.ts';
 import { projectStatus, statusLabel } from './project-parts.ts';
-import { formList, money, number, pathId, phaseLabel, plain, stylesheet, translated } from './shared.ts';
+import { invalidForm, parseId, readForm } from '../../../platform/web/forms.ts';
+import { PreselectionForm } from '../budgets.forms.ts';
+import { money, number, pathId, phaseLabel, plain, stylesheet, translated } from './shared.ts';
 
 /**
  * Staff's pre-selection: every project of a budget by heading, most supported first, with a box to
@@ -27,9 +29,9 @@ export function registerPreselectionPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/budgets/:id/preselection', async (request, reply) => {
     const id = pathId(request.params.id);
-    const selected = formList(request.body, 'selected')
-      .filter((value) => /^\d{1,9}$/.test(value))
-      .map(Number);
+    const form = readForm(PreselectionForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const selected = form.value.selected.map(parseId).filter((id) => id !== undefined);
     const outcome = await preselectProjects(ctx, request.viewer, request.organisation, id, selected);
     if (!outcome.ok) return page(request, reply, id, outcome.code);
     setNotice(reply, 'budgets.admin.saved');

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { parseId } from '../../../platform/web/forms.ts';
 import { currentPhase } from '../ballot-rules.ts';
 import type { Budget, Heading } from '../budgets.repository.ts';
 import { findResidentProjects, findSupportedProjects, type ResidentProject } from '../projects.repository.ts';
@@ -27,7 +28,7 @@ export function listQuery(query: unknown, now = new Date()): ListQuery {
   const sort = text('sort');
   const seed = text('seed');
   return {
-    headingId: /^\d{1,9}$/.test(heading) ? Number(heading) : undefined,
+    headingId: parseId(heading),
     sort: (SORTS as readonly string[]).includes(sort) ? (sort as Sort) : 'random',
     seed: /^\d{1,9}$/.test(seed) ? Number(seed) : Math.floor(now.getTime() / 86_400_000),
   };

@@ -25,17 +25,9 @@ import {
   type ResidentProjectInput,
 } from '../projects.use-cases.ts';
 import { projectMap } from './project-map.ts';
-import {
-  budgetsAsset,
-  formText,
-  money,
-  paragraphs,
-  pathId,
-  phaseLabel,
-  plain,
-  stylesheet,
-  translated,
-} from './shared.ts';
+import { parseId, readForm, withNumbersAsNaN } from '../../../platform/web/forms.ts';
+import { ResidentProjectForm } from '../budgets.forms.ts';
+import { budgetsAsset, money, paragraphs, pathId, phaseLabel, plain, stylesheet, translated } from './shared.ts';
 import { followUpSection } from './results.pages.ts';
 import { blockerNotice, projectStatus, statusLabel } from './project-parts.ts';
 
@@ -52,22 +44,17 @@ function statusOf(code: string): number {
 
 /** The resident's project form as sent; numbers that are not numbers stay NaN so validation names them. */
 function inputFromForm(body: unknown): ResidentProjectInput {
-  const coordinate = (name: string) => {
-    const text = formText(body, name).trim().replace(',', '.');
-    return text === '' ? null : Number(text);
-  };
-  const cost = formText(body, 'cost')
-    .trim()
-    .replace(/[\s.,'’]/g, '');
-  const heading = formText(body, 'headingId');
+  const form = withNumbersAsNaN(ResidentProjectForm, readForm(ResidentProjectForm, body));
+  // Residents write amounts with thousands separators ("12.500", "12 500", "12'500"): whole units only.
+  const cost = form.cost.replace(/[\s.,'’]/g, '');
   return {
-    headingId: /^\d{1,9}$/.test(heading) ? Number(heading) : 0,
-    title: formText(body, 'title'),
-    description: formText(body, 'description'),
+    headingId: parseId(form.headingId) ?? 0,
+    title: form.title,
+    description: form.description,
     cost: /^\d{1,15}$/.test(cost) ? Number(cost) : Number.NaN,
-    lat: coordinate('lat'),
-    lng: coordinate('lng'),
-    showAuthor: formText(body, 'showAuthor') === 'yes',
+    lat: form.lat ?? null,
+    lng: form.lng ?? null,
+    showAuthor: form.showAuthor,
   };
 }
 
@@ -87,9 +74,8 @@ export function registerProjectPages(app: App, ctx: AppContext): void {
 
   app.get<{ Params: { id: string } }>('/budgets/:id/projects/new', async (request, reply) => {
     const budget = await requireBudget(request, request.params.id);
-    const headingText = (request.query as { heading?: string }).heading ?? '';
     const empty: ResidentProjectInput = {
-      headingId: /^\d{1,9}$/.test(headingText) ? Number(headingText) : 0,
+      headingId: parseId((request.query as { heading?: unknown }).heading) ?? 0,
       title: '',
       description: '',
       cost: Number.NaN,

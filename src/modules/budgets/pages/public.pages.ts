@@ -28,10 +28,11 @@ import {
   type Project,
 } from '../budgets.repository.ts';
 import { PHASES } from '../budgets.schema.ts';
+import { readForm } from '../../../platform/web/forms.ts';
+import { BallotProjectsForm } from '../budgets.forms.ts';
 import {
   budgetsAsset,
   CURRENCY,
-  formList,
   formText,
   money,
   paragraphs,
@@ -283,9 +284,8 @@ ${
 /** The ballot a form sent: checkboxes `projects`, or `votes_<id>` number fields; undefined when tampered with. */
 function ballotFromForm(body: unknown, budget: Budget): BallotInput | undefined {
   if (budget.votingRule !== 'distributed') {
-    const ids = formList(body, 'projects');
-    if (!ids.every((id) => /^\d{1,9}$/.test(id))) return undefined;
-    return { projects: ids.map(Number) };
+    const form = readForm(BallotProjectsForm, body);
+    return form.ok ? { projects: form.value.projects } : undefined;
   }
   const votes: Record<string, number> = {};
   for (const key of Object.keys((body as Record<string, unknown> | undefined) ?? {})) {

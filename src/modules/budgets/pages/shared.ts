@@ -9,8 +9,8 @@ import { LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import type { Phase } from '../budgets.schema.ts';
-import { formText, formList, translatedFromForm } from '../../../platform/web/forms.ts';
-export { formText, formList, translatedFromForm };
+import { formText, parseId } from '../../../platform/web/forms.ts';
+export { formText };
 
 /** Amounts are whole units of this currency. */
 export const CURRENCY = 'EUR';
@@ -56,8 +56,8 @@ export function phaseLabel(request: FastifyRequest, phase: Phase | null): string
 
 /** A positive id from a path parameter; anything else is a 404. */
 export function pathId(value: unknown, code = 'BUDGET_NOT_FOUND'): number {
-  const id = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw new AppError(code);
+  const id = parseId(value);
+  if (id === undefined) throw new AppError(code);
   return id;
 }
 

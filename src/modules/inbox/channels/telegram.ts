@@ -14,6 +14,7 @@ import {
 } from './channel.ts';
 import { callChannelApi } from './http.ts';
 import { continueDialogue } from './telegram-dialogue.ts';
+import { parseId } from '../../../platform/validation.ts';
 
 /** The parts of the Bot API's User object the inbox reads. */
 export interface TelegramUser {
@@ -147,7 +148,7 @@ function routes(app: App, ctx: AppContext, inbox: InboxChannels): void {
     '/inbox/telegram/:channelId',
     { schema: { hide: true }, bodyLimit: 1024 * 1024, config: { csrf: false } },
     async (request) => {
-      const channelId = /^\d{1,9}$/.test(request.params.channelId) ? Number(request.params.channelId) : undefined;
+      const channelId = parseId(request.params.channelId);
       const channel = channelId === undefined ? undefined : await inbox.findChannel('telegram', channelId);
       if (!channel) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
       if (!secretMatches(request.headers['x-telegram-bot-api-secret-token'], channel.secrets.webhookSecret))

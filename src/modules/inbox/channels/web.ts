@@ -4,6 +4,7 @@ import type { Db } from '../../../platform/db/database.ts';
 import { findChannelRecord, insertChannel } from '../channels.repository.ts';
 import { registerContactPages } from '../pages/contact.pages.ts';
 import { ChannelError, type ChannelAdapter, type ChannelRecord } from './channel.ts';
+import { isEmail } from '../../../platform/validation.ts';
 
 /**
  * The city's own "contact the city" form (/contact) as a channel. Residents write without an account;
@@ -19,8 +20,7 @@ export const webAdapter: ChannelAdapter = {
   },
   async reply(channel, reply, _signal, ctx) {
     const to = (reply.to.email ?? reply.to.externalId).trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to))
-      throw new ChannelError('The person left no e-mail address to answer to.', { retryable: false });
+    if (!isEmail(to)) throw new ChannelError('The person left no e-mail address to answer to.', { retryable: false });
     const subject = reply.subject ? `Re: ${reply.subject.replace(/^re:\s*/i, '')}` : 'Re:';
     const mailId = await ctx.mail.send({
       organisationId: channel.organisationId,

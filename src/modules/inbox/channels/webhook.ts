@@ -14,6 +14,7 @@ import {
 } from './channel.ts';
 import { callChannelApi } from './http.ts';
 import { channelIdParam, rawBody, rawBodyRoutes, refuseForgery, signatureMatches, signatureOf } from './signatures.ts';
+import { isEmail } from '../../../platform/validation.ts';
 
 /**
  * A generic signed JSON webhook, so that other systems of the city (a call centre, a chatbot, a form
@@ -106,8 +107,7 @@ export function messagesFromWebhook(
     else if (authorId === undefined) problem('author.id', 'is required');
     const name = author ? optionalText(author, 'name', 200, (_f, m) => problem('author.name', m)) : undefined;
     const email = author ? optionalText(author, 'email', 320, (_f, m) => problem('author.email', m)) : undefined;
-    if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-      problem('author.email', 'is not an e-mail address');
+    if (email !== undefined && !isEmail(email)) problem('author.email', 'is not an e-mail address');
     const sentAt =
       typeof item.sent_at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(item.sent_at)
         ? new Date(item.sent_at)

@@ -30,6 +30,8 @@ import {
   switchChannel,
   type ChannelInput,
 } from './channels.use-cases.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { ChannelSwitchForm } from '../inbox.forms.ts';
 
 const BASE = '/admin/inbox/channels';
 
@@ -285,7 +287,9 @@ export function registerChannelPages(app: App, ctx: AppContext): void {
   });
   app.post(`${BASE}/:id/enabled`, { schema: { hide: true } }, async (request, reply) => {
     const id = idOf(request);
-    const enabled = formText(request.body, 'enabled') === 'yes';
+    const form = readForm(ChannelSwitchForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const enabled = form.value.enabled === 'yes';
     await switchChannel(ctx, request.viewer, request.organisation, id, enabled);
     setNotice(reply, enabled ? 'inbox.channels.notice.on' : 'inbox.channels.notice.off');
     return reply.redirect(`${BASE}/${id}`, 303);

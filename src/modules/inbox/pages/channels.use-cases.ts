@@ -12,6 +12,7 @@ import { adapterFor } from '../channels/index.ts';
 import { setTelegramWebhook } from '../channels/telegram.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
 import type { ChannelKind } from '../inbox.schema.ts';
+import { isEmail } from '../../../platform/validation.ts';
 
 /** What the channel form sent: every field as typed, secrets empty when left unchanged. */
 export interface ChannelInput {
@@ -68,7 +69,7 @@ function validate(
       if (!/^https?:\/\/[^\s]+$/.test(value)) errors[id] = 'inbox.channels.error.url';
       else settings[field.name] = value.replace(/\/+$/, '');
     } else if (field.type === 'email') {
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) errors[id] = 'inbox.channels.error.email';
+      if (!isEmail(value)) errors[id] = 'inbox.channels.error.email';
       else settings[field.name] = value.toLowerCase();
     } else settings[field.name] = value.slice(0, field.type === 'textarea' ? 5000 : 500);
   }

@@ -3,7 +3,6 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { numberFormat } from '../../../platform/i18n/format.ts';
-import { formList, formText } from '../../../platform/web/forms.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, setNotice } from '../../../platform/web/layout.ts';
 import { mayDoInInbox, authorizeInbox } from '../inbox.policy.ts';
@@ -18,6 +17,8 @@ import {
 } from '../listening/coding.ts';
 import { valueOf } from './listening-shared.ts';
 import { idFrom as positiveInteger, renderInboxPage } from './shared.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { CodeForm, MessageCodesForm } from '../inbox.forms.ts';
 
 const PERIODS = [30, 90, 365] as const;
 
@@ -76,11 +77,9 @@ ${errors.parentId ? html`<p class="field__error" id="parentId-error">${errors.pa
 }
 
 function inputFrom(body: unknown): CodeInput {
-  return {
-    name: formText(body, 'name'),
-    description: formText(body, 'description'),
-    parentId: positiveInteger(formText(body, 'parentId')) ?? null,
-  };
+  const form = readForm(CodeForm, body);
+  if (!form.ok) throw invalidForm(form.errors);
+  return { name: form.value.name, description: form.value.description, parentId: form.value.parentId ?? null };
 }
 
 function translated(request: FastifyRequest, errors: Record<string, string>): Record<string, string> {
@@ -219,10 +218,12 @@ export function registerCodePages(app: App, ctx: AppContext): void {
   app.post('/staff/inbox/messages/:id/codes', { schema: { hide: true } }, async (request, reply) => {
     const id = positiveInteger((request.params as { id: string }).id);
     if (id === undefined) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
-    const codeIds = formList(request.body, 'code').map((value) => positiveInteger(value));
+    const form = readForm(MessageCodesForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const codeIds = form.value.code.map((value) => positiveInteger(value));
     if (codeIds.some((value) => value === undefined)) throw new AppError('INBOX_CODE_NOT_FOUND');
     await setMessageCodes(ctx.db, request.viewer, request.organisation.id, id, codeIds as number[]);
-    const back = formText(request.body, 'back');
+    const { back } = form.value;
     setNotice(reply, 'inbox.codes.applied');
     // Only a path of this site: an absolute or protocol-relative URL would make this an open redirect.
     return reply.redirect(/^\/(?![/\\])/.test(back) ? back : '/staff/inbox/codes', 303);

@@ -5,13 +5,15 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { localized } from '../../../platform/i18n/translate.ts';
-import { formText } from '../../../platform/web/forms.ts';
 import { html } from '../../../platform/web/html.ts';
 import { cityName, csrfField, errorSummary, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import type { ChannelRecord, InboxChannels } from '../channels/channel.ts';
 import { findWebThreadFor, setMessagePlace } from '../inbox.repository.ts';
 import { codedError, inputField, selectInput, textareaInput } from './shared.ts';
+import { isEmail } from '../../../platform/validation.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { ContactFormSchema } from '../inbox.forms.ts';
 
 export const CONTACT_LIMITS = { name: 120, email: 320, place: 300, message: 4000 } as const;
 /** A person's contact-form messages within this many days continue one conversation. */
@@ -30,8 +32,7 @@ type ContactErrors = Partial<Record<keyof ContactForm, string>>;
 /** Checks the form; returns error codes by field (empty when the form can be sent). */
 export function checkContactForm(form: ContactForm, districts: District[]): ContactErrors {
   const errors: ContactErrors = {};
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email) || form.email.length > CONTACT_LIMITS.email)
-    errors.email = 'INBOX_CONTACT_EMAIL_INVALID';
+  if (!isEmail(form.email) || form.email.length > CONTACT_LIMITS.email) errors.email = 'INBOX_CONTACT_EMAIL_INVALID';
   if (form.message === '') errors.message = 'INBOX_CONTACT_MESSAGE_REQUIRED';
   else if (form.message.length > CONTACT_LIMITS.message) errors.message = 'INBOX_CONTACT_TOO_LONG';
   if (form.name.length > CONTACT_LIMITS.name) errors.name = 'INBOX_CONTACT_TOO_LONG';
@@ -87,13 +88,9 @@ ${
 }
 
 function formFrom(body: unknown): ContactForm {
-  return {
-    name: formText(body, 'name').trim(),
-    email: formText(body, 'email').trim(),
-    district: formText(body, 'district').trim(),
-    place: formText(body, 'place').trim(),
-    message: formText(body, 'message').replace(/\r\n/g, '\n').trim(),
-  };
+  const form = readForm(ContactFormSchema, body);
+  if (!form.ok) throw invalidForm(form.errors);
+  return { ...form.value, message: form.value.message.replace(/\r\n/g, '\n') };
 }
 
 /**

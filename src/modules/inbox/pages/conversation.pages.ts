@@ -3,7 +3,6 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
-import { formText } from '../../../platform/web/forms.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate, setNotice } from '../../../platform/web/layout.ts';
 import {
@@ -43,6 +42,8 @@ import {
   textOf,
   type FieldError,
 } from './shared.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { AnswerForm, AssignForm, ConversationStatusForm, RelabelForm } from '../inbox.forms.ts';
 
 const ANSWER_MAX = 10_000;
 
@@ -247,15 +248,11 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/inbox/:conversationId/answer', { schema: { hide: true } }, async (request, reply) => {
     const conversation = await load(ctx, request);
-    const text = formText(request.body, 'text').replace(/\r\n/g, '\n');
+    const form = readForm(AnswerForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const text = form.value.text.replace(/\r\n/g, '\n');
     try {
-      await answerConversation(
-        ctx,
-        request.viewer,
-        conversation.id,
-        text,
-        idFrom(textOf(request.body, 'templateId')) ?? null,
-      );
+      await answerConversation(ctx, request.viewer, conversation.id, text, form.value.templateId ?? null);
     } catch (error) {
       return refuse(ctx, request, reply, conversation, error, 'answer-text', text);
     }
@@ -265,10 +262,9 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/inbox/:conversationId/assign', { schema: { hide: true } }, async (request, reply) => {
     const conversation = await load(ctx, request);
-    const input = {
-      departmentId: idFrom(textOf(request.body, 'departmentId')) ?? null,
-      assigneeId: idFrom(textOf(request.body, 'assigneeId')) ?? null,
-    };
+    const form = readForm(AssignForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const input = { departmentId: form.value.departmentId ?? null, assigneeId: form.value.assigneeId ?? null };
     try {
       await assignConversation(ctx, request.viewer, conversation.id, input);
     } catch (error) {
@@ -287,7 +283,9 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/inbox/:conversationId/status', { schema: { hide: true } }, async (request, reply) => {
     const conversation = await load(ctx, request);
-    const done = textOf(request.body, 'done') === '1';
+    const form = readForm(ConversationStatusForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const done = form.value.done === '1';
     await setConversationDone(ctx, request.viewer, conversation.id, done);
     setNotice(reply, done ? 'inbox.status.doneNotice' : 'inbox.status.reopenNotice');
     return reply.redirect(`/staff/inbox/${conversation.id}`, 303);
@@ -298,10 +296,9 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
     { schema: { hide: true } },
     async (request, reply) => {
       const conversation = await load(ctx, request);
-      await relabelMessage(ctx, request.viewer, conversation.id, paramId(request, 'messageId'), {
-        sentiment: textOf(request.body, 'sentiment'),
-        topic: textOf(request.body, 'topic'),
-      });
+      const form = readForm(RelabelForm, request.body);
+      if (!form.ok) throw invalidForm(form.errors);
+      await relabelMessage(ctx, request.viewer, conversation.id, paramId(request, 'messageId'), form.value);
       setNotice(reply, 'inbox.thread.relabelled');
       return reply.redirect(`/staff/inbox/${conversation.id}#message-${paramId(request, 'messageId')}`, 303);
     },

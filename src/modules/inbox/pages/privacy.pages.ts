@@ -3,7 +3,6 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { numberFormat } from '../../../platform/i18n/format.ts';
-import { formText } from '../../../platform/web/forms.ts';
 import { html } from '../../../platform/web/html.ts';
 import { csrfField, formatDate, setNotice } from '../../../platform/web/layout.ts';
 import { recordAudit } from '../../../platform/audit.ts';
@@ -11,6 +10,8 @@ import { authorizeInbox } from '../inbox.policy.ts';
 import { eraseAuthor, exportAuthor, searchAuthors } from '../listening/privacy.ts';
 import { valueOf } from './listening-shared.ts';
 import { idFrom as positiveInteger, renderInboxPage } from './shared.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { EraseAuthorForm } from '../inbox.forms.ts';
 
 async function renderPeople(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { t, lang } = request;
@@ -71,7 +72,9 @@ export function registerPrivacyPages(app: App, ctx: AppContext): void {
     authorizeInbox(request.viewer, 'erase');
     const id = positiveInteger((request.params as { id: string }).id);
     if (id === undefined) throw new AppError('INBOX_AUTHOR_NOT_FOUND');
-    if (formText(request.body, 'confirm') !== 'yes') throw new AppError('INBOX_ERASE_NOT_CONFIRMED');
+    const form = readForm(EraseAuthorForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    if (form.value.confirm !== 'yes') throw new AppError('INBOX_ERASE_NOT_CONFIRMED');
     await eraseAuthor(ctx.db, request.viewer, request.organisation.id, id);
     setNotice(reply, 'inbox.people.erased');
     return reply.redirect('/staff/inbox/people', 303);

@@ -5,7 +5,6 @@ import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { LANGUAGES, isLanguage } from '../../../platform/i18n/languages.ts';
 import { localized } from '../../../platform/i18n/translate.ts';
-import { formText } from '../../../platform/web/forms.ts';
 import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, field, setNotice } from '../../../platform/web/layout.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
@@ -18,6 +17,8 @@ import {
   type Topic,
 } from '../listening/settings.ts';
 import { idFrom as positiveInteger, renderInboxPage } from './shared.ts';
+import { invalidForm, readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
+import { InboxSettingsForm, TopicForm } from '../inbox.forms.ts';
 
 function languageName(code: string): string {
   return isLanguage(code) ? LANGUAGES[code].name : code;
@@ -104,9 +105,11 @@ export function registerSettingsPages(app: App, ctx: AppContext): void {
     return renderSettings(ctx, request, reply);
   });
   app.post('/admin/inbox/settings', { schema: { hide: true } }, async (request, reply) => {
+    // The settings are checked where they are saved: a number field left empty is 0, text that is no number NaN.
+    const form = withNumbersAsNaN(InboxSettingsForm, readForm(InboxSettingsForm, request.body));
     await saveInboxSettings(ctx.db, request.viewer, request.organisation.id, {
-      retentionDays: Number(formText(request.body, 'retentionDays')),
-      firstResponseGoalHours: Number(formText(request.body, 'firstResponseGoalHours')),
+      retentionDays: form.retentionDays ?? 0,
+      firstResponseGoalHours: form.firstResponseGoalHours ?? 0,
     });
     setNotice(reply, 'inbox.settings.saved');
     return reply.redirect('/admin/inbox/settings', 303);
@@ -132,17 +135,18 @@ export function registerSettingsPages(app: App, ctx: AppContext): void {
             (entry) => entry.id === positiveInteger(id),
           );
     if (id !== 'new' && !existing) throw new AppError('INBOX_TOPIC_INVALID');
+    const form = readForm(TopicForm(languages), request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const keywords = translatedValue(form.value, 'keywords', languages);
     await saveTopic(ctx.db, request.viewer, request.organisation.id, {
       id: existing?.id,
-      key: existing?.key ?? formText(request.body, 'key'),
-      names: Object.fromEntries(languages.map((language) => [language, formText(request.body, `name_${language}`)])),
+      key: existing?.key ?? form.value.key,
+      names: translatedValue(form.value, 'name', languages),
       keywords: {
         ...existing?.keywords,
-        ...Object.fromEntries(
-          languages.map((language) => [language, formText(request.body, `keywords_${language}`).split(/[,\n]/)]),
-        ),
+        ...Object.fromEntries(languages.map((language) => [language, (keywords[language] ?? '').split(/[,\n]/)])),
       },
-      departmentId: positiveInteger(formText(request.body, 'departmentId')) ?? null,
+      departmentId: form.value.departmentId ?? null,
     });
     setNotice(reply, 'inbox.settings.saved');
     return reply.redirect('/admin/inbox/settings', 303);

@@ -10,6 +10,7 @@ import { renderPage } from '../../../platform/web/layout.ts';
 import type { ChannelKind } from '../inbox.schema.ts';
 import { authorizeInbox, mayDoInInbox, type InboxAction } from '../inbox.policy.ts';
 import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
+import { parseId } from '../../../platform/validation.ts';
 
 /** A field's problem: a stable code (also in the page, as `data-code`) and its text in the reader's language. */
 export interface FieldError {
@@ -93,10 +94,8 @@ export function textOf(source: unknown, name: string): string {
   return typeof first === 'string' ? first.trim() : '';
 }
 
-/** A positive integer id from text, or undefined. */
-export function idFrom(text: string): number | undefined {
-  return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined;
-}
+/** A positive integer id from text, or undefined (the platform's `parseId`). */
+export const idFrom: (text: string) => number | undefined = parseId;
 
 /** The id in a route parameter. */
 export function paramId(request: FastifyRequest, name: string): number {

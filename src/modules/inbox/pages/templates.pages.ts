@@ -4,7 +4,6 @@ import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { isLanguage, LANGUAGES } from '../../../platform/i18n/languages.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
-import { formText, translatedFromForm } from '../../../platform/web/forms.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
 import { changeTemplate, createTemplate } from '../conversations.use-cases.ts';
@@ -17,9 +16,10 @@ import {
   paramId,
   renderInboxPage,
   textareaInput,
-  textOf,
   type FieldError,
 } from './shared.ts';
+import { invalidForm, readForm, translatedValue } from '../../../platform/web/forms.ts';
+import { ArchiveTemplateForm, TemplateForm } from '../inbox.forms.ts';
 
 const TEXT_MAX = 10_000;
 
@@ -95,10 +95,10 @@ export function registerTemplatePages(app: App, ctx: AppContext): void {
   );
 
   app.post('/staff/inbox/templates', { schema: { hide: true } }, async (request, reply) => {
-    const draft = {
-      name: formText(request.body, 'name'),
-      texts: translatedFromForm(request.body, 'text', request.organisation.languages),
-    };
+    const { languages } = request.organisation;
+    const form = readForm(TemplateForm(languages), request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const draft = { name: form.value.name, texts: translatedValue(form.value, 'text', languages) };
     try {
       await createTemplate(ctx, request.viewer, request.organisation, draft.name, draft.texts);
     } catch (error) {
@@ -110,10 +110,13 @@ export function registerTemplatePages(app: App, ctx: AppContext): void {
 
   app.post('/staff/inbox/templates/:templateId', { schema: { hide: true } }, async (request, reply) => {
     const templateId = paramId(request, 'templateId');
+    const { languages } = request.organisation;
+    const form = readForm(TemplateForm(languages), request.body);
+    if (!form.ok) throw invalidForm(form.errors);
     try {
       await changeTemplate(ctx, request.viewer, request.organisation, templateId, {
-        name: formText(request.body, 'name'),
-        texts: translatedFromForm(request.body, 'text', request.organisation.languages),
+        name: form.value.name,
+        texts: translatedValue(form.value, 'text', languages),
       });
     } catch (error) {
       return renderTemplates(ctx, request, reply, {
@@ -127,7 +130,9 @@ export function registerTemplatePages(app: App, ctx: AppContext): void {
 
   app.post('/staff/inbox/templates/:templateId/archive', { schema: { hide: true } }, async (request, reply) => {
     const templateId = paramId(request, 'templateId');
-    const archived = textOf(request.body, 'archived') === '1';
+    const form = readForm(ArchiveTemplateForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const archived = form.value.archived === '1';
     await changeTemplate(ctx, request.viewer, request.organisation, templateId, { archived });
     setNotice(reply, archived ? 'inbox.templates.archived' : 'inbox.templates.restored');
     return reply.redirect('/staff/inbox/templates', 303);

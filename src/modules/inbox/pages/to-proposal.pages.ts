@@ -2,7 +2,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
-import { formText } from '../../../platform/web/forms.ts';
 import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
 import { CATEGORIES, findProcesses, phaseAllows } from '../../participation/index.ts';
@@ -21,6 +20,8 @@ import {
   textOf,
   type FieldError,
 } from './shared.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { ToProposalForm } from '../inbox.forms.ts';
 
 interface ProposalForm {
   message: string;
@@ -129,18 +130,15 @@ export function registerToProposalPages(app: App, ctx: AppContext): void {
   });
 
   app.post('/staff/inbox/:conversationId/proposal', { schema: { hide: true } }, async (request, reply) => {
-    const body = request.body;
-    const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(body, 'message'), 'proposal');
+    const read = readForm(ToProposalForm, request.body);
+    if (!read.ok) throw invalidForm(read.errors);
+    const sent = read.value;
+    const { conversationId, message } = await loadIncomingMessage(ctx, request, sent.message, 'proposal');
     const form: ProposalForm = {
+      ...sent,
       message: String(message.id),
-      process: textOf(body, 'process'),
-      title: textOf(body, 'title'),
-      body: formText(body, 'body').replace(/\r\n/g, '\n').trim(),
-      category: textOf(body, 'category'),
-      districtId: textOf(body, 'districtId'),
-      lat: textOf(body, 'lat'),
-      lng: textOf(body, 'lng'),
-      showName: textOf(body, 'showName') === '1',
+      body: sent.body.replace(/\r\n/g, '\n'),
+      showName: sent.showName === '1',
     };
     const outcome = await turnIntoProposal(ctx, request.viewer, request.organisation, conversationId, {
       messageId: message.id,

@@ -32,6 +32,8 @@ import {
   type CommentInput,
 } from '../use-cases/comments.ts';
 import { blockerNotice } from './processes.pages.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { CommentVoteForm, FlagCommentForm, ModerateCommentForm } from '../participation.forms.ts';
 import { formText, messages, number, pathId, queryText, stylesheet, textarea } from './shared.ts';
 
 export function parseCommentSort(request: FastifyRequest): CommentSort {
@@ -234,7 +236,9 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/comments/:id/vote', async (request, reply) => {
     const id = pathId(request.params.id, 'COMMENT_NOT_FOUND');
-    const text = formText(request.body, 'value');
+    const form = readForm(CommentVoteForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const text = form.value.value;
     const value = text === 'up' ? 1 : text === 'down' ? -1 : text === '0' ? 0 : undefined;
     if (value === undefined) throw new AppError('COMMENT_INVALID');
     const outcome = await voteComment(ctx, request.viewer, request.organisation, id, value);
@@ -244,22 +248,25 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/comments/:id/flag', async (request, reply) => {
     const id = pathId(request.params.id, 'COMMENT_NOT_FOUND');
-    const { href } = await flagComment(ctx, request.viewer, request.organisation, id, formText(request.body, 'reason'));
+    const form = readForm(FlagCommentForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const { href } = await flagComment(ctx, request.viewer, request.organisation, id, form.value.reason);
     setNotice(reply, 'participation.comment.flagged');
     return reply.redirect(`${href}#comment-${id}`, 303);
   });
 
   app.post<{ Params: { id: string } }>('/comments/:id/moderate', async (request, reply) => {
     const id = pathId(request.params.id, 'COMMENT_NOT_FOUND');
-    const hide = formText(request.body, 'hide') === 'yes';
+    const form = readForm(ModerateCommentForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const hide = form.value.hide === 'yes';
     const outcome = await moderateComment(ctx, request.viewer, request.organisation, id, {
       hide,
-      reason: formText(request.body, 'reason'),
+      reason: form.value.reason,
     });
     if (!outcome.ok) throw new AppError('COMMENT_INVALID', request.t('participation.error.reason'));
     setNotice(reply, hide ? 'participation.moderation.hidden' : 'participation.moderation.shown');
-    const back = formText(request.body, 'back');
-    if (back === 'queue') return reply.redirect('/admin/participation/moderation', 303);
+    if (form.value.back === 'queue') return reply.redirect('/admin/participation/moderation', 303);
     return reply.redirect(await commentAddress(request, id), 303);
   });
 

@@ -9,7 +9,9 @@ import { findDebate, type Debate } from '../conversation.repository.ts';
 import { findProcess, findProcessBySlug, type Process } from '../processes.repository.ts';
 import { startDebate } from '../use-cases/start-debate.ts';
 import { commentsSection, parseCommentSort } from './comments.pages.ts';
-import { formText, messages, paragraphs, pathId, stylesheet, textarea, translated } from './shared.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { DebateForm } from '../participation.forms.ts';
+import { messages, paragraphs, pathId, stylesheet, textarea, translated } from './shared.ts';
 
 /** One debate in a list: its question and how many arguments each side has. */
 export function debateCard(request: FastifyRequest, debate: Debate): Html {
@@ -56,7 +58,9 @@ ${comments}`,
   app.post<{ Params: { slug: string } }>('/processes/:slug/debates', async (request, reply) => {
     const process = await findProcessBySlug(ctx.db, request.organisation.id, request.params.slug);
     if (!process) throw new AppError('PROCESS_NOT_FOUND');
-    const input = { title: formText(request.body, 'title'), body: formText(request.body, 'body') };
+    const form = readForm(DebateForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const input = form.value;
     const outcome = await startDebate(ctx, request.viewer, request.organisation, process, input);
     if (outcome.ok) {
       setNotice(reply, 'participation.debate.created');

@@ -16,11 +16,12 @@ import { followProposal } from '../use-cases/follow-proposal.ts';
 import { takePartBlocker } from '../use-cases/shared.ts';
 import { supportProposal, withdrawSupport } from '../use-cases/support-proposal.ts';
 import { withdrawProposal } from '../use-cases/withdraw-proposal.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { AnswerProposalForm, FollowForm, SupportForm } from '../participation.forms.ts';
 import { commentsSection, parseCommentSort } from './comments.pages.ts';
 import { blockerNotice } from './processes.pages.ts';
 import {
   categoryLabel,
-  formText,
   messages,
   paragraphs,
   pathId,
@@ -42,7 +43,9 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/proposals/:id/support', async (request, reply) => {
     const id = pathId(request.params.id, 'PROPOSAL_NOT_FOUND');
-    const remove = formText(request.body, 'support') === 'no';
+    const form = readForm(SupportForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const remove = form.value.support === 'no';
     const outcome = remove
       ? await withdrawSupport(ctx, request.viewer, request.organisation, id)
       : await supportProposal(ctx, request.viewer, request.organisation, id);
@@ -62,7 +65,9 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/proposals/:id/follow', async (request, reply) => {
     const id = pathId(request.params.id, 'PROPOSAL_NOT_FOUND');
-    const follow = formText(request.body, 'follow') !== 'no';
+    const form = readForm(FollowForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const follow = form.value.follow !== 'no';
     await followProposal(ctx, request.viewer, request.organisation, id, follow);
     setNotice(reply, follow ? 'participation.follow.on' : 'participation.follow.off');
     return reply.redirect(`/proposals/${id}`, 303);
@@ -85,9 +90,11 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/proposals/:id/answer', async (request, reply) => {
     const id = pathId(request.params.id, 'PROPOSAL_NOT_FOUND');
+    const form = readForm(AnswerProposalForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
     const outcome = await answerProposal(ctx, request.viewer, request.organisation, id, {
-      answer: formText(request.body, 'answer'),
-      text: formText(request.body, 'answerText'),
+      answer: form.value.answer,
+      text: form.value.answerText,
     });
     if (!outcome.ok) return proposalPage(request, reply, id, messages(request, outcome.errors), 400);
     setNotice(reply, 'participation.answer.saved');

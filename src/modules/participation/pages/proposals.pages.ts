@@ -21,11 +21,12 @@ import {
 } from '../proposals.repository.ts';
 import { takePartBlocker } from '../use-cases/shared.ts';
 import { submitProposal, type ProposalInput } from '../use-cases/submit-proposal.ts';
+import { parseId, readForm, withNumbersAsNaN } from '../../../platform/web/forms.ts';
+import { ProposalForm } from '../participation.forms.ts';
 import { blockerNotice } from './processes.pages.ts';
 import { proposalMap } from './map.ts';
 import {
   categoryLabel,
-  formText,
   messages,
   plain,
   queryText,
@@ -227,23 +228,18 @@ ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="ne
 
   app.post<{ Params: { slug: string } }>('/processes/:slug/proposals', async (request, reply) => {
     const process = await requireProcess(request.organisation.id, request.params.slug);
-    const body = request.body;
-    const coordinate = (name: string) => {
-      const text = formText(body, name).trim().replace(',', '.');
-      return text === '' ? null : Number(text);
-    };
-    const districtText = formText(body, 'districtId');
+    const form = withNumbersAsNaN(ProposalForm, readForm(ProposalForm, request.body));
     const input: ProposalInput = {
-      title: formText(body, 'title'),
-      body: formText(body, 'body'),
-      category: formText(body, 'category'),
-      districtId: /^\d{1,9}$/.test(districtText) ? Number(districtText) : null,
-      lat: coordinate('lat'),
-      lng: coordinate('lng'),
+      title: form.title,
+      body: form.body,
+      category: form.category,
+      // A district that is no id is an unknown one (-1), refused by the use case; none is null.
+      districtId: form.districtId === '' ? null : (parseId(form.districtId) ?? -1),
+      lat: form.lat ?? null,
+      lng: form.lng ?? null,
     };
-    if (districtText !== '' && input.districtId === null) input.districtId = -1;
     // A place picked on the plan stands for its zone's point, unless the author typed coordinates.
-    const zone = formText(body, 'planZone');
+    const zone = form.planZone;
     if (zone !== '' && input.lat === null && input.lng === null) {
       const plan = await findPlan(ctx.db, request.organisation.id, process.id);
       const feature = /^\d{1,4}$/.test(zone) ? plan?.features[Number(zone)] : undefined;

@@ -13,7 +13,7 @@ import type { Category, ShownStatus } from '../participation.schema.ts';
 import type { Phase, Process } from '../processes.repository.ts';
 import type { Proposal } from '../proposals.repository.ts';
 import type { FieldErrors } from '../use-cases/shared.ts';
-import { formText, formList, translatedFromForm } from '../../../platform/web/forms.ts';
+import { formText, formList, parseId, translatedFromForm } from '../../../platform/web/forms.ts';
 export { formText, formList, translatedFromForm };
 
 /** A staff-written text in the reader's language, marked with its language when it is another one. */
@@ -80,8 +80,8 @@ export function supportMeter(request: FastifyRequest, proposal: Pick<Proposal, '
 
 /** A positive id from a path parameter; anything else is a 404 with `code`. */
 export function pathId(value: unknown, code: string): number {
-  const id = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw new AppError(code);
+  const id = parseId(value);
+  if (id === undefined) throw new AppError(code);
   return id;
 }
 

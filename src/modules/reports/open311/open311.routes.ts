@@ -17,6 +17,7 @@ import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.sc
 import { submitReport } from '../submit-report.ts';
 import { isoWithOffset } from './datetime.ts';
 import { toXml, type XmlNode } from './xml.ts';
+import { isEmail } from '../../../platform/validation.ts';
 
 type Format = 'xml' | 'json';
 
@@ -319,8 +320,7 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
             answers[code] = Array.isArray(value) ? value.map(String) : String(value);
         }
         const email = text(input.email);
-        if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-          return refuse(new Open311Error(400, 'email is not a valid e-mail address'));
+        if (email && !isEmail(email)) return refuse(new Open311Error(400, 'email is not a valid e-mail address'));
         const name = [text(input.first_name), text(input.last_name)].filter(Boolean).join(' ');
         // configuration still current, key still valid, report and first history line: one statement, one commit
         const outcome = await submitReport(ctx, organisation, {

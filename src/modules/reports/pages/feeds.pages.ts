@@ -31,7 +31,9 @@ import { parseBbox, reportCard, reportTitle } from './list.pages.ts';
 import { cityBounds, renderAreaThumbnail } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { reportIdParam } from './report.pages.ts';
-import { categoryOptions, escapeXml, formValue, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
+import { categoryOptions, escapeXml, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { NewReportsSubscriptionForm, UnsubscribeForm } from '../reports.forms.ts';
 
 interface AtomEntry {
   id: string;
@@ -277,9 +279,12 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
       findDistricts(ctx.db, request.organisation.id),
       findCategories(ctx.db, request.organisation.id),
     ]);
-    const district = districts.find((d) => d.code === formValue(request.body, 'district'));
-    const category = categories.find((c) => c.code === formValue(request.body, 'category'));
-    const bbox = parseBbox(formValue(request.body, 'bbox'));
+    const read = readForm(NewReportsSubscriptionForm, request.body);
+    if (!read.ok) throw invalidForm(read.errors);
+    const form = read.value;
+    const district = districts.find((d) => d.code === form.district);
+    const category = categories.find((c) => c.code === form.category);
+    const bbox = parseBbox(form.bbox);
     await limitSubscribing(ctx, request, viewer.id);
     await subscribeNewReports(ctx.db, request.organisation.id, viewer.id, {
       districtId: district?.id,
@@ -316,7 +321,9 @@ ${
   });
 
   app.post('/reports/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
-    const removed = await unsubscribeByToken(ctx.db, request.organisation.id, formValue(request.body, 'token'));
+    const form = readForm(UnsubscribeForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const removed = await unsubscribeByToken(ctx.db, request.organisation.id, form.value.token);
     if (!removed) {
       return renderPage(request, reply, {
         title: request.t('reports.unsubscribe.title'),

@@ -21,9 +21,10 @@ import { countFollowers, followReport, isFollowing, notifySoon, unfollowReport }
 import { reportTitle } from './list.pages.ts';
 import { cityBounds, renderMap } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { ReportUpdateForm } from '../reports.forms.ts';
 import {
   excerpt,
-  formValue,
   isStatus,
   plain,
   reportsAsset,
@@ -200,9 +201,11 @@ export async function handleUpdatePost(
     reply.callNotFound();
     return reply;
   }
-  const text = formValue(request.body, 'text');
-  const stillThere = formValue(request.body, 'stillThere') === 'yes';
-  const uploads = readPhotos(request.body, 'photos');
+  const form = readForm(ReportUpdateForm, request.body);
+  if (!form.ok) throw invalidForm(form.errors);
+  const { text } = form.value;
+  const stillThere = form.value.stillThere === 'yes';
+  const uploads = readPhotos(form.value, 'photos');
   const errors: Record<string, string> = {};
   if (!text) errors.text = request.t('reports.error.updateText');
   else if (text.length > 2000) errors.text = request.t('reports.error.updateTooLong');

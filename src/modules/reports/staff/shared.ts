@@ -12,6 +12,7 @@ import { stylesheet } from '../pages/shared.ts';
 import { mayDo } from './staff.policy.ts';
 import { findApiKeyIssuer } from './staff.repository.ts';
 import type { FieldErrors } from './staff.use-cases.ts';
+import { parseId } from '../../../platform/validation.ts';
 
 const assets = assetFolder('/staff/assets', path.join(import.meta.dirname, 'assets'));
 
@@ -75,10 +76,8 @@ export function textsOf(source: unknown, name: string): string[] {
     .filter(Boolean);
 }
 
-/** A positive integer id from text, or undefined. */
-export function idFrom(text: string): number | undefined {
-  return /^[1-9]\d{0,14}$/.test(text) ? Number(text) : undefined;
-}
+/** A positive integer id from text, or undefined (the platform's `parseId`). */
+export const idFrom: (text: string) => number | undefined = parseId;
 
 /** The id in a route's `:id` (or another named parameter). */
 export function paramId(request: FastifyRequest, name = 'id'): number | undefined {

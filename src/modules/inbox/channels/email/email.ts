@@ -8,6 +8,7 @@ import {
   type SentReply,
 } from '../channel.ts';
 import { checkMailbox, pollMailbox } from './imap.ts';
+import { isEmail } from '../../../../platform/validation.ts';
 
 /** A text setting of a channel ('' when absent or not text). */
 function setting(channel: { settings: Record<string, unknown> }, name: string): string {
@@ -46,8 +47,7 @@ function smtpError(error: unknown): ChannelError {
 
 function address(channel: ChannelRecord): string {
   const value = setting(channel, 'address').trim();
-  if (!/^[^@\s]+@[^@\s]+$/.test(value))
-    throw new ChannelError('E-mail: the channel has no address', { retryable: false });
+  if (!isEmail(value)) throw new ChannelError('E-mail: the channel has no address', { retryable: false });
   return value;
 }
 
