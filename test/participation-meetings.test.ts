@@ -208,6 +208,9 @@ describe('meetings', () => {
     assert.match(badHtml, /The end time must be after the start time\./);
     assert.match(badHtml, /One of these numbers is not a proposal of this process\./);
     assert.match(badHtml, /aria-invalid="true"/);
+    // the description is the meeting's, not the process's (it used to be labelled "Process description")
+    assert.match(badHtml, /Meeting description/);
+    assert.doesNotMatch(badHtml, /Process description/);
 
     const created = await staff.client.postForm(`/admin/participation/processes/${process.id}/meetings`, {
       _csrf: staff.csrf,

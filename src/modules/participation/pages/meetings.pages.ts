@@ -175,7 +175,7 @@ function meetingForm(
     value === null || value === undefined || Number.isNaN(value) ? '' : String(value);
   return html`<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
 ${translatedInputs(request, 'title', 'participation.meetings.titleField', values.title ?? {}, errors)}
-${translatedInputs(request, 'description', 'participation.admin.description', values.description ?? {}, errors, true)}
+${translatedInputs(request, 'description', 'participation.meetings.description', values.description ?? {}, errors, true)}
 ${field({ name: 'startsOn', label: t('participation.meetings.day'), type: 'date', value: start[0], error: errors.startsOn, required: true })}
 ${field({ name: 'startTime', label: t('participation.meetings.startTime'), hint: t('participation.meetings.timeHint'), value: start[1], error: errors.startTime, required: true, maxlength: 5 })}
 ${field({ name: 'endTime', label: t('participation.meetings.endTime'), hint: t('participation.meetings.timeHint'), value: end[1], error: errors.endTime, required: true, maxlength: 5 })}
