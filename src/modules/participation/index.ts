@@ -4,7 +4,7 @@ import * as proposalsMigration from './migrations/20261123_0510_participation_pr
 import * as conversationMigration from './migrations/20261123_0520_participation_debates_comments.ts';
 import * as meetingsMigration from './migrations/20261123_0530_participation_meetings.ts';
 import * as commentSubjectsMigration from './migrations/20261123_0540_participation_comment_subjects.ts';
-import './participation.errors.ts';
+import { participationErrors } from './participation.errors.ts';
 import { registerParticipationApi } from './participation.api.ts';
 import { seedParticipation } from './participation.demo.ts';
 import { registerAdminPages } from './pages/admin.pages.ts';
@@ -56,6 +56,7 @@ export {
  */
 export const participationModule: ModuleManifest = {
   name: 'participation',
+  errors: [participationErrors],
   migrations: {
     '20261123_0500_participation_processes': processesMigration,
     '20261123_0510_participation_proposals': proposalsMigration,

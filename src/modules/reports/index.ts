@@ -12,7 +12,8 @@ import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } f
 import { registerOpen311 } from './open311/open311.routes.ts';
 import { seedReports } from './reports.demo.ts';
 import { FOLD_EVERY_MS, FOLD_JOB, registerStatisticsRoutes, runFoldJob } from './statistics.ts';
-import './reports.errors.ts';
+import { reportErrors } from './reports.errors.ts';
+import { areaErrors } from './subscription-area.ts';
 
 export { submitReport, type ReportSubmission, type SubmitOutcome } from './submit-report.ts';
 export { findCategories, findReports, findReportById, type ReportRow } from './reports.repository.ts';
@@ -43,6 +44,7 @@ export {
  */
 export const reportsModule: ModuleManifest = {
   name: 'reports',
+  errors: [reportErrors, areaErrors],
   migrations: {
     '20261123_0300_reports': reportsMigration,
     '20261123_0310_reports_resident': residentMigration,
