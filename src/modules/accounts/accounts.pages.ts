@@ -39,8 +39,9 @@ export function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : '/';
 }
 
+/** The page picks each field's text from its problem code. */
 function translateErrors(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+  return Object.fromEntries(Object.entries(errors).map(([name, code]) => [name, request.t(`error.${code}`)]));
 }
 
 function requireViewer(request: FastifyRequest) {
@@ -188,7 +189,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       acceptTerms: formText(request.body, 'acceptTerms') === 'yes',
       language: request.lang,
     });
-    if ('invalid' in outcome) return signUpPage(request, reply, { email, displayName }, outcome.invalid);
+    if (!outcome.ok) return signUpPage(request, reply, { email, displayName }, outcome.fields);
     return renderPage(request, reply, {
       title: request.t('signUp.done.title'),
       main: html`<h1>${request.t('signUp.done.title')}</h1><p>${request.t('signUp.done.text', { email: email.trim() })}</p>`,
@@ -197,11 +198,8 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.get('/confirm', { schema: { hide: true } }, async (request, reply) => {
     const token = (request.query as { token?: unknown }).token;
-    const outcome =
-      typeof token === 'string'
-        ? await confirmEmail(ctx, request.organisation, token)
-        : { invalidToken: true as const };
-    const ok = 'ok' in outcome;
+    const outcome = typeof token === 'string' ? await confirmEmail(ctx, request.organisation, token) : { ok: false };
+    const ok = outcome.ok;
     return renderPage(request, reply, {
       title: request.t('confirm.title'),
       noIndex: true,
@@ -228,7 +226,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const email = formText(request.body, 'email');
     const next = safeNext(formText(request.body, 'next'));
     const outcome = await signIn(ctx, request.organisation, email, formText(request.body, 'password'));
-    if ('ok' in outcome) {
+    if (outcome.ok) {
       if (request.sessionToken) await deleteSession(ctx.db, request.sessionToken);
       reply.setCookie(
         SESSION_COOKIE,
@@ -237,14 +235,14 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       );
       return reply.redirect(next, 303);
     }
-    if ('locked' in outcome)
+    if (outcome.code === 'ACCOUNT_LOCKED')
       return signInPage(request, reply, {
         email,
         next,
         status: 423,
         error: request.t('error.ACCOUNT_LOCKED', { minutes: outcome.minutes }),
       });
-    if ('notConfirmed' in outcome)
+    if (outcome.code === 'EMAIL_NOT_CONFIRMED')
       return signInPage(request, reply, {
         email,
         next,
@@ -300,8 +298,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
   app.post('/password-reset/new', { schema: { hide: true } }, async (request, reply) => {
     const token = formText(request.body, 'token');
     const outcome = await resetPassword(ctx, request.organisation, token, formText(request.body, 'password'));
-    if ('invalid' in outcome) return newPasswordPage(request, reply, token, outcome.invalid);
-    if ('invalidToken' in outcome) {
+    if (!outcome.ok && outcome.code === 'VALIDATION_FAILED')
+      return newPasswordPage(request, reply, token, outcome.fields);
+    if (!outcome.ok) {
       return renderPage(request, reply, {
         title: request.t('reset.new.title'),
         status: 400,
@@ -323,8 +322,8 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       displayName: formText(request.body, 'displayName'),
       language: formText(request.body, 'language'),
     });
-    if ('invalid' in outcome)
-      return accountPage(request, reply, { errors: translateErrors(request, outcome.invalid), status: 400 });
+    if (!outcome.ok)
+      return accountPage(request, reply, { errors: translateErrors(request, outcome.fields), status: 400 });
     setNotice(reply, 'account.saved');
     return reply.redirect('/account', 303);
   });
@@ -345,9 +344,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       formText(request.body, 'deletePassword'),
       formText(request.body, 'removeContent') === 'yes',
     );
-    if ('wrongPassword' in outcome)
+    if (!outcome.ok)
       return accountPage(request, reply, {
-        errors: { deletePassword: request.t('error.WRONG_PASSWORD') },
+        errors: { deletePassword: request.t(`error.${outcome.code}`) },
         status: 403,
       });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
