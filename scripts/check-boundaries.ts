@@ -124,9 +124,6 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/verification/verification.use-cases.ts': ['sql'],
 };
 
-/** TEMPORARY: modules whose page files still import each other in a circle (issue 12, item 4). */
-export const PAGE_CYCLE_ALLOWLIST: readonly string[] = ['participation'];
-
 const SQL_PATTERNS: Array<[RegExp, string]> = [
   [/\.\s*(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)\s*\(/g, 'Kysely query'],
   [/\.\s*(executeQuery|getExecutor)\s*\(/g, 'raw query'],
@@ -236,9 +233,8 @@ function findPageCycles(root: string, pageImports: Map<string, ImportReference[]
       const seen = state.get(edge.target);
       if (seen === 'open') {
         const cycle = stack.slice(stack.indexOf(edge.target));
-        const module = path.relative(root, file).split(path.sep)[1] ?? '';
         const key = [...cycle].sort().join('|');
-        if (!reported.has(key) && !PAGE_CYCLE_ALLOWLIST.includes(module)) {
+        if (!reported.has(key)) {
           reported.add(key);
           const shown = [...cycle, edge.target].map((member) => path.relative(root, member).split(path.sep).join('/'));
           violations.push({

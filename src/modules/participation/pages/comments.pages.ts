@@ -31,7 +31,7 @@ import {
   voteComment,
   type CommentInput,
 } from '../use-cases/comments.ts';
-import { blockerNotice } from './processes.pages.ts';
+import { blockerNotice } from './components/blocker-notice.ts';
 import { formText, messages, number, pathId, queryText, stylesheet, textarea } from './shared.ts';
 
 export function parseCommentSort(request: FastifyRequest): CommentSort {

@@ -17,7 +17,7 @@ import { takePartBlocker } from '../use-cases/shared.ts';
 import { supportProposal, withdrawSupport } from '../use-cases/support-proposal.ts';
 import { withdrawProposal } from '../use-cases/withdraw-proposal.ts';
 import { commentsSection, parseCommentSort } from './comments.pages.ts';
-import { blockerNotice } from './processes.pages.ts';
+import { blockerNotice } from './components/blocker-notice.ts';
 import {
   categoryLabel,
   formText,
