@@ -120,7 +120,6 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/reports/statistics.ts': ['sql'],
   'modules/reports/submit-report.ts': ['sql'],
   'modules/reports/subscriptions.ts': ['sql'],
-  'modules/verification/verification.use-cases.ts': ['sql'],
 };
 
 const SQL_PATTERNS: Array<[RegExp, string]> = [
