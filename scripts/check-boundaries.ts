@@ -87,10 +87,6 @@ export type ShapeRule = 'sql' | 'html-in-use-case' | 'text-in-use-case';
  * that it is removed, and a new file can never be added here silently (review the diff).
  */
 export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
-  'modules/budgets/budgets.home.ts': ['sql'],
-  'modules/budgets/manage-budget.ts': ['sql'],
-  'modules/budgets/projects.use-cases.ts': ['text-in-use-case'],
-  'modules/budgets/results.use-cases.ts': ['sql'],
   'modules/inbox/analyse.ts': ['sql'],
   'modules/inbox/analysis/learning.ts': ['sql'],
   'modules/inbox/channels/email/listener.ts': ['sql'],
@@ -107,10 +103,6 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/polling.ts': ['sql'],
   'modules/inbox/replies.ts': ['sql'],
   'modules/inbox/report-updates.ts': ['sql'],
-  'modules/participation/personal-data.ts': ['sql'],
-  'modules/participation/plan.ts': ['sql'],
-  'modules/participation/use-cases/answer-proposal.ts': ['text-in-use-case'],
-  'modules/participation/use-cases/shared.ts': ['text-in-use-case'],
   'modules/reports/manage-report.ts': ['sql'],
   'modules/reports/open311/open311.routes.ts': ['sql'],
   'modules/reports/pages/report.pages.ts': ['sql'],

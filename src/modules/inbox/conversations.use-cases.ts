@@ -6,7 +6,14 @@ import { AppError } from '../../platform/errors.ts';
 import { isLanguage, type Language } from '../../platform/i18n/languages.ts';
 import { translator, type MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import { checkProposal, findProcess, insertProposal, newProposal, phaseAllows } from '../participation/index.ts';
+import {
+  checkProposal,
+  findProcess,
+  insertProposal,
+  newProposal,
+  phaseAllows,
+  type ParticipationFieldProblem,
+} from '../participation/index.ts';
 import { submitReport, type SubmitOutcome } from '../reports/index.ts';
 import { recordCorrection } from './analysis/learning.ts';
 import { adapterFor } from './channels/index.ts';
@@ -337,7 +344,12 @@ export interface ProposalFromMessage {
 
 export type ProposalOutcome =
   | { ok: true; id: number }
-  | { ok: false; code: 'PARTICIPATION_CLOSED' | 'PROPOSAL_INVALID'; errors: Record<string, MessageKey> };
+  | {
+      ok: false;
+      code: 'PARTICIPATION_CLOSED' | 'PROPOSAL_INVALID';
+      /** Field problems: participation's proposal rules, or no process chosen / the process closed. */
+      fields: Record<string, ParticipationFieldProblem | 'processRequired' | 'PARTICIPATION_CLOSED'>;
+    };
 
 /** The public address of a proposal, as answers on the channels give it. */
 export function proposalLink(ctx: AppContext, proposalId: number): string {
@@ -376,8 +388,8 @@ export async function turnIntoProposal(
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
   const process = input.processId === null ? undefined : await findProcess(ctx.db, organisation.id, input.processId);
   if (process && !phaseAllows(process, 'proposals', 'create', now))
-    return { ok: false, code: 'PARTICIPATION_CLOSED', errors: { process: 'participation.error.PARTICIPATION_CLOSED' } };
-  if (!process) return { ok: false, code: 'PROPOSAL_INVALID', errors: { process: 'inbox.proposal.processRequired' } };
+    return { ok: false, code: 'PARTICIPATION_CLOSED', fields: { process: 'PARTICIPATION_CLOSED' } };
+  if (!process) return { ok: false, code: 'PROPOSAL_INVALID', fields: { process: 'processRequired' } };
   const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
   const channel = t(`inbox.channels.kind.${conversation.channelKind}` as MessageKey);
   const name = input.showName ? (conversation.authorName ?? conversation.authorHandle) : null;
@@ -389,7 +401,7 @@ export async function turnIntoProposal(
     ...input,
     body: `${input.body.replace(/\r\n/g, '\n').trim()}\n\n${origin}`,
   });
-  if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', errors: checked.errors };
+  if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', fields: checked.fields };
   const { title } = checked.proposal;
   return ctx.db.transaction().execute(async (tx) => {
     const id = await insertProposal(tx, newProposal(organisation, process, viewer.id, checked.proposal, now));

@@ -15,7 +15,7 @@ import { registerProcessPages } from './pages/processes.pages.ts';
 import { registerProposalPage } from './pages/proposal.pages.ts';
 import { registerProposalPages } from './pages/proposals.pages.ts';
 import { registerParticipationAssets } from './pages/shared.ts';
-import { participationPersonalData } from './personal-data.ts';
+import { participationPersonalData } from './personal-data.repository.ts';
 
 export {
   findProcess,
@@ -39,6 +39,8 @@ export {
 } from './proposals.repository.ts';
 export { CATEGORIES, type Category } from './participation.schema.ts';
 export { checkProposal, newProposal, type CheckedProposal, type ProposalInput } from './use-cases/submit-proposal.ts';
+export { type FieldProblem as ParticipationFieldProblem } from './use-cases/shared.ts';
+export { fieldProblemMessage } from './pages/shared.ts';
 export {
   supportProposal,
   withdrawSupport,

@@ -221,7 +221,7 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
     const errors =
       outcome.code === 'COMMENT_INVALID'
-        ? messages(request, outcome.errors)
+        ? messages(request, outcome.fields)
         : { body: request.t(`participation.error.${outcome.code}` as MessageKey) };
     return retryPage(
       request,

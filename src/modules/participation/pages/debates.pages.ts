@@ -58,7 +58,7 @@ ${comments}`,
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
     const errors =
       outcome.code === 'PROPOSAL_INVALID'
-        ? messages(request, outcome.errors)
+        ? messages(request, outcome.fields)
         : { title: request.t(`participation.error.${outcome.code}` as MessageKey) };
     return newDebatePage(
       request,

@@ -309,7 +309,7 @@ ${meetingForm(request, `/admin/participation/processes/${process.id}/meetings`, 
     const processId = pathId(request.params.id, 'PROCESS_NOT_FOUND');
     const input = meetingFromForm(request);
     const outcome = await createMeeting(ctx, request.viewer, request.organisation, processId, input);
-    if (!outcome.ok) return processMeetingsPage(request, reply, processId, input, messages(request, outcome.errors));
+    if (!outcome.ok) return processMeetingsPage(request, reply, processId, input, messages(request, outcome.fields));
     setNotice(reply, 'participation.admin.saved');
     return reply.redirect(`/admin/participation/meetings/${outcome.id}`, 303);
   });
@@ -359,7 +359,7 @@ ${meetingForm(request, `/admin/participation/meetings/${meeting.id}`, values ?? 
     const id = pathId(request.params.id, 'MEETING_NOT_FOUND');
     const input = meetingFromForm(request);
     const outcome = await updateMeeting(ctx, request.viewer, request.organisation, id, input);
-    if (!outcome.ok) return editPage(request, reply, id, { meeting: messages(request, outcome.errors) }, input);
+    if (!outcome.ok) return editPage(request, reply, id, { meeting: messages(request, outcome.fields) }, input);
     setNotice(reply, 'participation.admin.saved');
     return reply.redirect(`/admin/participation/meetings/${id}`, 303);
   });
@@ -370,13 +370,13 @@ ${meetingForm(request, `/admin/participation/meetings/${meeting.id}`, values ?? 
     const outcome = await publishMinutes(ctx, request.viewer, request.organisation, id, minutes);
     if (!outcome.ok) {
       const errors =
-        'code' in outcome
+        outcome.code === 'MEETING_NOT_HELD_YET'
           ? {
               [`minutes_${request.organisation.defaultLanguage}`]: request.t(
                 'participation.error.MEETING_NOT_HELD_YET',
               ),
             }
-          : messages(request, outcome.errors);
+          : messages(request, outcome.fields);
       return editPage(request, reply, id, { minutes: errors }, undefined, minutes);
     }
     setNotice(reply, 'participation.meetings.minutesSaved');

@@ -89,7 +89,7 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
       answer: formText(request.body, 'answer'),
       text: formText(request.body, 'answerText'),
     });
-    if (!outcome.ok) return proposalPage(request, reply, id, messages(request, outcome.errors), 400);
+    if (!outcome.ok) return proposalPage(request, reply, id, messages(request, outcome.fields), 400);
     setNotice(reply, 'participation.answer.saved');
     return reply.redirect(`/proposals/${id}#answer`, 303);
   });

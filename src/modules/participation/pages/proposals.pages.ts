@@ -7,7 +7,8 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, findDistrictsWithGeometry, type District } from '../../places/index.ts';
-import { featurePoint, findPlan, type PlanFeature } from '../plan.ts';
+import { findPlan } from '../plan.repository.ts';
+import { featurePoint, type PlanFeature } from '../plan.ts';
 import { CATEGORIES, PROPOSAL_STATUSES, type Category, type ShownStatus } from '../participation.schema.ts';
 import { findProcessBySlug, findProcesses, type Process } from '../processes.repository.ts';
 import {
@@ -236,7 +237,7 @@ ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="ne
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
     const errors =
       outcome.code === 'PROPOSAL_INVALID'
-        ? messages(request, outcome.errors)
+        ? messages(request, outcome.fields)
         : { title: request.t(`participation.error.${outcome.code}` as MessageKey) };
     return newProposalPage(
       request,
