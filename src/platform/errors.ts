@@ -3,7 +3,7 @@
  * message (English; pages translate through the `error.<CODE>` message keys when one exists).
  * A module lists its codes (written with `defineErrors` in its `<module>.errors.ts`) in its manifest's
  * `errors`; the platform registers every module's codes when it builds the registry (platform/module.ts
- * `buildRegistry`), so importing an errors file registers nothing. See docs/ARCHITECTURE.md, "Errors".
+ * `buildRegistry`), so importing an errors file registers nothing. See docs/ARCHITECTURE.md, "Errors declared in the manifest".
  */
 export interface ErrorDefinition {
   status: number;
