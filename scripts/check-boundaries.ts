@@ -99,12 +99,7 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/replies.ts': ['sql'],
   'modules/inbox/report-updates.ts': ['sql'],
   'modules/reports/manage-report.ts': ['sql'],
-  'modules/reports/open311/open311.routes.ts': ['sql'],
-  'modules/reports/pages/report.pages.ts': ['sql'],
   'modules/reports/photos.ts': ['sql'],
-  'modules/reports/staff/categories.pages.ts': ['sql'],
-  'modules/reports/staff/staff.use-cases.ts': ['text-in-use-case'],
-  'modules/reports/statistics.ts': ['sql'],
   'modules/reports/submit-report.ts': ['sql'],
   'modules/reports/subscriptions.ts': ['sql'],
 };

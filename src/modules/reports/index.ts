@@ -29,7 +29,7 @@ export {
   type QuestionProblem,
 } from './pages/question-fields.ts';
 export { findQuestions, type Question } from './reports.repository.ts';
-export { findPublicStatistics, type PublicStatistics } from './statistics.ts';
+export { findPublicStatistics, type PublicStatistics } from './statistics.repository.ts';
 export {
   addResidentUpdate,
   changeReportStatus,
