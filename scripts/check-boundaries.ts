@@ -90,7 +90,6 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/analyse.ts': ['sql'],
   'modules/inbox/analysis/learning.ts': ['sql'],
   'modules/inbox/channels/telegram-dialogue.ts': ['sql'],
-  'modules/inbox/conversations.use-cases.ts': ['sql', 'text-in-use-case'],
   'modules/inbox/ingest.ts': ['sql'],
   'modules/inbox/listening/alerts.ts': ['sql'],
   'modules/inbox/listening/coding.ts': ['sql'],
