@@ -98,7 +98,6 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/replies.ts': ['sql'],
   'modules/inbox/report-updates.ts': ['sql'],
   'modules/reports/manage-report.ts': ['sql'],
-  'modules/reports/photos.ts': ['sql'],
   'modules/reports/submit-report.ts': ['sql'],
   'modules/reports/subscriptions.ts': ['sql'],
 };
