@@ -88,10 +88,8 @@ export type ShapeRule = 'sql' | 'html-in-use-case' | 'text-in-use-case';
  */
 export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/analyse.ts': ['sql'],
-  'modules/inbox/analysis/learning.ts': ['sql'],
   'modules/inbox/channels/telegram-dialogue.ts': ['sql'],
   'modules/inbox/ingest.ts': ['sql'],
-  'modules/inbox/listening/alerts.ts': ['sql'],
   'modules/inbox/listening/coding.ts': ['sql'],
   'modules/inbox/listening/privacy.ts': ['sql'],
   'modules/inbox/listening/settings.ts': ['sql'],
