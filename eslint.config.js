@@ -10,8 +10,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const MODULE_BOUNDARY_MESSAGE =
-  'A module imports another module only through its index.ts (docs/ARCHITECTURE.md: modular monolith).';
-const PLATFORM_BOUNDARY_MESSAGE = 'platform/ never imports from modules/ (docs/ARCHITECTURE.md: modular monolith).';
+  'A module imports another module only through its index.ts (docs/ARCHITECTURE.md: Boundary rules).';
+const PLATFORM_BOUNDARY_MESSAGE = 'platform/ never imports from modules/ (docs/ARCHITECTURE.md: Boundary rules).';
 
 /**
  * `no-restricted-imports` patterns for a file `depth` folders below its module folder

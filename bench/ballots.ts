@@ -110,13 +110,13 @@ async function createBenchBudget(env: BenchEnvironment, amount: number, costs: (
   const admin = await findViewer(ctx.db, env.city.id, adminRow.id);
   if (!admin) throw new Error('no administrator');
   const budget = await createBudget(ctx, admin, env.city, BUDGET);
-  if (!budget.ok) throw new Error(JSON.stringify(budget.errors));
+  if (!budget.ok) throw new Error(JSON.stringify(budget.fields));
   const heading = await addHeading(ctx, admin, env.city, budget.id, {
     name: { en: 'Whole city' },
     districtId: null,
     amount,
   });
-  if (!heading.ok) throw new Error(JSON.stringify(heading.errors));
+  if (!heading.ok) throw new Error(JSON.stringify(heading.fields));
   const projectIds: number[] = [];
   for (let i = 0; i < PROJECTS; i++) {
     const saved = await saveProject(ctx, admin, env.city, budget.id, null, {
@@ -128,7 +128,7 @@ async function createBenchBudget(env: BenchEnvironment, amount: number, costs: (
       feasibilityExplanation: {},
       status: 'selected',
     });
-    if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+    if (!saved.ok) throw new Error(JSON.stringify(saved.fields));
     projectIds.push(saved.id);
   }
   return { budgetId: budget.id, headingId: heading.id, projectIds };

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { checkBoundaries, findImports, formatViolation } from '../scripts/check-boundaries.ts';
+import { checkBoundaries, findImports, formatViolation, maskSource } from '../scripts/check-boundaries.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'ic-boundaries-'));
@@ -25,8 +25,8 @@ function writeTree(files: Record<string, string>): string {
 }
 
 /** The violations of a tree as `path-inside-src:line`, the easiest form to compare. */
-function violationsOf(root: string): string[] {
-  return checkBoundaries(root).map(
+function violationsOf(root: string, allowlist: Parameters<typeof checkBoundaries>[1] = {}): string[] {
+  return checkBoundaries(root, allowlist).map(
     (violation) => `${path.relative(root, violation.file).split(path.sep).join('/')}:${violation.line}`,
   );
 }
@@ -127,6 +127,111 @@ describe('a module imports another module only through its index.ts', () => {
       'cli/places.ts': "import { findDistricts } from '../modules/places/index.ts';\n",
     });
     assert.deepEqual(violationsOf(root), []);
+  });
+});
+
+describe('the module shape', () => {
+  test('reports SQL outside repositories, migrations and demo seeders, at its line', () => {
+    const root = writeTree({
+      'modules/places/places.use-cases.ts': [
+        'export async function rename(tx: Tx, id: number) {',
+        "  await tx.updateTable('places_district').set({ name: 'x' }).where('id', '=', id).execute();",
+        '  const rows = await sql<{ n: number }>`select 1 as n`.execute(tx);',
+        '  return tx',
+        "    .selectFrom('places_district')",
+        '    .selectAll()',
+        '    .execute();',
+        '}',
+      ].join('\n'),
+      'modules/places/pages/list.pages.ts': "const rows = await ctx.db.deleteFrom('x').execute();\n",
+      'modules/places/places.repository.ts':
+        "export const find = (db: Db) => db.selectFrom('places_district').selectAll();\n",
+      'modules/places/migrations/20260101_0000_places.ts': 'await sql`create table x ()`.execute(db);\n',
+      'modules/places/places.demo.ts': "await tx.insertInto('places_district').values(rows).execute();\n",
+    });
+    assert.deepEqual(violationsOf(root), [
+      'modules/places/pages/list.pages.ts:1',
+      'modules/places/places.use-cases.ts:2',
+      'modules/places/places.use-cases.ts:3',
+      'modules/places/places.use-cases.ts:5',
+    ]);
+    assert.match(checkBoundaries(root, {})[0]?.message ?? '', /^SQL outside a repository \(Kysely query deleteFrom\)/);
+  });
+
+  test('does not take SQL words in comments, strings or templates for SQL', () => {
+    const root = writeTree({
+      'modules/places/places.use-cases.ts': [
+        "// tx.selectFrom('x') used to be here",
+        "const text = 'db.insertInto(x)';",
+        'const page = `sql` + `${text}.deleteFrom(`;',
+        'const other = mysql`x`;',
+      ].join('\n'),
+    });
+    assert.deepEqual(violationsOf(root), []);
+  });
+
+  test('reports HTML and interface text in use cases, but not in pages', () => {
+    const root = writeTree({
+      'platform/web/html.ts': 'export const html = String.raw;\n',
+      'modules/places/places.use-cases.ts': [
+        "import { html } from '../../platform/web/html.ts';",
+        "import type { MessageKey } from '../../platform/i18n/translate.ts';",
+        'export const notice = (): MessageKey => html`<p>x</p>`;',
+      ].join('\n'),
+      'modules/places/use-cases/rename.ts': "const t = translator('en');\n",
+      'modules/places/pages/list.pages.ts': [
+        "import { html } from '../../../platform/web/html.ts';",
+        "import type { MessageKey } from '../../../platform/i18n/translate.ts';",
+        'export const page = (key: MessageKey) => html`<p>${key}</p>`;',
+      ].join('\n'),
+    });
+    assert.deepEqual(violationsOf(root), [
+      'modules/places/places.use-cases.ts:1',
+      'modules/places/places.use-cases.ts:2',
+      'modules/places/places.use-cases.ts:3',
+      'modules/places/places.use-cases.ts:3',
+      'modules/places/use-cases/rename.ts:1',
+    ]);
+  });
+
+  test('an allowlisted file is exempt from its rule, and reported once it passes it', () => {
+    const root = writeTree({
+      'modules/places/places.use-cases.ts': "await tx.deleteFrom('x').execute();\n",
+      'modules/places/clean.use-cases.ts': 'export const nothing = 1;\n',
+    });
+    assert.deepEqual(violationsOf(root, { 'modules/places/places.use-cases.ts': ['sql'] }), []);
+    const stale = checkBoundaries(root, { 'modules/places/clean.use-cases.ts': ['sql'] });
+    assert.deepEqual(
+      stale.map((violation) => `${path.basename(violation.file)}:${violation.line}`),
+      ['clean.use-cases.ts:1', 'places.use-cases.ts:1'],
+    );
+    assert.match(stale[0]?.message ?? '', /passes it now: remove it from SHAPE_ALLOWLIST/);
+  });
+
+  test('reports an import circle among page files once, and allows a tree of imports', () => {
+    const root = writeTree({
+      'modules/places/pages/a.pages.ts': "import { b } from './b.pages.ts';\nexport const a = 1;\n",
+      'modules/places/pages/b.pages.ts': "import { c } from './components/c.ts';\nimport { a } from './a.pages.ts';\n",
+      'modules/places/pages/components/c.ts': "import type { X } from '../../places.schema.ts';\nexport const c = 1;\n",
+      'modules/places/places.schema.ts': "import { a } from './pages/a.pages.ts';\n",
+      'modules/city/pages/x.pages.ts': "import { y } from './y.pages.ts';\n",
+      'modules/city/pages/y.pages.ts': "import { z } from './components/z.ts';\n",
+      'modules/city/pages/components/z.ts': 'export const z = 1;\n',
+    });
+    const violations = checkBoundaries(root, {});
+    assert.deepEqual(violationsOf(root), ['modules/places/pages/b.pages.ts:2']);
+    assert.match(
+      violations[0]?.message ?? '',
+      /import circle among page files: modules\/places\/pages\/a\.pages\.ts → modules\/places\/pages\/b\.pages\.ts → modules\/places\/pages\/a\.pages\.ts/,
+    );
+  });
+
+  test('masking keeps every line break and position', () => {
+    const source = "const a = 'x\\'y'; // c\n/* d\n e */ const b = `t ${a + `u`} v`;\nconst r = /'/g;";
+    const masked = maskSource(source);
+    assert.equal(masked.length, source.length);
+    assert.deepEqual(masked.split('\n').length, source.split('\n').length);
+    assert.equal(masked, "const a = '    ';     \n    \n      const b = `  ${a + ` `}  `;\nconst r = / /g;");
   });
 });
 

@@ -9,7 +9,7 @@ import {
 } from '../src/modules/participation/use-cases/meetings.ts';
 import { createProcess, savePhase } from '../src/modules/participation/use-cases/manage-processes.ts';
 import { parsePlan } from '../src/modules/participation/plan.ts';
-import { participationPersonalData } from '../src/modules/participation/personal-data.ts';
+import { participationPersonalData } from '../src/modules/participation/personal-data.repository.ts';
 import { createSession, SESSION_COOKIE } from '../src/platform/auth/sessions.ts';
 import { findViewer, type Viewer } from '../src/platform/auth/users.ts';
 import { csrfTokenFor } from '../src/platform/http/app.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { participationPersonalData } from '../src/modules/participation/personal-data.ts';
+import { participationPersonalData } from '../src/modules/participation/personal-data.repository.ts';
 import {
   createProcess,
   savePhase,

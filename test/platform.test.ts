@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { errorMessageKey } from '../src/platform/http/errors.ts';
+import { errorDefinition } from '../src/platform/errors.ts';
+import { buildRegistry } from '../src/platform/module.ts';
+import { MODULES } from '../src/main.ts';
 import { after, before, describe, test } from 'node:test';
 import { request as httpRequest } from 'node:http';
 import { pino } from 'pino';
@@ -177,6 +180,33 @@ describe('error pages', () => {
     assert.equal(errorMessageKey('CSRF_TOKEN_INVALID'), 'error.CSRF_TOKEN_INVALID');
     assert.equal(errorMessageKey('BALLOT_OUTSIDE_PHASE'), 'budgets.error.BALLOT_OUTSIDE_PHASE');
     assert.equal(errorMessageKey('NO_SUCH_CODE'), undefined);
+  });
+});
+
+describe('error codes declared in the manifests', () => {
+  test('every module code is registered from its manifest and listed on the API documentation page', async () => {
+    assert.equal(errorDefinition('BALLOT_OUTSIDE_PHASE')?.status, 409);
+    assert.equal(errorDefinition('REPORT_AREA_TOO_FEW_POINTS')?.status, 400);
+    const docs = await (await fetch(`${server.url}/api/docs`)).text();
+    assert.match(docs, /INBOX_CHANNEL_NOT_FOUND/);
+    assert.match(docs, /INVALID_CREDENTIALS/);
+  });
+
+  test('a code declared by two modules stops the start, naming both', () => {
+    const errors = { DUPLICATE_TEST_CODE: { status: 409, message: 'One.' } };
+    const again = { DUPLICATE_TEST_CODE: { status: 409, message: 'Two.' } };
+    assert.throws(
+      () => buildRegistry([...MODULES, { name: 'first', errors: [errors] }, { name: 'second', errors: [again] }]),
+      /DUPLICATE_TEST_CODE is declared twice: by module 'first' and by module 'second'/,
+    );
+    assert.throws(
+      () => buildRegistry([...MODULES, { name: 'copycat', errors: [{ NOT_FOUND: { status: 404, message: 'x' } }] }]),
+      /NOT_FOUND is declared twice: by the platform \(platform\/errors\.ts\) and by module 'copycat'/,
+    );
+    // The failed builds left the registry as it was; building the real list again is harmless.
+    buildRegistry(MODULES);
+    assert.equal(errorDefinition('DUPLICATE_TEST_CODE'), undefined);
+    assert.equal(errorDefinition('BALLOT_OUTSIDE_PHASE')?.status, 409);
   });
 });
 

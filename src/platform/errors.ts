@@ -1,24 +1,65 @@
 /**
  * The one registry of errors a client can see. Each has a stable code, an HTTP status and a readable
  * message (English; pages translate through the `error.<CODE>` message keys when one exists).
- * Modules add their own codes with `defineErrors` so that every code is listed in one place at run time.
+ * A module lists its codes (written with `defineErrors` in its `<module>.errors.ts`) in its manifest's
+ * `errors`; the platform registers every module's codes when it builds the registry (platform/module.ts
+ * `buildRegistry`), so importing an errors file registers nothing. See docs/ARCHITECTURE.md, "Errors declared in the manifest".
  */
 export interface ErrorDefinition {
   status: number;
   message: string;
 }
 
-const registry = new Map<string, ErrorDefinition>();
+/** A set of error codes as a module declares them: code → status and English message. */
+export type ErrorCatalogue = Readonly<Record<string, ErrorDefinition>>;
 
-/** Registers a module's error codes; a code registered twice is a programming error. */
+/** Who declared each code: `platform` or the module's name. */
+const registry = new Map<string, ErrorDefinition & { declaredBy: string }>();
+
+/**
+ * Writes a set of error codes with their literal code names kept in the type (so a `keyof typeof`
+ * gives the union of codes). Registers nothing: the catalogue goes into the module's manifest.
+ */
 export function defineErrors<const T extends Record<string, ErrorDefinition>>(definitions: T): T {
-  for (const [code, definition] of Object.entries(definitions)) {
-    if (registry.has(code)) throw new Error(`Error code ${code} is defined twice`);
-    registry.set(code, definition);
-  }
   return definitions;
 }
 
+/**
+ * Registers the codes of the platform and of each module (called by `buildRegistry` at start).
+ * A code declared twice — by two modules, by two catalogues of one module, or by a module and the
+ * platform — stops the start with an error naming both declarations. Registering the same
+ * catalogues again (a second platform built in the same process, as tests do) changes nothing.
+ */
+export function registerErrors(declarations: ReadonlyArray<{ declaredBy: string; errors: ErrorCatalogue }>): void {
+  const next = new Map<string, ErrorDefinition & { declaredBy: string }>();
+  const sources = new Map<string, ErrorDefinition>();
+  for (const [code, definition] of registry) {
+    if (definition.declaredBy === 'platform') {
+      next.set(code, definition);
+      sources.set(code, platformErrors[code as keyof typeof platformErrors]);
+    }
+  }
+  for (const { declaredBy, errors } of declarations) {
+    for (const [code, definition] of Object.entries(errors)) {
+      const earlier = next.get(code);
+      if (earlier && sources.get(code) !== definition) {
+        throw new Error(
+          `Error code ${code} is declared twice: by ${describe(earlier.declaredBy)} and by ${describe(declaredBy)}`,
+        );
+      }
+      next.set(code, { ...definition, declaredBy });
+      sources.set(code, definition);
+    }
+  }
+  registry.clear();
+  for (const [code, definition] of next) registry.set(code, definition);
+}
+
+function describe(declaredBy: string): string {
+  return declaredBy === 'platform' ? 'the platform (platform/errors.ts)' : `module '${declaredBy}'`;
+}
+
+/** The platform's own codes, registered when this file loads (every platform build has them). */
 export const platformErrors = defineErrors({
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
@@ -43,6 +84,8 @@ export const platformErrors = defineErrors({
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not ready. Try again shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. It has been logged.' },
 });
+for (const [code, definition] of Object.entries(platformErrors))
+  registry.set(code, { ...definition, declaredBy: 'platform' });
 
 export type ErrorCode = string;
 
@@ -65,10 +108,13 @@ export class AppError extends Error {
 
 /** Looks up a registered code; used by the error handler and the OpenAPI document. */
 export function errorDefinition(code: string): ErrorDefinition | undefined {
-  return registry.get(code);
+  const definition = registry.get(code);
+  return definition && { status: definition.status, message: definition.message };
 }
 
 /** All registered codes, for documentation. */
 export function allErrors(): Array<[string, ErrorDefinition]> {
-  return [...registry.entries()].sort(([a], [b]) => a.localeCompare(b));
+  return [...registry.entries()]
+    .map(([code, { status, message }]): [string, ErrorDefinition] => [code, { status, message }])
+    .sort(([a], [b]) => a.localeCompare(b));
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Migration } from 'kysely';
 import type { AppContext } from './context.ts';
+import { registerErrors, type ErrorCatalogue } from './errors.ts';
 import type { Tx } from './db/database.ts';
 import type { App } from './http/app.ts';
 import type { MessageKey } from './i18n/translate.ts';
@@ -88,6 +89,11 @@ export interface ModuleManifest {
   name: string;
   /** The module's interface strings: a folder of i18next JSON v4 files, `<language>.json` (platform/i18n/catalogues.ts). */
   locales?: URL;
+  /**
+   * The module's error codes (its `<module>.errors.ts` catalogues). The platform registers them when it
+   * builds the registry; a code declared twice stops the start naming both declarations.
+   */
+  errors?: readonly ErrorCatalogue[];
   migrations?: Record<string, Migration>;
   /** Adds the module's routes and pages. */
   routes?(app: App, ctx: AppContext): void | Promise<void>;
@@ -115,7 +121,11 @@ export interface Registry {
   personalData: Array<{ module: string; provider: PersonalDataProvider }>;
 }
 
+/** Gathers the manifests' contributions and registers every module's error codes. */
 export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
+  registerErrors(
+    modules.flatMap((module) => (module.errors ?? []).map((errors) => ({ declaredBy: module.name, errors }))),
+  );
   return {
     modules,
     navigation: modules.flatMap((m) => m.navigation ?? []),

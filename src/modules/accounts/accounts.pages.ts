@@ -48,8 +48,9 @@ export function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : '/';
 }
 
+/** The page picks each field's text from its problem code. */
 function translateErrors(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+  return Object.fromEntries(Object.entries(errors).map(([name, code]) => [name, request.t(`error.${code}`)]));
 }
 
 function requireViewer(request: FastifyRequest) {
@@ -198,7 +199,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       acceptTerms,
       language: request.lang,
     });
-    if ('invalid' in outcome) return signUpPage(request, reply, { email, displayName }, outcome.invalid);
+    if (!outcome.ok) return signUpPage(request, reply, { email, displayName }, outcome.fields);
     return renderPage(request, reply, {
       title: request.t('signUp.done.title'),
       main: html`<h1>${request.t('signUp.done.title')}</h1><p>${request.t('signUp.done.text', { email: email.trim() })}</p>`,
@@ -207,11 +208,8 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
 
   app.get('/confirm', { schema: { hide: true } }, async (request, reply) => {
     const token = (request.query as { token?: unknown }).token;
-    const outcome =
-      typeof token === 'string'
-        ? await confirmEmail(ctx, request.organisation, token)
-        : { invalidToken: true as const };
-    const ok = 'ok' in outcome;
+    const outcome = typeof token === 'string' ? await confirmEmail(ctx, request.organisation, token) : { ok: false };
+    const ok = outcome.ok;
     return renderPage(request, reply, {
       title: request.t('confirm.title'),
       noIndex: true,
@@ -242,7 +240,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const { email, password } = form.value;
     const next = safeNext(form.value.next);
     const outcome = await signIn(ctx, request.organisation, email, password);
-    if ('ok' in outcome) {
+    if (outcome.ok) {
       if (request.sessionToken) await deleteSession(ctx.db, request.sessionToken);
       reply.setCookie(
         SESSION_COOKIE,
@@ -251,14 +249,14 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       );
       return reply.redirect(next, 303);
     }
-    if ('locked' in outcome)
+    if (outcome.code === 'ACCOUNT_LOCKED')
       return signInPage(request, reply, {
         email,
         next,
         status: 423,
         error: request.t('error.ACCOUNT_LOCKED', { count: outcome.minutes }),
       });
-    if ('notConfirmed' in outcome)
+    if (outcome.code === 'EMAIL_NOT_CONFIRMED')
       return signInPage(request, reply, {
         email,
         next,
@@ -318,8 +316,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     if (!form.ok) throw invalidForm(form.errors);
     const { token, password } = form.value;
     const outcome = await resetPassword(ctx, request.organisation, token, password);
-    if ('invalid' in outcome) return newPasswordPage(request, reply, token, outcome.invalid);
-    if ('invalidToken' in outcome) {
+    if (!outcome.ok && outcome.code === 'VALIDATION_FAILED')
+      return newPasswordPage(request, reply, token, outcome.fields);
+    if (!outcome.ok) {
       return renderPage(request, reply, {
         title: request.t('reset.new.title'),
         status: 400,
@@ -340,8 +339,8 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const form = readForm(ProfileForm, request.body);
     if (!form.ok) throw invalidForm(form.errors);
     const outcome = await updateProfile(ctx, viewer, form.value);
-    if ('invalid' in outcome)
-      return accountPage(request, reply, { errors: translateErrors(request, outcome.invalid), status: 400 });
+    if (!outcome.ok)
+      return accountPage(request, reply, { errors: translateErrors(request, outcome.fields), status: 400 });
     setNotice(reply, 'account.saved');
     return reply.redirect('/account', 303);
   });
@@ -359,9 +358,9 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const form = readForm(DeleteAccountForm, request.body);
     if (!form.ok) throw invalidForm(form.errors);
     const outcome = await deleteAccount(ctx, viewer, form.value.deletePassword, form.value.removeContent);
-    if ('wrongPassword' in outcome)
+    if (!outcome.ok)
       return accountPage(request, reply, {
-        errors: { deletePassword: request.t('error.WRONG_PASSWORD') },
+        errors: { deletePassword: request.t(`error.${outcome.code}`) },
         status: 403,
       });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -1,64 +1,43 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import { createSession, deleteUserSessions } from '../../platform/auth/sessions.ts';
-import { hashToken, randomToken } from '../../platform/auth/tokens.ts';
 import { findUserByEmail, type Viewer } from '../../platform/auth/users.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { isLanguage, type Language } from '../../platform/i18n/languages.ts';
-import { localized, translator } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { accountMail } from './accounts.mails.ts';
+import {
+  clearFailedSignIns,
+  consumeUserToken,
+  eraseAccount,
+  findAccountPersonalData,
+  findPasswordHash,
+  incrementFailedSignIns,
+  insertResident,
+  insertUserToken,
+  lockUser,
+  markEmailConfirmed,
+  updatePasswordFromLink,
+  updateUserProfile,
+  userTokenExists,
+} from './accounts.repository.ts';
 import { checkDisplayName, checkEmail, checkPassword, type FieldErrors } from './accounts.validation.ts';
 
 const CONFIRM_HOURS = 48;
 const RESET_HOURS = 2;
 
-async function issueToken(
-  db: Executor,
-  organisationId: number,
-  userId: number,
-  purpose: 'confirm_email' | 'reset_password',
-  hours: number,
-): Promise<string> {
-  const token = randomToken();
-  await db
-    .insertInto('core_user_token')
-    .values({
-      id: hashToken(token),
-      organisation_id: organisationId,
-      user_id: userId,
-      purpose,
-      expires_at: new Date(Date.now() + hours * 3_600_000),
-      used_at: null,
-    })
-    .execute();
-  return token;
+/** A form refused field by field: each field's problem code (the page shows `error.<code>`). */
+export interface InvalidFields {
+  ok: false;
+  code: 'VALIDATION_FAILED';
+  fields: FieldErrors;
 }
 
-/** Marks a valid, unused, unexpired token as used and returns its user; undefined otherwise. */
-async function consumeToken(
-  db: Executor,
-  organisationId: number,
-  token: string,
-  purpose: 'confirm_email' | 'reset_password',
-) {
-  return db
-    .updateTable('core_user_token')
-    .set({ used_at: new Date() })
-    .where('id', '=', hashToken(token))
-    .where('organisation_id', '=', organisationId)
-    .where('purpose', '=', purpose)
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', new Date())
-    .returning('user_id')
-    .executeTakeFirst();
-}
-
-function mailText(ctx: AppContext, organisation: Organisation, language: Language, name: string, body: string): string {
-  const t = translator(language);
-  const city = localized(organisation.name, language, organisation.defaultLanguage);
-  return `${t('mail.greeting', { name })}\n\n${body}\n\n${t('mail.signature', { city })}`;
+/** A one-time link that is unknown, used or expired. */
+export interface InvalidToken {
+  ok: false;
+  code: 'TOKEN_INVALID';
 }
 
 async function sendConfirmation(
@@ -67,16 +46,13 @@ async function sendConfirmation(
   organisation: Organisation,
   user: { id: number; email: string; name: string; language: Language },
 ): Promise<void> {
-  const token = await issueToken(db, organisation.id, user.id, 'confirm_email', CONFIRM_HOURS);
-  const t = translator(user.language);
-  const city = localized(organisation.name, user.language, organisation.defaultLanguage);
+  const token = await insertUserToken(db, organisation.id, user.id, 'confirm_email', CONFIRM_HOURS);
   const link = new URL(`/confirm?token=${token}`, ctx.config.publicUrl).toString();
   await ctx.mail.send(
     {
       organisationId: organisation.id,
       to: user.email,
-      subject: t('mail.confirm.subject', { city }),
-      text: mailText(ctx, organisation, user.language, user.name, t('mail.confirm.body', { link })),
+      ...accountMail(organisation, user.language, { kind: 'confirm', name: user.name, link }),
     },
     db,
   );
@@ -98,51 +74,40 @@ export async function signUp(
   ctx: AppContext,
   organisation: Organisation,
   input: SignUpInput,
-): Promise<{ ok: true } | { invalid: FieldErrors }> {
+): Promise<{ ok: true } | InvalidFields> {
   const errors: FieldErrors = {};
   const email = input.email.trim().toLowerCase();
   checkDisplayName(input.displayName, errors);
   checkEmail(email, errors);
   checkPassword(input.password, errors);
-  if (!input.acceptTerms) errors.acceptTerms = 'error.TERMS_REQUIRED';
-  if (Object.keys(errors).length > 0) return { invalid: errors };
+  if (!input.acceptTerms) errors.acceptTerms = 'TERMS_REQUIRED';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
 
   const passwordHash = await hashPassword(input.password);
   await ctx.db.transaction().execute(async (tx) => {
     const existing = await findUserByEmail(tx, organisation.id, email);
     if (existing) {
-      const t = translator(isLanguage(existing.language) ? existing.language : input.language);
-      const city = localized(organisation.name, input.language, organisation.defaultLanguage);
+      // the mail goes to the owner of the address, in the owner's language
+      const language = isLanguage(existing.language) ? existing.language : input.language;
       const link = new URL('/password-reset', ctx.config.publicUrl).toString();
       await ctx.mail.send(
         {
           organisationId: organisation.id,
           to: email,
-          subject: t('mail.reset.subject', { city }),
-          text: mailText(ctx, organisation, input.language, existing.display_name, t('mail.reset.body', { link })),
+          ...accountMail(organisation, language, { kind: 'reset', name: existing.display_name, link }),
         },
         tx,
       );
       return;
     }
-    const user = await tx
-      .insertInto('core_user')
-      .values({
-        organisation_id: organisation.id,
-        email,
-        display_name: input.displayName.trim(),
-        password_hash: passwordHash,
-        role: 'resident',
-        language: input.language,
-        email_confirmed_at: null,
-        locked_until: null,
-        birth_year: null,
-        deleted_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const userId = await insertResident(tx, organisation.id, {
+      email,
+      displayName: input.displayName.trim(),
+      passwordHash,
+      language: input.language,
+    });
     await sendConfirmation(ctx, tx, organisation, {
-      id: user.id,
+      id: userId,
       email,
       name: input.displayName.trim(),
       language: input.language,
@@ -156,17 +121,12 @@ export async function confirmEmail(
   ctx: AppContext,
   organisation: Organisation,
   token: string,
-): Promise<{ ok: true } | { invalidToken: true }> {
-  return ctx.db.transaction().execute(async (tx) => {
-    const row = await consumeToken(tx, organisation.id, token, 'confirm_email');
-    if (!row) return { invalidToken: true as const };
-    await tx
-      .updateTable('core_user')
-      .set({ email_confirmed_at: new Date() })
-      .where('id', '=', row.user_id)
-      .where('email_confirmed_at', 'is', null)
-      .execute();
-    return { ok: true as const };
+): Promise<{ ok: true } | InvalidToken> {
+  return ctx.db.transaction().execute(async (tx): Promise<{ ok: true } | InvalidToken> => {
+    const row = await consumeUserToken(tx, organisation.id, token, 'confirm_email');
+    if (!row) return { ok: false, code: 'TOKEN_INVALID' };
+    await markEmailConfirmed(tx, row.user_id);
+    return { ok: true };
   });
 }
 
@@ -184,9 +144,9 @@ export async function resendConfirmation(ctx: AppContext, organisation: Organisa
 
 export type SignInOutcome =
   | { ok: true; sessionToken: string; userId: number }
-  | { invalidCredentials: true }
-  | { locked: true; minutes: number }
-  | { notConfirmed: true };
+  | { ok: false; code: 'INVALID_CREDENTIALS' }
+  | { ok: false; code: 'ACCOUNT_LOCKED'; minutes: number }
+  | { ok: false; code: 'EMAIL_NOT_CONFIRMED' };
 
 /**
  * Checks the password and opens a session. After `lockout.attempts` failures in a row the account is
@@ -201,36 +161,26 @@ export async function signIn(
   const user = await findUserByEmail(ctx.db, organisation.id, email);
   if (!user || !user.password_hash) {
     await verifyPassword(password, await DUMMY_HASH_PROMISE);
-    return { invalidCredentials: true };
+    return { ok: false, code: 'INVALID_CREDENTIALS' };
   }
   if (user.locked_until && user.locked_until > new Date()) {
-    return { locked: true, minutes: Math.ceil((user.locked_until.getTime() - Date.now()) / 60_000) };
+    return {
+      ok: false,
+      code: 'ACCOUNT_LOCKED',
+      minutes: Math.ceil((user.locked_until.getTime() - Date.now()) / 60_000),
+    };
   }
   if (!(await verifyPassword(password, user.password_hash))) {
     const { attempts, minutes } = ctx.config.lockout;
-    const updated = await ctx.db
-      .updateTable('core_user')
-      .set({ failed_sign_ins: sql`failed_sign_ins + 1` })
-      .where('id', '=', user.id)
-      .returning('failed_sign_ins')
-      .executeTakeFirstOrThrow();
-    if (updated.failed_sign_ins >= attempts) {
-      await ctx.db
-        .updateTable('core_user')
-        .set({ locked_until: new Date(Date.now() + minutes * 60_000), failed_sign_ins: 0 })
-        .where('id', '=', user.id)
-        .execute();
+    if ((await incrementFailedSignIns(ctx.db, user.id)) >= attempts) {
+      await lockUser(ctx.db, user.id, new Date(Date.now() + minutes * 60_000));
       ctx.log.warn({ userId: user.id }, 'account locked after repeated failed sign-ins');
-      return { locked: true, minutes };
+      return { ok: false, code: 'ACCOUNT_LOCKED', minutes };
     }
-    return { invalidCredentials: true };
+    return { ok: false, code: 'INVALID_CREDENTIALS' };
   }
-  if (!user.email_confirmed_at) return { notConfirmed: true };
-  await ctx.db
-    .updateTable('core_user')
-    .set({ failed_sign_ins: 0, locked_until: null })
-    .where('id', '=', user.id)
-    .execute();
+  if (!user.email_confirmed_at) return { ok: false, code: 'EMAIL_NOT_CONFIRMED' };
+  await clearFailedSignIns(ctx.db, user.id);
   const sessionToken = await createSession(ctx.db, organisation.id, user.id, ctx.config.sessionDays);
   return { ok: true, sessionToken, userId: user.id };
 }
@@ -246,16 +196,13 @@ export async function requestPasswordReset(
   if (!user || !user.email) return;
   const userLanguage = isLanguage(user.language) ? user.language : language;
   await ctx.db.transaction().execute(async (tx) => {
-    const token = await issueToken(tx, organisation.id, user.id, 'reset_password', RESET_HOURS);
-    const t = translator(userLanguage);
-    const city = localized(organisation.name, userLanguage, organisation.defaultLanguage);
+    const token = await insertUserToken(tx, organisation.id, user.id, 'reset_password', RESET_HOURS);
     const link = new URL(`/password-reset/new?token=${token}`, ctx.config.publicUrl).toString();
     await ctx.mail.send(
       {
         organisationId: organisation.id,
         to: user.email as string,
-        subject: t('mail.reset.subject', { city }),
-        text: mailText(ctx, organisation, userLanguage, user.display_name, t('mail.reset.body', { link })),
+        ...accountMail(organisation, userLanguage, { kind: 'reset', name: user.display_name, link }),
       },
       tx,
     );
@@ -264,16 +211,7 @@ export async function requestPasswordReset(
 
 /** Whether a reset token can still be used (to show the form or an explanation). */
 export async function isResetTokenValid(ctx: AppContext, organisation: Organisation, token: string): Promise<boolean> {
-  const row = await ctx.db
-    .selectFrom('core_user_token')
-    .select('user_id')
-    .where('id', '=', hashToken(token))
-    .where('organisation_id', '=', organisation.id)
-    .where('purpose', '=', 'reset_password')
-    .where('used_at', 'is', null)
-    .where('expires_at', '>', new Date())
-    .executeTakeFirst();
-  return row !== undefined;
+  return userTokenExists(ctx.db, organisation.id, token, 'reset_password');
 }
 
 /** Sets a new password from a reset link; ends every session of that account and lifts a lock. */
@@ -282,27 +220,18 @@ export async function resetPassword(
   organisation: Organisation,
   token: string,
   password: string,
-): Promise<{ ok: true } | { invalidToken: true } | { invalid: FieldErrors }> {
+): Promise<{ ok: true } | InvalidToken | InvalidFields> {
   const errors: FieldErrors = {};
   checkPassword(password, errors);
-  if (Object.keys(errors).length > 0) return { invalid: errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const passwordHash = await hashPassword(password);
-  return ctx.db.transaction().execute(async (tx) => {
-    const row = await consumeToken(tx, organisation.id, token, 'reset_password');
-    if (!row) return { invalidToken: true as const };
+  return ctx.db.transaction().execute(async (tx): Promise<{ ok: true } | InvalidToken> => {
+    const row = await consumeUserToken(tx, organisation.id, token, 'reset_password');
+    if (!row) return { ok: false, code: 'TOKEN_INVALID' };
     // following the link proves the address, so it also confirms it
-    await tx
-      .updateTable('core_user')
-      .set({
-        password_hash: passwordHash,
-        failed_sign_ins: 0,
-        locked_until: null,
-        email_confirmed_at: sql`coalesce(email_confirmed_at, now())`,
-      })
-      .where('id', '=', row.user_id)
-      .execute();
+    await updatePasswordFromLink(tx, row.user_id, passwordHash);
     await deleteUserSessions(tx, row.user_id);
-    return { ok: true as const };
+    return { ok: true };
   });
 }
 
@@ -311,52 +240,25 @@ export async function updateProfile(
   ctx: AppContext,
   viewer: Viewer,
   input: { displayName: string; language: string },
-): Promise<{ ok: true } | { invalid: FieldErrors }> {
+): Promise<{ ok: true } | InvalidFields> {
   const errors: FieldErrors = {};
   checkDisplayName(input.displayName, errors);
-  if (Object.keys(errors).length > 0) return { invalid: errors };
-  await ctx.db
-    .updateTable('core_user')
-    .set({ display_name: input.displayName.trim(), language: isLanguage(input.language) ? input.language : null })
-    .where('id', '=', viewer.id)
-    .execute();
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
+  await updateUserProfile(ctx.db, viewer.id, {
+    displayName: input.displayName.trim(),
+    language: isLanguage(input.language) ? input.language : null,
+  });
   return { ok: true };
 }
 
 /** Everything the platform and every module hold about the viewer, as one JSON document (GDPR art. 15 and 20). */
 export async function exportPersonalData(ctx: AppContext, viewer: Viewer): Promise<Record<string, unknown>> {
   return ctx.db.transaction().execute(async (tx) => {
-    const account = await tx
-      .selectFrom('core_user')
-      .select(['id', 'email', 'display_name', 'language', 'role', 'email_confirmed_at', 'birth_year', 'created_at'])
-      .where('id', '=', viewer.id)
-      .executeTakeFirstOrThrow();
-    const sessions = await tx
-      .selectFrom('core_session')
-      .select(['created_at', 'last_seen_at', 'expires_at'])
-      .where('user_id', '=', viewer.id)
-      .execute();
-    const departments = await tx
-      .selectFrom('core_department_member as m')
-      .innerJoin('core_department as d', 'd.id', 'm.department_id')
-      .select(['d.slug', 'd.name', 'm.created_at'])
-      .where('m.user_id', '=', viewer.id)
-      .execute();
-    const mails = await tx
-      .selectFrom('core_mail')
-      .select(['subject', 'created_at', 'status'])
-      .where('to_address', '=', account.email ?? '')
-      .where('organisation_id', '=', viewer.organisationId)
-      .execute();
-    const staffActions = await tx
-      .selectFrom('core_audit_log')
-      .select(['action', 'subject_type', 'subject_id', 'created_at'])
-      .where('actor_user_id', '=', viewer.id)
-      .execute();
+    const platformData = await findAccountPersonalData(tx, viewer.organisationId, viewer.id);
     const modules: Record<string, unknown> = {};
     for (const { module, provider } of ctx.registry.personalData)
       modules[module] = await provider.export(tx, viewer.id);
-    return { exportedAt: new Date().toISOString(), account, sessions, departments, mails, staffActions, ...modules };
+    return { exportedAt: new Date().toISOString(), ...platformData, ...modules };
   });
 }
 
@@ -369,37 +271,12 @@ export async function deleteAccount(
   viewer: Viewer,
   password: string,
   removeContent: boolean,
-): Promise<{ ok: true } | { wrongPassword: true }> {
-  const user = await ctx.db
-    .selectFrom('core_user')
-    .select(['password_hash'])
-    .where('id', '=', viewer.id)
-    .executeTakeFirstOrThrow();
-  if (!user.password_hash || !(await verifyPassword(password, user.password_hash))) return { wrongPassword: true };
+): Promise<{ ok: true } | { ok: false; code: 'WRONG_PASSWORD' }> {
+  const passwordHash = await findPasswordHash(ctx.db, viewer.id);
+  if (!passwordHash || !(await verifyPassword(password, passwordHash))) return { ok: false, code: 'WRONG_PASSWORD' };
   await ctx.db.transaction().execute(async (tx) => {
     for (const { provider } of ctx.registry.personalData) await provider.erase(tx, viewer.id, { removeContent });
-    await tx.deleteFrom('core_session').where('user_id', '=', viewer.id).execute();
-    await tx.deleteFrom('core_user_token').where('user_id', '=', viewer.id).execute();
-    await tx.deleteFrom('core_department_member').where('user_id', '=', viewer.id).execute();
-    if (viewer.email)
-      await tx
-        .deleteFrom('core_mail')
-        .where('to_address', '=', viewer.email)
-        .where('organisation_id', '=', viewer.organisationId)
-        .execute();
-    await tx
-      .updateTable('core_user')
-      .set({
-        email: null,
-        display_name: 'Deleted account',
-        password_hash: null,
-        language: null,
-        birth_year: null,
-        role: 'resident',
-        deleted_at: new Date(),
-      })
-      .where('id', '=', viewer.id)
-      .execute();
+    await eraseAccount(tx, viewer.organisationId, { id: viewer.id, email: viewer.email });
     if (viewer.role !== 'resident') {
       await recordAudit(tx, {
         organisationId: viewer.organisationId,

@@ -1,5 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
-import './accounts.errors.ts';
+import { accountErrors } from './accounts.errors.ts';
 import { registerAccountApi } from './accounts.api.ts';
 import { registerAccountPages } from './accounts.pages.ts';
 import type catalogue from './locales/en.json';
@@ -10,6 +10,7 @@ export { safeNext } from './accounts.pages.ts';
 export const accountsModule: ModuleManifest = {
   name: 'accounts',
   locales: new URL('./locales/', import.meta.url),
+  errors: [accountErrors],
   routes(app, ctx) {
     registerAccountPages(app, ctx);
     registerAccountApi(app, ctx);

@@ -64,8 +64,8 @@ const Department = Type.Object({
 /** Turns a use case's field errors into one VALIDATION_FAILED error naming each field. */
 function unwrap<T>(request: FastifyRequest, outcome: Outcome<T>): T {
   if (outcome.ok) return outcome;
-  const errors: FieldErrors = outcome.errors;
-  const problems = Object.entries(errors).map(([field, key]) => ({ field, message: request.t(key) }));
+  const errors: FieldErrors = outcome.fields;
+  const problems = Object.entries(errors).map(([field, code]) => ({ field, message: request.t(`error.${code}`) }));
   throw new AppError(
     'VALIDATION_FAILED',
     `The request is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`,

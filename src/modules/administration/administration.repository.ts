@@ -204,3 +204,137 @@ export async function findApiKeys(db: Executor, organisationId: number) {
     .execute();
   return keys.map((key) => ({ ...key, scopes: key.scopes.filter(isApiKeyScope) }));
 }
+
+/** Whether a department of the city already uses this short name. */
+export async function isDepartmentSlugTaken(db: Executor, organisationId: number, slug: string): Promise<boolean> {
+  const taken = await db
+    .selectFrom('core_department')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return taken !== undefined;
+}
+
+/** Stores a new department and returns its id. */
+export async function insertDepartment(
+  db: Executor,
+  organisationId: number,
+  department: { slug: string; name: Translated; email: string | null },
+): Promise<number> {
+  const row = await db
+    .insertInto('core_department')
+    .values({
+      organisation_id: organisationId,
+      slug: department.slug,
+      name: JSON.stringify(department.name),
+      email: department.email,
+      archived_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Changes a department's name and e-mail address. */
+export async function updateDepartmentRow(
+  db: Executor,
+  organisationId: number,
+  id: number,
+  department: { name: Translated; email: string | null },
+): Promise<void> {
+  await db
+    .updateTable('core_department')
+    .set({ name: JSON.stringify(department.name), email: department.email })
+    .where('id', '=', id)
+    .where('organisation_id', '=', organisationId)
+    .execute();
+}
+
+/** Archives a department (now) or restores it. */
+export async function setDepartmentArchivedAt(db: Executor, id: number, archivedAt: Date | null): Promise<void> {
+  await db.updateTable('core_department').set({ archived_at: archivedAt }).where('id', '=', id).execute();
+}
+
+/** Adds a member to a department; false when they already were one. */
+export async function insertDepartmentMember(
+  db: Executor,
+  organisationId: number,
+  departmentId: number,
+  userId: number,
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('core_department_member')
+    .values({ organisation_id: organisationId, department_id: departmentId, user_id: userId })
+    .onConflict((oc) => oc.doNothing())
+    .returning('user_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** Removes a member from a department; false when they were not one. */
+export async function deleteDepartmentMember(
+  db: Executor,
+  organisationId: number,
+  departmentId: number,
+  userId: number,
+): Promise<boolean> {
+  const removed = await db
+    .deleteFrom('core_department_member')
+    .where('organisation_id', '=', organisationId)
+    .where('department_id', '=', departmentId)
+    .where('user_id', '=', userId)
+    .returning('user_id')
+    .executeTakeFirst();
+  return removed !== undefined;
+}
+
+/** How many of these ids are departments of the city. */
+export async function countDepartmentsAmong(db: Executor, organisationId: number, ids: number[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const known = await db
+    .selectFrom('core_department')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('id', 'in', ids)
+    .execute();
+  return known.length;
+}
+
+/** Gives a person a role and exactly these departments (replacing the ones they had). */
+export async function setRoleAndDepartments(
+  db: Executor,
+  organisationId: number,
+  userId: number,
+  role: Role,
+  departmentIds: number[],
+): Promise<void> {
+  await db.updateTable('core_user').set({ role }).where('id', '=', userId).execute();
+  await db.deleteFrom('core_department_member').where('user_id', '=', userId).execute();
+  if (departmentIds.length > 0) {
+    await db
+      .insertInto('core_department_member')
+      .values(departmentIds.map((id) => ({ organisation_id: organisationId, department_id: id, user_id: userId })))
+      .execute();
+  }
+}
+
+/** Lifts the lock-out after repeated failed sign-ins. */
+export async function clearSignInLock(db: Executor, userId: number): Promise<void> {
+  await db.updateTable('core_user').set({ locked_until: null, failed_sign_ins: 0 }).where('id', '=', userId).execute();
+}
+
+/** An API key of the city, by id (revoked ones too). */
+export async function findApiKeyById(db: Executor, organisationId: number, id: number) {
+  return db
+    .selectFrom('core_api_key')
+    .select(['id', 'name', 'revoked_at'])
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Revokes an API key from now on. */
+export async function markApiKeyRevoked(db: Executor, id: number): Promise<void> {
+  await db.updateTable('core_api_key').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+}

@@ -6,15 +6,48 @@ import { inTransaction } from '../../platform/db/database.ts';
 import type { Role, Translated } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLanguage } from '../../platform/i18n/languages.ts';
-import type { MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { isEmail } from '../../platform/validation.ts';
-import { countAdministrators, findDepartmentById, findUserById } from './administration.repository.ts';
+import {
+  clearSignInLock,
+  countAdministrators,
+  countDepartmentsAmong,
+  deleteDepartmentMember,
+  findApiKeyById,
+  findDepartmentById,
+  findUserById,
+  insertDepartment,
+  insertDepartmentMember,
+  isDepartmentSlugTaken,
+  markApiKeyRevoked,
+  setDepartmentArchivedAt,
+  setRoleAndDepartments,
+  updateDepartmentRow,
+} from './administration.repository.ts';
 import { authorizeAdministration } from './administration.policy.ts';
 
-/** Field errors as message keys, by field name; a use case returns them instead of changing anything. */
-export type FieldErrors = Record<string, MessageKey>;
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
+/** Why a field is refused, as a code; pages and the API show the message `error.<code>`. */
+export type FieldProblem =
+  | 'LANGUAGES_INVALID'
+  | 'NAME_MISSING_DEFAULT'
+  | 'TIME_ZONE_INVALID'
+  | 'COORDINATES_INVALID'
+  | 'COLOUR_INVALID'
+  | 'EMAIL_INVALID'
+  | 'SLUG_INVALID'
+  | 'SLUG_TAKEN'
+  | 'USER_NOT_FOUND'
+  | 'NAME_REQUIRED'
+  | 'NAME_TOO_LONG'
+  | 'API_KEY_SCOPES_REQUIRED';
+
+/** Field problems by field name; a use case returns them instead of changing anything. */
+export type FieldErrors = Record<string, FieldProblem>;
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; code: 'VALIDATION_FAILED'; fields: FieldErrors };
+
+function invalid(fields: FieldErrors): { ok: false; code: 'VALIDATION_FAILED'; fields: FieldErrors } {
+  return { ok: false, code: 'VALIDATION_FAILED', fields };
+}
 
 export const ROLES: readonly Role[] = ['resident', 'staff', 'moderator', 'admin'];
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/;
@@ -81,20 +114,20 @@ export async function updateCitySettings(
     languages.length !== input.languages.length ||
     !languages.includes(input.defaultLanguage)
   )
-    errors.languages = 'error.LANGUAGES_INVALID';
+    errors.languages = 'LANGUAGES_INVALID';
   const name = cleanTranslated(input.name, languages, 120);
-  if (!name[input.defaultLanguage]) errors[`name_${input.defaultLanguage}`] = 'error.NAME_MISSING_DEFAULT';
-  if (!isTimeZone(input.timeZone)) errors.timeZone = 'error.TIME_ZONE_INVALID';
+  if (!name[input.defaultLanguage]) errors[`name_${input.defaultLanguage}`] = 'NAME_MISSING_DEFAULT';
+  if (!isTimeZone(input.timeZone)) errors.timeZone = 'TIME_ZONE_INVALID';
   if (
     !Number.isFinite(input.lat) ||
     Math.abs(input.lat) > 90 ||
     !Number.isFinite(input.lng) ||
     Math.abs(input.lng) > 180
   )
-    errors.lat = 'error.COORDINATES_INVALID';
-  if (!Number.isInteger(input.zoom) || input.zoom < 1 || input.zoom > 19) errors.zoom = 'error.COORDINATES_INVALID';
-  if (!isReadableUnderWhite(input.primaryColor)) errors.primaryColor = 'error.COLOUR_INVALID';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+    errors.lat = 'COORDINATES_INVALID';
+  if (!Number.isInteger(input.zoom) || input.zoom < 1 || input.zoom > 19) errors.zoom = 'COORDINATES_INVALID';
+  if (!isReadableUnderWhite(input.primaryColor)) errors.primaryColor = 'COLOUR_INVALID';
+  if (Object.keys(errors).length > 0) return invalid(errors);
 
   const before = {
     name: organisation.name,
@@ -155,10 +188,9 @@ function checkDepartment(
   errors: FieldErrors,
 ): { name: Translated; email: string | null } {
   const name = cleanTranslated(input.name, organisation.languages, 120);
-  if (!name[organisation.defaultLanguage])
-    errors[`name_${organisation.defaultLanguage}`] = 'error.NAME_MISSING_DEFAULT';
+  if (!name[organisation.defaultLanguage]) errors[`name_${organisation.defaultLanguage}`] = 'NAME_MISSING_DEFAULT';
   const email = input.email.trim();
-  if (email && !isEmail(email)) errors.email = 'error.EMAIL_INVALID';
+  if (email && !isEmail(email)) errors.email = 'EMAIL_INVALID';
   return { name, email: email || null };
 }
 
@@ -172,31 +204,21 @@ export async function createDepartment(
   authorizeAdministration(viewer, 'manage-departments');
   const errors: FieldErrors = {};
   const slug = input.slug.trim().toLowerCase();
-  if (!SLUG.test(slug)) errors.slug = 'error.SLUG_INVALID';
+  if (!SLUG.test(slug)) errors.slug = 'SLUG_INVALID';
   const { name, email } = checkDepartment(input, organisation, errors);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return invalid(errors);
   return inTransaction(ctx.db, async (tx) => {
-    const taken = await tx
-      .selectFrom('core_department')
-      .select('id')
-      .where('organisation_id', '=', organisation.id)
-      .where('slug', '=', slug)
-      .executeTakeFirst();
-    if (taken) return { ok: false, errors: { slug: 'error.SLUG_TAKEN' } };
-    const row = await tx
-      .insertInto('core_department')
-      .values({ organisation_id: organisation.id, slug, name: JSON.stringify(name), email, archived_at: null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    if (await isDepartmentSlugTaken(tx, organisation.id, slug)) return invalid({ slug: 'SLUG_TAKEN' });
+    const id = await insertDepartment(tx, organisation.id, { slug, name, email });
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),
       action: 'department.create',
       subjectType: 'department',
-      subjectId: row.id,
+      subjectId: id,
       after: { slug, name, email },
     });
-    return { ok: true, id: row.id };
+    return { ok: true as const, id };
   });
 }
 
@@ -213,14 +235,9 @@ export async function updateDepartment(
   if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
   const errors: FieldErrors = {};
   const { name, email } = checkDepartment({ ...input, slug: department.slug }, organisation, errors);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return invalid(errors);
   await inTransaction(ctx.db, async (tx) => {
-    await tx
-      .updateTable('core_department')
-      .set({ name: JSON.stringify(name), email })
-      .where('id', '=', id)
-      .where('organisation_id', '=', organisation.id)
-      .execute();
+    await updateDepartmentRow(tx, organisation.id, id, { name, email });
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),
@@ -247,11 +264,7 @@ export async function setDepartmentArchived(
   if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
   if ((department.archivedAt !== null) === archived) return;
   await inTransaction(ctx.db, async (tx) => {
-    await tx
-      .updateTable('core_department')
-      .set({ archived_at: archived ? new Date() : null })
-      .where('id', '=', id)
-      .execute();
+    await setDepartmentArchivedAt(tx, id, archived ? new Date() : null);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),
@@ -275,15 +288,9 @@ export async function addDepartmentMember(
   authorizeAdministration(viewer, 'manage-departments');
   if (!(await findDepartmentById(ctx.db, organisation.id, departmentId))) throw new AppError('DEPARTMENT_NOT_FOUND');
   const user = await findUserByEmail(ctx.db, organisation.id, email);
-  if (!user) return { ok: false, errors: { email: 'error.USER_NOT_FOUND' } };
+  if (!user) return invalid({ email: 'USER_NOT_FOUND' });
   await inTransaction(ctx.db, async (tx) => {
-    const inserted = await tx
-      .insertInto('core_department_member')
-      .values({ organisation_id: organisation.id, department_id: departmentId, user_id: user.id })
-      .onConflict((oc) => oc.doNothing())
-      .returning('user_id')
-      .executeTakeFirst();
-    if (inserted)
+    if (await insertDepartmentMember(tx, organisation.id, departmentId, user.id))
       await recordAudit(tx, {
         organisationId: organisation.id,
         actor: actorOf(viewer),
@@ -306,14 +313,7 @@ export async function removeDepartmentMember(
 ): Promise<void> {
   authorizeAdministration(viewer, 'manage-departments');
   await inTransaction(ctx.db, async (tx) => {
-    const removed = await tx
-      .deleteFrom('core_department_member')
-      .where('organisation_id', '=', organisation.id)
-      .where('department_id', '=', departmentId)
-      .where('user_id', '=', userId)
-      .returning('user_id')
-      .executeTakeFirst();
-    if (removed)
+    if (await deleteDepartmentMember(tx, organisation.id, departmentId, userId))
       await recordAudit(tx, {
         organisationId: organisation.id,
         actor: actorOf(viewer),
@@ -345,23 +345,9 @@ export async function updatePerson(
     if (person.role === 'admin' && input.role !== 'admin' && (await countAdministrators(tx, organisation.id)) <= 1)
       throw new AppError('LAST_ADMIN');
     const departmentIds = [...new Set(input.departmentIds)].sort((a, b) => a - b);
-    if (departmentIds.length > 0) {
-      const known = await tx
-        .selectFrom('core_department')
-        .select('id')
-        .where('organisation_id', '=', organisation.id)
-        .where('id', 'in', departmentIds)
-        .execute();
-      if (known.length !== departmentIds.length) throw new AppError('DEPARTMENT_NOT_FOUND');
-    }
-    await tx.updateTable('core_user').set({ role: input.role }).where('id', '=', userId).execute();
-    await tx.deleteFrom('core_department_member').where('user_id', '=', userId).execute();
-    if (departmentIds.length > 0) {
-      await tx
-        .insertInto('core_department_member')
-        .values(departmentIds.map((id) => ({ organisation_id: organisation.id, department_id: id, user_id: userId })))
-        .execute();
-    }
+    if ((await countDepartmentsAmong(tx, organisation.id, departmentIds)) !== departmentIds.length)
+      throw new AppError('DEPARTMENT_NOT_FOUND');
+    await setRoleAndDepartments(tx, organisation.id, userId, input.role, departmentIds);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),
@@ -385,11 +371,7 @@ export async function unlockPerson(
   await inTransaction(ctx.db, async (tx) => {
     const person = await findUserById(tx, organisation.id, userId);
     if (!person) throw new AppError('USER_NOT_FOUND');
-    await tx
-      .updateTable('core_user')
-      .set({ locked_until: null, failed_sign_ins: 0 })
-      .where('id', '=', userId)
-      .execute();
+    await clearSignInLock(tx, userId);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),
@@ -415,11 +397,11 @@ export async function issueApiKey(
   authorizeAdministration(viewer, 'manage-api-keys');
   const clean = name.trim();
   const errors: FieldErrors = {};
-  if (!clean) errors.name = 'error.NAME_REQUIRED';
-  else if (clean.length > 100) errors.name = 'error.NAME_TOO_LONG';
+  if (!clean) errors.name = 'NAME_REQUIRED';
+  else if (clean.length > 100) errors.name = 'NAME_TOO_LONG';
   const chosen = API_KEY_SCOPES.filter((scope) => scopes.includes(scope));
-  if (chosen.length === 0 || chosen.length !== new Set(scopes).size) errors.scopes = 'error.API_KEY_SCOPES_REQUIRED';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (chosen.length === 0 || chosen.length !== new Set(scopes).size) errors.scopes = 'API_KEY_SCOPES_REQUIRED';
+  if (Object.keys(errors).length > 0) return invalid(errors);
   return inTransaction(ctx.db, async (tx) => {
     const created = await createApiKey(tx, organisation.id, clean, viewer.id, chosen);
     await recordAudit(tx, {
@@ -451,15 +433,10 @@ export async function revokeApiKey(
 ): Promise<void> {
   authorizeAdministration(viewer, 'manage-api-keys');
   await inTransaction(ctx.db, async (tx) => {
-    const key = await tx
-      .selectFrom('core_api_key')
-      .select(['id', 'name', 'revoked_at'])
-      .where('organisation_id', '=', organisation.id)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const key = await findApiKeyById(tx, organisation.id, id);
     if (!key) throw new AppError('API_KEY_NOT_FOUND');
     if (key.revoked_at) return;
-    await tx.updateTable('core_api_key').set({ revoked_at: new Date() }).where('id', '=', id).execute();
+    await markApiKeyRevoked(tx, id);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),

@@ -1,5 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
-import './administration.errors.ts';
+import { administrationErrors } from './administration.errors.ts';
 import { registerAdministrationApi } from './administration.api.ts';
 import { registerApiKeyPages } from './pages/api-keys.pages.ts';
 import { registerCityPages } from './pages/city.pages.ts';
@@ -18,6 +18,7 @@ export { mayAdminister, authorizeAdministration, type AdministrationAction } fro
 export const administrationModule: ModuleManifest = {
   name: 'administration',
   locales: new URL('./locales/', import.meta.url),
+  errors: [administrationErrors],
   routes(app, ctx) {
     registerCityPages(app, ctx);
     registerDepartmentPages(app, ctx);

@@ -258,7 +258,7 @@ async function buildBudget(
   const viewer = await findViewer(ctx.db, organisation.id, staffId);
   if (!viewer) throw new Error('demo staff member missing');
   const created = await createBudget(ctx, viewer, organisation, input);
-  if (!created.ok) throw new Error(`demo budget invalid: ${JSON.stringify(created.errors)}`);
+  if (!created.ok) throw new Error(`demo budget invalid: ${JSON.stringify(created.fields)}`);
   const now = Date.now();
   const dated = await setPhases(
     ctx,
@@ -271,7 +271,7 @@ async function buildBudget(
       endsAt: end === null ? null : new Date(now + end * DAY),
     })),
   );
-  if (!dated.ok) throw new Error(`demo phases invalid: ${JSON.stringify(dated.errors)}`);
+  if (!dated.ok) throw new Error(`demo phases invalid: ${JSON.stringify(dated.fields)}`);
   const districts = (await findDistricts(ctx.db, organisation.id)).filter((d) => d.kind === 'district');
   const headings = new Map<string, number>();
   const city = await addHeading(ctx, viewer, organisation, created.id, {
@@ -303,7 +303,7 @@ async function buildBudget(
       feasibilityExplanation: project.explanation ?? {},
       status: feasible ? 'selected' : 'rejected',
     });
-    if (!saved.ok) throw new Error(`demo project invalid: ${JSON.stringify(saved.errors)}`);
+    if (!saved.ok) throw new Error(`demo project invalid: ${JSON.stringify(saved.fields)}`);
     if (feasible) projectIds.push({ id: saved.id, heading: headingId, cost: project.cost });
   }
   return { viewer, budgetId: created.id, headings, projectIds };

@@ -3,6 +3,7 @@ import type { AppContext } from '../../platform/context.ts';
 import type { PersonalDataProvider } from '../../platform/module.ts';
 import { html, type Html } from '../../platform/web/html.ts';
 import { currentPhase } from './ballot-rules.ts';
+import { deleteBallotsOfUser, findBallotsOfUser } from './budget-admin.repository.ts';
 import { findBudgets } from './budgets.repository.ts';
 import { phaseLabel, translated } from './pages/shared.ts';
 
@@ -23,11 +24,7 @@ export async function renderBudgetsHomeSection(request: FastifyRequest, ctx: App
  */
 export const budgetsPersonalData: PersonalDataProvider = {
   async export(tx, userId) {
-    const ballots = await tx
-      .selectFrom('budgets_ballot')
-      .select(['budget_id', 'heading_id', 'project_ids', 'votes', 'created_at', 'updated_at'])
-      .where('user_id', '=', userId)
-      .execute();
+    const ballots = await findBallotsOfUser(tx, userId);
     return {
       ballots: ballots.map((b) => ({
         budgetId: b.budget_id,
@@ -40,6 +37,6 @@ export const budgetsPersonalData: PersonalDataProvider = {
     };
   },
   async erase(tx, userId) {
-    await tx.deleteFrom('budgets_ballot').where('user_id', '=', userId).execute();
+    await deleteBallotsOfUser(tx, userId);
   },
 };

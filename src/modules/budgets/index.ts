@@ -6,10 +6,10 @@ import * as residentProjectsMigration from './migrations/20261123_0430_budgets_r
 import * as versionMigration from './migrations/20261123_0440_budgets_version.ts';
 import { registerBudgetsApi } from './budgets.api.ts';
 import { seedBudgets } from './budgets.demo.ts';
-import './budgets.errors.ts';
+import { budgetErrors } from './budgets.errors.ts';
 import { renderBudgetsHomeSection } from './budgets.home.ts';
 import { registerProjectsApi } from './projects.api.ts';
-import './projects.errors.ts';
+import { projectErrors } from './projects.errors.ts';
 import { budgetsAndProjectsPersonalData } from './projects.personal-data.ts';
 import { registerAdminPages } from './pages/admin.pages.ts';
 import { registerPublicPages } from './pages/public.pages.ts';
@@ -36,6 +36,7 @@ export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.r
 export const budgetsModule: ModuleManifest = {
   name: 'budgets',
   locales: new URL('./locales/', import.meta.url),
+  errors: [budgetErrors, projectErrors],
   migrations: {
     '20261123_0410_budgets': budgetsMigration,
     '20261123_0430_budgets_resident_projects': residentProjectsMigration,

@@ -1,13 +1,25 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Viewer } from '../../platform/auth/users.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { findDistricts } from '../places/index.ts';
 import { overlappingPhases } from './ballot-rules.ts';
+import {
+  budgetHasBallots,
+  headingExists,
+  insertBudget,
+  insertHeading,
+  insertMilestone,
+  insertStaffProject,
+  isProjectOnBallot,
+  replacePhases,
+  updateBudgetRow,
+  updateProjectFollowUp,
+  updateProjectProgress,
+  updateProjectRow,
+} from './budget-admin.repository.ts';
 import { authorizeBudgets } from './budgets.policy.ts';
 import { findBudget, findHeading, findProject, type Budget, type PhaseDates } from './budgets.repository.ts';
 import {
@@ -22,8 +34,32 @@ import {
   type VotingRule,
 } from './budgets.schema.ts';
 
-export type FieldErrors = Record<string, MessageKey>;
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
+/** Why a field of a budget form is refused, as a code; the page shows `budgets.error.<code>`. */
+export type FieldProblem =
+  | 'age'
+  | 'amount'
+  | 'date'
+  | 'district'
+  | 'equalSharesNeedsApproval'
+  | 'explanationRequired'
+  | 'feasibility'
+  | 'heading'
+  | 'headingExists'
+  | 'maxProjects'
+  | 'maxSupports'
+  | 'maxVotes'
+  | 'minShare'
+  | 'phaseEnd'
+  | 'phaseOverlap'
+  | 'progress'
+  | 'projectLocked'
+  | 'rulesLocked'
+  | 'status'
+  | 'titleRequired'
+  | 'titleTooLong'
+  | 'votingRule';
+export type FieldErrors = Record<string, FieldProblem>;
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; code: 'VALIDATION_FAILED'; fields: FieldErrors };
 
 export interface BudgetInput {
   title: Translated;
@@ -56,27 +92,25 @@ function clean(text: Translated): Translated {
 function validateBudget(input: BudgetInput, organisation: Organisation): FieldErrors {
   const errors: FieldErrors = {};
   const title = clean(input.title);
-  if (!title[organisation.defaultLanguage])
-    errors[`title_${organisation.defaultLanguage}`] = 'budgets.error.titleRequired';
+  if (!title[organisation.defaultLanguage]) errors[`title_${organisation.defaultLanguage}`] = 'titleRequired';
   if (Object.values(title).some((value) => value.length > 200))
-    errors[`title_${organisation.defaultLanguage}`] = 'budgets.error.titleTooLong';
-  if (!(VOTING_RULES as readonly string[]).includes(input.votingRule)) errors.votingRule = 'budgets.error.votingRule';
+    errors[`title_${organisation.defaultLanguage}`] = 'titleTooLong';
+  if (!(VOTING_RULES as readonly string[]).includes(input.votingRule)) errors.votingRule = 'votingRule';
   const positive = (value: number | null) => value === null || (Number.isInteger(value) && value >= 1 && value <= 1000);
   if (!positive(input.maxProjects) || (input.votingRule === 'approval' && input.maxProjects === null))
-    errors.maxProjects = 'budgets.error.maxProjects';
+    errors.maxProjects = 'maxProjects';
   if (!positive(input.maxVotes) || (input.votingRule === 'distributed' && input.maxVotes === null))
-    errors.maxVotes = 'budgets.error.maxVotes';
-  if (!positive(input.maxVotesPerProject)) errors.maxVotesPerProject = 'budgets.error.maxVotes';
-  if (input.minShare !== null && !(input.minShare > 0 && input.minShare <= 1))
-    errors.minShare = 'budgets.error.minShare';
+    errors.maxVotes = 'maxVotes';
+  if (!positive(input.maxVotesPerProject)) errors.maxVotesPerProject = 'maxVotes';
+  if (input.minShare !== null && !(input.minShare > 0 && input.minShare <= 1)) errors.minShare = 'minShare';
   if (input.resultsMethod === 'equal_shares' && input.votingRule === 'distributed')
-    errors.resultsMethod = 'budgets.error.equalSharesNeedsApproval';
+    errors.resultsMethod = 'equalSharesNeedsApproval';
   const age = (value: number | null) => value === null || (Number.isInteger(value) && value >= 0 && value <= 150);
-  if (!age(input.minAge)) errors.minAge = 'budgets.error.age';
+  if (!age(input.minAge)) errors.minAge = 'age';
   if (!age(input.maxAge) || (input.minAge !== null && input.maxAge !== null && input.maxAge < input.minAge))
-    errors.maxAge = 'budgets.error.age';
+    errors.maxAge = 'age';
   if (input.maxSupportsPerHeading !== undefined && !positive(input.maxSupportsPerHeading))
-    errors.maxSupportsPerHeading = 'budgets.error.maxSupports';
+    errors.maxSupportsPerHeading = 'maxSupports';
   return errors;
 }
 
@@ -109,22 +143,18 @@ export async function createBudget(
 ): Promise<Outcome<{ id: number }>> {
   authorizeBudgets(viewer, 'manage-budgets');
   const errors = validateBudget(input, organisation);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('budgets_budget')
-      .values({ organisation_id: organisation.id, ...budgetValues(input) })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertBudget(tx, organisation.id, budgetValues(input));
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actor(viewer),
       action: 'budget.create',
       subjectType: 'budget',
-      subjectId: row.id,
+      subjectId: id,
       after: input,
     });
-    return row.id;
+    return id;
   });
   return { ok: true, id };
 }
@@ -144,22 +174,17 @@ export async function updateBudget(
   const budget = await findBudget(ctx.db, organisation.id, budgetId);
   if (!budget) throw new AppError('BUDGET_NOT_FOUND');
   const errors = validateBudget(input, organisation);
-  const hasBallots = await ctx.db
-    .selectFrom('budgets_ballot')
-    .select('id')
-    .where('budget_id', '=', budget.id)
-    .limit(1)
-    .executeTakeFirst();
+  const hasBallots = await budgetHasBallots(ctx.db, budget.id);
   const ruleChanged =
     input.votingRule !== budget.votingRule ||
     input.maxProjects !== budget.maxProjects ||
     (input.votingRule === 'distributed' &&
       (input.maxVotes !== budget.maxVotes || input.maxVotesPerProject !== budget.maxVotesPerProject)) ||
     (input.votingRule === 'knapsack' && input.minShare !== budget.minShare);
-  if (hasBallots && ruleChanged) errors.votingRule = 'budgets.error.rulesLocked';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (hasBallots && ruleChanged) errors.votingRule = 'rulesLocked';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.updateTable('budgets_budget').set(budgetValues(input)).where('id', '=', budget.id).execute();
+    await updateBudgetRow(tx, budget.id, budgetValues(input));
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actor(viewer),
@@ -187,28 +212,15 @@ export async function setPhases(
   const errors: FieldErrors = {};
   for (const phase of phases) {
     if (!(PHASES as readonly string[]).includes(phase.kind) || Number.isNaN(phase.startsAt.getTime()))
-      errors[`${phase.kind}_start`] = 'budgets.error.date';
+      errors[`${phase.kind}_start`] = 'date';
     else if (phase.endsAt && (Number.isNaN(phase.endsAt.getTime()) || phase.endsAt <= phase.startsAt))
-      errors[`${phase.kind}_end`] = 'budgets.error.phaseEnd';
+      errors[`${phase.kind}_end`] = 'phaseEnd';
   }
   const overlap = Object.keys(errors).length === 0 ? overlappingPhases(phases) : undefined;
-  if (overlap) errors[`${overlap[1]}_start`] = 'budgets.error.phaseOverlap';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (overlap) errors[`${overlap[1]}_start`] = 'phaseOverlap';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   await ctx.db.transaction().execute(async (tx) => {
-    await tx.deleteFrom('budgets_phase').where('budget_id', '=', budget.id).execute();
-    if (phases.length > 0)
-      await tx
-        .insertInto('budgets_phase')
-        .values(
-          phases.map((p) => ({
-            organisation_id: organisation.id,
-            budget_id: budget.id,
-            kind: p.kind,
-            starts_at: p.startsAt,
-            ends_at: p.endsAt,
-          })),
-        )
-        .execute();
+    await replacePhases(tx, organisation.id, budget.id, phases);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actor(viewer),
@@ -235,44 +247,26 @@ export async function addHeading(
   if (!budget) throw new AppError('BUDGET_NOT_FOUND');
   const errors: FieldErrors = {};
   if (!clean(input.name)[organisation.defaultLanguage])
-    errors[`name_${organisation.defaultLanguage}`] = 'budgets.error.titleRequired';
-  if (!Number.isSafeInteger(input.amount) || input.amount < 1) errors.amount = 'budgets.error.amount';
+    errors[`name_${organisation.defaultLanguage}`] = 'titleRequired';
+  if (!Number.isSafeInteger(input.amount) || input.amount < 1) errors.amount = 'amount';
   if (
     input.districtId !== null &&
     !(await findDistricts(ctx.db, organisation.id)).some((d) => d.id === input.districtId)
   )
-    errors.districtId = 'budgets.error.district';
-  const taken = await ctx.db
-    .selectFrom('budgets_heading')
-    .select('id')
-    .where('budget_id', '=', budget.id)
-    .where((eb) =>
-      input.districtId === null ? eb('district_id', 'is', null) : eb('district_id', '=', input.districtId),
-    )
-    .executeTakeFirst();
-  if (taken) errors.districtId = 'budgets.error.headingExists';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+    errors.districtId = 'district';
+  if (await headingExists(ctx.db, budget.id, input.districtId)) errors.districtId = 'headingExists';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('budgets_heading')
-      .values({
-        organisation_id: organisation.id,
-        budget_id: budget.id,
-        name: JSON.stringify(clean(input.name)),
-        district_id: input.districtId,
-        amount: input.amount,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertHeading(tx, organisation.id, budget.id, { ...input, name: clean(input.name) });
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actor(viewer),
       action: 'budget.heading.create',
       subjectType: 'budget_heading',
-      subjectId: row.id,
+      subjectId: id,
       after: input,
     });
-    return row.id;
+    return id;
   });
   return { ok: true, id };
 }
@@ -306,27 +300,20 @@ export async function saveProject(
   const current = projectId === null ? undefined : await findProject(ctx.db, budget.id, projectId);
   if (projectId !== null && !current) throw new AppError('BUDGET_PROJECT_NOT_FOUND');
   const errors: FieldErrors = {};
-  if (!(await findHeading(ctx.db, budget.id, input.headingId))) errors.headingId = 'budgets.error.heading';
+  if (!(await findHeading(ctx.db, budget.id, input.headingId))) errors.headingId = 'heading';
   if (!clean(input.title)[organisation.defaultLanguage])
-    errors[`title_${organisation.defaultLanguage}`] = 'budgets.error.titleRequired';
-  if (!Number.isSafeInteger(input.cost) || input.cost < 1) errors.cost = 'budgets.error.amount';
-  if (!['undecided', 'feasible', 'unfeasible'].includes(input.feasibility))
-    errors.feasibility = 'budgets.error.feasibility';
+    errors[`title_${organisation.defaultLanguage}`] = 'titleRequired';
+  if (!Number.isSafeInteger(input.cost) || input.cost < 1) errors.cost = 'amount';
+  if (!['undecided', 'feasible', 'unfeasible'].includes(input.feasibility)) errors.feasibility = 'feasibility';
   if (input.feasibility === 'unfeasible' && !clean(input.feasibilityExplanation)[organisation.defaultLanguage])
-    errors[`explanation_${organisation.defaultLanguage}`] = 'budgets.error.explanationRequired';
-  if (!['submitted', 'selected', 'rejected', 'withdrawn'].includes(input.status))
-    errors.status = 'budgets.error.status';
+    errors[`explanation_${organisation.defaultLanguage}`] = 'explanationRequired';
+  if (!['submitted', 'selected', 'rejected', 'withdrawn'].includes(input.status)) errors.status = 'status';
   // 'selected' is the pre-selection: a selected project goes to review, and only a feasible one is on
   // the ballot (isOnBallot), so selecting no longer waits for the feasibility.
   if (current && (current.headingId !== input.headingId || current.cost !== input.cost)) {
-    const onBallot = await sql<{
-      found: number;
-    }>`select 1 as found from budgets_ballot where heading_id = ${current.headingId} and project_ids @> array[${current.id}]::int[] limit 1`.execute(
-      ctx.db,
-    );
-    if (onBallot.rows.length > 0) errors.cost = 'budgets.error.projectLocked';
+    if (await isProjectOnBallot(ctx.db, current.headingId, current.id)) errors.cost = 'projectLocked';
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const values = {
     heading_id: input.headingId,
     title: JSON.stringify(clean(input.title)),
@@ -340,16 +327,10 @@ export async function saveProject(
   const id = await ctx.db.transaction().execute(async (tx) => {
     let id: number;
     if (current) {
-      await tx.updateTable('budgets_project').set(values).where('id', '=', current.id).execute();
+      await updateProjectRow(tx, current.id, values);
       id = current.id;
     } else {
-      id = (
-        await tx
-          .insertInto('budgets_project')
-          .values({ organisation_id: organisation.id, budget_id: budget.id, author_id: null, ...values })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id;
+      id = await insertStaffProject(tx, organisation.id, budget.id, values);
     }
     await recordAudit(tx, {
       organisationId: organisation.id,
@@ -379,16 +360,11 @@ export async function updateFollowUp(
   const budget = await findBudget(ctx.db, organisation.id, budgetId);
   if (!budget || !project) throw new AppError('BUDGET_PROJECT_NOT_FOUND');
   const errors: FieldErrors = {};
-  if (!(FOLLOW_UP_STATUSES as readonly string[]).includes(input.status)) errors.followUpStatus = 'budgets.error.status';
-  if (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100)
-    errors.progress = 'budgets.error.progress';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (!(FOLLOW_UP_STATUSES as readonly string[]).includes(input.status)) errors.followUpStatus = 'status';
+  if (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100) errors.progress = 'progress';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('budgets_project')
-      .set({ follow_up_status: input.status, progress: input.progress, updated_at: new Date() })
-      .where('id', '=', project.id)
-      .execute();
+    await updateProjectFollowUp(tx, project.id, input);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actor(viewer),
@@ -417,31 +393,19 @@ export async function addMilestone(
   if (!budget || !project) throw new AppError('BUDGET_PROJECT_NOT_FOUND');
   const errors: FieldErrors = {};
   if (!clean(input.title)[organisation.defaultLanguage])
-    errors[`milestone_${organisation.defaultLanguage}`] = 'budgets.error.titleRequired';
+    errors[`milestone_${organisation.defaultLanguage}`] = 'titleRequired';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.happenedOn) || Number.isNaN(Date.parse(input.happenedOn)))
-    errors.happenedOn = 'budgets.error.date';
+    errors.happenedOn = 'date';
   if (input.progress !== null && (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100))
-    errors.milestoneProgress = 'budgets.error.progress';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+    errors.milestoneProgress = 'progress';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .insertInto('budgets_milestone')
-      .values({
-        organisation_id: organisation.id,
-        project_id: project.id,
-        title: JSON.stringify(clean(input.title)),
-        description: JSON.stringify(clean(input.description)),
-        happened_on: input.happenedOn,
-        progress: input.progress,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (input.progress !== null)
-      await tx
-        .updateTable('budgets_project')
-        .set({ progress: input.progress, updated_at: new Date() })
-        .where('id', '=', project.id)
-        .execute();
+    const id = await insertMilestone(tx, organisation.id, project.id, {
+      ...input,
+      title: clean(input.title),
+      description: clean(input.description),
+    });
+    if (input.progress !== null) await updateProjectProgress(tx, project.id, input.progress);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actor(viewer),
@@ -450,7 +414,7 @@ export async function addMilestone(
       subjectId: project.id,
       after: input,
     });
-    return row.id;
+    return id;
   });
   return { ok: true, id };
 }

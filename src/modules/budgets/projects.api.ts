@@ -173,7 +173,7 @@ export function registerProjectsApi(app: App, ctx: AppContext): void {
         throw new AppError(
           outcome.code,
           undefined,
-          outcome.errors ? { fields: Object.keys(outcome.errors) } : undefined,
+          outcome.fields ? { fields: Object.keys(outcome.fields) } : undefined,
         );
       const budget = await findBudget(ctx.db, request.organisation.id, request.params.budgetId);
       const project = await findResidentProject(ctx.db, request.params.budgetId, outcome.id);

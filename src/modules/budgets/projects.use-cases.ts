@@ -3,7 +3,6 @@ import { recordAudit } from '../../platform/audit.ts';
 import { consumeRateLimit } from '../../platform/auth/rate-limit.ts';
 import type { Viewer } from '../../platform/auth/users.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { findProcess, processEligibilityRule } from '../participation/index.ts';
 import { findDistrictsAt } from '../places/index.ts';
@@ -31,9 +30,12 @@ import {
 const PROPOSALS_PER_HOUR = 10;
 const SUPPORT_CHANGES_PER_MINUTE = 60;
 
-export type FieldErrors = Record<string, MessageKey>;
+/** Why a field of a resident's project is refused; the page picks the text for each problem. */
+export type ProjectFieldProblem =
+  'title' | 'titleTooLong' | 'description' | 'place' | 'placeOutside' | 'cost' | 'heading';
+export type FieldErrors = Record<string, ProjectFieldProblem>;
 type Refusal = ProjectErrorCode | 'AUTHENTICATION_REQUIRED';
-export type ProposeOutcome = { ok: true; id: number } | { ok: false; code: Refusal; errors?: FieldErrors };
+export type ProposeOutcome = { ok: true; id: number } | { ok: false; code: Refusal; fields?: FieldErrors };
 export interface SupportState {
   projectId: number;
   supported: boolean;
@@ -101,13 +103,13 @@ async function validate(
   organisation: Organisation,
   heading: Heading,
   input: ResidentProjectInput,
-): Promise<{ code: ProjectErrorCode; errors: FieldErrors } | undefined> {
+): Promise<{ code: ProjectErrorCode; fields: FieldErrors } | undefined> {
   const errors: FieldErrors = {};
   const title = input.title.trim();
   const description = input.description.trim();
-  if (title.length < 4) errors.title = 'budgets.propose.error.title';
-  else if (title.length > 200) errors.title = 'budgets.error.titleTooLong';
-  if (description.length < 10 || description.length > 5000) errors.description = 'budgets.propose.error.description';
+  if (title.length < 4) errors.title = 'title';
+  else if (title.length > 200) errors.title = 'titleTooLong';
+  if (description.length < 10 || description.length > 5000) errors.description = 'description';
   const located = input.lat !== null || input.lng !== null;
   if (located) {
     const { lat, lng } = input;
@@ -119,17 +121,17 @@ async function validate(
       Math.abs(lat) > 85 ||
       Math.abs(lng) > 180
     )
-      errors.lat = 'budgets.propose.error.place';
+      errors.lat = 'place';
     else if (
       heading.districtId !== null &&
       !(await findDistrictsAt(ctx.db, organisation.id, lng, lat)).some((d) => d.id === heading.districtId)
     )
-      errors.lat = 'budgets.propose.error.placeOutside';
+      errors.lat = 'placeOutside';
   }
   const costValid = Number.isSafeInteger(input.cost) && input.cost >= 1 && input.cost <= heading.amount;
-  if (!costValid) errors.cost = 'budgets.propose.error.cost';
+  if (!costValid) errors.cost = 'cost';
   if (Object.keys(errors).length === 0) return undefined;
-  return { code: costValid ? 'BUDGET_PROJECT_INVALID' : 'BUDGET_PROJECT_INVALID_COST', errors };
+  return { code: costValid ? 'BUDGET_PROJECT_INVALID' : 'BUDGET_PROJECT_INVALID_COST', fields: errors };
 }
 
 /** The scope of a proposal: the budget in its submitting phase, a heading of it, an eligible author. */
@@ -139,13 +141,12 @@ async function proposalScope(
   organisation: Organisation,
   budgetId: number,
   headingId: number,
-): Promise<{ ok: true; heading: Heading } | { ok: false; code: Refusal; errors?: FieldErrors }> {
+): Promise<{ ok: true; heading: Heading } | { ok: false; code: Refusal; fields?: FieldErrors }> {
   if (!viewer) return { ok: false, code: 'AUTHENTICATION_REQUIRED' };
   const budget = await requireBudget(ctx, organisation, budgetId);
   if (currentPhase(budget) !== 'submitting') return { ok: false, code: 'BUDGET_PROPOSING_CLOSED' };
   const heading = await findHeading(ctx.db, budget.id, headingId);
-  if (!heading)
-    return { ok: false, code: 'BUDGET_PROJECT_UNKNOWN_HEADING', errors: { headingId: 'budgets.error.heading' } };
+  if (!heading) return { ok: false, code: 'BUDGET_PROJECT_UNKNOWN_HEADING', fields: { headingId: 'heading' } };
   const blocker = await eligibilityBlocker(ctx, viewer, organisation, budget, heading);
   return blocker ? { ok: false, code: blocker } : { ok: true, heading };
 }

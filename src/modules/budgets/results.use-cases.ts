@@ -5,6 +5,7 @@ import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { isOnBallot } from './ballot-rules.ts';
+import { markFundedProjects, markResultsPublished } from './budget-admin.repository.ts';
 import { authorizeBudgets } from './budgets.policy.ts';
 import {
   countBallots,
@@ -109,21 +110,8 @@ export async function publishResults(
       rows,
       headings.map((h) => ({ headingId: h.heading.id, voters: h.voters, spent: h.spent })),
     );
-    await tx.updateTable('budgets_project').set({ funded: false }).where('budget_id', '=', budget.id).execute();
-    if (funded.length > 0) {
-      await tx.updateTable('budgets_project').set({ funded: true }).where('id', 'in', funded).execute();
-      await tx
-        .updateTable('budgets_project')
-        .set({ follow_up_status: 'planned' })
-        .where('id', 'in', funded)
-        .where('follow_up_status', 'is', null)
-        .execute();
-    }
-    await tx
-      .updateTable('budgets_budget')
-      .set({ results_published_at: new Date() })
-      .where('id', '=', budget.id)
-      .execute();
+    await markFundedProjects(tx, budget.id, funded);
+    await markResultsPublished(tx, budget.id);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: { id: viewer.id, label: viewer.displayName },

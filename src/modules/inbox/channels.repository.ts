@@ -202,3 +202,70 @@ export async function markChannelFailing(db: Executor, channelId: number, error:
     .where('id', '=', channelId)
     .execute();
 }
+
+/** The live channels of a city with their kind, by name (labels and filters of the listening pages). */
+export async function findChannelLabels(db: Executor, organisationId: number) {
+  return db
+    .selectFrom('inbox_channel')
+    .select(['id', 'name', 'kind'])
+    .where('organisation_id', '=', organisationId)
+    .where('archived_at', 'is', null)
+    .orderBy('name')
+    .execute();
+}
+
+/** How many times in a row a channel's polling has failed. */
+export async function findChannelFailures(db: Executor, channelId: number): Promise<number> {
+  const row = await db
+    .selectFrom('inbox_channel')
+    .select('failures')
+    .where('id', '=', channelId)
+    .executeTakeFirstOrThrow();
+  return row.failures;
+}
+
+/** The enabled e-mail channels, in any city of the installation, whose address is this one. */
+export async function findEmailChannelsByAddress(db: Executor, address: string) {
+  return db
+    .selectFrom('inbox_channel')
+    .select(['id', 'organisation_id'])
+    .where('kind', '=', 'email')
+    .where('enabled', '=', true)
+    .where('archived_at', 'is', null)
+    .where(sql<string>`lower(settings->>'address')`, '=', address.trim().toLowerCase())
+    .execute();
+}
+
+/** The city's live contact-form channel, if it has one. */
+export async function findWebChannelId(db: Executor, organisationId: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('inbox_channel')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('kind', '=', 'web')
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * The city's contact-form channel, created on first use: under a per-city advisory lock, so two
+ * servers creating it at once make one.
+ */
+export async function findOrCreateWebChannel(db: Db, secretKey: string, organisationId: number): Promise<number> {
+  const existing = await findWebChannelId(db, organisationId);
+  if (existing !== undefined) return existing;
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('inbox.web-channel'), ${organisationId})`.execute(tx);
+    const again = await findWebChannelId(tx, organisationId);
+    if (again !== undefined) return again;
+    return insertChannel(tx, secretKey, {
+      organisationId,
+      kind: 'web',
+      name: 'Contact form',
+      settings: {},
+      secrets: {},
+    });
+  });
+}

@@ -4,9 +4,15 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLanguage, type Language } from '../../platform/i18n/languages.ts';
-import { translator, type MessageKey } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import { checkProposal, findProcess, insertProposal, newProposal, phaseAllows } from '../participation/index.ts';
+import {
+  checkProposal,
+  findProcess,
+  insertProposal,
+  newProposal,
+  phaseAllows,
+  type ParticipationFieldProblem,
+} from '../participation/index.ts';
 import { submitReport, type SubmitOutcome } from '../reports/index.ts';
 import { recordCorrection } from './analysis/learning.ts';
 import { isMessageLanguage } from './analysis/languages.ts';
@@ -22,7 +28,17 @@ import {
   insertTemplate,
   updateTemplate,
   type ConversationDetail,
+  findIncomingMessage,
+  findLatestIncomingLanguage,
+  findUserRole,
+  isActiveDepartment,
+  linkConversationToProposal,
+  linkConversationToReport,
+  setConversationAssignment,
+  setConversationStatus,
+  updateMessageLabels,
 } from './inbox.repository.ts';
+import { conversationTexts } from './inbox.texts.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { SENTIMENTS, type Sentiment } from './inbox.schema.ts';
 import { queueReplyIn } from './replies.ts';
@@ -47,16 +63,8 @@ export async function conversationLanguage(
   organisation: Organisation,
   conversationId: number,
 ): Promise<Language> {
-  const row = await db
-    .selectFrom('inbox_message')
-    .select('language')
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'in')
-    .where('language', 'is not', null)
-    .orderBy('sent_at', 'desc')
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  if (isLanguage(row?.language) && organisation.languages.includes(row.language)) return row.language;
+  const language = await findLatestIncomingLanguage(db, conversationId);
+  if (isLanguage(language) && organisation.languages.includes(language)) return language;
   return isLanguage(organisation.defaultLanguage) ? organisation.defaultLanguage : 'en';
 }
 
@@ -73,20 +81,12 @@ export async function assignConversation(
   authorizeInbox(viewer, 'answer');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   if (input.departmentId !== null) {
-    const department = await ctx.db
-      .selectFrom('core_department')
-      .select('id')
-      .where('organisation_id', '=', viewer.organisationId)
-      .where('id', '=', input.departmentId)
-      .where('archived_at', 'is', null)
-      .executeTakeFirst();
-    if (!department) throw new AppError('INBOX_DEPARTMENT_NOT_FOUND');
+    if (!(await isActiveDepartment(ctx.db, viewer.organisationId, input.departmentId)))
+      throw new AppError('INBOX_DEPARTMENT_NOT_FOUND');
   }
   if (input.assigneeId !== null) {
     const person = (await findAssignablePeople(ctx.db, viewer.organisationId)).find((p) => p.id === input.assigneeId);
-    const role = person
-      ? (await ctx.db.selectFrom('core_user').select('role').where('id', '=', person.id).executeTakeFirstOrThrow()).role
-      : undefined;
+    const role = person ? await findUserRole(ctx.db, person.id) : undefined;
     if (
       !person ||
       (input.departmentId !== null && role !== 'admin' && !person.departmentIds.includes(input.departmentId))
@@ -94,11 +94,7 @@ export async function assignConversation(
       throw new AppError('INBOX_ASSIGNEE_INVALID');
   }
   await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('inbox_conversation')
-      .set({ department_id: input.departmentId, assignee_id: input.assigneeId })
-      .where('id', '=', conversation.id)
-      .execute();
+    await setConversationAssignment(tx, conversation.id, input);
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actorOf(viewer),
@@ -123,11 +119,7 @@ export async function setConversationDone(
   const status = done ? 'done' : 'open';
   if (conversation.status === status) return;
   await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('inbox_conversation')
-      .set({ status, done_at: done ? new Date() : null })
-      .where('id', '=', conversation.id)
-      .execute();
+    await setConversationStatus(tx, conversation.id, done);
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actorOf(viewer),
@@ -182,14 +174,7 @@ export async function relabelMessage(
 ): Promise<void> {
   authorizeInbox(viewer, 'answer');
   const conversation = await loadConversation(ctx, viewer, conversationId);
-  const message = await ctx.db
-    .selectFrom('inbox_message')
-    .select(['id', 'body', 'language', 'sentiment', 'topic'])
-    .where('id', '=', messageId)
-    .where('conversation_id', '=', conversation.id)
-    .where('direction', '=', 'in')
-    .where('erased_at', 'is', null)
-    .executeTakeFirst();
+  const message = await findIncomingMessage(ctx.db, conversation.id, messageId, { liveOnly: true });
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
   const sentiment = input.sentiment === '' ? undefined : input.sentiment;
   const topic = input.topic === '' ? undefined : input.topic;
@@ -202,14 +187,10 @@ export async function relabelMessage(
   if (!changeSentiment && !changeTopic) return;
   const language = isMessageLanguage(message.language) ? message.language : 'unknown';
   await ctx.db.transaction().execute(async (tx) => {
-    await tx
-      .updateTable('inbox_message')
-      .set({
-        ...(changeSentiment ? { sentiment: sentiment as Sentiment, sentiment_by: viewer.id } : {}),
-        ...(changeTopic ? { topic, topic_by: viewer.id } : {}),
-      })
-      .where('id', '=', message.id)
-      .execute();
+    await updateMessageLabels(tx, message.id, {
+      ...(changeSentiment ? { sentiment: { value: sentiment as Sentiment, by: viewer.id } } : {}),
+      ...(changeTopic ? { topic: { value: topic, by: viewer.id } } : {}),
+    });
     if (changeSentiment)
       await recordCorrection(tx, viewer.organisationId, {
         kind: 'sentiment',
@@ -273,15 +254,9 @@ export async function turnIntoReport(
   if (!hasRole(viewer, 'staff')) throw new AppError('FORBIDDEN');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   if (conversation.reportId !== null) throw new AppError('INBOX_ALREADY_LINKED');
-  const message = await ctx.db
-    .selectFrom('inbox_message')
-    .select('id')
-    .where('id', '=', input.messageId)
-    .where('conversation_id', '=', conversation.id)
-    .where('direction', '=', 'in')
-    .executeTakeFirst();
+  const message = await findIncomingMessage(ctx.db, conversation.id, input.messageId, { liveOnly: false });
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
-  const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
+  const texts = conversationTexts(await conversationLanguage(ctx.db, organisation, conversation.id));
   return submitReport(ctx, organisation, {
     categoryCode: input.categoryCode,
     lat: input.lat,
@@ -293,14 +268,8 @@ export async function turnIntoReport(
     showName: false,
     source: 'inbox',
     afterInsert: async (tx, reportId) => {
-      const linked = await tx
-        .updateTable('inbox_conversation')
-        .set({ report_id: reportId })
-        .where('id', '=', conversation.id)
-        .where('report_id', 'is', null)
-        .executeTakeFirst();
-      if (Number(linked.numUpdatedRows) !== 1) throw new AppError('INBOX_ALREADY_LINKED');
-      const text = t('inbox.report.told', { id: reportId, link: reportLink(ctx, reportId) });
+      if (!(await linkConversationToReport(tx, conversation.id, reportId))) throw new AppError('INBOX_ALREADY_LINKED');
+      const text = texts.reportTold(reportId, reportLink(ctx, reportId));
       // a channel that cannot answer (a feed, an import) still gets its report; there is no one to tell
       const replyId = adapterFor(conversation.channelKind)?.reply
         ? await queueReplyIn(tx, ctx.jobs, {
@@ -338,7 +307,12 @@ export interface ProposalFromMessage {
 
 export type ProposalOutcome =
   | { ok: true; id: number }
-  | { ok: false; code: 'PARTICIPATION_CLOSED' | 'PROPOSAL_INVALID'; errors: Record<string, MessageKey> };
+  | {
+      ok: false;
+      code: 'PARTICIPATION_CLOSED' | 'PROPOSAL_INVALID';
+      /** Field problems: participation's proposal rules, or no process chosen / the process closed. */
+      fields: Record<string, ParticipationFieldProblem | 'processRequired' | 'PARTICIPATION_CLOSED'>;
+    };
 
 /** The public address of a proposal, as answers on the channels give it. */
 export function proposalLink(ctx: AppContext, proposalId: number): string {
@@ -367,41 +341,26 @@ export async function turnIntoProposal(
   if (!hasRole(viewer, 'staff')) throw new AppError('FORBIDDEN');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   if (conversation.proposalId !== null) throw new AppError('INBOX_PROPOSAL_LINKED');
-  const message = await ctx.db
-    .selectFrom('inbox_message')
-    .select('id')
-    .where('id', '=', input.messageId)
-    .where('conversation_id', '=', conversation.id)
-    .where('direction', '=', 'in')
-    .executeTakeFirst();
+  const message = await findIncomingMessage(ctx.db, conversation.id, input.messageId, { liveOnly: false });
   if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
   const process = input.processId === null ? undefined : await findProcess(ctx.db, organisation.id, input.processId);
   if (process && !phaseAllows(process, 'proposals', 'create', now))
-    return { ok: false, code: 'PARTICIPATION_CLOSED', errors: { process: 'participation.error.PARTICIPATION_CLOSED' } };
-  if (!process) return { ok: false, code: 'PROPOSAL_INVALID', errors: { process: 'inbox.proposal.processRequired' } };
-  const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
-  const channel = t(`inbox.channels.kind.${conversation.channelKind}` as MessageKey);
+    return { ok: false, code: 'PARTICIPATION_CLOSED', fields: { process: 'PARTICIPATION_CLOSED' } };
+  if (!process) return { ok: false, code: 'PROPOSAL_INVALID', fields: { process: 'processRequired' } };
+  const texts = conversationTexts(await conversationLanguage(ctx.db, organisation, conversation.id));
   const name = input.showName ? (conversation.authorName ?? conversation.authorHandle) : null;
-  const origin = name
-    ? t('inbox.proposal.origin', { name, channel })
-    : t('inbox.proposal.originAnonymous', { channel });
+  const origin = texts.proposalOrigin(name, conversation.channelKind);
   // The same rules as a resident's own proposal (participation's), with the line saying where it came from.
   const checked = await checkProposal(ctx, organisation, process, {
     ...input,
     body: `${input.body.replace(/\r\n/g, '\n').trim()}\n\n${origin}`,
   });
-  if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', errors: checked.errors };
+  if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', fields: checked.fields };
   const { title } = checked.proposal;
   return ctx.db.transaction().execute(async (tx) => {
     const id = await insertProposal(tx, newProposal(organisation, process, viewer.id, checked.proposal, now));
-    const linked = await tx
-      .updateTable('inbox_conversation')
-      .set({ proposal_id: id })
-      .where('id', '=', conversation.id)
-      .where('proposal_id', 'is', null)
-      .executeTakeFirst();
-    if (Number(linked.numUpdatedRows) !== 1) throw new AppError('INBOX_PROPOSAL_LINKED');
-    const text = t('inbox.proposal.told', { title, link: proposalLink(ctx, id) });
+    if (!(await linkConversationToProposal(tx, conversation.id, id))) throw new AppError('INBOX_PROPOSAL_LINKED');
+    const text = texts.proposalTold(title, proposalLink(ctx, id));
     // a channel that cannot answer (a feed, an import) still gets its proposal; there is no one to tell
     const replyId = adapterFor(conversation.channelKind)?.reply
       ? await queueReplyIn(tx, ctx.jobs, {

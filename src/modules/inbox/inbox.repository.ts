@@ -599,3 +599,120 @@ export async function updateTemplate(
     .where('id', '=', id)
     .execute();
 }
+
+/** The language of a conversation's latest incoming message that has one. */
+export async function findLatestIncomingLanguage(db: Executor, conversationId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('inbox_message')
+    .select('language')
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'in')
+    .where('language', 'is not', null)
+    .orderBy('sent_at', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.language ?? undefined;
+}
+
+/** Whether a department of the city exists and is not archived. */
+export async function isActiveDepartment(db: Executor, organisationId: number, departmentId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('core_department')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', departmentId)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A person's role. */
+export async function findUserRole(db: Executor, userId: number) {
+  const row = await db.selectFrom('core_user').select('role').where('id', '=', userId).executeTakeFirstOrThrow();
+  return row.role;
+}
+
+/** Gives a conversation to a department and/or a person (null: nobody). */
+export async function setConversationAssignment(
+  db: Executor,
+  conversationId: number,
+  assignment: { departmentId: number | null; assigneeId: number | null },
+): Promise<void> {
+  await db
+    .updateTable('inbox_conversation')
+    .set({ department_id: assignment.departmentId, assignee_id: assignment.assigneeId })
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+/** Marks a conversation done (now) or open. */
+export async function setConversationStatus(db: Executor, conversationId: number, done: boolean): Promise<void> {
+  await db
+    .updateTable('inbox_conversation')
+    .set({ status: done ? 'done' : 'open', done_at: done ? new Date() : null })
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+/** An incoming message of a conversation (`liveOnly`: not erased), with what relabelling needs. */
+export async function findIncomingMessage(
+  db: Executor,
+  conversationId: number,
+  messageId: number,
+  options: { liveOnly: boolean },
+) {
+  let query = db
+    .selectFrom('inbox_message')
+    .select(['id', 'body', 'language', 'sentiment', 'topic'])
+    .where('id', '=', messageId)
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'in');
+  if (options.liveOnly) query = query.where('erased_at', 'is', null);
+  return query.executeTakeFirst();
+}
+
+/** Stores staff's labels of a message (who set each). */
+export async function updateMessageLabels(
+  db: Executor,
+  messageId: number,
+  labels: { sentiment?: { value: Sentiment; by: number }; topic?: { value: string; by: number } },
+): Promise<void> {
+  await db
+    .updateTable('inbox_message')
+    .set({
+      ...(labels.sentiment ? { sentiment: labels.sentiment.value, sentiment_by: labels.sentiment.by } : {}),
+      ...(labels.topic ? { topic: labels.topic.value, topic_by: labels.topic.by } : {}),
+    })
+    .where('id', '=', messageId)
+    .execute();
+}
+
+/** Links a conversation to the report made from it; false when it already had one. */
+export async function linkConversationToReport(
+  db: Executor,
+  conversationId: number,
+  reportId: number,
+): Promise<boolean> {
+  const linked = await db
+    .updateTable('inbox_conversation')
+    .set({ report_id: reportId })
+    .where('id', '=', conversationId)
+    .where('report_id', 'is', null)
+    .executeTakeFirst();
+  return Number(linked.numUpdatedRows) === 1;
+}
+
+/** Links a conversation to the proposal made from it; false when it already had one. */
+export async function linkConversationToProposal(
+  db: Executor,
+  conversationId: number,
+  proposalId: number,
+): Promise<boolean> {
+  const linked = await db
+    .updateTable('inbox_conversation')
+    .set({ proposal_id: proposalId })
+    .where('id', '=', conversationId)
+    .where('proposal_id', 'is', null)
+    .executeTakeFirst();
+  return Number(linked.numUpdatedRows) === 1;
+}

@@ -30,7 +30,7 @@ import { inboxAssets } from './pages/shared.ts';
 import { ALERTS_EVERY_MS, ALERTS_JOB, raiseAlerts } from './listening/alerts.ts';
 import { RETENTION_EVERY_MS, RETENTION_JOB, applyRetention, inboxPersonalData } from './listening/privacy.ts';
 import { seedInbox } from './inbox.demo.ts';
-import './inbox.errors.ts';
+import { inboxErrors } from './inbox.errors.ts';
 import './inbox.schema.ts';
 import type catalogue from './locales/en.json';
 
@@ -45,6 +45,7 @@ export { startInboundMail, type InboundMail } from './channels/email/listener.ts
 export const inboxModule: ModuleManifest = {
   name: 'inbox',
   locales: new URL('./locales/', import.meta.url),
+  errors: [inboxErrors],
   migrations: {
     '20261123_0600_inbox': inboxMigration,
     '20261123_0620_inbox_telegram': telegramMigration,

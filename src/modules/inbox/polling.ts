@@ -1,6 +1,11 @@
 import type { AppContext } from '../../platform/context.ts';
 import { allAdapters, adapterFor } from './channels/index.ts';
-import { findChannelRecord, findPollableChannels, markChannelFailing } from './channels.repository.ts';
+import {
+  findChannelFailures,
+  findChannelRecord,
+  findPollableChannels,
+  markChannelFailing,
+} from './channels.repository.ts';
 import { ingestMessages } from './ingest.ts';
 
 /** The recurring job that polls the pull channels (mailboxes, Mastodon, feeds). */
@@ -26,15 +31,9 @@ export async function pollChannels(
     if (!adapter?.poll) continue;
     const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, due.organisationId, due.id);
     if (!channel) continue;
-    const failures = await ctx.db
-      .selectFrom('inbox_channel')
-      .select('failures')
-      .where('id', '=', due.id)
-      .executeTakeFirstOrThrow();
+    const failures = await findChannelFailures(ctx.db, due.id);
     const everyMs =
-      (adapter.pollEverySeconds ?? 60) *
-      1000 *
-      Math.min(2 ** failures.failures, 3600 / (adapter.pollEverySeconds ?? 60));
+      (adapter.pollEverySeconds ?? 60) * 1000 * Math.min(2 ** failures, 3600 / (adapter.pollEverySeconds ?? 60));
     if (due.lastPolledAt && now.getTime() - due.lastPolledAt.getTime() < everyMs) continue;
     result.polled += 1;
     try {

@@ -4,7 +4,7 @@ import * as proposalsMigration from './migrations/20261123_0510_participation_pr
 import * as conversationMigration from './migrations/20261123_0520_participation_debates_comments.ts';
 import * as meetingsMigration from './migrations/20261123_0530_participation_meetings.ts';
 import * as commentSubjectsMigration from './migrations/20261123_0540_participation_comment_subjects.ts';
-import './participation.errors.ts';
+import { participationErrors } from './participation.errors.ts';
 import { registerParticipationApi } from './participation.api.ts';
 import { seedParticipation } from './participation.demo.ts';
 import { registerAdminPages } from './pages/admin.pages.ts';
@@ -15,7 +15,7 @@ import { registerProcessPages } from './pages/processes.pages.ts';
 import { registerProposalPage } from './pages/proposal.pages.ts';
 import { registerProposalPages } from './pages/proposals.pages.ts';
 import { registerParticipationAssets } from './pages/shared.ts';
-import { participationPersonalData } from './personal-data.ts';
+import { participationPersonalData } from './personal-data.repository.ts';
 
 export {
   findProcess,
@@ -39,6 +39,8 @@ export {
 } from './proposals.repository.ts';
 export { CATEGORIES, type Category } from './participation.schema.ts';
 export { checkProposal, newProposal, type CheckedProposal, type ProposalInput } from './use-cases/submit-proposal.ts';
+export { type FieldProblem as ParticipationFieldProblem } from './use-cases/shared.ts';
+export { fieldProblemMessage } from './pages/shared.ts';
 export {
   supportProposal,
   withdrawSupport,
@@ -58,6 +60,7 @@ import type catalogue from './locales/en.json';
 export const participationModule: ModuleManifest = {
   name: 'participation',
   locales: new URL('./locales/', import.meta.url),
+  errors: [participationErrors],
   migrations: {
     '20261123_0500_participation_processes': processesMigration,
     '20261123_0510_participation_proposals': proposalsMigration,

@@ -14,7 +14,8 @@ import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } f
 import { registerOpen311 } from './open311/open311.routes.ts';
 import { seedReports } from './reports.demo.ts';
 import { FOLD_EVERY_MS, FOLD_JOB, registerStatisticsRoutes, runFoldJob } from './statistics.ts';
-import './reports.errors.ts';
+import { reportErrors } from './reports.errors.ts';
+import { areaErrors } from './subscription-area.ts';
 
 export {
   submitReport,
@@ -37,7 +38,7 @@ export {
 } from './pages/question-fields.ts';
 export { findQuestions, type Question } from './reports.repository.ts';
 export { reportFormChoices, type ReportFormChoices } from './report-form.use-cases.ts';
-export { findPublicStatistics, type PublicStatistics } from './statistics.ts';
+export { findPublicStatistics, type PublicStatistics } from './statistics.repository.ts';
 export {
   addResidentUpdate,
   changeReportStatus,
@@ -54,6 +55,7 @@ import type catalogue from './locales/en.json';
 export const reportsModule: ModuleManifest = {
   name: 'reports',
   locales: new URL('./locales/', import.meta.url),
+  errors: [reportErrors, areaErrors],
   migrations: {
     '20261123_0300_reports': reportsMigration,
     '20261123_0310_reports_resident': residentMigration,

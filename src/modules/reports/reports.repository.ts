@@ -719,3 +719,51 @@ export async function findPublicHistory(
     createdAt: row.created_at,
   }));
 }
+
+/** The id of the latest update a person wrote on a report (to attach the photos sent with it). */
+export async function findLatestUpdateIdBy(
+  db: Executor,
+  reportId: number,
+  authorId: number,
+): Promise<number | undefined> {
+  const line = await db
+    .selectFrom('reports_update')
+    .select('id')
+    .where('report_id', '=', reportId)
+    .where('author_id', '=', authorId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return line ? idOf(line.id) : undefined;
+}
+
+/** How many questions each category of the city asks. */
+export async function countQuestionsByCategory(db: Executor, organisationId: number) {
+  return db
+    .selectFrom('reports_question')
+    .select(['category_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('organisation_id', '=', organisationId)
+    .groupBy('category_id')
+    .execute();
+}
+
+/** The ids of the city's categories that ask questions. */
+export async function findCategoryIdsWithQuestions(db: Executor, organisationId: number): Promise<Set<number>> {
+  const rows = await db
+    .selectFrom('reports_question')
+    .select('category_id')
+    .where('organisation_id', '=', organisationId)
+    .groupBy('category_id')
+    .execute();
+  return new Set(rows.map((row) => row.category_id));
+}
+
+/** A category's place in the list. */
+export async function findCategorySort(db: Executor, categoryId: number): Promise<number> {
+  const row = await db
+    .selectFrom('reports_category')
+    .select('sort')
+    .where('id', '=', categoryId)
+    .executeTakeFirstOrThrow();
+  return row.sort;
+}

@@ -2,7 +2,7 @@ import type { ModuleManifest } from '../../platform/module.ts';
 import * as verificationMigration from './migrations/20261123_0400_verification.ts';
 import { registerVerificationApi } from './verification.api.ts';
 import { seedVerification } from './verification.demo.ts';
-import './verification.errors.ts';
+import { verificationErrors } from './verification.errors.ts';
 import { registerVerificationPages } from './verification.pages.ts';
 import { verificationPersonalData } from './verification.use-cases.ts';
 
@@ -35,6 +35,7 @@ export { identityHash, normaliseBirthDate, normaliseDocumentNumber } from './ide
 export const verificationModule: ModuleManifest = {
   name: 'verification',
   locales: new URL('./locales/', import.meta.url),
+  errors: [verificationErrors],
   migrations: { '20261123_0400_verification': verificationMigration },
   async routes(app, ctx) {
     await registerVerificationPages(app, ctx);

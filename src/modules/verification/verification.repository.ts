@@ -34,6 +34,24 @@ export async function findVerification(
     : undefined;
 }
 
+/** The verification of one account by its user id alone (for the account's data export). */
+export async function findVerificationOfUser(db: Executor, userId: number): Promise<Verification | undefined> {
+  const row = await db
+    .selectFrom('verification_identity')
+    .select(['user_id', 'method', 'birth_year', 'district_id', 'verified_at'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row
+    ? {
+        userId: row.user_id,
+        method: row.method,
+        birthYear: row.birth_year,
+        districtId: row.district_id,
+        verifiedAt: row.verified_at,
+      }
+    : undefined;
+}
+
 /** What eligibility needs about a person: account state and verification. */
 export interface EligibilityFacts {
   email_confirmed_at: Date | string | null;

@@ -11,6 +11,7 @@ import { identityHash, isDocumentNumber, normaliseBirthDate, normaliseDocumentNu
 import { authorizeVerification } from './verification.policy.ts';
 import {
   deleteVerification,
+  findVerificationOfUser,
   findCensusEntry,
   findEligibilityFacts,
   findVerification,
@@ -287,19 +288,15 @@ export function decideEligibility(
  */
 export const verificationPersonalData: PersonalDataProvider = {
   async export(tx, userId) {
-    const row = await tx
-      .selectFrom('verification_identity')
-      .select(['method', 'birth_year', 'district_id', 'verified_at'])
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await findVerificationOfUser(tx, userId);
     return {
       verification: row
         ? {
             level: 'verified',
             method: row.method,
-            birthYear: row.birth_year,
-            districtId: row.district_id,
-            verifiedAt: row.verified_at.toISOString(),
+            birthYear: row.birthYear,
+            districtId: row.districtId,
+            verifiedAt: row.verifiedAt.toISOString(),
           }
         : null,
     };

@@ -43,9 +43,9 @@ export function renderAdminPage(
   });
 }
 
-/** Field errors from a use case, in the reader's language. */
+/** Field errors from a use case, in the reader's language: the page picks `error.<code>` for each. */
 export function translateErrors(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+  return Object.fromEntries(Object.entries(errors).map(([name, code]) => [name, request.t(`error.${code}`)]));
 }
 
 /** One text input per city language for a staff-written text (`name_en`, `name_it`, …). */

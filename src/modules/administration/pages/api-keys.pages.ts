@@ -31,7 +31,7 @@ export function registerApiKeyPages(app: App, ctx: AppContext): void {
     if (!form.ok) throw invalidForm(form.errors);
     const { name, scopes } = form.value;
     const outcome = await issueApiKey(ctx, request.viewer, request.organisation, name, scopes);
-    if (!outcome.ok) return keysPage(request, reply, { name, scopes, errors: outcome.errors });
+    if (!outcome.ok) return keysPage(request, reply, { name, scopes, errors: outcome.fields });
     // Shown in this answer only (never stored in plain, never redirected through a URL or cookie).
     return keysPage(request, reply, {
       created: html`<div class="notice" role="status"><p>${request.t('admin.apiKeys.created', { name: outcome.name })}</p><p class="secret" id="new-key">${outcome.key}</p></div>`,

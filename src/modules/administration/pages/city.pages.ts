@@ -63,7 +63,7 @@ export function registerCityPages(app: App, ctx: AppContext): void {
       primaryColor: form.primaryColor ?? '',
     };
     const outcome = await updateCitySettings(ctx, request.viewer, request.organisation, input);
-    if (!outcome.ok) return settingsPage(request, reply, input, outcome.errors);
+    if (!outcome.ok) return settingsPage(request, reply, input, outcome.fields);
     setNotice(reply, 'admin.organisation.saved');
     return reply.redirect('/admin/organisation', 303);
   });

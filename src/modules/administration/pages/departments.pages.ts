@@ -42,7 +42,7 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
       email: form.value.email,
     };
     const outcome = await createDepartment(ctx, request.viewer, request.organisation, input);
-    if (!outcome.ok) return listPage(request, reply, input, outcome.errors);
+    if (!outcome.ok) return listPage(request, reply, input, outcome.fields);
     setNotice(reply, 'admin.departments.created');
     return reply.redirect(`/admin/departments/${outcome.id}`, 303);
   });
@@ -59,7 +59,7 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
     if (!form.ok) throw invalidForm(form.errors);
     const input = { name: translatedValue(form.value, 'name', languages), email: form.value.email };
     const outcome = await updateDepartment(ctx, request.viewer, request.organisation, id, input);
-    if (!outcome.ok) return departmentPage(request, reply, id, input, outcome.errors);
+    if (!outcome.ok) return departmentPage(request, reply, id, input, outcome.fields);
     setNotice(reply, 'admin.departments.saved');
     return reply.redirect(`/admin/departments/${id}`, 303);
   });
@@ -86,7 +86,7 @@ export function registerDepartmentPages(app: App, ctx: AppContext): void {
         reply,
         id,
         undefined,
-        { memberEmail: outcome.errors.email ?? 'error.USER_NOT_FOUND' },
+        { memberEmail: outcome.fields.email ?? 'USER_NOT_FOUND' },
         email,
       );
     setNotice(reply, 'admin.departments.memberAdded');

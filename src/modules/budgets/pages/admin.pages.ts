@@ -50,8 +50,9 @@ import { money, number, pathId, phaseLabel, plain, stylesheet, translated } from
 import { registerPreselectionPages } from './preselection.pages.ts';
 import { findResidentProject } from '../projects.repository.ts';
 
+/** The page picks each field's text from its problem code. */
 function messages(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+  return Object.fromEntries(Object.entries(errors).map(([name, code]) => [name, request.t(`budgets.error.${code}`)]));
 }
 
 function select(
@@ -183,7 +184,7 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
   app.post('/admin/budgets', async (request, reply) => {
     const input = budgetFromForm(request);
     const outcome = await createBudget(ctx, request.viewer, request.organisation, input);
-    if (!outcome.ok) return listPage(request, reply, input, messages(request, outcome.errors));
+    if (!outcome.ok) return listPage(request, reply, input, messages(request, outcome.fields));
     setNotice(reply, 'budgets.admin.saved');
     return reply.redirect(`/admin/budgets/${outcome.id}`, 303);
   });
@@ -218,7 +219,7 @@ ${budgetForm(request, '/admin/budgets', values, errors)}`,
     const id = pathId(request.params.id);
     const input = budgetFromForm(request);
     const outcome = await updateBudget(ctx, request.viewer, request.organisation, id, input);
-    if (!outcome.ok) return budgetPage(request, reply, id, { settings: messages(request, outcome.errors) }, input);
+    if (!outcome.ok) return budgetPage(request, reply, id, { settings: messages(request, outcome.fields) }, input);
     setNotice(reply, 'budgets.admin.saved');
     return reply.redirect(`/admin/budgets/${id}`, 303);
   });
@@ -234,7 +235,7 @@ ${budgetForm(request, '/admin/budgets', values, errors)}`,
       return start ? [{ kind, startsAt: day(start), endsAt: end ? day(end) : null }] : [];
     });
     const outcome = await setPhases(ctx, request.viewer, request.organisation, id, phases);
-    if (!outcome.ok) return budgetPage(request, reply, id, { phases: messages(request, outcome.errors) });
+    if (!outcome.ok) return budgetPage(request, reply, id, { phases: messages(request, outcome.fields) });
     setNotice(reply, 'budgets.admin.saved');
     return reply.redirect(`/admin/budgets/${id}`, 303);
   });
@@ -249,7 +250,7 @@ ${budgetForm(request, '/admin/budgets', values, errors)}`,
       districtId: form.districtId ?? null,
       amount: form.amount ?? Number.NaN,
     });
-    if (!outcome.ok) return budgetPage(request, reply, id, { headings: messages(request, outcome.errors) });
+    if (!outcome.ok) return budgetPage(request, reply, id, { headings: messages(request, outcome.fields) });
     setNotice(reply, 'budgets.admin.saved');
     return reply.redirect(`/admin/budgets/${id}`, 303);
   });
@@ -361,7 +362,7 @@ ${preview.headings.map(
         request.params.projectId === 'new' ? null : pathId(request.params.projectId, 'BUDGET_PROJECT_NOT_FOUND');
       const input = projectFromForm(request);
       const outcome = await saveProject(ctx, request.viewer, request.organisation, id, projectId, input);
-      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors), input);
+      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.fields), input);
       setNotice(reply, 'budgets.admin.saved');
       return reply.redirect(`/admin/budgets/${id}/projects/${outcome.id}`, 303);
     },
@@ -377,7 +378,7 @@ ${preview.headings.map(
         status: form.followUpStatus as FollowUpStatus,
         progress: form.progress ?? Number.NaN,
       });
-      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
+      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.fields));
       setNotice(reply, 'budgets.admin.saved');
       return reply.redirect(`/admin/budgets/${id}/projects/${projectId}`, 303);
     },
@@ -397,7 +398,7 @@ ${preview.headings.map(
         happenedOn: form.happenedOn,
         progress: form.milestoneProgress ?? null,
       });
-      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.errors));
+      if (!outcome.ok) return projectPage(request, reply, id, projectId, messages(request, outcome.fields));
       setNotice(reply, 'budgets.admin.saved');
       return reply.redirect(`/admin/budgets/${id}/projects/${projectId}`, 303);
     },

@@ -22,6 +22,8 @@ import {
   supportProject,
   withdrawOwnProject,
   withdrawProjectSupport,
+  type FieldErrors,
+  type ProjectFieldProblem,
   type ResidentProjectInput,
 } from '../projects.use-cases.ts';
 import { projectMap } from './project-map.ts';
@@ -59,6 +61,17 @@ function inputFromForm(body: unknown): ResidentProjectInput {
 }
 
 /** Residents' pages: propose, edit and withdraw a project, the project page, supports. */
+/** The text of each field problem of a resident's project. */
+const PROBLEM_TEXT: Record<ProjectFieldProblem, MessageKey> = {
+  title: 'budgets.propose.error.title',
+  titleTooLong: 'budgets.error.titleTooLong',
+  description: 'budgets.propose.error.description',
+  place: 'budgets.propose.error.place',
+  placeOutside: 'budgets.propose.error.placeOutside',
+  cost: 'budgets.propose.error.cost',
+  heading: 'budgets.error.heading',
+};
+
 export function registerProjectPages(app: App, ctx: AppContext): void {
   async function requireBudget(request: FastifyRequest, id: string): Promise<Budget> {
     const budget = await findBudget(ctx.db, request.organisation.id, pathId(id));
@@ -97,7 +110,7 @@ export function registerProjectPages(app: App, ctx: AppContext): void {
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
     return formPage(request, reply, budget, null, input, {
       code: outcome.code,
-      fields: fieldMessages(request, outcome.errors),
+      fields: fieldMessages(request, outcome.fields),
     });
   });
 
@@ -143,7 +156,7 @@ export function registerProjectPages(app: App, ctx: AppContext): void {
       if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
       return formPage(request, reply, budget, project, input, {
         code: outcome.code,
-        fields: fieldMessages(request, outcome.errors),
+        fields: fieldMessages(request, outcome.fields),
       });
     },
   );
@@ -185,11 +198,11 @@ export function registerProjectPages(app: App, ctx: AppContext): void {
     );
   }
 
-  function fieldMessages(
-    request: FastifyRequest,
-    errors: Record<string, MessageKey> | undefined,
-  ): Record<string, string> | undefined {
-    return errors ? Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)])) : undefined;
+  /** The page picks the text of each field problem. */
+  function fieldMessages(request: FastifyRequest, errors: FieldErrors | undefined): Record<string, string> | undefined {
+    return errors
+      ? Object.fromEntries(Object.entries(errors).map(([name, problem]) => [name, request.t(PROBLEM_TEXT[problem])]))
+      : undefined;
   }
 
   async function formPage(

@@ -11,6 +11,7 @@ import type { Classifier, TrainingExample } from './classifier.ts';
 import { DEFAULT_TOPICS, type TopicRule } from './default-topics.ts';
 import { sentimentClassifier } from './sentiment-model.ts';
 import { topicClassifier } from './topics.ts';
+import { findExampleVersion, findExamples, insertClassifierExample } from './examples.repository.ts';
 
 export type ClassifierKind = 'sentiment' | 'topic';
 
@@ -41,20 +42,7 @@ export interface Correction {
 
 /** Stores one staff correction (a message and its right label) as a training example; returns its id. */
 export async function recordCorrection(db: Executor, organisationId: number, correction: Correction): Promise<number> {
-  const row = await db
-    .insertInto('inbox_classifier_example')
-    .values({
-      organisation_id: organisationId,
-      kind: correction.kind,
-      language: correction.language,
-      text: correction.text,
-      label: correction.label,
-      message_id: correction.messageId ?? null,
-      created_by: correction.createdBy ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return insertClassifierExample(db, organisationId, correction);
 }
 
 interface CachedClassifier {
@@ -78,23 +66,12 @@ export async function classifierFor(
   kind: ClassifierKind,
   topics: readonly TopicRule[] = DEFAULT_TOPICS,
 ): Promise<Classifier> {
-  const latest = await db
-    .selectFrom('inbox_classifier_example')
-    .select((eb) => [eb.fn.max('id').as('latest'), eb.fn.countAll<number>().as('count')])
-    .where('organisation_id', '=', organisationId)
-    .where('kind', '=', kind)
-    .executeTakeFirstOrThrow();
+  const latest = await findExampleVersion(db, organisationId, kind);
   const version = `${String(latest.latest)}:${String(latest.count)}${kind === 'topic' ? `:${topicsSignature(topics)}` : ''}`;
   const key = `${organisationId}:${kind}`;
   const cached = cache.get(key);
   if (cached?.version === version) return cached.classifier;
-  const rows = await db
-    .selectFrom('inbox_classifier_example')
-    .select(['language', 'text', 'label'])
-    .where('organisation_id', '=', organisationId)
-    .where('kind', '=', kind)
-    .orderBy('id')
-    .execute();
+  const rows = await findExamples(db, organisationId, kind);
   const examples: TrainingExample[] = rows.map((row) => ({
     text: row.text,
     label: row.label,

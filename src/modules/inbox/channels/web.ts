@@ -1,7 +1,5 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Db } from '../../../platform/db/database.ts';
-import { findChannelRecord, insertChannel } from '../channels.repository.ts';
+import { findChannelRecord, findOrCreateWebChannel } from '../channels.repository.ts';
 import { registerContactPages } from '../pages/contact.pages.ts';
 import { ChannelError, type ChannelAdapter, type ChannelRecord } from './channel.ts';
 import { isEmail } from '../../../platform/validation.ts';
@@ -41,33 +39,7 @@ export const webAdapter: ChannelAdapter = {
  * switched it off.
  */
 export async function ensureWebChannel(ctx: AppContext, organisationId: number): Promise<ChannelRecord | undefined> {
-  const id = await findOrCreate(ctx.db, ctx.config.secretKey, organisationId);
+  const id = await findOrCreateWebChannel(ctx.db, ctx.config.secretKey, organisationId);
   const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, organisationId, id, 'web');
   return channel?.enabled ? channel : undefined;
-}
-
-async function findOrCreate(db: Db, secretKey: string, organisationId: number): Promise<number> {
-  const find = (executor: Db) =>
-    executor
-      .selectFrom('inbox_channel')
-      .select('id')
-      .where('organisation_id', '=', organisationId)
-      .where('kind', '=', 'web')
-      .where('archived_at', 'is', null)
-      .orderBy('id')
-      .executeTakeFirst();
-  const existing = await find(db);
-  if (existing) return existing.id;
-  return db.transaction().execute(async (tx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('inbox.web-channel'), ${organisationId})`.execute(tx);
-    const again = await find(tx);
-    if (again) return again.id;
-    return insertChannel(tx, secretKey, {
-      organisationId,
-      kind: 'web',
-      name: 'Contact form',
-      settings: {},
-      secrets: {},
-    });
-  });
 }

@@ -1,7 +1,5 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../../platform/context.ts';
-import type { Executor } from '../../../platform/db/database.ts';
-import { findAlertFigures } from './listening.repository.ts';
+import { findAlertFigures, findCitiesWithMessagesSince, insertAlert } from './listening.repository.ts';
 import '../inbox.schema.ts';
 
 /** The recurring job that looks for jumps in volume or negative sentiment. */
@@ -80,14 +78,8 @@ function round(value: number): number {
 export async function raiseAlerts(ctx: AppContext, now = new Date()): Promise<number> {
   const windowStart = new Date(now.getTime() - WINDOW_HOURS * 3_600_000);
   const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  const cities = await ctx.db
-    .selectFrom('inbox_message')
-    .select('organisation_id')
-    .where('sent_at', '>=', windowStart)
-    .distinct()
-    .execute();
   let raised = 0;
-  for (const { organisation_id: organisationId } of cities) {
+  for (const organisationId of await findCitiesWithMessagesSince(ctx.db, windowStart)) {
     const figures = await findAlertFigures(ctx.db, organisationId, windowStart, now, BASELINE_DAYS);
     for (const alert of detectJumps(figures)) raised += await insertAlert(ctx.db, organisationId, alert, day, now);
   }
@@ -95,48 +87,5 @@ export async function raiseAlerts(ctx: AppContext, now = new Date()): Promise<nu
   return raised;
 }
 
-async function insertAlert(
-  db: Executor,
-  organisationId: number,
-  alert: AlertCandidate,
-  day: Date,
-  now: Date,
-): Promise<number> {
-  const result = await sql`
-    insert into inbox_alert (organisation_id, kind, district_id, topic, window_start, window_end, observed, expected)
-    values (${organisationId}, ${alert.kind}, ${alert.districtId}, ${alert.topic}, ${day}, ${now}, ${alert.observed}, ${alert.expected})
-    on conflict do nothing`.execute(db);
-  return Number(result.numAffectedRows ?? 0n);
-}
-
-/** The city's alerts, newest first; open ones only unless asked. */
-export async function findAlerts(
-  db: Executor,
-  organisationId: number,
-  options: { includeAcknowledged?: boolean; limit?: number } = {},
-) {
-  let query = db.selectFrom('inbox_alert').selectAll().where('organisation_id', '=', organisationId);
-  if (!options.includeAcknowledged) query = query.where('acknowledged_at', 'is', null);
-  return query
-    .orderBy('window_start', 'desc')
-    .orderBy('id', 'desc')
-    .limit(options.limit ?? 20)
-    .execute();
-}
-
-/** Marks an alert as seen by a member of staff. */
-export async function acknowledgeAlert(
-  db: Executor,
-  organisationId: number,
-  alertId: number,
-  userId: number,
-): Promise<boolean> {
-  const result = await db
-    .updateTable('inbox_alert')
-    .set({ acknowledged_at: new Date(), acknowledged_by: userId })
-    .where('id', '=', alertId)
-    .where('organisation_id', '=', organisationId)
-    .where('acknowledged_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
+// The alerts' data access lives in listening.repository.ts; the listening page reads it through here.
+export { acknowledgeAlert, findAlerts } from './listening.repository.ts';

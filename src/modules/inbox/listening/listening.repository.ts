@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../../platform/db/database.ts';
+import type { AlertCandidate } from './alerts.ts';
 import type { Sentiment } from '../inbox.schema.ts';
 import '../inbox.schema.ts';
 
@@ -134,4 +135,62 @@ export async function findAlertFigures(
       baseline: row.baseline,
       baselineNegative: row.baseline_negative,
     }));
+}
+
+/** The cities that received messages since this moment. */
+export async function findCitiesWithMessagesSince(db: Executor, since: Date): Promise<number[]> {
+  const rows = await db
+    .selectFrom('inbox_message')
+    .select('organisation_id')
+    .where('sent_at', '>=', since)
+    .distinct()
+    .execute();
+  return rows.map((row) => row.organisation_id);
+}
+
+/** Records an alert once per day and subject (a unique index drops a repeat); 1 when it is new. */
+export async function insertAlert(
+  db: Executor,
+  organisationId: number,
+  alert: AlertCandidate,
+  day: Date,
+  now: Date,
+): Promise<number> {
+  const result = await sql`
+    insert into inbox_alert (organisation_id, kind, district_id, topic, window_start, window_end, observed, expected)
+    values (${organisationId}, ${alert.kind}, ${alert.districtId}, ${alert.topic}, ${day}, ${now}, ${alert.observed}, ${alert.expected})
+    on conflict do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** The city's alerts, newest first; open ones only unless asked. */
+export async function findAlerts(
+  db: Executor,
+  organisationId: number,
+  options: { includeAcknowledged?: boolean; limit?: number } = {},
+) {
+  let query = db.selectFrom('inbox_alert').selectAll().where('organisation_id', '=', organisationId);
+  if (!options.includeAcknowledged) query = query.where('acknowledged_at', 'is', null);
+  return query
+    .orderBy('window_start', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit ?? 20)
+    .execute();
+}
+
+/** Marks an alert as seen by a member of staff. */
+export async function acknowledgeAlert(
+  db: Executor,
+  organisationId: number,
+  alertId: number,
+  userId: number,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('inbox_alert')
+    .set({ acknowledged_at: new Date(), acknowledged_by: userId })
+    .where('id', '=', alertId)
+    .where('organisation_id', '=', organisationId)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -28,8 +28,9 @@ import {
   registerTelegramWebhook,
   retireChannel,
   switchChannel,
+  type ChannelFieldProblem,
   type ChannelInput,
-} from './channels.use-cases.ts';
+} from '../channels.use-cases.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { ChannelSwitchForm } from '../inbox.forms.ts';
 
@@ -154,8 +155,10 @@ function inputFrom(request: FastifyRequest, adapter: ChannelAdapter): ChannelInp
   return { name: formText(request.body, 'name'), values };
 }
 
-function translate(request: FastifyRequest, errors: Record<string, MessageKey>): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+function translate(request: FastifyRequest, errors: Record<string, ChannelFieldProblem>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(errors).map(([name, problem]) => [name, request.t(`inbox.channels.error.${problem}`)]),
+  );
 }
 
 function newPage(
@@ -266,7 +269,7 @@ export function registerChannelPages(app: App, ctx: AppContext): void {
     const kind = kindOf(request);
     const input = inputFrom(request, adapterFor(kind) as ChannelAdapter);
     const outcome = await createChannel(ctx, request.viewer, request.organisation, kind, input);
-    if (!outcome.ok) return newPage(request, reply, kind, input, translate(request, outcome.errors));
+    if (!outcome.ok) return newPage(request, reply, kind, input, translate(request, outcome.fields));
     setNotice(reply, 'inbox.channels.notice.created');
     return reply.redirect(`${BASE}/${outcome.id}`, 303);
   });
@@ -281,7 +284,7 @@ export function registerChannelPages(app: App, ctx: AppContext): void {
     if (!adapter) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
     const input = inputFrom(request, adapter);
     const outcome = await changeChannel(ctx, request.viewer, request.organisation, id, input);
-    if (!outcome.ok) return channelPage(ctx, request, reply, id, { input, errors: translate(request, outcome.errors) });
+    if (!outcome.ok) return channelPage(ctx, request, reply, id, { input, errors: translate(request, outcome.fields) });
     setNotice(reply, 'inbox.channels.notice.saved');
     return reply.redirect(`${BASE}/${id}`, 303);
   });

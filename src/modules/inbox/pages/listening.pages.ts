@@ -8,7 +8,9 @@ import { localized } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, formatDate, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts } from '../../places/index.ts';
+import { findChannelLabels } from '../channels.repository.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
+import { findTopics } from '../inbox.repository.ts';
 import { acknowledgeAlert, findAlerts } from '../listening/alerts.ts';
 import {
   findTexts,
@@ -29,20 +31,8 @@ const PERIODS = [7, 30, 90] as const;
 /** The city's topics and channels by key, for labels and filters. */
 async function labels(ctx: AppContext, organisationId: number) {
   const [topics, channels, districts] = await Promise.all([
-    ctx.db
-      .selectFrom('inbox_topic')
-      .select(['key', 'names'])
-      .where('organisation_id', '=', organisationId)
-      .where('archived_at', 'is', null)
-      .orderBy('key')
-      .execute(),
-    ctx.db
-      .selectFrom('inbox_channel')
-      .select(['id', 'name', 'kind'])
-      .where('organisation_id', '=', organisationId)
-      .where('archived_at', 'is', null)
-      .orderBy('name')
-      .execute(),
+    findTopics(ctx.db, organisationId),
+    findChannelLabels(ctx.db, organisationId),
     findDistricts(ctx.db, organisationId),
   ]);
   return {

@@ -8,6 +8,7 @@ import { localized } from '../../../platform/i18n/translate.ts';
 import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, field, setNotice } from '../../../platform/web/layout.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
+import { findActiveDepartments } from '../inbox.repository.ts';
 import {
   findInboxSettings,
   findTopics,
@@ -25,13 +26,7 @@ function languageName(code: string): string {
 }
 
 async function departments(ctx: AppContext, organisationId: number): Promise<Array<{ id: number; name: Translated }>> {
-  const rows = await ctx.db
-    .selectFrom('core_department')
-    .select(['id', 'name'])
-    .where('organisation_id', '=', organisationId)
-    .where('archived_at', 'is', null)
-    .orderBy('slug')
-    .execute();
+  const rows = await findActiveDepartments(ctx.db, organisationId);
   return rows.map((row) => ({
     id: row.id,
     name: typeof row.name === 'string' ? (JSON.parse(row.name) as Translated) : row.name,

@@ -4,7 +4,7 @@ import type { App } from '../../../platform/http/app.ts';
 import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
-import { CATEGORIES, findProcesses, phaseAllows } from '../../participation/index.ts';
+import { CATEGORIES, fieldProblemMessage, findProcesses, phaseAllows } from '../../participation/index.ts';
 import { findDistricts } from '../../places/index.ts';
 import { PROPOSAL_BODY_MAX, turnIntoProposal } from '../conversations.use-cases.ts';
 import type { ThreadMessage } from '../inbox.repository.ts';
@@ -153,9 +153,19 @@ export function registerToProposalPages(app: App, ctx: AppContext): void {
     });
     if (!outcome.ok) {
       const errors = Object.fromEntries(
-        Object.entries(outcome.errors).map(([field, key]) => [
+        Object.entries(outcome.fields).map(([field, problem]) => [
           field,
-          codedError(field, field === 'process' ? outcome.code : 'PROPOSAL_INVALID', request.t(key)),
+          codedError(
+            field,
+            field === 'process' ? outcome.code : 'PROPOSAL_INVALID',
+            request.t(
+              problem === 'processRequired'
+                ? 'inbox.proposal.processRequired'
+                : problem === 'PARTICIPATION_CLOSED'
+                  ? 'participation.error.PARTICIPATION_CLOSED'
+                  : fieldProblemMessage(problem),
+            ),
+          ),
         ]),
       );
       return renderForm(

@@ -8,7 +8,8 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { findFlaggedComments } from '../conversation.repository.ts';
-import { findPlan, MAX_PLAN_BYTES } from '../plan.ts';
+import { findPlan } from '../plan.repository.ts';
+import { MAX_PLAN_BYTES } from '../plan.ts';
 import { removePlan, uploadPlan } from '../use-cases/meetings.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
 import { PART_ACTIONS, PARTS, type Action, type PhaseParts } from '../participation.schema.ts';
@@ -163,7 +164,7 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
   app.post('/admin/participation/processes', async (request, reply) => {
     const input = processFromForm(request);
     const outcome = await createProcess(ctx, request.viewer, request.organisation, input);
-    if (!outcome.ok) return listPage(request, reply, input, messages(request, outcome.errors));
+    if (!outcome.ok) return listPage(request, reply, input, messages(request, outcome.fields));
     setNotice(reply, 'participation.admin.saved');
     return reply.redirect(`/admin/participation/processes/${outcome.id}`, 303);
   });
@@ -203,7 +204,7 @@ ${processForm(request, '/admin/participation/processes', values, districts, erro
     const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
     const input = processFromForm(request);
     const outcome = await updateProcess(ctx, request.viewer, request.organisation, id, input);
-    if (!outcome.ok) return processPage(request, reply, id, { settings: messages(request, outcome.errors) }, input);
+    if (!outcome.ok) return processPage(request, reply, id, { settings: messages(request, outcome.fields) }, input);
     setNotice(reply, 'participation.admin.saved');
     return reply.redirect(`/admin/participation/processes/${id}`, 303);
   });
@@ -213,7 +214,7 @@ ${processForm(request, '/admin/participation/processes', values, districts, erro
     const input = phaseFromForm(request);
     const outcome = await savePhase(ctx, request.viewer, request.organisation, id, null, input);
     if (!outcome.ok)
-      return processPage(request, reply, id, { phase: messages(request, outcome.errors) }, undefined, input);
+      return processPage(request, reply, id, { phase: messages(request, outcome.fields) }, undefined, input);
     setNotice(reply, 'participation.admin.saved');
     return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
   });
@@ -239,7 +240,7 @@ ${processForm(request, '/admin/participation/processes', values, districts, erro
       const phaseId = pathId(request.params.phaseId, 'PROCESS_PHASE_NOT_FOUND');
       const input = phaseFromForm(request);
       const outcome = await savePhase(ctx, request.viewer, request.organisation, id, phaseId, input);
-      if (!outcome.ok) return phasePage(request, reply, id, phaseId, messages(request, outcome.errors), input);
+      if (!outcome.ok) return phasePage(request, reply, id, phaseId, messages(request, outcome.fields), input);
       setNotice(reply, 'participation.admin.saved');
       return reply.redirect(`/admin/participation/processes/${id}#phases`, 303);
     },

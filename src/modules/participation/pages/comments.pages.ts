@@ -31,7 +31,7 @@ import {
   voteComment,
   type CommentInput,
 } from '../use-cases/comments.ts';
-import { blockerNotice } from './processes.pages.ts';
+import { blockerNotice } from './components/blocker-notice.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { CommentVoteForm, FlagCommentForm, ModerateCommentForm } from '../participation.forms.ts';
 import { formText, messages, number, pathId, queryText, stylesheet, textarea } from './shared.ts';
@@ -223,7 +223,7 @@ export function registerCommentRoutes(app: App, ctx: AppContext): void {
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
     const errors =
       outcome.code === 'COMMENT_INVALID'
-        ? messages(request, outcome.errors)
+        ? messages(request, outcome.fields)
         : { body: request.t(`participation.error.${outcome.code}` as MessageKey) };
     return retryPage(
       request,

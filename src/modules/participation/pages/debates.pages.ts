@@ -3,22 +3,15 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
-import { html, type Html } from '../../../platform/web/html.ts';
+import { html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
-import { findDebate, type Debate } from '../conversation.repository.ts';
+import { findDebate } from '../conversation.repository.ts';
 import { findProcess, findProcessBySlug, type Process } from '../processes.repository.ts';
 import { startDebate } from '../use-cases/start-debate.ts';
 import { commentsSection, parseCommentSort } from './comments.pages.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { DebateForm } from '../participation.forms.ts';
 import { messages, paragraphs, pathId, stylesheet, textarea, translated } from './shared.ts';
-
-/** One debate in a list: its question and how many arguments each side has. */
-export function debateCard(request: FastifyRequest, debate: Debate): Html {
-  const { t } = request;
-  return html`<li class="debate-card"><h3><a href="/debates/${debate.id}">${debate.title}</a></h3>
-<p class="muted">${t('participation.debate.counts', { for: debate.argumentsFor, against: debate.argumentsAgainst, comments: t('participation.debate.commentCount', { count: debate.comments }) })}</p></li>`;
-}
 
 /** A debate's page with its arguments and comments, and the form to open a debate. */
 export function registerDebatePages(app: App, ctx: AppContext): void {
@@ -69,7 +62,7 @@ ${comments}`,
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
     const errors =
       outcome.code === 'PROPOSAL_INVALID'
-        ? messages(request, outcome.errors)
+        ? messages(request, outcome.fields)
         : { title: request.t(`participation.error.${outcome.code}` as MessageKey) };
     return newDebatePage(
       request,

@@ -5,7 +5,7 @@ import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
-import { findMeeting, findMeetings, isRegistered, proposalsOfProcess, type Meeting } from '../meetings.repository.ts';
+import { findMeeting, findMeetings, isRegistered, proposalsOfProcess } from '../meetings.repository.ts';
 import { authorizeParticipation, mayParticipation } from '../participation.policy.ts';
 import { findProcess, findProcessBySlug, type Process } from '../processes.repository.ts';
 import {
@@ -17,11 +17,11 @@ import {
   type MeetingInput,
 } from '../use-cases/meetings.ts';
 import { eligibilityBlocker } from '../use-cases/shared.ts';
-import { blockerNotice } from './processes.pages.ts';
+import { blockerNotice } from './components/blocker-notice.ts';
+import { meetingList, placesLeft, when } from './components/meeting-card.ts';
 import {
   formText,
   messages,
-  number,
   paragraphs,
   pathId,
   plain,
@@ -88,46 +88,6 @@ function wallClock(date: Date, timeZone: string): [string, string] {
       .map((p) => [p.type, p.value]),
   );
   return [`${parts.year}-${parts.month}-${parts.day}`, `${parts.hour}:${parts.minute}`];
-}
-
-function placesLeft(request: FastifyRequest, meeting: Meeting): string {
-  const left = meeting.capacity - meeting.registrations;
-  return left > 0
-    ? request.t('participation.meetings.placesLeft', {
-        left: number(request, left),
-        count: meeting.capacity,
-      })
-    : request.t('participation.meetings.full');
-}
-
-function when(request: FastifyRequest, meeting: Meeting): Html {
-  return html`<time datetime="${meeting.startsAt.toISOString()}">${formatDate(request, meeting.startsAt, true)}</time> – <time datetime="${meeting.endsAt.toISOString()}">${formatDate(request, meeting.endsAt, true)}</time>`;
-}
-
-function where(request: FastifyRequest, meeting: Meeting): Html {
-  const { t } = request;
-  return html`${meeting.address ? html`${meeting.address}` : ''}${meeting.address && meeting.onlineUrl ? html` · ` : ''}${meeting.onlineUrl ? html`<a href="${meeting.onlineUrl}" rel="noopener">${t('participation.meetings.online')}</a>` : ''}`;
-}
-
-/** The meetings of a process as a list of cards, coming ones first, then past ones from the latest (at most `limit`). */
-export function meetingList(
-  request: FastifyRequest,
-  meetings: Meeting[],
-  headingLevel: 2 | 3,
-  now = new Date(),
-  limit = Infinity,
-): Html {
-  const { t } = request;
-  if (meetings.length === 0) return html`<p>${t('participation.meetings.none')}</p>`;
-  const coming = meetings.filter((m) => m.endsAt > now);
-  const past = meetings.filter((m) => m.endsAt <= now).reverse();
-  return html`<ul class="cards">${[...coming, ...past].slice(0, limit).map((m) => {
-    const link = html`<a href="/meetings/${m.id}">${translated(request, m.title)}</a>`;
-    return html`<li class="card">${headingLevel === 2 ? html`<h2>${link}</h2>` : html`<h3>${link}</h3>`}
-<p>${when(request, m)}</p>
-<p>${where(request, m)}</p>
-<p class="muted">${m.endsAt <= now ? (m.minutes ? t('participation.meetings.minutesPublished') : t('participation.meetings.held')) : placesLeft(request, m)}</p></li>`;
-  })}</ul>`;
 }
 
 function meetingFromForm(request: FastifyRequest): MeetingInput {
@@ -349,7 +309,7 @@ ${meetingForm(request, `/admin/participation/processes/${process.id}/meetings`, 
     const processId = pathId(request.params.id, 'PROCESS_NOT_FOUND');
     const input = meetingFromForm(request);
     const outcome = await createMeeting(ctx, request.viewer, request.organisation, processId, input);
-    if (!outcome.ok) return processMeetingsPage(request, reply, processId, input, messages(request, outcome.errors));
+    if (!outcome.ok) return processMeetingsPage(request, reply, processId, input, messages(request, outcome.fields));
     setNotice(reply, 'participation.admin.saved');
     return reply.redirect(`/admin/participation/meetings/${outcome.id}`, 303);
   });
@@ -399,7 +359,7 @@ ${meetingForm(request, `/admin/participation/meetings/${meeting.id}`, values ?? 
     const id = pathId(request.params.id, 'MEETING_NOT_FOUND');
     const input = meetingFromForm(request);
     const outcome = await updateMeeting(ctx, request.viewer, request.organisation, id, input);
-    if (!outcome.ok) return editPage(request, reply, id, { meeting: messages(request, outcome.errors) }, input);
+    if (!outcome.ok) return editPage(request, reply, id, { meeting: messages(request, outcome.fields) }, input);
     setNotice(reply, 'participation.admin.saved');
     return reply.redirect(`/admin/participation/meetings/${id}`, 303);
   });
@@ -410,13 +370,13 @@ ${meetingForm(request, `/admin/participation/meetings/${meeting.id}`, values ?? 
     const outcome = await publishMinutes(ctx, request.viewer, request.organisation, id, minutes);
     if (!outcome.ok) {
       const errors =
-        'code' in outcome
+        outcome.code === 'MEETING_NOT_HELD_YET'
           ? {
               [`minutes_${request.organisation.defaultLanguage}`]: request.t(
                 'participation.error.MEETING_NOT_HELD_YET',
               ),
             }
-          : messages(request, outcome.errors);
+          : messages(request, outcome.fields);
       return editPage(request, reply, id, { minutes: errors }, undefined, minutes);
     }
     setNotice(reply, 'participation.meetings.minutesSaved');

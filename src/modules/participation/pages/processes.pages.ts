@@ -21,21 +21,11 @@ import {
 } from '../processes.repository.ts';
 import { findProposals } from '../proposals.repository.ts';
 import { takePartBlocker } from '../use-cases/shared.ts';
-import { debateCard } from './debates.pages.ts';
-import { meetingList } from './meetings.pages.ts';
-import { proposalCard } from './proposals.pages.ts';
+import { blockerNotice } from './components/blocker-notice.ts';
+import { debateCard } from './components/debate-card.ts';
+import { meetingList } from './components/meeting-card.ts';
+import { proposalCard } from './components/proposal-card.ts';
 import { eligibilityText, paragraphs, phaseDates, plain, stylesheet, translated } from './shared.ts';
-
-/** A sentence saying why the viewer cannot take part, with the way forward (sign in, verify). */
-export function blockerNotice(request: FastifyRequest, code: string | undefined): Html {
-  if (!code) return html``;
-  const { t } = request;
-  if (code === 'AUTHENTICATION_REQUIRED')
-    return html`<p class="notice"><a href="/sign-in?next=${encodeURIComponent(request.url)}">${t('participation.signInToTakePart')}</a></p>`;
-  if (code === 'PARTICIPATION_NOT_VERIFIED')
-    return html`<p class="notice">${t('participation.error.PARTICIPATION_NOT_VERIFIED')} <a href="/account/verification?next=${encodeURIComponent(request.url)}">${t('participation.verify')}</a></p>`;
-  return html`<p class="notice">${t(`participation.error.${code}` as MessageKey)}</p>`;
-}
 
 function partLine(request: FastifyRequest, part: Part, actions: Action[]): Html {
   const { t } = request;

@@ -19,7 +19,7 @@ import { withdrawProposal } from '../use-cases/withdraw-proposal.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { AnswerProposalForm, FollowForm, SupportForm } from '../participation.forms.ts';
 import { commentsSection, parseCommentSort } from './comments.pages.ts';
-import { blockerNotice } from './processes.pages.ts';
+import { blockerNotice } from './components/blocker-notice.ts';
 import {
   categoryLabel,
   messages,
@@ -96,7 +96,7 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
       answer: form.value.answer,
       text: form.value.answerText,
     });
-    if (!outcome.ok) return proposalPage(request, reply, id, messages(request, outcome.errors), 400);
+    if (!outcome.ok) return proposalPage(request, reply, id, messages(request, outcome.fields), 400);
     setNotice(reply, 'participation.answer.saved');
     return reply.redirect(`/proposals/${id}#answer`, 303);
   });

@@ -5,17 +5,16 @@ import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
-import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
+import { csrfField, errorSummary, field, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, findDistrictsWithGeometry, type District } from '../../places/index.ts';
-import { featurePoint, findPlan, type PlanFeature } from '../plan.ts';
+import { findPlan } from '../plan.repository.ts';
+import { featurePoint, type PlanFeature } from '../plan.ts';
 import { CATEGORIES, PROPOSAL_STATUSES, type Category, type ShownStatus } from '../participation.schema.ts';
 import { findProcessBySlug, findProcesses, type Process } from '../processes.repository.ts';
 import {
   cursorOf,
   findProposals,
   findSupportedAmong,
-  shownStatus,
-  type Proposal,
   type ProposalFilters,
   type ProposalSort,
 } from '../proposals.repository.ts';
@@ -23,7 +22,8 @@ import { takePartBlocker } from '../use-cases/shared.ts';
 import { submitProposal, type ProposalInput } from '../use-cases/submit-proposal.ts';
 import { parseId, readForm, withNumbersAsNaN } from '../../../platform/web/forms.ts';
 import { ProposalForm } from '../participation.forms.ts';
-import { blockerNotice } from './processes.pages.ts';
+import { blockerNotice } from './components/blocker-notice.ts';
+import { proposalCard } from './components/proposal-card.ts';
 import { proposalMap } from './map.ts';
 import {
   categoryLabel,
@@ -32,9 +32,7 @@ import {
   queryText,
   select,
   statusLabel,
-  statusTag,
   stylesheet,
-  supportMeter,
   textarea,
   translated,
 } from './shared.ts';
@@ -93,25 +91,6 @@ function queryString(query: ListQuery, change: Partial<ListQuery> = {}): string 
   if (merged.view === 'map') params.set('view', 'map');
   if (merged.after) params.set('after', merged.after);
   return `?${params.toString()}`;
-}
-
-/** One proposal in a list: title, status, supports, category and district. */
-export function proposalCard(
-  request: FastifyRequest,
-  proposal: Proposal,
-  districts: District[],
-  supported: boolean,
-  headingLevel: 2 | 3 = 2,
-): Html {
-  const { t } = request;
-  const district = districts.find((d) => d.id === proposal.districtId);
-  const status = shownStatus(proposal);
-  const link = html`<a href="/proposals/${proposal.id}">${proposal.title}</a>`;
-  return html`<li class="proposal-card">
-${headingLevel === 2 ? html`<h2>${link}</h2>` : html`<h3>${link}</h3>`}
-<p>${statusTag(request, status)} <span class="muted">${categoryLabel(request, proposal.category)}${district ? html` · ${plain(request, district.name)}` : ''} · <time datetime="${proposal.createdAt.toISOString()}">${formatDate(request, proposal.createdAt)}</time></span>${supported ? html` <span class="tag">${t('participation.support.youSupport')}</span>` : ''}</p>
-${supportMeter(request, proposal)}
-</li>`;
 }
 
 function filterForm(request: FastifyRequest, query: ListQuery, processes: Process[], districts: District[]): Html {
@@ -254,7 +233,7 @@ ${next ? html`<a href="/proposals${queryString(query, { after: next })}" rel="ne
     if (outcome.code === 'AUTHENTICATION_REQUIRED') throw new AppError('AUTHENTICATION_REQUIRED');
     const errors =
       outcome.code === 'PROPOSAL_INVALID'
-        ? messages(request, outcome.errors)
+        ? messages(request, outcome.fields)
         : { title: request.t(`participation.error.${outcome.code}` as MessageKey) };
     return newProposalPage(
       request,

@@ -12,7 +12,7 @@ import { formatDate } from '../../../platform/web/layout.ts';
 import type { Category, ShownStatus } from '../participation.schema.ts';
 import type { Phase, Process } from '../processes.repository.ts';
 import type { Proposal } from '../proposals.repository.ts';
-import type { FieldErrors } from '../use-cases/shared.ts';
+import type { FieldErrors, FieldProblem } from '../use-cases/shared.ts';
 import { formText, formList, parseId, translatedFromForm } from '../../../platform/web/forms.ts';
 export { formText, formList, translatedFromForm };
 
@@ -99,8 +99,47 @@ export function optionalInteger(text: string): number | null {
   return /^-?\d{1,9}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
 }
 
+/** The text of each field problem a participation use case can return. */
+const PROBLEM_TEXT: Record<FieldProblem, MessageKey> = {
+  age: 'participation.error.age',
+  answer: 'participation.error.answer',
+  answerText: 'participation.error.answerText',
+  bodyRequired: 'participation.error.bodyRequired',
+  capacityBelowRegistrations: 'participation.meetings.error.capacityBelowRegistrations',
+  category: 'participation.error.category',
+  commentRequired: 'participation.error.commentRequired',
+  date: 'participation.error.date',
+  district: 'participation.error.district',
+  endBeforeStart: 'participation.meetings.error.endBeforeStart',
+  minutesRequired: 'participation.meetings.error.minutesRequired',
+  number: 'participation.error.number',
+  outsideScope: 'participation.error.outsideScope',
+  parent: 'participation.error.parent',
+  parts: 'participation.error.parts',
+  phaseEnd: 'participation.error.phaseEnd',
+  phaseOverlap: 'participation.error.phaseOverlap',
+  place: 'participation.error.place',
+  placeRequired: 'participation.meetings.error.placeRequired',
+  proposals: 'participation.meetings.error.proposals',
+  reason: 'participation.error.reason',
+  residentsNeedDistricts: 'participation.error.residentsNeedDistricts',
+  slug: 'participation.error.slug',
+  slugTaken: 'participation.error.slugTaken',
+  time: 'participation.meetings.error.time',
+  titleRequired: 'participation.error.titleRequired',
+  tooLong: 'participation.error.tooLong',
+  url: 'participation.meetings.error.url',
+  withdrawn: 'participation.error.withdrawn',
+};
+
+/** The message for a field problem of a participation use case (also for other modules' pages, through index.ts). */
+export function fieldProblemMessage(problem: FieldProblem): MessageKey {
+  return PROBLEM_TEXT[problem];
+}
+
+/** The page picks each field's text from its problem code. */
 export function messages(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+  return Object.fromEntries(Object.entries(errors).map(([name, problem]) => [name, request.t(PROBLEM_TEXT[problem])]));
 }
 
 export function select(

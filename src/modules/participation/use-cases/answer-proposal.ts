@@ -3,8 +3,8 @@ import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { isLanguage } from '../../../platform/i18n/languages.ts';
-import { localized, translator, type MessageKey } from '../../../platform/i18n/translate.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
+import { proposalAnsweredMail } from '../participation.mails.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
 import { ANSWERS, type Answer } from '../participation.schema.ts';
 import { findFollowerEmails, findProposal, storeAnswer } from '../proposals.repository.ts';
@@ -27,12 +27,12 @@ export async function answerProposal(
   const proposal = await findProposal(ctx.db, organisation.id, proposalId);
   if (!proposal) throw new AppError('PROPOSAL_NOT_FOUND');
   const errors: FieldErrors = {};
-  if (!(ANSWERS as readonly string[]).includes(input.answer)) errors.answer = 'participation.error.answer';
+  if (!(ANSWERS as readonly string[]).includes(input.answer)) errors.answer = 'answer';
   const text = input.text.trim();
-  if (text.length < 2) errors.answerText = 'participation.error.answerText';
-  else if (text.length > 5000) errors.answerText = 'participation.error.tooLong';
-  if (proposal.status === 'withdrawn') errors.answer = 'participation.error.withdrawn';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (text.length < 2) errors.answerText = 'answerText';
+  else if (text.length > 5000) errors.answerText = 'tooLong';
+  if (proposal.status === 'withdrawn') errors.answer = 'withdrawn';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const answer = input.answer as Answer;
   const link = new URL(`/proposals/${proposal.id}`, ctx.config.publicUrl).toString();
   await ctx.db.transaction().execute(async (tx) => {
@@ -53,15 +53,11 @@ export async function answerProposal(
           : isLanguage(organisation.defaultLanguage)
             ? organisation.defaultLanguage
             : 'en';
-      const t = translator(language);
-      const city = localized(organisation.name, language, organisation.defaultLanguage);
-      const status = t(`participation.status.${answer}` as MessageKey);
       await ctx.mail.send(
         {
           organisationId: organisation.id,
           to: follower.email,
-          subject: t('participation.mail.answered.subject', { title: proposal.title }),
-          text: t('participation.mail.answered.body', { title: proposal.title, status, answer: text, link, city }),
+          ...proposalAnsweredMail(organisation, language, { title: proposal.title, answer, text, link }),
         },
         tx,
       );

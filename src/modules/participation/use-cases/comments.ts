@@ -32,7 +32,7 @@ export interface CommentInput {
 }
 
 export type CommentOutcome =
-  { ok: true; id: number; href: string } | Refused | { ok: false; code: 'COMMENT_INVALID'; errors: FieldErrors };
+  { ok: true; id: number; href: string } | Refused | { ok: false; code: 'COMMENT_INVALID'; fields: FieldErrors };
 
 /**
  * Posts a comment on a proposal, debate, report or budget project when the person may comment on it
@@ -51,17 +51,17 @@ export async function postComment(
   if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
   const errors: FieldErrors = {};
   const body = input.body.trim();
-  if (body.length < 2) errors.body = 'participation.error.commentRequired';
-  else if (body.length > 5000) errors.body = 'participation.error.tooLong';
+  if (body.length < 2) errors.body = 'commentRequired';
+  else if (body.length > 5000) errors.body = 'tooLong';
   let parentId = input.parentId;
   if (parentId !== null) {
     const parent = await findComment(ctx.db, organisation.id, parentId);
     if (!parent || parent.subjectType !== input.subjectType || parent.subjectId !== input.subjectId)
-      errors.body = 'participation.error.parent';
+      errors.body = 'parent';
     else parentId = parent.parentId ?? parent.id;
   }
   const stance = input.subjectType === 'debate' && parentId === null ? input.stance : null;
-  if (Object.keys(errors).length > 0) return { ok: false, code: 'COMMENT_INVALID', errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'COMMENT_INVALID', fields: errors };
   const limit = await consumeRateLimit(ctx.db, organisation.id, {
     key: `comment:user:${viewer.id}`,
     limit: COMMENTS_PER_TEN_MINUTES,
@@ -139,13 +139,13 @@ export async function moderateComment(
   commentId: number,
   input: { hide: boolean; reason: string },
   now = new Date(),
-): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+): Promise<{ ok: true } | { ok: false; code: 'VALIDATION_FAILED'; fields: FieldErrors }> {
   authorizeParticipation(viewer, 'moderate');
   const comment = await findComment(ctx.db, organisation.id, commentId);
   if (!comment) throw new AppError('COMMENT_NOT_FOUND');
   const reason = input.reason.trim();
   if (input.hide && (reason.length < 2 || reason.length > 500))
-    return { ok: false, errors: { reason: 'participation.error.reason' } };
+    return { ok: false, code: 'VALIDATION_FAILED', fields: { reason: 'reason' } };
   await ctx.db.transaction().execute(async (tx) => {
     await setCommentHidden(tx, comment.id, input.hide ? { by: viewer.id, reason, at: now } : null);
     await recordAudit(tx, {

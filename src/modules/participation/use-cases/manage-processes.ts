@@ -30,23 +30,21 @@ async function validateProcess(
   const errors: FieldErrors = {};
   const title = clean(input.title);
   const titleField = `title_${organisation.defaultLanguage}`;
-  if (!title[organisation.defaultLanguage]) errors[titleField] = 'participation.error.titleRequired';
-  else if (Object.values(title).some((text) => text.length > 200)) errors[titleField] = 'participation.error.tooLong';
-  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug) || input.slug.length > 80) errors.slug = 'participation.error.slug';
-  else if (await slugTaken(ctx.db, organisation.id, input.slug, exceptId))
-    errors.slug = 'participation.error.slugTaken';
+  if (!title[organisation.defaultLanguage]) errors[titleField] = 'titleRequired';
+  else if (Object.values(title).some((text) => text.length > 200)) errors[titleField] = 'tooLong';
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(input.slug) || input.slug.length > 80) errors.slug = 'slug';
+  else if (await slugTaken(ctx.db, organisation.id, input.slug, exceptId)) errors.slug = 'slugTaken';
   const known = new Set((await findDistricts(ctx.db, organisation.id)).map((district) => district.id));
-  if (input.districtIds.some((id) => !known.has(id))) errors.districtIds = 'participation.error.district';
+  if (input.districtIds.some((id) => !known.has(id))) errors.districtIds = 'district';
   const age = (value: number | null) => value === null || (Number.isInteger(value) && value >= 0 && value <= 150);
-  if (!age(input.minAge)) errors.minAge = 'participation.error.age';
+  if (!age(input.minAge)) errors.minAge = 'age';
   if (!age(input.maxAge) || (input.minAge !== null && input.maxAge !== null && input.maxAge < input.minAge))
-    errors.maxAge = 'participation.error.age';
+    errors.maxAge = 'age';
   const whole = (value: number, max: number) => Number.isInteger(value) && value >= 1 && value <= max;
-  if (!whole(input.supportThreshold, 10_000_000)) errors.supportThreshold = 'participation.error.number';
-  if (!whole(input.supportDays, 3650)) errors.supportDays = 'participation.error.number';
-  if (!whole(input.answerDays, 3650)) errors.answerDays = 'participation.error.number';
-  if (input.residentsOnly && input.districtIds.length === 0)
-    errors.districtIds = 'participation.error.residentsNeedDistricts';
+  if (!whole(input.supportThreshold, 10_000_000)) errors.supportThreshold = 'number';
+  if (!whole(input.supportDays, 3650)) errors.supportDays = 'number';
+  if (!whole(input.answerDays, 3650)) errors.answerDays = 'number';
+  if (input.residentsOnly && input.districtIds.length === 0) errors.districtIds = 'residentsNeedDistricts';
   return errors;
 }
 
@@ -68,7 +66,7 @@ export async function createProcess(
 ): Promise<Outcome<{ id: number }>> {
   authorizeParticipation(viewer, 'manage-processes');
   const errors = await validateProcess(ctx, organisation, input, null);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const values = cleaned(input);
   const id = await ctx.db.transaction().execute(async (tx) => {
     const id = await insertProcess(tx, organisation.id, values);
@@ -97,7 +95,7 @@ export async function updateProcess(
   const process = await findProcess(ctx.db, organisation.id, processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
   const errors = await validateProcess(ctx, organisation, input, process.id);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const values = cleaned(input);
   await ctx.db.transaction().execute(async (tx) => {
     await updateProcessRow(tx, process.id, values);
@@ -153,22 +151,21 @@ export async function savePhase(
   if (phaseId !== null && !current) throw new AppError('PROCESS_PHASE_NOT_FOUND');
   const errors: FieldErrors = {};
   const title = clean(input.title);
-  if (!title[organisation.defaultLanguage])
-    errors[`phaseTitle_${organisation.defaultLanguage}`] = 'participation.error.titleRequired';
+  if (!title[organisation.defaultLanguage]) errors[`phaseTitle_${organisation.defaultLanguage}`] = 'titleRequired';
   else if (Object.values(title).some((text) => text.length > 200))
-    errors[`phaseTitle_${organisation.defaultLanguage}`] = 'participation.error.tooLong';
-  if (Number.isNaN(input.startsAt.getTime())) errors.startsOn = 'participation.error.date';
-  if (Number.isNaN(input.endsAt.getTime())) errors.endsOn = 'participation.error.date';
-  else if (!errors.startsOn && input.endsAt <= input.startsAt) errors.endsOn = 'participation.error.phaseEnd';
+    errors[`phaseTitle_${organisation.defaultLanguage}`] = 'tooLong';
+  if (Number.isNaN(input.startsAt.getTime())) errors.startsOn = 'date';
+  if (Number.isNaN(input.endsAt.getTime())) errors.endsOn = 'date';
+  else if (!errors.startsOn && input.endsAt <= input.startsAt) errors.endsOn = 'phaseEnd';
   const parts = normaliseParts(input.parts);
-  if (!parts) errors.parts = 'participation.error.parts';
+  if (!parts) errors.parts = 'parts';
   if (!errors.startsOn && !errors.endsOn) {
     const overlaps = process.phases.some(
       (phase) => phase.id !== phaseId && phase.startsAt < input.endsAt && input.startsAt < phase.endsAt,
     );
-    if (overlaps) errors.startsOn = 'participation.error.phaseOverlap';
+    if (overlaps) errors.startsOn = 'phaseOverlap';
   }
-  if (Object.keys(errors).length > 0 || !parts) return { ok: false, errors };
+  if (Object.keys(errors).length > 0 || !parts) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const values = { title, startsAt: input.startsAt, endsAt: input.endsAt, parts };
   const id = await ctx.db.transaction().execute(async (tx) => {
     let id: number;

@@ -19,7 +19,8 @@ import {
 } from '../meetings.repository.ts';
 import type { ParticipationRefusal } from '../participation.errors.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
-import { deletePlanRow, parsePlan, storePlan, type PlanProblem } from '../plan.ts';
+import { deletePlanRow, storePlan } from '../plan.repository.ts';
+import { parsePlan, type PlanProblem } from '../plan.ts';
 import { findProcess, type Process } from '../processes.repository.ts';
 import { actor, clean, eligibilityBlocker, type FieldErrors, type Outcome } from './shared.ts';
 
@@ -34,31 +35,29 @@ async function validateMeeting(
   const errors: FieldErrors = {};
   const title = clean(input.title);
   const titleField = `title_${organisation.defaultLanguage}`;
-  if (!title[organisation.defaultLanguage]) errors[titleField] = 'participation.error.titleRequired';
-  else if (Object.values(title).some((text) => text.length > 200)) errors[titleField] = 'participation.error.tooLong';
-  if (Number.isNaN(input.startsAt.getTime())) errors.startsOn = 'participation.error.date';
-  else if (Number.isNaN(input.endsAt.getTime())) errors.endTime = 'participation.meetings.error.time';
-  else if (input.endsAt <= input.startsAt) errors.endTime = 'participation.meetings.error.endBeforeStart';
+  if (!title[organisation.defaultLanguage]) errors[titleField] = 'titleRequired';
+  else if (Object.values(title).some((text) => text.length > 200)) errors[titleField] = 'tooLong';
+  if (Number.isNaN(input.startsAt.getTime())) errors.startsOn = 'date';
+  else if (Number.isNaN(input.endsAt.getTime())) errors.endTime = 'time';
+  else if (input.endsAt <= input.startsAt) errors.endTime = 'endBeforeStart';
   const address = input.address?.trim() ?? '';
   const url = input.onlineUrl?.trim() ?? '';
-  if (address === '' && url === '') errors.address = 'participation.meetings.error.placeRequired';
-  if (address.length > 300) errors.address = 'participation.error.tooLong';
+  if (address === '' && url === '') errors.address = 'placeRequired';
+  if (address.length > 300) errors.address = 'tooLong';
   if (url !== '' && (!/^https?:\/\/[^\s]+$/.test(url) || url.length > 500 || !URL.canParse(url)))
-    errors.onlineUrl = 'participation.meetings.error.url';
+    errors.onlineUrl = 'url';
   if (
     (input.lat === null) !== (input.lng === null) ||
     (input.lat !== null && (!Number.isFinite(input.lat) || input.lat < -90 || input.lat > 90)) ||
     (input.lng !== null && (!Number.isFinite(input.lng) || input.lng < -180 || input.lng > 180))
   )
-    errors.lat = 'participation.error.place';
-  if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 100_000)
-    errors.capacity = 'participation.error.number';
-  if (input.proposalIds.some((id) => !Number.isSafeInteger(id) || id < 1))
-    errors.proposalIds = 'participation.meetings.error.proposals';
+    errors.lat = 'place';
+  if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 100_000) errors.capacity = 'number';
+  if (input.proposalIds.some((id) => !Number.isSafeInteger(id) || id < 1)) errors.proposalIds = 'proposals';
   else {
     const unique = [...new Set(input.proposalIds)];
     const found = await proposalsOfProcess(ctx.db, organisation.id, process.id, unique);
-    if (found.length !== unique.length) errors.proposalIds = 'participation.meetings.error.proposals';
+    if (found.length !== unique.length) errors.proposalIds = 'proposals';
   }
   return errors;
 }
@@ -90,7 +89,7 @@ export async function createMeeting(
   const process = await findProcess(ctx.db, organisation.id, processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
   const errors = await validateMeeting(ctx, organisation, process, input);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const values = cleaned(input);
   const id = await ctx.db.transaction().execute(async (tx) => {
     const id = await insertMeeting(tx, organisation.id, process.id, values);
@@ -124,9 +123,8 @@ export async function updateMeeting(
   const process = await findProcess(ctx.db, organisation.id, meeting.processId);
   if (!process) throw new AppError('PROCESS_NOT_FOUND');
   const errors = await validateMeeting(ctx, organisation, process, input);
-  if (!errors.capacity && input.capacity < meeting.registrations)
-    errors.capacity = 'participation.meetings.error.capacityBelowRegistrations';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (!errors.capacity && input.capacity < meeting.registrations) errors.capacity = 'capacityBelowRegistrations';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const values = cleaned(input);
   try {
     await ctx.db.transaction().execute(async (tx) => {
@@ -144,7 +142,7 @@ export async function updateMeeting(
   } catch (error) {
     // Registrations taken between the check above and the update: the CHECK refused the lower capacity.
     if (error instanceof Error && /check constraint/i.test(error.message))
-      return { ok: false, errors: { capacity: 'participation.meetings.error.capacityBelowRegistrations' } };
+      return { ok: false, code: 'VALIDATION_FAILED', fields: { capacity: 'capacityBelowRegistrations' } };
     throw error;
   }
   return { ok: true };
@@ -166,9 +164,9 @@ export async function publishMinutes(
   const text = clean(minutes);
   const field = `minutes_${organisation.defaultLanguage}`;
   if (!text[organisation.defaultLanguage])
-    return { ok: false, errors: { [field]: 'participation.meetings.error.minutesRequired' } };
+    return { ok: false, code: 'VALIDATION_FAILED', fields: { [field]: 'minutesRequired' } };
   if (Object.values(text).some((value) => value.length > 20_000))
-    return { ok: false, errors: { [field]: 'participation.error.tooLong' } };
+    return { ok: false, code: 'VALIDATION_FAILED', fields: { [field]: 'tooLong' } };
   await ctx.db.transaction().execute(async (tx) => {
     await storeMinutes(tx, meeting.id, text, viewer.id, now);
     await recordAudit(tx, {

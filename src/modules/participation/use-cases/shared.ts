@@ -1,15 +1,46 @@
 import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Translated } from '../../../platform/db/schema.ts';
-import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
 import { checkEligibility, type EligibilityReason, type EligibilityRule } from '../../verification/index.ts';
 import type { ParticipationRefusal } from '../participation.errors.ts';
 import type { Action, Part } from '../participation.schema.ts';
 import { phaseAllows, processEligibilityRule, type Process } from '../processes.repository.ts';
 
-export type FieldErrors = Record<string, MessageKey>;
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
+/** Why a field is refused, as a code; the page picks its text (pages/shared.ts `messages`). */
+export type FieldProblem =
+  | 'age'
+  | 'answer'
+  | 'answerText'
+  | 'bodyRequired'
+  | 'capacityBelowRegistrations'
+  | 'category'
+  | 'commentRequired'
+  | 'date'
+  | 'district'
+  | 'endBeforeStart'
+  | 'minutesRequired'
+  | 'number'
+  | 'outsideScope'
+  | 'parent'
+  | 'parts'
+  | 'phaseEnd'
+  | 'phaseOverlap'
+  | 'place'
+  | 'placeRequired'
+  | 'proposals'
+  | 'reason'
+  | 'residentsNeedDistricts'
+  | 'slug'
+  | 'slugTaken'
+  | 'time'
+  | 'titleRequired'
+  | 'tooLong'
+  | 'url'
+  | 'withdrawn';
+/** Field problems by field name. */
+export type FieldErrors = Record<string, FieldProblem>;
+export type Outcome<T> = ({ ok: true } & T) | { ok: false; code: 'VALIDATION_FAILED'; fields: FieldErrors };
 export type Refused = { ok: false; code: ParticipationRefusal | 'AUTHENTICATION_REQUIRED' };
 
 export function actor(viewer: Viewer) {

@@ -6,7 +6,7 @@ import type { Process } from '../processes.repository.ts';
 import { takePartBlocker, type FieldErrors, type Refused } from './shared.ts';
 
 export type DebateOutcome =
-  { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; errors: FieldErrors };
+  { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; fields: FieldErrors };
 
 /**
  * Opens a debate: an open question under which people post arguments for and against. Residents may
@@ -29,11 +29,11 @@ export async function startDebate(
   const errors: FieldErrors = {};
   const title = input.title.trim();
   const body = input.body.trim();
-  if (title.length < 4) errors.title = 'participation.error.titleRequired';
-  else if (title.length > 200) errors.title = 'participation.error.tooLong';
-  if (body.length < 10) errors.body = 'participation.error.bodyRequired';
-  else if (body.length > 10_000) errors.body = 'participation.error.tooLong';
-  if (Object.keys(errors).length > 0) return { ok: false, code: 'PROPOSAL_INVALID', errors };
+  if (title.length < 4) errors.title = 'titleRequired';
+  else if (title.length > 200) errors.title = 'tooLong';
+  if (body.length < 10) errors.body = 'bodyRequired';
+  else if (body.length > 10_000) errors.body = 'tooLong';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'PROPOSAL_INVALID', fields: errors };
   const id = await insertDebate(ctx.db, {
     organisationId: organisation.id,
     processId: process.id,

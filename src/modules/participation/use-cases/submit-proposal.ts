@@ -19,7 +19,7 @@ export interface ProposalInput {
 }
 
 export type SubmitOutcome =
-  { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; errors: FieldErrors };
+  { ok: true; id: number } | Refused | { ok: false; code: 'PROPOSAL_INVALID'; fields: FieldErrors };
 
 const DAY_MS = 86_400_000;
 /** The longest text of a proposal. */
@@ -45,15 +45,15 @@ export async function checkProposal(
   organisation: Organisation,
   process: Process,
   input: ProposalInput,
-): Promise<{ ok: true; proposal: CheckedProposal } | { ok: false; errors: FieldErrors }> {
+): Promise<{ ok: true; proposal: CheckedProposal } | { ok: false; code: 'VALIDATION_FAILED'; fields: FieldErrors }> {
   const errors: FieldErrors = {};
   const title = input.title.trim();
   const body = input.body.replace(/\r\n/g, '\n').trim();
-  if (title.length < 4) errors.title = 'participation.error.titleRequired';
-  else if (title.length > 200) errors.title = 'participation.error.tooLong';
-  if (body.length < 10) errors.body = 'participation.error.bodyRequired';
-  else if (body.length > PROPOSAL_BODY_MAX) errors.body = 'participation.error.tooLong';
-  if (!(CATEGORIES as readonly string[]).includes(input.category)) errors.category = 'participation.error.category';
+  if (title.length < 4) errors.title = 'titleRequired';
+  else if (title.length > 200) errors.title = 'tooLong';
+  if (body.length < 10) errors.body = 'bodyRequired';
+  else if (body.length > PROPOSAL_BODY_MAX) errors.body = 'tooLong';
+  if (!(CATEGORIES as readonly string[]).includes(input.category)) errors.category = 'category';
   const located = input.lat !== null || input.lng !== null;
   if (
     located &&
@@ -64,11 +64,11 @@ export async function checkProposal(
       Math.abs(input.lat) > 85 ||
       Math.abs(input.lng) > 180)
   )
-    errors.lat = 'participation.error.place';
+    errors.lat = 'place';
   let districtId = input.districtId;
   const districts = await findDistricts(ctx.db, organisation.id);
   if (districtId !== null && !districts.some((d) => d.id === districtId && d.kind === 'district'))
-    errors.districtId = 'participation.error.district';
+    errors.districtId = 'district';
   if (districtId === null && located && !errors.lat) {
     districtId =
       (await findDistrictsAt(ctx.db, organisation.id, input.lng as number, input.lat as number)).find(
@@ -81,8 +81,8 @@ export async function checkProposal(
     !process.districtIds.includes(districtId) &&
     !errors.districtId
   )
-    errors.districtId = 'participation.error.outsideScope';
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+    errors.districtId = 'outsideScope';
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   return {
     ok: true,
     proposal: {
@@ -131,7 +131,7 @@ export async function submitProposal(
   const blocker = await takePartBlocker(ctx, viewer, organisation, process, 'proposals', 'create', now);
   if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
   const checked = await checkProposal(ctx, organisation, process, input);
-  if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', errors: checked.errors };
+  if (!checked.ok) return { ok: false, code: 'PROPOSAL_INVALID', fields: checked.fields };
   const id = await ctx.db.transaction().execute(async (tx) => {
     const id = await insertProposal(tx, newProposal(organisation, process, viewer.id, checked.proposal, now));
     await setFollow(tx, organisation.id, id, viewer.id, true);

@@ -7,6 +7,7 @@ import { localized } from '../../../platform/i18n/translate.ts';
 import { OrganisationRepository, type Organisation } from '../../../platform/organisations/organisations.ts';
 import {
   findCategories,
+  findCategoryIdsWithQuestions,
   findCategoryByCode,
   findPublicUpdates,
   findQuestions,
@@ -199,16 +200,7 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const organisation = await jurisdiction(request);
         const lang = organisation.defaultLanguage;
         const categories = await findCategories(ctx.db, organisation.id);
-        const withQuestions = new Set(
-          (
-            await ctx.db
-              .selectFrom('reports_question')
-              .select('category_id')
-              .where('organisation_id', '=', organisation.id)
-              .groupBy('category_id')
-              .execute()
-          ).map((r) => r.category_id),
-        );
+        const withQuestions = await findCategoryIdsWithQuestions(ctx.db, organisation.id);
         return send(
           reply,
           format,

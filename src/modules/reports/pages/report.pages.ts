@@ -1,4 +1,4 @@
-import { idOf } from '../reports.repository.ts';
+import { findLatestUpdateIdBy } from '../reports.repository.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
@@ -218,15 +218,8 @@ export async function handleUpdatePost(
   const { reopened } = await addResidentUpdate(ctx, viewer, report.id, { text, stillThere });
   const good = uploads.flatMap((photo) => ('ok' in photo ? [{ type: photo.type, data: photo.data }] : []));
   if (good.length) {
-    const line = await ctx.db
-      .selectFrom('reports_update')
-      .select('id')
-      .where('report_id', '=', report.id)
-      .where('author_id', '=', viewer.id)
-      .orderBy('id', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    await addPhotos(ctx.db, request.organisation.id, report.id, line ? idOf(line.id) : null, viewer.id, good);
+    const line = await findLatestUpdateIdBy(ctx.db, report.id, viewer.id);
+    await addPhotos(ctx.db, request.organisation.id, report.id, line ?? null, viewer.id, good);
   }
   await followReport(ctx.db, request.organisation.id, report.id, { userId: viewer.id });
   await notifySoon(ctx);

@@ -9,7 +9,14 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts } from '../../places/index.ts';
 import { plain, statusLabel } from '../pages/shared.ts';
-import { findCategories, findCategoryById, findQuestions, type Question } from '../reports.repository.ts';
+import {
+  countQuestionsByCategory,
+  findCategories,
+  findCategoryById,
+  findCategorySort,
+  findQuestions,
+  type Question,
+} from '../reports.repository.ts';
 import type { QuestionDatatype } from '../reports.schema.ts';
 import { findRoutingRules } from './categories.repository.ts';
 import {
@@ -91,12 +98,7 @@ async function renderCategoryList(
   const [categories, departments, counts] = await Promise.all([
     findCategories(ctx.db, organisation.id, true),
     findDepartments(ctx.db, organisation.id),
-    ctx.db
-      .selectFrom('reports_question')
-      .select(['category_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('organisation_id', '=', organisation.id)
-      .groupBy('category_id')
-      .execute(),
+    countQuestionsByCategory(ctx.db, organisation.id),
   ]);
   const main = html`<h1>${t('reports.staff.categories.title')}</h1>
 <p>${t('reports.staff.categories.lead')}</p>
@@ -247,7 +249,7 @@ async function handleCategoryPost(
       request,
       reply,
       id,
-      { input, errors: translateErrors(request, outcome.errors) },
+      { input, errors: translateErrors(request, outcome.fields) },
       400,
     );
   setNotice(reply, 'reports.staff.notice.categorySaved');
@@ -375,15 +377,7 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
       deadlineDays: String(Number((category.expectedHours / 24).toFixed(2))),
       defaultDepartmentId: category.defaultDepartmentId === null ? '' : String(category.defaultDepartmentId),
       active: category.active,
-      sort: String(
-        (
-          await ctx.db
-            .selectFrom('reports_category')
-            .select('sort')
-            .where('id', '=', category.id)
-            .executeTakeFirstOrThrow()
-        ).sort,
-      ),
+      sort: String(await findCategorySort(ctx.db, category.id)),
       questions: questionInputs(questions, request.organisation.languages),
     };
     return renderCategoryForm(ctx, request, reply, category.id, { input, errors: {} });
@@ -412,7 +406,7 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
       districtId: idFrom(values.districtId) ?? null,
       departmentId: idFrom(values.departmentId),
     });
-    if (!outcome.ok) return renderRouting(ctx, request, reply, translateErrors(request, outcome.errors), values, 400);
+    if (!outcome.ok) return renderRouting(ctx, request, reply, translateErrors(request, outcome.fields), values, 400);
     setNotice(reply, 'reports.staff.notice.routingSaved');
     return reply.redirect('/staff/routing', 303);
   });
@@ -445,7 +439,7 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
         ctx,
         request,
         reply,
-        translateErrors(request, outcome.errors),
+        translateErrors(request, outcome.fields),
         Object.fromEntries(entries.map((e) => [`template-${e.status}-${e.language}`, e.body])),
         400,
       );

@@ -142,24 +142,22 @@ export async function saveCategory(
   const main = organisation.defaultLanguage;
   const errors: FieldErrors = {};
   const code = input.code.trim().toLowerCase();
-  if (!CODE.test(code)) errors.code = 'reports.staff.categories.error.code';
-  else if (await categoryCodeTaken(ctx.db, organisation.id, code, id))
-    errors.code = 'reports.staff.categories.error.codeTaken';
+  if (!CODE.test(code)) errors.code = 'code';
+  else if (await categoryCodeTaken(ctx.db, organisation.id, code, id)) errors.code = 'codeTaken';
   const name = clean(input.name, languages, NAME_MAX);
-  if (!name[main]) errors[`name_${main}`] = 'reports.staff.categories.error.name';
+  if (!name[main]) errors[`name_${main}`] = 'name';
   const group = clean(input.group, languages, NAME_MAX);
-  if (!group[main]) errors[`group_${main}`] = 'reports.staff.categories.error.group';
+  if (!group[main]) errors[`group_${main}`] = 'group';
   const days = Number(input.deadlineDays.replace(',', '.'));
-  if (!Number.isFinite(days) || days < 0.25 || days > 365)
-    errors.deadlineDays = 'reports.staff.categories.error.deadline';
+  if (!Number.isFinite(days) || days < 0.25 || days > 365) errors.deadlineDays = 'deadline';
   const sort = input.sort.trim() === '' ? 0 : Number(input.sort);
-  if (!Number.isSafeInteger(sort) || Math.abs(sort) > 10_000) errors.sort = 'reports.staff.categories.error.sort';
+  if (!Number.isSafeInteger(sort) || Math.abs(sort) > 10_000) errors.sort = 'sort';
   let defaultDepartmentId: number | null = null;
   if (input.defaultDepartmentId) {
     const department = (await findDepartments(ctx.db, organisation.id)).find(
       (d) => String(d.id) === input.defaultDepartmentId && !d.archived,
     );
-    if (!department) errors.defaultDepartmentId = 'reports.staff.categories.error.department';
+    if (!department) errors.defaultDepartmentId = 'department';
     else defaultDepartmentId = department.id;
   }
 
@@ -173,17 +171,15 @@ export async function saveCategory(
     if (question.id !== undefined && !existing.some((q) => q.id === question.id))
       throw new AppError('VALIDATION_FAILED', 'This question belongs to another category.');
     const questionCode = question.code.trim().toLowerCase();
-    if (!CODE.test(questionCode)) errors[`${prefix}_code`] = 'reports.staff.categories.error.questionCode';
-    else if (questions.some((q) => q.code === questionCode))
-      errors[`${prefix}_code`] = 'reports.staff.categories.error.questionCodeTwice';
+    if (!CODE.test(questionCode)) errors[`${prefix}_code`] = 'questionCode';
+    else if (questions.some((q) => q.code === questionCode)) errors[`${prefix}_code`] = 'questionCodeTwice';
     const datatype = DATATYPES.find((d) => d === question.datatype);
-    if (!datatype) errors[`${prefix}_datatype`] = 'reports.staff.categories.error.datatype';
+    if (!datatype) errors[`${prefix}_datatype`] = 'datatype';
     const label = clean(question.label, languages, 200);
-    if (!label[main]) errors[`${prefix}_label_${main}`] = 'reports.staff.categories.error.questionLabel';
+    if (!label[main]) errors[`${prefix}_label_${main}`] = 'questionLabel';
     const choice = datatype === 'singlevaluelist' || datatype === 'multivaluelist';
     const options = choice ? parseOptions(question.options, languages) : [];
-    if (choice && (!options || options.length === 0))
-      errors[`${prefix}_options`] = 'reports.staff.categories.error.options';
+    if (choice && (!options || options.length === 0)) errors[`${prefix}_options`] = 'options';
     questions.push({
       id: question.id,
       code: questionCode,
@@ -194,8 +190,8 @@ export async function saveCategory(
       sort: questions.length,
     });
   });
-  if (questions.length > MAX_QUESTIONS) errors.questions = 'reports.staff.categories.error.tooManyQuestions';
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (questions.length > MAX_QUESTIONS) errors.questions = 'tooManyQuestions';
+  if (Object.keys(errors).length) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
 
   const record: CategoryRecord = {
     code,
@@ -251,17 +247,18 @@ export async function setRoutingRule(
   const errors: FieldErrors = {};
   const category =
     input.categoryId === undefined ? undefined : await findCategoryById(ctx.db, organisation.id, input.categoryId);
-  if (!category) errors.categoryId = 'reports.staff.routing.error.category';
+  if (!category) errors.categoryId = 'routingCategory';
   if (
     input.districtId !== null &&
     !(await findDistricts(ctx.db, organisation.id)).some((d) => d.id === input.districtId)
   )
-    errors.districtId = 'reports.staff.routing.error.district';
+    errors.districtId = 'routingDistrict';
   const department = (await findDepartments(ctx.db, organisation.id)).find(
     (d) => d.id === input.departmentId && !d.archived,
   );
-  if (!department) errors.departmentId = 'reports.staff.routing.error.department';
-  if (!category || !department || Object.keys(errors).length) return { ok: false, errors };
+  if (!department) errors.departmentId = 'routingDepartment';
+  if (!category || !department || Object.keys(errors).length)
+    return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   await ctx.db.transaction().execute(async (tx) => {
     const before = (await findRoutingRules(tx, organisation.id)).find(
       (r) => r.categoryId === category.id && r.districtId === input.districtId,

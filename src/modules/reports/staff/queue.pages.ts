@@ -374,7 +374,7 @@ export function registerQueuePages(app: App, ctx: AppContext): void {
     if (!outcome.ok) {
       // keyed by the bulk fields' ids, which the error summary links to
       const errors = Object.fromEntries(
-        Object.entries(translateErrors(request, outcome.errors)).map(([name, message]) => [
+        Object.entries(translateErrors(request, outcome.fields)).map(([name, message]) => [
           name === 'ids' ? 'ids' : `bulk-${name}`,
           message,
         ]),

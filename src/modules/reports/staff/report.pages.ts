@@ -311,7 +311,7 @@ async function finish(
   anchor = '',
 ): Promise<FastifyReply> {
   if (!outcome.ok)
-    return renderReport(ctx, request, reply, report, { errors: translateErrors(request, outcome.errors), values }, 400);
+    return renderReport(ctx, request, reply, report, { errors: translateErrors(request, outcome.fields), values }, 400);
   setNotice(reply, notice);
   return reply.redirect(`/staff/reports/${report.id}${anchor}`, 303);
 }

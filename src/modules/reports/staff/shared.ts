@@ -11,7 +11,7 @@ import { renderPage } from '../../../platform/web/layout.ts';
 import { stylesheet } from '../pages/shared.ts';
 import { mayDo } from './staff.policy.ts';
 import { findApiKeyIssuer } from './staff.repository.ts';
-import type { FieldErrors } from './staff.use-cases.ts';
+import type { FieldErrors, FieldProblem } from './staff.use-cases.ts';
 import { parseId } from '../../../platform/validation.ts';
 
 const assets = assetFolder('/staff/assets', path.join(import.meta.dirname, 'assets'));
@@ -85,9 +85,50 @@ export function paramId(request: FastifyRequest, name = 'id'): number | undefine
   return typeof value === 'string' ? idFrom(value) : undefined;
 }
 
+/** The text of each field problem the staff use cases return. */
+const PROBLEM_TEXT: Record<FieldProblem, MessageKey> = {
+  answerTooLong: 'reports.staff.error.answerTooLong',
+  code: 'reports.staff.categories.error.code',
+  codeTaken: 'reports.staff.categories.error.codeTaken',
+  datatype: 'reports.staff.categories.error.datatype',
+  deadline: 'reports.staff.categories.error.deadline',
+  department: 'reports.staff.categories.error.department',
+  group: 'reports.staff.categories.error.group',
+  hideReason: 'reports.staff.error.hideReason',
+  keepDuplicate: 'reports.staff.error.keepDuplicate',
+  keepId: 'reports.staff.error.keepId',
+  keepMissing: 'reports.staff.error.keepMissing',
+  keepSelf: 'reports.staff.error.keepSelf',
+  name: 'reports.staff.categories.error.name',
+  noneSelected: 'reports.staff.error.noneSelected',
+  noteTooLong: 'reports.staff.error.noteTooLong',
+  options: 'reports.staff.categories.error.options',
+  questionCode: 'reports.staff.categories.error.questionCode',
+  questionCodeTwice: 'reports.staff.categories.error.questionCodeTwice',
+  questionLabel: 'reports.staff.categories.error.questionLabel',
+  reason: 'reports.staff.error.reason',
+  reasonTooLong: 'reports.staff.error.reasonTooLong',
+  referTo: 'reports.staff.error.referTo',
+  referToTooLong: 'reports.staff.error.referToTooLong',
+  rerouteSame: 'reports.staff.error.rerouteSame',
+  rerouteTarget: 'reports.staff.error.rerouteTarget',
+  routingCategory: 'reports.staff.routing.error.category',
+  routingDepartment: 'reports.staff.routing.error.department',
+  routingDistrict: 'reports.staff.routing.error.district',
+  sort: 'reports.staff.categories.error.sort',
+  status: 'reports.staff.error.status',
+  tooMany: 'reports.staff.error.tooMany',
+  tooManyQuestions: 'reports.staff.categories.error.tooManyQuestions',
+};
+
+/** The message of a field problem (pages and the staff API pick the text from the code). */
+export function problemText(problem: FieldProblem): MessageKey {
+  return PROBLEM_TEXT[problem];
+}
+
 /** Field errors from a use case, in the reader's language. */
 export function translateErrors(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([name, key]) => [name, request.t(key)]));
+  return Object.fromEntries(Object.entries(errors).map(([name, problem]) => [name, request.t(PROBLEM_TEXT[problem])]));
 }
 
 /** A `<select>` with its label, hint and error wired for screen readers. */

@@ -19,7 +19,7 @@ import {
   SETTABLE_STATUSES,
   type Outcome,
 } from './staff.use-cases.ts';
-import { staffViewer } from './shared.ts';
+import { problemText, staffViewer } from './shared.ts';
 
 const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -104,7 +104,10 @@ function present(request: FastifyRequest, row: QueueRow, now: Date) {
 /** Turns a use case's field errors into one VALIDATION_FAILED error naming each field. */
 function unwrap<T>(request: FastifyRequest, outcome: Outcome<T>): T {
   if (outcome.ok) return outcome;
-  const problems = Object.entries(outcome.errors).map(([field, key]) => ({ field, message: request.t(key) }));
+  const problems = Object.entries(outcome.fields).map(([field, problem]) => ({
+    field,
+    message: request.t(problemText(problem)),
+  }));
   throw new AppError(
     'VALIDATION_FAILED',
     `The request is not valid: ${problems.map((p) => `${p.field}: ${p.message}`).join(' ')}`,

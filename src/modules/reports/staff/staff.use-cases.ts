@@ -3,7 +3,6 @@ import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { isLanguage, type Language } from '../../../platform/i18n/languages.ts';
-import { translator, type MessageKey } from '../../../platform/i18n/translate.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
 import {
   canManageReport,
@@ -23,10 +22,45 @@ import {
   saveAnswerTemplate,
   setPhotoHidden,
 } from './staff.repository.ts';
+import { referToLine } from './public-texts.ts';
 
-/** Field errors as message keys, by field name; a use case returns them instead of changing anything. */
-export type FieldErrors = Record<string, MessageKey>;
-export type Outcome<T = object> = ({ ok: true } & T) | { ok: false; errors: FieldErrors };
+/** Why a field of a staff form is refused, as a code; the page picks the text (shared.ts `problemText`). */
+export type FieldProblem =
+  | 'answerTooLong'
+  | 'code'
+  | 'codeTaken'
+  | 'datatype'
+  | 'deadline'
+  | 'department'
+  | 'group'
+  | 'hideReason'
+  | 'keepDuplicate'
+  | 'keepId'
+  | 'keepMissing'
+  | 'keepSelf'
+  | 'name'
+  | 'noneSelected'
+  | 'noteTooLong'
+  | 'options'
+  | 'questionCode'
+  | 'questionCodeTwice'
+  | 'questionLabel'
+  | 'reason'
+  | 'reasonTooLong'
+  | 'referTo'
+  | 'referToTooLong'
+  | 'rerouteSame'
+  | 'rerouteTarget'
+  | 'routingCategory'
+  | 'routingDepartment'
+  | 'routingDistrict'
+  | 'sort'
+  | 'status'
+  | 'tooMany'
+  | 'tooManyQuestions';
+/** Field problems by field name; a use case returns them instead of changing anything. */
+export type FieldErrors = Record<string, FieldProblem>;
+export type Outcome<T = object> = ({ ok: true } & T) | { ok: false; code: 'VALIDATION_FAILED'; fields: FieldErrors };
 
 export const PUBLIC_ANSWER_MAX = 4000;
 export const NOTE_MAX = 4000;
@@ -90,12 +124,11 @@ export interface StatusInput {
 
 function checkStatusInput(input: StatusInput): FieldErrors {
   const errors: FieldErrors = {};
-  if (!isReportStatus(input.status) || !SETTABLE_STATUSES.includes(input.status))
-    errors.status = 'reports.staff.error.status';
-  if (input.publicText.trim().length > PUBLIC_ANSWER_MAX) errors.publicText = 'reports.staff.error.answerTooLong';
-  if (input.internalNote.trim().length > NOTE_MAX) errors.internalNote = 'reports.staff.error.noteTooLong';
-  if (input.status === 'not_responsible' && !input.referTo.trim()) errors.referTo = 'reports.staff.error.referTo';
-  if (input.referTo.trim().length > REFER_TO_MAX) errors.referTo = 'reports.staff.error.referToTooLong';
+  if (!isReportStatus(input.status) || !SETTABLE_STATUSES.includes(input.status)) errors.status = 'status';
+  if (input.publicText.trim().length > PUBLIC_ANSWER_MAX) errors.publicText = 'answerTooLong';
+  if (input.internalNote.trim().length > NOTE_MAX) errors.internalNote = 'noteTooLong';
+  if (input.status === 'not_responsible' && !input.referTo.trim()) errors.referTo = 'referTo';
+  if (input.referTo.trim().length > REFER_TO_MAX) errors.referTo = 'referToTooLong';
   return errors;
 }
 
@@ -112,8 +145,8 @@ async function applyStatus(
   let publicText = input.publicText.trim();
   if (referTo) {
     // the contact is part of the public answer, in the language the resident reads it in
-    const t = translator(await residentLanguage(ctx, organisation, reportId));
-    publicText = [publicText, t('reports.staff.referTo.public', { contact: referTo })].filter(Boolean).join('\n\n');
+    const line = referToLine(await residentLanguage(ctx, organisation, reportId), referTo);
+    publicText = [publicText, line].filter(Boolean).join('\n\n');
   }
   await changeReportStatus(ctx, viewer, reportId, {
     status,
@@ -136,7 +169,7 @@ export async function giveStatus(
 ): Promise<Outcome> {
   await loadManageable(ctx, viewer, reportId);
   const errors = checkStatusInput(input);
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (Object.keys(errors).length) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   await applyStatus(ctx, viewer, organisation, reportId, input);
   return { ok: true };
 }
@@ -147,8 +180,8 @@ export interface BulkResult {
 }
 
 function checkIds(ids: number[]): FieldErrors {
-  if (ids.length === 0) return { ids: 'reports.staff.error.noneSelected' };
-  if (ids.length > BULK_MAX) return { ids: 'reports.staff.error.tooMany' };
+  if (ids.length === 0) return { ids: 'noneSelected' };
+  if (ids.length > BULK_MAX) return { ids: 'tooMany' };
   return {};
 }
 
@@ -177,7 +210,7 @@ export async function bulkGiveStatus(
 ): Promise<Outcome<{ result: BulkResult }>> {
   authorize(viewer, 'use-queue');
   const errors = { ...checkIds(ids), ...checkStatusInput(input) };
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (Object.keys(errors).length) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   return { ok: true, result: await eachReport(ids, (id) => applyStatus(ctx, viewer, organisation, id, input)) };
 }
 
@@ -189,10 +222,9 @@ export interface RerouteInput {
 
 function checkReroute(input: RerouteInput): FieldErrors {
   const errors: FieldErrors = {};
-  if (input.departmentId === undefined && input.categoryId === undefined)
-    errors.departmentId = 'reports.staff.error.rerouteTarget';
-  if (!input.reason.trim()) errors.reason = 'reports.staff.error.reason';
-  else if (input.reason.trim().length > REASON_MAX) errors.reason = 'reports.staff.error.reasonTooLong';
+  if (input.departmentId === undefined && input.categoryId === undefined) errors.departmentId = 'rerouteTarget';
+  if (!input.reason.trim()) errors.reason = 'reason';
+  else if (input.reason.trim().length > REASON_MAX) errors.reason = 'reasonTooLong';
   return errors;
 }
 
@@ -207,8 +239,8 @@ export async function reroute(
   const errors = checkReroute(input);
   const sameDepartment = input.departmentId === undefined || input.departmentId === report.departmentId;
   const sameCategory = input.categoryId === undefined || input.categoryId === report.categoryId;
-  if (!errors.departmentId && sameDepartment && sameCategory) errors.departmentId = 'reports.staff.error.rerouteSame';
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (!errors.departmentId && sameDepartment && sameCategory) errors.departmentId = 'rerouteSame';
+  if (Object.keys(errors).length) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   await rerouteReport(ctx, viewer, reportId, {
     departmentId: sameDepartment ? undefined : input.departmentId,
     categoryId: sameCategory ? undefined : input.categoryId,
@@ -226,7 +258,7 @@ export async function bulkReroute(
 ): Promise<Outcome<{ result: BulkResult }>> {
   authorize(viewer, 'use-queue');
   const errors = { ...checkIds(ids), ...checkReroute(input) };
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (Object.keys(errors).length) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   return {
     ok: true,
     result: await eachReport(ids, (id) =>
@@ -247,12 +279,12 @@ export async function mergeInto(
 ): Promise<Outcome<{ keepId: number; movedSubscribers: number; movedPhotos: number }>> {
   await loadManageable(ctx, viewer, duplicateId);
   const match = /^#?\s*(\d{1,15})$/.exec(keepText.trim());
-  if (!match) return { ok: false, errors: { keepId: 'reports.staff.error.keepId' } };
+  if (!match) return { ok: false, code: 'VALIDATION_FAILED', fields: { keepId: 'keepId' } };
   const keepId = Number(match[1]);
-  if (keepId === duplicateId) return { ok: false, errors: { keepId: 'reports.staff.error.keepSelf' } };
+  if (keepId === duplicateId) return { ok: false, code: 'VALIDATION_FAILED', fields: { keepId: 'keepSelf' } };
   const keep = await findReportById(ctx.db, viewer.organisationId, keepId, true);
-  if (!keep) return { ok: false, errors: { keepId: 'reports.staff.error.keepMissing' } };
-  if (keep.status === 'duplicate') return { ok: false, errors: { keepId: 'reports.staff.error.keepDuplicate' } };
+  if (!keep) return { ok: false, code: 'VALIDATION_FAILED', fields: { keepId: 'keepMissing' } };
+  if (keep.status === 'duplicate') return { ok: false, code: 'VALIDATION_FAILED', fields: { keepId: 'keepDuplicate' } };
   const moved = await mergeDuplicate(ctx, viewer, duplicateId, keepId);
   return { ok: true, keepId, ...moved };
 }
@@ -266,9 +298,9 @@ export async function moderateReport(
   reason: string,
 ): Promise<Outcome> {
   authorize(viewer, 'moderate');
-  if (hidden && !reason.trim()) return { ok: false, errors: { hideReason: 'reports.staff.error.hideReason' } };
+  if (hidden && !reason.trim()) return { ok: false, code: 'VALIDATION_FAILED', fields: { hideReason: 'hideReason' } };
   if (reason.trim().length > REASON_MAX)
-    return { ok: false, errors: { hideReason: 'reports.staff.error.reasonTooLong' } };
+    return { ok: false, code: 'VALIDATION_FAILED', fields: { hideReason: 'reasonTooLong' } };
   await setReportHidden(ctx, viewer, reportId, hidden, reason);
   return { ok: true };
 }
@@ -284,9 +316,10 @@ export async function moderatePhoto(
 ): Promise<Outcome> {
   authorize(viewer, 'moderate');
   const text = reason.trim();
-  if (hidden && !text) return { ok: false, errors: { [`photoReason-${photoId}`]: 'reports.staff.error.hideReason' } };
+  if (hidden && !text)
+    return { ok: false, code: 'VALIDATION_FAILED', fields: { [`photoReason-${photoId}`]: 'hideReason' } };
   if (text.length > REASON_MAX)
-    return { ok: false, errors: { [`photoReason-${photoId}`]: 'reports.staff.error.reasonTooLong' } };
+    return { ok: false, code: 'VALIDATION_FAILED', fields: { [`photoReason-${photoId}`]: 'reasonTooLong' } };
   await ctx.db.transaction().execute(async (tx) => {
     const before = await setPhotoHidden(tx, viewer.organisationId, reportId, photoId, hidden, text || null);
     if (!before) throw new AppError('NOT_FOUND');
@@ -319,9 +352,9 @@ export async function saveAnswerTemplates(
     if (!isReportStatus(entry.status) || !organisation.languages.includes(entry.language))
       throw new AppError('VALIDATION_FAILED', 'Unknown status or language.');
     if (entry.body.trim().length > PUBLIC_ANSWER_MAX)
-      errors[`template-${entry.status}-${entry.language}`] = 'reports.staff.error.answerTooLong';
+      errors[`template-${entry.status}-${entry.language}`] = 'answerTooLong';
   }
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (Object.keys(errors).length) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   return ctx.db.transaction().execute(async (tx) => {
     const existing = await findAnswerTemplates(tx, organisation.id);
     let changed = 0;

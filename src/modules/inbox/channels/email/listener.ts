@@ -1,7 +1,6 @@
-import { sql } from 'kysely';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { AppContext } from '../../../../platform/context.ts';
-import { findChannelRecord } from '../../channels.repository.ts';
+import { findChannelRecord, findEmailChannelsByAddress } from '../../channels.repository.ts';
 import { ingestMessages } from '../../ingest.ts';
 import type { ChannelRecord } from '../channel.ts';
 import { maxBytesOf, parseMail } from './parse.ts';
@@ -16,14 +15,7 @@ function smtpError(code: number, message: string): Error & { responseCode: numbe
 
 /** The enabled e-mail channels (in any city of the installation) whose address is this one. */
 async function channelsFor(ctx: AppContext, address: string): Promise<ChannelRecord[]> {
-  const rows = await ctx.db
-    .selectFrom('inbox_channel')
-    .select(['id', 'organisation_id'])
-    .where('kind', '=', 'email')
-    .where('enabled', '=', true)
-    .where('archived_at', 'is', null)
-    .where(sql<string>`lower(settings->>'address')`, '=', address.trim().toLowerCase())
-    .execute();
+  const rows = await findEmailChannelsByAddress(ctx.db, address);
   const channels: ChannelRecord[] = [];
   for (const row of rows) {
     const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, row.organisation_id, row.id, 'email');

@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { recordAudit } from '../../../platform/audit.ts';
-import type { Viewer } from '../../../platform/auth/users.ts';
-import type { AppContext } from '../../../platform/context.ts';
-import { inTransaction } from '../../../platform/db/database.ts';
-import { AppError } from '../../../platform/errors.ts';
-import type { MessageKey } from '../../../platform/i18n/translate.ts';
-import type { Organisation } from '../../../platform/organisations/organisations.ts';
-import { archiveChannel, findChannelRecord, insertChannel, updateChannel } from '../channels.repository.ts';
-import type { ChannelAdapter, ChannelRecord } from '../channels/channel.ts';
-import { adapterFor } from '../channels/index.ts';
-import { setTelegramWebhook } from '../channels/telegram.ts';
-import { authorizeInbox } from '../inbox.policy.ts';
-import type { ChannelKind } from '../inbox.schema.ts';
-import { isEmail } from '../../../platform/validation.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import type { Viewer } from '../../platform/auth/users.ts';
+import type { AppContext } from '../../platform/context.ts';
+import { inTransaction } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { isEmail } from '../../platform/validation.ts';
+import { archiveChannel, findChannelRecord, insertChannel, updateChannel } from './channels.repository.ts';
+import type { ChannelAdapter, ChannelRecord } from './channels/channel.ts';
+import { adapterFor } from './channels/index.ts';
+import { setTelegramWebhook } from './channels/telegram.ts';
+import { authorizeInbox } from './inbox.policy.ts';
+import type { ChannelKind } from './inbox.schema.ts';
 
 /** What the channel form sent: every field as typed, secrets empty when left unchanged. */
 export interface ChannelInput {
@@ -20,7 +19,11 @@ export interface ChannelInput {
   values: Record<string, string>;
 }
 
-export type ChannelOutcome = { ok: true; id: number } | { ok: false; errors: Record<string, MessageKey> };
+/** Why a field of the channel form is refused; the page shows `inbox.channels.error.<problem>`. */
+export type ChannelFieldProblem = 'name' | 'required' | 'number' | 'url' | 'email';
+
+export type ChannelOutcome =
+  { ok: true; id: number } | { ok: false; code: 'VALIDATION_FAILED'; fields: Record<string, ChannelFieldProblem> };
 
 function actorOf(viewer: Viewer) {
   return { id: viewer.id, label: viewer.displayName };
@@ -40,18 +43,18 @@ function validate(
   adapter: ChannelAdapter,
   input: ChannelInput,
   storedSecrets: string[],
-): { settings: Record<string, unknown>; secrets: Record<string, string>; errors: Record<string, MessageKey> } {
-  const errors: Record<string, MessageKey> = {};
+): { settings: Record<string, unknown>; secrets: Record<string, string>; errors: Record<string, ChannelFieldProblem> } {
+  const errors: Record<string, ChannelFieldProblem> = {};
   const settings: Record<string, unknown> = {};
   const secrets: Record<string, string> = {};
   const name = input.name.trim();
-  if (name.length < 1 || name.length > 120) errors.name = 'inbox.channels.error.name';
+  if (name.length < 1 || name.length > 120) errors.name = 'name';
   for (const field of adapter.fields) {
     const id = fieldId(adapter, field.name);
     const value = (input.values[id] ?? '').trim();
     if (field.secret) {
       if (value) secrets[field.name] = value.slice(0, 2000);
-      else if (field.required && !storedSecrets.includes(field.name)) errors[id] = 'inbox.channels.error.required';
+      else if (field.required && !storedSecrets.includes(field.name)) errors[id] = 'required';
       continue;
     }
     if (field.type === 'checkbox') {
@@ -59,17 +62,17 @@ function validate(
       continue;
     }
     if (!value) {
-      if (field.required) errors[id] = 'inbox.channels.error.required';
+      if (field.required) errors[id] = 'required';
       continue;
     }
     if (field.type === 'number') {
-      if (!/^\d{1,6}(\.\d{1,2})?$/.test(value)) errors[id] = 'inbox.channels.error.number';
+      if (!/^\d{1,6}(\.\d{1,2})?$/.test(value)) errors[id] = 'number';
       else settings[field.name] = Number(value);
     } else if (field.type === 'url') {
-      if (!/^https?:\/\/[^\s]+$/.test(value)) errors[id] = 'inbox.channels.error.url';
+      if (!/^https?:\/\/[^\s]+$/.test(value)) errors[id] = 'url';
       else settings[field.name] = value.replace(/\/+$/, '');
     } else if (field.type === 'email') {
-      if (!isEmail(value)) errors[id] = 'inbox.channels.error.email';
+      if (!isEmail(value)) errors[id] = 'email';
       else settings[field.name] = value.toLowerCase();
     } else settings[field.name] = value.slice(0, field.type === 'textarea' ? 5000 : 500);
   }
@@ -88,7 +91,7 @@ export async function createChannel(
   const adapter = adapterFor(kind);
   if (!adapter) throw new AppError('NOT_FOUND');
   const { settings, secrets, errors } = validate(adapter, input, []);
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   if (adapter.fields.some((field) => field.name === 'webhookSecret' && field.secret) && !secrets.webhookSecret)
     secrets.webhookSecret = randomBytes(24).toString('base64url');
   const id = await inTransaction(ctx.db, async (tx) => {
@@ -136,7 +139,7 @@ export async function changeChannel(
   const adapter = adapterFor(channel.kind);
   if (!adapter) throw new AppError('INBOX_CHANNEL_NOT_FOUND');
   const { settings, secrets, errors } = validate(adapter, input, Object.keys(channel.secrets));
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   await inTransaction(ctx.db, async (tx) => {
     await updateChannel(tx, ctx.config.secretKey, organisation.id, id, { name: input.name.trim(), settings, secrets });
     await recordAudit(tx, {
