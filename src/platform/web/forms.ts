@@ -13,7 +13,8 @@ export { parseId };
  * before validation each declared field is coerced to its schema's type:
  *
  * - text: a repeated field gives its first value; a multipart text part sent as a Buffer is read as
- *   UTF-8; trimmed only when the schema says `trim: true` (passwords and the like are not);
+ *   UTF-8; trimmed only when the schema says `trim: true` (passwords and the like are not); CRLF line
+ *   breaks read as LF when it says `lineFeeds: true` (`MultilineText`);
  * - integers and numbers: decimal text (trimmed; a number may have a decimal comma) becomes a
  *   number, anything else stays text and is refused with `invalid`;
  * - booleans (checkboxes): true for `yes`, `on`, `true` or `1`, false otherwise or when absent;
@@ -52,6 +53,7 @@ export interface FormSchema extends TSchema {
 type FieldSchema = TSchema & {
   type?: string | string[];
   trim?: boolean;
+  lineFeeds?: boolean;
   items?: FieldSchema;
   anyOf?: FieldSchema[];
   const?: unknown;
@@ -94,6 +96,7 @@ function coerceScalar(schema: FieldSchema, raw: unknown): unknown {
   switch (kindOf(schema)) {
     case 'string':
       if (typeof value !== 'string') return value;
+      if (schema.lineFeeds) return value.replace(/\r\n/g, '\n');
       return schema.trim ? value.trim() : value;
     case 'integer':
     case 'number': {
@@ -225,6 +228,14 @@ export function FormText(options: { minLength?: number; maxLength?: number } = {
 /** A text field trimmed before validation (what a resident types in a text input); absent reads as ''. */
 export function TrimmedText(options: { minLength?: number; maxLength?: number } = {}) {
   return Type.String({ default: '', ...options, trim: true });
+}
+
+/**
+ * A multi-line text (a textarea) kept as typed, with the browser's CRLF line breaks read as LF (answers
+ * keep their spacing); absent reads as ''.
+ */
+export function MultilineText(options: { minLength?: number; maxLength?: number } = {}) {
+  return Type.String({ default: '', ...options, lineFeeds: true });
 }
 
 /**
