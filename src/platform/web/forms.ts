@@ -307,23 +307,3 @@ export function fieldErrorTexts(
     }),
   );
 }
-
-// ---- the hand readers the pages used before `readForm`; removed as the last pages move over ----
-
-/** Superseded: Read the form with `readForm` and a schema. A form field as text: absent, repeated or non-text values become ''. */
-export function formText(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/** Superseded: Read the form with `readForm` and a schema (`Type.Array`). A repeated field as a list of texts. */
-export function formList(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-/** Superseded: Use `translatedFields` in the schema and `translatedValue`. The `<prefix>_<lang>` fields of a staff-written text. */
-export function translatedFromForm(body: unknown, prefix: string, languages: readonly string[]): Translated {
-  return Object.fromEntries(languages.map((language) => [language, formText(body, `${prefix}_${language}`)]));
-}
