@@ -11,6 +11,7 @@ import {
   fieldErrorTexts,
   FormText,
   IdList,
+  MultilineText,
   perLanguages,
   readForm,
   translatedFields,
@@ -133,6 +134,13 @@ describe('readForm', () => {
   test('absent text fields with a default read as empty; present ones are kept as sent', () => {
     const form = readForm(Type.Object({ password: FormText(), name: TrimmedText() }), { password: ' x ' });
     assert.deepEqual(form, { ok: true, value: { password: ' x ', name: '' } });
+  });
+
+  test('a multi-line text keeps its spacing, with CRLF line breaks read as LF', () => {
+    const form = readForm(Type.Object({ answer: MultilineText(), note: MultilineText() }), {
+      answer: ' Fixed.\r\n\r\nThanks ',
+    });
+    assert.deepEqual(form, { ok: true, value: { answer: ' Fixed.\n\nThanks ', note: '' } });
   });
 
   test('a missing body reads as an empty form', () => {

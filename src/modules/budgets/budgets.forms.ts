@@ -1,5 +1,13 @@
 import { Type } from 'typebox';
-import { Checkbox, FormText, IdList, perLanguages, translatedFields, TrimmedText } from '../../platform/web/forms.ts';
+import {
+  Checkbox,
+  FormText,
+  IdList,
+  perLanguages,
+  readForm,
+  translatedFields,
+  TrimmedText,
+} from '../../platform/web/forms.ts';
 import { PHASES } from './budgets.schema.ts';
 
 /**
@@ -85,3 +93,25 @@ export const ResidentProjectForm = Type.Object({
 
 /** A ballot of ticked projects (`projects`), for the budgets where each chosen project gets one vote. */
 export const BallotProjectsForm = Type.Object({ projects: IdList() });
+
+/** One `votes_<id>` field of a distributed ballot: up to five digits, empty for none. */
+export const BallotVoteField = Type.Object({ votes: Type.String({ default: '', trim: true, pattern: '^\\d{0,5}$' }) });
+
+/**
+ * The votes of a distributed ballot, one `votes_<projectId>` number field per project on the ballot
+ * (the project ids are the heading's, so the form's field names are only known from the body): each
+ * such field read through `BallotVoteField`, an empty one as 0. Undefined when one is not a whole
+ * number of at most five digits (a form the page does not send).
+ */
+export function readBallotVotes(body: unknown): Record<string, number> | undefined {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const votes: Record<string, number> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    const match = /^votes_(\d{1,9})$/.exec(key);
+    if (!match) continue;
+    const form = readForm(BallotVoteField, { votes: value });
+    if (!form.ok) return undefined;
+    votes[match[1] as string] = Number(form.value.votes || '0');
+  }
+  return votes;
+}

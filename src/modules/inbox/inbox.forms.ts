@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Id } from '../../platform/validation.ts';
-import { FormText, perLanguages, translatedFields, TrimmedText } from '../../platform/web/forms.ts';
+import { FormText, MultilineText, perLanguages, translatedFields, TrimmedText } from '../../platform/web/forms.ts';
 
 /**
  * The inbox pages' HTML form bodies (inbox.schema.ts holds the table types). Texts a person types are
@@ -75,4 +75,63 @@ export const ToProposalForm = Type.Object({
   lat: TrimmedText(),
   lng: TrimmedText(),
   showName: TrimmedText(),
+});
+
+/**
+ * A channel's settings (staff): its name and the fields its adapter asks for, named by `fieldId`
+ * (different per adapter), each kept as typed (tokens and passwords are not trimmed). Built once per
+ * adapter's list of field names.
+ */
+export const ChannelForm = perLanguages((fieldIds) =>
+  Type.Object({ name: FormText(), ...Object.fromEntries(fieldIds.map((id) => [id, FormText()])) }),
+);
+
+/**
+ * A file to import (multipart): the uploaded file (passed through as the upload hook left it), or text
+ * pasted with a file name; for the import itself, the channel chosen (an id, or `new`) and a new channel's name.
+ */
+export const ImportForm = Type.Object({
+  file: Type.Optional(Type.Unknown()),
+  content: FormText(),
+  fileName: FormText(),
+  channelId: FormText(),
+  newChannelName: FormText(),
+});
+
+/** The inbox's filters, in its address or in a saved view (kept as text to show them again). */
+const filterFields = {
+  status: TrimmedText(),
+  channel: TrimmedText(),
+  language: TrimmedText(),
+  sentiment: TrimmedText(),
+  topic: TrimmedText(),
+  district: TrimmedText(),
+  assignee: TrimmedText(),
+  department: TrimmedText(),
+  from: TrimmedText(),
+  to: TrimmedText(),
+  q: TrimmedText(),
+};
+
+/** The inbox's filters and the page after a cursor (`after`), from its address. */
+export const InboxQuery = Type.Object({ ...filterFields, after: TrimmedText() });
+
+/** Saving the current filters as a named view. */
+export const SavedViewForm = Type.Object({ ...filterFields, name: TrimmedText() });
+
+/** The message a conversation page, a proposal or a report starts from, or a template to answer with, in the address. */
+export const MessageQuery = Type.Object({ message: TrimmedText(), template: TrimmedText() });
+
+/**
+ * A report from a message. The answers to the category's questions have names of their own and are
+ * read by the reports module (`answersFromForm`); `step` is `questions` when only the questions were asked for.
+ */
+export const ToReportForm = Type.Object({
+  message: TrimmedText(),
+  category: TrimmedText(),
+  lat: TrimmedText(),
+  lng: TrimmedText(),
+  address: TrimmedText(),
+  description: MultilineText(),
+  step: TrimmedText(),
 });

@@ -13,7 +13,8 @@ export { parseId };
  * before validation each declared field is coerced to its schema's type:
  *
  * - text: a repeated field gives its first value; a multipart text part sent as a Buffer is read as
- *   UTF-8; trimmed only when the schema says `trim: true` (passwords and the like are not);
+ *   UTF-8; trimmed only when the schema says `trim: true` (passwords and the like are not); CRLF line
+ *   breaks read as LF when it says `lineFeeds: true` (`MultilineText`);
  * - integers and numbers: decimal text (trimmed; a number may have a decimal comma) becomes a
  *   number, anything else stays text and is refused with `invalid`;
  * - booleans (checkboxes): true for `yes`, `on`, `true` or `1`, false otherwise or when absent;
@@ -52,6 +53,7 @@ export interface FormSchema extends TSchema {
 type FieldSchema = TSchema & {
   type?: string | string[];
   trim?: boolean;
+  lineFeeds?: boolean;
   items?: FieldSchema;
   anyOf?: FieldSchema[];
   const?: unknown;
@@ -94,6 +96,7 @@ function coerceScalar(schema: FieldSchema, raw: unknown): unknown {
   switch (kindOf(schema)) {
     case 'string':
       if (typeof value !== 'string') return value;
+      if (schema.lineFeeds) return value.replace(/\r\n/g, '\n');
       return schema.trim ? value.trim() : value;
     case 'integer':
     case 'number': {
@@ -228,6 +231,14 @@ export function TrimmedText(options: { minLength?: number; maxLength?: number } 
 }
 
 /**
+ * A multi-line text (a textarea) kept as typed, with the browser's CRLF line breaks read as LF (answers
+ * keep their spacing); absent reads as ''.
+ */
+export function MultilineText(options: { minLength?: number; maxLength?: number } = {}) {
+  return Type.String({ default: '', ...options, lineFeeds: true });
+}
+
+/**
  * The error for a form that cannot have come from the page (a field of the wrong type, a list
  * where one value is expected): 400 with the field errors, as the API answers.
  */
@@ -295,24 +306,4 @@ export function fieldErrorTexts(
       return [field, t(key)];
     }),
   );
-}
-
-// ---- the hand readers the pages used before `readForm`; removed as the last pages move over ----
-
-/** Superseded: Read the form with `readForm` and a schema. A form field as text: absent, repeated or non-text values become ''. */
-export function formText(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-}
-
-/** Superseded: Read the form with `readForm` and a schema (`Type.Array`). A repeated field as a list of texts. */
-export function formList(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-/** Superseded: Use `translatedFields` in the schema and `translatedValue`. The `<prefix>_<lang>` fields of a staff-written text. */
-export function translatedFromForm(body: unknown, prefix: string, languages: readonly string[]): Translated {
-  return Object.fromEntries(languages.map((language) => [language, formText(body, `${prefix}_${language}`)]));
 }

@@ -29,11 +29,10 @@ import {
 } from '../budgets.repository.ts';
 import { PHASES } from '../budgets.schema.ts';
 import { readForm } from '../../../platform/web/forms.ts';
-import { BallotProjectsForm } from '../budgets.forms.ts';
+import { BallotProjectsForm, readBallotVotes } from '../budgets.forms.ts';
 import {
   budgetsAsset,
   CURRENCY,
-  formText,
   money,
   paragraphs,
   pathId,
@@ -287,15 +286,8 @@ function ballotFromForm(body: unknown, budget: Budget): BallotInput | undefined 
     const form = readForm(BallotProjectsForm, body);
     return form.ok ? { projects: form.value.projects } : undefined;
   }
-  const votes: Record<string, number> = {};
-  for (const key of Object.keys((body as Record<string, unknown> | undefined) ?? {})) {
-    const match = /^votes_(\d{1,9})$/.exec(key);
-    if (!match) continue;
-    const text = formText(body, key).trim() || '0';
-    if (!/^\d{1,5}$/.test(text)) return undefined;
-    votes[match[1] as string] = Number(text);
-  }
-  return { votes };
+  const votes = readBallotVotes(body);
+  return votes ? { votes } : undefined;
 }
 
 /** The voting rule in words. */

@@ -9,8 +9,7 @@ import { LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import type { Phase } from '../budgets.schema.ts';
-import { formText, parseId } from '../../../platform/web/forms.ts';
-export { formText };
+import { parseId } from '../../../platform/web/forms.ts';
 
 /** Amounts are whole units of this currency. */
 export const CURRENCY = 'EUR';

@@ -3,7 +3,6 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
-import { formText } from '../../../platform/web/forms.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import {
   csrfField,
@@ -32,7 +31,7 @@ import {
   type ChannelInput,
 } from '../channels.use-cases.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
-import { ChannelSwitchForm } from '../inbox.forms.ts';
+import { ChannelForm, ChannelSwitchForm } from '../inbox.forms.ts';
 
 const BASE = '/admin/inbox/channels';
 
@@ -149,10 +148,11 @@ function channelForm(
 }
 
 function inputFrom(request: FastifyRequest, adapter: ChannelAdapter): ChannelInput {
-  const values: Record<string, string> = {};
-  for (const item of adapter.fields)
-    values[fieldId(adapter, item.name)] = formText(request.body, fieldId(adapter, item.name));
-  return { name: formText(request.body, 'name'), values };
+  const ids = adapter.fields.map((item) => fieldId(adapter, item.name));
+  const form = readForm(ChannelForm(ids), request.body);
+  if (!form.ok) throw invalidForm(form.errors);
+  const fields = form.value as Record<string, string>;
+  return { name: form.value.name, values: Object.fromEntries(ids.map((id) => [id, fields[id] ?? ''])) };
 }
 
 function translate(request: FastifyRequest, errors: Record<string, ChannelFieldProblem>): Record<string, string> {

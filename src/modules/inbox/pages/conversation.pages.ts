@@ -39,11 +39,10 @@ import {
   renderInboxPage,
   selectInput,
   textareaInput,
-  textOf,
   type FieldError,
 } from './shared.ts';
-import { invalidForm, readForm } from '../../../platform/web/forms.ts';
-import { AnswerForm, AssignForm, ConversationStatusForm, RelabelForm } from '../inbox.forms.ts';
+import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
+import { AnswerForm, AssignForm, ConversationStatusForm, MessageQuery, RelabelForm } from '../inbox.forms.ts';
 
 const ANSWER_MAX = 10_000;
 
@@ -132,7 +131,7 @@ async function renderConversation(
   };
   const name = (value: Record<string, string> | null) =>
     value ? localized(value, request.lang, organisation.defaultLanguage) : '';
-  const templateId = idFrom(textOf(request.query, 'template'));
+  const templateId = idFrom(validFields(readForm(MessageQuery, request.query)).template ?? '');
   const template = templates.find((tpl) => tpl.id === templateId);
   const templateText = template
     ? (template.texts[language] ??

@@ -9,6 +9,9 @@ import { csrfField, errorSummary, formatDate, renderPage } from '../../../platfo
 import { decodeUpload, MAX_IMPORT_BYTES, type ParsedImport } from '../channels/import.ts';
 import { importChannels, importFile, previewImport, type ImportOutcome } from '../channels/import-run.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
+import type { Static } from 'typebox';
+import { invalidForm, parseId, readForm } from '../../../platform/web/forms.ts';
+import { ImportForm } from '../inbox.forms.ts';
 
 const PATH = '/staff/inbox/import';
 const PREVIEW_ROWS = 10;
@@ -22,15 +25,14 @@ interface UploadedFile {
 }
 
 /** The uploaded file (a file input) or pasted text, as text; over the limit is refused with INBOX_IMPORT_TOO_LARGE. */
-function uploaded(body: unknown): { text: string; fileName: string } {
-  const fields = (body ?? {}) as Record<string, unknown>;
+function uploaded(fields: Static<typeof ImportForm>): { text: string; fileName: string } {
   const file = fields.file as UploadedFile | undefined;
-  const pasted = typeof fields.content === 'string' ? fields.content : '';
+  const pasted = fields.content;
   if (file?.kind === 'import-file' && file.data.length > 0) {
     if (file.data.length > MAX_IMPORT_BYTES) throw new AppError('INBOX_IMPORT_TOO_LARGE');
     return { text: decodeUpload(file.data), fileName: file.name.slice(0, 200) };
   }
-  const fileName = typeof fields.fileName === 'string' ? fields.fileName.slice(0, 200) : '';
+  const fileName = fields.fileName.slice(0, 200);
   if (pasted.length > MAX_IMPORT_BYTES) throw new AppError('INBOX_IMPORT_TOO_LARGE');
   return { text: pasted, fileName };
 }
@@ -177,8 +179,10 @@ export function registerImportPages(app: App, ctx: AppContext): void {
 
     scope.post(`${PATH}/preview`, { bodyLimit: MAX_IMPORT_BYTES * 2 + 65_536 }, async (request, reply) => {
       authorizeInbox(request.viewer, 'configure');
+      const form = readForm(ImportForm, request.body);
+      if (!form.ok) throw invalidForm(form.errors);
       const read = refusedFile(request, () => {
-        const file = uploaded(request.body);
+        const file = uploaded(form.value);
         return { file, parsed: previewImport(request.viewer, file.text, file.fileName) };
       });
       if ('refused' in read) return page(request, reply, uploadForm(request, read.refused), 422);
@@ -193,8 +197,9 @@ export function registerImportPages(app: App, ctx: AppContext): void {
 
     scope.post(PATH, { bodyLimit: MAX_IMPORT_BYTES * 2 + 65_536 }, async (request, reply) => {
       authorizeInbox(request.viewer, 'configure');
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      const choice = typeof body.channelId === 'string' ? body.channelId : 'new';
+      const form = readForm(ImportForm, request.body);
+      if (!form.ok) throw invalidForm(form.errors);
+      const body = form.value;
       const read = refusedFile(request, () => {
         const file = uploaded(body);
         return { file, parsed: previewImport(request.viewer, file.text, file.fileName) };
@@ -203,8 +208,8 @@ export function registerImportPages(app: App, ctx: AppContext): void {
       const outcome = await importFile(ctx, request.viewer, request.organisation.id, {
         text: read.file.text,
         fileName: read.file.fileName,
-        channelId: /^[1-9]\d{0,9}$/.test(choice) ? Number(choice) : null,
-        newChannelName: typeof body.newChannelName === 'string' ? body.newChannelName : '',
+        channelId: parseId(body.channelId) ?? null,
+        newChannelName: body.newChannelName,
       });
       return resultPage(request, reply, outcome, read.parsed.format);
     });

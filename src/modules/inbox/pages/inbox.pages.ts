@@ -8,6 +8,8 @@ import { localized, type MessageKey } from '../../../platform/i18n/translate.ts'
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, formatDate, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
+import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
+import { InboxQuery, SavedViewForm } from '../inbox.forms.ts';
 import { findChannels } from '../channels.repository.ts';
 import { removeView, saveView } from '../conversations.use-cases.ts';
 import {
@@ -33,7 +35,6 @@ import {
   paramId,
   renderInboxPage,
   selectInput,
-  textOf,
 } from './shared.ts';
 
 export const PAGE_SIZE = 50;
@@ -55,7 +56,9 @@ type FilterQuery = Record<(typeof FILTER_FIELDS)[number], string>;
 
 /** The filters as typed in the address (kept as text to show them again and to save them in a view). */
 export function filterQuery(source: unknown): FilterQuery {
-  return Object.fromEntries(FILTER_FIELDS.map((name) => [name, textOf(source, name).slice(0, 200)])) as FilterQuery;
+  // a saved view's stored filters are read the same way; a value that is not text is left out
+  const fields = validFields(readForm(InboxQuery, source));
+  return Object.fromEntries(FILTER_FIELDS.map((name) => [name, (fields[name] ?? '').slice(0, 200)])) as FilterQuery;
 }
 
 function dateOf(text: string, addDays = 0): Date | undefined {
@@ -188,7 +191,7 @@ export function registerInboxPages(app: App, ctx: AppContext): void {
     const { t, organisation } = request;
     const query = filterQuery(request.query);
     const filters = toFilters(query, viewer);
-    const cursor = parseCursor(textOf(request.query, 'after'));
+    const cursor = parseCursor(validFields(readForm(InboxQuery, request.query)).after ?? '');
     const [rows, counts, goalHours, channels, departments, people, views, labels] = await Promise.all([
       findConversations(ctx.db, organisation.id, filters, cursor, PAGE_SIZE + 1),
       countByStatus(ctx.db, organisation.id, filters),
@@ -255,9 +258,11 @@ ${next ? html`<nav class="pagination" aria-label="${t('inbox.pagination')}"><a h
   });
 
   app.post('/staff/inbox/views', { schema: { hide: true } }, async (request, reply) => {
-    const query = filterQuery(request.body);
+    const form = readForm(SavedViewForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const query = filterQuery(form.value);
     const filters = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
-    await saveView(ctx, request.viewer, textOf(request.body, 'name'), filters);
+    await saveView(ctx, request.viewer, form.value.name, filters);
     setNotice(reply, 'inbox.views.saved');
     return reply.redirect(`/staff/inbox${search(query)}`, 303);
   });

@@ -87,13 +87,6 @@ export function textareaInput(
 </div>`;
 }
 
-/** One trimmed text value of a query string or form body; arrays give their first item. */
-export function textOf(source: unknown, name: string): string {
-  const value = (source as Record<string, unknown> | undefined)?.[name];
-  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
-  return typeof first === 'string' ? first.trim() : '';
-}
-
 /** A positive integer id from text, or undefined (the platform's `parseId`). */
 export const idFrom: (text: string) => number | undefined = parseId;
 

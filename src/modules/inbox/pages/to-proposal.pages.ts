@@ -17,11 +17,10 @@ import {
   renderInboxPage,
   selectInput,
   textareaInput,
-  textOf,
   type FieldError,
 } from './shared.ts';
-import { invalidForm, readForm } from '../../../platform/web/forms.ts';
-import { ToProposalForm } from '../inbox.forms.ts';
+import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
+import { MessageQuery, ToProposalForm } from '../inbox.forms.ts';
 
 interface ProposalForm {
   message: string;
@@ -113,7 +112,7 @@ export function registerToProposalPages(app: App, ctx: AppContext): void {
     const { conversationId, message } = await loadIncomingMessage(
       ctx,
       request,
-      textOf(request.query, 'message'),
+      validFields(readForm(MessageQuery, request.query)).message ?? '',
       'proposal',
     );
     const processes = await openProcesses(ctx, request);

@@ -2,21 +2,21 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
-import { formText } from '../../../platform/web/forms.ts';
+import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
 import { html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
 import { boundingBox, findDistrictsWithGeometry } from '../../places/index.ts';
 import {
   answersFromForm,
-  findCategories,
-  findQuestions,
   questionFieldId,
+  reportFormChoices,
   questionFields,
   questionFieldsScript,
   submissionAnswers,
   submissionProblemMessage,
 } from '../../reports/index.ts';
 import { turnIntoReport } from '../conversations.use-cases.ts';
+import { MessageQuery, ToReportForm } from '../inbox.forms.ts';
 import type { ThreadMessage } from '../inbox.repository.ts';
 import {
   codedError,
@@ -25,7 +25,6 @@ import {
   renderInboxPage,
   selectInput,
   textareaInput,
-  textOf,
   type FieldError,
 } from './shared.ts';
 
@@ -96,10 +95,8 @@ async function renderForm(
   errors: Record<string, FieldError> = {},
 ): Promise<FastifyReply> {
   const { t, organisation } = request;
-  const categories = (await findCategories(ctx.db, organisation.id)).filter((c) => c.active);
-  const questions = new Map(
-    await Promise.all(categories.map(async (c) => [c.code, await findQuestions(ctx.db, c.id)] as const)),
-  );
+  // every active category and all their questions at once (the reports module keeps them while current)
+  const { categories, questions } = await reportFormChoices(ctx, organisation);
   const text = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
   const title = t('inbox.report.title');
   return renderInboxPage(request, reply, {
@@ -132,7 +129,7 @@ export function registerToReportPages(app: App, ctx: AppContext): void {
     const { conversationId, message } = await loadIncomingMessage(
       ctx,
       request,
-      textOf(request.query, 'message'),
+      validFields(readForm(MessageQuery, request.query)).message ?? '',
       'report',
     );
     return renderForm(ctx, request, reply, conversationId, await prefill(ctx, request, message));
@@ -140,24 +137,26 @@ export function registerToReportPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
     const body = request.body;
-    const { conversationId, message } = await loadIncomingMessage(ctx, request, textOf(body, 'message'), 'report');
-    const category = (await findCategories(ctx.db, request.organisation.id)).find(
-      (c) => c.active && c.code === textOf(body, 'category'),
-    );
-    const questions = category ? await findQuestions(ctx.db, category.id) : [];
+    const read = readForm(ToReportForm, body);
+    if (!read.ok) throw invalidForm(read.errors);
+    const fields = read.value;
+    const { conversationId, message } = await loadIncomingMessage(ctx, request, fields.message, 'report');
+    const choices = await reportFormChoices(ctx, request.organisation);
+    const category = choices.categories.find((c) => c.code === fields.category);
+    const questions = category ? (choices.questions.get(category.code) ?? []) : [];
     // The chosen category's own questions (required ones are asked again until answered, as on /reports/new).
     const answers = category ? answersFromForm(body, category.code, questions) : {};
     const form: ReportForm = {
       message: String(message.id),
-      category: textOf(body, 'category'),
+      category: fields.category,
       answers,
-      lat: textOf(body, 'lat'),
-      lng: textOf(body, 'lng'),
-      address: textOf(body, 'address'),
-      description: formText(body, 'description').replace(/\r\n/g, '\n').trim(),
+      lat: fields.lat,
+      lng: fields.lng,
+      address: fields.address,
+      description: fields.description.trim(),
     };
     // Without JavaScript, choosing a category and asking for its questions comes back to the form, filled in.
-    if (textOf(body, 'step') === 'questions') return renderForm(ctx, request, reply, conversationId, form);
+    if (fields.step === 'questions') return renderForm(ctx, request, reply, conversationId, form);
     const coordinate = (value: string) => (/^-?\d{1,3}(\.\d+)?$/.test(value) ? Number(value) : Number.NaN);
     const outcome = await turnIntoReport(ctx, request.viewer, request.organisation, conversationId, {
       messageId: message.id,

@@ -25,20 +25,9 @@ import {
 } from '../use-cases/manage-processes.ts';
 import { commentLink } from '../use-cases/comment-subjects.ts';
 import { moderationForm } from './comments.pages.ts';
-import {
-  formList,
-  formText,
-  messages,
-  optionalInteger,
-  pathId,
-  phaseDates,
-  plain,
-  select,
-  stylesheet,
-  translated,
-  translatedFromForm,
-  translatedInputs,
-} from './shared.ts';
+import { invalidForm, parseId, readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
+import { PhaseForm, PlanForm, ProcessForm } from '../participation.forms.ts';
+import { messages, pathId, phaseDates, plain, select, stylesheet, translated, translatedInputs } from './shared.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -53,21 +42,21 @@ function adminPage(request: FastifyRequest, reply: FastifyReply, title: string, 
 }
 
 function processFromForm(request: FastifyRequest): ProcessInput {
-  const body = request.body;
+  const schema = ProcessForm(request.organisation.languages);
+  const form = withNumbersAsNaN(schema, readForm(schema, request.body));
   const languages = request.organisation.languages;
-  const number = (name: string) => optionalInteger(formText(body, name)) ?? Number.NaN;
   return {
-    slug: formText(body, 'slug').trim().toLowerCase(),
-    title: translatedFromForm(body, 'title', languages),
-    description: translatedFromForm(body, 'description', languages),
-    districtIds: formList(body, 'districtIds').map((id) => (/^\d{1,9}$/.test(id) ? Number(id) : -1)),
-    eligibilityLevel: formText(body, 'eligibilityLevel') === 'verified' ? 'verified' : 'email',
-    minAge: optionalInteger(formText(body, 'minAge')),
-    maxAge: optionalInteger(formText(body, 'maxAge')),
-    residentsOnly: formText(body, 'residentsOnly') === 'yes',
-    supportThreshold: number('supportThreshold'),
-    supportDays: number('supportDays'),
-    answerDays: number('answerDays'),
+    slug: form.slug.toLowerCase(),
+    title: translatedValue(form, 'title', languages),
+    description: translatedValue(form, 'description', languages),
+    districtIds: form.districtIds.map((id) => parseId(id) ?? -1),
+    eligibilityLevel: form.eligibilityLevel === 'verified' ? 'verified' : 'email',
+    minAge: form.minAge ?? null,
+    maxAge: form.maxAge ?? null,
+    residentsOnly: form.residentsOnly,
+    supportThreshold: form.supportThreshold ?? Number.NaN,
+    supportDays: form.supportDays ?? Number.NaN,
+    answerDays: form.answerDays ?? Number.NaN,
   };
 }
 
@@ -116,16 +105,19 @@ function day(text: string, plusDays = 0): Date {
 }
 
 function phaseFromForm(request: FastifyRequest): PhaseInput {
-  const body = request.body;
+  const form = readForm(PhaseForm(request.organisation.languages), request.body);
+  if (!form.ok) throw invalidForm(form.errors);
+  // The per-part fields are built from PARTS, so the schema's type does not name them.
+  const fields = form.value as Record<string, unknown> & { startsOn: string; endsOn: string };
   const parts: PhaseParts = {};
   for (const part of PARTS) {
-    if (formText(body, `open_${part}`) === 'yes') parts[part] = formList(body, `actions_${part}`) as Action[];
+    if (fields[`open_${part}`] === true) parts[part] = fields[`actions_${part}`] as Action[];
   }
   return {
-    title: translatedFromForm(body, 'phaseTitle', request.organisation.languages),
-    startsAt: day(formText(body, 'startsOn')),
+    title: translatedValue(form.value, 'phaseTitle', request.organisation.languages),
+    startsAt: day(fields.startsOn),
     // The form asks for the last day; the phase ends at the midnight after it.
-    endsAt: day(formText(body, 'endsOn'), 1),
+    endsAt: day(fields.endsOn, 1),
     parts,
   };
 }
@@ -275,9 +267,9 @@ ${processForm(request, '/admin/participation/processes', values, districts, erro
       { bodyLimit: MAX_PLAN_BYTES * 2 },
       async (request, reply) => {
         const id = pathId(request.params.id, 'PROCESS_NOT_FOUND');
-        const file = (request.body as Record<string, unknown> | undefined)?.planFile;
-        const text = Buffer.isBuffer(file) ? file.toString('utf8') : typeof file === 'string' ? file : '';
-        const outcome = await uploadPlan(ctx, request.viewer, request.organisation, id, text);
+        const form = readForm(PlanForm, request.body);
+        if (!form.ok) throw invalidForm(form.errors);
+        const outcome = await uploadPlan(ctx, request.viewer, request.organisation, id, form.value.planFile);
         if (!outcome.ok) {
           const message = `${request.t(`participation.error.${outcome.code}` as MessageKey)}${outcome.feature ? ` ${request.t('participation.plan.atFeature', { feature: outcome.feature })}` : ''}`;
           return processPage(request, reply, id, { plan: { planFile: message } });

@@ -33,8 +33,8 @@ import {
 } from '../use-cases/comments.ts';
 import { blockerNotice } from './components/blocker-notice.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
-import { CommentVoteForm, FlagCommentForm, ModerateCommentForm } from '../participation.forms.ts';
-import { formText, messages, number, pathId, queryText, stylesheet, textarea } from './shared.ts';
+import { CommentVoteForm, FlagCommentForm, ModerateCommentForm, readCommentForm } from '../participation.forms.ts';
+import { messages, number, pathId, queryText, stylesheet, textarea } from './shared.ts';
 
 export function parseCommentSort(request: FastifyRequest): CommentSort {
   return queryText(request, 'comments') === 'newest' ? 'newest' : 'best';
@@ -202,18 +202,18 @@ function stanceOf(text: string): Stance | null {
 /** The forms every comment carries: post (or reply), vote, flag, and the moderators' hide/show. */
 export function registerCommentRoutes(app: App, ctx: AppContext): void {
   app.post('/comments', async (request, reply) => {
-    const body = request.body;
-    const type = formText(body, 'subjectType');
+    const form = readCommentForm(request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const type = form.value.subjectType;
     if (!isSubjectType(type)) throw new AppError('COMMENT_SUBJECT_UNKNOWN');
-    const subjectId = pathId(formText(body, 'subjectId'), SUBJECT_NOT_FOUND[type]);
-    const parentText = formText(body, 'parentId');
-    const parentId = parentText === '' ? null : pathId(parentText, 'COMMENT_NOT_FOUND');
+    const subjectId = pathId(form.value.subjectId, SUBJECT_NOT_FOUND[type]);
+    const parentId = form.value.parentId === '' ? null : pathId(form.value.parentId, 'COMMENT_NOT_FOUND');
     const input: CommentInput = {
       subjectType: type,
       subjectId,
       parentId,
-      body: formText(body, 'body') || (parentId === null ? '' : formText(body, `reply-${parentId}`)),
-      stance: stanceOf(formText(body, 'stance')),
+      body: form.value.body,
+      stance: stanceOf(form.value.stance),
     };
     const outcome = await postComment(ctx, request.viewer, request.organisation, input);
     if (outcome.ok) {

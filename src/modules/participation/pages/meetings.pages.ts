@@ -19,17 +19,9 @@ import {
 import { eligibilityBlocker } from '../use-cases/shared.ts';
 import { blockerNotice } from './components/blocker-notice.ts';
 import { meetingList, placesLeft, when } from './components/meeting-card.ts';
-import {
-  formText,
-  messages,
-  paragraphs,
-  pathId,
-  plain,
-  stylesheet,
-  translated,
-  translatedFromForm,
-  translatedInputs,
-} from './shared.ts';
+import { invalidForm, parseId, readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
+import { MeetingForm, MeetingRegistrationForm, MinutesForm } from '../participation.forms.ts';
+import { messages, paragraphs, pathId, plain, stylesheet, translated, translatedInputs } from './shared.ts';
 
 /**
  * The instant a wall-clock date and time in a time zone stands for ("2026-12-03", "18:30" in
@@ -91,28 +83,23 @@ function wallClock(date: Date, timeZone: string): [string, string] {
 }
 
 function meetingFromForm(request: FastifyRequest): MeetingInput {
-  const body = request.body;
   const { languages, timeZone } = request.organisation;
-  const day = formText(body, 'startsOn');
-  const coordinate = (name: string) => {
-    const text = formText(body, name).trim().replace(',', '.');
-    return text === '' ? null : Number(text);
-  };
-  const capacity = formText(body, 'capacity').trim();
+  const schema = MeetingForm(languages);
+  const form = withNumbersAsNaN(schema, readForm(schema, request.body));
   return {
-    title: translatedFromForm(body, 'title', languages),
-    description: translatedFromForm(body, 'description', languages),
-    startsAt: zonedTime(day, formText(body, 'startTime'), timeZone),
-    endsAt: zonedTime(day, formText(body, 'endTime'), timeZone),
-    address: formText(body, 'address'),
-    lat: coordinate('lat'),
-    lng: coordinate('lng'),
-    onlineUrl: formText(body, 'onlineUrl'),
-    capacity: /^\d{1,9}$/.test(capacity) ? Number(capacity) : Number.NaN,
-    proposalIds: formText(body, 'proposalIds')
+    title: translatedValue(form, 'title', languages),
+    description: translatedValue(form, 'description', languages),
+    startsAt: zonedTime(form.startsOn, form.startTime, timeZone),
+    endsAt: zonedTime(form.startsOn, form.endTime, timeZone),
+    address: form.address,
+    lat: form.lat ?? null,
+    lng: form.lng ?? null,
+    onlineUrl: form.onlineUrl,
+    capacity: form.capacity ?? Number.NaN,
+    proposalIds: form.proposalIds
       .split(/[\s,;]+/)
       .filter(Boolean)
-      .map((id) => (/^\d{1,9}$/.test(id) ? Number(id) : -1)),
+      .map((id) => parseId(id) ?? -1),
   };
 }
 
@@ -179,7 +166,9 @@ ${meetingList(request, meetings, 2)}`,
 
   app.post<{ Params: { id: string } }>('/meetings/:id/registration', async (request, reply) => {
     const id = pathId(request.params.id, 'MEETING_NOT_FOUND');
-    const cancel = formText(request.body, 'register') === 'no';
+    const form = readForm(MeetingRegistrationForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const cancel = form.value.register === 'no';
     const outcome = cancel
       ? await cancelRegistration(ctx, request.viewer, request.organisation, id)
       : await registerForMeeting(ctx, request.viewer, request.organisation, id);
@@ -366,7 +355,9 @@ ${meetingForm(request, `/admin/participation/meetings/${meeting.id}`, values ?? 
 
   app.post<{ Params: { id: string } }>('/admin/participation/meetings/:id/minutes', async (request, reply) => {
     const id = pathId(request.params.id, 'MEETING_NOT_FOUND');
-    const minutes = translatedFromForm(request.body, 'minutes', request.organisation.languages);
+    const form = readForm(MinutesForm(request.organisation.languages), request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const minutes = translatedValue(form.value, 'minutes', request.organisation.languages);
     const outcome = await publishMinutes(ctx, request.viewer, request.organisation, id, minutes);
     if (!outcome.ok) {
       const errors =

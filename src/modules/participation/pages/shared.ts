@@ -13,8 +13,7 @@ import type { Category, ShownStatus } from '../participation.schema.ts';
 import type { Phase, Process } from '../processes.repository.ts';
 import type { Proposal } from '../proposals.repository.ts';
 import type { FieldErrors, FieldProblem } from '../use-cases/shared.ts';
-import { formText, formList, parseId, translatedFromForm } from '../../../platform/web/forms.ts';
-export { formText, formList, translatedFromForm };
+import { parseId } from '../../../platform/web/forms.ts';
 
 /** A staff-written text in the reader's language, marked with its language when it is another one. */
 export function translated(request: FastifyRequest, value: Translated | null | undefined): Html {
@@ -90,13 +89,6 @@ export function queryText(request: FastifyRequest, name: string): string {
   const value = (request.query as Record<string, unknown> | undefined)?.[name];
   const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   return typeof first === 'string' ? first.trim() : '';
-}
-
-/** A whole number from a form; '' is null, anything else not a whole number is NaN (reported by validation). */
-export function optionalInteger(text: string): number | null {
-  const trimmed = text.trim();
-  if (trimmed === '') return null;
-  return /^-?\d{1,9}$/.test(trimmed) ? Number(trimmed) : Number.NaN;
 }
 
 /** The text of each field problem a participation use case can return. */

@@ -21,7 +21,9 @@ import {
 import { parseBbox } from './list.pages.ts';
 import { cityBounds, renderAreaOverlay, renderMapImage } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
-import { categoryOptions, formValue, plain, reportsAsset, stylesheet } from './shared.ts';
+import { categoryOptions, plain, reportsAsset, stylesheet } from './shared.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { AreaDrawForm } from '../reports.forms.ts';
 
 /** The CSS width the drawing map is shown at: a click's x/y (in these pixels) maps back to coordinates. */
 export const DRAW_WIDTH = 640;
@@ -176,12 +178,14 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
   app.post(PATH, { schema: { hide: true } }, async (request, reply) => {
     const userId = requireViewer(request);
     const { t } = request;
-    const body = request.body;
+    const form = readForm(AreaDrawForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const fields = form.value;
     const { shapes, bounds } = await cityShapes(ctx, request);
-    const view = parseBbox(formValue(body, 'view')) ?? bounds;
-    const text = formValue(body, 'points');
-    const category = formValue(body, 'category');
-    const action = formValue(body, 'action');
+    const view = parseBbox(fields.view) ?? bounds;
+    const text = fields.points;
+    const category = fields.category;
+    const action = fields.action;
     const parsed = parseCorners(text);
     const state: DrawState = { text, corners: parsed.corners, view, category, errors: {}, hint: '' };
     if (parsed.invalidLines.length > 0) {
@@ -190,9 +194,9 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
     }
     let corners = tidyCorners(parsed.corners);
     // A click on either drawing map, in the pixels of the one clicked.
-    const clicked = DRAW_MAPS.find((map) => formValue(body, `${map.name}.x`) !== '');
-    const x = clicked ? Number(formValue(body, `${clicked.name}.x`)) : Number.NaN;
-    const y = clicked ? Number(formValue(body, `${clicked.name}.y`)) : Number.NaN;
+    const clicked = DRAW_MAPS.find((map) => fields[`${map.name}.x`] !== '');
+    const x = clicked ? Number(fields[`${clicked.name}.x`]) : Number.NaN;
+    const y = clicked ? Number(fields[`${clicked.name}.y`]) : Number.NaN;
     if (clicked && Number.isFinite(x) && Number.isFinite(y)) {
       // a keyboard activates an image button at 0,0: that is no place on the map
       if (x === 0 && y === 0) state.hint = t('reports.area.keyboardHint');

@@ -5,10 +5,12 @@ import type { ReportFormChoices } from '../report-form.use-cases.ts';
 import type { Category, Question } from '../reports.repository.ts';
 import { checkSubmission, type ReportSubmission } from '../submit-report.ts';
 import { answersFromForm, questionFieldId, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
-import { formValue, parseCoordinate } from './shared.ts';
+import { parseCoordinate } from './shared.ts';
 import { readPhotos } from './uploads.ts';
-
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import type { Static } from 'typebox';
+import { isEmail } from '../../../platform/validation.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { NewReportForm } from '../reports.forms.ts';
 
 /** What the resident typed, kept across error pages and the "similar reports" step. */
 export interface ReportForm {
@@ -64,18 +66,18 @@ export function formFromQuery(query: unknown): { form: ReportForm; search: strin
   return { form, search: queryText(query, 'q').slice(0, 200) };
 }
 
-/** Reads the form from a urlencoded or multipart body; answers only for the chosen category. */
-function readForm(body: unknown, questions: Question[]): ReportForm {
+/** The form as sent (urlencoded or multipart, read through `NewReportForm`); answers only for the chosen category. */
+function reportFormFrom(body: unknown, fields: Static<typeof NewReportForm>, questions: Question[]): ReportForm {
   const form = emptyForm();
-  form.lat = formValue(body, 'lat');
-  form.lng = formValue(body, 'lng');
-  form.address = formValue(body, 'address').slice(0, 300);
-  form.category = formValue(body, 'category');
-  form.description = formValue(body, 'description');
-  form.showName = formValue(body, 'showName') === 'yes' ? 'yes' : 'no';
-  form.email = formValue(body, 'email');
-  form.name = formValue(body, 'name').slice(0, 120);
-  form.pendingPhotos = /^[0-9a-f]{32}$/.test(formValue(body, 'pendingPhotos')) ? formValue(body, 'pendingPhotos') : '';
+  form.lat = fields.lat;
+  form.lng = fields.lng;
+  form.address = fields.address.slice(0, 300);
+  form.category = fields.category;
+  form.description = fields.description;
+  form.showName = fields.showName === 'yes' ? 'yes' : 'no';
+  form.email = fields.email;
+  form.name = fields.name.slice(0, 120);
+  form.pendingPhotos = /^[0-9a-f]{32}$/.test(fields.pendingPhotos) ? fields.pendingPhotos : '';
   form.answers = answersFromForm(body, form.category, questions);
   return form;
 }
@@ -120,8 +122,10 @@ export async function readPostedReport(
   choices: ReportFormChoices,
 ): Promise<PostedReport> {
   const { organisation, viewer, t, body } = request;
-  const questions = choices.questions.get(formValue(body, 'category')) ?? [];
-  const form = readForm(body, questions);
+  const fields = readForm(NewReportForm, body);
+  if (!fields.ok) throw invalidForm(fields.errors);
+  const questions = choices.questions.get(fields.value.category) ?? [];
+  const form = reportFormFrom(body, fields.value, questions);
   const uploads = readPhotos(body, 'photos');
   form.keptPhotos = form.pendingPhotos ? await countPendingPhotos(ctx.db, organisation.id, form.pendingPhotos) : 0;
   if (form.keptPhotos === 0) form.pendingPhotos = '';
@@ -141,7 +145,7 @@ export async function readPostedReport(
   };
   const check = await checkSubmission(ctx, organisation, submission);
   const errors = problemMessages(request, form, questions, check.problems);
-  if (!viewer && !EMAIL.test(form.email)) errors.email = t('reports.error.email');
+  if (!viewer && !isEmail(form.email)) errors.email = t('reports.error.email');
   const photoError = uploads.find((photo) => 'error' in photo);
   const photos = uploads.flatMap((photo) => ('ok' in photo ? [{ type: photo.type, data: photo.data }] : []));
   if (photoError && 'error' in photoError)
@@ -154,7 +158,7 @@ export async function readPostedReport(
     errors,
     category: check.category,
     photos,
-    confirmedNew: formValue(body, 'confirmNew') === 'yes',
+    confirmedNew: fields.value.confirmNew === 'yes',
   };
 }
 

@@ -8,9 +8,12 @@ import { findReportById } from '../reports.repository.ts';
 import { submitReport } from '../submit-report.ts';
 import { followReport, notifySoon, type Subscriber } from '../subscriptions.ts';
 import { geocoderFor } from './geocoder.ts';
-import { EMAIL, formFromQuery, problemMessages, readPostedReport, stagePhotos } from './new-report.form.ts';
+import { formFromQuery, problemMessages, readPostedReport, stagePhotos } from './new-report.form.ts';
 import { newReportPage, similarPage } from './new-report.view.ts';
-import { formValue, notFound } from './shared.ts';
+import { notFound } from './shared.ts';
+import { isEmail } from '../../../platform/validation.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { MeTooForm } from '../reports.forms.ts';
 
 /** Handles a submitted report form: checks it, offers similar reports, then stores the report. */
 export async function handleReportPost(
@@ -78,8 +81,10 @@ export function registerNewReportPages(app: App, ctx: AppContext): void {
     const id = Number((request.params as { id: string }).id);
     const report = Number.isSafeInteger(id) ? await findReportById(ctx.db, request.organisation.id, id) : undefined;
     if (!report) return notFound(reply);
-    const email = formValue(request.body, 'email');
-    if (!request.viewer && !EMAIL.test(email))
+    const form = readForm(MeTooForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const email = form.value.email;
+    if (!request.viewer && !isEmail(email))
       return reply.redirect(`/sign-in?next=${encodeURIComponent(`/reports/${id}`)}`, 303);
     await followReport(ctx.db, request.organisation.id, id, request.viewer ? { userId: request.viewer.id } : { email });
     setNotice(reply, 'reports.notice.meToo');

@@ -3,7 +3,8 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import type { Category, Question } from '../reports.repository.ts';
 import type { SubmissionProblem } from '../submit-report.ts';
-import { formValues, plain, reportsAsset } from './shared.ts';
+import { plain, reportsAsset } from './shared.ts';
+import { readAnswerField } from '../reports.forms.ts';
 
 /**
  * A question field's problem: its text, or its text with the stable code of the refusal (shown in the
@@ -139,7 +140,7 @@ export function questionFields(
 export function answersFromForm(body: unknown, category: string, questions: Question[]): Record<string, string[]> {
   const answers: Record<string, string[]> = {};
   for (const question of questions) {
-    const values = formValues(body, answerName(category, question.code));
+    const values = readAnswerField(body, answerName(category, question.code));
     if (values.length) answers[question.code] = values;
   }
   return answers;

@@ -41,23 +41,6 @@ export function plain(request: FastifyRequest, value: Translated | null | undefi
   return localized(value, request.lang, request.organisation.defaultLanguage);
 }
 
-/** One text value of a form body (urlencoded or multipart), trimmed; arrays give their first item. */
-export function formValue(body: unknown, name: string): string {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
-  return typeof first === 'string' ? first.trim() : '';
-}
-
-/** All text values of a repeated form field. */
-export function formValues(body: unknown, name: string): string[] {
-  const value = (body as Record<string, unknown> | undefined)?.[name];
-  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list
-    .filter((item): item is string => typeof item === 'string')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 /** A number typed in a form: accepts a decimal comma; empty or invalid gives NaN. */
 export function parseCoordinate(text: string): number {
   if (!text) return Number.NaN;

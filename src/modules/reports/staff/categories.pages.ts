@@ -29,18 +29,11 @@ import {
   type QuestionInput,
 } from './categories.use-cases.ts';
 import { authorize } from './staff.policy.ts';
+import { invalidForm, readForm, translatedValue } from '../../../platform/web/forms.ts';
+import { AnswerTemplatesForm, readCategoryForm, RoutingForm } from '../reports.forms.ts';
 import { findAnswerTemplates, findDepartments } from './staff.repository.ts';
 import { PUBLIC_ANSWER_MAX, saveAnswerTemplates, SETTABLE_STATUSES } from './staff.use-cases.ts';
-import {
-  idFrom,
-  paramId,
-  rawTextOf,
-  renderStaffPage,
-  selectField,
-  textareaField,
-  textOf,
-  translateErrors,
-} from './shared.ts';
+import { idFrom, paramId, renderStaffPage, selectField, textareaField, translateErrors } from './shared.ts';
 
 /** Blank question rows the form offers for adding questions (more after saving). */
 const NEW_QUESTION_ROWS = 2;
@@ -72,10 +65,6 @@ function translatedInputs(
   <input type="text" id="${name}" name="${name}" lang="${language}" value="${options.value[language] ?? ''}" maxlength="${options.maxlength}"${required ? raw(' required') : ''}${error ? raw(` aria-invalid="true" aria-describedby="${name}-error"`) : ''}>
 </div>`;
   })}`;
-}
-
-function translatedFrom(body: unknown, prefix: string, languages: readonly string[]): Translated {
-  return Object.fromEntries(languages.map((language) => [language, textOf(body, `${prefix}_${language}`)]));
 }
 
 const DATATYPE_LABELS: Record<QuestionDatatype, MessageKey> = {
@@ -202,33 +191,29 @@ ${errorSummary(request, errors)}
 }
 
 function categoryInputFrom(request: FastifyRequest): CategoryInput {
-  const body = request.body;
   const languages = request.organisation.languages;
-  const questions: QuestionInput[] = [];
-  for (let index = 0; index < 100; index++) {
-    const prefix = `q${index}`;
-    const present = Object.keys(body ?? {}).some((key) => key.startsWith(`${prefix}_`));
-    if (!present) continue;
-    questions.push({
-      id: idFrom(textOf(body, `${prefix}_id`)),
-      code: textOf(body, `${prefix}_code`),
-      datatype: textOf(body, `${prefix}_datatype`),
-      required: textOf(body, `${prefix}_required`) === '1',
-      label: translatedFrom(body, `${prefix}_label`, languages),
-      options: rawTextOf(body, `${prefix}_options`),
-      remove: textOf(body, `${prefix}_remove`) === '1',
-    });
-  }
+  const form = readCategoryForm(request.body, languages);
+  if (!form.ok) throw invalidForm(form.errors);
+  const { category } = form;
+  const questions: QuestionInput[] = form.questions.map((question) => ({
+    id: idFrom(question.id),
+    code: question.code,
+    datatype: question.datatype,
+    required: question.required,
+    label: translatedValue(question, 'label', languages),
+    options: question.options,
+    remove: question.remove,
+  }));
   return {
-    code: textOf(body, 'code'),
-    name: translatedFrom(body, 'name', languages),
-    group: translatedFrom(body, 'group', languages),
-    description: translatedFrom(body, 'description', languages),
-    keywords: textOf(body, 'keywords'),
-    deadlineDays: textOf(body, 'deadlineDays'),
-    defaultDepartmentId: textOf(body, 'defaultDepartmentId'),
-    active: textOf(body, 'active') === '1',
-    sort: textOf(body, 'sort'),
+    code: category.code,
+    name: translatedValue(category, 'name', languages),
+    group: translatedValue(category, 'group', languages),
+    description: translatedValue(category, 'description', languages),
+    keywords: category.keywords,
+    deadlineDays: category.deadlineDays,
+    defaultDepartmentId: category.defaultDepartmentId,
+    active: category.active,
+    sort: category.sort,
     questions,
   };
 }
@@ -396,11 +381,9 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
   });
   app.post('/staff/routing', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
-    const values = {
-      categoryId: textOf(request.body, 'categoryId'),
-      districtId: textOf(request.body, 'districtId'),
-      departmentId: textOf(request.body, 'departmentId'),
-    };
+    const form = readForm(RoutingForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const values = form.value;
     const outcome = await setRoutingRule(ctx, request.viewer, request.organisation, {
       categoryId: idFrom(values.categoryId),
       districtId: idFrom(values.districtId) ?? null,
@@ -424,13 +407,16 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
   });
   app.post('/staff/answer-templates', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
+    const form = readForm(AnswerTemplatesForm(request.organisation.languages), request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const texts = form.value as Record<string, string>;
     // only the texts the form sent: a field that is absent is left alone, never taken as emptied
     const sent = new Set(Object.keys(request.body ?? {}));
     const entries = SETTABLE_STATUSES.flatMap((s) =>
       request.organisation.languages.map((language) => ({
         status: s,
         language,
-        body: rawTextOf(request.body, `template-${s}-${language}`),
+        body: texts[`template-${s}-${language}`] ?? '',
       })),
     ).filter((e) => sent.has(`template-${e.status}-${e.language}`));
     const outcome = await saveAnswerTemplates(ctx, request.viewer, request.organisation, entries);

@@ -9,6 +9,9 @@ import { excerpt, plain, statusLabel, statusTag } from '../pages/shared.ts';
 import { findCategories } from '../reports.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { csvRow } from './csv.ts';
+import type { Static } from 'typebox';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { BulkForm, BulkResultQuery } from '../reports.forms.ts';
 import {
   parseQueueQuery,
   QUEUE_COUNT_CAP,
@@ -31,17 +34,7 @@ import {
   SETTABLE_STATUSES,
   type BulkResult,
 } from './staff.use-cases.ts';
-import {
-  idFrom,
-  overdueMarker,
-  rawTextOf,
-  renderStaffPage,
-  selectField,
-  textareaField,
-  textOf,
-  textsOf,
-  translateErrors,
-} from './shared.ts';
+import { idFrom, overdueMarker, renderStaffPage, selectField, textareaField, translateErrors } from './shared.ts';
 
 /** What the bulk form sent, kept when it is shown again with errors. */
 interface BulkState {
@@ -148,10 +141,12 @@ function queueRow(request: FastifyRequest, row: QueueRow, districts: District[],
 }
 
 function resultNotice(request: FastifyRequest): Html {
-  const query = request.query as Record<string, unknown>;
-  const done = idFrom(textOf(query, 'done')) ?? (textOf(query, 'done') === '0' ? 0 : undefined);
+  const form = readForm(BulkResultQuery, request.query);
+  if (!form.ok) throw invalidForm(form.errors);
+  const query = form.value;
+  const done = idFrom(query.done) ?? (query.done === '0' ? 0 : undefined);
   if (done === undefined) return html``;
-  const failed = textOf(query, 'failed')
+  const failed = query.failed
     .split(',')
     .map(idFrom)
     .filter((id): id is number => id !== undefined)
@@ -314,19 +309,15 @@ async function* queueCsv(
   yield csvRow([`… cut at ${CSV_MAX_ROWS} rows: narrow the filters to export the rest.`]);
 }
 
-function bulkStateFrom(body: unknown): BulkState {
+function bulkStateFrom(form: Static<typeof BulkForm>): BulkState {
   return {
     errors: {},
-    ids: new Set(
-      textsOf(body, 'ids')
-        .map(idFrom)
-        .filter((id): id is number => id !== undefined),
-    ),
-    status: textOf(body, 'status'),
-    publicText: rawTextOf(body, 'publicText'),
-    referTo: textOf(body, 'referTo'),
-    departmentId: textOf(body, 'departmentId'),
-    reason: rawTextOf(body, 'reason'),
+    ids: new Set(form.ids.map(idFrom).filter((id): id is number => id !== undefined)),
+    status: form.status,
+    publicText: form.publicText,
+    referTo: form.referTo,
+    departmentId: form.departmentId,
+    reason: form.reason,
   };
 }
 
@@ -356,11 +347,13 @@ export function registerQueuePages(app: App, ctx: AppContext): void {
   app.post('/staff/reports/bulk', { schema: { hide: true } }, async (request, reply) => {
     const viewer = request.viewer;
     authorize(viewer, 'use-queue');
-    const back = textOf(request.body, 'return');
+    const form = readForm(BulkForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const back = form.value.return;
     const query = parseQueueQuery(Object.fromEntries(new URLSearchParams(back.startsWith('?') ? back.slice(1) : '')));
-    const state = bulkStateFrom(request.body);
+    const state = bulkStateFrom(form.value);
     const ids = [...state.ids];
-    const action = textOf(request.body, 'action');
+    const action = form.value.action;
     let outcome: Awaited<ReturnType<typeof bulkGiveStatus>>;
     if (action === 'reroute')
       outcome = await bulkReroute(ctx, viewer, ids, { departmentId: idFrom(state.departmentId), reason: state.reason });

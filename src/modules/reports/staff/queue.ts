@@ -5,7 +5,9 @@ import { isReportStatus } from '../manage-report.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES } from '../reports.schema.ts';
 import { queueScope } from './staff.policy.ts';
 import type { Department, QueueFilters } from './staff.repository.ts';
-import { idFrom, textOf } from './shared.ts';
+import { idFrom } from './shared.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { QueueQueryForm } from '../reports.forms.ts';
 
 export const QUEUE_PAGE_SIZE = 50;
 /** Counting stops here: a queue longer than this says "more than 10,000". */
@@ -27,16 +29,18 @@ export interface QueueQuery {
 
 /** Reads the queue's filters from a query string; unknown values fall back to the defaults. */
 export function parseQueueQuery(source: unknown): QueueQuery {
-  const status = textOf(source, 'status');
-  const page = Number(textOf(source, 'page'));
+  const form = readForm(QueueQueryForm, source);
+  if (!form.ok) throw invalidForm(form.errors);
+  const query = form.value;
+  const page = Number(query.page);
   return {
-    department: textOf(source, 'department'),
-    status: status === 'closed' || status === 'all' || isReportStatus(status) ? status : 'open',
-    category: idFrom(textOf(source, 'category')) ? textOf(source, 'category') : '',
-    district: idFrom(textOf(source, 'district')) ? textOf(source, 'district') : '',
-    overdue: textOf(source, 'overdue') === '1',
-    q: textOf(source, 'q').slice(0, 200),
-    sort: textOf(source, 'sort') === 'newest' ? 'newest' : 'deadline',
+    department: query.department,
+    status: query.status === 'closed' || query.status === 'all' || isReportStatus(query.status) ? query.status : 'open',
+    category: idFrom(query.category) ? query.category : '',
+    district: idFrom(query.district) ? query.district : '',
+    overdue: query.overdue === '1',
+    q: query.q.slice(0, 200),
+    sort: query.sort === 'newest' ? 'newest' : 'deadline',
     page: Number.isSafeInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
   };
 }

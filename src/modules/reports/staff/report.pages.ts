@@ -17,6 +17,8 @@ import {
   type ReportRow,
 } from '../reports.repository.ts';
 import { statusChoices } from './queue.pages.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { MergeForm, ReportStatusForm, RerouteForm, StatusQuery, VisibilityForm } from '../reports.forms.ts';
 import { mayDo, mayViewReport } from './staff.policy.ts';
 import {
   findAnswerTemplates,
@@ -47,11 +49,9 @@ import {
   idFrom,
   overdueMarker,
   paramId,
-  rawTextOf,
   renderStaffPage,
   selectField,
   textareaField,
-  textOf,
   translateErrors,
 } from './shared.ts';
 
@@ -148,7 +148,9 @@ async function renderReport(
   const values = form.values;
 
   // the status form starts from the template of the status asked for in the address (?status=fixed)
-  const askedStatus = textOf(request.query, 'status');
+  const asked = readForm(StatusQuery, request.query);
+  if (!asked.ok) throw invalidForm(asked.errors);
+  const askedStatus = asked.value.status;
   const chosenStatus =
     values.status ?? (isReportStatus(askedStatus) && SETTABLE_STATUSES.includes(askedStatus) ? askedStatus : '');
   const template =
@@ -333,13 +335,9 @@ export function registerReportPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/reports/:id/status', { schema: { hide: true } }, async (request, reply) => {
     const report = await loadViewable(ctx, request);
-    const body = request.body;
-    const values = {
-      status: textOf(body, 'status'),
-      publicText: rawTextOf(body, 'publicText'),
-      internalNote: rawTextOf(body, 'internalNote'),
-      referTo: textOf(body, 'referTo'),
-    };
+    const form = readForm(ReportStatusForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const values = form.value;
     const outcome = await giveStatus(
       ctx,
       request.viewer as NonNullable<typeof request.viewer>,
@@ -352,12 +350,9 @@ export function registerReportPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/reports/:id/reroute', { schema: { hide: true } }, async (request, reply) => {
     const report = await loadViewable(ctx, request);
-    const body = request.body;
-    const values = {
-      departmentId: textOf(body, 'departmentId'),
-      categoryId: textOf(body, 'categoryId'),
-      reason: rawTextOf(body, 'reason'),
-    };
+    const form = readForm(RerouteForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const values = form.value;
     const outcome = await reroute(ctx, request.viewer as NonNullable<typeof request.viewer>, report.id, {
       departmentId: idFrom(values.departmentId),
       categoryId: idFrom(values.categoryId),
@@ -368,8 +363,9 @@ export function registerReportPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/reports/:id/merge', { schema: { hide: true } }, async (request, reply) => {
     const report = await loadViewable(ctx, request);
-    const body = request.body;
-    const values = { keepId: textOf(body, 'keepId'), keepChoice: textOf(body, 'keepChoice') };
+    const form = readForm(MergeForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const values = form.value;
     const outcome = await mergeInto(
       ctx,
       request.viewer as NonNullable<typeof request.viewer>,
@@ -381,8 +377,9 @@ export function registerReportPages(app: App, ctx: AppContext): void {
 
   app.post('/staff/reports/:id/visibility', { schema: { hide: true } }, async (request, reply) => {
     const report = await loadViewable(ctx, request);
-    const hidden = textOf(request.body, 'hidden') === '1';
-    const reason = textOf(request.body, 'reason');
+    const form = readForm(VisibilityForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const { hidden, reason } = form.value;
     const outcome = await moderateReport(
       ctx,
       request.viewer as NonNullable<typeof request.viewer>,
@@ -405,14 +402,16 @@ export function registerReportPages(app: App, ctx: AppContext): void {
     const report = await loadViewable(ctx, request);
     const photoId = paramId(request, 'photoId');
     if (photoId === undefined) throw new AppError('NOT_FOUND');
-    const hidden = textOf(request.body, 'hidden') === '1';
+    const form = readForm(VisibilityForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const { hidden, reason } = form.value;
     const outcome = await moderatePhoto(
       ctx,
       request.viewer as NonNullable<typeof request.viewer>,
       report.id,
       photoId,
       hidden,
-      textOf(request.body, 'reason'),
+      reason,
     );
     return finish(
       ctx,

@@ -52,30 +52,6 @@ ${options.main}`,
   });
 }
 
-/** One text value of a form body or query string, trimmed; arrays give their first item. */
-export function textOf(source: unknown, name: string): string {
-  const value = (source as Record<string, unknown> | undefined)?.[name];
-  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
-  return typeof first === 'string' ? first.trim() : '';
-}
-
-/** Like `textOf`, keeping the text as typed (answers keep their line breaks and spacing). */
-export function rawTextOf(source: unknown, name: string): string {
-  const value = (source as Record<string, unknown> | undefined)?.[name];
-  const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
-  return typeof first === 'string' ? first.replace(/\r\n/g, '\n') : '';
-}
-
-/** All values of a repeated field (checkboxes). */
-export function textsOf(source: unknown, name: string): string[] {
-  const value = (source as Record<string, unknown> | undefined)?.[name];
-  const list: unknown[] = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list
-    .filter((item): item is string => typeof item === 'string')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 /** A positive integer id from text, or undefined (the platform's `parseId`). */
 export const idFrom: (text: string) => number | undefined = parseId;
 
