@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Format } from 'typebox/format';
+import { AppError } from './errors.ts';
 
 /**
  * The rules every module shares for ids and e-mail addresses, in one place so that the JSON API,
@@ -18,6 +19,13 @@ export function parseId(value: unknown): number | undefined {
   if (typeof value !== 'string' || !/^\d{1,10}$/.test(value)) return undefined;
   const id = Number(value);
   return id >= 1 && id <= MAX_ID ? id : undefined;
+}
+
+/** An id from a path parameter that must be one: anything else answers 404 with `notFound` (a registered code). */
+export function requireId(value: unknown, notFound = 'NOT_FOUND'): number {
+  const id = parseId(value);
+  if (id === undefined) throw new AppError(notFound);
+  return id;
 }
 
 /** A positive 32-bit id in a schema (path parameters, form fields, API bodies). */

@@ -2,14 +2,13 @@ import path from 'node:path';
 import { assetFolder } from '../../../platform/web/assets.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
-import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { numberFormat } from '../../../platform/i18n/format.ts';
 import { LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import type { Phase } from '../budgets.schema.ts';
-import { parseId } from '../../../platform/web/forms.ts';
+import { requireId } from '../../../platform/validation.ts';
 
 /** Amounts are whole units of this currency. */
 export const CURRENCY = 'EUR';
@@ -55,9 +54,7 @@ export function phaseLabel(request: FastifyRequest, phase: Phase | null): string
 
 /** A positive id from a path parameter; anything else is a 404. */
 export function pathId(value: unknown, code = 'BUDGET_NOT_FOUND'): number {
-  const id = parseId(value);
-  if (id === undefined) throw new AppError(code);
-  return id;
+  return requireId(value, code);
 }
 
 // ---- the pages' script and stylesheet, versioned by content ----

@@ -10,7 +10,7 @@ import { renderPage } from '../../../platform/web/layout.ts';
 import type { ChannelKind } from '../inbox.schema.ts';
 import { authorizeInbox, mayDoInInbox, type InboxAction } from '../inbox.policy.ts';
 import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
-import { parseId } from '../../../platform/validation.ts';
+import { parseId, requireId } from '../../../platform/validation.ts';
 
 /** A field's problem: a stable code (also in the page, as `data-code`) and its text in the reader's language. */
 export interface FieldError {
@@ -92,10 +92,7 @@ export const idFrom: (text: string) => number | undefined = parseId;
 
 /** The id in a route parameter. */
 export function paramId(request: FastifyRequest, name: string): number {
-  const value = (request.params as Record<string, unknown>)[name];
-  const id = typeof value === 'string' ? idFrom(value) : undefined;
-  if (id === undefined) throw new AppError('NOT_FOUND');
-  return id;
+  return requireId((request.params as Record<string, unknown>)[name]);
 }
 
 /** The signed-in viewer allowed to do `action` in the inbox (401/403 otherwise). */

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { assetFolder } from '../../../platform/web/assets.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
-import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { numberFormat } from '../../../platform/i18n/format.ts';
 import { isLanguage, LANGUAGES } from '../../../platform/i18n/languages.ts';
@@ -13,7 +12,7 @@ import type { Category, ShownStatus } from '../participation.schema.ts';
 import type { Phase, Process } from '../processes.repository.ts';
 import type { Proposal } from '../proposals.repository.ts';
 import type { FieldErrors, FieldProblem } from '../use-cases/shared.ts';
-import { parseId } from '../../../platform/web/forms.ts';
+import { requireId } from '../../../platform/validation.ts';
 
 /** A staff-written text in the reader's language, marked with its language when it is another one. */
 export function translated(request: FastifyRequest, value: Translated | null | undefined): Html {
@@ -79,9 +78,7 @@ export function supportMeter(request: FastifyRequest, proposal: Pick<Proposal, '
 
 /** A positive id from a path parameter; anything else is a 404 with `code`. */
 export function pathId(value: unknown, code: string): number {
-  const id = parseId(value);
-  if (id === undefined) throw new AppError(code);
-  return id;
+  return requireId(value, code);
 }
 
 /** The first value of a query parameter, trimmed. */
