@@ -1,23 +1,30 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hasRole, type Viewer } from '../../platform/auth/users.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import {
+  activeDepartmentExists,
+  categoryExists,
+  deleteReportFollowers,
+  insertReportUpdate,
+  lockReport as lockReportRow,
+  markReportDuplicate,
+  moveReportFollowers,
+  moveReportPhotos,
+  reopenReport,
+  touchReport,
+  updateReportHidden,
+  updateReportRouting,
+  updateReportStatus,
+  type LockedReport,
+} from './reports.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from './reports.schema.ts';
 
 const ALL_STATUSES: readonly string[] = [...OPEN_STATUSES, ...CLOSED_STATUSES];
 
 export function isReportStatus(value: unknown): value is ReportStatus {
   return typeof value === 'string' && ALL_STATUSES.includes(value);
-}
-
-interface LockedReport {
-  id: number;
-  organisation_id: number;
-  status: ReportStatus;
-  department_id: number | null;
-  category_id: number;
 }
 
 /**
@@ -33,13 +40,7 @@ export function canManageReport(viewer: Viewer | null, report: { department_id: 
 }
 
 async function lockReport(tx: Tx, organisationId: number, reportId: number): Promise<LockedReport> {
-  const report = await tx
-    .selectFrom('reports_report')
-    .select(['id', 'organisation_id', 'status', 'department_id', 'category_id'])
-    .where('id', '=', reportId)
-    .where('organisation_id', '=', organisationId)
-    .forUpdate()
-    .executeTakeFirst();
+  const report = await lockReportRow(tx, organisationId, reportId);
   if (!report) throw new AppError('REPORT_NOT_FOUND');
   return report;
 }
@@ -64,31 +65,20 @@ export async function changeReportStatus(
     const report = await lockReport(tx, viewer.organisationId, reportId);
     if (!canManageReport(viewer, report)) throw new AppError('FORBIDDEN');
     const closing = (CLOSED_STATUSES as readonly string[]).includes(input.status);
-    await tx
-      .updateTable('reports_report')
-      .set({
-        status: input.status,
-        updated_at: new Date(),
-        closed_at: closing ? sql`coalesce(closed_at, now())` : null,
-      })
-      .where('id', '=', report.id)
-      .execute();
-    await tx
-      .insertInto('reports_update')
-      .values({
-        organisation_id: viewer.organisationId,
-        report_id: report.id,
-        kind: 'status',
-        author_id: viewer.id,
-        author_label: null,
-        status_from: report.status,
-        status_to: input.status,
-        public_text: input.publicText?.trim() || null,
-        internal_note: input.internalNote?.trim() || null,
-        details: JSON.stringify(input.details ?? {}),
-        hidden_at: null,
-      })
-      .execute();
+    await updateReportStatus(tx, report.id, input.status, closing);
+    await insertReportUpdate(tx, {
+      organisation_id: viewer.organisationId,
+      report_id: report.id,
+      kind: 'status',
+      author_id: viewer.id,
+      author_label: null,
+      status_from: report.status,
+      status_to: input.status,
+      public_text: input.publicText?.trim() || null,
+      internal_note: input.internalNote?.trim() || null,
+      details: JSON.stringify(input.details ?? {}),
+      hidden_at: null,
+    });
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actor(viewer),
@@ -114,52 +104,34 @@ export async function rerouteReport(
     const report = await lockReport(tx, viewer.organisationId, reportId);
     if (!canManageReport(viewer, report)) throw new AppError('FORBIDDEN');
     if (input.departmentId !== undefined) {
-      const department = await tx
-        .selectFrom('core_department')
-        .select('id')
-        .where('id', '=', input.departmentId)
-        .where('organisation_id', '=', viewer.organisationId)
-        .where('archived_at', 'is', null)
-        .executeTakeFirst();
-      if (!department) throw new AppError('VALIDATION_FAILED', 'There is no such department.');
+      if (!(await activeDepartmentExists(tx, viewer.organisationId, input.departmentId)))
+        throw new AppError('VALIDATION_FAILED', 'There is no such department.');
     }
     if (input.categoryId !== undefined) {
-      const category = await tx
-        .selectFrom('reports_category')
-        .select('id')
-        .where('id', '=', input.categoryId)
-        .where('organisation_id', '=', viewer.organisationId)
-        .executeTakeFirst();
-      if (!category) throw new AppError('REPORT_UNKNOWN_CATEGORY');
+      if (!(await categoryExists(tx, viewer.organisationId, input.categoryId)))
+        throw new AppError('REPORT_UNKNOWN_CATEGORY');
     }
     const after = {
       departmentId: input.departmentId ?? report.department_id,
       categoryId: input.categoryId ?? report.category_id,
     };
-    await tx
-      .updateTable('reports_report')
-      .set({ department_id: after.departmentId, category_id: after.categoryId, updated_at: new Date() })
-      .where('id', '=', report.id)
-      .execute();
-    await tx
-      .insertInto('reports_update')
-      .values({
-        organisation_id: viewer.organisationId,
-        report_id: report.id,
-        kind: 'reroute',
-        author_id: viewer.id,
-        author_label: null,
-        status_from: null,
-        status_to: null,
-        public_text: null,
-        internal_note: reason,
-        details: JSON.stringify({
-          from: { departmentId: report.department_id, categoryId: report.category_id },
-          to: after,
-        }),
-        hidden_at: null,
-      })
-      .execute();
+    await updateReportRouting(tx, report.id, after.departmentId, after.categoryId);
+    await insertReportUpdate(tx, {
+      organisation_id: viewer.organisationId,
+      report_id: report.id,
+      kind: 'reroute',
+      author_id: viewer.id,
+      author_label: null,
+      status_from: null,
+      status_to: null,
+      public_text: null,
+      internal_note: reason,
+      details: JSON.stringify({
+        from: { departmentId: report.department_id, categoryId: report.category_id },
+        to: after,
+      }),
+      hidden_at: null,
+    });
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actor(viewer),
@@ -198,16 +170,7 @@ export async function mergeDuplicate(
         'VALIDATION_FAILED',
         `Report #${keep.id} is itself a duplicate; merge into the report it points to.`,
       );
-    await tx
-      .updateTable('reports_report')
-      .set({
-        status: 'duplicate',
-        duplicate_of_id: keep.id,
-        updated_at: new Date(),
-        closed_at: sql`coalesce(closed_at, now())`,
-      })
-      .where('id', '=', duplicate.id)
-      .execute();
+    await markReportDuplicate(tx, duplicate.id, keep.id);
     const line = (
       reportId: number,
       kind: 'merge' | 'status',
@@ -215,22 +178,19 @@ export async function mergeDuplicate(
       statusFrom: string | null,
       statusTo: string | null,
     ) =>
-      tx
-        .insertInto('reports_update')
-        .values({
-          organisation_id: viewer.organisationId,
-          report_id: reportId,
-          kind,
-          author_id: viewer.id,
-          author_label: null,
-          status_from: statusFrom,
-          status_to: statusTo,
-          public_text: text,
-          internal_note: null,
-          details: JSON.stringify({ duplicateId: duplicate.id, keepId: keep.id }),
-          hidden_at: null,
-        })
-        .execute();
+      insertReportUpdate(tx, {
+        organisation_id: viewer.organisationId,
+        report_id: reportId,
+        kind,
+        author_id: viewer.id,
+        author_label: null,
+        status_from: statusFrom,
+        status_to: statusTo,
+        public_text: text,
+        internal_note: null,
+        details: JSON.stringify({ duplicateId: duplicate.id, keepId: keep.id }),
+        hidden_at: null,
+      });
     await line(
       duplicate.id,
       'status',
@@ -239,25 +199,12 @@ export async function mergeDuplicate(
       'duplicate',
     );
     await line(keep.id, 'merge', `Report #${duplicate.id} described the same problem and was merged here.`, null, null);
-    await tx.updateTable('reports_report').set({ updated_at: new Date() }).where('id', '=', keep.id).execute();
+    await touchReport(tx, keep.id);
     // followers move unless they already follow the report that stays (one subscription per person)
-    const moved = await sql<{ id: number }>`
-      update reports_subscription s set report_id = ${keep.id}
-      where s.kind = 'report' and s.report_id = ${duplicate.id}
-        and not exists (select 1 from reports_subscription k where k.kind = 'report' and k.report_id = ${keep.id}
-          and coalesce(k.user_id, 0) = coalesce(s.user_id, 0) and coalesce(k.email, '') = coalesce(s.email, ''))
-      returning s.id`.execute(tx);
-    await tx
-      .deleteFrom('reports_subscription')
-      .where('kind', '=', 'report')
-      .where('report_id', '=', duplicate.id)
-      .execute();
-    const photos = await tx
-      .updateTable('reports_photo')
-      .set({ report_id: keep.id, update_id: null })
-      .where('report_id', '=', duplicate.id)
-      .executeTakeFirst();
-    const result = { movedSubscribers: moved.rows.length, movedPhotos: Number(photos.numUpdatedRows) };
+    const movedSubscribers = await moveReportFollowers(tx, duplicate.id, keep.id);
+    await deleteReportFollowers(tx, duplicate.id);
+    const movedPhotos = await moveReportPhotos(tx, duplicate.id, keep.id);
+    const result = { movedSubscribers, movedPhotos };
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actor(viewer),
@@ -283,27 +230,20 @@ export async function setReportHidden(
   if (hidden && !reason.trim()) throw new AppError('VALIDATION_FAILED', 'Give the reason for hiding the report.');
   await ctx.db.transaction().execute(async (tx) => {
     const report = await lockReport(tx, viewer.organisationId, reportId);
-    await tx
-      .updateTable('reports_report')
-      .set({ hidden_at: hidden ? new Date() : null, hidden_reason: hidden ? reason.trim() : null })
-      .where('id', '=', report.id)
-      .execute();
-    await tx
-      .insertInto('reports_update')
-      .values({
-        organisation_id: viewer.organisationId,
-        report_id: report.id,
-        kind: 'hide',
-        author_id: viewer.id,
-        author_label: null,
-        status_from: null,
-        status_to: null,
-        public_text: null,
-        internal_note: reason.trim() || null,
-        details: JSON.stringify({ hidden }),
-        hidden_at: null,
-      })
-      .execute();
+    await updateReportHidden(tx, report.id, hidden, hidden ? reason.trim() : null);
+    await insertReportUpdate(tx, {
+      organisation_id: viewer.organisationId,
+      report_id: report.id,
+      kind: 'hide',
+      author_id: viewer.id,
+      author_label: null,
+      status_from: null,
+      status_to: null,
+      public_text: null,
+      internal_note: reason.trim() || null,
+      details: JSON.stringify({ hidden }),
+      hidden_at: null,
+    });
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actor(viewer),
@@ -332,27 +272,21 @@ export async function addResidentUpdate(
     const report = await lockReport(tx, viewer.organisationId, reportId);
     const closed = (CLOSED_STATUSES as readonly string[]).includes(report.status);
     const reopen = closed && input.stillThere && report.status !== 'duplicate';
-    await tx
-      .insertInto('reports_update')
-      .values({
-        organisation_id: viewer.organisationId,
-        report_id: report.id,
-        kind: reopen ? 'reopen' : 'comment',
-        author_id: viewer.id,
-        author_label: null,
-        status_from: reopen ? report.status : null,
-        status_to: reopen ? 'confirmed' : null,
-        public_text: text,
-        internal_note: null,
-        details: JSON.stringify({ stillThere: input.stillThere }),
-        hidden_at: null,
-      })
-      .execute();
-    await tx
-      .updateTable('reports_report')
-      .set({ updated_at: new Date(), ...(reopen ? { status: 'confirmed' as const, closed_at: null } : {}) })
-      .where('id', '=', report.id)
-      .execute();
+    await insertReportUpdate(tx, {
+      organisation_id: viewer.organisationId,
+      report_id: report.id,
+      kind: reopen ? 'reopen' : 'comment',
+      author_id: viewer.id,
+      author_label: null,
+      status_from: reopen ? report.status : null,
+      status_to: reopen ? 'confirmed' : null,
+      public_text: text,
+      internal_note: null,
+      details: JSON.stringify({ stillThere: input.stillThere }),
+      hidden_at: null,
+    });
+    if (reopen) await reopenReport(tx, report.id);
+    else await touchReport(tx, report.id);
     return { reopened: reopen };
   });
 }
