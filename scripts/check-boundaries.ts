@@ -95,7 +95,6 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/listening/settings.ts': ['sql'],
   'modules/inbox/replies.ts': ['sql'],
   'modules/inbox/report-updates.ts': ['sql'],
-  'modules/reports/subscriptions.ts': ['sql'],
 };
 
 const SQL_PATTERNS: Array<[RegExp, string]> = [
