@@ -92,7 +92,6 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/ingest.ts': ['sql'],
   'modules/inbox/listening/coding.ts': ['sql'],
   'modules/inbox/listening/privacy.ts': ['sql'],
-  'modules/inbox/listening/settings.ts': ['sql'],
   'modules/inbox/replies.ts': ['sql'],
   'modules/inbox/report-updates.ts': ['sql'],
   'modules/reports/manage-report.ts': ['sql'],
