@@ -90,7 +90,6 @@ export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/analyse.ts': ['sql'],
   'modules/inbox/channels/telegram-dialogue.ts': ['sql'],
   'modules/inbox/ingest.ts': ['sql'],
-  'modules/inbox/report-updates.ts': ['sql'],
   'modules/reports/manage-report.ts': ['sql'],
   'modules/reports/subscriptions.ts': ['sql'],
 };
