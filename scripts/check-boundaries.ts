@@ -88,7 +88,6 @@ export type ShapeRule = 'sql' | 'html-in-use-case' | 'text-in-use-case';
  */
 export const SHAPE_ALLOWLIST: Readonly<Record<string, readonly ShapeRule[]>> = {
   'modules/inbox/channels/telegram-dialogue.ts': ['sql'],
-  'modules/inbox/ingest.ts': ['sql'],
   'modules/reports/manage-report.ts': ['sql'],
   'modules/reports/subscriptions.ts': ['sql'],
 };
