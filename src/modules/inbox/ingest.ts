@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import type { JobQueue } from '../../platform/jobs/queue.ts';
 import type { ChannelRecord, IncomingMessage, IngestOutcome } from './channels/channel.ts';
 import { markChannelOk } from './channels.repository.ts';
+import {
+  findConversationOfExternalMessage,
+  insertIncomingMessage,
+  isMessageStored,
+  markConversationReceived,
+  upsertAuthor,
+  upsertConversation,
+} from './ingest.repository.ts';
 import './inbox.schema.ts';
 
 /** The job that analyses newly stored messages (language, sentiment, topic, district). */
@@ -67,78 +74,41 @@ export async function ingestMessages(
 
 /** Stores one message; returns its conversation, or undefined when it was already stored. */
 async function storeOne(tx: Tx, channel: ChannelRecord, message: IncomingMessage): Promise<number | undefined> {
-  const known = await tx
-    .selectFrom('inbox_message')
-    .select('id')
-    .where('channel_id', '=', channel.id)
-    .where('external_id', '=', message.externalId)
-    .executeTakeFirst();
-  if (known) return undefined;
+  if (await isMessageStored(tx, channel.id, message.externalId)) return undefined;
 
-  const author = await tx
-    .insertInto('inbox_author')
-    .values({
-      organisation_id: channel.organisationId,
-      channel_kind: channel.kind,
-      external_id: message.author.externalId,
-      display_name: message.author.name ?? null,
-      handle: message.author.handle ?? null,
-      email: message.author.email?.toLowerCase() ?? null,
-      user_id: null,
-      erased_at: null,
-    })
-    .onConflict((oc) =>
-      oc.constraint('inbox_author_one_per_channel').doUpdateSet({
-        display_name: sql<string>`coalesce(excluded.display_name, inbox_author.display_name)`,
-        handle: sql<string>`coalesce(excluded.handle, inbox_author.handle)`,
-        email: sql<string>`coalesce(excluded.email, inbox_author.email)`,
-      }),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const authorId = await upsertAuthor(tx, channel, message.author);
 
-  const conversationId = await conversationFor(tx, channel, message, author.id);
-  const stored = await tx
-    .insertInto('inbox_message')
-    .values({
-      organisation_id: channel.organisationId,
-      conversation_id: conversationId,
-      channel_id: channel.id,
-      direction: 'in',
-      external_id: message.externalId,
-      in_reply_to: message.inReplyTo ?? null,
-      author_id: author.id,
-      sent_by: null,
-      subject: message.subject ?? null,
-      body: message.text,
-      url: message.url ?? null,
-      lat: message.location?.lat ?? null,
-      lng: message.location?.lng ?? null,
-      attachments: JSON.stringify(message.attachments ?? []),
-      raw: message.raw === undefined ? null : JSON.stringify(message.raw),
-      sent_at: message.sentAt,
-      delivery: null,
-      delivery_error: null,
-      ...NOT_ANALYSED,
-      analysed_at: null,
-      erased_at: null,
-    })
-    .onConflict((oc) => oc.columns(['channel_id', 'external_id']).where('external_id', 'is not', null).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!stored) return undefined;
+  const conversationId = await conversationFor(tx, channel, message, authorId);
+  const stored = await insertIncomingMessage(tx, {
+    organisation_id: channel.organisationId,
+    conversation_id: conversationId,
+    channel_id: channel.id,
+    direction: 'in',
+    external_id: message.externalId,
+    in_reply_to: message.inReplyTo ?? null,
+    author_id: authorId,
+    sent_by: null,
+    subject: message.subject ?? null,
+    body: message.text,
+    url: message.url ?? null,
+    lat: message.location?.lat ?? null,
+    lng: message.location?.lng ?? null,
+    attachments: JSON.stringify(message.attachments ?? []),
+    raw: message.raw === undefined ? null : JSON.stringify(message.raw),
+    sent_at: message.sentAt,
+    delivery: null,
+    delivery_error: null,
+    ...NOT_ANALYSED,
+    analysed_at: null,
+    erased_at: null,
+  });
+  if (stored === undefined) return undefined;
 
-  await sql`
-    update inbox_conversation set
-      message_count = message_count + 1,
-      first_message_at = least(first_message_at, ${message.sentAt}),
-      last_message_at = greatest(last_message_at, ${message.sentAt}),
-      last_incoming_at = greatest(coalesce(last_incoming_at, ${message.sentAt}), ${message.sentAt}),
-      subject = coalesce(subject, ${message.subject ?? null}),
-      author_id = coalesce(author_id, ${author.id}),
-      status = case when status in ('done', 'waiting') then 'open' else status end,
-      done_at = null
-    where id = ${conversationId}`.execute(tx);
+  await markConversationReceived(tx, conversationId, {
+    sentAt: message.sentAt,
+    subject: message.subject ?? null,
+    authorId,
+  });
   return conversationId;
 }
 
@@ -154,39 +124,26 @@ async function conversationFor(
   authorId: number,
 ): Promise<number> {
   if (message.inReplyTo) {
-    const parent = await tx
-      .selectFrom('inbox_message')
-      .select('conversation_id')
-      .where('channel_id', '=', channel.id)
-      .where('external_id', '=', message.inReplyTo)
-      .executeTakeFirst();
+    const parent = await findConversationOfExternalMessage(tx, channel.id, message.inReplyTo);
     if (parent) return parent.conversation_id;
   }
   const threadKey = message.threadKey ?? message.inReplyTo ?? message.externalId;
-  const row = await tx
-    .insertInto('inbox_conversation')
-    .values({
-      organisation_id: channel.organisationId,
-      channel_id: channel.id,
-      thread_key: threadKey,
-      author_id: authorId,
-      subject: message.subject ?? null,
-      department_id: null,
-      assignee_id: null,
-      report_id: null,
-      proposal_id: null,
-      first_message_at: message.sentAt,
-      last_message_at: message.sentAt,
-      last_incoming_at: null,
-      first_response_at: null,
-      done_at: null,
-    })
-    .onConflict((oc) =>
-      oc.constraint('inbox_conversation_one_per_thread').doUpdateSet({ thread_key: sql<string>`excluded.thread_key` }),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  return upsertConversation(tx, {
+    organisation_id: channel.organisationId,
+    channel_id: channel.id,
+    thread_key: threadKey,
+    author_id: authorId,
+    subject: message.subject ?? null,
+    department_id: null,
+    assignee_id: null,
+    report_id: null,
+    proposal_id: null,
+    first_message_at: message.sentAt,
+    last_message_at: message.sentAt,
+    last_incoming_at: null,
+    first_response_at: null,
+    done_at: null,
+  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
 import { inTransaction, type Tx } from '../../platform/db/database.ts';
 import type { JobQueue } from '../../platform/jobs/queue.ts';
@@ -8,6 +7,15 @@ import { ChannelError } from './channels/channel.ts';
 import { adapterFor } from './channels/index.ts';
 import { findChannelRecord } from './channels.repository.ts';
 import { NOT_ANALYSED } from './ingest.ts';
+import {
+  findAnswerToDeliver,
+  findThreadExternalIds,
+  insertMessage,
+  lockConversationWithChannel,
+  markAnswerFailed,
+  markAnswerSent,
+  markConversationAnswered,
+} from './replies.repository.ts';
 import './inbox.schema.ts';
 
 /** The job that sends one queued answer on its channel. */
@@ -38,58 +46,41 @@ export async function queueReplyIn(tx: Tx, jobs: JobQueue, input: ReplyInput): P
   if (text === '') throw new AppError('INBOX_REPLY_EMPTY');
   if (text.length > MAX_REPLY) throw new AppError('INBOX_REPLY_TOO_LONG');
   {
-    const conversation = await tx
-      .selectFrom('inbox_conversation as c')
-      .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
-      .select(['c.id', 'c.channel_id', 'c.subject', 'ch.kind'])
-      .where('c.id', '=', input.conversationId)
-      .where('c.organisation_id', '=', input.organisationId)
-      .forUpdate('c')
-      .executeTakeFirst();
+    const conversation = await lockConversationWithChannel(tx, input.organisationId, input.conversationId);
     if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
     if (!adapterFor(conversation.kind)?.reply) throw new AppError('INBOX_CHANNEL_CANNOT_REPLY');
     const now = new Date();
-    const message = await tx
-      .insertInto('inbox_message')
-      .values({
-        organisation_id: input.organisationId,
-        conversation_id: conversation.id,
-        channel_id: conversation.channel_id,
-        direction: 'out',
-        external_id: null,
-        in_reply_to: null,
-        author_id: null,
-        sent_by: input.userId,
-        subject: conversation.subject,
-        body: text,
-        url: null,
-        lat: null,
-        lng: null,
-        attachments: '[]',
-        raw: null,
-        sent_at: now,
-        delivery: 'queued',
-        delivery_error: null,
-        ...NOT_ANALYSED,
-        analysed_at: now,
-        erased_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await sql`
-      update inbox_conversation set
-        message_count = message_count + 1,
-        last_message_at = greatest(last_message_at, ${now}),
-        first_response_at = coalesce(first_response_at, ${now}),
-        status = case when status in ('new', 'open') then 'waiting' else status end
-      where id = ${conversation.id}`.execute(tx);
+    const messageId = await insertMessage(tx, {
+      organisation_id: input.organisationId,
+      conversation_id: conversation.id,
+      channel_id: conversation.channel_id,
+      direction: 'out',
+      external_id: null,
+      in_reply_to: null,
+      author_id: null,
+      sent_by: input.userId,
+      subject: conversation.subject,
+      body: text,
+      url: null,
+      lat: null,
+      lng: null,
+      attachments: '[]',
+      raw: null,
+      sent_at: now,
+      delivery: 'queued',
+      delivery_error: null,
+      ...NOT_ANALYSED,
+      analysed_at: now,
+      erased_at: null,
+    });
+    await markConversationAnswered(tx, conversation.id, now);
     await jobs.enqueue(
       DELIVER_JOB,
-      { messageId: message.id },
+      { messageId },
       { organisationId: input.organisationId, maxAttempts: DELIVERY_ATTEMPTS },
       tx,
     );
-    return message.id;
+    return messageId;
   }
 }
 
@@ -99,41 +90,15 @@ export async function queueReplyIn(tx: Tx, jobs: JobQueue, input: ReplyInput): P
  * queue, and the last attempt marks it failed. Staff see the state on the conversation.
  */
 export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number }>): Promise<void> {
-  const message = await ctx.db
-    .selectFrom('inbox_message as m')
-    .innerJoin('inbox_conversation as c', 'c.id', 'm.conversation_id')
-    .leftJoin('inbox_author as a', 'a.id', 'c.author_id')
-    .select([
-      'm.id',
-      'm.body',
-      'm.subject',
-      'm.delivery',
-      'm.channel_id',
-      'm.organisation_id',
-      'c.id as conversation_id',
-      'c.thread_key',
-      'a.external_id as author_external_id',
-      'a.display_name',
-      'a.handle',
-      'a.email',
-    ])
-    .where('m.id', '=', job.payload.messageId)
-    .executeTakeFirst();
+  const message = await findAnswerToDeliver(ctx.db, job.payload.messageId);
   if (!message || message.delivery !== 'queued') return;
   const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, message.organisation_id, message.channel_id);
   const adapter = channel ? adapterFor(channel.kind) : undefined;
   if (!channel || !channel.enabled || !adapter?.reply) {
-    await markDelivery(ctx, message.id, 'failed', 'The channel is switched off or cannot send answers.');
+    await markAnswerFailed(ctx.db, message.id, 'The channel is switched off or cannot send answers.');
     return;
   }
-  const thread = await ctx.db
-    .selectFrom('inbox_message')
-    .select(['external_id', 'direction'])
-    .where('conversation_id', '=', message.conversation_id)
-    .where('external_id', 'is not', null)
-    .orderBy('sent_at')
-    .orderBy('id')
-    .execute();
+  const thread = await findThreadExternalIds(ctx.db, message.conversation_id);
   const references = thread.map((row) => row.external_id).filter((id): id is string => id !== null);
   const lastIncoming = [...thread].reverse().find((row) => row.direction === 'in')?.external_id ?? null;
   try {
@@ -155,11 +120,7 @@ export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number
       AbortSignal.timeout(30_000),
       ctx,
     );
-    await ctx.db
-      .updateTable('inbox_message')
-      .set({ delivery: 'sent', delivery_error: null, external_id: sent.externalId, url: sent.url ?? null })
-      .where('id', '=', message.id)
-      .execute();
+    await markAnswerSent(ctx.db, message.id, { externalId: sent.externalId, url: sent.url ?? null });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const final = !(error instanceof ChannelError && error.retryable) || job.attempts >= DELIVERY_ATTEMPTS;
@@ -167,15 +128,7 @@ export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number
       { messageId: message.id, channelId: channel.id, kind: channel.kind, attempt: job.attempts, final, error: reason },
       'inbox answer not delivered',
     );
-    if (final) await markDelivery(ctx, message.id, 'failed', reason);
+    if (final) await markAnswerFailed(ctx.db, message.id, reason);
     else throw error;
   }
-}
-
-async function markDelivery(ctx: AppContext, messageId: number, delivery: 'failed', reason: string): Promise<void> {
-  await ctx.db
-    .updateTable('inbox_message')
-    .set({ delivery, delivery_error: reason.slice(0, 500) })
-    .where('id', '=', messageId)
-    .execute();
 }

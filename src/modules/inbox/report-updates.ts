@@ -9,6 +9,14 @@ import { conversationLanguage, proposalLink, reportLink } from './conversations.
 import type { ChannelKind } from './inbox.schema.ts';
 import { queueReplyIn } from './replies.ts';
 import type { Tx } from '../../platform/db/database.ts';
+import {
+  claimReportNotice,
+  findFirstAdministrator,
+  findLastAnswerer,
+  findProposalLinkedConversations,
+  findReportLinkedConversations,
+  setReportNoticeMessage,
+} from './report-updates.repository.ts';
 
 declare module '../../platform/db/schema.ts' {
   interface Database {
@@ -46,14 +54,7 @@ interface LinkedConversation {
 export async function tellReportUpdates(ctx: AppContext): Promise<number> {
   let told = 0;
   for (const organisation of await ctx.organisations.findAll()) {
-    const rows = await ctx.db
-      .selectFrom('inbox_conversation as c')
-      .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
-      .select(['c.id', 'c.report_id', 'ch.kind'])
-      .where('c.organisation_id', '=', organisation.id)
-      .where('c.report_id', 'is not', null)
-      .where('ch.archived_at', 'is', null)
-      .execute();
+    const rows = await findReportLinkedConversations(ctx.db, organisation.id);
     const byReport = new Map<number, LinkedConversation[]>();
     for (const row of rows) {
       if (row.report_id === null || !adapterFor(row.kind)?.reply) continue;
@@ -114,29 +115,12 @@ async function tellOnce(
   text: string,
 ): Promise<boolean> {
   return ctx.db.transaction().execute(async (tx) => {
-    const claimed = await tx
-      .insertInto('inbox_report_notice')
-      .values({
-        organisation_id: organisationId,
-        conversation_id: conversationId,
-        subject_type: subjectType,
-        update_id: updateId,
-        message_id: null,
-      })
-      .onConflict((oc) => oc.columns(['conversation_id', 'subject_type', 'update_id']).doNothing())
-      .returning('update_id')
-      .executeTakeFirst();
-    if (!claimed) return false;
+    const notice = { organisationId, conversationId, subjectType, updateId };
+    if (!(await claimReportNotice(tx, notice))) return false;
     const sender = await senderFor(tx, organisationId, conversationId);
     if (sender === undefined) return false;
     const messageId = await queueReplyIn(tx, ctx.jobs, { organisationId, conversationId, userId: sender, text });
-    await tx
-      .updateTable('inbox_report_notice')
-      .set({ message_id: messageId })
-      .where('conversation_id', '=', conversationId)
-      .where('subject_type', '=', subjectType)
-      .where('update_id', '=', updateId)
-      .execute();
+    await setReportNoticeMessage(tx, notice, messageId);
     return true;
   });
 }
@@ -189,14 +173,7 @@ export async function tellProposalUpdates(ctx: AppContext, now = new Date()): Pr
   let told = 0;
   const since = now.getTime() - WINDOW_MS;
   for (const organisation of await ctx.organisations.findAll()) {
-    const rows = await ctx.db
-      .selectFrom('inbox_conversation as c')
-      .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
-      .select(['c.id', 'c.proposal_id', 'ch.kind'])
-      .where('c.organisation_id', '=', organisation.id)
-      .where('c.proposal_id', 'is not', null)
-      .where('ch.archived_at', 'is', null)
-      .execute();
+    const rows = await findProposalLinkedConversations(ctx.db, organisation.id);
     for (const row of rows) {
       if (row.proposal_id === null || !adapterFor(row.kind)?.reply) continue;
       // one read per linked proposal: staff link few, and participation's index offers no batch read
@@ -221,22 +198,7 @@ export async function tellProposalUpdates(ctx: AppContext, now = new Date()): Pr
 
 /** Whom an automatic answer is sent in the name of: who last answered the conversation, else an administrator. */
 async function senderFor(tx: Tx, organisationId: number, conversationId: number): Promise<number | undefined> {
-  const last = await tx
-    .selectFrom('inbox_message')
-    .select('sent_by')
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'out')
-    .where('sent_by', 'is not', null)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  if (last?.sent_by) return last.sent_by;
-  const admin = await tx
-    .selectFrom('core_user')
-    .select('id')
-    .where('organisation_id', '=', organisationId)
-    .where('role', '=', 'admin')
-    .where('deleted_at', 'is', null)
-    .orderBy('id')
-    .executeTakeFirst();
-  return admin?.id;
+  const last = await findLastAnswerer(tx, conversationId);
+  if (last) return last;
+  return findFirstAdministrator(tx, organisationId);
 }

@@ -6,6 +6,12 @@ import type { Organisation } from '../../../platform/organisations/organisations
 import { findCategories, geocoderFor, submitReport } from '../../reports/index.ts';
 import type { ChannelRecord } from './channel.ts';
 import { sendTelegramMessage, type TelegramMessage } from './telegram.ts';
+import {
+  deleteDialogue,
+  findDialogue,
+  saveDialogueStep,
+  setConversationReport,
+} from './telegram-dialogue.repository.ts';
 
 type Step = 'category' | 'place' | 'photo' | 'description';
 
@@ -78,27 +84,13 @@ async function setStep(
     photo_file_id?: string | null;
   } = {},
 ): Promise<void> {
-  await turn.ctx.db
-    .insertInto('inbox_telegram_dialogue')
-    .values({
-      organisation_id: turn.organisation.id,
-      channel_id: turn.channel.id,
-      chat_id: turn.chatId,
-      step,
-      language: turn.language,
-      category_code: null,
-      lat: null,
-      lng: null,
-      address: null,
-      photo_file_id: null,
-      ...change,
-    })
-    .onConflict((oc) =>
-      oc
-        .columns(['channel_id', 'chat_id'])
-        .doUpdateSet({ step, language: turn.language, updated_at: new Date(), ...change }),
-    )
-    .execute();
+  await saveDialogueStep(
+    turn.ctx.db,
+    { organisationId: turn.organisation.id, channelId: turn.channel.id, chatId: turn.chatId },
+    step,
+    turn.language,
+    change,
+  );
 }
 
 async function askCategory(turn: Turn): Promise<void> {
@@ -157,12 +149,7 @@ export async function continueDialogue(
   const organisation = await ctx.organisations.findById(channel.organisationId);
   if (!organisation) return;
   const chatId = String(message.chat.id);
-  const row = await ctx.db
-    .selectFrom('inbox_telegram_dialogue')
-    .selectAll()
-    .where('channel_id', '=', channel.id)
-    .where('chat_id', '=', chatId)
-    .executeTakeFirst();
+  const row = await findDialogue(ctx.db, channel.id, chatId);
   const state = row && Date.now() - row.updated_at.getTime() < STALE_MS ? row : undefined;
   const language =
     state && isLanguage(state.language) ? state.language : languageFor(organisation, message.from?.language_code);
@@ -181,11 +168,7 @@ export async function continueDialogue(
     return askCategory(turn);
   }
   if (state && is(text, 'cancel', t('inbox.channels.telegram.cancelButton'))) {
-    await ctx.db
-      .deleteFrom('inbox_telegram_dialogue')
-      .where('channel_id', '=', channel.id)
-      .where('chat_id', '=', chatId)
-      .execute();
+    await deleteDialogue(ctx.db, channel.id, chatId);
     return say(turn, 'inbox.channels.telegram.cancelled', REMOVE_KEYBOARD);
   }
   if (!state) {
@@ -273,25 +256,11 @@ async function fileReport(
       { channelId: turn.channel.id, problems: outcome.invalid.map((problem) => problem.code) },
       'telegram report refused',
     );
-    await ctx.db
-      .deleteFrom('inbox_telegram_dialogue')
-      .where('channel_id', '=', turn.channel.id)
-      .where('chat_id', '=', turn.chatId)
-      .execute();
+    await deleteDialogue(ctx.db, turn.channel.id, turn.chatId);
     return say(turn, 'inbox.channels.telegram.refused', REMOVE_KEYBOARD);
   }
-  await ctx.db
-    .deleteFrom('inbox_telegram_dialogue')
-    .where('channel_id', '=', turn.channel.id)
-    .where('chat_id', '=', turn.chatId)
-    .execute();
-  if (conversationId !== undefined)
-    await ctx.db
-      .updateTable('inbox_conversation')
-      .set({ report_id: outcome.id })
-      .where('id', '=', conversationId)
-      .where('organisation_id', '=', organisation.id)
-      .execute();
+  await deleteDialogue(ctx.db, turn.channel.id, turn.chatId);
+  if (conversationId !== undefined) await setConversationReport(ctx.db, organisation.id, conversationId, outcome.id);
   const host = organisation.hosts[0];
   const base =
     !host || host === ctx.config.publicUrl.hostname

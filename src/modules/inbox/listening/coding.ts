@@ -1,10 +1,22 @@
-import { sql } from 'kysely';
 import type { Viewer } from '../../../platform/auth/users.ts';
 import { recordAudit } from '../../../platform/audit.ts';
 import type { Db, Executor } from '../../../platform/db/database.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
+import {
+  deleteMessageCodes,
+  findAppliedCodeIds,
+  findCodeRows,
+  findCodingFigures,
+  findMessageCodeRows,
+  findUsableCodes,
+  insertCode,
+  insertMessageCodes,
+  markCodeArchived,
+  messageExists,
+  updateCode,
+} from './coding.repository.ts';
 import '../inbox.schema.ts';
 
 /**
@@ -23,22 +35,7 @@ export interface Code {
 
 /** The code book with how often each code is applied; archived codes last. */
 export async function findCodes(db: Executor, organisationId: number): Promise<Code[]> {
-  const rows = await db
-    .selectFrom('inbox_code as c')
-    .leftJoin('inbox_message_code as mc', 'mc.code_id', 'c.id')
-    .select([
-      'c.id',
-      'c.parent_id',
-      'c.name',
-      'c.description',
-      'c.archived_at',
-      (eb) => eb.fn.count<number>('mc.message_id').as('uses'),
-    ])
-    .where('c.organisation_id', '=', organisationId)
-    .groupBy(['c.id'])
-    .orderBy(sql`c.archived_at is not null`)
-    .orderBy('c.name')
-    .execute();
+  const rows = await findCodeRows(db, organisationId);
   return rows.map((row) => ({
     id: row.id,
     parentId: row.parent_id,
@@ -94,22 +91,8 @@ export async function saveCode(
   return inTransaction(db, async (tx) => {
     const id =
       codeId === undefined
-        ? (
-            await tx
-              .insertInto('inbox_code')
-              .values({ organisation_id: organisationId, ...values, archived_at: null })
-              .returning('id')
-              .executeTakeFirstOrThrow()
-          ).id
-        : (
-            await tx
-              .updateTable('inbox_code')
-              .set(values)
-              .where('id', '=', codeId)
-              .where('organisation_id', '=', organisationId)
-              .returning('id')
-              .executeTakeFirstOrThrow()
-          ).id;
+        ? await insertCode(tx, organisationId, values)
+        : await updateCode(tx, organisationId, codeId, values);
     await recordAudit(tx, {
       organisationId,
       actor: { id: viewer.id, label: viewer.displayName },
@@ -132,13 +115,7 @@ export async function setCodeArchived(
 ): Promise<void> {
   authorizeInbox(viewer, 'answer');
   await inTransaction(db, async (tx) => {
-    const result = await tx
-      .updateTable('inbox_code')
-      .set({ archived_at: archived ? new Date() : null })
-      .where('id', '=', codeId)
-      .where('organisation_id', '=', organisationId)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new AppError('INBOX_CODE_NOT_FOUND');
+    if (!(await markCodeArchived(tx, organisationId, codeId, archived))) throw new AppError('INBOX_CODE_NOT_FOUND');
     await recordAudit(tx, {
       organisationId,
       actor: { id: viewer.id, label: viewer.displayName },
@@ -157,12 +134,7 @@ export async function findMessageCodes(
 ): Promise<Map<number, number[]>> {
   const map = new Map<number, number[]>();
   if (messageIds.length === 0) return map;
-  const rows = await db
-    .selectFrom('inbox_message_code')
-    .select(['message_id', 'code_id'])
-    .where('organisation_id', '=', organisationId)
-    .where('message_id', 'in', messageIds)
-    .execute();
+  const rows = await findMessageCodeRows(db, organisationId, messageIds);
   for (const row of rows) map.set(row.message_id, [...(map.get(row.message_id) ?? []), row.code_id]);
   return map;
 }
@@ -180,47 +152,17 @@ export async function setMessageCodes(
 ): Promise<void> {
   authorizeInbox(viewer, 'answer');
   await inTransaction(db, async (tx) => {
-    const message = await tx
-      .selectFrom('inbox_message')
-      .select('id')
-      .where('id', '=', messageId)
-      .where('organisation_id', '=', organisationId)
-      .executeTakeFirst();
-    if (!message) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
-    const current = (
-      await tx.selectFrom('inbox_message_code').select('code_id').where('message_id', '=', messageId).execute()
-    ).map((row) => row.code_id);
+    if (!(await messageExists(tx, organisationId, messageId))) throw new AppError('INBOX_MESSAGE_NOT_FOUND');
+    const current = await findAppliedCodeIds(tx, messageId);
     const wanted = [...new Set(codeIds)];
     const added = wanted.filter((id) => !current.includes(id));
     if (added.length > 0) {
-      const usable = await tx
-        .selectFrom('inbox_code')
-        .select('id')
-        .where('organisation_id', '=', organisationId)
-        .where('archived_at', 'is', null)
-        .where('id', 'in', added)
-        .execute();
+      const usable = await findUsableCodes(tx, organisationId, added);
       if (usable.length !== added.length) throw new AppError('INBOX_CODE_NOT_FOUND');
-      await tx
-        .insertInto('inbox_message_code')
-        .values(
-          added.map((codeId) => ({
-            organisation_id: organisationId,
-            message_id: messageId,
-            code_id: codeId,
-            coded_by: viewer.id,
-          })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      await insertMessageCodes(tx, organisationId, messageId, added, viewer.id);
     }
     const removed = current.filter((id) => !wanted.includes(id));
-    if (removed.length > 0)
-      await tx
-        .deleteFrom('inbox_message_code')
-        .where('message_id', '=', messageId)
-        .where('code_id', 'in', removed)
-        .execute();
+    if (removed.length > 0) await deleteMessageCodes(tx, messageId, removed);
   });
 }
 
@@ -237,25 +179,10 @@ export async function analyseCoding(
   organisationId: number,
   range: { from: Date; to: Date },
 ): Promise<CodingAnalysis> {
-  const inRange = sql`m.organisation_id = ${organisationId} and m.sent_at >= ${range.from} and m.sent_at < ${range.to}`;
-  const [counts, pairs, coded] = await Promise.all([
-    sql<{ code_id: number; count: number }>`
-      select mc.code_id, count(*)::int as count from inbox_message_code mc join inbox_message m on m.id = mc.message_id
-      where ${inRange} group by mc.code_id order by count desc`.execute(db),
-    sql<{ a: number; b: number; count: number }>`
-      select x.code_id as a, y.code_id as b, count(*)::int as count
-      from inbox_message_code x join inbox_message_code y on y.message_id = x.message_id and y.code_id > x.code_id
-      join inbox_message m on m.id = x.message_id
-      where ${inRange} group by x.code_id, y.code_id order by count desc`.execute(db),
-    sql<{
-      n: number;
-    }>`select count(distinct mc.message_id)::int as n from inbox_message_code mc join inbox_message m on m.id = mc.message_id where ${inRange}`.execute(
-      db,
-    ),
-  ]);
+  const figures = await findCodingFigures(db, organisationId, range);
   return {
-    codedMessages: coded.rows[0]?.n ?? 0,
-    counts: counts.rows.map((row) => ({ codeId: row.code_id, count: row.count })),
-    pairs: pairs.rows.map((row) => ({ a: row.a, b: row.b, count: row.count })),
+    codedMessages: figures.codedMessages,
+    counts: figures.counts.map((row) => ({ codeId: row.code_id, count: row.count })),
+    pairs: figures.pairs.map((row) => ({ a: row.a, b: row.b, count: row.count })),
   };
 }

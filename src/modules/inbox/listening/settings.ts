@@ -6,6 +6,14 @@ import type { Translated } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
 import { DEFAULT_RETENTION_DAYS } from './privacy.ts';
+import {
+  findInboxSettingRow,
+  findTopicRows,
+  insertTopic,
+  markTopicArchived,
+  updateTopic,
+  upsertInboxSetting,
+} from './settings.repository.ts';
 import '../inbox.schema.ts';
 
 /** A city's inbox settings: how long personal data from channels is kept, and the first-response goal. */
@@ -15,11 +23,7 @@ export interface InboxSettings {
 }
 
 export async function findInboxSettings(db: Executor, organisationId: number): Promise<InboxSettings> {
-  const row = await db
-    .selectFrom('inbox_setting')
-    .selectAll()
-    .where('organisation_id', '=', organisationId)
-    .executeTakeFirst();
+  const row = await findInboxSettingRow(db, organisationId);
   return {
     retentionDays: row?.retention_days ?? DEFAULT_RETENTION_DAYS,
     firstResponseGoalHours: row?.first_response_goal_hours ?? 48,
@@ -44,20 +48,7 @@ export async function saveInboxSettings(
     throw new AppError('INBOX_SETTINGS_INVALID');
   await inTransaction(db, async (tx) => {
     const before = await findInboxSettings(tx, organisationId);
-    await tx
-      .insertInto('inbox_setting')
-      .values({
-        organisation_id: organisationId,
-        retention_days: settings.retentionDays,
-        first_response_goal_hours: settings.firstResponseGoalHours,
-      })
-      .onConflict((oc) =>
-        oc.column('organisation_id').doUpdateSet({
-          retention_days: settings.retentionDays,
-          first_response_goal_hours: settings.firstResponseGoalHours,
-        }),
-      )
-      .execute();
+    await upsertInboxSetting(tx, organisationId, settings);
     await recordAudit(tx, {
       organisationId,
       actor: { id: viewer.id, label: viewer.displayName },
@@ -90,12 +81,7 @@ export async function findTopics(
   organisationId: number,
   options: { includeArchived?: boolean } = {},
 ): Promise<Topic[]> {
-  let query = db.selectFrom('inbox_topic').selectAll().where('organisation_id', '=', organisationId);
-  if (!options.includeArchived) query = query.where('archived_at', 'is', null);
-  const rows = await query
-    .orderBy('archived_at', (ob) => ob.nullsFirst())
-    .orderBy('key')
-    .execute();
+  const rows = await findTopicRows(db, organisationId, options.includeArchived === true);
   return rows.map((row) => ({
     id: row.id,
     key: row.key,
@@ -152,23 +138,8 @@ export async function saveTopic(
     };
     const id =
       input.id === undefined
-        ? (
-            await tx
-              .insertInto('inbox_topic')
-              .values({ organisation_id: organisationId, key: input.key, ...values, archived_at: null })
-              .onConflict((oc) => oc.constraint('inbox_topic_key').doNothing())
-              .returning('id')
-              .executeTakeFirst()
-          )?.id
-        : (
-            await tx
-              .updateTable('inbox_topic')
-              .set(values)
-              .where('id', '=', input.id)
-              .where('organisation_id', '=', organisationId)
-              .returning('id')
-              .executeTakeFirst()
-          )?.id;
+        ? await insertTopic(tx, organisationId, input.key, values)
+        : await updateTopic(tx, organisationId, input.id, values);
     if (id === undefined) throw new AppError('INBOX_TOPIC_INVALID');
     await recordAudit(tx, {
       organisationId,
@@ -192,13 +163,7 @@ export async function setTopicArchived(
 ): Promise<void> {
   authorizeInbox(viewer, 'configure');
   await inTransaction(db, async (tx) => {
-    const result = await tx
-      .updateTable('inbox_topic')
-      .set({ archived_at: archived ? new Date() : null })
-      .where('id', '=', topicId)
-      .where('organisation_id', '=', organisationId)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new AppError('INBOX_TOPIC_INVALID');
+    if (!(await markTopicArchived(tx, organisationId, topicId, archived))) throw new AppError('INBOX_TOPIC_INVALID');
     await recordAudit(tx, {
       organisationId,
       actor: { id: viewer.id, label: viewer.displayName },
