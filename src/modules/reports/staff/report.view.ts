@@ -8,7 +8,7 @@ import { findDistricts, type District } from '../../places/index.ts';
 import { canManageReport, isReportStatus } from '../manage-report.ts';
 import { excerpt, plain, statusLabel, statusMeaning, statusTag } from '../pages/shared.ts';
 import { findCategories, findOpenReportsNearby, findQuestions, type ReportRow } from '../reports.repository.ts';
-import { statusChoices } from './queue.pages.ts';
+import { statusChoices } from './queue.view.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { StatusQuery } from '../reports.forms.ts';
 import { mayDo } from './staff.policy.ts';
