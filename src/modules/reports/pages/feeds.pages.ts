@@ -27,7 +27,8 @@ import {
   unsubscribeByToken,
 } from '../subscriptions.ts';
 import { limitSubscribing, registerAreaPages } from './area.pages.ts';
-import { parseBbox, reportCard, reportTitle } from './list.pages.ts';
+import { parseBbox } from './list.pages.ts';
+import { reportCard, reportTitle } from './list.view.ts';
 import { cityBounds, renderAreaThumbnail } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { reportIdParam } from './report.pages.ts';
