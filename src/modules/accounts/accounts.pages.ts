@@ -1,13 +1,12 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
 import { consumeRateLimit } from '../../platform/auth/rate-limit.ts';
 import { deleteSession, SESSION_COOKIE } from '../../platform/auth/sessions.ts';
 import { AppError } from '../../platform/errors.ts';
 import { cookieOptions, type App } from '../../platform/http/app.ts';
-import { LANGUAGE_CODES, LANGUAGES } from '../../platform/i18n/languages.ts';
-import { html, raw } from '../../platform/web/html.ts';
+import { html } from '../../platform/web/html.ts';
 import { invalidForm, readForm } from '../../platform/web/forms.ts';
-import { csrfField, errorSummary, field, renderPage, setNotice } from '../../platform/web/layout.ts';
+import { csrfField, field, renderPage, setNotice } from '../../platform/web/layout.ts';
 import {
   DeleteAccountForm,
   EmailForm,
@@ -28,7 +27,14 @@ import {
   signUp,
   updateProfile,
 } from './accounts.use-cases.ts';
-import type { FieldErrors } from './accounts.validation.ts';
+import {
+  accountPage,
+  newPasswordPage,
+  requireViewer,
+  signInPage,
+  signUpPage,
+  translateErrors,
+} from './accounts.view.ts';
 
 type Limit = 'signIn' | 'signUp' | 'passwordReset';
 
@@ -46,141 +52,6 @@ async function limit(ctx: AppContext, request: FastifyRequest, rule: Limit): Pro
 /** A local path to go back to after signing in; anything else falls back to the home page. */
 export function safeNext(value: unknown): string {
   return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : '/';
-}
-
-/** The page picks each field's text from its problem code. */
-function translateErrors(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([name, code]) => [name, request.t(`error.${code}`)]));
-}
-
-function requireViewer(request: FastifyRequest) {
-  if (request.viewer) return request.viewer;
-  throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
-}
-
-function signUpPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  values: { email?: string; displayName?: string } = {},
-  errors: FieldErrors = {},
-) {
-  const { t } = request;
-  const messages = translateErrors(request, errors);
-  return renderPage(request, reply, {
-    title: t('signUp.title'),
-    status: Object.keys(errors).length ? 400 : 200,
-    main: html`<h1>${t('signUp.title')}</h1>
-${errorSummary(request, messages)}
-<p>${t('signUp.intro')}</p>
-<form method="post" action="/sign-up" class="stack" novalidate>
-  ${csrfField(request)}
-  ${field({ name: 'displayName', label: t('form.displayName'), value: values.displayName, error: messages.displayName, required: true, autocomplete: 'name', maxlength: 80 })}
-  ${field({ name: 'email', label: t('form.email'), type: 'email', value: values.email, error: messages.email, required: true, autocomplete: 'email' })}
-  ${field({ name: 'password', label: t('form.password'), type: 'password', hint: t('form.password.hint'), error: messages.password, required: true, autocomplete: 'new-password' })}
-  <div class="field${messages.acceptTerms ? ' field--error' : ''}">
-    ${messages.acceptTerms ? html`<p class="field__error" id="acceptTerms-error">${messages.acceptTerms}</p>` : ''}
-    <div class="checkbox"><input type="checkbox" id="acceptTerms" name="acceptTerms" value="yes"${messages.acceptTerms ? raw(' aria-describedby="acceptTerms-error" aria-invalid="true"') : ''}>
-    <label for="acceptTerms">${t('signUp.acceptTerms')}</label></div>
-  </div>
-  <button type="submit" class="button">${t('signUp.submit')}</button>
-</form>
-<p>${t('signUp.haveAccount')} <a href="/sign-in">${t('site.signIn')}</a></p>`,
-  });
-}
-
-function signInPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: { email?: string; next?: string; error?: string; status?: number; resend?: boolean } = {},
-) {
-  const { t } = request;
-  const errors: Record<string, string> = options.error ? { email: options.error } : {};
-  return renderPage(request, reply, {
-    title: t('signIn.title'),
-    status: options.status ?? 200,
-    main: html`<h1>${t('signIn.title')}</h1>
-${errorSummary(request, errors)}
-<form method="post" action="/sign-in" class="stack" novalidate>
-  ${csrfField(request)}
-  <input type="hidden" name="next" value="${options.next ?? '/'}">
-  ${field({ name: 'email', label: t('form.email'), type: 'email', value: options.email, required: true, autocomplete: 'username' })}
-  ${field({ name: 'password', label: t('form.password'), type: 'password', required: true, autocomplete: 'current-password' })}
-  <button type="submit" class="button">${t('signIn.submit')}</button>
-</form>
-${
-  options.resend
-    ? html`<form method="post" action="/confirm/resend" class="stack">${csrfField(request)}<input type="hidden" name="email" value="${options.email ?? ''}"><button type="submit" class="button button--secondary">${t('confirm.resend')}</button></form>`
-    : ''
-}
-<p><a href="/password-reset">${t('signIn.forgot')}</a></p>
-<p>${t('signIn.noAccount')} <a href="/sign-up">${t('site.signUp')}</a></p>`,
-  });
-}
-
-function newPasswordPage(request: FastifyRequest, reply: FastifyReply, token: string, errors: FieldErrors = {}) {
-  const { t } = request;
-  const messages = translateErrors(request, errors);
-  return renderPage(request, reply, {
-    title: t('reset.new.title'),
-    noIndex: true,
-    status: Object.keys(errors).length ? 400 : 200,
-    main: html`<h1>${t('reset.new.title')}</h1>
-${errorSummary(request, messages)}
-<form method="post" action="/password-reset/new" class="stack" novalidate>
-  ${csrfField(request)}
-  <input type="hidden" name="token" value="${token}">
-  ${field({ name: 'password', label: t('form.password'), type: 'password', hint: t('form.password.hint'), error: messages.password, required: true, autocomplete: 'new-password' })}
-  <button type="submit" class="button">${t('reset.new.submit')}</button>
-</form>`,
-  });
-}
-
-function accountPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: { errors?: Record<string, string>; status?: number } = {},
-) {
-  const { t } = request;
-  const viewer = requireViewer(request);
-  const errors = options.errors ?? {};
-  return renderPage(request, reply, {
-    title: t('account.title'),
-    noIndex: true,
-    status: options.status ?? 200,
-    main: html`<h1>${t('account.title')}</h1>
-${errorSummary(request, errors)}
-<p>${t('account.roles', { role: t(`role.${viewer.role}`) })}</p>
-<section aria-labelledby="profile-title">
-  <h2 id="profile-title">${t('account.profile')}</h2>
-  <form method="post" action="/account/profile" class="stack" novalidate>
-    ${csrfField(request)}
-    <p>${t('form.email')}: <strong>${viewer.email ?? ''}</strong></p>
-    ${field({ name: 'displayName', label: t('form.displayName'), value: viewer.displayName, error: errors.displayName, required: true, autocomplete: 'name', maxlength: 80 })}
-    <div class="field">
-      <label for="language">${t('account.language')}</label>
-      <select id="language" name="language">
-        ${LANGUAGE_CODES.map((code) => html`<option value="${code}" lang="${code}"${(viewer.language ?? request.lang) === code ? raw(' selected') : ''}>${LANGUAGES[code].name}</option>`)}
-      </select>
-    </div>
-    <button type="submit" class="button">${t('form.save')}</button>
-  </form>
-</section>
-<section aria-labelledby="export-title">
-  <h2 id="export-title">${t('account.export.title')}</h2>
-  <p>${t('account.export.text')}</p>
-  <p><a class="button button--secondary" href="/account/export" download>${t('account.export.submit')}</a></p>
-</section>
-<section aria-labelledby="delete-title">
-  <h2 id="delete-title">${t('account.delete.title')}</h2>
-  <p>${t('account.delete.text')}</p>
-  <form method="post" action="/account/delete" class="stack" novalidate>
-    ${csrfField(request)}
-    <div class="checkbox"><input type="checkbox" id="removeContent" name="removeContent" value="yes"><label for="removeContent">${t('account.delete.removeContent')}</label></div>
-    ${field({ name: 'deletePassword', label: t('account.delete.confirm'), type: 'password', error: errors.deletePassword, required: true, autocomplete: 'current-password' })}
-    <button type="submit" class="button button--danger">${t('account.delete.submit')}</button>
-  </form>
-</section>`,
-  });
 }
 
 /** Sign up, confirmation, sign in and out, password reset, and one's own account. */

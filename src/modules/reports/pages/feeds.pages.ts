@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { html, type Html } from '../../../platform/web/html.ts';
 import { cityName, csrfField, renderPage, setNotice, siteUrl } from '../../../platform/web/layout.ts';
 import { containsPoint, findDistricts, findDistrictsWithGeometry } from '../../places/index.ts';
 import {
@@ -12,14 +12,7 @@ import {
   findReports,
   type ReportRow,
 } from '../reports.repository.ts';
-import {
-  areaOfBox,
-  cornersOfArea,
-  parseCorners,
-  validateArea,
-  type Corner,
-  type SubscriptionArea,
-} from '../subscription-area.ts';
+import { areaOfBox, parseCorners, validateArea, type SubscriptionArea } from '../subscription-area.ts';
 import {
   deleteSubscription,
   findUserSubscriptions,
@@ -27,11 +20,13 @@ import {
   unsubscribeByToken,
 } from '../subscriptions.ts';
 import { limitSubscribing, registerAreaPages } from './area.pages.ts';
-import { parseBbox, reportCard, reportTitle } from './list.pages.ts';
-import { cityBounds, renderAreaThumbnail } from './map.ts';
+import { parseBbox } from './list.pages.ts';
+import { reportCard, reportTitle } from './list.view.ts';
+import { subscriptionsView } from './feeds.view.ts';
+import { cityBounds } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { reportIdParam } from './report.pages.ts';
-import { categoryOptions, escapeXml, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
+import { escapeXml, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { NewReportsSubscriptionForm, UnsubscribeForm } from '../reports.forms.ts';
 
@@ -74,18 +69,13 @@ ${feed.entries.map(entry).join('\n')}
 `;
 }
 
-/** An area in a feed's address: `lat,lng;lat,lng;…` (the corners, in order). */
-export function areaQuery(corners: Corner[]): string {
-  return corners.map((corner) => `${corner.lat},${corner.lng}`).join(';');
-}
-
 function sendAtom(reply: FastifyReply, body: string): FastifyReply {
   return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(body);
 }
 
 function subscriptionsPage(request: FastifyRequest, reply: FastifyReply, ctx: AppContext) {
   return async () => {
-    const { t, organisation } = request;
+    const { organisation } = request;
     const viewer = request.viewer;
     if (!viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent('/reports/subscriptions')}`, 303);
     const [subscriptions, districts, categories, shapes] = await Promise.all([
@@ -101,53 +91,7 @@ function subscriptionsPage(request: FastifyRequest, reply: FastifyReply, ctx: Ap
       category: typeof query.category === 'string' ? query.category : '',
       bbox: typeof query.bbox === 'string' && parseBbox(query.bbox) ? query.bbox : '',
     };
-    const describe = (subscription: (typeof subscriptions)[number]): Html => {
-      if (subscription.kind === 'report')
-        return html`<a href="/reports/${subscription.reportId}">${t('reports.subscriptions.report', { id: subscription.reportId ?? 0 })}</a>`;
-      const district = districts.find((d) => d.id === subscription.districtId);
-      const category = categories.find((c) => c.id === subscription.categoryId);
-      const parts = [
-        category ? plain(request, category.name) : '',
-        district ? plain(request, district.name) : '',
-        subscription.hasArea ? t('reports.subscriptions.inArea') : '',
-      ].filter(Boolean);
-      const corners = subscription.area ? cornersOfArea(subscription.area) : [];
-      const feed = new URLSearchParams({ area: areaQuery(corners), ...(category ? { category: category.code } : {}) });
-      return html`${t('reports.subscriptions.newReports')}: ${parts.length ? parts.join(' · ') : t('reports.subscriptions.everywhere')}${
-        subscription.area
-          ? html`${renderAreaThumbnail(projection, shapes, corners, t('reports.subscriptions.areaShape', { count: corners.length }))}<a href="/reports/feed.atom?${feed.toString()}">${t('reports.subscriptions.areaFeed')}</a> · `
-          : ''
-      }`;
-    };
-    return renderPage(request, reply, {
-      title: t('reports.subscriptions.title'),
-      noIndex: true,
-      main: html`${stylesheet()}
-<h1>${t('reports.subscriptions.title')}</h1>
-<p>${t('reports.subscriptions.lead')}</p>
-${
-  subscriptions.length === 0
-    ? html`<p>${t('reports.subscriptions.none')}</p>`
-    : html`<ul class="report-list">${subscriptions.map(
-        (subscription) => html`<li class="report-card">${describe(subscription)}
-  <form method="post" action="/reports/subscriptions/${subscription.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('reports.subscriptions.remove')}<span class="visually-hidden">: ${subscription.kind === 'report' ? `#${subscription.reportId}` : t('reports.subscriptions.newReports')}</span></button></form></li>`,
-      )}</ul>`
-}
-<h2>${t('reports.subscriptions.add')}</h2>
-<p><a href="/reports/subscriptions/area${preset.bbox ? `?bbox=${encodeURIComponent(preset.bbox)}` : ''}">${t('reports.subscriptions.draw')}</a></p>
-<form method="post" action="/reports/subscriptions" class="stack">
-  ${csrfField(request)}
-  <div class="field"><label for="district">${t('reports.filter.district')}</label><select id="district" name="district"><option value="">${t('reports.filter.any')}</option>${districts
-    .filter((d) => d.kind === 'district')
-    .map(
-      (d) =>
-        html`<option value="${d.code}"${d.code === preset.district ? raw(' selected') : ''}>${plain(request, d.name)}</option>`,
-    )}</select></div>
-  <div class="field"><label for="category">${t('reports.filter.category')}</label><select id="category" name="category"><option value="">${t('reports.filter.any')}</option>${categoryOptions(request, categories, preset.category)}</select></div>
-  ${preset.bbox ? html`<div class="checkbox"><input type="checkbox" id="bbox" name="bbox" value="${preset.bbox}" checked><label for="bbox">${t('reports.subscriptions.area')}</label></div>` : ''}
-  <button type="submit" class="button">${t('reports.subscriptions.submit')}</button>
-</form>`,
-    });
+    return subscriptionsView(request, reply, { subscriptions, districts, categories, shapes, projection, preset });
   };
 }
 

@@ -18,7 +18,7 @@ import {
   type ReportRow,
 } from '../reports.repository.ts';
 import { countFollowers, followReport, isFollowing, notifySoon, unfollowReport } from '../subscriptions.ts';
-import { reportTitle } from './list.pages.ts';
+import { reportTitle } from './list.view.ts';
 import { cityBounds, renderMap } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
