@@ -4,7 +4,7 @@ import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
-import { csrfField, errorSummary, field, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
+import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findMeeting, findMeetings, isRegistered, proposalsOfProcess } from '../meetings.repository.ts';
 import { authorizeParticipation, mayParticipation } from '../participation.policy.ts';
 import { findProcess, findProcessBySlug, type Process } from '../processes.repository.ts';
@@ -22,6 +22,7 @@ import { meetingList, placesLeft, when } from './components/meeting-card.ts';
 import { invalidForm, parseId, readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
 import { MeetingForm, MeetingRegistrationForm, MinutesForm } from '../participation.forms.ts';
 import { messages, paragraphs, pathId, plain, stylesheet, translated, translatedInputs } from './shared.ts';
+import { meetingForm } from './meetings.view.ts';
 
 /**
  * The instant a wall-clock date and time in a time zone stands for ("2026-12-03", "18:30" in
@@ -64,24 +65,6 @@ export function zonedTime(day: string, time: string, timeZone: string): Date {
   return new Date(at);
 }
 
-/** A date and time as the wall clock of the city shows it: ["2026-12-03", "18:30"]. */
-function wallClock(date: Date, timeZone: string): [string, string] {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return [`${parts.year}-${parts.month}-${parts.day}`, `${parts.hour}:${parts.minute}`];
-}
-
 function meetingFromForm(request: FastifyRequest): MeetingInput {
   const { languages, timeZone } = request.organisation;
   const schema = MeetingForm(languages);
@@ -101,41 +84,6 @@ function meetingFromForm(request: FastifyRequest): MeetingInput {
       .filter(Boolean)
       .map((id) => parseId(id) ?? -1),
   };
-}
-
-function meetingForm(
-  request: FastifyRequest,
-  action: string,
-  values: Partial<MeetingInput>,
-  errors: Record<string, string>,
-): Html {
-  const { t, organisation } = request;
-  const start =
-    values.startsAt && !Number.isNaN(values.startsAt.getTime())
-      ? wallClock(values.startsAt, organisation.timeZone)
-      : ['', ''];
-  const end =
-    values.endsAt && !Number.isNaN(values.endsAt.getTime())
-      ? wallClock(values.endsAt, organisation.timeZone)
-      : ['', ''];
-  const text = (value: number | null | undefined) =>
-    value === null || value === undefined || Number.isNaN(value) ? '' : String(value);
-  return html`<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
-${translatedInputs(request, 'title', 'participation.meetings.titleField', values.title ?? {}, errors)}
-${translatedInputs(request, 'description', 'participation.meetings.description', values.description ?? {}, errors, true)}
-${field({ name: 'startsOn', label: t('participation.meetings.day'), type: 'date', value: start[0], error: errors.startsOn, required: true })}
-${field({ name: 'startTime', label: t('participation.meetings.startTime'), hint: t('participation.meetings.timeHint'), value: start[1], error: errors.startTime, required: true, maxlength: 5 })}
-${field({ name: 'endTime', label: t('participation.meetings.endTime'), hint: t('participation.meetings.timeHint'), value: end[1], error: errors.endTime, required: true, maxlength: 5 })}
-<fieldset><legend>${t('participation.meetings.where')}</legend>
-<p class="field__hint">${t('participation.meetings.whereHint')}</p>
-${field({ name: 'address', label: t('participation.meetings.address'), value: values.address ?? '', error: errors.address, maxlength: 300 })}
-${field({ name: 'lat', label: t('participation.proposal.lat'), value: text(values.lat), error: errors.lat })}
-${field({ name: 'lng', label: t('participation.proposal.lng'), value: text(values.lng) })}
-${field({ name: 'onlineUrl', label: t('participation.meetings.onlineUrl'), type: 'url', value: values.onlineUrl ?? '', error: errors.onlineUrl, maxlength: 500 })}
-</fieldset>
-${field({ name: 'capacity', label: t('participation.meetings.capacity'), type: 'number', value: text(values.capacity), error: errors.capacity, required: true })}
-${field({ name: 'proposalIds', label: t('participation.meetings.proposalIds'), hint: t('participation.meetings.proposalIdsHint'), value: (values.proposalIds ?? []).join(', '), error: errors.proposalIds })}
-<button type="submit" class="button">${t('participation.admin.save')}</button></form>`;
 }
 
 /**
