@@ -3,12 +3,12 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError, errorDefinition } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
-import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { renderSubjectSections } from '../../../platform/web/subject-sections.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { currentPhase } from '../ballot-rules.ts';
-import { findBudget, findHeadings, findMilestones, type Budget, type Heading } from '../budgets.repository.ts';
+import { findBudget, findHeadings, findMilestones, type Budget } from '../budgets.repository.ts';
 import {
   countSupportsInHeading,
   findResidentProject,
@@ -29,15 +29,12 @@ import {
 import { projectMap } from './project-map.ts';
 import { parseId, readForm, withNumbersAsNaN } from '../../../platform/web/forms.ts';
 import { ResidentProjectForm } from '../budgets.forms.ts';
-import { budgetsAsset, money, paragraphs, pathId, phaseLabel, plain, stylesheet, translated } from './shared.ts';
+import { money, paragraphs, pathId, phaseLabel, plain, translated } from './shared.ts';
 import { followUpSection } from './results.pages.ts';
 import { blockerNotice, projectStatus, statusLabel } from './project-parts.ts';
+import { headingSelect, styles } from './projects.view.ts';
 
 type PageError = { code: string; fields?: Record<string, string> };
-
-function styles(): Html {
-  return html`${stylesheet()}<link rel="stylesheet" href="${budgetsAsset('projects.css')}">`;
-}
 
 /** The status a page answers with for a refusal code. */
 function statusOf(code: string): number {
@@ -350,15 +347,4 @@ ${project.funded ? followUpSection(request, [project], milestones, 2) : ''}
 ${comments}`,
     });
   }
-}
-
-function headingSelect(request: FastifyRequest, headings: Heading[], selected: number, error?: string): Html {
-  const options = headings.map((h): [string, string] => [
-    String(h.id),
-    `${plain(request, h.name)} — ${money(request, h.amount)}`,
-  ]);
-  return html`<div class="field${error ? ' field--error' : ''}"><label for="headingId">${request.t('budgets.propose.headingField')}</label>
-<p class="field__hint" id="headingId-hint">${request.t('budgets.propose.headingHint')}</p>
-${error ? html`<p class="field__error" id="headingId-error">${error}</p>` : ''}
-<select id="headingId" name="headingId" aria-describedby="headingId-hint${error ? ' headingId-error' : ''}"${error ? raw(' aria-invalid="true"') : ''}>${options.map(([value, text]) => html`<option value="${value}"${value === String(selected) ? raw(' selected') : ''}>${text}</option>`)}</select></div>`;
 }
