@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { raw } from '../../../platform/web/html.ts';
 import { siteUrl } from '../../../platform/web/layout.ts';
 import { findDistricts } from '../../places/index.ts';
 import { plain, statusLabel } from '../pages/shared.ts';

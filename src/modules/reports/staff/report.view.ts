@@ -26,7 +26,6 @@ import {
   PUBLIC_ANSWER_MAX,
   REASON_MAX,
   REFER_TO_MAX,
-  reroute,
   residentLanguage,
   SETTABLE_STATUSES,
   templateFor,
