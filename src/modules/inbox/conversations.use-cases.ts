@@ -18,26 +18,23 @@ import { recordCorrection } from './analysis/learning.ts';
 import { isMessageLanguage } from './analysis/languages.ts';
 import { adapterFor } from './channels/index.ts';
 import { authorizeInbox } from './inbox.policy.ts';
+import { deleteSavedView, insertSavedView } from './saved-views.repository.ts';
 import {
-  deleteSavedView,
   findAssignablePeople,
-  findConversation,
-  findTemplate,
-  findTopics,
-  insertSavedView,
-  insertTemplate,
-  updateTemplate,
-  type ConversationDetail,
-  findIncomingMessage,
-  findLatestIncomingLanguage,
   findUserRole,
   isActiveDepartment,
+  setConversationAssignment,
+} from './assignment.repository.ts';
+import {
+  findConversation,
+  type ConversationDetail,
+  findLatestIncomingLanguage,
   linkConversationToProposal,
   linkConversationToReport,
-  setConversationAssignment,
   setConversationStatus,
-  updateMessageLabels,
-} from './inbox.repository.ts';
+} from './conversations.repository.ts';
+import { findTemplate, insertTemplate, updateTemplate } from './templates.repository.ts';
+import { findTopics, findIncomingMessage, updateMessageLabels } from './labels.repository.ts';
 import { conversationTexts } from './inbox.texts.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { SENTIMENTS, type Sentiment } from './inbox.schema.ts';

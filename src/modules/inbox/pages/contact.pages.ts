@@ -9,7 +9,7 @@ import { html } from '../../../platform/web/html.ts';
 import { cityName, csrfField, errorSummary, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import type { ChannelRecord, InboxChannels } from '../channels/channel.ts';
-import { findWebThreadFor, setMessagePlace } from '../inbox.repository.ts';
+import { findWebThreadFor, setMessagePlace } from '../contact.repository.ts';
 import { codedError, inputField, selectInput, textareaInput } from './shared.ts';
 import { isEmail } from '../../../platform/validation.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';

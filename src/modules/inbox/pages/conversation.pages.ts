@@ -16,17 +16,16 @@ import { adapterFor } from '../channels/index.ts';
 import { mayDoInInbox } from '../inbox.policy.ts';
 import { findCodes, findMessageCodes, type Code } from '../listening/coding.ts';
 import { messageCodesForm } from './codes.pages.ts';
+import { findActiveDepartments, findAssignablePeople } from '../assignment.repository.ts';
 import {
-  findActiveDepartments,
-  findAssignablePeople,
   findAuthorConversations,
   findConversation,
   findFirstResponseGoal,
-  findTemplates,
   findThread,
   type ConversationDetail,
   type ThreadMessage,
-} from '../inbox.repository.ts';
+} from '../conversations.repository.ts';
+import { findTemplates } from '../templates.repository.ts';
 import { SENTIMENTS } from '../inbox.schema.ts';
 import { firstResponseNote, labelsFor, type Labels } from './inbox.pages.ts';
 import {

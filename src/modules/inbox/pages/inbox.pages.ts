@@ -14,16 +14,15 @@ import { findChannels } from '../channels.repository.ts';
 import { removeView, saveView } from '../conversations.use-cases.ts';
 import {
   countByStatus,
-  findActiveDepartments,
-  findAssignablePeople,
   findConversations,
   findFirstResponseGoal,
-  findSavedViews,
-  findTopics,
   type ConversationFilters,
   type ConversationRow,
   type ListCursor,
-} from '../inbox.repository.ts';
+} from '../conversations.repository.ts';
+import { findActiveDepartments, findAssignablePeople } from '../assignment.repository.ts';
+import { findSavedViews } from '../saved-views.repository.ts';
+import { findTopics } from '../labels.repository.ts';
 import { CONVERSATION_STATUSES, SENTIMENTS, type ConversationStatus, type Sentiment } from '../inbox.schema.ts';
 import {
   channelLabel,

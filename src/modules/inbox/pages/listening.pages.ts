@@ -10,7 +10,7 @@ import { csrfField, formatDate, setNotice } from '../../../platform/web/layout.t
 import { findDistricts } from '../../places/index.ts';
 import { findChannelLabels } from '../channels.repository.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
-import { findTopics } from '../inbox.repository.ts';
+import { findTopics } from '../labels.repository.ts';
 import { acknowledgeAlert, findAlerts } from '../listening/alerts.ts';
 import {
   findTexts,

@@ -8,7 +8,7 @@ import { localized } from '../../../platform/i18n/translate.ts';
 import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, field, setNotice } from '../../../platform/web/layout.ts';
 import { authorizeInbox } from '../inbox.policy.ts';
-import { findActiveDepartments } from '../inbox.repository.ts';
+import { findActiveDepartments } from '../assignment.repository.ts';
 import {
   findInboxSettings,
   findTopics,

@@ -9,7 +9,7 @@ import { assetFolder } from '../../../platform/web/assets.ts';
 import { renderPage } from '../../../platform/web/layout.ts';
 import type { ChannelKind } from '../inbox.schema.ts';
 import { authorizeInbox, mayDoInInbox, type InboxAction } from '../inbox.policy.ts';
-import { findConversation, findThread, type ThreadMessage } from '../inbox.repository.ts';
+import { findConversation, findThread, type ThreadMessage } from '../conversations.repository.ts';
 import { parseId, requireId } from '../../../platform/validation.ts';
 
 /** A field's problem: a stable code (also in the page, as `data-code`) and its text in the reader's language. */

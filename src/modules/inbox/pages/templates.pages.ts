@@ -8,7 +8,7 @@ import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
 import { changeTemplate, createTemplate } from '../conversations.use-cases.ts';
 import { mayDoInInbox } from '../inbox.policy.ts';
-import { findTemplates, type AnswerTemplate } from '../inbox.repository.ts';
+import { findTemplates, type AnswerTemplate } from '../templates.repository.ts';
 import {
   codedError,
   inboxViewer,

@@ -7,7 +7,7 @@ import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout
 import { CATEGORIES, fieldProblemMessage, findProcesses, phaseAllows } from '../../participation/index.ts';
 import { findDistricts } from '../../places/index.ts';
 import { PROPOSAL_BODY_MAX, turnIntoProposal } from '../conversations.use-cases.ts';
-import type { ThreadMessage } from '../inbox.repository.ts';
+import type { ThreadMessage } from '../conversations.repository.ts';
 import {
   codedError,
   loadIncomingMessage,

@@ -17,7 +17,7 @@ import {
 } from '../../reports/index.ts';
 import { turnIntoReport } from '../conversations.use-cases.ts';
 import { MessageQuery, ToReportForm } from '../inbox.forms.ts';
-import type { ThreadMessage } from '../inbox.repository.ts';
+import type { ThreadMessage } from '../conversations.repository.ts';
 import {
   codedError,
   loadIncomingMessage,

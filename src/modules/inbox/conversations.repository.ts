@@ -1,8 +1,13 @@
 import { sql } from 'kysely';
 import type { Translated } from '../../platform/db/schema.ts';
-import type { Db, Executor } from '../../platform/db/database.ts';
+import type { Executor } from '../../platform/db/database.ts';
 import type { ChannelKind, ConversationStatus, Delivery, Sentiment } from './inbox.schema.ts';
 import './inbox.schema.ts';
+
+/*
+ * The staff inbox's conversations: the filtered list, one conversation with its thread and the author's
+ * other conversations, and the conversation's own state (done or open, the report or proposal made from it).
+ */
 
 function json<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
@@ -385,221 +390,6 @@ export async function findAuthorConversations(
   }));
 }
 
-/** The thread key of this person's latest contact-form conversation active since `since` and not yet a report. */
-export async function findWebThreadFor(
-  db: Executor,
-  channelId: number,
-  email: string,
-  since: Date,
-): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('inbox_conversation as c')
-    .innerJoin('inbox_author as a', 'a.id', 'c.author_id')
-    .select('c.thread_key')
-    .where('c.channel_id', '=', channelId)
-    .where('a.external_id', '=', email)
-    .where('c.last_message_at', '>=', since)
-    .where('c.report_id', 'is', null)
-    .where('c.proposal_id', 'is', null)
-    .orderBy('c.last_message_at', 'desc')
-    .executeTakeFirst();
-  return row?.thread_key;
-}
-
-/** Records the district and place a resident gave with a contact-form message. */
-export async function setMessagePlace(
-  db: Db,
-  channelId: number,
-  externalId: string,
-  districtId: number | null,
-  place: string | null,
-): Promise<void> {
-  await db
-    .updateTable('inbox_message')
-    .set({ district_id: districtId, place })
-    .where('channel_id', '=', channelId)
-    .where('external_id', '=', externalId)
-    .execute();
-}
-
-/** The city's topics (not archived), for filters and relabelling. */
-export async function findTopics(
-  db: Executor,
-  organisationId: number,
-): Promise<Array<{ key: string; names: Translated }>> {
-  const rows = await db
-    .selectFrom('inbox_topic')
-    .select(['key', 'names'])
-    .where('organisation_id', '=', organisationId)
-    .where('archived_at', 'is', null)
-    .orderBy('key')
-    .execute();
-  return rows.map((row) => ({ key: row.key, names: json<Translated>(row.names) }));
-}
-
-/** The city's departments that are not archived. */
-export async function findActiveDepartments(
-  db: Executor,
-  organisationId: number,
-): Promise<Array<{ id: number; name: Translated }>> {
-  const rows = await db
-    .selectFrom('core_department')
-    .select(['id', 'name'])
-    .where('organisation_id', '=', organisationId)
-    .where('archived_at', 'is', null)
-    .orderBy('slug')
-    .execute();
-  return rows.map((row) => ({ id: row.id, name: json<Translated>(row.name) }));
-}
-
-/** People who can be given a conversation: staff and administrators, and members of departments. */
-export async function findAssignablePeople(
-  db: Executor,
-  organisationId: number,
-): Promise<Array<{ id: number; name: string; departmentIds: number[] }>> {
-  const rows = await db
-    .selectFrom('core_user as u')
-    .select([
-      'u.id',
-      'u.display_name',
-      'u.role',
-      sql<
-        number[]
-      >`coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}')`.as(
-        'department_ids',
-      ),
-    ])
-    .where('u.organisation_id', '=', organisationId)
-    .where('u.deleted_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('u.role', 'in', ['staff', 'admin']),
-        eb.exists(
-          eb.selectFrom('core_department_member as dm').select('dm.user_id').whereRef('dm.user_id', '=', 'u.id'),
-        ),
-      ]),
-    )
-    .orderBy('u.display_name')
-    .limit(1000)
-    .execute();
-  return rows.map((row) => ({ id: row.id, name: row.display_name, departmentIds: row.department_ids }));
-}
-
-/** A member of staff's saved views of the inbox, by name. */
-export async function findSavedViews(
-  db: Executor,
-  organisationId: number,
-  userId: number,
-): Promise<Array<{ id: number; name: string; filters: Record<string, string> }>> {
-  const rows = await db
-    .selectFrom('inbox_saved_view')
-    .select(['id', 'name', 'filters'])
-    .where('organisation_id', '=', organisationId)
-    .where('user_id', '=', userId)
-    .orderBy('name')
-    .limit(100)
-    .execute();
-  return rows.map((row) => ({ id: row.id, name: row.name, filters: json<Record<string, string>>(row.filters) }));
-}
-
-export async function insertSavedView(
-  db: Executor,
-  organisationId: number,
-  userId: number,
-  name: string,
-  filters: Record<string, string>,
-): Promise<number> {
-  const row = await db
-    .insertInto('inbox_saved_view')
-    .values({ organisation_id: organisationId, user_id: userId, name, filters: JSON.stringify(filters) })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-/** Deletes one of the person's own views; false when there was none. */
-export async function deleteSavedView(
-  db: Executor,
-  organisationId: number,
-  userId: number,
-  id: number,
-): Promise<boolean> {
-  const result = await db
-    .deleteFrom('inbox_saved_view')
-    .where('organisation_id', '=', organisationId)
-    .where('user_id', '=', userId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return result.numDeletedRows > 0n;
-}
-
-export interface AnswerTemplate {
-  id: number;
-  name: string;
-  texts: Translated;
-  archived: boolean;
-}
-
-/** The city's answer templates, by name; archived ones only when asked. */
-export async function findTemplates(
-  db: Executor,
-  organisationId: number,
-  includeArchived = false,
-): Promise<AnswerTemplate[]> {
-  let query = db
-    .selectFrom('inbox_template')
-    .select(['id', 'name', 'texts', 'archived_at'])
-    .where('organisation_id', '=', organisationId);
-  if (!includeArchived) query = query.where('archived_at', 'is', null);
-  const rows = await query.orderBy('archived_at', 'desc').orderBy('name').limit(500).execute();
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    texts: json<Translated>(row.texts),
-    archived: row.archived_at !== null,
-  }));
-}
-
-export async function findTemplate(
-  db: Executor,
-  organisationId: number,
-  id: number,
-): Promise<AnswerTemplate | undefined> {
-  return (await findTemplates(db, organisationId, true)).find((template) => template.id === id);
-}
-
-export async function insertTemplate(
-  db: Executor,
-  organisationId: number,
-  name: string,
-  texts: Translated,
-): Promise<number> {
-  const row = await db
-    .insertInto('inbox_template')
-    .values({ organisation_id: organisationId, name, texts: JSON.stringify(texts), archived_at: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-export async function updateTemplate(
-  db: Executor,
-  organisationId: number,
-  id: number,
-  change: { name?: string; texts?: Translated; archived?: boolean },
-): Promise<void> {
-  await db
-    .updateTable('inbox_template')
-    .set({
-      ...(change.name !== undefined ? { name: change.name } : {}),
-      ...(change.texts !== undefined ? { texts: JSON.stringify(change.texts) } : {}),
-      ...(change.archived !== undefined ? { archived_at: change.archived ? new Date() : null } : {}),
-    })
-    .where('organisation_id', '=', organisationId)
-    .where('id', '=', id)
-    .execute();
-}
-
 /** The language of a conversation's latest incoming message that has one. */
 export async function findLatestIncomingLanguage(db: Executor, conversationId: number): Promise<string | undefined> {
   const row = await db
@@ -614,76 +404,12 @@ export async function findLatestIncomingLanguage(db: Executor, conversationId: n
   return row?.language ?? undefined;
 }
 
-/** Whether a department of the city exists and is not archived. */
-export async function isActiveDepartment(db: Executor, organisationId: number, departmentId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('core_department')
-    .select('id')
-    .where('organisation_id', '=', organisationId)
-    .where('id', '=', departmentId)
-    .where('archived_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** A person's role. */
-export async function findUserRole(db: Executor, userId: number) {
-  const row = await db.selectFrom('core_user').select('role').where('id', '=', userId).executeTakeFirstOrThrow();
-  return row.role;
-}
-
-/** Gives a conversation to a department and/or a person (null: nobody). */
-export async function setConversationAssignment(
-  db: Executor,
-  conversationId: number,
-  assignment: { departmentId: number | null; assigneeId: number | null },
-): Promise<void> {
-  await db
-    .updateTable('inbox_conversation')
-    .set({ department_id: assignment.departmentId, assignee_id: assignment.assigneeId })
-    .where('id', '=', conversationId)
-    .execute();
-}
-
 /** Marks a conversation done (now) or open. */
 export async function setConversationStatus(db: Executor, conversationId: number, done: boolean): Promise<void> {
   await db
     .updateTable('inbox_conversation')
     .set({ status: done ? 'done' : 'open', done_at: done ? new Date() : null })
     .where('id', '=', conversationId)
-    .execute();
-}
-
-/** An incoming message of a conversation (`liveOnly`: not erased), with what relabelling needs. */
-export async function findIncomingMessage(
-  db: Executor,
-  conversationId: number,
-  messageId: number,
-  options: { liveOnly: boolean },
-) {
-  let query = db
-    .selectFrom('inbox_message')
-    .select(['id', 'body', 'language', 'sentiment', 'topic'])
-    .where('id', '=', messageId)
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'in');
-  if (options.liveOnly) query = query.where('erased_at', 'is', null);
-  return query.executeTakeFirst();
-}
-
-/** Stores staff's labels of a message (who set each). */
-export async function updateMessageLabels(
-  db: Executor,
-  messageId: number,
-  labels: { sentiment?: { value: Sentiment; by: number }; topic?: { value: string; by: number } },
-): Promise<void> {
-  await db
-    .updateTable('inbox_message')
-    .set({
-      ...(labels.sentiment ? { sentiment: labels.sentiment.value, sentiment_by: labels.sentiment.by } : {}),
-      ...(labels.topic ? { topic: labels.topic.value, topic_by: labels.topic.by } : {}),
-    })
-    .where('id', '=', messageId)
     .execute();
 }
 
