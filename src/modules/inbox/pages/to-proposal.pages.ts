@@ -1,38 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
-import { html, raw } from '../../../platform/web/html.ts';
-import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
-import { CATEGORIES, fieldProblemMessage, findProcesses, phaseAllows } from '../../participation/index.ts';
+import { setNotice } from '../../../platform/web/layout.ts';
+import { fieldProblemMessage, findProcesses, phaseAllows } from '../../participation/index.ts';
 import { findDistricts } from '../../places/index.ts';
 import { PROPOSAL_BODY_MAX, turnIntoProposal } from '../conversations.use-cases.ts';
 import type { ThreadMessage } from '../conversations.repository.ts';
-import {
-  codedError,
-  loadIncomingMessage,
-  firstLine,
-  idFrom,
-  inputField,
-  renderInboxPage,
-  selectInput,
-  textareaInput,
-  type FieldError,
-} from './shared.ts';
+import { codedError, loadIncomingMessage, firstLine, idFrom, type FieldError } from './shared.ts';
 import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
 import { MessageQuery, ToProposalForm } from '../inbox.forms.ts';
-
-interface ProposalForm {
-  message: string;
-  process: string;
-  title: string;
-  body: string;
-  category: string;
-  districtId: string;
-  lat: string;
-  lng: string;
-  showName: boolean;
-}
+import { proposalFormView, type ProposalForm } from './to-proposal.view.ts';
 
 /** The form's starting values: the message's first line as title, its text, district and coordinates. */
 function prefill(message: ThreadMessage, processIds: number[]): ProposalForm {
@@ -56,7 +33,8 @@ async function openProcesses(ctx: AppContext, request: FastifyRequest) {
   );
 }
 
-async function renderForm(
+/** Loads the open processes and the districts, and shows the form. */
+async function proposalFormPage(
   ctx: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -65,39 +43,11 @@ async function renderForm(
   errors: Record<string, FieldError> = {},
   status = 200,
 ): Promise<FastifyReply> {
-  const { t, organisation } = request;
   const [processes, districts] = await Promise.all([
     openProcesses(ctx, request),
-    findDistricts(ctx.db, organisation.id),
+    findDistricts(ctx.db, request.organisation.id),
   ]);
-  const text = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
-  const title = t('inbox.proposal.title');
-  return renderInboxPage(request, reply, {
-    title,
-    status,
-    main: html`<p><a href="/staff/inbox/${conversationId}">← ${t('inbox.thread.title')}</a></p>
-<h1>${title}</h1>
-<p>${t('inbox.proposal.lead')}</p>
-${errorSummary(request, Object.fromEntries(Object.entries(errors).map(([field, error]) => [field, error.message])))}
-${processes.length === 0 ? html`<p class="notice">${t('inbox.proposal.noProcess')}</p>` : ''}
-<form method="post" action="/staff/inbox/${conversationId}/proposal">
-  ${csrfField(request)}
-  <input type="hidden" name="message" value="${form.message}">
-  ${selectInput({ name: 'process', label: t('inbox.proposal.process'), hint: t('inbox.proposal.processHint'), value: form.process, required: true, error: errors.process, choices: [{ value: '', label: t('inbox.proposal.chooseProcess') }, ...processes.map((p) => ({ value: String(p.id), label: text(p.title) }))] })}
-  ${inputField({ name: 'title', label: t('participation.proposal.titleField'), value: form.title, maxlength: 200, required: true, error: errors.title })}
-  ${textareaInput({ name: 'body', label: t('inbox.proposal.body'), hint: t('inbox.proposal.bodyHint'), value: form.body, maxlength: PROPOSAL_BODY_MAX, rows: 10, required: true, error: errors.body })}
-  ${selectInput({ name: 'category', label: t('participation.filter.category'), value: form.category, required: true, error: errors.category, choices: [{ value: '', label: t('participation.proposal.chooseCategory') }, ...CATEGORIES.map((c) => ({ value: c, label: t(`participation.category.${c}` as MessageKey) }))] })}
-  ${selectInput({ name: 'districtId', label: t('participation.filter.district'), value: form.districtId, error: errors.districtId, choices: [{ value: '', label: t('participation.proposal.noDistrict') }, ...districts.filter((d) => d.kind === 'district').map((d) => ({ value: String(d.id), label: text(d.name) }))] })}
-  <fieldset><legend>${t('participation.proposal.place')}</legend>
-  ${inputField({ name: 'lat', label: t('participation.proposal.lat'), value: form.lat, error: errors.lat })}
-  ${inputField({ name: 'lng', label: t('participation.proposal.lng'), value: form.lng })}
-  </fieldset>
-  <div class="checkbox"><input type="checkbox" id="showName" name="showName" value="1"${form.showName ? raw(' checked') : ''} aria-describedby="showName-hint"><label for="showName">${t('inbox.proposal.showName')}</label></div>
-  <p class="field__hint" id="showName-hint">${t('inbox.proposal.showNameHint')}</p>
-  <p class="muted">${t('inbox.proposal.tellHint')}</p>
-  <button type="submit" class="button">${t('inbox.proposal.submit')}</button>
-</form>`,
-  });
+  return proposalFormView(request, reply, { conversationId, processes, districts }, form, errors, status);
 }
 
 /** A coordinate typed in the form: null when blank, NaN when not a number (refused by the use case). */
@@ -116,7 +66,7 @@ export function registerToProposalPages(app: App, ctx: AppContext): void {
       'proposal',
     );
     const processes = await openProcesses(ctx, request);
-    return renderForm(
+    return proposalFormPage(
       ctx,
       request,
       reply,
@@ -167,7 +117,7 @@ export function registerToProposalPages(app: App, ctx: AppContext): void {
           ),
         ]),
       );
-      return renderForm(
+      return proposalFormPage(
         ctx,
         request,
         reply,

@@ -1,45 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
+import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
-import { html } from '../../../platform/web/html.ts';
-import { csrfField, errorSummary, setNotice } from '../../../platform/web/layout.ts';
+import { setNotice } from '../../../platform/web/layout.ts';
 import { boundingBox, findDistrictsWithGeometry } from '../../places/index.ts';
 import {
   answersFromForm,
   questionFieldId,
   reportFormChoices,
-  questionFields,
-  questionFieldsScript,
   submissionAnswers,
   submissionProblemMessage,
 } from '../../reports/index.ts';
 import { turnIntoReport } from '../conversations.use-cases.ts';
 import { MessageQuery, ToReportForm } from '../inbox.forms.ts';
 import type { ThreadMessage } from '../conversations.repository.ts';
-import {
-  codedError,
-  loadIncomingMessage,
-  inputField,
-  renderInboxPage,
-  selectInput,
-  textareaInput,
-  type FieldError,
-} from './shared.ts';
-
-const DESCRIPTION_MAX = 4000;
-
-interface ReportForm {
-  message: string;
-  category: string;
-  /** The chosen category's answers by question code. */
-  answers: Record<string, string[]>;
-  lat: string;
-  lng: string;
-  address: string;
-  description: string;
-}
+import { codedError, loadIncomingMessage, type FieldError } from './shared.ts';
+import { DESCRIPTION_MAX, reportFormView, type ReportForm } from './to-report.view.ts';
 
 /** Which form field a refusal of the reports intake belongs to. */
 const FIELD_OF: Record<string, keyof ReportForm> = {
@@ -86,7 +63,8 @@ async function prefill(ctx: AppContext, request: FastifyRequest, message: Thread
   };
 }
 
-async function renderForm(
+/** Loads the report categories and their questions, and shows the form. */
+async function reportFormPage(
   ctx: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -94,33 +72,9 @@ async function renderForm(
   form: ReportForm,
   errors: Record<string, FieldError> = {},
 ): Promise<FastifyReply> {
-  const { t, organisation } = request;
   // every active category and all their questions at once (the reports module keeps them while current)
-  const { categories, questions } = await reportFormChoices(ctx, organisation);
-  const text = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
-  const title = t('inbox.report.title');
-  return renderInboxPage(request, reply, {
-    title,
-    status: Object.keys(errors).length ? 400 : 200,
-    main: html`<p><a href="/staff/inbox/${conversationId}">← ${t('inbox.thread.title')}</a></p>
-<h1>${title}</h1>
-<p>${t('inbox.report.lead')}</p>
-${errorSummary(request, Object.fromEntries(Object.entries(errors).map(([field, error]) => [field, error.message])))}
-<form method="post" action="/staff/inbox/${conversationId}/report">
-  ${csrfField(request)}
-  <input type="hidden" name="message" value="${form.message}">
-  ${selectInput({ name: 'category', label: t('reports.new.category'), value: form.category, required: true, error: errors.category, choices: [{ value: '', label: t('reports.new.chooseOne') }, ...categories.map((c) => ({ value: c.code, label: text(c.name), group: text(c.group) }))] })}
-  <p data-questions-step><button type="submit" name="step" value="questions" class="button button--secondary" formnovalidate>${t('inbox.report.showQuestions')}</button></p>
-  ${questionFields(request, categories, questions, form.category, form.answers, Object.fromEntries(Object.entries(errors).map(([field, error]) => [field, { code: error.code, message: error.message }])))}
-  ${inputField({ name: 'lat', label: t('reports.new.lat'), value: form.lat, required: true, error: errors.lat })}
-  ${inputField({ name: 'lng', label: t('reports.new.lng'), value: form.lng, required: true })}
-  ${inputField({ name: 'address', label: t('reports.new.address'), value: form.address, maxlength: 300 })}
-  ${textareaInput({ name: 'description', label: t('reports.new.description'), value: form.description, maxlength: DESCRIPTION_MAX, rows: 8, required: true, error: errors.description })}
-  <p class="muted">${t('inbox.report.tellHint')}</p>
-  <button type="submit" class="button">${t('inbox.report.submit')}</button>
-</form>`,
-    scripts: [questionFieldsScript()],
-  });
+  const choices = await reportFormChoices(ctx, request.organisation);
+  return reportFormView(request, reply, { conversationId, choices }, form, errors);
 }
 
 /** Turning a conversation's message into a report: the prefilled form and its submission. */
@@ -132,7 +86,7 @@ export function registerToReportPages(app: App, ctx: AppContext): void {
       validFields(readForm(MessageQuery, request.query)).message ?? '',
       'report',
     );
-    return renderForm(ctx, request, reply, conversationId, await prefill(ctx, request, message));
+    return reportFormPage(ctx, request, reply, conversationId, await prefill(ctx, request, message));
   });
 
   app.post('/staff/inbox/:conversationId/report', { schema: { hide: true } }, async (request, reply) => {
@@ -156,7 +110,7 @@ export function registerToReportPages(app: App, ctx: AppContext): void {
       description: fields.description.trim(),
     };
     // Without JavaScript, choosing a category and asking for its questions comes back to the form, filled in.
-    if (fields.step === 'questions') return renderForm(ctx, request, reply, conversationId, form);
+    if (fields.step === 'questions') return reportFormPage(ctx, request, reply, conversationId, form);
     const coordinate = (value: string) => (/^-?\d{1,3}(\.\d+)?$/.test(value) ? Number(value) : Number.NaN);
     const outcome = await turnIntoReport(ctx, request.viewer, request.organisation, conversationId, {
       messageId: message.id,
@@ -189,7 +143,7 @@ export function registerToReportPages(app: App, ctx: AppContext): void {
           key ? request.t(key, { question: problem.field }) : problem.message,
         );
       }
-      return renderForm(ctx, request, reply, conversationId, form, errors);
+      return reportFormPage(ctx, request, reply, conversationId, form, errors);
     }
     setNotice(reply, 'inbox.report.done');
     return reply.redirect(`/staff/inbox/${conversationId}`, 303);
