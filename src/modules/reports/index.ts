@@ -24,8 +24,8 @@ export {
   type ReportSubmission,
   type SubmitOutcome,
 } from './submit-report.ts';
-export { findCategories, findReports, findReportById, type ReportRow } from './reports.repository.ts';
-export { findPublicUpdates, type Category, type PublicUpdate } from './reports.repository.ts';
+export { findReports, findReportById, type ReportRow } from './reports-list.repository.ts';
+export { findPublicUpdates, type PublicUpdate } from './report-history.repository.ts';
 export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
 export {
   answersFromForm,
@@ -36,7 +36,7 @@ export {
   submissionProblemMessage,
   type QuestionProblem,
 } from './pages/question-fields.ts';
-export { findQuestions, type Question } from './reports.repository.ts';
+export { findCategories, findQuestions, type Category, type Question } from './report-categories.repository.ts';
 export { reportFormChoices, type ReportFormChoices } from './report-form.use-cases.ts';
 export { findPublicStatistics, type PublicStatistics } from './statistics.repository.ts';
 export {

@@ -5,7 +5,7 @@ import { isLanguage } from '../../platform/i18n/languages.ts';
 import { localized, translator } from '../../platform/i18n/translate.ts';
 import type { PersonalDataProvider } from '../../platform/module.ts';
 import { deleteAbandonedPhotos } from './photos.ts';
-import { idOf } from './reports.repository.ts';
+import { idOf } from './column-values.ts';
 import { areaContains, readArea } from './subscription-area.ts';
 import {
   claimNotifiedLines,

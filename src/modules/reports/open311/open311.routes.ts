@@ -9,11 +9,10 @@ import {
   findCategories,
   findCategoryIdsWithQuestions,
   findCategoryByCode,
-  findPublicUpdates,
   findQuestions,
-  findReports,
-  type ReportRow,
-} from '../reports.repository.ts';
+} from '../report-categories.repository.ts';
+import { findPublicUpdates } from '../report-history.repository.ts';
+import { findReports, type ReportRow } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { submitReport } from '../submit-report.ts';
 import { isoWithOffset } from './datetime.ts';

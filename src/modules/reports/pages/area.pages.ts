@@ -7,7 +7,8 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { findDistrictsWithGeometry, type DistrictWithGeometry } from '../../places/index.ts';
-import { findCategories, type BoundingBox } from '../reports.repository.ts';
+import { findCategories } from '../report-categories.repository.ts';
+import type { BoundingBox } from '../tiles.ts';
 import { subscribeNewReports } from '../subscriptions.ts';
 import {
   cornersOfBox,

@@ -5,13 +5,9 @@ import type { App } from '../../../platform/http/app.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { cityName, csrfField, renderPage, setNotice, siteUrl } from '../../../platform/web/layout.ts';
 import { containsPoint, findDistricts, findDistrictsWithGeometry } from '../../places/index.ts';
-import {
-  findCategories,
-  findPublicHistory,
-  findReportById,
-  findReports,
-  type ReportRow,
-} from '../reports.repository.ts';
+import { findCategories } from '../report-categories.repository.ts';
+import { findPublicHistory } from '../report-history.repository.ts';
+import { findReportById, findReports, type ReportRow } from '../reports-list.repository.ts';
 import { areaOfBox, parseCorners, validateArea, type SubscriptionArea } from '../subscription-area.ts';
 import {
   deleteSubscription,

@@ -4,7 +4,7 @@ import { csrfField, renderPage } from '../../../platform/web/layout.ts';
 import type { MapProjection } from '../../../platform/web/svg-map.ts';
 import type { findDistrictsWithGeometry } from '../../places/index.ts';
 import type { District } from '../../places/index.ts';
-import type { Category } from '../reports.repository.ts';
+import type { Category } from '../report-categories.repository.ts';
 import { cornersOfArea, type Corner } from '../subscription-area.ts';
 import type { findUserSubscriptions } from '../subscriptions.ts';
 import { renderAreaThumbnail } from './map.ts';

@@ -7,14 +7,10 @@ import { html } from '../../../platform/web/html.ts';
 import { renderPage } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
-import {
-  findCategories,
-  findReportClusters,
-  findReports,
-  type BoundingBox,
-  type ReportFilters,
-  type ReportRow,
-} from '../reports.repository.ts';
+import { findCategories } from '../report-categories.repository.ts';
+import { findReportClusters } from '../reports-map.repository.ts';
+import { findReports, type ReportFilters, type ReportRow } from '../reports-list.repository.ts';
+import type { BoundingBox } from '../tiles.ts';
 import { cityBounds, renderMap } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { isStatus, plain, reportsAsset, stylesheet } from './shared.ts';

@@ -2,7 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { formatDate } from '../../../platform/web/layout.ts';
 import type { District } from '../../places/index.ts';
-import type { BoundingBox, Category, ReportRow } from '../reports.repository.ts';
+import type { BoundingBox } from '../tiles.ts';
+import type { Category } from '../report-categories.repository.ts';
+import type { ReportRow } from '../reports-list.repository.ts';
 import { ALL_STATUSES, categoryOptions, excerpt, plain, statusLabel, statusTag } from './shared.ts';
 
 /** The filters of the list, the map, the API and the feed, as read from a query string. */

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { countPendingPhotos, MAX_PHOTOS, storePendingPhotos, type PhotoType } from '../photos.ts';
 import type { ReportFormChoices } from '../report-form.use-cases.ts';
-import type { Category, Question } from '../reports.repository.ts';
+import type { Category, Question } from '../report-categories.repository.ts';
 import { checkSubmission, type ReportSubmission } from '../submit-report.ts';
 import { answersFromForm, questionFieldId, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
 import { parseCoordinate } from './shared.ts';

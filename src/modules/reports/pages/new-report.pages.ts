@@ -4,7 +4,7 @@ import type { App } from '../../../platform/http/app.ts';
 import { setNotice } from '../../../platform/web/layout.ts';
 import { addPhotos, attachPendingPhotos } from '../photos.ts';
 import { findPossibleDuplicates, reportFormChoices } from '../report-form.use-cases.ts';
-import { findReportById } from '../reports.repository.ts';
+import { findReportById } from '../reports-list.repository.ts';
 import { submitReport } from '../submit-report.ts';
 import { followReport, notifySoon, type Subscriber } from '../subscriptions.ts';
 import { geocoderFor } from './geocoder.ts';

@@ -1,4 +1,4 @@
-import { findLatestUpdateIdBy } from '../reports.repository.ts';
+import { findLatestUpdateIdBy } from '../report-history.repository.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
@@ -10,13 +10,9 @@ import { findDistricts } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { addResidentUpdate } from '../manage-report.ts';
 import { addPhotos, findPhotoData, findReportPhotos, MAX_PHOTOS } from '../photos.ts';
-import {
-  findPublicHistory,
-  findQuestions,
-  findReportById,
-  type HistoryLine,
-  type ReportRow,
-} from '../reports.repository.ts';
+import { findPublicHistory, type HistoryLine } from '../report-history.repository.ts';
+import { findQuestions } from '../report-categories.repository.ts';
+import { findReportById, type ReportRow } from '../reports-list.repository.ts';
 import { countFollowers, followReport, isFollowing, notifySoon, unfollowReport } from '../subscriptions.ts';
 import { reportTitle } from './list.view.ts';
 import { cityBounds, renderMap } from './map.ts';

@@ -3,7 +3,8 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { setNotice } from '../../../platform/web/layout.ts';
-import { findCategoryById, findCategorySort, findQuestions } from '../reports.repository.ts';
+import { findCategoryById, findQuestions } from '../report-categories.repository.ts';
+import { findCategorySort } from './categories.repository.ts';
 import {
   removeRoutingRule,
   saveCategory,

@@ -4,7 +4,7 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { excerpt, plain, statusLabel, statusTag } from '../pages/shared.ts';
-import { findCategories } from '../reports.repository.ts';
+import { findCategories } from '../report-categories.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { BulkResultQuery } from '../reports.forms.ts';

@@ -4,7 +4,7 @@ import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { setNotice } from '../../../platform/web/layout.ts';
-import { findReportById, type ReportRow } from '../reports.repository.ts';
+import { findReportById, type ReportRow } from '../reports-list.repository.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { MergeForm, ReportStatusForm, RerouteForm, VisibilityForm } from '../reports.forms.ts';
 import { mayViewReport } from './staff.policy.ts';

@@ -7,7 +7,9 @@ import { csrfField, errorSummary, formatDate } from '../../../platform/web/layou
 import { findDistricts, type District } from '../../places/index.ts';
 import { canManageReport, isReportStatus } from '../manage-report.ts';
 import { excerpt, plain, statusLabel, statusMeaning, statusTag } from '../pages/shared.ts';
-import { findCategories, findOpenReportsNearby, findQuestions, type ReportRow } from '../reports.repository.ts';
+import { findCategories, findQuestions } from '../report-categories.repository.ts';
+import { findOpenReportsNearby } from '../nearby-reports.repository.ts';
+import type { ReportRow } from '../reports-list.repository.ts';
 import { statusChoices } from './queue.view.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { StatusQuery } from '../reports.forms.ts';

@@ -12,7 +12,7 @@ import {
   rerouteReport,
   setReportHidden,
 } from '../manage-report.ts';
-import { findReportById } from '../reports.repository.ts';
+import { findReportById } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { authorize } from './staff.policy.ts';
 import {
