@@ -23,7 +23,7 @@ export {
   type KeyRefused,
   type ReportSubmission,
   type SubmitOutcome,
-} from './submit-report.ts';
+} from './submit-report.use-cases.ts';
 export { findReports, findReportById, type ReportRow } from './reports-list.repository.ts';
 export { findPublicUpdates, type PublicUpdate } from './report-history.repository.ts';
 export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
@@ -45,7 +45,7 @@ export {
   mergeDuplicate,
   rerouteReport,
   setReportHidden,
-} from './manage-report.ts';
+} from './manage-report.use-cases.ts';
 import type catalogue from './locales/en.json';
 
 /**

@@ -9,7 +9,7 @@ import { csrfField, errorSummary, renderPage, setNotice } from '../../../platfor
 import { findDistrictsWithGeometry, type DistrictWithGeometry } from '../../places/index.ts';
 import { findCategories } from '../report-categories.repository.ts';
 import type { BoundingBox } from '../tiles.ts';
-import { subscribeNewReports } from '../subscriptions.ts';
+import { subscribeNewReports } from '../subscriptions.repository.ts';
 import {
   cornersOfBox,
   formatCorners,

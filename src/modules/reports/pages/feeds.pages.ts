@@ -14,7 +14,7 @@ import {
   findUserSubscriptions,
   subscribeNewReports,
   unsubscribeByToken,
-} from '../subscriptions.ts';
+} from '../subscriptions.repository.ts';
 import { limitSubscribing, registerAreaPages } from './area.pages.ts';
 import { parseBbox } from './list.pages.ts';
 import { reportCard, reportTitle } from './list.view.ts';

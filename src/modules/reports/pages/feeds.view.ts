@@ -6,7 +6,7 @@ import type { findDistrictsWithGeometry } from '../../places/index.ts';
 import type { District } from '../../places/index.ts';
 import type { Category } from '../report-categories.repository.ts';
 import { cornersOfArea, type Corner } from '../subscription-area.ts';
-import type { findUserSubscriptions } from '../subscriptions.ts';
+import type { findUserSubscriptions } from '../subscriptions.repository.ts';
 import { renderAreaThumbnail } from './map.ts';
 import { categoryOptions, plain, stylesheet } from './shared.ts';
 

@@ -8,12 +8,14 @@ import { csrfField, errorSummary, formatDate, renderPage, setNotice } from '../.
 import { renderSubjectSections } from '../../../platform/web/subject-sections.ts';
 import { findDistricts } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
-import { addResidentUpdate } from '../manage-report.ts';
-import { addPhotos, findPhotoData, findReportPhotos, MAX_PHOTOS } from '../photos.ts';
+import { addResidentUpdate } from '../manage-report.use-cases.ts';
+import { MAX_PHOTOS } from '../photos.ts';
+import { addPhotos, findPhotoData, findReportPhotos } from '../photos.repository.ts';
 import { findPublicHistory, type HistoryLine } from '../report-history.repository.ts';
 import { findQuestions } from '../report-categories.repository.ts';
 import { findReportById, type ReportRow } from '../reports-list.repository.ts';
-import { countFollowers, followReport, isFollowing, notifySoon, unfollowReport } from '../subscriptions.ts';
+import { notifySoon } from '../subscriptions.ts';
+import { countFollowers, followReport, isFollowing, unfollowReport } from '../subscriptions.repository.ts';
 import { reportTitle } from './list.view.ts';
 import { cityBounds, renderMap } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';

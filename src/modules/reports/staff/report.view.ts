@@ -5,7 +5,7 @@ import { LANGUAGES, isLanguage } from '../../../platform/i18n/languages.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
-import { canManageReport, isReportStatus } from '../manage-report.ts';
+import { canManageReport, isReportStatus } from '../manage-report.use-cases.ts';
 import { excerpt, plain, statusLabel, statusMeaning, statusTag } from '../pages/shared.ts';
 import { findCategories, findQuestions } from '../report-categories.repository.ts';
 import { findOpenReportsNearby } from '../nearby-reports.repository.ts';

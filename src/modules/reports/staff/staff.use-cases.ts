@@ -11,7 +11,7 @@ import {
   mergeDuplicate,
   rerouteReport,
   setReportHidden,
-} from '../manage-report.ts';
+} from '../manage-report.use-cases.ts';
 import { findReportById } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { authorize } from './staff.policy.ts';
