@@ -9,7 +9,8 @@ import * as subscriptionAreaMigration from './migrations/20261123_0340_reports_s
 import * as withoutPlacesTriggerMigration from './migrations/20261207_0300_reports_intake_without_places_trigger.ts';
 import * as namedSubmitMigration from './migrations/20261207_0310_reports_submit_named_arguments.ts';
 import { registerStaffPages, staffNavigation } from './staff/index.ts';
-import { registerResidentPages, renderHomeSection } from './pages/index.ts';
+import { registerResidentPages } from './pages/index.ts';
+import { renderHomeSection } from './pages/list.pages.ts';
 import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } from './subscriptions.ts';
 import { registerOpen311 } from './open311/open311.routes.ts';
 import { seedReports } from './reports.demo.ts';
