@@ -194,8 +194,14 @@ export async function deleteRoutingRule(
     : undefined;
 }
 
-/** How many questions each category of the city asks. */
-export async function countQuestionsByCategory(db: Executor, organisationId: number) {
+/** How many questions a category asks. */
+export interface QuestionCount {
+  category_id: number;
+  n: number;
+}
+
+/** How many questions each category of the city asks (categories without questions are absent). */
+export async function countQuestionsByCategory(db: Executor, organisationId: number): Promise<QuestionCount[]> {
   return db
     .selectFrom('reports_question')
     .select(['category_id', (eb) => eb.fn.countAll<number>().as('n')])
