@@ -11,7 +11,11 @@ import { consumeRateLimit } from '../src/platform/auth/rate-limit.ts';
 import { findDistrictsAt, type District } from '../src/modules/places/index.ts';
 import type { Executor } from '../src/platform/db/database.ts';
 import { submitReport } from '../src/modules/reports/index.ts';
-import { findCategoryByCode, findQuestions, type Category } from '../src/modules/reports/reports.repository.ts';
+import {
+  findCategoryByCode,
+  findQuestions,
+  type Category,
+} from '../src/modules/reports/report-categories.repository.ts';
 import {
   formatMs,
   formatNumber,

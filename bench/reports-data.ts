@@ -15,7 +15,7 @@ import {
   type UnknownRow,
 } from 'kysely';
 import type { Db } from '../src/platform/db/database.ts';
-import { foldReportChanges } from '../src/modules/reports/reports.repository.ts';
+import { foldReportChanges } from '../src/modules/reports/statistics.repository.ts';
 import { tileX, tileY } from '../src/modules/reports/tiles.ts';
 import { progress, timeOnce } from './lib.ts';
 

@@ -9,12 +9,9 @@
  * When a goal is missed the plan of the query (EXPLAIN ANALYZE) is printed to say why.
  */
 import { MapProjection } from '../src/platform/web/svg-map.ts';
-import {
-  findReportClusters,
-  findReportClustersFromRows,
-  findReports,
-  type BoundingBox,
-} from '../src/modules/reports/reports.repository.ts';
+import { findReportClusters, findReportClustersFromRows } from '../src/modules/reports/reports-map.repository.ts';
+import { findReports } from '../src/modules/reports/reports-list.repository.ts';
+import type { BoundingBox } from '../src/modules/reports/tiles.ts';
 import { findPublicStatistics } from '../src/modules/reports/index.ts';
 import { formatMs, formatNumber, printTable, progress, timeRepeated, type BenchOptions, type Timing } from './lib.ts';
 import { benchIntake } from './intake.bench.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
 import { submitReport } from '../../src/modules/reports/index.ts';
-import { DRAW_WIDTH } from '../../src/modules/reports/pages/area.pages.ts';
+import { DRAW_WIDTH } from '../../src/modules/reports/pages/area.view.ts';
 import { MapProjection } from '../../src/platform/web/svg-map.ts';
 import { NOTIFY_JOB } from '../../src/modules/reports/subscriptions.ts';
 import type { TestClient } from '../support/client.ts';

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { findViewer, type Viewer } from '../../src/platform/auth/users.ts';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
 import { changeReportStatus, findReportById } from '../../src/modules/reports/index.ts';
-import { findOpenReportsNearby } from '../../src/modules/reports/reports.repository.ts';
+import { findOpenReportsNearby } from '../../src/modules/reports/nearby-reports.repository.ts';
 import { NOTIFY_JOB } from '../../src/modules/reports/subscriptions.ts';
 import { TestClient } from '../support/client.ts';
 import { lastMailTo, signedInClient } from '../support/factories.ts';

@@ -16,11 +16,11 @@ import {
 import {
   findReportClustersFromCells,
   findReportClustersFromRows,
-  foldReportChanges,
-  type BoundingBox,
   type ClusterFilters,
   type ReportCluster,
-} from '../../src/modules/reports/reports.repository.ts';
+} from '../../src/modules/reports/reports-map.repository.ts';
+import { foldReportChanges } from '../../src/modules/reports/statistics.repository.ts';
+import type { BoundingBox } from '../../src/modules/reports/tiles.ts';
 import { OPEN_STATUSES } from '../../src/modules/reports/reports.schema.ts';
 import {
   argumentType,

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { createApiKey } from '../../src/platform/auth/api-keys.ts';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
 import { findReportById, submitReport } from '../../src/modules/reports/index.ts';
-import { followReport } from '../../src/modules/reports/subscriptions.ts';
+import { followReport } from '../../src/modules/reports/subscriptions.repository.ts';
 import type { Browser } from 'playwright-core';
 import { assertNoAxeViolations, CHROMIUM_MISSING, launchBrowser } from '../support/browser.ts';
 import { TestClient } from '../support/client.ts';

@@ -9,7 +9,8 @@ import * as subscriptionAreaMigration from './migrations/20261123_0340_reports_s
 import * as withoutPlacesTriggerMigration from './migrations/20261207_0300_reports_intake_without_places_trigger.ts';
 import * as namedSubmitMigration from './migrations/20261207_0310_reports_submit_named_arguments.ts';
 import { registerStaffPages, staffNavigation } from './staff/index.ts';
-import { registerResidentPages, renderHomeSection } from './pages/index.ts';
+import { registerResidentPages } from './pages/index.ts';
+import { renderHomeSection } from './pages/list.pages.ts';
 import { NOTIFY_EVERY_MS, NOTIFY_JOB, notifySubscribers, reportsPersonalData } from './subscriptions.ts';
 import { registerOpen311 } from './open311/open311.routes.ts';
 import { seedReports } from './reports.demo.ts';
@@ -23,9 +24,9 @@ export {
   type KeyRefused,
   type ReportSubmission,
   type SubmitOutcome,
-} from './submit-report.ts';
-export { findCategories, findReports, findReportById, type ReportRow } from './reports.repository.ts';
-export { findPublicUpdates, type Category, type PublicUpdate } from './reports.repository.ts';
+} from './submit-report.use-cases.ts';
+export { findReports, findReportById, type ReportRow } from './reports-list.repository.ts';
+export { findPublicUpdates, type PublicUpdate } from './report-history.repository.ts';
 export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
 export {
   answersFromForm,
@@ -36,7 +37,7 @@ export {
   submissionProblemMessage,
   type QuestionProblem,
 } from './pages/question-fields.ts';
-export { findQuestions, type Question } from './reports.repository.ts';
+export { findCategories, findQuestions, type Category, type Question } from './report-categories.repository.ts';
 export { reportFormChoices, type ReportFormChoices } from './report-form.use-cases.ts';
 export { findPublicStatistics, type PublicStatistics } from './statistics.repository.ts';
 export {
@@ -45,7 +46,7 @@ export {
   mergeDuplicate,
   rerouteReport,
   setReportHidden,
-} from './manage-report.ts';
+} from './manage-report.use-cases.ts';
 import type catalogue from './locales/en.json';
 
 /**

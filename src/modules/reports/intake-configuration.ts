@@ -9,7 +9,7 @@ import {
   type Category,
   type Question,
   type RoutingRule,
-} from './reports.repository.ts';
+} from './report-categories.repository.ts';
 
 /** At most this long a process keeps a city's intake configuration (memory only: staleness is checked by version). */
 const INTAKE_CONFIGURATION_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Executor } from '../../platform/db/database.ts';
 import type { PhotoType } from './photos.ts';
-import { idOf } from './reports.repository.ts';
+import { idOf } from './column-values.ts';
 
 export interface StoredPhoto {
   id: number;

@@ -192,15 +192,3 @@ export function stripWebp(input: Uint8Array): Buffer | undefined {
   header.write('WEBP', 8, 'latin1');
   return Buffer.concat([header, body]);
 }
-
-// The stored photos' data access lives in photos.repository.ts; re-exported for the pages that read it here.
-export {
-  addPhotos,
-  attachPendingPhotos,
-  countPendingPhotos,
-  deleteAbandonedPhotos,
-  findPhotoData,
-  findReportPhotos,
-  storePendingPhotos,
-  type StoredPhoto,
-} from './photos.repository.ts';

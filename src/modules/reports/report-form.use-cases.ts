@@ -2,7 +2,8 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import type { DistrictWithGeometry } from '../places/index.ts';
 import { currentIntakeConfiguration } from './intake-configuration.ts';
-import { findOpenReportsNearby, type Category, type NearbyReport, type Question } from './reports.repository.ts';
+import { findOpenReportsNearby, type NearbyReport } from './nearby-reports.repository.ts';
+import type { Category, Question } from './report-categories.repository.ts';
 
 /** Open reports of the same category closer than this are offered as "me too" before sending. */
 export const DUPLICATE_RADIUS_METERS = 250;

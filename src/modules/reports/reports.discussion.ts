@@ -1,5 +1,5 @@
 import type { DiscussedSubjectProvider } from '../../platform/module.ts';
-import { findReportById } from './reports.repository.ts';
+import { findReportById } from './reports-list.repository.ts';
 
 /** A report can be discussed under its page by anyone signed in with a confirmed e-mail, while it is not hidden. */
 export const reportDiscussion: DiscussedSubjectProvider = {

@@ -118,3 +118,13 @@ async function medianHours(
 export async function vacuumReportChanges(db: Executor): Promise<void> {
   await sql`vacuum reports_change`.execute(db);
 }
+
+/**
+ * Moves the pending changes of reports into the map and statistics counters (one statement, one fold
+ * at a time). Readers are exact without it; it keeps what they add up small. Returns how many changes
+ * were folded.
+ */
+export async function foldReportChanges(db: Executor): Promise<number> {
+  const result = await sql<{ folded: number }>`select reports_fold_changes() as folded`.execute(db);
+  return result.rows[0]?.folded ?? 0;
+}

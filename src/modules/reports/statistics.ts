@@ -6,8 +6,8 @@ import { localized } from '../../platform/i18n/translate.ts';
 import { html, type Html } from '../../platform/web/html.ts';
 import { renderPage } from '../../platform/web/layout.ts';
 import { findDistricts } from '../places/index.ts';
-import { findCategories, foldReportChanges } from './reports.repository.ts';
-import { findPublicStatistics, vacuumReportChanges } from './statistics.repository.ts';
+import { findCategories } from './report-categories.repository.ts';
+import { findPublicStatistics, foldReportChanges, vacuumReportChanges } from './statistics.repository.ts';
 import { OPEN_STATUSES } from './reports.schema.ts';
 import { statusLabel, stylesheet } from './pages/shared.ts';
 

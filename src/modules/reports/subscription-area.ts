@@ -9,7 +9,7 @@ import {
   type PolygonGeometry,
   type Position,
 } from '../places/index.ts';
-import type { BoundingBox } from './reports.repository.ts';
+import type { BoundingBox } from './tiles.ts';
 
 /** Why a drawn area is refused; pages show `reports.error.<CODE>` in the reader's language. */
 export const areaErrors = defineErrors({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Executor, Tx } from '../../platform/db/database.ts';
-import { idOf } from './reports.repository.ts';
+import { idOf } from './column-values.ts';
 import { readArea, type SubscriptionArea } from './subscription-area.ts';
 
 /** Who subscribes: a signed-in resident, or an e-mail address given with an anonymous report. */

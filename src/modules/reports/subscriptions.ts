@@ -4,8 +4,8 @@ import type { Executor, Tx } from '../../platform/db/database.ts';
 import { isLanguage } from '../../platform/i18n/languages.ts';
 import { localized, translator } from '../../platform/i18n/translate.ts';
 import type { PersonalDataProvider } from '../../platform/module.ts';
-import { deleteAbandonedPhotos } from './photos.ts';
-import { idOf } from './reports.repository.ts';
+import { deleteAbandonedPhotos } from './photos.repository.ts';
+import { idOf } from './column-values.ts';
 import { areaContains, readArea } from './subscription-area.ts';
 import {
   claimNotifiedLines,
@@ -18,21 +18,6 @@ import {
   insertAuthorFollows,
   markHistoryNotified,
   type PendingLine,
-} from './subscriptions.repository.ts';
-
-// the subscription functions the pages call are repository functions; they keep this address
-export {
-  countFollowers,
-  deleteSubscription,
-  findUserSubscriptions,
-  followReport,
-  isFollowing,
-  subscribeNewReports,
-  unfollowReport,
-  unsubscribeByToken,
-  type AreaFilter,
-  type Subscriber,
-  type SubscriptionRow,
 } from './subscriptions.repository.ts';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;

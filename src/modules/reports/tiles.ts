@@ -1,3 +1,5 @@
+// Map geometry: tile coordinates (the index the reports are searched by), boxes and distances.
+
 /** Web-Mercator tile coordinates at zoom 20 (about 38 m at the equator): the unit of map clustering. */
 export const TILE_ZOOM = 20;
 const SIZE = 2 ** TILE_ZOOM;
@@ -21,4 +23,21 @@ export function tileToLng(x: number, shift = 0): number {
 export function tileToLat(y: number, shift = 0): number {
   const n = Math.PI - (2 * Math.PI * y * 2 ** shift) / SIZE;
   return (180 / Math.PI) * Math.atan(0.5 * (Math.exp(n) - Math.exp(-n)));
+}
+
+/** A box in degrees, as the tile index narrows to it. */
+export interface BoundingBox {
+  minLat: number;
+  minLng: number;
+  maxLat: number;
+  maxLng: number;
+}
+
+/** Metres between two points (haversine; plenty precise at city scale). */
+export function distanceMeters(lat1: number, lng1: number, lat2: number, lng2: number): number {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad;
+  const dLng = (lng2 - lng1) * rad;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLng / 2) ** 2;
+  return 6_371_000 * 2 * Math.asin(Math.sqrt(a));
 }

@@ -9,13 +9,12 @@ import {
   findCategories,
   findCategoryIdsWithQuestions,
   findCategoryByCode,
-  findPublicUpdates,
   findQuestions,
-  findReports,
-  type ReportRow,
-} from '../reports.repository.ts';
+} from '../report-categories.repository.ts';
+import { findPublicUpdates } from '../report-history.repository.ts';
+import { findReports, type ReportRow } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
-import { submitReport } from '../submit-report.ts';
+import { submitReport } from '../submit-report.use-cases.ts';
 import { isoWithOffset } from './datetime.ts';
 import { toXml, type XmlNode } from './xml.ts';
 import { isEmail } from '../../../platform/validation.ts';

@@ -1,14 +1,15 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { consumeRateLimit } from '../../../platform/auth/rate-limit.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
-import { html, raw } from '../../../platform/web/html.ts';
-import { csrfField, errorSummary, renderPage, setNotice } from '../../../platform/web/layout.ts';
+import { invalidForm, readForm } from '../../../platform/web/forms.ts';
+import { setNotice } from '../../../platform/web/layout.ts';
+import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { findDistrictsWithGeometry, type DistrictWithGeometry } from '../../places/index.ts';
-import { findCategories, type BoundingBox } from '../reports.repository.ts';
-import { subscribeNewReports } from '../subscriptions.ts';
+import { findCategories } from '../report-categories.repository.ts';
+import { AreaDrawForm } from '../reports.forms.ts';
 import {
   cornersOfBox,
   formatCorners,
@@ -16,39 +17,13 @@ import {
   parseCorners,
   tidyCorners,
   validateArea,
-  type Corner,
 } from '../subscription-area.ts';
+import { subscribeNewReports } from '../subscriptions.repository.ts';
+import type { BoundingBox } from '../tiles.ts';
+import { DRAW_MAPS, DRAW_WIDTH, drawPage, PATH, type DrawState } from './area.view.ts';
 import { parseBbox } from './list.pages.ts';
-import { cityBounds, renderAreaOverlay, renderMapImage } from './map.ts';
-import { MapProjection } from '../../../platform/web/svg-map.ts';
-import { categoryOptions, plain, reportsAsset, stylesheet } from './shared.ts';
-import { invalidForm, readForm } from '../../../platform/web/forms.ts';
-import { AreaDrawForm } from '../reports.forms.ts';
-
-/** The CSS width the drawing map is shown at: a click's x/y (in these pixels) maps back to coordinates. */
-export const DRAW_WIDTH = 640;
-/** The drawing map for narrow screens (phones): without a script, CSS shows this one there instead. */
-const DRAW_WIDTH_NARROW = 320;
-/** The two drawing maps: the image button's name (its click arrives as `<name>.x`, `<name>.y`) and its width. */
-const DRAW_MAPS = [
-  { name: 'map', width: DRAW_WIDTH, className: 'area-draw--wide' },
-  { name: 'mapsmall', width: DRAW_WIDTH_NARROW, className: 'area-draw--narrow' },
-] as const;
-const PATH = '/reports/subscriptions/area';
-
-interface DrawState {
-  /** The corners field as it will be shown: what was typed when it could not be read, else the corners. */
-  text: string;
-  corners: Corner[];
-  view: BoundingBox;
-  category: string;
-  errors: Record<string, string>;
-  hint: string;
-}
-
-function boxText(box: BoundingBox): string {
-  return [box.minLng, box.minLat, box.maxLng, box.maxLat].map((value) => Math.round(value * 1e6) / 1e6).join(',');
-}
+import { cityBounds, renderMapImage } from './map.ts';
+import { plain } from './shared.ts';
 
 /** The map view around a rectangle the resident came with: the rectangle and a margin of a quarter on each side. */
 function around(box: BoundingBox): BoundingBox {
@@ -68,59 +43,6 @@ async function cityShapes(
 ): Promise<{ shapes: DistrictWithGeometry[]; bounds: BoundingBox }> {
   const shapes = await findDistrictsWithGeometry(ctx.db, request.organisation.id);
   return { shapes, bounds: cityBounds(shapes, request.organisation.map) };
-}
-
-async function renderDrawPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  ctx: AppContext,
-  state: DrawState,
-  status: number,
-): Promise<FastifyReply> {
-  const { t, organisation } = request;
-  const categories = await findCategories(ctx.db, organisation.id);
-  const projection = new MapProjection(state.view);
-  const { bbox } = projection;
-  const image = `${PATH}/map.svg?view=${encodeURIComponent(boxText(state.view))}&lang=${request.lang}`;
-  const example = `${Math.round(organisation.map.lat * 1e4) / 1e4}, ${Math.round(organisation.map.lng * 1e4) / 1e4}`;
-  const error = state.errors.points;
-  return renderPage(request, reply, {
-    title: t('reports.area.title'),
-    noIndex: true,
-    status,
-    scripts: [reportsAsset('area-draw.js')],
-    main: html`${stylesheet()}
-<h1>${t('reports.area.title')}</h1>
-<p>${t('reports.area.lead')}</p>
-${errorSummary(request, state.errors)}
-<form method="post" action="${PATH}" class="area-form" data-area-form>
-  ${csrfField(request)}
-  <input type="hidden" name="view" value="${boxText(state.view)}">
-  ${DRAW_MAPS.map(
-    (map) => html`<div class="area-draw ${map.className}">
-      <input type="image" name="${map.name}" class="area-draw__map" src="${image}" width="${map.width}" height="${Math.round((projection.height * map.width) / projection.width)}" alt="${t('reports.area.mapAlt')}"
-        data-min-lat="${bbox.minLat}" data-max-lat="${bbox.maxLat}" data-min-lng="${bbox.minLng}" data-max-lng="${bbox.maxLng}" data-width="${projection.width}" data-height="${projection.height}">
-      ${renderAreaOverlay(projection, state.corners, map.width)}
-    </div>`,
-  )}
-  ${state.hint ? html`<p class="area-form__hint" role="status">${state.hint}</p>` : ''}
-  <p class="area-form__count" aria-live="polite" data-template="${t('reports.area.count', { corners: '{count}' })}">${t('reports.area.count', { corners: state.corners.length })}</p>
-  <div class="area-form__actions">
-    <button type="submit" name="action" value="undo" class="button button--secondary" data-area-undo>${t('reports.area.undo')}</button>
-    <button type="submit" name="action" value="clear" class="button button--secondary" data-area-clear>${t('reports.area.clear')}</button>
-  </div>
-  <div class="field${error ? ' field--error' : ''}">
-    <label for="points">${t('reports.area.points')}</label>
-    <p class="field__hint" id="points-hint">${t('reports.area.pointsHint', { example, max: MAX_CORNERS })}</p>
-    ${error ? html`<p class="field__error" id="points-error">${error}</p>` : ''}
-    <textarea id="points" name="points" rows="8" spellcheck="false" autocomplete="off" aria-describedby="points-hint${error ? ' points-error' : ''}"${error ? raw(' aria-invalid="true"') : ''}>${state.text}</textarea>
-  </div>
-  <p><button type="submit" name="action" value="show" class="button button--secondary" data-area-show>${t('reports.area.show')}</button></p>
-  <div class="field"><label for="category">${t('reports.filter.category')}</label><select id="category" name="category"><option value="">${t('reports.filter.any')}</option>${categoryOptions(request, categories, state.category)}</select></div>
-  <p><button type="submit" name="action" value="subscribe" class="button">${t('reports.area.submit')}</button></p>
-</form>
-<p><a href="/reports/subscriptions">${t('reports.subscriptions.title')}</a></p>`,
-  });
 }
 
 function requireViewer(request: FastifyRequest): number {
@@ -159,7 +81,7 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
       errors: {},
       hint: '',
     };
-    return renderDrawPage(request, reply, ctx, state, 200);
+    return drawPage(request, reply, state, await findCategories(ctx.db, request.organisation.id), 200);
   });
 
   app.get(`${PATH}/map.svg`, { schema: { hide: true } }, async (request, reply) => {
@@ -190,7 +112,7 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
     const state: DrawState = { text, corners: parsed.corners, view, category, errors: {}, hint: '' };
     if (parsed.invalidLines.length > 0) {
       state.errors.points = `${t('reports.error.REPORT_AREA_INVALID_POINT')} ${t('reports.area.badLines', { lines: parsed.invalidLines.join(', ') })}`;
-      return renderDrawPage(request, reply, ctx, state, 400);
+      return drawPage(request, reply, state, await findCategories(ctx.db, request.organisation.id), 400);
     }
     let corners = tidyCorners(parsed.corners);
     // A click on either drawing map, in the pixels of the one clicked.
@@ -225,6 +147,7 @@ export function registerAreaPages(app: App, ctx: AppContext): void {
     }
     state.corners = corners;
     state.text = formatCorners(corners);
-    return renderDrawPage(request, reply, ctx, state, Object.keys(state.errors).length ? 400 : 200);
+    const categories = await findCategories(ctx.db, request.organisation.id);
+    return drawPage(request, reply, state, categories, Object.keys(state.errors).length ? 400 : 200);
   });
 }

@@ -2,72 +2,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { html, type Html } from '../../../platform/web/html.ts';
-import { cityName, csrfField, renderPage, setNotice, siteUrl } from '../../../platform/web/layout.ts';
+import { cityName, setNotice, siteUrl } from '../../../platform/web/layout.ts';
 import { containsPoint, findDistricts, findDistrictsWithGeometry } from '../../places/index.ts';
-import {
-  findCategories,
-  findPublicHistory,
-  findReportById,
-  findReports,
-  type ReportRow,
-} from '../reports.repository.ts';
+import { findCategories } from '../report-categories.repository.ts';
+import { findPublicHistory } from '../report-history.repository.ts';
+import { findReportById, findReports, type ReportRow } from '../reports-list.repository.ts';
 import { areaOfBox, parseCorners, validateArea, type SubscriptionArea } from '../subscription-area.ts';
 import {
   deleteSubscription,
   findUserSubscriptions,
   subscribeNewReports,
   unsubscribeByToken,
-} from '../subscriptions.ts';
+} from '../subscriptions.repository.ts';
 import { limitSubscribing, registerAreaPages } from './area.pages.ts';
 import { parseBbox } from './list.pages.ts';
-import { reportCard, reportTitle } from './list.view.ts';
-import { subscriptionsView } from './feeds.view.ts';
+import { reportTitle } from './list.view.ts';
+import { atomFeed, subscriptionsView, unsubscribePage, type AtomEntry } from './feeds.view.ts';
 import { cityBounds } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { reportIdParam } from './report.pages.ts';
-import { escapeXml, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
+import { isStatus, plain, statusLabel, notFound } from './shared.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { NewReportsSubscriptionForm, UnsubscribeForm } from '../reports.forms.ts';
-
-interface AtomEntry {
-  id: string;
-  title: string;
-  link: string;
-  updated: Date;
-  published?: Date;
-  summary: string;
-  category?: string;
-}
-
-/** An Atom 1.0 document (RFC 4287): every text escaped, dates in RFC 3339. */
-export function atomFeed(feed: {
-  id: string;
-  title: string;
-  selfLink: string;
-  htmlLink: string;
-  updated: Date;
-  entries: AtomEntry[];
-}): string {
-  const entry = (item: AtomEntry) => `  <entry>
-    <id>${escapeXml(item.id)}</id>
-    <title>${escapeXml(item.title)}</title>
-    <link rel="alternate" type="text/html" href="${escapeXml(item.link)}"/>
-    <updated>${item.updated.toISOString()}</updated>
-${item.published ? `    <published>${item.published.toISOString()}</published>\n` : ''}${item.category ? `    <category term="${escapeXml(item.category)}"/>\n` : ''}    <summary type="text">${escapeXml(item.summary)}</summary>
-  </entry>`;
-  return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-  <id>${escapeXml(feed.id)}</id>
-  <title>${escapeXml(feed.title)}</title>
-  <link rel="self" type="application/atom+xml" href="${escapeXml(feed.selfLink)}"/>
-  <link rel="alternate" type="text/html" href="${escapeXml(feed.htmlLink)}"/>
-  <updated>${feed.updated.toISOString()}</updated>
-  <author><name>${escapeXml(feed.title)}</name></author>
-${feed.entries.map(entry).join('\n')}
-</feed>
-`;
-}
 
 function sendAtom(reply: FastifyReply, body: string): FastifyReply {
   return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=300').send(body);
@@ -251,17 +207,7 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
   // the link in e-mails shows a confirmation; only the POST removes (link scanners only GET)
   app.get('/reports/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
     const token = (request.query as { token?: unknown }).token;
-    const { t } = request;
-    return renderPage(request, reply, {
-      title: t('reports.unsubscribe.title'),
-      noIndex: true,
-      main: html`<h1>${t('reports.unsubscribe.title')}</h1>
-${
-  typeof token === 'string' && token
-    ? html`<p>${t('reports.unsubscribe.confirm')}</p><form method="post" action="/reports/unsubscribe">${csrfField(request)}<input type="hidden" name="token" value="${token}"><button type="submit" class="button">${t('reports.unsubscribe.submit')}</button></form>`
-    : html`<p>${t('reports.unsubscribe.invalid')}</p>`
-}`,
-    });
+    return unsubscribePage(request, reply, typeof token === 'string' && token ? token : undefined);
   });
 
   app.post('/reports/unsubscribe', { schema: { hide: true } }, async (request, reply) => {
@@ -269,30 +215,9 @@ ${
     if (!form.ok) throw invalidForm(form.errors);
     const removed = await unsubscribeByToken(ctx.db, request.organisation.id, form.value.token);
     if (!removed) {
-      return renderPage(request, reply, {
-        title: request.t('reports.unsubscribe.title'),
-        status: 404,
-        noIndex: true,
-        main: html`<h1>${request.t('reports.unsubscribe.title')}</h1><p>${request.t('reports.unsubscribe.invalid')}</p>`,
-      });
+      return unsubscribePage(request, reply, undefined, 404);
     }
     setNotice(reply, 'reports.notice.unsubscribed');
     return reply.redirect('/reports', 303);
   });
-}
-
-/** The home page block: the latest reports and the way to send one. */
-export async function renderHomeSection(request: FastifyRequest, ctx: AppContext): Promise<Html | null> {
-  const { t, organisation } = request;
-  const [reports, districts] = await Promise.all([
-    findReports(ctx.db, organisation.id, { limit: 4, order: 'newest' }),
-    findDistricts(ctx.db, organisation.id),
-  ]);
-  return html`${stylesheet()}<section aria-labelledby="home-reports">
-  <h2 id="home-reports">${t('reports.home.title')}</h2>
-  <p>${t('reports.home.lead')}</p>
-  <p><a class="button" href="/reports/new">${t('reports.list.new')}</a></p>
-  ${reports.length ? html`<ul class="cards">${reports.map((report) => reportCard(request, report, districts))}</ul>` : ''}
-  <p><a href="/reports">${t('reports.home.all')}</a></p>
-</section>`;
 }

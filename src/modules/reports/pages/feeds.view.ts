@@ -4,11 +4,11 @@ import { csrfField, renderPage } from '../../../platform/web/layout.ts';
 import type { MapProjection } from '../../../platform/web/svg-map.ts';
 import type { findDistrictsWithGeometry } from '../../places/index.ts';
 import type { District } from '../../places/index.ts';
-import type { Category } from '../reports.repository.ts';
+import type { Category } from '../report-categories.repository.ts';
 import { cornersOfArea, type Corner } from '../subscription-area.ts';
-import type { findUserSubscriptions } from '../subscriptions.ts';
+import type { findUserSubscriptions } from '../subscriptions.repository.ts';
 import { renderAreaThumbnail } from './map.ts';
-import { categoryOptions, plain, stylesheet } from './shared.ts';
+import { categoryOptions, escapeXml, plain, stylesheet } from './shared.ts';
 
 /** An area in a feed's address: `lat,lng;lat,lng;…` (the corners, in order). */
 export function areaQuery(corners: Corner[]): string {
@@ -76,5 +76,68 @@ ${
   ${preset.bbox ? html`<div class="checkbox"><input type="checkbox" id="bbox" name="bbox" value="${preset.bbox}" checked><label for="bbox">${t('reports.subscriptions.area')}</label></div>` : ''}
   <button type="submit" class="button">${t('reports.subscriptions.submit')}</button>
 </form>`,
+  });
+}
+
+export interface AtomEntry {
+  id: string;
+  title: string;
+  link: string;
+  updated: Date;
+  published?: Date;
+  summary: string;
+  category?: string;
+}
+
+/** An Atom 1.0 document (RFC 4287): every text escaped, dates in RFC 3339. */
+export function atomFeed(feed: {
+  id: string;
+  title: string;
+  selfLink: string;
+  htmlLink: string;
+  updated: Date;
+  entries: AtomEntry[];
+}): string {
+  const entry = (item: AtomEntry) => `  <entry>
+    <id>${escapeXml(item.id)}</id>
+    <title>${escapeXml(item.title)}</title>
+    <link rel="alternate" type="text/html" href="${escapeXml(item.link)}"/>
+    <updated>${item.updated.toISOString()}</updated>
+${item.published ? `    <published>${item.published.toISOString()}</published>\n` : ''}${item.category ? `    <category term="${escapeXml(item.category)}"/>\n` : ''}    <summary type="text">${escapeXml(item.summary)}</summary>
+  </entry>`;
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>${escapeXml(feed.id)}</id>
+  <title>${escapeXml(feed.title)}</title>
+  <link rel="self" type="application/atom+xml" href="${escapeXml(feed.selfLink)}"/>
+  <link rel="alternate" type="text/html" href="${escapeXml(feed.htmlLink)}"/>
+  <updated>${feed.updated.toISOString()}</updated>
+  <author><name>${escapeXml(feed.title)}</name></author>
+${feed.entries.map(entry).join('\n')}
+</feed>
+`;
+}
+
+/**
+ * The page of the unsubscribe link in e-mails: with a token, a confirmation whose button removes the
+ * subscription (link scanners only GET); without one, or after a refused removal, the link is invalid.
+ */
+export function unsubscribePage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string | undefined,
+  status = 200,
+): FastifyReply {
+  const { t } = request;
+  return renderPage(request, reply, {
+    title: t('reports.unsubscribe.title'),
+    status,
+    noIndex: true,
+    main: html`<h1>${t('reports.unsubscribe.title')}</h1>
+${
+  token
+    ? html`<p>${t('reports.unsubscribe.confirm')}</p><form method="post" action="/reports/unsubscribe">${csrfField(request)}<input type="hidden" name="token" value="${token}"><button type="submit" class="button">${t('reports.unsubscribe.submit')}</button></form>`
+    : html`<p>${t('reports.unsubscribe.invalid')}</p>`
+}`,
   });
 }

@@ -1,5 +1,5 @@
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
-import { distanceMeters } from '../reports.repository.ts';
+import { distanceMeters } from '../tiles.ts';
 
 export interface Address {
   label: string;

@@ -7,8 +7,6 @@ import { handleUpdatePost, registerReportPages } from './report.pages.ts';
 import { registerReportAssets } from './shared.ts';
 import { withPhotoUploads } from './uploads.ts';
 
-export { renderHomeSection } from './feeds.pages.ts';
-
 /**
  * The residents' side of reports: list and map, the report form with its "similar reports" step,
  * the public report page with history, updates and following, Atom feeds and e-mail subscriptions.

@@ -3,24 +3,17 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { html } from '../../../platform/web/html.ts';
-import { renderPage } from '../../../platform/web/layout.ts';
+import type { Html } from '../../../platform/web/html.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
-import {
-  findCategories,
-  findReportClusters,
-  findReports,
-  type BoundingBox,
-  type ReportFilters,
-  type ReportRow,
-} from '../reports.repository.ts';
-import { cityBounds, renderMap } from './map.ts';
+import { findCategories } from '../report-categories.repository.ts';
+import { findReportClusters } from '../reports-map.repository.ts';
+import { findReports, type ReportFilters, type ReportRow } from '../reports-list.repository.ts';
+import type { BoundingBox } from '../tiles.ts';
+import { cityBounds } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
-import { isStatus, plain, reportsAsset, stylesheet } from './shared.ts';
-import { filterForm, reportCard, type ListQuery } from './list.view.ts';
-
-export type { ListQuery } from './list.view.ts';
+import { isStatus, plain } from './shared.ts';
+import { cursorOf, homeSection, listPage, type ListQuery } from './list.view.ts';
 
 export const PAGE_SIZE = 20;
 
@@ -98,36 +91,6 @@ export function toReportFilters(query: ListQuery, districts: District[], limit: 
   return filters;
 }
 
-/** The query string for the same filters (for links: next page, feed, clearing the area). */
-export function listQueryString(query: ListQuery, change: Partial<Record<'before' | 'bbox', string>> = {}): string {
-  const params = new URLSearchParams();
-  if (query.category) params.set('category', query.category);
-  if (query.status) params.set('status', query.status);
-  if (query.district) params.set('district', query.district);
-  if (query.from && !query.errors.from) params.set('from', query.from);
-  if (query.to && !query.errors.to) params.set('to', query.to);
-  const bbox =
-    change.bbox ??
-    (query.bbox ? [query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(',') : '');
-  if (bbox) params.set('bbox', bbox);
-  if (change.before) params.set('before', change.before);
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
-
-/** The drawing page starts from the map's view (a rectangle to reshape) and the chosen category. */
-function areaLinkQuery(query: ListQuery): string {
-  const params = new URLSearchParams();
-  if (query.bbox)
-    params.set('bbox', [query.bbox.minLng, query.bbox.minLat, query.bbox.maxLng, query.bbox.maxLat].join(','));
-  if (query.category) params.set('category', query.category);
-  return params.size ? `?${params.toString()}` : '';
-}
-
-export function cursorOf(report: ReportRow): string {
-  return `${report.createdAt.toISOString()}_${report.id}`;
-}
-
 const ReportJson = Type.Object({
   id: Type.Integer(),
   url: Type.String(),
@@ -184,7 +147,7 @@ export function reportJson(request: FastifyRequest, report: ReportRow) {
 /** The public list and map of reports, and the same data as JSON. */
 export function registerListPages(app: App, ctx: AppContext): void {
   app.get('/reports', { schema: { hide: true } }, async (request, reply) => {
-    const { t, organisation } = request;
+    const { organisation } = request;
     const query = parseListQuery(request);
     const [categories, districts, shapes] = await Promise.all([
       findCategories(ctx.db, organisation.id),
@@ -208,44 +171,7 @@ export function registerListPages(app: App, ctx: AppContext): void {
       ...(filters.createdFrom ? { createdFrom: filters.createdFrom } : {}),
       ...(filters.createdTo ? { createdTo: filters.createdTo } : {}),
     });
-    const total = clusters.reduce((sum, cluster) => sum + cluster.count, 0);
-    const feedQuery = new URLSearchParams();
-    if (query.district) feedQuery.set('district', query.district);
-    if (query.category) feedQuery.set('category', query.category);
-    const feedHref = `/reports/feed.atom${feedQuery.size ? `?${feedQuery.toString()}` : ''}`;
-
-    return renderPage(request, reply, {
-      title: t('reports.list.title'),
-      description: t('reports.list.lead'),
-      scripts: [reportsAsset('reports-map.js')],
-      status: Object.keys(query.errors).length ? 400 : 200,
-      main: html`${stylesheet()}
-<h1>${t('reports.list.title')}</h1>
-<p>${t('reports.list.lead')}</p>
-<p><a class="button" href="/reports/new">${t('reports.list.new')}</a> <a href="/reports/statistics">${t('reports.statistics.title')}</a></p>
-${filterForm(request, query, categories, districts)}
-${query.bbox ? html`<p>${t('reports.list.areaActive')} <a href="/reports${listQueryString({ ...query, bbox: undefined })}">${t('reports.list.areaClear')}</a></p>` : ''}
-${renderMap({
-  projection,
-  districts: shapes,
-  districtLabel: (d) => plain(request, d.name),
-  title: t('reports.map.title'),
-  description: t('reports.map.summary', { count: total, places: t('reports.map.places', { count: clusters.length }) }),
-  clusters,
-  mode: 'browse',
-})}
-<p class="muted">${t('reports.map.zoomHint')}</p>
-<p><a href="/reports/subscriptions/area${areaLinkQuery(query)}">${t('reports.list.subscribeArea')}</a></p>
-<section aria-labelledby="list-title">
-  <h2 id="list-title" class="visually-hidden">${t('reports.list.title')}</h2>
-  ${page.length === 0 ? html`<p>${t('reports.list.empty')}</p>` : html`<ol class="report-list">${page.map((report) => reportCard(request, report, districts))}</ol>`}
-  <nav class="pager" aria-label="${t('reports.list.title')}">
-    ${query.before ? html`<a href="/reports${listQueryString(query)}">${t('reports.list.first')}</a>` : ''}
-    ${next ? html`<a href="/reports${listQueryString(query, { before: cursorOf(next) })}" rel="next">${t('reports.list.older')}</a>` : ''}
-  </nav>
-</section>
-<p><a href="${feedHref}">${t('reports.list.feed')}</a> · <a href="/reports/subscriptions${listQueryString({ ...query, before: undefined })}">${t('reports.list.subscribe')}</a></p>`,
-    });
+    return listPage(request, reply, { query, categories, districts, shapes, page, next, projection, clusters });
   });
 
   app.get(
@@ -336,4 +262,14 @@ ${renderMap({
       };
     },
   );
+}
+
+/** The home page block (the manifest's home section): loads the latest reports for homeSection. */
+export async function renderHomeSection(request: FastifyRequest, ctx: AppContext): Promise<Html | null> {
+  const { organisation } = request;
+  const [reports, districts] = await Promise.all([
+    findReports(ctx.db, organisation.id, { limit: 4, order: 'newest' }),
+    findDistricts(ctx.db, organisation.id),
+  ]);
+  return homeSection(request, reports, districts);
 }

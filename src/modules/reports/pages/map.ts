@@ -1,7 +1,8 @@
 import type { DistrictWithGeometry } from '../../places/index.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { areaLayer, boxAround, mapFigure, positionsOf, type MapProjection } from '../../../platform/web/svg-map.ts';
-import type { BoundingBox, ReportCluster } from '../reports.repository.ts';
+import type { BoundingBox } from '../tiles.ts';
+import type { ReportCluster } from '../reports-map.repository.ts';
 
 /** The box around all districts, with a small margin; the map centre ± a few km when there are none. */
 export function cityBounds(districts: DistrictWithGeometry[], center: { lat: number; lng: number }): BoundingBox {

@@ -1,9 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
-import { countPendingPhotos, MAX_PHOTOS, storePendingPhotos, type PhotoType } from '../photos.ts';
+import { MAX_PHOTOS, type PhotoType } from '../photos.ts';
+import { countPendingPhotos, storePendingPhotos } from '../photos.repository.ts';
 import type { ReportFormChoices } from '../report-form.use-cases.ts';
-import type { Category, Question } from '../reports.repository.ts';
-import { checkSubmission, type ReportSubmission } from '../submit-report.ts';
+import type { Category, Question } from '../report-categories.repository.ts';
+import { checkSubmission, type ReportSubmission } from '../submit-report.use-cases.ts';
 import { answersFromForm, questionFieldId, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
 import { parseCoordinate } from './shared.ts';
 import { readPhotos } from './uploads.ts';

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
-import type { Category, Question } from '../reports.repository.ts';
-import type { SubmissionProblem } from '../submit-report.ts';
+import type { Category, Question } from '../report-categories.repository.ts';
+import type { SubmissionProblem } from '../submit-report.use-cases.ts';
 import { plain, reportsAsset } from './shared.ts';
 import { readAnswerField } from '../reports.forms.ts';
 

@@ -5,7 +5,7 @@ import type { App } from '../../../platform/http/app.ts';
 import type { Translated } from '../../../platform/db/schema.ts';
 import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
-import type { Category } from '../reports.repository.ts';
+import type { Category } from '../report-categories.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 
 export const ALL_STATUSES: readonly ReportStatus[] = [...OPEN_STATUSES, ...CLOSED_STATUSES];

@@ -3,7 +3,9 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { setNotice } from '../../../platform/web/layout.ts';
-import { findCategoryById, findCategorySort, findQuestions } from '../reports.repository.ts';
+import { findDistricts } from '../../places/index.ts';
+import { findCategories, findCategoryById, findQuestions } from '../report-categories.repository.ts';
+import { countQuestionsByCategory, findCategorySort, findRoutingRules } from './categories.repository.ts';
 import {
   removeRoutingRule,
   saveCategory,
@@ -15,14 +17,27 @@ import { authorize } from './staff.policy.ts';
 import { invalidForm, readForm, translatedValue } from '../../../platform/web/forms.ts';
 import { AnswerTemplatesForm, readCategoryForm, RoutingForm } from '../reports.forms.ts';
 import { saveAnswerTemplates, SETTABLE_STATUSES } from './staff.use-cases.ts';
+import { findAnswerTemplates, findDepartments } from './staff.repository.ts';
 import { idFrom, paramId, translateErrors } from './shared.ts';
 import {
-  renderCategoryList,
+  categoryFormPage,
+  categoryListPage,
   questionInputs,
-  renderCategoryForm,
-  renderRouting,
-  renderTemplates,
+  routingPage,
+  templatesPage,
+  type RoutingData,
 } from './categories.view.ts';
+
+/** What the routing page shows, read in one go. */
+async function loadRouting(ctx: AppContext, organisationId: number): Promise<RoutingData> {
+  const [categories, departments, districts, rules] = await Promise.all([
+    findCategories(ctx.db, organisationId, true),
+    findDepartments(ctx.db, organisationId),
+    findDistricts(ctx.db, organisationId),
+    findRoutingRules(ctx.db, organisationId),
+  ]);
+  return { categories, departments, districts, rules };
+}
 
 function categoryInputFrom(request: FastifyRequest): CategoryInput {
   const languages = request.organisation.languages;
@@ -63,10 +78,10 @@ async function handleCategoryPost(
   const input = categoryInputFrom(request);
   const outcome = await saveCategory(ctx, request.viewer, request.organisation, id, input);
   if (!outcome.ok)
-    return renderCategoryForm(
-      ctx,
+    return categoryFormPage(
       request,
       reply,
+      await findDepartments(ctx.db, request.organisation.id),
       id,
       { input, errors: translateErrors(request, outcome.fields) },
       400,
@@ -79,7 +94,13 @@ async function handleCategoryPost(
 export function registerCategoryPages(app: App, ctx: AppContext): void {
   app.get('/staff/categories', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
-    return renderCategoryList(ctx, request, reply);
+    const { organisation } = request;
+    const [categories, departments, counts] = await Promise.all([
+      findCategories(ctx.db, organisation.id, true),
+      findDepartments(ctx.db, organisation.id),
+      countQuestionsByCategory(ctx.db, organisation.id),
+    ]);
+    return categoryListPage(request, reply, { categories, departments, counts });
   });
 
   app.get('/staff/categories/new', { schema: { hide: true } }, async (request, reply) => {
@@ -96,7 +117,8 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
       sort: '0',
       questions: [],
     };
-    return renderCategoryForm(ctx, request, reply, undefined, { input: empty, errors: {} });
+    const departments = await findDepartments(ctx.db, request.organisation.id);
+    return categoryFormPage(request, reply, departments, undefined, { input: empty, errors: {} });
   });
   app.post('/staff/categories/new', { schema: { hide: true } }, async (request, reply) =>
     handleCategoryPost(ctx, request, reply, undefined),
@@ -120,7 +142,8 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
       sort: String(await findCategorySort(ctx.db, category.id)),
       questions: questionInputs(questions, request.organisation.languages),
     };
-    return renderCategoryForm(ctx, request, reply, category.id, { input, errors: {} });
+    const departments = await findDepartments(ctx.db, request.organisation.id);
+    return categoryFormPage(request, reply, departments, category.id, { input, errors: {} });
   });
   app.post('/staff/categories/:id', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
@@ -132,7 +155,7 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
 
   app.get('/staff/routing', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
-    return renderRouting(ctx, request, reply);
+    return routingPage(request, reply, await loadRouting(ctx, request.organisation.id));
   });
   app.post('/staff/routing', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
@@ -144,7 +167,15 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
       districtId: idFrom(values.districtId) ?? null,
       departmentId: idFrom(values.departmentId),
     });
-    if (!outcome.ok) return renderRouting(ctx, request, reply, translateErrors(request, outcome.fields), values, 400);
+    if (!outcome.ok)
+      return routingPage(
+        request,
+        reply,
+        await loadRouting(ctx, request.organisation.id),
+        translateErrors(request, outcome.fields),
+        values,
+        400,
+      );
     setNotice(reply, 'reports.staff.notice.routingSaved');
     return reply.redirect('/staff/routing', 303);
   });
@@ -158,7 +189,7 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
 
   app.get('/staff/answer-templates', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
-    return renderTemplates(ctx, request, reply);
+    return templatesPage(request, reply, await findAnswerTemplates(ctx.db, request.organisation.id));
   });
   app.post('/staff/answer-templates', { schema: { hide: true } }, async (request, reply) => {
     authorize(request.viewer, 'configure');
@@ -176,10 +207,10 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
     ).filter((e) => sent.has(`template-${e.status}-${e.language}`));
     const outcome = await saveAnswerTemplates(ctx, request.viewer, request.organisation, entries);
     if (!outcome.ok)
-      return renderTemplates(
-        ctx,
+      return templatesPage(
         request,
         reply,
+        await findAnswerTemplates(ctx.db, request.organisation.id),
         translateErrors(request, outcome.fields),
         Object.fromEntries(entries.map((e) => [`template-${e.status}-${e.language}`, e.body])),
         400,

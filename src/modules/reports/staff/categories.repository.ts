@@ -193,3 +193,29 @@ export async function deleteRoutingRule(
     ? { id: row.id, categoryId: row.category_id, districtId: row.district_id, departmentId: row.department_id }
     : undefined;
 }
+
+/** How many questions a category asks. */
+export interface QuestionCount {
+  category_id: number;
+  n: number;
+}
+
+/** How many questions each category of the city asks (categories without questions are absent). */
+export async function countQuestionsByCategory(db: Executor, organisationId: number): Promise<QuestionCount[]> {
+  return db
+    .selectFrom('reports_question')
+    .select(['category_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('organisation_id', '=', organisationId)
+    .groupBy('category_id')
+    .execute();
+}
+
+/** A category's place in the list. */
+export async function findCategorySort(db: Executor, categoryId: number): Promise<number> {
+  const row = await db
+    .selectFrom('reports_category')
+    .select('sort')
+    .where('id', '=', categoryId)
+    .executeTakeFirstOrThrow();
+  return row.sort;
+}

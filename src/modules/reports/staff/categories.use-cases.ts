@@ -5,7 +5,7 @@ import type { Translated } from '../../../platform/db/schema.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
 import { findDistricts } from '../../places/index.ts';
-import { findCategoryById, findQuestions } from '../reports.repository.ts';
+import { findCategoryById, findQuestions } from '../report-categories.repository.ts';
 import type { QuestionDatatype, QuestionOption } from '../reports.schema.ts';
 import {
   categoryCodeTaken,

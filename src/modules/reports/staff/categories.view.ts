@@ -1,17 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../../platform/context.ts';
 import type { Translated } from '../../../platform/db/schema.ts';
 import { LANGUAGES, isLanguage } from '../../../platform/i18n/languages.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary } from '../../../platform/web/layout.ts';
-import { findDistricts } from '../../places/index.ts';
+import type { District } from '../../places/index.ts';
 import { plain, statusLabel } from '../pages/shared.ts';
-import { countQuestionsByCategory, findCategories, type Question } from '../reports.repository.ts';
+import type { Category, Question } from '../report-categories.repository.ts';
 import type { QuestionDatatype } from '../reports.schema.ts';
-import { findRoutingRules } from './categories.repository.ts';
+import type { QuestionCount, RoutingRule } from './categories.repository.ts';
 import { DATATYPES, formatOptions, type CategoryInput, type QuestionInput } from './categories.use-cases.ts';
-import { findAnswerTemplates, findDepartments } from './staff.repository.ts';
+import type { AnswerTemplate, Department } from './staff.repository.ts';
 import { PUBLIC_ANSWER_MAX, SETTABLE_STATUSES } from './staff.use-cases.ts';
 import { renderStaffPage, selectField, textareaField } from './shared.ts';
 
@@ -58,17 +57,16 @@ const DATATYPE_LABELS: Record<QuestionDatatype, MessageKey> = {
 
 // ---- categories ----
 
-export async function renderCategoryList(
-  ctx: AppContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const { t, organisation } = request;
-  const [categories, departments, counts] = await Promise.all([
-    findCategories(ctx.db, organisation.id, true),
-    findDepartments(ctx.db, organisation.id),
-    countQuestionsByCategory(ctx.db, organisation.id),
-  ]);
+/** What the list of categories shows: every category, the departments, how many questions each asks. */
+export interface CategoryListData {
+  categories: Category[];
+  departments: Department[];
+  counts: QuestionCount[];
+}
+
+export function categoryListPage(request: FastifyRequest, reply: FastifyReply, data: CategoryListData): FastifyReply {
+  const { t } = request;
+  const { categories, departments, counts } = data;
   const main = html`<h1>${t('reports.staff.categories.title')}</h1>
 <p>${t('reports.staff.categories.lead')}</p>
 <p><a class="button" href="/staff/categories/new">${t('reports.staff.categories.new')}</a></p>
@@ -127,18 +125,17 @@ function questionFieldset(
 </fieldset>`;
 }
 
-export async function renderCategoryForm(
-  ctx: AppContext,
+/** The form of a category (new when `id` is undefined); `allDepartments` are the city's, archived ones too. */
+export function categoryFormPage(
   request: FastifyRequest,
   reply: FastifyReply,
+  allDepartments: Department[],
   id: number | undefined,
   values: CategoryFormValues,
   status = 200,
-): Promise<FastifyReply> {
-  const { t, organisation } = request;
-  const departments = (await findDepartments(ctx.db, organisation.id)).filter(
-    (d) => !d.archived || String(d.id) === values.input.defaultDepartmentId,
-  );
+): FastifyReply {
+  const { t } = request;
+  const departments = allDepartments.filter((d) => !d.archived || String(d.id) === values.input.defaultDepartmentId);
   const { input, errors } = values;
   const questions = [...input.questions];
   while (questions.filter((q) => q.id === undefined).length < NEW_QUESTION_ROWS)
@@ -172,21 +169,24 @@ ${errorSummary(request, errors)}
 
 // ---- routing ----
 
-export async function renderRouting(
-  ctx: AppContext,
+/** What the routing page shows: the categories with their rules, and the choices of a new rule. */
+export interface RoutingData {
+  categories: Category[];
+  departments: Department[];
+  districts: District[];
+  rules: RoutingRule[];
+}
+
+export function routingPage(
   request: FastifyRequest,
   reply: FastifyReply,
+  data: RoutingData,
   errors: Record<string, string> = {},
   values: Record<string, string> = {},
   status = 200,
-): Promise<FastifyReply> {
-  const { t, organisation } = request;
-  const [categories, departments, districts, rules] = await Promise.all([
-    findCategories(ctx.db, organisation.id, true),
-    findDepartments(ctx.db, organisation.id),
-    findDistricts(ctx.db, organisation.id),
-    findRoutingRules(ctx.db, organisation.id),
-  ]);
+): FastifyReply {
+  const { t } = request;
+  const { categories, departments, districts, rules } = data;
   const name = (list: Array<{ id: number; name: Translated }>, id: number | null) =>
     plain(request, list.find((item) => item.id === id)?.name);
   const main = html`<h1>${t('reports.staff.routing.title')}</h1>
@@ -220,16 +220,15 @@ ${errorSummary(request, errors)}
 
 // ---- answer templates ----
 
-export async function renderTemplates(
-  ctx: AppContext,
+export function templatesPage(
   request: FastifyRequest,
   reply: FastifyReply,
+  templates: AnswerTemplate[],
   errors: Record<string, string> = {},
   values?: Record<string, string>,
   status = 200,
-): Promise<FastifyReply> {
+): FastifyReply {
   const { t, organisation } = request;
-  const templates = await findAnswerTemplates(ctx.db, organisation.id);
   const valueOf = (s: string, language: string) =>
     values?.[`template-${s}-${language}`] ??
     templates.find((tpl) => tpl.status === s && tpl.language === language)?.body ??

@@ -4,17 +4,43 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { siteUrl } from '../../../platform/web/layout.ts';
 import { findDistricts } from '../../places/index.ts';
+import { findCategories } from '../report-categories.repository.ts';
 import { plain, statusLabel } from '../pages/shared.ts';
 import { csvRow } from './csv.ts';
 import type { Static } from 'typebox';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { BulkForm } from '../reports.forms.ts';
-import { parseQueueQuery, queueFilters, queueSearch, resolveScope, type QueueQuery } from './queue.ts';
+import {
+  parseQueueQuery,
+  QUEUE_COUNT_CAP,
+  QUEUE_PAGE_SIZE,
+  queueFilters,
+  queueSearch,
+  resolveScope,
+  type QueueQuery,
+} from './queue.ts';
 import { authorize } from './staff.policy.ts';
-import { findDepartments, findQueue } from './staff.repository.ts';
+import { countQueue, findDepartments, findQueue } from './staff.repository.ts';
 import { bulkGiveStatus, bulkReroute, type BulkResult } from './staff.use-cases.ts';
 import { idFrom, translateErrors } from './shared.ts';
-import { type BulkState, districtName, renderQueue } from './queue.view.ts';
+import { type BulkState, districtName, queuePage, type QueueData } from './queue.view.ts';
+
+/** The queue the viewer asked for: their departments and scope, the page of reports, its count, the filters' choices. */
+async function loadQueue(ctx: AppContext, request: FastifyRequest, query: QueueQuery): Promise<QueueData> {
+  const { organisation } = request;
+  const viewer = request.viewer;
+  authorize(viewer, 'use-queue');
+  const departments = await findDepartments(ctx.db, organisation.id);
+  const scope = resolveScope(viewer, departments, query);
+  const filters = queueFilters(query, scope);
+  const [rows, total, categories, districts] = await Promise.all([
+    findQueue(ctx.db, organisation.id, filters, { limit: QUEUE_PAGE_SIZE, offset: (query.page - 1) * QUEUE_PAGE_SIZE }),
+    countQueue(ctx.db, organisation.id, filters, QUEUE_COUNT_CAP),
+    findCategories(ctx.db, organisation.id, true),
+    findDistricts(ctx.db, organisation.id),
+  ]);
+  return { departments, scope, rows, total, categories, districts };
+}
 
 /** Rows of the CSV export at most; a larger export is cut there (and says so in its last line). */
 export const CSV_MAX_ROWS = 100_000;
@@ -100,9 +126,10 @@ function bulkStateFrom(form: Static<typeof BulkForm>): BulkState {
 
 /** The department queue, its bulk actions and its CSV export. */
 export function registerQueuePages(app: App, ctx: AppContext): void {
-  app.get('/staff/reports', { schema: { hide: true } }, async (request, reply) =>
-    renderQueue(ctx, request, reply, parseQueueQuery(request.query)),
-  );
+  app.get('/staff/reports', { schema: { hide: true } }, async (request, reply) => {
+    const query = parseQueueQuery(request.query);
+    return queuePage(request, reply, query, await loadQueue(ctx, request, query));
+  });
 
   app.get('/staff/reports.csv', { schema: { hide: true } }, async (request, reply) => {
     const viewer = request.viewer;
@@ -149,7 +176,7 @@ export function registerQueuePages(app: App, ctx: AppContext): void {
           message,
         ]),
       );
-      return renderQueue(ctx, request, reply, query, { ...state, errors }, 400);
+      return queuePage(request, reply, query, await loadQueue(ctx, request, query), { ...state, errors }, 400);
     }
     return reply.redirect(`/staff/reports${bulkResultSearch(query, outcome.result)}`, 303);
   });

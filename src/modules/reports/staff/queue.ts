@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Viewer } from '../../../platform/auth/users.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { isReportStatus } from '../manage-report.ts';
+import { isReportStatus } from '../manage-report.use-cases.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES } from '../reports.schema.ts';
 import { queueScope } from './staff.policy.ts';
 import type { Department, QueueFilters } from './staff.repository.ts';

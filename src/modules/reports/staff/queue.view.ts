@@ -1,24 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../../platform/context.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate } from '../../../platform/web/layout.ts';
-import { findDistricts, type District } from '../../places/index.ts';
+import type { District } from '../../places/index.ts';
 import { excerpt, plain, statusLabel, statusTag } from '../pages/shared.ts';
-import { findCategories } from '../reports.repository.ts';
+import type { Category } from '../report-categories.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { BulkResultQuery } from '../reports.forms.ts';
-import {
-  QUEUE_COUNT_CAP,
-  QUEUE_PAGE_SIZE,
-  queueFilters,
-  queueSearch,
-  resolveScope,
-  type QueueQuery,
-  type QueueScope,
-} from './queue.ts';
-import { authorize } from './staff.policy.ts';
-import { countQueue, findDepartments, findQueue, type QueueRow } from './staff.repository.ts';
+import { QUEUE_COUNT_CAP, QUEUE_PAGE_SIZE, queueSearch, type QueueQuery, type QueueScope } from './queue.ts';
+import type { Department, QueueRow } from './staff.repository.ts';
 import { BULK_MAX, PUBLIC_ANSWER_MAX, REASON_MAX, REFER_TO_MAX, SETTABLE_STATUSES } from './staff.use-cases.ts';
 import { idFrom, overdueMarker, renderStaffPage, selectField, textareaField } from './shared.ts';
 
@@ -62,7 +52,7 @@ function filterForm(
   request: FastifyRequest,
   query: QueueQuery,
   scope: QueueScope,
-  categories: Awaited<ReturnType<typeof findCategories>>,
+  categories: Category[],
   districts: District[],
 ): Html {
   const { t } = request;
@@ -144,26 +134,27 @@ function resultNotice(request: FastifyRequest): Html {
   }</div>`;
 }
 
-export async function renderQueue(
-  ctx: AppContext,
+/** What the queue page shows: the viewer's departments and scope, a page of reports and their count. */
+export interface QueueData {
+  departments: Department[];
+  scope: QueueScope;
+  rows: QueueRow[];
+  /** The matching reports, counted up to QUEUE_COUNT_CAP + 1. */
+  total: number;
+  categories: Category[];
+  districts: District[];
+}
+
+export function queuePage(
   request: FastifyRequest,
   reply: FastifyReply,
   query: QueueQuery,
+  data: QueueData,
   bulk: BulkState = EMPTY_BULK,
   status = 200,
-): Promise<FastifyReply> {
-  const { t, organisation } = request;
-  const viewer = request.viewer;
-  authorize(viewer, 'use-queue');
-  const departments = await findDepartments(ctx.db, organisation.id);
-  const scope = resolveScope(viewer, departments, query);
-  const filters = queueFilters(query, scope);
-  const [rows, total, categories, districts] = await Promise.all([
-    findQueue(ctx.db, organisation.id, filters, { limit: QUEUE_PAGE_SIZE, offset: (query.page - 1) * QUEUE_PAGE_SIZE }),
-    countQueue(ctx.db, organisation.id, filters, QUEUE_COUNT_CAP),
-    findCategories(ctx.db, organisation.id, true),
-    findDistricts(ctx.db, organisation.id),
-  ]);
+): FastifyReply {
+  const { t } = request;
+  const { departments, scope, rows, total, categories, districts } = data;
   const now = new Date();
   const chosen = scope.chosen === 'all' ? undefined : scope.choices.find((d) => String(d.id) === scope.chosen);
   const title = chosen

@@ -4,14 +4,35 @@ import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { setNotice } from '../../../platform/web/layout.ts';
-import { findReportById, type ReportRow } from '../reports.repository.ts';
+import { findDistricts } from '../../places/index.ts';
+import { canManageReport, isReportStatus } from '../manage-report.use-cases.ts';
+import { findOpenReportsNearby } from '../nearby-reports.repository.ts';
+import { findCategories, findQuestions } from '../report-categories.repository.ts';
+import { findReportById, type ReportRow } from '../reports-list.repository.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
-import { MergeForm, ReportStatusForm, RerouteForm, VisibilityForm } from '../reports.forms.ts';
-import { mayViewReport } from './staff.policy.ts';
-import { findStaffPhotoData } from './staff.repository.ts';
-import { giveStatus, mergeInto, moderatePhoto, moderateReport, reroute, type Outcome } from './staff.use-cases.ts';
+import { MergeForm, ReportStatusForm, RerouteForm, StatusQuery, VisibilityForm } from '../reports.forms.ts';
+import { mayDo, mayViewReport } from './staff.policy.ts';
+import {
+  findAnswerTemplates,
+  findDepartments,
+  findReportInternals,
+  findStaffHistory,
+  findStaffPhotoData,
+  findStaffPhotos,
+} from './staff.repository.ts';
+import {
+  giveStatus,
+  mergeInto,
+  moderatePhoto,
+  moderateReport,
+  reroute,
+  residentLanguage,
+  SETTABLE_STATUSES,
+  templateFor,
+  type Outcome,
+} from './staff.use-cases.ts';
 import { idFrom, paramId, translateErrors } from './shared.ts';
-import { renderReport } from './report.view.ts';
+import { reportPage, type FormState, type ReportPageData } from './report.view.ts';
 
 async function loadViewable(ctx: AppContext, request: FastifyRequest): Promise<ReportRow> {
   const viewer = request.viewer;
@@ -21,6 +42,78 @@ async function loadViewable(ctx: AppContext, request: FastifyRequest): Promise<R
   if (!report) throw new AppError('REPORT_NOT_FOUND');
   if (!mayViewReport(viewer, { department_id: report.departmentId })) throw new AppError('FORBIDDEN');
   return report;
+}
+
+/**
+ * What the staff page of a report shows besides the report: its internals, history, photos and
+ * answers, the choices of its forms, the nearby reports it may be merged into, and the status and
+ * answer template the status form starts from (the status asked for in the address, ?status=fixed,
+ * unless the form was sent with one).
+ */
+async function loadReportPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  report: ReportRow,
+  values: Record<string, string>,
+): Promise<ReportPageData> {
+  const { organisation } = request;
+  const viewer = request.viewer;
+  if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
+  const manage = canManageReport(viewer, { department_id: report.departmentId });
+  const moderate = mayDo(viewer, 'moderate');
+  const [internals, history, photos, questions, departments, categories, districts, templates, nearby, language] =
+    await Promise.all([
+      findReportInternals(ctx.db, organisation.id, report.id),
+      findStaffHistory(ctx.db, organisation.id, report.id),
+      findStaffPhotos(ctx.db, organisation.id, report.id),
+      findQuestions(ctx.db, report.categoryId),
+      findDepartments(ctx.db, organisation.id),
+      findCategories(ctx.db, organisation.id, true),
+      findDistricts(ctx.db, organisation.id),
+      findAnswerTemplates(ctx.db, organisation.id),
+      report.isOpen
+        ? findOpenReportsNearby(ctx.db, organisation.id, report.categoryId, report.lat, report.lng, 250, 6)
+        : Promise.resolve([]),
+      residentLanguage(ctx, organisation, report.id),
+    ]);
+  const asked = readForm(StatusQuery, request.query);
+  if (!asked.ok) throw invalidForm(asked.errors);
+  const askedStatus = asked.value.status;
+  const chosenStatus =
+    values.status ?? (isReportStatus(askedStatus) && SETTABLE_STATUSES.includes(askedStatus) ? askedStatus : '');
+  const template =
+    values.publicText === undefined && isReportStatus(chosenStatus)
+      ? await templateFor(ctx, organisation, report.id, chosenStatus)
+      : undefined;
+  return {
+    manage,
+    moderate,
+    internals,
+    history,
+    photos,
+    questions,
+    departments,
+    categories,
+    districts,
+    templates,
+    nearby,
+    language,
+    chosenStatus,
+    template,
+  };
+}
+
+/** The staff page of a report, with the form that was sent and its errors when it is shown again. */
+async function renderReport(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  report: ReportRow,
+  form?: FormState,
+  status = 200,
+): Promise<FastifyReply> {
+  const data = await loadReportPage(ctx, request, report, form?.values ?? {});
+  return reportPage(request, reply, report, data, form, status);
 }
 
 /** Shows the page again with the form's errors, or goes back to it with a notice. */

@@ -1,39 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../../platform/context.ts';
-import { AppError } from '../../../platform/errors.ts';
-import { LANGUAGES, isLanguage } from '../../../platform/i18n/languages.ts';
+import { LANGUAGES, isLanguage, type Language } from '../../../platform/i18n/languages.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, formatDate } from '../../../platform/web/layout.ts';
-import { findDistricts, type District } from '../../places/index.ts';
-import { canManageReport, isReportStatus } from '../manage-report.ts';
-import { excerpt, plain, statusLabel, statusMeaning, statusTag } from '../pages/shared.ts';
-import { findCategories, findOpenReportsNearby, findQuestions, type ReportRow } from '../reports.repository.ts';
+import type { District } from '../../places/index.ts';
+import { excerpt, isStatus, plain, statusLabel, statusMeaning, statusTag } from '../pages/shared.ts';
+import type { Category, Question } from '../report-categories.repository.ts';
+import type { NearbyReport } from '../nearby-reports.repository.ts';
+import type { ReportRow } from '../reports-list.repository.ts';
 import { statusChoices } from './queue.view.ts';
-import { invalidForm, readForm } from '../../../platform/web/forms.ts';
-import { StatusQuery } from '../reports.forms.ts';
-import { mayDo } from './staff.policy.ts';
-import {
-  findAnswerTemplates,
-  findDepartments,
-  findReportInternals,
-  findStaffHistory,
-  findStaffPhotos,
-  type Department,
-  type StaffHistoryLine,
-} from './staff.repository.ts';
-import {
-  NOTE_MAX,
-  PUBLIC_ANSWER_MAX,
-  REASON_MAX,
-  REFER_TO_MAX,
-  residentLanguage,
-  SETTABLE_STATUSES,
-  templateFor,
-} from './staff.use-cases.ts';
+import type { AnswerTemplate, Department, ReportInternals, StaffHistoryLine, StaffPhoto } from './staff.repository.ts';
+import { NOTE_MAX, PUBLIC_ANSWER_MAX, REASON_MAX, REFER_TO_MAX, SETTABLE_STATUSES } from './staff.use-cases.ts';
 import { overdueMarker, renderStaffPage, selectField, textareaField } from './shared.ts';
 
 /** What a form on the report page sent, kept when the page is shown again with its errors. */
-interface FormState {
+export interface FormState {
   errors: Record<string, string>;
   values: Record<string, string>;
 }
@@ -48,10 +28,10 @@ function historyLine(
   request: FastifyRequest,
   line: StaffHistoryLine,
   departments: Department[],
-  categories: Awaited<ReturnType<typeof findCategories>>,
+  categories: Category[],
 ): Html {
   const { t } = request;
-  const status = (value: string | null) => (isReportStatus(value) ? statusLabel(request, value) : (value ?? ''));
+  const status = (value: string | null) => (isStatus(value) ? statusLabel(request, value) : (value ?? ''));
   const categoryName = (id: unknown) => plain(request, categories.find((c) => c.id === id)?.name) || String(id);
   let what: Html;
   if (line.kind === 'status')
@@ -80,49 +60,43 @@ function historyLine(
 </li>`;
 }
 
-export async function renderReport(
-  ctx: AppContext,
+/** What the staff page of a report shows besides the report, read by the route (report.pages.ts). */
+export interface ReportPageData {
+  /** Whether the viewer may change the report (status, re-route, merge) and moderate it. */
+  manage: boolean;
+  moderate: boolean;
+  internals: ReportInternals | undefined;
+  history: StaffHistoryLine[];
+  photos: StaffPhoto[];
+  questions: Question[];
+  departments: Department[];
+  categories: Category[];
+  districts: District[];
+  templates: AnswerTemplate[];
+  /** Open reports of the same category nearby (merge candidates); none for a closed report. */
+  nearby: NearbyReport[];
+  /** The language the resident reads answers in. */
+  language: Language;
+  /** The status the status form starts with ('' for none), and the answer template it starts from. */
+  chosenStatus: string;
+  template: { body: string; language: string } | undefined;
+}
+
+export function reportPage(
   request: FastifyRequest,
   reply: FastifyReply,
   report: ReportRow,
+  data: ReportPageData,
   form: FormState = NO_FORM,
   status = 200,
-): Promise<FastifyReply> {
+): FastifyReply {
   const { t, organisation } = request;
-  const viewer = request.viewer;
-  if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
-  const manage = canManageReport(viewer, { department_id: report.departmentId });
-  const moderate = mayDo(viewer, 'moderate');
-  const [internals, history, photos, questions, departments, categories, districts, templates, nearby, language] =
-    await Promise.all([
-      findReportInternals(ctx.db, organisation.id, report.id),
-      findStaffHistory(ctx.db, organisation.id, report.id),
-      findStaffPhotos(ctx.db, organisation.id, report.id),
-      findQuestions(ctx.db, report.categoryId),
-      findDepartments(ctx.db, organisation.id),
-      findCategories(ctx.db, organisation.id, true),
-      findDistricts(ctx.db, organisation.id),
-      findAnswerTemplates(ctx.db, organisation.id),
-      report.isOpen
-        ? findOpenReportsNearby(ctx.db, organisation.id, report.categoryId, report.lat, report.lng, 250, 6)
-        : Promise.resolve([]),
-      residentLanguage(ctx, organisation, report.id),
-    ]);
+  const { manage, moderate, internals, history, photos, questions, departments, categories, districts } = data;
+  const { templates, nearby, language, chosenStatus, template } = data;
   const district: District | undefined = districts.find((d) => d.id === report.districtId);
   const now = new Date();
   const errors = form.errors;
   const values = form.values;
-
-  // the status form starts from the template of the status asked for in the address (?status=fixed)
-  const asked = readForm(StatusQuery, request.query);
-  if (!asked.ok) throw invalidForm(asked.errors);
-  const askedStatus = asked.value.status;
-  const chosenStatus =
-    values.status ?? (isReportStatus(askedStatus) && SETTABLE_STATUSES.includes(askedStatus) ? askedStatus : '');
-  const template =
-    values.publicText === undefined && isReportStatus(chosenStatus)
-      ? await templateFor(ctx, organisation, report.id, chosenStatus)
-      : undefined;
   const publicText = values.publicText ?? template?.body ?? '';
   const templateStatuses = SETTABLE_STATUSES.filter((s) =>
     templates.some(

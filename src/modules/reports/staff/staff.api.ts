@@ -4,7 +4,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { siteUrl } from '../../../platform/web/layout.ts';
-import { findReportById } from '../reports.repository.ts';
+import { findReportById } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { parseQueueQuery, QUEUE_COUNT_CAP, queueFilters, resolveScope } from './queue.ts';
 import { authorize } from './staff.policy.ts';

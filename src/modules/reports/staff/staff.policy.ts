@@ -1,6 +1,6 @@
 import { hasRole, type Viewer } from '../../../platform/auth/users.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { canManageReport } from '../manage-report.ts';
+import { canManageReport } from '../manage-report.use-cases.ts';
 
 /**
  * Who may do what on the staff side of reports, in one place:

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../../platform/db/database.ts';
 import type { Database, Translated } from '../../../platform/db/schema.ts';
-import { idOf } from '../reports.repository.ts';
+import { idOf } from '../column-values.ts';
 import type { ReportStatus } from '../reports.schema.ts';
 import './staff.schema.ts';
 

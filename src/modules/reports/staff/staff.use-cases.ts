@@ -11,8 +11,8 @@ import {
   mergeDuplicate,
   rerouteReport,
   setReportHidden,
-} from '../manage-report.ts';
-import { findReportById } from '../reports.repository.ts';
+} from '../manage-report.use-cases.ts';
+import { findReportById } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { authorize } from './staff.policy.ts';
 import {

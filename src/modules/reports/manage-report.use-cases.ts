@@ -18,7 +18,7 @@ import {
   updateReportRouting,
   updateReportStatus,
   type LockedReport,
-} from './reports.repository.ts';
+} from './manage-report.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from './reports.schema.ts';
 
 const ALL_STATUSES: readonly string[] = [...OPEN_STATUSES, ...CLOSED_STATUSES];

@@ -12,7 +12,7 @@ import {
   type IntakeConfiguration,
 } from './intake-configuration.ts';
 import { storeReport, type StoreOutcome } from './intake.repository.ts';
-import type { Category, Question } from './reports.repository.ts';
+import type { Category, Question } from './report-categories.repository.ts';
 import { tileX, tileY } from './tiles.ts';
 
 export const MAX_DESCRIPTION = 4000;
