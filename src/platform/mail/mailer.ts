@@ -57,11 +57,9 @@ export class Mailer {
       );
     } else {
       // outside production the log is the developer's mailbox (links to confirm accounts); in production the body stays out of it
-      const body = this.#config.env === 'production' ? {} : { text: mail.text };
-      this.#log.info(
-        { mailId: row.id, to: maskEmail(mail.to), subject: mail.subject, ...body },
-        'mail kept in the outbox (no SMTP_URL set)',
-      );
+      const shown =
+        this.#config.env === 'production' ? {} : { to: maskEmail(mail.to), subject: mail.subject, text: mail.text };
+      this.#log.info({ mailId: row.id, ...shown }, 'mail kept in the outbox (no SMTP_URL set)');
     }
     return row.id;
   }
