@@ -100,6 +100,7 @@ export interface Database {
     to_address: string;
     subject: string;
     text_body: string;
+    headers: ColumnType<Record<string, string>, string | undefined, string>;
     status: 'queued' | 'sent' | 'outbox' | 'failed';
     error: string | null;
     created_at: CreatedAt;
