@@ -26,7 +26,8 @@ import { subscriptionsView } from './feeds.view.ts';
 import { cityBounds } from './map.ts';
 import { MapProjection } from '../../../platform/web/svg-map.ts';
 import { reportIdParam } from './report.pages.ts';
-import { escapeXml, isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
+import { escapeXml } from '../../../platform/web/xml.ts';
+import { isStatus, plain, statusLabel, stylesheet, notFound } from './shared.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { NewReportsSubscriptionForm, UnsubscribeForm } from '../reports.forms.ts';
 
