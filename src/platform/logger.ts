@@ -10,7 +10,10 @@ const REQUEST_FIELDS = ['method', 'url', 'status', 'ms'] as const;
  * Structured logs. Secrets and personal data are redacted by path so that a careless
  * `log.info({ body })` cannot leak a password, a token or an e-mail address.
  */
-export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
+export function loggerOptions(config: Pick<Config, 'logLevel' | 'env'>): LoggerOptions {
+  // in production a last net under every line: an e-mail address in the message or in any top-level text
+  // field (an error message kept as text) is replaced; elsewhere the log is the developer's mailbox
+  const scrub = config.env === 'production';
   return {
     level: config.logLevel,
     redact: {
@@ -30,7 +33,19 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
       ],
       censor: '[redacted]',
     },
+    ...(scrub
+      ? {
+          formatters: { log: (object: Record<string, unknown>) => scrubFields(object) },
+          hooks: {
+            logMethod(args, method) {
+              const scrubbed = args.map((arg) => (typeof arg === 'string' ? scrubText(arg, 4000) : arg)) as typeof args;
+              method.apply(this, scrubbed);
+            },
+          },
+        }
+      : {}),
     serializers: {
+      err: loggedError,
       req(request: { method: string; url: string; id: string }) {
         return { method: request.method, url: loggedUrl(request.url), id: request.id };
       },
@@ -44,7 +59,7 @@ export function loggerOptions(config: Pick<Config, 'logLevel'>): LoggerOptions {
  * last lines before `process.exit` are not lost.
  */
 export function createLogger(
-  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  config: Pick<Config, 'logLevel' | 'logFormat' | 'env'>,
   destination: DestinationStream = process.stdout,
 ): Logger {
   const options = loggerOptions(config);
@@ -99,4 +114,40 @@ export function loggedUrl(url: string): string {
 export function maskEmail(email: string): string {
   const [local = '', domain = ''] = email.split('@');
   return `${local.slice(0, 1)}***@${domain}`;
+}
+
+const EMAIL_IN_TEXT = /[^\s@"'<>()=,;:]+@[^\s@"'<>()=,;:]+\.[^\s@"'<>()=,;:]+/g;
+
+/** Text fit for a log line: e-mail addresses replaced, at most `max` characters. */
+export function scrubText(text: string, max = 500): string {
+  const scrubbed = text.replace(EMAIL_IN_TEXT, '[e-mail]');
+  return scrubbed.length > max ? `${scrubbed.slice(0, max - 1)}…` : scrubbed;
+}
+
+function scrubFields(object: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(object)) {
+    if (typeof value !== 'string' || !value.includes('@')) continue;
+    copy ??= { ...object };
+    copy[key] = scrubText(value);
+  }
+  return copy ?? object;
+}
+
+/**
+ * An error as logged: its kind, code, message and stack (with e-mail addresses scrubbed), its cause the same
+ * way — and nothing else. Database drivers attach the statement's parameters (`params`, the address tried at
+ * sign-in, an administrator's search) and values (`detail`: "Key (email)=(…) already exists"); those stay out.
+ */
+export function loggedError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: scrubText(String(error)) };
+  const code = (error as { code?: unknown }).code;
+  const logged: Record<string, unknown> = {
+    type: error.constructor.name,
+    message: scrubText(error.message),
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(error.stack ? { stack: scrubText(error.stack.split('\n').slice(0, 12).join('\n')) } : {}),
+  };
+  if (error.cause !== undefined && depth < 3) logged.cause = loggedError(error.cause, depth + 1);
+  return logged;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import booleanClockwise from '@turf/boolean-clockwise';
 import { importDistricts } from '../../src/modules/places/index.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -86,4 +87,78 @@ test('imports nothing when one feature is invalid, and says which', async () => 
     .where('code', '=', 'fine')
     .executeTakeFirst();
   assert.equal(fine, undefined);
+});
+
+type Ring = [number, number][];
+interface ServedCollection {
+  features: Array<{ properties: { code: string }; geometry: { type: string; coordinates: Ring[] | Ring[][] } }>;
+}
+
+/** Every ring of a served collection that breaks RFC 7946's right-hand rule, as judged by Turf. */
+function wronglyWound(collection: ServedCollection): string[] {
+  const wrong: string[] = [];
+  for (const feature of collection.features) {
+    const polygons =
+      feature.geometry.type === 'Polygon'
+        ? [feature.geometry.coordinates as Ring[]]
+        : (feature.geometry.coordinates as Ring[][]);
+    polygons.forEach((rings) =>
+      rings.forEach((ring, index) => {
+        // outer rings counterclockwise, holes clockwise
+        if (booleanClockwise(ring) !== index > 0) wrong.push(`${feature.properties.code} ring ${index}`);
+      }),
+    );
+  }
+  return wrong;
+}
+
+test('serves outer rings counterclockwise and holes clockwise, as RFC 7946 asks, whatever the imported file had', async () => {
+  const demo = (await (await fetch(`${server.url}/api/v1/districts.geojson`)).json()) as ServedCollection;
+  assert.deepEqual(wronglyWound(demo), [], 'the demo city');
+
+  const organisation = (await server.organisations.findAll())[0];
+  assert.ok(organisation);
+  // written the shapefile way: outer ring clockwise, its hole counterclockwise
+  const outer: Ring = [
+    [9.7, 44.0],
+    [9.7, 44.01],
+    [9.71, 44.01],
+    [9.71, 44.0],
+    [9.7, 44.0],
+  ];
+  const hole: Ring = [
+    [9.702, 44.002],
+    [9.708, 44.002],
+    [9.708, 44.008],
+    [9.702, 44.008],
+    [9.702, 44.002],
+  ];
+  assert.equal(booleanClockwise(outer), true);
+  const outcome = await importDistricts(
+    server.ctx.db,
+    organisation.id,
+    {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { code: 'wound-the-other-way', name: 'Harbour' },
+          geometry: { type: 'Polygon', coordinates: [outer, hole] },
+        },
+      ],
+    },
+    'en',
+  );
+  assert.equal(outcome.ok, true);
+  const served = (await (await fetch(`${server.url}/api/v1/districts.geojson`)).json()) as ServedCollection;
+  assert.deepEqual(wronglyWound(served), []);
+  const stored = await server.ctx.db
+    .selectFrom('places_district')
+    .select('geometry')
+    .where('code', '=', 'wound-the-other-way')
+    .executeTakeFirstOrThrow();
+  const rings = (stored.geometry as { coordinates: Ring[] }).coordinates;
+  assert.equal(booleanClockwise(rings[0] as Ring), false, 'stored counterclockwise');
+  assert.equal(booleanClockwise(rings[1] as Ring), true, 'the hole stored clockwise');
+  await server.ctx.db.deleteFrom('places_district').where('code', '=', 'wound-the-other-way').execute();
 });

@@ -300,7 +300,7 @@ describe('the translator', () => {
   test('fills placeholders in the reader’s language', () => {
     const t = translator('de');
     assert.equal(t('home.title', { city: 'Lerici' }), 'Willkommen in Lerici');
-    assert.equal(translator('fr')('error.ACCOUNT_LOCKED', { count: 15 }).includes('15 minutes'), true);
+    assert.equal(translator('fr')('error.SIGN_IN_SLOWED', { count: 15 }).includes('15 minutes'), true);
   });
 
   test('chooses the plural form each language needs, and writes the count with its digit grouping', () => {

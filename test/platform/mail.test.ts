@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { TestClient } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -79,6 +80,9 @@ test('sends the confirmation mail through the configured SMTP server from a back
   assert.ok(mail, 'the SMTP server received the mail');
   assert.equal(mail.from, 'no-reply@valmora.example');
   assert.match(mail.data.replace(/=\r?\n/g, ''), /\/confirm\?token=/);
+  const parsed = await simpleParser(mail.data);
+  assert.equal(parsed.headers.get('auto-submitted'), 'auto-generated', 'an automatic mail says so (RFC 3834)');
+  assert.equal(parsed.headers.get('list-unsubscribe'), undefined, 'a confirmation is no list one leaves');
   const sent = await server.ctx.db
     .selectFrom('core_mail')
     .select(['status', 'sent_at'])

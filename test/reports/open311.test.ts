@@ -285,10 +285,50 @@ describe('GET requests', () => {
       all.every((r) => Date.parse(r.requested_datetime) >= ninetyDaysAgo),
       'nothing older than 90 days by default',
     );
+    const from = new Date(Date.now() - 150 * 86_400_000).toISOString();
+    const to = new Date(Date.now() - 91 * 86_400_000).toISOString();
     const older = (await (
-      await fetch(`${server.url}/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z`)
-    ).json()) as unknown[];
-    assert.ok(older.length > all.length, 'an explicit start_date reaches further back');
+      await fetch(`${server.url}/open311/v2/requests.json?start_date=${from}&end_date=${to}`)
+    ).json()) as Array<{ requested_datetime: string }>;
+    assert.ok(older.length > 0, 'an explicit start_date reaches further back');
+    assert.ok(older.every((r) => Date.parse(r.requested_datetime) <= Date.parse(to)));
+    const fromOnly = (await (
+      await fetch(`${server.url}/open311/v2/requests.json?start_date=${from}`)
+    ).json()) as Array<{
+      requested_datetime: string;
+    }>;
+    assert.ok(
+      fromOnly.every((r) => Date.parse(r.requested_datetime) <= Date.parse(from) + 90 * 86_400_000),
+      'a start_date alone searches the 90 days from it',
+    );
+  });
+
+  test('follows the GeoReport v2 rules of GET requests: ids override every other argument, ranges span 90 days at most', async () => {
+    const [closed] = (await (await fetch(`${server.url}/open311/v2/requests.json?status=closed`)).json()) as Array<{
+      service_request_id: number;
+      service_code: string;
+    }>;
+    assert.ok(closed);
+    const other = closed.service_code === 'litter' ? 'graffiti' : 'litter';
+    const byId = (await (
+      await fetch(
+        `${server.url}/open311/v2/requests.json?service_request_id=${closed.service_request_id}&status=open&service_code=${other}&start_date=2001-01-01T00:00:00Z&end_date=2001-01-02T00:00:00Z`,
+      )
+    ).json()) as Array<{ service_request_id: number }>;
+    assert.deepEqual(
+      byId.map((r) => r.service_request_id),
+      [closed.service_request_id],
+      'service_request_id overrides all other arguments',
+    );
+    const tooLong = await fetch(
+      `${server.url}/open311/v2/requests.xml?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z`,
+    );
+    assert.equal(tooLong.status, 400);
+    assert.match(await tooLong.text(), /may not span more than 90 days/);
+    const backwards = await fetch(
+      `${server.url}/open311/v2/requests.json?start_date=2026-03-01T00:00:00Z&end_date=2026-02-01T00:00:00Z`,
+    );
+    assert.equal(backwards.status, 400);
   });
 
   test('rejects malformed filters and unknown jurisdictions', async () => {

@@ -32,7 +32,6 @@ export async function buildUser(
       role: overrides.role ?? 'resident',
       language: overrides.language ?? null,
       email_confirmed_at: overrides.confirmed === false ? null : new Date(),
-      locked_until: null,
       birth_year: null,
       deleted_at: null,
     })

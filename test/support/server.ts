@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ export async function createScratchDatabase(
  * PostgreSQL database (created from DATABASE_URL and dropped afterwards) when DATABASE_URL is set.
  */
 export async function startTestServer(
-  options: { demo?: boolean; env?: Record<string, string>; adjust?: (config: Config) => void } = {},
+  options: { demo?: boolean; env?: Record<string, string>; adjust?: (config: Config) => void; log?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-test-'));
   let databaseUrl: string | undefined;
@@ -59,7 +60,12 @@ export async function startTestServer(
   if (!result.ok) throw new Error(result.problems.join('\n'));
   const config = result.config;
   options.adjust?.(config);
-  const platform = await buildPlatform(config, { demo: options.demo ?? false, worker: false, inMemory: true });
+  const platform = await buildPlatform(config, {
+    demo: options.demo ?? false,
+    worker: false,
+    inMemory: true,
+    ...(options.log ? { log: options.log } : {}),
+  });
   await platform.app.listen({ port: 0, host: '127.0.0.1' });
   const address = platform.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

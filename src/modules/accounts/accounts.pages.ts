@@ -36,7 +36,7 @@ import {
   translateErrors,
 } from './accounts.view.ts';
 
-type Limit = 'signIn' | 'signUp' | 'passwordReset';
+type Limit = 'signUp' | 'passwordReset';
 
 /** Counts a public write from this address; over the limit it stops with RATE_LIMITED. */
 async function limit(ctx: AppContext, request: FastifyRequest, rule: Limit): Promise<void> {
@@ -105,12 +105,11 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
   );
 
   app.post('/sign-in', { schema: { hide: true } }, async (request, reply) => {
-    await limit(ctx, request, 'signIn');
     const form = readForm(SignInForm, request.body);
     if (!form.ok) throw invalidForm(form.errors);
     const { email, password } = form.value;
     const next = safeNext(form.value.next);
-    const outcome = await signIn(ctx, request.organisation, email, password);
+    const outcome = await signIn(ctx, request.organisation, { email, password, ip: request.ip });
     if (outcome.ok) {
       if (request.sessionToken) await deleteSession(ctx.db, request.sessionToken);
       reply.setCookie(
@@ -120,13 +119,15 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       );
       return reply.redirect(next, 303);
     }
-    if (outcome.code === 'ACCOUNT_LOCKED')
+    if (outcome.code === 'SIGN_IN_SLOWED') {
+      reply.header('retry-after', String(outcome.minutes * 60));
       return signInPage(request, reply, {
         email,
         next,
-        status: 423,
-        error: request.t('error.ACCOUNT_LOCKED', { count: outcome.minutes }),
+        status: 429,
+        error: request.t('error.SIGN_IN_SLOWED', { count: outcome.minutes }),
       });
+    }
     if (outcome.code === 'EMAIL_NOT_CONFIRMED')
       return signInPage(request, reply, {
         email,

@@ -15,6 +15,13 @@ export async function insertUserToken(
   hours: number,
 ): Promise<string> {
   const token = randomToken();
+  // one live link per account and purpose: a newer link ends the older ones
+  await db
+    .deleteFrom('core_user_token')
+    .where('user_id', '=', userId)
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
   await db
     .insertInto('core_user_token')
     .values({
@@ -83,7 +90,6 @@ export async function insertResident(
       role: 'resident',
       language: resident.language,
       email_confirmed_at: null,
-      locked_until: null,
       birth_year: null,
       deleted_at: null,
     })
@@ -102,35 +108,17 @@ export async function markEmailConfirmed(db: Executor, userId: number): Promise<
     .execute();
 }
 
-/** Counts one more failed sign-in and returns the count. */
-export async function incrementFailedSignIns(db: Executor, userId: number): Promise<number> {
-  const updated = await db
-    .updateTable('core_user')
-    .set({ failed_sign_ins: sql`failed_sign_ins + 1` })
-    .where('id', '=', userId)
-    .returning('failed_sign_ins')
-    .executeTakeFirstOrThrow();
-  return updated.failed_sign_ins;
+/** Stores a new hash of the same password (made with the current scheme and parameters). */
+export async function updatePasswordHash(db: Executor, userId: number, passwordHash: string): Promise<void> {
+  await db.updateTable('core_user').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
 }
 
-/** Locks an account until `until` and starts counting failures again. */
-export async function lockUser(db: Executor, userId: number, until: Date): Promise<void> {
-  await db.updateTable('core_user').set({ locked_until: until, failed_sign_ins: 0 }).where('id', '=', userId).execute();
-}
-
-/** Forgets failed sign-ins and any lock after a successful sign-in. */
-export async function clearFailedSignIns(db: Executor, userId: number): Promise<void> {
-  await db.updateTable('core_user').set({ failed_sign_ins: 0, locked_until: null }).where('id', '=', userId).execute();
-}
-
-/** Sets a new password, lifts a lock, and confirms the address (following a mailed link proves it). */
+/** Sets a new password and confirms the address (following a mailed link proves it). */
 export async function updatePasswordFromLink(db: Executor, userId: number, passwordHash: string): Promise<void> {
   await db
     .updateTable('core_user')
     .set({
       password_hash: passwordHash,
-      failed_sign_ins: 0,
-      locked_until: null,
       email_confirmed_at: sql`coalesce(email_confirmed_at, now())`,
     })
     .where('id', '=', userId)

@@ -1,6 +1,12 @@
 import type { AppContext } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit.ts';
-import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
+import {
+  checkPassword as checkPasswordHash,
+  DUMMY_HASH_PROMISE,
+  hashPassword,
+  verifyPassword,
+} from '../../platform/auth/passwords.ts';
+import { recordFailedSignIn, recordSuccessfulSignIn, signInAllowed } from '../../platform/auth/sign-in-throttle.ts';
 import { createSession, deleteUserSessions } from '../../platform/auth/sessions.ts';
 import { findUserByEmail, type Viewer } from '../../platform/auth/users.ts';
 import type { Executor } from '../../platform/db/database.ts';
@@ -8,17 +14,15 @@ import { isLanguage, type Language } from '../../platform/i18n/languages.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { accountMail } from './accounts.mails.ts';
 import {
-  clearFailedSignIns,
   consumeUserToken,
   eraseAccount,
   findAccountPersonalData,
   findPasswordHash,
-  incrementFailedSignIns,
   insertResident,
   insertUserToken,
-  lockUser,
   markEmailConfirmed,
   updatePasswordFromLink,
+  updatePasswordHash,
   updateUserProfile,
   userTokenExists,
 } from './accounts.repository.ts';
@@ -145,42 +149,39 @@ export async function resendConfirmation(ctx: AppContext, organisation: Organisa
 export type SignInOutcome =
   | { ok: true; sessionToken: string; userId: number }
   | { ok: false; code: 'INVALID_CREDENTIALS' }
-  | { ok: false; code: 'ACCOUNT_LOCKED'; minutes: number }
+  | { ok: false; code: 'SIGN_IN_SLOWED'; minutes: number }
   | { ok: false; code: 'EMAIL_NOT_CONFIRMED' };
 
 /**
- * Checks the password and opens a session. After `lockout.attempts` failures in a row the account is
- * locked for `lockout.minutes`, whatever password comes next; time spent is the same for unknown addresses.
+ * Checks the password and opens a session. Wrong passwords are counted per address and per sender; over
+ * the limits, attempts wait without a password check (see platform/auth/sign-in-throttle.ts), except from a
+ * network the owner has signed in from. Unknown and known addresses get the same answers in the same time.
+ * A hash made with older parameters is replaced once the password is known to be right.
  */
 export async function signIn(
   ctx: AppContext,
   organisation: Organisation,
-  email: string,
-  password: string,
+  input: { email: string; password: string; ip: string },
 ): Promise<SignInOutcome> {
+  const email = input.email.trim();
   const user = await findUserByEmail(ctx.db, organisation.id, email);
-  if (!user || !user.password_hash) {
-    await verifyPassword(password, await DUMMY_HASH_PROMISE);
+  const attempt = {
+    organisationId: organisation.id,
+    email,
+    ip: input.ip,
+    userId: user?.password_hash ? user.id : null,
+  };
+  const allowed = await signInAllowed(ctx.db, ctx.config, attempt);
+  if (!allowed.allowed)
+    return { ok: false, code: 'SIGN_IN_SLOWED', minutes: Math.ceil(allowed.retryAfterSeconds / 60) };
+  const check = await checkPasswordHash(input.password, user?.password_hash ?? (await DUMMY_HASH_PROMISE));
+  if (!user || !user.password_hash || !check.valid) {
+    await recordFailedSignIn(ctx.db, ctx.config, attempt);
     return { ok: false, code: 'INVALID_CREDENTIALS' };
   }
-  if (user.locked_until && user.locked_until > new Date()) {
-    return {
-      ok: false,
-      code: 'ACCOUNT_LOCKED',
-      minutes: Math.ceil((user.locked_until.getTime() - Date.now()) / 60_000),
-    };
-  }
-  if (!(await verifyPassword(password, user.password_hash))) {
-    const { attempts, minutes } = ctx.config.lockout;
-    if ((await incrementFailedSignIns(ctx.db, user.id)) >= attempts) {
-      await lockUser(ctx.db, user.id, new Date(Date.now() + minutes * 60_000));
-      ctx.log.warn({ userId: user.id }, 'account locked after repeated failed sign-ins');
-      return { ok: false, code: 'ACCOUNT_LOCKED', minutes };
-    }
-    return { ok: false, code: 'INVALID_CREDENTIALS' };
-  }
+  if (check.rehash) await updatePasswordHash(ctx.db, user.id, await hashPassword(input.password));
   if (!user.email_confirmed_at) return { ok: false, code: 'EMAIL_NOT_CONFIRMED' };
-  await clearFailedSignIns(ctx.db, user.id);
+  await recordSuccessfulSignIn(ctx.db, ctx.config, { ...attempt, userId: user.id });
   const sessionToken = await createSession(ctx.db, organisation.id, user.id, ctx.config.sessionDays);
   return { ok: true, sessionToken, userId: user.id };
 }

@@ -71,16 +71,7 @@ export interface UserListFilter {
 function userQuery(db: Executor, organisationId: number) {
   return db
     .selectFrom('core_user as u')
-    .select([
-      'u.id',
-      'u.display_name',
-      'u.email',
-      'u.role',
-      'u.language',
-      'u.created_at',
-      'u.email_confirmed_at',
-      'u.locked_until',
-    ])
+    .select(['u.id', 'u.display_name', 'u.email', 'u.role', 'u.language', 'u.created_at', 'u.email_confirmed_at'])
     .select(
       sql<
         number[]
@@ -317,11 +308,6 @@ export async function setRoleAndDepartments(
       .values(departmentIds.map((id) => ({ organisation_id: organisationId, department_id: id, user_id: userId })))
       .execute();
   }
-}
-
-/** Lifts the lock-out after repeated failed sign-ins. */
-export async function clearSignInLock(db: Executor, userId: number): Promise<void> {
-  await db.updateTable('core_user').set({ locked_until: null, failed_sign_ins: 0 }).where('id', '=', userId).execute();
 }
 
 /** An API key of the city, by id (revoked ones too). */

@@ -1,4 +1,5 @@
 import { API_KEY_SCOPES, createApiKey, type ApiKeyScope } from '../../platform/auth/api-keys.ts';
+import { clearFailedSignIns, failedSignIns } from '../../platform/auth/sign-in-throttle.ts';
 import { findUserByEmail, type Viewer } from '../../platform/auth/users.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { AppContext } from '../../platform/context.ts';
@@ -9,7 +10,6 @@ import { isLanguage } from '../../platform/i18n/languages.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { isEmail } from '../../platform/validation.ts';
 import {
-  clearSignInLock,
   countAdministrators,
   countDepartmentsAmong,
   deleteDepartmentMember,
@@ -360,7 +360,7 @@ export async function updatePerson(
   });
 }
 
-/** Lifts the lock-out after repeated failed sign-ins. */
+/** Forgets the wrong passwords typed for a person's address, so that sign-in no longer waits there. */
 export async function unlockPerson(
   ctx: AppContext,
   viewer: Viewer | null,
@@ -371,14 +371,16 @@ export async function unlockPerson(
   await inTransaction(ctx.db, async (tx) => {
     const person = await findUserById(tx, organisation.id, userId);
     if (!person) throw new AppError('USER_NOT_FOUND');
-    await clearSignInLock(tx, userId);
+    if (!person.email) return;
+    const before = await failedSignIns(tx, ctx.config, organisation.id, person.email);
+    await clearFailedSignIns(tx, ctx.config, organisation.id, person.email);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),
       action: 'user.unlock',
       subjectType: 'user',
       subjectId: userId,
-      before: { lockedUntil: person.locked_until },
+      before: { failedSignIns: before.failures },
     });
   });
 }

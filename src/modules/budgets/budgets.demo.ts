@@ -375,7 +375,6 @@ export async function seedBudgets(ctx: AppContext, organisation: Organisation, p
         role: 'resident' as const,
         email_confirmed_at: new Date(),
         birth_year: 1950 + (i % 55),
-        locked_until: null,
         deleted_at: null,
       })),
     )

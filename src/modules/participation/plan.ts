@@ -1,4 +1,5 @@
 import { positionsOf, type MapGeometry } from '../../platform/web/svg-map.ts';
+import { rewind } from '../places/index.ts';
 import './meetings.schema.ts';
 
 /** The largest plan file accepted, in bytes. */
@@ -159,7 +160,7 @@ export function parsePlan(text: string): PlanParse {
     // the coordinates were checked against their type just above
     const stored: PlanFeature = {
       name: nameOf(feature.properties, index),
-      geometry: { type, coordinates: cleaned } as MapGeometry,
+      geometry: rewind({ type, coordinates: cleaned } as MapGeometry),
     };
     for (const [lng = 0, lat = 0] of positionsOf(stored.geometry)) {
       bbox.minLng = Math.min(bbox.minLng, lng);

@@ -174,3 +174,39 @@ export function ringOverlapsGeometry(ring: Position[], geometry: PolygonGeometry
   }
   return false;
 }
+
+/** Twice the signed area of a ring: positive when it turns counterclockwise (x east, y north). */
+function signedArea(ring: Position[]): number {
+  let twice = 0;
+  for (let i = 0; i < ring.length - 1; i++) {
+    const [x1, y1] = point(ring[i] as Position);
+    const [x2, y2] = point(ring[i + 1] as Position);
+    twice += x1 * y2 - x2 * y1;
+  }
+  return twice;
+}
+
+/** A ring turned the asked way (a copy when it must change). */
+function orient(ring: Position[], counterclockwise: boolean): Position[] {
+  const area = signedArea(ring);
+  return area !== 0 && area > 0 !== counterclockwise ? [...ring].reverse() : ring;
+}
+
+/**
+ * The geometry with its rings wound as RFC 7946 §3.1.6 requires: outer rings counterclockwise, holes
+ * clockwise. Files from GIS tools often have them the other way (the shapefile rule); stored districts and
+ * plans are rewound on import, and what the platform serves is rewound again on output.
+ */
+export function rewind<T extends { type: string; coordinates?: unknown; geometries?: unknown }>(geometry: T): T {
+  const polygon = (rings: Position[][]): Position[][] => rings.map((ring, index) => orient(ring, index === 0));
+  if (geometry.type === 'Polygon' && Array.isArray(geometry.coordinates))
+    return { ...geometry, coordinates: polygon(geometry.coordinates as Position[][]) };
+  if (geometry.type === 'MultiPolygon' && Array.isArray(geometry.coordinates))
+    return { ...geometry, coordinates: (geometry.coordinates as Position[][][]).map(polygon) };
+  if (geometry.type === 'GeometryCollection' && Array.isArray(geometry.geometries))
+    return {
+      ...geometry,
+      geometries: (geometry.geometries as { type: string }[]).map((member) => rewind(member)),
+    };
+  return geometry;
+}

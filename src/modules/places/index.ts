@@ -18,6 +18,7 @@ export {
   ringArea,
   ringOverlapsGeometry,
   ringSelfIntersects,
+  rewind,
   type PolygonGeometry,
   type Position,
 } from './geometry.ts';

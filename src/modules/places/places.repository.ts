@@ -1,6 +1,6 @@
 import type { Executor } from '../../platform/db/database.ts';
 import type { Translated } from '../../platform/db/schema.ts';
-import { boundingBox, containsPoint, type PolygonGeometry } from './geometry.ts';
+import { boundingBox, containsPoint, rewind, type PolygonGeometry } from './geometry.ts';
 import './places.schema.ts';
 
 export interface District {
@@ -114,7 +114,7 @@ export async function upsertDistrict(
     kind: input.kind,
     parent_id: parent?.id ?? null,
     name: JSON.stringify(input.name),
-    geometry: JSON.stringify(input.geometry),
+    geometry: JSON.stringify(rewind(input.geometry)),
     min_lng: box.minLng,
     min_lat: box.minLat,
     max_lng: box.maxLng,

@@ -4,6 +4,7 @@ import type { App } from '../../platform/http/app.ts';
 import { localized } from '../../platform/i18n/translate.ts';
 import { html } from '../../platform/web/html.ts';
 import { cityName, renderPage } from '../../platform/web/layout.ts';
+import { rewind } from './geometry.ts';
 import { findDistricts, findDistrictsAt, findDistrictsWithGeometry } from './places.repository.ts';
 
 const DistrictSchema = Type.Object({
@@ -46,7 +47,7 @@ export function registerPlacesRoutes(app: App, ctx: AppContext): void {
             name: localized(district.name, request.lang, request.organisation.defaultLanguage),
             names: district.name,
           },
-          geometry: district.geometry,
+          geometry: rewind(district.geometry),
         })),
       };
     },

@@ -51,7 +51,6 @@ export async function createAdministrator(
         role: 'admin',
         email_confirmed_at: new Date(),
         language: null,
-        locked_until: null,
         birth_year: null,
         deleted_at: null,
       })

@@ -101,3 +101,28 @@ export async function pruneRateLimits(db: Executor): Promise<void> {
     .where('window_start', '<', new Date(Date.now() - 86_400_000))
     .execute();
 }
+
+/** The hits counted so far in the current window of a rule, without counting one more. */
+export async function peekRateLimit(
+  db: Executor,
+  organisationId: number,
+  rule: RateLimitRule,
+): Promise<{ allowed: boolean; hits: number; retryAfterSeconds: number }> {
+  const windowMs = rule.windowSeconds * 1000;
+  const windowStart = new Date(Math.floor(Date.now() / windowMs) * windowMs);
+  const row = await db
+    .selectFrom('core_rate_limit')
+    .select('hits')
+    .where('organisation_id', '=', organisationId)
+    .where('key', '=', rule.key)
+    .where('window_start', '=', windowStart)
+    .executeTakeFirst();
+  const hits = row?.hits ?? 0;
+  const retryAfterSeconds = Math.ceil((windowStart.getTime() + windowMs - Date.now()) / 1000);
+  return { allowed: hits < rule.limit, hits, retryAfterSeconds };
+}
+
+/** Forgets every window of a key (e.g. failed sign-ins of an address after its owner signed in). */
+export async function clearRateLimit(db: Executor, organisationId: number, key: string): Promise<void> {
+  await db.deleteFrom('core_rate_limit').where('organisation_id', '=', organisationId).where('key', '=', key).execute();
+}

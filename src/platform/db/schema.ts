@@ -40,11 +40,15 @@ export interface Database {
     language: string | null;
     role: Role;
     email_confirmed_at: NullableTimestamp;
-    failed_sign_ins: Generated<number>;
-    locked_until: NullableTimestamp;
     birth_year: number | null;
     created_at: CreatedAt;
     deleted_at: NullableTimestamp;
+  };
+  core_sign_in_network: {
+    organisation_id: number;
+    user_id: number;
+    network: string; // keyed hash of the network (IPv4 /24, IPv6 /56) a sign-in came from
+    last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };
   core_user_token: {
     id: string; // sha256 of the token sent to the user
@@ -96,6 +100,7 @@ export interface Database {
     to_address: string;
     subject: string;
     text_body: string;
+    headers: ColumnType<Record<string, string>, string | undefined, string>;
     status: 'queued' | 'sent' | 'outbox' | 'failed';
     error: string | null;
     created_at: CreatedAt;

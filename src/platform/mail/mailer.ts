@@ -10,6 +10,29 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /**
+   * Written by the platform by itself (a confirmation link, a notification), not by a person: marked
+   * `Auto-Submitted: auto-generated` (RFC 3834) so that mail servers send no out-of-office answers back.
+   * A staff answer to a resident is a person's mail: `false`. Default `true`.
+   */
+  automatic?: boolean;
+  /**
+   * A notification the recipient can stop: the https address that stops it, given as `List-Unsubscribe`
+   * with `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058). The address must take a POST with
+   * no cookie and no CSRF token (the token in the address is the proof) and stop the mails at once.
+   */
+  unsubscribeUrl?: string;
+}
+
+/** The extra header fields of a mail (see OutgoingMail). */
+export function mailHeaders(mail: Pick<OutgoingMail, 'automatic' | 'unsubscribeUrl'>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (mail.automatic !== false) headers['Auto-Submitted'] = 'auto-generated';
+  if (mail.unsubscribeUrl) {
+    headers['List-Unsubscribe'] = `<${mail.unsubscribeUrl}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  return headers;
 }
 
 /**
@@ -42,6 +65,7 @@ export class Mailer {
         to_address: mail.to,
         subject: mail.subject,
         text_body: mail.text,
+        headers: JSON.stringify(mailHeaders(mail)),
         status: this.#transport ? 'queued' : 'outbox',
         error: null,
         sent_at: null,
@@ -57,11 +81,9 @@ export class Mailer {
       );
     } else {
       // outside production the log is the developer's mailbox (links to confirm accounts); in production the body stays out of it
-      const body = this.#config.env === 'production' ? {} : { text: mail.text };
-      this.#log.info(
-        { mailId: row.id, to: maskEmail(mail.to), subject: mail.subject, ...body },
-        'mail kept in the outbox (no SMTP_URL set)',
-      );
+      const shown =
+        this.#config.env === 'production' ? {} : { to: maskEmail(mail.to), subject: mail.subject, text: mail.text };
+      this.#log.info({ mailId: row.id, ...shown }, 'mail kept in the outbox (no SMTP_URL set)');
     }
     return row.id;
   }
@@ -75,6 +97,7 @@ export class Mailer {
         to: mail.to_address,
         subject: mail.subject,
         text: mail.text_body,
+        headers: mail.headers,
       });
       await this.#db
         .updateTable('core_mail')

@@ -191,7 +191,6 @@ export async function seedDemoCity(ctx: AppContext, organisations: OrganisationR
         language: account.language,
         email_confirmed_at: new Date(),
         birth_year: account.birthYear,
-        locked_until: null,
         deleted_at: null,
       })
       .returning('id')

@@ -7,6 +7,7 @@ import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, formatDate, setNotice } from '../../../platform/web/layout.ts';
 import { findDepartments, findUserById, findUsers } from '../administration.repository.ts';
 import { authorizeAdministration } from '../administration.policy.ts';
+import { failedSignIns } from '../../../platform/auth/sign-in-throttle.ts';
 import { ROLES, unlockPerson, updatePerson } from '../administration.use-cases.ts';
 import { invalidForm, parseId, readForm } from '../../../platform/web/forms.ts';
 import { PersonForm } from '../administration.schema.ts';
@@ -52,7 +53,7 @@ ${
   <tbody>${users.map(
     (user) => html`<tr>
     <td><a href="/admin/users/${user.id}">${user.display_name}</a></td>
-    <td>${user.email ?? ''}${user.email_confirmed_at ? '' : html` <span class="tag">${t('admin.users.notConfirmed')}</span>`}${user.locked_until && user.locked_until > new Date() ? html` <span class="tag">${t('admin.users.locked')}</span>` : ''}</td>
+    <td>${user.email ?? ''}${user.email_confirmed_at ? '' : html` <span class="tag">${t('admin.users.notConfirmed')}</span>`}</td>
     <td>${t(`role.${user.role}`)}</td>
     <td>${user.department_ids.map((id) => departments.get(id) ?? '').join(', ')}</td>
     <td>${formatDate(request, user.created_at)}</td>
@@ -70,7 +71,9 @@ ${olderLink(request, hasMore, users.at(-1)?.id)}`,
     const person = await findUserById(ctx.db, organisation.id, personId(request.params.id));
     if (!person) throw new AppError('USER_NOT_FOUND');
     const departments = await findDepartments(ctx.db, organisation.id);
-    const locked = person.locked_until !== null && person.locked_until > new Date();
+    const locked = person.email
+      ? (await failedSignIns(ctx.db, ctx.config, organisation.id, person.email)).slowed
+      : false;
     return renderAdminPage(request, reply, {
       title: person.display_name,
       main: html`<h1>${person.display_name}</h1>

@@ -25,6 +25,7 @@ export const webAdapter: ChannelAdapter = {
       to,
       subject: subject.slice(0, 200),
       text: reply.text,
+      automatic: false,
     });
     return { externalId: `mail:${mailId}` };
   },

@@ -366,19 +366,20 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const statuses: ReportStatus[] = [];
         if (statusParam?.includes('open')) statuses.push(...OPEN_STATUSES);
         if (statusParam?.includes('closed')) statuses.push(...CLOSED_STATUSES);
-        let start = dateParam(input.start_date, 'start_date');
-        const end = dateParam(input.end_date, 'end_date');
-        if (!ids && !start) start = new Date((end ?? new Date()).getTime() - 90 * 86_400_000); // the specification's default window
         const pageSize = positiveInt(input.page_size, 'page_size', 1000, 1000);
         const page = positiveInt(input.page, 'page', 1, 1_000_000);
+        // service_request_id "overrides all other arguments" (GeoReport v2): the ids alone choose
+        const filters = ids
+          ? { ids: ids.map(Number) }
+          : {
+              ...(text(input.service_code)
+                ? { categoryCodes: (text(input.service_code) as string).split(',').map((c) => c.trim()) }
+                : {}),
+              ...(statuses.length ? { statuses } : {}),
+              ...requestedWindow(dateParam(input.start_date, 'start_date'), dateParam(input.end_date, 'end_date')),
+            };
         const reports = await findReports(ctx.db, organisation.id, {
-          ...(ids ? { ids: ids.map(Number) } : {}),
-          ...(text(input.service_code)
-            ? { categoryCodes: (text(input.service_code) as string).split(',').map((c) => c.trim()) }
-            : {}),
-          ...(statuses.length ? { statuses } : {}),
-          ...(start ? { createdFrom: start } : {}),
-          ...(end ? { createdTo: end } : {}),
+          ...filters,
           limit: pageSize,
           offset: (page - 1) * pageSize,
         });
@@ -446,4 +447,22 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
     },
     { prefix: '/open311/v2' },
   );
+}
+
+const WINDOW_MS = 90 * 86_400_000;
+
+/**
+ * The requested_datetime range of a search, as GeoReport v2 says: "may not span more than 90 days", and
+ * without dates the most recent 90 days. Only a start: the 90 days from it; only an end: the 90 days up to it.
+ */
+function requestedWindow(start: Date | undefined, end: Date | undefined): { createdFrom: Date; createdTo?: Date } {
+  if (start && end) {
+    if (end.getTime() < start.getTime()) throw new Open311Error(400, 'end_date must not be before start_date');
+    if (end.getTime() - start.getTime() > WINDOW_MS)
+      throw new Open311Error(400, 'start_date and end_date may not span more than 90 days');
+    return { createdFrom: start, createdTo: end };
+  }
+  if (start) return { createdFrom: start, createdTo: new Date(start.getTime() + WINDOW_MS) };
+  const to = end ?? new Date();
+  return { createdFrom: new Date(to.getTime() - WINDOW_MS), ...(end ? { createdTo: end } : {}) };
 }

@@ -1,14 +1,9 @@
+import { escapeXml } from '../../../platform/web/xml.ts';
+
 /** Just enough XML for Open311: elements, text escaped, arrays as repeated elements. */
 export type XmlValue = string | number | boolean | null | undefined | XmlNode | XmlValue[];
 export interface XmlNode {
   [element: string]: XmlValue;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&'"]/g,
-    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
-  );
 }
 
 function element(name: string, value: XmlValue, indent: string): string {

@@ -8,7 +8,8 @@ import type { Category } from '../report-categories.repository.ts';
 import { cornersOfArea, type Corner } from '../subscription-area.ts';
 import type { findUserSubscriptions } from '../subscriptions.repository.ts';
 import { renderAreaThumbnail } from './map.ts';
-import { categoryOptions, escapeXml, plain, stylesheet } from './shared.ts';
+import { escapeXml } from '../../../platform/web/xml.ts';
+import { categoryOptions, plain, stylesheet } from './shared.ts';
 
 /** An area in a feed's address: `lat,lng;lat,lng;…` (the corners, in order). */
 export function areaQuery(corners: Corner[]): string {

@@ -60,13 +60,6 @@ export function categoryOptions(request: FastifyRequest, categories: Category[],
   )}`;
 }
 
-export function escapeXml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[character] ?? character,
-  );
-}
-
 /** Shortens a text to a title-sized excerpt on a word boundary. */
 export function excerpt(text: string, length = 90): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -1,9 +1,13 @@
 import type { Migration } from 'kysely';
 import * as core from './20261123_0001_core.ts';
 import * as apiKeyScopes from './20261123_0700_api_key_scopes.ts';
+import * as signInNetworks from './20261207_0500_sign_in_networks.ts';
+import * as mailHeaders from './20261207_0510_mail_headers.ts';
 
 /** The platform's own migrations; modules list theirs in their manifests. */
 export const platformMigrations: Record<string, Migration> = {
   '20261123_0001_core': core,
   '20261123_0700_api_key_scopes': apiKeyScopes,
+  '20261207_0500_sign_in_networks': signInNetworks,
+  '20261207_0510_mail_headers': mailHeaders,
 };
