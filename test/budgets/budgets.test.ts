@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { equalShares, winnersByVotes } from '../../src/modules/budgets/index.ts';
 import { ballotMemory } from '../../src/modules/budgets/ballot-memory.ts';
 import { BallotWriter } from '../../src/modules/budgets/ballot-writer.ts';
-import { findBallotScope } from '../../src/modules/budgets/budgets.repository.ts';
+import { findBallotScope } from '../../src/modules/budgets/ballots.repository.ts';
 import { addHeading, createBudget, saveProject, type BudgetInput } from '../../src/modules/budgets/manage-budget.ts';
 import { createProcess } from '../../src/modules/participation/use-cases/manage-processes.ts';
 import { findViewer, type Viewer } from '../../src/platform/auth/users.ts';

@@ -16,9 +16,8 @@ import {
   withdrawBallot,
   type BallotView,
 } from '../ballot.use-cases.ts';
+import { findBallot, findBallotsOfVoter } from '../ballots.repository.ts';
 import {
-  findBallot,
-  findBallotsOfVoter,
   findBudget,
   findBudgets,
   findHeadings,

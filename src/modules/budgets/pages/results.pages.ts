@@ -10,12 +10,11 @@ import {
   findHeadings,
   findMilestones,
   findProjects,
-  findResults,
   type Heading,
   type Milestone,
   type Project,
-  type StoredResult,
 } from '../budgets.repository.ts';
+import { findResults, type StoredResult } from '../results.repository.ts';
 import { money, number, pathId, plain, stylesheet, translated } from './shared.ts';
 
 /**
