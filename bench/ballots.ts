@@ -28,7 +28,12 @@ import pg from 'pg';
 import { computeHeadingResults } from '../src/modules/budgets/results.use-cases.ts';
 import { findBudget, findHeading } from '../src/modules/budgets/budgets.repository.ts';
 import { countVotes } from '../src/modules/budgets/results.repository.ts';
-import { addHeading, createBudget, saveProject, type BudgetInput } from '../src/modules/budgets/manage-budget.ts';
+import {
+  addHeading,
+  createBudget,
+  saveProject,
+  type BudgetInput,
+} from '../src/modules/budgets/budget-admin.use-cases.ts';
 import { createSession } from '../src/platform/auth/sessions.ts';
 import { findViewer } from '../src/platform/auth/users.ts';
 import { csrfTokenFor } from '../src/platform/http/app.ts';

@@ -16,7 +16,7 @@ import {
   setPhases,
   updateFollowUp,
   type BudgetInput,
-} from './manage-budget.ts';
+} from './budget-admin.use-cases.ts';
 import { publishResults } from './results.use-cases.ts';
 
 const DAY = 86_400_000;

@@ -39,7 +39,7 @@ import {
   type BudgetInput,
   type FieldErrors,
   type ProjectInput,
-} from '../manage-budget.ts';
+} from '../budget-admin.use-cases.ts';
 import { computeResults, publishResults } from '../results.use-cases.ts';
 import { readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
 import { BudgetForm, FollowUpForm, HeadingForm, MilestoneForm, PhasesForm, ProjectForm } from '../budgets.forms.ts';

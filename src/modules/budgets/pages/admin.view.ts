@@ -5,7 +5,7 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, field, renderPage } from '../../../platform/web/layout.ts';
 import { PHASES, VOTING_RULES } from '../budgets.schema.ts';
-import type { BudgetInput } from '../manage-budget.ts';
+import type { BudgetInput } from '../budget-admin.use-cases.ts';
 import { phaseLabel, stylesheet } from './shared.ts';
 
 export function select(
