@@ -45,7 +45,8 @@ import { readForm, translatedValue, withNumbersAsNaN } from '../../../platform/w
 import { BudgetForm, FollowUpForm, HeadingForm, MilestoneForm, PhasesForm, ProjectForm } from '../budgets.forms.ts';
 import { money, number, pathId, phaseLabel, plain, translated } from './shared.ts';
 import { registerPreselectionPages } from './preselection.pages.ts';
-import { adminPage, budgetForm, select, translatedInputs } from './admin.view.ts';
+import { adminPage, budgetForm, select } from './admin.view.ts';
+import { translatedInputs } from '../../../platform/web/components/translated-inputs.ts';
 import { findResidentProject } from '../projects.repository.ts';
 
 /** The page picks each field's text from its problem code. */

@@ -1,8 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Translated } from '../../../platform/db/schema.ts';
-import { isLanguage, LANGUAGES } from '../../../platform/i18n/languages.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
+import { translatedInputs } from '../../../platform/web/components/translated-inputs.ts';
 import { csrfField, field, renderPage } from '../../../platform/web/layout.ts';
 import { PHASES, VOTING_RULES } from '../budgets.schema.ts';
 import type { BudgetInput } from '../budget-admin.use-cases.ts';
@@ -18,26 +17,6 @@ export function select(
   return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${label}</label>
 ${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
 <select id="${name}" name="${name}"${error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : ''}>${options.map(([value, text]) => html`<option value="${value}"${value === selected ? raw(' selected') : ''}>${text}</option>`)}</select></div>`;
-}
-
-/** One input (or text area) per city language for a staff-written text. */
-export function translatedInputs(
-  request: FastifyRequest,
-  prefix: string,
-  label: MessageKey,
-  value: Translated,
-  errors: Record<string, string>,
-  multiline = false,
-): Html {
-  return html`${request.organisation.languages.map((language) => {
-    const name = `${prefix}_${language}`;
-    const error = errors[name];
-    const languageName = isLanguage(language) ? LANGUAGES[language].name : language;
-    const attributes = error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : '';
-    return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${request.t(label)} (${languageName})</label>
-${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
-${multiline ? html`<textarea id="${name}" name="${name}" lang="${language}" rows="4"${attributes}>${value[language] ?? ''}</textarea>` : html`<input type="text" id="${name}" name="${name}" lang="${language}" value="${value[language] ?? ''}" maxlength="200"${attributes}>`}</div>`;
-  })}`;
 }
 
 export function budgetForm(
