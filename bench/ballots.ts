@@ -26,8 +26,14 @@ import { isMainThread } from 'node:worker_threads';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { computeHeadingResults } from '../src/modules/budgets/results.use-cases.ts';
-import { countVotes, findBudget, findHeading } from '../src/modules/budgets/budgets.repository.ts';
-import { addHeading, createBudget, saveProject, type BudgetInput } from '../src/modules/budgets/manage-budget.ts';
+import { findBudget, findHeading } from '../src/modules/budgets/budgets.repository.ts';
+import { countVotes } from '../src/modules/budgets/results.repository.ts';
+import {
+  addHeading,
+  createBudget,
+  saveProject,
+  type BudgetInput,
+} from '../src/modules/budgets/budget-admin.use-cases.ts';
 import { createSession } from '../src/platform/auth/sessions.ts';
 import { findViewer } from '../src/platform/auth/users.ts';
 import { csrfTokenFor } from '../src/platform/http/app.ts';

@@ -3,8 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { equalShares, winnersByVotes } from '../../src/modules/budgets/index.ts';
 import { ballotMemory } from '../../src/modules/budgets/ballot-memory.ts';
 import { BallotWriter } from '../../src/modules/budgets/ballot-writer.ts';
-import { findBallotScope } from '../../src/modules/budgets/budgets.repository.ts';
-import { addHeading, createBudget, saveProject, type BudgetInput } from '../../src/modules/budgets/manage-budget.ts';
+import { findBallotScope } from '../../src/modules/budgets/ballots.repository.ts';
+import {
+  addHeading,
+  createBudget,
+  saveProject,
+  type BudgetInput,
+} from '../../src/modules/budgets/budget-admin.use-cases.ts';
 import { createProcess } from '../../src/modules/participation/use-cases/manage-processes.ts';
 import { findViewer, type Viewer } from '../../src/platform/auth/users.ts';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';

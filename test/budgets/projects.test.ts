@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addHeading, createBudget, type BudgetInput } from '../../src/modules/budgets/manage-budget.ts';
+import { addHeading, createBudget, type BudgetInput } from '../../src/modules/budgets/budget-admin.use-cases.ts';
 import { findViewer, type Viewer } from '../../src/platform/auth/users.ts';
 import type { PhaseSetting } from '../../src/modules/budgets/budgets.schema.ts';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';

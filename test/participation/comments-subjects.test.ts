@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { addHeading, createBudget, saveProject, type BudgetInput } from '../../src/modules/budgets/manage-budget.ts';
+import {
+  addHeading,
+  createBudget,
+  saveProject,
+  type BudgetInput,
+} from '../../src/modules/budgets/budget-admin.use-cases.ts';
 import { participationPersonalData } from '../../src/modules/participation/personal-data.repository.ts';
 import { createProcess } from '../../src/modules/participation/use-cases/manage-processes.ts';
 import { setReportHidden, submitReport } from '../../src/modules/reports/index.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/database.ts';
-import type { BallotBudget, BallotVoter } from './budgets.repository.ts';
+import type { BallotBudget, BallotVoter } from './ballots.repository.ts';
 
 /** How long a budget or a voter read for a ballot is remembered, and how many voters are. */
 const REMEMBER_MS = 60_000;

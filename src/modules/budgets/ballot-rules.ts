@@ -1,6 +1,7 @@
 import type { Phase, PhaseSetting } from './budgets.schema.ts';
 import type { BallotErrorCode } from './budgets.errors.ts';
-import type { BallotProject, Budget, Heading, PhaseDates, Project } from './budgets.repository.ts';
+import type { BallotProject } from './ballots.repository.ts';
+import type { Budget, Heading, PhaseDates, Project } from './budgets.repository.ts';
 
 /**
  * The phase a budget is in: the explicit setting when staff made one ('closed' means none), otherwise

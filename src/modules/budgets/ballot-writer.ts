@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/database.ts';
-import { ballotKey, storeBallotsWhileVoting, type BallotWrite, type WrittenBallot } from './budgets.repository.ts';
+import { ballotKey, storeBallotsWhileVoting, type BallotWrite, type WrittenBallot } from './ballots.repository.ts';
 
 /** How many ballot statements run at once per database, and how many ballots one statement holds at most. */
 const STATEMENTS_AT_ONCE = 2;

@@ -18,13 +18,10 @@ import {
   deleteBallotWhileVoting,
   findBallot,
   findBallotScope,
-  findBudget,
-  findHeading,
   violatedConstraint,
-  type Budget,
-  type Heading,
   type WrittenBallot,
-} from './budgets.repository.ts';
+} from './ballots.repository.ts';
+import { findBudget, findHeading, type Budget, type Heading } from './budgets.repository.ts';
 
 /** A voter's ballot in one heading as the API and the pages show it to that voter (and to no one else). */
 export interface BallotView {

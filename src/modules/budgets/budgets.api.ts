@@ -4,7 +4,8 @@ import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
 import { currentPhase, isOnBallot, type BallotInput } from './ballot-rules.ts';
 import { castBallot, readOwnBallot, withdrawBallot, type BallotOutcome } from './ballot.use-cases.ts';
-import { findBudget, findBudgets, findHeadings, findProjects, findResults } from './budgets.repository.ts';
+import { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';
+import { findResults } from './results.repository.ts';
 import { publishResults } from './results.use-cases.ts';
 
 const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });

@@ -5,7 +5,7 @@ import type { DemoPeople } from '../../platform/module.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { findProcessBySlug } from '../participation/index.ts';
 import { findDistricts } from '../places/index.ts';
-import { upsertBallot } from './budgets.repository.ts';
+import { upsertBallot } from './ballots.repository.ts';
 import { seedResidentProjects } from './projects.demo.ts';
 import type { Phase } from './budgets.schema.ts';
 import {
@@ -16,7 +16,7 @@ import {
   setPhases,
   updateFollowUp,
   type BudgetInput,
-} from './manage-budget.ts';
+} from './budget-admin.use-cases.ts';
 import { publishResults } from './results.use-cases.ts';
 
 const DAY = 86_400_000;

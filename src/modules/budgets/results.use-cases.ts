@@ -7,18 +7,8 @@ import type { Organisation } from '../../platform/organisations/organisations.ts
 import { isOnBallot } from './ballot-rules.ts';
 import { markFundedProjects, markResultsPublished } from './budget-admin.repository.ts';
 import { authorizeBudgets } from './budgets.policy.ts';
-import {
-  countBallots,
-  countVotes,
-  findBallotGroups,
-  findBudget,
-  findHeadings,
-  findProjects,
-  replaceResults,
-  type Budget,
-  type Heading,
-  type StoredResult,
-} from './budgets.repository.ts';
+import { findBudget, findHeadings, findProjects, type Budget, type Heading } from './budgets.repository.ts';
+import { countBallots, countVotes, findBallotGroups, replaceResults, type StoredResult } from './results.repository.ts';
 import { equalShares, winnersByVotes, type HeadingOutcome } from './results.ts';
 
 export interface HeadingResults {

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import type { AppContext } from '../../../platform/context.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { parseId } from '../../../platform/web/forms.ts';
 import { currentPhase } from '../ballot-rules.ts';
+import type { Phase } from '../budgets.schema.ts';
 import type { Budget, Heading } from '../budgets.repository.ts';
-import { findResidentProjects, findSupportedProjects, type ResidentProject } from '../projects.repository.ts';
+import type { ResidentProject } from '../projects.repository.ts';
 import { projectStatus, statusLabel } from './project-parts.ts';
 import { budgetsAsset, money, plain, translated } from './shared.ts';
 
@@ -53,30 +53,34 @@ export function sortProjects(projects: ResidentProject[], sort: Sort, seed: numb
   return sorted;
 }
 
+/** Whether the budget page lists the projects in this phase (the early ones; later, the headings' ballots list them). */
+export function listsProjects(phase: Phase | null): boolean {
+  return phase === 'submitting' || phase === 'supporting' || phase === 'review';
+}
+
+/** The project list as loaded: the filters from the query string, the projects in order, those the viewer supports. */
+export interface ProjectListData {
+  query: ListQuery;
+  projects: ResidentProject[];
+  supported: Set<number>;
+}
+
 /**
  * The budget page's project list in the early phases (submitting, supporting, review): filters by
  * heading and the sort as a plain GET form, one card per project with its heading, cost, status and
  * supports, and the way to propose one while the budget takes proposals. Empty in later phases, where
- * the headings' ballots list the projects.
+ * the headings' ballots list the projects (and the route loads no list).
  */
-export async function projectsSection(
+export function projectsSection(
   request: FastifyRequest,
-  ctx: AppContext,
   budget: Budget,
   headings: Heading[],
-): Promise<Html> {
+  list: ProjectListData | undefined,
+): Html {
   const phase = currentPhase(budget);
-  if (phase !== 'submitting' && phase !== 'supporting' && phase !== 'review') return html``;
+  if (!list || !listsProjects(phase)) return html``;
   const { t } = request;
-  const query = listQuery(request.query);
-  const projects = sortProjects(
-    await findResidentProjects(ctx.db, budget.id, { headingId: query.headingId }),
-    query.sort,
-    query.seed,
-  );
-  const supported = request.viewer
-    ? await findSupportedProjects(ctx.db, budget.id, request.viewer.id)
-    : new Set<number>();
+  const { query, projects, supported } = list;
   const names = new Map(headings.map((h) => [h.id, h]));
   const option = (value: string, text: string, selected: boolean) =>
     html`<option value="${value}"${selected ? raw(' selected') : ''}>${text}</option>`;

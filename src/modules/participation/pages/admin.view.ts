@@ -6,7 +6,8 @@ import type { District } from '../../places/index.ts';
 import { PART_ACTIONS, PARTS } from '../participation.schema.ts';
 import type { Phase } from '../processes.repository.ts';
 import type { ProcessInput } from '../use-cases/manage-processes.ts';
-import { plain, select, stylesheet, translatedInputs } from './shared.ts';
+import { plain, select, stylesheet } from './shared.ts';
+import { translatedInputs } from '../../../platform/web/components/translated-inputs.ts';
 
 export const DAY_MS = 86_400_000;
 

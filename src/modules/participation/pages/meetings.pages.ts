@@ -21,7 +21,8 @@ import { blockerNotice } from './components/blocker-notice.ts';
 import { meetingList, placesLeft, when } from './components/meeting-card.ts';
 import { invalidForm, parseId, readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
 import { MeetingForm, MeetingRegistrationForm, MinutesForm } from '../participation.forms.ts';
-import { messages, paragraphs, pathId, plain, stylesheet, translated, translatedInputs } from './shared.ts';
+import { messages, paragraphs, pathId, plain, stylesheet, translated } from './shared.ts';
+import { translatedInputs } from '../../../platform/web/components/translated-inputs.ts';
 import { meetingForm } from './meetings.view.ts';
 
 /**

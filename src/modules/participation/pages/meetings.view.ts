@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, field } from '../../../platform/web/layout.ts';
 import type { MeetingInput } from '../use-cases/meetings.ts';
-import { translatedInputs } from './shared.ts';
+import { translatedInputs } from '../../../platform/web/components/translated-inputs.ts';
 
 /** A date and time as the wall clock of the city shows it: ["2026-12-03", "18:30"]. */
 function wallClock(date: Date, timeZone: string): [string, string] {

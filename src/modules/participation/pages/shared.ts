@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { numberFormat } from '../../../platform/i18n/format.ts';
-import { isLanguage, LANGUAGES } from '../../../platform/i18n/languages.ts';
+import { LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { formatDate } from '../../../platform/web/layout.ts';
@@ -156,26 +156,6 @@ export function textarea(
 ${options.hint ? html`<p class="field__hint" id="${name}-hint">${options.hint}</p>` : ''}
 ${options.error ? html`<p class="field__error" id="${name}-error">${options.error}</p>` : ''}
 <textarea id="${name}" name="${name}" rows="${options.rows ?? 6}"${options.maxlength ? html` maxlength="${options.maxlength}"` : ''}${options.required ? raw(' required') : ''}${describedBy ? html` aria-describedby="${describedBy}"` : ''}${options.error ? raw(' aria-invalid="true"') : ''}>${value}</textarea></div>`;
-}
-
-/** One input (or text area) per city language for a staff-written text. */
-export function translatedInputs(
-  request: FastifyRequest,
-  prefix: string,
-  label: MessageKey,
-  value: Translated,
-  errors: Record<string, string>,
-  multiline = false,
-): Html {
-  return html`${request.organisation.languages.map((language) => {
-    const name = `${prefix}_${language}`;
-    const error = errors[name];
-    const languageName = isLanguage(language) ? LANGUAGES[language].name : language;
-    const attributes = error ? raw(` aria-describedby="${name}-error" aria-invalid="true"`) : '';
-    return html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${request.t(label)} (${languageName})</label>
-${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
-${multiline ? html`<textarea id="${name}" name="${name}" lang="${language}" rows="4"${attributes}>${value[language] ?? ''}</textarea>` : html`<input type="text" id="${name}" name="${name}" lang="${language}" value="${value[language] ?? ''}" maxlength="200"${attributes}>`}</div>`;
-  })}`;
 }
 
 /** Who may take part in a process, in words. */
