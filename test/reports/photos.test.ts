@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
+import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import type { Kysely } from 'kysely';
 import type { Browser } from 'playwright-core';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
+import { up as cleanStoredPhotos } from '../../src/modules/reports/migrations/20261214_0300_reports_photos_cleaned_again.ts';
 import { MAX_PHOTO_PIXELS, preparePhoto } from '../../src/modules/reports/photos.ts';
 import { CHROMIUM_MISSING, launchBrowser } from '../support/browser.ts';
 import type { TestClient } from '../support/client.ts';
@@ -406,5 +409,70 @@ describe('photo size in pixels', () => {
     assert.ok('ok' in preparePhoto(grayJpeg(8000, 5000)), '8000 × 5000 is accepted');
     assert.deepEqual(preparePhoto(grayJpeg(8001, 5000)), { error: 'PHOTO_TOO_MANY_PIXELS' });
     assert.deepEqual(preparePhoto(grayPng(8000, 5001, [], { bitDepth: 1 })), { error: 'PHOTO_TOO_MANY_PIXELS' });
+  });
+});
+
+describe('photos stored before', () => {
+  test('the migration cleans every stored photo, leaves clean ones as they are, and deletes what does not parse', async () => {
+    const { client } = await signedInClient(server);
+    const reportId = reportIdFrom(await sendReport(client, []));
+    const insert = async (type: 'image/jpeg' | 'image/png', data: Buffer) => {
+      const row = await server.ctx.db
+        .insertInto('reports_photo')
+        .values({
+          organisation_id: city.id,
+          report_id: reportId,
+          update_id: null,
+          author_id: null,
+          pending_token: null,
+          content_type: type,
+          byte_size: data.length,
+          sha256: createHash('sha256').update(data).digest('hex'),
+          data,
+          hidden_at: null,
+          hidden_reason: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    };
+    // what the old cleaner let through: a second image with its GPS, a C2PA chunk, a JPEG with no frame
+    const multiPicture = await insert('image/jpeg', multiPictureJpeg({ orientation: 6 }));
+    const withC2pa = await insert('image/png', grayPng(4, 4, [['caBX', Buffer.from(`jumb c2pa ${GPS_TEXT}`)]]));
+    const clean = grayPng(4, 4);
+    const alreadyClean = await insert('image/png', clean);
+    const noFrame = await insert(
+      'image/jpeg',
+      Buffer.concat([
+        Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x0a]),
+        Buffer.from(`Exif\0\0\0\0`, 'latin1'),
+        Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00, 0x12, 0x34, 0xff, 0xd9]),
+      ]),
+    );
+
+    await cleanStoredPhotos(server.ctx.db as unknown as Kysely<unknown>);
+
+    const rows = await server.ctx.db
+      .selectFrom('reports_photo')
+      .select(['id', 'data', 'byte_size', 'sha256'])
+      .where('report_id', '=', reportId)
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      rows.map((row) => row.id),
+      [multiPicture, withC2pa, alreadyClean],
+      'the photo that does not parse is gone',
+    );
+    const gone = await server.ctx.db.selectFrom('reports_photo').select('id').where('id', '=', noFrame).execute();
+    assert.equal(gone.length, 0);
+    for (const row of rows) {
+      const data = Buffer.from(row.data);
+      assertNoMetadata(data);
+      assert.equal(row.byte_size, data.length);
+      assert.equal(row.sha256, createHash('sha256').update(data).digest('hex'), 'the served ETag follows the bytes');
+    }
+    const [first, , third] = rows;
+    assert.equal(count(Buffer.from(first?.data ?? []), Buffer.from([0xff, 0xd8])), 1, 'one image left');
+    assert.ok(Buffer.from(third?.data ?? []).equals(clean), 'a clean photo is left as it was');
   });
 });
