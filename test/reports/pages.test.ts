@@ -111,12 +111,14 @@ function jpegWithGps(): { file: Uint8Array; scan: Buffer } {
     ]),
   );
   const quantisation = segment(0xffdb, Buffer.concat([Buffer.from([0]), Buffer.alloc(64, 1)]));
+  // a frame header: 1 × 1 pixel, one component (the size must be known before the photo is accepted)
+  const frame = segment(0xffc0, Buffer.from([8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
   const scan = Buffer.concat([
     Buffer.from([0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00]),
     Buffer.from([0x12, 0x34, 0xff, 0x00, 0x56]),
     Buffer.from([0xff, 0xd9]),
   ]);
-  return { file: Buffer.concat([Buffer.from([0xff, 0xd8]), jfif, exif, quantisation, scan]), scan };
+  return { file: Buffer.concat([Buffer.from([0xff, 0xd8]), jfif, exif, quantisation, frame, scan]), scan };
 }
 
 /** Checks that a document is well-formed XML: one root, balanced tags, quoted attributes, known entities. */

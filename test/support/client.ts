@@ -14,7 +14,7 @@ export class TestClient {
   async request(
     method: string,
     path: string,
-    init: { body?: string; headers?: Record<string, string> } = {},
+    init: { body?: string | FormData; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await fetch(new URL(path, this.baseUrl), {
@@ -58,6 +58,20 @@ export class TestClient {
   async submit(pagePath: string, action: string, fields: Record<string, string>): Promise<Response> {
     const { csrf } = await this.page(pagePath);
     return this.postForm(action, { _csrf: csrf, ...fields });
+  }
+
+  /** Posts a form as multipart/form-data, as a browser sends a form with file inputs. */
+  multipart(
+    path: string,
+    fields: Record<string, string>,
+    files: Array<{ name: string; filename: string; type: string; data: Uint8Array }> = [],
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    for (const file of files)
+      form.append(file.name, new Blob([new Uint8Array(file.data)], { type: file.type }), file.filename);
+    return this.request('POST', path, { body: form, headers });
   }
 
   json(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -13,4 +13,10 @@ export const reportErrors = defineErrors({
   REPORT_MISSING_ANSWER: { status: 400, message: 'A required question of this category is not answered.' },
   REPORT_INVALID_ANSWER: { status: 400, message: 'An answer does not fit its question.' },
   REPORT_INVALID_EMAIL: { status: 400, message: 'The e-mail address is not valid.' },
+  PHOTO_NOT_IMAGE: { status: 400, message: 'A photo must be a JPEG, PNG or WebP image.' },
+  PHOTO_TOO_LARGE: { status: 413, message: 'A photo must be at most 5 MB.' },
+  PHOTO_TOO_MANY_PIXELS: {
+    status: 400,
+    message: 'A photo may have at most 40 megapixels (for example 7,700 × 5,200 pixels). Choose a smaller copy of it.',
+  },
 });

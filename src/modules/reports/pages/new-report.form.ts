@@ -7,7 +7,7 @@ import type { Category, Question } from '../report-categories.repository.ts';
 import { checkSubmission, type ReportSubmission } from '../submit-report.use-cases.ts';
 import { answersFromForm, questionFieldId, submissionAnswers, submissionProblemMessage } from './question-fields.ts';
 import { parseCoordinate } from './shared.ts';
-import { readPhotos } from './uploads.ts';
+import { photoProblem, readPhotos } from './uploads.ts';
 import type { Static } from 'typebox';
 import { isEmail } from '../../../platform/validation.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
@@ -147,10 +147,9 @@ export async function readPostedReport(
   const check = await checkSubmission(ctx, organisation, submission);
   const errors = problemMessages(request, form, questions, check.problems);
   if (!viewer && !isEmail(form.email)) errors.email = t('reports.error.email');
-  const photoError = uploads.find((photo) => 'error' in photo);
+  const photoError = photoProblem(request, uploads);
   const photos = uploads.flatMap((photo) => ('ok' in photo ? [{ type: photo.type, data: photo.data }] : []));
-  if (photoError && 'error' in photoError)
-    errors.photos = t(photoError.error === 'PHOTO_TOO_LARGE' ? 'reports.error.photoSize' : 'reports.error.photoType');
+  if (photoError) errors.photos = photoError;
   else if (photos.length + form.keptPhotos > MAX_PHOTOS) errors.photos = t('reports.error.photoCount');
   return {
     form,

@@ -17,7 +17,7 @@ import { notifySoon } from '../subscriptions.ts';
 import { countFollowers, followReport, isFollowing, unfollowReport } from '../subscriptions.repository.ts';
 import { reportView, type ReportPageData } from './report.view.ts';
 import { notFound } from './shared.ts';
-import { readPhotos } from './uploads.ts';
+import { photoProblem, readPhotos } from './uploads.ts';
 
 /** The id in `/reports/:id`, or undefined when it is not a positive integer. */
 export function reportIdParam(request: FastifyRequest): number | undefined {
@@ -67,9 +67,8 @@ export async function handleUpdatePost(
   const errors: Record<string, string> = {};
   if (!text) errors.text = request.t('reports.error.updateText');
   else if (text.length > 2000) errors.text = request.t('reports.error.updateTooLong');
-  const bad = uploads.find((photo) => 'error' in photo);
-  if (bad && 'error' in bad)
-    errors.photos = request.t(bad.error === 'PHOTO_TOO_LARGE' ? 'reports.error.photoSize' : 'reports.error.photoType');
+  const photoError = photoProblem(request, uploads);
+  if (photoError) errors.photos = photoError;
   else if (uploads.length > MAX_PHOTOS) errors.photos = request.t('reports.error.photoCount');
   if (Object.keys(errors).length)
     return reportView(

@@ -1,6 +1,10 @@
 import multipart, { type MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { MAX_PHOTO_BYTES, MAX_PHOTOS, preparePhoto, type PhotoCheck } from '../photos.ts';
+import { wantsJson } from '../../../platform/http/errors.ts';
+import type { MessageKey } from '../../../platform/i18n/translate.ts';
+import { MAX_PHOTO_BYTES, MAX_PHOTOS, preparePhoto, type PhotoCheck, type PhotoError } from '../photos.ts';
 
 /** A file part as the multipart hook leaves it in the body. */
 interface FilePart {
@@ -47,4 +51,24 @@ export function readPhotos(body: unknown, name: string): UploadedPhoto[] {
     .filter(isFilePart)
     .filter((part) => part.data.length > 0 || part.truncated);
   return parts.map((part) => preparePhoto(part.data, part.truncated));
+}
+
+const PHOTO_ERROR_TEXT: Record<PhotoError, MessageKey> = {
+  PHOTO_NOT_IMAGE: 'reports.error.photoType',
+  PHOTO_TOO_LARGE: 'reports.error.photoSize',
+  PHOTO_TOO_MANY_PIXELS: 'reports.error.photoPixels',
+};
+
+/**
+ * The first refused photo's problem, as the form shows it beside the photo field; undefined when every
+ * photo passed. A client that asks for JSON gets the error code instead (`{ error: { code, message } }`
+ * with the code's status), as the API answers.
+ */
+export function photoProblem(request: FastifyRequest, uploads: UploadedPhoto[]): string | undefined {
+  for (const photo of uploads) {
+    if (!('error' in photo)) continue;
+    if (wantsJson(request)) throw new AppError(photo.error);
+    return request.t(PHOTO_ERROR_TEXT[photo.error]);
+  }
+  return undefined;
 }
