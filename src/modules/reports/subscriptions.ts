@@ -129,7 +129,7 @@ function composeMail(
   organisation: { default_language: string; name: unknown },
   line: PendingLine,
   recipient: Recipient,
-): { subject: string; text: string } {
+): { subject: string; text: string; unsubscribeUrl: string } {
   const language = isLanguage(recipient.language)
     ? recipient.language
     : isLanguage(organisation.default_language)
@@ -162,7 +162,11 @@ function composeMail(
   }
   const answer = line.publicText ? `\n\n${t('reports.mail.answer')}\n${line.publicText}` : '';
   const text = `${body}${answer}\n\n${link}\n\n${t('reports.mail.unsubscribe', { link: unsubscribe })}\n\n${t('mail.signature', { city })}`;
-  return { subject, text };
+  const oneClick = new URL(
+    `/reports/unsubscribe/one-click?token=${recipient.unsubscribeToken}`,
+    ctx.config.publicUrl,
+  ).toString();
+  return { subject, text, unsubscribeUrl: oneClick };
 }
 
 /** The translated name of a status; unknown values are shown as they are. */

@@ -220,4 +220,27 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
     setNotice(reply, 'reports.notice.unsubscribed');
     return reply.redirect('/reports', 303);
   });
+
+  // RFC 8058 one-click: the mail program POSTs `List-Unsubscribe=One-Click` to the address in the mail's
+  // List-Unsubscribe header, with no cookie and no CSRF token; the token in the address is the proof
+  app.post(
+    '/reports/unsubscribe/one-click',
+    { schema: { hide: true }, config: { csrf: false } },
+    async (request, reply) => {
+      const token = (request.query as { token?: unknown }).token;
+      const removed =
+        typeof token === 'string' && token.length > 0 && token.length <= 200
+          ? await unsubscribeByToken(ctx.db, request.organisation.id, token)
+          : false;
+      // the same answer either way: the mail program shows nothing, and a token cannot be probed
+      reply.header('cache-control', 'no-store');
+      void removed;
+      return reply.code(200).type('text/plain; charset=utf-8').send('');
+    },
+  );
+  // a person opening the one-click address in a browser gets the page with the button
+  app.get('/reports/unsubscribe/one-click', { schema: { hide: true } }, async (request, reply) => {
+    const token = (request.query as { token?: unknown }).token;
+    return unsubscribePage(request, reply, typeof token === 'string' && token ? token : undefined);
+  });
 }
