@@ -228,13 +228,10 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
     { schema: { hide: true }, config: { csrf: false } },
     async (request, reply) => {
       const token = (request.query as { token?: unknown }).token;
-      const removed =
-        typeof token === 'string' && token.length > 0 && token.length <= 200
-          ? await unsubscribeByToken(ctx.db, request.organisation.id, token)
-          : false;
-      // the same answer either way: the mail program shows nothing, and a token cannot be probed
+      if (typeof token === 'string' && token.length > 0 && token.length <= 200)
+        await unsubscribeByToken(ctx.db, request.organisation.id, token);
+      // the same answer whether something was removed: the mail program shows nothing, and a token cannot be probed
       reply.header('cache-control', 'no-store');
-      removed;
       return reply.code(200).type('text/plain; charset=utf-8').send('');
     },
   );
