@@ -2,17 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { sendCsv, type CsvCell } from '../../../platform/web/csv.ts';
 import { findBudget, findHeadings, findMilestones, findProjects } from '../budgets.repository.ts';
 import { findResults } from '../results.repository.ts';
 import { resultsView } from './results.view.ts';
 import { pathId } from './shared.ts';
-
-/** A CSV cell: quoted, and defused when a spreadsheet would read it as a formula. */
-function csvCell(value: string | number | boolean): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r;]/.test(text) || text !== String(value) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export function registerResultsPages(app: App, ctx: AppContext): void {
   async function load(request: FastifyRequest, idText: string) {
@@ -38,32 +32,25 @@ export function registerResultsPages(app: App, ctx: AppContext): void {
   app.get<{ Params: { id: string } }>('/budgets/:id/results.csv', async (request, reply) => {
     const { budget, headings, projects, results } = await load(request, request.params.id);
     const lang = request.organisation.defaultLanguage;
-    const lines = [
-      ['heading_id', 'heading', 'position', 'project_id', 'project', 'cost', 'ballots', 'votes', 'funded', 'note'].join(
-        ',',
-      ),
+    const rows: CsvCell[][] = [
+      ['heading_id', 'heading', 'position', 'project_id', 'project', 'cost', 'ballots', 'votes', 'funded', 'note'],
     ];
     for (const row of results) {
       const heading = headings.find((h) => h.id === row.headingId);
       const project = projects.get(row.projectId);
-      lines.push(
-        [
-          row.headingId,
-          heading?.name[lang] ?? Object.values(heading?.name ?? {})[0] ?? '',
-          row.position,
-          row.projectId,
-          project?.title[lang] ?? Object.values(project?.title ?? {})[0] ?? '',
-          project?.cost ?? 0,
-          row.ballots,
-          row.votes,
-          row.funded,
-          row.note ?? '',
-        ]
-          .map(csvCell)
-          .join(','),
-      );
+      rows.push([
+        row.headingId,
+        heading?.name[lang] ?? Object.values(heading?.name ?? {})[0] ?? '',
+        row.position,
+        row.projectId,
+        project?.title[lang] ?? Object.values(project?.title ?? {})[0] ?? '',
+        project?.cost ?? 0,
+        row.ballots,
+        row.votes,
+        row.funded,
+        row.note ?? '',
+      ]);
     }
-    reply.header('content-disposition', `attachment; filename="budget-${budget.id}-results.csv"`);
-    return reply.type('text/csv; charset=utf-8').send(`${lines.join('\r\n')}\r\n`);
+    return sendCsv(reply, `budget-${budget.id}-results.csv`, rows);
   });
 }

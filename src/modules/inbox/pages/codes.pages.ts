@@ -1,3 +1,4 @@
+import { sendCsv } from '../../../platform/web/csv.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
@@ -72,14 +73,12 @@ export function registerCodePages(app: App, ctx: AppContext): void {
         to: now,
       }),
     ]);
-    const name = (id: number) => csvCell(codes.find((code) => code.id === id)?.name ?? String(id));
-    const lines = [
-      'code_a,code_b,messages',
-      ...analysis.counts.map((row) => `${name(row.codeId)},,${row.count}`),
-      ...analysis.pairs.map((pair) => `${name(pair.a)},${name(pair.b)},${pair.count}`),
-    ];
-    reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="codes.csv"');
-    return reply.type('text/csv; charset=utf-8').send(`${lines.join('\r\n')}\r\n`);
+    const name = (id: number) => codes.find((code) => code.id === id)?.name ?? String(id);
+    return sendCsv(reply, 'codes.csv', [
+      ['code_a', 'code_b', 'messages'],
+      ...analysis.counts.map((row) => [name(row.codeId), '', row.count]),
+      ...analysis.pairs.map((pair) => [name(pair.a), name(pair.b), pair.count]),
+    ]);
   });
   app.get('/staff/inbox/codes/:id', { schema: { hide: true } }, async (request, reply) => {
     authorizeInbox(request.viewer, 'answer');
@@ -130,10 +129,4 @@ async function codeEditPage(
   const code = codes.find((entry) => entry.id === id);
   if (!code) throw new AppError('INBOX_CODE_NOT_FOUND');
   return codeEditView(request, reply, { codes, code }, form);
-}
-
-/** A CSV cell that no spreadsheet runs as a formula, quoted when needed. */
-function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }

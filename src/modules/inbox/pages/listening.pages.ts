@@ -1,3 +1,4 @@
+import { sendCsv } from '../../../platform/web/csv.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
@@ -101,12 +102,10 @@ async function dashboardPage(ctx: AppContext, request: FastifyRequest, reply: Fa
 async function dashboardCsv(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { scope, days } = scopeFrom(request, new Date());
   const rows = fillDays(await findVolumeByDay(ctx.db, scope), scope, days);
-  const lines = [
-    'day,messages,negative,neutral,positive',
-    ...rows.map((row) => `${row.day},${row.total},${row.negative},${row.neutral},${row.positive}`),
-  ];
-  reply.header('cache-control', 'no-store').header('content-disposition', 'attachment; filename="listening.csv"');
-  return reply.type('text/csv; charset=utf-8').send(`${lines.join('\r\n')}\r\n`);
+  return sendCsv(reply, 'listening.csv', [
+    ['day', 'messages', 'negative', 'neutral', 'positive'],
+    ...rows.map((row) => [{ raw: row.day }, row.total, row.negative, row.neutral, row.positive]),
+  ]);
 }
 
 /** The listening dashboard: volume and sentiment per day, district, topic and language, frequent terms and alerts. */

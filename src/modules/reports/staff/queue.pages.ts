@@ -6,7 +6,7 @@ import { siteUrl } from '../../../platform/web/layout.ts';
 import { findDistricts } from '../../places/index.ts';
 import { findCategories } from '../report-categories.repository.ts';
 import { plain, statusLabel } from '../pages/shared.ts';
-import { csvRow } from './csv.ts';
+import { CSV_BOM, csvRow } from '../../../platform/web/csv.ts';
 import type { Static } from 'typebox';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { BulkForm } from '../reports.forms.ts';
@@ -75,7 +75,7 @@ async function* queueCsv(
   const districts = await findDistricts(ctx.db, organisation.id);
   const base = siteUrl(request);
   const now = new Date();
-  yield `\uFEFF${csvRow(CSV_HEADER)}`;
+  yield `${CSV_BOM}${csvRow(CSV_HEADER)}`;
   for (let offset = 0; offset < CSV_MAX_ROWS; offset += CSV_BATCH) {
     const rows = await findQueue(ctx.db, organisation.id, filters, {
       limit: Math.min(CSV_BATCH, CSV_MAX_ROWS - offset),
