@@ -57,3 +57,17 @@ Format.Set(EMAIL_FORMAT, isEmail);
 
 /** An e-mail address in a schema (API bodies and HTML forms alike). */
 export const Email = Type.String({ format: EMAIL_FORMAT, maxLength: MAX_EMAIL_LENGTH });
+
+/**
+ * An address from outside (a social network's link to a post, a meeting's video call) fit for a link (`href`) or for storing:
+ * only absolute http and https URLs; `javascript:`, `data:` and anything unparsable are no link at all.
+ */
+export function httpUrl(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}

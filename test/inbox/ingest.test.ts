@@ -4,7 +4,7 @@ import { insertChannel } from '../../src/modules/inbox/channels.repository.ts';
 import { ingestMessages } from '../../src/modules/inbox/ingest.ts';
 import type { ChannelRecord, IncomingMessage } from '../../src/modules/inbox/channels/channel.ts';
 import { openSecrets, sealSecrets } from '../../src/modules/inbox/channels/secrets.ts';
-import { firstOrganisationId } from '../support/factories.ts';
+import { firstOrganisationId, signedInClient } from '../support/factories.ts';
 import { loadChannel } from '../support/inbox.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -122,5 +122,44 @@ describe('inbox ingestion', () => {
     await ingestMessages(server.ctx.db, server.ctx.jobs, channel, [message('burst-1'), message('burst-2')]);
     await ingestMessages(server.ctx.db, server.ctx.jobs, channel, [message('burst-3')]);
     assert.equal((await waiting()).length, 1, 'a burst of arrivals queues one analysis run, not one per arrival');
+  });
+
+  test('a post address that is not http(s) never becomes a link in the staff inbox', async () => {
+    const outcome = await ingestMessages(server.ctx.db, server.ctx.jobs, channel, [
+      message('evil-link', { url: 'javascript:alert(document.cookie)' }),
+      message('data-link', { url: 'data:text/html,<script>alert(1)</script>' }),
+      message('fine-link', { url: 'https://social.example/@ana/113' }),
+    ]);
+    assert.equal(outcome.stored, 3);
+    const stored = await server.ctx.db
+      .selectFrom('inbox_message')
+      .select(['external_id', 'url'])
+      .where('external_id', 'in', ['evil-link', 'data-link', 'fine-link'])
+      .orderBy('external_id')
+      .execute();
+    assert.deepEqual(
+      stored.map((row) => [row.external_id, row.url]),
+      [
+        ['data-link', null],
+        ['evil-link', null],
+        ['fine-link', 'https://social.example/@ana/113'],
+      ],
+    );
+    // one stored before the check existed is not linked either
+    await server.ctx.db
+      .updateTable('inbox_message')
+      .set({ url: 'javascript:alert(1)' })
+      .where('external_id', '=', 'evil-link')
+      .execute();
+    const { client } = await signedInClient(server, { role: 'admin' });
+    let pages = '';
+    for (const id of outcome.conversationIds) {
+      const response = await client.get(`/staff/inbox/${id}`);
+      assert.equal(response.status, 200);
+      pages += await response.text();
+    }
+    for (const text of ['Message evil-link', 'Message data-link', 'href="https://social.example/@ana/113"'])
+      assert.ok(pages.includes(text), text);
+    assert.doesNotMatch(pages, /href="(javascript|data):/i);
   });
 });

@@ -1,3 +1,4 @@
+import { httpUrl } from '../../platform/validation.ts';
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/database.ts';
@@ -90,7 +91,7 @@ async function storeOne(tx: Tx, channel: ChannelRecord, message: IncomingMessage
     sent_by: null,
     subject: message.subject ?? null,
     body: message.text,
-    url: message.url ?? null,
+    url: httpUrl(message.url) ?? null, // a post's address is only ever an http(s) link
     lat: message.location?.lat ?? null,
     lng: message.location?.lng ?? null,
     attachments: JSON.stringify(message.attachments ?? []),

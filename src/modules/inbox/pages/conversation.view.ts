@@ -1,3 +1,4 @@
+import { httpUrl } from '../../../platform/validation.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
 import type { Language } from '../../../platform/i18n/languages.ts';
@@ -42,7 +43,7 @@ function messageItem(
   const author = conversation.authorName ?? conversation.authorHandle ?? t('inbox.anonymous');
   const id = `m${message.id}`;
   return html`<li class="inbox-message inbox-message--in" id="message-${message.id}">
-  <p><strong>${t('inbox.thread.from', { name: author })}</strong> · ${when}${message.url ? html` · <a href="${message.url}" rel="noopener noreferrer">${t('inbox.thread.original')}</a>` : ''}</p>
+  <p><strong>${t('inbox.thread.from', { name: author })}</strong> · ${when}${httpUrl(message.url) ? html` · <a href="${httpUrl(message.url)}" rel="noopener noreferrer">${t('inbox.thread.original')}</a>` : ''}</p>
   ${message.erased ? html`<p class="muted">${t('inbox.thread.erased')}</p>` : html`<div class="inbox-body"${message.language ? html` lang="${message.language}"` : ''}>${message.body}</div>`}
   <p class="muted">${labels.language(message.language)} · ${labels.sentiment(message.sentiment)}${message.sentimentByStaff ? ` (${t('inbox.thread.byStaff')})` : ''} · ${labels.topic(message.topic)}${message.topicByStaff ? ` (${t('inbox.thread.byStaff')})` : ''} · ${labels.district(message.districtId)}${message.place ? html` · ${message.place}` : ''}${message.lat !== null && message.lng !== null ? ` · ${message.lat.toFixed(5)}, ${message.lng.toFixed(5)}` : ''}</p>
   ${

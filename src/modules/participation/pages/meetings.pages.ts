@@ -1,3 +1,4 @@
+import { httpUrl } from '../../../platform/validation.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
@@ -175,7 +176,7 @@ ${errorSummary(request, errors)}
 <dl class="facts">
 <dt>${t('participation.meetings.when')}</dt><dd>${when(request, meeting)}</dd>
 ${meeting.address ? html`<dt>${t('participation.meetings.address')}</dt><dd>${meeting.address}${meeting.lat !== null && meeting.lng !== null ? html` (<a href="https://www.openstreetmap.org/?mlat=${meeting.lat}&amp;mlon=${meeting.lng}#map=18/${meeting.lat}/${meeting.lng}" rel="noopener">${t('participation.meetings.onMap')}</a>)` : ''}</dd>` : ''}
-${meeting.onlineUrl ? html`<dt>${t('participation.meetings.online')}</dt><dd><a href="${meeting.onlineUrl}" rel="noopener">${meeting.onlineUrl}</a></dd>` : ''}
+${httpUrl(meeting.onlineUrl) ? html`<dt>${t('participation.meetings.online')}</dt><dd><a href="${httpUrl(meeting.onlineUrl)}" rel="noopener">${meeting.onlineUrl}</a></dd>` : ''}
 <dt>${t('participation.meetings.capacity')}</dt><dd>${placesLeft(request, meeting)}</dd>
 </dl>
 ${paragraphs(request, meeting.description)}

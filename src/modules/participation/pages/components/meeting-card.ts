@@ -1,3 +1,4 @@
+import { httpUrl } from '../../../../platform/validation.ts';
 import type { FastifyRequest } from 'fastify';
 import { html, type Html } from '../../../../platform/web/html.ts';
 import { formatDate } from '../../../../platform/web/layout.ts';
@@ -20,7 +21,7 @@ export function when(request: FastifyRequest, meeting: Meeting): Html {
 
 export function where(request: FastifyRequest, meeting: Meeting): Html {
   const { t } = request;
-  return html`${meeting.address ? html`${meeting.address}` : ''}${meeting.address && meeting.onlineUrl ? html` · ` : ''}${meeting.onlineUrl ? html`<a href="${meeting.onlineUrl}" rel="noopener">${t('participation.meetings.online')}</a>` : ''}`;
+  return html`${meeting.address ? html`${meeting.address}` : ''}${meeting.address && meeting.onlineUrl ? html` · ` : ''}${httpUrl(meeting.onlineUrl) ? html`<a href="${httpUrl(meeting.onlineUrl)}" rel="noopener">${t('participation.meetings.online')}</a>` : ''}`;
 }
 
 /** The meetings of a process as a list of cards, coming ones first, then past ones from the latest (at most `limit`). */
