@@ -353,3 +353,30 @@ describe('GET requests', () => {
     ]);
   });
 });
+
+test('media_url is the first public photo of a request, and a hidden photo is never offered', async () => {
+  const photo = await server.ctx.db
+    .selectFrom('reports_photo')
+    .select(['report_id', (eb) => eb.fn.min('id').as('id')])
+    .where('hidden_at', 'is', null)
+    .where('report_id', 'is not', null)
+    .groupBy('report_id')
+    .executeTakeFirstOrThrow();
+  const reportId = Number(photo.report_id);
+  const read = async () =>
+    (
+      (await (await fetch(`${server.url}/open311/v2/requests/${reportId}.json`)).json()) as Array<{ media_url: string }>
+    )[0]?.media_url;
+  const mediaUrl = await read();
+  assert.equal(mediaUrl, `http://localhost:3000/reports/${reportId}/photos/${photo.id}`);
+  const image = await fetch(`${server.url}${new URL(mediaUrl).pathname}`);
+  assert.equal(image.status, 200);
+  assert.match(image.headers.get('content-type') ?? '', /^image\//);
+  await server.ctx.db
+    .updateTable('reports_photo')
+    .set({ hidden_at: new Date() })
+    .where('report_id', '=', reportId)
+    .execute();
+  assert.equal(await read(), '', 'hidden photos are not offered');
+  await server.ctx.db.updateTable('reports_photo').set({ hidden_at: null }).where('report_id', '=', reportId).execute();
+});

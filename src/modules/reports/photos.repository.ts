@@ -127,6 +127,24 @@ export async function findReportPhotos(db: Executor, organisationId: number, rep
   }));
 }
 
+/** The first visible photo of each report (by report id), for lists that show one picture per report. */
+export async function findFirstPhotoIds(
+  db: Executor,
+  organisationId: number,
+  reportIds: readonly number[],
+): Promise<Map<number, number>> {
+  if (reportIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('reports_photo')
+    .select(['report_id', (eb) => eb.fn.min('id').as('id')])
+    .where('organisation_id', '=', organisationId)
+    .where('report_id', 'in', [...reportIds])
+    .where('hidden_at', 'is', null)
+    .groupBy('report_id')
+    .execute();
+  return new Map(rows.map((row) => [idOf(row.report_id as number), idOf(row.id)]));
+}
+
 /** One visible photo's bytes, only when it belongs to the given public report. */
 export async function findPhotoData(
   db: Executor,

@@ -11,6 +11,7 @@ import {
   findCategoryByCode,
   findQuestions,
 } from '../report-categories.repository.ts';
+import { findFirstPhotoIds } from '../photos.repository.ts';
 import { findPublicUpdates } from '../report-history.repository.ts';
 import { findReports, type ReportRow } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
@@ -131,7 +132,7 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
     return organisation;
   }
 
-  function requestItem(report: ReportRow, organisation: Organisation): XmlNode {
+  function requestItem(report: ReportRow, organisation: Organisation, photoId?: number): XmlNode {
     const lang = organisation.defaultLanguage;
     return {
       service_request_id: report.id,
@@ -150,8 +151,22 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
       zipcode: '',
       lat: report.lat,
       long: report.lng,
-      media_url: '',
+      // the first public photo, as the specification's one picture per request
+      media_url:
+        photoId === undefined
+          ? ''
+          : new URL(`/reports/${report.id}/photos/${photoId}`, ctx.config.publicUrl).toString(),
     };
+  }
+
+  /** The requests as Open311 items, each with its first public photo (one query for all). */
+  async function requestItems(reports: ReportRow[], organisation: Organisation): Promise<XmlNode[]> {
+    const photos = await findFirstPhotoIds(
+      ctx.db,
+      organisation.id,
+      reports.map((report) => report.id),
+    );
+    return reports.map((report) => requestItem(report, organisation, photos.get(report.id)));
   }
 
   app.register(
@@ -383,13 +398,7 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
           limit: pageSize,
           offset: (page - 1) * pageSize,
         });
-        return send(
-          reply,
-          format,
-          'service_requests',
-          'request',
-          reports.map((report) => requestItem(report, organisation)),
-        );
+        return send(reply, format, 'service_requests', 'request', await requestItems(reports, organisation));
       });
 
       scope.get('/requests/:file', async (request, reply) => {
@@ -398,13 +407,7 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         if (!/^\d+$/.test(id)) throw new Open311Error(404, `service_request_id ${id} was not found`);
         const reports = await findReports(ctx.db, organisation.id, { ids: [Number(id)], limit: 1 });
         if (reports.length === 0) throw new Open311Error(404, `service_request_id ${id} was not found`);
-        return send(
-          reply,
-          format,
-          'service_requests',
-          'request',
-          reports.map((report) => requestItem(report, organisation)),
-        );
+        return send(reply, format, 'service_requests', 'request', await requestItems(reports, organisation));
       });
 
       scope.get('/tokens/:file', async (request, reply) => {
