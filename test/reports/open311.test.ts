@@ -380,3 +380,27 @@ test('media_url is the first public photo of a request, and a hidden photo is ne
   assert.equal(await read(), '', 'hidden photos are not offered');
   await server.ctx.db.updateTable('reports_photo').set({ hidden_at: null }).where('report_id', '=', reportId).execute();
 });
+
+test('a request located only by address_string is placed by the city’s address search', async () => {
+  const response = await post('json', {
+    service_code: 'graffiti',
+    address_string: 'Via del Porto 12',
+    description: 'Tags on the harbour wall.',
+  });
+  assert.equal(response.status, 201, await response.clone().text());
+  const [created] = (await response.json()) as Array<{ service_request_id: number }>;
+  assert.ok(created);
+  const [stored] = (await (
+    await fetch(`${server.url}/open311/v2/requests/${created.service_request_id}.json`)
+  ).json()) as Array<{ lat: number; long: number; address: string }>;
+  assert.ok(stored);
+  assert.equal(stored.address, 'Via del Porto 12');
+  // Via del Porto runs from 0.003 to 0.015 north and −0.01 to 0.01 east of the demo's map centre
+  const organisation = (await server.organisations.findAll())[0];
+  assert.ok(organisation);
+  assert.ok(Math.abs(stored.lat - organisation.map.lat) < 0.02, String(stored.lat));
+  assert.ok(Math.abs(stored.long - organisation.map.lng) < 0.02, String(stored.long));
+  const unknown = await post('xml', { service_code: 'graffiti', address_string: 'Rue de Rivoli 1' });
+  assert.equal(unknown.status, 400);
+  assert.match(await unknown.text(), /address_string was not found/);
+});

@@ -11,6 +11,7 @@ import {
   findCategoryByCode,
   findQuestions,
 } from '../report-categories.repository.ts';
+import { geocoderFor } from '../pages/geocoder.ts';
 import { findFirstPhotoIds } from '../photos.repository.ts';
 import { findPublicUpdates } from '../report-history.repository.ts';
 import { findReports, type ReportRow } from '../reports-list.repository.ts';
@@ -294,18 +295,24 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
 
         const serviceCode = text(input.service_code);
         if (!serviceCode) return refuse(new Open311Error(400, 'service_code is required'));
-        const latText = text(input.lat);
-        const lngText = text(input.long);
-        if (latText === undefined || lngText === undefined) {
-          return refuse(
-            new Open311Error(
-              400,
-              text(input.address_string)
-                ? 'This city needs lat and long: address_string alone cannot be placed'
-                : 'lat and long are required',
-            ),
-          );
+        let latText = text(input.lat);
+        let lngText = text(input.long);
+        const addressString = text(input.address_string);
+        if ((latText === undefined || lngText === undefined) && addressString) {
+          // GeoReport v2: a location is lat & long or address_string; the city's own address search places it
+          const [found] = await geocoderFor(organisation).search(addressString, 1);
+          if (!found)
+            return refuse(
+              new Open311Error(
+                400,
+                'address_string was not found among the addresses of this city: send lat and long instead',
+              ),
+            );
+          latText = String(found.lat);
+          lngText = String(found.lng);
         }
+        if (latText === undefined || lngText === undefined)
+          return refuse(new Open311Error(400, 'lat and long, or an address_string of this city, are required'));
         const lat = Number(latText);
         const lng = Number(lngText);
         if (!Number.isFinite(lat) || !Number.isFinite(lng))
