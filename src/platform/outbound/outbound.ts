@@ -281,10 +281,20 @@ function send(
         ...(destination.servername ? { servername: destination.servername } : {}),
       },
       (incoming) => {
+        // once the answer has begun, a failure is settled here: destroying the request may not report it
+        const fail = (error: Error) => {
+          reject(error);
+          outgoing.destroy();
+        };
         const status = incoming.statusCode ?? 0;
-        if (status < 200 || status > 599) return void outgoing.destroy(new Error(`status ${status}`));
-        if (Number(incoming.headers['content-length']) > maxBytes)
-          return void outgoing.destroy(failure('OUTBOUND_RESPONSE_TOO_LARGE'));
+        if (status < 200 || status > 599) {
+          fail(new Error(`status ${status}`));
+          return;
+        }
+        if (Number(incoming.headers['content-length']) > maxBytes) {
+          fail(failure('OUTBOUND_RESPONSE_TOO_LARGE'));
+          return;
+        }
         const answer = new Headers();
         for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) {
           try {
@@ -303,23 +313,19 @@ function send(
         let size = 0;
         decoded.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > maxBytes) outgoing.destroy(failure('OUTBOUND_RESPONSE_TOO_LARGE'));
+          if (size > maxBytes) fail(failure('OUTBOUND_RESPONSE_TOO_LARGE'));
           else chunks.push(chunk);
         });
-        decoded.on('error', reject);
-        incoming.on('error', reject);
+        decoded.on('error', fail);
+        incoming.on('error', fail);
         incoming.on('close', () => {
-          if (!incoming.complete) reject(new Error('the answer was cut off'));
+          if (!incoming.complete) fail(new Error('the answer was cut off'));
         });
-        decoded.on('end', () =>
-          resolve(
-            new Response(new Uint8Array(Buffer.concat(chunks)), {
-              status,
-              statusText: incoming.statusMessage ?? '',
-              headers: answer,
-            }),
-          ),
-        );
+        decoded.on('end', () => {
+          if (size > maxBytes) return;
+          const body = new Uint8Array(Buffer.concat(chunks));
+          resolve(new Response(body, { status, statusText: incoming.statusMessage ?? '', headers: answer }));
+        });
       },
     );
     const abort = () => outgoing.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
