@@ -791,4 +791,19 @@ describe('generic signed JSON webhook', () => {
     const unanswerable = await answer(must((await messagesOf(strict.id))[0]).conversation_id, 'No reply address');
     assert.equal(unanswerable.row.delivery, 'failed');
   });
+
+  test('a reply address on the loopback address is refused, and nothing is sent there', async () => {
+    const inside = await startFake((_request, _body, response) => json(response, 200, { id: 'leaked' }));
+    try {
+      const port = new URL(inside.url).port;
+      const inward = await channelOf('webhook', { reply_url: `http://2130706433:${port}/answers` }, { secret: SECRET });
+      assert.equal((await send(inward, item('inward-1'))).status, 200);
+      const refused = await answer(must((await messagesOf(inward.id))[0]).conversation_id, 'Sent inside?');
+      assert.equal(refused.row.delivery, 'failed');
+      assert.match(refused.row.delivery_error ?? '', /^Webhook reply: OUTBOUND_ADDRESS_REFUSED: 127\.0\.0\.1 /);
+      assert.deepEqual(inside.requests, []);
+    } finally {
+      await inside.close();
+    }
+  });
 });
