@@ -29,6 +29,7 @@ import { loggerOptions } from './platform/logger.ts';
 import { Mailer } from './platform/mail/mailer.ts';
 import { buildRegistry, collectMigrations, type ModuleManifest } from './platform/module.ts';
 import { OrganisationRepository } from './platform/organisations/organisations.ts';
+import { Outbound } from './platform/outbound/outbound.ts';
 import { registerAssets } from './platform/web/assets.ts';
 import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
@@ -96,6 +97,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       log,
       jobs,
       mail,
+      outbound: new Outbound({ allow: config.outbound.allowHosts, log }),
       registry,
       organisations,
     };

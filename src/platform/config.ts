@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseAllowList, type AllowEntry } from './outbound/outbound.ts';
 import { isEmail } from './validation.ts';
 
 /** Everything the server reads from its environment, validated once at start. */
@@ -26,6 +27,11 @@ export interface Config {
   mapTileUrl: string;
   /** Port of the inbox's inbound SMTP listener (mail to the cities' e-mail channels); absent: no listener. */
   inboundSmtpPort: number | undefined;
+  /**
+   * Hosts the server may contact even on a private or loopback address (OUTBOUND_ALLOW_HOSTS): an IMAP
+   * server in the city's network, a local feed. Everything else a channel names must be public.
+   */
+  outbound: { allowHosts: AllowEntry[] };
   /**
    * Limits on public writes, per client address and city. Tests lower or raise them. `signIn` counts wrong
    * passwords per sender (an IPv4 address or an IPv6 /64), `signInAddress` wrong passwords per address typed;
@@ -152,6 +158,9 @@ export function loadConfig(
     problems.push(`DATABASE_POOL_SIZE must be a whole number from 1 to 1000 (got "${poolText ?? ''}")`);
   }
 
+  const allowList = parseAllowList(env.OUTBOUND_ALLOW_HOSTS ?? '');
+  if (!allowList.ok) problems.push(...allowList.problems.map((problem) => `OUTBOUND_ALLOW_HOSTS: ${problem}`));
+
   if (problems.length > 0) return { ok: false, problems };
 
   secretKey ??= readOrCreateDevelopmentSecret(dataDir);
@@ -176,6 +185,7 @@ export function loadConfig(
       demoPassword,
       mapTileUrl,
       inboundSmtpPort,
+      outbound: { allowHosts: allowList.ok ? allowList.entries : [] },
       rateLimits: {
         signIn: { limit: 20, windowSeconds: 900 },
         signInAddress: { limit: 5, windowSeconds: 900 },

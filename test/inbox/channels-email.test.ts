@@ -12,7 +12,7 @@ import { parseMail } from '../../src/modules/inbox/channels/email/parse.ts';
 import { queueReply } from '../../src/modules/inbox/replies.ts';
 import { buildUser, firstOrganisationId } from '../support/factories.ts';
 import { loadChannel } from '../support/inbox.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { contextAllowing, startTestServer, type TestServer } from '../support/server.ts';
 
 const eml = (name: string) => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'inbox', 'email', name));
 
@@ -58,8 +58,12 @@ describe('e-mail channel', () => {
     });
     await new Promise<void>((resolve) => outgoing.listen(0, '127.0.0.1', resolve));
     const outgoingAddress = outgoing.server.address();
+    const outgoingPort = typeof outgoingAddress === 'object' && outgoingAddress ? outgoingAddress.port : 0;
     inboundPort = await freePort();
-    server = await startTestServer({ env: { INBOUND_SMTP_PORT: String(inboundPort) } });
+    server = await startTestServer({
+      env: { INBOUND_SMTP_PORT: String(inboundPort) },
+      allowOutbound: [`127.0.0.1:${outgoingPort}`],
+    });
     organisationId = await firstOrganisationId(server);
     channelId = await insertChannel(server.ctx.db, server.config.secretKey, {
       organisationId,
@@ -68,7 +72,7 @@ describe('e-mail channel', () => {
       settings: {
         address: 'contact@city.example',
         smtpHost: '127.0.0.1',
-        smtpPort: typeof outgoingAddress === 'object' && outgoingAddress ? outgoingAddress.port : 0,
+        smtpPort: outgoingPort,
         smtpSecure: false,
       },
       secrets: {},
@@ -203,12 +207,20 @@ describe('e-mail channel', () => {
 
   test('health logs in to the outgoing server', async () => {
     const channel = await loadChannel(server, organisationId, channelId);
-    assert.deepEqual(await emailAdapter.health(channel, AbortSignal.timeout(5000)), { ok: true, detail: 'SMTP ok' });
+    assert.deepEqual(await emailAdapter.health(channel, AbortSignal.timeout(5000), server.ctx), {
+      ok: true,
+      detail: 'SMTP ok',
+    });
+    const closed = await freePort();
     const down = await emailAdapter.health(
-      { ...channel, settings: { ...channel.settings, smtpPort: await freePort() } },
+      { ...channel, settings: { ...channel.settings, smtpPort: closed } },
       AbortSignal.timeout(5000),
+      contextAllowing(server, `127.0.0.1:${closed}`),
     );
-    assert.equal(down.ok, false);
+    assert.deepEqual(down, {
+      ok: false,
+      detail: 'SMTP: OUTBOUND_UNREACHABLE: the server could not be reached or did not answer as expected',
+    });
   });
 
   test('reads fetched sources: HTML-only mail, encoded headers, References root, unknown charsets', async () => {

@@ -8,7 +8,7 @@ import { pollChannels } from '../../src/modules/inbox/polling.ts';
 import { FakeImapServer } from '../support/fake-imap.ts';
 import { firstOrganisationId } from '../support/factories.ts';
 import { loadChannel } from '../support/inbox.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { contextAllowing, startTestServer, type TestServer } from '../support/server.ts';
 
 const eml = (name: string) => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'inbox', 'email', name));
 
@@ -78,7 +78,7 @@ describe('e-mail channel: IMAP mailbox polling (against a fake IMAP server)', ()
       password: 'mailbox pass "1"',
       messages: [eml('imap-streetlight.eml'), eml('imap-bulky-waste.eml')],
     });
-    server = await startTestServer();
+    server = await startTestServer({ allowOutbound: [`127.0.0.1:${imap.port}`] });
     organisationId = await firstOrganisationId(server);
     channelId = await insertChannel(server.ctx.db, server.config.secretKey, {
       organisationId,
@@ -179,6 +179,7 @@ describe('e-mail channel: IMAP mailbox polling (against a fake IMAP server)', ()
     const health = await emailAdapter.health(
       await loadChannel(server, organisationId, channelId),
       AbortSignal.timeout(10_000),
+      server.ctx,
     );
     assert.deepEqual(health, { ok: false, detail: 'IMAP: the server refused the user name or password' });
 
@@ -186,7 +187,11 @@ describe('e-mail channel: IMAP mailbox polling (against a fake IMAP server)', ()
       secrets: { imapPassword: 'mailbox pass "1"' },
     });
     assert.deepEqual(
-      await emailAdapter.health(await loadChannel(server, organisationId, channelId), AbortSignal.timeout(10_000)),
+      await emailAdapter.health(
+        await loadChannel(server, organisationId, channelId),
+        AbortSignal.timeout(10_000),
+        server.ctx,
+      ),
       { ok: true, detail: 'IMAP ok' },
     );
     assert.deepEqual(
@@ -249,7 +254,7 @@ describe('e-mail channel: IMAP mailbox polling (against a fake IMAP server)', ()
     assert.deepEqual(failed, { polled: 1, stored: 0, failed: 1 });
     assert.match(
       (await channelRow()).last_error ?? '',
-      /^IMAP: the connection was lost \((ECONNRESET|NoConnection|EConnectionClosed)\)$/,
+      /^IMAP: OUTBOUND_UNREACHABLE: the server could not be reached or did not answer as expected$/,
     );
     assert.deepEqual(await cursorOf(), cursor);
     imap.dropOn = undefined;
@@ -261,7 +266,7 @@ describe('e-mail channel: IMAP mailbox polling (against a fake IMAP server)', ()
     const channel = await loadChannel(server, organisationId, channelId);
     imap.stallOn = /UID FETCH/;
     const started = Date.now();
-    await assert.rejects(emailAdapter.poll?.(channel, AbortSignal.timeout(400)) ?? Promise.resolve(), {
+    await assert.rejects(emailAdapter.poll?.(channel, AbortSignal.timeout(400), server.ctx) ?? Promise.resolve(), {
       name: 'ChannelError',
       message: 'IMAP: the server did not answer in time; the poll was stopped',
     });
@@ -273,6 +278,7 @@ describe('e-mail channel: IMAP mailbox polling (against a fake IMAP server)', ()
       const result = await emailAdapter.poll?.(
         { ...channel, settings: { ...channel.settings, imapPort: empty.port }, cursor: null },
         AbortSignal.timeout(10_000),
+        contextAllowing(server, `127.0.0.1:${empty.port}`),
       );
       assert.deepEqual(result, { messages: [], cursor: { uidValidity: String(empty.uidValidity), lastUid: 0 } });
     } finally {
@@ -286,12 +292,15 @@ describe('e-mail channel: IMAP mailbox polling (against a fake IMAP server)', ()
     await gone.close();
     const settings = { ...(await loadChannel(server, organisationId, channelId)).settings, imapPort: port };
     await updateChannel(server.ctx.db, server.config.secretKey, organisationId, channelId, { settings });
+    const ctx = contextAllowing(server, `127.0.0.1:${port}`);
     const health = await emailAdapter.health(
       await loadChannel(server, organisationId, channelId),
       AbortSignal.timeout(10_000),
+      ctx,
     );
-    assert.deepEqual(health, { ok: false, detail: 'IMAP: the server refused the connection (ECONNREFUSED)' });
-    assert.deepEqual(await poll(), { polled: 1, stored: 0, failed: 1 });
-    assert.equal((await channelRow()).last_error, 'IMAP: the server refused the connection (ECONNREFUSED)');
+    const unreachable = 'IMAP: OUTBOUND_UNREACHABLE: the server could not be reached or did not answer as expected';
+    assert.deepEqual(health, { ok: false, detail: unreachable });
+    assert.deepEqual(await pollChannels(ctx, new Date((clock += 2 * 3600_000))), { polled: 1, stored: 0, failed: 1 });
+    assert.equal((await channelRow()).last_error, unreachable);
   });
 });

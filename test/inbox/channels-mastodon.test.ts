@@ -94,7 +94,7 @@ describe('Mastodon channel', () => {
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     const address = fake.server.address();
     const instance = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    server = await startTestServer();
+    server = await startTestServer({ allowOutbound: [instance] });
     organisationId = await firstOrganisationId(server);
     channelId = await insertChannel(server.ctx.db, server.config.secretKey, {
       organisationId,
@@ -225,7 +225,7 @@ describe('Mastodon channel', () => {
     assert.deepEqual(failing.cursor, before.cursor);
     const channel = await loadChannel(server, organisationId, channelId);
     await assert.rejects(
-      async () => mastodonAdapter.poll?.(channel, AbortSignal.timeout(5000)),
+      async () => mastodonAdapter.poll?.(channel, AbortSignal.timeout(5000), server.ctx),
       (error: unknown) => error instanceof ChannelError && error.retryable,
     );
     fake.state.down = false;
@@ -241,11 +241,15 @@ describe('Mastodon channel', () => {
 
   test('checks the token with verify_credentials', async () => {
     const channel = await loadChannel(server, organisationId, channelId);
-    assert.deepEqual(await mastodonAdapter.health(channel, AbortSignal.timeout(5000)), {
+    assert.deepEqual(await mastodonAdapter.health(channel, AbortSignal.timeout(5000), server.ctx), {
       ok: true,
       detail: '@primaria',
     });
-    const wrong = await mastodonAdapter.health({ ...channel, secrets: { token: 'wrong' } }, AbortSignal.timeout(5000));
+    const wrong = await mastodonAdapter.health(
+      { ...channel, secrets: { token: 'wrong' } },
+      AbortSignal.timeout(5000),
+      server.ctx,
+    );
     assert.equal(wrong.ok, false);
   });
 });

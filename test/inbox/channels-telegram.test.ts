@@ -81,13 +81,14 @@ describe('Telegram channel', () => {
     fake = fakeTelegram();
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     const address = fake.server.address();
-    server = await startTestServer();
+    const apiBase = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    server = await startTestServer({ allowOutbound: [apiBase] });
     organisationId = await firstOrganisationId(server);
     channelId = await insertChannel(server.ctx.db, server.config.secretKey, {
       organisationId,
       kind: 'telegram',
       name: 'City bot',
-      settings: { apiBase: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` },
+      settings: { apiBase },
       secrets: { token: '123456:CITY-BOT-TOKEN', webhookSecret: SECRET },
     });
     await server.ctx.db
@@ -227,15 +228,21 @@ describe('Telegram channel', () => {
 
   test('checks the bot with getMe and registers the webhook with its secret', async () => {
     const channel = await loadChannel(server, organisationId, channelId);
-    assert.deepEqual(await telegramAdapter.health(channel, AbortSignal.timeout(5000)), {
+    assert.deepEqual(await telegramAdapter.health(channel, AbortSignal.timeout(5000), server.ctx), {
       ok: true,
       detail: '@city_bot',
     });
     assert.equal(
-      (await telegramAdapter.health({ ...channel, secrets: { token: 'bad' } }, AbortSignal.timeout(5000))).ok,
+      (await telegramAdapter.health({ ...channel, secrets: { token: 'bad' } }, AbortSignal.timeout(5000), server.ctx))
+        .ok,
       false,
     );
-    await setTelegramWebhook(channel, `https://city.example/inbox/telegram/${channelId}`, AbortSignal.timeout(5000));
+    await setTelegramWebhook(
+      server.ctx.outbound,
+      channel,
+      `https://city.example/inbox/telegram/${channelId}`,
+      AbortSignal.timeout(5000),
+    );
     assert.deepEqual(fake.calls.at(-1), {
       method: 'setWebhook',
       body: {

@@ -16,7 +16,7 @@ import { pollChannels } from '../../src/modules/inbox/polling.ts';
 import { deliverReply, queueReply } from '../../src/modules/inbox/replies.ts';
 import { buildUser, signedInClient } from '../support/factories.ts';
 import type { TestClient } from '../support/client.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { contextAllowing, startTestServer, type TestServer } from '../support/server.ts';
 
 const FIXTURES = new URL('../fixtures/inbox/', import.meta.url);
 const fixture = (path: string) => readFileSync(new URL(path, FIXTURES));
@@ -125,12 +125,21 @@ async function answer(conversationId: number, text: string, attempts = 1) {
   return { row, thrown };
 }
 
+/** The fakes of the Graph API, a news site and a webhook's reply address; each describe gives its answers. */
+const fakes: Record<'graph' | 'site' | 'answers', Fake> = {} as never;
+
 before(async () => {
-  server = await startTestServer();
+  // started before the server, whose outbound guard is told to allow exactly these (as an operator would)
+  for (const name of ['graph', 'site', 'answers'] as const)
+    fakes[name] = await startFake((_request, _body, response) => void response.writeHead(404).end());
+  server = await startTestServer({ allowOutbound: Object.values(fakes).map((fake) => fake.url) });
   organisationId = must((await server.organisations.findAll())[0]).id;
   staffId = (await buildUser(server, { role: 'staff' })).id;
 });
-after(async () => server.close());
+after(async () => {
+  await server.close();
+  for (const fake of Object.values(fakes)) await fake.close();
+});
 
 describe('Facebook and Instagram pages (Graph API webhooks)', () => {
   const APP_SECRET = 'meta-app-secret-4f9a';
@@ -140,7 +149,8 @@ describe('Facebook and Instagram pages (Graph API webhooks)', () => {
   let instagram: ChannelRecord;
 
   before(async () => {
-    graph = await startFake((request, _body, response) => {
+    graph = fakes.graph;
+    graph.handle = (request, _body, response) => {
       if (graphMode === 'expired')
         return json(response, 400, {
           error: {
@@ -160,12 +170,11 @@ describe('Facebook and Instagram pages (Graph API webhooks)', () => {
       if (request.url === '/v21.0/me/messages')
         return json(response, 200, { recipient_id: '6283947102938475', message_id: 'm_reply_1' });
       return json(response, 200, { id: `reply_${graph.requests.length}` });
-    });
+    };
     const secrets = { appSecret: APP_SECRET, verifyToken: 'verify-me-please', pageAccessToken: 'EAAG-page-token' };
     facebook = await channelOf('facebook', { graphBase: graph.url }, secrets);
     instagram = await channelOf('instagram', { graphBase: `${graph.url}/` }, secrets);
   });
-  after(async () => graph.close());
 
   const deliver = (channel: ChannelRecord, body: string | Buffer, signature = sign(APP_SECRET, body)) =>
     post(`/inbox/meta/${channel.id}`, body, { 'x-hub-signature-256': signature });
@@ -321,7 +330,7 @@ describe('Facebook and Instagram pages (Graph API webhooks)', () => {
 
   test('health asks Graph who the token belongs to', async () => {
     graph.requests.length = 0;
-    const health = await facebookAdapter.health(facebook, AbortSignal.timeout(5000));
+    const health = await facebookAdapter.health(facebook, AbortSignal.timeout(5000), server.ctx);
     assert.equal(health.ok, true);
     assert.equal(graph.requests[0]?.path, '/v21.0/me?fields=id,name');
   });
@@ -334,7 +343,8 @@ describe('feeds (RSS and Atom)', () => {
   const extra = `<item><title>Al treilea articol</title><link>https://ziarulunirea.example/3</link><guid>https://ziarulunirea.example/?p=48300</guid><description>Text nou</description></item>`;
 
   before(async () => {
-    site = await startFake((request, _body, response) => {
+    site = fakes.site;
+    site.handle = (request, _body, response) => {
       const etag = `"news-v${rssVersion}"`;
       if (request.url === '/news.xml') {
         if (request.headers['if-none-match'] === etag) return void response.writeHead(304).end();
@@ -354,14 +364,18 @@ describe('feeds (RSS and Atom)', () => {
           .writeHead(200, { 'content-type': file.endsWith('.html') ? 'text/html' : 'application/xml' })
           .end(fixture(file));
       response.writeHead(503).end('maintenance');
-    });
+    };
   });
-  after(async () => site.close());
 
   /** Polls one feed channel now, through the adapter and the same ingestion as the worker. */
   async function pollNow(channel: ChannelRecord) {
     const fresh = must(await findChannelRecord(server.ctx.db, server.config.secretKey, organisationId, channel.id));
-    const result = await pollFeed(fresh, AbortSignal.timeout(5000), new Date(Date.now() + 3_600_000 * ++polls));
+    const result = await pollFeed(
+      fresh,
+      AbortSignal.timeout(5000),
+      server.ctx.outbound,
+      new Date(Date.now() + 3_600_000 * ++polls),
+    );
     const { ingestMessages } = await import('../../src/modules/inbox/ingest.ts');
     return ingestMessages(server.ctx.db, server.ctx.jobs, fresh, result.messages, { cursor: result.cursor });
   }
@@ -427,7 +441,7 @@ describe('feeds (RSS and Atom)', () => {
       const channel = await channelOf('feed', { url: `${site.url}${path}` }, {});
       channels.push(channel.id);
       try {
-        await pollFeed(channel, AbortSignal.timeout(5000));
+        await pollFeed(channel, AbortSignal.timeout(5000), server.ctx.outbound);
       } catch (error) {
         return error as ChannelError;
       }
@@ -443,7 +457,11 @@ describe('feeds (RSS and Atom)', () => {
     const down = await attempt('/gone-for-maintenance.xml');
     assert.deepEqual([down.retryable, down.message], [true, 'Feed: HTTP 503 from the site']);
     const closed = await channelOf('feed', { url: 'http://127.0.0.1:9/feed.xml' }, {});
-    await assert.rejects(pollFeed(closed, AbortSignal.timeout(5000)), (error: ChannelError) => error.retryable);
+    const reachable = contextAllowing(server, '127.0.0.1:9').outbound;
+    await assert.rejects(
+      pollFeed(closed, AbortSignal.timeout(5000), reachable),
+      (error: ChannelError) => error.retryable,
+    );
     const worker = await pollChannels(server.ctx, new Date(Date.now() + 86_400_000));
     assert.ok(worker.failed >= 4);
     const broke = await server.ctx.db
@@ -658,11 +676,11 @@ describe('generic signed JSON webhook', () => {
   };
 
   before(async () => {
-    answers = await startFake((_request, _body, response) => json(response, 200, { id: 'ticket-99' }));
+    answers = fakes.answers;
+    answers.handle = (_request, _body, response) => void json(response, 200, { id: 'ticket-99' });
     channel = await channelOf('webhook', { reply_url: `${answers.url}/answers` }, { secret: SECRET });
     strict = await channelOf('webhook', { requireTimestamp: true }, { secret: SECRET });
   });
-  after(async () => answers.close());
 
   test('stores a signed message once and a batch in one go', async () => {
     const first = await send(channel, item('cc-1', { lat: 46.07, lng: 23.58, thread_id: 'case-1' }));
@@ -772,5 +790,20 @@ describe('generic signed JSON webhook', () => {
     });
     const unanswerable = await answer(must((await messagesOf(strict.id))[0]).conversation_id, 'No reply address');
     assert.equal(unanswerable.row.delivery, 'failed');
+  });
+
+  test('a reply address on the loopback address is refused, and nothing is sent there', async () => {
+    const inside = await startFake((_request, _body, response) => json(response, 200, { id: 'leaked' }));
+    try {
+      const port = new URL(inside.url).port;
+      const inward = await channelOf('webhook', { reply_url: `http://2130706433:${port}/answers` }, { secret: SECRET });
+      assert.equal((await send(inward, item('inward-1'))).status, 200);
+      const refused = await answer(must((await messagesOf(inward.id))[0]).conversation_id, 'Sent inside?');
+      assert.equal(refused.row.delivery, 'failed');
+      assert.match(refused.row.delivery_error ?? '', /^Webhook reply: OUTBOUND_ADDRESS_REFUSED: 127\.0\.0\.1 /);
+      assert.deepEqual(inside.requests, []);
+    } finally {
+      await inside.close();
+    }
   });
 });

@@ -6,6 +6,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { buildPlatform, type Platform } from '../../src/main.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
+import type { AppContext } from '../../src/platform/context.ts';
+import { Outbound, parseAllowList } from '../../src/platform/outbound/outbound.ts';
 
 export interface TestServer extends Platform {
   url: string;
@@ -37,11 +39,41 @@ export async function createScratchDatabase(
 }
 
 /**
+ * A local fake (`http://127.0.0.1:4321`, or `127.0.0.1:4321` as it is) as an entry of
+ * OUTBOUND_ALLOW_HOSTS: the fakes of outside services listen on the loopback address, which the
+ * server's outbound guard refuses unless the operator allows it, so tests allow each fake's host and port.
+ */
+function allowEntry(target: string): string {
+  if (!/^[a-z]+:\/\//i.test(target)) return target;
+  const url = new URL(target);
+  return `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
+}
+
+/**
+ * The server's context with these fakes allowed too, for a fake started after the server (a closed
+ * port, a second mailbox); the server's own allow-list is unchanged.
+ */
+export function contextAllowing(server: TestServer, ...targets: string[]): AppContext {
+  const extra = parseAllowList(targets.map(allowEntry).join(','));
+  if (!extra.ok) throw new Error(extra.problems.join('\n'));
+  const allow = [...server.config.outbound.allowHosts, ...extra.entries];
+  return { ...server.ctx, outbound: new Outbound({ allow, log: server.ctx.log }) };
+}
+
+/**
  * Starts the real platform on a fresh database and a random port: PGlite in memory by default, or a new
  * PostgreSQL database (created from DATABASE_URL and dropped afterwards) when DATABASE_URL is set.
+ * `allowOutbound` lists the local fakes the server may contact (their URLs or host:port); every
+ * other loopback or private address stays refused, as in production.
  */
 export async function startTestServer(
-  options: { demo?: boolean; env?: Record<string, string>; adjust?: (config: Config) => void; log?: Logger } = {},
+  options: {
+    demo?: boolean;
+    env?: Record<string, string>;
+    adjust?: (config: Config) => void;
+    allowOutbound?: string[];
+    log?: Logger;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-test-'));
   let databaseUrl: string | undefined;
@@ -54,6 +86,7 @@ export async function startTestServer(
     PUBLIC_URL: 'http://localhost:3000',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DEMO_PASSWORD: 'demo-password-123',
+    ...(options.allowOutbound ? { OUTBOUND_ALLOW_HOSTS: options.allowOutbound.map(allowEntry).join(',') } : {}),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...options.env,
   });

@@ -213,7 +213,7 @@ export async function checkChannel(
   const adapter = adapterFor(channel.kind);
   if (!adapter) return { ok: false, detail: 'no adapter' };
   try {
-    return await adapter.health(channel, AbortSignal.timeout(20_000));
+    return await adapter.health(channel, AbortSignal.timeout(20_000), ctx);
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };
   }
@@ -231,7 +231,7 @@ export async function registerTelegramWebhook(
   const channel = await channelOf(ctx, organisation, id);
   if (channel.kind !== 'telegram') throw new AppError('INBOX_CHANNEL_NOT_FOUND');
   try {
-    await setTelegramWebhook(channel, url, AbortSignal.timeout(20_000));
+    await setTelegramWebhook(ctx.outbound, channel, url, AbortSignal.timeout(20_000));
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };
   }

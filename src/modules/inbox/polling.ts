@@ -37,7 +37,7 @@ export async function pollChannels(
     if (due.lastPolledAt && now.getTime() - due.lastPolledAt.getTime() < everyMs) continue;
     result.polled += 1;
     try {
-      const { messages, cursor } = await adapter.poll(channel, AbortSignal.timeout(POLL_TIMEOUT_MS));
+      const { messages, cursor } = await adapter.poll(channel, AbortSignal.timeout(POLL_TIMEOUT_MS), ctx);
       const outcome = await ingestMessages(ctx.db, ctx.jobs, channel, messages, { cursor: cursor ?? null });
       result.stored += outcome.stored;
     } catch (error) {

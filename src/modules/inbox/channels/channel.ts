@@ -96,13 +96,18 @@ export interface ChannelAdapter {
   fields: ChannelField[];
   /** Seconds between polls, when the adapter polls. */
   pollEverySeconds?: number;
-  poll?(channel: ChannelRecord, signal: AbortSignal): Promise<{ messages: IncomingMessage[]; cursor: unknown }>;
+  /** `ctx` gives the platform's outbound guard (`ctx.outbound`), the only way an adapter contacts a host. */
+  poll?(
+    channel: ChannelRecord,
+    signal: AbortSignal,
+    ctx: AppContext,
+  ): Promise<{ messages: IncomingMessage[]; cursor: unknown }>;
   routes?(app: App, ctx: AppContext, inbox: InboxChannels): void;
   /** The path of a push channel's webhook for one channel (what administrators give the service). */
   webhookPath?(channelId: number): string;
   /** `ctx` is the platform's context, for adapters that answer through it (the contact form answers by the platform mailer). */
   reply?(channel: ChannelRecord, reply: OutgoingReply, signal: AbortSignal, ctx: AppContext): Promise<SentReply>;
-  health(channel: ChannelRecord, signal: AbortSignal): Promise<{ ok: boolean; detail?: string }>;
+  health(channel: ChannelRecord, signal: AbortSignal, ctx: AppContext): Promise<{ ok: boolean; detail?: string }>;
 }
 
 /**

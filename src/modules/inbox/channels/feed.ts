@@ -1,5 +1,7 @@
+import { OutboundError, type Outbound } from '../../../platform/outbound/outbound.ts';
 import { ChannelError, type ChannelAdapter, type ChannelRecord, type IncomingMessage } from './channel.ts';
 import { decodeFeed, FeedFormatError, parseFeed, type FeedEntry } from './feed-parse.ts';
+import { channelErrorOf } from './http.ts';
 
 /**
  * RSS and Atom feeds of local blogs and news sites, polled. Each poll is a conditional GET (ETag and
@@ -47,54 +49,44 @@ function intervalMinutes(channel: ChannelRecord): number {
 }
 
 /**
- * Fetches the feed with the cursor's validators. Answers: `unchanged` (304), or the decoded document
- * with its new validators. A feed that is down (network, time-out, 5xx, 429) is a retryable
- * ChannelError; a refusal (404, 410, 401) is not, and neither is an oversized document.
+ * Fetches the feed with the cursor's validators, through the outbound guard (redirects are followed
+ * and checked hop by hop). Answers: `unchanged` (304), or the decoded document with its new
+ * validators. A feed that is down (network, time-out, 5xx, 429) is a retryable ChannelError; a refusal
+ * (404, 410, 401, an address the guard refuses) is not, and neither is an oversized document.
  */
 export async function fetchFeed(
+  outbound: Outbound,
   url: string,
   cursor: FeedCursor,
   signal: AbortSignal,
 ): Promise<{ unchanged: true } | { unchanged: false; text: string; etag?: string; lastModified?: string }> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await outbound.fetch(url, {
       headers: {
         accept: 'application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.1',
         'user-agent': 'InteractiveCity-Inbox/1 (feed reader)',
         ...(cursor.etag ? { 'if-none-match': cursor.etag } : {}),
         ...(cursor.lastModified ? { 'if-modified-since': cursor.lastModified } : {}),
       },
-      redirect: 'follow',
-      signal: AbortSignal.any([signal, AbortSignal.timeout(20_000)]),
+      signal,
+      timeoutMs: 20_000,
+      maxBytes: MAX_FEED_BYTES,
     });
   } catch (error) {
-    throw new ChannelError(`Feed: the site did not answer (${error instanceof Error ? error.name : 'network error'})`, {
-      retryable: true,
-      cause: error,
-    });
+    if (error instanceof OutboundError && error.code === 'OUTBOUND_RESPONSE_TOO_LARGE')
+      throw new ChannelError(`Feed: the document is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB`, {
+        retryable: false,
+        cause: error,
+      });
+    throw channelErrorOf('Feed', error);
   }
-  if (response.status === 304) {
-    await response.body?.cancel();
-    return { unchanged: true };
-  }
+  if (response.status === 304) return { unchanged: true };
   if (!response.ok) {
-    await response.body?.cancel();
     const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
     throw new ChannelError(`Feed: HTTP ${response.status} from the site`, { retryable });
   }
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > MAX_FEED_BYTES) {
-    await response.body?.cancel();
-    throw new ChannelError(`Feed: the document is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB`, {
-      retryable: false,
-    });
-  }
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength > MAX_FEED_BYTES)
-    throw new ChannelError(`Feed: the document is larger than ${MAX_FEED_BYTES / 1024 / 1024} MB`, {
-      retryable: false,
-    });
   let text: string;
   try {
     text = decodeFeed(bytes, response.headers.get('content-type'));
@@ -150,6 +142,7 @@ export function entryToMessage(
 export async function pollFeed(
   channel: ChannelRecord,
   signal: AbortSignal,
+  outbound: Outbound,
   now = new Date(),
 ): Promise<{ messages: IncomingMessage[]; cursor: FeedCursor }> {
   const url = feedUrl(channel);
@@ -159,7 +152,7 @@ export async function pollFeed(
     now.getTime() - new Date(cursor.fetchedAt).getTime() < intervalMinutes(channel) * 60_000 - 5_000
   )
     return { messages: [], cursor };
-  const fetched = await fetchFeed(url, cursor, signal);
+  const fetched = await fetchFeed(outbound, url, cursor, signal);
   if (fetched.unchanged) return { messages: [], cursor: { ...cursor, fetchedAt: now.toISOString() } };
   let feed;
   try {
@@ -197,10 +190,10 @@ export const feedAdapter: ChannelAdapter = {
     },
   ],
   pollEverySeconds: 300,
-  poll: (channel, signal) => pollFeed(channel, signal),
-  async health(channel, signal) {
+  poll: (channel, signal, ctx) => pollFeed(channel, signal, ctx.outbound),
+  async health(channel, signal, ctx) {
     try {
-      const fetched = await fetchFeed(feedUrl(channel), { seen: [] }, signal);
+      const fetched = await fetchFeed(ctx.outbound, feedUrl(channel), { seen: [] }, signal);
       if (fetched.unchanged) return { ok: true };
       const feed = parseFeed(fetched.text, feedUrl(channel));
       return { ok: true, detail: `${feed.format.toUpperCase()} · ${feed.entries.length}` };

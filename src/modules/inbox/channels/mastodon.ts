@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AppContext } from '../../../platform/context.ts';
 import type { AttachmentInfo } from '../inbox.schema.ts';
 import {
   ChannelError,
@@ -148,6 +149,7 @@ export function statusToMessage(status: MastodonStatus, threads: Map<string, str
 async function poll(
   channel: ChannelRecord,
   signal: AbortSignal,
+  { outbound }: AppContext,
 ): Promise<{ messages: IncomingMessage[]; cursor: MastodonCursor }> {
   const instance = instanceOf(channel);
   const auth = headers(channel);
@@ -162,7 +164,7 @@ async function poll(
   mentionUrl.searchParams.append('types[]', 'mention');
   mentionUrl.searchParams.set('limit', String(PAGE));
   if (previous.mentions) mentionUrl.searchParams.set('since_id', previous.mentions);
-  const notifications = await callChannelApi<MastodonNotification[]>(mentionUrl.toString(), {
+  const notifications = await callChannelApi<MastodonNotification[]>(outbound, mentionUrl.toString(), {
     headers: auth,
     signal,
     what: 'Mastodon notifications',
@@ -178,7 +180,7 @@ async function poll(
     tagUrl.searchParams.set('limit', String(PAGE));
     const since = previous.tags?.[tag];
     if (since) tagUrl.searchParams.set('since_id', since);
-    const timeline = await callChannelApi<MastodonStatus[]>(tagUrl.toString(), {
+    const timeline = await callChannelApi<MastodonStatus[]>(outbound, tagUrl.toString(), {
       headers: auth,
       signal,
       what: `Mastodon hashtag ${tag}`,
@@ -198,7 +200,12 @@ async function poll(
  * Answers as the city's account: in reply to the resident's status, mentioning them, with the same
  * visibility as theirs at most (a direct message stays direct, a followers-only one stays private).
  */
-async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: AbortSignal): Promise<SentReply> {
+async function reply(
+  channel: ChannelRecord,
+  answer: OutgoingReply,
+  signal: AbortSignal,
+  ctx: AppContext,
+): Promise<SentReply> {
   const instance = instanceOf(channel);
   const auth = headers(channel);
   const inReplyTo = answer.inReplyTo ?? answer.threadKey;
@@ -206,6 +213,7 @@ async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: Abor
   let acct = answer.to.handle?.replace(/^@/, '') ?? answer.to.externalId;
   try {
     const original = await callChannelApi<MastodonStatus>(
+      ctx.outbound,
       `${instance}/api/v1/statuses/${encodeURIComponent(inReplyTo)}`,
       { headers: auth, signal, what: 'Mastodon status' },
     );
@@ -217,7 +225,7 @@ async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: Abor
   const mention = acct ? `@${acct} ` : '';
   const text = answer.text.startsWith(mention.trim()) ? answer.text : `${mention}${answer.text}`;
   const idempotency = createHash('sha256').update(`${channel.id}\u0000${inReplyTo}\u0000${answer.text}`).digest('hex');
-  const sent = await callChannelApi<MastodonStatus>(`${instance}/api/v1/statuses`, {
+  const sent = await callChannelApi<MastodonStatus>(ctx.outbound, `${instance}/api/v1/statuses`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': idempotency },
     body: JSON.stringify({ status: text, in_reply_to_id: inReplyTo, visibility }),
@@ -228,13 +236,21 @@ async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: Abor
 }
 
 /** Checks the token: which account it acts for. */
-async function health(channel: ChannelRecord, signal: AbortSignal): Promise<{ ok: boolean; detail?: string }> {
+async function health(
+  channel: ChannelRecord,
+  signal: AbortSignal,
+  ctx: AppContext,
+): Promise<{ ok: boolean; detail?: string }> {
   try {
-    const account = await callChannelApi<MastodonAccount>(`${instanceOf(channel)}/api/v1/accounts/verify_credentials`, {
-      headers: headers(channel),
-      signal,
-      what: 'Mastodon account',
-    });
+    const account = await callChannelApi<MastodonAccount>(
+      ctx.outbound,
+      `${instanceOf(channel)}/api/v1/accounts/verify_credentials`,
+      {
+        headers: headers(channel),
+        signal,
+        what: 'Mastodon account',
+      },
+    );
     return { ok: true, detail: `@${account.acct}` };
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };

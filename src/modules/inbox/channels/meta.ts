@@ -2,6 +2,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import { safeEqual } from '../../../platform/auth/tokens.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
+import type { Outbound } from '../../../platform/outbound/outbound.ts';
 import type { ChannelKind } from '../inbox.schema.ts';
 import {
   ChannelError,
@@ -12,6 +13,7 @@ import {
   type OutgoingReply,
   type SentReply,
 } from './channel.ts';
+import { channelErrorOf } from './http.ts';
 import { messagesFromMetaDelivery, MetaPayloadError } from './meta-payload.ts';
 import { channelIdParam, rawBody, rawBodyRoutes, refuseForgery, signatureMatches } from './signatures.ts';
 
@@ -70,6 +72,7 @@ const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 368, 613, 80001, 80002, 8
  * (190) and missing permissions (10, 200–299) cannot be mended by retrying; rate limits and 5xx can.
  */
 export async function callGraph<T>(
+  outbound: Outbound,
   channel: ChannelRecord,
   method: 'GET' | 'POST',
   path: string,
@@ -81,7 +84,7 @@ export async function callGraph<T>(
   const url = `${setting(channel, 'graphBase', GRAPH_BASE).replace(/\/+$/, '')}/${setting(channel, 'graphVersion', GRAPH_VERSION)}/${path}`;
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await outbound.fetch(url, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
@@ -89,13 +92,11 @@ export async function callGraph<T>(
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(15_000)]),
+      signal,
+      timeoutMs: 15_000,
     });
   } catch (error) {
-    throw new ChannelError(`Graph API: no answer (${error instanceof Error ? error.name : 'network error'})`, {
-      retryable: true,
-      cause: error,
-    });
+    throw channelErrorOf('Graph API', error);
   }
   const answer = await response.text();
   let parsed: unknown;
@@ -137,6 +138,7 @@ export async function replyOnMeta(
   channel: ChannelRecord,
   reply: OutgoingReply,
   signal: AbortSignal,
+  ctx: AppContext,
 ): Promise<SentReply> {
   const separator = reply.threadKey.indexOf(':');
   const kind = reply.threadKey.slice(0, separator);
@@ -153,6 +155,7 @@ export async function replyOnMeta(
     );
   if (direct) {
     const sent = await callGraph<{ message_id?: string }>(
+      ctx.outbound,
       channel,
       'POST',
       'me/messages',
@@ -166,6 +169,7 @@ export async function replyOnMeta(
   if (kind !== 'comment' && kind !== 'igcomment')
     throw new ChannelError('Graph API: unknown kind of conversation', { retryable: false });
   const sent = await callGraph<{ id?: string }>(
+    ctx.outbound,
     channel,
     'POST',
     `${encodeURIComponent(target)}/${kind === 'comment' ? 'comments' : 'replies'}`,
@@ -180,9 +184,17 @@ export async function replyOnMeta(
 export async function metaHealth(
   channel: ChannelRecord,
   signal: AbortSignal,
+  ctx: AppContext,
 ): Promise<{ ok: boolean; detail?: string }> {
   try {
-    const me = await callGraph<{ id?: string; name?: string }>(channel, 'GET', 'me?fields=id,name', undefined, signal);
+    const me = await callGraph<{ id?: string; name?: string }>(
+      ctx.outbound,
+      channel,
+      'GET',
+      'me?fields=id,name',
+      undefined,
+      signal,
+    );
     return { ok: true, detail: [me.name, me.id].filter(Boolean).join(' · ') };
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };

@@ -68,7 +68,7 @@ async function say(
   extra: Record<string, unknown> = {},
   params?: Record<string, string | number>,
 ): Promise<void> {
-  await sendTelegramMessage(turn.channel, turn.chatId, turn.t(key, params), extra);
+  await sendTelegramMessage(turn.ctx.outbound, turn.channel, turn.chatId, turn.t(key, params), extra);
 }
 
 const REMOVE_KEYBOARD = { reply_markup: { remove_keyboard: true } };
@@ -99,13 +99,22 @@ async function askCategory(turn: Turn): Promise<void> {
     localized(category.name, turn.language, turn.organisation.defaultLanguage),
   );
   const list = names.map((name, index) => `${index + 1}. ${name}`).join('\n');
-  await sendTelegramMessage(turn.channel, turn.chatId, `${turn.t('inbox.channels.telegram.askCategory')}\n\n${list}`, {
-    reply_markup: {
-      keyboard: [...names.map((name) => [{ text: name }]), [{ text: turn.t('inbox.channels.telegram.cancelButton') }]],
-      one_time_keyboard: true,
-      resize_keyboard: true,
+  await sendTelegramMessage(
+    turn.ctx.outbound,
+    turn.channel,
+    turn.chatId,
+    `${turn.t('inbox.channels.telegram.askCategory')}\n\n${list}`,
+    {
+      reply_markup: {
+        keyboard: [
+          ...names.map((name) => [{ text: name }]),
+          [{ text: turn.t('inbox.channels.telegram.cancelButton') }],
+        ],
+        one_time_keyboard: true,
+        resize_keyboard: true,
+      },
     },
-  });
+  );
 }
 
 async function askPlace(turn: Turn): Promise<void> {

@@ -15,6 +15,7 @@ import {
 import { callChannelApi } from './http.ts';
 import { continueDialogue } from './telegram-dialogue.ts';
 import { parseId } from '../../../platform/validation.ts';
+import type { Outbound } from '../../../platform/outbound/outbound.ts';
 
 /** The parts of the Bot API's User object the inbox reads. */
 export interface TelegramUser {
@@ -61,18 +62,23 @@ function methodUrl(channel: ChannelRecord, method: string): string {
 
 /** Calls a Bot API method; Telegram answers `{ ok, result }` and `{ ok: false, description }`. */
 export async function callTelegram<T>(
+  outbound: Outbound,
   channel: ChannelRecord,
   method: string,
   body: Record<string, unknown>,
   signal: AbortSignal,
 ): Promise<T> {
-  const answer = await callChannelApi<{ ok: boolean; result?: T; description?: string }>(methodUrl(channel, method), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    signal,
-    what: `Telegram ${method}`,
-  });
+  const answer = await callChannelApi<{ ok: boolean; result?: T; description?: string }>(
+    outbound,
+    methodUrl(channel, method),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal,
+      what: `Telegram ${method}`,
+    },
+  );
   if (!answer.ok)
     throw new ChannelError(`Telegram ${method}: ${(answer.description ?? 'refused').slice(0, 200)}`, {
       retryable: false,
@@ -82,6 +88,7 @@ export async function callTelegram<T>(
 
 /** Sends a text to a chat (cut to Telegram's 4096 characters), with an optional keyboard. */
 export async function sendTelegramMessage(
+  outbound: Outbound,
   channel: ChannelRecord,
   chatId: string,
   text: string,
@@ -89,6 +96,7 @@ export async function sendTelegramMessage(
   signal = AbortSignal.timeout(15_000),
 ): Promise<TelegramMessage> {
   return callTelegram<TelegramMessage>(
+    outbound,
     channel,
     'sendMessage',
     { chat_id: chatId, text: text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text, ...extra },
@@ -182,11 +190,17 @@ function routes(app: App, ctx: AppContext, inbox: InboxChannels): void {
 }
 
 /** Answers in the chat, as a reply to the resident's last message when there is one. */
-async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: AbortSignal): Promise<SentReply> {
+async function reply(
+  channel: ChannelRecord,
+  answer: OutgoingReply,
+  signal: AbortSignal,
+  ctx: AppContext,
+): Promise<SentReply> {
   const replyTo = answer.inReplyTo?.startsWith(`${answer.threadKey}:`)
     ? Number(answer.inReplyTo.slice(answer.threadKey.length + 1))
     : undefined;
   const sent = await sendTelegramMessage(
+    ctx.outbound,
     channel,
     answer.threadKey,
     answer.text,
@@ -197,9 +211,13 @@ async function reply(channel: ChannelRecord, answer: OutgoingReply, signal: Abor
 }
 
 /** Checks the bot token with getMe. */
-async function health(channel: ChannelRecord, signal: AbortSignal): Promise<{ ok: boolean; detail?: string }> {
+async function health(
+  channel: ChannelRecord,
+  signal: AbortSignal,
+  ctx: AppContext,
+): Promise<{ ok: boolean; detail?: string }> {
   try {
-    const me = await callTelegram<TelegramUser>(channel, 'getMe', {}, signal);
+    const me = await callTelegram<TelegramUser>(ctx.outbound, channel, 'getMe', {}, signal);
     return { ok: true, detail: me.username ? `@${me.username}` : me.first_name };
   } catch (error) {
     return { ok: false, detail: error instanceof Error ? error.message : String(error) };
@@ -207,10 +225,16 @@ async function health(channel: ChannelRecord, signal: AbortSignal): Promise<{ ok
 }
 
 /** Tells Telegram where to send updates, with the secret it must put in each request's header. */
-export async function setTelegramWebhook(channel: ChannelRecord, url: string, signal: AbortSignal): Promise<void> {
+export async function setTelegramWebhook(
+  outbound: Outbound,
+  channel: ChannelRecord,
+  url: string,
+  signal: AbortSignal,
+): Promise<void> {
   if (!channel.secrets.webhookSecret)
     throw new ChannelError('Telegram: the webhook secret is not set', { retryable: false });
   await callTelegram<boolean>(
+    outbound,
     channel,
     'setWebhook',
     { url, secret_token: channel.secrets.webhookSecret, allowed_updates: ['message'] },

@@ -265,6 +265,7 @@ export async function replyOnWebhook(
   channel: ChannelRecord,
   reply: OutgoingReply,
   signal: AbortSignal,
+  ctx: AppContext,
 ): Promise<SentReply> {
   const target = setting(channel, 'reply_url');
   if (!target)
@@ -285,7 +286,7 @@ export async function replyOnWebhook(
     sent_at: new Date().toISOString(),
   });
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const answer = await callChannelApi<{ id?: unknown }>(target, {
+  const answer = await callChannelApi<{ id?: unknown }>(ctx.outbound, target, {
     method: 'POST',
     what: 'Webhook reply',
     signal,

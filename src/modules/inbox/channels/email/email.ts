@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import type { AppContext } from '../../../../platform/context.ts';
 import {
   ChannelError,
   type ChannelAdapter,
@@ -8,7 +9,9 @@ import {
   type SentReply,
 } from '../channel.ts';
 import { checkMailbox, pollMailbox } from './imap.ts';
+import type { Destination, Outbound } from '../../../../platform/outbound/outbound.ts';
 import { isEmail } from '../../../../platform/validation.ts';
+import { channelErrorOf } from '../http.ts';
 
 /** A text setting of a channel ('' when absent or not text). */
 function setting(channel: { settings: Record<string, unknown> }, name: string): string {
@@ -16,33 +19,55 @@ function setting(channel: { settings: Record<string, unknown> }, name: string): 
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 }
 
-/** A nodemailer transport for the channel's outgoing server (settings smtpHost, smtpPort, smtpSecure, smtpUser; secret smtpPassword). */
-function smtpTransport(channel: ChannelRecord) {
+/**
+ * A nodemailer transport for the channel's outgoing server (settings smtpHost, smtpPort, smtpSecure,
+ * smtpUser; secret smtpPassword), to the address the outbound guard checked, with the host name for TLS.
+ */
+async function smtpTransport(channel: ChannelRecord, outbound: Outbound) {
   const host = setting(channel, 'smtpHost').trim();
   if (!host) throw new ChannelError('SMTP: no outgoing server is set', { retryable: false });
   const secure = channel.settings.smtpSecure === true || channel.settings.smtpSecure === 'true';
   const user = setting(channel, 'smtpUser').trim();
-  return nodemailer.createTransport({
-    host,
-    port: Number(channel.settings.smtpPort) || (secure ? 465 : 587),
+  const port = Number(channel.settings.smtpPort) || (secure ? 465 : 587);
+  let destination: Destination;
+  try {
+    destination = await outbound.destination(host, port);
+  } catch (error) {
+    throw channelErrorOf('SMTP', error);
+  }
+  const transport = nodemailer.createTransport({
+    host: destination.addresses[0]?.address ?? destination.host,
+    ...(destination.servername ? { servername: destination.servername } : {}),
+    port,
     secure,
     ...(user ? { auth: { user, pass: channel.secrets.smtpPassword ?? '' } } : {}),
     connectionTimeout: 15_000,
     greetingTimeout: 15_000,
     socketTimeout: 30_000,
   });
+  return { transport, destination, outbound };
 }
 
-/** An SMTP failure as a ChannelError: permanent (5xx, refused login) or worth retrying (4xx, network). */
-function smtpError(error: unknown): ChannelError {
+/**
+ * An SMTP failure as a ChannelError: permanent (5xx, refused login) or worth retrying (4xx, network).
+ * A failure without an SMTP answer — refused, timed out, reset, TLS, not an SMTP server — is the
+ * outbound guard's one OUTBOUND_UNREACHABLE, so a check does not tell an open port from a closed one.
+ */
+function smtpError(
+  error: unknown,
+  { destination, outbound }: { destination: Destination; outbound: Outbound },
+): ChannelError {
   const responseCode =
     typeof error === 'object' && error !== null && 'responseCode' in error ? Number(error.responseCode) : undefined;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const answered = responseCode !== undefined && responseCode >= 200 && responseCode <= 599 && code !== 'EPROTOCOL';
+  if (code !== 'EAUTH' && !answered)
+    return channelErrorOf('SMTP', outbound.unreachable(error, destination.host, destination.port));
   const permanent = code === 'EAUTH' || (responseCode !== undefined && responseCode >= 500);
-  return new ChannelError(`SMTP: ${responseCode ? `the server answered ${responseCode}` : code || 'failure'}`, {
-    retryable: !permanent,
-    cause: error,
-  });
+  return new ChannelError(
+    `SMTP: ${code === 'EAUTH' ? 'the server refused the user name or password' : `the server answered ${responseCode}`}`,
+    { retryable: !permanent, cause: error },
+  );
 }
 
 function address(channel: ChannelRecord): string {
@@ -56,14 +81,20 @@ function address(channel: ChannelRecord): string {
  * mail answered and References the whole thread, so their mail program shows it as one conversation.
  * The Message-ID is ours, so their answer to it threads into the same conversation when it comes in.
  */
-async function reply(channel: ChannelRecord, answer: OutgoingReply): Promise<SentReply> {
+async function reply(
+  channel: ChannelRecord,
+  answer: OutgoingReply,
+  _signal: AbortSignal,
+  ctx: AppContext,
+): Promise<SentReply> {
   const to = answer.to.email ?? (answer.to.externalId.includes('@') ? answer.to.externalId : undefined);
   if (!to) throw new ChannelError('E-mail: the resident has no address', { retryable: false });
   const from = address(channel);
   const subject = answer.subject ? (/^re:/i.test(answer.subject) ? answer.subject : `Re: ${answer.subject}`) : 'Re:';
   const messageId = `<${randomUUID()}@${from.split('@')[1] ?? 'localhost'}>`;
   const references = answer.references.filter((id) => id.startsWith('<'));
-  const transport = smtpTransport(channel);
+  const smtp = await smtpTransport(channel, ctx.outbound);
+  const { transport } = smtp;
   try {
     await transport.sendMail({
       from: { name: channel.name, address: from },
@@ -76,24 +107,29 @@ async function reply(channel: ChannelRecord, answer: OutgoingReply): Promise<Sen
     });
     return { externalId: messageId };
   } catch (error) {
-    throw smtpError(error);
+    throw smtpError(error, smtp);
   } finally {
     transport.close();
   }
 }
 
 /** Logs in to the mailbox (IMAP) and the outgoing server (SMTP), those that are set. */
-async function health(channel: ChannelRecord): Promise<{ ok: boolean; detail?: string }> {
+async function health(
+  channel: ChannelRecord,
+  _signal: AbortSignal,
+  ctx: AppContext,
+): Promise<{ ok: boolean; detail?: string }> {
   const details: string[] = [];
   try {
-    if (channel.settings.imapHost) details.push(await checkMailbox(channel));
+    if (channel.settings.imapHost) details.push(await checkMailbox(channel, ctx.outbound));
     if (channel.settings.smtpHost) {
-      const transport = smtpTransport(channel);
+      const smtp = await smtpTransport(channel, ctx.outbound);
+      const { transport } = smtp;
       try {
         await transport.verify();
         details.push('SMTP ok');
       } catch (error) {
-        throw smtpError(error);
+        throw smtpError(error, smtp);
       } finally {
         transport.close();
       }
@@ -133,10 +169,10 @@ export const emailAdapter: ChannelAdapter = {
     { name: 'smtpPassword', label: 'inbox.channels.field.smtpPassword', secret: true },
   ],
   pollEverySeconds: 120,
-  async poll(channel, signal) {
+  async poll(channel, signal, ctx) {
     // without a mailbox the channel receives through the inbound listener only
     if (!channel.settings.imapHost) return { messages: [], cursor: channel.cursor };
-    return pollMailbox(channel, signal);
+    return pollMailbox(channel, signal, ctx.outbound);
   },
   reply,
   health,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
+import type { Destination, Outbound } from '../../../../platform/outbound/outbound.ts';
 import { ChannelError, type ChannelRecord, type IncomingMessage } from '../channel.ts';
+import { channelErrorOf } from '../http.ts';
 import { maxBytesOf, oversizedMail, parseMail } from './parse.ts';
 
 /** A text setting of a channel ('' when absent or not text). */
@@ -23,14 +25,33 @@ function validDate(value: Date | string | undefined): Date | undefined {
 /** Mails read per poll; the rest come at the next one. */
 const BATCH = 100;
 
-/** An ImapFlow client for the channel's mailbox (settings imapHost, imapPort, imapTls, imapUser; secret imapPassword). */
-export function imapClient(channel: ChannelRecord): ImapFlow {
+/** A mailbox connection: the client and the destination the outbound guard checked. */
+interface Mailbox {
+  client: ImapFlow;
+  destination: Destination;
+  outbound: Outbound;
+}
+
+/**
+ * An ImapFlow client for the channel's mailbox (settings imapHost, imapPort, imapTls, imapUser; secret
+ * imapPassword). The host goes through the outbound guard first, and the client connects to the address
+ * the guard checked, with the host name for TLS.
+ */
+async function imapClient(channel: ChannelRecord, outbound: Outbound): Promise<Mailbox> {
   const host = setting(channel, 'imapHost').trim();
   if (!host) throw new ChannelError('IMAP: no server is set', { retryable: false });
   const tls = channel.settings.imapTls !== false && channel.settings.imapTls !== 'false';
+  const port = Number(channel.settings.imapPort) || (tls ? 993 : 143);
+  let destination: Destination;
+  try {
+    destination = await outbound.destination(host, port);
+  } catch (error) {
+    throw channelErrorOf('IMAP', error);
+  }
   const client = new ImapFlow({
-    host,
-    port: Number(channel.settings.imapPort) || (tls ? 993 : 143),
+    host: destination.addresses[0]?.address ?? destination.host,
+    ...(destination.servername ? { servername: destination.servername } : {}),
+    port,
     secure: tls,
     auth: { user: setting(channel, 'imapUser'), pass: channel.secrets.imapPassword ?? '' },
     logger: false,
@@ -42,7 +63,7 @@ export function imapClient(channel: ChannelRecord): ImapFlow {
   // imapflow reports a connection lost after login (reset, time-out) as an 'error' event, and an
   // 'error' nobody listens to ends the whole process; the command waiting fails on its own
   client.on('error', () => undefined);
-  return client;
+  return { client, destination, outbound };
 }
 
 /** A property of an error imapflow threw ('' when absent). */
@@ -52,23 +73,14 @@ function errorField(error: unknown, name: string): string {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
-/** What the error codes of the network, TLS and imapflow mean, for administrators. */
-const NETWORK_FAILURES: Record<string, RegExp> = {
-  'the server refused the connection': /^ECONNREFUSED$/,
-  'the server name was not found': /^(ENOTFOUND|EAI_AGAIN)$/,
-  'the server did not answer in time': /^(ETIMEDOUT|ETIMEOUT|CONNECT_TIMEOUT|GREETING_TIMEOUT|UPGRADE_TIMEOUT)$/,
-  'the connection was lost':
-    /^(ECONNRESET|EPIPE|NoConnection|EConnectionClosed|ClosedAfterConnectText|ClosedAfterConnectTLS)$/,
-  "the server's TLS certificate was not accepted":
-    /^(ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_)/,
-};
-
 /**
  * An IMAP failure as a ChannelError: a refused login or a missing INBOX is not retryable, the rest
  * (network, server) is. A command the server refused says what the server answered (its text holds
- * no credentials: LOGIN failures are told apart before), so administrators see why.
+ * no credentials: LOGIN failures are told apart before), so administrators see why. Every other
+ * failure — refused, timed out, reset, TLS, not an IMAP server — is the outbound guard's one
+ * OUTBOUND_UNREACHABLE, so a check does not tell an open port from a closed one (the log has the cause).
  */
-export function imapError(error: unknown): ChannelError {
+function imapError(error: unknown, mailbox: Mailbox): ChannelError {
   if (error instanceof ChannelError) return error;
   if (errorField(error, 'authenticationFailed') === 'true')
     return new ChannelError('IMAP: the server refused the user name or password', { retryable: false, cause: error });
@@ -80,14 +92,8 @@ export function imapError(error: unknown): ChannelError {
     .slice(0, 200);
   if (status && text)
     return new ChannelError(`IMAP: the server answered ${status}: ${text}`, { retryable: true, cause: error });
-  const code = errorField(error, 'code');
-  const meaning = Object.entries(NETWORK_FAILURES).find(([, pattern]) => pattern.test(code))?.[0];
-  if (code)
-    return new ChannelError(`IMAP: ${meaning ? `${meaning} (${code})` : code}`, { retryable: true, cause: error });
-  return new ChannelError(`IMAP: ${error instanceof Error ? error.message.slice(0, 200) : 'failure'}`, {
-    retryable: true,
-    cause: error,
-  });
+  const { destination } = mailbox;
+  return channelErrorOf('IMAP', mailbox.outbound.unreachable(error, destination.host, destination.port));
 }
 
 /**
@@ -99,13 +105,17 @@ export function imapError(error: unknown): ChannelError {
 export async function pollMailbox(
   channel: ChannelRecord,
   signal: AbortSignal,
+  outbound: Outbound,
 ): Promise<{ messages: IncomingMessage[]; cursor: ImapCursor }> {
-  const client = imapClient(channel);
+  const session = await imapClient(channel, outbound);
+  const { client } = session;
   const abort = () => client.close();
   signal.addEventListener('abort', abort, { once: true });
+  let connected = false;
   try {
     signal.throwIfAborted();
     await client.connect();
+    connected = true;
     const lock = await client.getMailboxLock('INBOX', { readOnly: true });
     try {
       const mailbox = client.mailbox;
@@ -146,12 +156,13 @@ export async function pollMailbox(
       lock.release();
     }
   } catch (error) {
-    throw signal.aborted
+    // a deadline reached while connecting is a failure to connect like any other
+    throw signal.aborted && connected
       ? new ChannelError('IMAP: the server did not answer in time; the poll was stopped', {
           retryable: true,
           cause: error,
         })
-      : imapError(error);
+      : imapError(error, session);
   } finally {
     signal.removeEventListener('abort', abort);
     await client.logout().catch(() => client.close());
@@ -159,14 +170,15 @@ export async function pollMailbox(
 }
 
 /** Connects and logs in to check the mailbox settings. */
-export async function checkMailbox(channel: ChannelRecord): Promise<string> {
-  const client = imapClient(channel);
+export async function checkMailbox(channel: ChannelRecord, outbound: Outbound): Promise<string> {
+  const mailbox = await imapClient(channel, outbound);
+  const { client } = mailbox;
   try {
     await client.connect();
     await client.mailboxOpen('INBOX', { readOnly: true });
     return 'IMAP ok';
   } catch (error) {
-    throw imapError(error);
+    throw imapError(error, mailbox);
   } finally {
     await client.logout().catch(() => client.close());
   }
