@@ -8,6 +8,8 @@ import * as speedMigration from './migrations/20261123_0330_reports_speed.ts';
 import * as subscriptionAreaMigration from './migrations/20261123_0340_reports_subscription_area.ts';
 import * as withoutPlacesTriggerMigration from './migrations/20261207_0300_reports_intake_without_places_trigger.ts';
 import * as namedSubmitMigration from './migrations/20261207_0310_reports_submit_named_arguments.ts';
+import * as pendingReportMigration from './migrations/20261214_0300_reports_pending_report.ts';
+import * as subscriptionConfirmedMigration from './migrations/20261214_0310_reports_subscription_confirmed.ts';
 import { registerStaffPages, staffNavigation } from './staff/index.ts';
 import { registerResidentPages } from './pages/index.ts';
 import { renderHomeSection } from './pages/list.pages.ts';
@@ -66,6 +68,8 @@ export const reportsModule: ModuleManifest = {
     '20261123_0340_reports_subscription_area': subscriptionAreaMigration,
     '20261207_0300_reports_intake_without_places_trigger': withoutPlacesTriggerMigration,
     '20261207_0310_reports_submit_named_arguments': namedSubmitMigration,
+    '20261214_0300_reports_pending_report': pendingReportMigration,
+    '20261214_0310_reports_subscription_confirmed': subscriptionConfirmedMigration,
   },
   async routes(app, ctx) {
     registerOpen311(app, ctx);
