@@ -315,6 +315,59 @@ describe('an anonymous report waits for its address', () => {
     assert.equal(held.length, 5);
   });
 
+  test('after the similar reports, “send my report” holds it with the photo chosen before', async () => {
+    const place = await quietPlace('tree', 41);
+    const existing = await submitReport(server.ctx, city, {
+      categoryCode: 'tree',
+      lat: place.lat,
+      lng: place.lng,
+      description: 'Branch on the path.',
+      answers: { blocking: 'no' },
+      source: 'web',
+    });
+    assert.ok('ok' in existing);
+    const client = new TestClient(server.url);
+    const step = await postReport(
+      client,
+      {
+        category: 'tree',
+        lat: String(place.lat),
+        lng: String(place.lng + 0.0005),
+        'answer.tree.blocking': 'yes',
+        description: 'Trunk split in two.',
+        email: 'similar@example.org',
+      },
+      [PNG],
+    );
+    assert.equal(step.status, 200);
+    const page = await step.text();
+    assert.match(page, /Is it one of these\?/);
+    const form = page.slice(page.lastIndexOf('action="/reports"'));
+    const fields = Object.fromEntries(
+      [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] ?? '', m[2] ?? '']),
+    );
+    assert.ok(fields.pendingPhotos, 'the photo waits under a token');
+    const before = await reportCount();
+    const sent = await client.postForm('/reports', fields);
+    assert.equal(sent.status, 303);
+    assert.equal(sent.headers.get('location'), '/reports/check-mail');
+    assert.equal(await reportCount(), before);
+    const confirmed = await confirmByMail(server, client, 'similar@example.org');
+    const id = Number(/^\/reports\/(\d+)$/.exec(confirmed.headers.get('location') ?? '')?.[1]);
+    assert.ok(id > 0);
+    const photos = await server.ctx.db.selectFrom('reports_photo').select('id').where('report_id', '=', id).execute();
+    assert.equal(photos.length, 1, 'the photo chosen before the similar reports is attached');
+    const report = await server.ctx.db
+      .selectFrom('reports_report')
+      .select(['description', 'answers'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.equal(report.description, 'Trunk split in two.');
+    assert.deepEqual(typeof report.answers === 'string' ? JSON.parse(report.answers) : report.answers, {
+      blocking: 'yes',
+    });
+  });
+
   test('a signed-in resident’s report is still published at once', async () => {
     const user = await buildUser(server);
     const client = new TestClient(server.url);
