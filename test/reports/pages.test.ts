@@ -7,6 +7,7 @@ import { findOpenReportsNearby } from '../../src/modules/reports/nearby-reports.
 import { NOTIFY_JOB } from '../../src/modules/reports/subscriptions.ts';
 import { TestClient } from '../support/client.ts';
 import { lastMailTo, signedInClient } from '../support/factories.ts';
+import { confirmByMail } from '../support/confirmation.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -241,7 +242,9 @@ describe('the report form', () => {
       email: 'Anon.Reporter@example.org',
       name: 'Anna',
     });
-    const id = reportIdFrom(response);
+    assert.equal(response.status, 303);
+    assert.equal(response.headers.get('location'), '/reports/check-mail', 'published once the address confirms');
+    const id = reportIdFrom(await confirmByMail(server, client, 'anon.reporter@example.org'));
     const row = await server.ctx.db
       .selectFrom('reports_report')
       .select(['author_email', 'author_id'])

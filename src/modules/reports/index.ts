@@ -9,6 +9,8 @@ import * as subscriptionAreaMigration from './migrations/20261123_0340_reports_s
 import * as withoutPlacesTriggerMigration from './migrations/20261207_0300_reports_intake_without_places_trigger.ts';
 import * as namedSubmitMigration from './migrations/20261207_0310_reports_submit_named_arguments.ts';
 import * as photosCleanedAgainMigration from './migrations/20261214_0300_reports_photos_cleaned_again.ts';
+import * as pendingReportMigration from './migrations/20261214_0300_reports_pending_report.ts';
+import * as subscriptionConfirmedMigration from './migrations/20261214_0310_reports_subscription_confirmed.ts';
 import { registerStaffPages, staffNavigation } from './staff/index.ts';
 import { registerResidentPages } from './pages/index.ts';
 import { renderHomeSection } from './pages/list.pages.ts';
@@ -68,6 +70,8 @@ export const reportsModule: ModuleManifest = {
     '20261207_0300_reports_intake_without_places_trigger': withoutPlacesTriggerMigration,
     '20261207_0310_reports_submit_named_arguments': namedSubmitMigration,
     '20261214_0300_reports_photos_cleaned_again': photosCleanedAgainMigration,
+    '20261214_0300_reports_pending_report': pendingReportMigration,
+    '20261214_0310_reports_subscription_confirmed': subscriptionConfirmedMigration,
   },
   async routes(app, ctx) {
     registerOpen311(app, ctx);

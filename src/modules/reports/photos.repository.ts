@@ -166,12 +166,46 @@ export async function findPhotoData(
   return { contentType: row.content_type, data: Buffer.from(row.data), sha256: row.sha256 };
 }
 
-/** Deletes photos that were uploaded but whose report was never sent (called by the sweep job). */
+/**
+ * Moves the photos waiting under one pending token to another (a report held for confirmation takes
+ * the photos the resident chose in earlier steps under a token of its own). Answers how many moved.
+ */
+export async function movePendingPhotos(
+  db: Executor,
+  organisationId: number,
+  fromToken: string,
+  toToken: string,
+): Promise<number> {
+  const result = await db
+    .updateTable('reports_photo')
+    .set({ pending_token: toToken })
+    .where('organisation_id', '=', organisationId)
+    .where('pending_token', '=', fromToken)
+    .where('report_id', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Deletes photos that were uploaded but whose report was never sent (called by the sweep job); the
+ * photos of a report still waiting for its confirmation are kept until that report expires.
+ */
 export async function deleteAbandonedPhotos(db: Executor, olderThan: Date): Promise<number> {
   const result = await db
     .deleteFrom('reports_photo')
     .where('report_id', 'is', null)
     .where('created_at', '<', olderThan)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('reports_pending_report as p')
+            .select('p.id')
+            .whereRef('p.photo_token', '=', 'reports_photo.pending_token')
+            .where('p.confirmed_at', 'is', null),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

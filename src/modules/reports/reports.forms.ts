@@ -71,6 +71,9 @@ export function readAnswerField(body: unknown, name: string): string[] {
 /** "Me too" on a report: the e-mail of a resident who is not signed in. */
 export const MeTooForm = Type.Object({ email: TrimmedText() });
 
+/** Confirming a report or a follow with the token of a mailed link (the page's button). */
+export const ConfirmLinkForm = Type.Object({ token: TrimmedText() });
+
 /** The area drawing page: the corners typed or clicked, the view, the category and the button pressed. */
 export const AreaDrawForm = Type.Object({
   view: TrimmedText(),

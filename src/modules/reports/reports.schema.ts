@@ -96,5 +96,18 @@ declare module '../../platform/db/schema.ts' {
       created_at: CreatedAt;
       hidden_at: MaybeStamp;
     };
+    /** A report from a resident who is not signed in, waiting for its address to confirm it. */
+    reports_pending_report: {
+      id: Generated<number>;
+      organisation_id: number;
+      email: string;
+      token_hash: string;
+      submission: Json<Record<string, unknown>>;
+      photo_token: string | null;
+      report_id: number | null;
+      created_at: CreatedAt;
+      expires_at: Date;
+      confirmed_at: MaybeStamp;
+    };
   }
 }

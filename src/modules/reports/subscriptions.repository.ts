@@ -11,7 +11,11 @@ function token(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** Follows one report (idempotent): its status changes, answers and updates are e-mailed. */
+/**
+ * Follows one report (idempotent): its status changes, answers and updates are e-mailed. The follower is
+ * known to own the address: a signed-in resident, or an address that has just confirmed a report. An
+ * unconfirmed follow by the same address becomes confirmed.
+ */
 export async function followReport(
   db: Executor,
   organisationId: number,
@@ -33,14 +37,106 @@ export async function followReport(
       max_lat: null,
       max_lng: null,
       unsubscribe_token: token(),
+      confirmed_at: new Date(),
     })
     .onConflict((oc) =>
       oc
         .expression(sql`report_id, coalesce(user_id, 0), coalesce(email, '')`)
         .where('kind', '=', 'report')
-        .doNothing(),
+        .doUpdateSet({ confirmed_at: sql`coalesce(reports_subscription.confirmed_at, now())` }),
     )
     .execute();
+}
+
+/**
+ * Follows a report by an e-mail address that has not shown it is its owner's (double opt-in): the
+ * subscription is stored unconfirmed with the hash of the token mailed to the address, and is mailed
+ * nothing until confirmed. Asked again while unconfirmed, the new token replaces the old one. Answers
+ * `'confirmed'` when the address already follows the report confirmed (nothing changes, no mail is due).
+ */
+export async function followReportUnconfirmed(
+  db: Executor,
+  organisationId: number,
+  reportId: number,
+  email: string,
+  confirmTokenHash: string,
+): Promise<'pending' | 'confirmed'> {
+  const row = await db
+    .insertInto('reports_subscription')
+    .values({
+      organisation_id: organisationId,
+      kind: 'report',
+      user_id: null,
+      email: email.trim().toLowerCase(),
+      report_id: reportId,
+      district_id: null,
+      category_id: null,
+      min_lat: null,
+      min_lng: null,
+      max_lat: null,
+      max_lng: null,
+      unsubscribe_token: token(),
+      confirmed_at: null,
+      confirm_token_hash: confirmTokenHash,
+    })
+    .onConflict((oc) =>
+      oc
+        .expression(sql`report_id, coalesce(user_id, 0), coalesce(email, '')`)
+        .where('kind', '=', 'report')
+        .doUpdateSet({ confirm_token_hash: confirmTokenHash })
+        .where('reports_subscription.confirmed_at', 'is', null),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return row ? 'pending' : 'confirmed';
+}
+
+/**
+ * Confirms the subscription a mailed token names (idempotent: a second use changes nothing). Answers the
+ * report it follows, or undefined for a token that is unknown (or whose subscription expired unconfirmed).
+ */
+export async function confirmSubscriptionByToken(
+  db: Executor,
+  organisationId: number,
+  confirmTokenHash: string,
+): Promise<{ reportId: number } | undefined> {
+  const row = await db
+    .updateTable('reports_subscription')
+    .set({ confirmed_at: sql`coalesce(confirmed_at, now())` })
+    .where('organisation_id', '=', organisationId)
+    .where('confirm_token_hash', '=', confirmTokenHash)
+    .where('kind', '=', 'report')
+    .returning('report_id')
+    .executeTakeFirst();
+  return !row || row.report_id === null ? undefined : { reportId: idOf(row.report_id) };
+}
+
+/** The report an unconfirmed (or confirmed) follow's token names, without confirming it. */
+export async function findFollowByConfirmToken(
+  db: Executor,
+  organisationId: number,
+  confirmTokenHash: string,
+): Promise<{ reportId: number; confirmed: boolean } | undefined> {
+  const row = await db
+    .selectFrom('reports_subscription')
+    .select(['report_id', 'confirmed_at'])
+    .where('organisation_id', '=', organisationId)
+    .where('confirm_token_hash', '=', confirmTokenHash)
+    .where('kind', '=', 'report')
+    .executeTakeFirst();
+  return !row || row.report_id === null
+    ? undefined
+    : { reportId: idOf(row.report_id), confirmed: row.confirmed_at !== null };
+}
+
+/** Removes subscriptions whose address never confirmed them (called by the notify job). */
+export async function deleteUnconfirmedSubscriptions(db: Executor, olderThan: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('reports_subscription')
+    .where('confirmed_at', 'is', null)
+    .where('created_at', '<', olderThan)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Stops following a report. */
@@ -76,6 +172,7 @@ export async function countFollowers(db: Executor, reportId: number): Promise<nu
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('kind', '=', 'report')
     .where('report_id', '=', reportId)
+    .where('confirmed_at', 'is not', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -130,6 +227,7 @@ export async function subscribeNewReports(
       max_lng: filter.area?.bbox.maxLng ?? null,
       area,
       unsubscribe_token: token(),
+      confirmed_at: new Date(),
     })
     .execute();
 }
@@ -291,7 +389,9 @@ export async function findRecipientCandidates(tx: Tx, organisationId: number, li
       's.unsubscribe_token',
       's.area',
     ])
-    .where('s.organisation_id', '=', organisationId);
+    .where('s.organisation_id', '=', organisationId)
+    // double opt-in: an address that has not confirmed is mailed nothing
+    .where('s.confirmed_at', 'is not', null);
   if (line.kind === 'created') {
     query = query
       .where('s.kind', '=', 'new_reports')
@@ -428,8 +528,8 @@ export async function erasePersonalReportData(tx: Tx, userId: number, removeCont
 /** Makes the authors of a city's reports follow them (for a seeded city). */
 export async function insertAuthorFollows(db: Executor, organisationId: number): Promise<void> {
   await sql`
-    insert into reports_subscription (organisation_id, kind, user_id, report_id, unsubscribe_token)
-    select organisation_id, 'report', author_id, id, replace(gen_random_uuid()::text, '-', '')
+    insert into reports_subscription (organisation_id, kind, user_id, report_id, unsubscribe_token, confirmed_at)
+    select organisation_id, 'report', author_id, id, replace(gen_random_uuid()::text, '-', ''), now()
     from reports_report where organisation_id = ${organisationId} and author_id is not null
     on conflict do nothing`.execute(db);
 }

@@ -5,11 +5,13 @@ import { isLanguage } from '../../platform/i18n/languages.ts';
 import { localized, translator } from '../../platform/i18n/translate.ts';
 import type { PersonalDataProvider } from '../../platform/module.ts';
 import { deleteAbandonedPhotos } from './photos.repository.ts';
+import { deleteExpiredPendingReports } from './pending-reports.repository.ts';
 import { idOf } from './column-values.ts';
 import { areaContains, readArea } from './subscription-area.ts';
 import {
   claimNotifiedLines,
   deleteOldNotifiedMarkers,
+  deleteUnconfirmedSubscriptions,
   erasePersonalReportData,
   findOrganisationsToNotify,
   findPendingLines,
@@ -41,6 +43,10 @@ declare module '../../platform/db/schema.ts' {
       area: ColumnType<unknown, string | null | undefined, string | null>;
       unsubscribe_token: string;
       created_at: CreatedAt;
+      /** When the address confirmed (double opt-in); at once for a signed-in resident. Only confirmed ones are mailed. */
+      confirmed_at: ColumnType<Date | null, Date | null, Date | null>;
+      /** The hash of the mailed confirmation link's token while unconfirmed. */
+      confirm_token_hash: ColumnType<string | null, string | null | undefined, string | null>;
     };
     reports_notified: {
       update_id: number;
@@ -52,6 +58,8 @@ declare module '../../platform/db/schema.ts' {
 
 export const NOTIFY_JOB = 'reports.notify-subscribers';
 export const NOTIFY_EVERY_MS = 60_000;
+/** How long a mailed confirmation link works; an unconfirmed report or follow is removed after it. */
+export const CONFIRM_DAYS = 7;
 interface Recipient {
   email: string;
   language: string | null;
@@ -99,6 +107,9 @@ export async function notifySubscribers(ctx: AppContext): Promise<number> {
     });
   }
   await deleteOldNotifiedMarkers(ctx.db);
+  // what residents who are not signed in never confirmed: reports and follows whose link expired
+  await deleteExpiredPendingReports(ctx.db);
+  await deleteUnconfirmedSubscriptions(ctx.db, new Date(Date.now() - CONFIRM_DAYS * 86_400_000));
   await deleteAbandonedPhotos(ctx.db, new Date(Date.now() - 86_400_000));
   return sent;
 }

@@ -7,7 +7,9 @@ import { findPossibleDuplicates, reportFormChoices } from '../report-form.use-ca
 import { findReportById } from '../reports-list.repository.ts';
 import { submitReport } from '../submit-report.use-cases.ts';
 import { notifySoon } from '../subscriptions.ts';
-import { followReport, type Subscriber } from '../subscriptions.repository.ts';
+import { followReport } from '../subscriptions.repository.ts';
+import { followByAddress, holdAnonymousReport } from '../confirm-report.use-cases.ts';
+import { AppError } from '../../../platform/errors.ts';
 import { geocoderFor } from './geocoder.ts';
 import { formFromQuery, problemMessages, readPostedReport, stagePhotos } from './new-report.form.ts';
 import { newReportPage, similarPage } from './new-report.view.ts';
@@ -16,7 +18,10 @@ import { isEmail } from '../../../platform/validation.ts';
 import { invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { MeTooForm } from '../reports.forms.ts';
 
-/** Handles a submitted report form: checks it, offers similar reports, then stores the report. */
+/**
+ * Handles a submitted report form: checks it, offers similar reports, then stores the report — at once
+ * for a signed-in resident, and held until the address confirms it for one who is not signed in.
+ */
 export async function handleReportPost(
   ctx: AppContext,
   request: FastifyRequest,
@@ -47,13 +52,36 @@ export async function handleReportPost(
     }
   }
 
-  const subscriber: Subscriber = viewer ? { userId: viewer.id } : { email: form.email };
+  if (!viewer) {
+    // not signed in: nothing is published until the address confirms it (a mailed link)
+    const held = await holdAnonymousReport(ctx, organisation, {
+      submission,
+      email: form.email,
+      ip: request.ip,
+      language: request.lang,
+      category: category.name,
+      photos,
+      keptPhotoToken: form.pendingPhotos || undefined,
+    });
+    if (!held.ok) {
+      // the form comes back as it was, with the photos kept for the next try
+      if (photos.length) {
+        await stagePhotos(ctx, request, form, photos);
+        form.keptPhotos += photos.length;
+      }
+      reply.header('retry-after', String(held.retryAfterSeconds));
+      const errors = { email: request.t('reports.error.tooMany') };
+      return newReportPage(request, reply, choices, { form, errors, status: 429 });
+    }
+    return reply.redirect('/reports/check-mail', 303);
+  }
+
   const outcome = await submitReport(ctx, organisation, {
     ...submission,
     async afterInsert(tx, reportId) {
       if (form.pendingPhotos) await attachPendingPhotos(tx, organisation.id, form.pendingPhotos, reportId);
-      await addPhotos(tx, organisation.id, reportId, null, viewer?.id ?? null, photos);
-      await followReport(tx, organisation.id, reportId, subscriber);
+      await addPhotos(tx, organisation.id, reportId, null, viewer.id, photos);
+      await followReport(tx, organisation.id, reportId, { userId: viewer.id });
     },
   });
   if ('invalid' in outcome) {
@@ -85,10 +113,22 @@ export function registerNewReportPages(app: App, ctx: AppContext): void {
     const form = readForm(MeTooForm, request.body);
     if (!form.ok) throw invalidForm(form.errors);
     const email = form.value.email;
-    if (!request.viewer && !isEmail(email))
-      return reply.redirect(`/sign-in?next=${encodeURIComponent(`/reports/${id}`)}`, 303);
-    await followReport(ctx.db, request.organisation.id, id, request.viewer ? { userId: request.viewer.id } : { email });
-    setNotice(reply, 'reports.notice.meToo');
+    if (request.viewer) {
+      await followReport(ctx.db, request.organisation.id, id, { userId: request.viewer.id });
+      setNotice(reply, 'reports.notice.meToo');
+      return reply.redirect(`/reports/${id}`, 303);
+    }
+    if (!isEmail(email)) return reply.redirect(`/sign-in?next=${encodeURIComponent(`/reports/${id}`)}`, 303);
+    // an address is mailed nothing about the report until it confirms (double opt-in)
+    const outcome = await followByAddress(ctx, request.organisation, {
+      reportId: id,
+      category: report.categoryName,
+      email,
+      ip: request.ip,
+      language: request.lang,
+    });
+    if (!outcome.ok) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: outcome.retryAfterSeconds });
+    setNotice(reply, outcome.state === 'pending' ? 'reports.notice.meTooCheckMail' : 'reports.notice.meToo');
     return reply.redirect(`/reports/${id}`, 303);
   });
 }

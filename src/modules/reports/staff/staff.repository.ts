@@ -211,7 +211,7 @@ export async function findReportInternals(
       'u.deleted_at',
       'r.hidden_reason',
       'k.name as api_key_name',
-      sql<number>`(select count(*) from reports_subscription s where s.kind = 'report' and s.report_id = r.id)`.as(
+      sql<number>`(select count(*) from reports_subscription s where s.kind = 'report' and s.report_id = r.id and s.confirmed_at is not null)`.as(
         'followers',
       ),
     ])
