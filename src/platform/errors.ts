@@ -104,6 +104,14 @@ export class AppError extends Error {
     this.status = definition.status;
     this.details = details;
   }
+
+  /**
+   * The status under the name Fastify and its plugins read, so that an error handler that knows only
+   * `statusCode` (Open311's, a plugin's) answers an AppError as the client error it is.
+   */
+  get statusCode(): number {
+    return this.status;
+  }
 }
 
 /** Looks up a registered code; used by the error handler and the OpenAPI document. */

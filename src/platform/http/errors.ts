@@ -55,6 +55,14 @@ export function toClientError(error: unknown, request: FastifyRequest): ClientEr
   ) {
     return known('INVALID_JSON');
   }
+  if (
+    fastifyError.statusCode === undefined &&
+    error instanceof Error &&
+    MULTIPART_PARSE_ERROR.test(error.message) &&
+    /^multipart\//i.test(request.headers['content-type'] ?? '')
+  ) {
+    return { ...known('VALIDATION_FAILED'), message: 'The form data is cut off or malformed.' };
+  }
   if (fastifyError.statusCode === 429) return known('RATE_LIMITED');
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return { status: fastifyError.statusCode, code: 'VALIDATION_FAILED', message: fastifyError.message };
@@ -62,6 +70,23 @@ export function toClientError(error: unknown, request: FastifyRequest): ClientEr
   request.log.error({ err: error }, 'unexpected error');
   return known('INTERNAL');
 }
+
+/**
+ * The router's own refusals, answered before any hook ran: a path whose percent-encoding is broken
+ * (`%E0%A4%A`) is bad input, a path parameter longer than the router reads names nothing. Neither
+ * message repeats the address.
+ */
+export function frameworkError(error: FastifyError, request: FastifyRequest): ClientError {
+  if (error.code === 'FST_ERR_BAD_URL')
+    return { ...known('VALIDATION_FAILED'), message: 'The address is not valid: it holds a broken percent-encoding.' };
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return known('NOT_FOUND');
+  request.log.error({ err: error }, 'unexpected router error');
+  return known('INTERNAL');
+}
+
+/** The messages busboy (the multipart parser) gives a body it cannot read: cut off, or not multipart at all. */
+const MULTIPART_PARSE_ERROR =
+  /^(?:Unexpected end of (?:form|file|multipart data)|Malformed part header|Multipart: Boundary not found)/;
 
 /**
  * `request.t` is declared as always there, but it starts as null and is set in the preHandler hook:
