@@ -3,6 +3,7 @@ import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createBudget } from '../../src/modules/budgets/budget-admin.use-cases.ts';
 import { insertChannel } from '../../src/modules/inbox/channels.repository.ts';
+import { submitReport } from '../../src/modules/reports/index.ts';
 import { findViewer } from '../../src/platform/auth/users.ts';
 import { TestClient } from '../support/client.ts';
 import { firstOrganisationId, signedInClient } from '../support/factories.ts';
@@ -159,17 +160,36 @@ describe('text PostgreSQL cannot store is refused, never a server error', () => 
   });
 
   test('a NUL in a multipart form field', async () => {
-    const { client: resident } = await signedInClient(server);
-    const { csrf: token } = await resident.page('/reports/new');
-    const form = new FormData();
-    form.set('_csrf', token);
-    form.set('description', 'a\u0000b');
-    const response = await fetch(`${server.url}/reports`, {
-      method: 'POST',
-      body: form,
-      headers: { cookie: [...resident.cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+    const organisationId = await firstOrganisationId(server);
+    const city = await server.organisations.findById(organisationId);
+    assert.ok(city);
+    await server.ctx.db
+      .insertInto('reports_category')
+      .values({
+        organisation_id: organisationId,
+        code: 'pothole',
+        group_name: JSON.stringify({ en: 'Streets' }),
+        name: JSON.stringify({ en: 'Pothole' }),
+        description: '{}',
+        keywords: '',
+        expected_hours: 72,
+        default_department_id: null,
+        sort: 0,
+      })
+      .execute();
+    const report = await submitReport(server.ctx, city, {
+      categoryCode: 'pothole',
+      lat: city.map.lat,
+      lng: city.map.lng,
+      description: 'A hole in the road.',
+      source: 'web',
     });
+    assert.ok('ok' in report, JSON.stringify(report));
+    const { client: resident } = await signedInClient(server);
+    const { csrf: token } = await resident.page(`/reports/${report.id}`);
+    const response = await resident.multipart(`/reports/${report.id}/updates`, { _csrf: token, text: 'a\u0000b' });
     assert.equal(response.status, 400);
+    assert.match(await response.text(), /VALIDATION_FAILED/);
   });
 
   test('Open311 answers in its own format', async () => {
@@ -205,15 +225,19 @@ describe('numbers and dates no column can hold are bad input', () => {
   });
 
   test('integers out of range and infinity in a JSON body', async () => {
-    for (const body of [
-      '{"departmentId": 9999999999999999999}',
-      '{"departmentId": 2147483648}',
-      '{"departmentId": 1e309}',
-    ]) {
+    for (const departmentId of ['9999999999999999999', '2147483648', '1e309']) {
       const refusal = await errorOf(
-        await admin.json('POST', '/api/v1/staff/reports/1/reroute', body, { 'x-csrf-token': csrf }),
+        await admin.json(
+          'POST',
+          '/api/v1/staff/reports/1/reroute',
+          `{"departmentId": ${departmentId}, "reason": "r"}`,
+          {
+            'x-csrf-token': csrf,
+          },
+        ),
       );
-      assert.deepEqual([refusal.status, refusal.code], [400, 'VALIDATION_FAILED'], body);
+      assert.deepEqual([refusal.status, refusal.code], [400, 'VALIDATION_FAILED'], departmentId);
+      assert.match(refusal.message, /departmentId/);
     }
   });
 
@@ -359,6 +383,11 @@ describe('broken bodies and addresses', () => {
     assert.deepEqual(await apiError(await fetch(server.url + long), long).then((e) => [e.status, e.code]), [
       404,
       'NOT_FOUND',
+    ]);
+    const huge = `/api/v1/reports?q=${'x'.repeat(20_000)}`;
+    assert.deepEqual(await apiError(await fetch(server.url + huge), huge).then((e) => [e.status, e.code]), [
+      431,
+      'HEADERS_TOO_LARGE',
     ]);
     const unknown = '/api/v1/no-such-thing';
     for (const method of ['GET', 'PROPFIND', 'PATCH']) {

@@ -226,6 +226,11 @@ export async function crawl(
           const names = site.queryNames.get(matched.route.url) ?? new Set<string>();
           for (const field of fields) names.add(field.name);
           site.queryNames.set(matched.route.url, names);
+          // submitted as the page has it: the answer may link elsewhere with these names (a CSV of the filtered list)
+          const query = new URLSearchParams(
+            fields.filter((field) => field.sent).map((field) => [field.name, field.value]),
+          );
+          queue.push(`${action.pathname}?${query.toString()}`);
           continue;
         }
         noteUrl(method, action.pathname);

@@ -34,7 +34,7 @@ import {
   unstorableTextPath,
   withStorableIntegers,
 } from '../validation.ts';
-import { frameworkError, registerErrorHandling, sendError } from './errors.ts';
+import { answerClientError, frameworkError, registerErrorHandling, sendError } from './errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
 export type App = FastifyInstance<
@@ -284,7 +284,9 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: buildValidators as never } },
-    // The router's own refusals (a broken percent-encoding, an overlong path parameter) in the one error format.
+    // Node's and the router's own refusals (headers too long, a broken percent-encoding, an overlong path
+    // parameter) in the one error format.
+    clientErrorHandler: answerClientError,
     frameworkErrors: (error, request, reply) => {
       void sendError(request, reply, frameworkError(error, request));
     },

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorDefinition } from '../errors.ts';
 import { messageKeys, type MessageKey, type Translate } from '../i18n/translate.ts';
@@ -82,6 +84,28 @@ export function frameworkError(error: FastifyError, request: FastifyRequest): Cl
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return known('NOT_FOUND');
   request.log.error({ err: error }, 'unexpected router error');
   return known('INTERNAL');
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers or address past the size
+ * limit, a request too slow to arrive, bytes that are not HTTP): answered in the one JSON error format,
+ * then the connection is closed, as Fastify's own handler does.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const refusal =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? known('HEADERS_TOO_LARGE')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? known('REQUEST_TIMEOUT')
+        : { ...known('VALIDATION_FAILED'), message: 'The request is not valid HTTP.' };
+  const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
 }
 
 /** The messages busboy (the multipart parser) gives a body it cannot read: cut off, or not multipart at all. */
