@@ -65,6 +65,8 @@ export const platformErrors = defineErrors({
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The address or the headers of the request are too long.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
   NOT_FOUND: { status: 404, message: 'There is nothing at this address.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
   AUTHENTICATION_REQUIRED: { status: 401, message: 'Sign in to do this.' },
@@ -103,6 +105,14 @@ export class AppError extends Error {
     this.code = code;
     this.status = definition.status;
     this.details = details;
+  }
+
+  /**
+   * The status under the name Fastify and its plugins read, so that an error handler that knows only
+   * `statusCode` (Open311's, a plugin's) answers an AppError as the client error it is.
+   */
+  get statusCode(): number {
+    return this.status;
   }
 }
 

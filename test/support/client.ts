@@ -14,7 +14,7 @@ export class TestClient {
   async request(
     method: string,
     path: string,
-    init: { body?: string | FormData; headers?: Record<string, string> } = {},
+    init: { body?: string | FormData | Uint8Array<ArrayBuffer>; headers?: Record<string, string> } = {},
   ): Promise<Response> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await fetch(new URL(path, this.baseUrl), {
@@ -74,9 +74,10 @@ export class TestClient {
     return this.request('POST', path, { body: form, headers });
   }
 
+  /** Sends a JSON body: a value, or its text or bytes as given (to send malformed JSON). */
   json(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
     return this.request(method, path, {
-      body: typeof body === 'string' ? body : JSON.stringify(body),
+      body: typeof body === 'string' ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body),
       headers: { 'content-type': 'application/json', ...headers },
     });
   }

@@ -3,6 +3,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { Viewer } from '../../platform/auth/users.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
+import { isStorableIsoDate } from '../../platform/validation.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { findDistricts } from '../places/index.ts';
 import { overlappingPhases } from './ballot-rules.ts';
@@ -394,8 +395,7 @@ export async function addMilestone(
   const errors: FieldErrors = {};
   if (!clean(input.title)[organisation.defaultLanguage])
     errors[`milestone_${organisation.defaultLanguage}`] = 'titleRequired';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.happenedOn) || Number.isNaN(Date.parse(input.happenedOn)))
-    errors.happenedOn = 'date';
+  if (!isStorableIsoDate(input.happenedOn)) errors.happenedOn = 'date';
   if (input.progress !== null && (!Number.isInteger(input.progress) || input.progress < 0 || input.progress > 100))
     errors.milestoneProgress = 'progress';
   if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };

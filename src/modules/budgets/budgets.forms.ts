@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import {
   Checkbox,
+  ChosenId,
   FormText,
   IdList,
   perLanguages,
@@ -13,7 +14,8 @@ import { PHASES } from './budgets.schema.ts';
 /**
  * The budget pages' HTML form bodies (budgets.schema.ts holds the table types). Numbers are checked by
  * the use cases, which name the field: a number field that is not a number reaches them as NaN
- * (`withNumbersAsNaN`); choices among fixed values are checked there too.
+ * (`withNumbersAsNaN`); choices among fixed values are checked there too. An id chosen in a select is a
+ * `ChosenId` (anything else is refused as a form no page sends); amounts and costs are `bigint` columns.
  */
 
 /** A budget's settings (staff). `minShare` is a percentage. */
@@ -21,7 +23,7 @@ export const BudgetForm = perLanguages((languages) =>
   Type.Object({
     ...translatedFields('title', languages),
     ...translatedFields('description', languages),
-    processId: Type.Optional(Type.Integer()),
+    processId: Type.Optional(ChosenId()),
     votingRule: FormText(),
     maxProjects: Type.Optional(Type.Integer()),
     maxVotes: Type.Optional(Type.Integer()),
@@ -46,18 +48,18 @@ export const PhasesForm = Type.Object(
 export const HeadingForm = perLanguages((languages) =>
   Type.Object({
     ...translatedFields('name', languages),
-    districtId: Type.Optional(Type.Integer()),
-    amount: Type.Optional(Type.Integer()),
+    districtId: Type.Optional(ChosenId()),
+    amount: Type.Optional(Type.Integer({ maximum: Number.MAX_SAFE_INTEGER })),
   }),
 );
 
 /** A project as staff enter it. */
 export const ProjectForm = perLanguages((languages) =>
   Type.Object({
-    headingId: Type.Optional(Type.Integer()),
+    headingId: Type.Optional(ChosenId()),
     ...translatedFields('title', languages),
     ...translatedFields('description', languages),
-    cost: Type.Optional(Type.Integer()),
+    cost: Type.Optional(Type.Integer({ maximum: Number.MAX_SAFE_INTEGER })),
     feasibility: FormText(),
     ...translatedFields('explanation', languages),
     status: FormText(),

@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyRequest,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -23,8 +24,17 @@ import { isLanguage, LANGUAGE_CODES, negotiateLanguage, type Language } from '..
 import { translator, type Translate } from '../i18n/translate.ts';
 import type { Organisation, OrganisationRepository } from '../organisations/organisations.ts';
 import { RequestLogController } from '../logger.ts';
-import { EMAIL_FORMAT, isEmail } from '../validation.ts';
-import { registerErrorHandling } from './errors.ts';
+import {
+  decodeUtf8Marked,
+  EMAIL_FORMAT,
+  isEmail,
+  isStorableIsoDate,
+  isStorableIsoDateTime,
+  UNSTORABLE_TEXT_MESSAGE,
+  unstorableTextPath,
+  withStorableIntegers,
+} from '../validation.ts';
+import { answerClientError, frameworkError, registerErrorHandling, sendError } from './errors.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
 export type App = FastifyInstance<
@@ -64,6 +74,18 @@ declare module 'fastify' {
      */
     session?: 'deferred';
   }
+  interface FastifyInstance {
+    /** Every route registered on the app, in order (tests walk it to reach every route without listing them). */
+    registeredRoutes: readonly RegisteredRoute[];
+  }
+}
+
+/** A registered route as `registeredRoutes` lists it. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  /** Whether the route is an operation of the API document (its schema has tags and is not hidden). */
+  documented: boolean;
 }
 
 /** A viewer remembered from a recent request, not yet confirmed for this one. */
@@ -158,9 +180,13 @@ const AJV_OPTIONS = { removeAdditional: false, allErrors: true, useDefaults: tru
  * error, never quietly stored as "42".
  */
 export function buildValidators(externalSchemas: unknown, options: { customOptions?: object } = {}) {
-  // The platform's one e-mail rule replaces ajv-formats' `email`, so the API and the forms agree.
-  const onCreate = (ajv: { addFormat(name: string, check: (value: string) => boolean): unknown }) =>
+  // The platform's e-mail and date rules replace ajv-formats' own, so the API and the forms agree (and a
+  // date is one PostgreSQL can store: no year 0, no year 275760).
+  const onCreate = (ajv: { addFormat(name: string, check: (value: string) => boolean): unknown }) => {
     ajv.addFormat(EMAIL_FORMAT, isEmail);
+    ajv.addFormat('date', isStorableIsoDate);
+    ajv.addFormat('date-time', isStorableIsoDateTime);
+  };
   const coercing = validatorPool(
     externalSchemas as never,
     { ...options, onCreate, customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } } as never,
@@ -170,7 +196,69 @@ export function buildValidators(externalSchemas: unknown, options: { customOptio
     onCreate,
     customOptions: { ...AJV_OPTIONS, coerceTypes: false },
   });
-  return (route: { httpPart?: string }) => (route.httpPart === 'body' ? strict(route) : coercing(route));
+  // Integers without bounds of their own are bounded to a PostgreSQL `integer` (withStorableIntegers).
+  return (route: { httpPart?: string; schema?: unknown }) => {
+    const bounded = { ...route, schema: withStorableIntegers(route.schema) };
+    return route.httpPart === 'body' ? strict(bounded) : finiteOnly(coercing(bounded) as Validate);
+  };
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+
+/** The path (`a`, `a.0`) of the first number in a value that is not finite, or undefined. */
+function nonFinitePath(value: unknown, depth = 0): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : '';
+  if (typeof value !== 'object' || value === null || depth > 8) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const inner = nonFinitePath(item, depth + 1);
+    if (inner !== undefined) return inner === '' ? key : `${key}.${inner}`;
+  }
+  return undefined;
+}
+
+/**
+ * Ajv coerces `1e309` or `Infinity` in a query string or path to Infinity and then skips its bound
+ * checks (they apply to finite numbers only), so such a value passed as a valid integer. After a
+ * coercing validator succeeds, a number that is not finite is refused as the type error it is.
+ */
+function finiteOnly(validate: Validate): Validate {
+  const checked: Validate = (data) => {
+    const valid = validate(data);
+    const at = valid ? nonFinitePath(data) : undefined;
+    checked.errors =
+      at === undefined
+        ? validate.errors
+        : [
+            {
+              instancePath: `/${at.replace(/\./g, '/')}`,
+              keyword: 'type',
+              params: {},
+              message: 'must be a finite number',
+            },
+          ];
+    return valid && at === undefined;
+  };
+  return checked;
+}
+
+/**
+ * Refuses text PostgreSQL cannot store (a NUL, an unpaired surrogate) wherever a request carries it
+ * — path, query string, form fields, JSON — before any handler can hand it to the database: in the
+ * path it names nothing (404), elsewhere it is bad input (400 naming the field).
+ */
+function refuseUnstorableText(request: FastifyRequest): void {
+  if (unstorableTextPath(request.params) !== undefined) throw new AppError('NOT_FOUND');
+  for (const [part, value] of [
+    ['querystring', request.query],
+    ['body', request.body],
+  ] as const) {
+    const path = unstorableTextPath(value);
+    if (path === undefined) continue;
+    const field = path === '' ? part : path;
+    throw new AppError('VALIDATION_FAILED', `The request is not valid: ${field} ${UNSTORABLE_TEXT_MESSAGE}.`, {
+      problems: [{ field, message: UNSTORABLE_TEXT_MESSAGE }],
+    });
+  }
 }
 
 /**
@@ -196,7 +284,30 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: buildValidators as never } },
+    // Node's and the router's own refusals (headers too long, a broken percent-encoding, an overlong path
+    // parameter) in the one error format.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (error, request, reply) => {
+      void sendError(request, reply, frameworkError(error, request));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // JSON bodies are read as UTF-8 with bytes that are not kept as unpaired surrogates (not as U+FFFD), so
+  // that refuseUnstorableText refuses the field holding them.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) =>
+    parseJson(request, decodeUtf8Marked(body as Buffer), done),
+  );
+
+  const routes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { tags?: unknown; hide?: boolean } | undefined;
+    const documented = Array.isArray(schema?.tags) && schema.hide !== true;
+    for (const method of Array.isArray(route.method) ? route.method : [route.method])
+      routes.push({ method, url: route.url, documented });
+  });
 
   // Before any route: the plugin adds its hook to each route as it is declared.
   await app.register(compress, {
@@ -286,8 +397,12 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     request.t = translator(request.lang);
   });
 
+  // preHandler rather than preValidation: multipart fields reach the body in the upload plugin's preValidation.
+  app.addHook('preHandler', async (request) => refuseUnstorableText(request));
+
   app.addHook('preHandler', async (request) => {
-    if (!UNSAFE_METHODS.has(request.method) || request.apiClient) return;
+    // an address with no route answers 404 whatever the method, not "form expired"
+    if (!UNSAFE_METHODS.has(request.method) || request.apiClient || request.is404) return;
     if (request.routeOptions.config.csrf === false) return;
     const body = request.body as Record<string, unknown> | undefined;
     const sent = request.headers['x-csrf-token'] ?? (body && typeof body === 'object' ? body._csrf : undefined);

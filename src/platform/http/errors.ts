@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorDefinition } from '../errors.ts';
 import { messageKeys, type MessageKey, type Translate } from '../i18n/translate.ts';
@@ -55,6 +57,14 @@ export function toClientError(error: unknown, request: FastifyRequest): ClientEr
   ) {
     return known('INVALID_JSON');
   }
+  if (
+    fastifyError.statusCode === undefined &&
+    error instanceof Error &&
+    MULTIPART_PARSE_ERROR.test(error.message) &&
+    /^multipart\//i.test(request.headers['content-type'] ?? '')
+  ) {
+    return { ...known('VALIDATION_FAILED'), message: 'The form data is cut off or malformed.' };
+  }
   if (fastifyError.statusCode === 429) return known('RATE_LIMITED');
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return { status: fastifyError.statusCode, code: 'VALIDATION_FAILED', message: fastifyError.message };
@@ -62,6 +72,45 @@ export function toClientError(error: unknown, request: FastifyRequest): ClientEr
   request.log.error({ err: error }, 'unexpected error');
   return known('INTERNAL');
 }
+
+/**
+ * The router's own refusals, answered before any hook ran: a path whose percent-encoding is broken
+ * (`%E0%A4%A`) is bad input, a path parameter longer than the router reads names nothing. Neither
+ * message repeats the address.
+ */
+export function frameworkError(error: FastifyError, request: FastifyRequest): ClientError {
+  if (error.code === 'FST_ERR_BAD_URL')
+    return { ...known('VALIDATION_FAILED'), message: 'The address is not valid: it holds a broken percent-encoding.' };
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return known('NOT_FOUND');
+  request.log.error({ err: error }, 'unexpected router error');
+  return known('INTERNAL');
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers or address past the size
+ * limit, a request too slow to arrive, bytes that are not HTTP): answered in the one JSON error format,
+ * then the connection is closed, as Fastify's own handler does.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const refusal =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? known('HEADERS_TOO_LARGE')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? known('REQUEST_TIMEOUT')
+        : { ...known('VALIDATION_FAILED'), message: 'The request is not valid HTTP.' };
+  const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(error);
+}
+
+/** The messages busboy (the multipart parser) gives a body it cannot read: cut off, or not multipart at all. */
+const MULTIPART_PARSE_ERROR =
+  /^(?:Unexpected end of (?:form|file|multipart data)|Malformed part header|Multipart: Boundary not found)/;
 
 /**
  * `request.t` is declared as always there, but it starts as null and is set in the preHandler hook:

@@ -3,7 +3,7 @@ import { Compile } from 'typebox/compile';
 import type { Translated } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { MessageKey, Translate } from '../i18n/translate.ts';
-import { parseId } from '../validation.ts';
+import { MAX_ID, parseId, withStorableIntegers } from '../validation.ts';
 
 export { parseId };
 
@@ -52,6 +52,7 @@ export interface FormSchema extends TSchema {
 
 type FieldSchema = TSchema & {
   type?: string | string[];
+  choice?: boolean;
   trim?: boolean;
   lineFeeds?: boolean;
   items?: FieldSchema;
@@ -65,7 +66,8 @@ const validators = new WeakMap<TSchema, ReturnType<typeof Compile>>();
 function validatorFor(schema: TSchema): ReturnType<typeof Compile> {
   let validator = validators.get(schema);
   if (!validator) {
-    validator = Compile(schema);
+    // integers without bounds of their own hold in a PostgreSQL `integer`, as in the API
+    validator = Compile(withStorableIntegers(schema));
     validators.set(schema, validator);
   }
   return validator;
@@ -204,7 +206,8 @@ export function validFields<T>(form: FormOutcome<T>): Partial<T> {
 /**
  * For a page whose use case checks numbers itself (and names the field): the form's value with every
  * number field the schema refused (text that is not a number) set to NaN, for the use case to refuse
- * together with its other checks. A refused field of any other kind means a body no page sends.
+ * together with its other checks. A refused `ChosenId`, or field of any other kind, means a body no page
+ * sends (400).
  */
 export function withNumbersAsNaN<S extends FormSchema>(schema: S, form: FormOutcome<Static<S>>): Static<S> {
   if (form.ok) return form.value;
@@ -213,11 +216,25 @@ export function withNumbersAsNaN<S extends FormSchema>(schema: S, form: FormOutc
   for (const error of form.errors) {
     const property = schema.properties[error.field];
     const kind = property ? kindOf(property) : 'unknown';
-    if (kind === 'integer' || kind === 'number') value[error.field] = Number.NaN;
+    if ((kind === 'integer' || kind === 'number') && !isChoice(property)) value[error.field] = Number.NaN;
     else other.push(error);
   }
   if (other.length > 0) throw invalidForm(other);
   return value as Static<S>;
+}
+
+/** Whether a field is a `ChosenId` (looking through Type.Optional and unions). */
+function isChoice(schema: FieldSchema | undefined): boolean {
+  return schema?.choice === true || (schema?.anyOf ?? []).some(isChoice);
+}
+
+/**
+ * The id of a thing chosen in a select (a process, a heading, a district): a positive 32-bit
+ * integer. Unlike a number typed in, anything else is a form no page sends, so `withNumbersAsNaN`
+ * refuses it (400) instead of handing NaN to a use case that would look it up.
+ */
+export function ChosenId() {
+  return Type.Integer({ minimum: 1, maximum: MAX_ID, choice: true });
 }
 
 /** A text field as sent (not trimmed: passwords, tokens); absent reads as ''. */

@@ -48,6 +48,7 @@ import {
   type AdminProjectData,
 } from './admin.view.ts';
 import { findResidentProject } from '../projects.repository.ts';
+import { isStorableIsoDate } from '../../../platform/validation.ts';
 
 /** The page picks each field's text from its problem code. */
 function messages(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
@@ -126,8 +127,7 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/budgets/:id/phases', async (request, reply) => {
     const id = pathId(request.params.id);
-    const day = (text: string) =>
-      /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(Number.NaN);
+    const day = (text: string) => (isStorableIsoDate(text) ? new Date(`${text}T00:00:00Z`) : new Date(Number.NaN));
     const form = withNumbersAsNaN(PhasesForm, readForm(PhasesForm, request.body));
     const phases: PhaseDates[] = PHASES.flatMap((kind) => {
       const start = form[`${kind}_start`] ?? '';

@@ -1,5 +1,6 @@
 import type { AttachmentInfo } from '../inbox.schema.ts';
 import type { IncomingMessage } from './channel.ts';
+import { isStorableDate } from '../../../platform/validation.ts';
 
 /**
  * Reading Meta's webhook deliveries (Graph API webhooks for Pages and Instagram accounts) into inbox
@@ -38,14 +39,17 @@ function required(value: Json, name: string, where: string): string {
 
 /** Meta sends seconds in feed changes and milliseconds in messaging; both are told apart by size. */
 function dateFrom(value: unknown, fallback: Date): Date {
-  if (typeof value === 'number' && Number.isFinite(value)) return new Date(value < 1e12 ? value * 1000 : value);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const date = new Date(value < 1e12 ? value * 1000 : value);
+    return isStorableDate(date) ? date : fallback;
+  }
   if (typeof value === 'string' && value !== '') {
     const parsed = new Date(
       /^\d+$/.test(value)
         ? Number(value) * (value.length <= 10 ? 1000 : 1)
         : value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'),
     );
-    if (!Number.isNaN(parsed.getTime())) return parsed;
+    if (isStorableDate(parsed)) return parsed;
   }
   return fallback;
 }

@@ -16,6 +16,7 @@ import {
 import { channelErrorOf } from './http.ts';
 import { messagesFromMetaDelivery, MetaPayloadError } from './meta-payload.ts';
 import { channelIdParam, rawBody, rawBodyRoutes, refuseForgery, signatureMatches } from './signatures.ts';
+import { decodeUtf8Marked, UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from '../../../platform/validation.ts';
 
 /**
  * Facebook Pages and Instagram accounts through Meta's Graph API: webhooks bring comments and
@@ -245,7 +246,10 @@ export function registerMetaRoutes(app: App, ctx: AppContext, inbox: InboxChanne
       let messages;
       try {
         const pageId = typeof channel.settings.pageId === 'string' ? channel.settings.pageId.trim() : '';
-        messages = messagesFromMetaDelivery(JSON.parse(body.toString('utf8')), pageId ? [pageId] : []);
+        const payload: unknown = JSON.parse(decodeUtf8Marked(body));
+        const unstorable = unstorableTextPath(payload);
+        if (unstorable !== undefined) throw new MetaPayloadError(`${unstorable} ${UNSTORABLE_TEXT_MESSAGE}`);
+        messages = messagesFromMetaDelivery(payload, pageId ? [pageId] : []);
       } catch (error) {
         if (error instanceof SyntaxError)
           throw new AppError('INBOX_WEBHOOK_PAYLOAD', 'The webhook payload is not valid JSON.');

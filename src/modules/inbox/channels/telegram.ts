@@ -15,6 +15,7 @@ import {
 import { callChannelApi } from './http.ts';
 import { continueDialogue } from './telegram-dialogue.ts';
 import { parseId } from '../../../platform/validation.ts';
+import { Type } from 'typebox';
 import type { Outbound } from '../../../platform/outbound/outbound.ts';
 
 /** The parts of the Bot API's User object the inbox reads. */
@@ -46,6 +47,51 @@ export interface TelegramUpdate {
   update_id: number;
   message?: TelegramMessage;
 }
+
+/** Telegram's ids need up to 52 bits: more than a PostgreSQL `integer`, within a JavaScript number. */
+const TelegramId = Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
+const Text = Type.Optional(Type.String());
+
+/**
+ * The fields of an Update the inbox reads, with their types: an Update that has them of another type
+ * (no Telegram server sends one) is refused (400) before it is read. Other fields pass unread.
+ */
+const UpdateBody = Type.Object({
+  update_id: TelegramId,
+  message: Type.Optional(
+    Type.Object({
+      message_id: Type.Optional(TelegramId),
+      date: Type.Optional(Type.Integer({ minimum: 0, maximum: 253_402_300_799 })), // until 9999-12-31
+      chat: Type.Optional(
+        Type.Object({ id: Type.Optional(TelegramId), type: Text, title: Text, username: Text, first_name: Text }),
+      ),
+      from: Type.Optional(
+        Type.Object({
+          id: Type.Optional(TelegramId),
+          first_name: Text,
+          last_name: Text,
+          username: Text,
+          language_code: Text,
+        }),
+      ),
+      text: Text,
+      caption: Text,
+      location: Type.Optional(
+        Type.Object({
+          latitude: Type.Number({ minimum: -90, maximum: 90 }),
+          longitude: Type.Number({ minimum: -180, maximum: 180 }),
+        }),
+      ),
+      photo: Type.Optional(
+        Type.Array(Type.Object({ file_id: Text, file_unique_id: Text, file_size: Type.Optional(TelegramId) })),
+      ),
+      document: Type.Optional(
+        Type.Object({ file_id: Text, file_name: Text, mime_type: Text, file_size: Type.Optional(TelegramId) }),
+      ),
+      reply_to_message: Type.Optional(Type.Object({ message_id: Type.Optional(TelegramId) })),
+    }),
+  ),
+});
 
 const API_BASE = 'https://api.telegram.org';
 const MAX_MESSAGE = 4096;
@@ -154,7 +200,7 @@ function secretMatches(given: unknown, expected: string | undefined): boolean {
 function routes(app: App, ctx: AppContext, inbox: InboxChannels): void {
   app.post<{ Params: { channelId: string } }>(
     '/inbox/telegram/:channelId',
-    { schema: { hide: true }, bodyLimit: 1024 * 1024, config: { csrf: false } },
+    { schema: { hide: true, body: UpdateBody }, bodyLimit: 1024 * 1024, config: { csrf: false } },
     async (request) => {
       const channelId = parseId(request.params.channelId);
       const channel = channelId === undefined ? undefined : await inbox.findChannel('telegram', channelId);

@@ -14,7 +14,13 @@ import {
 } from './channel.ts';
 import { callChannelApi } from './http.ts';
 import { channelIdParam, rawBody, rawBodyRoutes, refuseForgery, signatureMatches, signatureOf } from './signatures.ts';
-import { isEmail } from '../../../platform/validation.ts';
+import {
+  decodeUtf8Marked,
+  isEmail,
+  isStorableDate,
+  UNSTORABLE_TEXT_MESSAGE,
+  unstorableTextPath,
+} from '../../../platform/validation.ts';
 
 /**
  * A generic signed JSON webhook, so that other systems of the city (a call centre, a chatbot, a form
@@ -97,6 +103,8 @@ export function messagesFromWebhook(
       return;
     }
     for (const name of Object.keys(item)) if (!ITEM_FIELDS.has(name)) problem(name, 'is not a known field');
+    const unstorable = unstorableTextPath(item);
+    if (unstorable !== undefined) problem(unstorable, UNSTORABLE_TEXT_MESSAGE);
     const id = idText(item.id);
     if (id === undefined) problem('id', 'is required (a text of at most 300 characters or an integer)');
     const text = typeof item.text === 'string' ? item.text.trim() : '';
@@ -112,7 +120,7 @@ export function messagesFromWebhook(
       typeof item.sent_at === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(item.sent_at)
         ? new Date(item.sent_at)
         : undefined;
-    if (!sentAt || Number.isNaN(sentAt.getTime()))
+    if (!sentAt || !isStorableDate(sentAt))
       problem('sent_at', 'is required (an ISO 8601 date and time, e.g. 2026-11-23T09:30:00Z)');
     else if (sentAt.getTime() > Date.now() + 86_400_000) problem('sent_at', 'is in the future');
     const threadId = optionalText(item, 'thread_id', 300, problem);
@@ -232,7 +240,8 @@ export function registerWebhookRoutes(app: App, ctx: AppContext, inbox: InboxCha
         }
         let payload: unknown;
         try {
-          payload = JSON.parse(body.toString('utf8'));
+          // bytes that are not UTF-8 become unpaired surrogates, refused with the item that holds them
+          payload = JSON.parse(decodeUtf8Marked(body));
         } catch {
           throw new AppError('INBOX_WEBHOOK_PAYLOAD', 'The webhook payload is not valid JSON.');
         }

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
+import { isStorableIsoDate } from '../../../platform/validation.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { isLanguage, LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized, type MessageKey } from '../../../platform/i18n/translate.ts';
@@ -34,9 +35,8 @@ export function filterQuery(source: unknown): FilterQuery {
 }
 
 function dateOf(text: string, addDays = 0): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined;
-  const date = new Date(`${text}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? undefined : new Date(date.getTime() + addDays * 86_400_000);
+  if (!isStorableIsoDate(text)) return undefined;
+  return new Date(new Date(`${text}T00:00:00Z`).getTime() + addDays * 86_400_000);
 }
 
 /** What the repository filters on; unknown values are ignored rather than refused. */

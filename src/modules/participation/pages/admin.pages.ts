@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
+import { isStorableIsoDate } from '../../../platform/validation.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw } from '../../../platform/web/html.ts';
@@ -50,7 +51,7 @@ function processFromForm(request: FastifyRequest): ProcessInput {
 }
 
 function day(text: string, plusDays = 0): Date {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) return new Date(Number.NaN);
+  if (!isStorableIsoDate(text.trim())) return new Date(Number.NaN);
   return new Date(new Date(`${text.trim()}T00:00:00Z`).getTime() + plusDays * DAY_MS);
 }
 

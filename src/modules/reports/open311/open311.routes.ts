@@ -19,7 +19,7 @@ import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.sc
 import { submitReport } from '../submit-report.use-cases.ts';
 import { isoWithOffset } from './datetime.ts';
 import { toXml, type XmlNode } from './xml.ts';
-import { isEmail } from '../../../platform/validation.ts';
+import { isEmail, isStorableDate, parseId } from '../../../platform/validation.ts';
 
 type Format = 'xml' | 'json';
 
@@ -83,8 +83,7 @@ function dateParam(value: unknown, name: string): Date | undefined {
   const raw = text(value);
   if (raw === undefined) return undefined;
   const date = new Date(raw);
-  if (Number.isNaN(date.getTime()))
-    throw new Open311Error(400, `${name} must be a date and time in ISO 8601 (w3) format`);
+  if (!isStorableDate(date)) throw new Open311Error(400, `${name} must be a date and time in ISO 8601 (w3) format`);
   return date;
 }
 
@@ -378,7 +377,7 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const ids = text(input.service_request_id)
           ?.split(',')
           .map((id) => id.trim());
-        if (ids?.some((id) => !/^\d+$/.test(id)))
+        if (ids?.some((id) => parseId(id) === undefined))
           throw new Open311Error(400, 'service_request_id must be a comma-separated list of numbers');
         const statusParam = text(input.status)
           ?.split(',')
@@ -411,7 +410,7 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
       scope.get('/requests/:file', async (request, reply) => {
         const { name: id, format } = splitFormat((request.params as { file: string }).file);
         const organisation = await jurisdiction(request);
-        if (!/^\d+$/.test(id)) throw new Open311Error(404, `service_request_id ${id} was not found`);
+        if (parseId(id) === undefined) throw new Open311Error(404, `service_request_id ${id} was not found`);
         const reports = await findReports(ctx.db, organisation.id, { ids: [Number(id)], limit: 1 });
         if (reports.length === 0) throw new Open311Error(404, `service_request_id ${id} was not found`);
         return send(reply, format, 'service_requests', 'request', await requestItems(reports, organisation));

@@ -4,6 +4,7 @@ import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Html } from '../../../platform/web/html.ts';
+import { isStorableDate, isStorableIsoDate, parseId } from '../../../platform/validation.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { findDistrictsWithGeometry } from '../../places/index.ts';
 import { findCategories } from '../report-categories.repository.ts';
@@ -42,9 +43,8 @@ export function parseBbox(text: string): BoundingBox | undefined {
 
 function parseDay(text: string, endOfDay: boolean): Date | undefined | null {
   if (!text) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
-  const date = new Date(`${text}T${endOfDay ? '23:59:59.999' : '00:00:00'}Z`);
-  return Number.isNaN(date.getTime()) ? null : date;
+  if (!isStorableIsoDate(text)) return null;
+  return new Date(`${text}T${endOfDay ? '23:59:59.999' : '00:00:00'}Z`);
 }
 
 /** Reads the list filters; a malformed date is reported in `errors` rather than ignored silently. */
@@ -58,7 +58,7 @@ export function parseListQuery(request: FastifyRequest): ListQuery {
   const beforeText = one(query, 'before');
   const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_(\d+)$/.exec(beforeText);
   const before =
-    match && !Number.isNaN(Date.parse(match[1] as string))
+    match && isStorableDate(new Date(match[1] as string)) && parseId(match[2]) !== undefined
       ? { createdAt: new Date(match[1] as string), id: Number(match[2]) }
       : undefined;
   return {
