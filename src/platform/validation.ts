@@ -242,3 +242,12 @@ export function httpUrl(value: string | null | undefined): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * A path on this site to go back to (after signing in, after choosing a language); anything else —
+ * another site (`//evil.example`), a backslash browsers read as a slash (`/\\evil.example`), a scheme,
+ * white space — falls back to the home page.
+ */
+export function safeNext(value: unknown): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : '/';
+}

@@ -202,3 +202,24 @@ describe('personal data stays out of the logs', () => {
     assert.equal(text.includes('mayor@city.example'), false, text);
   });
 });
+
+describe('going back after a form', () => {
+  test('a backslash path, read by browsers as another site, is refused like any off-site address', async () => {
+    const client = clientFrom();
+    for (const next of ['/\\evil.example', '//evil.example', '/\\/evil.example', 'https://evil.example/']) {
+      const language = await client.submit('/', '/language', { lang: 'it', next });
+      assert.equal(language.status, 303);
+      assert.equal(language.headers.get('location'), '/', `language switch with next=${next}`);
+    }
+    const user = await buildUser(server);
+    const signedIn = await client.submit('/sign-in', '/sign-in', {
+      email: user.email,
+      password: user.password,
+      next: '/\\evil.example',
+    });
+    assert.equal(signedIn.status, 303);
+    assert.equal(signedIn.headers.get('location'), '/');
+    const language = await client.submit('/', '/language', { lang: 'en', next: '/reports?district=old-town' });
+    assert.equal(language.headers.get('location'), '/reports?district=old-town', 'a path of the site is kept');
+  });
+});

@@ -1,3 +1,4 @@
+import { safeNext } from '../../platform/validation.ts';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
 import { consumeRateLimit } from '../../platform/auth/rate-limit.ts';
@@ -47,11 +48,6 @@ async function limit(ctx: AppContext, request: FastifyRequest, rule: Limit): Pro
     windowSeconds,
   });
   if (!result.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: result.retryAfterSeconds });
-}
-
-/** A local path to go back to after signing in; anything else falls back to the home page. */
-export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : '/';
 }
 
 /** Sign up, confirmation, sign in and out, password reset, and one's own account. */

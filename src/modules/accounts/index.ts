@@ -4,7 +4,7 @@ import { registerAccountApi } from './accounts.api.ts';
 import { registerAccountPages } from './accounts.pages.ts';
 import type catalogue from './locales/en.json';
 
-export { safeNext } from './accounts.pages.ts';
+export { safeNext } from '../../platform/validation.ts';
 
 /** Accounts: sign up, e-mail confirmation, sign in and out, password reset, profile, data export and deletion. */
 export const accountsModule: ModuleManifest = {

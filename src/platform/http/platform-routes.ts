@@ -1,3 +1,4 @@
+import { safeNext } from '../validation.ts';
 import { sql } from 'kysely';
 import type { AppContext } from '../context.ts';
 import { isLanguage } from '../i18n/languages.ts';
@@ -32,8 +33,7 @@ export function registerPlatformRoutes(app: App, ctx: AppContext, state: { ready
 
   app.post('/language', { schema: { hide: true } }, async (request, reply) => {
     const body = (request.body ?? {}) as { lang?: unknown; next?: unknown };
-    const next =
-      typeof body.next === 'string' && body.next.startsWith('/') && !body.next.startsWith('//') ? body.next : '/';
+    const next = safeNext(body.next);
     if (!isLanguage(body.lang)) return reply.redirect(next, 303);
     reply.setCookie(LANGUAGE_COOKIE, body.lang, cookieOptions(ctx.config, request.protocol === 'https', 365 * 86_400));
     if (request.viewer) {
