@@ -40,13 +40,18 @@ export async function budgetHasBallots(db: Executor, budgetId: number): Promise<
   return row !== undefined;
 }
 
-/** Replaces a budget's phases with these. */
+/**
+ * Replaces a budget's phases with these (inside the caller's transaction). The budget's row is locked
+ * first, so two saves at once run one after the other: otherwise both delete the old phases and the
+ * second insert fails on the primary key.
+ */
 export async function replacePhases(
   db: Executor,
   organisationId: number,
   budgetId: number,
   phases: readonly PhaseDates[],
 ): Promise<void> {
+  await db.selectFrom('budgets_budget').select('id').where('id', '=', budgetId).forUpdate().execute();
   await db.deleteFrom('budgets_phase').where('budget_id', '=', budgetId).execute();
   if (phases.length > 0)
     await db
