@@ -20,6 +20,8 @@ export interface BenchOptions {
   concurrency: number;
   /** Run only these parts ('platform', 'reports'); both by default. */
   parts: Set<string>;
+  /** The sizes of the inbox list bench, smallest first. */
+  conversations: number[];
 }
 
 /** Reads `--postgres`, `--quick`, `--reports=N`, `--seconds=N`, `--concurrency=N`, `--only=platform|reports`. */
@@ -37,7 +39,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   };
   const known = new Set(['--postgres', '--quick']);
   for (const arg of argv) {
-    if (!known.has(arg) && !/^--(reports|seconds|concurrency|only)=/.test(arg))
+    if (!known.has(arg) && !/^--(reports|seconds|concurrency|only|conversations)=/.test(arg))
       throw new Error(`Unknown option ${arg}`);
   }
   const only = value('only');
@@ -48,7 +50,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     seconds: number('seconds', quick ? 2 : 8),
     concurrency: number('concurrency', 32),
     parts: new Set(only ? only.split(',') : ['platform', 'reports']),
+    conversations: sizes(value('conversations') ?? (quick ? '10000' : '10000,100000')),
   };
+}
+
+function sizes(raw: string): number[] {
+  const list = raw.split(',').map((part) => Number(part.replaceAll('_', '')));
+  if (list.some((size) => !Number.isInteger(size) || size < 1))
+    throw new Error(`--conversations takes whole numbers separated by commas (got "${raw}")`);
+  return list.sort((a, b) => a - b);
 }
 
 /** The value below which `fraction` of the sorted samples fall (nearest rank). */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox]`
+ * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list]`
  *
  * Starts the real platform with the demo city on a scratch database (PGlite in a temporary folder, or
  * with --postgres a new database `bench_<random>` on DATABASE_URL or the local server), and a bare
@@ -9,6 +9,8 @@
  * `--only=ballots` runs bench/ballots.ts instead (issue 4: 200 concurrent voters against the bare insert,
  * then results on 400,000 ballots — 50,000 with --quick); it is not part of the default run.
  * `--only=listening` runs bench/listening.bench.ts alone (issue 5: analysis throughput per core, no server).
+ * `--only=inbox-list [--conversations=10000,100000]` runs bench/inbox-list.bench.ts (issue 14: the staff inbox
+ * list at those sizes, before and after the embedded database's statistics refresh); not part of the default run.
  * `--only=inbox` runs bench/inbox.bench.ts (issue 5: webhook ingestion against a bare insert, ingestMessages in
  * batches, the analysis job against language identification alone); it is not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
@@ -18,6 +20,7 @@ import os from 'node:os';
 import { parseOptions, progress } from './lib.ts';
 import { benchBallots } from './ballots.ts';
 import { benchInbox } from './inbox.bench.ts';
+import { benchInboxList } from './inbox-list.bench.ts';
 import { benchListening } from './listening.bench.ts';
 import { benchPlatform } from './platform.bench.ts';
 import { benchReports } from './reports.bench.ts';
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     if (options.parts.has('platform')) await benchPlatform(env, options);
     if (options.parts.has('reports')) await benchReports(env, options);
     if (options.parts.has('inbox')) await benchInbox(env, options);
+    if (options.parts.has('inbox-list')) await benchInboxList(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

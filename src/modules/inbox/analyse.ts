@@ -12,6 +12,7 @@ import {
   type Gazetteer,
   type TopicRule,
 } from './analysis/index.ts';
+import { afterBulkChange } from '../../platform/maintenance.ts';
 import { ANALYSE_JOB } from './ingest.ts';
 import {
   findActiveTopicKeywords,
@@ -109,5 +110,6 @@ export async function analyseNewMessages(ctx: AppContext, organisationId: number
       if (batch === BATCHES_PER_RUN - 1) await ctx.jobs.enqueue(ANALYSE_JOB, {}, { organisationId: cityId });
     }
   }
+  await afterBulkChange(ctx.jobs, analysed);
   return analysed;
 }

@@ -59,62 +59,69 @@ export interface ConversationRow {
   cursor: ListCursor;
 }
 
+/** An author's name, address and handle as one text: the expression of the trigram index inbox_author_text_trigrams. */
+const AUTHOR_TEXT = sql`(coalesce(w.display_name, '') || ' ' || coalesce(w.email, '') || ' ' || coalesce(w.handle, ''))`;
+
 /** The conversations with their channel, author, first incoming message, assignee and department; filtered. */
 function filtered(db: Executor, organisationId: number, filters: ConversationFilters) {
-  return db
-    .selectFrom('inbox_conversation as c')
-    .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
-    .leftJoin('inbox_author as a', 'a.id', 'c.author_id')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('inbox_message as m')
-          .select(['m.body', 'm.language', 'm.sentiment', 'm.topic', 'm.district_id'])
-          .whereRef('m.conversation_id', '=', 'c.id')
-          .where('m.direction', '=', 'in')
-          .orderBy('m.sent_at')
-          .orderBy('m.id')
-          .limit(1)
-          .as('f'),
-      (join) => join.onTrue(),
-    )
-    .leftJoin('core_user as u', 'u.id', 'c.assignee_id')
-    .leftJoin('core_department as d', 'd.id', 'c.department_id')
-    .where('c.organisation_id', '=', organisationId)
-    .where((eb) => {
-      const all = [];
-      if (filters.channelId !== undefined) all.push(eb('c.channel_id', '=', filters.channelId));
-      if (filters.language) all.push(eb('f.language', '=', filters.language));
-      if (filters.sentiment) all.push(eb('f.sentiment', '=', filters.sentiment));
-      if (filters.topic) all.push(eb('f.topic', '=', filters.topic));
-      if (filters.districtId !== undefined) all.push(eb('f.district_id', '=', filters.districtId));
-      if (filters.status) all.push(eb('c.status', '=', filters.status));
-      if (filters.assignee === 'none') all.push(eb('c.assignee_id', 'is', null));
-      else if (filters.assignee !== undefined) all.push(eb('c.assignee_id', '=', filters.assignee));
-      if (filters.departmentId === 'none') all.push(eb('c.department_id', 'is', null));
-      else if (filters.departmentId !== undefined) all.push(eb('c.department_id', '=', filters.departmentId));
-      if (filters.from) all.push(eb('c.last_message_at', '>=', filters.from));
-      if (filters.to) all.push(eb('c.last_message_at', '<', filters.to));
-      if (filters.text) {
-        const pattern = `%${filters.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        all.push(
-          eb.or([
-            eb('c.subject', 'ilike', pattern),
-            eb('a.display_name', 'ilike', pattern),
-            eb('a.email', 'ilike', pattern),
-            eb('a.handle', 'ilike', pattern),
-            eb.exists(
+  return (
+    db
+      .selectFrom('inbox_conversation as c')
+      .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
+      .leftJoin('inbox_author as a', 'a.id', 'c.author_id')
+      // The first incoming message, by primary key: the planner leaves the join out where nothing reads it.
+      .leftJoin('inbox_message as f', 'f.id', 'c.first_incoming_id')
+      .leftJoin('core_user as u', 'u.id', 'c.assignee_id')
+      .leftJoin('core_department as d', 'd.id', 'c.department_id')
+      .where('c.organisation_id', '=', organisationId)
+      .where((eb) => {
+        const all = [];
+        if (filters.channelId !== undefined) all.push(eb('c.channel_id', '=', filters.channelId));
+        if (filters.language) all.push(eb('c.first_language', '=', filters.language));
+        if (filters.sentiment) all.push(eb('c.first_sentiment', '=', filters.sentiment));
+        if (filters.topic) all.push(eb('c.first_topic', '=', filters.topic));
+        if (filters.districtId !== undefined) all.push(eb('c.first_district_id', '=', filters.districtId));
+        if (filters.status) all.push(eb('c.status', '=', filters.status));
+        if (filters.assignee === 'none') all.push(eb('c.assignee_id', 'is', null));
+        else if (filters.assignee !== undefined) all.push(eb('c.assignee_id', '=', filters.assignee));
+        if (filters.departmentId === 'none') all.push(eb('c.department_id', 'is', null));
+        else if (filters.departmentId !== undefined) all.push(eb('c.department_id', '=', filters.departmentId));
+        if (filters.from) all.push(eb('c.last_message_at', '>=', filters.from));
+        if (filters.to) all.push(eb('c.last_message_at', '<', filters.to));
+        if (filters.text) {
+          const pattern = `%${filters.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+          // The conversations whose subject, author or any message holds the text, found once through
+          // the trigram indexes of each (see the migration 20261215_0900), not searched row by row.
+          all.push(
+            eb(
+              'c.id',
+              'in',
               eb
                 .selectFrom('inbox_message as t')
-                .select('t.id')
-                .whereRef('t.conversation_id', '=', 'c.id')
-                .where('t.body', 'ilike', pattern),
+                .select('t.conversation_id as id')
+                .where('t.organisation_id', '=', organisationId)
+                .where('t.body', 'ilike', pattern)
+                .union(
+                  eb
+                    .selectFrom('inbox_conversation as s')
+                    .select('s.id')
+                    .where('s.organisation_id', '=', organisationId)
+                    .where('s.subject', 'ilike', pattern),
+                )
+                .union(
+                  eb
+                    .selectFrom('inbox_conversation as s')
+                    .innerJoin('inbox_author as w', 'w.id', 's.author_id')
+                    .select('s.id')
+                    .where('w.organisation_id', '=', organisationId)
+                    .where(sql<boolean>`${AUTHOR_TEXT} ilike ${pattern}`),
+                ),
             ),
-          ]),
-        );
-      }
-      return eb.and(all);
-    });
+          );
+        }
+        return eb.and(all);
+      })
+  );
 }
 
 /**
@@ -144,10 +151,10 @@ export async function findConversations(
       'a.email',
       'c.subject',
       'f.body',
-      'f.language',
-      'f.sentiment',
-      'f.topic',
-      'f.district_id',
+      'c.first_language',
+      'c.first_sentiment',
+      'c.first_topic',
+      'c.first_district_id',
       'c.status',
       'u.display_name as assignee_name',
       'd.name as department_name',
@@ -172,10 +179,10 @@ export async function findConversations(
     authorEmail: row.email,
     subject: row.subject,
     firstBody: row.body,
-    language: row.language,
-    sentiment: row.sentiment,
-    topic: row.topic,
-    districtId: row.district_id,
+    language: row.first_language,
+    sentiment: row.first_sentiment,
+    topic: row.first_topic,
+    districtId: row.first_district_id,
     status: row.status,
     assigneeName: row.assignee_name,
     departmentName: row.department_name === null ? null : json<Translated>(row.department_name),
@@ -188,19 +195,58 @@ export async function findConversations(
   }));
 }
 
-/** How many conversations of each status match the filters (the status filter itself left aside). */
+/** Above this many, a status shows "1,000+": counting every one of 100,000 conversations costs more than the page. */
+export const STATUS_COUNT_CAP = 1000;
+
+export interface StatusCounts {
+  /** Exact up to the cap, the cap itself above it. */
+  counts: Record<ConversationStatus, number>;
+  /** The statuses with more conversations than the cap. */
+  over: ConversationStatus[];
+}
+
+/**
+ * How many conversations of each status match the filters (the status filter itself left aside), each
+ * counted up to STATUS_COUNT_CAP + 1 along the status's newest-first index: the cost of a count is
+ * bounded by the cap, not by the size of the inbox. A text search counts what it found, capped alike.
+ */
 export async function countByStatus(
   db: Executor,
   organisationId: number,
   filters: ConversationFilters,
-): Promise<Record<ConversationStatus, number>> {
-  const rows = await filtered(db, organisationId, { ...filters, status: undefined })
-    .select(['c.status', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('c.status')
-    .execute();
+): Promise<StatusCounts> {
+  const statuses: ConversationStatus[] = ['new', 'open', 'waiting', 'done'];
+  const found = filters.text
+    ? // A search is bounded by what matches: one grouped count computes the matches once.
+      (
+        await filtered(db, organisationId, { ...filters, status: undefined })
+          .select(['c.status', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('c.status')
+          .execute()
+      ).map((row) => [row.status, row.n] as const)
+    : await Promise.all(
+        statuses.map(async (status) => {
+          const row = await db
+            .selectFrom(
+              filtered(db, organisationId, { ...filters, status })
+                .select('c.id')
+                .orderBy('c.last_message_at', 'desc')
+                .orderBy('c.id', 'desc')
+                .limit(STATUS_COUNT_CAP + 1)
+                .as('matching'),
+            )
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow();
+          return [status, row.n] as const;
+        }),
+      );
   const counts: Record<ConversationStatus, number> = { new: 0, open: 0, waiting: 0, done: 0 };
-  for (const row of rows) counts[row.status] = row.n;
-  return counts;
+  const over: ConversationStatus[] = [];
+  for (const [status, n] of found) {
+    counts[status] = Math.min(n, STATUS_COUNT_CAP);
+    if (n > STATUS_COUNT_CAP) over.push(status);
+  }
+  return { counts, over };
 }
 
 /** The hours within which the city means to answer a first message (its inbox setting, else 48). */

@@ -81,6 +81,13 @@ declare module '../../platform/db/schema.ts' {
       report_id: number | null;
       proposal_id: number | null;
       message_count: Generated<number>;
+      /** The earliest incoming message (what the list shows and filters on); kept by ingestion. */
+      first_incoming_id: Generated<number | null>;
+      /** That message's analysis, copied by a database trigger whenever it changes. */
+      first_language: Generated<string | null>;
+      first_sentiment: Generated<Sentiment | null>;
+      first_topic: Generated<string | null>;
+      first_district_id: Generated<number | null>;
       first_message_at: Stamp;
       last_message_at: Stamp;
       last_incoming_at: MaybeStamp;

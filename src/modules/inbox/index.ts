@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as inboxMigration from './migrations/20261123_0600_inbox.ts';
 import * as telegramMigration from './migrations/20261123_0620_inbox_telegram.ts';
+import * as listSpeedMigration from './migrations/20261215_0900_inbox_list_speed.ts';
 import * as reportUpdatesMigration from './migrations/20261123_0610_inbox_report_updates.ts';
 import { registerInboxPages } from './pages/inbox.pages.ts';
 import { registerConversationPages } from './pages/conversation.pages.ts';
@@ -50,6 +51,7 @@ export const inboxModule: ModuleManifest = {
     '20261123_0600_inbox': inboxMigration,
     '20261123_0620_inbox_telegram': telegramMigration,
     '20261123_0610_inbox_report_updates': reportUpdatesMigration,
+    '20261215_0900_inbox_list_speed': listSpeedMigration,
   },
   routes(app, ctx) {
     const channels: InboxChannels = {

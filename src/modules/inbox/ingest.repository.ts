@@ -66,7 +66,10 @@ export async function insertIncomingMessage(
   return stored?.id;
 }
 
-/** Counts an incoming message in its conversation, which reopens when it was done or waiting. */
+/**
+ * Counts an incoming message (already inserted) in its conversation, which reopens when it was done or
+ * waiting, and keeps which incoming message is the conversation's earliest.
+ */
 export async function markConversationReceived(
   tx: Tx,
   conversationId: number,
@@ -80,6 +83,10 @@ export async function markConversationReceived(
       last_incoming_at = greatest(coalesce(last_incoming_at, ${message.sentAt}), ${message.sentAt}),
       subject = coalesce(subject, ${message.subject}),
       author_id = coalesce(author_id, ${message.authorId}),
+      (first_incoming_id, first_language, first_sentiment, first_topic, first_district_id) = (
+        select m.id, m.language, m.sentiment, m.topic, m.district_id from inbox_message m
+         where m.conversation_id = ${conversationId} and m.direction = 'in'
+         order by m.sent_at, m.id limit 1),
       status = case when status in ('done', 'waiting') then 'open' else status end,
       done_at = null
     where id = ${conversationId}`.execute(tx);

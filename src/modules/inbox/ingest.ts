@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import type { JobQueue } from '../../platform/jobs/queue.ts';
+import { afterBulkChange } from '../../platform/maintenance.ts';
 import type { ChannelRecord, IncomingMessage, IngestOutcome } from './channels/channel.ts';
 import { markChannelOk } from './channels.repository.ts';
 import {
@@ -62,6 +63,7 @@ export async function ingestMessages(
     }
     if (outcome.stored > 0)
       await jobs.enqueueUnlessWaiting(ANALYSE_JOB, {}, { organisationId: channel.organisationId }, tx);
+    await afterBulkChange(jobs, outcome.stored, tx);
     if (outcome.stored > 0 || options.cursor !== undefined) {
       await markChannelOk(tx, channel.id, {
         cursor: options.cursor,

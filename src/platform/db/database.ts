@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -55,6 +56,8 @@ export async function openDatabase(options: {
   if (folder) mkdirSync(folder, { recursive: true });
   const pglite = await PGlite.create({
     ...(folder ? { dataDir: folder } : {}),
+    // The extensions migrations may create; PostgreSQL ships them in its contrib package.
+    extensions: { pg_trgm },
     parsers: { [INT8]: (value: string) => Number(value), [NUMERIC]: (value: string) => Number(value) },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });

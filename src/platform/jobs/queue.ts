@@ -93,6 +93,11 @@ export class JobQueue {
     }
   }
 
+  /** Whether a handler for this kind of job is registered (some exist only on one kind of database). */
+  handles(kind: string): boolean {
+    return this.#handlers.has(kind);
+  }
+
   /** Adds a job; pass a transaction as `executor` so the job exists only if the work that asked for it commits. */
   async enqueue(
     kind: string,

@@ -5,7 +5,7 @@ import { localized } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, formatDate } from '../../../platform/web/layout.ts';
 import type { District } from '../../places/index.ts';
-import type { ConversationRow, ListCursor } from '../conversations.repository.ts';
+import type { ConversationRow, ListCursor, StatusCounts } from '../conversations.repository.ts';
 import { CONVERSATION_STATUSES, SENTIMENTS, type ConversationStatus, type Sentiment } from '../inbox.schema.ts';
 import { channelLabel, firstLine, hoursBetween, inputField, renderInboxPage, selectInput } from './shared.ts';
 
@@ -101,7 +101,7 @@ export interface InboxPageData {
   query: FilterQuery;
   page: ConversationRow[];
   next: ListCursor | undefined;
-  counts: Record<ConversationStatus, number>;
+  counts: StatusCounts;
   goalHours: number;
   channels: Array<{ id: number; name: string }>;
   departments: Array<{ id: number; name: Translated }>;
@@ -117,12 +117,18 @@ export function inboxView(request: FastifyRequest, reply: FastifyReply, data: In
   const now = new Date();
   const any = { value: '', label: t('inbox.filter.any') };
   const name = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
-  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const number = new Intl.NumberFormat(request.lang);
+  // A status with more than the cap shows "1,000+", and so does the total it is part of.
+  const shown = (n: number, over: boolean) => `${number.format(n)}${over ? '+' : ''}`;
+  const total = shown(
+    Object.values(counts.counts).reduce((sum, n) => sum + n, 0),
+    counts.over.length > 0,
+  );
   const title = t('inbox.title');
   const main = html`<h1>${title}</h1>
 <nav aria-label="${t('inbox.counts')}"><ul class="inbox-counts">
   <li><a href="/staff/inbox${search({ ...query, status: '' })}"${query.status === '' ? raw(' aria-current="true"') : ''}>${t('inbox.filter.all')} (${total})</a></li>
-  ${CONVERSATION_STATUSES.map((status) => html`<li><a href="/staff/inbox${search({ ...query, status })}"${query.status === status ? raw(' aria-current="true"') : ''}>${labels.status(status)} (<span data-count="${status}">${counts[status]}</span>)</a></li>`)}
+  ${CONVERSATION_STATUSES.map((status) => html`<li><a href="/staff/inbox${search({ ...query, status })}"${query.status === status ? raw(' aria-current="true"') : ''}>${labels.status(status)} (<span data-count="${status}">${shown(counts.counts[status], counts.over.includes(status))}</span>)</a></li>`)}
 </ul></nav>
 ${
   views.length
