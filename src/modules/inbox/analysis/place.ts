@@ -73,7 +73,7 @@ const namePatterns = new WeakMap<Gazetteer, Map<MessageLanguage | 'unknown', Nam
 
 function patternsOf(gazetteer: Gazetteer, language: MessageLanguage | 'unknown'): NamePattern[] {
   let byLanguage = namePatterns.get(gazetteer);
-  if (!byLanguage) namePatterns.set(gazetteer, (byLanguage = new Map()));
+  if (!byLanguage) namePatterns.set(gazetteer, (byLanguage = new Map<MessageLanguage | 'unknown', NamePattern[]>()));
   let patterns = byLanguage.get(language);
   if (patterns) return patterns;
   const endings = endingsOf(language);
