@@ -253,3 +253,54 @@ test('on the shared tweet set, learning from the train split beats the fastText 
     );
   }
 });
+
+test('polite requests are not praise, and complaint words count in German, Romanian and Portuguese', () => {
+  for (const [language, request] of [
+    ['fr', 'Bonjour… pouvez-vous réparer le lampadaire devant le numéro 12 ? Merci beaucoup'],
+    ['pt', 'Gostaria de saber quando vão reparar o passeio da minha rua.'],
+    ['en', 'Hello, could you tell me when the bins are collected? Thanks'],
+    ['it', 'Buongiorno, potreste dirmi quando passa la raccolta? Grazie'],
+    ['de', 'Guten Tag, können Sie mir sagen, wann die Tonne geleert wird? Danke'],
+  ] as const)
+    assert.notEqual(lexiconSentiment(request, language).sentiment, 'positive', request);
+  // Thanks outside a request still count.
+  assert.equal(lexiconSentiment('merci, le nouveau parc est magnifique', 'fr').sentiment, 'positive');
+  for (const [language, complaint] of [
+    ['de', 'Der Müllcontainer an der Ecke stinkt fürchterlich'],
+    ['ro', 'Strada e foarte întuneric și periculoasă noaptea'],
+    ['pt', 'A rua está alagada desde ontem'],
+  ] as const)
+    assert.equal(lexiconSentiment(complaint, language).sentiment, 'negative', complaint);
+});
+
+test('district names match in their inflected forms, and a place name does not decide the language', () => {
+  const gazetteer: Gazetteer = {
+    districts: [
+      { id: 1, names: ['Kesklinn', 'Belváros'] },
+      { id: 2, names: ['Józsefváros', 'Põhja-Tallinn'] },
+      { id: 3, names: ['Centrul Vechi', 'Център'] },
+      { id: 4, names: ['Park'] },
+    ],
+    streets: [{ name: 'Via della Libertà', districtId: 3 }],
+  };
+  for (const [text, language, districtId] of [
+    ['Kesklinnas on tänavavalgustus katki', 'et', 1],
+    ['Põhja-Tallinnast viiakse prügi liiga harva', 'et', 2],
+    ['a Belvárosban nincs közvilágítás', 'hu', 1],
+    ['mi van a Józsefvárossal?', 'hu', 2],
+    ['gunoiul din Centrului Vechi', 'ro', 3],
+    ['дупки в Центъра', 'bg', 3],
+  ] as const)
+    assert.equal(locateMessage(gazetteer, text, null, null, language).districtId, districtId, text);
+  assert.equal(
+    locateMessage(gazetteer, 'parking is full', null, null, 'en').districtId,
+    null,
+    'not a word inside another',
+  );
+  const analysis = analyseMessage(
+    { text: 'Broken street light in Via della Libertà, please fix it' },
+    { gazetteer, topics: DEFAULT_TOPICS },
+  );
+  assert.equal(analysis.districtId, 3);
+  assert.equal(analysis.language, 'en');
+});

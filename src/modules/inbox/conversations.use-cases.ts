@@ -14,8 +14,11 @@ import {
   type ParticipationFieldProblem,
 } from '../participation/index.ts';
 import { submitReport, type SubmitOutcome } from '../reports/index.ts';
+import { analyseMessage } from './analysis/index.ts';
 import { recordCorrection } from './analysis/learning.ts';
-import { isMessageLanguage } from './analysis/languages.ts';
+import { isMessageLanguage, type MessageLanguage } from './analysis/languages.ts';
+import { analysisContextFor } from './analyse.ts';
+import { routeConversationsByTopic, updateMessageAnalyses } from './analyse.repository.ts';
 import { adapterFor } from './channels/index.ts';
 import { authorizeInbox } from './inbox.policy.ts';
 import { deleteSavedView, insertSavedView } from './saved-views.repository.ts';
@@ -34,7 +37,13 @@ import {
   setConversationStatus,
 } from './conversations.repository.ts';
 import { findTemplate, insertTemplate, updateTemplate } from './templates.repository.ts';
-import { findTopics, findIncomingMessage, updateMessageLabels } from './labels.repository.ts';
+import {
+  findOpenAnalysedMessages,
+  findTopics,
+  findIncomingMessage,
+  routeConversationToTopic,
+  updateMessageLabels,
+} from './labels.repository.ts';
 import { conversationTexts } from './inbox.texts.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { SENTIMENTS, type Sentiment } from './inbox.schema.ts';
@@ -158,9 +167,20 @@ export async function answerConversation(
   });
 }
 
+/** Most open messages one correction re-analyses (the latest first): bounded work per correction. */
+export const REANALYSE_LIMIT = 500;
+/**
+ * Least share of features (cosine, 0–1) a message must have with a corrected text to be re-analysed:
+ * below it a correction moves a message too little to change its label.
+ */
+export const REANALYSE_SIMILARITY = 0.1;
+
 /**
  * Relabels an incoming message's sentiment and/or topic ('' leaves it as it is). The message keeps the
- * staff label, and the correction teaches the city's classifier. Audited.
+ * staff label, and the correction teaches the city's classifier. A new topic sends the conversation to
+ * the topic's department when nobody is assigned to it. Then the open messages the correction bears on
+ * (those sharing enough features with it) are analysed again with the taught classifier. Audited.
+ * Returns how many other messages changed label.
  */
 export async function relabelMessage(
   ctx: AppContext,
@@ -168,7 +188,7 @@ export async function relabelMessage(
   conversationId: number,
   messageId: number,
   input: { sentiment: string; topic: string },
-): Promise<void> {
+): Promise<number> {
   authorizeInbox(viewer, 'answer');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   const message = await findIncomingMessage(ctx.db, conversation.id, messageId, { liveOnly: true });
@@ -181,7 +201,7 @@ export async function relabelMessage(
     throw new AppError('INBOX_LABEL_INVALID');
   const changeSentiment = sentiment !== undefined && sentiment !== message.sentiment;
   const changeTopic = topic !== undefined && topic !== message.topic;
-  if (!changeSentiment && !changeTopic) return;
+  if (!changeSentiment && !changeTopic) return 0;
   const language = isMessageLanguage(message.language) ? message.language : 'unknown';
   await ctx.db.transaction().execute(async (tx) => {
     await updateMessageLabels(tx, message.id, {
@@ -197,7 +217,8 @@ export async function relabelMessage(
         messageId: message.id,
         createdBy: viewer.id,
       });
-    if (changeTopic)
+    let departmentId: number | null = null;
+    if (changeTopic) {
       await recordCorrection(tx, viewer.organisationId, {
         kind: 'topic',
         language,
@@ -206,16 +227,65 @@ export async function relabelMessage(
         messageId: message.id,
         createdBy: viewer.id,
       });
+      departmentId = await routeConversationToTopic(tx, viewer.organisationId, conversation.id, topic);
+    }
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actorOf(viewer),
       action: 'inbox.message.relabel',
       subjectType: 'inbox_message',
       subjectId: message.id,
-      before: { sentiment: message.sentiment, topic: message.topic },
-      after: { sentiment: changeSentiment ? sentiment : message.sentiment, topic: changeTopic ? topic : message.topic },
+      before: { sentiment: message.sentiment, topic: message.topic, departmentId: conversation.departmentId },
+      after: {
+        sentiment: changeSentiment ? sentiment : message.sentiment,
+        topic: changeTopic ? topic : message.topic,
+        departmentId: departmentId ?? conversation.departmentId,
+      },
     });
   });
+  return reanalyseAfterCorrection(ctx, viewer.organisationId, {
+    text: message.body,
+    language,
+    kinds: [...(changeSentiment ? (['sentiment'] as const) : []), ...(changeTopic ? (['topic'] as const) : [])],
+  });
+}
+
+/**
+ * Analyses again, with the city's classifiers as a correction left them, the latest open messages
+ * (REANALYSE_LIMIT) that share enough with the corrected text (REANALYSE_SIMILARITY); stores those
+ * whose label changed (staff's own labels are kept) and routes their new conversations by topic.
+ * Returns how many changed.
+ */
+async function reanalyseAfterCorrection(
+  ctx: AppContext,
+  organisationId: number,
+  corrected: { text: string; language: MessageLanguage | 'unknown'; kinds: ReadonlyArray<'sentiment' | 'topic'> },
+): Promise<number> {
+  const organisation = await ctx.organisations.findById(organisationId);
+  if (!organisation) return 0;
+  const context = await analysisContextFor(ctx, organisation);
+  const candidates = await findOpenAnalysedMessages(ctx.db, organisationId, REANALYSE_LIMIT);
+  const changed = [];
+  for (const candidate of candidates) {
+    const text = candidate.subject ? `${candidate.subject}\n${candidate.body}` : candidate.body;
+    const language = isMessageLanguage(candidate.language) ? candidate.language : 'unknown';
+    const bearsOn = corrected.kinds.some((kind) => {
+      const model = kind === 'sentiment' ? context.sentimentModel : context.topicModel;
+      return model !== undefined && model.similarity(corrected, { text, language }) >= REANALYSE_SIMILARITY;
+    });
+    if (!bearsOn) continue;
+    const analysis = analyseMessage({ text, lat: candidate.lat, lng: candidate.lng }, context);
+    const sentimentMoved = candidate.sentiment_by === null && analysis.sentiment !== candidate.sentiment;
+    const topicMoved = candidate.topic_by === null && analysis.topic !== candidate.topic;
+    if (sentimentMoved || topicMoved) changed.push({ id: candidate.id, ...analysis });
+  }
+  if (changed.length === 0) return 0;
+  await updateMessageAnalyses(ctx.db, changed);
+  await routeConversationsByTopic(
+    ctx.db,
+    changed.map((row) => row.id),
+  );
+  return changed.length;
 }
 
 export interface ReportFromMessage {

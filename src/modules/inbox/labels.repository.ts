@@ -56,3 +56,60 @@ export async function updateMessageLabels(
     .where('id', '=', messageId)
     .execute();
 }
+
+/**
+ * The city's latest incoming messages of conversations still open (not done), not erased and already
+ * analysed, with what re-analysis needs: the ones a correction may bear on. At most `limit`.
+ */
+export async function findOpenAnalysedMessages(db: Executor, organisationId: number, limit: number) {
+  return db
+    .selectFrom('inbox_message as m')
+    .innerJoin('inbox_conversation as c', 'c.id', 'm.conversation_id')
+    .select([
+      'm.id',
+      'm.conversation_id',
+      'm.subject',
+      'm.body',
+      'm.lat',
+      'm.lng',
+      'm.language',
+      'm.sentiment',
+      'm.sentiment_by',
+      'm.topic',
+      'm.topic_by',
+    ])
+    .where('m.organisation_id', '=', organisationId)
+    .where('m.direction', '=', 'in')
+    .where('m.erased_at', 'is', null)
+    .where('m.analysed_at', 'is not', null)
+    .where('c.status', '!=', 'done')
+    .orderBy('m.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Sends a conversation nobody is assigned to to the department in charge of `topic` (when the topic
+ * has one); returns the department it went to, or null when it stayed where it was.
+ */
+export async function routeConversationToTopic(
+  db: Executor,
+  organisationId: number,
+  conversationId: number,
+  topic: string,
+): Promise<number | null> {
+  const row = await db
+    .updateTable('inbox_conversation as c')
+    .from('inbox_topic as t')
+    .set((eb) => ({ department_id: eb.ref('t.department_id') }))
+    .whereRef('t.organisation_id', '=', 'c.organisation_id')
+    .where('t.key', '=', topic)
+    .where('t.archived_at', 'is', null)
+    .where('t.department_id', 'is not', null)
+    .where('c.id', '=', conversationId)
+    .where('c.organisation_id', '=', organisationId)
+    .where('c.assignee_id', 'is', null)
+    .returning('c.department_id')
+    .executeTakeFirst();
+  return row?.department_id ?? null;
+}

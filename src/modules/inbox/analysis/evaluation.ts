@@ -1,7 +1,8 @@
 /**
  * Measuring the analysis against a labelled tweet set laid out as <dir>/<language>/<split>_text.txt
  * and <split>_labels.txt (one per line, labels 0 negative, 1 neutral, 2 positive): language
- * identification accuracy, and sentiment macro-F1 before and after learning. Used by
+ * identification accuracy, and sentiment macro-F1 before and after learning (a learning curve, and the
+ * teaching test: a few corrections of what the lexicon misread must not make things worse). Used by
  * scripts/listening-eval.ts and the tests; the data itself never enters the repository.
  */
 import { readFileSync } from 'node:fs';
@@ -75,4 +76,32 @@ export function sentimentF1(classifier: Classifier, texts: readonly LabelledText
     texts.map((row) => row.sentiment),
     predicted,
   );
+}
+
+/** Numbers of training examples the learning curve is measured at (besides all of them). */
+export const CURVE_POINTS = [1, 5, 10, 50] as const;
+
+/** The rows in a fixed pseudo-random order (the same for the same seed): draws for the learning curve. */
+export function shuffled<T>(rows: readonly T[], seed: number): T[] {
+  const result = [...rows];
+  let state = seed >>> 0 || 1;
+  for (let index = result.length - 1; index > 0; index--) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    const other = state % (index + 1);
+    [result[index], result[other]] = [result[other] as T, result[index] as T];
+  }
+  return result;
+}
+
+/**
+ * What staff would correct first: the first `count` texts the classifier reads wrong, in order (the
+ * teaching test corrects them and scores new messages).
+ */
+export function misread(classifier: Classifier, texts: readonly LabelledText[], count: number): LabelledText[] {
+  const wrong: LabelledText[] = [];
+  for (const row of texts) {
+    if (wrong.length === count) break;
+    if (classifier.predict(row.text, identifyLanguage(row.text).language).label !== row.sentiment) wrong.push(row);
+  }
+  return wrong;
 }

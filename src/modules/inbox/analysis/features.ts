@@ -3,6 +3,8 @@
  * negation marked), character n-grams inside words (they survive spelling, inflection and elongation),
  * emoji and emoticons, the lexicon's cues and score. A sparse vector of unit length.
  */
+import { backgroundText } from './language.ts';
+import type { MessageLanguage } from './languages.ts';
 import { fold, messageText, type MessageText } from './text.ts';
 import type { LexiconSentiment } from './sentiment.ts';
 
@@ -44,9 +46,21 @@ export interface FeatureOptions {
   /** Weight of the character n-grams against the words. */
   charWeight: number;
   bigrams: boolean;
+  /**
+   * Weight of the lexicon's verdict features (its polar sums and label). Small: staff correct the
+   * lexicon where it is wrong, so a few corrections would otherwise teach "the lexicon is wrong" for
+   * every message; only much evidence should recalibrate the lexicon as a whole.
+   */
+  verdictWeight: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { charMin: 2, charMax: 5, charWeight: 0.5, bigrams: true };
+export const DEFAULT_FEATURES: FeatureOptions = {
+  charMin: 2,
+  charMax: 5,
+  charWeight: 0.5,
+  bigrams: true,
+  verdictWeight: 0.1,
+};
 
 const FNV_OFFSET = 0x811c9dc5;
 
@@ -159,19 +173,54 @@ function textFeatures(message: MessageText, options: FeatureOptions): SparseVect
   return cached;
 }
 
-/** The feature vector of a message (see the file comment). */
+const informativeness = new Map<MessageLanguage, Float32Array>();
+
+/**
+ * How much each text feature says in a language, 0 to 1: its inverse document frequency over the
+ * text the project ships in that language (interface strings and message samples), scaled so that a
+ * feature never seen there weighs 1. Words and letter sequences found in most sentences ("the", "th",
+ * "er") weigh little: a correction must not move every message because they share them. Computed on
+ * first use per language (about 50 ms).
+ */
+function informativenessOf(language: MessageLanguage, options: FeatureOptions): Float32Array {
+  let weights = informativeness.get(language);
+  if (weights) return weights;
+  const documents = backgroundText(language);
+  const counts = new Uint16Array(1 << HASH_BITS);
+  for (const line of documents) {
+    const features = textFeatures(messageText(line), options);
+    for (const index of features.indices) counts[index] = Math.min(65535, (counts[index] as number) + 1);
+  }
+  weights = new Float32Array(1 << HASH_BITS);
+  const top = Math.log(documents.length + 1);
+  for (let index = 0; index < weights.length; index++)
+    weights[index] = Math.log((documents.length + 1) / ((counts[index] as number) + 1)) / top;
+  informativeness.set(language, weights);
+  return weights;
+}
+
+/**
+ * The feature vector of a message (see the file comment). With its language, each text feature is
+ * weighed by how informative it is in that language (informativenessOf).
+ */
 export function featureVector(
   text: string | MessageText,
   lexicon: LexiconSentiment | undefined,
   options: FeatureOptions = DEFAULT_FEATURES,
+  language?: MessageLanguage | 'unknown',
 ): SparseVector {
   const base = textFeatures(messageText(text), options);
-  for (let k = 0; k < base.indices.length; k++) accumulator.add(base.indices[k] as number, base.values[k] as number);
+  const weights =
+    language === undefined ? undefined : informativenessOf(language === 'unknown' ? 'en' : language, options);
+  for (let k = 0; k < base.indices.length; k++) {
+    const index = base.indices[k] as number;
+    accumulator.add(index, (base.values[k] as number) * (weights ? (weights[index] as number) : 1));
+  }
   if (lexicon) {
     for (const cue of lexicon.cues) accumulator.addHash(fnv(CUE, fold(cue)), 1);
-    accumulator.add(hashFeature('lex:positive'), lexicon.positive);
-    accumulator.add(hashFeature('lex:negative'), lexicon.negative);
-    accumulator.add(hashFeature(`lex:${lexicon.sentiment}`), 2);
+    accumulator.add(hashFeature('lex:positive'), lexicon.positive * options.verdictWeight);
+    accumulator.add(hashFeature('lex:negative'), lexicon.negative * options.verdictWeight);
+    accumulator.add(hashFeature(`lex:${lexicon.sentiment}`), 2 * options.verdictWeight);
   }
   return accumulator.take(true);
 }

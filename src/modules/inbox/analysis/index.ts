@@ -7,7 +7,7 @@ import type { MessageLanguage } from './languages.ts';
 import type { Classifier } from './classifier.ts';
 import type { TopicRule } from './default-topics.ts';
 import { identifyLanguage } from './language.ts';
-import { locateMessage, type Gazetteer } from './place.ts';
+import { locateMessage, withoutPlaceName, type Gazetteer } from './place.ts';
 import { sentimentClassifier } from './sentiment-model.ts';
 import type { Sentiment } from './sentiment.ts';
 import { MessageText } from './text.ts';
@@ -21,6 +21,7 @@ export { classifierFor, recordCorrection, type ClassifierKind, type Correction }
 export {
   containsPoint,
   locateMessage,
+  withoutPlaceName,
   type Gazetteer,
   type GazetteerDistrict,
   type GazetteerStreet,
@@ -66,12 +67,18 @@ export function analyseMessage(input: MessageInput, context: AnalysisContext): M
   // One MessageText for all four: the text is prepared, split and folded once, and the sentiment and
   // topic classifiers share its word and character n-gram features.
   const message = new MessageText(input.text);
-  const { language, confidence } = identifyLanguage(message);
+  let { language, confidence } = identifyLanguage(message);
+  const place = locateMessage(context.gazetteer, message, input.lat, input.lng, language);
+  if (place.name !== undefined) {
+    // A place name says nothing of the language it is written in ("Via della Libertà" in English).
+    const rest = withoutPlaceName(input.text, place.name);
+    const guess = rest === input.text ? undefined : identifyLanguage(rest);
+    if (guess && guess.language !== 'unknown') ({ language, confidence } = guess);
+  }
   const sentiment = (context.sentimentModel ?? fallbackSentiment).predict(message, language);
   let topicModel = context.topicModel ?? fallbackTopics.get(context.topics);
   if (!topicModel) fallbackTopics.set(context.topics, (topicModel = topicClassifier(context.topics)));
   const topic = topicModel.predict(message, language);
-  const place = locateMessage(context.gazetteer, message, input.lat, input.lng);
   return {
     language,
     languageConfidence: confidence,

@@ -91,6 +91,12 @@ function trainingText(language: MessageLanguage): string[] {
   return [...strings, ...Array.from({ length: SAMPLE_WEIGHT }, () => samples).flat()];
 }
 
+/** The shipped text of a language, each line once (what feature weights count words against). */
+export function backgroundText(language: MessageLanguage): string[] {
+  const strings = messageTexts(language).map((message) => message.replace(/\{\{\w+\}\}|<[^>]*>|https?:\S+/g, ' '));
+  return [...strings, ...LANGUAGE_SAMPLES[language].split('\n')];
+}
+
 /** Builds the n-gram model from the shipped text (about 100 ms; once per process). */
 function buildModel(): LanguageModel {
   const counts = new Map<string, Float64Array>();

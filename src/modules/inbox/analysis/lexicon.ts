@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MessageLanguage } from './languages.ts';
+import { COURTESY } from './lexicons/courtesy.ts';
 import { EAST } from './lexicons/words-east.ts';
 import { WEST } from './lexicons/words-west.ts';
 import type { WordLists } from './lexicons/word-lists.ts';
@@ -21,6 +22,47 @@ export interface Lexicon {
   intensifiers: Map<string, number>;
   /** Whether a word typed without accents may match an entry with them (not where umlauts change the word). */
   foldable: boolean;
+  /** Thanks, please, greetings (folded): no polarity in a request (lexicons/courtesy.ts). */
+  courtesy: WordSet;
+  /** What makes a message a request (folded). */
+  requests: WordSet;
+}
+
+/** Folded words, word beginnings (a trailing '*') and pairs of words in a row ("a_b"). */
+export interface WordSet {
+  words: Set<string>;
+  stems: string[];
+  pairs: Set<string>;
+}
+
+function wordSet(list: string): WordSet {
+  const set: WordSet = { words: new Set(), stems: [], pairs: new Set() };
+  for (const entry of list.split(/\s+/).filter(Boolean)) {
+    const folded = fold(entry);
+    if (folded.includes('_')) set.pairs.add(folded.replace('_', ' '));
+    else if (folded.endsWith('*')) set.stems.push(folded.slice(0, -1));
+    else set.words.add(folded);
+  }
+  return set;
+}
+
+/**
+ * How many folded words from `index` on (0, 1 or 2) a word set matches: the pair of this word and the
+ * next, else the word itself.
+ */
+export function matchWordSet(set: WordSet, folded: readonly string[], index: number): number {
+  const word = folded[index] as string;
+  const next = folded[index + 1];
+  if (next !== undefined && set.pairs.size > 0) {
+    // Pairs may be three words written with two '_' ("is_it_possible"): compare the joined run.
+    for (const pair of set.pairs) {
+      const parts = pair.split(/[ _]/);
+      if (parts.every((part, offset) => folded[index + offset] === part)) return parts.length;
+    }
+  }
+  if (set.words.has(word)) return 1;
+  for (const stem of set.stems) if (word.startsWith(stem)) return 1;
+  return 0;
 }
 
 const PATTERN_LANGUAGES = new Set<MessageLanguage>(['en', 'fr', 'it', 'nl']);
@@ -48,6 +90,8 @@ function buildLexicon(language: MessageLanguage): Lexicon {
     negations: new Set(),
     intensifiers: new Map(),
     foldable: !['de', 'hu', 'et'].includes(language),
+    courtesy: wordSet(COURTESY[language].courtesy),
+    requests: wordSet(COURTESY[language].requests),
   };
   const addWord = (form: string, polarity: number): void => {
     const lower = form.toLowerCase();

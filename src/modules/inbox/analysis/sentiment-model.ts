@@ -15,7 +15,11 @@ import { DEFAULT_FEATURES, featureVector, type FeatureOptions } from './features
 import { lexiconSentiment, SENTIMENTS } from './sentiment.ts';
 import { messageText, type MessageText } from './text.ts';
 
-/** Logit the prior gives the lexicon's verdict over the two other labels (probability 0.6 against 0.2 each). */
+/**
+ * Logit the prior gives the lexicon's verdict over the two other labels (probability 0.6 against 0.2
+ * each), up to twice that as the lexicon's score grows: a message full of strong words takes more
+ * evidence to overturn than one with a single mild word.
+ */
 const PRIOR_LOGIT = Math.log(3);
 
 /** How the sentiment classifier reads a message. */
@@ -26,8 +30,8 @@ export function sentimentSpec(features: FeatureOptions = DEFAULT_FEATURES): Clas
       const message = messageText(text);
       const lexicon = lexiconSentiment(message, language);
       return {
-        vector: withFeatures ? featureVector(message, lexicon, features) : NO_FEATURES,
-        prior: new Map([[lexicon.sentiment, PRIOR_LOGIT]]),
+        vector: withFeatures ? featureVector(message, lexicon, features, language) : NO_FEATURES,
+        prior: new Map([[lexicon.sentiment, PRIOR_LOGIT * (1 + Math.abs(lexicon.score))]]),
       };
     },
   };

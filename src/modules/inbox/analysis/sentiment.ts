@@ -5,7 +5,7 @@
  * starts from before staff have corrected anything.
  */
 import type { MessageLanguage } from './languages.ts';
-import { lexiconFor, polarityOf } from './lexicon.ts';
+import { lexiconFor, matchWordSet, polarityOf, type Lexicon } from './lexicon.ts';
 import { fold, MessageText, prepareText, words, type PreparedText } from './text.ts';
 
 export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
@@ -26,6 +26,7 @@ export interface LexiconSentiment {
 export const NEUTRAL_BAND = 0.1;
 const NEGATION_REACH = 3;
 const NEGATED = -0.5;
+const REQUEST_POSITIVE = 0.5;
 
 const POSITIVE_SYMBOLS = new Set(
   '😀 😃 😄 😁 😆 😂 🤣 😊 😇 🙂 😉 😍 🥰 😘 😗 😙 😚 😋 😛 😜 🤪 😝 🤗 🤩 😎 🥳 👍 👏 🙌 💪 🎉 🎊 ❤ 🧡 💛 💚 💙 💜 🖤 🤍 💕 💖 💗 💓 💞 💘 💝 ♥ ✨ 🌟 ⭐ 🔥 💯 ✅ 🙏 😻 🌞 ☀ 👌 ✌ 🤘 🍾 🥂 😅 ☺ :) :-) :)) :D :-D ;) ;-) =) =D xD XD :P :p <3 ^^ ^_^ (: (;'.split(
@@ -47,6 +48,19 @@ export function symbolPolarity(symbol: string): number {
   return 0;
 }
 
+/**
+ * Whether a message is a request: it has a request form ("pouvez-vous", "gostaria", "could you"), or
+ * a question mark and a courtesy word. In a request, thanks and greetings are politeness, not praise.
+ */
+function isRequest(lexicon: Lexicon, folded: readonly string[], prose: string): boolean {
+  let courteous = false;
+  for (let index = 0; index < folded.length; index++) {
+    if (matchWordSet(lexicon.requests, folded, index) > 0) return true;
+    if (!courteous && matchWordSet(lexicon.courtesy, folded, index) > 0) courteous = true;
+  }
+  return courteous && prose.includes('?');
+}
+
 /** The sentiment of a message by its language's lexicon (English when the language is unknown). */
 export function lexiconSentiment(
   text: string | PreparedText | MessageText,
@@ -62,14 +76,23 @@ export function lexiconSentiment(
   let count = 0;
   const cues: string[] = [];
   let lastNegation = -NEGATION_REACH - 1;
+  const request = isRequest(lexicon, foldedTokens, prepared.prose);
+  let courtesyUntil = -1;
   tokens.forEach((word, index) => {
     const folded = foldedTokens[index] as string;
+    if (request) {
+      const courtesy = matchWordSet(lexicon.courtesy, foldedTokens, index);
+      if (courtesy > 0) courtesyUntil = Math.max(courtesyUntil, index + courtesy - 1);
+      if (index <= courtesyUntil) return;
+    }
     if (lexicon.negations.has(folded) || folded.endsWith("n't")) {
       lastNegation = index;
       return;
     }
     let polarity = polarityOf(lexicon, word, folded);
     if (polarity === 0) return;
+    // What a request asks for is not praise ("pouvez-vous nettoyer…"): its positive words count half.
+    if (request && polarity > 0) polarity *= REQUEST_POSITIVE;
     const previous = foldedTokens[index - 1];
     const intensity = previous === undefined ? undefined : lexicon.intensifiers.get(previous);
     if (intensity !== undefined) polarity = Math.max(-1, Math.min(1, polarity * intensity));

@@ -17,7 +17,8 @@ export const EAST: Record<'ro' | 'bg' | 'et' | 'hu', WordLists> = {
       problem* pericol* periculos* nesigur* infracțiun* furt* furat* inundați* scurger* pagub* mort* moarte murit
       bolnav* durere plâng* frică teamă îngrijorat* scuze rușine scandal* inacceptabil* nedrept* plictis* obosit*
       pierdut* pierdere înfrângere dezamăgi* dezastru* inutil* ridicol* minciun* mincinos* corupt* abandonat*
-      război* violență victim* greu scump* criză păcat naspa gropi* groapă`,
+      război* violență victim* greu scump* criză păcat naspa gropi* groapă
+      !întuneric* beznă periculoas* inundat* inundată duhoare putoare pute puțit alunecos* gropi`,
     negations: `nu nici niciodată fără nimic nimeni niciun nicio n-am n-a`,
     intensifiers: `foarte prea atât tare super extrem cu adevărat total absolut chiar`,
   },
@@ -31,7 +32,8 @@ export const EAST: Record<'ro' | 'bg' | 'et' | 'hu', WordLists> = {
       открадн* наводнени* теч* щета* щети умря смърт мъртъв болен болн* болка плач* страх уплашен* тревож* съжалявам
       извинявай срам* скандал* неприемлив* несправедлив* скучн* уморен* загуб* разочаров* катастроф* безполезн*
       смешн* лъжа лъжи лъжец корумпиран* изоставен* война насилие жертв* трудн* скъп* криза жалко глупост* глупав*
-      дупк* подигравка`,
+      дупк* подигравка
+      смърди воня тъмн* наводнен* опасн*`,
     negations: `не нито никога без нищо никой няма`,
     intensifiers: `много твърде толкова супер изключително наистина напълно абсолютно доста`,
   },
@@ -45,7 +47,8 @@ export const EAST: Record<'ro' | 'bg' | 'et' | 'hu', WordLists> = {
       kuritegu* kuritegevus varguse* varastatud üleujutus* leke* kahju* surnud surm sure* haige* valu nutt* nuta*
       hirm* kardan mure* vabandust häbi* skandaal* vastuvõetamatu* ebaaus* igav* väsinud kaotus* kaotasime pettu*
       pettumus* katastroof* kasutu* naeruväär* vale valetaja* korrumpeerun* sõda* vägivald* ohver* raske kallis kriis
-      jama auk augud aukude`,
+      jama auk augud aukude
+      haiseb hais* pime* pimedus* üleujutatud* ohtlik*`,
     negations: `ei mitte pole ilma eks kunagi midagi keegi ära`,
     intensifiers: `väga liiga nii täiesti tõesti eriti super üli kohutavalt absoluutselt`,
   },
@@ -60,7 +63,8 @@ export const EAST: Record<'ro' | 'bg' | 'et' | 'hu', WordLists> = {
       halál* meghalt beteg* fájdalom fáj sír* félek félelem aggód* bocsánat bocsi szégyen* botrány* elfogadhatatlan*
       igazságtalan* unalmas* unatkoz* fáradt* elveszett* vesztett* vereség csalódás* csalódott* katasztróf* hasznavehetetlen
       nevetséges* hazug* hazugság* korrupt* háború* erőszak* áldozat* nehéz drága válság* sajnos kátyú* hülye* hülyeség*
-      vicc baj`,
+      vicc baj
+      büdös* bűz* sötét* elárasztott* veszélyes*`,
     negations: `nem ne sem soha nélkül semmi senki nincs nincsen`,
     intensifiers: `nagyon túl annyira szuper rendkívül igazán teljesen abszolút eléggé borzasztóan`,
   },

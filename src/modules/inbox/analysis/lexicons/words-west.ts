@@ -21,14 +21,15 @@ export const WEST: Record<'en' | 'fr' | 'de' | 'nl' | 'es' | 'pt' | 'it', WordLi
       stupid idiot* dumb fuck* fucking shit* crap damn hell ugly boring bored tired lost lose loser loss miss missed
         disappoint* !disaster mess useless waste* ridiculous shame !shameful scandal* unacceptable rude
       lazy lie* liar fake corrupt* abandoned neglect* unfair attack* war violence victim* hard difficult sucks suck
-      wtf ugh smh annoying rip cancelled closed dark ignored expensive`,
+      wtf ugh smh annoying rip cancelled closed dark ignored expensive
+      flooded flooding stench stinks smelly pitch-dark unlit`,
     negations: `not no never dont don't doesn't didn't isn't aren't wasn't weren't cannot can't won't nor without neither hardly ain't nothing`,
     intensifiers: `very really so too extremely totally absolutely super such most much quite truly completely so much incredibly`,
   },
   fr: {
     positive: `!adore* aime aimer aimé j'aime !genial* super bien bon bonne bons meilleur* !excellent* !magnifique* !parfait*
       merci* heureu* content* joie plaisir beau belle beaux jolie sympa cool top bravo felicit* gagne* gagné victoire
-      drole rire mdr lol ptdr hate trop bien chouette agreable propre securise* repare* efficace rapide utile
+      drole rire mdr lol ptdr hate trop bien chouette agreable propre securise* repare reparee repares reparees efficace rapide utile
       formidable incroyable superbe fier fiere espoir esper* sourire* fete bienvenue reussi* succes amour amoureu*
       recommande* apprecie* interessant* excit* enfin`,
     negative: `!deteste* !nul nulle nuls mauvais* !pire !horrible* !affreu* triste* colere enerv* marre chiant* relou
@@ -37,7 +38,8 @@ export const WEST: Record<'en' | 'fr' | 'de' | 'nl' | 'es' | 'pt' | 'it', WordLi
       mal douleur pleur* peur inquiet* desole honte scandal* inadmissible inacceptable stupide con conne connard* merde
       putain fuck bordel chier degueu* degoutant* moche ennui ennuy* fatigu* perdu* perdre defaite rate* 
        decu* decevant* catastroph* desastre galere inutile gaspill* ridicule injuste* mensonge* menteur*
-      corrompu* abandon* neglig* attaque* guerre violence* victime* difficile dur crise cher chere hont*`,
+      corrompu* abandon* neglig* attaque* guerre violence* victime* difficile dur crise cher chere hont*
+      pue puent puanteur inonde inondee inondees inondes sombre obscur* dangereus* glissant*`,
     negations: `ne pas n' jamais plus aucun aucune rien sans ni guere personne`,
     intensifiers: `tres trop vraiment tellement si super hyper vachement completement totalement extremement grave`,
   },
@@ -55,7 +57,8 @@ export const WEST: Record<'en' | 'fr' | 'de' | 'nl' | 'es' | 'pt' | 'it', WordLi
       schaden* tot tod sterb* gestorben krank* schmerz* weinen weine weinte angst sorge* sorry leider enttäusch* enttaeusch*
       langweil* müde muede verloren verlier* niederlage peinlich* schande skandal* unverschämt* frech* unmöglich*
       ekel* eklig* hässlich* haesslich* nutzlos* lüge* luege* lügner* korrupt* krieg* gewalt* opfer* schwer
-      teuer* chaos unfair* ungerecht* mies* versagt* versag* wtf grr ätzend aetzend`,
+      teuer* chaos unfair* ungerecht* mies* versagt* versag* wtf grr ätzend aetzend
+      stinkt stinken gestank !fürchterlich* !fuerchterlich* überflutet* ueberflutet* überschwemm* ueberschwemm* dunkel* finster* gefährdet* unbeleuchtet`,
     negations: `nicht nie niemals kein keine keinen keiner keinem nichts ohne weder nix net ned`,
     intensifiers: `sehr so total voll echt wirklich extrem mega ganz zu absolut richtig besonders unglaublich`,
   },
@@ -70,7 +73,8 @@ export const WEST: Record<'en' | 'fr' | 'de' | 'nl' | 'es' | 'pt' | 'it', WordLi
       diefstal* gestolen overval* overstroming* lek* schade* dood dode sterven gestorven ziek* pijn huil* bang angst
       zorgen sorry helaas teleurgesteld* teleurstell* saai* moe verloren verlies* nederlaag schande schandalig*
       belachelijk* onacceptabel* brutaal* onbeschoft* lelijk* nutteloos* leugen* corrupt* oorlog* geweld* slachtoffer*
-      moeilijk duur chaos oneerlijk* waardeloos* jammer`,
+      moeilijk duur chaos oneerlijk* waardeloos* jammer
+      stinkt stank overstroomd* ondergelopen donker* glad`,
     negations: `niet geen nooit niets niemand zonder noch nergens`,
     intensifiers: `heel erg zo echt zeer super mega enorm ontzettend totaal helemaal vreselijk te`,
   },
@@ -86,14 +90,15 @@ export const WEST: Record<'en' | 'fr' | 'de' | 'nl' | 'es' | 'pt' | 'it', WordLi
       robad* inundac* fuga* dano* muert* morir murio enferm* dolor llor* miedo preocup*   perdon vergüenza
       verguenza siento escandal* inaceptable injust* aburrid* cansad* perd* derrota decepcion* decepcionad* desastre* inutil*
       ridicul* mentir* mentira* corrupt* abandon* guerra* violencia* victima* dificil caro cara crisis fracas* lamentable
-      triste pena  `,
+      triste pena  
+      apesta* hedor peste inundad* anegad* oscur* peligros*`,
     negations: `no nunca jamas ni sin nada nadie tampoco ningun ninguna`,
     intensifiers: `muy mucho mucha muchisimo tan tanto super re demasiado totalmente realmente bastante tremendo`,
   },
   pt: {
     positive: `!amo !amei !adoro !adorei !otim* !perfeit* !maravilhos* !incrivel !excelente* bom boa bons boas melhor* obrigad*
       valeu feliz felizes alegr* content* legal massa top lind* bonit* divertid* engracad* kkk* haha* rs lol gan* ganhou
-      vitoria parabens bravo orgulho* esperanca tomara limp* segur* consert* resolvid* rapid* util simpatic* recomend*
+      vitoria parabens bravo orgulho* esperanca tomara limp* segur* consertad* consertou consertaram resolvid* rapid* util simpatic* recomend*
       interessante* emocion* fantastic* demais sucesso* aproveit* amor querid* saudade* gost* curt* arras* mito diva
       delicia* sensacional* show`,
     negative: `!odeio !odi* !horrivel !pessim* !nojo* !pior* mal ma mau ruim triste* raiva irrit* chat* cansad* lixo
@@ -101,7 +106,8 @@ export const WEST: Record<'en' | 'fr' | 'de' | 'nl' | 'es' | 'pt' | 'it', WordLi
       avari* problema* perig* insegur* crime* roubo* roubad* assalt* enchente* vazament* estrag* mort* morrer morreu
       doent* dor chor* medo preocup* desculpa vergonha escandal* inaceitavel injust* chato chata tedio entediad*
       perd* derrota decepcion* desastre* inutil* ridicul* mentir* mentira* corrupt* abandon* guerra* violencia* vitima*
-      dificil  crise fracass* lamentavel pena   aff affs odio embuste* falso* falsa*`,
+      dificil  crise fracass* lamentavel pena   aff affs odio embuste* falso* falsa*
+      alagad* alagamento* inundad* fedor fedorento* fede escur* perigos* buraco* esburacad*`,
     negations: `nao nunca jamais nem sem nada ninguem tampouco nenhum nenhuma`,
     intensifiers: `muito muita muitos tao super bem demais totalmente realmente bastante mega`,
   },
@@ -116,7 +122,8 @@ export const WEST: Record<'en' | 'fr' | 'de' | 'nl' | 'es' | 'pt' | 'it', WordLi
       stupid* cretin* rumor* ritard* cancellat* guast* rott* problem* pericol* insicur* crimin* furt* rubat* allag*
       perdit* dann* mort* morire malat* dolore piang* paura preoccup* scusa vergogna* scandal* inaccettabil* ingiust*
       noios* stanc*  sconfitta delus* disastr* inutil* ridicol* bugi* menzogn* corrott* abbandon* guerra violenz*
-      vittim* difficil* caro crisi fallit* purtroppo   falsi troie ladri`,
+      vittim* difficil* caro crisi fallit* purtroppo   falsi troie ladri
+      puzza* puzzolent* allagat* buio buia pericolos* scur* fetore`,
     negations: `non mai niente nulla senza ne nessuno nessuna neanche nemmeno`,
     intensifiers: `molto tanto troppo proprio davvero super veramente assolutamente tantissimo cosi`,
   },
