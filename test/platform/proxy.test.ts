@@ -47,9 +47,9 @@ async function serverTrusting(trustProxy: string): Promise<TestServer> {
 describe('TRUST_PROXY', () => {
   test('true is refused at start, saying what to give instead', () => {
     const result = configOf('true');
-    assert.equal(result.ok, false);
+    if (result.ok) assert.fail('TRUST_PROXY=true was accepted');
     assert.match(
-      result.ok ? '' : result.problems.join('\n'),
+      result.problems.join('\n'),
       /TRUST_PROXY=true is refused: .*X-Forwarded-For.*TRUST_PROXY=1 behind one nginx.*TRUST_PROXY=10\.0\.0\.1,10\.0\.0\.0\/8/,
     );
   });
