@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
+import { changeReportStatus, submitReport } from '../../src/modules/reports/index.ts';
+import { followReport } from '../../src/modules/reports/subscriptions.repository.ts';
+import { notifySubscribers } from '../../src/modules/reports/subscriptions.ts';
+import { hashPassword } from '../../src/platform/auth/passwords.ts';
+import { findViewer, type Viewer } from '../../src/platform/auth/users.ts';
 import { addCity, setCityUrl } from '../../src/platform/organisations/operator.ts';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
 import { TestClient } from '../support/client.ts';
@@ -104,6 +109,80 @@ describe('several cities on one installation', () => {
     await resident.submit('/password-reset', '/password-reset', { email });
     const reset = (await mailedLinks(email)).find((url) => url.pathname === '/password-reset/new');
     assert.equal(reset?.host, `brugmont.example:${port}`, 'the password reset link too');
+  });
+
+  test('a report notification of the second city links to it, and its one-click unsubscribe works there', async () => {
+    await server.ctx.db
+      .insertInto('reports_category')
+      .values({
+        organisation_id: brugmont.id,
+        code: 'streetlight',
+        group_name: JSON.stringify({ nl: 'Straten' }),
+        name: JSON.stringify({ nl: 'Straatlamp stuk' }),
+        description: '{}',
+        keywords: 'lamp',
+        expected_hours: 72,
+        default_department_id: null,
+        sort: 0,
+      })
+      .execute();
+    const report = await submitReport(server.ctx, brugmont, {
+      categoryCode: 'streetlight',
+      lat: 50.85,
+      lng: 4.35,
+      description: 'De lamp aan de kerk brandt niet.',
+      source: 'web',
+    });
+    assert.ok('ok' in report, JSON.stringify(report));
+    const follower = 'buur@brugmont.example';
+    await followReport(server.ctx.db, brugmont.id, report.id, { email: follower });
+    const staff = await server.ctx.db
+      .insertInto('core_user')
+      .values({
+        organisation_id: brugmont.id,
+        email: 'werken@brugmont.example',
+        display_name: 'Openbare werken',
+        password_hash: await hashPassword('a long enough password'),
+        role: 'admin',
+        language: 'nl',
+        email_confirmed_at: new Date(),
+        birth_year: null,
+        deleted_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const officer = (await findViewer(server.ctx.db, brugmont.id, staff.id)) as Viewer;
+    await changeReportStatus(server.ctx, officer, report.id, { status: 'in_progress', publicText: 'Gepland.' });
+    await notifySubscribers(server.ctx);
+
+    const links = await mailedLinks(follower);
+    const origin = `http://brugmont.example:${port}`;
+    assert.ok(
+      links.some((url) => url.href === `${origin}/reports/${report.id}`),
+      links.join(' '),
+    );
+    assert.ok(links.some((url) => url.origin === origin && url.pathname === '/reports/unsubscribe'));
+    const mail = await lastMailTo(server, follower);
+    const oneClick = new URL(
+      /<([^>]+)>/.exec((mail?.headers as Record<string, string>)['List-Unsubscribe'] ?? '')?.[1] ?? 'http://missing',
+    );
+    assert.equal(oneClick.origin, origin, 'List-Unsubscribe points to Brugmont too');
+    const stopped = await new HostClient(server.url, oneClick.host).request(
+      'POST',
+      `${oneClick.pathname}${oneClick.search}`,
+      {
+        body: 'List-Unsubscribe=One-Click',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+    );
+    assert.equal(stopped.status, 200);
+    const left = await server.ctx.db
+      .selectFrom('reports_subscription')
+      .select('id')
+      .where('report_id', '=', report.id)
+      .where('email', '=', follower)
+      .execute();
+    assert.equal(left.length, 0, 'the one-click address, on Brugmont’s host, stopped the mails');
   });
 
   test('the default city keeps PUBLIC_URL in its mails', async () => {
