@@ -33,6 +33,7 @@ import { Outbound } from './platform/outbound/outbound.ts';
 import { registerAssets } from './platform/web/assets.ts';
 import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
+import { checkSecretKey } from './platform/secret-key.ts';
 
 /** The modules of this installation, in the order their demo content and pages build on each other. */
 export const MODULES: readonly ModuleManifest[] = [
@@ -83,9 +84,6 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       dataDir: options.inMemory ? undefined : config.dataDir,
     });
     log.info({ database: database.kind, location: database.location }, 'database open');
-    const applied = await migrate(database.db, collectMigrations(platformMigrations, MODULES));
-    if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
-
     const registry = buildRegistry(MODULES);
     const jobs = new JobQueue(database.db, log);
     const mail = new Mailer(config, database.db, jobs, log);
@@ -109,12 +107,18 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     }
     registerMaintenance(ctx);
 
-    await ensureOrganisation(ctx, organisations, { demo: options.demo });
+    // One server at a time migrates, checks the key and creates the first city; the others wait, then find it done.
+    await database.exclusively(async () => {
+      const applied = await migrate(ctx.db, collectMigrations(platformMigrations, MODULES));
+      if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied');
+      if ((await checkSecretKey(ctx.db, config.secretKey)) === 'stored') log.info('SECRET_KEY check value stored');
+      await ensureOrganisation(ctx, organisations, { demo: options.demo });
+    });
 
     const app = await createHttpApp({ config, db: database.db, log, organisations });
     app.decorate('siteNavigation', { main: registry.navigation, admin: registry.adminNavigation });
     app.decorate('publicUrl', config.publicUrl);
-    await registerOpenApi(app, config.publicUrl);
+    await registerOpenApi(app);
     const state = { ready: false };
     registerAssets(app);
     registerPlatformRoutes(app, ctx, state);

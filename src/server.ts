@@ -2,6 +2,7 @@ import { buildPlatform } from './main.ts';
 import { loadConfig } from './platform/config.ts';
 import { lockDataFolder } from './platform/db/lock.ts';
 import { createLogger } from './platform/logger.ts';
+import { StartRefused } from './platform/secret-key.ts';
 
 /** Starts the server: validate the configuration, lock the data folder, build, listen, stop cleanly. */
 async function start(): Promise<void> {
@@ -30,7 +31,8 @@ async function start(): Promise<void> {
   try {
     platform = await buildPlatform(config, { demo: !args.includes('--no-demo'), log });
   } catch (error) {
-    log.fatal({ err: error }, 'start failed');
+    if (error instanceof StartRefused) console.error(`Interactive City cannot start: ${error.message}`);
+    else log.fatal({ err: error }, 'start failed');
     lock?.release();
     process.exit(1);
   }

@@ -30,7 +30,7 @@ export async function openDatabaseForCli(): Promise<CliDatabase> {
     process.exit(1);
   }
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
-  await migrate(handle.db, collectMigrations(platformMigrations, MODULES));
+  await handle.exclusively(() => migrate(handle.db, collectMigrations(platformMigrations, MODULES)));
   return {
     ...handle,
     config,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllowList, type AllowEntry } from './outbound/outbound.ts';
@@ -19,7 +20,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** 'pretty': coloured, readable lines for a person at a terminal; 'json': one JSON object a line, for machines. */
   logFormat: 'json' | 'pretty';
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For / X-Forwarded-Proto the server believes (Fastify's trustProxy): false, a
+   * number of hops (the last N proxies in front of the server), or the proxies' addresses and networks.
+   */
+  trustProxy: false | number | string[];
   mail: { smtpUrl: string | undefined; from: string };
   sessionDays: number;
   admin: { email: string; password: string } | undefined;
@@ -100,10 +105,8 @@ export function loadConfig(
     problems.push(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${env.LOG_FORMAT}")`);
   }
 
-  const trustProxyText = env.TRUST_PROXY ?? 'false';
-  if (!['true', 'false'].includes(trustProxyText)) {
-    problems.push(`TRUST_PROXY must be true or false (got "${trustProxyText}")`);
-  }
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY ?? '');
+  if (!trustProxy.ok) problems.push(trustProxy.problem);
 
   const smtpUrl = env.SMTP_URL?.trim() || undefined;
   if (smtpUrl !== undefined && !/^smtps?:\/\//.test(smtpUrl)) {
@@ -178,7 +181,7 @@ export function loadConfig(
       secretKey,
       logLevel,
       logFormat: logFormatText as Config['logFormat'],
-      trustProxy: trustProxyText === 'true',
+      trustProxy: trustProxy.ok ? trustProxy.value : false,
       mail: { smtpUrl, from: mailFrom },
       sessionDays: sessionDays ?? 30,
       admin,
@@ -195,6 +198,52 @@ export function loadConfig(
       },
     },
   };
+}
+
+/** The names proxy-addr (Fastify's trustProxy) knows for ranges of addresses. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY: `false` (or empty), a number of proxy hops in front of the server (`1` behind one nginx), or
+ * the proxies' addresses and networks separated by commas (`10.0.0.1, 10.0.0.0/8, loopback`). `true` is
+ * refused: it would believe every hop of X-Forwarded-For, which the client writes itself, so any client
+ * could pick its address and pass the per-address limits.
+ */
+export function parseTrustProxy(
+  text: string,
+): { ok: true; value: Config['trustProxy'] } | { ok: false; problem: string } {
+  const value = text.trim();
+  if (value === '' || value === 'false' || value === '0') return { ok: true, value: false };
+  if (value === 'true')
+    return {
+      ok: false,
+      problem:
+        'TRUST_PROXY=true is refused: it believes every address in X-Forwarded-For, which clients write themselves, ' +
+        'so anyone could choose their address and pass the per-address limits. Give the number of proxies in front ' +
+        'of the server (TRUST_PROXY=1 behind one nginx) or their addresses (TRUST_PROXY=10.0.0.1,10.0.0.0/8)',
+    };
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) return { ok: false, problem: `TRUST_PROXY: ${hops} proxy hops is not believable (at most 10)` };
+    return { ok: true, value: hops };
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  const wrong = entries.filter((entry) => !isProxyAddress(entry));
+  if (wrong.length > 0)
+    return {
+      ok: false,
+      problem: `TRUST_PROXY must be false, a number of proxy hops, or addresses and networks of proxies separated by commas (${wrong.map((entry) => `"${entry}"`).join(', ')} is not one)`,
+    };
+  return { ok: true, value: entries };
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function parseInteger(text: string): number | undefined {

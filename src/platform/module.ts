@@ -108,6 +108,22 @@ export interface ModuleManifest {
   discussedSubjects?: DiscussedSubjectProvider[];
   personalData?: PersonalDataProvider;
   demo?: DemoSeeder;
+  /** What the module keeps under SECRET_KEY, and how `npm run admin -- rotate-secret-key` carries it to a new key. */
+  secretKeyRotation?: SecretKeyRotation;
+}
+
+/**
+ * A module's part of changing SECRET_KEY, run in the rotation's one transaction: re-seal what can be
+ * re-sealed under `keys.next`. What cannot (a keyed hash of values not stored) is answered as `blocked`,
+ * which stops the whole rotation unless the operator allows it to be removed (`dropUnrecoverable`, then
+ * the module removes it and says what to do again). `done` lines are printed for the operator.
+ */
+export interface SecretKeyRotation {
+  rotate(
+    tx: Tx,
+    keys: { old: string; next: string },
+    options: { dropUnrecoverable: boolean },
+  ): Promise<{ done: string[]; blocked?: string }>;
 }
 
 /** The manifests' contributions, gathered for the platform's shared pages. */

@@ -15,7 +15,7 @@ const logLines: string[] = [];
 let server: TestServer;
 before(async () => {
   server = await startTestServer({
-    env: { TRUST_PROXY: 'true', LOG_LEVEL: 'info' },
+    env: { TRUST_PROXY: '1', LOG_LEVEL: 'info' },
     adjust: (config) => {
       config.env = 'production';
     },

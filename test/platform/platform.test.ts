@@ -215,9 +215,10 @@ describe('database', () => {
     const { rows } = await sql<{ table_name: string }>`
       select t.table_name from information_schema.tables t
       where t.table_schema = current_schema() and t.table_type = 'BASE TABLE'
-        -- installation-wide by nature: the cities themselves, the migrations, and the one version number of
-        -- reports' intake configuration (a change in any city makes every city re-read its own, once)
-        and t.table_name not in ('core_organisation', 'core_migration', 'core_migration_lock', 'reports_intake_version')
+        -- installation-wide by nature: the cities themselves, the migrations, the installation's own facts (the
+        -- SECRET_KEY check value), and the one version number of reports' intake configuration (a change in any
+        -- city makes every city re-read its own, once)
+        and t.table_name not in ('core_organisation', 'core_migration', 'core_migration_lock', 'core_installation', 'reports_intake_version')
         and not exists (select 1 from information_schema.columns c
                         where c.table_schema = t.table_schema and c.table_name = t.table_name and c.column_name = 'organisation_id')
       order by 1`.execute(server.ctx.db);

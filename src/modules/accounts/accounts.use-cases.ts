@@ -1,4 +1,5 @@
 import type { AppContext } from '../../platform/context.ts';
+import { absoluteUrl } from '../../platform/organisations/urls.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import {
   checkPassword as checkPasswordHash,
@@ -51,7 +52,7 @@ async function sendConfirmation(
   user: { id: number; email: string; name: string; language: Language },
 ): Promise<void> {
   const token = await insertUserToken(db, organisation.id, user.id, 'confirm_email', CONFIRM_HOURS);
-  const link = new URL(`/confirm?token=${token}`, ctx.config.publicUrl).toString();
+  const link = absoluteUrl(ctx.config, organisation, `/confirm?token=${token}`);
   await ctx.mail.send(
     {
       organisationId: organisation.id,
@@ -93,7 +94,7 @@ export async function signUp(
     if (existing) {
       // the mail goes to the owner of the address, in the owner's language
       const language = isLanguage(existing.language) ? existing.language : input.language;
-      const link = new URL('/password-reset', ctx.config.publicUrl).toString();
+      const link = absoluteUrl(ctx.config, organisation, '/password-reset');
       await ctx.mail.send(
         {
           organisationId: organisation.id,
@@ -198,7 +199,7 @@ export async function requestPasswordReset(
   const userLanguage = isLanguage(user.language) ? user.language : language;
   await ctx.db.transaction().execute(async (tx) => {
     const token = await insertUserToken(tx, organisation.id, user.id, 'reset_password', RESET_HOURS);
-    const link = new URL(`/password-reset/new?token=${token}`, ctx.config.publicUrl).toString();
+    const link = absoluteUrl(ctx.config, organisation, `/password-reset/new?token=${token}`);
     await ctx.mail.send(
       {
         organisationId: organisation.id,

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../platform/db/database.ts';
 import type { ChannelRecord } from './channels/channel.ts';
-import { openSecrets, sealSecrets } from './channels/secrets.ts';
+import { openSecretsIfReadable, sealSecrets } from './channels/secrets.ts';
 import type { ChannelKind, ChannelStatus } from './inbox.schema.ts';
 import './inbox.schema.ts';
 
@@ -12,6 +12,8 @@ export interface ChannelSummary {
   name: string;
   settings: Record<string, unknown>;
   secretNames: string[];
+  /** The credentials were sealed under another SECRET_KEY: staff must enter them again. */
+  secretsUnreadable: boolean;
   enabled: boolean;
   status: ChannelStatus;
   lastError: string | null;
@@ -34,41 +36,51 @@ export async function findChannels(db: Executor, organisationId: number, secretK
     .orderBy('kind')
     .orderBy('name')
     .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    kind: row.kind,
-    name: row.name,
-    settings: json(row.settings),
-    secretNames: Object.keys(openSecrets(secretKey, row.secrets)),
-    enabled: row.enabled,
-    status: row.status,
-    lastError: row.last_error,
-    failures: row.failures,
-    lastPolledAt: row.last_polled_at,
-    lastReceivedAt: row.last_received_at,
-  }));
+  return rows.map((row) => {
+    const secrets = openSecretsIfReadable(secretKey, row.secrets);
+    return {
+      id: row.id,
+      kind: row.kind,
+      name: row.name,
+      settings: json(row.settings),
+      secretNames: Object.keys(secrets ?? {}),
+      secretsUnreadable: secrets === undefined,
+      enabled: row.enabled,
+      status: row.status,
+      lastError: row.last_error,
+      failures: row.failures,
+      lastPolledAt: row.last_polled_at,
+      lastReceivedAt: row.last_received_at,
+    };
+  });
 }
 
-/** One channel with its credentials opened, for adapters. `kind` narrows webhook lookups. */
+/**
+ * One channel with its credentials opened, for adapters. `kind` narrows webhook lookups. Credentials
+ * sealed under another SECRET_KEY come back empty with `secretsUnreadable` (the pages say so; a webhook
+ * is refused; entering them again seals them under the current key).
+ */
 export async function findChannelRecord(
   db: Executor,
   secretKey: string,
   organisationId: number | undefined,
   channelId: number,
   kind?: ChannelKind,
-): Promise<(ChannelRecord & { enabled: boolean }) | undefined> {
+): Promise<(ChannelRecord & { enabled: boolean; secretsUnreadable: boolean }) | undefined> {
   let query = db.selectFrom('inbox_channel').selectAll().where('id', '=', channelId).where('archived_at', 'is', null);
   if (organisationId !== undefined) query = query.where('organisation_id', '=', organisationId);
   if (kind) query = query.where('kind', '=', kind);
   const row = await query.executeTakeFirst();
   if (!row) return undefined;
+  const secrets = openSecretsIfReadable(secretKey, row.secrets);
   return {
     id: row.id,
     organisationId: row.organisation_id,
     kind: row.kind,
     name: row.name,
     settings: json(row.settings),
-    secrets: openSecrets(secretKey, row.secrets),
+    secrets: secrets ?? {},
+    secretsUnreadable: secrets === undefined,
     cursor: row.cursor === null ? null : json(row.cursor),
     enabled: row.enabled,
   };
@@ -268,4 +280,22 @@ export async function findOrCreateWebChannel(db: Db, secretKey: string, organisa
       secrets: {},
     });
   });
+}
+
+/** Every channel with sealed credentials, archived ones too, of every city (for changing SECRET_KEY). */
+export async function findSealedChannels(
+  db: Executor,
+): Promise<Array<{ id: number; organisationId: number; sealed: string }>> {
+  const rows = await db
+    .selectFrom('inbox_channel')
+    .select(['id', 'organisation_id', 'secrets'])
+    .where('secrets', 'is not', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({ id: row.id, organisationId: row.organisation_id, sealed: row.secrets as string }));
+}
+
+/** Replaces a channel's sealed credentials (sealed again under a new SECRET_KEY). */
+export async function storeSealedSecrets(db: Executor, channelId: number, sealed: string | null): Promise<void> {
+  await db.updateTable('inbox_channel').set({ secrets: sealed }).where('id', '=', channelId).execute();
 }

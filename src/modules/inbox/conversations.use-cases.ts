@@ -1,6 +1,7 @@
 import { recordAudit } from '../../platform/audit.ts';
 import { hasRole, type Viewer } from '../../platform/auth/users.ts';
 import type { AppContext } from '../../platform/context.ts';
+import { absoluteUrl } from '../../platform/organisations/urls.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isLanguage, type Language } from '../../platform/i18n/languages.ts';
@@ -300,8 +301,8 @@ export interface ReportFromMessage {
 }
 
 /** The public address of a report, as mails and answers give it. */
-export function reportLink(ctx: AppContext, reportId: number): string {
-  return new URL(`/reports/${reportId}`, ctx.config.publicUrl).toString();
+export function reportLink(ctx: AppContext, organisation: Organisation, reportId: number): string {
+  return absoluteUrl(ctx.config, organisation, `/reports/${reportId}`);
 }
 
 /**
@@ -336,7 +337,7 @@ export async function turnIntoReport(
     source: 'inbox',
     afterInsert: async (tx, reportId) => {
       if (!(await linkConversationToReport(tx, conversation.id, reportId))) throw new AppError('INBOX_ALREADY_LINKED');
-      const text = texts.reportTold(reportId, reportLink(ctx, reportId));
+      const text = texts.reportTold(reportId, reportLink(ctx, organisation, reportId));
       // a channel that cannot answer (a feed, an import) still gets its report; there is no one to tell
       const replyId = adapterFor(conversation.channelKind)?.reply
         ? await queueReplyIn(tx, ctx.jobs, {
@@ -382,8 +383,8 @@ export type ProposalOutcome =
     };
 
 /** The public address of a proposal, as answers on the channels give it. */
-export function proposalLink(ctx: AppContext, proposalId: number): string {
-  return new URL(`/proposals/${proposalId}`, ctx.config.publicUrl).toString();
+export function proposalLink(ctx: AppContext, organisation: Organisation, proposalId: number): string {
+  return absoluteUrl(ctx.config, organisation, `/proposals/${proposalId}`);
 }
 
 /**
@@ -427,7 +428,7 @@ export async function turnIntoProposal(
   return ctx.db.transaction().execute(async (tx) => {
     const id = await insertProposal(tx, newProposal(organisation, process, viewer.id, checked.proposal, now));
     if (!(await linkConversationToProposal(tx, conversation.id, id))) throw new AppError('INBOX_PROPOSAL_LINKED');
-    const text = texts.proposalTold(title, proposalLink(ctx, id));
+    const text = texts.proposalTold(title, proposalLink(ctx, organisation, id));
     // a channel that cannot answer (a feed, an import) still gets its proposal; there is no one to tell
     const replyId = adapterFor(conversation.channelKind)?.reply
       ? await queueReplyIn(tx, ctx.jobs, {

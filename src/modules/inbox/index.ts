@@ -18,6 +18,7 @@ import { registerChannelPages } from './pages/channels.pages.ts';
 import { registerImportPages } from './pages/import.pages.ts';
 import { findChannelRecord } from './channels.repository.ts';
 import { allAdapters } from './channels/index.ts';
+import { inboxSecretKeyRotation } from './channels/secrets-rotation.ts';
 import { ingestMessages, ANALYSE_JOB } from './ingest.ts';
 import { POLL_EVERY_MS, POLL_JOB, pollChannels } from './polling.ts';
 import { DELIVER_JOB, deliverReply } from './replies.ts';
@@ -57,7 +58,8 @@ export const inboxModule: ModuleManifest = {
     const channels: InboxChannels = {
       findChannel: async (kind, channelId) => {
         const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, undefined, channelId, kind);
-        return channel?.enabled ? channel : undefined;
+        // credentials that cannot be opened cannot check a signature: the webhook is refused
+        return channel?.enabled && !channel.secretsUnreadable ? channel : undefined;
       },
       ingest: (channel, messages) => ingestMessages(ctx.db, ctx.jobs, channel, messages),
     };
@@ -78,6 +80,7 @@ export const inboxModule: ModuleManifest = {
   navigation: [{ href: '/contact', label: 'inbox.contact.nav' }],
   personalData: inboxPersonalData,
   demo: { order: 50, seed: seedInbox },
+  secretKeyRotation: inboxSecretKeyRotation,
   adminNavigation: [
     { href: '/staff/inbox', label: 'inbox.nav', roles: ['staff', 'moderator'] },
     { href: '/staff/inbox/listening', label: 'inbox.listening.nav', roles: ['staff', 'moderator'] },

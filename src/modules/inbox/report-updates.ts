@@ -87,7 +87,7 @@ async function tellOne(
   update: PublicUpdate,
 ): Promise<boolean> {
   const t = translator(await conversationLanguage(ctx.db, organisation, conversation.id));
-  const link = reportLink(ctx, update.reportId);
+  const link = reportLink(ctx, organisation, update.reportId);
   const head =
     update.kind === 'status' && update.statusTo
       ? t('inbox.report.status', {
@@ -182,7 +182,7 @@ export async function tellProposalUpdates(ctx: AppContext, now = new Date()): Pr
       const events = proposalEvents(proposal, now).filter((e) => e.at === null || e.at.getTime() >= since);
       if (events.length === 0) continue;
       const t = translator(await conversationLanguage(ctx.db, organisation, row.id));
-      const link = proposalLink(ctx, proposal.id);
+      const link = proposalLink(ctx, organisation, proposal.id);
       for (const change of events) {
         const params = { title: proposal.title, link, count: proposal.threshold };
         const text =

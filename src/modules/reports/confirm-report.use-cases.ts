@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
+import { absoluteUrl } from '../../platform/organisations/urls.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { consumeRateLimit } from '../../platform/auth/rate-limit.ts';
 import { hashToken, hmac, randomToken } from '../../platform/auth/tokens.ts';
@@ -131,7 +132,7 @@ export async function holdAnonymousReport(
       photoToken: kept + input.photos.length > 0 ? photoToken : null,
       expiresAt: new Date(Date.now() + CONFIRM_DAYS * 86_400_000),
     });
-    const link = new URL(`/reports/confirm?token=${token}`, ctx.config.publicUrl).toString();
+    const link = absoluteUrl(ctx.config, organisation, `/reports/confirm?token=${token}`);
     await ctx.mail.send(
       {
         organisationId: organisation.id,
@@ -253,7 +254,7 @@ export async function followByAddress(
   const state = await ctx.db.transaction().execute(async (tx) => {
     const stored = await followReportUnconfirmed(tx, organisation.id, input.reportId, email, hashToken(token));
     if (stored === 'confirmed') return stored;
-    const link = new URL(`/reports/follow/confirm?token=${token}`, ctx.config.publicUrl).toString();
+    const link = absoluteUrl(ctx.config, organisation, `/reports/follow/confirm?token=${token}`);
     await ctx.mail.send(
       {
         organisationId: organisation.id,

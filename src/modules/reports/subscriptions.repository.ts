@@ -415,11 +415,6 @@ export async function findRecipientCandidates(tx: Tx, organisationId: number, li
   return query.execute();
 }
 
-/** The cities whose subscribers a sweep mails. */
-export async function findOrganisationsToNotify(db: Executor) {
-  return db.selectFrom('core_organisation').select(['id', 'default_language', 'name']).execute();
-}
-
 /**
  * Claims history lines for this sweep by inserting their "notified" markers; answers the ids it
  * claimed (a line another worker claimed first is left out).

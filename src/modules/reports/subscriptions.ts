@@ -1,5 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AppContext } from '../../platform/context.ts';
+import { absoluteUrl } from '../../platform/organisations/urls.ts';
+import type { Organisation } from '../../platform/organisations/organisations.ts';
 import type { Executor, Tx } from '../../platform/db/database.ts';
 import { isLanguage } from '../../platform/i18n/languages.ts';
 import { localized, translator } from '../../platform/i18n/translate.ts';
@@ -13,7 +15,6 @@ import {
   deleteOldNotifiedMarkers,
   deleteUnconfirmedSubscriptions,
   erasePersonalReportData,
-  findOrganisationsToNotify,
   findPendingLines,
   findPersonalReportData,
   findRecipientCandidates,
@@ -75,7 +76,7 @@ interface Recipient {
  * enqueue an extra run at once.
  */
 export async function notifySubscribers(ctx: AppContext): Promise<number> {
-  const organisations = await findOrganisationsToNotify(ctx.db);
+  const organisations = await ctx.organisations.findAll();
   let sent = 0;
   for (const organisation of organisations) {
     sent += await ctx.db.transaction().execute(async (tx) => {
@@ -137,23 +138,20 @@ async function recipientsFor(tx: Tx, organisationId: number, line: PendingLine):
 
 function composeMail(
   ctx: AppContext,
-  organisation: { default_language: string; name: unknown },
+  organisation: Organisation,
   line: PendingLine,
   recipient: Recipient,
 ): { subject: string; text: string; unsubscribeUrl: string } {
   const language = isLanguage(recipient.language)
     ? recipient.language
-    : isLanguage(organisation.default_language)
-      ? organisation.default_language
+    : isLanguage(organisation.defaultLanguage)
+      ? organisation.defaultLanguage
       : 'en';
   const t = translator(language);
-  const city = localized(parseJson(organisation.name), language, organisation.default_language);
-  const category = localized(parseJson(line.categoryName), language, organisation.default_language);
-  const link = new URL(`/reports/${line.reportId}`, ctx.config.publicUrl).toString();
-  const unsubscribe = new URL(
-    `/reports/unsubscribe?token=${recipient.unsubscribeToken}`,
-    ctx.config.publicUrl,
-  ).toString();
+  const city = localized(organisation.name, language, organisation.defaultLanguage);
+  const category = localized(parseJson(line.categoryName), language, organisation.defaultLanguage);
+  const link = absoluteUrl(ctx.config, organisation, `/reports/${line.reportId}`);
+  const unsubscribe = absoluteUrl(ctx.config, organisation, `/reports/unsubscribe?token=${recipient.unsubscribeToken}`);
   const params = { id: line.reportId, category, city, link };
   let subject: string;
   let body: string;
@@ -173,10 +171,11 @@ function composeMail(
   }
   const answer = line.publicText ? `\n\n${t('reports.mail.answer')}\n${line.publicText}` : '';
   const text = `${body}${answer}\n\n${link}\n\n${t('reports.mail.unsubscribe', { link: unsubscribe })}\n\n${t('mail.signature', { city })}`;
-  const oneClick = new URL(
+  const oneClick = absoluteUrl(
+    ctx.config,
+    organisation,
     `/reports/unsubscribe/one-click?token=${recipient.unsubscribeToken}`,
-    ctx.config.publicUrl,
-  ).toString();
+  );
   return { subject, text, unsubscribeUrl: oneClick };
 }
 

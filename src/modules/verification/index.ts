@@ -5,6 +5,7 @@ import { seedVerification } from './verification.demo.ts';
 import { verificationErrors } from './verification.errors.ts';
 import { registerVerificationPages } from './verification.pages.ts';
 import { verificationPersonalData } from './verification.use-cases.ts';
+import { verificationSecretKeyRotation } from './secret-key.ts';
 
 export {
   checkEligibility,
@@ -44,6 +45,7 @@ export const verificationModule: ModuleManifest = {
   adminNavigation: [{ href: '/admin/verification', label: 'verification.admin.title', roles: ['staff'] }],
   personalData: verificationPersonalData,
   demo: { order: 25, seed: seedVerification },
+  secretKeyRotation: verificationSecretKeyRotation,
 };
 
 declare module '../../platform/i18n/catalogues.ts' {

@@ -199,3 +199,22 @@ export function violatedConstraint(error: unknown): string | undefined {
   if (!e || e.code !== '23505') return undefined;
   return typeof e.constraint === 'string' ? e.constraint : 'unknown';
 }
+
+/** Census entries of every city, by city (for changing SECRET_KEY, which keys their hashes). */
+export async function countCensusOfEveryCity(
+  db: Executor,
+): Promise<Array<{ organisationId: number; entries: number }>> {
+  const rows = await db
+    .selectFrom('verification_census')
+    .select((eb) => ['organisation_id', eb.fn.countAll<number>().as('entries')])
+    .groupBy('organisation_id')
+    .orderBy('organisation_id')
+    .execute();
+  return rows.map((row) => ({ organisationId: row.organisation_id, entries: row.entries }));
+}
+
+/** Removes every city's census (its hashes were keyed with a SECRET_KEY being retired); verified residents stay. */
+export async function deleteCensusOfEveryCity(db: Executor): Promise<number> {
+  const result = await db.deleteFrom('verification_census').executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

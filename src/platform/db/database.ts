@@ -18,8 +18,18 @@ export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
   /** Where the data lives, for logs: a folder or a URL without its password. */
   location: string;
+  /**
+   * Runs `work` while no other server or command of this installation runs its own: on PostgreSQL under a
+   * session advisory lock held on a connection of its own (servers starting together on an empty database
+   * apply the migrations and create the first city once, and the others wait for it to be complete). On
+   * PGlite the data-folder lock already keeps every other process out.
+   */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** The advisory lock key of the start (migrations, first city): "ic" and "start" in ASCII, arbitrary but fixed. */
+const START_LOCK: [number, number] = [0x6963, 0x7374_6172];
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -49,7 +59,25 @@ export async function openDatabase(options: {
     await sql`select 1`.execute(db);
     const url = new URL(options.databaseUrl);
     url.password = '';
-    return { db, kind: 'postgres', location: url.toString(), close: () => db.destroy() };
+    const connectionString = options.databaseUrl;
+    return {
+      db,
+      kind: 'postgres',
+      location: url.toString(),
+      async exclusively(work) {
+        const client = new pg.Client({ connectionString });
+        await client.connect();
+        try {
+          await client.query('select pg_advisory_lock($1, $2)', START_LOCK);
+          return await work();
+        } finally {
+          // closing the session releases the lock even when the unlock itself fails
+          await client.query('select pg_advisory_unlock($1, $2)', START_LOCK).catch(() => {});
+          await client.end().catch(() => {});
+        }
+      },
+      close: () => db.destroy(),
+    };
   }
 
   const folder = options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined;
@@ -61,7 +89,7 @@ export async function openDatabase(options: {
     parsers: { [INT8]: (value: string) => Number(value), [NUMERIC]: (value: string) => Number(value) },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', location: folder ?? 'memory', close: () => db.destroy() };
+  return { db, kind: 'pglite', location: folder ?? 'memory', exclusively: (work) => work(), close: () => db.destroy() };
 }
 
 /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */

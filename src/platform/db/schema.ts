@@ -29,7 +29,13 @@ export interface Database {
     map_center_lng: number;
     map_zoom: number;
     branding: Json<{ primaryColor?: string; logoUrl?: string; tagline?: Translated }>;
+    public_url: ColumnType<string | null, string | null | undefined, string | null>;
     created_at: CreatedAt;
+  };
+  core_installation: {
+    name: string;
+    value: string;
+    updated_at: ColumnType<Date, Date | undefined, Date>;
   };
   core_user: {
     id: Generated<number>;

@@ -279,7 +279,7 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
     },
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1_048_576,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -434,6 +434,19 @@ function chooseLanguage(
   const negotiated = negotiateLanguage(acceptLanguage, LANGUAGE_CODES);
   if (negotiated) return negotiated;
   return isLanguage(organisation.defaultLanguage) ? organisation.defaultLanguage : 'en';
+}
+
+/**
+ * TRUST_PROXY as Fastify takes it. A hop count becomes "believe the nearest N hops" (the peer and the
+ * N - 1 addresses X-Forwarded-For names before it), as Express counts: Fastify itself trusts nothing for a
+ * number, since the peer might not be a proxy — so with a count the server must be reachable only through
+ * its proxies (README, Configuration).
+ */
+export function trustProxyOption(
+  trust: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust;
 }
 
 /** Cookie attributes used for every cookie the platform sets. */

@@ -8,7 +8,7 @@ import { renderPage } from '../web/layout.ts';
  * Collects every API route's schema into one OpenAPI 3 document. Register before the routes.
  * Only routes whose schema has `tags` are operations of the API; pages and forms have none and stay out.
  */
-export async function registerOpenApi(app: FastifyInstance, publicUrl: URL): Promise<void> {
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     hideUntagged: true,
     openapi: {
@@ -19,7 +19,8 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: URL): Pro
         description:
           'Open API of Interactive City. Errors are `{ "error": { "code", "message" } }` with a stable code.',
       },
-      servers: [{ url: publicUrl.origin }],
+      // relative: each city serves the document on its own address, and the API is at that address
+      servers: [{ url: '/' }],
       components: {
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An API key created by an administrator.' },

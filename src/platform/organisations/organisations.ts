@@ -13,6 +13,11 @@ export interface Organisation {
   timeZone: string;
   map: { lat: number; lng: number; zoom: number };
   branding: { primaryColor?: string; logoUrl?: string; tagline?: Translated };
+  /**
+   * The address residents use for this city, as the operator set it (`npm run admin -- city-url`); null:
+   * PUBLIC_URL for the default city, the first host name for another (see `cityUrl`).
+   */
+  publicUrl: string | null;
 }
 
 type Row = {
@@ -28,6 +33,7 @@ type Row = {
   map_center_lng: number;
   map_zoom: number;
   branding: Organisation['branding'] | string;
+  public_url: string | null;
 };
 
 function parseJson<T>(value: T | string): T {
@@ -46,6 +52,7 @@ function toOrganisation(row: Row): Organisation {
     timeZone: row.time_zone,
     map: { lat: row.map_center_lat, lng: row.map_center_lng, zoom: row.map_zoom },
     branding: parseJson(row.branding),
+    publicUrl: row.public_url,
   };
 }
 
@@ -59,6 +66,7 @@ export interface NewOrganisation {
   timeZone?: string;
   map: { lat: number; lng: number; zoom?: number };
   branding?: Organisation['branding'];
+  publicUrl?: string | null;
 }
 
 /** Data access for organisations, with a short cache of the host lookup done on every request. */
@@ -125,6 +133,7 @@ export class OrganisationRepository {
         map_center_lng: values.map.lng,
         map_zoom: values.map.zoom ?? 13,
         branding: JSON.stringify(values.branding ?? {}),
+        public_url: values.publicUrl ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -149,6 +158,7 @@ export class OrganisationRepository {
           ? { map_center_lat: values.map.lat, map_center_lng: values.map.lng, map_zoom: values.map.zoom ?? 13 }
           : {}),
         ...(values.branding ? { branding: JSON.stringify(values.branding) } : {}),
+        ...(values.publicUrl !== undefined ? { public_url: values.publicUrl } : {}),
       })
       .where('id', '=', id)
       .returningAll()

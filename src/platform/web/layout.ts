@@ -4,6 +4,7 @@ import { dateFormat } from '../i18n/format.ts';
 import { LANGUAGE_CODES, LANGUAGES } from '../i18n/languages.ts';
 import { hasMessage, localized, type MessageKey } from '../i18n/translate.ts';
 import type { NavigationLink } from '../module.ts';
+import { absoluteUrl } from '../organisations/urls.ts';
 import { assetUrl } from './assets.ts';
 import { html, raw, type Html } from './html.ts';
 
@@ -46,17 +47,6 @@ function takeNotice(request: FastifyRequest, reply: FastifyReply): string | unde
   return hasMessage(key) ? request.t(key) : undefined;
 }
 
-/**
- * The address this city is served at: its own host name when the request came on one of them (several
- * cities on one installation), otherwise PUBLIC_URL.
- */
-export function siteUrl(request: FastifyRequest): URL {
-  const host = request.hostname.split(':')[0] ?? '';
-  if (request.organisation.hosts.includes(host))
-    return new URL(`${request.server.publicUrl.protocol}//${request.host}`);
-  return request.server.publicUrl;
-}
-
 /** The city's name in the reader's language. */
 export function cityName(request: FastifyRequest): string {
   return localized(request.organisation.name, request.lang, request.organisation.defaultLanguage);
@@ -71,9 +61,8 @@ export function csrfField(request: FastifyRequest): Html {
 export function renderPage(request: FastifyRequest, reply: FastifyReply, options: PageOptions): FastifyReply {
   const { t, lang, organisation, viewer } = request;
   const city = cityName(request);
-  const base = siteUrl(request);
   const path = options.path ?? request.url.split('?')[0] ?? '/';
-  const canonical = new URL(path, base).toString();
+  const canonical = absoluteUrl(request.server, request.organisation, path);
   const description = options.description ?? t('home.lead');
   const notice = takeNotice(request, reply);
   const navigation = request.server.siteNavigation;
@@ -99,7 +88,7 @@ ${LANGUAGE_CODES.map((code) => html`<link rel="alternate" hreflang="${code}" hre
 <meta property="og:description" content="${description}">
 <meta property="og:url" content="${canonical}">
 <meta property="og:locale" content="${LANGUAGES[lang].locale}">
-<meta property="og:image" content="${new URL('/assets/og-card.png', base).toString()}">
+<meta property="og:image" content="${absoluteUrl(request.server, request.organisation, '/assets/og-card.png')}">
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="${options.title}">
 <meta name="twitter:description" content="${description}">

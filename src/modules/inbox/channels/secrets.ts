@@ -17,6 +17,19 @@ export function sealSecrets(secretKey: string, secrets: Record<string, string>):
   return `v1.${Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url')}`;
 }
 
+/**
+ * Opens sealed credentials, or answers undefined when they cannot be opened: sealed under another
+ * SECRET_KEY (data copied from another installation, a key changed without `npm run admin --
+ * rotate-secret-key`) or changed. Pages show such a channel as needing its credentials again.
+ */
+export function openSecretsIfReadable(secretKey: string, sealed: string | null): Record<string, string> | undefined {
+  try {
+    return openSecrets(secretKey, sealed);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Opens sealed credentials; throws when the key is wrong or the text was changed. */
 export function openSecrets(secretKey: string, sealed: string | null): Record<string, string> {
   if (!sealed) return {};

@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { AppContext } from '../../../platform/context.ts';
+import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import { isLanguage, type Language } from '../../../platform/i18n/languages.ts';
 import { localized, translator, type MessageKey } from '../../../platform/i18n/translate.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
@@ -270,13 +271,8 @@ async function fileReport(
   }
   await deleteDialogue(ctx.db, turn.channel.id, turn.chatId);
   if (conversationId !== undefined) await setConversationReport(ctx.db, organisation.id, conversationId, outcome.id);
-  const host = organisation.hosts[0];
-  const base =
-    !host || host === ctx.config.publicUrl.hostname
-      ? ctx.config.publicUrl.origin
-      : `${ctx.config.publicUrl.protocol}//${host}`;
   await say(turn, 'inbox.channels.telegram.filed', REMOVE_KEYBOARD, {
     number: outcome.id,
-    url: `${base}/reports/${outcome.id}`,
+    url: absoluteUrl(ctx.config, organisation, `/reports/${outcome.id}`),
   });
 }

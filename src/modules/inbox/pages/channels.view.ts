@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../../platform/errors.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
-import { csrfField, errorSummary, field, formatDate, renderPage, siteUrl } from '../../../platform/web/layout.ts';
+import { csrfField, errorSummary, field, formatDate, renderPage } from '../../../platform/web/layout.ts';
+import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import type { ChannelSummary } from '../channels.repository.ts';
 import type { ChannelAdapter, ChannelRecord } from '../channels/channel.ts';
 import { adapterFor } from '../channels/index.ts';
@@ -31,6 +32,7 @@ function page(request: FastifyRequest, reply: FastifyReply, title: string, main:
 
 function statusText(request: FastifyRequest, channel: ChannelSummary): Html {
   const { t } = request;
+  if (channel.secretsUnreadable) return html`<strong>${t('inbox.channels.status.secretsUnreadable')}</strong>`;
   if (!channel.enabled) return html`${t('inbox.channels.status.off')}`;
   if (channel.status === 'failing')
     return html`<strong>${t('inbox.channels.status.failing', { count: channel.failures })}</strong>${channel.lastError ? html`<br><span class="muted">${channel.lastError}</span>` : ''}`;
@@ -44,7 +46,7 @@ function when(request: FastifyRequest, date: Date | null): string {
 /** The address a push channel's service must call, as its adapter names it. */
 export function webhookUrl(request: FastifyRequest, kind: ChannelKind, id: number): string | undefined {
   const path = adapterFor(kind)?.webhookPath?.(id);
-  return path === undefined ? undefined : new URL(path, siteUrl(request)).toString();
+  return path === undefined ? undefined : absoluteUrl(request.server, request.organisation, path);
 }
 
 /** The city's channels and the form to add one. */

@@ -1,6 +1,7 @@
 import { recordAudit } from '../../../platform/audit.ts';
 import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
+import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { isLanguage } from '../../../platform/i18n/languages.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
@@ -34,7 +35,7 @@ export async function answerProposal(
   if (proposal.status === 'withdrawn') errors.answer = 'withdrawn';
   if (Object.keys(errors).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields: errors };
   const answer = input.answer as Answer;
-  const link = new URL(`/proposals/${proposal.id}`, ctx.config.publicUrl).toString();
+  const link = absoluteUrl(ctx.config, organisation, `/proposals/${proposal.id}`);
   await ctx.db.transaction().execute(async (tx) => {
     await storeAnswer(tx, proposal.id, answer, text, viewer.id, now);
     await recordAudit(tx, {

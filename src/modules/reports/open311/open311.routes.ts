@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
+import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import { verifyApiKey, type ApiKeyScope } from '../../../platform/auth/api-keys.ts';
 import { ReservedRateLimits } from '../../../platform/auth/rate-limit.ts';
 import { hashToken } from '../../../platform/auth/tokens.ts';
@@ -153,9 +154,7 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
       long: report.lng,
       // the first public photo, as the specification's one picture per request
       media_url:
-        photoId === undefined
-          ? ''
-          : new URL(`/reports/${report.id}/photos/${photoId}`, ctx.config.publicUrl).toString(),
+        photoId === undefined ? '' : absoluteUrl(ctx.config, organisation, `/reports/${report.id}/photos/${photoId}`),
     };
   }
 
@@ -185,11 +184,11 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
 
       scope.get('/discovery.:format', async (request, reply) => {
         const { format } = splitFormat(`discovery.${(request.params as { format: string }).format}`);
-        const base = new URL('/open311/v2', ctx.config.publicUrl).toString();
+        const base = absoluteUrl(ctx.config, request.organisation, '/open311/v2');
         const discovery = {
           changeset: isoWithOffset(new Date('2026-11-23T00:00:00Z'), request.organisation.timeZone),
           contact: `Open data team of ${localized(request.organisation.name, 'en', request.organisation.defaultLanguage)}`,
-          key_service: new URL('/admin/api-keys', ctx.config.publicUrl).toString(),
+          key_service: absoluteUrl(ctx.config, request.organisation, '/admin/api-keys'),
           endpoints: [
             {
               specification: 'http://wiki.open311.org/GeoReport_v2',

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { cityName, setNotice, siteUrl } from '../../../platform/web/layout.ts';
+import { cityName, setNotice } from '../../../platform/web/layout.ts';
+import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import { containsPoint, findDistricts, findDistrictsWithGeometry } from '../../places/index.ts';
 import { findCategories } from '../report-categories.repository.ts';
 import { findPublicHistory } from '../report-history.repository.ts';
@@ -96,7 +97,6 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
     const reports = area
       ? found.filter((report) => containsPoint(area.polygon, report.lng, report.lat)).slice(0, 50)
       : found;
-    const base = siteUrl(request);
     const filters = [
       category ? plain(request, category.name) : '',
       district ? plain(request, district.name) : '',
@@ -106,9 +106,9 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
       .join(' · ');
     const title = `${request.t('reports.feed.all', { city: cityName(request) })}${filters ? ` — ${filters}` : ''}`;
     const entry = (report: ReportRow): AtomEntry => ({
-      id: new URL(`/reports/${report.id}`, base).toString(),
+      id: absoluteUrl(request.server, request.organisation, `/reports/${report.id}`),
       title: `${reportTitle(request, report, districts)} (${statusLabel(request, report.status)})`,
-      link: new URL(`/reports/${report.id}`, base).toString(),
+      link: absoluteUrl(request.server, request.organisation, `/reports/${report.id}`),
       updated: report.updatedAt,
       published: report.createdAt,
       summary: report.description,
@@ -117,10 +117,10 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
     return sendAtom(
       reply,
       atomFeed({
-        id: new URL(request.url, base).toString(),
+        id: absoluteUrl(request.server, request.organisation, request.url),
         title,
-        selfLink: new URL(request.url, base).toString(),
-        htmlLink: new URL('/reports', base).toString(),
+        selfLink: absoluteUrl(request.server, request.organisation, request.url),
+        htmlLink: absoluteUrl(request.server, request.organisation, '/reports'),
         updated: reports.reduce(
           (latest, report) => (report.updatedAt > latest ? report.updatedAt : latest),
           new Date(0),
@@ -138,15 +138,14 @@ export function registerFeedPages(app: App, ctx: AppContext): void {
       findDistricts(ctx.db, request.organisation.id),
       findPublicHistory(ctx.db, request.organisation.id, report.id),
     ]);
-    const base = siteUrl(request);
-    const link = new URL(`/reports/${report.id}`, base).toString();
+    const link = absoluteUrl(request.server, request.organisation, `/reports/${report.id}`);
     const title = request.t('reports.feed.report', { id: report.id, title: reportTitle(request, report, districts) });
     return sendAtom(
       reply,
       atomFeed({
         id: link,
         title,
-        selfLink: new URL(`/reports/${report.id}/feed.atom`, base).toString(),
+        selfLink: absoluteUrl(request.server, request.organisation, `/reports/${report.id}/feed.atom`),
         htmlLink: link,
         updated: history.at(-1)?.createdAt ?? report.updatedAt,
         entries: history

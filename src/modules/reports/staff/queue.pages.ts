@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { siteUrl } from '../../../platform/web/layout.ts';
+import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import { findDistricts } from '../../places/index.ts';
 import { findCategories } from '../report-categories.repository.ts';
 import { plain, statusLabel } from '../pages/shared.ts';
@@ -73,7 +73,6 @@ async function* queueCsv(
 ): AsyncGenerator<string> {
   const { organisation } = request;
   const districts = await findDistricts(ctx.db, organisation.id);
-  const base = siteUrl(request);
   const now = new Date();
   yield `${CSV_BOM}${csvRow(CSV_HEADER)}`;
   for (let offset = 0; offset < CSV_MAX_ROWS; offset += CSV_BATCH) {
@@ -103,7 +102,7 @@ async function* queueCsv(
         row.hiddenAt ? 'yes' : 'no',
         row.description,
         row.lastPublicText,
-        { raw: new URL(`/reports/${row.id}`, base).toString() },
+        { raw: absoluteUrl(request.server, request.organisation, `/reports/${row.id}`) },
       ]);
     }
     yield chunk;

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { siteUrl } from '../../../platform/web/layout.ts';
+import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import { findReportById } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
 import { parseQueueQuery, QUEUE_COUNT_CAP, queueFilters, resolveScope } from './queue.ts';
@@ -97,7 +97,7 @@ function present(request: FastifyRequest, row: QueueRow, now: Date) {
     overdue: row.isOpen && row.deadlineAt !== null && row.deadlineAt < now,
     hidden: row.hiddenAt !== null,
     lastPublicText: row.lastPublicText,
-    url: new URL(`/reports/${row.id}`, siteUrl(request)).toString(),
+    url: absoluteUrl(request.server, request.organisation, `/reports/${row.id}`),
   };
 }
 

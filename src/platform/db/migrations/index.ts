@@ -3,6 +3,8 @@ import * as core from './20261123_0001_core.ts';
 import * as apiKeyScopes from './20261123_0700_api_key_scopes.ts';
 import * as signInNetworks from './20261207_0500_sign_in_networks.ts';
 import * as mailHeaders from './20261207_0510_mail_headers.ts';
+import * as organisationPublicUrl from './20261215_2100_core_organisation_public_url.ts';
+import * as installation from './20261215_2110_core_installation.ts';
 
 /** The platform's own migrations; modules list theirs in their manifests. */
 export const platformMigrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const platformMigrations: Record<string, Migration> = {
   '20261123_0700_api_key_scopes': apiKeyScopes,
   '20261207_0500_sign_in_networks': signInNetworks,
   '20261207_0510_mail_headers': mailHeaders,
+  '20261215_2100_core_organisation_public_url': organisationPublicUrl,
+  '20261215_2110_core_installation': installation,
 };
