@@ -8,7 +8,7 @@ import { queueReply } from '../../src/modules/inbox/replies.ts';
 import { buildUser, firstOrganisationId } from '../support/factories.ts';
 import { startFakeTelegram, type FakeTelegram, type TelegramCall } from '../support/fake-telegram.ts';
 import { exifSegment, exifTiff, GPS_TEXT, gpsLatitudeBytes, grayJpeg, jfifSegment } from '../support/images.ts';
-import { loadChannel } from '../support/inbox.ts';
+import { loadChannel, runUntilDelivered } from '../support/inbox.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const fixture = (name: string) =>
@@ -296,7 +296,7 @@ describe('Telegram channel', () => {
       userId: staff.id,
       text: 'Glass is collected on Tuesdays.',
     });
-    await server.ctx.jobs.runDue();
+    assert.equal(await runUntilDelivered(server, id), 'sent');
     const answer = await fake.waitForMessage(/^Glass is collected on Tuesdays\.$/, mark);
     assert.deepEqual(answer.body, {
       chat_id: '5550011122',

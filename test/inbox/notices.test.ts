@@ -5,6 +5,7 @@ import { tellReportUpdates } from '../../src/modules/inbox/report-updates.ts';
 import type { TestClient } from '../support/client.ts';
 import { firstOrganisationId, signedInClient } from '../support/factories.ts';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.ts';
+import { runUntilDelivered } from '../support/inbox.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const SECRET = 'notices-secret_0123456789';
@@ -57,19 +58,7 @@ describe('inbox notices and failed deliveries', () => {
     const { html } = await staff.page(`/staff/inbox${query}`);
     return html.split('<tr>').find((row) => row.includes(`href="/staff/inbox/${id}"`));
   };
-  /** Runs the job queue until the message has left (or failed), as the worker would. */
-  const deliver = async (messageId: number) => {
-    for (let round = 0; round < 10; round++) {
-      await server.ctx.jobs.runDue();
-      const row = await server.ctx.db
-        .selectFrom('inbox_message')
-        .select('delivery')
-        .where('id', '=', messageId)
-        .executeTakeFirstOrThrow();
-      if (row.delivery !== 'queued') return row.delivery;
-    }
-    return 'queued';
-  };
+  const deliver = (messageId: number) => runUntilDelivered(server, messageId);
   const lastOut = async (id: number) =>
     server.ctx.db
       .selectFrom('inbox_message')
