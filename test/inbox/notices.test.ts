@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Kysely } from 'kysely';
 import { insertChannel } from '../../src/modules/inbox/channels.repository.ts';
+import { settleEarlierNotices } from '../../src/modules/inbox/migrations/20261215_1000_inbox_automatic_notices.ts';
 import { tellReportUpdates } from '../../src/modules/inbox/report-updates.ts';
 import type { TestClient } from '../support/client.ts';
 import { firstOrganisationId, signedInClient } from '../support/factories.ts';
@@ -37,6 +39,7 @@ describe('inbox notices and failed deliveries', () => {
   let fake: FakeTelegram;
   let channelId: number;
   let admin: TestClient;
+  let adminUser: { id: number };
   let staff: TestClient;
   let conversationId: number;
   let otherConversationId: number;
@@ -93,7 +96,11 @@ describe('inbox notices and failed deliveries', () => {
         sort: 0,
       })
       .execute();
-    ({ client: admin } = await signedInClient(server, { role: 'admin', name: 'Elena Admin', language: 'en' }));
+    ({ client: admin, user: adminUser } = await signedInClient(server, {
+      role: 'admin',
+      name: 'Elena Admin',
+      language: 'en',
+    }));
     ({ client: staff } = await signedInClient(server, { role: 'staff', name: 'Tomás Staff', language: 'en' }));
     // a resident files a report through the bot; nobody at the city has answered them
     for (const fields of [
@@ -197,5 +204,82 @@ describe('inbox notices and failed deliveries', () => {
     assert.equal(now.status, 'waiting');
     assert.equal(await listRow('?delivery=failed', conversationId), undefined);
     assert.match((await listRow('', conversationId)) ?? '', /Answered after/);
+  });
+
+  test('the migration makes earlier notices the city’s and works the marks out again', async () => {
+    // as the inbox wrote them before: a notice in the first administrator's name, counted as the first
+    // response; then a staff answer that was never delivered, still counted
+    const organisationId = await firstOrganisationId(server);
+    const sentAt = new Date(Date.now() - 3_600_000);
+    const outgoing = (values: { sent_by: number; delivery: 'sent' | 'failed'; body: string; sent_at: Date }) =>
+      server.ctx.db
+        .insertInto('inbox_message')
+        .values({
+          organisation_id: organisationId,
+          conversation_id: otherConversationId,
+          channel_id: channelId,
+          direction: 'out',
+          external_id: null,
+          in_reply_to: null,
+          author_id: null,
+          subject: null,
+          url: null,
+          lat: null,
+          lng: null,
+          attachments: '[]',
+          raw: null,
+          delivery_error: null,
+          language: null,
+          language_confidence: null,
+          sentiment: null,
+          sentiment_score: null,
+          sentiment_by: null,
+          topic: null,
+          topic_by: null,
+          district_id: null,
+          place: null,
+          analysed_at: values.sent_at,
+          erased_at: null,
+          ...values,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    const notice = await outgoing({
+      sent_by: adminUser.id,
+      delivery: 'sent',
+      body: 'Report #1 has changed',
+      sent_at: sentAt,
+    });
+    await server.ctx.db
+      .insertInto('inbox_report_notice')
+      .values({
+        organisation_id: organisationId,
+        conversation_id: otherConversationId,
+        subject_type: 'report',
+        update_id: 987654,
+        message_id: notice.id,
+      })
+      .execute();
+    await outgoing({ sent_by: adminUser.id, delivery: 'failed', body: 'We will look.', sent_at: new Date() });
+    await server.ctx.db
+      .updateTable('inbox_conversation')
+      .set({ first_response_at: sentAt, status: 'waiting' })
+      .where('id', '=', otherConversationId)
+      .execute();
+
+    await settleEarlierNotices(server.ctx.db as unknown as Kysely<unknown>);
+
+    const message = await server.ctx.db
+      .selectFrom('inbox_message')
+      .select(['automatic', 'sent_by'])
+      .where('id', '=', notice.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(message, { automatic: true, sent_by: null });
+    const settled = await conversation(otherConversationId);
+    assert.equal(settled.first_response_at, null);
+    assert.equal(settled.status, 'open');
+    assert.ok(settled.delivery_failed_at);
+    // the conversations that had neither are left as they were
+    assert.equal((await conversation(conversationId)).status, 'waiting');
   });
 });

@@ -16,12 +16,24 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`alter table inbox_message add column automatic boolean not null default false`.execute(db);
   await sql`alter table inbox_conversation add column delivery_failed_at timestamptz`.execute(db);
-  await sql`
-    update inbox_message set automatic = true, sent_by = null
-    where id in (select message_id from inbox_report_notice where message_id is not null)`.execute(db);
+  await settleEarlierNotices(db);
   await sql`
     alter table inbox_message add constraint inbox_message_automatic_is_the_citys
       check (not automatic or (direction = 'out' and sent_by is null))`.execute(db);
+  await sql`
+    create index inbox_conversation_delivery_failed on inbox_conversation (organisation_id, last_message_at desc)
+    where delivery_failed_at is not null`.execute(db);
+}
+
+/**
+ * The notices sent before become the city's, and the conversations with a notice or a failed delivery
+ * get their first response, status and delivery mark from the answers staff really had delivered.
+ * Safe to run again: it works the marks out from the messages each time.
+ */
+export async function settleEarlierNotices(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    update inbox_message set automatic = true, sent_by = null
+    where id in (select message_id from inbox_report_notice where message_id is not null)`.execute(db);
   await sql`
     update inbox_conversation c set
       first_response_at = (
@@ -42,9 +54,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     where exists (
       select 1 from inbox_message m
       where m.conversation_id = c.id and m.direction = 'out' and (m.automatic or m.delivery = 'failed'))`.execute(db);
-  await sql`
-    create index inbox_conversation_delivery_failed on inbox_conversation (organisation_id, last_message_at desc)
-    where delivery_failed_at is not null`.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
