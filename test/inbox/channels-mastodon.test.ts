@@ -9,7 +9,8 @@ import { ChannelError } from '../../src/modules/inbox/channels/channel.ts';
 import { pollChannels } from '../../src/modules/inbox/polling.ts';
 import { queueReply } from '../../src/modules/inbox/replies.ts';
 import { buildUser, firstOrganisationId } from '../support/factories.ts';
-import { loadChannel } from '../support/inbox.ts';
+import { loadChannel, runUntilDelivered } from '../support/inbox.ts';
+import { Recorder } from '../support/recorder.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'inbox', 'mastodon');
@@ -20,7 +21,7 @@ const load = (name: string) =>
 function fakeMastodon() {
   const state = {
     down: false,
-    requests: [] as Array<{ method: string; url: string; auth: string | undefined; body: unknown }>,
+    requests: new Recorder<{ method: string; url: string; auth: string | undefined; body: unknown }>(),
   };
   const notifications = load('notifications.json');
   const timeline = load('tag-timeline.json');
@@ -35,7 +36,7 @@ function fakeMastodon() {
         let body = '';
         for await (const chunk of request) body += String(chunk);
         const url = new URL(request.url ?? '/', 'http://fake');
-        state.requests.push({
+        state.requests.record({
           method: request.method ?? '',
           url: url.pathname + url.search,
           auth: request.headers.authorization,
@@ -122,7 +123,7 @@ describe('Mastodon channel', () => {
     const again = await pollChannels(server.ctx, later());
     assert.deepEqual([again.polled, again.stored], [1, 0]);
     assert.ok(
-      fake.state.requests.some(
+      fake.state.requests.items.some(
         (r) =>
           r.url.includes('/api/v1/notifications') &&
           r.url.includes('since_id=34975861') &&
@@ -130,7 +131,7 @@ describe('Mastodon channel', () => {
       ),
     );
     assert.ok(
-      fake.state.requests.some(
+      fake.state.requests.items.some(
         (r) => r.url.startsWith('/api/v1/timelines/tag/albaiulia') && r.url.includes('since_id=113520220000000002'),
       ),
     );
@@ -170,6 +171,7 @@ describe('Mastodon channel', () => {
       .where('channel_id', '=', channelId)
       .executeTakeFirstOrThrow();
     const staff = await buildUser(server, { role: 'staff' });
+    const mark = fake.state.requests.mark();
     const messageId = await queueReply(server.ctx, {
       organisationId,
       conversationId: conversation.id,
@@ -177,17 +179,13 @@ describe('Mastodon channel', () => {
       text: 'Thank you, a crew is on its way.',
     });
     // other modules' jobs (the analysis) may be due too; run until the answer has left
-    for (let round = 0; round < 5; round++) {
-      await server.ctx.jobs.runDue();
-      const row = await server.ctx.db
-        .selectFrom('inbox_message')
-        .select('delivery')
-        .where('id', '=', messageId)
-        .executeTakeFirstOrThrow();
-      if (row.delivery !== 'queued') break;
-    }
-    const post = fake.state.requests.find((r) => r.method === 'POST' && r.url === '/api/v1/statuses');
-    assert.deepEqual(post?.body, {
+    assert.equal(await runUntilDelivered(server, messageId), 'sent');
+    // the answer the fake received, whenever it arrives; not whatever came last
+    const post = await fake.state.requests.waitFor((r) => r.method === 'POST' && r.url === '/api/v1/statuses', {
+      after: mark,
+      what: 'the answer (POST /api/v1/statuses)',
+    });
+    assert.deepEqual(post.body, {
       status: '@tom@fedi.example.org Thank you, a crew is on its way.',
       in_reply_to_id: '113520220000000002',
       visibility: 'unlisted',

@@ -1,69 +1,67 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { insertChannel } from '../../src/modules/inbox/channels.repository.ts';
 import { setTelegramWebhook, telegramAdapter } from '../../src/modules/inbox/channels/telegram.ts';
 import { queueReply } from '../../src/modules/inbox/replies.ts';
 import { buildUser, firstOrganisationId } from '../support/factories.ts';
-import { loadChannel } from '../support/inbox.ts';
+import { startFakeTelegram, type FakeTelegram, type TelegramCall } from '../support/fake-telegram.ts';
+import { exifSegment, exifTiff, GPS_TEXT, gpsLatitudeBytes, grayJpeg, jfifSegment } from '../support/images.ts';
+import { loadChannel, runUntilDelivered } from '../support/inbox.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const fixture = (name: string) =>
   readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'inbox', 'telegram', `${name}.json`), 'utf8');
 const SECRET = 'webhook-secret_0123456789';
+const IOANA = 5550011122;
 
-/** A fake Bot API: POST /bot<token>/<method>, answers `{ ok, result }`, records every call. */
-function fakeTelegram() {
-  const calls: Array<{ method: string; body: Record<string, unknown> }> = [];
-  let nextId = 900;
-  const server: Server = createServer(
-    (request, response) =>
-      void (async () => {
-        let body = '';
-        for await (const chunk of request) body += String(chunk);
-        const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? '');
-        const send = (status: number, value: unknown) =>
-          response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-        if (!match || match[1] !== '123456:CITY-BOT-TOKEN')
-          return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
-        const parsed = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
-        calls.push({ method: match[2] ?? '', body: parsed });
-        if (match[2] === 'getMe')
-          return send(200, {
-            ok: true,
-            result: {
-              id: 123456,
-              is_bot: true,
-              first_name: 'City',
-              username: 'city_bot',
-              can_join_groups: true,
-              can_read_all_group_messages: false,
-              supports_inline_queries: false,
-            },
-          });
-        if (match[2] === 'setWebhook') return send(200, { ok: true, result: true, description: 'Webhook was set' });
-        if (match[2] === 'sendMessage')
-          return send(200, {
-            ok: true,
-            result: {
-              message_id: nextId++,
-              from: { id: 123456, is_bot: true, first_name: 'City', username: 'city_bot' },
-              chat: { id: Number(parsed.chat_id), type: 'private' },
-              date: Math.floor(Date.now() / 1000),
-              text: parsed.text,
-            },
-          });
-        return send(404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
-      })(),
-  );
-  return { server, calls };
+/** A resident of the Italian-speaking part of the city, whose Telegram is in Italian. */
+const MARCO = { id: 5550077788, is_bot: false, first_name: 'Marco', last_name: 'Bianchi', language_code: 'it' };
+let nextUpdate = 731300000;
+let nextMessage = 500;
+
+/** An Update with a message from `from` in their private chat, as Telegram sends it. */
+function messageUpdate(from: typeof MARCO, fields: Record<string, unknown>): string {
+  return JSON.stringify({
+    update_id: ++nextUpdate,
+    message: {
+      message_id: ++nextMessage,
+      from,
+      chat: { id: from.id, first_name: from.first_name, last_name: from.last_name, type: 'private' },
+      date: Math.floor(Date.now() / 1000),
+      ...fields,
+    },
+  });
 }
+
+/** An Update for a press on a button of the bot's message `call` (a sendMessage the fake answered as `messageId`). */
+function pressUpdate(from: typeof MARCO, buttons: { messageId: number; text: string }, data: string): string {
+  return JSON.stringify({
+    update_id: ++nextUpdate,
+    callback_query: {
+      id: `4382${++nextMessage}`,
+      from,
+      message: {
+        message_id: buttons.messageId,
+        from: { id: 123456, is_bot: true, first_name: 'City', username: 'city_bot' },
+        chat: { id: from.id, first_name: from.first_name, type: 'private' },
+        date: Math.floor(Date.now() / 1000),
+        text: buttons.text,
+      },
+      chat_instance: '-8214450133112233',
+      data,
+    },
+  });
+}
+
+type InlineKeyboard = Array<Array<{ text: string; callback_data: string }>>;
+const inlineKeyboard = (call: TelegramCall) =>
+  (call.body.reply_markup as { inline_keyboard: InlineKeyboard } | undefined)?.inline_keyboard ?? [];
 
 describe('Telegram channel', () => {
   let server: TestServer;
-  let fake: ReturnType<typeof fakeTelegram>;
+  let fake: FakeTelegram;
   let channelId: number;
   let organisationId: number;
   const post = (body: string, secret: string | null = SECRET) =>
@@ -75,40 +73,110 @@ describe('Telegram channel', () => {
       },
       body,
     });
-  const sent = () => fake.calls.filter((call) => call.method === 'sendMessage');
+  /** Sends an update and waits for the bot's message matching `expected` that it causes. */
+  const say = async (body: string, expected: RegExp): Promise<TelegramCall> => {
+    const mark = fake.calls.mark();
+    assert.equal((await post(body)).status, 200);
+    return fake.waitForMessage(expected, mark);
+  };
+  /** The bot's message with buttons, as a press on one of them names it. */
+  const buttonsOf = (call: TelegramCall) => ({ messageId: call.messageId ?? 0, text: String(call.body.text) });
+  const chatMessages = (chatId: number) =>
+    server.ctx.db
+      .selectFrom('inbox_message as m')
+      .innerJoin('inbox_conversation as c', 'c.id', 'm.conversation_id')
+      .select([
+        'm.external_id',
+        'm.body',
+        'm.report_id',
+        'm.direction',
+        'c.id as conversation_id',
+        'c.report_id as linked',
+      ])
+      .where('m.channel_id', '=', channelId)
+      .where('c.thread_key', '=', String(chatId))
+      .orderBy('m.id')
+      .execute();
 
   before(async () => {
-    fake = fakeTelegram();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    const address = fake.server.address();
-    const apiBase = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    server = await startTestServer({ allowOutbound: [apiBase] });
+    fake = await startFakeTelegram();
+    server = await startTestServer({ allowOutbound: [fake.apiBase] });
     organisationId = await firstOrganisationId(server);
+    await server.organisations.update(organisationId, { languages: ['en', 'it'] });
     channelId = await insertChannel(server.ctx.db, server.config.secretKey, {
       organisationId,
       kind: 'telegram',
       name: 'City bot',
-      settings: { apiBase },
-      secrets: { token: '123456:CITY-BOT-TOKEN', webhookSecret: SECRET },
+      settings: { apiBase: fake.apiBase },
+      secrets: { token: fake.token, webhookSecret: SECRET },
     });
-    await server.ctx.db
-      .insertInto('reports_category')
-      .values({
-        organisation_id: organisationId,
-        code: 'streetlight',
-        group_name: JSON.stringify({ en: 'Streets' }),
-        name: JSON.stringify({ en: 'Streetlight out' }),
-        description: '{}',
-        keywords: 'lamp',
-        expected_hours: 72,
-        default_department_id: null,
-        sort: 0,
-      })
-      .execute();
+    const category = (code: string, name: Record<string, string>, sort: number) =>
+      server.ctx.db
+        .insertInto('reports_category')
+        .values({
+          organisation_id: organisationId,
+          code,
+          group_name: JSON.stringify({ en: 'Streets' }),
+          name: JSON.stringify(name),
+          description: '{}',
+          keywords: code,
+          expected_hours: 72,
+          default_department_id: null,
+          sort,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+    await category('streetlight', { en: 'Streetlight out' }, 0);
+    const pothole = await category('pothole', { en: 'Pothole', it: 'Buca stradale' }, 1);
+    const questions = [
+      {
+        code: 'location_type',
+        datatype: 'singlevaluelist' as const,
+        required: true,
+        label: { en: 'Where exactly?', it: 'Dove si trova?' },
+        options: [
+          { key: 'street', name: { en: 'Street', it: 'Strada' } },
+          { key: 'bike_lane', name: { en: 'Bike lane', it: 'Pista ciclabile' } },
+        ],
+      },
+      {
+        code: 'width_cm',
+        datatype: 'number' as const,
+        required: false,
+        label: { en: 'About how wide is it (cm)?', it: 'Quanto è larga circa (cm)?' },
+        options: [],
+      },
+      {
+        code: 'kind',
+        datatype: 'multivaluelist' as const,
+        required: true,
+        label: { en: 'What is damaged?', it: 'Che cosa è rovinato?' },
+        options: [
+          { key: 'asphalt', name: { en: 'Asphalt', it: 'Asfalto' } },
+          { key: 'kerb', name: { en: 'Kerb', it: 'Cordolo' } },
+          { key: 'drain', name: { en: 'Drain', it: 'Tombino' } },
+        ],
+      },
+    ];
+    for (const [sort, question] of questions.entries())
+      await server.ctx.db
+        .insertInto('reports_question')
+        .values({
+          organisation_id: organisationId,
+          category_id: pothole.id,
+          code: question.code,
+          datatype: question.datatype,
+          required: question.required,
+          label: JSON.stringify(question.label),
+          help: '{}',
+          options: JSON.stringify(question.options),
+          sort,
+        })
+        .execute();
   });
   after(async () => {
     await server.close();
-    fake.server.close();
+    await fake.close();
   });
 
   test('refuses an update with a wrong or missing secret and stores nothing', async () => {
@@ -147,19 +215,22 @@ describe('Telegram channel', () => {
     ]);
   });
 
-  test('files a report step by step: category, place, photo, description', async () => {
-    const before = sent().length;
-    await post(fixture('report-command'));
-    assert.match(String(sent().at(-1)?.body.text), /What kind of problem is it\?[\s\S]*1\. Streetlight out/);
-    assert.deepEqual((sent().at(-1)?.body.reply_markup as { keyboard: Array<Array<{ text: string }>> }).keyboard[0], [
-      { text: 'Streetlight out' },
-    ]);
-    await post(fixture('category-number'));
-    assert.match(String(sent().at(-1)?.body.text), /Where is it\?/);
-    await post(fixture('location'));
-    assert.match(String(sent().at(-1)?.body.text), /photo/);
-    await post(fixture('photo'));
-    assert.match(String(sent().at(-1)?.body.text), /describe the problem/);
+  test('files a report step by step with its photo, cleaned; the conversation shows the report, not the steps', async () => {
+    // the photo as a phone takes it: Exif with the place it was taken
+    const photo = grayJpeg(32, 24, [jfifSegment(), exifSegment(exifTiff({ make: 'PhoneMaker' }))]);
+    assert.ok(photo.includes(gpsLatitudeBytes()) && photo.includes(Buffer.from(GPS_TEXT)));
+    fake.files.set('AgACAgIAAxkBAAIBM2d_large', photo);
+    const category = await say(fixture('report-command'), /What kind of problem is it\?/);
+    assert.match(String(category.body.text), /1\. Streetlight out\n2\. Pothole/);
+    assert.deepEqual(
+      (category.body.reply_markup as { keyboard: Array<Array<{ text: string }>> }).keyboard.slice(0, 2),
+      [[{ text: 'Streetlight out' }], [{ text: 'Pothole' }]],
+    );
+    await say(fixture('category-number'), /Where is it\?/);
+    await say(fixture('location'), /photo/);
+    const downloads = fake.downloads.mark();
+    await say(fixture('photo'), /describe the problem/);
+    await fake.downloads.waitFor(() => true, { after: downloads, what: 'the photo’s download' });
     const dialogue = await server.ctx.db
       .selectFrom('inbox_telegram_dialogue')
       .selectAll()
@@ -169,25 +240,37 @@ describe('Telegram channel', () => {
       [dialogue.step, dialogue.category_code, dialogue.lat, dialogue.photo_file_id, dialogue.organisation_id],
       ['description', 'streetlight', 44.1052, 'AgACAgIAAxkBAAIBM2d_large', organisationId],
     );
-    await post(fixture('description'));
-    const last = String(sent().at(-1)?.body.text);
-    const number = /number (\d+)/.exec(last)?.[1];
-    assert.ok(number, last);
-    assert.match(last, new RegExp(`/reports/${number}`));
-    assert.equal(sent().length - before, 5);
+    const filed = await say(fixture('description'), /number (\d+)/);
+    const number = /number (\d+)/.exec(String(filed.body.text))?.[1];
+    assert.match(String(filed.body.text), new RegExp(`/reports/${number}`));
     const report = await server.ctx.db
       .selectFrom('reports_report')
       .selectAll()
       .where('id', '=', Number(number))
       .executeTakeFirstOrThrow();
     assert.equal(report.description, 'The streetlight in front of number 12 has been off for a week.');
-    const conversation = await server.ctx.db
-      .selectFrom('inbox_conversation')
-      .select('report_id')
-      .where('channel_id', '=', channelId)
-      .where('thread_key', '=', '5550011122')
-      .executeTakeFirstOrThrow();
-    assert.equal(conversation.report_id, Number(number));
+    const photos = await server.ctx.db
+      .selectFrom('reports_photo')
+      .select(['content_type', 'data', 'pending_token'])
+      .where('report_id', '=', report.id)
+      .execute();
+    assert.equal(photos.length, 1, 'the photo is attached to the report');
+    const [kept] = photos;
+    assert.ok(kept);
+    const stored = Buffer.from(kept.data);
+    assert.deepEqual([kept.content_type, kept.pending_token], ['image/jpeg', null]);
+    assert.ok(!stored.includes(gpsLatitudeBytes()) && !stored.includes(Buffer.from(GPS_TEXT)), 'no place left in it');
+    assert.ok(!stored.includes(Buffer.from('PhoneMaker')), 'no Exif left in it');
+    // the chat's conversation: the message to the city before, then one item — the report — not /report, "1", the place…
+    const messages = await chatMessages(IOANA);
+    assert.deepEqual(
+      messages.map((m) => [m.external_id, m.body, m.report_id]),
+      [
+        ['5550011122:201', 'Good morning, when is the glass collected in Cetate?', null],
+        ['5550011122:206', 'The streetlight in front of number 12 has been off for a week.', report.id],
+      ],
+    );
+    assert.equal(messages[0]?.linked, report.id);
     assert.equal(
       await server.ctx.db
         .selectFrom('inbox_telegram_dialogue')
@@ -203,16 +286,19 @@ describe('Telegram channel', () => {
       .selectFrom('inbox_conversation')
       .select('id')
       .where('channel_id', '=', channelId)
+      .where('thread_key', '=', String(IOANA))
       .executeTakeFirstOrThrow();
     const staff = await buildUser(server, { role: 'staff' });
+    const mark = fake.calls.mark();
     const id = await queueReply(server.ctx, {
       organisationId,
       conversationId: conversation.id,
       userId: staff.id,
       text: 'Glass is collected on Tuesdays.',
     });
-    await server.ctx.jobs.runDue();
-    assert.deepEqual(sent().at(-1)?.body, {
+    assert.equal(await runUntilDelivered(server, id), 'sent');
+    const answer = await fake.waitForMessage(/^Glass is collected on Tuesdays\.$/, mark);
+    assert.deepEqual(answer.body, {
       chat_id: '5550011122',
       text: 'Glass is collected on Tuesdays.',
       reply_parameters: { message_id: 206, allow_sending_without_reply: true },
@@ -226,7 +312,124 @@ describe('Telegram channel', () => {
     assert.match(row.external_id ?? '', /^5550011122:9\d\d$/);
   });
 
-  test('checks the bot with getMe and registers the webhook with its secret', async () => {
+  test('asks the category’s questions in the resident’s language, with buttons for choices, checked like the form', async () => {
+    await say(messageUpdate(MARCO, { text: '/report' }), /tipo di problema si tratta/);
+    const first = await say(messageUpdate(MARCO, { text: 'Buca stradale' }), /Dove si trova\?/);
+    assert.deepEqual(inlineKeyboard(first).slice(0, 2), [
+      [{ text: 'Strada', callback_data: 'q0:0' }],
+      [{ text: 'Pista ciclabile', callback_data: 'q0:1' }],
+    ]);
+    assert.ok(
+      !inlineKeyboard(first)
+        .flat()
+        .some((button) => button.callback_data === 'q0:skip'),
+      'required',
+    );
+    // typed text that is no option is refused in the form's words, and the question asked again
+    const mark = fake.calls.mark();
+    await post(messageUpdate(MARCO, { text: 'in the middle' }));
+    await fake.waitForMessage(/La risposta a «Dove si trova\?» non è valida/, mark);
+    await fake.waitForMessage(/Dove si trova\?\n/, mark);
+    // a press on a button answers; the question then shows the answer instead of its buttons
+    const press = pressUpdate(MARCO, buttonsOf(first), 'q0:1');
+    const width = await say(press, /Quanto è larga circa/);
+    const edited = await fake.calls.waitFor((call) => call.method === 'editMessageText', { after: mark });
+    assert.match(String(edited.body.text), /→ Pista ciclabile$/);
+    await fake.calls.waitFor((call) => call.method === 'answerCallbackQuery', { after: mark });
+    // the same press delivered again by Telegram is not taken twice
+    const again = fake.calls.mark();
+    await post(press);
+    await fake.calls.waitFor((call) => call.method === 'answerCallbackQuery' && /già/.test(String(call.body.text)), {
+      after: again,
+    });
+    assert.equal(fake.calls.filter((call) => call.method === 'sendMessage', again).length, 0);
+    assert.match(String(width.body.text), /Può saltare questa domanda/);
+    await say(
+      messageUpdate(MARCO, { text: 'larghissima' }),
+      /La risposta a .Quanto è larga circa \(cm\)\?. non è valida/,
+    );
+    const kind = await say(messageUpdate(MARCO, { text: '35,5' }), /Che cosa è rovinato\?/);
+    const buttons = buttonsOf(kind);
+    // several choices: each press ticks, "Fatto" answers; with none ticked the required question is asked again
+    const done = fake.calls.mark();
+    await post(pressUpdate(MARCO, buttons, 'q2:done'));
+    await fake.waitForMessage(/Risponda a «Che cosa è rovinato\?»/, done);
+    const ticks = fake.calls.mark();
+    await post(pressUpdate(MARCO, buttons, 'q2:0'));
+    await post(pressUpdate(MARCO, buttons, 'q2:2'));
+    const ticked = (
+      await fake.calls.waitFor(
+        (call) => call.method === 'editMessageReplyMarkup' && JSON.stringify(call.body).includes('✓ Tombino'),
+        { after: ticks },
+      )
+    ).body.reply_markup as { inline_keyboard: InlineKeyboard };
+    assert.deepEqual(
+      ticked.inline_keyboard.slice(0, 3).map(([button]) => button?.text),
+      ['✓ Asfalto', 'Cordolo', '✓ Tombino'],
+    );
+    await say(pressUpdate(MARCO, buttons, 'q2:done'), /Dove si trova\? Invii una posizione/);
+    await say(messageUpdate(MARCO, { location: { latitude: 44.1049, longitude: 9.8236 } }), /foto/);
+    await say(messageUpdate(MARCO, { text: 'Salta' }), /Descriva il problema/);
+    const filed = await say(messageUpdate(MARCO, { text: 'Buca profonda davanti al forno.' }), /numero (\d+)/);
+    const id = Number(/numero (\d+)/.exec(String(filed.body.text))?.[1]);
+    const report = await server.ctx.db
+      .selectFrom('reports_report')
+      .select(['answers', 'description', 'author_name'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(report.answers, { location_type: 'bike_lane', width_cm: '35.5', kind: ['asphalt', 'drain'] });
+    assert.deepEqual(
+      (await chatMessages(MARCO.id)).map((m) => [m.body, m.report_id]),
+      [['Buca profonda davanti al forno.', id]],
+      'one item, the report; not the twelve steps',
+    );
+  });
+
+  test('a file that is not a photo is refused with the reason, and the step asked again', async () => {
+    fake.files.set('BQACAgIAAxkBAAIBNmd_doc', Buffer.from('%PDF-1.7 not a picture'));
+    await say(messageUpdate(MARCO, { text: '/report' }), /tipo di problema si tratta/);
+    await say(messageUpdate(MARCO, { text: '1' }), /Dove si trova\?/);
+    await say(messageUpdate(MARCO, { text: 'Via del Porto 12' }), /foto/);
+    const mark = fake.calls.mark();
+    await post(
+      messageUpdate(MARCO, {
+        document: { file_id: 'BQACAgIAAxkBAAIBNmd_doc', file_name: 'x.jpg', mime_type: 'image/jpeg', file_size: 22 },
+      }),
+    );
+    await fake.waitForMessage(/non è una foto utilizzabile/, mark);
+    await fake.waitForMessage(/Può inviare una foto/, mark);
+    const dialogue = await server.ctx.db
+      .selectFrom('inbox_telegram_dialogue')
+      .select(['step', 'photo_token'])
+      .where('chat_id', '=', String(MARCO.id))
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(dialogue, { step: 'photo', photo_token: null });
+    await say(messageUpdate(MARCO, { text: '/cancel' }), /annullata/);
+  });
+
+  test('/status lists the resident’s reports and their state, in their language', async () => {
+    const ids = (await chatMessages(MARCO.id)).map((m) => m.report_id).filter((id) => id !== null);
+    assert.equal(ids.length, 1);
+    await server.ctx.db
+      .updateTable('reports_report')
+      .set({ status: 'in_progress' })
+      .where('id', '=', ids[0] as number)
+      .execute();
+    const status = await say(messageUpdate(MARCO, { text: '/status' }), /Le Sue segnalazioni/);
+    assert.match(
+      String(status.body.text),
+      new RegExp(`Segnalazione n\\. ${ids[0]} \\(Buca stradale\\): In corso\\n.*/reports/${ids[0]}`),
+    );
+    assert.doesNotMatch(String(status.body.text), /Streetlight/, 'only this chat’s reports');
+    const english = await say(
+      messageUpdate({ ...MARCO, id: 5550099900, language_code: 'en' }, { text: '/status' }),
+      /not filed a report/,
+    );
+    assert.match(String(english.body.text), /Send \/report/);
+    assert.equal((await chatMessages(MARCO.id)).length, 1, '/status is not stored in the inbox');
+  });
+
+  test('checks the bot with getMe and registers the webhook with its secret, for messages and button presses', async () => {
     const channel = await loadChannel(server, organisationId, channelId);
     assert.deepEqual(await telegramAdapter.health(channel, AbortSignal.timeout(5000), server.ctx), {
       ok: true,
@@ -237,19 +440,18 @@ describe('Telegram channel', () => {
         .ok,
       false,
     );
+    const mark = fake.calls.mark();
     await setTelegramWebhook(
       server.ctx.outbound,
       channel,
       `https://city.example/inbox/telegram/${channelId}`,
       AbortSignal.timeout(5000),
     );
-    assert.deepEqual(fake.calls.at(-1), {
-      method: 'setWebhook',
-      body: {
-        url: `https://city.example/inbox/telegram/${channelId}`,
-        secret_token: SECRET,
-        allowed_updates: ['message'],
-      },
+    const registered = await fake.calls.waitFor((call) => call.method === 'setWebhook', { after: mark });
+    assert.deepEqual(registered.body, {
+      url: `https://city.example/inbox/telegram/${channelId}`,
+      secret_token: SECRET,
+      allowed_updates: ['message', 'callback_query'],
     });
   });
 });

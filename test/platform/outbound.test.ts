@@ -319,6 +319,43 @@ describe('fetching through the guard', () => {
     );
   });
 
+  test('sends each request on a connection of its own: a server closing an idle keep-alive connection never resets one', async () => {
+    // A client that keeps connections alive may send a request on a connection at the instant the server
+    // closes it as idle (its keep-alive timeout): the request dies with ECONNRESET. A busy machine makes
+    // the instants meet. The guard asks the server to close each connection after its answer instead.
+    const asked: string[] = [];
+    const keeper = createServer((request, response) => {
+      asked.push(request.headers.connection ?? '');
+      request.resume();
+      request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+    });
+    keeper.keepAliveTimeout = 40;
+    let connections = 0;
+    keeper.on('connection', () => connections++);
+    await new Promise<void>((resolve) => keeper.listen(0, '127.0.0.1', resolve));
+    try {
+      const guard = allowing(port(keeper));
+      for (const gap of [0, 35, 40, 45, 0]) {
+        await new Promise((resolve) => setTimeout(resolve, gap));
+        const response = await guard.fetch(`http://127.0.0.1:${port(keeper)}/bot1:T/sendMessage`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"chat_id":"1","text":"x"}',
+        });
+        assert.equal(await response.text(), '{"ok":true}');
+      }
+      assert.deepEqual(
+        asked,
+        ['close', 'close', 'close', 'close', 'close'],
+        'each request asks for its connection to be closed',
+      );
+      assert.equal(connections, 5, 'no connection is used twice');
+    } finally {
+      keeper.closeAllConnections();
+      await new Promise<void>((resolve) => keeper.close(() => resolve()));
+    }
+  });
+
   test('a closed port, an open one that speaks something else, a reset and a silence give one answer', async () => {
     const guard = allowing(closed, port(banner), port(reset), port(silent));
     const messages = new Set<string>();

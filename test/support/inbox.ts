@@ -12,3 +12,20 @@ export async function loadChannel(
   if (!channel) throw new Error(`no channel ${channelId}`);
   return channel;
 }
+
+/**
+ * Runs the job queue, as the worker would, until an outgoing message has left its queue (sent or failed);
+ * other jobs (the analysis of new messages) may be due first. Answers its delivery state.
+ */
+export async function runUntilDelivered(server: TestServer, messageId: number, rounds = 10): Promise<string | null> {
+  for (let round = 0; round < rounds; round++) {
+    await server.ctx.jobs.runDue();
+    const row = await server.ctx.db
+      .selectFrom('inbox_message')
+      .select('delivery')
+      .where('id', '=', messageId)
+      .executeTakeFirstOrThrow();
+    if (row.delivery !== 'queued') return row.delivery;
+  }
+  return 'queued';
+}

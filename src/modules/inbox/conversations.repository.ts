@@ -26,6 +26,8 @@ export interface ConversationFilters {
   from?: Date | undefined;
   to?: Date | undefined;
   text?: string | undefined;
+  /** Only conversations with an answer or notice that could not be delivered (and no staff answer since). */
+  deliveryFailed?: boolean | undefined;
 }
 
 /** A place in the list: the last activity and id of the row before (newest first). */
@@ -55,6 +57,8 @@ export interface ConversationRow {
   firstMessageAt: Date;
   lastMessageAt: Date;
   firstResponseAt: Date | null;
+  /** When a message to the resident last failed to be delivered, until staff answer again. */
+  deliveryFailedAt: Date | null;
   reportId: number | null;
   cursor: ListCursor;
 }
@@ -88,6 +92,7 @@ function filtered(db: Executor, organisationId: number, filters: ConversationFil
         else if (filters.departmentId !== undefined) all.push(eb('c.department_id', '=', filters.departmentId));
         if (filters.from) all.push(eb('c.last_message_at', '>=', filters.from));
         if (filters.to) all.push(eb('c.last_message_at', '<', filters.to));
+        if (filters.deliveryFailed) all.push(eb('c.delivery_failed_at', 'is not', null));
         if (filters.text) {
           const pattern = `%${filters.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
           // The conversations whose subject, author or any message holds the text, found once through
@@ -162,6 +167,7 @@ export async function findConversations(
       'c.first_message_at',
       'c.last_message_at',
       'c.first_response_at',
+      'c.delivery_failed_at',
       'c.report_id',
       sql<string>`(extract(epoch from c.last_message_at) * 1000000)::bigint::text`.as('micros'),
     ])
@@ -190,6 +196,7 @@ export async function findConversations(
     firstMessageAt: row.first_message_at,
     lastMessageAt: row.last_message_at,
     firstResponseAt: row.first_response_at,
+    deliveryFailedAt: row.delivery_failed_at,
     reportId: row.report_id,
     cursor: { micros: row.micros, id: row.id },
   }));
@@ -299,6 +306,7 @@ export async function findConversation(
       'c.first_message_at',
       'c.last_message_at',
       'c.first_response_at',
+      'c.delivery_failed_at',
       'c.done_at',
       'c.report_id',
       'c.proposal_id',
@@ -325,6 +333,7 @@ export async function findConversation(
     firstMessageAt: row.first_message_at,
     lastMessageAt: row.last_message_at,
     firstResponseAt: row.first_response_at,
+    deliveryFailedAt: row.delivery_failed_at,
     doneAt: row.done_at,
     reportId: row.report_id,
     proposalId: row.proposal_id,
@@ -343,6 +352,10 @@ export interface ThreadMessage {
   delivery: Delivery | null;
   deliveryError: string | null;
   sentByName: string | null;
+  /** An automatic notice: the city's, written by no one. */
+  automatic: boolean;
+  /** The report this incoming message filed (a bot's dialogue, stored as one message). */
+  reportId: number | null;
   language: string | null;
   sentiment: Sentiment | null;
   sentimentByStaff: boolean;
@@ -374,6 +387,8 @@ export async function findThread(
       'm.delivery',
       'm.delivery_error',
       's.display_name',
+      'm.automatic',
+      'm.report_id',
       'm.language',
       'm.sentiment',
       'm.sentiment_by',
@@ -401,6 +416,8 @@ export async function findThread(
     delivery: row.delivery,
     deliveryError: row.delivery_error,
     sentByName: row.display_name,
+    automatic: row.automatic,
+    reportId: row.report_id,
     language: row.language,
     sentiment: row.sentiment,
     sentimentByStaff: row.sentiment_by !== null,

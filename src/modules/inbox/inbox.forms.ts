@@ -108,6 +108,7 @@ const filterFields = {
   district: TrimmedText(),
   assignee: TrimmedText(),
   department: TrimmedText(),
+  delivery: TrimmedText(),
   from: TrimmedText(),
   to: TrimmedText(),
   q: TrimmedText(),

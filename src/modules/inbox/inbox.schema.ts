@@ -92,6 +92,8 @@ declare module '../../platform/db/schema.ts' {
       last_message_at: Stamp;
       last_incoming_at: MaybeStamp;
       first_response_at: MaybeStamp;
+      /** When an answer or notice last failed to be delivered, until staff answer again. */
+      delivery_failed_at: MaybeStamp;
       done_at: MaybeStamp;
       created_at: CreatedAt;
     };
@@ -105,6 +107,10 @@ declare module '../../platform/db/schema.ts' {
       in_reply_to: string | null;
       author_id: number | null;
       sent_by: number | null;
+      /** An outgoing message the platform wrote (a notice), in nobody's name. */
+      automatic: Generated<boolean>;
+      /** The report an incoming message filed (a bot's dialogue stored as one message). */
+      report_id: ColumnType<number | null, number | null | undefined, number | null>;
       subject: string | null;
       body: string;
       url: string | null;

@@ -3,6 +3,8 @@ import * as inboxMigration from './migrations/20261123_0600_inbox.ts';
 import * as telegramMigration from './migrations/20261123_0620_inbox_telegram.ts';
 import * as listSpeedMigration from './migrations/20261215_0900_inbox_list_speed.ts';
 import * as reportUpdatesMigration from './migrations/20261123_0610_inbox_report_updates.ts';
+import * as automaticNoticesMigration from './migrations/20261215_1000_inbox_automatic_notices.ts';
+import * as telegramQuestionsMigration from './migrations/20261215_1010_inbox_telegram_questions.ts';
 import { registerInboxPages } from './pages/inbox.pages.ts';
 import { registerConversationPages } from './pages/conversation.pages.ts';
 import { registerToReportPages } from './pages/to-report.pages.ts';
@@ -53,6 +55,8 @@ export const inboxModule: ModuleManifest = {
     '20261123_0620_inbox_telegram': telegramMigration,
     '20261123_0610_inbox_report_updates': reportUpdatesMigration,
     '20261215_0900_inbox_list_speed': listSpeedMigration,
+    '20261215_1000_inbox_automatic_notices': automaticNoticesMigration,
+    '20261215_1010_inbox_telegram_questions': telegramQuestionsMigration,
   },
   routes(app, ctx) {
     const channels: InboxChannels = {

@@ -50,29 +50,38 @@ export async function ingestMessages(
   messages: IncomingMessage[],
   options: { cursor?: unknown } = {},
 ): Promise<IngestOutcome> {
-  return inTransaction(db, async (tx) => {
-    const outcome: IngestOutcome = { stored: 0, duplicates: 0, conversationIds: [] };
-    for (const incoming of messages) {
-      const message = normalise(incoming);
-      const conversationId = await storeOne(tx, channel, message);
-      if (conversationId === undefined) outcome.duplicates += 1;
-      else {
-        outcome.stored += 1;
-        if (!outcome.conversationIds.includes(conversationId)) outcome.conversationIds.push(conversationId);
-      }
+  return inTransaction(db, (tx) => ingestMessagesIn(tx, jobs, channel, messages, options));
+}
+
+/** Like `ingestMessages`, in the caller's transaction (a bot's report and the message that filed it commit together). */
+export async function ingestMessagesIn(
+  tx: Tx,
+  jobs: JobQueue,
+  channel: ChannelRecord,
+  messages: IncomingMessage[],
+  options: { cursor?: unknown } = {},
+): Promise<IngestOutcome> {
+  const outcome: IngestOutcome = { stored: 0, duplicates: 0, conversationIds: [] };
+  for (const incoming of messages) {
+    const message = normalise(incoming);
+    const conversationId = await storeOne(tx, channel, message);
+    if (conversationId === undefined) outcome.duplicates += 1;
+    else {
+      outcome.stored += 1;
+      if (!outcome.conversationIds.includes(conversationId)) outcome.conversationIds.push(conversationId);
     }
-    if (outcome.stored > 0)
-      await jobs.enqueueUnlessWaiting(ANALYSE_JOB, {}, { organisationId: channel.organisationId }, tx);
-    await afterBulkChange(jobs, outcome.stored, tx);
-    if (outcome.stored > 0 || options.cursor !== undefined) {
-      await markChannelOk(tx, channel.id, {
-        cursor: options.cursor,
-        received: outcome.stored > 0,
-        polled: options.cursor !== undefined,
-      });
-    }
-    return outcome;
-  });
+  }
+  if (outcome.stored > 0)
+    await jobs.enqueueUnlessWaiting(ANALYSE_JOB, {}, { organisationId: channel.organisationId }, tx);
+  await afterBulkChange(jobs, outcome.stored, tx);
+  if (outcome.stored > 0 || options.cursor !== undefined) {
+    await markChannelOk(tx, channel.id, {
+      cursor: options.cursor,
+      received: outcome.stored > 0,
+      polled: options.cursor !== undefined,
+    });
+  }
+  return outcome;
 }
 
 /** Stores one message; returns its conversation, or undefined when it was already stored. */
@@ -91,6 +100,7 @@ async function storeOne(tx: Tx, channel: ChannelRecord, message: IncomingMessage
     in_reply_to: message.inReplyTo ?? null,
     author_id: authorId,
     sent_by: null,
+    report_id: message.reportId ?? null,
     subject: message.subject ?? null,
     body: message.text,
     url: httpUrl(message.url) ?? null, // a post's address is only ever an http(s) link

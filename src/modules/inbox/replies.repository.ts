@@ -21,8 +21,8 @@ export async function insertMessage(tx: Executor, values: Insertable<Database['i
 }
 
 /**
- * Counts an answer sent at `now` in its conversation: the first answer sets the first-response time,
- * and a new or open conversation then waits for the resident.
+ * Counts a staff answer sent at `now` in its conversation: the first answer sets the first-response time,
+ * a new or open conversation then waits for the resident, and an earlier failed delivery is dealt with.
  */
 export async function markConversationAnswered(tx: Executor, conversationId: number, now: Date): Promise<void> {
   await sql`
@@ -30,8 +30,39 @@ export async function markConversationAnswered(tx: Executor, conversationId: num
         message_count = message_count + 1,
         last_message_at = greatest(last_message_at, ${now}),
         first_response_at = coalesce(first_response_at, ${now}),
-        status = case when status in ('new', 'open') then 'waiting' else status end
+        status = case when status in ('new', 'open') then 'waiting' else status end,
+        delivery_failed_at = null
       where id = ${conversationId}`.execute(tx);
+}
+
+/** Counts an automatic notice sent at `now`: a message of the conversation, not an answer. */
+export async function markConversationNotified(tx: Executor, conversationId: number, now: Date): Promise<void> {
+  await sql`
+      update inbox_conversation set
+        message_count = message_count + 1,
+        last_message_at = greatest(last_message_at, ${now})
+      where id = ${conversationId}`.execute(tx);
+}
+
+/**
+ * Marks that a message of the conversation could not be delivered, and counts only the staff answers
+ * that were (or may still be) delivered: the first-response time is the first of those, and a
+ * conversation waiting for the resident without one is open again.
+ */
+export async function markConversationDeliveryFailed(tx: Executor, conversationId: number): Promise<void> {
+  await sql`
+      update inbox_conversation c set
+        delivery_failed_at = now(),
+        first_response_at = (
+          select min(m.sent_at) from inbox_message m
+          where m.conversation_id = c.id and m.direction = 'out' and not m.automatic and m.delivery <> 'failed'),
+        status = case
+          when c.status = 'waiting' and not exists (
+            select 1 from inbox_message m
+            where m.conversation_id = c.id and m.direction = 'out' and not m.automatic and m.delivery <> 'failed'
+              and m.sent_at >= coalesce(c.last_incoming_at, c.first_message_at))
+          then 'open' else c.status end
+      where c.id = ${conversationId}`.execute(tx);
 }
 
 /** A queued answer with what sending it needs: its conversation's thread key and the resident it goes to. */

@@ -15,6 +15,8 @@ import {
   markAnswerFailed,
   markAnswerSent,
   markConversationAnswered,
+  markConversationDeliveryFailed,
+  markConversationNotified,
 } from './replies.repository.ts';
 import './inbox.schema.ts';
 
@@ -24,10 +26,12 @@ const DELIVERY_ATTEMPTS = 8;
 const MAX_REPLY = 10_000;
 
 /**
- * Queues an answer to a conversation on the channel it came from. The answer is stored at once (the
- * staff member's words are never lost) and sent by a job that retries while the channel is down. The
- * first answer sets the conversation's first-response time; the conversation then waits for the resident.
- * Authorisation is the caller's use case's job (the inbox policy's `answer`).
+ * Queues a staff member's answer to a conversation on the channel it came from. The answer is stored at
+ * once (the staff member's words are never lost) and sent by a job that retries while the channel is
+ * down. The first answer sets the conversation's first-response time; the conversation then waits for
+ * the resident, and a failed delivery marked on it is taken as dealt with. An answer that finally fails
+ * is no longer counted (see `markConversationDeliveryFailed`). Authorisation is the caller's use case's
+ * job (the inbox policy's `answer`).
  */
 export async function queueReply(ctx: AppContext, input: ReplyInput): Promise<number> {
   return inTransaction(ctx.db, (tx) => queueReplyIn(tx, ctx.jobs, input));
@@ -42,52 +46,72 @@ export interface ReplyInput {
 
 /** Like `queueReply`, inside the caller's transaction: the answer exists only if the change that asked for it commits. */
 export async function queueReplyIn(tx: Tx, jobs: JobQueue, input: ReplyInput): Promise<number> {
-  const text = input.text.trim();
-  if (text === '') throw new AppError('INBOX_REPLY_EMPTY');
-  if (text.length > MAX_REPLY) throw new AppError('INBOX_REPLY_TOO_LONG');
-  {
-    const conversation = await lockConversationWithChannel(tx, input.organisationId, input.conversationId);
-    if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
-    if (!adapterFor(conversation.kind)?.reply) throw new AppError('INBOX_CHANNEL_CANNOT_REPLY');
-    const now = new Date();
-    const messageId = await insertMessage(tx, {
-      organisation_id: input.organisationId,
-      conversation_id: conversation.id,
-      channel_id: conversation.channel_id,
-      direction: 'out',
-      external_id: null,
-      in_reply_to: null,
-      author_id: null,
-      sent_by: input.userId,
-      subject: conversation.subject,
-      body: text,
-      url: null,
-      lat: null,
-      lng: null,
-      attachments: '[]',
-      raw: null,
-      sent_at: now,
-      delivery: 'queued',
-      delivery_error: null,
-      ...NOT_ANALYSED,
-      analysed_at: now,
-      erased_at: null,
-    });
-    await markConversationAnswered(tx, conversation.id, now);
-    await jobs.enqueue(
-      DELIVER_JOB,
-      { messageId },
-      { organisationId: input.organisationId, maxAttempts: DELIVERY_ATTEMPTS },
-      tx,
-    );
-    return messageId;
-  }
+  return queueOutgoing(tx, jobs, input.organisationId, input.conversationId, input.text, { userId: input.userId });
 }
 
 /**
- * Sends one queued answer through its channel's adapter. A refusal that retrying cannot mend (a wrong
- * token, a blocked bot) marks it failed at once; other failures are retried with back-off by the job
- * queue, and the last attempt marks it failed. Staff see the state on the conversation.
+ * Queues an automatic notice (a report's or proposal's change told to its author) in the caller's
+ * transaction. A notice is the city's, written by no one: it is not a first response and does not make
+ * the conversation wait for the resident.
+ */
+export async function queueNoticeIn(
+  tx: Tx,
+  jobs: JobQueue,
+  input: { organisationId: number; conversationId: number; text: string },
+): Promise<number> {
+  return queueOutgoing(tx, jobs, input.organisationId, input.conversationId, input.text, 'automatic');
+}
+
+async function queueOutgoing(
+  tx: Tx,
+  jobs: JobQueue,
+  organisationId: number,
+  conversationId: number,
+  body: string,
+  by: { userId: number } | 'automatic',
+): Promise<number> {
+  const text = body.trim();
+  if (text === '') throw new AppError('INBOX_REPLY_EMPTY');
+  if (text.length > MAX_REPLY) throw new AppError('INBOX_REPLY_TOO_LONG');
+  const conversation = await lockConversationWithChannel(tx, organisationId, conversationId);
+  if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
+  if (!adapterFor(conversation.kind)?.reply) throw new AppError('INBOX_CHANNEL_CANNOT_REPLY');
+  const now = new Date();
+  const messageId = await insertMessage(tx, {
+    organisation_id: organisationId,
+    conversation_id: conversation.id,
+    channel_id: conversation.channel_id,
+    direction: 'out',
+    external_id: null,
+    in_reply_to: null,
+    author_id: null,
+    sent_by: by === 'automatic' ? null : by.userId,
+    automatic: by === 'automatic',
+    subject: conversation.subject,
+    body: text,
+    url: null,
+    lat: null,
+    lng: null,
+    attachments: '[]',
+    raw: null,
+    sent_at: now,
+    delivery: 'queued',
+    delivery_error: null,
+    ...NOT_ANALYSED,
+    analysed_at: now,
+    erased_at: null,
+  });
+  if (by === 'automatic') await markConversationNotified(tx, conversation.id, now);
+  else await markConversationAnswered(tx, conversation.id, now);
+  await jobs.enqueue(DELIVER_JOB, { messageId }, { organisationId, maxAttempts: DELIVERY_ATTEMPTS }, tx);
+  return messageId;
+}
+
+/**
+ * Sends one queued answer or notice through its channel's adapter. A refusal that retrying cannot mend
+ * (a wrong token, a blocked bot) marks it failed at once; other failures are retried with back-off by
+ * the job queue, and the last attempt marks it failed. A failure is marked on the conversation too
+ * (the inbox lists and filters such conversations), and a failed answer no longer counts as answering.
  */
 export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number }>): Promise<void> {
   const message = await findAnswerToDeliver(ctx.db, job.payload.messageId);
@@ -95,7 +119,10 @@ export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number
   const channel = await findChannelRecord(ctx.db, ctx.config.secretKey, message.organisation_id, message.channel_id);
   const adapter = channel ? adapterFor(channel.kind) : undefined;
   if (!channel || !channel.enabled || !adapter?.reply) {
-    await markAnswerFailed(ctx.db, message.id, 'The channel is switched off or cannot send answers.');
+    await inTransaction(ctx.db, async (tx) => {
+      await markAnswerFailed(tx, message.id, 'The channel is switched off or cannot send answers.');
+      await markConversationDeliveryFailed(tx, message.conversation_id);
+    });
     return;
   }
   const thread = await findThreadExternalIds(ctx.db, message.conversation_id);
@@ -128,7 +155,11 @@ export async function deliverReply(ctx: AppContext, job: Job<{ messageId: number
       { messageId: message.id, channelId: channel.id, kind: channel.kind, attempt: job.attempts, final, error: reason },
       'inbox answer not delivered',
     );
-    if (final) await markAnswerFailed(ctx.db, message.id, reason);
+    if (final)
+      await inTransaction(ctx.db, async (tx) => {
+        await markAnswerFailed(tx, message.id, reason);
+        await markConversationDeliveryFailed(tx, message.conversation_id);
+      });
     else throw error;
   }
 }

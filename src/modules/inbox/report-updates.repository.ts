@@ -59,29 +59,3 @@ export async function setReportNoticeMessage(tx: Tx, notice: Notice, messageId: 
     .where('update_id', '=', notice.updateId)
     .execute();
 }
-
-/** Who last answered the conversation, if anyone did. */
-export async function findLastAnswerer(tx: Tx, conversationId: number): Promise<number | null | undefined> {
-  const last = await tx
-    .selectFrom('inbox_message')
-    .select('sent_by')
-    .where('conversation_id', '=', conversationId)
-    .where('direction', '=', 'out')
-    .where('sent_by', 'is not', null)
-    .orderBy('id', 'desc')
-    .executeTakeFirst();
-  return last?.sent_by;
-}
-
-/** The city's first administrator who is not deleted. */
-export async function findFirstAdministrator(tx: Tx, organisationId: number): Promise<number | undefined> {
-  const admin = await tx
-    .selectFrom('core_user')
-    .select('id')
-    .where('organisation_id', '=', organisationId)
-    .where('role', '=', 'admin')
-    .where('deleted_at', 'is', null)
-    .orderBy('id')
-    .executeTakeFirst();
-  return admin?.id;
-}

@@ -7,12 +7,9 @@ import { findPublicUpdates, type PublicUpdate } from '../reports/index.ts';
 import { adapterFor } from './channels/index.ts';
 import { conversationLanguage, proposalLink, reportLink } from './conversations.use-cases.ts';
 import type { ChannelKind } from './inbox.schema.ts';
-import { queueReplyIn } from './replies.ts';
-import type { Tx } from '../../platform/db/database.ts';
+import { queueNoticeIn } from './replies.ts';
 import {
   claimReportNotice,
-  findFirstAdministrator,
-  findLastAnswerer,
   findProposalLinkedConversations,
   findReportLinkedConversations,
   setReportNoticeMessage,
@@ -117,9 +114,8 @@ async function tellOnce(
   return ctx.db.transaction().execute(async (tx) => {
     const notice = { organisationId, conversationId, subjectType, updateId };
     if (!(await claimReportNotice(tx, notice))) return false;
-    const sender = await senderFor(tx, organisationId, conversationId);
-    if (sender === undefined) return false;
-    const messageId = await queueReplyIn(tx, ctx.jobs, { organisationId, conversationId, userId: sender, text });
+    // the city's notice, in nobody's name: not a staff answer, not a first response
+    const messageId = await queueNoticeIn(tx, ctx.jobs, { organisationId, conversationId, text });
     await setReportNoticeMessage(tx, notice, messageId);
     return true;
   });
@@ -194,11 +190,4 @@ export async function tellProposalUpdates(ctx: AppContext, now = new Date()): Pr
     }
   }
   return told;
-}
-
-/** Whom an automatic answer is sent in the name of: who last answered the conversation, else an administrator. */
-async function senderFor(tx: Tx, organisationId: number, conversationId: number): Promise<number | undefined> {
-  const last = await findLastAnswerer(tx, conversationId);
-  if (last) return last;
-  return findFirstAdministrator(tx, organisationId);
 }

@@ -22,6 +22,7 @@ import { reportErrors } from './reports.errors.ts';
 import { areaErrors } from './subscription-area.ts';
 
 export {
+  checkAnswers,
   submitReport,
   type KeyedReportSubmission,
   type KeyRefused,
@@ -29,6 +30,8 @@ export {
   type SubmitOutcome,
 } from './submit-report.use-cases.ts';
 export { findReports, findReportById, type ReportRow } from './reports-list.repository.ts';
+export { MAX_PHOTO_BYTES, MAX_PHOTOS, preparePhoto, type PhotoError } from './photos.ts';
+export { attachPendingPhotos, countPendingPhotos, storePendingPhotos } from './photos.repository.ts';
 export { findPublicUpdates, type PublicUpdate } from './report-history.repository.ts';
 export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
 export {

@@ -29,6 +29,8 @@ export interface IncomingMessage {
   sentAt: Date;
   /** The payload as received, kept for audit until the retention period ends. */
   raw?: unknown;
+  /** The report the message filed (a bot's report dialogue, stored as this one message). */
+  reportId?: number | undefined;
 }
 
 /** A configured channel as adapters see it, with its credentials opened. */

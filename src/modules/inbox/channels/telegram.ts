@@ -13,10 +13,10 @@ import {
   type SentReply,
 } from './channel.ts';
 import { callChannelApi } from './http.ts';
-import { continueDialogue } from './telegram-dialogue.ts';
+import { continueDialogue, pressButton } from './telegram-dialogue.ts';
 import { parseId } from '../../../platform/validation.ts';
 import { Type } from 'typebox';
-import type { Outbound } from '../../../platform/outbound/outbound.ts';
+import { OutboundError, type Outbound } from '../../../platform/outbound/outbound.ts';
 
 /** The parts of the Bot API's User object the inbox reads. */
 export interface TelegramUser {
@@ -42,10 +42,20 @@ export interface TelegramMessage {
   reply_to_message?: { message_id: number };
 }
 
+/** The parts of the Bot API's CallbackQuery object (a press on an inline keyboard's button) the bot reads. */
+export interface TelegramCallbackQuery {
+  id: string;
+  from?: TelegramUser;
+  /** The bot's message whose button was pressed. */
+  message?: { message_id: number; chat: { id: number }; text?: string };
+  data?: string;
+}
+
 /** The Bot API's Update object: one of its optional fields is set. */
 export interface TelegramUpdate {
   update_id: number;
   message?: TelegramMessage;
+  callback_query?: TelegramCallbackQuery;
 }
 
 /** Telegram's ids need up to 52 bits: more than a PostgreSQL `integer`, within a JavaScript number. */
@@ -91,18 +101,38 @@ const UpdateBody = Type.Object({
       reply_to_message: Type.Optional(Type.Object({ message_id: Type.Optional(TelegramId) })),
     }),
   ),
+  callback_query: Type.Optional(
+    Type.Object({
+      id: Text,
+      from: Type.Optional(Type.Object({ id: Type.Optional(TelegramId), language_code: Text })),
+      message: Type.Optional(
+        Type.Object({
+          message_id: Type.Optional(TelegramId),
+          chat: Type.Optional(Type.Object({ id: Type.Optional(TelegramId) })),
+          text: Text,
+        }),
+      ),
+      data: Text,
+    }),
+  ),
 });
 
 const API_BASE = 'https://api.telegram.org';
 const MAX_MESSAGE = 4096;
 
-/** The Bot API address of a method for this channel's bot; the token is part of the path. */
-function methodUrl(channel: ChannelRecord, method: string): string {
+/** The Bot API's base address for this channel and its bot's token. */
+function apiOf(channel: ChannelRecord): { base: string; token: string } {
   const token = channel.secrets.token;
   if (!token) throw new ChannelError('Telegram: the bot token is not set', { retryable: false });
   const base = (
     typeof channel.settings.apiBase === 'string' && channel.settings.apiBase ? channel.settings.apiBase : API_BASE
   ).replace(/\/+$/, '');
+  return { base, token };
+}
+
+/** The Bot API address of a method for this channel's bot; the token is part of the path. */
+function methodUrl(channel: ChannelRecord, method: string): string {
+  const { base, token } = apiOf(channel);
   return `${base}/bot${token}/${method}`;
 }
 
@@ -150,6 +180,46 @@ export async function sendTelegramMessage(
   );
 }
 
+/** A file the bot received, downloaded; or why not (larger than allowed, or not to be had). */
+export type DownloadedFile = { ok: true; data: Buffer } | { ok: false; reason: 'too_large' | 'unavailable' };
+
+/**
+ * Downloads a file a resident sent the bot, as the Bot API gives it: `getFile` answers the file's path
+ * (and size), then the file is fetched from `<api>/file/bot<token>/<path>` — both through the outbound
+ * guard. At most `maxBytes` are read; a larger file is not downloaded at all when Telegram gives its size.
+ */
+export async function downloadTelegramFile(
+  outbound: Outbound,
+  channel: ChannelRecord,
+  fileId: string,
+  maxBytes: number,
+  signal = AbortSignal.timeout(30_000),
+): Promise<DownloadedFile> {
+  let file: { file_path?: string; file_size?: number };
+  try {
+    file = await callTelegram(outbound, channel, 'getFile', { file_id: fileId }, signal);
+  } catch {
+    return { ok: false, reason: 'unavailable' };
+  }
+  if (typeof file.file_size === 'number' && file.file_size > maxBytes) return { ok: false, reason: 'too_large' };
+  const filePath = file.file_path;
+  if (typeof filePath !== 'string' || !/^[\w.-]+(?:\/[\w.-]+)*$/.test(filePath) || filePath.includes('..'))
+    return { ok: false, reason: 'unavailable' };
+  const { base, token } = apiOf(channel);
+  let response: Response;
+  try {
+    response = await outbound.fetch(`${base}/file/bot${token}/${filePath}`, { signal, maxBytes, timeoutMs: 30_000 });
+  } catch (error) {
+    return {
+      ok: false,
+      reason:
+        error instanceof OutboundError && error.code === 'OUTBOUND_RESPONSE_TOO_LARGE' ? 'too_large' : 'unavailable',
+    };
+  }
+  if (response.status !== 200) return { ok: false, reason: 'unavailable' };
+  return { ok: true, data: Buffer.from(await response.arrayBuffer()) };
+}
+
 /** A Telegram message as an inbox message: the chat is the conversation, `chat:message` the id. */
 export function telegramToMessage(update: TelegramUpdate, message: TelegramMessage): IncomingMessage {
   const chatId = String(message.chat.id);
@@ -194,8 +264,10 @@ function secretMatches(given: unknown, expected: string | undefined): boolean {
 
 /**
  * The bot's webhook. Telegram sends each Update with the secret given to setWebhook in the
- * `X-Telegram-Bot-Api-Secret-Token` header; anything else is refused before it is read. The message is
- * stored once (Telegram retries deliveries), then the report dialogue answers when the resident is in it.
+ * `X-Telegram-Bot-Api-Secret-Token` header; anything else is refused before it is read. A message to
+ * the bot's dialogue (a command, a step of a report, a button pressed) is answered by the dialogue and
+ * not stored: the report it files is, as one message of the chat's conversation. Any other message is
+ * stored once (Telegram retries deliveries) for staff to read and answer.
  */
 function routes(app: App, ctx: AppContext, inbox: InboxChannels): void {
   app.post<{ Params: { channelId: string } }>(
@@ -210,8 +282,13 @@ function routes(app: App, ctx: AppContext, inbox: InboxChannels): void {
       const update = request.body as TelegramUpdate | undefined;
       if (!update || typeof update !== 'object' || typeof update.update_id !== 'number')
         throw new AppError('INBOX_WEBHOOK_PAYLOAD');
+      const query = update.callback_query;
+      if (query && typeof query.id === 'string') {
+        await pressButton(ctx, channel, update.update_id, query);
+        return { ok: true };
+      }
       const message = update.message;
-      // other updates (edits, channel posts, button answers) are acknowledged and not stored
+      // other updates (edits, channel posts) are acknowledged and not stored
       if (
         !message ||
         typeof message !== 'object' ||
@@ -220,16 +297,8 @@ function routes(app: App, ctx: AppContext, inbox: InboxChannels): void {
         typeof message.date !== 'number'
       )
         return { ok: true };
-      const outcome = await inbox.ingest(channel, [telegramToMessage(update, message)]);
-      if (outcome.stored === 0) return { ok: true };
-      try {
-        await continueDialogue(ctx, channel, message, outcome.conversationIds[0]);
-      } catch (error) {
-        ctx.log.warn(
-          { channelId: channel.id, error: error instanceof Error ? error.message : String(error) },
-          'telegram dialogue step failed',
-        );
-      }
+      if (await continueDialogue(ctx, channel, update, message)) return { ok: true };
+      await inbox.ingest(channel, [telegramToMessage(update, message)]);
       return { ok: true };
     },
   );
@@ -283,7 +352,7 @@ export async function setTelegramWebhook(
     outbound,
     channel,
     'setWebhook',
-    { url, secret_token: channel.secrets.webhookSecret, allowed_updates: ['message'] },
+    { url, secret_token: channel.secrets.webhookSecret, allowed_updates: ['message', 'callback_query'] },
     signal,
   );
 }

@@ -34,8 +34,8 @@ function messageItem(
   const when = html`<time datetime="${message.sentAt.toISOString()}">${formatDate(request, message.sentAt, true)}</time>`;
   if (message.direction === 'out') {
     const state = message.delivery ?? 'queued';
-    return html`<li class="inbox-message inbox-message--out" id="message-${message.id}">
-  <p><strong>${t('inbox.thread.answerBy', { name: message.sentByName ?? t('inbox.thread.city') })}</strong> · ${when} · <span class="tag inbox-delivery inbox-delivery--${state}">${t(`inbox.delivery.${state}` as MessageKey)}</span></p>
+    return html`<li class="inbox-message inbox-message--out${message.automatic ? ' inbox-message--notice' : ''}" id="message-${message.id}">
+  <p><strong>${message.automatic ? t('inbox.thread.notice') : t('inbox.thread.answerBy', { name: message.sentByName ?? t('inbox.thread.city') })}</strong> · ${when} · <span class="tag inbox-delivery inbox-delivery--${state}">${t(`inbox.delivery.${state}` as MessageKey)}</span></p>
   ${message.deliveryError ? html`<p class="field__error">${t('inbox.delivery.error', { error: message.deliveryError })}</p>` : ''}
   <div class="inbox-body">${message.body}</div>
 </li>`;
@@ -43,6 +43,7 @@ function messageItem(
   const author = conversation.authorName ?? conversation.authorHandle ?? t('inbox.anonymous');
   const id = `m${message.id}`;
   return html`<li class="inbox-message inbox-message--in" id="message-${message.id}">
+  ${message.reportId !== null ? html`<p class="inbox-filed" data-report="${message.reportId}"><a href="/staff/reports/${message.reportId}">${t('inbox.thread.filedReport', { id: message.reportId })}</a></p>` : ''}
   <p><strong>${t('inbox.thread.from', { name: author })}</strong> · ${when}${httpUrl(message.url) ? html` · <a href="${httpUrl(message.url)}" rel="noopener noreferrer">${t('inbox.thread.original')}</a>` : ''}</p>
   ${message.erased ? html`<p class="muted">${t('inbox.thread.erased')}</p>` : html`<div class="inbox-body"${message.language ? html` lang="${message.language}"` : ''}>${message.body}</div>`}
   <p class="muted">${labels.language(message.language)} · ${labels.sentiment(message.sentiment)}${message.sentimentByStaff ? ` (${t('inbox.thread.byStaff')})` : ''} · ${labels.topic(message.topic)}${message.topicByStaff ? ` (${t('inbox.thread.byStaff')})` : ''} · ${labels.district(message.districtId)}${message.place ? html` · ${message.place}` : ''}${message.lat !== null && message.lng !== null ? ` · ${message.lat.toFixed(5)}, ${message.lng.toFixed(5)}` : ''}</p>
@@ -142,6 +143,7 @@ ${errorSummary(request, errors)}
   ${conversation.reportId ? html`<dt>${t('inbox.report.linked')}</dt><dd><a href="/staff/reports/${conversation.reportId}">#${conversation.reportId}</a></dd>` : ''}
   ${conversation.proposalId ? html`<dt>${t('inbox.proposal.linked')}</dt><dd><a href="/proposals/${conversation.proposalId}">#${conversation.proposalId}</a></dd>` : ''}
 </dl>
+${conversation.deliveryFailedAt ? html`<p class="field__error" data-delivery="failed">${t('inbox.deliveryFailed.note')}</p>` : ''}
 <h2>${t('inbox.thread.title')}</h2>
 <ol class="inbox-thread">${thread.map((message) => messageItem(request, conversation, message, labels, answer, coding))}</ol>
 ${

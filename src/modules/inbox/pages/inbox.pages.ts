@@ -56,6 +56,7 @@ export function toFilters(query: FilterQuery, viewer: Viewer): ConversationFilte
     from: dateOf(query.from),
     to: dateOf(query.to, 1),
     text: query.q || undefined,
+    deliveryFailed: query.delivery === 'failed' || undefined,
   };
 }
 

@@ -19,6 +19,7 @@ export const FILTER_FIELDS = [
   'district',
   'assignee',
   'department',
+  'delivery',
   'from',
   'to',
   'q',
@@ -90,7 +91,7 @@ function conversationRow(
   <td>${labels.sentiment(row.sentiment)}</td>
   <td>${labels.topic(row.topic)}</td>
   <td>${labels.district(row.districtId)}</td>
-  <td>${labels.status(row.status)}</td>
+  <td>${labels.status(row.status)}${row.deliveryFailedAt ? html`<br><span class="tag inbox-delivery inbox-delivery--failed" data-delivery="failed">${request.t('inbox.filter.deliveryFailed')}</span>` : ''}</td>
   <td>${assigned || '—'}</td>
   <td><time datetime="${row.lastMessageAt.toISOString()}" title="${formatDate(request, row.lastMessageAt, true)}">${age(request, row.lastMessageAt, now)}</time><br>${firstResponseNote(request, row, goalHours, now)}</td>
 </tr>`;
@@ -148,6 +149,7 @@ ${
   ${selectInput({ name: 'district', label: t('inbox.filter.district'), value: query.district, choices: [any, ...labels.districts.filter((d) => d.kind === 'district').map((d) => ({ value: String(d.id), label: name(d.name) }))] })}
   ${selectInput({ name: 'assignee', label: t('inbox.filter.assignee'), value: query.assignee, choices: [any, { value: 'me', label: t('inbox.filter.me') }, { value: 'none', label: t('inbox.filter.nobody') }, ...people.map((p) => ({ value: String(p.id), label: p.name }))] })}
   ${selectInput({ name: 'department', label: t('inbox.filter.department'), value: query.department, choices: [any, { value: 'none', label: t('inbox.filter.nobody') }, ...departments.map((d) => ({ value: String(d.id), label: name(d.name) }))] })}
+  ${selectInput({ name: 'delivery', label: t('inbox.filter.delivery'), value: query.delivery, choices: [any, { value: 'failed', label: t('inbox.filter.deliveryFailed') }] })}
   ${inputField({ name: 'from', type: 'date', label: t('inbox.filter.from'), value: query.from })}
   ${inputField({ name: 'to', type: 'date', label: t('inbox.filter.to'), value: query.to })}
   ${inputField({ name: 'q', label: t('inbox.filter.text'), value: query.q, maxlength: 200 })}
