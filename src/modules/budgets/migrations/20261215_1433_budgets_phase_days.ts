@@ -3,9 +3,10 @@ import { sql, type Kysely } from 'kysely';
 /**
  * Phases begin and end at midnight in the city's time zone. Staff give a phase's first and last day;
  * it starts when its first day starts and ends (exclusively) when the day after its last day starts,
- * both in the city's time zone. Phases saved before were set at midnight UTC, which in a city east of
- * Greenwich is already the next day, so their last day was shown one day late; they are moved to the
- * city's midnight of the same date. A boundary that moving would carry across the present moment is
+ * both in the city's time zone. Before, the staff form's end date was stored as the moment the phase
+ * closed, at midnight UTC, and pages showed that date — one day after the last day of the phase. Those
+ * boundaries are moved to the city's midnight of the same date (the phase closes at the same date, now
+ * shown as the day before, its real last day). A boundary that moving would carry across the present moment is
  * left as it is, so no phase opens or closes again because of this migration.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
