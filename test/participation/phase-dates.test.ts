@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import { after, before, test } from 'node:test';
-import { up as movePhaseDays } from '../../src/modules/participation/migrations/20261215_1434_participation_phase_days.ts';
+import { up as movePhaseDays } from '../../src/modules/participation/migrations/20261216_0934_participation_phase_days.ts';
 import { LANGUAGES, type Language } from '../../src/platform/i18n/languages.ts';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
 import { TestClient } from '../support/client.ts';
