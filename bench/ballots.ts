@@ -374,7 +374,9 @@ export async function benchConcurrentVoters(env: BenchEnvironment, options: Ball
     .execute();
   const mismatches = projectIds.filter((id) => (counted.get(id)?.ballots ?? 0) !== (expected.get(id) ?? 0));
   const differingBallots = stored.filter(
-    (ballot) => JSON.stringify(ballot.project_ids) !== JSON.stringify(last.get(ballot.user_id)),
+    (ballot) =>
+      JSON.stringify(ballot.project_ids) !==
+      JSON.stringify(ballot.user_id === null ? undefined : last.get(ballot.user_id)),
   ).length;
   const countsMatch = stored.length === last.size && mismatches.length === 0 && differingBallots === 0;
   const acknowledged = [...ballots, openBallots].reduce((total, r) => total + r.acknowledged, 0);

@@ -139,6 +139,15 @@ async function ballotRows(userId: number): Promise<Array<{ heading_id: number; p
     .execute();
 }
 
+/** Ends the vote (staff set the budget to its results phase): results may be published only then. */
+async function closeVoting(budgetId: number): Promise<void> {
+  await server.ctx.db
+    .updateTable('budgets_budget')
+    .set({ phase_override: 'results' })
+    .where('id', '=', budgetId)
+    .execute();
+}
+
 async function expectRefused(response: Response, status: number, code: string) {
   const body = (await response.json()) as { error?: { code: string } };
   assert.equal(body.error?.code, code);
@@ -736,6 +745,7 @@ describe('results', () => {
 
     const hidden = await new TestClient(server.url).get(`/api/v1/budgets/${s.budgetId}/results`);
     assert.equal(hidden.status, 404, 'results are not public before they are published');
+    await closeVoting(s.budgetId);
     const { csrf } = await staffClient.page('/admin/budgets');
     const published = await staffClient.postForm(`/admin/budgets/${s.budgetId}/publish`, { _csrf: csrf });
     assert.equal(published.status, 303);
@@ -821,6 +831,7 @@ describe('results', () => {
     const [a, b, c, d] = ids as [number, number, number, number];
     for (let i = 0; i < 10; i++)
       assert.equal((await put(await voter(), created.id, h.id, { projects: i < 7 ? [a, b, c] : [d] })).status, 200);
+    await closeVoting(created.id);
     const response = await staffClient.json(
       'POST',
       `/api/v1/budgets/${created.id}/results`,

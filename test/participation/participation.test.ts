@@ -811,11 +811,10 @@ describe('personal data', () => {
     const row = await proposalRow(id);
     assert.equal(row.author_id, null);
     assert.ok(row.hidden_at);
-    assert.equal(row.supports_count, 1, 'the count stays');
-    assert.deepEqual(
-      (await supportRows(id)).map((s) => s.user_id),
-      [null],
-    );
+    // The proposal still collects supports: the support goes with the account (supports-erasure.test.ts
+    // shows a support counted once collection ended staying, without the person).
+    assert.equal(row.supports_count, 0, 'a support still open to withdrawal goes with the account');
+    assert.deepEqual(await supportRows(id), []);
     const comment = await server.ctx.db
       .selectFrom('participation_comment')
       .select(['author_id', 'hidden_at'])

@@ -17,6 +17,26 @@ export function currentPhase(budget: Pick<Budget, 'phaseOverride' | 'phases'>, n
   return open.sort((a, b) => b.startsAt.getTime() - a.startsAt.getTime())[0]?.kind ?? null;
 }
 
+/**
+ * Where a budget stands with its vote: `to-come` before voting (an earlier phase, or dates still ahead),
+ * `open` while ballots are taken, `over` once voting ended (the results or follow-up phase, the
+ * balloting dates past, or staff closed the budget after voting started). Results may be published
+ * only once it is over.
+ */
+export function votingState(
+  budget: Pick<Budget, 'phaseOverride' | 'phases'>,
+  now = new Date(),
+): 'to-come' | 'open' | 'over' {
+  const phase = currentPhase(budget, now);
+  if (phase === 'balloting') return 'open';
+  if (phase === 'results' || phase === 'follow_up') return 'over';
+  if (phase !== null) return 'to-come';
+  const balloting = budget.phases.find((p) => p.kind === 'balloting');
+  const ahead = balloting !== undefined && balloting.startsAt.getTime() > now.getTime();
+  if (budget.phaseOverride === 'closed') return ahead ? 'to-come' : 'over';
+  return balloting === undefined || ahead ? 'to-come' : 'over';
+}
+
 /** Two phases overlap when one starts before the other ends; returns the first such pair. */
 export function overlappingPhases(phases: readonly PhaseDates[]): [Phase, Phase] | undefined {
   const sorted = [...phases].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());

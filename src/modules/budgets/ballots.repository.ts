@@ -318,6 +318,18 @@ export async function findBallotScope(
   };
 }
 
+/**
+ * Detaches a voter's ballots from them when their account is erased. A ballot in a budget still voting
+ * is withdrawn (the voter could withdraw or change it that day, and could vote again with a new
+ * account: counted once); every other ballot stays counted with `user_id` null, as a paper ballot
+ * stays in the box, so no count, published or not, changes.
+ */
+export async function releaseBallotsOfUser(db: Executor, userId: number): Promise<void> {
+  await sql`delete from budgets_ballot x using budgets_budget b
+    where x.user_id = ${userId} and b.id = x.budget_id and ${votingOpen}`.execute(db);
+  await db.updateTable('budgets_ballot').set({ user_id: null }).where('user_id', '=', userId).execute();
+}
+
 export async function deleteBallot(db: Executor, headingId: number, userId: number): Promise<boolean> {
   const result = await db
     .deleteFrom('budgets_ballot')

@@ -212,8 +212,3 @@ export async function findBallotsOfUser(db: Executor, userId: number) {
     .where('user_id', '=', userId)
     .execute();
 }
-
-/** Deletes a voter's ballots (account erasure); published result counts are stored apart and stay. */
-export async function deleteBallotsOfUser(db: Executor, userId: number): Promise<void> {
-  await db.deleteFrom('budgets_ballot').where('user_id', '=', userId).execute();
-}

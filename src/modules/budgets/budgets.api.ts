@@ -223,13 +223,14 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
         headings: (await findHeadings(ctx.db, budget.id)).map((h) => ({
           id: h.id,
           name: h.name,
-          amount: h.amount,
+          amount: headings.get(h.id)?.amount ?? h.amount,
           voters: headings.get(h.id)?.voters ?? 0,
           spent: headings.get(h.id)?.spent ?? 0,
           projects: results
             .filter((r) => r.headingId === h.id)
             .map((r) => ({
               projectId: r.projectId,
+              cost: r.cost,
               position: r.position,
               ballots: r.ballots,
               votes: r.votes,
@@ -247,14 +248,42 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
       schema: {
         tags: ['budgets'],
         summary: 'Compute and publish the results (staff)',
+        description:
+          'Only once voting is over. Results already published are replaced only with `republish=true`; the answer then lists the projects whose rank, votes or funding changed.',
         security: SECURITY,
         params: BudgetParams,
+        querystring: Type.Object({ republish: Type.Optional(Type.Boolean()) }),
       },
     },
     async (request) => {
-      const { headings } = await publishResults(ctx, request.viewer, request.organisation, request.params.budgetId);
+      const outcome = await publishResults(
+        ctx,
+        request.viewer,
+        request.organisation,
+        request.params.budgetId,
+        request.query.republish === true ? true : undefined,
+      );
+      if (!outcome.ok) throw new AppError(outcome.code);
       return {
-        headings: headings.map((h) => ({ id: h.heading.id, voters: h.voters, spent: h.spent, projects: h.rows })),
+        headings: outcome.headings.map((h) => ({
+          id: h.heading.id,
+          voters: h.voters,
+          spent: h.spent,
+          projects: h.rows.map((row) => ({
+            projectId: row.projectId,
+            cost: row.cost,
+            ballots: row.ballots,
+            votes: row.votes,
+            funded: row.funded,
+            note: row.note,
+          })),
+        })),
+        changes: outcome.changes.map((change) => ({
+          headingId: change.headingId,
+          projectId: change.projectId,
+          published: change.published ?? null,
+          now: change.now ?? null,
+        })),
       };
     },
   );

@@ -405,6 +405,7 @@ export async function seedBudgets(ctx: AppContext, organisation: Organisation, p
     }
   }
   const published = await publishResults(ctx, last.viewer, organisation, last.budgetId);
+  if (!published.ok) throw new Error(`demo results not published: ${published.code}`);
   const funded = published.headings.flatMap((h) => h.rows.filter((r) => r.funded).map((r) => r.projectId));
   const stages = [
     {

@@ -39,6 +39,19 @@ export const budgetErrors = defineErrors({
   BALLOT_AGE_NOT_ELIGIBLE: { status: 403, message: 'Your age does not allow you to vote in this budget.' },
   BALLOT_DISTRICT_NOT_ELIGIBLE: { status: 403, message: 'Your district does not allow you to vote in this budget.' },
   BUDGET_RESULTS_NOT_PUBLISHED: { status: 404, message: 'The results of this budget are not published yet.' },
+  BUDGET_RESULTS_VOTING_OPEN: {
+    status: 409,
+    message: 'Voting is still open: the results can be published once it is over.',
+  },
+  BUDGET_RESULTS_BEFORE_VOTING: {
+    status: 409,
+    message: 'Voting has not taken place yet: the results can be published once it is over.',
+  },
+  BUDGET_RESULTS_REPUBLISH_UNCONFIRMED: {
+    status: 409,
+    message:
+      'The results are already published. Publishing again replaces them: check what changed and confirm (API: republish=true).',
+  },
   BUDGET_INVALID: { status: 400, message: 'The budget settings are not valid.' },
 });
 

@@ -44,6 +44,9 @@ export const PhasesForm = Type.Object(
   Object.fromEntries(PHASES.flatMap((kind) => [`${kind}_start`, `${kind}_end`].map((name) => [name, TrimmedText()]))),
 );
 
+/** Publishing the results; `confirm` is the fingerprint of the count shown when publishing again. */
+export const PublishForm = Type.Object({ confirm: FormText({ maxLength: 64 }) });
+
 /** A heading: its name, its district (or none) and its amount. */
 export const HeadingForm = perLanguages((languages) =>
   Type.Object({

@@ -3,7 +3,8 @@ import type { AppContext } from '../../platform/context.ts';
 import type { PersonalDataProvider } from '../../platform/module.ts';
 import { html, type Html } from '../../platform/web/html.ts';
 import { currentPhase } from './ballot-rules.ts';
-import { deleteBallotsOfUser, findBallotsOfUser } from './budget-admin.repository.ts';
+import { findBallotsOfUser } from './budget-admin.repository.ts';
+import { releaseBallotsOfUser } from './ballots.repository.ts';
 import { findBudgets } from './budgets.repository.ts';
 import { phaseLabel, translated } from './pages/shared.ts';
 
@@ -19,8 +20,9 @@ export async function renderBudgetsHomeSection(request: FastifyRequest, ctx: App
 }
 
 /**
- * Ballots in a resident's data export (their own choices, which only they may see); erasing deletes
- * them — the counts of published results stay, since they are stored apart from any person.
+ * Ballots in a resident's data export (their own choices, which only they may see). Erasing detaches
+ * them from the person (`releaseBallotsOfUser`): ballots of a closed vote stay counted, anonymous;
+ * a ballot in a vote still open is withdrawn.
  */
 export const budgetsPersonalData: PersonalDataProvider = {
   async export(tx, userId) {
@@ -37,6 +39,6 @@ export const budgetsPersonalData: PersonalDataProvider = {
     };
   },
   async erase(tx, userId) {
-    await deleteBallotsOfUser(tx, userId);
+    await releaseBallotsOfUser(tx, userId);
   },
 };

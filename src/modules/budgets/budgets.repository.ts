@@ -157,7 +157,7 @@ export async function findBudget(
   db: Executor,
   organisationId: number,
   budgetId: number,
-  options: { lock?: boolean } = {},
+  options: { lock?: boolean | 'update' } = {},
 ): Promise<Budget | undefined> {
   let query = db
     .selectFrom('budgets_budget as b')
@@ -165,7 +165,10 @@ export async function findBudget(
     .where('b.organisation_id', '=', organisationId)
     .where('b.id', '=', budgetId);
   // FOR SHARE: a ballot being stored keeps staff from closing the ballot under it, and waits for them.
-  if (options.lock) query = query.forShare();
+  // FOR UPDATE: publishing results keeps the phases (their trigger updates this row) and a second
+  // publication waiting until it is done.
+  if (options.lock === 'update') query = query.forUpdate();
+  else if (options.lock) query = query.forShare();
   const row = await query.executeTakeFirst();
   return row ? toBudget(row) : undefined;
 }

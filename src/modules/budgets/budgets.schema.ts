@@ -84,7 +84,8 @@ declare module '../../platform/db/schema.ts' {
       organisation_id: number;
       budget_id: number;
       project_id: number;
-      user_id: number;
+      /** Null once the supporter erased their account (the support stays counted). */
+      user_id: number | null;
       created_at: CreatedAt;
     };
     budgets_ballot: {
@@ -92,7 +93,8 @@ declare module '../../platform/db/schema.ts' {
       organisation_id: number;
       budget_id: number;
       heading_id: number;
-      user_id: number;
+      /** Null once the voter erased their account after voting closed (the ballot stays counted). */
+      user_id: number | null;
       district_heading: boolean;
       project_ids: number[];
       votes: number[];
@@ -111,6 +113,9 @@ declare module '../../platform/db/schema.ts' {
       funded: boolean;
       position: number;
       note: string | null;
+      /** The project's cost and title when the results were published. */
+      cost: number;
+      title: Json<Translated>;
     };
     budgets_heading_result: {
       heading_id: number;
@@ -118,6 +123,8 @@ declare module '../../platform/db/schema.ts' {
       budget_id: number;
       voters: number;
       spent: number;
+      /** The heading's amount when the results were published. */
+      amount: number;
       computed_at: CreatedAt;
     };
     budgets_milestone: {

@@ -4,6 +4,9 @@ import { processBudgetsSection } from './pages/process-section.ts';
 import * as budgetsMigration from './migrations/20261123_0410_budgets.ts';
 import * as residentProjectsMigration from './migrations/20261123_0430_budgets_resident_projects.ts';
 import * as versionMigration from './migrations/20261123_0440_budgets_version.ts';
+import * as outliveAccountsMigration from './migrations/20261216_0931_budgets_ballots_outlive_accounts.ts';
+import * as resultsSnapshotMigration from './migrations/20261216_0932_budgets_results_snapshot.ts';
+import * as phaseDaysMigration from './migrations/20261216_0933_budgets_phase_days.ts';
 import { registerBudgetsApi } from './budgets.api.ts';
 import { seedBudgets } from './budgets.demo.ts';
 import { budgetErrors } from './budgets.errors.ts';
@@ -41,6 +44,9 @@ export const budgetsModule: ModuleManifest = {
     '20261123_0410_budgets': budgetsMigration,
     '20261123_0430_budgets_resident_projects': residentProjectsMigration,
     '20261123_0440_budgets_version': versionMigration,
+    '20261216_0931_budgets_ballots_outlive_accounts': outliveAccountsMigration,
+    '20261216_0932_budgets_results_snapshot': resultsSnapshotMigration,
+    '20261216_0933_budgets_phase_days': phaseDaysMigration,
   },
   routes(app, ctx) {
     registerBudgetAssets(app);

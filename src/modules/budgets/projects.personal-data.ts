@@ -4,7 +4,8 @@ import { eraseResidentData, exportResidentData } from './projects.repository.ts'
 
 /**
  * Budgets in a resident's data export and erasure: their ballots (budgetsPersonalData), plus the
- * projects they proposed and the projects they support. Erasing deletes supports and unlinks their
+ * projects they proposed and the projects they support. Erasing keeps ballots and supports whose phase
+ * is over counted without the person, withdraws those of a phase still open, and unlinks their
  * projects (deleting those only proposed when they ask to remove what they wrote).
  */
 export const budgetsAndProjectsPersonalData: PersonalDataProvider = {

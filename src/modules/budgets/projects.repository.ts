@@ -300,11 +300,17 @@ export async function exportResidentData(db: Executor, userId: number) {
 }
 
 /**
- * Erases a resident's supports; their projects lose their author (staff reviewed them and ballots may
- * name them), and with `removeContent` the ones that never went further than proposed are deleted.
+ * Erases a resident's link to their supports and projects. Supports given in a supporting phase that is
+ * still open are withdrawn, as the resident could withdraw them that day (and could support again with
+ * a new account: counted once); supports whose phase has closed stay counted, without the person
+ * (`user_id` null), since the pre-selection was made on them. Their projects lose their author (staff
+ * reviewed them and ballots may name them), and with `removeContent` the ones that never went further
+ * than proposed are deleted.
  */
 export async function eraseResidentData(db: Executor, userId: number, removeContent: boolean): Promise<void> {
-  await db.deleteFrom('budgets_support').where('user_id', '=', userId).execute();
+  await sql`delete from budgets_support s using budgets_budget b
+    where s.user_id = ${userId} and b.id = s.budget_id and ${phaseOpen('supporting')}`.execute(db);
+  await db.updateTable('budgets_support').set({ user_id: null }).where('user_id', '=', userId).execute();
   if (removeContent)
     await db
       .deleteFrom('budgets_project')

@@ -1,6 +1,8 @@
 /** Counting the ballots of a heading, and the stored results of a budget (results.use-cases.ts, the results pages). */
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import type { Translated } from '../../platform/db/schema.ts';
+import { json } from './budgets.repository.ts';
 import './budgets.schema.ts';
 import type { ResultsMethod } from './budgets.schema.ts';
 
@@ -42,6 +44,7 @@ export async function countBallots(db: Executor, headingId: number): Promise<num
   return row.n;
 }
 
+/** One project's published result, with its title and cost as they were when published. */
 export interface StoredResult {
   headingId: number;
   projectId: number;
@@ -51,13 +54,23 @@ export interface StoredResult {
   funded: boolean;
   position: number;
   note: string | null;
+  cost: number;
+  title: Translated;
 }
 
-/** The published results of a budget, by heading and position. */
+/** A heading's published totals, with its amount as it was when published. */
+export interface StoredHeadingResult {
+  headingId: number;
+  voters: number;
+  spent: number;
+  amount: number;
+}
+
+/** The published results of a budget (a snapshot: later changes to projects do not reach it), by heading and position. */
 export async function findResults(
   db: Executor,
   budgetId: number,
-): Promise<{ results: StoredResult[]; headings: Map<number, { voters: number; spent: number }> }> {
+): Promise<{ results: StoredResult[]; headings: Map<number, StoredHeadingResult> }> {
   const rows = await db
     .selectFrom('budgets_result')
     .selectAll()
@@ -80,8 +93,15 @@ export async function findResults(
       funded: row.funded,
       position: row.position,
       note: row.note,
+      cost: row.cost,
+      title: json(row.title) as Translated,
     })),
-    headings: new Map(headingRows.map((row) => [row.heading_id, { voters: row.voters, spent: row.spent }])),
+    headings: new Map(
+      headingRows.map((row) => [
+        row.heading_id,
+        { headingId: row.heading_id, voters: row.voters, spent: row.spent, amount: row.amount },
+      ]),
+    ),
   };
 }
 
@@ -91,7 +111,7 @@ export async function replaceResults(
   organisationId: number,
   budgetId: number,
   results: StoredResult[],
-  headings: Array<{ headingId: number; voters: number; spent: number }>,
+  headings: StoredHeadingResult[],
 ): Promise<void> {
   await db.deleteFrom('budgets_result').where('budget_id', '=', budgetId).execute();
   await db.deleteFrom('budgets_heading_result').where('budget_id', '=', budgetId).execute();
@@ -110,6 +130,8 @@ export async function replaceResults(
           funded: r.funded,
           position: r.position,
           note: r.note,
+          cost: r.cost,
+          title: JSON.stringify(r.title),
         })),
       )
       .execute();
@@ -124,6 +146,7 @@ export async function replaceResults(
           heading_id: h.headingId,
           voters: h.voters,
           spent: h.spent,
+          amount: h.amount,
         })),
       )
       .execute();

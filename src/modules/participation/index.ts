@@ -4,6 +4,7 @@ import * as proposalsMigration from './migrations/20261123_0510_participation_pr
 import * as conversationMigration from './migrations/20261123_0520_participation_debates_comments.ts';
 import * as meetingsMigration from './migrations/20261123_0530_participation_meetings.ts';
 import * as commentSubjectsMigration from './migrations/20261123_0540_participation_comment_subjects.ts';
+import * as phaseDaysMigration from './migrations/20261216_0934_participation_phase_days.ts';
 import { participationErrors } from './participation.errors.ts';
 import { registerParticipationApi } from './participation.api.ts';
 import { seedParticipation } from './participation.demo.ts';
@@ -67,6 +68,7 @@ export const participationModule: ModuleManifest = {
     '20261123_0520_participation_debates_comments': conversationMigration,
     '20261123_0530_participation_meetings': meetingsMigration,
     '20261123_0540_participation_comment_subjects': commentSubjectsMigration,
+    '20261216_0934_participation_phase_days': phaseDaysMigration,
   },
   routes(app, ctx) {
     registerParticipationAssets(app);

@@ -8,8 +8,9 @@ import './participation.schema.ts';
  * on reports and budget projects too, each with its subject type and id), the
  * proposals they support and follow, and their votes on comments. Erasing anonymises authorship (the
  * texts stay, without a name) and unlinks supports and votes from the person while keeping them counted,
- * so no published total changes; with `removeContent` their proposals, debates and comments are also
- * hidden. Flags are kept unlinked; follows are deleted; meeting registrations are deleted and their
+ * so no total changes once counted; supports of proposals still collecting supports are withdrawn
+ * instead (the count is still open, and the person may come back with a new account); with
+ * `removeContent` their proposals, debates and comments are also hidden. Flags are kept unlinked; follows are deleted; meeting registrations are deleted and their
  * places freed.
  */
 export const participationPersonalData: PersonalDataProvider = {
@@ -143,6 +144,17 @@ export const participationPersonalData: PersonalDataProvider = {
     await tx.updateTable('participation_debate').set({ author_id: null }).where('author_id', '=', userId).execute();
     await tx.updateTable('participation_comment').set({ author_id: null }).where('author_id', '=', userId).execute();
     await tx.updateTable('participation_comment').set({ hidden_by: null }).where('hidden_by', '=', userId).execute();
+    // A support of a proposal still collecting supports is withdrawn, as its supporter could withdraw
+    // it that day (and could support again with a new account: counted once); the others stay counted
+    // without the person.
+    const withdrawn = await sql<{ proposal_id: number }>`
+      delete from participation_support s using participation_proposal pr
+      where s.user_id = ${userId} and pr.id = s.proposal_id
+        and pr.status in ('published', 'threshold_reached') and pr.support_deadline > ${now}
+      returning s.proposal_id`.execute(tx);
+    if (withdrawn.rows.length > 0)
+      await sql`update participation_proposal set supports_count = supports_count - 1
+        where id in (${sql.join(withdrawn.rows.map((r) => r.proposal_id))})`.execute(tx);
     await tx.updateTable('participation_support').set({ user_id: null }).where('user_id', '=', userId).execute();
     await tx.updateTable('participation_comment_vote').set({ user_id: null }).where('user_id', '=', userId).execute();
     await tx.updateTable('participation_comment_flag').set({ user_id: null }).where('user_id', '=', userId).execute();

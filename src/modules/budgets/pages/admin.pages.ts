@@ -34,9 +34,17 @@ import {
   type FieldErrors,
   type ProjectInput,
 } from '../budget-admin.use-cases.ts';
-import { computeResults, publishResults } from '../results.use-cases.ts';
+import { compareWithPublished, computeResults, publishResults } from '../results.use-cases.ts';
 import { readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
-import { BudgetForm, FollowUpForm, HeadingForm, MilestoneForm, PhasesForm, ProjectForm } from '../budgets.forms.ts';
+import {
+  BudgetForm,
+  FollowUpForm,
+  HeadingForm,
+  MilestoneForm,
+  PhasesForm,
+  ProjectForm,
+  PublishForm,
+} from '../budgets.forms.ts';
 import { pathId } from './shared.ts';
 import { registerPreselectionPages } from './preselection.pages.ts';
 import {
@@ -49,6 +57,7 @@ import {
 } from './admin.view.ts';
 import { findResidentProject } from '../projects.repository.ts';
 import { isStorableIsoDate } from '../../../platform/validation.ts';
+import { endOfLastDay, startOfDay } from '../../../platform/i18n/days.ts';
 
 /** The page picks each field's text from its problem code. */
 function messages(request: FastifyRequest, errors: FieldErrors): Record<string, string> {
@@ -127,12 +136,23 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/budgets/:id/phases', async (request, reply) => {
     const id = pathId(request.params.id);
-    const day = (text: string) => (isStorableIsoDate(text) ? new Date(`${text}T00:00:00Z`) : new Date(Number.NaN));
+    // Each phase starts when its first day starts and ends when the day after its last day starts,
+    // in the city's time zone.
+    const { timeZone } = request.organisation;
+    const invalid = () => new Date(Number.NaN);
     const form = withNumbersAsNaN(PhasesForm, readForm(PhasesForm, request.body));
     const phases: PhaseDates[] = PHASES.flatMap((kind) => {
       const start = form[`${kind}_start`] ?? '';
       const end = form[`${kind}_end`] ?? '';
-      return start ? [{ kind, startsAt: day(start), endsAt: end ? day(end) : null }] : [];
+      return start
+        ? [
+            {
+              kind,
+              startsAt: isStorableIsoDate(start) ? startOfDay(start, timeZone) : invalid(),
+              endsAt: end ? (isStorableIsoDate(end) ? endOfLastDay(end, timeZone) : invalid()) : null,
+            },
+          ]
+        : [];
     });
     const outcome = await setPhases(ctx, request.viewer, request.organisation, id, phases);
     if (!outcome.ok)
@@ -167,7 +187,14 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
 
   app.post<{ Params: { id: string } }>('/admin/budgets/:id/publish', async (request, reply) => {
     const id = pathId(request.params.id);
-    await publishResults(ctx, request.viewer, request.organisation, id);
+    const form = readForm(PublishForm, request.body);
+    const confirm = form.ok && form.value.confirm !== '' ? form.value.confirm : undefined;
+    const outcome = await publishResults(ctx, request.viewer, request.organisation, id, confirm);
+    if (!outcome.ok)
+      return adminBudgetView(request, reply, {
+        ...(await budgetData(request, id)),
+        publishError: outcome.code,
+      });
     setNotice(reply, 'budgets.admin.published');
     return reply.redirect(`/budgets/${id}/results`, 303);
   });
@@ -185,7 +212,8 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
     const projects = await findProjects(ctx.db, budget.id);
     const districts = (await findDistricts(ctx.db, request.organisation.id)).filter((d) => d.kind === 'district');
     const preview = await computeResults(ctx, request.viewer, request.organisation, budget.id);
-    return { budget, headings, projects, districts, preview, errors, values };
+    const published = await compareWithPublished(ctx, request.viewer, budget, preview.headings);
+    return { budget, headings, projects, districts, preview, published, errors, values };
   }
 
   function projectFromForm(request: FastifyRequest): ProjectInput {

@@ -1,15 +1,16 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { dayIn, lastMoment } from '../../../platform/i18n/days.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { translatedInputs } from '../../../platform/web/components/translated-inputs.ts';
-import { csrfField, errorSummary, field, renderPage } from '../../../platform/web/layout.ts';
+import { csrfField, errorSummary, field, formatDate, renderPage } from '../../../platform/web/layout.ts';
 import type { District } from '../../places/index.ts';
-import { currentPhase } from '../ballot-rules.ts';
+import { currentPhase, votingState } from '../ballot-rules.ts';
 import type { Budget, Heading, Milestone, Project } from '../budgets.repository.ts';
 import { FOLLOW_UP_STATUSES, PHASES, VOTING_RULES } from '../budgets.schema.ts';
 import type { BudgetInput, ProjectInput } from '../budget-admin.use-cases.ts';
 import type { ResidentProject } from '../projects.repository.ts';
-import type { HeadingResults } from '../results.use-cases.ts';
+import type { HeadingResults, PublishOutcome, ResultChange } from '../results.use-cases.ts';
 import { money, number, phaseLabel, plain, stylesheet, translated } from './shared.ts';
 
 function select(
@@ -118,6 +119,10 @@ export interface AdminBudgetData {
   districts: District[];
   /** The results as they would be if counted now. */
   preview: { headings: HeadingResults[] };
+  /** Once published: what publishing again would change, and the fingerprint of the count shown. */
+  published?: { changes: ResultChange[]; headingsChanged: number[]; fingerprint: string } | undefined;
+  /** Why publishing was just refused. */
+  publishError?: PublishRefusal | undefined;
   errors: {
     settings?: Record<string, string>;
     phases?: Record<string, string>;
@@ -129,9 +134,11 @@ export interface AdminBudgetData {
 
 export function adminBudgetView(request: FastifyRequest, reply: FastifyReply, data: AdminBudgetData) {
   const { t } = request;
-  const { budget, headings, projects, districts, preview, errors, values } = data;
-  const date = (value: Date | null | undefined) => (value ? value.toISOString().slice(0, 10) : '');
-  const all = { ...errors.settings, ...errors.phases, ...errors.headings };
+  const { budget, headings, projects, districts, preview, published, publishError, errors, values } = data;
+  const date = (value: Date | null | undefined) =>
+    value && !Number.isNaN(value.getTime()) ? dayIn(value, request.organisation.timeZone) : '';
+  const all: Record<string, string> = { ...errors.settings, ...errors.phases, ...errors.headings };
+  if (publishError) all.publish = t(`budgets.error.${publishError}`);
   return adminPage(
     request,
     reply,
@@ -149,7 +156,7 @@ ${budgetForm(request, `/admin/budgets/${budget.id}`, values ?? { ...budget, elig
       const dates = budget.phases.find((p) => p.kind === kind);
       return html`<tr><th scope="row">${phaseLabel(request, kind)}</th>
 <td><input type="date" name="${kind}_start" aria-label="${phaseLabel(request, kind)}: ${t('budgets.admin.starts')}" value="${date(dates?.startsAt)}"${errors.phases?.[`${kind}_start`] ? raw(' aria-invalid="true"') : ''} id="${kind}_start"></td>
-<td><input type="date" name="${kind}_end" aria-label="${phaseLabel(request, kind)}: ${t('budgets.admin.ends')}" value="${date(dates?.endsAt)}" id="${kind}_end"></td></tr>`;
+<td><input type="date" name="${kind}_end" aria-label="${phaseLabel(request, kind)}: ${t('budgets.admin.ends')}" value="${date(dates?.endsAt ? lastMoment(dates.endsAt) : null)}" id="${kind}_end"></td></tr>`;
     })}</tbody></table></div>
 <button type="submit" class="button">${t('budgets.admin.save')}</button></form>
 <h2>${t('budgets.headings')}</h2>
@@ -169,11 +176,46 @@ ${preview.headings.map(
   (
     h,
   ) => html`<h3>${translated(request, h.heading.name)}</h3><p>${t('budgets.results.summary', { count: h.voters, spent: money(request, h.spent), amount: money(request, h.heading.amount) })}</p>
-<ol>${h.rows.map((row) => html`<li>${plain(request, projects.find((p) => p.id === row.projectId)?.title)} — ${number(request, row.votes)}${row.funded ? html` — <strong>${t('budgets.results.funded')}</strong>` : ''}</li>`)}</ol>`,
+<ol>${h.rows.map((row) => html`<li>${plain(request, row.title)} — ${number(request, row.votes)}${row.funded ? html` — <strong>${t('budgets.results.funded')}</strong>` : ''}</li>`)}</ol>`,
 )}
-<form method="post" action="/admin/budgets/${budget.id}/publish">${csrfField(request)}<button type="submit" class="button">${budget.resultsPublishedAt ? t('budgets.admin.republish') : t('budgets.admin.publish')}</button></form>`,
-    Object.keys(all).length ? 400 : 200,
+${publishSection(request, budget, published)}`,
+    publishError ? 409 : Object.keys(all).length ? 400 : 200,
   );
+}
+
+type PublishRefusal = Extract<PublishOutcome, { ok: false }>['code'];
+
+/**
+ * Publishing: why it must wait while voting is not over; the first publication; once published, what
+ * publishing again would change (projects whose rank, votes or funding differ) and the confirmation,
+ * which carries the fingerprint of the count shown.
+ */
+function publishSection(request: FastifyRequest, budget: Budget, published: AdminBudgetData['published']): Html {
+  const { t } = request;
+  const state = votingState(budget);
+  if (state !== 'over')
+    return html`<p class="notice" id="publish">${t(state === 'open' ? 'budgets.error.BUDGET_RESULTS_VOTING_OPEN' : 'budgets.error.BUDGET_RESULTS_BEFORE_VOTING')}</p>`;
+  const action = `/admin/budgets/${budget.id}/publish`;
+  if (!published || !budget.resultsPublishedAt)
+    return html`<form method="post" action="${action}" id="publish">${csrfField(request)}<button type="submit" class="button">${t('budgets.admin.publish')}</button></form>`;
+  const standing = (value: ResultChange['published']) =>
+    value
+      ? `${value.position} · ${number(request, value.votes)}${value.funded ? ` · ${t('budgets.results.funded')}` : ''}`
+      : '—';
+  const { changes } = published;
+  return html`<section aria-labelledby="publish-title" id="publish">
+<h3 id="publish-title">${t('budgets.admin.changes.title', { date: formatDate(request, budget.resultsPublishedAt, true) })}</h3>
+${
+  changes.length === 0
+    ? html`<p>${t('budgets.admin.changes.none')}</p>`
+    : html`<p>${t('budgets.admin.changes.lead')}</p>
+<div class="table-wrap"><table class="data-table"><caption class="visually-hidden">${t('budgets.admin.changes.caption')}</caption>
+<thead><tr><th scope="col">${t('budgets.results.project')}</th><th scope="col">${t('budgets.admin.changes.published')}</th><th scope="col">${t('budgets.admin.changes.now')}</th></tr></thead>
+<tbody>${changes.map((change) => html`<tr><th scope="row">${translated(request, change.title)}</th><td>${standing(change.published)}</td><td>${standing(change.now)}</td></tr>`)}</tbody></table></div>
+<p class="muted">${t('budgets.admin.changes.legend')}</p>`
+}
+<form method="post" action="${action}">${csrfField(request)}<input type="hidden" name="confirm" value="${published.fingerprint}"><button type="submit" class="button">${t('budgets.admin.republish')}</button></form>
+</section>`;
 }
 
 /** A project's staff page: the project form, and its follow-up and milestones once funded. */

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { lastMoment } from '../../../platform/i18n/days.ts';
 import { LANGUAGES } from '../../../platform/i18n/languages.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
@@ -9,7 +10,17 @@ import type { BallotView } from '../ballot.use-cases.ts';
 import type { Budget, Heading, Project } from '../budgets.repository.ts';
 import { PHASES } from '../budgets.schema.ts';
 import { projectsSection, type ProjectListData } from './project-list.ts';
-import { budgetsAsset, CURRENCY, money, paragraphs, phaseLabel, plain, stylesheet, translated } from './shared.ts';
+import {
+  budgetsAsset,
+  CURRENCY,
+  money,
+  number,
+  paragraphs,
+  phaseLabel,
+  plain,
+  stylesheet,
+  translated,
+} from './shared.ts';
 
 /** The city's budgets. */
 export function budgetsView(request: FastifyRequest, reply: FastifyReply, data: { budgets: Budget[] }) {
@@ -95,23 +106,8 @@ export function headingView(request: FastifyRequest, reply: FastifyReply, data: 
   const errors: Record<string, string> = error ? { ballot: t(`budgets.error.${error.code}` as MessageKey) } : {};
   const flagged = new Set(error?.projectIds ?? []);
   const distributed = budget.votingRule === 'distributed';
-  const limit = budget.votingRule === 'approval' ? (budget.maxProjects ?? 0) : distributed ? (budget.maxVotes ?? 0) : 0;
   reply.header('cache-control', 'private, no-store');
-  const totalText = (view: BallotView): Html => {
-    const parts: string[] = [];
-    if (budget.votingRule !== 'distributed') {
-      parts.push(
-        view.remaining >= 0
-          ? t('budgets.ballot.total', { total: money(request, view.totalCost), left: money(request, view.remaining) })
-          : t('budgets.ballot.over', {
-              total: money(request, view.totalCost),
-              over: money(request, -view.remaining),
-            }),
-      );
-    }
-    if (limit > 0) parts.push(t('budgets.ballot.count', { used: view.votesUsed, limit }));
-    return html`${parts.join(' ')}`;
-  };
+  const summary = ballotSummary(request, budget, heading, ballot);
   const canVote = phase === 'balloting' && blocker === undefined;
   const projectItem = (project: Project): Html => {
     const chosen = ballot.projects.includes(project.id);
@@ -156,13 +152,12 @@ ${
 <h2 id="ballot-title">${phase === 'balloting' ? t('budgets.ballot.title') : t('budgets.projects')}</h2>
 ${
   canVote
-    ? html`<form method="post" action="/budgets/${budget.id}/headings/${heading.id}/ballot" class="stack" id="ballot-form" data-ballot data-rule="${budget.votingRule}" data-amount="${heading.amount}" data-limit="${limit}" data-locale="${LANGUAGES[request.lang].locale.replace('_', '-')}" data-currency="${CURRENCY}"
-  data-text-total="${t('budgets.ballot.total')}" data-text-over="${t('budgets.ballot.over')}" data-text-count="${t('budgets.ballot.count')}">
+    ? html`<form method="post" action="/budgets/${budget.id}/headings/${heading.id}/ballot" class="stack" id="ballot-form" data-ballot data-rule="${budget.votingRule}" data-amount="${heading.amount}" data-limit="${summary.limit}" data-minimum="${summary.minimum}" data-locale="${LANGUAGES[request.lang].locale.replace('_', '-')}" data-currency="${CURRENCY}"
+  data-text-within="${t(summary.templates.within)}" data-text-beyond="${t(summary.templates.beyond)}"${summary.templates.under ? html` data-text-under="${t(summary.templates.under)}"` : ''}>
   ${csrfField(request)}
   <p>${ballot.updatedAt ? t('budgets.ballot.stored', { date: formatDate(request, new Date(ballot.updatedAt), true) }) : t('budgets.ballot.none')}</p>
   <ul class="ballot-projects">${onBallot.map(projectItem)}</ul>
-  <p class="ballot-total" id="ballot-total" role="status">${totalText(ballot)}</p>
-  <p class="ballot-total" id="ballot-running-total" aria-live="polite" hidden></p>
+  <p class="ballot-total${summary.beyond ? ' ballot-total--over' : ''}" id="ballot-total" role="status">${summary.text}</p>
   <button type="submit" class="button">${t('budgets.ballot.submit')}</button>
 </form>
 ${ballot.updatedAt ? html`<form method="post" action="/budgets/${budget.id}/headings/${heading.id}/ballot/withdraw" class="inline-form">${csrfField(request)}<button type="submit" class="button button--secondary">${t('budgets.ballot.withdraw')}</button></form>` : ''}
@@ -177,6 +172,74 @@ ${
     : ''
 }`,
   });
+}
+
+/**
+ * The one running summary of a ballot, right for the budget's rule: for "within the amount" what the
+ * chosen projects cost and what is left (or how far over the amount, or under the minimum share); for
+ * approval how many projects are chosen of how many allowed; for distributed votes how many votes are
+ * given of how many the voter has. The page renders it from the ballot it shows (the saved one, or the
+ * one just refused), and ballot.js keeps the same element up to date with the same texts, given as
+ * templates.
+ */
+export function ballotSummary(
+  request: FastifyRequest,
+  budget: Budget,
+  heading: Heading,
+  view: Pick<BallotView, 'totalCost' | 'votesUsed' | 'projects'>,
+): {
+  text: string;
+  beyond: boolean;
+  limit: number;
+  minimum: number;
+  templates: { within: MessageKey; beyond: MessageKey; under?: MessageKey };
+} {
+  const { t } = request;
+  if (budget.votingRule === 'knapsack') {
+    const left = heading.amount - view.totalCost;
+    const minimum = budget.minShare ? Math.ceil(budget.minShare * heading.amount) : 0;
+    const templates: { within: MessageKey; beyond: MessageKey; under?: MessageKey } = {
+      within: 'budgets.ballot.total',
+      beyond: 'budgets.ballot.over',
+    };
+    if (minimum > 0) templates.under = 'budgets.ballot.underMinimum';
+    const values = { total: money(request, view.totalCost), left: money(request, left) };
+    if (left < 0)
+      return {
+        text: t('budgets.ballot.over', { total: values.total, over: money(request, -left) }),
+        beyond: true,
+        limit: 0,
+        minimum,
+        templates,
+      };
+    const under = minimum > 0 && view.projects.length > 0 && view.totalCost < minimum;
+    return {
+      text: under
+        ? t('budgets.ballot.underMinimum', { ...values, minimum: money(request, minimum) })
+        : t('budgets.ballot.total', values),
+      beyond: under,
+      limit: 0,
+      minimum,
+      templates,
+    };
+  }
+  const approval = budget.votingRule === 'approval';
+  const limit = (approval ? budget.maxProjects : budget.maxVotes) ?? 0;
+  const used = approval ? view.projects.length : view.votesUsed;
+  const templates = approval
+    ? ({ within: 'budgets.ballot.projectsChosen', beyond: 'budgets.ballot.projectsOver' } as const)
+    : ({ within: 'budgets.ballot.votesGiven', beyond: 'budgets.ballot.votesOver' } as const);
+  const beyond = used > limit;
+  return {
+    text: t(beyond ? templates.beyond : templates.within, {
+      used: number(request, used),
+      limit: number(request, limit),
+    }),
+    beyond,
+    limit,
+    minimum: 0,
+    templates,
+  };
 }
 
 /** The voting rule in words. */
@@ -200,6 +263,6 @@ function phaseList(request: FastifyRequest, budget: Budget): Html {
   const current = currentPhase(budget);
   return html`<h2>${request.t('budgets.phases')}</h2><ol class="budget-phases">${PHASES.map((kind) => {
     const dates = budget.phases.find((p) => p.kind === kind);
-    return html`<li${kind === current ? raw(' aria-current="step"') : ''}>${phaseLabel(request, kind)}${dates ? html`<br><span class="muted">${formatDate(request, dates.startsAt)}${dates.endsAt ? html` – ${formatDate(request, dates.endsAt)}` : ''}</span>` : ''}</li>`;
+    return html`<li${kind === current ? raw(' aria-current="step"') : ''}>${phaseLabel(request, kind)}${dates ? html`<br><span class="muted">${formatDate(request, dates.startsAt)}${dates.endsAt ? html` – ${formatDate(request, lastMoment(dates.endsAt))}` : ''}</span>` : ''}</li>`;
   })}</ol>`;
 }

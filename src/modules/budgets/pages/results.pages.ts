@@ -14,14 +14,13 @@ export function registerResultsPages(app: App, ctx: AppContext): void {
     if (!budget) throw new AppError('BUDGET_NOT_FOUND');
     if (!budget.resultsPublishedAt) throw new AppError('BUDGET_RESULTS_NOT_PUBLISHED');
     const headings = await findHeadings(ctx.db, budget.id);
-    const projects = new Map((await findProjects(ctx.db, budget.id)).map((p) => [p.id, p]));
     const stored = await findResults(ctx.db, budget.id);
-    return { budget, headings, projects, results: stored.results, totals: stored.headings };
+    return { budget, headings, results: stored.results, totals: stored.headings };
   }
 
   app.get<{ Params: { id: string } }>('/budgets/:id/results', async (request, reply) => {
     const loaded = await load(request, request.params.id);
-    const funded = [...loaded.projects.values()].filter((p) => p.funded);
+    const funded = (await findProjects(ctx.db, loaded.budget.id)).filter((p) => p.funded);
     const milestones = await findMilestones(
       ctx.db,
       funded.map((p) => p.id),
@@ -30,21 +29,20 @@ export function registerResultsPages(app: App, ctx: AppContext): void {
   });
 
   app.get<{ Params: { id: string } }>('/budgets/:id/results.csv', async (request, reply) => {
-    const { budget, headings, projects, results } = await load(request, request.params.id);
+    const { budget, headings, results } = await load(request, request.params.id);
     const lang = request.organisation.defaultLanguage;
     const rows: CsvCell[][] = [
       ['heading_id', 'heading', 'position', 'project_id', 'project', 'cost', 'ballots', 'votes', 'funded', 'note'],
     ];
     for (const row of results) {
       const heading = headings.find((h) => h.id === row.headingId);
-      const project = projects.get(row.projectId);
       rows.push([
         row.headingId,
         heading?.name[lang] ?? Object.values(heading?.name ?? {})[0] ?? '',
         row.position,
         row.projectId,
-        project?.title[lang] ?? Object.values(project?.title ?? {})[0] ?? '',
-        project?.cost ?? 0,
+        row.title[lang] ?? Object.values(row.title)[0] ?? '',
+        row.cost,
         row.ballots,
         row.votes,
         row.funded,

@@ -3,7 +3,7 @@ import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { formatDate, renderPage } from '../../../platform/web/layout.ts';
 import type { Budget, Heading, Milestone, Project } from '../budgets.repository.ts';
-import type { StoredResult } from '../results.repository.ts';
+import type { StoredHeadingResult, StoredResult } from '../results.repository.ts';
 import { money, number, plain, stylesheet, translated } from './shared.ts';
 
 /**
@@ -11,7 +11,7 @@ import { money, number, plain, stylesheet, translated } from './shared.ts';
  * project with its name and count written beside it; funded bars are darker and named "funded" in the
  * text, so colour is never the only signal. The table next to it holds the same figures.
  */
-function chart(request: FastifyRequest, heading: Heading, rows: StoredResult[], projects: Map<number, Project>): Html {
+function chart(request: FastifyRequest, heading: Heading, rows: StoredResult[]): Html {
   if (rows.length === 0) return html``;
   const max = Math.max(1, ...rows.map((r) => r.votes));
   const rowHeight = 40;
@@ -24,7 +24,7 @@ function chart(request: FastifyRequest, heading: Heading, rows: StoredResult[], 
 ${rows.map((row, index) => {
   const y = index * rowHeight + 5;
   const barWidth = Math.max(2, Math.round((row.votes / max) * barArea));
-  const name = plain(request, projects.get(row.projectId)?.title);
+  const name = plain(request, row.title);
   return html`<g><text x="0" y="${y + 13}">${name.length > 70 ? `${name.slice(0, 69)}…` : name}${row.funded ? ` — ${request.t('budgets.results.funded')}` : ''}</text>
 <rect class="bar${row.funded ? ' bar--funded' : ''}" x="0" y="${y + 18}" width="${barWidth}" height="14"></rect>
 <text x="${barWidth + 6}" y="${y + 30}">${number(request, row.votes)}</text></g>`;
@@ -60,13 +60,12 @@ ${projects.map((project) => {
 })}</section>`;
 }
 
-/** A budget's published results, as loaded by the route. */
+/** A budget's published results (the snapshot taken when they were published), as loaded by the route. */
 export interface ResultsPageData {
   budget: Budget;
   headings: Heading[];
-  projects: Map<number, Project>;
   results: StoredResult[];
-  totals: Map<number, { voters: number; spent: number }>;
+  totals: Map<number, StoredHeadingResult>;
   /** The funded projects and their milestones, for the follow-up. */
   funded: Project[];
   milestones: Milestone[];
@@ -75,7 +74,7 @@ export interface ResultsPageData {
 /** The results page: per heading a chart and a table, then the funded projects' follow-up. */
 export function resultsView(request: FastifyRequest, reply: FastifyReply, data: ResultsPageData) {
   const { t } = request;
-  const { budget, headings, projects, results, totals, funded, milestones } = data;
+  const { budget, headings, results, totals, funded, milestones } = data;
   const methodNote =
     budget.resultsMethod === 'equal_shares'
       ? t('budgets.results.method.equal_shares')
@@ -93,14 +92,13 @@ ${headings.map((heading) => {
   const votesLabel = budget.votingRule === 'distributed' ? t('budgets.results.votes') : t('budgets.results.ballots');
   return html`<section aria-labelledby="heading-${heading.id}">
 <h2 id="heading-${heading.id}">${translated(request, heading.name)}</h2>
-<p>${t('budgets.results.summary', { count: total?.voters ?? 0, spent: money(request, total?.spent ?? 0), amount: money(request, heading.amount) })}</p>
-${chart(request, heading, rows, projects)}
+<p>${t('budgets.results.summary', { count: total?.voters ?? 0, spent: money(request, total?.spent ?? 0), amount: money(request, total?.amount ?? heading.amount) })}</p>
+${chart(request, heading, rows)}
 <div class="table-wrap"><table class="data-table">
 <caption class="visually-hidden">${t('budgets.results.tableCaption', { heading: plain(request, heading.name) })}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">${t('budgets.results.project')}</th><th scope="col">${t('budgets.project.cost')}</th><th scope="col">${votesLabel}</th><th scope="col">${t('budgets.results.outcome')}</th></tr></thead>
 <tbody>${rows.map((row) => {
-    const project = projects.get(row.projectId);
-    return html`<tr><td>${row.position}</td><td><a href="/budgets/${budget.id}/projects/${row.projectId}">${translated(request, project?.title)}</a></td><td>${money(request, project?.cost ?? 0)}</td><td>${number(request, row.votes)}</td><td>${row.funded ? html`<span class="funded-mark">${t('budgets.results.funded')}</span>` : ''} <span class="muted">${t(`budgets.results.note.${row.note ?? 'funded'}` as MessageKey)}</span></td></tr>`;
+    return html`<tr><td>${row.position}</td><td><a href="/budgets/${budget.id}/projects/${row.projectId}">${translated(request, row.title)}</a></td><td>${money(request, row.cost)}</td><td>${number(request, row.votes)}</td><td>${row.funded ? html`<span class="funded-mark">${t('budgets.results.funded')}</span>` : ''} <span class="muted">${t(`budgets.results.note.${row.note ?? 'funded'}` as MessageKey)}</span></td></tr>`;
   })}</tbody></table></div>
 </section>`;
 })}

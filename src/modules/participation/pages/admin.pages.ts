@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { isStorableIsoDate } from '../../../platform/validation.ts';
+import { endOfLastDay, startOfDay } from '../../../platform/i18n/days.ts';
 import type { App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw } from '../../../platform/web/html.ts';
@@ -29,7 +30,7 @@ import { moderationForm } from './comments.pages.ts';
 import { invalidForm, parseId, readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
 import { PhaseForm, PlanForm, ProcessForm } from '../participation.forms.ts';
 import { messages, pathId, phaseDates, plain, stylesheet, translated } from './shared.ts';
-import { adminPage, DAY_MS, phaseForm, processForm } from './admin.view.ts';
+import { adminPage, phaseForm, processForm } from './admin.view.ts';
 
 function processFromForm(request: FastifyRequest): ProcessInput {
   const schema = ProcessForm(request.organisation.languages);
@@ -50,9 +51,10 @@ function processFromForm(request: FastifyRequest): ProcessInput {
   };
 }
 
-function day(text: string, plusDays = 0): Date {
+/** The instant a day given in a form starts in the city (invalid text: an invalid date, reported by validation). */
+function day(text: string, timeZone: string): Date {
   if (!isStorableIsoDate(text.trim())) return new Date(Number.NaN);
-  return new Date(new Date(`${text.trim()}T00:00:00Z`).getTime() + plusDays * DAY_MS);
+  return startOfDay(text, timeZone);
 }
 
 function phaseFromForm(request: FastifyRequest): PhaseInput {
@@ -66,9 +68,11 @@ function phaseFromForm(request: FastifyRequest): PhaseInput {
   }
   return {
     title: translatedValue(form.value, 'phaseTitle', request.organisation.languages),
-    startsAt: day(fields.startsOn),
-    // The form asks for the last day; the phase ends at the midnight after it.
-    endsAt: day(fields.endsOn, 1),
+    startsAt: day(fields.startsOn, request.organisation.timeZone),
+    // The form asks for the last day; the phase ends at the midnight after it, in the city's time zone.
+    endsAt: isStorableIsoDate(fields.endsOn.trim())
+      ? endOfLastDay(fields.endsOn, request.organisation.timeZone)
+      : new Date(Number.NaN),
     parts,
   };
 }

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { dayIn, lastMoment } from '../../../platform/i18n/days.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, field, renderPage } from '../../../platform/web/layout.ts';
@@ -8,8 +9,6 @@ import type { Phase } from '../processes.repository.ts';
 import type { ProcessInput } from '../use-cases/manage-processes.ts';
 import { plain, select, stylesheet } from './shared.ts';
 import { translatedInputs } from '../../../platform/web/components/translated-inputs.ts';
-
-export const DAY_MS = 86_400_000;
 
 export function adminPage(request: FastifyRequest, reply: FastifyReply, title: string, main: Html, status = 200) {
   reply.header('cache-control', 'no-store');
@@ -67,13 +66,13 @@ export function phaseForm(
   errors: Record<string, string>,
 ): Html {
   const { t } = request;
-  const iso = (date: Date | undefined) =>
-    date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : '';
+  const { timeZone } = request.organisation;
+  const iso = (date: Date | undefined) => (date && !Number.isNaN(date.getTime()) ? dayIn(date, timeZone) : '');
   const parts = phase?.parts ?? {};
   return html`<form method="post" action="${action}" class="stack" novalidate>${csrfField(request)}
 ${translatedInputs(request, 'phaseTitle', 'participation.admin.phaseTitle', phase?.title ?? {}, errors)}
 ${field({ name: 'startsOn', label: t('participation.admin.startsOn'), type: 'date', value: iso(phase?.startsAt), error: errors.startsOn })}
-${field({ name: 'endsOn', label: t('participation.admin.endsOn'), type: 'date', value: phase?.endsAt ? iso(new Date(phase.endsAt.getTime() - DAY_MS)) : '', error: errors.endsOn })}
+${field({ name: 'endsOn', label: t('participation.admin.endsOn'), type: 'date', value: phase?.endsAt ? iso(lastMoment(phase.endsAt)) : '', error: errors.endsOn })}
 ${errors.parts ? html`<p class="field__error" id="parts">${errors.parts}</p>` : ''}
 ${PARTS.map(
   (part) => html`<fieldset><legend>${t(`participation.part.${part}` as MessageKey)}</legend>

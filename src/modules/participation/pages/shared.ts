@@ -3,6 +3,7 @@ import { assetFolder } from '../../../platform/web/assets.ts';
 import type { FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { lastMoment } from '../../../platform/i18n/days.ts';
 import { numberFormat } from '../../../platform/i18n/format.ts';
 import { LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized, localizedWithLanguage, type MessageKey } from '../../../platform/i18n/translate.ts';
@@ -55,9 +56,9 @@ export function categoryLabel(request: FastifyRequest, category: Category): stri
   return request.t(`participation.category.${category}` as MessageKey);
 }
 
-/** The last day of a phase (phases end at midnight after their last day). */
+/** A moment on the last day of a phase (phases end when the day after their last day starts in the city). */
 export function lastDay(phase: Phase): Date {
-  return new Date(phase.endsAt.getTime() - 1);
+  return lastMoment(phase.endsAt);
 }
 
 export function phaseDates(request: FastifyRequest, phase: Phase): string {
