@@ -28,6 +28,7 @@ import {
   updateUserProfile,
   userTokenExists,
 } from './accounts.repository.ts';
+import { recordSignUpAcceptance } from '../legal/index.ts';
 import { findVerification } from '../verification/index.ts';
 import { checkDisplayName, checkEmail, checkPassword, readBirthYear, type FieldErrors } from './accounts.validation.ts';
 
@@ -113,6 +114,8 @@ export async function signUp(
       passwordHash,
       language: input.language,
     });
+    // the form links to the texts in force: the new account accepted those versions
+    await recordSignUpAcceptance(tx, organisation.id, userId);
     await sendConfirmation(ctx, tx, organisation, {
       id: userId,
       email,

@@ -36,8 +36,9 @@ ${errorSummary(request, messages)}
   ${field({ name: 'email', label: t('form.email'), type: 'email', value: values.email, error: messages.email, required: true, autocomplete: 'email' })}
   ${field({ name: 'password', label: t('form.password'), type: 'password', hint: t('form.password.hint'), error: messages.password, required: true, autocomplete: 'new-password' })}
   <div class="field${messages.acceptTerms ? ' field--error' : ''}">
+    <p class="field__hint" id="acceptTerms-hint">${t('signUp.readTerms')} <a href="/code-of-conduct">${t('legal.conduct.title')}</a>, <a href="/privacy">${t('legal.privacy.title')}</a>.</p>
     ${messages.acceptTerms ? html`<p class="field__error" id="acceptTerms-error">${messages.acceptTerms}</p>` : ''}
-    <div class="checkbox"><input type="checkbox" id="acceptTerms" name="acceptTerms" value="yes"${messages.acceptTerms ? raw(' aria-describedby="acceptTerms-error" aria-invalid="true"') : ''}>
+    <div class="checkbox"><input type="checkbox" id="acceptTerms" name="acceptTerms" value="yes"${messages.acceptTerms ? raw(' aria-describedby="acceptTerms-hint acceptTerms-error" aria-invalid="true"') : raw(' aria-describedby="acceptTerms-hint"')}>
     <label for="acceptTerms">${t('signUp.acceptTerms')}</label></div>
   </div>
   <button type="submit" class="button">${t('signUp.submit')}</button>
