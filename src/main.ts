@@ -9,6 +9,7 @@ import { verificationModule } from './modules/verification/index.ts';
 import { budgetsModule } from './modules/budgets/index.ts';
 import { participationModule } from './modules/participation/index.ts';
 import { inboxModule, startInboundMail } from './modules/inbox/index.ts';
+import { legalModule } from './modules/legal/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -40,6 +41,7 @@ export const MODULES: readonly ModuleManifest[] = [
   cityModule,
   placesModule,
   accountsModule,
+  legalModule,
   administrationModule,
   reportsModule,
   verificationModule,
@@ -116,7 +118,11 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     });
 
     const app = await createHttpApp({ config, db: database.db, log, organisations });
-    app.decorate('siteNavigation', { main: registry.navigation, admin: registry.adminNavigation });
+    app.decorate('siteNavigation', {
+      main: registry.navigation,
+      admin: registry.adminNavigation,
+      footer: registry.footerNavigation,
+    });
     app.decorate('publicUrl', config.publicUrl);
     await registerOpenApi(app);
     const state = { ready: false };

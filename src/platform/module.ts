@@ -101,6 +101,8 @@ export interface ModuleManifest {
   jobs?(ctx: AppContext): Record<string, JobHandler | { handler: JobHandler; everyMs: number }>;
   navigation?: NavigationLink[];
   adminNavigation?: NavigationLink[];
+  /** Links in every page's footer (the privacy notice, the code of conduct). */
+  footerNavigation?: NavigationLink[];
   homeSections?: HomeSection[];
   /** Blocks under other modules' subject pages (see SubjectSection). */
   subjectSections?: SubjectSection[];
@@ -131,6 +133,7 @@ export interface Registry {
   modules: readonly ModuleManifest[];
   navigation: NavigationLink[];
   adminNavigation: NavigationLink[];
+  footerNavigation: NavigationLink[];
   homeSections: HomeSection[];
   subjectSections: SubjectSection[];
   discussedSubjects: DiscussedSubjectProvider[];
@@ -146,6 +149,7 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     modules,
     navigation: modules.flatMap((m) => m.navigation ?? []),
     adminNavigation: modules.flatMap((m) => m.adminNavigation ?? []),
+    footerNavigation: modules.flatMap((m) => m.footerNavigation ?? []),
     homeSections: modules.flatMap((m) => m.homeSections ?? []).sort((a, b) => a.order - b.order),
     subjectSections: modules.flatMap((m) => m.subjectSections ?? []).sort((a, b) => a.order - b.order),
     discussedSubjects: modules.flatMap((m) => m.discussedSubjects ?? []),

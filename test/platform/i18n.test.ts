@@ -166,6 +166,7 @@ describe('catalogues', () => {
         'city',
         'places',
         'accounts',
+        'legal',
         'administration',
         'reports',
         'verification',

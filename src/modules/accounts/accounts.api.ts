@@ -2,9 +2,15 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
-import { exportPersonalData } from './accounts.use-cases.ts';
+import { declareBirthYear, exportPersonalData, readBirthYears } from './accounts.use-cases.ts';
 
 const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
+const BirthYearJson = Type.Object({
+  declared: Type.Union([Type.Integer(), Type.Null()], { description: 'The year the person declared' }),
+  verified: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The year from their verification as a resident; it counts instead of the declared one',
+  }),
+});
 
 /** The signed-in person's own account over the API. */
 export function registerAccountApi(app: App, ctx: AppContext): void {
@@ -23,6 +29,7 @@ export function registerAccountApi(app: App, ctx: AppContext): void {
             role: Type.String(),
             language: Type.Union([Type.String(), Type.Null()]),
             departmentIds: Type.Array(Type.Integer()),
+            birthYear: BirthYearJson,
             csrfToken: Type.String({ description: 'Send as X-CSRF-Token with writes made with this session' }),
           }),
           401: ErrorResponse,
@@ -39,8 +46,34 @@ export function registerAccountApi(app: App, ctx: AppContext): void {
         role: viewer.role,
         language: viewer.language,
         departmentIds: viewer.departmentIds,
+        birthYear: await readBirthYears(ctx, viewer),
         csrfToken: request.csrfToken,
       };
+    },
+  );
+
+  app.put(
+    '/api/v1/me/birth-year',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Declare (or remove, with null) the signed-in resident’s year of birth',
+        description:
+          'Processes open to an age group at the e-mail level judge age by this year (a year from a verification as a resident counts instead). ' +
+          'Answers BIRTH_YEAR_INVALID for a year before 1880 or in the future. Needs the X-CSRF-Token header with a session.',
+        security: [{ session: [] }],
+        body: Type.Object({
+          birthYear: Type.Union([Type.Integer({ minimum: 0, maximum: 9999 }), Type.Null()]),
+        }),
+        response: { 200: BirthYearJson, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const viewer = request.viewer;
+      if (!viewer) throw new AppError(request.sessionToken ? 'SESSION_EXPIRED' : 'AUTHENTICATION_REQUIRED');
+      const outcome = await declareBirthYear(ctx, viewer, request.body.birthYear);
+      if (!outcome.ok) throw new AppError('BIRTH_YEAR_INVALID');
+      return readBirthYears(ctx, viewer);
     },
   );
 

@@ -9,6 +9,7 @@ import { html } from '../../platform/web/html.ts';
 import { invalidForm, readForm } from '../../platform/web/forms.ts';
 import { csrfField, field, renderPage, setNotice } from '../../platform/web/layout.ts';
 import {
+  BirthYearForm,
   DeleteAccountForm,
   EmailForm,
   NewPasswordForm,
@@ -18,9 +19,11 @@ import {
 } from './accounts.schema.ts';
 import {
   confirmEmail,
+  declareBirthYear,
   deleteAccount,
   exportPersonalData,
   isResetTokenValid,
+  readBirthYears,
   requestPasswordReset,
   resendConfirmation,
   resetPassword,
@@ -198,8 +201,32 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
   });
 
   app.get('/account', { schema: { hide: true } }, async (request, reply) => {
-    if (!request.viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent('/account')}`, 303);
-    return accountPage(request, reply);
+    if (!request.viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+    const next = (request.query as { next?: unknown }).next;
+    return accountPage(request, reply, {
+      birthYears: await readBirthYears(ctx, request.viewer),
+      next: typeof next === 'string' && safeNext(next) === next ? next : '',
+    });
+  });
+
+  app.post('/account/birth-year', { schema: { hide: true } }, async (request, reply) => {
+    const viewer = requireViewer(request);
+    const form = readForm(BirthYearForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const outcome = await declareBirthYear(ctx, viewer, form.value.birthYear);
+    if (!outcome.ok)
+      return accountPage(request, reply, {
+        birthYears: await readBirthYears(ctx, viewer),
+        errors: translateErrors(request, outcome.fields),
+        birthYearInput: form.value.birthYear,
+        next: safeNext(form.value.next) === form.value.next ? form.value.next : '',
+        status: 400,
+      });
+    setNotice(reply, 'account.birthYear.saved');
+    return reply.redirect(
+      form.value.next && safeNext(form.value.next) === form.value.next ? form.value.next : '/account',
+      303,
+    );
   });
 
   app.post('/account/profile', { schema: { hide: true } }, async (request, reply) => {
@@ -208,7 +235,11 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     if (!form.ok) throw invalidForm(form.errors);
     const outcome = await updateProfile(ctx, viewer, form.value);
     if (!outcome.ok)
-      return accountPage(request, reply, { errors: translateErrors(request, outcome.fields), status: 400 });
+      return accountPage(request, reply, {
+        birthYears: await readBirthYears(ctx, viewer),
+        errors: translateErrors(request, outcome.fields),
+        status: 400,
+      });
     setNotice(reply, 'account.saved');
     return reply.redirect('/account', 303);
   });
@@ -228,6 +259,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await deleteAccount(ctx, viewer, form.value.deletePassword, form.value.removeContent);
     if (!outcome.ok)
       return accountPage(request, reply, {
+        birthYears: await readBirthYears(ctx, viewer),
         errors: { deletePassword: request.t(`error.${outcome.code}`) },
         status: 403,
       });

@@ -138,6 +138,17 @@ export async function updateUserProfile(
     .execute();
 }
 
+/** The year of birth an account's owner declared (null when none). */
+export async function findDeclaredBirthYear(db: Executor, userId: number): Promise<number | null> {
+  const user = await db.selectFrom('core_user').select(['birth_year']).where('id', '=', userId).executeTakeFirst();
+  return user?.birth_year ?? null;
+}
+
+/** Stores (or with null removes) the year of birth an account's owner declares. */
+export async function updateDeclaredBirthYear(db: Executor, userId: number, birthYear: number | null): Promise<void> {
+  await db.updateTable('core_user').set({ birth_year: birthYear }).where('id', '=', userId).execute();
+}
+
 /** An account's password hash (null for an account that cannot sign in). */
 export async function findPasswordHash(db: Executor, userId: number): Promise<string | null> {
   const user = await db

@@ -21,4 +21,6 @@ export const NewPasswordForm = Type.Object({ token: FormText(), password: FormTe
 
 export const ProfileForm = Type.Object({ displayName: FormText(), language: FormText() });
 
+export const BirthYearForm = Type.Object({ birthYear: FormText(), next: FormText() });
+
 export const DeleteAccountForm = Type.Object({ deletePassword: FormText(), removeContent: Checkbox() });

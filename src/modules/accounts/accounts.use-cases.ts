@@ -18,16 +18,20 @@ import {
   consumeUserToken,
   eraseAccount,
   findAccountPersonalData,
+  findDeclaredBirthYear,
   findPasswordHash,
   insertResident,
   insertUserToken,
   markEmailConfirmed,
   updatePasswordFromLink,
+  updateDeclaredBirthYear,
   updatePasswordHash,
   updateUserProfile,
   userTokenExists,
 } from './accounts.repository.ts';
-import { checkDisplayName, checkEmail, checkPassword, type FieldErrors } from './accounts.validation.ts';
+import { recordSignUpAcceptance } from '../legal/index.ts';
+import { findVerification } from '../verification/index.ts';
+import { checkDisplayName, checkEmail, checkPassword, readBirthYear, type FieldErrors } from './accounts.validation.ts';
 
 const CONFIRM_HOURS = 48;
 const RESET_HOURS = 2;
@@ -111,6 +115,8 @@ export async function signUp(
       passwordHash,
       language: input.language,
     });
+    // the form links to the texts in force: the new account accepted those versions
+    await recordSignUpAcceptance(tx, organisation.id, userId);
     await sendConfirmation(ctx, tx, organisation, {
       id: userId,
       email,
@@ -251,6 +257,37 @@ export async function updateProfile(
     language: isLanguage(input.language) ? input.language : null,
   });
   return { ok: true };
+}
+
+/** What the platform knows of the viewer's year of birth: the one they declared, the one verified. */
+export interface BirthYears {
+  declared: number | null;
+  /** From the viewer's verification as a resident; when present it counts instead of the declared one. */
+  verified: number | null;
+}
+
+export async function readBirthYears(ctx: AppContext, viewer: Viewer): Promise<BirthYears> {
+  const [declared, verification] = await Promise.all([
+    findDeclaredBirthYear(ctx.db, viewer.id),
+    findVerification(ctx.db, viewer.organisationId, viewer.id),
+  ]);
+  return { declared, verified: verification?.birthYear ?? null };
+}
+
+/**
+ * The viewer declares their year of birth (for processes open to an age group at the e-mail level),
+ * or removes it with an empty value. Only the year is kept, with the account.
+ */
+export async function declareBirthYear(
+  ctx: AppContext,
+  viewer: Viewer,
+  value: string | number | null,
+): Promise<{ ok: true; birthYear: number | null } | InvalidFields> {
+  const birthYear = readBirthYear(value);
+  if (birthYear === undefined)
+    return { ok: false, code: 'VALIDATION_FAILED', fields: { birthYear: 'BIRTH_YEAR_INVALID' } };
+  await updateDeclaredBirthYear(ctx.db, viewer.id, birthYear);
+  return { ok: true, birthYear };
 }
 
 /** Everything the platform and every module hold about the viewer, as one JSON document (GDPR art. 15 and 20). */

@@ -3,6 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { LANGUAGE_CODES, LANGUAGES } from '../../platform/i18n/languages.ts';
 import { html, raw } from '../../platform/web/html.ts';
 import { csrfField, errorSummary, field, renderPage } from '../../platform/web/layout.ts';
+import type { BirthYears } from './accounts.use-cases.ts';
 import type { FieldErrors } from './accounts.validation.ts';
 
 /** The page picks each field's text from its problem code. */
@@ -35,8 +36,9 @@ ${errorSummary(request, messages)}
   ${field({ name: 'email', label: t('form.email'), type: 'email', value: values.email, error: messages.email, required: true, autocomplete: 'email' })}
   ${field({ name: 'password', label: t('form.password'), type: 'password', hint: t('form.password.hint'), error: messages.password, required: true, autocomplete: 'new-password' })}
   <div class="field${messages.acceptTerms ? ' field--error' : ''}">
+    <p class="field__hint" id="acceptTerms-hint">${t('signUp.readTerms')} <a href="/code-of-conduct">${t('legal.conduct.title')}</a>, <a href="/privacy">${t('legal.privacy.title')}</a>.</p>
     ${messages.acceptTerms ? html`<p class="field__error" id="acceptTerms-error">${messages.acceptTerms}</p>` : ''}
-    <div class="checkbox"><input type="checkbox" id="acceptTerms" name="acceptTerms" value="yes"${messages.acceptTerms ? raw(' aria-describedby="acceptTerms-error" aria-invalid="true"') : ''}>
+    <div class="checkbox"><input type="checkbox" id="acceptTerms" name="acceptTerms" value="yes"${messages.acceptTerms ? raw(' aria-describedby="acceptTerms-hint acceptTerms-error" aria-invalid="true"') : raw(' aria-describedby="acceptTerms-hint"')}>
     <label for="acceptTerms">${t('signUp.acceptTerms')}</label></div>
   </div>
   <button type="submit" class="button">${t('signUp.submit')}</button>
@@ -92,14 +94,21 @@ ${errorSummary(request, messages)}
   });
 }
 
-export function accountPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: { errors?: Record<string, string>; status?: number } = {},
-) {
+export interface AccountPageOptions {
+  birthYears: BirthYears;
+  errors?: Record<string, string>;
+  status?: number;
+  /** The year of birth as typed, shown again with its error. */
+  birthYearInput?: string;
+  /** Where the year-of-birth form returns to once saved (a page that asked for it). */
+  next?: string;
+}
+
+export function accountPage(request: FastifyRequest, reply: FastifyReply, options: AccountPageOptions) {
   const { t } = request;
   const viewer = requireViewer(request);
   const errors = options.errors ?? {};
+  const { declared, verified } = options.birthYears;
   return renderPage(request, reply, {
     title: t('account.title'),
     noIndex: true,
@@ -121,6 +130,20 @@ ${errorSummary(request, errors)}
     </div>
     <button type="submit" class="button">${t('form.save')}</button>
   </form>
+</section>
+<section aria-labelledby="birth-year-title" id="birth-year">
+  <h2 id="birth-year-title">${t('account.birthYear.title')}</h2>
+  <p>${t('account.birthYear.text')}</p>
+  ${
+    verified !== null
+      ? html`<p>${t('account.birthYear.verified', { year: String(verified) })}</p>`
+      : html`<form method="post" action="/account/birth-year" class="stack" novalidate>
+    ${csrfField(request)}
+    <input type="hidden" name="next" value="${options.next ?? ''}">
+    ${field({ name: 'birthYear', label: t('account.birthYear.field'), hint: t('account.birthYear.hint'), value: options.birthYearInput ?? (declared === null ? '' : String(declared)), error: errors.birthYear, autocomplete: 'bday-year', maxlength: 10 })}
+    <button type="submit" class="button">${t('form.save')}</button>
+  </form>`
+  }
 </section>
 <section aria-labelledby="export-title">
   <h2 id="export-title">${t('account.export.title')}</h2>

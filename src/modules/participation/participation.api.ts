@@ -246,7 +246,7 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
         summary: 'Support a proposal (idempotent)',
         description:
           'Gives your support once; repeating the request changes nothing. Refused with PARTICIPATION_CLOSED when the current phase takes no supports, PROPOSAL_SUPPORT_CLOSED after the deadline, ' +
-          'and PARTICIPATION_EMAIL_NOT_CONFIRMED, PARTICIPATION_NOT_VERIFIED, PARTICIPATION_AGE_NOT_ELIGIBLE or PARTICIPATION_DISTRICT_NOT_ELIGIBLE when you are not eligible; nothing is stored then. Needs the X-CSRF-Token header with a session.',
+          'and PARTICIPATION_EMAIL_NOT_CONFIRMED, PARTICIPATION_NOT_VERIFIED (verify your residence), PARTICIPATION_BIRTH_YEAR_MISSING (declare your year of birth: PUT /api/v1/me/birth-year), PARTICIPATION_AGE_NOT_ELIGIBLE or PARTICIPATION_DISTRICT_NOT_ELIGIBLE when you are not eligible; nothing is stored then. Needs the X-CSRF-Token header with a session.',
         security: SECURITY,
         params: ProposalParams,
         response: { 200: SupportJson, ...Errors },

@@ -16,6 +16,11 @@ export const participationErrors = defineErrors({
     status: 403,
     message: 'Only verified residents may take part in this process. Verify your account first.',
   },
+  PARTICIPATION_BIRTH_YEAR_MISSING: {
+    status: 403,
+    message:
+      'This process is for an age group: tell us your year of birth (in your account, or through PUT /api/v1/me/birth-year) to take part.',
+  },
   PARTICIPATION_AGE_NOT_ELIGIBLE: { status: 403, message: 'Your age does not allow you to take part in this process.' },
   PARTICIPATION_DISTRICT_NOT_ELIGIBLE: {
     status: 403,
@@ -61,5 +66,6 @@ export type ParticipationRefusal =
   | 'PARTICIPATION_CLOSED'
   | 'PARTICIPATION_EMAIL_NOT_CONFIRMED'
   | 'PARTICIPATION_NOT_VERIFIED'
+  | 'PARTICIPATION_BIRTH_YEAR_MISSING'
   | 'PARTICIPATION_AGE_NOT_ELIGIBLE'
   | 'PARTICIPATION_DISTRICT_NOT_ELIGIBLE';

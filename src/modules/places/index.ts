@@ -8,6 +8,7 @@ export {
   findDistricts,
   findDistrictsAt,
   findDistrictsWithGeometry,
+  isPointInCity,
   type District,
   type DistrictWithGeometry,
 } from './places.repository.ts';

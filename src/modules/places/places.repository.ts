@@ -138,3 +138,34 @@ export async function upsertDistrict(
     .executeTakeFirstOrThrow();
   return { id: row.id, created: true };
 }
+
+/**
+ * How far from the map centre a city without district outlines reaches: about 28 km north and south,
+ * and 0.35° of longitude east and west (about 28 km at 45° of latitude) — wide enough for any city, and
+ * still refusing a point in another country.
+ */
+export const CITY_WITHOUT_OUTLINES_REACH = { lat: 0.25, lng: 0.35 } as const;
+
+/**
+ * Whether a point lies in the city: inside one of its districts when the city has outlines (its
+ * boundary is their union), else within the bounding area around the city's map centre.
+ */
+export async function isPointInCity(
+  db: Executor,
+  organisation: { id: number; map: { lat: number; lng: number } },
+  lng: number,
+  lat: number,
+): Promise<boolean> {
+  if ((await findDistrictsAt(db, organisation.id, lng, lat)).length > 0) return true;
+  const any = await db
+    .selectFrom('places_district')
+    .select('id')
+    .where('organisation_id', '=', organisation.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (any) return false;
+  return (
+    Math.abs(lat - organisation.map.lat) <= CITY_WITHOUT_OUTLINES_REACH.lat &&
+    Math.abs(lng - organisation.map.lng) <= CITY_WITHOUT_OUTLINES_REACH.lng
+  );
+}

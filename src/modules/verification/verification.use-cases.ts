@@ -234,12 +234,18 @@ export interface EligibilityRule {
 }
 
 export type EligibilityReason = 'not-signed-in' | 'email-not-confirmed' | 'not-verified' | 'age' | 'district';
-export type Eligibility = { ok: true } | { ok: false; reason: EligibilityReason };
+/**
+ * A refusal says why; `missing` says what the person can still give to be judged at all: for an age rule
+ * at the e-mail level, a year of birth they have not declared ('birth-year'), as opposed to an age outside
+ * the range. A rule at the verified level asks for verification ('not-verified') instead.
+ */
+export type Eligibility = { ok: true } | { ok: false; reason: EligibilityReason; missing?: 'birth-year' };
 
 /**
  * Whether a person may take part under a rule. Age is the age reached in the current calendar year
- * (only the birth year is kept): the verified birth year when there is one, else the year the person
- * declared, which counts only for rules at the e-mail level. A district can only be proven by a
+ * (only the birth year is kept): the verified birth year when there is one (it wins over a declared
+ * one), else the year the person declared in their account, which counts only for rules at the e-mail
+ * level; without either, the refusal says the year is missing. A district can only be proven by a
  * verification, so a district rule asks an unverified person to verify ('not-verified').
  */
 export async function checkEligibility(
@@ -268,7 +274,10 @@ export function decideEligibility(
   if (rule.level === 'verified' && !verified) return { ok: false, reason: 'not-verified' };
   if (rule.minAge !== undefined || rule.maxAge !== undefined) {
     const birthYear = verified ? facts.verified_birth_year : rule.level === 'email' ? facts.declared_birth_year : null;
-    if (birthYear === null) return { ok: false, reason: verified || rule.level === 'email' ? 'age' : 'not-verified' };
+    if (birthYear === null) {
+      if (rule.level === 'email' && !verified) return { ok: false, reason: 'age', missing: 'birth-year' };
+      return { ok: false, reason: verified ? 'age' : 'not-verified' };
+    }
     const age = now.getUTCFullYear() - birthYear;
     if ((rule.minAge !== undefined && age < rule.minAge) || (rule.maxAge !== undefined && age > rule.maxAge))
       return { ok: false, reason: 'age' };

@@ -25,6 +25,7 @@ export interface PageOptions {
 export interface SiteNavigation {
   main: NavigationLink[];
   admin: NavigationLink[];
+  footer?: NavigationLink[];
 }
 
 declare module 'fastify' {
@@ -138,6 +139,7 @@ ${options.main}
 <footer class="site-footer">
   <p>${t('site.footer.about')}</p>
   <ul>
+    ${(navigation.footer ?? []).map((link) => html`<li><a href="${link.href}"${isCurrent(link.href) ? raw(' aria-current="page"') : ''}>${t(link.label)}</a></li>`)}
     <li><a href="/api/docs">${t('site.footer.openData')}</a></li>
   </ul>
 </footer>

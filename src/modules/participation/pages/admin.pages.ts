@@ -31,6 +31,7 @@ import { invalidForm, parseId, readForm, translatedValue, withNumbersAsNaN } fro
 import { PhaseForm, PlanForm, ProcessForm } from '../participation.forms.ts';
 import { messages, pathId, phaseDates, plain, stylesheet, translated } from './shared.ts';
 import { adminPage, phaseForm, processForm } from './admin.view.ts';
+import { codeOfConduct } from '../../legal/index.ts';
 
 function processFromForm(request: FastifyRequest): ProcessInput {
   const schema = ProcessForm(request.organisation.languages);
@@ -335,11 +336,15 @@ ${
   app.get('/admin/participation/moderation', async (request, reply) => {
     authorizeParticipation(request.viewer, 'moderate');
     const { t } = request;
-    const flagged = await findFlaggedComments(ctx.db, request.organisation.id);
+    const [flagged, conduct] = await Promise.all([
+      findFlaggedComments(ctx.db, request.organisation.id),
+      codeOfConduct(request, ctx),
+    ]);
     return renderPage(request, reply, {
       title: t('participation.moderation.title'),
       noIndex: true,
       main: html`${stylesheet()}<p><a href="/admin">${t('site.admin')}</a></p><h1>${t('participation.moderation.title')}</h1>
+${conduct}
 ${
   flagged.length === 0
     ? html`<p>${t('participation.moderation.none')}</p>`

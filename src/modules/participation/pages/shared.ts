@@ -109,6 +109,7 @@ const PROBLEM_TEXT: Record<FieldProblem, MessageKey> = {
   phaseEnd: 'participation.error.phaseEnd',
   phaseOverlap: 'participation.error.phaseOverlap',
   place: 'participation.error.place',
+  placeOutsideCity: 'participation.error.placeOutsideCity',
   placeRequired: 'participation.meetings.error.placeRequired',
   proposals: 'participation.meetings.error.proposals',
   reason: 'participation.error.reason',

@@ -27,6 +27,7 @@ export type FieldProblem =
   | 'phaseEnd'
   | 'phaseOverlap'
   | 'place'
+  | 'placeOutsideCity'
   | 'placeRequired'
   | 'proposals'
   | 'reason'
@@ -107,5 +108,6 @@ export async function ruleBlocker(
   if (!viewer) return 'AUTHENTICATION_REQUIRED';
   const eligible = await checkEligibility(ctx.db, organisation.id, viewer.id, rule, now);
   if (eligible.ok) return undefined;
+  if (eligible.missing === 'birth-year') return 'PARTICIPATION_BIRTH_YEAR_MISSING';
   return eligible.reason === 'not-signed-in' ? 'AUTHENTICATION_REQUIRED' : REFUSALS[eligible.reason];
 }

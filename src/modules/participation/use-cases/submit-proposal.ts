@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
-import { findDistricts, findDistrictsAt } from '../../places/index.ts';
+import { findDistricts, findDistrictsAt, isPointInCity } from '../../places/index.ts';
 import { CATEGORIES, type Category } from '../participation.schema.ts';
 import type { Process } from '../processes.repository.ts';
 import { insertProposal, setFollow } from '../proposals.repository.ts';
@@ -36,7 +36,7 @@ export interface CheckedProposal {
 }
 
 /**
- * Checks a proposal's fields for a process (title and text lengths, category, place, district inside
+ * Checks a proposal's fields for a process (title and text lengths, category, place in the city, district inside
  * the process's scope): the one set of rules for residents' proposals and for those staff publish on a
  * resident's behalf (from the inbox).
  */
@@ -65,6 +65,8 @@ export async function checkProposal(
       Math.abs(input.lng) > 180)
   )
     errors.lat = 'place';
+  else if (located && !(await isPointInCity(ctx.db, organisation, input.lng as number, input.lat as number)))
+    errors.lat = 'placeOutsideCity';
   let districtId = input.districtId;
   const districts = await findDistricts(ctx.db, organisation.id);
   if (districtId !== null && !districts.some((d) => d.id === districtId && d.kind === 'district'))

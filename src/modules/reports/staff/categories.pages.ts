@@ -17,7 +17,7 @@ import { authorize } from './staff.policy.ts';
 import { invalidForm, readForm, translatedValue } from '../../../platform/web/forms.ts';
 import { AnswerTemplatesForm, readCategoryForm, RoutingForm } from '../reports.forms.ts';
 import { saveAnswerTemplates, SETTABLE_STATUSES } from './staff.use-cases.ts';
-import { findAnswerTemplates, findDepartments } from './staff.repository.ts';
+import { findAnswerTemplates, findDepartmentIdsWithoutMembers, findDepartments } from './staff.repository.ts';
 import { idFrom, paramId, translateErrors } from './shared.ts';
 import {
   categoryFormPage,
@@ -30,13 +30,14 @@ import {
 
 /** What the routing page shows, read in one go. */
 async function loadRouting(ctx: AppContext, organisationId: number): Promise<RoutingData> {
-  const [categories, departments, districts, rules] = await Promise.all([
+  const [categories, departments, districts, rules, withoutMembers] = await Promise.all([
     findCategories(ctx.db, organisationId, true),
     findDepartments(ctx.db, organisationId),
     findDistricts(ctx.db, organisationId),
     findRoutingRules(ctx.db, organisationId),
+    findDepartmentIdsWithoutMembers(ctx.db, organisationId),
   ]);
-  return { categories, departments, districts, rules };
+  return { categories, departments, districts, rules, withoutMembers };
 }
 
 function categoryInputFrom(request: FastifyRequest): CategoryInput {
@@ -176,7 +177,12 @@ export function registerCategoryPages(app: App, ctx: AppContext): void {
         values,
         400,
       );
-    setNotice(reply, 'reports.staff.notice.routingSaved');
+    setNotice(
+      reply,
+      outcome.departmentWithoutMembers
+        ? 'reports.staff.notice.routingSavedNoMembers'
+        : 'reports.staff.notice.routingSaved',
+    );
     return reply.redirect('/staff/routing', 303);
   });
   app.post('/staff/routing/:id/delete', { schema: { hide: true } }, async (request, reply) => {

@@ -19,7 +19,7 @@ import {
   type QuestionRecord,
 } from './categories.repository.ts';
 import { authorize } from './staff.policy.ts';
-import { findDepartments } from './staff.repository.ts';
+import { findDepartmentIdsWithoutMembers, findDepartments } from './staff.repository.ts';
 import type { FieldErrors, Outcome } from './staff.use-cases.ts';
 
 export const DATATYPES: readonly QuestionDatatype[] = [
@@ -242,7 +242,7 @@ export async function setRoutingRule(
   viewer: Viewer | null,
   organisation: Organisation,
   input: { categoryId: number | undefined; districtId: number | null; departmentId: number | undefined },
-): Promise<Outcome> {
+): Promise<Outcome<{ departmentWithoutMembers: boolean }>> {
   authorize(viewer, 'configure');
   const errors: FieldErrors = {};
   const category =
@@ -278,7 +278,12 @@ export async function setRoutingRule(
       after: { categoryId: category.id, districtId: input.districtId, departmentId: department.id },
     });
   });
-  return { ok: true };
+  // Saved all the same (a city may set its routing up before staffing a department), but the page says
+  // that nobody will see these reports until someone joins the department.
+  const departmentWithoutMembers = (await findDepartmentIdsWithoutMembers(ctx.db, organisation.id)).includes(
+    department.id,
+  );
+  return { ok: true, departmentWithoutMembers };
 }
 
 /** Removes a routing rule; reports then follow the city-wide rule or the category's default department. */

@@ -175,6 +175,8 @@ export interface RoutingData {
   departments: Department[];
   districts: District[];
   rules: RoutingRule[];
+  /** Active departments without a member: reports routed to them reach nobody. */
+  withoutMembers: number[];
 }
 
 export function routingPage(
@@ -186,12 +188,34 @@ export function routingPage(
   status = 200,
 ): FastifyReply {
   const { t } = request;
-  const { categories, departments, districts, rules } = data;
+  const { categories, departments, districts, rules, withoutMembers } = data;
   const name = (list: Array<{ id: number; name: Translated }>, id: number | null) =>
     plain(request, list.find((item) => item.id === id)?.name);
+  const empty = new Set(withoutMembers);
+  // the department of each row, marked when it has no member
+  const departmentCell = (id: number | null) =>
+    id !== null && empty.has(id)
+      ? html`${name(departments, id)} <span class="tag tag--warning">${t('reports.staff.routing.noMembers')}</span>`
+      : html`${name(departments, id)}`;
+  const routedToEmpty = departments.filter(
+    (d) =>
+      empty.has(d.id) &&
+      (rules.some((rule) => rule.departmentId === d.id) ||
+        categories.some(
+          (category) =>
+            category.defaultDepartmentId === d.id &&
+            !rules.some((rule) => rule.categoryId === category.id && rule.districtId === null),
+        )),
+  );
   const main = html`<h1>${t('reports.staff.routing.title')}</h1>
 <p>${t('reports.staff.routing.lead')}</p>
 ${errorSummary(request, errors)}
+${
+  routedToEmpty.length > 0
+    ? html`<div class="notice notice--warning" id="routing-warning"><p>${t('reports.staff.routing.emptyWarning')}</p>
+<ul>${routedToEmpty.map((d) => html`<li><a href="/admin/departments/${d.id}">${plain(request, d.name)}</a></li>`)}</ul></div>`
+    : ''
+}
 <div class="table-wrap"><table class="data-table">
 <caption class="visually-hidden">${t('reports.staff.routing.title')}</caption>
 <thead><tr><th scope="col">${t('reports.filter.category')}</th><th scope="col">${t('reports.filter.district')}</th><th scope="col">${t('reports.staff.reroute.department')}</th><th scope="col"><span class="visually-hidden">${t('reports.staff.routing.actions')}</span></th></tr></thead>
@@ -200,9 +224,9 @@ ${errorSummary(request, errors)}
     return html`${own.map(
       (
         rule,
-      ) => html`<tr><td>${plain(request, category.name)}</td><td>${rule.districtId === null ? t('reports.staff.routing.wholeCity') : name(districts, rule.districtId)}</td><td>${name(departments, rule.departmentId)}</td>
+      ) => html`<tr><td>${plain(request, category.name)}</td><td>${rule.districtId === null ? t('reports.staff.routing.wholeCity') : name(districts, rule.districtId)}</td><td>${departmentCell(rule.departmentId)}</td>
   <td><form method="post" action="/staff/routing/${rule.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('reports.staff.routing.remove')}<span class="visually-hidden">: ${plain(request, category.name)}, ${rule.districtId === null ? t('reports.staff.routing.wholeCity') : name(districts, rule.districtId)}</span></button></form></td></tr>`,
-    )}${own.some((rule) => rule.districtId === null) ? '' : html`<tr><td>${plain(request, category.name)}</td><td>${t('reports.staff.routing.default')}</td><td>${name(departments, category.defaultDepartmentId) || t('reports.page.noDepartment')}</td><td><a href="/staff/categories/${category.id}">${t('reports.staff.routing.editDefault')}<span class="visually-hidden">: ${plain(request, category.name)}</span></a></td></tr>`}`;
+    )}${own.some((rule) => rule.districtId === null) ? '' : html`<tr><td>${plain(request, category.name)}</td><td>${t('reports.staff.routing.default')}</td><td>${category.defaultDepartmentId === null ? t('reports.page.noDepartment') : departmentCell(category.defaultDepartmentId)}</td><td><a href="/staff/categories/${category.id}">${t('reports.staff.routing.editDefault')}<span class="visually-hidden">: ${plain(request, category.name)}</span></a></td></tr>`}`;
   })}</tbody>
 </table></div>
 <section class="staff-panel" aria-labelledby="routing-add">
@@ -211,7 +235,7 @@ ${errorSummary(request, errors)}
   ${csrfField(request)}
   ${selectField({ name: 'categoryId', label: t('reports.filter.category'), choices: [{ value: '', label: t('reports.new.chooseOne') }, ...categories.map((c) => ({ value: String(c.id), label: plain(request, c.name), group: plain(request, c.group) }))], value: values.categoryId ?? '', error: errors.categoryId, required: true })}
   ${selectField({ name: 'districtId', label: t('reports.filter.district'), choices: [{ value: '', label: t('reports.staff.routing.wholeCity') }, ...districts.map((d) => ({ value: String(d.id), label: d.kind === 'neighbourhood' ? `— ${plain(request, d.name)}` : plain(request, d.name) }))], value: values.districtId ?? '', error: errors.districtId })}
-  ${selectField({ name: 'departmentId', label: t('reports.staff.reroute.department'), choices: [{ value: '', label: t('reports.new.chooseOne') }, ...departments.filter((d) => !d.archived).map((d) => ({ value: String(d.id), label: plain(request, d.name) }))], value: values.departmentId ?? '', error: errors.departmentId, required: true })}
+  ${selectField({ name: 'departmentId', label: t('reports.staff.reroute.department'), choices: [{ value: '', label: t('reports.new.chooseOne') }, ...departments.filter((d) => !d.archived).map((d) => ({ value: String(d.id), label: empty.has(d.id) ? t('reports.staff.routing.departmentNoMembers', { department: plain(request, d.name) }) : plain(request, d.name) }))], value: values.departmentId ?? '', error: errors.departmentId, required: true })}
   <button type="submit" class="button">${t('reports.staff.routing.save')}</button>
 </form>
 </section>`;

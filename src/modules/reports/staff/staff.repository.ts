@@ -34,6 +34,28 @@ export async function findDepartments(db: Executor, organisationId: number): Pro
   }));
 }
 
+/**
+ * The city's active departments that have no member: reports routed to them reach nobody (no one is told,
+ * no one's queue shows them), so the routing page warns about them.
+ */
+export async function findDepartmentIdsWithoutMembers(db: Executor, organisationId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('core_department as d')
+    .select('d.id')
+    .where('d.organisation_id', '=', organisationId)
+    .where('d.archived_at', 'is', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom('core_department_member as m').select('m.user_id').whereRef('m.department_id', '=', 'd.id'),
+        ),
+      ),
+    )
+    .orderBy('d.id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** What a department's queue can be narrowed to. `departmentIds` undefined means every department. */
 export interface QueueFilters {
   departmentIds?: number[] | undefined;
