@@ -127,6 +127,9 @@ function multipart(csrf: string, content: string): { body: string; headers: Reco
   return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
 
+/** A point of the plan, in hundredths of a degree from the test city's map centre (4.35 E, 50.85 N). */
+const at = (x: number, y: number): [number, number] => [4.35 + x / 100, 50.85 + y / 100];
+
 const PLAN = {
   type: 'FeatureCollection',
   features: [
@@ -135,15 +138,7 @@ const PLAN = {
       properties: { name: 'Green zone' },
       geometry: {
         type: 'Polygon',
-        coordinates: [
-          [
-            [0.2, 0.2],
-            [0.6, 0.2],
-            [0.6, 0.6],
-            [0.2, 0.6],
-            [0.2, 0.2],
-          ],
-        ],
+        coordinates: [[at(0.2, 0.2), at(0.6, 0.2), at(0.6, 0.6), at(0.2, 0.6), at(0.2, 0.2)]],
       },
     },
     {
@@ -151,13 +146,10 @@ const PLAN = {
       properties: { name: 'New tram line' },
       geometry: {
         type: 'LineString',
-        coordinates: [
-          [0.1, 0.1],
-          [0.9, 0.8],
-        ],
+        coordinates: [at(0.1, 0.1), at(0.9, 0.8)],
       },
     },
-    { type: 'Feature', properties: { name: 'Stop A' }, geometry: { type: 'Point', coordinates: [0.5, 0.5] } },
+    { type: 'Feature', properties: { name: 'Stop A' }, geometry: { type: 'Point', coordinates: at(0.5, 0.5) } },
   ],
 };
 
@@ -476,7 +468,12 @@ describe('ideas on a plan', () => {
     const good = parsePlan(JSON.stringify(PLAN));
     assert.ok(good.ok);
     assert.equal(good.features.length, 3);
-    assert.deepEqual(good.bbox, { minLng: 0.1, minLat: 0.1, maxLng: 0.9, maxLat: 0.8 });
+    assert.deepEqual(good.bbox, {
+      minLng: at(0.1, 0)[0],
+      minLat: at(0, 0.1)[1],
+      maxLng: at(0.9, 0)[0],
+      maxLat: at(0, 0.8)[1],
+    });
   });
 
   test('staff upload a plan on the process page; invalid files are refused with their code and nothing stored', async () => {
@@ -584,7 +581,10 @@ describe('ideas on a plan', () => {
       .select(['lat', 'lng'])
       .where('id', '=', proposalId)
       .executeTakeFirstOrThrow();
-    assert.deepEqual(proposal, { lat: 0.4, lng: 0.4 });
+    // the centre of the green zone, inside the city
+    assert.ok(
+      Math.abs((proposal.lat ?? 0) - at(0.4, 0.4)[1]) < 1e-9 && Math.abs((proposal.lng ?? 0) - at(0.4, 0.4)[0]) < 1e-9,
+    );
     const unknownZone = await author.client.postForm(`/processes/${process.slug}/proposals`, {
       _csrf: author.csrf,
       title: 'Somewhere else',
