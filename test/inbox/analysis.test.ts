@@ -48,6 +48,26 @@ test('identifies the language of short messages in all eleven interface language
   assert.deepEqual(identifyLanguage('@user 👍 http://t.co/x'), { language: 'unknown', confidence: 0 });
 });
 
+test('a word shared by languages is read in the city’s language, a sentence in another language is not', () => {
+  // Without the city: the n-grams alone decide, and these words are common to several languages.
+  assert.equal(identifyLanguage('triste').language, 'it');
+  assert.equal(identifyLanguage('que pena').language, 'pt');
+  assert.equal(identifyLanguage('triste', ['pt', 'en']).language, 'pt');
+  assert.equal(identifyLanguage('que pena', ['es']).language, 'es');
+  for (const [text, city, language] of [
+    ['The bins on our street were not emptied again this week', ['it'], 'en'],
+    ['os contentores da nossa rua não foram esvaziados', ['es'], 'pt'],
+    ['de vuilnisbakken zijn weer niet geleegd', ['de'], 'nl'],
+    ['la fontana è rotta', ['es'], 'it'],
+  ] as const)
+    assert.equal(identifyLanguage(text, city).language, language, text);
+  const gazetteer: Gazetteer = { districts: [], streets: [] };
+  assert.equal(
+    analyseMessage({ text: 'que pena' }, { gazetteer, topics: DEFAULT_TOPICS, languages: ['es'] }).language,
+    'es',
+  );
+});
+
 const CLEAR_SENTIMENT: Record<MessageLanguage, [positive: string, negative: string]> = {
   en: ['thank you, the new park is wonderful', 'the street is dirty and the smell is horrible'],
   fr: 'merci, le nouveau parc est magnifique|la rue est sale, c’est horrible'.split('|') as [string, string],
