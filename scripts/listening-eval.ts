@@ -8,7 +8,7 @@
  * corrections — every example stored with recordCorrection in a real (in-memory PGlite) database, the
  * classifier built by classifierFor, one city per language and draw:
  * - the lexicon alone (0 examples);
- * - the learning curve: after 1, 5, 10 and 50 train examples (mean of `--draws` random draws), and all;
+ * - the learning curve: after 1, 5, 10, 50, 200 and 500 train examples (mean of `--draws` random draws), and all;
  * - the teaching test: after correcting the first 8 train texts the lexicon misreads.
  * Every score is on the same eval split, so each column compares with the lexicon's; sentiment reads
  * each text in the language identified in the city. The last line is JSON.

@@ -92,7 +92,7 @@ export function sentimentF1(
 }
 
 /** Numbers of training examples the learning curve is measured at (besides all of them). */
-export const CURVE_POINTS = [1, 5, 10, 50] as const;
+export const CURVE_POINTS = [1, 5, 10, 50, 200, 500] as const;
 
 /** The rows in a fixed pseudo-random order (the same for the same seed): draws for the learning curve. */
 export function shuffled<T>(rows: readonly T[], seed: number): T[] {
