@@ -2,14 +2,16 @@
  * `npm run --silent listening:eval -- --data DIR [--train train] [--eval val] [--only english,german] [--draws 3]`
  *
  * Measures the inbox's analysis on a labelled tweet set (DIR/<language>/<split>_text.txt and
- * _labels.txt): per language, language identification accuracy on the eval split, and sentiment
+ * _labels.txt): per language, language identification accuracy on the eval split (alone, and in a
+ * city whose language is the folder's, as the inbox reads its messages), and sentiment
  * macro-F1 on the eval split as the classifier learns, all through the same path as staff
  * corrections — every example stored with recordCorrection in a real (in-memory PGlite) database, the
  * classifier built by classifierFor, one city per language and draw:
  * - the lexicon alone (0 examples);
- * - the learning curve: after 1, 5, 10 and 50 train examples (mean of `--draws` random draws), and all;
+ * - the learning curve: after 1, 5, 10, 50, 200 and 500 train examples (mean of `--draws` random draws), and all;
  * - the teaching test: after correcting the first 8 train texts the lexicon misreads.
- * Every score is on the same eval split, so each column compares with the lexicon's. The last line is JSON.
+ * Every score is on the same eval split, so each column compares with the lexicon's; sentiment reads
+ * each text in the language identified in the city. The last line is JSON.
  */
 import { readdirSync } from 'node:fs';
 import { MODULES } from '../src/main.ts';
@@ -59,6 +61,7 @@ const TEACHING = 8;
 
 interface Scores {
   langid: number;
+  langidCity: number;
   lexicon: number;
   curve: Record<string, number>;
   all: number;
@@ -83,24 +86,25 @@ try {
     });
     return city.id;
   };
-  const correct = (db: Executor, cityId: number, row: LabelledText) =>
+  const correct = (db: Executor, cityId: number, row: LabelledText, city: readonly string[]) =>
     recordCorrection(db, cityId, {
       kind: 'sentiment',
-      language: identifyLanguage(row.text).language,
+      language: identifyLanguage(row.text, city).language,
       text: row.text,
       label: row.sentiment,
     });
   const lexiconOnly = sentimentClassifier();
   console.log(
-    `| language | langid | lexicon (0) | ${CURVE_POINTS.join(' | ')} | all (n) | ${TEACHING} corrections | s |`,
+    `| language | langid | langid, city | lexicon (0) | ${CURVE_POINTS.join(' | ')} | all (n) | ${TEACHING} corrections | s |`,
   );
-  console.log(`| --- | ---: | ---: | ${CURVE_POINTS.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
+  console.log(`| --- | ---: | ---: | ---: | ${CURVE_POINTS.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
   for (const folder of folders) {
     const language = DATA_LANGUAGES[folder] as string;
+    const city = [language];
     const train = readSplit(dir, folder, trainSplit);
     const evaluation = readSplit(dir, folder, evalSplit);
     const started = performance.now();
-    const lexicon = sentimentF1(lexiconOnly, evaluation);
+    const lexicon = sentimentF1(lexiconOnly, evaluation, city);
     // The learning curve: examples added one by one to a city, the classifier read at each point.
     const curve: Record<string, number> = Object.fromEntries(CURVE_POINTS.map((points) => [points, 0]));
     for (let draw = 0; draw < draws; draw++) {
@@ -108,23 +112,25 @@ try {
       const order = shuffled(train, draw + 1);
       let added = 0;
       for (const points of CURVE_POINTS) {
-        for (; added < points; added++) await correct(handle.db, cityId, order[added] as LabelledText);
+        for (; added < points; added++) await correct(handle.db, cityId, order[added] as LabelledText, city);
         curve[points] =
           (curve[points] as number) +
-          sentimentF1(await classifierFor(handle.db, cityId, 'sentiment'), evaluation) / draws;
+          sentimentF1(await classifierFor(handle.db, cityId, 'sentiment'), evaluation, city) / draws;
       }
     }
     const allCity = await newCity(language);
-    for (const row of train) await correct(handle.db, allCity, row);
-    const all = sentimentF1(await classifierFor(handle.db, allCity, 'sentiment'), evaluation);
+    for (const row of train) await correct(handle.db, allCity, row, city);
+    const all = sentimentF1(await classifierFor(handle.db, allCity, 'sentiment'), evaluation, city);
     // The teaching test: staff correct the first texts the lexicon misreads.
     const teachingCity = await newCity(language);
-    for (const row of misread(lexiconOnly, train, TEACHING)) await correct(handle.db, teachingCity, row);
-    const teaching = sentimentF1(await classifierFor(handle.db, teachingCity, 'sentiment'), evaluation);
+    for (const row of misread(lexiconOnly, train, TEACHING, city)) await correct(handle.db, teachingCity, row, city);
+    const teaching = sentimentF1(await classifierFor(handle.db, teachingCity, 'sentiment'), evaluation, city);
     const langid = languageAccuracy(evaluation, language as never);
+    const langidCity = languageAccuracy(evaluation, language as never, city);
     const seconds = (performance.now() - started) / 1000;
     results[folder] = {
       langid: round(langid),
+      langidCity: round(langidCity),
       lexicon: round(lexicon),
       curve: Object.fromEntries(Object.entries(curve).map(([points, score]) => [points, round(score)])),
       all: round(all),
@@ -132,14 +138,14 @@ try {
       seconds: Math.round(seconds * 10) / 10,
     };
     console.log(
-      `| ${folder} (${language}) | ${langid.toFixed(3)} | ${lexicon.toFixed(3)} | ${CURVE_POINTS.map((points) => (curve[points] as number).toFixed(3)).join(' | ')} | ${all.toFixed(3)} (${train.length}) | ${teaching.toFixed(3)} | ${seconds.toFixed(1)} |`,
+      `| ${folder} (${language}) | ${langid.toFixed(3)} | ${langidCity.toFixed(3)} | ${lexicon.toFixed(3)} | ${CURVE_POINTS.map((points) => (curve[points] as number).toFixed(3)).join(' | ')} | ${all.toFixed(3)} (${train.length}) | ${teaching.toFixed(3)} | ${seconds.toFixed(1)} |`,
     );
   }
   const rows = Object.values(results);
   const mean = (pick: (scores: Scores) => number): string =>
     (rows.reduce((sum, scores) => sum + pick(scores), 0) / Math.max(1, rows.length)).toFixed(3);
   console.log(
-    `| **mean** | ${mean((r) => r.langid)} | ${mean((r) => r.lexicon)} | ${CURVE_POINTS.map((points) => mean((r) => r.curve[points] as number)).join(' | ')} | ${mean((r) => r.all)} | ${mean((r) => r.teaching)} | |`,
+    `| **mean** | ${mean((r) => r.langid)} | ${mean((r) => r.langidCity)} | ${mean((r) => r.lexicon)} | ${CURVE_POINTS.map((points) => mean((r) => r.curve[points] as number)).join(' | ')} | ${mean((r) => r.all)} | ${mean((r) => r.teaching)} | |`,
   );
 } finally {
   await handle.close();

@@ -48,6 +48,26 @@ test('identifies the language of short messages in all eleven interface language
   assert.deepEqual(identifyLanguage('@user 👍 http://t.co/x'), { language: 'unknown', confidence: 0 });
 });
 
+test('a word shared by languages is read in the city’s language, a sentence in another language is not', () => {
+  // Without the city: the n-grams alone decide, and these words are common to several languages.
+  assert.equal(identifyLanguage('triste').language, 'it');
+  assert.equal(identifyLanguage('que pena').language, 'pt');
+  assert.equal(identifyLanguage('triste', ['pt', 'en']).language, 'pt');
+  assert.equal(identifyLanguage('que pena', ['es']).language, 'es');
+  for (const [text, city, language] of [
+    ['The bins on our street were not emptied again this week', ['it'], 'en'],
+    ['os contentores da nossa rua não foram esvaziados', ['es'], 'pt'],
+    ['de vuilnisbakken zijn weer niet geleegd', ['de'], 'nl'],
+    ['la fontana è rotta', ['es'], 'it'],
+  ] as const)
+    assert.equal(identifyLanguage(text, city).language, language, text);
+  const gazetteer: Gazetteer = { districts: [], streets: [] };
+  assert.equal(
+    analyseMessage({ text: 'que pena' }, { gazetteer, topics: DEFAULT_TOPICS, languages: ['es'] }).language,
+    'es',
+  );
+});
+
 const CLEAR_SENTIMENT: Record<MessageLanguage, [positive: string, negative: string]> = {
   en: ['thank you, the new park is wonderful', 'the street is dirty and the smell is horrible'],
   fr: 'merci, le nouveau parc est magnifique|la rue est sale, c’est horrible'.split('|') as [string, string],
@@ -232,6 +252,8 @@ test('staff corrections stored in the database change the city’s classifier, a
 
 // Published fastText macro-F1 on the same tweet set (cardiffnlp/xlm-t), the bar the trained classifier must pass.
 const BASELINE = { english: 0.509, german: 0.596 };
+/** What the classifier reached before its penalty fell with the number of examples (0.546, 0.640): it must stay above. */
+const PREVIOUS = { english: 0.56, german: 0.66 };
 
 test('on the shared tweet set, learning from the train split beats the fastText baseline', () => {
   const dir = sharedDataDir('sentiment');
@@ -243,6 +265,8 @@ test('on the shared tweet set, learning from the train split beats the fastText 
     );
     const trained = sentimentF1(classifier, evaluation);
     assert.ok(trained > baseline, `${folder}: trained F1 ${trained.toFixed(3)} ≤ baseline ${baseline}`);
+    const previous = PREVIOUS[folder as keyof typeof PREVIOUS];
+    assert.ok(trained > previous, `${folder}: trained F1 ${trained.toFixed(3)} ≤ ${previous}`);
     assert.ok(
       trained > sentimentF1(sentimentClassifier(), evaluation),
       `${folder}: learning did not improve on the lexicon`,

@@ -69,7 +69,7 @@ export async function analysisContextFor(ctx: AppContext, organisation: Organisa
     classifierFor(ctx.db, organisation.id, 'sentiment'),
     classifierFor(ctx.db, organisation.id, 'topic', topics),
   ]);
-  return { gazetteer, topics, sentimentModel, topicModel };
+  return { gazetteer, topics, languages: organisation.languages, sentimentModel, topicModel };
 }
 
 /**

@@ -48,6 +48,14 @@ export interface TrainingOptions {
    * takes to move away from the prior. One example shifts its own logits by about 1/λ.
    */
   l2: number;
+  /**
+   * Up to this many examples the penalty is `l2`; beyond, it falls as 1/n (`l2 · evidence / n`). A few
+   * corrections stay small beside the prior (they say little about other messages), while hundreds or
+   * thousands of examples speak for themselves: their likelihood grows with n and the prior's pull
+   * shrinks with it, so the data dominates. The same fall lets the features of small value (the bias,
+   * the lexicon's verdict, the message's form) move once there is much evidence, and not before.
+   */
+  evidence: number;
   /** Value of the constant feature that carries the per-label bias (small: the bias needs much evidence). */
   biasValue: number;
   /** Most L-BFGS iterations per fit (it usually stops earlier, at the optimum). */
@@ -55,7 +63,7 @@ export interface TrainingOptions {
 }
 
 /** Chosen on the train split of the six-language tweet set (never on val); see docs/PERFORMANCE.md. */
-export const DEFAULT_TRAINING: TrainingOptions = { l2: 0.3, biasValue: 0.1, iterations: 120 };
+export const DEFAULT_TRAINING: TrainingOptions = { l2: 0.3, evidence: 50, biasValue: 0.1, iterations: 120 };
 
 export interface Prediction {
   label: string;
@@ -202,7 +210,7 @@ export class Classifier {
       return { columns, values: weights, prior, target: this.#labels.indexOf(label) };
     });
     const dimension = (slots.size + 1) * classes;
-    const { l2 } = this.#options;
+    const l2 = penaltyFor(this.#options, this.#examples.length);
     const logits = new Float64Array(classes);
     const objective = (w: Float64Array, gradient: Float64Array): number => {
       let loss = 0;
@@ -240,6 +248,11 @@ export class Classifier {
     for (const [index, slot] of slots) weights.set(index, w.slice(slot * classes, (slot + 1) * classes));
     this.#fitted = { weights, bias: w.slice(0, classes) };
   }
+}
+
+/** The L2 penalty for `n` examples (see TrainingOptions.evidence). */
+export function penaltyFor(options: TrainingOptions, n: number): number {
+  return n <= options.evidence ? options.l2 : (options.l2 * options.evidence) / n;
 }
 
 /** L-BFGS (seven pairs of history, backtracking line search) from zero; returns the minimiser. */

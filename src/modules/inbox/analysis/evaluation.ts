@@ -62,15 +62,28 @@ export function macroF1(gold: readonly Sentiment[], predicted: readonly Sentimen
   return sum / SENTIMENTS.length;
 }
 
-/** Share of texts identified as `language`. */
-export function languageAccuracy(texts: readonly LabelledText[], language: MessageLanguage): number {
-  return texts.filter((row) => identifyLanguage(row.text).language === language).length / Math.max(1, texts.length);
+/** Share of texts identified as `language` (in a city whose languages are `expected`: none by default). */
+export function languageAccuracy(
+  texts: readonly LabelledText[],
+  language: MessageLanguage,
+  expected: readonly string[] = [],
+): number {
+  return (
+    texts.filter((row) => identifyLanguage(row.text, expected).language === language).length / Math.max(1, texts.length)
+  );
 }
 
-/** Sentiment macro-F1 of a classifier on labelled texts, each in the language identified for it. */
-export function sentimentF1(classifier: Classifier, texts: readonly LabelledText[]): number {
+/**
+ * Sentiment macro-F1 of a classifier on labelled texts, each in the language identified for it (in a
+ * city whose languages are `expected`).
+ */
+export function sentimentF1(
+  classifier: Classifier,
+  texts: readonly LabelledText[],
+  expected: readonly string[] = [],
+): number {
   const predicted = texts.map(
-    (row) => classifier.predict(row.text, identifyLanguage(row.text).language).label as Sentiment,
+    (row) => classifier.predict(row.text, identifyLanguage(row.text, expected).language).label as Sentiment,
   );
   return macroF1(
     texts.map((row) => row.sentiment),
@@ -79,7 +92,7 @@ export function sentimentF1(classifier: Classifier, texts: readonly LabelledText
 }
 
 /** Numbers of training examples the learning curve is measured at (besides all of them). */
-export const CURVE_POINTS = [1, 5, 10, 50] as const;
+export const CURVE_POINTS = [1, 5, 10, 50, 200, 500] as const;
 
 /** The rows in a fixed pseudo-random order (the same for the same seed): draws for the learning curve. */
 export function shuffled<T>(rows: readonly T[], seed: number): T[] {
@@ -97,11 +110,17 @@ export function shuffled<T>(rows: readonly T[], seed: number): T[] {
  * What staff would correct first: the first `count` texts the classifier reads wrong, in order (the
  * teaching test corrects them and scores new messages).
  */
-export function misread(classifier: Classifier, texts: readonly LabelledText[], count: number): LabelledText[] {
+export function misread(
+  classifier: Classifier,
+  texts: readonly LabelledText[],
+  count: number,
+  expected: readonly string[] = [],
+): LabelledText[] {
   const wrong: LabelledText[] = [];
   for (const row of texts) {
     if (wrong.length === count) break;
-    if (classifier.predict(row.text, identifyLanguage(row.text).language).label !== row.sentiment) wrong.push(row);
+    if (classifier.predict(row.text, identifyLanguage(row.text, expected).language).label !== row.sentiment)
+      wrong.push(row);
   }
   return wrong;
 }

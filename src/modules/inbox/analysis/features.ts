@@ -52,6 +52,13 @@ export interface FeatureOptions {
    * every message; only much evidence should recalibrate the lexicon as a whole.
    */
   verdictWeight: number;
+  /**
+   * Weight of the message's form: a link, a mention, a hashtag, a question, "!!", "…", a word in
+   * capitals, a stretched word ("sooo"), quotes, digits, a retweet. Tweets with a link are mostly
+   * news (neutral); stretched words and capitals carry feeling. Small, like the verdict: every
+   * message has a form, so only much evidence should teach what one means.
+   */
+  formWeight: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = {
@@ -60,6 +67,7 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   charWeight: 0.5,
   bigrams: true,
   verdictWeight: 0.1,
+  formWeight: 0.5,
 };
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -85,7 +93,23 @@ const BIGRAM = fnv(FNV_OFFSET, 'b:');
 const CHAR = fnv(FNV_OFFSET, 'c:');
 const SYMBOL = fnv(FNV_OFFSET, 's:');
 const CUE = fnv(FNV_OFFSET, 'l:');
+const FORM = fnv(FNV_OFFSET, 'f:');
 const SPACE = ' '.charCodeAt(0);
+
+/** The forms of a message that are features (see FeatureOptions.formWeight), tested on its raw text. */
+const FORMS: ReadonlyArray<readonly [string, RegExp]> = [
+  ['link', /\bhttps?\b|\bwww\./i],
+  ['mention', /(?:^|[^\p{L}\p{N}_])@[\p{L}\p{N}_]/u],
+  ['hashtag', /#[\p{L}\p{N}]/u],
+  ['question', /\?/],
+  ['exclamations', /!!/],
+  ['ellipsis', /\.\.|…/],
+  ['capitals', /(?:^|[^\p{L}])\p{Lu}{3,}(?:[^\p{L}]|$)/u],
+  ['stretched', /(\p{L})\1\1/u],
+  ['quotes', /["“”«»]/],
+  ['digits', /\p{N}/u],
+  ['retweet', /\bRT\b/],
+];
 
 /**
  * Sums feature weights by index without a Map: a dense array of the whole hashed space, reused by
@@ -158,6 +182,10 @@ function addTextFeatures(message: MessageText, options: FeatureOptions): void {
   for (const symbol of message.prepared.symbols) accumulator.addHash(fnv(SYMBOL, symbol), 1);
   if (message.prepared.exclamations > 0) accumulator.addHash(fnv(FNV_OFFSET, 'x:exclamation'), 1);
   if (tokens.length === 0) accumulator.addHash(fnv(FNV_OFFSET, 'x:empty'), 1);
+  if (options.formWeight > 0)
+    FORMS.forEach(([name, pattern]) => {
+      if (pattern.test(message.raw)) accumulator.addHash(fnv(FORM, name), options.formWeight);
+    });
 }
 
 /**

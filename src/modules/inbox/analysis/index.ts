@@ -40,6 +40,8 @@ export interface MessageInput {
 export interface AnalysisContext {
   gazetteer: Gazetteer;
   topics: readonly TopicRule[];
+  /** The city's languages (codes): language identification starts from them (CITY_LANGUAGE_PRIOR). */
+  languages?: readonly string[];
   /** The city's classifiers (classifierFor); without them, the lexicon and the keyword rules alone. */
   sentimentModel?: Classifier;
   topicModel?: Classifier;
@@ -67,12 +69,12 @@ export function analyseMessage(input: MessageInput, context: AnalysisContext): M
   // One MessageText for all four: the text is prepared, split and folded once, and the sentiment and
   // topic classifiers share its word and character n-gram features.
   const message = new MessageText(input.text);
-  let { language, confidence } = identifyLanguage(message);
+  let { language, confidence } = identifyLanguage(message, context.languages);
   const place = locateMessage(context.gazetteer, message, input.lat, input.lng, language);
   if (place.name !== undefined) {
     // A place name says nothing of the language it is written in ("Via della Libertà" in English).
     const rest = withoutPlaceName(input.text, place.name);
-    const guess = rest === input.text ? undefined : identifyLanguage(rest);
+    const guess = rest === input.text ? undefined : identifyLanguage(rest, context.languages);
     if (guess && guess.language !== 'unknown') ({ language, confidence } = guess);
   }
   const sentiment = (context.sentimentModel ?? fallbackSentiment).predict(message, language);
