@@ -64,6 +64,8 @@ export interface BuildOptions {
   worker?: boolean;
   /** Keep the database in memory (tests) instead of `config.dataDir`. */
   inMemory?: boolean;
+  /** PGlite: start from this dump (`Platform.dumpDatabase`) instead of an empty database; tests share one seeded city. */
+  initialData?: Blob;
   log?: Logger;
 }
 
@@ -71,6 +73,8 @@ export interface Platform {
   app: App;
   ctx: AppContext;
   organisations: OrganisationRepository;
+  /** The embedded database as a tarball (PGlite); undefined on PostgreSQL. */
+  dumpDatabase(): Promise<Blob | undefined>;
   /** Stops the worker, finishes requests in flight, and closes the database. */
   close(): Promise<void>;
 }
@@ -84,6 +88,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       databaseUrl: config.databaseUrl,
       poolSize: config.databasePoolSize,
       dataDir: options.inMemory ? undefined : config.dataDir,
+      initialData: options.initialData,
     });
     log.info({ database: database.kind, location: database.location }, 'database open');
     const registry = buildRegistry(MODULES);
@@ -146,6 +151,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       app,
       ctx,
       organisations,
+      dumpDatabase: async () => handle.dump?.(),
       async close() {
         state.ready = false;
         await inboundMail?.close();

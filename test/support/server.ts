@@ -8,6 +8,12 @@ import { buildPlatform, type Platform } from '../../src/main.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import type { AppContext } from '../../src/platform/context.ts';
 import { Outbound, parseAllowList } from '../../src/platform/outbound/outbound.ts';
+import { pgliteTemplate, postgresFromTemplate } from './templates.ts';
+
+/** The key of every test server that does not set its own: shared databases hold data sealed with it. */
+const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdef-0123456789';
+/** Settings that change what a new database holds; a server given one builds its own database. */
+const DATA_SETTINGS = new Set(['SECRET_KEY', 'DEMO_PASSWORD', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'DATABASE_URL']);
 
 export interface TestServer extends Platform {
   url: string;
@@ -76,29 +82,61 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-test-'));
+  const demo = options.demo ?? false;
+  // Servers whose settings do not change what a fresh database holds start from a shared copy.
+  const shared = !Object.keys(options.env ?? {}).some((key) => DATA_SETTINGS.has(key));
+  const kind = demo ? 'demo' : 'empty';
+  const configFor = (databaseUrl: string | undefined, folder: string) => {
+    const result = loadConfig({
+      NODE_ENV: 'test',
+      DATA_DIR: folder,
+      PUBLIC_URL: 'http://localhost:3000',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      DEMO_PASSWORD: 'demo-password-123',
+      SECRET_KEY: TEST_SECRET_KEY,
+      ...(options.allowOutbound ? { OUTBOUND_ALLOW_HOSTS: options.allowOutbound.map(allowEntry).join(',') } : {}),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+      ...options.env,
+    });
+    if (!result.ok) throw new Error(result.problems.join('\n'));
+    return result.config;
+  };
+
   let databaseUrl: string | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
-  if (process.env.DATABASE_URL)
-    ({ url: databaseUrl, drop: dropDatabase } = await createScratchDatabase(process.env.DATABASE_URL, 'ic_test'));
-  const result = loadConfig({
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    PUBLIC_URL: 'http://localhost:3000',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DEMO_PASSWORD: 'demo-password-123',
-    ...(options.allowOutbound ? { OUTBOUND_ALLOW_HOSTS: options.allowOutbound.map(allowEntry).join(',') } : {}),
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-    ...options.env,
-  });
-  if (!result.ok) throw new Error(result.problems.join('\n'));
-  const config = result.config;
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl && shared) {
+    const name = `ic_test_${randomBytes(6).toString('hex')}`;
+    await postgresFromTemplate(serverUrl, kind, name, async (url) => {
+      const folder = mkdtempSync(path.join(tmpdir(), 'ic-template-'));
+      try {
+        const built = await buildPlatform(configFor(url, folder), { demo, worker: false, inMemory: true });
+        await built.close();
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    };
+  } else if (serverUrl) ({ url: databaseUrl, drop: dropDatabase } = await createScratchDatabase(serverUrl, 'ic_test'));
+  const config = configFor(databaseUrl, dataDir);
   options.adjust?.(config);
+  const template = !serverUrl && shared ? await pgliteTemplate(kind) : undefined;
   const platform = await buildPlatform(config, {
-    demo: options.demo ?? false,
+    demo,
     worker: false,
     inMemory: true,
+    ...(template && 'dump' in template ? { initialData: template.dump } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+  if (template && 'keep' in template) await template.keep(await platform.dumpDatabase());
   await platform.app.listen({ port: 0, host: '127.0.0.1' });
   const address = platform.app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -25,6 +25,8 @@ export interface DatabaseHandle {
    * PGlite the data-folder lock already keeps every other process out.
    */
   exclusively<T>(work: () => Promise<T>): Promise<T>;
+  /** PGlite only: the whole data folder as a tarball, to open again with `initialData` (tests share a migrated database). */
+  dump?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export async function openDatabase(options: {
   databaseUrl?: string | undefined;
   dataDir?: string | undefined;
   poolSize?: number;
+  /** PGlite only: start from this dump of a data folder (see DatabaseHandle.dump) instead of an empty database. */
+  initialData?: Blob | undefined;
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     // Counts, bigserial ids and numerics arrive as JS numbers, as they do from PGlite below.
@@ -86,10 +90,18 @@ export async function openDatabase(options: {
     ...(folder ? { dataDir: folder } : {}),
     // The extensions migrations may create; PostgreSQL ships them in its contrib package.
     extensions: { pg_trgm },
+    ...(options.initialData ? { loadDataDir: options.initialData } : {}),
     parsers: { [INT8]: (value: string) => Number(value), [NUMERIC]: (value: string) => Number(value) },
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', location: folder ?? 'memory', exclusively: (work) => work(), close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    location: folder ?? 'memory',
+    exclusively: (work) => work(),
+    dump: () => pglite.dumpDataDir('none'),
+    close: () => db.destroy(),
+  };
 }
 
 /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
