@@ -32,6 +32,7 @@ import { buildRegistry, collectMigrations, type ModuleManifest } from './platfor
 import { OrganisationRepository } from './platform/organisations/organisations.ts';
 import { Outbound } from './platform/outbound/outbound.ts';
 import { registerAssets } from './platform/web/assets.ts';
+import { autovacuumRuns } from './platform/db/statistics.ts';
 import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
 import { checkSecretKey } from './platform/secret-key.ts';
@@ -112,7 +113,8 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
         else jobs.register(kind, job.handler, { everyMs: job.everyMs });
       }
     }
-    registerMaintenance(ctx);
+    // Planner statistics: PGlite runs no autovacuum, and a PostgreSQL server may have it turned off.
+    registerMaintenance(ctx, { refreshStatistics: !(await autovacuumRuns(database.db, database.kind)) });
 
     // One server at a time migrates, checks the key and creates the first city; the others wait, then find it done.
     await database.exclusively(async () => {

@@ -7,7 +7,7 @@ import { pruneRateLimits } from './auth/rate-limit.ts';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-/** Refreshes planner statistics on the embedded database (PGlite has no autovacuum); see db/statistics.ts. */
+/** Refreshes planner statistics where autovacuum does not run (PGlite; PostgreSQL with it off); see db/statistics.ts. */
 export const STATISTICS_JOB = 'platform.statistics';
 /** The same, asked for after a bulk change; one run waits at a time, a few seconds out, so a burst asks once. */
 const STATISTICS_SOON_JOB = 'platform.statistics.soon';
@@ -20,10 +20,10 @@ const BULK_ROWS = 100;
 /**
  * Hourly clean-up as a recurring job: expired sessions, used or expired tokens,
  * ended rate-limit windows, and finished jobs older than a week. Kept in the queue, so one run happens
- * per hour however many servers share the database. On the embedded database, also the statistics
- * refresh that PostgreSQL's autovacuum does by itself.
+ * per hour however many servers share the database. Where autovacuum does not run (PGlite, or a
+ * PostgreSQL server with it off), also the statistics refresh autovacuum would do.
  */
-export function registerMaintenance(ctx: AppContext): void {
+export function registerMaintenance(ctx: AppContext, options: { refreshStatistics: boolean }): void {
   ctx.jobs.register(
     'platform.maintenance',
     async () => {
@@ -43,9 +43,9 @@ export function registerMaintenance(ctx: AppContext): void {
     { everyMs: HOUR },
   );
 
-  if (ctx.dbKind !== 'pglite') return;
+  if (!options.refreshStatistics) return;
   const refresh = async (): Promise<void> => {
-    const done = await refreshStatistics(ctx.db, ctx.dbKind);
+    const done = await refreshStatistics(ctx.db);
     if (done.analysed.length + done.vacuumed.length > 0)
       ctx.log.info(
         { analysed: done.analysed, vacuumed: done.vacuumed, ms: Math.round(done.ms) },
@@ -58,9 +58,8 @@ export function registerMaintenance(ctx: AppContext): void {
 
 /**
  * Says how many rows were just written (an import, a batch of messages, their analysis): when they are
- * many, on the embedded database the statistics are refreshed a few seconds later rather than at the
- * next scheduled check. Pass the transaction that wrote them, so the request exists only if they do.
- * Does nothing on PostgreSQL.
+ * many, and autovacuum does not run, the statistics are refreshed a few seconds later rather than at
+ * the next scheduled check. Pass the transaction that wrote them, so the request exists only if they do.
  */
 export async function afterBulkChange(jobs: JobQueue, rows: number, executor?: Executor): Promise<void> {
   if (rows < BULK_ROWS || !jobs.handles(STATISTICS_SOON_JOB)) return;

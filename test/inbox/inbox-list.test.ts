@@ -6,6 +6,7 @@ import { findChannelRecord } from '../../src/modules/inbox/channels.repository.t
 import type { ChannelRecord } from '../../src/modules/inbox/channels/channel.ts';
 import { STATUS_COUNT_CAP } from '../../src/modules/inbox/conversations.repository.ts';
 import { ingestMessages } from '../../src/modules/inbox/ingest.ts';
+import { autovacuumRuns } from '../../src/platform/db/statistics.ts';
 import { STATISTICS_JOB } from '../../src/platform/maintenance.ts';
 import { TestClient } from '../support/client.ts';
 import { firstOrganisationId } from '../support/factories.ts';
@@ -167,7 +168,7 @@ describe('the staff inbox list', () => {
     assert.match(exact.html, /data-count="waiting">1,000</);
   });
 
-  test('the embedded database refreshes planner statistics after a bulk change and on its schedule', async () => {
+  test('where autovacuum does not run, planner statistics are refreshed after a bulk change and on a schedule', async () => {
     const queued = () =>
       server.ctx.db
         .selectFrom('core_job')
@@ -187,12 +188,13 @@ describe('the staff inbox list', () => {
         sentAt: new Date(),
       })),
     );
-    if (server.ctx.dbKind === 'postgres') {
+    if (await autovacuumRuns(server.ctx.db, server.ctx.dbKind)) {
       // PostgreSQL's autovacuum does this work: the platform asks for nothing.
       assert.equal(server.ctx.jobs.handles(STATISTICS_JOB), false);
       assert.equal((await queued()).length, 0);
       return;
     }
+    // PGlite, or a PostgreSQL server with autovacuum turned off: the platform does autovacuum's work.
     assert.equal(server.ctx.jobs.handles(STATISTICS_JOB), true);
     const soon = await queued();
     assert.equal(soon.length, 1, 'one refresh is asked for, a few seconds out');

@@ -5,8 +5,9 @@ import type { Db } from './database.ts';
  * Planner statistics on the embedded database. PostgreSQL's autovacuum keeps every table's statistics
  * fresh and clears dead rows; PGlite runs no autovacuum, so without this a table that grew from a few
  * rows to thousands keeps the planner's idea that it is empty, and a list that takes 0.1 s after
- * `ANALYZE` takes 10 s. `refreshStatistics` does what autovacuum would, with autovacuum's own default
- * thresholds, for the tables that need it; the platform runs it on a schedule and soon after bulk changes.
+ * `ANALYZE` takes 10 s — and so on a PostgreSQL server whose autovacuum is turned off. `refreshStatistics`
+ * does what autovacuum would, with autovacuum's own default thresholds, for the tables that need it; the
+ * platform runs it on a schedule and soon after bulk changes wherever autovacuum does not run.
  */
 
 /** autovacuum_analyze_threshold and autovacuum_analyze_scale_factor's defaults. */
@@ -47,14 +48,21 @@ export async function staleTables(db: Db): Promise<{ analyse: TableActivity[]; v
   };
 }
 
+/** Whether the database keeps its own statistics: PostgreSQL with autovacuum on (its default); never PGlite. */
+export async function autovacuumRuns(db: Db, kind: 'pglite' | 'postgres'): Promise<boolean> {
+  if (kind === 'pglite') return false;
+  const { rows } = await sql<{ autovacuum: string }>`show autovacuum`.execute(db);
+  return rows[0]?.autovacuum === 'on';
+}
+
 /**
- * Vacuums the tables with many dead rows and analyses the ones that changed enough; does nothing on
- * PostgreSQL, whose autovacuum does the same. Returns what it did.
+ * Vacuums the tables with many dead rows and analyses the ones that changed enough, as autovacuum
+ * would; the platform runs it where autovacuum does not (PGlite, or a PostgreSQL server with it off).
+ * Returns what it did.
  */
-export async function refreshStatistics(db: Db, kind: 'pglite' | 'postgres'): Promise<StatisticsRefresh> {
+export async function refreshStatistics(db: Db): Promise<StatisticsRefresh> {
   const started = performance.now();
   const done: StatisticsRefresh = { analysed: [], vacuumed: [], ms: 0 };
-  if (kind !== 'pglite') return done;
   const { analyse, vacuum } = await staleTables(db);
   const vacuumed = new Set(vacuum.map((row) => row.table));
   for (const row of vacuum) {
