@@ -1,3 +1,4 @@
+import { zonedTime } from '../../../platform/i18n/days.ts';
 import { httpUrl } from '../../../platform/validation.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
@@ -25,47 +26,6 @@ import { MeetingForm, MeetingRegistrationForm, MinutesForm } from '../participat
 import { messages, paragraphs, pathId, plain, stylesheet, translated } from './shared.ts';
 import { translatedInputs } from '../../../platform/web/components/translated-inputs.ts';
 import { meetingForm } from './meetings.view.ts';
-
-/**
- * The instant a wall-clock date and time in a time zone stands for ("2026-12-03", "18:30" in
- * Europe/Rome); invalid text gives an invalid date, reported by validation.
- */
-export function zonedTime(day: string, time: string, timeZone: string): Date {
-  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day.trim());
-  const t = /^(\d{1,2})[:.](\d{2})$/.exec(time.trim());
-  if (!d || !t || Number(t[1]) > 23 || Number(t[2]) > 59) return new Date(Number.NaN);
-  const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
-  if (new Date(wall).getUTCDate() !== Number(d[3])) return new Date(Number.NaN);
-  const offset = (at: number) => {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-      })
-        .formatToParts(new Date(at))
-        .map((p) => [p.type, p.value]),
-    );
-    return (
-      Date.UTC(
-        Number(parts.year),
-        Number(parts.month) - 1,
-        Number(parts.day),
-        Number(parts.hour),
-        Number(parts.minute),
-        Number(parts.second),
-      ) - at
-    );
-  };
-  let at = wall - offset(wall);
-  at = wall - offset(at);
-  return new Date(at);
-}
 
 function meetingFromForm(request: FastifyRequest): MeetingInput {
   const { languages, timeZone } = request.organisation;

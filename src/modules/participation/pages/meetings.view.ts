@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { wallClockAt } from '../../../platform/i18n/days.ts';
 import { html, type Html } from '../../../platform/web/html.ts';
 import { csrfField, field } from '../../../platform/web/layout.ts';
 import type { MeetingInput } from '../use-cases/meetings.ts';
@@ -6,20 +7,8 @@ import { translatedInputs } from '../../../platform/web/components/translated-in
 
 /** A date and time as the wall clock of the city shows it: ["2026-12-03", "18:30"]. */
 function wallClock(date: Date, timeZone: string): [string, string] {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return [`${parts.year}-${parts.month}-${parts.day}`, `${parts.hour}:${parts.minute}`];
+  const clock = wallClockAt(date, timeZone);
+  return [`${clock.year}-${clock.month}-${clock.day}`, `${clock.hour}:${clock.minute}`];
 }
 
 export function meetingForm(
