@@ -10,6 +10,7 @@ import { budgetsModule } from './modules/budgets/index.ts';
 import { participationModule } from './modules/participation/index.ts';
 import { inboxModule, startInboundMail } from './modules/inbox/index.ts';
 import { legalModule } from './modules/legal/index.ts';
+import { publishingModule } from './modules/publishing/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -49,6 +50,7 @@ export const MODULES: readonly ModuleManifest[] = [
   budgetsModule,
   participationModule,
   inboxModule,
+  publishingModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

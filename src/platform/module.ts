@@ -7,6 +7,7 @@ import type { App } from './http/app.ts';
 import type { MessageKey } from './i18n/translate.ts';
 import type { JobHandler } from './jobs/queue.ts';
 import type { Organisation } from './organisations/organisations.ts';
+import type { PublishingAdapter } from './publishing.ts';
 import type { Html } from './web/html.ts';
 
 /** A link a module adds to the site's navigation or to the administration menu. */
@@ -112,6 +113,8 @@ export interface ModuleManifest {
   demo?: DemoSeeder;
   /** What the module keeps under SECRET_KEY, and how `npm run admin -- rotate-secret-key` carries it to a new key. */
   secretKeyRotation?: SecretKeyRotation;
+  /** Channels a post can go out on (platform/publishing.ts); the publishing module reads them from the registry. */
+  publishingAdapters?: readonly PublishingAdapter[];
 }
 
 /**
@@ -138,6 +141,7 @@ export interface Registry {
   subjectSections: SubjectSection[];
   discussedSubjects: DiscussedSubjectProvider[];
   personalData: Array<{ module: string; provider: PersonalDataProvider }>;
+  publishingAdapters: PublishingAdapter[];
 }
 
 /** Gathers the manifests' contributions and registers every module's error codes. */
@@ -154,6 +158,7 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     subjectSections: modules.flatMap((m) => m.subjectSections ?? []).sort((a, b) => a.order - b.order),
     discussedSubjects: modules.flatMap((m) => m.discussedSubjects ?? []),
     personalData: modules.flatMap((m) => (m.personalData ? [{ module: m.name, provider: m.personalData }] : [])),
+    publishingAdapters: modules.flatMap((m) => m.publishingAdapters ?? []),
   };
 }
 

@@ -173,6 +173,7 @@ describe('catalogues', () => {
         'budgets',
         'participation',
         'inbox',
+        'publishing',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is

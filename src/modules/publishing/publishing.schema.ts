@@ -1,0 +1,117 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { Translated } from '../../platform/db/schema.ts';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type MaybeStamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string, string>;
+type JsonDefault<T> = ColumnType<T, string | undefined, string>;
+
+export type PostKind = 'post' | 'article' | 'alert';
+export type PostState =
+  'draft' | 'in_review' | 'changes_requested' | 'approved' | 'scheduled' | 'publishing' | 'published' | 'withdrawn';
+export type DeliveryRowState =
+  'pending' | 'publishing' | 'uncertain' | 'processing' | 'published' | 'failed' | 'removed';
+
+declare module '../../platform/db/schema.ts' {
+  interface Database {
+    publishing_campaign: {
+      id: Generated<number>;
+      organisation_id: number;
+      slug: string;
+      name: Json<Translated>;
+      goal: JsonDefault<Translated>;
+      starts_on: ColumnType<string | null, string | null | undefined, string | null>;
+      ends_on: ColumnType<string | null, string | null | undefined, string | null>;
+      hashtags: ColumnType<string[], string[] | undefined, string[]>;
+      utm_source: string | null;
+      utm_medium: string | null;
+      utm_campaign: string | null;
+      created_at: CreatedAt;
+      archived_at: MaybeStamp;
+    };
+    publishing_post: {
+      id: Generated<number>;
+      organisation_id: number;
+      department_id: number | null;
+      campaign_id: number | null;
+      author_id: number | null;
+      kind: ColumnType<PostKind, PostKind | undefined, PostKind>;
+      state: ColumnType<PostState, PostState | undefined, PostState>;
+      slug: string;
+      content_warning: JsonDefault<Translated>;
+      scheduled_at: MaybeStamp;
+      published_at: MaybeStamp;
+      crisis: Generated<boolean>;
+      pinned_until: MaybeStamp;
+      version: Generated<number>;
+      created_at: CreatedAt;
+      updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+    };
+    publishing_post_text: {
+      organisation_id: number;
+      post_id: number;
+      language: string;
+      title: string | null;
+      body: string;
+    };
+    publishing_media: {
+      id: Generated<number>;
+      organisation_id: number;
+      post_id: number;
+      position: Generated<number>;
+      storage_key: string;
+      content_type: string;
+      width: number | null;
+      height: number | null;
+      bytes: number;
+      alt: JsonDefault<Translated>;
+    };
+    publishing_destination: {
+      id: Generated<number>;
+      organisation_id: number;
+      kind: string;
+      key: string;
+      name: string;
+      department_id: number | null;
+      /** The inbox channel whose account (sealed credentials) this destination shares. */
+      inbox_channel_id: number | null;
+      settings: JsonDefault<Record<string, unknown>>;
+      /** AES-256-GCM sealed JSON of the destination's own credentials; never sent to a browser. */
+      secrets: string | null;
+      enabled: Generated<boolean>;
+      created_at: CreatedAt;
+      archived_at: MaybeStamp;
+    };
+    publishing_variant: {
+      organisation_id: number;
+      post_id: number;
+      destination_id: number;
+      language: string;
+      body: string;
+    };
+    publishing_post_destination: {
+      organisation_id: number;
+      post_id: number;
+      destination_id: number;
+    };
+    publishing_delivery: {
+      id: Generated<number>;
+      organisation_id: number;
+      post_id: number;
+      destination_id: number;
+      language: string;
+      state: ColumnType<DeliveryRowState, DeliveryRowState | undefined, DeliveryRowState>;
+      idempotency_key: string;
+      remote_id: string | null;
+      remote_url: string | null;
+      adapter_state: JsonDefault<Record<string, unknown>>;
+      attempts: Generated<number>;
+      last_error: string | null;
+      next_check_at: MaybeStamp;
+      published_at: MaybeStamp;
+      metrics: JsonDefault<Record<string, number>>;
+      metrics_at: MaybeStamp;
+      created_at: CreatedAt;
+    };
+  }
+}
