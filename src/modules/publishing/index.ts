@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as publishingMigration from './migrations/20261216_0100_publishing.ts';
+import { socialAdapters } from './channels/social.ts';
 import './publishing.schema.ts';
 import type catalogue from './locales/en.json';
 
@@ -14,6 +15,7 @@ export const publishingModule: ModuleManifest = {
   migrations: {
     '20261216_0100_publishing': publishingMigration,
   },
+  publishingAdapters: [...socialAdapters],
 };
 
 declare module '../../platform/i18n/catalogues.ts' {
