@@ -223,6 +223,12 @@ describe('several cities on one installation', () => {
     assert.ok(moved.ok);
     assert.equal(moved.organisation.publicUrl, 'https://www.brugmont.example');
     assert.deepEqual(moved.organisation.hosts, ['brugmont.example', 'www.brugmont.example']);
+    // the city now served over HTTPS (behind its TLS proxy) gets Secure cookies; the plain-HTTP default city does not
+    const overTls = await new HostClient(server.url, `www.brugmont.example:${port}`).request('GET', '/');
+    assert.match(overTls.headers.getSetCookie().join('\n'), /; Secure/i);
+    const plain = await new HostClient(server.url, `localhost:${port}`).request('GET', '/');
+    assert.ok(plain.headers.getSetCookie().length > 0);
+    assert.doesNotMatch(plain.headers.getSetCookie().join('\n'), /Secure/i);
     const [first] = await server.organisations.findAll();
     const taken = await setCityUrl(
       server.ctx.db,

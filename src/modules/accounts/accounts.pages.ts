@@ -114,7 +114,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       reply.setCookie(
         SESSION_COOKIE,
         outcome.sessionToken,
-        cookieOptions(ctx.config, request.protocol === 'https', ctx.config.sessionDays * 86_400),
+        cookieOptions(ctx.config, request, ctx.config.sessionDays * 86_400),
       );
       return reply.redirect(next, 303);
     }

@@ -23,6 +23,7 @@ import { AppError } from '../errors.ts';
 import { isLanguage, LANGUAGE_CODES, negotiateLanguage, type Language } from '../i18n/languages.ts';
 import { translator, type Translate } from '../i18n/translate.ts';
 import type { Organisation, OrganisationRepository } from '../organisations/organisations.ts';
+import { cityUrl, type CityAddress } from '../organisations/urls.ts';
 import { RequestLogController } from '../logger.ts';
 import {
   decodeUtf8Marked,
@@ -383,7 +384,7 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     let anonId = request.cookies[ANON_COOKIE];
     if (!sessionToken && !anonId) {
       anonId = randomToken();
-      reply.setCookie(ANON_COOKIE, anonId, cookieOptions(config, request.protocol === 'https'));
+      reply.setCookie(ANON_COOKIE, anonId, cookieOptions(config, request));
     }
     request.csrfToken = memory.csrfToken(sessionToken ?? anonId ?? '');
 
@@ -449,13 +450,21 @@ export function trustProxyOption(
   return trust;
 }
 
-/** Cookie attributes used for every cookie the platform sets. */
-export function cookieOptions(config: Config, overHttps: boolean, maxAgeSeconds?: number) {
+/**
+ * Cookie attributes used for every cookie the platform sets. `Secure` when the request came over HTTPS or
+ * the city it is for is served over HTTPS (its own public URL, not only PUBLIC_URL: a second city behind
+ * a TLS proxy gets secure cookies even when the default city is plain HTTP).
+ */
+export function cookieOptions(
+  config: Config,
+  request: { protocol: string; organisation: CityAddress },
+  maxAgeSeconds?: number,
+) {
   return {
     path: '/',
     httpOnly: true,
     sameSite: 'lax' as const,
-    secure: overHttps || config.publicUrl.protocol === 'https:',
+    secure: request.protocol === 'https' || cityUrl(config, request.organisation).protocol === 'https:',
     ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}),
   };
 }

@@ -35,7 +35,7 @@ export function registerPlatformRoutes(app: App, ctx: AppContext, state: { ready
     const body = (request.body ?? {}) as { lang?: unknown; next?: unknown };
     const next = safeNext(body.next);
     if (!isLanguage(body.lang)) return reply.redirect(next, 303);
-    reply.setCookie(LANGUAGE_COOKIE, body.lang, cookieOptions(ctx.config, request.protocol === 'https', 365 * 86_400));
+    reply.setCookie(LANGUAGE_COOKIE, body.lang, cookieOptions(ctx.config, request, 365 * 86_400));
     if (request.viewer) {
       await ctx.db.updateTable('core_user').set({ language: body.lang }).where('id', '=', request.viewer.id).execute();
     }
