@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import {
   countByStatus,
   findConversations,
-  SEARCH_WALK,
   STATUS_COUNT_CAP,
 } from '../../src/modules/inbox/conversations.repository.ts';
 import { findSearchMatches, SEARCH_COLLECT_CAP } from '../../src/modules/inbox/conversation-search.repository.ts';
@@ -51,8 +50,7 @@ after(async () => {
  * else its subject when g % 6 = 1, else its author's name when g % 6 = 4; every fifth has a second
  * message holding the word too. Two conversations share each last-activity time, so ties are broken by
  * id. A few messages speak of "100%" and others of "1000", for the literal percent sign. Older done
- * conversations holding nothing, more than a count walks, make "done" a status a count cannot settle
- * by walking it.
+ * conversations hold nothing.
  */
 async function load(): Promise<void> {
   const db = server.ctx.db;
@@ -90,7 +88,7 @@ async function load(): Promise<void> {
       first_message_at, last_message_at)
     select ${organisationId}, ${channelId}, ${word} || '-filler-' || g, 'Filler ' || g, 'done', 0,
            now() - interval '30 days' - g * interval '1 minute', now() - interval '30 days' - g * interval '1 minute'
-      from generate_series(1, ${SEARCH_WALK + 100}::int) g`.execute(db);
+      from generate_series(1, 4100) g`.execute(db);
   await sql`update inbox_conversation c set first_incoming_id = m.id
       from inbox_message m
      where c.organisation_id = ${organisationId} and c.thread_key like ${`${word}-%`}

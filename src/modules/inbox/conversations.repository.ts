@@ -231,16 +231,13 @@ export interface StatusCounts {
   over: ConversationStatus[];
 }
 
-/** How far a count of a common search walks each status before it counts every match instead. */
-export const SEARCH_WALK = 4 * (STATUS_COUNT_CAP + 1);
-
 /**
  * How many conversations of each status match the filters (the status filter itself left aside), each
  * counted up to STATUS_COUNT_CAP + 1 along the status's newest-first index: the cost of a count is
- * bounded by the cap, not by the size of the inbox. A search (see `findSearchMatches`) counts the ids
- * it collected; a common one walks each status's SEARCH_WALK newest conversations asking each whether
- * it matches, which settles a status where the text is common (over the cap) or that has fewer
- * conversations; only the statuses left (a large status where the text is rare) count every match.
+ * bounded by the cap, not by the size of the inbox. A search (see `findSearchMatches`) counts what it
+ * found in one grouped count: the ids it collected, or for a common text every match, read once from
+ * the trigram indexes (walking each status instead would ask every conversation of a status where the
+ * text is rare: 25,000 probes to find none).
  */
 export async function countByStatus(
   db: Executor,
@@ -262,48 +259,14 @@ export async function countByStatus(
       )
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
-  let tallies: Array<readonly [ConversationStatus, number]>;
-  if (search && search.ids !== 'many')
-    tallies = (
-      await matching(db, organisationId, { ...filters, status: undefined }, search, 'collect')
-        .select(['c.status', (eb) => eb.fn.countAll<number>().as('n')])
-        .groupBy('c.status')
-        .execute()
-    ).map((row) => [row.status, row.n] as const);
-  else if (!search)
-    tallies = await Promise.all(statuses.map(async (status) => [status, (await capped(status)).n] as const));
-  else {
-    const pattern = likePattern(search.text);
-    const walked = await Promise.all(
-      statuses.map(async (status) => {
-        const row = await db
-          .selectFrom(
-            matching(db, organisationId, { ...filters, status, text: undefined }, undefined, 'walk')
-              .select(textProbe(organisationId, pattern).as('hit'))
-              .orderBy('c.last_message_at', 'desc')
-              .orderBy('c.id', 'desc')
-              .limit(SEARCH_WALK)
-              .as('walked'),
-          )
-          .select([sql<number>`count(*) filter (where hit)`.as('hits'), (eb) => eb.fn.countAll<number>().as('seen')])
-          .executeTakeFirstOrThrow();
-        return { status, ...row };
-      }),
-    );
-    const settled = walked.filter((row) => row.hits > STATUS_COUNT_CAP || row.seen < SEARCH_WALK);
-    const left = walked.filter((row) => !settled.includes(row)).map((row) => row.status);
-    tallies = settled.map((row) => [row.status, row.hits] as const);
-    if (left.length > 0)
-      tallies.push(
-        ...(
-          await matching(db, organisationId, { ...filters, status: undefined }, search, 'collect')
-            .where('c.status', 'in', left)
-            .select(['c.status', (eb) => eb.fn.countAll<number>().as('n')])
-            .groupBy('c.status')
-            .execute()
-        ).map((row) => [row.status, row.n] as const),
-      );
-  }
+  const tallies = search
+    ? (
+        await matching(db, organisationId, { ...filters, status: undefined }, search, 'collect')
+          .select(['c.status', (eb) => eb.fn.countAll<number>().as('n')])
+          .groupBy('c.status')
+          .execute()
+      ).map((row) => [row.status, row.n] as const)
+    : await Promise.all(statuses.map(async (status) => [status, (await capped(status)).n] as const));
   const counts: Record<ConversationStatus, number> = { new: 0, open: 0, waiting: 0, done: 0 };
   const over: ConversationStatus[] = [];
   const byStatus = new Map(tallies);
