@@ -107,7 +107,8 @@ function votingRefusal(
     const decided = decideEligibility(facts, rule, now);
     if (decided.ok) continue;
     if (decided.reason === 'not-signed-in') throw new AppError('AUTHENTICATION_REQUIRED');
-    return ELIGIBILITY_ERRORS[decided.reason];
+    // an age rule the voter could meet once they say their year of birth
+    return decided.missing === 'birth-year' ? 'BALLOT_BIRTH_YEAR_MISSING' : ELIGIBILITY_ERRORS[decided.reason];
   }
   return undefined;
 }

@@ -36,6 +36,11 @@ export const budgetErrors = defineErrors({
     status: 403,
     message: 'Only verified residents may vote in this budget. Verify your account first.',
   },
+  BALLOT_BIRTH_YEAR_MISSING: {
+    status: 403,
+    message:
+      'This budget is for an age group: tell us your year of birth (in your account, or through PUT /api/v1/me/birth-year) to vote.',
+  },
   BALLOT_AGE_NOT_ELIGIBLE: { status: 403, message: 'Your age does not allow you to vote in this budget.' },
   BALLOT_DISTRICT_NOT_ELIGIBLE: { status: 403, message: 'Your district does not allow you to vote in this budget.' },
   BUDGET_RESULTS_NOT_PUBLISHED: { status: 404, message: 'The results of this budget are not published yet.' },

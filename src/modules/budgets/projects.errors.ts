@@ -25,6 +25,11 @@ export const projectErrors = defineErrors({
     status: 403,
     message: 'Only verified residents may take part in this budget. Verify your account first.',
   },
+  BUDGET_BIRTH_YEAR_MISSING: {
+    status: 403,
+    message:
+      'This budget is for an age group: tell us your year of birth (in your account, or through PUT /api/v1/me/birth-year) to take part.',
+  },
   BUDGET_AGE_NOT_ELIGIBLE: { status: 403, message: 'Your age does not allow you to take part in this budget.' },
   BUDGET_DISTRICT_NOT_ELIGIBLE: {
     status: 403,

@@ -86,7 +86,10 @@ export async function eligibilityBlocker(
   if (process) rules.push(processEligibilityRule(process));
   for (const rule of rules) {
     const result = await checkEligibility(ctx.db, organisation.id, viewer.id, rule);
-    if (!result.ok) return result.reason === 'not-signed-in' ? 'AUTHENTICATION_REQUIRED' : REASONS[result.reason];
+    if (result.ok) continue;
+    if (result.reason === 'not-signed-in') return 'AUTHENTICATION_REQUIRED';
+    // an age rule the person could meet once they say their year of birth
+    return result.missing === 'birth-year' ? 'BUDGET_BIRTH_YEAR_MISSING' : REASONS[result.reason];
   }
   return undefined;
 }

@@ -2,6 +2,13 @@ import { sql } from 'kysely';
 import type { Translated } from '../../platform/db/schema.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { ChannelKind, ConversationStatus, Delivery, Sentiment } from './inbox.schema.ts';
+import {
+  findSearchMatches,
+  likePattern,
+  searchedIds,
+  textProbe,
+  type SearchFound,
+} from './conversation-search.repository.ts';
 import './inbox.schema.ts';
 
 /*
@@ -63,70 +70,86 @@ export interface ConversationRow {
   cursor: ListCursor;
 }
 
-/** An author's name, address and handle as one text: the expression of the trigram index inbox_author_text_trigrams. */
-const AUTHOR_TEXT = sql`(coalesce(w.display_name, '') || ' ' || coalesce(w.email, '') || ' ' || coalesce(w.handle, ''))`;
+/**
+ * The city's conversations that match the filters, the conversation table alone: every filter reads the
+ * conversation's own columns (the first message's labels are copied there). A text search reads what
+ * `found` says: the collected ids, or for a common text either each conversation's own messages,
+ * subject and author (`walk`: for a page in the list's order) or every match from the trigram indexes
+ * (`collect`: for counting).
+ */
+function matching(
+  db: Executor,
+  organisationId: number,
+  filters: ConversationFilters,
+  found: SearchFound | undefined,
+  mode: 'walk' | 'collect',
+) {
+  return db
+    .selectFrom('inbox_conversation as c')
+    .where('c.organisation_id', '=', organisationId)
+    .where((eb) => {
+      const all = [];
+      if (filters.channelId !== undefined) all.push(eb('c.channel_id', '=', filters.channelId));
+      if (filters.language) all.push(eb('c.first_language', '=', filters.language));
+      if (filters.sentiment) all.push(eb('c.first_sentiment', '=', filters.sentiment));
+      if (filters.topic) all.push(eb('c.first_topic', '=', filters.topic));
+      if (filters.districtId !== undefined) all.push(eb('c.first_district_id', '=', filters.districtId));
+      if (filters.status) all.push(eb('c.status', '=', filters.status));
+      if (filters.assignee === 'none') all.push(eb('c.assignee_id', 'is', null));
+      else if (filters.assignee !== undefined) all.push(eb('c.assignee_id', '=', filters.assignee));
+      if (filters.departmentId === 'none') all.push(eb('c.department_id', 'is', null));
+      else if (filters.departmentId !== undefined) all.push(eb('c.department_id', '=', filters.departmentId));
+      if (filters.from) all.push(eb('c.last_message_at', '>=', filters.from));
+      if (filters.to) all.push(eb('c.last_message_at', '<', filters.to));
+      if (filters.deliveryFailed) all.push(eb('c.delivery_failed_at', 'is not', null));
+      if (filters.text && found?.text !== filters.text)
+        throw new Error('a text search needs its matches looked up first');
+      if (filters.text && found) {
+        const pattern = likePattern(found.text);
+        if (found.ids !== 'many') all.push(found.ids.length > 0 ? eb('c.id', 'in', found.ids) : sql<boolean>`false`);
+        else if (mode === 'collect') all.push(eb('c.id', 'in', searchedIds(db, organisationId, pattern, 'distinct')));
+        else all.push(textProbe(organisationId, pattern));
+      }
+      return eb.and(all);
+    });
+}
 
-/** The conversations with their channel, author, first incoming message, assignee and department; filtered. */
-function filtered(db: Executor, organisationId: number, filters: ConversationFilters) {
+/** Joins what a row of the list or a conversation's page shows: channel, author, first incoming message, assignee, department. */
+function withDetails(db: Executor, organisationId: number, ids: ReturnType<typeof pageOfIds> | undefined) {
+  const from = ids
+    ? db.selectFrom(ids.as('p')).innerJoin('inbox_conversation as c', 'c.id', 'p.id')
+    : db.selectFrom('inbox_conversation as c');
   return (
-    db
-      .selectFrom('inbox_conversation as c')
+    from
       .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
       .leftJoin('inbox_author as a', 'a.id', 'c.author_id')
-      // The first incoming message, by primary key: the planner leaves the join out where nothing reads it.
+      // The first incoming message, by primary key.
       .leftJoin('inbox_message as f', 'f.id', 'c.first_incoming_id')
       .leftJoin('core_user as u', 'u.id', 'c.assignee_id')
       .leftJoin('core_department as d', 'd.id', 'c.department_id')
       .where('c.organisation_id', '=', organisationId)
-      .where((eb) => {
-        const all = [];
-        if (filters.channelId !== undefined) all.push(eb('c.channel_id', '=', filters.channelId));
-        if (filters.language) all.push(eb('c.first_language', '=', filters.language));
-        if (filters.sentiment) all.push(eb('c.first_sentiment', '=', filters.sentiment));
-        if (filters.topic) all.push(eb('c.first_topic', '=', filters.topic));
-        if (filters.districtId !== undefined) all.push(eb('c.first_district_id', '=', filters.districtId));
-        if (filters.status) all.push(eb('c.status', '=', filters.status));
-        if (filters.assignee === 'none') all.push(eb('c.assignee_id', 'is', null));
-        else if (filters.assignee !== undefined) all.push(eb('c.assignee_id', '=', filters.assignee));
-        if (filters.departmentId === 'none') all.push(eb('c.department_id', 'is', null));
-        else if (filters.departmentId !== undefined) all.push(eb('c.department_id', '=', filters.departmentId));
-        if (filters.from) all.push(eb('c.last_message_at', '>=', filters.from));
-        if (filters.to) all.push(eb('c.last_message_at', '<', filters.to));
-        if (filters.deliveryFailed) all.push(eb('c.delivery_failed_at', 'is not', null));
-        if (filters.text) {
-          const pattern = `%${filters.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-          // The conversations whose subject, author or any message holds the text, found once through
-          // the trigram indexes of each (see the migration 20261215_0900), not searched row by row.
-          all.push(
-            eb(
-              'c.id',
-              'in',
-              eb
-                .selectFrom('inbox_message as t')
-                .select('t.conversation_id as id')
-                .where('t.organisation_id', '=', organisationId)
-                .where('t.body', 'ilike', pattern)
-                .union(
-                  eb
-                    .selectFrom('inbox_conversation as s')
-                    .select('s.id')
-                    .where('s.organisation_id', '=', organisationId)
-                    .where('s.subject', 'ilike', pattern),
-                )
-                .union(
-                  eb
-                    .selectFrom('inbox_conversation as s')
-                    .innerJoin('inbox_author as w', 'w.id', 's.author_id')
-                    .select('s.id')
-                    .where('w.organisation_id', '=', organisationId)
-                    .where(sql<boolean>`${AUTHOR_TEXT} ilike ${pattern}`),
-                ),
-            ),
-          );
-        }
-        return eb.and(all);
-      })
   );
+}
+
+/**
+ * The ids of one page of matching conversations, newest activity first, after `cursor`: chosen on the
+ * conversations alone, so that the joins of `withDetails` are made for the page's rows only (joined
+ * before the sort, a search matching 12,500 conversations joined 12,500 authors and first messages).
+ */
+function pageOfIds(
+  db: Executor,
+  organisationId: number,
+  filters: ConversationFilters,
+  found: SearchFound | undefined,
+  cursor: ListCursor | undefined,
+  limit: number,
+) {
+  let query = matching(db, organisationId, filters, found, 'walk');
+  if (cursor)
+    query = query.where(
+      sql<boolean>`(c.last_message_at, c.id) < (timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id}::integer)`,
+    );
+  return query.select('c.id').orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc').limit(limit);
 }
 
 /**
@@ -139,13 +162,10 @@ export async function findConversations(
   filters: ConversationFilters,
   cursor: ListCursor | undefined,
   limit: number,
+  found?: SearchFound,
 ): Promise<ConversationRow[]> {
-  let query = filtered(db, organisationId, filters);
-  if (cursor)
-    query = query.where(
-      sql<boolean>`(c.last_message_at, c.id) < (timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id}::integer)`,
-    );
-  const rows = await query
+  const search = filters.text ? (found ?? (await findSearchMatches(db, organisationId, filters.text))) : undefined;
+  const rows = await withDetails(db, organisationId, pageOfIds(db, organisationId, filters, search, cursor, limit))
     .select([
       'c.id',
       'ch.kind',
@@ -173,7 +193,6 @@ export async function findConversations(
     ])
     .orderBy('c.last_message_at', 'desc')
     .orderBy('c.id', 'desc')
-    .limit(limit)
     .execute();
   return rows.map((row) => ({
     id: row.id,
@@ -215,41 +234,44 @@ export interface StatusCounts {
 /**
  * How many conversations of each status match the filters (the status filter itself left aside), each
  * counted up to STATUS_COUNT_CAP + 1 along the status's newest-first index: the cost of a count is
- * bounded by the cap, not by the size of the inbox. A text search counts what it found, capped alike.
+ * bounded by the cap, not by the size of the inbox. A search (see `findSearchMatches`) counts what it
+ * found in one grouped count: the ids it collected, or for a common text every match, read once from
+ * the trigram indexes (walking each status instead would ask every conversation of a status where the
+ * text is rare: 25,000 probes to find none).
  */
 export async function countByStatus(
   db: Executor,
   organisationId: number,
   filters: ConversationFilters,
+  found?: SearchFound,
 ): Promise<StatusCounts> {
+  const search = filters.text ? (found ?? (await findSearchMatches(db, organisationId, filters.text))) : undefined;
   const statuses: ConversationStatus[] = ['new', 'open', 'waiting', 'done'];
-  const found = filters.text
-    ? // A search is bounded by what matches: one grouped count computes the matches once.
-      (
-        await filtered(db, organisationId, { ...filters, status: undefined })
+  const capped = (status: ConversationStatus) =>
+    db
+      .selectFrom(
+        matching(db, organisationId, { ...filters, status }, search, 'walk')
+          .select('c.id')
+          .orderBy('c.last_message_at', 'desc')
+          .orderBy('c.id', 'desc')
+          .limit(STATUS_COUNT_CAP + 1)
+          .as('matching'),
+      )
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+  const tallies = search
+    ? (
+        await matching(db, organisationId, { ...filters, status: undefined }, search, 'collect')
           .select(['c.status', (eb) => eb.fn.countAll<number>().as('n')])
           .groupBy('c.status')
           .execute()
       ).map((row) => [row.status, row.n] as const)
-    : await Promise.all(
-        statuses.map(async (status) => {
-          const row = await db
-            .selectFrom(
-              filtered(db, organisationId, { ...filters, status })
-                .select('c.id')
-                .orderBy('c.last_message_at', 'desc')
-                .orderBy('c.id', 'desc')
-                .limit(STATUS_COUNT_CAP + 1)
-                .as('matching'),
-            )
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow();
-          return [status, row.n] as const;
-        }),
-      );
+    : await Promise.all(statuses.map(async (status) => [status, (await capped(status)).n] as const));
   const counts: Record<ConversationStatus, number> = { new: 0, open: 0, waiting: 0, done: 0 };
   const over: ConversationStatus[] = [];
-  for (const [status, n] of found) {
+  const byStatus = new Map(tallies);
+  for (const status of statuses) {
+    const n = byStatus.get(status) ?? 0;
     counts[status] = Math.min(n, STATUS_COUNT_CAP);
     if (n > STATUS_COUNT_CAP) over.push(status);
   }
@@ -284,7 +306,7 @@ export async function findConversation(
   organisationId: number,
   id: number,
 ): Promise<ConversationDetail | undefined> {
-  const row = await filtered(db, organisationId, {})
+  const row = await withDetails(db, organisationId, undefined)
     .where('c.id', '=', id)
     .select([
       'c.id',

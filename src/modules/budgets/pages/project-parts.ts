@@ -38,7 +38,7 @@ export function statusLabel(request: FastifyRequest, status: PublicStatus): stri
   return request.t(`budgets.projectStatus.${status}` as MessageKey);
 }
 
-/** Why the viewer cannot propose or support here, with the way forward (sign in, verify) when there is one. */
+/** Why the viewer cannot propose or support here, with the way forward (sign in, verify, give a year of birth) when there is one. */
 export function blockerNotice(request: FastifyRequest, code: string): Html {
   const { t } = request;
   const next = encodeURIComponent(request.url);
@@ -46,5 +46,7 @@ export function blockerNotice(request: FastifyRequest, code: string): Html {
     return html`<p class="notice"><a href="/sign-in?next=${next}">${t('budgets.propose.signIn')}</a></p>`;
   if (code === 'BUDGET_NOT_VERIFIED')
     return html`<p class="notice">${t('budgets.error.BUDGET_NOT_VERIFIED')} <a href="/account/verification?next=${next}">${t('budgets.ballot.verify')}</a></p>`;
+  if (code === 'BUDGET_BIRTH_YEAR_MISSING')
+    return html`<p class="notice">${t('budgets.error.BUDGET_BIRTH_YEAR_MISSING')} <a href="/account?next=${next}#birth-year">${t('budgets.giveBirthYear')}</a></p>`;
   return html`<p class="notice">${t(`budgets.error.${code}` as MessageKey)}</p>`;
 }

@@ -144,9 +144,11 @@ ${
       ? html`<p class="notice"><a href="/sign-in?next=${encodeURIComponent(request.url)}">${t('budgets.ballot.signIn')}</a></p>`
       : blocker === 'BALLOT_NOT_VERIFIED'
         ? html`<p class="notice">${t('budgets.error.BALLOT_NOT_VERIFIED')} <a href="/account/verification?next=${encodeURIComponent(request.url)}">${t('budgets.ballot.verify')}</a></p>`
-        : blocker
-          ? html`<p class="notice">${t(`budgets.error.${blocker}` as MessageKey)}</p>`
-          : ''
+        : blocker === 'BALLOT_BIRTH_YEAR_MISSING'
+          ? html`<p class="notice">${t('budgets.error.BALLOT_BIRTH_YEAR_MISSING')} <a href="/account?next=${encodeURIComponent(request.url)}#birth-year">${t('budgets.giveBirthYear')}</a></p>`
+          : blocker
+            ? html`<p class="notice">${t(`budgets.error.${blocker}` as MessageKey)}</p>`
+            : ''
 }
 <section id="ballot" aria-labelledby="ballot-title">
 <h2 id="ballot-title">${phase === 'balloting' ? t('budgets.ballot.title') : t('budgets.projects')}</h2>

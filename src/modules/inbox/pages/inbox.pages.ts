@@ -10,6 +10,7 @@ import { setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
 import { InboxQuery, SavedViewForm } from '../inbox.forms.ts';
+import { findSearchMatches } from '../conversation-search.repository.ts';
 import { findChannels } from '../channels.repository.ts';
 import { removeView, saveView } from '../conversations.use-cases.ts';
 import {
@@ -95,9 +96,11 @@ export function registerInboxPages(app: App, ctx: AppContext): void {
     const query = filterQuery(request.query);
     const filters = toFilters(query, viewer);
     const cursor = parseCursor(validFields(readForm(InboxQuery, request.query)).after ?? '');
+    // A search is looked up once, for the page and the counts alike.
+    const found = filters.text ? await findSearchMatches(ctx.db, organisation.id, filters.text) : undefined;
     const [rows, counts, goalHours, channels, departments, people, views, labels] = await Promise.all([
-      findConversations(ctx.db, organisation.id, filters, cursor, PAGE_SIZE + 1),
-      countByStatus(ctx.db, organisation.id, filters),
+      findConversations(ctx.db, organisation.id, filters, cursor, PAGE_SIZE + 1, found),
+      countByStatus(ctx.db, organisation.id, filters, found),
       findFirstResponseGoal(ctx.db, organisation.id),
       findChannels(ctx.db, organisation.id, ctx.config.secretKey),
       findActiveDepartments(ctx.db, organisation.id),
