@@ -9,6 +9,9 @@ import { newsletterPersonalData } from './personal-data.ts';
 import './newsletter.schema.ts';
 import type catalogue from './locales/en.json';
 
+/** The compact subscribe form, for the city's news page (`city` / `publishing` news pages may render it). */
+export { newsletterSignup } from './pages/signup.fragment.ts';
+
 /**
  * The city's e-mail newsletter, a channel of the publishing module: residents subscribe (double opt-in)
  * in the city's languages and for the departments they choose; published posts wait for the digest, which
