@@ -106,6 +106,8 @@ export interface Database {
     to_address: string;
     subject: string;
     text_body: string;
+    /** The HTML part, when the mail has one (sent as multipart/alternative). */
+    html_body: ColumnType<string | null, string | null | undefined, string | null>;
     headers: ColumnType<Record<string, string>, string | undefined, string>;
     status: 'queued' | 'sent' | 'outbox' | 'failed';
     error: string | null;

@@ -10,6 +10,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** An HTML part beside the text (the same content); the mail then goes out as multipart/alternative. */
+  html?: string;
   /**
    * Written by the platform by itself (a confirmation link, a notification), not by a person: marked
    * `Auto-Submitted: auto-generated` (RFC 3834) so that mail servers send no out-of-office answers back.
@@ -65,6 +67,7 @@ export class Mailer {
         to_address: mail.to,
         subject: mail.subject,
         text_body: mail.text,
+        html_body: mail.html ?? null,
         headers: JSON.stringify(mailHeaders(mail)),
         status: this.#transport ? 'queued' : 'outbox',
         error: null,
@@ -97,6 +100,7 @@ export class Mailer {
         to: mail.to_address,
         subject: mail.subject,
         text: mail.text_body,
+        ...(mail.html_body ? { html: mail.html_body } : {}),
         headers: mail.headers,
       });
       await this.#db
@@ -105,16 +109,40 @@ export class Mailer {
         .where('id', '=', mailId)
         .execute();
     } catch (error) {
+      const permanent = permanentRefusal(error);
       await this.#db
         .updateTable('core_mail')
-        .set({ error: (error as Error).message.slice(0, 500) })
+        .set({
+          error: (permanent ?? (error as Error).message).slice(0, 500),
+          ...(permanent ? { status: 'failed' as const } : {}),
+        })
         .where('id', '=', mailId)
         .execute();
-      throw error;
+      // a recipient the server refuses for good (5xx at RCPT TO or DATA) is not tried again: the mail is
+      // `failed` with the server's answer, which the modules that send lists read as a hard bounce
+      if (!permanent) throw error;
     }
   }
 
   close(): void {
     this.#transport?.close();
   }
+}
+
+/**
+ * The SMTP server's answer when it refused the recipient or the message for good (a 5xx reply to
+ * RCPT TO or DATA: "550 5.1.1 no such user"), as `"550 <reply>"`; undefined for everything that may pass
+ * later (4xx, a connection or authentication problem, which are the relay's and not the recipient's).
+ */
+export function permanentRefusal(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { responseCode, command, response } = error as Error & {
+    responseCode?: number;
+    command?: string;
+    response?: string;
+  };
+  if (typeof responseCode !== 'number' || responseCode < 500 || responseCode > 599) return undefined;
+  if (command !== 'RCPT TO' && command !== 'DATA') return undefined;
+  const reply = typeof response === 'string' && response ? response : error.message;
+  return reply.startsWith(String(responseCode)) ? reply : `${responseCode} ${reply}`;
 }

@@ -5,6 +5,7 @@ import * as signInNetworks from './20261207_0500_sign_in_networks.ts';
 import * as mailHeaders from './20261207_0510_mail_headers.ts';
 import * as organisationPublicUrl from './20261215_2100_core_organisation_public_url.ts';
 import * as installation from './20261215_2110_core_installation.ts';
+import * as mailHtml from './20261216_0600_core_mail_html.ts';
 
 /** The platform's own migrations; modules list theirs in their manifests. */
 export const platformMigrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const platformMigrations: Record<string, Migration> = {
   '20261207_0510_mail_headers': mailHeaders,
   '20261215_2100_core_organisation_public_url': organisationPublicUrl,
   '20261215_2110_core_installation': installation,
+  '20261216_0600_core_mail_html': mailHtml,
 };
