@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { mastodonPublishing as adapter } from '../../src/modules/publishing/channels/mastodon.ts';
 import { PublishDoubt, StatusUnknown } from '../../src/modules/publishing/channels/social-api.ts';
+import type { ChannelPost } from '../../src/platform/publishing.ts';
 import { Outbound } from '../../src/platform/outbound/outbound.ts';
 import { firstOrganisationId } from '../support/factories.ts';
 import { startFakeMastodon, type FakeMastodon } from '../support/fake-mastodon.ts';
@@ -44,22 +45,23 @@ describe('publishing to a Mastodon account', () => {
     const status = fake.statuses.get(outcome.remoteId ?? '');
     assert.ok(status, 'the status exists on the server');
     assert.equal(outcome.url, status.url);
-    const upload = fake.requests.filter((r) => r.path === '/api/v2/media', mark);
-    assert.equal(upload.length, 1);
-    assert.equal(upload[0]?.body.description, 'The bridge seen from the river, with scaffolding');
-    assert.ok(Number((upload[0]?.body.file as { bytes: number }).bytes) > 300, 'the picture bytes were sent');
+    const uploads = fake.requests.filter((r) => r.path === '/api/v2/media', mark);
+    assert.equal(uploads.length, 1);
+    const [upload] = uploads;
+    assert.ok(upload);
+    assert.equal(upload.body.description, 'The bridge seen from the river, with scaffolding');
+    assert.ok((upload.body.file as { bytes: number }).bytes > 300, 'the picture bytes were sent');
     assert.ok(fake.requests.filter((r) => r.path.startsWith('/api/v1/media/'), mark).length >= 1, 'processing polled');
     const posts = fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/statuses', mark);
     assert.equal(posts.length, 1, 'one POST of the status');
-    assert.equal(posts[0]?.idempotencyKey, delivery.idempotencyKey);
-    assert.equal(posts[0]?.authorization, `Bearer ${fake.token}`);
-    assert.equal(posts[0]?.body.spoiler_text, 'Road works');
-    assert.equal(posts[0]?.body.language, 'ro');
-    assert.deepEqual(posts[0]?.body.media_ids, [(status.media_attachments as Array<{ id: string }>)[0]?.id]);
-    assert.equal(
-      (status.media_attachments as Array<{ description: string }>)[0]?.description,
-      upload[0]?.body.description,
-    );
+    const [sent] = posts;
+    assert.ok(sent);
+    assert.equal(sent.idempotencyKey, delivery.idempotencyKey);
+    assert.equal(sent.authorization, `Bearer ${fake.token}`);
+    assert.equal(sent.body.spoiler_text, 'Road works');
+    assert.equal(sent.body.language, 'ro');
+    assert.deepEqual(sent.body.media_ids, [(status.media_attachments as Array<{ id: string }>)[0]?.id]);
+    assert.equal((status.media_attachments as Array<{ description: string }>)[0]?.description, upload.body.description);
   });
 
   for (const failure of ['hang-after-accept', 'bad-gateway-after-accept'] as const)
@@ -182,14 +184,15 @@ describe('publishing to a Mastodon account', () => {
   test('the limits as Mastodon counts them: 500 characters with the content warning, each link as 23; alt text required', async () => {
     const delivery = await made();
     const link = `https://city.example/${'x'.repeat(200)}`;
+    const validate = (post: ChannelPost) => adapter.validate?.(post);
     const fits = channelPost(delivery, { text: `${'a'.repeat(470)} ${link}` });
-    assert.deepEqual(adapter.validate?.(fits), []);
+    assert.deepEqual(validate(fits), []);
     const over = channelPost(delivery, { text: `${'a'.repeat(470)} ${link}`, contentWarning: 'Road works ahead' });
-    assert.deepEqual(adapter.validate?.(over), [{ code: 'TOO_LONG', field: 'text', limit: 500, count: 510 }]);
+    assert.deepEqual(validate(over), [{ code: 'TOO_LONG', field: 'text', limit: 500, count: 510 }]);
     const emoji = channelPost(delivery, { text: '👩‍👩‍👧'.repeat(500) });
-    assert.deepEqual(adapter.validate?.(emoji), [], 'a family emoji is one character');
+    assert.deepEqual(validate(emoji), [], 'a family emoji is one character');
     const noAlt = channelPost(delivery, { media: [picture('https://city.example/m.jpg', ' ')] });
-    assert.deepEqual(adapter.validate?.(noAlt), [{ code: 'ALT_TEXT_MISSING', field: 'media' }]);
+    assert.deepEqual(validate(noAlt), [{ code: 'ALT_TEXT_MISSING', field: 'media' }]);
     assert.equal(adapter.limits.maxCharacters, 500);
     assert.equal(adapter.limits.linkCharacters, 23);
     assert.equal(adapter.sharesInboxAccount, 'mastodon');
