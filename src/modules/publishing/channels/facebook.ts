@@ -50,6 +50,8 @@ const MAX_CHARACTERS = 63_206;
 const MAX_MEDIA = 10;
 /** After this long, a post not found among the page's posts was not made (Facebook publishes at once). */
 const SETTLED_MS = 60_000;
+/** How far the page's clock and ours may differ when looking for a post made by a doubtful request. */
+const CLOCK_MARGIN_MS = 30_000;
 
 function pageOf(destination: PublishingDestination): string {
   return settingOf(destination, 'pageId');
@@ -174,7 +176,8 @@ async function status(
     const requestedAt = Date.parse(textOf(delivery.state.requestedAt) ?? '');
     const message = textOf(delivery.state.message);
     if (Number.isNaN(requestedAt) || message === undefined) return { state: 'not_found' };
-    const since = Math.floor(requestedAt / 1000) - 120;
+    // clocks differ a little; the same message posted on the page within that margin would be taken for this one
+    const since = Math.floor((requestedAt - CLOCK_MARGIN_MS) / 1000);
     const answer = await callGraphApi(
       ctx,
       account,

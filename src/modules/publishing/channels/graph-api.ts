@@ -100,9 +100,14 @@ export function isMissing(status: number, error: GraphError): boolean {
   return status === 404 || (error.code === 100 && error.subcode === 33);
 }
 
+/** Rate limited (or Instagram's daily publishing limit, subcode 2207042): nothing was done, try later. */
+export function isThrottled(status: number, error: GraphError): boolean {
+  return (error.code !== undefined && THROTTLED.has(error.code)) || status === 429 || error.subcode === 2207042;
+}
+
 /** Whether the failed request may have been carried out: the server failed or says it was transient. */
 export function mayHaveActed(status: number, error: GraphError): boolean {
-  return status >= 500 || error.transient || error.code === 1 || error.code === 2;
+  return !isThrottled(status, error) && (status >= 500 || error.transient || error.code === 1 || error.code === 2);
 }
 
 /** A refusal as a failed outcome: throttled → retry later; an expired token (190) and the rest → not. */
@@ -115,7 +120,7 @@ export function graphFailure(
   const detail = describe(what, status, error);
   if (error.code === 190)
     return refused(`${what}: the page access token has expired or was revoked (code 190)`, destination);
-  return (error.code !== undefined && THROTTLED.has(error.code)) || status === 429 || status >= 500 || error.transient
+  return isThrottled(status, error) || status >= 500 || error.transient
     ? deferred(detail, destination)
     : refused(detail, destination);
 }
@@ -128,7 +133,6 @@ export function graphUnknown(
   destination: PublishingDestination,
 ): never {
   throw new StatusUnknown(redact(describe(what, status, error), destination), {
-    retryable:
-      error.code !== 190 && (status >= 500 || status === 429 || error.transient || THROTTLED.has(error.code ?? 0)),
+    retryable: error.code !== 190 && (status >= 500 || error.transient || isThrottled(status, error)),
   });
 }
