@@ -147,13 +147,16 @@ export interface PublishingAdapter {
   concurrency?: number;
   /** Checks beyond the limits (which the publishing module checks itself from `limits`). */
   validate?(post: ChannelPost): ChannelProblem[];
-  /** Publishes once. Throwing means doubt: the publishing module then asks `status`, never `publish` again. */
+  /**
+   * Publishes once. Throwing means doubt: the publishing module then asks `status`, never `publish` again.
+   * `adapterState` is kept in the delivery (DeliveryRef.state); it cannot be called `state`, which is the outcome's.
+   */
   publish(
     destination: PublishingDestination,
     post: ChannelPost,
     ctx: AppContext,
     signal: AbortSignal,
-  ): Promise<DeliveryOutcome & { state?: Record<string, unknown> }>;
+  ): Promise<DeliveryOutcome & { adapterState?: Record<string, unknown> }>;
   /** Where a delivery stands; safe to call again and again. */
   status(
     destination: PublishingDestination,

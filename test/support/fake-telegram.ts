@@ -1,5 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { Recorder } from './recorder.ts';
+
+/** The city's channel: `@city_news`, whose numeric chat id is this. */
+export const CHANNEL_ID = -1001987654321;
 
 /** One Bot API call the fake received: the method and its JSON parameters. */
 export interface TelegramCall {
@@ -20,7 +23,11 @@ export interface FakeTelegram {
   /** Files the bot may download, by `file_id`. */
   files: Map<string, Buffer>;
   /** Methods answered with a refusal instead (`{ ok: false, error_code, description }`) while set. */
-  refuse: Map<string, { status: number; description: string }>;
+  refuse: Map<string, { status: number; description: string; retryAfter?: number }>;
+  /** Methods carried out but never answered (the client times out) while set. */
+  hang: Set<string>;
+  /** Messages sent to the channel (`@city_news` or CHANNEL_ID), by message id, with the method that sent them. */
+  channelPosts: Map<number, { chatId: number; method: string; body: Record<string, unknown> }>;
   /** Waits for a `sendMessage` (since `after`) whose text matches. */
   waitForMessage(text: RegExp | ((call: TelegramCall) => boolean), after?: number): Promise<TelegramCall>;
   close(): Promise<void>;
@@ -35,7 +42,12 @@ export async function startFakeTelegram(token = '123456:CITY-BOT-TOKEN'): Promis
   const calls = new Recorder<TelegramCall>();
   const downloads = new Recorder<string>();
   const files = new Map<string, Buffer>();
-  const refuse = new Map<string, { status: number; description: string }>();
+  const refuse = new Map<string, { status: number; description: string; retryAfter?: number }>();
+  const hang = new Set<string>();
+  const channelPosts = new Map<number, { chatId: number; method: string; body: Record<string, unknown> }>();
+  const hanging = new Set<ServerResponse>();
+  /** A channel named `@name` has this numeric id and these fields in messages. */
+  const channelChat = () => ({ id: CHANNEL_ID, type: 'channel', title: 'City news', username: 'city_news' });
   const paths = new Map<string, string>();
   let nextMessageId = 900;
   const server: Server = createServer(
@@ -61,9 +73,76 @@ export async function startFakeTelegram(token = '123456:CITY-BOT-TOKEN'): Promis
         const method = match[2] ?? '';
         const parsed = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
         const refusal = refuse.get(method);
-        const messageId = method === 'sendMessage' && !refusal ? nextMessageId++ : undefined;
+        const messageId =
+          (method === 'sendMessage' || method === 'sendPhoto') && !refusal ? nextMessageId++ : undefined;
         calls.record({ method, body: parsed, ...(messageId === undefined ? {} : { messageId }) });
-        if (refusal) return send(refusal.status, { ok: false, error_code: refusal.status, ...refusal });
+        if (refusal)
+          return send(refusal.status, {
+            ok: false,
+            error_code: refusal.status,
+            description: refusal.description,
+            ...(refusal.retryAfter === undefined ? {} : { parameters: { retry_after: refusal.retryAfter } }),
+          });
+        const toChannel = parsed.chat_id === '@city_news' || String(parsed.chat_id) === String(CHANNEL_ID);
+        const chat = toChannel ? channelChat() : undefined;
+        const channelMessage = (id: number, extra: Record<string, unknown>) => {
+          channelPosts.set(id, { chatId: chat?.id ?? 0, method, body: parsed });
+          return { message_id: id, sender_chat: chat, chat, date: Math.floor(Date.now() / 1000), ...extra };
+        };
+        const answer = (value: unknown): void => {
+          if (hang.has(method)) hanging.add(response);
+          else send(200, { ok: true, result: value });
+        };
+        if (toChannel && method === 'sendMessage' && messageId !== undefined) {
+          answer(channelMessage(messageId, { text: parsed.text }));
+          return;
+        }
+        if (toChannel && method === 'sendPhoto' && messageId !== undefined) {
+          answer(
+            channelMessage(messageId, {
+              photo: [{ file_id: `AgAC${messageId}`, file_unique_id: `AQAD${messageId}`, width: 1280, height: 853 }],
+              caption: parsed.caption,
+              ...(parsed.has_spoiler ? { has_media_spoiler: true } : {}),
+            }),
+          );
+          return;
+        }
+        if (toChannel && method === 'sendMediaGroup') {
+          const items = Array.isArray(parsed.media) ? (parsed.media as Array<Record<string, unknown>>) : [];
+          if (items.length < 2 || items.length > 10)
+            return send(400, {
+              ok: false,
+              error_code: 400,
+              description: 'Bad Request: wrong number of media in the group',
+            });
+          const group = String(nextMessageId);
+          answer(
+            items.map((item) =>
+              channelMessage(nextMessageId++, {
+                media_group_id: group,
+                photo: [{ file_id: 'AgAC', file_unique_id: 'AQAD', width: 1280, height: 853 }],
+                ...(item.caption ? { caption: item.caption } : {}),
+              }),
+            ),
+          );
+          return;
+        }
+        if (method === 'deleteMessage' && (toChannel || channelPosts.has(Number(parsed.message_id)))) {
+          if (!channelPosts.delete(Number(parsed.message_id)))
+            return send(400, { ok: false, error_code: 400, description: 'Bad Request: message to delete not found' });
+          answer(true);
+          return;
+        }
+        if (
+          toChannel &&
+          (method === 'editMessageText' || method === 'editMessageCaption') &&
+          !channelPosts.has(Number(parsed.message_id))
+        )
+          return send(400, { ok: false, error_code: 400, description: 'Bad Request: message to edit not found' });
+        if (method === 'pinChatMessage') {
+          answer(true);
+          return;
+        }
         switch (method) {
           case 'getMe':
             return send(200, {
@@ -95,6 +174,7 @@ export async function startFakeTelegram(token = '123456:CITY-BOT-TOKEN'): Promis
           case 'answerCallbackQuery':
             return send(200, { ok: true, result: true });
           case 'editMessageReplyMarkup':
+          case 'editMessageCaption':
           case 'editMessageText':
             return send(200, {
               ok: true,
@@ -136,6 +216,8 @@ export async function startFakeTelegram(token = '123456:CITY-BOT-TOKEN'): Promis
     downloads,
     files,
     refuse,
+    hang,
+    channelPosts,
     waitForMessage(text, after = 0) {
       const predicate =
         typeof text === 'function'
@@ -148,6 +230,7 @@ export async function startFakeTelegram(token = '123456:CITY-BOT-TOKEN'): Promis
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const response of hanging) response.destroy();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

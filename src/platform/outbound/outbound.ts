@@ -99,7 +99,8 @@ export interface Destination {
 export interface OutboundRequest {
   method?: string;
   headers?: Record<string, string>;
-  body?: string;
+  /** Text, or bytes (a multipart upload of a picture). */
+  body?: string | Uint8Array;
   signal?: AbortSignal;
   /** The whole exchange, redirects included (default 30 s). */
   timeoutMs?: number;
@@ -263,7 +264,7 @@ function pinnedLookup(destination: Destination): LookupFunction {
 function send(
   url: URL,
   destination: Destination,
-  request: { method: string; headers: Record<string, string>; body: string | undefined },
+  request: { method: string; headers: Record<string, string>; body: string | Uint8Array | undefined },
   signal: AbortSignal,
   maxBytes: number,
 ): Promise<Response> {

@@ -39,7 +39,17 @@ export interface TelegramMessage {
   location?: { latitude: number; longitude: number };
   photo?: Array<{ file_id: string; file_unique_id: string; width: number; height: number; file_size?: number }>;
   document?: { file_id: string; file_name?: string; mime_type?: string; file_size?: number };
-  reply_to_message?: { message_id: number };
+  reply_to_message?: {
+    message_id: number;
+    /** The copy of a channel post in its discussion group (comments reply to it). */
+    is_automatic_forward?: boolean;
+    forward_from_chat?: { id: number };
+    forward_from_message_id?: number;
+    forward_origin?: { type: string; chat?: { id: number }; message_id?: number };
+  };
+  /** In a channel's discussion group: the thread of comments under one channel post. */
+  message_thread_id?: number;
+  is_automatic_forward?: boolean;
 }
 
 /** The parts of the Bot API's CallbackQuery object (a press on an inline keyboard's button) the bot reads. */
@@ -220,9 +230,24 @@ export async function downloadTelegramFile(
   return { ok: true, data: Buffer.from(await response.arrayBuffer()) };
 }
 
-/** A Telegram message as an inbox message: the chat is the conversation, `chat:message` the id. */
+/**
+ * The thread of comments a message belongs to in a channel's discussion group: the id (in the group) of
+ * the automatic forward of the channel post, which comments reply to and which names their thread.
+ */
+function discussionThread(message: TelegramMessage): number | undefined {
+  if (message.chat.type === 'private') return undefined;
+  if (message.reply_to_message?.is_automatic_forward) return message.reply_to_message.message_id;
+  return message.message_thread_id;
+}
+
+/**
+ * A Telegram message as an inbox message: the chat is the conversation, `chat:message` the id. Comments
+ * under a channel post (in its discussion group) are a conversation of their own per post,
+ * `chat:t<thread>`; the post they answer stays in `raw` (reply_to_message's forward_from_message_id).
+ */
 export function telegramToMessage(update: TelegramUpdate, message: TelegramMessage): IncomingMessage {
   const chatId = String(message.chat.id);
+  const thread = discussionThread(message);
   const from = message.from;
   const attachments: AttachmentInfo[] = [];
   const photo = message.photo?.at(-1);
@@ -240,7 +265,7 @@ export function telegramToMessage(update: TelegramUpdate, message: TelegramMessa
     });
   return {
     externalId: `${chatId}:${message.message_id}`,
-    threadKey: chatId,
+    threadKey: thread === undefined ? chatId : `${chatId}:t${thread}`,
     inReplyTo: message.reply_to_message ? `${chatId}:${message.reply_to_message.message_id}` : undefined,
     author: {
       externalId: String(from?.id ?? chatId),
@@ -288,16 +313,20 @@ function routes(app: App, ctx: AppContext, inbox: InboxChannels): void {
         return { ok: true };
       }
       const message = update.message;
-      // other updates (edits, channel posts) are acknowledged and not stored
+      // other updates (edits, channel posts, the copy of a channel post in its discussion group) are
+      // acknowledged and not stored
       if (
         !message ||
         typeof message !== 'object' ||
         typeof message.message_id !== 'number' ||
         typeof (message.chat as TelegramMessage['chat'] | undefined)?.id !== 'number' ||
-        typeof message.date !== 'number'
+        typeof message.date !== 'number' ||
+        message.is_automatic_forward === true
       )
         return { ok: true };
-      if (await continueDialogue(ctx, channel, update, message)) return { ok: true };
+      // comments under a channel post are stored, never taken for the bot's dialogue
+      if (discussionThread(message) === undefined && (await continueDialogue(ctx, channel, update, message)))
+        return { ok: true };
       await inbox.ingest(channel, [telegramToMessage(update, message)]);
       return { ok: true };
     },
@@ -311,18 +340,20 @@ async function reply(
   signal: AbortSignal,
   ctx: AppContext,
 ): Promise<SentReply> {
-  const replyTo = answer.inReplyTo?.startsWith(`${answer.threadKey}:`)
-    ? Number(answer.inReplyTo.slice(answer.threadKey.length + 1))
+  // the chat is the thread key, or its first part for comments under a channel post (`chat:t<thread>`)
+  const chatId = answer.threadKey.split(':')[0] ?? answer.threadKey;
+  const replyTo = answer.inReplyTo?.startsWith(`${chatId}:`)
+    ? Number(answer.inReplyTo.slice(chatId.length + 1))
     : undefined;
   const sent = await sendTelegramMessage(
     ctx.outbound,
     channel,
-    answer.threadKey,
+    chatId,
     answer.text,
     replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {},
     signal,
   );
-  return { externalId: `${answer.threadKey}:${sent.message_id}` };
+  return { externalId: `${chatId}:${sent.message_id}` };
 }
 
 /** Checks the bot token with getMe. */

@@ -27,6 +27,7 @@ import { codedError, idFrom, inboxViewer, paramId } from './shared.ts';
 import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
 import { AnswerForm, AssignForm, ConversationStatusForm, MessageQuery, RelabelForm } from '../inbox.forms.ts';
 import { conversationView, type FormState } from './conversation.view.ts';
+import { renderSubjectSections } from '../../../platform/web/subject-sections.ts';
 
 async function load(ctx: AppContext, request: FastifyRequest): Promise<ConversationDetail> {
   inboxViewer(request, 'read');
@@ -59,6 +60,8 @@ async function conversationPage(
       : findAuthorConversations(ctx.db, organisation.id, conversation.authorId, conversation.id),
     conversationLanguage(ctx.db, organisation, conversation.id),
   ]);
+  // what other modules show about the conversation (publishing: the city's post it answers)
+  const sections = await renderSubjectSections(request, ctx, { type: 'inbox_conversation', id: conversation.id });
   const coding = {
     codes: await findCodes(ctx.db, organisation.id),
     applied: await findMessageCodes(
@@ -84,6 +87,7 @@ async function conversationPage(
       coding,
       templateId,
       answer,
+      sections,
     },
     form,
     status,

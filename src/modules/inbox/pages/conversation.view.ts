@@ -80,6 +80,8 @@ export interface ConversationPageData {
   templateId: number | undefined;
   /** Whether the viewer may answer, assign and relabel. */
   answer: boolean;
+  /** Blocks other modules add about the conversation (renderSubjectSections). */
+  sections?: Html;
 }
 
 /** A conversation: its facts, the thread with labels and codes, and the forms to answer, assign and close it. */
@@ -104,6 +106,7 @@ export function conversationView(
     coding,
     templateId,
     answer,
+    sections,
   } = data;
   const name = (value: Record<string, string> | null) =>
     value ? localized(value, request.lang, organisation.defaultLanguage) : '';
@@ -143,6 +146,7 @@ ${errorSummary(request, errors)}
   ${conversation.reportId ? html`<dt>${t('inbox.report.linked')}</dt><dd><a href="/staff/reports/${conversation.reportId}">#${conversation.reportId}</a></dd>` : ''}
   ${conversation.proposalId ? html`<dt>${t('inbox.proposal.linked')}</dt><dd><a href="/proposals/${conversation.proposalId}">#${conversation.proposalId}</a></dd>` : ''}
 </dl>
+${sections ?? ''}
 ${conversation.deliveryFailedAt ? html`<p class="field__error" data-delivery="failed">${t('inbox.deliveryFailed.note')}</p>` : ''}
 <h2>${t('inbox.thread.title')}</h2>
 <ol class="inbox-thread">${thread.map((message) => messageItem(request, conversation, message, labels, answer, coding))}</ol>
