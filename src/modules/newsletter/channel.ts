@@ -1,17 +1,7 @@
 import type { AppContext } from '../../platform/context.ts';
-import type { DeliveryOutcome, PublishingAdapter } from '../../platform/publishing.ts';
+import type { PublishingAdapter } from '../../platform/publishing.ts';
 import { sendSegment } from './digest.ts';
 import { findItemByDelivery, findPostDepartment, insertItem } from './newsletter.repository.ts';
-
-/**
- * The contract's publish answer is `DeliveryOutcome & { state?: Record<string, unknown> }`, whose two
- * `state` properties cannot both hold (a string and an object): no outcome type-checks as it stands. The
- * newsletter keeps no adapter state, so it answers a plain outcome through this one cast.
- */
-type PublishAnswer = Awaited<ReturnType<PublishingAdapter['publish']>>;
-function answer(outcome: DeliveryOutcome): PublishAnswer {
-  return outcome as unknown as PublishAnswer;
-}
 
 /** The key of the one newsletter destination each city has. */
 export const NEWSLETTER_KEY = 'newsletter';
@@ -39,7 +29,7 @@ export const newsletterAdapter: PublishingAdapter = {
   },
   async publish(_destination, post, ctx: AppContext) {
     const organisation = await ctx.organisations.findById(post.organisationId);
-    if (!organisation) return answer({ state: 'failed', retryable: false, detail: 'unknown city' });
+    if (!organisation) return { state: 'failed', retryable: false, detail: 'unknown city' };
     const picture = post.media.find((media) => media.contentType.startsWith('image/'));
     const body = post.contentWarning ? `${post.contentWarning}\n\n${post.text}` : post.text;
     const id = await ctx.db.transaction().execute(async (tx) => {
@@ -62,7 +52,7 @@ export const newsletterAdapter: PublishingAdapter = {
         await sendSegment(ctx, tx, organisation, post.language, 'crisis', [{ ...item, id: stored.id }], new Date());
       return stored.id;
     });
-    return answer({ state: 'published', remoteId: `newsletter-item:${id}` });
+    return { state: 'published', remoteId: `newsletter-item:${id}` };
   },
   async status(destination, delivery, ctx) {
     const item = await findItemByDelivery(ctx.db, destination.organisationId, delivery.deliveryId);
