@@ -40,8 +40,8 @@ export const PUBLISH_EVERY_MS = 15_000;
 export const METRICS_JOB = 'publishing.metrics';
 export const METRICS_EVERY_MS = 30 * 60_000;
 
-/** How long one call to a channel may take before its outcome counts as in doubt. */
-export const CALL_TIMEOUT_MS = 30_000;
+/** How long one call to a channel may take before its outcome counts as in doubt (tests shorten it). */
+export const callTimeout = { ms: 30_000 };
 /** A claim older than this whose worker never recorded an outcome counts as in doubt. */
 const CLAIM_DEADLINE_MS = 5 * 60_000;
 
@@ -51,7 +51,7 @@ export function checkDelay(checks: number): number {
 }
 
 /** Runs a call to a channel with a deadline; the signal tells the adapter to stop. */
-async function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, ms = CALL_TIMEOUT_MS): Promise<T> {
+async function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, ms = callTimeout.ms): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -150,7 +150,7 @@ async function publishOne(ctx: AppContext, delivery: Delivery): Promise<void> {
     deliveryId: delivery.id,
     idempotencyKey: delivery.idempotencyKey,
   });
-  let outcome: (DeliveryOutcome & { state?: unknown }) | undefined;
+  let outcome: DeliveryOutcome;
   try {
     outcome = await withTimeout((signal) => adapter.publish(destination, channelPost, ctx, signal));
   } catch (error) {
@@ -170,15 +170,13 @@ async function publishOne(ctx: AppContext, delivery: Delivery): Promise<void> {
 async function recordOutcome(
   ctx: AppContext,
   delivery: Delivery,
-  outcome: DeliveryOutcome & { state?: unknown },
+  outcome: DeliveryOutcome,
   from: Array<Delivery['state']>,
   isCheck: boolean,
 ): Promise<void> {
   const now = new Date();
-  const adapterState = (outcome as { state?: unknown }).state;
-  const extra =
-    adapterState && typeof adapterState === 'object' ? { adapterState: adapterState as Record<string, unknown> } : {};
-  const outcomeState = typeof outcome.state === 'string' ? outcome.state : 'failed';
+  const extra = outcome.adapterState ? { adapterState: { ...delivery.adapterState, ...outcome.adapterState } } : {};
+  const outcomeState = outcome.state;
   if (outcomeState === 'published')
     await recordDelivery(
       ctx.db,

@@ -8,7 +8,7 @@ export type DiffPart = { kind: 'same' | 'added' | 'removed'; text: string };
 const MAX_CELLS = 4_000_000;
 
 function tokens(text: string, byLine: boolean): string[] {
-  return byLine ? text.split(/(?<=\n)/) : (text.match(/\s+|[^\s]+/g) ?? []);
+  return byLine ? text.split(/(?<=\n)/) : (text.match(/\s+|[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? []);
 }
 
 export function diffTexts(before: string, after: string): DiffPart[] {

@@ -62,6 +62,11 @@ ${(['comment', 'approved', 'changes_requested'] as const).map(
 
 const bannerCache = new Map<number, { until: number; value: Awaited<ReturnType<typeof findPinnedCrisis>> }>();
 
+/** Forgets the banners read (tests; a crisis published in this process shows at once). */
+export function forgetCrisisBanners(): void {
+  bannerCache.clear();
+}
+
 /** The crisis broadcast pinned now, as a banner on every page (read at most every 15 s per city). */
 export function crisisBanner(): SiteBanner {
   return {
