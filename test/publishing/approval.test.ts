@@ -226,6 +226,52 @@ test('a crisis broadcast goes to every destination at once and is pinned on ever
   assert.match(page, /class="site-banner"[^>]*>.*Storm warning/s);
 });
 
+test('approval steps per department: each step by its approvers in order; a named approver of another department reads and approves', async () => {
+  const saved = await people.admin.client.submit('/admin/publishing/steps', '/admin/publishing/steps', {
+    departmentId: String(people.roads),
+    names: 'Head of roads',
+    approverDepartments: String(people.roads),
+    approverEmails: '',
+  });
+  assert.equal(saved.status, 303);
+  // a second step named by e-mail address (urlencoded lists: the fields repeated)
+  const { csrf } = await people.admin.client.page('/admin/publishing/steps');
+  const body = new URLSearchParams({ _csrf: csrf, departmentId: String(people.roads) });
+  for (const [name, department, emails] of [
+    ['Head of roads', String(people.roads), ''],
+    ['Communication office', '', people.otherDepartment.user.email],
+  ]) {
+    body.append('names', name ?? '');
+    body.append('approverDepartments', department ?? '');
+    body.append('approverEmails', emails ?? '');
+  }
+  const second = await people.admin.client.request('POST', '/admin/publishing/steps', {
+    body: body.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(second.status, 303);
+  const unknown = await people.admin.client.submit('/admin/publishing/steps', '/admin/publishing/steps', {
+    names: 'Nobody',
+    approverDepartments: '',
+    approverEmails: 'nobody@example.org',
+  });
+  assert.equal(unknown.status, 400);
+
+  const id = (await writePost(people.author.client, post('Night works on the ring road next week.'))).id ?? 0;
+  await act(people.author.client, id, 'submit');
+  assert.equal((await act(people.otherDepartment.client, id, 'approve')).status, 403, 'not the approver of step 1');
+  assert.equal((await act(people.approver.client, id, 'approve')).status, 303);
+  assert.equal(await postState(server, id), 'in_review');
+  assert.equal((await act(people.approver.client, id, 'approve')).status, 403, 'not the approver of step 2');
+  // the named approver of another department reads the post, but may not edit it
+  assert.equal((await people.otherDepartment.client.get(`/staff/publishing/posts/${id}`)).status, 200);
+  assert.equal((await people.otherDepartment.client.get(`/staff/publishing/posts/${id}/edit`)).status, 403);
+  assert.equal((await act(people.otherDepartment.client, id, 'approve')).status, 303);
+  assert.equal(await postState(server, id), 'scheduled');
+  // back to no steps for the other tests
+  await server.ctx.db.deleteFrom('publishing_approval_step').execute();
+});
+
 test('bad input gets a clear error, never a server error', async () => {
   const { client } = people.author;
   const cases: Array<Record<string, string>> = [

@@ -65,8 +65,9 @@ before(async () => {
   authorEmail = people.author.user.email;
 });
 after(async () => {
-  await browser?.close();
-  await server?.close();
+  if (!browser) return;
+  await browser.close();
+  await server.close();
 });
 
 test('the publishing pages pass axe, and the editor counts as staff type', async (t) => {

@@ -5,36 +5,16 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import {
-  findAllSteps,
-  findReviewLink,
-  insertReviewLink,
-  replaceSteps,
-  type ApprovalStep,
-} from './approval.repository.ts';
+import { findReviewLink, insertReviewLink, replaceSteps, type ApprovalStep } from './approval.repository.ts';
 import { PUBLISH_JOB } from './delivery.ts';
+import { stepsFor } from './steps.ts';
 import { clearReviewAfterwards, findPost, insertDecision, movePost, type Post } from './posts.repository.ts';
 import { authorizePost, authorizePublishing, mayApproveStep, mayWriteFor } from './publishing.policy.ts';
-import { loadPost, postProblems, type DestinationProblems } from './posts.use-cases.ts';
+import { loadPost, postProblems, readPost, type DestinationProblems } from './posts.use-cases.ts';
 
 /** A second member of staff confirms an emergency publication within this time. */
 export const EMERGENCY_WINDOW_MS = 15 * 60_000;
 export const MAX_REVIEW_DAYS = 30;
-
-/** The steps a post goes through: its department's, else those of posts without a department, else one default step. */
-export async function stepsFor(
-  db: Executor,
-  organisationId: number,
-  departmentId: number | null,
-): Promise<ApprovalStep[]> {
-  const all = await findAllSteps(db, organisationId);
-  const own = all.filter((step) => step.departmentId === departmentId);
-  if (own.length > 0) return own;
-  const general = all.filter((step) => step.departmentId === null);
-  if (general.length > 0) return general;
-  // no steps configured: one step, approved by the members of the post's department (administrators without one)
-  return [{ id: 0, departmentId, position: 0, name: '', approverDepartmentId: departmentId, approverUserIds: [] }];
-}
 
 type Actor = { id: number; label: string };
 const actorOf = (viewer: Viewer): Actor => ({ id: viewer.id, label: viewer.displayName });
@@ -186,7 +166,7 @@ export async function commentOnPost(
   comment: string,
 ) {
   authorizePublishing(viewer, 'write');
-  const post = await loadPost(ctx, viewer, organisation, id);
+  const post = await readPost(ctx, viewer, organisation, id);
   if (comment.trim() === '')
     return { ok: false as const, code: 'VALIDATION_FAILED' as const, fields: { comment: 'required' } };
   await ctx.db.transaction().execute(async (tx) => {
@@ -374,7 +354,7 @@ export async function confirmEmergency(
 /** After an emergency publication, an approver of the post's first step marks it reviewed. */
 export async function markReviewed(ctx: AppContext, viewer: Viewer | null, organisation: Organisation, id: number) {
   authorizePublishing(viewer, 'write');
-  const post = await loadPost(ctx, viewer, organisation, id);
+  const post = await readPost(ctx, viewer, organisation, id);
   if (!post.reviewAfterwards) throw new AppError('PUBLISHING_NOT_IN_REVIEW');
   const [step] = await stepsFor(ctx.db, organisation.id, post.departmentId);
   if (step) {

@@ -27,6 +27,7 @@ import {
 } from './posts.repository.ts';
 import type { PostState } from './publishing.schema.ts';
 import { authorizePost, authorizePublishing, mayWriteFor } from './publishing.policy.ts';
+import { approvesSomeStep, stepsFor } from './steps.ts';
 
 /** States in which the editor may change a post; a change sends it back to draft (approval starts again). */
 export const EDITABLE_STATES: readonly PostState[] = [
@@ -58,7 +59,7 @@ export interface PostInput {
 export type SaveOutcome =
   { ok: true; id: number } | { ok: false; code: 'VALIDATION_FAILED'; fields: Record<string, string> };
 
-/** The post with the viewer's right to see it checked. */
+/** The post for someone who may write it (its department's staff): editing, sending, pictures, links. */
 export async function loadPost(
   ctx: AppContext,
   viewer: Viewer | null,
@@ -69,6 +70,25 @@ export async function loadPost(
   const post = await findPost(ctx.db, organisation.id, id);
   if (!post) throw new AppError('PUBLISHING_POST_NOT_FOUND');
   authorizePost(viewer, post);
+  return post;
+}
+
+/** The post for reading and commenting: those who may write it, and the approvers of its steps. */
+export async function readPost(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+): Promise<Post> {
+  authorizePublishing(viewer, 'write');
+  const post = await findPost(ctx.db, organisation.id, id);
+  if (!post) throw new AppError('PUBLISHING_POST_NOT_FOUND');
+  // the communication office reviews every department's posts
+  if (
+    !mayWriteFor(viewer, post.departmentId) &&
+    !approvesSomeStep(viewer, await stepsFor(ctx.db, organisation.id, post.departmentId))
+  )
+    throw new AppError('FORBIDDEN');
   return post;
 }
 

@@ -21,7 +21,7 @@ import { findDestinations } from '../destinations.repository.ts';
 import { findDecisions, findDepartmentChoices, findVersions } from '../posts.repository.ts';
 import {
   addMedia,
-  loadPost,
+  readPost,
   postProblems,
   removeMedia,
   submitPost,
@@ -47,7 +47,7 @@ async function showPost(
   id: number,
   extra: { errors?: Record<string, string>; problems?: DestinationProblems; reviewUrl?: string; status?: number } = {},
 ): Promise<FastifyReply> {
-  const post = await loadPost(ctx, request.viewer, request.organisation, id);
+  const post = await readPost(ctx, request.viewer, request.organisation, id);
   const [{ problems, campaign }, deliveries, destinations, decisions, versions, step, departments] = await Promise.all([
     postProblems(ctx, ctx.db, request.organisation, post),
     findDeliveriesOfPost(ctx.db, request.organisation.id, post.id),

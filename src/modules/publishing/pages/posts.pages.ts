@@ -12,7 +12,9 @@ import { adapterFor, refreshBuiltInDestinations } from '../destinations.use-case
 import { findDepartmentChoices, findPostSummaries, type Post } from '../posts.repository.ts';
 import { loadPost, savePost, type PostInput } from '../posts.use-cases.ts';
 import { postForm } from '../publishing.forms.ts';
-import { authorizePublishing } from '../publishing.policy.ts';
+import { authorizePublishing, mayWriteFor } from '../publishing.policy.ts';
+import { findAllSteps } from '../approval.repository.ts';
+import { approvesSomeStep, stepsAmong } from '../steps.ts';
 import { editorPage, listPage, type EditorData, type EditorDestination, type EditorValues } from './posts.view.ts';
 import { fieldTexts, paramOf } from './shared.ts';
 
@@ -145,15 +147,23 @@ export function registerPostPages(app: App, ctx: AppContext): void {
   app.get('/staff/publishing', { schema: { hide: true } }, async (request, reply) => {
     authorizePublishing(request.viewer, 'write');
     const viewer = request.viewer;
-    const scope = viewer.role === 'admin' || viewer.departmentIds.length === 0 ? undefined : viewer.departmentIds;
-    const [posts, departments] = await Promise.all([
-      findPostSummaries(ctx.db, request.organisation.id, request.lang, scope),
+    const [posts, departments, steps] = await Promise.all([
+      findPostSummaries(ctx.db, request.organisation.id, request.lang, undefined),
       findDepartmentChoices(ctx.db, request.organisation.id),
+      findAllSteps(ctx.db, request.organisation.id),
     ]);
-    const visible = scope
-      ? posts.filter((post) => post.departmentId !== null && scope.includes(post.departmentId))
-      : posts;
-    return listPage(request, reply, visible, departments);
+    // the posts of the departments the viewer writes for, and of those whose steps they approve
+    const readable = new Set(
+      [null, ...departments.map((d) => d.id)].filter(
+        (id) => mayWriteFor(viewer, id) || approvesSomeStep(viewer, stepsAmong(steps, id)),
+      ),
+    );
+    return listPage(
+      request,
+      reply,
+      posts.filter((post) => readable.has(post.departmentId)),
+      departments,
+    );
   });
 
   app.get('/staff/publishing/posts/new', { schema: { hide: true } }, async (request, reply) => {
