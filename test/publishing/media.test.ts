@@ -72,7 +72,9 @@ test('a picture needs its alternative text; it is cleaned of metadata and reache
   assert.ok(sent);
   assert.equal(sent.media.length, 1);
   assert.equal(sent.media[0]?.alt, 'Children on the new red slide by the river');
-  assert.deepEqual(Buffer.from((await sent.media[0]?.read()) ?? []), Buffer.from(media.data));
+  const [picture] = sent.media;
+  assert.ok(picture);
+  assert.deepEqual(Buffer.from(await picture.read()), Buffer.from(media.data));
   const publicPicture = await new TestClient(server.url).get(`/publishing/media/${media.id}`);
   assert.equal(publicPicture.status, 200);
   assert.equal(publicPicture.headers.get('content-type'), 'image/jpeg');
