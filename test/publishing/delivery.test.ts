@@ -297,3 +297,54 @@ test("a destination may share an inbox channel's account; its own credentials fo
     );
   });
 });
+
+test("a campaign's UTM parameters reach each destination's links (utm_source: the destination's kind) with its hashtags", async () => {
+  const saved = await people.author.client.submit(
+    '/staff/publishing/campaigns/new',
+    '/staff/publishing/campaigns/new',
+    {
+      name_en: 'Safer streets',
+      goal_en: 'Fewer accidents near schools',
+      slug: 'safer-streets',
+      startsOn: '2026-01-01',
+      endsOn: '2026-12-31',
+      hashtags: '#InteractiveCitySaferStreets #Schools',
+      utmSource: '',
+      utmMedium: 'social',
+      utmCampaign: '',
+    },
+  );
+  assert.equal(saved.status, 303);
+  const bad = await people.author.client.submit('/staff/publishing/campaigns/new', '/staff/publishing/campaigns/new', {
+    name_en: 'Bad',
+    slug: 'Not A Slug',
+    startsOn: '2026-05-01',
+    endsOn: '2026-04-01',
+    hashtags: '#two words!',
+  });
+  assert.equal(bad.status, 400);
+  const campaign = await server.ctx.db
+    .selectFrom('publishing_campaign')
+    .select(['id', 'hashtags'])
+    .where('slug', '=', 'safer-streets')
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(campaign.hashtags, ['InteractiveCitySaferStreets', 'Schools']);
+  const written = await writePost(people.author.client, {
+    body_en: 'Read the plan: https://city.example/plan?lang=en.',
+    departmentId: String(people.roads),
+    campaignId: String(campaign.id),
+    destinationIds: String(destinationId),
+    schedule: 'now',
+  });
+  const id = written.id ?? 0;
+  await act(people.author.client, id, 'submit');
+  await act(people.approver.client, id, 'approve');
+  await runPublishing(server.ctx);
+  const [sent] = callsFor(id);
+  assert.ok(sent);
+  assert.equal(
+    sent.text,
+    'Read the plan: https://city.example/plan?lang=en&utm_source=test-channel&utm_medium=social&utm_campaign=safer-streets.',
+  );
+  assert.deepEqual(sent.hashtags, ['InteractiveCitySaferStreets', 'Schools']);
+});
