@@ -120,6 +120,9 @@ test('a refusal stays failed; a retry first finds out the channel has no post, t
   assert.equal(failed.last_error, 'HTTP 503');
   const { html } = await people.author.client.page('/staff/publishing/failures');
   assert.match(html, new RegExp(`/staff/publishing/posts/${id}#deliveries`));
+  // staff of another department do not see it among their failures
+  const other = await people.otherDepartment.client.page('/staff/publishing/failures');
+  assert.doesNotMatch(other.html, new RegExp(`/staff/publishing/posts/${id}#deliveries`));
   channel.mode = 'ok';
   await people.author.client.submit(
     `/staff/publishing/posts/${id}`,

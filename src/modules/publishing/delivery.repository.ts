@@ -129,14 +129,27 @@ export async function findPendingDeliveries(db: Executor, now: Date, limit = 50)
 
 /**
  * Claims a pending delivery for its one publish, if fewer than `concurrency` deliveries of the same
- * destination are being published: one statement, so two workers never both claim it. The deadline
- * after which a claim whose worker died counts as uncertain is kept in `next_check_at`.
+ * destination are being published. Run it in a transaction: the destination's row is locked first, so
+ * two workers claiming for one destination count one after the other (under READ COMMITTED two
+ * updates of different rows would each count the other's claim as absent). The deadline after which a
+ * claim whose worker died counts as uncertain is kept in `next_check_at`.
  */
-export async function claimDelivery(db: Executor, id: number, concurrency: number, deadline: Date): Promise<boolean> {
-  const row = await db
+export async function claimDelivery(
+  tx: Executor,
+  delivery: { id: number; destinationId: number },
+  concurrency: number,
+  deadline: Date,
+): Promise<boolean> {
+  await tx
+    .selectFrom('publishing_destination')
+    .select('id')
+    .where('id', '=', delivery.destinationId)
+    .forUpdate()
+    .execute();
+  const row = await tx
     .updateTable('publishing_delivery as d')
     .set({ state: 'publishing', attempts: sql`d.attempts + 1`, next_check_at: deadline })
-    .where('d.id', '=', id)
+    .where('d.id', '=', delivery.id)
     .where('d.state', '=', 'pending')
     .where(
       sql<boolean>`(select count(*) from publishing_delivery o where o.destination_id = d.destination_id and o.state = 'publishing') < ${concurrency}`,

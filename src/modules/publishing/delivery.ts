@@ -142,7 +142,11 @@ async function publishOne(ctx: AppContext, delivery: Delivery): Promise<void> {
     }
   }
   if (
-    !(await claimDelivery(ctx.db, delivery.id, adapter.concurrency ?? 1, new Date(now.getTime() + CLAIM_DEADLINE_MS)))
+    !(await ctx.db
+      .transaction()
+      .execute((tx) =>
+        claimDelivery(tx, delivery, adapter.concurrency ?? 1, new Date(now.getTime() + CLAIM_DEADLINE_MS)),
+      ))
   )
     return;
   const campaign = post.campaignId === null ? undefined : await findCampaign(ctx.db, organisation.id, post.campaignId);

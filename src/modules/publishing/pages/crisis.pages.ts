@@ -9,6 +9,9 @@ import { startCrisisBroadcast } from '../crisis.use-cases.ts';
 import { findProblemDeliveries } from '../delivery.repository.ts';
 import { findDestinations } from '../destinations.repository.ts';
 import { authorizePublishing } from '../publishing.policy.ts';
+import { findAllSteps } from '../approval.repository.ts';
+import { findDepartmentChoices, findPostSummaries } from '../posts.repository.ts';
+import { readableDepartments } from './posts.pages.ts';
 import { bodyText, fieldTexts, languageName, publishingPage, textareaField } from './shared.ts';
 
 function crisisForm(
@@ -75,10 +78,19 @@ export function registerCrisisPages(app: App, ctx: AppContext): void {
   app.get('/staff/publishing/failures', { schema: { hide: true } }, async (request, reply) => {
     authorizePublishing(request.viewer, 'write');
     const { t } = request;
-    const [deliveries, destinations] = await Promise.all([
+    const [all, destinations, posts, departments, steps] = await Promise.all([
       findProblemDeliveries(ctx.db, request.organisation.id),
       findDestinations(ctx.db, request.organisation.id),
+      findPostSummaries(ctx.db, request.organisation.id, request.lang, undefined),
+      findDepartmentChoices(ctx.db, request.organisation.id),
+      findAllSteps(ctx.db, request.organisation.id),
     ]);
+    // only the deliveries of posts the viewer may read
+    const readable = readableDepartments(request.viewer, departments, steps);
+    const departmentOf = new Map(posts.map((post) => [post.id, post.departmentId]));
+    const deliveries = all.filter(
+      (d) => readable.has(departmentOf.get(d.postId) ?? null) && departmentOf.has(d.postId),
+    );
     const names = Object.fromEntries(destinations.map((d) => [d.id, d.name]));
     return publishingPage(request, reply, {
       title: t('publishing.failures.title'),

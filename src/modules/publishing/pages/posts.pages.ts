@@ -13,7 +13,8 @@ import { findDepartmentChoices, findPostSummaries, type Post } from '../posts.re
 import { loadPost, savePost, type PostInput } from '../posts.use-cases.ts';
 import { postForm } from '../publishing.forms.ts';
 import { authorizePublishing, mayWriteFor } from '../publishing.policy.ts';
-import { findAllSteps } from '../approval.repository.ts';
+import { findAllSteps, type ApprovalStep } from '../approval.repository.ts';
+import type { Viewer } from '../../../platform/auth/users.ts';
 import { approvesSomeStep, stepsAmong } from '../steps.ts';
 import { editorPage, listPage, type EditorData, type EditorDestination, type EditorValues } from './posts.view.ts';
 import { fieldTexts, paramOf } from './shared.ts';
@@ -152,12 +153,7 @@ export function registerPostPages(app: App, ctx: AppContext): void {
       findDepartmentChoices(ctx.db, request.organisation.id),
       findAllSteps(ctx.db, request.organisation.id),
     ]);
-    // the posts of the departments the viewer writes for, and of those whose steps they approve
-    const readable = new Set(
-      [null, ...departments.map((d) => d.id)].filter(
-        (id) => mayWriteFor(viewer, id) || approvesSomeStep(viewer, stepsAmong(steps, id)),
-      ),
-    );
+    const readable = readableDepartments(viewer, departments, steps);
     return listPage(
       request,
       reply,
@@ -197,6 +193,19 @@ export function registerPostPages(app: App, ctx: AppContext): void {
     if (id === undefined) throw new AppError('PUBLISHING_POST_NOT_FOUND');
     return handleSave(ctx, request, reply, id);
   });
+}
+
+/** The departments whose posts the viewer reads: those they write for, and those whose steps they approve (null: none). */
+export function readableDepartments(
+  viewer: Viewer,
+  departments: Array<{ id: number }>,
+  steps: ApprovalStep[],
+): Set<number | null> {
+  return new Set(
+    [null, ...departments.map((d) => d.id)].filter(
+      (id) => mayWriteFor(viewer, id) || approvesSomeStep(viewer, stepsAmong(steps, id)),
+    ),
+  );
 }
 
 export function departmentLabel(
