@@ -34,6 +34,7 @@ import { buildRegistry, collectMigrations, type ModuleManifest } from './platfor
 import { OrganisationRepository } from './platform/organisations/organisations.ts';
 import { Outbound } from './platform/outbound/outbound.ts';
 import { registerAssets } from './platform/web/assets.ts';
+import { registerSiteBanners } from './platform/web/banners.ts';
 import { autovacuumRuns } from './platform/db/statistics.ts';
 import { registerMaintenance } from './platform/maintenance.ts';
 import { ensureOrganisation } from './platform/organisations/bootstrap.ts';
@@ -72,6 +73,8 @@ export interface BuildOptions {
   /** PGlite: start from this dump (`Platform.dumpDatabase`) instead of an empty database; tests share one seeded city. */
   initialData?: Blob;
   log?: Logger;
+  /** Modules added after the installation's own (tests: a fake publishing channel); no migrations or locales. */
+  extraModules?: readonly ModuleManifest[];
 }
 
 export interface Platform {
@@ -96,7 +99,8 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       initialData: options.initialData,
     });
     log.info({ database: database.kind, location: database.location }, 'database open');
-    const registry = buildRegistry(MODULES);
+    const modules = [...MODULES, ...(options.extraModules ?? [])];
+    const registry = buildRegistry(modules);
     const jobs = new JobQueue(database.db, log);
     const mail = new Mailer(config, database.db, jobs, log);
     const organisations = new OrganisationRepository(database.db);
@@ -111,7 +115,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       registry,
       organisations,
     };
-    for (const module of MODULES) {
+    for (const module of modules) {
       for (const [kind, job] of Object.entries(module.jobs?.(ctx) ?? {})) {
         if (typeof job === 'function') jobs.register(kind, job);
         else jobs.register(kind, job.handler, { everyMs: job.everyMs });
@@ -135,12 +139,13 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       footer: registry.footerNavigation,
     });
     app.decorate('publicUrl', config.publicUrl);
+    registerSiteBanners(app, ctx, registry.siteBanners);
     await registerOpenApi(app);
     const state = { ready: false };
     registerAssets(app);
     registerPlatformRoutes(app, ctx, state);
     registerApiDocs(app);
-    for (const module of MODULES) await module.routes?.(app, ctx);
+    for (const module of modules) await module.routes?.(app, ctx);
     await app.ready();
     state.ready = true;
     if (options.worker !== false) {

@@ -68,6 +68,14 @@ export interface DiscussedSubjectProvider {
   find(ctx: AppContext, organisationId: number, id: number): Promise<DiscussedSubject | undefined>;
 }
 
+/**
+ * A banner a module shows at the top of every page of the site (a crisis alert pinned until a time);
+ * null when there is nothing to show. Loaded once per page request, so keep it cheap (cache).
+ */
+export interface SiteBanner {
+  render(request: FastifyRequest, ctx: AppContext): Promise<Html | null>;
+}
+
 /** Sample content a module adds to a new demo city, after the modules it depends on. */
 export interface DemoSeeder {
   order: number;
@@ -115,6 +123,8 @@ export interface ModuleManifest {
   secretKeyRotation?: SecretKeyRotation;
   /** Channels a post can go out on (platform/publishing.ts); the publishing module reads them from the registry. */
   publishingAdapters?: readonly PublishingAdapter[];
+  /** Banners at the top of every page (see SiteBanner). */
+  siteBanners?: readonly SiteBanner[];
 }
 
 /**
@@ -142,6 +152,7 @@ export interface Registry {
   discussedSubjects: DiscussedSubjectProvider[];
   personalData: Array<{ module: string; provider: PersonalDataProvider }>;
   publishingAdapters: PublishingAdapter[];
+  siteBanners: SiteBanner[];
 }
 
 /** Gathers the manifests' contributions and registers every module's error codes. */
@@ -159,6 +170,7 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     discussedSubjects: modules.flatMap((m) => m.discussedSubjects ?? []),
     personalData: modules.flatMap((m) => (m.personalData ? [{ module: m.name, provider: m.personalData }] : [])),
     publishingAdapters: modules.flatMap((m) => m.publishingAdapters ?? []),
+    siteBanners: modules.flatMap((m) => m.siteBanners ?? []),
   };
 }
 

@@ -101,6 +101,8 @@ export interface DeliveryOutcome {
   /** For `failed`: whether trying again can help. The message never holds credentials. */
   retryable?: boolean | undefined;
   detail?: string | undefined;
+  /** Adapter-specific state to keep for later `status` calls (Instagram's container id); kept as `DeliveryRef.state`. */
+  adapterState?: Record<string, unknown> | undefined;
 }
 
 /** What a delivery knows when asking the channel about it. */
@@ -156,7 +158,7 @@ export interface PublishingAdapter {
     post: ChannelPost,
     ctx: AppContext,
     signal: AbortSignal,
-  ): Promise<DeliveryOutcome & { adapterState?: Record<string, unknown> }>;
+  ): Promise<DeliveryOutcome>;
   /** Where a delivery stands; safe to call again and again. */
   status(
     destination: PublishingDestination,

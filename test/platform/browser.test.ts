@@ -37,6 +37,13 @@ const ADMIN_PAGES = [
   '/staff/inbox/people?q=marco',
   '/admin/inbox/settings',
   '/admin/inbox/topics/new',
+  '/staff/publishing',
+  '/staff/publishing/posts/new',
+  '/staff/publishing/campaigns',
+  '/staff/publishing/failures',
+  '/staff/publishing/crisis',
+  '/admin/publishing/destinations',
+  '/admin/publishing/steps',
 ];
 
 let server: TestServer;

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { buildPlatform, type Platform } from '../../src/main.ts';
 import { loadConfig, type Config } from '../../src/platform/config.ts';
 import type { AppContext } from '../../src/platform/context.ts';
+import type { ModuleManifest } from '../../src/platform/module.ts';
 import { Outbound, parseAllowList } from '../../src/platform/outbound/outbound.ts';
 import { pgliteTemplate, postgresFromTemplate } from './templates.ts';
 
@@ -79,6 +80,8 @@ export async function startTestServer(
     adjust?: (config: Config) => void;
     allowOutbound?: string[];
     log?: Logger;
+    /** Modules added to the installation's (a test-only publishing adapter); they bring no migrations. */
+    modules?: readonly ModuleManifest[];
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-test-'));
@@ -135,6 +138,7 @@ export async function startTestServer(
     inMemory: true,
     ...(template && 'dump' in template ? { initialData: template.dump } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.modules ? { extraModules: options.modules } : {}),
   });
   if (template && 'keep' in template) await template.keep(await platform.dumpDatabase());
   await platform.app.listen({ port: 0, host: '127.0.0.1' });

@@ -39,6 +39,8 @@ import './inbox.schema.ts';
 import type catalogue from './locales/en.json';
 
 export { startInboundMail, type InboundMail } from './channels/email/listener.ts';
+/** For publishing: a destination may share an inbox channel's account (its sealed credentials). */
+export { findChannelRecord, findChannels, type ChannelSummary } from './channels.repository.ts';
 
 /**
  * Inbox and listening: everything residents say on every channel (e-mail, Telegram, Mastodon,

@@ -1,9 +1,29 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as publishingMigration from './migrations/20261216_0100_publishing.ts';
+import * as approvalMigration from './migrations/20261216_0200_publishing_approval.ts';
 import * as repliesMigration from './migrations/20261216_0400_publishing_replies.ts';
 import { inboxReplySection } from './pages/inbox-reply.view.ts';
 import { LINK_REPLIES_EVERY_MS, LINK_REPLIES_JOB, linkRepliesJob } from './replies.ts';
 import { socialAdapters } from './channels/social.ts';
+import {
+  METRICS_EVERY_MS,
+  METRICS_JOB,
+  PUBLISH_EVERY_MS,
+  PUBLISH_JOB,
+  pullMetrics,
+  runPublishing,
+} from './delivery.ts';
+import { publishingSecretKeyRotation } from './destinations.use-cases.ts';
+import { registerCampaignPages } from './pages/campaigns.pages.ts';
+import { registerCrisisPages } from './pages/crisis.pages.ts';
+import { registerDestinationPages } from './pages/destinations.pages.ts';
+import { registerPostActionPages } from './pages/post.pages.ts';
+import { registerPostPages } from './pages/posts.pages.ts';
+import { crisisBanner, registerReviewPages } from './pages/review.pages.ts';
+import { publishingAssets } from './pages/shared.ts';
+import { registerStepPages } from './pages/steps.pages.ts';
+import { seedPublishing } from './publishing.demo.ts';
+import { publishingErrors } from './publishing.errors.ts';
 import './publishing.schema.ts';
 import './replies.schema.ts';
 import type catalogue from './locales/en.json';
@@ -16,15 +36,49 @@ import type catalogue from './locales/en.json';
 export const publishingModule: ModuleManifest = {
   name: 'publishing',
   locales: new URL('./locales/', import.meta.url),
+  errors: [publishingErrors],
   migrations: {
     '20261216_0100_publishing': publishingMigration,
+    '20261216_0200_publishing_approval': approvalMigration,
     '20261216_0400_publishing_replies': repliesMigration,
   },
-  jobs: (ctx) => ({
-    [LINK_REPLIES_JOB]: { handler: () => linkRepliesJob(ctx), everyMs: LINK_REPLIES_EVERY_MS },
-  }),
   subjectSections: [inboxReplySection],
   publishingAdapters: [...socialAdapters],
+  async routes(app, ctx) {
+    publishingAssets.register(app);
+    registerPostPages(app, ctx);
+    await registerPostActionPages(app, ctx);
+    registerCampaignPages(app, ctx);
+    registerCrisisPages(app, ctx);
+    registerDestinationPages(app, ctx);
+    registerStepPages(app, ctx);
+    registerReviewPages(app, ctx);
+  },
+  adminNavigation: [
+    { href: '/staff/publishing', label: 'publishing.nav', roles: ['staff'] },
+    { href: '/admin/publishing/destinations', label: 'publishing.destinations.nav', roles: ['admin'] },
+  ],
+  siteBanners: [crisisBanner()],
+  secretKeyRotation: publishingSecretKeyRotation,
+  demo: { order: 60, seed: seedPublishing },
+  jobs: (ctx) => ({
+    // due posts become deliveries; each delivery published once, then asked about (never published twice)
+    [PUBLISH_JOB]: {
+      handler: async () => {
+        await runPublishing(ctx);
+      },
+      everyMs: PUBLISH_EVERY_MS,
+    },
+    // built-in destinations refreshed; reach, favourites, boosts and replies of recent deliveries
+    [METRICS_JOB]: {
+      handler: async () => {
+        await pullMetrics(ctx);
+      },
+      everyMs: METRICS_EVERY_MS,
+    },
+    // replies to the city's posts linked to their inbox conversations; campaign hashtags tagged
+    [LINK_REPLIES_JOB]: { handler: () => linkRepliesJob(ctx), everyMs: LINK_REPLIES_EVERY_MS },
+  }),
 };
 
 declare module '../../platform/i18n/catalogues.ts' {

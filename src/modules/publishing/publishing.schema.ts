@@ -12,6 +12,9 @@ export type PostState =
 export type DeliveryRowState =
   'pending' | 'publishing' | 'uncertain' | 'processing' | 'published' | 'failed' | 'removed';
 
+export type DecisionKind =
+  'approved' | 'changes_requested' | 'comment' | 'submitted' | 'emergency_started' | 'emergency_confirmed';
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     publishing_campaign: {
@@ -46,6 +49,52 @@ declare module '../../platform/db/schema.ts' {
       version: Generated<number>;
       created_at: CreatedAt;
       updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+      /** The approval step the post waits at (0: the first). */
+      approval_position: Generated<number>;
+      emergency_started_by: number | null;
+      emergency_started_at: MaybeStamp;
+      emergency_confirmed_by: number | null;
+      /** Published through the emergency path: approval looks at it afterwards. */
+      review_afterwards: Generated<boolean>;
+    };
+    publishing_approval_step: {
+      id: Generated<number>;
+      organisation_id: number;
+      department_id: number | null;
+      position: number;
+      name: string;
+      approver_department_id: number | null;
+      approver_user_ids: ColumnType<number[], number[] | undefined, number[]>;
+    };
+    publishing_post_version: {
+      organisation_id: number;
+      post_id: number;
+      version: number;
+      texts: Json<Record<string, { title: string | null; body: string }>>;
+      author_id: number | null;
+      created_at: CreatedAt;
+    };
+    publishing_review_link: {
+      id: Generated<number>;
+      organisation_id: number;
+      post_id: number;
+      token_hash: string;
+      reviewer_name: string;
+      expires_at: Date;
+      created_by: number | null;
+      created_at: CreatedAt;
+    };
+    publishing_decision: {
+      id: Generated<number>;
+      organisation_id: number;
+      post_id: number;
+      version: number;
+      position: number | null;
+      user_id: number | null;
+      review_link_id: number | null;
+      decision: DecisionKind;
+      comment: ColumnType<string, string | undefined, string>;
+      created_at: CreatedAt;
     };
     publishing_post_text: {
       organisation_id: number;
@@ -65,6 +114,7 @@ declare module '../../platform/db/schema.ts' {
       height: number | null;
       bytes: number;
       alt: JsonDefault<Translated>;
+      data: Uint8Array | null;
     };
     publishing_destination: {
       id: Generated<number>;
@@ -112,6 +162,8 @@ declare module '../../platform/db/schema.ts' {
       metrics: JsonDefault<Record<string, number>>;
       metrics_at: MaybeStamp;
       created_at: CreatedAt;
+      /** Status checks asked so far (their back-off grows with it). */
+      checks: Generated<number>;
     };
   }
 }

@@ -132,6 +132,7 @@ ${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>
     </ul>
   </nav>
 </header>
+${request.siteBanners}
 <main id="main" tabindex="-1">
 ${notice ? html`<div class="notice" role="status">${notice}</div>` : ''}
 ${options.main}

@@ -1,42 +1,22 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import * as sealed from '../../../platform/sealed.ts';
 
 /**
- * Channel credentials (bot tokens, app secrets, mailbox passwords) are stored sealed with AES-256-GCM
- * under a key derived from the installation's SECRET_KEY, so a database dump alone does not give them
- * away. Format: `v1.` + base64url(iv ‖ tag ‖ ciphertext) of the JSON object.
+ * Channel credentials are sealed by platform/sealed.ts under the purpose below (the key derivation the
+ * inbox always used, so credentials sealed before the helper moved to the platform open as they did).
  */
-function keyFrom(secretKey: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secretKey, 'interactive-city', 'inbox channel secrets v1', 32));
-}
+const PURPOSE = 'inbox channel secrets v1';
 
 /** Seals a credentials object for the `inbox_channel.secrets` column. */
 export function sealSecrets(secretKey: string, secrets: Record<string, string>): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyFrom(secretKey), iv);
-  const sealed = Buffer.concat([cipher.update(JSON.stringify(secrets), 'utf8'), cipher.final()]);
-  return `v1.${Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url')}`;
+  return sealed.sealSecrets(secretKey, PURPOSE, secrets);
 }
 
-/**
- * Opens sealed credentials, or answers undefined when they cannot be opened: sealed under another
- * SECRET_KEY (data copied from another installation, a key changed without `npm run admin --
- * rotate-secret-key`) or changed. Pages show such a channel as needing its credentials again.
- */
-export function openSecretsIfReadable(secretKey: string, sealed: string | null): Record<string, string> | undefined {
-  try {
-    return openSecrets(secretKey, sealed);
-  } catch {
-    return undefined;
-  }
+/** Opens sealed credentials, or undefined when they cannot be opened (another SECRET_KEY, changed text). */
+export function openSecretsIfReadable(secretKey: string, value: string | null): Record<string, string> | undefined {
+  return sealed.openSecretsIfReadable(secretKey, PURPOSE, value);
 }
 
 /** Opens sealed credentials; throws when the key is wrong or the text was changed. */
-export function openSecrets(secretKey: string, sealed: string | null): Record<string, string> {
-  if (!sealed) return {};
-  if (!sealed.startsWith('v1.')) throw new Error('Unknown format of channel credentials');
-  const bytes = Buffer.from(sealed.slice(3), 'base64url');
-  const decipher = createDecipheriv('aes-256-gcm', keyFrom(secretKey), bytes.subarray(0, 12));
-  decipher.setAuthTag(bytes.subarray(12, 28));
-  const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
-  return JSON.parse(text) as Record<string, string>;
+export function openSecrets(secretKey: string, value: string | null): Record<string, string> {
+  return sealed.openSecrets(secretKey, PURPOSE, value);
 }
