@@ -5,6 +5,7 @@ import { socialAdapters } from './channels/social.ts';
 import { webAdapter } from './channels/web.ts';
 import { calendarErrors } from './calendar.errors.ts';
 import { registerFeedPages } from './pages/feeds.pages.ts';
+import { registerCalendarPages } from './pages/calendar.pages.ts';
 import * as textSummaryMigration from './migrations/20261216_0300_publishing_text_summary.ts';
 import * as webPageMigration from './migrations/20261216_0301_publishing_web_page.ts';
 import * as newsFromCityMigration from './migrations/20261216_0302_publishing_news_from_city.ts';
@@ -30,7 +31,9 @@ export const publishingModule: ModuleManifest = {
   errors: [calendarErrors],
   routes: (app, ctx) => {
     registerFeedPages(app, ctx);
+    registerCalendarPages(app, ctx);
   },
+  adminNavigation: [{ href: '/staff/publishing/calendar', label: 'publishing.calendar.title', roles: ['staff'] }],
   publishingAdapters: [webAdapter, ...socialAdapters],
 };
 
@@ -46,6 +49,7 @@ export {
 export { newsPath, mediaPath, newsText, newsSummary, feedPath, type FeedScope } from './news.ts';
 export { feedLinks } from './pages/feeds.pages.ts';
 export { postPageUrl } from './channels/web.ts';
+export { checkBlackout, type BlackoutCheck } from './calendar.use-cases.ts';
 
 declare module '../../platform/i18n/catalogues.ts' {
   interface ModuleCatalogues {
