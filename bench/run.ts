@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list]`
+ * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar]`
  *
  * Starts the real platform with the demo city on a scratch database (PGlite in a temporary folder, or
  * with --postgres a new database `bench_<random>` on DATABASE_URL or the local server), and a bare
@@ -13,12 +13,15 @@
  * list at those sizes, before and after the embedded database's statistics refresh); not part of the default run.
  * `--only=inbox` runs bench/inbox.bench.ts (issue 5: webhook ingestion against a bare insert, ingestMessages in
  * batches, the analysis job against language identification alone); it is not part of the default run.
+ * `--only=calendar` runs bench/calendar.bench.ts (issue 15: the editorial calendar's month view with 5,000 posts,
+ * goal < 100 ms); not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
  * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
  */
 import os from 'node:os';
 import { parseOptions, progress } from './lib.ts';
 import { benchBallots } from './ballots.ts';
+import { benchCalendar } from './calendar.bench.ts';
 import { benchInbox } from './inbox.bench.ts';
 import { benchInboxList } from './inbox-list.bench.ts';
 import { benchListening } from './listening.bench.ts';
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     if (options.parts.has('reports')) await benchReports(env, options);
     if (options.parts.has('inbox')) await benchInbox(env, options);
     if (options.parts.has('inbox-list')) await benchInboxList(env, options);
+    if (options.parts.has('calendar')) await benchCalendar(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

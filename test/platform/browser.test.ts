@@ -70,9 +70,10 @@ before(async () => {
     },
   });
   const article = await server.ctx.db
-    .selectFrom('city_news')
+    .selectFrom('publishing_post')
     .select('slug')
-    .where('published_at', 'is not', null)
+    .where('kind', '=', 'article')
+    .where('state', '=', 'published')
     .orderBy('published_at', 'desc')
     .executeTakeFirst();
   assert.ok(article, 'the demo city has published news');

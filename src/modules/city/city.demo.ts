@@ -2,14 +2,22 @@ import type { AppContext } from '../../platform/context.ts';
 import type { DemoPeople } from '../../platform/module.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import type { Translated } from '../../platform/db/schema.ts';
-import { insertNews } from './news.repository.ts';
+import { insertPublishedNews } from '../publishing/index.ts';
 
 const DAY = 86_400_000;
 
-const NEWS: Array<{ slug: string; daysAgo: number; title: Translated; summary: Translated; body: Translated }> = [
+const NEWS: Array<{
+  slug: string;
+  daysAgo: number;
+  department?: string;
+  title: Translated;
+  summary: Translated;
+  body: Translated;
+}> = [
   {
     slug: 'participatory-budget-2027-vote-opens',
     daysAgo: 1,
+    department: 'participation',
     title: {
       en: 'Participatory budget 2027: voting is open',
       it: 'Bilancio partecipativo 2027: si vota',
@@ -33,6 +41,7 @@ const NEWS: Array<{ slug: string; daysAgo: number; title: Translated; summary: T
   {
     slug: 'harbour-promenade-works',
     daysAgo: 4,
+    department: 'roads',
     title: {
       en: 'Harbour promenade: works start on 1 December',
       it: 'Passeggiata del porto: i lavori partono il 1° dicembre',
@@ -112,16 +121,24 @@ const NEWS: Array<{ slug: string; daysAgo: number; title: Translated; summary: T
   },
 ];
 
-/** A few news items in several languages, dated over the last weeks. */
+/** A few news items in several languages, dated over the last weeks: posts on the news pages (publishing module). */
 export async function seedCity(ctx: AppContext, organisation: Organisation, people: DemoPeople): Promise<void> {
   for (const item of NEWS) {
-    await insertNews(ctx.db, organisation.id, {
+    const texts: Record<string, { title: string; summary?: string; body: string }> = {};
+    for (const [language, title] of Object.entries(item.title)) {
+      texts[language] = {
+        title,
+        summary: item.summary[language],
+        body: item.body[language] ?? item.summary[language] ?? '',
+      };
+    }
+    await insertPublishedNews(ctx.db, organisation.id, {
       slug: item.slug,
-      title: item.title,
-      summary: item.summary,
-      body: item.body,
+      texts,
       publishedAt: new Date(Date.now() - item.daysAgo * DAY),
       authorId: people.staff.communication ?? people.admin,
+      departmentId: item.department ? (people.departments[item.department] ?? null) : null,
+      defaultLanguage: organisation.defaultLanguage,
     });
   }
 }

@@ -24,6 +24,14 @@ import { publishingAssets } from './pages/shared.ts';
 import { registerStepPages } from './pages/steps.pages.ts';
 import { seedPublishing } from './publishing.demo.ts';
 import { publishingErrors } from './publishing.errors.ts';
+import { webAdapter } from './channels/web.ts';
+import { calendarErrors } from './calendar.errors.ts';
+import { registerFeedPages } from './pages/feeds.pages.ts';
+import { registerCalendarPages } from './pages/calendar.pages.ts';
+import * as textSummaryMigration from './migrations/20261216_0300_publishing_text_summary.ts';
+import * as webPageMigration from './migrations/20261216_0301_publishing_web_page.ts';
+import * as newsFromCityMigration from './migrations/20261216_0302_publishing_news_from_city.ts';
+import * as blackoutMigration from './migrations/20261216_0303_publishing_blackout.ts';
 import './publishing.schema.ts';
 import './replies.schema.ts';
 import type catalogue from './locales/en.json';
@@ -36,14 +44,18 @@ import type catalogue from './locales/en.json';
 export const publishingModule: ModuleManifest = {
   name: 'publishing',
   locales: new URL('./locales/', import.meta.url),
-  errors: [publishingErrors],
+  errors: [publishingErrors, calendarErrors],
   migrations: {
     '20261216_0100_publishing': publishingMigration,
     '20261216_0200_publishing_approval': approvalMigration,
+    '20261216_0300_publishing_text_summary': textSummaryMigration,
+    '20261216_0301_publishing_web_page': webPageMigration,
+    '20261216_0302_publishing_news_from_city': newsFromCityMigration,
+    '20261216_0303_publishing_blackout': blackoutMigration,
     '20261216_0400_publishing_replies': repliesMigration,
   },
   subjectSections: [inboxReplySection],
-  publishingAdapters: [...socialAdapters],
+  publishingAdapters: [webAdapter, ...socialAdapters],
   async routes(app, ctx) {
     publishingAssets.register(app);
     registerPostPages(app, ctx);
@@ -53,9 +65,12 @@ export const publishingModule: ModuleManifest = {
     registerDestinationPages(app, ctx);
     registerStepPages(app, ctx);
     registerReviewPages(app, ctx);
+    registerFeedPages(app, ctx);
+    registerCalendarPages(app, ctx);
   },
   adminNavigation: [
     { href: '/staff/publishing', label: 'publishing.nav', roles: ['staff'] },
+    { href: '/staff/publishing/calendar', label: 'publishing.calendar.title', roles: ['staff'] },
     { href: '/admin/publishing/destinations', label: 'publishing.destinations.nav', roles: ['admin'] },
   ],
   siteBanners: [crisisBanner()],
@@ -80,6 +95,20 @@ export const publishingModule: ModuleManifest = {
     [LINK_REPLIES_JOB]: { handler: () => linkRepliesJob(ctx), everyMs: LINK_REPLIES_EVERY_MS },
   }),
 };
+
+// what the city module's news pages and the scheduling of posts use
+export {
+  findNewsPosts,
+  findNewsPostBySlug,
+  findFeedSubjects,
+  insertPublishedNews,
+  type NewsPost,
+  type NewsText,
+} from './news.repository.ts';
+export { newsPath, mediaPath, newsText, newsSummary, feedPath, type FeedScope } from './news.ts';
+export { feedLinks } from './pages/feeds.pages.ts';
+export { postPageUrl } from './channels/web.ts';
+export { checkBlackout, type BlackoutCheck } from './calendar.use-cases.ts';
 
 declare module '../../platform/i18n/catalogues.ts' {
   interface ModuleCatalogues {

@@ -101,6 +101,8 @@ declare module '../../platform/db/schema.ts' {
       post_id: number;
       language: string;
       title: string | null;
+      /** Added by 20261216_0300_publishing_text_summary (pub-calendar): the news list's and feeds' summary. */
+      summary: ColumnType<string | null, string | null | undefined, string | null>;
       body: string;
     };
     publishing_media: {

@@ -20,6 +20,8 @@ export interface PageOptions {
   ogType?: 'website' | 'article';
   /** Extra scripts (same-origin paths) for progressive enhancement. */
   scripts?: string[];
+  /** Feeds of what the page shows, advertised as `<link rel="alternate">` (RSS, Atom, JSON Feed readers find them). */
+  feeds?: Array<{ type: string; href: string; title: string }>;
 }
 
 export interface SiteNavigation {
@@ -83,6 +85,7 @@ ${options.noIndex ? html`<meta name="robots" content="noindex">` : ''}
 <link rel="canonical" href="${canonical}">
 ${LANGUAGE_CODES.map((code) => html`<link rel="alternate" hreflang="${code}" href="${canonical}?lang=${code}">`)}
 <link rel="alternate" hreflang="x-default" href="${canonical}">
+${(options.feeds ?? []).map((feed) => html`<link rel="alternate" type="${feed.type}" href="${feed.href}" title="${feed.title}">`)}
 <meta property="og:type" content="${options.ogType ?? 'website'}">
 <meta property="og:site_name" content="${city}">
 <meta property="og:title" content="${options.title}">
