@@ -6,6 +6,15 @@ type Json<T> = ColumnType<T, string, string>;
 
 export type ObjectType = 'Note' | 'Article';
 
+/** A picture or video of a published object: its public address, type and alternative text. */
+export interface ObjectAttachment {
+  url: string;
+  mediaType: string;
+  alt: string;
+  width?: number | undefined;
+  height?: number | undefined;
+}
+
 declare module '../../platform/db/schema.ts' {
   interface Database {
     fediverse_kv: {
@@ -72,6 +81,7 @@ declare module '../../platform/db/schema.ts' {
       language: string;
       url: string | null;
       hashtags: ColumnType<string[], string[] | undefined, string[]>;
+      attachments: ColumnType<ObjectAttachment[], string | undefined, string>;
       in_reply_to: string | null;
       reply_to_actor: string | null;
       published_at: ColumnType<Date, Date | string, Date | string>;

@@ -85,6 +85,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       language text not null,
       url text,
       hashtags text[] not null default '{}',
+      attachments jsonb not null default '[]',
       in_reply_to text,
       reply_to_actor text,
       published_at timestamptz not null,

@@ -1,0 +1,668 @@
+import { sql } from 'kysely';
+import type { Db, Executor } from '../../platform/db/database.ts';
+import type { ObjectAttachment, ObjectType } from './fediverse.schema.ts';
+import type { NewActorKeys } from './keys.ts';
+
+/** The handle of the city's news desk; departments use their slug. */
+export const NEWS_HANDLE = 'news';
+
+export interface ActorRow {
+  id: number;
+  organisationId: number;
+  handle: string;
+  departmentId: number | null;
+  address: string;
+  openingHours: string;
+  accessibility: string;
+  rsaPublic: JsonWebKey;
+  rsaPrivate: string;
+  ed25519Public: JsonWebKey;
+  ed25519Private: string;
+  createdAt: Date;
+}
+
+function toActor(row: {
+  id: number;
+  organisation_id: number;
+  handle: string;
+  department_id: number | null;
+  address: string;
+  opening_hours: string;
+  accessibility: string;
+  rsa_public: JsonWebKey;
+  rsa_private: string;
+  ed25519_public: JsonWebKey;
+  ed25519_private: string;
+  created_at: Date;
+}): ActorRow {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    handle: row.handle,
+    departmentId: row.department_id,
+    address: row.address,
+    openingHours: row.opening_hours,
+    accessibility: row.accessibility,
+    rsaPublic: row.rsa_public,
+    rsaPrivate: row.rsa_private,
+    ed25519Public: row.ed25519_public,
+    ed25519Private: row.ed25519_private,
+    createdAt: row.created_at,
+  };
+}
+
+/** Who may be an actor of a city: its news desk and each department (by slug) that is not archived. */
+export async function findActorCandidates(
+  db: Executor,
+  organisationId: number,
+): Promise<Array<{ handle: string; departmentId: number | null; name: Record<string, string> | null }>> {
+  const departments = await db
+    .selectFrom('core_department')
+    .select(['id', 'slug', 'name'])
+    .where('organisation_id', '=', organisationId)
+    .where('archived_at', 'is', null)
+    .orderBy('slug')
+    .execute();
+  return [
+    { handle: NEWS_HANDLE, departmentId: null, name: null },
+    ...departments
+      .filter((row) => row.slug !== NEWS_HANDLE)
+      .map((row) => ({ handle: row.slug, departmentId: row.id, name: row.name })),
+  ];
+}
+
+export async function findDepartmentName(
+  db: Executor,
+  organisationId: number,
+  departmentId: number,
+): Promise<Record<string, string> | undefined> {
+  const row = await db
+    .selectFrom('core_department')
+    .select('name')
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', departmentId)
+    .executeTakeFirst();
+  return row?.name;
+}
+
+export async function findActor(db: Executor, organisationId: number, handle: string): Promise<ActorRow | undefined> {
+  const row = await db
+    .selectFrom('fediverse_actor')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('handle', '=', handle)
+    .executeTakeFirst();
+  return row ? toActor(row) : undefined;
+}
+
+export async function findActorById(db: Executor, actorId: number): Promise<ActorRow | undefined> {
+  const row = await db.selectFrom('fediverse_actor').selectAll().where('id', '=', actorId).executeTakeFirst();
+  return row ? toActor(row) : undefined;
+}
+
+export async function findActors(db: Executor, organisationId: number): Promise<ActorRow[]> {
+  const rows = await db
+    .selectFrom('fediverse_actor')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('id')
+    .execute();
+  return rows.map(toActor);
+}
+
+/** Stores an actor's keys once: a second server creating the same actor at the same instant keeps the first. */
+export async function insertActor(
+  db: Db,
+  input: { organisationId: number; handle: string; departmentId: number | null; keys: NewActorKeys },
+): Promise<ActorRow> {
+  await db
+    .insertInto('fediverse_actor')
+    .values({
+      organisation_id: input.organisationId,
+      handle: input.handle,
+      department_id: input.departmentId,
+      rsa_public: JSON.stringify(input.keys.rsaPublic),
+      rsa_private: input.keys.rsaPrivate,
+      ed25519_public: JSON.stringify(input.keys.ed25519Public),
+      ed25519_private: input.keys.ed25519Private,
+    })
+    .onConflict((oc) => oc.columns(['organisation_id', 'handle']).doNothing())
+    .execute();
+  const actor = await findActor(db, input.organisationId, input.handle);
+  if (!actor) throw new Error('The actor could not be stored');
+  return actor;
+}
+
+export async function updateActorProfile(
+  db: Executor,
+  organisationId: number,
+  actorId: number,
+  profile: { address: string; openingHours: string; accessibility: string },
+): Promise<void> {
+  await db
+    .updateTable('fediverse_actor')
+    .set({ address: profile.address, opening_hours: profile.openingHours, accessibility: profile.accessibility })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', actorId)
+    .execute();
+}
+
+/** Every actor's sealed private keys, of every city (for changing SECRET_KEY). */
+export async function findSealedActorKeys(
+  db: Executor,
+): Promise<Array<{ id: number; rsaPrivate: string; ed25519Private: string }>> {
+  const rows = await db.selectFrom('fediverse_actor').select(['id', 'rsa_private', 'ed25519_private']).execute();
+  return rows.map((row) => ({ id: row.id, rsaPrivate: row.rsa_private, ed25519Private: row.ed25519_private }));
+}
+
+export async function storeSealedActorKeys(
+  db: Executor,
+  actorId: number,
+  sealed: { rsaPrivate: string; ed25519Private: string },
+): Promise<void> {
+  await db
+    .updateTable('fediverse_actor')
+    .set({ rsa_private: sealed.rsaPrivate, ed25519_private: sealed.ed25519Private })
+    .where('id', '=', actorId)
+    .execute();
+}
+
+export async function replaceActorKeys(db: Executor, actorId: number, keys: NewActorKeys): Promise<void> {
+  await db
+    .updateTable('fediverse_actor')
+    .set({
+      rsa_public: JSON.stringify(keys.rsaPublic),
+      rsa_private: keys.rsaPrivate,
+      ed25519_public: JSON.stringify(keys.ed25519Public),
+      ed25519_private: keys.ed25519Private,
+    })
+    .where('id', '=', actorId)
+    .execute();
+}
+
+// --- followers ---------------------------------------------------------------------------------
+
+export interface FollowerRow {
+  remoteActor: string;
+  inbox: string;
+  sharedInbox: string | null;
+}
+
+export async function upsertFollower(
+  db: Executor,
+  input: {
+    organisationId: number;
+    actorId: number;
+    remoteActor: string;
+    remoteHost: string;
+    inbox: string;
+    sharedInbox: string | null;
+    followId: string | null;
+  },
+): Promise<void> {
+  await db
+    .insertInto('fediverse_follower')
+    .values({
+      organisation_id: input.organisationId,
+      actor_id: input.actorId,
+      remote_actor: input.remoteActor,
+      remote_host: input.remoteHost,
+      inbox: input.inbox,
+      shared_inbox: input.sharedInbox,
+      follow_id: input.followId,
+    })
+    .onConflict((oc) =>
+      oc.columns(['actor_id', 'remote_actor']).doUpdateSet({
+        inbox: input.inbox,
+        shared_inbox: input.sharedInbox,
+        follow_id: input.followId,
+      }),
+    )
+    .execute();
+}
+
+export async function deleteFollower(db: Executor, actorId: number, remoteActor: string): Promise<number> {
+  const result = await db
+    .deleteFrom('fediverse_follower')
+    .where('actor_id', '=', actorId)
+    .where('remote_actor', '=', remoteActor)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Removes a remote actor (deleted on its server) from every actor's followers of the city. */
+export async function deleteRemoteActorEverywhere(
+  db: Executor,
+  organisationId: number,
+  remoteActor: string,
+): Promise<void> {
+  await db
+    .deleteFrom('fediverse_follower')
+    .where('organisation_id', '=', organisationId)
+    .where('remote_actor', '=', remoteActor)
+    .execute();
+}
+
+export async function deleteFollowersOfDomain(db: Executor, organisationId: number, domain: string): Promise<number> {
+  const result = await db
+    .deleteFrom('fediverse_follower')
+    .where('organisation_id', '=', organisationId)
+    .where((eb) => eb.or([eb('remote_host', '=', domain), eb('remote_host', 'like', `%.${domain}`)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export async function countFollowers(db: Executor, actorId: number): Promise<number> {
+  const row = await db
+    .selectFrom('fediverse_follower')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('actor_id', '=', actorId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A page of followers, oldest first, after the follower row `afterId`. */
+export async function findFollowersPage(
+  db: Executor,
+  actorId: number,
+  afterId: number,
+  limit: number,
+): Promise<Array<FollowerRow & { id: number }>> {
+  const rows = await db
+    .selectFrom('fediverse_follower')
+    .select(['id', 'remote_actor', 'inbox', 'shared_inbox'])
+    .where('actor_id', '=', actorId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    remoteActor: row.remote_actor,
+    inbox: row.inbox,
+    sharedInbox: row.shared_inbox,
+  }));
+}
+
+/** Where to deliver to an actor's followers: one row per follower, blocked servers left out. */
+export async function findFollowerInboxes(
+  db: Executor,
+  organisationId: number,
+  actorId: number,
+): Promise<FollowerRow[]> {
+  const rows = await db
+    .selectFrom('fediverse_follower as f')
+    .select(['f.remote_actor', 'f.inbox', 'f.shared_inbox'])
+    .where('f.actor_id', '=', actorId)
+    .where('f.organisation_id', '=', organisationId)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('fediverse_blocked_domain as b')
+            .select('b.domain')
+            .whereRef('b.organisation_id', '=', 'f.organisation_id')
+            .where(sql<boolean>`(f.remote_host = b.domain or f.remote_host like '%.' || b.domain)`),
+        ),
+      ),
+    )
+    .execute();
+  return rows.map((row) => ({ remoteActor: row.remote_actor, inbox: row.inbox, sharedInbox: row.shared_inbox }));
+}
+
+// --- following (one of our actors follows a remote one) ------------------------------------------
+
+export async function upsertFollowing(
+  db: Executor,
+  input: { organisationId: number; actorId: number; remoteActor: string; followId: string },
+): Promise<void> {
+  await db
+    .insertInto('fediverse_following')
+    .values({
+      organisation_id: input.organisationId,
+      actor_id: input.actorId,
+      remote_actor: input.remoteActor,
+      follow_id: input.followId,
+    })
+    .onConflict((oc) => oc.columns(['actor_id', 'remote_actor']).doUpdateSet({ follow_id: input.followId }))
+    .execute();
+}
+
+export async function markFollowingAccepted(db: Executor, actorId: number, remoteActor: string): Promise<boolean> {
+  const result = await db
+    .updateTable('fediverse_following')
+    .set({ accepted_at: new Date() })
+    .where('actor_id', '=', actorId)
+    .where('remote_actor', '=', remoteActor)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function findFollowing(db: Executor, actorId: number) {
+  return db
+    .selectFrom('fediverse_following')
+    .select(['remote_actor', 'accepted_at'])
+    .where('actor_id', '=', actorId)
+    .orderBy('id')
+    .execute();
+}
+
+export async function isFollowing(db: Executor, actorId: number, remoteActor: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('fediverse_following')
+    .select('id')
+    .where('actor_id', '=', actorId)
+    .where('remote_actor', '=', remoteActor)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// --- objects we published ------------------------------------------------------------------------
+
+export interface ObjectRow {
+  id: number;
+  organisationId: number;
+  actorId: number;
+  uuid: string;
+  postId: number | null;
+  deliveryId: number | null;
+  type: ObjectType;
+  title: string | null;
+  content: string;
+  summary: string | null;
+  language: string;
+  url: string | null;
+  hashtags: string[];
+  attachments: ObjectAttachment[];
+  inReplyTo: string | null;
+  replyToActor: string | null;
+  publishedAt: Date;
+  updatedAt: Date | null;
+  deletedAt: Date | null;
+}
+
+type ObjectDbRow = {
+  id: number;
+  organisation_id: number;
+  actor_id: number;
+  uuid: string;
+  post_id: number | null;
+  delivery_id: number | null;
+  type: ObjectType;
+  title: string | null;
+  content: string;
+  summary: string | null;
+  language: string;
+  url: string | null;
+  hashtags: string[];
+  attachments: ObjectAttachment[];
+  in_reply_to: string | null;
+  reply_to_actor: string | null;
+  published_at: Date;
+  updated_at: Date | null;
+  deleted_at: Date | null;
+};
+
+function toObject(row: ObjectDbRow): ObjectRow {
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    actorId: row.actor_id,
+    uuid: row.uuid,
+    postId: row.post_id,
+    deliveryId: row.delivery_id,
+    type: row.type,
+    title: row.title,
+    content: row.content,
+    summary: row.summary,
+    language: row.language,
+    url: row.url,
+    hashtags: row.hashtags,
+    attachments: row.attachments,
+    inReplyTo: row.in_reply_to,
+    replyToActor: row.reply_to_actor,
+    publishedAt: row.published_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+export type NewObject = Omit<ObjectRow, 'id' | 'updatedAt' | 'deletedAt'>;
+
+/** Stores a published object once per delivery (a second call answers the first row). */
+export async function insertObject(db: Executor, input: NewObject): Promise<ObjectRow> {
+  const values = {
+    organisation_id: input.organisationId,
+    actor_id: input.actorId,
+    uuid: input.uuid,
+    post_id: input.postId,
+    delivery_id: input.deliveryId,
+    type: input.type,
+    title: input.title,
+    content: input.content,
+    summary: input.summary,
+    language: input.language,
+    url: input.url,
+    hashtags: input.hashtags,
+    attachments: JSON.stringify(input.attachments),
+    in_reply_to: input.inReplyTo,
+    reply_to_actor: input.replyToActor,
+    published_at: input.publishedAt,
+  };
+  if (input.deliveryId !== null) {
+    const existing = await findObjectByDelivery(db, input.organisationId, input.deliveryId);
+    if (existing) return existing;
+  }
+  const row = await db.insertInto('fediverse_object').values(values).returningAll().executeTakeFirstOrThrow();
+  return toObject(row);
+}
+
+export async function findObjectByDelivery(
+  db: Executor,
+  organisationId: number,
+  deliveryId: number,
+): Promise<ObjectRow | undefined> {
+  const row = await db
+    .selectFrom('fediverse_object')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('delivery_id', '=', deliveryId)
+    .executeTakeFirst();
+  return row ? toObject(row) : undefined;
+}
+
+export async function findObjectByUuid(
+  db: Executor,
+  organisationId: number,
+  uuid: string,
+): Promise<ObjectRow | undefined> {
+  const row = await db
+    .selectFrom('fediverse_object')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('uuid', '=', uuid)
+    .executeTakeFirst();
+  return row ? toObject(row) : undefined;
+}
+
+export async function updateObjectContent(
+  db: Executor,
+  objectId: number,
+  values: {
+    title: string | null;
+    content: string;
+    summary: string | null;
+    hashtags: string[];
+    attachments: ObjectAttachment[];
+    updatedAt: Date;
+  },
+): Promise<void> {
+  await db
+    .updateTable('fediverse_object')
+    .set({
+      title: values.title,
+      content: values.content,
+      summary: values.summary,
+      hashtags: values.hashtags,
+      attachments: JSON.stringify(values.attachments),
+      updated_at: values.updatedAt,
+    })
+    .where('id', '=', objectId)
+    .execute();
+}
+
+export async function markObjectDeleted(db: Executor, objectId: number, at: Date): Promise<void> {
+  await db.updateTable('fediverse_object').set({ deleted_at: at }).where('id', '=', objectId).execute();
+}
+
+export async function countObjects(db: Executor, actorId: number): Promise<number> {
+  const row = await db
+    .selectFrom('fediverse_object')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('actor_id', '=', actorId)
+    .where('deleted_at', 'is', null)
+    .where('in_reply_to', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A page of an actor's posts (not its replies), newest first, before the object `beforeId`. */
+export async function findObjectsPage(
+  db: Executor,
+  actorId: number,
+  beforeId: number | null,
+  limit: number,
+): Promise<ObjectRow[]> {
+  let query = db
+    .selectFrom('fediverse_object')
+    .selectAll()
+    .where('actor_id', '=', actorId)
+    .where('deleted_at', 'is', null)
+    .where('in_reply_to', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(limit);
+  if (beforeId !== null) query = query.where('id', '<', beforeId);
+  return (await query.execute()).map(toObject);
+}
+
+// --- activities received -----------------------------------------------------------------------
+
+/** Records a received note once; answers false when it was already recorded. */
+export async function insertReceived(
+  db: Executor,
+  input: {
+    organisationId: number;
+    actorId: number;
+    iri: string;
+    remoteActor: string;
+    objectId: number | null;
+    activityType: string;
+    content: string | null;
+  },
+): Promise<boolean> {
+  const row = await db
+    .insertInto('fediverse_received')
+    .values({
+      organisation_id: input.organisationId,
+      actor_id: input.actorId,
+      iri: input.iri,
+      remote_actor: input.remoteActor,
+      object_id: input.objectId,
+      activity_type: input.activityType,
+      content: input.content,
+    })
+    .onConflict((oc) => oc.columns(['organisation_id', 'iri']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function findReceived(db: Executor, organisationId: number, iri: string) {
+  return db
+    .selectFrom('fediverse_received')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('iri', '=', iri)
+    .executeTakeFirst();
+}
+
+export async function updateReceivedContent(db: Executor, id: number, content: string): Promise<void> {
+  await db.updateTable('fediverse_received').set({ content }).where('id', '=', id).execute();
+}
+
+/** Marks a received note deleted by its author; only the author's own notes (`remoteActor`) are touched. */
+export async function markReceivedDeleted(
+  db: Executor,
+  organisationId: number,
+  iri: string,
+  remoteActor: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('fediverse_received')
+    .set({ deleted_at: new Date(), content: null })
+    .where('organisation_id', '=', organisationId)
+    .where('iri', '=', iri)
+    .where('remote_actor', '=', remoteActor)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+// --- blocks ---------------------------------------------------------------------------------------
+
+export async function findBlockedDomains(db: Executor, organisationId: number) {
+  return db
+    .selectFrom('fediverse_blocked_domain')
+    .select(['domain', 'created_at'])
+    .where('organisation_id', '=', organisationId)
+    .orderBy('domain')
+    .execute();
+}
+
+/** Whether a host is a blocked domain or under one. */
+export async function isDomainBlocked(db: Executor, organisationId: number, host: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('fediverse_blocked_domain')
+    .select('domain')
+    .where('organisation_id', '=', organisationId)
+    .where((eb) => eb.or([eb('domain', '=', host), eb(sql.val(host), 'like', sql<string>`'%.' || domain`)]))
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertBlockedDomain(
+  db: Executor,
+  input: { organisationId: number; domain: string; userId: number },
+): Promise<void> {
+  await db
+    .insertInto('fediverse_blocked_domain')
+    .values({ organisation_id: input.organisationId, domain: input.domain, created_by: input.userId })
+    .onConflict((oc) => oc.columns(['organisation_id', 'domain']).doNothing())
+    .execute();
+}
+
+export async function deleteBlockedDomain(db: Executor, organisationId: number, domain: string): Promise<void> {
+  await db
+    .deleteFrom('fediverse_blocked_domain')
+    .where('organisation_id', '=', organisationId)
+    .where('domain', '=', domain)
+    .execute();
+}
+
+export async function insertBlockedBy(
+  db: Executor,
+  input: { organisationId: number; actorId: number; remoteActor: string },
+): Promise<void> {
+  await db
+    .insertInto('fediverse_blocked_by')
+    .values({ organisation_id: input.organisationId, actor_id: input.actorId, remote_actor: input.remoteActor })
+    .onConflict((oc) => oc.columns(['actor_id', 'remote_actor']).doNothing())
+    .execute();
+}
+
+export async function deleteBlockedBy(db: Executor, actorId: number, remoteActor: string): Promise<void> {
+  await db
+    .deleteFrom('fediverse_blocked_by')
+    .where('actor_id', '=', actorId)
+    .where('remote_actor', '=', remoteActor)
+    .execute();
+}
