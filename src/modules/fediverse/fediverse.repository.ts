@@ -347,6 +347,35 @@ export async function findFollowing(db: Executor, actorId: number) {
     .execute();
 }
 
+/** The city's actors whose follow of a remote account was accepted. */
+export async function findActorsFollowing(
+  db: Executor,
+  organisationId: number,
+  remoteActor: string,
+): Promise<number[]> {
+  const rows = await db
+    .selectFrom('fediverse_following')
+    .select('actor_id')
+    .where('organisation_id', '=', organisationId)
+    .where('remote_actor', '=', remoteActor)
+    .where('accepted_at', 'is not', null)
+    .execute();
+  return rows.map((row) => row.actor_id);
+}
+
+/** What the accounts an actor follows have posted, newest first. */
+export async function findReceivedPosts(db: Executor, actorId: number, limit: number) {
+  return db
+    .selectFrom('fediverse_received')
+    .select(['iri', 'remote_actor', 'content', 'received_at'])
+    .where('actor_id', '=', actorId)
+    .where('object_id', 'is', null)
+    .where('deleted_at', 'is', null)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
 export async function isFollowing(db: Executor, actorId: number, remoteActor: string): Promise<boolean> {
   const row = await db
     .selectFrom('fediverse_following')

@@ -8,6 +8,7 @@ import {
   deleteBlockedBy,
   deleteFollower,
   deleteRemoteActorEverywhere,
+  findActorsFollowing,
   findObjectByUuid,
   findReceived,
   insertBlockedBy,
@@ -190,8 +191,21 @@ async function receiveNote(ctx: AppContext, fctx: InboxContext<FediverseData>, c
   if (object.attributionId?.href !== create.actorId.href) return;
   const target = object.replyTargetId;
   const parsed = target ? fctx.parseUri(target) : null;
-  if (parsed?.type !== 'object' || typeof parsed.values.uuid !== 'string') return;
   const { organisation } = fctx.data;
+  if (parsed?.type !== 'object' || typeof parsed.values.uuid !== 'string') {
+    // a post of an account one of the city's actors follows (another city's news desk): kept for staff
+    for (const actorId of await findActorsFollowing(ctx.db, organisation.id, create.actorId.href))
+      await insertReceived(ctx.db, {
+        organisationId: organisation.id,
+        actorId,
+        iri: object.id.href,
+        remoteActor: create.actorId.href,
+        objectId: null,
+        activityType: 'Create',
+        content: noteText(object),
+      });
+    return;
+  }
   const post = await findObjectByUuid(ctx.db, organisation.id, parsed.values.uuid);
   if (!post || post.deletedAt) return;
   const text = noteText(object);

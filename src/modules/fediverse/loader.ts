@@ -20,7 +20,7 @@ export function outboundDocumentLoader(
 ): DocumentLoader {
   return async (url, options): Promise<RemoteDocument> => {
     // the JSON-LD contexts every server uses come with Fedify: never fetched
-    const preloaded = (preloadedContexts as Record<string, unknown>)[url];
+    const preloaded = preloadedContexts[url];
     if (preloaded !== undefined) return { contextUrl: null, documentUrl: url, document: preloaded };
     let current = new URL(url);
     for (let hop = 0; hop <= MAX_HOPS; hop += 1) {
