@@ -328,11 +328,18 @@ export async function upsertFollowing(
     .execute();
 }
 
-export async function markFollowingAccepted(db: Executor, actorId: number, remoteActor: string): Promise<boolean> {
+/** Marks our Follow (by its id) accepted, when the account it asked to follow answers. */
+export async function markFollowingAccepted(
+  db: Executor,
+  organisationId: number,
+  followId: string,
+  remoteActor: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('fediverse_following')
     .set({ accepted_at: new Date() })
-    .where('actor_id', '=', actorId)
+    .where('organisation_id', '=', organisationId)
+    .where('follow_id', '=', followId)
     .where('remote_actor', '=', remoteActor)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

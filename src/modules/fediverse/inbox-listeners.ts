@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Federation, InboxContext } from '@fedify/fedify';
-import { Accept, Block, Create, Delete, Follow, Note, Undo, Update, type Actor } from '@fedify/vocab';
+import { Accept, Article, Block, Create, Delete, Follow, Note, Undo, Update, type Actor } from '@fedify/vocab';
 import type { AppContext } from '../../platform/context.ts';
 import { ingestFediverseMessages } from '../inbox/index.ts';
 import { ensureActor } from './actors.ts';
@@ -69,12 +69,9 @@ export function registerInboxListeners(ctx: AppContext, federation: Federation<F
       ctx.jobs.wake();
     })
     .on(Accept, async (fctx, accept) => {
-      const follow = await objectOf(fctx, accept);
-      if (!(follow instanceof Follow) || !follow.actorId || !accept.actorId) return;
-      const parsed = fctx.parseUri(follow.actorId);
-      if (parsed?.type !== 'actor') return;
-      const actor = await ensureActor(ctx, fctx.data.organisation, parsed.identifier);
-      if (actor) await markFollowingAccepted(ctx.db, actor.id, accept.actorId.href);
+      // the Follow is known by its id (ours); an embedded copy from another server is not trusted anyway
+      if (!accept.actorId || !accept.objectId) return;
+      await markFollowingAccepted(ctx.db, fctx.data.organisation.id, accept.objectId.href, accept.actorId.href);
     })
     .on(Undo, async (fctx, undo) => {
       const object = await objectOf(fctx, undo);
@@ -156,12 +153,12 @@ async function objectOf(
 }
 
 /** When a note says it was published (Temporal's Instant, read without Temporal types), else now. */
-function publishedAt(note: Note): Date {
+function publishedAt(note: Note | Article): Date {
   const published = note.published as { epochMilliseconds?: unknown } | null;
   return typeof published?.epochMilliseconds === 'number' ? new Date(published.epochMilliseconds) : new Date();
 }
 
-function noteText(note: Note): string {
+function noteText(note: Note | Article): string {
   const content = note.content;
   return htmlToText(typeof content === 'string' ? content : (content?.toString() ?? '')).slice(0, MAX_REPLY_TEXT);
 }
@@ -187,7 +184,7 @@ async function receiveNote(ctx: AppContext, fctx: InboxContext<FediverseData>, c
   } catch {
     return;
   }
-  if (!(object instanceof Note) || !object.id || !create.actorId) return;
+  if (!(object instanceof Note || object instanceof Article) || !object.id || !create.actorId) return;
   if (object.attributionId?.href !== create.actorId.href) return;
   const target = object.replyTargetId;
   const parsed = target ? fctx.parseUri(target) : null;
