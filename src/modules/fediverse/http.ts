@@ -80,8 +80,8 @@ async function handle(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   );
   if (response.headers.has(NOT_HANDLED)) {
     if (response.status === 406 && request.method !== 'POST') {
-      const handle = /^\/ap\/actors\/([^/]+)$/.exec(url.pathname)?.[1];
-      if (handle) return renderActorProfile(ctx, request, reply, decodeURIComponent(handle));
+      const handle = /^\/ap\/actors\/([a-z0-9_-]{1,63})$/.exec(url.pathname)?.[1];
+      if (handle) return renderActorProfile(ctx, request, reply, handle);
     }
     throw new AppError('FEDIVERSE_ACTOR_NOT_FOUND');
   }

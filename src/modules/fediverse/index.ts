@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as fediverseMigration from './migrations/20261216_0500_fediverse.ts';
 import { DELIVER_EVERY_MS, drainDeliveries } from './delivery.ts';
+import { seedFediverse } from './fediverse.demo.ts';
 import { fediverseErrors } from './fediverse.errors.ts';
 import { DELIVER_JOB } from './federation-types.ts';
 import { fediverseRuntime } from './federation.ts';
@@ -48,6 +49,7 @@ export const fediverseModule: ModuleManifest = {
     },
   }),
   adminNavigation: [{ href: '/admin/fediverse', label: 'fediverse.nav', roles: ['admin', 'moderator'] }],
+  demo: { order: 70, seed: seedFediverse },
   secretKeyRotation: fediverseSecretKeyRotation,
   publishingAdapters: [activityPubAdapter],
   channelReplySenders: [fediverseReplySender],
