@@ -76,9 +76,9 @@ try {
   console.log(`${rows.length} followers on ${SERVERS} servers (${server.ctx.dbKind})`);
 
   const pageTimes: number[] = [];
-  let loading = true;
+  const load = { running: true };
   const pages = (async () => {
-    while (loading) {
+    while (load.running) {
       const started = performance.now();
       await (await fetch(`${server.url}/ap/actors/news`, { headers: { accept: 'text/html' } })).text();
       pageTimes.push(performance.now() - started);
@@ -119,7 +119,7 @@ try {
   while (verified + refused < SERVERS && performance.now() - started < 300_000)
     await drainDeliveries(server.ctx, { budgetMs: 5_000 });
   const total = performance.now() - started;
-  loading = false;
+  load.running = false;
   await pages;
   pageTimes.sort((a, b) => a - b);
   const p95 = pageTimes[Math.floor(pageTimes.length * 0.95)] ?? 0;

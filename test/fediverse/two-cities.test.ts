@@ -94,5 +94,5 @@ test("one city's news desk follows another's and receives its posts", async () =
   assert.equal(seen.length, 1);
   assert.equal(seen[0]?.iri, outcome.remoteId);
   assert.equal(seen[0]?.remote_actor, `${velden.url}/ap/actors/news`);
-  assert.match(seen[0]?.content ?? '', /zaterdagmarkt staat tijdelijk op het Stationsplein/);
+  assert.match(seen[0].content ?? '', /zaterdagmarkt staat tijdelijk op het Stationsplein/);
 });

@@ -4,16 +4,8 @@ import type { AppContext } from '../../platform/context.ts';
 import { translator } from '../../platform/i18n/translate.ts';
 import { absoluteUrl } from '../../platform/organisations/urls.ts';
 import { actorName, cityLanguage, ensureActor } from './actors.ts';
-import {
-  countFollowers,
-  countObjects,
-  findActor,
-  findActors,
-  findFollowersPage,
-  findObjectByUuid,
-  findObjectsPage,
-  NEWS_HANDLE,
-} from './fediverse.repository.ts';
+import { countFollowers, findActor, findActors, findFollowersPage, NEWS_HANDLE } from './fediverse.repository.ts';
+import { countObjects, findObjectByUuid, findObjectsPage } from './objects.repository.ts';
 import type { FediverseData } from './federation-types.ts';
 import { registerInboxListeners } from './inbox-listeners.ts';
 import { importActorKeys } from './keys.ts';

@@ -10,14 +10,12 @@ import { ensureActor, ensureActors } from './actors.ts';
 import { contextFor, deliverTo } from './delivery.ts';
 import {
   countFollowers,
-  deleteBlockedDomain,
   deleteFollowersOfDomain,
-  findBlockedDomains,
   findFollowing,
-  insertBlockedDomain,
   updateActorProfile,
   upsertFollowing,
 } from './fediverse.repository.ts';
+import { deleteBlockedDomain, findBlockedDomains, insertBlockedDomain } from './received.repository.ts';
 import { authorizeFediverse } from './fediverse.policy.ts';
 
 const MAX_FIELD = 500;

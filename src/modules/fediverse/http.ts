@@ -5,7 +5,7 @@ import type { App } from '../../platform/http/app.ts';
 import { toClientError } from '../../platform/http/errors.ts';
 import { cityUrl } from '../../platform/organisations/urls.ts';
 import { decodeUtf8Marked, unstorableTextPath } from '../../platform/validation.ts';
-import { isDomainBlocked } from './fediverse.repository.ts';
+import { isDomainBlocked } from './received.repository.ts';
 import { fediverseRuntime } from './federation.ts';
 import { renderActorProfile } from './pages/profile.pages.ts';
 

@@ -5,20 +5,22 @@ import type { AppContext } from '../../platform/context.ts';
 import { ingestFediverseMessages } from '../inbox/index.ts';
 import { ensureActor } from './actors.ts';
 import {
-  deleteBlockedBy,
   deleteFollower,
   deleteRemoteActorEverywhere,
   findActorsFollowing,
-  findObjectByUuid,
+  markFollowingAccepted,
+  upsertFollower,
+} from './fediverse.repository.ts';
+import { findObjectByUuid } from './objects.repository.ts';
+import {
+  deleteBlockedBy,
   findReceived,
   insertBlockedBy,
   insertReceived,
   isDomainBlocked,
-  markFollowingAccepted,
   markReceivedDeleted,
   updateReceivedContent,
-  upsertFollower,
-} from './fediverse.repository.ts';
+} from './received.repository.ts';
 import { DELIVER_JOB, type FediverseData } from './federation-types.ts';
 import { htmlToText } from './objects.ts';
 

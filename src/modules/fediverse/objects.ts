@@ -11,7 +11,7 @@ import {
   Video,
   type Object as APObject,
 } from '@fedify/vocab';
-import type { ObjectRow } from './fediverse.repository.ts';
+import type { ObjectRow } from './objects.repository.ts';
 import type { FediverseData } from './federation-types.ts';
 
 export function instant(date: Date): Temporal.Instant {

@@ -11,15 +11,14 @@ import type {
 } from '../../platform/publishing.ts';
 import { ensureActor } from './actors.ts';
 import { contextFor, deliverToFollowers } from './delivery.ts';
+import { findActorById, findActorCandidates } from './fediverse.repository.ts';
 import {
-  findActorById,
-  findActorCandidates,
   findObjectByDelivery,
   insertObject,
   markObjectDeleted,
   updateObjectContent,
   type ObjectRow,
-} from './fediverse.repository.ts';
+} from './objects.repository.ts';
 import { buildCreate, buildObject, instant, objectUri } from './objects.ts';
 
 async function cityOf(ctx: AppContext, organisationId: number): Promise<Organisation> {

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Create, isActor, Mention } from '@fedify/vocab';
 import type { ChannelReplySender } from '../../platform/module.ts';
 import { contextFor, deliverTo } from './delivery.ts';
-import { findActorById, findObjectByUuid, insertObject } from './fediverse.repository.ts';
+import { findActorById } from './fediverse.repository.ts';
+import { findObjectByUuid, insertObject } from './objects.repository.ts';
 import { buildObject, instant, objectUri } from './objects.ts';
 import { cityLanguage } from './actors.ts';
 

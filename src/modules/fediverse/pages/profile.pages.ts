@@ -4,7 +4,8 @@ import { AppError } from '../../../platform/errors.ts';
 import { html } from '../../../platform/web/html.ts';
 import { renderPage } from '../../../platform/web/layout.ts';
 import { actorName, ensureActor } from '../actors.ts';
-import { countFollowers, findObjectsPage } from '../fediverse.repository.ts';
+import { countFollowers } from '../fediverse.repository.ts';
+import { findObjectsPage } from '../objects.repository.ts';
 
 /**
  * An actor's address opened in a browser: the account's page, with its handle to follow from any server,
