@@ -12,6 +12,7 @@ import { inboxModule, startInboundMail } from './modules/inbox/index.ts';
 import { legalModule } from './modules/legal/index.ts';
 import { publishingModule } from './modules/publishing/index.ts';
 import { newsletterModule } from './modules/newsletter/index.ts';
+import { fediverseModule } from './modules/fediverse/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -54,6 +55,7 @@ export const MODULES: readonly ModuleManifest[] = [
   inboxModule,
   publishingModule,
   newsletterModule,
+  fediverseModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

@@ -125,6 +125,32 @@ export interface ModuleManifest {
   publishingAdapters?: readonly PublishingAdapter[];
   /** Banners at the top of every page (see SiteBanner). */
   siteBanners?: readonly SiteBanner[];
+  /** Sends answers written in the inbox on a channel kind this module serves (see ChannelReplySender). */
+  channelReplySenders?: readonly ChannelReplySender[];
+}
+
+/**
+ * How an answer written in the inbox goes out on a channel that another module serves (the fediverse
+ * module's actors): the inbox's adapter of that kind finds the sender here by kind, so the inbox never
+ * imports the module, and the module reaches the inbox only through its index.ts. Throwing an error with
+ * `retryable: true` asks the inbox to try again later; any other error marks the answer failed.
+ */
+export interface ChannelReplySender {
+  kind: string;
+  send(
+    ctx: AppContext,
+    reply: {
+      organisationId: number;
+      text: string;
+      /** The conversation's key on the channel, as the module ingested it. */
+      threadKey: string;
+      /** The external id of the latest incoming message, which the answer replies to. */
+      inReplyTo: string | null;
+      /** The author's external id on the channel. */
+      to: string;
+    },
+    signal: AbortSignal,
+  ): Promise<{ externalId: string; url?: string | undefined }>;
 }
 
 /**
@@ -153,6 +179,7 @@ export interface Registry {
   personalData: Array<{ module: string; provider: PersonalDataProvider }>;
   publishingAdapters: PublishingAdapter[];
   siteBanners: SiteBanner[];
+  channelReplySenders: ChannelReplySender[];
 }
 
 /** Gathers the manifests' contributions and registers every module's error codes. */
@@ -171,6 +198,7 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     personalData: modules.flatMap((m) => (m.personalData ? [{ module: m.name, provider: m.personalData }] : [])),
     publishingAdapters: modules.flatMap((m) => m.publishingAdapters ?? []),
     siteBanners: modules.flatMap((m) => m.siteBanners ?? []),
+    channelReplySenders: modules.flatMap((m) => m.channelReplySenders ?? []),
   };
 }
 

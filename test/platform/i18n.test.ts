@@ -175,6 +175,7 @@ describe('catalogues', () => {
         'inbox',
         'publishing',
         'newsletter',
+        'fediverse',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is

@@ -282,6 +282,36 @@ export async function findOrCreateWebChannel(db: Db, secretKey: string, organisa
   });
 }
 
+/**
+ * The city's channel of a kind another module feeds (the fediverse), created on first use under a per-city
+ * advisory lock, like the contact form's.
+ */
+export async function findOrCreateChannelOfKind(
+  db: Db,
+  secretKey: string,
+  organisationId: number,
+  kind: ChannelKind,
+  name: string,
+): Promise<number> {
+  const find = (executor: Executor) =>
+    executor
+      .selectFrom('inbox_channel')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('kind', '=', kind)
+      .where('archived_at', 'is', null)
+      .orderBy('id')
+      .executeTakeFirst();
+  const existing = await find(db);
+  if (existing) return existing.id;
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${`inbox.channel.${kind}`}), ${organisationId})`.execute(tx);
+    const again = await find(tx);
+    if (again) return again.id;
+    return insertChannel(tx, secretKey, { organisationId, kind, name, settings: {}, secrets: {} });
+  });
+}
+
 /** Every channel with sealed credentials, archived ones too, of every city (for changing SECRET_KEY). */
 export async function findSealedChannels(
   db: Executor,

@@ -18,6 +18,7 @@ export const CHANNEL_KINDS = [
   'import',
   'webhook',
   'web',
+  'fediverse',
 ] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 export type ChannelStatus = 'new' | 'ok' | 'failing';

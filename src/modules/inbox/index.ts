@@ -41,6 +41,9 @@ import type catalogue from './locales/en.json';
 export { startInboundMail, type InboundMail } from './channels/email/listener.ts';
 /** For publishing: a destination may share an inbox channel's account (its sealed credentials). */
 export { findChannelRecord, findChannels, type ChannelSummary } from './channels.repository.ts';
+/** For the fediverse module: replies to the city's posts become inbox conversations. */
+export { ingestFediverseMessages } from './channels/fediverse.ts';
+export type { IncomingMessage } from './channels/channel.ts';
 
 /**
  * Inbox and listening: everything residents say on every channel (e-mail, Telegram, Mastodon,

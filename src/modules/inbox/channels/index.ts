@@ -3,6 +3,7 @@ import type { ChannelAdapter } from './channel.ts';
 import { emailAdapter } from './email/email.ts';
 import { facebookAdapter } from './facebook.ts';
 import { feedAdapter } from './feed.ts';
+import { fediverseAdapter } from './fediverse.ts';
 import { importAdapter } from './import.ts';
 import { instagramAdapter } from './instagram.ts';
 import { mastodonAdapter } from './mastodon.ts';
@@ -24,6 +25,7 @@ const ADAPTERS: ChannelAdapter[] = [
   importAdapter,
   webhookAdapter,
   webAdapter,
+  fediverseAdapter,
 ];
 
 const byKind = new Map<ChannelKind, ChannelAdapter>(ADAPTERS.map((adapter) => [adapter.kind, adapter]));

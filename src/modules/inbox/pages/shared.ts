@@ -145,6 +145,7 @@ const CHANNEL_ICONS: Record<ChannelKind, string> = {
   import: '⇪',
   webhook: '⚡',
   web: '⌂',
+  fediverse: '⁂',
 };
 
 /** A channel's icon (decorative) and its name. */

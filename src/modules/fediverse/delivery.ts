@@ -1,0 +1,93 @@
+import type { Context } from '@fedify/fedify';
+import type { Activity, Recipient } from '@fedify/vocab';
+import type { AppContext } from '../../platform/context.ts';
+import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { cityUrl } from '../../platform/organisations/urls.ts';
+import { findFollowerInboxes, type ActorRow } from './fediverse.repository.ts';
+import { DELIVER_JOB, type FediverseData } from './federation-types.ts';
+import { fediverseRuntime } from './federation.ts';
+
+/** The worker looks for deliveries this often; a publish also wakes it at once. */
+export const DELIVER_EVERY_MS = 5000;
+/** How long one run of the delivery job goes on before handing the worker back to other jobs. */
+const DELIVER_BUDGET_MS = 20_000;
+const DELIVER_CONCURRENCY = 32;
+
+/** A Fedify context for a city outside a request: its URLs built from the city's public address. */
+export function contextFor(ctx: AppContext, organisation: Organisation): Context<FediverseData> {
+  return fediverseRuntime(ctx).federation.createContext(cityUrl(ctx.config, organisation), { organisation });
+}
+
+/**
+ * Sends an activity of one of the city's actors to its followers: grouped by shared inbox (one request per
+ * server, not per follower), through the queue (one message per inbox, each signed and retried by Fedify,
+ * held by the circuit breaker while that server fails), ordered per post by `orderingKey` so an Update or
+ * Delete never overtakes the Create of the same post at a server. Followers on blocked servers are left out.
+ */
+export async function deliverToFollowers(
+  ctx: AppContext,
+  organisation: Organisation,
+  actor: ActorRow,
+  activity: Activity,
+  orderingKey: string,
+): Promise<number> {
+  const followers = await findFollowerInboxes(ctx.db, organisation.id, actor.id);
+  if (followers.length === 0) return 0;
+  const recipients: Recipient[] = followers.map((follower) => ({
+    id: new URL(follower.remoteActor),
+    inboxId: new URL(follower.inbox),
+    endpoints: follower.sharedInbox ? { sharedInbox: new URL(follower.sharedInbox) } : null,
+  }));
+  await contextFor(ctx, organisation).sendActivity({ identifier: actor.handle }, recipients, activity, {
+    preferSharedInbox: true,
+    orderingKey,
+  });
+  await ctx.jobs.enqueueUnlessWaiting(DELIVER_JOB, {}, {});
+  ctx.jobs.wake();
+  return followers.length;
+}
+
+/** Sends an activity to one remote actor (an Accept, a reply, a Follow), through the queue. */
+export async function deliverTo(
+  ctx: AppContext,
+  organisation: Organisation,
+  actor: ActorRow,
+  recipient: Recipient,
+  activity: Activity,
+  orderingKey?: string,
+): Promise<void> {
+  await contextFor(ctx, organisation).sendActivity(
+    { identifier: actor.handle },
+    recipient,
+    activity,
+    orderingKey ? { orderingKey } : {},
+  );
+  await ctx.jobs.enqueueUnlessWaiting(DELIVER_JOB, {}, {});
+  ctx.jobs.wake();
+}
+
+/**
+ * The delivery job: handles what Fedify queued (fan-outs, then one signed POST per inbox), many at a time,
+ * for at most DELIVER_BUDGET_MS; what is left waits for the next run. Answers how many messages it handled.
+ */
+export async function drainDeliveries(
+  ctx: AppContext,
+  options: { budgetMs?: number; concurrency?: number } = {},
+): Promise<number> {
+  const { federation, queue } = fediverseRuntime(ctx);
+  const signal = AbortSignal.timeout(options.budgetMs ?? DELIVER_BUDGET_MS);
+  // queued messages carry everything they need (activity, keys, inboxes); the city is not consulted
+  const data = { organisation: null } as unknown as FediverseData;
+  let handled = 0;
+  for (;;) {
+    const round = await queue.drain((message) => federation.processQueuedTask(data, message as never), {
+      concurrency: options.concurrency ?? DELIVER_CONCURRENCY,
+      signal,
+      onError: (error) => {
+        ctx.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'fediverse: delivery failed');
+      },
+    });
+    handled += round;
+    if (round === 0 || signal.aborted) return handled;
+  }
+}
