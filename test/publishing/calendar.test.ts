@@ -86,7 +86,7 @@ test('month, week and agenda show planned and published posts with their state i
   assert.match(month.html, new RegExp(`<a href="/staff/publishing/posts/${planned.id}">Tree planting &lt;day&gt;</a>`));
   assert.match(month.html, /<span class="tag">Scheduled<\/span>/);
   assert.match(month.html, /<span class="tag">In review<\/span>/);
-  assert.match(month.html, /Channels: mastodon/);
+  assert.match(month.html, /Channels: Mastodon account/);
 
   const week = await staff.page(calendar(`view=week&date=${futureDay}`));
   assert.match(week.html, /Tree planting/);
