@@ -7,6 +7,7 @@ import type { Campaign } from './campaigns.repository.ts';
 import { withUtm } from './campaigns.ts';
 import { checkLimits } from './limits.ts';
 import { findMediaData } from './media.repository.ts';
+import { newsPath } from './news.ts';
 import type { Post } from './posts.repository.ts';
 
 /** The text one destination receives in one language: its variant, else the master text, with the campaign's UTM. */
@@ -84,7 +85,7 @@ export function buildChannelPost(
     text: textFor(post, destination.id, destination.kind, language, campaign),
     contentWarning: post.contentWarning[language] || null,
     media,
-    url: absoluteUrl(ctx.config, organisation, `/publishing/posts/${post.slug}`),
+    url: absoluteUrl(ctx.config, organisation, newsPath(post.slug)),
     hashtags: campaign?.hashtags ?? [],
     crisis: post.crisis,
     publishedAt: post.publishedAt ?? new Date(),
