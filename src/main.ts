@@ -11,6 +11,7 @@ import { participationModule } from './modules/participation/index.ts';
 import { inboxModule, startInboundMail } from './modules/inbox/index.ts';
 import { legalModule } from './modules/legal/index.ts';
 import { publishingModule } from './modules/publishing/index.ts';
+import { openDataModule } from './modules/open-data/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -51,6 +52,7 @@ export const MODULES: readonly ModuleManifest[] = [
   participationModule,
   inboxModule,
   publishingModule,
+  openDataModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

@@ -53,6 +53,12 @@ export {
   rerouteReport,
   setReportHidden,
 } from './manage-report.use-cases.ts';
+export {
+  pagePublicCategories,
+  pagePublicDepartments,
+  pagePublicReports,
+  reportsDataModified,
+} from './open-data.repository.ts';
 import type catalogue from './locales/en.json';
 
 /**
