@@ -39,6 +39,36 @@ const EU_LANGUAGE: Record<string, string> = {
   pt: 'POR',
   ro: 'RON',
 };
+/** The English labels of the EU vocabularies' concepts the catalogue names (as the vocabularies give them). */
+const CONCEPT_LABELS: Record<string, string> = {
+  [`${EU}data-theme/GOVE`]: 'Government and public sector',
+  [`${EU}data-theme/REGI`]: 'Regions and cities',
+  [`${EU}data-theme/SOCI`]: 'Population and society',
+  [`${EU}data-theme/ECON`]: 'Economy and finance',
+  [`${EU}data-theme/ENVI`]: 'Environment',
+  [`${EU}data-theme/TRAN`]: 'Transport',
+  [`${EU}planned-availability/AVAILABLE`]: 'Available',
+  'http://purl.org/adms/publishertype/LocalAuthority': 'Local Authority',
+  'http://purl.org/adms/licencetype/Attribution': 'Attribution',
+  'http://purl.org/adms/licencetype/PublicDomain': 'Public domain',
+  'http://purl.org/adms/licencetype/ShareAlike': 'Share alike',
+};
+
+/** The ADMS licence type of each licence a city can choose. */
+const LICENCE_TYPE: Record<string, string> = {
+  CC_BY_4_0: 'Attribution',
+  CC0: 'PublicDomain',
+  CC_BYSA_4_0: 'ShareAlike',
+  ODC_BY: 'Attribution',
+  ODC_PDDL: 'PublicDomain',
+};
+/** The standards the files follow. */
+const STANDARDS = [
+  'https://www.rfc-editor.org/rfc/rfc4180',
+  'https://www.rfc-editor.org/rfc/rfc7946',
+  'https://www.rfc-editor.org/rfc/rfc8259',
+];
+
 export const FORMATS = {
   csv: { mediaType: 'text/csv', fileType: 'CSV' },
   json: { mediaType: 'application/json', fileType: 'JSON' },
@@ -58,6 +88,8 @@ export interface CatalogInput {
   url: (path: string) => string;
   licence: string;
   contactEmail: string | null;
+  /** The city's extent (from its districts), when it has districts. */
+  bbox: { minLng: number; minLat: number; maxLng: number; maxLat: number } | null;
   datasets: Array<{ spec: DatasetSpec; modified: Date | null }>;
 }
 
@@ -65,7 +97,11 @@ export interface CatalogInput {
 export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   const quads: RDF.Quad[] = [];
   const add = (s: RDF.Quad_Subject, p: `${Prefix}:${string}`, o: RDF.Quad_Object) => quads.push(quad(s, term(p), o));
-  const a = (s: RDF.Quad_Subject, type: `${Prefix}:${string}`) => add(s, 'rdf:type', term(type));
+  const a = (s: RDF.Quad_Subject, type: `${Prefix}:${string}`) => {
+    add(s, 'rdf:type', term(type));
+    const label = type === 'skos:Concept' ? CONCEPT_LABELS[s.value] : undefined;
+    if (label) add(s, 'skos:prefLabel', literal(label, 'en'));
+  };
   const { organisation, url } = input;
   const languages = organisation.languages;
   const texts = (key: MessageKey, params: Record<string, string> = {}) =>
@@ -99,6 +135,9 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   a(homepage, 'foaf:Document');
   add(catalog, 'dct:license', licence);
   a(licence, 'dct:LicenseDocument');
+  const licenceType = namedNode(`http://purl.org/adms/licencetype/${LICENCE_TYPE[input.licence] ?? 'Attribution'}`);
+  add(licence, 'dct:type', licenceType);
+  a(licenceType, 'skos:Concept');
   for (const language of languages) {
     const code = EU_LANGUAGE[language];
     if (!code) continue;
@@ -119,6 +158,7 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   add(publisher, 'dct:type', localAuthority);
   a(localAuthority, 'skos:Concept');
 
+  a(contact, 'vcard:Kind');
   a(contact, 'vcard:Organization');
   add(contact, 'vcard:fn', literal(city));
   if (input.contactEmail) add(contact, 'vcard:hasEmail', namedNode(`mailto:${input.contactEmail}`));
@@ -126,6 +166,18 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
 
   a(spatial, 'dct:Location');
   for (const name of cityNames) add(spatial, 'skos:prefLabel', name);
+  const wkt = namedNode('http://www.opengis.net/ont/geosparql#wktLiteral');
+  if (input.bbox) {
+    const { minLng, minLat, maxLng, maxLat } = input.bbox;
+    const ring = [
+      `${minLng} ${minLat}`,
+      `${maxLng} ${minLat}`,
+      `${maxLng} ${maxLat}`,
+      `${minLng} ${maxLat}`,
+      `${minLng} ${minLat}`,
+    ];
+    add(spatial, 'dcat:bbox', literal(`POLYGON((${ring.join(', ')}))`, wkt));
+  }
   add(
     spatial,
     'dcat:centroid',
@@ -135,6 +187,7 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
     ),
   );
 
+  const themes = new Set<string>();
   a(service, 'dcat:DataService');
   for (const title of texts('openData.service.title', { city })) add(service, 'dct:title', title);
   for (const text of texts('openData.service.description')) add(service, 'dct:description', text);
@@ -144,9 +197,15 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   add(service, 'dcat:contactPoint', contact);
   add(service, 'dct:license', licence);
   add(service, 'dct:accessRights', namedNode(`${EU}access-right/PUBLIC`));
+  add(service, 'dcat:theme', namedNode(`${EU}data-theme/GOVE`));
+  themes.add('GOVE');
+  for (const keyword of texts('openData.nav')) add(service, 'dcat:keyword', keyword);
+  for (const standard of STANDARDS) {
+    add(service, 'dct:conformsTo', namedNode(standard));
+    a(namedNode(standard), 'dct:Standard');
+  }
   a(namedNode(`${EU}access-right/PUBLIC`), 'dct:RightsStatement');
 
-  const themes = new Set<string>();
   const mediaTypes = new Set<string>();
   for (const { spec, modified } of input.datasets) {
     const page = namedNode(url(`/open-data/${spec.id}`));

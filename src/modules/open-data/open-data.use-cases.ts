@@ -3,6 +3,7 @@
 
 import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { boundingBox, findDistrictsWithGeometry } from '../places/index.ts';
 import type { CatalogInput } from './catalog.ts';
 import { DATASETS, findDataset, formatsOf, type DatasetSpec } from './datasets.ts';
 import { findOpenDataSettings } from './settings.repository.ts';
@@ -38,9 +39,20 @@ export async function catalogInput(
   organisation: Organisation,
   url: (path: string) => string,
 ): Promise<CatalogInput> {
-  const [settings, datasets] = await Promise.all([
+  const [settings, datasets, districts] = await Promise.all([
     findOpenDataSettings(ctx.db, organisation.id),
     datasetsWithModified(ctx, organisation),
+    findDistrictsWithGeometry(ctx.db, organisation.id),
   ]);
-  return { organisation, url, licence: settings.licence, contactEmail: settings.contactEmail, datasets };
+  const boxes = districts.map((district) => boundingBox(district.geometry));
+  const bbox =
+    boxes.length === 0
+      ? null
+      : {
+          minLng: Math.min(...boxes.map((box) => box.minLng)),
+          minLat: Math.min(...boxes.map((box) => box.minLat)),
+          maxLng: Math.max(...boxes.map((box) => box.maxLng)),
+          maxLat: Math.max(...boxes.map((box) => box.maxLat)),
+        };
+  return { organisation, url, licence: settings.licence, contactEmail: settings.contactEmail, bbox, datasets };
 }
