@@ -174,6 +174,7 @@ describe('catalogues', () => {
         'participation',
         'inbox',
         'publishing',
+        'open-data',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is
