@@ -13,6 +13,8 @@
  * list at those sizes, before and after the embedded database's statistics refresh); not part of the default run.
  * `--only=inbox` runs bench/inbox.bench.ts (issue 5: webhook ingestion against a bare insert, ingestMessages in
  * batches, the analysis job against language identification alone); it is not part of the default run.
+ * `--only=open-data [--reports=N]` runs bench/open-data.bench.ts (issue 16: the reports CSV export against keyset
+ * pages read and dropped, rows/s and memory growth); not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
  * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
  */
@@ -22,6 +24,7 @@ import { benchBallots } from './ballots.ts';
 import { benchInbox } from './inbox.bench.ts';
 import { benchInboxList } from './inbox-list.bench.ts';
 import { benchListening } from './listening.bench.ts';
+import { benchOpenData } from './open-data.bench.ts';
 import { benchPlatform } from './platform.bench.ts';
 import { benchReports } from './reports.bench.ts';
 import { startEnvironment, type BenchEnvironment } from './setup.ts';
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     if (options.parts.has('reports')) await benchReports(env, options);
     if (options.parts.has('inbox')) await benchInbox(env, options);
     if (options.parts.has('inbox-list')) await benchInboxList(env, options);
+    if (options.parts.has('open-data')) await benchOpenData(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,
