@@ -86,7 +86,7 @@ function csvCells(field: FieldSpec, value: unknown, languages: readonly string[]
   if (json === null) return [null];
   if (field.type === 'integer_list') return [{ raw: (json as number[]).join(' ') }];
   if (field.type === 'datetime' || field.type === 'date') return [{ raw: json as string }];
-    return [{ raw: /[",;\r\n]/.test(json as string) ? encodeURI(json as string) : (json as string) }];
+  return [{ raw: /[",;\r\n]/.test(json as string) ? encodeURI(json as string) : (json as string) }];
   return [json as CsvCell];
 }
 
