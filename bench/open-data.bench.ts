@@ -40,7 +40,9 @@ async function download(url: string): Promise<{ rows: number; bytes: number; sec
     const { done, value } = await reader.read();
     if (done) break;
     bytes += value.byteLength;
-    for (const byte of value) if (byte === 0x0a) rows++;
+    // counting line feeds natively: the client shares this process (and its one thread) with the server
+    const buffer = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    for (let at = buffer.indexOf(0x0a); at >= 0; at = buffer.indexOf(0x0a, at + 1)) rows++;
   }
   return { rows: rows - 1, bytes, seconds: (performance.now() - started) / 1000 };
 }

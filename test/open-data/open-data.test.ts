@@ -126,6 +126,8 @@ test('no file of any dataset holds an e-mail, a private name, an IP address, a t
 });
 
 test('CSV files are RFC 4180 with a byte order mark, one row per JSON object, and typed the same way', async () => {
+  const [organisation] = await server.organisations.findAll();
+  const languages = organisation?.languages ?? [];
   for (const dataset of DATASETS) {
     const response = await fetch(`${server.url}/open-data/${dataset.id}.csv`);
     assert.match(response.headers.get('content-type') ?? '', /^text\/csv; charset=utf-8/);
@@ -145,6 +147,23 @@ test('CSV files are RFC 4180 with a byte order mark, one row per JSON object, an
     );
     const header = records[0] ?? [];
     const idColumn = header.indexOf('id');
+    // every cell says what the JSON says (texts that would start a spreadsheet formula get an apostrophe)
+    const cell = (value: unknown): string =>
+      value === null
+        ? ''
+        : Array.isArray(value)
+          ? value.join(' ')
+          : typeof value === 'string'
+            ? value.replace(/^[=+\-@\t\r]/, "'$&")
+            : String(value);
+    const expected = json.map((row) =>
+      dataset.fields.flatMap((field) =>
+        field.type === 'translated'
+          ? languages.map((language) => cell((row[field.name] as Record<string, unknown> | null)?.[language] ?? null))
+          : [cell(row[field.name])],
+      ),
+    );
+    assert.deepEqual(records.slice(1), expected, `${dataset.id}: CSV cells equal the JSON values`);
     assert.deepEqual(
       records.slice(1).map((r) => Number(r[idColumn])),
       json.map((row) => row.id),
