@@ -155,7 +155,7 @@ test('CSV files are RFC 4180 with a byte order mark, one row per JSON object, an
           ? value.join(' ')
           : typeof value === 'string'
             ? value.replace(/^[=+\-@\t\r]/, "'$&")
-            : String(value);
+            : JSON.stringify(value);
     const expected = json.map((row) =>
       dataset.fields.flatMap((field) =>
         field.type === 'translated'

@@ -86,7 +86,7 @@ function cellWriter(field: FieldSpec, languages: readonly string[]): CellWriter 
     case 'number':
       return (value) => (value === null || value === undefined ? '' : csvCell(Number(value)));
     case 'boolean':
-      return (value) => (value === null || value === undefined ? '' : value ? 'true' : 'false');
+      return (value) => (value === null || value === undefined ? '' : String(Boolean(value)));
     case 'datetime':
       return (value) =>
         value === null || value === undefined
