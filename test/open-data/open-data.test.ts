@@ -83,6 +83,14 @@ before(async () => {
         hidden_at: new Date(),
         hidden_reason: PRIVATE.ip,
       },
+      // a comment not hidden itself, under a report a moderator hid
+      {
+        organisation_id: user.organisationId,
+        subject_type: 'report',
+        subject_id: hidden.id,
+        author_id: userId,
+        body: `${PRIVATE.hidden} under a hidden report`,
+      },
     ])
     .execute();
   const meeting = await db.selectFrom('participation_meeting').select('id').orderBy('id').executeTakeFirst();

@@ -22,6 +22,7 @@ import {
   pagePublicDepartments,
   pagePublicReports,
   reportsDataModified,
+  visibleReportIds,
 } from '../reports/index.ts';
 
 /** How a value is written: `translated` is one text per city language (one CSV column each). */
@@ -53,6 +54,25 @@ export interface DatasetSpec {
   modified(db: Executor, organisationId: number): Promise<Date | null>;
   /** The place of a row: a point from two columns, or a GeoJSON geometry column. */
   geometry?: { point: { lng: string; lat: string } } | { column: string };
+}
+
+/**
+ * Comments whose subject the public can see: participation leaves out those under hidden proposals and
+ * debates, and reports says which reports are hidden. A page is filled up to `limit` from further rows,
+ * so that a short page still means the end.
+ */
+async function publicComments(db: Executor, organisationId: number, afterId: number, limit: number): Promise<Row[]> {
+  const kept: Row[] = [];
+  let after = afterId;
+  for (;;) {
+    const rows = await pagePublicComments(db, organisationId, after, limit);
+    const reportIds = rows.filter((row) => row.subject_type === 'report').map((row) => row.subject_id);
+    const visible = await visibleReportIds(db, organisationId, reportIds);
+    for (const row of rows) if (row.subject_type !== 'report' || visible.has(row.subject_id)) kept.push(row);
+    const last = rows.at(-1);
+    if (rows.length < limit || kept.length >= limit || !last) return kept.slice(0, limit);
+    after = last.id;
+  }
 }
 
 const f = (name: string, type: FieldType, unit?: Unit): FieldSpec => (unit ? { name, type, unit } : { name, type });
@@ -204,7 +224,7 @@ export const DATASETS: readonly DatasetSpec[] = [
       f('downs', 'integer', 'people'),
       f('created_at', 'datetime'),
     ],
-    page: pagePublicComments,
+    page: publicComments,
     modified: (db, id) => participationModified(db, id, 'comments'),
   },
   {

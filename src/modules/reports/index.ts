@@ -58,6 +58,7 @@ export {
   pagePublicDepartments,
   pagePublicReports,
   reportsDataModified,
+  visibleReportIds,
 } from './open-data.repository.ts';
 import type catalogue from './locales/en.json';
 

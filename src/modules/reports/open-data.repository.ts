@@ -78,3 +78,20 @@ export async function reportsDataModified(
           .executeTakeFirst();
   return row?.at ? new Date(row.at) : null;
 }
+
+/** Which of these reports the public may see (not hidden by moderation). */
+export async function visibleReportIds(
+  db: Executor,
+  organisationId: number,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('reports_report')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('id', 'in', ids)
+    .where('hidden_at', 'is', null)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
