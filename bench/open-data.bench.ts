@@ -2,8 +2,13 @@
  * Issue 16: the CSV export of reports at N reports (1,000,000 by default, 50,000 with --quick), streamed
  * over real HTTP from the running platform, against a baseline in the same run: the same keyset pages read
  * with the same SQL and thrown away (no formatting, no HTTP). Memory is the process's resident set
- * sampled every 50 ms during the download (the server runs in this process), against its value before.
+ * sampled every 50 ms during the download (the server runs in this process; curl downloads in another),
+ * against its value before.
  */
+import { spawn } from 'node:child_process';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pagePublicReports } from '../src/modules/reports/index.ts';
 import { PAGE_SIZE } from '../src/modules/open-data/formats.ts';
@@ -29,22 +34,24 @@ function sampleMemory(): { stop(): { peakRss: number; peakHeap: number } } {
   };
 }
 
+/**
+ * Downloads with curl in another process, so that the client does not share the server's thread; counts
+ * the records afterwards from the saved file.
+ */
 async function download(url: string): Promise<{ rows: number; bytes: number; seconds: number }> {
+  const file = path.join(tmpdir(), `ic-open-data-${process.pid}.out`);
   const started = performance.now();
-  const response = await fetch(url);
-  if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('curl', ['--silent', '--fail', '--output', file, url], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`curl ${url} exited with ${code}`))));
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const buffer = await readFile(file);
+  await rm(file, { force: true });
   let rows = 0;
-  let bytes = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    bytes += value.byteLength;
-    // counting line feeds natively: the client shares this process (and its one thread) with the server
-    const buffer = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    for (let at = buffer.indexOf(0x0a); at >= 0; at = buffer.indexOf(0x0a, at + 1)) rows++;
-  }
-  return { rows: rows - 1, bytes, seconds: (performance.now() - started) / 1000 };
+  for (let at = buffer.indexOf(0x0a); at >= 0; at = buffer.indexOf(0x0a, at + 1)) rows++;
+  return { rows: rows - 1, bytes: buffer.byteLength, seconds };
 }
 
 export async function benchOpenData(env: BenchEnvironment, options: BenchOptions): Promise<void> {
