@@ -15,6 +15,8 @@
  * batches, the analysis job against language identification alone); it is not part of the default run.
  * `--only=calendar` runs bench/calendar.bench.ts (issue 15: the editorial calendar's month view with 5,000 posts,
  * goal < 100 ms); not part of the default run.
+ * `--only=open-data [--reports=N]` runs bench/open-data.bench.ts (issue 16: the reports CSV export against keyset
+ * pages read and dropped, rows/s and memory growth); not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
  * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
  */
@@ -25,6 +27,7 @@ import { benchCalendar } from './calendar.bench.ts';
 import { benchInbox } from './inbox.bench.ts';
 import { benchInboxList } from './inbox-list.bench.ts';
 import { benchListening } from './listening.bench.ts';
+import { benchOpenData } from './open-data.bench.ts';
 import { benchPlatform } from './platform.bench.ts';
 import { benchReports } from './reports.bench.ts';
 import { startEnvironment, type BenchEnvironment } from './setup.ts';
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     if (options.parts.has('inbox')) await benchInbox(env, options);
     if (options.parts.has('inbox-list')) await benchInboxList(env, options);
     if (options.parts.has('calendar')) await benchCalendar(env, options);
+    if (options.parts.has('open-data')) await benchOpenData(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

@@ -13,6 +13,7 @@ import { legalModule } from './modules/legal/index.ts';
 import { publishingModule } from './modules/publishing/index.ts';
 import { newsletterModule } from './modules/newsletter/index.ts';
 import { fediverseModule } from './modules/fediverse/index.ts';
+import { openDataModule } from './modules/open-data/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -56,6 +57,7 @@ export const MODULES: readonly ModuleManifest[] = [
   publishingModule,
   newsletterModule,
   fediverseModule,
+  openDataModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

@@ -307,6 +307,9 @@ describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
         [`/proposals/${moduleIds.proposal}`, 200],
         [`/meetings/${moduleIds.meeting}`, 200],
         ['/contact', 200],
+        ['/open-data', 200],
+        ['/open-data/reports', 200],
+        ['/open-data/budget-projects', 200],
       ];
       for (const [path, status] of pages) {
         await open(page, path, status);
@@ -401,7 +404,16 @@ describe('accessibility: axe-core finds no WCAG 2.1 A/AA violation', () => {
       async (page) => {
         await open(page, '/');
         await assertNoAxeViolations(page, '/ at 375 px');
-        for (const path of ['/', '/news', `/news/${newsSlug}`, '/districts', '/sign-in', '/sign-up', '/api/docs']) {
+        for (const path of [
+          '/',
+          '/news',
+          `/news/${newsSlug}`,
+          '/districts',
+          '/sign-in',
+          '/sign-up',
+          '/api/docs',
+          '/open-data/reports',
+        ]) {
           await open(page, path);
           await assertNoHorizontalScroll(page, path);
         }

@@ -176,6 +176,7 @@ describe('catalogues', () => {
         'publishing',
         'newsletter',
         'fediverse',
+        'open-data',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is

@@ -27,6 +27,13 @@ export {
   type CandidateProject,
   type HeadingOutcome,
 } from './results.ts';
+export {
+  budgetsModified,
+  pagePublicBudgets,
+  pagePublicMilestones,
+  pagePublicProjects,
+  pagePublishedResults,
+} from './open-data.repository.ts';
 import type catalogue from './locales/en.json';
 export { computeResults, publishResults } from './results.use-cases.ts';
 export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';

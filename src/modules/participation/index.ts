@@ -48,6 +48,14 @@ export {
   type SupportOutcome,
   type SupportState,
 } from './use-cases/support-proposal.ts';
+export {
+  pagePublicComments,
+  pagePublicDebates,
+  pagePublicMeetings,
+  pagePublicProcesses,
+  pagePublicProposals,
+  participationModified,
+} from './open-data.repository.ts';
 import type catalogue from './locales/en.json';
 
 /**

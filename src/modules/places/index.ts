@@ -23,6 +23,7 @@ export {
   type PolygonGeometry,
   type Position,
 } from './geometry.ts';
+export { districtsModified, pagePublicDistricts } from './open-data.repository.ts';
 import type catalogue from './locales/en.json';
 
 /**

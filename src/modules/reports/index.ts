@@ -53,6 +53,13 @@ export {
   rerouteReport,
   setReportHidden,
 } from './manage-report.use-cases.ts';
+export {
+  pagePublicCategories,
+  pagePublicDepartments,
+  pagePublicReports,
+  reportsDataModified,
+  visibleReportIds,
+} from './open-data.repository.ts';
 import type catalogue from './locales/en.json';
 
 /**

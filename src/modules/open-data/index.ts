@@ -1,0 +1,30 @@
+import type { ModuleManifest } from '../../platform/module.ts';
+import * as settingsMigration from './migrations/20261216_0700_open_data_settings.ts';
+import { openDataErrors } from './open-data.errors.ts';
+import { registerOpenDataPages } from './open-data.pages.ts';
+import './open-data.schema.ts';
+import type catalogue from './locales/en.json';
+
+export { DATASETS, type DatasetSpec, type FieldSpec } from './datasets.ts';
+
+/**
+ * Open data: every public dataset of the other modules, declared as data in `datasets.ts`, documented
+ * field by field at /open-data/<id>, downloadable as CSV, JSON and GeoJSON read live in keyset pages,
+ * and described by a DCAT-AP 3 catalogue (/open-data/catalog.ttl, /open-data/catalog.jsonld).
+ */
+export const openDataModule: ModuleManifest = {
+  name: 'open-data',
+  locales: new URL('./locales/', import.meta.url),
+  errors: [openDataErrors],
+  migrations: {
+    '20261216_0700_open_data_settings': settingsMigration,
+  },
+  routes: registerOpenDataPages,
+  footerNavigation: [{ href: '/open-data', label: 'openData.nav' }],
+};
+
+declare module '../../platform/i18n/catalogues.ts' {
+  interface ModuleCatalogues {
+    'open-data': typeof catalogue;
+  }
+}
