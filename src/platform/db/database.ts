@@ -99,7 +99,11 @@ export async function openDatabase(options: {
     kind: 'pglite',
     location: folder ?? 'memory',
     exclusively: (work) => work(),
-    dump: () => pglite.dumpDataDir('none'),
+    // a checkpoint first, so a database started from the dump has no log to replay
+    dump: async () => {
+      await pglite.exec('checkpoint');
+      return pglite.dumpDataDir('none');
+    },
     close: () => db.destroy(),
   };
 }
