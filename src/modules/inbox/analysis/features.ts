@@ -7,6 +7,7 @@ import { backgroundText } from './language.ts';
 import type { MessageLanguage } from './languages.ts';
 import { fold, messageText, type MessageText } from './text.ts';
 import type { LexiconSentiment } from './sentiment.ts';
+import { knowledgeOf } from './knowledge.ts';
 
 export const HASH_BITS = 18;
 const MASK = (1 << HASH_BITS) - 1;
@@ -59,6 +60,12 @@ export interface FeatureOptions {
    * message has a form, so only much evidence should teach what one means.
    */
   formWeight: number;
+  /**
+   * Weight of the outside knowledge (knowledge.ts: AFINN word valences, the Emoji Sentiment Ranking),
+   * added after the text features are scaled to unit length (so that a long message does not dilute
+   * them). 0 leaves it out. Their weights are slow to learn (ClassifierSpec.slowFeatures).
+   */
+  knowledgeWeight: number;
 }
 
 export const DEFAULT_FEATURES: FeatureOptions = {
@@ -68,6 +75,7 @@ export const DEFAULT_FEATURES: FeatureOptions = {
   bigrams: true,
   verdictWeight: 0.1,
   formWeight: 0.5,
+  knowledgeWeight: 1,
 };
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -237,7 +245,8 @@ export function featureVector(
   options: FeatureOptions = DEFAULT_FEATURES,
   language?: MessageLanguage | 'unknown',
 ): SparseVector {
-  const base = textFeatures(messageText(text), options);
+  const message = messageText(text);
+  const base = textFeatures(message, options);
   const weights =
     language === undefined ? undefined : informativenessOf(language === 'unknown' ? 'en' : language, options);
   for (let k = 0; k < base.indices.length; k++) {
@@ -250,5 +259,40 @@ export function featureVector(
     accumulator.add(hashFeature('lex:negative'), lexicon.negative * options.verdictWeight);
     accumulator.add(hashFeature(`lex:${lexicon.sentiment}`), 2 * options.verdictWeight);
   }
-  return accumulator.take(true);
+  if (!lexicon || options.knowledgeWeight === 0) return accumulator.take(true);
+  const knowledge = knowledgeOf(message, language ?? 'unknown');
+  const weight = options.knowledgeWeight;
+  const dense: Array<[number, number]> = [
+    [KNOWLEDGE_POSITIVE, knowledge.positive * weight],
+    [KNOWLEDGE_NEGATIVE, knowledge.negative * weight],
+    [EMOJI_NEGATIVE, knowledge.emoji[0] * weight],
+    [EMOJI_NEUTRAL, knowledge.emoji[1] * weight],
+    [EMOJI_POSITIVE, knowledge.emoji[2] * weight],
+  ];
+  const scaled = accumulator.take(true);
+  const extra = dense.filter(([, value]) => value !== 0);
+  const indices = new Int32Array(scaled.indices.length + extra.length);
+  const values = new Float32Array(indices.length);
+  indices.set(scaled.indices);
+  values.set(scaled.values);
+  extra.forEach(([index, value], k) => {
+    indices[scaled.indices.length + k] = index;
+    values[scaled.indices.length + k] = value;
+  });
+  return { indices, values };
 }
+
+const KNOWLEDGE_POSITIVE = hashFeature('k:positive');
+const KNOWLEDGE_NEGATIVE = hashFeature('k:negative');
+const EMOJI_NEGATIVE = hashFeature('k:emoji-negative');
+const EMOJI_NEUTRAL = hashFeature('k:emoji-neutral');
+const EMOJI_POSITIVE = hashFeature('k:emoji-positive');
+
+/** The outside knowledge's features: in most messages, so slow to learn from a few (ClassifierSpec.slowFeatures). */
+export const KNOWLEDGE_FEATURES: ReadonlySet<number> = new Set([
+  KNOWLEDGE_POSITIVE,
+  KNOWLEDGE_NEGATIVE,
+  EMOJI_NEGATIVE,
+  EMOJI_NEUTRAL,
+  EMOJI_POSITIVE,
+]);

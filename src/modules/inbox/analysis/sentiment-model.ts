@@ -11,7 +11,7 @@ import {
   type TrainingExample,
   type TrainingOptions,
 } from './classifier.ts';
-import { DEFAULT_FEATURES, featureVector, type FeatureOptions } from './features.ts';
+import { DEFAULT_FEATURES, featureVector, KNOWLEDGE_FEATURES, type FeatureOptions } from './features.ts';
 import { lexiconSentiment, SENTIMENTS } from './sentiment.ts';
 import { messageText, type MessageText } from './text.ts';
 
@@ -26,6 +26,7 @@ const PRIOR_LOGIT = Math.log(3);
 export function sentimentSpec(features: FeatureOptions = DEFAULT_FEATURES): ClassifierSpec {
   return {
     labels: SENTIMENTS,
+    slowFeatures: KNOWLEDGE_FEATURES,
     encode(text: string | MessageText, language: MessageLanguage | 'unknown', withFeatures = true) {
       const message = messageText(text);
       const lexicon = lexiconSentiment(message, language);
