@@ -298,6 +298,24 @@ describe("residents' content from the city's Mastodon account, with consent", ()
       via: 'reply',
     });
     assert.equal(invalid.status, 400);
+    // deleted before staff ask: nothing is sent, the post is gone
+    const deleted = put(residentStatus({ username: 'noa', text: 'Bridge fog', tags: ['BridgeWalk'] }));
+    await collectFromMastodon(server.ctx, city);
+    fake.statuses.delete(deleted);
+    const deletedPost = await postRow(server, deleted);
+    const mark = fake.requests.mark();
+    const refused = await staff.submit(
+      '/staff/publishing/residents',
+      `/staff/publishing/residents/${deletedPost?.id}/ask`,
+      {
+        licence: 'cc-by-4.0',
+        months: '12',
+        via: 'reply',
+      },
+    );
+    assert.equal(refused.status, 409);
+    assert.equal(fake.requests.filter((r) => r.method === 'POST', mark).length, 0);
+    assert.equal((await postRow(server, deleted))?.state, 'gone');
     const resident = (await signedInClient(server)).client;
     assert.equal((await resident.get('/staff/publishing/residents')).status, 403);
   });

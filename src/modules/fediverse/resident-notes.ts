@@ -58,7 +58,7 @@ export async function handOverNote(
   const published = note.published as { epochMilliseconds?: unknown } | null;
   const url = note.url instanceof URL ? note.url.href : note.url instanceof Link ? (note.url.href?.href ?? null) : null;
   const icon = author.url instanceof URL ? author.url.href : null;
-  await receiveFediverseNote(ctx, fctx.data.organisation, {
+  const handed = receiveFediverseNote(ctx, fctx.data.organisation, {
     iri: note.id.href,
     url: url ?? note.id.href,
     author: {
@@ -76,6 +76,10 @@ export async function handOverNote(
     language: typeof content === 'object' && content && 'locale' in content ? content.locale.language : null,
     media,
     publishedAt: typeof published?.epochMilliseconds === 'number' ? new Date(published.epochMilliseconds) : new Date(),
+  });
+  // residents' content never stops the reply from reaching the inbox
+  await handed.catch((error: unknown) => {
+    ctx.log.warn({ error: (error as Error).message }, 'fediverse: a note could not be handed to residents content');
   });
 }
 

@@ -23,7 +23,9 @@ import { isLicence, periodOf, validUntil, type Licence } from './licences.ts';
 import { findPost, insertOptout, isOptedOut, movePost, type ResidentPost } from './posts.repository.ts';
 import { authorizeResidentContent } from './resident-content.policy.ts';
 import { askMessage, thanksMessage } from './resident-content.messages.ts';
-import { keywordAnswer, keywordCode } from './text.ts';
+import { keywordAnswer, keywordCode, mayCollect } from './text.ts';
+import { mastodonAccountOf } from './accounts.ts';
+import { fetchStatus } from './mastodon.ts';
 
 /** How long a consent request (its link and keyword) stays open. */
 export const REQUEST_DAYS = 30;
@@ -54,6 +56,7 @@ export async function askConsent(
     throw new AppError('RESIDENT_ASK_INVALID');
   if (post.state !== 'collected' || (await isOptedOut(ctx.db, organisation.id, post.source, post.authorId)))
     throw new AppError('RESIDENT_POST_NOT_ASKABLE');
+  if (!(await stillAskable(ctx, post))) throw new AppError('RESIDENT_POST_NOT_ASKABLE');
   const token = randomToken();
   const code = keywordCode(randomBytes(4));
   const requestId = await insertRequest(ctx.db, {
@@ -98,6 +101,20 @@ export async function askConsent(
     });
   });
   return { requestId };
+}
+
+/**
+ * A Mastodon post is looked at again before its author is asked: deleted meanwhile (gone), or its
+ * author turned discovery off (dismissed, never asked). A server that does not answer does not stop staff.
+ */
+async function stillAskable(ctx: AppContext, post: ResidentPost): Promise<boolean> {
+  if (post.source !== 'mastodon') return true;
+  const account = await mastodonAccountOf(ctx, post.organisationId, post.destinationId);
+  if (!account) throw new AppError('RESIDENT_NO_CHANNEL');
+  const now = await fetchStatus(ctx, account, post.remoteId);
+  if (now.state === 'unknown' || (now.state === 'found' && mayCollect(now.status.account))) return true;
+  await movePost(ctx.db, post.id, ['collected'], now.state === 'gone' ? 'gone' : 'dismissed');
+  return false;
 }
 
 /** What the consent page shows for a token: the post and what was proposed. */

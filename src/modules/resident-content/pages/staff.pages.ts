@@ -83,7 +83,7 @@ async function listPage(ctx: AppContext, request: FastifyRequest, reply: Fastify
               until: consent.valid_until
                 ? formatDate(request, new Date(consent.valid_until))
                 : t('residentContent.period.untilWithdrawn'),
-              via: consent.via,
+              via: t(consent.via === 'keyword' ? 'residentContent.via.keyword' : 'residentContent.via.link'),
             })}</p>`
           : ''
       }${dismissForm(request, p)}`;
