@@ -33,6 +33,138 @@ export interface FakeMastodon {
   close(): Promise<void>;
 }
 
+/**
+ * What residents' content reads (Mastodon 4.3 REST API): the city's own account
+ * (`GET /api/v1/accounts/verify_credentials`), a hashtag timeline (`GET /api/v1/timelines/tag/:hashtag`:
+ * public statuses carrying the tag, newest first, `since_id` and `limit`), and the answers under a status
+ * (`GET /api/v1/statuses/:id/context`). Residents' statuses are put in `statuses` with `residentStatus`.
+ */
+function residentRoutes(
+  method: string,
+  url: URL,
+  statuses: Map<string, Record<string, unknown>>,
+  own: Record<string, unknown>,
+): { status: number; body: unknown } | undefined {
+  if (method !== 'GET') return undefined;
+  if (url.pathname === '/api/v1/accounts/verify_credentials')
+    return { status: 200, body: { ...own, source: { privacy: 'public', sensitive: false, language: 'ro', note: '' } } };
+  const tag = /^\/api\/v1\/timelines\/tag\/([^/]+)$/.exec(url.pathname);
+  if (tag) {
+    const name = decodeURIComponent(tag[1] ?? '').toLowerCase();
+    const since = url.searchParams.get('since_id');
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? 20) || 20, 40);
+    const found = [...statuses.values()]
+      .filter((s) => s.visibility === 'public')
+      .filter((s) => (s.tags as Array<{ name: string }>).some((t) => t.name.toLowerCase() === name))
+      .filter((s) => !since || BigInt(String(s.id)) > BigInt(since))
+      .sort((a, b) => (BigInt(String(b.id)) > BigInt(String(a.id)) ? 1 : -1))
+      .slice(0, limit);
+    return { status: 200, body: found };
+  }
+  const context = /^\/api\/v1\/statuses\/(\d+)\/context$/.exec(url.pathname);
+  if (context) {
+    if (!statuses.has(context[1] ?? '')) return { status: 404, body: { error: 'Record not found' } };
+    const descendants: Array<Record<string, unknown>> = [];
+    const walk = (id: string) => {
+      for (const s of statuses.values())
+        if (s.in_reply_to_id === id) {
+          descendants.push(s);
+          walk(String(s.id));
+        }
+    };
+    walk(context[1] ?? '');
+    return { status: 200, body: { ancestors: [], descendants } };
+  }
+  return undefined;
+}
+
+let residentIds = 113_700_000_000_000_000n;
+
+/**
+ * A resident's status as Mastodon 4.3 shows it (recorded shape of the Status and Account entities): the
+ * account's `discoverable`, `indexable`, `noindex` and `bot` say whether it may be collected.
+ */
+export function residentStatus(options: {
+  username: string;
+  host?: string;
+  text: string;
+  tags: string[];
+  account?: Partial<{
+    discoverable: boolean | null;
+    indexable: boolean;
+    noindex: boolean;
+    bot: boolean;
+    display_name: string;
+  }>;
+  visibility?: 'public' | 'unlisted' | 'private' | 'direct';
+  inReplyToId?: string;
+  media?: Array<{ url: string; description: string | null }>;
+  language?: string;
+}): Record<string, unknown> {
+  const host = options.host ?? 'mastodon.example';
+  const id = String((residentIds += 1n));
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const tagLinks = options.tags
+    .map((t) => ` <a href="https://${host}/tags/${t}" class="mention hashtag" rel="tag">#<span>${t}</span></a>`)
+    .join('');
+  return {
+    id,
+    created_at: new Date().toISOString(),
+    in_reply_to_id: options.inReplyToId ?? null,
+    in_reply_to_account_id: null,
+    sensitive: false,
+    spoiler_text: '',
+    visibility: options.visibility ?? 'public',
+    language: options.language ?? 'en',
+    uri: `https://${host}/users/${options.username}/statuses/${id}`,
+    url: `https://${host}/@${options.username}/${id}`,
+    replies_count: 0,
+    reblogs_count: 0,
+    favourites_count: 0,
+    edited_at: null,
+    content: `<p>${escape(options.text)}${tagLinks}</p>`,
+    reblog: null,
+    application: null,
+    account: {
+      id: String(options.username.length * 7919),
+      username: options.username,
+      acct: `${options.username}@${host}`,
+      display_name: options.account?.display_name ?? options.username,
+      locked: false,
+      bot: options.account?.bot ?? false,
+      discoverable: options.account?.discoverable ?? true,
+      indexable: options.account?.indexable ?? true,
+      group: false,
+      created_at: '2023-02-01T00:00:00.000Z',
+      note: '',
+      url: `https://${host}/@${options.username}`,
+      uri: `https://${host}/users/${options.username}`,
+      avatar: `https://${host}/avatars/original/missing.png`,
+      followers_count: 10,
+      following_count: 10,
+      statuses_count: 42,
+      noindex: options.account?.noindex ?? false,
+      emojis: [],
+      fields: [],
+    },
+    media_attachments: (options.media ?? []).map((m, i) => ({
+      id: `${id}${i}`,
+      type: 'image',
+      url: m.url,
+      preview_url: m.url,
+      remote_url: m.url,
+      description: m.description,
+      meta: { original: { width: 1200, height: 800, size: '1200x800', aspect: 1.5 } },
+      blurhash: 'UFBWY:8_0Jxv4mRj',
+    })),
+    mentions: [],
+    tags: options.tags.map((t) => ({ name: t.toLowerCase(), url: `https://${host}/tags/${t.toLowerCase()}` })),
+    emojis: [],
+    card: null,
+    poll: null,
+  };
+}
+
 const ACCOUNT = {
   id: '109302',
   username: 'primaria',
@@ -202,7 +334,7 @@ export async function startFakeMastodon(token = 'city-mastodon-token'): Promise<
           const status = {
             id,
             created_at: new Date().toISOString(),
-            in_reply_to_id: null,
+            in_reply_to_id: typeof body.in_reply_to_id === 'string' ? body.in_reply_to_id : null,
             in_reply_to_account_id: null,
             sensitive: body.sensitive === true,
             spoiler_text: spoiler,
@@ -232,6 +364,8 @@ export async function startFakeMastodon(token = 'city-mastodon-token'): Promise<
           if (key) idempotency.set(key, id);
           return answer(200, status);
         }
+        const residents = residentRoutes(method, url, statuses, ACCOUNT);
+        if (residents) return send(residents.status, residents.body);
         const statusMatch = /^\/api\/v1\/statuses\/(\d+)$/.exec(url.pathname);
         if (statusMatch) {
           const status = statuses.get(statusMatch[1] ?? '');

@@ -23,6 +23,8 @@ import {
 } from './received.repository.ts';
 import { DELIVER_JOB, type FediverseData } from './federation-types.ts';
 import { htmlToText } from './objects.ts';
+import { fediverseDeleted } from '../resident-content/index.ts';
+import { handOverNote } from './resident-notes.ts';
 
 /** The longest reply text kept (Mastodon's limit is 500 characters; other servers allow more). */
 const MAX_REPLY_TEXT = 20_000;
@@ -109,6 +111,8 @@ export function registerInboxListeners(ctx: AppContext, federation: Federation<F
       if (del.objectId.href === del.actorId.href)
         await deleteRemoteActorEverywhere(ctx.db, organisation.id, del.actorId.href);
       else await markReceivedDeleted(ctx.db, organisation.id, del.objectId.href, del.actorId.href);
+      // a resident's post shown with consent leaves the site with it
+      await fediverseDeleted(ctx, organisation.id, { objectIri: del.objectId.href, actorIri: del.actorId.href });
     })
     .on(Create, async (fctx, create) => {
       await receiveNote(ctx, fctx, create);
@@ -133,6 +137,8 @@ export function registerInboxListeners(ctx: AppContext, federation: Federation<F
         reason.result.status === 410
       ) {
         await deleteRemoteActorEverywhere(ctx.db, fctx.data.organisation.id, activity.actorId.href);
+        const gone = activity.actorId.href;
+        await fediverseDeleted(ctx, fctx.data.organisation.id, { objectIri: gone, actorIri: gone });
         return new Response(null, { status: 202 });
       }
       return undefined;
@@ -188,6 +194,8 @@ async function receiveNote(ctx: AppContext, fctx: InboxContext<FediverseData>, c
   }
   if (!(object instanceof Note || object instanceof Article) || !object.id || !create.actorId) return;
   if (object.attributionId?.href !== create.actorId.href) return;
+  // residents' content: hashtag notes collected, answers to consent requests read
+  await handOverNote(ctx, fctx, create, object);
   const target = object.replyTargetId;
   const parsed = target ? fctx.parseUri(target) : null;
   const { organisation } = fctx.data;

@@ -9,6 +9,7 @@ import { registerFederationRoutes } from './http.ts';
 import { registerFediversePages } from './pages/fediverse.pages.ts';
 import { activityPubAdapter } from './publishing-adapter.ts';
 import { fediverseReplySender } from './reply-sender.ts';
+import { residentNoteSender } from './resident-notes.ts';
 import { fediverseSecretKeyRotation } from './secrets-rotation.ts';
 import './fediverse.schema.ts';
 import type catalogue from './locales/en.json';
@@ -52,7 +53,7 @@ export const fediverseModule: ModuleManifest = {
   demo: { order: 70, seed: seedFediverse },
   secretKeyRotation: fediverseSecretKeyRotation,
   publishingAdapters: [activityPubAdapter],
-  channelReplySenders: [fediverseReplySender],
+  channelReplySenders: [fediverseReplySender, residentNoteSender],
 };
 
 declare module '../../platform/i18n/catalogues.ts' {

@@ -109,6 +109,10 @@ export { newsPath, mediaPath, newsText, newsSummary, feedPath, type FeedScope } 
 export { feedLinks } from './pages/feeds.pages.ts';
 export { postPageUrl } from './channels/web.ts';
 export { checkBlackout, type BlackoutCheck } from './calendar.use-cases.ts';
+// what residents' content uses: the campaigns' hashtags and the city's Mastodon destinations
+export { findCampaigns, type Campaign } from './campaigns.repository.ts';
+export { findDestinations } from './destinations.repository.ts';
+export { openDestination } from './destinations.use-cases.ts';
 
 declare module '../../platform/i18n/catalogues.ts' {
   interface ModuleCatalogues {
