@@ -82,7 +82,10 @@ describe('on the demo city', () => {
     const [mine, other] = departments.map((d) => d.id);
     assert.ok(mine && other);
     const { client: staff, user } = await signedInClient(server, { role: 'staff' });
-    await server.ctx.db.insertInto('core_department_member').values({ organisation_id: organisationId, user_id: user.id, department_id: mine }).execute();
+    await server.ctx.db
+      .insertInto('core_department_member')
+      .values({ organisation_id: organisationId, user_id: user.id, department_id: mine })
+      .execute();
     const own = await staff.get('/staff/insights');
     assert.equal(own.status, 200);
     assert.equal((await staff.get(`/staff/insights?department=${mine}`)).status, 200);

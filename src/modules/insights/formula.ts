@@ -22,7 +22,9 @@ export function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
 }
 
-export function scoreIndex<T extends ScoredInput>(criteria: readonly T[]): { score: number; criteria: Array<T & Scored> } {
+export function scoreIndex<T extends ScoredInput>(
+  criteria: readonly T[],
+): { score: number; criteria: Array<T & Scored> } {
   const total = criteria.reduce((sum, criterion) => sum + Math.max(0, criterion.weight), 0);
   const scored = criteria.map((criterion) => {
     const share = total > 0 ? Math.max(0, criterion.weight) / total : 0;

@@ -12,7 +12,10 @@ import { runSnapshotJob, SNAPSHOT_EVERY_MS, SNAPSHOT_JOB } from './snapshots.ts'
 import './insights.schema.ts';
 import type catalogue from './locales/en.json';
 
-export { pageSnapshotCriteria as pagePublicIndexCriteria, snapshotsModified as indexSnapshotsModified } from './index.repository.ts';
+export {
+  pageSnapshotCriteria as pagePublicIndexCriteria,
+  snapshotsModified as indexSnapshotsModified,
+} from './index.repository.ts';
 export { rollUpCity } from './rollup.ts';
 
 /**

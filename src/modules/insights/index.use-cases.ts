@@ -24,7 +24,12 @@ import { authorizeInsights } from './insights.policy.ts';
 import { SOURCES, type CriterionSource, type PeriodKind } from './insights.schema.ts';
 import { isKpiCode } from './kpis.ts';
 import { calendarPeriod, parsePeriodKey, periodOf, today } from './periods.ts';
-import { findInsightsSettings, organisationsWithTemplate, saveInsightsSettings, type InsightsSettings } from './settings.repository.ts';
+import {
+  findInsightsSettings,
+  organisationsWithTemplate,
+  saveInsightsSettings,
+  type InsightsSettings,
+} from './settings.repository.ts';
 
 export type CriterionValue = Criterion & Scored & { value: number | null };
 
@@ -229,7 +234,8 @@ export async function changeSettings(
   const fields: Record<string, string> = {};
   if (!/^[a-z][a-z0-9-]{0,39}$/.test(settings.template)) fields.template = 'invalid';
   for (const [code, target] of Object.entries(settings.targets))
-    if (!isKpiCode(code) || !Number.isFinite(target) || Math.abs(target) > 1e9) fields[`target-${code}`] = 'out-of-range';
+    if (!isKpiCode(code) || !Number.isFinite(target) || Math.abs(target) > 1e9)
+      fields[`target-${code}`] = 'out-of-range';
   if (settings.published.some((code) => !isKpiCode(code))) fields.published = 'invalid';
   if (Object.keys(fields).length > 0) return { ok: false, fields };
   await saveInsightsSettings(ctx.db, organisation.id, settings);

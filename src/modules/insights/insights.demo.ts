@@ -25,7 +25,13 @@ export async function seedInsights(ctx: AppContext, organisation: Organisation, 
       'reports.hoursToFix': 120,
       'languages.offeredShare': 95,
     },
-    published: ['inbox.withinGoal', 'inbox.firstResponseHours', 'reports.deadlineMet', 'reports.hoursToFix', 'inbox.sameChannel'],
+    published: [
+      'inbox.withinGoal',
+      'inbox.firstResponseHours',
+      'reports.deadlineMet',
+      'reports.hoursToFix',
+      'inbox.sameChannel',
+    ],
     publishIndex: true,
   });
   const criteria = await ensureCriteria(ctx, organisation);
@@ -38,8 +44,10 @@ export async function seedInsights(ctx: AppContext, organisation: Organisation, 
   }
   for (const [index, period] of periods.reverse().entries()) {
     for (const criterion of criteria) {
-      if (criterion.source === 'rubric') await saveInput(ctx.db, organisation.id, criterion.id, period, Math.min(4, 2 + index), people.admin);
-      if (criterion.source === 'survey') await saveInput(ctx.db, organisation.id, criterion.id, period, 55 + 5 * index, people.admin);
+      if (criterion.source === 'rubric')
+        await saveInput(ctx.db, organisation.id, criterion.id, period, Math.min(4, 2 + index), people.admin);
+      if (criterion.source === 'survey')
+        await saveInput(ctx.db, organisation.id, criterion.id, period, 55 + 5 * index, people.admin);
     }
     await takeSnapshot(ctx, null, organisation, criteria, period, true);
   }

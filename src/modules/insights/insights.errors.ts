@@ -4,7 +4,8 @@ import { defineErrors } from '../../platform/errors.ts';
 export const insightsErrors = defineErrors({
   INSIGHTS_PERIOD_INVALID: {
     status: 400,
-    message: 'The period is not valid: give `from` and `to` as dates (YYYY-MM-DD), `from` before `to`, at most 3 years apart.',
+    message:
+      'The period is not valid: give `from` and `to` as dates (YYYY-MM-DD), `from` before `to`, at most 3 years apart.',
   },
   INSIGHTS_DEPARTMENT_FORBIDDEN: {
     status: 403,

@@ -172,7 +172,9 @@ export async function sumRollups(
         ${filter.districtId !== null ? sql`and district_id = ${filter.districtId}` : sql``}
         ${filter.channel !== null ? sql`and channel = ${filter.channel}` : sql``}
     ) as rows
-    group by grouping sets ((current), (current, department_id), (current, district_id), (current, channel), (current, language))`.execute(db);
+    group by grouping sets ((current), (current, department_id), (current, district_id), (current, channel), (current, language))`.execute(
+    db,
+  );
   const sums: RollupSums = {
     current: { ...EMPTY },
     previous: { ...EMPTY },

@@ -3,11 +3,7 @@
 
 import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import {
-  conversationDayFacts,
-  conversationDaysChangedSince,
-  firstResponseGoalHours,
-} from '../inbox/index.ts';
+import { conversationDayFacts, conversationDaysChangedSince, firstResponseGoalHours } from '../inbox/index.ts';
 import { reportDayFacts, reportDaysChangedSince } from '../reports/index.ts';
 import { databaseNow, findRollupState, replaceDays, type DailyRow } from './rollup.repository.ts';
 
@@ -94,7 +90,9 @@ export async function rollUpCity(ctx: AppContext, organisation: Organisation): P
     );
     recomputed += days.length;
   }
-  await ctx.db.transaction().execute((tx) => replaceDays(tx, organisation.id, 'inbox', [], [], { watermark, goalHours }));
+  await ctx.db
+    .transaction()
+    .execute((tx) => replaceDays(tx, organisation.id, 'inbox', [], [], { watermark, goalHours }));
   return recomputed;
 }
 

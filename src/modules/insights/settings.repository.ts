@@ -12,7 +12,13 @@ export interface InsightsSettings {
   publishIndex: boolean;
 }
 
-const DEFAULTS: InsightsSettings = { template: 'default', periodKind: 'month', targets: {}, published: [], publishIndex: false };
+const DEFAULTS: InsightsSettings = {
+  template: 'default',
+  periodKind: 'month',
+  targets: {},
+  published: [],
+  publishIndex: false,
+};
 
 export async function findInsightsSettings(db: Executor, organisationId: number): Promise<InsightsSettings> {
   const row = await db
@@ -48,12 +54,21 @@ export async function saveInsightsSettings(db: Executor, organisationId: number,
 
 /** The cities whose settings name this template (the network's view compares them). */
 export async function organisationsWithTemplate(db: Executor, template: string): Promise<number[]> {
-  const rows = await db.selectFrom('insights_setting').select('organisation_id').where('template', '=', template).execute();
+  const rows = await db
+    .selectFrom('insights_setting')
+    .select('organisation_id')
+    .where('template', '=', template)
+    .execute();
   return rows.map((row) => row.organisation_id);
 }
 
 /** Accounts opened in [from, to) (people, not staff), from the platform's users. */
-export async function countAccountsBetween(db: Executor, organisationId: number, from: Date, to: Date): Promise<number> {
+export async function countAccountsBetween(
+  db: Executor,
+  organisationId: number,
+  from: Date,
+  to: Date,
+): Promise<number> {
   const row = await db
     .selectFrom('core_user')
     .select((eb) => eb.fn.countAll<string>().as('n'))

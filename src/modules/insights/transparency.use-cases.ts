@@ -22,7 +22,13 @@ export async function readTransparency(ctx: AppContext, organisation: Organisati
   const indicators = settings.published.filter(isKpiCode).map((code) => {
     const current = values?.current[code] ?? null;
     const target = settings.targets[code];
-    return { code, current, previous: values?.previous[code] ?? null, target, status: kpiStatus(code, current, target) };
+    return {
+      code,
+      current,
+      previous: values?.previous[code] ?? null,
+      target,
+      status: kpiStatus(code, current, target),
+    };
   });
   return { period, indicators, publishIndex: settings.publishIndex, snapshots, criteria };
 }

@@ -3,7 +3,12 @@
 import type { Executor } from '../../platform/db/database.ts';
 
 /** Accounts whose identity was verified in [from, to). */
-export async function countVerifiedBetween(db: Executor, organisationId: number, from: Date, to: Date): Promise<number> {
+export async function countVerifiedBetween(
+  db: Executor,
+  organisationId: number,
+  from: Date,
+  to: Date,
+): Promise<number> {
   const row = await db
     .selectFrom('verification_identity')
     .select((eb) => eb.fn.countAll<string>().as('n'))

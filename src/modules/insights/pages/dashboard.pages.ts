@@ -65,7 +65,8 @@ function select(
 ) {
   return html`<div class="field"><label for="${name}">${request.t(label)}</label>
 <select id="${name}" name="${name}">${allLabel === undefined ? '' : html`<option value="">${allLabel}</option>`}${options.map(
-    (option) => html`<option value="${option.value}"${option.value === chosen ? raw(' selected') : ''}>${option.label}</option>`,
+    (option) =>
+      html`<option value="${option.value}"${option.value === chosen ? raw(' selected') : ''}>${option.label}</option>`,
   )}</select></div>`;
 }
 
@@ -84,10 +85,38 @@ function filters(request: FastifyRequest, dashboard: Dashboard, names: Names) {
   return html`<form method="get" action="/staff/insights" class="insights-filters">
 <div class="field"><label for="from">${t('insights.filter.from')}</label><input id="from" name="from" type="date" value="${dashboard.period.from}"></div>
 <div class="field"><label for="to">${t('insights.filter.to')}</label><input id="to" name="to" type="date" value="${dashboard.period.to}"></div>
-${select(request, 'department', 'insights.filter.department', departments.map((d) => ({ value: String(d.id), label: local(d.name) })), chosenDepartment, admin || departments.length > 1 ? t('insights.filter.all') : undefined)}
-${select(request, 'district', 'insights.filter.district', names.districts.map((d) => ({ value: String(d.id), label: local(d.name) })), String(dashboard.filter.district ?? ''), t('insights.filter.all'))}
-${select(request, 'channel', 'insights.filter.channel', [...channels].sort().map((c) => ({ value: c, label: c })), dashboard.filter.channel ?? '', t('insights.filter.all'))}
-${select(request, 'campaign', 'insights.filter.campaign', names.campaigns.map((c) => ({ value: String(c.id), label: local(c.name) })), String(dashboard.filter.campaign ?? ''), t('insights.filter.all'))}
+${select(
+  request,
+  'department',
+  'insights.filter.department',
+  departments.map((d) => ({ value: String(d.id), label: local(d.name) })),
+  chosenDepartment,
+  admin || departments.length > 1 ? t('insights.filter.all') : undefined,
+)}
+${select(
+  request,
+  'district',
+  'insights.filter.district',
+  names.districts.map((d) => ({ value: String(d.id), label: local(d.name) })),
+  String(dashboard.filter.district ?? ''),
+  t('insights.filter.all'),
+)}
+${select(
+  request,
+  'channel',
+  'insights.filter.channel',
+  [...channels].sort().map((c) => ({ value: c, label: c })),
+  dashboard.filter.channel ?? '',
+  t('insights.filter.all'),
+)}
+${select(
+  request,
+  'campaign',
+  'insights.filter.campaign',
+  names.campaigns.map((c) => ({ value: String(c.id), label: local(c.name) })),
+  String(dashboard.filter.campaign ?? ''),
+  t('insights.filter.all'),
+)}
 <button type="submit" class="button">${t('insights.filter.apply')}</button>
 </form>
 <p>${t('insights.filter.scope')}</p>`;
@@ -128,7 +157,8 @@ ${dashboard.rolledAt ? t('insights.dashboard.rolledAt', { time: formatDate(reque
 <div class="table-wrap"><table class="data-table"><caption>${t('insights.dashboard.indicators')}</caption>
 <thead><tr><th scope="col">${t('insights.column.indicator')}</th><th scope="col" class="numeric">${t('insights.column.current')}</th><th scope="col" class="numeric">${t('insights.column.previous')}</th><th scope="col" class="numeric">${t('insights.column.change')}</th><th scope="col" class="numeric">${t('insights.column.target')}</th><th scope="col">${t('insights.column.status')}</th></tr></thead>
 <tbody>${dashboard.kpis.map(
-      (kpi) => html`<tr><th scope="row">${kpiLabel(request, kpi.code)}</th><td class="numeric">${formatValue(request, kpi.code, kpi.current)}</td><td class="numeric">${formatValue(request, kpi.code, kpi.previous)}</td><td class="numeric">${change(request, kpi.current, kpi.previous)}</td><td class="numeric">${formatValue(request, kpi.code, kpi.target ?? null)}</td><td>${statusBadge(request, kpi.status)}</td></tr>`,
+      (kpi) =>
+        html`<tr><th scope="row">${kpiLabel(request, kpi.code)}</th><td class="numeric">${formatValue(request, kpi.code, kpi.current)}</td><td class="numeric">${formatValue(request, kpi.code, kpi.previous)}</td><td class="numeric">${change(request, kpi.current, kpi.previous)}</td><td class="numeric">${formatValue(request, kpi.code, kpi.target ?? null)}</td><td>${statusBadge(request, kpi.status)}</td></tr>`,
     )}
 <tr><th scope="row">${t('insights.overdue')}</th><td class="numeric">${formatValue(request, null, dashboard.overdueReports)}</td><td class="numeric">—</td><td class="numeric">—</td><td class="numeric">—</td><td>${statusBadge(request, null)}</td></tr>
 </tbody></table></div>
@@ -140,14 +170,20 @@ ${breakdowns(request, dashboard, names).map((breakdown) => barChart(request, bre
 <div class="table-wrap"><table class="data-table"><caption>${t('insights.funnel.title')}</caption>
 <thead><tr><th scope="col">${t('insights.column.process')}</th><th scope="col" class="numeric">${t('insights.funnel.supporters')}</th><th scope="col" class="numeric">${t('insights.funnel.supports')}</th><th scope="col" class="numeric">${t('insights.funnel.voters')}</th><th scope="col" class="numeric">${t('insights.funnel.ballots')}</th><th scope="col" class="numeric">${t('insights.funnel.commenters')}</th><th scope="col" class="numeric">${t('insights.funnel.comments')}</th></tr></thead>
 <tbody>${dashboard.funnel.processes.map(
-      (row) => html`<tr><th scope="row">${local(row.title)}</th><td class="numeric">${row.supporters}</td><td class="numeric">${row.supports}</td><td class="numeric">${row.voters}</td><td class="numeric">${row.ballots}</td><td class="numeric">${row.commenters}</td><td class="numeric">${row.comments}</td></tr>`,
+      (row) =>
+        html`<tr><th scope="row">${local(row.title)}</th><td class="numeric">${row.supporters}</td><td class="numeric">${row.supports}</td><td class="numeric">${row.voters}</td><td class="numeric">${row.ballots}</td><td class="numeric">${row.commenters}</td><td class="numeric">${row.comments}</td></tr>`,
     )}</tbody></table></div>
 <h2>${t('insights.posts.title')}</h2>
-${dashboard.posts.length === 0 ? html`<p>${t('insights.noData')}</p>` : html`<div class="table-wrap"><table class="data-table"><caption>${t('insights.posts.title')}</caption>
+${
+  dashboard.posts.length === 0
+    ? html`<p>${t('insights.noData')}</p>`
+    : html`<div class="table-wrap"><table class="data-table"><caption>${t('insights.posts.title')}</caption>
 <thead><tr><th scope="col">${t('insights.column.post')}</th><th scope="col">${t('insights.filter.channel')}</th><th scope="col">${t('insights.filter.campaign')}</th><th scope="col" class="numeric">${t('insights.column.reach')}</th><th scope="col" class="numeric">${t('insights.column.engagement')}</th></tr></thead>
 <tbody>${dashboard.posts.map(
-      (post) => html`<tr><th scope="row">${post.title ?? `#${post.postId}`}</th><td>${post.channel}</td><td>${post.campaignId === null ? '—' : nameOf(request, names.campaigns, post.campaignId)}</td><td class="numeric">${post.reach}</td><td class="numeric">${post.favourites + post.boosts + post.replies + post.clicks}</td></tr>`,
-    )}</tbody></table></div>`}`,
+        (post) =>
+          html`<tr><th scope="row">${post.title ?? `#${post.postId}`}</th><td>${post.channel}</td><td>${post.campaignId === null ? '—' : nameOf(request, names.campaigns, post.campaignId)}</td><td class="numeric">${post.reach}</td><td class="numeric">${post.favourites + post.boosts + post.replies + post.clicks}</td></tr>`,
+      )}</tbody></table></div>`
+}`,
   });
 }
 
@@ -161,6 +197,10 @@ export function registerDashboardPages(app: App, ctx: AppContext): void {
     authorizeInsights(request.viewer, 'dashboard');
     const dashboard = await readDashboard(ctx, request.viewer, request.organisation, dashboardQuery(request));
     const names = await loadNames(ctx, request.organisation.id);
-    return sendCsv(reply, `insights-${dashboard.period.from}-${dashboard.period.to}.csv`, dashboardCsv(request, dashboard, names));
+    return sendCsv(
+      reply,
+      `insights-${dashboard.period.from}-${dashboard.period.to}.csv`,
+      dashboardCsv(request, dashboard, names),
+    );
   });
 }

@@ -99,7 +99,9 @@ export function breakdowns(request: FastifyRequest, dashboard: Dashboard, names:
     },
     {
       id: 'languages',
-      title: t('insights.chart.languages', { offered: dashboard.languages.offered.map((code) => languageName(request, code)).join(', ') }),
+      title: t('insights.chart.languages', {
+        offered: dashboard.languages.offered.map((code) => languageName(request, code)).join(', '),
+      }),
       header: t('insights.column.language'),
       valueHeader: count,
       rows: dashboard.languages.used.map((row) => ({
@@ -127,15 +129,34 @@ export function breakdowns(request: FastifyRequest, dashboard: Dashboard, names:
 /** The rows of the CSV download: the indicators, then every breakdown, funnel and post row shown. */
 export function dashboardCsv(request: FastifyRequest, dashboard: Dashboard, names: Names): CsvCell[][] {
   const { t } = request;
-  const rows: CsvCell[][] = [
-    ['section', 'item', 'label', 'value', 'previous', 'target', 'status', 'from', 'to'],
-  ];
+  const rows: CsvCell[][] = [['section', 'item', 'label', 'value', 'previous', 'target', 'status', 'from', 'to']];
   const { from, to } = dashboard.period;
   for (const kpi of dashboard.kpis)
-    rows.push(['indicator', kpi.code, kpiLabel(request, kpi.code), csvNumber(kpi.current), csvNumber(kpi.previous), csvNumber(kpi.target), kpi.status ?? '', from, to]);
-  rows.push(['indicator', 'reports.overdueNow', t('insights.overdue'), dashboard.overdueReports, null, null, '', from, to]);
+    rows.push([
+      'indicator',
+      kpi.code,
+      kpiLabel(request, kpi.code),
+      csvNumber(kpi.current),
+      csvNumber(kpi.previous),
+      csvNumber(kpi.target),
+      kpi.status ?? '',
+      from,
+      to,
+    ]);
+  rows.push([
+    'indicator',
+    'reports.overdueNow',
+    t('insights.overdue'),
+    dashboard.overdueReports,
+    null,
+    null,
+    '',
+    from,
+    to,
+  ]);
   for (const breakdown of breakdowns(request, dashboard, names))
-    for (const row of breakdown.rows) rows.push([breakdown.id, '', row.label, csvNumber(row.value), null, null, '', from, to]);
+    for (const row of breakdown.rows)
+      rows.push([breakdown.id, '', row.label, csvNumber(row.value), null, null, '', from, to]);
   rows.push(['funnel', 'accounts', t('insights.funnel.accounts'), dashboard.funnel.accounts, null, null, '', from, to]);
   rows.push(['funnel', 'verified', t('insights.funnel.verified'), dashboard.funnel.verified, null, null, '', from, to]);
   for (const process of dashboard.funnel.processes) {
@@ -146,7 +167,17 @@ export function dashboardCsv(request: FastifyRequest, dashboard: Dashboard, name
   for (const post of dashboard.posts) {
     const label = `${post.title ?? `#${post.postId}`} — ${post.channel}`;
     rows.push(['post-reach', String(post.postId), label, post.reach, null, null, '', from, to]);
-    rows.push(['post-engagement', String(post.postId), label, post.favourites + post.boosts + post.replies + post.clicks, null, null, '', from, to]);
+    rows.push([
+      'post-engagement',
+      String(post.postId),
+      label,
+      post.favourites + post.boosts + post.replies + post.clicks,
+      null,
+      null,
+      '',
+      from,
+      to,
+    ]);
   }
   return rows;
 }

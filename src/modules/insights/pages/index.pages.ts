@@ -10,7 +10,15 @@ import { html, raw } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { parseId } from '../../../platform/validation.ts';
 import type { Criterion } from '../index.repository.ts';
-import { enterValues, readIndex, readNetwork, removeCriterion, saveCriterion, takeSnapshot, type CriterionForm } from '../index.use-cases.ts';
+import {
+  enterValues,
+  readIndex,
+  readNetwork,
+  removeCriterion,
+  saveCriterion,
+  takeSnapshot,
+  type CriterionForm,
+} from '../index.use-cases.ts';
 import { CriterionFormSchema, SnapshotFormSchema } from '../insights.forms.ts';
 import { authorizeInsights } from '../insights.policy.ts';
 import { SOURCES } from '../insights.schema.ts';
@@ -20,9 +28,17 @@ import { criterionLabel, whyTable } from './index.view.ts';
 import { barChart, INSIGHTS_STYLE, kpiLabel } from './shared.ts';
 
 const problemText = (request: FastifyRequest, fields: Record<string, string>) =>
-  Object.fromEntries(Object.entries(fields).map(([name, code]) => [name, request.t(`insights.problem.${code}` as MessageKey)]));
+  Object.fromEntries(
+    Object.entries(fields).map(([name, code]) => [name, request.t(`insights.problem.${code}` as MessageKey)]),
+  );
 
-async function indexPage(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, errors: Record<string, string> = {}, status = 200) {
+async function indexPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  errors: Record<string, string> = {},
+  status = 200,
+) {
   const { t, organisation } = request;
   const query = (request.query ?? {}) as Record<string, unknown>;
   const periodKey = typeof query.period === 'string' && query.period !== '' ? query.period : undefined;
@@ -54,9 +70,17 @@ ${entered.map((criterion) => {
   return criterion.source === 'rubric'
     ? html`<div class="field${error ? ' field--error' : ''}"><label for="${name}">${criterionLabel(request, criterion)}</label>${error ? html`<p class="field__error" id="${name}-error">${error}</p>` : ''}
 <select id="${name}" name="${name}"><option value="">${t('insights.index.noValue')}</option>${criterion.levels.map(
-        (level) => html`<option value="${level.value}"${value === level.value ? raw(' selected') : ''}>${level.value} — ${localized(level.label, request.lang, organisation.defaultLanguage)}</option>`,
+        (level) =>
+          html`<option value="${level.value}"${value === level.value ? raw(' selected') : ''}>${level.value} — ${localized(level.label, request.lang, organisation.defaultLanguage)}</option>`,
       )}</select></div>`
-    : field({ name, label: `${criterionLabel(request, criterion)} (${t('insights.source.survey')})`, type: 'number', value: value === null ? '' : String(value), hint: t('insights.index.surveyHint'), ...(error ? { error } : {}) });
+    : field({
+        name,
+        label: `${criterionLabel(request, criterion)} (${t('insights.source.survey')})`,
+        type: 'number',
+        value: value === null ? '' : String(value),
+        hint: t('insights.index.surveyHint'),
+        ...(error ? { error } : {}),
+      });
 })}
 <button type="submit" class="button">${t('insights.action.save')}</button></form>
 <h2>${t('insights.index.snapshots')}</h2>
@@ -65,14 +89,23 @@ ${barChart(request, {
   title: t('insights.index.snapshotsChart'),
   header: t('insights.column.period'),
   valueHeader: t('insights.index.score'),
-  rows: [...snapshots].reverse().map((snapshot) => ({ label: snapshot.period, value: Math.round(snapshot.score * 10) / 10 })),
+  rows: [...snapshots]
+    .reverse()
+    .map((snapshot) => ({ label: snapshot.period, value: Math.round(snapshot.score * 10) / 10 })),
 })}
 ${snapshots.map((snapshot) => html`<details><summary>${t('insights.index.whySnapshot', { period: snapshot.period })}</summary>${whyTable(request, t('insights.index.whyTitle', { period: snapshot.period }), snapshot.criteria, snapshot.score)}</details>`)}
 ${admin ? html`<h2>${t('insights.index.criteria')}</h2><ul>${criteria.map((criterion) => html`<li><a href="/staff/insights/index/criteria/${criterion.id}">${criterionLabel(request, criterion)}</a></li>`)}</ul><p><a class="button" href="/staff/insights/index/criteria/new">${t('insights.index.addCriterion')}</a></p>` : ''}`,
   });
 }
 
-function criterionPage(request: FastifyRequest, reply: FastifyReply, id: number | undefined, form: CriterionForm, errors: Record<string, string> = {}, status = 200) {
+function criterionPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: number | undefined,
+  form: CriterionForm,
+  errors: Record<string, string> = {},
+  status = 200,
+) {
   const { t } = request;
   const title = id === undefined ? t('insights.index.addCriterion') : t('insights.index.editCriterion');
   const number = (value: number) => (Number.isFinite(value) ? String(value) : '');
@@ -115,7 +148,15 @@ async function handleCriterion(ctx: AppContext, request: FastifyRequest, reply: 
     target: typeof value.target === 'number' ? value.target : Number.NaN,
   };
   const criteria = await ensureCriteria(ctx, organisation);
-  const outcome = await saveCriterion(ctx, request.viewer, organisation, criteria, id, input, rubricLevels(organisation.languages));
+  const outcome = await saveCriterion(
+    ctx,
+    request.viewer,
+    organisation,
+    criteria,
+    id,
+    input,
+    rubricLevels(organisation.languages),
+  );
   if (!outcome.ok) return criterionPage(request, reply, id, input, problemText(request, outcome.fields), 400);
   setNotice(reply, 'insights.notice.saved');
   return reply.redirect('/staff/insights/index', 303);
@@ -154,7 +195,15 @@ export function registerIndexPages(app: App, ctx: AppContext): void {
   });
   app.get('/staff/insights/index/criteria/new', { schema: { hide: true } }, async (request, reply) => {
     authorizeInsights(request.viewer, 'configure');
-    return criterionPage(request, reply, undefined, { key: '', labels: {}, weight: 1, source: 'rubric', kpi: '', floor: 0, target: 4 });
+    return criterionPage(request, reply, undefined, {
+      key: '',
+      labels: {},
+      weight: 1,
+      source: 'rubric',
+      kpi: '',
+      floor: 0,
+      target: 4,
+    });
   });
   app.post('/staff/insights/index/criteria/new', { schema: { hide: true } }, (request, reply) =>
     handleCriterion(ctx, request, reply, undefined),
@@ -177,7 +226,9 @@ export function registerIndexPages(app: App, ctx: AppContext): void {
   app.get('/admin/insights/network', { schema: { hide: true } }, async (request, reply) => {
     const { t } = request;
     const network = await readNetwork(ctx, request.viewer, request.organisation);
-    const periods = [...new Set(network.cities.flatMap((city) => city.snapshots.map((s) => s.period)))].sort().reverse();
+    const periods = [...new Set(network.cities.flatMap((city) => city.snapshots.map((s) => s.period)))]
+      .sort()
+      .reverse();
     const number = new Intl.NumberFormat(request.lang, { maximumFractionDigits: 1 });
     return renderPage(request, reply, {
       title: t('insights.network.title'),
@@ -185,10 +236,13 @@ export function registerIndexPages(app: App, ctx: AppContext): void {
       main: html`<h1>${t('insights.network.title')}</h1><p>${t('insights.network.lead', { template: network.template })}</p>
 <div class="table-wrap"><table class="data-table"><caption>${t('insights.network.title')}</caption>
 <thead><tr><th scope="col">${t('insights.column.period')}</th>${network.cities.map(({ city }) => html`<th scope="col" class="numeric">${localized(city.name, request.lang, city.defaultLanguage)}</th>`)}</tr></thead>
-<tbody>${periods.map((period) => html`<tr><th scope="row">${period}</th>${network.cities.map(({ snapshots }) => {
-        const snapshot = snapshots.find((s) => s.period === period);
-        return html`<td class="numeric">${snapshot ? number.format(snapshot.score) : '—'}</td>`;
-      })}</tr>`)}</tbody></table></div>`,
+<tbody>${periods.map(
+        (period) =>
+          html`<tr><th scope="row">${period}</th>${network.cities.map(({ snapshots }) => {
+            const snapshot = snapshots.find((s) => s.period === period);
+            return html`<td class="numeric">${snapshot ? number.format(snapshot.score) : '—'}</td>`;
+          })}</tr>`,
+      )}</tbody></table></div>`,
     });
   });
 }

@@ -27,7 +27,8 @@ export function criterionLabel(request: FastifyRequest, criterion: { labels: Rec
 }
 
 export function sourceText(request: FastifyRequest, criterion: { source: string; kpi: string | null }): string {
-  if (criterion.source === 'kpi' && criterion.kpi) return `${request.t('insights.source.kpi')}: ${kpiLabel(request, criterion.kpi)}`;
+  if (criterion.source === 'kpi' && criterion.kpi)
+    return `${request.t('insights.source.kpi')}: ${kpiLabel(request, criterion.kpi)}`;
   return request.t(`insights.source.${criterion.source}` as MessageKey);
 }
 
@@ -39,12 +40,18 @@ const valueText = (request: FastifyRequest, criterion: ShownCriterion) =>
       : number(request, criterion.value, 2);
 
 /** "Why this score": each criterion's value, where it sits between floor and target, and the points it gives. */
-export function whyTable(request: FastifyRequest, caption: string, criteria: readonly ShownCriterion[], score: number): Html {
+export function whyTable(
+  request: FastifyRequest,
+  caption: string,
+  criteria: readonly ShownCriterion[],
+  score: number,
+): Html {
   const { t } = request;
   return html`<div class="table-wrap"><table class="data-table"><caption>${caption}</caption>
 <thead><tr><th scope="col">${t('insights.column.criterion')}</th><th scope="col">${t('insights.column.source')}</th><th scope="col" class="numeric">${t('insights.column.value')}</th><th scope="col" class="numeric">${t('insights.column.floor')}</th><th scope="col" class="numeric">${t('insights.column.target')}</th><th scope="col" class="numeric">${t('insights.column.weight')}</th><th scope="col" class="numeric">${t('insights.column.progress')}</th><th scope="col" class="numeric">${t('insights.column.points')}</th></tr></thead>
 <tbody>${criteria.map(
-    (criterion) => html`<tr><th scope="row">${criterionLabel(request, criterion)}</th><td>${sourceText(request, criterion)}</td><td class="numeric">${valueText(request, criterion)}</td><td class="numeric">${number(request, criterion.floor, 2)}</td><td class="numeric">${number(request, criterion.target, 2)}</td><td class="numeric">${number(request, 100 * criterion.share)} %</td><td class="numeric">${number(request, 100 * criterion.progress)} %</td><td class="numeric">${number(request, criterion.points, 2)}</td></tr>`,
+    (criterion) =>
+      html`<tr><th scope="row">${criterionLabel(request, criterion)}</th><td>${sourceText(request, criterion)}</td><td class="numeric">${valueText(request, criterion)}</td><td class="numeric">${number(request, criterion.floor, 2)}</td><td class="numeric">${number(request, criterion.target, 2)}</td><td class="numeric">${number(request, 100 * criterion.share)} %</td><td class="numeric">${number(request, 100 * criterion.progress)} %</td><td class="numeric">${number(request, criterion.points, 2)}</td></tr>`,
   )}
 <tr><th scope="row">${t('insights.index.score')}</th><td colspan="6">${t('insights.index.sum')}</td><td class="numeric">${number(request, score, 2)}</td></tr></tbody></table></div>
 <ul>${criteria.map(
@@ -71,7 +78,8 @@ export function methodology(request: FastifyRequest, criteria: readonly Criterio
 <div class="table-wrap"><table class="data-table"><caption>${t('insights.methodology.criteria')}</caption>
 <thead><tr><th scope="col">${t('insights.column.criterion')}</th><th scope="col">${t('insights.column.source')}</th><th scope="col" class="numeric">${t('insights.column.weight')}</th><th scope="col" class="numeric">${t('insights.column.floor')}</th><th scope="col" class="numeric">${t('insights.column.target')}</th></tr></thead>
 <tbody>${criteria.map(
-    (criterion) => html`<tr><th scope="row">${criterionLabel(request, criterion)}</th><td>${sourceText(request, criterion)}${criterion.source === 'kpi' && criterion.kpi ? html`<br>${t(`insights.kpiHelp.${criterion.kpi}` as MessageKey)}` : ''}${criterion.source === 'rubric' ? html`<br>${criterion.levels.map((level) => `${level.value}: ${localized(level.label, request.lang, request.organisation.defaultLanguage)}`).join(' · ')}` : ''}</td><td class="numeric">${number(request, total ? (100 * Math.max(0, criterion.weight)) / total : 0)} %</td><td class="numeric">${number(request, criterion.floor, 2)}</td><td class="numeric">${number(request, criterion.target, 2)}</td></tr>`,
+    (criterion) =>
+      html`<tr><th scope="row">${criterionLabel(request, criterion)}</th><td>${sourceText(request, criterion)}${criterion.source === 'kpi' && criterion.kpi ? html`<br>${t(`insights.kpiHelp.${criterion.kpi}` as MessageKey)}` : ''}${criterion.source === 'rubric' ? html`<br>${criterion.levels.map((level) => `${level.value}: ${localized(level.label, request.lang, request.organisation.defaultLanguage)}`).join(' · ')}` : ''}</td><td class="numeric">${number(request, total ? (100 * Math.max(0, criterion.weight)) / total : 0)} %</td><td class="numeric">${number(request, criterion.floor, 2)}</td><td class="numeric">${number(request, criterion.target, 2)}</td></tr>`,
   )}</tbody></table></div>
 <p>${t('insights.methodology.survey')}</p>`;
 }

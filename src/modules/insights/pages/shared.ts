@@ -12,7 +12,12 @@ export function formatValue(request: FastifyRequest, code: KpiCode | null, value
   const lang = request.lang;
   if (unit === 'percent') return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(value) + ' %';
   if (unit === 'hours')
-    return new Intl.NumberFormat(lang, { style: 'unit', unit: 'hour', unitDisplay: 'short', maximumFractionDigits: 1 }).format(value);
+    return new Intl.NumberFormat(lang, {
+      style: 'unit',
+      unit: 'hour',
+      unitDisplay: 'short',
+      maximumFractionDigits: 1,
+    }).format(value);
   return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(value);
 }
 
@@ -40,7 +45,13 @@ export const INSIGHTS_STYLE = html`<link rel="stylesheet" href="${insightsAssets
  */
 export function barChart(
   request: FastifyRequest,
-  options: { id: string; title: string; header: string; valueHeader: string; rows: Array<{ label: string; value: number }> },
+  options: {
+    id: string;
+    title: string;
+    header: string;
+    valueHeader: string;
+    rows: Array<{ label: string; value: number }>;
+  },
 ): Html {
   const { id, title, rows } = options;
   const width = 640;
@@ -55,9 +66,13 @@ export function barChart(
   });
   return html`<section aria-labelledby="${id}">
 <h3 id="${id}">${title}</h3>
-${rows.length === 0 ? html`<p>${request.t('insights.noData')}</p>` : html`<svg class="insights-chart" viewBox="0 0 ${width} ${rows.length * rowHeight + 8}" width="${width}" height="${rows.length * rowHeight + 8}" role="img" aria-labelledby="${id}-svg"><title id="${id}-svg">${title}</title>${bars}</svg>
+${
+  rows.length === 0
+    ? html`<p>${request.t('insights.noData')}</p>`
+    : html`<svg class="insights-chart" viewBox="0 0 ${width} ${rows.length * rowHeight + 8}" width="${width}" height="${rows.length * rowHeight + 8}" role="img" aria-labelledby="${id}-svg"><title id="${id}-svg">${title}</title>${bars}</svg>
 <div class="table-wrap"><table class="data-table"><caption>${title}</caption>
 <thead><tr><th scope="col">${options.header}</th><th scope="col" class="numeric">${options.valueHeader}</th></tr></thead>
-<tbody>${rows.map((row) => html`<tr><th scope="row">${row.label}</th><td class="numeric">${number.format(row.value)}</td></tr>`)}</tbody></table></div>`}
+<tbody>${rows.map((row) => html`<tr><th scope="row">${row.label}</th><td class="numeric">${number.format(row.value)}</td></tr>`)}</tbody></table></div>`
+}
 </section>`;
 }
