@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
 import { rollUpCity } from '../../src/modules/insights/index.ts';
 import { scoreIndex } from '../../src/modules/insights/formula.ts';
 import { allRollupRows } from '../../src/modules/insights/rollup.repository.ts';
+import { assertNoAxeViolations, CHROMIUM_MISSING, launchBrowser } from '../support/browser.ts';
 import { buildUser, firstOrganisationId, signedInClient } from '../support/factories.ts';
 import { TestClient } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -38,6 +40,49 @@ describe('on the demo city', () => {
   });
   after(() => server.close());
 
+  test('the pages pass axe in Chromium, and the period is chosen with the keyboard, without JavaScript', async (t) => {
+    const browser: Browser | undefined = await launchBrowser();
+    if (!browser) {
+      t.skip(CHROMIUM_MISSING);
+      return;
+    }
+    try {
+      const context = await browser.newContext({ baseURL: server.url, javaScriptEnabled: false });
+      context.setDefaultTimeout(30_000);
+      const page = await context.newPage();
+      const { email, password } = await buildUser(server, { role: 'admin' });
+      await page.goto('/sign-in?next=/staff/insights');
+      const form = page.locator('main form[action="/sign-in"]');
+      await form.locator('input[name="email"]').fill(email);
+      await form.locator('input[name="password"]').fill(password);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === '/staff/insights'),
+        form.locator('button[type="submit"]').click(),
+      ]);
+      for (const path of [
+        '/staff/insights',
+        '/staff/insights/index',
+        '/staff/insights/index/criteria/new',
+        '/staff/insights/settings',
+        '/admin/insights/network',
+        '/transparency',
+        '/transparency/methodology',
+      ]) {
+        const response = await page.goto(path);
+        assert.equal(response?.status(), 200, path);
+        await assertNoAxeViolations(page, path);
+      }
+      await page.goto('/staff/insights');
+      await page.locator('#from').fill('2026-01-01');
+      await page.locator('#to').fill('2026-01-31');
+      await Promise.all([page.waitForURL(/from=2026-01-01/), page.locator('#to').press('Enter')]);
+      assert.match(await page.locator('main').innerText(), /2026-01-01/);
+      await context.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('the dashboard shows every indicator, each chart with its table, and the same in CSV', async () => {
     const { response, html } = await admin.page('/staff/insights');
     assert.equal(response.status, 200);
@@ -57,7 +102,14 @@ describe('on the demo city', () => {
   });
 
   test('a wrong period is a clear 400, never a server error', async () => {
-    for (const query of ['from=2026-02-30', 'from=2026-05-01&to=2026-04-01', 'department=abc', 'channel=%3Cx%3E']) {
+    for (const query of [
+      'from=2026-02-30',
+      'from=9999-12-31&to=9999-12-31',
+      'to=1969-12-31',
+      'from=2026-05-01&to=2026-04-01',
+      'department=abc',
+      'channel=%3Cx%3E',
+    ]) {
       const response = await admin.get(`/staff/insights?${query}`);
       assert.equal(response.status, 400, query);
       assert.match(await response.text(), /period is not valid|not valid/i);
@@ -207,6 +259,5 @@ describe('the index computed by hand on an empty city', () => {
     assert.equal((await resident.get('/staff/insights/index')).status, 403);
     const anyone = new TestClient(server.url);
     assert.equal((await anyone.get('/transparency')).status, 200);
-    void buildUser;
   });
 });

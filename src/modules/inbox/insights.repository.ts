@@ -107,10 +107,10 @@ export async function conversationDayFacts(
     language: row.language,
     items: Number(row.items),
     responded: Number(row.responded),
-    responseHours: Number(row.response_hours ?? 0),
+    responseHours: row.response_hours ?? 0,
     respondedInGoal: Number(row.in_goal),
     done: Number(row.done),
-    doneHours: Number(row.done_hours ?? 0),
+    doneHours: row.done_hours ?? 0,
     answers: Number(row.answers ?? 0),
     answersOnSameChannel: Number(row.same_channel ?? 0),
   }));

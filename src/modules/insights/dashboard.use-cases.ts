@@ -105,10 +105,14 @@ function publishingTotals(posts: readonly PostChannelMetrics[]) {
   return { reach: posts.length ? reach : null, engagementRate: percent(engagement, reach) };
 }
 
-function offeredShare(sums: RollupTotals, by: RollupSums['by']['language'], offered: readonly string[]): number | null {
+/** The share of conversations in a recognised language that were in one the city offers. */
+function offeredShare(by: RollupSums['by']['language'], offered: readonly string[]): number | null {
   const known = by.filter((row) => row.key !== '');
   const inOffered = known.filter((row) => offered.includes(row.key)).reduce((sum, row) => sum + row.totals.items, 0);
-  return percent(inOffered, known.reduce((sum, row) => sum + row.totals.items, 0) || (sums.items ? 0 : 0));
+  return percent(
+    inOffered,
+    known.reduce((sum, row) => sum + row.totals.items, 0),
+  );
 }
 
 /** The values of every indicator in both periods (also what the index and the transparency page read). */
@@ -125,19 +129,11 @@ export async function indicatorValues(
     channel: query.channel ?? null,
   };
   const span = { previousFrom: period.previousFrom, from: period.from, to: addDays(period.to, 1) };
-  const [inbox, reports, live, before, previousInbox] = await Promise.all([
+  const [inbox, reports, live, before] = await Promise.all([
     sumRollups(ctx.db, organisation.id, 'inbox', span, filter),
     sumRollups(ctx.db, organisation.id, 'reports', span, filter),
     readLive(ctx, organisation, period.from, period.to, departmentIds, query),
     readLive(ctx, organisation, period.previousFrom, period.previousTo, departmentIds, query),
-    // the languages of the period before: its own breakdown
-    sumRollups(
-      ctx.db,
-      organisation.id,
-      'inbox',
-      { previousFrom: period.previousFrom, from: period.previousFrom, to: period.from },
-      filter,
-    ),
   ]);
   const offered = organisation.languages;
   const values = (rollups: { inbox: RollupTotals; reports: RollupTotals }, side: Live, languages: number | null) => {
@@ -162,12 +158,12 @@ export async function indicatorValues(
   const current = values(
     { inbox: inbox.current, reports: reports.current },
     live,
-    offeredShare(inbox.current, inbox.by.language, offered),
+    offeredShare(inbox.by.language, offered),
   );
   const previous = values(
     { inbox: inbox.previous, reports: reports.previous },
     before,
-    offeredShare(previousInbox.current, previousInbox.by.language, offered),
+    offeredShare(inbox.previousByLanguage, offered),
   );
   return { current, previous, inbox, reports, live };
 }

@@ -11,7 +11,8 @@ export function isDay(value: string): boolean {
   const match = DATE.exec(value);
   if (!match) return false;
   const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && Number(match[1]) >= 1970;
+  const year = Number(match[1]);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && year >= 1970 && year <= 9000;
 }
 
 export function addDays(day: string, days: number): string {

@@ -115,6 +115,8 @@ export interface RollupSums {
   previous: RollupTotals;
   /** The current period per value of each dimension. */
   by: Record<Dimension, Array<{ key: string; totals: RollupTotals }>>;
+  /** The period before, per language (the share of messages in offered languages compares both). */
+  previousByLanguage: Array<{ key: string; totals: RollupTotals }>;
 }
 
 const EMPTY: RollupTotals = {
@@ -147,12 +149,12 @@ export async function sumRollups(
     district_id: number | null;
     channel: string | null;
     language: string | null;
-    grouping: number;
+    grouping: number | string;
     items: string;
     done: string;
-    done_hours: number;
+    done_hours: number | string;
     responded: string;
-    response_hours: number;
+    response_hours: number | string;
     with_goal: string;
     in_goal: string;
     answers: string;
@@ -179,6 +181,7 @@ export async function sumRollups(
     current: { ...EMPTY },
     previous: { ...EMPTY },
     by: { department: [], district: [], channel: [], language: [] },
+    previousByLanguage: [],
   };
   for (const row of result.rows) {
     const totals: RollupTotals = {
@@ -197,7 +200,9 @@ export async function sumRollups(
     if (grouping === 15) {
       if (row.current) sums.current = totals;
       else sums.previous = totals;
-    } else if (row.current) {
+    } else if (!row.current) {
+      if (grouping === 14) sums.previousByLanguage.push({ key: String(row.language), totals });
+    } else {
       const dimension: Dimension =
         grouping === 7 ? 'department' : grouping === 11 ? 'district' : grouping === 13 ? 'channel' : 'language';
       const key =
@@ -222,6 +227,10 @@ export async function allRollupRows(db: Executor, organisationId: number, source
     .selectAll()
     .where('organisation_id', '=', organisationId)
     .where('source', '=', source)
-    .orderBy(['day', 'department_id', 'district_id', 'channel', 'language'])
+    .orderBy('day')
+    .orderBy('department_id')
+    .orderBy('district_id')
+    .orderBy('channel')
+    .orderBy('language')
     .execute();
 }

@@ -5,18 +5,29 @@ import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { conversationDayFacts, conversationDaysChangedSince, firstResponseGoalHours } from '../inbox/index.ts';
 import { reportDayFacts, reportDaysChangedSince } from '../reports/index.ts';
+import { daysBetween } from './periods.ts';
 import { databaseNow, findRollupState, replaceDays, type DailyRow } from './rollup.repository.ts';
 
 export const ROLLUP_JOB = 'insights.rollup';
 export const ROLLUP_EVERY_MS = 5 * 60_000;
 /** Changes committed late (a long transaction) are caught by reading again this far back. */
 const OVERLAP_MS = 5 * 60_000;
-/** Days recomputed per statement: a first run over years of data goes in slices. */
-const DAYS_PER_SLICE = 62;
+/** Days recomputed per statement: each statement reads a span of at most this many days (an index range). */
+const SPAN_DAYS = 62;
 
+/** The sorted days cut into slices each spanning at most SPAN_DAYS, so that each read is one short range. */
 function slices(days: readonly string[]): string[][] {
   const out: string[][] = [];
-  for (let start = 0; start < days.length; start += DAYS_PER_SLICE) out.push(days.slice(start, start + DAYS_PER_SLICE));
+  let current: string[] = [];
+  for (const day of days) {
+    const first = current[0];
+    if (first !== undefined && daysBetween(first, day) >= SPAN_DAYS) {
+      out.push(current);
+      current = [];
+    }
+    current.push(day);
+  }
+  if (current.length > 0) out.push(current);
   return out;
 }
 

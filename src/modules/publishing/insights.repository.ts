@@ -63,11 +63,11 @@ export async function postMetricsBetween(
     campaignId: row.campaign_id,
     channel: row.channel,
     deliveries: Number(row.deliveries),
-    reach: Number(row.reach),
-    favourites: Number(row.favourites),
-    boosts: Number(row.boosts),
-    replies: Number(row.replies),
-    clicks: Number(row.clicks),
+    reach: row.reach,
+    favourites: row.favourites,
+    boosts: row.boosts,
+    replies: row.replies,
+    clicks: row.clicks,
   }));
 }
 

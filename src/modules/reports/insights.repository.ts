@@ -75,7 +75,7 @@ export async function reportDayFacts(
     channel: row.channel,
     items: Number(row.items),
     fixed: Number(row.fixed),
-    fixedHours: Number(row.fixed_hours ?? 0),
+    fixedHours: row.fixed_hours ?? 0,
     closedWithDeadline: Number(row.with_deadline),
     closedByDeadline: Number(row.by_deadline),
   }));
