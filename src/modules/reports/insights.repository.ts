@@ -81,20 +81,37 @@ export async function reportDayFacts(
   }));
 }
 
-/** Open reports past their deadline now, per department (the `reports_report_queue` index). */
+/**
+ * Open reports past their deadline now, in the given departments, or in the whole city when null. Both read
+ * the `reports_report_queue` index (department, deadline) of open reports: the whole city as its departments
+ * plus the reports with none, since a count by city alone scans every report.
+ */
 export async function countOverdueReports(
   db: Executor,
   organisationId: number,
   departmentIds: readonly number[] | null,
 ): Promise<number> {
-  const row = await db
-    .selectFrom('reports_report')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
+  const now = new Date();
+  const count = async (departments: readonly number[] | null) => {
+    const row = await db
+      .selectFrom('reports_report')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('organisation_id', '=', organisationId)
+      .where('is_open', '=', true)
+      .where('hidden_at', 'is', null)
+      .where('deadline_at', '<', now)
+      .where((eb) =>
+        departments === null ? eb('department_id', 'is', null) : eb('department_id', 'in', [...departments, 0]),
+      )
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  };
+  if (departmentIds !== null) return count(departmentIds);
+  const all = await db
+    .selectFrom('core_department')
+    .select('id')
     .where('organisation_id', '=', organisationId)
-    .where('is_open', '=', true)
-    .where('hidden_at', 'is', null)
-    .where('deadline_at', '<', new Date())
-    .$if(departmentIds !== null, (qb) => qb.where('department_id', 'in', departmentIds?.length ? departmentIds : [0]))
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+    .execute();
+  const [some, none] = await Promise.all([count(all.map((d) => d.id)), count(null)]);
+  return some + none;
 }
