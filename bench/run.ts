@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar]`
+ * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar|insights]`
  *
  * Starts the real platform with the demo city on a scratch database (PGlite in a temporary folder, or
  * with --postgres a new database `bench_<random>` on DATABASE_URL or the local server), and a bare
@@ -17,6 +17,8 @@
  * goal < 100 ms); not part of the default run.
  * `--only=open-data [--reports=N]` runs bench/open-data.bench.ts (issue 16: the reports CSV export against keyset
  * pages read and dropped, rows/s and memory growth); not part of the default run.
+ * `--only=insights [--quick]` runs bench/insights.bench.ts (issue 16: the staff KPI dashboard with 1,000,000 reports and
+ * 1,000,000 inbox messages, goal < 200 ms, against the demo city and the live aggregation); not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
  * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
  */
@@ -26,6 +28,7 @@ import { benchBallots } from './ballots.ts';
 import { benchCalendar } from './calendar.bench.ts';
 import { benchInbox } from './inbox.bench.ts';
 import { benchInboxList } from './inbox-list.bench.ts';
+import { benchInsights } from './insights.bench.ts';
 import { benchListening } from './listening.bench.ts';
 import { benchOpenData } from './open-data.bench.ts';
 import { benchPlatform } from './platform.bench.ts';
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
     if (options.parts.has('inbox-list')) await benchInboxList(env, options);
     if (options.parts.has('calendar')) await benchCalendar(env, options);
     if (options.parts.has('open-data')) await benchOpenData(env, options);
+    if (options.parts.has('insights')) await benchInsights(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

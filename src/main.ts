@@ -15,6 +15,7 @@ import { newsletterModule } from './modules/newsletter/index.ts';
 import { fediverseModule } from './modules/fediverse/index.ts';
 import { openDataModule } from './modules/open-data/index.ts';
 import { residentContentModule } from './modules/resident-content/index.ts';
+import { insightsModule } from './modules/insights/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -60,6 +61,7 @@ export const MODULES: readonly ModuleManifest[] = [
   fediverseModule,
   openDataModule,
   residentContentModule,
+  insightsModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

@@ -178,6 +178,7 @@ describe('catalogues', () => {
         'fediverse',
         'open-data',
         'resident-content',
+        'insights',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is

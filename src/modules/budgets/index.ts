@@ -35,6 +35,7 @@ export {
   pagePublishedResults,
 } from './open-data.repository.ts';
 import type catalogue from './locales/en.json';
+export { ballotsPerProcessBetween } from './insights.repository.ts';
 export { computeResults, publishResults } from './results.use-cases.ts';
 export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';
 

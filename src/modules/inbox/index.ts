@@ -38,6 +38,12 @@ import { inboxErrors } from './inbox.errors.ts';
 import './inbox.schema.ts';
 import type catalogue from './locales/en.json';
 
+export {
+  conversationDayFacts,
+  conversationDaysChangedSince,
+  firstResponseGoalHours,
+  type ConversationDayFact,
+} from './insights.repository.ts';
 export { startInboundMail, type InboundMail } from './channels/email/listener.ts';
 /** For publishing: a destination may share an inbox channel's account (its sealed credentials). */
 export { findChannelRecord, findChannels, type ChannelSummary } from './channels.repository.ts';

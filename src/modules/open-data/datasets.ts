@@ -16,6 +16,7 @@ import {
   pagePublicProposals,
   participationModified,
 } from '../participation/index.ts';
+import { indexSnapshotsModified, pagePublicIndexCriteria } from '../insights/index.ts';
 import { districtsModified, pagePublicDistricts } from '../places/index.ts';
 import {
   pagePublicCategories,
@@ -333,6 +334,30 @@ export const DATASETS: readonly DatasetSpec[] = [
     page: pagePublicMeetings,
     modified: (db, id) => participationModified(db, id, 'meetings'),
     geometry: point,
+  },
+  {
+    id: 'communication-indicators',
+    module: 'insights',
+    themes: ['GOVE'],
+    fields: [
+      f('id', 'integer'),
+      f('period', 'code'),
+      f('period_start', 'date'),
+      f('period_end', 'date'),
+      f('score', 'number'),
+      f('criterion', 'code'),
+      f('label', 'translated'),
+      f('source_kind', 'code'),
+      f('indicator', 'code'),
+      f('weight', 'number'),
+      f('value', 'number'),
+      f('floor', 'number'),
+      f('target', 'number'),
+      f('points', 'number'),
+      f('taken_at', 'datetime'),
+    ],
+    page: pagePublicIndexCriteria,
+    modified: indexSnapshotsModified,
   },
 ];
 

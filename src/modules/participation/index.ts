@@ -38,6 +38,7 @@ export {
   type Proposal,
   type ProposalFilters,
 } from './proposals.repository.ts';
+export { processActivityBetween, type ProcessActivity } from './insights.repository.ts';
 export { CATEGORIES, type Category } from './participation.schema.ts';
 export { checkProposal, newProposal, type CheckedProposal, type ProposalInput } from './use-cases/submit-proposal.ts';
 export { type FieldProblem as ParticipationFieldProblem } from './use-cases/shared.ts';

@@ -105,6 +105,7 @@ export {
   type NewsPost,
   type NewsText,
 } from './news.repository.ts';
+export { campaignNames, postMetricsBetween, type PostChannelMetrics } from './insights.repository.ts';
 export { newsPath, mediaPath, newsText, newsSummary, feedPath, type FeedScope } from './news.ts';
 export { feedLinks } from './pages/feeds.pages.ts';
 export { postPageUrl } from './channels/web.ts';

@@ -45,6 +45,12 @@ export {
 } from './pages/question-fields.ts';
 export { findCategories, findQuestions, type Category, type Question } from './report-categories.repository.ts';
 export { reportFormChoices, type ReportFormChoices } from './report-form.use-cases.ts';
+export {
+  countOverdueReports,
+  reportDayFacts,
+  reportDaysChangedSince,
+  type ReportDayFact,
+} from './insights.repository.ts';
 export { findPublicStatistics, type PublicStatistics } from './statistics.repository.ts';
 export {
   addResidentUpdate,

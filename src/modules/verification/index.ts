@@ -25,6 +25,7 @@ export {
   type Verification,
 } from './verification.repository.ts';
 import type catalogue from './locales/en.json';
+export { countVerifiedBetween } from './insights.repository.ts';
 export { DEMO_CENSUS } from './verification.demo.ts';
 export { identityHash, normaliseBirthDate, normaliseDocumentNumber } from './identity.ts';
 
