@@ -2,7 +2,7 @@
 // here is public, so there is no policy beyond the registry: a dataset declares only public fields.
 
 import type { AppContext } from '../../platform/context.ts';
-import { askedLanguage, decodeCursor, encodeCursor, sparseFields } from '../../platform/http/api.ts';
+import { decodeCursor, encodeCursor, sparseFields } from '../../platform/http/api.ts';
 import { localized } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { boundingBox, findDistrictsWithGeometry } from '../places/index.ts';
@@ -97,7 +97,8 @@ export async function readRecords(
   const rows = await dataset.page(ctx.db, organisation.id, afterId, query.limit + 1);
   const page = rows.slice(0, query.limit);
   const fields = dataset.fields.filter((field) => chosen.names.includes(field.name));
-  const language = askedLanguage(query.lang);
+  // any language code: a text in it, else in the city's default language
+  const language = query.lang;
   const languages = organisation.languages;
   const records = page.map((row) =>
     Object.fromEntries(
