@@ -148,7 +148,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
     });
     app.decorate('publicUrl', config.publicUrl);
     registerSiteBanners(app, ctx, registry.siteBanners);
-    await registerOpenApi(app);
+    await registerOpenApi(app, registry.apiTags);
     const state = { ready: false };
     registerAssets(app);
     registerPlatformRoutes(app, ctx, state);

@@ -72,6 +72,10 @@ export const platformErrors = defineErrors({
   AUTHENTICATION_REQUIRED: { status: 401, message: 'Sign in to do this.' },
   SESSION_EXPIRED: { status: 401, message: 'Your session has expired. Sign in again.' },
   INVALID_API_KEY: { status: 401, message: 'The API key is not valid.' },
+  API_QUOTA_EXCEEDED: {
+    status: 429,
+    message: 'This API key has used its quota of requests for now: wait for the Retry-After seconds.',
+  },
   API_KEY_SCOPE: {
     status: 403,
     message: 'This API key may not do this: ask the administrator for a key with the right scope.',

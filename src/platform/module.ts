@@ -4,6 +4,7 @@ import type { AppContext } from './context.ts';
 import { registerErrors, type ErrorCatalogue } from './errors.ts';
 import type { Tx } from './db/database.ts';
 import type { App } from './http/app.ts';
+import type { ApiTag } from './http/openapi.ts';
 import type { MessageKey } from './i18n/translate.ts';
 import type { JobHandler } from './jobs/queue.ts';
 import type { Organisation } from './organisations/organisations.ts';
@@ -127,6 +128,8 @@ export interface ModuleManifest {
   siteBanners?: readonly SiteBanner[];
   /** Sends answers written in the inbox on a channel kind this module serves (see ChannelReplySender). */
   channelReplySenders?: readonly ChannelReplySender[];
+  /** The tags of the module's API operations with what they are about, shown in the OpenAPI document (docs/API.md). */
+  apiTags?: readonly ApiTag[];
 }
 
 /**
@@ -180,6 +183,7 @@ export interface Registry {
   publishingAdapters: PublishingAdapter[];
   siteBanners: SiteBanner[];
   channelReplySenders: ChannelReplySender[];
+  apiTags: ApiTag[];
 }
 
 /** Gathers the manifests' contributions and registers every module's error codes. */
@@ -199,6 +203,7 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     publishingAdapters: modules.flatMap((m) => m.publishingAdapters ?? []),
     siteBanners: modules.flatMap((m) => m.siteBanners ?? []),
     channelReplySenders: modules.flatMap((m) => m.channelReplySenders ?? []),
+    apiTags: modules.flatMap((m) => m.apiTags ?? []),
   };
 }
 

@@ -2,9 +2,9 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
+import { apiErrors, SESSION } from '../../platform/http/api.ts';
 import { declareBirthYear, exportPersonalData, readBirthYears } from './accounts.use-cases.ts';
 
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 const BirthYearJson = Type.Object({
   declared: Type.Union([Type.Integer(), Type.Null()], { description: 'The year the person declared' }),
   verified: Type.Union([Type.Integer(), Type.Null()], {
@@ -18,9 +18,10 @@ export function registerAccountApi(app: App, ctx: AppContext): void {
     '/api/v1/me',
     {
       schema: {
+        operationId: 'getMe',
         tags: ['accounts'],
         summary: 'The signed-in account',
-        security: [{ session: [] }],
+        security: SESSION,
         response: {
           200: Type.Object({
             id: Type.Integer(),
@@ -32,7 +33,7 @@ export function registerAccountApi(app: App, ctx: AppContext): void {
             birthYear: BirthYearJson,
             csrfToken: Type.String({ description: 'Send as X-CSRF-Token with writes made with this session' }),
           }),
-          401: ErrorResponse,
+          ...apiErrors(401),
         },
       },
     },
@@ -56,16 +57,17 @@ export function registerAccountApi(app: App, ctx: AppContext): void {
     '/api/v1/me/birth-year',
     {
       schema: {
+        operationId: 'setBirthYear',
         tags: ['accounts'],
         summary: 'Declare (or remove, with null) the signed-in resident’s year of birth',
         description:
           'Processes open to an age group at the e-mail level judge age by this year (a year from a verification as a resident counts instead). ' +
           'Answers BIRTH_YEAR_INVALID for a year before 1880 or in the future. Needs the X-CSRF-Token header with a session.',
-        security: [{ session: [] }],
+        security: SESSION,
         body: Type.Object({
           birthYear: Type.Union([Type.Integer({ minimum: 0, maximum: 9999 }), Type.Null()]),
         }),
-        response: { 200: BirthYearJson, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+        response: { 200: BirthYearJson, ...apiErrors(400, 401, 403) },
       },
     },
     async (request) => {
@@ -81,9 +83,20 @@ export function registerAccountApi(app: App, ctx: AppContext): void {
     '/api/v1/me/export',
     {
       schema: {
+        operationId: 'exportMe',
         tags: ['accounts'],
         summary: 'Everything held about the signed-in account (GDPR export)',
-        security: [{ session: [] }],
+        security: SESSION,
+        response: {
+          200: Type.Object(
+            {},
+            {
+              additionalProperties: true,
+              description: '`exportedAt`, the account, then what each module holds, under the module’s name',
+            },
+          ),
+          ...apiErrors(401),
+        },
       },
     },
     async (request) => {

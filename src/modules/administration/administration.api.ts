@@ -4,6 +4,7 @@ import { API_KEY_SCOPES, type ApiKeyScope } from '../../platform/auth/api-keys.t
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
+import { apiErrors, SESSION } from '../../platform/http/api.ts';
 import {
   findApiKeys,
   findAuditEntries,
@@ -13,6 +14,7 @@ import {
 } from './administration.repository.ts';
 import { authorizeAdministration } from './administration.policy.ts';
 import {
+  changeApiKeyQuota,
   createDepartment,
   issueApiKey,
   revokeApiKey,
@@ -24,8 +26,7 @@ import {
   type Outcome,
 } from './administration.use-cases.ts';
 
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
-const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const Errors = apiErrors(400, 401, 403, 404);
 const Translated = Type.Record(Type.String({ pattern: '^[a-z]{2}$' }), Type.String({ maxLength: 200 }), {
   description: 'Text by language code: { "en": "…", "it": "…" }',
 });
@@ -34,7 +35,7 @@ const Page = {
   before: Type.Optional(Type.Integer({ minimum: 1, description: 'Return entries with a smaller id (the next page)' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
 };
-const SECURITY = [{ session: [] }];
+const SECURITY = SESSION;
 
 const Scope = Type.Unsafe<ApiKeyScope>(
   Type.String({
@@ -43,11 +44,20 @@ const Scope = Type.Unsafe<ApiKeyScope>(
       'open311: submit reports through Open311; reports.read: read the staff report queues; reports.write: change reports',
   }),
 );
+const QuotaValue = Type.Union([Type.Integer({ minimum: 1, maximum: 100_000_000 }), Type.Null()]);
+const Quota = Type.Object(
+  {
+    perHour: QuotaValue,
+    perDay: QuotaValue,
+  },
+  { description: 'Requests the key may make per hour and per day; null is no limit in that window' },
+);
 const ApiKey = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   prefix: Type.String(),
   scopes: Type.Array(Scope),
+  quota: Quota,
   createdAt: Type.String({ format: 'date-time' }),
   lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
@@ -79,6 +89,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     '/api/v1/admin/api-keys',
     {
       schema: {
+        operationId: 'listApiKeys',
         tags: ['administration'],
         summary: 'API keys of the city (never the keys themselves)',
         security: SECURITY,
@@ -93,6 +104,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
         name: key.name,
         prefix: key.prefix,
         scopes: key.scopes,
+        quota: { perHour: key.quota_per_hour, perDay: key.quota_per_day },
         createdAt: key.created_at.toISOString(),
         lastUsedAt: key.last_used_at?.toISOString() ?? null,
         revokedAt: key.revoked_at?.toISOString() ?? null,
@@ -104,6 +116,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     '/api/v1/admin/api-keys',
     {
       schema: {
+        operationId: 'createApiKey',
         tags: ['administration'],
         summary: 'Create an API key; the key is in this answer only',
         security: SECURITY,
@@ -115,6 +128,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
               uniqueItems: true,
               description: 'What the key may do; a key never administers the city',
             }),
+            quota: Type.Optional(Quota),
           },
           { additionalProperties: false },
         ),
@@ -124,6 +138,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
             name: Type.String(),
             prefix: Type.String(),
             scopes: Type.Array(Scope),
+            quota: Quota,
             key: Type.String(),
             createdAt: Type.String({ format: 'date-time' }),
           }),
@@ -134,7 +149,14 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     async (request, reply) => {
       const created = unwrap(
         request,
-        await issueApiKey(ctx, request.viewer, request.organisation, request.body.name, request.body.scopes),
+        await issueApiKey(
+          ctx,
+          request.viewer,
+          request.organisation,
+          request.body.name,
+          request.body.scopes,
+          request.body.quota,
+        ),
       );
       reply.code(201).header('cache-control', 'no-store');
       return {
@@ -142,6 +164,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
         name: created.name,
         prefix: created.prefix,
         scopes: created.scopes,
+        quota: created.quota,
         key: created.key,
         createdAt: created.createdAt.toISOString(),
       };
@@ -152,6 +175,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     '/api/v1/admin/api-keys/:id',
     {
       schema: {
+        operationId: 'revokeApiKey',
         tags: ['administration'],
         summary: 'Revoke an API key',
         security: SECURITY,
@@ -165,10 +189,32 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     },
   );
 
+  app.put(
+    '/api/v1/admin/api-keys/:id/quota',
+    {
+      schema: {
+        operationId: 'setApiKeyQuota',
+        tags: ['administration'],
+        summary: 'Change how many requests an API key may make per hour and per day',
+        description: 'Counted from now on in the current windows; a request over the quota answers 429.',
+        security: SECURITY,
+        params: IdParams,
+        body: Type.Object({ perHour: QuotaValue, perDay: QuotaValue }, { additionalProperties: false }),
+        response: { 200: Quota, ...Errors },
+      },
+    },
+    async (request) => {
+      const quota = { perHour: request.body.perHour, perDay: request.body.perDay };
+      await changeApiKeyQuota(ctx, request.viewer, request.organisation, request.params.id, quota);
+      return quota;
+    },
+  );
+
   app.get(
     '/api/v1/admin/departments',
     {
       schema: {
+        operationId: 'listDepartments',
         tags: ['administration'],
         summary: 'Departments of the city',
         security: SECURITY,
@@ -193,6 +239,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     '/api/v1/admin/departments',
     {
       schema: {
+        operationId: 'createDepartment',
         tags: ['administration'],
         summary: 'Create a department',
         security: SECURITY,
@@ -204,7 +251,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Department, ...Errors, 409: ErrorResponse },
+        response: { 201: Department, ...Errors, ...apiErrors(409) },
       },
     },
     async (request, reply) => {
@@ -234,6 +281,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     '/api/v1/admin/departments/:id',
     {
       schema: {
+        operationId: 'updateDepartment',
         tags: ['administration'],
         summary: 'Rename, change the e-mail address of, archive or restore a department',
         security: SECURITY,
@@ -291,6 +339,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     '/api/v1/admin/users',
     {
       schema: {
+        operationId: 'listUsers',
         tags: ['administration'],
         summary: 'People of the city, newest first',
         security: SECURITY,
@@ -330,6 +379,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     '/api/v1/admin/users/:id',
     {
       schema: {
+        operationId: 'updateUser',
         tags: ['administration'],
         summary: "Set a person's role and departments",
         security: SECURITY,
@@ -341,7 +391,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 204: Type.Null(), ...Errors, 409: ErrorResponse },
+        response: { 204: Type.Null(), ...Errors, ...apiErrors(409) },
       },
     },
     async (request, reply) => {
@@ -354,6 +404,7 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
     '/api/v1/admin/audit',
     {
       schema: {
+        operationId: 'listAuditEntries',
         tags: ['administration'],
         summary: 'The audit log, newest first',
         security: SECURITY,
@@ -366,6 +417,23 @@ export function registerAdministrationApi(app: App, ctx: AppContext): void {
           },
           { additionalProperties: false },
         ),
+        response: {
+          200: Type.Object({
+            entries: Type.Array(
+              Type.Object({
+                id: Type.Integer(),
+                at: Type.String({ format: 'date-time' }),
+                actor: Type.Object({ id: Type.Union([Type.Integer(), Type.Null()]), label: Type.String() }),
+                action: Type.String(),
+                subject: Type.Object({ type: Type.String(), id: Type.Union([Type.String(), Type.Null()]) }),
+                before: Type.Unknown({ description: 'The values before the change (null when none)' }),
+                after: Type.Unknown({ description: 'The values after the change (null when none)' }),
+              }),
+            ),
+            next: Type.Union([Type.Integer(), Type.Null()], { description: 'The `before` of the next page' }),
+          }),
+          ...Errors,
+        },
       },
     },
     async (request) => {

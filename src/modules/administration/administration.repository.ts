@@ -187,6 +187,8 @@ export async function findApiKeys(db: Executor, organisationId: number) {
       'k.created_at',
       'k.last_used_at',
       'k.revoked_at',
+      'k.quota_per_hour',
+      'k.quota_per_day',
       'u.display_name as created_by_name',
     ])
     .where('k.organisation_id', '=', organisationId)
@@ -314,7 +316,7 @@ export async function setRoleAndDepartments(
 export async function findApiKeyById(db: Executor, organisationId: number, id: number) {
   return db
     .selectFrom('core_api_key')
-    .select(['id', 'name', 'revoked_at'])
+    .select(['id', 'name', 'revoked_at', 'quota_per_hour', 'quota_per_day'])
     .where('organisation_id', '=', organisationId)
     .where('id', '=', id)
     .executeTakeFirst();

@@ -1,4 +1,11 @@
-import { API_KEY_SCOPES, createApiKey, type ApiKeyScope } from '../../platform/auth/api-keys.ts';
+import {
+  API_KEY_SCOPES,
+  createApiKey,
+  DEFAULT_API_KEY_QUOTA,
+  setApiKeyQuota,
+  type ApiKeyQuota,
+  type ApiKeyScope,
+} from '../../platform/auth/api-keys.ts';
 import { clearFailedSignIns, failedSignIns } from '../../platform/auth/sign-in-throttle.ts';
 import { findUserByEmail, type Viewer } from '../../platform/auth/users.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -395,7 +402,18 @@ export async function issueApiKey(
   organisation: Organisation,
   name: string,
   scopes: readonly string[],
-): Promise<Outcome<{ key: string; id: number; name: string; prefix: string; scopes: ApiKeyScope[]; createdAt: Date }>> {
+  quota: ApiKeyQuota = DEFAULT_API_KEY_QUOTA,
+): Promise<
+  Outcome<{
+    key: string;
+    id: number;
+    name: string;
+    prefix: string;
+    scopes: ApiKeyScope[];
+    quota: ApiKeyQuota;
+    createdAt: Date;
+  }>
+> {
   authorizeAdministration(viewer, 'manage-api-keys');
   const clean = name.trim();
   const errors: FieldErrors = {};
@@ -405,14 +423,14 @@ export async function issueApiKey(
   if (chosen.length === 0 || chosen.length !== new Set(scopes).size) errors.scopes = 'API_KEY_SCOPES_REQUIRED';
   if (Object.keys(errors).length > 0) return invalid(errors);
   return inTransaction(ctx.db, async (tx) => {
-    const created = await createApiKey(tx, organisation.id, clean, viewer.id, chosen);
+    const created = await createApiKey(tx, organisation.id, clean, viewer.id, chosen, quota);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actorOf(viewer),
       action: 'api-key.create',
       subjectType: 'api-key',
       subjectId: created.id,
-      after: { name: clean, prefix: created.prefix, scopes: chosen },
+      after: { name: clean, prefix: created.prefix, scopes: chosen, quota },
     });
     return {
       ok: true,
@@ -421,8 +439,34 @@ export async function issueApiKey(
       name: created.name,
       prefix: created.prefix,
       scopes: chosen,
+      quota,
       createdAt: created.created_at,
     };
+  });
+}
+
+/** Changes how many requests a key may make per hour and per day (null: no limit in that window). */
+export async function changeApiKeyQuota(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+  quota: ApiKeyQuota,
+): Promise<void> {
+  authorizeAdministration(viewer, 'manage-api-keys');
+  await inTransaction(ctx.db, async (tx) => {
+    const key = await findApiKeyById(tx, organisation.id, id);
+    if (!key) throw new AppError('API_KEY_NOT_FOUND');
+    await setApiKeyQuota(tx, organisation.id, id, quota);
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actorOf(viewer),
+      action: 'api-key.quota',
+      subjectType: 'api-key',
+      subjectId: id,
+      before: { perHour: key.quota_per_hour, perDay: key.quota_per_day },
+      after: { ...quota },
+    });
   });
 }
 

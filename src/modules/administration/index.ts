@@ -17,6 +17,13 @@ export { mayAdminister, authorizeAdministration, type AdministrationAction } fro
  */
 export const administrationModule: ModuleManifest = {
   name: 'administration',
+  apiTags: [
+    {
+      name: 'administration',
+      description:
+        'For administrators, with a session: API keys and their quotas, departments, people and their roles, the audit log.',
+    },
+  ],
   locales: new URL('./locales/', import.meta.url),
   errors: [administrationErrors],
   routes(app, ctx) {

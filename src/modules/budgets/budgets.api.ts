@@ -2,22 +2,22 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
+import { ApiError, apiErrors, PUBLIC, SESSION } from '../../platform/http/api.ts';
 import { currentPhase, isOnBallot, type BallotInput } from './ballot-rules.ts';
 import { castBallot, readOwnBallot, withdrawBallot, type BallotOutcome } from './ballot.use-cases.ts';
 import { findBudget, findBudgets, findHeadings, findProjects } from './budgets.repository.ts';
 import { findResults } from './results.repository.ts';
 import { publishResults } from './results.use-cases.ts';
 
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 const Errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-  422: ErrorResponse,
+  400: ApiError,
+  401: ApiError,
+  403: ApiError,
+  404: ApiError,
+  409: ApiError,
+  422: ApiError,
 };
-const SECURITY = [{ session: [] }];
+const SECURITY = SESSION;
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const BallotParams = Type.Object({ budgetId: Id, headingId: Id });
 const BudgetParams = Type.Object({ budgetId: Id });
@@ -35,6 +35,126 @@ const Ballot = Type.Object({
   remaining: Type.Integer(),
   votesUsed: Type.Integer(),
   updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+const Text = Type.Record(Type.String(), Type.String(), { description: 'Text per language code' });
+const Phase = Type.Union(
+  [Type.String({ description: 'proposing, supporting, reviewing, voting or results' }), Type.Null()],
+  {
+    description: 'The current phase (null when closed)',
+  },
+);
+const Money = Type.Number({ description: 'In whole currency units' });
+
+const BudgetSummary = Type.Object({
+  id: Type.Integer(),
+  title: Text,
+  phase: Phase,
+  votingRule: Type.String({ description: 'approval, knapsack or distributed' }),
+  resultsPublished: Type.Boolean(),
+});
+
+const BudgetDetail = Type.Object({
+  id: Type.Integer(),
+  title: Text,
+  description: Text,
+  processId: Type.Union([Type.Integer(), Type.Null()]),
+  phase: Phase,
+  phases: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      startsAt: Type.String({ format: 'date-time' }),
+      endsAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+  ),
+  votingRule: Type.Object({
+    rule: Type.String({ description: 'approval, knapsack or distributed' }),
+    maxProjects: Type.Union([Type.Integer(), Type.Null()]),
+    maxVotes: Type.Union([Type.Integer(), Type.Null()]),
+    maxVotesPerProject: Type.Union([Type.Integer(), Type.Null()]),
+    minShare: Type.Union([Type.Number(), Type.Null()]),
+  }),
+  eligibility: Type.Object({
+    level: Type.Union([Type.Literal('email'), Type.Literal('verified')]),
+    minAge: Type.Union([Type.Integer(), Type.Null()]),
+    maxAge: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  resultsMethod: Type.String(),
+  headings: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Text,
+      districtId: Type.Union([Type.Integer(), Type.Null()]),
+      amount: Money,
+    }),
+  ),
+  projects: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      headingId: Type.Integer(),
+      title: Text,
+      description: Text,
+      cost: Money,
+      feasibility: Type.String({ description: 'undecided, feasible or unfeasible' }),
+      feasibilityExplanation: Text,
+      onBallot: Type.Boolean(),
+      funded: Type.Union([Type.Boolean(), Type.Null()]),
+      followUp: Type.Union([
+        Type.Object({
+          status: Type.Union([Type.String(), Type.Null()]),
+          progress: Type.Union([Type.Integer(), Type.Null()]),
+        }),
+        Type.Null(),
+      ]),
+    }),
+  ),
+});
+
+const ResultRow = {
+  projectId: Type.Integer(),
+  cost: Money,
+  ballots: Type.Integer(),
+  votes: Type.Number(),
+  funded: Type.Boolean(),
+  note: Type.Union([Type.String(), Type.Null()]),
+};
+
+const Results = Type.Object({
+  budgetId: Type.Integer(),
+  method: Type.String(),
+  publishedAt: Type.String({ format: 'date-time' }),
+  headings: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Text,
+      amount: Money,
+      voters: Type.Integer(),
+      spent: Money,
+      projects: Type.Array(Type.Object({ ...ResultRow, position: Type.Integer() })),
+    }),
+  ),
+});
+
+const PublishedResults = Type.Object({
+  headings: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      voters: Type.Integer(),
+      spent: Money,
+      projects: Type.Array(Type.Object(ResultRow)),
+    }),
+  ),
+  changes: Type.Array(
+    Type.Object(
+      {
+        headingId: Type.Integer(),
+        projectId: Type.Integer(),
+        published: Type.Unknown({ description: 'What the published results said (null: the project was not in them)' }),
+        now: Type.Unknown({ description: 'What they say now (null: the project is no longer in them)' }),
+      },
+      { description: 'Projects whose rank, votes or funding changed (on republishing)' },
+    ),
+  ),
 });
 
 const BallotBody = Type.Object(
@@ -59,7 +179,15 @@ function answer(outcome: BallotOutcome) {
 export function registerBudgetsApi(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/budgets',
-    { schema: { tags: ['budgets'], summary: 'Participatory budgets of the city, newest first' } },
+    {
+      schema: {
+        operationId: 'listBudgets',
+        tags: ['budgets'],
+        summary: 'Participatory budgets of the city, newest first',
+        security: PUBLIC,
+        response: { 200: Type.Array(BudgetSummary) },
+      },
+    },
     async (request) => {
       const budgets = await findBudgets(ctx.db, request.organisation.id);
       return budgets.map((b) => ({
@@ -74,7 +202,16 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/v1/budgets/:budgetId',
-    { schema: { tags: ['budgets'], summary: 'A budget with its phases, headings and projects', params: BudgetParams } },
+    {
+      schema: {
+        operationId: 'getBudget',
+        tags: ['budgets'],
+        summary: 'A budget with its phases, headings and projects',
+        security: PUBLIC,
+        params: BudgetParams,
+        response: { 200: BudgetDetail, ...apiErrors(404) },
+      },
+    },
     async (request) => {
       const budget = await findBudget(ctx.db, request.organisation.id, request.params.budgetId);
       if (!budget) throw new AppError('BUDGET_NOT_FOUND');
@@ -124,6 +261,7 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
     ballotPath,
     {
       schema: {
+        operationId: 'getMyBallot',
         tags: ['budgets'],
         summary: 'Your ballot in a heading (empty when you have none)',
         security: SECURITY,
@@ -147,6 +285,7 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
     ballotPath,
     {
       schema: {
+        operationId: 'castBallot',
         tags: ['budgets'],
         summary: 'Cast or change your ballot in a heading (idempotent)',
         description:
@@ -183,6 +322,7 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
     ballotPath,
     {
       schema: {
+        operationId: 'withdrawBallot',
         tags: ['budgets'],
         summary: 'Withdraw your ballot in a heading',
         security: SECURITY,
@@ -206,9 +346,12 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
     '/api/v1/budgets/:budgetId/results',
     {
       schema: {
+        operationId: 'getBudgetResults',
         tags: ['budgets'],
         summary: 'Published results: per heading, voters and per-project counts',
+        security: PUBLIC,
         params: BudgetParams,
+        response: { 200: Results, ...apiErrors(404) },
       },
     },
     async (request) => {
@@ -246,6 +389,7 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
     '/api/v1/budgets/:budgetId/results',
     {
       schema: {
+        operationId: 'publishBudgetResults',
         tags: ['budgets'],
         summary: 'Compute and publish the results (staff)',
         description:
@@ -253,6 +397,7 @@ export function registerBudgetsApi(app: App, ctx: AppContext): void {
         security: SECURITY,
         params: BudgetParams,
         querystring: Type.Object({ republish: Type.Optional(Type.Boolean()) }),
+        response: { 200: PublishedResults, ...Errors },
       },
     },
     async (request) => {

@@ -46,6 +46,13 @@ export { findBudget, findBudgets, findHeadings, findProjects } from './budgets.r
  */
 export const budgetsModule: ModuleManifest = {
   name: 'budgets',
+  apiTags: [
+    {
+      name: 'budgets',
+      description:
+        'Participatory budgets: phases, headings, projects and their supports, the voter’s own ballot, and published results.',
+    },
+  ],
   locales: new URL('./locales/', import.meta.url),
   errors: [budgetErrors, projectErrors],
   migrations: {

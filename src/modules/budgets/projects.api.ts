@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
+import { ApiError, PUBLIC, SESSION } from '../../platform/http/api.ts';
 import { findBudget } from './budgets.repository.ts';
 import { listQuery, sortProjects } from './pages/project-list.ts';
 import { projectStatus } from './pages/project-parts.ts';
@@ -14,17 +15,16 @@ import {
   type SupportOutcome,
 } from './projects.use-cases.ts';
 
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
 const Errors = {
-  400: ErrorResponse,
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-  422: ErrorResponse,
-  429: ErrorResponse,
+  400: ApiError,
+  401: ApiError,
+  403: ApiError,
+  404: ApiError,
+  409: ApiError,
+  422: ApiError,
+  429: ApiError,
 };
-const SECURITY = [{ session: [] }];
+const SECURITY = SESSION;
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const BudgetParams = Type.Object({ budgetId: Id });
 const ProjectParams = Type.Object({ budgetId: Id, projectId: Id });
@@ -112,8 +112,10 @@ export function registerProjectsApi(app: App, ctx: AppContext): void {
     '/api/v1/budgets/:budgetId/projects',
     {
       schema: {
+        operationId: 'listBudgetProjects',
         tags: ['budgets'],
         summary: 'Projects of a budget with their status and supports',
+        security: PUBLIC,
         description: 'Withdrawn projects are left out. `sort` is random (stable for a `seed`), supports or newest.',
         params: BudgetParams,
         querystring: Type.Object({
@@ -121,7 +123,7 @@ export function registerProjectsApi(app: App, ctx: AppContext): void {
           sort: Type.Optional(Type.Union([Type.Literal('random'), Type.Literal('supports'), Type.Literal('newest')])),
           seed: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$' })),
         }),
-        response: { 200: Type.Array(PublicProject), 404: ErrorResponse },
+        response: { 200: Type.Array(PublicProject), 404: ApiError },
       },
     },
     async (request) => {
@@ -141,6 +143,7 @@ export function registerProjectsApi(app: App, ctx: AppContext): void {
     '/api/v1/budgets/:budgetId/projects',
     {
       schema: {
+        operationId: 'proposeBudgetProject',
         tags: ['budgets'],
         summary: 'Propose a project (while the budget takes proposals)',
         description:
@@ -187,11 +190,12 @@ export function registerProjectsApi(app: App, ctx: AppContext): void {
     supportPath,
     {
       schema: {
+        operationId: 'getMyProjectSupport',
         tags: ['budgets'],
         summary: 'Whether you support a project, and its supports',
         security: SECURITY,
         params: ProjectParams,
-        response: { 200: Support, 404: ErrorResponse },
+        response: { 200: Support, 404: ApiError },
       },
     },
     async (request, reply) => {
@@ -210,6 +214,7 @@ export function registerProjectsApi(app: App, ctx: AppContext): void {
     supportPath,
     {
       schema: {
+        operationId: 'supportBudgetProject',
         tags: ['budgets'],
         summary: 'Support a project (supporting phase; idempotent)',
         description:
@@ -234,6 +239,7 @@ export function registerProjectsApi(app: App, ctx: AppContext): void {
     supportPath,
     {
       schema: {
+        operationId: 'withdrawBudgetProjectSupport',
         tags: ['budgets'],
         summary: 'Withdraw your support (until the supporting phase ends; idempotent)',
         security: SECURITY,

@@ -59,6 +59,12 @@ export type { IncomingMessage } from './channels/channel.ts';
  */
 export const inboxModule: ModuleManifest = {
   name: 'inbox',
+  apiTags: [
+    {
+      name: 'inbox',
+      description: 'Messages from residents sent to the inbox by other systems, as signed webhooks.',
+    },
+  ],
   locales: new URL('./locales/', import.meta.url),
   errors: [inboxErrors],
   migrations: {

@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as settingsMigration from './migrations/20261216_0700_open_data_settings.ts';
 import { openDataErrors } from './open-data.errors.ts';
+import { registerOpenDataApi } from './open-data.api.ts';
 import { registerOpenDataPages } from './open-data.pages.ts';
 import './open-data.schema.ts';
 import type catalogue from './locales/en.json';
@@ -19,7 +20,17 @@ export const openDataModule: ModuleManifest = {
   migrations: {
     '20261216_0700_open_data_settings': settingsMigration,
   },
-  routes: registerOpenDataPages,
+  routes(app, ctx) {
+    registerOpenDataPages(app, ctx);
+    registerOpenDataApi(app, ctx);
+  },
+  apiTags: [
+    {
+      name: 'open-data',
+      description:
+        'Every public dataset of the city, field by field, read a page at a time (cursor, fields=, lang=); the same rows as the files at /open-data.',
+    },
+  ],
   footerNavigation: [{ href: '/open-data', label: 'openData.nav' }],
 };
 

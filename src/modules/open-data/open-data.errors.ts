@@ -11,4 +11,13 @@ export const openDataErrors = defineErrors({
     status: 404,
     message: 'This dataset has no place for its rows, so it is not offered as GeoJSON: use its CSV or JSON file.',
   },
+  OPEN_DATA_CURSOR_INVALID: {
+    status: 400,
+    message:
+      'The cursor is not one this dataset gave: follow the `next` link of the previous page, or start without one.',
+  },
+  OPEN_DATA_FIELD_UNKNOWN: {
+    status: 400,
+    message: 'fields= names a field this dataset does not have: the fields are listed at /api/v1/datasets.',
+  },
 });

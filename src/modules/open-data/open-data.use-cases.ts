@@ -2,10 +2,13 @@
 // here is public, so there is no policy beyond the registry: a dataset declares only public fields.
 
 import type { AppContext } from '../../platform/context.ts';
+import { decodeCursor, encodeCursor, sparseFields } from '../../platform/http/api.ts';
+import { localized } from '../../platform/i18n/translate.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { boundingBox, findDistrictsWithGeometry } from '../places/index.ts';
 import type { CatalogInput } from './catalog.ts';
 import { DATASETS, findDataset, formatsOf, type DatasetSpec } from './datasets.ts';
+import { jsonValue } from './formats.ts';
 import { findOpenDataSettings } from './settings.repository.ts';
 
 export type Format = 'csv' | 'json' | 'geojson';
@@ -55,4 +58,64 @@ export async function catalogInput(
           maxLat: Math.max(...boxes.map((box) => box.maxLat)),
         };
   return { organisation, url, licence: settings.licence, contactEmail: settings.contactEmail, bbox, datasets };
+}
+
+export type RecordsOutcome =
+  | { ok: true; records: Array<Record<string, unknown>>; next: string | null }
+  | {
+      ok: false;
+      code: 'OPEN_DATA_NOT_FOUND' | 'OPEN_DATA_CURSOR_INVALID' | 'OPEN_DATA_FIELD_UNKNOWN';
+      details?: Record<string, unknown>;
+    };
+
+/**
+ * A page of a dataset's records for the API: the dataset's own keyset page (the same query as its
+ * files), after the position an opaque cursor holds, with only the asked fields and, with a language,
+ * each translated field as one text.
+ */
+export async function readRecords(
+  ctx: AppContext,
+  organisation: Organisation,
+  id: string,
+  query: { cursor?: string | undefined; limit: number; fields?: string | undefined; lang?: string | undefined },
+): Promise<RecordsOutcome> {
+  const dataset = findDataset(id);
+  if (!dataset) return { ok: false, code: 'OPEN_DATA_NOT_FOUND' };
+  const chosen = sparseFields(
+    query.fields,
+    dataset.fields.map((field) => field.name),
+  );
+  if (!chosen.ok) return { ok: false, code: 'OPEN_DATA_FIELD_UNKNOWN', details: { fields: chosen.unknown } };
+  let afterId = 0;
+  if (query.cursor !== undefined) {
+    const position = decodeCursor(query.cursor);
+    const after = position?.after;
+    if (position?.dataset !== dataset.id || typeof after !== 'number' || !Number.isSafeInteger(after) || after < 0)
+      return { ok: false, code: 'OPEN_DATA_CURSOR_INVALID' };
+    afterId = after;
+  }
+  const rows = await dataset.page(ctx.db, organisation.id, afterId, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const fields = dataset.fields.filter((field) => chosen.names.includes(field.name));
+  // any language code: a text in it, else in the city's default language
+  const language = query.lang;
+  const languages = organisation.languages;
+  const records = page.map((row) =>
+    Object.fromEntries(
+      fields.map((field) => {
+        const value = jsonValue(field, row[field.name], languages);
+        if (field.type !== 'translated' || !language || value === null) return [field.name, value];
+        const texts = Object.fromEntries(
+          Object.entries(value as Record<string, string | null>).filter(
+            (entry): entry is [string, string] => entry[1] !== null,
+          ),
+        );
+        const text = localized(texts, language, organisation.defaultLanguage);
+        return [field.name, text === '' ? null : text];
+      }),
+    ),
+  );
+  const last = page.at(-1);
+  const next = rows.length > query.limit && last ? encodeCursor({ dataset: dataset.id, after: Number(last.id) }) : null;
+  return { ok: true, records, next };
 }

@@ -69,6 +69,13 @@ import type catalogue from './locales/en.json';
  */
 export const participationModule: ModuleManifest = {
   name: 'participation',
+  apiTags: [
+    {
+      name: 'participation',
+      description:
+        'Participatory processes with their phases, residents’ proposals, and a resident’s support of a proposal.',
+    },
+  ],
   locales: new URL('./locales/', import.meta.url),
   errors: [participationErrors],
   migrations: {

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
+import { ApiError, OPTIONAL_SESSION, PUBLIC, SESSION } from '../../platform/http/api.ts';
 import { findDistricts } from '../places/index.ts';
 import { CATEGORIES, PROPOSAL_STATUSES, type Category, type ShownStatus } from './participation.schema.ts';
 import { toFilters, visitorSeed, type ListQuery } from './pages/proposals.pages.ts';
@@ -9,9 +10,8 @@ import { currentPhase, findProcesses, processTime, type Phase } from './processe
 import { cursorOf, findProposals, shownStatus, type Proposal } from './proposals.repository.ts';
 import { readSupport, supportProposal, withdrawSupport, type SupportOutcome } from './use-cases/support-proposal.ts';
 
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
-const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse };
-const SECURITY = [{ session: [] }];
+const Errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError };
+const SECURITY = SESSION;
 const Translated = Type.Record(Type.String(), Type.String(), { description: 'Text per language code' });
 const ProposalParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 
@@ -148,8 +148,10 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
     '/api/v1/processes',
     {
       schema: {
+        operationId: 'listProcesses',
         tags: ['participation'],
         summary: 'Participatory processes of the city, with their phases',
+        security: PUBLIC,
         response: { 200: Type.Array(ProcessJson) },
       },
     },
@@ -176,9 +178,11 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
     '/api/v1/proposals',
     {
       schema: {
+        operationId: 'listProposals',
         tags: ['participation'],
         summary:
           'Proposals with filters, in random (stable per seed), most supported or newest order, with keyset pagination',
+        security: PUBLIC,
         querystring: ListQuerySchema,
         response: {
           200: Type.Object({
@@ -186,7 +190,7 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
             seed: Type.Integer(),
             next: Type.Union([Type.String(), Type.Null()]),
           }),
-          400: ErrorResponse,
+          400: ApiError,
         },
       },
     },
@@ -226,8 +230,10 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
     supportPath,
     {
       schema: {
+        operationId: 'getMyProposalSupport',
         tags: ['participation'],
         summary: 'Your support of a proposal and how far it is from its threshold',
+        security: OPTIONAL_SESSION,
         params: ProposalParams,
         response: { 200: SupportJson, ...Errors },
       },
@@ -242,6 +248,7 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
     supportPath,
     {
       schema: {
+        operationId: 'supportProposal',
         tags: ['participation'],
         summary: 'Support a proposal (idempotent)',
         description:
@@ -262,6 +269,7 @@ export function registerParticipationApi(app: App, ctx: AppContext): void {
     supportPath,
     {
       schema: {
+        operationId: 'withdrawProposalSupport',
         tags: ['participation'],
         summary: 'Take your support back while the proposal collects supports (idempotent)',
         security: SECURITY,

@@ -33,6 +33,13 @@ import type catalogue from './locales/en.json';
  */
 export const placesModule: ModuleManifest = {
   name: 'places',
+  apiTags: [
+    {
+      name: 'places',
+      description:
+        'Districts and neighbourhoods of the city: names, populations, outlines (GeoJSON) and which contain a point.',
+    },
+  ],
   locales: new URL('./locales/', import.meta.url),
   migrations: {
     '20261123_0100_places': placesMigration,

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import type { App } from '../../platform/http/app.ts';
+import { LangQuery, PUBLIC } from '../../platform/http/api.ts';
 import { localized } from '../../platform/i18n/translate.ts';
 import { html } from '../../platform/web/html.ts';
 import { cityName, renderPage } from '../../platform/web/layout.ts';
@@ -16,13 +17,36 @@ const DistrictSchema = Type.Object({
   population: Type.Union([Type.Integer(), Type.Null()]),
 });
 
+const DistrictOutlines = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      id: Type.Integer(),
+      properties: Type.Object({
+        code: Type.String(),
+        kind: Type.Union([Type.Literal('district'), Type.Literal('neighbourhood')]),
+        parentId: Type.Union([Type.Integer(), Type.Null()]),
+        name: Type.String({ description: 'The name in the asked language' }),
+        names: Type.Record(Type.String(), Type.String(), { description: 'Name by language code' }),
+      }),
+      geometry: Type.Object(
+        { type: Type.String({ description: 'Polygon or MultiPolygon' }), coordinates: Type.Array(Type.Unknown()) },
+        { description: 'An RFC 7946 geometry' },
+      ),
+    }),
+  ),
+});
+
 export function registerPlacesRoutes(app: App, ctx: AppContext): void {
   app.get(
     '/api/v1/districts',
     {
       schema: {
+        operationId: 'listDistricts',
         tags: ['places'],
         summary: 'Districts and neighbourhoods of the city',
+        security: PUBLIC,
         response: { 200: Type.Object({ districts: Type.Array(DistrictSchema) }) },
       },
     },
@@ -31,14 +55,24 @@ export function registerPlacesRoutes(app: App, ctx: AppContext): void {
 
   app.get(
     '/api/v1/districts.geojson',
-    { schema: { tags: ['places'], summary: 'District outlines as a GeoJSON FeatureCollection, for maps' } },
+    {
+      schema: {
+        operationId: 'districtOutlines',
+        tags: ['places'],
+        summary: 'District outlines as a GeoJSON FeatureCollection, for maps',
+        description: 'RFC 7946: WGS84 longitude then latitude; `name` in the asked language (`lang=`), `names` in all.',
+        security: PUBLIC,
+        querystring: Type.Object({ lang: LangQuery }),
+        response: { 200: { content: { 'application/geo+json': { schema: DistrictOutlines } } } },
+      },
+    },
     async (request, reply) => {
       const districts = await findDistrictsWithGeometry(ctx.db, request.organisation.id);
       reply.header('cache-control', 'public, max-age=300').type('application/geo+json; charset=utf-8');
       return {
-        type: 'FeatureCollection',
+        type: 'FeatureCollection' as const,
         features: districts.map((district) => ({
-          type: 'Feature',
+          type: 'Feature' as const,
           id: district.id,
           properties: {
             code: district.code,
@@ -57,12 +91,14 @@ export function registerPlacesRoutes(app: App, ctx: AppContext): void {
     '/api/v1/districts/lookup',
     {
       schema: {
+        operationId: 'findDistrictsAtPoint',
         tags: ['places'],
         summary: 'Which district and neighbourhood contain a point',
+        security: PUBLIC,
         querystring: Type.Object({
           lat: Type.Number({ minimum: -90, maximum: 90 }),
           lng: Type.Number({ minimum: -180, maximum: 180 }),
-          lang: Type.Optional(Type.String()),
+          lang: LangQuery,
         }),
         response: { 200: Type.Object({ districts: Type.Array(DistrictSchema) }) },
       },

@@ -74,6 +74,17 @@ import type catalogue from './locales/en.json';
  */
 export const reportsModule: ModuleManifest = {
   name: 'reports',
+  apiTags: [
+    {
+      name: 'reports',
+      description: 'Public reports of problems in public space: the list with filters, map clusters and statistics.',
+    },
+    {
+      name: 'reports (staff)',
+      description:
+        'Staff queues of reports and what staff do with them: statuses with public answers, rerouting. A session, or an API key with the reports.read or reports.write scope.',
+    },
+  ],
   locales: new URL('./locales/', import.meta.url),
   errors: [reportErrors, areaErrors],
   migrations: {

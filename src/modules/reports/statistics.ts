@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import type { App } from '../../platform/http/app.ts';
+import { PUBLIC } from '../../platform/http/api.ts';
 import { localized } from '../../platform/i18n/translate.ts';
 import { html, type Html } from '../../platform/web/html.ts';
 import { renderPage } from '../../platform/web/layout.ts';
@@ -39,8 +40,10 @@ export function registerStatisticsRoutes(app: App, ctx: AppContext): void {
     '/api/v1/reports/statistics',
     {
       schema: {
+        operationId: 'reportStatistics',
         tags: ['reports'],
         summary: 'Public statistics: reports per status, category and district, and the median time to fix',
+        security: PUBLIC,
         response: {
           200: Type.Object({
             total: Count,

@@ -36,6 +36,13 @@ export { identityHash, normaliseBirthDate, normaliseDocumentNumber } from './ide
  */
 export const verificationModule: ModuleManifest = {
   name: 'verification',
+  apiTags: [
+    {
+      name: 'verification',
+      description:
+        'Verification of residents against the census: the import for administrators, and a resident’s own verification.',
+    },
+  ],
   locales: new URL('./locales/', import.meta.url),
   errors: [verificationErrors],
   migrations: { '20261123_0400_verification': verificationMigration },

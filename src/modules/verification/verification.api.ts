@@ -2,12 +2,12 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { App } from '../../platform/http/app.ts';
+import { ApiError, SESSION } from '../../platform/http/api.ts';
 import { findVerification, type Verification } from './verification.repository.ts';
 import { importCensus, verifyWithCensus } from './verification.use-cases.ts';
 
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
-const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
-const SECURITY = [{ session: [] }];
+const Errors = { 400: ApiError, 401: ApiError, 403: ApiError };
+const SECURITY = SESSION;
 const VerificationStatus = Type.Object({
   level: Type.Union([Type.Literal('none'), Type.Literal('email'), Type.Literal('verified')]),
   method: Type.Union([Type.Literal('census'), Type.Literal('in_person'), Type.Null()]),
@@ -33,6 +33,7 @@ export function registerVerificationApi(app: App, ctx: AppContext): void {
     {
       bodyLimit: 10 * 1024 * 1024,
       schema: {
+        operationId: 'importCensus',
         tags: ['verification'],
         summary: 'Import census rows (only a keyed hash of document number and birth date is stored)',
         description:
@@ -72,6 +73,7 @@ export function registerVerificationApi(app: App, ctx: AppContext): void {
     '/api/v1/me/verification',
     {
       schema: {
+        operationId: 'getMyVerification',
         tags: ['verification'],
         summary: 'Your verification level',
         security: SECURITY,
@@ -92,6 +94,7 @@ export function registerVerificationApi(app: App, ctx: AppContext): void {
     '/api/v1/me/verification',
     {
       schema: {
+        operationId: 'verifyMe',
         tags: ['verification'],
         summary: 'Verify your account against the census',
         security: SECURITY,
@@ -99,7 +102,7 @@ export function registerVerificationApi(app: App, ctx: AppContext): void {
           { documentNumber: Type.String({ maxLength: 64 }), birthDate: Type.String({ maxLength: 20 }) },
           { additionalProperties: false },
         ),
-        response: { 200: VerificationStatus, ...Errors, 409: ErrorResponse, 422: ErrorResponse, 429: ErrorResponse },
+        response: { 200: VerificationStatus, ...Errors, 409: ApiError, 422: ApiError, 429: ApiError },
       },
     },
     async (request) => {

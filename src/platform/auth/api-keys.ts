@@ -15,6 +15,15 @@ export function isApiKeyScope(value: string): value is ApiKeyScope {
   return (API_KEY_SCOPES as readonly string[]).includes(value);
 }
 
+/** Requests an API key may make per hour and per day; null is no limit in that window. */
+export interface ApiKeyQuota {
+  perHour: number | null;
+  perDay: number | null;
+}
+
+/** The quota of a new key unless its administrator chooses another. */
+export const DEFAULT_API_KEY_QUOTA: ApiKeyQuota = { perHour: 1000, perDay: 20_000 };
+
 /** Creates an API key; the plain key is returned once and only its hash is stored. */
 export async function createApiKey(
   db: Executor,
@@ -22,6 +31,7 @@ export async function createApiKey(
   name: string,
   createdBy: number | null,
   scopes: readonly ApiKeyScope[],
+  quota: ApiKeyQuota = DEFAULT_API_KEY_QUOTA,
 ) {
   const prefix = randomBytes(6).toString('hex');
   const secret = randomBytes(24).toString('base64url');
@@ -37,8 +47,10 @@ export async function createApiKey(
       last_used_at: null,
       revoked_at: null,
       scopes: [...scopes],
+      quota_per_hour: quota.perHour,
+      quota_per_day: quota.perDay,
     })
-    .returning(['id', 'name', 'prefix', 'created_at', 'scopes'])
+    .returning(['id', 'name', 'prefix', 'created_at', 'scopes', 'quota_per_hour', 'quota_per_day'])
     .executeTakeFirstOrThrow();
   return { ...row, key };
 }
@@ -47,12 +59,14 @@ export async function createApiKey(
 export async function verifyApiKey(
   db: Executor,
   key: string,
-): Promise<{ id: number; organisationId: number; name: string; scopes: ApiKeyScope[] } | undefined> {
+): Promise<
+  { id: number; organisationId: number; name: string; scopes: ApiKeyScope[]; quota: ApiKeyQuota } | undefined
+> {
   const match = /^ic_([0-9a-f]{12})_[A-Za-z0-9_-]{32}$/.exec(key);
   if (!match) return undefined;
   const row = await db
     .selectFrom('core_api_key')
-    .select(['id', 'organisation_id', 'name', 'key_hash', 'scopes'])
+    .select(['id', 'organisation_id', 'name', 'key_hash', 'scopes', 'quota_per_hour', 'quota_per_day'])
     .where('prefix', '=', match[1] as string)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
@@ -64,5 +78,27 @@ export async function verifyApiKey(
     .where('id', '=', row.id)
     .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', new Date(Date.now() - 5 * 60_000))]))
     .execute();
-  return { id: row.id, organisationId: row.organisation_id, name: row.name, scopes: row.scopes.filter(isApiKeyScope) };
+  return {
+    id: row.id,
+    organisationId: row.organisation_id,
+    name: row.name,
+    scopes: row.scopes.filter(isApiKeyScope),
+    quota: { perHour: row.quota_per_hour, perDay: row.quota_per_day },
+  };
+}
+
+/** Changes a key's quota; false when the city has no such key. */
+export async function setApiKeyQuota(
+  db: Executor,
+  organisationId: number,
+  id: number,
+  quota: ApiKeyQuota,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('core_api_key')
+    .set({ quota_per_hour: quota.perHour, quota_per_day: quota.perDay })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
 }

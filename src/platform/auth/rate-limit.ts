@@ -42,14 +42,14 @@ export async function consumeRateLimit(
 export class ReservedRateLimits {
   readonly #blocks = new Map<
     string,
-    { windowStart: number; left: number; full: boolean; pending: Promise<void> | null }
+    { windowStart: number; left: number; counted: number; full: boolean; pending: Promise<void> | null }
   >();
 
   async take(
     db: Executor,
     organisationId: number,
     rule: RateLimitRule,
-  ): Promise<{ allowed: boolean; retryAfterSeconds: number }> {
+  ): Promise<{ allowed: boolean; retryAfterSeconds: number; remaining: number }> {
     const windowMs = rule.windowSeconds * 1000;
     for (;;) {
       const now = Date.now();
@@ -59,14 +59,16 @@ export class ReservedRateLimits {
       let block = this.#blocks.get(id);
       if (!block || block.windowStart !== windowStart) {
         if (this.#blocks.size >= 10_000) this.#blocks.clear();
-        block = { windowStart, left: 0, full: false, pending: null };
+        block = { windowStart, left: 0, counted: 0, full: false, pending: null };
         this.#blocks.set(id, block);
       }
       if (block.left > 0) {
         block.left--;
-        return { allowed: true, retryAfterSeconds };
+        // what no process has taken yet: the limit less the hits counted when this one last reserved
+        const remaining = Math.max(0, rule.limit - block.counted + block.left);
+        return { allowed: true, retryAfterSeconds, remaining };
       }
-      if (block.full) return { allowed: false, retryAfterSeconds };
+      if (block.full) return { allowed: false, retryAfterSeconds, remaining: 0 };
       // one reservation at a time per key and process; the others wait for it and try again
       const current = block;
       current.pending ??= this.#reserve(db, organisationId, rule, current).finally(() => {
@@ -80,7 +82,7 @@ export class ReservedRateLimits {
     db: Executor,
     organisationId: number,
     rule: RateLimitRule,
-    block: { windowStart: number; left: number; full: boolean },
+    block: { windowStart: number; left: number; counted: number; full: boolean },
   ): Promise<void> {
     const size = Math.max(1, Math.min(50, Math.floor(rule.limit / 20)));
     const row = await sql<{ hits: number }>`
@@ -90,6 +92,7 @@ export class ReservedRateLimits {
     const hits = row.rows[0]?.hits ?? size;
     const granted = Math.max(0, Math.min(size, rule.limit - (hits - size)));
     block.left += granted;
+    block.counted = Math.min(rule.limit, hits);
     if (granted < size) block.full = true;
   }
 }

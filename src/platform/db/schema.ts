@@ -140,6 +140,9 @@ export interface Database {
     revoked_at: NullableTimestamp;
     /** What the key may do (`ApiKeyScope`). */
     scopes: ColumnType<string[], string[] | undefined, string[]>;
+    /** Requests allowed per hour and per day (null: no limit in that window). */
+    quota_per_hour: ColumnType<number | null, number | null | undefined, number | null>;
+    quota_per_day: ColumnType<number | null, number | null | undefined, number | null>;
   };
   core_rate_limit: {
     organisation_id: number;

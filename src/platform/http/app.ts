@@ -14,6 +14,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { verifyApiKey, type ApiKeyScope } from '../auth/api-keys.ts';
+import { ApiQuotas } from '../auth/api-quota.ts';
 import { findSessionViewer, SESSION_COOKIE } from '../auth/sessions.ts';
 import { hashToken, hmac, randomToken, safeEqual } from '../auth/tokens.ts';
 import type { Viewer } from '../auth/users.ts';
@@ -330,6 +331,7 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
   app.decorateRequest('csrfToken', '');
   app.decorateRequest('deferredSession', null);
   const memory = new CookieMemory(config.secretKey);
+  const quotas = new ApiQuotas();
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -343,10 +345,19 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     const authorization = request.headers.authorization;
     if (authorization?.startsWith('Bearer ')) {
       const key = await verifyApiKey(db, authorization.slice(7).trim());
-      if (key && key.organisationId === organisation.id)
-        request.apiClient = { id: key.id, name: key.name, scopes: key.scopes };
-      else {
+      if (!key || key.organisationId !== organisation.id) {
         reply.code(401).send({ error: { code: 'INVALID_API_KEY', message: 'The API key is not valid.' } });
+        return reply;
+      }
+      request.apiClient = { id: key.id, name: key.name, scopes: key.scopes };
+      const quota = await quotas.take(db, organisation.id, key);
+      reply.headers(quota.headers);
+      if (!quota.allowed) {
+        const refusal = new AppError('API_QUOTA_EXCEEDED', undefined, { retryAfterSeconds: quota.retryAfterSeconds });
+        reply
+          .code(429)
+          .header('retry-after', String(quota.retryAfterSeconds))
+          .send({ error: { code: refusal.code, message: refusal.message, details: refusal.details } });
         return reply;
       }
     }

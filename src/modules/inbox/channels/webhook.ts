@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { ApiError, SIGNED } from '../../../platform/http/api.ts';
 import {
   ChannelError,
   type ChannelAdapter,
@@ -180,9 +181,6 @@ const Item = Type.Object(
   },
   { additionalProperties: false },
 );
-const ErrorResponse = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Unknown()) }),
-});
 
 function setting(channel: ChannelRecord, name: string): string {
   const value = channel.settings[name];
@@ -204,8 +202,10 @@ export function registerWebhookRoutes(app: App, ctx: AppContext, inbox: InboxCha
         // The body arrives as raw bytes for the signature; the schema documents it and the handler checks it.
         validatorCompiler: () => () => true,
         schema: {
+          operationId: 'receiveInboxWebhook',
           tags: ['inbox'],
           summary: "Send residents' messages to the inbox (signed JSON webhook)",
+          security: SIGNED,
           description:
             `Header \`X-Signature-256: sha256=<hex HMAC-SHA256 of the raw body with the channel's secret>\`. Optional \`X-Timestamp: <Unix seconds>\`: then sign \`<timestamp>.<raw body>\`; the request must arrive within ${REPLAY_WINDOW_SECONDS / 60} minutes (channels can require it). ` +
             `The body is one message or an array of up to ${WEBHOOK_MAX_ITEMS}. A message already received (same id) is counted as a duplicate. One invalid item refuses the whole request (400, with the item's index), and nothing is stored.`,
@@ -214,11 +214,11 @@ export function registerWebhookRoutes(app: App, ctx: AppContext, inbox: InboxCha
           body: Type.Union([Item, Type.Array(Item, { minItems: 1, maxItems: WEBHOOK_MAX_ITEMS })]),
           response: {
             200: Type.Object({ received: Type.Integer(), stored: Type.Integer(), duplicates: Type.Integer() }),
-            400: ErrorResponse,
-            401: ErrorResponse,
-            404: ErrorResponse,
-            413: ErrorResponse,
-            429: ErrorResponse,
+            400: ApiError,
+            401: ApiError,
+            404: ApiError,
+            413: ApiError,
+            429: ApiError,
           },
         },
       },

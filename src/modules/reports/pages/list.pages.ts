@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../../platform/context.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { PUBLIC } from '../../../platform/http/api.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Html } from '../../../platform/web/html.ts';
 import { isStorableDate, isStorableIsoDate, parseId } from '../../../platform/validation.ts';
@@ -178,8 +179,10 @@ export function registerListPages(app: App, ctx: AppContext): void {
     '/api/v1/reports',
     {
       schema: {
+        operationId: 'listReports',
         tags: ['reports'],
         summary: 'Public reports, newest first, with filters and keyset pagination',
+        security: PUBLIC,
         querystring: ListQuerySchema,
         response: {
           200: Type.Object({ reports: Type.Array(ReportJson), next: Type.Union([Type.String(), Type.Null()]) }),
@@ -206,8 +209,10 @@ export function registerListPages(app: App, ctx: AppContext): void {
     '/api/v1/reports/clusters',
     {
       schema: {
+        operationId: 'reportClusters',
         tags: ['reports'],
         summary: 'Reports in a box grouped into map cells for a zoom level (for map clients)',
+        security: PUBLIC,
         querystring: Type.Object({
           bbox: Type.String({ description: 'minLng,minLat,maxLng,maxLat' }),
           zoom: Type.Number({ minimum: 0, maximum: 22 }),

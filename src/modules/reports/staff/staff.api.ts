@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
+import { ApiError, SESSION_OR_KEY } from '../../../platform/http/api.ts';
 import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import { findReportById } from '../reports-list.repository.ts';
 import { CLOSED_STATUSES, OPEN_STATUSES, type ReportStatus } from '../reports.schema.ts';
@@ -21,9 +22,8 @@ import {
 } from './staff.use-cases.ts';
 import { problemText, staffViewer } from './shared.ts';
 
-const ErrorResponse = Type.Object({ error: Type.Object({ code: Type.String(), message: Type.String() }) });
-const Errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-const SECURITY: Array<Record<string, string[]>> = [{ session: [] }, { apiKey: [] }];
+const Errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError };
+const SECURITY = SESSION_OR_KEY;
 const Translated = Type.Record(Type.String(), Type.String());
 const ALL: readonly ReportStatus[] = [...OPEN_STATUSES, ...CLOSED_STATUSES];
 const StatusLiteral = Type.String({ description: `One of: ${ALL.join(', ')}` });
@@ -125,6 +125,7 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
     '/api/v1/staff/reports',
     {
       schema: {
+        operationId: 'listStaffReports',
         tags: ['reports (staff)'],
         summary: 'A department queue of reports, with filters',
         security: SECURITY,
@@ -174,6 +175,7 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
     '/api/v1/staff/reports/:id/status',
     {
       schema: {
+        operationId: 'setReportStatus',
         tags: ['reports (staff)'],
         summary: 'Give a report a new status, with a public answer',
         description:
@@ -221,6 +223,7 @@ export function registerStaffApi(app: App, ctx: AppContext): void {
     '/api/v1/staff/reports/:id/reroute',
     {
       schema: {
+        operationId: 'rerouteReport',
         tags: ['reports (staff)'],
         summary: 'Send a report to another department and/or category, with the reason',
         security: SECURITY,
