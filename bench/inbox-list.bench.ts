@@ -182,7 +182,7 @@ async function countConversations(env: BenchEnvironment): Promise<number> {
  * Adds `count` conversations in batches of 10,000, spread over the last year, on the city's channels,
  * each with its author and one analysed incoming message; every other one answered by staff.
  */
-async function loadConversations(env: BenchEnvironment, count: number, offset: number): Promise<void> {
+export async function loadConversations(env: BenchEnvironment, count: number, offset: number): Promise<void> {
   const db = env.platform.ctx.db;
   const city = env.city.id;
   const channels = await db.selectFrom('inbox_channel').select('id').where('organisation_id', '=', city).execute();
