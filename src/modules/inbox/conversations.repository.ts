@@ -1,12 +1,31 @@
 import { sql } from 'kysely';
 import type { Translated } from '../../platform/db/schema.ts';
 import type { Executor } from '../../platform/db/database.ts';
-import type { ChannelKind, ConversationStatus, Delivery, Sentiment } from './inbox.schema.ts';
 import {
+  CONVERSATION_STATUSES,
+  type ChannelKind,
+  type ConversationStatus,
+  type Delivery,
+  type Sentiment,
+} from './inbox.schema.ts';
+import {
+  after_,
   findSearchMatches,
   likePattern,
-  searchedIds,
-  textProbe,
+  matching,
+  MICROS,
+  STATUS_COUNT_CAP,
+  walkSearch,
+  type ConversationFilters,
+  type ListCursor,
+  type SearchFound,
+} from './conversation-search.repository.ts';
+
+export {
+  findSearchMatches,
+  STATUS_COUNT_CAP,
+  type ConversationFilters,
+  type ListCursor,
   type SearchFound,
 } from './conversation-search.repository.ts';
 import './inbox.schema.ts';
@@ -18,29 +37,6 @@ import './inbox.schema.ts';
 
 function json<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
-}
-
-/** What the staff inbox can be narrowed to; absent means "any". */
-export interface ConversationFilters {
-  channelId?: number | undefined;
-  language?: string | undefined;
-  sentiment?: Sentiment | undefined;
-  topic?: string | undefined;
-  districtId?: number | undefined;
-  status?: ConversationStatus | undefined;
-  assignee?: number | 'none' | undefined;
-  departmentId?: number | 'none' | undefined;
-  from?: Date | undefined;
-  to?: Date | undefined;
-  text?: string | undefined;
-  /** Only conversations with an answer or notice that could not be delivered (and no staff answer since). */
-  deliveryFailed?: boolean | undefined;
-}
-
-/** A place in the list: the last activity and id of the row before (newest first). */
-export interface ListCursor {
-  micros: string;
-  id: number;
 }
 
 export interface ConversationRow {
@@ -70,57 +66,11 @@ export interface ConversationRow {
   cursor: ListCursor;
 }
 
-/**
- * The city's conversations that match the filters, the conversation table alone: every filter reads the
- * conversation's own columns (the first message's labels are copied there). A text search reads what
- * `found` says: the collected ids, or for a common text either each conversation's own messages,
- * subject and author (`walk`: for a page in the list's order) or every match from the trigram indexes
- * (`collect`: for counting).
- */
-function matching(
-  db: Executor,
-  organisationId: number,
-  filters: ConversationFilters,
-  found: SearchFound | undefined,
-  mode: 'walk' | 'collect',
-) {
-  return db
-    .selectFrom('inbox_conversation as c')
-    .where('c.organisation_id', '=', organisationId)
-    .where((eb) => {
-      const all = [];
-      if (filters.channelId !== undefined) all.push(eb('c.channel_id', '=', filters.channelId));
-      if (filters.language) all.push(eb('c.first_language', '=', filters.language));
-      if (filters.sentiment) all.push(eb('c.first_sentiment', '=', filters.sentiment));
-      if (filters.topic) all.push(eb('c.first_topic', '=', filters.topic));
-      if (filters.districtId !== undefined) all.push(eb('c.first_district_id', '=', filters.districtId));
-      if (filters.status) all.push(eb('c.status', '=', filters.status));
-      if (filters.assignee === 'none') all.push(eb('c.assignee_id', 'is', null));
-      else if (filters.assignee !== undefined) all.push(eb('c.assignee_id', '=', filters.assignee));
-      if (filters.departmentId === 'none') all.push(eb('c.department_id', 'is', null));
-      else if (filters.departmentId !== undefined) all.push(eb('c.department_id', '=', filters.departmentId));
-      if (filters.from) all.push(eb('c.last_message_at', '>=', filters.from));
-      if (filters.to) all.push(eb('c.last_message_at', '<', filters.to));
-      if (filters.deliveryFailed) all.push(eb('c.delivery_failed_at', 'is not', null));
-      if (filters.text && found?.text !== filters.text)
-        throw new Error('a text search needs its matches looked up first');
-      if (filters.text && found) {
-        const pattern = likePattern(found.text);
-        if (found.ids !== 'many') all.push(found.ids.length > 0 ? eb('c.id', 'in', found.ids) : sql<boolean>`false`);
-        else if (mode === 'collect') all.push(eb('c.id', 'in', searchedIds(db, organisationId, pattern, 'distinct')));
-        else all.push(textProbe(organisationId, pattern));
-      }
-      return eb.and(all);
-    });
-}
-
 /** Joins what a row of the list or a conversation's page shows: channel, author, first incoming message, assignee, department. */
-function withDetails(db: Executor, organisationId: number, ids: ReturnType<typeof pageOfIds> | undefined) {
-  const from = ids
-    ? db.selectFrom(ids.as('p')).innerJoin('inbox_conversation as c', 'c.id', 'p.id')
-    : db.selectFrom('inbox_conversation as c');
+function withDetails(db: Executor, organisationId: number) {
   return (
-    from
+    db
+      .selectFrom('inbox_conversation as c')
       .innerJoin('inbox_channel as ch', 'ch.id', 'c.channel_id')
       .leftJoin('inbox_author as a', 'a.id', 'c.author_id')
       // The first incoming message, by primary key.
@@ -132,24 +82,34 @@ function withDetails(db: Executor, organisationId: number, ids: ReturnType<typeo
 }
 
 /**
- * The ids of one page of matching conversations, newest activity first, after `cursor`: chosen on the
- * conversations alone, so that the joins of `withDetails` are made for the page's rows only (joined
- * before the sort, a search matching 12,500 conversations joined 12,500 authors and first messages).
+ * The ids of one page of matching conversations, newest activity first, after `cursor`, chosen on the
+ * conversations alone so that the joins of `findConversations` are made for the page's rows only. A
+ * search reads the ids it found when no status it lists was over the cap (at most 4 × 1,000: sorted
+ * in full, cheap), else walks the list (`walkSearch`); `walk` forces the walk (tests compare both).
  */
-function pageOfIds(
+async function pageOfIds(
   db: Executor,
   organisationId: number,
   filters: ConversationFilters,
   found: SearchFound | undefined,
   cursor: ListCursor | undefined,
   limit: number,
-) {
-  let query = matching(db, organisationId, filters, found, 'walk');
-  if (cursor)
-    query = query.where(
-      sql<boolean>`(c.last_message_at, c.id) < (timestamptz 'epoch' + ${cursor.micros}::bigint * interval '1 microsecond', ${cursor.id}::integer)`,
-    );
-  return query.select('c.id').orderBy('c.last_message_at', 'desc').orderBy('c.id', 'desc').limit(limit);
+  walk: boolean,
+): Promise<number[]> {
+  let ids: number[] | undefined;
+  if (found) {
+    const lists = filters.status ? [found.byStatus[filters.status]] : Object.values(found.byStatus);
+    if (walk || lists.some((list) => list.length > STATUS_COUNT_CAP))
+      return walkSearch(db, organisationId, filters, likePattern(found.text), cursor, limit);
+    ids = lists.flat();
+  }
+  const rows = await after_(matching(db, organisationId, filters, ids), cursor)
+    .select('c.id')
+    .orderBy('c.last_message_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /**
@@ -163,9 +123,15 @@ export async function findConversations(
   cursor: ListCursor | undefined,
   limit: number,
   found?: SearchFound,
+  options: { walk?: boolean } = {},
 ): Promise<ConversationRow[]> {
-  const search = filters.text ? (found ?? (await findSearchMatches(db, organisationId, filters.text))) : undefined;
-  const rows = await withDetails(db, organisationId, pageOfIds(db, organisationId, filters, search, cursor, limit))
+  const search = filters.text
+    ? (found ?? (await findSearchMatches(db, organisationId, { ...filters, text: filters.text })))
+    : undefined;
+  const ids = await pageOfIds(db, organisationId, filters, search, cursor, limit, options.walk ?? false);
+  if (ids.length === 0) return [];
+  const rows = await withDetails(db, organisationId)
+    .where('c.id', 'in', ids)
     .select([
       'c.id',
       'ch.kind',
@@ -189,7 +155,7 @@ export async function findConversations(
       'c.first_response_at',
       'c.delivery_failed_at',
       'c.report_id',
-      sql<string>`(extract(epoch from c.last_message_at) * 1000000)::bigint::text`.as('micros'),
+      MICROS.as('micros'),
     ])
     .orderBy('c.last_message_at', 'desc')
     .orderBy('c.id', 'desc')
@@ -221,9 +187,6 @@ export async function findConversations(
   }));
 }
 
-/** Above this many, a status shows "1,000+": counting every one of 100,000 conversations costs more than the page. */
-export const STATUS_COUNT_CAP = 1000;
-
 export interface StatusCounts {
   /** Exact up to the cap, the cap itself above it. */
   counts: Record<ConversationStatus, number>;
@@ -233,11 +196,11 @@ export interface StatusCounts {
 
 /**
  * How many conversations of each status match the filters (the status filter itself left aside), each
- * counted up to STATUS_COUNT_CAP + 1 along the status's newest-first index: the cost of a count is
- * bounded by the cap, not by the size of the inbox. A search (see `findSearchMatches`) counts what it
- * found in one grouped count: the ids it collected, or for a common text every match, read once from
- * the trigram indexes (walking each status instead would ask every conversation of a status where the
- * text is rare: 25,000 probes to find none).
+ * counted up to STATUS_COUNT_CAP + 1 and no further: exact up to the cap, "over" above it. A count's cost
+ * is bounded by the cap, not by the size of the inbox nor by how many conversations hold a searched
+ * text. A search counts what `findSearchMatches` found (each status's matches from the search index, up
+ * to the cap + 1); without one, each status is counted in an unordered query stopping after the cap + 1,
+ * so the planner reads the index that fits the filters (a department's and status's, a status's).
  */
 export async function countByStatus(
   db: Executor,
@@ -245,33 +208,27 @@ export async function countByStatus(
   filters: ConversationFilters,
   found?: SearchFound,
 ): Promise<StatusCounts> {
-  const search = filters.text ? (found ?? (await findSearchMatches(db, organisationId, filters.text))) : undefined;
-  const statuses: ConversationStatus[] = ['new', 'open', 'waiting', 'done'];
-  const capped = (status: ConversationStatus) =>
-    db
-      .selectFrom(
-        matching(db, organisationId, { ...filters, status }, search, 'walk')
-          .select('c.id')
-          .orderBy('c.last_message_at', 'desc')
-          .orderBy('c.id', 'desc')
-          .limit(STATUS_COUNT_CAP + 1)
-          .as('matching'),
-      )
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-  const tallies = search
-    ? (
-        await matching(db, organisationId, { ...filters, status: undefined }, search, 'collect')
-          .select(['c.status', (eb) => eb.fn.countAll<number>().as('n')])
-          .groupBy('c.status')
-          .execute()
-      ).map((row) => [row.status, row.n] as const)
-    : await Promise.all(statuses.map(async (status) => [status, (await capped(status)).n] as const));
+  const search = filters.text
+    ? (found ?? (await findSearchMatches(db, organisationId, { ...filters, text: filters.text })))
+    : undefined;
+  const tallies = await Promise.all(
+    CONVERSATION_STATUSES.map(async (status) => {
+      if (search) return [status, search.byStatus[status].length] as const;
+      const row = await db
+        .selectFrom(
+          matching(db, organisationId, { ...filters, status })
+            .select('c.id')
+            .limit(STATUS_COUNT_CAP + 1)
+            .as('matching'),
+        )
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return [status, row.n] as const;
+    }),
+  );
   const counts: Record<ConversationStatus, number> = { new: 0, open: 0, waiting: 0, done: 0 };
   const over: ConversationStatus[] = [];
-  const byStatus = new Map(tallies);
-  for (const status of statuses) {
-    const n = byStatus.get(status) ?? 0;
+  for (const [status, n] of tallies) {
     counts[status] = Math.min(n, STATUS_COUNT_CAP);
     if (n > STATUS_COUNT_CAP) over.push(status);
   }
@@ -306,7 +263,7 @@ export async function findConversation(
   organisationId: number,
   id: number,
 ): Promise<ConversationDetail | undefined> {
-  const row = await withDetails(db, organisationId, undefined)
+  const row = await withDetails(db, organisationId)
     .where('c.id', '=', id)
     .select([
       'c.id',

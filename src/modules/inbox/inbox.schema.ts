@@ -97,6 +97,8 @@ declare module '../../platform/db/schema.ts' {
       delivery_failed_at: MaybeStamp;
       done_at: MaybeStamp;
       created_at: CreatedAt;
+      /** What a search reads: the author, the subject and every message's text; kept by database triggers. */
+      search_text: Generated<string>;
     };
     inbox_message: {
       id: Generated<number>;

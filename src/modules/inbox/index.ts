@@ -5,6 +5,7 @@ import * as listSpeedMigration from './migrations/20261215_0900_inbox_list_speed
 import * as reportUpdatesMigration from './migrations/20261123_0610_inbox_report_updates.ts';
 import * as automaticNoticesMigration from './migrations/20261215_1000_inbox_automatic_notices.ts';
 import * as telegramQuestionsMigration from './migrations/20261215_1010_inbox_telegram_questions.ts';
+import * as searchTextMigration from './migrations/20261217_0000_inbox_search_text.ts';
 import { registerInboxPages } from './pages/inbox.pages.ts';
 import { registerConversationPages } from './pages/conversation.pages.ts';
 import { registerToReportPages } from './pages/to-report.pages.ts';
@@ -74,6 +75,7 @@ export const inboxModule: ModuleManifest = {
     '20261215_0900_inbox_list_speed': listSpeedMigration,
     '20261215_1000_inbox_automatic_notices': automaticNoticesMigration,
     '20261215_1010_inbox_telegram_questions': telegramQuestionsMigration,
+    '20261217_0000_inbox_search_text': searchTextMigration,
   },
   routes(app, ctx) {
     const channels: InboxChannels = {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -89,7 +90,7 @@ export async function openDatabase(options: {
   const pglite = await PGlite.create({
     ...(folder ? { dataDir: folder } : {}),
     // The extensions migrations may create; PostgreSQL ships them in its contrib package.
-    extensions: { pg_trgm },
+    extensions: { btree_gin, pg_trgm },
     ...(options.initialData ? { loadDataDir: options.initialData } : {}),
     parsers: { [INT8]: (value: string) => Number(value), [NUMERIC]: (value: string) => Number(value) },
   });

@@ -10,13 +10,13 @@ import { setNotice } from '../../../platform/web/layout.ts';
 import { findDistricts, type District } from '../../places/index.ts';
 import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
 import { InboxQuery, SavedViewForm } from '../inbox.forms.ts';
-import { findSearchMatches } from '../conversation-search.repository.ts';
 import { findChannels } from '../channels.repository.ts';
 import { removeView, saveView } from '../conversations.use-cases.ts';
 import {
   countByStatus,
   findConversations,
   findFirstResponseGoal,
+  findSearchMatches,
   type ConversationFilters,
   type ListCursor,
 } from '../conversations.repository.ts';
@@ -97,7 +97,9 @@ export function registerInboxPages(app: App, ctx: AppContext): void {
     const filters = toFilters(query, viewer);
     const cursor = parseCursor(validFields(readForm(InboxQuery, request.query)).after ?? '');
     // A search is looked up once, for the page and the counts alike.
-    const found = filters.text ? await findSearchMatches(ctx.db, organisation.id, filters.text) : undefined;
+    const found = filters.text
+      ? await findSearchMatches(ctx.db, organisation.id, { ...filters, text: filters.text })
+      : undefined;
     const [rows, counts, goalHours, channels, departments, people, views, labels] = await Promise.all([
       findConversations(ctx.db, organisation.id, filters, cursor, PAGE_SIZE + 1, found),
       countByStatus(ctx.db, organisation.id, filters, found),
