@@ -6,6 +6,7 @@ import { cityUrl } from '../../platform/organisations/urls.ts';
 import { findFollowerInboxes, type ActorRow } from './fediverse.repository.ts';
 import { DELIVER_JOB, type FediverseData } from './federation-types.ts';
 import { fediverseRuntime } from './federation.ts';
+import { withOutboundGuard } from './guarded-fetch.ts';
 
 /** The worker looks for deliveries this often; a publish also wakes it at once. */
 export const DELIVER_EVERY_MS = 5000;
@@ -69,6 +70,8 @@ export async function deliverTo(
 /**
  * The delivery job: handles what Fedify queued (fan-outs, then one signed POST per inbox), many at a time,
  * for at most DELIVER_BUDGET_MS; what is left waits for the next run. Answers how many messages it handled.
+ * Each POST goes through the platform's outbound guard when it is sent (guarded-fetch.ts): an inbox on a
+ * private address is refused unless OUTBOUND_ALLOW_HOSTS allows it, whatever it resolved to when queued.
  */
 export async function drainDeliveries(
   ctx: AppContext,
@@ -80,7 +83,10 @@ export async function drainDeliveries(
   const data = { organisation: null } as unknown as FediverseData;
   let handled = 0;
   for (;;) {
-    const round = await queue.drain((message) => federation.processQueuedTask(data, message as never), {
+    // every request Fedify makes for a message (the signed POST, a double knock) goes through ctx.outbound
+    const handle = (message: unknown) =>
+      withOutboundGuard(ctx.outbound, () => federation.processQueuedTask(data, message as never));
+    const round = await queue.drain(handle, {
       concurrency: options.concurrency ?? DELIVER_CONCURRENCY,
       signal,
       onError: (error) => {
