@@ -7,6 +7,7 @@ import type { ChannelPost, PublishingDestination } from '../../src/platform/publ
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
 import { ensureActor } from '../../src/modules/fediverse/actors.ts';
 import { drainDeliveries } from '../../src/modules/fediverse/delivery.ts';
+import { fediverseRuntime } from '../../src/modules/fediverse/federation.ts';
 import { upsertFollower, type ActorRow } from '../../src/modules/fediverse/fediverse.repository.ts';
 import { activityPubAdapter } from '../../src/modules/fediverse/publishing-adapter.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -77,7 +78,7 @@ describe('fediverse deliveries: the outbound guard at send time, the circuit bre
     settings: {},
     secrets: {},
   });
-  const publish = async (text: string) => {
+  const channelPost = (text: string): ChannelPost => {
     counter += 1;
     const post: ChannelPost = {
       postId: 1000 + counter,
@@ -94,7 +95,15 @@ describe('fediverse deliveries: the outbound guard at send time, the circuit bre
       crisis: false,
       publishedAt: new Date(),
     };
-    const outcome = await activityPubAdapter.publish(destination(), post, server.ctx, AbortSignal.timeout(5000));
+    return post;
+  };
+  const publish = async (text: string) => {
+    const outcome = await activityPubAdapter.publish(
+      destination(),
+      channelPost(text),
+      server.ctx,
+      AbortSignal.timeout(5000),
+    );
     assert.equal(outcome.state, 'published');
     return String(outcome.remoteId);
   };
@@ -204,6 +213,44 @@ describe('fediverse deliveries: the outbound guard at send time, the circuit bre
     } finally {
       await down.close();
       await up.close();
+    }
+  });
+
+  test('a publish that fails between storing the post and queueing its Create leaves nothing behind', async () => {
+    const inbox = await startInbox('127.0.0.1');
+    const queue = fediverseRuntime(server.ctx).queue;
+    try {
+      await follow(inbox, 'alice');
+      const post = channelPost('Water cut on Monday.');
+      // the queue's write fails (a full disk, a lost connection) after the object was written
+      queue.enqueueMany = () => Promise.reject(new Error('the queue could not be written'));
+      try {
+        await assert.rejects(activityPubAdapter.publish(destination(), post, server.ctx, AbortSignal.timeout(5000)));
+      } finally {
+        delete (queue as unknown as Record<string, unknown>).enqueueMany;
+      }
+      const stored = await server.ctx.db
+        .selectFrom('fediverse_object')
+        .select('id')
+        .where('delivery_id', '=', post.deliveryId)
+        .execute();
+      assert.equal(stored.length, 0, 'the object was not kept without its Create');
+      const ref = { deliveryId: post.deliveryId, idempotencyKey: post.idempotencyKey, remoteId: null, state: {} };
+      const status = await activityPubAdapter.status(destination(), ref, server.ctx, AbortSignal.timeout(5000));
+      assert.equal(status.state, 'not_found', 'so the publishing job publishes it again, rather than call it done');
+      const jobs = await server.ctx.db.selectFrom('fediverse_queue').select('id').execute();
+      assert.equal(jobs.length, 0);
+
+      // published again, both are stored and the follower gets the post
+      const again = await activityPubAdapter.publish(destination(), post, server.ctx, AbortSignal.timeout(5000));
+      assert.equal(again.state, 'published');
+      await drainDeliveries(server.ctx);
+      assert.deepEqual(
+        inbox.received.map((r) => r.type),
+        ['Create'],
+      );
+    } finally {
+      await inbox.close();
     }
   });
 });
