@@ -144,10 +144,10 @@ export async function findCalendarPosts(
   const counts = new Map<string, number>();
   let periodCount = 0;
   for (const row of result.rows) {
-    const day = days[Number(row.day) - 1];
+    const day = days[row.day - 1];
     if (day === undefined) continue;
-    if (!counts.has(day)) periodCount += Number(row.day_count);
-    counts.set(day, Number(row.day_count));
+    if (!counts.has(day)) periodCount += row.day_count;
+    counts.set(day, row.day_count);
     if (row.id === null || row.at === null) continue;
     const text =
       typeof row.text === 'string' ? (JSON.parse(row.text) as { title: string; language: string }) : row.text;
