@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar|insights]`
+ * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar|fediverse|insights|open-data]`
  *
  * Starts the real platform with the demo city on a scratch database (PGlite in a temporary folder, or
  * with --postgres a new database `bench_<random>` on DATABASE_URL or the local server), and a bare
@@ -15,6 +15,8 @@
  * batches, the analysis job against language identification alone); it is not part of the default run.
  * `--only=calendar` runs bench/calendar.bench.ts (issue 15: the editorial calendar's month view with 5,000 posts,
  * goal < 100 ms); not part of the default run.
+ * `--only=fediverse` runs bench/fediverse.bench.ts (issue 15: one post to 10,000 followers on 2,000 servers that check
+ * signatures, < 60 s, pages meanwhile p95 < 100 ms; 200 servers with --quick); not part of the default run.
  * `--only=open-data [--reports=N]` runs bench/open-data.bench.ts (issue 16: the reports CSV export against keyset
  * pages read and dropped, rows/s and memory growth); not part of the default run.
  * `--only=insights [--quick]` runs bench/insights.bench.ts (issue 16: the staff KPI dashboard with 1,000,000 reports and
@@ -26,6 +28,7 @@ import os from 'node:os';
 import { parseOptions, progress } from './lib.ts';
 import { benchBallots } from './ballots.ts';
 import { benchCalendar } from './calendar.bench.ts';
+import { benchFediverse } from './fediverse.bench.ts';
 import { benchInbox } from './inbox.bench.ts';
 import { benchInboxList } from './inbox-list.bench.ts';
 import { benchInsights } from './insights.bench.ts';
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
     if (options.parts.has('calendar')) await benchCalendar(env, options);
     if (options.parts.has('open-data')) await benchOpenData(env, options);
     if (options.parts.has('insights')) await benchInsights(env, options);
+    if (options.parts.has('fediverse')) await benchFediverse(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

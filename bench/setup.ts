@@ -93,6 +93,9 @@ export async function startEnvironment(options: { postgres: boolean }): Promise<
       // left ten backends, the server and the load generator fighting over 2 cores). Another size can
       // be tried with DATABASE_POOL_SIZE=N.
       DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? String(2 * cpus().length),
+      // the fediverse bench's receivers listen on the loopback address, which the outbound guard refuses
+      // unless the operator allows it
+      OUTBOUND_ALLOW_HOSTS: '127.0.0.1',
     });
     if (!result.ok) throw new Error(result.problems.join('\n'));
     const config = result.config;

@@ -97,6 +97,19 @@ test('double opt-in: nothing is sent before the address confirms; the link works
   assert.equal(await subscriber('late@example.org'), undefined, 'an address that never confirmed is removed');
 });
 
+test("the news page offers the signup: its form subscribes in the reader's language, without JavaScript", async () => {
+  const client = new TestClient(server.url);
+  const news = await client.page('/news');
+  assert.equal(news.response.status, 200);
+  assert.match(news.html, /<section class="newsletter-signup" aria-labelledby="newsletter-signup-title">/);
+  assert.match(news.html, /<form method="post" action="\/newsletter" class="stack">/);
+  assert.match(news.html, /id="newsletter-signup-en" name="languages" value="en" checked/);
+  const response = await client.submit('/news', '/newsletter', { email: 'from.news@example.org', languages: 'en' });
+  assert.equal(response.status, 303);
+  assert.equal(response.headers.get('location'), '/newsletter/sent');
+  assert.equal((await subscriber('from.news@example.org'))?.status, 'pending');
+});
+
 test('subscribing again: a confirmed address is left as it is and mailed its preferences link', async () => {
   await subscribeConfirmed(server, { email: 'again@example.org', languages: ['en'] });
   const response = await subscribeByForm(server, { email: 'again@example.org', languages: ['fr'] });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { checkBlackout } from '../../src/modules/publishing/index.ts';
 import { dayIn, zonedTime } from '../../src/platform/i18n/days.ts';
+import { addDays } from '../../src/modules/publishing/pages/calendar.view.ts';
 import type { TestClient } from '../support/client.ts';
 import { firstOrganisationId, signedInClient } from '../support/factories.ts';
 import { buildCampaign, buildDestination, buildPost } from '../support/publishing-posts.ts';
@@ -111,6 +112,75 @@ test('month, week and agenda show planned and published posts with their state i
   const byCampaign = await staff.page(calendar(`view=agenda&date=${futureDay}&campaign=${campaignSlug}`));
   assert.match(byCampaign.html, /Tree planting/);
   assert.doesNotMatch(byCampaign.html, /Unfiled review/);
+});
+
+test('a busy day shows its first posts and links the rest to its agenda; the agenda stops after whole days', async () => {
+  // 130 posts on one day and 3 the next, written in bulk: the grids must not print them all
+  const busyDay = dayIn(new Date(Date.now() + 120 * DAY), timeZone);
+  const nextDay = addDays(busyDay, 1);
+  const stamp = Date.now();
+  const insert = async (day: string, count: number, prefix: string) => {
+    const rows = await server.ctx.db
+      .insertInto('publishing_post')
+      .values(
+        Array.from({ length: count }, (_, i) => ({
+          organisation_id: organisationId,
+          kind: 'post',
+          state: 'scheduled' as const,
+          slug: `${prefix}-${stamp}-${i}`,
+          scheduled_at: zonedTime(
+            day,
+            `${String(8 + Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`,
+            timeZone,
+          ),
+        })),
+      )
+      .returning('id')
+      .execute();
+    await server.ctx.db
+      .insertInto('publishing_post_text')
+      .values(
+        rows.map((row, i) => ({
+          organisation_id: organisationId,
+          post_id: row.id,
+          language: 'en',
+          title: `${prefix} ${i}`,
+          body: 'x',
+        })),
+      )
+      .execute();
+  };
+  await insert(busyDay, 130, 'Busy');
+  await insert(nextDay, 3, 'Calm');
+  const shown = (html: string, prefix: string) => (html.match(new RegExp(`>${prefix} \\d+</a>`, 'g')) ?? []).length;
+
+  const month = await staff.page(calendar(`view=month&date=${busyDay}`));
+  assert.equal(month.response.status, 200);
+  assert.equal(shown(month.html, 'Busy'), 4, 'the month shows four posts of the busy day');
+  assert.match(month.html, />Busy 0<\/a>/, 'the earliest first');
+  assert.equal(shown(month.html, 'Calm'), 3);
+  const more = new RegExp(
+    `<li class="calendar__more"><a href="/staff/publishing/calendar\\?view=agenda&amp;date=${busyDay}">126 more<span class="visually-hidden">: `,
+  );
+  assert.match(month.html, more);
+  assert.match(month.html, /\d+ posts in this period\./);
+
+  const week = await staff.page(calendar(`view=week&date=${busyDay}`));
+  assert.equal(shown(week.html, 'Busy'), 12, 'the week shows twelve');
+  assert.match(week.html, /118 more<span/);
+
+  const agenda = await staff.page(calendar(`view=agenda&date=${busyDay}`));
+  assert.equal(shown(agenda.html, 'Busy'), 130, 'a day is never cut');
+  assert.equal(shown(agenda.html, 'Calm'), 0, 'the next day comes on the next page');
+  assert.match(
+    agenda.html,
+    new RegExp(
+      `<a href="/staff/publishing/calendar\\?view=agenda&amp;date=${nextDay}">Following days: \\d+ more posts in this period</a>`,
+    ),
+  );
+  const following = await staff.page(calendar(`view=agenda&date=${nextDay}`));
+  assert.equal(shown(following.html, 'Calm'), 3);
+  assert.doesNotMatch(following.html, /calendar__later/);
 });
 
 test('bad calendar queries give PUBLISHING_CALENDAR_INVALID, never a server error', async () => {

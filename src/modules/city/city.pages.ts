@@ -4,6 +4,7 @@ import type { App } from '../../platform/http/app.ts';
 import { localizedWithLanguage } from '../../platform/i18n/translate.ts';
 import { html, type Html } from '../../platform/web/html.ts';
 import { cityName, formatDate, renderPage } from '../../platform/web/layout.ts';
+import { newsletterSignup } from '../newsletter/index.ts';
 import { findDistricts } from '../places/index.ts';
 import {
   feedLinks,
@@ -148,7 +149,8 @@ ${sections}
       main: html`<h1>${title}</h1>
 ${subject ? html`<p><a href="/news">${t('news.back')}</a></p>` : ''}
 ${news.length === 0 ? html`<p>${t('home.news.empty')}</p>` : html`<ul class="cards">${news.map((post) => newsCard(request, post))}</ul>`}
-${followSection(request, subjects, feeds)}`,
+${followSection(request, subjects, feeds)}
+${newsletterSignup(request)}`,
     });
   });
 

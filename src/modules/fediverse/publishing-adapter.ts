@@ -10,7 +10,7 @@ import type {
   PublishingDestination,
 } from '../../platform/publishing.ts';
 import { ensureActor } from './actors.ts';
-import { contextFor, deliverToFollowers } from './delivery.ts';
+import { contextFor, prepareFanOut, queueFanOut } from './delivery.ts';
 import { findActorById, findActorCandidates } from './fediverse.repository.ts';
 import {
   findObjectByDelivery,
@@ -95,9 +95,9 @@ export const activityPubAdapter: PublishingAdapter = {
         attachments: attachmentsOf(post),
         updatedAt,
       };
-      await updateObjectContent(ctx.db, row.id, { ...changed, updatedAt });
       const actor = await findActorById(ctx.db, row.actorId);
       if (!actor) return { state: 'not_found' };
+      const prepared = await prepareFanOut(ctx, organisation, actor);
       const fctx = contextFor(ctx, organisation);
       const object = buildObject(fctx, actor.handle, changed);
       const update = new Update({
@@ -108,16 +108,24 @@ export const activityPubAdapter: PublishingAdapter = {
         ccs: object.ccIds,
         updated: instant(updatedAt),
       });
-      await deliverToFollowers(ctx, organisation, actor, update, orderingKey(row));
+      // the new text and its Update are stored together, or neither
+      await ctx.db.transaction().execute(async (tx) => {
+        await updateObjectContent(tx, row.id, { ...changed, updatedAt });
+        await queueFanOut(ctx, tx, organisation, prepared, update, orderingKey(row));
+      });
+      ctx.jobs.wake();
       return outcomeOf(ctx, organisation, row);
     });
   },
   async remove(destination, delivery, ctx) {
     return changeObject(ctx, destination, delivery, async (organisation, row) => {
       const deletedAt = new Date();
-      await markObjectDeleted(ctx.db, row.id, deletedAt);
       const actor = await findActorById(ctx.db, row.actorId);
-      if (!actor) return { state: 'not_found' };
+      if (!actor) {
+        await markObjectDeleted(ctx.db, row.id, deletedAt);
+        return { state: 'not_found' };
+      }
+      const prepared = await prepareFanOut(ctx, organisation, actor);
       const fctx = contextFor(ctx, organisation);
       const id = objectUri(fctx, row);
       const del = new Delete({
@@ -127,7 +135,11 @@ export const activityPubAdapter: PublishingAdapter = {
         to: new URL('https://www.w3.org/ns/activitystreams#Public'),
         cc: fctx.getFollowersUri(actor.handle),
       });
-      await deliverToFollowers(ctx, organisation, actor, del, orderingKey(row));
+      await ctx.db.transaction().execute(async (tx) => {
+        await markObjectDeleted(tx, row.id, deletedAt);
+        await queueFanOut(ctx, tx, organisation, prepared, del, orderingKey(row));
+      });
+      ctx.jobs.wake();
       return { state: 'not_found' };
     });
   },
@@ -143,27 +155,41 @@ async function publishPost(
   if (!actor) return { state: 'failed', retryable: false, detail: 'FEDIVERSE_ACTOR_NOT_FOUND' };
   const existing = await findObjectByDelivery(ctx.db, organisation.id, post.deliveryId);
   if (existing) return outcomeOf(ctx, organisation, existing);
-  const row = await insertObject(ctx.db, {
-    organisationId: organisation.id,
-    actorId: actor.id,
-    uuid: randomUUID(),
-    postId: post.postId,
-    deliveryId: post.deliveryId,
-    type: post.title ? 'Article' : 'Note',
-    title: post.title,
-    content: post.text,
-    summary: post.contentWarning,
-    language: post.language,
-    url: post.url,
-    hashtags: post.hashtags,
-    attachments: attachmentsOf(post),
-    inReplyTo: null,
-    replyToActor: null,
-    publishedAt: post.publishedAt,
-  });
+  const prepared = await prepareFanOut(ctx, organisation, actor);
   const fctx = contextFor(ctx, organisation);
-  const object = buildObject(fctx, actor.handle, row);
-  await deliverToFollowers(ctx, organisation, actor, buildCreate(fctx, actor.handle, object, row), orderingKey(row));
+  // the object (what `status` reports as published) and its Create's fan-out are stored in one
+  // transaction: a publish that fails between the two leaves nothing, and the job publishes it again
+  const row = await ctx.db.transaction().execute(async (tx) => {
+    const stored = await insertObject(tx, {
+      organisationId: organisation.id,
+      actorId: actor.id,
+      uuid: randomUUID(),
+      postId: post.postId,
+      deliveryId: post.deliveryId,
+      type: post.title ? 'Article' : 'Note',
+      title: post.title,
+      content: post.text,
+      summary: post.contentWarning,
+      language: post.language,
+      url: post.url,
+      hashtags: post.hashtags,
+      attachments: attachmentsOf(post),
+      inReplyTo: null,
+      replyToActor: null,
+      publishedAt: post.publishedAt,
+    });
+    const object = buildObject(fctx, actor.handle, stored);
+    await queueFanOut(
+      ctx,
+      tx,
+      organisation,
+      prepared,
+      buildCreate(fctx, actor.handle, object, stored),
+      orderingKey(stored),
+    );
+    return stored;
+  });
+  ctx.jobs.wake();
   return outcomeOf(ctx, organisation, row);
 }
 

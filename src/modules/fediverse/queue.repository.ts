@@ -4,12 +4,16 @@ import type {
   MessageQueueEnqueueOptions,
   MessageQueueListenOptions,
 } from '@fedify/fedify';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql } from 'kysely';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { durationMs } from './kv.repository.ts';
 
 /** How long a claimed message stays invisible to other workers; a worker that dies lets it come back after. */
 const LEASE_MS = 5 * 60_000;
+
+/** The transaction the enqueues of the current call go into (see `withinTransaction`). */
+const transaction = new AsyncLocalStorage<Executor>();
 
 interface Claimed {
   id: string;
@@ -39,6 +43,16 @@ export class KyselyMessageQueue implements MessageQueue {
     this.#pollMs = options.pollMs ?? 500;
   }
 
+  /**
+   * Runs `work` (Fedify's sendActivity) with every message it enqueues written through `tx`: the messages
+   * exist only if the transaction commits, together with what the caller stored in it (the object a
+   * publish stores, the delivery job). `work` must not use the database otherwise: on PGlite the
+   * transaction holds the only connection.
+   */
+  withinTransaction<T>(tx: Executor, work: () => Promise<T>): Promise<T> {
+    return transaction.run(tx, work);
+  }
+
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
     await this.enqueueMany([message], options);
   }
@@ -47,7 +61,7 @@ export class KyselyMessageQueue implements MessageQueue {
     if (messages.length === 0) return;
     const readyAt = new Date(Date.now() + durationMs(options?.delay));
     const orderingKey = options?.orderingKey ?? null;
-    await this.#db
+    await (transaction.getStore() ?? this.#db)
       .insertInto('fediverse_queue')
       .values(
         messages.map((message) => ({

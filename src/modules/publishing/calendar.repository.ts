@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Translated } from '../../platform/db/schema.ts';
+import { dayIn, nextDay, startOfDay } from '../../platform/i18n/days.ts';
 import type { PostState } from './publishing.schema.ts';
 import './publishing.schema.ts';
 import './news.schema.ts';
@@ -33,10 +34,30 @@ export interface Blackout {
   reason: Translated;
 }
 
+/** How much of a period the calendar reads: a cap per day (month, week) or whole days up to a total (agenda). */
+export interface CalendarLimits {
+  /** The city's time zone, in which posts fall on days. */
+  timeZone: string;
+  /** At most this many posts per day (the earliest); the others are only counted. */
+  perDay?: number | undefined;
+  /** Whole days from the start until this many posts are reached (a day is never cut). */
+  total?: number | undefined;
+}
+
+export interface CalendarPosts {
+  /** The posts shown, in date order. */
+  posts: CalendarPost[];
+  /** The number of posts on each day that has any (YYYY-MM-DD in the city's time zone), shown or not. */
+  perDay: Map<string, number>;
+  /** The number of posts in the whole period. */
+  total: number;
+}
+
 /**
  * The posts dated in [from, to): published ones at their publication, the others at their schedule; each
- * with a title in `language` (else the city's, else any) and the kinds of its destinations. One statement,
- * read through the calendar index of publishing_post.
+ * with a title in `language` (else the city's, else any) and the kinds of its destinations. One statement:
+ * the period's posts are found through the calendar index of publishing_post (ids and dates only), ranked
+ * per day and counted, and only the ones shown are joined to their texts and destinations.
  */
 export async function findCalendarPosts(
   db: Executor,
@@ -44,36 +65,34 @@ export async function findCalendarPosts(
   range: { from: Date; to: Date },
   filter: CalendarFilter,
   languages: { language: string; fallback: string },
-): Promise<CalendarPost[]> {
+  limits: CalendarLimits,
+): Promise<CalendarPosts> {
   const at = sql<Date>`coalesce(p.published_at, p.scheduled_at)`;
-  let query = db
+  // the days of the period by their first instant in the city's time zone: a post's day is the bucket its
+  // date falls in (a binary search, cheaper than formatting every date in the time zone)
+  const days: string[] = [];
+  const starts: string[] = [];
+  for (let day = dayIn(range.from, limits.timeZone); ; day = nextDay(day)) {
+    const start = startOfDay(day, limits.timeZone);
+    if (start >= range.to) break;
+    days.push(day);
+    starts.push((days.length === 1 ? range.from : start).toISOString());
+  }
+  let inPeriod = db
     .selectFrom('publishing_post as p')
     .select([
       'p.id',
-      'p.slug',
-      'p.state',
-      'p.kind',
       at.as('at'),
-      'p.department_id',
-      'p.campaign_id',
-      sql<{ title: string; language: string } | null>`(
-        select json_build_object('title', coalesce(nullif(t.title, ''), left(t.body, 80)), 'language', t.language)
-        from publishing_post_text t where t.post_id = p.id
-        order by t.language = ${languages.language} desc, t.language = ${languages.fallback} desc, t.language
-        limit 1)`.as('text'),
-      sql<string[]>`array(
-        select distinct d.kind from publishing_post_destination pd
-        join publishing_destination d on d.id = pd.destination_id
-        where pd.post_id = p.id order by d.kind)`.as('channels'),
+      sql<number>`width_bucket(${at}, ${`{${starts.join(',')}}`}::timestamptz[])`.as('day'),
     ])
     .where('p.organisation_id', '=', organisationId)
     .where(at, '>=', range.from)
     .where(at, '<', range.to);
-  if (filter.departmentId !== undefined) query = query.where('p.department_id', '=', filter.departmentId);
-  if (filter.campaignId !== undefined) query = query.where('p.campaign_id', '=', filter.campaignId);
+  if (filter.departmentId !== undefined) inPeriod = inPeriod.where('p.department_id', '=', filter.departmentId);
+  if (filter.campaignId !== undefined) inPeriod = inPeriod.where('p.campaign_id', '=', filter.campaignId);
   if (filter.channel !== undefined) {
     const channel = filter.channel;
-    query = query.where((eb) =>
+    inPeriod = inPeriod.where((eb) =>
       eb.exists(
         eb
           .selectFrom('publishing_post_destination as pd')
@@ -84,23 +103,68 @@ export async function findCalendarPosts(
       ),
     );
   }
-  const rows = await query.orderBy(at).orderBy('p.id').execute();
-  return rows.map((row) => {
+  // month and week: the first `perDay` of each day; agenda: whole days while the posts of the days
+  // before stay under `total` (counted per day, then summed in day order)
+  const perDay = limits.perDay ?? 2_147_483_647;
+  const total = limits.total ?? 2_147_483_647;
+  const result = await sql<{
+    id: number | null;
+    day: number;
+    day_count: number;
+    slug: string | null;
+    state: PostState | null;
+    kind: string | null;
+    at: Date | null;
+    department_id: number | null;
+    campaign_id: number | null;
+    text: { title: string; language: string } | string | null;
+    channels: string[] | null;
+  }>`
+    with period as materialized (${inPeriod}),
+    counts as (
+      select day, count(*)::int as day_count, (sum(count(*)) over (order by day) - count(*))::int as before
+      from period group by day),
+    shown as (
+      select id, at, day from (
+        select id, at, day, row_number() over (partition by day order by at, id) as rank from period) ranked
+      where rank <= ${perDay}::int and day in (select day from counts where before < ${total}::int))
+    select c.day, c.day_count, p.id, p.slug, p.state, p.kind, s.at, p.department_id, p.campaign_id,
+      (select json_build_object('title', coalesce(nullif(t.title, ''), left(t.body, 80)), 'language', t.language)
+        from publishing_post_text t where t.post_id = p.id
+        order by t.language = ${languages.language} desc, t.language = ${languages.fallback} desc, t.language
+        limit 1) as text,
+      array(select distinct d.kind from publishing_post_destination pd
+        join publishing_destination d on d.id = pd.destination_id
+        where pd.post_id = p.id order by d.kind) as channels
+    from counts c
+    left join shown s on s.day = c.day
+    left join publishing_post p on p.id = s.id
+    order by c.day, s.at, s.id`.execute(db);
+  const posts: CalendarPost[] = [];
+  const counts = new Map<string, number>();
+  let periodCount = 0;
+  for (const row of result.rows) {
+    const day = days[row.day - 1];
+    if (day === undefined) continue;
+    if (!counts.has(day)) periodCount += row.day_count;
+    counts.set(day, row.day_count);
+    if (row.id === null || row.at === null) continue;
     const text =
       typeof row.text === 'string' ? (JSON.parse(row.text) as { title: string; language: string }) : row.text;
-    return {
+    posts.push({
       id: row.id,
-      slug: row.slug,
-      state: row.state,
-      kind: row.kind,
+      slug: row.slug ?? '',
+      state: row.state ?? 'draft',
+      kind: row.kind ?? 'post',
       at: new Date(row.at),
       departmentId: row.department_id,
       campaignId: row.campaign_id,
-      title: text?.title ?? row.slug,
+      title: text?.title ?? row.slug ?? '',
       titleLanguage: text?.language ?? languages.fallback,
-      channels: row.channels,
-    };
-  });
+      channels: row.channels ?? [],
+    });
+  }
+  return { posts, perDay: counts, total: periodCount };
 }
 
 /** The destination kinds a city has, for the calendar's channel filter. */

@@ -18,6 +18,7 @@ import {
   MOVABLE_STATES,
   type Blackout,
   type CalendarFilter,
+  type CalendarLimits,
   type CalendarPost,
 } from './calendar.repository.ts';
 import { authorizeCalendar, mayMoveDepartmentPost } from './calendar.policy.ts';
@@ -42,14 +43,22 @@ export async function checkBlackout(ctx: AppContext, organisationId: number, at:
 }
 
 export interface CalendarData {
+  /** The posts shown: at most `limits.perDay` a day, or whole days up to `limits.total`. */
   posts: CalendarPost[];
+  /** Posts on each day, shown or not (YYYY-MM-DD in the city's time zone). */
+  perDay: Map<string, number>;
+  /** Posts in the whole period. */
+  total: number;
   blackouts: Blackout[];
   departments: Array<{ id: number; slug: string; name: Translated }>;
   campaigns: Array<{ id: number; slug: string; name: Translated }>;
   channels: string[];
 }
 
-/** What the calendar shows between two instants, with the lists its filters choose from. Staff only. */
+/**
+ * What the calendar shows between two instants, with the lists its filters choose from. Staff only. A busy
+ * month is read within `limits` (a few posts a day, the others counted), so its cost does not grow with it.
+ */
 export async function loadCalendar(
   ctx: AppContext,
   viewer: Viewer | null,
@@ -57,15 +66,31 @@ export async function loadCalendar(
   range: { from: Date; to: Date },
   filter: CalendarFilter,
   language: string,
+  limits: Omit<CalendarLimits, 'timeZone'> = {},
 ): Promise<CalendarData> {
   authorizeCalendar(viewer, 'read');
-  const [posts, blackouts, subjects, channels] = await Promise.all([
-    findCalendarPosts(ctx.db, organisation.id, range, filter, { language, fallback: organisation.defaultLanguage }),
+  const [found, blackouts, subjects, channels] = await Promise.all([
+    findCalendarPosts(
+      ctx.db,
+      organisation.id,
+      range,
+      filter,
+      { language, fallback: organisation.defaultLanguage },
+      { ...limits, timeZone: organisation.timeZone },
+    ),
     findBlackouts(ctx.db, organisation.id, range),
     findFeedSubjects(ctx.db, organisation.id),
     findDestinationKinds(ctx.db, organisation.id),
   ]);
-  return { posts, blackouts, departments: subjects.departments, campaigns: subjects.campaigns, channels };
+  return {
+    posts: found.posts,
+    perDay: found.perDay,
+    total: found.total,
+    blackouts,
+    departments: subjects.departments,
+    campaigns: subjects.campaigns,
+    channels,
+  };
 }
 
 /**

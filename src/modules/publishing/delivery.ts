@@ -324,21 +324,22 @@ export async function retryDelivery(
   if (outcome.state === 'published' || outcome.state === 'processing') {
     await recordOutcome(ctx, delivery, outcome, ['failed'], true);
     result = outcome.state;
-  } else {
-    await recordDelivery(ctx.db, delivery.id, { state: 'pending', nextCheckAt: new Date(), lastError: null }, [
-      'failed',
-    ]);
-    await ctx.jobs.enqueue(PUBLISH_JOB, {}, { organisationId: organisation.id });
-    result = 'queued';
-  }
-  await recordAudit(ctx.db, {
-    organisationId: organisation.id,
-    actor: { id: viewer.id, label: viewer.displayName },
-    action: 'publishing.delivery.retry',
-    subjectType: 'publishing_delivery',
-    subjectId: delivery.id,
-    before: { state: delivery.state },
-    after: { outcome: result },
+  } else result = 'queued';
+  // the delivery back to pending, its job and the audit line are stored together
+  await ctx.db.transaction().execute(async (tx) => {
+    if (result === 'queued') {
+      await recordDelivery(tx, delivery.id, { state: 'pending', nextCheckAt: new Date(), lastError: null }, ['failed']);
+      await ctx.jobs.enqueue(PUBLISH_JOB, {}, { organisationId: organisation.id }, tx);
+    }
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: { id: viewer.id, label: viewer.displayName },
+      action: 'publishing.delivery.retry',
+      subjectType: 'publishing_delivery',
+      subjectId: delivery.id,
+      before: { state: delivery.state },
+      after: { outcome: result },
+    });
   });
   return result;
 }

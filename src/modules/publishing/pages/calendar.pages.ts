@@ -16,6 +16,16 @@ import { blackoutsView } from './calendar-blackouts.view.ts';
 import { calendarLayout, calendarView, type CalendarQuery, type MoveProblem } from './calendar.view.ts';
 
 const VIEWS = new Set(['month', 'week', 'agenda']);
+
+/**
+ * How much each view reads: the month and week grids show the first posts of a day and link the rest to
+ * the day's agenda; the agenda shows whole days until this many posts, then links to the following days.
+ */
+export const CALENDAR_LIMITS = {
+  month: { perDay: 4 },
+  week: { perDay: 12 },
+  agenda: { total: 100 },
+} as const;
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,99}$/i;
 
 /** Reads the calendar's query string; anything it cannot be refuses with PUBLISHING_CALENDAR_INVALID. */
@@ -67,6 +77,7 @@ async function showCalendar(
     range,
     { departmentId: department?.id, campaignId: campaign?.id, channel: query.channel },
     request.lang,
+    CALENDAR_LIMITS[query.view],
   );
   const labels = new Map<string, MessageKey>(ctx.registry.publishingAdapters.map((a) => [a.kind, a.label]));
   return calendarView(request, reply, data, query, labels, problem);

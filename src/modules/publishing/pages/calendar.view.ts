@@ -205,9 +205,14 @@ export function calendarView(
     }).format(new Date(`${day}T12:00:00Z`));
   const posts = (day: string, move: boolean) => {
     const list = byDay.get(day) ?? [];
+    const hidden = (data.perDay.get(day) ?? 0) - list.length;
     return html`${blackoutNote(request, blackoutsOn(day, data.blackouts, timeZone))}${
-      list.length
-        ? html`<ul class="calendar__posts">${list.map((post) => postItem(request, post, labels, { query, move, problem }))}</ul>`
+      list.length || hidden > 0
+        ? html`<ul class="calendar__posts">${list.map((post) => postItem(request, post, labels, { query, move, problem }))}${
+            hidden > 0
+              ? html`<li class="calendar__more"><a href="${calendarHref(query, { view: 'agenda', date: day })}">${t('publishing.calendar.more', { count: hidden })}<span class="visually-hidden">: ${dayLabel(day, 'long')}</span></a></li>`
+              : ''
+          }</ul>`
         : ''
     }`;
   };
@@ -226,11 +231,21 @@ export function calendarView(
   }));
   let body: Html;
   if (query.view === 'agenda') {
-    const days = layout.days.filter((day) => byDay.has(day) || blackoutsOn(day, data.blackouts, timeZone).length);
+    // whole days up to the agenda's limit: the days after the last one shown come on the next page
+    const cut = data.posts.length < data.total ? data.posts.at(-1) : undefined;
+    const lastShown = cut ? dayIn(cut.at, timeZone) : undefined;
+    const days = layout.days.filter(
+      (day) =>
+        (lastShown === undefined || day <= lastShown) &&
+        (byDay.has(day) || blackoutsOn(day, data.blackouts, timeZone).length),
+    );
+    const later = lastShown
+      ? html`<p class="calendar__later"><a href="${calendarHref(query, { date: addDays(lastShown, 1) })}">${t('publishing.calendar.later', { count: data.total - data.posts.length })}</a></p>`
+      : '';
     body = days.length
       ? html`<ol class="calendar__agenda">${days.map(
           (day) => html`<li><h2>${dayLabel(day, 'long')}</h2>${posts(day, true)}</li>`,
-        )}</ol>`
+        )}</ol>${later}`
       : html`<p>${t('publishing.calendar.empty')}</p>`;
   } else {
     const weeks: string[][] = [];
@@ -262,7 +277,7 @@ ${problem ? html`<div class="error-summary" role="alert" tabindex="-1"><h2>${t('
 ${filtersForm(request, data, query, labels)}
 <h2 id="calendar-period">${title}</h2>
 <p><a href="${calendarHref(query, { date: layout.previous })}">${t('publishing.calendar.previous')}</a> · <a href="${calendarHref(query, { date: layout.next })}">${t('publishing.calendar.next')}</a></p>
-<p>${t('publishing.calendar.count', { count: data.posts.length })}</p>
+<p>${t('publishing.calendar.count', { count: data.total })}</p>
 ${body}`,
   });
 }
