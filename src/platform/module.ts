@@ -5,6 +5,7 @@ import { registerErrors, type ErrorCatalogue } from './errors.ts';
 import type { Tx } from './db/database.ts';
 import type { App } from './http/app.ts';
 import type { MessageKey } from './i18n/translate.ts';
+import type { EventDeclaration } from './events.ts';
 import type { JobHandler } from './jobs/queue.ts';
 import type { Organisation } from './organisations/organisations.ts';
 import type { PublishingAdapter } from './publishing.ts';
@@ -127,6 +128,8 @@ export interface ModuleManifest {
   siteBanners?: readonly SiteBanner[];
   /** Sends answers written in the inbox on a channel kind this module serves (see ChannelReplySender). */
   channelReplySenders?: readonly ChannelReplySender[];
+  /** The events this module records (platform/events.ts); readers such as webhooks find them in the registry. */
+  events?: readonly EventDeclaration[];
 }
 
 /**
@@ -180,6 +183,7 @@ export interface Registry {
   publishingAdapters: PublishingAdapter[];
   siteBanners: SiteBanner[];
   channelReplySenders: ChannelReplySender[];
+  events: EventDeclaration[];
 }
 
 /** Gathers the manifests' contributions and registers every module's error codes. */
@@ -199,7 +203,20 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     publishingAdapters: modules.flatMap((m) => m.publishingAdapters ?? []),
     siteBanners: modules.flatMap((m) => m.siteBanners ?? []),
     channelReplySenders: modules.flatMap((m) => m.channelReplySenders ?? []),
+    events: gatherEvents(modules),
   };
+}
+
+/** Every module's event types; a type declared twice stops the start. */
+function gatherEvents(modules: readonly ModuleManifest[]): EventDeclaration[] {
+  const seen = new Map<string, string>();
+  for (const module of modules)
+    for (const event of module.events ?? []) {
+      const first = seen.get(event.type);
+      if (first) throw new Error(`Event type ${event.type} is declared by both ${first} and ${module.name}`);
+      seen.set(event.type, module.name);
+    }
+  return modules.flatMap((m) => m.events ?? []);
 }
 
 /** All migrations of all modules, keyed by their timestamped names. */

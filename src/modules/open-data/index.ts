@@ -1,5 +1,8 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { announceChangedDatasets, CHANGES_EVERY_MS, CHANGES_JOB } from './changes.ts';
 import * as settingsMigration from './migrations/20261216_0700_open_data_settings.ts';
+import * as datasetStateMigration from './migrations/20261217_0320_open_data_dataset_state.ts';
+import { openDataEvents } from './open-data.events.ts';
 import { openDataErrors } from './open-data.errors.ts';
 import { registerOpenDataPages } from './open-data.pages.ts';
 import './open-data.schema.ts';
@@ -18,8 +21,18 @@ export const openDataModule: ModuleManifest = {
   errors: [openDataErrors],
   migrations: {
     '20261216_0700_open_data_settings': settingsMigration,
+    '20261217_0320_open_data_dataset_state': datasetStateMigration,
   },
   routes: registerOpenDataPages,
+  events: openDataEvents,
+  jobs: (ctx) => ({
+    [CHANGES_JOB]: {
+      handler: async () => {
+        await announceChangedDatasets(ctx);
+      },
+      everyMs: CHANGES_EVERY_MS,
+    },
+  }),
   footerNavigation: [{ href: '/open-data', label: 'openData.nav' }],
 };
 
