@@ -14,6 +14,7 @@ import { publishingModule } from './modules/publishing/index.ts';
 import { newsletterModule } from './modules/newsletter/index.ts';
 import { fediverseModule } from './modules/fediverse/index.ts';
 import { openDataModule } from './modules/open-data/index.ts';
+import { webhooksModule } from './modules/webhooks/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -58,6 +59,7 @@ export const MODULES: readonly ModuleManifest[] = [
   newsletterModule,
   fediverseModule,
   openDataModule,
+  webhooksModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

@@ -177,6 +177,7 @@ describe('catalogues', () => {
         'newsletter',
         'fediverse',
         'open-data',
+        'webhooks',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is
