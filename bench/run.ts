@@ -17,6 +17,8 @@
  * goal < 100 ms); not part of the default run.
  * `--only=open-data [--reports=N]` runs bench/open-data.bench.ts (issue 16: the reports CSV export against keyset
  * pages read and dropped, rows/s and memory growth); not part of the default run.
+ * `--only=webhooks [--quick]` runs bench/webhooks.bench.ts (issue 16: signed webhook deliveries to a local receiver
+ * against bare HTTP posts from the same process, goal ≥ 500/s); not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
  * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
  */
@@ -31,6 +33,7 @@ import { benchOpenData } from './open-data.bench.ts';
 import { benchPlatform } from './platform.bench.ts';
 import { benchReports } from './reports.bench.ts';
 import { startEnvironment, type BenchEnvironment } from './setup.ts';
+import { benchWebhooks } from './webhooks.bench.ts';
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
     if (options.parts.has('inbox-list')) await benchInboxList(env, options);
     if (options.parts.has('calendar')) await benchCalendar(env, options);
     if (options.parts.has('open-data')) await benchOpenData(env, options);
+    if (options.parts.has('webhooks')) await benchWebhooks(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

@@ -74,14 +74,15 @@ export async function readEvents(
 ): Promise<RecordedEvent[]> {
   let query = executor
     .selectFrom('core_event')
-    .select([sql<string>`id::text`.as('id'), sql<string>`tx::text`.as('tx'), 'type', 'data', 'occurred_at'])
+    // aliases of their own: `order by tx` must sort the xid8 column, not its text (where '1000' < '999')
+    .select([sql<string>`id::text`.as('id_text'), sql<string>`tx::text`.as('tx_text'), 'type', 'data', 'occurred_at'])
     .where('organisation_id', '=', organisationId)
     .where(sql<boolean>`tx < pg_snapshot_xmin(pg_current_snapshot())`);
   if (after) query = query.where(sql<boolean>`(tx, id) > (${after.tx}::xid8, ${after.id}::bigint)`);
-  const rows = await query.orderBy('tx').orderBy('id').limit(limit).execute();
+  const rows = await query.orderBy('core_event.tx').orderBy('core_event.id').limit(limit).execute();
   return rows.map((row) => ({
-    id: row.id,
-    tx: row.tx,
+    id: row.id_text,
+    tx: row.tx_text,
     type: row.type,
     data: typeof row.data === 'string' ? (JSON.parse(row.data) as unknown) : row.data,
     occurredAt: row.occurred_at,

@@ -421,4 +421,22 @@ describe('bad input', () => {
     assert.equal((await admin.get(`/admin/webhooks/${foreign.id}`)).status, 404);
     assert.equal((await admin.submit('/admin/webhooks', `/admin/webhooks/${foreign.id}/rotate`, {})).status, 404);
   });
+
+  test('a secret sealed under another SECRET_KEY: the page says so, nothing is sent unsigned, no server error', async () => {
+    const hook = await subscribe(['post.published']);
+    await server.ctx.db
+      .updateTable('webhooks_subscription')
+      .set({ secret_sealed: 'v1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })
+      .where('id', '=', hook.id)
+      .execute();
+    const page = await admin.page(`/admin/webhooks/${hook.id}`);
+    assert.equal(page.response.status, 200);
+    assert.match(page.html, /cannot be read/);
+    assert.doesNotMatch(page.html, /signing-secret/);
+    await recordEvent(server.ctx.db, city.id, 'post.published', { id: 11, path: '/news', languages: ['en'] });
+    await runWebhooks(server.ctx);
+    assert.equal(receiver.at(hook.path).length, 0);
+    const [delivery] = await deliveriesOf(hook.id);
+    assert.equal(delivery?.last_error, 'SECRET_UNREADABLE');
+  });
 });

@@ -163,7 +163,7 @@ export async function findDeliveries(
     ])
     .where('organisation_id', '=', organisationId)
     .where('subscription_id', '=', subscriptionId)
-    .orderBy('id', 'desc')
+    .orderBy('webhooks_delivery.id', 'desc')
     .limit(limit)
     .execute();
 }

@@ -1,4 +1,4 @@
-import { openSecrets, openSecretsIfReadable, sealSecrets } from '../../platform/sealed.ts';
+import { openSecretsIfReadable, sealSecrets } from '../../platform/sealed.ts';
 import type { SecretKeyRotation } from '../../platform/module.ts';
 import { newSecret } from './signing.ts';
 import { findSealedSecrets, storeSealedSecrets } from './subscriptions.repository.ts';
@@ -10,13 +10,8 @@ export function sealSecret(secretKey: string, secret: string): string {
   return sealSecrets(secretKey, PURPOSE, { secret });
 }
 
-export function openSecret(secretKey: string, sealed: string): string {
-  const { secret } = openSecrets(secretKey, PURPOSE, sealed);
-  if (!secret) throw new Error('A sealed webhook secret holds no secret');
-  return secret;
-}
-
-function openIfReadable(secretKey: string, sealed: string): string | undefined {
+/** The secret, or undefined when it was sealed under another SECRET_KEY (or changed). */
+export function openIfReadable(secretKey: string, sealed: string): string | undefined {
   return openSecretsIfReadable(secretKey, PURPOSE, sealed)?.secret;
 }
 

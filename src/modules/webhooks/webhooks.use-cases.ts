@@ -17,7 +17,7 @@ import {
   retryWaitingNow,
   type DeliveryRow,
 } from './deliveries.repository.ts';
-import { openSecret, sealSecret } from './secrets.ts';
+import { openIfReadable, sealSecret } from './secrets.ts';
 import { newSecret } from './signing.ts';
 import {
   deleteSubscription,
@@ -112,8 +112,8 @@ export async function listSubscriptions(
 
 export interface SubscriptionDetail {
   subscription: Subscription;
-  /** The current signing secret (`whsec_…`), for the receiver's configuration. */
-  secret: string;
+  /** The current signing secret (`whsec_…`), for the receiver's configuration; null when sealed under another SECRET_KEY. */
+  secret: string | null;
   deliveries: DeliveryRow[];
   counts: Record<DeliveryStatus, number>;
 }
@@ -136,7 +136,12 @@ export async function subscriptionDetail(
     findDeliveries(ctx.db, organisation.id, id, LOG_SIZE),
     countDeliveries(ctx.db, organisation.id, id),
   ]);
-  return { subscription: present(row), secret: openSecret(ctx.config.secretKey, row.secretSealed), deliveries, counts };
+  return {
+    subscription: present(row),
+    secret: openIfReadable(ctx.config.secretKey, row.secretSealed) ?? null,
+    deliveries,
+    counts,
+  };
 }
 
 export async function createSubscription(

@@ -131,7 +131,11 @@ ${
 }
 <h2>${t('webhooks.secret')}</h2>
 <p>${t('webhooks.secretHint')}</p>
-<details><summary>${t('webhooks.secretShow')}</summary><p><code id="signing-secret">${detail.secret}</code></p></details>
+${
+  detail.secret === null
+    ? html`<p>${t('webhooks.secretUnreadable')}</p>`
+    : html`<details><summary>${t('webhooks.secretShow')}</summary><p><code id="signing-secret">${detail.secret}</code></p></details>`
+}
 ${rotating ? html`<p>${t('webhooks.rotating', { date: formatDate(request, rotating, true) })}</p>` : ''}
 <form method="post" action="${base}/rotate" class="inline-form">${csrfField(request)}<button type="submit" class="button button--secondary">${t('webhooks.rotate')}</button></form>
 <h2>${t('webhooks.deliveries')}</h2>
