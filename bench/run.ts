@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar|fediverse|insights|open-data]`
+ * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar|fediverse|insights|open-data|webhooks]`
  *
  * Starts the real platform with the demo city on a scratch database (PGlite in a temporary folder, or
  * with --postgres a new database `bench_<random>` on DATABASE_URL or the local server), and a bare
@@ -21,6 +21,8 @@
  * pages read and dropped, rows/s and memory growth); not part of the default run.
  * `--only=insights [--quick]` runs bench/insights.bench.ts (issue 16: the staff KPI dashboard with 1,000,000 reports and
  * 1,000,000 inbox messages, goal < 200 ms, against the demo city and the live aggregation); not part of the default run.
+ * `--only=webhooks [--quick]` runs bench/webhooks.bench.ts (issue 16: signed webhook deliveries to a local receiver
+ * against bare HTTP posts from the same process, goal ≥ 500/s); not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
  * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
  */
@@ -37,6 +39,7 @@ import { benchOpenData } from './open-data.bench.ts';
 import { benchPlatform } from './platform.bench.ts';
 import { benchReports } from './reports.bench.ts';
 import { startEnvironment, type BenchEnvironment } from './setup.ts';
+import { benchWebhooks } from './webhooks.bench.ts';
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
     if (options.parts.has('open-data')) await benchOpenData(env, options);
     if (options.parts.has('insights')) await benchInsights(env, options);
     if (options.parts.has('fediverse')) await benchFediverse(env, options);
+    if (options.parts.has('webhooks')) await benchWebhooks(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

@@ -16,6 +16,7 @@ import { fediverseModule } from './modules/fediverse/index.ts';
 import { openDataModule } from './modules/open-data/index.ts';
 import { residentContentModule } from './modules/resident-content/index.ts';
 import { insightsModule } from './modules/insights/index.ts';
+import { webhooksModule } from './modules/webhooks/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -62,6 +63,7 @@ export const MODULES: readonly ModuleManifest[] = [
   openDataModule,
   residentContentModule,
   insightsModule,
+  webhooksModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

@@ -3,6 +3,7 @@ import type { Executor } from './db/database.ts';
 import { refreshStatistics } from './db/statistics.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { pruneRateLimits } from './auth/rate-limit.ts';
+import { pruneEvents } from './events.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -19,7 +20,7 @@ const BULK_ROWS = 100;
 
 /**
  * Hourly clean-up as a recurring job: expired sessions, used or expired tokens,
- * ended rate-limit windows, and finished jobs older than a week. Kept in the queue, so one run happens
+ * ended rate-limit windows, events past their retention (events.ts), and finished jobs older than a week. Kept in the queue, so one run happens
  * per hour however many servers share the database. Where autovacuum does not run (PGlite, or a
  * PostgreSQL server with it off), also the statistics refresh autovacuum would do.
  */
@@ -34,6 +35,7 @@ export function registerMaintenance(ctx: AppContext, options: { refreshStatistic
         .where((eb) => eb.or([eb('expires_at', '<', now), eb('used_at', 'is not', null)]))
         .execute();
       await pruneRateLimits(ctx.db);
+      await pruneEvents(ctx.db, now);
       await ctx.db
         .deleteFrom('core_job')
         .where('status', '=', 'done')

@@ -6,6 +6,7 @@ import type { Tx } from './db/database.ts';
 import type { App } from './http/app.ts';
 import type { ApiTag } from './http/openapi.ts';
 import type { MessageKey } from './i18n/translate.ts';
+import type { EventDeclaration } from './events.ts';
 import type { JobHandler } from './jobs/queue.ts';
 import type { Organisation } from './organisations/organisations.ts';
 import type { PublishingAdapter } from './publishing.ts';
@@ -130,6 +131,8 @@ export interface ModuleManifest {
   channelReplySenders?: readonly ChannelReplySender[];
   /** The tags of the module's API operations with what they are about, shown in the OpenAPI document (docs/API.md). */
   apiTags?: readonly ApiTag[];
+  /** The events this module records (platform/events.ts); readers such as webhooks find them in the registry. */
+  events?: readonly EventDeclaration[];
 }
 
 /**
@@ -184,6 +187,7 @@ export interface Registry {
   siteBanners: SiteBanner[];
   channelReplySenders: ChannelReplySender[];
   apiTags: ApiTag[];
+  events: EventDeclaration[];
 }
 
 /** Gathers the manifests' contributions and registers every module's error codes. */
@@ -204,7 +208,20 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     siteBanners: modules.flatMap((m) => m.siteBanners ?? []),
     channelReplySenders: modules.flatMap((m) => m.channelReplySenders ?? []),
     apiTags: modules.flatMap((m) => m.apiTags ?? []),
+    events: gatherEvents(modules),
   };
+}
+
+/** Every module's event types; a type declared twice stops the start. */
+function gatherEvents(modules: readonly ModuleManifest[]): EventDeclaration[] {
+  const seen = new Map<string, string>();
+  for (const module of modules)
+    for (const event of module.events ?? []) {
+      const first = seen.get(event.type);
+      if (first) throw new Error(`Event type ${event.type} is declared by both ${first} and ${module.name}`);
+      seen.set(event.type, module.name);
+    }
+  return modules.flatMap((m) => m.events ?? []);
 }
 
 /** All migrations of all modules, keyed by their timestamped names. */

@@ -179,6 +179,7 @@ describe('catalogues', () => {
         'open-data',
         'resident-content',
         'insights',
+        'webhooks',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is

@@ -10,6 +10,7 @@ import * as phaseDaysMigration from './migrations/20261216_0933_budgets_phase_da
 import { registerBudgetsApi } from './budgets.api.ts';
 import { seedBudgets } from './budgets.demo.ts';
 import { budgetErrors } from './budgets.errors.ts';
+import { budgetEvents } from './budgets.events.ts';
 import { renderBudgetsHomeSection } from './budgets.home.ts';
 import { registerProjectsApi } from './projects.api.ts';
 import { projectErrors } from './projects.errors.ts';
@@ -55,6 +56,7 @@ export const budgetsModule: ModuleManifest = {
   ],
   locales: new URL('./locales/', import.meta.url),
   errors: [budgetErrors, projectErrors],
+  events: budgetEvents,
   migrations: {
     '20261123_0410_budgets': budgetsMigration,
     '20261123_0430_budgets_resident_projects': residentProjectsMigration,

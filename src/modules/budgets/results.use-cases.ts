@@ -4,10 +4,12 @@ import { recordAudit } from '../../platform/audit.ts';
 import type { Viewer } from '../../platform/auth/users.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { recordEvent } from '../../platform/events.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
 import { isOnBallot, votingState } from './ballot-rules.ts';
 import { markFundedProjects, markResultsPublished } from './budget-admin.repository.ts';
+import { resultsPublished } from './budgets.events.ts';
 import { authorizeBudgets } from './budgets.policy.ts';
 import { findBudget, findHeadings, findProjects, type Budget, type Heading } from './budgets.repository.ts';
 import {
@@ -245,6 +247,7 @@ export async function publishResults(
     );
     await markFundedProjects(tx, budget.id, funded);
     await markResultsPublished(tx, budget.id);
+    await recordEvent(tx, organisation.id, 'budget.results_published', resultsPublished(budget, funded));
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: { id: viewer.id, label: viewer.displayName },

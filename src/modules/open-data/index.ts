@@ -1,5 +1,8 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { announceChangedDatasets, CHANGES_EVERY_MS, CHANGES_JOB } from './changes.ts';
 import * as settingsMigration from './migrations/20261216_0700_open_data_settings.ts';
+import * as datasetStateMigration from './migrations/20261217_0320_open_data_dataset_state.ts';
+import { openDataEvents } from './open-data.events.ts';
 import { openDataErrors } from './open-data.errors.ts';
 import { registerOpenDataApi } from './open-data.api.ts';
 import { registerOpenDataPages } from './open-data.pages.ts';
@@ -19,6 +22,7 @@ export const openDataModule: ModuleManifest = {
   errors: [openDataErrors],
   migrations: {
     '20261216_0700_open_data_settings': settingsMigration,
+    '20261217_0320_open_data_dataset_state': datasetStateMigration,
   },
   routes(app, ctx) {
     registerOpenDataPages(app, ctx);
@@ -31,6 +35,15 @@ export const openDataModule: ModuleManifest = {
         'Every public dataset of the city, field by field, read a page at a time (cursor, fields=, lang=); the same rows as the files at /open-data.',
     },
   ],
+  events: openDataEvents,
+  jobs: (ctx) => ({
+    [CHANGES_JOB]: {
+      handler: async () => {
+        await announceChangedDatasets(ctx);
+      },
+      everyMs: CHANGES_EVERY_MS,
+    },
+  }),
   footerNavigation: [{ href: '/open-data', label: 'openData.nav' }],
 };
 

@@ -13,5 +13,10 @@ declare module '../../platform/db/schema.ts' {
       contact_email: string | null;
       updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
     };
+    open_data_dataset_state: {
+      organisation_id: number;
+      dataset: string;
+      modified: ColumnType<Date, Date | string, Date | string>;
+    };
   }
 }

@@ -1,3 +1,4 @@
+import { participationEvents } from './participation.events.ts';
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as processesMigration from './migrations/20261123_0500_participation_processes.ts';
 import * as proposalsMigration from './migrations/20261123_0510_participation_proposals.ts';
@@ -78,6 +79,7 @@ export const participationModule: ModuleManifest = {
   ],
   locales: new URL('./locales/', import.meta.url),
   errors: [participationErrors],
+  events: participationEvents,
   migrations: {
     '20261123_0500_participation_processes': processesMigration,
     '20261123_0510_participation_proposals': proposalsMigration,

@@ -1,3 +1,5 @@
+import { recordEvent } from '../../platform/events.ts';
+import { postPublished } from './publishing.events.ts';
 import { randomBytes } from 'node:crypto';
 import type { Viewer } from '../../platform/auth/users.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -95,9 +97,11 @@ export async function startDuePosts(ctx: AppContext, now = new Date()): Promise<
         idempotencyKey: `ic-${post.id}-${destinationId}-${language}-${randomBytes(8).toString('hex')}`,
       })),
     );
-    const taken = await ctx.db
-      .transaction()
-      .execute((tx) => startPublishing(tx, due.organisationId, post.id, now, deliveries));
+    const taken = await ctx.db.transaction().execute(async (tx) => {
+      const isTaken = await startPublishing(tx, due.organisationId, post.id, now, deliveries);
+      if (isTaken) await recordEvent(tx, due.organisationId, 'post.published', postPublished(post.id, languages));
+      return isTaken;
+    });
     if (taken) started++;
   }
   return started;

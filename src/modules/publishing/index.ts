@@ -24,6 +24,7 @@ import { publishingAssets } from './pages/shared.ts';
 import { registerStepPages } from './pages/steps.pages.ts';
 import { seedPublishing } from './publishing.demo.ts';
 import { publishingErrors } from './publishing.errors.ts';
+import { publishingEvents } from './publishing.events.ts';
 import { webAdapter } from './channels/web.ts';
 import { calendarErrors } from './calendar.errors.ts';
 import { registerFeedPages } from './pages/feeds.pages.ts';
@@ -45,6 +46,7 @@ export const publishingModule: ModuleManifest = {
   name: 'publishing',
   locales: new URL('./locales/', import.meta.url),
   errors: [publishingErrors, calendarErrors],
+  events: publishingEvents,
   migrations: {
     '20261216_0100_publishing': publishingMigration,
     '20261216_0200_publishing_approval': approvalMigration,

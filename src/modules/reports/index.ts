@@ -20,6 +20,7 @@ import { seedReports } from './reports.demo.ts';
 import { FOLD_EVERY_MS, FOLD_JOB, registerStatisticsRoutes, runFoldJob } from './statistics.ts';
 import { reportErrors } from './reports.errors.ts';
 import { areaErrors } from './subscription-area.ts';
+import { reportEvents } from './reports.events.ts';
 
 export {
   checkAnswers,
@@ -87,6 +88,7 @@ export const reportsModule: ModuleManifest = {
   ],
   locales: new URL('./locales/', import.meta.url),
   errors: [reportErrors, areaErrors],
+  events: reportEvents,
   migrations: {
     '20261123_0300_reports': reportsMigration,
     '20261123_0310_reports_resident': residentMigration,

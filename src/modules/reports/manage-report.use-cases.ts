@@ -1,3 +1,5 @@
+import { recordEvent } from '../../platform/events.ts';
+import { reportChanged } from './reports.events.ts';
 import type { AppContext } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { hasRole, type Viewer } from '../../platform/auth/users.ts';
@@ -66,6 +68,7 @@ export async function changeReportStatus(
     if (!canManageReport(viewer, report)) throw new AppError('FORBIDDEN');
     const closing = (CLOSED_STATUSES as readonly string[]).includes(input.status);
     await updateReportStatus(tx, report.id, input.status, closing);
+    await recordEvent(tx, viewer.organisationId, 'report.updated', reportChanged(report.id, 'status', input.status));
     await insertReportUpdate(tx, {
       organisation_id: viewer.organisationId,
       report_id: report.id,
@@ -116,6 +119,7 @@ export async function rerouteReport(
       categoryId: input.categoryId ?? report.category_id,
     };
     await updateReportRouting(tx, report.id, after.departmentId, after.categoryId);
+    await recordEvent(tx, viewer.organisationId, 'report.updated', reportChanged(report.id, 'routing'));
     await insertReportUpdate(tx, {
       organisation_id: viewer.organisationId,
       report_id: report.id,
@@ -171,6 +175,7 @@ export async function mergeDuplicate(
         `Report #${keep.id} is itself a duplicate; merge into the report it points to.`,
       );
     await markReportDuplicate(tx, duplicate.id, keep.id);
+    await recordEvent(tx, viewer.organisationId, 'report.updated', reportChanged(duplicate.id, 'merged', 'duplicate'));
     const line = (
       reportId: number,
       kind: 'merge' | 'status',
@@ -231,6 +236,7 @@ export async function setReportHidden(
   await ctx.db.transaction().execute(async (tx) => {
     const report = await lockReport(tx, viewer.organisationId, reportId);
     await updateReportHidden(tx, report.id, hidden, hidden ? reason.trim() : null);
+    await recordEvent(tx, viewer.organisationId, 'report.updated', reportChanged(report.id, 'visibility'));
     await insertReportUpdate(tx, {
       organisation_id: viewer.organisationId,
       report_id: report.id,
@@ -287,6 +293,12 @@ export async function addResidentUpdate(
     });
     if (reopen) await reopenReport(tx, report.id);
     else await touchReport(tx, report.id);
+    await recordEvent(
+      tx,
+      viewer.organisationId,
+      'report.updated',
+      reportChanged(report.id, 'update', reopen ? 'confirmed' : report.status),
+    );
     return { reopened: reopen };
   });
 }

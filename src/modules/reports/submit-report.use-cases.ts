@@ -1,3 +1,5 @@
+import { recordEvent } from '../../platform/events.ts';
+import { reportCreated } from './reports.events.ts';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
@@ -211,6 +213,7 @@ async function checkAndStore(
     districts.map((district) => district.id),
   );
   const token = randomBytes(12).toString('hex');
+  const districtId = districts.find((d) => d.kind === 'district')?.id ?? districts[0]?.id ?? null;
   // One instant for creation, last change and deadline, so that the deadline is exactly the category's time after creation.
   const now = new Date();
   const store = (db: Executor): Promise<StoreOutcome> =>
@@ -220,7 +223,7 @@ async function checkAndStore(
       organisation_id: configuration.organisationId,
       category_id: category.id,
       department_id: departmentId,
-      district_id: districts.find((d) => d.kind === 'district')?.id ?? districts[0]?.id ?? null,
+      district_id: districtId,
       description: input.description.trim(),
       lat: input.lat,
       lng: input.lng,
@@ -239,13 +242,18 @@ async function checkAndStore(
       deadline_at: new Date(now.getTime() + category.expectedHours * 3_600_000),
     });
   const { afterInsert } = input;
-  const stored = afterInsert
-    ? await ctx.db.transaction().execute(async (tx) => {
-        const outcome = await store(tx);
-        if (typeof outcome === 'object') await afterInsert(tx, outcome.id);
-        return outcome;
-      })
-    : await store(ctx.db);
+  const stored = await ctx.db.transaction().execute(async (tx) => {
+    const outcome = await store(tx);
+    if (typeof outcome !== 'object') return outcome;
+    await afterInsert?.(tx, outcome.id);
+    await recordEvent(
+      tx,
+      configuration.organisationId,
+      'report.created',
+      reportCreated(outcome.id, category.id, districtId),
+    );
+    return outcome;
+  });
   if (stored === 'outdated') return 'outdated';
   if (stored === 'key refused') return { refused: 'api_key' };
   return { ok: true, id: stored.id, token, departmentId };

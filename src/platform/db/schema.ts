@@ -128,6 +128,14 @@ export interface Database {
     created_at: CreatedAt;
     finished_at: NullableTimestamp;
   };
+  core_event: {
+    id: ColumnType<string, never, never>;
+    organisation_id: number;
+    type: string;
+    data: Json<unknown>;
+    occurred_at: CreatedAt;
+    tx: ColumnType<string, never, never>;
+  };
   core_api_key: {
     id: Generated<number>;
     organisation_id: number;

@@ -1,10 +1,12 @@
 import { recordAudit } from '../../../platform/audit.ts';
 import type { Viewer } from '../../../platform/auth/users.ts';
 import type { AppContext } from '../../../platform/context.ts';
+import { recordEvent } from '../../../platform/events.ts';
 import { absoluteUrl } from '../../../platform/organisations/urls.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { isLanguage } from '../../../platform/i18n/languages.ts';
 import type { Organisation } from '../../../platform/organisations/organisations.ts';
+import { proposalAnswered } from '../participation.events.ts';
 import { proposalAnsweredMail } from '../participation.mails.ts';
 import { authorizeParticipation } from '../participation.policy.ts';
 import { ANSWERS, type Answer } from '../participation.schema.ts';
@@ -38,6 +40,7 @@ export async function answerProposal(
   const link = absoluteUrl(ctx.config, organisation, `/proposals/${proposal.id}`);
   await ctx.db.transaction().execute(async (tx) => {
     await storeAnswer(tx, proposal.id, answer, text, viewer.id, now);
+    await recordEvent(tx, organisation.id, 'proposal.answered', proposalAnswered(proposal, answer));
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actor(viewer),

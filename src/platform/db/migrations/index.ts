@@ -7,6 +7,7 @@ import * as organisationPublicUrl from './20261215_2100_core_organisation_public
 import * as installation from './20261215_2110_core_installation.ts';
 import * as mailHtml from './20261216_0600_core_mail_html.ts';
 import * as apiKeyQuota from './20261217_0400_core_api_key_quota.ts';
+import * as event from './20261217_0300_core_event.ts';
 
 /** The platform's own migrations; modules list theirs in their manifests. */
 export const platformMigrations: Record<string, Migration> = {
@@ -17,5 +18,6 @@ export const platformMigrations: Record<string, Migration> = {
   '20261215_2100_core_organisation_public_url': organisationPublicUrl,
   '20261215_2110_core_installation': installation,
   '20261216_0600_core_mail_html': mailHtml,
+  '20261217_0300_core_event': event,
   '20261217_0400_core_api_key_quota': apiKeyQuota,
 };
