@@ -21,7 +21,7 @@ import type { Executor } from './db/database.ts';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface EventData {}
 
-export type EventType = keyof EventData & string;
+export type EventType = keyof EventData;
 
 /** A type of event as a module declares it in its manifest. */
 export interface EventDeclaration {

@@ -33,8 +33,8 @@ function dumpBlob(buffer: ArrayBuffer): Blob {
 function readDump(file: string): ArrayBuffer {
   const bytes = readFileSync(file);
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? (bytes.buffer as ArrayBuffer)
-    : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    ? bytes.buffer
+    : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
 /** A short hash of every file under src/ and of package-lock.json. */
@@ -68,8 +68,9 @@ export async function pgliteTemplate(
   const started = Date.now();
   while (Date.now() - started < WAIT_MS) {
     if (existsSync(file)) {
-      if (!dumps.has(file)) dumps.set(file, readDump(file));
-      return { dump: dumpBlob(dumps.get(file)!) };
+      const bytes = dumps.get(file) ?? readDump(file);
+      dumps.set(file, bytes);
+      return { dump: dumpBlob(bytes) };
     }
     try {
       mkdirSync(lock);

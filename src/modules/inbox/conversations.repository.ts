@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Translated } from '../../platform/db/schema.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import {

@@ -285,7 +285,6 @@ export async function deliverWhileDue(ctx: AppContext, deadline: number): Promis
 export async function runWebhooks(ctx: AppContext, budgetMs = 10_000): Promise<{ events: number; attempts: number }> {
   const started = Date.now();
   let events = 0;
-  let attempts = 0;
   for (const { organisationId } of await findSubscribedCities(ctx.db)) {
     const organisation = await ctx.organisations.findById(organisationId);
     if (!organisation) continue;
@@ -295,7 +294,7 @@ export async function runWebhooks(ctx: AppContext, budgetMs = 10_000): Promise<{
       if (read < EVENT_BATCH || Date.now() - started > budgetMs) break;
     }
   }
-  attempts = await deliverWhileDue(ctx, started + budgetMs);
+  const attempts = await deliverWhileDue(ctx, started + budgetMs);
   await pruneDeliveries(ctx.db, new Date(Date.now() - LOG_RETENTION_MS));
   return { events, attempts };
 }
