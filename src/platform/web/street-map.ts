@@ -25,7 +25,7 @@ export interface StreetMap {
  */
 export function streetMap(request: FastifyRequest, labels: Record<string, string>): StreetMap | undefined {
   const settings = request.server.mapSettings;
-  if (!settings?.tileUrl) return undefined;
+  if (!settings.tileUrl) return undefined;
   const leaflet = leafletUrls();
   const data = {
     tileUrl: settings.tileUrl,
