@@ -149,6 +149,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       footer: registry.footerNavigation,
     });
     app.decorate('publicUrl', config.publicUrl);
+    app.decorate('mapSettings', config.map);
     registerSiteBanners(app, ctx, registry.siteBanners);
     await registerOpenApi(app, registry.apiTags);
     const state = { ready: false };

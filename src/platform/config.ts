@@ -29,7 +29,13 @@ export interface Config {
   sessionDays: number;
   admin: { email: string; password: string } | undefined;
   demoPassword: string | undefined;
-  mapTileUrl: string;
+  /**
+   * The street map under the reports map and the report form (MAP_TILE_URL, MAP_TILE_ATTRIBUTION, MAP_MAX_ZOOM):
+   * a raster tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) fetched by the residents' browsers,
+   * the credit the tile provider requires, the deepest zoom it serves. No tile URL: the pages keep the
+   * server-drawn map only.
+   */
+  map: { tileUrl: string | undefined; attribution: string; maxZoom: number };
   /** Port of the inbox's inbound SMTP listener (mail to the cities' e-mail channels); absent: no listener. */
   inboundSmtpPort: number | undefined;
   /**
@@ -144,7 +150,7 @@ export function loadConfig(
     problems.push('SECRET_KEY is required in production (at least 32 random characters, the same on every server)');
   }
 
-  const mapTileUrl = env.MAP_TILE_URL ?? 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+  const map = readMapSettings(env, problems);
 
   const inboundSmtpText = env.INBOUND_SMTP_PORT?.trim() || undefined;
   const inboundSmtpPort = inboundSmtpText === undefined ? undefined : parseInteger(inboundSmtpText);
@@ -186,7 +192,7 @@ export function loadConfig(
       sessionDays: sessionDays ?? 30,
       admin,
       demoPassword,
-      mapTileUrl,
+      map,
       inboundSmtpPort,
       outbound: { allowHosts: allowList.ok ? allowList.entries : [] },
       rateLimits: {
@@ -258,4 +264,43 @@ function readOrCreateDevelopmentSecret(dataDir: string): string {
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+/**
+ * MAP_TILE_URL, MAP_TILE_ATTRIBUTION and MAP_MAX_ZOOM. A tile URL is an http(s) template with `{z}`, `{x}` and
+ * `{y}` (Leaflet's placeholders `{s}`, `{r}`, `{-y}` allowed) and needs the provider's attribution; there is no
+ * default tile server, as OpenStreetMap's own servers are not for an application's traffic.
+ */
+function readMapSettings(env: Record<string, string | undefined>, problems: string[]): Config['map'] {
+  const tileUrl = env.MAP_TILE_URL?.trim() || undefined;
+  const attribution = (env.MAP_TILE_ATTRIBUTION ?? '').trim();
+  const zoomText = env.MAP_MAX_ZOOM?.trim() || undefined;
+  const maxZoom = zoomText === undefined ? 19 : parseInteger(zoomText);
+  if (maxZoom === undefined || maxZoom < 1 || maxZoom > 22) {
+    problems.push(`MAP_MAX_ZOOM must be a whole number from 1 to 22 (got "${zoomText ?? ''}")`);
+  }
+  if (tileUrl !== undefined) {
+    if (!isTileTemplate(tileUrl)) {
+      problems.push(
+        `MAP_TILE_URL must be an http(s) URL template with {z}, {x} and {y}, such as https://tiles.example.org/{z}/{x}/{y}.png (got "${tileUrl}")`,
+      );
+    }
+    if (!attribution) {
+      problems.push('MAP_TILE_ATTRIBUTION is required with MAP_TILE_URL (the credit your tile provider asks for)');
+    }
+  }
+  if (attribution.length > 300) problems.push('MAP_TILE_ATTRIBUTION must be at most 300 characters');
+  return { tileUrl, attribution, maxZoom: maxZoom ?? 19 };
+}
+
+function isTileTemplate(template: string): boolean {
+  if (!['{z}', '{x}', '{y}'].every((part) => template.includes(part)) && !template.includes('{-y}')) return false;
+  if (!template.includes('{z}') || !template.includes('{x}')) return false;
+  if (/\{(?!(?:s|z|x|y|-y|r)\})[^}]*\}/.test(template)) return false;
+  try {
+    const url = new URL(template.replace(/\{-?[a-z]\}/g, 'a'));
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
 }

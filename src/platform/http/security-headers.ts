@@ -10,7 +10,7 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
  * documents use.
  */
 export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
-  const tileOrigin = originOf(config.mapTileUrl);
+  const tileOrigin = config.map.tileUrl ? tileSource(config.map.tileUrl) : '';
   const csp = [
     "default-src 'self'",
     `img-src 'self' data: blob: ${tileOrigin}`.trim(),
@@ -43,10 +43,16 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config): v
   });
 }
 
-/** The origin of a tile URL template (`https://{s}.tile.example/{z}/{x}/{y}.png`), or '' when it has none. */
-function originOf(tileUrl: string): string {
+/**
+ * The CSP source of a tile URL template: its origin (`https://tiles.example:8443`), with the `{s}` label as a
+ * wildcard (`https://*.tile.example`) when the provider spreads tiles over sub-domains; '' when it has none.
+ */
+export function tileSource(tileUrl: string): string {
   try {
-    return new URL(tileUrl.replace(/\{[a-z]\}/g, '0')).origin;
+    const url = new URL(tileUrl.replace(/\{s\}/g, 'tile-subdomain').replace(/\{-?[a-z]\}/g, '0'));
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return '';
+    const host = url.host.replace(/^tile-subdomain\./, '*.');
+    return host.includes('tile-subdomain') ? '' : `${url.protocol}//${host}`;
   } catch {
     return '';
   }

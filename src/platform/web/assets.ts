@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
@@ -29,9 +30,9 @@ export interface AssetFolder {
  * Reads a folder of static files to serve under `prefix` (`/assets`, `/inbox/assets`): each file is
  * answered with its type, an ETag, and a year of caching when asked for under its content hash.
  */
-export function assetFolder(prefix: string, directory: string): AssetFolder {
+export function assetFolder(prefix: string, directory: string, only?: readonly string[]): AssetFolder {
   const files = new Map<string, Asset>();
-  for (const name of readdirSync(directory)) {
+  for (const name of only ?? readdirSync(directory)) {
     const body = readFileSync(path.join(directory, name));
     files.set(name, {
       body,
@@ -69,7 +70,28 @@ export function assetUrl(name: string): string {
   return platformAssets.url(name);
 }
 
-/** Serves the files of `web/assets`. */
+/**
+ * Leaflet (the `leaflet` package, served from its `dist` folder): the slippy map over the city's tiles
+ * (MAP_TILE_URL). Its stylesheet finds its images in `images/` beside it, so they are served there too.
+ */
+const leafletDist = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
+const leafletAssets = assetFolder('/assets/leaflet', leafletDist, ['leaflet.js', 'leaflet.css']);
+const leafletImages = assetFolder('/assets/leaflet/images', path.join(leafletDist, 'images'), [
+  'layers.png',
+  'layers-2x.png',
+  'marker-icon.png',
+  'marker-icon-2x.png',
+  'marker-shadow.png',
+]);
+
+/** The URLs of Leaflet's script and stylesheet, versioned by their content. */
+export function leafletUrls(): { script: string; stylesheet: string } {
+  return { script: leafletAssets.url('leaflet.js'), stylesheet: leafletAssets.url('leaflet.css') };
+}
+
+/** Serves the files of `web/assets` and Leaflet's. */
 export function registerAssets(app: FastifyInstance): void {
   platformAssets.register(app);
+  leafletAssets.register(app);
+  leafletImages.register(app);
 }

@@ -7,7 +7,7 @@ import type { BoundingBox } from '../tiles.ts';
 import type { Category } from '../report-categories.repository.ts';
 import type { ReportCluster } from '../reports-map.repository.ts';
 import type { ReportRow } from '../reports-list.repository.ts';
-import { renderMap } from './map.ts';
+import { renderMap, reportsStreetMap } from './map.ts';
 import {
   ALL_STATUSES,
   categoryOptions,
@@ -137,13 +137,17 @@ export function listPage(request: FastifyRequest, reply: FastifyReply, data: Lis
   if (query.district) feedQuery.set('district', query.district);
   if (query.category) feedQuery.set('category', query.category);
   const feedHref = `/reports/feed.atom${feedQuery.size ? `?${feedQuery.toString()}` : ''}`;
+  const street = reportsStreetMap(request, 'browse');
 
   return renderPage(request, reply, {
     title: t('reports.list.title'),
     description: t('reports.list.lead'),
-    scripts: [reportsAsset('reports-map.js')],
+    scripts: [
+      ...(street ? [...street.scripts, reportsAsset('reports-street-map.js')] : []),
+      reportsAsset('reports-map.js'),
+    ],
     status: Object.keys(query.errors).length ? 400 : 200,
-    main: html`${stylesheet()}
+    main: html`${stylesheet()}${street?.markup ?? ''}
 <h1>${t('reports.list.title')}</h1>
 <p>${t('reports.list.lead')}</p>
 <p><a class="button" href="/reports/new">${t('reports.list.new')}</a> <a href="/reports/statistics">${t('reports.statistics.title')}</a></p>

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import type { DistrictWithGeometry } from '../../places/index.ts';
+import { streetMap, type StreetMap } from '../../../platform/web/street-map.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { areaLayer, boxAround, mapFigure, positionsOf, type MapProjection } from '../../../platform/web/svg-map.ts';
 import type { BoundingBox } from '../tiles.ts';
@@ -24,6 +26,23 @@ function districtPaths(
     districts.filter((district) => district.kind === 'district'),
     label ? { label } : {},
   );
+}
+
+/**
+ * The street map (Leaflet over MAP_TILE_URL) that `reports-street-map.js` puts in place of the server-drawn map
+ * in `browse` or `pick` mode, with the words of its controls; undefined when the city has no tiles.
+ */
+export function reportsStreetMap(request: FastifyRequest, mode: 'browse' | 'pick'): StreetMap | undefined {
+  const { t } = request;
+  return streetMap(request, {
+    map: t(mode === 'browse' ? 'reports.streetMap.browse' : 'reports.streetMap.pick'),
+    zoomIn: t('reports.streetMap.zoomIn'),
+    zoomOut: t('reports.streetMap.zoomOut'),
+    report: t('reports.streetMap.report', { id: '{{id}}' }),
+    group: t('reports.streetMap.group', { n: '{{n}}' }),
+    listView: t('reports.streetMap.listView'),
+    pin: t('reports.streetMap.pin'),
+  });
 }
 
 export interface MapOptions {

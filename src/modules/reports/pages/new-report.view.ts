@@ -6,7 +6,7 @@ import type { ReportFormChoices } from '../report-form.use-cases.ts';
 import type { Category } from '../report-categories.repository.ts';
 import type { NearbyReport } from '../nearby-reports.repository.ts';
 import type { Address } from './geocoder.ts';
-import { cityBounds, renderMap } from './map.ts';
+import { cityBounds, renderMap, reportsStreetMap } from './map.ts';
 import type { ReportForm } from './new-report.form.ts';
 import { answerName, questionFields, questionFieldsScript } from './question-fields.ts';
 import { categoryOptions, excerpt, parseCoordinate, plain, reportsAsset, statusTag, stylesheet } from './shared.ts';
@@ -134,11 +134,16 @@ ${searchBlock}
   </fieldset>
   <button type="submit" class="button">${t('reports.new.submit')}</button>
 </form>`;
+  const street = reportsStreetMap(request, 'pick');
   return renderPage(request, reply, {
     title: t('reports.new.title'),
     status: state.status ?? 200,
-    scripts: [reportsAsset('reports-map.js'), questionFieldsScript()],
-    main,
+    scripts: [
+      ...(street ? [...street.scripts, reportsAsset('reports-street-map.js')] : []),
+      reportsAsset('reports-map.js'),
+      questionFieldsScript(),
+    ],
+    main: street ? html`${street.markup}${main}` : main,
   });
 }
 
