@@ -56,8 +56,10 @@ export interface Dashboard {
 /** The period asked for, or the last 30 days up to today; refused when not real days in order. */
 export function resolvePeriod(query: DashboardQuery, timeZone: string): Period {
   const to = query.to ?? today(timeZone);
+  // `to` is checked before a default `from` is counted back from it
+  if (!isDay(to)) throw new AppError('INSIGHTS_PERIOD_INVALID');
   const from = query.from ?? addDays(to, -29);
-  if (!isDay(from) || !isDay(to) || daysBetween(from, to) < 0 || daysBetween(from, to) > MAX_PERIOD_DAYS)
+  if (!isDay(from) || daysBetween(from, to) < 0 || daysBetween(from, to) > MAX_PERIOD_DAYS)
     throw new AppError('INSIGHTS_PERIOD_INVALID');
   return periodOf(from, to);
 }
