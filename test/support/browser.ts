@@ -51,6 +51,12 @@ export interface Violation {
  * the page is tested with its real policy in force.
  */
 export async function axeViolations(page: Page): Promise<Violation[]> {
+  // axe waits on timers, which never fire in a context with JavaScript disabled: fail instead of hanging
+  let timer: NodeJS.Timeout | undefined;
+  const timersRun = page.evaluate(() => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 0)));
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 10_000)));
+  const running = await Promise.race([timersRun, timeout]).finally(() => clearTimeout(timer));
+  if (!running) throw new Error('timers do not run on this page: axe needs a context with JavaScript on');
   const loaded = await page.evaluate(() => 'axe' in window);
   if (!loaded) await page.evaluate(axeSource);
   return page.evaluate(async (tags) => {
