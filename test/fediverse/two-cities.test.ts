@@ -5,6 +5,7 @@ import type { Organisation } from '../../src/platform/organisations/organisation
 import { drainDeliveries } from '../../src/modules/fediverse/delivery.ts';
 import { followAccount } from '../../src/modules/fediverse/fediverse.use-cases.ts';
 import { activityPubAdapter } from '../../src/modules/fediverse/publishing-adapter.ts';
+import { ensureActors } from '../../src/modules/fediverse/actors.ts';
 import { buildUser } from '../support/factories.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -27,6 +28,9 @@ before(async () => {
   assert.ok(a && b);
   cityA = await brugmont.organisations.update(a.id, { publicUrl: brugmont.url.replace('127.0.0.1', 'localhost') });
   cityB = await velden.organisations.update(b.id, { publicUrl: velden.url });
+  // the second city has been on the fediverse for a while: its actors and their keys exist (an RSA key made
+  // on the first lookup takes seconds on a busy machine, longer than the first city waits for WebFinger)
+  await ensureActors(velden.ctx, cityB);
   const user = await buildUser(brugmont, { role: 'admin' });
   adminA = (await findViewer(brugmont.ctx.db, cityA.id, user.id)) as Viewer;
 });
