@@ -40,27 +40,15 @@ const SAMPLE_WEIGHT = 4;
 const TEMPERATURE = 0.1;
 
 interface LanguageModel {
-  /** For every n-gram seen in any language, its log-probability in each language (MESSAGE_LANGUAGES order). */
+  /** For every other n-gram and whole word seen in any language, its log-probability in each language (MESSAGE_LANGUAGES order). */
   grams: Map<string, Float32Array>;
-  /** The same rows for n-grams of 1 to MAX_ORDER characters below PACK_BASE, keyed by `packed` (no string per look-up). */
+  /** The same rows for n-grams of 1 to MAX_ORDER characters below PACK_BASE, keyed by the number `walkGrams` gives (no string per look-up); `grams` holds the others. */
   packed: Map<number, Float32Array>;
 }
 
 /** Characters below this (Latin, Greek, Cyrillic…) pack four to a number exactly (4 × 13 bits < 2⁵³). */
 const PACK_BASE = 8192;
 const SPACE = 32;
-
-/** The number standing for an n-gram of up to MAX_ORDER characters below PACK_BASE, or undefined. */
-function packed(gram: string): number | undefined {
-  if (gram.length > MAX_ORDER) return undefined;
-  let key = 0;
-  for (let index = 0; index < gram.length; index++) {
-    const code = gram.charCodeAt(index);
-    if (code >= PACK_BASE) return undefined;
-    key = key * PACK_BASE + code;
-  }
-  return key;
-}
 
 let model: LanguageModel | undefined;
 
@@ -73,26 +61,42 @@ function letters(text: string): string {
     .trim()} `;
 }
 
-/** Calls `visit` for every n-gram (1 to MAX_ORDER letters) of a letters-only text, within words and their edges. */
-function forEachGram(text: string, visit: (gram: string, order: number) => void): void {
+/**
+ * Visits every n-gram (1 to MAX_ORDER letters) of a letters-only text, within words and their edges, and
+ * each whole word with both edges (function words are the surest sign of a language): an n-gram of
+ * characters below PACK_BASE as its `packed` number (no string made), any other as a string. Building the
+ * model (over a megabyte of text) and scoring a message walk the same n-grams this way.
+ */
+function walkGrams(
+  text: string,
+  visitPacked: (key: number, order: number) => void,
+  visitText: (gram: string, order: number) => void,
+): void {
   for (let start = 0; start < text.length; start++) {
-    if (text[start] === ' ' && start === text.length - 1) break;
+    const first = text.charCodeAt(start);
+    if (first === SPACE && start === text.length - 1) break;
+    let key = 0;
     for (let order = 1; order <= MAX_ORDER && start + order <= text.length; order++) {
-      const gram = text.slice(start, start + order);
-      if (order > 1 && gram.indexOf(' ', 1) !== -1) break;
-      if (gram === ' ') continue;
-      visit(gram, order);
+      const code = text.charCodeAt(start + order - 1);
+      if (order > 1 && code === SPACE) break;
+      if (code >= PACK_BASE) {
+        // A character beyond the packed range: this start's longer n-grams go by string.
+        for (let rest = order; rest <= MAX_ORDER && start + rest <= text.length; rest++) {
+          const gram = text.slice(start, start + rest);
+          if (rest > 1 && gram.indexOf(' ', 1) !== -1) break;
+          visitText(gram, rest);
+        }
+        break;
+      }
+      key = key * PACK_BASE + code;
+      if (order === 1 && code === SPACE) continue;
+      visitPacked(key, order);
     }
-    // Whole words (with both edges) as one more feature: function words are the surest sign of a language.
-    if (text[start] === ' ') {
+    if (first === SPACE) {
       const end = text.indexOf(' ', start + 1);
-      if (end - start > MAX_ORDER - 1) visit(text.slice(start, end + 1), WORD_ORDER);
+      if (end - start > MAX_ORDER - 1) visitText(text.slice(start, end + 1), WORD_ORDER);
     }
   }
-}
-
-function orderOf(gram: string): number {
-  return gram.length > MAX_ORDER ? WORD_ORDER : gram.length;
 }
 
 /** The text each language learns from: its interface strings (placeholders and markup removed) and its samples. */
@@ -108,44 +112,48 @@ export function backgroundText(language: MessageLanguage): string[] {
   return [...strings, ...LANGUAGE_SAMPLES[language].split('\n')];
 }
 
-/** Builds the n-gram model from the shipped text (about 100 ms; once per process). */
+/** Builds the n-gram model from the shipped text (once per process; the interface strings are over a megabyte). */
 function buildModel(): LanguageModel {
-  const counts = new Map<string, Float64Array>();
+  const languages = MESSAGE_LANGUAGES.length;
+  const packedCounts = new Map<number, { order: number; row: Float64Array }>();
+  const textCounts = new Map<string, { order: number; row: Float64Array }>();
   const totals = MESSAGE_LANGUAGES.map(() => new Float64Array(WORD_ORDER + 1));
   MESSAGE_LANGUAGES.forEach((language, index) => {
-    for (const line of trainingText(language)) {
-      forEachGram(letters(line), (gram, order) => {
-        let row = counts.get(gram);
-        if (!row) counts.set(gram, (row = new Float64Array(MESSAGE_LANGUAGES.length)));
-        row[index] = (row[index] ?? 0) + 1;
-        const total = totals[index] as Float64Array;
-        total[order] = (total[order] ?? 0) + 1;
-      });
-    }
+    const total = totals[index] as Float64Array;
+    const countPacked = (key: number, order: number): void => {
+      let entry = packedCounts.get(key);
+      if (!entry) packedCounts.set(key, (entry = { order, row: new Float64Array(languages) }));
+      entry.row[index] = (entry.row[index] as number) + 1;
+      total[order] = (total[order] as number) + 1;
+    };
+    const countText = (gram: string, order: number): void => {
+      let entry = textCounts.get(gram);
+      if (!entry) textCounts.set(gram, (entry = { order, row: new Float64Array(languages) }));
+      entry.row[index] = (entry.row[index] as number) + 1;
+      total[order] = (total[order] as number) + 1;
+    };
+    for (const line of trainingText(language)) walkGrams(letters(line), countPacked, countText);
   });
   const vocabulary = new Float64Array(WORD_ORDER + 1);
-  for (const gram of counts.keys()) vocabulary[orderOf(gram)] = (vocabulary[orderOf(gram)] ?? 0) + 1;
-  const grams = new Map<string, Float32Array>();
-  for (const [gram, row] of counts) {
-    const order = orderOf(gram);
-    const logs = new Float32Array(MESSAGE_LANGUAGES.length);
-    for (let index = 0; index < MESSAGE_LANGUAGES.length; index++) {
+  for (const counts of [packedCounts, textCounts])
+    for (const { order } of counts.values()) vocabulary[order] = (vocabulary[order] as number) + 1;
+  const logsOf = ({ order, row }: { order: number; row: Float64Array }): Float32Array => {
+    const logs = new Float32Array(languages);
+    for (let index = 0; index < languages; index++) {
       const total = (totals[index] as Float64Array)[order] ?? 0;
-      logs[index] = Math.log(((row[index] ?? 0) + SMOOTHING) / (total + SMOOTHING * (vocabulary[order] ?? 1)));
+      logs[index] = Math.log(((row[index] ?? 0) + SMOOTHING) / (total + SMOOTHING * (vocabulary[order] || 1)));
     }
-    grams.set(gram, logs);
-  }
+    return logs;
+  };
   const packedGrams = new Map<number, Float32Array>();
-  for (const [gram, logs] of grams) {
-    const key = packed(gram);
-    if (key !== undefined) packedGrams.set(key, logs);
-  }
+  for (const [key, entry] of packedCounts) packedGrams.set(key, logsOf(entry));
+  const grams = new Map<string, Float32Array>();
+  for (const [gram, entry] of textCounts) grams.set(gram, logsOf(entry));
   return { grams, packed: packedGrams };
 }
 
 /**
- * Adds the log-probabilities of every n-gram of a letters-only text to `scores` — what forEachGram
- * visits, in the same order, but with the short n-grams looked up by number; returns how many were known.
+ * Adds the log-probabilities of every n-gram of a letters-only text to `scores`; returns how many were known.
  */
 function scoreGrams(text: string, languageModel: LanguageModel, scores: Float64Array): number {
   let seen = 0;
@@ -155,31 +163,11 @@ function scoreGrams(text: string, languageModel: LanguageModel, scores: Float64A
     for (let index = 0; index < scores.length; index++)
       scores[index] = (scores[index] as number) + (logs[index] as number);
   };
-  for (let start = 0; start < text.length; start++) {
-    const first = text.charCodeAt(start);
-    if (first === SPACE && start === text.length - 1) break;
-    let key = 0;
-    for (let order = 1; order <= MAX_ORDER && start + order <= text.length; order++) {
-      const code = text.charCodeAt(start + order - 1);
-      if (order > 1 && code === SPACE) break;
-      if (code >= PACK_BASE) {
-        // A character beyond the packed range: this start's longer n-grams go by string.
-        for (let rest = order; rest <= MAX_ORDER && start + rest <= text.length; rest++) {
-          const gram = text.slice(start, start + rest);
-          if (rest > 1 && gram.indexOf(' ', 1) !== -1) break;
-          add(languageModel.grams.get(gram));
-        }
-        break;
-      }
-      key = key * PACK_BASE + code;
-      if (order === 1 && code === SPACE) continue;
-      add(languageModel.packed.get(key));
-    }
-    if (first === SPACE) {
-      const end = text.indexOf(' ', start + 1);
-      if (end - start > MAX_ORDER - 1) add(languageModel.grams.get(text.slice(start, end + 1)));
-    }
-  }
+  walkGrams(
+    text,
+    (key) => add(languageModel.packed.get(key)),
+    (gram) => add(languageModel.grams.get(gram)),
+  );
   return seen;
 }
 
