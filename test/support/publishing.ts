@@ -30,10 +30,16 @@ export class FakeChannel {
   quotaRemaining: number | undefined;
   statusFails = false;
   lastSecrets: Record<string, string> = {};
+  /** Corrections and deletions received (a channel created with `edit: true`), in order. */
+  readonly updateCalls: Array<{ remoteId: string | null; text: string }> = [];
+  readonly removeCalls: Array<string | null> = [];
+  /** What `update` and `remove` answer: as the service does, or a refusal worth trying again. */
+  changeMode: 'ok' | 'refuse-retryable' = 'ok';
 
   readonly adapter: PublishingAdapter;
 
-  constructor(kind = 'test-channel', options: { sharesInboxAccount?: string } = {}) {
+  constructor(kind = 'test-channel', options: { sharesInboxAccount?: string; edit?: boolean } = {}) {
+    const edits = options.edit === true;
     this.adapter = {
       kind,
       label: 'publishing.nav',
@@ -43,8 +49,8 @@ export class FakeChannel {
         maxMedia: 4,
         contentWarning: true,
         title: false,
-        edit: false,
-        remove: false,
+        edit: edits,
+        remove: edits,
       },
       fields: [
         { name: 'endpoint', label: 'publishing.destinations.name', type: 'url', required: true },
@@ -70,6 +76,26 @@ export class FakeChannel {
         replies: 1,
       }),
       quota: async () => ({ remaining: this.quotaRemaining ?? 25, resetsAt: new Date(Date.now() + 3_600_000) }),
+      ...(edits
+        ? {
+            update: async (_destination, delivery, post) => {
+              this.updateCalls.push({ remoteId: delivery.remoteId, text: post.text });
+              if (this.changeMode === 'refuse-retryable')
+                return { state: 'failed', retryable: true, detail: 'HTTP 503' };
+              const found = [...this.stored.values()].find((stored) => stored.id === delivery.remoteId);
+              if (!found) return { state: 'not_found' };
+              found.post = post;
+              return { state: 'published', remoteId: found.id, url: `https://fake.example/${found.id}` };
+            },
+            remove: async (_destination, delivery) => {
+              this.removeCalls.push(delivery.remoteId);
+              if (this.changeMode === 'refuse-retryable')
+                return { state: 'failed', retryable: true, detail: 'HTTP 503' };
+              for (const [key, stored] of this.stored) if (stored.id === delivery.remoteId) this.stored.delete(key);
+              return { state: 'not_found' };
+            },
+          }
+        : {}),
     };
   }
 

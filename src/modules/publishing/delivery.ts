@@ -26,6 +26,7 @@ import {
 import { adapterFor, openDestination, refreshBuiltInDestinations } from './destinations.use-cases.ts';
 import { findDestination } from './destinations.repository.ts';
 import { findPost } from './posts.repository.ts';
+import { findDueChanges, markDeliveryRemoved, recordChange, type DeliveryChange } from './corrections.repository.ts';
 import { authorizePost } from './publishing.policy.ts';
 
 /**
@@ -270,6 +271,86 @@ export async function runPublishing(ctx: AppContext, now = new Date()): Promise<
     }
   }
   for (const delivery of await findDeliveriesToCheck(ctx.db, now)) await checkOne(ctx, delivery);
+  for (const change of await findDueChanges(ctx.db, now)) {
+    try {
+      await applyChange(ctx, change);
+    } catch (error) {
+      ctx.log.error({ err: error, changeId: change.id }, 'applying a correction failed');
+    }
+  }
+}
+
+/** Corrections and withdrawals are given up after this many attempts (about a day with the back-off). */
+const MAX_CHANGE_ATTEMPTS = 12;
+
+/**
+ * Applies one correction (`update`, with the post as it is now) or withdrawal (`remove`) to a delivery.
+ * Unlike a publish, both may be repeated: a call in doubt is simply tried again later, with back-off;
+ * a channel that no longer has the post has nothing to correct or remove.
+ */
+async function applyChange(ctx: AppContext, change: DeliveryChange): Promise<void> {
+  const now = new Date();
+  const delivery = await findDelivery(ctx.db, change.organisationId, change.deliveryId);
+  const found = delivery ? await contextOf(ctx, delivery) : undefined;
+  const post = delivery ? await findPost(ctx.db, change.organisationId, delivery.postId) : undefined;
+  if (!delivery || !found || !post) {
+    await recordChange(
+      ctx.db,
+      change.id,
+      { state: 'failed', lastError: 'destination unavailable', nextAttemptAt: null },
+      now,
+    );
+    return;
+  }
+  const { organisation, row, adapter, destination } = found;
+  const update = adapter.update?.bind(adapter);
+  const remove = adapter.remove?.bind(adapter);
+  let outcome: DeliveryOutcome;
+  try {
+    if (change.kind === 'remove' && remove)
+      outcome = await withTimeout((signal) => remove(destination, refOf(delivery), ctx, signal));
+    else if (change.kind === 'update' && update) {
+      const campaign =
+        post.campaignId === null ? undefined : await findCampaign(ctx.db, organisation.id, post.campaignId);
+      const channelPost = buildChannelPost(ctx, ctx.db, organisation, post, row, delivery.language, campaign, {
+        deliveryId: delivery.id,
+        idempotencyKey: delivery.idempotencyKey,
+        remoteId: delivery.remoteId,
+      });
+      outcome = await withTimeout((signal) => update(destination, refOf(delivery), channelPost, ctx, signal));
+    } else {
+      await recordChange(ctx.db, change.id, { state: 'unsupported', lastError: null, nextAttemptAt: null }, now);
+      return;
+    }
+  } catch (error) {
+    outcome = { state: 'failed', retryable: true, detail: reasonOf(error) };
+  }
+  if (outcome.state === 'published' || outcome.state === 'processing' || outcome.state === 'not_found') {
+    if (change.kind === 'remove') await markDeliveryRemoved(ctx.db, delivery.id);
+    await recordChange(
+      ctx.db,
+      change.id,
+      {
+        state: outcome.state === 'not_found' && change.kind === 'update' ? 'failed' : 'done',
+        lastError: outcome.state === 'not_found' && change.kind === 'update' ? 'not found on the channel' : null,
+        nextAttemptAt: null,
+      },
+      now,
+    );
+    return;
+  }
+  const again = (outcome.retryable ?? false) && change.attempts + 1 < MAX_CHANGE_ATTEMPTS;
+  ctx.log.warn({ changeId: change.id, kind: row.kind, reason: outcome.detail }, 'correction not applied');
+  await recordChange(
+    ctx.db,
+    change.id,
+    {
+      state: again ? 'pending' : 'failed',
+      lastError: (outcome.detail ?? 'failed').slice(0, 200),
+      nextAttemptAt: again ? new Date(now.getTime() + checkDelay(change.attempts)) : null,
+    },
+    now,
+  );
 }
 
 /** Built-in destinations of every city, then reach, favourites, boosts and replies of recent deliveries. */

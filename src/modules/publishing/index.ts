@@ -18,6 +18,8 @@ import { registerCampaignPages } from './pages/campaigns.pages.ts';
 import { registerCrisisPages } from './pages/crisis.pages.ts';
 import { registerDestinationPages } from './pages/destinations.pages.ts';
 import { registerPostActionPages } from './pages/post.pages.ts';
+import { registerCorrectionPages } from './pages/corrections.pages.ts';
+import * as correctionsMigration from './migrations/20261218_0600_publishing_corrections.ts';
 import { registerPostPages } from './pages/posts.pages.ts';
 import { crisisBanner, registerReviewPages } from './pages/review.pages.ts';
 import { publishingAssets } from './pages/shared.ts';
@@ -55,6 +57,7 @@ export const publishingModule: ModuleManifest = {
     '20261216_0302_publishing_news_from_city': newsFromCityMigration,
     '20261216_0303_publishing_blackout': blackoutMigration,
     '20261216_0400_publishing_replies': repliesMigration,
+    '20261218_0600_publishing_corrections': correctionsMigration,
   },
   subjectSections: [inboxReplySection],
   publishingAdapters: [webAdapter, ...socialAdapters],
@@ -62,6 +65,7 @@ export const publishingModule: ModuleManifest = {
     publishingAssets.register(app);
     registerPostPages(app, ctx);
     await registerPostActionPages(app, ctx);
+    registerCorrectionPages(app, ctx);
     registerCampaignPages(app, ctx);
     registerCrisisPages(app, ctx);
     registerDestinationPages(app, ctx);

@@ -43,6 +43,10 @@ export interface Post {
   emergencyStartedAt: Date | null;
   reviewAfterwards: boolean;
   updatedAt: Date;
+  /** The last correction after publication, and the withdrawal (when and why). */
+  correctedAt: Date | null;
+  withdrawnAt: Date | null;
+  withdrawnReason: string | null;
   texts: Record<string, PostText>;
   destinationIds: number[];
   /** Variants by destination id, then language. */
@@ -222,6 +226,9 @@ export async function findPost(db: Executor, organisationId: number, id: number)
     emergencyStartedAt: row.emergency_started_at,
     reviewAfterwards: row.review_afterwards,
     updatedAt: row.updated_at,
+    correctedAt: row.corrected_at,
+    withdrawnAt: row.withdrawn_at,
+    withdrawnReason: row.withdrawn_reason,
     texts: Object.fromEntries(texts.map((text) => [text.language, { title: text.title, body: text.body }])),
     destinationIds: destinations.map((destination) => destination.destination_id),
     variants: byDestination,

@@ -92,7 +92,7 @@ export async function readPost(
   return post;
 }
 
-async function checkInput(
+export async function checkInput(
   ctx: AppContext,
   viewer: Viewer,
   organisation: Organisation,
@@ -129,7 +129,7 @@ async function checkInput(
 }
 
 /** Keeps only texts with something in them and variants of chosen destinations that differ from nothing. */
-function cleanInput(input: PostInput): PostInput {
+export function cleanInput(input: PostInput): PostInput {
   const texts = Object.fromEntries(
     Object.entries(input.texts)
       .map(([language, text]) => [language, { title: text.title?.trim() || null, body: text.body.trim() }] as const)

@@ -33,6 +33,14 @@ export const publishingErrors = defineErrors({
   },
   PUBLISHING_DELIVERY_NOT_FOUND: { status: 404, message: 'This post has no such delivery.' },
   PUBLISHING_DELIVERY_NOT_FAILED: { status: 409, message: 'Only a failed delivery can be tried again.' },
+  PUBLISHING_POST_NOT_PUBLISHED: {
+    status: 409,
+    message: 'Only a published post can be corrected or withdrawn; a post not yet out is edited as usual.',
+  },
+  PUBLISHING_WITHDRAW_REASON_REQUIRED: {
+    status: 400,
+    message: 'Say why the post is withdrawn (kept in the post’s history and the audit log).',
+  },
   PUBLISHING_CAMPAIGN_NOT_FOUND: { status: 404, message: 'This city has no such campaign.' },
   PUBLISHING_CAMPAIGN_INVALID: { status: 400, message: 'The campaign cannot be saved; correct the fields named.' },
   PUBLISHING_MEDIA_INVALID: {

@@ -40,6 +40,9 @@ export function postForm(languages: readonly string[], destinationIds: readonly 
 
 export const CommentForm = Type.Object({ comment: MultilineText({ maxLength: 5000 }) });
 
+/** Withdrawing a published post: why (required by the use case, which says so in the page). */
+export const WithdrawForm = Type.Object({ reason: Type.Optional(MultilineText({ maxLength: 1000 })) });
+
 export const ReviewLinkForm = Type.Object({
   reviewerName: TrimmedText({ maxLength: 200 }),
   days: Type.Integer({ minimum: 1, maximum: 30, default: 7 }),

@@ -12,6 +12,9 @@ export type PostState =
 export type DeliveryRowState =
   'pending' | 'publishing' | 'uncertain' | 'processing' | 'published' | 'failed' | 'removed';
 
+/** A correction or withdrawal of one delivery: waiting, applied, given up, impossible on the channel, replaced by a later one. */
+export type DeliveryChangeState = 'pending' | 'done' | 'failed' | 'unsupported' | 'superseded';
+
 export type DecisionKind =
   'approved' | 'changes_requested' | 'comment' | 'submitted' | 'emergency_started' | 'emergency_confirmed';
 
@@ -56,6 +59,10 @@ declare module '../../platform/db/schema.ts' {
       emergency_confirmed_by: number | null;
       /** Published through the emergency path: approval looks at it afterwards. */
       review_afterwards: Generated<boolean>;
+      /** The last correction of a post already published (its channels were asked to edit it). */
+      corrected_at: MaybeStamp;
+      withdrawn_at: MaybeStamp;
+      withdrawn_reason: string | null;
     };
     publishing_approval_step: {
       id: Generated<number>;
@@ -166,6 +173,19 @@ declare module '../../platform/db/schema.ts' {
       created_at: CreatedAt;
       /** Status checks asked so far (their back-off grows with it). */
       checks: Generated<number>;
+    };
+    publishing_delivery_change: {
+      id: Generated<number>;
+      organisation_id: number;
+      delivery_id: number;
+      post_version: number;
+      kind: 'update' | 'remove';
+      state: ColumnType<DeliveryChangeState, DeliveryChangeState | undefined, DeliveryChangeState>;
+      attempts: Generated<number>;
+      last_error: string | null;
+      next_attempt_at: MaybeStamp;
+      created_at: CreatedAt;
+      done_at: MaybeStamp;
     };
   }
 }

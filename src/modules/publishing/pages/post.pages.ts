@@ -16,6 +16,7 @@ import {
   startEmergency,
 } from '../approval.use-cases.ts';
 import { findDeliveriesOfPost } from '../delivery.repository.ts';
+import { findLatestChangesOfPost } from '../corrections.repository.ts';
 import { retryDelivery } from '../delivery.ts';
 import { findDestinations } from '../destinations.repository.ts';
 import { findDecisions, findDepartmentChoices, findVersions } from '../posts.repository.ts';
@@ -40,7 +41,7 @@ function postId(request: FastifyRequest): number {
 }
 
 /** The post's page: texts, problems, checks, changes, pictures, deliveries, history and actions. */
-async function showPost(
+export async function showPost(
   ctx: AppContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -48,15 +49,17 @@ async function showPost(
   extra: { errors?: Record<string, string>; problems?: DestinationProblems; reviewUrl?: string; status?: number } = {},
 ): Promise<FastifyReply> {
   const post = await readPost(ctx, request.viewer, request.organisation, id);
-  const [{ problems, campaign }, deliveries, destinations, decisions, versions, step, departments] = await Promise.all([
-    postProblems(ctx, ctx.db, request.organisation, post),
-    findDeliveriesOfPost(ctx.db, request.organisation.id, post.id),
-    findDestinations(ctx.db, request.organisation.id),
-    findDecisions(ctx.db, post.id),
-    findVersions(ctx.db, post.id, 2),
-    currentStep(ctx, post),
-    findDepartmentChoices(ctx.db, request.organisation.id),
-  ]);
+  const [{ problems, campaign }, deliveries, changes, destinations, decisions, versions, step, departments] =
+    await Promise.all([
+      postProblems(ctx, ctx.db, request.organisation, post),
+      findDeliveriesOfPost(ctx.db, request.organisation.id, post.id),
+      findLatestChangesOfPost(ctx.db, request.organisation.id, post.id),
+      findDestinations(ctx.db, request.organisation.id),
+      findDecisions(ctx.db, post.id),
+      findVersions(ctx.db, post.id, 2),
+      currentStep(ctx, post),
+      findDepartmentChoices(ctx.db, request.organisation.id),
+    ]);
   return postPage(
     request,
     reply,
@@ -65,6 +68,7 @@ async function showPost(
       problems: extra.problems ?? problems,
       campaign,
       deliveries,
+      changes,
       destinationNames: Object.fromEntries(destinations.map((d) => [d.id, d.name])),
       decisions,
       versions,

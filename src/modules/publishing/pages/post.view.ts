@@ -7,6 +7,7 @@ import type { ApprovalStep } from '../approval.repository.ts';
 import type { Campaign } from '../campaigns.repository.ts';
 import { reviewText } from '../checks.ts';
 import type { Delivery } from '../delivery.repository.ts';
+import type { DeliveryChange } from '../corrections.repository.ts';
 import { diffTexts } from '../diff.ts';
 import type { Decision, Post, PostText } from '../posts.repository.ts';
 import type { DestinationProblems } from '../posts.use-cases.ts';
@@ -69,6 +70,8 @@ export interface PostPageData {
   problems: DestinationProblems;
   campaign: Campaign | undefined;
   deliveries: Delivery[];
+  /** The latest correction or withdrawal of each delivery, by delivery id. */
+  changes: Map<number, DeliveryChange>;
   destinationNames: Record<number, string>;
   decisions: Decision[];
   versions: Array<{ version: number; texts: Record<string, PostText> }>;
@@ -181,6 +184,17 @@ function actions(request: FastifyRequest, data: PostPageData): Html {
   if (editable && post.emergencyStartedAt !== null)
     parts.push(actionForm(request, post, 'emergency/confirm', 'publishing.action.emergencyConfirm'));
   if (post.reviewAfterwards) parts.push(actionForm(request, post, 'reviewed', 'publishing.action.markReviewed'));
+  if (post.state === 'published')
+    parts.push(
+      html`<p><a class="button button--secondary" href="/staff/publishing/posts/${post.id}/correct">${t('publishing.action.correct')}</a></p>`,
+    );
+  if (post.state === 'published' || post.state === 'publishing')
+    parts.push(
+      html`<form method="post" action="/staff/publishing/posts/${post.id}/withdraw">${csrfField(request)}
+<p class="field__hint">${t('publishing.withdraw.hint')}</p>
+${textareaField({ name: 'reason', label: t('publishing.field.withdrawReason'), value: '', error: errors.reason, rows: 2 })}
+<button type="submit" class="button button--danger">${t('publishing.action.withdraw')}</button></form>`,
+    );
   return html`<div class="publishing-actions">${parts}</div>`;
 }
 
@@ -205,6 +219,8 @@ ${data.campaign ? html`<dt>${t('publishing.field.campaign')}</dt><dd>${localName
 </dl>
 ${post.emergencyStartedAt && !post.reviewAfterwards ? html`<p class="notice">${t('publishing.post.emergencyWaiting', { time: formatDate(request, new Date(post.emergencyStartedAt.getTime() + 15 * 60_000), true) })}</p>` : ''}
 ${post.reviewAfterwards ? html`<p class="notice">${t('publishing.post.reviewAfterwards')}</p>` : ''}
+${post.withdrawnAt ? html`<p class="notice">${t('publishing.post.withdrawn', { date: formatDate(request, post.withdrawnAt, true) })}</p><blockquote>${post.withdrawnReason ?? ''}</blockquote>` : ''}
+${post.correctedAt && !post.withdrawnAt ? html`<p class="notice">${t('publishing.post.corrected', { date: formatDate(request, post.correctedAt, true) })}</p>` : ''}
 ${actions(request, data)}
 <section aria-labelledby="problems-title"><h2 id="problems-title">${t('publishing.post.problems')}</h2>${problemsBlock(request, data.problems)}</section>
 <section aria-labelledby="checks-title"><h2 id="checks-title">${t('publishing.post.checks')}</h2>${checksBlock(request, post)}</section>
@@ -257,6 +273,21 @@ ${organisation.languages.map(
 }</section>`;
 }
 
+const CHANGE_TEXT: Record<DeliveryChange['state'], MessageKey> = {
+  pending: 'publishing.change.pending',
+  done: 'publishing.change.done',
+  failed: 'publishing.change.failed',
+  unsupported: 'publishing.change.unsupported',
+  superseded: 'publishing.change.pending',
+};
+
+/** What became of the latest correction or withdrawal on this channel. */
+function changeLine(request: FastifyRequest, change: DeliveryChange | undefined): Html {
+  if (!change) return html``;
+  const what = request.t(change.kind === 'update' ? 'publishing.change.update' : 'publishing.change.remove');
+  return html`<br><small>${what}: ${request.t(CHANGE_TEXT[change.state])}${change.lastError ? ` (${change.lastError})` : ''}</small>`;
+}
+
 function deliveriesBlock(request: FastifyRequest, data: PostPageData): Html {
   const { t } = request;
   if (data.deliveries.length === 0) return html``;
@@ -266,7 +297,7 @@ function deliveriesBlock(request: FastifyRequest, data: PostPageData): Html {
     (
       delivery,
     ) => html`<tr><td>${data.destinationNames[delivery.destinationId] ?? delivery.destinationId}</td><td>${languageName(delivery.language)}</td>
-<td>${delivery.remoteUrl ? html`<a href="${delivery.remoteUrl}">${t(DELIVERY_TEXT[delivery.state])}</a>` : t(DELIVERY_TEXT[delivery.state])}${delivery.lastError ? html`<br><small>${delivery.lastError}</small>` : ''}</td>
+<td>${delivery.remoteUrl ? html`<a href="${delivery.remoteUrl}">${t(DELIVERY_TEXT[delivery.state])}</a>` : t(DELIVERY_TEXT[delivery.state])}${delivery.lastError ? html`<br><small>${delivery.lastError}</small>` : ''}${changeLine(request, data.changes.get(delivery.id))}</td>
 <td>${Object.entries(delivery.metrics)
       .map(([name, value]) => `${name}: ${value}`)
       .join(', ')}</td>

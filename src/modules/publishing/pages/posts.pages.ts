@@ -30,7 +30,7 @@ export async function editorDestinations(ctx: AppContext, organisationId: number
   });
 }
 
-function valuesOf(post: Post, request: FastifyRequest): EditorValues {
+export function valuesOf(post: Post, request: FastifyRequest): EditorValues {
   const scheduled = post.scheduledAt ? wallClockAt(post.scheduledAt, request.organisation.timeZone) : undefined;
   return {
     texts: Object.fromEntries(
@@ -47,7 +47,7 @@ function valuesOf(post: Post, request: FastifyRequest): EditorValues {
   };
 }
 
-async function editorData(
+export async function editorData(
   ctx: AppContext,
   request: FastifyRequest,
   id: number | undefined,

@@ -80,6 +80,8 @@ export interface EditorData {
   departments: Array<{ id: number; name: Translated }>;
   campaigns: Array<{ id: number; name: Translated; hashtags: string[] }>;
   destinations: EditorDestination[];
+  /** A published post being corrected: texts only; its channels, department, campaign and time stay. */
+  correcting?: boolean;
 }
 
 /** Counts of one language's text on each chosen destination, as the server counts them; the script keeps them current. */
@@ -103,14 +105,24 @@ export function editorPage(request: FastifyRequest, reply: FastifyReply, data: E
   const { values, errors } = data;
   const languages = organisation.languages;
   const localName = (name: Translated) => localized(name, request.lang, organisation.defaultLanguage);
-  const title = data.id === undefined ? t('publishing.editor.new') : t('publishing.editor.edit');
-  const action = data.id === undefined ? '/staff/publishing/posts/new' : `/staff/publishing/posts/${data.id}/edit`;
+  const correcting = data.correcting === true && data.id !== undefined;
+  const title = correcting
+    ? t('publishing.editor.correct')
+    : data.id === undefined
+      ? t('publishing.editor.new')
+      : t('publishing.editor.edit');
+  const action =
+    data.id === undefined
+      ? '/staff/publishing/posts/new'
+      : `/staff/publishing/posts/${data.id}/${correcting ? 'correct' : 'edit'}`;
+  const shown = correcting ? data.destinations.filter((d) => values.destinationIds.includes(d.id)) : data.destinations;
   return publishingPage(request, reply, {
     title,
     status,
     scripts: [publishingAssets.url('publishing-limits.js')],
     main: html`<h1>${title}</h1>
 ${errorSummary(request, errors)}
+${correcting ? html`<p class="notice">${t('publishing.correct.hint')}</p>` : ''}
 <form method="post" action="${action}" class="publishing-editor" novalidate>
 ${csrfField(request)}
 ${languages.map(
@@ -126,16 +138,19 @@ ${counters(request, data, language)}
 <p class="field__hint">${t('publishing.field.warningHint')}</p>
 ${translatedInputs(request, 'warning', 'publishing.field.warning', values.warning, errors)}
 </fieldset>
-${selectField({
-  name: 'departmentId',
-  label: t('publishing.field.department'),
-  value: values.departmentId,
-  error: errors.departmentId,
-  choices: [
-    { value: '', label: t('publishing.field.noDepartment') },
-    ...data.departments.map((d) => ({ value: String(d.id), label: localName(d.name) })),
-  ],
-})}
+${
+  correcting
+    ? html`<input type="hidden" name="departmentId" value="${values.departmentId}"><input type="hidden" name="campaignId" value="${values.campaignId}">`
+    : html`${selectField({
+        name: 'departmentId',
+        label: t('publishing.field.department'),
+        value: values.departmentId,
+        error: errors.departmentId,
+        choices: [
+          { value: '', label: t('publishing.field.noDepartment') },
+          ...data.departments.map((d) => ({ value: String(d.id), label: localName(d.name) })),
+        ],
+      })}
 ${selectField({
   name: 'campaignId',
   label: t('publishing.field.campaign'),
@@ -148,15 +163,18 @@ ${selectField({
       label: `${localName(c.name)}${c.hashtags.length ? ` (${c.hashtags.map((h) => `#${h}`).join(' ')})` : ''}`,
     })),
   ],
-})}
+})}`
+}
 <fieldset${errors.destinationIds ? raw(' aria-describedby="destinationIds-error"') : ''}><legend>${t('publishing.field.destinations')}</legend>
 ${errors.destinationIds ? html`<p class="field__error" id="destinationIds-error">${errors.destinationIds}</p>` : ''}
-${data.destinations.length === 0 ? html`<p>${t('publishing.destinations.none')}</p>` : ''}
-${data.destinations.map(
-  (
-    destination,
-  ) => html`<div class="publishing-variant"><div class="checkbox"><input type="checkbox" id="destination-${destination.id}" name="destinationIds" value="${destination.id}"${values.destinationIds.includes(destination.id) ? raw(' checked') : ''}>
-<label for="destination-${destination.id}">${destination.name}</label></div>
+${shown.length === 0 ? html`<p>${t('publishing.destinations.none')}</p>` : ''}
+${shown.map(
+  (destination) => html`<div class="publishing-variant">${
+    correcting
+      ? html`<input type="hidden" name="destinationIds" value="${destination.id}"><p>${destination.name}</p>`
+      : html`<div class="checkbox"><input type="checkbox" id="destination-${destination.id}" name="destinationIds" value="${destination.id}"${values.destinationIds.includes(destination.id) ? raw(' checked') : ''}>
+<label for="destination-${destination.id}">${destination.name}</label></div>`
+  }
 <details${Object.keys(values.variants[destination.id] ?? {}).length ? raw(' open') : ''}><summary>${t('publishing.field.variants', { destination: destination.name })}</summary>
 <p class="field__hint">${t('publishing.field.variantsHint')}</p>
 ${languages.map((language) =>
@@ -171,7 +189,10 @@ ${languages.map((language) =>
 )}</details></div>`,
 )}
 </fieldset>
-<fieldset><legend>${t('publishing.field.schedule')}</legend>
+${
+  correcting
+    ? ''
+    : html`<fieldset><legend>${t('publishing.field.schedule')}</legend>
 <div class="checkbox"><input type="radio" id="schedule-now" name="schedule" value="now"${values.schedule === 'now' ? raw(' checked') : ''}><label for="schedule-now">${t('publishing.schedule.now')}</label></div>
 <div class="checkbox"><input type="radio" id="schedule-at" name="schedule" value="at"${values.schedule === 'at' ? raw(' checked') : ''}><label for="schedule-at">${t('publishing.schedule.at')}</label></div>
 <div class="field${errors.scheduledDay ? ' field--error' : ''}"><label for="scheduledDay">${t('publishing.field.day')}</label>
@@ -179,8 +200,9 @@ ${errors.scheduledDay ? html`<p class="field__error" id="scheduledDay-error">${e
 <input type="date" id="scheduledDay" name="scheduledDay" value="${values.scheduledDay}"></div>
 <div class="field"><label for="scheduledTime">${t('publishing.field.time')}</label>
 <input type="time" id="scheduledTime" name="scheduledTime" value="${values.scheduledTime}"></div>
-</fieldset>
-<button type="submit" class="button">${t('publishing.action.save')}</button>
+</fieldset>`
+}
+<button type="submit" class="button">${t(correcting ? 'publishing.action.sendCorrection' : 'publishing.action.save')}</button>
 </form>`,
   });
 }

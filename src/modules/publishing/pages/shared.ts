@@ -52,6 +52,7 @@ const FIELD_PROBLEMS: Record<string, MessageKey> = {
   invalid: 'publishing.error.invalid',
   unknownKind: 'publishing.error.invalid',
   taken: 'publishing.error.taken',
+  'not-published': 'publishing.error.notPublished',
   PHOTO_NOT_IMAGE: 'publishing.error.photoType',
   PHOTO_TOO_LARGE: 'publishing.error.photoSize',
   PHOTO_TOO_MANY_PIXELS: 'publishing.error.photoPixels',
