@@ -84,9 +84,8 @@ async function configureProvider(options: ProviderOptions = {}): Promise<number>
 
 /** Starts the sign-in and follows the provider's redirects; answers the callback's path and query. */
 async function throughProvider(client: TestClient, providerId: number, link = false): Promise<string> {
-  const { csrf } = await client.page('/sign-in');
-  const path = link ? `/account/identity-providers/${providerId}/link` : `/sign-in/oidc/${providerId}`;
-  const start = await client.postForm(path, { _csrf: csrf, next: '/account' });
+  const path = link ? `/account/identity-providers/${providerId}/link` : `/sign-in/oidc/${providerId}?next=/account`;
+  const start = await client.get(path);
   assert.equal(start.status, 303, await start.text());
   let location = start.headers.get('location') ?? '';
   const authorize = new URL(location);
@@ -176,7 +175,7 @@ describe('the administrators’ page', () => {
     assert.ok(list.includes(CALLBACK));
     const signInPage = await (await new TestClient(server.url).get('/sign-in')).text();
     assert.ok(signInPage.includes('Sign in with Comune Login'));
-    assert.ok(signInPage.includes(`action="/sign-in/oidc/${id}"`));
+    assert.ok(signInPage.includes(`href="/sign-in/oidc/${id}?next=%2F"`));
   });
 });
 
@@ -361,11 +360,10 @@ describe('refusals change nothing', () => {
     // a provider saved while it answered, then gone
     const downId = await configureProvider({ issuer: idpDown.issuer });
     await idpDown.close();
-    const { csrf } = await client.page('/sign-in');
-    const start = await client.postForm(`/sign-in/oidc/${downId}`, { _csrf: csrf, next: '/' });
+    const start = await client.get(`/sign-in/oidc/${downId}`);
     assert.equal(start.status, 502);
     assert.ok((await start.text()).includes('OIDC_PROVIDER_UNAVAILABLE'));
-    const missing = await client.postForm('/sign-in/oidc/999999', { _csrf: csrf, next: '/' });
+    const missing = await client.get('/sign-in/oidc/999999');
     assert.equal(missing.status, 404);
   });
 });
@@ -374,7 +372,11 @@ describe('links on the account page', () => {
   test('a resident with a password sees the link and unlinks it; the export lists links', async () => {
     const id = await configureProvider({ linkByEmail: true });
     const { client, user } = await signedInClient(server);
-    assert.equal((await signIn(new TestClient(server.url), id, { sub: `u-${unique()}`, email: user.email, email_verified: true })).status, 303);
+    assert.equal(
+      (await signIn(new TestClient(server.url), id, { sub: `u-${unique()}`, email: user.email, email_verified: true }))
+        .status,
+      303,
+    );
     const page = await (await client.get('/account')).text();
     assert.ok(page.includes('Sign-in with identity providers'));
     const [link] = await linksOf(user.id);
@@ -418,4 +420,24 @@ describe('links on the account page', () => {
     assert.equal(response.status, 303, await response.text());
     assert.equal((await linksOf(user.id)).length, 1);
   });
+});
+
+test('deleting an account erases its links', async () => {
+  const id = await configureProvider({ linkByEmail: true });
+  const { client, user } = await signedInClient(server);
+  idp.signInAs({ sub: `d-${unique()}`, email: user.email, email_verified: true });
+  assert.equal(
+    (await new TestClient(server.url).get(await throughProvider(new TestClient(server.url), id))).status,
+    400,
+  );
+  // the callback belongs to the browser that started: sign in again properly
+  assert.equal(
+    (await signIn(new TestClient(server.url), id, { sub: `d2-${unique()}`, email: user.email, email_verified: true }))
+      .status,
+    303,
+  );
+  assert.equal((await linksOf(user.id)).length, 1);
+  const deleted = await client.submit('/account', '/account/delete', { deletePassword: user.password });
+  assert.equal(deleted.status, 303);
+  assert.equal((await linksOf(user.id)).length, 0);
 });

@@ -29,7 +29,7 @@ export interface FakeOidc {
  * whose redirect URI is the platform's callback. Its login and consent steps finish at once as the
  * person given by `signInAs` (or refuse, with `refuseNext`): the test drives the browser's redirects.
  */
-export async function startFakeOidc(redirectUri: string): Promise<FakeOidc> {
+export async function startFakeOidc(redirectUri: string | (() => string)): Promise<FakeOidc> {
   const clientId = 'interactive-city';
   const clientSecret = 'test-client-secret-0123456789';
   const identities = new Map<string, TestIdentity>();
@@ -41,37 +41,47 @@ export async function startFakeOidc(redirectUri: string): Promise<FakeOidc> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: clientId,
-        client_secret: clientSecret,
-        redirect_uris: [redirectUri],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'client_secret_basic',
+  // built at the first request, so that a redirect URI known only after this provider started can be given
+  const build = () =>
+    new Provider(issuer, {
+      clients: [
+        {
+          client_id: clientId,
+          client_secret: clientSecret,
+          redirect_uris: [typeof redirectUri === 'string' ? redirectUri : redirectUri()],
+          grant_types: ['authorization_code'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'client_secret_basic',
+        },
+      ],
+      claims: {
+        openid: ['sub'],
+        email: ['email', 'email_verified'],
+        profile: ['name', 'birthdate'],
       },
-    ],
-    claims: {
-      openid: ['sub'],
-      email: ['email', 'email_verified'],
-      profile: ['name', 'birthdate'],
-    },
-    cookies: { keys: ['test-cookie-key-0123456789'] },
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    pkce: { required: () => true },
-    async findAccount(_ctx, sub) {
-      const identity = identities.get(sub);
-      if (!identity) return undefined;
-      return { accountId: sub, claims: async () => ({ ...identity }) };
-    },
-  });
-  provider.on('server_error', (_ctx, error) => console.error('fake OIDC provider error', error));
-  const callback = provider.callback();
+      cookies: { keys: ['test-cookie-key-0123456789'] },
+      features: { devInteractions: { enabled: false } },
+      interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      pkce: { required: () => true },
+      async findAccount(_ctx, sub) {
+        const identity = identities.get(sub);
+        if (!identity) return undefined;
+        return { accountId: sub, claims: async () => ({ ...identity }) };
+      },
+    });
+  let built: { provider: Provider; callback: ReturnType<Provider['callback']> } | undefined;
+  const ready = () => {
+    if (!built) {
+      const provider = build();
+      provider.on('server_error', (_ctx, error) => console.error('fake OIDC provider error', error));
+      built = { provider, callback: provider.callback() };
+    }
+    return built;
+  };
 
   server.on('request', (request, response) => {
     void (async () => {
+      const { provider, callback } = ready();
       const url = request.url ?? '/';
       if (url.startsWith('/interaction/')) {
         const details = await provider.interactionDetails(request, response);

@@ -9,9 +9,10 @@ function providerName(request: FastifyRequest, name: Record<string, string>): st
 }
 
 /**
- * "Sign in with …" buttons under the password form: one small form per provider (a POST, so it works
- * without JavaScript and starts the attempt only when asked), and the note that a first sign-in makes an
- * account under the city's texts.
+ * "Sign in with …" buttons under the password form: plain links (no script needed). Not forms: the
+ * site's Content-Security-Policy (`form-action 'self'`) stops a form submission that redirects to another
+ * origin, and the start redirects to the provider. Then the note that a first sign-in makes an account
+ * under the city's texts.
  */
 export function signInButtons(request: FastifyRequest, choices: readonly SignInChoice[], next: string): Html {
   if (choices.length === 0) return html``;
@@ -19,11 +20,8 @@ export function signInButtons(request: FastifyRequest, choices: readonly SignInC
   return html`<section aria-labelledby="identity-providers-title" class="stack">
   <h2 id="identity-providers-title">${t('identityProviders.signIn.title')}</h2>
   <ul class="plain-list stack">${choices.map(
-    (choice) => html`<li><form method="post" action="/sign-in/oidc/${choice.id}">
-    ${csrfField(request)}<input type="hidden" name="next" value="${next}">
-    <button type="submit" class="button button--secondary">${t('identityProviders.signIn.with', { name: providerName(request, choice.name) })}</button>
-    ${choice.audience === 'staff' ? html` <span class="muted">${t('identityProviders.signIn.staffOnly')}</span>` : ''}
-  </form></li>`,
+    (choice) =>
+      html`<li><a class="button button--secondary" href="/sign-in/oidc/${choice.id}?next=${encodeURIComponent(next)}">${t('identityProviders.signIn.with', { name: providerName(request, choice.name) })}</a>${choice.audience === 'staff' ? html` <span class="muted">${t('identityProviders.signIn.staffOnly')}</span>` : ''}</li>`,
   )}</ul>
   <p class="muted">${t('identityProviders.signIn.terms')} <a href="/code-of-conduct">${t('legal.conduct.title')}</a>, <a href="/privacy">${t('legal.privacy.title')}</a>.</p>
 </section>`;
@@ -64,11 +62,6 @@ export function linkedProvidersSection(
     </form></li>`,
         )}</ul>`
   }
-  ${linkable.map(
-    (choice) => html`<form method="post" action="/account/identity-providers/${choice.id}/link">
-    ${csrfField(request)}
-    <button type="submit" class="button button--secondary">${t('identityProviders.account.link', { name: providerName(request, choice.name) })}</button>
-  </form>`,
-  )}
+  ${linkable.length > 0 ? html`<ul class="plain-list stack">${linkable.map((choice) => html`<li><a class="button button--secondary" href="/account/identity-providers/${choice.id}/link">${t('identityProviders.account.link', { name: providerName(request, choice.name) })}</a></li>`)}</ul>` : ''}
 </section>`;
 }

@@ -1,12 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { SESSION_COOKIE, deleteSession } from '../../../platform/auth/sessions.ts';
 import type { AppContext } from '../../../platform/context.ts';
 import { errorDefinition } from '../../../platform/errors.ts';
 import { cookieOptions, type App } from '../../../platform/http/app.ts';
 import type { MessageKey } from '../../../platform/i18n/translate.ts';
 import { requireId, safeNext } from '../../../platform/validation.ts';
-import { FormText, invalidForm, readForm } from '../../../platform/web/forms.ts';
 import { html } from '../../../platform/web/html.ts';
 import { renderPage, setNotice } from '../../../platform/web/layout.ts';
 import type { OidcFailure } from '../identity-providers.errors.ts';
@@ -15,8 +13,6 @@ import { ATTEMPT_MINUTES, finishSignIn, startSignIn, unlink } from '../sign-in.u
 /** The cookie that binds a sign-in attempt to this browser (its hash finds the attempt). */
 export const ATTEMPT_COOKIE = 'ic_oidc';
 const COOKIE_PATH = '/sign-in/oidc';
-
-const StartForm = Type.Object({ next: Type.Optional(FormText({ maxLength: 2000 })) });
 
 function failurePage(request: FastifyRequest, reply: FastifyReply, code: OidcFailure) {
   const { t } = request;
@@ -36,11 +32,9 @@ function failurePage(request: FastifyRequest, reply: FastifyReply, code: OidcFai
 export function registerSignInPages(app: App, ctx: AppContext): void {
   const start = async (request: FastifyRequest, reply: FastifyReply, link: boolean) => {
     const providerId = requireId((request.params as { id?: unknown }).id, 'IDENTITY_PROVIDER_NOT_FOUND');
-    const form = readForm(StartForm, request.body);
-    if (!form.ok) throw invalidForm(form.errors);
     const outcome = await startSignIn(ctx, request.organisation, request.viewer, {
       providerId,
-      next: safeNext(form.value.next),
+      next: safeNext((request.query as { next?: unknown }).next),
       language: request.lang,
       link,
     });
@@ -52,8 +46,10 @@ export function registerSignInPages(app: App, ctx: AppContext): void {
     return reply.redirect(outcome.url, 303);
   };
 
-  app.post('/sign-in/oidc/:id', { schema: { hide: true } }, async (request, reply) => start(request, reply, false));
-  app.post('/account/identity-providers/:id/link', { schema: { hide: true } }, async (request, reply) =>
+  // GET: a link starts the attempt (a form would be stopped by `form-action 'self'` on the redirect). It
+  // changes nothing but a new attempt bound to this browser, so a forged link can at most start a sign-in.
+  app.get('/sign-in/oidc/:id', { schema: { hide: true } }, async (request, reply) => start(request, reply, false));
+  app.get('/account/identity-providers/:id/link', { schema: { hide: true } }, async (request, reply) =>
     start(request, reply, true),
   );
 
