@@ -198,7 +198,7 @@ describe('signing in', () => {
     assert.ok(user.email_confirmed_at);
     const [link] = await linksOf(user.id);
     assert.equal(link?.subject, sub);
-    assert.equal(link?.issuer, idp.issuer);
+    assert.equal(link.issuer, idp.issuer);
 
     const before = await countUsers();
     const again = new TestClient(server.url);
@@ -279,7 +279,7 @@ describe('signing in', () => {
       .where('user_id', '=', user.id)
       .executeTakeFirst();
     assert.equal(verification?.method, 'identity_provider');
-    assert.equal(verification?.birth_year, 1980);
+    assert.equal(verification.birth_year, 1980);
 
     // without the trust, the same kind of sign-in verifies nobody
     await configureProvider({ grantsLevel: 'none' });
@@ -385,7 +385,7 @@ describe('links on the account page', () => {
       'identity-providers': { identityProviderLinks: Array<{ subject: string; issuer: string }> };
     };
     assert.equal(exported['identity-providers'].identityProviderLinks[0]?.subject, link.subject);
-    assert.equal(exported['identity-providers'].identityProviderLinks[0]?.issuer, idp.issuer);
+    assert.equal(exported['identity-providers'].identityProviderLinks[0].issuer, idp.issuer);
     const { csrf } = await client.page('/account');
     const unlinked = await client.postForm(`/account/identity-providers/links/${link.id}/unlink`, { _csrf: csrf });
     assert.equal(unlinked.status, 303);

@@ -111,6 +111,7 @@ export async function discover(
         // from the token endpoint (openid-client leaves it to TLS otherwise)
         execute: [
           client.enableNonRepudiationChecks,
+          // eslint-disable-next-line @typescript-eslint/no-deprecated -- plain http only for a host the operator allows (issuerAllowed)
           ...(issuer.protocol === 'http:' ? [client.allowInsecureRequests] : []),
         ],
       },
