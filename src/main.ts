@@ -17,6 +17,7 @@ import { openDataModule } from './modules/open-data/index.ts';
 import { residentContentModule } from './modules/resident-content/index.ts';
 import { insightsModule } from './modules/insights/index.ts';
 import { webhooksModule } from './modules/webhooks/index.ts';
+import { identityProvidersModule } from './modules/identity-providers/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -64,6 +65,7 @@ export const MODULES: readonly ModuleManifest[] = [
   residentContentModule,
   insightsModule,
   webhooksModule,
+  identityProvidersModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

@@ -180,6 +180,7 @@ describe('catalogues', () => {
         'resident-content',
         'insights',
         'webhooks',
+        'identity-providers',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is

@@ -1,8 +1,10 @@
 import { safeNext } from '../../platform/validation.ts';
+import { linkedProvidersSection, linksOfViewer, signInButtons, signInChoices } from '../identity-providers/index.ts';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
 import { consumeRateLimit } from '../../platform/auth/rate-limit.ts';
 import { deleteSession, SESSION_COOKIE } from '../../platform/auth/sessions.ts';
+import { hasRole } from '../../platform/auth/users.ts';
 import { AppError } from '../../platform/errors.ts';
 import { cookieOptions, type App } from '../../platform/http/app.ts';
 import { html } from '../../platform/web/html.ts';
@@ -55,6 +57,15 @@ async function limit(ctx: AppContext, request: FastifyRequest, rule: Limit): Pro
 
 /** Sign up, confirmation, sign in and out, password reset, and one's own account. */
 export function registerAccountPages(app: App, ctx: AppContext): void {
+  const providerButtons = async (request: FastifyRequest, next: string) =>
+    signInButtons(request, await signInChoices(ctx, request.organisation), next);
+  const providerSection = async (request: FastifyRequest) => {
+    const viewer = requireViewer(request);
+    const [links, choices] = await Promise.all([linksOfViewer(ctx, viewer), signInChoices(ctx, request.organisation)]);
+    const usable = choices.filter((choice) => choice.audience === 'residents' || hasRole(viewer, 'staff'));
+    return linkedProvidersSection(request, links, usable);
+  };
+
   app.get('/sign-up', { schema: { hide: true } }, async (request, reply) => signUpPage(request, reply));
 
   app.post('/sign-up', { schema: { hide: true } }, async (request, reply) => {
@@ -99,9 +110,10 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     return reply.redirect('/sign-in', 303);
   });
 
-  app.get('/sign-in', { schema: { hide: true } }, async (request, reply) =>
-    signInPage(request, reply, { next: safeNext((request.query as { next?: unknown }).next) }),
-  );
+  app.get('/sign-in', { schema: { hide: true } }, async (request, reply) => {
+    const next = safeNext((request.query as { next?: unknown }).next);
+    return signInPage(request, reply, { next, providers: await providerButtons(request, next) });
+  });
 
   app.post('/sign-in', { schema: { hide: true } }, async (request, reply) => {
     const form = readForm(SignInForm, request.body);
@@ -123,6 +135,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       return signInPage(request, reply, {
         email,
         next,
+        providers: await providerButtons(request, next),
         status: 429,
         error: request.t('error.SIGN_IN_SLOWED', { count: outcome.minutes }),
       });
@@ -131,11 +144,18 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
       return signInPage(request, reply, {
         email,
         next,
+        providers: await providerButtons(request, next),
         status: 403,
         error: request.t('error.EMAIL_NOT_CONFIRMED'),
         resend: true,
       });
-    return signInPage(request, reply, { email, next, status: 401, error: request.t('error.INVALID_CREDENTIALS') });
+    return signInPage(request, reply, {
+      email,
+      next,
+      status: 401,
+      error: request.t('error.INVALID_CREDENTIALS'),
+      providers: await providerButtons(request, next),
+    });
   });
 
   app.post('/sign-out', { schema: { hide: true } }, async (request, reply) => {
@@ -204,6 +224,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     if (!request.viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     const next = (request.query as { next?: unknown }).next;
     return accountPage(request, reply, {
+      providers: await providerSection(request),
       birthYears: await readBirthYears(ctx, request.viewer),
       next: typeof next === 'string' && safeNext(next) === next ? next : '',
     });
@@ -216,6 +237,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await declareBirthYear(ctx, viewer, form.value.birthYear);
     if (!outcome.ok)
       return accountPage(request, reply, {
+        providers: await providerSection(request),
         birthYears: await readBirthYears(ctx, viewer),
         errors: translateErrors(request, outcome.fields),
         birthYearInput: form.value.birthYear,
@@ -236,6 +258,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await updateProfile(ctx, viewer, form.value);
     if (!outcome.ok)
       return accountPage(request, reply, {
+        providers: await providerSection(request),
         birthYears: await readBirthYears(ctx, viewer),
         errors: translateErrors(request, outcome.fields),
         status: 400,
@@ -259,6 +282,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await deleteAccount(ctx, viewer, form.value.deletePassword, form.value.removeContent);
     if (!outcome.ok)
       return accountPage(request, reply, {
+        providers: await providerSection(request),
         birthYears: await readBirthYears(ctx, viewer),
         errors: { deletePassword: request.t(`error.${outcome.code}`) },
         status: 403,

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.ts';
 import { LANGUAGE_CODES, LANGUAGES } from '../../platform/i18n/languages.ts';
-import { html, raw } from '../../platform/web/html.ts';
+import { html, raw, type Html } from '../../platform/web/html.ts';
 import { csrfField, errorSummary, field, renderPage } from '../../platform/web/layout.ts';
 import type { BirthYears } from './accounts.use-cases.ts';
 import type { FieldErrors } from './accounts.validation.ts';
@@ -50,7 +50,15 @@ ${errorSummary(request, messages)}
 export function signInPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { email?: string; next?: string; error?: string; status?: number; resend?: boolean } = {},
+  options: {
+    email?: string;
+    next?: string;
+    error?: string;
+    status?: number;
+    resend?: boolean;
+    /** The "sign in with …" buttons of the city's identity providers. */
+    providers?: Html;
+  } = {},
 ) {
   const { t } = request;
   const errors: Record<string, string> = options.error ? { email: options.error } : {};
@@ -72,6 +80,7 @@ ${
     : ''
 }
 <p><a href="/password-reset">${t('signIn.forgot')}</a></p>
+${options.providers ?? ''}
 <p>${t('signIn.noAccount')} <a href="/sign-up">${t('site.signUp')}</a></p>`,
   });
 }
@@ -102,6 +111,8 @@ export interface AccountPageOptions {
   birthYearInput?: string;
   /** Where the year-of-birth form returns to once saved (a page that asked for it). */
   next?: string;
+  /** The linked identity providers section. */
+  providers?: Html;
 }
 
 export function accountPage(request: FastifyRequest, reply: FastifyReply, options: AccountPageOptions) {
@@ -145,6 +156,7 @@ ${errorSummary(request, errors)}
   </form>`
   }
 </section>
+${options.providers ?? ''}
 <section aria-labelledby="export-title">
   <h2 id="export-title">${t('account.export.title')}</h2>
   <p>${t('account.export.text')}</p>

@@ -1,5 +1,6 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as verificationMigration from './migrations/20261123_0400_verification.ts';
+import * as identityProviderMethod from './migrations/20261218_0301_verification_identity_provider.ts';
 import { registerVerificationApi } from './verification.api.ts';
 import { seedVerification } from './verification.demo.ts';
 import { verificationErrors } from './verification.errors.ts';
@@ -13,6 +14,7 @@ export {
   importCensus,
   verifyInPerson,
   verifyWithCensus,
+  verifyByIdentityProvider,
   type Eligibility,
   type EligibilityReason,
   type EligibilityRule,
@@ -45,7 +47,10 @@ export const verificationModule: ModuleManifest = {
   ],
   locales: new URL('./locales/', import.meta.url),
   errors: [verificationErrors],
-  migrations: { '20261123_0400_verification': verificationMigration },
+  migrations: {
+    '20261123_0400_verification': verificationMigration,
+    '20261218_0301_verification_identity_provider': identityProviderMethod,
+  },
   async routes(app, ctx) {
     await registerVerificationPages(app, ctx);
     registerVerificationApi(app, ctx);

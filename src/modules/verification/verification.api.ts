@@ -10,7 +10,12 @@ const Errors = { 400: ApiError, 401: ApiError, 403: ApiError };
 const SECURITY = SESSION;
 const VerificationStatus = Type.Object({
   level: Type.Union([Type.Literal('none'), Type.Literal('email'), Type.Literal('verified')]),
-  method: Type.Union([Type.Literal('census'), Type.Literal('in_person'), Type.Null()]),
+  method: Type.Union([
+    Type.Literal('census'),
+    Type.Literal('in_person'),
+    Type.Literal('identity_provider'),
+    Type.Null(),
+  ]),
   birthYear: Type.Union([Type.Integer(), Type.Null()]),
   districtId: Type.Union([Type.Integer(), Type.Null()]),
   verifiedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),

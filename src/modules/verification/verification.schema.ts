@@ -2,7 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-export type VerificationMethod = 'census' | 'in_person';
+export type VerificationMethod = 'census' | 'in_person' | 'identity_provider';
 
 declare module '../../platform/db/schema.ts' {
   interface Database {

@@ -2,6 +2,7 @@ import type { AppContext } from '../../platform/context.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { consumeRateLimit } from '../../platform/auth/rate-limit.ts';
 import { findUserByEmail, type Viewer } from '../../platform/auth/users.ts';
+import { hmac } from '../../platform/auth/tokens.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PersonalDataProvider } from '../../platform/module.ts';
@@ -9,6 +10,7 @@ import type { Organisation } from '../../platform/organisations/organisations.ts
 import { findDistricts } from '../places/index.ts';
 import { identityHash, isDocumentNumber, normaliseBirthDate, normaliseDocumentNumber } from './identity.ts';
 import { authorizeVerification } from './verification.policy.ts';
+import type { VerificationMethod } from './verification.schema.ts';
 import {
   deleteVerification,
   findVerificationOfUser,
@@ -179,13 +181,41 @@ export async function verifyInPerson(
   );
 }
 
+/**
+ * An identity provider the city trusts to vouch for residence (a national eID reached through OpenID
+ * Connect) signed a person in: their account becomes a verified resident with the birth year the provider
+ * gave. The provider's identity (issuer and subject) is hashed like a census entry, so it backs one
+ * account. Called by the identity-providers module once the provider's answer has passed its checks and
+ * the city's administrators said this provider vouches for residence; there is no viewer to authorise.
+ */
+export async function verifyByIdentityProvider(
+  ctx: AppContext,
+  organisation: Organisation,
+  userId: number,
+  input: { issuer: string; subject: string; birthYear: number },
+): Promise<VerifyOutcome> {
+  if (await findVerification(ctx.db, organisation.id, userId))
+    return { ok: false, code: 'VERIFICATION_ALREADY_VERIFIED' };
+  if (!Number.isInteger(input.birthYear) || input.birthYear < 1880 || input.birthYear > new Date().getUTCFullYear())
+    return { ok: false, code: 'VERIFICATION_INVALID_INPUT', field: 'birthDate' };
+  return saveVerification(ctx, organisation, {
+    userId,
+    method: 'identity_provider',
+    hash: hmac(ctx.config.secretKey, `oidc:v1:${organisation.id}:${input.issuer}:${input.subject}`),
+    censusId: null,
+    birthYear: input.birthYear,
+    districtId: null,
+    verifiedBy: null,
+  });
+}
+
 /** Stores a verification; the unique constraints decide a race between two accounts for one identity. */
 async function saveVerification(
   ctx: AppContext,
   organisation: Organisation,
   values: {
     userId: number;
-    method: 'census' | 'in_person';
+    method: VerificationMethod;
     hash: string;
     censusId: number | null;
     birthYear: number;
