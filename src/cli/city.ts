@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { boundingBox, importDistricts, type PolygonGeometry } from '../modules/places/index.ts';
-import { createCity, type CitySetUp } from '../platform/organisations/operator.ts';
+import { checkNewCity, createCity, type CitySetUp, type NewCity } from '../platform/organisations/operator.ts';
 import { OrganisationRepository } from '../platform/organisations/organisations.ts';
 import { cityUrl } from '../platform/organisations/urls.ts';
 import { openDatabaseForCli, option } from './cli-support.ts';
@@ -75,6 +75,7 @@ async function create(args: string[]): Promise<number> {
   }
   let districts: unknown;
   const file = values['--districts'];
+  // read first: a file that cannot be read stops everything before the database is opened
   if (file !== undefined) {
     try {
       districts = JSON.parse(readFileSync(file, 'utf8'));
@@ -97,26 +98,27 @@ async function create(args: string[]): Promise<number> {
           imported = outcome.created;
           return { ok: true };
         };
+  const input: NewCity = {
+    name: values['--name'],
+    host: values['--host'],
+    url: values['--url'],
+    languages: values['--languages']
+      ?.split(',')
+      .map((language) => language.trim())
+      .filter(Boolean),
+    timeZone: values['--time-zone'],
+    slug: values['--slug'],
+    center: districts === undefined ? undefined : centreOf(districts),
+  };
+  // what needs no database is refused before it is opened
+  const checked = checkNewCity(input);
+  if (!checked.ok) {
+    console.error(`The city was not created: ${checked.problem}.`);
+    return 1;
+  }
   const database = await openDatabaseForCli();
   try {
-    const outcome = await createCity(
-      database.db,
-      new OrganisationRepository(database.db),
-      {
-        name: values['--name'],
-        host: values['--host'],
-        url: values['--url'],
-        languages: values['--languages']
-          ?.split(',')
-          .map((language) => language.trim())
-          .filter(Boolean),
-        timeZone: values['--time-zone'],
-        slug: values['--slug'],
-        center: districts === undefined ? undefined : centreOf(districts),
-      },
-      ACTOR,
-      setUp,
-    );
+    const outcome = await createCity(database.db, new OrganisationRepository(database.db), input, ACTOR, setUp);
     if (!outcome.ok) {
       console.error(`The city was not created: ${outcome.problem}.`);
       return 1;

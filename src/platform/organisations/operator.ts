@@ -102,19 +102,21 @@ class RolledBack extends Error {
   }
 }
 
+/** A new city's arguments once checked: what is written. */
+export interface CheckedCity {
+  slug: string;
+  name: string;
+  hosts: string[];
+  languages: string[];
+  timeZone: string;
+  publicUrl: string | null;
+}
+
 /**
- * Creates an empty city (`npm run city -- create`, `npm run admin -- add-city`): no demo content, served on
- * its own host name at its own address. Every argument is checked first and the problems are answered in
- * plain words; the city and what `setUp` adds (its districts) are written in one transaction, so a refusal
- * leaves nothing behind. Audited as a system action.
+ * Checks what a new city is given, without the database (the command line answers at once): a name, a slug
+ * (made from the name when absent), a host name, known languages, an IANA time zone, an address.
  */
-export async function createCity(
-  db: Db,
-  organisations: OrganisationRepository,
-  input: NewCity,
-  actorLabel: string,
-  setUp?: CitySetUp,
-): Promise<OperatorOutcome> {
+export function checkNewCity(input: NewCity): { ok: true; city: CheckedCity } | { ok: false; problem: string } {
   const name = input.name.trim();
   if (!name || name.length > 120) return { ok: false, problem: 'give the city a name of 1 to 120 characters' };
   const slug = (input.slug ?? slugFromName(name)).trim().toLowerCase();
@@ -147,6 +149,25 @@ export async function createCity(
     publicUrl = parsed.url;
     if (!hosts.includes(parsed.hostname)) hosts.push(parsed.hostname);
   }
+  return { ok: true, city: { slug, name, hosts, languages, timeZone, publicUrl } };
+}
+
+/**
+ * Creates an empty city (`npm run city -- create`, `npm run admin -- add-city`): no demo content, served on
+ * its own host name at its own address. Every argument is checked first and the problems are answered in
+ * plain words; the city and what `setUp` adds (its districts) are written in one transaction, so a refusal
+ * leaves nothing behind. Audited as a system action.
+ */
+export async function createCity(
+  db: Db,
+  organisations: OrganisationRepository,
+  input: NewCity,
+  actorLabel: string,
+  setUp?: CitySetUp,
+): Promise<OperatorOutcome> {
+  const checked = checkNewCity(input);
+  if (!checked.ok) return checked;
+  const { slug, name, hosts, languages, timeZone, publicUrl } = checked.city;
   const all = await organisations.findAll();
   if (all.some((other) => other.slug === slug)) return { ok: false, problem: `there is already a city ${slug}` };
   for (const hostname of hosts) {
