@@ -3,7 +3,7 @@ import { boundingBox, importDistricts, type PolygonGeometry } from '../modules/p
 import { checkNewCity, createCity, type CitySetUp, type NewCity } from '../platform/organisations/operator.ts';
 import { OrganisationRepository } from '../platform/organisations/organisations.ts';
 import { cityUrl } from '../platform/organisations/urls.ts';
-import { openDatabaseForCli, option } from './cli-support.ts';
+import { openDatabaseForCli } from './cli-support.ts';
 
 const USAGE = `Usage:
   npm run city -- create --name NAME --host HOST [--url PUBLIC_URL] [--languages it,en]

@@ -232,12 +232,15 @@ describe('a new city on a running installation', () => {
 
   test('the first-run checklist goes from not done to done as the city’s data is added', async () => {
     const admin = await signedIn(borgoHost, borgoAdmin);
-    const states = async () => {
+    const states = async (): Promise<Record<string, string>> => {
       const response = await admin.get('/admin/first-steps');
       assert.equal(response.status, 200);
       const html = await response.text();
       return Object.fromEntries(
-        [...html.matchAll(/<li id="step-([a-z]+)" data-done="(yes|no)">/g)].map(([, key, done]) => [key, done]),
+        [...html.matchAll(/<li id="step-([a-z]+)" data-done="(yes|no)">/g)].map(([, key = '', done = '']) => [
+          key,
+          done,
+        ]),
       );
     };
     assert.deepEqual(await states(), {
@@ -429,7 +432,8 @@ describe('a new city on a running installation', () => {
       await reports.text(),
     );
     assert.ok(settings, 'the street map is drawn over the city’s tiles');
-    assert.equal(JSON.parse(settings[1] ?? '{}').tileUrl, 'https://tiles.borgo.example/{z}/{x}/{y}.png');
+    const street = JSON.parse(settings[1] ?? '{}') as { tileUrl?: string };
+    assert.equal(street.tileUrl, 'https://tiles.borgo.example/{z}/{x}/{y}.png');
     const home = await new HostClient(server.url, `localhost:${port}`).get('/reports');
     assert.doesNotMatch(
       home.headers.get('content-security-policy') ?? '',
