@@ -9,12 +9,15 @@ import { rotateSecretKey } from '../platform/secret-key.ts';
 import { chooseCity, openDatabaseForCli, option } from './cli-support.ts';
 
 const USAGE = `Usage:
-  npm run admin -- create --email EMAIL [--name NAME] [--org SLUG]   make someone an administrator
+  npm run admin -- create --email EMAIL [--name NAME] [--org SLUG] [--installation]
+                                                                     make someone an administrator (of the
+                                                                     installation too with --installation)
   npm run admin -- list [--org SLUG]                                 list the administrators
   npm run admin -- cities                                            list the cities and their addresses
   npm run admin -- city-url --url URL [--org SLUG]                   set the address residents use for a city
   npm run admin -- add-city --slug SLUG --name NAME --url URL [--language en]
                                                                      add a city served at its own address
+                                                                     (npm run city -- create has every option)
   npm run admin -- rotate-secret-key                                 re-encrypt with SECRET_KEY what OLD_SECRET_KEY sealed
 
 "create" promotes an existing account, or creates a confirmed one. A new account gets ADMIN_PASSWORD when
@@ -142,13 +145,15 @@ async function main(args: string[]): Promise<number> {
       name: option(args, '--name') ?? '',
       password,
       actorLabel: ACTOR,
+      installation: args.includes('--installation'),
     });
+    const scope = args.includes('--installation') ? ' (and of the installation: /installation/cities)' : '';
     if (outcome.created) {
-      console.log(`Created the administrator ${email} in ${organisation.slug}.`);
+      console.log(`Created the administrator ${email} in ${organisation.slug}${scope}.`);
       if (!given) console.log(`Password (shown once, change it after signing in): ${password}`);
     } else {
       console.log(
-        `${email} already had an account in ${organisation.slug}: it is now an administrator (password unchanged).`,
+        `${email} already had an account in ${organisation.slug}: it is now an administrator${scope} (password unchanged).`,
       );
     }
     return 0;

@@ -293,7 +293,8 @@ function readMapSettings(env: Record<string, string | undefined>, problems: stri
   return { tileUrl, attribution, maxZoom: maxZoom ?? 19 };
 }
 
-function isTileTemplate(template: string): boolean {
+/** Whether a text is a tile URL template: http(s), with `{z}`, `{x}` and `{y}` (or `{-y}`) and only Leaflet's placeholders. */
+export function isTileTemplate(template: string): boolean {
   if (!['{z}', '{x}', '{y}'].every((part) => template.includes(part)) && !template.includes('{-y}')) return false;
   if (!template.includes('{z}') || !template.includes('{x}')) return false;
   if (/\{(?!(?:s|z|x|y|-y|r)\})[^}]*\}/.test(template)) return false;

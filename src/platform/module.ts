@@ -78,6 +78,23 @@ export interface SiteBanner {
   render(request: FastifyRequest, ctx: AppContext): Promise<Html | null>;
 }
 
+/**
+ * A step of a new city's first-run checklist (/admin/first-steps): what to set up, where, and whether the city's
+ * data shows it done. Each module declares its own steps and answers `done` from its own tables, so the checklist
+ * page imports none of them.
+ */
+export interface FirstStep {
+  /** A stable name (`districts`), also the element id on the page. */
+  key: string;
+  order: number;
+  label: MessageKey;
+  /** What "done" means and how to do it, one or two sentences. */
+  hint: MessageKey;
+  /** The page where it is done. */
+  href: string;
+  done(ctx: AppContext, organisationId: number): Promise<boolean>;
+}
+
 /** Sample content a module adds to a new demo city, after the modules it depends on. */
 export interface DemoSeeder {
   order: number;
@@ -133,6 +150,8 @@ export interface ModuleManifest {
   apiTags?: readonly ApiTag[];
   /** The events this module records (platform/events.ts); readers such as webhooks find them in the registry. */
   events?: readonly EventDeclaration[];
+  /** The module's steps in a new city's first-run checklist (see FirstStep). */
+  firstSteps?: readonly FirstStep[];
 }
 
 /**
@@ -188,6 +207,7 @@ export interface Registry {
   channelReplySenders: ChannelReplySender[];
   apiTags: ApiTag[];
   events: EventDeclaration[];
+  firstSteps: FirstStep[];
 }
 
 /** Gathers the manifests' contributions and registers every module's error codes. */
@@ -209,6 +229,7 @@ export function buildRegistry(modules: readonly ModuleManifest[]): Registry {
     channelReplySenders: modules.flatMap((m) => m.channelReplySenders ?? []),
     apiTags: modules.flatMap((m) => m.apiTags ?? []),
     events: gatherEvents(modules),
+    firstSteps: modules.flatMap((m) => m.firstSteps ?? []).sort((a, b) => a.order - b.order),
   };
 }
 

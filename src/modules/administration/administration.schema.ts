@@ -41,3 +41,6 @@ export const DepartmentMemberForm = Type.Object({ memberEmail: FormText() });
 
 /** A person's role (checked by the use case) and departments. */
 export const PersonForm = Type.Object({ role: FormText(), departmentIds: IdList() });
+
+/** A city's own street map tiles (the installation's page); the use case checks each field. */
+export const MapTilesForm = Type.Object({ tileUrl: TrimmedText(), attribution: TrimmedText(), maxZoom: TrimmedText() });

@@ -1,9 +1,12 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { administrationFirstSteps } from './administration.first-steps.ts';
 import { administrationErrors } from './administration.errors.ts';
 import { registerAdministrationApi } from './administration.api.ts';
 import { registerApiKeyPages } from './pages/api-keys.pages.ts';
 import { registerCityPages } from './pages/city.pages.ts';
 import { registerDepartmentPages } from './pages/departments.pages.ts';
+import { registerFirstStepsPages } from './pages/first-steps.pages.ts';
+import { registerInstallationPages } from './pages/installation.pages.ts';
 import { registerPeoplePages } from './pages/people.pages.ts';
 import { registerRecordPages } from './pages/records.pages.ts';
 import type catalogue from './locales/en.json';
@@ -26,12 +29,15 @@ export const administrationModule: ModuleManifest = {
   ],
   locales: new URL('./locales/', import.meta.url),
   errors: [administrationErrors],
+  firstSteps: administrationFirstSteps,
   routes(app, ctx) {
     registerCityPages(app, ctx);
     registerDepartmentPages(app, ctx);
     registerPeoplePages(app, ctx);
     registerApiKeyPages(app, ctx);
     registerRecordPages(app, ctx);
+    registerFirstStepsPages(app, ctx);
+    registerInstallationPages(app, ctx);
     registerAdministrationApi(app, ctx);
   },
 };

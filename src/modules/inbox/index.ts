@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { inboxFirstSteps } from './inbox.first-steps.ts';
 import * as inboxMigration from './migrations/20261123_0600_inbox.ts';
 import * as telegramMigration from './migrations/20261123_0620_inbox_telegram.ts';
 import * as listSpeedMigration from './migrations/20261215_0900_inbox_list_speed.ts';
@@ -104,6 +105,7 @@ export const inboxModule: ModuleManifest = {
   personalData: inboxPersonalData,
   demo: { order: 50, seed: seedInbox },
   secretKeyRotation: inboxSecretKeyRotation,
+  firstSteps: inboxFirstSteps,
   adminNavigation: [
     { href: '/staff/inbox', label: 'inbox.nav', roles: ['staff', 'moderator'] },
     { href: '/staff/inbox/listening', label: 'inbox.listening.nav', roles: ['staff', 'moderator'] },

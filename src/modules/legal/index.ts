@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { legalFirstSteps } from './legal.first-steps.ts';
 import { legalErrors } from './legal.errors.ts';
 import { registerLegalPages } from './legal.pages.ts';
 import { legalPersonalData } from './legal.use-cases.ts';
@@ -25,6 +26,7 @@ export const legalModule: ModuleManifest = {
   ],
   adminNavigation: [{ href: '/admin/legal', label: 'legal.admin.title', roles: ['admin'] }],
   personalData: legalPersonalData,
+  firstSteps: legalFirstSteps,
 };
 
 declare module '../../platform/i18n/catalogues.ts' {

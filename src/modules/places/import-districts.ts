@@ -1,4 +1,4 @@
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { validateGeometry, type PolygonGeometry } from './geometry.ts';
 import { upsertDistrict, type DistrictInput } from './places.repository.ts';
 
@@ -8,10 +8,11 @@ export type ImportOutcome = { ok: true; created: number; updated: number } | { o
  * Imports districts and neighbourhoods from a GeoJSON FeatureCollection. Each feature needs a polygon
  * and the properties `code` (or `id`) and `name` (text, or `{ "en": …, "it": … }`); optional `kind`
  * (`district` or `neighbourhood`, default district), `parent` (a district's code) and `population`.
- * Nothing is written unless every feature is valid. Districts are written before neighbourhoods.
+ * Nothing is written unless every feature is valid. Districts are written before neighbourhoods. Given a
+ * transaction (a new city's, `npm run city -- create --districts`), it writes in it.
  */
 export async function importDistricts(
-  db: Db,
+  db: Db | Tx,
   organisationId: number,
   collection: unknown,
   defaultLanguage: string,
@@ -57,13 +58,15 @@ export async function importDistricts(
 
   let created = 0;
   let updated = 0;
-  await db.transaction().execute(async (tx) => {
+  const write = async (tx: Db | Tx) => {
     for (const input of [...inputs].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'district' ? -1 : 1))) {
       const result = await upsertDistrict(tx, organisationId, input);
       if (result.created) created++;
       else updated++;
     }
-  });
+  };
+  if (db.isTransaction) await write(db);
+  else await db.transaction().execute(write);
   return { ok: true, created, updated };
 }
 

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { placesFirstSteps } from './places.first-steps.ts';
 import * as placesMigration from './migrations/20261123_0100_places.ts';
 import * as districtVersionMigration from './migrations/20261207_0100_places_district_version.ts';
 import { seedPlaces } from './places.demo.ts';
@@ -47,6 +48,7 @@ export const placesModule: ModuleManifest = {
   },
   routes: registerPlacesRoutes,
   navigation: [{ href: '/districts', label: 'site.districts' }],
+  firstSteps: placesFirstSteps,
   demo: { order: 0, seed: (ctx, organisation) => seedPlaces(ctx, organisation) },
 };
 

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/module.ts';
+import { reportsFirstSteps } from './reports.first-steps.ts';
 import { reportDiscussion } from './reports.discussion.ts';
 import * as reportsMigration from './migrations/20261123_0300_reports.ts';
 import * as residentMigration from './migrations/20261123_0310_reports_resident.ts';
@@ -110,6 +111,7 @@ export const reportsModule: ModuleManifest = {
   },
   navigation: [{ href: '/reports', label: 'reports.nav' }],
   adminNavigation: staffNavigation,
+  firstSteps: reportsFirstSteps,
   homeSections: [{ order: 10, render: renderHomeSection }],
   discussedSubjects: [reportDiscussion],
   personalData: reportsPersonalData,

@@ -9,12 +9,13 @@ import { findUserByEmail } from './users.ts';
 
 /**
  * Makes a person an administrator (command line, or ADMIN_EMAIL on a first start): an existing account is promoted, otherwise a
- * confirmed account is created with the given password. Recorded in the audit log as a system action by `actorLabel`.
+ * confirmed account is created with the given password. `installation` also makes them an installation administrator
+ * (the /installation pages: every city's addresses and map tiles). Recorded in the audit log as a system action by `actorLabel`.
  */
 export async function createAdministrator(
   db: Executor,
   organisation: Organisation,
-  input: { email: string; name: string; password: string; actorLabel: string },
+  input: { email: string; name: string; password: string; actorLabel: string; installation?: boolean },
 ): Promise<{ created: boolean; userId: number }> {
   const email = input.email.trim().toLowerCase();
   if (!isEmail(email)) throw new AppError('VALIDATION_FAILED', `"${input.email}" is not an e-mail address.`);
@@ -27,7 +28,11 @@ export async function createAdministrator(
     if (existing) {
       await tx
         .updateTable('core_user')
-        .set({ role: 'admin', email_confirmed_at: sql`coalesce(email_confirmed_at, now())` })
+        .set({
+          role: 'admin',
+          email_confirmed_at: sql`coalesce(email_confirmed_at, now())`,
+          ...(input.installation ? { installation_admin: true } : {}),
+        })
         .where('id', '=', existing.id)
         .execute();
       await recordAudit(tx, {
@@ -36,8 +41,8 @@ export async function createAdministrator(
         action: 'user.update',
         subjectType: 'user',
         subjectId: existing.id,
-        before: { role: existing.role },
-        after: { role: 'admin' },
+        before: { role: existing.role, installationAdmin: existing.installation_admin },
+        after: { role: 'admin', installationAdmin: existing.installation_admin || input.installation === true },
       });
       return { created: false, userId: existing.id };
     }
@@ -49,6 +54,7 @@ export async function createAdministrator(
         display_name: input.name.trim() || 'Administrator',
         password_hash: passwordHash,
         role: 'admin',
+        installation_admin: input.installation === true,
         email_confirmed_at: new Date(),
         language: null,
         birth_year: null,
@@ -62,7 +68,7 @@ export async function createAdministrator(
       action: 'user.create',
       subjectType: 'user',
       subjectId: user.id,
-      after: { role: 'admin' },
+      after: { role: 'admin', installationAdmin: input.installation === true },
     });
     return { created: true, userId: user.id };
   });

@@ -42,7 +42,7 @@ export async function findSessionViewer(
   // A raw template, not the query builder: it runs on every signed-in request, and building and
   // compiling the select cost more server CPU than the (prepared) query costs the database.
   const result = await sql<Parameters<typeof toViewer>[0] & { last_seen_at: Date }>`
-    select u.id, u.organisation_id, u.email, u.display_name, u.role, u.language, u.email_confirmed_at, s.last_seen_at,
+    select u.id, u.organisation_id, u.email, u.display_name, u.role, u.language, u.email_confirmed_at, u.installation_admin, s.last_seen_at,
       coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}') as department_ids
     from core_session s join core_user u on u.id = s.user_id and u.organisation_id = s.organisation_id
     where s.id = ${id} and s.organisation_id = ${organisationId} and s.expires_at > ${new Date()} and u.deleted_at is null ${prepared}`.execute(

@@ -12,6 +12,8 @@ export interface Viewer {
   language: string | null;
   emailConfirmed: boolean;
   departmentIds: number[];
+  /** Runs the installation: its cities, their addresses and map tiles (the /installation pages). */
+  installationAdmin?: boolean;
 }
 
 /** Whether the viewer has at least the given role; administrators can do what moderators and staff can. */
@@ -34,6 +36,7 @@ export async function findViewer(db: Executor, organisationId: number, userId: n
       'role',
       'language',
       'email_confirmed_at',
+      'installation_admin',
       sql<
         number[]
       >`coalesce((select array_agg(department_id order by department_id) from core_department_member m where m.user_id = core_user.id), '{}')`.as(
@@ -56,6 +59,7 @@ export function toViewer(row: {
   role: Role;
   language: string | null;
   email_confirmed_at: Date | null;
+  installation_admin: boolean;
   department_ids: number[];
 }): Viewer {
   return {
@@ -67,6 +71,7 @@ export function toViewer(row: {
     language: row.language,
     emailConfirmed: row.email_confirmed_at !== null,
     departmentIds: row.department_ids,
+    installationAdmin: row.installation_admin,
   };
 }
 

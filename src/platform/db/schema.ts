@@ -8,6 +8,13 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string, string>;
 
+/** Street map tiles: a URL template with {z}, {x}, {y}, the provider's credit and the deepest zoom. */
+export interface MapTiles {
+  tileUrl: string;
+  attribution: string;
+  maxZoom: number;
+}
+
 export type Role = 'resident' | 'staff' | 'moderator' | 'admin';
 
 /**
@@ -30,6 +37,8 @@ export interface Database {
     map_zoom: number;
     branding: Json<{ primaryColor?: string; logoUrl?: string; tagline?: Translated }>;
     public_url: ColumnType<string | null, string | null | undefined, string | null>;
+    /** The city's own street map tiles; null: the installation's (MAP_TILE_URL…). */
+    map_tiles: ColumnType<MapTiles | null, string | null | undefined, string | null>;
     created_at: CreatedAt;
   };
   core_installation: {
@@ -47,6 +56,8 @@ export interface Database {
     role: Role;
     email_confirmed_at: NullableTimestamp;
     birth_year: number | null;
+    /** Runs the installation (its cities), besides their role in their own city. */
+    installation_admin: Generated<boolean>;
     created_at: CreatedAt;
     deleted_at: NullableTimestamp;
   };

@@ -7,7 +7,7 @@ import type { OrganisationRepository } from './organisations.ts';
 /**
  * Makes sure the installation has a city to serve: on an empty database, the demo city (or, with
  * `--no-demo`, an empty default city). Then creates the first administrator from ADMIN_EMAIL and
- * ADMIN_PASSWORD when they are set and that account does not exist yet.
+ * ADMIN_PASSWORD when they are set and that account does not exist yet; that person is an installation administrator.
  */
 export async function ensureOrganisation(
   ctx: AppContext,
@@ -38,6 +38,8 @@ export async function ensureOrganisation(
     name: 'Administrator',
     password: admin.password,
     actorLabel: 'system (ADMIN_EMAIL)',
+    // whoever set up the installation runs it: the /installation pages (every city's addresses and map tiles)
+    installation: true,
   });
   ctx.log.info('created the first administrator from ADMIN_EMAIL');
 }

@@ -1,5 +1,5 @@
 import type { Db, Executor } from '../db/database.ts';
-import type { Translated } from '../db/schema.ts';
+import type { MapTiles, Translated } from '../db/schema.ts';
 
 /** A city hosted by this installation. */
 export interface Organisation {
@@ -18,6 +18,8 @@ export interface Organisation {
    * PUBLIC_URL for the default city, the first host name for another (see `cityUrl`).
    */
   publicUrl: string | null;
+  /** The city's own street map tiles (the installation's page); null: MAP_TILE_URL and its settings. */
+  tiles: MapTiles | null;
 }
 
 type Row = {
@@ -34,6 +36,7 @@ type Row = {
   map_zoom: number;
   branding: Organisation['branding'] | string;
   public_url: string | null;
+  map_tiles: MapTiles | string | null;
 };
 
 function parseJson<T>(value: T | string): T {
@@ -53,6 +56,7 @@ function toOrganisation(row: Row): Organisation {
     map: { lat: row.map_center_lat, lng: row.map_center_lng, zoom: row.map_zoom },
     branding: parseJson(row.branding),
     publicUrl: row.public_url,
+    tiles: row.map_tiles === null ? null : parseJson(row.map_tiles),
   };
 }
 
@@ -67,6 +71,7 @@ export interface NewOrganisation {
   map: { lat: number; lng: number; zoom?: number };
   branding?: Organisation['branding'];
   publicUrl?: string | null;
+  tiles?: MapTiles | null;
 }
 
 /** Data access for organisations, with a short cache of the host lookup done on every request. */
@@ -134,6 +139,7 @@ export class OrganisationRepository {
         map_zoom: values.map.zoom ?? 13,
         branding: JSON.stringify(values.branding ?? {}),
         public_url: values.publicUrl ?? null,
+        map_tiles: values.tiles ? JSON.stringify(values.tiles) : null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -159,6 +165,7 @@ export class OrganisationRepository {
           : {}),
         ...(values.branding ? { branding: JSON.stringify(values.branding) } : {}),
         ...(values.publicUrl !== undefined ? { public_url: values.publicUrl } : {}),
+        ...(values.tiles !== undefined ? { map_tiles: values.tiles ? JSON.stringify(values.tiles) : null } : {}),
       })
       .where('id', '=', id)
       .returningAll()

@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
+import type { Organisation } from '../organisations/organisations.ts';
 import { leafletUrls } from './assets.ts';
 import { html, jsonForScript, type Html } from './html.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The street map settings (MAP_TILE_URL, MAP_TILE_ATTRIBUTION, MAP_MAX_ZOOM). */
+    /** The installation's street map settings (MAP_TILE_URL, MAP_TILE_ATTRIBUTION, MAP_MAX_ZOOM), a city's default. */
     mapSettings: Config['map'];
   }
 }
@@ -19,12 +20,20 @@ export interface StreetMap {
 }
 
 /**
- * The street map over the city's tiles, when MAP_TILE_URL is set: Leaflet and the settings a page script reads
+ * The street map settings of the city a request is for: its own tiles (set on the installation's page), else the
+ * installation's (MAP_TILE_URL…).
+ */
+export function cityMapSettings(installation: Config['map'], city: Pick<Organisation, 'tiles'> | null): Config['map'] {
+  return city?.tiles ?? installation;
+}
+
+/**
+ * The street map over the city's tiles, when it has some (its own, or MAP_TILE_URL): Leaflet and the settings a page script reads
  * to replace the server-drawn map (which stays for readers without JavaScript, and when there are no tiles:
  * then this answers undefined). `labels` are the page's words for the map and its controls.
  */
 export function streetMap(request: FastifyRequest, labels: Record<string, string>): StreetMap | undefined {
-  const settings = request.server.mapSettings;
+  const settings = cityMapSettings(request.server.mapSettings, request.organisation);
   if (!settings.tileUrl) return undefined;
   const leaflet = leafletUrls();
   const data = {

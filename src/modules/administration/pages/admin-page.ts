@@ -9,12 +9,14 @@ import type { FieldErrors } from '../administration.use-cases.ts';
 
 /** The administration's own sections, in menu order, with the right each one needs. */
 export const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; action: AdministrationAction }> = [
+  { href: '/admin/first-steps', label: 'admin.firstSteps.title', action: 'manage-city' },
   { href: '/admin/organisation', label: 'admin.organisation', action: 'manage-city' },
   { href: '/admin/departments', label: 'admin.departments', action: 'manage-departments' },
   { href: '/admin/users', label: 'admin.users', action: 'manage-people' },
   { href: '/admin/api-keys', label: 'admin.apiKeys', action: 'manage-api-keys' },
   { href: '/admin/audit', label: 'admin.audit', action: 'read-audit-log' },
   { href: '/admin/outbox', label: 'admin.outbox', action: 'read-outbox' },
+  { href: '/installation/cities', label: 'admin.installation.title', action: 'run-installation' },
 ];
 
 /** Renders an administration page: never indexed, never cached, with the section menu above. */

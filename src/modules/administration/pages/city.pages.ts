@@ -10,6 +10,7 @@ import { authorizeAdministration, mayAdminister } from '../administration.policy
 import { updateCitySettings, type CitySettingsInput, type FieldErrors } from '../administration.use-cases.ts';
 import { readForm, translatedValue, validFields } from '../../../platform/web/forms.ts';
 import { CitySettingsForm } from '../administration.schema.ts';
+import { firstStepsNotice } from './first-steps.pages.ts';
 import { SECTIONS, renderAdminPage, translateErrors, translatedFields } from './admin-page.ts';
 
 /** The administration's front page (every member of staff) and the city settings (administrators). */
@@ -26,6 +27,7 @@ export function registerCityPages(app: App, ctx: AppContext): void {
       title: t('admin.title'),
       main: html`<h1>${t('admin.title')}</h1>
 <p>${t('admin.intro')}</p>
+${await firstStepsNotice(ctx, request)}
 <ul class="cards">
   ${links.map((link) => html`<li class="card"><a href="${link.href}">${t(link.label)}</a></li>`)}
 </ul>`,

@@ -8,6 +8,8 @@ import * as installation from './20261215_2110_core_installation.ts';
 import * as mailHtml from './20261216_0600_core_mail_html.ts';
 import * as apiKeyQuota from './20261217_0400_core_api_key_quota.ts';
 import * as event from './20261217_0300_core_event.ts';
+import * as installationAdmin from './20261218_0200_core_installation_admin.ts';
+import * as organisationMapTiles from './20261218_0210_core_organisation_map_tiles.ts';
 
 /** The platform's own migrations; modules list theirs in their manifests. */
 export const platformMigrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const platformMigrations: Record<string, Migration> = {
   '20261216_0600_core_mail_html': mailHtml,
   '20261217_0300_core_event': event,
   '20261217_0400_core_api_key_quota': apiKeyQuota,
+  '20261218_0200_core_installation_admin': installationAdmin,
+  '20261218_0210_core_organisation_map_tiles': organisationMapTiles,
 };
