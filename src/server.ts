@@ -1,5 +1,6 @@
 import { buildPlatform } from './main.ts';
 import { loadConfig } from './platform/config.ts';
+import { startControlSocket } from './platform/db/control.ts';
 import { lockDataFolder } from './platform/db/lock.ts';
 import { createLogger } from './platform/logger.ts';
 import { StartRefused } from './platform/secret-key.ts';
@@ -46,6 +47,8 @@ async function start(): Promise<void> {
     process.exit(1);
   }
 
+  // on the embedded database, backups and the migration status are asked of this process (see control.ts)
+  const control = lock ? await startControlSocket(config.dataDir, platform.ctx.db, log) : undefined;
   let stopping = false;
   const built = platform;
   stop = (reason: string) => {
@@ -58,8 +61,8 @@ async function start(): Promise<void> {
       process.exit(1);
     }, 20_000);
     force.unref();
-    void built
-      .close()
+    void Promise.resolve(control?.close())
+      .then(() => built.close())
       .then(
         () => log.info('stopped cleanly'),
         (error: unknown) => log.error({ err: error }, 'stopping failed'),
@@ -69,7 +72,10 @@ async function start(): Promise<void> {
         process.exit(0);
       });
   };
-  if (stopRequest) return stop(stopRequest);
+  if (stopRequest) {
+    stop(stopRequest);
+    return;
+  }
 
   await platform.app.listen({ port: config.port, host: config.host });
   log.info(`Interactive City is ready at ${config.publicUrl.toString()}`);
