@@ -3,7 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import path from 'node:path';
-import type { TLSSocket } from 'node:tls';
 import { after, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { TestClient } from '../support/client.ts';
@@ -40,7 +39,7 @@ function tlsRequest(
 ): Promise<{ protocol: string; status: number; headers: Record<string, unknown>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { ca, servername: 'city.example.org', headers }, (res) => {
-      const protocol = (res.socket as TLSSocket).getProtocol() ?? '';
+      const protocol = 'getProtocol' in res.socket ? String((res.socket.getProtocol as () => unknown)()) : '';
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
