@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loadConfig } from '../../src/platform/config.ts';
 import { TestClient } from '../support/client.ts';
+import { nginxMissing, startNginx } from '../support/nginx.ts';
 import { freePort, TempFolders } from '../support/process.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
-const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 const SIGN_UPS_PER_ADDRESS = 3;
 const folders = new TempFolders();
 after(() => folders.removeAll());
@@ -91,31 +88,17 @@ describe('TRUST_PROXY', () => {
     'through a real nginx with TRUST_PROXY=1: twelve sign-ups with forged addresses, the limit holds',
     {
       // In CI (where .ci/run installs it) a missing nginx is a failure, as a missing browser is.
-      skip:
-        existsSync(NGINX) || process.env.CI === 'true' ? false : `no nginx at ${NGINX} (apt-get install nginx-light)`,
+      skip: nginxMissing(),
       timeout: 120_000,
     },
     async () => {
       const server = await serverTrusting('1');
-      let nginx: ChildProcess | undefined;
+      let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
       try {
         const port = await freePort();
-        const prefix = folders.make('ic-nginx-');
-        const conf = path.join(prefix, 'nginx.conf');
-        writeFileSync(
-          conf,
-          `worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${prefix}/body;
-  proxy_temp_path ${prefix}/proxy;
-  fastcgi_temp_path ${prefix}/fastcgi;
-  uwsgi_temp_path ${prefix}/uwsgi;
-  scgi_temp_path ${prefix}/scgi;
-  server {
+        nginx = await startNginx(
+          folders.make('ic-nginx-'),
+          `server {
     listen 127.0.0.1:${port};
     location / {
       proxy_pass ${server.url};
@@ -123,28 +106,17 @@ http {
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
     }
-  }
-}
-`,
+  }`,
+          port,
         );
-        nginx = spawn(NGINX, ['-p', prefix, '-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
         const url = `http://127.0.0.1:${port}`;
-        for (let tries = 0; ; tries++) {
-          try {
-            await fetch(`${url}/health`);
-            break;
-          } catch (error) {
-            if (tries > 50) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-        }
         const statuses = await signUpsForging(url, 12);
         assert.deepEqual(statuses, [
           ...Array<number>(SIGN_UPS_PER_ADDRESS).fill(200),
           ...Array<number>(12 - SIGN_UPS_PER_ADDRESS).fill(429),
         ]);
       } finally {
-        nginx?.kill('SIGTERM');
+        await nginx?.stop();
         await server.close();
       }
     },
