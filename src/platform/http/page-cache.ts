@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants as zlib, crc32, deflateRawSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { matchesIfNoneMatch } from './api.ts';
 
 /**
  * The page cache: what every anonymous visitor sees, rendered once per few seconds instead of once per
@@ -153,6 +152,14 @@ export class PageCache {
     this.#pending.set(key, promise);
     return { settle };
   }
+}
+
+/** Whether If-None-Match names this tag (or `*`), compared weakly as RFC 9110 asks for GET. */
+function matchesIfNoneMatch(header: string | undefined, tag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = tag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === opaque);
 }
 
 /** The cache key of a request, or null when the request may not be answered from (or fill) the cache. */
