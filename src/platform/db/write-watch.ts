@@ -27,7 +27,12 @@ const BOOKKEEPING = new Set([
   'core_event',
 ]);
 
-const RAW_WRITE = /\b(?:insert\s+into|update|delete\s+from|merge\s+into)\s+"?([a-z_][\w]*)"?/gi;
+/** `insert into t`, `update t [as] [alias] set`, `delete from t`, `merge into t` (not `for update of`, `for update skip locked`). */
+const RAW_WRITE =
+  /\b(?:insert\s+into|delete\s+from|merge\s+into)\s+"?([a-z_]\w*)"?|\bupdate\s+"?([a-z_]\w*)"?(?:\s+(?:as\s+)?[a-z_]\w*)?\s+set\b/gi;
+
+/** Book-keeping by name: a module's message queue (`fediverse_queue`) changes nothing a page shows. */
+const bookkeeping = (table: string): boolean => BOOKKEEPING.has(table) || table.endsWith('_queue');
 
 /** The name of a table node, an aliased one, or undefined. */
 function tableName(node: OperationNode | undefined): string | undefined {
@@ -58,7 +63,7 @@ function writtenTables(node: RootOperationNode): string[] | null {
       return [tableName(value.into as OperationNode) ?? '?'];
     case 'RawNode': {
       const text = ((value.sqlFragments as string[] | undefined) ?? []).join(' ');
-      const tables = [...text.matchAll(RAW_WRITE)].map((match) => (match[1] ?? '?').toLowerCase());
+      const tables = [...text.matchAll(RAW_WRITE)].map((match) => (match[1] ?? match[2] ?? '?').toLowerCase());
       return tables.length ? tables : null;
     }
     default:
@@ -68,8 +73,8 @@ function writtenTables(node: RootOperationNode): string[] | null {
 
 /**
  * A Kysely plugin that tells its listeners when a statement that writes a table other than book-keeping
- * ones has run (after it ran: outside a transaction the change is then committed). Statements sent as
- * raw SQL are recognised by their text; a write hidden inside a function call is not seen.
+ * ones has changed rows (told after the statement ran: outside a transaction the change is then committed).
+ * Statements sent as raw SQL are recognised by their text; a write hidden inside a function call is not seen.
  */
 export class WriteWatch implements KyselyPlugin {
   readonly #listeners = new Set<(tables: readonly string[]) => void>();
@@ -82,20 +87,19 @@ export class WriteWatch implements KyselyPlugin {
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     if (this.#listeners.size > 0) {
-      const tables = writtenTables(args.node)?.filter((table) => !BOOKKEEPING.has(table));
-      if (tables?.length) {
-        this.#pending.set(args.queryId, tables);
-        this.#tell(tables);
-      }
+      const tables = writtenTables(args.node)?.filter((table) => !bookkeeping(table));
+      if (tables?.length) this.#pending.set(args.queryId, tables);
     }
     return args.node;
   }
 
+  /** After the statement ran: told only when it changed rows (a queue's poll that took nothing is quiet). */
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     const tables = this.#pending.get(args.queryId);
     if (tables) {
       this.#pending.delete(args.queryId);
-      this.#tell(tables);
+      const affected = args.result.numAffectedRows;
+      if (affected === undefined || affected > 0n) this.#tell(tables);
     }
     return args.result;
   }
