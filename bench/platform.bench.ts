@@ -117,7 +117,7 @@ export async function benchPlatform(env: BenchEnvironment, options: BenchOptions
 
   printTable(
     `Part 1 — platform vs. bare Fastify (${env.kind}, ${options.concurrency} concurrent keep-alive connections, ${options.seconds} s per row)`,
-    ['Route', 'Target', 'req/s', 'median ms', 'p95 ms', 'errors', 'vs. baseline', 'KB (br)'],
+    ['Route', 'Target', 'req/s', 'median ms', 'p95 ms', 'errors', 'vs. baseline', 'KB sent'],
     rows.map((row) => [
       row.name,
       row.target,

@@ -17,10 +17,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * the reader's own token put back in its place on every hit (the language switch and any form stay valid
  * for them), and an answer that sets a cookie other than the anonymous one is never stored.
  *
- * Freshness: an entry lives `ttlMs` (5 s). A write through this process (any POST, PUT, PATCH or DELETE
- * that succeeds) bumps its city's version and the city's entries are no longer served, so a resident sees
- * their new report at once. A write by another server process, or by a background job, shows within the
- * TTL: the cache is per process and nothing is shared, so several processes stay correct within that bound.
+ * Freshness: an entry lives `ttlMs` (5 s). Any statement sent through this process's database handle that
+ * changes rows of a table other than book-keeping ones (`db/write-watch.ts`: sessions, rate limits, jobs,
+ * mail, queues) makes every entry stale, whoever sent it (a use case, a job, a command run in the process);
+ * a write request (POST, PUT, PATCH, DELETE) makes its city's entries stale once answered, after its
+ * transaction committed. So a resident sees their new report at once. A write by another server process
+ * (or hidden in a database function, or a race between a render and a transaction still open) shows within
+ * the TTL: nothing is shared between processes, so several processes stay correct within that bound.
  *
  * Pages and feeds carry a weak ETag (from the stored body and the reader's token, so it changes with
  * either); If-None-Match with it answers 304. Public pages say `private, no-cache` (a browser may keep
