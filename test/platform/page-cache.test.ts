@@ -194,4 +194,20 @@ describe('page cache', () => {
     }
     assert.ok(seen, `shown within ${Date.now() - started} ms`);
   });
+
+  test('book-keeping writes and statements that change no row leave stored pages alone', async () => {
+    const [city] = await server.organisations.findAll();
+    assert.ok(city);
+    const cache = server.app.pageCache;
+    const before = cache.version(city.id);
+    await sql`update places_district set population = 1 where false`.execute(server.ctx.db);
+    await sql`select id from places_district for update skip locked`.execute(server.ctx.db);
+    await sql`delete from core_rate_limit where false`.execute(server.ctx.db);
+    await sql`insert into core_rate_limit (organisation_id, key, window_start, hits) values (${city.id}, 'page-cache-test', now(), 1)`.execute(
+      server.ctx.db,
+    );
+    assert.equal(cache.version(city.id), before);
+    await sql`update places_district set population = 2 where code = 'northbank-quarter'`.execute(server.ctx.db);
+    assert.notEqual(cache.version(city.id), before, 'a change to a public table does');
+  });
 });
