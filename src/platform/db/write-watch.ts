@@ -82,7 +82,9 @@ export class WriteWatch implements KyselyPlugin {
 
   onWrite(listener: (tables: readonly string[]) => void): () => void {
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {

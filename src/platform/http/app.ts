@@ -419,7 +419,10 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     storedCookies: [ANON_COOKIE],
   });
   const stopWatching = deps.writes?.onWrite(() => pageCache.invalidateAll());
-  if (stopWatching) app.addHook('onClose', async () => void stopWatching());
+  if (stopWatching)
+    app.addHook('onClose', async () => {
+      stopWatching();
+    });
 
   // preHandler rather than preValidation: multipart fields reach the body in the upload plugin's preValidation.
   app.addHook('preHandler', async (request) => refuseUnstorableText(request));

@@ -288,7 +288,7 @@ function setsOnlyAllowedCookies(reply: FastifyReply, allowed: ReadonlySet<string
   const header = reply.getHeader('set-cookie');
   if (header === undefined) return true;
   const list = Array.isArray(header) ? header : [String(header)];
-  return list.every((cookie) => allowed.has(String(cookie).split('=')[0]?.trim() ?? ''));
+  return list.every((cookie) => allowed.has(cookie.split('=')[0]?.trim() ?? ''));
 }
 
 /**
@@ -382,7 +382,9 @@ export function registerPageCache(
     state?.settle?.(undefined);
     if (state) state.settle = null;
     // a write, whatever its outcome (a failed one rarely changed anything; dropping the city's pages is cheap)
-    if (UNSAFE_METHODS.has(request.method) && request.organisation) cache.invalidate(request.organisation.id);
+    // (no city when none is configured yet: the request was refused before one was set)
+    const organisation = request.organisation as { id: number } | null;
+    if (UNSAFE_METHODS.has(request.method) && organisation) cache.invalidate(organisation.id);
   });
   app.addHook('onRequestAbort', async (request) => {
     request.pageCacheState?.settle?.(undefined);
