@@ -144,7 +144,7 @@ export async function buildPlatform(config: Config, options: BuildOptions): Prom
       await ensureOrganisation(ctx, organisations, { demo: options.demo });
     });
 
-    const app = await createHttpApp({ config, db: database.db, log, organisations });
+    const app = await createHttpApp({ config, db: database.db, log, organisations, writes: database.writes });
     app.decorate('siteNavigation', {
       main: registry.navigation,
       admin: registry.adminNavigation,

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { Database } from './schema.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { preparingPool } from './prepared.ts';
+import { WriteWatch } from './write-watch.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -16,6 +17,8 @@ export type Executor = Kysely<Database>;
 
 export interface DatabaseHandle {
   db: Db;
+  /** Tells listeners when a statement sent through `db` wrote a table (the page cache listens). */
+  writes: WriteWatch;
   kind: 'pglite' | 'postgres';
   /** Where the data lives, for logs: a folder or a URL without its password. */
   location: string;
@@ -60,13 +63,15 @@ export async function openDatabase(options: {
       process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`);
     });
     // Queries marked with PREPARED_MARKER run as named prepared statements (see prepared.ts).
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+    const writes = new WriteWatch();
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins: [writes] });
     await sql`select 1`.execute(db);
     const url = new URL(options.databaseUrl);
     url.password = '';
     const connectionString = options.databaseUrl;
     return {
       db,
+      writes,
       kind: 'postgres',
       location: url.toString(),
       async exclusively(work) {
@@ -94,9 +99,11 @@ export async function openDatabase(options: {
     ...(options.initialData ? { loadDataDir: options.initialData } : {}),
     parsers: { [INT8]: (value: string) => Number(value), [NUMERIC]: (value: string) => Number(value) },
   });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const writes = new WriteWatch();
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins: [writes] });
   return {
     db,
+    writes,
     kind: 'pglite',
     location: folder ?? 'memory',
     exclusively: (work) => work(),

@@ -20,6 +20,7 @@ import { hashToken, hmac, randomToken, safeEqual } from '../auth/tokens.ts';
 import type { Viewer } from '../auth/users.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
+import type { WriteWatch } from '../db/write-watch.ts';
 import { AppError } from '../errors.ts';
 import { isLanguage, LANGUAGE_CODES, negotiateLanguage, type Language } from '../i18n/languages.ts';
 import { translator, type Translate } from '../i18n/translate.ts';
@@ -37,6 +38,7 @@ import {
   withStorableIntegers,
 } from '../validation.ts';
 import { answerClientError, frameworkError, registerErrorHandling, sendError } from './errors.ts';
+import { registerPageCache } from './page-cache.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 
 export type App = FastifyInstance<
@@ -166,6 +168,8 @@ export interface HttpDependencies {
   db: Db;
   log: Logger;
   organisations: OrganisationRepository;
+  /** Writes through the database handle, which empty the page cache; none when absent (a bare app). */
+  writes?: WriteWatch;
 }
 
 /** The expected CSRF token for a visitor: bound to their session, or to an anonymous cookie before sign-in. */
@@ -408,6 +412,17 @@ export async function createHttpApp(deps: HttpDependencies): Promise<App> {
     );
     request.t = translator(request.lang);
   });
+
+  // After the hook above (it needs the city, viewer, language and token) and before the security headers.
+  const pageCache = registerPageCache(app, {
+    queryCookies: [ANON_COOKIE, LANGUAGE_COOKIE],
+    storedCookies: [ANON_COOKIE],
+  });
+  const stopWatching = deps.writes?.onWrite(() => pageCache.invalidateAll());
+  if (stopWatching)
+    app.addHook('onClose', async () => {
+      stopWatching();
+    });
 
   // preHandler rather than preValidation: multipart fields reach the body in the upload plugin's preValidation.
   app.addHook('preHandler', async (request) => refuseUnstorableText(request));

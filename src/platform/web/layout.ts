@@ -68,6 +68,8 @@ export function renderPage(request: FastifyRequest, reply: FastifyReply, options
   const canonical = absoluteUrl(request.server, request.organisation, path);
   const description = options.description ?? t('home.lead');
   const notice = takeNotice(request, reply);
+  // a page any anonymous visitor may be shown the same (the page cache stores it; noIndex pages are personal)
+  request.publicPage = !options.noIndex && notice === undefined;
   const navigation = request.server.siteNavigation;
   const visible = (link: NavigationLink) => !link.roles || link.roles.some((role) => hasRole(viewer, role as never));
   const isCurrent = (href: string) => (href === '/' ? path === '/' : path === href || path.startsWith(`${href}/`));

@@ -133,7 +133,8 @@ export function registerProposalPage(app: App, ctx: AppContext): void {
       sort: parseCommentSort(request),
     });
     const meetings = await findMeetingsAbout(ctx.db, organisation.id, proposal.id);
-    reply.header('cache-control', 'private, no-store');
+    // what a signed-in resident sees is theirs (support, follow); an anonymous visitor's page is the public one
+    if (viewer) reply.header('cache-control', 'private, no-store');
     return renderPage(request, reply, {
       title: proposal.title,
       description: proposal.body.slice(0, 200),
