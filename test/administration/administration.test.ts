@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { translator } from '../../src/platform/i18n/translate.ts';
 import { TestClient } from '../support/client.ts';
 import { buildUser, lastMailTo, signedInClient } from '../support/factories.ts';
+import { freePort, runScript, TempFolders, waitForHealth } from '../support/process.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const en = translator('en');
@@ -342,40 +338,20 @@ describe('audit log and outbox pages', () => {
 });
 
 describe('npm run admin', () => {
-  test('creates an administrator in an existing city and lists them', { timeout: 120_000 }, async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'ic-admin-cli-'));
-    const root = path.resolve(import.meta.dirname, '../..');
-    const run = (script: string, args: string[], extra: Record<string, string> = {}) => {
-      const child = spawn(process.execPath, [script, ...args], {
-        cwd: root,
-        env: { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra },
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      return { child, exit: new Promise<number | null>((resolve) => child.on('exit', resolve)), output: () => output };
-    };
+  // each command opens the embedded database in its own process: minutes on a busy machine, hence the deadline
+  test('creates an administrator in an existing city and lists them', { timeout: 300_000 }, async () => {
+    const folders = new TempFolders();
+    const dataDir = folders.make('ic-admin-cli-');
+    const run = (script: string, args: string[], extra: Record<string, string> = {}) =>
+      runScript(script, args, { DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra });
     try {
       const empty = run('src/cli/admin.ts', ['create', '--email', 'chief@example.org']);
       assert.equal(await empty.exit, 1);
       assert.match(empty.output(), /No city yet/);
 
-      const port = await new Promise<number>((resolve) => {
-        const probe = createServer().listen(0, '127.0.0.1', () => {
-          const address = probe.address();
-          probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-        });
-      });
+      const port = await freePort();
       const serverProcess = run('src/server.ts', ['--no-demo'], { PORT: String(port), LOG_LEVEL: 'info' });
-      const until = Date.now() + 60_000;
-      while (
-        Date.now() < until &&
-        !(await fetch(`http://127.0.0.1:${port}/ready`).then(
-          (r) => r.ok,
-          () => false,
-        ))
-      )
-        await new Promise((r) => setTimeout(r, 200));
+      await waitForHealth(`http://127.0.0.1:${port}`, serverProcess, 180_000);
       serverProcess.child.kill('SIGTERM');
       assert.equal(await serverProcess.exit, 0);
 
@@ -390,7 +366,7 @@ describe('npm run admin', () => {
       assert.equal(await usage.exit, 2);
       assert.match(usage.output(), /Usage:/);
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      folders.removeAll();
     }
   });
 });
