@@ -84,7 +84,10 @@ export async function findDistrictsBox(
     ])
     .where('organisation_id', '=', organisationId)
     .executeTakeFirst();
-  if (!row || row.minLat === null || row.minLng === null || row.maxLat === null || row.maxLng === null)
+  // min and max of no row are null, whatever the column's type says
+  const box = row as
+    { minLat: number | null; minLng: number | null; maxLat: number | null; maxLng: number | null } | undefined;
+  if (!box || box.minLat === null || box.minLng === null || box.maxLat === null || box.maxLng === null)
     return undefined;
-  return { minLat: row.minLat, minLng: row.minLng, maxLat: row.maxLat, maxLng: row.maxLng };
+  return { minLat: box.minLat, minLng: box.minLng, maxLat: box.maxLat, maxLng: box.maxLng };
 }

@@ -73,10 +73,16 @@ interface Fields {
   id: string;
 }
 
+/** A coordinate given as a number (GeoJSON) or a text (CSV); anything else is not a number. */
+function coordinate(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : Number.NaN;
+}
+
 /** One address from its fields, or a problem (said without the place: the caller adds the line). */
 function toAddress(fields: Fields): AddressInput | string {
-  const lng = typeof fields.lng === 'number' ? fields.lng : Number(String(fields.lng ?? '').trim() || Number.NaN);
-  const lat = typeof fields.lat === 'number' ? fields.lat : Number(String(fields.lat ?? '').trim() || Number.NaN);
+  const lng = coordinate(fields.lng);
+  const lat = coordinate(fields.lat);
   if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180)
     return 'the longitude and latitude must be decimal degrees (WGS 84)';
   if (lat === 0 && lng === 0) return 'the position 0,0 is not an address';

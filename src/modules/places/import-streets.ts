@@ -68,7 +68,7 @@ export async function importStreets(
       geometry.coordinates.length > 0 &&
       geometry.coordinates.every(isLine)
     )
-      lines = geometry.coordinates as number[][][];
+      lines = geometry.coordinates;
     else {
       problems.push(
         `${where}: the geometry must be a LineString or MultiLineString of [longitude, latitude] positions`,

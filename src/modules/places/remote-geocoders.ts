@@ -19,24 +19,32 @@ export interface RemoteOptions {
 
 /** Nominatim's usage policy: at most one request a second (we keep it per service, for every city). */
 export const REQUEST_INTERVAL_MS = 1000;
-/** A search that would wait longer than this for its turn answers nothing rather than hold the page. */
-const MAX_WAIT_MS = 4000;
+/** At most this many requests wait for their turn; more answer nothing rather than hold pages for long. */
+const MAX_WAITING = 4;
 /** Answers are kept a week (the policy asks to cache; addresses rarely move). */
 export const CACHE_SECONDS = 7 * 24 * 3600;
 
-const nextSlot = new Map<string, number>();
+const queues = new Map<string, { tail: Promise<void>; waiting: number }>();
 
 /**
- * Waits for this service's next free second. Answers false when the queue is too long: the caller
- * answers nothing rather than keep a resident waiting (or break the service's limit).
+ * Runs requests to one service one after another, each starting a second after the previous one ended
+ * (in this process). Answers undefined without running when too many already wait.
  */
-async function takeSlot(service: string): Promise<boolean> {
-  const now = Date.now();
-  const at = Math.max(now, nextSlot.get(service) ?? 0);
-  if (at - now > MAX_WAIT_MS) return false;
-  nextSlot.set(service, at + REQUEST_INTERVAL_MS);
-  if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
-  return true;
+async function inTurn<T>(service: string, work: () => Promise<T>): Promise<T | undefined> {
+  const queue = queues.get(service) ?? { tail: Promise.resolve(), waiting: 0 };
+  queues.set(service, queue);
+  if (queue.waiting >= MAX_WAITING) return undefined;
+  queue.waiting += 1;
+  const previous = queue.tail;
+  let release: () => void = () => {};
+  queue.tail = new Promise<void>((resolve) => (release = resolve));
+  await previous;
+  try {
+    return await work();
+  } finally {
+    queue.waiting -= 1;
+    setTimeout(release, REQUEST_INTERVAL_MS);
+  }
 }
 
 function inBox(box: CityBox, lat: number, lng: number): boolean {
@@ -80,10 +88,24 @@ abstract class RemoteGeocoder implements Geocoder {
     const { ctx } = this.options;
     const cached = await findCachedAnswer(ctx.db, this.#service, key);
     if (Array.isArray(cached)) return cached as GeocodeCandidate[];
-    if (!(await takeSlot(this.#service))) {
+    const answer = await inTurn(this.#service, async () => {
+      // another request may have asked the same while this one waited
+      const meanwhile = await findCachedAnswer(ctx.db, this.#service, key);
+      if (Array.isArray(meanwhile)) return { candidates: meanwhile as GeocodeCandidate[], asked: false };
+      const fetched = await this.#fetch(url);
+      if (fetched) await storeCachedAnswer(ctx.db, this.#service, key, fetched, CACHE_SECONDS);
+      return { candidates: fetched, asked: true };
+    });
+    if (!answer) {
       ctx.log.warn({ service: this.#service }, 'geocoder busy: search not sent (one request a second)');
       return [];
     }
+    return answer.candidates ?? [];
+  }
+
+  /** Asks the service; the candidates in the city's box are kept, a failure answers undefined (not kept). */
+  async #fetch(url: URL): Promise<GeocodeCandidate[] | undefined> {
+    const { ctx } = this.options;
     try {
       const response = await ctx.outbound.fetch(url, {
         headers: {
@@ -96,14 +118,12 @@ abstract class RemoteGeocoder implements Geocoder {
       });
       if (!response.ok) {
         ctx.log.warn({ service: this.#service, status: response.status }, 'geocoder answered an error');
-        return [];
+        return undefined;
       }
-      const candidates = this.parse(await response.json()).filter((c) => inBox(this.options.box, c.lat, c.lng));
-      await storeCachedAnswer(ctx.db, this.#service, key, candidates, CACHE_SECONDS);
-      return candidates;
+      return this.parse(await response.json()).filter((c) => inBox(this.options.box, c.lat, c.lng));
     } catch (error) {
       ctx.log.warn({ service: this.#service, err: error }, 'geocoder could not be reached');
-      return [];
+      return undefined;
     }
   }
 

@@ -10,7 +10,9 @@ import { notifySoon } from '../subscriptions.ts';
 import { followReport } from '../subscriptions.repository.ts';
 import { followByAddress, holdAnonymousReport } from '../confirm-report.use-cases.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { geocoderFor } from '../../places/index.ts';
+import { findStreetLines, geocoderFor } from '../../places/index.ts';
+import { localized } from '../../../platform/i18n/translate.ts';
+import { cityBounds } from './map.ts';
 import { parseCoordinate } from './shared.ts';
 import { formFromQuery, problemMessages, readPostedReport, stagePhotos } from './new-report.form.ts';
 import { newReportPage, similarPage } from './new-report.view.ts';
@@ -111,8 +113,15 @@ export function registerNewReportPages(app: App, ctx: AppContext): void {
         ? await geocoder.reverse(lat, lng, request.lang)
         : undefined;
     const choices = await reportFormChoices(ctx, request.organisation);
+    const { organisation } = request;
+    const lines = await findStreetLines(ctx.db, organisation.id, cityBounds(choices.districts, organisation.map));
+    const streets = lines.map((line) => ({
+      geometry: line.geometry,
+      name: localized(line.name, request.lang, organisation.defaultLanguage),
+    }));
     return newReportPage(request, reply, choices, {
       form,
+      streets,
       errors: {},
       geocoder: { available: geocoder.available, suggests: geocoder.suggests },
       ...(search ? { search } : {}),

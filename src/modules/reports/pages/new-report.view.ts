@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
-import { MapProjection } from '../../../platform/web/svg-map.ts';
+import { MapProjection, type MapGeometry } from '../../../platform/web/svg-map.ts';
 import { csrfField, errorSummary, field, renderPage } from '../../../platform/web/layout.ts';
 import type { ReportFormChoices } from '../report-form.use-cases.ts';
 import type { Category } from '../report-categories.repository.ts';
@@ -19,6 +19,8 @@ export interface PageState {
   geocoder?: { available: boolean; suggests: boolean };
   /** The address nearest the chosen point, when the resident gave no address. */
   near?: string;
+  /** The city's street lines, for the map drawn without JavaScript. */
+  streets?: Array<{ geometry: MapGeometry; name: string }>;
   status?: number;
 }
 
@@ -92,7 +94,7 @@ ${searchBlock}
     <p role="status" id="place-status" class="place-status">${place ? t('reports.new.placeChosen', { place }) : ''}</p>
     <p class="field__hint" id="place-hint">${t('reports.map.pickHint')} <span class="muted">${t('reports.map.noScript')}</span></p>
     ${errors.lat ? html`<p class="field__error" id="lat-error">${errors.lat}</p>` : ''}
-    ${renderMap({ projection, districts: shapes, districtLabel: (d) => plain(request, d.name), title: t('reports.map.title'), description: t('reports.map.pickHint'), marker: Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng } : undefined, mode: 'pick' })}
+    ${renderMap({ projection, districts: shapes, districtLabel: (d) => plain(request, d.name), title: t('reports.map.title'), description: t('reports.map.pickHint'), marker: Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng } : undefined, mode: 'pick', ...(state.streets ? { streets: state.streets } : {}) })}
     <p><button type="button" class="button button--secondary" data-locate hidden>${t('reports.map.useLocation')}</button></p>
     ${field({ name: 'address', label: t('reports.new.address'), hint: t('reports.new.address.hint'), value: form.address || near, maxlength: 300, autocomplete: 'off' })}
     <div class="field${errors.lat ? ' field--error' : ''}">
