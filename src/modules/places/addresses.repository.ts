@@ -40,8 +40,8 @@ export interface StreetMatch {
   score: number;
 }
 
-function parseJson<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+function parseNames(value: unknown): Record<string, string> {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, string>;
 }
 
 /** A house number as compared: lower case, without spaces ("12 A" and "12a" are one number). */
@@ -175,7 +175,7 @@ function toAddress(row: {
 }): RegisterAddress {
   return {
     street: row.street,
-    streetNames: parseJson<Record<string, string>>(row.street_names),
+    streetNames: parseNames(row.street_names),
     number: row.number,
     unit: row.unit,
     postcode: row.postcode,
@@ -227,7 +227,7 @@ export async function hasAddresses(db: Executor, organisationId: number): Promis
 export async function countAddresses(db: Executor, organisationId: number): Promise<number> {
   const row = await db
     .selectFrom('places_address')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
     .where('organisation_id', '=', organisationId)
     .executeTakeFirstOrThrow();
   return Number(row.count);

@@ -66,4 +66,4 @@ for (const feature of collection.features) {
   }
 }
 writeFileSync(new URL('addresses.csv', folder), `${lines.join('\n')}\n`);
-console.log(`${lines.length - 1} addresses written.`);
+process.stdout.write(`${lines.length - 1} addresses written.\n`);
