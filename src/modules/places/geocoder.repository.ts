@@ -31,10 +31,16 @@ export async function saveGeocoderSetting(
 }
 
 /** A cached answer of an outside geocoder, while it has not expired. */
-export async function findCachedAnswer(db: Executor, service: string, key: string): Promise<unknown> {
+export async function findCachedAnswer(
+  db: Executor,
+  organisationId: number,
+  service: string,
+  key: string,
+): Promise<unknown> {
   const row = await db
     .selectFrom('places_geocode_cache')
     .select('answer')
+    .where('organisation_id', '=', organisationId)
     .where('service', '=', service)
     .where('key', '=', key)
     .where('expires_at', '>', sql<Date>`now()`)
@@ -43,8 +49,10 @@ export async function findCachedAnswer(db: Executor, service: string, key: strin
   return typeof row.answer === 'string' ? (JSON.parse(row.answer) as unknown) : row.answer;
 }
 
+/** Keeps an answer (and forgets this city's expired ones of the service, so the cache never only grows). */
 export async function storeCachedAnswer(
   db: Executor,
+  organisationId: number,
   service: string,
   key: string,
   answer: unknown,
@@ -52,21 +60,20 @@ export async function storeCachedAnswer(
 ): Promise<void> {
   const expires = sql<Date>`now() + make_interval(secs => ${seconds})`;
   await db
+    .deleteFrom('places_geocode_cache')
+    .where('organisation_id', '=', organisationId)
+    .where('service', '=', service)
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .execute();
+  await db
     .insertInto('places_geocode_cache')
-    .values({ service, key, answer: JSON.stringify(answer), expires_at: expires })
+    .values({ organisation_id: organisationId, service, key, answer: JSON.stringify(answer), expires_at: expires })
     .onConflict((oc) =>
-      oc.columns(['service', 'key']).doUpdateSet({ answer: JSON.stringify(answer), expires_at: expires }),
+      oc
+        .columns(['organisation_id', 'service', 'key'])
+        .doUpdateSet({ answer: JSON.stringify(answer), expires_at: expires }),
     )
     .execute();
-}
-
-/** Forgets expired answers (maintenance); answers how many. */
-export async function deleteExpiredAnswers(db: Executor): Promise<number> {
-  const result = await db
-    .deleteFrom('places_geocode_cache')
-    .where('expires_at', '<=', sql<Date>`now()`)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
 }
 
 /** The box around the city's districts, or undefined when it has none. */

@@ -168,6 +168,7 @@ export async function geocoderFor(ctx: AppContext, organisation: Organisation): 
   if ((setting.provider === 'nominatim' || setting.provider === 'photon') && setting.baseUrl) {
     const options = {
       ctx,
+      organisationId: organisation.id,
       baseUrl: setting.baseUrl,
       box: await cityBox(ctx.db, organisation),
       // Nominatim's usage policy: identify the application; the city's address lets the service reach its operator

@@ -3,7 +3,6 @@ import * as placesMigration from './migrations/20261123_0100_places.ts';
 import * as districtVersionMigration from './migrations/20261207_0100_places_district_version.ts';
 import * as addressesMigration from './migrations/20261218_0100_places_addresses.ts';
 import { registerGeocodeApi } from './geocode.api.ts';
-import { deleteExpiredAnswers } from './geocoder.repository.ts';
 import { seedPlaces } from './places.demo.ts';
 import { registerPlacesRoutes } from './places.routes.ts';
 
@@ -59,15 +58,6 @@ export const placesModule: ModuleManifest = {
     registerPlacesRoutes(app, ctx);
     registerGeocodeApi(app, ctx);
   },
-  jobs: (ctx) => ({
-    // answers of Nominatim and Photon are kept a week; expired ones are read as missing, and removed daily
-    'places.geocode-cache-cleanup': {
-      handler: async () => {
-        await deleteExpiredAnswers(ctx.db);
-      },
-      everyMs: 24 * 3600_000,
-    },
-  }),
   navigation: [{ href: '/districts', label: 'site.districts' }],
   demo: { order: 0, seed: (ctx, organisation) => seedPlaces(ctx, organisation) },
 };

@@ -61,6 +61,7 @@ declare module '../../platform/db/schema.ts' {
       base_url: string | null;
     };
     places_geocode_cache: {
+      organisation_id: number;
       service: string;
       key: string;
       answer: ColumnType<unknown, string, string>;

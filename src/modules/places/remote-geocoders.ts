@@ -11,6 +11,7 @@ export interface CityBox {
 
 export interface RemoteOptions {
   ctx: AppContext;
+  organisationId: number;
   baseUrl: string;
   box: CityBox;
   userAgent: string;
@@ -86,14 +87,15 @@ abstract class RemoteGeocoder implements Geocoder {
   /** The answer for a key: from the cache, else asked of the service (in turn) and kept. */
   async #ask(key: string, url: URL): Promise<GeocodeCandidate[]> {
     const { ctx } = this.options;
-    const cached = await findCachedAnswer(ctx.db, this.#service, key);
+    const cached = await findCachedAnswer(ctx.db, this.options.organisationId, this.#service, key);
     if (Array.isArray(cached)) return cached as GeocodeCandidate[];
     const answer = await inTurn(this.#service, async () => {
       // another request may have asked the same while this one waited
-      const meanwhile = await findCachedAnswer(ctx.db, this.#service, key);
+      const meanwhile = await findCachedAnswer(ctx.db, this.options.organisationId, this.#service, key);
       if (Array.isArray(meanwhile)) return { candidates: meanwhile as GeocodeCandidate[], asked: false };
       const fetched = await this.#fetch(url);
-      if (fetched) await storeCachedAnswer(ctx.db, this.#service, key, fetched, CACHE_SECONDS);
+      if (fetched)
+        await storeCachedAnswer(ctx.db, this.options.organisationId, this.#service, key, fetched, CACHE_SECONDS);
       return { candidates: fetched, asked: true };
     });
     if (!answer) {

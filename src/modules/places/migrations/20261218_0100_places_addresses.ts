@@ -87,11 +87,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`
     create table places_geocode_cache (
+      organisation_id integer not null references core_organisation(id) on delete cascade,
       service text not null,
       key text not null,
       answer jsonb not null,
       expires_at timestamptz not null,
-      primary key (service, key)
+      primary key (organisation_id, service, key)
     )`.execute(db);
   await sql`create index places_geocode_cache_expiry on places_geocode_cache (expires_at)`.execute(db);
 }
