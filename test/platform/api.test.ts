@@ -108,6 +108,8 @@ async function demoIds() {
 /** Query strings an operation needs to answer at all. */
 const REQUIRED_QUERY: Record<string, string> = {
   '/api/v1/districts/lookup': '?lat=45.07&lng=7.68',
+  '/api/v1/places/geocode': '?q=via+del+porto+12',
+  '/api/v1/places/reverse': '?lat=44.1071&lon=9.825',
   '/api/v1/reports/clusters': '?bbox=-180,-85,180,85&zoom=3',
 };
 

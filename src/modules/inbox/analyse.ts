@@ -1,8 +1,7 @@
 import type { AppContext } from '../../platform/context.ts';
 import type { Executor } from '../../platform/db/database.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
-import { findDistrictsWithGeometry } from '../places/index.ts';
-import { geocoderFor } from '../reports/index.ts';
+import { findDistrictsWithGeometry, findStreetNames } from '../places/index.ts';
 import {
   analyseMessage,
   classifierFor,
@@ -39,18 +38,16 @@ export async function topicRulesFor(db: Executor, organisationId: number): Promi
 
 /**
  * The places a message can name: the city's districts (every language's name, with their shapes) and
- * the streets its address provider knows, each placed in the district that contains its middle.
+ * the streets of its address register, each placed in the district that contains its middle.
  */
 export async function gazetteerFor(db: Executor, organisation: Organisation): Promise<Gazetteer> {
   const districts = (await findDistrictsWithGeometry(db, organisation.id)).filter(
     (district) => district.kind === 'district',
   );
-  const streets = geocoderFor(organisation)
-    .streets()
-    .flatMap((street) => {
-      const district = districts.find((candidate) => containsPoint(candidate.geometry, street.lng, street.lat));
-      return district ? [{ name: street.label, districtId: district.id }] : [];
-    });
+  const streets = (await findStreetNames(db, organisation.id)).flatMap((street) => {
+    const district = districts.find((candidate) => containsPoint(candidate.geometry, street.lng, street.lat));
+    return district ? [{ name: street.name, districtId: district.id }] : [];
+  });
   return {
     districts: districts.map((district) => ({
       id: district.id,

@@ -2,6 +2,8 @@ import type { ModuleManifest } from '../../platform/module.ts';
 import { placesFirstSteps } from './places.first-steps.ts';
 import * as placesMigration from './migrations/20261123_0100_places.ts';
 import * as districtVersionMigration from './migrations/20261207_0100_places_district_version.ts';
+import * as addressesMigration from './migrations/20261218_0100_places_addresses.ts';
+import { registerGeocodeApi } from './geocode.api.ts';
 import { seedPlaces } from './places.demo.ts';
 import { registerPlacesRoutes } from './places.routes.ts';
 
@@ -14,6 +16,12 @@ export {
   type DistrictWithGeometry,
 } from './places.repository.ts';
 export { importDistricts } from './import-districts.ts';
+export { importAddressFile, importAddresses, readAddressFile } from './import-addresses.ts';
+export { importStreets } from './import-streets.ts';
+export { geocoderFor, type GeocodeCandidate, type Geocoder } from './geocoder.ts';
+export { countAddresses, findStreetNames } from './addresses.repository.ts';
+export { findStreetLines, type StreetLine } from './streets.repository.ts';
+export { saveGeocoderSetting, type GeocoderProvider } from './geocoder.repository.ts';
 export {
   boundingBox,
   containsPoint,
@@ -38,15 +46,19 @@ export const placesModule: ModuleManifest = {
     {
       name: 'places',
       description:
-        'Districts and neighbourhoods of the city: names, populations, outlines (GeoJSON) and which contain a point.',
+        'Districts and neighbourhoods of the city: names, populations, outlines (GeoJSON) and which contain a point; address search and reverse geocoding.',
     },
   ],
   locales: new URL('./locales/', import.meta.url),
   migrations: {
     '20261123_0100_places': placesMigration,
     '20261207_0100_places_district_version': districtVersionMigration,
+    '20261218_0100_places_addresses': addressesMigration,
   },
-  routes: registerPlacesRoutes,
+  routes: (app, ctx) => {
+    registerPlacesRoutes(app, ctx);
+    registerGeocodeApi(app, ctx);
+  },
   navigation: [{ href: '/districts', label: 'site.districts' }],
   firstSteps: placesFirstSteps,
   demo: { order: 0, seed: (ctx, organisation) => seedPlaces(ctx, organisation) },

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { AppContext } from '../../platform/context.ts';
 import type { Organisation } from '../../platform/organisations/organisations.ts';
+import { importAddressFile } from './import-addresses.ts';
 import { importDistricts } from './import-districts.ts';
+import { importStreets } from './import-streets.ts';
 
 const DISTRICTS = [
   {
@@ -105,4 +108,12 @@ export async function seedPlaces(ctx: AppContext, organisation: Organisation): P
     organisation.defaultLanguage,
   );
   if (!outcome.ok) throw new Error(`demo districts are invalid: ${outcome.problems.join('; ')}`);
+  // the demo's address register and street lines, imported like a real city's files (demo/generate-addresses.ts)
+  const folder = new URL('./demo/', import.meta.url);
+  const register = readFileSync(new URL('addresses.csv', folder), 'utf8');
+  const addresses = await importAddressFile(ctx.db, organisation.id, 'addresses.csv', register);
+  if (!addresses.ok) throw new Error(`demo addresses are invalid: ${addresses.problems.join('; ')}`);
+  const lines = JSON.parse(readFileSync(new URL('streets.geojson', folder), 'utf8')) as unknown;
+  const streets = await importStreets(ctx.db, organisation.id, lines, organisation.defaultLanguage);
+  if (!streets.ok) throw new Error(`demo streets are invalid: ${streets.problems.join('; ')}`);
 }

@@ -35,7 +35,6 @@ export { findReports, findReportById, type ReportRow } from './reports-list.repo
 export { MAX_PHOTO_BYTES, MAX_PHOTOS, preparePhoto, type PhotoError } from './photos.ts';
 export { attachPendingPhotos, countPendingPhotos, storePendingPhotos } from './photos.repository.ts';
 export { findPublicUpdates, type PublicUpdate } from './report-history.repository.ts';
-export { geocoderFor, type Address, type Geocoder } from './pages/geocoder.ts';
 export {
   answersFromForm,
   questionFieldId,

@@ -8,7 +8,6 @@ import {
   findCategories,
   findQuestions,
   findReports,
-  geocoderFor,
   MAX_PHOTO_BYTES,
   MAX_PHOTOS,
   preparePhoto,
@@ -17,6 +16,7 @@ import {
   type Category,
   type Question,
 } from '../../reports/index.ts';
+import { geocoderFor } from '../../places/index.ts';
 import { ingestMessagesIn } from '../ingest.ts';
 import type { ChannelRecord } from './channel.ts';
 import {
@@ -387,7 +387,8 @@ async function step(
         await save(turn, 'photo', { lat: message.location.latitude, lng: message.location.longitude, address: null });
       else if (typed.length >= 3 && !typed.startsWith('/')) {
         // The city's address provider places a street named in the chat; an unknown one keeps the words for staff.
-        const [found] = await geocoderFor(organisation).search(typed.slice(0, 300), 1);
+        const geocoder = await geocoderFor(turn.ctx, organisation);
+        const [found] = await geocoder.search(typed.slice(0, 300), organisation.defaultLanguage, 1);
         await save(
           turn,
           'photo',

@@ -6,13 +6,13 @@ import { ReservedRateLimits } from '../../../platform/auth/rate-limit.ts';
 import { hashToken } from '../../../platform/auth/tokens.ts';
 import { localized } from '../../../platform/i18n/translate.ts';
 import { OrganisationRepository, type Organisation } from '../../../platform/organisations/organisations.ts';
+import { geocoderFor } from '../../places/index.ts';
 import {
   findCategories,
   findCategoryIdsWithQuestions,
   findCategoryByCode,
   findQuestions,
 } from '../report-categories.repository.ts';
-import { geocoderFor } from '../pages/geocoder.ts';
 import { findFirstPhotoIds } from '../photos.repository.ts';
 import { findPublicUpdates } from '../report-history.repository.ts';
 import { findReports, type ReportRow } from '../reports-list.repository.ts';
@@ -298,7 +298,8 @@ export function registerOpen311(app: FastifyInstance, ctx: AppContext): void {
         const addressString = text(input.address_string);
         if ((latText === undefined || lngText === undefined) && addressString) {
           // GeoReport v2: a location is lat & long or address_string; the city's own address search places it
-          const [found] = await geocoderFor(organisation).search(addressString, 1);
+          const geocoder = await geocoderFor(ctx, organisation);
+          const [found] = await geocoder.search(addressString, organisation.defaultLanguage, 1);
           if (!found)
             return refuse(
               new Open311Error(

@@ -2,7 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import type { DistrictWithGeometry } from '../../places/index.ts';
 import { streetMap, type StreetMap } from '../../../platform/web/street-map.ts';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
-import { areaLayer, boxAround, mapFigure, positionsOf, type MapProjection } from '../../../platform/web/svg-map.ts';
+import {
+  areaLayer,
+  boxAround,
+  featureLayer,
+  mapFigure,
+  positionsOf,
+  type MapGeometry,
+  type MapProjection,
+} from '../../../platform/web/svg-map.ts';
 import type { BoundingBox } from '../tiles.ts';
 import type { ReportCluster } from '../reports-map.repository.ts';
 
@@ -52,6 +60,8 @@ export interface MapOptions {
   title: string;
   description: string;
   clusters?: ReportCluster[];
+  /** The city's imported streets (`npm run places -- import-streets`), drawn under the clusters and named. */
+  streets?: Array<{ geometry: MapGeometry; name: string }>;
   marker?: { lat: number; lng: number } | undefined;
   /** `browse` lets the script zoom into clusters; `pick` lets it set the form's coordinates. */
   mode: 'browse' | 'pick' | 'static';
@@ -77,6 +87,7 @@ export function renderMap(options: MapOptions): Html {
     layers: [
       html`<rect class="map-background" x="0" y="0" width="${projection.width}" height="${projection.height}"></rect>`,
       districtPaths(projection, options.districts, options.districtLabel),
+      options.streets?.length ? featureLayer(projection, options.streets, 'map-streets') : html``,
       html`<g class="map-clusters">${clusters.map((cluster) => {
         const radius = Math.min(38, 7 + Math.sqrt(cluster.count) * 4);
         const closed = cluster.openCount === 0;

@@ -10,7 +10,10 @@ import { notifySoon } from '../subscriptions.ts';
 import { followReport } from '../subscriptions.repository.ts';
 import { followByAddress, holdAnonymousReport } from '../confirm-report.use-cases.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { geocoderFor } from './geocoder.ts';
+import { findStreetLines, geocoderFor } from '../../places/index.ts';
+import { localized } from '../../../platform/i18n/translate.ts';
+import { cityBounds } from './map.ts';
+import { parseCoordinate } from './shared.ts';
 import { formFromQuery, problemMessages, readPostedReport, stagePhotos } from './new-report.form.ts';
 import { newReportPage, similarPage } from './new-report.view.ts';
 import { notFound } from './shared.ts';
@@ -98,12 +101,32 @@ export async function handleReportPost(
 export function registerNewReportPages(app: App, ctx: AppContext): void {
   app.get('/reports/new', { schema: { hide: true } }, async (request, reply) => {
     const { form, search: query } = formFromQuery(request.query);
-    const geocoder = geocoderFor(request.organisation);
+    const geocoder = await geocoderFor(ctx, request.organisation);
     const search = query
-      ? { query, results: await geocoder.search(query, 8), available: geocoder.available }
+      ? { query, results: await geocoder.search(query, request.lang, 8), available: geocoder.available }
       : undefined;
+    // a point chosen without an address is named by the nearest one ("Near Via del Porto 12")
+    const lat = parseCoordinate(form.lat);
+    const lng = parseCoordinate(form.lng);
+    const nearest =
+      !form.address && Number.isFinite(lat) && Number.isFinite(lng) && geocoder.available
+        ? await geocoder.reverse(lat, lng, request.lang)
+        : undefined;
     const choices = await reportFormChoices(ctx, request.organisation);
-    return newReportPage(request, reply, choices, { form, errors: {}, ...(search ? { search } : {}) });
+    const { organisation } = request;
+    const lines = await findStreetLines(ctx.db, organisation.id, cityBounds(choices.districts, organisation.map));
+    const streets = lines.map((line) => ({
+      geometry: line.geometry,
+      name: localized(line.name, request.lang, organisation.defaultLanguage),
+    }));
+    return newReportPage(request, reply, choices, {
+      form,
+      streets,
+      errors: {},
+      geocoder: { available: geocoder.available, suggests: geocoder.suggests },
+      ...(search ? { search } : {}),
+      ...(nearest ? { near: nearest.label } : {}),
+    });
   });
 
   app.post('/reports/:id/me-too', { schema: { hide: true } }, async (request, reply) => {

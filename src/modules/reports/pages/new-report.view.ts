@@ -1,11 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html, raw, type Html } from '../../../platform/web/html.ts';
-import { MapProjection } from '../../../platform/web/svg-map.ts';
+import { MapProjection, type MapGeometry } from '../../../platform/web/svg-map.ts';
 import { csrfField, errorSummary, field, renderPage } from '../../../platform/web/layout.ts';
 import type { ReportFormChoices } from '../report-form.use-cases.ts';
 import type { Category } from '../report-categories.repository.ts';
 import type { NearbyReport } from '../nearby-reports.repository.ts';
-import type { Address } from './geocoder.ts';
+import type { GeocodeCandidate } from '../../places/index.ts';
 import { cityBounds, renderMap, reportsStreetMap } from './map.ts';
 import type { ReportForm } from './new-report.form.ts';
 import { answerName, questionFields, questionFieldsScript } from './question-fields.ts';
@@ -14,7 +14,13 @@ import { categoryOptions, excerpt, parseCoordinate, plain, reportsAsset, statusT
 export interface PageState {
   form: ReportForm;
   errors: Record<string, string>;
-  search?: { query: string; results: Address[]; available: boolean };
+  search?: { query: string; results: GeocodeCandidate[]; available: boolean };
+  /** What the city's geocoder offers the page: suggestions as one types, naming a picked place. */
+  geocoder?: { available: boolean; suggests: boolean };
+  /** The address nearest the chosen point, when the resident gave no address. */
+  near?: string;
+  /** The city's street lines, for the map drawn without JavaScript. */
+  streets?: Array<{ geometry: MapGeometry; name: string }>;
   status?: number;
 }
 
@@ -32,13 +38,22 @@ export function newReportPage(
   const lat = parseCoordinate(form.lat);
   const lng = parseCoordinate(form.lng);
   const search = state.search;
-  const place = form.address || (Number.isFinite(lat) && Number.isFinite(lng) ? `${form.lat}, ${form.lng}` : '');
+  const near = state.near ? t('reports.new.near', { address: state.near }) : '';
+  const place =
+    form.address || near || (Number.isFinite(lat) && Number.isFinite(lng) ? `${form.lat}, ${form.lng}` : '');
+  const geocoder = state.geocoder ?? { available: false, suggests: false };
 
-  const searchBlock = html`<form method="get" action="/reports/new" class="stack" role="search" aria-labelledby="search-label">
-  <div class="field">
+  const searchBlock = html`<form method="get" action="/reports/new" class="stack" role="search" aria-labelledby="search-label"${
+    geocoder.available
+      ? html` data-address-search="/api/v1/places/geocode" data-reverse="/api/v1/places/reverse" data-suggest="${geocoder.suggests ? 'true' : 'false'}" data-lang="${request.lang}" data-found="${t('reports.new.suggestions.found', { n: '{{n}}' })}" data-none="${t('reports.new.suggestions.none')}" data-near="${t('reports.new.near', { address: '{{address}}' })}" data-chosen="${t('reports.new.placeChosen', { place: '{{place}}' })}"`
+      : ''
+  }>
+  <div class="field address-search">
     <label for="q" id="search-label">${t('reports.new.search')}</label>
     <p class="field__hint" id="q-hint">${t('reports.new.search.hint')}</p>
     <input id="q" name="q" type="search" value="${search?.query ?? ''}" aria-describedby="q-hint" autocomplete="street-address">
+    <ul id="q-suggestions" class="address-suggestions" role="listbox" aria-label="${t('reports.new.suggestions')}" hidden></ul>
+    <p id="q-status" class="visually-hidden" role="status" aria-live="polite"></p>
   </div>
   ${form.category ? html`<input type="hidden" name="category" value="${form.category}">` : ''}
   <button type="submit" class="button button--secondary">${t('reports.new.search.submit')}</button>
@@ -76,12 +91,12 @@ ${searchBlock}
   ${form.pendingPhotos ? html`<input type="hidden" name="pendingPhotos" value="${form.pendingPhotos}">` : ''}
   <fieldset class="field${errors.lat ? ' field--error' : ''}" aria-describedby="place-hint">
     <legend>${t('reports.new.place')}</legend>
-    ${place ? html`<p role="status"><strong>${t('reports.new.placeChosen', { place })}</strong></p>` : ''}
+    <p role="status" id="place-status" class="place-status">${place ? t('reports.new.placeChosen', { place }) : ''}</p>
     <p class="field__hint" id="place-hint">${t('reports.map.pickHint')} <span class="muted">${t('reports.map.noScript')}</span></p>
     ${errors.lat ? html`<p class="field__error" id="lat-error">${errors.lat}</p>` : ''}
-    ${renderMap({ projection, districts: shapes, districtLabel: (d) => plain(request, d.name), title: t('reports.map.title'), description: t('reports.map.pickHint'), marker: Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng } : undefined, mode: 'pick' })}
+    ${renderMap({ projection, districts: shapes, districtLabel: (d) => plain(request, d.name), title: t('reports.map.title'), description: t('reports.map.pickHint'), marker: Number.isFinite(lat) && Number.isFinite(lng) ? { lat, lng } : undefined, mode: 'pick', ...(state.streets ? { streets: state.streets } : {}) })}
     <p><button type="button" class="button button--secondary" data-locate hidden>${t('reports.map.useLocation')}</button></p>
-    ${field({ name: 'address', label: t('reports.new.address'), hint: t('reports.new.address.hint'), value: form.address, maxlength: 300, autocomplete: 'off' })}
+    ${field({ name: 'address', label: t('reports.new.address'), hint: t('reports.new.address.hint'), value: form.address || near, maxlength: 300, autocomplete: 'off' })}
     <div class="field${errors.lat ? ' field--error' : ''}">
       <label for="lat">${t('reports.new.lat')}</label>
       <p class="field__hint" id="lat-hint">${t('reports.new.coordinates.hint')}</p>
@@ -141,6 +156,7 @@ ${searchBlock}
     scripts: [
       ...(street ? [...street.scripts, reportsAsset('reports-street-map.js')] : []),
       reportsAsset('reports-map.js'),
+      reportsAsset('reports-address.js'),
       questionFieldsScript(),
     ],
     main: street ? html`${street.markup}${main}` : main,

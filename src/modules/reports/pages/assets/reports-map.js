@@ -66,8 +66,28 @@
       circle.setAttribute('cy', String(point.y));
       marker.removeAttribute('hidden');
     }
+    // the address script names the picked place ("near …")
+    function picked() {
+      doc.dispatchEvent(new CustomEvent('place:picked'));
+    }
     svg.addEventListener('click', function (event) {
       place(toLatLng(svg, event));
+      picked();
+    });
+    // coordinates typed or filled by the address search move the marker
+    [lat, lng].forEach(function (input) {
+      input.addEventListener('change', function () {
+        var box = bounds(svg);
+        var view = svg.viewBox.baseVal;
+        var la = Number(lat.value.replace(',', '.'));
+        var ln = Number(lng.value.replace(',', '.'));
+        if (!lat.value || !lng.value || !isFinite(la) || !isFinite(ln)) return;
+        var top = mercatorY(box.maxLat);
+        var span = top - mercatorY(box.minLat);
+        circle.setAttribute('cx', String(((ln - box.minLng) / (box.maxLng - box.minLng)) * view.width));
+        circle.setAttribute('cy', String(((top - mercatorY(la)) / span) * view.height));
+        marker.removeAttribute('hidden');
+      });
     });
     svg.classList.add('report-map__svg--interactive');
     var locate = doc.querySelector('[data-locate]');
@@ -77,6 +97,7 @@
         nav.geolocation.getCurrentPosition(function (position) {
           lat.value = position.coords.latitude.toFixed(6);
           lng.value = position.coords.longitude.toFixed(6);
+          picked();
         });
       });
     }

@@ -160,6 +160,7 @@
     function write(latlng) {
       lat.value = latlng.lat.toFixed(6);
       lng.value = latlng.lng.toFixed(6);
+      doc.dispatchEvent(new CustomEvent('place:picked'));
     }
 
     function fromFields() {
