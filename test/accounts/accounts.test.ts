@@ -211,6 +211,38 @@ describe('personal data', () => {
     assert.equal(again.status, 401);
   });
 
+  test('an account without a password (made through an identity provider) is deleted by typing its e-mail', async () => {
+    const { client, user } = await signedInClient(server, { name: 'No Password' });
+    await server.ctx.db.updateTable('core_user').set({ password_hash: null }).where('id', '=', user.id).execute();
+    const { html, csrf } = await client.page('/account');
+    assert.match(html, /Type your e-mail address to confirm/);
+    assert.doesNotMatch(html, /Type your password to confirm/);
+    for (const typed of ['', 'someone.else@example.org']) {
+      const refused = await client.postForm('/account/delete', { _csrf: csrf, deletePassword: typed });
+      assert.equal(refused.status, 403, `confirmation "${typed}"`);
+    }
+    const wrong = await client.postForm('/account/delete', { _csrf: csrf, deletePassword: 'someone.else@example.org' });
+    assert.match(await wrong.text(), /This is not the e-mail address of your account/);
+    const kept = await server.ctx.db
+      .selectFrom('core_user')
+      .select(['deleted_at'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(kept.deleted_at, null, 'nothing erased on a wrong confirmation');
+    const deleted = await client.postForm('/account/delete', {
+      _csrf: csrf,
+      deletePassword: ` ${user.email.toUpperCase()} `,
+    });
+    assert.equal(deleted.status, 303);
+    const row = await server.ctx.db
+      .selectFrom('core_user')
+      .select(['email', 'deleted_at'])
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.email, null);
+    assert.ok(row.deleted_at);
+  });
+
   test('a password reset link sets a new password once and ends other sessions', async () => {
     const { client: otherDevice, user } = await signedInClient(server);
     const client = new TestClient(server.url);

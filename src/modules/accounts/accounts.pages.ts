@@ -1,4 +1,5 @@
 import { safeNext } from '../../platform/validation.ts';
+import type { Viewer } from '../../platform/auth/users.ts';
 import { linkedProvidersSection, linksOfViewer, signInButtons, signInChoices } from '../identity-providers/index.ts';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.ts';
@@ -24,6 +25,7 @@ import {
   declareBirthYear,
   deleteAccount,
   exportPersonalData,
+  hasPassword,
   isResetTokenValid,
   readBirthYears,
   requestPasswordReset,
@@ -65,6 +67,12 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const usable = choices.filter((choice) => choice.audience === 'residents' || hasRole(viewer, 'staff'));
     return linkedProvidersSection(request, links, usable);
   };
+  /** What every rendering of the account page shows besides its forms' state. */
+  const accountBasics = async (request: FastifyRequest, viewer: Viewer) => ({
+    providers: await providerSection(request),
+    birthYears: await readBirthYears(ctx, viewer),
+    hasPassword: await hasPassword(ctx, viewer),
+  });
 
   app.get('/sign-up', { schema: { hide: true } }, async (request, reply) => signUpPage(request, reply));
 
@@ -224,8 +232,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     if (!request.viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     const next = (request.query as { next?: unknown }).next;
     return accountPage(request, reply, {
-      providers: await providerSection(request),
-      birthYears: await readBirthYears(ctx, request.viewer),
+      ...(await accountBasics(request, request.viewer)),
       next: typeof next === 'string' && safeNext(next) === next ? next : '',
     });
   });
@@ -237,8 +244,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await declareBirthYear(ctx, viewer, form.value.birthYear);
     if (!outcome.ok)
       return accountPage(request, reply, {
-        providers: await providerSection(request),
-        birthYears: await readBirthYears(ctx, viewer),
+        ...(await accountBasics(request, viewer)),
         errors: translateErrors(request, outcome.fields),
         birthYearInput: form.value.birthYear,
         next: safeNext(form.value.next) === form.value.next ? form.value.next : '',
@@ -258,8 +264,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await updateProfile(ctx, viewer, form.value);
     if (!outcome.ok)
       return accountPage(request, reply, {
-        providers: await providerSection(request),
-        birthYears: await readBirthYears(ctx, viewer),
+        ...(await accountBasics(request, viewer)),
         errors: translateErrors(request, outcome.fields),
         status: 400,
       });
@@ -282,8 +287,7 @@ export function registerAccountPages(app: App, ctx: AppContext): void {
     const outcome = await deleteAccount(ctx, viewer, form.value.deletePassword, form.value.removeContent);
     if (!outcome.ok)
       return accountPage(request, reply, {
-        providers: await providerSection(request),
-        birthYears: await readBirthYears(ctx, viewer),
+        ...(await accountBasics(request, viewer)),
         errors: { deletePassword: request.t(`error.${outcome.code}`) },
         status: 403,
       });

@@ -308,11 +308,16 @@ export async function exportPersonalData(ctx: AppContext, viewer: Viewer): Promi
 export async function deleteAccount(
   ctx: AppContext,
   viewer: Viewer,
-  password: string,
+  confirmation: string,
   removeContent: boolean,
-): Promise<{ ok: true } | { ok: false; code: 'WRONG_PASSWORD' }> {
+): Promise<{ ok: true } | { ok: false; code: 'WRONG_PASSWORD' | 'WRONG_CONFIRMATION' }> {
   const passwordHash = await findPasswordHash(ctx.db, viewer.id);
-  if (!passwordHash || !(await verifyPassword(password, passwordHash))) return { ok: false, code: 'WRONG_PASSWORD' };
+  if (passwordHash) {
+    if (!(await verifyPassword(confirmation, passwordHash))) return { ok: false, code: 'WRONG_PASSWORD' };
+  } else if (!viewer.email || confirmation.trim().toLowerCase() !== viewer.email.toLowerCase()) {
+    // an account made through an identity provider has no password: typing its e-mail address confirms
+    return { ok: false, code: 'WRONG_CONFIRMATION' };
+  }
   await ctx.db.transaction().execute(async (tx) => {
     for (const { provider } of ctx.registry.personalData) await provider.erase(tx, viewer.id, { removeContent });
     await eraseAccount(tx, viewer.organisationId, { id: viewer.id, email: viewer.email });
@@ -327,4 +332,9 @@ export async function deleteAccount(
     }
   });
   return { ok: true };
+}
+
+/** Whether the account has a password (one made through an identity provider may not). */
+export async function hasPassword(ctx: AppContext, viewer: Viewer): Promise<boolean> {
+  return (await findPasswordHash(ctx.db, viewer.id)) !== null;
 }

@@ -113,6 +113,8 @@ export interface AccountPageOptions {
   next?: string;
   /** The linked identity providers section. */
   providers?: Html;
+  /** False for an account without a password: deleting it is confirmed with its e-mail address. */
+  hasPassword?: boolean;
 }
 
 export function accountPage(request: FastifyRequest, reply: FastifyReply, options: AccountPageOptions) {
@@ -168,7 +170,25 @@ ${options.providers ?? ''}
   <form method="post" action="/account/delete" class="stack" novalidate>
     ${csrfField(request)}
     <div class="checkbox"><input type="checkbox" id="removeContent" name="removeContent" value="yes"><label for="removeContent">${t('account.delete.removeContent')}</label></div>
-    ${field({ name: 'deletePassword', label: t('account.delete.confirm'), type: 'password', error: errors.deletePassword, required: true, autocomplete: 'current-password' })}
+    ${
+      options.hasPassword === false
+        ? field({
+            name: 'deletePassword',
+            label: t('account.delete.confirmEmail'),
+            type: 'email',
+            error: errors.deletePassword,
+            required: true,
+            autocomplete: 'off',
+          })
+        : field({
+            name: 'deletePassword',
+            label: t('account.delete.confirm'),
+            type: 'password',
+            error: errors.deletePassword,
+            required: true,
+            autocomplete: 'current-password',
+          })
+    }
     <button type="submit" class="button button--danger">${t('account.delete.submit')}</button>
   </form>
 </section>`,
