@@ -281,6 +281,22 @@ describe('signing in', () => {
     assert.equal(verification?.method, 'identity_provider');
     assert.equal(verification.birth_year, 1980);
 
+    // a provider that does not give the date of birth verifies nobody, and the person is told why
+    const noDate = `nodate-${unique()}@example.org`;
+    const client = new TestClient(server.url);
+    const undated = await signIn(client, id, { sub: `nodate-${unique()}`, email: noDate, email_verified: true });
+    assert.equal(undated.status, 303);
+    const landed = await client.page(undated.headers.get('location') ?? '/');
+    assert.match(landed.html, /the identity provider did not give your date of birth/);
+    const undatedUser = await userByEmail(noDate);
+    assert.ok(undatedUser);
+    const unverified = await server.ctx.db
+      .selectFrom('verification_identity')
+      .select('user_id')
+      .where('user_id', '=', undatedUser.id)
+      .executeTakeFirst();
+    assert.equal(unverified, undefined);
+
     // without the trust, the same kind of sign-in verifies nobody
     await configureProvider({ grantsLevel: 'none' });
     const other = `plain-${unique()}@example.org`;

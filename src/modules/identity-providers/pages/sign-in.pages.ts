@@ -73,9 +73,13 @@ export function registerSignInPages(app: App, ctx: AppContext): void {
       reply,
       outcome.residence === 'verified'
         ? 'identityProviders.notice.verified'
-        : outcome.sessionToken
-          ? 'identityProviders.notice.signedIn'
-          : 'identityProviders.notice.linked',
+        : outcome.residence === 'no-birthdate'
+          ? 'identityProviders.notice.noBirthdate'
+          : outcome.residence === 'refused'
+            ? 'identityProviders.notice.notVerified'
+            : outcome.sessionToken
+              ? 'identityProviders.notice.signedIn'
+              : 'identityProviders.notice.linked',
     );
     return reply.redirect(outcome.next, 303);
   });
