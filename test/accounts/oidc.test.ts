@@ -384,6 +384,40 @@ describe('refusals change nothing', () => {
   });
 });
 
+describe('starting a sign-in is a public write', () => {
+  test('one address starting more sign-ins than the public-write limit is stopped with 429', async () => {
+    const id = await configureProvider();
+    const { limit } = server.ctx.config.rateLimits.publicWrite;
+    const client = new TestClient(server.url);
+    const countAttempts = async () =>
+      Number(
+        (
+          await server.ctx.db
+            .selectFrom('identity_providers_attempt')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await countAttempts();
+    try {
+      let started = 0;
+      let stopped: Response | undefined;
+      for (let attempt = 0; attempt <= limit + 5 && !stopped; attempt++) {
+        const response = await client.get(`/sign-in/oidc/${id}`);
+        if (response.status === 303) started++;
+        else stopped = response;
+      }
+      assert.ok(stopped, 'stopped');
+      assert.equal(stopped.status, 429);
+      assert.ok(started <= limit, `${started} started`);
+      assert.equal(await countAttempts(), before + started, 'the refused start stored no attempt');
+    } finally {
+      // the other tests start sign-ins from the same address
+      await server.ctx.db.deleteFrom('core_rate_limit').where('key', 'like', 'oidc-start:%').execute();
+    }
+  });
+});
+
 describe('links on the account page', () => {
   test('a resident with a password sees the link and unlinks it; the export lists links', async () => {
     const id = await configureProvider({ linkByEmail: true });

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../platform/context.ts';
 import { createSession } from '../../platform/auth/sessions.ts';
 import { randomToken } from '../../platform/auth/tokens.ts';
+import { consumeRateLimit } from '../../platform/auth/rate-limit.ts';
 import { findUserByEmail, hasRole, type Viewer } from '../../platform/auth/users.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -72,9 +73,15 @@ export async function startSignIn(
   ctx: AppContext,
   organisation: Organisation,
   viewer: Viewer | null,
-  input: { providerId: number; next: string; language: Language; link: boolean },
+  input: { providerId: number; next: string; language: Language; link: boolean; ip: string },
 ): Promise<StartOutcome> {
   if (input.link) authorizeOwnLinks(viewer);
+  // each start stores an attempt: a public write, limited per address like the others
+  const allowed = await consumeRateLimit(ctx.db, organisation.id, {
+    key: `oidc-start:ip:${input.ip}`,
+    ...ctx.config.rateLimits.publicWrite,
+  });
+  if (!allowed.allowed) throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: allowed.retryAfterSeconds });
   const provider = await findProvider(ctx.db, organisation.id, input.providerId);
   if (!provider || !provider.enabled) return { ok: false, code: 'IDENTITY_PROVIDER_NOT_FOUND' };
   if (input.link && provider.audience === 'staff' && !hasRole(viewer, 'staff'))

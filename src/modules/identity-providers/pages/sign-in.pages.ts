@@ -37,6 +37,7 @@ export function registerSignInPages(app: App, ctx: AppContext): void {
       next: safeNext((request.query as { next?: unknown }).next),
       language: request.lang,
       link,
+      ip: request.ip,
     });
     if (!outcome.ok) return failurePage(request, reply, outcome.code);
     reply.setCookie(ATTEMPT_COOKIE, outcome.cookie, {
