@@ -394,7 +394,7 @@ describe('starting a sign-in is a public write', () => {
         (
           await server.ctx.db
             .selectFrom('identity_providers_attempt')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .select((eb) => eb.fn.countAll<string>().as('n'))
             .executeTakeFirstOrThrow()
         ).n,
       );
