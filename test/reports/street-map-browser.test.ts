@@ -184,6 +184,8 @@ describe('report form over tiles', () => {
         const lng = page.locator('#lng');
         assert.equal(await lat.inputValue(), '');
 
+        // the address search sits above the map: it is below the first screen, as a resident scrolls to it
+        await map.scrollIntoViewIfNeeded();
         const box = await map.boundingBox();
         assert.ok(box);
         await page.mouse.click(box.x + box.width / 3, box.y + box.height / 3);
