@@ -98,7 +98,6 @@ export async function correctPost(
   }
   if (Object.keys(fields).length > 0) return { ok: false, code: 'VALIDATION_FAILED', fields };
   const can = await abilities(ctx, organisation.id);
-  const deliveries = (await findDeliveriesOfPost(ctx.db, organisation.id, post.id)).filter((d) => OUT.has(d.state));
   const now = new Date();
   await ctx.db.transaction().execute(async (tx) => {
     const version = await markPostCorrected(
@@ -109,6 +108,8 @@ export async function correctPost(
       now,
     );
     if (version === undefined) throw new AppError('PUBLISHING_POST_NOT_PUBLISHED');
+    // read in the transaction, as a withdrawal does: a delivery settled meanwhile is corrected too
+    const deliveries = (await findDeliveriesOfPost(tx, organisation.id, post.id)).filter((d) => OUT.has(d.state));
     await replacePostContent(tx, organisation.id, post.id, input.texts, post.destinationIds, input.variants);
     await insertVersion(tx, organisation.id, post.id, version, input.texts, staff.id);
     await insertChanges(
