@@ -8,6 +8,7 @@ import {
   mapFigure,
   MapProjection,
   positionsOf,
+  simplifyRing,
   type AreaGeometry,
 } from '../../src/platform/web/svg-map.ts';
 
@@ -215,6 +216,78 @@ describe('the server-drawn map', () => {
     assert.doesNotMatch(
       mapFigure({ className: 'x', projection, id: 'x', title: 't', role: 'img', layers: [] }).value,
       /<desc|x-desc/,
+    );
+  });
+
+  test('a real boundary file is simplified for the drawing: far fewer points, the same outline, holes kept', () => {
+    // a district as national boundary files give it: 20,000 vertices with a jagged edge, a hole, and an islet
+    // smaller than a pixel of the map
+    const circle = (lng: number, lat: number, radius: number, count: number, jag: number) =>
+      Array.from({ length: count + 1 }, (_, i) => {
+        const angle = ((i % count) / count) * 2 * Math.PI;
+        const r = radius * (1 + (i % 2 === 0 ? jag : -jag));
+        return [lng + r * Math.cos(angle), lat + r * Math.sin(angle)];
+      });
+    const outer = circle(9.8, 44.1, 0.04, 20_000, 0.0004);
+    const hole = circle(9.8, 44.1, 0.01, 2_000, 0);
+    const islet = circle(9.86, 44.1, 0.00005, 50, 0);
+    const projection = new MapProjection({ minLat: 44.0, maxLat: 44.2, minLng: 9.7, maxLng: 9.9 });
+    const drawn = areaLayer(projection, [
+      { geometry: { type: 'MultiPolygon', coordinates: [[outer, hole], [islet]] } },
+    ]).value;
+    const rings = [...drawn.matchAll(/M([^Z]*)Z/g)].map((m) =>
+      (m[1] ?? '').split('L').map((pair) => pair.split(',').map(Number) as [number, number]),
+    );
+    assert.equal(rings.length, 2, 'the outline and its hole are drawn; the islet, smaller than the tolerance, is not');
+    const [drawnOuter = [], drawnHole = []] = rings;
+    assert.ok(drawnOuter.length < 400, `${drawnOuter.length} points drawn instead of 20,000`);
+    assert.ok(drawnOuter.length > 40, 'still a round shape');
+    assert.ok(drawnHole.length >= 8 && drawnHole.length < 200, `hole: ${drawnHole.length} points`);
+    // every vertex of the file lies within the tolerance (and the drawing's rounding) of the drawn outline
+    const distance = (p: [number, number], ring: Array<[number, number]>) =>
+      Math.min(
+        ...ring.map((a, i) => {
+          const b = ring[(i + 1) % ring.length] as [number, number];
+          const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+          const t = Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy || 1)));
+          return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
+        }),
+      );
+    const worst = Math.max(
+      ...outer
+        .filter((_, i) => i % 97 === 0)
+        .map(([lng = 0, lat = 0]) => distance([projection.x(lng), projection.y(lat)], drawnOuter)),
+    );
+    assert.ok(worst <= 0.8, `farthest vertex ${worst.toFixed(2)} units from the drawn outline`);
+    assert.ok(drawn.length < 8_000, `${drawn.length} characters of SVG for a 22,000-vertex district`);
+  });
+
+  test('simplifying a ring keeps a square square and drops a ring smaller than the tolerance', () => {
+    const square: Array<[number, number]> = [
+      [0, 0],
+      [5, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+      [0, 0],
+    ];
+    assert.deepEqual(simplifyRing(square, 0.5), [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [0, 10],
+    ]);
+    assert.deepEqual(
+      simplifyRing(
+        [
+          [0, 0],
+          [0.2, 0],
+          [0.2, 0.2],
+          [0, 0],
+        ],
+        0.5,
+      ),
+      [],
     );
   });
 });

@@ -80,10 +80,91 @@ export class MapProjection {
     return Math.log2((WIDTH * 360) / (256 * (this.bbox.maxLng - this.bbox.minLng)));
   }
 
-  /** SVG path data through the positions: `M x,y L x,y …`, closed with `Z` for a ring. */
+  /**
+   * SVG path data through the positions: `M x,y L x,y …`, closed with `Z` for a ring. Simplified for the drawing
+   * (Douglas–Peucker, points within `SIMPLIFY_TOLERANCE` units of the line kept out): a real boundary file has
+   * thousands of vertices per district that no one can see on a map 1,000 units wide; the exact shapes stay in the
+   * data (which district holds a point is decided on them). A ring smaller than the tolerance draws nothing.
+   */
   path(line: Position[], close: boolean): string {
-    return `M${line.map(([lng = 0, lat = 0]) => `${this.x(lng)},${this.y(lat)}`).join('L')}${close ? 'Z' : ''}`;
+    const points = line.map(([lng = 0, lat = 0]): [number, number] => [this.x(lng), this.y(lat)]);
+    const kept = close ? simplifyRing(points, SIMPLIFY_TOLERANCE) : simplifyLine(points, SIMPLIFY_TOLERANCE);
+    if (kept.length === 0) return '';
+    return `M${kept.map(([x, y]) => `${x},${y}`).join('L')}${close ? 'Z' : ''}`;
   }
+}
+
+/** How far (in drawing units, a thousandth of the map's width) a point may lie from the simplified line. */
+export const SIMPLIFY_TOLERANCE = 0.6;
+
+type Point = [number, number];
+
+/** The distance from `p` to the segment `a`–`b`, squared. */
+function segmentDistanceSquared(p: Point, a: Point, b: Point): number {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  const length = dx * dx + dy * dy;
+  const t = length === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / length));
+  const x = a[0] + t * dx - p[0];
+  const y = a[1] + t * dy - p[1];
+  return x * x + y * y;
+}
+
+/**
+ * A line with the points that change its drawing by less than `tolerance` left out (Douglas–Peucker; iterative, so
+ * a long line cannot exhaust the stack). The first and last points stay; repeated points go.
+ */
+export function simplifyLine(points: Point[], tolerance: number): Point[] {
+  const unique = points.filter((p, i) => i === 0 || p[0] !== points[i - 1]?.[0] || p[1] !== points[i - 1]?.[1]);
+  if (unique.length <= 2) return unique;
+  const keep = new Uint8Array(unique.length);
+  keep[0] = 1;
+  keep[unique.length - 1] = 1;
+  const limit = tolerance * tolerance;
+  const stack: Array<[number, number]> = [[0, unique.length - 1]];
+  while (stack.length > 0) {
+    const [first, last] = stack.pop() as [number, number];
+    let farthest = -1;
+    let distance = limit;
+    for (let i = first + 1; i < last; i++) {
+      const d = segmentDistanceSquared(unique[i] as Point, unique[first] as Point, unique[last] as Point);
+      if (d > distance) {
+        distance = d;
+        farthest = i;
+      }
+    }
+    if (farthest < 0) continue;
+    keep[farthest] = 1;
+    stack.push([first, farthest], [farthest, last]);
+  }
+  return unique.filter((_, i) => keep[i] === 1);
+}
+
+/**
+ * A closed ring simplified as two lines, from its first point to the point farthest from it and back, so that the
+ * ring keeps its extent. A ring that shrinks below three distinct points (smaller than the tolerance) is dropped.
+ */
+export function simplifyRing(points: Point[], tolerance: number): Point[] {
+  const open =
+    points.length > 1 && points[0]?.[0] === points.at(-1)?.[0] && points[0]?.[1] === points.at(-1)?.[1]
+      ? points.slice(0, -1)
+      : points;
+  if (open.length < 3) return [];
+  const start = open[0] as Point;
+  let far = 0;
+  let best = -1;
+  open.forEach((p, i) => {
+    const d = (p[0] - start[0]) ** 2 + (p[1] - start[1]) ** 2;
+    if (d > best) {
+      best = d;
+      far = i;
+    }
+  });
+  if (best <= tolerance * tolerance) return [];
+  const there = simplifyLine(open.slice(0, far + 1), tolerance);
+  const back = simplifyLine([...open.slice(far), start], tolerance);
+  const ring = [...there, ...back.slice(1, -1)];
+  return ring.length >= 3 ? ring : [];
 }
 
 /** Every position of a geometry, flattened. */
