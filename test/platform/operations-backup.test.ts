@@ -16,6 +16,8 @@ describe(
   {
     // Not yet seen completing on the shared, overloaded machine it was written on (load 20 on 2 cores): each
     // command start takes 20-60 s there. The commands themselves were run by hand (see the issue 17 report).
+    // 7 December, 22:02 (load 13): the test passed in 227 s, but the test file's process then stayed alive (stdio
+    // and one Timeout handle left, no child): a wait left pending somewhere, not yet found. Until it is, opt-in.
     skip: process.env.OPERATIONS_TESTS === '1' ? false : 'set OPERATIONS_TESTS=1 (slow: several command starts)',
     timeout: 600_000,
   },

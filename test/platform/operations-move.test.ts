@@ -15,6 +15,8 @@ describe(
   {
     // Not yet seen completing on the shared, overloaded machine it was written on (load 20 on 2 cores): each
     // command start takes 20-60 s there. The commands themselves were run by hand (see the issue 17 report).
+    // 7 December, 22:07 (load 13): the test printed nothing in 35 minutes, the process idle with one Timeout
+    // handle and no child (the same leftover wait as the backup test's, not yet found). Until it is, opt-in.
     skip: process.env.OPERATIONS_TESTS === '1' ? false : 'set OPERATIONS_TESTS=1 (slow: several command starts)',
     timeout: 600_000,
   },
