@@ -101,9 +101,9 @@ export async function guidePlacesModified(db: Executor, organisationId: number):
   return row?.at ? new Date(row.at) : null;
 }
 
-/** The open-data rows of the guide's places (public fields only). */
+/** The open-data rows of the guide's places (public fields only; categories joined by ";", OSM as a link). */
 export async function pagePublicGuidePlaces(db: Executor, organisationId: number, afterId: number, limit: number) {
-  return db
+  const rows = await db
     .selectFrom('guide_place')
     .select([
       'id',
@@ -125,6 +125,11 @@ export async function pagePublicGuidePlaces(db: Executor, organisationId: number
     .orderBy('id')
     .limit(limit)
     .execute();
+  return rows.map(({ osm_type, osm_id, categories, ...row }) => ({
+    ...row,
+    categories: categories.join(';'),
+    osm_url: osm_type && osm_id ? `https://www.openstreetmap.org/${osm_type}/${osm_id}` : null,
+  }));
 }
 
 export async function findPhotos(db: Executor, organisationId: number, placeIds: readonly number[]) {
