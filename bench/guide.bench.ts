@@ -32,7 +32,9 @@ export async function benchGuide(env: BenchEnvironment, options: BenchOptions): 
   const position = () => ({ lat: center.lat + (random() - 0.5) * 0.36, lng: center.lng + (random() - 0.5) * 0.5 });
   const near = async (): Promise<void> => {
     const { lat, lng } = position();
-    const response = await fetch(`${env.url}/guide/near.json?lat=${lat.toFixed(6)}&lng=${lng.toFixed(6)}`);
+    const url = `${env.url}/guide/near.json?lat=${lat.toFixed(6)}&lng=${lng.toFixed(6)}`;
+    // a keep-alive connection the server closed while the places were loading is reset once: ask again
+    const response = await fetch(url).catch(() => fetch(url));
     if (response.status !== 200) throw new Error(`GET /guide/near.json answered ${response.status}`);
     await response.arrayBuffer();
   };

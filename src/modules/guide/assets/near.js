@@ -10,6 +10,7 @@ async function start(section) {
   let state = { shown: 0, pending: null, since: Date.now() };
   let places = new Map();
   let watch = null;
+  let answered = false;
   const say = (text) => {
     card.replaceChildren();
     const p = document.createElement('p');
@@ -37,13 +38,15 @@ async function start(section) {
     places = new Map(body.places.map((place) => [place.id, place]));
     const before = state.shown;
     state = nextCard(state, body.places, Date.now());
-    if (state.shown !== before || card.childElementCount === 0) {
+    if (state.shown !== before || !answered) {
+      answered = true;
       const place = places.get(state.shown);
       if (place) show(place);
       else say(section.dataset.none);
     }
   };
   locate.addEventListener('click', () => {
+    answered = false;
     say(section.dataset.asking);
     watch = navigator.geolocation.watchPosition(
       (position) => void fix(position),
