@@ -10,7 +10,9 @@ import { html } from '../../../platform/web/html.ts';
 import { renderPage, setNotice } from '../../../platform/web/layout.ts';
 import { MAX_PHOTO_BYTES } from '../../reports/index.ts';
 import { BrokenForm, CodeQuery } from '../guide.forms.ts';
+import { requireId } from '../../../platform/validation.ts';
 import {
+  PLACES_PAGE,
   addPlacePhoto,
   listPlaces,
   listTours,
@@ -116,7 +118,7 @@ ${codeForm(request)}
           ]).features[0],
         );
       const last = places.at(-1);
-      if (!last || places.length < 500) break;
+      if (!last || places.length < PLACES_PAGE) break;
       after = last.id;
     }
     return reply
@@ -130,7 +132,7 @@ ${codeForm(request)}
       ctx,
       request.viewer,
       request.organisation,
-      placeId((request.params as { id: string }).id),
+      requireId((request.params as { id: string }).id, 'NOT_FOUND'),
     );
     return reply
       .type(photo.content_type)
