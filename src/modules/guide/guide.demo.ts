@@ -415,6 +415,7 @@ export async function seedGuide(ctx: AppContext, organisation: Organisation): Pr
       .insertInto('guide_tour_stop')
       .values(
         tour.stops.map((code, index) => ({
+          organisation_id: organisation.id,
           tour_id: row.id,
           position: index + 1,
           place_id: ids.get(code) ?? 0,

@@ -58,6 +58,7 @@ declare module '../../platform/db/schema.ts' {
       created_at: Stamp;
     };
     guide_tour_stop: {
+      organisation_id: number;
       tour_id: number;
       position: number;
       place_id: number;

@@ -15,6 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`
     create table guide_tour_stop (
+      organisation_id integer not null references core_organisation(id) on delete cascade,
       tour_id integer not null references guide_tour(id) on delete cascade,
       position integer not null check (position >= 1),
       place_id integer not null references guide_place(id) on delete cascade,
