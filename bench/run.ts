@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar|fediverse|insights|open-data|webhooks]`
+ * `npm run bench [-- --postgres] [--quick] [--reports=N] [--seconds=N] [--concurrency=N] [--only=platform|reports|ballots|listening|inbox|inbox-list|calendar|fediverse|insights|open-data|webhooks|guide]`
  *
  * Starts the real platform with the demo city on a scratch database (PGlite in a temporary folder, or
  * with --postgres a new database `bench_<random>` on DATABASE_URL or the local server), and a bare
@@ -21,6 +21,8 @@
  * pages read and dropped, rows/s and memory growth); not part of the default run.
  * `--only=insights [--quick]` runs bench/insights.bench.ts (issue 16: the staff KPI dashboard with 1,000,000 reports and
  * 1,000,000 inbox messages, goal < 200 ms, against the demo city and the live aggregation); not part of the default run.
+ * `--only=guide [--quick]` runs bench/guide.bench.ts (issue 20: "near me" among 100,000 places against the demo size,
+ *   a sequential scan and the bare server; goal under 20 ms on both databases).
  * `--only=webhooks [--quick]` runs bench/webhooks.bench.ts (issue 16: signed webhook deliveries to a local receiver
  * against bare HTTP posts from the same process, goal ≥ 500/s); not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
@@ -31,6 +33,7 @@ import { parseOptions, progress } from './lib.ts';
 import { benchBallots } from './ballots.ts';
 import { benchCalendar } from './calendar.bench.ts';
 import { benchFediverse } from './fediverse.bench.ts';
+import { benchGuide } from './guide.bench.ts';
 import { benchInbox } from './inbox.bench.ts';
 import { benchInboxList } from './inbox-list.bench.ts';
 import { benchInsights } from './insights.bench.ts';
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
     if (options.parts.has('insights')) await benchInsights(env, options);
     if (options.parts.has('fediverse')) await benchFediverse(env, options);
     if (options.parts.has('webhooks')) await benchWebhooks(env, options);
+    if (options.parts.has('guide')) await benchGuide(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

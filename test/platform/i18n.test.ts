@@ -181,6 +181,7 @@ describe('catalogues', () => {
         'insights',
         'webhooks',
         'identity-providers',
+        'guide',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is

@@ -18,6 +18,7 @@ import {
 } from '../participation/index.ts';
 import { indexSnapshotsModified, pagePublicIndexCriteria } from '../insights/index.ts';
 import { districtsModified, pagePublicDistricts } from '../places/index.ts';
+import { guidePlacesModified, pagePublicGuidePlaces } from '../guide/index.ts';
 import {
   pagePublicCategories,
   pagePublicDepartments,
@@ -146,6 +147,27 @@ export const DATASETS: readonly DatasetSpec[] = [
     page: pagePublicDistricts,
     modified: districtsModified,
     geometry: { column: 'geometry' },
+  },
+  {
+    id: 'guide-places',
+    module: 'guide',
+    themes: ['REGI', 'ECON'],
+    fields: [
+      f('id', 'integer'),
+      f('code', 'code'),
+      f('name', 'translated'),
+      f('categories', 'text'),
+      ...lngLat,
+      f('opening_hours', 'text'),
+      f('step_free', 'boolean'),
+      f('accessible_toilet', 'boolean'),
+      f('seating', 'boolean'),
+      f('osm_url', 'uri'),
+      f('updated_at', 'datetime'),
+    ],
+    page: pagePublicGuidePlaces,
+    modified: guidePlacesModified,
+    geometry: point,
   },
   {
     id: 'processes',

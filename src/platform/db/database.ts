@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
+import { cube } from '@electric-sql/pglite/contrib/cube';
+import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
@@ -96,7 +98,7 @@ export async function openDatabase(options: {
   const pglite = await PGlite.create({
     ...(folder ? { dataDir: folder } : {}),
     // The extensions migrations may create; PostgreSQL ships them in its contrib package.
-    extensions: { btree_gin, pg_trgm, unaccent },
+    extensions: { btree_gin, cube, earthdistance, pg_trgm, unaccent },
     ...(options.initialData ? { loadDataDir: options.initialData } : {}),
     parsers: { [INT8]: (value: string) => Number(value), [NUMERIC]: (value: string) => Number(value) },
   });

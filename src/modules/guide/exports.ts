@@ -1,0 +1,142 @@
+// The guide's machine-readable exports: GeoJSON (RFC 7946), GPX 1.1 and iCalendar (RFC 5545). No HTML, no
+// interface strings: names come in the visitor's language from the caller.
+
+import { escapeXml } from '../../platform/web/xml.ts';
+
+export interface ExportPlace {
+  id: number;
+  code: string;
+  name: string;
+  lat: number;
+  lng: number;
+  url: string;
+  categories?: readonly string[];
+  openingHours?: string | null;
+  osm?: string | null;
+}
+
+/** RFC 7946 coordinates: longitude first, at most 7 decimals (about a centimetre). */
+const position = (lng: number, lat: number) => [Number(lng.toFixed(7)), Number(lat.toFixed(7))];
+
+export function placeFeature(place: ExportPlace) {
+  return {
+    type: 'Feature' as const,
+    id: place.id,
+    geometry: { type: 'Point' as const, coordinates: position(place.lng, place.lat) },
+    properties: {
+      code: place.code,
+      name: place.name,
+      url: place.url,
+      categories: place.categories ?? [],
+      opening_hours: place.openingHours ?? null,
+      osm: place.osm ?? null,
+    },
+  };
+}
+
+export function placesCollection(places: readonly ExportPlace[]) {
+  return { type: 'FeatureCollection' as const, features: places.map(placeFeature) };
+}
+
+/** A tour as GeoJSON: the line through its stops first, then each stop as a point with its position. */
+export function tourCollection(tour: { id: number; title: string; url: string }, stops: readonly ExportPlace[]) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: [
+      {
+        type: 'Feature' as const,
+        id: `tour-${tour.id}`,
+        geometry: { type: 'LineString' as const, coordinates: stops.map((stop) => position(stop.lng, stop.lat)) },
+        properties: { title: tour.title, url: tour.url },
+      },
+      ...stops.map((stop, index) => {
+        const feature = placeFeature(stop);
+        return { ...feature, properties: { ...feature.properties, position: index + 1 } };
+      }),
+    ],
+  };
+}
+
+/**
+ * A tour as GPX 1.1: each stop a waypoint, and the route through them in order. Elements in the order
+ * the GPX 1.1 schema requires (metadata, wpt, rte; inside wpt: name, desc, link).
+ */
+export function tourGpx(
+  tour: { title: string; description: string; url: string; creator: string; time: Date },
+  stops: readonly ExportPlace[],
+): string {
+  const link = (href: string, text: string) => `<link href="${escapeXml(href)}"><text>${escapeXml(text)}</text></link>`;
+  const point = (tag: 'wpt' | 'rtept', stop: ExportPlace, index: number) =>
+    `<${tag} lat="${stop.lat.toFixed(7)}" lon="${stop.lng.toFixed(7)}"><name>${escapeXml(`${index + 1}. ${stop.name}`)}</name>` +
+    `${link(stop.url, stop.code)}</${tag}>`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<gpx xmlns="http://www.topografix.com/GPX/1/1" version="1.1" creator="${escapeXml(tour.creator)}">`,
+    `<metadata><name>${escapeXml(tour.title)}</name><desc>${escapeXml(tour.description)}</desc>` +
+      `${link(tour.url, tour.title)}<time>${tour.time.toISOString()}</time></metadata>`,
+    ...stops.map((stop, index) => point('wpt', stop, index)),
+    `<rte><name>${escapeXml(tour.title)}</name>${link(tour.url, tour.title)}`,
+    ...stops.map((stop, index) => point('rtept', stop, index)),
+    '</rte>',
+    '</gpx>',
+    '',
+  ].join('\n');
+}
+
+/** iCalendar text: backslash, semicolon, comma and line breaks escaped (RFC 5545 §3.3.11). */
+function icalText(text: string): string {
+  return text
+    .replace(/[\\;,]/g, (c) => `\\${c}`)
+    .replace(/\r?\n/g, '\\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''); // eslint-disable-line no-control-regex
+}
+
+/** Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1). */
+export function foldLine(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const character of line) {
+    const size = Buffer.byteLength(character);
+    if (octets + size > (parts.length === 0 ? 75 : 74)) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += character;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
+const icalTime = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+
+export interface CalendarEvent {
+  uid: string;
+  title: string;
+  start: Date;
+  end: Date;
+  created: Date;
+  url: string;
+  location?: string | undefined;
+  geo?: { lat: number; lng: number } | undefined;
+}
+
+export function calendar(name: string, events: readonly CalendarEvent[], now: Date): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Interactive City//Guide//EN', 'CALSCALE:GREGORIAN'];
+  lines.push(`X-WR-CALNAME:${icalText(name)}`);
+  for (const event of events) {
+    lines.push('BEGIN:VEVENT', `UID:${event.uid}`, `DTSTAMP:${icalTime(now)}`, `CREATED:${icalTime(event.created)}`);
+    lines.push(`DTSTART:${icalTime(event.start)}`, `DTEND:${icalTime(event.end)}`, `SUMMARY:${icalText(event.title)}`);
+    if (event.location) lines.push(`LOCATION:${icalText(event.location)}`);
+    if (event.geo) lines.push(`GEO:${event.geo.lat.toFixed(6)};${event.geo.lng.toFixed(6)}`);
+    lines.push(`URL:${event.url}`, 'END:VEVENT');
+  }
+  lines.push('END:VCALENDAR');
+  return lines.map(foldLine).join('\r\n') + '\r\n';
+}
