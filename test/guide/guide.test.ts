@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { SaxesParser } from 'saxes';
 import { after, before, describe, test } from 'node:test';
 import { TestClient } from '../support/client.ts';
 import { signedInClient } from '../support/factories.ts';
@@ -88,6 +89,26 @@ describe('places', () => {
     assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'GUIDE_CODE_NOT_FOUND');
     assert.equal((await anonymous.get('/guide/places/999999', HTML)).status, 404);
     assert.equal((await anonymous.get('/guide/places/abc', HTML)).status, 404);
+  });
+
+  test('each plate has its QR code, an SVG that names the short address; the stop page shows it with a text alternative', async () => {
+    const qr = await anonymous.get('/g/ot03/qr.svg');
+    assert.equal(qr.status, 200);
+    assert.match(qr.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+    const svg = await qr.text();
+    const parser = new SaxesParser({ xmlns: true });
+    let root = '';
+    parser.on('opentag', (tag) => (root ||= tag.local));
+    parser.write(svg).close();
+    assert.equal(root, 'svg');
+    assert.ok((svg.match(/<path/g) ?? []).length >= 1, 'modules drawn');
+    assert.equal((await anonymous.get('/g/ZZ99/qr.svg', { accept: 'application/json' })).status, 404);
+    const id = await placeId('OT03');
+    const page = await (await anonymous.get(`/guide/places/${id}`, HTML)).text();
+    assert.match(
+      page,
+      /<img class="guide-qr" src="\/g\/OT03\/qr\.svg"[^>]* alt="QR code that opens http[^"]+\/g\/OT03"/,
+    );
   });
 
   test('/guide/places.geojson is an RFC 7946 FeatureCollection of every place', async () => {

@@ -165,6 +165,7 @@ ${accessibility(request, place)}
 <h2>${t('guide.where')}</h2>
 <p><a href="geo:${place.lat},${place.lng}">${place.lat.toFixed(5)}, ${place.lng.toFixed(5)}</a>${osm ? html` · <a href="${osm}">${t('guide.osm')}</a>` : ''}</p>
 <p class="guide-code">${t('guide.code', { code: place.code })} <a href="${shortPath(place.code)}">${cityUrl(request, shortPath(place.code))}</a></p>
+<p><img class="guide-qr" src="${shortPath(place.code)}/qr.svg" width="132" height="132" alt="${t('guide.qr.alt', { url: cityUrl(request, shortPath(place.code)) })}"></p>
 ${
   !tour && data.tours.length > 0
     ? html`<h2>${t('guide.tours.ofPlace')}</h2><ul>${data.tours.map(

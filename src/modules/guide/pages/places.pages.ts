@@ -1,5 +1,6 @@
 import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
 import type { AppContext } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { App } from '../../../platform/http/app.ts';
@@ -23,7 +24,7 @@ import {
 } from '../guide.use-cases.ts';
 import { placesCollection } from '../exports.ts';
 import { renderPlace } from './place.view.ts';
-import { cityUrl, distance, fact, osmUrl, placeId, plain, stylesheet, translated } from './shared.ts';
+import { cityUrl, distance, fact, osmUrl, placeId, plain, shortPath, stylesheet, translated } from './shared.ts';
 
 /** The short-code form, on the guide's home and the "near me" page: works without JavaScript (GET /g). */
 export function codeForm(request: FastifyRequest, id = 'plate-code') {
@@ -144,6 +145,17 @@ ${codeForm(request)}
   app.get('/g/:code', { schema: { hide: true } }, async (request, reply) => {
     const id = await placeForCode(ctx, request.viewer, request.organisation, (request.params as { code: string }).code);
     return reply.redirect(`/guide/places/${id}`, 303);
+  });
+  // The plate's QR code, as printed on site and shown on the stop's page: it opens /g/AB12 on the city's address.
+  app.get('/g/:code/qr.svg', { schema: { hide: true } }, async (request, reply) => {
+    const code = (request.params as { code: string }).code;
+    await placeForCode(ctx, request.viewer, request.organisation, code);
+    const svg = await QRCode.toString(cityUrl(request, shortPath(code.toUpperCase())), {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      margin: 2,
+    });
+    return reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'public, max-age=86400').send(svg);
   });
   app.get('/g', { schema: { hide: true } }, async (request, reply) => {
     const query = readForm(CodeQuery, request.query);

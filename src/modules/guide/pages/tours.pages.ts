@@ -210,6 +210,7 @@ ${facts(request, data)}
         const place = places[index]?.place;
         return html`<li><h2>${translated(request, stop.name)}</h2>
 <p class="guide-code">${t('guide.code', { code: stop.code })} ${cityUrl(request, shortPath(stop.code))}</p>
+<p><img class="guide-qr" src="${shortPath(stop.code)}/qr.svg" width="132" height="132" alt="${t('guide.qr.alt', { url: cityUrl(request, shortPath(stop.code)) })}"></p>
 ${place ? paragraphs(request, place.summary) : ''}
 ${place?.opening_hours ? html`<p>${t('guide.hours.osm')} <code>${place.opening_hours}</code></p>` : ''}</li>`;
       })}</ol></article>`,
