@@ -17,6 +17,7 @@ const SCOPE_LABELS: Record<ApiKeyScope, MessageKey> = {
   open311: 'admin.apiKeys.scope.open311',
   'reports.read': 'admin.apiKeys.scope.reports.read',
   'reports.write': 'admin.apiKeys.scope.reports.write',
+  'publishing.write': 'admin.apiKeys.scope.publishing.write',
 };
 
 /** API keys: list, create (the key shown once, on the answer to the form) and revoke. */
