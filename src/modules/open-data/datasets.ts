@@ -53,6 +53,12 @@ export interface DatasetSpec {
   /** Rows with `id` greater than `afterId`, in id order, at most `limit`: the keyset page. */
   page(db: Executor, organisationId: number, afterId: number, limit: number): Promise<Row[]>;
   modified(db: Executor, organisationId: number): Promise<Date | null>;
+  /**
+   * The date field that places a row in time (when it was made, held or measured): the catalogue's time
+   * coverage (dct:temporal) runs from its value in the first row to the data's last change. Absent for
+   * reference lists (categories, departments, districts).
+   */
+  temporal?: string;
   /** The place of a row: a point from two columns, or a GeoJSON geometry column. */
   geometry?: { point: { lng: string; lat: string } } | { column: string };
 }
@@ -103,6 +109,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicReports,
     modified: (db, id) => reportsDataModified(db, id, 'reports'),
+    temporal: 'created_at',
     geometry: point,
   },
   {
@@ -168,6 +175,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicProcesses,
     modified: (db, id) => participationModified(db, id, 'processes'),
+    temporal: 'created_at',
   },
   {
     id: 'proposals',
@@ -194,6 +202,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicProposals,
     modified: (db, id) => participationModified(db, id, 'proposals'),
+    temporal: 'created_at',
     geometry: point,
   },
   {
@@ -209,6 +218,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicDebates,
     modified: (db, id) => participationModified(db, id, 'debates'),
+    temporal: 'created_at',
   },
   {
     id: 'comments',
@@ -227,6 +237,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: publicComments,
     modified: (db, id) => participationModified(db, id, 'comments'),
+    temporal: 'created_at',
   },
   {
     id: 'budgets',
@@ -246,6 +257,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicBudgets,
     modified: (db, id) => budgetsModified(db, id, 'budgets'),
+    temporal: 'created_at',
   },
   {
     id: 'budget-projects',
@@ -272,6 +284,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicProjects,
     modified: (db, id) => budgetsModified(db, id, 'projects'),
+    temporal: 'created_at',
     geometry: point,
   },
   {
@@ -293,6 +306,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublishedResults,
     modified: (db, id) => budgetsModified(db, id, 'results'),
+    temporal: 'results_published_at',
   },
   {
     id: 'budget-follow-up',
@@ -310,6 +324,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicMilestones,
     modified: (db, id) => budgetsModified(db, id, 'milestones'),
+    temporal: 'happened_on',
   },
   {
     id: 'meetings',
@@ -333,6 +348,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicMeetings,
     modified: (db, id) => participationModified(db, id, 'meetings'),
+    temporal: 'starts_at',
     geometry: point,
   },
   {
@@ -358,6 +374,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicIndexCriteria,
     modified: indexSnapshotsModified,
+    temporal: 'period_start',
   },
 ];
 
