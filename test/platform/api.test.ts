@@ -96,7 +96,9 @@ async function demoIds() {
     proposals: Array<{ id: number }>;
   };
   const reports = (await (await anonymous().get('/api/v1/reports')).json()) as { reports: Array<{ id: number }> };
+  const posts = (await (await anonymous().get('/api/v1/posts?fields=id')).json()) as { posts: Array<{ id: number }> };
   return {
+    postId: posts.posts[0]?.id ?? 1,
     budgetId: budget.id,
     headingId: detail.headings[0]?.id ?? 1,
     projectId: detail.projects[0]?.id ?? 1,
@@ -124,7 +126,8 @@ describe('real answers match the document', () => {
         .replace('{headingId}', String(ids.headingId))
         .replace('{projectId}', String(ids.projectId))
         .replace(/^\/api\/v1\/proposals\/\{id\}/, `/api/v1/proposals/${ids.proposalId}`)
-        .replace(/^\/api\/v1\/datasets\/\{id\}/, '/api/v1/datasets/reports');
+        .replace(/^\/api\/v1\/datasets\/\{id\}/, '/api/v1/datasets/reports')
+        .replace(/^\/api\/v1\/posts\/\{id\}/, `/api/v1/posts/${ids.postId}`);
       if (concrete.includes('{')) {
         problems.push(`GET ${path}: no example for its parameters in this test`);
         continue;
@@ -203,6 +206,20 @@ describe('real answers match the document', () => {
       }),
     );
     add('GET', '/api/v1/datasets/{id}/records', 404, () => anonymous().get('/api/v1/datasets/nothing/records'));
+    add('GET', '/api/v1/posts/{id}', 404, () => anonymous().get('/api/v1/posts/999999'));
+    add('GET', '/api/v1/posts', 400, () => anonymous().get('/api/v1/posts?fields=id,author'));
+    add('POST', '/api/v1/posts', 201, () =>
+      admin.request('POST', '/api/v1/posts', {
+        body: JSON.stringify({ texts: { en: { title: 'Conformance', body: 'A draft written over the API.' } } }),
+        headers: json(adminCsrf),
+      }),
+    );
+    add('POST', '/api/v1/posts', 400, () =>
+      admin.request('POST', '/api/v1/posts', {
+        body: JSON.stringify({ texts: { en: { body: ' ' } } }),
+        headers: json(adminCsrf),
+      }),
+    );
     add('GET', '/api/v1/datasets/{id}/records', 400, () =>
       anonymous().get('/api/v1/datasets/reports/records?fields=id,no_such_field'),
     );

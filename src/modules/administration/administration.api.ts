@@ -41,7 +41,7 @@ const Scope = Type.Unsafe<ApiKeyScope>(
   Type.String({
     enum: [...API_KEY_SCOPES],
     description:
-      'open311: submit reports through Open311; reports.read: read the staff report queues; reports.write: change reports',
+      'open311: submit reports through Open311; reports.read: read the staff report queues; reports.write: change reports; publishing.write: write draft posts',
   }),
 );
 const QuotaValue = Type.Union([Type.Integer({ minimum: 1, maximum: 100_000_000 }), Type.Null()]);

@@ -6,6 +6,7 @@ import {
   type ApiKeyQuota,
   type ApiKeyScope,
 } from '../../platform/auth/api-keys.ts';
+import { readApiKeyUsage, type QuotaUsage } from '../../platform/auth/api-quota.ts';
 import { clearFailedSignIns, failedSignIns } from '../../platform/auth/sign-in-throttle.ts';
 import { findUserByEmail, type Viewer } from '../../platform/auth/users.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -492,4 +493,24 @@ export async function revokeApiKey(
       before: { name: key.name },
     });
   });
+}
+
+/**
+ * What an API key has used of its quota this hour and this day, for the administrators (every key is
+ * issued by one and acts with an administrator's rights).
+ */
+export async function apiKeyUsage(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  id: number,
+): Promise<{ name: string; revoked: boolean; usage: QuotaUsage[] }> {
+  authorizeAdministration(viewer, 'manage-api-keys');
+  const key = await findApiKeyById(ctx.db, organisation.id, id);
+  if (!key) throw new AppError('API_KEY_NOT_FOUND');
+  const usage = await readApiKeyUsage(ctx.db, organisation.id, {
+    id: key.id,
+    quota: { perHour: key.quota_per_hour, perDay: key.quota_per_day },
+  });
+  return { name: key.name, revoked: key.revoked_at !== null, usage };
 }

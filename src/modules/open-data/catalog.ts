@@ -7,6 +7,8 @@ import type { MessageKey } from '../../platform/i18n/translate.ts';
 import { translator } from '../../platform/i18n/translate.ts';
 import type { Language } from '../../platform/i18n/languages.ts';
 import { formatsOf, type DatasetSpec } from './datasets.ts';
+import { ITALIAN_LICENCE, LICENCE_NAMES } from './licences.ts';
+import type { Licence } from './open-data.schema.ts';
 
 const namedNode = (iri: string) => DataFactory.namedNode(iri);
 const literal = (value: string, languageOrType?: string | RDF.NamedNode) => DataFactory.literal(value, languageOrType);
@@ -20,6 +22,8 @@ export const PREFIXES = {
   vcard: 'http://www.w3.org/2006/vcard/ns#',
   skos: 'http://www.w3.org/2004/02/skos/core#',
   locn: 'http://www.w3.org/ns/locn#',
+  dcatapit: 'http://dati.gov.it/onto/dcatapit#',
+  gsp: 'http://www.opengis.net/ont/geosparql#',
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
   xsd: 'http://www.w3.org/2001/XMLSchema#',
 } as const;
@@ -58,6 +62,7 @@ const CONCEPT_LABELS: Record<string, string> = {
 const LICENCE_TYPE: Record<string, string> = {
   CC_BY_4_0: 'Attribution',
   CC0: 'PublicDomain',
+  IODL_2_0: 'Attribution',
   CC_BYSA_4_0: 'ShareAlike',
   ODC_BY: 'Attribution',
   ODC_PDDL: 'PublicDomain',
@@ -86,11 +91,20 @@ export interface CatalogInput {
   organisation: Organisation;
   /** An absolute URL on the city's site. */
   url: (path: string) => string;
-  licence: string;
+  licence: Licence;
   contactEmail: string | null;
+  /** The profiles the city switched on: DCAT-AP_IT (with the city's IPA code) and GeoDCAT-AP. */
+  profiles: { dcatApIt: { ipaCode: string } | null; geoDcatAp: boolean };
   /** The city's extent (from its districts), when it has districts. */
   bbox: { minLng: number; minLat: number; maxLng: number; maxLat: number } | null;
-  datasets: Array<{ spec: DatasetSpec; modified: Date | null }>;
+  /** The polygons of its districts (lng, lat), for GeoDCAT-AP's geometry. */
+  polygons: number[][][][];
+  datasets: Array<{
+    spec: DatasetSpec;
+    modified: Date | null;
+    /** Its time coverage, for datasets whose rows are placed in time. */
+    period: { start: Date | null; end: Date | null } | null;
+  }>;
 }
 
 /** The catalogue as RDF quads. */
@@ -103,6 +117,7 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
     if (label) add(s, 'skos:prefLabel', literal(label, 'en'));
   };
   const { organisation, url } = input;
+  const italian = input.profiles.dcatApIt;
   const languages = organisation.languages;
   const texts = (key: MessageKey, params: Record<string, string> = {}) =>
     languages.map((language) => literal(translator(language as Language)(key, params), language));
@@ -120,7 +135,8 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   const contact = namedNode(url('/open-data/catalog#contact'));
   const spatial = namedNode(url('/open-data/catalog#city'));
   const service = namedNode(url('/open-data/catalog#api'));
-  const licence = namedNode(`${EU}licence/${input.licence}`);
+  const italianLicence = italian ? ITALIAN_LICENCE[input.licence] : undefined;
+  const licence = namedNode(italianLicence ?? `${EU}licence/${input.licence}`);
   const themeScheme = namedNode(`${EU}data-theme`);
   const frequency = namedNode(`${EU}frequency/UPDATE_CONT`);
   const homepage = namedNode(url('/open-data'));
@@ -128,6 +144,7 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   const newest = modifiedDates.length > 0 ? new Date(Math.max(...modifiedDates.map((d) => d.getTime()))) : null;
 
   a(catalog, 'dcat:Catalog');
+  if (italian) a(catalog, 'dcatapit:Catalog');
   for (const title of texts('openData.catalog.title', { city })) add(catalog, 'dct:title', title);
   for (const text of texts('openData.catalog.description', { city })) add(catalog, 'dct:description', text);
   add(catalog, 'dct:publisher', publisher);
@@ -135,6 +152,10 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   a(homepage, 'foaf:Document');
   add(catalog, 'dct:license', licence);
   a(licence, 'dct:LicenseDocument');
+  if (italian) {
+    a(licence, 'dcatapit:LicenseDocument');
+    add(licence, 'foaf:name', literal(LICENCE_NAMES[input.licence]));
+  }
   const licenceType = namedNode(`http://purl.org/adms/licencetype/${LICENCE_TYPE[input.licence] ?? 'Attribution'}`);
   add(licence, 'dct:type', licenceType);
   a(licenceType, 'skos:Concept');
@@ -153,6 +174,10 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   add(catalog, 'dcat:service', service);
 
   a(publisher, 'foaf:Agent');
+  if (italian) {
+    a(publisher, 'dcatapit:Agent');
+    add(publisher, 'dct:identifier', literal(italian.ipaCode));
+  }
   for (const name of cityNames) add(publisher, 'foaf:name', name);
   const localAuthority = namedNode('http://purl.org/adms/publishertype/LocalAuthority');
   add(publisher, 'dct:type', localAuthority);
@@ -160,6 +185,7 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
 
   a(contact, 'vcard:Kind');
   a(contact, 'vcard:Organization');
+  if (italian) a(contact, 'dcatapit:Organization');
   add(contact, 'vcard:fn', literal(city));
   if (input.contactEmail) add(contact, 'vcard:hasEmail', namedNode(`mailto:${input.contactEmail}`));
   add(contact, 'vcard:hasURL', namedNode(url('/')));
@@ -177,6 +203,11 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
       `${minLng} ${minLat}`,
     ];
     add(spatial, 'dcat:bbox', literal(`POLYGON((${ring.join(', ')}))`, wkt));
+  }
+  if (input.profiles.geoDcatAp && input.polygons.length > 0) {
+    const ring = (points: number[][]) => `(${points.map(([lng, lat]) => `${lng} ${lat}`).join(', ')})`;
+    const polygons = input.polygons.map((polygon) => `(${polygon.map(ring).join(', ')})`);
+    add(spatial, 'locn:geometry', literal(`MULTIPOLYGON(${polygons.join(', ')})`, wkt));
   }
   add(
     spatial,
@@ -207,17 +238,33 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
   a(namedNode(`${EU}access-right/PUBLIC`), 'dct:RightsStatement');
 
   const mediaTypes = new Set<string>();
-  for (const { spec, modified } of input.datasets) {
+  const languageNodes = languages.flatMap((language) => {
+    const code = EU_LANGUAGE[language];
+    return code ? [namedNode(`${EU}language/${code}`)] : [];
+  });
+  for (const { spec, modified, period } of input.datasets) {
     const page = namedNode(url(`/open-data/${spec.id}`));
     const dataset = namedNode(url(`/open-data/${spec.id}#dataset`));
     add(catalog, 'dcat:dataset', dataset);
     add(service, 'dcat:servesDataset', dataset);
     a(dataset, 'dcat:Dataset');
+    if (italian) a(dataset, 'dcatapit:Dataset');
     for (const title of texts(`openData.dataset.${spec.id}.title` as MessageKey)) add(dataset, 'dct:title', title);
     for (const text of texts(`openData.dataset.${spec.id}.description` as MessageKey))
       add(dataset, 'dct:description', text);
-    add(dataset, 'dct:identifier', literal(url(`/open-data/${spec.id}`)));
+    add(dataset, 'dct:identifier', literal(italian ? `${italian.ipaCode}:${spec.id}` : url(`/open-data/${spec.id}`)));
     add(dataset, 'dct:publisher', publisher);
+    if (italian) {
+      add(dataset, 'dct:rightsHolder', publisher);
+      for (const node of languageNodes) add(dataset, 'dct:language', node);
+    }
+    if (period) {
+      const coverage = namedNode(url(`/open-data/${spec.id}#period`));
+      add(dataset, 'dct:temporal', coverage);
+      a(coverage, 'dct:PeriodOfTime');
+      if (period.start) add(coverage, 'dcat:startDate', dateTime(period.start));
+      if (period.end) add(coverage, 'dcat:endDate', dateTime(period.end));
+    }
     add(dataset, 'dcat:contactPoint', contact);
     add(dataset, 'dcat:landingPage', page);
     a(page, 'foaf:Document');
@@ -226,7 +273,9 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
     add(dataset, 'dct:accessRights', namedNode(`${EU}access-right/PUBLIC`));
     for (const keyword of texts(`openData.dataset.${spec.id}.title` as MessageKey))
       add(dataset, 'dcat:keyword', keyword);
-    if (modified) add(dataset, 'dct:modified', dateTime(modified));
+    // DCAT-AP_IT asks every dataset for its last change: one without data yet takes the catalogue's
+    const datasetModified = modified ?? (italian ? (newest ?? new Date()) : null);
+    if (datasetModified) add(dataset, 'dct:modified', dateTime(datasetModified));
     for (const theme of spec.themes) {
       add(dataset, 'dcat:theme', namedNode(`${EU}data-theme/${theme}`));
       themes.add(theme);
@@ -236,6 +285,7 @@ export function catalogQuads(input: CatalogInput): RDF.Quad[] {
       const distribution = namedNode(url(`/open-data/${spec.id}#${format}`));
       add(dataset, 'dcat:distribution', distribution);
       a(distribution, 'dcat:Distribution');
+      if (italian) a(distribution, 'dcatapit:Distribution');
       add(distribution, 'dct:title', literal(`${spec.id}.${format}`));
       for (const text of texts(`openData.format.${format}` as MessageKey)) add(distribution, 'dct:description', text);
       add(distribution, 'dcat:accessURL', page);

@@ -54,6 +54,12 @@ export interface DatasetSpec {
   /** Rows with `id` greater than `afterId`, in id order, at most `limit`: the keyset page. */
   page(db: Executor, organisationId: number, afterId: number, limit: number): Promise<Row[]>;
   modified(db: Executor, organisationId: number): Promise<Date | null>;
+  /**
+   * The date field that places a row in time (when it was made, held or measured): the catalogue's time
+   * coverage (dct:temporal) runs from its value in the first row to the data's last change. Absent for
+   * reference lists (categories, departments, districts).
+   */
+  temporal?: string;
   /** The place of a row: a point from two columns, or a GeoJSON geometry column. */
   geometry?: { point: { lng: string; lat: string } } | { column: string };
 }
@@ -104,6 +110,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicReports,
     modified: (db, id) => reportsDataModified(db, id, 'reports'),
+    temporal: 'created_at',
     geometry: point,
   },
   {
@@ -190,6 +197,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicProcesses,
     modified: (db, id) => participationModified(db, id, 'processes'),
+    temporal: 'created_at',
   },
   {
     id: 'proposals',
@@ -216,6 +224,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicProposals,
     modified: (db, id) => participationModified(db, id, 'proposals'),
+    temporal: 'created_at',
     geometry: point,
   },
   {
@@ -231,6 +240,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicDebates,
     modified: (db, id) => participationModified(db, id, 'debates'),
+    temporal: 'created_at',
   },
   {
     id: 'comments',
@@ -249,6 +259,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: publicComments,
     modified: (db, id) => participationModified(db, id, 'comments'),
+    temporal: 'created_at',
   },
   {
     id: 'budgets',
@@ -268,6 +279,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicBudgets,
     modified: (db, id) => budgetsModified(db, id, 'budgets'),
+    temporal: 'created_at',
   },
   {
     id: 'budget-projects',
@@ -294,6 +306,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicProjects,
     modified: (db, id) => budgetsModified(db, id, 'projects'),
+    temporal: 'created_at',
     geometry: point,
   },
   {
@@ -315,6 +328,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublishedResults,
     modified: (db, id) => budgetsModified(db, id, 'results'),
+    temporal: 'results_published_at',
   },
   {
     id: 'budget-follow-up',
@@ -332,6 +346,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicMilestones,
     modified: (db, id) => budgetsModified(db, id, 'milestones'),
+    temporal: 'happened_on',
   },
   {
     id: 'meetings',
@@ -355,6 +370,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicMeetings,
     modified: (db, id) => participationModified(db, id, 'meetings'),
+    temporal: 'starts_at',
     geometry: point,
   },
   {
@@ -380,6 +396,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     ],
     page: pagePublicIndexCriteria,
     modified: indexSnapshotsModified,
+    temporal: 'period_start',
   },
 ];
 

@@ -2,10 +2,12 @@ import type { ModuleManifest } from '../../platform/module.ts';
 import { announceChangedDatasets, CHANGES_EVERY_MS, CHANGES_JOB } from './changes.ts';
 import * as settingsMigration from './migrations/20261216_0700_open_data_settings.ts';
 import * as datasetStateMigration from './migrations/20261217_0320_open_data_dataset_state.ts';
+import * as profilesMigration from './migrations/20261219_0000_open_data_profiles.ts';
 import { openDataEvents } from './open-data.events.ts';
 import { openDataErrors } from './open-data.errors.ts';
 import { registerOpenDataApi } from './open-data.api.ts';
 import { registerOpenDataPages } from './open-data.pages.ts';
+import { registerSettingsPages } from './settings.pages.ts';
 import './open-data.schema.ts';
 import type catalogue from './locales/en.json';
 
@@ -23,11 +25,14 @@ export const openDataModule: ModuleManifest = {
   migrations: {
     '20261216_0700_open_data_settings': settingsMigration,
     '20261217_0320_open_data_dataset_state': datasetStateMigration,
+    '20261219_0000_open_data_profiles': profilesMigration,
   },
   routes(app, ctx) {
     registerOpenDataPages(app, ctx);
     registerOpenDataApi(app, ctx);
+    registerSettingsPages(app, ctx);
   },
+  adminNavigation: [{ href: '/admin/open-data', label: 'openData.admin.nav', roles: ['admin'] }],
   apiTags: [
     {
       name: 'open-data',

@@ -36,6 +36,52 @@ export async function datasetsWithModified(
   return DATASETS.map((spec, index) => ({ spec, modified: dates[index] ?? null }));
 }
 
+/** Rows read to find where a dataset's time coverage starts (the first rows in id order are the oldest). */
+const PERIOD_ROWS = 200;
+
+/**
+ * A dataset's time coverage: from the earliest value of its `temporal` field among its first rows in id
+ * order (ids grow with time) to the data's last change (or that start, when it lies later: meetings to come).
+ */
+async function datasetPeriod(
+  ctx: AppContext,
+  organisation: Organisation,
+  spec: DatasetSpec,
+  modified: Date | null,
+): Promise<{ start: Date | null; end: Date | null } | null> {
+  if (!spec.temporal) return null;
+  const field = spec.temporal;
+  const rows = await spec.page(ctx.db, organisation.id, 0, PERIOD_ROWS);
+  const times = rows
+    .map((row) => row[field])
+    .filter((value): value is Date | string => value instanceof Date || typeof value === 'string')
+    .map((value) => new Date(value).getTime())
+    .filter((time) => Number.isFinite(time));
+  const start = times.length > 0 ? new Date(Math.min(...times)) : null;
+  const end = modified && start && start > modified ? start : modified;
+  return start || end ? { start, end } : null;
+}
+
+/** The city's extent from its districts: the bounding box, and the districts' polygons (the top level). */
+function extent(districts: Awaited<ReturnType<typeof findDistrictsWithGeometry>>) {
+  if (districts.length === 0) return { bbox: null, polygons: [] };
+  const boxes = districts.map((district) => boundingBox(district.geometry));
+  const top = districts.some((district) => district.kind === 'district')
+    ? districts.filter((district) => district.kind === 'district')
+    : districts;
+  return {
+    bbox: {
+      minLng: Math.min(...boxes.map((box) => box.minLng)),
+      minLat: Math.min(...boxes.map((box) => box.minLat)),
+      maxLng: Math.max(...boxes.map((box) => box.maxLng)),
+      maxLat: Math.max(...boxes.map((box) => box.maxLat)),
+    },
+    polygons: top.flatMap(({ geometry }) =>
+      geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates,
+    ),
+  };
+}
+
 /** What the DCAT-AP catalogue says, read at request time. */
 export async function catalogInput(
   ctx: AppContext,
@@ -47,17 +93,23 @@ export async function catalogInput(
     datasetsWithModified(ctx, organisation),
     findDistrictsWithGeometry(ctx.db, organisation.id),
   ]);
-  const boxes = districts.map((district) => boundingBox(district.geometry));
-  const bbox =
-    boxes.length === 0
-      ? null
-      : {
-          minLng: Math.min(...boxes.map((box) => box.minLng)),
-          minLat: Math.min(...boxes.map((box) => box.minLat)),
-          maxLng: Math.max(...boxes.map((box) => box.maxLng)),
-          maxLat: Math.max(...boxes.map((box) => box.maxLat)),
-        };
-  return { organisation, url, licence: settings.licence, contactEmail: settings.contactEmail, bbox, datasets };
+  const periods = await Promise.all(
+    datasets.map(({ spec, modified }) => datasetPeriod(ctx, organisation, spec, modified)),
+  );
+  const { bbox, polygons } = extent(districts);
+  return {
+    organisation,
+    url,
+    licence: settings.licence,
+    contactEmail: settings.contactEmail,
+    profiles: {
+      dcatApIt: settings.dcatApIt && settings.ipaCode !== null ? { ipaCode: settings.ipaCode } : null,
+      geoDcatAp: settings.geoDcatAp,
+    },
+    bbox,
+    polygons,
+    datasets: datasets.map((dataset, index) => ({ ...dataset, period: periods[index] ?? null })),
+  };
 }
 
 export type RecordsOutcome =

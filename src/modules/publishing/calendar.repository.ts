@@ -104,7 +104,11 @@ export async function findCalendarPosts(
     );
   }
   // month and week: the first `perDay` of each day; agenda: whole days while the posts of the days
-  // before stay under `total` (counted per day, then summed in day order)
+  // before stay under `total` (counted per day, then summed in day order). `shown` is materialized: the
+  // planner cannot count the period's rows (a CTE, and dates through an expression index) and, guessing
+  // one, would rank the whole period again for every day of the outer join (the agenda of 5,000 posts
+  // took 400 ms on PostgreSQL, ranking 4,516 rows 28 times); ranked once, the days join a few rows each.
+  // The days kept are joined, not looked up per row with `in (select …)`, for the same reason.
   const perDay = limits.perDay ?? 2_147_483_647;
   const total = limits.total ?? 2_147_483_647;
   const result = await sql<{
@@ -124,10 +128,11 @@ export async function findCalendarPosts(
     counts as (
       select day, count(*)::int as day_count, (sum(count(*)) over (order by day) - count(*))::int as before
       from period group by day),
-    shown as (
+    shown as materialized (
       select id, at, day from (
-        select id, at, day, row_number() over (partition by day order by at, id) as rank from period) ranked
-      where rank <= ${perDay}::int and day in (select day from counts where before < ${total}::int))
+        select p.id, p.at, p.day, row_number() over (partition by p.day order by p.at, p.id) as rank
+        from period p join counts c on c.day = p.day and c.before < ${total}::int) ranked
+      where rank <= ${perDay}::int)
     select c.day, c.day_count, p.id, p.slug, p.state, p.kind, s.at, p.department_id, p.campaign_id,
       (select json_build_object('title', coalesce(nullif(t.title, ''), left(t.body, 80)), 'language', t.language)
         from publishing_post_text t where t.post_id = p.id

@@ -21,6 +21,7 @@ import { registerPostActionPages } from './pages/post.pages.ts';
 import { registerCorrectionPages } from './pages/corrections.pages.ts';
 import * as correctionsMigration from './migrations/20261218_0600_publishing_corrections.ts';
 import { registerPostPages } from './pages/posts.pages.ts';
+import { registerPublishingApi } from './publishing.api.ts';
 import { crisisBanner, registerReviewPages } from './pages/review.pages.ts';
 import { publishingAssets } from './pages/shared.ts';
 import { registerStepPages } from './pages/steps.pages.ts';
@@ -73,7 +74,15 @@ export const publishingModule: ModuleManifest = {
     registerReviewPages(app, ctx);
     registerFeedPages(app, ctx);
     registerCalendarPages(app, ctx);
+    registerPublishingApi(app, ctx);
   },
+  apiTags: [
+    {
+      name: 'publishing',
+      description:
+        'The city’s published posts (texts per language, campaign, department, page), a page at a time (cursor, fields=, lang=); drafts written by staff or an API key with the publishing.write scope.',
+    },
+  ],
   adminNavigation: [
     { href: '/staff/publishing', label: 'publishing.nav', roles: ['staff'] },
     { href: '/staff/publishing/calendar', label: 'publishing.calendar.title', roles: ['staff'] },

@@ -4,6 +4,14 @@ import { defineErrors } from '../../platform/errors.ts';
 export const publishingErrors = defineErrors({
   PUBLISHING_POST_NOT_FOUND: { status: 404, message: 'This city has no such post.' },
   PUBLISHING_POST_INVALID: { status: 400, message: 'The post cannot be saved; correct the fields named.' },
+  PUBLISHING_CURSOR_INVALID: {
+    status: 400,
+    message: 'The cursor is not one this list gave: follow the `next` link of the previous page, or start without one.',
+  },
+  PUBLISHING_FIELD_UNKNOWN: {
+    status: 400,
+    message: 'fields= names a field posts do not have: the fields are listed in the API document (/api/docs).',
+  },
   PUBLISHING_POST_NOT_EDITABLE: {
     status: 409,
     message: 'The post can no longer be changed here: it is being published or was published.',

@@ -4,11 +4,12 @@ import { hashToken, safeEqual } from './tokens.ts';
 
 /**
  * What an API key may do, ticked by the administrator who issues it: submit reports through Open311
- * (`open311`), read the staff reports API (`reports.read`), act on reports through it (`reports.write`).
+ * (`open311`), read the staff reports API (`reports.read`), act on reports through it (`reports.write`),
+ * write draft posts through the publishing API (`publishing.write`).
  * A key never administers the city. A request with a key that lacks the scope is refused
  * (`API_KEY_SCOPE`), whatever its issuer may do.
  */
-export const API_KEY_SCOPES = ['open311', 'reports.read', 'reports.write'] as const;
+export const API_KEY_SCOPES = ['open311', 'reports.read', 'reports.write', 'publishing.write'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 export function isApiKeyScope(value: string): value is ApiKeyScope {

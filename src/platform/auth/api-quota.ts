@@ -54,3 +54,47 @@ export class ApiQuotas {
     };
   }
 }
+
+/** What a key has used of one window of its quota (`used` null: no limit there, so nothing is counted). */
+export interface QuotaUsage {
+  window: 'hour' | 'day';
+  limit: number | null;
+  used: number | null;
+  left: number | null;
+  /** When the window starts again. */
+  resetsAt: Date;
+}
+
+/**
+ * A key's use of its quota in the current hour and day, read from the shared windows. Processes reserve
+ * requests in blocks (ReservedRateLimits), so `used` counts what has been reserved: it may run ahead of
+ * the requests really made by part of a block per process, never behind.
+ */
+export async function readApiKeyUsage(
+  db: Executor,
+  organisationId: number,
+  key: { id: number; quota: ApiKeyQuota },
+  now = Date.now(),
+): Promise<QuotaUsage[]> {
+  const windows = WINDOWS.map((window) => {
+    const windowMs = window.seconds * 1000;
+    const start = Math.floor(now / windowMs) * windowMs;
+    return { window, start, key: `api-key:${key.id}:${window.name}`, resetsAt: new Date(start + windowMs) };
+  });
+  const rows = await db
+    .selectFrom('core_rate_limit')
+    .select(['key', 'window_start', 'hits'])
+    .where('organisation_id', '=', organisationId)
+    .where(
+      'key',
+      'in',
+      windows.map((window) => window.key),
+    )
+    .execute();
+  return windows.map(({ window, start, key: name, resetsAt }) => {
+    const limit = window.limit(key.quota);
+    const hits = rows.find((row) => row.key === name && new Date(row.window_start).getTime() === start)?.hits ?? 0;
+    const used = limit === null ? null : Math.min(hits, limit);
+    return { window: window.name, limit, used, left: limit === null || used === null ? null : limit - used, resetsAt };
+  });
+}

@@ -8,7 +8,7 @@ import { html, raw, type Html } from '../../../platform/web/html.ts';
 import { csrfField, errorSummary, field, formatDate, setNotice } from '../../../platform/web/layout.ts';
 import { findApiKeys } from '../administration.repository.ts';
 import { authorizeAdministration } from '../administration.policy.ts';
-import { issueApiKey, revokeApiKey, type FieldErrors } from '../administration.use-cases.ts';
+import { apiKeyUsage, issueApiKey, revokeApiKey, type FieldErrors } from '../administration.use-cases.ts';
 import { invalidForm, parseId, readForm } from '../../../platform/web/forms.ts';
 import { ApiKeyForm } from '../administration.schema.ts';
 import { renderAdminPage, translateErrors } from './admin-page.ts';
@@ -17,6 +17,7 @@ const SCOPE_LABELS: Record<ApiKeyScope, MessageKey> = {
   open311: 'admin.apiKeys.scope.open311',
   'reports.read': 'admin.apiKeys.scope.reports.read',
   'reports.write': 'admin.apiKeys.scope.reports.write',
+  'publishing.write': 'admin.apiKeys.scope.publishing.write',
 };
 
 /** API keys: list, create (the key shown once, on the answer to the form) and revoke. */
@@ -36,6 +37,34 @@ export function registerApiKeyPages(app: App, ctx: AppContext): void {
     return keysPage(request, reply, {
       created: html`<div class="notice" role="status"><p>${request.t('admin.apiKeys.created', { name: outcome.name })}</p><p class="secret" id="new-key">${outcome.key}</p></div>`,
       status: 201,
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/admin/api-keys/:id', async (request, reply) => {
+    const id = parseId(request.params.id);
+    if (!id) throw new AppError('API_KEY_NOT_FOUND');
+    const { t } = request;
+    const key = await apiKeyUsage(ctx, request.viewer, request.organisation, id);
+    reply.header('cache-control', 'no-store');
+    return renderAdminPage(request, reply, {
+      title: t('admin.apiKeys.usage', { name: key.name }),
+      main: html`<p><a href="/admin/api-keys">${t('admin.apiKeys.back')}</a></p>
+<h1>${t('admin.apiKeys.usage', { name: key.name })}</h1>
+<p>${t('admin.apiKeys.usageIntro')}</p>
+${key.revoked ? html`<p>${t('admin.apiKeys.usageRevoked')}</p>` : ''}
+<div class="table-wrap"><table class="data-table">
+  <caption>${t('admin.apiKeys.usage', { name: key.name })}</caption>
+  <thead><tr><th scope="col">${t('admin.apiKeys.window')}</th><th scope="col">${t('admin.apiKeys.quota')}</th><th scope="col">${t('admin.apiKeys.used')}</th><th scope="col">${t('admin.apiKeys.left')}</th><th scope="col">${t('admin.apiKeys.resets')}</th></tr></thead>
+  <tbody>${key.usage.map(
+    (row) => html`<tr>
+    <th scope="row">${t(row.window === 'hour' ? 'admin.apiKeys.window.hour' : 'admin.apiKeys.window.day')}</th>
+    <td>${row.limit === null ? t('admin.apiKeys.noLimit') : row.limit.toLocaleString(request.lang)}</td>
+    <td>${row.used === null ? '—' : row.used.toLocaleString(request.lang)}</td>
+    <td>${row.left === null ? '—' : row.left.toLocaleString(request.lang)}</td>
+    <td>${formatDate(request, row.resetsAt, true)}</td>
+  </tr>`,
+  )}</tbody>
+</table></div>`,
     });
   });
 
@@ -69,7 +98,7 @@ ${
   <thead><tr><th scope="col">${t('admin.apiKeys.name')}</th><th scope="col">${t('admin.apiKeys.prefix')}</th><th scope="col">${t('admin.apiKeys.scopes')}</th><th scope="col">${t('admin.createdAt')}</th><th scope="col">${t('admin.apiKeys.lastUsed')}</th><th scope="col">${t('admin.actions')}</th></tr></thead>
   <tbody>${keys.map(
     (key) => html`<tr>
-    <td>${key.name}${key.created_by_name ? html` <span class="muted">(${key.created_by_name})</span>` : ''}</td>
+    <td><a href="/admin/api-keys/${key.id}">${key.name}</a>${key.created_by_name ? html` <span class="muted">(${key.created_by_name})</span>` : ''}</td>
     <td><code>ic_${key.prefix}_…</code></td>
     <td><ul class="plain-list">${key.scopes.map((scope) => html`<li>${t(SCOPE_LABELS[scope])}</li>`)}</ul></td>
     <td>${formatDate(request, key.created_at)}</td>
