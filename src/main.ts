@@ -18,6 +18,7 @@ import { residentContentModule } from './modules/resident-content/index.ts';
 import { insightsModule } from './modules/insights/index.ts';
 import { webhooksModule } from './modules/webhooks/index.ts';
 import { identityProvidersModule } from './modules/identity-providers/index.ts';
+import { surveysModule } from './modules/surveys/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -66,6 +67,7 @@ export const MODULES: readonly ModuleManifest[] = [
   insightsModule,
   webhooksModule,
   identityProvidersModule,
+  surveysModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */
