@@ -181,6 +181,7 @@ describe('catalogues', () => {
         'insights',
         'webhooks',
         'identity-providers',
+        'surveys',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is

@@ -67,7 +67,7 @@ async function buildSurvey(settings: Record<string, string> = {}): Promise<Built
   const id = idFrom(created, /\/admin\/surveys\/(\d+)$/);
   const page = `/admin/surveys/${id}`;
   const question = async (kind: string, title: string, extra: Record<string, string> = {}) =>
-    idFrom(await staffPost(page, `${page}/questions`, { title_en: title, kind, ...extra }), /\/questions\/(\d+)$/);
+    idFrom(await staffPost(page, `${page}/questions`, { question_en: title, kind, ...extra }), /\/questions\/(\d+)$/);
   const choice = async (questionId: number, label: string, role = 'option') => {
     const questionPage = `${page}/questions/${questionId}`;
     await staffPost(questionPage, `${questionPage}/choices`, {
@@ -180,7 +180,7 @@ describe('building a survey without JavaScript', () => {
     const bad = await staff.submit(
       `/admin/surveys/${s.id}/questions/${s.text}`,
       `/admin/surveys/${s.id}/questions/${s.text}`,
-      { title_en: 'One idea', kind: 'long_text', condition: `${s.count}:1` },
+      { question_en: 'One idea', kind: 'long_text', condition: `${s.count}:1` },
     );
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /A condition must name an option of an earlier choice question/);
@@ -352,7 +352,7 @@ describe('answering', () => {
 
   test('once answered, the questions are locked', async () => {
     const response = await staff.submit(`/admin/surveys/${s.id}`, `/admin/surveys/${s.id}/questions`, {
-      title_en: 'Late question',
+      question_en: 'Late question',
       kind: 'short_text',
     });
     assert.equal(response.status, 409);

@@ -158,7 +158,7 @@ function checkQuestion(
   self: Question | undefined,
 ): FieldErrors {
   const fields: FieldErrors = {};
-  const first = `title_${organisation.defaultLanguage}`;
+  const first = `question_${organisation.defaultLanguage}`;
   if (!hasText(input.title)) fields[first] = 'titleRequired';
   else if (tooLong(input.title, 300) || tooLong(input.description, 2000)) fields[first] = 'tooLong';
   if (!(QUESTION_KINDS as readonly string[]).includes(input.kind)) fields.kind = 'invalidKind';

@@ -21,11 +21,11 @@ export const SurveyForm = perLanguages((languages) =>
   }),
 );
 
-/** A question; `condition` is "<question id>:<option id>" or empty. */
+/** A question (its text `question_<lang>`, help `hint_<lang>`); `condition` is "<question id>:<option id>" or empty. */
 export const QuestionForm = perLanguages((languages) =>
   Type.Object({
-    ...translatedFields('title', languages),
-    ...translatedFields('description', languages),
+    ...translatedFields('question', languages),
+    ...translatedFields('hint', languages),
     kind: FormText({ maxLength: 20 }),
     required: Checkbox(),
     minChoices: Type.Optional(Type.Integer()),

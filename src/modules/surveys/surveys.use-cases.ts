@@ -59,7 +59,11 @@ export async function processSurveys(ctx: AppContext, organisation: Organisation
 type Blocker =
   | Extract<
       SurveyErrorCode,
-      'SURVEY_EMAIL_NOT_CONFIRMED' | 'SURVEY_NOT_VERIFIED' | 'SURVEY_NOT_ELIGIBLE' | 'SURVEY_ALREADY_ANSWERED'
+      | 'SURVEY_EMAIL_NOT_CONFIRMED'
+      | 'SURVEY_NOT_VERIFIED'
+      | 'SURVEY_BIRTH_YEAR_MISSING'
+      | 'SURVEY_NOT_ELIGIBLE'
+      | 'SURVEY_ALREADY_ANSWERED'
     >
   | 'AUTHENTICATION_REQUIRED'
   | 'SURVEY_NOT_OPEN_YET'
@@ -90,6 +94,7 @@ export async function answerBlocker(
     if (result.reason === 'not-signed-in') return 'AUTHENTICATION_REQUIRED';
     if (result.reason === 'email-not-confirmed') return 'SURVEY_EMAIL_NOT_CONFIRMED';
     if (result.reason === 'not-verified') return 'SURVEY_NOT_VERIFIED';
+    if (result.missing === 'birth-year') return 'SURVEY_BIRTH_YEAR_MISSING';
     return 'SURVEY_NOT_ELIGIBLE';
   }
   if (await hasAnswered(ctx.db, survey.id, viewer.id)) return 'SURVEY_ALREADY_ANSWERED';

@@ -80,8 +80,8 @@ function questionFromForm(request: FastifyRequest): QuestionInput {
     : [];
   return {
     kind: form.kind,
-    title: translatedValue(form, 'title', languages),
-    description: translatedValue(form, 'description', languages),
+    title: translatedValue(form, 'question', languages),
+    description: translatedValue(form, 'hint', languages),
     required: form.required,
     minChoices: form.minChoices ?? null,
     maxChoices: form.maxChoices ?? null,

@@ -116,8 +116,8 @@ export function questionForm(
       ...(errors[name] ? { error: errors[name] } : {}),
     });
   return html`<form method="post" action="${action}">${csrfField(request)}
-${translatedInputs(request, 'title', 'surveys.admin.question', values.title ?? {}, errors)}
-${translatedInputs(request, 'description', 'surveys.admin.questionHint', values.description ?? {}, errors)}
+${translatedInputs(request, 'question', 'surveys.admin.question', values.title ?? {}, errors)}
+${translatedInputs(request, 'hint', 'surveys.admin.questionHint', values.description ?? {}, errors)}
 ${select(
   'kind',
   t('surveys.admin.kind'),
