@@ -58,6 +58,8 @@ test('the demo has a published survey with answers and public results', async ()
   assert.match(page, /Parks and green spaces/);
   assert.match(page, /<table><caption>Answers to “Do you visit a park at least once a week\?”/);
   assert.match(await (await fetch(`${server.url}/surveys`)).text(), /Parks and green spaces/);
+  const process = await (await fetch(`${server.url}/processes/master-plan-2040`)).text();
+  assert.match(process, new RegExp(`<section aria-labelledby="process-surveys">.*href="/surveys/${surveyId}"`, 's'));
 });
 
 test('with JavaScript the conditional question appears when its answer is chosen; the form passes axe and sends', async (t) => {

@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../platform/module.ts';
 import * as surveysMigration from './migrations/20261219_0200_surveys.ts';
 import { registerAdminPages } from './pages/admin.pages.ts';
+import { processSurveysSection } from './pages/process-section.ts';
 import { registerPublicPages } from './pages/public.pages.ts';
 import { registerSurveyAssets } from './pages/shared.ts';
 import { registerSurveysApi } from './surveys.api.ts';
@@ -8,8 +9,6 @@ import { seedSurveys } from './surveys.demo.ts';
 import { surveyErrors } from './surveys.errors.ts';
 import { surveysPersonalData } from './surveys.personal-data.ts';
 import type catalogue from './locales/en.json';
-
-export { processSurveys } from './surveys.use-cases.ts';
 
 /**
  * Surveys: questionnaires of the city or of a participatory process (single and multiple choice,
@@ -32,6 +31,7 @@ export const surveysModule: ModuleManifest = {
   },
   navigation: [{ href: '/surveys', label: 'surveys.nav' }],
   adminNavigation: [{ href: '/admin/surveys', label: 'surveys.admin.title', roles: ['staff'] }],
+  subjectSections: [processSurveysSection],
   personalData: surveysPersonalData,
   // After participation (35): a survey may belong to one of its processes.
   demo: { order: 45, seed: seedSurveys },

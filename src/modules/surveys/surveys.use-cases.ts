@@ -51,11 +51,6 @@ export async function listSurveys(ctx: AppContext, viewer: Viewer | null, organi
   return findSurveys(ctx.db, organisation.id, { publishedOnly: !mayManageSurveys(viewer) });
 }
 
-/** The published surveys of one process (its page lists them). */
-export async function processSurveys(ctx: AppContext, organisation: Organisation, processId: number) {
-  return findSurveys(ctx.db, organisation.id, { publishedOnly: true, processId });
-}
-
 type Blocker =
   | Extract<
       SurveyErrorCode,
