@@ -295,7 +295,7 @@ describe('answering', () => {
       .where('survey_id', '=', s.id)
       .where('user_id', '=', user.id)
       .executeTakeFirstOrThrow();
-    assert.deepEqual(Object.keys(participant).sort(), ['survey_id', 'user_id']);
+    assert.deepEqual(Object.keys(participant).sort(), ['organisation_id', 'survey_id', 'user_id']);
     // no column of the response or answer tables refers to a person or to a time finer than a day
     const columns = await server.ctx.db
       .selectFrom('information_schema.columns' as never)

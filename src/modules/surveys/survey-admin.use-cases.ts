@@ -335,7 +335,7 @@ export async function addChoice(
   if (question.options.length + question.rows.length >= 100)
     return { ok: false, code: 'VALIDATION_FAILED', fields: { [first]: 'invalidRange' } };
   const id = await ctx.db.transaction().execute(async (tx) => {
-    const id = await insertChoice(tx, questionId, role, label);
+    const id = await insertChoice(tx, organisation.id, questionId, role, label);
     await recordAudit(tx, {
       organisationId: organisation.id,
       actor: actor(viewer),

@@ -269,6 +269,7 @@ export async function setQuestionPositions(db: Executor, surveyId: number, ids: 
 
 export async function insertChoice(
   db: Executor,
+  organisationId: number,
   questionId: number,
   role: 'option' | 'row',
   label: Translated,
@@ -276,6 +277,7 @@ export async function insertChoice(
   const row = await db
     .insertInto('surveys_choice')
     .values({
+      organisation_id: organisationId,
       question_id: questionId,
       role,
       label: JSON.stringify(label),
@@ -331,7 +333,7 @@ export async function insertResponse(
 ): Promise<boolean> {
   const participant = await tx
     .insertInto('surveys_participant')
-    .values({ survey_id: survey.id, user_id: userId })
+    .values({ organisation_id: survey.organisationId, survey_id: survey.id, user_id: userId })
     .onConflict((oc) => oc.doNothing())
     .returning('user_id')
     .executeTakeFirst();
@@ -351,6 +353,7 @@ export async function insertResponse(
       .insertInto('surveys_answer')
       .values(
         answers.map((a) => ({
+          organisation_id: survey.organisationId,
           response_id: responseId,
           question_id: a.questionId,
           choice_id: a.choiceId ?? null,

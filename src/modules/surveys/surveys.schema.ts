@@ -57,6 +57,7 @@ declare module '../../platform/db/schema.ts' {
     };
     surveys_choice: {
       id: Generated<number>;
+      organisation_id: number;
       question_id: number;
       role: 'option' | 'row';
       position: number;
@@ -71,6 +72,7 @@ declare module '../../platform/db/schema.ts' {
     };
     surveys_answer: {
       id: Generated<string>;
+      organisation_id: number;
       response_id: string;
       question_id: number;
       choice_id: number | null;
@@ -81,6 +83,7 @@ declare module '../../platform/db/schema.ts' {
       date_value: ColumnType<string | null, string | null, never>;
     };
     surveys_participant: {
+      organisation_id: number;
       survey_id: number;
       user_id: number;
     };

@@ -51,6 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table surveys_choice (
       id serial primary key,
+      organisation_id integer not null references core_organisation(id),
       question_id integer not null references surveys_question(id) on delete cascade,
       role text not null default 'option' check (role in ('option', 'row')),
       position integer not null,
@@ -72,6 +73,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table surveys_answer (
       id bigserial primary key,
+      organisation_id integer not null references core_organisation(id),
       response_id uuid not null references surveys_response(id) on delete cascade,
       question_id integer not null references surveys_question(id) on delete cascade,
       choice_id integer references surveys_choice(id) on delete cascade,
@@ -86,6 +88,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`
     create table surveys_participant (
+      organisation_id integer not null references core_organisation(id),
       survey_id integer not null references surveys_survey(id) on delete cascade,
       user_id integer not null references core_user(id) on delete cascade,
       primary key (survey_id, user_id)

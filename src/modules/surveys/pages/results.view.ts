@@ -88,7 +88,7 @@ export function resultsView(request: FastifyRequest, reply: FastifyReply, data: 
   const { survey, questions, results } = data;
   return renderPage(request, reply, {
     title: t('surveys.results.title', { survey: plain(request, survey.title) }),
-    noIndex: !survey.resultsPublic || !survey.published,
+    noIndex: data.withTexts || !survey.resultsPublic || !survey.published,
     main: html`${stylesheet()}<h1>${t('surveys.results.title', { survey: plain(request, survey.title) })}</h1>
 <p>${t('surveys.results.responses', { count: results.responses })}</p>
 ${data.withTexts ? html`<p><a href="/surveys/${survey.id}/responses.csv">${t('surveys.results.csv')}</a></p>` : ''}
