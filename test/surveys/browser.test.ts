@@ -138,7 +138,17 @@ test('the staff builder pages pass axe and work with the keyboard', async (t) =>
   const page = await context.newPage();
   try {
     await signIn(page, staff.email);
-    for (const path of ['/admin/surveys', `/admin/surveys/${surveyId}`]) {
+    const first = await server.ctx.db
+      .selectFrom('surveys_question')
+      .select('id')
+      .where('survey_id', '=', surveyId)
+      .where('kind', '=', 'matrix')
+      .executeTakeFirstOrThrow();
+    for (const path of [
+      '/admin/surveys',
+      `/admin/surveys/${surveyId}`,
+      `/admin/surveys/${surveyId}/questions/${first.id}`,
+    ]) {
       assert.equal((await page.goto(path))?.status(), 200, path);
       await assertNoAxeViolations(page, path);
       const repeated = await page.evaluate(() => {
@@ -166,6 +176,14 @@ test('the staff builder pages pass axe and work with the keyboard', async (t) =>
       page.getByRole('button', { name: 'Add the option' }).click(),
     ]);
     assert.match(await page.locator('main').innerText(), /Green/);
+    await page.getByText('Rename “Green”').click();
+    assert.equal(await page.getByLabel('Option (English)').first().inputValue(), 'Green');
+    await assertNoAxeViolations(page, 'question page with an option');
+    const repeated = await page.evaluate(() => {
+      const ids = Array.from(document.querySelectorAll('[id]'), (element) => element.id);
+      return ids.filter((id, index) => ids.indexOf(id) !== index);
+    });
+    assert.deepEqual(repeated, [], 'the option’s own form and the new option’s form do not share ids');
   } finally {
     await context.close();
   }

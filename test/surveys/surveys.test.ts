@@ -176,6 +176,16 @@ describe('building a survey without JavaScript', () => {
       .executeTakeFirstOrThrow();
     assert.equal(moved.condition_question_id, null);
 
+    // an option renamed (each option has its own form, its fields named after it)
+    const parkPage = `/admin/surveys/${s.id}/questions/${s.which}`;
+    await staffPost(parkPage, `${parkPage}/choices/${s.parks[0]}`, { [`choice${s.parks[0]}_en`]: 'Harbour park' });
+    const emptied = await staff.submit(parkPage, `${parkPage}/choices/${s.parks[0]}`, {
+      [`choice${s.parks[0]}_en`]: ' ',
+    });
+    assert.equal(emptied.status, 400);
+    assert.match(await emptied.text(), /Enter a label\./);
+    assert.match((await staff.page(parkPage)).html, /Harbour park/);
+
     // a condition naming a later question or a text question is refused, with the field named
     const bad = await staff.submit(
       `/admin/surveys/${s.id}/questions/${s.text}`,

@@ -16,6 +16,7 @@ import {
   insertQuestion,
   insertSurvey,
   setQuestionPositions,
+  updateChoiceLabel,
   updateQuestionRow,
   updateSurveyRow,
   type Question,
@@ -347,6 +348,39 @@ export async function addChoice(
     return id;
   });
   return { ok: true, id };
+}
+
+/** Changes the label of an option or a row (field problems are named `choice<id>_<language>`). */
+export async function renameChoice(
+  ctx: AppContext,
+  viewer: Viewer | null,
+  organisation: Organisation,
+  surveyId: number,
+  questionId: number,
+  choiceId: number,
+  label: Translated,
+): Promise<Outcome<object>> {
+  authorizeSurveys(viewer);
+  const { questions } = await editableSurvey(ctx, organisation, surveyId);
+  const question = requireQuestion(questions, questionId);
+  const choice = [...question.options, ...question.rows].find((c) => c.id === choiceId);
+  if (!choice) throw new AppError('SURVEY_QUESTION_NOT_FOUND');
+  const first = `choice${choiceId}_${organisation.defaultLanguage}`;
+  if (!hasText(label)) return { ok: false, code: 'VALIDATION_FAILED', fields: { [first]: 'labelRequired' } };
+  if (tooLong(label, 200)) return { ok: false, code: 'VALIDATION_FAILED', fields: { [first]: 'tooLong' } };
+  await ctx.db.transaction().execute(async (tx) => {
+    await updateChoiceLabel(tx, questionId, choiceId, label);
+    await recordAudit(tx, {
+      organisationId: organisation.id,
+      actor: actor(viewer),
+      action: 'survey.choice.rename',
+      subjectType: 'survey',
+      subjectId: surveyId,
+      before: choice,
+      after: { id: choiceId, label },
+    });
+  });
+  return { ok: true };
 }
 
 export async function removeChoice(

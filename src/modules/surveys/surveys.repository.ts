@@ -288,6 +288,20 @@ export async function insertChoice(
   return row.id;
 }
 
+export async function updateChoiceLabel(
+  db: Executor,
+  questionId: number,
+  choiceId: number,
+  label: Translated,
+): Promise<void> {
+  await db
+    .updateTable('surveys_choice')
+    .set({ label: JSON.stringify(label) })
+    .where('id', '=', choiceId)
+    .where('question_id', '=', questionId)
+    .execute();
+}
+
 export async function deleteChoiceRow(db: Executor, questionId: number, choiceId: number): Promise<void> {
   await db.deleteFrom('surveys_choice').where('id', '=', choiceId).where('question_id', '=', questionId).execute();
   // a condition on the removed option no longer holds: the question it guarded is shown to everyone

@@ -2,7 +2,14 @@ import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../../../platform/context.ts';
 import { endOfLastDay, startOfDay, dayIn, lastMoment } from '../../../platform/i18n/days.ts';
 import type { App } from '../../../platform/http/app.ts';
-import { invalidForm, readForm, translatedValue, withNumbersAsNaN } from '../../../platform/web/forms.ts';
+import { Type } from 'typebox';
+import {
+  invalidForm,
+  readForm,
+  translatedFields,
+  translatedValue,
+  withNumbersAsNaN,
+} from '../../../platform/web/forms.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { setNotice } from '../../../platform/web/layout.ts';
 import { isStorableIsoDate } from '../../../platform/validation.ts';
@@ -17,6 +24,7 @@ import {
   moveQuestion,
   removeChoice,
   removeQuestion,
+  renameChoice,
   surveyForStaff,
   updateQuestion,
   updateSurvey,
@@ -207,6 +215,7 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
       errors,
       choiceValues: choice.values,
       choiceRole: choice.role,
+      locked: data.responses > 0,
       form: questionForm(
         request,
         `/admin/surveys/${surveyId}/questions/${questionId}`,
@@ -290,6 +299,36 @@ export function registerAdminPages(app: App, ctx: AppContext): void {
       }),
     );
   });
+
+  app.post<{ Params: { id: string; questionId: string; choiceId: string } }>(
+    '/admin/surveys/:id/questions/:questionId/choices/:choiceId',
+    async (request, reply) => {
+      authorizeSurveys(request.viewer);
+      const { surveyId, questionId } = ids(request.params);
+      const choiceId = pathId(request.params.choiceId, 'SURVEY_QUESTION_NOT_FOUND');
+      const languages = request.organisation.languages;
+      const prefix = `choice${choiceId}`;
+      const form = readForm(Type.Object(translatedFields(prefix, languages)), request.body);
+      if (!form.ok) throw invalidForm(form.errors);
+      const label = translatedValue(form.value, prefix, languages);
+      const outcome = await renameChoice(
+        ctx,
+        request.viewer,
+        request.organisation,
+        surveyId,
+        questionId,
+        choiceId,
+        label,
+      );
+      if (outcome.ok) {
+        setNotice(reply, 'surveys.admin.saved');
+        return reply.redirect(`/admin/surveys/${surveyId}/questions/${questionId}`, 303);
+      }
+      reply.status(400);
+      const errors = problemTexts(request, outcome.fields);
+      return adminQuestionView(request, reply, await questionPage(request, surveyId, questionId, undefined, errors));
+    },
+  );
 
   app.post<{ Params: { id: string; questionId: string; choiceId: string } }>(
     '/admin/surveys/:id/questions/:questionId/choices/:choiceId/delete',

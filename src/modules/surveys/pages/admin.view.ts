@@ -190,15 +190,22 @@ export function adminQuestionView(
     errors: Record<string, string>;
     choiceValues: Translated;
     choiceRole: 'option' | 'row';
+    locked: boolean;
   },
 ) {
   const { t } = request;
   const { survey, question } = data;
   const base = `/admin/surveys/${survey.id}/questions/${question.id}`;
+  const readOnly = (items: Question['options']) =>
+    html`<ul>${items.map((c) => html`<li>${translated(request, c.label)}</li>`)}</ul>`;
   const list = (role: 'option' | 'row', items: Question['options']) =>
     html`<ul>${items.map(
       (c) =>
-        html`<li>${translated(request, c.label)} <form method="post" action="${base}/choices/${c.id}/delete" class="inline">${csrfField(request)}<button type="submit">${t('surveys.admin.removeChoice', { choice: plain(request, c.label) })}</button></form></li>`,
+        html`<li>${translated(request, c.label)} <form method="post" action="${base}/choices/${c.id}/delete" class="inline">${csrfField(request)}<button type="submit">${t('surveys.admin.removeChoice', { choice: plain(request, c.label) })}</button></form>
+<details${Object.keys(data.errors).some((name) => name.startsWith(`choice${c.id}_`)) ? raw(' open') : ''}><summary>${t('surveys.admin.renameChoice', { choice: plain(request, c.label) })}</summary>
+<form method="post" action="${base}/choices/${c.id}">${csrfField(request)}
+${translatedInputs(request, `choice${c.id}`, role === 'row' ? 'surveys.admin.row' : 'surveys.admin.option', c.label, data.errors)}
+<p><button type="submit">${t('surveys.admin.save')}</button></p></form></details></li>`,
     )}</ul>
 <form method="post" action="${base}/choices">${csrfField(request)}<input type="hidden" name="role" value="${role}">
 ${translatedInputs(request, role === 'row' ? 'rowLabel' : 'label', role === 'row' ? 'surveys.admin.row' : 'surveys.admin.option', role === data.choiceRole ? data.choiceValues : {}, data.errors)}
@@ -208,8 +215,8 @@ ${translatedInputs(request, role === 'row' ? 'rowLabel' : 'label', role === 'row
     title: plain(request, question.title),
     noIndex: true,
     main: html`<p><a href="/admin/surveys/${survey.id}">${translated(request, survey.title)}</a></p>
-<h1>${translated(request, question.title)}</h1>${errorSummary(request, data.errors)}${data.form}
-${CHOICE_KINDS.includes(question.kind) ? html`<h2>${t(question.kind === 'matrix' ? 'surveys.admin.columns' : 'surveys.admin.options')}</h2>${list('option', question.options)}` : ''}
-${question.kind === 'matrix' ? html`<h2>${t('surveys.admin.rows')}</h2>${list('row', question.rows)}` : ''}`,
+<h1>${translated(request, question.title)}</h1>${errorSummary(request, data.errors)}${data.locked ? html`<p class="notice">${t('surveys.error.SURVEY_LOCKED')}</p>` : data.form}
+${CHOICE_KINDS.includes(question.kind) ? html`<h2>${t(question.kind === 'matrix' ? 'surveys.admin.columns' : 'surveys.admin.options')}</h2>${data.locked ? readOnly(question.options) : list('option', question.options)}` : ''}
+${question.kind === 'matrix' ? html`<h2>${t('surveys.admin.rows')}</h2>${data.locked ? readOnly(question.rows) : list('row', question.rows)}` : ''}`,
   });
 }
