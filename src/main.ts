@@ -19,6 +19,7 @@ import { insightsModule } from './modules/insights/index.ts';
 import { webhooksModule } from './modules/webhooks/index.ts';
 import { identityProvidersModule } from './modules/identity-providers/index.ts';
 import { guideModule } from './modules/guide/index.ts';
+import { surveysModule } from './modules/surveys/index.ts';
 import type { Config } from './platform/config.ts';
 import {
   installCatalogues,
@@ -68,6 +69,7 @@ export const MODULES: readonly ModuleManifest[] = [
   webhooksModule,
   identityProvidersModule,
   guideModule,
+  surveysModule,
 ];
 
 /** The catalogues of interface strings the modules hand over, with the platform's own first. */

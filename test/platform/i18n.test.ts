@@ -182,6 +182,7 @@ describe('catalogues', () => {
         'webhooks',
         'identity-providers',
         'guide',
+        'surveys',
       ],
     );
     // readCatalogues refuses a key defined by two catalogues: the platform loaded, so none is
