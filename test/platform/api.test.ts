@@ -97,7 +97,15 @@ async function demoIds() {
   };
   const reports = (await (await anonymous().get('/api/v1/reports')).json()) as { reports: Array<{ id: number }> };
   const posts = (await (await anonymous().get('/api/v1/posts?fields=id')).json()) as { posts: Array<{ id: number }> };
+  // surveys have no list in the API: the demo's survey whose results are public
+  const survey = await server.ctx.db
+    .selectFrom('surveys_survey')
+    .select('id')
+    .where('results_public', '=', true)
+    .orderBy('id')
+    .executeTakeFirst();
   return {
+    surveyId: survey?.id ?? 1,
     postId: posts.posts[0]?.id ?? 1,
     budgetId: budget.id,
     headingId: detail.headings[0]?.id ?? 1,
@@ -127,7 +135,8 @@ describe('real answers match the document', () => {
         .replace('{projectId}', String(ids.projectId))
         .replace(/^\/api\/v1\/proposals\/\{id\}/, `/api/v1/proposals/${ids.proposalId}`)
         .replace(/^\/api\/v1\/datasets\/\{id\}/, '/api/v1/datasets/reports')
-        .replace(/^\/api\/v1\/posts\/\{id\}/, `/api/v1/posts/${ids.postId}`);
+        .replace(/^\/api\/v1\/posts\/\{id\}/, `/api/v1/posts/${ids.postId}`)
+        .replace('{surveyId}', String(ids.surveyId));
       if (concrete.includes('{')) {
         problems.push(`GET ${path}: no example for its parameters in this test`);
         continue;
