@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { computeOpinionMap, twoProportionZ, type GroupResult } from '../../src/modules/opinion-maps/math/compute.ts';
 import { silhouette } from '../../src/modules/opinion-maps/math/clusters.ts';
+import { computeOffThread } from '../../src/modules/opinion-maps/math/in-worker.ts';
 import { buildMatrix, columnMeans, prng, type VoteColumns } from '../../src/modules/opinion-maps/math/matrix.ts';
 
 /** Adjusted Rand index (Hubert & Arabie 1985) of two labelings of the same items. */
@@ -212,4 +213,26 @@ test('a participant who voted on fewer statements is scaled out by √(statement
   // with p5's vote the mean of statement 10 is 1/5: centred 4/5, loading 1/√2 up to the slight change of axis
   assert.equal(p5.group, null);
   assert.ok(p5.x > 1 && p5.x < 1.3, String(p5.x));
+});
+
+test('a large map is computed in a worker thread with the same results as in place', async () => {
+  const data = planted(3, 700, 40, 5);
+  const columns = {
+    participant: Int32Array.from(data.votes.participant),
+    statement: Int32Array.from(data.votes.statement),
+    value: Int8Array.from(data.votes.value),
+  };
+  assert.ok(columns.value.length > 20_000);
+  const inPlace = computeOpinionMap(data.statements, columns);
+  let calledInPlace = false;
+  const offThread = await computeOffThread(
+    data.statements,
+    { participant: columns.participant.slice(), statement: columns.statement.slice(), value: columns.value.slice() },
+    (ids, votes) => {
+      calledInPlace = true;
+      return computeOpinionMap(ids, votes);
+    },
+  );
+  assert.equal(calledInPlace, false);
+  assert.deepEqual(offThread, inPlace);
 });

@@ -202,24 +202,39 @@ export async function loadVotes(
 ): Promise<{ participant: Int32Array; statement: Int32Array; value: Int8Array; seq: string }> {
   const seq = await sql<{ seq: string | null }>`
     select max(seq)::text as seq from opinion_maps_vote where map_id = ${mapId}`.execute(db);
-  const rows = await sql<{ p: number; s: number; v: number }>`
+  // one row of three comma-separated lists: a million votes parse far faster than a million row objects
+  const rows = await sql<{ p: string | null; s: string | null; v: string | null }>`
     with numbered as (
       select id, row_number() over (order by id)::int as n from opinion_maps_participant where map_id = ${mapId}
     )
-    select numbered.n as p, v.statement_id as s, v.value as v
+    select string_agg(numbered.n::text, ',') as p, string_agg(v.statement_id::text, ',') as s,
+      string_agg(v.value::text, ',') as v
     from opinion_maps_vote v join numbered on numbered.id = v.participant_id
     join opinion_maps_statement s on s.id = v.statement_id and s.status = 'accepted'
     where v.map_id = ${mapId}`.execute(db);
-  const n = rows.rows.length;
-  const participant = new Int32Array(n);
-  const statement = new Int32Array(n);
-  const value = new Int8Array(n);
-  rows.rows.forEach((r, i) => {
-    participant[i] = r.p;
-    statement[i] = r.s;
-    value[i] = r.v;
-  });
+  const row = rows.rows[0];
+  const participant = Int32Array.from(parseList(row?.p));
+  const statement = Int32Array.from(parseList(row?.s));
+  const value = Int8Array.from(parseList(row?.v));
   return { participant, statement, value, seq: seq.rows[0]?.seq ?? '0' };
+}
+
+function parseList(text: string | null | undefined): number[] {
+  if (!text) return [];
+  const out: number[] = [];
+  let current = 0;
+  let negative = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44) {
+      out.push(negative ? -current : current);
+      current = 0;
+      negative = false;
+    } else if (c === 45) negative = true;
+    else current = current * 10 + (c - 48);
+  }
+  out.push(negative ? -current : current);
+  return out;
 }
 
 /** The maps of a city whose votes changed since their stored result (or that have votes and no result). */

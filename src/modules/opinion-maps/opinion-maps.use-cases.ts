@@ -7,6 +7,7 @@ import type { Organisation } from '../../platform/organisations/organisations.ts
 import { findProcess, processEligibilityRule } from '../participation/index.ts';
 import { decideEligibility, type EligibilityReason } from '../verification/index.ts';
 import { computeOpinionMap, type OpinionMapResult } from './math/compute.ts';
+import { computeOffThread } from './math/in-worker.ts';
 import type { OpinionMapErrorCode } from './opinion-maps.errors.ts';
 import {
   findMap,
@@ -277,9 +278,10 @@ export async function scheduleRecompute(ctx: AppContext, organisationId: number,
 export async function recomputeMap(ctx: AppContext, mapId: number): Promise<OpinionMapResult> {
   const statements = await findStatements(ctx.db, mapId, 'accepted');
   const votes = await loadVotes(ctx.db, mapId);
-  const result = computeOpinionMap(
+  const result = await computeOffThread(
     statements.map((s) => s.id),
     votes,
+    computeOpinionMap,
   );
   await storeResult(ctx.db, mapId, { seq: votes.seq, votes: result.votes, result });
   return result;
