@@ -99,29 +99,6 @@ export function centred(matrix: VoteMatrix, means: Float64Array): Float64Array {
   return out;
 }
 
-/** y = C·v (one value per participant). */
-function multiply(matrix: VoteMatrix, c: Float64Array, v: Float64Array, y: Float64Array): void {
-  const n = matrix.participantIds.length;
-  for (let r = 0; r < n; r++) {
-    let s = 0;
-    for (let i = matrix.rowStart[r] as number; i < (matrix.rowStart[r + 1] as number); i++)
-      s += (c[i] as number) * (v[matrix.cols[i] as number] as number);
-    y[r] = s;
-  }
-}
-
-/** z = Cᵀ·y (one value per statement). */
-function multiplyTransposed(matrix: VoteMatrix, c: Float64Array, y: Float64Array, z: Float64Array): void {
-  z.fill(0);
-  const n = matrix.participantIds.length;
-  for (let r = 0; r < n; r++) {
-    const yr = y[r] as number;
-    if (yr === 0) continue;
-    for (let i = matrix.rowStart[r] as number; i < (matrix.rowStart[r + 1] as number); i++)
-      (z[matrix.cols[i] as number] as number) += (c[i] as number) * yr;
-  }
-}
-
 /** A deterministic pseudo-random generator (mulberry32) so that every run places people identically. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -144,66 +121,123 @@ export interface Components {
 export const PCA_MAX_ITERATIONS = 1000;
 export const PCA_TOLERANCE = 1e-10;
 
+/** Σ·v for the two vectors at once (Cᵀ·(C·v), one pass over the votes for each product). */
+function covarianceTimes(matrix: VoteMatrix, c: Float64Array, v: readonly Float64Array[], out: Float64Array[]): void {
+  const n = matrix.participantIds.length;
+  const [a, b] = [v[0] as Float64Array, v[1] as Float64Array];
+  const [za, zb] = [out[0] as Float64Array, out[1] as Float64Array];
+  za.fill(0);
+  zb.fill(0);
+  for (let r = 0; r < n; r++) {
+    const start = matrix.rowStart[r] as number;
+    const end = matrix.rowStart[r + 1] as number;
+    let ya = 0;
+    let yb = 0;
+    for (let i = start; i < end; i++) {
+      const col = matrix.cols[i] as number;
+      ya += (c[i] as number) * (a[col] as number);
+      yb += (c[i] as number) * (b[col] as number);
+    }
+    if (ya === 0 && yb === 0) continue;
+    for (let i = start; i < end; i++) {
+      const col = matrix.cols[i] as number;
+      (za[col] as number) += (c[i] as number) * ya;
+      (zb[col] as number) += (c[i] as number) * yb;
+    }
+  }
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < a.length; j++) s += (a[j] as number) * (b[j] as number);
+  return s;
+}
+
 /**
- * The first two principal components by power iteration on the covariance Cᵀ·C / (n − 1), computed as
- * Cᵀ·(C·v) without forming the covariance. The second is kept orthogonal to the first (deflation by
- * Gram–Schmidt at each step). Start vectors come from the fixed-seed generator; the sign is chosen so that
- * the loading largest in absolute value is positive.
+ * The first two principal components by orthogonal (subspace) iteration on the covariance Σ = Cᵀ·C / (n − 1),
+ * computing Σ·V as Cᵀ·(C·V) without forming Σ: V ← orthonormalise(Σ·V) (Gram–Schmidt) until the plane of the
+ * two vectors stops moving (the squared distance of the new vectors to the old plane below PCA_TOLERANCE),
+ * then a Rayleigh–Ritz step (the 2 × 2 eigenproblem of Vᵀ·Σ·V) orders them by variance. The plane converges
+ * with the gap between the second and third eigenvalues, so two groups of equal weight (equal first two
+ * eigenvalues) cost no more than any other case. Start vectors come from the fixed-seed generator; the sign is
+ * chosen so that the loading largest in absolute value is positive. A direction without variance is the zero vector.
  */
 export function principalComponents(matrix: VoteMatrix, c: Float64Array): Components {
   const m = matrix.statementIds.length;
   const n = matrix.participantIds.length;
   const random = prng(20261219);
-  const y = new Float64Array(n);
-  const found: Float64Array[] = [];
-  const variances: number[] = [];
-  for (let k = 0; k < 2; k++) {
-    let v = new Float64Array(m);
-    for (let j = 0; j < m; j++) v[j] = random() - 0.5;
-    orthogonalise(v, found);
-    let norm = normalise(v);
-    let eigen = 0;
-    let next = new Float64Array(m);
-    for (let iteration = 0; iteration < PCA_MAX_ITERATIONS && norm > 0; iteration++) {
-      multiply(matrix, c, v, y);
-      multiplyTransposed(matrix, c, y, next);
-      orthogonalise(next, found);
-      eigen = normalise(next);
-      if (eigen <= 1e-12) {
-        eigen = 0;
-        norm = 0;
-        break;
-      }
-      let change = 0;
-      for (let j = 0; j < m; j++) change += ((next[j] as number) - (v[j] as number)) ** 2;
-      [v, next] = [next, v];
-      if (change < PCA_TOLERANCE) break;
+  let v = [new Float64Array(m), new Float64Array(m)];
+  for (const vector of v) for (let j = 0; j < m; j++) vector[j] = random() - 0.5;
+  let w = [new Float64Array(m), new Float64Array(m)];
+  let alive = orthonormalise(v, 1);
+  let scale = 0;
+  for (let iteration = 0; iteration < PCA_MAX_ITERATIONS && alive > 0; iteration++) {
+    covarianceTimes(matrix, c, v, w);
+    const first = Math.sqrt(dot(w[0] as Float64Array, w[0] as Float64Array));
+    scale = Math.max(scale, first);
+    alive = orthonormalise(w, scale);
+    let change = 0;
+    for (let k = 0; k < alive; k++) {
+      const x = w[k] as Float64Array;
+      const p0 = dot(x, v[0] as Float64Array);
+      const p1 = dot(x, v[1] as Float64Array);
+      change += Math.max(0, 1 - p0 * p0 - p1 * p1);
     }
-    if (norm === 0) v.fill(0);
-    fixSign(v);
-    found.push(v);
-    variances.push(n > 1 ? eigen / (n - 1) : 0);
+    [v, w] = [w, v];
+    if (change < PCA_TOLERANCE) break;
   }
-  return {
-    vectors: [found[0] as Float64Array, found[1] as Float64Array],
-    variances: [variances[0] as number, variances[1] as number],
-  };
+  // Rayleigh–Ritz: H = Vᵀ·Σ·V (2 × 2), its eigenvectors rotate V into the ordered components
+  covarianceTimes(matrix, c, v, w);
+  const [v0, v1] = [v[0] as Float64Array, v[1] as Float64Array];
+  const h00 = dot(v0, w[0] as Float64Array);
+  const h01 = dot(v0, w[1] as Float64Array);
+  const h11 = dot(v1, w[1] as Float64Array);
+  const mean = (h00 + h11) / 2;
+  const radius = Math.sqrt(((h00 - h11) / 2) ** 2 + h01 * h01);
+  const l1 = mean + radius;
+  const l2 = mean - radius;
+  // the eigenvector of l1: (h01, l1 − h00) or, when that is zero, (l1 − h11, h01)
+  let [ca, cb] = Math.abs(h01) > 1e-15 ? [h01, l1 - h00] : h00 >= h11 ? [1, 0] : [0, 1];
+  const norm = Math.hypot(ca, cb);
+  ca /= norm;
+  cb /= norm;
+  const first = new Float64Array(m);
+  const second = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    first[j] = ca * (v0[j] as number) + cb * (v1[j] as number);
+    second[j] = -cb * (v0[j] as number) + ca * (v1[j] as number);
+  }
+  const variance = (l: number) => (n > 1 && l > 1e-12 * Math.max(1, l1) ? l / (n - 1) : 0);
+  if (variance(l1) === 0) first.fill(0);
+  if (variance(l2) === 0) second.fill(0);
+  fixSign(first);
+  fixSign(second);
+  return { vectors: [first, second], variances: [variance(l1), variance(l2)] };
 }
 
-function orthogonalise(v: Float64Array, basis: readonly Float64Array[]): void {
-  for (const b of basis) {
-    let dot = 0;
-    for (let j = 0; j < v.length; j++) dot += (v[j] as number) * (b[j] as number);
-    for (let j = 0; j < v.length; j++) (v[j] as number) -= dot * (b[j] as number);
+/**
+ * Gram–Schmidt on the two vectors in place; a vector left with a norm below 1e-12 × `scale` (no direction of
+ * its own) becomes zero. Answers how many are left (the zero ones last).
+ */
+function orthonormalise(vectors: Float64Array[], scale: number): number {
+  let alive = 0;
+  for (let k = 0; k < vectors.length; k++) {
+    const x = vectors[k] as Float64Array;
+    for (let q = 0; q < alive; q++) {
+      const b = vectors[q] as Float64Array;
+      const d = dot(x, b);
+      for (let j = 0; j < x.length; j++) (x[j] as number) -= d * (b[j] as number);
+    }
+    const norm = Math.sqrt(dot(x, x));
+    if (norm <= 1e-12 * Math.max(scale, 1e-300)) {
+      x.fill(0);
+      continue;
+    }
+    for (let j = 0; j < x.length; j++) (x[j] as number) /= norm;
+    if (alive !== k) [vectors[alive], vectors[k]] = [x, vectors[alive] as Float64Array];
+    alive++;
   }
-}
-
-function normalise(v: Float64Array): number {
-  let s = 0;
-  for (let j = 0; j < v.length; j++) s += (v[j] as number) * (v[j] as number);
-  const norm = Math.sqrt(s);
-  if (norm > 0) for (let j = 0; j < v.length; j++) (v[j] as number) /= norm;
-  return norm;
+  return alive;
 }
 
 function fixSign(v: Float64Array): void {
