@@ -51,7 +51,14 @@ export async function seedOpinionMaps(ctx: AppContext, organisation: Organisatio
   for (const [text] of STATEMENTS) {
     const row = await ctx.db
       .insertInto('opinion_maps_statement')
-      .values({ map_id: map.id, author_id: null, text, status: 'accepted', moderated_at: new Date() })
+      .values({
+        organisation_id: organisation.id,
+        map_id: map.id,
+        author_id: null,
+        text,
+        status: 'accepted',
+        moderated_at: new Date(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     statementIds.push(row.id);
@@ -59,11 +66,17 @@ export async function seedOpinionMaps(ctx: AppContext, organisation: Organisatio
   const random = prng(2040);
   // demo residents (who may sign in and see where they stand) and 80 anonymous participants
   const userIds: Array<number | null> = [...people.residents, ...Array.from({ length: 80 }, () => null)];
-  const votes: Array<{ participant_id: number; statement_id: number; map_id: number; value: number }> = [];
+  const votes: Array<{
+    organisation_id: number;
+    participant_id: number;
+    statement_id: number;
+    map_id: number;
+    value: number;
+  }> = [];
   for (const [index, userId] of userIds.entries()) {
     const participant = await ctx.db
       .insertInto('opinion_maps_participant')
-      .values({ map_id: map.id, user_id: userId })
+      .values({ organisation_id: organisation.id, map_id: map.id, user_id: userId })
       .returning('id')
       .executeTakeFirstOrThrow();
     const camp = index % 5 < 3 ? 1 : 2;
@@ -72,7 +85,13 @@ export async function seedOpinionMaps(ctx: AppContext, organisation: Organisatio
       const agree = camp === 1 ? first : second;
       const r = random();
       const value = r < 0.06 ? 0 : random() < agree ? 1 : -1;
-      votes.push({ participant_id: participant.id, statement_id: statementIds[s] ?? 0, map_id: map.id, value });
+      votes.push({
+        organisation_id: organisation.id,
+        participant_id: participant.id,
+        statement_id: statementIds[s] ?? 0,
+        map_id: map.id,
+        value,
+      });
     });
   }
   await ctx.db.insertInto('opinion_maps_vote').values(votes).execute();

@@ -105,8 +105,8 @@ export async function insertStatementWhileOpen(
   values: { mapId: number; authorId: number | null; text: string; status: StatementStatus },
 ): Promise<number | undefined> {
   const row = await sql<{ id: number }>`
-    insert into opinion_maps_statement (map_id, author_id, text, status, moderated_at)
-    select m.id, ${values.authorId}, ${values.text}, ${values.status}, ${values.status === 'pending' ? null : sql`now()`}
+    insert into opinion_maps_statement (organisation_id, map_id, author_id, text, status, moderated_at)
+    select m.organisation_id, m.id, ${values.authorId}, ${values.text}, ${values.status}, ${values.status === 'pending' ? null : sql`now()`}
     from opinion_maps_map m where m.id = ${values.mapId} and m.status = 'open'
     returning id`.execute(db);
   return row.rows[0]?.id;
@@ -152,8 +152,9 @@ export async function findVoteScope(
 }
 
 /**
- * Stores (or changes) a vote in one statement: the participant row is made on the first vote; nothing is
- * stored unless the map is open and the statement accepted in it. Answers whether it was stored.
+ * Stores (or changes) a vote in one statement: the participant row is made on the first vote (and only
+ * read afterwards); nothing is stored unless the map is open and the statement accepted in it. Answers
+ * whether it was stored — false too when the same person's first vote raced this one (the caller retries).
  */
 export async function upsertVote(
   db: Executor,
@@ -161,15 +162,20 @@ export async function upsertVote(
 ): Promise<boolean> {
   const row = await sql<{ ok: number }>`
     with target as (
-      select m.id from opinion_maps_map m join opinion_maps_statement s on s.map_id = m.id
+      select m.id, m.organisation_id from opinion_maps_map m join opinion_maps_statement s on s.map_id = m.id
       where m.id = ${vote.mapId} and m.status = 'open' and s.id = ${vote.statementId} and s.status = 'accepted'
-    ), participant as (
-      insert into opinion_maps_participant (map_id, user_id) select id, ${vote.userId} from target
-      on conflict (map_id, user_id) do update set user_id = excluded.user_id
+    ), existing as (
+      select p.id from opinion_maps_participant p join target on p.map_id = target.id where p.user_id = ${vote.userId}
+    ), inserted as (
+      insert into opinion_maps_participant (organisation_id, map_id, user_id) select organisation_id, id, ${vote.userId} from target
+      where not exists (select 1 from existing)
+      on conflict (map_id, user_id) do nothing
       returning id
+    ), participant as (
+      select id from existing union all select id from inserted
     )
-    insert into opinion_maps_vote (participant_id, statement_id, map_id, value)
-    select participant.id, ${vote.statementId}, ${vote.mapId}, ${vote.value} from participant
+    insert into opinion_maps_vote (organisation_id, participant_id, statement_id, map_id, value)
+    select target.organisation_id, participant.id, ${vote.statementId}, ${vote.mapId}, ${vote.value} from participant, target
     on conflict (participant_id, statement_id) do update
       set value = excluded.value, seq = nextval('opinion_maps_vote_seq')
     returning 1 as ok`.execute(db);
@@ -252,24 +258,12 @@ export async function storeResult(
   mapId: number,
   values: { seq: string; votes: number; result: OpinionMapResult },
 ): Promise<void> {
-  await db
-    .insertInto('opinion_maps_result')
-    .values({
-      map_id: mapId,
-      seq: values.seq,
-      votes: values.votes,
-      result: JSON.stringify(values.result),
-      computed_at: new Date(),
-    })
-    .onConflict((oc) =>
-      oc.column('map_id').doUpdateSet({
-        seq: values.seq,
-        votes: values.votes,
-        result: JSON.stringify(values.result),
-        computed_at: new Date(),
-      }),
-    )
-    .execute();
+  await sql`
+    insert into opinion_maps_result (map_id, organisation_id, seq, votes, result, computed_at)
+    select m.id, m.organisation_id, ${values.seq}, ${values.votes}, ${JSON.stringify(values.result)}::jsonb, now()
+    from opinion_maps_map m where m.id = ${mapId}
+    on conflict (map_id) do update set seq = excluded.seq, votes = excluded.votes, result = excluded.result,
+      computed_at = excluded.computed_at`.execute(db);
 }
 
 export async function findResult(

@@ -24,12 +24,14 @@ declare module '../../platform/db/schema.ts' {
     };
     opinion_maps_participant: {
       id: Generated<number>;
+      organisation_id: number;
       map_id: number;
       user_id: number | null;
       created_at: CreatedAt;
     };
     opinion_maps_statement: {
       id: Generated<number>;
+      organisation_id: number;
       map_id: number;
       author_id: number | null;
       text: string;
@@ -38,6 +40,7 @@ declare module '../../platform/db/schema.ts' {
       moderated_at: MaybeStamp;
     };
     opinion_maps_vote: {
+      organisation_id: number;
       participant_id: number;
       statement_id: number;
       map_id: number;
@@ -46,6 +49,7 @@ declare module '../../platform/db/schema.ts' {
     };
     opinion_maps_result: {
       map_id: number;
+      organisation_id: number;
       seq: string;
       votes: number;
       computed_at: ColumnType<Date, Date, Date>;

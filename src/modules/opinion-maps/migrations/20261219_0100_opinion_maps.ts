@@ -23,6 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table opinion_maps_participant (
       id serial primary key,
+      organisation_id integer not null references core_organisation(id),
       map_id integer not null references opinion_maps_map(id) on delete cascade,
       user_id integer references core_user(id) on delete set null,
       created_at timestamptz not null default now(),
@@ -31,6 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table opinion_maps_statement (
       id serial primary key,
+      organisation_id integer not null references core_organisation(id),
       map_id integer not null references opinion_maps_map(id) on delete cascade,
       author_id integer references core_user(id) on delete set null,
       text text not null check (char_length(text) between 1 and 280),
@@ -42,6 +44,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create sequence opinion_maps_vote_seq`.execute(db);
   await sql`
     create table opinion_maps_vote (
+      organisation_id integer not null references core_organisation(id),
       participant_id integer not null references opinion_maps_participant(id) on delete cascade,
       statement_id integer not null references opinion_maps_statement(id) on delete cascade,
       map_id integer not null references opinion_maps_map(id) on delete cascade,
@@ -54,6 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table opinion_maps_result (
       map_id integer primary key references opinion_maps_map(id) on delete cascade,
+      organisation_id integer not null references core_organisation(id),
       seq bigint not null,
       votes integer not null,
       computed_at timestamptz not null default now(),
