@@ -96,7 +96,9 @@ async function demoIds() {
     proposals: Array<{ id: number }>;
   };
   const reports = (await (await anonymous().get('/api/v1/reports')).json()) as { reports: Array<{ id: number }> };
+  const maps = (await (await anonymous().get('/api/v1/opinion-maps')).json()) as Array<{ id: number }>;
   return {
+    opinionMapId: maps[0]?.id ?? 1,
     budgetId: budget.id,
     headingId: detail.headings[0]?.id ?? 1,
     projectId: detail.projects[0]?.id ?? 1,
@@ -124,7 +126,8 @@ describe('real answers match the document', () => {
         .replace('{headingId}', String(ids.headingId))
         .replace('{projectId}', String(ids.projectId))
         .replace(/^\/api\/v1\/proposals\/\{id\}/, `/api/v1/proposals/${ids.proposalId}`)
-        .replace(/^\/api\/v1\/datasets\/\{id\}/, '/api/v1/datasets/reports');
+        .replace(/^\/api\/v1\/datasets\/\{id\}/, '/api/v1/datasets/reports')
+        .replace(/^\/api\/v1\/opinion-maps\/\{id\}/, `/api/v1/opinion-maps/${ids.opinionMapId}`);
       if (concrete.includes('{')) {
         problems.push(`GET ${path}: no example for its parameters in this test`);
         continue;
