@@ -25,6 +25,8 @@
  *   a sequential scan and the bare server; goal under 20 ms on both databases).
  * `--only=webhooks [--quick]` runs bench/webhooks.bench.ts (issue 16: signed webhook deliveries to a local receiver
  * against bare HTTP posts from the same process, goal ≥ 500/s); not part of the default run.
+ * `--only=opinion-maps [--quick]` runs bench/opinion-maps.bench.ts (issue 18: recompute 10,000 × 500 votes, goal < 3 s; vote
+ * intake against a bare upsert, goal ≥ 2,000 votes/s, p99 < 100 ms on PostgreSQL); not part of the default run.
  * Everything the run created is removed at the end, also after an error or Ctrl-C.
  * Benchmarks are not part of `npm test`: they print figures, they do not pass or fail.
  */
@@ -39,6 +41,7 @@ import { benchInboxList } from './inbox-list.bench.ts';
 import { benchInsights } from './insights.bench.ts';
 import { benchListening } from './listening.bench.ts';
 import { benchOpenData } from './open-data.bench.ts';
+import { benchOpinionMaps } from './opinion-maps.bench.ts';
 import { benchPlatform } from './platform.bench.ts';
 import { benchReports } from './reports.bench.ts';
 import { startEnvironment, type BenchEnvironment } from './setup.ts';
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
     if (options.parts.has('fediverse')) await benchFediverse(env, options);
     if (options.parts.has('webhooks')) await benchWebhooks(env, options);
     if (options.parts.has('guide')) await benchGuide(env, options);
+    if (options.parts.has('opinion-maps')) await benchOpinionMaps(env, options);
     if (options.parts.has('ballots'))
       await benchBallots(env, {
         seconds: options.seconds,

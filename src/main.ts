@@ -8,6 +8,7 @@ import { reportsModule } from './modules/reports/index.ts';
 import { verificationModule } from './modules/verification/index.ts';
 import { budgetsModule } from './modules/budgets/index.ts';
 import { participationModule } from './modules/participation/index.ts';
+import { opinionMapsModule } from './modules/opinion-maps/index.ts';
 import { inboxModule, startInboundMail } from './modules/inbox/index.ts';
 import { legalModule } from './modules/legal/index.ts';
 import { publishingModule } from './modules/publishing/index.ts';
@@ -59,6 +60,7 @@ export const MODULES: readonly ModuleManifest[] = [
   verificationModule,
   budgetsModule,
   participationModule,
+  opinionMapsModule,
   inboxModule,
   publishingModule,
   newsletterModule,

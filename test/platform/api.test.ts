@@ -104,7 +104,9 @@ async function demoIds() {
     .where('results_public', '=', true)
     .orderBy('id')
     .executeTakeFirst();
+  const maps = (await (await anonymous().get('/api/v1/opinion-maps')).json()) as Array<{ id: number }>;
   return {
+    opinionMapId: maps[0]?.id ?? 1,
     surveyId: survey?.id ?? 1,
     postId: posts.posts[0]?.id ?? 1,
     budgetId: budget.id,
@@ -136,7 +138,8 @@ describe('real answers match the document', () => {
         .replace(/^\/api\/v1\/proposals\/\{id\}/, `/api/v1/proposals/${ids.proposalId}`)
         .replace(/^\/api\/v1\/datasets\/\{id\}/, '/api/v1/datasets/reports')
         .replace(/^\/api\/v1\/posts\/\{id\}/, `/api/v1/posts/${ids.postId}`)
-        .replace('{surveyId}', String(ids.surveyId));
+        .replace('{surveyId}', String(ids.surveyId))
+        .replace(/^\/api\/v1\/opinion-maps\/\{id\}/, `/api/v1/opinion-maps/${ids.opinionMapId}`);
       if (concrete.includes('{')) {
         problems.push(`GET ${path}: no example for its parameters in this test`);
         continue;

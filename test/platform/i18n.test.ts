@@ -172,6 +172,7 @@ describe('catalogues', () => {
         'verification',
         'budgets',
         'participation',
+        'opinion-maps',
         'inbox',
         'publishing',
         'newsletter',
