@@ -53,7 +53,12 @@ export const CodeForm = Type.Object({ name: FormText(), description: FormText(),
 export const MessageCodesForm = Type.Object({ code: Type.Array(Type.String()), back: FormText() });
 
 /** An answer, perhaps from a template. */
-export const AnswerForm = Type.Object({ text: FormText(), templateId: Type.Optional(Id) });
+export const AnswerForm = Type.Object({
+  text: FormText(),
+  templateId: Type.Optional(Id),
+  /** The last message the page showed (0: none); a message arrived since asks to confirm. */
+  seen: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+});
 
 /** Who a conversation is assigned to: a department, a person, or nobody. */
 export const AssignForm = Type.Object({ departmentId: Type.Optional(Id), assigneeId: Type.Optional(Id) });

@@ -127,11 +127,28 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
     const form = readForm(AnswerForm, request.body);
     if (!form.ok) throw invalidForm(form.errors);
     const text = form.value.text.replace(/\r\n/g, '\n');
+    let outcome;
     try {
-      await answerConversation(ctx, request.viewer, conversation.id, text, form.value.templateId ?? null);
+      outcome = await answerConversation(
+        ctx,
+        request.viewer,
+        conversation.id,
+        text,
+        form.value.templateId ?? null,
+        form.value.seen ?? null,
+      );
     } catch (error) {
       return refuse(ctx, request, reply, conversation, error, 'answer-text', text);
     }
+    if (!outcome.ok)
+      return conversationPage(
+        ctx,
+        request,
+        reply,
+        conversation,
+        { errors: {}, answer: text, arrived: outcome.arrived, templateId: form.value.templateId },
+        409,
+      );
     setNotice(reply, 'inbox.answer.queued');
     return reply.redirect(`/staff/inbox/${conversation.id}`, 303);
   });

@@ -9,6 +9,7 @@ import { adapterFor } from '../channels/index.ts';
 import type { Code } from '../listening/coding.ts';
 import type { ConversationDetail, ThreadMessage } from '../conversations.repository.ts';
 import type { AnswerTemplate } from '../templates.repository.ts';
+import type { ArrivedMessage } from '../replies.repository.ts';
 import { SENTIMENTS, type ConversationStatus } from '../inbox.schema.ts';
 import { messageCodesForm } from './codes.view.ts';
 import { firstResponseNote, type Labels } from './inbox.view.ts';
@@ -20,6 +21,22 @@ const ANSWER_MAX = 10_000;
 export interface FormState {
   errors: Record<string, FieldError>;
   answer?: string;
+  /** Messages that arrived since the page the answer was written on: the answer waits for a confirmation. */
+  arrived?: ArrivedMessage[];
+  templateId?: number | undefined;
+}
+
+/** What arrived since the staff member opened the conversation, and the question whether to send anyway. */
+function collisionNote(request: FastifyRequest, arrived: ArrivedMessage[]): Html {
+  const { t } = request;
+  return html`<div class="inbox-collision" role="alert" data-collision="${arrived.length}">
+  <h3>${t('inbox.collision.title')}</h3>
+  <ul>${arrived.map(
+    (m) =>
+      html`<li data-arrived="${m.id}"><strong>${m.direction === 'in' ? t('inbox.collision.resident') : t('inbox.thread.answerBy', { name: m.sentByName ?? t('inbox.thread.city') })}</strong> · <time datetime="${m.sentAt.toISOString()}">${formatDate(request, m.sentAt, true)}</time><div class="inbox-body">${firstLine(m.body, 300)}</div></li>`,
+  )}</ul>
+  <p>${t('inbox.collision.question')}</p>
+</div>`;
 }
 
 function messageItem(
@@ -110,7 +127,9 @@ export function conversationView(
   } = data;
   const name = (value: Record<string, string> | null) =>
     value ? localized(value, request.lang, organisation.defaultLanguage) : '';
-  const template = templates.find((tpl) => tpl.id === templateId);
+  const template = templates.find((tpl) => tpl.id === (form.templateId ?? templateId));
+  const seen = thread.reduce((last, m) => Math.max(last, m.id), 0);
+  const arrived = form.arrived ?? [];
   const templateText = template
     ? (template.texts[language] ??
       template.texts[organisation.defaultLanguage] ??
@@ -165,11 +184,13 @@ ${
   </form>`
             : ''
         }
+  ${arrived.length ? collisionNote(request, arrived) : ''}
   <form method="post" action="/staff/inbox/${conversation.id}/answer">
     ${csrfField(request)}
+    <input type="hidden" name="seen" value="${seen}">
     ${template ? html`<input type="hidden" name="templateId" value="${template.id}">` : ''}
     ${textareaInput({ name: 'text', id: 'answer-text', label: t('inbox.answer.text'), hint: t('inbox.answer.hint', { channel: conversation.channelName }), value: form.answer ?? templateText, maxlength: ANSWER_MAX, rows: 8, required: true, lang: language, error: form.errors['answer-text'] })}
-    <button type="submit" class="button">${t('inbox.answer.send')}</button>
+    <button type="submit" class="button">${arrived.length ? t('inbox.collision.sendAnyway') : t('inbox.answer.send')}</button>
   </form>`
   }
 </section>
