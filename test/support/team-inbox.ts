@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { findChannelRecord } from '../../src/modules/inbox/channels.repository.ts';
 import { ingestMessages } from '../../src/modules/inbox/ingest.ts';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { TestClient } from './client.ts';
 import type { TestServer } from './server.ts';
 
@@ -68,4 +69,20 @@ export async function answersOf(server: TestServer, conversationId: number): Pro
     .orderBy('id')
     .execute();
   return rows.map((row) => row.body);
+}
+
+/** A browser context signed in as `client` is (its session cookies copied). */
+export async function signedInContext(
+  browser: Browser,
+  server: TestServer,
+  client: TestClient,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: server.url, ...options });
+  context.setDefaultTimeout(15_000);
+  const url = new URL(server.url);
+  await context.addCookies(
+    [...client.cookies].map(([name, value]) => ({ name, value, domain: url.hostname, path: '/' })),
+  );
+  return context;
 }

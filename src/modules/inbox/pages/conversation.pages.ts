@@ -17,13 +17,19 @@ import { findActiveDepartments, findAssignablePeople } from '../assignment.repos
 import {
   findAuthorConversations,
   findConversation,
+  findConversations,
   findFirstResponseGoal,
   findThread,
   type ConversationDetail,
 } from '../conversations.repository.ts';
 import { findTemplates } from '../templates.repository.ts';
 import { labelsFor } from './inbox.pages.ts';
-import { codedError, idFrom, inboxViewer, paramId } from './shared.ts';
+import { codedError, inboxViewer, paramId } from './shared.ts';
+import { sideList } from './list.view.ts';
+import { templateByName } from '../template-fill.ts';
+
+/** Conversations listed beside an open one on wide screens. */
+const SIDE_ROWS = 40;
 import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
 import { AnswerForm, AssignForm, ConversationStatusForm, MessageQuery, RelabelForm } from '../inbox.forms.ts';
 import { conversationView, type FormState } from './conversation.view.ts';
@@ -70,7 +76,13 @@ async function conversationPage(
       thread.filter((m) => m.direction === 'in').map((m) => m.id),
     ),
   };
-  const templateId = idFrom(validFields(readForm(MessageQuery, request.query)).template ?? '');
+  const templateId = templateByName(templates, validFields(readForm(MessageQuery, request.query)).template ?? '')?.id;
+  const side = sideList(
+    request,
+    await findConversations(ctx.db, organisation.id, {}, undefined, SIDE_ROWS),
+    labels,
+    conversation.id,
+  );
   return conversationView(
     request,
     reply,
@@ -88,6 +100,7 @@ async function conversationPage(
       templateId,
       answer,
       sections,
+      side,
     },
     form,
     status,

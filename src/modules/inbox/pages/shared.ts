@@ -129,7 +129,7 @@ export function renderInboxPage(
     noIndex: true,
     status: options.status ?? 200,
     ...(options.scripts ? { scripts: options.scripts } : {}),
-    main: html`<link rel="stylesheet" href="/staff/assets/staff.css"><link rel="stylesheet" href="${inboxAssets.url('listening.css')}">
+    main: html`<link rel="stylesheet" href="/staff/assets/staff.css"><link rel="stylesheet" href="${inboxAssets.url('listening.css')}"><link rel="stylesheet" href="${inboxAssets.url('team.css')}">
 <nav class="staff-nav" aria-label="${request.t('inbox.listening.sections')}"><ul>${sections.map((s) => html`<li><a href="${s.href}"${path === s.href ? raw(' aria-current="page"') : ''}>${request.t(s.label)}</a></li>`)}</ul></nav>
 ${options.main}`,
   });
