@@ -48,6 +48,7 @@ import {
 import { conversationTexts } from './inbox.texts.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { SENTIMENTS, type Sentiment } from './inbox.schema.ts';
+import { cityOf, notifyAssignment } from './team.use-cases.ts';
 import { queueAnswerIn, queueReplyIn, type AnswerOutcome } from './replies.ts';
 
 /** The longest proposal text participation stores, with room kept for the line saying who proposed it. */
@@ -100,8 +101,11 @@ export async function assignConversation(
     )
       throw new AppError('INBOX_ASSIGNEE_INVALID');
   }
+  const organisation = await cityOf(ctx, viewer.organisationId);
   await ctx.db.transaction().execute(async (tx) => {
     await setConversationAssignment(tx, conversation.id, input);
+    if (input.assigneeId !== null && input.assigneeId !== conversation.assigneeId)
+      await notifyAssignment(ctx, tx, organisation, viewer, conversation.id, input.assigneeId);
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actorOf(viewer),

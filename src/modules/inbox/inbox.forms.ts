@@ -1,6 +1,13 @@
 import { Type } from 'typebox';
 import { Id } from '../../platform/validation.ts';
-import { FormText, MultilineText, perLanguages, translatedFields, TrimmedText } from '../../platform/web/forms.ts';
+import {
+  Checkbox,
+  FormText,
+  MultilineText,
+  perLanguages,
+  translatedFields,
+  TrimmedText,
+} from '../../platform/web/forms.ts';
 
 /**
  * The inbox pages' HTML form bodies (inbox.schema.ts holds the table types). Texts a person types are
@@ -140,4 +147,16 @@ export const ToReportForm = Type.Object({
   address: TrimmedText(),
   description: MultilineText(),
   step: TrimmedText(),
+});
+
+/** An internal note for the team. */
+export const NoteForm = Type.Object({ note: FormText() });
+
+/** A staff member's inbox preferences. */
+export const PreferencesForm = Type.Object({
+  notifyNewMessage: Checkbox(),
+  emailNewMessage: Checkbox(),
+  emailAssignment: Checkbox(),
+  emailMention: Checkbox(),
+  shortcuts: Checkbox(),
 });

@@ -31,7 +31,10 @@ import { templateByName } from '../template-fill.ts';
 /** Conversations listed beside an open one on wide screens. */
 const SIDE_ROWS = 40;
 import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
-import { AnswerForm, AssignForm, ConversationStatusForm, MessageQuery, RelabelForm } from '../inbox.forms.ts';
+import { AnswerForm, AssignForm, ConversationStatusForm, MessageQuery, NoteForm, RelabelForm } from '../inbox.forms.ts';
+import { addNote, handlesOf, readNotifications } from '../team.use-cases.ts';
+import { countUnread, findNotes, findStaffMembers } from '../team.repository.ts';
+import { notesSection } from './team.view.ts';
 import { conversationView, type FormState } from './conversation.view.ts';
 import { renderSubjectSections } from '../../../platform/web/subject-sections.ts';
 
@@ -77,6 +80,20 @@ async function conversationPage(
     ),
   };
   const templateId = templateByName(templates, validFields(readForm(MessageQuery, request.query)).template ?? '')?.id;
+  const viewerId = viewer.id;
+  await readNotifications(ctx, viewer, conversation.id);
+  const [notes, staff, unread] = await Promise.all([
+    findNotes(ctx.db, conversation.id),
+    answer ? findStaffMembers(ctx.db, organisation.id) : Promise.resolve([]),
+    countUnread(ctx.db, organisation.id, viewerId),
+  ]);
+  const notesHtml = notesSection(
+    request,
+    conversation.id,
+    notes,
+    staff.map((person) => `@${handlesOf(person).at(-1) ?? ''}`),
+    { write: answer, error: form.errors['note-text'], ...(form.note !== undefined ? { text: form.note } : {}) },
+  );
   const side = sideList(
     request,
     await findConversations(ctx.db, organisation.id, {}, undefined, SIDE_ROWS),
@@ -101,6 +118,8 @@ async function conversationPage(
       answer,
       sections,
       side,
+      notes: notesHtml,
+      unread,
     },
     form,
     status,
@@ -164,6 +183,29 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
       );
     setNotice(reply, 'inbox.answer.queued');
     return reply.redirect(`/staff/inbox/${conversation.id}`, 303);
+  });
+
+  app.post('/staff/inbox/:conversationId/notes', { schema: { hide: true } }, async (request, reply) => {
+    const conversation = await load(ctx, request);
+    const form = readForm(NoteForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const text = form.value.note.replace(/\r\n/g, '\n');
+    try {
+      await addNote(ctx, request.viewer, conversation.id, text);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      const message = request.t(`inbox.error.${error.code}` as MessageKey);
+      return conversationPage(
+        ctx,
+        request,
+        reply,
+        conversation,
+        { errors: { 'note-text': codedError('note-text', error.code, message) }, note: text },
+        400,
+      );
+    }
+    setNotice(reply, 'inbox.notes.saved');
+    return reply.redirect(`/staff/inbox/${conversation.id}#notes`, 303);
   });
 
   app.post('/staff/inbox/:conversationId/assign', { schema: { hide: true } }, async (request, reply) => {

@@ -25,6 +25,8 @@ export interface FormState {
   /** Messages that arrived since the page the answer was written on: the answer waits for a confirmation. */
   arrived?: ArrivedMessage[];
   templateId?: number | undefined;
+  /** The note typed, shown again after a refusal. */
+  note?: string;
 }
 
 /** What arrived since the staff member opened the conversation, and the question whether to send anyway. */
@@ -104,6 +106,10 @@ export interface ConversationPageData {
   sections?: Html;
   /** The list shown beside the conversation on wide screens. */
   side?: Html;
+  /** The team's internal notes and the form to write one. */
+  notes?: Html;
+  /** The viewer's unread notifications. */
+  unread?: number;
 }
 
 /** A conversation: its facts, the thread with labels and codes, and the forms to answer, assign and close it. */
@@ -130,6 +136,8 @@ export function conversationView(
     answer,
     sections,
     side,
+    notes,
+    unread,
   } = data;
   const name = (value: Record<string, string> | null) =>
     value ? localized(value, request.lang, organisation.defaultLanguage) : '';
@@ -233,6 +241,7 @@ ${
 </div>`
     : ''
 }
+${notes ?? ''}
 <details class="inbox-about"><summary>${t('inbox.about.title')}</summary>
 <dl class="report-facts">
   <dt>${t('inbox.col.channel')}</dt><dd>${channelLabel(conversation.channelKind, conversation.channelName)}</dd>
@@ -252,5 +261,10 @@ ${
 </details>
 </div>`;
   const page = side ? html`<div class="inbox-split">${main}${side}</div>` : main;
-  return renderInboxPage(request, reply, { title: title || t('inbox.noText'), main: page, status });
+  return renderInboxPage(request, reply, {
+    title: title || t('inbox.noText'),
+    main: page,
+    status,
+    ...(unread !== undefined ? { unread } : {}),
+  });
 }

@@ -50,6 +50,7 @@ export interface InboxPageData {
   people: Array<{ id: number; name: string }>;
   views: Array<{ id: number; name: string; query: FilterQuery }>;
   labels: Labels & { topics: Array<{ key: string; name: string }>; districts: District[] };
+  unread?: number;
 }
 
 /** The inbox: counts by status, saved views, the filters, and one page of conversations. */
@@ -122,5 +123,5 @@ ${
 </details>
 ${page.length === 0 ? html`<p>${t('inbox.empty')}</p>` : conversationTable(request, page, labels, goalHours, select)}
 ${next ? html`<nav class="pagination" aria-label="${t('inbox.pagination')}"><a href="/staff/inbox${search(query, { after: `${next.micros}_${next.id}` })}" rel="next">${t('inbox.next')}</a></nav>` : ''}`;
-  return renderInboxPage(request, reply, { title, main });
+  return renderInboxPage(request, reply, { title, main, unread: data.unread ?? 0 });
 }
