@@ -48,7 +48,8 @@ import {
 import { conversationTexts } from './inbox.texts.ts';
 import type { Translated } from '../../platform/db/schema.ts';
 import { SENTIMENTS, type Sentiment } from './inbox.schema.ts';
-import { queueReplyIn } from './replies.ts';
+import { cityOf, notifyAssignment } from './team.use-cases.ts';
+import { queueAnswerIn, queueReplyIn, type AnswerOutcome } from './replies.ts';
 
 /** The longest proposal text participation stores, with room kept for the line saying who proposed it. */
 /** Room left in a proposal's text for the line saying where it came from (participation keeps 10,000). */
@@ -100,8 +101,11 @@ export async function assignConversation(
     )
       throw new AppError('INBOX_ASSIGNEE_INVALID');
   }
+  const organisation = await cityOf(ctx, viewer.organisationId);
   await ctx.db.transaction().execute(async (tx) => {
     await setConversationAssignment(tx, conversation.id, input);
+    if (input.assigneeId !== null && input.assigneeId !== conversation.assigneeId)
+      await notifyAssignment(ctx, tx, organisation, viewer, conversation.id, input.assigneeId);
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actorOf(viewer),
@@ -139,32 +143,38 @@ export async function setConversationDone(
   });
 }
 
-/** Answers on the channel the conversation came from (queued, retried by the delivery job). Audited with the answer. */
+/**
+ * Answers on the channel the conversation came from (queued, retried by the delivery job). Audited with the
+ * answer. `seenMessageId` (when the form carries it) is the last message the staff member saw: when a resident's message or another
+ * answer arrived since, nothing is sent and the outcome lists what arrived (the page asks to confirm).
+ */
 export async function answerConversation(
   ctx: AppContext,
   viewer: Viewer | null,
   conversationId: number,
   text: string,
   templateId: number | null,
-): Promise<number> {
+  seenMessageId: number | null,
+): Promise<AnswerOutcome> {
   authorizeInbox(viewer, 'answer');
   const conversation = await loadConversation(ctx, viewer, conversationId);
   return ctx.db.transaction().execute(async (tx) => {
-    const messageId = await queueReplyIn(tx, ctx.jobs, {
-      organisationId: viewer.organisationId,
-      conversationId: conversation.id,
-      userId: viewer.id,
-      text,
-    });
+    const input = { organisationId: viewer.organisationId, conversationId: conversation.id, userId: viewer.id, text };
+    // a form without the last message seen (a script's) is not checked
+    const outcome: AnswerOutcome =
+      seenMessageId === null
+        ? { ok: true, messageId: await queueReplyIn(tx, ctx.jobs, input) }
+        : await queueAnswerIn(tx, ctx.jobs, { ...input, seenMessageId });
+    if (!outcome.ok) return outcome;
     await recordAudit(tx, {
       organisationId: viewer.organisationId,
       actor: actorOf(viewer),
       action: 'inbox.conversation.answer',
       subjectType: 'inbox_conversation',
       subjectId: conversation.id,
-      after: { messageId, templateId },
+      after: { messageId: outcome.messageId, templateId },
     });
-    return messageId;
+    return outcome;
   });
 }
 

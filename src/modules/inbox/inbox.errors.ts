@@ -53,5 +53,11 @@ export const inboxErrors = defineErrors({
     status: 400,
     message: 'Give the template a name (up to 120 characters) and at least one text.',
   },
+  INBOX_ANSWER_COLLISION: {
+    status: 409,
+    message: 'Messages arrived in this conversation since you opened it; read them and send again to confirm.',
+  },
+  INBOX_NOTE_EMPTY: { status: 400, message: 'Write the note before saving it.' },
+  INBOX_NOTE_TOO_LONG: { status: 400, message: 'A note can be at most 5,000 characters long.' },
   INBOX_VIEW_INVALID: { status: 400, message: 'Give the view a name of up to 80 characters.' },
 });

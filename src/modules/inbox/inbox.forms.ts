@@ -1,6 +1,13 @@
 import { Type } from 'typebox';
 import { Id } from '../../platform/validation.ts';
-import { FormText, MultilineText, perLanguages, translatedFields, TrimmedText } from '../../platform/web/forms.ts';
+import {
+  Checkbox,
+  FormText,
+  MultilineText,
+  perLanguages,
+  translatedFields,
+  TrimmedText,
+} from '../../platform/web/forms.ts';
 
 /**
  * The inbox pages' HTML form bodies (inbox.schema.ts holds the table types). Texts a person types are
@@ -53,7 +60,12 @@ export const CodeForm = Type.Object({ name: FormText(), description: FormText(),
 export const MessageCodesForm = Type.Object({ code: Type.Array(Type.String()), back: FormText() });
 
 /** An answer, perhaps from a template. */
-export const AnswerForm = Type.Object({ text: FormText(), templateId: Type.Optional(Id) });
+export const AnswerForm = Type.Object({
+  text: FormText(),
+  templateId: Type.Optional(Id),
+  /** The last message the page showed (0: none); a message arrived since asks to confirm. */
+  seen: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+});
 
 /** Who a conversation is assigned to: a department, a person, or nobody. */
 export const AssignForm = Type.Object({ departmentId: Type.Optional(Id), assigneeId: Type.Optional(Id) });
@@ -135,4 +147,16 @@ export const ToReportForm = Type.Object({
   address: TrimmedText(),
   description: MultilineText(),
   step: TrimmedText(),
+});
+
+/** An internal note for the team. */
+export const NoteForm = Type.Object({ note: FormText() });
+
+/** A staff member's inbox preferences. */
+export const PreferencesForm = Type.Object({
+  notifyNewMessage: Checkbox(),
+  emailNewMessage: Checkbox(),
+  emailAssignment: Checkbox(),
+  emailMention: Checkbox(),
+  shortcuts: Checkbox(),
 });

@@ -27,6 +27,7 @@ export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
 export const SENTIMENTS = ['negative', 'neutral', 'positive'] as const;
 export type Sentiment = (typeof SENTIMENTS)[number];
 export type Delivery = 'queued' | 'sent' | 'failed';
+export type NotificationKind = 'mention' | 'assignment' | 'new_message';
 
 /** A file that came with a message: described always, its bytes kept only when small enough. */
 export interface AttachmentInfo {
@@ -154,6 +155,38 @@ declare module '../../platform/db/schema.ts' {
       texts: Json<Translated>;
       archived_at: MaybeStamp;
       created_at: CreatedAt;
+    };
+    inbox_note: {
+      id: Generated<number>;
+      organisation_id: number;
+      conversation_id: number;
+      author_id: number | null;
+      body: string;
+      mentioned: ColumnType<number[], number[] | undefined, number[]>;
+      created_at: CreatedAt;
+    };
+    inbox_notification: {
+      id: Generated<number>;
+      organisation_id: number;
+      user_id: number;
+      kind: NotificationKind;
+      conversation_id: number;
+      actor_id: number | null;
+      created_at: CreatedAt;
+      read_at: MaybeStamp;
+    };
+    inbox_notification_cursor: {
+      organisation_id: number;
+      last_message_id: number;
+    };
+    inbox_staff_preference: {
+      user_id: number;
+      organisation_id: number;
+      notify_new_message: Generated<boolean>;
+      email_new_message: Generated<boolean>;
+      email_assignment: Generated<boolean>;
+      email_mention: Generated<boolean>;
+      shortcuts: Generated<boolean>;
     };
     inbox_saved_view: {
       id: Generated<number>;

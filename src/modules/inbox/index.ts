@@ -7,6 +7,9 @@ import * as reportUpdatesMigration from './migrations/20261123_0610_inbox_report
 import * as automaticNoticesMigration from './migrations/20261215_1000_inbox_automatic_notices.ts';
 import * as telegramQuestionsMigration from './migrations/20261215_1010_inbox_telegram_questions.ts';
 import * as searchTextMigration from './migrations/20261217_0000_inbox_search_text.ts';
+import * as notesMigration from './migrations/20261219_0300_inbox_notes.ts';
+import * as notificationsMigration from './migrations/20261219_0310_inbox_notifications.ts';
+import * as preferencesMigration from './migrations/20261219_0320_inbox_staff_preferences.ts';
 import { registerInboxPages } from './pages/inbox.pages.ts';
 import { registerConversationPages } from './pages/conversation.pages.ts';
 import { registerToReportPages } from './pages/to-report.pages.ts';
@@ -32,6 +35,8 @@ import { registerListeningPages } from './pages/listening.pages.ts';
 import { registerCodePages } from './pages/codes.pages.ts';
 import { registerPrivacyPages } from './pages/privacy.pages.ts';
 import { registerSettingsPages } from './pages/settings.pages.ts';
+import { registerTeamPages } from './pages/team.pages.ts';
+import { NOTIFY_NEW_EVERY_MS, NOTIFY_NEW_JOB, notifyNewMessages } from './team.use-cases.ts';
 import { inboxAssets } from './pages/shared.ts';
 import { ALERTS_EVERY_MS, ALERTS_JOB, raiseAlerts } from './listening/alerts.ts';
 import { RETENTION_EVERY_MS, RETENTION_JOB, applyRetention, inboxPersonalData } from './listening/privacy.ts';
@@ -77,6 +82,9 @@ export const inboxModule: ModuleManifest = {
     '20261215_1000_inbox_automatic_notices': automaticNoticesMigration,
     '20261215_1010_inbox_telegram_questions': telegramQuestionsMigration,
     '20261217_0000_inbox_search_text': searchTextMigration,
+    '20261219_0300_inbox_notes': notesMigration,
+    '20261219_0310_inbox_notifications': notificationsMigration,
+    '20261219_0320_inbox_staff_preferences': preferencesMigration,
   },
   routes(app, ctx) {
     const channels: InboxChannels = {
@@ -100,6 +108,7 @@ export const inboxModule: ModuleManifest = {
     registerCodePages(app, ctx);
     registerPrivacyPages(app, ctx);
     registerSettingsPages(app, ctx);
+    registerTeamPages(app, ctx);
   },
   navigation: [{ href: '/contact', label: 'inbox.contact.nav' }],
   personalData: inboxPersonalData,
@@ -118,6 +127,13 @@ export const inboxModule: ModuleManifest = {
         await pollChannels(ctx);
       },
       everyMs: POLL_EVERY_MS,
+    },
+    // tells department members who asked for it about new messages of their department
+    [NOTIFY_NEW_JOB]: {
+      handler: async () => {
+        await notifyNewMessages(ctx);
+      },
+      everyMs: NOTIFY_NEW_EVERY_MS,
     },
     [DELIVER_JOB]: async (job) => {
       await deliverReply(ctx, job);

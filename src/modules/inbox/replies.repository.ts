@@ -122,3 +122,46 @@ export async function markAnswerFailed(db: Executor, messageId: number, reason: 
     .where('id', '=', messageId)
     .execute();
 }
+
+/** A message that arrived in a conversation after the one a staff member last saw: a resident's, or another answer. */
+export interface ArrivedMessage {
+  id: number;
+  direction: 'in' | 'out';
+  body: string;
+  sentAt: Date;
+  sentByName: string | null;
+}
+
+/**
+ * The resident's messages and the staff answers (not automatic notices, not answers that failed) of a
+ * conversation with an id above `afterId`, oldest first. Read after the conversation's row is locked, so
+ * an answer committed by a concurrent request is seen.
+ */
+export async function findMessagesAfter(
+  tx: Executor,
+  conversationId: number,
+  afterId: number,
+): Promise<ArrivedMessage[]> {
+  const rows = await tx
+    .selectFrom('inbox_message as m')
+    .leftJoin('core_user as s', 's.id', 'm.sent_by')
+    .select(['m.id', 'm.direction', 'm.body', 'm.sent_at', 's.display_name'])
+    .where('m.conversation_id', '=', conversationId)
+    .where('m.id', '>', afterId)
+    .where((eb) =>
+      eb.or([
+        eb('m.direction', '=', 'in'),
+        eb.and([eb('m.automatic', '=', false), eb('m.delivery', 'is distinct from', 'failed')]),
+      ]),
+    )
+    .orderBy('m.id')
+    .limit(20)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    direction: row.direction,
+    body: row.body,
+    sentAt: row.sent_at,
+    sentByName: row.display_name,
+  }));
+}

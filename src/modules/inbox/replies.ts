@@ -8,7 +8,9 @@ import { adapterFor } from './channels/index.ts';
 import { findChannelRecord } from './channels.repository.ts';
 import { NOT_ANALYSED } from './ingest.ts';
 import {
+  type ArrivedMessage,
   findAnswerToDeliver,
+  findMessagesAfter,
   findThreadExternalIds,
   insertMessage,
   lockConversationWithChannel,
@@ -46,7 +48,37 @@ export interface ReplyInput {
 
 /** Like `queueReply`, inside the caller's transaction: the answer exists only if the change that asked for it commits. */
 export async function queueReplyIn(tx: Tx, jobs: JobQueue, input: ReplyInput): Promise<number> {
-  return queueOutgoing(tx, jobs, input.organisationId, input.conversationId, input.text, { userId: input.userId });
+  const outcome = await queueOutgoing(tx, jobs, input.organisationId, input.conversationId, input.text, {
+    userId: input.userId,
+  });
+  if (!outcome.ok) throw new AppError('INBOX_ANSWER_COLLISION');
+  return outcome.messageId;
+}
+
+/** A staff answer queued, or refused because messages arrived since the one the staff member last saw. */
+export type AnswerOutcome =
+  { ok: true; messageId: number } | { ok: false; code: 'INBOX_ANSWER_COLLISION'; arrived: ArrivedMessage[] };
+
+/**
+ * Like `queueReplyIn`, for a staff member who answers having seen the conversation up to `seenMessageId`:
+ * once the conversation's row is locked (so two answers to one conversation take turns), a resident's
+ * message or another answer with a higher id refuses the answer and says what arrived. The page then
+ * shows it and the staff member may send anyway (a new form, which has seen those messages).
+ */
+export async function queueAnswerIn(
+  tx: Tx,
+  jobs: JobQueue,
+  input: ReplyInput & { seenMessageId: number },
+): Promise<AnswerOutcome> {
+  return queueOutgoing(
+    tx,
+    jobs,
+    input.organisationId,
+    input.conversationId,
+    input.text,
+    { userId: input.userId },
+    input.seenMessageId,
+  );
 }
 
 /**
@@ -59,7 +91,9 @@ export async function queueNoticeIn(
   jobs: JobQueue,
   input: { organisationId: number; conversationId: number; text: string },
 ): Promise<number> {
-  return queueOutgoing(tx, jobs, input.organisationId, input.conversationId, input.text, 'automatic');
+  const outcome = await queueOutgoing(tx, jobs, input.organisationId, input.conversationId, input.text, 'automatic');
+  if (!outcome.ok) throw new AppError('INBOX_ANSWER_COLLISION');
+  return outcome.messageId;
 }
 
 async function queueOutgoing(
@@ -69,13 +103,18 @@ async function queueOutgoing(
   conversationId: number,
   body: string,
   by: { userId: number } | 'automatic',
-): Promise<number> {
+  seenMessageId?: number,
+): Promise<AnswerOutcome> {
   const text = body.trim();
   if (text === '') throw new AppError('INBOX_REPLY_EMPTY');
   if (text.length > MAX_REPLY) throw new AppError('INBOX_REPLY_TOO_LONG');
   const conversation = await lockConversationWithChannel(tx, organisationId, conversationId);
   if (!conversation) throw new AppError('INBOX_CONVERSATION_NOT_FOUND');
   if (!adapterFor(conversation.kind)?.reply) throw new AppError('INBOX_CHANNEL_CANNOT_REPLY');
+  if (seenMessageId !== undefined) {
+    const arrived = await findMessagesAfter(tx, conversation.id, seenMessageId);
+    if (arrived.length > 0) return { ok: false, code: 'INBOX_ANSWER_COLLISION', arrived };
+  }
   const now = new Date();
   const messageId = await insertMessage(tx, {
     organisation_id: organisationId,
@@ -104,7 +143,7 @@ async function queueOutgoing(
   if (by === 'automatic') await markConversationNotified(tx, conversation.id, now);
   else await markConversationAnswered(tx, conversation.id, now);
   await jobs.enqueue(DELIVER_JOB, { messageId }, { organisationId, maxAttempts: DELIVERY_ATTEMPTS }, tx);
-  return messageId;
+  return { ok: true, messageId };
 }
 
 /**

@@ -17,15 +17,24 @@ import { findActiveDepartments, findAssignablePeople } from '../assignment.repos
 import {
   findAuthorConversations,
   findConversation,
+  findConversations,
   findFirstResponseGoal,
   findThread,
   type ConversationDetail,
 } from '../conversations.repository.ts';
 import { findTemplates } from '../templates.repository.ts';
 import { labelsFor } from './inbox.pages.ts';
-import { codedError, idFrom, inboxViewer, paramId } from './shared.ts';
+import { codedError, inboxViewer, paramId } from './shared.ts';
+import { sideList } from './list.view.ts';
+import { templateByName } from '../template-fill.ts';
+
+/** Conversations listed beside an open one on wide screens. */
+const SIDE_ROWS = 40;
 import { invalidForm, readForm, validFields } from '../../../platform/web/forms.ts';
-import { AnswerForm, AssignForm, ConversationStatusForm, MessageQuery, RelabelForm } from '../inbox.forms.ts';
+import { AnswerForm, AssignForm, ConversationStatusForm, MessageQuery, NoteForm, RelabelForm } from '../inbox.forms.ts';
+import { addNote, handlesOf, readNotifications } from '../team.use-cases.ts';
+import { countUnread, findNotes, findStaffMembers } from '../team.repository.ts';
+import { notesSection } from './team.view.ts';
 import { conversationView, type FormState } from './conversation.view.ts';
 import { renderSubjectSections } from '../../../platform/web/subject-sections.ts';
 
@@ -70,7 +79,27 @@ async function conversationPage(
       thread.filter((m) => m.direction === 'in').map((m) => m.id),
     ),
   };
-  const templateId = idFrom(validFields(readForm(MessageQuery, request.query)).template ?? '');
+  const templateId = templateByName(templates, validFields(readForm(MessageQuery, request.query)).template ?? '')?.id;
+  const viewerId = viewer.id;
+  await readNotifications(ctx, viewer, conversation.id);
+  const [notes, staff, unread] = await Promise.all([
+    findNotes(ctx.db, conversation.id),
+    answer ? findStaffMembers(ctx.db, organisation.id) : Promise.resolve([]),
+    countUnread(ctx.db, organisation.id, viewerId),
+  ]);
+  const notesHtml = notesSection(
+    request,
+    conversation.id,
+    notes,
+    staff.map((person) => `@${handlesOf(person).at(-1) ?? ''}`),
+    { write: answer, error: form.errors['note-text'], ...(form.note !== undefined ? { text: form.note } : {}) },
+  );
+  const side = sideList(
+    request,
+    await findConversations(ctx.db, organisation.id, {}, undefined, SIDE_ROWS),
+    labels,
+    conversation.id,
+  );
   return conversationView(
     request,
     reply,
@@ -88,6 +117,9 @@ async function conversationPage(
       templateId,
       answer,
       sections,
+      side,
+      notes: notesHtml,
+      unread,
     },
     form,
     status,
@@ -127,13 +159,53 @@ export function registerConversationPages(app: App, ctx: AppContext): void {
     const form = readForm(AnswerForm, request.body);
     if (!form.ok) throw invalidForm(form.errors);
     const text = form.value.text.replace(/\r\n/g, '\n');
+    let outcome;
     try {
-      await answerConversation(ctx, request.viewer, conversation.id, text, form.value.templateId ?? null);
+      outcome = await answerConversation(
+        ctx,
+        request.viewer,
+        conversation.id,
+        text,
+        form.value.templateId ?? null,
+        form.value.seen ?? null,
+      );
     } catch (error) {
       return refuse(ctx, request, reply, conversation, error, 'answer-text', text);
     }
+    if (!outcome.ok)
+      return conversationPage(
+        ctx,
+        request,
+        reply,
+        conversation,
+        { errors: {}, answer: text, arrived: outcome.arrived, templateId: form.value.templateId },
+        409,
+      );
     setNotice(reply, 'inbox.answer.queued');
     return reply.redirect(`/staff/inbox/${conversation.id}`, 303);
+  });
+
+  app.post('/staff/inbox/:conversationId/notes', { schema: { hide: true } }, async (request, reply) => {
+    const conversation = await load(ctx, request);
+    const form = readForm(NoteForm, request.body);
+    if (!form.ok) throw invalidForm(form.errors);
+    const text = form.value.note.replace(/\r\n/g, '\n');
+    try {
+      await addNote(ctx, request.viewer, conversation.id, text);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      const message = request.t(`inbox.error.${error.code}` as MessageKey);
+      return conversationPage(
+        ctx,
+        request,
+        reply,
+        conversation,
+        { errors: { 'note-text': codedError('note-text', error.code, message) }, note: text },
+        400,
+      );
+    }
+    setNotice(reply, 'inbox.notes.saved');
+    return reply.redirect(`/staff/inbox/${conversation.id}#notes`, 303);
   });
 
   app.post('/staff/inbox/:conversationId/assign', { schema: { hide: true } }, async (request, reply) => {

@@ -9,9 +9,11 @@ import { adapterFor } from '../channels/index.ts';
 import type { Code } from '../listening/coding.ts';
 import type { ConversationDetail, ThreadMessage } from '../conversations.repository.ts';
 import type { AnswerTemplate } from '../templates.repository.ts';
+import type { ArrivedMessage } from '../replies.repository.ts';
+import { fillTemplate } from '../template-fill.ts';
 import { SENTIMENTS, type ConversationStatus } from '../inbox.schema.ts';
 import { messageCodesForm } from './codes.view.ts';
-import { firstResponseNote, type Labels } from './inbox.view.ts';
+import { firstResponseNote, type Labels } from './list.view.ts';
 import { channelLabel, firstLine, renderInboxPage, selectInput, textareaInput, type FieldError } from './shared.ts';
 
 const ANSWER_MAX = 10_000;
@@ -20,6 +22,24 @@ const ANSWER_MAX = 10_000;
 export interface FormState {
   errors: Record<string, FieldError>;
   answer?: string;
+  /** Messages that arrived since the page the answer was written on: the answer waits for a confirmation. */
+  arrived?: ArrivedMessage[];
+  templateId?: number | undefined;
+  /** The note typed, shown again after a refusal. */
+  note?: string;
+}
+
+/** What arrived since the staff member opened the conversation, and the question whether to send anyway. */
+function collisionNote(request: FastifyRequest, arrived: ArrivedMessage[]): Html {
+  const { t } = request;
+  return html`<div class="inbox-collision" role="alert" data-collision="${arrived.length}">
+  <h3>${t('inbox.collision.title')}</h3>
+  <ul>${arrived.map(
+    (m) =>
+      html`<li data-arrived="${m.id}"><strong>${m.direction === 'in' ? t('inbox.collision.resident') : t('inbox.thread.answerBy', { name: m.sentByName ?? t('inbox.thread.city') })}</strong> · <time datetime="${m.sentAt.toISOString()}">${formatDate(request, m.sentAt, true)}</time><div class="inbox-body">${firstLine(m.body, 300)}</div></li>`,
+  )}</ul>
+  <p>${t('inbox.collision.question')}</p>
+</div>`;
 }
 
 function messageItem(
@@ -49,7 +69,8 @@ function messageItem(
   <p class="muted">${labels.language(message.language)} · ${labels.sentiment(message.sentiment)}${message.sentimentByStaff ? ` (${t('inbox.thread.byStaff')})` : ''} · ${labels.topic(message.topic)}${message.topicByStaff ? ` (${t('inbox.thread.byStaff')})` : ''} · ${labels.district(message.districtId)}${message.place ? html` · ${message.place}` : ''}${message.lat !== null && message.lng !== null ? ` · ${message.lat.toFixed(5)}, ${message.lng.toFixed(5)}` : ''}</p>
   ${
     answer && !message.erased
-      ? html`<form method="post" action="/staff/inbox/${conversation.id}/messages/${message.id}/labels" class="inbox-relabel">
+      ? html`<details class="inbox-tools"><summary>${t('inbox.thread.tools')}</summary>
+  <form method="post" action="/staff/inbox/${conversation.id}/messages/${message.id}/labels" class="inbox-relabel">
     ${csrfField(request)}
     ${selectInput({ name: 'sentiment', id: `${id}-sentiment`, label: t('inbox.filter.sentiment'), value: message.sentiment ?? '', choices: [{ value: '', label: '—' }, ...SENTIMENTS.map((s) => ({ value: s, label: labels.sentiment(s) }))] })}
     ${selectInput({ name: 'topic', id: `${id}-topic`, label: t('inbox.filter.topic'), value: message.topic ?? '', choices: [{ value: '', label: '—' }, ...labels.topics.map((topic) => ({ value: topic.key, label: topic.name }))] })}
@@ -57,7 +78,8 @@ function messageItem(
   </form>
   ${messageCodesForm(request, message.id, coding.codes, coding.applied.get(message.id) ?? [], `/staff/inbox/${conversation.id}#message-${message.id}`)}
   ${conversation.reportId === null ? html`<p><a href="/staff/inbox/${conversation.id}/report?message=${message.id}">${t('inbox.report.make')}</a></p>` : ''}
-  ${conversation.proposalId === null ? html`<p><a href="/staff/inbox/${conversation.id}/proposal?message=${message.id}">${t('inbox.proposal.make')}</a></p>` : ''}`
+  ${conversation.proposalId === null ? html`<p><a href="/staff/inbox/${conversation.id}/proposal?message=${message.id}">${t('inbox.proposal.make')}</a></p>` : ''}
+  </details>`
       : ''
   }
 </li>`;
@@ -82,6 +104,12 @@ export interface ConversationPageData {
   answer: boolean;
   /** Blocks other modules add about the conversation (renderSubjectSections). */
   sections?: Html;
+  /** The list shown beside the conversation on wide screens. */
+  side?: Html;
+  /** The team's internal notes and the form to write one. */
+  notes?: Html;
+  /** The viewer's unread notifications. */
+  unread?: number;
 }
 
 /** A conversation: its facts, the thread with labels and codes, and the forms to answer, assign and close it. */
@@ -107,15 +135,29 @@ export function conversationView(
     templateId,
     answer,
     sections,
+    side,
+    notes,
+    unread,
   } = data;
   const name = (value: Record<string, string> | null) =>
     value ? localized(value, request.lang, organisation.defaultLanguage) : '';
-  const template = templates.find((tpl) => tpl.id === templateId);
+  const template = templates.find((tpl) => tpl.id === (form.templateId ?? templateId));
+  const seen = thread.reduce((last, m) => Math.max(last, m.id), 0);
+  const arrived = form.arrived ?? [];
   const templateText = template
-    ? (template.texts[language] ??
-      template.texts[organisation.defaultLanguage] ??
-      Object.values(template.texts)[0] ??
-      '')
+    ? fillTemplate(
+        template.texts[language] ??
+          template.texts[organisation.defaultLanguage] ??
+          Object.values(template.texts)[0] ??
+          '',
+        {
+          name: conversation.authorName ?? conversation.authorHandle ?? '',
+          report_number: conversation.reportId === null ? '' : String(conversation.reportId),
+          department: conversation.departmentName
+            ? localized(conversation.departmentName, language, organisation.defaultLanguage)
+            : '',
+        },
+      )
     : '';
   const canReply = adapterFor(conversation.channelKind)?.reply !== undefined;
   const firstIncoming = thread.find((m) => m.direction === 'in');
@@ -134,65 +176,95 @@ export function conversationView(
         : [{ value: String(p.id), label: p.name, group: t('inbox.assign.otherStaff') }];
     }),
   ];
-  const main = html`<p><a href="/staff/inbox">← ${t('inbox.title')}</a></p>
-<h1>${title || t('inbox.noText')}</h1>
-${errorSummary(request, errors)}
-<dl class="report-facts">
-  <dt>${t('inbox.col.channel')}</dt><dd>${channelLabel(conversation.channelKind, conversation.channelName)}</dd>
-  <dt>${t('inbox.col.author')}</dt><dd>${conversation.authorName ?? t('inbox.anonymous')}${conversation.authorHandle ? html` (${conversation.authorHandle})` : ''}${conversation.authorEmail ? html` &lt;${conversation.authorEmail}&gt;` : ''}</dd>
-  <dt>${t('inbox.filter.status')}</dt><dd data-status="${conversation.status}">${labels.status(conversation.status)}</dd>
-  <dt>${t('inbox.col.assigned')}</dt><dd>${[name(conversation.departmentName), conversation.assigneeName ?? ''].filter(Boolean).join(' · ') || '—'}</dd>
-  <dt>${t('inbox.firstResponse.title')}</dt><dd>${firstResponseNote(request, conversation, goalHours, new Date())}</dd>
-  ${conversation.reportId ? html`<dt>${t('inbox.report.linked')}</dt><dd><a href="/staff/reports/${conversation.reportId}">#${conversation.reportId}</a></dd>` : ''}
-  ${conversation.proposalId ? html`<dt>${t('inbox.proposal.linked')}</dt><dd><a href="/proposals/${conversation.proposalId}">#${conversation.proposalId}</a></dd>` : ''}
-</dl>
-${sections ?? ''}
-${conversation.deliveryFailedAt ? html`<p class="field__error" data-delivery="failed">${t('inbox.deliveryFailed.note')}</p>` : ''}
-<h2>${t('inbox.thread.title')}</h2>
-<ol class="inbox-thread">${thread.map((message) => messageItem(request, conversation, message, labels, answer, coding))}</ol>
-${
-  answer
-    ? html`<section class="staff-panel" aria-labelledby="answer-title" id="answer">
-  <h2 id="answer-title">${t('inbox.answer.title')}</h2>
+  // the latest exchange (from the resident's last message on) is shown above the answer box, the rest folded
+  const lastIn = thread.findLastIndex((m) => m.direction === 'in');
+  const split = Math.max(0, lastIn);
+  const item = (message: ThreadMessage) => messageItem(request, conversation, message, labels, answer, coding);
+  const assigned = [name(conversation.departmentName), conversation.assigneeName ?? ''].filter(Boolean).join(' · ');
+  const answerBox = !answer
+    ? ''
+    : html`<section class="inbox-answer" aria-labelledby="answer-title" id="answer">
+  <h2 id="answer-title" class="visually-hidden">${t('inbox.answer.title')}</h2>
   ${
     !canReply
       ? html`<p>${t('inbox.answer.cannot')}</p>`
-      : html`${
-          templates.length
-            ? html`<form method="get" action="/staff/inbox/${conversation.id}#answer" class="inbox-template-pick">
-    ${selectInput({ name: 'template', label: t('inbox.answer.template'), value: template ? String(template.id) : '', choices: [{ value: '', label: '—' }, ...templates.map((tpl) => ({ value: String(tpl.id), label: tpl.name }))] })}
-    <button type="submit" class="button button--small button--secondary">${t('inbox.answer.useTemplate')}</button>
-  </form>`
-            : ''
-        }
-  <form method="post" action="/staff/inbox/${conversation.id}/answer">
+      : html`${arrived.length ? collisionNote(request, arrived) : ''}
+  <form method="post" action="/staff/inbox/${conversation.id}/answer" class="inbox-answer-form">
     ${csrfField(request)}
+    <input type="hidden" name="seen" value="${seen}">
     ${template ? html`<input type="hidden" name="templateId" value="${template.id}">` : ''}
-    ${textareaInput({ name: 'text', id: 'answer-text', label: t('inbox.answer.text'), hint: t('inbox.answer.hint', { channel: conversation.channelName }), value: form.answer ?? templateText, maxlength: ANSWER_MAX, rows: 8, required: true, lang: language, error: form.errors['answer-text'] })}
-    <button type="submit" class="button">${t('inbox.answer.send')}</button>
+    ${textareaInput({ name: 'text', id: 'answer-text', label: t('inbox.answer.text'), hint: t('inbox.answer.hint', { channel: conversation.channelName }), value: form.answer ?? templateText, maxlength: ANSWER_MAX, rows: 5, required: true, lang: language, error: form.errors['answer-text'] })}
+    <button type="submit" class="button">${arrived.length ? t('inbox.collision.sendAnyway') : t('inbox.answer.send')}</button>
+  </form>
+  ${
+    templates.length
+      ? html`<form method="get" action="/staff/inbox/${conversation.id}#answer" class="inbox-template-pick">
+    <label for="template">${t('inbox.answer.template')}</label>
+    <input id="template" name="template" list="template-names" autocomplete="off" value="${template?.name ?? ''}" aria-describedby="template-hint">
+    <datalist id="template-names">${templates.map((tpl) => html`<option value="${tpl.name}"></option>`)}</datalist>
+    <button type="submit" class="button button--small button--secondary">${t('inbox.answer.useTemplate')}</button>
+    <span class="field__hint" id="template-hint">${t('inbox.answer.templateHint')}</span>
   </form>`
+      : ''
+  }`
   }
-</section>
-<section class="staff-panel" aria-labelledby="assign-title">
-  <h2 id="assign-title">${t('inbox.assign.title')}</h2>
+</section>`;
+  const main = html`<div class="inbox-conversation">
+<p class="inbox-back"><a href="/staff/inbox">← ${t('inbox.title')}</a></p>
+<h1 class="inbox-conversation__title">${title || t('inbox.noText')}</h1>
+<p class="inbox-conversation__facts">${channelLabel(conversation.channelKind, conversation.channelName)} · <span data-status="${conversation.status}">${labels.status(conversation.status)}</span> · ${t('inbox.col.assigned')}: ${assigned || '—'}</p>
+${errorSummary(request, errors)}
+${conversation.deliveryFailedAt ? html`<p class="field__error" data-delivery="failed">${t('inbox.deliveryFailed.note')}</p>` : ''}
+${
+  split > 0
+    ? html`<details class="inbox-history"><summary>${t('inbox.thread.history', { n: split })}</summary><ol class="inbox-thread">${thread.slice(0, split).map(item)}</ol></details>`
+    : ''
+}
+<h2 class="visually-hidden">${t('inbox.thread.title')}</h2>
+<ol class="inbox-thread inbox-thread--latest">${thread.slice(split).map(item)}</ol>
+${answerBox}
+${
+  answer
+    ? html`<div class="inbox-actions">
+  <form method="post" action="/staff/inbox/${conversation.id}/status">
+    ${csrfField(request)}
+    <input type="hidden" name="done" value="${conversation.status === 'done' ? '0' : '1'}">
+    <button type="submit" class="button button--secondary">${conversation.status === 'done' ? t('inbox.status.reopen') : t('inbox.status.markDone')}</button>
+  </form>
+  <details class="inbox-assign"><summary>${t('inbox.assign.title')}</summary>
   <form method="post" action="/staff/inbox/${conversation.id}/assign">
     ${csrfField(request)}
     ${selectInput({ name: 'departmentId', label: t('inbox.filter.department'), value: String(conversation.departmentId ?? ''), choices: departmentChoices, error: form.errors.departmentId })}
     ${selectInput({ name: 'assigneeId', label: t('inbox.assign.person'), hint: t('inbox.assign.personHint'), value: String(conversation.assigneeId ?? ''), choices: personChoices, error: form.errors.assigneeId })}
     <button type="submit" class="button button--secondary">${t('inbox.assign.submit')}</button>
-  </form>
-  <form method="post" action="/staff/inbox/${conversation.id}/status">
-    ${csrfField(request)}
-    <input type="hidden" name="done" value="${conversation.status === 'done' ? '0' : '1'}">
-    <button type="submit" class="button${conversation.status === 'done' ? ' button--secondary' : ''}">${conversation.status === 'done' ? t('inbox.status.reopen') : t('inbox.status.markDone')}</button>
-  </form>
-</section>`
+  </form></details>
+</div>`
     : ''
 }
+${notes ?? ''}
+<details class="inbox-about"><summary>${t('inbox.about.title')}</summary>
+<dl class="report-facts">
+  <dt>${t('inbox.col.channel')}</dt><dd>${channelLabel(conversation.channelKind, conversation.channelName)}</dd>
+  <dt>${t('inbox.col.author')}</dt><dd>${conversation.authorName ?? t('inbox.anonymous')}${conversation.authorHandle ? html` (${conversation.authorHandle})` : ''}${conversation.authorEmail ? html` &lt;${conversation.authorEmail}&gt;` : ''}</dd>
+  <dt>${t('inbox.filter.status')}</dt><dd>${labels.status(conversation.status)}</dd>
+  <dt>${t('inbox.col.assigned')}</dt><dd>${assigned || '—'}</dd>
+  <dt>${t('inbox.firstResponse.title')}</dt><dd>${firstResponseNote(request, conversation, goalHours, new Date())}</dd>
+  ${conversation.reportId ? html`<dt>${t('inbox.report.linked')}</dt><dd><a href="/staff/reports/${conversation.reportId}">#${conversation.reportId}</a></dd>` : ''}
+  ${conversation.proposalId ? html`<dt>${t('inbox.proposal.linked')}</dt><dd><a href="/proposals/${conversation.proposalId}">#${conversation.proposalId}</a></dd>` : ''}
+</dl>
+${sections ?? ''}
 ${
   others.length
     ? html`<h2>${t('inbox.author.others')}</h2><ul>${others.map((o) => html`<li><a href="/staff/inbox/${o.id}">${o.subject ?? `#${o.id}`}</a> <span class="muted">(${labels.status(o.status)}, ${formatDate(request, o.lastMessageAt)})</span></li>`)}</ul>`
     : ''
-}`;
-  return renderInboxPage(request, reply, { title: title || t('inbox.noText'), main, status });
+}
+</details>
+</div>`;
+  const page = side ? html`<div class="inbox-split">${main}${side}</div>` : main;
+  return renderInboxPage(request, reply, {
+    title: title || t('inbox.noText'),
+    main: page,
+    status,
+    ...(unread !== undefined ? { unread } : {}),
+  });
 }

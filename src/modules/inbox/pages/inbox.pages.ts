@@ -22,6 +22,7 @@ import {
 } from '../conversations.repository.ts';
 import { findActiveDepartments, findAssignablePeople } from '../assignment.repository.ts';
 import { findSavedViews } from '../saved-views.repository.ts';
+import { countUnread } from '../team.repository.ts';
 import { findTopics } from '../labels.repository.ts';
 import { CONVERSATION_STATUSES, SENTIMENTS, type ConversationStatus, type Sentiment } from '../inbox.schema.ts';
 import { idFrom, inboxViewer, paramId } from './shared.ts';
@@ -100,7 +101,7 @@ export function registerInboxPages(app: App, ctx: AppContext): void {
     const found = filters.text
       ? await findSearchMatches(ctx.db, organisation.id, { ...filters, text: filters.text })
       : undefined;
-    const [rows, counts, goalHours, channels, departments, people, views, labels] = await Promise.all([
+    const [rows, counts, goalHours, channels, departments, people, views, labels, unread] = await Promise.all([
       findConversations(ctx.db, organisation.id, filters, cursor, PAGE_SIZE + 1, found),
       countByStatus(ctx.db, organisation.id, filters, found),
       findFirstResponseGoal(ctx.db, organisation.id),
@@ -109,6 +110,7 @@ export function registerInboxPages(app: App, ctx: AppContext): void {
       findAssignablePeople(ctx.db, organisation.id),
       findSavedViews(ctx.db, organisation.id, viewer.id),
       labelsFor(ctx, request),
+      countUnread(ctx.db, organisation.id, viewer.id),
     ]);
     const page = rows.slice(0, PAGE_SIZE);
     const next = rows.length > PAGE_SIZE ? page.at(-1)?.cursor : undefined;
@@ -123,6 +125,7 @@ export function registerInboxPages(app: App, ctx: AppContext): void {
       people,
       views: views.map((view) => ({ id: view.id, name: view.name, query: filterQuery(view.filters) })),
       labels,
+      unread,
     });
   });
 

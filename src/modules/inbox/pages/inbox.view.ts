@@ -2,12 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Translated } from '../../../platform/db/schema.ts';
 import { isLanguage, LANGUAGES } from '../../../platform/i18n/languages.ts';
 import { localized } from '../../../platform/i18n/translate.ts';
-import { html, raw, type Html } from '../../../platform/web/html.ts';
-import { csrfField, formatDate } from '../../../platform/web/layout.ts';
+import { html, raw } from '../../../platform/web/html.ts';
+import { csrfField } from '../../../platform/web/layout.ts';
 import type { District } from '../../places/index.ts';
 import type { ConversationRow, ListCursor, StatusCounts } from '../conversations.repository.ts';
-import { CONVERSATION_STATUSES, SENTIMENTS, type ConversationStatus, type Sentiment } from '../inbox.schema.ts';
-import { channelLabel, firstLine, hoursBetween, inputField, renderInboxPage, selectInput } from './shared.ts';
+import { CONVERSATION_STATUSES, SENTIMENTS } from '../inbox.schema.ts';
+import { inputField, renderInboxPage, selectInput } from './shared.ts';
+import { conversationTable, type Labels } from './list.view.ts';
 
 /** The query-string fields of the inbox's filters, in the order the form shows them. */
 export const FILTER_FIELDS = [
@@ -35,67 +36,7 @@ export function search(query: Partial<FilterQuery>, extra: Record<string, string
   return text ? `?${text}` : '';
 }
 
-/** "3 hours", "2 days": how long ago, in whole units. */
-export function age(request: FastifyRequest, from: Date, now: Date): string {
-  const hours = hoursBetween(from, now);
-  return hours < 48
-    ? request.t('inbox.age.hours', { count: hours })
-    : request.t('inbox.age.days', { count: Math.floor(hours / 24) });
-}
-
-/** The first-response marker: answered after N hours, or waiting N hours — in words, marked when over the goal. */
-export function firstResponseNote(
-  request: FastifyRequest,
-  row: { firstMessageAt: Date; firstResponseAt: Date | null; status: ConversationStatus },
-  goalHours: number,
-  now: Date,
-): Html {
-  if (row.firstResponseAt)
-    return html`<span class="muted">${request.t('inbox.firstResponse.after', { hours: hoursBetween(row.firstMessageAt, row.firstResponseAt) })}</span>`;
-  if (row.status === 'done') return html``;
-  const hours = hoursBetween(row.firstMessageAt, now);
-  const text = request.t('inbox.firstResponse.waiting', { hours });
-  return hours > goalHours
-    ? html`<strong class="staff-overdue inbox-late">${text} ${request.t('inbox.firstResponse.overGoal', { goal: goalHours })}</strong>`
-    : html`<span>${text}</span>`;
-}
-
-/** Labels of the values the list shows, in the reader's language. */
-export interface Labels {
-  language(code: string | null): string;
-  sentiment(value: Sentiment | null): string;
-  topic(key: string | null): string;
-  district(id: number | null): string;
-  status(value: ConversationStatus): string;
-}
-
-function conversationRow(
-  request: FastifyRequest,
-  row: ConversationRow,
-  labels: Labels,
-  goalHours: number,
-  now: Date,
-): Html {
-  const author = row.authorName ?? row.authorHandle ?? row.authorEmail ?? request.t('inbox.anonymous');
-  const assigned = [
-    row.departmentName ? localized(row.departmentName, request.lang, request.organisation.defaultLanguage) : '',
-    row.assigneeName ?? '',
-  ]
-    .filter(Boolean)
-    .join(' · ');
-  return html`<tr>
-  <td>${channelLabel(row.channelKind, row.channelName)}</td>
-  <td>${author}</td>
-  <td><a href="/staff/inbox/${row.id}">${firstLine(row.firstBody ?? row.subject ?? '', 90) || request.t('inbox.noText')}</a>${row.messageCount > 1 ? html` <span class="muted">(${row.messageCount})</span>` : ''}${row.reportId ? html` <span class="tag">${request.t('inbox.reportTag', { id: row.reportId })}</span>` : ''}</td>
-  <td>${labels.language(row.language)}</td>
-  <td>${labels.sentiment(row.sentiment)}</td>
-  <td>${labels.topic(row.topic)}</td>
-  <td>${labels.district(row.districtId)}</td>
-  <td>${labels.status(row.status)}${row.deliveryFailedAt ? html`<br><span class="tag inbox-delivery inbox-delivery--failed" data-delivery="failed">${request.t('inbox.filter.deliveryFailed')}</span>` : ''}</td>
-  <td>${assigned || '—'}</td>
-  <td><time datetime="${row.lastMessageAt.toISOString()}" title="${formatDate(request, row.lastMessageAt, true)}">${age(request, row.lastMessageAt, now)}</time><br>${firstResponseNote(request, row, goalHours, now)}</td>
-</tr>`;
-}
+export { age, firstResponseNote, type Labels } from './list.view.ts';
 
 /** What the inbox page shows: one page of conversations with the counts, the filters' choices and the saved views. */
 export interface InboxPageData {
@@ -109,13 +50,14 @@ export interface InboxPageData {
   people: Array<{ id: number; name: string }>;
   views: Array<{ id: number; name: string; query: FilterQuery }>;
   labels: Labels & { topics: Array<{ key: string; name: string }>; districts: District[] };
+  unread?: number;
 }
 
 /** The inbox: counts by status, saved views, the filters, and one page of conversations. */
 export function inboxView(request: FastifyRequest, reply: FastifyReply, data: InboxPageData): FastifyReply {
   const { t, organisation } = request;
   const { query, page, next, counts, goalHours, channels, departments, people, views, labels } = data;
-  const now = new Date();
+  const select = false;
   const any = { value: '', label: t('inbox.filter.any') };
   const name = (value: Record<string, string>) => localized(value, request.lang, organisation.defaultLanguage);
   const number = new Intl.NumberFormat(request.lang);
@@ -126,19 +68,27 @@ export function inboxView(request: FastifyRequest, reply: FastifyReply, data: In
     counts.over.length > 0,
   );
   const title = t('inbox.title');
-  const main = html`<h1>${title}</h1>
+  const active = FILTER_FIELDS.filter((field) => field !== 'status' && field !== 'q' && query[field] !== '').length;
+  const main = html`<div class="inbox-head"><h1>${title}</h1>
 <nav aria-label="${t('inbox.counts')}"><ul class="inbox-counts">
   <li><a href="/staff/inbox${search({ ...query, status: '' })}"${query.status === '' ? raw(' aria-current="true"') : ''}>${t('inbox.filter.all')} (${total})</a></li>
   ${CONVERSATION_STATUSES.map((status) => html`<li><a href="/staff/inbox${search({ ...query, status })}"${query.status === status ? raw(' aria-current="true"') : ''}>${labels.status(status)} (<span data-count="${status}">${shown(counts.counts[status], counts.over.includes(status))}</span>)</a></li>`)}
 </ul></nav>
+<form method="get" action="/staff/inbox" class="inbox-search" role="search">
+  ${FILTER_FIELDS.map((field) => (field !== 'q' && query[field] ? html`<input type="hidden" name="${field}" value="${query[field]}">` : ''))}
+  <label for="inbox-q" class="visually-hidden">${t('inbox.filter.text')}</label>
+  <input id="inbox-q" name="q" type="search" value="${query.q}" maxlength="200" placeholder="${t('inbox.filter.text')}">
+  <button type="submit" class="button button--small">${t('inbox.search.submit')}</button>
+</form></div>
 ${
   views.length
-    ? html`<section aria-labelledby="views-title"><h2 id="views-title">${t('inbox.views.title')}</h2><ul class="inbox-views">${views.map(
-        (view) => html`<li><a href="/staff/inbox${search(view.query)}">${view.name}</a>
-  <form method="post" action="/staff/inbox/views/${view.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('inbox.views.delete')}<span class="visually-hidden"> ${view.name}</span></button></form></li>`,
-      )}</ul></section>`
+    ? html`<nav class="inbox-views-bar" aria-label="${t('inbox.views.title')}"><span class="muted">${t('inbox.views.title')}:</span> <ul class="inbox-views">${views.map(
+        (view) => html`<li><a href="/staff/inbox${search(view.query)}">${view.name}</a></li>`,
+      )}</ul></nav>`
     : ''
 }
+<details class="inbox-filters"${raw('')}>
+  <summary>${active ? t('inbox.filter.summaryActive', { n: active }) : t('inbox.filter.title')}</summary>
 <form method="get" action="/staff/inbox" class="staff-filters" aria-labelledby="filters-title">
   <h2 id="filters-title" class="visually-hidden">${t('inbox.filter.title')}</h2>
   ${selectInput({ name: 'status', label: t('inbox.filter.status'), value: query.status, choices: [any, ...CONVERSATION_STATUSES.map((s) => ({ value: s, label: labels.status(s) }))] })}
@@ -161,16 +111,17 @@ ${
   ${inputField({ name: 'name', id: 'view-name', label: t('inbox.views.name'), value: '', maxlength: 80, required: true })}
   <button type="submit" class="button button--secondary">${t('inbox.views.save')}</button>
 </form>
-<p role="status">${t('inbox.goal', { count: goalHours })}</p>
 ${
-  page.length === 0
-    ? html`<p>${t('inbox.empty')}</p>`
-    : html`<div class="table-wrap"><table class="data-table">
-<caption class="visually-hidden">${title}</caption>
-<thead><tr><th scope="col">${t('inbox.col.channel')}</th><th scope="col">${t('inbox.col.author')}</th><th scope="col">${t('inbox.col.message')}</th><th scope="col">${t('inbox.filter.language')}</th><th scope="col">${t('inbox.filter.sentiment')}</th><th scope="col">${t('inbox.filter.topic')}</th><th scope="col">${t('inbox.filter.district')}</th><th scope="col">${t('inbox.filter.status')}</th><th scope="col">${t('inbox.col.assigned')}</th><th scope="col">${t('inbox.col.age')}</th></tr></thead>
-<tbody>${page.map((row) => conversationRow(request, row, labels, goalHours, now))}</tbody>
-</table></div>`
+  views.length
+    ? html`<h2 class="inbox-small-title">${t('inbox.views.manage')}</h2><ul class="inbox-views">${views.map(
+        (view) => html`<li>${view.name}
+  <form method="post" action="/staff/inbox/views/${view.id}/delete" class="inline-form">${csrfField(request)}<button type="submit" class="link-button">${t('inbox.views.delete')}<span class="visually-hidden"> ${view.name}</span></button></form></li>`,
+      )}</ul>`
+    : ''
 }
+<p>${t('inbox.goal', { count: goalHours })}</p>
+</details>
+${page.length === 0 ? html`<p>${t('inbox.empty')}</p>` : conversationTable(request, page, labels, goalHours, select)}
 ${next ? html`<nav class="pagination" aria-label="${t('inbox.pagination')}"><a href="/staff/inbox${search(query, { after: `${next.micros}_${next.id}` })}" rel="next">${t('inbox.next')}</a></nav>` : ''}`;
-  return renderInboxPage(request, reply, { title, main });
+  return renderInboxPage(request, reply, { title, main, unread: data.unread ?? 0 });
 }

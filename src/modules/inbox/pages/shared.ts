@@ -119,7 +119,7 @@ const SECTIONS: ReadonlyArray<{ href: string; label: MessageKey; action: InboxAc
 export function renderInboxPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { title: string; main: Html; status?: number; scripts?: string[] },
+  options: { title: string; main: Html; status?: number; scripts?: string[]; unread?: number },
 ): FastifyReply {
   const path = request.url.split('?')[0] ?? '';
   const sections = SECTIONS.filter((section) => mayDoInInbox(request.viewer, section.action));
@@ -129,8 +129,12 @@ export function renderInboxPage(
     noIndex: true,
     status: options.status ?? 200,
     ...(options.scripts ? { scripts: options.scripts } : {}),
-    main: html`<link rel="stylesheet" href="/staff/assets/staff.css"><link rel="stylesheet" href="${inboxAssets.url('listening.css')}">
-<nav class="staff-nav" aria-label="${request.t('inbox.listening.sections')}"><ul>${sections.map((s) => html`<li><a href="${s.href}"${path === s.href ? raw(' aria-current="page"') : ''}>${request.t(s.label)}</a></li>`)}</ul></nav>
+    main: html`<link rel="stylesheet" href="/staff/assets/staff.css"><link rel="stylesheet" href="${inboxAssets.url('listening.css')}"><link rel="stylesheet" href="${inboxAssets.url('team.css')}">
+<nav class="staff-nav" aria-label="${request.t('inbox.listening.sections')}"><ul>${sections.map((s) => html`<li><a href="${s.href}"${path === s.href ? raw(' aria-current="page"') : ''}>${request.t(s.label)}</a></li>`)}${
+      request.viewer && mayDoInInbox(request.viewer, 'read')
+        ? html`<li><a href="/staff/inbox/notifications" id="inbox-notifications-link"${path === '/staff/inbox/notifications' ? raw(' aria-current="page"') : ''}>${request.t('inbox.notify.title')}${options.unread ? html` <span class="inbox-badge" data-unread="${options.unread}">${options.unread}</span>` : ''}</a></li>`
+        : ''
+    }</ul></nav>
 ${options.main}`,
   });
 }
