@@ -24,17 +24,16 @@ export async function findActiveDepartments(
   return rows.map((row) => ({ id: row.id, name: json<Translated>(row.name) }));
 }
 
-/** People who can be given a conversation: staff and administrators, and members of departments. */
-export async function findAssignablePeople(
-  db: Executor,
-  organisationId: number,
-): Promise<Array<{ id: number; name: string; departmentIds: number[] }>> {
-  const rows = await db
+/**
+ * The city's staff, administrators and department members, by name, with the departments each belongs to: the
+ * people a conversation can be given to, mentioned in a note or notified. Callers add their own columns.
+ */
+export function staffOfCity(db: Executor, organisationId: number) {
+  return db
     .selectFrom('core_user as u')
     .select([
       'u.id',
       'u.display_name',
-      'u.role',
       sql<
         number[]
       >`coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}')`.as(
@@ -51,9 +50,15 @@ export async function findAssignablePeople(
         ),
       ]),
     )
-    .orderBy('u.display_name')
-    .limit(1000)
-    .execute();
+    .orderBy('u.display_name');
+}
+
+/** People who can be given a conversation: staff and administrators, and members of departments. */
+export async function findAssignablePeople(
+  db: Executor,
+  organisationId: number,
+): Promise<Array<{ id: number; name: string; departmentIds: number[] }>> {
+  const rows = await staffOfCity(db, organisationId).limit(1000).execute();
   return rows.map((row) => ({ id: row.id, name: row.display_name, departmentIds: row.department_ids }));
 }
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { NotificationKind } from './inbox.schema.ts';
 import './inbox.schema.ts';
+import { staffOfCity } from './assignment.repository.ts';
 
 /* The team's side of the inbox: internal notes, notifications and each person's preferences. */
 
@@ -32,12 +33,9 @@ export interface StaffMember extends StaffPreferences {
 
 /** The city's staff (and department members) who may be mentioned and notified, with their preferences. */
 export async function findStaffMembers(db: Executor, organisationId: number): Promise<StaffMember[]> {
-  const rows = await db
-    .selectFrom('core_user as u')
+  const rows = await staffOfCity(db, organisationId)
     .leftJoin('inbox_staff_preference as p', 'p.user_id', 'u.id')
     .select([
-      'u.id',
-      'u.display_name',
       'u.email',
       'u.language',
       'p.notify_new_message',
@@ -45,23 +43,7 @@ export async function findStaffMembers(db: Executor, organisationId: number): Pr
       'p.email_assignment',
       'p.email_mention',
       'p.shortcuts',
-      sql<
-        number[]
-      >`coalesce((select array_agg(m.department_id order by m.department_id) from core_department_member m where m.user_id = u.id), '{}')`.as(
-        'department_ids',
-      ),
     ])
-    .where('u.organisation_id', '=', organisationId)
-    .where('u.deleted_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('u.role', 'in', ['staff', 'admin']),
-        eb.exists(
-          eb.selectFrom('core_department_member as dm').select('dm.user_id').whereRef('dm.user_id', '=', 'u.id'),
-        ),
-      ]),
-    )
-    .orderBy('u.display_name')
     .limit(2000)
     .execute();
   return rows.map((row) => ({
