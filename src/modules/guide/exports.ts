@@ -1,4 +1,4 @@
-// The guide's machine-readable exports: GeoJSON (RFC 7946), GPX 1.1 and iCalendar (RFC 5545). No HTML, no
+// The guide's machine-readable exports: GeoJSON (RFC 7946), GPX 1.1, and iCalendar (RFC 5545, the platform's writer). No HTML, no
 // interface strings: names come in the visitor's language from the caller.
 
 import { escapeXml } from '../../platform/web/xml.ts';
@@ -83,60 +83,4 @@ export function tourGpx(
   ].join('\n');
 }
 
-/** iCalendar text: backslash, semicolon, comma and line breaks escaped (RFC 5545 §3.3.11). */
-function icalText(text: string): string {
-  return text
-    .replace(/[\\;,]/g, (c) => `\\${c}`)
-    .replace(/\r?\n/g, '\\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''); // eslint-disable-line no-control-regex
-}
-
-/** Folds a content line at 75 octets, never inside a UTF-8 character (RFC 5545 §3.1). */
-export function foldLine(line: string): string {
-  const parts: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const character of line) {
-    const size = Buffer.byteLength(character);
-    if (octets + size > (parts.length === 0 ? 75 : 74)) {
-      parts.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += character;
-    octets += size;
-  }
-  parts.push(current);
-  return parts.join('\r\n ');
-}
-
-const icalTime = (date: Date) =>
-  date
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-
-export interface CalendarEvent {
-  uid: string;
-  title: string;
-  start: Date;
-  end: Date;
-  created: Date;
-  url: string;
-  location?: string | undefined;
-  geo?: { lat: number; lng: number } | undefined;
-}
-
-export function calendar(name: string, events: readonly CalendarEvent[], now: Date): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Interactive City//Guide//EN', 'CALSCALE:GREGORIAN'];
-  lines.push(`X-WR-CALNAME:${icalText(name)}`);
-  for (const event of events) {
-    lines.push('BEGIN:VEVENT', `UID:${event.uid}`, `DTSTAMP:${icalTime(now)}`, `CREATED:${icalTime(event.created)}`);
-    lines.push(`DTSTART:${icalTime(event.start)}`, `DTEND:${icalTime(event.end)}`, `SUMMARY:${icalText(event.title)}`);
-    if (event.location) lines.push(`LOCATION:${icalText(event.location)}`);
-    if (event.geo) lines.push(`GEO:${event.geo.lat.toFixed(6)};${event.geo.lng.toFixed(6)}`);
-    lines.push(`URL:${event.url}`, 'END:VEVENT');
-  }
-  lines.push('END:VCALENDAR');
-  return lines.map(foldLine).join('\r\n') + '\r\n';
-}
+export { calendar, foldLine, type CalendarEvent } from '../../platform/web/icalendar.ts';

@@ -6,6 +6,7 @@ import * as conversationMigration from './migrations/20261123_0520_participation
 import * as meetingsMigration from './migrations/20261123_0530_participation_meetings.ts';
 import * as commentSubjectsMigration from './migrations/20261123_0540_participation_comment_subjects.ts';
 import * as phaseDaysMigration from './migrations/20261216_0934_participation_phase_days.ts';
+import * as meetingSequenceMigration from './migrations/20261219_0500_participation_meeting_sequence.ts';
 import { participationErrors } from './participation.errors.ts';
 import { registerParticipationApi } from './participation.api.ts';
 import { seedParticipation } from './participation.demo.ts';
@@ -13,6 +14,7 @@ import { registerAdminPages } from './pages/admin.pages.ts';
 import { commentThreadSection, registerCommentRoutes } from './pages/comments.pages.ts';
 import { registerDebatePages } from './pages/debates.pages.ts';
 import { registerMeetingPages } from './pages/meetings.pages.ts';
+import { registerMeetingCalendarPages } from './pages/meetings-calendar.pages.ts';
 import { registerProcessPages } from './pages/processes.pages.ts';
 import { registerProposalPage } from './pages/proposal.pages.ts';
 import { registerProposalPages } from './pages/proposals.pages.ts';
@@ -87,6 +89,7 @@ export const participationModule: ModuleManifest = {
     '20261123_0530_participation_meetings': meetingsMigration,
     '20261123_0540_participation_comment_subjects': commentSubjectsMigration,
     '20261216_0934_participation_phase_days': phaseDaysMigration,
+    '20261219_0500_participation_meeting_sequence': meetingSequenceMigration,
   },
   routes(app, ctx) {
     registerParticipationAssets(app);
@@ -95,6 +98,7 @@ export const participationModule: ModuleManifest = {
     registerProposalPage(app, ctx);
     registerDebatePages(app, ctx);
     registerMeetingPages(app, ctx);
+    registerMeetingCalendarPages(app, ctx);
     registerCommentRoutes(app, ctx);
     registerAdminPages(app, ctx);
     registerParticipationApi(app, ctx);

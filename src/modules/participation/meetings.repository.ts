@@ -21,6 +21,10 @@ export interface Meeting {
   minutes: Translated | null;
   minutesPublishedAt: Date | null;
   proposalIds: number[];
+  createdAt: Date;
+  updatedAt: Date;
+  /** iCalendar SEQUENCE: how many times staff changed the meeting. */
+  sequence: number;
 }
 
 export interface MeetingValues {
@@ -59,6 +63,9 @@ function query(db: Executor, organisationId: number) {
       'm.registrations_count',
       'm.minutes',
       'm.minutes_published_at',
+      'm.created_at',
+      'm.updated_at',
+      'm.sequence',
       proposalIdsColumn.as('proposal_ids'),
     ])
     .where('m.organisation_id', '=', organisationId);
@@ -84,6 +91,9 @@ function toMeeting(row: Row): Meeting {
     minutes: row.minutes === null ? null : (json(row.minutes) as Translated),
     minutesPublishedAt: row.minutes_published_at,
     proposalIds: row.proposal_ids.map(Number),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    sequence: row.sequence,
   };
 }
 
@@ -99,6 +109,22 @@ export async function findMeetings(db: Executor, organisationId: number, process
     .where('m.process_id', '=', processId)
     .orderBy('m.starts_at')
     .orderBy('m.id')
+    .execute();
+  return rows.map(toMeeting);
+}
+
+/** The city's meetings that end after `since`, in date order (the city's calendar feed), at most `limit`. */
+export async function findCityMeetings(
+  db: Executor,
+  organisationId: number,
+  since: Date,
+  limit: number,
+): Promise<Meeting[]> {
+  const rows = await query(db, organisationId)
+    .where('m.ends_at', '>', since)
+    .orderBy('m.starts_at')
+    .orderBy('m.id')
+    .limit(limit)
     .execute();
   return rows.map(toMeeting);
 }
@@ -160,7 +186,7 @@ export async function updateMeetingRow(
 ): Promise<void> {
   await db
     .updateTable('participation_meeting')
-    .set({ ...columns(values), updated_at: new Date() })
+    .set((eb) => ({ ...columns(values), updated_at: new Date(), sequence: eb('sequence', '+', 1) }))
     .where('id', '=', meetingId)
     .execute();
   await linkProposals(db, organisationId, meetingId, values.proposalIds);

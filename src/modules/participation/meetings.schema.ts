@@ -29,6 +29,7 @@ declare module '../../platform/db/schema.ts' {
       minutes_by: number | null;
       created_at: CreatedAt;
       updated_at: Stamp;
+      sequence: Generated<number>;
     };
     participation_meeting_registration: {
       id: Generated<number>;

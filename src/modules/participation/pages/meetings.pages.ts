@@ -66,6 +66,7 @@ export function registerMeetingPages(app: App, ctx: AppContext): void {
 <h1>${t('participation.part.meetings')}</h1>
 <p>${t('participation.meetings.lead')}</p>
 ${mayParticipation(request.viewer, 'manage-processes') ? html`<p><a href="/admin/participation/processes/${process.id}/meetings">${t('participation.meetings.manage')}</a></p>` : ''}
+<p><a href="/processes/${process.slug}/meetings.ics" type="text/calendar">${t('participation.meetings.calendar.subscribe')}</a></p>
 ${meetingList(request, meetings, 2)}`,
     });
   });
@@ -139,6 +140,7 @@ ${meeting.address ? html`<dt>${t('participation.meetings.address')}</dt><dd>${me
 ${httpUrl(meeting.onlineUrl) ? html`<dt>${t('participation.meetings.online')}</dt><dd><a href="${httpUrl(meeting.onlineUrl)}" rel="noopener">${meeting.onlineUrl}</a></dd>` : ''}
 <dt>${t('participation.meetings.capacity')}</dt><dd>${placesLeft(request, meeting)}</dd>
 </dl>
+<p><a href="/meetings/${meeting.id}/calendar.ics" type="text/calendar">${t('participation.meetings.calendar.add')}</a></p>
 ${paragraphs(request, meeting.description)}
 ${proposals.length > 0 ? html`<section aria-labelledby="meeting-proposals"><h2 id="meeting-proposals">${t('participation.meetings.discusses')}</h2><ul>${proposals.map((p) => html`<li><a href="/proposals/${p.id}">${p.title}</a></li>`)}</ul></section>` : ''}
 <section aria-labelledby="registration" class="card"><h2 id="registration">${t('participation.meetings.registration')}</h2>
