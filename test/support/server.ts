@@ -139,6 +139,10 @@ export async function startTestServer(
     ...(template && 'dump' in template ? { initialData: template.dump } : {}),
     ...(options.log ? { log: options.log } : {}),
     ...(options.modules ? { extraModules: options.modules } : {}),
+  }).catch(async (error: unknown) => {
+    // a build that fails lets the others waiting for this template go at once (they build their own)
+    if (template && 'keep' in template) await template.keep(undefined);
+    throw error;
   });
   if (template && 'keep' in template) await template.keep(await platform.dumpDatabase());
   await platform.app.listen({ port: 0, host: '127.0.0.1' });
