@@ -202,7 +202,7 @@ export async function seedParticipation(
       'proposal',
     );
     ids.push(id);
-    for (const supporter of everyone.slice(0, item.supporters))
+    for (const supporter of everyone.filter((v) => v.id !== item.author.id).slice(0, item.supporters))
       must(await supportProposal(ctx, supporter, organisation, id), 'support');
   }
   const [barracks, greenBelt, , warehouses] = ids;

@@ -27,6 +27,7 @@ export const participationErrors = defineErrors({
     message: 'Only residents of the districts of this process may take part.',
   },
   PROPOSAL_SUPPORT_CLOSED: { status: 409, message: 'This proposal no longer collects supports.' },
+  PROPOSAL_OWN_SUPPORT: { status: 403, message: 'Authors cannot support their own proposal.' },
   PROPOSAL_NOT_WITHDRAWABLE: {
     status: 409,
     message: 'Only the author may withdraw a proposal, and only before the city has answered it.',
@@ -38,6 +39,7 @@ export const participationErrors = defineErrors({
     message: 'Comments can be about a proposal, a debate, a report or a budget project only.',
   },
   COMMENT_HIDDEN: { status: 409, message: 'This comment has been hidden by a moderator.' },
+  COMMENT_OWN_VOTE: { status: 403, message: 'Authors cannot vote on their own comment.' },
   MEETING_NOT_FOUND: { status: 404, message: 'There is no such meeting.' },
   MEETING_FULL: { status: 409, message: 'This meeting is full: every place has been taken.' },
   MEETING_REGISTRATION_CLOSED: { status: 409, message: 'Registration is closed: the meeting has already started.' },

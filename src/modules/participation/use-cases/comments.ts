@@ -92,12 +92,14 @@ export async function voteComment(
   value: -1 | 0 | 1,
 ): Promise<
   | { ok: true; ups: number; downs: number; href: string }
-  | { ok: false; code: 'PARTICIPATION_EMAIL_NOT_CONFIRMED' | 'COMMENT_HIDDEN' }
+  | { ok: false; code: 'PARTICIPATION_EMAIL_NOT_CONFIRMED' | 'COMMENT_HIDDEN' | 'COMMENT_OWN_VOTE' }
 > {
   if (!viewer) throw new AppError('AUTHENTICATION_REQUIRED');
   const comment = await findComment(ctx.db, organisation.id, commentId);
   if (!comment) throw new AppError('COMMENT_NOT_FOUND');
   const { href } = await loadSubject(ctx, organisation, comment.subjectType, comment.subjectId);
+  // a vote is the others' judgement of a comment; taking one's own back (0) stays possible for older votes
+  if (comment.authorId === viewer.id && value !== 0) return { ok: false, code: 'COMMENT_OWN_VOTE' };
   const eligible = await checkEligibility(ctx.db, organisation.id, viewer.id, { level: 'email' });
   if (!eligible.ok) return { ok: false, code: 'PARTICIPATION_EMAIL_NOT_CONFIRMED' };
   return ctx.db.transaction().execute(async (tx) => {

@@ -28,7 +28,9 @@ export interface SupportState {
 }
 
 export type SupportOutcome =
-  { ok: true; support: SupportState } | Refused | { ok: false; code: 'PROPOSAL_SUPPORT_CLOSED' };
+  | { ok: true; support: SupportState }
+  | Refused
+  | { ok: false; code: 'PROPOSAL_SUPPORT_CLOSED' | 'PROPOSAL_OWN_SUPPORT' };
 
 async function loadScope(ctx: AppContext, organisation: Organisation, proposalId: number) {
   const proposal = await findProposal(ctx.db, organisation.id, proposalId);
@@ -60,7 +62,7 @@ function state(
  * collects them. Idempotent: a second support from the same person changes nothing (the database's
  * UNIQUE constraint decides races). The support that reaches the threshold turns the proposal to
  * "threshold reached" and starts the city's time to answer. The proposal's row is locked while
- * counting, so racing supports are counted one after another.
+ * counting, so racing supports are counted one after another. Authors do not support their own proposal.
  */
 export async function supportProposal(
   ctx: AppContext,
@@ -69,9 +71,11 @@ export async function supportProposal(
   proposalId: number,
   now = new Date(),
 ): Promise<SupportOutcome> {
-  const { process } = await loadScope(ctx, organisation, proposalId);
+  const { proposal, process } = await loadScope(ctx, organisation, proposalId);
   const blocker = await takePartBlocker(ctx, viewer, organisation, process, 'proposals', 'support', now);
   if (blocker || !viewer) return { ok: false, code: blocker ?? 'AUTHENTICATION_REQUIRED' };
+  // a support is someone else's agreement: the author's own would count them twice
+  if (proposal.authorId === viewer.id) return { ok: false, code: 'PROPOSAL_OWN_SUPPORT' };
   return ctx.db.transaction().execute(async (tx): Promise<SupportOutcome> => {
     const row = await lockProposal(tx, organisation.id, proposalId);
     if (!row || row.hidden_at) throw new AppError('PROPOSAL_NOT_FOUND');
