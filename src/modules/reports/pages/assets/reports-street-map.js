@@ -144,6 +144,7 @@
     var lng = doc.getElementById('lng');
     if (!lat || !lng) return;
     var pin = null;
+    var dragged = false;
 
     function place(latlng) {
       if (pin) {
@@ -151,8 +152,16 @@
         return;
       }
       pin = L.marker(latlng, { draggable: true, keyboard: true, title: labels.pin, alt: labels.pin, autoPan: true });
-      pin.on('drag dragend', function () {
+      pin.on('drag', function () {
         write(pin.getLatLng());
+      });
+      pin.on('dragend', function () {
+        write(pin.getLatLng());
+        // the button's release after a drag also reaches the map as a click: it must not move the pin again
+        dragged = true;
+        globalThis.setTimeout(function () {
+          dragged = false;
+        }, 0);
       });
       pin.addTo(map);
     }
@@ -171,6 +180,7 @@
     }
 
     map.on('click', function (event) {
+      if (dragged) return;
       place(event.latlng);
       write(event.latlng);
     });
