@@ -777,7 +777,10 @@ describe('personal data', () => {
     const process = await buildProcess();
     const resident = await person();
     const id = await propose(resident, process.slug);
-    await support(resident, id);
+    // authors do not support their own proposal: the resident supports a neighbour's
+    const neighbour = await person();
+    const supported = await propose(neighbour, process.slug);
+    await support(resident, supported);
     await resident.client.postForm('/comments', {
       _csrf: resident.csrf,
       subjectType: 'proposal',
@@ -798,7 +801,7 @@ describe('personal data', () => {
     );
     assert.deepEqual(
       data.supports.map((s) => s.proposalId),
-      [id],
+      [supported],
     );
     assert.deepEqual(
       data.comments.map((c) => c.body),
@@ -813,8 +816,12 @@ describe('personal data', () => {
     assert.ok(row.hidden_at);
     // The proposal still collects supports: the support goes with the account (supports-erasure.test.ts
     // shows a support counted once collection ended staying, without the person).
-    assert.equal(row.supports_count, 0, 'a support still open to withdrawal goes with the account');
-    assert.deepEqual(await supportRows(id), []);
+    assert.equal(
+      (await proposalRow(supported)).supports_count,
+      0,
+      'a support still open to withdrawal goes with the account',
+    );
+    assert.deepEqual(await supportRows(supported), []);
     const comment = await server.ctx.db
       .selectFrom('participation_comment')
       .select(['author_id', 'hidden_at'])
