@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import ICAL from 'ical.js';
 import { createMeeting, updateMeeting, type MeetingInput } from '../../src/modules/participation/use-cases/meetings.ts';
-import { createProcess, savePhase } from '../../src/modules/participation/use-cases/manage-processes.ts';
 import { findViewer, type Viewer } from '../../src/platform/auth/users.ts';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
 import { buildUser } from '../support/factories.ts';
+import { openProcess } from '../support/participation.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -47,27 +47,14 @@ async function feed(path: string) {
 
 test('a meeting, its process and the whole city as iCalendar that ical.js reads; a change is an update, not a new event', async () => {
   const slug = `calendar-${Date.now()}`;
-  const process = await createProcess(server.ctx, staff, organisation, {
+  const process = await openProcess(
+    server,
+    staff,
+    organisation,
     slug,
-    title: { en: 'Riverside, walk; talk', it: 'Lungofiume' },
-    description: { en: 'A process.' },
-    districtIds: [],
-    eligibilityLevel: 'email',
-    minAge: null,
-    maxAge: null,
-    residentsOnly: false,
-    supportThreshold: 100,
-    supportDays: 30,
-    answerDays: 14,
-  });
-  assert.ok(process.ok);
-  const phase = await savePhase(server.ctx, staff, organisation, process.id, null, {
-    title: { en: 'Meetings' },
-    startsAt: new Date(Date.now() - DAY),
-    endsAt: new Date(Date.now() + 30 * DAY),
-    parts: { proposals: [], meetings: [] },
-  });
-  assert.ok(phase.ok, JSON.stringify(phase));
+    { en: 'Riverside, walk; talk', it: 'Lungofiume' },
+    30,
+  );
   const startsAt = new Date(Math.floor((Date.now() + 7 * DAY) / 60_000) * 60_000);
   const input: MeetingInput = {
     // a long title with commas, semicolons and non-ASCII letters: escaped, and folded without splitting a character

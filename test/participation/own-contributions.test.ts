@@ -1,38 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { postComment } from '../../src/modules/participation/use-cases/comments.ts';
-import { createProcess, savePhase } from '../../src/modules/participation/use-cases/manage-processes.ts';
 import { submitProposal } from '../../src/modules/participation/use-cases/submit-proposal.ts';
-import { findProcess } from '../../src/modules/participation/processes.repository.ts';
-import { createSession, SESSION_COOKIE } from '../../src/platform/auth/sessions.ts';
-import { findViewer, type Viewer } from '../../src/platform/auth/users.ts';
-import { csrfTokenFor } from '../../src/platform/http/app.ts';
 import type { Organisation } from '../../src/platform/organisations/organisations.ts';
-import { TestClient } from '../support/client.ts';
-import { buildUser } from '../support/factories.ts';
+import { openProcess, signedInPerson } from '../support/participation.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /** Authors do not support their own proposal nor vote on their own comment (issue 18); others still may. */
 
 let server: TestServer;
 let organisation: Organisation;
-const DAY = 86_400_000;
-
-interface Person {
-  client: TestClient;
-  csrf: string;
-  viewer: Viewer;
-}
-
-async function person(role: 'resident' | 'staff' = 'resident'): Promise<Person> {
-  const user = await buildUser(server, { role, confirmed: true });
-  const token = await createSession(server.ctx.db, organisation.id, user.id, 30);
-  const client = new TestClient(server.url);
-  client.cookies.set(SESSION_COOKIE, token);
-  const viewer = await findViewer(server.ctx.db, organisation.id, user.id);
-  assert.ok(viewer);
-  return { client, csrf: csrfTokenFor(server.config.secretKey, token), viewer };
-}
 
 before(async () => {
   server = await startTestServer();
@@ -43,32 +20,10 @@ before(async () => {
 after(() => server.close());
 
 test('an author’s own support and own comment vote are refused with their codes; another resident’s count', async () => {
-  const staff = await person('staff');
-  const created = await createProcess(server.ctx, staff.viewer, organisation, {
-    slug: `own-${Date.now()}`,
-    title: { en: 'Own contributions' },
-    description: { en: 'A process.' },
-    districtIds: [],
-    eligibilityLevel: 'email',
-    minAge: null,
-    maxAge: null,
-    residentsOnly: false,
-    supportThreshold: 100,
-    supportDays: 30,
-    answerDays: 14,
-  });
-  assert.ok(created.ok);
-  const phase = await savePhase(server.ctx, staff.viewer, organisation, created.id, null, {
-    title: { en: 'Ideas' },
-    startsAt: new Date(Date.now() - DAY),
-    endsAt: new Date(Date.now() + 10 * DAY),
-    parts: { proposals: ['create', 'support', 'comment'], meetings: [] },
-  });
-  assert.ok(phase.ok, JSON.stringify(phase));
-  const process = await findProcess(server.ctx.db, organisation.id, created.id);
-  assert.ok(process);
-  const author = await person();
-  const other = await person();
+  const staff = await signedInPerson(server, organisation, 'staff');
+  const process = await openProcess(server, staff.viewer, organisation, `own-${Date.now()}`);
+  const author = await signedInPerson(server, organisation);
+  const other = await signedInPerson(server, organisation);
   const proposal = await submitProposal(server.ctx, author.viewer, organisation, process, {
     title: 'Shade trees on the square',
     body: 'Plant twelve trees along the south side of the square for shade in summer.',
