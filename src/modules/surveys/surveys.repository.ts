@@ -24,20 +24,11 @@ export interface Choice {
   label: Translated;
 }
 
-export interface Question {
+/** A question as stored: what staff set (`QuestionValues`, below) with its place and its choices. */
+export interface Question extends QuestionValues {
   id: number;
   surveyId: number;
   position: number;
-  kind: QuestionKind;
-  title: Translated;
-  description: Translated;
-  required: boolean;
-  minChoices: number | null;
-  maxChoices: number | null;
-  minValue: number | null;
-  maxValue: number | null;
-  conditionQuestionId: number | null;
-  conditionChoiceId: number | null;
   options: Choice[];
   rows: Choice[];
 }
